@@ -1,0 +1,3 @@
+from forkaudit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""Plain data passed from stage to stage: source -> files -> engine -> findings -> ranking -> formats.
+
+Every type here is a frozen dataclass with no behaviour beyond small derived properties, so each
+stage can be tested (and faked) on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    """True when ``severity`` is at or above ``threshold`` (high > medium > low)."""
+    return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class RuleExample:
+    """A rule's executable example. In a leak example every line that must be flagged ends with
+    the comment ``# leak``; a good example (``leak = false``) must produce no finding of the rule."""
+
+    code: str
+    leak: bool
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ArgCondition:
+    """The start only counts when positional argument ``index`` (or keyword ``keyword``)
+    resolves to one of ``values`` (qualified names such as ``os.P_NOWAIT``)."""
+
+    index: int
+    keyword: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    kind: str  # fork | spawn | popen | os-popen | asyncio-subprocess | thread | process | pool | raw-thread
+    severity: str
+    handle: str  # "pid" (an int reaped by os.wait*) | "object" (reaped through its methods)
+    starts: tuple[str, ...]
+    start_method: str  # "" when the call itself starts the child; "start" for Thread/Process
+    reaped_by_methods: tuple[str, ...]
+    reaped_by_functions: tuple[str, ...]  # qualified functions that reap when given the handle
+    context_manager: bool
+    awaited: bool  # asyncio: the start call is awaited, the reap methods are awaited
+    wait_any: bool  # module-level os.wait()/waitpid(-1)/SIGCHLD reapers cover it
+    daemon_severity: str  # severity when the thread/process is a daemon ("" = unchanged)
+    arg_condition: ArgCondition | None
+    summary: str
+    consequence: str
+    fix: str
+    examples: tuple[RuleExample, ...]
+    source: str  # the TOML file it came from
+
+
+@dataclass(frozen=True)
+class RulePack:
+    rules: tuple[Rule, ...]
+    digest: str  # hash of every rule file's bytes: part of the cache key
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@dataclass(frozen=True)
+class Distribution:
+    name: str  # as METADATA spells it
+    version: str
+    metadata_path: str  # absolute path of the .dist-info / .egg-info folder
+    requires: tuple[str, ...]  # raw Requires-Dist strings
+    files: tuple[str, ...]  # .py files it owns, relative to site-packages (posix separators)
+    compiled: int  # .so/.pyd modules it owns
+    editable: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Environment:
+    path: str  # the venv (or site-packages) folder given
+    python_version: str  # "3.12" of the *target* environment, "" when unknown
+    site_packages: tuple[str, ...]
+    distributions: tuple[Distribution, ...]
+    unowned: tuple[str, ...]  # .py files listed by no RECORD, relative to their site-packages
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DependencyInfo:
+    """How a distribution got into the environment."""
+
+    direct: bool
+    chain: tuple[str, ...]  # from a direct dependency (or the project) down to it
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to analyse."""
+
+    abspath: str
+    relpath: str  # relative to site-packages or to the scanned root, posix separators
+    distribution: str  # "" for unowned / first-party files
+    test_code: bool = False
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    confidence: str
+    path: str
+    line: int
+    column: int  # 1-based, as editors count
+    end_line: int
+    message: str
+    snippet: str  # the source line of the start call
+    context_start: int  # line number of context[0]
+    context: tuple[str, ...]  # a few source lines around the start
+    flags: tuple[str, ...]  # accumulates, in-loop, per-call, loops-forever, daemon, test_code, ...
+    distribution: str = ""
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: str
+    reason: str
+    distribution: str = ""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What the engine says about one file."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    error: FileError | None = None
+    parsed: bool = False
+    suppressed: int = 0
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass(frozen=True)
+class RankedDistribution:
+    name: str
+    version: str
+    rank: int
+    score: float
+    direct: bool
+    chain: tuple[str, ...]
+    counts: dict[str, int]  # findings by severity
+    files_scanned: int
+    files_compiled: int
+    files_unparsed: int
+    test_findings: int = 0
+    editable: bool = False
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """Everything the formats need; formats never look further upstream than this."""
+
+    forkaudit_version: str
+    mode: str  # "scan" | "check"
+    target: str
+    python_version: str
+    distributions: tuple[RankedDistribution, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[FileError, ...]
+    rules: tuple[Rule, ...]
+    score_formula: str
+    duration_seconds: float
+    files_total: int
+    files_parsed: int
+    suppressed: int = 0
+    warnings: tuple[str, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
