@@ -1,0 +1,1 @@
+"""The engine: rules x CST, one parse and one pass per file."""

@@ -1,0 +1,134 @@
+"""Analyse one file: decode, parse (libcst), index, follow handles, and produce findings."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import tokenize
+from collections.abc import Sequence
+
+import libcst as cst
+
+from forkaudit.analysis.index import build_index, release
+from forkaudit.analysis.lifecycle import Analyzer, RawFinding, SubclassInfo
+from forkaudit.model import FileError, FileResult, Finding, Rule
+
+CONTEXT_LINES = 3
+_SUPPRESS = re.compile(r"#\s*forkaudit:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?", re.IGNORECASE)
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as Python does (BOM, coding cookie, else UTF-8). Raises ValueError with the reason."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise ValueError(f"bad coding declaration: {exc.msg}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"cannot decode as {encoding}: {exc}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def analyze_source(
+    data: bytes,
+    path: str,
+    rules: Sequence[Rule],
+    *,
+    distribution: str = "",
+    external: dict[str, SubclassInfo] | None = None,
+    test_code: bool = False,
+) -> FileResult:
+    """Findings of ``rules`` in one file's bytes. Never raises for bad input: errors are recorded."""
+    try:
+        source = decode_source(data)
+    except ValueError as exc:
+        return FileResult(path=path, findings=(), error=FileError(path=path, reason=str(exc), distribution=distribution))
+    if "\x00" in source:
+        return FileResult(path=path, findings=(), error=FileError(path=path, reason="contains NUL bytes: not Python source", distribution=distribution))
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        reason = f"syntax error at line {exc.raw_line}: {exc.message.splitlines()[0] if exc.message else 'invalid syntax'}"
+        return FileResult(path=path, findings=(), error=FileError(path=path, reason=reason, distribution=distribution))
+    except RecursionError:
+        return FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to parse", distribution=distribution))
+    except Exception as exc:  # libcst raises assorted errors on exotic input; never lose the scan
+        return FileResult(path=path, findings=(), error=FileError(path=path, reason=f"cannot parse: {type(exc).__name__}: {exc}", distribution=distribution))
+    try:
+        index = build_index(module, source)
+        raw = Analyzer(index, rules, external).run()
+        findings, suppressed = _findings(index, raw, path, distribution, test_code)
+        release(index)
+    except RecursionError:
+        return FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to analyse", distribution=distribution), parsed=True)
+    return FileResult(path=path, findings=tuple(findings), parsed=True, suppressed=suppressed)
+
+
+def _findings(index: object, raw: list[RawFinding], path: str, distribution: str, test_code: bool) -> tuple[list[Finding], int]:
+    from forkaudit.analysis.index import ModuleIndex
+
+    assert isinstance(index, ModuleIndex)
+    lines = index.lines
+    out: list[Finding] = []
+    suppressed = 0
+    occurrences: dict[str, int] = {}
+    for item in sorted(raw, key=lambda r: (index.positions(r.call), r.rule.id)):
+        line, column, end_line = index.positions(item.call)
+        statement_line = index.positions(index.statement_of(item.call))[0]
+        if _is_suppressed(lines, item.rule.id, {line, statement_line, end_line}):
+            suppressed += 1
+            continue
+        snippet = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        start = max(1, line - CONTEXT_LINES)
+        stop = min(len(lines), end_line + CONTEXT_LINES)
+        context = tuple(lines[start - 1 : stop])
+        function = _function_path(index, item.call)
+        key = f"{item.rule.id}|{distribution}|{path}|{function}|{' '.join(snippet.split())}"
+        occurrences[key] = occurrences.get(key, 0) + 1
+        fingerprint = hashlib.sha256(f"{key}|{occurrences[key]}".encode()).hexdigest()[:20]
+        flags = item.flags + (("test_code",) if test_code else ())
+        out.append(
+            Finding(
+                rule=item.rule.id,
+                name=item.rule.name,
+                severity=item.severity,
+                confidence=item.confidence,
+                path=path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                message=item.message,
+                snippet=snippet,
+                context_start=start,
+                context=context,
+                flags=flags,
+                distribution=distribution,
+                fingerprint=fingerprint,
+            )
+        )
+    return out, suppressed
+
+
+def _is_suppressed(lines: list[str], rule_id: str, line_numbers: set[int]) -> bool:
+    for number in line_numbers:
+        if not 0 < number <= len(lines):
+            continue
+        match = _SUPPRESS.search(lines[number - 1])
+        if match is None:
+            continue
+        ids = match.group("ids")
+        if ids is None or rule_id.upper() in {part.strip().upper() for part in ids.split(",")}:
+            return True
+    return False
+
+
+def _function_path(index: object, node: cst.CSTNode) -> str:
+    from forkaudit.analysis.index import ModuleIndex
+
+    assert isinstance(index, ModuleIndex)
+    names = [a.name.value for a in index.ancestors(node) if isinstance(a, cst.FunctionDef | cst.ClassDef)]
+    return ".".join(reversed(names))

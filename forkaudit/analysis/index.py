@@ -1,0 +1,325 @@
+"""One traversal of a parsed module: parents, imports, calls, names, functions and classes.
+
+libcst's ScopeProvider/QualifiedNameProvider cost ~10x the parse itself; the lifecycle analysis only
+needs import aliases, a parent map and the uses of a few names, so one plain visitor pass collects
+exactly that and everything else is answered from these indexes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+FunctionNode = cst.FunctionDef
+ScopeNode = cst.FunctionDef | cst.Module | cst.Lambda
+
+
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def _import_module_name(node: cst.ImportFrom) -> str:
+    dots = "." * len(node.relative)
+    module = dotted_name(node.module) if node.module is not None else ""
+    return f"{dots}{module or ''}"
+
+
+@dataclass
+class ClassInfo:
+    node: cst.ClassDef
+    name: str
+    bases: list[str]  # resolved qualified names of the bases ("@Local" for classes of this module)
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleIndex:
+    module: cst.Module
+    parent: dict[int, cst.CSTNode]
+    aliases: dict[str, str]
+    star_modules: list[str]
+    local_defs: set[str]
+    calls: list[cst.Call]
+    names: dict[str, list[cst.Name]]
+    functions: list[cst.FunctionDef]
+    classes: dict[str, ClassInfo]
+    lines: list[str]
+    context_assigns: list[cst.Assign]
+
+    # ------------------------------------------------------------------ navigation
+
+    def parent_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parent.get(id(node))
+
+    def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        out = []
+        current = self.parent.get(id(node))
+        while current is not None:
+            out.append(current)
+            current = self.parent.get(id(current))
+        return out
+
+    def scope_of(self, node: cst.CSTNode) -> ScopeNode:
+        """The innermost function (or lambda, or the module) holding ``node``."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+                return ancestor
+        return self.module
+
+    def class_of(self, node: cst.CSTNode) -> ClassInfo | None:
+        """The class whose method (directly) holds ``node``."""
+        ancestors = self.ancestors(node)
+        for i, ancestor in enumerate(ancestors):
+            if isinstance(ancestor, cst.ClassDef):
+                # Only when the path to the class goes through a method defined in its body.
+                if any(isinstance(a, cst.FunctionDef) for a in ancestors[:i]):
+                    return self.classes.get(ancestor.name.value)
+                return None
+        return None
+
+    def method_of(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        """The outermost function directly defined in a class body that holds ``node``."""
+        ancestors = self.ancestors(node)
+        for i, ancestor in enumerate(ancestors):
+            if isinstance(ancestor, cst.ClassDef) and i > 0:
+                candidate = ancestors[i - 2] if i >= 2 else None
+                if isinstance(candidate, cst.FunctionDef):
+                    return candidate
+                for a in reversed(ancestors[:i]):
+                    if isinstance(a, cst.FunctionDef):
+                        return a
+                return None
+        return None
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The innermost statement (simple or compound) holding ``node``."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if isinstance(current, cst.BaseSmallStatement | cst.BaseCompoundStatement):
+                return current
+            current = self.parent.get(id(current))
+        return node
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.positions(node)[0]
+
+    def positions(self, node: cst.CSTNode) -> tuple[int, int, int]:
+        """(line, column 1-based, end line) computed without the PositionProvider."""
+        return _position(self, node)
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    # ------------------------------------------------------------------ names
+
+    def resolve(self, node: cst.BaseExpression) -> str | None:
+        """Qualified name of a Name/Attribute chain through this module's imports.
+
+        Imported names resolve to their origin (``sp.Popen`` -> ``subprocess.Popen``); names
+        defined in this module resolve to ``@name``; anything else is None.
+        """
+        if isinstance(node, cst.Name):
+            value = node.value
+            if value in self.local_defs:
+                return f"@{value}"
+            target = self.aliases.get(value)
+            if target is not None:
+                return target
+            for module in self.star_modules:
+                return f"{module}.{value}*"
+            return None
+        if isinstance(node, cst.Attribute):
+            base: str | None
+            if isinstance(node.value, cst.Call):
+                base = self.resolve(node.value.func)
+                if base is None or not base.endswith("get_context"):
+                    return None
+                base = base.rsplit(".", 1)[0]
+            else:
+                base = self.resolve(node.value)
+            return None if base is None else f"{base}.{node.attr.value}"
+        return None
+
+    def uses(self, name: str, within: cst.CSTNode) -> list[cst.Name]:
+        """Name nodes reading or writing ``name`` inside ``within`` (attribute names excluded)."""
+        out = []
+        for node in self.names.get(name, ()):
+            parent = self.parent.get(id(node))
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue
+            if isinstance(parent, cst.Arg) and parent.keyword is node:
+                continue
+            if isinstance(parent, cst.FunctionDef | cst.ClassDef | cst.ImportAlias | cst.Param):
+                continue
+            if within is self.module or self._inside(node, within):
+                out.append(node)
+        return out
+
+    def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+        current = self.parent.get(id(node))
+        while current is not None:
+            if current is container:
+                return True
+            current = self.parent.get(id(current))
+        return False
+
+    def inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+        return container is self.module or self._inside(node, container)
+
+
+class _Indexer(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.parent: dict[int, cst.CSTNode] = {}
+        self.stack: list[cst.CSTNode] = []
+        self.aliases: dict[str, str] = {}
+        self.star_modules: list[str] = []
+        self.local_defs: set[str] = set()
+        self.calls: list[cst.Call] = []
+        self.names: dict[str, list[cst.Name]] = defaultdict(list)
+        self.functions: list[cst.FunctionDef] = []
+        self.class_nodes: list[cst.ClassDef] = []
+        self.context_assigns: list[cst.Assign] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.stack:
+            self.parent[id(node)] = self.stack[-1]
+        self.stack.append(node)
+        kind = type(node)
+        if kind is cst.Name:
+            self.names[node.value].append(node)  # type: ignore[attr-defined]
+        elif kind is cst.Call:
+            self.calls.append(node)  # type: ignore[arg-type]
+        elif kind is cst.FunctionDef:
+            self.functions.append(node)  # type: ignore[arg-type]
+            self._define(node)  # type: ignore[arg-type]
+        elif kind is cst.ClassDef:
+            self.class_nodes.append(node)  # type: ignore[arg-type]
+            self._define(node)  # type: ignore[arg-type]
+        elif kind is cst.Import:
+            for alias in node.names:  # type: ignore[attr-defined]
+                full = dotted_name(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.aliases[alias.asname.name.value] = full
+                else:
+                    head = full.split(".", 1)[0]
+                    self.aliases[head] = head
+        elif kind is cst.ImportFrom:
+            self._import_from(node)  # type: ignore[arg-type]
+        elif kind is cst.Assign:
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute | cst.Name):
+                self.context_assigns.append(node)  # type: ignore[arg-type]
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+
+    def _define(self, node: cst.FunctionDef | cst.ClassDef) -> None:
+        # Only module-level and class-level definitions shadow imports for our purposes.
+        parent = self.stack[-2] if len(self.stack) >= 2 else None
+        if isinstance(parent, cst.Module):
+            self.local_defs.add(node.name.value)
+
+    def _import_from(self, node: cst.ImportFrom) -> None:
+        module = _import_module_name(node)
+        if isinstance(node.names, cst.ImportStar):
+            self.star_modules.append(module)
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            full = f"{module}{name}" if module.endswith(".") else f"{module}.{name}"
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.aliases[alias.asname.name.value] = full
+            else:
+                self.aliases[name] = full
+
+
+def build_index(module: cst.Module, source: str) -> ModuleIndex:
+    indexer = _Indexer()
+    module.visit(indexer)
+    # Imported names win over nothing; module-level defs win over imports of the same name only
+    # when the module never imports that name (a local `def fork` is not os.fork).
+    local_defs = {name for name in indexer.local_defs if name not in indexer.aliases}
+    index = ModuleIndex(
+        module=module,
+        parent=indexer.parent,
+        aliases=indexer.aliases,
+        star_modules=indexer.star_modules,
+        local_defs=local_defs,
+        calls=indexer.calls,
+        names=indexer.names,
+        functions=indexer.functions,
+        classes={},
+        lines=source.splitlines(),
+        context_assigns=indexer.context_assigns,
+    )
+    # `ctx = multiprocessing.get_context("spawn")` makes `ctx` an alias of multiprocessing.
+    for assign in indexer.context_assigns:
+        call = assign.value
+        assert isinstance(call, cst.Call)
+        resolved = index.resolve(call.func)
+        if resolved in ("multiprocessing.get_context", "multiprocessing.context.get_context"):
+            for target in assign.targets:
+                if isinstance(target.target, cst.Name):
+                    index.aliases[target.target.value] = "multiprocessing"
+                    index.local_defs.discard(target.target.value)
+    for class_node in indexer.class_nodes:
+        bases = [index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases]
+        info = ClassInfo(node=class_node, name=class_node.name.value, bases=bases)
+        for statement in class_node.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                info.methods[statement.name.value] = statement
+        index.classes.setdefault(info.name, info)
+    return index
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def _position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, int]:
+    cache: dict[int, tuple[int, int, int]] = _POSITION_CACHE.setdefault(id(index), {})
+    key = id(node)
+    if key in cache:
+        return cache[key]
+    result = _compute_position(index, node)
+    cache[key] = result
+    return result
+
+
+_POSITION_CACHE: dict[int, dict[int, tuple[int, int, int]]] = {}
+
+
+def clear_position_cache(index: ModuleIndex) -> None:
+    _POSITION_CACHE.pop(id(index), None)
+
+
+def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, int]:
+    # The PositionProvider costs one code generation of the module: pay it only for files that
+    # have a finding to report, once per file.
+    table = _POSITION_TABLES.get(id(index))
+    if table is None:
+        wrapper = MetadataWrapper(index.module, unsafe_skip_copy=True)
+        table = dict(wrapper.resolve(PositionProvider))
+        _POSITION_TABLES[id(index)] = table
+    position = table.get(node)
+    if position is None:
+        return (1, 1, 1)
+    return (position.start.line, position.start.column + 1, position.end.line)
+
+
+_POSITION_TABLES: dict[int, dict[cst.CSTNode, CodeRange]] = {}
+
+
+def release(index: ModuleIndex) -> None:
+    """Forget per-index memo tables (call when a file is done)."""
+    _POSITION_TABLES.pop(id(index), None)
+    _POSITION_CACHE.pop(id(index), None)
