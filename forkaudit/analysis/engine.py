@@ -43,29 +43,59 @@ def analyze_source(
     test_code: bool = False,
 ) -> FileResult:
     """Findings of ``rules`` in one file's bytes. Never raises for bad input: errors are recorded."""
+    return analyze(data, path, rules, distribution=distribution, external=external, test_code=test_code)[0]
+
+
+def analyze(
+    data: bytes,
+    path: str,
+    rules: Sequence[Rule],
+    *,
+    distribution: str = "",
+    external: dict[str, SubclassInfo] | None = None,
+    test_code: bool = False,
+) -> tuple[FileResult, dict[str, SubclassInfo]]:
+    """The file's result, and the thread/process subclasses it defines (for its sibling modules)."""
+    result, exported = _analyze(data, path, rules, distribution, external, test_code)
+    return result, exported
+
+
+def _analyze(
+    data: bytes,
+    path: str,
+    rules: Sequence[Rule],
+    distribution: str,
+    external: dict[str, SubclassInfo] | None,
+    test_code: bool,
+) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         source = decode_source(data)
     except ValueError as exc:
-        return FileResult(path=path, findings=(), error=FileError(path=path, reason=str(exc), distribution=distribution))
+        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason=str(exc), distribution=distribution)))
     if "\x00" in source:
-        return FileResult(path=path, findings=(), error=FileError(path=path, reason="contains NUL bytes: not Python source", distribution=distribution))
+        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason="contains NUL bytes: not Python source", distribution=distribution)))
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         reason = f"syntax error at line {exc.raw_line}: {exc.message.splitlines()[0] if exc.message else 'invalid syntax'}"
-        return FileResult(path=path, findings=(), error=FileError(path=path, reason=reason, distribution=distribution))
+        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason=reason, distribution=distribution)))
     except RecursionError:
-        return FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to parse", distribution=distribution))
+        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to parse", distribution=distribution)))
     except Exception as exc:  # libcst raises assorted errors on exotic input; never lose the scan
-        return FileResult(path=path, findings=(), error=FileError(path=path, reason=f"cannot parse: {type(exc).__name__}: {exc}", distribution=distribution))
+        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason=f"cannot parse: {type(exc).__name__}: {exc}", distribution=distribution)))
     try:
         index = build_index(module, source)
-        raw = Analyzer(index, rules, external).run()
+        analyzer = Analyzer(index, rules, external)
+        raw = analyzer.run()
         findings, suppressed = _findings(index, raw, path, distribution, test_code)
         release(index)
     except RecursionError:
-        return FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to analyse", distribution=distribution), parsed=True)
-    return FileResult(path=path, findings=tuple(findings), parsed=True, suppressed=suppressed)
+        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to analyse", distribution=distribution), parsed=True))
+    return FileResult(path=path, findings=tuple(findings), parsed=True, suppressed=suppressed), analyzer.subclasses
+
+
+def _failed(result: FileResult) -> tuple[FileResult, dict[str, SubclassInfo]]:
+    return result, {}
 
 
 def _findings(index: object, raw: list[RawFinding], path: str, distribution: str, test_code: bool) -> tuple[list[Finding], int]:

@@ -47,6 +47,7 @@ class SubclassInfo:
     reap_methods: frozenset[str]
     context_manager: bool
     loops_forever: bool
+    run_known: bool = False
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Site:
     daemon: bool = False
     forever: bool = False
     forever_reason: str = ""
+    target_known: bool = False  # we saw the thread's code and know whether it loops forever
+    timer_chain: bool = False
     reap_methods: frozenset[str] = frozenset()
     context_manager: bool = False
     depth: int = 0
@@ -118,6 +121,7 @@ class Analyzer:
         self.external = external_subclasses or {}
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.subclasses = self._find_subclasses()
+        self.entry_points = self._entry_points()
         self.findings: list[RawFinding] = []
         self._reported: set[int] = set()
 
@@ -147,6 +151,21 @@ class Analyzer:
             elif name in MP_WAIT_ANY:
                 mp_reaper = "multiprocessing.active_children() reaps finished children"
         return os_reaper, mp_reaper
+
+    def _entry_points(self) -> set[str]:
+        """Functions handed to a Thread/Process as its target: they run once per child, not per call."""
+        names: set[str] = set()
+        for call in self.index.calls:
+            callee = (dotted_name(call.func) or "").lower()
+            spawner = any(word in callee for word in ("process", "thread", "spawn", "fork", "worker", "timer"))
+            for arg in call.args:
+                if (arg.keyword is not None and arg.keyword.value in ("target", "function")) or (spawner and arg.keyword is None):
+                    value = arg.value
+                    if isinstance(value, cst.Name):
+                        names.add(value.value)
+                    elif isinstance(value, cst.Attribute):
+                        names.add(value.attr.value)
+        return names
 
     def _base_rule(self, qualified: str | None) -> Rule | None:
         if qualified is None:
@@ -224,8 +243,10 @@ class Analyzer:
         context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
         run = info.methods.get("run")
         loops_forever = bool(parent and parent.loops_forever)
+        run_known = bool(parent and parent.run_known)
         if run is not None:
             loops_forever = _endless_loop(run) is not None
+            run_known = True
         return SubclassInfo(
             name=info.name,
             rule=rule,
@@ -234,6 +255,7 @@ class Analyzer:
             reap_methods=frozenset(reap),
             context_manager=context_manager,
             loops_forever=loops_forever,
+            run_known=run_known,
         )
 
     # ================================================================== sites
@@ -281,12 +303,13 @@ class Analyzer:
             site.daemon = subclass.daemon
             site.reap_methods = subclass.reap_methods
             site.context_manager = subclass.context_manager
+            site.target_known = subclass.run_known
             if subclass.loops_forever:
                 site.forever = True
                 site.forever_reason = f"{subclass.name}.run() loops with no exit"
         if _kwarg_true(call, "daemon"):
             site.daemon = True
-        if rule.kind in ("thread", "process") and subclass is None:
+        if rule.kind in ("thread", "process") and (subclass is None or not subclass.run_known):
             self._check_target(site)
         return site
 
@@ -311,19 +334,23 @@ class Analyzer:
         if target is None:
             return
         if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
-            site.forever = True
+            site.forever = site.target_known = True
             site.forever_reason = f"its target {self.index.code(target)} runs forever"
+            return
+        if isinstance(target, cst.Lambda):
+            site.target_known = True
             return
         function = self._function_for(target, site.call)
         if function is None:
             return
+        site.target_known = True
         endless = _endless_loop(function)
         if endless is not None:
             site.forever = True
             site.forever_reason = f"its target {function.name.value}() loops with no exit (line {self.index.line_of(endless)})"
             return
         if site.via.endswith("Timer") and self._rearms_timer(function, site.call):
-            site.forever = True
+            site.forever = site.timer_chain = True
             site.forever_reason = f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
 
     def _function_for(self, expr: cst.BaseExpression, near: cst.CSTNode) -> cst.FunctionDef | None:
@@ -409,6 +436,14 @@ class Analyzer:
                 return
             if not verdict.leak:
                 return
+        if not verdict.leak and site.timer_chain and (verdict.started or site.started):
+            verdict = Verdict(
+                True,
+                "medium",
+                f"{site.via} is re-armed by its own function: every outside call starts another chain, and a stop can cancel only the newest",
+                started=True,
+                daemon=verdict.daemon,
+            )
         if not verdict.leak:
             return
         if rule.start_method and not (verdict.started or site.started):
@@ -627,9 +662,16 @@ class Analyzer:
                     evidence.reaps.append(call)
                 return
             if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
-                evidence.sub_verdicts.append(self._follow_container(site, call.func.value, call))
+                self._sub(evidence, self._follow_container(site, call.func.value, call), call)
                 return
             self._maybe_escape_arg(site, parent, call, evidence)
+            return
+        if isinstance(parent, cst.Param) and parent.default is use:
+            # lambda pid=self._pid: os.waitpid(pid, 0) -- the handle lives on in the parameter.
+            function = index.parent_of(index.parent_of(parent) or parent)
+            if isinstance(function, cst.Lambda | cst.FunctionDef):
+                for inner in index.uses(parent.name.value, function):
+                    self._classify_use(site, inner, evidence, depth + 1)
             return
         if isinstance(parent, cst.Return | cst.Yield):
             evidence.returned.append(parent)
@@ -639,28 +681,35 @@ class Analyzer:
                 inner = target.target
                 if isinstance(inner, cst.Name) and depth < 3:
                     alias = self._follow_local(replace(site, started=evidence.started), inner.value, parent, depth + 1)
-                    evidence.sub_verdicts.append(alias)
+                    self._sub(evidence, alias, parent)
                 elif isinstance(inner, cst.Attribute) and dotted_name(inner.value) in ("self", "cls"):
-                    evidence.sub_verdicts.append(self._follow_attribute(replace(site, started=True), inner.attr.value, parent))
+                    self._sub(evidence, self._follow_attribute(replace(site, started=True), inner.attr.value, parent), parent)
                 elif isinstance(inner, cst.Subscript):
-                    evidence.sub_verdicts.append(self._follow_container(site, inner.value, parent))
+                    self._sub(evidence, self._follow_container(site, inner.value, parent), parent)
                 else:
                     evidence.escapes.append(f"stored on {index.code(inner)}")
+                    evidence.reaps.append(parent)
             return
         if isinstance(parent, cst.Element | cst.DictElement):
             container = index.parent_of(parent)
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
                 holder = index.parent_of(container)
                 if isinstance(holder, cst.For) and holder.iter is container:
-                    evidence.sub_verdicts.append(self._loop_reaps(site, holder))
+                    self._sub(evidence, self._loop_reaps(site, holder), holder)
                     return
                 if isinstance(holder, cst.Return | cst.Yield):
                     evidence.returned.append(holder)
                     return
-                evidence.sub_verdicts.append(self._follow_container_value(site, container))
+                self._sub(evidence, self._follow_container_value(site, container), container)
             return
         if isinstance(parent, cst.AugAssign):
             return
+
+    def _sub(self, evidence: _Evidence, verdict: Verdict, anchor: cst.CSTNode) -> None:
+        """A verdict about where the handle went from ``anchor``; a safe hand-off counts as a reap there."""
+        evidence.sub_verdicts.append(verdict)
+        if not verdict.leak and verdict.factory is None:
+            evidence.reaps.append(anchor)
 
     def _maybe_escape_arg(self, site: Site, arg: cst.Arg, call: cst.Call, evidence: _Evidence) -> None:
         func = call.func
@@ -671,41 +720,37 @@ class Analyzer:
         if arg.keyword is not None and arg.keyword.value in ("target", "args"):
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
+        evidence.reaps.append(call)
 
     def _judge_local(self, site: Site, name: str, statement: cst.CSTNode, scope: ScopeNode, evidence: _Evidence) -> Verdict:
         rule = site.rule
-        started = evidence.started
+        started = evidence.started or any(v.started for v in evidence.sub_verdicts)
         daemon = evidence.daemon
         where = "the module" if scope is self.index.module else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
-        for verdict in evidence.sub_verdicts:
-            started = started or verdict.started
         if rule.start_method and not started:
             return Verdict(False)
-        if any(not v.leak and v.factory is None for v in evidence.sub_verdicts) or evidence.escapes:
-            if not evidence.reaps and any(v.leak for v in evidence.sub_verdicts):
-                pass
-            elif evidence.escapes or not evidence.reaps:
-                return Verdict(False, started=started, daemon=daemon)
+        if rule.handle == "pid" and self._parent_exits_for_name(name, statement, scope):
+            return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
+        factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if evidence.reaps:
-            if rule.handle == "pid" and self._parent_exits_for_name(name, statement, scope):
-                return Verdict(False)
             gap = self._reap_gap(rule, statement, evidence.reaps, scope)
             if gap is None:
                 return Verdict(False, started=started, daemon=daemon)
+            if leaking_subs:
+                sub = leaking_subs[0]
+                return Verdict(True, "low", f"{sub.reason}; {gap}", started=started, daemon=daemon or sub.daemon)
             if evidence.returned:
                 return Verdict(True, "low", f"bound to `{name}`: {gap}, otherwise it is returned to the caller un{_reaped(rule)}", started=started, daemon=daemon)
             return Verdict(True, "low", f"bound to `{name}`: {gap}", started=started, daemon=daemon)
-        if rule.handle == "pid" and self._parent_exits_for_name(name, statement, scope):
-            return Verdict(False)
         if evidence.returned:
             function = self._enclosing_function(evidence.returned[0])
             return Verdict(False, started=started, daemon=daemon, factory=function)
         if leaking_subs:
             sub = leaking_subs[0]
             return Verdict(True, sub.confidence, sub.reason, started=started or sub.started, daemon=daemon or sub.daemon)
-        if any(v.factory is not None for v in evidence.sub_verdicts):
-            return Verdict(False, started=started, daemon=daemon, factory=next(v.factory for v in evidence.sub_verdicts if v.factory))
+        if factories:
+            return Verdict(False, started=started, daemon=daemon, factory=factories[0])
         return Verdict(True, "high", f"bound to `{name}` in {where} and never {_reaped(rule)}", started=started, daemon=daemon)
 
     def _reap_gap(self, rule: Rule, statement: cst.CSTNode, reaps: list[cst.CSTNode], scope: ScopeNode) -> str | None:
@@ -727,8 +772,10 @@ class Analyzer:
                         if left_loop:
                             return "only the one from the last loop iteration is reaped"
                         return None
-            if isinstance(parent, cst.Try):
+            if isinstance(parent, cst.Try | cst.TryStar):
                 if parent.finalbody is not None and any(contains.definitely(s) for s in parent.finalbody.body.body):
+                    return None
+                if parent.orelse is not None and current is parent.body and any(contains.definitely(s) for s in parent.orelse.body.body):
                     return None
             if isinstance(parent, cst.IndentedBlock):
                 owner = self.index.parent_of(parent)
@@ -805,22 +852,25 @@ class Analyzer:
     # ------------------------------------------------------------------ attributes on self
 
     def _class_family(self, info: ClassInfo) -> list[ClassInfo]:
-        """The class, its local bases and its local subclasses."""
+        """The class, its local ancestors and its local descendants (not its siblings)."""
         family = {info.name: info}
+        pending = [info]
+        while pending:  # ancestors
+            member = pending.pop()
+            for base in member.bases:
+                name = base[1:] if base.startswith("@") else ""
+                if name in self.index.classes and name not in family:
+                    family[name] = self.index.classes[name]
+                    pending.append(family[name])
+        descendants = {info.name}
         changed = True
         while changed:
             changed = False
             for other in self.index.classes.values():
-                if other.name in family:
-                    continue
-                if any(b.startswith("@") and b[1:] in family for b in other.bases):
+                if other.name not in descendants and any(b.startswith("@") and b[1:] in descendants for b in other.bases):
+                    descendants.add(other.name)
                     family[other.name] = other
                     changed = True
-            for member in list(family.values()):
-                for base in member.bases:
-                    if base.startswith("@") and base[1:] in self.index.classes and base[1:] not in family:
-                        family[base[1:]] = self.index.classes[base[1:]]
-                        changed = True
         return list(family.values())
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
@@ -973,6 +1023,9 @@ class Analyzer:
                 escaped = True
         if escaped:
             return Verdict(False, started=started)
+        if parts[0] in ("self", "cls") and not parts[1].startswith("_"):
+            # A public collection on the object: other modules manage it (and can't be seen from here).
+            return Verdict(False, started=started)
         if site.rule.start_method and not started:
             # Threads put in a container and started later in a loop over it.
             return Verdict(False)
@@ -1009,11 +1062,23 @@ class Analyzer:
     def _report(self, site: Site, verdict: Verdict) -> None:
         if id(site.call) in self._reported:
             return
-        self._reported.add(id(site.call))
         rule = site.rule
         flags: list[str] = []
         in_loop = _in_loop(self.index, site.call)
         per_call = self._per_call(site.call)
+        if rule.kind == "thread":
+            # A thread that ends by itself costs nothing once it has ended; what hurts is a thread
+            # that never ends: started per call (they pile up) or non-daemon (exit hangs on it).
+            daemon_now = verdict.daemon or site.daemon
+            if site.forever:
+                if not (in_loop or per_call) and daemon_now:
+                    return
+            elif site.target_known or not (in_loop or per_call):
+                return
+            else:
+                verdict.confidence = "low"
+                verdict.reason = f"{verdict.reason}; its target could not be read, so it may or may not end"
+        self._reported.add(id(site.call))
         if in_loop:
             flags.append("in-loop")
         if per_call:
@@ -1033,6 +1098,8 @@ class Analyzer:
             message = f"{message}; {site.forever_reason}"
             if rule.forever_severity:
                 severity = rule.forever_severity if accumulates else _one_below(rule.forever_severity)
+                if not accumulates and rule.kind == "thread":
+                    message = f"{message}; a non-daemon thread that never ends keeps the interpreter from exiting"
         if site.forever and "timer chain" in site.forever_reason:
             verdict.confidence = "medium" if verdict.confidence == "high" else verdict.confidence
         if accumulates and not site.forever:
@@ -1050,7 +1117,8 @@ class Analyzer:
                 return False
         if function is None:
             return False
-        return function.name.value not in ONE_OFF_FUNCTIONS
+        name = function.name.value
+        return name not in ONE_OFF_FUNCTIONS and name not in self.entry_points
 
 
 # ====================================================================== helpers

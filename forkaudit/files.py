@@ -1,0 +1,106 @@
+"""The files stage: which files to analyse, grouped in units that are cached as a whole.
+
+A *unit* is one installed distribution (cached by name + version + RECORD digest) or one loose file
+(cached by content digest). Only the environment's metadata is read here; file bytes are read by the
+runner, and only when the unit is not in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from forkaudit.environment import is_test_path
+from forkaudit.model import Environment, SourceFile
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache",
+                       ".pytest_cache", "node_modules", ".venv", "venv", ".eggs", "build", "dist", "site-packages"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str  # what the cache entry is named after ("" = do not cache)
+    label: str  # distribution name, or the file's path
+    distribution: str
+    files: tuple[SourceFile, ...]
+
+
+def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
+    units: list[Unit] = []
+    for dist in env.distributions:
+        base = os.path.dirname(dist.metadata_path)
+        files = []
+        for rel in dist.files:
+            test = is_test_path(rel)
+            if test and not include_tests:
+                continue
+            files.append(SourceFile(abspath=os.path.join(base, *rel.split("/")), relpath=rel,
+                                    distribution=dist.name, test_code=test))
+        digest = hashlib.sha256()
+        for name in ("RECORD", "installed-files.txt", "METADATA", "PKG-INFO"):
+            try:
+                with open(os.path.join(dist.metadata_path, name), "rb") as handle:
+                    digest.update(name.encode() + b"\0" + handle.read())
+            except OSError:
+                continue
+        digest.update("\0".join(dist.files).encode())
+        key = f"dist|{dist.name}|{dist.version}|{digest.hexdigest()}|tests={include_tests}"
+        # Editable installs point at a live source tree: their content can change under the same RECORD.
+        units.append(Unit(key="" if dist.editable else key, label=dist.name, distribution=dist.name, files=tuple(files)))
+    loose = []
+    for rel in env.unowned:
+        test = is_test_path(rel)
+        if test and not include_tests:
+            continue
+        for site in env.site_packages:
+            candidate = os.path.join(site, *rel.split("/"))
+            if os.path.isfile(candidate):
+                loose.append(SourceFile(abspath=candidate, relpath=rel, distribution="", test_code=test))
+                break
+    units.extend(file_units(loose))
+    return units
+
+
+def file_units(files: Iterable[SourceFile]) -> list[Unit]:
+    return [Unit(key="file", label=f.relpath, distribution=f.distribution, files=(f,)) for f in files]
+
+
+def collect_paths(paths: Sequence[str], cwd: str) -> tuple[list[SourceFile], list[str]]:
+    """First-party files for `forkaudit check`: the .py files given, and those under folders given.
+
+    Returns the files and the paths that do not exist (the CLI turns those into a usage error).
+    """
+    files: list[SourceFile] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    for given in paths:
+        absolute = os.path.abspath(os.path.join(cwd, given))
+        if os.path.isfile(absolute):
+            rel = os.path.relpath(absolute, cwd) if not given.startswith("..") else given
+            _add(files, seen, absolute, _posix(rel if not os.path.isabs(given) else absolute))
+        elif os.path.isdir(absolute):
+            for root, dirs, names in os.walk(absolute, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith((".egg-info", ".dist-info")))
+                for name in sorted(names):
+                    if name.endswith((".py", ".pyi")) and not name.endswith(".pyi"):
+                        full = os.path.join(root, name)
+                        if os.path.islink(full) and not os.path.realpath(full).startswith(os.path.realpath(absolute) + os.sep):
+                            continue
+                        _add(files, seen, full, _posix(os.path.relpath(full, absolute)))
+        else:
+            missing.append(given)
+    return files, missing
+
+
+def _add(files: list[SourceFile], seen: set[str], absolute: str, rel: str) -> None:
+    real = os.path.realpath(absolute)
+    if real in seen:
+        return
+    seen.add(real)
+    files.append(SourceFile(abspath=absolute, relpath=rel, distribution=""))
+
+
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/")
