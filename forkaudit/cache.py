@@ -7,6 +7,7 @@ are atomic (temp file + rename); an unreadable or corrupt entry is ignored and r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -56,10 +57,8 @@ class Cache:
                     json.dump({**payload, "key": key}, handle, separators=(",", ":"))
                 os.replace(tmp, path)
             except BaseException:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(tmp)
-                except OSError:
-                    pass
                 raise
         except OSError:
             return  # a read-only or full cache dir must never fail a scan
@@ -72,7 +71,8 @@ def result_to_dict(result: FileResult) -> dict[str, Any]:
 def result_from_dict(data: dict[str, Any]) -> FileResult:
     """Rebuild a FileResult; raises (KeyError, TypeError, ValueError) on a malformed entry."""
     findings = tuple(
-        Finding(**{**f, "context": tuple(f["context"]), "flags": tuple(f["flags"])}) for f in data["findings"]
+        Finding(**{**f, "context": tuple(f["context"]), "flags": tuple(f["flags"])})
+        for f in data["findings"]
     )
     error = FileError(**data["error"]) if data.get("error") else None
     return FileResult(

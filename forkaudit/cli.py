@@ -29,23 +29,67 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> None:
-    parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format (default: text)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
     parser.add_argument(
         "--fail-on",
         choices=(*SEVERITIES, "none"),
         default=fail_on_default,
         help=f"exit 1 when a finding is at or above this severity (default: {fail_on_default})",
     )
-    parser.add_argument("--exit-zero", action="store_true", help="always exit 0 unless there is a usage or input error")
-    parser.add_argument("--select", metavar="IDS", help="only these rules, comma-separated (e.g. FA101,FA103)")
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="always exit 0 unless there is a usage or input error",
+    )
+    parser.add_argument(
+        "--select", metavar="IDS", help="only these rules, comma-separated (e.g. FA101,FA103)"
+    )
     parser.add_argument("--ignore", metavar="IDS", help="skip these rules, comma-separated")
-    parser.add_argument("--extra-rules", metavar="PATH", action="append", default=[], help="a folder or .toml file of extra rules (repeatable)")
-    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core)")
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
-    parser.add_argument("--cache-dir", metavar="DIR", default="", help="result cache folder (default: $XDG_CACHE_HOME/forkaudit)")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="longest time one file may take to analyse (default: 60)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary lines on standard error")
+    parser.add_argument(
+        "--extra-rules",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="a folder or .toml file of extra rules (repeatable)",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: every core)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the result cache"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default="",
+        help="result cache folder (default: $XDG_CACHE_HOME/forkaudit)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest time one file may take to analyse (default: 60)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary lines on standard error",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,9 +119,23 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scan.add_argument("path", nargs="?", metavar="PATH", help="the environment to audit")
-    scan.add_argument("--project", metavar="DIR", help="the project folder whose pyproject.toml names the direct dependencies")
-    scan.add_argument("--include-tests", action="store_true", help="also scan the distributions' own test code (reported apart)")
-    scan.add_argument("--top", type=int, default=10, metavar="N", help="distributions shown in the terminal table (default: 10)")
+    scan.add_argument(
+        "--project",
+        metavar="DIR",
+        help="the project folder whose pyproject.toml names the direct dependencies",
+    )
+    scan.add_argument(
+        "--include-tests",
+        action="store_true",
+        help="also scan the distributions' own test code (reported apart)",
+    )
+    scan.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="distributions shown in the terminal table (default: 10)",
+    )
     _add_common(scan, fail_on_default="high")
 
     check = commands.add_parser(
@@ -90,11 +148,31 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="Python files or folders")
     _add_common(check, fail_on_default="low")
 
-    rules = commands.add_parser("rules", help="list the rules", description="List every rule: id, severity, name and summary.")
-    rules.add_argument("--extra-rules", metavar="PATH", action="append", default=[], help="a folder or .toml file of extra rules")
-    explain = commands.add_parser("explain", help="explain one rule, with its examples", description="What a rule flags, why it hurts, how to fix it, and its examples.")
+    rules = commands.add_parser(
+        "rules",
+        help="list the rules",
+        description="List every rule: id, severity, name and summary.",
+    )
+    rules.add_argument(
+        "--extra-rules",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="a folder or .toml file of extra rules",
+    )
+    explain = commands.add_parser(
+        "explain",
+        help="explain one rule, with its examples",
+        description="What a rule flags, why it hurts, how to fix it, and its examples.",
+    )
     explain.add_argument("rule", metavar="RULE", help="a rule id such as FA101, or its name")
-    explain.add_argument("--extra-rules", metavar="PATH", action="append", default=[], help="a folder or .toml file of extra rules")
+    explain.add_argument(
+        "--extra-rules",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="a folder or .toml file of extra rules",
+    )
     return parser
 
 
@@ -161,7 +239,11 @@ def _audit(args: argparse.Namespace) -> int:
     _emit(args, report, cwd)
     if args.exit_zero or args.fail_on == "none":
         return 0
-    failing = [f for f in report.findings if "test_code" not in f.flags and severity_at_least(f.severity, args.fail_on)]
+    failing = [
+        f
+        for f in report.findings
+        if "test_code" not in f.flags and severity_at_least(f.severity, args.fail_on)
+    ]
     return 1 if failing else 0
 
 
@@ -193,7 +275,10 @@ def _emit(args: argparse.Namespace, report: ScanReport, cwd: str) -> None:
         html_path = os.path.join(cwd, "reports", "forkaudit.html")
         _write(html_path, render_html(report))
         if not args.quiet:
-            print(f"forkaudit: HTML report written to {os.path.relpath(html_path, cwd)}", file=sys.stderr)
+            print(
+                f"forkaudit: HTML report written to {os.path.relpath(html_path, cwd)}",
+                file=sys.stderr,
+            )
     if summary and not args.quiet:
         print(f"forkaudit: {summary}", file=sys.stderr)
 
@@ -207,7 +292,9 @@ def _write(path: str, text: str) -> None:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}; choose another path with -o") from None
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}; choose another path with -o"
+        ) from None
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -234,7 +321,10 @@ def _explain(args: argparse.Namespace) -> int:
     rule = _find_rule(pack.rules, args.rule)
     if rule is None:
         raise InputError(f"no rule {args.rule!r}: run 'forkaudit rules' to list them")
-    wrap = lambda text: textwrap.fill(" ".join(text.split()), width=88)  # noqa: E731
+
+    def wrap(text: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width=88)
+
     out = [
         f"{rule.id} {rule.name} (severity {rule.severity})",
         "",
@@ -250,6 +340,10 @@ def _explain(args: argparse.Namespace) -> int:
     ]
     for example in rule.examples:
         label = "Leaks" if example.leak else "Fine"
-        out += ["", f"Example ({label}){': ' + example.title if example.title else ''}", textwrap.indent(textwrap.dedent(example.code).strip("\n"), "    ")]
+        out += [
+            "",
+            f"Example ({label}){': ' + example.title if example.title else ''}",
+            textwrap.indent(textwrap.dedent(example.code).strip("\n"), "    "),
+        ]
     print("\n".join(out))
     return 0

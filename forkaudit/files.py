@@ -15,8 +15,26 @@ from dataclasses import dataclass
 from forkaudit.environment import is_test_path
 from forkaudit.model import Environment, SourceFile
 
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache",
-                       ".pytest_cache", "node_modules", ".venv", "venv", ".eggs", "build", "dist", "site-packages"})
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".eggs",
+        "build",
+        "dist",
+        "site-packages",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +54,14 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
             test = is_test_path(rel)
             if test and not include_tests:
                 continue
-            files.append(SourceFile(abspath=os.path.join(base, *rel.split("/")), relpath=rel,
-                                    distribution=dist.name, test_code=test))
+            files.append(
+                SourceFile(
+                    abspath=os.path.join(base, *rel.split("/")),
+                    relpath=rel,
+                    distribution=dist.name,
+                    test_code=test,
+                )
+            )
         digest = hashlib.sha256()
         for name in ("RECORD", "installed-files.txt", "METADATA", "PKG-INFO"):
             try:
@@ -48,7 +72,14 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
         digest.update("\0".join(dist.files).encode())
         key = f"dist|{dist.name}|{dist.version}|{digest.hexdigest()}|tests={include_tests}"
         # Editable installs point at a live source tree: their content can change under the same RECORD.
-        units.append(Unit(key="" if dist.editable else key, label=dist.name, distribution=dist.name, files=tuple(files)))
+        units.append(
+            Unit(
+                key="" if dist.editable else key,
+                label=dist.name,
+                distribution=dist.name,
+                files=tuple(files),
+            )
+        )
     loose = []
     for rel in env.unowned:
         test = is_test_path(rel)
@@ -57,14 +88,18 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
         for site in env.site_packages:
             candidate = os.path.join(site, *rel.split("/"))
             if os.path.isfile(candidate):
-                loose.append(SourceFile(abspath=candidate, relpath=rel, distribution="", test_code=test))
+                loose.append(
+                    SourceFile(abspath=candidate, relpath=rel, distribution="", test_code=test)
+                )
                 break
     units.extend(file_units(loose))
     return units
 
 
 def file_units(files: Iterable[SourceFile]) -> list[Unit]:
-    return [Unit(key="file", label=f.relpath, distribution=f.distribution, files=(f,)) for f in files]
+    return [
+        Unit(key="file", label=f.relpath, distribution=f.distribution, files=(f,)) for f in files
+    ]
 
 
 def collect_paths(paths: Sequence[str], cwd: str) -> tuple[list[SourceFile], list[str]]:
@@ -82,11 +117,17 @@ def collect_paths(paths: Sequence[str], cwd: str) -> tuple[list[SourceFile], lis
             _add(files, seen, absolute, _posix(rel if not os.path.isabs(given) else absolute))
         elif os.path.isdir(absolute):
             for root, dirs, names in os.walk(absolute, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith((".egg-info", ".dist-info")))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in SKIP_DIRS and not d.endswith((".egg-info", ".dist-info"))
+                )
                 for name in sorted(names):
                     if name.endswith((".py", ".pyi")) and not name.endswith(".pyi"):
                         full = os.path.join(root, name)
-                        if os.path.islink(full) and not os.path.realpath(full).startswith(os.path.realpath(absolute) + os.sep):
+                        if os.path.islink(full) and not os.path.realpath(full).startswith(
+                            os.path.realpath(absolute) + os.sep
+                        ):
                             continue
                         _add(files, seen, full, _posix(os.path.relpath(full, absolute)))
         else:

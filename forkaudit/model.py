@@ -55,7 +55,9 @@ class Rule:
     awaited: bool  # asyncio: the start call is awaited, the reap methods are awaited
     wait_any: bool  # module-level os.wait()/waitpid(-1)/SIGCHLD reapers cover it
     daemon_severity: str  # severity when the thread/process is a daemon ("" = unchanged)
-    forever_severity: str  # severity when the target loops forever and is started per call ("" = unchanged)
+    forever_severity: (
+        str  # severity when the target loops forever and is started per call ("" = unchanged)
+    )
     arg_condition: ArgCondition | None
     summary: str
     consequence: str

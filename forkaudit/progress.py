@@ -15,7 +15,8 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as RichProgress
 
     console = Console(file=sys.stderr)
     with RichProgress(
@@ -27,7 +28,7 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
         transient=True,
         auto_refresh=False,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
         labels = {"reading": "units", "parsing": "files parsed"}
 
         def update(phase: str, done: int, total: int) -> None:

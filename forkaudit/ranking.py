@@ -46,9 +46,14 @@ def rank(
     for dist in distributions:
         own = by_dist.get(dist.name, [])
         counted = [f for f in own if "test_code" not in f.flags]
-        counts = {severity: sum(1 for f in counted if f.severity == severity) for severity in SEVERITY_WEIGHT}
+        counts = {
+            severity: sum(1 for f in counted if f.severity == severity)
+            for severity in SEVERITY_WEIGHT
+        }
         score = round(sum(finding_score(f) for f in counted), 2)
-        info = dependencies.get(canonical(dist.name), DependencyInfo(direct=False, chain=(dist.name,)))
+        info = dependencies.get(
+            canonical(dist.name), DependencyInfo(direct=False, chain=(dist.name,))
+        )
         rows.append((dist, score, counts, len(own) - len(counted), info))
     rows.sort(key=lambda r: (-r[1], -r[2]["high"], -r[2]["medium"], canonical(r[0].name)))
     return tuple(

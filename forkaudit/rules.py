@@ -18,9 +18,19 @@ from forkaudit.model import SEVERITIES, ArgCondition, Rule, RuleExample, RulePac
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-KINDS = ("fork", "spawn", "popen", "os-popen", "asyncio-subprocess", "thread", "process", "pool", "raw-thread")
+KINDS = (
+    "fork",
+    "spawn",
+    "popen",
+    "os-popen",
+    "asyncio-subprocess",
+    "thread",
+    "process",
+    "pool",
+    "raw-thread",
+)
 HANDLES = ("pid", "object")
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -53,7 +63,9 @@ def builtin_rules_dir() -> Path:
     for candidate in (here / "_rules", here.parent / "rules"):
         if candidate.is_dir() and any(candidate.glob("*.toml")):
             return candidate
-    raise InputError(f"forkaudit's built-in rule pack is missing (looked in {here / '_rules'}): reinstall forkaudit")
+    raise InputError(
+        f"forkaudit's built-in rule pack is missing (looked in {here / '_rules'}): reinstall forkaudit"
+    )
 
 
 def rule_files(folders: Iterable[str | Path]) -> list[Path]:
@@ -80,7 +92,9 @@ def load_rules(extra: Iterable[str | Path] = ()) -> RulePack:
         digest.update(path.name.encode() + b"\0" + data + b"\0")
         for rule in parse_rule_file(path, data):
             if rule.id in seen:
-                raise InputError(f"{path}: rule {rule.id} is already defined in {seen[rule.id]}: give it another id")
+                raise InputError(
+                    f"{path}: rule {rule.id} is already defined in {seen[rule.id]}: give it another id"
+                )
             seen[rule.id] = path
             rules.append(rule)
     return RulePack(rules=tuple(sorted(rules, key=lambda r: r.id)), digest=digest.hexdigest())
@@ -93,7 +107,9 @@ def parse_rule_file(path: Path, data: bytes) -> list[Rule]:
         raise InputError(f"{path}: not valid TOML ({exc}): fix the rule file") from None
     unknown = set(doc) - {"rule"}
     if unknown:
-        raise InputError(f"{path}: unknown top-level key {sorted(unknown)[0]!r}: rules go in [[rule]] tables")
+        raise InputError(
+            f"{path}: unknown top-level key {sorted(unknown)[0]!r}: rules go in [[rule]] tables"
+        )
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list):
         raise InputError(f"{path}: 'rule' must be an array of tables ([[rule]])")
@@ -115,7 +131,11 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
         if expected is None:
             raise fail(key, f"unknown field (known: {', '.join(sorted(_FIELDS))})")
         if not isinstance(value, expected):
-            name = expected.__name__ if isinstance(expected, type) else "/".join(t.__name__ for t in expected)
+            name = (
+                expected.__name__
+                if isinstance(expected, type)
+                else "/".join(t.__name__ for t in expected)
+            )
             raise fail(key, f"expected {name}, got {type(value).__name__}")
     for key in _REQUIRED:
         if key not in raw:
@@ -145,7 +165,9 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
         if not isinstance(cond.get("index"), int) or not isinstance(cond.get("values"), list):
             raise fail("arg-condition", "expected { index = N, keyword = 'name', values = [...] }")
         condition = ArgCondition(
-            index=cond["index"], keyword=str(cond.get("keyword", "")), values=tuple(str(v) for v in cond["values"])
+            index=cond["index"],
+            keyword=str(cond.get("keyword", "")),
+            values=tuple(str(v) for v in cond["values"]),
         )
     examples = []
     for number, example in enumerate(raw.get("example", []), start=1):
@@ -156,7 +178,11 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
         extra = set(example) - {"code", "leak", "title"}
         if extra:
             raise fail("example", f"example {number} has unknown key {sorted(extra)[0]!r}")
-        examples.append(RuleExample(code=example["code"], leak=example["leak"], title=str(example.get("title", ""))))
+        examples.append(
+            RuleExample(
+                code=example["code"], leak=example["leak"], title=str(example.get("title", ""))
+            )
+        )
     return Rule(
         id=rule_id,
         name=raw["name"],

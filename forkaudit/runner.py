@@ -61,7 +61,9 @@ def run_units(units: Sequence[Unit], pack: RulePack, options: RunOptions) -> lis
     pending: list[tuple[UnitResult, str]] = []
     jobs: list[tuple[UnitResult, Job]] = []
     base = Prefilter(pack.rules)
-    start_classes = {q.rsplit(".", 1)[-1].encode() for r in pack.rules if r.start_method for q in r.starts}
+    start_classes = {
+        q.rsplit(".", 1)[-1].encode() for r in pack.rules if r.start_method for q in r.starts
+    }
     for number, unit in enumerate(units, start=1):
         if options.progress:
             options.progress("reading", number, len(units))
@@ -107,7 +109,9 @@ def _read(source: SourceFile, result: UnitResult) -> bytes | None:
     try:
         size = os.path.getsize(source.abspath)
         if size > MAX_FILE_BYTES:
-            result.results.append(_error(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped"))
+            result.results.append(
+                _error(source, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped")
+            )
             return None
         with open(source.abspath, "rb") as handle:
             return handle.read()
@@ -117,10 +121,16 @@ def _read(source: SourceFile, result: UnitResult) -> bytes | None:
 
 
 def _error(source: SourceFile, reason: str) -> FileResult:
-    return FileResult(path=source.relpath, findings=(), error=FileError(path=source.relpath, reason=reason, distribution=source.distribution))
+    return FileResult(
+        path=source.relpath,
+        findings=(),
+        error=FileError(path=source.relpath, reason=reason, distribution=source.distribution),
+    )
 
 
-def _subclass_names(contents: list[tuple[SourceFile, bytes]], start_classes: set[bytes]) -> set[str]:
+def _subclass_names(
+    contents: list[tuple[SourceFile, bytes]], start_classes: set[bytes]
+) -> set[str]:
     """Names of classes (in any module of the unit) deriving from Thread/Process, to a fixpoint."""
     classes: list[tuple[bytes, bytes]] = []
     for _, data in contents:
@@ -180,7 +190,9 @@ def _execute(jobs: list[tuple[UnitResult, Job]], pack: RulePack, options: RunOpt
         if not phase:
             continue
         prepared = [(r, Job(j.data, j.file, by_unit.get(id(r), {}))) for r, j in phase]
-        for (result, _), (file_result, exported) in zip(prepared, _map(prepared, pack, options, done, total), strict=True):
+        for (result, _), (file_result, exported) in zip(
+            prepared, _map(prepared, pack, options, done, total), strict=True
+        ):
             if file_result.findings or file_result.error or file_result.suppressed:
                 result.results.append(file_result)
             if file_result.parsed:
@@ -190,7 +202,9 @@ def _execute(jobs: list[tuple[UnitResult, Job]], pack: RulePack, options: RunOpt
 
 
 def _defines_subclass(data: bytes) -> bool:
-    return any(re.search(rb"\b(?:Thread|Timer|Process)\b", bases) for _, bases in _CLASS.findall(data))
+    return any(
+        re.search(rb"\b(?:Thread|Timer|Process)\b", bases) for _, bases in _CLASS.findall(data)
+    )
 
 
 def _jobs_count(options: RunOptions) -> int:
@@ -228,11 +242,17 @@ def _map(
         again = _run_batches_single(single, prepared, pack, options, results)
         if again:
             job = prepared[position][1]
-            results[position] = (_error(job.file, "the parser crashed on this file (worker process died)"), {})
+            results[position] = (
+                _error(job.file, "the parser crashed on this file (worker process died)"),
+                {},
+            )
         done[0] += 1
         if options.progress:
             options.progress("parsing", done[0], total)
-    return [r if r is not None else (_error(prepared[i][1].file, "not analysed"), {}) for i, r in enumerate(results)]
+    return [
+        r if r is not None else (_error(prepared[i][1].file, "not analysed"), {})
+        for i, r in enumerate(results)
+    ]
 
 
 def _batches(prepared: list[tuple[UnitResult, Job]], workers: int) -> list[list[int]]:
@@ -264,7 +284,12 @@ def _run_batches(
     total: int,
 ) -> list[int]:
     suspects: list[int] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(pack, options.timeout)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_init_worker,
+        initargs=(pack, options.timeout),
+    ) as pool:
         futures: dict[Future[list[tuple[FileResult, dict[str, SubclassInfo]]]], list[int]] = {
             pool.submit(_work, [prepared[i][1] for i in batch]): batch for batch in batches
         }
@@ -294,7 +319,12 @@ def _run_batches_single(
     results: list[tuple[FileResult, dict[str, SubclassInfo]] | None],
 ) -> bool:
     """Run one file alone in a fresh worker; True when that worker crashed."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_init_worker, initargs=(pack, options.timeout)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=_context(),
+        initializer=_init_worker,
+        initargs=(pack, options.timeout),
+    ) as pool:
         for batch in batches:
             future = pool.submit(_work, [prepared[i][1] for i in batch])
             try:
@@ -339,7 +369,9 @@ def _work(jobs: list[Job]) -> list[tuple[FileResult, dict[str, SubclassInfo]]]:
                 signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
             out.append(analyse_job(job, _PACK))
         except _Timeout:
-            out.append((_error(job.file, f"took longer than {_TIMEOUT:g} s to analyse: skipped"), {}))
+            out.append(
+                (_error(job.file, f"took longer than {_TIMEOUT:g} s to analyse: skipped"), {})
+            )
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)

@@ -33,11 +33,19 @@ class ScanOptions:
 
 
 def _run_options(options: ScanOptions) -> RunOptions:
-    cache = Cache(options.cache_dir or default_cache_dir(), options.pack.digest) if options.use_cache else None
-    return RunOptions(jobs=options.jobs, timeout=options.timeout, cache=cache, progress=options.progress)
+    cache = (
+        Cache(options.cache_dir or default_cache_dir(), options.pack.digest)
+        if options.use_cache
+        else None
+    )
+    return RunOptions(
+        jobs=options.jobs, timeout=options.timeout, cache=cache, progress=options.progress
+    )
 
 
-def _gather(unit_results: Sequence[UnitResult], options: ScanOptions) -> tuple[list[Finding], list[FileError], int, int, int, dict[str, int]]:
+def _gather(
+    unit_results: Sequence[UnitResult], options: ScanOptions
+) -> tuple[list[Finding], list[FileError], int, int, int, dict[str, int]]:
     findings: list[Finding] = []
     errors: list[FileError] = []
     files_total = files_parsed = suppressed = 0
@@ -62,7 +70,11 @@ def _gather(unit_results: Sequence[UnitResult], options: ScanOptions) -> tuple[l
 
 
 def _rules_used(options: ScanOptions) -> tuple[object, ...]:
-    return tuple(r for r in options.pack.rules if (not options.select or r.id in options.select) and r.id not in options.ignore)
+    return tuple(
+        r
+        for r in options.pack.rules
+        if (not options.select or r.id in options.select) and r.id not in options.ignore
+    )
 
 
 def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> ScanReport:
@@ -71,12 +83,16 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
     if options.project is not None:
         project = os.path.abspath(os.path.join(cwd, options.project))
         if not os.path.isfile(os.path.join(project, "pyproject.toml")):
-            raise InputError(f"--project {project} has no pyproject.toml: pass the folder that holds it")
+            raise InputError(
+                f"--project {project} has no pyproject.toml: pass the folder that holds it"
+            )
     env = load_environment(env_path)
     dependencies = dependency_info(env, project)
     units = environment_units(env, options.include_tests)
     unit_results = run_units(units, options.pack, _run_options(options))
-    findings, errors, files_total, files_parsed, suppressed, scanned = _gather(unit_results, options)
+    findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
+        unit_results, options
+    )
     ranked = rank(env.distributions, findings, errors, scanned, dependencies)
     return ScanReport(
         forkaudit_version=__version__,

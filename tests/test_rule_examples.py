@@ -20,7 +20,11 @@ CASES = [
 
 
 def marked_lines(code: str) -> set[int]:
-    return {number for number, line in enumerate(code.splitlines(), start=1) if line.rstrip().endswith("# leak")}
+    return {
+        number
+        for number, line in enumerate(code.splitlines(), start=1)
+        if line.rstrip().endswith("# leak")
+    }
 
 
 @pytest.mark.parametrize(("rule", "example"), CASES)

@@ -43,7 +43,9 @@ def analyze_source(
     test_code: bool = False,
 ) -> FileResult:
     """Findings of ``rules`` in one file's bytes. Never raises for bad input: errors are recorded."""
-    return analyze(data, path, rules, distribution=distribution, external=external, test_code=test_code)[0]
+    return analyze(
+        data, path, rules, distribution=distribution, external=external, test_code=test_code
+    )[0]
 
 
 def analyze(
@@ -71,18 +73,58 @@ def _analyze(
     try:
         source = decode_source(data)
     except ValueError as exc:
-        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason=str(exc), distribution=distribution)))
+        return _failed(
+            FileResult(
+                path=path,
+                findings=(),
+                error=FileError(path=path, reason=str(exc), distribution=distribution),
+            )
+        )
     if "\x00" in source:
-        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason="contains NUL bytes: not Python source", distribution=distribution)))
+        return _failed(
+            FileResult(
+                path=path,
+                findings=(),
+                error=FileError(
+                    path=path,
+                    reason="contains NUL bytes: not Python source",
+                    distribution=distribution,
+                ),
+            )
+        )
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         reason = f"syntax error at line {exc.raw_line}: {exc.message.splitlines()[0] if exc.message else 'invalid syntax'}"
-        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason=reason, distribution=distribution)))
+        return _failed(
+            FileResult(
+                path=path,
+                findings=(),
+                error=FileError(path=path, reason=reason, distribution=distribution),
+            )
+        )
     except RecursionError:
-        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to parse", distribution=distribution)))
+        return _failed(
+            FileResult(
+                path=path,
+                findings=(),
+                error=FileError(
+                    path=path, reason="too deeply nested to parse", distribution=distribution
+                ),
+            )
+        )
     except Exception as exc:  # libcst raises assorted errors on exotic input; never lose the scan
-        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason=f"cannot parse: {type(exc).__name__}: {exc}", distribution=distribution)))
+        return _failed(
+            FileResult(
+                path=path,
+                findings=(),
+                error=FileError(
+                    path=path,
+                    reason=f"cannot parse: {type(exc).__name__}: {exc}",
+                    distribution=distribution,
+                ),
+            )
+        )
     try:
         index = build_index(module, source)
         analyzer = Analyzer(index, rules, external)
@@ -90,15 +132,28 @@ def _analyze(
         findings, suppressed = _findings(index, raw, path, distribution, test_code)
         release(index)
     except RecursionError:
-        return _failed(FileResult(path=path, findings=(), error=FileError(path=path, reason="too deeply nested to analyse", distribution=distribution), parsed=True))
-    return FileResult(path=path, findings=tuple(findings), parsed=True, suppressed=suppressed), analyzer.subclasses
+        return _failed(
+            FileResult(
+                path=path,
+                findings=(),
+                error=FileError(
+                    path=path, reason="too deeply nested to analyse", distribution=distribution
+                ),
+                parsed=True,
+            )
+        )
+    return FileResult(
+        path=path, findings=tuple(findings), parsed=True, suppressed=suppressed
+    ), analyzer.subclasses
 
 
 def _failed(result: FileResult) -> tuple[FileResult, dict[str, SubclassInfo]]:
     return result, {}
 
 
-def _findings(index: object, raw: list[RawFinding], path: str, distribution: str, test_code: bool) -> tuple[list[Finding], int]:
+def _findings(
+    index: object, raw: list[RawFinding], path: str, distribution: str, test_code: bool
+) -> tuple[list[Finding], int]:
     from forkaudit.analysis.index import ModuleIndex
 
     assert isinstance(index, ModuleIndex)
@@ -160,5 +215,7 @@ def _function_path(index: object, node: cst.CSTNode) -> str:
     from forkaudit.analysis.index import ModuleIndex
 
     assert isinstance(index, ModuleIndex)
-    names = [a.name.value for a in index.ancestors(node) if isinstance(a, cst.FunctionDef | cst.ClassDef)]
+    names = [
+        a.name.value for a in index.ancestors(node) if isinstance(a, cst.FunctionDef | cst.ClassDef)
+    ]
     return ".".join(reversed(names))

@@ -193,31 +193,30 @@ class _Indexer(cst.CSTVisitor):
         if self.stack:
             self.parent[id(node)] = self.stack[-1]
         self.stack.append(node)
-        kind = type(node)
-        if kind is cst.Name:
-            self.names[node.value].append(node)  # type: ignore[attr-defined]
-        elif kind is cst.Call:
-            self.calls.append(node)  # type: ignore[arg-type]
-        elif kind is cst.FunctionDef:
-            self.functions.append(node)  # type: ignore[arg-type]
-            self._define(node)  # type: ignore[arg-type]
-        elif kind is cst.ClassDef:
-            self.class_nodes.append(node)  # type: ignore[arg-type]
-            self._define(node)  # type: ignore[arg-type]
-        elif kind is cst.Import:
-            for alias in node.names:  # type: ignore[attr-defined]
+        if isinstance(node, cst.Name):
+            self.names[node.value].append(node)
+        elif isinstance(node, cst.Call):
+            self.calls.append(node)
+        elif isinstance(node, cst.FunctionDef):
+            self.functions.append(node)
+            self._define(node)
+        elif isinstance(node, cst.ClassDef):
+            self.class_nodes.append(node)
+            self._define(node)
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
                 full = dotted_name(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.aliases[alias.asname.name.value] = full
                 else:
                     head = full.split(".", 1)[0]
                     self.aliases[head] = head
-        elif kind is cst.ImportFrom:
-            self._import_from(node)  # type: ignore[arg-type]
-        elif kind is cst.Assign:
-            value = node.value  # type: ignore[attr-defined]
+        elif isinstance(node, cst.ImportFrom):
+            self._import_from(node)
+        elif isinstance(node, cst.Assign):
+            value = node.value
             if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute | cst.Name):
-                self.context_assigns.append(node)  # type: ignore[arg-type]
+                self.context_assigns.append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -273,7 +272,9 @@ def build_index(module: cst.Module, source: str) -> ModuleIndex:
                     index.aliases[target.target.value] = "multiprocessing"
                     index.local_defs.discard(target.target.value)
     for class_node in indexer.class_nodes:
-        bases = [index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases]
+        bases = [
+            index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases
+        ]
         info = ClassInfo(node=class_node, name=class_node.name.value, bases=bases)
         for statement in class_node.body.body:
             if isinstance(statement, cst.FunctionDef):

@@ -15,24 +15,70 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.model import Rule
 
-EXIT_FUNCTIONS = frozenset({"os._exit", "sys.exit", "@exit", "exit", "quit", "os.abort", "os.execv", "os.execve",
-                            "os.execvp", "os.execvpe", "os.execl", "os.execle", "os.execlp", "os.execlpe"})
+EXIT_FUNCTIONS = frozenset(
+    {
+        "os._exit",
+        "sys.exit",
+        "@exit",
+        "exit",
+        "quit",
+        "os.abort",
+        "os.execv",
+        "os.execve",
+        "os.execvp",
+        "os.execvpe",
+        "os.execl",
+        "os.execle",
+        "os.execlp",
+        "os.execlpe",
+    }
+)
 PID_WAIT_ANY = frozenset({"os.wait", "os.wait3"})
 PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})
 MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})
 OS_KINDS = frozenset({"fork", "spawn", "popen", "os-popen", "asyncio-subprocess"})
-CONTAINER_ADD = frozenset({"append", "add", "appendleft", "insert", "put", "put_nowait", "extend", "setdefault", "update"})
+CONTAINER_ADD = frozenset(
+    {"append", "add", "appendleft", "insert", "put", "put_nowait", "extend", "setdefault", "update"}
+)
 CONTAINER_TAKE = frozenset({"pop", "popleft", "get", "get_nowait", "popitem"})
-ITER_WRAPPERS = frozenset({"list", "tuple", "reversed", "sorted", "set", "iter", "enumerate", "copy"})
+ITER_WRAPPERS = frozenset(
+    {"list", "tuple", "reversed", "sorted", "set", "iter", "enumerate", "copy"}
+)
 ITER_METHODS = frozenset({"values", "items", "copy", "keys"})
 # Callees that look at a handle without taking ownership of it.
-NON_OWNING = frozenset({
-    "print", "str", "repr", "len", "id", "isinstance", "hash", "bool", "int", "format", "type", "vars",
-    "os.kill", "os.killpg", "os.getpgid", "os.setpgid", "os.kill", "signal.pthread_kill",
-    "log", "debug", "info", "warning", "warn", "error", "exception", "critical",
-})
+NON_OWNING = frozenset(
+    {
+        "print",
+        "str",
+        "repr",
+        "len",
+        "id",
+        "isinstance",
+        "hash",
+        "bool",
+        "int",
+        "format",
+        "type",
+        "vars",
+        "os.kill",
+        "os.killpg",
+        "os.getpgid",
+        "os.setpgid",
+        "signal.pthread_kill",
+        "log",
+        "debug",
+        "info",
+        "warning",
+        "warn",
+        "error",
+        "exception",
+        "critical",
+    }
+)
 FOREVER_METHODS = frozenset({"run_forever", "serve_forever", "forever", "loop_forever"})
-ONE_OFF_FUNCTIONS = frozenset({"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"})
+ONE_OFF_FUNCTIONS = frozenset(
+    {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
+)
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
@@ -141,7 +187,11 @@ class Analyzer:
                 first = call.args[0].value
                 if _is_minus_one_or_zero(first):
                     os_reaper = f"{self.index.code(call.func)}({self.index.code(first)}, ...) reaps every child of this module"
-            elif name == "os.waitid" and call.args and self.index.resolve(call.args[0].value) == "os.P_ALL":
+            elif (
+                name == "os.waitid"
+                and call.args
+                and self.index.resolve(call.args[0].value) == "os.P_ALL"
+            ):
                 os_reaper = "os.waitid(P_ALL, ...) reaps every child of this module"
             elif name == "signal.signal" and len(call.args) >= 2:
                 signum = self.index.resolve(call.args[0].value)
@@ -157,9 +207,13 @@ class Analyzer:
         names: set[str] = set()
         for call in self.index.calls:
             callee = (dotted_name(call.func) or "").lower()
-            spawner = any(word in callee for word in ("process", "thread", "spawn", "fork", "worker", "timer"))
+            spawner = any(
+                word in callee for word in ("process", "thread", "spawn", "fork", "worker", "timer")
+            )
             for arg in call.args:
-                if (arg.keyword is not None and arg.keyword.value in ("target", "function")) or (spawner and arg.keyword is None):
+                if (arg.keyword is not None and arg.keyword.value in ("target", "function")) or (
+                    spawner and arg.keyword is None
+                ):
                     value = arg.value
                     if isinstance(value, cst.Name):
                         names.add(value.value)
@@ -194,7 +248,9 @@ class Analyzer:
                         rule = parent.rule
                         break
                     short = base.rsplit(".", 1)[-1]
-                    if short in self.external and not base.startswith(("threading.", "multiprocessing.")):
+                    if short in self.external and not base.startswith(
+                        ("threading.", "multiprocessing.")
+                    ):
                         parent = self.external[short]
                         rule = parent.rule
                         break
@@ -204,16 +260,27 @@ class Analyzer:
                 changed = True
         return found
 
-    def _describe_subclass(self, info: ClassInfo, rule: Rule, parent: SubclassInfo | None) -> SubclassInfo:
+    def _describe_subclass(
+        self, info: ClassInfo, rule: Rule, parent: SubclassInfo | None
+    ) -> SubclassInfo:
         init = info.methods.get("__init__")
         self_starting = bool(parent and parent.self_starting)
         daemon = bool(parent and parent.daemon)
         if init is not None:
             for call in _calls_in(self.index, init):
                 func = call.func
-                if isinstance(func, cst.Attribute) and dotted_name(func.value) == "self" and func.attr.value == rule.start_method:
+                if (
+                    isinstance(func, cst.Attribute)
+                    and dotted_name(func.value) == "self"
+                    and func.attr.value == rule.start_method
+                ):
                     self_starting = True
-                if isinstance(func, cst.Attribute) and func.attr.value == "setDaemon" and call.args and _is_true(call.args[0].value):
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value == "setDaemon"
+                    and call.args
+                    and _is_true(call.args[0].value)
+                ):
                     daemon = True
                 if _kwarg_true(call, "daemon"):
                     daemon = True
@@ -223,9 +290,14 @@ class Analyzer:
         for statement in info.node.body.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
-                    if isinstance(small, cst.Assign) and any(
-                        isinstance(t.target, cst.Name) and t.target.value == "daemon" for t in small.targets
-                    ) and _is_true(small.value):
+                    if (
+                        isinstance(small, cst.Assign)
+                        and any(
+                            isinstance(t.target, cst.Name) and t.target.value == "daemon"
+                            for t in small.targets
+                        )
+                        and _is_true(small.value)
+                    ):
                         daemon = True
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
         changed = True
@@ -236,7 +308,11 @@ class Analyzer:
                     continue
                 for call in _calls_in(self.index, method):
                     func = call.func
-                    if isinstance(func, cst.Attribute) and dotted_name(func.value) == "self" and func.attr.value in reap:
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and dotted_name(func.value) == "self"
+                        and func.attr.value in reap
+                    ):
                         reap.add(method_name)
                         changed = True
                         break
@@ -278,7 +354,9 @@ class Analyzer:
                 subclass = self.subclasses.get(qualified[1:])
             else:
                 short = qualified.rsplit(".", 1)[-1]
-                if qualified.startswith(".") or "." in qualified and not qualified.startswith(("threading", "multiprocessing")):
+                if qualified.startswith(".") or (
+                    "." in qualified and not qualified.startswith(("threading", "multiprocessing"))
+                ):
                     subclass = self.external.get(short)
             if subclass is None:
                 return None
@@ -351,7 +429,9 @@ class Analyzer:
             return
         if site.via.endswith("Timer") and self._rearms_timer(function, site.call):
             site.forever = site.timer_chain = True
-            site.forever_reason = f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
+            site.forever_reason = (
+                f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
+            )
 
     def _function_for(self, expr: cst.BaseExpression, near: cst.CSTNode) -> cst.FunctionDef | None:
         if isinstance(expr, cst.Name):
@@ -415,7 +495,9 @@ class Analyzer:
             if rule.kind == "process" and self.mp_reaper:
                 return
         if not rule.reaped_by_methods and not rule.reaped_by_functions and not site.reap_methods:
-            verdict = Verdict(leak=True, reason="the thread it starts cannot be joined", started=True)
+            verdict = Verdict(
+                leak=True, reason="the thread it starts cannot be joined", started=True
+            )
         else:
             verdict = self._follow(site, site.node)
         if verdict.factory is not None and site.depth < 3:
@@ -457,7 +539,13 @@ class Analyzer:
             for caller in callers:
                 if isinstance(caller, cst.Call):
                     self._analyse_factory_call(
-                        replace(child, node=caller, call=caller, via=f"{verdict.factory.name.value}()", depth=child.depth + 1),
+                        replace(
+                            child,
+                            node=caller,
+                            call=caller,
+                            via=f"{verdict.factory.name.value}()",
+                            depth=child.depth + 1,
+                        ),
                         origin,
                     )
             return
@@ -476,9 +564,17 @@ class Analyzer:
         out: list[cst.BaseExpression] = []
         for call in self.index.calls:
             func = call.func
-            if owner is None and isinstance(func, cst.Name) and func.value == name and self.index.resolve(func) == f"@{name}":
-                pass
-            elif owner is not None and isinstance(func, cst.Attribute) and func.attr.value == name and dotted_name(func.value) in ("self", "cls", owner.name):
+            if (
+                owner is None
+                and isinstance(func, cst.Name)
+                and func.value == name
+                and self.index.resolve(func) == f"@{name}"
+            ) or (
+                owner is not None
+                and isinstance(func, cst.Attribute)
+                and func.attr.value == name
+                and dotted_name(func.value) in ("self", "cls", owner.name)
+            ):
                 pass
             else:
                 continue
@@ -489,7 +585,9 @@ class Analyzer:
         return out
 
     def _is_method(self, function: cst.FunctionDef) -> bool:
-        return isinstance(self.index.parent_of(self.index.parent_of(function) or function), cst.ClassDef)
+        return isinstance(
+            self.index.parent_of(self.index.parent_of(function) or function), cst.ClassDef
+        )
 
     def _follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` go?"""
@@ -504,23 +602,50 @@ class Analyzer:
                 if method == rule.start_method and rule.start_method:
                     after = self._follow(replace(site, started=True), grand)
                     if after.leak:
-                        return Verdict(True, "high", f"{what} is started and dropped: nothing can {_reap_verb(rule)} it", started=True, daemon=site.daemon)
+                        return Verdict(
+                            True,
+                            "high",
+                            f"{what} is started and dropped: nothing can {_reap_verb(rule)} it",
+                            started=True,
+                            daemon=site.daemon,
+                        )
                     return replace(after, started=True)
                 if method in site.reap_methods:
                     return Verdict(False, started=site.started)
                 if method == "setDaemon":
                     return self._follow(replace(site, daemon=True), grand)
-            return Verdict(True, "high", f"{what} is used once and dropped ({index.code(parent)}...): it is never {_reaped(rule)}", started=site.started, daemon=site.daemon)
+            return Verdict(
+                True,
+                "high",
+                f"{what} is used once and dropped ({index.code(parent)}...): it is never {_reaped(rule)}",
+                started=site.started,
+                daemon=site.daemon,
+            )
         if isinstance(parent, cst.Expr):
             if rule.start_method and not site.started:
                 return Verdict(False)
-            return Verdict(True, "high", f"{what} is discarded at once: nothing can {_reap_verb(rule)} it", started=site.started, daemon=site.daemon)
+            return Verdict(
+                True,
+                "high",
+                f"{what} is discarded at once: nothing can {_reap_verb(rule)} it",
+                started=site.started,
+                daemon=site.daemon,
+            )
         if isinstance(parent, cst.WithItem):
             if site.context_manager:
                 return Verdict(False, started=True)
-            return Verdict(True, "medium", f"{what} is used as a context manager that does not {_reap_verb(rule)} it", started=site.started)
+            return Verdict(
+                True,
+                "medium",
+                f"{what} is used as a context manager that does not {_reap_verb(rule)} it",
+                started=site.started,
+            )
         if isinstance(parent, cst.Assign | cst.AnnAssign) and parent.value is node:
-            targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+            targets = (
+                [t.target for t in parent.targets]
+                if isinstance(parent, cst.Assign)
+                else [parent.target]
+            )
             verdicts = [self._follow_target(site, target, parent) for target in targets]
             return _merge(verdicts)
         if isinstance(parent, cst.NamedExpr) and parent.value is node:
@@ -541,18 +666,31 @@ class Analyzer:
             return self._follow_container_value(site, parent)
         if isinstance(parent, cst.DictComp) and parent.value is node:
             return self._follow_container_value(site, parent)
-        if rule.handle == "pid" and isinstance(parent, cst.If | cst.Comparison | cst.UnaryOperation | cst.ComparisonTarget | cst.BooleanOperation):
+        if rule.handle == "pid" and isinstance(
+            parent,
+            cst.If
+            | cst.Comparison
+            | cst.UnaryOperation
+            | cst.ComparisonTarget
+            | cst.BooleanOperation,
+        ):
             if_node = _enclosing_if_test(index, node)
             if if_node is not None and self._parent_exits(if_node, node):
                 return Verdict(False)
-            return Verdict(True, "high", f"the pid of {what} is only tested, never kept: the parent cannot wait for the child", started=True)
+            return Verdict(
+                True,
+                "high",
+                f"the pid of {what} is only tested, never kept: the parent cannot wait for the child",
+                started=True,
+            )
         if isinstance(parent, cst.Await):
             return self._follow(site, parent)
         # Anything else (a lambda body, an f-string, a comparison...): we cannot tell; stay silent.
         return Verdict(False)
 
-    def _follow_target(self, site: Site, target: cst.BaseExpression, statement: cst.CSTNode) -> Verdict:
-        index = self.index
+    def _follow_target(
+        self, site: Site, target: cst.BaseExpression, statement: cst.CSTNode
+    ) -> Verdict:
         if isinstance(target, cst.Tuple | cst.List) and target.elements:
             # pid, fd = os.forkpty(): the handle is the first element.
             first = target.elements[0].value
@@ -575,15 +713,30 @@ class Analyzer:
             return Verdict(False)
         func = call.func
         resolved = index.resolve(func)
-        if site.rule.handle == "pid" and resolved in site.rule.reaped_by_functions and call.args and call.args[0] is arg:
+        if (
+            site.rule.handle == "pid"
+            and resolved in site.rule.reaped_by_functions
+            and call.args
+            and call.args[0] is arg
+        ):
             return Verdict(False)
         if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_ADD:
             return self._follow_container(site, func.value, call)
-        short = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
+        short = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else (func.value if isinstance(func, cst.Name) else "")
+        )
         if short in NON_OWNING or (resolved or "") in NON_OWNING:
             grand = index.parent_of(call)
             if isinstance(grand, cst.Expr):
-                return Verdict(True, "high", f"{site.via} is only inspected ({short}()) and then lost", started=site.started, daemon=site.daemon)
+                return Verdict(
+                    True,
+                    "high",
+                    f"{site.via} is only inspected ({short}()) and then lost",
+                    started=site.started,
+                    daemon=site.daemon,
+                )
             return Verdict(False)
         if resolved is not None and resolved.rstrip("*") in self.start_map:
             return Verdict(False)
@@ -607,7 +760,9 @@ class Analyzer:
                     return self.index.module
         return scope
 
-    def _follow_local(self, site: Site, name: str, statement: cst.CSTNode, depth: int = 0) -> Verdict:
+    def _follow_local(
+        self, site: Site, name: str, statement: cst.CSTNode, depth: int = 0
+    ) -> Verdict:
         index = self.index
         scope = self._scope_for_local(name, statement)
         statement_line = index.statement_of(statement)
@@ -618,7 +773,9 @@ class Analyzer:
             self._classify_use(site, use, evidence, depth)
         return self._judge_local(site, name, statement_line, scope, evidence)
 
-    def _classify_use(self, site: Site, use: cst.BaseExpression, evidence: _Evidence, depth: int) -> None:
+    def _classify_use(
+        self, site: Site, use: cst.BaseExpression, evidence: _Evidence, depth: int
+    ) -> None:
         """Record what one read of the handle does to it."""
         index = self.index
         rule = site.rule
@@ -629,9 +786,7 @@ class Analyzer:
             if isinstance(grand, cst.Call) and grand.func is parent:
                 if attr == rule.start_method and rule.start_method:
                     evidence.started = True
-                elif attr in site.reap_methods:
-                    evidence.reaps.append(grand)
-                elif attr == "poll" and _in_loop(index, grand):
+                elif attr in site.reap_methods or (attr == "poll" and _in_loop(index, grand)):
                     evidence.reaps.append(grand)
                 elif attr == "setDaemon" and grand.args and _is_true(grand.args[0].value):
                     evidence.daemon = True
@@ -670,20 +825,31 @@ class Analyzer:
             # lambda pid=self._pid: os.waitpid(pid, 0) -- the handle lives on in the parameter.
             function = index.parent_of(index.parent_of(parent) or parent)
             if isinstance(function, cst.Lambda | cst.FunctionDef):
-                for inner in index.uses(parent.name.value, function):
-                    self._classify_use(site, inner, evidence, depth + 1)
+                for param_use in index.uses(parent.name.value, function):
+                    self._classify_use(site, param_use, evidence, depth + 1)
             return
         if isinstance(parent, cst.Return | cst.Yield):
             evidence.returned.append(parent)
             return
         if isinstance(parent, cst.Assign) and parent.value is use:
-            for target in parent.targets:
-                inner = target.target
+            for assign_target in parent.targets:
+                inner = assign_target.target
                 if isinstance(inner, cst.Name) and depth < 3:
-                    alias = self._follow_local(replace(site, started=evidence.started), inner.value, parent, depth + 1)
+                    alias = self._follow_local(
+                        replace(site, started=evidence.started), inner.value, parent, depth + 1
+                    )
                     self._sub(evidence, alias, parent)
-                elif isinstance(inner, cst.Attribute) and dotted_name(inner.value) in ("self", "cls"):
-                    self._sub(evidence, self._follow_attribute(replace(site, started=True), inner.attr.value, parent), parent)
+                elif isinstance(inner, cst.Attribute) and dotted_name(inner.value) in (
+                    "self",
+                    "cls",
+                ):
+                    self._sub(
+                        evidence,
+                        self._follow_attribute(
+                            replace(site, started=True), inner.attr.value, parent
+                        ),
+                        parent,
+                    )
                 elif isinstance(inner, cst.Subscript):
                     self._sub(evidence, self._follow_container(site, inner.value, parent), parent)
                 else:
@@ -711,10 +877,16 @@ class Analyzer:
         if not verdict.leak and verdict.factory is None:
             evidence.reaps.append(anchor)
 
-    def _maybe_escape_arg(self, site: Site, arg: cst.Arg, call: cst.Call, evidence: _Evidence) -> None:
+    def _maybe_escape_arg(
+        self, site: Site, arg: cst.Arg, call: cst.Call, evidence: _Evidence
+    ) -> None:
         func = call.func
         resolved = self.index.resolve(func) or ""
-        short = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
+        short = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else (func.value if isinstance(func, cst.Name) else "")
+        )
         if short in NON_OWNING or resolved in NON_OWNING or resolved.startswith("logging."):
             return
         if arg.keyword is not None and arg.keyword.value in ("target", "args"):
@@ -722,11 +894,17 @@ class Analyzer:
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
 
-    def _judge_local(self, site: Site, name: str, statement: cst.CSTNode, scope: ScopeNode, evidence: _Evidence) -> Verdict:
+    def _judge_local(
+        self, site: Site, name: str, statement: cst.CSTNode, scope: ScopeNode, evidence: _Evidence
+    ) -> Verdict:
         rule = site.rule
         started = evidence.started or any(v.started for v in evidence.sub_verdicts)
         daemon = evidence.daemon
-        where = "the module" if scope is self.index.module else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
+        where = (
+            "the module"
+            if scope is self.index.module
+            else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
+        )
         if rule.start_method and not started:
             return Verdict(False)
         if rule.handle == "pid" and self._parent_exits_for_name(name, statement, scope):
@@ -739,21 +917,47 @@ class Analyzer:
                 return Verdict(False, started=started, daemon=daemon)
             if leaking_subs:
                 sub = leaking_subs[0]
-                return Verdict(True, "low", f"{sub.reason}; {gap}", started=started, daemon=daemon or sub.daemon)
+                return Verdict(
+                    True,
+                    "low",
+                    f"{sub.reason}; {gap}",
+                    started=started,
+                    daemon=daemon or sub.daemon,
+                )
             if evidence.returned:
-                return Verdict(True, "low", f"bound to `{name}`: {gap}, otherwise it is returned to the caller un{_reaped(rule)}", started=started, daemon=daemon)
+                return Verdict(
+                    True,
+                    "low",
+                    f"bound to `{name}`: {gap}, otherwise it is returned to the caller un{_reaped(rule)}",
+                    started=started,
+                    daemon=daemon,
+                )
             return Verdict(True, "low", f"bound to `{name}`: {gap}", started=started, daemon=daemon)
         if evidence.returned:
             function = self._enclosing_function(evidence.returned[0])
             return Verdict(False, started=started, daemon=daemon, factory=function)
         if leaking_subs:
             sub = leaking_subs[0]
-            return Verdict(True, sub.confidence, sub.reason, started=started or sub.started, daemon=daemon or sub.daemon)
+            return Verdict(
+                True,
+                sub.confidence,
+                sub.reason,
+                started=started or sub.started,
+                daemon=daemon or sub.daemon,
+            )
         if factories:
             return Verdict(False, started=started, daemon=daemon, factory=factories[0])
-        return Verdict(True, "high", f"bound to `{name}` in {where} and never {_reaped(rule)}", started=started, daemon=daemon)
+        return Verdict(
+            True,
+            "high",
+            f"bound to `{name}` in {where} and never {_reaped(rule)}",
+            started=started,
+            daemon=daemon,
+        )
 
-    def _reap_gap(self, rule: Rule, statement: cst.CSTNode, reaps: list[cst.CSTNode], scope: ScopeNode) -> str | None:
+    def _reap_gap(
+        self, rule: Rule, statement: cst.CSTNode, reaps: list[cst.CSTNode], scope: ScopeNode
+    ) -> str | None:
         """None when some reap runs on every path after ``statement``; else which path leaks."""
         contains = _Contains(self.index, reaps)
         # Walk up from the start statement: at each level, the statements after it in its block.
@@ -767,15 +971,21 @@ class Analyzer:
             if block is not None:
                 holder = current if current in block else None
                 if holder is not None:
-                    after = block[block.index(holder) + 1:]
+                    after = block[block.index(holder) + 1 :]
                     if any(contains.definitely(s) for s in after):
                         if left_loop:
                             return "only the one from the last loop iteration is reaped"
                         return None
             if isinstance(parent, cst.Try | cst.TryStar):
-                if parent.finalbody is not None and any(contains.definitely(s) for s in parent.finalbody.body.body):
+                if parent.finalbody is not None and any(
+                    contains.definitely(s) for s in parent.finalbody.body.body
+                ):
                     return None
-                if parent.orelse is not None and current is parent.body and any(contains.definitely(s) for s in parent.orelse.body.body):
+                if (
+                    parent.orelse is not None
+                    and current is parent.body
+                    and any(contains.definitely(s) for s in parent.orelse.body.body)
+                ):
                     return None
             if isinstance(parent, cst.IndentedBlock):
                 owner = self.index.parent_of(parent)
@@ -794,10 +1004,14 @@ class Analyzer:
                 if ancestor is scope:
                     break
                 if isinstance(ancestor, cst.ExceptHandler):
-                    return f"{_reaped(rule)} only when an exception is raised; the normal path leaks"
+                    return (
+                        f"{_reaped(rule)} only when an exception is raised; the normal path leaks"
+                    )
                 if isinstance(ancestor, cst.If):
                     test = self.index.code(ancestor.test).strip()
-                    in_else = ancestor.orelse is not None and self.index.inside(reap, ancestor.orelse)
+                    in_else = ancestor.orelse is not None and self.index.inside(
+                        reap, ancestor.orelse
+                    )
                     condition = f"not ({test})" if in_else else test
                     return f"{_reaped(rule)} only when `{_short(condition)}`; the other path leaks"
         return f"{_reaped(rule)} on some paths only"
@@ -828,19 +1042,24 @@ class Analyzer:
 
     def _block_exits(self, suite: cst.BaseSuite) -> bool:
         statements: Sequence[cst.CSTNode]
-        if isinstance(suite, cst.IndentedBlock):
-            statements = suite.body
-        elif isinstance(suite, cst.SimpleStatementSuite):
+        if isinstance(suite, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             statements = suite.body
         else:
             return False
         for statement in statements:
-            smalls: Iterable[cst.CSTNode] = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
+            smalls: Iterable[cst.CSTNode] = (
+                statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
+            )
             for small in smalls:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     resolved = self.index.resolve(small.value.func) or ""
-                    if resolved in EXIT_FUNCTIONS or resolved.lstrip("@") in ("exit", "quit") or (
-                        isinstance(small.value.func, cst.Name) and small.value.func.value in ("exit", "quit")
+                    if (
+                        resolved in EXIT_FUNCTIONS
+                        or resolved.lstrip("@") in ("exit", "quit")
+                        or (
+                            isinstance(small.value.func, cst.Name)
+                            and small.value.func.value in ("exit", "quit")
+                        )
                     ):
                         return True
                 if isinstance(small, cst.Raise) and small.exc is not None:
@@ -867,7 +1086,9 @@ class Analyzer:
         while changed:
             changed = False
             for other in self.index.classes.values():
-                if other.name not in descendants and any(b.startswith("@") and b[1:] in descendants for b in other.bases):
+                if other.name not in descendants and any(
+                    b.startswith("@") and b[1:] in descendants for b in other.bases
+                ):
                     descendants.add(other.name)
                     family[other.name] = other
                     changed = True
@@ -886,7 +1107,9 @@ class Analyzer:
         other_method_reaps = False
         for member in family:
             for node in _self_attribute_nodes(index, member, attr):
-                if index.inside(node, statement_line) and _is_binding_of(index, node, statement_line):
+                if index.inside(node, statement_line) and _is_binding_of(
+                    index, node, statement_line
+                ):
                     continue
                 before = len(evidence.reaps)
                 parent = index.parent_of(node)
@@ -910,7 +1133,11 @@ class Analyzer:
                         continue
                 if isinstance(parent, cst.Attribute) and parent.value is node:
                     grand = index.parent_of(parent)
-                    if isinstance(grand, cst.Call) and grand.func is parent and parent.attr.value in CONTAINER_ADD:
+                    if (
+                        isinstance(grand, cst.Call)
+                        and grand.func is parent
+                        and parent.attr.value in CONTAINER_ADD
+                    ):
                         continue
                 self._classify_use(site, node, evidence, 2)
                 if len(evidence.reaps) > before and index.method_of(node) is not same_method:
@@ -922,10 +1149,18 @@ class Analyzer:
         if evidence.reaps:
             if other_method_reaps or same_method is None:
                 return Verdict(False, started=evidence.started)
-            gap = self._reap_gap(rule, statement_line, evidence.reaps, index.scope_of(statement_line))
+            gap = self._reap_gap(
+                rule, statement_line, evidence.reaps, index.scope_of(statement_line)
+            )
             if gap is None:
                 return Verdict(False, started=evidence.started)
-            return Verdict(True, "low", f"stored on self.{attr}: {gap}", started=evidence.started, daemon=evidence.daemon)
+            return Verdict(
+                True,
+                "low",
+                f"stored on self.{attr}: {gap}",
+                started=evidence.started,
+                daemon=evidence.daemon,
+            )
         if evidence.returned:
             return Verdict(False, started=evidence.started)
         owner = info.name
@@ -954,7 +1189,11 @@ class Analyzer:
             return self._loop_reaps(site, parent)
         if isinstance(parent, cst.Arg):
             call = self.index.parent_of(parent)
-            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in CONTAINER_ADD
+            ):
                 return self._follow_container(site, call.func.value, call)
             return Verdict(False)
         if isinstance(parent, cst.Element | cst.DictElement):
@@ -962,10 +1201,17 @@ class Analyzer:
             if outer is not None:
                 return self._follow_container_value(site, outer)
         if isinstance(parent, cst.Expr):
-            return Verdict(True, "high", f"{site.via} is created in a throw-away container and never {_reaped(site.rule)}", started=site.started)
+            return Verdict(
+                True,
+                "high",
+                f"{site.via} is created in a throw-away container and never {_reaped(site.rule)}",
+                started=site.started,
+            )
         return Verdict(False)
 
-    def _follow_container(self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode) -> Verdict:
+    def _follow_container(
+        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
+    ) -> Verdict:
         """The handle went into ``holder`` (a local or ``self.x`` container)."""
         index = self.index
         key = dotted_name(holder)
@@ -976,7 +1222,11 @@ class Analyzer:
             info = index.class_of(statement)
             if info is None:
                 return Verdict(False)
-            nodes = [n for member in self._class_family(info) for n in _self_attribute_nodes(index, member, parts[1])]
+            nodes: list[cst.BaseExpression] = [
+                n
+                for member in self._class_family(info)
+                for n in _self_attribute_nodes(index, member, parts[1])
+            ]
             label = f"self.{parts[1]}"
             owner = f"no method of {info.name}"
         elif len(parts) == 1:
@@ -1000,7 +1250,11 @@ class Analyzer:
                 continue
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 grand = index.parent_of(parent)
-                if isinstance(grand, cst.Call) and grand.func is parent and parent.attr.value in CONTAINER_TAKE:
+                if (
+                    isinstance(grand, cst.Call)
+                    and grand.func is parent
+                    and parent.attr.value in CONTAINER_TAKE
+                ):
                     taken = self._follow(replace(site, started=True), grand)
                     if not taken.leak:
                         return Verdict(False, started=started)
@@ -1029,7 +1283,12 @@ class Analyzer:
         if site.rule.start_method and not started:
             # Threads put in a container and started later in a loop over it.
             return Verdict(False)
-        return Verdict(True, "medium", f"kept in {label}; {owner} {_reap_verb_3rd(site.rule)} its elements", started=started)
+        return Verdict(
+            True,
+            "medium",
+            f"kept in {label}; {owner} {_reap_verb_3rd(site.rule)} its elements",
+            started=started,
+        )
 
     def _loop_reaps(self, site: Site, loop: cst.CSTNode) -> Verdict:
         """Does this for-loop / comprehension over the container reap each element (and start it)?"""
@@ -1077,7 +1336,9 @@ class Analyzer:
                 return
             else:
                 verdict.confidence = "low"
-                verdict.reason = f"{verdict.reason}; its target could not be read, so it may or may not end"
+                verdict.reason = (
+                    f"{verdict.reason}; its target could not be read, so it may or may not end"
+                )
         self._reported.add(id(site.call))
         if in_loop:
             flags.append("in-loop")
@@ -1097,7 +1358,9 @@ class Analyzer:
             flags.append("loops-forever")
             message = f"{message}; {site.forever_reason}"
             if rule.forever_severity:
-                severity = rule.forever_severity if accumulates else _one_below(rule.forever_severity)
+                severity = (
+                    rule.forever_severity if accumulates else _one_below(rule.forever_severity)
+                )
                 if not accumulates and rule.kind == "thread":
                     message = f"{message}; a non-daemon thread that never ends keeps the interpreter from exiting"
         if site.forever and "timer chain" in site.forever_reason:
@@ -1105,7 +1368,14 @@ class Analyzer:
         if accumulates and not site.forever:
             message = f"{message} ({'in a loop' if in_loop else 'on every call'})"
         self.findings.append(
-            RawFinding(rule=rule, call=site.call, confidence=verdict.confidence, message=message, flags=tuple(flags), severity=severity)
+            RawFinding(
+                rule=rule,
+                call=site.call,
+                confidence=verdict.confidence,
+                message=message,
+                flags=tuple(flags),
+                severity=severity,
+            )
         )
 
     def _per_call(self, node: cst.CSTNode) -> bool:
@@ -1135,11 +1405,15 @@ def _reaped(rule: Rule) -> str:
 
 
 def _reap_verb(rule: Rule) -> str:
-    return {"joined": "join", "shut down": "shut down", "closed": "close"}.get(_reaped(rule), "wait for")
+    return {"joined": "join", "shut down": "shut down", "closed": "close"}.get(
+        _reaped(rule), "wait for"
+    )
 
 
 def _reap_verb_3rd(rule: Rule) -> str:
-    return {"joined": "joins", "shut down": "shuts down", "closed": "closes"}.get(_reaped(rule), "waits")
+    return {"joined": "joins", "shut down": "shuts down", "closed": "closes"}.get(
+        _reaped(rule), "waits"
+    )
 
 
 def _one_below(severity: str) -> str:
@@ -1162,20 +1436,31 @@ def _merge(verdicts: list[Verdict]) -> Verdict:
 
 
 def _is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
         return node.expression.value == "1"
     return isinstance(node, cst.Integer) and node.value == "0"
 
 
 def _kwarg_true(call: cst.Call, keyword: str) -> bool:
-    return any(a.keyword is not None and a.keyword.value == keyword and _is_true(a.value) for a in call.args)
+    return any(
+        a.keyword is not None and a.keyword.value == keyword and _is_true(a.value)
+        for a in call.args
+    )
 
 
 def _assigns_attr_true(node: cst.CSTNode, attr: str) -> bool:
     if isinstance(node, cst.Assign) and _is_true(node.value):
         for target in node.targets:
             t = target.target
-            if isinstance(t, cst.Attribute) and t.attr.value == attr and dotted_name(t.value) == "self":
+            if (
+                isinstance(t, cst.Attribute)
+                and t.attr.value == attr
+                and dotted_name(t.value) == "self"
+            ):
                 return True
     return False
 
@@ -1221,7 +1506,11 @@ def _calls_in(index: ModuleIndex, function: cst.CSTNode) -> list[cst.Call]:
 
 
 def _names_in(index: ModuleIndex, node: cst.CSTNode, name: str) -> list[cst.Name]:
-    return [n for n in _walk_statements(node, skip_nested=False) if isinstance(n, cst.Name) and n.value == name]
+    return [
+        n
+        for n in _walk_statements(node, skip_nested=False)
+        if isinstance(n, cst.Name) and n.value == name
+    ]
 
 
 def _endless_loop(function: cst.FunctionDef) -> cst.While | None:
@@ -1281,7 +1570,10 @@ def _enclosing_if_test(index: ModuleIndex, node: cst.CSTNode) -> cst.If | None:
     for ancestor in index.ancestors(node):
         if isinstance(ancestor, cst.If):
             return ancestor if ancestor.test is current else None
-        if not isinstance(ancestor, cst.Comparison | cst.ComparisonTarget | cst.UnaryOperation | cst.BooleanOperation):
+        if not isinstance(
+            ancestor,
+            cst.Comparison | cst.ComparisonTarget | cst.UnaryOperation | cst.BooleanOperation,
+        ):
             return None
         current = ancestor
     return None
@@ -1299,7 +1591,11 @@ def _parent_polarity(test: cst.BaseExpression, handle: cst.CSTNode) -> bool | No
         left, right, op = test.left, comparison.comparator, comparison.operator
         if right is handle:
             left, right = right, left
-            op = {cst.GreaterThan: cst.LessThan(), cst.LessThan: cst.GreaterThan()}.get(type(op), op)  # type: ignore[call-overload]
+            flipped: dict[type, cst.BaseCompOp] = {
+                cst.GreaterThan: cst.LessThan(),
+                cst.LessThan: cst.GreaterThan(),
+            }
+            op = flipped.get(type(op), op)
         if left is not handle or not isinstance(right, cst.Integer) or right.value != "0":
             return None
         if isinstance(op, cst.Equal | cst.Is | cst.LessThanEqual):
@@ -1320,7 +1616,9 @@ def _is_binding_of(index: ModuleIndex, node: cst.CSTNode, statement: cst.CSTNode
     current: cst.CSTNode | None = node
     while current is not None and current is not statement:
         parent = index.parent_of(current)
-        if isinstance(parent, cst.AssignTarget | cst.NamedExpr) and (getattr(parent, "target", None) is current):
+        if isinstance(parent, cst.AssignTarget | cst.NamedExpr) and (
+            getattr(parent, "target", None) is current
+        ):
             return True
         if isinstance(parent, cst.AnnAssign) and parent.target is current:
             return True
@@ -1335,7 +1633,11 @@ def _self_attribute_nodes(index: ModuleIndex, info: ClassInfo, attr: str) -> lis
     out: list[cst.Attribute] = []
     for node in index.names.get(attr, ()):
         parent = index.parent_of(node)
-        if isinstance(parent, cst.Attribute) and parent.attr is node and dotted_name(parent.value) in ("self", "cls"):
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.attr is node
+            and dotted_name(parent.value) in ("self", "cls")
+        ):
             if index.inside(parent, info.node):
                 out.append(parent)
     return out
@@ -1352,7 +1654,11 @@ def _iteration_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
             return parent
         if isinstance(parent, cst.CompFor) and parent.iter is current:
             return parent
-        if isinstance(parent, cst.Attribute) and parent.value is current and parent.attr.value in ITER_METHODS:
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is current
+            and parent.attr.value in ITER_METHODS
+        ):
             grand = index.parent_of(parent)
             if isinstance(grand, cst.Call):
                 current = grand
@@ -1360,7 +1666,11 @@ def _iteration_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
             return None
         if isinstance(parent, cst.Arg):
             call = index.parent_of(parent)
-            if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ITER_WRAPPERS:
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Name)
+                and call.func.value in ITER_WRAPPERS
+            ):
                 current = call
                 continue
             return None
@@ -1432,4 +1742,3 @@ class _Contains:
         if isinstance(suite, cst.SimpleStatementSuite):
             return self.any(suite)
         return False
-
