@@ -46,6 +46,7 @@ class Job:
     data: bytes
     file: SourceFile
     external: dict[str, SubclassInfo]
+    names: tuple[str, ...] = ()  # start-capable class names of the same distribution
 
 
 @dataclass
@@ -93,7 +94,9 @@ def run_units(units: Sequence[Unit], pack: RulePack, options: RunOptions) -> lis
         prefilter = Prefilter(pack.rules, names) if names else base
         for source, data in contents:
             if prefilter.may_start(data):
-                jobs.append((result, Job(data=data, file=source, external={})))
+                jobs.append(
+                    (result, Job(data=data, file=source, external={}, names=tuple(sorted(names))))
+                )
         pending.append((result, key))
     _execute(jobs, pack, options)
     if options.cache is not None:
@@ -189,7 +192,7 @@ def _execute(jobs: list[tuple[UnitResult, Job]], pack: RulePack, options: RunOpt
     for phase in (defining, others):
         if not phase:
             continue
-        prepared = [(r, Job(j.data, j.file, by_unit.get(id(r), {}))) for r, j in phase]
+        prepared = [(r, Job(j.data, j.file, by_unit.get(id(r), {}), j.names)) for r, j in phase]
         for (result, _), (file_result, exported) in zip(
             prepared, _map(prepared, pack, options, done, total), strict=True
         ):
@@ -386,4 +389,5 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         distribution=job.file.distribution,
         external=job.external,
         test_code=job.file.test_code,
+        extra_names=job.names,
     )

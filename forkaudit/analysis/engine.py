@@ -6,16 +6,45 @@ import hashlib
 import io
 import re
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 
 import libcst as cst
 
 from forkaudit.analysis.index import build_index, release
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding, SubclassInfo
+from forkaudit.analysis.prefilter import start_names
+from forkaudit.analysis.slicing import slice_source
 from forkaudit.model import FileError, FileResult, Finding, Rule
 
 CONTEXT_LINES = 3
 _SUPPRESS = re.compile(r"#\s*forkaudit:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?", re.IGNORECASE)
+
+
+@contextmanager
+def _unvalidated_nodes() -> Iterator[None]:
+    """Parse without libcst's per-node ``_validate()``: it re-checks invariants the parser already
+    guarantees and costs ~45% of a parse (libcst's own PERF note in ``CSTNode.__post_init__``)."""
+    base = cst.CSTNode
+    original = base.__dict__.get("__post_init__")
+    if original is None:
+        yield
+        return
+    base.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        base.__post_init__ = original  # type: ignore[method-assign]
+
+
+def _no_validation(self: cst.CSTNode) -> None:
+    return None
+
+
+def parse(source: str) -> cst.Module:
+    with _unvalidated_nodes():
+        return cst.parse_module(source)
 
 
 def decode_source(data: bytes) -> str:
@@ -56,10 +85,16 @@ def analyze(
     distribution: str = "",
     external: dict[str, SubclassInfo] | None = None,
     test_code: bool = False,
+    extra_names: tuple[str, ...] = (),
+    slicing: bool = True,
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
-    """The file's result, and the thread/process subclasses it defines (for its sibling modules)."""
-    result, exported = _analyze(data, path, rules, distribution, external, test_code)
-    return result, exported
+    """The file's result, and the thread/process subclasses it defines (for its sibling modules).
+
+    ``extra_names`` are start-capable class names of the same distribution; with ``slicing``, only
+    the top-level chunks that can matter are parsed (see ``slicing.py``)."""
+    names = tuple(sorted(set(extra_names) | set(external or ())))
+    pattern = start_pattern(rules, names) if slicing else None
+    return _analyze(data, path, rules, distribution, external, test_code, pattern)
 
 
 def _analyze(
@@ -69,6 +104,7 @@ def _analyze(
     distribution: str,
     external: dict[str, SubclassInfo] | None,
     test_code: bool,
+    pattern: re.Pattern[str] | None,
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         source = decode_source(data)
@@ -92,8 +128,16 @@ def _analyze(
                 ),
             )
         )
+    module = None
+    sliced = slice_source(source, pattern) if pattern is not None else None
+    if sliced is not None:
+        try:
+            module = parse(sliced)
+        except Exception:
+            module = None  # the cut landed inside a string, say: parse the whole file
     try:
-        module = cst.parse_module(source)
+        if module is None:
+            module = parse(source)
     except cst.ParserSyntaxError as exc:
         reason = f"syntax error at line {exc.raw_line}: {exc.message.splitlines()[0] if exc.message else 'invalid syntax'}"
         return _failed(
@@ -145,6 +189,17 @@ def _analyze(
     return FileResult(
         path=path, findings=tuple(findings), parsed=True, suppressed=suppressed
     ), analyzer.subclasses
+
+
+@lru_cache(maxsize=8)
+def _start_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in names) + r")(?:\s*\(|\s+as\s|\s*[,)])"
+    )
+
+
+def start_pattern(rules: Sequence[Rule], extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    return _start_pattern(tuple(sorted(start_names(rules) | set(extra))))
 
 
 def _failed(result: FileResult) -> tuple[FileResult, dict[str, SubclassInfo]]:

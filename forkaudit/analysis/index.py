@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from forkaudit.analysis.walk import walk_with_parents
+
 FunctionNode = cst.FunctionDef
 ScopeNode = cst.FunctionDef | cst.Module | cst.Lambda
 
@@ -176,10 +178,9 @@ class ModuleIndex:
         return container is self.module or self._inside(node, container)
 
 
-class _Indexer(cst.CSTVisitor):
+class _Indexer:
     def __init__(self) -> None:
         self.parent: dict[int, cst.CSTNode] = {}
-        self.stack: list[cst.CSTNode] = []
         self.aliases: dict[str, str] = {}
         self.star_modules: list[str] = []
         self.local_defs: set[str] = set()
@@ -189,43 +190,41 @@ class _Indexer(cst.CSTVisitor):
         self.class_nodes: list[cst.ClassDef] = []
         self.context_assigns: list[cst.Assign] = []
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.stack:
-            self.parent[id(node)] = self.stack[-1]
-        self.stack.append(node)
-        if isinstance(node, cst.Name):
-            self.names[node.value].append(node)
-        elif isinstance(node, cst.Call):
-            self.calls.append(node)
-        elif isinstance(node, cst.FunctionDef):
-            self.functions.append(node)
-            self._define(node)
-        elif isinstance(node, cst.ClassDef):
-            self.class_nodes.append(node)
-            self._define(node)
-        elif isinstance(node, cst.Import):
-            for alias in node.names:
-                full = dotted_name(alias.name) or ""
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.aliases[alias.asname.name.value] = full
-                else:
-                    head = full.split(".", 1)[0]
-                    self.aliases[head] = head
-        elif isinstance(node, cst.ImportFrom):
-            self._import_from(node)
-        elif isinstance(node, cst.Assign):
-            value = node.value
-            if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute | cst.Name):
-                self.context_assigns.append(node)
-        return True
+    def run(self, module: cst.Module) -> None:
+        parents = self.parent
+        for node, parent in walk_with_parents(module):
+            if parent is not None:
+                parents[id(node)] = parent
+            if isinstance(node, cst.Name):
+                self.names[node.value].append(node)
+            elif isinstance(node, cst.Call):
+                self.calls.append(node)
+            elif isinstance(node, cst.FunctionDef):
+                self.functions.append(node)
+                self._define(node, parent)
+            elif isinstance(node, cst.ClassDef):
+                self.class_nodes.append(node)
+                self._define(node, parent)
+            elif isinstance(node, cst.Import):
+                for alias in node.names:
+                    full = dotted_name(alias.name) or ""
+                    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                        self.aliases[alias.asname.name.value] = full
+                    else:
+                        head = full.split(".", 1)[0]
+                        self.aliases[head] = head
+            elif isinstance(node, cst.ImportFrom):
+                self._import_from(node)
+            elif isinstance(node, cst.Assign):
+                value = node.value
+                if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute | cst.Name):
+                    self.context_assigns.append(node)
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.stack.pop()
-
-    def _define(self, node: cst.FunctionDef | cst.ClassDef) -> None:
-        # Only module-level and class-level definitions shadow imports for our purposes.
-        parent = self.stack[-2] if len(self.stack) >= 2 else None
-        if isinstance(parent, cst.Module):
+    def _define(
+        self, node: cst.FunctionDef | cst.ClassDef, statement_parent: cst.CSTNode | None
+    ) -> None:
+        # Only module-level definitions shadow imports for our purposes.
+        if isinstance(statement_parent, cst.Module):
             self.local_defs.add(node.name.value)
 
     def _import_from(self, node: cst.ImportFrom) -> None:
@@ -244,7 +243,7 @@ class _Indexer(cst.CSTVisitor):
 
 def build_index(module: cst.Module, source: str) -> ModuleIndex:
     indexer = _Indexer()
-    module.visit(indexer)
+    indexer.run(module)
     # Imported names win over nothing; module-level defs win over imports of the same name only
     # when the module never imports that name (a local `def fork` is not os.fork).
     local_defs = {name for name in indexer.local_defs if name not in indexer.aliases}

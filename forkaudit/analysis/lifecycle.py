@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
+from forkaudit.analysis.walk import children, walk
 from forkaudit.model import Rule
 
 EXIT_FUNCTIONS = frozenset(
@@ -1476,29 +1477,8 @@ def _target_expr(call: cst.Call, timer: bool) -> cst.BaseExpression | None:
     return None
 
 
-class _StatementWalker(cst.CSTVisitor):
-    def __init__(self, skip_nested: bool) -> None:
-        self.nodes: list[cst.CSTNode] = []
-        self.skip_nested = skip_nested
-        self.depth = 0
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
-            self.depth += 1
-            if self.skip_nested and self.depth > 1:
-                return False
-        self.nodes.append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
-            self.depth -= 1
-
-
 def _walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> list[cst.CSTNode]:
-    walker = _StatementWalker(skip_nested)
-    function.visit(walker)
-    return walker.nodes
+    return list(walk(function, skip_nested=skip_nested))
 
 
 def _calls_in(index: ModuleIndex, function: cst.CSTNode) -> list[cst.Call]:
@@ -1527,29 +1507,19 @@ def _endless_loop(function: cst.FunctionDef) -> cst.While | None:
 
 
 def _loop_can_exit(loop: cst.While) -> bool:
-    depth_stack: list[cst.CSTNode] = []
-
-    class _Exits(cst.CSTVisitor):
-        found = False
-
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-                return False
-            if isinstance(node, cst.Return | cst.Raise):
-                self.found = True
-            if isinstance(node, cst.Break) and not depth_stack:
-                self.found = True
-            if isinstance(node, cst.For | cst.While) and node is not loop:
-                depth_stack.append(node)
+    """Is there a return/raise, or a break of this loop (not of a nested one), in its body?"""
+    stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
+    while stack:
+        node, nested_loop = stack.pop()
+        if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            continue
+        if isinstance(node, cst.Return | cst.Raise):
             return True
-
-        def on_leave(self, original_node: cst.CSTNode) -> None:
-            if depth_stack and original_node is depth_stack[-1]:
-                depth_stack.pop()
-
-    visitor = _Exits()
-    loop.body.visit(visitor)
-    return visitor.found
+        if isinstance(node, cst.Break) and not nested_loop:
+            return True
+        inner = nested_loop or isinstance(node, cst.For | cst.While)
+        stack.extend((child, inner) for child in children(node))
+    return False
 
 
 def _in_loop(index: ModuleIndex, node: cst.CSTNode) -> bool:

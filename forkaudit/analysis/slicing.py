@@ -1,0 +1,239 @@
+"""Parse only what matters: the top-level chunks of a module that can hold a start or a reap.
+
+A module is cut at its top-level ``def``/``class``/decorator lines. The chunks kept are: the header
+(imports), chunks holding a start name, a wait-any reaper or a top-level import, the definitions
+they name as a thread target, their local base and sub classes, and the callers of kept functions
+that return something (factories). Every other line is blanked, so line numbers stay exact and the
+parse costs only what is kept. When the cut lands inside a string the sliced source fails to parse
+and the caller parses the whole file instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@", re.MULTILINE)
+_REAPER = re.compile(
+    r"\b(?:waitpid|wait3|wait4|waitid)\s*\(|\bos\.wait\s*\(|\bSIGCHLD\b|\bactive_children\b"
+)
+_IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
+_TARGET = re.compile(
+    r"\b(?:target|function)\s*=\s*(?:self\.)?(\w+)|\bTimer\(\s*[^,()]+,\s*(?:self\.)?(\w+)"
+)
+_CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
+_RETURNS = re.compile(r"\b(?:return|yield)\b")
+_MODULE_ASSIGN = re.compile(r"^(\w+)\s*(?::[^=]*)?=[^=]")
+_GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
+MIN_SLICE_BYTES = 8 * 1024  # below this, slicing saves nothing worth the risk
+
+
+class _Chunk:
+    __slots__ = ("end", "keep", "name", "start", "text")
+
+    def __init__(self, start: int, end: int, name: str, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
+        self.text = text
+        self.keep = False
+
+
+def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
+    """The source with irrelevant top-level chunks blanked, or None when slicing saves nothing."""
+    if len(source) < MIN_SLICE_BYTES:
+        return None
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    cuts: list[tuple[int, str]] = []
+    pending_decorator: int | None = None
+    for match in _BOUNDARY.finditer(source):
+        if match.group(0) == "@":
+            if pending_decorator is None:
+                pending_decorator = match.start()
+            continue
+        position = pending_decorator if pending_decorator is not None else match.start()
+        pending_decorator = None
+        cuts.append((position, match.group(1) or ""))
+    if not cuts:
+        return None
+    chunks = [_Chunk(0, cuts[0][0], "", source[: cuts[0][0]])]
+    for i, (position, name) in enumerate(cuts):
+        end = cuts[i + 1][0] if i + 1 < len(cuts) else len(source)
+        chunks.append(_Chunk(position, end, name, source[position:end]))
+    chunks[0].keep = True
+    for chunk in chunks:
+        if starts.search(chunk.text) or _REAPER.search(chunk.text) or _IMPORT.search(chunk.text):
+            chunk.keep = True
+    # Module-level handles (`_pool = Pool()` at column 0, `global _proc`): keep every chunk naming them.
+    module_names: set[str] = set()
+    for chunk in chunks:
+        if chunk.keep:
+            for line in chunk.text.splitlines():
+                if starts.search(line):
+                    match = _MODULE_ASSIGN.match(line)
+                    if match:
+                        module_names.add(match.group(1))
+            module_names.update(_GLOBAL.findall(chunk.text))
+    if module_names:
+        mention = re.compile(
+            r"\b(?:" + "|".join(re.escape(n) for n in sorted(module_names)) + r")\b"
+        )
+        for chunk in chunks:
+            if not chunk.keep and mention.search(chunk.text):
+                chunk.keep = True
+    by_name: dict[str, list[_Chunk]] = {}
+    for chunk in chunks:
+        if chunk.name:
+            by_name.setdefault(chunk.name, []).append(chunk)
+    for _ in range(3):
+        changed = False
+        kept = [c for c in chunks if c.keep]
+        wanted: set[str] = set()
+        for chunk in kept:
+            for match in _TARGET.finditer(chunk.text):
+                wanted.add(match.group(1) or match.group(2) or "")
+            for match in _CLASS_BASES.finditer(chunk.text):
+                wanted.update(part.strip().split(".")[-1] for part in match.group(1).split(","))
+        kept_names = {c.name for c in kept if c.name}
+        factory_names = {c.name for c in kept if c.name and _RETURNS.search(c.text)}
+        for chunk in chunks:
+            if chunk.keep:
+                continue
+            if chunk.name in wanted:
+                chunk.keep = changed = True
+                continue
+            bases = _CLASS_BASES.search(chunk.text)
+            if bases and any(
+                part.strip().split(".")[-1] in kept_names for part in bases.group(1).split(",")
+            ):
+                chunk.keep = changed = True
+                continue
+            if factory_names and any(f"{name}(" in chunk.text for name in factory_names):
+                chunk.keep = changed = True
+        if not changed:
+            break
+    kept_chunks = [c for c in chunks if c.keep]
+    attrs: set[str] = set()
+    for chunk in kept_chunks:
+        for method in _methods(chunk.text) or [(0, len(chunk.text), "")]:
+            body = chunk.text[method[0] : method[1]]
+            if starts.search(body):
+                attrs.update(_SELF_ASSIGN.findall(body))
+    parts = []
+    for chunk in chunks:
+        if not chunk.keep:
+            parts.append("\n" * chunk.text.count("\n"))
+        elif len(chunk.text) > MIN_SLICE_BYTES // 2 and _is_plain_class(chunk.text):
+            parts.append(_slice_class(chunk.text, starts, attrs))
+        else:
+            parts.append(chunk.text)
+    sliced = "".join(parts)
+    if len(sliced.strip()) > len(source.strip()) * 3 // 4:
+        return None
+    return sliced
+
+
+_METHOD = re.compile(r"^([ \t]+)(?:async[ \t]+def|def)[ \t]+(\w+)|^([ \t]+)@", re.MULTILINE)
+_SELF_ASSIGN = re.compile(r"\bself\.(\w+)(?:\[[^\]]*\])?\s*(?:=[^=]|\.(?:append|add|insert|put)\()")
+_SELF_CALL = re.compile(r"\bself\.(\w+)\s*\(")
+_KEEP_METHODS = frozenset(
+    {
+        "__init__",
+        "__exit__",
+        "__aexit__",
+        "__del__",
+        "run",
+        "close",
+        "stop",
+        "shutdown",
+        "terminate",
+        "join",
+        "cleanup",
+        "__enter__",
+    }
+)
+_THREADISH = re.compile(r"\b(?:Thread|Timer|Process)\b")
+
+
+def _is_plain_class(text: str) -> bool:
+    """A class (not a thread/process subclass, which the engine reads whole)."""
+    match = re.search(r"^class[ \t]+\w+[ \t]*(\([^)]*\))?", text, re.MULTILINE)
+    return match is not None and not (match.group(1) and _THREADISH.search(match.group(1)))
+
+
+def _methods(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each method at the class body's indentation (decorators included)."""
+    indent: str | None = None
+    spans: list[tuple[int, str]] = []
+    decorator: int | None = None
+    for match in _METHOD.finditer(text):
+        this = match.group(1) if match.group(1) is not None else match.group(3)
+        if indent is None:
+            indent = this
+        if this != indent:
+            continue
+        if match.group(2) is None:
+            if decorator is None:
+                decorator = match.start()
+            continue
+        spans.append((decorator if decorator is not None else match.start(), match.group(2)))
+        decorator = None
+    out = []
+    for i, (begin, name) in enumerate(spans):
+        end = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+        out.append((begin, end, name))
+    return out
+
+
+def _slice_class(text: str, starts: re.Pattern[str], attrs: set[str]) -> str:
+    methods = _methods(text)
+    if len(methods) < 3:
+        return text
+    keep = [False] * len(methods)
+    bodies = [text[b:e] for b, e, _ in methods]
+    attr_pattern = (
+        re.compile(r"\bself\.(?:" + "|".join(re.escape(a) for a in sorted(attrs)) + r")\b")
+        if attrs
+        else None
+    )
+    for i, (_, _, name) in enumerate(methods):
+        body = bodies[i]
+        if (
+            name in _KEEP_METHODS
+            or starts.search(body)
+            or _REAPER.search(body)
+            or (attr_pattern and attr_pattern.search(body))
+        ):
+            keep[i] = True
+    for _ in range(3):
+        wanted = set()
+        for i, body in enumerate(bodies):
+            if keep[i]:
+                wanted.update(_SELF_CALL.findall(body))
+                wanted.update(m.group(1) or m.group(2) or "" for m in _TARGET.finditer(body))
+        factories = {
+            methods[i][2] for i in range(len(methods)) if keep[i] and _RETURNS.search(bodies[i])
+        }
+        changed = False
+        for i, (_, _, name) in enumerate(methods):
+            if not keep[i] and (
+                name in wanted or any(f"self.{f}(" in bodies[i] for f in factories)
+            ):
+                keep[i] = changed = True
+        if not changed:
+            break
+    parts = [text[: methods[0][0]]]
+    for i, body in enumerate(bodies):
+        if keep[i]:
+            parts.append(body)
+        else:
+            indent = re.match(r"[ \t]*", body)
+            lines = body.count("\n")
+            parts.append(
+                (indent.group(0) if indent else "    ") + "pass" + "\n" * max(lines, 1)
+                if lines
+                else body
+            )
+    return "".join(parts)

@@ -1,0 +1,95 @@
+"""A fast read-only traversal of a libcst tree.
+
+``CSTNode.visit`` and ``CSTNode.children`` rebuild every node they pass (libcst's traversal is
+built for transformers), which costs more than the parse itself. The engine only reads, so this
+walks the dataclass fields directly and skips the fields that only hold whitespace and punctuation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import libcst as cst
+
+_SKIP = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "leading_lines",
+        "lines_after_decorators",
+        "header",
+        "footer",
+        "comma",
+        "semicolon",
+        "dot",
+        "colon",
+        "equal",
+        "newline",
+        "trailing_whitespace",
+        "lbracket",
+        "rbracket",
+        "lbrace",
+        "rbrace",
+        "whitespace_before",
+        "whitespace_after",
+        "operator",
+        "asynchronous",
+        "walrus",
+        "arrow",
+        "star_tok",
+    }
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(kind)
+            if f.name not in _SKIP
+            and not f.name.startswith("whitespace")
+            and not f.name.endswith("_whitespace")
+        )
+        _FIELDS[kind] = names
+    return names
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node's children that can hold code (not whitespace or punctuation), in field order."""
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, tuple | list):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def walk(root: cst.CSTNode, *, skip_nested: bool = False) -> Iterator[cst.CSTNode]:
+    """Every node under ``root`` (root included), depth first. With ``skip_nested``, the bodies of
+    functions, classes and lambdas nested inside ``root`` are not entered."""
+    stack = [root]
+    nested = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+    while stack:
+        node = stack.pop()
+        yield node
+        if skip_nested and node is not root and isinstance(node, nested):
+            continue
+        kids = list(children(node))
+        kids.reverse()
+        stack.extend(kids)
+
+
+def walk_with_parents(root: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode | None]]:
+    """(node, parent) for every node under ``root``, depth first, lexical order."""
+    stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(root, None)]
+    while stack:
+        node, parent = stack.pop()
+        yield node, parent
+        kids = [(child, node) for child in children(node)]
+        kids.reverse()
+        stack.extend(kids)
