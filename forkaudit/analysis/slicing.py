@@ -72,9 +72,9 @@ def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
         if chunk.keep:
             for line in chunk.text.splitlines():
                 if starts.search(line):
-                    match = _MODULE_ASSIGN.match(line)
-                    if match:
-                        module_names.add(match.group(1))
+                    assigned = _MODULE_ASSIGN.match(line)
+                    if assigned:
+                        module_names.add(assigned.group(1))
             module_names.update(_GLOBAL.findall(chunk.text))
     if module_names:
         mention = re.compile(
