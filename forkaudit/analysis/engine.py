@@ -129,10 +129,12 @@ def _analyze(
             )
         )
     module = None
+    line_map: list[int] | None = None
     sliced = slice_source(source, pattern) if pattern is not None else None
     if sliced is not None:
         try:
-            module = parse(sliced)
+            module = parse(sliced.text)
+            line_map = sliced.line_map
         except Exception:
             module = None  # the cut landed inside a string, say: parse the whole file
     try:
@@ -170,7 +172,7 @@ def _analyze(
             )
         )
     try:
-        index = build_index(module, source)
+        index = build_index(module, source, line_map)
         analyzer = Analyzer(index, rules, external)
         raw = analyzer.run()
         findings, suppressed = _findings(index, raw, path, distribution, test_code)

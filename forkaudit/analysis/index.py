@@ -56,6 +56,7 @@ class ModuleIndex:
     classes: dict[str, ClassInfo]
     lines: list[str]
     context_assigns: list[cst.Assign]
+    line_map: list[int] | None = None  # parsed line -> original line, when only a slice was parsed
 
     # ------------------------------------------------------------------ navigation
 
@@ -178,6 +179,9 @@ class ModuleIndex:
         return container is self.module or self._inside(node, container)
 
 
+_INTERESTING = frozenset({cst.FunctionDef, cst.ClassDef, cst.Import, cst.ImportFrom, cst.Assign})
+
+
 class _Indexer:
     def __init__(self) -> None:
         self.parent: dict[int, cst.CSTNode] = {}
@@ -192,14 +196,21 @@ class _Indexer:
 
     def run(self, module: cst.Module) -> None:
         parents = self.parent
+        name_type, call_type = cst.Name, cst.Call
+        interesting = _INTERESTING
         for node, parent in walk_with_parents(module):
             if parent is not None:
                 parents[id(node)] = parent
-            if isinstance(node, cst.Name):
-                self.names[node.value].append(node)
-            elif isinstance(node, cst.Call):
-                self.calls.append(node)
-            elif isinstance(node, cst.FunctionDef):
+            kind = type(node)
+            if kind is name_type:
+                self.names[node.value].append(node)  # type: ignore[attr-defined]
+                continue
+            if kind is call_type:
+                self.calls.append(node)  # type: ignore[arg-type]
+                continue
+            if kind not in interesting:
+                continue
+            if isinstance(node, cst.FunctionDef):
                 self.functions.append(node)
                 self._define(node, parent)
             elif isinstance(node, cst.ClassDef):
@@ -241,7 +252,7 @@ class _Indexer:
                 self.aliases[name] = full
 
 
-def build_index(module: cst.Module, source: str) -> ModuleIndex:
+def build_index(module: cst.Module, source: str, line_map: list[int] | None = None) -> ModuleIndex:
     indexer = _Indexer()
     indexer.run(module)
     # Imported names win over nothing; module-level defs win over imports of the same name only
@@ -259,6 +270,7 @@ def build_index(module: cst.Module, source: str) -> ModuleIndex:
         classes={},
         lines=source.splitlines(),
         context_assigns=indexer.context_assigns,
+        line_map=line_map,
     )
     # `ctx = multiprocessing.get_context("spawn")` makes `ctx` an alias of multiprocessing.
     for assign in indexer.context_assigns:
@@ -313,7 +325,12 @@ def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, 
     position = table.get(node)
     if position is None:
         return (1, 1, 1)
-    return (position.start.line, position.start.column + 1, position.end.line)
+    start, end = position.start.line, position.end.line
+    if index.line_map is not None:
+        last = len(index.line_map)
+        start = index.line_map[min(start, last) - 1]
+        end = index.line_map[min(end, last) - 1]
+    return (start, position.start.column + 1, end)
 
 
 _POSITION_TABLES: dict[int, dict[cst.CSTNode, CodeRange]] = {}

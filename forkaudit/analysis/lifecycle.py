@@ -109,6 +109,7 @@ class Site:
     forever_reason: str = ""
     target_known: bool = False  # we saw the thread's code and know whether it loops forever
     timer_chain: bool = False
+    tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     context_manager: bool = False
     depth: int = 0
@@ -122,6 +123,7 @@ class Verdict:
     started: bool = False
     daemon: bool = False
     factory: cst.FunctionDef | None = None  # the handle leaves its function through return/yield
+    factory_index: int = 0  # its position when returned in a tuple
 
 
 @dataclass
@@ -144,6 +146,7 @@ class _Evidence:
     daemon: bool = False
     escapes: list[str] = field(default_factory=list)
     returned: list[cst.CSTNode] = field(default_factory=list)
+    returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)
 
 
@@ -513,6 +516,7 @@ class Analyzer:
                         daemon=verdict.daemon or site.daemon,
                         depth=site.depth + 1,
                         call=caller if isinstance(caller, cst.Call) else site.call,
+                        tuple_index=verdict.factory_index,
                     )
                     if isinstance(caller, cst.Call):
                         self._analyse_factory_call(child, site)
@@ -542,6 +546,7 @@ class Analyzer:
                     self._analyse_factory_call(
                         replace(
                             child,
+                            tuple_index=verdict.factory_index,
                             node=caller,
                             call=caller,
                             via=f"{verdict.factory.name.value}()",
@@ -660,6 +665,20 @@ class Analyzer:
             return Verdict(False, started=site.started, daemon=site.daemon, factory=function)
         if isinstance(parent, cst.Element | cst.DictElement | cst.StarredElement):
             container = index.parent_of(parent)
+            if isinstance(container, cst.Tuple) and isinstance(
+                index.parent_of(container), cst.Return | cst.Yield
+            ):
+                function = self._enclosing_function(container)
+                if function is None:
+                    return Verdict(False)
+                position = _element_index(container, parent)
+                return Verdict(
+                    False,
+                    started=site.started,
+                    daemon=site.daemon,
+                    factory=function,
+                    factory_index=position,
+                )
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
                 return self._follow_container_value(site, container)
             return Verdict(False)
@@ -693,9 +712,21 @@ class Analyzer:
         self, site: Site, target: cst.BaseExpression, statement: cst.CSTNode
     ) -> Verdict:
         if isinstance(target, cst.Tuple | cst.List) and target.elements:
-            # pid, fd = os.forkpty(): the handle is the first element.
-            first = target.elements[0].value
-            return self._follow_target(site, first, statement)
+            # pid, fd = os.forkpty(): the handle is the first element (or the one a factory says).
+            if site.tuple_index >= len(target.elements):
+                return Verdict(False)
+            element = target.elements[site.tuple_index]
+            if isinstance(element, cst.StarredElement):
+                return Verdict(False)
+            if isinstance(element.value, cst.Name) and element.value.value == "_":
+                return Verdict(
+                    True,
+                    "high",
+                    f"{site.via} is unpacked into `_` and dropped: nothing can {_reap_verb(site.rule)} it",
+                    started=site.started,
+                    daemon=site.daemon,
+                )
+            return self._follow_target(site, element.value, statement)
         if isinstance(target, cst.Name):
             return self._follow_local(site, target.value, statement)
         if isinstance(target, cst.Attribute) and dotted_name(target.value) in ("self", "cls"):
@@ -866,6 +897,8 @@ class Analyzer:
                     return
                 if isinstance(holder, cst.Return | cst.Yield):
                     evidence.returned.append(holder)
+                    if isinstance(container, cst.Tuple):
+                        evidence.returned_index = _element_index(container, parent)
                     return
                 self._sub(evidence, self._follow_container_value(site, container), container)
             return
@@ -936,7 +969,13 @@ class Analyzer:
             return Verdict(True, "low", f"bound to `{name}`: {gap}", started=started, daemon=daemon)
         if evidence.returned:
             function = self._enclosing_function(evidence.returned[0])
-            return Verdict(False, started=started, daemon=daemon, factory=function)
+            return Verdict(
+                False,
+                started=started,
+                daemon=daemon,
+                factory=function,
+                factory_index=evidence.returned_index,
+            )
         if leaking_subs:
             sub = leaking_subs[0]
             return Verdict(
@@ -1444,6 +1483,13 @@ def _is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
     ):
         return node.expression.value == "1"
     return isinstance(node, cst.Integer) and node.value == "0"
+
+
+def _element_index(container: cst.Tuple, element: cst.CSTNode) -> int:
+    for position, candidate in enumerate(container.elements):
+        if candidate is element:
+            return position
+    return 0
 
 
 def _kwarg_true(call: cst.Call, keyword: str) -> bool:

@@ -22,7 +22,7 @@ _TARGET = re.compile(
 )
 _CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
 _RETURNS = re.compile(r"\b(?:return|yield)\b")
-_MODULE_ASSIGN = re.compile(r"^(\w+)\s*(?::[^=]*)?=[^=]")
+_MODULE_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)(.*)$", re.MULTILINE)
 _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
 MIN_SLICE_BYTES = 8 * 1024  # below this, slicing saves nothing worth the risk
 
@@ -63,6 +63,9 @@ def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
         end = cuts[i + 1][0] if i + 1 < len(cuts) else len(source)
         chunks.append(_Chunk(position, end, name, source[position:end]))
     chunks[0].keep = True
+    threadish = _threadish_classes(source)
+    if threadish:
+        starts = re.compile(starts.pattern + r"|\b(?:" + "|".join(sorted(threadish)) + r")\s*\(")
     for chunk in chunks:
         if starts.search(chunk.text) or _REAPER.search(chunk.text) or _IMPORT.search(chunk.text):
             chunk.keep = True
@@ -70,11 +73,9 @@ def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
     module_names: set[str] = set()
     for chunk in chunks:
         if chunk.keep:
-            for line in chunk.text.splitlines():
-                if starts.search(line):
-                    assigned = _MODULE_ASSIGN.match(line)
-                    if assigned:
-                        module_names.add(assigned.group(1))
+            for assigned in _MODULE_ASSIGN.finditer(chunk.text):
+                if starts.search(assigned.group(2)):
+                    module_names.add(assigned.group(1))
             module_names.update(_GLOBAL.findall(chunk.text))
     if module_names:
         mention = re.compile(
@@ -115,24 +116,69 @@ def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
         if not changed:
             break
     kept_chunks = [c for c in chunks if c.keep]
+    # Callers of kept top-level factories are start sites too, inside classes as well.
+    factories = sorted(
+        {
+            c.name
+            for c in kept_chunks
+            if c.name and _RETURNS.search(c.text) and c.name not in threadish
+        }
+    )
+    if factories:
+        starts = re.compile(
+            starts.pattern + r"|\b(?:" + "|".join(map(re.escape, factories)) + r")\s*\("
+        )
     attrs: set[str] = set()
     for chunk in kept_chunks:
         for method in _methods(chunk.text) or [(0, len(chunk.text), "")]:
             body = chunk.text[method[0] : method[1]]
             if starts.search(body):
                 attrs.update(_SELF_ASSIGN.findall(body))
-    parts = []
+    out = _Output()
+    line = 1
     for chunk in chunks:
         if not chunk.keep:
-            parts.append("\n" * chunk.text.count("\n"))
-        elif len(chunk.text) > MIN_SLICE_BYTES // 2 and _is_plain_class(chunk.text):
-            parts.append(_slice_class(chunk.text, starts, attrs))
+            pass
+        elif (
+            len(chunk.text) > MIN_SLICE_BYTES // 2
+            and chunk.name not in threadish
+            and _is_plain_class(chunk.text)
+        ):
+            _slice_class(chunk.text, line, starts, attrs, out)
         else:
-            parts.append(chunk.text)
-    sliced = "".join(parts)
-    if len(sliced.strip()) > len(source.strip()) * 3 // 4:
+            out.add(chunk.text, line)
+        line += chunk.text.count("\n")
+    if out.size > len(source) * 3 // 4:
         return None
-    return sliced
+    return Sliced("".join(out.parts), out.line_map)
+
+
+class Sliced:
+    """A sliced source and, for each of its lines, the line it came from in the original."""
+
+    __slots__ = ("line_map", "text")
+
+    def __init__(self, text: str, line_map: list[int]) -> None:
+        self.text = text
+        self.line_map = line_map
+
+
+class _Output:
+    __slots__ = ("line_map", "parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.line_map: list[int] = []
+        self.size = 0
+
+    def add(self, text: str, first_line: int) -> None:
+        if not text:
+            return
+        if not text.endswith("\n"):
+            text += "\n"
+        self.parts.append(text)
+        self.size += len(text)
+        self.line_map.extend(range(first_line, first_line + text.count("\n")))
 
 
 _METHOD = re.compile(r"^([ \t]+)(?:async[ \t]+def|def)[ \t]+(\w+)|^([ \t]+)@", re.MULTILINE)
@@ -157,10 +203,38 @@ _KEEP_METHODS = frozenset(
 _THREADISH = re.compile(r"\b(?:Thread|Timer|Process)\b")
 
 
+def _threadish_classes(source: str) -> set[str]:
+    """Classes of this module deriving (transitively) from something named *Thread/*Timer/*Process."""
+    classes = [(m.group(1), m.group(2)) for m in _CLASS_NAME_BASES.finditer(source)]
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, bases in classes:
+            if name in found:
+                continue
+            for base in bases.split(","):
+                short = base.strip().rsplit(".", 1)[-1]
+                if short in found or _THREADISH_NAME.search(short):
+                    found.add(name)
+                    changed = True
+                    break
+    return found
+
+
+_CLASS_NAME_BASES = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
+_THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
+
+
 def _is_plain_class(text: str) -> bool:
     """A class (not a thread/process subclass, which the engine reads whole)."""
     match = re.search(r"^class[ \t]+\w+[ \t]*(\([^)]*\))?", text, re.MULTILINE)
-    return match is not None and not (match.group(1) and _THREADISH.search(match.group(1)))
+    if match is None:
+        return False
+    bases = match.group(1) or ""
+    return not any(
+        _THREADISH_NAME.search(b.strip(" ()").rsplit(".", 1)[-1]) for b in bases.split(",")
+    )
 
 
 def _methods(text: str) -> list[tuple[int, int, str]]:
@@ -187,10 +261,13 @@ def _methods(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _slice_class(text: str, starts: re.Pattern[str], attrs: set[str]) -> str:
+def _slice_class(
+    text: str, first_line: int, starts: re.Pattern[str], attrs: set[str], out: _Output
+) -> None:
     methods = _methods(text)
     if len(methods) < 3:
-        return text
+        out.add(text, first_line)
+        return
     keep = [False] * len(methods)
     bodies = [text[b:e] for b, e, _ in methods]
     attr_pattern = (
@@ -198,11 +275,10 @@ def _slice_class(text: str, starts: re.Pattern[str], attrs: set[str]) -> str:
         if attrs
         else None
     )
-    for i, (_, _, name) in enumerate(methods):
+    for i in range(len(methods)):
         body = bodies[i]
         if (
-            name in _KEEP_METHODS
-            or starts.search(body)
+            starts.search(body)
             or _REAPER.search(body)
             or (attr_pattern and attr_pattern.search(body))
         ):
@@ -216,24 +292,34 @@ def _slice_class(text: str, starts: re.Pattern[str], attrs: set[str]) -> str:
         factories = {
             methods[i][2] for i in range(len(methods)) if keep[i] and _RETURNS.search(bodies[i])
         }
+        kept_names = [methods[i][2] for i in range(len(methods)) if keep[i]]
+        callbacks = (
+            re.compile(r"\bself\.(?:" + "|".join(map(re.escape, kept_names)) + r")\b(?!\s*\()")
+            if kept_names
+            else None
+        )
         changed = False
         for i, (_, _, name) in enumerate(methods):
-            if not keep[i] and (
-                name in wanted or any(f"self.{f}(" in bodies[i] for f in factories)
+            if keep[i]:
+                continue
+            body = bodies[i]
+            if (
+                name in wanted
+                or any(f"self.{f}(" in body for f in factories)
+                or (callbacks and callbacks.search(body))
             ):
                 keep[i] = changed = True
         if not changed:
             break
-    parts = [text[: methods[0][0]]]
+    head = text[: methods[0][0]]
+    out.add(head, first_line)
+    line = first_line + head.count("\n")
+    placeholder = False
     for i, body in enumerate(bodies):
         if keep[i]:
-            parts.append(body)
-        else:
+            out.add(body, line)
+        elif not placeholder:
             indent = re.match(r"[ \t]*", body)
-            lines = body.count("\n")
-            parts.append(
-                (indent.group(0) if indent else "    ") + "pass" + "\n" * max(lines, 1)
-                if lines
-                else body
-            )
-    return "".join(parts)
+            out.add((indent.group(0) if indent else "    ") + "pass\n", line)
+            placeholder = True
+        line += body.count("\n")

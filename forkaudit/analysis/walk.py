@@ -57,16 +57,28 @@ def _fields(kind: type) -> tuple[str, ...]:
     return names
 
 
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    # libcst nodes use ABCMeta: isinstance() goes through __instancecheck__ and dominates a walk.
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The node's children that can hold code (not whitespace or punctuation), in field order."""
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, tuple | list):
+        kind = type(value)
+        if kind is tuple or kind is list:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if _is_node(type(item)):
                     yield item
+        elif _is_node(kind):
+            yield value
 
 
 def walk(root: cst.CSTNode, *, skip_nested: bool = False) -> Iterator[cst.CSTNode]:
@@ -87,9 +99,30 @@ def walk(root: cst.CSTNode, *, skip_nested: bool = False) -> Iterator[cst.CSTNod
 def walk_with_parents(root: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode | None]]:
     """(node, parent) for every node under ``root``, depth first, lexical order."""
     stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(root, None)]
+    fields = _FIELDS
+    is_node = _IS_NODE
     while stack:
         node, parent = stack.pop()
         yield node, parent
-        kids = [(child, node) for child in children(node)]
+        kind = type(node)
+        names = fields.get(kind) or _fields(kind)
+        kids: list[tuple[cst.CSTNode, cst.CSTNode | None]] = []
+        for name in names:
+            value = getattr(node, name)
+            vkind = type(value)
+            if vkind is tuple or vkind is list:
+                for item in value:
+                    ikind = type(item)
+                    flag = is_node.get(ikind)
+                    if flag is None:
+                        flag = _is_node(ikind)
+                    if flag:
+                        kids.append((item, node))
+            else:
+                flag = is_node.get(vkind)
+                if flag is None:
+                    flag = _is_node(vkind)
+                if flag:
+                    kids.append((value, node))
         kids.reverse()
         stack.extend(kids)
