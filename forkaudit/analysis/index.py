@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -203,10 +204,11 @@ class _Indexer:
                 parents[id(node)] = parent
             kind = type(node)
             if kind is name_type:
-                self.names[node.value].append(node)  # type: ignore[attr-defined]
+                name = cast(cst.Name, node)
+                self.names[name.value].append(name)
                 continue
             if kind is call_type:
-                self.calls.append(node)  # type: ignore[arg-type]
+                self.calls.append(cast(cst.Call, node))
                 continue
             if kind not in interesting:
                 continue

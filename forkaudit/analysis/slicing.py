@@ -38,14 +38,10 @@ class _Chunk:
         self.keep = False
 
 
-def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
-    """The source with irrelevant top-level chunks blanked, or None when slicing saves nothing."""
+def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
+    """The chunks of ``source`` that can matter, or None when slicing saves nothing."""
     if len(source) < MIN_SLICE_BYTES:
         return None
-    lines = source.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
     cuts: list[tuple[int, str]] = []
     pending_decorator: int | None = None
     for match in _BOUNDARY.finditer(source):
@@ -135,7 +131,7 @@ def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
             if starts.search(body):
                 attrs.update(_SELF_ASSIGN.findall(body))
     out = _Output()
-    line = 1
+    line_no = 1
     for chunk in chunks:
         if not chunk.keep:
             pass
@@ -144,10 +140,10 @@ def slice_source(source: str, starts: re.Pattern[str]) -> str | None:
             and chunk.name not in threadish
             and _is_plain_class(chunk.text)
         ):
-            _slice_class(chunk.text, line, starts, attrs, out)
+            _slice_class(chunk.text, line_no, starts, attrs, out)
         else:
-            out.add(chunk.text, line)
-        line += chunk.text.count("\n")
+            out.add(chunk.text, line_no)
+        line_no += chunk.text.count("\n")
     if out.size > len(source) * 3 // 4:
         return None
     return Sliced("".join(out.parts), out.line_map)
