@@ -680,12 +680,12 @@ class Analyzer:
                     factory_index=position,
                 )
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
-                return self._follow_container_value(site, container)
+                return self._follow_container_value(site, container) or Verdict(False)
             return Verdict(False)
         if isinstance(parent, cst.ListComp | cst.SetComp | cst.GeneratorExp) and parent.elt is node:
-            return self._follow_container_value(site, parent)
+            return self._follow_container_value(site, parent) or Verdict(False)
         if isinstance(parent, cst.DictComp) and parent.value is node:
-            return self._follow_container_value(site, parent)
+            return self._follow_container_value(site, parent) or Verdict(False)
         if rule.handle == "pid" and isinstance(
             parent,
             cst.If
@@ -900,7 +900,9 @@ class Analyzer:
                     if isinstance(container, cst.Tuple):
                         evidence.returned_index = _element_index(container, parent)
                     return
-                self._sub(evidence, self._follow_container_value(site, container), container)
+                where = self._follow_container_value(site, container)
+                if where is not None:
+                    self._sub(evidence, where, container)
             return
         if isinstance(parent, cst.AugAssign):
             return
@@ -1215,8 +1217,10 @@ class Analyzer:
 
     # ------------------------------------------------------------------ containers
 
-    def _follow_container_value(self, site: Site, literal: cst.CSTNode) -> Verdict:
-        """A handle put in a list/tuple/dict literal or comprehension: follow the container."""
+    def _follow_container_value(self, site: Site, literal: cst.CSTNode) -> Verdict | None:
+        """A handle put in a list/tuple/dict literal or comprehension: follow the container.
+
+        None when the literal goes nowhere that owns it (a format tuple, a log argument...)."""
         parent = self.index.parent_of(literal)
         if isinstance(parent, cst.Assign) and parent.value is literal:
             verdicts = []
@@ -1229,13 +1233,18 @@ class Analyzer:
             return self._loop_reaps(site, parent)
         if isinstance(parent, cst.Arg):
             call = self.index.parent_of(parent)
-            if (
-                isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value in CONTAINER_ADD
-            ):
+            if not isinstance(call, cst.Call):
+                return None
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
                 return self._follow_container(site, call.func.value, call)
-            return Verdict(False)
+            short = (
+                call.func.attr.value
+                if isinstance(call.func, cst.Attribute)
+                else dotted_name(call.func) or ""
+            )
+            if short in NON_OWNING or (self.index.resolve(call.func) or "").startswith("logging."):
+                return None
+            return Verdict(False)  # handed to another function: ownership moves
         if isinstance(parent, cst.Element | cst.DictElement):
             outer = self.index.parent_of(parent)
             if outer is not None:
@@ -1247,7 +1256,7 @@ class Analyzer:
                 f"{site.via} is created in a throw-away container and never {_reaped(site.rule)}",
                 started=site.started,
             )
-        return Verdict(False)
+        return None
 
     def _follow_container(
         self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode

@@ -1,0 +1,221 @@
+"""End to end, as a user runs it: `forkaudit scan` on a real venv of another Python version,
+built from real wheels, through the installed console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import TargetVenv
+
+FORKAUDIT = shutil.which("forkaudit") or ""
+
+
+def run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [FORKAUDIT, *args] if FORKAUDIT else [sys.executable, "-m", "forkaudit", *args]
+    environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    environ.update(env or {})
+    with subprocess.Popen(
+        command, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        out, err = proc.communicate(timeout=300)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+@pytest.fixture(scope="session")
+def scan_json(target_venv: TargetVenv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    cache = tmp_path_factory.mktemp("cache")
+    result = run(["scan", "--format", "json", "--cache-dir", str(cache)], cwd=target_venv.project)
+    assert result.returncode == 1, result.stderr  # acme-proxy forks and never waits: high
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_finds_every_unreaped_site(scan_json: dict[str, Any], target_venv: TargetVenv) -> None:
+    found = {(f["distribution"], f["path"], f["line"]) for f in scan_json["findings"]}
+    for leak in target_venv.leaks:
+        assert (leak.distribution, leak.path, leak.line) in found, leak
+
+
+def test_reports_nothing_for_reaped_code(
+    scan_json: dict[str, Any], target_venv: TargetVenv
+) -> None:
+    flagged = {f["path"] for f in scan_json["findings"]}
+    assert not flagged & set(target_venv.clean_files)
+    expected = {(leak.path, leak.line) for leak in target_venv.leaks}
+    extra = [f for f in scan_json["findings"] if (f["path"], f["line"]) not in expected]
+    assert extra == [], extra
+
+
+def test_test_code_skipped_by_default(scan_json: dict[str, Any], target_venv: TargetVenv) -> None:
+    paths = {f["path"] for f in scan_json["findings"]}
+    for leak in target_venv.test_leaks:
+        assert leak.path not in paths
+
+
+def test_target_python_version_and_environment(
+    scan_json: dict[str, Any], target_venv: TargetVenv
+) -> None:
+    environment = scan_json["environment"]
+    assert environment["python_version"] == target_venv.python_version
+    assert environment["python_version"] != f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert Path(environment["path"]).resolve() == target_venv.venv.resolve()
+
+
+def test_ranking_and_chains(scan_json: dict[str, Any], target_venv: TargetVenv) -> None:
+    dists = {d["name"]: d for d in scan_json["distributions"]}
+    leaky = {leak.distribution for leak in target_venv.leaks}
+    clean = [name for name in dists if name not in leaky]
+    worst_clean = min(dists[name]["rank"] for name in clean)
+    for name in leaky:
+        assert dists[name]["rank"] < worst_clean, (name, dists[name]["rank"])
+        assert dists[name]["score"] > 0
+    assert dists["acme-proxy"]["chain"] == list(target_venv.chains["acme-proxy"])
+    assert dists["acme-proxy"]["chain"][-1] == "acme-proxy"
+    assert dists["clean-lib"]["score"] == 0
+    assert dists["clean-lib"]["files"]["compiled"] >= 1
+    assert [d["rank"] for d in sorted(scan_json["distributions"], key=lambda d: d["rank"])] == list(
+        range(1, len(dists) + 1)
+    )
+
+
+def test_never_imports_the_scanned_code(scan_json: dict[str, Any], target_venv: TargetVenv) -> None:
+    assert not target_venv.canary.exists()
+
+
+def test_include_tests_reports_test_code_apart(target_venv: TargetVenv, tmp_path: Path) -> None:
+    result = run(
+        [
+            "scan",
+            str(target_venv.venv),
+            "--include-tests",
+            "--format",
+            "json",
+            "--no-cache",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    test_findings = [f for f in data["findings"] if "test_code" in f["flags"]]
+    assert {(f["path"], f["line"]) for f in test_findings} == {
+        (leak.path, leak.line) for leak in target_venv.test_leaks
+    }
+    web = next(d for d in data["distributions"] if d["name"] == "acme-web")
+    assert web["test_findings"] == len(target_venv.test_leaks)
+
+
+def test_default_run_writes_html_and_text(target_venv: TargetVenv) -> None:
+    report = target_venv.project / "reports" / "forkaudit.html"
+    if report.exists():
+        report.unlink()
+    result = run(["scan", "--no-cache"], cwd=target_venv.project)
+    assert result.returncode == 1
+    assert "acme-proxy" in result.stdout
+    assert "reports/forkaudit.html" in result.stderr
+    html = report.read_text()
+    assert "acme-proxy" in html and "<script" not in html.lower().replace("<script>", "")
+
+
+def test_fail_on_and_exit_zero(target_venv: TargetVenv) -> None:
+    assert (
+        run(
+            ["scan", "--no-cache", "--format", "json", "--fail-on", "none"], cwd=target_venv.project
+        ).returncode
+        == 0
+    )
+    assert (
+        run(
+            ["scan", "--no-cache", "--format", "json", "--exit-zero"], cwd=target_venv.project
+        ).returncode
+        == 0
+    )
+    assert (
+        run(
+            ["scan", "--no-cache", "--format", "json", "--fail-on", "medium"],
+            cwd=target_venv.project,
+        ).returncode
+        == 1
+    )
+
+
+def test_cold_warm_serial_parallel_identical(target_venv: TargetVenv, tmp_path: Path) -> None:
+    outputs = []
+    cache = tmp_path / "cache"
+    for args in (
+        ["--no-cache", "-j", "1"],
+        ["--no-cache", "-j", "2"],
+        ["--cache-dir", str(cache)],
+        ["--cache-dir", str(cache)],
+    ):
+        result = run(["scan", str(target_venv.venv), "--format", "json", *args], cwd=tmp_path)
+        data = json.loads(result.stdout)
+        data["environment"].pop("duration_seconds")
+        data["environment"]["counts"].pop("cached_units", None)
+        outputs.append(json.dumps(data, sort_keys=True))
+    assert len(set(outputs)) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["scan", "/nonexistent/venv"], "does not exist"),
+        (["scan", "--format", "xml"], "invalid choice"),
+        (["explain", "FA999"], "no rule"),
+        (["check", "nope.py"], "does not exist"),
+        (["scan", "--select", "FA999"], "unknown rule"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(args: list[str], needle: str, tmp_path: Path) -> None:
+    result = run(args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_not_an_environment(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    for target in (tmp_path, tmp_path / "file.txt"):
+        result = run(["scan", str(target)], cwd=tmp_path)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+
+
+def test_check_own_code(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import subprocess\n\ndef run(cmd):\n    p = subprocess.Popen(cmd)\n    return p.pid\n\n"
+        "def ok(cmd):\n    with subprocess.Popen(cmd) as p:\n        return p.pid\n"
+    )
+    result = run(["check", "app.py", "--no-cache"], cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("app.py:4:9: FA103 ")
+    assert len(result.stdout.strip().splitlines()) == 1
+    data = json.loads(run(["check", ".", "--format", "json", "--no-cache"], cwd=tmp_path).stdout)
+    assert [(f["path"], f["line"], f["rule"]) for f in data["findings"]] == [("app.py", 4, "FA103")]
+
+
+def test_rules_and_explain(tmp_path: Path) -> None:
+    listing = run(["rules"], cwd=tmp_path)
+    assert listing.returncode == 0 and "FA101" in listing.stdout and "FA113" in listing.stdout
+    explained = run(["explain", "popen-not-waited"], cwd=tmp_path)
+    assert explained.returncode == 0
+    for part in ("FA103", "Why it hurts", "How to fix", "Example (Leaks)", "Example (Fine)"):
+        assert part in explained.stdout
+
+
+def test_help_documents_exit_codes(tmp_path: Path) -> None:
+    result = run(["scan", "--help"], cwd=tmp_path)
+    assert result.returncode == 0
+    assert "exit codes" in result.stdout and "--fail-on" in result.stdout
