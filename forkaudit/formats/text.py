@@ -172,7 +172,7 @@ def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 
     for warning in report.warnings:
         console.print(Text(f"warning: {neutralise(warning)}", style="yellow"))
     if report.score_formula:
-        console.print(Text(f"score = {neutralise(report.score_formula)}", style="dim"))
+        console.print(Text(neutralise(report.score_formula), style="dim"))
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
