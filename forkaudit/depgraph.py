@@ -18,6 +18,7 @@ from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from forkaudit.errors import InputError
 from forkaudit.model import DependencyInfo, Environment
 
 if sys.version_info >= (3, 11):
@@ -54,7 +55,19 @@ def _applies(req: Requirement, env: Mapping[str, str], extras: Iterable[str]) ->
     if req.marker is None:
         return True
     marker = req.marker
-    return any(marker.evaluate({**env, "extra": extra}) for extra in ("", *sorted(extras)))
+    try:
+        return any(marker.evaluate({**env, "extra": extra}) for extra in ("", *sorted(extras)))
+    except Exception:  # UndefinedComparison ('~=' on a non-version), ...: a hostile marker
+        return False
+
+
+def parse_requirement(text: str) -> Requirement | None:
+    """A ``Requirement``, or None when the text is not one (hostile metadata may also nest
+    parentheses deep enough to exhaust the recursive marker parser)."""
+    try:
+        return Requirement(text)
+    except (InvalidRequirement, RecursionError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -133,10 +146,9 @@ class DependencyGraph(Mapping[str, tuple[Edge, ...]]):
             names[key] = dist.name
             reqs: list[Requirement] = []
             for text in dist.requires:
-                try:
-                    reqs.append(Requirement(text))
-                except InvalidRequirement:
-                    continue
+                requirement = parse_requirement(text)
+                if requirement is not None:
+                    reqs.append(requirement)
             parsed[key] = reqs
         requested: dict[str, set[str]] = {key: set() for key in names}
         for key, extras in (requested_extras or {}).items():
@@ -187,12 +199,21 @@ class Project:
 
 
 def _load_toml(path: str) -> dict[str, Any] | None:
+    """The parsed file; None when there is none. A file that is not TOML is an input error."""
     try:
         with open(path, "rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            raw = handle.read()
+    except OSError:
         return None
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        problem = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
+        raise InputError(
+            f"{path} is not valid TOML ({problem}): fix the file, or pass --project with "
+            "another folder"
+        ) from None
+    return data
 
 
 def read_project(project_dir: str, python_version: str = "") -> Project | None:
@@ -240,11 +261,8 @@ def read_project(project_dir: str, python_version: str = "") -> Project | None:
 
     reqs: list[Requirement] = []
     for text, extra in texts:
-        try:
-            req = Requirement(text)
-        except InvalidRequirement:
-            continue
-        if req.marker is None or req.marker.evaluate({**marker_env, "extra": extra}):
+        req = parse_requirement(text)
+        if req is not None and _applies(req, marker_env, (extra,) if extra else ()):
             reqs.append(req)
     return Project(name=name, dependencies=tuple(reqs))
 

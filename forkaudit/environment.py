@@ -423,11 +423,18 @@ def _read_meta(base: str, folder: str) -> _Meta:
             Version(version)
         except InvalidVersion:
             warnings.append(f"invalid version {version!r} (not PEP 440)")
+    marker_env = marker_environment("")
     for req in requires:
         try:
-            Requirement(req)
-        except InvalidRequirement:
-            warnings.append(f"invalid requirement {req!r} ignored")
+            parsed = Requirement(req)
+        except (InvalidRequirement, RecursionError, ValueError):
+            warnings.append(f"invalid requirement {req[:200]!r} ignored")
+            continue
+        if parsed.marker is not None:
+            try:
+                parsed.marker.evaluate({**marker_env, "extra": ""})
+            except Exception:
+                warnings.append(f"requirement {req[:200]!r} has a marker that cannot be evaluated")
 
     record: list[str] | None = None
     if dist_info:

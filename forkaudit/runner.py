@@ -14,18 +14,25 @@ the scheduling and the number of workers.
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import hashlib
+import itertools
 import multiprocessing
 import os
 import re
+import shutil
 import signal
+import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from forkaudit.analysis.engine import analyze
 from forkaudit.analysis.lifecycle import SubclassInfo
@@ -115,7 +122,10 @@ def _run(
     batches = [addresses[i : i + SURVEY_BATCH] for i in range(0, len(addresses), SURVEY_BATCH)]
     done = 0
     for indices, answers in workers.map(
-        _survey, [[units[u].files[f].abspath for u, f in b] for b in batches]
+        _survey,
+        [[units[u].files[f].abspath for u, f in b] for b in batches],
+        _survey_failed,
+        "read",
     ):
         for i, survey in zip(indices, answers, strict=True):
             surveys[addresses[i]] = survey
@@ -207,28 +217,17 @@ def _analyse_all(
     results: list[tuple[FileResult, dict[str, SubclassInfo]] | None] = [None] * len(jobs)
     batches = _batches(jobs, workers.size)
     order = [i for batch in batches for i in batch]
-    lost: list[int] = []
+
+    def failed(job: Job, reason: str) -> tuple[FileResult, dict[str, SubclassInfo]]:
+        return _error(job.file, reason), {}
+
     for positions, answers in workers.map(
-        _analyse_batch, [[jobs[i] for i in b] for b in batches], broken=lost.extend
+        _analyse_batch, [[jobs[i] for i in b] for b in batches], failed, "analyse"
     ):
         batch = [order[p] for p in positions]
         for i, answer in zip(batch, answers, strict=True):
             results[i] = answer
         counter[0] += len(batch)
-        if options.progress:
-            options.progress("parsing", counter[0], total)
-    # Files whose batch died with a crashed worker: again, each alone in its own worker.
-    for i in sorted(order[p] for p in lost):
-        outcome = workers.alone(_analyse_batch, [jobs[i]])
-        results[i] = (
-            outcome[0]
-            if outcome is not None
-            else (
-                _error(jobs[i].file, "the parser crashed on this file (its worker process died)"),
-                {},
-            )
-        )
-        counter[0] += 1
         if options.progress:
             options.progress("parsing", counter[0], total)
     return [
@@ -308,91 +307,208 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def _survey_failed(path: str, reason: str) -> Survey:
+    return Survey(error=reason)
+
+
+@dataclass
+class _Batch:
+    indices: list[int]  # positions of the items in the flattened input of ``map``
+    items: list[Any]
+
+
 class _Workers:
-    """A process pool that is rebuilt when a worker dies, and always shut down on exit."""
+    """A process pool that survives its workers: a worker that crashes (segfault) or hangs (a
+    native parse that never returns) costs one item an error, never the scan.
+
+    Each batch runs under a *marker file*: the worker writes the position of the item it is on
+    before starting it, and Python's ``faulthandler`` writes into the same file when the process
+    dies of a fatal signal, or when the item outlives the time limit (``dump_traceback_later`` with
+    ``exit=True``: a C thread, so it fires even when the main thread is stuck in native code).
+    When the pool breaks, the parent reads the markers: the item named in a marker that holds a
+    fault report is the culprit (an error entry); every other item of the lost batches runs again
+    in a fresh pool. As a last resort, the parent kills the pool itself when a marker says an
+    item has been running far longer than the limit (the parent-side watchdog).
+    """
 
     def __init__(self, pack: RulePack, options: RunOptions) -> None:
         self.pack = pack
         self.options = options
         self.size = _jobs_count(options)
+        self.limit = options.timeout
+        self.grace = min(max(1.0, options.timeout / 4), 30.0)
         self._pool: ProcessPoolExecutor | None = None
+        self._markers = tempfile.mkdtemp(prefix="forkaudit-")
+        self._sequence = itertools.count()
 
     def __enter__(self) -> _Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._shutdown()
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if kind is not None:  # Ctrl-C or an error: do not wait for the batches in flight
+                self._kill()
+            self._shutdown(wait=kind is None)
+        finally:
+            shutil.rmtree(self._markers, ignore_errors=True)
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, wait: bool = True) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
 
-    def _executor(self, size: int | None = None) -> ProcessPoolExecutor:
+    def _kill(self) -> None:
+        """Kill every worker process of the current pool (the executor then reports it broken)."""
+        if self._pool is None:
+            return
+        processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(Exception):
+                process.kill()
+        for process in list(processes.values()):
+            with contextlib.suppress(Exception):
+                process.join(5)
+
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=size or self.size,
+                max_workers=self.size,
                 mp_context=_context(),
                 initializer=_init_worker,
-                initargs=(self.pack, self.options.timeout),
+                initargs=(self.pack, self.limit, self.grace),
             )
         return self._pool
 
     def map(
         self,
-        function: Callable[[list[Any]], list[T]],
+        function: Callable[[list[Any], _Tracker], list[T]],
         batches: list[list[Any]],
-        broken: Callable[[list[int]], object] | None = None,
-    ) -> Iterable[tuple[list[int], list[T]]]:
-        """Yield (indices of the batch's items, answers) as batches complete. With ``broken``,
-        the indices of batches lost to a dead worker are reported instead of raising."""
-        if not batches:
-            return
-        offsets = []
+        failed: Callable[[Any, str], T],
+        verb: str,
+    ) -> Iterator[tuple[list[int], list[T]]]:
+        """Yield (positions of the items in the flattened ``batches``, answers) until every item
+        has an answer: ``function``'s, or ``failed(item, reason)`` for an item whose worker died
+        on it or that outlived the time limit."""
+        pending: list[_Batch] = []
         position = 0
-        for batch in batches:
-            offsets.append(list(range(position, position + len(batch))))
-            position += len(batch)
-        pool = self._executor()
-        futures: dict[Future[list[T]], int] = {
-            pool.submit(function, batch): n for n, batch in enumerate(batches)
-        }
-        remaining = set(futures)
-        lost = False
-        while remaining:
-            finished, remaining = wait(remaining, return_when="FIRST_COMPLETED")
-            for future in sorted(finished, key=lambda f: futures[f]):
-                n = futures[future]
-                try:
-                    answers = future.result()
-                except BrokenProcessPool:
-                    lost = True
-                    if broken is None:
-                        raise
-                    broken(offsets[n])
+        for items in batches:
+            pending.append(_Batch(list(range(position, position + len(items))), list(items)))
+            position += len(items)
+        suspects: dict[int, int] = {}  # position -> times it was in flight when the pool broke
+        fruitless = 0
+        while pending:
+            round_batches, pending = pending, []
+            pool = self._executor()
+            futures: dict[Future[list[T]], tuple[str, _Batch]] = {}
+            for batch in round_batches:
+                marker = os.path.join(self._markers, str(next(self._sequence)))
+                futures[pool.submit(_guarded, function, marker, batch.items)] = (marker, batch)
+            remaining = set(futures)
+            broken = False
+            progress = False
+            while remaining:
+                finished, remaining = wait(
+                    remaining, timeout=self._poll(), return_when=FIRST_COMPLETED
+                )
+                if not finished:
+                    if self._stalled():
+                        self._kill()
                     continue
-                yield offsets[n], answers
-        if lost:
-            self._shutdown()
+                for future in sorted(finished, key=lambda f: futures[f][1].indices[0]):
+                    marker, batch = futures[future]
+                    try:
+                        answers = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        culprit, retry = self._salvage(marker, batch, suspects, verb)
+                        if culprit is not None:
+                            progress = True
+                            yield (
+                                [batch.indices[culprit[0]]],
+                                [failed(batch.items[culprit[0]], culprit[1])],
+                            )
+                        if retry.items:
+                            pending.append(retry)
+                        continue
+                    progress = True
+                    yield batch.indices, answers
+            if broken:
+                self._shutdown(wait=False)
+                fruitless = 0 if progress else fruitless + 1
+                if fruitless >= 3:  # workers die before taking any item: give up on the rest
+                    for batch in pending:
+                        yield (
+                            batch.indices,
+                            [
+                                failed(
+                                    item, f"could not {verb} it: the worker processes keep dying"
+                                )
+                                for item in batch.items
+                            ],
+                        )
+                    return
+            pending.sort(key=lambda b: b.indices[0])
 
-    def alone(self, function: Callable[[list[Any]], list[T]], batch: list[Any]) -> list[T] | None:
-        """Run one batch in a fresh single worker; None when that worker died."""
-        with ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=_context(),
-            initializer=_init_worker,
-            initargs=(self.pack, self.options.timeout),
-        ) as pool:
-            try:
-                return pool.submit(function, batch).result()
-            except BrokenProcessPool:
-                return None
+    def _poll(self) -> float:
+        return max(1.0, min(self.limit, 30.0))
+
+    def _stalled(self) -> bool:
+        """A marker not rewritten for far longer than one item may take: a worker is stuck even
+        though its own watchdog did not fire."""
+        deadline = time.time() - (self.limit + 2 * self.grace + 5.0)
+        try:
+            with os.scandir(self._markers) as entries:
+                return any(e.stat().st_mtime < deadline for e in entries)
+        except OSError:
+            return False
+
+    def _salvage(
+        self, marker: str, batch: _Batch, suspects: dict[int, int], verb: str
+    ) -> tuple[tuple[int, str] | None, _Batch]:
+        """After the pool broke: (the culprit's offset in the batch and why, the items to retry)."""
+        try:
+            with open(marker, "rb") as handle:
+                text = handle.read().decode("utf-8", "replace")
+            os.unlink(marker)
+        except OSError:
+            return None, batch  # never started (or already done): every item runs again
+        first, _, report = text.partition("\n")
+        try:
+            current = int(first)
+        except ValueError:
+            return None, batch
+        if not 0 <= current < len(batch.items):
+            return None, batch
+        reason = _fault_reason(report, self.limit, verb)
+        position = batch.indices[current]
+        if reason is None:
+            # Killed from outside (the pool going down with another worker, the OOM killer):
+            # innocent until it is caught in flight twice.
+            suspects[position] = suspects.get(position, 0) + 1
+            if suspects[position] < 2:
+                return None, batch
+            reason = f"its worker process was killed while trying to {verb} it"
+        keep = [n for n in range(len(batch.items)) if n != current]
+        return (current, reason), _Batch(
+            [batch.indices[n] for n in keep], [batch.items[n] for n in keep]
+        )
+
+
+def _fault_reason(report: str, limit: float, verb: str) -> str | None:
+    if "Timeout (" in report:
+        return f"took longer than {limit:g} s to {verb} (did not return): skipped"
+    match = re.search(r"Fatal Python error: ([^\n]+)", report)
+    if match:
+        what = match.group(1).strip().rstrip(".")
+        return f"crashed the parser ({what}); the scan went on without it"
+    return None
 
 
 # =========================================================================== worker side
 
 _PACK: RulePack | None = None
 _TIMEOUT = 60.0
+_GRACE = 15.0
 _PREFILTERS: dict[tuple[str, ...], Prefilter] = {}
 
 
@@ -400,12 +516,42 @@ class _Timeout(Exception):
     pass
 
 
-def _init_worker(pack: RulePack, timeout: float) -> None:
-    global _PACK, _TIMEOUT
+def _init_worker(pack: RulePack, timeout: float, grace: float) -> None:
+    global _PACK, _TIMEOUT, _GRACE
     _PACK = pack
     _TIMEOUT = timeout
+    _GRACE = grace
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+
+
+class _Tracker:
+    """Worker side of a marker file: which item is in progress, and the watchdog for it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+
+    def start(self, position: int) -> None:
+        handle = self.handle
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{position}\n".encode())
+        handle.flush()
+        faulthandler.dump_traceback_later(_TIMEOUT + _GRACE, exit=True, file=handle)
+
+
+def _guarded(
+    function: Callable[[list[Any], _Tracker], list[T]], marker: str, items: list[Any]
+) -> list[T]:
+    with open(marker, "wb", buffering=0) as handle:
+        faulthandler.enable(file=handle)
+        try:
+            answers = function(items, _Tracker(handle))
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+            faulthandler.disable()
+    os.unlink(marker)
+    return answers
 
 
 def _prefilter(names: tuple[str, ...]) -> Prefilter:
@@ -417,42 +563,75 @@ def _prefilter(names: tuple[str, ...]) -> Prefilter:
 
 
 def _read(path: str) -> bytes:
-    if os.path.getsize(path) > MAX_FILE_BYTES:
-        raise _TooBig()
-    with open(path, "rb") as handle:
-        return handle.read()
+    """The file's bytes. Opened without blocking and checked to be a regular file, so a FIFO,
+    a device or a folder swapped in under a ``.py`` name is an error, not a hang."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular()
+        if info.st_size > MAX_FILE_BYTES:
+            raise _TooBig()
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1024 * 1024)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # it grew while being read
+                raise _TooBig()
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 class _TooBig(Exception):
     pass
 
 
-def _survey(paths: list[str]) -> list[Survey]:
+class _NotRegular(Exception):
+    pass
+
+
+def _read_error(exc: BaseException) -> str:
+    if isinstance(exc, _TooBig):
+        return f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped"
+    if isinstance(exc, _NotRegular):
+        return "cannot read: not a regular file (a folder, FIFO or device)"
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return f"cannot read: {type(exc).__name__}: {exc}"
+
+
+def _survey(paths: list[str], tracker: _Tracker) -> list[Survey]:
     prefilter = _prefilter(())
     out = []
-    for path in paths:
+    for position, path in enumerate(paths):
+        tracker.start(position)
         try:
             data = _read(path)
-        except _TooBig:
-            out.append(Survey(error=f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped"))
+        except (OSError, _TooBig, _NotRegular) as exc:
+            out.append(Survey(error=_read_error(exc)))
             continue
-        except OSError as exc:
-            out.append(Survey(error=f"cannot read: {exc.strerror or exc}"))
-            continue
-        classes: tuple[tuple[str, str], ...] = ()
-        if b"class" in data:
-            classes = tuple(
-                (name.decode("latin-1"), bases.decode("latin-1"))
-                for name, bases in _CLASS.findall(data)
-                if bases.strip()
+        try:
+            classes: tuple[tuple[str, str], ...] = ()
+            if b"class" in data:
+                classes = tuple(
+                    (name.decode("latin-1"), bases.decode("latin-1"))
+                    for name, bases in _CLASS.findall(data)
+                    if bases.strip()
+                )
+            out.append(
+                Survey(
+                    passes=prefilter.may_start(data),
+                    classes=classes,
+                    digest=hashlib.sha256(data).hexdigest(),
+                )
             )
-        out.append(
-            Survey(
-                passes=prefilter.may_start(data),
-                classes=classes,
-                digest=hashlib.sha256(data).hexdigest(),
-            )
-        )
+        except Exception as exc:  # never lose the batch to one odd file
+            out.append(Survey(error=f"cannot read: {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -460,34 +639,42 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _Timeout()
 
 
-def _analyse_batch(jobs: list[Job]) -> list[tuple[FileResult, dict[str, SubclassInfo]]]:
+def _analyse_batch(
+    jobs: list[Job], tracker: _Tracker
+) -> list[tuple[FileResult, dict[str, SubclassInfo]]]:
     assert _PACK is not None
     out: list[tuple[FileResult, dict[str, SubclassInfo]]] = []
     use_alarm = hasattr(signal, "setitimer")
     if use_alarm:
         signal.signal(signal.SIGALRM, _on_alarm)
-    for job in jobs:
+    for position, job in enumerate(jobs):
+        tracker.start(position)
         try:
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
-            out.append(analyse_job(job, _PACK))
+            try:
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
+                out.append(analyse_job(job, _PACK))
+            finally:
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         except _Timeout:
             out.append(
                 (_error(job.file, f"took longer than {_TIMEOUT:g} s to analyse: skipped"), {})
             )
-        finally:
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+        except RecursionError:
+            out.append((_error(job.file, "too deeply nested to analyse"), {}))
+        except MemoryError:
+            out.append((_error(job.file, "ran out of memory while analysing it"), {}))
+        except Exception as exc:  # a bug on one odd file must not lose the batch
+            out.append((_error(job.file, f"internal error: {type(exc).__name__}: {exc}"), {}))
     return out
 
 
 def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         data = _read(job.file.abspath)
-    except _TooBig:
-        return _error(job.file, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped"), {}
-    except OSError as exc:
-        return _error(job.file, f"cannot read: {exc.strerror or exc}"), {}
+    except (OSError, _TooBig, _NotRegular) as exc:
+        return _error(job.file, _read_error(exc)), {}
     if job.recheck and not (_PACK is not None and _prefilter(job.names).may_start(data)):
         return FileResult(path=job.file.relpath, findings=()), {}
     return analyze(
