@@ -12,13 +12,14 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
-from typing import Any
+from dataclasses import asdict, fields
+from typing import Any, TypeVar
 
 from forkaudit import __version__
-from forkaudit.model import FileError, FileResult, Finding
+from forkaudit.model import CONFIDENCES, SEVERITIES, FileError, FileResult, Finding
 
 FORMAT = 1
+T = TypeVar("T")
 
 
 def default_cache_dir() -> str:
@@ -41,7 +42,7 @@ class Cache:
         try:
             with open(self._path(key), "rb") as handle:
                 data = json.loads(handle.read())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # missing, truncated, garbage, [[[[...
             return None
         if not isinstance(data, dict) or data.get("key") != key:
             return None
@@ -68,13 +69,37 @@ def result_to_dict(result: FileResult) -> dict[str, Any]:
     return asdict(result)
 
 
+def _checked(value: Any, cls: type[T]) -> T:
+    """``value`` rebuilt as dataclass ``cls`` with every field of the type it declares."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{cls.__name__}: not an object")
+    out: dict[str, Any] = {}
+    for item in fields(cls):  # type: ignore[arg-type]
+        raw = value[item.name]
+        kind = str(item.type)
+        if kind.startswith("tuple"):
+            if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+                raise TypeError(f"{cls.__name__}.{item.name}: not a list of strings")
+            raw = tuple(raw)
+        elif kind == "int" and (not isinstance(raw, int) or isinstance(raw, bool)):
+            raise TypeError(f"{cls.__name__}.{item.name}: not an integer")
+        elif kind == "str" and not isinstance(raw, str):
+            raise TypeError(f"{cls.__name__}.{item.name}: not a string")
+        out[item.name] = raw
+    return cls(**out)
+
+
 def result_from_dict(data: dict[str, Any]) -> FileResult:
-    """Rebuild a FileResult; raises (KeyError, TypeError, ValueError) on a malformed entry."""
-    findings = tuple(
-        Finding(**{**f, "context": tuple(f["context"]), "flags": tuple(f["flags"])})
-        for f in data["findings"]
-    )
-    error = FileError(**data["error"]) if data.get("error") else None
+    """Rebuild a FileResult; raises (KeyError, TypeError, ValueError) on a malformed entry, so a
+    tampered or corrupt cache entry is a miss, never a crash further down."""
+    if not isinstance(data, dict) or not isinstance(data["findings"], list):
+        raise TypeError("not a file result")
+    findings = tuple(_checked(f, Finding) for f in data["findings"])
+    if any(f.severity not in SEVERITIES or f.confidence not in CONFIDENCES for f in findings):
+        raise ValueError("unknown severity or confidence")
+    error = _checked(data["error"], FileError) if data.get("error") else None
+    if not isinstance(data["path"], str):
+        raise TypeError("path: not a string")
     return FileResult(
         path=str(data["path"]),
         findings=findings,

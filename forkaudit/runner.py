@@ -315,6 +315,7 @@ def _survey_failed(path: str, reason: str) -> Survey:
 class _Batch:
     indices: list[int]  # positions of the items in the flattened input of ``map``
     items: list[Any]
+    solo: bool = False  # a suspect: run with nothing else in flight, so a death is its own
 
 
 class _Workers:
@@ -394,10 +395,14 @@ class _Workers:
         for items in batches:
             pending.append(_Batch(list(range(position, position + len(items))), list(items)))
             position += len(items)
-        suspects: dict[int, int] = {}  # position -> times it was in flight when the pool broke
         fruitless = 0
         while pending:
-            round_batches, pending = pending, []
+            solo = next((b for b in pending if b.solo), None)
+            if solo is not None:
+                pending.remove(solo)
+                round_batches = [solo]
+            else:
+                round_batches, pending = pending, []
             pool = self._executor()
             futures: dict[Future[list[T]], tuple[str, _Batch]] = {}
             for batch in round_batches:
@@ -420,15 +425,14 @@ class _Workers:
                         answers = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        culprit, retry = self._salvage(marker, batch, suspects, verb)
+                        culprit, retry = self._salvage(marker, batch, verb)
                         if culprit is not None:
-                            progress = True
                             yield (
                                 [batch.indices[culprit[0]]],
                                 [failed(batch.items[culprit[0]], culprit[1])],
                             )
-                        if retry.items:
-                            pending.append(retry)
+                        progress = progress or culprit is not None or len(retry) > 1
+                        pending.extend(b for b in retry if b.items)
                         continue
                     progress = True
                     yield batch.indices, answers
@@ -463,35 +467,34 @@ class _Workers:
             return False
 
     def _salvage(
-        self, marker: str, batch: _Batch, suspects: dict[int, int], verb: str
-    ) -> tuple[tuple[int, str] | None, _Batch]:
-        """After the pool broke: (the culprit's offset in the batch and why, the items to retry)."""
+        self, marker: str, batch: _Batch, verb: str
+    ) -> tuple[tuple[int, str] | None, list[_Batch]]:
+        """After the pool broke: (the culprit's offset in the batch and why, the batches to
+        run again)."""
         try:
             with open(marker, "rb") as handle:
                 text = handle.read().decode("utf-8", "replace")
             os.unlink(marker)
         except OSError:
-            return None, batch  # never started (or already done): every item runs again
+            return None, [batch]  # never started (or already done): every item runs again
         first, _, report = text.partition("\n")
         try:
             current = int(first)
         except ValueError:
-            return None, batch
+            return None, [batch]
         if not 0 <= current < len(batch.items):
-            return None, batch
-        reason = _fault_reason(report, self.limit, verb)
-        position = batch.indices[current]
-        if reason is None:
-            # Killed from outside (the pool going down with another worker, the OOM killer):
-            # innocent until it is caught in flight twice.
-            suspects[position] = suspects.get(position, 0) + 1
-            if suspects[position] < 2:
-                return None, batch
-            reason = f"its worker process was killed while trying to {verb} it"
+            return None, [batch]
         keep = [n for n in range(len(batch.items)) if n != current]
-        return (current, reason), _Batch(
-            [batch.indices[n] for n in keep], [batch.items[n] for n in keep]
-        )
+        rest = _Batch([batch.indices[n] for n in keep], [batch.items[n] for n in keep])
+        reason = _fault_reason(report, self.limit, verb)
+        if reason is None:
+            if not batch.solo:
+                # Killed from outside: the pool going down with another worker, or the OOM
+                # killer. A suspect: run it again with nothing else in flight.
+                suspect = _Batch([batch.indices[current]], [batch.items[current]], solo=True)
+                return None, [rest, suspect]
+            reason = f"its worker process was killed while trying to {verb} it"
+        return (current, reason), [rest]
 
 
 def _fault_reason(report: str, limit: float, verb: str) -> str | None:
@@ -500,7 +503,10 @@ def _fault_reason(report: str, limit: float, verb: str) -> str | None:
     match = re.search(r"Fatal Python error: ([^\n]+)", report)
     if match:
         what = match.group(1).strip().rstrip(".")
-        return f"crashed the parser ({what}); the scan went on without it"
+        crashed = (
+            "crashed the parser" if verb == "analyse" else f"crashed while trying to {verb} it"
+        )
+        return f"{crashed} ({what}); the scan went on without it"
     return None
 
 
