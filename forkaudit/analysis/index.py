@@ -8,11 +8,13 @@ exactly that and everything else is answered from these indexes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
 
 from forkaudit.analysis.walk import walk_with_parents
 
@@ -316,26 +318,101 @@ def clear_position_cache(index: ModuleIndex) -> None:
     _POSITION_CACHE.pop(id(index), None)
 
 
+class _LineState(CodegenState):
+    """Code generation that only counts lines and columns, and remembers where the nodes we may
+    report start and end. libcst's PositionProvider records a CodeRange for every node of the
+    module, which costs several times the parse; this records a few node types."""
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
+        self.line = 1
+        self.column = 0
+        self.starts: dict[int, tuple[int, int]] = {}
+        self.ends: dict[int, int] = {}
+
+    def _advance(self, value: str) -> None:
+        newlines = value.count("\n")
+        if newlines:
+            self.line += newlines
+            self.column = len(value) - value.rfind("\n") - 1
+        else:
+            self.column += len(value)
+
+    def add_token(self, value: str) -> None:
+        self._advance(value)
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self._advance(token)
+
+    def pop_trailing_newline(self) -> None:
+        return None
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if type(node) in _RECORDED:
+            self.starts[id(node)] = (self.line, self.column)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if type(node) in _RECORDED:
+            self.ends[id(node)] = self.line
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> Iterator[None]:
+        # Compound statements print their leading comment lines before their own line.
+        if start_node is None and type(node) in _RECORDED:
+            self.starts[id(node)] = (self.line, self.column)
+        yield
+
+
+_RECORDED: frozenset[type] = frozenset(
+    {
+        cst.Call,
+        cst.Await,
+        cst.While,
+        cst.For,
+        cst.If,
+        cst.With,
+        cst.Try,
+        cst.FunctionDef,
+        cst.ClassDef,
+    }
+    | {
+        t
+        for t in vars(cst).values()
+        if isinstance(t, type) and issubclass(t, cst.BaseSmallStatement)
+    }
+)
+
+
 def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, int]:
-    # The PositionProvider costs one code generation of the module: pay it only for files that
-    # have a finding to report, once per file.
     table = _POSITION_TABLES.get(id(index))
     if table is None:
-        wrapper = MetadataWrapper(index.module, unsafe_skip_copy=True)
-        table = dict(wrapper.resolve(PositionProvider))
+        state = _LineState(index.module)
+        index.module._codegen(state)
+        table = (state.starts, state.ends)
         _POSITION_TABLES[id(index)] = table
-    position = table.get(node)
-    if position is None:
+    starts, ends = table
+    begin = starts.get(id(node))
+    if begin is None:
         return (1, 1, 1)
-    start, end = position.start.line, position.end.line
+    start, column = begin
+    end = ends.get(id(node), start)
     if index.line_map is not None:
         last = len(index.line_map)
         start = index.line_map[min(start, last) - 1]
         end = index.line_map[min(end, last) - 1]
-    return (start, position.start.column + 1, end)
+    return (start, column + 1, end)
 
 
-_POSITION_TABLES: dict[int, dict[cst.CSTNode, CodeRange]] = {}
+_POSITION_TABLES: dict[int, tuple[dict[int, tuple[int, int]], dict[int, int]]] = {}
 
 
 def release(index: ModuleIndex) -> None:

@@ -566,7 +566,11 @@ class Analyzer:
 
     def _factory_callers(self, function: cst.FunctionDef) -> list[cst.BaseExpression]:
         name = function.name.value
-        owner = self.index.class_of(function) if self._is_method(function) else None
+        owner = None
+        if self._is_method(function):
+            holder = self.index.parent_of(self.index.parent_of(function) or function)
+            if isinstance(holder, cst.ClassDef):
+                owner = self.index.classes.get(holder.name.value)
         out: list[cst.BaseExpression] = []
         for call in self.index.calls:
             func = call.func
@@ -948,7 +952,7 @@ class Analyzer:
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if evidence.reaps:
-            gap = self._reap_gap(rule, statement, evidence.reaps, scope)
+            gap = self._reap_gap(rule, statement, evidence.reaps, scope, name)
             if gap is None:
                 return Verdict(False, started=started, daemon=daemon)
             if leaking_subs:
@@ -998,10 +1002,18 @@ class Analyzer:
         )
 
     def _reap_gap(
-        self, rule: Rule, statement: cst.CSTNode, reaps: list[cst.CSTNode], scope: ScopeNode
+        self,
+        rule: Rule,
+        statement: cst.CSTNode,
+        reaps: list[cst.CSTNode],
+        scope: ScopeNode,
+        handle: str = "",
     ) -> str | None:
-        """None when some reap runs on every path after ``statement``; else which path leaks."""
-        contains = _Contains(self.index, reaps)
+        """None when some reap runs on every path after ``statement``; else which path leaks.
+
+        ``handle`` (``proc`` or ``self._proc``): an ``if proc is not None:`` guard around a reap
+        does not make it conditional."""
+        contains = _Contains(self.index, reaps, handle)
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement
         left_loop = False
@@ -1187,15 +1199,15 @@ class Analyzer:
         if rule.start_method and not evidence.started:
             return Verdict(False)
         if evidence.escapes:
-            return Verdict(False, started=evidence.started)
+            return Verdict(False, started=evidence.started, daemon=evidence.daemon)
         if evidence.reaps:
             if other_method_reaps or same_method is None:
-                return Verdict(False, started=evidence.started)
+                return Verdict(False, started=evidence.started, daemon=evidence.daemon)
             gap = self._reap_gap(
-                rule, statement_line, evidence.reaps, index.scope_of(statement_line)
+                rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
             )
             if gap is None:
-                return Verdict(False, started=evidence.started)
+                return Verdict(False, started=evidence.started, daemon=evidence.daemon)
             return Verdict(
                 True,
                 "low",
@@ -1204,7 +1216,7 @@ class Analyzer:
                 daemon=evidence.daemon,
             )
         if evidence.returned:
-            return Verdict(False, started=evidence.started)
+            return Verdict(False, started=evidence.started, daemon=evidence.daemon)
         owner = info.name
         confidence = "medium"
         return Verdict(
@@ -1317,9 +1329,9 @@ class Analyzer:
             if isinstance(parent, cst.Arg):
                 call = index.parent_of(parent)
                 if isinstance(call, cst.Call):
-                    resolved = index.resolve(call.func) or ""
-                    short = resolved.rsplit(".", 1)[-1]
-                    if short not in ITER_WRAPPERS and short not in NON_OWNING and short != "len":
+                    callee = index.resolve(call.func) or dotted_name(call.func) or ""
+                    short = callee.rsplit(".", 1)[-1]
+                    if short not in ITER_WRAPPERS and short not in NON_OWNING:
                         escaped = True
                 continue
             if isinstance(parent, cst.Return | cst.Yield):
@@ -1379,9 +1391,9 @@ class Analyzer:
             # that never ends: started per call (they pile up) or non-daemon (exit hangs on it).
             daemon_now = verdict.daemon or site.daemon
             if site.forever:
-                if not (in_loop or per_call) and daemon_now:
+                if not (in_loop or per_call or site.timer_chain) and daemon_now:
                     return
-            elif site.target_known or not (in_loop or per_call):
+            elif site.target_known or not (in_loop or per_call) or site.depth > 0:
                 return
             else:
                 verdict.confidence = "low"
@@ -1393,7 +1405,9 @@ class Analyzer:
             flags.append("in-loop")
         if per_call:
             flags.append("per-call")
-        accumulates = in_loop or per_call
+        if site.timer_chain:
+            flags.append("timer-chain")
+        accumulates = in_loop or per_call or site.timer_chain
         if accumulates:
             flags.append("accumulates")
         daemon = verdict.daemon or site.daemon
@@ -1720,10 +1734,26 @@ def _target_names(target: cst.BaseExpression | None) -> list[str]:
 class _Contains:
     """Does a statement reap on every path through it?"""
 
-    def __init__(self, index: ModuleIndex, reaps: list[cst.CSTNode]) -> None:
+    def __init__(self, index: ModuleIndex, reaps: list[cst.CSTNode], handle: str = "") -> None:
         self.index = index
         self.reaps = reaps
+        self.handle = handle
         self._any: dict[int, bool] = {}
+
+    def _guards_handle(self, test: cst.BaseExpression) -> bool:
+        """`if proc:` / `if proc is not None:` -- true whenever there is a handle to reap."""
+        if not self.handle:
+            return False
+        if dotted_name(test) == self.handle:
+            return True
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            comparison = test.comparisons[0]
+            return (
+                dotted_name(test.left) == self.handle
+                and isinstance(comparison.operator, cst.IsNot | cst.NotEqual)
+                and dotted_name(comparison.comparator) == "None"
+            )
+        return False
 
     def any(self, node: cst.CSTNode) -> bool:
         key = id(node)
@@ -1744,6 +1774,8 @@ class _Contains:
         if isinstance(statement, cst.If):
             if not self._suite(statement.body):
                 return False
+            if self._guards_handle(statement.test):
+                return True
             orelse = statement.orelse
             if orelse is None:
                 return False

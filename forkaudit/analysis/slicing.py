@@ -60,8 +60,11 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
         chunks.append(_Chunk(position, end, name, source[position:end]))
     chunks[0].keep = True
     threadish = _threadish_classes(source)
-    if threadish:
-        starts = re.compile(starts.pattern + r"|\b(?:" + "|".join(sorted(threadish)) + r")\s*\(")
+    # `from subprocess import Popen as P`: calls of P( are starts too.
+    aliases = {m.group(1) for m in _AS_ALIAS.finditer(source) if starts.search(m.group(0))}
+    extra = threadish | aliases
+    if extra:
+        starts = re.compile(starts.pattern + r"|\b(?:" + "|".join(sorted(extra)) + r")\s*\(")
     for chunk in chunks:
         if starts.search(chunk.text) or _REAPER.search(chunk.text) or _IMPORT.search(chunk.text):
             chunk.keep = True
@@ -218,6 +221,7 @@ def _threadish_classes(source: str) -> set[str]:
     return found
 
 
+_AS_ALIAS = re.compile(r"\w+\s+as\s+(\w+)")
 _CLASS_NAME_BASES = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
 _THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
 
@@ -266,28 +270,34 @@ def _slice_class(
         return
     keep = [False] * len(methods)
     bodies = [text[b:e] for b, e, _ in methods]
-    attr_pattern = (
-        re.compile(r"\bself\.(?:" + "|".join(re.escape(a) for a in sorted(attrs)) + r")\b")
-        if attrs
-        else None
-    )
+    attrs = set(attrs)
     for i in range(len(methods)):
         body = bodies[i]
-        if (
-            starts.search(body)
-            or _REAPER.search(body)
-            or (attr_pattern and attr_pattern.search(body))
-        ):
+        if starts.search(body) or _REAPER.search(body):
             keep[i] = True
-    for _ in range(3):
+    for _ in range(4):
+        # Handles stored on self by kept methods (directly or from a kept factory method).
+        factories = {
+            methods[i][2] for i in range(len(methods)) if keep[i] and _RETURNS.search(bodies[i])
+        }
+        factory_call = (
+            re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(factories))) + r")\s*\(")
+            if factories
+            else None
+        )
+        for i, body in enumerate(bodies):
+            if keep[i] and (starts.search(body) or (factory_call and factory_call.search(body))):
+                attrs.update(_SELF_ASSIGN.findall(body))
+        attr_pattern = (
+            re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(attrs))) + r")\b")
+            if attrs
+            else None
+        )
         wanted = set()
         for i, body in enumerate(bodies):
             if keep[i]:
                 wanted.update(_SELF_CALL.findall(body))
                 wanted.update(m.group(1) or m.group(2) or "" for m in _TARGET.finditer(body))
-        factories = {
-            methods[i][2] for i in range(len(methods)) if keep[i] and _RETURNS.search(bodies[i])
-        }
         kept_names = [methods[i][2] for i in range(len(methods)) if keep[i]]
         callbacks = (
             re.compile(r"\bself\.(?:" + "|".join(map(re.escape, kept_names)) + r")\b(?!\s*\()")
@@ -301,8 +311,9 @@ def _slice_class(
             body = bodies[i]
             if (
                 name in wanted
-                or any(f"self.{f}(" in body for f in factories)
+                or (factory_call and factory_call.search(body))
                 or (callbacks and callbacks.search(body))
+                or (attr_pattern and attr_pattern.search(body))
             ):
                 keep[i] = changed = True
         if not changed:

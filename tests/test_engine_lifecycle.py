@@ -1,0 +1,767 @@
+"""The lifecycle analysis, behaviour by behaviour (issue 3): each case is a small module and the
+exact findings it must produce. Lines that must be flagged end with `# leak` (or `# leak: FA1xx`)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from forkaudit.analysis.engine import analyze, analyze_source
+from forkaudit.model import Finding
+from forkaudit.rules import load_rules
+
+PACK = load_rules()
+MARK = re.compile(r"#\s*leak(?::\s*(?P<rule>FA\d+))?\s*$")
+
+
+def check(code: str) -> list[Finding]:
+    code = textwrap.dedent(code)
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    assert result.error is None, result.error
+    expected = set()
+    for number, line in enumerate(code.splitlines(), start=1):
+        match = MARK.search(line)
+        if match:
+            expected.add((number, match.group("rule")))
+    found = {(f.line, f.rule) for f in result.findings}
+    want_lines = {line for line, _ in expected}
+    assert {line for line, _ in found} == want_lines, [
+        (f.line, f.rule, f.message) for f in result.findings
+    ]
+    for line, rule in expected:
+        if rule:
+            assert (line, rule) in found, (line, rule, found)
+    return sorted(result.findings, key=lambda f: f.line)
+
+
+CASES: dict[str, str] = {
+    # ------------------------------------------------------------------ attributes on self
+    "attr reaped in stop()": """
+        import subprocess
+        class Runner:
+            def start(self):
+                self._proc = subprocess.Popen(["sleep", "9"])
+            def stop(self):
+                self._proc.terminate()
+                self._proc.wait()
+    """,
+    "attr reaped in __exit__ through a local alias": """
+        import subprocess
+        class Runner:
+            def __enter__(self):
+                self._proc = subprocess.Popen(["x"])
+                return self
+            def __exit__(self, *exc):
+                proc = self._proc
+                proc.communicate()
+    """,
+    "attr reaped in __del__": """
+        from concurrent.futures import ThreadPoolExecutor
+        class Session:
+            def __init__(self):
+                self.executor = ThreadPoolExecutor(4)
+            def __del__(self):
+                self.executor.shutdown(wait=False)
+    """,
+    "attr reaped by a subclass": """
+        import subprocess
+        class Base:
+            def launch(self):
+                self._proc = subprocess.Popen(["x"])
+        class Child(Base):
+            def close(self):
+                self._proc.wait()
+    """,
+    "attr never reaped": """
+        import subprocess
+        class Runner:
+            def start(self):
+                self._proc = subprocess.Popen(["x"])  # leak: FA103
+            def status(self):
+                return self._proc.poll()
+    """,
+    "sibling class does not reap for you": """
+        import subprocess
+        class Base:
+            pass
+        class A(Base):
+            def run(self):
+                self.process = subprocess.Popen(["x"])  # leak
+        class B(Base):
+            def stop(self):
+                self.process.wait()
+    """,
+    # ------------------------------------------------------------------ containers
+    "list of threads joined in a loop": """
+        import threading
+        def crunch(parts):
+            workers = []
+            for part in parts:
+                t = threading.Thread(target=work, args=(part,))
+                t.start()
+                workers.append(t)
+            for t in workers:
+                t.join()
+        def work(part):
+            while True:
+                pass
+    """,
+    "set of processes waited in a comprehension": """
+        import subprocess
+        def run_all(cmds):
+            procs = set()
+            for cmd in cmds:
+                procs.add(subprocess.Popen(cmd))
+            [p.wait() for p in procs]
+    """,
+    "dict on self reaped through values()": """
+        import subprocess
+        class Pool:
+            def __init__(self):
+                self._procs = {}
+            def spawn(self, name, cmd):
+                self._procs[name] = subprocess.Popen(cmd)
+            def close(self):
+                for proc in self._procs.values():
+                    proc.wait()
+    """,
+    "private list on self never reaped": """
+        import subprocess
+        class Launcher:
+            def __init__(self):
+                self._children = []
+            def launch(self, cmd):
+                self._children.append(subprocess.Popen(cmd))  # leak
+    """,
+    "local list never reaped": """
+        import subprocess
+        def fire(cmds):
+            procs = [subprocess.Popen(c) for c in cmds]  # leak
+            return len(procs)
+    """,
+    "popped and waited": """
+        import subprocess
+        def drain(cmds):
+            pending = [subprocess.Popen(c) for c in cmds]
+            while pending:
+                pending.pop().wait()
+    """,
+    # ------------------------------------------------------------------ exceptions
+    "waited after the try": """
+        import subprocess
+        def run(cmd):
+            try:
+                proc = subprocess.Popen(cmd)
+            except OSError:
+                return None
+            proc.wait()
+    """,
+    "waited in finally": """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd)
+            try:
+                use(proc.stdout)
+            finally:
+                proc.wait()
+    """,
+    "waited in try-else": """
+        import subprocess
+        def run(cmd):
+            try:
+                proc = subprocess.Popen(cmd)
+            except OSError:
+                return None
+            else:
+                return proc.communicate()
+    """,
+    "waited only when an exception is raised": """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd)  # leak
+            try:
+                use(proc.stdout)
+            except Exception:
+                proc.kill()
+                proc.wait()
+                raise
+            return proc.pid
+    """,
+    "waited on one branch only": """
+        import subprocess
+        def run(cmd, wait):
+            proc = subprocess.Popen(cmd)  # leak
+            if wait:
+                proc.wait()
+    """,
+    "waited on both branches": """
+        import subprocess
+        def run(cmd, timeout):
+            proc = subprocess.Popen(cmd)
+            if timeout:
+                proc.wait(timeout)
+            else:
+                proc.wait()
+    """,
+    "only the last one of the loop is waited": """
+        import subprocess
+        def run(cmds):
+            for cmd in cmds:
+                proc = subprocess.Popen(cmd)  # leak
+            proc.wait()
+    """,
+    # ------------------------------------------------------------------ wait-any reapers
+    "waitpid(-1) loop at module level": """
+        import os
+        def reap():
+            while True:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+                if not pid:
+                    break
+        def spawn():
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0)
+    """,
+    "os.wait() anywhere": """
+        import os
+        def spawn():
+            if os.fork() == 0:
+                os._exit(0)
+        def collect():
+            os.wait()
+    """,
+    "SIGCHLD ignored": """
+        import os, signal, subprocess
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        def spawn():
+            os.fork()
+            subprocess.Popen(["x"])
+    """,
+    "waitid P_ALL": """
+        import os
+        def spawn():
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0)
+        def reap():
+            os.waitid(os.P_ALL, 0, os.WEXITED)
+    """,
+    "active_children reaps processes": """
+        import multiprocessing
+        def spawn(job):
+            p = multiprocessing.Process(target=job)
+            p.start()
+        def tick():
+            multiprocessing.active_children()
+    """,
+    "SIGCHLD handler that loops waitpid": """
+        import os, signal
+        def _on_child(signum, frame):
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+            except ChildProcessError:
+                pass
+        signal.signal(signal.SIGCHLD, _on_child)
+        def start(job):
+            if os.fork() == 0:
+                job()
+                os._exit(0)
+    """,
+    # ------------------------------------------------------------------ parent exits
+    "parent test pid > 0": """
+        import os, sys
+        def detach():
+            pid = os.fork()
+            if pid > 0:
+                sys.exit(0)
+    """,
+    "parent test pid != 0 with os._exit": """
+        import os
+        def detach():
+            pid = os.fork()
+            if pid != 0:
+                os._exit(0)
+    """,
+    "parent test in the else of `if not pid`": """
+        import os
+        def detach():
+            pid = os.fork()
+            if not pid:
+                os.setsid()
+            else:
+                os._exit(0)
+    """,
+    "parent test `if pid:` with raise SystemExit": """
+        import os
+        def detach():
+            pid = os.fork()
+            if pid:
+                raise SystemExit(0)
+    """,
+    "double fork inline": """
+        import os
+        def daemonize():
+            if os.fork():
+                os._exit(0)
+            os.setsid()
+            if os.fork() > 0:
+                os._exit(0)
+    """,
+    "forkpty tuple, waited": """
+        import os
+        def shell():
+            pid, fd = os.forkpty()
+            if pid == 0:
+                os.execv("/bin/sh", ["sh"])
+            os.waitpid(pid, 0)
+            return fd
+    """,
+    "pty.fork kept on self, waited by a lambda thread": """
+        import os, pty, threading
+        class Term:
+            def run(self):
+                self._pid, self._fd = pty.fork()
+                if self._pid == 0:
+                    os.execv("/bin/sh", ["sh"])
+                threading.Thread(target=lambda pid=self._pid: os.waitpid(pid, 0)).start()
+    """,
+    "child test only, parent never waits": """
+        import os
+        def spawn(job):
+            pid = os.fork()  # leak: FA101
+            if pid == 0:
+                job()
+                os._exit(0)
+            return None
+    """,
+    # ------------------------------------------------------------------ subclasses
+    "Thread subclass looping forever, started per call": """
+        import threading
+        class Poller(threading.Thread):
+            def run(self):
+                while True:
+                    poll()
+        def watch():
+            Poller(daemon=True).start()  # leak: FA111
+    """,
+    "Thread subclass that starts itself in __init__": """
+        from threading import Thread
+        class Pump(Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self.start()
+            def run(self):
+                while True:
+                    pump()
+        def handle():
+            Pump()  # leak: FA111
+    """,
+    "Thread subclass with a stop() that joins, used in with": """
+        import threading
+        class Reader(threading.Thread):
+            def __init__(self):
+                super().__init__()
+                self.alive = True
+            def run(self):
+                while self.alive:
+                    read()
+            def stop(self):
+                self.alive = False
+                self.join()
+            def __enter__(self):
+                self.start()
+                return self
+            def __exit__(self, *exc):
+                self.stop()
+        def serve():
+            with Reader() as reader:
+                reader.alive
+    """,
+    "Process subclass joined": """
+        import multiprocessing
+        class Worker(multiprocessing.Process):
+            def run(self):
+                work()
+        def run():
+            w = Worker()
+            w.start()
+            w.join()
+    """,
+    "Process subclass never joined": """
+        import multiprocessing
+        class Worker(multiprocessing.Process):
+            def run(self):
+                work()
+        def run():
+            w = Worker()  # leak: FA112
+            w.start()
+    """,
+    # ------------------------------------------------------------------ factories
+    "factory returning a Popen, caller discards": """
+        import subprocess
+        def spawn(cmd):
+            return subprocess.Popen(cmd)
+        def notify(msg):
+            spawn(["notify-send", msg])  # leak: FA103
+    """,
+    "factory returning a Popen, caller waits": """
+        import subprocess
+        def spawn(cmd):
+            proc = subprocess.Popen(cmd)
+            return proc
+        def run(cmd):
+            spawn(cmd).wait()
+    """,
+    "method factory, caller stores and never waits": """
+        import subprocess
+        class Client:
+            def _launch(self):
+                return subprocess.Popen(["srv"])
+            def connect(self):
+                self._server = self._launch()  # leak: FA103
+    """,
+    "factory with no caller in the module: ownership goes to the caller": """
+        import subprocess
+        def spawn(cmd):
+            return subprocess.Popen(cmd)
+    """,
+    "generator factory": """
+        import subprocess
+        def procs(cmds):
+            for cmd in cmds:
+                yield subprocess.Popen(cmd)
+        def run(cmds):
+            for proc in procs(cmds):
+                proc.wait()
+    """,
+    "factory returning (event, thread): the thread is dropped": """
+        import threading
+        def background(target):
+            event = threading.Event()
+            def loop():
+                while True:
+                    target()
+                    event.wait(1)
+            thread = threading.Thread(target=loop, daemon=True)
+            thread.start()
+            return event, thread
+        def setup(self):
+            self.event, _ = background(work)  # leak: FA111
+    """,
+    # ------------------------------------------------------------------ accumulation
+    "loop thread per request": """
+        import threading
+        def on_request(conn):
+            def pump():
+                while True:
+                    conn.send(read())
+            threading.Thread(target=pump).start()  # leak: FA111
+    """,
+    "runaway timer chain": """
+        import threading
+        class Metrics:
+            def collect(self, rearm=True):
+                if rearm:
+                    self._timer = threading.Timer(10, self.collect)  # leak: FA111
+                    self._timer.daemon = True
+                    self._timer.start()
+                send()
+            def stop(self):
+                self._timer.cancel()
+    """,
+    "a finite fire-and-forget thread is not a leak": """
+        import threading
+        def notify(msg):
+            threading.Thread(target=lambda: send(msg)).start()
+    """,
+    "a forever daemon thread started once at import is not a leak": """
+        import threading
+        def _heartbeat():
+            while True:
+                beat()
+        threading.Thread(target=_heartbeat, daemon=True).start()
+    """,
+    "a forever daemon thread started from a process entry point": """
+        import threading
+        class Child:
+            def __init__(self):
+                self.process = spawn_process(self.target)
+            def pong(self):
+                while True:
+                    answer()
+            def target(self):
+                threading.Thread(target=self.pong, daemon=True).start()
+                serve()
+    """,
+    "loop thread with a stop event and a join is fine": """
+        import threading
+        class Loop:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+            def _run(self):
+                while not self._stop.is_set():
+                    tick()
+            def close(self):
+                self._stop.set()
+                self._thread.join()
+    """,
+    "run_forever target on self, never joined": """
+        import asyncio, threading
+        class Connector:
+            def __init__(self):
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)  # leak: FA111
+                self._thread.start()
+    """,
+    # ------------------------------------------------------------------ decoys
+    "psutil.Process is not multiprocessing": """
+        import psutil
+        def rss(pid):
+            p = psutil.Process(pid)
+            return p.memory_info()
+    """,
+    "own Timer class": """
+        from .util import Timer
+        def timed():
+            t = Timer()
+            t.start()
+            return t
+    """,
+    "local fork function": """
+        def fork(x):
+            return x
+        def use():
+            fork(1)
+    """,
+    "subprocess.run and check_output wait": """
+        import subprocess
+        def run():
+            subprocess.run(["x"])
+            return subprocess.check_output(["y"])
+    """,
+    "a Popen subclass that is not ours": """
+        import subprocess
+        def run(cmd):
+            with subprocess.Popen(cmd) as p:
+                p.communicate()
+    """,
+    # ------------------------------------------------------------------ misc handles
+    "asyncio subprocess awaited": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)
+            await proc.wait()
+    """,
+    "asyncio subprocess stored on self and awaited elsewhere": """
+        import asyncio
+        class Recorder:
+            async def start(self):
+                self._proc = await asyncio.create_subprocess_exec("rec")
+            async def stop(self):
+                self._proc.terminate()
+                await self._proc.communicate()
+    """,
+    "spawn P_NOWAIT through an alias": """
+        import os as system
+        def notify():
+            system.spawnlp(system.P_NOWAIT, "x", "x")  # leak: FA102
+    """,
+    "posix mode variable is unknown: stay silent": """
+        import os
+        def run(mode):
+            os.spawnlp(mode, "x", "x")
+    """,
+    "executor shut down in finally": """
+        from concurrent import futures
+        def fetch(urls):
+            ex = futures.ThreadPoolExecutor(8)
+            try:
+                return list(ex.map(get, urls))
+            finally:
+                ex.shutdown()
+    """,
+    "pool used once and dropped": """
+        from multiprocessing import Pool
+        def crunch(items):
+            return Pool(4).map(work, items)  # leak: FA113
+    """,
+    "get_context().Pool in with": """
+        import multiprocessing as mp
+        def crunch(items):
+            with mp.get_context("spawn").Pool(2) as pool:
+                return pool.map(work, items)
+    """,
+    "handle passed to another function: ownership moves": """
+        import subprocess
+        def run(cmd, watcher):
+            proc = subprocess.Popen(cmd)
+            watcher.watch(proc)
+    """,
+    "global handle reaped in another function": """
+        import subprocess
+        _server = None
+        def start():
+            global _server
+            _server = subprocess.Popen(["srv"])
+        def stop():
+            _server.wait()
+    """,
+    "star import": """
+        from subprocess import *
+        def run(cmd):
+            Popen(cmd)  # leak: FA103
+    """,
+    "poll in a loop reaps": """
+        import subprocess, time
+        def run(cmd):
+            proc = subprocess.Popen(cmd)
+            while proc.poll() is None:
+                time.sleep(0.1)
+    """,
+    "popen logged and dropped": """
+        import os, logging
+        def handle():
+            pid = os.fork()  # leak: FA101
+            if pid == 0:
+                os._exit(0)
+            logging.info("child %d", pid)
+            print("spawned %s" % (pid,))
+    """,
+}
+
+
+@pytest.mark.parametrize("code", list(CASES.values()), ids=list(CASES))
+def test_case(code: str) -> None:
+    check(code)
+
+
+def test_every_finding_says_how_sure_and_why() -> None:
+    findings = check(CASES["attr never reaped"])
+    assert findings[0].confidence == "medium"
+    assert "stored on self._proc; no method of Runner waits it" in findings[0].message
+    findings = check(CASES["waited on one branch only"])
+    assert findings[0].confidence == "low" and "only when `wait`" in findings[0].message
+    findings = check(CASES["waited only when an exception is raised"])
+    assert "exception" in findings[0].message
+
+
+def test_accumulation_flags_and_severity() -> None:
+    (loop_thread,) = check(CASES["loop thread per request"])
+    assert {"accumulates", "per-call", "loops-forever"} <= set(loop_thread.flags)
+    assert loop_thread.severity == "high"
+    (timer,) = check(CASES["runaway timer chain"])
+    assert timer.severity == "high" and "loops-forever" in timer.flags and "daemon" in timer.flags
+    in_loop = check(
+        """
+        import subprocess
+        def fire(cmds):
+            for c in cmds:
+                subprocess.Popen(c)  # leak
+        """
+    )
+    assert "in-loop" in in_loop[0].flags
+    at_import = check(
+        """
+        import subprocess
+        subprocess.Popen(["x"])  # leak
+        """
+    )
+    assert "accumulates" not in at_import[0].flags
+    main = check(
+        """
+        import subprocess
+        def main():
+            subprocess.Popen(["x"])  # leak
+        """
+    )
+    assert "accumulates" not in main[0].flags
+
+
+def test_daemon_lowers_severity_of_a_one_off_forever_thread() -> None:
+    (finding,) = check(
+        """
+        import threading
+        def _loop():
+            while True:
+                tick()
+        def main():
+            threading.Thread(target=_loop).start()  # leak
+        """
+    )
+    assert finding.severity == "medium"  # non-daemon, once: exit hangs on it, nothing piles up
+    assert "interpreter from exiting" in finding.message
+
+
+def test_subclass_from_a_sibling_module_is_a_start() -> None:
+    base = textwrap.dedent(
+        """
+        import threading
+        class Watcher(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+            def run(self):
+                while True:
+                    scan()
+        """
+    ).encode()
+    user = textwrap.dedent(
+        """
+        from .watch import Watcher
+        def on_event():
+            Watcher().start()
+        """
+    ).encode()
+    _, exported = analyze(base, "pkg/watch.py", PACK.rules)
+    assert (
+        "Watcher" in exported and exported["Watcher"].loops_forever and exported["Watcher"].daemon
+    )
+    result, _ = analyze(user, "pkg/use.py", PACK.rules, external=exported)
+    assert [(f.line, f.rule, f.severity) for f in result.findings] == [(4, "FA111", "high")]
+
+
+def test_suppression_comment() -> None:
+    code = textwrap.dedent(
+        """
+        import subprocess
+        def a():
+            subprocess.Popen(["x"])  # forkaudit: ignore[FA103]
+        def b():
+            subprocess.Popen(["x"])  # forkaudit: ignore
+        def c():
+            subprocess.Popen(["x"])  # forkaudit: ignore[FA101]
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    assert [f.line for f in result.findings] == [8]
+    assert result.suppressed == 2
+
+
+def test_fingerprints_survive_line_shifts() -> None:
+    code = "import subprocess\ndef f():\n    subprocess.Popen(['x'])\n"
+    shifted = "import subprocess\n\n\n# a comment\ndef f():\n    subprocess.Popen(['x'])\n"
+    a = analyze_source(code.encode(), "m.py", PACK.rules).findings[0]
+    b = analyze_source(shifted.encode(), "m.py", PACK.rules).findings[0]
+    assert a.line != b.line and a.fingerprint == b.fingerprint
+
+
+def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
+    check(
+        """
+        import subprocess
+        def run(cmd):
+            proc = spawn(cmd)
+            if proc is not None:
+                proc.communicate()
+        def spawn(cmd):
+            try:
+                return subprocess.Popen(cmd)
+            except OSError:
+                return None
+        """
+    )
