@@ -765,3 +765,64 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
                 return None
         """
     )
+
+
+MORE_CASES: dict[str, str] = {
+    "parent exits through a module helper that always exits": """
+        import os, sys
+        def end(msg=None):
+            print(msg)
+            sys.exit(0)
+        def daemonize():
+            pid = os.fork()
+            if pid > 0:
+                end()
+    """,
+    "reaped in the if test": """
+        import subprocess
+        def edit(path):
+            proc = subprocess.Popen(["vi", path])
+            if proc.wait() != 0:
+                raise RuntimeError("editor failed")
+    """,
+    "reaped in the if test, but only when a flag is set": """
+        import subprocess
+        def run(cmd, wait):
+            proc = subprocess.Popen(cmd)  # leak
+            if wait and proc.wait() != 0:
+                raise RuntimeError("failed")
+    """,
+    "poll loop whose only exit follows a successful poll": """
+        import select, subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            out = b""
+            while True:
+                ready, _, _ = select.select([p.stdout], [], [], 1)
+                if ready:
+                    out += p.stdout.read(1024)
+                if not ready and p.poll() is not None:
+                    break
+            return p.returncode, out
+    """,
+    "dead code under `if False:`": """
+        import subprocess
+        def run(cmd):
+            if False:
+                subprocess.Popen(cmd)
+            else:
+                proc = subprocess.Popen(cmd)
+                proc.wait()
+    """,
+    "module-level executor singleton": """
+        from concurrent.futures import ThreadPoolExecutor
+        executor = ThreadPoolExecutor(4)
+        def submit(fn):
+            return executor.submit(fn)
+    """,
+}
+
+
+@pytest.mark.parametrize("code", list(MORE_CASES.values()), ids=list(MORE_CASES))
+def test_more_case(code: str) -> None:
+    check(code)

@@ -174,6 +174,7 @@ class Analyzer:
         self.entry_points = self._entry_points()
         self.findings: list[RawFinding] = []
         self._reported: set[int] = set()
+        self._exits: set[str] | None = None
 
     # ================================================================== module facts
 
@@ -349,7 +350,7 @@ class Analyzer:
 
     def _site_for(self, call: cst.Call) -> Site | None:
         qualified = self.index.resolve(call.func)
-        if qualified is None:
+        if qualified is None or _in_dead_code(self.index, call):
             return None
         rule = self.start_map.get(qualified.rstrip("*"))
         subclass: SubclassInfo | None = None
@@ -1083,6 +1084,7 @@ class Analyzer:
         polarity = _parent_polarity(if_node.test, handle)
         if polarity is None:
             return False
+        self._exit_functions()
         branch: cst.BaseSuite | None
         if polarity:
             branch = if_node.body
@@ -1093,6 +1095,19 @@ class Analyzer:
                 # `if pid == 0: <child>` then the parent goes on after the if: look at what follows.
                 return False
         return branch is not None and self._block_exits(branch)
+
+    def _exit_functions(self) -> set[str]:
+        """Module functions that always end the process (`def end(): ...; sys.exit(1)`)."""
+        if self._exits is None:
+            self._exits = set()
+            for function in self.index.functions:
+                if isinstance(self.index.parent_of(function), cst.Module) and isinstance(
+                    function.body, cst.IndentedBlock
+                ):
+                    last = function.body.body[-1:] if function.body.body else []
+                    if last and self._block_exits(cst.IndentedBlock(body=list(last))):
+                        self._exits.add(function.name.value)
+        return self._exits
 
     def _block_exits(self, suite: cst.BaseSuite) -> bool:
         statements: Sequence[cst.CSTNode]
@@ -1110,6 +1125,11 @@ class Analyzer:
                     if (
                         resolved in EXIT_FUNCTIONS
                         or resolved.lstrip("@") in ("exit", "quit")
+                        or (
+                            resolved.startswith("@")
+                            and self._exits is not None
+                            and resolved[1:] in self._exits
+                        )
                         or (
                             isinstance(small.value.func, cst.Name)
                             and small.value.func.value in ("exit", "quit")
@@ -1386,6 +1406,8 @@ class Analyzer:
         flags: list[str] = []
         in_loop = _in_loop(self.index, site.call)
         per_call = self._per_call(site.call)
+        if rule.kind == "pool" and not (in_loop or per_call):
+            return  # a module-level (or one-off) pool is a singleton for the process: nothing piles up
         if rule.kind == "thread":
             # A thread that ends by itself costs nothing once it has ended; what hurts is a thread
             # that never ends: started per call (they pile up) or non-daemon (exit hangs on it).
@@ -1506,6 +1528,20 @@ def _is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
     ):
         return node.expression.value == "1"
     return isinstance(node, cst.Integer) and node.value == "0"
+
+
+def _in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Inside the body of `if False:` / `if 0:`."""
+    current = node
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.If) and ancestor.body is current:
+            test = ancestor.test
+            if (isinstance(test, cst.Name) and test.value == "False") or (
+                isinstance(test, cst.Integer) and test.value == "0"
+            ):
+                return True
+        current = ancestor
+    return False
 
 
 def _element_index(container: cst.Tuple, element: cst.CSTNode) -> int:
@@ -1772,6 +1808,8 @@ class _Contains:
         if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef):
             return True
         if isinstance(statement, cst.If):
+            if self._reaps_in_test(statement.test):
+                return True
             if not self._suite(statement.body):
                 return False
             if self._guards_handle(statement.test):
@@ -1790,7 +1828,58 @@ class _Contains:
             # A while loop's test can itself reap (while proc.poll() is None).
             if isinstance(statement, cst.While) and self.any(statement.test):
                 return True
+            if (
+                isinstance(statement, cst.While)
+                and _is_true(statement.test)
+                and self._exits_only_after_reap(statement)
+            ):
+                return True
             return self._suite(statement.body)
+        return True
+
+    def _reaps_in_test(self, test: cst.BaseExpression) -> bool:
+        """`if proc.wait() != 0:` reaps whichever branch runs; `if x and proc.wait():` does not."""
+        for reap in self.reaps:
+            if not self.index.inside(reap, test):
+                continue
+            conditional = False
+            current: cst.CSTNode = reap
+            for ancestor in self.index.ancestors(reap):
+                if isinstance(ancestor, cst.BooleanOperation) and ancestor.right is current:
+                    conditional = True
+                if ancestor is test:
+                    break
+                current = ancestor
+            if not conditional:
+                return True
+        return False
+
+    def _exits_only_after_reap(self, loop: cst.While) -> bool:
+        """`while True:` whose every break sits under an `if` that tested a reap (poll loops)."""
+        breaks = []
+        stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
+        while stack:
+            node, nested = stack.pop()
+            if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                continue
+            if isinstance(node, cst.Return | cst.Raise):
+                return False
+            if isinstance(node, cst.Break) and not nested:
+                breaks.append(node)
+            inner = nested or isinstance(node, cst.For | cst.While)
+            stack.extend((child, inner) for child in children(node))
+        if not breaks:
+            return False
+        for brk in breaks:
+            guarded = False
+            for ancestor in self.index.ancestors(brk):
+                if ancestor is loop:
+                    break
+                if isinstance(ancestor, cst.If) and self.any(ancestor.test):
+                    guarded = True
+                    break
+            if not guarded:
+                return False
         return True
 
     def _suite(self, suite: cst.BaseSuite) -> bool:
