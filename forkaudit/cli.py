@@ -15,10 +15,18 @@ from forkaudit.model import SEVERITIES, Rule, ScanReport, severity_at_least
 
 EXIT_CODES = """\
 exit codes:
-  0  no finding at or above --fail-on (or --exit-zero)
-  1  findings at or above --fail-on
-  2  usage or input error (bad arguments, not an environment, malformed config or rule file)
+  0  no finding at or above --fail-on (or --exit-zero, or --write-baseline); with a baseline,
+     only findings not in it count
+  1  findings at or above --fail-on (new ones, when there is a baseline)
+  2  usage or input error (bad arguments, not an environment, malformed config, rule or
+     baseline file)
+
+configuration: [tool.forkaudit] in pyproject.toml (scan/deps: the project of the environment;
+check: the nearest pyproject.toml upward); command-line flags override it.
 """
+
+
+FORMAT_CHOICES: tuple[str, ...] = ("text", "json", "sarif", "html")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> None:
     parser.add_argument(
         "--format",
-        choices=("text", "json", "html"),
+        choices=FORMAT_CHOICES,
         default="text",
         help="output format (default: text)",
     )
@@ -41,8 +49,11 @@ def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> Non
     parser.add_argument(
         "--fail-on",
         choices=(*SEVERITIES, "none"),
-        default=fail_on_default,
-        help=f"exit 1 when a finding is at or above this severity (default: {fail_on_default})",
+        default=None,
+        help=(
+            "exit 1 when a finding is at or above this severity "
+            f"(default: config fail-on, else {fail_on_default})"
+        ),
     )
     parser.add_argument(
         "--exit-zero",
@@ -50,15 +61,37 @@ def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> Non
         help="always exit 0 unless there is a usage or input error",
     )
     parser.add_argument(
-        "--select", metavar="IDS", help="only these rules, comma-separated (e.g. FA101,FA103)"
+        "--config",
+        metavar="FILE",
+        help="read [tool.forkaudit] from this pyproject.toml instead of the discovered one",
     )
-    parser.add_argument("--ignore", metavar="IDS", help="skip these rules, comma-separated")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report and fail only on findings not in this baseline (overrides config baseline)",
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="ignore the baseline named in the config"
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="write every current finding to FILE as the new baseline (then exit 0)",
+    )
+    parser.add_argument(
+        "--select",
+        metavar="IDS",
+        help="only these rules, comma-separated (e.g. FA101,FA103); overrides config select",
+    )
+    parser.add_argument(
+        "--ignore", metavar="IDS", help="skip these rules, comma-separated; overrides config ignore"
+    )
     parser.add_argument(
         "--extra-rules",
         metavar="PATH",
         action="append",
         default=[],
-        help="a folder or .toml file of extra rules (repeatable)",
+        help="a folder or .toml file of extra rules (repeatable; added to config extra-rules)",
     )
     parser.add_argument(
         "-j",
@@ -92,6 +125,27 @@ def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> Non
     )
 
 
+def _add_scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        help="the project folder whose pyproject.toml names the direct dependencies",
+    )
+    parser.add_argument(
+        "--include-tests",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also scan the distributions' own test code, reported apart (default: config, else no)",
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="distributions shown in the terminal table (default: 10)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="forkaudit",
@@ -119,24 +173,26 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scan.add_argument("path", nargs="?", metavar="PATH", help="the environment to audit")
-    scan.add_argument(
-        "--project",
-        metavar="DIR",
-        help="the project folder whose pyproject.toml names the direct dependencies",
-    )
-    scan.add_argument(
-        "--include-tests",
-        action="store_true",
-        help="also scan the distributions' own test code (reported apart)",
-    )
-    scan.add_argument(
-        "--top",
-        type=int,
-        default=10,
-        metavar="N",
-        help="distributions shown in the terminal table (default: 10)",
-    )
+    scan.add_argument("--venv", metavar="PATH", help="the environment to audit (same as PATH)")
+    _add_scan_options(scan)
     _add_common(scan, fail_on_default="high")
+
+    deps = commands.add_parser(
+        "deps",
+        help="the dependency gate (what the forkaudit-deps pre-commit hook runs)",
+        description=(
+            "Audit the project's environment like 'scan', for a pre-commit hook or CI: the "
+            "environment is --venv PATH, else .venv or venv in the current folder or the "
+            "repository root, else $VIRTUAL_ENV, never the environment forkaudit itself runs in "
+            "(pre-commit's isolated hook environment). No HTML report is written unless "
+            "--format html -o FILE. With a baseline (--baseline or config), only new findings fail."
+        ),
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    deps.add_argument("--venv", metavar="PATH", help="the project's environment")
+    _add_scan_options(deps)
+    _add_common(deps, fail_on_default="high")
 
     check = commands.add_parser(
         "check",
@@ -202,12 +258,51 @@ def _ids(value: str | None) -> frozenset[str]:
     return frozenset(part.strip().upper() for part in (value or "").split(",") if part.strip())
 
 
-def _audit(args: argparse.Namespace) -> int:
-    from forkaudit.rules import load_rules
-    from forkaudit.scan import ScanOptions, check_paths, scan_environment
+def _config_path(args: argparse.Namespace, cwd: str, target: str | None) -> str | None:
+    from forkaudit.config import find_pyproject_upward
+    from forkaudit.scan import project_folder
 
-    pack = load_rules(args.extra_rules)
+    if args.config:
+        path = os.path.abspath(os.path.join(cwd, args.config))
+        if not os.path.isfile(path):
+            raise InputError(f"--config {path} does not exist; pass a pyproject.toml")
+        return path
+    if args.command == "check":
+        return find_pyproject_upward(cwd)
+    project = project_folder(target, cwd, args.project)
+    candidate = os.path.join(project, "pyproject.toml") if project else ""
+    return candidate if candidate and os.path.isfile(candidate) else None
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from forkaudit.config import check_rule_ids, load_settings
+    from forkaudit.rules import load_rules
+    from forkaudit.scan import (
+        ScanOptions,
+        check_paths,
+        project_environment,
+        repository_root,
+        scan_environment,
+    )
+
+    cwd = os.getcwd()
+    target: str | None = None
+    project: str | None = getattr(args, "project", None)
+    if args.command == "scan":
+        if args.venv and args.path:
+            raise InputError("give the environment either as PATH or as --venv, not both")
+        target = args.venv or args.path
+    elif args.command == "deps":
+        target = project_environment(args.venv, cwd)
+        if project is None:
+            root = repository_root(cwd)
+            if os.path.isfile(os.path.join(root, "pyproject.toml")):
+                project = root
+    settings = load_settings(_config_path(args, cwd, target))
+
+    pack = load_rules([*settings.extra_rules, *args.extra_rules])
     known = {rule.id for rule in pack.rules}
+    check_rule_ids(settings, sorted(known))
     for rule_id in _ids(args.select) | _ids(args.ignore):
         if rule_id not in known:
             raise InputError(f"unknown rule {rule_id}: run 'forkaudit rules' to list them")
@@ -215,34 +310,54 @@ def _audit(args: argparse.Namespace) -> int:
         raise InputError("--jobs must be 0 (every core) or more")
     if args.timeout <= 0:
         raise InputError("--timeout must be a positive number of seconds")
-    cwd = os.getcwd()
+    include_tests = getattr(args, "include_tests", None)
+    baseline = "" if args.no_baseline else settings.baseline
+    if args.baseline:
+        baseline = os.path.abspath(os.path.join(cwd, args.baseline))
     interactive = sys.stderr.isatty() and not args.quiet
     options = ScanOptions(
         pack=pack,
-        include_tests=getattr(args, "include_tests", False),
+        include_tests=settings.include_tests if include_tests is None else include_tests,
         jobs=args.jobs,
         use_cache=not args.no_cache,
         cache_dir=args.cache_dir,
         timeout=args.timeout,
-        project=getattr(args, "project", None),
-        select=_ids(args.select),
-        ignore=_ids(args.ignore),
+        project=project,
+        select=_ids(args.select) if args.select is not None else settings.select,
+        ignore=_ids(args.ignore) if args.ignore is not None else settings.ignore,
+        include_distributions=settings.include_distributions,
+        exclude_distributions=settings.exclude_distributions,
+        exclude_paths=settings.exclude_paths,
+        ignore_findings=settings.ignore_findings,
+        baseline="" if args.write_baseline else baseline,
+        write_baseline=(
+            os.path.abspath(os.path.join(cwd, args.write_baseline)) if args.write_baseline else ""
+        ),
     )
     from forkaudit.progress import progress_bar
 
     with progress_bar(enabled=interactive) as progress:
         options.progress = progress
-        if args.command == "scan":
-            report = scan_environment(args.path, cwd, options)
-        else:
+        if args.command == "check":
             report = check_paths(args.paths, cwd, options)
+        else:
+            report = scan_environment(target, cwd, options)
     _emit(args, report, cwd)
-    if args.exit_zero or args.fail_on == "none":
+    if args.write_baseline:
+        if not args.quiet:
+            print(
+                f"forkaudit: baseline of {report.counts.get('baseline_written', 0)} finding(s) "
+                f"written to {args.write_baseline}",
+                file=sys.stderr,
+            )
+        return 0
+    fail_on = args.fail_on or settings.fail_on or ("low" if args.command == "check" else "high")
+    if args.exit_zero or fail_on == "none":
         return 0
     failing = [
         f
         for f in report.findings
-        if "test_code" not in f.flags and severity_at_least(f.severity, args.fail_on)
+        if "test_code" not in f.flags and severity_at_least(f.severity, fail_on)
     ]
     return 1 if failing else 0
 
@@ -252,15 +367,22 @@ def _emit(args: argparse.Namespace, report: ScanReport, cwd: str) -> None:
 
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if args.format == "text" and args.command == "check":
-        text = render_findings_lines(report)
+        text = render_findings_lines(report) + "".join(
+            f"{path}:{line}: unused forkaudit suppression\n"
+            for path, line in report.unused_suppressions
+        )
         summary = f"{len(report.findings)} finding(s) in {report.files_total} file(s)"
         if report.errors:
             summary += f"; {len(report.errors)} file(s) could not be parsed"
         if report.suppressed:
             summary += f"; {report.suppressed} suppressed"
+        if report.baselined:
+            summary += f"; {report.baselined} in the baseline"
+        if report.unused_suppressions:
+            summary += f"; {len(report.unused_suppressions)} unused suppression(s)"
     elif args.format == "text":
         text = render_text(report, color=color and not args.output, top=args.top)
-        summary = ""
+        summary = f"{report.baselined} finding(s) in the baseline" if report.baselined else ""
     else:
         text = render(report, args.format)
         summary = ""

@@ -202,3 +202,10 @@ class ScanReport:
     suppressed: int = 0
     warnings: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    baselined: int = 0  # findings left out because the baseline holds them
+    unused_suppressions: tuple[tuple[str, int], ...] = ()  # (path, line) of a no-op ignore comment
+    # Where to anchor results in the user's repository (SARIF): ``anchor_root`` is the folder
+    # URIs are relative to; ``anchors`` maps a distribution name (scan) or a finding path (check)
+    # to (path relative to anchor_root, line); line 0 = the finding's own line.
+    anchor_root: str = ""
+    anchors: dict[str, tuple[str, int]] = field(default_factory=dict)

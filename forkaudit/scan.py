@@ -1,18 +1,46 @@
-"""The pipeline, one direction: source -> files -> engine -> findings -> ranking -> report."""
+"""The pipeline, one direction: source -> files -> engine -> findings -> ranking -> report.
+
+Between the engine and the ranking sit the user's filters: config ignores
+(``[[tool.forkaudit.ignore-findings]]``), then the baseline (only new findings are kept).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import os
+import re
+import sys
 import time
-from collections.abc import Sequence
+import tokenize
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from forkaudit import __version__
+from forkaudit.baseline import read_baseline, split_new, write_baseline
 from forkaudit.cache import Cache, default_cache_dir
-from forkaudit.environment import all_warnings, dependency_info, load_environment, resolve_target
+from forkaudit.config import IgnoreEntry
+from forkaudit.environment import (
+    _is_venv,
+    all_warnings,
+    dependency_info,
+    load_environment,
+    resolve_target,
+)
 from forkaudit.errors import InputError
-from forkaudit.files import collect_paths, environment_units, file_units
-from forkaudit.model import FileError, Finding, RankedDistribution, RulePack, ScanReport
+from forkaudit.files import Unit, collect_paths, environment_units, file_units
+from forkaudit.model import (
+    FileError,
+    Finding,
+    RankedDistribution,
+    RulePack,
+    ScanReport,
+    SourceFile,
+)
 from forkaudit.ranking import SCORE_FORMULA, rank
 from forkaudit.runner import Progress, RunOptions, UnitResult, run_units
 
@@ -30,6 +58,12 @@ class ScanOptions:
     select: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
+    include_distributions: frozenset[str] = frozenset()  # canonical names; empty = all
+    exclude_distributions: frozenset[str] = frozenset()  # canonical names
+    exclude_paths: tuple[str, ...] = ()  # fnmatch globs on the files' relative paths
+    ignore_findings: tuple[IgnoreEntry, ...] = ()
+    baseline: str = ""  # report (and fail on) only findings not in this baseline file
+    write_baseline: str = ""  # write every finding (after ignores) to this baseline file
 
 
 def _run_options(options: ScanOptions) -> RunOptions:
@@ -40,6 +74,13 @@ def _run_options(options: ScanOptions) -> RunOptions:
     )
     return RunOptions(
         jobs=options.jobs, timeout=options.timeout, cache=cache, progress=options.progress
+    )
+
+
+def _ignored(finding: Finding, entries: Sequence[IgnoreEntry]) -> bool:
+    return any(
+        entry.matches(finding.rule, finding.distribution, finding.fingerprint, finding.path)
+        for entry in entries
     )
 
 
@@ -62,7 +103,7 @@ def _gather(
             for finding in result.findings:
                 if options.select and finding.rule not in options.select:
                     continue
-                if finding.rule in options.ignore:
+                if finding.rule in options.ignore or _ignored(finding, options.ignore_findings):
                     suppressed += 1
                     continue
                 findings.append(finding)
@@ -77,6 +118,285 @@ def _rules_used(options: ScanOptions) -> tuple[object, ...]:
     )
 
 
+def _excluded_path(relpath: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatchcase(relpath, pattern) for pattern in patterns)
+
+
+def _filter_units(units: list[Unit], options: ScanOptions) -> list[Unit]:
+    """Drop excluded distributions and files matching ``exclude-paths``; a unit that lost files
+    gets a cache key of its own."""
+    out: list[Unit] = []
+    for unit in units:
+        if unit.distribution:
+            canon = canonicalize_name(unit.distribution)
+            if options.include_distributions and canon not in options.include_distributions:
+                continue
+            if canon in options.exclude_distributions:
+                continue
+        elif options.include_distributions:
+            continue  # unowned files belong to no listed distribution
+        if options.exclude_paths:
+            kept = tuple(
+                f for f in unit.files if not _excluded_path(f.relpath, options.exclude_paths)
+            )
+            if not kept:
+                continue
+            if len(kept) != len(unit.files):
+                key = unit.key
+                if key and key != "file":
+                    key = f"{key}|only={'|'.join(f.relpath for f in kept)}"
+                unit = dataclasses.replace(unit, files=kept, key=key)
+        out.append(unit)
+    return out
+
+
+def _apply_baseline(
+    findings: list[Finding], options: ScanOptions, counts: dict[str, int]
+) -> tuple[list[Finding], int]:
+    if options.write_baseline:
+        counts["baseline_written"] = write_baseline(options.write_baseline, findings)
+    if not options.baseline:
+        return findings, 0
+    ordered = sorted(findings, key=lambda f: (f.distribution, f.path, f.line, f.column, f.rule))
+    new, known, unmatched = split_new(ordered, read_baseline(options.baseline))
+    counts["baselined"] = len(known)
+    counts["baseline_unmatched"] = unmatched
+    return new, len(known)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def project_folder(target: str | None, cwd: str, project: str | None) -> str | None:
+    """The project folder a scan of ``target`` belongs to (where its pyproject.toml is read)."""
+    if project is not None:
+        return os.path.abspath(os.path.join(cwd, project))
+    return resolve_target(target, cwd)[1]
+
+
+def repository_root(start: str) -> str:
+    """The nearest folder upward holding ``.git``, else ``start`` itself."""
+    folder = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.path.abspath(start)
+        folder = parent
+
+
+def _same_path(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def project_environment(venv: str | None, cwd: str) -> str:
+    """The environment the ``deps`` gate audits: ``venv`` when given, else ``.venv`` or
+    ``venv`` in the repository root, else ``$VIRTUAL_ENV``, but never the environment forkaudit
+    itself runs in (under pre-commit that is the hook's own isolated environment, and pre-commit
+    sets ``$VIRTUAL_ENV`` to it)."""
+    if venv:
+        return resolve_target(venv, cwd)[0]
+    root = repository_root(cwd)
+    for base in dict.fromkeys((cwd, root)):
+        for name in (".venv", "venv"):
+            candidate = os.path.join(base, name)
+            if os.path.isdir(candidate) and _is_venv(candidate):
+                return candidate
+    virtual_env = os.environ.get("VIRTUAL_ENV", "")
+    if virtual_env and not _same_path(virtual_env, sys.prefix) and _is_venv(virtual_env):
+        return os.path.abspath(virtual_env)
+    raise InputError(
+        f"no project environment found: no .venv or venv in {root} and $VIRTUAL_ENV is unset "
+        "(or is forkaudit's own environment); pass --venv PATH"
+    )
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
+_KEY = re.compile(r"""^\s*([A-Za-z0-9_.-]+|"[^"]*"|'[^']*')\s*=(?!=)""")
+
+
+def _requirement_name(text: str) -> str:
+    try:
+        return canonicalize_name(Requirement(text).name)
+    except InvalidRequirement:
+        return ""
+
+
+def pyproject_lines(text: str) -> dict[str, int]:
+    """Canonical dependency name -> first line declaring it in a pyproject.toml: the
+    ``[project]`` dependencies, optional-dependencies, ``[dependency-groups]`` and Poetry's
+    dependency tables."""
+    out: dict[str, int] = {}
+    table = ""
+    in_deps = False
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _TABLE.match(line)
+        if header:
+            table = header.group(1).strip()
+            in_deps = False
+            continue
+        code = line.split("#", 1)[0]
+        key = _KEY.match(code)
+        if table.startswith("tool.poetry") and table.endswith("dependencies"):
+            name = key.group(1).strip("\"'") if key else ""
+            if name and name.lower() != "python":
+                out.setdefault(canonicalize_name(name), number)
+            continue
+        if table == "project":
+            if key:
+                in_deps = key.group(1) == "dependencies"
+        else:
+            in_deps = table in ("project.optional-dependencies", "dependency-groups")
+        if not in_deps:
+            continue
+        for match in _STRING.finditer(code):
+            name = _requirement_name(match.group(1) or match.group(2) or "")
+            if name:
+                out.setdefault(name, number)
+        if table == "project" and "]" in _STRING.sub("", code):
+            in_deps = False
+    return out
+
+
+def requirements_lines(text: str) -> dict[str, int]:
+    """Canonical name -> first line of a requirements file naming it."""
+    out: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        name = _requirement_name(line)
+        if name:
+            out.setdefault(name, number)
+    return out
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def manifest_anchors(
+    project: str, distributions: Iterable[RankedDistribution]
+) -> tuple[str, dict[str, tuple[str, int]]]:
+    """``(root, anchors)`` for SARIF: each distribution -> the manifest line bringing in its
+    direct dependency (the first name of its chain a manifest declares), else line 1 of the main
+    manifest; paths relative to ``root`` (the repository holding the project)."""
+    root = repository_root(project)
+    manifests: list[tuple[str, dict[str, int]]] = []
+    pyproject = os.path.join(project, "pyproject.toml")
+    text = _read(pyproject)
+    if text is not None:
+        manifests.append((pyproject, pyproject_lines(text)))
+    try:
+        names = sorted(os.listdir(project))
+    except OSError:
+        names = []
+    for name in names:
+        if name.startswith("requirements") and name.endswith(".txt"):
+            path = os.path.join(project, name)
+            text = _read(path)
+            if text is not None:
+                manifests.append((path, requirements_lines(text)))
+    if not manifests:
+        return "", {}
+    anchors: dict[str, tuple[str, int]] = {"": (_relative(manifests[0][0], root), 1)}
+    for dist in distributions:
+        anchor = (_relative(manifests[0][0], root), 1)
+        for element in dist.chain or (dist.name,):
+            key = canonicalize_name(element)
+            found = next(((path, lines[key]) for path, lines in manifests if key in lines), None)
+            if found is not None:
+                anchor = (_relative(found[0], root), found[1])
+                break
+        anchors[dist.name] = anchor
+    return root, anchors
+
+
+def _relative(path: str, root: str) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+# --------------------------------------------------------------------------- suppressions
+
+
+def _suppression_comments(text: str) -> list[tuple[int, int, int]]:
+    """(line, start column, end column) of every ``# forkaudit: ignore...`` comment."""
+    from forkaudit.analysis.engine import _SUPPRESS
+
+    found: list[tuple[int, int, int]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                match = _SUPPRESS.search(token.string)
+                if match:
+                    row, col = token.start
+                    found.append((row, col + match.start(), col + match.end()))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    return found
+
+
+def _blank(text: str, comments: Iterable[tuple[int, int, int]]) -> str:
+    lines = text.splitlines(keepends=True)
+    for row, start, end in comments:
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + " " * (end - start) + line[end:]
+    return "".join(lines)
+
+
+def unused_suppressions(files: Sequence[SourceFile], pack: RulePack) -> list[tuple[str, int]]:
+    """``(path, line)`` of every ``# forkaudit: ignore`` comment that suppresses nothing.
+
+    A comment is used when removing it alone makes the engine report one more finding: the
+    engine's own matching decides, so this stays true to what the engine suppresses."""
+    from forkaudit.analysis.engine import analyze, decode_source
+
+    out: list[tuple[str, int]] = []
+    for source in files:
+        try:
+            with open(source.abspath, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if b"forkaudit" not in data:
+            continue
+        try:
+            text = decode_source(data)
+        except ValueError:
+            continue
+        comments = _suppression_comments(text)
+        if not comments:
+            continue
+
+        def count(variant: str, path: str = source.relpath) -> int:
+            result, _ = analyze(variant.encode("utf-8"), path, pack.rules, slicing=False)
+            return len(result.findings)
+
+        original = count(text)
+        if count(_blank(text, comments)) == original:
+            out.extend((source.relpath, row) for row, _, _ in comments)
+            continue
+        for comment in comments:
+            if count(_blank(text, [comment])) == original:
+                out.append((source.relpath, comment[0]))
+    return sorted(set(out))
+
+
+# --------------------------------------------------------------------------- the two flows
+
+
 def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> ScanReport:
     started = time.perf_counter()
     env_path, project = resolve_target(target, cwd)
@@ -88,12 +408,19 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
             )
     env = load_environment(env_path)
     dependencies = dependency_info(env, project)
-    units = environment_units(env, options.include_tests)
+    units = _filter_units(environment_units(env, options.include_tests), options)
     unit_results = run_units(units, options.pack, _run_options(options))
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
         unit_results, options
     )
-    ranked = rank(env.distributions, findings, errors, scanned, dependencies)
+    counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
+    findings, baselined = _apply_baseline(findings, options, counts)
+    kept = {u.distribution for u in units if u.distribution}
+    distributions = [d for d in env.distributions if d.name in kept]
+    ranked = rank(distributions, findings, errors, scanned, dependencies)
+    anchor_root, anchors = manifest_anchors(project, ranked) if project else ("", {})
+    if not anchor_root and env.site_packages:
+        anchor_root = env.site_packages[0]  # no manifest: results point into site-packages
     return ScanReport(
         forkaudit_version=__version__,
         mode="scan",
@@ -109,7 +436,10 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         files_parsed=files_parsed,
         suppressed=suppressed,
         warnings=all_warnings(env) + tuple(options.warnings),
-        counts={"cached_units": sum(1 for u in unit_results if u.cached)},
+        counts=counts,
+        baselined=baselined,
+        anchor_root=anchor_root,
+        anchors=anchors,
     )
 
 
@@ -118,8 +448,17 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
     files, missing = collect_paths(paths, cwd)
     if missing:
         raise InputError(f"{missing[0]} does not exist: pass Python files or folders to check")
+    if options.exclude_paths:
+        files = [f for f in files if not _excluded_path(f.relpath, options.exclude_paths)]
     unit_results = run_units(file_units(files), options.pack, _run_options(options))
     findings, errors, files_total, files_parsed, suppressed, _ = _gather(unit_results, options)
+    counts: dict[str, int] = {}
+    findings, baselined = _apply_baseline(findings, options, counts)
+    unused = tuple(unused_suppressions(files, options.pack))
+    if unused:
+        counts["unused_suppressions"] = len(unused)
+    root = repository_root(cwd)
+    anchors = {f.relpath: (_relative(f.abspath, root), 0) for f in files}
     ranked: tuple[RankedDistribution, ...] = ()
     return ScanReport(
         forkaudit_version=__version__,
@@ -135,6 +474,11 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
         files_total=files_total,
         files_parsed=files_parsed,
         suppressed=suppressed,
-        warnings=tuple(options.warnings),
-        counts={},
+        warnings=tuple(options.warnings)
+        + tuple(f"{path}:{line}: unused forkaudit suppression" for path, line in unused),
+        counts=counts,
+        baselined=baselined,
+        unused_suppressions=unused,
+        anchor_root=root,
+        anchors=anchors,
     )
