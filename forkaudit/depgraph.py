@@ -18,7 +18,6 @@ from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from forkaudit.errors import InputError
 from forkaudit.model import DependencyInfo, Environment
 
 if sys.version_info >= (3, 11):
@@ -199,21 +198,14 @@ class Project:
 
 
 def _load_toml(path: str) -> dict[str, Any] | None:
-    """The parsed file; None when there is none. A file that is not TOML is an input error."""
+    """The parsed file; None when it is missing or not TOML (config.py reports a malformed
+    pyproject.toml as an input error before the dependency stage runs)."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
+            data: dict[str, Any] = tomllib.loads(handle.read().decode("utf-8"))
+            return data
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return None
-    try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        problem = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
-        raise InputError(
-            f"{path} is not valid TOML ({problem}): fix the file, or pass --project with "
-            "another folder"
-        ) from None
-    return data
 
 
 def read_project(project_dir: str, python_version: str = "") -> Project | None:

@@ -48,7 +48,8 @@ def parse(source: str) -> cst.Module:
 
 
 def decode_source(data: bytes) -> str:
-    """Decode as Python does (BOM, coding cookie, else UTF-8). Raises ValueError with the reason."""
+    """Decode as Python does (BOM, coding cookie, else UTF-8; universal newlines). Raises
+    ValueError with the reason."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
@@ -59,6 +60,11 @@ def decode_source(data: bytes) -> str:
         raise ValueError(f"cannot decode as {encoding}: {exc}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:
+        # Python reads source with universal newlines: CRLF and a lone CR end a line (even
+        # inside a triple-quoted string), so this changes no meaning and keeps line numbers
+        # identical for the parser, the index and the snippets.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
