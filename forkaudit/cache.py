@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from forkaudit import __version__
 from forkaudit.model import CONFIDENCES, SEVERITIES, FileError, FileResult, Finding
 
-FORMAT = 1
+FORMAT = 2  # 2: universal newlines in decode_source (lone-CR files had wrong lines)
 T = TypeVar("T")
 
 
