@@ -300,7 +300,7 @@ def make_report() -> ScanReport:
         findings=findings,
         errors=errors,
         rules=RULES,
-        score_formula="sum over findings of severity weight (high 5, medium 2, low 1) "
+        score_formula="score = sum over findings of severity weight (high 5, medium 2, low 1) "
         "* confidence (high 1, medium 0.75, low 0.5) * 1.5 if accumulates",
         duration_seconds=1.2345,
         files_total=100,

@@ -417,11 +417,6 @@ def test_cache_gives_the_same_report(scans: Scans) -> None:
     assert _stable(scans.json_warm) == _stable(scans.json)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analysis/index.py builds ModuleIndex.lines with str.splitlines(), which also splits "
-    "at \\x0c, \\x1c-\\x1e, \\x85, \\u2028, \\u2029; Python only at \\n, \\r\\n, \\r",
-)
 def test_line_separators_python_does_not_split_at(tmp_path: Path) -> None:
     from forkaudit.analysis.engine import analyze_source
     from forkaudit.rules import load_rules

@@ -272,7 +272,7 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
         names=indexer.names,
         functions=indexer.functions,
         classes={},
-        lines=source.splitlines(),
+        lines=source.split("\n"),
         context_assigns=indexer.context_assigns,
         line_map=line_map,
     )

@@ -97,7 +97,7 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
             for match in _CLASS_BASES.finditer(chunk.text):
                 wanted.update(part.strip().split(".")[-1] for part in match.group(1).split(","))
         kept_names = {c.name for c in kept if c.name}
-        factory_names = {c.name for c in kept if c.name and _RETURNS.search(c.text)}
+        factory_names = {c.name for c in kept if c.name and _is_factory(c.text, starts)}
         for chunk in chunks:
             if chunk.keep:
                 continue
@@ -120,7 +120,7 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
         {
             c.name
             for c in kept_chunks
-            if c.name and _RETURNS.search(c.text) and c.name not in threadish
+            if c.name and c.name not in threadish and _is_factory(c.text, starts)
         }
     )
     if factories:
@@ -226,6 +226,28 @@ _CLASS_NAME_BASES = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.M
 _THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
 
 
+_RETURN_LINE = re.compile(r"\b(?:return|yield)\b([^\n]*)")
+_ASSIGNED = re.compile(r"^[ \t]*([\w, .]+?)[ \t]*=(?!=)([^\n]*)", re.MULTILINE)
+
+
+def _is_factory(body: str, starts: re.Pattern[str], also: re.Pattern[str] | None = None) -> bool:
+    """Does this function return (or yield) a start, or a name bound from one?"""
+
+    def starting(text: str) -> bool:
+        return bool(starts.search(text) or (also is not None and also.search(text)))
+
+    bound = set()
+    for target, value in _ASSIGNED.findall(body):
+        if starting(value):
+            bound.update(part.strip() for part in target.split(",") if part.strip())
+    for returned in _RETURN_LINE.findall(body):
+        if starting(returned) or any(
+            re.search(rf"(?<![\w.]){re.escape(name)}\b", returned) for name in bound
+        ):
+            return True
+    return False
+
+
 def _is_plain_class(text: str) -> bool:
     """A class (not a thread/process subclass, which the engine reads whole)."""
     match = re.search(r"^class[ \t]+\w+[ \t]*(\([^)]*\))?", text, re.MULTILINE)
@@ -271,6 +293,7 @@ def _slice_class(
     keep = [False] * len(methods)
     bodies = [text[b:e] for b, e, _ in methods]
     attrs = set(attrs)
+    factory_call: re.Pattern[str] | None = None
     for i in range(len(methods)):
         body = bodies[i]
         if starts.search(body) or _REAPER.search(body):
@@ -278,7 +301,9 @@ def _slice_class(
     for _ in range(4):
         # Handles stored on self by kept methods (directly or from a kept factory method).
         factories = {
-            methods[i][2] for i in range(len(methods)) if keep[i] and _RETURNS.search(bodies[i])
+            methods[i][2]
+            for i in range(len(methods))
+            if keep[i] and _is_factory(bodies[i], starts, factory_call)
         }
         factory_call = (
             re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(factories))) + r")\s*\(")
@@ -296,7 +321,6 @@ def _slice_class(
         wanted = set()
         for i, body in enumerate(bodies):
             if keep[i]:
-                wanted.update(_SELF_CALL.findall(body))
                 wanted.update(m.group(1) or m.group(2) or "" for m in _TARGET.finditer(body))
         kept_names = [methods[i][2] for i in range(len(methods)) if keep[i]]
         callbacks = (
