@@ -236,7 +236,7 @@ def _is_factory(body: str, starts: re.Pattern[str], also: re.Pattern[str] | None
     def starting(text: str) -> bool:
         return bool(starts.search(text) or (also is not None and also.search(text)))
 
-    bound = set()
+    bound: set[str] = set()
     for target, value in _ASSIGNED.findall(body):
         if starting(value):
             bound.update(part.strip() for part in target.split(",") if part.strip())
@@ -318,7 +318,7 @@ def _slice_class(
             if attrs
             else None
         )
-        wanted = set()
+        wanted: set[str] = set()
         for i, body in enumerate(bodies):
             if keep[i]:
                 wanted.update(m.group(1) or m.group(2) or "" for m in _TARGET.finditer(body))
