@@ -133,6 +133,28 @@ def _run(
         done += len(batch)
         if options.progress:
             options.progress("reading", done, len(addresses))
+    # Thread/Process subclasses are shared by every module of a distribution (and, for loose
+    # files and `check`, by all the files given): their names are start names for all of them.
+    base_classes = {q.rsplit(".", 1)[-1] for r in pack.rules if r.start_method for q in r.starts}
+    groups: dict[str, list[int]] = {}
+    for u in todo:
+        groups.setdefault(units[u].distribution, []).append(u)
+    group_names: dict[str, set[str]] = {}
+    group_signature: dict[str, str] = {}
+    for group, members in groups.items():
+        group_surveys = [
+            (units[u].files[f], surveys[(u, f)])
+            for u in members
+            for f in range(len(units[u].files))
+        ]
+        names = _subclass_names((survey for _, survey in group_surveys), base_classes)
+        group_names[group] = names
+        defining_files = sorted(
+            f"{source.relpath}:{survey.digest}"
+            for source, survey in group_surveys
+            if any(name in names for name, _ in survey.classes)
+        )
+        group_signature[group] = hashlib.sha256("|".join(defining_files).encode()).hexdigest()
     # Per-file units (loose files, `check`): now that the content is known, look in the cache.
     remaining = []
     for u in todo:
@@ -143,6 +165,7 @@ def _run(
                 source = unit.files[0]
                 keys[u] = options.cache.key(
                     f"file|{source.relpath}|{source.distribution}|{source.test_code}|{survey.digest}"
+                    f"|{group_signature[unit.distribution]}"
                 )
                 cached = options.cache.get(keys[u])
                 if cached is not None and _restore(results[u], cached):
@@ -150,12 +173,11 @@ def _run(
         remaining.append(u)
     # Which files need a parse: built-in prefilter hits, and (in distributions that define their own
     # Thread/Process subclasses) any file that may name one of those classes.
-    base_classes = {q.rsplit(".", 1)[-1] for r in pack.rules if r.start_method for q in r.starts}
     defining: list[tuple[int, Job]] = []
     others: list[tuple[int, Job]] = []
     for u in remaining:
         unit = units[u]
-        names = _subclass_names((surveys[(u, f)] for f in range(len(unit.files))), base_classes)
+        names = group_names[unit.distribution]
         local = tuple(sorted(names))
         for f, source in enumerate(unit.files):
             survey = surveys[(u, f)]
@@ -169,11 +191,14 @@ def _run(
             (defining if defines else others).append((u, job))
     total = len(defining) + len(others)
     counter = [0]
-    exported: dict[int, dict[str, SubclassInfo]] = {}
+    exported: dict[str, dict[str, SubclassInfo]] = {}
     for phase in (defining, others):
         if not phase:
             continue
-        jobs = [(u, Job(j.file, j.names, exported.get(u, {}), j.recheck)) for u, j in phase]
+        jobs = [
+            (u, Job(j.file, j.names, exported.get(units[u].distribution, {}), j.recheck))
+            for u, j in phase
+        ]
         for (u, _), (file_result, subclasses) in zip(
             jobs, _analyse_all([j for _, j in jobs], workers, options, counter, total), strict=True
         ):
@@ -182,7 +207,7 @@ def _run(
             if file_result.findings or file_result.error or file_result.suppressed:
                 results[u].results.append(file_result)
             if subclasses:
-                exported.setdefault(u, {}).update(subclasses)
+                exported.setdefault(units[u].distribution, {}).update(subclasses)
     if options.cache is not None:
         for u in remaining:
             if u in keys:

@@ -219,3 +219,24 @@ def test_help_documents_exit_codes(tmp_path: Path) -> None:
     result = run(["scan", "--help"], cwd=tmp_path)
     assert result.returncode == 0
     assert "exit codes" in result.stdout and "--fail-on" in result.stdout
+
+
+def test_check_knows_thread_subclasses_of_sibling_modules(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "watch.py").write_text(
+        "import threading\n\nclass Watcher(threading.Thread):\n    def run(self):\n        while True:\n            scan()\n"
+    )
+    (package / "use.py").write_text(
+        "from .watch import Watcher\n\ndef on_event():\n    Watcher().start()\n"
+    )
+    for _ in range(2):  # cold, then from the cache
+        result = run(["check", "pkg", "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stdout.startswith("use.py:4:5: FA111 "), result.stdout
+    # the subclass now ends by itself: the cached result must not survive the change
+    (package / "watch.py").write_text(
+        "import threading\n\nclass Watcher(threading.Thread):\n    def run(self):\n        scan()\n"
+    )
+    result = run(["check", "pkg", "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
