@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from forkaudit import __version__
 from forkaudit.model import CONFIDENCES, SEVERITIES, FileError, FileResult, Finding
 
-FORMAT = 2  # 2: universal newlines in decode_source (lone-CR files had wrong lines)
+FORMAT = 3  # 2: universal newlines in decode_source; 3: unused suppression lines
 T = TypeVar("T")
 
 
@@ -106,4 +106,5 @@ def result_from_dict(data: dict[str, Any]) -> FileResult:
         error=error,
         parsed=bool(data["parsed"]),
         suppressed=int(data.get("suppressed", 0)),
+        unused_suppressions=tuple(int(line) for line in data.get("unused_suppressions", ())),
     )

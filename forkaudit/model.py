@@ -162,6 +162,9 @@ class FileResult:
     error: FileError | None = None
     parsed: bool = False
     suppressed: int = 0
+    unused_suppressions: tuple[
+        int, ...
+    ] = ()  # lines of `# forkaudit: ignore` comments that matched nothing
 
 
 # --------------------------------------------------------------------------- ranking

@@ -204,7 +204,12 @@ def _run(
         ):
             if file_result.parsed:
                 results[u].parsed += 1
-            if file_result.findings or file_result.error or file_result.suppressed:
+            if (
+                file_result.findings
+                or file_result.error
+                or file_result.suppressed
+                or file_result.unused_suppressions
+            ):
                 results[u].results.append(file_result)
             if subclasses:
                 exported.setdefault(units[u].distribution, {}).update(subclasses)
@@ -656,7 +661,7 @@ def _survey(paths: list[str], tracker: _Tracker) -> list[Survey]:
                 )
             out.append(
                 Survey(
-                    passes=prefilter.may_start(data),
+                    passes=prefilter.may_start(data) or b"forkaudit:" in data,
                     classes=classes,
                     digest=hashlib.sha256(data).hexdigest(),
                 )

@@ -7,12 +7,10 @@ Between the engine and the ranking sit the user's filters: config ignores
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import re
 import sys
 import time
-import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -39,7 +37,6 @@ from forkaudit.model import (
     RankedDistribution,
     RulePack,
     ScanReport,
-    SourceFile,
 )
 from forkaudit.ranking import SCORE_FORMULA, rank
 from forkaudit.runner import Progress, RunOptions, UnitResult, run_units
@@ -331,67 +328,15 @@ def _relative(path: str, root: str) -> str:
 # --------------------------------------------------------------------------- suppressions
 
 
-def _suppression_comments(text: str) -> list[tuple[int, int, int]]:
-    """(line, start column, end column) of every ``# forkaudit: ignore...`` comment."""
-    from forkaudit.analysis.engine import _SUPPRESS
-
-    found: list[tuple[int, int, int]] = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                match = _SUPPRESS.search(token.string)
-                if match:
-                    row, col = token.start
-                    found.append((row, col + match.start(), col + match.end()))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return []
-    return found
-
-
-def _blank(text: str, comments: Iterable[tuple[int, int, int]]) -> str:
-    lines = text.splitlines(keepends=True)
-    for row, start, end in comments:
-        line = lines[row - 1]
-        lines[row - 1] = line[:start] + " " * (end - start) + line[end:]
-    return "".join(lines)
-
-
-def unused_suppressions(files: Sequence[SourceFile], pack: RulePack) -> list[tuple[str, int]]:
-    """``(path, line)`` of every ``# forkaudit: ignore`` comment that suppresses nothing.
-
-    A comment is used when removing it alone makes the engine report one more finding: the
-    engine's own matching decides, so this stays true to what the engine suppresses."""
-    from forkaudit.analysis.engine import analyze, decode_source
-
-    out: list[tuple[str, int]] = []
-    for source in files:
-        try:
-            with open(source.abspath, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
-        if b"forkaudit" not in data:
-            continue
-        try:
-            text = decode_source(data)
-        except ValueError:
-            continue
-        comments = _suppression_comments(text)
-        if not comments:
-            continue
-
-        def count(variant: str, path: str = source.relpath) -> int:
-            result, _ = analyze(variant.encode("utf-8"), path, pack.rules, slicing=False)
-            return len(result.findings)
-
-        original = count(text)
-        if count(_blank(text, comments)) == original:
-            out.extend((source.relpath, row) for row, _, _ in comments)
-            continue
-        for comment in comments:
-            if count(_blank(text, [comment])) == original:
-                out.append((source.relpath, comment[0]))
-    return sorted(set(out))
+def unused_suppressions(unit_results: Sequence[UnitResult]) -> list[tuple[str, int]]:
+    """``(path, line)`` of every ``# forkaudit: ignore`` comment that suppressed nothing (the
+    engine records which comments it used while it decides what to suppress)."""
+    return sorted(
+        (result.path, line)
+        for unit in unit_results
+        for result in unit.results
+        for line in result.unused_suppressions
+    )
 
 
 # --------------------------------------------------------------------------- the two flows
@@ -454,7 +399,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
     findings, errors, files_total, files_parsed, suppressed, _ = _gather(unit_results, options)
     counts: dict[str, int] = {}
     findings, baselined = _apply_baseline(findings, options, counts)
-    unused = tuple(unused_suppressions(files, options.pack))
+    unused = tuple(unused_suppressions(unit_results))
     if unused:
         counts["unused_suppressions"] = len(unused)
     root = repository_root(cwd)

@@ -826,3 +826,21 @@ MORE_CASES: dict[str, str] = {
 @pytest.mark.parametrize("code", list(MORE_CASES.values()), ids=list(MORE_CASES))
 def test_more_case(code: str) -> None:
     check(code)
+
+
+def test_unused_suppressions_are_reported_by_line() -> None:
+    code = textwrap.dedent(
+        """
+        import subprocess
+        X = "# forkaudit: ignore  (inside a string: not a comment)"
+        def a():
+            subprocess.Popen(["x"])  # forkaudit: ignore[FA103]
+        def b():
+            return 1  # forkaudit: ignore
+        def c():
+            subprocess.Popen(["x"])  # forkaudit: ignore[FA101]
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    assert result.suppressed == 1
+    assert result.unused_suppressions == (7, 9)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -38,15 +38,19 @@ def test_forkaudit_checks_itself_clean() -> None:
     assert result.returncode == 0, result.stdout
 
 
-@pytest.mark.skipif(shutil.which("mypy") is None, reason="mypy is installed by the test extra")
+@pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None, reason="mypy is installed by the test extra"
+)
 def test_mypy_strict() -> None:
     result = _run([sys.executable, "-m", "mypy", "--strict", "forkaudit"])
     assert result.returncode == 0, result.stdout
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed by the test extra")
+@pytest.mark.skipif(
+    importlib.util.find_spec("ruff") is None, reason="ruff is installed by the test extra"
+)
 def test_ruff_lint_and_format() -> None:
-    lint = _run(["ruff", "check", "forkaudit", "tests"])
+    lint = _run([sys.executable, "-m", "ruff", "check", "forkaudit", "tests"])
     assert lint.returncode == 0, lint.stdout
-    fmt = _run(["ruff", "format", "--check", "forkaudit", "tests"])
+    fmt = _run([sys.executable, "-m", "ruff", "format", "--check", "forkaudit", "tests"])
     assert fmt.returncode == 0, fmt.stdout

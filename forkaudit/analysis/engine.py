@@ -181,8 +181,10 @@ def _analyze(
         index = build_index(module, source, line_map)
         analyzer = Analyzer(index, rules, external)
         raw = analyzer.run()
-        findings, suppressed = _findings(index, raw, path, distribution, test_code)
+        used: set[int] = set()
+        findings, suppressed = _findings(index, raw, path, distribution, test_code, used)
         release(index)
+        unused = tuple(line for line in suppression_comments(source) if line not in used)
     except RecursionError:
         return _failed(
             FileResult(
@@ -195,7 +197,11 @@ def _analyze(
             )
         )
     return FileResult(
-        path=path, findings=tuple(findings), parsed=True, suppressed=suppressed
+        path=path,
+        findings=tuple(findings),
+        parsed=True,
+        suppressed=suppressed,
+        unused_suppressions=unused,
     ), analyzer.subclasses
 
 
@@ -215,7 +221,12 @@ def _failed(result: FileResult) -> tuple[FileResult, dict[str, SubclassInfo]]:
 
 
 def _findings(
-    index: object, raw: list[RawFinding], path: str, distribution: str, test_code: bool
+    index: object,
+    raw: list[RawFinding],
+    path: str,
+    distribution: str,
+    test_code: bool,
+    used: set[int] | None = None,
 ) -> tuple[list[Finding], int]:
     from forkaudit.analysis.index import ModuleIndex
 
@@ -227,8 +238,11 @@ def _findings(
     for item in sorted(raw, key=lambda r: (index.positions(r.call), r.rule.id)):
         line, column, end_line = index.positions(item.call)
         statement_line = index.positions(index.statement_of(item.call))[0]
-        if _is_suppressed(lines, item.rule.id, {line, statement_line, end_line}):
+        by = _is_suppressed(lines, item.rule.id, {line, statement_line, end_line})
+        if by:
             suppressed += 1
+            if used is not None:
+                used.add(by)
             continue
         snippet = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         start = max(1, line - CONTEXT_LINES)
@@ -261,8 +275,9 @@ def _findings(
     return out, suppressed
 
 
-def _is_suppressed(lines: list[str], rule_id: str, line_numbers: set[int]) -> bool:
-    for number in line_numbers:
+def _is_suppressed(lines: list[str], rule_id: str, line_numbers: set[int]) -> int:
+    """The line of the ``# forkaudit: ignore`` comment that suppresses ``rule_id``, or 0."""
+    for number in sorted(line_numbers):
         if not 0 < number <= len(lines):
             continue
         match = _SUPPRESS.search(lines[number - 1])
@@ -270,8 +285,22 @@ def _is_suppressed(lines: list[str], rule_id: str, line_numbers: set[int]) -> bo
             continue
         ids = match.group("ids")
         if ids is None or rule_id.upper() in {part.strip().upper() for part in ids.split(",")}:
-            return True
-    return False
+            return number
+    return 0
+
+
+def suppression_comments(source: str) -> list[int]:
+    """Lines holding a real ``# forkaudit: ignore`` comment (not text inside a string)."""
+    if "forkaudit" not in source:
+        return []
+    found = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT and _SUPPRESS.search(token.string):
+                found.append(token.start[0])
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return found
 
 
 def _function_path(index: object, node: cst.CSTNode) -> str:
