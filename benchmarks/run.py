@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -175,6 +176,8 @@ class Run:
     memory_samples: int
     cpu_seconds_waited: float
     """user+sys of the command and the descendants it waited for (wait4)."""
+    source: str = ""
+    """Fingerprint of forkaudit's source when the run started (forkaudit rows)."""
 
 
 def run_measured(
@@ -582,6 +585,31 @@ def tool_version(argv: Sequence[str]) -> str:
     return first.removeprefix(name + " ").removeprefix("Python ")
 
 
+def forkaudit_package(forkaudit: Path) -> Path | None:
+    """The folder of the forkaudit package that the executable imports."""
+    python = forkaudit.parent / "python"
+    if not python.exists():
+        return None
+    out = subprocess.run(
+        [str(python), "-c", "import forkaudit, os; print(os.path.dirname(forkaudit.__file__))"],
+        capture_output=True,
+        text=True,
+    )
+    return Path(out.stdout.strip()) if out.returncode == 0 else None
+
+
+def source_fingerprint(package: Path | None) -> str:
+    """A hash of forkaudit's .py and .toml files: others may edit it mid-run."""
+    if package is None:
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
+        with contextlib.suppress(OSError):
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def git_revision() -> str:
     try:
         head = subprocess.run(
@@ -729,6 +757,7 @@ def render_markdown(meta: JsonDict, table: str, targets: list[Target]) -> str:
         "",
         table,
         "",
+        *[f"**Warning:** {w}\n" for w in meta["warnings"]],
         "| target | result | measured |",
         "|---|---|---|",
     ]
@@ -800,6 +829,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tools = args.tools_venv.resolve()
     forkaudit = find_forkaudit(args.forkaudit)
     site = site_packages(venv)
+    fa_package = forkaudit_package(forkaudit)
 
     log(f"reading {site} (counts, and warms the page cache for every tool alike)")
     stats = tree_stats(site)
@@ -816,6 +846,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for bench in benches:
         if bench.prime and not bench.skipped:
             log(f"priming {bench.name}")
+            fingerprint = (
+                source_fingerprint(fa_package) if bench.name.startswith("forkaudit") else ""
+            )
             bench.prime_run = run_measured(
                 bench.argv,
                 stdout=bench.out_path,
@@ -825,6 +858,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ok_codes=bench.ok_codes,
                 round_no=0,
             )
+            bench.prime_run.source = fingerprint
             if not bench.prime_run.ok:
                 log(f"  priming failed (exit {bench.prime_run.exit_code}), see {bench.err_path}")
 
@@ -837,6 +871,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if bench.slow and round_no > args.slow_rounds:
                 continue
             log(f"round {round_no}/{args.rounds}: {bench.name}")
+            fingerprint = (
+                source_fingerprint(fa_package) if bench.name.startswith("forkaudit") else ""
+            )
             run = run_measured(
                 bench.argv,
                 stdout=bench.out_path,
@@ -846,6 +883,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ok_codes=bench.ok_codes,
                 round_no=round_no,
             )
+            run.source = fingerprint
             bench.runs.append(run)
             state = (
                 "timed out"
@@ -867,8 +905,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     cold, warm = (
         next(b for b in benches if b.name == n) for n in ("forkaudit cold", "forkaudit warm")
     )
+    warnings: list[str] = []
     if cold.findings and warm.findings and cold.findings != warm.findings:
-        log(f"WARNING: forkaudit warm and cold reports differ: {cold.findings} vs {warm.findings}")
+        warnings.append(
+            f"forkaudit warm and cold reports differ: {cold.findings} vs {warm.findings}"
+        )
+    fa_runs = [r for b in (cold, warm) for r in [*b.runs, *([b.prime_run] if b.prime_run else [])]]
+    sources = sorted({r.source for r in fa_runs if r.source})
+    if len(sources) > 1:
+        warnings.append(
+            f"forkaudit's source changed during the run ({len(sources)} versions: "
+            f"{', '.join(sources)}): its timings mix versions, and a warm run right after a "
+            "change is a cache miss (see `source` per run in latest.json)"
+        )
+    for warning in warnings:
+        log("WARNING: " + warning)
 
     tbin = tools / "bin"
     versions = {
@@ -891,6 +942,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "versions": versions,
         "rounds": args.rounds,
         "slow_rounds": 0 if args.skip_slow else args.slow_rounds,
+        "warnings": warnings,
         "memory_method": "peak of summed /proc/PID/statm RSS (and smaps_rollup PSS) over "
         "the command's process tree (ppid chain + session), polled every "
         f"{POLL_SECONDS} s",
