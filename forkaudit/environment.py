@@ -227,25 +227,28 @@ def _walk(root: str, env_real: str, skip_real: set[str], warnings: list[str]) ->
     environment are skipped.
     """
     out: list[str] = []
-    stack: list[tuple[str, str]] = [(root, "")]
+    # Symlinked folders are never entered, so a folder's real path is its parent's plus its name:
+    # no realpath() (an lstat per path component) per folder.
+    stack: list[tuple[str, str, str]] = [(root, "", os.path.realpath(root))]
     while stack:
-        folder, prefix = stack.pop()
+        folder, prefix, folder_real = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             warnings.append(f"cannot list {folder}: {exc.strerror or exc}")
             continue
-        subdirs: list[tuple[str, str]] = []
+        subdirs: list[tuple[str, str, str]] = []
         for entry in entries:
             rel = prefix + entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name == "__pycache__" or entry.name.endswith(_METADATA_SUFFIXES):
                         continue
-                    if os.path.realpath(entry.path) in skip_real:
+                    real_dir = os.path.join(folder_real, entry.name)
+                    if real_dir in skip_real:
                         continue
-                    subdirs.append((entry.path, rel + "/"))
+                    subdirs.append((entry.path, rel + "/", real_dir))
                     continue
                 if not entry.name.endswith((".py", *_COMPILED_SUFFIXES)):
                     continue

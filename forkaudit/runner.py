@@ -32,14 +32,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from forkaudit.analysis.engine import analyze
-from forkaudit.analysis.lifecycle import SubclassInfo
 from forkaudit.analysis.prefilter import Prefilter, start_names
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit
 from forkaudit.model import FileError, FileResult, RulePack, SourceFile
+
+if TYPE_CHECKING:  # the parent only needs the engine when something must be parsed (in workers)
+    from forkaudit.analysis.lifecycle import SubclassInfo
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -713,6 +714,8 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         return _error(job.file, _read_error(exc)), {}
     if job.recheck and not (_PACK is not None and _prefilter(job.names).may_start(data)):
         return FileResult(path=job.file.relpath, findings=()), {}
+    from forkaudit.analysis.engine import analyze  # loaded once per worker (forkserver preloads it)
+
     return analyze(
         data,
         job.file.relpath,

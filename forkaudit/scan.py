@@ -18,15 +18,13 @@ from fnmatch import fnmatchcase
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from forkaudit import __version__
+from forkaudit import __version__, envcache
 from forkaudit.baseline import read_baseline, split_new, write_baseline
 from forkaudit.cache import Cache, default_cache_dir
 from forkaudit.config import IgnoreEntry
 from forkaudit.environment import (
     _is_venv,
     all_warnings,
-    dependency_info,
-    load_environment,
     resolve_target,
 )
 from forkaudit.errors import InputError
@@ -351,10 +349,10 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
             raise InputError(
                 f"--project {project} has no pyproject.toml: pass the folder that holds it"
             )
-    env = load_environment(env_path)
-    dependencies = dependency_info(env, project)
+    run_options = _run_options(options)
+    env, dependencies = envcache.load(env_path, project, run_options.cache)
     units = _filter_units(environment_units(env, options.include_tests), options)
-    unit_results = run_units(units, options.pack, _run_options(options))
+    unit_results = run_units(units, options.pack, run_options)
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
         unit_results, options
     )

@@ -240,3 +240,33 @@ def test_check_knows_thread_subclasses_of_sibling_modules(tmp_path: Path) -> Non
     )
     result = run(["check", "pkg", "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path)
     assert result.returncode == 0, result.stdout
+
+
+def test_environment_cache_notices_installs_and_removals(tmp_path: Path) -> None:
+    from builders import make_dist_info, make_fake_venv
+
+    venv = tmp_path / "venv"
+    site = make_fake_venv(venv, "3.10")
+    make_dist_info(site, "calm", "1.0", {"calm/__init__.py": "def f():\n    return 1\n"})
+    cache = tmp_path / "cache"
+
+    def scan() -> dict[str, Any]:
+        result = run(
+            ["scan", str(venv), "--format", "json", "--cache-dir", str(cache)], cwd=tmp_path
+        )
+        data: dict[str, Any] = json.loads(result.stdout)
+        return data
+
+    assert [d["name"] for d in scan()["distributions"]] == ["calm"]
+    assert scan()["environment"]["counts"]["cached_units"] == 1  # warm: nothing parsed again
+    leaky = make_dist_info(
+        site, "leaky", "2.0", {"leaky/__init__.py": "import os\n\ndef f():\n    os.fork()\n"}
+    )
+    after_install = scan()
+    assert sorted(d["name"] for d in after_install["distributions"]) == ["calm", "leaky"]
+    assert [f["path"] for f in after_install["findings"]] == ["leaky/__init__.py"]
+    shutil.rmtree(leaky)
+    shutil.rmtree(site / "leaky")
+    after_removal = scan()
+    assert [d["name"] for d in after_removal["distributions"]] == ["calm"]
+    assert after_removal["findings"] == []
