@@ -124,7 +124,7 @@ def _run(
     done = 0
     for indices, answers in workers.map(
         _survey,
-        [[units[u].files[f].abspath for u, f in b] for b in batches],
+        [[(units[u].files[f].abspath, units[u].key == "file") for u, f in b] for b in batches],
         _survey_failed,
         "read",
     ):
@@ -174,6 +174,26 @@ def _run(
         remaining.append(u)
     # Which files need a parse: built-in prefilter hits, and (in distributions that define their own
     # Thread/Process subclasses) any file that may name one of those classes.
+    # Files the built-in prefilter let go, in a group with subclass names: check those names
+    # (a cheap bytes test, batched on the workers) before anything is parsed.
+    recheck = [
+        (u, f)
+        for u in remaining
+        if group_names[units[u].distribution]
+        for f in range(len(units[u].files))
+        if not surveys[(u, f)].passes and not surveys[(u, f)].error
+    ]
+    rescued: set[tuple[int, int]] = set()
+    if recheck:
+        items = [
+            (units[u].files[f].abspath, tuple(sorted(group_names[units[u].distribution])))
+            for u, f in recheck
+        ]
+        item_batches = [items[i : i + SURVEY_BATCH] for i in range(0, len(items), SURVEY_BATCH)]
+        for positions, verdicts in workers.map(_recheck, item_batches, _recheck_failed, "read"):
+            for i, passes in zip(positions, verdicts, strict=True):
+                if passes:
+                    rescued.add(recheck[i])
     defining: list[tuple[int, Job]] = []
     others: list[tuple[int, Job]] = []
     for u in remaining:
@@ -185,9 +205,9 @@ def _run(
             if survey.error:
                 results[u].results.append(_error(source, survey.error))
                 continue
-            if not survey.passes and not names:
+            if not survey.passes and (u, f) not in rescued:
                 continue
-            job = Job(file=source, names=local, recheck=not survey.passes)
+            job = Job(file=source, names=local)
             defines = any(name in names for name, _ in survey.classes)
             (defining if defines else others).append((u, job))
     total = len(defining) + len(others)
@@ -338,7 +358,7 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _survey_failed(path: str, reason: str) -> Survey:
+def _survey_failed(item: tuple[str, bool], reason: str) -> Survey:
     return Survey(error=reason)
 
 
@@ -642,11 +662,31 @@ def _read_error(exc: BaseException) -> str:
     return f"cannot read: {type(exc).__name__}: {exc}"
 
 
-def _survey(paths: list[str], tracker: _Tracker) -> list[Survey]:
+def _recheck_failed(item: tuple[str, tuple[str, ...]], reason: str) -> bool:
+    return True  # let the analysis stage read it again and record what goes wrong
+
+
+def _recheck(items: list[tuple[str, tuple[str, ...]]], tracker: _Tracker) -> list[bool]:
+    """Does each file name one of its distribution's Thread/Process subclasses?"""
+    out = []
+    for path, names in items:
+        try:
+            data = _read(path)
+        except (OSError, _TooBig, _NotRegular):
+            out.append(True)
+            continue
+        out.append(_prefilter(names).may_start(data))
+    return out
+
+
+def _survey(items: list[tuple[str, bool]], tracker: _Tracker) -> list[Survey]:
+    """Read, prefilter and list the classes of each file; hash it when asked (per-file cache
+    keys: an installed distribution's files are covered by its RECORD)."""
+    # Reading and a regex cannot crash or hang a worker (reads are non-blocking, FIFOs are
+    # refused): no per-file watchdog here, it would cost a timer thread per file.
     prefilter = _prefilter(())
     out = []
-    for position, path in enumerate(paths):
-        tracker.start(position)
+    for path, want_digest in items:
         try:
             data = _read(path)
         except (OSError, _TooBig, _NotRegular) as exc:
@@ -664,7 +704,7 @@ def _survey(paths: list[str], tracker: _Tracker) -> list[Survey]:
                 Survey(
                     passes=prefilter.may_start(data) or b"forkaudit:" in data,
                     classes=classes,
-                    digest=hashlib.sha256(data).hexdigest(),
+                    digest=hashlib.sha256(data).hexdigest() if want_digest else "",
                 )
             )
         except Exception as exc:  # never lose the batch to one odd file

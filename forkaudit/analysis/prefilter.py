@@ -27,6 +27,12 @@ class Prefilter:
         alternation = b"|".join(re.escape(n.encode()) for n in names)
         # Call syntax `Popen(`, `Popen (`; an aliased import `Popen as P`; a subclass `(Thread)`.
         self.pattern = re.compile(rb"\b(?:" + alternation + rb")(?:\s*\(|\s+as\s|\s*[,)])")
+        # Substring tests are several times faster than the regex and rule most files out:
+        # keep only the names that no shorter name is a part of.
+        encoded = [n.encode() for n in names]
+        self.anchors = tuple(n for n in encoded if not any(o != n and o in n for o in encoded))
 
     def may_start(self, data: bytes) -> bool:
+        if not any(anchor in data for anchor in self.anchors):
+            return False
         return self.pattern.search(data) is not None

@@ -61,7 +61,7 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
     chunks[0].keep = True
     threadish = _threadish_classes(source)
     # `from subprocess import Popen as P`: calls of P( are starts too.
-    aliases = {m.group(1) for m in _AS_ALIAS.finditer(source) if starts.search(m.group(0))}
+    aliases = _start_aliases(source, starts)
     extra = threadish | aliases
     if extra:
         starts = re.compile(starts.pattern + r"|\b(?:" + "|".join(sorted(extra)) + r")\s*\(")
@@ -221,7 +221,22 @@ def _threadish_classes(source: str) -> set[str]:
     return found
 
 
-_AS_ALIAS = re.compile(r"\w+\s+as\s+(\w+)")
+_AS_ALIAS = re.compile(r"[ \t]as[ \t]+(\w+)")
+_WORD_BEFORE = re.compile(r"(\w+)[ \t]*$")
+
+
+def _start_aliases(source: str, starts: re.Pattern[str]) -> set[str]:
+    """``Y`` of every ``X as Y`` where X is a start name (``from subprocess import Popen as P``)."""
+    out: set[str] = set()
+    if " as " not in source:
+        return out
+    for match in _AS_ALIAS.finditer(source):
+        before = _WORD_BEFORE.search(source, max(0, match.start() - 80), match.start() + 1)
+        if before is not None and starts.search(before.group(1) + "("):
+            out.add(match.group(1))
+    return out
+
+
 _CLASS_NAME_BASES = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
 _THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
 
@@ -237,9 +252,16 @@ def _is_factory(body: str, starts: re.Pattern[str], also: re.Pattern[str] | None
         return bool(starts.search(text) or (also is not None and also.search(text)))
 
     bound: set[str] = set()
-    for target, value in _ASSIGNED.findall(body):
-        if starting(value):
-            bound.update(part.strip() for part in target.split(",") if part.strip())
+    # Only the lines holding a start can bind a name to one.
+    for pattern in (starts, also):
+        if pattern is None:
+            continue
+        for hit in pattern.finditer(body):
+            begin = body.rfind("\n", 0, hit.start()) + 1
+            end = body.find("\n", hit.start())
+            assigned = _ASSIGNED.match(body, begin, end if end >= 0 else len(body))
+            if assigned is not None:
+                bound.update(part.strip() for part in assigned.group(1).split(",") if part.strip())
     for returned in _RETURN_LINE.findall(body):
         if starting(returned) or any(
             re.search(rf"(?<![\w.]){re.escape(name)}\b", returned) for name in bound
