@@ -1611,20 +1611,28 @@ def _endless_loop(function: cst.FunctionDef) -> cst.While | None:
     return None
 
 
-def _loop_can_exit(loop: cst.While) -> bool:
-    """Is there a return/raise, or a break of this loop (not of a nested one), in its body?"""
+def _loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
+    """The breaks of this loop (not of a nested one) in its body, and whether a return or raise
+    can leave it too."""
+    breaks: list[cst.Break] = []
     stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
     while stack:
         node, nested_loop = stack.pop()
         if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             continue
         if isinstance(node, cst.Return | cst.Raise):
-            return True
+            return breaks, True
         if isinstance(node, cst.Break) and not nested_loop:
-            return True
+            breaks.append(node)
         inner = nested_loop or isinstance(node, cst.For | cst.While)
         stack.extend((child, inner) for child in children(node))
-    return False
+    return breaks, False
+
+
+def _loop_can_exit(loop: cst.While) -> bool:
+    """Is there a return/raise, or a break of this loop (not of a nested one), in its body?"""
+    breaks, leaves = _loop_exits(loop)
+    return leaves or bool(breaks)
 
 
 def _in_loop(index: ModuleIndex, node: cst.CSTNode) -> bool:
@@ -1856,18 +1864,9 @@ class _Contains:
 
     def _exits_only_after_reap(self, loop: cst.While) -> bool:
         """`while True:` whose every break sits under an `if` that tested a reap (poll loops)."""
-        breaks = []
-        stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
-        while stack:
-            node, nested = stack.pop()
-            if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-                continue
-            if isinstance(node, cst.Return | cst.Raise):
-                return False
-            if isinstance(node, cst.Break) and not nested:
-                breaks.append(node)
-            inner = nested or isinstance(node, cst.For | cst.While)
-            stack.extend((child, inner) for child in children(node))
+        breaks, leaves = _loop_exits(loop)
+        if leaves:
+            return False
         if not breaks:
             return False
         for brk in breaks:
