@@ -37,10 +37,21 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from forkaudit.analysis.prefilter import Prefilter, start_names
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit
-from forkaudit.model import FileError, FileResult, RulePack, SourceFile
+from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
 
 if TYPE_CHECKING:  # the parent only needs the engine when something must be parsed (in workers)
     from forkaudit.analysis.lifecycle import SubclassInfo
+
+
+def analyze(
+    data: bytes, path: str, rules: Sequence[Rule], **options: Any
+) -> tuple[FileResult, dict[str, SubclassInfo]]:
+    """The engine, imported on first use: the parent never parses, so a warm scan never loads
+    libcst (the forkserver preloads it for the workers)."""
+    from forkaudit.analysis.engine import analyze as engine_analyze
+
+    return engine_analyze(data, path, rules, **options)
+
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -754,8 +765,6 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         return _error(job.file, _read_error(exc)), {}
     if job.recheck and not (_PACK is not None and _prefilter(job.names).may_start(data)):
         return FileResult(path=job.file.relpath, findings=()), {}
-    from forkaudit.analysis.engine import analyze  # loaded once per worker (forkserver preloads it)
-
     return analyze(
         data,
         job.file.relpath,

@@ -71,7 +71,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
     cache = tmp_path / "cache"
     assert _stable(_scan(small_venv, cache, tmp_path).stdout) == reference
     entries = _cache_files(cache)
-    assert len(entries) == 6
+    assert len(entries) == 7  # six distributions and the environment stage
     rng = random.Random(6)
     damage = [
         lambda b: b[: len(b) // 2],  # truncated
@@ -80,6 +80,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
         lambda b: b"",  # empty
         lambda b: b.replace(b'"line":', b'"line":"x","_":', 1),  # valid JSON, bad type
         lambda b: b.replace(b'"severity":"high"', b'"severity":"<script>"', 1),
+        lambda b: b.replace(b'"distributions":[', b'"distributions":[7,', 1),  # wrong shape
     ]
     for entry, spoil in zip(entries, damage, strict=True):
         entry.write_bytes(spoil(entry.read_bytes()))
