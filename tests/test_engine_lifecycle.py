@@ -844,3 +844,21 @@ def test_unused_suppressions_are_reported_by_line() -> None:
     result = analyze_source(code.encode(), "m.py", PACK.rules)
     assert result.suppressed == 1
     assert result.unused_suppressions == (7, 9)
+
+
+def test_handles_passed_around_in_a_cycle_do_not_recurse_forever() -> None:
+    code = textwrap.dedent(
+        """
+        import subprocess
+        def run(cmds, table):
+            proc = subprocess.Popen(cmds[0])
+            table["p"] = proc
+            again = table["p"]
+            table["q"] = again
+            other = table["q"]
+            table["p"] = other
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    assert result.error is None  # it terminates (this used to be a RecursionError)
+    assert [f.rule for f in result.findings] == ["FA103"]

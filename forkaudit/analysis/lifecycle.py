@@ -7,7 +7,7 @@ container, returned from a factory) and decides, with a confidence, whether it i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
@@ -175,6 +175,7 @@ class Analyzer:
         self.findings: list[RawFinding] = []
         self._reported: set[int] = set()
         self._exits: set[str] | None = None
+        self._active: set[tuple[str, str, int]] = set()
 
     # ================================================================== module facts
 
@@ -797,7 +798,25 @@ class Analyzer:
                     return self.index.module
         return scope
 
+    def _once(self, key: tuple[str, str, int], compute: Callable[[], Verdict]) -> Verdict:
+        """Follow a binding at most once at a time: `x = d[k]; d[k] = x` must not loop."""
+        if key in self._active:
+            return Verdict(False)
+        self._active.add(key)
+        try:
+            return compute()
+        finally:
+            self._active.discard(key)
+
     def _follow_local(
+        self, site: Site, name: str, statement: cst.CSTNode, depth: int = 0
+    ) -> Verdict:
+        scope = self._scope_for_local(name, statement)
+        return self._once(
+            ("local", name, id(scope)), lambda: self._follow_local_now(site, name, statement, depth)
+        )
+
+    def _follow_local_now(
         self, site: Site, name: str, statement: cst.CSTNode, depth: int = 0
     ) -> Verdict:
         index = self.index
@@ -1169,6 +1188,11 @@ class Analyzer:
         return list(family.values())
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
+        owner = self.index.class_of(statement)
+        key = ("attribute", attr, id(owner.node) if owner is not None else 0)
+        return self._once(key, lambda: self._follow_attribute_now(site, attr, statement))
+
+    def _follow_attribute_now(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         index = self.index
         info = index.class_of(statement)
         rule = site.rule
@@ -1294,6 +1318,12 @@ class Analyzer:
         self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
     ) -> Verdict:
         """The handle went into ``holder`` (a local or ``self.x`` container)."""
+        key = ("container", dotted_name(holder) or "?", id(self.index.scope_of(statement)))
+        return self._once(key, lambda: self._follow_container_now(site, holder, statement))
+
+    def _follow_container_now(
+        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
+    ) -> Verdict:
         index = self.index
         key = dotted_name(holder)
         if key is None:
