@@ -100,7 +100,8 @@ def analyze(
     the top-level chunks that can matter are parsed (see ``slicing.py``)."""
     names = tuple(sorted(set(extra_names) | set(external or ())))
     pattern = start_pattern(rules, names) if slicing else None
-    return _analyze(data, path, rules, distribution, external, test_code, pattern)
+    anchors = tuple(sorted(start_names(rules) | set(names)))
+    return _analyze(data, path, rules, distribution, external, test_code, pattern, anchors)
 
 
 def _analyze(
@@ -111,6 +112,7 @@ def _analyze(
     external: dict[str, SubclassInfo] | None,
     test_code: bool,
     pattern: re.Pattern[str] | None,
+    anchors: tuple[str, ...] = (),
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         source = decode_source(data)
@@ -136,7 +138,7 @@ def _analyze(
         )
     module = None
     line_map: list[int] | None = None
-    sliced = slice_source(source, pattern) if pattern is not None else None
+    sliced = slice_source(source, pattern, anchors) if pattern is not None else None
     if sliced is not None:
         try:
             module = parse(sliced.text)

@@ -21,12 +21,18 @@ def start_names(rules: Sequence[Rule]) -> set[str]:
     return names
 
 
+_WORD = [chr(c).isalnum() or chr(c) == "_" or c >= 128 for c in range(256)]
+
+
 class Prefilter:
     def __init__(self, rules: Sequence[Rule], extra_names: Iterable[str] = ()) -> None:
         names = sorted(start_names(rules) | set(extra_names))
         alternation = b"|".join(re.escape(n.encode()) for n in names)
         # Call syntax `Popen(`, `Popen (`; an aliased import `Popen as P`; a subclass `(Thread)`.
         self.pattern = re.compile(rb"\b(?:" + alternation + rb")(?:\s*\(|\s+as\s|\s*[,)])")
+        # The same without the leading \b, which keeps the regex engine from skipping ahead by
+        # first character (2x slower); the boundary is checked on the few hits instead.
+        self.fast = re.compile(rb"(?:" + alternation + rb")(?=\s*\(|\s+as\s|\s*[,)])")
         # Substring tests are several times faster than the regex and rule most files out:
         # keep only the names that no shorter name is a part of.
         encoded = [n.encode() for n in names]
@@ -35,4 +41,8 @@ class Prefilter:
     def may_start(self, data: bytes) -> bool:
         if not any(anchor in data for anchor in self.anchors):
             return False
-        return self.pattern.search(data) is not None
+        for match in self.fast.finditer(data):
+            position = match.start()
+            if not position or not _WORD[data[position - 1]]:
+                return True
+        return False

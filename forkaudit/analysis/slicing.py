@@ -11,6 +11,7 @@ and the caller parses the whole file instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 _BOUNDARY = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@", re.MULTILINE)
 _REAPER = re.compile(
@@ -27,6 +28,38 @@ _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
 MIN_SLICE_BYTES = 8 * 1024  # below this, slicing saves nothing worth the risk
 
 
+HEADER_SPLIT_BYTES = 4096
+_HEADER_STATEMENT = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_]", re.MULTILINE)
+_TRIPLE_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
+# Module-level statements that the analysis reads even without a start in them: any import
+# (also indented, under `try:` or `if TYPE_CHECKING:`) and multiprocessing context aliases.
+_HEADER_KEEP = re.compile(r"^[ \t]*(?:import|from)[ \t]|\bget_context\b", re.MULTILINE)
+
+
+def _header_chunks(header: str) -> list[_Chunk]:
+    """The module code before the first def/class: one chunk, or (when large: data tables,
+    generated constants) one chunk per top-level statement, never cut inside a triple-quoted
+    string. The first chunk (docstring, comments) is always kept."""
+    first = _Chunk(0, len(header), "", header)
+    first.keep = True
+    if len(header) < HEADER_SPLIT_BYTES:
+        return [first]
+    strings = [(m.start(), m.end()) for m in _TRIPLE_QUOTED.finditer(header)]
+    cuts = []
+    for match in _HEADER_STATEMENT.finditer(header):
+        position = match.start()
+        if position and not any(begin < position < end for begin, end in strings):
+            cuts.append(position)
+    if not cuts:
+        return [first]
+    chunks = [_Chunk(0, cuts[0], "", header[: cuts[0]])]
+    chunks[0].keep = True
+    for i, position in enumerate(cuts):
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(header)
+        chunks.append(_Chunk(position, end, "", header[position:end]))
+    return chunks
+
+
 class _Chunk:
     __slots__ = ("end", "keep", "name", "start", "text")
 
@@ -38,10 +71,82 @@ class _Chunk:
         self.keep = False
 
 
-def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
-    """The chunks of ``source`` that can matter, or None when slicing saves nothing."""
+class _Finder:
+    """A regex behind a substring test: most chunks hold none of the anchors, and ``in`` is far
+    cheaper than an alternation regex (the prefilter's trick, applied to chunks)."""
+
+    __slots__ = ("anchors", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], anchors: Iterable[str] = ()) -> None:
+        self.pattern = pattern
+        self.anchors = tuple(anchors) or ("",)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        for anchor in self.anchors:
+            if anchor in text:
+                return self.pattern.search(text)
+        return None
+
+
+class _Starts:
+    """Where a start can be: one of ``names`` as a whole word followed by call syntax (``Popen(``),
+    an alias (``Popen as``) or a base-class list (``Thread)``). The regex has no leading ``\\b``
+    (which stops the regex engine from skipping ahead by first character and made it 2x slower):
+    the word boundary is checked on the few hits instead. Without names it uses ``pattern``."""
+
+    __slots__ = ("_seen", "fast", "names", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], names: Iterable[str] = ()) -> None:
+        self._seen: dict[str, bool] = {}  # the same chunk or method body is asked about often
+        self.pattern = pattern
+        self.names = tuple(sorted(set(names)))
+        alternation = "|".join(map(re.escape, self.names))
+        self.fast = (
+            re.compile(f"(?:{alternation})(?=\\s*\\(|\\s+as\\s|\\s*[,)])") if self.names else None
+        )
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.fast is None:
+            yield from self.pattern.finditer(text)
+            return
+        for match in self.fast.finditer(text):
+            position = match.start()
+            if position:
+                before = text[position - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            yield match
+
+    def search(self, text: str) -> bool:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = next(self.finditer(text), None) is not None
+        return found
+
+    def calls_of(self, names: Iterable[str]) -> _Starts:
+        """Also match uses of ``names`` (a local subclass, an alias, a factory)."""
+        extra = sorted(names)
+        pattern = re.compile(
+            self.pattern.pattern + r"|\b(?:" + "|".join(map(re.escape, extra)) + r")\s*\("
+        )
+        return _Starts(pattern, self.names + tuple(extra) if self.names else ())
+
+
+_REAPER_FINDER = _Finder(
+    _REAPER, ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
+)
+_IMPORT_FINDER = _Finder(_IMPORT, ("import",))
+_HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import", "get_context"))
+
+
+def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = ()) -> Sliced | None:
+    """The chunks of ``source`` that can matter, or None when slicing saves nothing.
+
+    ``pattern`` matches a start; ``names`` (the start names it is built from) let most chunks be
+    ruled out by a substring test first."""
     if len(source) < MIN_SLICE_BYTES:
         return None
+    starts = _Starts(pattern, names)
     cuts: list[tuple[int, str]] = []
     pending_decorator: int | None = None
     for match in _BOUNDARY.finditer(source):
@@ -54,19 +159,24 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
         cuts.append((position, match.group(1) or ""))
     if not cuts:
         return None
-    chunks = [_Chunk(0, cuts[0][0], "", source[: cuts[0][0]])]
+    chunks = _header_chunks(source[: cuts[0][0]])
     for i, (position, name) in enumerate(cuts):
         end = cuts[i + 1][0] if i + 1 < len(cuts) else len(source)
         chunks.append(_Chunk(position, end, name, source[position:end]))
-    chunks[0].keep = True
     threadish = _threadish_classes(source)
     # `from subprocess import Popen as P`: calls of P( are starts too.
     aliases = _start_aliases(source, starts)
     extra = threadish | aliases
     if extra:
-        starts = re.compile(starts.pattern + r"|\b(?:" + "|".join(sorted(extra)) + r")\s*\(")
+        starts = starts.calls_of(extra)
     for chunk in chunks:
-        if starts.search(chunk.text) or _REAPER.search(chunk.text) or _IMPORT.search(chunk.text):
+        text = chunk.text
+        if (
+            starts.search(text)
+            or _REAPER_FINDER.search(text)
+            or _IMPORT_FINDER.search(text)
+            or (not chunk.name and _HEADER_KEEP_FINDER.search(text))
+        ):
             chunk.keep = True
     # Module-level handles (`_pool = Pool()` at column 0, `global _proc`): keep every chunk naming them.
     module_names: set[str] = set()
@@ -83,10 +193,18 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
         for chunk in chunks:
             if not chunk.keep and mention.search(chunk.text):
                 chunk.keep = True
-    by_name: dict[str, list[_Chunk]] = {}
-    for chunk in chunks:
-        if chunk.name:
-            by_name.setdefault(chunk.name, []).append(chunk)
+    bases_of = {
+        id(c): [part.strip().split(".")[-1] for part in m.group(1).split(",")]
+        for c in chunks
+        if c.name and (m := _CLASS_BASES.search(c.text)) is not None
+    }
+    factory_of: dict[int, bool] = {}
+
+    def is_factory(chunk: _Chunk) -> bool:
+        if id(chunk) not in factory_of:
+            factory_of[id(chunk)] = _is_factory(chunk.text, starts)
+        return factory_of[id(chunk)]
+
     for _ in range(3):
         changed = False
         kept = [c for c in chunks if c.keep]
@@ -94,20 +212,16 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
         for chunk in kept:
             for match in _TARGET.finditer(chunk.text):
                 wanted.add(match.group(1) or match.group(2) or "")
-            for match in _CLASS_BASES.finditer(chunk.text):
-                wanted.update(part.strip().split(".")[-1] for part in match.group(1).split(","))
+            wanted.update(bases_of.get(id(chunk), ()))
         kept_names = {c.name for c in kept if c.name}
-        factory_names = {c.name for c in kept if c.name and _is_factory(c.text, starts)}
+        factory_names = {c.name for c in kept if c.name and is_factory(c)}
         for chunk in chunks:
             if chunk.keep:
                 continue
             if chunk.name in wanted:
                 chunk.keep = changed = True
                 continue
-            bases = _CLASS_BASES.search(chunk.text)
-            if bases and any(
-                part.strip().split(".")[-1] in kept_names for part in bases.group(1).split(",")
-            ):
+            if any(base in kept_names for base in bases_of.get(id(chunk), ())):
                 chunk.keep = changed = True
                 continue
             if factory_names and any(f"{name}(" in chunk.text for name in factory_names):
@@ -117,16 +231,10 @@ def slice_source(source: str, starts: re.Pattern[str]) -> Sliced | None:
     kept_chunks = [c for c in chunks if c.keep]
     # Callers of kept top-level factories are start sites too, inside classes as well.
     factories = sorted(
-        {
-            c.name
-            for c in kept_chunks
-            if c.name and c.name not in threadish and _is_factory(c.text, starts)
-        }
+        {c.name for c in kept_chunks if c.name and c.name not in threadish and is_factory(c)}
     )
     if factories:
-        starts = re.compile(
-            starts.pattern + r"|\b(?:" + "|".join(map(re.escape, factories)) + r")\s*\("
-        )
+        starts = starts.calls_of(factories)
     attrs: set[str] = set()
     for chunk in kept_chunks:
         for method in _methods(chunk.text) or [(0, len(chunk.text), "")]:
@@ -225,7 +333,7 @@ _AS_ALIAS = re.compile(r"[ \t]as[ \t]+(\w+)")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t]*$")
 
 
-def _start_aliases(source: str, starts: re.Pattern[str]) -> set[str]:
+def _start_aliases(source: str, starts: _Starts) -> set[str]:
     """``Y`` of every ``X as Y`` where X is a start name (``from subprocess import Popen as P``)."""
     out: set[str] = set()
     if " as " not in source:
@@ -245,7 +353,7 @@ _RETURN_LINE = re.compile(r"\b(?:return|yield)\b([^\n]*)")
 _ASSIGNED = re.compile(r"^[ \t]*([\w, .]+?)[ \t]*=(?!=)([^\n]*)", re.MULTILINE)
 
 
-def _is_factory(body: str, starts: re.Pattern[str], also: re.Pattern[str] | None = None) -> bool:
+def _is_factory(body: str, starts: _Starts, also: re.Pattern[str] | None = None) -> bool:
     """Does this function return (or yield) a start, or a name bound from one?"""
 
     def starting(text: str) -> bool:
@@ -306,7 +414,7 @@ def _methods(text: str) -> list[tuple[int, int, str]]:
 
 
 def _slice_class(
-    text: str, first_line: int, starts: re.Pattern[str], attrs: set[str], out: _Output
+    text: str, first_line: int, starts: _Starts, attrs: set[str], out: _Output
 ) -> None:
     methods = _methods(text)
     if len(methods) < 3:
@@ -318,7 +426,7 @@ def _slice_class(
     factory_call: re.Pattern[str] | None = None
     for i in range(len(methods)):
         body = bodies[i]
-        if starts.search(body) or _REAPER.search(body):
+        if starts.search(body) or _REAPER_FINDER.search(body):
             keep[i] = True
     for _ in range(4):
         # Handles stored on self by kept methods (directly or from a kept factory method).
