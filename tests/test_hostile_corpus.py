@@ -93,12 +93,17 @@ def build_hostile(root: Path) -> Hostile:
     _write(site / "evil.pth", f"import os; {write_canary.strip()}\n")
 
     # -- source that does not parse, next to files that do (same distribution)
-    deep = "x = " + "(" * 10000 + "1" + ")" * 10000 + "\n"
+    # inside a function that forks, so slicing cannot leave the killer out of the parse
+    deep = "def boom():\n    os.fork()\n    x = " + "(" * 10000 + "1" + ")" * 10000 + "\n"
     files = {
         "parse_bad/py2.py": "import os\n\ndef f():\n    print 'forking'\n    os.fork()\n",
         "parse_bad/syntax.py": "import os\n\ndef f(:\n    os.fork()\n",
         "parse_bad/deep.py": "import os\n" + deep + leak("deep"),
-        "parse_bad/deep_list.py": "import os\nx = " + "[" * 3000 + "]" * 3000 + "\n" + leak("dl"),
+        "parse_bad/deep_list.py": "import os\ndef boom():\n    os.fork()\n    x = "
+        + "[" * 3000
+        + "]" * 3000
+        + "\n"
+        + leak("dl"),
         "parse_bad/newer.py": (
             "import os\ntype Alias = list[int]\n\n\ndef first[T](xs: list[T]) -> T:\n"
             "    return xs[0]\n\n\n" + leak("pep695") + "\n\ndef g(x):\n"

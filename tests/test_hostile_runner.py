@@ -81,7 +81,10 @@ def test_crash_hang_error_and_kill_each_cost_one_entry(
 
 
 def test_real_libcst_segfault_is_isolated(tmp_path: Path, pack: Any) -> None:
-    deep = "import os\nx = " + "(" * 10000 + "1" + ")" * 10000 + "\n"
+    # inside a function that forks, so slicing cannot leave the killer out of the parse
+    deep = (
+        "import os\ndef boom():\n    os.fork()\n    x = " + "(" * 10000 + "1" + ")" * 10000 + "\n"
+    )
     (tmp_path / "deep.py").write_text(deep + LEAK.format(tag="deep").replace("import os\n", ""))
     for n in range(5):
         (tmp_path / f"ok{n}.py").write_text(LEAK.format(tag=n))

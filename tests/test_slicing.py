@@ -92,3 +92,18 @@ def test_cut_inside_a_string_falls_back_to_the_whole_file() -> None:
     result, _ = analyze(code.encode(), "m.py", PACK.rules)
     assert result.error is None
     assert [(f.line, f.rule) for f in result.findings] == [(7, "FA103")]
+
+
+def test_a_huge_module_level_table_is_not_parsed() -> None:
+    """Data tables and generated constants before the first def are cut into statements and left
+    out: a leak below a 10,000-deep literal (which would crash libcst's parser) is still found."""
+    code = (
+        "import os\nTABLE = "
+        + "(" * 10000
+        + "1"
+        + ")" * 10000
+        + "\n\ndef handle(conn):\n    pid = os.fork()\n    return conn\n"
+    )
+    result, _ = analyze(code.encode(), "m.py", PACK.rules)
+    assert result.error is None
+    assert [(f.line, f.rule) for f in result.findings] == [(5, "FA101")]
