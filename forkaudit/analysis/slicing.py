@@ -25,10 +25,11 @@ _CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
 _RETURNS = re.compile(r"\b(?:return|yield)\b")
 _MODULE_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)(.*)$", re.MULTILINE)
 _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
-MIN_SLICE_BYTES = 8 * 1024  # below this, slicing saves nothing worth the risk
+MIN_SLICE_BYTES = 3 * 1024  # below this, slicing saves nothing worth its own cost
 
 
 HEADER_SPLIT_BYTES = 4096
+_IS_CLASS = re.compile(r"(?:[ \t]*@[^\n]*\n)*[ \t]*class\b")
 _HEADER_STATEMENT = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_]", re.MULTILINE)
 _TRIPLE_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
 # Module-level statements that the analysis reads even without a start in them: any import
@@ -126,10 +127,12 @@ class _Starts:
     def calls_of(self, names: Iterable[str]) -> _Starts:
         """Also match uses of ``names`` (a local subclass, an alias, a factory)."""
         extra = sorted(names)
+        if self.names:  # the name-driven regex is all that is used: no need for the slow one
+            return _Starts(self.pattern, self.names + tuple(extra))
         pattern = re.compile(
             self.pattern.pattern + r"|\b(?:" + "|".join(map(re.escape, extra)) + r")\s*\("
         )
-        return _Starts(pattern, self.names + tuple(extra) if self.names else ())
+        return _Starts(pattern)
 
 
 _REAPER_FINDER = _Finder(
@@ -202,7 +205,10 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
 
     def is_factory(chunk: _Chunk) -> bool:
         if id(chunk) not in factory_of:
-            factory_of[id(chunk)] = _is_factory(chunk.text, starts)
+            # Only a function returns a handle; a class is never a factory chunk.
+            factory_of[id(chunk)] = not _IS_CLASS.match(chunk.text) and _is_factory(
+                chunk.text, starts
+            )
         return factory_of[id(chunk)]
 
     for _ in range(3):
@@ -428,13 +434,30 @@ def _slice_class(
         body = bodies[i]
         if starts.search(body) or _REAPER_FINDER.search(body):
             keep[i] = True
+    # Per-method facts, computed once (the fixpoint below asks again every round).
+    factory_memo: dict[tuple[int, str], bool] = {}
+    assigned_memo: dict[int, list[str]] = {}
+    target_memo: dict[int, set[str]] = {}
+
+    def is_factory(i: int) -> bool:
+        key = (i, factory_call.pattern if factory_call is not None else "")
+        if key not in factory_memo:
+            factory_memo[key] = _is_factory(bodies[i], starts, factory_call)
+        return factory_memo[key]
+
+    def assigned(i: int) -> list[str]:
+        if i not in assigned_memo:
+            assigned_memo[i] = _SELF_ASSIGN.findall(bodies[i])
+        return assigned_memo[i]
+
+    def targets(i: int) -> set[str]:
+        if i not in target_memo:
+            target_memo[i] = {m.group(1) or m.group(2) or "" for m in _TARGET.finditer(bodies[i])}
+        return target_memo[i]
+
     for _ in range(4):
         # Handles stored on self by kept methods (directly or from a kept factory method).
-        factories = {
-            methods[i][2]
-            for i in range(len(methods))
-            if keep[i] and _is_factory(bodies[i], starts, factory_call)
-        }
+        factories = {methods[i][2] for i in range(len(methods)) if keep[i] and is_factory(i)}
         factory_call = (
             re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(factories))) + r")\s*\(")
             if factories
@@ -442,16 +465,16 @@ def _slice_class(
         )
         for i, body in enumerate(bodies):
             if keep[i] and (starts.search(body) or (factory_call and factory_call.search(body))):
-                attrs.update(_SELF_ASSIGN.findall(body))
+                attrs.update(assigned(i))
         attr_pattern = (
             re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(attrs))) + r")\b")
             if attrs
             else None
         )
         wanted: set[str] = set()
-        for i, body in enumerate(bodies):
+        for i in range(len(bodies)):
             if keep[i]:
-                wanted.update(m.group(1) or m.group(2) or "" for m in _TARGET.finditer(body))
+                wanted.update(targets(i))
         kept_names = [methods[i][2] for i in range(len(methods)) if keep[i]]
         callbacks = (
             re.compile(r"\bself\.(?:" + "|".join(map(re.escape, kept_names)) + r")\b(?!\s*\()")
