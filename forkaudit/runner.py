@@ -369,6 +369,17 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def prestart() -> None:
+    """Start the fork server now, so that it imports the engine (libcst) while the caller reads
+    the environment; the pool forks its workers from it later. Nothing to do where there is no
+    fork server."""
+    if sys.platform.startswith("linux"):
+        _context()
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _survey_failed(item: tuple[str, bool], reason: str) -> Survey:
     return Survey(error=reason)
 

@@ -37,7 +37,7 @@ from forkaudit.model import (
     ScanReport,
 )
 from forkaudit.ranking import SCORE_FORMULA, rank
-from forkaudit.runner import Progress, RunOptions, UnitResult, run_units
+from forkaudit.runner import Progress, RunOptions, UnitResult, prestart, run_units
 
 
 @dataclass
@@ -350,6 +350,7 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
                 f"--project {project} has no pyproject.toml: pass the folder that holds it"
             )
     run_options = _run_options(options)
+    prestart()  # the workers' libcst import overlaps the environment stage
     env, dependencies = envcache.load(env_path, project, run_options.cache)
     units = _filter_units(environment_units(env, options.include_tests), options)
     unit_results = run_units(units, options.pack, run_options)
