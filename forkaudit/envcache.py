@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -46,10 +47,18 @@ def _fingerprint(env_path: str, site_dirs: tuple[str, ...], project: str | None)
 
 
 def load(
-    env_path: str, project: str | None, cache: Cache | None
+    env_path: str,
+    project: str | None,
+    cache: Cache | None,
+    on_miss: Callable[[], None] | None = None,
 ) -> tuple[Environment, dict[str, DependencyInfo]]:
-    """``load_environment`` + ``dependency_info``, from the cache when nothing changed."""
+    """``load_environment`` + ``dependency_info``, from the cache when nothing changed.
+
+    ``on_miss`` runs before the environment is read afresh (the caller starts its workers then:
+    a changed or uncached environment means files to parse)."""
     if cache is None:
+        if on_miss is not None:
+            on_miss()
         env = load_environment(env_path)
         return env, dependency_info(env, project)
     key = cache.key(f"environment|{os.path.realpath(env_path)}|{project or ''}")
@@ -58,6 +67,8 @@ def load(
         restored = _restore(entry, env_path, project)
         if restored is not None:
             return restored
+    if on_miss is not None:
+        on_miss()
     env = load_environment(env_path)
     dependencies = dependency_info(env, project)
     cache.put(

@@ -350,8 +350,9 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
                 f"--project {project} has no pyproject.toml: pass the folder that holds it"
             )
     run_options = _run_options(options)
-    prestart()  # the workers' libcst import overlaps the environment stage
-    env, dependencies = envcache.load(env_path, project, run_options.cache)
+    # A changed (or uncached) environment means files to parse: start the workers' libcst import
+    # now, while the environment is read.
+    env, dependencies = envcache.load(env_path, project, run_options.cache, on_miss=prestart)
     units = _filter_units(environment_units(env, options.include_tests), options)
     unit_results = run_units(units, options.pack, run_options)
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
