@@ -19,6 +19,29 @@ from forkaudit import __version__
 from forkaudit.model import CONFIDENCES, SEVERITIES, FileError, FileResult, Finding
 
 FORMAT = 3  # 2: universal newlines in decode_source; 3: unused suppression lines
+
+
+_CODE_DIGEST: list[str] = []
+
+
+def code_digest() -> str:
+    """A digest of forkaudit's own source: results computed by other code (a development
+    install between two commits, a patched engine) are never served from the cache."""
+    if not _CODE_DIGEST:
+        digest = hashlib.sha256()
+        package = os.path.dirname(os.path.abspath(__file__))
+        for root, dirs, names in os.walk(package):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    path = os.path.join(root, name)
+                    digest.update(os.path.relpath(path, package).encode() + b"\0")
+                    with open(path, "rb") as handle:
+                        digest.update(handle.read())
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
 T = TypeVar("T")
 
 
@@ -30,7 +53,7 @@ def default_cache_dir() -> str:
 class Cache:
     def __init__(self, root: str, rules_digest: str) -> None:
         self.root = os.path.join(root, f"v{FORMAT}")
-        self.salt = f"{__version__}|{rules_digest}|{FORMAT}"
+        self.salt = f"{__version__}|{code_digest()}|{rules_digest}|{FORMAT}"
 
     def key(self, identity: str) -> str:
         return hashlib.sha256(f"{self.salt}|{identity}".encode()).hexdigest()
