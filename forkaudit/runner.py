@@ -109,7 +109,6 @@ class Job:
     file: SourceFile
     names: tuple[str, ...] = ()  # start-capable class names of the same distribution
     external: dict[str, SubclassInfo] = field(default_factory=dict)
-    recheck: bool = False  # the built-in prefilter did not match: try again with ``names``
 
 
 # =========================================================================== parent side
@@ -243,8 +242,7 @@ def _run(
         if not phase:
             continue
         jobs = [
-            (u, Job(j.file, j.names, exported.get(units[u].distribution, {}), j.recheck))
-            for u, j in phase
+            (u, Job(j.file, j.names, exported.get(units[u].distribution, {}))) for u, j in phase
         ]
         for (u, _), (file_result, subclasses) in zip(
             jobs, _analyse_all([j for _, j in jobs], workers, options, counter, total), strict=True
@@ -789,8 +787,6 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         data = _read(job.file.abspath)
     except (OSError, _TooBig, _NotRegular) as exc:
         return _error(job.file, _read_error(exc)), {}
-    if job.recheck and not (_PACK is not None and _prefilter(job.names).may_start(data)):
-        return FileResult(path=job.file.relpath, findings=()), {}
     return analyze(
         data,
         job.file.relpath,

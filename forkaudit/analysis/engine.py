@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from forkaudit.analysis.index import build_index, release
+from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding, SubclassInfo
 from forkaudit.analysis.prefilter import start_names
 from forkaudit.analysis.slicing import slice_source
@@ -185,7 +185,6 @@ def _analyze(
         raw = analyzer.run()
         used: set[int] = set()
         findings, suppressed = _findings(index, raw, path, distribution, test_code, used)
-        release(index)
         unused = tuple(line for line in suppression_comments(source) if line not in used)
     except RecursionError:
         return _failed(
@@ -223,16 +222,13 @@ def _failed(result: FileResult) -> tuple[FileResult, dict[str, SubclassInfo]]:
 
 
 def _findings(
-    index: object,
+    index: ModuleIndex,
     raw: list[RawFinding],
     path: str,
     distribution: str,
     test_code: bool,
     used: set[int] | None = None,
 ) -> tuple[list[Finding], int]:
-    from forkaudit.analysis.index import ModuleIndex
-
-    assert isinstance(index, ModuleIndex)
     lines = index.lines
     out: list[Finding] = []
     suppressed = 0
@@ -305,10 +301,7 @@ def suppression_comments(source: str) -> list[int]:
     return found
 
 
-def _function_path(index: object, node: cst.CSTNode) -> str:
-    from forkaudit.analysis.index import ModuleIndex
-
-    assert isinstance(index, ModuleIndex)
+def _function_path(index: ModuleIndex, node: cst.CSTNode) -> str:
     names = [
         a.name.value for a in index.ancestors(node) if isinstance(a, cst.FunctionDef | cst.ClassDef)
     ]

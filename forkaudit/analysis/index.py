@@ -60,6 +60,8 @@ class ModuleIndex:
     lines: list[str]
     context_assigns: list[cst.Assign]
     line_map: list[int] | None = None  # parsed line -> original line, when only a slice was parsed
+    # where reportable nodes start (line, column) and end (line), by id: built on first use
+    position_table: tuple[dict[int, tuple[int, int]], dict[int, int]] | None = None
 
     # ------------------------------------------------------------------ navigation
 
@@ -97,9 +99,6 @@ class ModuleIndex:
         ancestors = self.ancestors(node)
         for i, ancestor in enumerate(ancestors):
             if isinstance(ancestor, cst.ClassDef) and i > 0:
-                candidate = ancestors[i - 2] if i >= 2 else None
-                if isinstance(candidate, cst.FunctionDef):
-                    return candidate
                 for a in reversed(ancestors[:i]):
                     if isinstance(a, cst.FunctionDef):
                         return a
@@ -120,7 +119,7 @@ class ModuleIndex:
 
     def positions(self, node: cst.CSTNode) -> tuple[int, int, int]:
         """(line, column 1-based, end line) computed without the PositionProvider."""
-        return _position(self, node)
+        return _compute_position(self, node)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -301,23 +300,6 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
 # --------------------------------------------------------------------------- positions
 
 
-def _position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, int]:
-    cache: dict[int, tuple[int, int, int]] = _POSITION_CACHE.setdefault(id(index), {})
-    key = id(node)
-    if key in cache:
-        return cache[key]
-    result = _compute_position(index, node)
-    cache[key] = result
-    return result
-
-
-_POSITION_CACHE: dict[int, dict[int, tuple[int, int, int]]] = {}
-
-
-def clear_position_cache(index: ModuleIndex) -> None:
-    _POSITION_CACHE.pop(id(index), None)
-
-
 class _LineState(CodegenState):
     """Code generation that only counts lines and columns, and remembers where the nodes we may
     report start and end. libcst's PositionProvider records a CodeRange for every node of the
@@ -393,13 +375,11 @@ _RECORDED: frozenset[type] = frozenset(
 
 
 def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, int]:
-    table = _POSITION_TABLES.get(id(index))
-    if table is None:
+    if index.position_table is None:
         state = _LineState(index.module)
         index.module._codegen(state)
-        table = (state.starts, state.ends)
-        _POSITION_TABLES[id(index)] = table
-    starts, ends = table
+        index.position_table = (state.starts, state.ends)
+    starts, ends = index.position_table
     begin = starts.get(id(node))
     if begin is None:
         return (1, 1, 1)
@@ -410,12 +390,3 @@ def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, 
         start = index.line_map[min(start, last) - 1]
         end = index.line_map[min(end, last) - 1]
     return (start, column + 1, end)
-
-
-_POSITION_TABLES: dict[int, tuple[dict[int, tuple[int, int]], dict[int, int]]] = {}
-
-
-def release(index: ModuleIndex) -> None:
-    """Forget per-index memo tables (call when a file is done)."""
-    _POSITION_TABLES.pop(id(index), None)
-    _POSITION_CACHE.pop(id(index), None)

@@ -22,7 +22,6 @@ _TARGET = re.compile(
     r"\b(?:target|function)\s*=\s*(?:self\.)?(\w+)|\bTimer\(\s*[^,()]+,\s*(?:self\.)?(\w+)"
 )
 _CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
-_RETURNS = re.compile(r"\b(?:return|yield)\b")
 _MODULE_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)(.*)$", re.MULTILINE)
 _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
 MIN_SLICE_BYTES = 3 * 1024  # below this, slicing saves nothing worth its own cost
@@ -296,7 +295,6 @@ class _Output:
 
 _METHOD = re.compile(r"^([ \t]+)(?:async[ \t]+def|def)[ \t]+(\w+)|^([ \t]+)@", re.MULTILINE)
 _SELF_ASSIGN = re.compile(r"\bself\.(\w+)(?:\[[^\]]*\])?\s*(?:=[^=]|\.(?:append|add|insert|put)\()")
-_SELF_CALL = re.compile(r"\bself\.(\w+)\s*\(")
 _KEEP_METHODS = frozenset(
     {
         "__init__",
@@ -313,7 +311,6 @@ _KEEP_METHODS = frozenset(
         "__enter__",
     }
 )
-_THREADISH = re.compile(r"\b(?:Thread|Timer|Process)\b")
 
 
 def _threadish_classes(source: str) -> set[str]:
