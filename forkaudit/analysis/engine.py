@@ -104,6 +104,10 @@ def analyze(
     return _analyze(data, path, rules, distribution, external, test_code, pattern, anchors)
 
 
+def _reapers(rules: Sequence[Rule]) -> tuple[str, ...]:
+    return tuple(sorted({method for rule in rules for method in rule.reaped_by_methods}))
+
+
 def _analyze(
     data: bytes,
     path: str,
@@ -138,7 +142,9 @@ def _analyze(
         )
     module = None
     line_map: list[int] | None = None
-    sliced = slice_source(source, pattern, anchors) if pattern is not None else None
+    sliced = (
+        slice_source(source, pattern, anchors, _reapers(rules)) if pattern is not None else None
+    )
     if sliced is not None:
         try:
             module = parse(sliced.text)

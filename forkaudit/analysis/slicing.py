@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 _BOUNDARY = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@", re.MULTILINE)
 _REAPER = re.compile(
@@ -21,6 +22,16 @@ _IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 _TARGET = re.compile(
     r"\b(?:target|function)\s*=\s*(?:self\.)?(\w+)|\bTimer\(\s*[^,()]+,\s*(?:self\.)?(\w+)"
 )
+_EXITS = re.compile(r"\b(?:exit|_exit|quit|SystemExit)\b")
+
+
+def _targets(text: str) -> set[str]:
+    """Names given as a thread's target (``target=run``, ``Timer(5, tick)``)."""
+    if "target" not in text and "function" not in text and "Timer" not in text:
+        return set()
+    return {m.group(1) or m.group(2) or "" for m in _TARGET.finditer(text)}
+
+
 _CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
 _MODULE_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)(.*)$", re.MULTILINE)
 _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
@@ -100,10 +111,7 @@ class _Starts:
         self._seen: dict[str, bool] = {}  # the same chunk or method body is asked about often
         self.pattern = pattern
         self.names = tuple(sorted(set(names)))
-        alternation = "|".join(map(re.escape, self.names))
-        self.fast = (
-            re.compile(f"(?:{alternation})(?=\\s*\\(|\\s+as\\s|\\s*[,)])") if self.names else None
-        )
+        self.fast = _any_of(r"(?:{})(?=\s*\(|\s+as\s|\s*[,)])", self.names) if self.names else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         if self.fast is None:
@@ -134,6 +142,12 @@ class _Starts:
         return _Starts(pattern)
 
 
+@lru_cache(maxsize=4096)
+def _any_of(template: str, names: tuple[str, ...]) -> re.Pattern[str]:
+    """``template`` with ``{}`` replaced by an alternation of ``names``, compiled once."""
+    return re.compile(template.replace("{}", "|".join(map(re.escape, names))))
+
+
 _REAPER_FINDER = _Finder(
     _REAPER, ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
 )
@@ -141,11 +155,17 @@ _IMPORT_FINDER = _Finder(_IMPORT, ("import",))
 _HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import", "get_context"))
 
 
-def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = ()) -> Sliced | None:
+def slice_source(
+    source: str,
+    pattern: re.Pattern[str],
+    names: Iterable[str] = (),
+    reapers: Iterable[str] = (),
+) -> Sliced | None:
     """The chunks of ``source`` that can matter, or None when slicing saves nothing.
 
     ``pattern`` matches a start; ``names`` (the start names it is built from) let most chunks be
-    ruled out by a substring test first."""
+    ruled out by a substring test first; ``reapers`` are the methods that reap a thread or
+    process (``join``): a thread subclass keeps every method that calls one on itself."""
     if len(source) < MIN_SLICE_BYTES:
         return None
     starts = _Starts(pattern, names)
@@ -165,7 +185,7 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
     for i, (position, name) in enumerate(cuts):
         end = cuts[i + 1][0] if i + 1 < len(cuts) else len(source)
         chunks.append(_Chunk(position, end, name, source[position:end]))
-    threadish = _threadish_classes(source)
+    threadish = _threadish_classes(source, starts.names)
     # `from subprocess import Popen as P`: calls of P( are starts too.
     aliases = _start_aliases(source, starts)
     extra = threadish | aliases
@@ -189,9 +209,7 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
                     module_names.add(assigned.group(1))
             module_names.update(_GLOBAL.findall(chunk.text))
     if module_names:
-        mention = re.compile(
-            r"\b(?:" + "|".join(re.escape(n) for n in sorted(module_names)) + r")\b"
-        )
+        mention = _any_of(r"\b(?:{})\b", tuple(sorted(module_names)))
         for chunk in chunks:
             if not chunk.keep and mention.search(chunk.text):
                 chunk.keep = True
@@ -201,6 +219,16 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
         if c.name and (m := _CLASS_BASES.search(c.text)) is not None
     }
     factory_of: dict[int, bool] = {}
+    # Module functions that can end the process (`def end(): ...; sys.exit(1)`): a fork's parent
+    # branch that calls one exits, so they are kept when a kept chunk calls them.
+    exiting = {
+        c.name
+        for c in chunks
+        if c.name
+        and ("exit" in c.text or "quit" in c.text or "SystemExit" in c.text)
+        and _EXITS.search(c.text)
+        and not _IS_CLASS.match(c.text)
+    }
 
     def is_factory(chunk: _Chunk) -> bool:
         if id(chunk) not in factory_of:
@@ -215,8 +243,7 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
         kept = [c for c in chunks if c.keep]
         wanted: set[str] = set()
         for chunk in kept:
-            for match in _TARGET.finditer(chunk.text):
-                wanted.add(match.group(1) or match.group(2) or "")
+            wanted |= _targets(chunk.text)
             wanted.update(bases_of.get(id(chunk), ()))
         kept_names = {c.name for c in kept if c.name}
         factory_names = {c.name for c in kept if c.name and is_factory(c)}
@@ -231,6 +258,9 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
                 continue
             if factory_names and any(f"{name}(" in chunk.text for name in factory_names):
                 chunk.keep = changed = True
+                continue
+            if chunk.name in exiting and any(f"{chunk.name}(" in c.text for c in kept):
+                chunk.keep = changed = True
         if not changed:
             break
     kept_chunks = [c for c in chunks if c.keep]
@@ -240,27 +270,36 @@ def slice_source(source: str, pattern: re.Pattern[str], names: Iterable[str] = (
     )
     if factories:
         starts = starts.calls_of(factories)
+    reap_names = _KEEP_METHODS | frozenset(reapers)
+    plans: dict[int, _ClassPlan] = {}
     attrs: set[str] = set()
     for chunk in kept_chunks:
-        for method in _methods(chunk.text) or [(0, len(chunk.text), "")]:
-            body = chunk.text[method[0] : method[1]]
-            if starts.search(body):
-                attrs.update(_SELF_ASSIGN.findall(body))
+        if len(chunk.text) > MIN_SLICE_BYTES // 2 and _IS_CLASS.match(chunk.text):
+            thread_like = chunk.name in threadish
+            plans[id(chunk)] = _ClassPlan(chunk.text, starts, reap_names if thread_like else None)
+        elif "self." in chunk.text:
+            attrs |= _handle_attrs(chunk.text, starts)
+    # Handles a class stores on self can be reaped by a relative (a base class's stop()): every
+    # class keeps the methods using any handle attribute found anywhere, to a fixpoint.
+    for _ in range(4):
+        for plan in plans.values():
+            plan.settle(attrs)
+        found = attrs.union(*(plan.attrs for plan in plans.values()))
+        if found == attrs:
+            break
+        attrs = found
     out = _Output()
     line_no = 1
     for chunk in chunks:
+        class_plan = plans.get(id(chunk))
         if not chunk.keep:
             pass
-        elif (
-            len(chunk.text) > MIN_SLICE_BYTES // 2
-            and chunk.name not in threadish
-            and _is_plain_class(chunk.text)
-        ):
-            _slice_class(chunk.text, line_no, starts, attrs, out)
+        elif class_plan is not None:
+            class_plan.emit(line_no, out)
         else:
             out.add(chunk.text, line_no)
         line_no += chunk.text.count("\n")
-    if out.size > len(source) * 3 // 4:
+    if out.size > len(source) * 9 // 10:
         return None
     return Sliced("".join(out.parts), out.line_map)
 
@@ -293,8 +332,11 @@ class _Output:
         self.line_map.extend(range(first_line, first_line + text.count("\n")))
 
 
-_METHOD = re.compile(r"^([ \t]+)(?:async[ \t]+def|def)[ \t]+(\w+)|^([ \t]+)@", re.MULTILINE)
-_SELF_ASSIGN = re.compile(r"\bself\.(\w+)(?:\[[^\]]*\])?\s*(?:=[^=]|\.(?:append|add|insert|put)\()")
+# `def name` anywhere (a literal prefix is fast to find); _methods() keeps those starting a line.
+_DEF = re.compile(r"def[ \t]+(\w+)")
+_SELF_ASSIGN = re.compile(
+    r"\bself\.(\w+)(?:\[[^\]]*\])?\s*(?:=[^=]|\.(?:append|appendleft|add|extend|insert|put|put_nowait|setdefault|update)\()"
+)
 _KEEP_METHODS = frozenset(
     {
         "__init__",
@@ -313,10 +355,18 @@ _KEEP_METHODS = frozenset(
 )
 
 
-def _threadish_classes(source: str) -> set[str]:
-    """Classes of this module deriving (transitively) from something named *Thread/*Timer/*Process."""
-    classes = [(m.group(1), m.group(2)) for m in _CLASS_NAME_BASES.finditer(source)]
+def _threadish_classes(source: str, names: Iterable[str] = ()) -> set[str]:
+    """Classes of this module deriving (transitively) from something named *Thread/*Timer/*Process
+    or from one of ``names`` (start-capable classes, also those of sibling modules)."""
+    classes = [
+        (m.group(1), m.group(2))
+        for m in _CLASS_NAME_BASES.finditer(source)
+        if not source[source.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
+    ]
     found: set[str] = set()
+    if not classes:
+        return found
+    known = set(names)
     changed = True
     while changed:
         changed = False
@@ -325,7 +375,7 @@ def _threadish_classes(source: str) -> set[str]:
                 continue
             for base in bases.split(","):
                 short = base.strip().rsplit(".", 1)[-1]
-                if short in found or _THREADISH_NAME.search(short):
+                if short in found or short in known or _THREADISH_NAME.search(short):
                     found.add(name)
                     changed = True
                     break
@@ -333,7 +383,6 @@ def _threadish_classes(source: str) -> set[str]:
 
 
 _AS_ALIAS = re.compile(r"[ \t]as[ \t]+(\w+)")
-_WORD_BEFORE = re.compile(r"(\w+)[ \t]*$")
 
 
 def _start_aliases(source: str, starts: _Starts) -> set[str]:
@@ -341,14 +390,20 @@ def _start_aliases(source: str, starts: _Starts) -> set[str]:
     out: set[str] = set()
     if " as " not in source:
         return out
+    names = set(starts.names)
     for match in _AS_ALIAS.finditer(source):
-        before = _WORD_BEFORE.search(source, max(0, match.start() - 80), match.start() + 1)
-        if before is not None and starts.search(before.group(1) + "("):
+        before = source[max(0, match.start() - 80) : match.start() + 1].rstrip()
+        word = _WORD_AT_END.search(before)
+        if word is None:
+            continue
+        if (word.group(0) in names) if names else starts.search(word.group(0) + "("):
             out.add(match.group(1))
     return out
 
 
-_CLASS_NAME_BASES = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
+_WORD_AT_END = re.compile(r"\w+$")
+# A literal prefix lets the regex engine skip ahead; the match is then checked to start its line.
+_CLASS_NAME_BASES = re.compile(r"class[ \t]+(\w+)[ \t]*\(([^)]*)\)")
 _THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
 
 
@@ -373,42 +428,133 @@ def _is_factory(body: str, starts: _Starts, also: re.Pattern[str] | None = None)
             assigned = _ASSIGNED.match(body, begin, end if end >= 0 else len(body))
             if assigned is not None:
                 bound.update(part.strip() for part in assigned.group(1).split(",") if part.strip())
+    named = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(bound))) if bound else None
     for returned in _RETURN_LINE.findall(body):
-        if starting(returned) or any(
-            re.search(rf"(?<![\w.]){re.escape(name)}\b", returned) for name in bound
-        ):
+        if starting(returned) or (named is not None and named.search(returned)):
             return True
     return False
 
 
-def _is_plain_class(text: str) -> bool:
-    """A class (not a thread/process subclass, which the engine reads whole)."""
-    match = re.search(r"^class[ \t]+\w+[ \t]*(\([^)]*\))?", text, re.MULTILINE)
-    if match is None:
-        return False
-    bases = match.group(1) or ""
-    return not any(
-        _THREADISH_NAME.search(b.strip(" ()").rsplit(".", 1)[-1]) for b in bases.split(",")
-    )
+_SELF_ATTR = re.compile(r"\bself\.(\w+)")
+# What a statement binds: `x = ` / `x, y = ` / `x: T = ` at its head, `for x in`, `as x`, `x := `,
+# and the container it fills, `x.append(`. Separate regexes behind substring tests: an alternation
+# of them tried at every position was the slowest part of slicing.
+_ASSIGN_HEAD = re.compile(r"[ \t]*(\(?[\w, .\[\]*]+?\)?)[ \t]*(?::[^=\n]*)?=(?!=)")
+_FOR_TARGET = re.compile(r"\bfor[ \t]+(\(?[\w, .\[\]*]+?\)?)[ \t]+in\b")
+_AS_TARGET = re.compile(r"\bas[ \t]+(\w+)")
+_WALRUS = re.compile(r"(\w+)[ \t]*:=")
+_FILLS = (
+    "append",
+    "appendleft",
+    "add",
+    "extend",
+    "insert",
+    "put",
+    "put_nowait",
+    "setdefault",
+    "update",
+)
+_FILL = re.compile(r"(\w+)\.(?:" + "|".join(_FILLS) + r")\(")
+_FILL_TEXT = tuple(f".{name}(" for name in _FILLS)
+_TARGET_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\.)")
+_CONTINUED = ("(", "[", "{", ",", "=", "\\")
+
+
+def _statement_at(body: str, position: int) -> str:
+    """The line holding ``position`` and the lines before it that it continues."""
+    begin = body.rfind("\n", 0, position) + 1
+    end = body.find("\n", position)
+    for _ in range(4):
+        if begin == 0:
+            break
+        previous = body.rfind("\n", 0, begin - 1) + 1
+        if not body[previous : begin - 1].rstrip().endswith(_CONTINUED):
+            break
+        begin = previous
+    return body[begin : end if end >= 0 else len(body)]
+
+
+def _statement_facts(statement: str) -> tuple[set[str], set[str]]:
+    """The ``self`` attributes a statement assigns, indexes or fills (``self.x.append(...)``), and
+    the plain names it binds."""
+    targets: list[str] = []
+    head = _ASSIGN_HEAD.match(statement)
+    if head is not None:
+        targets.append(head.group(1))
+    bound: set[str] = set()
+    if "for" in statement:
+        targets.extend(_FOR_TARGET.findall(statement))
+    if " as" in statement:
+        bound.update(_AS_TARGET.findall(statement))
+    if ":=" in statement:
+        bound.update(_WALRUS.findall(statement))
+    if any(text in statement for text in _FILL_TEXT):
+        bound.update(_FILL.findall(statement))
+    attrs: set[str] = set()
+    for target in targets:
+        bound.update(_TARGET_NAME.findall(target))
+        if "self." in target:
+            attrs.update(_SELF_ATTR.findall(target))
+    if "self." in statement:
+        attrs.update(_SELF_ASSIGN.findall(statement))
+    bound.discard("self")
+    return attrs, bound
+
+
+def _handle_attrs(body: str, starts: _Starts, also: re.Pattern[str] | None = None) -> set[str]:
+    """Attributes of ``self`` that can hold a handle: any ``self.x`` in a statement holding a start,
+    and those assigned (or appended to) from a name such a statement binds, followed through
+    plain assignments."""
+    attrs: set[str] = set()
+    bound: set[str] = set()
+    for pattern in (starts, also):
+        if pattern is None:
+            continue
+        for hit in pattern.finditer(body):
+            assigned, binds = _statement_facts(_statement_at(body, hit.start()))
+            attrs |= assigned
+            bound |= binds
+    seen: set[str] = set()
+    for _ in range(3):
+        if not bound - seen:
+            break
+        fresh = tuple(sorted(bound - seen))
+        seen |= bound
+        done: set[int] = set()
+        for hit in _any_of(r"(?<![\w.])(?:{})\b", fresh).finditer(body):
+            line = body.rfind("\n", 0, hit.start())
+            if line in done:
+                continue
+            done.add(line)
+            statement = _statement_at(body, hit.start())
+            # A use (`p.wait()`, `log(p)`) binds nothing and stores nothing on self.
+            if "=" in statement or "self." in statement or " as" in statement:
+                assigned, binds = _statement_facts(statement)
+                attrs |= assigned
+                bound |= binds
+            elif any(text in statement for text in _FILL_TEXT):
+                bound.update(_FILL.findall(statement))
+    return attrs
 
 
 def _methods(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each method at the class body's indentation (decorators included)."""
-    indent: str | None = None
-    spans: list[tuple[int, str]] = []
-    decorator: int | None = None
-    for match in _METHOD.finditer(text):
-        this = match.group(1) if match.group(1) is not None else match.group(3)
-        if indent is None:
-            indent = this
-        if this != indent:
-            continue
-        if match.group(2) is None:
-            if decorator is None:
-                decorator = match.start()
-            continue
-        spans.append((decorator if decorator is not None else match.start(), match.group(2)))
-        decorator = None
+    defs: list[tuple[int, str, str]] = []  # (line start, indentation, name)
+    for match in _DEF.finditer(text):
+        begin = text.rfind("\n", 0, match.start()) + 1
+        prefix = text[begin : match.start()]
+        indent = prefix[: len(prefix) - len(prefix.lstrip())]
+        rest = prefix[len(indent) :]
+        if indent and (not rest or (rest.startswith("async") and not rest[5:].strip())):
+            defs.append((begin, indent, match.group(1)))
+    if not defs:
+        return []
+    indent = defs[0][1]
+    spans = [
+        (_decorated_start(text, begin, indent), name)
+        for begin, this, name in defs
+        if this == indent
+    ]
     out = []
     for i, (begin, name) in enumerate(spans):
         end = spans[i + 1][0] if i + 1 < len(spans) else len(text)
@@ -416,91 +562,186 @@ def _methods(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _slice_class(
-    text: str, first_line: int, starts: _Starts, attrs: set[str], out: _Output
-) -> None:
-    methods = _methods(text)
-    if len(methods) < 3:
-        out.add(text, first_line)
-        return
-    keep = [False] * len(methods)
-    bodies = [text[b:e] for b, e, _ in methods]
-    attrs = set(attrs)
-    factory_call: re.Pattern[str] | None = None
-    for i in range(len(methods)):
-        body = bodies[i]
-        if starts.search(body) or _REAPER_FINDER.search(body):
-            keep[i] = True
-    # Per-method facts, computed once (the fixpoint below asks again every round).
-    factory_memo: dict[tuple[int, str], bool] = {}
-    assigned_memo: dict[int, list[str]] = {}
-    target_memo: dict[int, set[str]] = {}
-
-    def is_factory(i: int) -> bool:
-        key = (i, factory_call.pattern if factory_call is not None else "")
-        if key not in factory_memo:
-            factory_memo[key] = _is_factory(bodies[i], starts, factory_call)
-        return factory_memo[key]
-
-    def assigned(i: int) -> list[str]:
-        if i not in assigned_memo:
-            assigned_memo[i] = _SELF_ASSIGN.findall(bodies[i])
-        return assigned_memo[i]
-
-    def targets(i: int) -> set[str]:
-        if i not in target_memo:
-            target_memo[i] = {m.group(1) or m.group(2) or "" for m in _TARGET.finditer(bodies[i])}
-        return target_memo[i]
-
-    for _ in range(4):
-        # Handles stored on self by kept methods (directly or from a kept factory method).
-        factories = {methods[i][2] for i in range(len(methods)) if keep[i] and is_factory(i)}
-        factory_call = (
-            re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(factories))) + r")\s*\(")
-            if factories
-            else None
-        )
-        for i, body in enumerate(bodies):
-            if keep[i] and (starts.search(body) or (factory_call and factory_call.search(body))):
-                attrs.update(assigned(i))
-        attr_pattern = (
-            re.compile(r"\bself\.(?:" + "|".join(map(re.escape, sorted(attrs))) + r")\b")
-            if attrs
-            else None
-        )
-        wanted: set[str] = set()
-        for i in range(len(bodies)):
-            if keep[i]:
-                wanted.update(targets(i))
-        kept_names = [methods[i][2] for i in range(len(methods)) if keep[i]]
-        callbacks = (
-            re.compile(r"\bself\.(?:" + "|".join(map(re.escape, kept_names)) + r")\b(?!\s*\()")
-            if kept_names
-            else None
-        )
-        changed = False
-        for i, (_, _, name) in enumerate(methods):
-            if keep[i]:
-                continue
-            body = bodies[i]
-            if (
-                name in wanted
-                or (factory_call and factory_call.search(body))
-                or (callbacks and callbacks.search(body))
-                or (attr_pattern and attr_pattern.search(body))
-            ):
-                keep[i] = changed = True
-        if not changed:
+def _decorated_start(text: str, position: int, indent: str) -> int:
+    """Where the ``def`` at ``position`` begins with its decorators: the ``@`` lines right above it
+    at its indentation (their continuation lines and comments included; a blank line ends them).
+    An ``@`` line inside a docstring is not a decorator: it is never followed by the ``def``."""
+    start = position
+    line_start = position
+    while line_start > 0:
+        previous = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[previous : line_start - 1]
+        if not line.strip():
             break
-    head = text[: methods[0][0]]
-    out.add(head, first_line)
-    line = first_line + head.count("\n")
-    placeholder = False
-    for i, body in enumerate(bodies):
-        if keep[i]:
-            out.add(body, line)
-        elif not placeholder:
-            indent = re.match(r"[ \t]*", body)
-            out.add((indent.group(0) if indent else "    ") + "pass\n", line)
-            placeholder = True
-        line += body.count("\n")
+        if line.startswith(indent + "@"):
+            start = previous
+        elif not (
+            line.startswith(indent) and line[len(indent) : len(indent) + 1] in _DECORATOR_GOES_ON
+        ):
+            break
+        line_start = previous
+    return start
+
+
+_DECORATOR_GOES_ON = frozenset({" ", "\t", ")", "]", "}", "#"})
+
+
+_SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")
+
+
+def _factory_calls(factories: tuple[str, ...]) -> re.Pattern[str] | None:
+    return _any_of(r"\bself\.(?:{})\s*\(", factories) if factories else None
+
+
+class _ClassPlan:
+    """Which methods of a class can matter; one ``pass`` stands for the rest.
+
+    Kept: methods holding a start or a wait-any reaper, class-level code, and to a fixpoint the
+    methods using a kept method as a callback (``self.method`` not called), the thread targets of
+    kept methods, the callers of kept factory methods, and the methods using an attribute that
+    can hold a handle. With ``reapers`` (a thread or process subclass) also the methods named there
+    and every method calling one of the kept reapers on ``self`` (the engine derives which methods
+    stop the thread from them)."""
+
+    __slots__ = (
+        "_attrs",
+        "_factory",
+        "_seen",
+        "attrs",
+        "bodies",
+        "indent",
+        "keep",
+        "methods",
+        "refs",
+        "starts",
+        "text",
+    )
+
+    def __init__(self, text: str, starts: _Starts, reapers: frozenset[str] | None) -> None:
+        self.text = text
+        self.starts = starts
+        self.methods = _methods(text)
+        self.attrs: set[str] = set()  # attributes of self that can hold a handle
+        self._seen: set[str] | None = None  # the outside attributes of the last settle()
+        self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
+        self._attrs: dict[tuple[int, tuple[str, ...]], set[str]] = {}
+        self.bodies = [text[b:e] for b, e, _ in self.methods]
+        self.keep = [True] * len(self.methods)
+        self.refs: list[tuple[set[str], set[str]]] = []  # per method: self.x used, self.x() called
+        indent_match = (
+            re.match(r"(?:[ \t]*@[^\n]*\n)*([ \t]*)", self.bodies[0]) if self.bodies else None
+        )
+        self.indent = indent_match.group(1) if indent_match else ""
+        if len(self.methods) < 3:
+            return
+        # A line indented no deeper than the `def` after its `def` line is class-level (or
+        # module-level) code following the method, not a closing bracket of the signature: such
+        # a method is kept, so that code stays.
+        class_level = re.compile(
+            r"\n[ \t]{0,%d}(?![ \t#@)\]}]|def\b|async\b)\S" % len(self.indent)  # noqa: UP031
+        )
+        keep = self.keep
+        for i, body in enumerate(self.bodies):
+            keep[i] = bool(
+                starts.search(body)
+                or _REAPER_FINDER.search(body)
+                or (reapers is not None and self.methods[i][2] in reapers)
+                or class_level.search(body, body.find("\n", body.find("def ")) + 1)
+            )
+            used: set[str] = set()
+            called: set[str] = set()
+            if "self." in body:
+                for name, call in _SELF_REF.findall(body):
+                    (called if call else used).add(name)
+            self.refs.append((used, called))
+        if reapers is not None:
+            reaping = set(reapers)
+            changed = True
+            while changed:
+                changed = False
+                for i, (_, _, name) in enumerate(self.methods):
+                    if name not in reaping and self.refs[i][1] & reaping:
+                        reaping.add(name)
+                        keep[i] = changed = True
+
+    def _is_factory(self, i: int, factories: tuple[str, ...]) -> bool:
+        """Does method ``i`` return a handle (a start, or what a factory method returns)."""
+        key = (i, factories)
+        found = self._factory.get(key)
+        if found is None:
+            found = self._factory[key] = _is_factory(
+                self.bodies[i], self.starts, _factory_calls(factories)
+            )
+        return found
+
+    def _handle_attrs(self, i: int, factories: tuple[str, ...]) -> set[str]:
+        """Which attributes of self method ``i`` can store a handle in."""
+        key = (i, factories)
+        found = self._attrs.get(key)
+        if found is None:
+            found = self._attrs[key] = _handle_attrs(
+                self.bodies[i], self.starts, _factory_calls(factories)
+            )
+        return found
+
+    def settle(self, outside: set[str]) -> None:
+        """Grow the kept methods to a fixpoint, given the handle attributes found elsewhere."""
+        if len(self.methods) < 3 or outside == self._seen:
+            return
+        self._seen = set(outside)
+        keep = self.keep
+        targets: dict[int, set[str]] = {}
+        factories: tuple[str, ...] = ()
+        for _ in range(6):
+            # Factory methods: return a start, or the result of a factory method (chains).
+            factories = tuple(
+                sorted(
+                    self.methods[i][2]
+                    for i in range(len(keep))
+                    if keep[i] and self._is_factory(i, factories)
+                )
+            )
+            attrs = set(outside)
+            for i in range(len(keep)):
+                if keep[i] and (
+                    self.starts.search(self.bodies[i]) or set(factories) & self.refs[i][1]
+                ):
+                    attrs |= self._handle_attrs(i, factories)
+            self.attrs |= attrs - outside
+            wanted: set[str] = set()
+            for i in range(len(keep)):
+                if keep[i]:
+                    if i not in targets:
+                        targets[i] = _targets(self.bodies[i])
+                    wanted |= targets[i]
+            kept_names = {self.methods[i][2] for i in range(len(keep)) if keep[i]}
+            changed = False
+            for i, (_, _, name) in enumerate(self.methods):
+                if keep[i]:
+                    continue
+                used, called = self.refs[i]
+                if (
+                    name in wanted
+                    or called & set(factories)
+                    or used & kept_names
+                    or (used | called) & attrs
+                ):
+                    keep[i] = changed = True
+            if not changed:
+                break
+
+    def emit(self, first_line: int, out: _Output) -> None:
+        if len(self.methods) < 3:
+            out.add(self.text, first_line)
+            return
+        head = self.text[: self.methods[0][0]]
+        out.add(head, first_line)
+        line = first_line + head.count("\n")
+        placeholder = False
+        for i, body in enumerate(self.bodies):
+            if self.keep[i]:
+                out.add(body, line)
+            elif not placeholder:
+                out.add(self.indent + "pass\n", line)
+                placeholder = True
+            line += body.count("\n")
