@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
@@ -102,6 +102,10 @@ class Survey:
     passes: bool = False  # the prefilter (built-in start names) matched
     classes: tuple[tuple[str, str], ...] = ()  # (name, bases text) of every class with bases
     digest: str = ""  # sha256 of the content (for per-file cache keys)
+    # The survey saw all its group's files (one distribution) and applied the group's subclass
+    # names itself: `rescued` says whether this file names one (no second read needed).
+    group_checked: bool = False
+    rescued: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,29 +146,41 @@ def _run(
     options: RunOptions,
     workers: _Workers,
 ) -> None:
-    # Stage 1: survey every file of every unit not in the cache.
-    addresses = [(u, f) for u in todo for f in range(len(units[u].files))]
+    # Thread/Process subclasses are shared by every module of a distribution (and, for loose
+    # files and `check`, by all the files given): their names are start names for all of them.
+    groups: dict[str, list[int]] = {}
+    for u in todo:
+        groups.setdefault(units[u].distribution, []).append(u)
+    # Stage 1: survey every file of every unit not in the cache. A group (distribution) small
+    # enough goes to one worker whole, which also finds its subclass names and the files naming
+    # them while it holds their bytes; a larger group is split and rechecked below.
+    batches = _survey_batches(
+        [
+            [(u, f) for u in members for f in range(len(units[u].files))]
+            for members in groups.values()
+        ]
+    )
+    addresses = [address for batch in batches for address, _ in batch]
     surveys: dict[tuple[int, int], Survey] = {}
-    batches = [addresses[i : i + SURVEY_BATCH] for i in range(0, len(addresses), SURVEY_BATCH)]
     done = 0
     for indices, answers in workers.map(
         _survey,
-        [[(units[u].files[f].abspath, units[u].key == "file") for u, f in b] for b in batches],
+        [
+            [
+                (units[u].files[f].abspath, units[u].key == "file", group, size)
+                for (u, f), (group, size) in batch
+            ]
+            for batch in batches
+        ],
         _survey_failed,
         "read",
     ):
         for i, survey in zip(indices, answers, strict=True):
             surveys[addresses[i]] = survey
-        batch = indices
-        done += len(batch)
+        done += len(indices)
         if options.progress:
             options.progress("reading", done, len(addresses))
-    # Thread/Process subclasses are shared by every module of a distribution (and, for loose
-    # files and `check`, by all the files given): their names are start names for all of them.
-    base_classes = {q.rsplit(".", 1)[-1] for r in pack.rules if r.start_method for q in r.starts}
-    groups: dict[str, list[int]] = {}
-    for u in todo:
-        groups.setdefault(units[u].distribution, []).append(u)
+    base_classes = _base_classes(pack.rules)
     group_names: dict[str, set[str]] = {}
     group_signature: dict[str, str] = {}
     for group, members in groups.items():
@@ -206,7 +222,9 @@ def _run(
         for u in remaining
         if group_names[units[u].distribution]
         for f in range(len(units[u].files))
-        if not surveys[(u, f)].passes and not surveys[(u, f)].error
+        if not surveys[(u, f)].passes
+        and not surveys[(u, f)].error
+        and not surveys[(u, f)].group_checked
     ]
     rescued: set[tuple[int, int]] = set()
     if recheck:
@@ -230,7 +248,7 @@ def _run(
             if survey.error:
                 results[u].results.append(_error(source, survey.error))
                 continue
-            if not survey.passes and (u, f) not in rescued:
+            if not survey.passes and not survey.rescued and (u, f) not in rescued:
                 continue
             job = Job(file=source, names=local)
             defines = any(name in names for name, _ in survey.classes)
@@ -262,6 +280,40 @@ def _run(
         for u in remaining:
             if u in keys:
                 options.cache.put(keys[u], _payload(results[u]))
+
+
+GROUP_BATCH_MAX = 4000  # files of one distribution surveyed by one worker (ray has ~2,600)
+
+
+def _survey_batches(
+    groups: list[list[tuple[int, int]]],
+) -> list[list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Survey batches of ((unit, file), (group id, group size)) items, largest first so no worker
+    is left with a big one at the end. A group of up to GROUP_BATCH_MAX files stays in one batch
+    (small groups share one); a larger one is cut into SURVEY_BATCH pieces with group id -1."""
+    batches: list[list[tuple[tuple[int, int], tuple[int, int]]]] = []
+    shared: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for group, addresses in enumerate(groups):
+        if len(addresses) > GROUP_BATCH_MAX:
+            for i in range(0, len(addresses), SURVEY_BATCH):
+                batches.append([(a, (-1, 0)) for a in addresses[i : i + SURVEY_BATCH]])
+            continue
+        items = [(a, (group, len(addresses))) for a in addresses]
+        if len(items) >= SURVEY_BATCH:
+            batches.append(items)
+            continue
+        if len(shared) + len(items) > SURVEY_BATCH:
+            batches.append(shared)
+            shared = []
+        shared.extend(items)
+    if shared:
+        batches.append(shared)
+    batches.sort(key=len, reverse=True)
+    return batches
+
+
+def _base_classes(rules: Sequence[Rule]) -> set[str]:
+    return {q.rsplit(".", 1)[-1] for r in rules if r.start_method for q in r.starts}
 
 
 def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[str]:
@@ -393,7 +445,7 @@ def prestart() -> None:
         forkserver.ensure_running()
 
 
-def _survey_failed(item: tuple[str, bool], reason: str) -> Survey:
+def _survey_failed(item: tuple[str, bool, int, int], reason: str) -> Survey:
     return Survey(error=reason)
 
 
@@ -602,6 +654,7 @@ _PACK: RulePack | None = None
 _TIMEOUT = 60.0
 _GRACE = 15.0
 _PREFILTERS: dict[tuple[str, ...], Prefilter] = {}
+_NAME_PREFILTERS: dict[tuple[str, ...], Prefilter] = {}
 
 
 class _Timeout(Exception):
@@ -651,6 +704,13 @@ def _prefilter(names: tuple[str, ...]) -> Prefilter:
     prefilter = _PREFILTERS.get(names)
     if prefilter is None:
         prefilter = _PREFILTERS[names] = Prefilter(_PACK.rules, names)
+    return prefilter
+
+
+def _names_prefilter(names: tuple[str, ...]) -> Prefilter:
+    prefilter = _NAME_PREFILTERS.get(names)
+    if prefilter is None:
+        prefilter = _NAME_PREFILTERS[names] = Prefilter((), names)
     return prefilter
 
 
@@ -714,18 +774,49 @@ def _recheck(items: list[tuple[str, tuple[str, ...]]], tracker: _Tracker) -> lis
     return out
 
 
-def _survey(items: list[tuple[str, bool]], tracker: _Tracker) -> list[Survey]:
+def _survey(items: list[tuple[str, bool, int, int]], tracker: _Tracker) -> list[Survey]:
     """Read, prefilter and list the classes of each file; hash it when asked (per-file cache
-    keys: an installed distribution's files are covered by its RECORD)."""
+    keys: an installed distribution's files are covered by its RECORD). For each group whose
+    files are all here, find its Thread/Process subclasses and which files name one."""
+    out = _survey_files([(path, digest, group >= 0) for path, digest, group, _ in items])
+    members: dict[int, list[int]] = {}
+    for position, (_, _, group, _) in enumerate(items):
+        if group >= 0:
+            members.setdefault(group, []).append(position)
+    assert _PACK is not None
+    base_classes = _base_classes(_PACK.rules)
+    for positions in members.values():
+        if len(positions) != items[positions[0]][3]:
+            continue  # a batch split after a worker died: the parent rechecks this group
+        names = _subclass_names([out[p][0] for p in positions], base_classes)
+        # Only the subclass names: these files already failed the built-in names.
+        prefilter = _names_prefilter(tuple(sorted(names))) if names else None
+        for p in positions:
+            survey, data = out[p]
+            rescued = bool(
+                prefilter is not None
+                and data is not None
+                and not survey.passes
+                and not survey.error
+                and prefilter.may_start(data)
+            )
+            out[p] = (replace(survey, group_checked=True, rescued=rescued), None)
+    return [survey for survey, _ in out]
+
+
+def _survey_files(items: list[tuple[str, bool, bool]]) -> list[tuple[Survey, bytes | None]]:
+    """Each file's survey (from (path, hash it?, keep its bytes?)), and its bytes when asked and
+    the built-in prefilter let it go (a subclass name of its distribution may still make it a
+    candidate)."""
     # Reading and a regex cannot crash or hang a worker (reads are non-blocking, FIFOs are
     # refused): no per-file watchdog here, it would cost a timer thread per file.
     prefilter = _prefilter(())
-    out = []
-    for path, want_digest in items:
+    out: list[tuple[Survey, bytes | None]] = []
+    for path, want_digest, keep in items:
         try:
             data = _read(path)
         except (OSError, _TooBig, _NotRegular) as exc:
-            out.append(Survey(error=_read_error(exc)))
+            out.append((Survey(error=_read_error(exc)), None))
             continue
         try:
             classes: tuple[tuple[str, str], ...] = ()
@@ -735,15 +826,15 @@ def _survey(items: list[tuple[str, bool]], tracker: _Tracker) -> list[Survey]:
                     for name, bases in _class_definitions(data)
                     if bases.strip()
                 )
-            out.append(
-                Survey(
-                    passes=prefilter.may_start(data) or b"forkaudit:" in data,
-                    classes=classes,
-                    digest=hashlib.sha256(data).hexdigest() if want_digest else "",
-                )
+            passes = prefilter.may_start(data) or b"forkaudit:" in data
+            survey = Survey(
+                passes=passes,
+                classes=classes,
+                digest=hashlib.sha256(data).hexdigest() if want_digest else "",
             )
+            out.append((survey, data if keep and not passes else None))
         except Exception as exc:  # never lose the batch to one odd file
-            out.append(Survey(error=f"cannot read: {type(exc).__name__}: {exc}"))
+            out.append((Survey(error=f"cannot read: {type(exc).__name__}: {exc}"), None))
     return out
 
 

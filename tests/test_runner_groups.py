@@ -1,0 +1,80 @@
+"""A distribution's own Thread/Process subclasses make every module that names one a candidate:
+found by the worker that surveys the whole distribution, or (a distribution too big for one
+worker's batch) by a second read. Both ways give the same findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forkaudit import runner
+from forkaudit.files import collect_paths, file_units
+from forkaudit.rules import load_rules
+
+WATCH = """\
+import threading
+
+
+class Watcher(threading.Thread):
+    def run(self):
+        while True:
+            poll()
+
+
+class Patient(Watcher):
+    pass
+"""
+# Names only the subclass: the built-in prefilter alone would let this file go.
+USE = """\
+from .watch import Patient
+
+
+def on_event():
+    Patient().start()
+"""
+PLAIN = "def f():\n    return 1\n"
+
+
+def _findings(tmp_path: Path, group_max: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    package = tmp_path / "pkg"
+    package.mkdir(exist_ok=True)
+    (package / "watch.py").write_text(WATCH)
+    (package / "use.py").write_text(USE)
+    for i in range(6):
+        (package / f"plain{i}.py").write_text(PLAIN)
+    monkeypatch.setattr(runner, "GROUP_BATCH_MAX", group_max)
+    monkeypatch.setattr(runner, "SURVEY_BATCH", 3)
+    files, missing = collect_paths(["pkg"], str(tmp_path))
+    assert not missing
+    results = runner.run_units(file_units(files), load_rules(), runner.RunOptions(jobs=2))
+    return sorted(
+        f"{f.path}:{f.line}:{f.rule}"
+        for unit in results
+        for result in unit.results
+        for f in result.findings
+    )
+
+
+def test_subclass_user_found_when_one_worker_surveys_the_distribution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _findings(tmp_path, 4000, monkeypatch) == ["use.py:5:FA111"]
+
+
+def test_subclass_user_found_when_the_distribution_is_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _findings(tmp_path, 2, monkeypatch) == ["use.py:5:FA111"]
+
+
+def test_survey_batches_keep_small_groups_whole() -> None:
+    groups = [[(0, f) for f in range(5)], [(1, 0), (1, 1)], [(2, f) for f in range(3)]]
+    batches = runner._survey_batches(groups)
+    # every item once
+    assert sorted(a for b in batches for a, _ in b) == sorted(a for g in groups for a in g)
+    for batch in batches:
+        for _, (group, size) in batch:
+            assert size == len(groups[group])
+            # the whole group is in this batch
+            assert sum(1 for _, (g, _) in batch if g == group) == size
