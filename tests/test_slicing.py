@@ -3,12 +3,15 @@ give the same findings on large modules built from every engine case and rule ex
 
 from __future__ import annotations
 
+import re
 import textwrap
+from typing import NamedTuple
 
 import pytest
 from test_engine_lifecycle import CASES
 
-from forkaudit.analysis.engine import analyze, start_pattern
+from forkaudit.analysis.engine import analyze, parse, start_pattern
+from forkaudit.analysis.prefilter import start_names
 from forkaudit.analysis.slicing import MIN_SLICE_BYTES, slice_source
 from forkaudit.rules import load_rules
 
@@ -107,3 +110,679 @@ def test_a_huge_module_level_table_is_not_parsed() -> None:
     result, _ = analyze(code.encode(), "m.py", PACK.rules)
     assert result.error is None
     assert [(f.line, f.rule) for f in result.findings] == [(5, "FA101")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Classes sliced method by method: every case is a module padded with filler (slicing is on), its
+# classes hold many unrelated methods (a class plan is made), and the findings must be both the
+# whole-file findings and the ones a reader expects: the lines marked `# leak: FAxxx`.
+
+NAMES = tuple(sorted(start_names(PACK.rules)))
+REAPERS = tuple(sorted({method for rule in PACK.rules for method in rule.reaped_by_methods}))
+_UNRELATED = re.compile(r"^( +)# (\d+) unrelated methods: (\w+)$", re.MULTILINE)
+_LEAK = re.compile(r"#\s*leak:\s*(FA\d+)\s*$")
+
+
+def unrelated_methods(indent: str, count: int, prefix: str) -> str:
+    return "".join(
+        f"\n{indent}def {prefix}_{i}(self, values):\n"
+        f'{indent}    """Unrelated method {i}: slicing drops it."""\n'
+        f"{indent}    total = 0\n"
+        f"{indent}    for value in values:\n"
+        f"{indent}        total += value * {i}\n"
+        f"{indent}    return total\n"
+        for i in range(count)
+    )
+
+
+def module(code: str) -> str:
+    """``code`` dedented, each ``# N unrelated methods: prefix`` line replaced by N methods, then
+    padded with filler until slicing is on."""
+    code = _UNRELATED.sub(
+        lambda m: unrelated_methods(m.group(1), int(m.group(2)), m.group(3)),
+        textwrap.dedent(code),
+    )
+    return big_module(code)
+
+
+Key = list[tuple[int, str, str, str, str, tuple[str, ...]]]
+
+
+def findings(source: str, *, slicing: bool) -> Key:
+    result, _ = analyze(source.encode(), "m.py", PACK.rules, slicing=slicing)
+    assert result.error is None, result.error
+    return [(f.line, f.rule, f.message, f.severity, f.confidence, f.flags) for f in result.findings]
+
+
+def sliced_text(source: str) -> str:
+    """The sliced source as the engine makes it; it must parse (no fallback to the whole file)."""
+    sliced = slice_source(source, start_pattern(PACK.rules), NAMES, REAPERS)
+    assert sliced is not None
+    parse(sliced.text)
+    assert "def filler_0(" not in sliced.text
+    return sliced.text
+
+
+def marked(source: str) -> list[tuple[int, str]]:
+    return [
+        (number, match.group(1))
+        for number, line in enumerate(source.splitlines(), start=1)
+        if (match := _LEAK.search(line)) is not None
+    ]
+
+
+class Case(NamedTuple):
+    code: str
+    kept: tuple[str, ...] = ()  # text the sliced source must hold
+    dropped: tuple[str, ...] = ("def helper_5(",)  # text it must not hold
+
+
+def check_case(case: Case) -> Key:
+    source = module(case.code)
+    sliced = findings(source, slicing=True)
+    whole = findings(source, slicing=False)
+    assert sliced == whole
+    assert [(line, rule) for line, rule, *_ in sliced] == marked(source), sliced
+    text = sliced_text(source)
+    for kept in case.kept:
+        assert kept in text, kept
+    for dropped in case.dropped:
+        assert dropped not in text, dropped
+    return sliced
+
+
+# 1. Thread and process subclasses: __init__, run, the reapers and their callers on self stay.
+_WORKER = """
+    import threading
+
+    class Worker(threading.Thread):
+        def __init__(self, queue):
+            super().__init__()
+            self.queue = queue
+
+        # 6 unrelated methods: helper
+
+        def run(self):
+            while True:
+                self.helper_0(self.queue.get())
+
+        def _reap(self):
+            self.join(timeout=5)
+
+        # 6 unrelated methods: other
+
+        def halt(self):
+            self.queue.put(None)
+            self._reap()
+
+        def stop(self):
+            self.halt()
+
+        # 4 unrelated methods: more
+
+        def finish(self):
+            self.stop()
+
+
+    def main(queue):
+        w = Worker(queue)USE
+        w.start()
+        USE2
+"""
+_CHAIN = ("def __init__", "def run", "def _reap", "def halt", "def stop", "def finish")
+SUBCLASS_CASES = {
+    "thread subclass stopped through a chain of helpers": Case(
+        _WORKER.replace("USE2", "w.finish()").replace("USE", ""),
+        _CHAIN,
+        ("def helper_5(", "def other_2(", "def more_1("),
+    ),
+    "thread subclass never stopped": Case(
+        _WORKER.replace("USE2", "return w.helper_1([])").replace("USE", "  # leak: FA111"),
+        _CHAIN,
+    ),
+    "process subclass stopped through a chain of helpers": Case(
+        _WORKER.replace("threading.Thread", "multiprocessing.Process")
+        .replace("import threading", "import multiprocessing")
+        .replace("USE2", "w.finish()")
+        .replace("USE", ""),
+        _CHAIN,
+    ),
+    "process subclass never joined": Case(
+        _WORKER.replace("threading.Thread", "multiprocessing.Process")
+        .replace("import threading", "import multiprocessing")
+        .replace("USE2", "return None")
+        .replace("USE", "  # leak: FA112"),
+        _CHAIN,
+    ),
+    "daemon = True as class-level code after the methods": Case(
+        """
+        import threading
+
+        class Ticker(threading.Thread):
+            def run(self):
+                while True:
+                    tick()
+
+            # 14 unrelated methods: helper
+
+            daemon = True
+
+
+        def handle():
+            Ticker().start()  # leak: FA111
+        """,
+        ("    daemon = True",),
+    ),
+    "thread subclass looping forever in run": Case(
+        """
+        import threading
+
+        class Poller(threading.Thread):
+            def __init__(self, queue):
+                super().__init__(daemon=True)
+                self.queue = queue
+
+            # 14 unrelated methods: helper
+
+            def run(self):
+                while True:
+                    self.queue.get()
+
+
+        def watch(queue):
+            Poller(queue).start()  # leak: FA111
+        """,
+        ("def run",),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SUBCLASS_CASES.values()), ids=list(SUBCLASS_CASES))
+def test_sliced_thread_subclass(case: Case) -> None:
+    check_case(case)
+
+
+def test_class_level_daemon_after_the_methods_survives_slicing() -> None:
+    case = SUBCLASS_CASES["daemon = True as class-level code after the methods"]
+    (daemon,) = check_case(case)
+    assert {"daemon", "loops-forever", "per-call"} <= set(daemon[5])
+    (plain,) = check_case(Case(case.code.replace("daemon = True", "name = 'ticker'")))
+    assert "daemon" not in plain[5]
+
+
+def test_forever_run_loop_is_seen_in_a_sliced_subclass() -> None:
+    ((_, _, message, severity, _, flags),) = check_case(
+        SUBCLASS_CASES["thread subclass looping forever in run"]
+    )
+    assert severity == "high"
+    assert {"loops-forever", "daemon", "per-call", "accumulates"} <= set(flags)
+    assert "Poller.run" in message
+
+
+# 2. Handle attributes: the methods reading an attribute that can hold a handle stay.
+_RUNNER = """
+    import os
+    import pty
+    import subprocess
+
+    class Runner:
+        def __init__(self):
+            self._procs = []
+
+        # 8 unrelated methods: helper
+
+        def launch(self, cmd):
+START
+
+        # 8 unrelated methods: other
+
+        def wait_all(self):
+REAP
+"""
+
+
+def runner(start: str, reap: str) -> str:
+    return _RUNNER.replace("START", textwrap.indent(start, " " * 12)).replace(
+        "REAP", textwrap.indent(reap, " " * 12)
+    )
+
+
+_POPEN = "self._proc = subprocess.Popen(cmd)"
+_ALIAS = "p = subprocess.Popen(cmd)\nq = p\nself._child = q"
+_LONG_ALIAS = "p = subprocess.Popen(cmd)\nq = p\nr = q\ns = r\nself._child = s"
+_APPEND = "p = subprocess.Popen(cmd)\nself._procs.append(p)"
+_TUPLE = "self.pid, self.fd = pty.fork()\nif self.pid == 0:\n    os.execv(cmd[0], cmd)"
+_MULTILINE = "self._proc = (\n    subprocess.Popen(cmd)\n)"
+_BLACK = "self._proc = subprocess.Popen(\n    cmd,\n    stdout=subprocess.PIPE,\n)"
+_FAMILY = """
+    import subprocess
+
+    class Base:
+        def __init__(self):
+            self._proc = None
+
+        # 14 unrelated methods: helper
+
+        def stop(self):
+            if self._proc is not None:
+                REAP
+
+
+    class Child(Base):
+        # 14 unrelated methods: other
+
+        def launch(self, cmd):
+            self._proc = subprocess.Popen(cmd)USE
+"""
+HANDLE_CASES = {
+    "attribute waited in another method": Case(
+        runner(_POPEN, "self._proc.wait()"), ("def wait_all", "self._proc.wait()")
+    ),
+    "attribute never waited": Case(runner(_POPEN + "  # leak: FA103", "return None")),
+    "through a local alias": Case(runner(_ALIAS, "self._child.wait()"), ("def wait_all",)),
+    "through a local alias, never waited": Case(
+        runner(_ALIAS.replace("(cmd)", "(cmd)  # leak: FA103"), "return None")
+    ),
+    "through a chain of four local aliases": Case(
+        runner(_LONG_ALIAS, "self._child.wait()"), ("def wait_all",)
+    ),
+    "appended to a container, waited in a loop": Case(
+        runner(_APPEND, "for p in self._procs:\n    p.wait()"), ("def wait_all", "p.wait()")
+    ),
+    "appended to a container, never waited": Case(
+        runner(_APPEND.replace("(cmd)", "(cmd)  # leak: FA103"), "return len(self._procs)")
+    ),
+    "pty.fork tuple target, waited with waitpid": Case(
+        runner(_TUPLE, "os.waitpid(self.pid, 0)"), ("def wait_all",)
+    ),
+    "pty.fork tuple target, never waited": Case(
+        runner(_TUPLE.replace("fork()", "fork()  # leak: FA101"), "return self.fd")
+    ),
+    "multi-line assignment, waited": Case(
+        runner(_MULTILINE, "self._proc.wait()"), ("def wait_all", "self._proc.wait()")
+    ),
+    "multi-line assignment, never waited": Case(
+        runner(_MULTILINE.replace("(cmd)", "(cmd)  # leak: FA103"), "return None")
+    ),
+    "black-formatted call, communicated": Case(
+        runner(_BLACK, "self._proc.communicate()"), ("def wait_all",)
+    ),
+    "stored by a subclass, reaped by the base's stop()": Case(
+        _FAMILY.replace("REAP", "self._proc.wait()").replace("USE", ""),
+        ("def stop", "self._proc.wait()", "def launch"),
+        ("def helper_5(", "def other_5("),
+    ),
+    "stored by a subclass, the base's stop() never reaps": Case(
+        _FAMILY.replace("REAP", "self._proc = None").replace("USE", "  # leak: FA103"),
+        ("def launch",),
+        ("def helper_5(", "def other_5("),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HANDLE_CASES.values()), ids=list(HANDLE_CASES))
+def test_sliced_handle_attribute(case: Case) -> None:
+    check_case(case)
+
+
+# 3. Epydoc fields (`@see:`) in a class docstring are not decorators.
+_EPYDOC_BODY = """
+            # 12 unrelated methods: helper
+
+            def launch(self, cmd):
+                self._proc = subprocess.Popen(cmd)
+
+            def stop(self):
+                self._proc.wait()
+"""
+
+EPYDOC_CASES = {
+    "fields, then the closing quotes on their own line": Case(
+        '''
+        import subprocess
+
+        class Runner:
+            """Runs a command.
+
+            @see: L{other}
+            @type cmd: list
+            @ivar _proc: the child
+            """
+            def unrelated(self):
+                return 1
+        '''
+        + _EPYDOC_BODY,
+        ("@see: L{other}", "def stop"),
+        ("def helper_5(", "def unrelated("),
+    ),
+    "a field continued on deeper lines": Case(
+        '''
+        import subprocess
+
+        class Runner:
+            """Runs a command.
+
+            @param cmd: the command,
+                continued here
+            @type cmd: list
+            """
+
+            def unrelated(self):
+                return 1
+        '''
+        + _EPYDOC_BODY,
+        ("@param cmd", "def stop"),
+        ("def helper_5(", "def unrelated("),
+    ),
+    "the closing quotes on the last field, a dropped method right below": Case(
+        '''
+        import subprocess
+
+        class Runner:
+            """Runs a command.
+
+            @see: L{other}
+            @type cmd: list"""
+            def unrelated(self):
+                return 1
+        '''
+        + _EPYDOC_BODY,
+        ("@see: L{other}", "def stop"),
+        ("def helper_5(", "def unrelated("),
+    ),
+    "fields at column 0 in the module docstring": Case(
+        '''
+        """Module doc.
+
+        @author: someone
+        @license: MIT
+        """
+        import subprocess
+
+        class Runner:
+        '''
+        + _EPYDOC_BODY,
+        ("@author: someone", "def stop"),
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(EPYDOC_CASES.values()), ids=list(EPYDOC_CASES))
+def test_sliced_epydoc_docstring(case: Case) -> None:
+    check_case(case)
+
+
+def test_epydoc_leak_is_still_found() -> None:
+    case = EPYDOC_CASES["fields, then the closing quotes on their own line"]
+    code = case.code.replace("self._proc.wait()", "return None").replace(
+        "Popen(cmd)", "Popen(cmd)  # leak: FA103"
+    )
+    check_case(case._replace(code=code, kept=("@see: L{other}", "def launch")))
+
+
+# 4. A module helper that always exits, far from the fork whose parent calls it.
+_FILLER_FUNCTIONS = "".join(FILLER.format(n=100 + n, m=n % 3) for n in range(6))
+_END = """
+def end(msg):
+    print(msg)
+    sys.exit(1)
+"""
+_DAEMONIZE = """
+def daemonize():
+    pid = os.fork()MARK
+    if pid:
+        end("parent done")
+    os.setsid()
+"""
+EXIT_CASES = {
+    "helper defined far above": Case(
+        "import os\nimport sys\n\n" + _END + _FILLER_FUNCTIONS + _DAEMONIZE.replace("MARK", ""),
+        ("def end(", "sys.exit(1)"),
+        ("def filler_103(",),
+    ),
+    "helper defined far below": Case(
+        "import os\nimport sys\n\n" + _DAEMONIZE.replace("MARK", "") + _FILLER_FUNCTIONS + _END,
+        ("def end(",),
+        ("def filler_103(",),
+    ),
+    "helper that does not exit: a leak": Case(
+        "import os\nimport sys\n\n"
+        + _END.replace("sys.exit(1)", "return 1")
+        + _FILLER_FUNCTIONS
+        + _DAEMONIZE.replace("MARK", "  # leak: FA101"),
+        (),
+        ("def filler_103(",),
+    ),
+    "helper exiting through another helper": Case(
+        "import os\nimport sys\n\n\ndef die():\n    raise SystemExit(2)\n"
+        + _FILLER_FUNCTIONS
+        + _END.replace("sys.exit(1)", "die()")
+        + _FILLER_FUNCTIONS.replace("filler_1", "filler_2")
+        + _DAEMONIZE.replace("MARK", ""),
+        ("def end(", "def die("),
+        ("def filler_103(",),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(EXIT_CASES.values()), ids=list(EXIT_CASES))
+def test_sliced_exiting_helper(case: Case) -> None:
+    check_case(case)
+
+
+# 5. Multi-line decorators, async methods and black-formatted signatures.
+_DECORATED = '''
+    import asyncio
+    import functools
+    import subprocess
+
+
+    def decorator(**kwargs):
+        return lambda fn: fn
+
+
+    class Service:
+        def __init__(self):
+            self._proc = None
+
+        # 6 unrelated methods: helper
+
+        @decorator(
+            arg=1,
+            other="x",
+        )
+        def unrelated_decorated(self, values):
+            return [v * 2 for v in values]
+
+        @decorator(
+            arg=2,
+        )
+        @functools.wraps(
+            print
+        )
+        def launch(
+            self,
+            cmd: list[str],
+            *,
+            env: dict[str, str] | None = None,
+        ) -> None:
+            self._proc = subprocess.Popen(cmd, env=env)LEAK1
+
+        # 6 unrelated methods: other
+
+        @decorator(
+            arg=3,
+        )
+        async def unrelated_async(self, values):
+            await asyncio.sleep(0)
+            return sorted(values)
+
+        async def stop(
+            self,
+            timeout: float = 1.0,
+        ) -> None:
+            """Stop the child.
+
+            @type timeout: float
+            """
+            await asyncio.sleep(timeout)
+            if self._proc is not None:
+                REAP1
+
+        @property
+        def pid(self) -> int:
+            return self._proc.pid
+
+        # 4 unrelated methods: more
+
+        async def spawn_async(
+            self,
+            cmd: list[str],
+        ) -> None:
+            self._aproc = await asyncio.create_subprocess_exec(*cmd)LEAK2
+
+        @decorator(
+            arg=4,
+        )
+        async def reap_async(self) -> None:
+            REAP2
+'''
+_KEPT_DECORATED = (
+    "arg=2,",
+    "@functools.wraps(",
+    "    ) -> None:\n        self._proc = subprocess.Popen(cmd, env=env)",
+    "async def stop(",
+    "def pid(",
+    "async def spawn_async(",
+    "arg=4,",
+    "async def reap_async(",
+)
+_DROPPED_DECORATED = (
+    "def helper_5(",
+    "def other_5(",
+    "arg=1,",
+    "def unrelated_decorated(",
+    "arg=3,",
+    "def unrelated_async(",
+)
+DECORATED_CASES = {
+    "reaped": Case(
+        _DECORATED.replace("REAP1", "self._proc.wait()")
+        .replace("REAP2", "await self._aproc.wait()")
+        .replace("LEAK1", "")
+        .replace("LEAK2", ""),
+        _KEPT_DECORATED,
+        _DROPPED_DECORATED,
+    ),
+    "never reaped": Case(
+        _DECORATED.replace("REAP1", "self._proc.pid")
+        .replace("REAP2", "return None")
+        .replace("LEAK1", "  # leak: FA103")
+        .replace("LEAK2", "  # leak: FA105"),
+        _KEPT_DECORATED[:-2],  # reap_async reads no handle attribute any more
+        _DROPPED_DECORATED,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(DECORATED_CASES.values()), ids=list(DECORATED_CASES))
+def test_sliced_decorated_and_async_methods(case: Case) -> None:
+    check_case(case)
+
+
+# 6. Module-level code after a class's last method lands in the class chunk: it must stay.
+_CONFIG = """
+    import multiprocessing
+    import subprocess
+    import threading
+
+    class Config:
+        def __init__(self):
+            self.values = {}
+
+        # 14 unrelated methods: helper
+
+        def get(self, key):
+            return self.values[key]
+
+"""
+TRAILING_CASES = {
+    "a start alias imported after a class": Case(
+        _CONFIG
+        + """
+    from subprocess import Popen as P
+
+
+    def notify(msg):
+        P(["notify-send", msg])  # leak: FA103
+""",
+        ("from subprocess import Popen as P",),
+    ),
+    "a start alias imported after a class, waited": Case(
+        _CONFIG
+        + """
+    from subprocess import Popen as P
+
+
+    def notify(msg):
+        P(["notify-send", msg]).wait()
+""",
+        ("from subprocess import Popen as P",),
+    ),
+    "a module pool after a class, shut down": Case(
+        _CONFIG
+        + """
+    _pool = multiprocessing.Pool(4)
+
+
+    def submit(job):
+        return _pool.apply_async(job)
+
+
+    def shutdown():
+        _pool.close()
+        _pool.join()
+""",
+        ("_pool = multiprocessing.Pool(4)", "def submit(", "def shutdown("),
+    ),
+    "a module Popen after a class, never waited": Case(
+        _CONFIG + '    _server = subprocess.Popen(["server"])  # leak: FA103\n',
+        ("_server = subprocess.Popen",),
+    ),
+    "a module Popen after a class, waited": Case(
+        _CONFIG
+        + """
+    _server = subprocess.Popen(["server"])
+
+
+    def stop():
+        _server.wait()
+""",
+        ("_server = subprocess.Popen", "def stop("),
+    ),
+    "a thread started after its own subclass": Case(
+        """
+        import threading
+
+        class Worker(threading.Thread):
+            def __init__(self):
+                super().__init__()
+
+            # 14 unrelated methods: helper
+
+            def run(self):
+                while True:
+                    self.helper_1([1])
+
+        _worker = Worker()  # leak: FA111
+        _worker.start()
+        """,
+        ("_worker = Worker()", "_worker.start()"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TRAILING_CASES.values()), ids=list(TRAILING_CASES))
+def test_sliced_module_code_after_a_class(case: Case) -> None:
+    check_case(case)

@@ -14,7 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-_BOUNDARY = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@", re.MULTILINE)
+# A decorator line: `@name`, `@a.b(...)`, `@name  # comment` (not `@type x: int` in a docstring).
+_BOUNDARY = re.compile(
+    r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@[\w.]+[ \t]*(?:\(|#|$)", re.MULTILINE
+)
+_DECORATOR = re.compile(r"[ \t]*@[\w.]+[ \t]*(?:\(|#|$)")
 _REAPER = re.compile(
     r"\b(?:waitpid|wait3|wait4|waitid)\s*\(|\bos\.wait\s*\(|\bSIGCHLD\b|\bactive_children\b"
 )
@@ -172,7 +176,7 @@ def slice_source(
     cuts: list[tuple[int, str]] = []
     pending_decorator: int | None = None
     for match in _BOUNDARY.finditer(source):
-        if match.group(0) == "@":
+        if match.group(0).startswith("@"):
             if pending_decorator is None:
                 pending_decorator = match.start()
             continue
@@ -221,14 +225,22 @@ def slice_source(
     factory_of: dict[int, bool] = {}
     # Module functions that can end the process (`def end(): ...; sys.exit(1)`): a fork's parent
     # branch that calls one exits, so they are kept when a kept chunk calls them.
+    functions = [c for c in chunks if c.name and not _IS_CLASS.match(c.text)]
     exiting = {
         c.name
-        for c in chunks
-        if c.name
-        and ("exit" in c.text or "quit" in c.text or "SystemExit" in c.text)
+        for c in functions
+        if ("exit" in c.text or "quit" in c.text or "SystemExit" in c.text)
         and _EXITS.search(c.text)
-        and not _IS_CLASS.match(c.text)
     }
+    while exiting:  # and the helpers that exit through one of them (`def end(): ...; die()`)
+        more = {
+            c.name
+            for c in functions
+            if c.name not in exiting and any(f"{name}(" in c.text for name in exiting)
+        }
+        if not more:
+            break
+        exiting |= more
 
     def is_factory(chunk: _Chunk) -> bool:
         if id(chunk) not in factory_of:
@@ -515,7 +527,7 @@ def _handle_attrs(body: str, starts: _Starts, also: re.Pattern[str] | None = Non
             attrs |= assigned
             bound |= binds
     seen: set[str] = set()
-    for _ in range(3):
+    for _ in range(8):  # `q = p; r = q; ...`: aliases of aliases, to a fixpoint
         if not bound - seen:
             break
         fresh = tuple(sorted(bound - seen))
@@ -573,7 +585,7 @@ def _decorated_start(text: str, position: int, indent: str) -> int:
         line = text[previous : line_start - 1]
         if not line.strip():
             break
-        if line.startswith(indent + "@"):
+        if line.startswith(indent + "@") and _DECORATOR.match(line):
             start = previous
         elif not (
             line.startswith(indent) and line[len(indent) : len(indent) + 1] in _DECORATOR_GOES_ON
