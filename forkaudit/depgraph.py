@@ -12,6 +12,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from packaging.markers import default_environment
@@ -60,9 +61,11 @@ def _applies(req: Requirement, env: Mapping[str, str], extras: Iterable[str]) ->
         return False
 
 
+@lru_cache(maxsize=8192)
 def parse_requirement(text: str) -> Requirement | None:
     """A ``Requirement``, or None when the text is not one (hostile metadata may also nest
-    parentheses deep enough to exhaust the recursive marker parser)."""
+    parentheses deep enough to exhaust the recursive marker parser). Cached: the dependency
+    graph parses the same texts again."""
     try:
         return Requirement(text)
     except (InvalidRequirement, RecursionError, ValueError):

@@ -24,11 +24,15 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from forkaudit.depgraph import DependencyGraph, dependency_info, marker_environment
+from forkaudit.depgraph import (
+    DependencyGraph,
+    dependency_info,
+    marker_environment,
+    parse_requirement,
+)
 from forkaudit.errors import InputError
 from forkaudit.model import Distribution, Environment
 
@@ -300,8 +304,10 @@ def _read_text(path: str) -> str | None:
 def _normalise_record_path(raw: str) -> str | None:
     """A RECORD path as a normalised posix path inside the site folder, or None."""
     text = raw.strip().replace("\\", "/")
-    if not text or text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+    if not text or text.startswith("/") or (text[1:2] == ":" and text[:1].isalpha()):
         return None
+    if not (text.startswith(".") or "/." in text or "//" in text or text.endswith("/")):
+        return text  # already normal (nearly every line): normpath would return it unchanged
     norm = posixpath.normpath(text)
     if norm == "." or norm == ".." or norm.startswith("../"):
         return None
@@ -341,9 +347,13 @@ def _folder_name_version(folder: str) -> tuple[str, str]:
     return name, version
 
 
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
 def _parse_headers(text: str) -> tuple[str, str, list[str], bool]:
     """(Name, Version, Requires-Dist, had Name) from METADATA / PKG-INFO text."""
-    message = email.parser.HeaderParser().parsestr(text)
+    # Only the headers: the body (often the whole README) is not parsed for headers anyway.
+    message = email.parser.HeaderParser().parsestr(_BLANK_LINE.split(text, 1)[0])
     name = (message.get("Name") or "").strip()
     version = (message.get("Version") or "").strip()
     requires = [str(r).strip() for r in message.get_all("Requires-Dist") or [] if str(r).strip()]
@@ -428,9 +438,8 @@ def _read_meta(base: str, folder: str) -> _Meta:
             warnings.append(f"invalid version {version!r} (not PEP 440)")
     marker_env = marker_environment("")
     for req in requires:
-        try:
-            parsed = Requirement(req)
-        except (InvalidRequirement, RecursionError, ValueError):
+        parsed = parse_requirement(req)
+        if parsed is None:
             warnings.append(f"invalid requirement {req[:200]!r} ignored")
             continue
         if parsed.marker is not None:
