@@ -15,7 +15,7 @@ import libcst as cst
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding, SubclassInfo
 from forkaudit.analysis.prefilter import start_names
-from forkaudit.analysis.slicing import slice_source
+from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.model import FileError, FileResult, Finding, Rule
 
 CONTEXT_LINES = 3
@@ -142,9 +142,9 @@ def _analyze(
         )
     module = None
     line_map: list[int] | None = None
-    sliced = (
-        slice_source(source, pattern, anchors, _reapers(rules)) if pattern is not None else None
-    )
+    sliced = None
+    if pattern is not None:  # slicing on (not in the tests that compare with the whole file)
+        sliced = slice_source(source, pattern, anchors, _reapers(rules)) or compact(source)
     if sliced is not None:
         try:
             module = parse(sliced.text)

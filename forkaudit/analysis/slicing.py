@@ -24,7 +24,7 @@ _REAPER = re.compile(
 )
 _IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 _TARGET = re.compile(
-    r"\b(?:target|function)\s*=\s*(?:self\.)?(\w+)|\bTimer\(\s*[^,()]+,\s*(?:self\.)?(\w+)"
+    r"(?:target|function)\s*=\s*(?:self\.)?(\w+)|Timer\(\s*[^,()]+,\s*(?:self\.)?(\w+)"
 )
 _EXITS = re.compile(r"\b(?:exit|_exit|quit|SystemExit)\b")
 
@@ -109,25 +109,32 @@ class _Starts:
     (which stops the regex engine from skipping ahead by first character and made it 2x slower):
     the word boundary is checked on the few hits instead. Without names it uses ``pattern``."""
 
-    __slots__ = ("_seen", "fast", "names", "pattern")
+    __slots__ = ("_seen", "base", "extra", "fast", "names", "pattern")
 
-    def __init__(self, pattern: re.Pattern[str], names: Iterable[str] = ()) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], names: Iterable[str] = (), extra: Iterable[str] = ()
+    ) -> None:
         self._seen: dict[str, bool] = {}  # the same chunk or method body is asked about often
         self.pattern = pattern
-        self.names = tuple(sorted(set(names)))
-        self.fast = _any_of(r"(?:{})(?=\s*\(|\s+as\s|\s*[,)])", self.names) if self.names else None
+        # The built-in names and the few this module adds (subclasses, aliases, factories) get a
+        # regex each: the first is compiled once per scan, the second is small to compile.
+        self.base = tuple(sorted(set(names)))
+        self.extra = tuple(sorted(set(extra) - set(self.base)))
+        self.names = tuple(sorted(self.base + self.extra))
+        self.fast = [_any_of(_START_TEMPLATE, part) for part in (self.base, self.extra) if part]
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.fast is None:
+        if not self.fast:
             yield from self.pattern.finditer(text)
             return
-        for match in self.fast.finditer(text):
-            position = match.start()
-            if position:
-                before = text[position - 1]
-                if before.isalnum() or before == "_":
-                    continue
-            yield match
+        for fast in self.fast:
+            for match in fast.finditer(text):
+                position = match.start()
+                if position:
+                    before = text[position - 1]
+                    if before.isalnum() or before == "_":
+                        continue
+                yield match
 
     def search(self, text: str) -> bool:
         found = self._seen.get(text)
@@ -138,12 +145,15 @@ class _Starts:
     def calls_of(self, names: Iterable[str]) -> _Starts:
         """Also match uses of ``names`` (a local subclass, an alias, a factory)."""
         extra = sorted(names)
-        if self.names:  # the name-driven regex is all that is used: no need for the slow one
-            return _Starts(self.pattern, self.names + tuple(extra))
+        if self.base:  # the name-driven regexes are all that is used: no need for the slow one
+            return _Starts(self.pattern, self.base, self.extra + tuple(extra))
         pattern = re.compile(
             self.pattern.pattern + r"|\b(?:" + "|".join(map(re.escape, extra)) + r")\s*\("
         )
         return _Starts(pattern)
+
+
+_START_TEMPLATE = r"(?:{})(?=\s*\(|\s+as\s|\s*[,)])"
 
 
 @lru_cache(maxsize=4096)
@@ -223,6 +233,7 @@ def slice_source(
         if c.name and (m := _CLASS_BASES.search(c.text)) is not None
     }
     factory_of: dict[int, bool] = {}
+    targets_of: dict[int, set[str]] = {}
     # Module functions that can end the process (`def end(): ...; sys.exit(1)`): a fork's parent
     # branch that calls one exits, so they are kept when a kept chunk calls them.
     functions = [c for c in chunks if c.name and not _IS_CLASS.match(c.text)]
@@ -255,7 +266,9 @@ def slice_source(
         kept = [c for c in chunks if c.keep]
         wanted: set[str] = set()
         for chunk in kept:
-            wanted |= _targets(chunk.text)
+            if id(chunk) not in targets_of:
+                targets_of[id(chunk)] = _targets(chunk.text)
+            wanted |= targets_of[id(chunk)]
             wanted.update(bases_of.get(id(chunk), ()))
         kept_names = {c.name for c in kept if c.name}
         factory_names = {c.name for c in kept if c.name and is_factory(c)}
@@ -335,13 +348,31 @@ class _Output:
         self.size = 0
 
     def add(self, text: str, first_line: int) -> None:
+        """Add ``text`` (which starts at ``first_line`` of the original) without its blank and
+        comment-only lines: they mean nothing to the analysis (suppression comments are read
+        from the original) and cost the parser a node each. Dropping a line inside a string
+        changes the string, never the syntax."""
         if not text:
             return
-        if not text.endswith("\n"):
-            text += "\n"
-        self.parts.append(text)
-        self.size += len(text)
-        self.line_map.extend(range(first_line, first_line + text.count("\n")))
+        kept: list[str] = []
+        line_map = self.line_map
+        for number, piece in enumerate(text.split("\n"), first_line):
+            stripped = piece.lstrip()
+            if stripped and stripped[0] != "#":
+                kept.append(piece)
+                line_map.append(number)
+        if kept:
+            kept.append("")
+            joined = "\n".join(kept)
+            self.parts.append(joined)
+            self.size += len(joined)
+
+
+def compact(source: str) -> Sliced:
+    """The whole ``source`` without its blank and comment-only lines (see ``_Output.add``)."""
+    out = _Output()
+    out.add(source, 1)
+    return Sliced("".join(out.parts), out.line_map)
 
 
 # `def name` anywhere (a literal prefix is fast to find); _methods() keeps those starting a line.
@@ -404,22 +435,21 @@ def _start_aliases(source: str, starts: _Starts) -> set[str]:
         return out
     names = set(starts.names)
     for match in _AS_ALIAS.finditer(source):
-        before = source[max(0, match.start() - 80) : match.start() + 1].rstrip()
-        word = _WORD_AT_END.search(before)
-        if word is None:
+        before = source[max(0, match.start() - 80) : match.start()].split()
+        word = before[-1].lstrip("(,") if before else ""
+        if not word.isidentifier():
             continue
-        if (word.group(0) in names) if names else starts.search(word.group(0) + "("):
+        if (word in names) if names else starts.search(word + "("):
             out.add(match.group(1))
     return out
 
 
-_WORD_AT_END = re.compile(r"\w+$")
 # A literal prefix lets the regex engine skip ahead; the match is then checked to start its line.
 _CLASS_NAME_BASES = re.compile(r"class[ \t]+(\w+)[ \t]*\(([^)]*)\)")
 _THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
 
 
-_RETURN_LINE = re.compile(r"\b(?:return|yield)\b([^\n]*)")
+_RETURN_LINE = re.compile(r"(?:return|yield)\b([^\n]*)")  # no leading \b: see _Starts
 _ASSIGNED = re.compile(r"^[ \t]*([\w, .]+?)[ \t]*=(?!=)([^\n]*)", re.MULTILINE)
 
 
@@ -430,16 +460,20 @@ def _is_factory(body: str, starts: _Starts, also: re.Pattern[str] | None = None)
         return bool(starts.search(text) or (also is not None and also.search(text)))
 
     bound: set[str] = set()
+    hits = False
     # Only the lines holding a start can bind a name to one.
     for pattern in (starts, also):
         if pattern is None:
             continue
         for hit in pattern.finditer(body):
+            hits = True
             begin = body.rfind("\n", 0, hit.start()) + 1
             end = body.find("\n", hit.start())
             assigned = _ASSIGNED.match(body, begin, end if end >= 0 else len(body))
             if assigned is not None:
                 bound.update(part.strip() for part in assigned.group(1).split(",") if part.strip())
+    if not hits or ("return" not in body and "yield" not in body):
+        return False  # nothing in it is a start: nothing it returns is one
     named = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(bound))) if bound else None
     for returned in _RETURN_LINE.findall(body):
         if starting(returned) or (named is not None and named.search(returned)):
