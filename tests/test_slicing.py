@@ -786,3 +786,25 @@ TRAILING_CASES = {
 @pytest.mark.parametrize("case", list(TRAILING_CASES.values()), ids=list(TRAILING_CASES))
 def test_sliced_module_code_after_a_class(case: Case) -> None:
     check_case(case)
+
+
+SMALL = {name: textwrap.dedent(code) for name, code in CASES.items()}
+
+
+@pytest.mark.parametrize("source", list(SMALL.values()), ids=list(SMALL))
+def test_compacted_equals_whole(source: str) -> None:
+    """A module too small to slice is parsed without its blank and comment-only lines: the
+    findings (lines, columns, end lines) are those of the whole file."""
+    commented = "\n".join(
+        f"{line}\n# a comment line\n\n" if i % 2 and not line.rstrip().endswith("\\") else line
+        for i, line in enumerate(source.splitlines())
+    )
+
+    def key(slicing: bool) -> list[tuple[int, int, int, str, str, str, str]]:
+        result, _ = analyze(commented.encode(), "m.py", PACK.rules, slicing=slicing)
+        return [
+            (f.line, f.column, f.end_line, f.rule, f.message, f.severity, f.confidence)
+            for f in result.findings
+        ]
+
+    assert key(True) == key(False)
