@@ -18,6 +18,7 @@ import contextlib
 import faulthandler
 import hashlib
 import itertools
+import math
 import multiprocessing
 import os
 import re
@@ -40,7 +41,7 @@ from forkaudit.files import Unit
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
 
 if TYPE_CHECKING:  # the parent only needs the engine when something must be parsed (in workers)
-    from forkaudit.analysis.lifecycle import SubclassInfo
+    from forkaudit.analysis.subclasses import SubclassInfo
 
 
 def analyze(
@@ -597,7 +598,8 @@ class _Workers:
     def _stalled(self) -> bool:
         """A marker not rewritten for far longer than one item may take: a worker is stuck even
         though its own watchdog did not fire."""
-        deadline = time.time() - (self.limit + 2 * self.grace + 5.0)
+        # Later than the worker's own watchdog can fire (see _Tracker.start).
+        deadline = time.time() - (2 * (self.limit + self.grace) + 5.0)
         try:
             with os.scandir(self._markers) as entries:
                 return any(e.stat().st_mtime < deadline for e in entries)
@@ -673,16 +675,25 @@ def _init_worker(pack: RulePack, timeout: float, grace: float) -> None:
 class _Tracker:
     """Worker side of a marker file: which item is in progress, and the watchdog for it."""
 
+    # The first line holds the item's position, padded to a fixed width and rewritten in place
+    # (one pwrite); faulthandler writes its report after it, at the file's offset.
+    WIDTH = 11
+
     def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
+        self.fd = handle.fileno()
+        self.armed = -math.inf
+        os.lseek(self.fd, self.WIDTH, os.SEEK_SET)
 
     def start(self, position: int) -> None:
-        handle = self.handle
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{position}\n".encode())
-        handle.flush()
-        faulthandler.dump_traceback_later(_TIMEOUT + _GRACE, exit=True, file=handle)
+        os.pwrite(self.fd, f"{position:>{self.WIDTH - 1}}\n".encode(), 0)
+        # Re-arming the watchdog costs a thread hand-over (slow on a loaded machine), so it is
+        # armed for twice the limit and re-armed once the limit has passed: every item still
+        # gets at least the limit, and a hung one is killed within twice the limit.
+        now = time.monotonic()
+        if now - self.armed > _TIMEOUT + _GRACE:
+            faulthandler.dump_traceback_later(2 * (_TIMEOUT + _GRACE), exit=True, file=self.handle)
+            self.armed = now
 
 
 def _guarded(

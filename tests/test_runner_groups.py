@@ -78,3 +78,29 @@ def test_survey_batches_keep_small_groups_whole() -> None:
             assert size == len(groups[group])
             # the whole group is in this batch
             assert sum(1 for _, (g, _) in batch if g == group) == size
+
+
+def test_parent_never_imports_the_parser(tmp_path: Path) -> None:
+    """The workers parse; the parent only reads their answers (subclass facts included), so it
+    never pays for importing libcst."""
+    import subprocess
+    import sys
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "watch.py").write_text(WATCH)
+    (package / "use.py").write_text(USE)
+    code = (
+        "import sys\n"
+        "from forkaudit.cli import main\n"
+        "try:\n"
+        "    main(['check', 'pkg', '--no-cache', '-q'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('libcst' in sys.modules, 'forkaudit.analysis.lifecycle' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False False", result.stdout + result.stderr
+    assert "use.py:5:" in result.stdout  # the subclass was shared, so the analysis did run

@@ -13,9 +13,10 @@ from functools import lru_cache
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, build_index
-from forkaudit.analysis.lifecycle import Analyzer, RawFinding, SubclassInfo
+from forkaudit.analysis.lifecycle import Analyzer, RawFinding
 from forkaudit.analysis.prefilter import start_names
 from forkaudit.analysis.slicing import compact, slice_source
+from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.model import FileError, FileResult, Finding, Rule
 
 CONTEXT_LINES = 3

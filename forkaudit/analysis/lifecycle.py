@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
+from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.walk import children, walk
 from forkaudit.model import Rule
 
@@ -81,20 +82,6 @@ ONE_OFF_FUNCTIONS = frozenset(
     {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-
-
-@dataclass
-class SubclassInfo:
-    """A class of this module (or of the distribution) that is a Thread/Process/Timer itself."""
-
-    name: str
-    rule: Rule
-    self_starting: bool
-    daemon: bool
-    reap_methods: frozenset[str]
-    context_manager: bool
-    loops_forever: bool
-    run_known: bool = False
 
 
 @dataclass
