@@ -28,7 +28,20 @@ class Prefilter:
     def __init__(self, rules: Sequence[Rule], extra_names: Iterable[str] = ()) -> None:
         names = sorted(start_names(rules) | set(extra_names))
         alternation = b"|".join(re.escape(n.encode()) for n in names)
-        # Call syntax `Popen(`, `Popen (`; an aliased import `Popen as P`; a subclass `(Thread)`.
+        # A built-in name only starts something where its module is imported: the engine resolves
+        # `Popen(` to `subprocess.Popen` through an import (or a `get_context()`) that spells
+        # `subprocess`. A file never naming the module of any name it calls cannot hold a start.
+        # The names of the distribution's own classes and factories have no such condition.
+        roots: dict[bytes, set[bytes]] = {}
+        for rule in rules:
+            for qualified in rule.starts:
+                short = qualified.rsplit(".", 1)[-1].encode()
+                roots.setdefault(short, set()).add(qualified.split(".", 1)[0].encode())
+        self.roots = {
+            name: tuple(sorted(modules))
+            for name, modules in roots.items()
+            if name.decode() not in set(extra_names)
+        }
         # Call syntax `Popen(`, an aliased import `Popen as P`, a base class `(Thread)`; no leading
         # \b, which keeps the regex engine from skipping ahead by first character (2x slower):
         # the word boundary is checked on the few hits instead.
@@ -41,8 +54,18 @@ class Prefilter:
     def may_start(self, data: bytes) -> bool:
         if not any(anchor in data for anchor in self.anchors):
             return False
+        imported: dict[bytes, bool] = {}
         for match in self.fast.finditer(data):
             position = match.start()
-            if not position or not _WORD[data[position - 1]]:
+            if position and _WORD[data[position - 1]]:
+                continue
+            modules = self.roots.get(match.group(0))
+            if modules is None:
                 return True
+            for module in modules:
+                found = imported.get(module)
+                if found is None:
+                    found = imported[module] = module in data
+                if found:
+                    return True
         return False

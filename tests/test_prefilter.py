@@ -1,0 +1,68 @@
+"""The bytes prefilter: which files can hold a start site and must reach the parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from forkaudit.analysis.engine import analyze
+from forkaudit.analysis.prefilter import Prefilter
+from forkaudit.rules import load_rules
+
+PACK = load_rules()
+FILTER = Prefilter(PACK.rules)
+
+CANDIDATES = {
+    "direct import": "import subprocess\n\ndef f():\n    subprocess.Popen(['x'])\n",
+    "from import": "from subprocess import Popen\n\ndef f():\n    Popen(['x'])\n",
+    "aliased module": "import subprocess as sp\n\ndef f():\n    sp.Popen(['x'])\n",
+    "aliased name": "from subprocess import Popen as P\n",
+    "context": "import multiprocessing as mp\n\ndef f():\n    mp.get_context('spawn').Process(target=g).start()\n",
+    "thread subclass": "import threading\n\nclass W(threading.Thread):\n    pass\n",
+    "fork": "import os\n\ndef f():\n    os.fork()\n",
+}
+NOT_CANDIDATES = {
+    "no start name": "def f():\n    return open('x')\n",
+    "name without call syntax": "# a Popen object is what we return\nx = 1\n",
+    "part of a longer word": "def f():\n    return MyPopen(1)\n",
+    # `Popen(` here is this package's own class: the engine resolves it to `.compat.Popen`,
+    # never to subprocess.Popen, since nothing in the file names the subprocess module.
+    "start name, its module never named": "from .compat import Popen\n\ndef f():\n    Popen(['x'])\n",
+    "Pool of another library": "from redis import ConnectionPool, Pool\n\ndef f():\n    Pool(1)\n",
+}
+
+
+@pytest.mark.parametrize("code", list(CANDIDATES.values()), ids=list(CANDIDATES))
+def test_candidates_pass(code: str) -> None:
+    assert FILTER.may_start(code.encode())
+
+
+@pytest.mark.parametrize("code", list(NOT_CANDIDATES.values()), ids=list(NOT_CANDIDATES))
+def test_non_candidates_are_dropped_and_hold_no_finding(code: str) -> None:
+    assert not FILTER.may_start(code.encode())
+    # what the prefilter drops, the engine would not have reported anyway
+    result, _ = analyze(code.encode(), "m.py", PACK.rules)
+    assert result.findings == ()
+
+
+def test_distribution_names_need_no_module() -> None:
+    code = b"from .workers import Watcher\n\ndef f():\n    Watcher().start()\n"
+    assert not FILTER.may_start(code)
+    assert Prefilter(PACK.rules, ["Watcher"]).may_start(code)
+    # a subclass named like a built-in start still counts as the distribution's own
+    assert Prefilter((), ["Thread"]).may_start(b"from .base import Thread\nThread().start()\n")
+
+
+def test_every_rule_example_that_leaks_passes() -> None:
+    for rule in PACK.rules:
+        for example in rule.examples:
+            if example.leak:
+                assert FILTER.may_start(example.code.encode()), (rule.id, example.code)
+
+
+def test_every_engine_case_with_a_leak_passes() -> None:
+    """Every module of the engine's behaviour cases that holds a leak reaches the parser."""
+    from test_engine_lifecycle import CASES, MARK, MORE_CASES
+
+    for name, code in {**CASES, **MORE_CASES}.items():
+        if any(MARK.search(line) for line in code.splitlines()):
+            assert FILTER.may_start(code.encode()), name
