@@ -193,9 +193,10 @@ def slice_source(
         position = pending_decorator if pending_decorator is not None else match.start()
         pending_decorator = None
         cuts.append((position, match.group(1) or ""))
-    if not cuts:
+    # No top-level def or class (a data module, a script): its statements are the chunks.
+    chunks = _header_chunks(source[: cuts[0][0]] if cuts else source)
+    if len(chunks) == 1 and not cuts:
         return None
-    chunks = _header_chunks(source[: cuts[0][0]])
     for i, (position, name) in enumerate(cuts):
         end = cuts[i + 1][0] if i + 1 < len(cuts) else len(source)
         chunks.append(_Chunk(position, end, name, source[position:end]))
@@ -221,7 +222,9 @@ def slice_source(
             for assigned in _MODULE_ASSIGN.finditer(chunk.text):
                 if starts.search(assigned.group(2)):
                     module_names.add(assigned.group(1))
-            module_names.update(_GLOBAL.findall(chunk.text))
+            declared = _GLOBAL.findall(chunk.text)
+            if declared:  # `global _proc` then `_proc = Popen(...)`: only those holding a handle
+                module_names.update(set(declared) & _handle_targets(chunk.text, starts)[1])
     if module_names:
         mention = _any_of(r"\b(?:{})\b", tuple(sorted(module_names)))
         for chunk in chunks:
@@ -303,7 +306,7 @@ def slice_source(
             thread_like = chunk.name in threadish
             plans[id(chunk)] = _ClassPlan(chunk.text, starts, reap_names if thread_like else None)
         elif "self." in chunk.text:
-            attrs |= _handle_attrs(chunk.text, starts)
+            attrs |= _handle_targets(chunk.text, starts)[0]
     # Handles a class stores on self can be reaped by a relative (a base class's stop()): every
     # class keeps the methods using any handle attribute found anywhere, to a fixpoint.
     for _ in range(4):
@@ -547,10 +550,12 @@ def _statement_facts(statement: str) -> tuple[set[str], set[str]]:
     return attrs, bound
 
 
-def _handle_attrs(body: str, starts: _Starts, also: re.Pattern[str] | None = None) -> set[str]:
-    """Attributes of ``self`` that can hold a handle: any ``self.x`` in a statement holding a start,
-    and those assigned (or appended to) from a name such a statement binds, followed through
-    plain assignments."""
+def _handle_targets(
+    body: str, starts: _Starts, also: re.Pattern[str] | None = None
+) -> tuple[set[str], set[str]]:
+    """Attributes of ``self`` that can hold a handle (``self.x`` assigned or filled by a statement
+    holding a start, or from a name such a statement binds), and the plain names that can:
+    both followed through plain assignments."""
     attrs: set[str] = set()
     bound: set[str] = set()
     for pattern in (starts, also):
@@ -580,7 +585,7 @@ def _handle_attrs(body: str, starts: _Starts, also: re.Pattern[str] | None = Non
                 bound |= binds
             elif any(text in statement for text in _FILL_TEXT):
                 bound.update(_FILL.findall(statement))
-    return attrs
+    return attrs, bound
 
 
 def _methods(text: str) -> list[tuple[int, int, str]]:
@@ -725,9 +730,9 @@ class _ClassPlan:
         key = (i, factories)
         found = self._attrs.get(key)
         if found is None:
-            found = self._attrs[key] = _handle_attrs(
+            found = self._attrs[key] = _handle_targets(
                 self.bodies[i], self.starts, _factory_calls(factories)
-            )
+            )[0]
         return found
 
     def settle(self, outside: set[str]) -> None:
