@@ -428,11 +428,30 @@ def _jobs_count(options: RunOptions) -> int:
 
 
 def _context() -> Any:
-    if sys.platform.startswith("linux"):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["forkaudit.analysis.engine"])
-        return context
+    if sys.platform.startswith("linux") and _fork_server_runs():
+        return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
+
+
+_FORK_SERVER: list[bool] = []  # [whether it could be started], once known
+
+
+def _fork_server_runs() -> bool:
+    """Start the fork server (preloading the engine) unless it runs already. It listens on a
+    Unix socket under the temporary folder; where that path is too long for one (a deep
+    TMPDIR: "AF_UNIX path too long") or sockets are refused, workers are spawned instead."""
+    if not _FORK_SERVER:
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["forkaudit.analysis.engine"]
+        )
+        try:
+            forkserver.ensure_running()
+            _FORK_SERVER.append(True)
+        except OSError:
+            _FORK_SERVER.append(False)
+    return _FORK_SERVER[0]
 
 
 def prestart() -> None:
@@ -440,10 +459,7 @@ def prestart() -> None:
     the environment; the pool forks its workers from it later. Nothing to do where there is no
     fork server."""
     if sys.platform.startswith("linux"):
-        _context()
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+        _fork_server_runs()
 
 
 def _survey_failed(item: tuple[str, bool, int, int], reason: str) -> Survey:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -139,12 +141,37 @@ def _alive(pid: int) -> bool:
         return False
 
 
+SLOW = "import subprocess\n\n" + "".join(
+    f"def run_{n}(cmd):\n    proc = subprocess.Popen(cmd)\n    out = [proc.pid, {n}, cmd]\n"
+    f"    return len(out) + sum(x for x in range({n % 7}))\n\n\n"
+    for n in range(2500)
+)
+
+
+@pytest.fixture(scope="module")
+def slow_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few distributions and one big module that takes a worker seconds to analyse, so a
+    scan is certainly still running when the test interrupts it."""
+    root = tmp_path_factory.mktemp("slow")
+    site = make_fake_venv(root / "venv")
+    for d in range(3):
+        files: dict[str, str | bytes] = {
+            f"pkg{d}/m{n}.py": LEAK.format(tag=f"{d}_{n}") if n % 7 == 0 else CLEAN.format(n=n)
+            for n in range(30)
+        }
+        make_dist_info(site, f"pkg{d}", "1.0", files)
+    make_dist_info(site, "slowpkg", "1.0", {"slowpkg/big.py": SLOW})
+    return root / "venv"
+
+
 def test_ctrl_c_mid_scan_leaves_no_workers_and_a_sound_cache(
-    small_venv: Path, reference: dict[str, Any], tmp_path: Path
+    slow_venv: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    small_venv = slow_venv
     cache = tmp_path / "cache"
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    # A short TMPDIR (pytest's are deep): the fork server's socket must fit in an AF_UNIX path.
+    tmp = Path(tempfile.mkdtemp(prefix="fa-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     command = [FORKAUDIT] if FORKAUDIT else [sys.executable, "-m", "forkaudit"]
     env = {**os.environ, "TMPDIR": str(tmp)}
     env.pop("VIRTUAL_ENV", None)
@@ -168,16 +195,16 @@ def test_ctrl_c_mid_scan_leaves_no_workers_and_a_sound_cache(
         stderr=subprocess.PIPE,
     )
     try:
-        # Wait until a worker is inside a batch (its marker file exists), then freeze the
-        # workers (the forkserver's children) so the scan is certainly still running.
+        # Wait until the worker pool exists (the forkserver's children: the pool lives until
+        # the scan is done), then freeze the workers so the scan is certainly still running.
         workers: set[int] = set()
         while proc.poll() is None and not workers:
-            if any(tmp.glob("forkaudit-*/*")):
+            if any(tmp.glob("forkaudit-*")):
                 children = _descendants(proc.pid)
                 direct = {c for c in children if c in _children(proc.pid)}
                 workers = children - direct
-            time.sleep(0.01)
-        assert proc.poll() is None, "the scan ended before it could be interrupted"
+            time.sleep(0.002)
+        assert proc.poll() is None, ("the scan ended before it was interrupted", proc.communicate())
         for pid in workers:
             os.kill(pid, signal.SIGSTOP)
         everything = _descendants(proc.pid)
@@ -196,7 +223,8 @@ def test_ctrl_c_mid_scan_leaves_no_workers_and_a_sound_cache(
         time.sleep(0.05)
     assert [pid for pid in everything if _alive(pid)] == []
     assert not list(tmp.glob("forkaudit-*"))  # marker folder removed
-    assert _stable(_scan(small_venv, cache, tmp_path).stdout) == reference
+    fresh = run_cli(["scan", str(small_venv), "--format", "json", "--no-cache"], cwd=tmp_path)
+    assert _stable(_scan(small_venv, cache, tmp_path).stdout) == _stable(fresh.stdout)
 
 
 def _children(pid: int) -> set[int]:
@@ -251,3 +279,27 @@ def test_bad_invocations_are_one_line_and_exit_2(tmp_path: Path, small_venv: Pat
     assert "bad.toml" in line and "severity" in line
     assert "--timeout" in _bad(["check", str(tmp_path), "--timeout", "0"], tmp_path)
     _bad(["scan", "--jobs", "many"], tmp_path)
+
+
+def test_deep_tmpdir_spawns_workers_instead(
+    small_venv: Path, reference: dict[str, Any], tmp_path: Path
+) -> None:
+    """A TMPDIR too deep for the fork server's Unix socket ("AF_UNIX path too long"): the scan
+    spawns its workers instead and gives the same report, no traceback."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    command = [FORKAUDIT] if FORKAUDIT else [sys.executable, "-m", "forkaudit"]
+    env = {**os.environ, "TMPDIR": str(deep)}
+    env.pop("VIRTUAL_ENV", None)
+    result = subprocess.run(
+        [*command, "scan", str(small_venv), "--format", "json", "--no-cache", "-j", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert _stable(result.stdout) == reference

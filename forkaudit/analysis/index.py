@@ -8,7 +8,7 @@ exactly that and everything else is answered from these indexes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
@@ -62,6 +62,9 @@ class ModuleIndex:
     line_map: list[int] | None = None  # parsed line -> original line, when only a slice was parsed
     # where reportable nodes start (line, column) and end (line), by id: built on first use
     position_table: tuple[dict[int, tuple[int, int]], dict[int, int]] | None = None
+    # uses(): the nodes of each name by the innermost function holding them, built on first use
+    _buckets: dict[str, dict[int, list[tuple[int, cst.Name]]]] = field(default_factory=dict)
+    _nested: dict[int, list[cst.FunctionDef]] | None = None
 
     # ------------------------------------------------------------------ navigation
 
@@ -155,9 +158,10 @@ class ModuleIndex:
         return None
 
     def uses(self, name: str, within: cst.CSTNode) -> list[cst.Name]:
-        """Name nodes reading or writing ``name`` inside ``within`` (attribute names excluded)."""
+        """Name nodes reading or writing ``name`` inside ``within`` (attribute names excluded),
+        in source order."""
         out = []
-        for node in self.names.get(name, ()):
+        for node in self._candidates(name, within):
             parent = self.parent.get(id(node))
             if isinstance(parent, cst.Attribute) and parent.attr is node:
                 continue
@@ -168,6 +172,52 @@ class ModuleIndex:
             if within is self.module or self._inside(node, within):
                 out.append(node)
         return out
+
+    def _candidates(self, name: str, within: cst.CSTNode) -> Sequence[cst.Name]:
+        """The nodes named ``name`` that can be inside ``within``: when ``within`` is in a function,
+        only those of that function and the functions nested in it (a generated module with
+        thousands of functions using the same local name stays linear)."""
+        every = self.names.get(name, ())
+        if within is self.module or len(every) < 64:
+            return every
+        function = within if isinstance(within, cst.FunctionDef) else None
+        if function is None:
+            for ancestor in self.ancestors(within):
+                if isinstance(ancestor, cst.FunctionDef):
+                    function = ancestor
+                    break
+        if function is None:
+            return every
+        buckets = self._buckets.get(name)
+        if buckets is None:
+            buckets = self._buckets[name] = {}
+            for position, node in enumerate(every):
+                key = id(self._function_of(node))
+                buckets.setdefault(key, []).append((position, node))
+        found: list[tuple[int, cst.Name]] = []
+        pending = [function]
+        while pending:
+            current = pending.pop()
+            found.extend(buckets.get(id(current), ()))
+            pending.extend(self._nested_functions().get(id(current), ()))
+        found.sort(key=lambda pair: pair[0])
+        return [node for _, node in found]
+
+    def _function_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The innermost function holding ``node`` (the module when none)."""
+        current = self.parent.get(id(node))
+        while current is not None:
+            if isinstance(current, cst.FunctionDef):
+                return current
+            current = self.parent.get(id(current))
+        return self.module
+
+    def _nested_functions(self) -> dict[int, list[cst.FunctionDef]]:
+        if self._nested is None:
+            self._nested = {}
+            for function in self.functions:
+                self._nested.setdefault(id(self._function_of(function)), []).append(function)
+        return self._nested
 
     def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
         current = self.parent.get(id(node))
