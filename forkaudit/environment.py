@@ -61,6 +61,8 @@ _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 def is_test_path(relpath: str) -> bool:
     """True for a distribution's test code: a folder named ``tests``/``test``/``testing``/
     ``_tests`` anywhere in the path, or a file ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    if "test" not in relpath:  # every folder and file name below contains "test"
+        return False
     parts = [p for p in relpath.replace("\\", "/").split("/") if p]
     if not parts:
         return False

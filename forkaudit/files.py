@@ -45,6 +45,9 @@ class Unit:
     files: tuple[SourceFile, ...]
 
 
+_POSIX = os.sep == "/"
+
+
 def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
     units: list[Unit] = []
     for dist in env.distributions:
@@ -56,7 +59,7 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
                 continue
             files.append(
                 SourceFile(
-                    abspath=os.path.join(base, *rel.split("/")),
+                    abspath=f"{base}/{rel}" if _POSIX else os.path.join(base, *rel.split("/")),
                     relpath=rel,
                     distribution=dist.name,
                     test_code=test,

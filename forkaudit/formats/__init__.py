@@ -1,11 +1,10 @@
-"""Output formats: each a pure function of a ScanReport."""
+"""Output formats: each a pure function of a ScanReport.
+
+Each format's module (and what it needs: jinja2 for HTML, rich for text) is imported only when
+that format is asked for, so a JSON report does not pay for the others."""
 
 from __future__ import annotations
 
-from forkaudit.formats.html import render_html
-from forkaudit.formats.json_format import render_json
-from forkaudit.formats.sarif import render_sarif
-from forkaudit.formats.text import render_findings_lines, render_text
 from forkaudit.model import ScanReport
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html")
@@ -22,6 +21,36 @@ def render(report: ScanReport, fmt: str, *, color: bool = False) -> str:
     if fmt == "html":
         return render_html(report)
     raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 120) -> str:
+    from forkaudit.formats import text
+
+    return text.render_text(report, color=color, top=top, width=width)
+
+
+def render_findings_lines(report: ScanReport) -> str:
+    from forkaudit.formats import text
+
+    return text.render_findings_lines(report)
+
+
+def render_json(report: ScanReport) -> str:
+    from forkaudit.formats import json_format
+
+    return json_format.render_json(report)
+
+
+def render_sarif(report: ScanReport) -> str:
+    from forkaudit.formats import sarif
+
+    return sarif.render_sarif(report)
+
+
+def render_html(report: ScanReport) -> str:
+    from forkaudit.formats import html
+
+    return html.render_html(report)
 
 
 __all__ = [
