@@ -25,47 +25,80 @@ _WORD = [chr(c).isalnum() or chr(c) == "_" or c >= 128 for c in range(256)]
 
 
 class Prefilter:
+    """``may_start(data)``: can these bytes hold a start? A start name as a whole word followed by
+    call syntax (``Popen(``), an aliased import (``Popen as P``) or a base-class list
+    (``(Thread)``).
+
+    A built-in name only starts something where its module is named: the engine resolves
+    ``Popen(`` to ``subprocess.Popen`` through an import (or a ``get_context()``) that spells
+    ``subprocess``, so a file never naming ``subprocess`` cannot start a Popen. The names are
+    grouped by those modules; a group is looked for only in files naming one of its modules, by
+    substring search for its shortest names (C speed), and each occurrence is then checked to be
+    a whole name with call syntax after it. The names of the distribution's own classes and
+    factories (``extra_names``) need no module."""
+
     def __init__(self, rules: Sequence[Rule], extra_names: Iterable[str] = ()) -> None:
-        names = sorted(start_names(rules) | set(extra_names))
-        alternation = b"|".join(re.escape(n.encode()) for n in names)
-        # A built-in name only starts something where its module is imported: the engine resolves
-        # `Popen(` to `subprocess.Popen` through an import (or a `get_context()`) that spells
-        # `subprocess`. A file never naming the module of any name it calls cannot hold a start.
-        # The names of the distribution's own classes and factories have no such condition.
-        roots: dict[bytes, set[bytes]] = {}
+        extra = {name.encode() for name in extra_names}
+        modules: dict[bytes, set[bytes]] = {}
         for rule in rules:
             for qualified in rule.starts:
                 short = qualified.rsplit(".", 1)[-1].encode()
-                roots.setdefault(short, set()).add(qualified.split(".", 1)[0].encode())
+                modules.setdefault(short, set()).add(qualified.split(".", 1)[0].encode())
+        self.names = frozenset(modules) | extra
         self.roots = {
-            name: tuple(sorted(modules))
-            for name, modules in roots.items()
-            if name.decode() not in set(extra_names)
+            name: tuple(sorted(found)) for name, found in modules.items() if name not in extra
         }
-        # Call syntax `Popen(`, an aliased import `Popen as P`, a base class `(Thread)`; no leading
-        # \b, which keeps the regex engine from skipping ahead by first character (2x slower):
-        # the word boundary is checked on the few hits instead.
-        self.fast = re.compile(rb"(?:" + alternation + rb")(?=\s*\(|\s+as\s|\s*[,)])")
-        # Substring tests are several times faster than the regex and rule most files out:
-        # keep only the names that no shorter name is a part of.
-        encoded = [n.encode() for n in names]
-        self.anchors = tuple(n for n in encoded if not any(o != n and o in n for o in encoded))
+        groups: dict[tuple[bytes, ...], set[bytes]] = {}
+        for name in self.names:
+            groups.setdefault(self.roots.get(name, ()), set()).add(name)
+        every = {module for found in self.roots.values() for module in found}
+        # For each module, the longest other module it contains (`thread` in `threading`).
+        self.inner = {
+            module: max(others, key=len)
+            for module in every
+            if (others := [o for o in every if o != module and o in module])
+        }
+        # Per group, only the names that no shorter name of the group is a part of.
+        self.groups = tuple(
+            (gate, tuple(sorted(n for n in names if not any(o != n and o in n for o in names))))
+            for gate, names in sorted(groups.items())
+        )
 
     def may_start(self, data: bytes) -> bool:
-        if not any(anchor in data for anchor in self.anchors):
-            return False
-        imported: dict[bytes, bool] = {}
-        for match in self.fast.finditer(data):
-            position = match.start()
-            if position and _WORD[data[position - 1]]:
+        named: dict[bytes, bool] = {}
+
+        def names(module: bytes) -> bool:
+            found = named.get(module)
+            if found is None:
+                # `threading` and `_thread` cannot be there without `thread`: one scan less.
+                inner = self.inner.get(module)
+                found = named[module] = (inner is None or names(inner)) and module in data
+            return found
+
+        for gate, anchors in self.groups:
+            if gate and not any(names(module) for module in gate):
                 continue
-            modules = self.roots.get(match.group(0))
-            if modules is None:
-                return True
-            for module in modules:
-                found = imported.get(module)
-                if found is None:
-                    found = imported[module] = module in data
-                if found:
-                    return True
+            for anchor in anchors:
+                position = data.find(anchor)
+                while position >= 0:
+                    if self._starts_at(data, position, len(anchor)):
+                        return True
+                    position = data.find(anchor, position + 1)
         return False
+
+    def _starts_at(self, data: bytes, position: int, length: int) -> bool:
+        begin = position
+        while begin and _WORD[data[begin - 1]]:
+            begin -= 1
+        end = position + length
+        size = len(data)
+        while end < size and _WORD[data[end]]:
+            end += 1
+        word = data[begin:end]
+        if word not in self.names or _FOLLOW.match(data, end) is None:
+            return False
+        modules = self.roots.get(word)
+        return modules is None or any(module in data for module in modules)
+
+
+_FOLLOW = re.compile(rb"\s*\(|\s+as\s|\s*[,)]")
