@@ -42,7 +42,7 @@ _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
 MIN_SLICE_BYTES = 3 * 1024  # below this, slicing saves nothing worth its own cost
 
 
-HEADER_SPLIT_BYTES = 4096
+HEADER_SPLIT_BYTES = 0  # always: only its imports and statements that matter are parsed
 _IS_CLASS = re.compile(r"(?:[ \t]*@[^\n]*\n)*[ \t]*class\b")
 _HEADER_STATEMENT = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_]", re.MULTILINE)
 _TRIPLE_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
