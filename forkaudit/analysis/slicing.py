@@ -134,6 +134,9 @@ class _Starts:
                     before = text[position - 1]
                     if before.isalnum() or before == "_":
                         continue
+                listed = text[match.end() : match.end() + 64].lstrip()[:1] in (",", ")")
+                if listed and not _in_bases_or_import(text, position):
+                    continue  # `Popen,` in prose or passed as a value: not a start
                 yield match
 
     def search(self, text: str) -> bool:
@@ -151,6 +154,13 @@ class _Starts:
             self.pattern.pattern + r"|\b(?:" + "|".join(map(re.escape, extra)) + r")\s*\("
         )
         return _Starts(pattern)
+
+
+def _in_bases_or_import(text: str, position: int) -> bool:
+    """Is the name at ``position``, followed by `,` or `)`, in a class's base list or an import
+    (what the engine reads), rather than in prose or passed as a value?"""
+    line = text[text.rfind("\n", 0, position) + 1 : position].lstrip()
+    return line.startswith(("class ", "class\t", "from ", "import ")) or " import " in line
 
 
 _START_TEMPLATE = r"(?:{})(?=\s*\(|\s+as\s|\s*[,)])"
