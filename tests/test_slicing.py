@@ -808,3 +808,41 @@ def test_compacted_equals_whole(source: str) -> None:
         ]
 
     assert key(True) == key(False)
+
+
+def test_a_start_name_in_prose_or_passed_as_a_value_is_not_kept() -> None:
+    source = big_module(
+        """
+        import subprocess
+        import threading
+
+
+        def describe():
+            return "returns a subprocess.Popen, or None (see Popen)"
+
+
+        def factory_class():
+            return dict(kind=threading.Thread, other=subprocess.Popen)
+
+
+        class Worker(
+            threading.Thread,
+        ):
+            def run(self):
+                while True:
+                    pass
+
+
+        def spawn():
+            Worker().start()  # leak
+        """
+    )
+    sliced = slice_source(source, start_pattern(PACK.rules), ("Popen", "Thread"))
+    assert sliced is not None
+    assert "def describe" not in sliced.text
+    assert "def factory_class" not in sliced.text
+    assert "class Worker" in sliced.text and "def spawn" in sliced.text
+    result, _ = analyze(source.encode(), "m.py", PACK.rules)
+    whole, _ = analyze(source.encode(), "m.py", PACK.rules, slicing=False)
+    assert [(f.line, f.rule) for f in result.findings] == [(f.line, f.rule) for f in whole.findings]
+    assert [f.rule for f in result.findings] == ["FA111"]
