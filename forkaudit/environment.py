@@ -349,7 +349,9 @@ def _folder_name_version(folder: str) -> tuple[str, str]:
     return name, version
 
 
-_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+# The headers end at the first empty line. A line of blanks is not one: it continues the header
+# before it (setuptools writes a multi-line License's blank lines as 8 spaces).
+_BLANK_LINE = re.compile(r"\r?\n\r?\n")
 
 
 def _parse_headers(text: str) -> tuple[str, str, list[str], bool]:

@@ -701,8 +701,12 @@ class _Tracker:
         self.armed = -math.inf
         os.lseek(self.fd, self.WIDTH, os.SEEK_SET)
 
-    def start(self, position: int) -> None:
+    def mark(self, position: int) -> None:
+        """Record the item in progress (it also tells the parent this batch is moving)."""
         os.pwrite(self.fd, f"{position:>{self.WIDTH - 1}}\n".encode(), 0)
+
+    def start(self, position: int) -> None:
+        self.mark(position)
         # Re-arming the watchdog costs a thread hand-over (slow on a loaded machine), so it is
         # armed for twice the limit and re-armed once the limit has passed: every item still
         # gets at least the limit, and a hung one is killed within twice the limit.
@@ -805,7 +809,7 @@ def _survey(items: list[tuple[str, bool, int, int]], tracker: _Tracker) -> list[
     """Read, prefilter and list the classes of each file; hash it when asked (per-file cache
     keys: an installed distribution's files are covered by its RECORD). For each group whose
     files are all here, find its Thread/Process subclasses and which files name one."""
-    out = _survey_files([(path, digest, group >= 0) for path, digest, group, _ in items])
+    out = _survey_files([(path, digest, group >= 0) for path, digest, group, _ in items], tracker)
     members: dict[int, list[int]] = {}
     for position, (_, _, group, _) in enumerate(items):
         if group >= 0:
@@ -820,26 +824,33 @@ def _survey(items: list[tuple[str, bool, int, int]], tracker: _Tracker) -> list[
         prefilter = _names_prefilter(tuple(sorted(names))) if names else None
         for p in positions:
             survey, data = out[p]
-            rescued = bool(
-                prefilter is not None
-                and data is not None
-                and not survey.passes
-                and not survey.error
-                and prefilter.may_start(data)
-            )
+            rescued = False
+            if prefilter is not None and not survey.passes and not survey.error:
+                if data is None:  # not kept (over the memory budget): read it again
+                    with contextlib.suppress(OSError, _TooBig, _NotRegular):
+                        data = _read(items[p][0])
+                rescued = data is not None and prefilter.may_start(data)
             out[p] = (replace(survey, group_checked=True, rescued=rescued), None)
     return [survey for survey, _ in out]
 
 
-def _survey_files(items: list[tuple[str, bool, bool]]) -> list[tuple[Survey, bytes | None]]:
+SURVEY_KEEP_BYTES = 64 * 1024 * 1024  # bytes a survey batch holds for the subclass-name check
+
+
+def _survey_files(
+    items: list[tuple[str, bool, bool]], tracker: _Tracker | None = None
+) -> list[tuple[Survey, bytes | None]]:
     """Each file's survey (from (path, hash it?, keep its bytes?)), and its bytes when asked and
     the built-in prefilter let it go (a subclass name of its distribution may still make it a
-    candidate)."""
+    candidate), up to SURVEY_KEEP_BYTES in all."""
+    kept = 0
     # Reading and a regex cannot crash or hang a worker (reads are non-blocking, FIFOs are
     # refused): no per-file watchdog here, it would cost a timer thread per file.
     prefilter = _prefilter(())
     out: list[tuple[Survey, bytes | None]] = []
-    for path, want_digest, keep in items:
+    for position, (path, want_digest, keep) in enumerate(items):
+        if tracker is not None:
+            tracker.mark(position)  # a long batch (a whole distribution) is not a stuck one
         try:
             data = _read(path)
         except (OSError, _TooBig, _NotRegular) as exc:
@@ -859,7 +870,9 @@ def _survey_files(items: list[tuple[str, bool, bool]]) -> list[tuple[Survey, byt
                 classes=classes,
                 digest=hashlib.sha256(data).hexdigest() if want_digest else "",
             )
-            out.append((survey, data if keep and not passes else None))
+            held = keep and not passes and kept + len(data) <= SURVEY_KEEP_BYTES
+            kept += len(data) if held else 0
+            out.append((survey, data if held else None))
         except Exception as exc:  # never lose the batch to one odd file
             out.append((Survey(error=f"cannot read: {type(exc).__name__}: {exc}"), None))
     return out

@@ -532,3 +532,18 @@ def test_resolve_target_errors(tmp_path: Path) -> None:
         assert words in message and "\n" not in message
     with pytest.raises(InputError):
         load_environment(str(tmp_path / "empty"))
+
+
+def test_metadata_headers_continue_over_blank_looking_lines() -> None:
+    """setuptools writes a multi-line License's empty lines as 8 spaces: still the same header,
+    so the Requires-Dist after it counts; the body after the real empty line does not."""
+    from forkaudit.environment import _parse_headers
+
+    text = (
+        "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nLicense: BSD\n        \n"
+        "        Copyright (c) someone\nRequires-Dist: requests\n"
+        "Requires-Dist: idna; extra == 'x'\n\nA README that says\nRequires-Dist: not-a-dep\n"
+    )
+    name, version, requires, had_name = _parse_headers(text)
+    assert (name, version, had_name) == ("demo", "1.0", True)
+    assert requires == ["requests", "idna; extra == 'x'"]

@@ -104,3 +104,25 @@ def test_parent_never_imports_the_parser(tmp_path: Path) -> None:
     )
     assert result.stdout.strip().splitlines()[-1] == "False False", result.stdout + result.stderr
     assert "use.py:5:" in result.stdout  # the subclass was shared, so the analysis did run
+
+
+def test_survey_reads_again_what_it_could_not_keep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over its memory budget the survey keeps no bytes: the subclass-name check reads the files
+    again, and finds the same ones."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "watch.py").write_text(WATCH)
+    (package / "use.py").write_text(USE)
+    (package / "plain.py").write_text(PLAIN)
+    monkeypatch.setattr(runner, "_PACK", load_rules())
+    items = [(str(package / n), False, 0, 3) for n in ("watch.py", "use.py", "plain.py")]
+    for budget in (runner.SURVEY_KEEP_BYTES, 0):
+        monkeypatch.setattr(runner, "SURVEY_KEEP_BYTES", budget)
+        surveys = runner._survey(items, None)  # type: ignore[arg-type]
+        assert [(s.passes, s.rescued, s.group_checked) for s in surveys] == [
+            (True, False, True),
+            (False, True, True),
+            (False, False, True),
+        ]

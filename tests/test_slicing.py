@@ -846,3 +846,95 @@ def test_a_start_name_in_prose_or_passed_as_a_value_is_not_kept() -> None:
     whole, _ = analyze(source.encode(), "m.py", PACK.rules, slicing=False)
     assert [(f.line, f.rule) for f in result.findings] == [(f.line, f.rule) for f in whole.findings]
     assert [f.rule for f in result.findings] == ["FA111"]
+
+
+# Counterexamples found in review: each once gave sliced != whole.
+REVIEW_CASES = {
+    "comment between the opening bracket and the start": Case(
+        """
+        import subprocess
+
+        class Runner:
+            def start(self, cmd):
+                self._proc = (  # started here
+                    # the helper
+                    subprocess.Popen(cmd)
+                )
+
+            # 12 unrelated methods: helper
+
+            def finish(self):
+                self._proc.wait()
+        """,
+        kept=("def finish",),
+    ),
+    "a module-level string holding code": Case(
+        '''
+        import subprocess
+
+        LAUNCHER = """
+        import subprocess
+        def main():
+            subprocess.Popen(['server'])
+        """
+
+        HELPER = """
+        def helper():
+            return 1
+        """
+        ''',
+        dropped=(),
+    ),
+    "a script filling a module-level list": Case(
+        """
+        import subprocess
+
+        procs = []
+        for name in ("a", "b"):
+            procs.append(subprocess.Popen([name]))
+        for p in procs:
+            p.wait()
+        """,
+        kept=("p.wait()",),
+        dropped=(),
+    ),
+    "a thread subclass reaping through an inherited helper": Case(
+        """
+        import threading
+
+        class BaseWorker(threading.Thread):
+            def finish(self):
+                self.join()
+
+        class W(BaseWorker):
+            def run(self):
+                while True:
+                    pass
+
+            # 12 unrelated methods: helper
+
+            def quit(self):
+                self.finish()
+
+        def go():
+            w = W()
+            w.start()
+            w.quit()
+        """,
+        kept=("def quit",),
+    ),
+    "an aliased import with no space after the comma": Case(
+        """
+        from subprocess import PIPE,Popen as P
+
+        def go(cmd):
+            P(cmd)  # leak: FA103
+        """,
+        dropped=(),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REVIEW_CASES.values()), ids=list(REVIEW_CASES))
+def test_review_counterexamples(case: Case) -> None:
+    check_case(case)

@@ -10,6 +10,7 @@ and the caller parses the whole file instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -45,25 +46,60 @@ MIN_SLICE_BYTES = 3 * 1024  # below this, slicing saves nothing worth its own co
 HEADER_SPLIT_BYTES = 0  # always: only its imports and statements that matter are parsed
 _IS_CLASS = re.compile(r"(?:[ \t]*@[^\n]*\n)*[ \t]*class\b")
 _HEADER_STATEMENT = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_]", re.MULTILINE)
-_TRIPLE_QUOTED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
+
+
+class _Strings:
+    """Where the triple-quoted strings of a text are, to never cut inside one (a string holding
+    Python code would otherwise be parsed as code). Found by pairing quotes left to right: a
+    triple quote inside a comment or a one-line string can mislead it; the sliced parse then
+    fails or cuts fewer places, and both are safe."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        position = 0
+        while True:
+            double = text.find('"""', position)
+            single = text.find("'''", position)
+            if double < 0 and single < 0:
+                break
+            start, quote = (
+                (double, '"""') if single < 0 or 0 <= double < single else (single, "'''")
+            )
+            end = text.find(quote, start + 3)
+            while end > 0 and text[end - 1] == "\\":
+                end = text.find(quote, end + 1)
+            self.starts.append(start)
+            if end < 0:
+                self.ends.append(len(text))
+                break
+            self.ends.append(end + 3)
+            position = end + 3
+
+    def inside(self, position: int) -> bool:
+        i = bisect.bisect_right(self.starts, position) - 1
+        return i >= 0 and self.starts[i] < position < self.ends[i]
+
+
 # Module-level statements that the analysis reads even without a start in them: any import
 # (also indented, under `try:` or `if TYPE_CHECKING:`) and multiprocessing context aliases.
 _HEADER_KEEP = re.compile(r"^[ \t]*(?:import|from)[ \t]|\bget_context\b", re.MULTILINE)
 
 
-def _header_chunks(header: str) -> list[_Chunk]:
-    """The module code before the first def/class: one chunk, or (when large: data tables,
-    generated constants) one chunk per top-level statement, never cut inside a triple-quoted
+def _header_chunks(header: str, strings: _Strings) -> list[_Chunk]:
+    """The module code before the first def/class: one chunk per top-level statement (data
+    tables, constants and ``__all__`` lists are then left out), never cut inside a triple-quoted
     string. The first chunk (docstring, comments) is always kept."""
     first = _Chunk(0, len(header), "", header)
     first.keep = True
     if len(header) < HEADER_SPLIT_BYTES:
         return [first]
-    strings = [(m.start(), m.end()) for m in _TRIPLE_QUOTED.finditer(header)]
     cuts = []
     for match in _HEADER_STATEMENT.finditer(header):
         position = match.start()
-        if position and not any(begin < position < end for begin, end in strings):
+        if position and not strings.inside(position):
             cuts.append(position)
     if not cuts:
         return [first]
@@ -193,9 +229,12 @@ def slice_source(
     if len(source) < MIN_SLICE_BYTES:
         return None
     starts = _Starts(pattern, names)
+    strings = _Strings(source)
     cuts: list[tuple[int, str]] = []
     pending_decorator: int | None = None
     for match in _BOUNDARY.finditer(source):
+        if strings.inside(match.start()):
+            continue  # `def main():` in a string holding code
         if match.group(0).startswith("@"):
             if pending_decorator is None:
                 pending_decorator = match.start()
@@ -204,7 +243,7 @@ def slice_source(
         pending_decorator = None
         cuts.append((position, match.group(1) or ""))
     # No top-level def or class (a data module, a script): its statements are the chunks.
-    chunks = _header_chunks(source[: cuts[0][0]] if cuts else source)
+    chunks = _header_chunks(source[: cuts[0][0]] if cuts else source, strings)
     if len(chunks) == 1 and not cuts:
         return None
     for i, (position, name) in enumerate(cuts):
@@ -232,6 +271,8 @@ def slice_source(
             for assigned in _MODULE_ASSIGN.finditer(chunk.text):
                 if starts.search(assigned.group(2)):
                     module_names.add(assigned.group(1))
+            if not chunk.name:  # module-level code: what it binds a handle to is module-wide
+                module_names |= _handle_targets(chunk.text, starts)[1]
             declared = _GLOBAL.findall(chunk.text)
             if declared:  # `global _proc` then `_proc = Popen(...)`: only those holding a handle
                 module_names.update(set(declared) & _handle_targets(chunk.text, starts)[1])
@@ -448,8 +489,11 @@ def _start_aliases(source: str, starts: _Starts) -> set[str]:
         return out
     names = set(starts.names)
     for match in _AS_ALIAS.finditer(source):
-        before = source[max(0, match.start() - 80) : match.start()].split()
-        word = before[-1].lstrip("(,") if before else ""
+        before = source[max(0, match.start() - 80) : match.start()].rstrip()
+        begin = len(before)
+        while begin and (before[begin - 1].isalnum() or before[begin - 1] == "_"):
+            begin -= 1
+        word = before[begin:]  # `PIPE,Popen as P`: the name right before `as`
         if not word.isidentifier():
             continue
         if (word in names) if names else starts.search(word + "("):
@@ -520,14 +564,20 @@ _CONTINUED = ("(", "[", "{", ",", "=", "\\")
 
 
 def _statement_at(body: str, position: int) -> str:
-    """The line holding ``position`` and the lines before it that it continues."""
-    begin = body.rfind("\n", 0, position) + 1
+    """The line holding ``position`` and the lines before it that it continues (past comment
+    lines, and lines ending in a comment after the opening bracket: ``x = (  # note``)."""
+    begin = candidate = body.rfind("\n", 0, position) + 1
     end = body.find("\n", position)
-    for _ in range(4):
-        if begin == 0:
+    for _ in range(8):
+        if candidate == 0:
             break
-        previous = body.rfind("\n", 0, begin - 1) + 1
-        if not body[previous : begin - 1].rstrip().endswith(_CONTINUED):
+        previous = body.rfind("\n", 0, candidate - 1) + 1
+        line = body[previous : candidate - 1]
+        code = line.split("#", 1)[0].rstrip() if "#" in line else line.rstrip()
+        candidate = previous
+        if not code:
+            continue  # a comment or blank line: look further up
+        if not code.endswith(_CONTINUED):
             break
         begin = previous
     return body[begin : end if end >= 0 else len(body)]
@@ -601,7 +651,12 @@ def _handle_targets(
 def _methods(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of each method at the class body's indentation (decorators included)."""
     defs: list[tuple[int, str, str]] = []  # (line start, indentation, name)
+    strings: _Strings | None = None
     for match in _DEF.finditer(text):
+        if strings is None:
+            strings = _Strings(text)
+        if strings.inside(match.start()):
+            continue
         begin = text.rfind("\n", 0, match.start()) + 1
         prefix = text[begin : match.start()]
         indent = prefix[: len(prefix) - len(prefix.lstrip())]
@@ -716,12 +771,16 @@ class _ClassPlan:
                     (called if call else used).add(name)
             self.refs.append((used, called))
         if reapers is not None:
+            # A method calling a reaper on self reaps too; so may one calling a method the class
+            # inherits (`self.finish()` where a base class's finish() joins): keep both kinds.
             reaping = set(reapers)
+            own = {name for _, _, name in self.methods}
             changed = True
             while changed:
                 changed = False
                 for i, (_, _, name) in enumerate(self.methods):
-                    if name not in reaping and self.refs[i][1] & reaping:
+                    called = self.refs[i][1]
+                    if name not in reaping and (called & reaping or called - own):
                         reaping.add(name)
                         keep[i] = changed = True
 
