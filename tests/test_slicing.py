@@ -11,7 +11,7 @@ import pytest
 from test_engine_lifecycle import CASES
 
 from forkaudit.analysis.engine import analyze, parse, start_pattern
-from forkaudit.analysis.prefilter import start_names
+from forkaudit.analysis.prefilter import Prefilter, start_names
 from forkaudit.analysis.slicing import MIN_SLICE_BYTES, slice_source
 from forkaudit.rules import load_rules
 
@@ -119,6 +119,7 @@ def test_a_huge_module_level_table_is_not_parsed() -> None:
 
 NAMES = tuple(sorted(start_names(PACK.rules)))
 REAPERS = tuple(sorted({method for rule in PACK.rules for method in rule.reaped_by_methods}))
+MODULES = tuple(sorted({q.split(".", 1)[0] for rule in PACK.rules for q in rule.starts}))
 _UNRELATED = re.compile(r"^( +)# (\d+) unrelated methods: (\w+)$", re.MULTILINE)
 _LEAK = re.compile(r"#\s*leak:\s*(FA\d+)\s*$")
 
@@ -156,7 +157,7 @@ def findings(source: str, *, slicing: bool) -> Key:
 
 def sliced_text(source: str) -> str:
     """The sliced source as the engine makes it; it must parse (no fallback to the whole file)."""
-    sliced = slice_source(source, start_pattern(PACK.rules), NAMES, REAPERS)
+    sliced = slice_source(source, start_pattern(PACK.rules), NAMES, REAPERS, MODULES)
     assert sliced is not None
     parse(sliced.text)
     assert "def filler_0(" not in sliced.text
@@ -932,9 +933,93 @@ REVIEW_CASES = {
         """,
         dropped=(),
     ),
+    "a Timer whose interval is a call, its target a forever loop": Case(
+        """
+        import threading
+
+        def tick():
+            while True:
+                pass
+
+        def schedule(delay):
+            threading.Timer(delay.total_seconds(), tick).start()  # leak: FA111
+        """,
+        kept=("def tick",),
+        dropped=(),
+    ),
+    "a Thread whose target is positional, over lines": Case(
+        """
+        import threading
+
+        def loop():
+            while True:
+                pass
+
+        def go():
+            threading.Thread(  # leak: FA111
+                None,
+                loop,
+            ).start()
+        """,
+        kept=("def loop",),
+        dropped=(),
+    ),
+    "an exit helper through an aliased sys.exit": Case(
+        """
+        import os
+        from sys import exit as bye
+
+        def end(message):
+            print(message)
+            bye(1)
+
+        def daemonize():
+            pid = os.fork()
+            if pid:
+                end("parent done")
+        """,
+        kept=("def end",),
+        dropped=(),
+    ),
+    "a module imported inside a helper": Case(
+        """
+        def _sp():
+            import subprocess as sp
+            return sp
+
+        def run():
+            p = sp.Popen(["x"])  # leak: FA103
+        """,
+        kept=("def _sp",),
+        dropped=(),
+    ),
+    "a start name shadowed by a local class": Case(
+        """
+        from subprocess import *
+
+        class Popen:
+            pass
+
+        def f():
+            Popen(["x"])
+        """,
+        kept=("class Popen",),
+        dropped=(),
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(REVIEW_CASES.values()), ids=list(REVIEW_CASES))
 def test_review_counterexamples(case: Case) -> None:
     check_case(case)
+
+
+def test_a_start_call_continued_with_a_backslash_is_found() -> None:
+    """`subprocess.Popen \\` then `(...)` on the next line: a start for the prefilter, the slicer
+    and the engine (reported on the line where the call begins)."""
+    source = big_module(
+        "import subprocess\n\n\ndef f():\n    subprocess.Popen \\\n        (['x'])\n"
+    )
+    assert Prefilter(PACK.rules).may_start(source.encode())
+    assert findings(source, slicing=True) == findings(source, slicing=False)
+    assert [(line, rule) for line, rule, *_ in findings(source, slicing=True)] == [(5, "FA103")]

@@ -105,6 +105,10 @@ def analyze(
     return _analyze(data, path, rules, distribution, external, test_code, pattern, anchors)
 
 
+def _modules(rules: Sequence[Rule]) -> tuple[str, ...]:
+    return tuple(sorted({q.split(".", 1)[0] for rule in rules for q in rule.starts}))
+
+
 def _reapers(rules: Sequence[Rule]) -> tuple[str, ...]:
     return tuple(sorted({method for rule in rules for method in rule.reaped_by_methods}))
 
@@ -145,7 +149,9 @@ def _analyze(
     line_map: list[int] | None = None
     sliced = None
     if pattern is not None:  # slicing on (not in the tests that compare with the whole file)
-        sliced = slice_source(source, pattern, anchors, _reapers(rules)) or compact(source)
+        sliced = slice_source(
+            source, pattern, anchors, _reapers(rules), _modules(rules)
+        ) or compact(source)
     if sliced is not None:
         try:
             module = parse(sliced.text)
@@ -216,7 +222,7 @@ def _analyze(
 @lru_cache(maxsize=8)
 def _start_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
-        r"\b(?:" + "|".join(re.escape(n) for n in names) + r")(?:\s*\(|\s+as\s|\s*[,)])"
+        r"\b(?:" + "|".join(re.escape(n) for n in names) + r")(?:[\s\\]*\(|\s+as\s|\s*[,)])"
     )
 
 

@@ -101,4 +101,4 @@ class Prefilter:
         return modules is None or any(module in data for module in modules)
 
 
-_FOLLOW = re.compile(rb"\s*\(|\s+as\s|\s*[,)]")
+_FOLLOW = re.compile(rb"[\s\\]*\(|\s+as\s|\s*[,)]")  # `Popen \` + newline + `(` too

@@ -24,17 +24,40 @@ _REAPER = re.compile(
     r"\b(?:waitpid|wait3|wait4|waitid)\s*\(|\bos\.wait\s*\(|\bSIGCHLD\b|\bactive_children\b"
 )
 _IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
-_TARGET = re.compile(
-    r"(?:target|function)\s*=\s*(?:self\.)?(\w+)|Timer\(\s*[^,()]+,\s*(?:self\.)?(\w+)"
-)
+_TARGET = re.compile(r"(?:target|function)\s*=\s*(?:self\.)?(\w+)")
 _EXITS = re.compile(r"\b(?:exit|_exit|quit|SystemExit)\b")
 
 
 def _targets(text: str) -> set[str]:
-    """Names given as a thread's target (``target=run``, ``Timer(5, tick)``)."""
-    if "target" not in text and "function" not in text and "Timer" not in text:
-        return set()
-    return {m.group(1) or m.group(2) or "" for m in _TARGET.finditer(text)}
+    """Names that can be a thread's target: ``target=run``, ``function=f``, and every name in
+    the arguments of a ``Thread(``/``Timer(``/``Process(`` call (``Timer(t.total_seconds(),
+    tick)``, ``Thread(None, loop)``)."""
+    out: set[str] = set()
+    if "target" in text or "function" in text:
+        out.update(m.group(1) for m in _TARGET.finditer(text))
+    if "Thread" in text or "Timer" in text or "Process" in text:
+        for match in _THREAD_CALL.finditer(text):
+            out.update(_WORD.findall(_call_arguments(text, match.end())))
+    return out
+
+
+def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
+    """The text from ``start`` (just after an opening parenthesis) to its closing one."""
+    depth = 1
+    end = min(len(text), start + limit)
+    for position in range(start, end):
+        char = text[position]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if not depth:
+                return text[start:position]
+    return text[start:end]
+
+
+_THREAD_CALL = re.compile(r"(?:Thread|Timer|Process)[ \t]*\(")
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 _CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
@@ -199,7 +222,7 @@ def _in_bases_or_import(text: str, position: int) -> bool:
     return line.startswith(("class ", "class\t", "from ", "import ")) or " import " in line
 
 
-_START_TEMPLATE = r"(?:{})(?=\s*\(|\s+as\s|\s*[,)])"
+_START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 
 
 @lru_cache(maxsize=4096)
@@ -220,12 +243,14 @@ def slice_source(
     pattern: re.Pattern[str],
     names: Iterable[str] = (),
     reapers: Iterable[str] = (),
+    modules: Iterable[str] = (),
 ) -> Sliced | None:
     """The chunks of ``source`` that can matter, or None when slicing saves nothing.
 
     ``pattern`` matches a start; ``names`` (the start names it is built from) let most chunks be
     ruled out by a substring test first; ``reapers`` are the methods that reap a thread or
-    process (``join``): a thread subclass keeps every method that calls one on itself."""
+    process (``join``): a thread subclass keeps every method that calls one on itself;
+    ``modules`` are the modules the start names come from (``subprocess``)."""
     if len(source) < MIN_SLICE_BYTES:
         return None
     starts = _Starts(pattern, names)
@@ -251,10 +276,18 @@ def slice_source(
         chunks.append(_Chunk(position, end, name, source[position:end]))
     threadish = _threadish_classes(source, starts.names)
     # `from subprocess import Popen as P`: calls of P( are starts too.
-    aliases = _start_aliases(source, starts)
+    every_alias = _aliases(source)
+    aliases = _start_aliases(every_alias, starts)
     extra = threadish | aliases
     if extra:
         starts = starts.calls_of(extra)
+    # Imports at any depth count module-wide for the engine, and so does a get_context(): keep
+    # a chunk importing one of the start names' modules, or calling get_context.
+    imports = (
+        _any_of(r"(?m)^[ \t]+(?:import|from)[ \t]+(?:{})\b", tuple(sorted(modules)))
+        if modules
+        else None
+    )
     for chunk in chunks:
         text = chunk.text
         if (
@@ -262,20 +295,13 @@ def slice_source(
             or _REAPER_FINDER.search(text)
             or _IMPORT_FINDER.search(text)
             or (not chunk.name and _HEADER_KEEP_FINDER.search(text))
+            or "get_context" in text
+            or chunk.name in starts.names  # a local `class Popen:` shadows the import
+            or (imports is not None and "import" in text and imports.search(text))
         ):
             chunk.keep = True
     # Module-level handles (`_pool = Pool()` at column 0, `global _proc`): keep every chunk naming them.
-    module_names: set[str] = set()
-    for chunk in chunks:
-        if chunk.keep:
-            for assigned in _MODULE_ASSIGN.finditer(chunk.text):
-                if starts.search(assigned.group(2)):
-                    module_names.add(assigned.group(1))
-            if not chunk.name:  # module-level code: what it binds a handle to is module-wide
-                module_names |= _handle_targets(chunk.text, starts)[1]
-            declared = _GLOBAL.findall(chunk.text)
-            if declared:  # `global _proc` then `_proc = Popen(...)`: only those holding a handle
-                module_names.update(set(declared) & _handle_targets(chunk.text, starts)[1])
+    module_names = _module_handles(chunks, starts)
     if module_names:
         mention = _any_of(r"\b(?:{})\b", tuple(sorted(module_names)))
         for chunk in chunks:
@@ -291,11 +317,17 @@ def slice_source(
     # Module functions that can end the process (`def end(): ...; sys.exit(1)`): a fork's parent
     # branch that calls one exits, so they are kept when a kept chunk calls them.
     functions = [c for c in chunks if c.name and not _IS_CLASS.match(c.text)]
+    # `from sys import exit as bye`: calls of bye( exit too.
+    exit_aliases = tuple(sorted({y for x, y in every_alias if x in ("exit", "_exit", "quit")}))
+    exits = _any_of(r"\b(?:{})\s*\(", exit_aliases) if exit_aliases else None
     exiting = {
         c.name
         for c in functions
-        if ("exit" in c.text or "quit" in c.text or "SystemExit" in c.text)
-        and _EXITS.search(c.text)
+        if (
+            ("exit" in c.text or "quit" in c.text or "SystemExit" in c.text)
+            and _EXITS.search(c.text)
+        )
+        or (exits is not None and exits.search(c.text))
     }
     while exiting:  # and the helpers that exit through one of them (`def end(): ...; die()`)
         more = {
@@ -349,6 +381,15 @@ def slice_source(
     )
     if factories:
         starts = starts.calls_of(factories)
+        # A module-level handle from a factory (`_server = _launch()`, or `global _server` then
+        # `_server = _launch()`): keep the code naming it, as for a direct start above.
+        more = _module_handles(chunks, starts) - module_names
+        if more:
+            mention = _any_of(r"\b(?:{})\b", tuple(sorted(more)))
+            for chunk in chunks:
+                if not chunk.keep and mention.search(chunk.text):
+                    chunk.keep = True
+            kept_chunks = [c for c in chunks if c.keep]
     reap_names = _KEEP_METHODS | frozenset(reapers)
     plans: dict[int, _ClassPlan] = {}
     attrs: set[str] = set()
@@ -381,6 +422,24 @@ def slice_source(
     if out.size > len(source) * 9 // 10:
         return None
     return Sliced("".join(out.parts), out.line_map)
+
+
+def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
+    """Module-level names the kept chunks bind a handle to: `_pool = Pool()` at column 0, what
+    module-level code binds or fills (`procs.append(Popen(...))`), and `global _proc` names
+    assigned a handle."""
+    names: set[str] = set()
+    for chunk in chunks:
+        if chunk.keep and starts.search(chunk.text):  # no start in it: it binds no handle
+            for assigned in _MODULE_ASSIGN.finditer(chunk.text):
+                if starts.search(assigned.group(2)):
+                    names.add(assigned.group(1))
+            if not chunk.name:  # module-level code: what it binds a handle to is module-wide
+                names |= _handle_targets(chunk.text, starts)[1]
+            declared = _GLOBAL.findall(chunk.text)
+            if declared:  # `global _proc` then `_proc = Popen(...)`: only those holding a handle
+                names.update(set(declared) & _handle_targets(chunk.text, starts)[1])
+    return names
 
 
 class Sliced:
@@ -482,23 +541,30 @@ def _threadish_classes(source: str, names: Iterable[str] = ()) -> set[str]:
 _AS_ALIAS = re.compile(r"[ \t]as[ \t]+(\w+)")
 
 
-def _start_aliases(source: str, starts: _Starts) -> set[str]:
-    """``Y`` of every ``X as Y`` where X is a start name (``from subprocess import Popen as P``)."""
-    out: set[str] = set()
+def _aliases(source: str) -> list[tuple[str, str]]:
+    """(X, Y) of every ``X as Y`` (``from subprocess import PIPE,Popen as P``)."""
+    out: list[tuple[str, str]] = []
     if " as " not in source:
         return out
-    names = set(starts.names)
     for match in _AS_ALIAS.finditer(source):
         before = source[max(0, match.start() - 80) : match.start()].rstrip()
         begin = len(before)
         while begin and (before[begin - 1].isalnum() or before[begin - 1] == "_"):
             begin -= 1
-        word = before[begin:]  # `PIPE,Popen as P`: the name right before `as`
-        if not word.isidentifier():
-            continue
-        if (word in names) if names else starts.search(word + "("):
-            out.add(match.group(1))
+        word = before[begin:]  # the name right before `as`
+        if word.isidentifier():
+            out.append((word, match.group(1)))
     return out
+
+
+def _start_aliases(aliases: list[tuple[str, str]], starts: _Starts) -> set[str]:
+    """``Y`` of every ``X as Y`` where X is a start name (``from subprocess import Popen as P``)."""
+    names = set(starts.names)
+    return {
+        alias
+        for word, alias in aliases
+        if ((word in names) if names else starts.search(word + "("))
+    }
 
 
 # A literal prefix lets the regex engine skip ahead; the match is then checked to start its line.
