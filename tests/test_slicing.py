@@ -1006,6 +1006,26 @@ REVIEW_CASES = {
         kept=("class Popen",),
         dropped=(),
     ),
+    "lone triple quotes in comments and one-line strings": Case(
+        '''
+        import threading
+
+        def helper():
+            return 1  # strip """ from docs
+
+        def loop():
+            while True:
+                pass
+
+        def other():
+            return "\'\'\'"  # see """ above
+
+        def go():
+            threading.Thread(target=loop).start()  # leak: FA111
+        ''',
+        kept=("def loop",),
+        dropped=("def helper",),
+    ),
 }
 
 

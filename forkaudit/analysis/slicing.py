@@ -71,26 +71,35 @@ _IS_CLASS = re.compile(r"(?:[ \t]*@[^\n]*\n)*[ \t]*class\b")
 _HEADER_STATEMENT = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_]", re.MULTILINE)
 
 
+# What can hold a triple quote without opening a string: a comment, a one-line string.
+_STRING_TOKEN = re.compile(r"#[^\n]*|\"\"\"|'''|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
+_TRIPLES = ('"""', "'''")
+
+
 class _Strings:
     """Where the triple-quoted strings of a text are, to never cut inside one (a string holding
-    Python code would otherwise be parsed as code). Found by pairing quotes left to right: a
-    triple quote inside a comment or a one-line string can mislead it; the sliced parse then
-    fails or cuts fewer places, and both are safe."""
+    Python code would otherwise be parsed as code, and a ``def`` in a string is no boundary).
+    Comments and one-line strings are skipped on the way, so a lone triple quote in one of them
+    opens nothing."""
 
     __slots__ = ("ends", "starts")
 
     def __init__(self, text: str) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
+        if _TRIPLES[0] not in text and _TRIPLES[1] not in text:
+            return
+        search = _STRING_TOKEN.search
         position = 0
         while True:
-            double = text.find('"""', position)
-            single = text.find("'''", position)
-            if double < 0 and single < 0:
+            token = search(text, position)
+            if token is None:
                 break
-            start, quote = (
-                (double, '"""') if single < 0 or 0 <= double < single else (single, "'''")
-            )
+            quote = token.group(0)
+            if quote not in _TRIPLES:
+                position = token.end()  # a comment or a one-line string
+                continue
+            start = token.start()
             end = text.find(quote, start + 3)
             while end > 0 and text[end - 1] == "\\":
                 end = text.find(quote, end + 1)
