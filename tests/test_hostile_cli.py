@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
     entries = _cache_files(cache)
     assert len(entries) == 7  # six distributions and the environment stage
     rng = random.Random(6)
-    damage = [
+    damage: list[Callable[[bytes], bytes]] = [
         lambda b: b[: len(b) // 2],  # truncated
         lambda b: bytes(rng.randrange(256) for _ in range(200)),  # garbage
         lambda b: b"[" * 200000,  # nested past the recursion limit
