@@ -1026,6 +1026,22 @@ REVIEW_CASES = {
         kept=("def loop",),
         dropped=("def helper",),
     ),
+    "a classmethod factory called through the class": Case(
+        """
+        import subprocess
+
+        class W:
+            @classmethod
+            def _spawn(cls):
+                return subprocess.Popen(["x"])
+
+            # 12 unrelated methods: helper
+
+            def go(self):
+                p = W._spawn()  # leak: FA103
+        """,
+        kept=("def go",),
+    ),
 }
 
 

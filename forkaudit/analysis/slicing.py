@@ -405,7 +405,9 @@ def slice_source(
     for chunk in kept_chunks:
         if len(chunk.text) > MIN_SLICE_BYTES // 2 and _IS_CLASS.match(chunk.text):
             thread_like = chunk.name in threadish
-            plans[id(chunk)] = _ClassPlan(chunk.text, starts, reap_names if thread_like else None)
+            plans[id(chunk)] = _ClassPlan(
+                chunk.text, starts, reap_names if thread_like else None, chunk.name
+            )
         elif "self." in chunk.text:
             attrs |= _handle_targets(chunk.text, starts)[0]
     # Handles a class stores on self can be reaped by a relative (a base class's stop()): every
@@ -777,11 +779,17 @@ def _decorated_start(text: str, position: int, indent: str) -> int:
 _DECORATOR_GOES_ON = frozenset({" ", "\t", ")", "]", "}", "#"})
 
 
-_SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")
+def _own_refs(owner: str) -> re.Pattern[str]:
+    """``self.x``, ``cls.x`` and ``Owner.x`` (a classmethod or staticmethod called through the
+    class), with whether it is called."""
+    return _any_of(r"(?<![\w.])(?:self|cls|{})\.(\w+)(\s*\()?", (owner,) if owner else ("self",))
 
 
-def _factory_calls(factories: tuple[str, ...]) -> re.Pattern[str] | None:
-    return _any_of(r"\bself\.(?:{})\s*\(", factories) if factories else None
+def _factory_calls(factories: tuple[str, ...], owner: str = "") -> re.Pattern[str] | None:
+    if not factories:
+        return None
+    receivers = "self|cls|" + re.escape(owner) if owner else "self|cls"
+    return _any_of(r"(?<![\w.])(?:" + receivers + r")\.(?:{})\s*\(", factories)
 
 
 class _ClassPlan:
@@ -803,13 +811,17 @@ class _ClassPlan:
         "indent",
         "keep",
         "methods",
+        "owner",
         "refs",
         "starts",
         "text",
     )
 
-    def __init__(self, text: str, starts: _Starts, reapers: frozenset[str] | None) -> None:
+    def __init__(
+        self, text: str, starts: _Starts, reapers: frozenset[str] | None, owner: str = ""
+    ) -> None:
         self.text = text
+        self.owner = owner
         self.starts = starts
         self.methods = _methods(text)
         self.attrs: set[str] = set()  # attributes of self that can hold a handle
@@ -832,6 +844,7 @@ class _ClassPlan:
             r"\n[ \t]{0,%d}(?![ \t#@)\]}]|def\b|async\b)\S" % len(self.indent)  # noqa: UP031
         )
         keep = self.keep
+        refs = _own_refs(owner)
         for i, body in enumerate(self.bodies):
             keep[i] = bool(
                 starts.search(body)
@@ -841,8 +854,8 @@ class _ClassPlan:
             )
             used: set[str] = set()
             called: set[str] = set()
-            if "self." in body:
-                for name, call in _SELF_REF.findall(body):
+            if "self." in body or "cls." in body or (owner and f"{owner}." in body):
+                for name, call in refs.findall(body):
                     (called if call else used).add(name)
             self.refs.append((used, called))
         if reapers is not None:
@@ -865,7 +878,7 @@ class _ClassPlan:
         found = self._factory.get(key)
         if found is None:
             found = self._factory[key] = _is_factory(
-                self.bodies[i], self.starts, _factory_calls(factories)
+                self.bodies[i], self.starts, _factory_calls(factories, self.owner)
             )
         return found
 
@@ -875,7 +888,7 @@ class _ClassPlan:
         found = self._attrs.get(key)
         if found is None:
             found = self._attrs[key] = _handle_targets(
-                self.bodies[i], self.starts, _factory_calls(factories)
+                self.bodies[i], self.starts, _factory_calls(factories, self.owner)
             )[0]
         return found
 
