@@ -779,10 +779,13 @@ def _decorated_start(text: str, position: int, indent: str) -> int:
 _DECORATOR_GOES_ON = frozenset({" ", "\t", ")", "]", "}", "#"})
 
 
+_SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
+
+
 def _own_refs(owner: str) -> re.Pattern[str]:
     """``self.x``, ``cls.x`` and ``Owner.x`` (a classmethod or staticmethod called through the
     class), with whether it is called."""
-    return _any_of(r"(?<![\w.])(?:self|cls|{})\.(\w+)(\s*\()?", (owner,) if owner else ("self",))
+    return _any_of(r"(?:self|cls|{})\.(\w+)(\s*\()?", (owner,) if owner else ("self",))
 
 
 def _factory_calls(factories: tuple[str, ...], owner: str = "") -> re.Pattern[str] | None:
@@ -854,8 +857,14 @@ class _ClassPlan:
             )
             used: set[str] = set()
             called: set[str] = set()
-            if "self." in body or "cls." in body or (owner and f"{owner}." in body):
-                for name, call in refs.findall(body):
+            if "cls." in body or (owner and f"{owner}." in body):
+                found = refs.findall(body)
+            elif "self." in body:
+                found = _SELF_REF.findall(body)
+            else:
+                found = []
+            if found:
+                for name, call in found:
                     (called if call else used).add(name)
             self.refs.append((used, called))
         if reapers is not None:
