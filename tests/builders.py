@@ -543,3 +543,22 @@ def build_target_venv(root: Path, python: str | None = None) -> TargetVenv:
         chains=chains,
         unreached=("acme-compat", "acme-debug", "legacy-shim"),
     )
+
+
+# --------------------------------------------------------------------------- the CLI
+
+FORKAUDIT = shutil.which("forkaudit") or ""  # the installed script, else `python -m forkaudit`
+
+
+def run_cli(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run forkaudit as a user does (no VIRTUAL_ENV inherited from the test run), plus ``env``."""
+    command = [FORKAUDIT, *args] if FORKAUDIT else [sys.executable, "-m", "forkaudit", *args]
+    environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    environ.update(env or {})
+    with subprocess.Popen(
+        command, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        out, err = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)

@@ -4,22 +4,11 @@ survive line shifts and version bumps; duplicates are a multiset."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from builders import TargetVenv, make_dist_info, make_fake_venv
-
-CLI = [sys.executable, "-m", "forkaudit"]
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    return subprocess.run(
-        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
+from builders import run_cli as run
 
 
 def scan_json(venv: Path, cwd: Path, *extra: str) -> tuple[int, dict[str, Any]]:

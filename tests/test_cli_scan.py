@@ -4,30 +4,14 @@ built from real wheels, through the installed console script."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from builders import TargetVenv
-
-FORKAUDIT = shutil.which("forkaudit") or ""
-
-
-def run(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = [FORKAUDIT, *args] if FORKAUDIT else [sys.executable, "-m", "forkaudit", *args]
-    environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    environ.update(env or {})
-    with subprocess.Popen(
-        command, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as proc:
-        out, err = proc.communicate(timeout=300)
-    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+from builders import run_cli as run
 
 
 @pytest.fixture(scope="session")

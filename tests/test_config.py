@@ -4,23 +4,12 @@ suppressions: inline comments in checked code, config ignores, unused suppressio
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from builders import SHOP_JOBS_PY, TargetVenv
-
-CLI = [sys.executable, "-m", "forkaudit"]
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    return subprocess.run(
-        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
+from builders import run_cli as run
 
 
 def project(tmp_path: Path, target_venv: TargetVenv, config: str) -> Path:

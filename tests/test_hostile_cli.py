@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import make_dist_info, make_fake_venv
-from test_hostile_corpus import FORKAUDIT, run_cli
+from builders import FORKAUDIT, make_dist_info, make_fake_venv, run_cli
 
 LEAK = "import os\n\n\ndef handle(conn):\n    pid = os.fork()  # leak {tag}\n    return conn\n"
 CLEAN = "import os\n\n\ndef nothing_{n}(a):\n    return os.getcwd() + str(a)\n"
@@ -289,17 +288,10 @@ def test_deep_tmpdir_spawns_workers_instead(
     spawns its workers instead and gives the same report, no traceback."""
     deep = tmp_path / ("d" * 60) / ("e" * 60)
     deep.mkdir(parents=True)
-    command = [FORKAUDIT] if FORKAUDIT else [sys.executable, "-m", "forkaudit"]
-    env = {**os.environ, "TMPDIR": str(deep)}
-    env.pop("VIRTUAL_ENV", None)
-    result = subprocess.run(
-        [*command, "scan", str(small_venv), "--format", "json", "--no-cache", "-j", "2"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    result = run_cli(
+        ["scan", str(small_venv), "--format", "json", "--no-cache", "-j", "2"],
+        tmp_path,
+        {"TMPDIR": str(deep)},
     )
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1, result.stderr

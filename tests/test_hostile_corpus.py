@@ -12,18 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import make_dist_info, make_fake_venv
-
-FORKAUDIT = shutil.which("forkaudit") or ""
+from builders import make_dist_info, make_fake_venv, run_cli
 
 SCRIPT = "</script><script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -35,19 +30,6 @@ LEAK = "def handle_{tag}(conn):\n    pid = os.fork()  # leak {tag}\n    return c
 
 def leak(tag: str) -> str:
     return LEAK.format(tag=tag)
-
-
-def run_cli(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    command = [FORKAUDIT, *args] if FORKAUDIT else [sys.executable, "-m", "forkaudit", *args]
-    environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    environ.update(env or {})
-    with subprocess.Popen(
-        command, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as proc:
-        out, err = proc.communicate(timeout=timeout)
-    return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
 @dataclass
@@ -307,7 +289,7 @@ class Scans:
 
 
 def _stable(data: dict[str, Any]) -> dict[str, Any]:
-    copy = json.loads(json.dumps(data))
+    copy: dict[str, Any] = json.loads(json.dumps(data))
     copy["environment"].pop("duration_seconds", None)
     copy["environment"]["counts"].pop("cached_units", None)
     return copy

