@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import hashlib
 import itertools
 import math
@@ -103,8 +104,9 @@ class Survey:
     passes: bool = False  # the prefilter (built-in start names) matched
     classes: tuple[tuple[str, str], ...] = ()  # (name, bases text) of every class with bases
     digest: str = ""  # sha256 of the content (for per-file cache keys)
-    # The survey saw all its group's files (one distribution) and applied the group's subclass
-    # names itself: `rescued` says whether this file names one (no second read needed).
+    # Whether the group's subclass names were applied by the survey itself (it saw all the
+    # group's files; no second read needed); `rescued`: the file names one of them (set by the
+    # survey, or by the parent's recheck of a group too big for one batch).
     group_checked: bool = False
     rescued: bool = False
 
@@ -227,7 +229,6 @@ def _run(
         and not surveys[(u, f)].error
         and not surveys[(u, f)].group_checked
     ]
-    rescued: set[tuple[int, int]] = set()
     if recheck:
         items = [
             (units[u].files[f].abspath, tuple(sorted(group_names[units[u].distribution])))
@@ -236,8 +237,7 @@ def _run(
         item_batches = [items[i : i + SURVEY_BATCH] for i in range(0, len(items), SURVEY_BATCH)]
         for positions, verdicts in workers.map(_recheck, item_batches, _recheck_failed, "read"):
             for i, passes in zip(positions, verdicts, strict=True):
-                if passes:
-                    rescued.add(recheck[i])
+                surveys[recheck[i]] = replace(surveys[recheck[i]], rescued=passes)
     defining: list[tuple[int, Job]] = []
     others: list[tuple[int, Job]] = []
     for u in remaining:
@@ -249,7 +249,7 @@ def _run(
             if survey.error:
                 results[u].results.append(_error(source, survey.error))
                 continue
-            if not survey.passes and not survey.rescued and (u, f) not in rescued:
+            if not survey.passes and not survey.rescued:
                 continue
             job = Job(file=source, names=local)
             defines = any(name in names for name, _ in survey.classes)
@@ -433,25 +433,19 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-_FORK_SERVER: list[bool] = []  # [whether it could be started], once known
-
-
+@functools.cache
 def _fork_server_runs() -> bool:
-    """Start the fork server (preloading the engine) unless it runs already. It listens on a
-    Unix socket under the temporary folder; where that path is too long for one (a deep
-    TMPDIR: "AF_UNIX path too long") or sockets are refused, workers are spawned instead."""
-    if not _FORK_SERVER:
-        from multiprocessing import forkserver
+    """Start the fork server (preloading the engine), once. It listens on a Unix socket under
+    the temporary folder; where that path is too long for one (a deep TMPDIR: "AF_UNIX path too
+    long") or sockets are refused, workers are spawned instead."""
+    from multiprocessing import forkserver
 
-        multiprocessing.get_context("forkserver").set_forkserver_preload(
-            ["forkaudit.analysis.engine"]
-        )
-        try:
-            forkserver.ensure_running()
-            _FORK_SERVER.append(True)
-        except OSError:
-            _FORK_SERVER.append(False)
-    return _FORK_SERVER[0]
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["forkaudit.analysis.engine"])
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        return False
+    return True
 
 
 def prestart() -> None:
