@@ -11,7 +11,7 @@ import pytest
 from test_engine_lifecycle import CASES
 
 from forkaudit.analysis.engine import analyze, parse, start_pattern
-from forkaudit.analysis.prefilter import Prefilter, start_names
+from forkaudit.analysis.prefilter import Prefilter, start_modules, start_names
 from forkaudit.analysis.slicing import MIN_SLICE_BYTES, slice_source
 from forkaudit.rules import load_rules
 
@@ -119,7 +119,7 @@ def test_a_huge_module_level_table_is_not_parsed() -> None:
 
 NAMES = tuple(sorted(start_names(PACK.rules)))
 REAPERS = tuple(sorted({method for rule in PACK.rules for method in rule.reaped_by_methods}))
-MODULES = tuple(sorted({q.split(".", 1)[0] for rule in PACK.rules for q in rule.starts}))
+MODULES = tuple(sorted(start_modules(PACK.rules)))
 _UNRELATED = re.compile(r"^( +)# (\d+) unrelated methods: (\w+)$", re.MULTILINE)
 _LEAK = re.compile(r"#\s*leak:\s*(FA\d+)\s*$")
 

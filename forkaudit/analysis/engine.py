@@ -14,7 +14,7 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
-from forkaudit.analysis.prefilter import start_names
+from forkaudit.analysis.prefilter import start_modules, start_names
 from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.model import FileError, FileResult, Finding, Rule
@@ -105,10 +105,6 @@ def analyze(
     return _analyze(data, path, rules, distribution, external, test_code, pattern, anchors)
 
 
-def _modules(rules: Sequence[Rule]) -> tuple[str, ...]:
-    return tuple(sorted({q.split(".", 1)[0] for rule in rules for q in rule.starts}))
-
-
 def _reapers(rules: Sequence[Rule]) -> tuple[str, ...]:
     return tuple(sorted({method for rule in rules for method in rule.reaped_by_methods}))
 
@@ -150,7 +146,7 @@ def _analyze(
     sliced = None
     if pattern is not None:  # slicing on (not in the tests that compare with the whole file)
         sliced = slice_source(
-            source, pattern, anchors, _reapers(rules), _modules(rules)
+            source, pattern, anchors, _reapers(rules), tuple(sorted(start_modules(rules)))
         ) or compact(source)
     if sliced is not None:
         try:

@@ -21,6 +21,11 @@ def start_names(rules: Sequence[Rule]) -> set[str]:
     return names
 
 
+def start_modules(rules: Sequence[Rule]) -> set[str]:
+    """The top-level modules the start names come from (``subprocess`` for subprocess.Popen)."""
+    return {qualified.split(".", 1)[0] for rule in rules for qualified in rule.starts}
+
+
 _WORD = [chr(c).isalnum() or chr(c) == "_" or c >= 128 for c in range(256)]
 
 

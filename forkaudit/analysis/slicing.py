@@ -116,8 +116,8 @@ class _Strings:
 
 
 # Module-level statements that the analysis reads even without a start in them: any import
-# (also indented, under `try:` or `if TYPE_CHECKING:`) and multiprocessing context aliases.
-_HEADER_KEEP = re.compile(r"^[ \t]*(?:import|from)[ \t]|\bget_context\b", re.MULTILINE)
+# (also indented, under `try:` or `if TYPE_CHECKING:`). A get_context() is kept anywhere (below).
+_HEADER_KEEP = re.compile(r"^[ \t]*(?:import|from)[ \t]", re.MULTILINE)
 
 
 def _header_chunks(header: str, strings: _Strings) -> list[_Chunk]:
@@ -244,7 +244,7 @@ _REAPER_FINDER = _Finder(
     _REAPER, ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
 )
 _IMPORT_FINDER = _Finder(_IMPORT, ("import",))
-_HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import", "get_context"))
+_HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import",))
 
 
 def slice_source(
