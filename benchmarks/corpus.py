@@ -59,12 +59,22 @@ SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 # --------------------------------------------------------------------------- loading
 
 
-def load(folder: Path = CORPUS) -> list[dict[str, Any]]:
-    """Every case of every ``*.toml`` under ``folder``, each with ``_source`` (its file)."""
+BROKEN: list[str] = []  # files that are not valid TOML, with why
+
+
+def load(folder: Path = CORPUS, only: str = "") -> list[dict[str, Any]]:
+    """Every case of every ``*.toml`` under ``folder`` (or only the file named ``only``), each
+    with ``_source`` (its file)."""
     cases: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        if only and path.name != only:
+            continue
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            BROKEN.append(f"{path.name}: not valid TOML: {exc}")
+            continue
         for case in data.get("case", []):
             case["_source"] = path.name
             cases.append(case)
@@ -73,7 +83,7 @@ def load(folder: Path = CORPUS) -> list[dict[str, Any]]:
 
 def problems(cases: list[dict[str, Any]]) -> list[str]:
     """What is wrong with the metadata (empty when nothing)."""
-    out: list[str] = []
+    out: list[str] = list(BROKEN)
     seen: set[str] = set()
     for case in cases:
         where = f"{case.get('_source')}: case {case.get('id', '?')}"
@@ -319,6 +329,7 @@ def main() -> int:
         argv, command = argv[:cut], argv[cut + 1 :]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of *.toml case files")
+    parser.add_argument("--only", default="", help="only this case file (processes.toml, ...)")
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("check", help="validate the case files and print counts")
     lay = sub.add_parser("layout", help="write each case's files from fetched snapshots")
@@ -330,7 +341,7 @@ def main() -> int:
     sco.add_argument("--min-severity", choices=list(SEVERITY_RANK), default="low")
     sco.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    cases = load(args.corpus)
+    cases = load(args.corpus, args.only)
     if args.action == "check":
         found = problems(cases)
         for problem in found:
