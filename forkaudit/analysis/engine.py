@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import tokenize
 from collections.abc import Iterator, Sequence
@@ -98,7 +99,9 @@ def analyze(
     """The file's result, and the thread/process subclasses it defines (for its sibling modules).
 
     ``extra_names`` are start-capable class names of the same distribution; with ``slicing``, only
-    the top-level chunks that can matter are parsed (see ``slicing.py``)."""
+    the top-level chunks that can matter are parsed (see ``slicing.py``). ``FORKAUDIT_WHOLE_FILES=1``
+    in the environment turns slicing off (``benchmarks/slicediff.py`` compares both)."""
+    slicing = slicing and os.environ.get("FORKAUDIT_WHOLE_FILES") != "1"
     names = tuple(sorted(set(extra_names) | set(external or ())))
     pattern = start_pattern(rules, names) if slicing else None
     anchors = tuple(sorted(start_names(rules) | set(names)))
