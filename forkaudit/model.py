@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from forkaudit.kinds import Kind
+
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
 
@@ -44,7 +46,7 @@ class ArgCondition:
 class Rule:
     id: str
     name: str
-    kind: str  # fork | spawn | popen | os-popen | asyncio-subprocess | thread | process | pool | raw-thread
+    kind: Kind
     severity: str
     handle: str  # "pid" (an int reaped by os.wait*) | "object" (reaped through its methods)
     starts: tuple[str, ...]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from forkaudit.errors import InputError
+from forkaudit.kinds import Kind
 from forkaudit.model import SEVERITIES, ArgCondition, Rule, RuleExample, RulePack
 
 if sys.version_info >= (3, 11):
@@ -20,17 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-KINDS = (
-    "fork",
-    "spawn",
-    "popen",
-    "os-popen",
-    "asyncio-subprocess",
-    "thread",
-    "process",
-    "pool",
-    "raw-thread",
-)
+KINDS = tuple(kind.value for kind in Kind)
 HANDLES = ("pid", "object")
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -186,7 +177,7 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
     return Rule(
         id=rule_id,
         name=raw["name"],
-        kind=choice("kind", KINDS),
+        kind=Kind(choice("kind", KINDS)),
         severity=choice("severity", SEVERITIES),
         handle=choice("handle", HANDLES),
         starts=starts,

@@ -15,6 +15,15 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from forkaudit.analysis.vocabulary import (
+    CONTAINER_ADD,
+    EXIT_WORDS,
+    KEEP_METHODS,
+    REAPER_WORDS,
+    THREAD_TARGET_KEYWORDS,
+    THREADISH_SUFFIXES,
+)
+
 # A decorator line: `@name`, `@a.b(...)`, `@name  # comment` (not `@type x: int` in a docstring).
 _BOUNDARY = re.compile(
     r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@[\w.]+[ \t]*(?:\(|#|$)", re.MULTILINE
@@ -24,8 +33,8 @@ _REAPER = re.compile(
     r"\b(?:waitpid|wait3|wait4|waitid)\s*\(|\bos\.wait\s*\(|\bSIGCHLD\b|\bactive_children\b"
 )
 _IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
-_TARGET = re.compile(r"(?:target|function)\s*=\s*(?:self\.)?(\w+)")
-_EXITS = re.compile(r"\b(?:exit|_exit|quit|SystemExit)\b")
+_TARGET = re.compile(r"(?:" + "|".join(THREAD_TARGET_KEYWORDS) + r")\s*=\s*(?:self\.)?(\w+)")
+_EXITS = re.compile(r"\b(?:" + "|".join(EXIT_WORDS) + r")\b")
 
 
 def _targets(text: str) -> set[str]:
@@ -240,9 +249,7 @@ def _any_of(template: str, names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(template.replace("{}", "|".join(map(re.escape, names))))
 
 
-_REAPER_FINDER = _Finder(
-    _REAPER, ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
-)
+_REAPER_FINDER = _Finder(_REAPER, REAPER_WORDS)
 _IMPORT_FINDER = _Finder(_IMPORT, ("import",))
 _HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import",))
 
@@ -399,7 +406,7 @@ def slice_source(
                 if not chunk.keep and mention.search(chunk.text):
                     chunk.keep = True
             kept_chunks = [c for c in chunks if c.keep]
-    reap_names = _KEEP_METHODS | frozenset(reapers)
+    reap_names = KEEP_METHODS | frozenset(reapers)
     plans: dict[int, _ClassPlan] = {}
     attrs: set[str] = set()
     for chunk in kept_chunks:
@@ -504,22 +511,6 @@ _DEF = re.compile(r"def[ \t]+(\w+)")
 _SELF_ASSIGN = re.compile(
     r"\bself\.(\w+)(?:\[[^\]]*\])?\s*(?:=[^=]|\.(?:append|appendleft|add|extend|insert|put|put_nowait|setdefault|update)\()"
 )
-_KEEP_METHODS = frozenset(
-    {
-        "__init__",
-        "__exit__",
-        "__aexit__",
-        "__del__",
-        "run",
-        "close",
-        "stop",
-        "shutdown",
-        "terminate",
-        "join",
-        "cleanup",
-        "__enter__",
-    }
-)
 
 
 def _threadish_classes(source: str, names: Iterable[str] = ()) -> set[str]:
@@ -580,7 +571,7 @@ def _start_aliases(aliases: list[tuple[str, str]], starts: _Starts) -> set[str]:
 
 # A literal prefix lets the regex engine skip ahead; the match is then checked to start its line.
 _CLASS_NAME_BASES = re.compile(r"class[ \t]+(\w+)[ \t]*\(([^)]*)\)")
-_THREADISH_NAME = re.compile(r"(?:Thread|Timer|Process)$")
+_THREADISH_NAME = re.compile(r"(?:" + "|".join(THREADISH_SUFFIXES) + r")$")
 
 
 _RETURN_LINE = re.compile(r"(?:return|yield)\b([^\n]*)")  # no leading \b: see _Starts
@@ -623,17 +614,7 @@ _ASSIGN_HEAD = re.compile(r"[ \t]*(\(?[\w, .\[\]*]+?\)?)[ \t]*(?::[^=\n]*)?=(?!=
 _FOR_TARGET = re.compile(r"\bfor[ \t]+(\(?[\w, .\[\]*]+?\)?)[ \t]+in\b")
 _AS_TARGET = re.compile(r"\bas[ \t]+(\w+)")
 _WALRUS = re.compile(r"(\w+)[ \t]*:=")
-_FILLS = (
-    "append",
-    "appendleft",
-    "add",
-    "extend",
-    "insert",
-    "put",
-    "put_nowait",
-    "setdefault",
-    "update",
-)
+_FILLS = tuple(sorted(CONTAINER_ADD))
 _FILL = re.compile(r"(\w+)\.(?:" + "|".join(_FILLS) + r")\(")
 _FILL_TEXT = tuple(f".{name}(" for name in _FILLS)
 _TARGET_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\.)")

@@ -1,0 +1,885 @@
+"""Following a handle from its start to where it is reaped, or to where it is lost.
+
+From the expression whose value is the handle: discarded, bound to a local (every use in the
+scope), stored on ``self`` (every method of the class family), put in a container (a loop over
+it that reaps each element), returned (the function becomes a factory), passed on (ownership
+moves). Each binding's uses are classified into evidence, and the evidence judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import libcst as cst
+
+from forkaudit.analysis.facts import ModuleFacts
+from forkaudit.analysis.index import ModuleIndex, ScopeNode, dotted_name
+from forkaudit.analysis.sites import Site
+from forkaudit.analysis.syntax import (
+    block_statements,
+    element_index,
+    enclosing_if_test,
+    in_loop,
+    is_binding_of,
+    is_true,
+    iteration_of,
+    loop_exits,
+    names_in,
+    self_attribute_nodes,
+    short,
+    target_names,
+    walk_statements,
+)
+from forkaudit.analysis.verdict import Evidence, Verdict, merge
+from forkaudit.analysis.vocabulary import (
+    CONTAINER_ADD,
+    CONTAINER_TAKE,
+    ITER_WRAPPERS,
+    NON_OWNING,
+    PID_WAIT_FUNCTIONS,
+)
+from forkaudit.model import Rule
+
+
+class Follower:
+    """Follows handles through one module."""
+
+    def __init__(self, index: ModuleIndex, facts: ModuleFacts, start_map: dict[str, Rule]) -> None:
+        self.index = index
+        self.facts = facts
+        self.start_map = start_map
+        self._active: set[tuple[str, str, int]] = set()
+
+    def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
+        """Where does the value of ``node`` go?"""
+        index = self.index
+        parent = index.parent_of(node)
+        rule = site.rule
+        what = site.via
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            method = parent.attr.value
+            grand = index.parent_of(parent)
+            if isinstance(grand, cst.Call) and grand.func is parent:
+                if method == rule.start_method and rule.start_method:
+                    after = self.follow(replace(site, started=True), grand)
+                    if after.leak:
+                        return Verdict(
+                            True,
+                            "high",
+                            f"{what} is started and dropped: nothing can {rule.kind.verb} it",
+                            started=True,
+                            daemon=site.daemon,
+                        )
+                    return replace(after, started=True)
+                if method in site.reap_methods:
+                    return Verdict(False, started=site.started)
+                if method == "setDaemon":
+                    return self.follow(replace(site, daemon=True), grand)
+            return Verdict(
+                True,
+                "high",
+                f"{what} is used once and dropped ({index.code(parent)}...): it is never {rule.kind.reaped}",
+                started=site.started,
+                daemon=site.daemon,
+            )
+        if isinstance(parent, cst.Expr):
+            if rule.start_method and not site.started:
+                return Verdict(False)
+            return Verdict(
+                True,
+                "high",
+                f"{what} is discarded at once: nothing can {rule.kind.verb} it",
+                started=site.started,
+                daemon=site.daemon,
+            )
+        if isinstance(parent, cst.WithItem):
+            if site.context_manager:
+                return Verdict(False, started=True)
+            return Verdict(
+                True,
+                "medium",
+                f"{what} is used as a context manager that does not {rule.kind.verb} it",
+                started=site.started,
+            )
+        if isinstance(parent, cst.Assign | cst.AnnAssign) and parent.value is node:
+            targets = (
+                [t.target for t in parent.targets]
+                if isinstance(parent, cst.Assign)
+                else [parent.target]
+            )
+            verdicts = [self._follow_target(site, target, parent) for target in targets]
+            return merge(verdicts)
+        if isinstance(parent, cst.NamedExpr) and parent.value is node:
+            return self._follow_target(site, parent.target, parent)
+        if isinstance(parent, cst.Arg):
+            return self._follow_arg(site, parent)
+        if isinstance(parent, cst.Return | cst.Yield):
+            function = self.facts.enclosing_function(parent)
+            if function is None:
+                return Verdict(False)
+            return Verdict(False, started=site.started, daemon=site.daemon, factory=function)
+        if isinstance(parent, cst.Element | cst.DictElement | cst.StarredElement):
+            container = index.parent_of(parent)
+            if isinstance(container, cst.Tuple) and isinstance(
+                index.parent_of(container), cst.Return | cst.Yield
+            ):
+                function = self.facts.enclosing_function(container)
+                if function is None:
+                    return Verdict(False)
+                position = element_index(container, parent)
+                return Verdict(
+                    False,
+                    started=site.started,
+                    daemon=site.daemon,
+                    factory=function,
+                    factory_index=position,
+                )
+            if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
+                return self._follow_container_value(site, container) or Verdict(False)
+            return Verdict(False)
+        if isinstance(parent, cst.ListComp | cst.SetComp | cst.GeneratorExp) and parent.elt is node:
+            return self._follow_container_value(site, parent) or Verdict(False)
+        if isinstance(parent, cst.DictComp) and parent.value is node:
+            return self._follow_container_value(site, parent) or Verdict(False)
+        if rule.handle == "pid" and isinstance(
+            parent,
+            cst.If
+            | cst.Comparison
+            | cst.UnaryOperation
+            | cst.ComparisonTarget
+            | cst.BooleanOperation,
+        ):
+            if_node = enclosing_if_test(index, node)
+            if if_node is not None and self.facts.parent_exits(if_node, node):
+                return Verdict(False)
+            return Verdict(
+                True,
+                "high",
+                f"the pid of {what} is only tested, never kept: the parent cannot wait for the child",
+                started=True,
+            )
+        if isinstance(parent, cst.Await):
+            return self.follow(site, parent)
+        # Anything else (a lambda body, an f-string, a comparison...): we cannot tell; stay silent.
+        return Verdict(False)
+
+    def _follow_target(
+        self, site: Site, target: cst.BaseExpression, statement: cst.CSTNode
+    ) -> Verdict:
+        if isinstance(target, cst.Tuple | cst.List) and target.elements:
+            # pid, fd = os.forkpty(): the handle is the first element (or the one a factory says).
+            if site.tuple_index >= len(target.elements):
+                return Verdict(False)
+            element = target.elements[site.tuple_index]
+            if isinstance(element, cst.StarredElement):
+                return Verdict(False)
+            if isinstance(element.value, cst.Name) and element.value.value == "_":
+                return Verdict(
+                    True,
+                    "high",
+                    f"{site.via} is unpacked into `_` and dropped: nothing can {site.rule.kind.verb} it",
+                    started=site.started,
+                    daemon=site.daemon,
+                )
+            return self._follow_target(site, element.value, statement)
+        if isinstance(target, cst.Name):
+            return self._follow_local(site, target.value, statement)
+        if isinstance(target, cst.Attribute) and dotted_name(target.value) in ("self", "cls"):
+            return self._follow_attribute(site, target.attr.value, statement)
+        if isinstance(target, cst.Subscript):
+            holder = target.value
+            return self._follow_container(site, holder, statement)
+        if isinstance(target, cst.Attribute):
+            return Verdict(False)  # stored on another object: ownership moves there
+        return Verdict(False)
+
+    def _follow_arg(self, site: Site, arg: cst.Arg) -> Verdict:
+        index = self.index
+        call = index.parent_of(arg)
+        if not isinstance(call, cst.Call):
+            return Verdict(False)
+        func = call.func
+        resolved = index.resolve(func)
+        if (
+            site.rule.handle == "pid"
+            and resolved in site.rule.reaped_by_functions
+            and call.args
+            and call.args[0] is arg
+        ):
+            return Verdict(False)
+        if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_ADD:
+            return self._follow_container(site, func.value, call)
+        short = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else (func.value if isinstance(func, cst.Name) else "")
+        )
+        if short in NON_OWNING or (resolved or "") in NON_OWNING:
+            grand = index.parent_of(call)
+            if isinstance(grand, cst.Expr):
+                return Verdict(
+                    True,
+                    "high",
+                    f"{site.via} is only inspected ({short}()) and then lost",
+                    started=site.started,
+                    daemon=site.daemon,
+                )
+            return Verdict(False)
+        if resolved is not None and resolved.rstrip("*") in self.start_map:
+            return Verdict(False)
+        return Verdict(False)  # passed to another function: ownership moves
+
+    def _scope_for_local(self, name: str, statement: cst.CSTNode) -> ScopeNode:
+        scope = self.index.scope_of(statement)
+        if isinstance(scope, cst.FunctionDef):
+            for node in walk_statements(scope):
+                if isinstance(node, cst.Global) and any(n.name.value == name for n in node.names):
+                    return self.index.module
+        return scope
+
+    def _once(self, key: tuple[str, str, int], compute: Callable[[], Verdict]) -> Verdict:
+        """Follow a binding at most once at a time: `x = d[k]; d[k] = x` must not loop."""
+        if key in self._active:
+            return Verdict(False)
+        self._active.add(key)
+        try:
+            return compute()
+        finally:
+            self._active.discard(key)
+
+    def _follow_local(
+        self, site: Site, name: str, statement: cst.CSTNode, depth: int = 0
+    ) -> Verdict:
+        scope = self._scope_for_local(name, statement)
+        return self._once(
+            ("local", name, id(scope)), lambda: self._follow_local_now(site, name, statement, depth)
+        )
+
+    def _follow_local_now(
+        self, site: Site, name: str, statement: cst.CSTNode, depth: int = 0
+    ) -> Verdict:
+        index = self.index
+        scope = self._scope_for_local(name, statement)
+        statement_line = index.statement_of(statement)
+        evidence = Evidence(started=site.started, daemon=site.daemon)
+        for use in index.uses(name, scope):
+            if index.inside(use, statement_line) and is_binding_of(index, use, statement_line):
+                continue
+            self._classify_use(site, use, evidence, depth)
+        return self._judge_local(site, name, statement_line, scope, evidence)
+
+    def _classify_use(
+        self, site: Site, use: cst.BaseExpression, evidence: Evidence, depth: int
+    ) -> None:
+        """Record what one read of the handle does to it."""
+        index = self.index
+        rule = site.rule
+        parent = index.parent_of(use)
+        if isinstance(parent, cst.Attribute) and parent.value is use:
+            attr = parent.attr.value
+            grand = index.parent_of(parent)
+            if isinstance(grand, cst.Call) and grand.func is parent:
+                if attr == rule.start_method and rule.start_method:
+                    evidence.started = True
+                elif attr in site.reap_methods or (attr == "poll" and in_loop(index, grand)):
+                    evidence.reaps.append(grand)
+                elif attr == "setDaemon" and grand.args and is_true(grand.args[0].value):
+                    evidence.daemon = True
+                return
+            if isinstance(grand, cst.AssignTarget) and attr == "daemon":
+                assign = index.parent_of(grand)
+                if isinstance(assign, cst.Assign) and is_true(assign.value):
+                    evidence.daemon = True
+                return
+            if attr == "pid" and isinstance(grand, cst.Arg):
+                call = index.parent_of(grand)
+                if isinstance(call, cst.Call) and index.resolve(call.func) in PID_WAIT_FUNCTIONS:
+                    evidence.reaps.append(call)
+                elif isinstance(call, cst.Call):
+                    self._maybe_escape_arg(site, grand, call, evidence)
+            return
+        if isinstance(parent, cst.WithItem) and parent.item is use:
+            if site.context_manager:
+                evidence.reaps.append(parent)
+            return
+        if isinstance(parent, cst.Arg):
+            call = index.parent_of(parent)
+            if not isinstance(call, cst.Call):
+                return
+            resolved = index.resolve(call.func)
+            if resolved in rule.reaped_by_functions or resolved in PID_WAIT_FUNCTIONS:
+                if call.args and call.args[0] is parent:
+                    evidence.reaps.append(call)
+                return
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
+                self._sub(evidence, self._follow_container(site, call.func.value, call), call)
+                return
+            self._maybe_escape_arg(site, parent, call, evidence)
+            return
+        if isinstance(parent, cst.Param) and parent.default is use:
+            # lambda pid=self._pid: os.waitpid(pid, 0) -- the handle lives on in the parameter.
+            function = index.parent_of(index.parent_of(parent) or parent)
+            if isinstance(function, cst.Lambda | cst.FunctionDef):
+                for param_use in index.uses(parent.name.value, function):
+                    self._classify_use(site, param_use, evidence, depth + 1)
+            return
+        if isinstance(parent, cst.Return | cst.Yield):
+            evidence.returned.append(parent)
+            return
+        if isinstance(parent, cst.Assign) and parent.value is use:
+            for assign_target in parent.targets:
+                inner = assign_target.target
+                if isinstance(inner, cst.Name) and depth < 3:
+                    alias = self._follow_local(
+                        replace(site, started=evidence.started), inner.value, parent, depth + 1
+                    )
+                    self._sub(evidence, alias, parent)
+                elif isinstance(inner, cst.Attribute) and dotted_name(inner.value) in (
+                    "self",
+                    "cls",
+                ):
+                    self._sub(
+                        evidence,
+                        self._follow_attribute(
+                            replace(site, started=True), inner.attr.value, parent
+                        ),
+                        parent,
+                    )
+                elif isinstance(inner, cst.Subscript):
+                    self._sub(evidence, self._follow_container(site, inner.value, parent), parent)
+                else:
+                    evidence.escapes.append(f"stored on {index.code(inner)}")
+                    evidence.reaps.append(parent)
+            return
+        if isinstance(parent, cst.Element | cst.DictElement):
+            container = index.parent_of(parent)
+            if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
+                holder = index.parent_of(container)
+                if isinstance(holder, cst.For) and holder.iter is container:
+                    self._sub(evidence, self._loop_reaps(site, holder), holder)
+                    return
+                if isinstance(holder, cst.Return | cst.Yield):
+                    evidence.returned.append(holder)
+                    if isinstance(container, cst.Tuple):
+                        evidence.returned_index = element_index(container, parent)
+                    return
+                where = self._follow_container_value(site, container)
+                if where is not None:
+                    self._sub(evidence, where, container)
+            return
+        if isinstance(parent, cst.AugAssign):
+            return
+
+    def _sub(self, evidence: Evidence, verdict: Verdict, anchor: cst.CSTNode) -> None:
+        """A verdict about where the handle went from ``anchor``; a safe hand-off counts as a reap there."""
+        evidence.sub_verdicts.append(verdict)
+        if not verdict.leak and verdict.factory is None:
+            evidence.reaps.append(anchor)
+
+    def _maybe_escape_arg(
+        self, site: Site, arg: cst.Arg, call: cst.Call, evidence: Evidence
+    ) -> None:
+        func = call.func
+        resolved = self.index.resolve(func) or ""
+        short = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else (func.value if isinstance(func, cst.Name) else "")
+        )
+        if short in NON_OWNING or resolved in NON_OWNING or resolved.startswith("logging."):
+            return
+        if arg.keyword is not None and arg.keyword.value in ("target", "args"):
+            return  # handed to a thread as data: the thread does not own the lifecycle by contract
+        evidence.escapes.append(f"passed to {self.index.code(func)}()")
+        evidence.reaps.append(call)
+
+    def _judge_local(
+        self, site: Site, name: str, statement: cst.CSTNode, scope: ScopeNode, evidence: Evidence
+    ) -> Verdict:
+        rule = site.rule
+        started = evidence.started or any(v.started for v in evidence.sub_verdicts)
+        daemon = evidence.daemon
+        where = (
+            "the module"
+            if scope is self.index.module
+            else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
+        )
+        if rule.start_method and not started:
+            return Verdict(False)
+        if rule.handle == "pid" and self.facts.parent_exits_for_name(name, statement, scope):
+            return Verdict(False)
+        leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
+        factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
+        if evidence.reaps:
+            gap = self._reap_gap(rule, statement, evidence.reaps, scope, name)
+            if gap is None:
+                return Verdict(False, started=started, daemon=daemon)
+            if leaking_subs:
+                sub = leaking_subs[0]
+                return Verdict(
+                    True,
+                    "low",
+                    f"{sub.reason}; {gap}",
+                    started=started,
+                    daemon=daemon or sub.daemon,
+                )
+            if evidence.returned:
+                return Verdict(
+                    True,
+                    "low",
+                    f"bound to `{name}`: {gap}, otherwise it is returned to the caller un{rule.kind.reaped}",
+                    started=started,
+                    daemon=daemon,
+                )
+            return Verdict(True, "low", f"bound to `{name}`: {gap}", started=started, daemon=daemon)
+        if evidence.returned:
+            function = self.facts.enclosing_function(evidence.returned[0])
+            return Verdict(
+                False,
+                started=started,
+                daemon=daemon,
+                factory=function,
+                factory_index=evidence.returned_index,
+            )
+        if leaking_subs:
+            sub = leaking_subs[0]
+            return Verdict(
+                True,
+                sub.confidence,
+                sub.reason,
+                started=started or sub.started,
+                daemon=daemon or sub.daemon,
+            )
+        if factories:
+            return Verdict(False, started=started, daemon=daemon, factory=factories[0])
+        return Verdict(
+            True,
+            "high",
+            f"bound to `{name}` in {where} and never {rule.kind.reaped}",
+            started=started,
+            daemon=daemon,
+        )
+
+    def _reap_gap(
+        self,
+        rule: Rule,
+        statement: cst.CSTNode,
+        reaps: list[cst.CSTNode],
+        scope: ScopeNode,
+        handle: str = "",
+    ) -> str | None:
+        """None when some reap runs on every path after ``statement``; else which path leaks.
+
+        ``handle`` (``proc`` or ``self._proc``): an ``if proc is not None:`` guard around a reap
+        does not make it conditional."""
+        contains = _Contains(self.index, reaps, handle)
+        # Walk up from the start statement: at each level, the statements after it in its block.
+        current: cst.CSTNode = statement
+        left_loop = False
+        while True:
+            parent = self.index.parent_of(current)
+            if parent is None or current is scope:
+                break
+            block = block_statements(parent)
+            if block is not None:
+                holder = current if current in block else None
+                if holder is not None:
+                    after = block[block.index(holder) + 1 :]
+                    if any(contains.definitely(s) for s in after):
+                        if left_loop:
+                            return "only the one from the last loop iteration is reaped"
+                        return None
+            if isinstance(parent, cst.Try | cst.TryStar):
+                if parent.finalbody is not None and any(
+                    contains.definitely(s) for s in parent.finalbody.body.body
+                ):
+                    return None
+                if (
+                    parent.orelse is not None
+                    and current is parent.body
+                    and any(contains.definitely(s) for s in parent.orelse.body.body)
+                ):
+                    return None
+            if isinstance(parent, cst.IndentedBlock):
+                owner = self.index.parent_of(parent)
+                if isinstance(owner, cst.For | cst.While) and owner.body is parent:
+                    left_loop = True
+            if parent is scope:
+                break
+            current = parent
+        # Nested callbacks (a reap inside a nested function or lambda) count as deferred reaping.
+        for reap in reaps:
+            if self.index.scope_of(reap) is not scope:
+                return None
+        # Describe the condition that guards the first reap.
+        for reap in reaps:
+            for ancestor in self.index.ancestors(reap):
+                if ancestor is scope:
+                    break
+                if isinstance(ancestor, cst.ExceptHandler):
+                    return f"{rule.kind.reaped} only when an exception is raised; the normal path leaks"
+                if isinstance(ancestor, cst.If):
+                    test = self.index.code(ancestor.test).strip()
+                    in_else = ancestor.orelse is not None and self.index.inside(
+                        reap, ancestor.orelse
+                    )
+                    condition = f"not ({test})" if in_else else test
+                    return (
+                        f"{rule.kind.reaped} only when `{short(condition)}`; the other path leaks"
+                    )
+        return f"{rule.kind.reaped} on some paths only"
+
+    def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
+        owner = self.index.class_of(statement)
+        key = ("attribute", attr, id(owner.node) if owner is not None else 0)
+        return self._once(key, lambda: self._follow_attribute_now(site, attr, statement))
+
+    def _follow_attribute_now(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
+        index = self.index
+        info = index.class_of(statement)
+        rule = site.rule
+        if info is None:
+            return Verdict(False)
+        evidence = Evidence(started=site.started, daemon=site.daemon)
+        statement_line = index.statement_of(statement)
+        family = self.facts.class_family(info)
+        same_method = index.method_of(statement)
+        other_method_reaps = False
+        for member in family:
+            for node in self_attribute_nodes(index, member, attr):
+                if index.inside(node, statement_line) and is_binding_of(
+                    index, node, statement_line
+                ):
+                    continue
+                before = len(evidence.reaps)
+                parent = index.parent_of(node)
+                if isinstance(parent, cst.Assign) and parent.value is node:
+                    # p = self._proc ; p.wait()
+                    for target in parent.targets:
+                        if isinstance(target.target, cst.Name):
+                            alias = Evidence()
+                            scope = index.scope_of(parent)
+                            for use in index.uses(target.target.value, scope):
+                                self._classify_use(site, use, alias, 2)
+                            evidence.reaps.extend(alias.reaps)
+                            evidence.started = evidence.started or alias.started
+                    continue
+                if isinstance(parent, cst.Element):
+                    container = index.parent_of(parent)
+                    holder = index.parent_of(container) if container is not None else None
+                    if isinstance(holder, cst.For) and holder.iter is container:
+                        if not self._loop_reaps(site, holder).leak:
+                            evidence.reaps.append(holder)
+                        continue
+                if isinstance(parent, cst.Attribute) and parent.value is node:
+                    grand = index.parent_of(parent)
+                    if (
+                        isinstance(grand, cst.Call)
+                        and grand.func is parent
+                        and parent.attr.value in CONTAINER_ADD
+                    ):
+                        continue
+                self._classify_use(site, node, evidence, 2)
+                if len(evidence.reaps) > before and index.method_of(node) is not same_method:
+                    other_method_reaps = True
+        if rule.start_method and not evidence.started:
+            return Verdict(False)
+        if evidence.escapes:
+            return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+        if evidence.reaps:
+            if other_method_reaps or same_method is None:
+                return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+            gap = self._reap_gap(
+                rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
+            )
+            if gap is None:
+                return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+            return Verdict(
+                True,
+                "low",
+                f"stored on self.{attr}: {gap}",
+                started=evidence.started,
+                daemon=evidence.daemon,
+            )
+        if evidence.returned:
+            return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+        owner = info.name
+        confidence = "medium"
+        return Verdict(
+            True,
+            confidence,
+            f"stored on self.{attr}; no method of {owner} {rule.kind.verb_3rd} it",
+            started=evidence.started,
+            daemon=evidence.daemon or site.daemon,
+        )
+
+    def _follow_container_value(self, site: Site, literal: cst.CSTNode) -> Verdict | None:
+        """A handle put in a list/tuple/dict literal or comprehension: follow the container.
+
+        None when the literal goes nowhere that owns it (a format tuple, a log argument...)."""
+        parent = self.index.parent_of(literal)
+        if isinstance(parent, cst.Assign) and parent.value is literal:
+            verdicts = []
+            for target in parent.targets:
+                verdicts.append(self._follow_container(site, target.target, parent))
+            return merge(verdicts)
+        if isinstance(parent, cst.Return | cst.Yield):
+            return Verdict(
+                False, started=site.started, factory=self.facts.enclosing_function(parent)
+            )
+        if isinstance(parent, cst.For) and parent.iter is literal:
+            return self._loop_reaps(site, parent)
+        if isinstance(parent, cst.Arg):
+            call = self.index.parent_of(parent)
+            if not isinstance(call, cst.Call):
+                return None
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
+                return self._follow_container(site, call.func.value, call)
+            short = (
+                call.func.attr.value
+                if isinstance(call.func, cst.Attribute)
+                else dotted_name(call.func) or ""
+            )
+            if short in NON_OWNING or (self.index.resolve(call.func) or "").startswith("logging."):
+                return None
+            return Verdict(False)  # handed to another function: ownership moves
+        if isinstance(parent, cst.Element | cst.DictElement):
+            outer = self.index.parent_of(parent)
+            if outer is not None:
+                return self._follow_container_value(site, outer)
+        if isinstance(parent, cst.Expr):
+            return Verdict(
+                True,
+                "high",
+                f"{site.via} is created in a throw-away container and never {site.rule.kind.reaped}",
+                started=site.started,
+            )
+        return None
+
+    def _follow_container(
+        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
+    ) -> Verdict:
+        """The handle went into ``holder`` (a local or ``self.x`` container)."""
+        key = ("container", dotted_name(holder) or "?", id(self.index.scope_of(statement)))
+        return self._once(key, lambda: self._follow_container_now(site, holder, statement))
+
+    def _follow_container_now(
+        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
+    ) -> Verdict:
+        index = self.index
+        key = dotted_name(holder)
+        if key is None:
+            return Verdict(False)
+        parts = key.split(".")
+        if parts[0] in ("self", "cls") and len(parts) == 2:
+            info = index.class_of(statement)
+            if info is None:
+                return Verdict(False)
+            nodes: list[cst.BaseExpression] = [
+                n
+                for member in self.facts.class_family(info)
+                for n in self_attribute_nodes(index, member, parts[1])
+            ]
+            label = f"self.{parts[1]}"
+            owner = f"no method of {info.name}"
+        elif len(parts) == 1:
+            scope = self._scope_for_local(key, statement)
+            nodes = list(index.uses(key, scope))
+            label = f"`{key}`"
+            owner = "nothing"
+        else:
+            return Verdict(False)
+        started = site.started
+        escaped = False
+        for node in nodes:
+            parent = index.parent_of(node)
+            # for p in procs / procs.values() / list(procs) / reversed(procs) ...
+            iterated = iteration_of(index, node)
+            if iterated is not None:
+                verdict = self._loop_reaps(site, iterated)
+                started = started or verdict.started
+                if not verdict.leak:
+                    return Verdict(False, started=started)
+                continue
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                grand = index.parent_of(parent)
+                if (
+                    isinstance(grand, cst.Call)
+                    and grand.func is parent
+                    and parent.attr.value in CONTAINER_TAKE
+                ):
+                    taken = self.follow(replace(site, started=True), grand)
+                    if not taken.leak:
+                        return Verdict(False, started=started)
+                continue
+            if isinstance(parent, cst.Subscript) and parent.value is node:
+                # procs[k].wait()
+                sub = self.follow(replace(site, started=True), parent)
+                if not sub.leak and isinstance(index.parent_of(parent), cst.Attribute):
+                    return Verdict(False, started=started)
+                continue
+            if isinstance(parent, cst.Arg):
+                call = index.parent_of(parent)
+                if isinstance(call, cst.Call):
+                    callee = index.resolve(call.func) or dotted_name(call.func) or ""
+                    short = callee.rsplit(".", 1)[-1]
+                    if short not in ITER_WRAPPERS and short not in NON_OWNING:
+                        escaped = True
+                continue
+            if isinstance(parent, cst.Return | cst.Yield):
+                escaped = True
+        if escaped:
+            return Verdict(False, started=started)
+        if parts[0] in ("self", "cls") and not parts[1].startswith("_"):
+            # A public collection on the object: other modules manage it (and can't be seen from here).
+            return Verdict(False, started=started)
+        if site.rule.start_method and not started:
+            # Threads put in a container and started later in a loop over it.
+            return Verdict(False)
+        return Verdict(
+            True,
+            "medium",
+            f"kept in {label}; {owner} {site.rule.kind.verb_3rd} its elements",
+            started=started,
+        )
+
+    def _loop_reaps(self, site: Site, loop: cst.CSTNode) -> Verdict:
+        """Does this for-loop / comprehension over the container reap each element (and start it)?"""
+        index = self.index
+        target: cst.BaseExpression | None
+        body: cst.CSTNode
+        if isinstance(loop, cst.For):
+            target, body = loop.target, loop.body
+        elif isinstance(loop, cst.CompFor):
+            target, body = loop.target, index.parent_of(loop) or loop
+        else:
+            return Verdict(True, "medium", "")
+        names = target_names(target)
+        evidence = Evidence(started=site.started)
+        for name in names:
+            for use in index.uses(name, body):
+                self._classify_use(replace(site, started=True), use, evidence, 2)
+        if isinstance(loop, cst.CompFor):
+            comp = index.parent_of(loop)
+            if isinstance(comp, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+                for name in names:
+                    for use in names_in(index, comp.elt, name):
+                        self._classify_use(replace(site, started=True), use, evidence, 2)
+        if evidence.reaps or evidence.escapes:
+            return Verdict(False, started=evidence.started)
+        return Verdict(True, "medium", "", started=evidence.started)
+
+
+class _Contains:
+    """Does a statement reap on every path through it?"""
+
+    def __init__(self, index: ModuleIndex, reaps: list[cst.CSTNode], handle: str = "") -> None:
+        self.index = index
+        self.reaps = reaps
+        self.handle = handle
+        self._any: dict[int, bool] = {}
+
+    def _guards_handle(self, test: cst.BaseExpression) -> bool:
+        """`if proc:` / `if proc is not None:` -- true whenever there is a handle to reap."""
+        if not self.handle:
+            return False
+        if dotted_name(test) == self.handle:
+            return True
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            comparison = test.comparisons[0]
+            return (
+                dotted_name(test.left) == self.handle
+                and isinstance(comparison.operator, cst.IsNot | cst.NotEqual)
+                and dotted_name(comparison.comparator) == "None"
+            )
+        return False
+
+    def any(self, node: cst.CSTNode) -> bool:
+        key = id(node)
+        if key not in self._any:
+            found = False
+            for reap in self.reaps:
+                if reap is node or self.index.inside(reap, node):
+                    found = True
+                    break
+            self._any[key] = found
+        return self._any[key]
+
+    def definitely(self, statement: cst.CSTNode) -> bool:
+        if not self.any(statement):
+            return False
+        if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef):
+            return True
+        if isinstance(statement, cst.If):
+            if self._reaps_in_test(statement.test):
+                return True
+            if not self._suite(statement.body):
+                return False
+            if self._guards_handle(statement.test):
+                return True
+            orelse = statement.orelse
+            if orelse is None:
+                return False
+            if isinstance(orelse, cst.If):
+                return self.definitely(orelse)
+            return self._suite(orelse.body)
+        if isinstance(statement, cst.Try):
+            if self._suite(statement.body):
+                return True
+            return statement.finalbody is not None and self._suite(statement.finalbody.body)
+        if isinstance(statement, cst.With | cst.For | cst.While):
+            # A while loop's test can itself reap (while proc.poll() is None).
+            if isinstance(statement, cst.While) and self.any(statement.test):
+                return True
+            if (
+                isinstance(statement, cst.While)
+                and is_true(statement.test)
+                and self._exits_only_after_reap(statement)
+            ):
+                return True
+            return self._suite(statement.body)
+        return True
+
+    def _reaps_in_test(self, test: cst.BaseExpression) -> bool:
+        """`if proc.wait() != 0:` reaps whichever branch runs; `if x and proc.wait():` does not."""
+        for reap in self.reaps:
+            if not self.index.inside(reap, test):
+                continue
+            conditional = False
+            current: cst.CSTNode = reap
+            for ancestor in self.index.ancestors(reap):
+                if isinstance(ancestor, cst.BooleanOperation) and ancestor.right is current:
+                    conditional = True
+                if ancestor is test:
+                    break
+                current = ancestor
+            if not conditional:
+                return True
+        return False
+
+    def _exits_only_after_reap(self, loop: cst.While) -> bool:
+        """`while True:` whose every break sits under an `if` that tested a reap (poll loops)."""
+        breaks, leaves = loop_exits(loop)
+        if leaves:
+            return False
+        if not breaks:
+            return False
+        for brk in breaks:
+            guarded = False
+            for ancestor in self.index.ancestors(brk):
+                if ancestor is loop:
+                    break
+                if isinstance(ancestor, cst.If) and self.any(ancestor.test):
+                    guarded = True
+                    break
+            if not guarded:
+                return False
+        return True
+
+    def _suite(self, suite: cst.BaseSuite) -> bool:
+        if isinstance(suite, cst.IndentedBlock):
+            return any(self.definitely(s) for s in suite.body)
+        if isinstance(suite, cst.SimpleStatementSuite):
+            return self.any(suite)
+        return False

@@ -1,0 +1,315 @@
+"""Start sites: the calls that start a child process, a thread or a pool.
+
+A call starts something when it resolves, through the module's imports, to a rule's start name,
+or to a Thread/Process subclass defined in this module or in another module of the same
+distribution. For a thread, the site also says what its target does: loops forever, re-arms a
+timer, or ends by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
+from forkaudit.analysis.subclasses import SubclassInfo
+from forkaudit.analysis.syntax import (
+    assigns_attr_true,
+    calls_in,
+    endless_loop,
+    in_dead_code,
+    is_true,
+    kwarg_true,
+    target_expr,
+    walk_statements,
+)
+from forkaudit.analysis.vocabulary import FOREVER_METHODS
+from forkaudit.model import Rule
+
+
+@dataclass
+class Site:
+    rule: Rule
+    node: cst.BaseExpression  # the expression whose value is the handle
+    call: cst.Call  # the call to report
+    via: str
+    started: bool
+    daemon: bool = False
+    forever: bool = False
+    forever_reason: str = ""
+    target_known: bool = False  # we saw the thread's code and know whether it loops forever
+    timer_chain: bool = False
+    tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
+    reap_methods: frozenset[str] = frozenset()
+    context_manager: bool = False
+    depth: int = 0
+
+
+class SiteFinder:
+    """Finds the start sites of one module for a set of rules."""
+
+    def __init__(
+        self,
+        index: ModuleIndex,
+        rules: Sequence[Rule],
+        external_subclasses: dict[str, SubclassInfo] | None = None,
+    ) -> None:
+        self.index = index
+        self.start_map: dict[str, Rule] = {q: rule for rule in rules for q in rule.starts}
+        self.external = external_subclasses or {}
+        self.subclasses = self._find_subclasses()
+
+    def _base_rule(self, qualified: str | None) -> Rule | None:
+        if qualified is None:
+            return None
+        rule = self.start_map.get(qualified.rstrip("*"))
+        if rule is not None and rule.start_method:
+            return rule
+        return None
+
+    def _find_subclasses(self) -> dict[str, SubclassInfo]:
+        found: dict[str, SubclassInfo] = {}
+        changed = True
+        while changed:
+            changed = False
+            for name, info in self.index.classes.items():
+                if name in found:
+                    continue
+                parent: SubclassInfo | None = None
+                rule: Rule | None = None
+                for base in info.bases:
+                    rule = self._base_rule(base)
+                    if rule is not None:
+                        break
+                    if base.startswith("@") and base[1:] in found:
+                        parent = found[base[1:]]
+                        rule = parent.rule
+                        break
+                    short = base.rsplit(".", 1)[-1]
+                    if short in self.external and not base.startswith(
+                        ("threading.", "multiprocessing.")
+                    ):
+                        parent = self.external[short]
+                        rule = parent.rule
+                        break
+                if rule is None:
+                    continue
+                found[name] = self._describe_subclass(info, rule, parent)
+                changed = True
+        return found
+
+    def _describe_subclass(
+        self, info: ClassInfo, rule: Rule, parent: SubclassInfo | None
+    ) -> SubclassInfo:
+        init = info.methods.get("__init__")
+        self_starting = bool(parent and parent.self_starting)
+        daemon = bool(parent and parent.daemon)
+        if init is not None:
+            for call in calls_in(self.index, init):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and dotted_name(func.value) == "self"
+                    and func.attr.value == rule.start_method
+                ):
+                    self_starting = True
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value == "setDaemon"
+                    and call.args
+                    and is_true(call.args[0].value)
+                ):
+                    daemon = True
+                if kwarg_true(call, "daemon"):
+                    daemon = True
+            for node in walk_statements(init):
+                if assigns_attr_true(node, "daemon"):
+                    daemon = True
+        for statement in info.node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and any(
+                            isinstance(t.target, cst.Name) and t.target.value == "daemon"
+                            for t in small.targets
+                        )
+                        and is_true(small.value)
+                    ):
+                        daemon = True
+        reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
+        changed = True
+        while changed:
+            changed = False
+            for method_name, method in info.methods.items():
+                if method_name in reap:
+                    continue
+                for call in calls_in(self.index, method):
+                    func = call.func
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and dotted_name(func.value) == "self"
+                        and func.attr.value in reap
+                    ):
+                        reap.add(method_name)
+                        changed = True
+                        break
+        context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
+        run = info.methods.get("run")
+        loops_forever = bool(parent and parent.loops_forever)
+        run_known = bool(parent and parent.run_known)
+        if run is not None:
+            loops_forever = endless_loop(run) is not None
+            run_known = True
+        return SubclassInfo(
+            name=info.name,
+            rule=rule,
+            self_starting=self_starting,
+            daemon=daemon,
+            reap_methods=frozenset(reap),
+            context_manager=context_manager,
+            loops_forever=loops_forever,
+            run_known=run_known,
+        )
+
+    def site_for(self, call: cst.Call) -> Site | None:
+        qualified = self.index.resolve(call.func)
+        if qualified is None or in_dead_code(self.index, call):
+            return None
+        rule = self.start_map.get(qualified.rstrip("*"))
+        subclass: SubclassInfo | None = None
+        if rule is None:
+            if qualified.startswith("@"):
+                subclass = self.subclasses.get(qualified[1:])
+            else:
+                short = qualified.rsplit(".", 1)[-1]
+                if qualified.startswith(".") or (
+                    "." in qualified and not qualified.startswith(("threading", "multiprocessing"))
+                ):
+                    subclass = self.external.get(short)
+            if subclass is None:
+                return None
+            rule = subclass.rule
+        if rule.arg_condition is not None and not self._arg_condition_holds(rule, call):
+            return None
+        node: cst.BaseExpression = call
+        parent = self.index.parent_of(call)
+        if isinstance(parent, cst.Await):
+            node = parent
+        site = Site(
+            rule=rule,
+            node=node,
+            call=call,
+            via=qualified.lstrip("@").rstrip("*"),
+            started=not rule.start_method,
+            reap_methods=frozenset(rule.reaped_by_methods),
+            context_manager=rule.context_manager,
+        )
+        if subclass is not None:
+            site.started = site.started or subclass.self_starting
+            site.daemon = subclass.daemon
+            site.reap_methods = subclass.reap_methods
+            site.context_manager = subclass.context_manager
+            site.target_known = subclass.run_known
+            if subclass.loops_forever:
+                site.forever = True
+                site.forever_reason = f"{subclass.name}.run() loops with no exit"
+        if kwarg_true(call, "daemon"):
+            site.daemon = True
+        if rule.kind.joinable and (subclass is None or not subclass.run_known):
+            self._check_target(site)
+        return site
+
+    def _arg_condition_holds(self, rule: Rule, call: cst.Call) -> bool:
+        condition = rule.arg_condition
+        assert condition is not None
+        value: cst.BaseExpression | None = None
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if len(positional) > condition.index:
+            value = positional[condition.index].value
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == condition.keyword:
+                value = arg.value
+        if value is None:
+            return False
+        resolved = self.index.resolve(value)
+        return resolved is not None and resolved.rstrip("*") in condition.values
+
+    def _check_target(self, site: Site) -> None:
+        """Does the thread's target loop forever, or (a Timer) re-arm another Timer?"""
+        target = target_expr(site.call, timer=site.via.endswith("Timer"))
+        if target is None:
+            return
+        if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
+            site.forever = site.target_known = True
+            site.forever_reason = f"its target {self.index.code(target)} runs forever"
+            return
+        if isinstance(target, cst.Lambda):
+            site.target_known = True
+            return
+        function = self.function_for(target, site.call)
+        if function is None:
+            return
+        site.target_known = True
+        endless = endless_loop(function)
+        if endless is not None:
+            site.forever = True
+            site.forever_reason = f"its target {function.name.value}() loops with no exit (line {self.index.line_of(endless)})"
+            return
+        if site.via.endswith("Timer") and self._rearms_timer(function, site.call):
+            site.forever = site.timer_chain = True
+            site.forever_reason = (
+                f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
+            )
+
+    def function_for(self, expr: cst.BaseExpression, near: cst.CSTNode) -> cst.FunctionDef | None:
+        if isinstance(expr, cst.Name):
+            scope = self.index.scope_of(near)
+            best = None
+            for function in self.index.functions:
+                if function.name.value == expr.value:
+                    if scope is not self.index.module and self.index.inside(function, scope):
+                        return function
+                    if best is None:
+                        best = function
+            return best
+        if isinstance(expr, cst.Attribute) and dotted_name(expr.value) == "self":
+            info = self.index.class_of(near)
+            if info is not None:
+                return self._method(info, expr.attr.value)
+        return None
+
+    def _method(self, info: ClassInfo, name: str) -> cst.FunctionDef | None:
+        seen: set[str] = set()
+        current: ClassInfo | None = info
+        while current is not None and current.name not in seen:
+            seen.add(current.name)
+            if name in current.methods:
+                return current.methods[name]
+            nxt = None
+            for base in current.bases:
+                if base.startswith("@") and base[1:] in self.index.classes:
+                    nxt = self.index.classes[base[1:]]
+                    break
+            current = nxt
+        return None
+
+    def _rearms_timer(self, function: cst.FunctionDef, near: cst.CSTNode) -> bool:
+        pending: list[cst.FunctionDef] = [function]
+        seen: set[int] = set()
+        while pending:
+            current = pending.pop()
+            if id(current) in seen or len(seen) > 4:
+                continue
+            seen.add(id(current))
+            for call in calls_in(self.index, current):
+                resolved = self.index.resolve(call.func)
+                if resolved is not None and resolved.rstrip("*") == "threading.Timer":
+                    return True
+                if isinstance(call.func, cst.Attribute) and dotted_name(call.func.value) == "self":
+                    callee = self.function_for(call.func, near)
+                    if callee is not None:
+                        pending.append(callee)
+        return False

@@ -1,0 +1,282 @@
+"""Small questions about the syntax tree that every stage of the analysis asks: is this literal
+true, is this node in a loop, which branch of an ``if`` runs in the parent of a fork, which loop
+can be left, what a statement binds. Pure functions of the tree and the module index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
+from forkaudit.analysis.vocabulary import FOREVER_METHODS, ITER_METHODS, ITER_WRAPPERS
+from forkaudit.analysis.walk import children, walk
+
+LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def is_true(node: cst.BaseExpression | None) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == "True"
+    if isinstance(node, cst.Integer):
+        return node.value not in ("0",)
+    return False
+
+
+def is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
+        return node.expression.value == "1"
+    return isinstance(node, cst.Integer) and node.value == "0"
+
+
+def in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Inside the body of `if False:` / `if 0:`."""
+    current = node
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.If) and ancestor.body is current:
+            test = ancestor.test
+            if (isinstance(test, cst.Name) and test.value == "False") or (
+                isinstance(test, cst.Integer) and test.value == "0"
+            ):
+                return True
+        current = ancestor
+    return False
+
+
+def element_index(container: cst.Tuple, element: cst.CSTNode) -> int:
+    for position, candidate in enumerate(container.elements):
+        if candidate is element:
+            return position
+    return 0
+
+
+def kwarg_true(call: cst.Call, keyword: str) -> bool:
+    return any(
+        a.keyword is not None and a.keyword.value == keyword and is_true(a.value) for a in call.args
+    )
+
+
+def assigns_attr_true(node: cst.CSTNode, attr: str) -> bool:
+    if isinstance(node, cst.Assign) and is_true(node.value):
+        for target in node.targets:
+            t = target.target
+            if (
+                isinstance(t, cst.Attribute)
+                and t.attr.value == attr
+                and dotted_name(t.value) == "self"
+            ):
+                return True
+    return False
+
+
+def target_expr(call: cst.Call, timer: bool) -> cst.BaseExpression | None:
+    keyword = "function" if timer else "target"
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if len(positional) >= 2:
+        return positional[1].value
+    return None
+
+
+def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> list[cst.CSTNode]:
+    return list(walk(function, skip_nested=skip_nested))
+
+
+def calls_in(index: ModuleIndex, function: cst.CSTNode) -> list[cst.Call]:
+    return [n for n in walk_statements(function) if isinstance(n, cst.Call)]
+
+
+def names_in(index: ModuleIndex, node: cst.CSTNode, name: str) -> list[cst.Name]:
+    return [
+        n
+        for n in walk_statements(node, skip_nested=False)
+        if isinstance(n, cst.Name) and n.value == name
+    ]
+
+
+def endless_loop(function: cst.FunctionDef) -> cst.While | None:
+    """A `while True:` loop with no break/return/raise in it, directly in ``function``."""
+    for node in walk_statements(function):
+        if isinstance(node, cst.While) and is_true(node.test) and node.orelse is None:
+            if not loop_can_exit(node):
+                return node
+        if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+            func = node.value.func
+            if isinstance(func, cst.Attribute) and func.attr.value in FOREVER_METHODS:
+                return None
+    return None
+
+
+def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
+    """The breaks of this loop (not of a nested one) in its body, and whether a return or raise
+    can leave it too."""
+    breaks: list[cst.Break] = []
+    stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
+    while stack:
+        node, nested_loop = stack.pop()
+        if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            continue
+        if isinstance(node, cst.Return | cst.Raise):
+            return breaks, True
+        if isinstance(node, cst.Break) and not nested_loop:
+            breaks.append(node)
+        inner = nested_loop or isinstance(node, cst.For | cst.While)
+        stack.extend((child, inner) for child in children(node))
+    return breaks, False
+
+
+def loop_can_exit(loop: cst.While) -> bool:
+    """Is there a return/raise, or a break of this loop (not of a nested one), in its body?"""
+    breaks, leaves = loop_exits(loop)
+    return leaves or bool(breaks)
+
+
+def in_loop(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        if isinstance(ancestor, LOOP_NODES):
+            if isinstance(ancestor, cst.For) and index.inside(node, ancestor.iter):
+                continue
+            if isinstance(ancestor, cst.While) and index.inside(node, ancestor.test):
+                return True
+            return True
+    return False
+
+
+def enclosing_if_test(index: ModuleIndex, node: cst.CSTNode) -> cst.If | None:
+    current: cst.CSTNode = node
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.If):
+            return ancestor if ancestor.test is current else None
+        if not isinstance(
+            ancestor,
+            cst.Comparison | cst.ComparisonTarget | cst.UnaryOperation | cst.BooleanOperation,
+        ):
+            return None
+        current = ancestor
+    return None
+
+
+def parent_polarity(test: cst.BaseExpression, handle: cst.CSTNode) -> bool | None:
+    """True when ``test`` holds in the parent (pid != 0), False when it holds in the child."""
+    if test is handle:
+        return True
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = parent_polarity(test.expression, handle)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        left, right, op = test.left, comparison.comparator, comparison.operator
+        if right is handle:
+            left, right = right, left
+            flipped: dict[type, cst.BaseCompOp] = {
+                cst.GreaterThan: cst.LessThan(),
+                cst.LessThan: cst.GreaterThan(),
+            }
+            op = flipped.get(type(op), op)
+        if left is not handle or not isinstance(right, cst.Integer) or right.value != "0":
+            return None
+        if isinstance(op, cst.Equal | cst.Is | cst.LessThanEqual):
+            return False
+        if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
+            return True
+    return None
+
+
+def block_statements(node: cst.CSTNode) -> Sequence[cst.CSTNode] | None:
+    if isinstance(node, cst.IndentedBlock | cst.Module):
+        return node.body
+    return None
+
+
+def is_binding_of(index: ModuleIndex, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
+    """Is ``node`` (a Name or self.x) the target being bound by ``statement``?"""
+    current: cst.CSTNode | None = node
+    while current is not None and current is not statement:
+        parent = index.parent_of(current)
+        if isinstance(parent, cst.AssignTarget | cst.NamedExpr) and (
+            getattr(parent, "target", None) is current
+        ):
+            return True
+        if isinstance(parent, cst.AnnAssign) and parent.target is current:
+            return True
+        if isinstance(parent, cst.Tuple | cst.List | cst.Element):
+            current = parent
+            continue
+        return False
+    return False
+
+
+def self_attribute_nodes(index: ModuleIndex, info: ClassInfo, attr: str) -> list[cst.Attribute]:
+    out: list[cst.Attribute] = []
+    for node in index.names.get(attr, ()):
+        parent = index.parent_of(node)
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.attr is node
+            and dotted_name(parent.value) in ("self", "cls")
+        ):
+            if index.inside(parent, info.node):
+                out.append(parent)
+    return out
+
+
+def iteration_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The for-loop or comprehension that iterates over ``node`` (possibly through .values(), list()...)."""
+    current: cst.CSTNode = node
+    for _ in range(4):
+        parent = index.parent_of(current)
+        if parent is None:
+            return None
+        if isinstance(parent, cst.For) and parent.iter is current:
+            return parent
+        if isinstance(parent, cst.CompFor) and parent.iter is current:
+            return parent
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is current
+            and parent.attr.value in ITER_METHODS
+        ):
+            grand = index.parent_of(parent)
+            if isinstance(grand, cst.Call):
+                current = grand
+                continue
+            return None
+        if isinstance(parent, cst.Arg):
+            call = index.parent_of(parent)
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Name)
+                and call.func.value in ITER_WRAPPERS
+            ):
+                current = call
+                continue
+            return None
+        if isinstance(parent, cst.Subscript) and parent.value is current:
+            current = parent  # procs[:]
+            continue
+        return None
+    return None
+
+
+def target_names(target: cst.BaseExpression | None) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, cst.Tuple | cst.List):
+        names: list[str] = []
+        for element in target.elements:
+            names.extend(target_names(element.value))
+        return names
+    return []
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,44 @@
+"""What the analysis concludes about one handle: leaked or not, how sure, why, and what it
+learned on the way (started, daemon, handed to the caller as a factory's result)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+
+@dataclass
+class Verdict:
+    leak: bool
+    confidence: str = "high"
+    reason: str = ""
+    started: bool = False
+    daemon: bool = False
+    factory: cst.FunctionDef | None = None  # the handle leaves its function through return/yield
+    factory_index: int = 0  # its position when returned in a tuple
+
+
+@dataclass
+class Evidence:
+    """What the uses of one binding say about its handle."""
+
+    reaps: list[cst.CSTNode] = field(default_factory=list)
+    conditional_reaps: list[cst.CSTNode] = field(default_factory=list)
+    started: bool = False
+    daemon: bool = False
+    escapes: list[str] = field(default_factory=list)
+    returned: list[cst.CSTNode] = field(default_factory=list)
+    returned_index: int = 0
+    sub_verdicts: list[Verdict] = field(default_factory=list)
+
+
+def merge(verdicts: list[Verdict]) -> Verdict:
+    """One verdict for a handle bound to several targets: a leak wins, then a factory."""
+    for verdict in verdicts:
+        if verdict.leak:
+            return verdict
+    for verdict in verdicts:
+        if verdict.factory is not None:
+            return verdict
+    return verdicts[0] if verdicts else Verdict(False)

@@ -1,0 +1,116 @@
+"""The names the engine knows, in one place: what ends a process, what reaps a child, what fills
+or empties a container, what only looks at a handle, what marks code as run once or many times.
+
+The slicer (which decides from text what to parse) and the analysis (which decides on the tree)
+both import these, so the two cannot disagree about a name.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------- the process ends
+
+# Calls after which the calling process is gone (or is another program): a fork whose parent
+# branch calls one leaks nothing.
+EXIT_FUNCTIONS = frozenset(
+    {
+        "os._exit",
+        "sys.exit",
+        "@exit",
+        "exit",
+        "quit",
+        "os.abort",
+        "os.execv",
+        "os.execve",
+        "os.execvp",
+        "os.execvpe",
+        "os.execl",
+        "os.execle",
+        "os.execlp",
+        "os.execlpe",
+    }
+)
+EXIT_WORDS = ("exit", "_exit", "quit", "SystemExit")  # how an exit is spelled in source text
+
+# ---------------------------------------------------------------------------- reapers
+
+PID_WAIT_ANY = frozenset({"os.wait", "os.wait3"})  # reap any child
+PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})  # given a pid (or -1)
+MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished mp children
+# What the slicer looks for in text to keep a wait-any reaper.
+REAPER_WORDS = ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
+
+# ---------------------------------------------------------------------------- containers
+
+CONTAINER_ADD = frozenset(
+    {"append", "add", "appendleft", "insert", "put", "put_nowait", "extend", "setdefault", "update"}
+)
+CONTAINER_TAKE = frozenset({"pop", "popleft", "get", "get_nowait", "popitem"})
+ITER_WRAPPERS = frozenset(
+    {"list", "tuple", "reversed", "sorted", "set", "iter", "enumerate", "copy"}
+)
+ITER_METHODS = frozenset({"values", "items", "copy", "keys"})
+
+# Callees that look at a handle without taking ownership of it.
+NON_OWNING = frozenset(
+    {
+        "print",
+        "str",
+        "repr",
+        "len",
+        "id",
+        "isinstance",
+        "hash",
+        "bool",
+        "int",
+        "format",
+        "type",
+        "vars",
+        "os.kill",
+        "os.killpg",
+        "os.getpgid",
+        "os.setpgid",
+        "signal.pthread_kill",
+        "log",
+        "debug",
+        "info",
+        "warning",
+        "warn",
+        "error",
+        "exception",
+        "critical",
+    }
+)
+
+# ---------------------------------------------------------------------------- threads
+
+THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
+FOREVER_METHODS = frozenset({"run_forever", "serve_forever", "forever", "loop_forever"})
+# A class whose name ends so is taken for a thread or process by the slicer.
+THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
+
+# ---------------------------------------------------------------------------- once or many
+
+# Functions that run once per process.
+ONE_OFF_FUNCTIONS = frozenset(
+    {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
+)
+
+# ---------------------------------------------------------------------------- methods that matter
+
+# Methods of a class the slicer always keeps: where a handle is created or reaped.
+KEEP_METHODS = frozenset(
+    {
+        "__init__",
+        "__exit__",
+        "__aexit__",
+        "__del__",
+        "run",
+        "close",
+        "stop",
+        "shutdown",
+        "terminate",
+        "join",
+        "cleanup",
+        "__enter__",
+    }
+)

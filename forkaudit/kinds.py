@@ -1,0 +1,80 @@
+"""The kinds of things a rule can start, each with its policy: how it is reaped, what stays
+behind when it is not, and the words the messages use for it.
+
+A rule's ``kind`` (in ``rules/*.toml``) names one of these; everything the engine decides per kind
+is a property here rather than a string compared in many places.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Kind(str, Enum):
+    FORK = "fork"
+    SPAWN = "spawn"
+    POPEN = "popen"
+    OS_POPEN = "os-popen"
+    ASYNCIO_SUBPROCESS = "asyncio-subprocess"
+    THREAD = "thread"
+    PROCESS = "process"
+    POOL = "pool"
+    RAW_THREAD = "raw-thread"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def os_child(self) -> bool:
+        """A child of this process at the OS level: a wait-any reaper (``os.wait()``,
+        ``waitpid(-1)``, SIGCHLD ignored) reaps it."""
+        return self in _OS_CHILDREN
+
+    @property
+    def mp_child(self) -> bool:
+        """A ``multiprocessing`` child: ``active_children()`` and the next ``Process.start()`` reap
+        it once it has ended."""
+        return self is Kind.PROCESS
+
+    @property
+    def joinable(self) -> bool:
+        """Reaped by ``join()`` (a thread or a process object)."""
+        return self in (Kind.THREAD, Kind.PROCESS)
+
+    @property
+    def thread(self) -> bool:
+        """A thread of this process (it costs something only while it runs)."""
+        return self in (Kind.THREAD, Kind.RAW_THREAD)
+
+    @property
+    def reaped(self) -> str:
+        """``never {reaped}``."""
+        return _REAPED[self]
+
+    @property
+    def verb(self) -> str:
+        """``nothing can {verb} it``."""
+        return _VERB[_REAPED[self]]
+
+    @property
+    def verb_3rd(self) -> str:
+        """``no method {verb_3rd} it``."""
+        return _VERB_3RD[_REAPED[self]]
+
+
+_OS_CHILDREN = frozenset(
+    {Kind.FORK, Kind.SPAWN, Kind.POPEN, Kind.OS_POPEN, Kind.ASYNCIO_SUBPROCESS}
+)
+_REAPED = {
+    Kind.FORK: "waited",
+    Kind.SPAWN: "waited",
+    Kind.POPEN: "waited",
+    Kind.OS_POPEN: "closed",
+    Kind.ASYNCIO_SUBPROCESS: "waited",
+    Kind.THREAD: "joined",
+    Kind.PROCESS: "joined",
+    Kind.POOL: "shut down",
+    Kind.RAW_THREAD: "joined",
+}
+_VERB = {"waited": "wait for", "joined": "join", "shut down": "shut down", "closed": "close"}
+_VERB_3RD = {"waited": "waits", "joined": "joins", "shut down": "shuts down", "closed": "closes"}
