@@ -47,6 +47,15 @@ class Kind(str, Enum):
         return self in (Kind.THREAD, Kind.RAW_THREAD)
 
     @property
+    def ending_methods(self) -> tuple[str, ...]:
+        """Methods that end the child (or the pool's work) without reaping it."""
+        if self is Kind.POOL:
+            return ("close",)
+        if self in (Kind.THREAD, Kind.RAW_THREAD):
+            return ()
+        return ("terminate", "kill")
+
+    @property
     def reaped(self) -> str:
         """``never {reaped}``."""
         return _REAPED[self]

@@ -47,19 +47,17 @@ class Rule:
     id: str
     name: str
     kind: Kind
-    severity: str
+    severity: str  # the most this rule reports: the harm model may say less, never more
     handle: str  # "pid" (an int reaped by os.wait*) | "object" (reaped through its methods)
     starts: tuple[str, ...]
-    start_method: str  # "" when the call itself starts the child; "start" for Thread/Process
+    # The methods whose call makes the handle live: () when the call itself starts the child;
+    # ("start",) for Thread/Process; ("submit", "map") for an executor, which starts no worker before.
+    start_methods: tuple[str, ...]
     reaped_by_methods: tuple[str, ...]
     reaped_by_functions: tuple[str, ...]  # qualified functions that reap when given the handle
     context_manager: bool
     awaited: bool  # asyncio: the start call is awaited, the reap methods are awaited
     wait_any: bool  # module-level os.wait()/waitpid(-1)/SIGCHLD reapers cover it
-    daemon_severity: str  # severity when the thread/process is a daemon ("" = unchanged)
-    forever_severity: (
-        str  # severity when the target loops forever and is started per call ("" = unchanged)
-    )
     arg_condition: ArgCondition | None
     summary: str
     consequence: str
@@ -186,6 +184,7 @@ class RankedDistribution:
     files_unparsed: int
     test_findings: int = 0
     editable: bool = False
+    why: str = ""  # one sentence: why it ranks where it does
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Findings -> scored, ordered distributions."""
+"""Findings -> scored, ordered distributions, each with a sentence saying why it is where it is.
+
+A distribution ranks by its strongest finding, not by how many it has: one leak that piles up per
+request outranks fifty threads started once per process (DESIGN §5). The others only break ties.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,56 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from forkaudit.model import DependencyInfo, Distribution, FileError, Finding, RankedDistribution
 
-SEVERITY_WEIGHT = {"high": 10.0, "medium": 4.0, "low": 1.0}
+SEVERITY_WEIGHT = {"high": 100.0, "medium": 10.0, "low": 1.0}
 CONFIDENCE_WEIGHT = {"high": 1.0, "medium": 0.6, "low": 0.3}
-ACCUMULATION_FACTOR = 2.0
+EVIDENCE_FACTOR = 2.0  # repetition seen in the code (a loop, a request handler), not assumed
+REST_FACTOR = 0.01
+SEEN_REPEATING = ("in-loop", "per-request")
 
 SCORE_FORMULA = (
-    "score = sum over findings of severity weight (high 10, medium 4, low 1) "
-    "x confidence (high 1.0, medium 0.6, low 0.3) "
-    "x 2 when the finding accumulates (in a loop or per call); "
-    "test-code findings are not counted. Rank 1 is the most suspect; ties break by high, then medium "
-    "findings, then name."
+    "score = the weight of the distribution's strongest finding + 1% of the weights of the others; "
+    "a finding's weight = severity (high 100, medium 10, low 1) x confidence (high 1.0, "
+    "medium 0.6, low 0.3) x 2 for a high finding the code shows repeating (in a loop, in a "
+    "request handler); test-code findings are not counted. Rank 1 is the most suspect; ties break by "
+    "high, then medium findings, then name."
 )
 
 
 def finding_score(finding: Finding) -> float:
-    factor = ACCUMULATION_FACTOR if "accumulates" in finding.flags else 1.0
+    seen = finding.severity == "high" and any(flag in finding.flags for flag in SEEN_REPEATING)
+    factor = EVIDENCE_FACTOR if seen else 1.0
     return SEVERITY_WEIGHT[finding.severity] * CONFIDENCE_WEIGHT[finding.confidence] * factor
 
 
 def canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
+
+
+def why(findings: Sequence[Finding]) -> str:
+    """One plain sentence: why a distribution with these (counted) findings ranks where it does."""
+    if not findings:
+        return "no finding"
+    ordered = sorted(findings, key=lambda f: (-finding_score(f), f.path, f.line))
+    top = ordered[0]
+    where = f"{top.path}:{top.line}"
+    high = sum(1 for f in findings if f.severity == "high")
+    if top.severity == "high":
+        more = f" ({high} such findings)" if high > 1 else ""
+        return f"can pile up under load: {top.rule} at {where}{more}: {_gist(top)}"
+    bounded = len(findings)
+    noun = "finding" if bounded == 1 else "findings"
+    if top.severity == "medium":
+        return (
+            f"nothing seen to pile up; {bounded} bounded {noun}, the strongest {top.rule} at "
+            f"{where}: {_gist(top)}"
+        )
+    return f"only cosmetic {noun} ({bounded}), the strongest {top.rule} at {where}: {_gist(top)}"
+
+
+def _gist(finding: Finding) -> str:
+    """The part of a finding's message that says how often it happens (its last clause)."""
+    last = finding.message.rsplit("; ", 1)[-1]
+    return last if len(last) <= 160 else last[:159] + "…"
 
 
 def rank(
@@ -50,11 +84,12 @@ def rank(
             severity: sum(1 for f in counted if f.severity == severity)
             for severity in SEVERITY_WEIGHT
         }
-        score = round(sum(finding_score(f) for f in counted), 2)
+        weights = sorted((finding_score(f) for f in counted), reverse=True)
+        score = round(weights[0] + REST_FACTOR * sum(weights[1:]), 2) if weights else 0.0
         info = dependencies.get(
             canonical(dist.name), DependencyInfo(direct=False, chain=(dist.name,))
         )
-        rows.append((dist, score, counts, len(own) - len(counted), info))
+        rows.append((dist, score, counts, len(own) - len(counted), info, why(counted)))
     rows.sort(key=lambda r: (-r[1], -r[2]["high"], -r[2]["medium"], canonical(r[0].name)))
     return tuple(
         RankedDistribution(
@@ -70,6 +105,7 @@ def rank(
             files_unparsed=unparsed.get(dist.name, 0),
             test_findings=test_findings,
             editable=dist.editable,
+            why=reason,
         )
-        for position, (dist, score, counts, test_findings, info) in enumerate(rows, start=1)
+        for position, (dist, score, counts, test_findings, info, reason) in enumerate(rows, start=1)
     )

@@ -31,14 +31,12 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "severity": str,
     "handle": str,
     "starts": list,
-    "start-method": str,
+    "start-method": (str, list),
     "reaped-by-methods": list,
     "reaped-by-functions": list,
     "context-manager": bool,
     "awaited": bool,
     "wait-any": bool,
-    "daemon-severity": str,
-    "forever-severity": str,
     "arg-condition": dict,
     "summary": str,
     "consequence": str,
@@ -148,6 +146,11 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
     if not rule_id or not rule_id[0].isalpha() or not rule_id.replace("-", "").isalnum():
         raise fail("id", f"{rule_id!r} is not a valid rule id (letters and digits, e.g. FA201)")
     starts = strings("starts")
+    method = raw.get("start-method", [])
+    start_methods = (method,) if isinstance(method, str) else tuple(method)
+    if not all(isinstance(v, str) for v in start_methods):
+        raise fail("start-method", "expected a method name or a list of them")
+    start_methods = tuple(v for v in start_methods if v)
     if not starts and raw["kind"] != "raw-thread":
         raise fail("starts", "at least one qualified name is required")
     condition = None
@@ -181,14 +184,12 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
         severity=choice("severity", SEVERITIES),
         handle=choice("handle", HANDLES),
         starts=starts,
-        start_method=str(raw.get("start-method", "")),
+        start_methods=start_methods,
         reaped_by_methods=strings("reaped-by-methods"),
         reaped_by_functions=strings("reaped-by-functions"),
         context_manager=bool(raw.get("context-manager", False)),
         awaited=bool(raw.get("awaited", False)),
         wait_any=bool(raw.get("wait-any", False)),
-        daemon_severity=choice("daemon-severity", SEVERITIES),
-        forever_severity=choice("forever-severity", SEVERITIES),
         arg_condition=condition,
         summary=raw["summary"].strip(),
         consequence=raw["consequence"].strip(),

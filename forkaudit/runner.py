@@ -314,7 +314,7 @@ def _survey_batches(
 
 
 def _base_classes(rules: Sequence[Rule]) -> set[str]:
-    return {q.rsplit(".", 1)[-1] for r in rules if r.start_method for q in r.starts}
+    return {q.rsplit(".", 1)[-1] for r in rules if r.kind.joinable for q in r.starts}
 
 
 def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[str]:

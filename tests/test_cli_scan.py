@@ -179,7 +179,7 @@ def test_not_an_environment(tmp_path: Path) -> None:
 
 def test_check_own_code(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(
-        "import subprocess\n\ndef run(cmd):\n    p = subprocess.Popen(cmd)\n    return p.pid\n\n"
+        "import subprocess\n\ndef run(cmd):\n    p = subprocess.Popen(cmd)\n    return p.stdout\n\n"
         "def ok(cmd):\n    with subprocess.Popen(cmd) as p:\n        return p.pid\n"
     )
     result = run(["check", "app.py", "--no-cache"], cwd=tmp_path)

@@ -50,6 +50,7 @@ def test_json_has_the_documented_keys() -> None:
         "files",
         "test_findings",
         "editable",
+        "why",
     }
     assert dist["name"] == "acme-proxy"
     assert dist["chain"] == ["your-app", "webkit-utils", "acme-proxy"]

@@ -306,7 +306,7 @@ def test_sliced_thread_subclass(case: Case) -> None:
 def test_class_level_daemon_after_the_methods_survives_slicing() -> None:
     case = SUBCLASS_CASES["daemon = True as class-level code after the methods"]
     (daemon,) = check_case(case)
-    assert {"daemon", "loops-forever", "per-call"} <= set(daemon[5])
+    assert {"daemon", "loops-forever", "per-request"} <= set(daemon[5])  # handle(): a handler
     (plain,) = check_case(Case(case.code.replace("daemon = True", "name = 'ticker'")))
     assert "daemon" not in plain[5]
 

@@ -9,7 +9,12 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
-from forkaudit.analysis.syntax import enclosing_if_test, is_minus_one_or_zero, parent_polarity
+from forkaudit.analysis.syntax import (
+    enclosing_if_test,
+    is_minus_one_or_zero,
+    parent_polarity,
+    walk_statements,
+)
 from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, MP_WAIT_ANY, PID_WAIT_ANY
 
 
@@ -18,7 +23,12 @@ class ModuleFacts:
         self.index = index
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
+        self.process_targets = self._process_targets()
+        self.thread_classes: set[str] = set()  # Thread/Process subclasses (set by the sites stage)
         self._exits: set[str] | None = None
+        self._callers: dict[int, list[cst.CSTNode]] = {}
+        self._references: set[int] = set()  # calls that name a function as a thread's target
+        self._bound: dict[int, frozenset[str]] = {}
 
     def _module_reapers(self) -> tuple[str, str]:
         """Wait-any evidence anywhere in the module: os.wait(), waitpid(-1|0), SIGCHLD ignored."""
@@ -61,6 +71,26 @@ class ModuleFacts:
                 if (arg.keyword is not None and arg.keyword.value in ("target", "function")) or (
                     spawner and arg.keyword is None
                 ):
+                    value = arg.value
+                    if isinstance(value, cst.Name):
+                        names.add(value.value)
+                    elif isinstance(value, cst.Attribute):
+                        names.add(value.attr.value)
+        return names
+
+    def _process_targets(self) -> set[str]:
+        """Functions handed to something that runs them in a child: ``target=`` of anything
+        but a thread or timer, or an argument of a call whose name says it makes a process
+        (``get_subprocess(config, self.target)``). They run once per child."""
+        names: set[str] = set()
+        for call in self.index.calls:
+            callee = (dotted_name(call.func) or "").rsplit(".", 1)[-1].lower()
+            if "thread" in callee or "timer" in callee:
+                continue
+            spawner = any(word in callee for word in ("process", "spawn", "fork", "worker"))
+            for arg in call.args:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                if keyword == "target" or (spawner and not keyword):
                     value = arg.value
                     if isinstance(value, cst.Name):
                         names.add(value.value)
@@ -161,6 +191,25 @@ class ModuleFacts:
                     changed = True
         return list(family.values())
 
+    def exits_after(self, node: cst.CSTNode) -> bool:
+        """Does the process end (``os._exit``, ``sys.exit``, ``os.exec*``) right after the statement
+        holding ``node``: a following statement of its block, or of an enclosing block up to its
+        function (not through a loop, which goes round again)?"""
+        index = self.index
+        current: cst.CSTNode = index.statement_of(node)
+        self.exit_functions()
+        while True:
+            parent = index.parent_of(current)
+            if parent is None or isinstance(parent, cst.FunctionDef | cst.Lambda | cst.Module):
+                return False
+            if isinstance(parent, cst.For | cst.While):
+                return False
+            if isinstance(parent, cst.IndentedBlock) and current in parent.body:
+                after = list(parent.body[parent.body.index(current) + 1 :])
+                if after and self.block_exits(cst.IndentedBlock(body=after)):
+                    return True
+            current = parent
+
     def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         for ancestor in self.index.ancestors(node):
             if isinstance(ancestor, cst.FunctionDef):
@@ -175,31 +224,154 @@ class ModuleFacts:
         )
 
     def factory_callers(self, function: cst.FunctionDef) -> list[cst.BaseExpression]:
-        name = function.name.value
-        owner = None
-        if self.is_method(function):
-            holder = self.index.parent_of(self.index.parent_of(function) or function)
-            if isinstance(holder, cst.ClassDef):
-                owner = self.index.classes.get(holder.name.value)
+        """The calls of ``function`` in this module (an awaited call: its ``await``)."""
         out: list[cst.BaseExpression] = []
-        for call in self.index.calls:
-            func = call.func
-            if (
-                owner is None
-                and isinstance(func, cst.Name)
-                and func.value == name
-                and self.index.resolve(func) == f"@{name}"
-            ) or (
-                owner is not None
-                and isinstance(func, cst.Attribute)
-                and func.attr.value == name
-                and dotted_name(func.value) in ("self", "cls", owner.name)
-            ):
-                pass
-            else:
+        for call in self.callers(function):
+            if id(call) in self._references or not isinstance(call, cst.Call):
                 continue
-            if self.index.inside(call, function):
-                continue  # recursion
             parent = self.index.parent_of(call)
             out.append(parent if isinstance(parent, cst.Await) else call)
         return out
+
+    def callers(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
+        """Where ``function`` is called in this module (outside itself), and the Thread/Timer
+        calls that name it as their target (``Thread(target=self.f)``)."""
+        key = id(function)
+        found = self._callers.get(key)
+        if found is None:
+            found = self._callers[key] = self._find_callers(function)
+        return found
+
+    def is_target_reference(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` (one of ``callers()``) a thread creation naming the function, not a call?"""
+        return id(node) in self._references
+
+    def _find_callers(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
+        index = self.index
+        name = function.name.value
+        owner = self._class_of_method(function)
+        family: list[ClassInfo] = self.class_family(owner) if owner is not None else []
+        nested_in = None if owner is not None else index.scope_of(function)
+        if nested_in is index.module:
+            nested_in = None
+        out: list[cst.CSTNode] = []
+        for call in index.calls:
+            if index.inside(call, function):
+                continue  # recursion
+            if self._names_function(call.func, name, owner, family, nested_in):
+                out.append(call)
+                continue
+            for arg in call.args:
+                keyword = arg.keyword.value if arg.keyword is not None else ""
+                if keyword in ("target", "function") and self._names_function(
+                    arg.value, name, owner, family, nested_in
+                ):
+                    self._references.add(id(call))
+                    out.append(call)
+                    break
+        return out
+
+    def _names_function(
+        self,
+        expr: cst.BaseExpression,
+        name: str,
+        owner: ClassInfo | None,
+        family: list[ClassInfo],
+        nested_in: ScopeNode | None,
+    ) -> bool:
+        index = self.index
+        if owner is None:
+            if not isinstance(expr, cst.Name) or expr.value != name:
+                return False
+            if nested_in is not None:
+                return index.inside(expr, nested_in)
+            return index.resolve(expr) == f"@{name}"
+        if not isinstance(expr, cst.Attribute) or expr.attr.value != name:
+            return False
+        receiver = dotted_name(expr.value)
+        if receiver == owner.name:
+            return True
+        if receiver in ("self", "cls"):
+            return any(index.inside(expr, member.node) for member in family)
+        return False
+
+    def _class_of_method(self, function: cst.FunctionDef) -> ClassInfo | None:
+        holder = self.index.parent_of(self.index.parent_of(function) or function)
+        if isinstance(holder, cst.ClassDef):
+            return self.index.classes.get(holder.name.value)
+        return None
+
+    def instantiations(self, owner: cst.ClassDef) -> list[cst.Call]:
+        """Where objects of this module-level class (or of its local subclasses) are made."""
+        info = self.index.classes.get(owner.name.value)
+        if info is None or info.node is not owner:
+            return []
+        names = {
+            f"@{member.name}"
+            for member in self.index.classes.values()
+            if member is info or self._descends(member, info)
+        }
+        return [call for call in self.index.calls if self.index.resolve(call.func) in names]
+
+    def _descends(self, member: ClassInfo, ancestor: ClassInfo) -> bool:
+        seen: set[str] = set()
+        pending = [member]
+        while pending:
+            current = pending.pop()
+            for base in current.bases:
+                if not base.startswith("@") or base[1:] in seen:
+                    continue
+                if base[1:] == ancestor.name:
+                    return True
+                seen.add(base[1:])
+                parent = self.index.classes.get(base[1:])
+                if parent is not None:
+                    pending.append(parent)
+        return False
+
+    def is_module_name(self, node: cst.Name) -> bool:
+        """Does this name refer to state that outlives a call: module-level (a global, or a name
+        the enclosing function never binds)?"""
+        function = self.enclosing_function(node)
+        if function is None:
+            return True
+        return node.value not in self._bound_names(function)
+
+    def _bound_names(self, function: cst.FunctionDef) -> frozenset[str]:
+        """Names local to ``function``: its parameters and what it binds, less its globals."""
+        key = id(function)
+        found = self._bound.get(key)
+        if found is None:
+            bound = {param.name.value for param in _all_params(function.params)}
+            declared: set[str] = set()
+            for node in walk_statements(function):
+                if isinstance(node, cst.Global):
+                    declared.update(n.name.value for n in node.names)
+                elif isinstance(
+                    node, cst.AssignTarget | cst.For | cst.CompFor | cst.AnnAssign | cst.AugAssign
+                ):
+                    bound.update(_bound_by(node.target))
+                elif isinstance(node, cst.AsName):
+                    bound.update(_bound_by(node.name))
+                elif isinstance(node, cst.NamedExpr):
+                    bound.update(_bound_by(node.target))
+            found = self._bound[key] = frozenset(bound - declared)
+        return found
+
+
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
+    out = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            out.append(star)
+    return out
+
+
+def _bound_by(target: cst.CSTNode) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, cst.Tuple | cst.List):
+        return [name for element in target.elements for name in _bound_by(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_by(target.value)
+    return []

@@ -14,7 +14,7 @@ from dataclasses import replace
 import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
-from forkaudit.analysis.index import ModuleIndex, ScopeNode, dotted_name
+from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     block_statements,
@@ -33,6 +33,7 @@ from forkaudit.analysis.syntax import (
 )
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
+    CLEANUP_METHODS,
     CONTAINER_ADD,
     CONTAINER_TAKE,
     ITER_WRAPPERS,
@@ -61,7 +62,7 @@ class Follower:
             method = parent.attr.value
             grand = index.parent_of(parent)
             if isinstance(grand, cst.Call) and grand.func is parent:
-                if method == rule.start_method and rule.start_method:
+                if method in rule.start_methods:
                     after = self.follow(replace(site, started=True), grand)
                     if after.leak:
                         return Verdict(
@@ -84,7 +85,7 @@ class Follower:
                 daemon=site.daemon,
             )
         if isinstance(parent, cst.Expr):
-            if rule.start_method and not site.started:
+            if rule.start_methods and not site.started:
                 return Verdict(False)
             return Verdict(
                 True,
@@ -262,12 +263,28 @@ class Follower:
         index = self.index
         scope = self._scope_for_local(name, statement)
         statement_line = index.statement_of(statement)
+        uses = [
+            use
+            for use in index.uses(name, scope)
+            if not (index.inside(use, statement_line) and is_binding_of(index, use, statement_line))
+        ]
+        methods = site.rule.start_methods
+        if methods and not site.started and any(self._starts(use, methods) for use in uses):
+            # started further on (`ex.map(...)` after `pool_list.append(ex)`): where it goes
+            # before that is where a started handle goes
+            site = replace(site, started=True)
         evidence = Evidence(started=site.started, daemon=site.daemon)
-        for use in index.uses(name, scope):
-            if index.inside(use, statement_line) and is_binding_of(index, use, statement_line):
-                continue
+        for use in uses:
             self._classify_use(site, use, evidence, depth)
         return self._judge_local(site, name, statement_line, scope, evidence)
+
+    def _starts(self, use: cst.BaseExpression, methods: tuple[str, ...]) -> bool:
+        """Is this use of a handle the call of one of its start ``methods`` (``t.start()``)?"""
+        parent = self.index.parent_of(use)
+        if not isinstance(parent, cst.Attribute) or parent.value is not use:
+            return False
+        call = self.index.parent_of(parent)
+        return isinstance(call, cst.Call) and call.func is parent and parent.attr.value in methods
 
     def _classify_use(
         self, site: Site, use: cst.BaseExpression, evidence: Evidence, depth: int
@@ -280,12 +297,24 @@ class Follower:
             attr = parent.attr.value
             grand = index.parent_of(parent)
             if isinstance(grand, cst.Call) and grand.func is parent:
-                if attr == rule.start_method and rule.start_method:
+                if attr in rule.start_methods:
                     evidence.started = True
-                elif attr in site.reap_methods or (attr == "poll" and in_loop(index, grand)):
+                elif (
+                    attr in site.reap_methods
+                    or (attr == "poll" and self._polled(grand))
+                    or (attr in ("__exit__", "__aexit__") and site.context_manager)
+                ):
                     evidence.reaps.append(grand)
                 elif attr == "setDaemon" and grand.args and is_true(grand.args[0].value):
                     evidence.daemon = True
+                elif attr in rule.kind.ending_methods:
+                    evidence.ended = True  # it ends, but is still to be reaped
+                return
+            if isinstance(grand, cst.Arg) and attr in (*site.reap_methods, *CLEANUP_METHODS):
+                # atexit.register(p.terminate), stack.callback(t.join), weakref.finalize(o,
+                # p.kill), Thread(target=p.wait): cleanup registered to run later.
+                evidence.reaps.append(grand)
+                evidence.handoffs.append(grand)
                 return
             if isinstance(grand, cst.AssignTarget) and attr == "daemon":
                 assign = index.parent_of(grand)
@@ -298,6 +327,16 @@ class Follower:
                     evidence.reaps.append(call)
                 elif isinstance(call, cst.Call):
                     self._maybe_escape_arg(site, grand, call, evidence)
+            elif (
+                attr == "pid"
+                and isinstance(grand, cst.Return | cst.Yield)
+                and index.scope_of(grand) is index.scope_of(site.call)
+            ):
+                # the function that starts it gives the pid to its caller, to wait for it
+                # (os.waitpid, psutil): not a property reporting the pid of a kept child
+                evidence.escapes.append("its pid is returned to the caller")
+                evidence.reaps.append(grand)
+                evidence.handoffs.append(grand)
             return
         if isinstance(parent, cst.WithItem) and parent.item is use:
             if site.context_manager:
@@ -371,6 +410,23 @@ class Follower:
         if isinstance(parent, cst.AugAssign):
             return
 
+    def _polled(self, call: cst.Call) -> bool:
+        """Is this ``poll()`` repeated until the child is reaped: in a loop (a ``while`` test
+        too), or in a predicate that exists to be polled until the child has finished (``def
+        is_done(self): return self.proc.poll() is not None``)?"""
+        if in_loop(self.index, call):
+            return True
+        comparison = self.index.parent_of(call)
+        if not (
+            isinstance(comparison, cst.Comparison)
+            and comparison.left is call
+            and len(comparison.comparisons) == 1
+            and dotted_name(comparison.comparisons[0].comparator) == "None"
+        ):
+            return False
+        returned = self.index.parent_of(comparison)
+        return isinstance(returned, cst.Return)
+
     def _sub(self, evidence: Evidence, verdict: Verdict, anchor: cst.CSTNode) -> None:
         """A verdict about where the handle went from ``anchor``; a safe hand-off counts as a reap there."""
         evidence.sub_verdicts.append(verdict)
@@ -393,6 +449,7 @@ class Follower:
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
+        evidence.handoffs.append(call)
 
     def _judge_local(
         self, site: Site, name: str, statement: cst.CSTNode, scope: ScopeNode, evidence: Evidence
@@ -400,19 +457,16 @@ class Follower:
         rule = site.rule
         started = evidence.started or any(v.started for v in evidence.sub_verdicts)
         daemon = evidence.daemon
-        where = (
-            "the module"
-            if scope is self.index.module
-            else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
-        )
-        if rule.start_method and not started:
+        holder = "module" if scope is self.index.module else ""  # a global keeps it alive
+        where = "the module" if holder else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
+        if rule.start_methods and not started:
             return Verdict(False)
         if rule.handle == "pid" and self.facts.parent_exits_for_name(name, statement, scope):
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if evidence.reaps:
-            gap = self._reap_gap(rule, statement, evidence.reaps, scope, name)
+            gap = self._reap_gap(rule, statement, evidence.reaps, scope, name, evidence.handoffs)
             if gap is None:
                 return Verdict(False, started=started, daemon=daemon)
             if leaking_subs:
@@ -423,6 +477,8 @@ class Follower:
                     f"{sub.reason}; {gap}",
                     started=started,
                     daemon=daemon or sub.daemon,
+                    ended=evidence.ended or sub.ended,
+                    holder=sub.holder or holder,
                 )
             if evidence.returned:
                 return Verdict(
@@ -431,14 +487,25 @@ class Follower:
                     f"bound to `{name}`: {gap}, otherwise it is returned to the caller un{rule.kind.reaped}",
                     started=started,
                     daemon=daemon,
+                    ended=evidence.ended,
+                    holder=holder,
                 )
-            return Verdict(True, "low", f"bound to `{name}`: {gap}", started=started, daemon=daemon)
+            return Verdict(
+                True,
+                "low",
+                f"bound to `{name}`: {gap}",
+                started=started,
+                daemon=daemon,
+                ended=evidence.ended,
+                holder=holder,
+            )
         if evidence.returned:
             function = self.facts.enclosing_function(evidence.returned[0])
             return Verdict(
                 False,
                 started=started,
                 daemon=daemon,
+                ended=evidence.ended,
                 factory=function,
                 factory_index=evidence.returned_index,
             )
@@ -450,15 +517,21 @@ class Follower:
                 sub.reason,
                 started=started or sub.started,
                 daemon=daemon or sub.daemon,
+                ended=evidence.ended or sub.ended,
+                holder=sub.holder or holder,
             )
         if factories:
-            return Verdict(False, started=started, daemon=daemon, factory=factories[0])
+            return Verdict(
+                False, started=started, daemon=daemon, ended=evidence.ended, factory=factories[0]
+            )
         return Verdict(
             True,
             "high",
             f"bound to `{name}` in {where} and never {rule.kind.reaped}",
             started=started,
             daemon=daemon,
+            ended=evidence.ended,
+            holder=holder,
         )
 
     def _reap_gap(
@@ -468,6 +541,7 @@ class Follower:
         reaps: list[cst.CSTNode],
         scope: ScopeNode,
         handle: str = "",
+        handoffs: list[cst.CSTNode] | None = None,
     ) -> str | None:
         """None when some reap runs on every path after ``statement``; else which path leaks.
 
@@ -512,8 +586,9 @@ class Follower:
         for reap in reaps:
             if self.index.scope_of(reap) is not scope:
                 return None
-        # Describe the condition that guards the first reap.
-        for reap in reaps:
+        # Describe the condition that guards the first reap (a real one before a hand-over).
+        handed = {id(node) for node in handoffs or ()}
+        for reap in sorted(reaps, key=lambda node: id(node) in handed):
             for ancestor in self.index.ancestors(reap):
                 if ancestor is scope:
                     break
@@ -564,6 +639,7 @@ class Follower:
                                 self._classify_use(site, use, alias, 2)
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
+                            evidence.ended = evidence.ended or alias.ended
                     continue
                 if isinstance(parent, cst.Element):
                     container = index.parent_of(parent)
@@ -583,9 +659,9 @@ class Follower:
                 self._classify_use(site, node, evidence, 2)
                 if len(evidence.reaps) > before and index.method_of(node) is not same_method:
                     other_method_reaps = True
-        if rule.start_method and not evidence.started:
+        if rule.start_methods and not evidence.started:
             return Verdict(False)
-        if evidence.escapes:
+        if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
         if evidence.reaps:
             if other_method_reaps or same_method is None:
@@ -601,6 +677,8 @@ class Follower:
                 f"stored on self.{attr}: {gap}",
                 started=evidence.started,
                 daemon=evidence.daemon,
+                ended=evidence.ended,
+                holder="self",
             )
         if evidence.returned:
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
@@ -612,7 +690,23 @@ class Follower:
             f"stored on self.{attr}; no method of {owner} {rule.kind.verb_3rd} it",
             started=evidence.started,
             daemon=evidence.daemon or site.daemon,
+            ended=evidence.ended,
+            holder="self",
         )
+
+    def _forwarded(self, info: ClassInfo, attr: str) -> bool:
+        """Does the class forward attribute access to ``self.<attr>`` (``__getattr__`` returning
+        ``getattr(self._proc, name)``)? Then whoever holds the object can wait for or join the
+        handle through it (``wrapper.wait()``): ownership goes with the object."""
+        for member in self.facts.class_family(info):
+            for name in ("__getattr__", "__getattribute__"):
+                method = member.methods.get(name)
+                if method is None:
+                    continue
+                code = self.index.code(method)
+                if f"self.{attr}" in code or f'"{attr}"' in code or f"'{attr}'" in code:
+                    return True
+        return False
 
     def _follow_container_value(self, site: Site, literal: cst.CSTNode) -> Verdict | None:
         """A handle put in a list/tuple/dict literal or comprehension: follow the container.
@@ -734,7 +828,7 @@ class Follower:
         if parts[0] in ("self", "cls") and not parts[1].startswith("_"):
             # A public collection on the object: other modules manage it (and can't be seen from here).
             return Verdict(False, started=started)
-        if site.rule.start_method and not started:
+        if site.rule.start_methods and not started:
             # Threads put in a container and started later in a loop over it.
             return Verdict(False)
         return Verdict(
@@ -742,6 +836,7 @@ class Follower:
             "medium",
             f"kept in {label}; {owner} {site.rule.kind.verb_3rd} its elements",
             started=started,
+            holder="container",
         )
 
     def _loop_reaps(self, site: Site, loop: cst.CSTNode) -> Verdict:

@@ -1,24 +1,33 @@
 """How much harm an unreaped handle does: can it pile up under the user's workload?
 
-The follow stage says *whether* a handle leaks; this stage says how bad that is. Severity answers
-"can this accumulate?" (per request, connection, call or loop iteration), not "is every handle
-reaped", and every message says why.
+The follow stage says *whether* a handle leaks; this stage says how bad that is, from two things:
+
+- what each start leaves behind when it is not reaped (its *residue*): a zombie that stays until
+  the parent exits, a thread that never ends, pool workers that stay (persistent); a child that
+  CPython reaps later by itself, when the dropped ``Popen`` is collected or at the next ``Popen()``
+  (lingering); workers that end when their dropped pool is collected (collected);
+- how often the start runs (``multiplicity.py``): many times, on every call, once per object, once.
+
+Severity: **high** when something persistent is left on every call or more (it piles up),
+**medium** when it is never reaped but bounded, **low** when it is cosmetic. A daemon thread or a
+pool started once per process serves for the life of the process by design: not reported. Every
+message says why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex
+from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site
-from forkaudit.analysis.syntax import in_loop
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import ONE_OFF_FUNCTIONS
 from forkaudit.kinds import Kind
-from forkaudit.model import Rule
+from forkaudit.model import SEVERITIES, Rule
 
 
 @dataclass
@@ -31,85 +40,221 @@ class RawFinding:
     severity: str
 
 
+class Residue(Enum):
+    """What one unreaped start leaves behind."""
+
+    PERSISTENT = "persistent"  # until the parent exits, or forever
+    LINGERING = "lingering"  # until CPython reaps it by itself, later
+    COLLECTED = "collected"  # cleaned up when the dropped handle is collected
+    UNKNOWN = "unknown"  # a thread whose target could not be read
+
+
+# severity by residue and multiplicity
+_SEVERITY: dict[Residue, dict[Level, str]] = {
+    Residue.PERSISTENT: {
+        Level.MANY: "high",
+        Level.PER_CALL: "high",
+        Level.PER_OBJECT: "medium",
+        Level.ONCE: "low",
+    },
+    Residue.LINGERING: {
+        Level.MANY: "medium",
+        Level.PER_CALL: "medium",
+        Level.PER_OBJECT: "low",
+        Level.ONCE: "low",
+    },
+    Residue.COLLECTED: {
+        Level.MANY: "low",
+        Level.PER_CALL: "low",
+        Level.PER_OBJECT: "low",
+        Level.ONCE: "low",
+    },
+    Residue.UNKNOWN: {
+        Level.MANY: "low",
+        Level.PER_CALL: "low",
+        Level.PER_OBJECT: "low",
+        Level.ONCE: "low",
+    },
+}
+
+
 class Harm:
     """Turns a leaking handle into a finding with its severity, flags and message."""
 
     def __init__(self, index: ModuleIndex, facts: ModuleFacts) -> None:
         self.index = index
         self.facts = facts
+        self.counter = Counter(index, facts)
 
     def assess(self, site: Site, verdict: Verdict) -> RawFinding | None:
         """The finding for a leaking ``site``, or None when what leaks costs nothing."""
         rule = site.rule
-        flags: list[str] = []
-        looped = in_loop(self.index, site.call)
-        per_call = self._per_call(site.call)
-        if rule.kind is Kind.POOL and not (looped or per_call):
-            return None  # a module-level (or one-off) pool is a singleton for the process
-        if rule.kind is Kind.THREAD:
-            # A thread that ends by itself costs nothing once it has ended; what hurts is a thread
-            # that never ends: started per call (they pile up) or non-daemon (exit hangs on it).
-            daemon_now = verdict.daemon or site.daemon
-            if site.forever:
-                if not (looped or per_call or site.timer_chain) and daemon_now:
-                    return None
-            elif site.target_known or not (looped or per_call) or site.depth > 0:
-                return None
-            else:
-                verdict.confidence = "low"
-                verdict.reason = (
-                    f"{verdict.reason}; its target could not be read, so it may or may not end"
-                )
-        if looped:
-            flags.append("in-loop")
-        if per_call:
-            flags.append("per-call")
-        if site.timer_chain:
-            flags.append("timer-chain")
-        accumulates = looped or per_call or site.timer_chain
-        if accumulates:
-            flags.append("accumulates")
+        kind = rule.kind
+        residue, left, owned = _residue(site, verdict)
+        if residue is None:
+            return None  # a thread that ends by itself
+        many = self.counter.of_site(site.call)
+        if owned and many.level > Level.PER_OBJECT:
+            many = Multiplicity(
+                Level.PER_OBJECT,
+                f"{many.describe()}, but each replaces the last or goes with its object",
+                many.positive,
+            )
+        level = many.level
         daemon = verdict.daemon or site.daemon
-        if daemon:
-            flags.append("daemon")
-        severity = rule.severity
-        if daemon and rule.daemon_severity:
-            severity = rule.daemon_severity
-        message = verdict.reason
-        if site.forever:
-            flags.append("loops-forever")
-            message = f"{message}; {site.forever_reason}"
-            if rule.forever_severity:
-                severity = (
-                    rule.forever_severity if accumulates else _one_below(rule.forever_severity)
-                )
-                if not accumulates and rule.kind is Kind.THREAD:
-                    message = f"{message}; a non-daemon thread that never ends keeps the interpreter from exiting"
-        if site.forever and "timer chain" in site.forever_reason:
-            verdict.confidence = "medium" if verdict.confidence == "high" else verdict.confidence
-        if accumulates and not site.forever:
-            message = f"{message} ({'in a loop' if looped else 'on every call'})"
+        if level is Level.ONCE and (kind is Kind.POOL or (kind.thread and daemon)):
+            return None  # a pool or a daemon thread for the life of the process, by design
+        if residue is Residue.UNKNOWN and (level < Level.PER_CALL or site.depth > 0):
+            return None  # a thread that may well end by itself, not even repeated
+        severity = _SEVERITY[residue][level]
+        hangs_exit = (
+            residue is Residue.PERSISTENT and level is Level.ONCE and kind.joinable and not daemon
+        )
+        if hangs_exit:
+            severity = "medium"
+        severity = _at_most(severity, rule.severity)
+        confidence = verdict.confidence
+        if residue is Residue.UNKNOWN:
+            confidence = "low"
+        elif site.timer_chain and confidence == "high":
+            confidence = "medium"
+        flags = _flags(site, verdict, many, residue, severity)
+        message = _message(site, verdict, many, residue, left, hangs_exit)
         return RawFinding(
             rule=rule,
             call=site.call,
-            confidence=verdict.confidence,
+            confidence=confidence,
             message=message,
-            flags=tuple(flags),
+            flags=flags,
             severity=severity,
         )
 
-    def _per_call(self, node: cst.CSTNode) -> bool:
-        function = None
-        for ancestor in self.index.ancestors(node):
-            if isinstance(ancestor, cst.FunctionDef) and function is None:
-                function = ancestor
-            if isinstance(ancestor, cst.If) and "__main__" in self.index.code(ancestor.test):
-                return False
-        if function is None:
-            return False
-        name = function.name.value
-        return name not in ONE_OFF_FUNCTIONS and name not in self.facts.entry_points
+
+def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
+    """What one unreaped start of ``site`` leaves behind, a phrase saying so ("" when the
+    verdict's reason already says it), and whether it lives only as long as the object holding
+    it (then a new start replaces the old one, or the object takes it along when collected: it
+    repeats at most once per object)."""
+    kind = site.rule.kind
+    holder = verdict.holder
+    if kind in (Kind.FORK, Kind.SPAWN):
+        return Residue.PERSISTENT, "the child stays a zombie until the parent exits", False
+    if kind in (Kind.POPEN, Kind.OS_POPEN):
+        if holder in ("container", "module"):
+            return (
+                Residue.PERSISTENT,
+                "it stays referenced, so CPython never reaps the child",
+                False,
+            )
+        if holder == "self":
+            return (
+                Residue.PERSISTENT,
+                "the child stays a zombie as long as the object holding it",
+                True,
+            )
+        return (
+            Residue.LINGERING,
+            "CPython reaps a dropped Popen when it is collected or at the next Popen(): "
+            "a zombie until then",
+            False,
+        )
+    if kind is Kind.ASYNCIO_SUBPROCESS:
+        # asyncio's child watcher reaps the child; what stays is the transport and its pipes.
+        if holder:
+            return (
+                Residue.LINGERING,
+                "its transport and pipes stay open while it is referenced",
+                False,
+            )
+        return (
+            Residue.COLLECTED,
+            "asyncio reaps the child; the transport closes when collected",
+            False,
+        )
+    if kind.thread:
+        if site.forever or site.timer_chain:
+            return Residue.PERSISTENT, "", False
+        if site.target_known:
+            return None, "", False
+        return Residue.UNKNOWN, "its target could not be read, so it may or may not end", False
+    if kind is Kind.PROCESS:
+        if site.forever and not verdict.ended:
+            return Residue.PERSISTENT, "", False
+        return (
+            Residue.LINGERING,
+            "multiprocessing reaps a finished child at the next Process.start() or "
+            "active_children(): a zombie until then",
+            False,
+        )
+    if kind is Kind.POOL:
+        if holder in ("container", "module"):
+            return Residue.PERSISTENT, "its workers stay until it is shut down", False
+        if holder == "self":
+            return Residue.PERSISTENT, "its workers stay as long as the object holding it", True
+        return Residue.COLLECTED, "its workers end only when the dropped pool is collected", False
+    return Residue.PERSISTENT, "", False
 
 
-def _one_below(severity: str) -> str:
-    return {"high": "medium", "medium": "low"}.get(severity, "low")
+def _flags(
+    site: Site, verdict: Verdict, many: Multiplicity, residue: Residue, severity: str
+) -> tuple[str, ...]:
+    flags: list[str] = []
+    level = many.level
+    if level is Level.MANY:
+        flags.append("in-loop" if "loop" in many.reason else "per-request")
+    elif level is Level.PER_CALL:
+        flags.append("per-call")
+    elif level is Level.PER_OBJECT:
+        flags.append("per-object")
+    else:
+        flags.append("once")
+    if site.timer_chain:
+        flags.append("timer-chain")
+    if residue is Residue.PERSISTENT and level >= Level.PER_CALL:
+        flags.append("accumulates")
+    if residue in (Residue.LINGERING, Residue.COLLECTED):
+        flags.append("transient")
+    if verdict.daemon or site.daemon:
+        flags.append("daemon")
+    if site.forever:
+        flags.append("loops-forever")
+    return tuple(flags)
+
+
+def _message(
+    site: Site,
+    verdict: Verdict,
+    many: Multiplicity,
+    residue: Residue,
+    left: str,
+    hangs_exit: bool,
+) -> str:
+    parts = [verdict.reason]
+    if site.forever:
+        parts.append(site.forever_reason)
+    if left:
+        parts.append(left)
+    level = many.level
+    why = many.describe()
+    if level is Level.MANY:
+        tail = "one more each time" if residue is Residue.PERSISTENT else "each one transient"
+        parts.append(f"{why}: {tail}")
+    elif level is Level.PER_CALL:
+        if residue is Residue.PERSISTENT:
+            parts.append(f"{why}: piles up if that runs per request")
+        else:
+            parts.append(why)
+    elif level is Level.PER_OBJECT:
+        parts.append(f"{why}: bounded unless such objects are made per request")
+    else:
+        parts.append(f"started {why}: bounded")
+    if hangs_exit:
+        parts.append(
+            "a non-daemon thread or process that never ends keeps the interpreter from exiting"
+        )
+    return "; ".join(part for part in parts if part)
+
+
+def _at_most(severity: str, cap: str) -> str:
+    """``severity``, lowered to ``cap`` (the rule's ``severity``) when above it."""
+    return severity if SEVERITIES.index(severity) >= SEVERITIES.index(cap) else cap

@@ -38,6 +38,7 @@ class Analyzer:
         self.sites = SiteFinder(index, rules, external_subclasses)
         self.subclasses = self.sites.subclasses
         self.facts = ModuleFacts(index)
+        self.facts.thread_classes = set(self.subclasses)
         self.flow = Follower(index, self.facts, self.sites.start_map)
         self.harm = Harm(index, self.facts)
         self.findings: list[RawFinding] = []
@@ -54,6 +55,8 @@ class Analyzer:
         if id(site.call) in self._reported:
             return
         rule = site.rule
+        if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
+            return  # the parent ends (or execs) right after: nothing is left to reap
         if rule.wait_any:
             if rule.kind.os_child and self.facts.os_reaper:
                 return
@@ -94,7 +97,7 @@ class Analyzer:
             )
         if not verdict.leak:
             return
-        if rule.start_method and not (verdict.started or site.started):
+        if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
 
@@ -118,7 +121,7 @@ class Analyzer:
             return
         if not verdict.leak:
             return
-        if child.rule.start_method and not (verdict.started or child.started):
+        if child.rule.start_methods and not (verdict.started or child.started):
             return
         verdict.reason = f"{verdict.reason}; the handle comes from {child.via}"
         if verdict.confidence == "high":

@@ -26,6 +26,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import FOREVER_METHODS
+from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
 
@@ -65,7 +66,7 @@ class SiteFinder:
         if qualified is None:
             return None
         rule = self.start_map.get(qualified.rstrip("*"))
-        if rule is not None and rule.start_method:
+        if rule is not None and rule.kind.joinable:
             return rule
         return None
 
@@ -112,7 +113,7 @@ class SiteFinder:
                 if (
                     isinstance(func, cst.Attribute)
                     and dotted_name(func.value) == "self"
-                    and func.attr.value == rule.start_method
+                    and func.attr.value in rule.start_methods
                 ):
                     self_starting = True
                 if (
@@ -203,7 +204,7 @@ class SiteFinder:
             node=node,
             call=call,
             via=qualified.lstrip("@").rstrip("*"),
-            started=not rule.start_method,
+            started=not rule.start_methods,
             reap_methods=frozenset(rule.reaped_by_methods),
             context_manager=rule.context_manager,
         )
@@ -218,7 +219,9 @@ class SiteFinder:
                 site.forever_reason = f"{subclass.name}.run() loops with no exit"
         if kwarg_true(call, "daemon"):
             site.daemon = True
-        if rule.kind.joinable and (subclass is None or not subclass.run_known):
+        if (rule.kind.joinable or rule.kind is Kind.RAW_THREAD) and (
+            subclass is None or not subclass.run_known
+        ):
             self._check_target(site)
         return site
 
@@ -239,13 +242,15 @@ class SiteFinder:
 
     def _check_target(self, site: Site) -> None:
         """Does the thread's target loop forever, or (a Timer) re-arm another Timer?"""
-        target = target_expr(site.call, timer=site.via.endswith("Timer"))
+        raw = site.rule.kind is Kind.RAW_THREAD
+        target = target_expr(site.call, timer=site.via.endswith("Timer"), position=0 if raw else 1)
         if target is None:
             return
         if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
             site.forever = site.target_known = True
             site.forever_reason = f"its target {self.index.code(target)} runs forever"
             return
+        target = self._unwrap_target(target, site.call)
         if isinstance(target, cst.Lambda):
             site.target_known = True
             return
@@ -264,7 +269,41 @@ class SiteFinder:
                 f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
             )
 
+    def _unwrap_target(self, target: cst.BaseExpression, near: cst.CSTNode) -> cst.BaseExpression:
+        """What a target expression runs: ``functools.partial(f, ...)`` and other wrappers of one
+        function (``wrap(f)``) run ``f``; a local name bound to a lambda runs the lambda."""
+        for _ in range(3):
+            if isinstance(target, cst.Call):
+                positional = [a for a in target.args if a.keyword is None and not a.star]
+                if not positional:
+                    return target
+                inner = positional[0].value
+                if self.function_for(inner, near) is None and not isinstance(inner, cst.Lambda):
+                    return target
+                target = inner
+                continue
+            if isinstance(target, cst.Name):
+                bound = self._local_lambda(target, near)
+                if bound is not None:
+                    return bound
+            return target
+        return target
+
+    def _local_lambda(self, name: cst.Name, near: cst.CSTNode) -> cst.Lambda | None:
+        """``b = lambda: ...`` in the scope of ``near``: the lambda ``name`` is bound to."""
+        scope = self.index.scope_of(near)
+        for use in self.index.uses(name.value, scope):
+            parent = self.index.parent_of(use)
+            if isinstance(parent, cst.AssignTarget):
+                assign = self.index.parent_of(parent)
+                if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Lambda):
+                    return assign.value
+        return None
+
     def function_for(self, expr: cst.BaseExpression, near: cst.CSTNode) -> cst.FunctionDef | None:
+        if isinstance(expr, cst.Attribute) and dotted_name(expr.value) in self.index.classes:
+            # Owner._watch: a staticmethod or classmethod of a class of this module
+            return self._method(self.index.classes[dotted_name(expr.value) or ""], expr.attr.value)
         if isinstance(expr, cst.Name):
             scope = self.index.scope_of(near)
             best = None

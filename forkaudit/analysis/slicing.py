@@ -406,26 +406,39 @@ def slice_source(
                 if not chunk.keep and mention.search(chunk.text):
                     chunk.keep = True
             kept_chunks = [c for c in chunks if c.keep]
+    holders = _keep_callers(chunks, starts)
+    kept_chunks = [c for c in chunks if c.keep]
+    calls_holder = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
     plans: dict[int, _ClassPlan] = {}
     attrs: set[str] = set()
+    holding: set[str] = set()
     for chunk in kept_chunks:
-        if len(chunk.text) > MIN_SLICE_BYTES // 2 and _IS_CLASS.match(chunk.text):
+        is_class = _IS_CLASS.match(chunk.text) is not None
+        if len(chunk.text) > MIN_SLICE_BYTES // 2 and is_class:
             thread_like = chunk.name in threadish
             plans[id(chunk)] = _ClassPlan(
-                chunk.text, starts, reap_names if thread_like else None, chunk.name
+                chunk.text, starts, reap_names if thread_like else None, chunk.name, calls_holder
             )
-        elif "self." in chunk.text:
+            continue
+        if "self." in chunk.text:
             attrs |= _handle_targets(chunk.text, starts)[0]
+        if is_class and (
+            starts.search(chunk.text)
+            or (calls_holder is not None and calls_holder.search(chunk.text))
+        ):
+            holding.update(_DEF.findall(chunk.text))  # a small class, kept whole
     # Handles a class stores on self can be reaped by a relative (a base class's stop()): every
-    # class keeps the methods using any handle attribute found anywhere, to a fixpoint.
-    for _ in range(4):
+    # class keeps the methods using any handle attribute found anywhere, to a fixpoint; and
+    # the methods calling a method that holds a start (a subclass's too).
+    for _ in range(8):
         for plan in plans.values():
-            plan.settle(attrs)
+            plan.settle(attrs, holding)
         found = attrs.union(*(plan.attrs for plan in plans.values()))
-        if found == attrs:
+        held = holding.union(*(plan.holding for plan in plans.values()))
+        if found == attrs and held == holding:
             break
-        attrs = found
+        attrs, holding = found, held
     out = _Output()
     line_no = 1
     for chunk in chunks:
@@ -440,6 +453,27 @@ def slice_source(
     if out.size > len(source) * 9 // 10:
         return None
     return Sliced("".join(out.parts), out.line_map)
+
+
+def _keep_callers(chunks: list[_Chunk], starts: _Starts) -> set[str]:
+    """Keep the code calling a function or class that holds a start, and its callers in turn:
+    how often a start runs is weighed from its callers (a loop, a request handler, ``__init__``)
+    and from where the objects of its class are made. Returns the names of those functions and
+    classes (a mention is enough to keep a chunk: over-keeping is safe)."""
+    holders = {c.name for c in chunks if c.keep and c.name and starts.search(c.text)}
+    done: set[str] = set()
+    while holders - done:
+        fresh = tuple(sorted(holders - done))
+        done |= holders
+        mention = _any_of(r"(?<![\w.])(?:{})\b", fresh)
+        for chunk in chunks:
+            if chunk.name in fresh or not any(name in chunk.text for name in fresh):
+                continue
+            if mention.search(chunk.text):
+                chunk.keep = True
+                if chunk.name:
+                    holders.add(chunk.name)
+    return holders
 
 
 def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
@@ -760,6 +794,7 @@ def _decorated_start(text: str, position: int, indent: str) -> int:
 _DECORATOR_GOES_ON = frozenset({" ", "\t", ")", "]", "}", "#"})
 
 
+_FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
 
 
@@ -792,6 +827,7 @@ class _ClassPlan:
         "_seen",
         "attrs",
         "bodies",
+        "holding",
         "indent",
         "keep",
         "methods",
@@ -802,14 +838,21 @@ class _ClassPlan:
     )
 
     def __init__(
-        self, text: str, starts: _Starts, reapers: frozenset[str] | None, owner: str = ""
+        self,
+        text: str,
+        starts: _Starts,
+        reapers: frozenset[str] | None,
+        owner: str = "",
+        calls_holder: re.Pattern[str] | None = None,
     ) -> None:
         self.text = text
         self.owner = owner
         self.starts = starts
         self.methods = _methods(text)
         self.attrs: set[str] = set()  # attributes of self that can hold a handle
-        self._seen: set[str] | None = None  # the outside attributes of the last settle()
+        # methods holding a start, or calling one that does (or a module function that does)
+        self.holding: set[str] = set()
+        self._seen: tuple[set[str], set[str]] | None = None  # the last settle()'s outside facts
         self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
         self._attrs: dict[tuple[int, tuple[str, ...]], set[str]] = {}
         self.bodies = [text[b:e] for b, e, _ in self.methods]
@@ -819,7 +862,16 @@ class _ClassPlan:
             re.match(r"(?:[ \t]*@[^\n]*\n)*([ \t]*)", self.bodies[0]) if self.bodies else None
         )
         self.indent = indent_match.group(1) if indent_match else ""
+        holds = [
+            bool(starts.search(body) or (calls_holder is not None and calls_holder.search(body)))
+            for body in self.bodies
+        ]
+        self.holding.update(
+            name for (_, _, name), held in zip(self.methods, holds, strict=True) if held
+        )
         if len(self.methods) < 3:
+            # Emitted whole; a method calling one of its methods that holds a start counts too.
+            self.holding.update(name for _, _, name in self.methods)
             return
         # A line indented no deeper than the `def` after its `def` line is class-level (or
         # module-level) code following the method, not a closing bracket of the signature: such
@@ -831,9 +883,10 @@ class _ClassPlan:
         refs = _own_refs(owner)
         for i, body in enumerate(self.bodies):
             keep[i] = bool(
-                starts.search(body)
+                holds[i]
                 or _REAPER_FINDER.search(body)
                 or (reapers is not None and self.methods[i][2] in reapers)
+                or self.methods[i][2] in _FORWARDERS
                 or class_level.search(body, body.find("\n", body.find("def ")) + 1)
             )
             used: set[str] = set()
@@ -882,11 +935,13 @@ class _ClassPlan:
             )[0]
         return found
 
-    def settle(self, outside: set[str]) -> None:
-        """Grow the kept methods to a fixpoint, given the handle attributes found elsewhere."""
-        if len(self.methods) < 3 or outside == self._seen:
+    def settle(self, outside: set[str], holding: set[str] | None = None) -> None:
+        """Grow the kept methods to a fixpoint, given the handle attributes and the methods
+        holding a start found elsewhere."""
+        holding = holding or set()
+        if len(self.methods) < 3 or (outside, holding) == self._seen:
             return
-        self._seen = set(outside)
+        self._seen = (set(outside), set(holding))
         keep = self.keep
         targets: dict[int, set[str]] = {}
         factories: tuple[str, ...] = ()
@@ -924,6 +979,10 @@ class _ClassPlan:
                     or used & kept_names
                     or (used | called) & attrs
                 ):
+                    keep[i] = changed = True
+            for i, (_, _, name) in enumerate(self.methods):
+                if name not in self.holding and self.refs[i][1] & (self.holding | holding):
+                    self.holding.add(name)
                     keep[i] = changed = True
             if not changed:
                 break

@@ -73,14 +73,16 @@ def assigns_attr_true(node: cst.CSTNode, attr: str) -> bool:
     return False
 
 
-def target_expr(call: cst.Call, timer: bool) -> cst.BaseExpression | None:
+def target_expr(call: cst.Call, timer: bool, position: int = 1) -> cst.BaseExpression | None:
+    """What a thread runs: ``target=`` (``function=`` for a Timer), else the positional argument
+    at ``position`` (``Thread(None, run)``, ``Timer(5, tick)``, ``start_new_thread(run, ())``: 0)."""
     keyword = "function" if timer else "target"
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg.value
     positional = [a for a in call.args if a.keyword is None and not a.star]
-    if len(positional) >= 2:
-        return positional[1].value
+    if len(positional) > position:
+        return positional[position].value
     return None
 
 
@@ -101,16 +103,60 @@ def names_in(index: ModuleIndex, node: cst.CSTNode, name: str) -> list[cst.Name]
 
 
 def endless_loop(function: cst.FunctionDef) -> cst.While | None:
-    """A `while True:` loop with no break/return/raise in it, directly in ``function``."""
-    for node in walk_statements(function):
-        if isinstance(node, cst.While) and is_true(node.test) and node.orelse is None:
-            if not loop_can_exit(node):
-                return node
+    """A `while True:` loop in ``function`` (not in a nested one) that nothing leaves: no break,
+    return or raise in it, and no enclosing ``try`` whose handler catches what a call in the loop
+    raises (``try: while True: conn.recv() except EOFError: return``: the loop ends when the
+    peer goes away)."""
+    stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
+    while stack:
+        node, caught = stack.pop()
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            continue
+        if (
+            isinstance(node, cst.While)
+            and is_true(node.test)
+            and node.orelse is None
+            and not caught
+            and not loop_can_exit(node)
+        ):
+            return node
         if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
             func = node.value.func
             if isinstance(func, cst.Attribute) and func.attr.value in FOREVER_METHODS:
                 return None
+        if isinstance(node, cst.Try | cst.TryStar) and _catches(node):
+            stack.extend((child, caught) for child in children(node) if child is not node.body)
+            stack.append((node.body, True))
+            continue
+        stack.extend((child, caught) for child in reversed(list(children(node))))
     return None
+
+
+_NOT_CAUGHT = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
+
+
+def _catches(statement: cst.Try | cst.TryStar) -> bool:
+    """Does a handler of this ``try`` catch an error a call can raise (not only Ctrl-C or an
+    exit), and go on rather than raise it again?"""
+    for handler in statement.handlers:
+        caught = handler.type
+        names = (
+            [dotted_name(e.value) or "" for e in caught.elements]
+            if isinstance(caught, cst.Tuple)
+            else [dotted_name(caught) or ""]
+            if caught is not None
+            else ["BaseException"]
+        )
+        if all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in names):
+            continue
+        body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
+        last = body[-1] if body else None
+        if isinstance(last, cst.SimpleStatementLine) and any(
+            isinstance(small, cst.Raise) and small.exc is None for small in last.body
+        ):
+            continue  # a bare `raise`: it goes on out of the thread
+        return True
+    return False
 
 
 def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:

@@ -17,6 +17,11 @@ class Verdict:
     daemon: bool = False
     factory: cst.FunctionDef | None = None  # the handle leaves its function through return/yield
     factory_index: int = 0  # its position when returned in a tuple
+    # Where the leaked handle stays referenced, so that CPython cannot reap or finalise it when
+    # it is collected: "" (dropped), "self" (as long as its object), "container", "module".
+    holder: str = ""
+    # terminate()/kill() was called on it: the child ends, but nobody reaps it.
+    ended: bool = False
 
 
 @dataclass
@@ -27,16 +32,19 @@ class Evidence:
     conditional_reaps: list[cst.CSTNode] = field(default_factory=list)
     started: bool = False
     daemon: bool = False
+    ended: bool = False
     escapes: list[str] = field(default_factory=list)
+    handoffs: list[cst.CSTNode] = field(default_factory=list)  # reaps that are hand-overs
     returned: list[cst.CSTNode] = field(default_factory=list)
     returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)
 
 
 def merge(verdicts: list[Verdict]) -> Verdict:
-    """One verdict for a handle bound to several targets: a leak wins, then a factory."""
+    """One verdict for one handle bound to several targets (``self.p = p = Popen()``): it is
+    taken care of when any of them reaps it or hands it on; else a factory, else a leak."""
     for verdict in verdicts:
-        if verdict.leak:
+        if not verdict.leak and verdict.factory is None:
             return verdict
     for verdict in verdicts:
         if verdict.factory is not None:

@@ -81,6 +81,12 @@ NON_OWNING = frozenset(
     }
 )
 
+# Methods of a handle that, passed on to run later (``atexit.register(p.terminate)``,
+# ``stack.callback(t.join)``, ``weakref.finalize(self, p.kill)``), register its cleanup.
+CLEANUP_METHODS = frozenset(
+    {"wait", "join", "terminate", "kill", "shutdown", "close", "cancel", "communicate", "stop"}
+)
+
 # ---------------------------------------------------------------------------- threads
 
 THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
@@ -94,6 +100,93 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 ONE_OFF_FUNCTIONS = frozenset(
     {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
+
+# Decorators that make a function run once (per distinct arguments).
+CACHE_DECORATORS = frozenset(
+    {
+        "cache",
+        "lru_cache",
+        "cached_property",
+        "memoize",
+        "memoized",
+        "once",
+        "run_once",
+        "singleton",
+    }
+)
+# Methods that set an object up: they run once per object.
+SETUP_METHODS = frozenset(
+    {
+        "start",
+        "launch",
+        "setup",
+        "set_up",
+        "initialize",
+        "initialise",
+        "init",
+        "open",
+        "connect",
+        "serve",
+        "activate",
+        "install",
+        "enable",
+        "begin",
+        "boot",
+        "startup",
+        "start_server",
+        "run_server",
+    }
+)
+# Base classes whose methods run per connection or per request.
+HANDLER_BASES = frozenset(
+    {
+        "BaseRequestHandler",
+        "StreamRequestHandler",
+        "DatagramRequestHandler",
+        "BaseHTTPRequestHandler",
+        "SimpleHTTPRequestHandler",
+        "CGIHTTPRequestHandler",
+        "WSGIRequestHandler",
+        "RequestHandler",
+        "WebSocketHandler",
+        "Protocol",
+        "BaseProtocol",
+        "DatagramProtocol",
+        "LineReceiver",
+        "LineOnlyReceiver",
+        "View",
+        "APIView",
+        "MethodView",
+        "HTTPEndpoint",
+        "WebSocketEndpoint",
+        "AsyncConsumer",
+        "SyncConsumer",
+        "WebsocketConsumer",
+        "AsyncWebsocketConsumer",
+    }
+)
+# Methods that run per request or connection, whatever their class.
+HANDLER_METHODS = frozenset(
+    {
+        "handle",
+        "handle_request",
+        "handle_one_request",
+        "process_request",
+        "finish_request",
+        "handle_connection",
+        "handle_client",
+        "on_request",
+        "on_message",
+        "data_received",
+        "connection_made",
+        "dataReceived",
+        "lineReceived",
+        "render_GET",
+        "render_POST",
+    }
+)
+# A parameter with one of these names makes a function a request handler.
+HANDLER_PARAMETERS = frozenset({"request", "req", "environ", "http_request"})
 
 # ---------------------------------------------------------------------------- methods that matter
 

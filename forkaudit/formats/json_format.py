@@ -38,6 +38,7 @@ def _distribution(dist: RankedDistribution) -> dict[str, Any]:
         },
         "test_findings": dist.test_findings,
         "editable": dist.editable,
+        "why": dist.why,
     }
 
 

@@ -149,6 +149,14 @@ def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 
                 notes.append(f"{quiet} with no findings")
             if notes:
                 console.print(Text(f"… and {', '.join(notes)}", style="dim"))
+            console.print()
+            for dist in suspect[:top]:
+                console.print(
+                    Text.assemble(
+                        (f"{dist.rank}. {neutralise(dist.name)}", "bold"),
+                        f": {neutralise(dist.why)}",
+                    )
+                )
         else:
             console.print(Text(f"No findings in {len(ranked)} distributions.", style="green"))
 

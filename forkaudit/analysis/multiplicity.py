@@ -1,0 +1,377 @@
+"""How many times a start can run in one process: once, once per object, once per call, or many.
+
+A leak that cannot repeat cannot pile up. This module weighs the evidence both ways, from the start
+call outward:
+
+- *once*: module import time, ``if __name__ == "__main__"``, a once-guard around the start
+  (``if self._x is None``, ``if not hasattr(self, "_x")``, ``if _x is None or _pid != os.getpid()``,
+  an early ``if self._x is not None: return``), a cached function (``functools.cache``,
+  ``lru_cache``, ``cached_property``), a function that never returns (it exits, or serves in an
+  endless loop), ``main()``-like functions, the entry point of a child process;
+- *once per object*: ``__init__``, and setup methods (``start``, ``launch``, ``setup``, ``open`` …):
+  as often as objects of the class are made, which the module may show;
+- *many*: a ``while`` loop (a serving loop), a loop in a function that itself repeats, a request
+  or connection handler (``do_GET``, ``handle``, a WSGI/ASGI ``__call__``, a method of a
+  ``socketserver``/``http.server``/``asyncio.Protocol`` handler class, a function taking
+  ``request``/``environ``), a function called from any of those;
+- *per call*: anything else that can run again (a public function, a method): it piles up when
+  it runs per request, which the module cannot tell.
+
+Evidence from callers is followed within the module, three calls deep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import libcst as cst
+
+from forkaudit.analysis.facts import ModuleFacts
+from forkaudit.analysis.index import ModuleIndex, dotted_name
+from forkaudit.analysis.syntax import is_true, loop_can_exit, short
+from forkaudit.analysis.vocabulary import (
+    CACHE_DECORATORS,
+    FOREVER_METHODS,
+    HANDLER_BASES,
+    HANDLER_METHODS,
+    HANDLER_PARAMETERS,
+    ONE_OFF_FUNCTIONS,
+    SETUP_METHODS,
+)
+
+
+class Level(IntEnum):
+    """How often a start can run, weakest first."""
+
+    ONCE = 0
+    PER_OBJECT = 1
+    PER_CALL = 2
+    MANY = 3
+
+
+@dataclass(frozen=True)
+class Multiplicity:
+    level: Level
+    reason: str  # "in a `while` loop in serve()", "behind `if self._t is None`", ...
+    positive: bool = False  # evidence was seen (a loop, a handler, a guard), not assumed
+    via: tuple[str, ...] = ()  # the calls from where the evidence is down to the start
+
+    def describe(self) -> str:
+        """The reason, with the calls it goes through."""
+        if not self.via:
+            return self.reason
+        return f"{self.reason}, through {', '.join(self.via)}"
+
+
+_CALLER_DEPTH = 3
+
+
+class Counter:
+    """Multiplicity of start sites (and of the functions holding them) in one module."""
+
+    def __init__(self, index: ModuleIndex, facts: ModuleFacts) -> None:
+        self.index = index
+        self.facts = facts
+        self._functions: dict[int, Multiplicity] = {}
+        self._active: set[int] = set()
+
+    # ------------------------------------------------------------------ a call site
+
+    def of_site(self, node: cst.CSTNode, depth: int = 0) -> Multiplicity:
+        """How often the code at ``node`` runs."""
+        index = self.index
+        loop: cst.CSTNode | None = None
+        current: cst.CSTNode = node
+        function: cst.FunctionDef | None = None
+        for ancestor in index.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef):
+                function = ancestor
+                break
+            if isinstance(ancestor, cst.Lambda | cst.ClassDef):
+                break
+            if isinstance(ancestor, cst.If):
+                test = ancestor.test
+                in_body = ancestor.body is current
+                if in_body and _is_main_test(test):
+                    return Multiplicity(Level.ONCE, "under `if __name__ == '__main__'`", True)
+                if in_body and self._once_test(test, negated=False):
+                    return Multiplicity(
+                        Level.ONCE, f"behind the once-guard `{_code(index, test)}`", True
+                    )
+            if loop is None and _is_loop_of(ancestor, current):
+                loop = ancestor
+            guard = self._early_return_guard(ancestor, current)
+            if guard is not None:
+                return Multiplicity(Level.ONCE, f"after the once-guard `if {guard}: return`", True)
+            current = ancestor
+        if function is None:
+            return Multiplicity(Level.ONCE, "at import time", True)
+        outer = self.of_function(function, depth)
+        name = function.name.value
+        if isinstance(loop, cst.While):
+            return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
+        if loop is not None:
+            if outer.level >= Level.PER_CALL:
+                return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
+            return Multiplicity(outer.level, outer.reason, outer.positive, outer.via)
+        return outer
+
+    # ------------------------------------------------------------------ a function
+
+    def of_function(self, function: cst.FunctionDef, depth: int = 0) -> Multiplicity:
+        key = id(function)
+        known = self._functions.get(key)
+        if known is not None:
+            return known
+        if key in self._active or depth > _CALLER_DEPTH:
+            return _per_call(function)
+        self._active.add(key)
+        try:
+            found = self._function_now(function, depth)
+        finally:
+            self._active.discard(key)
+        if depth == 0:
+            self._functions[key] = found
+        return found
+
+    def _function_now(self, function: cst.FunctionDef, depth: int) -> Multiplicity:
+        name = function.name.value
+        owner = self._owner(function)
+        for decorator in function.decorators:
+            target = decorator.decorator
+            called = target.func if isinstance(target, cst.Call) else target
+            if (dotted_name(called) or "").rsplit(".", 1)[-1] in CACHE_DECORATORS:
+                return Multiplicity(
+                    Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
+                )
+        if name in ONE_OFF_FUNCTIONS:
+            return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
+        handler = self._handler(function, owner)
+        if handler:
+            return Multiplicity(Level.MANY, handler, True)
+        ends = self._never_returns(function)
+        if ends:
+            return Multiplicity(Level.ONCE, f"{name}() never returns ({ends})", True)
+        if name in self.facts.process_targets:
+            return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
+        callers = self.facts.callers(function)
+        if callers:
+            best: Multiplicity | None = None
+            best_site: cst.CSTNode | None = None
+            for caller in callers:
+                found = self.of_site(caller, depth + 1)
+                if best is None or found.level > best.level:
+                    best, best_site = found, caller
+            assert best is not None and best_site is not None
+            step = f"{name}()"
+            if self.facts.is_target_reference(best_site):
+                step = f"{name}() in a thread"
+            return Multiplicity(best.level, best.reason, best.positive, (*best.via, step))
+        if owner is not None and (
+            name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner)
+        ):
+            made = self.facts.instantiations(owner)
+            if made:
+                best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
+                # Objects are taken to be made once per use of a long-lived service unless the
+                # module shows them made in a loop or per request.
+                if best.level is Level.MANY:
+                    return Multiplicity(
+                        best.level,
+                        f"{owner.name.value} objects are made {best.reason}",
+                        True,
+                        best.via,
+                    )
+                if best.level == Level.ONCE:
+                    return Multiplicity(
+                        Level.ONCE,
+                        f"the only {owner.name.value} object is made {best.reason}",
+                        True,
+                    )
+            return Multiplicity(
+                Level.PER_OBJECT,
+                f"once per {owner.name.value} object ({owner.name.value}.{name}())",
+                name == "__init__",
+            )
+        return _per_call(function)
+
+    def _owner(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        holder = self.index.parent_of(self.index.parent_of(function) or function)
+        return holder if isinstance(holder, cst.ClassDef) else None
+
+    def _is_run(self, function: cst.FunctionDef, owner: cst.ClassDef) -> bool:
+        """``run`` of a Thread/Process subclass: once per thread object."""
+        return function.name.value == "run" and owner.name.value in self.facts.thread_classes
+
+    def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:
+        """Why ``function`` runs per request or connection ("" when nothing says so)."""
+        name = function.name.value
+        if owner is not None:
+            for base in owner.bases:
+                short_base = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
+                if short_base in HANDLER_BASES:
+                    return f"{owner.name.value}.{name}() runs per connection or request ({owner.name.value} is a {short_base})"
+        if name in HANDLER_METHODS or (name.startswith("do_") and name[3:].isupper()):
+            return f"{name}() is a request or connection handler"
+        params = [p.name.value for p in function.params.params]
+        if owner is not None and params:
+            params = params[1:]
+        if name == "__call__" and owner is not None:
+            if params[:2] == ["environ", "start_response"] or params[:3] == [
+                "scope",
+                "receive",
+                "send",
+            ]:
+                return (
+                    f"{owner.name.value}.__call__() is a WSGI/ASGI application: it runs per request"
+                )
+        for param in params:
+            if param in HANDLER_PARAMETERS:
+                return f"{name}() handles a request (its parameter `{param}`)"
+        return ""
+
+    def _never_returns(self, function: cst.FunctionDef) -> str:
+        """Why ``function`` never returns to its caller ("" when it can)."""
+        body = function.body
+        if not isinstance(body, cst.IndentedBlock):
+            return ""
+        for statement in body.body:
+            if (
+                isinstance(statement, cst.While)
+                and is_true(statement.test)
+                and statement.orelse is None
+                and not loop_can_exit(statement)
+            ):
+                return "it serves in an endless loop"
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                        func = small.value.func
+                        if isinstance(func, cst.Attribute) and func.attr.value in FOREVER_METHODS:
+                            return f"it calls {func.attr.value}()"
+        if function.name.value in FOREVER_METHODS:
+            return f"{function.name.value}() serves until the process ends"
+        last: cst.CSTNode | None = body.body[-1] if body.body else None
+        if isinstance(last, cst.Try) and last.finalbody is not None:
+            final = last.finalbody.body
+            last = final.body[-1] if isinstance(final, cst.IndentedBlock) and final.body else None
+        if isinstance(last, cst.BaseStatement) and self.facts.block_exits(
+            cst.IndentedBlock(body=[last])
+        ):
+            return "it ends the process"
+        return ""
+
+    # ------------------------------------------------------------------ guards
+
+    def _once_test(self, test: cst.BaseExpression, negated: bool) -> bool:
+        """Does ``test`` (when true) say the guarded thing does not exist yet?
+
+        ``X is None``, ``not X``, ``not hasattr(o, "x")``, ``"x" not in cache``, ``not
+        X.is_alive()``, or a boolean operation holding one (``_x is None or _pid != os.getpid()``),
+        where X is state that outlives the call: an attribute of self/cls/a class, or a module
+        name. A local or a parameter is not."""
+        if isinstance(test, cst.BooleanOperation):
+            # `_x is None or _pid != os.getpid()`, `self._t is not None and self._t.is_alive()`
+            return self._once_test(test.left, negated) or self._once_test(test.right, negated)
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._absent_test(test.expression, not negated)
+        return self._absent_test(test, negated)
+
+    def _absent_test(self, test: cst.BaseExpression, negated: bool) -> bool:
+        """``negated`` False: is ``test`` true when the state is absent? True: when present?"""
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            comparison = test.comparisons[0]
+            op = comparison.operator
+            none = dotted_name(comparison.comparator) == "None"
+            if none and isinstance(op, cst.Is | cst.Equal):
+                return not negated and self._lasting(test.left)
+            if none and isinstance(op, cst.IsNot | cst.NotEqual):
+                return negated and self._lasting(test.left)
+            if isinstance(op, cst.NotIn):
+                return not negated and self._lasting(comparison.comparator)
+            if isinstance(op, cst.In):
+                return negated and self._lasting(comparison.comparator)
+            return False
+        if isinstance(test, cst.Call):
+            func = dotted_name(test.func) or ""
+            if func == "hasattr" and test.args:
+                return negated
+            if func.endswith(".is_alive") and isinstance(test.func, cst.Attribute):
+                return negated and self._lasting(test.func.value)
+            return False
+        # `if not self._started:` / `if self._thread:` (present)
+        return negated and self._lasting(test)
+
+    def _lasting(self, node: cst.BaseExpression) -> bool:
+        """State that outlives a call: ``self.x``, ``cls.x``, ``Class.x``, a module name."""
+        if isinstance(node, cst.Attribute):
+            base = dotted_name(node.value)
+            if base in ("self", "cls"):
+                return True
+            return base is not None and base in self.index.classes
+        if isinstance(node, cst.Subscript):
+            return self._lasting(node.value)
+        if isinstance(node, cst.Name):
+            return self.facts.is_module_name(node)
+        return False
+
+    def _early_return_guard(self, block_owner: cst.CSTNode, current: cst.CSTNode) -> str | None:
+        """An ``if <present>: return`` before ``current`` in the block ``block_owner`` holds."""
+        statements = block_owner.body if isinstance(block_owner, cst.IndentedBlock) else None
+        if statements is None:
+            return None
+        for statement in statements:
+            if statement is current:
+                return None
+            if (
+                isinstance(statement, cst.If)
+                and statement.orelse is None
+                and _only_leaves(statement.body)
+                and self._once_test(statement.test, negated=True)
+            ):
+                return _code(self.index, statement.test)
+        return None
+
+
+def _only_leaves(suite: cst.BaseSuite) -> bool:
+    """The block only returns (or raises)."""
+    statements = (
+        suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
+    )
+    if not statements:
+        return False
+    last = statements[-1]
+    smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
+    return any(isinstance(small, cst.Return | cst.Raise) for small in smalls)
+
+
+def _per_call(function: cst.FunctionDef) -> Multiplicity:
+    return Multiplicity(Level.PER_CALL, f"on every call of {function.name.value}()")
+
+
+def _is_main_test(test: cst.BaseExpression) -> bool:
+    return isinstance(test, cst.Comparison) and any(
+        isinstance(part, cst.SimpleString) and "__main__" in part.value
+        for part in (test.left, *(c.comparator for c in test.comparisons))
+    )
+
+
+def _is_loop_of(ancestor: cst.CSTNode, current: cst.CSTNode) -> bool:
+    """Is ``ancestor`` a loop that runs ``current`` repeatedly (its body, not its iterable)?"""
+    if isinstance(ancestor, cst.For):
+        return current is ancestor.body
+    if isinstance(ancestor, cst.While):
+        return current is ancestor.body
+    if isinstance(ancestor, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+        return current is ancestor.elt
+    if isinstance(ancestor, cst.DictComp):
+        return current in (ancestor.key, ancestor.value)
+    return False
+
+
+def _code(index: ModuleIndex, node: cst.CSTNode) -> str:
+    return short(index.code(node), 60)
+
+
+__all__ = ["Counter", "Level", "Multiplicity"]
