@@ -54,6 +54,9 @@ class Rule:
     # ("start",) for Thread/Process; ("submit", "map") for an executor, which starts no worker before.
     start_methods: tuple[str, ...]
     reaped_by_methods: tuple[str, ...]
+    # Calls that, given the handle as an argument, start it without taking it over
+    # (``loop.run_in_executor(executor, fn)``): matched on the callee's last name.
+    started_by_calls: tuple[str, ...]
     reaped_by_functions: tuple[str, ...]  # qualified functions that reap when given the handle
     context_manager: bool
     awaited: bool  # asyncio: the start call is awaited, the reap methods are awaited

@@ -37,6 +37,7 @@ def make_rule(
         handle="pid" if kind == "fork" else "object",
         starts=starts,
         start_methods=("start",) if kind in ("thread", "process") else (),
+        started_by_calls=(),
         reaped_by_methods=("join",) if kind in ("thread", "process") else ("wait", "communicate"),
         reaped_by_functions=("os.waitpid",) if kind == "fork" else (),
         context_manager=kind == "popen",

@@ -684,6 +684,12 @@ def test_accumulation_flags_and_severity() -> None:
     assert "accumulates" not in main[0].flags
 
 
+def test_a_pool_made_once_per_process_is_low() -> None:
+    (finding,) = check(MORE_CASES["module-level executor singleton: reported, but low"])
+    assert finding.severity == "low" and "once" in finding.flags
+    assert "at import time: bounded" in finding.message
+
+
 def test_daemon_lowers_severity_of_a_one_off_forever_thread() -> None:
     (finding,) = check(
         """
@@ -815,9 +821,9 @@ MORE_CASES: dict[str, str] = {
                 proc = subprocess.Popen(cmd)
                 proc.wait()
     """,
-    "module-level executor singleton": """
+    "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
-        executor = ThreadPoolExecutor(4)
+        executor = ThreadPoolExecutor(4)  # leak: FA115
         def submit(fn):
             return executor.submit(fn)
     """,

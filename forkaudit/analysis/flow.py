@@ -305,6 +305,8 @@ class Follower:
                     or (attr in ("__exit__", "__aexit__") and site.context_manager)
                 ):
                     evidence.reaps.append(grand)
+                    if attr in ("wait", "join", "communicate") and _timed(grand):
+                        evidence.timed.append(grand)
                 elif attr == "setDaemon" and grand.args and is_true(grand.args[0].value):
                     evidence.daemon = True
                 elif attr in rule.kind.ending_methods:
@@ -350,6 +352,9 @@ class Follower:
             if resolved in rule.reaped_by_functions or resolved in PID_WAIT_FUNCTIONS:
                 if call.args and call.args[0] is parent:
                     evidence.reaps.append(call)
+                return
+            if _callee_name(call) in rule.started_by_calls:
+                evidence.started = True  # `loop.run_in_executor(executor, fn)`: used, not owned
                 return
             if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
                 self._sub(evidence, self._follow_container(site, call.func.value, call), call)
@@ -447,9 +452,72 @@ class Follower:
             return
         if arg.keyword is not None and arg.keyword.value in ("target", "args"):
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
+        inside = self._callee_parameter(call, arg)
+        if inside is not None:
+            # A function of this module: what it does with the parameter is what happens.
+            callee, parameter = inside
+            sub = Evidence(started=evidence.started)
+            key = ("callee", parameter, id(callee))
+            if key not in self._active:
+                self._active.add(key)
+                try:
+                    for use in self.index.uses(parameter, callee):
+                        self._classify_use(site, use, sub, 3)
+                finally:
+                    self._active.discard(key)
+            evidence.started = evidence.started or sub.started
+            evidence.ended = evidence.ended or sub.ended
+            if sub.reaps:
+                evidence.reaps.append(call)
+                if sub.escapes:
+                    evidence.escapes.extend(sub.escapes)
+            return
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
         evidence.handoffs.append(call)
+
+    def _callee_parameter(self, call: cst.Call, arg: cst.Arg) -> tuple[cst.FunctionDef, str] | None:
+        """The function of this module that ``call`` calls (``f(...)``, ``self.m(...)``) and the
+        name of its parameter that receives ``arg``; None when that cannot be told."""
+        if arg.star:
+            return None
+        function = self._callee(call)
+        if function is None:
+            return None
+        params = [*function.params.posonly_params, *function.params.params]
+        if self.facts.is_method(function) and isinstance(call.func, cst.Attribute):
+            params = params[1:]  # self / cls
+        if arg.keyword is not None:
+            named = [*params, *function.params.kwonly_params]
+            return next(
+                ((function, p.name.value) for p in named if p.name.value == arg.keyword.value),
+                None,
+            )
+        position = [a for a in call.args if a.keyword is None].index(arg)
+        if position < len(params):
+            return function, params[position].name.value
+        return None
+
+    def _callee(self, call: cst.Call) -> cst.FunctionDef | None:
+        func = call.func
+        index = self.index
+        if isinstance(func, cst.Name) and index.resolve(func) == f"@{func.value}":
+            return next(
+                (
+                    f
+                    for f in index.functions
+                    if f.name.value == func.value and isinstance(index.parent_of(f), cst.Module)
+                ),
+                None,
+            )
+        if isinstance(func, cst.Attribute) and dotted_name(func.value) in ("self", "cls"):
+            info = index.class_of(call)
+            if info is not None:
+                for member in self.facts.class_family(info):
+                    method = member.methods.get(func.attr.value)
+                    if method is not None:
+                        return method
+        return None
 
     def _judge_local(
         self, site: Site, name: str, statement: cst.CSTNode, scope: ScopeNode, evidence: Evidence
@@ -465,6 +533,17 @@ class Follower:
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
+        if timed_out_unreaped(evidence):
+            return Verdict(
+                True,
+                "medium",
+                f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out it "
+                f"is killed and never {rule.kind.reaped} again",
+                started=started,
+                daemon=daemon,
+                ended=True,
+                holder=holder,
+            )
         if evidence.reaps:
             gap = self._reap_gap(rule, statement, evidence.reaps, scope, name, evidence.handoffs)
             if gap is None:
@@ -542,11 +621,13 @@ class Follower:
         scope: ScopeNode,
         handle: str = "",
         handoffs: list[cst.CSTNode] | None = None,
+        every: bool = False,
     ) -> str | None:
         """None when some reap runs on every path after ``statement``; else which path leaks.
 
         ``handle`` (``proc`` or ``self._proc``): an ``if proc is not None:`` guard around a reap
-        does not make it conditional."""
+        does not make it conditional. With ``every`` (the reaps are loops over a container the
+        statement fills), a reap after the filling loop reaps what every iteration put there."""
         contains = _Contains(self.index, reaps, handle)
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement
@@ -561,7 +642,7 @@ class Follower:
                 if holder is not None:
                     after = block[block.index(holder) + 1 :]
                     if any(contains.definitely(s) for s in after):
-                        if left_loop:
+                        if left_loop and not every:
                             return "only the one from the last loop iteration is reaped"
                         return None
             if isinstance(parent, cst.Try | cst.TryStar):
@@ -663,6 +744,17 @@ class Follower:
             return Verdict(False)
         if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+        if timed_out_unreaped(evidence):
+            return Verdict(
+                True,
+                "medium",
+                f"stored on self.{attr}: {rule.kind.reaped} only with a timeout; when it times out "
+                f"it is killed and never {rule.kind.reaped} again",
+                started=evidence.started,
+                daemon=evidence.daemon,
+                ended=True,
+                holder="self",
+            )
         if evidence.reaps:
             if other_method_reaps or same_method is None:
                 return Verdict(False, started=evidence.started, daemon=evidence.daemon)
@@ -786,6 +878,7 @@ class Follower:
             return Verdict(False)
         started = site.started
         escaped = False
+        partial = ""  # how a reaping loop that runs only on some paths leaves the others
         for node in nodes:
             parent = index.parent_of(node)
             # for p in procs / procs.values() / list(procs) / reversed(procs) ...
@@ -794,7 +887,17 @@ class Follower:
                 verdict = self._loop_reaps(site, iterated)
                 started = started or verdict.started
                 if not verdict.leak:
-                    return Verdict(False, started=started)
+                    gap = None
+                    if len(parts) == 1 and index.scope_of(iterated) is index.scope_of(statement):
+                        # a local container: does the reaping loop run on every path?
+                        loop = index.statement_of(iterated)
+                        anchor = index.statement_of(statement)
+                        gap = self._reap_gap(
+                            site.rule, anchor, [loop], index.scope_of(statement), every=True
+                        )
+                    if gap is None:
+                        return Verdict(False, started=started)
+                    partial = partial or gap
                 continue
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 grand = index.parent_of(parent)
@@ -818,13 +921,27 @@ class Follower:
                 if isinstance(call, cst.Call):
                     callee = index.resolve(call.func) or dotted_name(call.func) or ""
                     short = callee.rsplit(".", 1)[-1]
-                    if short not in ITER_WRAPPERS and short not in NON_OWNING:
+                    inside = self._callee_parameter(call, parent)
+                    if inside is not None:
+                        # a function of this module: follow the container in there
+                        function, parameter = inside
+                        body = function.body
+                        first = body.body[0] if isinstance(body, cst.IndentedBlock) else body
+                        verdict = self._follow_container(site, cst.Name(parameter), first)
+                        started = started or verdict.started
+                        if not verdict.leak:
+                            return Verdict(False, started=started)
+                    elif short not in ITER_WRAPPERS and short not in NON_OWNING:
                         escaped = True
                 continue
             if isinstance(parent, cst.Return | cst.Yield):
                 escaped = True
         if escaped:
             return Verdict(False, started=started)
+        if partial:
+            return Verdict(
+                True, "low", f"kept in {label}: {partial}", started=started, holder="container"
+            )
         if parts[0] in ("self", "cls") and not parts[1].startswith("_"):
             # A public collection on the object: other modules manage it (and can't be seen from here).
             return Verdict(False, started=started)
@@ -904,6 +1021,8 @@ class _Contains:
     def definitely(self, statement: cst.CSTNode) -> bool:
         if not self.any(statement):
             return False
+        if any(reap is statement for reap in self.reaps):
+            return True  # the statement is the reap (a loop reaping a container)
         if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef):
             return True
         if isinstance(statement, cst.If):
@@ -978,3 +1097,33 @@ class _Contains:
         if isinstance(suite, cst.SimpleStatementSuite):
             return self.any(suite)
         return False
+
+
+def _callee_name(call: cst.Call) -> str:
+    """The last name of what is called: ``run_in_executor`` for ``loop.run_in_executor(...)``."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
+
+
+def _timed(call: cst.Call) -> bool:
+    """``p.join(5)``, ``p.wait(timeout=5)``: it reaps only a child that ends in time."""
+    if any(arg.keyword is not None and arg.keyword.value == "timeout" for arg in call.args):
+        return True
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in ("join", "wait")
+        and any(arg.keyword is None and not arg.star for arg in call.args)
+    )
+
+
+def timed_out_unreaped(evidence: Evidence) -> bool:
+    """Waited only with a timeout, and killed (or terminated) for when it times out: the killed
+    child is never waited for again."""
+    if not evidence.ended or not evidence.timed:
+        return False
+    handed = {id(node) for node in evidence.handoffs}
+    timed = {id(node) for node in evidence.timed}
+    return not any(id(r) not in timed and id(r) not in handed for r in evidence.reaps)

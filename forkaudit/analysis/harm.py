@@ -9,9 +9,9 @@ The follow stage says *whether* a handle leaks; this stage says how bad that is,
 - how often the start runs (``multiplicity.py``): many times, on every call, once per object, once.
 
 Severity: **high** when something persistent is left on every call or more (it piles up),
-**medium** when it is never reaped but bounded, **low** when it is cosmetic. A daemon thread or a
-pool started once per process serves for the life of the process by design: not reported. Every
-message says why.
+**medium** when it is never reaped but bounded, **low** when it is cosmetic. A daemon thread
+started once per process serves for the life of the process by design: not reported. Every message
+says why.
 """
 
 from __future__ import annotations
@@ -102,8 +102,8 @@ class Harm:
             )
         level = many.level
         daemon = verdict.daemon or site.daemon
-        if level is Level.ONCE and (kind is Kind.POOL or (kind.thread and daemon)):
-            return None  # a pool or a daemon thread for the life of the process, by design
+        if level is Level.ONCE and kind.thread and daemon:
+            return None  # a daemon thread serving for the life of the process, by design
         if residue is Residue.UNKNOWN and (level < Level.PER_CALL or site.depth > 0):
             return None  # a thread that may well end by itself, not even repeated
         severity = _SEVERITY[residue][level]

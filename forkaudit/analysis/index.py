@@ -154,6 +154,9 @@ class ModuleIndex:
                 base = base.rsplit(".", 1)[0]
             else:
                 base = self.resolve(node.value)
+                if base is None and isinstance(node.value, cst.Attribute):
+                    # `self._ctx = multiprocessing.get_context(...)` makes `self._ctx` an alias
+                    base = self.aliases.get(dotted_name(node.value) or "")
             return None if base is None else f"{base}.{node.attr.value}"
         return None
 
@@ -335,6 +338,11 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
                 if isinstance(target.target, cst.Name):
                     index.aliases[target.target.value] = "multiprocessing"
                     index.local_defs.discard(target.target.value)
+                elif (
+                    isinstance(target.target, cst.Attribute)
+                    and dotted_name(target.target.value) == "self"
+                ):
+                    index.aliases[f"self.{target.target.attr.value}"] = "multiprocessing"
     for class_node in indexer.class_nodes:
         bases = [
             index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases

@@ -88,8 +88,10 @@ class Counter:
             if isinstance(ancestor, cst.FunctionDef):
                 function = ancestor
                 break
-            if isinstance(ancestor, cst.Lambda | cst.ClassDef):
-                break
+            if isinstance(ancestor, cst.Lambda):
+                return Multiplicity(Level.PER_CALL, "in a lambda, on every call of it")
+            if isinstance(ancestor, cst.ClassDef):
+                return Multiplicity(Level.ONCE, "in a class body, when the class is made", True)
             if isinstance(ancestor, cst.If):
                 test = ancestor.test
                 in_body = ancestor.body is current

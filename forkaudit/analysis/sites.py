@@ -25,7 +25,7 @@ from forkaudit.analysis.syntax import (
     target_expr,
     walk_statements,
 )
-from forkaudit.analysis.vocabulary import FOREVER_METHODS
+from forkaudit.analysis.vocabulary import FOREVER_METHODS, STOP_METHODS
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
@@ -141,6 +141,13 @@ class SiteFinder:
                     ):
                         daemon = True
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
+        run = info.methods.get("run")
+        served = _served_object(endless_loop(run)) if run is not None else ""
+        if served:
+            # run() serves `self.server` forever: a method stopping it ends the thread
+            for method_name, method in info.methods.items():
+                if self._stops(served, [method]):
+                    reap.add(method_name)
         changed = True
         while changed:
             changed = False
@@ -158,7 +165,6 @@ class SiteFinder:
                         changed = True
                         break
         context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
-        run = info.methods.get("run")
         loops_forever = bool(parent and parent.loops_forever)
         run_known = bool(parent and parent.run_known)
         if run is not None:
@@ -247,8 +253,10 @@ class SiteFinder:
         if target is None:
             return
         if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
-            site.forever = site.target_known = True
-            site.forever_reason = f"its target {self.index.code(target)} runs forever"
+            site.target_known = True
+            if not self._stopped_here(dotted_name(target.value) or "", site.call, None):
+                site.forever = True
+                site.forever_reason = f"its target {self.index.code(target)} runs forever"
             return
         target = self._unwrap_target(target, site.call)
         if isinstance(target, cst.Lambda):
@@ -259,6 +267,9 @@ class SiteFinder:
             return
         site.target_known = True
         endless = endless_loop(function)
+        served = _served_object(endless)
+        if served and self._stopped_here(served, site.call, function):
+            endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
             site.forever = True
             site.forever_reason = f"its target {function.name.value}() loops with no exit (line {self.index.line_of(endless)})"
@@ -268,6 +279,51 @@ class SiteFinder:
             site.forever_reason = (
                 f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
             )
+
+    def _stopped_here(self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None) -> bool:
+        """Is ``served`` (the object whose ``run_forever()``/``serve_forever()`` a thread runs)
+        stopped somewhere the module shows: by a method of the class (``self._loop``), or in the
+        function starting the thread or the target itself (a local)? A parameter: unknown."""
+        if not served:
+            return False
+        if served.startswith("self."):
+            info = self.index.class_of(target if target is not None else near)
+            if info is None:
+                return False
+            return self._stops(served, [m.node for m in self._family(info)])
+        scopes: list[cst.CSTNode] = [self.index.scope_of(near)]
+        if target is not None:
+            scopes.append(target)
+        return self._stops(served, scopes)
+
+    def _family(self, info: ClassInfo) -> list[ClassInfo]:
+        family = [info]
+        for base in info.bases:
+            if base.startswith("@") and base[1:] in self.index.classes:
+                family.append(self.index.classes[base[1:]])
+        return family
+
+    def _stops(self, served: str, within: list[cst.CSTNode]) -> bool:
+        """A call stopping ``served`` inside ``within``: ``served.stop()``, ``.shutdown()``, or
+        ``served.stop`` handed on (``loop.call_soon_threadsafe(loop.stop)``)."""
+        for scope in within:
+            for call in calls_in(self.index, scope, nested=True):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value in STOP_METHODS
+                    and dotted_name(func.value) == served
+                ):
+                    return True
+                for arg in call.args:
+                    value = arg.value
+                    if (
+                        isinstance(value, cst.Attribute)
+                        and value.attr.value in STOP_METHODS
+                        and dotted_name(value.value) == served
+                    ):
+                        return True
+        return False
 
     def _unwrap_target(self, target: cst.BaseExpression, near: cst.CSTNode) -> cst.BaseExpression:
         """What a target expression runs: ``functools.partial(f, ...)`` and other wrappers of one
@@ -352,3 +408,12 @@ class SiteFinder:
                     if callee is not None:
                         pending.append(callee)
         return False
+
+
+def _served_object(forever: cst.CSTNode | None) -> str:
+    """``self._loop`` for a ``self._loop.run_forever()`` statement, else ""."""
+    if isinstance(forever, cst.Expr) and isinstance(forever.value, cst.Call):
+        func = forever.value.func
+        if isinstance(func, cst.Attribute):
+            return dotted_name(func.value) or ""
+    return ""

@@ -407,6 +407,20 @@ def slice_source(
                     chunk.keep = True
             kept_chunks = [c for c in chunks if c.keep]
     holders = _keep_callers(chunks, starts)
+    globals_ = _module_handles(chunks, starts)
+    # A function given a handle (or a container of them) decides what happens to it: keep the
+    # module functions that kept code passes one to, two calls deep.
+    named = {c.name: c for c in chunks if c.name and not _IS_CLASS.match(c.text)}
+    for _ in range(2):
+        given: set[str] = set()
+        for chunk in chunks:
+            if chunk.keep and chunk.name not in given:
+                given |= _given_handles(chunk.text, starts, (), globals_) & set(named)
+        fresh = [named[name] for name in given if not named[name].keep]
+        if not fresh:
+            break
+        for chunk in fresh:
+            chunk.keep = True
     kept_chunks = [c for c in chunks if c.keep]
     calls_holder = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
@@ -474,6 +488,26 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts) -> set[str]:
                 if chunk.name:
                     holders.add(chunk.name)
     return holders
+
+
+_CALL_NAME = re.compile(r"(?<![\w.])(?:self\.|cls\.)?(\w+)[ \t]*\(")
+
+
+def _given_handles(
+    text: str, starts: _Starts, attrs: Iterable[str] = (), module: Iterable[str] = ()
+) -> set[str]:
+    """Names of the functions (or ``self.`` methods) that ``text`` calls with a name bound to a
+    handle, a handle attribute, or a module-level handle (``module``) among the arguments."""
+    handle_attrs, bound = _handle_targets(text, starts)
+    names = bound | set(module) | {f"self.{a}" for a in (*handle_attrs, *attrs)}
+    if not names:
+        return set()
+    given = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(names)))
+    out: set[str] = set()
+    for call in _CALL_NAME.finditer(text):
+        if given.search(_call_arguments(text, call.end(), 400)):
+            out.add(call.group(1))
+    return out
 
 
 def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
@@ -824,6 +858,7 @@ class _ClassPlan:
     __slots__ = (
         "_attrs",
         "_factory",
+        "_gives",
         "_seen",
         "attrs",
         "bodies",
@@ -855,6 +890,7 @@ class _ClassPlan:
         self._seen: tuple[set[str], set[str]] | None = None  # the last settle()'s outside facts
         self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
         self._attrs: dict[tuple[int, tuple[str, ...]], set[str]] = {}
+        self._gives: dict[tuple[int, tuple[str, ...]], set[str]] = {}
         self.bodies = [text[b:e] for b, e, _ in self.methods]
         self.keep = [True] * len(self.methods)
         self.refs: list[tuple[set[str], set[str]]] = []  # per method: self.x used, self.x() called
@@ -881,12 +917,16 @@ class _ClassPlan:
         )
         keep = self.keep
         refs = _own_refs(owner)
+        # a thread serving `self._loop` forever ends when a method stops it: keep those
+        serves = "run_forever" in text or "serve_forever" in text
         for i, body in enumerate(self.bodies):
             keep[i] = bool(
                 holds[i]
                 or _REAPER_FINDER.search(body)
                 or (reapers is not None and self.methods[i][2] in reapers)
                 or self.methods[i][2] in _FORWARDERS
+                or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
+                or (serves and (".stop" in body or ".shutdown" in body))
                 or class_level.search(body, body.find("\n", body.find("def ")) + 1)
             )
             used: set[str] = set()
@@ -923,6 +963,14 @@ class _ClassPlan:
             found = self._factory[key] = _is_factory(
                 self.bodies[i], self.starts, _factory_calls(factories, self.owner)
             )
+        return found
+
+    def _given(self, i: int, attrs: set[str]) -> set[str]:
+        """The methods that method ``i`` passes a handle to (``self._teardown(procs)``)."""
+        key = (i, tuple(sorted(attrs)))
+        found = self._gives.get(key)
+        if found is None:
+            found = self._gives[key] = _given_handles(self.bodies[i], self.starts, attrs)
         return found
 
     def _handle_attrs(self, i: int, factories: tuple[str, ...]) -> set[str]:
@@ -967,6 +1015,7 @@ class _ClassPlan:
                     if i not in targets:
                         targets[i] = _targets(self.bodies[i])
                     wanted |= targets[i]
+                    wanted |= self._given(i, attrs)
             kept_names = {self.methods[i][2] for i in range(len(keep)) if keep[i]}
             changed = False
             for i, (_, _, name) in enumerate(self.methods):

@@ -90,8 +90,9 @@ def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> list[cst
     return list(walk(function, skip_nested=skip_nested))
 
 
-def calls_in(index: ModuleIndex, function: cst.CSTNode) -> list[cst.Call]:
-    return [n for n in walk_statements(function) if isinstance(n, cst.Call)]
+def calls_in(index: ModuleIndex, function: cst.CSTNode, nested: bool = False) -> list[cst.Call]:
+    """The calls in ``function`` (with ``nested``, in the functions it holds too)."""
+    return [n for n in walk_statements(function, skip_nested=not nested) if isinstance(n, cst.Call)]
 
 
 def names_in(index: ModuleIndex, node: cst.CSTNode, name: str) -> list[cst.Name]:
@@ -102,11 +103,11 @@ def names_in(index: ModuleIndex, node: cst.CSTNode, name: str) -> list[cst.Name]
     ]
 
 
-def endless_loop(function: cst.FunctionDef) -> cst.While | None:
+def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
     """A `while True:` loop in ``function`` (not in a nested one) that nothing leaves: no break,
     return or raise in it, and no enclosing ``try`` whose handler catches what a call in the loop
     raises (``try: while True: conn.recv() except EOFError: return``: the loop ends when the
-    peer goes away)."""
+    peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement."""
     stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
     while stack:
         node, caught = stack.pop()
@@ -120,10 +121,10 @@ def endless_loop(function: cst.FunctionDef) -> cst.While | None:
             and not loop_can_exit(node)
         ):
             return node
-        if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+        if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) and not caught:
             func = node.value.func
             if isinstance(func, cst.Attribute) and func.attr.value in FOREVER_METHODS:
-                return None
+                return node  # `self._loop.run_forever()`: it serves until stopped from outside
         if isinstance(node, cst.Try | cst.TryStar) and _catches(node):
             stack.extend((child, caught) for child in children(node) if child is not node.body)
             stack.append((node.body, True))

@@ -35,6 +35,7 @@ class Evidence:
     ended: bool = False
     escapes: list[str] = field(default_factory=list)
     handoffs: list[cst.CSTNode] = field(default_factory=list)  # reaps that are hand-overs
+    timed: list[cst.CSTNode] = field(default_factory=list)  # reaps with a timeout
     returned: list[cst.CSTNode] = field(default_factory=list)
     returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)

@@ -91,6 +91,8 @@ CLEANUP_METHODS = frozenset(
 
 THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
 FOREVER_METHODS = frozenset({"run_forever", "serve_forever", "forever", "loop_forever"})
+# What stops an object serving forever (an event loop, a socketserver): the thread then ends.
+STOP_METHODS = frozenset({"stop", "shutdown"})
 # A class whose name ends so is taken for a thread or process by the slicer.
 THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
