@@ -87,14 +87,7 @@ class Analyzer:
                 return
             if not verdict.leak:
                 return
-        if not verdict.leak and site.timer_chain and (verdict.started or site.started):
-            verdict = Verdict(
-                True,
-                "medium",
-                f"{site.via} is re-armed by its own function: every outside call starts another chain, and a stop can cancel only the newest",
-                started=True,
-                daemon=verdict.daemon,
-            )
+        verdict = _chained(site, verdict)
         if not verdict.leak:
             return
         if rule.start_methods and not (verdict.started or site.started):
@@ -119,6 +112,11 @@ class Analyzer:
                         origin,
                     )
             return
+        chained = _chained(child, verdict)
+        if chained is not verdict:
+            # the chain is in the factory's own timer: report it there
+            self._emit(replace(child, call=origin.call), chained)
+            return
         if not verdict.leak:
             return
         if child.rule.start_methods and not (verdict.started or child.started):
@@ -135,3 +133,18 @@ class Analyzer:
         if finding is not None:
             self._reported.add(id(site.call))
             self.findings.append(finding)
+
+
+def _chained(site: Site, verdict: Verdict) -> Verdict:
+    """A timer chain leaks even when its newest timer is cancelled (or joined): the function
+    it runs starts it again with no stop flag looked at, so a cancel() while it runs is undone."""
+    if verdict.leak or not site.timer_chain or not (verdict.started or site.started):
+        return verdict
+    return Verdict(
+        True,
+        "medium",
+        f"{site.via} is cancelled, but started again by its own function with no stop flag "
+        "looked at: a cancel() while it runs is undone, and every start begins another chain",
+        started=True,
+        daemon=verdict.daemon,
+    )

@@ -65,6 +65,7 @@ class Multiplicity:
 
 
 _CALLER_DEPTH = 3
+_CYCLE = Multiplicity(Level.ONCE, "")  # a caller that is being weighed already (recursion)
 
 
 class Counter:
@@ -126,7 +127,9 @@ class Counter:
         known = self._functions.get(key)
         if known is not None:
             return known
-        if key in self._active or depth > _CALLER_DEPTH:
+        if key in self._active:
+            return _CYCLE  # a call back into a function being weighed adds nothing
+        if depth > _CALLER_DEPTH:
             return _per_call(function)
         self._active.add(key)
         try:
@@ -157,15 +160,13 @@ class Counter:
             return Multiplicity(Level.ONCE, f"{name}() never returns ({ends})", True)
         if name in self.facts.process_targets:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
-        callers = self.facts.callers(function)
-        if callers:
-            best: Multiplicity | None = None
-            best_site: cst.CSTNode | None = None
-            for caller in callers:
-                found = self.of_site(caller, depth + 1)
-                if best is None or found.level > best.level:
-                    best, best_site = found, caller
-            assert best is not None and best_site is not None
+        best: Multiplicity | None = None
+        best_site: cst.CSTNode | None = None
+        for caller in self.facts.callers(function):
+            found = self.of_site(caller, depth + 1)
+            if found is not _CYCLE and (best is None or found.level > best.level):
+                best, best_site = found, caller
+        if best is not None and best_site is not None:
             step = f"{name}()"
             if self.facts.is_target_reference(best_site):
                 step = f"{name}() in a thread"

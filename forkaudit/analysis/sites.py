@@ -26,6 +26,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import FOREVER_METHODS, STOP_METHODS
+from forkaudit.analysis.walk import walk
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
@@ -229,6 +230,8 @@ class SiteFinder:
             subclass is None or not subclass.run_known
         ):
             self._check_target(site)
+        if rule.kind.thread and not site.forever:
+            self._check_chain(site)
         return site
 
     def _arg_condition_holds(self, rule: Rule, call: cst.Call) -> bool:
@@ -274,11 +277,6 @@ class SiteFinder:
             site.forever = True
             site.forever_reason = f"its target {function.name.value}() loops with no exit (line {self.index.line_of(endless)})"
             return
-        if site.via.endswith("Timer") and self._rearms_timer(function, site.call):
-            site.forever = site.timer_chain = True
-            site.forever_reason = (
-                f"its function {function.name.value}() arms a new Timer: a runaway timer chain"
-            )
 
     def _stopped_here(self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None) -> bool:
         """Is ``served`` (the object whose ``run_forever()``/``serve_forever()`` a thread runs)
@@ -391,22 +389,69 @@ class SiteFinder:
             current = nxt
         return None
 
-    def _rearms_timer(self, function: cst.FunctionDef, near: cst.CSTNode) -> bool:
-        pending: list[cst.FunctionDef] = [function]
+    def _check_chain(self, site: Site) -> None:
+        """Is this thread (a Timer, or a hand-written timer class) started again by the function
+        it runs, with no stop flag looked at on the way? Then each run arms the next one: a
+        chain that a cancel() while it runs cannot stop. The first timer of a chain ends after
+        firing; the re-arming call is where the chain goes on, and where it is reported."""
+        for arg in site.call.args:
+            if arg.keyword is not None and arg.keyword.value not in ("target", "function"):
+                continue
+            function = self.function_for(self._unwrap_target(arg.value, site.call), site.call)
+            if function is None:
+                continue
+            rearms = [guarded for call, guarded in self._rearms(function) if call is site.call]
+            if rearms and not all(rearms):
+                site.forever = site.timer_chain = site.target_known = True
+                site.forever_reason = (
+                    f"its function {function.name.value}() starts it again without checking "
+                    "a stop flag: a runaway timer chain"
+                )
+                return
+
+    def _rearms(self, function: cst.FunctionDef) -> list[tuple[cst.Call, bool]]:
+        """The calls that ``function`` (and the methods and functions of this module it calls,
+        four deep) makes, each with whether a stop flag is looked at on the way to it."""
+        found: list[tuple[cst.Call, bool]] = []
+        pending: list[tuple[cst.FunctionDef, bool]] = [(function, False)]
         seen: set[int] = set()
         while pending:
-            current = pending.pop()
+            current, guarded = pending.pop()
             if id(current) in seen or len(seen) > 4:
                 continue
             seen.add(id(current))
             for call in calls_in(self.index, current):
-                resolved = self.index.resolve(call.func)
-                if resolved is not None and resolved.rstrip("*") == "threading.Timer":
-                    return True
-                if isinstance(call.func, cst.Attribute) and dotted_name(call.func.value) == "self":
-                    callee = self.function_for(call.func, near)
+                here = guarded or self._flag_guarded(call, current)
+                found.append((call, here))
+                if isinstance(call.func, cst.Attribute | cst.Name):
+                    callee = self.function_for(call.func, call)
                     if callee is not None:
-                        pending.append(callee)
+                        pending.append((callee, here))
+        return found
+
+    def _flag_guarded(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+        """Does reaching ``node`` in ``function`` depend on the object's state (``if not
+        self._stopped:``, an early ``if self._stop.is_set(): return``)?"""
+        current: cst.CSTNode = node
+        for ancestor in self.index.ancestors(node):
+            if ancestor is function:
+                break
+            if (
+                isinstance(ancestor, cst.If)
+                and current is ancestor.body
+                and ancestor.orelse is None
+                and _reads_state(ancestor.test)
+            ):
+                return True  # `if not self._stopped: <re-arm>`, nothing re-arms otherwise
+            if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
+                for statement in ancestor.body[: ancestor.body.index(current)]:
+                    if (
+                        isinstance(statement, cst.If)
+                        and _reads_state(statement.test)
+                        and _leaves(statement.body)
+                    ):
+                        return True
+            current = ancestor
         return False
 
 
@@ -417,3 +462,21 @@ def _served_object(forever: cst.CSTNode | None) -> str:
         if isinstance(func, cst.Attribute):
             return dotted_name(func.value) or ""
     return ""
+
+
+def _reads_state(test: cst.BaseExpression) -> bool:
+    """Does the test read the object's state (``self._stopped``, ``self._stop.is_set()``)?"""
+    return any(
+        isinstance(node, cst.Attribute) and dotted_name(node.value) in ("self", "cls")
+        for node in walk(test)
+    )
+
+
+def _leaves(suite: cst.BaseSuite) -> bool:
+    """The block returns (or raises) at its end."""
+    body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
+    if not body:
+        return False
+    last = body[-1]
+    smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
+    return any(isinstance(small, cst.Return | cst.Raise) for small in smalls)
