@@ -10,7 +10,6 @@ import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.syntax import (
-    enclosing_if_test,
     is_minus_one_or_zero,
     parent_polarity,
     walk_statements,
@@ -159,13 +158,6 @@ class ModuleFacts:
                 # `if pid == 0: <child>` then the parent goes on after the if: look at what follows.
                 return False
         return branch is not None and self.block_exits(branch)
-
-    def parent_exits_for_name(self, name: str, statement: cst.CSTNode, scope: ScopeNode) -> bool:
-        for use in self.index.uses(name, scope):
-            if_node = enclosing_if_test(self.index, use)
-            if if_node is not None and self.parent_exits(if_node, use):
-                return True
-        return False
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class, its local ancestors and its local descendants (not its siblings)."""
@@ -336,6 +328,10 @@ class ModuleFacts:
         if function is None:
             return True
         return node.value not in self._bound_names(function)
+
+    def binds(self, function: cst.FunctionDef, name: str) -> bool:
+        """Is ``name`` local to ``function`` (a parameter, or bound in it and not global)?"""
+        return name in self._bound_names(function)
 
     def _bound_names(self, function: cst.FunctionDef) -> frozenset[str]:
         """Names local to ``function``: its parameters and what it binds, less its globals."""

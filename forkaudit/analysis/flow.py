@@ -29,7 +29,6 @@ from forkaudit.analysis.syntax import (
     self_attribute_nodes,
     short,
     target_names,
-    walk_statements,
 )
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
@@ -232,11 +231,11 @@ class Follower:
         return Verdict(False)  # passed to another function: ownership moves
 
     def _scope_for_local(self, name: str, statement: cst.CSTNode) -> ScopeNode:
+        """Where a name used at ``statement`` lives: its function, or the module when the
+        function declares it ``global`` or never binds it (``_procs.append(p)``)."""
         scope = self.index.scope_of(statement)
-        if isinstance(scope, cst.FunctionDef):
-            for node in walk_statements(scope):
-                if isinstance(node, cst.Global) and any(n.name.value == name for n in node.names):
-                    return self.index.module
+        if isinstance(scope, cst.FunctionDef) and not self.facts.binds(scope, name):
+            return self.index.module
         return scope
 
     def _once(self, key: tuple[str, str, int], compute: Callable[[], Verdict]) -> Verdict:
@@ -267,16 +266,45 @@ class Follower:
             use
             for use in index.uses(name, scope)
             if not (index.inside(use, statement_line) and is_binding_of(index, use, statement_line))
+            and not self._rebound_before(use, name, statement_line)
+            and not (site.rule.handle == "pid" and _in_failed_fork_branch(index, use, name))
         ]
         methods = site.rule.start_methods
         if methods and not site.started and any(self._starts(use, methods) for use in uses):
             # started further on (`ex.map(...)` after `pool_list.append(ex)`): where it goes
             # before that is where a started handle goes
             site = replace(site, started=True)
-        evidence = Evidence(started=site.started, daemon=site.daemon)
+        evidence = Evidence(started=site.started, daemon=site.daemon, uses=uses)
         for use in uses:
             self._classify_use(site, use, evidence, depth)
         return self._judge_local(site, name, statement_line, scope, evidence)
+
+    def _parent_exits(self, uses: list[cst.Name]) -> bool:
+        """Does a test of the pid (``if pid > 0:``) send the parent into a branch that ends
+        the process (the daemonizing double fork)?"""
+        for use in uses:
+            if_node = enclosing_if_test(self.index, use)
+            if if_node is not None and self.facts.parent_exits(if_node, use):
+                return True
+        return False
+
+    def _rebound_before(self, use: cst.CSTNode, name: str, original: cst.CSTNode) -> bool:
+        """Is the nearest binding of ``name`` before ``use`` (an earlier statement of a block
+        holding the use) another one than the handle's? Then the use reads another value
+        (``pid = os.read(r, 16); return int(pid)``, or a second ``pid = os.fork()``)."""
+        index = self.index
+        current: cst.CSTNode = index.statement_of(use)
+        for ancestor in index.ancestors(current):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+                return False
+            if isinstance(ancestor, cst.IndentedBlock | cst.Module) and current in ancestor.body:
+                for statement in reversed(ancestor.body[: ancestor.body.index(current)]):
+                    if statement is original or index.inside(original, statement):
+                        return False  # back at the handle's own binding
+                    if _binds_name(statement, name):
+                        return True
+            current = ancestor
+        return False
 
     def _starts(self, use: cst.BaseExpression, methods: tuple[str, ...]) -> bool:
         """Is this use of a handle the call of one of its start ``methods`` (``t.start()``)?"""
@@ -529,7 +557,7 @@ class Follower:
         where = "the module" if holder else f"{getattr(scope, 'name', cst.Name('lambda')).value}()"
         if rule.start_methods and not started:
             return Verdict(False)
-        if rule.handle == "pid" and self.facts.parent_exits_for_name(name, statement, scope):
+        if rule.handle == "pid" and self._parent_exits(evidence.uses):
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
@@ -1028,6 +1056,13 @@ class _Contains:
         if isinstance(statement, cst.If):
             if self._reaps_in_test(statement.test):
                 return True
+            side = _pid_side(statement.test, self.handle) if self.handle else None
+            if side is not None:
+                # `if pid == 0:` splits the child from the parent: only the parent has a child
+                # to wait for, so only the parent's branch must reap.
+                orelse = statement.orelse
+                parent = statement.body if side else (orelse.body if orelse is not None else None)
+                return parent is not None and self._suite(parent)
             if not self._suite(statement.body):
                 return False
             if self._guards_handle(statement.test):
@@ -1042,6 +1077,12 @@ class _Contains:
             if self._suite(statement.body):
                 return True
             return statement.finalbody is not None and self._suite(statement.finalbody.body)
+        if isinstance(statement, cst.With) and any(
+            self.index.inside(reap, item) or reap is item
+            for reap in self.reaps
+            for item in statement.items
+        ):
+            return True  # `with pool:` reaps when the block ends, whatever it does
         if isinstance(statement, cst.With | cst.For | cst.While):
             # A while loop's test can itself reap (while proc.poll() is None).
             if isinstance(statement, cst.While) and self.any(statement.test):
@@ -1127,3 +1168,66 @@ def timed_out_unreaped(evidence: Evidence) -> bool:
     handed = {id(node) for node in evidence.handoffs}
     timed = {id(node) for node in evidence.timed}
     return not any(id(r) not in timed and id(r) not in handed for r in evidence.reaps)
+
+
+def _pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
+    """True when ``test`` holds in the parent of a fork whose pid is ``handle`` (``pid``, ``pid
+    != 0``, ``pid > 0``), False when it holds in the child (``not pid``, ``pid == 0``), None
+    when it does not test the pid."""
+    if dotted_name(test) == handle:
+        return True
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _pid_side(test.expression, handle)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        if dotted_name(test.left) != handle:
+            return None
+        right = comparison.comparator
+        if not isinstance(right, cst.Integer) or right.value != "0":
+            return None
+        op = comparison.operator
+        if isinstance(op, cst.Equal | cst.Is):
+            return False
+        if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
+            return True
+    return None
+
+
+def _binds_name(statement: cst.CSTNode, name: str) -> bool:
+    """Is ``statement`` a plain assignment to ``name`` (``pid = ...``)?"""
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
+            ):
+                return True
+            if (
+                isinstance(small, cst.AnnAssign)
+                and small.value is not None
+                and isinstance(small.target, cst.Name)
+                and small.target.value == name
+            ):
+                return True
+    return False
+
+
+def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> bool:
+    """Is ``use`` in the body of ``if pid < 0:``, where no child was made?"""
+    current: cst.CSTNode = use
+    for ancestor in index.ancestors(use):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+            return False
+        if isinstance(ancestor, cst.If) and current is ancestor.body:
+            test = ancestor.test
+            if (
+                isinstance(test, cst.Comparison)
+                and len(test.comparisons) == 1
+                and dotted_name(test.left) == name
+                and isinstance(test.comparisons[0].operator, cst.LessThan)
+                and isinstance(test.comparisons[0].comparator, cst.Integer)
+                and test.comparisons[0].comparator.value == "0"
+            ):
+                return True
+        current = ancestor
+    return False

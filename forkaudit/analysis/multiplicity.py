@@ -29,7 +29,7 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import is_true, loop_can_exit, short
+from forkaudit.analysis.syntax import is_true, loop_can_exit, short, walk_statements
 from forkaudit.analysis.vocabulary import (
     CACHE_DECORATORS,
     FOREVER_METHODS,
@@ -259,8 +259,11 @@ class Counter:
         if isinstance(last, cst.Try) and last.finalbody is not None:
             final = last.finalbody.body
             last = final.body[-1] if isinstance(final, cst.IndentedBlock) and final.body else None
-        if isinstance(last, cst.BaseStatement) and self.facts.block_exits(
-            cst.IndentedBlock(body=[last])
+        returns = any(isinstance(node, cst.Return) for node in walk_statements(function))
+        if (
+            not returns
+            and isinstance(last, cst.BaseStatement)
+            and self.facts.block_exits(cst.IndentedBlock(body=[last]))
         ):
             return "it ends the process"
         return ""

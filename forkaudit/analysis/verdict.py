@@ -36,6 +36,7 @@ class Evidence:
     escapes: list[str] = field(default_factory=list)
     handoffs: list[cst.CSTNode] = field(default_factory=list)  # reaps that are hand-overs
     timed: list[cst.CSTNode] = field(default_factory=list)  # reaps with a timeout
+    uses: list[cst.Name] = field(default_factory=list)  # the reads of the binding
     returned: list[cst.CSTNode] = field(default_factory=list)
     returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)
