@@ -19,6 +19,7 @@ from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     block_statements,
     element_index,
+    element_names,
     enclosing_if_test,
     in_loop,
     is_binding_of,
@@ -28,7 +29,6 @@ from forkaudit.analysis.syntax import (
     names_in,
     self_attribute_nodes,
     short,
-    target_names,
 )
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
@@ -160,6 +160,11 @@ class Follower:
                 started=True,
             )
         if isinstance(parent, cst.Await):
+            return self.follow(site, parent)
+        if (isinstance(parent, cst.IfExp) and node in (parent.body, parent.orelse)) or (
+            isinstance(parent, cst.BooleanOperation) and node is parent.right
+        ):
+            # `Pool() if pool is None else pool`, `pool or Pool()`: the value goes on
             return self.follow(site, parent)
         # Anything else (a lambda body, an f-string, a comparison...): we cannot tell; stay silent.
         return Verdict(False)
@@ -910,9 +915,12 @@ class Follower:
         for node in nodes:
             parent = index.parent_of(node)
             # for p in procs / procs.values() / list(procs) / reversed(procs) ...
-            iterated = iteration_of(index, node)
-            if iterated is not None:
-                verdict = self._loop_reaps(site, iterated)
+            found = iteration_of(index, node)
+            if found is not None and found[1] is None:
+                continue  # `for key in procs.keys()`: no handle comes out
+            iterated = found[0] if found is not None else None
+            if found is not None and iterated is not None:
+                verdict = self._loop_reaps(site, iterated, found[1] or ())
                 started = started or verdict.started
                 if not verdict.leak:
                     gap = None
@@ -984,8 +992,9 @@ class Follower:
             holder="container",
         )
 
-    def _loop_reaps(self, site: Site, loop: cst.CSTNode) -> Verdict:
-        """Does this for-loop / comprehension over the container reap each element (and start it)?"""
+    def _loop_reaps(self, site: Site, loop: cst.CSTNode, path: tuple[int, ...] = ()) -> Verdict:
+        """Does this for-loop / comprehension over the container reap each element (and start
+        it)? ``path`` says which names of the loop target hold the element (``iteration_of``)."""
         index = self.index
         target: cst.BaseExpression | None
         body: cst.CSTNode
@@ -995,7 +1004,7 @@ class Follower:
             target, body = loop.target, index.parent_of(loop) or loop
         else:
             return Verdict(True, "medium", "")
-        names = target_names(target)
+        names = element_names(target, path)
         evidence = Evidence(started=site.started)
         for name in names:
             for use in index.uses(name, body):

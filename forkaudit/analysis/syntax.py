@@ -275,17 +275,21 @@ def self_attribute_nodes(index: ModuleIndex, info: ClassInfo, attr: str) -> list
     return out
 
 
-def iteration_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
-    """The for-loop or comprehension that iterates over ``node`` (possibly through .values(), list()...)."""
+def iteration_of(
+    index: ModuleIndex, node: cst.CSTNode
+) -> tuple[cst.CSTNode, tuple[int, ...] | None] | None:
+    """The for-loop or comprehension that iterates over ``node`` (possibly through .values(),
+    list()...), and where the elements are in its target: ``()`` the whole target, ``(1,)``
+    the second name (``for k, p in procs.items()``, ``for i, p in enumerate(procs)``), None
+    for no element (``for k in procs.keys()``)."""
     current: cst.CSTNode = node
+    path: list[int] = []
     for _ in range(4):
         parent = index.parent_of(current)
         if parent is None:
             return None
-        if isinstance(parent, cst.For) and parent.iter is current:
-            return parent
-        if isinstance(parent, cst.CompFor) and parent.iter is current:
-            return parent
+        if isinstance(parent, cst.For | cst.CompFor) and parent.iter is current:
+            return parent, tuple(reversed(path))
         if (
             isinstance(parent, cst.Attribute)
             and parent.value is current
@@ -293,16 +297,25 @@ def iteration_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
         ):
             grand = index.parent_of(parent)
             if isinstance(grand, cst.Call):
+                if parent.attr.value == "keys":
+                    return None
+                if parent.attr.value == "items":
+                    path.append(1)
                 current = grand
                 continue
             return None
         if isinstance(parent, cst.Arg):
             call = index.parent_of(parent)
-            if (
-                isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Name)
-                and call.func.value in ITER_WRAPPERS
-            ):
+            wrapper = (
+                (dotted_name(call.func) or "").rsplit(".", 1)[-1]
+                if isinstance(call, cst.Call)
+                else ""
+            )
+            if isinstance(call, cst.Call) and wrapper in ITER_WRAPPERS:
+                if wrapper in ("iterkeys",):
+                    return None
+                if wrapper in ("iteritems", "viewitems", "enumerate"):
+                    path.append(1)
                 current = call
                 continue
             return None
@@ -311,6 +324,18 @@ def iteration_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
             continue
         return None
     return None
+
+
+def element_names(target: cst.BaseExpression | None, path: tuple[int, ...]) -> list[str]:
+    """The names of a loop target that hold the elements at ``path`` (see ``iteration_of``)."""
+    for position in path:
+        if not isinstance(target, cst.Tuple | cst.List) or position >= len(target.elements):
+            return target_names(target)
+        element = target.elements[position]
+        if isinstance(element, cst.StarredElement):
+            return []
+        target = element.value
+    return target_names(target)
 
 
 def target_names(target: cst.BaseExpression | None) -> list[str]:

@@ -46,7 +46,22 @@ CONTAINER_ADD = frozenset(
 )
 CONTAINER_TAKE = frozenset({"pop", "popleft", "get", "get_nowait", "popitem"})
 ITER_WRAPPERS = frozenset(
-    {"list", "tuple", "reversed", "sorted", "set", "iter", "enumerate", "copy"}
+    {
+        "list",
+        "tuple",
+        "reversed",
+        "sorted",
+        "set",
+        "iter",
+        "enumerate",
+        "copy",
+        # six and Python 2 spellings of the dict views
+        "iteritems",
+        "itervalues",
+        "iterkeys",
+        "viewitems",
+        "viewvalues",
+    }
 )
 ITER_METHODS = frozenset({"values", "items", "copy", "keys"})
 
