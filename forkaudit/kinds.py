@@ -19,6 +19,7 @@ class Kind(str, Enum):
     THREAD = "thread"
     PROCESS = "process"
     POOL = "pool"
+    MANAGER = "manager"
     RAW_THREAD = "raw-thread"
 
     def __str__(self) -> str:
@@ -45,6 +46,12 @@ class Kind(str, Enum):
     def thread(self) -> bool:
         """A thread of this process (it costs something only while it runs)."""
         return self in (Kind.THREAD, Kind.RAW_THREAD)
+
+    @property
+    def served(self) -> bool:
+        """A pool, an executor or a manager: worker processes or threads (or a server process)
+        that live until it is shut down, or until the object is collected."""
+        return self in (Kind.POOL, Kind.MANAGER)
 
     @property
     def ending_methods(self) -> tuple[str, ...]:
@@ -83,6 +90,7 @@ _REAPED = {
     Kind.THREAD: "joined",
     Kind.PROCESS: "joined",
     Kind.POOL: "shut down",
+    Kind.MANAGER: "shut down",
     Kind.RAW_THREAD: "joined",
 }
 _VERB = {"waited": "wait for", "joined": "join", "shut down": "shut down", "closed": "close"}

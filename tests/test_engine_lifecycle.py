@@ -552,11 +552,34 @@ CASES: dict[str, str] = {
                 p.communicate()
     """,
     # ------------------------------------------------------------------ misc handles
-    "asyncio subprocess awaited": """
+    "asyncio subprocess awaited, also when cancelled": """
         import asyncio
         async def run(cmd):
             proc = await asyncio.create_subprocess_exec(*cmd)
+            try:
+                await proc.wait()
+            finally:
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
+    """,
+    "asyncio subprocess awaited, but abandoned when cancelled": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak: FA105
             await proc.wait()
+    """,
+    "asyncio subprocess awaited by a task of its own": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)
+            return asyncio.create_task(proc.wait())
+    """,
+    "asyncio wait_for that gives up, child never killed": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak: FA105
+            return await asyncio.wait_for(proc.communicate(), 5)
     """,
     "asyncio subprocess stored on self and awaited elsewhere": """
         import asyncio
@@ -682,6 +705,12 @@ def test_accumulation_flags_and_severity() -> None:
         """
     )
     assert "accumulates" not in main[0].flags
+
+
+def test_an_asyncio_child_abandoned_on_cancellation_is_low_and_says_so() -> None:
+    (finding,) = check(CASES["asyncio subprocess awaited, but abandoned when cancelled"])
+    assert finding.severity == "low" and finding.confidence == "low"
+    assert "if the task is cancelled" in finding.message
 
 
 def test_a_pool_made_once_per_process_is_low() -> None:

@@ -284,6 +284,40 @@ class Follower:
             self._classify_use(site, use, evidence, depth)
         return self._judge_local(site, name, statement_line, scope, evidence)
 
+    def _survives_cancel(self, evidence: Evidence, handle: str) -> bool:
+        """Is an asyncio child awaited even when the awaiting task is cancelled: some wait is
+        a hand-over, or sits in a ``try`` whose ``finally`` (or a handler of
+        ``BaseException``/``CancelledError``, or a bare one) kills or waits for it again?"""
+        handed = {id(node) for node in evidence.handoffs}
+        for reap in evidence.reaps:
+            if id(reap) in handed:
+                return True
+            holder = self.index.parent_of(reap)
+            wrapper = self.index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+            if isinstance(wrapper, cst.Call) and _callee_name(wrapper) in _OWN_TASKS:
+                return True  # `create_task(p.wait())`: a task of its own waits, cancelled or not
+            for ancestor in self.index.ancestors(reap):
+                if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+                    break
+                if not isinstance(ancestor, cst.Try) or not self.index.inside(reap, ancestor.body):
+                    continue
+                cleanups: list[cst.CSTNode] = [
+                    h
+                    for h in ancestor.handlers
+                    if h.type is None
+                    or any(
+                        name in self.index.code(h.type)
+                        for name in ("BaseException", "CancelledError")
+                    )
+                ]
+                if ancestor.finalbody is not None:
+                    cleanups.append(ancestor.finalbody)
+                for cleanup in cleanups:
+                    code = self.index.code(cleanup)
+                    if any(f"{handle}.{verb}" in code for verb in _CLEANUP_VERBS):
+                        return True
+        return False
+
     def _parent_exits(self, uses: list[cst.Name]) -> bool:
         """Does a test of the pid (``if pid > 0:``) send the parent into a branch that ends
         the process (the daemonizing double fork)?"""
@@ -338,7 +372,7 @@ class Follower:
                     or (attr in ("__exit__", "__aexit__") and site.context_manager)
                 ):
                     evidence.reaps.append(grand)
-                    if attr in ("wait", "join", "communicate") and _timed(grand):
+                    if attr in ("wait", "join", "communicate") and _timed(index, grand):
                         evidence.timed.append(grand)
                 elif attr == "setDaemon" and grand.args and is_true(grand.args[0].value):
                     evidence.daemon = True
@@ -566,12 +600,12 @@ class Follower:
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
-        if timed_out_unreaped(evidence):
+        if timed_out_unreaped(evidence, rule.awaited):
             return Verdict(
                 True,
                 "medium",
-                f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out it "
-                f"is killed and never {rule.kind.reaped} again",
+                f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out "
+                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
                 started=started,
                 daemon=daemon,
                 ended=True,
@@ -579,6 +613,8 @@ class Follower:
             )
         if evidence.reaps:
             gap = self._reap_gap(rule, statement, evidence.reaps, scope, name, evidence.handoffs)
+            if gap is None and rule.awaited and not self._survives_cancel(evidence, name):
+                return Verdict(True, "low", f"bound to `{name}`: {_CANCELLED}", started=started)
             if gap is None:
                 return Verdict(False, started=started, daemon=daemon)
             if leaking_subs:
@@ -777,12 +813,12 @@ class Follower:
             return Verdict(False)
         if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
-        if timed_out_unreaped(evidence):
+        if timed_out_unreaped(evidence, rule.awaited):
             return Verdict(
                 True,
                 "medium",
                 f"stored on self.{attr}: {rule.kind.reaped} only with a timeout; when it times out "
-                f"it is killed and never {rule.kind.reaped} again",
+                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
                 started=evidence.started,
                 daemon=evidence.daemon,
                 ended=True,
@@ -1157,22 +1193,29 @@ def _callee_name(call: cst.Call) -> str:
     return func.value if isinstance(func, cst.Name) else ""
 
 
-def _timed(call: cst.Call) -> bool:
-    """``p.join(5)``, ``p.wait(timeout=5)``: it reaps only a child that ends in time."""
+def _timed(index: ModuleIndex, call: cst.Call) -> bool:
+    """``p.join(5)``, ``p.wait(timeout=5)``, ``asyncio.wait_for(p.wait(), 5)``: it reaps only a
+    child that ends in time."""
     if any(arg.keyword is not None and arg.keyword.value == "timeout" for arg in call.args):
         return True
     func = call.func
-    return (
+    if (
         isinstance(func, cst.Attribute)
         and func.attr.value in ("join", "wait")
         and any(arg.keyword is None and not arg.star for arg in call.args)
-    )
+    ):
+        return True
+    holder = index.parent_of(call)
+    if isinstance(holder, cst.Arg):
+        wrapper = index.parent_of(holder)
+        return isinstance(wrapper, cst.Call) and _callee_name(wrapper) == "wait_for"
+    return False
 
 
-def timed_out_unreaped(evidence: Evidence) -> bool:
-    """Waited only with a timeout, and killed (or terminated) for when it times out: the killed
-    child is never waited for again."""
-    if not evidence.ended or not evidence.timed:
+def timed_out_unreaped(evidence: Evidence, awaited: bool = False) -> bool:
+    """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
+    the wait is cancelled when it times out: the child is never waited for again."""
+    if not evidence.timed or not (evidence.ended or awaited):
         return False
     handed = {id(node) for node in evidence.handoffs}
     timed = {id(node) for node in evidence.timed}
@@ -1240,3 +1283,17 @@ def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> b
                 return True
         current = ancestor
     return False
+
+
+_CANCELLED = (
+    "awaited, but if the task is cancelled while it waits (a timeout, a client gone), the "
+    "child is left running and never awaited"
+)
+_CLEANUP_VERBS = ("kill", "terminate", "wait", "communicate")
+_OWN_TASKS = frozenset({"create_task", "ensure_future", "shield", "run_coroutine_threadsafe"})
+
+
+def _after_timeout(reaped: str, killed: bool) -> str:
+    if killed:
+        return f"it is killed and never {reaped} again"
+    return f"the wait is given up and it is never {reaped}"

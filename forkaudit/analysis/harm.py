@@ -186,12 +186,17 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
             "active_children(): a zombie until then",
             False,
         )
-    if kind is Kind.POOL:
+    if kind.served:
+        what, s = ("its server process", "s") if kind is Kind.MANAGER else ("its workers", "")
         if holder in ("container", "module"):
-            return Residue.PERSISTENT, "its workers stay until it is shut down", False
+            return Residue.PERSISTENT, f"{what} stay{s} until it is shut down", False
         if holder == "self":
-            return Residue.PERSISTENT, "its workers stay as long as the object holding it", True
-        return Residue.COLLECTED, "its workers end only when the dropped pool is collected", False
+            return Residue.PERSISTENT, f"{what} stay{s} as long as the object holding it", True
+        return (
+            Residue.COLLECTED,
+            f"{what} end{s} only when the dropped object is collected",
+            False,
+        )
     return Residue.PERSISTENT, "", False
 
 
