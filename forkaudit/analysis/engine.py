@@ -15,6 +15,7 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
+from forkaudit.analysis.partial import error_line, parse_around_errors
 from forkaudit.analysis.prefilter import start_modules, start_names
 from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.analysis.subclasses import SubclassInfo
@@ -157,17 +158,30 @@ def _analyze(
             line_map = sliced.line_map
         except Exception:
             module = None  # the cut landed inside a string, say: parse the whole file
+    partly: FileError | None = None
     try:
         if module is None:
             module = parse(source)
     except cst.ParserSyntaxError as exc:
-        reason = f"syntax error at line {exc.raw_line}: {exc.message.splitlines()[0] if exc.message else 'invalid syntax'}"
-        return _failed(
-            FileResult(
-                path=path,
-                findings=(),
-                error=FileError(path=path, reason=reason, distribution=distribution),
+        line = error_line(source) or exc.raw_line
+        reason = f"syntax error at line {line}: {exc.message.splitlines()[0] if exc.message else 'invalid syntax'}"
+        whole = compact(source)
+        partial = parse_around_errors(whole.text, whole.line_map, parse)
+        if partial is None:
+            return _failed(
+                FileResult(
+                    path=path,
+                    findings=(),
+                    error=FileError(path=path, reason=reason, distribution=distribution),
+                )
             )
+        # Python 2 in a few places (`print "x"`, `except E, e:`): analyse the rest.
+        module, line_map = partial.module, partial.line_map
+        left_out = ", ".join(what for _, what in partial.dropped)
+        partly = FileError(
+            path=path,
+            reason=f"partly parsed: {reason}; left out {left_out}; the rest was analysed",
+            distribution=distribution,
         )
     except RecursionError:
         return _failed(
@@ -212,6 +226,7 @@ def _analyze(
     return FileResult(
         path=path,
         findings=tuple(findings),
+        error=partly,
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,

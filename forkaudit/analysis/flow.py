@@ -18,6 +18,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_n
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     block_statements,
+    calls_in,
     element_index,
     element_names,
     enclosing_if_test,
@@ -32,6 +33,7 @@ from forkaudit.analysis.syntax import (
 )
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
+    CLEANUP_METHOD_NAMES,
     CLEANUP_METHODS,
     CONTAINER_ADD,
     CONTAINER_TAKE,
@@ -813,6 +815,18 @@ class Follower:
             return Verdict(False)
         if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+        closer = self._ends_unreaped(family, attr, site)
+        if closer:
+            return Verdict(
+                True,
+                "medium",
+                f"stored on self.{attr}; {closer} but does not {rule.kind.verb} it: the "
+                "object's cleanup leaves it unreaped",
+                started=evidence.started,
+                daemon=evidence.daemon,
+                ended=True,
+                holder="self",
+            )
         if timed_out_unreaped(evidence, rule.awaited):
             return Verdict(
                 True,
@@ -854,6 +868,33 @@ class Follower:
             ended=evidence.ended,
             holder="self",
         )
+
+    def _ends_unreaped(self, family: list[ClassInfo], attr: str, site: Site) -> str:
+        """The cleanup method (``close``, ``stop``, ``__exit__``...) of the class that ends the
+        handle (``self._proc.kill()``) without reaping it there: whatever other method could
+        reap it, the object's own end leaves it unreaped. "" when there is none."""
+        ending = site.rule.kind.ending_methods
+        if not ending:
+            return ""
+        for member in family:
+            for name, method in member.methods.items():
+                if name not in CLEANUP_METHOD_NAMES:
+                    continue
+                ends, reaps = "", False
+                for call in calls_in(self.index, method):
+                    func = call.func
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and dotted_name(func.value) == f"self.{attr}"
+                    ):
+                        if func.attr.value in ending:
+                            ends = f"{name}() calls {func.attr.value}()"
+                        reaps = reaps or func.attr.value in site.reap_methods
+                    elif any(dotted_name(a.value) == f"self.{attr}" for a in call.args):
+                        reaps = True  # handed to a helper, or waited by pid: not ours to judge
+                if ends and not reaps:
+                    return ends
+        return ""
 
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:
         """Does the class forward attribute access to ``self.<attr>`` (``__getattr__`` returning

@@ -102,6 +102,24 @@ CLEANUP_METHODS = frozenset(
     {"wait", "join", "terminate", "kill", "shutdown", "close", "cancel", "communicate", "stop"}
 )
 
+# Methods that end an object's life: what they do to a handle is what happens to it.
+CLEANUP_METHOD_NAMES = frozenset(
+    {
+        "close",
+        "stop",
+        "shutdown",
+        "terminate",
+        "kill",
+        "cleanup",
+        "release",
+        "disconnect",
+        "dispose",
+        "__exit__",
+        "__aexit__",
+        "__del__",
+    }
+)
+
 # ---------------------------------------------------------------------------- threads
 
 THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
