@@ -143,6 +143,11 @@ class SiteFinder:
                         daemon = True
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
         run = info.methods.get("run")
+        if run is not None and not self._stuck_flag_loop(run):
+            found = self._flag_loop(run)
+            if found is not None:
+                # a loop until a flag is set: the methods setting it stop the thread, like join
+                reap.update(method.name.value for method in self._setters(info, found[0]))
         served = _served_object(endless_loop(run)) if run is not None else ""
         if served:
             # run() serves `self.server` forever: a method stopping it ends the thread
@@ -169,8 +174,9 @@ class SiteFinder:
         loops_forever = bool(parent and parent.loops_forever)
         run_known = bool(parent and parent.run_known)
         if run is not None:
-            loops_forever = endless_loop(run) is not None
+            loops_forever = endless_loop(run) is not None or bool(self._stuck_flag_loop(run))
             run_known = True
+
         return SubclassInfo(
             name=info.name,
             rule=rule,
@@ -277,6 +283,103 @@ class SiteFinder:
             site.forever = True
             site.forever_reason = f"its target {function.name.value}() loops with no exit (line {self.index.line_of(endless)})"
             return
+        stuck = self._stuck_flag_loop(function)
+        if stuck:
+            site.forever = True
+            site.forever_reason = f"its target {function.name.value}() {stuck}"
+
+    def _flag_loop(self, function: cst.FunctionDef) -> tuple[set[str], list[cst.Call]] | None:
+        """The flags (``self._stop``, ``self.running``) that the loop of ``function`` stops on
+        (``while not self._stop:``, ``while True: if self._stop.is_set(): break``), and the
+        calls in that loop that block until something is put in a queue (``self._q.get()``
+        with no timeout). None when no loop of ``function`` waits on a flag of its object."""
+        for node in walk_statements(function):
+            if not isinstance(node, cst.While):
+                continue
+            flags = _state_read(node.test)
+            if is_true(node.test):
+                for inner in walk_statements(node):
+                    if isinstance(inner, cst.If) and (
+                        _leaves(inner.body, loop=True)
+                        or (
+                            isinstance(inner.orelse, cst.Else)
+                            and _leaves(inner.orelse.body, loop=True)
+                        )
+                    ):
+                        flags |= _state_read(inner.test)
+            if not flags:
+                continue
+            blocking = [
+                call
+                for call in calls_in(self.index, node)
+                if isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "get"
+                and (dotted_name(call.func.value) or "").startswith("self.")
+                and _blocks(call)
+            ]
+            return flags, blocking
+        return None
+
+    def _stuck_flag_loop(self, function: cst.FunctionDef) -> str:
+        """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
+        method of its class sets the flag, or every method setting it leaves the loop blocked
+        in a ``get()`` of a queue it puts nothing into. "" when it can end."""
+        info = self.index.class_of(function.body)
+        found = self._flag_loop(function)
+        if info is None or found is None:
+            return ""
+        flags, blocking = found
+        setters = self._setters(info, flags)
+        if not setters:
+            return f"waits on {', '.join(sorted(flags))}, which no method sets"
+        # what stops the loop: the setters, and the methods calling one of them
+        setter_names = {method.name.value for method in setters}
+        stoppers = list(setters) + [
+            method
+            for member in self._family(info)
+            for method in member.methods.values()
+            if method not in setters
+            and any(
+                isinstance(call.func, cst.Attribute)
+                and dotted_name(call.func.value) == "self"
+                and call.func.attr.value in setter_names
+                for call in calls_in(self.index, method)
+            )
+        ]
+        for call in blocking:
+            queue = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else ""
+            if queue and not any(_puts(self.index, method, queue) for method in stoppers):
+                names = ", ".join(f"{m.name.value}()" for m in setters)
+                verb = "sets" if len(setters) == 1 else "set"
+                return (
+                    f"blocks in {queue}.get(): {names} {verb} {', '.join(sorted(flags))} but "
+                    "nothing puts anything in the queue then, so the loop never sees it"
+                )
+        return ""
+
+    def _setters(self, info: ClassInfo, flags: set[str]) -> list[cst.FunctionDef]:
+        """Methods of the class (and its local relatives) other than ``__init__`` that set one
+        of ``flags``: ``self._stop = True``, ``self._stop.set()``."""
+        out: list[cst.FunctionDef] = []
+        for member in self._family(info):
+            for name, method in member.methods.items():
+                if name == "__init__":
+                    continue
+                for node in walk_statements(method):
+                    if isinstance(node, cst.AssignTarget | cst.AugAssign) and (
+                        dotted_name(node.target) in flags
+                    ):
+                        out.append(method)
+                        break
+                    if (
+                        isinstance(node, cst.Call)
+                        and isinstance(node.func, cst.Attribute)
+                        and node.func.attr.value in ("set", "clear")
+                        and dotted_name(node.func.value) in flags
+                    ):
+                        out.append(method)
+                        break
+        return out
 
     def _stopped_here(self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None) -> bool:
         """Is ``served`` (the object whose ``run_forever()``/``serve_forever()`` a thread runs)
@@ -295,10 +398,13 @@ class SiteFinder:
         return self._stops(served, scopes)
 
     def _family(self, info: ClassInfo) -> list[ClassInfo]:
+        """The class and its ancestors defined in this module."""
         family = [info]
-        for base in info.bases:
-            if base.startswith("@") and base[1:] in self.index.classes:
-                family.append(self.index.classes[base[1:]])
+        for member in family:
+            for base in member.bases:
+                parent = self.index.classes.get(base[1:]) if base.startswith("@") else None
+                if parent is not None and parent not in family:
+                    family.append(parent)
         return family
 
     def _stops(self, served: str, within: list[cst.CSTNode]) -> bool:
@@ -472,11 +578,53 @@ def _reads_state(test: cst.BaseExpression) -> bool:
     )
 
 
-def _leaves(suite: cst.BaseSuite) -> bool:
-    """The block returns (or raises) at its end."""
+def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
+    """The block returns (or raises; with ``loop``, breaks too) at its end."""
     body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
     if not body:
         return False
     last = body[-1]
     smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
-    return any(isinstance(small, cst.Return | cst.Raise) for small in smalls)
+    leaving = (cst.Return, cst.Raise, cst.Break) if loop else (cst.Return, cst.Raise)
+    return any(isinstance(small, leaving) for small in smalls)
+
+
+def _state_read(test: cst.BaseExpression) -> set[str]:
+    """The object's state a loop test reads: ``self._stop`` in ``not self._stop.is_set()`` (not
+    a method called on self: ``self._should_go()``)."""
+    called = {id(node.func) for node in walk(test) if isinstance(node, cst.Call)}
+    found: set[str] = set()
+    for node in walk(test):
+        if (
+            isinstance(node, cst.Attribute)
+            and id(node) not in called
+            and dotted_name(node.value) == "self"
+        ):
+            found.add(f"self.{node.attr.value}")
+    return found
+
+
+def _blocks(call: cst.Call) -> bool:
+    """``q.get()`` that waits for ever: no timeout, not ``block=False`` / ``get(False)``."""
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword is not None else ""
+        if keyword == "timeout" and dotted_name(arg.value) != "None":
+            return False
+        if keyword == "block" or (not keyword and arg is call.args[0]):
+            if dotted_name(arg.value) == "False" or (
+                isinstance(arg.value, cst.Integer) and arg.value.value == "0"
+            ):
+                return False
+        if not keyword and arg is not call.args[0]:
+            return False  # get(True, 5)
+    return True
+
+
+def _puts(index: ModuleIndex, method: cst.FunctionDef, queue: str) -> bool:
+    """Does ``method`` put something in ``queue`` (``self._q.put(None)``)?"""
+    return any(
+        isinstance(call.func, cst.Attribute)
+        and call.func.attr.value in ("put", "put_nowait")
+        and dotted_name(call.func.value) == queue
+        for call in calls_in(index, method, nested=True)
+    )

@@ -490,6 +490,21 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts) -> set[str]:
     return holders
 
 
+_TEST_LINE = re.compile(r"^[ \t]*(?:while|if|elif)\b[^\n]*", re.MULTILINE)
+_QUEUE_GET = re.compile(r"self\.(\w+)\.get\(")
+
+
+def _loop_state(body: str) -> set[str]:
+    """The ``self`` attributes read by the loop and branch tests of a method with a loop, and
+    the queues it takes from (``self._q.get(``)."""
+    found: set[str] = set()
+    for line in _TEST_LINE.findall(body):
+        if "self." in line:
+            found.update(_SELF_ATTR.findall(line))
+    found.update(_QUEUE_GET.findall(body))
+    return found
+
+
 _CALL_NAME = re.compile(r"(?<![\w.])(?:self\.|cls\.)?(\w+)[ \t]*\(")
 
 
@@ -1008,6 +1023,10 @@ class _ClassPlan:
                     self.starts.search(self.bodies[i]) or set(factories) & self.refs[i][1]
                 ):
                     attrs |= self._handle_attrs(i, factories)
+                if keep[i] and "while" in self.bodies[i]:
+                    # a loop waiting on the object's state: the methods setting that state
+                    # (and the queue it blocks on) decide whether a thread running it ends
+                    attrs |= _loop_state(self.bodies[i])
             self.attrs |= attrs - outside
             wanted: set[str] = set()
             for i in range(len(keep)):
