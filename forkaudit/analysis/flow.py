@@ -874,8 +874,8 @@ class Follower:
         handle (``self._proc.kill()``) without reaping it there: whatever other method could
         reap it, the object's own end leaves it unreaped. "" when there is none."""
         ending = site.rule.kind.ending_methods
-        if not ending:
-            return ""
+        if not ending or site.rule.kind.served:
+            return ""  # a pool's close() is the first half of close() + join()
         for member in family:
             for name, method in member.methods.items():
                 if name not in CLEANUP_METHOD_NAMES:
@@ -1277,14 +1277,24 @@ def _pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
         if dotted_name(test.left) != handle:
             return None
         right = comparison.comparator
+        op = comparison.operator
+        if _negative(right) and isinstance(op, cst.Equal | cst.LessThan | cst.LessThanEqual):
+            return False  # `pid == -1`: the fork failed, there is no child to wait for
         if not isinstance(right, cst.Integer) or right.value != "0":
             return None
-        op = comparison.operator
-        if isinstance(op, cst.Equal | cst.Is):
-            return False
+        if isinstance(op, cst.Equal | cst.Is | cst.LessThan):
+            return False  # the child (or, `pid < 0`, no child at all)
         if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
             return True
     return None
+
+
+def _negative(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    )
 
 
 def _binds_name(statement: cst.CSTNode, name: str) -> bool:

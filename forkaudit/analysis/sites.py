@@ -500,6 +500,8 @@ class SiteFinder:
         it runs, with no stop flag looked at on the way? Then each run arms the next one: a
         chain that a cancel() while it runs cannot stop. The first timer of a chain ends after
         firing; the re-arming call is where the chain goes on, and where it is reported."""
+        if site.via in ("threading.Thread", "Thread"):
+            return  # a plain thread runs its target once; chains are made of timers
         for arg in site.call.args:
             if arg.keyword is not None and arg.keyword.value not in ("target", "function"):
                 continue
