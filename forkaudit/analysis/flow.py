@@ -1146,9 +1146,12 @@ class _Contains:
             if side is not None:
                 # `if pid == 0:` splits the child from the parent: only the parent has a child
                 # to wait for, so only the parent's branch must reap.
+                if side:
+                    return self._suite(statement.body)
                 orelse = statement.orelse
-                parent = statement.body if side else (orelse.body if orelse is not None else None)
-                return parent is not None and self._suite(parent)
+                if isinstance(orelse, cst.If):
+                    return self.definitely(orelse)  # `elif pid == -1: ... else: waitpid`
+                return orelse is not None and self._suite(orelse.body)
             if not self._suite(statement.body):
                 return False
             if self._guards_handle(statement.test):

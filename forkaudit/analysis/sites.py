@@ -395,7 +395,19 @@ class SiteFinder:
         scopes: list[cst.CSTNode] = [self.index.scope_of(near)]
         if target is not None:
             scopes.append(target)
-        return self._stops(served, scopes)
+        return self._stops(served, scopes) or self._handed_on(served, scopes[0])
+
+    def _handed_on(self, name: str, scope: cst.CSTNode) -> bool:
+        """Is the local ``name`` returned from ``scope``, or stored on an object? Then whoever
+        gets it can stop what it serves (``server.shutdown()``): it is theirs to stop."""
+        for node in walk_statements(scope):
+            if isinstance(node, cst.Return) and node.value is not None:
+                if any(isinstance(n, cst.Name) and n.value == name for n in walk(node.value)):
+                    return True
+            if isinstance(node, cst.Assign) and dotted_name(node.value) == name:
+                if any(isinstance(t.target, cst.Attribute) for t in node.targets):
+                    return True
+        return False
 
     def _family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class and its ancestors defined in this module."""
