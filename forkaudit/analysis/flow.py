@@ -506,6 +506,7 @@ class Follower:
         evidence.sub_verdicts.append(verdict)
         if not verdict.leak and verdict.factory is None:
             evidence.reaps.append(anchor)
+            evidence.handoffs.append(anchor)  # taken care of where it went
 
     def _maybe_escape_arg(
         self, site: Site, arg: cst.Arg, call: cst.Call, evidence: Evidence

@@ -46,7 +46,6 @@ class Residue(Enum):
     PERSISTENT = "persistent"  # until the parent exits, or forever
     LINGERING = "lingering"  # until CPython reaps it by itself, later
     COLLECTED = "collected"  # cleaned up when the dropped handle is collected
-    UNKNOWN = "unknown"  # a thread whose target could not be read
 
 
 # severity by residue and multiplicity
@@ -69,12 +68,6 @@ _SEVERITY: dict[Residue, dict[Level, str]] = {
         Level.PER_OBJECT: "low",
         Level.ONCE: "low",
     },
-    Residue.UNKNOWN: {
-        Level.MANY: "low",
-        Level.PER_CALL: "low",
-        Level.PER_OBJECT: "low",
-        Level.ONCE: "low",
-    },
 }
 
 
@@ -92,7 +85,7 @@ class Harm:
         kind = rule.kind
         residue, left, owned = _residue(site, verdict)
         if residue is None:
-            return None  # a thread that ends by itself
+            return None  # a thread that ends by itself (or is not seen not to)
         many = self.counter.of_site(site.call)
         if owned and many.level > Level.PER_OBJECT:
             many = Multiplicity(
@@ -104,8 +97,6 @@ class Harm:
         daemon = verdict.daemon or site.daemon
         if level is Level.ONCE and kind.thread and daemon:
             return None  # a daemon thread serving for the life of the process, by design
-        if residue is Residue.UNKNOWN and (level < Level.PER_CALL or site.depth > 0):
-            return None  # a thread that may well end by itself, not even repeated
         severity = _SEVERITY[residue][level]
         hangs_exit = (
             residue is Residue.PERSISTENT and level is Level.ONCE and kind.joinable and not daemon
@@ -114,9 +105,7 @@ class Harm:
             severity = "medium"
         severity = _at_most(severity, rule.severity)
         confidence = verdict.confidence
-        if residue is Residue.UNKNOWN:
-            confidence = "low"
-        elif site.timer_chain and confidence == "high":
+        if site.timer_chain and confidence == "high":
             confidence = "medium"
         flags = _flags(site, verdict, many, residue, severity)
         message = _message(site, verdict, many, residue, left, hangs_exit)
@@ -174,9 +163,8 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
     if kind.thread:
         if site.forever or site.timer_chain:
             return Residue.PERSISTENT, "", False
-        if site.target_known:
-            return None, "", False
-        return Residue.UNKNOWN, "its target could not be read, so it may or may not end", False
+        # it ends by itself, or it runs code that is not ours to read: no evidence it lasts
+        return None, "", False
     if kind is Kind.PROCESS:
         if site.forever and not verdict.ended:
             return Residue.PERSISTENT, "", False

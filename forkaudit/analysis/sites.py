@@ -330,8 +330,8 @@ class SiteFinder:
             return ""
         flags, blocking = found
         setters = self._setters(info, flags)
-        if not setters:
-            return f"waits on {', '.join(sorted(flags))}, which no method sets"
+        if not setters and not self._set_from_outside(flags):
+            return f"waits on {', '.join(sorted(flags))}, which nothing sets"
         # what stops the loop: the setters, and the methods calling one of them
         setter_names = {method.name.value for method in setters}
         stoppers = list(setters) + [
@@ -356,6 +356,32 @@ class SiteFinder:
                     "nothing puts anything in the queue then, so the loop never sees it"
                 )
         return ""
+
+    def _set_from_outside(self, flags: set[str]) -> bool:
+        """Is one of ``flags`` set on the object from outside its class (``worker.stop.set()``,
+        ``worker.running = False``)? Matched by the attribute's name anywhere in the module."""
+        names = {flag.rsplit(".", 1)[-1] for flag in flags}
+        for call in self.index.calls:
+            func = call.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in ("set", "clear")
+                and isinstance(func.value, cst.Attribute)
+                and func.value.attr.value in names
+                and dotted_name(func.value.value) != "self"
+            ):
+                return True
+        for name in names:
+            for node in self.index.names.get(name, ()):
+                parent = self.index.parent_of(node)
+                if (
+                    isinstance(parent, cst.Attribute)
+                    and parent.attr is node
+                    and dotted_name(parent.value) != "self"
+                    and isinstance(self.index.parent_of(parent), cst.AssignTarget)
+                ):
+                    return True
+        return False
 
     def _setters(self, info: ClassInfo, flags: set[str]) -> list[cst.FunctionDef]:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
@@ -604,14 +630,22 @@ def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
 
 
 def _state_read(test: cst.BaseExpression) -> set[str]:
-    """The object's state a loop test reads: ``self._stop`` in ``not self._stop.is_set()`` (not
-    a method called on self: ``self._should_go()``)."""
-    called = {id(node.func) for node in walk(test) if isinstance(node, cst.Call)}
+    """The object's state a loop test reads: ``self._stop`` in ``not self._stop.is_set()`` or
+    ``not self._stop.wait(self.interval)`` (not a method called on self, ``self._should_go()``,
+    nor an argument, ``self.interval``)."""
+    called: set[int] = set()
+    arguments: set[int] = set()
+    for node in walk(test):
+        if isinstance(node, cst.Call):
+            called.add(id(node.func))
+            for arg in node.args:
+                arguments.update(id(n) for n in walk(arg))
     found: set[str] = set()
     for node in walk(test):
         if (
             isinstance(node, cst.Attribute)
             and id(node) not in called
+            and id(node) not in arguments
             and dotted_name(node.value) == "self"
         ):
             found.add(f"self.{node.attr.value}")

@@ -44,7 +44,7 @@ def _targets(text: str) -> set[str]:
     out: set[str] = set()
     if "target" in text or "function" in text:
         out.update(m.group(1) for m in _TARGET.finditer(text))
-    if "Thread" in text or "Timer" in text or "Process" in text:
+    if "Thread" in text or "Timer" in text or "Process" in text or "start_new" in text:
         for match in _THREAD_CALL.finditer(text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
     return out
@@ -65,7 +65,7 @@ def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
     return text[start:end]
 
 
-_THREAD_CALL = re.compile(r"(?:Thread|Timer|Process)[ \t]*\(")
+_THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[ \t]*\(")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
