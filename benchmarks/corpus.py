@@ -101,6 +101,9 @@ def problems(cases: list[dict[str, Any]]) -> list[str]:
             out.append(f"{where}: source must be one of {SOURCES}")
         if not isinstance(case.get("exhaustive"), bool):
             out.append(f"{where}: exhaustive must be true or false")
+        context = case.get("context", [])
+        if not isinstance(context, list) or not all(isinstance(c, str) and c for c in context):
+            out.append(f"{where}: context must be a list of paths in the repository")
         commits = {name: case.get(name) for name in ("before", "after", "commit")}
         for name, value in commits.items():
             if value is not None and (not isinstance(value, str) or len(value) != 40):
@@ -202,6 +205,19 @@ def layout(cases: list[dict[str, Any]], dest: Path, mirrors: Path) -> int:
                 )
                 continue
             (folder / f"{file}.py").write_bytes(shown.stdout)
+            for extra in case.get("context", []):
+                # a module of the same package the labelled file uses (a Thread subclass defined
+                # there, say): a scan of the installed package sees it too. Not scored.
+                seen = subprocess.run(
+                    ["git", "--git-dir", str(gdir), "show", f"{commit}:{extra}"],
+                    capture_output=True,
+                )
+                if seen.returncode != 0:
+                    warnings.append(f"{case['id']}: context {extra} not found at {commit[:10]}")
+                    continue
+                target = folder / "context" / file / extra.replace("/", "__")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(seen.stdout)
             spans = call_spans(shown.stdout)
             for site in (s for s in case["site"] if s["file"] == file):
                 if not spans:

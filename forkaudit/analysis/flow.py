@@ -30,6 +30,7 @@ from forkaudit.analysis.syntax import (
     names_in,
     self_attribute_nodes,
     short,
+    walk_statements,
 )
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
@@ -387,6 +388,17 @@ class Follower:
                 evidence.reaps.append(grand)
                 evidence.handoffs.append(grand)
                 return
+            if attr in site.stop_flags and (
+                isinstance(grand, cst.AssignTarget)
+                or (
+                    isinstance(grand, cst.Attribute)
+                    and grand.attr.value in ("set", "clear")
+                    and isinstance(index.parent_of(grand), cst.Call)
+                )
+            ):
+                # `worker.stop.set()`, `worker.running = False`: the flag its loop waits on
+                evidence.reaps.append(grand)
+                return
             if isinstance(grand, cst.AssignTarget) and attr == "daemon":
                 assign = index.parent_of(grand)
                 if isinstance(assign, cst.Assign) and is_true(assign.value):
@@ -484,11 +496,30 @@ class Follower:
         if isinstance(parent, cst.AugAssign):
             return
 
+    def _reschedules_itself(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` in a function that hands itself on to be called again (``loop.call_later(1,
+        self._check)``, ``self.timeout_add(5, self._refresh)`` inside ``_check``/``_refresh``): a
+        periodic callback, which polls until the child is reaped?"""
+        function = self.facts.enclosing_function(node)
+        if function is None:
+            return False
+        name = function.name.value
+        for inner in walk_statements(function):
+            if isinstance(inner, cst.Arg):
+                value = inner.value
+                if (isinstance(value, cst.Name) and value.value == name) or (
+                    isinstance(value, cst.Attribute)
+                    and value.attr.value == name
+                    and dotted_name(value.value) in ("self", "cls")
+                ):
+                    return True
+        return False
+
     def _polled(self, call: cst.Call) -> bool:
         """Is this ``poll()`` repeated until the child is reaped: in a loop (a ``while`` test
         too), or in a predicate that exists to be polled until the child has finished (``def
         is_done(self): return self.proc.poll() is not None``)?"""
-        if in_loop(self.index, call):
+        if in_loop(self.index, call) or self._reschedules_itself(call):
             return True
         comparison = self.index.parent_of(call)
         if not (

@@ -45,6 +45,7 @@ class Site:
     timer_chain: bool = False
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
+    stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
     context_manager: bool = False
     depth: int = 0
 
@@ -143,11 +144,17 @@ class SiteFinder:
                         daemon = True
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
         run = info.methods.get("run")
+        stop_flags: frozenset[str] = parent.stop_flags if parent is not None else frozenset()
         if run is not None and not self._stuck_flag_loop(run):
             found = self._flag_loop(run)
             if found is not None:
                 # a loop until a flag is set: the methods setting it stop the thread, like join
-                reap.update(method.name.value for method in self._setters(info, found[0]))
+                reap.update(
+                    method.name.value
+                    for method in self._setters(info, found[0])
+                    if method.name.value != "run"
+                )
+                stop_flags = frozenset(flag.rsplit(".", 1)[-1] for flag in found[0])
         served = _served_object(endless_loop(run)) if run is not None else ""
         if served:
             # run() serves `self.server` forever: a method stopping it ends the thread
@@ -173,8 +180,18 @@ class SiteFinder:
         context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
         loops_forever = bool(parent and parent.loops_forever)
         run_known = bool(parent and parent.run_known)
+        loop_reason = parent.loop_reason if parent is not None else ""
         if run is not None:
-            loops_forever = endless_loop(run) is not None or bool(self._stuck_flag_loop(run))
+            # a loop until its flag is set does not end by itself: its stop methods are reapers
+            endless = endless_loop(run) is not None
+            flagged = self._flag_loop(run) is not None
+            loops_forever = endless or flagged
+            stoppers = sorted(reap - set(rule.reaped_by_methods))
+            loop_reason = (
+                "loops with no exit"
+                if endless or not stoppers
+                else f"loops until {' or '.join(f'{m}()' for m in stoppers[:2])} is called"
+            )
             run_known = True
 
         return SubclassInfo(
@@ -186,6 +203,8 @@ class SiteFinder:
             context_manager=context_manager,
             loops_forever=loops_forever,
             run_known=run_known,
+            loop_reason=loop_reason,
+            stop_flags=stop_flags,
         )
 
     def site_for(self, call: cst.Call) -> Site | None:
@@ -227,9 +246,12 @@ class SiteFinder:
             site.reap_methods = subclass.reap_methods
             site.context_manager = subclass.context_manager
             site.target_known = subclass.run_known
+            site.stop_flags = subclass.stop_flags
             if subclass.loops_forever:
                 site.forever = True
-                site.forever_reason = f"{subclass.name}.run() loops with no exit"
+                site.forever_reason = (
+                    f"{subclass.name}.run() {subclass.loop_reason or 'loops with no exit'}"
+                )
         if kwarg_true(call, "daemon"):
             site.daemon = True
         if (rule.kind.joinable or rule.kind is Kind.RAW_THREAD) and (

@@ -21,3 +21,7 @@ class SubclassInfo:
     context_manager: bool
     loops_forever: bool
     run_known: bool = False
+    loop_reason: str = ""  # how run() goes on: "loops with no exit", "loops until stop() is called"
+    stop_flags: frozenset[str] = (
+        frozenset()
+    )  # attributes its run() loop stops on (`stop` of self.stop)
