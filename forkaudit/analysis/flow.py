@@ -646,9 +646,23 @@ class Follower:
                 holder=holder,
             )
         if evidence.reaps:
-            gap = self._reap_gap(rule, statement, evidence.reaps, scope, name, evidence.handoffs)
+            # a path that returns it hands it to the caller: no gap there
+            handed = [*evidence.reaps, *evidence.returned]
+            gap = self._reap_gap(
+                rule, statement, handed, scope, name, [*evidence.handoffs, *evidence.returned]
+            )
             if gap is None and rule.awaited and not self._survives_cancel(evidence, name):
                 return Verdict(True, "low", f"bound to `{name}`: {_CANCELLED}", started=started)
+            if gap is None and evidence.returned:
+                # reaped (or kept) on some paths, returned on the others: the callers decide
+                function = self.facts.enclosing_function(evidence.returned[0])
+                return Verdict(
+                    False,
+                    started=started,
+                    daemon=daemon,
+                    factory=function,
+                    factory_index=evidence.returned_index,
+                )
             if gap is None:
                 return Verdict(False, started=started, daemon=daemon)
             if leaking_subs:
