@@ -568,6 +568,19 @@ CASES: dict[str, str] = {
         async def run(cmd):
             proc = await asyncio.create_subprocess_exec(*cmd)  # leak: FA105
             await proc.wait()
+        async def run_all(cmds):
+            try:
+                for cmd in cmds:
+                    await run(cmd)
+            except asyncio.CancelledError:
+                log("cancelled")
+                raise
+    """,
+    "asyncio subprocess awaited, in a module that never cancels": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)
+            await proc.wait()
     """,
     "asyncio subprocess awaited by a task of its own": """
         import asyncio

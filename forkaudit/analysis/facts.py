@@ -25,6 +25,7 @@ class ModuleFacts:
         self.process_targets = self._process_targets()
         self.thread_classes: set[str] = set()  # Thread/Process subclasses (set by the sites stage)
         self._exits: set[str] | None = None
+        self._cancels: bool | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
         self._references: set[int] = set()  # calls that name a function as a thread's target
         self._bound: dict[int, frozenset[str]] = {}
@@ -76,6 +77,18 @@ class ModuleFacts:
                     elif isinstance(value, cst.Attribute):
                         names.add(value.attr.value)
         return names
+
+    def expects_cancellation(self) -> bool:
+        """Does the module's code reckon with tasks being cancelled: it names ``CancelledError``,
+        uses ``asyncio.wait_for``/``asyncio.timeout``, cancels tasks or runs a ``TaskGroup``?"""
+        if self._cancels is None:
+            index = self.index
+            self._cancels = bool(index.names.get("CancelledError")) or any(
+                (dotted_name(call.func) or "").rsplit(".", 1)[-1]
+                in ("wait_for", "timeout", "timeout_at", "cancel", "TaskGroup")
+                for call in index.calls
+            )
+        return self._cancels
 
     def _process_targets(self) -> set[str]:
         """Functions handed to something that runs them in a child: ``target=`` of anything

@@ -19,7 +19,6 @@ from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     block_statements,
     calls_in,
-    element_index,
     element_names,
     enclosing_if_test,
     in_loop,
@@ -32,6 +31,7 @@ from forkaudit.analysis.syntax import (
     short,
     walk_statements,
 )
+from forkaudit.analysis.uses import Effect, Role, Use, use_of
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
     CLEANUP_METHOD_NAMES,
@@ -55,38 +55,48 @@ class Follower:
         self._active: set[tuple[str, str, int]] = set()
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
-        """Where does the value of ``node`` go?"""
+        """Where does the value of ``node`` (a fresh handle: the start call itself, or a
+        factory's call) go?"""
         index = self.index
-        parent = index.parent_of(node)
         rule = site.rule
         what = site.via
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            method = parent.attr.value
-            grand = index.parent_of(parent)
-            if isinstance(grand, cst.Call) and grand.func is parent:
-                if method in rule.start_methods:
-                    after = self.follow(replace(site, started=True), grand)
-                    if after.leak:
-                        return Verdict(
-                            True,
-                            "high",
-                            f"{what} is started and dropped: nothing can {rule.kind.verb} it",
-                            started=True,
-                            daemon=site.daemon,
-                        )
-                    return replace(after, started=True)
-                if method in site.reap_methods:
-                    return Verdict(False, started=site.started)
-                if method == "setDaemon":
-                    return self.follow(replace(site, daemon=True), grand)
+        use = use_of(index, node)
+        role = use.role
+        if (
+            role is Role.THROUGH
+            and isinstance(use.at, cst.BooleanOperation)
+            and rule.handle == "pid"
+        ):
+            role = Role.TESTED  # `if a and os.fork():`
+        if role is Role.CALL:
+            assert isinstance(use.at, cst.Call)
+            effect = self._effect(site, use)
+            if effect is Effect.START:
+                after = self.follow(replace(site, started=True), use.at)
+                if after.leak:
+                    return Verdict(
+                        True,
+                        "high",
+                        f"{what} is started and dropped: nothing can {rule.kind.verb} it",
+                        started=True,
+                        daemon=site.daemon,
+                    )
+                return replace(after, started=True)
+            if effect in (Effect.REAP, Effect.TIMED_REAP) and use.name in site.reap_methods:
+                return Verdict(False, started=site.started)
+            if effect is Effect.DAEMON:
+                return self.follow(replace(site, daemon=True), use.at)
+        if role in (Role.CALL, Role.REFERENCE, Role.FIELD):
+            attribute = index.parent_of(node)
+            assert attribute is not None
             return Verdict(
                 True,
                 "high",
-                f"{what} is used once and dropped ({index.code(parent)}...): it is never {rule.kind.reaped}",
+                f"{what} is used once and dropped ({index.code(attribute)}...): it is never {rule.kind.reaped}",
                 started=site.started,
                 daemon=site.daemon,
             )
-        if isinstance(parent, cst.Expr):
+        if role is Role.DISCARDED:
             if rule.start_methods and not site.started:
                 return Verdict(False)
             return Verdict(
@@ -96,7 +106,7 @@ class Follower:
                 started=site.started,
                 daemon=site.daemon,
             )
-        if isinstance(parent, cst.WithItem):
+        if role is Role.WITH:
             if site.context_manager:
                 return Verdict(False, started=True)
             return Verdict(
@@ -105,54 +115,32 @@ class Follower:
                 f"{what} is used as a context manager that does not {rule.kind.verb} it",
                 started=site.started,
             )
-        if isinstance(parent, cst.Assign | cst.AnnAssign) and parent.value is node:
-            targets = (
-                [t.target for t in parent.targets]
-                if isinstance(parent, cst.Assign)
-                else [parent.target]
-            )
-            verdicts = [self._follow_target(site, target, parent) for target in targets]
-            return merge(verdicts)
-        if isinstance(parent, cst.NamedExpr) and parent.value is node:
-            return self._follow_target(site, parent.target, parent)
-        if isinstance(parent, cst.Arg):
-            return self._follow_arg(site, parent)
-        if isinstance(parent, cst.Return | cst.Yield):
-            function = self.facts.enclosing_function(parent)
+        if role is Role.BOUND:
+            statement = use.at
+            targets: list[cst.BaseExpression]
+            if isinstance(statement, cst.Assign):
+                targets = [t.target for t in statement.targets]
+            else:
+                assert isinstance(statement, cst.AnnAssign | cst.NamedExpr)
+                targets = [statement.target]
+            return merge([self._follow_target(site, target, statement) for target in targets])
+        if role is Role.ARGUMENT:
+            assert isinstance(use.at, cst.Arg)
+            return self._follow_arg(site, use.at)
+        if role is Role.RETURNED:
+            function = self.facts.enclosing_function(use.at)
             if function is None:
                 return Verdict(False)
-            return Verdict(False, started=site.started, daemon=site.daemon, factory=function)
-        if isinstance(parent, cst.Element | cst.DictElement | cst.StarredElement):
-            container = index.parent_of(parent)
-            if isinstance(container, cst.Tuple) and isinstance(
-                index.parent_of(container), cst.Return | cst.Yield
-            ):
-                function = self.facts.enclosing_function(container)
-                if function is None:
-                    return Verdict(False)
-                position = element_index(container, parent)
-                return Verdict(
-                    False,
-                    started=site.started,
-                    daemon=site.daemon,
-                    factory=function,
-                    factory_index=position,
-                )
-            if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
-                return self._follow_container_value(site, container) or Verdict(False)
-            return Verdict(False)
-        if isinstance(parent, cst.ListComp | cst.SetComp | cst.GeneratorExp) and parent.elt is node:
-            return self._follow_container_value(site, parent) or Verdict(False)
-        if isinstance(parent, cst.DictComp) and parent.value is node:
-            return self._follow_container_value(site, parent) or Verdict(False)
-        if rule.handle == "pid" and isinstance(
-            parent,
-            cst.If
-            | cst.Comparison
-            | cst.UnaryOperation
-            | cst.ComparisonTarget
-            | cst.BooleanOperation,
-        ):
+            return Verdict(
+                False,
+                started=site.started,
+                daemon=site.daemon,
+                factory=function,
+                factory_index=use.position,
+            )
+        if role is Role.ELEMENT:
+            return self._follow_container_value(site, use.at) or Verdict(False)
+        if role is Role.TESTED and rule.handle == "pid":
             if_node = enclosing_if_test(index, node)
             if if_node is not None and self.facts.parent_exits(if_node, node):
                 return Verdict(False)
@@ -162,15 +150,34 @@ class Follower:
                 f"the pid of {what} is only tested, never kept: the parent cannot wait for the child",
                 started=True,
             )
-        if isinstance(parent, cst.Await):
-            return self.follow(site, parent)
-        if (isinstance(parent, cst.IfExp) and node in (parent.body, parent.orelse)) or (
-            isinstance(parent, cst.BooleanOperation) and node is parent.right
-        ):
-            # `Pool() if pool is None else pool`, `pool or Pool()`: the value goes on
-            return self.follow(site, parent)
+        if role is Role.THROUGH:
+            assert isinstance(use.at, cst.BaseExpression)
+            # `await ...`, `Pool() if pool is None else pool`, `pool or Pool()`: the value goes on
+            return self.follow(site, use.at)
         # Anything else (a lambda body, an f-string, a comparison...): we cannot tell; stay silent.
         return Verdict(False)
+
+    def _effect(self, site: Site, use: Use) -> Effect:
+        """What calling ``use.name`` on the handle does to it: the one place that knows."""
+        rule = site.rule
+        name = use.name
+        call = use.at
+        assert isinstance(call, cst.Call)
+        if name in rule.start_methods:
+            return Effect.START
+        if (
+            name in site.reap_methods
+            or (name == "poll" and self._polled(call))
+            or (name in ("__exit__", "__aexit__") and site.context_manager)
+        ):
+            if name in ("wait", "join", "communicate") and _timed(self.index, call):
+                return Effect.TIMED_REAP
+            return Effect.REAP
+        if name == "setDaemon" and call.args and is_true(call.args[0].value):
+            return Effect.DAEMON
+        if name in rule.kind.ending_methods:
+            return Effect.END
+        return Effect.NONE
 
     def _follow_target(
         self, site: Site, target: cst.BaseExpression, statement: cst.CSTNode
@@ -339,6 +346,8 @@ class Follower:
         for ancestor in index.ancestors(current):
             if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
                 return False
+            if index.inside(original, current):
+                return False  # the handle's own binding is on the way to the use
             if isinstance(ancestor, cst.IndentedBlock | cst.Module) and current in ancestor.body:
                 for statement in reversed(ancestor.body[: ancestor.body.index(current)]):
                     if statement is original or index.inside(original, statement):
@@ -357,81 +366,51 @@ class Follower:
         return isinstance(call, cst.Call) and call.func is parent and parent.attr.value in methods
 
     def _classify_use(
-        self, site: Site, use: cst.BaseExpression, evidence: Evidence, depth: int
+        self, site: Site, use_node: cst.BaseExpression, evidence: Evidence, depth: int
     ) -> None:
-        """Record what one read of the handle does to it."""
+        """Record what one read of a name (or attribute) bound to the handle does to it."""
         index = self.index
         rule = site.rule
-        parent = index.parent_of(use)
-        if isinstance(parent, cst.Attribute) and parent.value is use:
-            attr = parent.attr.value
-            grand = index.parent_of(parent)
-            if isinstance(grand, cst.Call) and grand.func is parent:
-                if attr in rule.start_methods:
-                    evidence.started = True
-                elif (
-                    attr in site.reap_methods
-                    or (attr == "poll" and self._polled(grand))
-                    or (attr in ("__exit__", "__aexit__") and site.context_manager)
-                ):
-                    evidence.reaps.append(grand)
-                    if attr in ("wait", "join", "communicate") and _timed(index, grand):
-                        evidence.timed.append(grand)
-                elif attr == "setDaemon" and grand.args and is_true(grand.args[0].value):
-                    evidence.daemon = True
-                elif attr in rule.kind.ending_methods:
-                    evidence.ended = True  # it ends, but is still to be reaped
-                return
-            if isinstance(grand, cst.Arg) and attr in (*site.reap_methods, *CLEANUP_METHODS):
+        use = use_of(index, use_node)
+        role = use.role
+        if role is Role.CALL:
+            effect = self._effect(site, use)
+            if effect is Effect.START:
+                evidence.started = True
+            elif effect in (Effect.REAP, Effect.TIMED_REAP):
+                evidence.reaps.append(use.at)
+                if effect is Effect.TIMED_REAP:
+                    evidence.timed.append(use.at)
+            elif effect is Effect.DAEMON:
+                evidence.daemon = True
+            elif effect is Effect.END:
+                evidence.ended = True  # it ends, but is still to be reaped
+            return
+        if role is Role.REFERENCE:
+            if use.name in (*site.reap_methods, *CLEANUP_METHODS):
                 # atexit.register(p.terminate), stack.callback(t.join), weakref.finalize(o,
                 # p.kill), Thread(target=p.wait): cleanup registered to run later.
-                evidence.reaps.append(grand)
-                evidence.handoffs.append(grand)
-                return
-            if attr in site.stop_flags and (
-                isinstance(grand, cst.AssignTarget)
-                or (
-                    isinstance(grand, cst.Attribute)
-                    and grand.attr.value in ("set", "clear")
-                    and isinstance(index.parent_of(grand), cst.Call)
-                )
-            ):
-                # `worker.stop.set()`, `worker.running = False`: the flag its loop waits on
-                evidence.reaps.append(grand)
-                return
-            if isinstance(grand, cst.AssignTarget) and attr == "daemon":
-                assign = index.parent_of(grand)
-                if isinstance(assign, cst.Assign) and is_true(assign.value):
-                    evidence.daemon = True
-                return
-            if attr == "pid" and isinstance(grand, cst.Arg):
-                call = index.parent_of(grand)
-                if isinstance(call, cst.Call) and index.resolve(call.func) in PID_WAIT_FUNCTIONS:
-                    evidence.reaps.append(call)
-                elif isinstance(call, cst.Call):
-                    self._maybe_escape_arg(site, grand, call, evidence)
-            elif (
-                attr == "pid"
-                and isinstance(grand, cst.Return | cst.Yield)
-                and index.scope_of(grand) is index.scope_of(site.call)
-            ):
-                # the function that starts it gives the pid to its caller, to wait for it
-                # (os.waitpid, psutil): not a property reporting the pid of a kept child
-                evidence.escapes.append("its pid is returned to the caller")
-                evidence.reaps.append(grand)
-                evidence.handoffs.append(grand)
+                evidence.reaps.append(use.at)
+                evidence.handoffs.append(use.at)
+            elif use.name == "pid":
+                self._pid_handed(site, use.at, evidence)
             return
-        if isinstance(parent, cst.WithItem) and parent.item is use:
+        if role is Role.FIELD:
+            self._field(site, use, evidence)
+            return
+        if role is Role.WITH:
             if site.context_manager:
-                evidence.reaps.append(parent)
+                evidence.reaps.append(use.at)
             return
-        if isinstance(parent, cst.Arg):
-            call = index.parent_of(parent)
+        if role is Role.ARGUMENT:
+            arg = use.at
+            assert isinstance(arg, cst.Arg)
+            call = index.parent_of(arg)
             if not isinstance(call, cst.Call):
                 return
             resolved = index.resolve(call.func)
             if resolved in rule.reaped_by_functions or resolved in PID_WAIT_FUNCTIONS:
-                if call.args and call.args[0] is parent:
+                if call.args and call.args[0] is arg:
                     evidence.reaps.append(call)
                 return
             if _callee_name(call) in rule.started_by_calls:
@@ -440,61 +419,99 @@ class Follower:
             if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
                 self._sub(evidence, self._follow_container(site, call.func.value, call), call)
                 return
-            self._maybe_escape_arg(site, parent, call, evidence)
+            self._maybe_escape_arg(site, arg, call, evidence)
             return
-        if isinstance(parent, cst.Param) and parent.default is use:
+        if role is Role.DEFAULT:
             # lambda pid=self._pid: os.waitpid(pid, 0) -- the handle lives on in the parameter.
-            function = index.parent_of(index.parent_of(parent) or parent)
+            param = use.at
+            assert isinstance(param, cst.Param)
+            function = index.parent_of(index.parent_of(param) or param)
             if isinstance(function, cst.Lambda | cst.FunctionDef):
-                for param_use in index.uses(parent.name.value, function):
+                for param_use in index.uses(param.name.value, function):
                     self._classify_use(site, param_use, evidence, depth + 1)
             return
-        if isinstance(parent, cst.Return | cst.Yield):
-            evidence.returned.append(parent)
+        if role is Role.RETURNED:
+            evidence.returned.append(use.at)
+            if use.position:
+                evidence.returned_index = use.position
             return
-        if isinstance(parent, cst.Assign) and parent.value is use:
-            for assign_target in parent.targets:
-                inner = assign_target.target
-                if isinstance(inner, cst.Name) and depth < 3:
-                    alias = self._follow_local(
-                        replace(site, started=evidence.started), inner.value, parent, depth + 1
-                    )
-                    self._sub(evidence, alias, parent)
-                elif isinstance(inner, cst.Attribute) and dotted_name(inner.value) in (
-                    "self",
-                    "cls",
-                ):
-                    self._sub(
-                        evidence,
-                        self._follow_attribute(
-                            replace(site, started=True), inner.attr.value, parent
-                        ),
-                        parent,
-                    )
-                elif isinstance(inner, cst.Subscript):
-                    self._sub(evidence, self._follow_container(site, inner.value, parent), parent)
-                else:
-                    evidence.escapes.append(f"stored on {index.code(inner)}")
-                    evidence.reaps.append(parent)
+        if role is Role.BOUND and isinstance(use.at, cst.Assign):
+            self._aliased(site, use.at, evidence, depth)
             return
-        if isinstance(parent, cst.Element | cst.DictElement):
-            container = index.parent_of(parent)
+        if role is Role.ELEMENT:
+            container = use.at
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
                 holder = index.parent_of(container)
                 if isinstance(holder, cst.For) and holder.iter is container:
                     self._sub(evidence, self._loop_reaps(site, holder), holder)
                     return
-                if isinstance(holder, cst.Return | cst.Yield):
-                    evidence.returned.append(holder)
-                    if isinstance(container, cst.Tuple):
-                        evidence.returned_index = element_index(container, parent)
-                    return
                 where = self._follow_container_value(site, container)
                 if where is not None:
                     self._sub(evidence, where, container)
+
+    def _field(self, site: Site, use: Use, evidence: Evidence) -> None:
+        """``h.name`` neither called nor handed on: a stop flag set, a daemon flag, a pid."""
+        index = self.index
+        parent = index.parent_of(use.at)
+        if use.name in site.stop_flags and (
+            isinstance(parent, cst.AssignTarget)
+            or (
+                isinstance(parent, cst.Attribute)
+                and parent.attr.value in ("set", "clear")
+                and isinstance(index.parent_of(parent), cst.Call)
+            )
+        ):
+            # `worker.stop.set()`, `worker.running = False`: the flag its loop waits on
+            assert parent is not None
+            evidence.reaps.append(parent)
             return
-        if isinstance(parent, cst.AugAssign):
+        if isinstance(parent, cst.AssignTarget) and use.name == "daemon":
+            assign = index.parent_of(parent)
+            if isinstance(assign, cst.Assign) and is_true(assign.value):
+                evidence.daemon = True
             return
+        if (
+            use.name == "pid"
+            and isinstance(parent, cst.Return | cst.Yield)
+            and index.scope_of(parent) is index.scope_of(site.call)
+        ):
+            # the function that starts it gives the pid to its caller, to wait for it
+            # (os.waitpid, psutil): not a property reporting the pid of a kept child
+            evidence.escapes.append("its pid is returned to the caller")
+            evidence.reaps.append(parent)
+            evidence.handoffs.append(parent)
+
+    def _pid_handed(self, site: Site, arg: cst.CSTNode, evidence: Evidence) -> None:
+        """``h.pid`` given to a call: ``os.waitpid(h.pid, 0)`` reaps; anything else may own it."""
+        call = self.index.parent_of(arg)
+        if not isinstance(call, cst.Call) or not isinstance(arg, cst.Arg):
+            return
+        if self.index.resolve(call.func) in PID_WAIT_FUNCTIONS:
+            evidence.reaps.append(call)
+        else:
+            self._maybe_escape_arg(site, arg, call, evidence)
+
+    def _aliased(self, site: Site, assign: cst.Assign, evidence: Evidence, depth: int) -> None:
+        """``x = h`` / ``self.x = h`` / ``d[k] = h``: follow where the alias goes."""
+        index = self.index
+        for assign_target in assign.targets:
+            inner = assign_target.target
+            if isinstance(inner, cst.Name) and depth < 3:
+                alias = self._follow_local(
+                    replace(site, started=evidence.started), inner.value, assign, depth + 1
+                )
+                self._sub(evidence, alias, assign)
+            elif isinstance(inner, cst.Attribute) and dotted_name(inner.value) in ("self", "cls"):
+                self._sub(
+                    evidence,
+                    self._follow_attribute(replace(site, started=True), inner.attr.value, assign),
+                    assign,
+                )
+            elif isinstance(inner, cst.Subscript):
+                self._sub(evidence, self._follow_container(site, inner.value, assign), assign)
+            else:
+                evidence.escapes.append(f"stored on {index.code(inner)}")
+                evidence.reaps.append(assign)
 
     def _reschedules_itself(self, node: cst.CSTNode) -> bool:
         """Is ``node`` in a function that hands itself on to be called again (``loop.call_later(1,
@@ -646,14 +663,27 @@ class Follower:
                 holder=holder,
             )
         if evidence.reaps:
-            # a path that returns it hands it to the caller: no gap there
-            handed = [*evidence.reaps, *evidence.returned]
+            # Handed on where it is not returned (stored elsewhere, passed on): a path that
+            # returns it hands it to the caller too, so there is no gap there. Reaped here on
+            # some paths: this function took on reaping it, and returning it unreaped leaks.
+            handed_only = {id(r) for r in evidence.reaps} <= {id(h) for h in evidence.handoffs}
+            returned = evidence.returned if handed_only else []
             gap = self._reap_gap(
-                rule, statement, handed, scope, name, [*evidence.handoffs, *evidence.returned]
+                rule,
+                statement,
+                [*evidence.reaps, *returned],
+                scope,
+                name,
+                [*evidence.handoffs, *returned],
             )
-            if gap is None and rule.awaited and not self._survives_cancel(evidence, name):
+            if (
+                gap is None
+                and rule.awaited
+                and self.facts.expects_cancellation()
+                and not self._survives_cancel(evidence, name)
+            ):
                 return Verdict(True, "low", f"bound to `{name}`: {_CANCELLED}", started=started)
-            if gap is None and evidence.returned:
+            if gap is None and returned:
                 # reaped (or kept) on some paths, returned on the others: the callers decide
                 function = self.facts.enclosing_function(evidence.returned[0])
                 return Verdict(
