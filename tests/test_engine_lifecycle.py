@@ -37,6 +37,368 @@ def check(code: str) -> list[Finding]:
 
 
 CASES: dict[str, str] = {
+    # ------------------------------------------------------------------ reaping shapes (issue 10)
+    "the parent aborts through a helper": """
+        import os
+        def spawn(job):
+            pid = os.fork()
+            if pid:
+                bail()
+            job()
+        def bail():
+            log("bye")
+            os.abort()
+    """,
+    "the parent execs through a helper": """
+        import os, sys
+        def spawn(job):
+            pid = os.fork()
+            if pid > 0:
+                reexec()
+            job()
+        def reexec():
+            os.execv(sys.executable, [sys.executable] + sys.argv)
+    """,
+    "the parent exits right after a Popen": """
+        import os, subprocess, sys
+        def restart():
+            subprocess.Popen([sys.executable] + sys.argv)
+            os._exit(0)
+    """,
+    "a polling predicate reaps": """
+        import subprocess
+        class Job:
+            def start(self, cmd):
+                self._proc = subprocess.Popen(cmd)
+            def done(self):
+                return self._proc.poll() is not None
+    """,
+    "a callback that reschedules itself polls": """
+        import subprocess
+        class Updates:
+            def check(self, loop):
+                self._proc = subprocess.Popen(["apt", "update"])
+                loop.call_later(5, self._refresh)
+            def _refresh(self, loop):
+                if self._proc.poll() is None:
+                    loop.call_later(5, self._refresh)
+    """,
+    "cleanup registered for later": """
+        import atexit, contextlib, subprocess, threading, weakref
+        def agent():
+            p = subprocess.Popen(["ssh-agent"])
+            atexit.register(p.terminate)
+        def watcher(stack: contextlib.ExitStack):
+            t = threading.Thread(target=watch)
+            t.start()
+            stack.callback(t.join)
+        class Owner:
+            def __init__(self):
+                self.proc = subprocess.Popen(["helper"])
+                weakref.finalize(self, self.proc.kill)
+        def watch():
+            while True:
+                poll_once()
+    """,
+    "a pid handed to the caller": """
+        import subprocess
+        def start_server(cmd):
+            process = subprocess.Popen(cmd)
+            return process.pid
+    """,
+    "a wrapper forwarding to its child through __getattr__": """
+        import subprocess
+        class Child:
+            def __init__(self, *args):
+                self._proc = subprocess.Popen(*args)
+            def __getattr__(self, name):
+                return getattr(self._proc, name)
+    """,
+    "one handle bound to two names, one handed on": """
+        import subprocess
+        class Runner:
+            def run(self, cmd):
+                self.process = process = subprocess.Popen(cmd)
+                return Status(process)
+    """,
+    "a loop left by a caught exception ends the thread": """
+        import threading
+        def serve(conn):
+            def pump():
+                try:
+                    while True:
+                        handle(conn.recv())
+                except (EOFError, OSError):
+                    return
+            threading.Thread(target=pump, daemon=True).start()
+    """,
+    "handed to a function of the module that waits": """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd)
+            finish(proc)
+        def finish(p):
+            p.communicate()
+    """,
+    "handed to a function of the module that only kills": """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            stop(proc)
+        def stop(p):
+            p.kill()
+    """,
+    "workers joined only on the error path": """
+        import multiprocessing
+        def crunch(parts):
+            workers = []
+            for part in parts:
+                w = multiprocessing.Process(target=work, args=(part,))  # leak: FA112
+                w.start()
+                workers.append(w)
+            results = collect()
+            if isinstance(results, Exception):
+                for w in workers:
+                    w.join()
+            return results
+    """,
+    "joined with a timeout, then killed and never joined": """
+        import multiprocessing
+        def check(program, timeout):
+            p = multiprocessing.Process(target=run, args=(program,))  # leak: FA112
+            p.start()
+            p.join(timeout)
+            if p.is_alive():
+                p.kill()
+    """,
+    "an executor given work through run_in_executor, never shut down": """
+        from concurrent.futures import ThreadPoolExecutor
+        class Client:
+            def __init__(self):
+                self.executor = ThreadPoolExecutor(4)  # leak: FA115
+            async def query(self, loop, q):
+                return await loop.run_in_executor(self.executor, send, q)
+    """,
+    "a pool closed but never joined": """
+        import multiprocessing
+        def crunch(items):
+            pool = multiprocessing.Pool(4)  # leak: FA113
+            out = pool.map(work, items)
+            pool.close()
+            return out
+    """,
+    "a conditional expression passes the pool on": """
+        import concurrent.futures
+        class Session:
+            def __init__(self, executor=None):
+                self.executor = executor if executor is not None else concurrent.futures.ThreadPoolExecutor()  # leak: FA115
+            def run(self, fn):
+                return self.executor.submit(fn)
+    """,
+    "a served loop stopped by the class": """
+        import asyncio, threading
+        class Connector:
+            def __init__(self):
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+                self._thread.start()
+            def close(self):
+                self._loop.call_soon_threadsafe(self._loop.stop)
+    """,
+    "a served loop never stopped": """
+        import asyncio, threading
+        class Connector:
+            def __init__(self):
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)  # leak: FA111
+                self._thread.start()
+    """,
+    "a server handed to the caller is theirs to stop": """
+        import socketserver, threading
+        def start_server(port):
+            server = socketserver.TCPServer(("", port), Handler)
+            def run():
+                server.serve_forever()
+            threading.Thread(target=run, daemon=True).start()
+            return server
+    """,
+    "a flag nothing sets": """
+        import threading
+        class Poller:
+            def start(self):
+                self._running = True
+                self._thread = threading.Thread(target=self._loop, daemon=True)  # leak: FA111
+                self._thread.start()
+            def _loop(self):
+                while self._running:
+                    poll()
+    """,
+    "a flag set by stop(), seen by the loop": """
+        import threading
+        class Poller:
+            def start(self):
+                self._running = True
+                self._thread = threading.Thread(target=self._loop, daemon=True)
+                self._thread.start()
+            def stop(self):
+                self._running = False
+            def _loop(self):
+                while self._running:
+                    poll()
+    """,
+    "a flag set by shutdown(), but the loop blocks in get()": """
+        import queue, threading
+        class Scheduler:
+            def __init__(self):
+                self._queue = queue.Queue()
+                self.is_shutdown = False
+                t = threading.Thread(target=self.run, daemon=True)  # leak: FA111
+                t.start()
+            def shutdown(self):
+                self.is_shutdown = True
+            def run(self):
+                while not self.is_shutdown:
+                    task = self._queue.get()
+                    task()
+    """,
+    "a flag set and a sentinel put: the blocked get() wakes": """
+        import queue, threading
+        class Scheduler:
+            def __init__(self):
+                self._queue = queue.Queue()
+                self.is_shutdown = False
+                t = threading.Thread(target=self.run, daemon=True)
+                t.start()
+            def shutdown(self):
+                self.is_shutdown = True
+                self._queue.put(None)
+            def run(self):
+                while not self.is_shutdown:
+                    task = self._queue.get()
+                    if task:
+                        task()
+    """,
+    "a thread subclass looping until stop(), never stopped": """
+        import threading
+        class KeepAlive(threading.Thread):
+            def __init__(self):
+                super().__init__()
+                self._stop_flag = False
+            def run(self):
+                while not self._stop_flag:
+                    ping()
+            def stop(self):
+                self._stop_flag = True
+        def connect():
+            keep = KeepAlive()  # leak: FA111
+            keep.start()
+            return session()
+    """,
+    "a thread subclass looping until stop(), stopped": """
+        import threading
+        class KeepAlive(threading.Thread):
+            def __init__(self):
+                super().__init__()
+                self._stop_flag = False
+            def run(self):
+                while not self._stop_flag:
+                    ping()
+            def stop(self):
+                self._stop_flag = True
+        class Client:
+            def connect(self):
+                self.keep = KeepAlive()
+                self.keep.start()
+            def close(self):
+                self.keep.stop()
+    """,
+    "a flag set through the thread object": """
+        import threading
+        class Heart(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self.halt = threading.Event()
+            def run(self):
+                while not self.halt.wait(30):
+                    beat()
+        class Client:
+            def login(self):
+                self.heart = Heart()
+                self.heart.start()
+            def logout(self):
+                self.heart.halt.set()
+    """,
+    "the child and the parent of a fork, and a failed fork": """
+        import os
+        def run(cmd):
+            pid = os.fork()
+            if pid == 0:
+                os.execvp(cmd[0], cmd)
+            elif pid == -1:
+                raise OSError("fork failed")
+            else:
+                os.waitpid(pid, 0)
+    """,
+    "a name bound again to another value": """
+        import os
+        def spawn(cmd):
+            r, w = os.pipe()
+            pid = os.fork()  # leak: FA101
+            if pid == 0:
+                os.close(r)
+                os.execvp(cmd[0], cmd)
+            os.close(w)
+            pid = os.read(r, 16)
+            return int(pid)
+    """,
+    "a cleanup method that kills without waiting": """
+        import subprocess
+        class Tube:
+            def __init__(self, argv):
+                self.proc = subprocess.Popen(argv)  # leak: FA103
+            def communicate(self, data):
+                return self.proc.communicate(data)
+            def close(self):
+                self.proc.kill()
+    """,
+    "a Manager kept per job": """
+        import multiprocessing
+        _managers = []
+        def job(fn):
+            manager = multiprocessing.Manager()  # leak: FA116
+            _managers.append(manager)
+            return fn(manager.dict())
+    """,
+    # ------------------------------------------------------------------ timer chains
+    "the first timer of a chain ends; the re-arming one goes on": """
+        import threading
+        class Poller:
+            def __init__(self):
+                self._timer = threading.Timer(5, self._on_timer)
+                self._timer.start()
+            def _on_timer(self):
+                poll()
+                self._timer = threading.Timer(5, self._on_timer)  # leak: FA111
+                self._timer.start()
+            def stop(self):
+                self._timer.cancel()
+    """,
+    "a re-arm behind a stop flag can be stopped": """
+        import threading
+        class Poller:
+            def __init__(self):
+                self._stopped = False
+                self._timer = threading.Timer(5, self._on_timer)
+                self._timer.start()
+            def _on_timer(self):
+                poll()
+                if not self._stopped:
+                    self._timer = threading.Timer(5, self._on_timer)
+                    self._timer.start()
+            def stop(self):
+                self._stopped = True
+                self._timer.cancel()
+    """,
     # ------------------------------------------------------------------ attributes on self
     "attr reaped in stop()": """
         import subprocess

@@ -310,25 +310,29 @@ class SiteFinder:
             site.forever = True
             site.forever_reason = f"its target {function.name.value}() {stuck}"
 
-    def _flag_loop(self, function: cst.FunctionDef) -> tuple[set[str], list[cst.Call]] | None:
+    def _flag_loop(
+        self, function: cst.FunctionDef
+    ) -> tuple[dict[str, bool | None], list[cst.Call]] | None:
         """The flags (``self._stop``, ``self.running``) that the loop of ``function`` stops on
         (``while not self._stop:``, ``while True: if self._stop.is_set(): break``), and the
         calls in that loop that block until something is put in a queue (``self._q.get()``
-        with no timeout). None when no loop of ``function`` waits on a flag of its object."""
+        with no timeout). Each flag maps to the truth value that ends the loop (``not
+        self._stop``: True; ``self.running``: False; None when that cannot be told). None when no
+        loop of ``function`` waits on a flag of its object."""
         for node in walk_statements(function):
             if not isinstance(node, cst.While):
                 continue
-            flags = _state_read(node.test)
+            flags = _exit_values(node.test, False)
             if is_true(node.test):
                 for inner in walk_statements(node):
-                    if isinstance(inner, cst.If) and (
-                        _leaves(inner.body, loop=True)
-                        or (
-                            isinstance(inner.orelse, cst.Else)
-                            and _leaves(inner.orelse.body, loop=True)
-                        )
+                    if isinstance(inner, cst.If) and _leaves(inner.body, loop=True):
+                        flags.update(_exit_values(inner.test, True))
+                    elif (
+                        isinstance(inner, cst.If)
+                        and isinstance(inner.orelse, cst.Else)
+                        and _leaves(inner.orelse.body, loop=True)
                     ):
-                        flags |= _state_read(inner.test)
+                        flags.update(_exit_values(inner.test, False))
             if not flags:
                 continue
             blocking = [
@@ -353,7 +357,7 @@ class SiteFinder:
         flags, blocking = found
         setters = self._setters(info, flags)
         if not setters and not self._set_from_outside(flags):
-            return f"waits on {', '.join(sorted(flags))}, which nothing sets"
+            return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it"
         # what stops the loop: the setters, and the methods calling one of them
         setter_names = {method.name.value for method in setters}
         stoppers = list(setters) + [
@@ -379,7 +383,7 @@ class SiteFinder:
                 )
         return ""
 
-    def _set_from_outside(self, flags: set[str]) -> bool:
+    def _set_from_outside(self, flags: dict[str, bool | None]) -> bool:
         """Is one of ``flags`` set on the object from outside its class (``worker.stop.set()``,
         ``worker.running = False``)? Matched by the attribute's name anywhere in the module."""
         names = {flag.rsplit(".", 1)[-1] for flag in flags}
@@ -405,25 +409,19 @@ class SiteFinder:
                     return True
         return False
 
-    def _setters(self, info: ClassInfo, flags: set[str]) -> list[cst.FunctionDef]:
+    def _setters(self, info: ClassInfo, flags: dict[str, bool | None]) -> list[cst.FunctionDef]:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
-        of ``flags``: ``self._stop = True``, ``self._stop.set()``."""
+        of ``flags`` to what ends the loop: ``self._stop = True``, ``self._stop.set()``,
+        ``self._running = False`` (not ``self._running = True`` in ``start()``)."""
         out: list[cst.FunctionDef] = []
         for member in self._family(info):
             for name, method in member.methods.items():
                 if name == "__init__":
                     continue
                 for node in walk_statements(method):
-                    if isinstance(node, cst.AssignTarget | cst.AugAssign) and (
-                        dotted_name(node.target) in flags
-                    ):
-                        out.append(method)
-                        break
-                    if (
-                        isinstance(node, cst.Call)
-                        and isinstance(node.func, cst.Attribute)
-                        and node.func.attr.value in ("set", "clear")
-                        and dotted_name(node.func.value) in flags
+                    flag, value = _flag_set(node)
+                    if flag in flags and (
+                        value is None or flags[flag] is None or value == flags[flag]
                     ):
                         out.append(method)
                         break
@@ -698,3 +696,51 @@ def _puts(index: ModuleIndex, method: cst.FunctionDef, queue: str) -> bool:
         and dotted_name(call.func.value) == queue
         for call in calls_in(index, method, nested=True)
     )
+
+
+def _exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | None]:
+    """The object's flags a loop test reads, each with the truth value that ends the loop when
+    ``test`` being ``ends_when`` ends it (``while not self._stop`` with ``ends_when`` False:
+    ``self._stop`` True ends it)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _exit_values(test.expression, not ends_when)
+    if isinstance(test, cst.BooleanOperation):
+        return {**_exit_values(test.left, ends_when), **_exit_values(test.right, ends_when)}
+    if isinstance(test, cst.Attribute) and dotted_name(test.value) == "self":
+        return {f"self.{test.attr.value}": ends_when}
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value in ("is_set", "wait")
+        and isinstance(test.func.value, cst.Attribute)
+        and dotted_name(test.func.value.value) == "self"
+    ):
+        return {f"self.{test.func.value.attr.value}": ends_when}  # an Event: set() is True
+    return dict.fromkeys(_state_read(test))  # a comparison: which value ends it is not told
+
+
+def _flag_set(node: cst.CSTNode) -> tuple[str, bool | None]:
+    """``self._stop = True`` -> (``self._stop``, True); ``self._ev.set()`` -> (.., True);
+    ``self._ev.clear()`` -> False; another value -> None; no flag set -> ("", None)."""
+    if isinstance(node, cst.Assign):
+        return dotted_name(node.targets[-1].target) or "", _truth(node.value)
+    if isinstance(node, cst.AugAssign):
+        return dotted_name(node.target) or "", None
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("set", "clear")
+    ):
+        return dotted_name(node.func.value) or "", node.func.attr.value == "set"
+    return "", None
+
+
+def _truth(value: cst.BaseExpression) -> bool | None:
+    """The truth value of a literal (None when it is not one)."""
+    if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+        return value.value == "True"
+    if isinstance(value, cst.Integer):
+        return value.value not in ("0", "0x0")
+    if isinstance(value, cst.SimpleString):
+        return len(value.value.strip("bBrRuUfF")) > 2
+    return None

@@ -35,6 +35,7 @@ _REAPER = re.compile(
 _IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
 _TARGET = re.compile(r"(?:" + "|".join(THREAD_TARGET_KEYWORDS) + r")\s*=\s*(?:self\.)?(\w+)")
 _EXITS = re.compile(r"\b(?:" + "|".join(EXIT_WORDS) + r")\b")
+_EXIT_HINTS = ("exit", "quit", "abort", "exec", "SystemExit")  # substrings of every EXIT_WORD
 
 
 def _targets(text: str) -> set[str]:
@@ -334,15 +335,12 @@ def slice_source(
     # branch that calls one exits, so they are kept when a kept chunk calls them.
     functions = [c for c in chunks if c.name and not _IS_CLASS.match(c.text)]
     # `from sys import exit as bye`: calls of bye( exit too.
-    exit_aliases = tuple(sorted({y for x, y in every_alias if x in ("exit", "_exit", "quit")}))
+    exit_aliases = tuple(sorted({y for x, y in every_alias if x in EXIT_WORDS}))
     exits = _any_of(r"\b(?:{})\s*\(", exit_aliases) if exit_aliases else None
     exiting = {
         c.name
         for c in functions
-        if (
-            ("exit" in c.text or "quit" in c.text or "SystemExit" in c.text)
-            and _EXITS.search(c.text)
-        )
+        if (any(word in c.text for word in _EXIT_HINTS) and _EXITS.search(c.text))
         or (exits is not None and exits.search(c.text))
     }
     while exiting:  # and the helpers that exit through one of them (`def end(): ...; die()`)

@@ -29,7 +29,10 @@ EXIT_FUNCTIONS = frozenset(
         "os.execlpe",
     }
 )
-EXIT_WORDS = ("exit", "_exit", "quit", "SystemExit")  # how an exit is spelled in source text
+# how an exit is spelled in source text (what the slicer looks for)
+EXIT_WORDS = tuple(
+    sorted({name.rsplit(".", 1)[-1].lstrip("@") for name in EXIT_FUNCTIONS} | {"SystemExit"})
+)
 
 # ---------------------------------------------------------------------------- reapers
 
