@@ -4,6 +4,7 @@ branch of a fork exits, the families of its classes and the callers of its facto
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
@@ -15,6 +16,11 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, MP_WAIT_ANY, PID_WAIT_ANY
+
+
+_CANCELLATION = re.compile(
+    r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
+)
 
 
 class ModuleFacts:
@@ -82,12 +88,8 @@ class ModuleFacts:
         """Does the module's code reckon with tasks being cancelled: it names ``CancelledError``,
         uses ``asyncio.wait_for``/``asyncio.timeout``, cancels tasks or runs a ``TaskGroup``?"""
         if self._cancels is None:
-            index = self.index
-            self._cancels = bool(index.names.get("CancelledError")) or any(
-                (dotted_name(call.func) or "").rsplit(".", 1)[-1]
-                in ("wait_for", "timeout", "timeout_at", "cancel", "TaskGroup")
-                for call in index.calls
-            )
+            # read from the whole text, which a slice does not change
+            self._cancels = any(_CANCELLATION.search(line) for line in self.index.lines)
         return self._cancels
 
     def _process_targets(self) -> set[str]:
