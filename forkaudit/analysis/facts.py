@@ -17,7 +17,6 @@ from forkaudit.analysis.syntax import (
 )
 from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, MP_WAIT_ANY, PID_WAIT_ANY
 
-
 _CANCELLATION = re.compile(
     r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
 )
