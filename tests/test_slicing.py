@@ -1059,3 +1059,99 @@ def test_a_start_call_continued_with_a_backslash_is_found() -> None:
     assert Prefilter(PACK.rules).may_start(source.encode())
     assert findings(source, slicing=True) == findings(source, slicing=False)
     assert [(line, rule) for line, rule, *_ in findings(source, slicing=True)] == [(5, "FA103")]
+
+
+# Each pass of the slicer on its own (slice_source runs them in this order).
+
+
+def _state(code: str) -> object:
+    from forkaudit.analysis.slicing import _Slicing, _Starts, _Strings, cut_chunks
+
+    source = textwrap.dedent(code)
+    strings = _Strings(source)
+    chunks = cut_chunks(source, strings)
+    assert chunks is not None
+    return _Slicing(source, strings, chunks, _Starts(start_pattern(PACK.rules), NAMES))
+
+
+def _kept(state: object) -> list[str]:
+    return [c.name or c.text.strip().split("\n")[0] for c in state.chunks if c.keep]  # type: ignore[attr-defined]
+
+
+def test_pass_cut_chunks_never_cuts_inside_a_string() -> None:
+    from forkaudit.analysis.slicing import _Strings, cut_chunks
+
+    source = 'import os\nDOC = """\ndef not_code():\n    pass\n"""\ndef real():\n    pass\nclass K:\n    pass\n'
+    chunks = cut_chunks(source, _Strings(source))
+    assert chunks is not None
+    assert [c.name for c in chunks if c.name] == ["real", "K"]
+
+
+def test_pass_keep_anchors_keeps_starts_reapers_and_imports() -> None:
+    from forkaudit.analysis.slicing import keep_anchors, widen_starts
+
+    state = _state(
+        """
+        import subprocess
+        def spawn():
+            return subprocess.Popen(["x"])
+        def reaper():
+            os.waitpid(-1, os.WNOHANG)
+        def unrelated():
+            return 1
+        """
+    )
+    widen_starts(state)  # type: ignore[arg-type]
+    keep_anchors(state, MODULES)  # type: ignore[arg-type]
+    assert "spawn" in _kept(state) and "reaper" in _kept(state)
+    assert "unrelated" not in _kept(state)
+
+
+def test_pass_keep_related_keeps_targets_and_exit_helpers() -> None:
+    from forkaudit.analysis.slicing import keep_anchors, keep_related, widen_starts
+
+    state = _state(
+        """
+        import os, threading
+        def start():
+            threading.Thread(target=loop).start()
+            pid = os.fork()
+            if pid:
+                leave()
+        def loop():
+            while True:
+                pass
+        def leave():
+            os.abort()
+        def unrelated():
+            return 1
+        """
+    )
+    for step in (widen_starts, lambda s: keep_anchors(s, MODULES), keep_related):
+        step(state)  # type: ignore[operator]
+    assert {"start", "loop", "leave"} <= set(_kept(state))
+    assert "unrelated" not in _kept(state)
+
+
+def test_pass_keep_callers_and_callees() -> None:
+    from forkaudit.analysis.slicing import keep_anchors, keep_callees, keep_callers, widen_starts
+
+    state = _state(
+        """
+        import subprocess
+        def spawn(cmd):
+            p = subprocess.Popen(cmd)
+            finish(p)
+        def finish(p):
+            p.wait()
+        def handler(request):
+            for cmd in request.cmds:
+                spawn(cmd)
+        def unrelated():
+            return 1
+        """
+    )
+    for step in (widen_starts, lambda s: keep_anchors(s, MODULES), keep_callers, keep_callees):
+        step(state)  # type: ignore[operator]
+    assert {"spawn", "finish", "handler"} <= set(_kept(state))
+    assert "unrelated" not in _kept(state)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from forkaudit.analysis.vocabulary import (
@@ -255,6 +256,41 @@ _IMPORT_FINDER = _Finder(_IMPORT, ("import",))
 _HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import",))
 
 
+@dataclass
+class _Slicing:
+    """What the passes of one slice share: the source, its chunks, what counts as a start."""
+
+    source: str
+    strings: _Strings
+    chunks: list[_Chunk]
+    starts: _Starts
+    threadish: set[str] = field(default_factory=set)  # Thread/Process subclasses of the module
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # every `X as Y`
+    module_names: set[str] = field(default_factory=set)  # module-level names holding a handle
+    holders: set[str] = field(default_factory=set)  # functions/classes holding a start, callers
+    plans: dict[int, _ClassPlan] = field(default_factory=dict)  # per kept class: its methods
+    _factory: dict[int, bool] = field(default_factory=dict)
+
+    def kept(self) -> list[_Chunk]:
+        return [c for c in self.chunks if c.keep]
+
+    def is_factory(self, chunk: _Chunk) -> bool:
+        """Does this (function) chunk return a handle? A class is never a factory chunk."""
+        if id(chunk) not in self._factory:
+            self._factory[id(chunk)] = not _IS_CLASS.match(chunk.text) and _is_factory(
+                chunk.text, self.starts
+            )
+        return self._factory[id(chunk)]
+
+    def keep_mentions(self, names: set[str]) -> None:
+        """Keep every chunk naming one of ``names`` as a whole word."""
+        if names:
+            mention = _any_of(r"\b(?:{})\b", tuple(sorted(names)))
+            for chunk in self.chunks:
+                if not chunk.keep and mention.search(chunk.text):
+                    chunk.keep = True
+
+
 def slice_source(
     source: str,
     pattern: re.Pattern[str],
@@ -267,11 +303,37 @@ def slice_source(
     ``pattern`` matches a start; ``names`` (the start names it is built from) let most chunks be
     ruled out by a substring test first; ``reapers`` are the methods that reap a thread or
     process (``join``): a thread subclass keeps every method that calls one on itself;
-    ``modules`` are the modules the start names come from (``subprocess``)."""
+    ``modules`` are the modules the start names come from (``subprocess``).
+
+    The passes, in order, each a function below: ``cut_chunks`` (top-level statements,
+    functions and classes), ``widen_starts`` (local Thread subclasses and aliases of start
+    names are starts too), ``keep_anchors`` (starts, reapers, imports), ``keep_module_handles``,
+    ``keep_related`` (thread targets, relatives, factories' callers, exit helpers),
+    ``follow_factories``, ``keep_callers`` (how often a start runs), ``keep_callees`` (what a
+    function given a handle does with it), ``plan_classes`` (which methods of a kept class),
+    ``emit``."""
     if len(source) < MIN_SLICE_BYTES:
         return None
-    starts = _Starts(pattern, names)
     strings = _Strings(source)
+    chunks = cut_chunks(source, strings)
+    if chunks is None:
+        return None
+    state = _Slicing(source, strings, chunks, _Starts(pattern, names))
+    widen_starts(state)
+    keep_anchors(state, modules)
+    keep_module_handles(state)
+    keep_related(state)
+    follow_factories(state)
+    keep_callers(state)
+    keep_callees(state)
+    plan_classes(state, reapers)
+    return emit(state)
+
+
+def cut_chunks(source: str, strings: _Strings) -> list[_Chunk] | None:
+    """Pass 1: the module cut at its top-level ``def``/``class``/decorator lines (never inside
+    a string), the code before the first one cut into its statements. None when there is
+    nothing to cut (one statement)."""
     cuts: list[tuple[int, str]] = []
     pending_decorator: int | None = None
     for match in _BOUNDARY.finditer(source):
@@ -291,21 +353,30 @@ def slice_source(
     for i, (position, name) in enumerate(cuts):
         end = cuts[i + 1][0] if i + 1 < len(cuts) else len(source)
         chunks.append(_Chunk(position, end, name, source[position:end]))
-    threadish = _threadish_classes(source, starts.names)
-    # `from subprocess import Popen as P`: calls of P( are starts too.
-    every_alias = _aliases(source)
-    aliases = _start_aliases(every_alias, starts)
-    extra = threadish | aliases
+    return chunks
+
+
+def widen_starts(state: _Slicing) -> None:
+    """Pass 2: a local Thread/Process subclass and an alias of a start name (`from subprocess
+    import Popen as P`: calls of ``P(``) are starts too."""
+    state.threadish = _threadish_classes(state.source, state.starts.names)
+    state.aliases = _aliases(state.source)
+    extra = state.threadish | _start_aliases(state.aliases, state.starts)
     if extra:
-        starts = starts.calls_of(extra)
-    # Imports at any depth count module-wide for the engine, and so does a get_context(): keep
-    # a chunk importing one of the start names' modules, or calling get_context.
+        state.starts = state.starts.calls_of(extra)
+
+
+def keep_anchors(state: _Slicing, modules: Iterable[str]) -> None:
+    """Pass 3: the chunks holding a start, a wait-any reaper or an import (at any depth: imports
+    count module-wide for the engine), a ``get_context()``, or a local definition shadowing a
+    start name (``class Popen:``)."""
+    starts = state.starts
     imports = (
         _any_of(r"(?m)^[ \t]+(?:import|from)[ \t]+(?:{})\b", tuple(sorted(modules)))
         if modules
         else None
     )
-    for chunk in chunks:
+    for chunk in state.chunks:
         text = chunk.text
         if (
             starts.search(text)
@@ -313,29 +384,61 @@ def slice_source(
             or _IMPORT_FINDER.search(text)
             or (not chunk.name and _HEADER_KEEP_FINDER.search(text))
             or "get_context" in text
-            or chunk.name in starts.names  # a local `class Popen:` shadows the import
+            or chunk.name in starts.names
             or (imports is not None and "import" in text and imports.search(text))
         ):
             chunk.keep = True
-    # Module-level handles (`_pool = Pool()` at column 0, `global _proc`): keep every chunk naming them.
-    module_names = _module_handles(chunks, starts)
-    if module_names:
-        mention = _any_of(r"\b(?:{})\b", tuple(sorted(module_names)))
-        for chunk in chunks:
-            if not chunk.keep and mention.search(chunk.text):
-                chunk.keep = True
+
+
+def keep_module_handles(state: _Slicing) -> None:
+    """Pass 4: module-level handles (``_pool = Pool()`` at column 0, ``global _proc``): every
+    chunk naming one."""
+    state.module_names = _module_handles(state.chunks, state.starts)
+    state.keep_mentions(state.module_names)
+
+
+def keep_related(state: _Slicing) -> None:
+    """Pass 5, to a fixpoint (three rounds): the functions named as a thread's target, the base
+    and sub classes of kept classes, the callers of kept factories, and the module functions
+    that end the process (a fork's parent calling one exits) called from kept code."""
+    chunks = state.chunks
     bases_of = {
         id(c): [part.strip().split(".")[-1] for part in m.group(1).split(",")]
         for c in chunks
         if c.name and (m := _CLASS_BASES.search(c.text)) is not None
     }
-    factory_of: dict[int, bool] = {}
+    exiting = _exit_helpers(chunks, state.aliases)
     targets_of: dict[int, set[str]] = {}
-    # Module functions that can end the process (`def end(): ...; sys.exit(1)`): a fork's parent
-    # branch that calls one exits, so they are kept when a kept chunk calls them.
+    for _ in range(3):
+        changed = False
+        kept = state.kept()
+        wanted: set[str] = set()
+        for chunk in kept:
+            if id(chunk) not in targets_of:
+                targets_of[id(chunk)] = _targets(chunk.text)
+            wanted |= targets_of[id(chunk)]
+            wanted.update(bases_of.get(id(chunk), ()))
+        kept_names = {c.name for c in kept if c.name}
+        factory_names = {c.name for c in kept if c.name and state.is_factory(c)}
+        for chunk in chunks:
+            if chunk.keep:
+                continue
+            if (
+                chunk.name in wanted
+                or any(base in kept_names for base in bases_of.get(id(chunk), ()))
+                or (factory_names and any(f"{name}(" in chunk.text for name in factory_names))
+                or (chunk.name in exiting and any(f"{chunk.name}(" in c.text for c in kept))
+            ):
+                chunk.keep = changed = True
+        if not changed:
+            break
+
+
+def _exit_helpers(chunks: list[_Chunk], aliases: list[tuple[str, str]]) -> set[str]:
+    """Module functions that can end the process (``def end(): ...; sys.exit(1)``, through an
+    alias of an exit, or through another such helper)."""
     functions = [c for c in chunks if c.name and not _IS_CLASS.match(c.text)]
-    # `from sys import exit as bye`: calls of bye( exit too.
-    exit_aliases = tuple(sorted({y for x, y in every_alias if x in EXIT_WORDS}))
+    exit_aliases = tuple(sorted({y for x, y in aliases if x in EXIT_WORDS}))
     exits = _any_of(r"\b(?:{})\s*\(", exit_aliases) if exit_aliases else None
     exiting = {
         c.name
@@ -352,84 +455,62 @@ def slice_source(
         if not more:
             break
         exiting |= more
+    return exiting
 
-    def is_factory(chunk: _Chunk) -> bool:
-        if id(chunk) not in factory_of:
-            # Only a function returns a handle; a class is never a factory chunk.
-            factory_of[id(chunk)] = not _IS_CLASS.match(chunk.text) and _is_factory(
-                chunk.text, starts
-            )
-        return factory_of[id(chunk)]
 
-    for _ in range(3):
-        changed = False
-        kept = [c for c in chunks if c.keep]
-        wanted: set[str] = set()
-        for chunk in kept:
-            if id(chunk) not in targets_of:
-                targets_of[id(chunk)] = _targets(chunk.text)
-            wanted |= targets_of[id(chunk)]
-            wanted.update(bases_of.get(id(chunk), ()))
-        kept_names = {c.name for c in kept if c.name}
-        factory_names = {c.name for c in kept if c.name and is_factory(c)}
-        for chunk in chunks:
-            if chunk.keep:
-                continue
-            if chunk.name in wanted:
-                chunk.keep = changed = True
-                continue
-            if any(base in kept_names for base in bases_of.get(id(chunk), ())):
-                chunk.keep = changed = True
-                continue
-            if factory_names and any(f"{name}(" in chunk.text for name in factory_names):
-                chunk.keep = changed = True
-                continue
-            if chunk.name in exiting and any(f"{chunk.name}(" in c.text for c in kept):
-                chunk.keep = changed = True
-        if not changed:
-            break
-    kept_chunks = [c for c in chunks if c.keep]
-    # Callers of kept top-level factories are start sites too, inside classes as well.
+def follow_factories(state: _Slicing) -> None:
+    """Pass 6: the calls of a kept factory are starts too (inside classes as well), and a
+    module-level name bound from one (``_server = _launch()``) is a module-level handle."""
     factories = sorted(
-        {c.name for c in kept_chunks if c.name and c.name not in threadish and is_factory(c)}
+        {
+            c.name
+            for c in state.kept()
+            if c.name and c.name not in state.threadish and state.is_factory(c)
+        }
     )
     if factories:
-        starts = starts.calls_of(factories)
-        # A module-level handle from a factory (`_server = _launch()`, or `global _server` then
-        # `_server = _launch()`): keep the code naming it, as for a direct start above.
-        more = _module_handles(chunks, starts) - module_names
-        if more:
-            mention = _any_of(r"\b(?:{})\b", tuple(sorted(more)))
-            for chunk in chunks:
-                if not chunk.keep and mention.search(chunk.text):
-                    chunk.keep = True
-            kept_chunks = [c for c in chunks if c.keep]
-    holders = _keep_callers(chunks, starts)
-    globals_ = _module_handles(chunks, starts)
-    # A function given a handle (or a container of them) decides what happens to it: keep the
-    # module functions that kept code passes one to, two calls deep.
-    named = {c.name: c for c in chunks if c.name and not _IS_CLASS.match(c.text)}
+        state.starts = state.starts.calls_of(factories)
+        state.keep_mentions(_module_handles(state.chunks, state.starts) - state.module_names)
+
+
+def keep_callers(state: _Slicing) -> None:
+    """Pass 7: how often a start runs is weighed from its callers: see ``_keep_callers``."""
+    state.holders = _keep_callers(state.chunks, state.starts)
+
+
+def keep_callees(state: _Slicing) -> None:
+    """Pass 8: a function given a handle (or a container of them) decides what happens to it:
+    keep the module functions that kept code passes one to, two calls deep."""
+    globals_ = _module_handles(state.chunks, state.starts)
+    named = {c.name: c for c in state.chunks if c.name and not _IS_CLASS.match(c.text)}
     for _ in range(2):
         given: set[str] = set()
-        for chunk in chunks:
+        for chunk in state.chunks:
             if chunk.keep and chunk.name not in given:
-                given |= _given_handles(chunk.text, starts, (), globals_) & set(named)
+                given |= _given_handles(chunk.text, state.starts, (), globals_) & set(named)
         fresh = [named[name] for name in given if not named[name].keep]
         if not fresh:
             break
         for chunk in fresh:
             chunk.keep = True
-    kept_chunks = [c for c in chunks if c.keep]
+
+
+def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
+    """Pass 9: which methods of each kept class are parsed (``_ClassPlan``). Handles a class
+    stores on self can be reaped by a relative (a base class's stop()): every class keeps the
+    methods using any handle attribute found anywhere, to a fixpoint; and the methods calling a
+    method that holds a start (a subclass's too)."""
+    starts = state.starts
+    holders = state.holders
     calls_holder = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
-    plans: dict[int, _ClassPlan] = {}
     attrs: set[str] = set()
     holding: set[str] = set()
-    for chunk in kept_chunks:
+    for chunk in state.kept():
         is_class = _IS_CLASS.match(chunk.text) is not None
         if len(chunk.text) > MIN_SLICE_BYTES // 2 and is_class:
-            thread_like = chunk.name in threadish
-            plans[id(chunk)] = _ClassPlan(
+            thread_like = chunk.name in state.threadish
+            state.plans[id(chunk)] = _ClassPlan(
                 chunk.text, starts, reap_names if thread_like else None, chunk.name, calls_holder
             )
             continue
@@ -440,21 +521,24 @@ def slice_source(
             or (calls_holder is not None and calls_holder.search(chunk.text))
         ):
             holding.update(_DEF.findall(chunk.text))  # a small class, kept whole
-    # Handles a class stores on self can be reaped by a relative (a base class's stop()): every
-    # class keeps the methods using any handle attribute found anywhere, to a fixpoint; and
-    # the methods calling a method that holds a start (a subclass's too).
+    plans = state.plans.values()
     for _ in range(8):
-        for plan in plans.values():
+        for plan in plans:
             plan.settle(attrs, holding)
-        found = attrs.union(*(plan.attrs for plan in plans.values()))
-        held = holding.union(*(plan.holding for plan in plans.values()))
+        found = attrs.union(*(plan.attrs for plan in plans))
+        held = holding.union(*(plan.holding for plan in plans))
         if found == attrs and held == holding:
             break
         attrs, holding = found, held
+
+
+def emit(state: _Slicing) -> Sliced | None:
+    """Pass 10: the kept chunks (a kept class through its plan), line numbers mapped back;
+    None when that saves too little."""
     out = _Output()
     line_no = 1
-    for chunk in chunks:
-        class_plan = plans.get(id(chunk))
+    for chunk in state.chunks:
+        class_plan = state.plans.get(id(chunk))
         if not chunk.keep:
             pass
         elif class_plan is not None:
@@ -462,7 +546,7 @@ def slice_source(
         else:
             out.add(chunk.text, line_no)
         line_no += chunk.text.count("\n")
-    if out.size > len(source) * 9 // 10:
+    if out.size > len(state.source) * 9 // 10:
         return None
     return Sliced("".join(out.parts), out.line_map)
 
