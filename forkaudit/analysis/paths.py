@@ -1,0 +1,179 @@
+"""Which paths through a function reap a handle: a reap on every path after its start, or a
+gap (only when an exception is raised, only in one branch) that the messages name.
+
+A fork's ``if pid == 0:`` splits the child from the parent: only the parent has a child to
+wait for. A ``with`` reaps whatever its block does. A ``while True:`` whose every exit follows a
+reap (a poll loop) reaps."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from forkaudit.analysis.index import ModuleIndex, dotted_name
+from forkaudit.analysis.syntax import is_true, loop_exits
+
+
+class Contains:
+    """Does a statement reap on every path through it?"""
+
+    def __init__(self, index: ModuleIndex, reaps: list[cst.CSTNode], handle: str = "") -> None:
+        self.index = index
+        self.reaps = reaps
+        self.handle = handle
+        self._any: dict[int, bool] = {}
+
+    def _guards_handle(self, test: cst.BaseExpression) -> bool:
+        """`if proc:` / `if proc is not None:` -- true whenever there is a handle to reap."""
+        if not self.handle:
+            return False
+        if dotted_name(test) == self.handle:
+            return True
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            comparison = test.comparisons[0]
+            return (
+                dotted_name(test.left) == self.handle
+                and isinstance(comparison.operator, cst.IsNot | cst.NotEqual)
+                and dotted_name(comparison.comparator) == "None"
+            )
+        return False
+
+    def any(self, node: cst.CSTNode) -> bool:
+        key = id(node)
+        if key not in self._any:
+            found = False
+            for reap in self.reaps:
+                if reap is node or self.index.inside(reap, node):
+                    found = True
+                    break
+            self._any[key] = found
+        return self._any[key]
+
+    def definitely(self, statement: cst.CSTNode) -> bool:
+        if not self.any(statement):
+            return False
+        if any(reap is statement for reap in self.reaps):
+            return True  # the statement is the reap (a loop reaping a container)
+        if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef):
+            return True
+        if isinstance(statement, cst.If):
+            if self._reaps_in_test(statement.test):
+                return True
+            side = pid_side(statement.test, self.handle) if self.handle else None
+            if side is not None:
+                # `if pid == 0:` splits the child from the parent: only the parent has a child
+                # to wait for, so only the parent's branch must reap.
+                if side:
+                    return self._suite(statement.body)
+                orelse = statement.orelse
+                if isinstance(orelse, cst.If):
+                    return self.definitely(orelse)  # `elif pid == -1: ... else: waitpid`
+                return orelse is not None and self._suite(orelse.body)
+            if not self._suite(statement.body):
+                return False
+            if self._guards_handle(statement.test):
+                return True
+            orelse = statement.orelse
+            if orelse is None:
+                return False
+            if isinstance(orelse, cst.If):
+                return self.definitely(orelse)
+            return self._suite(orelse.body)
+        if isinstance(statement, cst.Try):
+            if self._suite(statement.body):
+                return True
+            return statement.finalbody is not None and self._suite(statement.finalbody.body)
+        if isinstance(statement, cst.With) and any(
+            self.index.inside(reap, item) or reap is item
+            for reap in self.reaps
+            for item in statement.items
+        ):
+            return True  # `with pool:` reaps when the block ends, whatever it does
+        if isinstance(statement, cst.With | cst.For | cst.While):
+            # A while loop's test can itself reap (while proc.poll() is None).
+            if isinstance(statement, cst.While) and self.any(statement.test):
+                return True
+            if (
+                isinstance(statement, cst.While)
+                and is_true(statement.test)
+                and self._exits_only_after_reap(statement)
+            ):
+                return True
+            return self._suite(statement.body)
+        return True
+
+    def _reaps_in_test(self, test: cst.BaseExpression) -> bool:
+        """`if proc.wait() != 0:` reaps whichever branch runs; `if x and proc.wait():` does not."""
+        for reap in self.reaps:
+            if not self.index.inside(reap, test):
+                continue
+            conditional = False
+            current: cst.CSTNode = reap
+            for ancestor in self.index.ancestors(reap):
+                if isinstance(ancestor, cst.BooleanOperation) and ancestor.right is current:
+                    conditional = True
+                if ancestor is test:
+                    break
+                current = ancestor
+            if not conditional:
+                return True
+        return False
+
+    def _exits_only_after_reap(self, loop: cst.While) -> bool:
+        """`while True:` whose every break sits under an `if` that tested a reap (poll loops)."""
+        breaks, leaves = loop_exits(loop)
+        if leaves:
+            return False
+        if not breaks:
+            return False
+        for brk in breaks:
+            guarded = False
+            for ancestor in self.index.ancestors(brk):
+                if ancestor is loop:
+                    break
+                if isinstance(ancestor, cst.If) and self.any(ancestor.test):
+                    guarded = True
+                    break
+            if not guarded:
+                return False
+        return True
+
+    def _suite(self, suite: cst.BaseSuite) -> bool:
+        if isinstance(suite, cst.IndentedBlock):
+            return any(self.definitely(s) for s in suite.body)
+        if isinstance(suite, cst.SimpleStatementSuite):
+            return self.any(suite)
+        return False
+
+
+def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
+    """True when ``test`` holds in the parent of a fork whose pid is ``handle`` (``pid``, ``pid
+    != 0``, ``pid > 0``), False when it holds in the child (``not pid``, ``pid == 0``), None
+    when it does not test the pid."""
+    if dotted_name(test) == handle:
+        return True
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = pid_side(test.expression, handle)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        if dotted_name(test.left) != handle:
+            return None
+        right = comparison.comparator
+        op = comparison.operator
+        if _negative(right) and isinstance(op, cst.Equal | cst.LessThan | cst.LessThanEqual):
+            return False  # `pid == -1`: the fork failed, there is no child to wait for
+        if not isinstance(right, cst.Integer) or right.value != "0":
+            return None
+        if isinstance(op, cst.Equal | cst.Is | cst.LessThan):
+            return False  # the child (or, `pid < 0`, no child at all)
+        if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
+            return True
+    return None
+
+
+def _negative(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    )
