@@ -437,6 +437,7 @@ def _find_rule(rules: Sequence[Rule], key: str) -> Rule | None:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from forkaudit.kinds import HARM_MODEL
     from forkaudit.rules import load_rules
 
     pack = load_rules(args.extra_rules)
@@ -448,7 +449,7 @@ def _explain(args: argparse.Namespace) -> int:
         return textwrap.fill(" ".join(text.split()), width=88)
 
     out = [
-        f"{rule.id} {rule.name} (severity {rule.severity})",
+        f"{rule.id} {rule.name} (severity up to {rule.severity})",
         "",
         "What it does",
         wrap(rule.summary),
@@ -459,6 +460,13 @@ def _explain(args: argparse.Namespace) -> int:
         "",
         "How to fix",
         wrap(rule.fix),
+        "",
+        "How bad (severity)",
+        wrap(HARM_MODEL),
+        wrap(
+            f"For this rule, an unreaped start leaves {rule.kind.left_behind}. Findings are at "
+            f"most {rule.severity}."
+        ),
     ]
     for example in rule.examples:
         label = "Leaks" if example.leak else "Fine"

@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from enum import Enum
 
+# How severe a finding is: the harm model, in the words `forkaudit explain` and the README use.
+HARM_MODEL = (
+    "Severity answers one question: can this pile up under your workload? HIGH: what it leaves "
+    "behind stays (a zombie until the parent exits, a thread that never ends, pool workers), "
+    "and the start can run per request, connection, call or loop iteration (in a loop, in a "
+    "request handler, in a function called so, or a plain function that nothing shows runs "
+    "once). MEDIUM: never reaped, but bounded: started once per process or once per object, "
+    "or left for CPython to reap later by itself (a dropped Popen is reaped when collected or "
+    "at the next Popen()). LOW: cosmetic (a pool made once per process, workers that end when "
+    "their dropped pool is collected). A daemon thread started once to serve for the life of "
+    "the process is by design and not reported. Every message says which evidence it used: "
+    "'in a `while` loop in serve()', 'behind the once-guard `if self._t is None`', 'once per "
+    "Client object'."
+)
+
 
 class Kind(str, Enum):
     FORK = "fork"
@@ -54,6 +69,11 @@ class Kind(str, Enum):
         return self in (Kind.POOL, Kind.MANAGER)
 
     @property
+    def left_behind(self) -> str:
+        """What one unreaped start of this kind leaves behind, in a sentence."""
+        return _LEFT_BEHIND[self]
+
+    @property
     def ending_methods(self) -> tuple[str, ...]:
         """Methods that end the child (or the pool's work) without reaping it."""
         if self is Kind.POOL:
@@ -95,3 +115,24 @@ _REAPED = {
 }
 _VERB = {"waited": "wait for", "joined": "join", "shut down": "shut down", "closed": "close"}
 _VERB_3RD = {"waited": "waits", "joined": "joins", "shut down": "shuts down", "closed": "closes"}
+_LEFT_BEHIND = {
+    Kind.FORK: "a zombie that stays until the parent exits",
+    Kind.SPAWN: "a zombie that stays until the parent exits",
+    Kind.POPEN: (
+        "a zombie: CPython reaps a dropped Popen when it is collected or at the next Popen(), "
+        "but never one that stays referenced (in a list, on a long-lived object)"
+    ),
+    Kind.OS_POPEN: "a zombie until the pipe object is collected, or for as long as it is kept",
+    Kind.ASYNCIO_SUBPROCESS: (
+        "an open transport and pipes; a child abandoned when the awaiting task is cancelled "
+        "keeps running"
+    ),
+    Kind.THREAD: "a thread, for as long as its target runs: forever when it loops with no exit",
+    Kind.PROCESS: (
+        "a zombie until multiprocessing's next start() or active_children(), or a live process "
+        "when its target never ends"
+    ),
+    Kind.POOL: "worker processes or threads, until it is shut down or collected",
+    Kind.MANAGER: "a server process, until it is shut down or collected",
+    Kind.RAW_THREAD: "a thread that nothing can join, for as long as its function runs",
+}

@@ -71,6 +71,28 @@ def test_ranking_and_chains(scan_json: dict[str, Any], target_venv: TargetVenv) 
     )
 
 
+def test_the_culprits_rank_above_the_noisy_innocent(scan_json: dict[str, Any]) -> None:
+    """The story of DESIGN §1: acme-metrics has the most findings (executors per exporter
+    object, and a self-re-arming timer and service threads started once per process, which are
+    not even findings), but nothing of it piles up; acme-proxy forks per connection and never
+    waits, acme-web starts a never-ending thread per request. The ranking names those first."""
+    dists = {d["name"]: d for d in scan_json["distributions"]}
+    findings = scan_json["findings"]
+    innocent = [f for f in findings if f["distribution"] == "acme-metrics"]
+    proxy = [f for f in findings if f["distribution"] == "acme-proxy"]
+    assert len(innocent) > len(proxy)
+    assert {f["severity"] for f in innocent} == {"medium"}
+    assert all("per-object" in f["flags"] for f in innocent)
+    assert [f["severity"] for f in proxy] == ["high"]
+    assert {"accumulates", "per-request"} <= set(proxy[0]["flags"])
+    assert "handle() is a request or connection handler" in proxy[0]["message"]
+    for culprit in ("acme-proxy", "acme-web"):
+        assert dists[culprit]["rank"] < dists["acme-metrics"]["rank"], culprit
+        assert dists[culprit]["why"].startswith("can pile up under load")
+    assert dists["acme-metrics"]["why"].startswith("nothing seen to pile up")
+    assert dists["clean-lib"]["why"] == "no finding"
+
+
 def test_never_imports_the_scanned_code(scan_json: dict[str, Any], target_venv: TargetVenv) -> None:
     assert not target_venv.canary.exists()
 

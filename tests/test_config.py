@@ -36,7 +36,12 @@ def keys(data: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f["distribution"], f["rule"]) for f in data["findings"]}
 
 
-ALL = {("acme-proxy", "FA101"), ("acme-web", "FA103"), ("acme-web", "FA111")}
+ALL = {
+    ("acme-proxy", "FA101"),
+    ("acme-web", "FA103"),
+    ("acme-web", "FA111"),
+    ("acme-metrics", "FA115"),
+}
 
 
 def test_no_config_finds_everything(tmp_path: Path, target_venv: TargetVenv) -> None:
@@ -51,13 +56,13 @@ def test_select_ignore_and_fail_on_from_config(tmp_path: Path, target_venv: Targ
         tmp_path, target_venv, '[tool.forkaudit]\nignore = ["FA101", "FA111"]\nfail-on = "medium"\n'
     )
     code, data, _ = scan(folder)
-    assert keys(data) == {("acme-web", "FA103")}
+    assert keys(data) == {("acme-web", "FA103"), ("acme-metrics", "FA115")}
     assert data["environment"]["counts"]["suppressed"] == 2
     assert code == 1  # FA103 is medium, config fail-on is medium
     code, data, _ = scan(folder, "--fail-on", "high")  # the flag overrides the config
     assert code == 0
     code, data, _ = scan(folder, "--ignore", "FA103")  # replaces the config's ignore list
-    assert keys(data) == {("acme-proxy", "FA101"), ("acme-web", "FA111")}
+    assert keys(data) == {("acme-proxy", "FA101"), ("acme-web", "FA111"), ("acme-metrics", "FA115")}
 
 
 def test_select_from_config(tmp_path: Path, target_venv: TargetVenv) -> None:
@@ -84,11 +89,15 @@ reason = "render() is only called from a CLI"
 [[tool.forkaudit.ignore-findings]]
 fingerprint = "{fingerprint}"
 reason = "reviewed"
+
+[[tool.forkaudit.ignore-findings]]
+distribution = "acme-metrics"
+reason = "one exporter per process"
 """
     code, data, _ = scan(project(tmp_path / "b", target_venv, config))
     assert code == 0
     assert data["findings"] == []
-    assert data["environment"]["counts"]["suppressed"] == 3
+    assert data["environment"]["counts"]["suppressed"] == 7
 
 
 def test_include_and_exclude_distributions(tmp_path: Path, target_venv: TargetVenv) -> None:
@@ -97,7 +106,7 @@ def test_include_and_exclude_distributions(tmp_path: Path, target_venv: TargetVe
             tmp_path / "a", target_venv, '[tool.forkaudit]\nexclude-distributions = ["acme-web"]\n'
         )
     )
-    assert keys(data) == {("acme-proxy", "FA101")}
+    assert keys(data) == {("acme-proxy", "FA101"), ("acme-metrics", "FA115")}
     assert "acme-web" not in {d["name"] for d in data["distributions"]}
     _, data, _ = scan(
         project(
@@ -110,7 +119,11 @@ def test_include_and_exclude_distributions(tmp_path: Path, target_venv: TargetVe
 
 def test_exclude_paths(tmp_path: Path, target_venv: TargetVenv) -> None:
     _, data, _ = scan(
-        project(tmp_path, target_venv, '[tool.forkaudit]\nexclude-paths = ["acme_web/*"]\n')
+        project(
+            tmp_path,
+            target_venv,
+            '[tool.forkaudit]\nexclude-paths = ["acme_web/*", "acme_metrics.py"]\n',
+        )
     )
     assert keys(data) == {("acme-proxy", "FA101")}
 

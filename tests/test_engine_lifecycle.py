@@ -1094,6 +1094,36 @@ def test_a_pool_made_once_per_process_is_low() -> None:
     assert "at import time: bounded" in finding.message
 
 
+CHAIN_ENTERED = """
+    import threading
+    _reporter = None
+    def start_reporting():
+        global _reporter
+        {guard}
+            _reporter = Reporter()
+            _reporter.schedule()
+    class Reporter:
+        def schedule(self):
+            timer = threading.Timer(10, self._report){mark}
+            timer.daemon = True
+            timer.start()
+        def _report(self):
+            flush()
+            self.schedule()
+"""
+
+
+def test_a_timer_chain_weighs_as_often_as_the_way_into_it() -> None:
+    """A timer whose callback re-arms it keeps one live timer at a time: a chain entered once
+    (through a module global holding the object, behind a once-guard) is a daemon serving the
+    process; entered on every call, chains pile up. The callback named positionally
+    (``Timer(10, self._report)``) is a reference, not a caller of its own."""
+    assert check(CHAIN_ENTERED.format(guard="if _reporter is None:", mark="")) == []
+    (chain,) = check(CHAIN_ENTERED.format(guard="if True:", mark="  # leak"))
+    assert chain.severity == "high" and "timer-chain" in chain.flags
+    assert "start_reporting()" in chain.message
+
+
 def test_daemon_lowers_severity_of_a_one_off_forever_thread() -> None:
     (finding,) = check(
         """

@@ -13,6 +13,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_n
 from forkaudit.analysis.syntax import (
     is_minus_one_or_zero,
     parent_polarity,
+    target_expr,
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, MP_WAIT_ANY, PID_WAIT_ANY
@@ -34,6 +35,7 @@ class ModuleFacts:
         self._callers: dict[int, list[cst.CSTNode]] = {}
         self._references: set[int] = set()  # calls that name a function as a thread's target
         self._bound: dict[int, frozenset[str]] = {}
+        self._instances: dict[str, list[tuple[int, str]]] | None = None
 
     def _module_reapers(self) -> tuple[str, str]:
         """Wait-any evidence anywhere in the module: os.wait(), waitpid(-1|0), SIGCHLD ignored."""
@@ -267,15 +269,24 @@ class ModuleFacts:
             if self._names_function(call.func, name, owner, family, nested_in):
                 out.append(call)
                 continue
-            for arg in call.args:
-                keyword = arg.keyword.value if arg.keyword is not None else ""
-                if keyword in ("target", "function") and self._names_function(
-                    arg.value, name, owner, family, nested_in
-                ):
-                    self._references.add(id(call))
-                    out.append(call)
-                    break
+            target = self._thread_target(call)
+            if target is not None and self._names_function(target, name, owner, family, nested_in):
+                self._references.add(id(call))
+                out.append(call)
         return out
+
+    def _thread_target(self, call: cst.Call) -> cst.BaseExpression | None:
+        """What a thread made by ``call`` runs: ``target=``/``function=``, or the positional
+        argument of threading's own constructors (``Timer(5, tick)``, ``Thread(None, run)``)."""
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in ("target", "function"):
+                return arg.value
+        made = self.index.resolve(call.func) or ""
+        if made in ("threading.Timer", "threading.Thread"):
+            return target_expr(call, timer=made.endswith("Timer"))
+        if made in ("_thread.start_new_thread", "thread.start_new_thread"):
+            return target_expr(call, timer=False, position=0)
+        return None
 
     def _names_function(
         self,
@@ -299,7 +310,39 @@ class ModuleFacts:
             return True
         if receiver in ("self", "cls"):
             return any(index.inside(expr, member.node) for member in family)
+        if isinstance(expr.value, cst.Name):
+            return self._holds_instance(expr.value, {member.name for member in family})
         return False
+
+    def _holds_instance(self, name: cst.Name, classes: set[str]) -> bool:
+        """Is ``name`` bound, where it is read, to an object of one of these local classes
+        (``reporter = Reporter()`` in the same function, or in the module for a global)?"""
+        function = self.enclosing_function(name)
+        scope = id(function) if function is not None and self.binds(function, name.value) else 0
+        return any(
+            where == scope and made in classes
+            for where, made in self.instance_bindings().get(name.value, ())
+        )
+
+    def instance_bindings(self) -> dict[str, list[tuple[int, str]]]:
+        """Names assigned an object of a local class: name -> (scope, class), the scope being
+        the id of the function it is local to, or 0 for the module (a global)."""
+        if self._instances is None:
+            found: dict[str, list[tuple[int, str]]] = {}
+            index = self.index
+            for assign in index.context_assigns:
+                assert isinstance(assign.value, cst.Call)
+                made = index.resolve(assign.value.func) or ""
+                if not made.startswith("@") or made[1:] not in index.classes:
+                    continue
+                function = self.enclosing_function(assign)
+                for target in assign.targets:
+                    for bound in _bound_by(target.target):
+                        local = function is not None and self.binds(function, bound)
+                        scope = id(function) if local else 0
+                        found.setdefault(bound, []).append((scope, made[1:]))
+            self._instances = found
+        return self._instances
 
     def _class_of_method(self, function: cst.FunctionDef) -> ClassInfo | None:
         holder = self.index.parent_of(self.index.parent_of(function) or function)

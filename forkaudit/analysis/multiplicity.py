@@ -162,7 +162,8 @@ class Counter:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
         best: Multiplicity | None = None
         best_site: cst.CSTNode | None = None
-        for caller in self.facts.callers(function):
+        callers = self.facts.callers(function)
+        for caller in callers:
             found = self.of_site(caller, depth + 1)
             if found is not _CYCLE and (best is None or found.level > best.level):
                 best, best_site = found, caller
@@ -171,6 +172,10 @@ class Counter:
             if self.facts.is_target_reference(best_site):
                 step = f"{name}() in a thread"
             return Multiplicity(best.level, best.reason, best.positive, (*best.via, step))
+        if callers and depth > 0:
+            # called only from inside a cycle being weighed (a timer's callback re-arming it):
+            # it runs as often as the way into that cycle, which the caller weighs
+            return _CYCLE
         if owner is not None and (
             name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner)
         ):
