@@ -292,7 +292,9 @@ def score(root: Path, findings: list[dict[str, Any]], min_severity: str, quiet: 
                         )
                         harm[(site["harm"], severity)] += 1
                         if (site["harm"] == "accumulates") != (severity == "high"):
-                            notes.append(f"harm         {where}: {site['harm']}, reported {severity}")
+                            notes.append(
+                                f"harm         {where}: {site['harm']}, reported {severity}"
+                            )
                     else:
                         notes.append(f"missed leak  {where} ({site['harm']}): {site['why']}")
                 elif hits:
@@ -317,9 +319,7 @@ def score(root: Path, findings: list[dict[str, Any]], min_severity: str, quiet: 
     for label in HARMS:
         row = "  ".join(f"{sev} {harm[(label, sev)]:>3}" for sev in ("high", "medium", "low"))
         print(f"  {label:<12} {row}")
-    agree = harm[("accumulates", "high")] + sum(
-        harm[("bounded", s)] for s in ("medium", "low")
-    )
+    agree = harm[("accumulates", "high")] + sum(harm[("bounded", s)] for s in ("medium", "low"))
     total_harm = sum(harm.values())
     if not quiet and notes:
         print()

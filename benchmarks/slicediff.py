@@ -35,7 +35,17 @@ def run(forkaudit: str, mode: str, targets: list[str], whole: bool) -> dict[str,
         env["FORKAUDIT_WHOLE_FILES"] = "1"
     with tempfile.TemporaryDirectory(prefix="slicediff-") as tmp:
         out = Path(tmp) / "out.json"
-        command = [forkaudit, mode, *targets, "--format", "json", "--no-cache", "-q", "-o", str(out)]
+        command = [
+            forkaudit,
+            mode,
+            *targets,
+            "--format",
+            "json",
+            "--no-cache",
+            "-q",
+            "-o",
+            str(out),
+        ]
         if mode == "scan":
             command.append("--include-tests")
         done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -71,8 +81,10 @@ def main() -> int:
         for item in sorted(set(whole.get(path, [])) - set(sliced.get(path, []))):
             print(f"  whole only:  {item}")
     findings = sum(len(v) for v in sliced.values())
-    print(f"{len(differing)} differing files ({findings} findings and errors sliced, "
-          f"{sum(len(v) for v in whole.values())} whole, {len(set(sliced) | set(whole))} files)")
+    print(
+        f"{len(differing)} differing files ({findings} findings and errors sliced, "
+        f"{sum(len(v) for v in whole.values())} whole, {len(set(sliced) | set(whole))} files)"
+    )
     return 1 if differing else 0
 
 
