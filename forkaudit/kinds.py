@@ -87,15 +87,16 @@ class Kind(str, Enum):
         """``never {reaped}``."""
         return _REAPED[self]
 
-    @property
-    def verb(self) -> str:
-        """``nothing can {verb} it``."""
-        return _VERB[_REAPED[self]]
-
-    @property
-    def verb_3rd(self) -> str:
-        """``no method {verb_3rd} it``."""
-        return _VERB_3RD[_REAPED[self]]
+    def reap(self, thing: str = "it", third_person: bool = False) -> str:
+        """The verb phrase that reaps ``thing``: ``wait for it``, ``join it``, ``shut it down``
+        (``shuts down its elements`` in the third person)."""
+        verb = _VERB[_REAPED[self]]
+        head, _, particle = verb.partition(" ")
+        if third_person:
+            head += "s"
+        if particle == "down":
+            return f"{head} {thing} down" if thing == "it" else f"{head} down {thing}"
+        return f"{head} {particle} {thing}" if particle else f"{head} {thing}"
 
 
 _OS_CHILDREN = frozenset(
@@ -114,7 +115,6 @@ _REAPED = {
     Kind.RAW_THREAD: "joined",
 }
 _VERB = {"waited": "wait for", "joined": "join", "shut down": "shut down", "closed": "close"}
-_VERB_3RD = {"waited": "waits", "joined": "joins", "shut down": "shuts down", "closed": "closes"}
 _LEFT_BEHIND = {
     Kind.FORK: "a zombie that stays until the parent exits",
     Kind.SPAWN: "a zombie that stays until the parent exits",

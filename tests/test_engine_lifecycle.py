@@ -1042,7 +1042,7 @@ def test_case(code: str) -> None:
 def test_every_finding_says_how_sure_and_why() -> None:
     findings = check(CASES["attr never reaped"])
     assert findings[0].confidence == "medium"
-    assert "stored on self._proc; no method of Runner waits it" in findings[0].message
+    assert "stored on self._proc; no method of Runner waits for it" in findings[0].message
     findings = check(CASES["waited on one branch only"])
     assert findings[0].confidence == "low" and "only when `wait`" in findings[0].message
     findings = check(CASES["waited only when an exception is raised"])

@@ -77,7 +77,7 @@ class Follower:
                     return Verdict(
                         True,
                         "high",
-                        f"{what} is started and dropped: nothing can {rule.kind.verb} it",
+                        f"{what} is started and dropped: nothing can {rule.kind.reap()}",
                         started=True,
                         daemon=site.daemon,
                     )
@@ -102,7 +102,7 @@ class Follower:
             return Verdict(
                 True,
                 "high",
-                f"{what} is discarded at once: nothing can {rule.kind.verb} it",
+                f"{what} is discarded at once: nothing can {rule.kind.reap()}",
                 started=site.started,
                 daemon=site.daemon,
             )
@@ -112,7 +112,7 @@ class Follower:
             return Verdict(
                 True,
                 "medium",
-                f"{what} is used as a context manager that does not {rule.kind.verb} it",
+                f"{what} is used as a context manager that does not {rule.kind.reap()}",
                 started=site.started,
             )
         if role is Role.BOUND:
@@ -193,7 +193,7 @@ class Follower:
                 return Verdict(
                     True,
                     "high",
-                    f"{site.via} is unpacked into `_` and dropped: nothing can {site.rule.kind.verb} it",
+                    f"{site.via} is unpacked into `_` and dropped: nothing can {site.rule.kind.reap()}",
                     started=site.started,
                     daemon=site.daemon,
                 )
@@ -896,7 +896,7 @@ class Follower:
             return Verdict(
                 True,
                 "medium",
-                f"stored on self.{attr}; {closer} but does not {rule.kind.verb} it: the "
+                f"stored on self.{attr}; {closer} but does not {rule.kind.reap()}: the "
                 "object's cleanup leaves it unreaped",
                 started=evidence.started,
                 daemon=evidence.daemon,
@@ -938,7 +938,7 @@ class Follower:
         return Verdict(
             True,
             confidence,
-            f"stored on self.{attr}; no method of {owner} {rule.kind.verb_3rd} it",
+            f"stored on self.{attr}; no method of {owner} {rule.kind.reap(third_person=True)}",
             started=evidence.started,
             daemon=evidence.daemon or site.daemon,
             ended=evidence.ended,
@@ -1140,7 +1140,7 @@ class Follower:
         return Verdict(
             True,
             "medium",
-            f"kept in {label}; {owner} {site.rule.kind.verb_3rd} its elements",
+            f"kept in {label}; {owner} {site.rule.kind.reap('its elements', third_person=True)}",
             started=started,
             holder="container",
         )
