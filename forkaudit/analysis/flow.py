@@ -96,6 +96,16 @@ class Follower:
                 started=site.started,
                 daemon=site.daemon,
             )
+        if role is Role.ITERATED and site.started and site.depth == 0:
+            # `for line in os.popen(cmd):`: read to the end, then dropped unclosed (a generator
+            # factory's call is iterated for the handles it yields: not this)
+            return Verdict(
+                True,
+                "high",
+                f"{what} is iterated once and dropped: it is never {rule.kind.reaped}",
+                started=True,
+                daemon=site.daemon,
+            )
         if role is Role.DISCARDED:
             if rule.start_methods and not site.started:
                 return Verdict(False)

@@ -31,6 +31,7 @@ class Role(Enum):
     TESTED = "tested"  # `if h`, `h == 0`, `not h`
     THROUGH = "through"  # `await h`, `h if c else x`, `a or h`: the parent carries the value
     DEFAULT = "default"  # `lambda pid=h: ...`: the Param
+    ITERATED = "iterated"  # `for line in h:`, `[x for x in h]`: the For or CompFor
     OTHER = "other"
 
 
@@ -90,6 +91,8 @@ def use_of(index: ModuleIndex, node: cst.CSTNode) -> Use:
         if container is not None:
             return Use(Role.ELEMENT, container)
         return Use(Role.OTHER, parent)
+    if isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
+        return Use(Role.ITERATED, parent)
     if isinstance(parent, cst.ListComp | cst.SetComp | cst.GeneratorExp) and parent.elt is node:
         return Use(Role.ELEMENT, parent)
     if isinstance(parent, cst.DictComp) and parent.value is node:
