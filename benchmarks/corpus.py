@@ -131,6 +131,11 @@ def problems(cases: list[dict[str, Any]]) -> list[str]:
             for key in ("call", "why"):
                 if not isinstance(site.get(key), str) or not site[key]:
                     out.append(f"{sw}: missing {key}")
+            callers = site.get("callers", [])
+            if not isinstance(callers, list) or not all(
+                isinstance(c, int) and c > 0 for c in callers
+            ):
+                out.append(f"{sw}: callers must be a list of line numbers")
     return out
 
 
@@ -278,7 +283,11 @@ def score(root: Path, findings: list[dict[str, Any]], min_severity: str, quiet: 
             for site in (s for s in case["site"] if s["file"] == file):
                 low = site["line"]
                 high = spans.get(low, (low, []))[0]
-                hits = [f for f in found if low <= int(f["line"]) <= high]
+                # a handle a function returns is reported where that factory is called
+                callers = set(site.get("callers", []))
+                hits = [
+                    f for f in found if low <= int(f["line"]) <= high or int(f["line"]) in callers
+                ]
                 matched.update(id(f) for f in hits)
                 kind = site["kind"]
                 where = f"{cid}/{file}.py:{low} {site['call']}"
