@@ -1209,6 +1209,29 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "a private pid waited through its public accessor (a property of a base class)": """
+        import os
+        class Worker(BaseWorker):
+            def fork_horse(self):
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(work())
+                self._horse_pid = pid
+            def wait_for_horse(self):
+                return os.wait4(self.horse_pid, 0)
+    """,
+    "a public attribute of the same name is another attribute": """
+        import os
+        class Worker:
+            def fork_horse(self):
+                pid = os.fork()  # leak
+                if pid == 0:
+                    os._exit(work())
+                self._horse_pid = pid
+                self.horse_pid = None
+            def wait_for_horse(self):
+                return os.wait4(self.horse_pid, 0)
+    """,
     "parent exits through a module helper that always exits": """
         import os, sys
         def end(msg=None):

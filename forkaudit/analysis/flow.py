@@ -848,6 +848,26 @@ class Follower:
         key = ("attribute", attr, id(owner.node) if owner is not None else 0)
         return self._once(key, lambda: self._follow_attribute_now(site, attr, statement))
 
+    def _accessors(self, family: list[ClassInfo], attr: str) -> tuple[str, ...]:
+        """The public name of a private attribute (``self.horse_pid`` for ``self._horse_pid``)
+        is its accessor when the class never assigns it and defines it, if at all, as a
+        property: the convention of a read-only view of private state."""
+        public = attr.lstrip("_")
+        if not public or public == attr:
+            return ()
+        for member in family:
+            method = member.methods.get(public)
+            if method is not None and not any(
+                dotted_name(d.decorator)
+                in ("property", "cached_property", "functools.cached_property")
+                for d in method.decorators
+            ):
+                return ()
+            for node in self_attribute_nodes(self.index, member, public):
+                if isinstance(self.index.parent_of(node), cst.AssignTarget | cst.AugAssign):
+                    return ()  # a separate attribute
+        return (public,)
+
     def _follow_attribute_now(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         index = self.index
         info = index.class_of(statement)
@@ -859,8 +879,9 @@ class Follower:
         family = self.facts.class_family(info)
         same_method = index.method_of(statement)
         other_method_reaps = False
+        names = (attr, *self._accessors(family, attr))
         for member in family:
-            for node in self_attribute_nodes(index, member, attr):
+            for node in (n for name in names for n in self_attribute_nodes(index, member, name)):
                 if index.inside(node, statement_line) and is_binding_of(
                     index, node, statement_line
                 ):

@@ -1109,6 +1109,8 @@ class _ClassPlan:
                     # a loop waiting on the object's state: the methods setting that state
                     # (and the queue it blocks on) decide whether a thread running it ends
                     attrs |= _loop_state(self.bodies[i])
+            # `self.horse_pid` may be the accessor of `self._horse_pid`: its uses count too
+            attrs |= {a.lstrip("_") for a in attrs if a.startswith("_") and a.strip("_")}
             self.attrs |= attrs - outside
             wanted: set[str] = set()
             for i in range(len(keep)):
