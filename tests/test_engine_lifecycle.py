@@ -1209,6 +1209,20 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "a timer re-armed only while the object's flag holds (else it shuts down)": """
+        import threading
+        class Publisher:
+            def publish(self):
+                send()
+                if self.allow_continue:
+                    t = threading.Timer(self.interval, self.publish)
+                    t.daemon = True
+                    t.start()
+                else:
+                    log("shutting down")
+            def close(self):
+                self.allow_continue = False
+    """,
     "a private pid waited through its public accessor (a property of a base class)": """
         import os
         class Worker(BaseWorker):

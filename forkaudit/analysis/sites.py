@@ -604,11 +604,11 @@ class SiteFinder:
                 break
             if (
                 isinstance(ancestor, cst.If)
-                and current is ancestor.body
-                and ancestor.orelse is None
+                and current in (ancestor.body, ancestor.orelse)
                 and _reads_state(ancestor.test)
             ):
-                return True  # `if not self._stopped: <re-arm>`, nothing re-arms otherwise
+                # `if not self._stopped: <re-arm>` (else: shut down): the state decides
+                return True
             if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
                 for statement in ancestor.body[: ancestor.body.index(current)]:
                     if (
