@@ -1209,6 +1209,37 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "a thread that registers its own stop as a weakref callback on its owner": """
+        import threading, time, weakref
+        class Poller(threading.Thread):
+            def __init__(self, owner):
+                super().__init__(daemon=True)
+                self.done = False
+                self.owner = weakref.ref(owner, self._stop)
+            def run(self):
+                while not self.done:
+                    time.sleep(1)
+            def _stop(self, ref):
+                self.done = True
+        class Executor:
+            def __init__(self):
+                self._poller = Poller(self)
+                self._poller.start()
+    """,
+    "a thread whose stop nothing calls or registers": """
+        import threading, time
+        class Poller(threading.Thread):
+            def __init__(self, owner):
+                super().__init__(daemon=True)
+                self.done = False
+            def run(self):
+                while not self.done:
+                    time.sleep(1)
+            def stop(self):
+                self.done = True
+        def serve(owner):
+            Poller(owner).start()  # leak
+    """,
     "a timer re-armed only while the object's flag holds (else it shuts down)": """
         import threading
         class Publisher:

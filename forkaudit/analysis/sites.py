@@ -187,6 +187,8 @@ class SiteFinder:
             flagged = self._flag_loop(run) is not None
             loops_forever = endless or flagged
             stoppers = sorted(reap - set(rule.reaped_by_methods))
+            if flagged and not endless and self._registers_own_stop(info, stoppers):
+                loops_forever = False  # it stops itself when its registered callback runs
             loop_reason = (
                 "loops with no exit"
                 if endless or not stoppers
@@ -206,6 +208,23 @@ class SiteFinder:
             loop_reason=loop_reason,
             stop_flags=stop_flags,
         )
+
+    def _registers_own_stop(self, info: ClassInfo, stoppers: list[str]) -> bool:
+        """Does the class hand one of its own stop methods on to be called later
+        (``weakref.ref(owner, self._stop)``, ``weakref.finalize(owner, self.stop)``,
+        ``atexit.register(self.stop)``)? Then the loop ends when that callback runs, as a
+        ``__del__`` that stops it would."""
+        for method in info.methods.values():
+            for call in calls_in(self.index, method):
+                for arg in call.args:
+                    value = arg.value
+                    if (
+                        isinstance(value, cst.Attribute)
+                        and dotted_name(value.value) == "self"
+                        and value.attr.value in stoppers
+                    ):
+                        return True
+        return False
 
     def site_for(self, call: cst.Call) -> Site | None:
         qualified = self.index.resolve(call.func)
