@@ -1209,6 +1209,42 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "a worker whose only exit is queue.Empty from a blocking get()": """
+        import queue, threading
+        class Worker(threading.Thread):
+            def __init__(self, tasks):
+                super().__init__(daemon=True)
+                self.tasks = tasks
+            def run(self):
+                while True:
+                    try:
+                        func = self.tasks.get()
+                    except queue.Empty:
+                        break
+                    func()
+        def handle(request):
+            tasks = queue.Queue()
+            Worker(tasks).start()  # leak
+            tasks.put(request.job)
+    """,
+    "a worker that ends when get() times out": """
+        import queue, threading
+        class Worker(threading.Thread):
+            def __init__(self, tasks):
+                super().__init__(daemon=True)
+                self.tasks = tasks
+            def run(self):
+                while True:
+                    try:
+                        func = self.tasks.get(timeout=5)
+                    except queue.Empty:
+                        break
+                    func()
+        def handle(request):
+            tasks = queue.Queue()
+            Worker(tasks).start()
+            tasks.put(request.job)
+    """,
     "a thread that registers its own stop as a weakref callback on its owner": """
         import threading, time, weakref
         class Poller(threading.Thread):

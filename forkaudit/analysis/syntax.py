@@ -150,6 +150,8 @@ def _catches(statement: cst.Try | cst.TryStar) -> bool:
         )
         if all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in names):
             continue
+        if isinstance(statement, cst.Try) and _never_raised(handler, statement):
+            continue
         body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
         last = body[-1] if body else None
         if isinstance(last, cst.SimpleStatementLine) and any(
@@ -169,6 +171,14 @@ def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
         node, nested_loop = stack.pop()
         if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             continue
+        if isinstance(node, cst.Try):
+            # `except queue.Empty: break` around a blocking get() is never taken
+            stack.extend(
+                (child, nested_loop)
+                for child in children(node)
+                if not (isinstance(child, cst.ExceptHandler) and _never_raised(child, node))
+            )
+            continue
         if isinstance(node, cst.Return | cst.Raise):
             return breaks, True
         if isinstance(node, cst.Break) and not nested_loop:
@@ -176,6 +186,30 @@ def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
         inner = nested_loop or isinstance(node, cst.For | cst.While)
         stack.extend((child, inner) for child in children(node))
     return breaks, False
+
+
+_EMPTY = frozenset({"Empty", "queue.Empty", "Queue.Empty", "multiprocessing.queues.Empty"})
+
+
+def _never_raised(handler: cst.ExceptHandler, statement: cst.Try) -> bool:
+    """Is this handler for ``queue.Empty`` only, around a ``try`` whose only calls are blocking
+    ``get()``s (no ``timeout``, ``block`` not false)? Such a get waits for an item forever and
+    never raises Empty: only ``get_nowait()``, ``get(False)`` or a timeout do."""
+    caught = handler.type
+    names = (
+        [dotted_name(e.value) or "" for e in caught.elements]
+        if isinstance(caught, cst.Tuple)
+        else [dotted_name(caught) or ""]
+        if caught is not None
+        else [""]
+    )
+    if not all(name in _EMPTY for name in names):
+        return False
+    calls = [node for node in walk(statement.body) if isinstance(node, cst.Call)]
+    return bool(calls) and all(
+        isinstance(call.func, cst.Attribute) and call.func.attr.value == "get" and not call.args
+        for call in calls
+    )
 
 
 def loop_can_exit(loop: cst.While) -> bool:
