@@ -1209,6 +1209,64 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "a worker re-created by an after-fork hook, in the child where the old one is gone": """
+        import os, threading, weakref
+        class Exporter:
+            def __init__(self):
+                self.done = False
+                self._worker = threading.Thread(target=self._loop, daemon=True)
+                self._worker.start()
+                reinit = weakref.WeakMethod(self._at_fork_reinit)
+                os.register_at_fork(after_in_child=lambda: reinit()())
+            def _at_fork_reinit(self):
+                self._worker = threading.Thread(target=self._loop, daemon=True)
+                self._worker.start()
+            def _loop(self):
+                while not self.done:
+                    export()
+            def shutdown(self):
+                self.done = True
+                self._worker.join()
+    """,
+    "a worker per call on one attribute, and only the object's end stops the last": """
+        import threading
+        class Speaker:
+            def speak(self, text):
+                self.running = True
+                self.worker = threading.Thread(target=self._pump, args=(text,))  # leak
+                self.worker.start()
+            def _pump(self, text):
+                while self.running:
+                    say(text)
+            def dispose(self):
+                self.running = False
+                self.worker.join()
+        def on_request(request):
+            SPEAKER.speak(request.text)
+    """,
+    "a worker replaced after a look at the old one, or by a start/stop pair": """
+        import threading
+        class Speaker:
+            def speak(self, text):
+                if self.worker is not None:
+                    self.dispose()
+                self.running = True
+                self.worker = threading.Thread(target=self._pump, args=(text,))
+                self.worker.start()
+            def start(self):
+                self.running = True
+                self.other = threading.Thread(target=self._pump, args=("",))
+                self.other.start()
+            def _pump(self, text):
+                while self.running:
+                    say(text)
+            def stop(self):
+                self.running = False
+                self.other.join()
+            def dispose(self):
+                self.running = False
+                self.worker.join()
+    """,
     "a worker whose only exit is queue.Empty from a blocking get()": """
         import queue, threading
         class Worker(threading.Thread):

@@ -41,6 +41,7 @@ from forkaudit.analysis.vocabulary import (
     ITER_WRAPPERS,
     NON_OWNING,
     PID_WAIT_FUNCTIONS,
+    starts_a_lifecycle,
 )
 from forkaudit.model import Rule
 
@@ -947,6 +948,19 @@ class Follower:
             )
         if evidence.reaps:
             if other_method_reaps or same_method is None:
+                replacer = self._replaces_unreaped(same_method, statement_line, attr, evidence)
+                if replacer and not site.timer_chain:  # a chain is judged as a chain
+                    return Verdict(
+                        True,
+                        "medium",
+                        f"stored on self.{attr}, which only the last one is reaped through: "
+                        f"{replacer}() stores a new one there without stopping the one before",
+                        started=evidence.started,
+                        daemon=evidence.daemon or site.daemon,
+                        ended=evidence.ended,
+                        holder="self",
+                        replaced=True,
+                    )
                 return Verdict(False, started=evidence.started, daemon=evidence.daemon)
             gap = self._reap_gap(
                 rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
@@ -975,6 +989,81 @@ class Follower:
             ended=evidence.ended,
             holder="self",
         )
+
+    def _replaces_unreaped(
+        self,
+        method: cst.FunctionDef | None,
+        statement: cst.CSTNode,
+        attr: str,
+        evidence: Evidence,
+    ) -> str:
+        """The method (not ``__init__``) that stores a new handle on ``self.<attr>`` with no look
+        at the one already there: no reap of it, no call of a method that reaps it, no test of
+        it before the store or around it. Its name, or "" when it looks first, or when it is
+        one half of a start/stop pair (``start``/``stop``, ``login``/``logout``): only the
+        object's own end (``close``, ``dispose``, ``__exit__``) reaps it, so the starts between
+        replace one another."""
+        index = self.index
+        if method is None or method.name.value == "__init__":
+            return ""
+        if starts_a_lifecycle(method.name.value):
+            return ""  # start() after stop(): the pair's contract, not a replacement
+        if self._runs_after_fork(method):
+            return ""  # it re-creates the handle in a forked child, where the old one is gone
+        reaping = {
+            found.name.value
+            for reap in evidence.reaps
+            if (found := index.method_of(reap)) is not None
+        }
+        if not reaping or any(
+            name not in CLEANUP_METHOD_NAMES and name.lstrip("_") not in CLEANUP_METHOD_NAMES
+            for name in reaping
+        ):
+            return ""  # reaped by a counterpart (login/logout): the pair's contract again
+        for node in walk_statements(method):  # in source order, up to the store
+            if node is statement:
+                break
+            if isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}":
+                return ""  # looked at (tested, reaped, stopped) before the new one
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and dotted_name(node.func.value) == "self"
+                and node.func.attr.value in reaping
+            ):
+                return ""  # `self.stop()` first
+        else:
+            return ""  # the store is not in the method's own code
+        for ancestor in index.ancestors(statement):
+            if ancestor is method:
+                break
+            if isinstance(ancestor, cst.If | cst.While) and f"self.{attr}" in index.code(
+                ancestor.test
+            ):
+                return ""
+        return method.name.value
+
+    def _runs_after_fork(self, method: cst.FunctionDef) -> bool:
+        """Is ``self.<method>`` handed on (not called) where ``os.register_at_fork`` is called:
+        a hook that runs in each forked child, where the parent's threads do not exist?"""
+        index = self.index
+        for node in index.names.get(method.name.value, ()):
+            attribute = index.parent_of(node)
+            if not (
+                isinstance(attribute, cst.Attribute)
+                and attribute.attr is node
+                and dotted_name(attribute.value) == "self"
+            ):
+                continue
+            call = index.parent_of(attribute)
+            if isinstance(call, cst.Call) and call.func is attribute:
+                continue
+            function = self.facts.enclosing_function(attribute)
+            if function is not None and any(
+                index.resolve(c.func) == "os.register_at_fork" for c in calls_in(index, function)
+            ):
+                return True
+        return False
 
     def _ends_unreaped(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """The cleanup method (``close``, ``stop``, ``__exit__``...) of the class that ends the

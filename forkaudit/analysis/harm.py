@@ -84,9 +84,28 @@ class Harm:
         rule = site.rule
         kind = rule.kind
         residue, left, owned = _residue(site, verdict)
+        many = self.counter.of_site(site.call)
+        if verdict.replaced:
+            # only the last start is reaped: the ones replaced before stay only when dropping
+            # the reference does not end them (a pid, a thread that never ends), and there is
+            # a before only when the start repeats
+            if not (
+                kind in (Kind.FORK, Kind.SPAWN)
+                or site.forever
+                or site.timer_chain
+                or site.until_stopped
+            ):
+                return None
+            if many.level < Level.PER_CALL:
+                return None
+            residue, owned = Residue.PERSISTENT, False
+            left = (
+                "each one replaced keeps running until its loop's flag is set"
+                if site.until_stopped
+                else ""
+            )
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)
-        many = self.counter.of_site(site.call)
         if owned and many.level > Level.PER_OBJECT:
             many = Multiplicity(
                 Level.PER_OBJECT,

@@ -43,6 +43,9 @@ class Site:
     forever_reason: str = ""
     target_known: bool = False  # we saw the thread's code and know whether it loops forever
     timer_chain: bool = False
+    # its target loops until a flag of its object is set (a stop() exists): not forever, but
+    # it does not end by itself either
+    until_stopped: bool = False
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
@@ -209,6 +212,15 @@ class SiteFinder:
             stop_flags=stop_flags,
         )
 
+    def _rearms_too(self, branch: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+        """Does ``branch`` (the other branch of an ``if``) make the same call as ``node``?"""
+        if branch is None or not isinstance(node, cst.Call):
+            return False
+        return any(
+            isinstance(other, cst.Call) and _same_call(other, node)
+            for other in walk_statements(branch)
+        )
+
     def _registers_own_stop(self, info: ClassInfo, stoppers: list[str]) -> bool:
         """Does the class hand one of its own stop methods on to be called later
         (``weakref.ref(owner, self._stop)``, ``weakref.finalize(owner, self.stop)``,
@@ -328,6 +340,8 @@ class SiteFinder:
         if stuck:
             site.forever = True
             site.forever_reason = f"its target {function.name.value}() {stuck}"
+        elif self._flag_loop(function) is not None:
+            site.until_stopped = True
 
     def _flag_loop(
         self, function: cst.FunctionDef
@@ -625,8 +639,12 @@ class SiteFinder:
                 isinstance(ancestor, cst.If)
                 and current in (ancestor.body, ancestor.orelse)
                 and _reads_state(ancestor.test)
+                and not self._rearms_too(
+                    ancestor.orelse if current is ancestor.body else ancestor.body, node
+                )
             ):
-                # `if not self._stopped: <re-arm>` (else: shut down): the state decides
+                # `if not self._stopped: <re-arm>` (else: shut down): the state decides; not
+                # when the other branch re-arms too (only the interval differs)
                 return True
             if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
                 for statement in ancestor.body[: ancestor.body.index(current)]:
@@ -647,6 +665,10 @@ def _served_object(forever: cst.CSTNode | None) -> str:
         if isinstance(func, cst.Attribute):
             return dotted_name(func.value) or ""
     return ""
+
+
+def _same_call(a: cst.Call, b: cst.Call) -> bool:
+    return dotted_name(a.func) is not None and dotted_name(a.func) == dotted_name(b.func)
 
 
 def _reads_state(test: cst.BaseExpression) -> bool:

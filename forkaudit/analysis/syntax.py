@@ -150,7 +150,11 @@ def _catches(statement: cst.Try | cst.TryStar) -> bool:
         )
         if all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in names):
             continue
-        if isinstance(statement, cst.Try) and _never_raised(handler, statement):
+        if (
+            isinstance(statement, cst.Try)
+            and isinstance(handler, cst.ExceptHandler)
+            and _never_raised(handler, statement)
+        ):
             continue
         body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
         last = body[-1] if body else None

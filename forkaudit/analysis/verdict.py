@@ -22,6 +22,10 @@ class Verdict:
     holder: str = ""
     # terminate()/kill() was called on it: the child ends, but nobody reaps it.
     ended: bool = False
+    # Reaped through the attribute that holds it, but a new start replaces it there without
+    # reaping the one before: only the last is reaped. Whether that repeats is the harm stage's
+    # call (a start() run once per object replaces nothing).
+    replaced: bool = False
 
 
 @dataclass
