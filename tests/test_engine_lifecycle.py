@@ -1209,6 +1209,28 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "waited in a try's else whose only handler is for Ctrl-C": """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+            try:
+                proc.stdin.close()
+            except KeyboardInterrupt:
+                pass
+            else:
+                proc.wait()
+    """,
+    "waited in a try's else, not when an error is handled": """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)  # leak
+            try:
+                proc.stdin.close()
+            except OSError:
+                log("broken pipe")
+            else:
+                proc.wait()
+    """,
     "a worker re-created by an after-fork hook, in the child where the old one is gone": """
         import os, threading, weakref
         class Exporter:

@@ -81,7 +81,18 @@ class Contains:
         if isinstance(statement, cst.Try):
             if self._suite(statement.body):
                 return True
-            return statement.finalbody is not None and self._suite(statement.finalbody.body)
+            if statement.finalbody is not None and self._suite(statement.finalbody.body):
+                return True
+            # `try: ... except KeyboardInterrupt: ... else: proc.wait()`: the else runs unless a
+            # handler does, so it reaps when every handler reaps too or only catches Ctrl-C
+            return (
+                statement.orelse is not None
+                and self._suite(statement.orelse.body)
+                and all(
+                    self._suite(handler.body) or _interrupt_only(handler)
+                    for handler in statement.handlers
+                )
+            )
         if isinstance(statement, cst.With) and any(
             self.index.inside(reap, item) or reap is item
             for reap in self.reaps
@@ -177,3 +188,19 @@ def _negative(node: cst.BaseExpression) -> bool:
         and isinstance(node.operator, cst.Minus)
         and isinstance(node.expression, cst.Integer)
     )
+
+
+_INTERRUPTS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
+
+
+def _interrupt_only(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """Does the handler catch only Ctrl-C or an exit (the process is ending anyway)?"""
+    caught = handler.type
+    if caught is None:
+        return False
+    names = (
+        [dotted_name(e.value) or "" for e in caught.elements]
+        if isinstance(caught, cst.Tuple)
+        else [dotted_name(caught) or ""]
+    )
+    return all(name.rsplit(".", 1)[-1] in _INTERRUPTS for name in names)
