@@ -165,9 +165,8 @@ class FileResult:
     error: FileError | None = None
     parsed: bool = False
     suppressed: int = 0
-    unused_suppressions: tuple[
-        int, ...
-    ] = ()  # lines of `# forkaudit: ignore` comments that matched nothing
+    # the lines of suppression comments that matched nothing
+    unused_suppressions: tuple[int, ...] = ()
 
 
 # --------------------------------------------------------------------------- ranking
