@@ -12,7 +12,7 @@ from test_engine_lifecycle import CASES
 
 from forkaudit.analysis.engine import analyze, parse, start_pattern
 from forkaudit.analysis.prefilter import Prefilter, start_modules, start_names
-from forkaudit.analysis.slicing import MIN_SLICE_BYTES, slice_source
+from forkaudit.analysis.slicing import MIN_SLICE_BYTES, compact, slice_source
 from forkaudit.rules import load_rules
 
 PACK = load_rules()
@@ -453,8 +453,8 @@ EPYDOC_CASES = {
                 return 1
         '''
         + _EPYDOC_BODY,
-        ("@see: L{other}", "def stop"),
-        ("def helper_5(", "def unrelated("),
+        ("def stop",),
+        ("def helper_5(", "def unrelated(", "@see: L{other}"),
     ),
     "a field continued on deeper lines": Case(
         '''
@@ -472,8 +472,8 @@ EPYDOC_CASES = {
                 return 1
         '''
         + _EPYDOC_BODY,
-        ("@param cmd", "def stop"),
-        ("def helper_5(", "def unrelated("),
+        ("def stop",),
+        ("def helper_5(", "def unrelated(", "@param cmd"),
     ),
     "the closing quotes on the last field, a dropped method right below": Case(
         '''
@@ -488,8 +488,8 @@ EPYDOC_CASES = {
                 return 1
         '''
         + _EPYDOC_BODY,
-        ("@see: L{other}", "def stop"),
-        ("def helper_5(", "def unrelated("),
+        ("def stop",),
+        ("def helper_5(", "def unrelated(", "@see: L{other}"),
     ),
     "fields at column 0 in the module docstring": Case(
         '''
@@ -503,8 +503,8 @@ EPYDOC_CASES = {
         class Runner:
         '''
         + _EPYDOC_BODY,
-        ("@author: someone", "def stop"),
-        (),
+        ("def stop",),
+        ("@author: someone",),
     ),
 }
 
@@ -519,7 +519,7 @@ def test_epydoc_leak_is_still_found() -> None:
     code = case.code.replace("self._proc.wait()", "return None").replace(
         "Popen(cmd)", "Popen(cmd)  # leak: FA103"
     )
-    check_case(case._replace(code=code, kept=("@see: L{other}", "def launch")))
+    check_case(case._replace(code=code, kept=("def launch",)))
 
 
 # 4. A module helper that always exits, far from the fork whose parent calls it.
@@ -1155,3 +1155,30 @@ def test_pass_keep_callers_and_callees() -> None:
         step(state)  # type: ignore[operator]
     assert {"spawn", "finish", "handler"} <= set(_kept(state))
     assert "unrelated" not in _kept(state)
+
+
+def test_docstring_bodies_are_left_out_but_f_strings_are_not() -> None:
+    """The lines inside a triple-quoted string say nothing to the analysis and cost the parser:
+    only its first and last lines stay (the syntax is the same); an f-string's braces hold code,
+    so it stays whole."""
+    source = module(
+        '''
+        import subprocess
+
+        def run(cmd):
+            """Run it.
+
+            >>> run(["ls"])
+            def not_code():
+            """
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            note = f"""{
+                cmd
+            }"""
+            return note
+        '''
+    )
+    text = compact(source).text
+    assert '"""Run it.' in text and ">>> run" not in text and "def not_code" not in text
+    assert "\n        cmd\n" in text
+    assert findings(source, slicing=True) == findings(source, slicing=False)

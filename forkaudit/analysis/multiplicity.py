@@ -32,6 +32,7 @@ from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import is_true, loop_can_exit, short, walk_statements
 from forkaudit.analysis.vocabulary import (
     CACHE_DECORATORS,
+    CALLER_DEPTH,
     FOREVER_METHODS,
     HANDLER_BASES,
     HANDLER_METHODS,
@@ -64,7 +65,7 @@ class Multiplicity:
         return f"{self.reason}, through {', '.join(self.via)}"
 
 
-_CALLER_DEPTH = 3
+_CALLER_DEPTH = CALLER_DEPTH
 _CYCLE = Multiplicity(Level.ONCE, "")  # a caller that is being weighed already (recursion)
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from forkaudit.analysis.vocabulary import (
+    CALLER_DEPTH,
     CONTAINER_ADD,
     EXIT_WORDS,
     KEEP_METHODS,
@@ -34,6 +35,7 @@ _REAPER = re.compile(
     r"\b(?:waitpid|wait3|wait4|waitid)\s*\(|\bos\.wait\s*\(|\bSIGCHLD\b|\bactive_children\b"
 )
 _IMPORT = re.compile(r"^(?:import|from)[ \t]", re.MULTILINE)
+_NEWLINE = re.compile("\n")
 _TARGET = re.compile(r"(?:" + "|".join(THREAD_TARGET_KEYWORDS) + r")\s*=\s*(?:self\.)?(\w+)")
 _EXITS = re.compile(r"\b(?:" + "|".join(EXIT_WORDS) + r")\b")
 _EXIT_HINTS = ("exit", "quit", "abort", "exec", "SystemExit")  # substrings of every EXIT_WORD
@@ -124,6 +126,22 @@ class _Strings:
     def inside(self, position: int) -> bool:
         i = bisect.bisect_right(self.starts, position) - 1
         return i >= 0 and self.starts[i] < position < self.ends[i]
+
+    def interior_lines(self, text: str) -> frozenset[int]:
+        """The lines strictly between the first and the last line of each triple-quoted string
+        (not an f-string, whose braces hold code): a docstring's body. Leaving them out changes
+        the string's value, never the syntax, and the analysis reads no string's value."""
+        if not self.starts:
+            return frozenset()
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        lines: set[int] = set()
+        for start, end in zip(self.starts, self.ends, strict=True):
+            if (start > 0 and text[start - 1] in "fF") or (start > 1 and text[start - 2] in "fF"):
+                continue
+            first = bisect.bisect_left(newlines, start) + 1
+            last = bisect.bisect_left(newlines, end - 1) + 1
+            lines.update(range(first + 1, last))
+        return frozenset(lines)
 
 
 # Module-level statements that the analysis reads even without a start in them: any import
@@ -475,7 +493,22 @@ def follow_factories(state: _Slicing) -> None:
 
 def keep_callers(state: _Slicing) -> None:
     """Pass 7: how often a start runs is weighed from its callers: see ``_keep_callers``."""
-    state.holders = _keep_callers(state.chunks, state.starts)
+    state.holders = _keep_callers(state.chunks, state.starts, state.strings)
+
+
+def _inside_at(strings: _Strings, offset: int, at: int) -> bool:
+    return strings.inside(offset + at)
+
+
+def _calls_in_code(
+    pattern: re.Pattern[str], text: str, offset: int, strings: _Strings
+) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``text`` (at ``offset`` in the source) outside a
+    triple-quoted string: ``>>> client = Client()`` in a docstring calls nothing."""
+    for match in pattern.finditer(text):
+        if not strings.inside(offset + match.start()):
+            return match
+    return None
 
 
 def keep_callees(state: _Slicing) -> None:
@@ -483,11 +516,22 @@ def keep_callees(state: _Slicing) -> None:
     keep the module functions that kept code passes one to, two calls deep."""
     globals_ = _module_handles(state.chunks, state.starts)
     named = {c.name: c for c in state.chunks if c.name and not _IS_CLASS.match(c.text)}
+    known: dict[int, set[str]] = {}
     for _ in range(2):
         given: set[str] = set()
         for chunk in state.chunks:
-            if chunk.keep and chunk.name not in given:
-                given |= _given_handles(chunk.text, state.starts, (), globals_) & set(named)
+            if not chunk.keep or chunk.name in given:
+                continue
+            found = known.get(id(chunk))
+            if found is None:
+                # only a chunk that binds a handle (a start) or names a module-level one can
+                # hand one on
+                text = chunk.text
+                holds = state.starts.search(text) or any(g in text for g in globals_)
+                found = known[id(chunk)] = (
+                    _given_handles(text, state.starts, (), globals_, named) if holds else set()
+                )
+            given |= found
         fresh = [named[name] for name in given if not named[name].keep]
         if not fresh:
             break
@@ -502,23 +546,33 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
     method that holds a start (a subclass's too)."""
     starts = state.starts
     holders = state.holders
-    calls_holder = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(holders))) if holders else None
+    calls_holder = _any_of(r"(?<![\w.])(?:{})[ \t]*\(", tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
     attrs: set[str] = set()
     holding: set[str] = set()
+    entries = frozenset(_targets(state.source) | {"run"})
     for chunk in state.kept():
         is_class = _IS_CLASS.match(chunk.text) is not None
         if len(chunk.text) > MIN_SLICE_BYTES // 2 and is_class:
             thread_like = chunk.name in state.threadish
             state.plans[id(chunk)] = _ClassPlan(
-                chunk.text, starts, reap_names if thread_like else None, chunk.name, calls_holder
+                chunk.text,
+                starts,
+                reap_names if thread_like else None,
+                chunk.name,
+                calls_holder,
+                partial(_inside_at, state.strings, chunk.start),
+                entries,
             )
             continue
         if "self." in chunk.text:
             attrs |= _handle_targets(chunk.text, starts)[0]
         if is_class and (
             starts.search(chunk.text)
-            or (calls_holder is not None and calls_holder.search(chunk.text))
+            or (
+                calls_holder is not None
+                and _calls_in_code(calls_holder, chunk.text, chunk.start, state.strings)
+            )
         ):
             holding.update(_DEF.findall(chunk.text))  # a small class, kept whole
     plans = state.plans.values()
@@ -535,7 +589,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
 def emit(state: _Slicing) -> Sliced | None:
     """Pass 10: the kept chunks (a kept class through its plan), line numbers mapped back;
     None when that saves too little."""
-    out = _Output()
+    out = _Output(state.strings.interior_lines(state.source))
     line_no = 1
     for chunk in state.chunks:
         class_plan = state.plans.get(id(chunk))
@@ -551,60 +605,121 @@ def emit(state: _Slicing) -> Sliced | None:
     return Sliced("".join(out.parts), out.line_map)
 
 
-def _keep_callers(chunks: list[_Chunk], starts: _Starts) -> set[str]:
+def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> set[str]:
     """Keep the code calling a function or class that holds a start, and its callers in turn:
     how often a start runs is weighed from its callers (a loop, a request handler, ``__init__``)
     and from where the objects of its class are made. Returns the names of those functions and
     classes (a mention is enough to keep a chunk: over-keeping is safe)."""
     holders = {c.name for c in chunks if c.keep and c.name and starts.search(c.text)}
     done: set[str] = set()
-    while holders - done:
+    for _ in range(CALLER_DEPTH + 1):  # the analysis looks no further up
+        if not holders - done:
+            break
         fresh = tuple(sorted(holders - done))
         done |= holders
-        mention = _any_of(r"(?<![\w.])(?:{})\b", fresh)
+        # a call (or an instantiation): a name in an annotation or isinstance() runs nothing
+        mention = _any_of(r"(?<![\w.])(?:{})[ \t]*\(", fresh)
         for chunk in chunks:
             if chunk.name in fresh or not any(name in chunk.text for name in fresh):
                 continue
-            if mention.search(chunk.text):
+            if _calls_in_code(mention, chunk.text, chunk.start, strings):
                 chunk.keep = True
                 if chunk.name:
                     holders.add(chunk.name)
     return holders
 
 
-_TEST_LINE = re.compile(r"^[ \t]*(?:while|if|elif)\b[^\n]*", re.MULTILINE)
 _QUEUE_GET = re.compile(r"self\.(\w+)\.get\(")
+_LEAVING = re.compile(r"^[ \t]*(?:break|return|raise)\b|:[ \t]*(?:break|return|raise)\b")
 
 
 def _loop_state(body: str) -> set[str]:
-    """The ``self`` attributes read by the loop and branch tests of a method with a loop, and
-    the queues it takes from (``self._q.get(``)."""
+    """The ``self`` attributes a thread's loop stops on, as the engine reads them: those in a
+    ``while`` test, and in an ``if``/``elif`` test whose block (or else block) leaves the loop
+    (``break``, ``return``, ``raise``); and the queues it takes from (``self._q.get(``)."""
     found: set[str] = set()
-    for line in _TEST_LINE.findall(body):
-        if "self." in line:
-            found.update(_SELF_ATTR.findall(line))
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if "self." not in line or not stripped.startswith(("while", "if", "elif")):
+            continue
+        if not stripped.startswith("while") and not _leaves_block(lines, i):
+            continue
+        found.update(_SELF_ATTR.findall(line))
     found.update(_QUEUE_GET.findall(body))
     return found
+
+
+def _leaves_block(lines: list[str], at: int) -> bool:
+    """Does the ``if`` on line ``at`` (or the ``else`` after its block) hold a break, return or
+    raise? Judged by indentation; over-keeping is safe."""
+    head = lines[at]
+    if _LEAVING.search(head):
+        return True  # `if self.stopped: break`
+    indent = len(head) - len(head.lstrip())
+    i = at + 1
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#"):
+            depth = len(line) - len(stripped)
+            if depth <= indent:
+                if depth == indent and stripped.startswith(("else", "elif")):
+                    if _LEAVING.search(line):
+                        return True
+                    i += 1
+                    continue
+                return False
+            if _LEAVING.search(line):
+                return True
+        i += 1
+    return False
 
 
 _CALL_NAME = re.compile(r"(?<![\w.])(?:self\.|cls\.)?(\w+)[ \t]*\(")
 
 
 def _given_handles(
-    text: str, starts: _Starts, attrs: Iterable[str] = (), module: Iterable[str] = ()
+    text: str,
+    starts: _Starts,
+    attrs: Iterable[str] = (),
+    module: Iterable[str] = (),
+    among: Collection[str] | None = None,
 ) -> set[str]:
     """Names of the functions (or ``self.`` methods) that ``text`` calls with a name bound to a
-    handle, a handle attribute, or a module-level handle (``module``) among the arguments."""
+    handle, a handle attribute, or a module-level handle (``module``) among the arguments (only
+    those named in ``among``, when given)."""
+    if among is not None and not any(f"{name}(" in text for name in among):
+        return set()
     handle_attrs, bound = _handle_targets(text, starts)
     names = bound | set(module) | {f"self.{a}" for a in (*handle_attrs, *attrs)}
-    if not names:
+    if not names or not any(name in text for name in names):
         return set()
-    given = _any_of(r"(?<![\w.])(?:{})\b", tuple(sorted(names)))
+    wanted = tuple(sorted(names))
     out: set[str] = set()
     for call in _CALL_NAME.finditer(text):
-        if given.search(_call_arguments(text, call.end(), 400)):
-            out.add(call.group(1))
+        name = call.group(1)
+        if among is not None and name not in among:
+            continue
+        if next(_word_positions(_call_arguments(text, call.end(), 400), wanted), -1) >= 0:
+            out.add(name)
     return out
+
+
+def _word_positions(text: str, words: Iterable[str]) -> Iterator[int]:
+    """Where each of ``words`` (``p``, ``self._proc``) occurs in ``text`` as a whole name: not
+    after a letter, digit, underscore or dot, nor before a letter, digit or underscore. In the
+    order of ``words``, then of the text; no regex to compile for a set of names seen once."""
+    find = text.find
+    for word in words:
+        at = find(word)
+        while at >= 0:
+            end = at + len(word)
+            before = text[at - 1] if at else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or before in "_.") and not (after.isalnum() or after == "_"):
+                yield at
+            at = find(word, at + 1)
 
 
 def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
@@ -636,12 +751,13 @@ class Sliced:
 
 
 class _Output:
-    __slots__ = ("line_map", "parts", "size")
+    __slots__ = ("line_map", "parts", "size", "skip")
 
-    def __init__(self) -> None:
+    def __init__(self, skip: frozenset[int] = frozenset()) -> None:
         self.parts: list[str] = []
         self.line_map: list[int] = []
         self.size = 0
+        self.skip = skip  # lines inside docstrings
 
     def add(self, text: str, first_line: int) -> None:
         """Add ``text`` (which starts at ``first_line`` of the original) without its blank and
@@ -652,9 +768,10 @@ class _Output:
             return
         kept: list[str] = []
         line_map = self.line_map
+        skip = self.skip
         for number, piece in enumerate(text.split("\n"), first_line):
             stripped = piece.lstrip()
-            if stripped and stripped[0] != "#":
+            if stripped and stripped[0] != "#" and number not in skip:
                 kept.append(piece)
                 line_map.append(number)
         if kept:
@@ -666,7 +783,7 @@ class _Output:
 
 def compact(source: str) -> Sliced:
     """The whole ``source`` without its blank and comment-only lines (see ``_Output.add``)."""
-    out = _Output()
+    out = _Output(_Strings(source).interior_lines(source))
     out.add(source, 1)
     return Sliced("".join(out.parts), out.line_map)
 
@@ -855,12 +972,12 @@ def _handle_targets(
         fresh = tuple(sorted(bound - seen))
         seen |= bound
         done: set[int] = set()
-        for hit in _any_of(r"(?<![\w.])(?:{})\b", fresh).finditer(body):
-            line = body.rfind("\n", 0, hit.start())
+        for at in _word_positions(body, fresh):
+            line = body.rfind("\n", 0, at)
             if line in done:
                 continue
             done.add(line)
-            statement = _statement_at(body, hit.start())
+            statement = _statement_at(body, at)
             # A use (`p.wait()`, `log(p)`) binds nothing and stores nothing on self.
             if "=" in statement or "self." in statement or " as" in statement:
                 assigned, binds = _statement_facts(statement)
@@ -956,9 +1073,11 @@ class _ClassPlan:
         "_attrs",
         "_factory",
         "_gives",
+        "_level",
         "_seen",
         "attrs",
         "bodies",
+        "entries",
         "holding",
         "indent",
         "keep",
@@ -976,14 +1095,18 @@ class _ClassPlan:
         reapers: frozenset[str] | None,
         owner: str = "",
         calls_holder: re.Pattern[str] | None = None,
+        in_string: Callable[[int], bool] = lambda at: False,
+        entries: frozenset[str] = frozenset({"run"}),
     ) -> None:
         self.text = text
+        self.entries = entries  # the methods a thread may run: run(), and every target named
         self.owner = owner
         self.starts = starts
         self.methods = _methods(text)
         self.attrs: set[str] = set()  # attributes of self that can hold a handle
         # methods holding a start, or calling one that does (or a module function that does)
         self.holding: set[str] = set()
+        self._level: dict[str, int] = {}  # how many calls away from a start a holding method is
         self._seen: tuple[set[str], set[str]] | None = None  # the last settle()'s outside facts
         self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
         self._attrs: dict[tuple[int, tuple[str, ...]], set[str]] = {}
@@ -996,8 +1119,14 @@ class _ClassPlan:
         )
         self.indent = indent_match.group(1) if indent_match else ""
         holds = [
-            bool(starts.search(body) or (calls_holder is not None and calls_holder.search(body)))
-            for body in self.bodies
+            bool(
+                starts.search(body)
+                or (
+                    calls_holder is not None
+                    and any(not in_string(begin + m.start()) for m in calls_holder.finditer(body))
+                )
+            )
+            for body, (begin, _, _) in zip(self.bodies, self.methods, strict=True)
         ]
         self.holding.update(
             name for (_, _, name), held in zip(self.methods, holds, strict=True) if held
@@ -1052,6 +1181,15 @@ class _ClassPlan:
                         reaping.add(name)
                         keep[i] = changed = True
 
+    def _runs_in_thread(self, i: int) -> bool:
+        """Can method ``i`` (or a function nested in it) be what a thread runs?"""
+        if self.methods[i][2] in self.entries:
+            return True
+        body = self.bodies[i]
+        return "def " in body[body.find("\n") :] and any(
+            f"def {name}" in body for name in self.entries
+        )
+
     def _is_factory(self, i: int, factories: tuple[str, ...]) -> bool:
         """Does method ``i`` return a handle (a start, or what a factory method returns)."""
         key = (i, factories)
@@ -1105,9 +1243,9 @@ class _ClassPlan:
                     self.starts.search(self.bodies[i]) or set(factories) & self.refs[i][1]
                 ):
                     attrs |= self._handle_attrs(i, factories)
-                if keep[i] and "while" in self.bodies[i]:
-                    # a loop waiting on the object's state: the methods setting that state
-                    # (and the queue it blocks on) decide whether a thread running it ends
+                if keep[i] and "while" in self.bodies[i] and self._runs_in_thread(i):
+                    # a thread's loop waiting on the object's state: the methods setting that
+                    # state (and the queue it blocks on) decide whether the thread ends
                     attrs |= _loop_state(self.bodies[i])
             # `self.horse_pid` may be the accessor of `self._horse_pid`: its uses count too
             attrs |= {a.lstrip("_") for a in attrs if a.startswith("_") and a.strip("_")}
@@ -1133,8 +1271,16 @@ class _ClassPlan:
                 ):
                     keep[i] = changed = True
             for i, (_, _, name) in enumerate(self.methods):
-                if name not in self.holding and self.refs[i][1] & (self.holding | holding):
+                if name in self.holding:
+                    continue
+                callees = self.refs[i][1]
+                level = min(
+                    (self._level.get(c, 0) for c in callees & (self.holding | holding)),
+                    default=None,
+                )
+                if level is not None and level < CALLER_DEPTH + 1:
                     self.holding.add(name)
+                    self._level[name] = level + 1
                     keep[i] = changed = True
             if not changed:
                 break

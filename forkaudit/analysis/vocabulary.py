@@ -139,6 +139,11 @@ ONE_OFF_FUNCTIONS = frozenset(
     {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
 
+# How many callers up the analysis weighs how often a start runs (a call at that depth is taken
+# as "per call"); the slicer keeps callers one level further, so that the function holding the
+# deepest call is parsed too.
+CALLER_DEPTH = 3
+
 # Decorators that make a function run once (per distinct arguments).
 CACHE_DECORATORS = frozenset(
     {
