@@ -1182,3 +1182,39 @@ def test_docstring_bodies_are_left_out_but_f_strings_are_not() -> None:
     assert '"""Run it.' in text and ">>> run" not in text and "def not_code" not in text
     assert "\n        cmd\n" in text
     assert findings(source, slicing=True) == findings(source, slicing=False)
+
+
+def test_callers_are_kept_as_far_up_as_the_analysis_weighs_them() -> None:
+    """How often a start runs is weighed from its callers, four calls up at most: the function
+    holding the fourth call is parsed (a start there is taken as 'per call'), the one above it
+    is not; a name in an annotation or a docstring calls nothing."""
+    source = module(
+        '''
+        import subprocess
+
+        def level_0(cmd):
+            subprocess.Popen(cmd)  # leak: FA103
+
+        def level_1(cmd):
+            level_0(cmd)
+
+        def level_2(cmd):
+            level_1(cmd)
+
+        def level_3(cmd):
+            level_2(cmd)
+
+        def level_4(cmd):
+            level_3(cmd)
+
+        def level_5(cmd):
+            level_4(cmd)
+
+        def mentions(cmd: "level_0") -> None:
+            """Calls level_0(cmd) in its example only."""
+        '''
+    )
+    text = sliced_text(source)
+    assert "def level_4(" in text
+    assert "def level_5(" not in text and "def mentions(" not in text
+    assert findings(source, slicing=True) == findings(source, slicing=False)

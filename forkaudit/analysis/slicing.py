@@ -285,7 +285,8 @@ class _Slicing:
     threadish: set[str] = field(default_factory=set)  # Thread/Process subclasses of the module
     aliases: list[tuple[str, str]] = field(default_factory=list)  # every `X as Y`
     module_names: set[str] = field(default_factory=set)  # module-level names holding a handle
-    holders: set[str] = field(default_factory=set)  # functions/classes holding a start, callers
+    # functions and classes holding a start (0), or calling one (1, 2, ...: how far up)
+    holders: dict[str, int] = field(default_factory=dict)
     plans: dict[int, _ClassPlan] = field(default_factory=dict)  # per kept class: its methods
     _factory: dict[int, bool] = field(default_factory=dict)
 
@@ -545,11 +546,12 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
     methods using any handle attribute found anywhere, to a fixpoint; and the methods calling a
     method that holds a start (a subclass's too)."""
     starts = state.starts
-    holders = state.holders
+    # a method calling a holder is one call further up; past the analysis' reach, none
+    holders = {name: level for name, level in state.holders.items() if level < CALLER_DEPTH + 1}
     calls_holder = _any_of(r"(?<![\w.])(?:{})[ \t]*\(", tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
     attrs: set[str] = set()
-    holding: set[str] = set()
+    holding: dict[str, int] = {}
     entries = frozenset(_targets(state.source) | {"run"})
     for chunk in state.kept():
         is_class = _IS_CLASS.match(chunk.text) is not None
@@ -563,6 +565,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
                 calls_holder,
                 partial(_inside_at, state.strings, chunk.start),
                 entries,
+                holders,
             )
             continue
         if "self." in chunk.text:
@@ -574,13 +577,17 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
                 and _calls_in_code(calls_holder, chunk.text, chunk.start, state.strings)
             )
         ):
-            holding.update(_DEF.findall(chunk.text))  # a small class, kept whole
+            for name in _DEF.findall(chunk.text):  # a small class, kept whole
+                holding[name] = 0
     plans = state.plans.values()
     for _ in range(8):
         for plan in plans:
             plan.settle(attrs, holding)
         found = attrs.union(*(plan.attrs for plan in plans))
-        held = holding.union(*(plan.holding for plan in plans))
+        held = dict(holding)
+        for plan in plans:
+            for name, level in plan.levels.items():
+                held[name] = min(level, held.get(name, level))
         if found == attrs and held == holding:
             break
         attrs, holding = found, held
@@ -605,27 +612,29 @@ def emit(state: _Slicing) -> Sliced | None:
     return Sliced("".join(out.parts), out.line_map)
 
 
-def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> set[str]:
+def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> dict[str, int]:
     """Keep the code calling a function or class that holds a start, and its callers in turn:
     how often a start runs is weighed from its callers (a loop, a request handler, ``__init__``)
-    and from where the objects of its class are made. Returns the names of those functions and
-    classes (a mention is enough to keep a chunk: over-keeping is safe)."""
-    holders = {c.name for c in chunks if c.keep and c.name and starts.search(c.text)}
-    done: set[str] = set()
-    for _ in range(CALLER_DEPTH + 1):  # the analysis looks no further up
-        if not holders - done:
+    and from where the objects of its class are made, as far up as the analysis looks. Returns
+    the names of those functions and classes, each with how many calls away from a start it is
+    (a call is enough to keep a chunk: over-keeping is safe)."""
+    holders = {c.name: 0 for c in chunks if c.keep and c.name and starts.search(c.text)}
+    fresh = tuple(sorted(holders))
+    for level in range(1, CALLER_DEPTH + 2):  # the analysis looks no further up
+        if not fresh:
             break
-        fresh = tuple(sorted(holders - done))
-        done |= holders
         # a call (or an instantiation): a name in an annotation or isinstance() runs nothing
         mention = _any_of(r"(?<![\w.])(?:{})[ \t]*\(", fresh)
+        found: list[str] = []
         for chunk in chunks:
-            if chunk.name in fresh or not any(name in chunk.text for name in fresh):
+            if chunk.name in holders or not any(name in chunk.text for name in fresh):
                 continue
             if _calls_in_code(mention, chunk.text, chunk.start, strings):
                 chunk.keep = True
                 if chunk.name:
-                    holders.add(chunk.name)
+                    holders[chunk.name] = level
+                    found.append(chunk.name)
+        fresh = tuple(sorted(found))
     return holders
 
 
@@ -1097,6 +1106,7 @@ class _ClassPlan:
         calls_holder: re.Pattern[str] | None = None,
         in_string: Callable[[int], bool] = lambda at: False,
         entries: frozenset[str] = frozenset({"run"}),
+        holders: dict[str, int] | None = None,
     ) -> None:
         self.text = text
         self.entries = entries  # the methods a thread may run: run(), and every target named
@@ -1107,7 +1117,9 @@ class _ClassPlan:
         # methods holding a start, or calling one that does (or a module function that does)
         self.holding: set[str] = set()
         self._level: dict[str, int] = {}  # how many calls away from a start a holding method is
-        self._seen: tuple[set[str], set[str]] | None = None  # the last settle()'s outside facts
+        self._seen: tuple[set[str], dict[str, int]] | None = (
+            None  # the last settle()'s outside facts
+        )
         self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
         self._attrs: dict[tuple[int, tuple[str, ...]], set[str]] = {}
         self._gives: dict[tuple[int, tuple[str, ...]], set[str]] = {}
@@ -1118,22 +1130,26 @@ class _ClassPlan:
             re.match(r"(?:[ \t]*@[^\n]*\n)*([ \t]*)", self.bodies[0]) if self.bodies else None
         )
         self.indent = indent_match.group(1) if indent_match else ""
-        holds = [
-            bool(
-                starts.search(body)
-                or (
-                    calls_holder is not None
-                    and any(not in_string(begin + m.start()) for m in calls_holder.finditer(body))
-                )
-            )
-            for body, (begin, _, _) in zip(self.bodies, self.methods, strict=True)
-        ]
-        self.holding.update(
-            name for (_, _, name), held in zip(self.methods, holds, strict=True) if held
-        )
+        holders = holders or {}
+        holds: list[bool] = []
+        for body, (begin, _, name) in zip(self.bodies, self.methods, strict=True):
+            level: int | None = 0 if starts.search(body) else None
+            if level is None and calls_holder is not None:
+                reached = [
+                    holders.get(m.group(0).rstrip(" \t(").rsplit(".", 1)[-1], CALLER_DEPTH)
+                    for m in calls_holder.finditer(body)
+                    if not in_string(begin + m.start())
+                ]
+                level = min(reached) + 1 if reached else None
+            holds.append(level is not None)
+            if level is not None:
+                self.holding.add(name)
+                self._level[name] = level
         if len(self.methods) < 3:
             # Emitted whole; a method calling one of its methods that holds a start counts too.
-            self.holding.update(name for _, _, name in self.methods)
+            for _, _, name in self.methods:
+                self.holding.add(name)
+                self._level.setdefault(name, 0)
             return
         # A line indented no deeper than the `def` after its `def` line is class-level (or
         # module-level) code following the method, not a closing bracket of the signature: such
@@ -1218,13 +1234,18 @@ class _ClassPlan:
             )[0]
         return found
 
-    def settle(self, outside: set[str], holding: set[str] | None = None) -> None:
+    @property
+    def levels(self) -> dict[str, int]:
+        """The holding methods, each with how many calls away from a start it is."""
+        return self._level
+
+    def settle(self, outside: set[str], holding: dict[str, int] | None = None) -> None:
         """Grow the kept methods to a fixpoint, given the handle attributes and the methods
-        holding a start found elsewhere."""
-        holding = holding or set()
+        holding a start found elsewhere (with how far up each is)."""
+        holding = holding or {}
         if len(self.methods) < 3 or (outside, holding) == self._seen:
             return
-        self._seen = (set(outside), set(holding))
+        self._seen = (set(outside), dict(holding))
         keep = self.keep
         targets: dict[int, set[str]] = {}
         factories: tuple[str, ...] = ()
@@ -1275,7 +1296,10 @@ class _ClassPlan:
                     continue
                 callees = self.refs[i][1]
                 level = min(
-                    (self._level.get(c, 0) for c in callees & (self.holding | holding)),
+                    (
+                        min(self._level.get(c, CALLER_DEPTH), holding.get(c, CALLER_DEPTH))
+                        for c in callees & (self.holding | holding.keys())
+                    ),
                     default=None,
                 )
                 if level is not None and level < CALLER_DEPTH + 1:
