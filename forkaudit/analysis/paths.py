@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import is_true, loop_exits
+from forkaudit.analysis.syntax import caught_names, is_true, loop_exits
 
 
 class Contains:
@@ -195,12 +195,6 @@ _INTERRUPTS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
 
 def _interrupt_only(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
     """Does the handler catch only Ctrl-C or an exit (the process is ending anyway)?"""
-    caught = handler.type
-    if caught is None:
-        return False
-    names = (
-        [dotted_name(e.value) or "" for e in caught.elements]
-        if isinstance(caught, cst.Tuple)
-        else [dotted_name(caught) or ""]
+    return handler.type is not None and all(
+        name.rsplit(".", 1)[-1] in _INTERRUPTS for name in caught_names(handler)
     )
-    return all(name.rsplit(".", 1)[-1] in _INTERRUPTS for name in names)

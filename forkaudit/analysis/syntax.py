@@ -136,18 +136,22 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
 _NOT_CAUGHT = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
 
 
+def caught_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> list[str]:
+    """The exceptions a handler catches, as written (``["queue.Empty", "OSError"]``); a bare
+    ``except:`` catches ``BaseException``."""
+    caught = handler.type
+    if caught is None:
+        return ["BaseException"]
+    if isinstance(caught, cst.Tuple):
+        return [dotted_name(element.value) or "" for element in caught.elements]
+    return [dotted_name(caught) or ""]
+
+
 def _catches(statement: cst.Try | cst.TryStar) -> bool:
     """Does a handler of this ``try`` catch an error a call can raise (not only Ctrl-C or an
     exit), and go on rather than raise it again?"""
     for handler in statement.handlers:
-        caught = handler.type
-        names = (
-            [dotted_name(e.value) or "" for e in caught.elements]
-            if isinstance(caught, cst.Tuple)
-            else [dotted_name(caught) or ""]
-            if caught is not None
-            else ["BaseException"]
-        )
+        names = caught_names(handler)
         if all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in names):
             continue
         if (
@@ -199,15 +203,7 @@ def _never_raised(handler: cst.ExceptHandler, statement: cst.Try) -> bool:
     """Is this handler for ``queue.Empty`` only, around a ``try`` whose only calls are blocking
     ``get()``s (no ``timeout``, ``block`` not false)? Such a get waits for an item forever and
     never raises Empty: only ``get_nowait()``, ``get(False)`` or a timeout do."""
-    caught = handler.type
-    names = (
-        [dotted_name(e.value) or "" for e in caught.elements]
-        if isinstance(caught, cst.Tuple)
-        else [dotted_name(caught) or ""]
-        if caught is not None
-        else [""]
-    )
-    if not all(name in _EMPTY for name in names):
+    if not all(name in _EMPTY for name in caught_names(handler)):
         return False
     calls = [node for node in walk(statement.body) if isinstance(node, cst.Call)]
     return bool(calls) and all(
