@@ -36,6 +36,11 @@ class ModuleFacts:
         self._references: set[int] = set()  # calls that name a function as a thread's target
         self._bound: dict[int, frozenset[str]] = {}
         self._instances: dict[str, list[tuple[int, str]]] | None = None
+        self._by_name: (
+            tuple[dict[str, list[cst.Call]], dict[str, list[tuple[cst.Call, cst.BaseExpression]]]]
+            | None
+        ) = None
+        self._order: dict[int, int] = {}  # a call's position among the module's calls, by id
 
     def _module_reapers(self) -> tuple[str, str]:
         """Wait-any evidence anywhere in the module: os.wait(), waitpid(-1|0), SIGCHLD ignored."""
@@ -263,17 +268,44 @@ class ModuleFacts:
         if nested_in is index.module:
             nested_in = None
         out: list[cst.CSTNode] = []
-        for call in index.calls:
-            if index.inside(call, function):
-                continue  # recursion
-            if self._names_function(call.func, name, owner, family, nested_in):
+        calls, targets = self._calls_naming()
+        for call in calls.get(name, ()):
+            if not index.inside(call, function) and self._names_function(  # not recursion
+                call.func, name, owner, family, nested_in
+            ):
                 out.append(call)
-                continue
-            target = self._thread_target(call)
-            if target is not None and self._names_function(target, name, owner, family, nested_in):
+        found = {id(call) for call in out}
+        for call, target in targets.get(name, ()):
+            if (
+                id(call) not in found
+                and not index.inside(call, function)
+                and self._names_function(target, name, owner, family, nested_in)
+            ):
                 self._references.add(id(call))
                 out.append(call)
-        return out
+        return sorted(out, key=lambda call: self._order[id(call)])
+
+    def _calls_naming(
+        self,
+    ) -> tuple[dict[str, list[cst.Call]], dict[str, list[tuple[cst.Call, cst.BaseExpression]]]]:
+        """The module's calls by the last name of what they call (``f(``, ``x.f(``), and the
+        thread creations by the last name of their target: built once, so that finding the
+        callers of each function does not go through every call of the module."""
+        if self._by_name is None:
+            calls: dict[str, list[cst.Call]] = {}
+            targets: dict[str, list[tuple[cst.Call, cst.BaseExpression]]] = {}
+            for position, call in enumerate(self.index.calls):
+                self._order[id(call)] = position
+                last = _last_name(call.func)
+                if last:
+                    calls.setdefault(last, []).append(call)
+                target = self._thread_target(call)
+                if target is not None:
+                    named = _last_name(target)
+                    if named:
+                        targets.setdefault(named, []).append((call, target))
+            self._by_name = (calls, targets)
+        return self._by_name
 
     def _thread_target(self, call: cst.Call) -> cst.BaseExpression | None:
         """What a thread made by ``call`` runs: ``target=``/``function=``, or the positional
@@ -428,3 +460,12 @@ def _bound_by(target: cst.CSTNode) -> list[str]:
     if isinstance(target, cst.StarredElement):
         return _bound_by(target.value)
     return []
+
+
+def _last_name(expr: cst.BaseExpression) -> str:
+    """``f`` of ``f`` and of ``a.b.f``; "" for anything else."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return ""
