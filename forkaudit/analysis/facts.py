@@ -83,11 +83,8 @@ class ModuleFacts:
                 if (arg.keyword is not None and arg.keyword.value in ("target", "function")) or (
                     spawner and arg.keyword is None
                 ):
-                    value = arg.value
-                    if isinstance(value, cst.Name):
-                        names.add(value.value)
-                    elif isinstance(value, cst.Attribute):
-                        names.add(value.attr.value)
+                    if named := _last_name(arg.value):
+                        names.add(named)
         return names
 
     def expects_cancellation(self) -> bool:
@@ -111,11 +108,8 @@ class ModuleFacts:
             for arg in call.args:
                 keyword = arg.keyword.value if arg.keyword is not None else ""
                 if keyword == "target" or (spawner and not keyword):
-                    value = arg.value
-                    if isinstance(value, cst.Name):
-                        names.add(value.value)
-                    elif isinstance(value, cst.Attribute):
-                        names.add(value.attr.value)
+                    if named := _last_name(arg.value):
+                        names.add(named)
         return names
 
     def exit_functions(self) -> set[str]:

@@ -10,7 +10,12 @@ from __future__ import annotations
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import caught_names, is_true, loop_exits
+from forkaudit.analysis.syntax import (
+    catches_only_interrupts,
+    is_negative_int,
+    is_true,
+    loop_exits,
+)
 
 
 class Contains:
@@ -89,7 +94,7 @@ class Contains:
                 statement.orelse is not None
                 and self._suite(statement.orelse.body)
                 and all(
-                    self._suite(handler.body) or _interrupt_only(handler)
+                    self._suite(handler.body) or catches_only_interrupts(handler)
                     for handler in statement.handlers
                 )
             )
@@ -171,7 +176,7 @@ def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
             return None
         right = comparison.comparator
         op = comparison.operator
-        if _negative(right) and isinstance(op, cst.Equal | cst.LessThan | cst.LessThanEqual):
+        if is_negative_int(right) and isinstance(op, cst.Equal | cst.LessThan | cst.LessThanEqual):
             return False  # `pid == -1`: the fork failed, there is no child to wait for
         if not isinstance(right, cst.Integer) or right.value != "0":
             return None
@@ -180,21 +185,3 @@ def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
         if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
             return True
     return None
-
-
-def _negative(node: cst.BaseExpression) -> bool:
-    return (
-        isinstance(node, cst.UnaryOperation)
-        and isinstance(node.operator, cst.Minus)
-        and isinstance(node.expression, cst.Integer)
-    )
-
-
-_INTERRUPTS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
-
-
-def _interrupt_only(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
-    """Does the handler catch only Ctrl-C or an exit (the process is ending anyway)?"""
-    return handler.type is not None and all(
-        name.rsplit(".", 1)[-1] in _INTERRUPTS for name in caught_names(handler)
-    )

@@ -23,12 +23,18 @@ def is_true(node: cst.BaseExpression | None) -> bool:
     return False
 
 
-def is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
-    if (
+def is_negative_int(node: cst.BaseExpression) -> bool:
+    """``-1``, ``-2``...: a minus sign on an integer literal."""
+    return (
         isinstance(node, cst.UnaryOperation)
         and isinstance(node.operator, cst.Minus)
         and isinstance(node.expression, cst.Integer)
-    ):
+    )
+
+
+def is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
+    if is_negative_int(node):
+        assert isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Integer)
         return node.expression.value == "1"
     return isinstance(node, cst.Integer) and node.value == "0"
 
@@ -136,6 +142,12 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
 _NOT_CAUGHT = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
 
 
+def catches_only_interrupts(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """Does the handler catch only Ctrl-C or an exit (the process is ending anyway)? A bare
+    ``except:`` catches everything."""
+    return all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in caught_names(handler))
+
+
 def caught_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> list[str]:
     """The exceptions a handler catches, as written (``["queue.Empty", "OSError"]``); a bare
     ``except:`` catches ``BaseException``."""
@@ -151,8 +163,7 @@ def _catches(statement: cst.Try | cst.TryStar) -> bool:
     """Does a handler of this ``try`` catch an error a call can raise (not only Ctrl-C or an
     exit), and go on rather than raise it again?"""
     for handler in statement.handlers:
-        names = caught_names(handler)
-        if all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in names):
+        if catches_only_interrupts(handler):
             continue
         if (
             isinstance(statement, cst.Try)
