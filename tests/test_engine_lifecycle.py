@@ -1124,6 +1124,50 @@ def test_a_timer_chain_weighs_as_often_as_the_way_into_it() -> None:
     assert "start_reporting()" in chain.message
 
 
+DEMOED = """
+    import threading
+    class Speaker:
+        def __init__(self):
+            self.running = True
+            self.worker = None
+        def consume(self, source):
+            self.worker = threading.Thread(target=self._loop, daemon=True){mark}
+            self.worker.start()
+        def _loop(self):
+            while self.running:
+                step()
+        def dispose(self):
+            self.running = False
+            if self.worker:
+                self.worker.join()
+    {script}
+"""
+
+
+def test_a_method_used_once_by_the_modules_own_script_block_still_runs_per_call() -> None:
+    """The `__main__` block runs only when the module is run as a script: a class's methods
+    called there once are a demo of the API, not evidence of how often importers call them.
+    A module-level function the script block calls (its entry point) still runs once."""
+    script = """if __name__ == "__main__":
+        speaker = Speaker()
+        speaker.consume(source())"""
+    (replaced,) = check(DEMOED.format(mark="  # leak", script=script))
+    assert "per-call" in replaced.flags and replaced.severity == "high"
+    entry = """
+    import threading
+    def run_app():
+        t = threading.Thread(target=serve){mark}
+        t.start()
+    def serve():
+        while True:
+            step()
+    if __name__ == "__main__":
+        run_app()
+    """
+    (once,) = check(entry.format(mark="  # leak"))
+    assert "once" in once.flags and "__main__" in once.message
+
+
 def test_daemon_lowers_severity_of_a_one_off_forever_thread() -> None:
     (finding,) = check(
         """

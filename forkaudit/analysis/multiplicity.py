@@ -164,6 +164,10 @@ class Counter:
         best: Multiplicity | None = None
         best_site: cst.CSTNode | None = None
         callers = self.facts.callers(function)
+        if owner is not None:
+            # a class's methods are the library's API: the module's own script block using one
+            # object once says nothing of how often its importers call them
+            callers = [caller for caller in callers if not self._in_main_block(caller)]
         for caller in callers:
             found = self.of_site(caller, depth + 1)
             if found is not _CYCLE and (best is None or found.level > best.level):
@@ -180,7 +184,9 @@ class Counter:
         if owner is not None and (
             name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner)
         ):
-            made = self.facts.instantiations(owner)
+            made = [
+                site for site in self.facts.instantiations(owner) if not self._in_main_block(site)
+            ]
             if made:
                 best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
                 # Objects are taken to be made once per use of a long-lived service unless the
@@ -204,6 +210,21 @@ class Counter:
                 name == "__init__",
             )
         return _per_call(function)
+
+    def _in_main_block(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` in the module's ``if __name__ == "__main__":`` script block?"""
+        current = node
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+                return False
+            if (
+                isinstance(ancestor, cst.If)
+                and ancestor.body is current
+                and _is_main_test(ancestor.test)
+            ):
+                return True
+            current = ancestor
+        return False
 
     def _owner(self, function: cst.FunctionDef) -> cst.ClassDef | None:
         holder = self.index.parent_of(self.index.parent_of(function) or function)
