@@ -94,6 +94,8 @@ class Distribution:
     compiled: int  # .so/.pyd modules it owns
     editable: bool = False
     warnings: tuple[str, ...] = ()
+    # METADATA's Project-URL entries (label, url), and Home-page as ("Homepage", url)
+    project_urls: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class RankedDistribution:
     test_findings: int = 0
     editable: bool = False
     why: str = ""  # one sentence: why it ranks where it does
+    project_urls: tuple[tuple[str, str], ...] = ()  # (label, url) from METADATA
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,7 @@ class ScanReport:
     warnings: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     baselined: int = 0  # findings left out because the baseline holds them
+    baseline_unmatched: int = 0  # baseline entries that matched no current finding
     unused_suppressions: tuple[tuple[str, int], ...] = ()  # (path, line) of a no-op ignore comment
     # Where to anchor results in the user's repository (SARIF): ``anchor_root`` is the folder
     # URIs are relative to; ``anchors`` maps a distribution name (scan) or a finding path (check)
