@@ -1,7 +1,7 @@
 """The files stage: which files to analyse, grouped in units that are cached as a whole.
 
-A *unit* is one installed distribution (cached by name + version + RECORD digest) or one loose file
-(cached by content digest). Only the environment's metadata is read here; file bytes are read by the
+A *unit* is one installed distribution (cached by name + version + RECORD digest + the size and
+modification time of every file it reads) or one loose file (cached by content digest). Only the environment's metadata is read here; file bytes are read by the
 runner, and only when the unit is not in the cache.
 """
 
@@ -73,6 +73,15 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
             except OSError:
                 continue
         digest.update("\0".join(dist.files).encode())
+        # What is actually read: a file patched in place (a local fix under test, a RECORD
+        # without hashes, a rebuilt image) changes its size or modification time, not RECORD.
+        for source in files:
+            try:
+                info = os.stat(source.abspath)
+            except OSError:
+                digest.update(b"\0-")
+            else:
+                digest.update(b"\0%d:%d" % (info.st_size, info.st_mtime_ns))
         key = f"dist|{dist.name}|{dist.version}|{digest.hexdigest()}|tests={include_tests}"
         # Editable installs point at a live source tree: their content can change under the same RECORD.
         units.append(
