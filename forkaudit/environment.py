@@ -21,7 +21,7 @@ import os
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from packaging.utils import canonicalize_name
@@ -289,6 +289,7 @@ class _Meta:
     top_level: list[str]
     warnings: list[str]
     extra_records: list[list[str]] = field(default_factory=list)  # from discarded duplicates
+    project_urls: tuple[tuple[str, str], ...] = ()  # (label, url): Home-page, Project-URL
 
 
 def _read_text(path: str) -> str | None:
@@ -354,14 +355,52 @@ def _folder_name_version(folder: str) -> tuple[str, str]:
 _BLANK_LINE = re.compile(r"\r?\n\r?\n")
 
 
-def _parse_headers(text: str) -> tuple[str, str, list[str], bool]:
-    """(Name, Version, Requires-Dist, had Name) from METADATA / PKG-INFO text."""
+@dataclass(frozen=True)
+class _Headers:
+    name: str
+    version: str
+    requires: list[str]
+    project_urls: tuple[tuple[str, str], ...]
+
+
+def _read_headers(text: str) -> _Headers:
+    """The headers of METADATA / PKG-INFO text that forkaudit uses."""
     # Only the headers: the body (often the whole README) is not parsed for headers anyway.
     message = email.parser.HeaderParser().parsestr(_BLANK_LINE.split(text, 1)[0])
-    name = (message.get("Name") or "").strip()
-    version = (message.get("Version") or "").strip()
     requires = [str(r).strip() for r in message.get_all("Requires-Dist") or [] if str(r).strip()]
-    return name, version, requires, bool(name)
+    return _Headers(
+        name=(message.get("Name") or "").strip(),
+        version=(message.get("Version") or "").strip(),
+        requires=requires,
+        project_urls=_project_urls(
+            message.get_all("Home-page") or [], message.get_all("Project-URL") or []
+        ),
+    )
+
+
+def _project_urls(
+    home_pages: Sequence[object], project_urls: Sequence[object]
+) -> tuple[tuple[str, str], ...]:
+    """(label, url) pairs: ``Home-page: URL`` as ("Homepage", URL), then each
+    ``Project-URL: Label, URL`` in order; blank values and repeated URLs are left out. Nothing is
+    checked here: the formats decide which URLs they show as links."""
+    pairs = [("Homepage", str(value).strip()) for value in home_pages]
+    for value in project_urls:
+        label, sep, url = str(value).partition(",")
+        pairs.append((label.strip(), url.strip()) if sep else ("", label.strip()))
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for label, url in pairs:
+        if url and url not in seen:
+            seen.add(url)
+            out.append((label or url, url))
+    return tuple(out)
+
+
+def _parse_headers(text: str) -> tuple[str, str, list[str], bool]:
+    """(Name, Version, Requires-Dist, had Name) from METADATA / PKG-INFO text."""
+    headers = _read_headers(text)
+    return headers.name, headers.version, headers.requires, bool(headers.name)
 
 
 def _requires_txt(text: str) -> list[str]:
@@ -418,12 +457,15 @@ def _read_meta(base: str, folder: str) -> _Meta:
         headers = _read_text(os.path.join(path, "PKG-INFO")) if is_dir else _read_text(path)
         missing = "PKG-INFO"
     requires: list[str] = []
+    project_urls: tuple[tuple[str, str], ...] = ()
     if headers is None:
         warnings.append(f"{missing} is missing; name and version taken from the folder name")
         name, version = folder_name, folder_version
     else:
-        name, version, requires, had_name = _parse_headers(headers)
-        if not had_name:
+        read = _read_headers(headers)
+        name, version, requires = read.name, read.version, read.requires
+        project_urls = read.project_urls
+        if not name:
             warnings.append(f"{missing} has no Name; using the folder name")
             name = folder_name
         if not version:
@@ -495,6 +537,7 @@ def _read_meta(base: str, folder: str) -> _Meta:
         editable=editable,
         top_level=top_level,
         warnings=warnings,
+        project_urls=project_urls,
     )
 
 
@@ -691,6 +734,7 @@ def load_environment(env_path: str) -> Environment:
                 compiled=compiled,
                 editable=meta.editable,
                 warnings=tuple(dist_warnings),
+                project_urls=meta.project_urls,
             )
         )
 

@@ -106,6 +106,7 @@ def rank(
             test_findings=test_findings,
             editable=dist.editable,
             why=reason,
+            project_urls=dist.project_urls,
         )
         for position, (dist, score, counts, test_findings, info, reason) in enumerate(rows, start=1)
     )
