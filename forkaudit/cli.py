@@ -26,7 +26,7 @@ check: the nearest pyproject.toml upward); command-line flags override it.
 """
 
 
-FORMAT_CHOICES: tuple[str, ...] = ("text", "json", "sarif", "html")
+FORMAT_CHOICES: tuple[str, ...] = ("text", "json", "sarif", "html", "github")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +41,10 @@ def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> Non
         "--format",
         choices=FORMAT_CHOICES,
         default="text",
-        help="output format (default: text)",
+        help=(
+            "output format (default: text; on a terminal a table, piped one line per finding; "
+            "github: workflow annotations for CI logs)"
+        ),
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output"
@@ -99,7 +102,7 @@ def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> Non
         type=int,
         default=0,
         metavar="N",
-        help="worker processes (default: every core)",
+        help="worker processes (default 0: one per core)",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="do not read or write the result cache"
@@ -121,7 +124,13 @@ def _add_common(parser: argparse.ArgumentParser, *, fail_on_default: str) -> Non
         "-q",
         "--quiet",
         action="store_true",
-        help="no progress bar and no summary lines on standard error",
+        help="no progress bar, no summary lines on standard error, no score formula",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="name every file that could not be parsed, with the reason",
     )
 
 
@@ -140,9 +149,23 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--top",
         type=int,
-        default=10,
+        default=None,
         metavar="N",
-        help="distributions shown in the terminal table (default: 10)",
+        help=(
+            "distributions and findings shown in the text report (default: 10 on a terminal, "
+            "all when piped or written to a file)"
+        ),
+    )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the HTML report to FILE (whatever --format says)",
+    )
+    parser.add_argument(
+        "--no-html",
+        action="store_true",
+        help="do not write the HTML report (scan writes reports/forkaudit.html by default with "
+        "the terminal table only)",
     )
 
 
@@ -157,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"forkaudit {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"forkaudit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     scan = commands.add_parser(
@@ -166,8 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Audit every distribution installed in an environment and rank them by how suspect they are. "
             "PATH may be a virtualenv, a project folder holding .venv/venv, or a site-packages folder; "
-            "default: $VIRTUAL_ENV, else ./.venv, else ./venv, else the running interpreter's environment. "
-            "Without -o, the HTML report is also written to reports/forkaudit.html."
+            "default: $VIRTUAL_ENV, else ./.venv or ./venv (here or at the repository root), else the "
+            "running interpreter's environment; when the active environment is the one forkaudit "
+            "runs from, the project's .venv/venv is audited instead, and stderr says which. "
+            "With the terminal table (text format on a terminal, no -q), the HTML report is "
+            "also written to reports/forkaudit.html; --html FILE / --no-html make it explicit."
         ),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -197,11 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="check your own files or folders (what the pre-commit hook runs)",
-        description="Run the same engine on your own code: one 'path:line:col: RULE message' line per finding.",
+        description=(
+            "Run the same engine on your own code: one 'path:line:col: RULE [severity] message' "
+            "line per finding, paths relative to the current folder. Baseline fingerprints use "
+            "paths relative to the repository root, so a baseline matches however files are named."
+        ),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="Python files or folders")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="Python files or folders (default: .)"
+    )
     _add_common(check, fail_on_default="low")
 
     rules = commands.add_parser(
@@ -234,7 +266,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # say which command's --help lists the options (argparse names the top level)
+        commands = next(
+            a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+        ).choices
+        (commands.get(args.command) or parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help()
         return 2
@@ -280,6 +318,7 @@ def _audit(args: argparse.Namespace) -> int:
     from forkaudit.scan import (
         ScanOptions,
         check_paths,
+        default_environment,
         project_environment,
         repository_root,
         scan_environment,
@@ -287,11 +326,14 @@ def _audit(args: argparse.Namespace) -> int:
 
     cwd = os.getcwd()
     target: str | None = None
+    note = ""  # which environment, when scan chose it
     project: str | None = getattr(args, "project", None)
     if args.command == "scan":
         if args.venv and args.path:
             raise InputError("give the environment either as PATH or as --venv, not both")
         target = args.venv or args.path
+        if target is None:
+            target, note = default_environment(cwd)
     elif args.command == "deps":
         target = project_environment(args.venv, cwd)
         if project is None:
@@ -336,10 +378,13 @@ def _audit(args: argparse.Namespace) -> int:
     )
     from forkaudit.progress import progress_bar
 
+    if note and not args.quiet:
+        print(f"forkaudit: {note}", file=sys.stderr)
+
     with progress_bar(enabled=interactive) as progress:
         options.progress = progress
         if args.command == "check":
-            report = check_paths(args.paths, cwd, options)
+            report = check_paths(args.paths or ["."], cwd, options)
         else:
             report = scan_environment(target, cwd, options)
     _emit(args, report, cwd)
@@ -359,33 +404,81 @@ def _audit(args: argparse.Namespace) -> int:
         for f in report.findings
         if "test_code" not in f.flags and severity_at_least(f.severity, fail_on)
     ]
+    if failing and args.command == "deps" and not args.quiet:
+        print(
+            f"forkaudit: {len(failing)} finding(s) at or above {fail_on} fail the gate. To accept "
+            "them: write a baseline (forkaudit deps --write-baseline forkaudit-baseline.json, "
+            'then baseline = "forkaudit-baseline.json" in [tool.forkaudit]), or add an '
+            "[[tool.forkaudit.ignore-findings]] entry with a distribution (or fingerprint) and "
+            "a reason; --fail-on raises the bar",
+            file=sys.stderr,
+        )
     return 1 if failing else 0
 
 
-def _emit(args: argparse.Namespace, report: ScanReport, cwd: str) -> None:
-    from forkaudit.formats import render, render_findings_lines, render_html, render_text
+def _color(tty: bool) -> bool:
+    """Colour on a terminal; FORCE_COLOR forces it (CI logs), NO_COLOR wins over both."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return tty or bool(os.environ.get("FORCE_COLOR"))
 
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+def _emit(args: argparse.Namespace, report: ScanReport, cwd: str) -> None:
+    from forkaudit.formats import (
+        render,
+        render_findings_lines,
+        render_html,
+        render_plain,
+        render_text,
+    )
+
+    tty = sys.stdout.isatty() and not args.output
+    notes: list[str] = []
     if args.format == "text" and args.command == "check":
         text = render_findings_lines(report) + "".join(
             f"{path}:{line}: unused forkaudit suppression\n"
             for path, line in report.unused_suppressions
         )
-        summary = f"{len(report.findings)} finding(s) in {report.files_total} file(s)"
+        text += "".join(f"{error.path}: parse error: {error.reason}\n" for error in report.errors)
+        new = "new finding(s)" if report.baselined else "finding(s)"
+        summary = f"{len(report.findings)} {new} in {report.files_total} file(s)"
+        if report.baselined:
+            summary += f", {report.baselined} in the baseline"
         if report.errors:
             summary += f"; {len(report.errors)} file(s) could not be parsed"
         if report.suppressed:
             summary += f"; {report.suppressed} suppressed"
-        if report.baselined:
-            summary += f"; {report.baselined} in the baseline"
         if report.unused_suppressions:
             summary += f"; {len(report.unused_suppressions)} unused suppression(s)"
     elif args.format == "text":
-        text = render_text(report, color=color and not args.output, top=args.top)
-        summary = f"{report.baselined} finding(s) in the baseline" if report.baselined else ""
+        if tty:
+            top = 10 if args.top is None else args.top
+            text = render_text(
+                report, color=_color(tty), top=top, quiet=args.quiet, verbose=args.verbose
+            )
+        else:
+            text = render_plain(
+                report,
+                top=args.top,
+                quiet=args.quiet,
+                verbose=args.verbose,
+                color=_color(False) and not args.output,
+            )
+        summary = (
+            f"{len(report.findings)} new finding(s), {report.baselined} in the baseline"
+            if report.baselined
+            else ""
+        )
     else:
         text = render(report, args.format)
         summary = ""
+    unmatched = report.counts.get("baseline_unmatched", 0)
+    if unmatched:
+        notes.append(
+            f"warning: {unmatched} baseline entr{'y' if unmatched == 1 else 'ies'} matched no "
+            "finding (fixed since, or written for other files); refresh the baseline with "
+            "--write-baseline FILE"
+        )
     if args.output:
         _write(args.output, text)
         if not args.quiet:
@@ -393,16 +486,29 @@ def _emit(args: argparse.Namespace, report: ScanReport, cwd: str) -> None:
     else:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
         sys.stdout.flush()
-    if args.command == "scan" and not args.output:
-        html_path = os.path.join(cwd, "reports", "forkaudit.html")
+    html_path = _html_path(args, cwd)
+    if html_path:
         _write(html_path, render_html(report))
         if not args.quiet:
-            print(
-                f"forkaudit: HTML report written to {os.path.relpath(html_path, cwd)}",
-                file=sys.stderr,
-            )
+            shown = os.path.relpath(html_path, cwd) if html_path.startswith(cwd) else html_path
+            print(f"forkaudit: HTML report written to {shown}", file=sys.stderr)
     if summary and not args.quiet:
         print(f"forkaudit: {summary}", file=sys.stderr)
+    for note in notes:
+        print(f"forkaudit: {note}", file=sys.stderr)
+
+
+def _html_path(args: argparse.Namespace, cwd: str) -> str:
+    """Where the HTML report goes: --html FILE; by default only beside the terminal table of
+    a scan (text on a terminal, not -q), never with --no-html."""
+    given: str | None = getattr(args, "html", None)
+    if given:
+        return os.path.abspath(os.path.join(cwd, given))
+    if getattr(args, "no_html", False) or args.command != "scan":
+        return ""
+    if args.format != "text" or args.output or args.quiet or not sys.stdout.isatty():
+        return ""
+    return os.path.join(cwd, "reports", "forkaudit.html")
 
 
 def _write(path: str, text: str) -> None:

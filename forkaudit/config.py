@@ -11,6 +11,7 @@ key and the file (the CLI prints it on one line and exits 2).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -132,7 +133,10 @@ def _err(path: str, key: str, expected: str) -> InputError:
 def _str_list(table: Mapping[str, Any], key: str, path: str) -> list[str]:
     value = table.get(key, [])
     if isinstance(value, str):
-        value = [value]
+        raise InputError(
+            f"{path}: [{TABLE}] {key} must be a list ({_KEYS[key]}), not a string: "
+            f"write {key} = [{json.dumps(value)}]"
+        )
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _err(path, key, _KEYS[key])
     return [v.strip() for v in value]

@@ -100,6 +100,8 @@ def _restore(
                 compiled=int(d["compiled"]),
                 editable=bool(d["editable"]),
                 warnings=tuple(str(w) for w in d["warnings"]),
+                # required: an entry written before the field existed is a miss, not a loss
+                project_urls=tuple((str(label), str(url)) for label, url in d["project_urls"]),
             )
             for d in data["distributions"]
         )

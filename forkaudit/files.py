@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from forkaudit.environment import is_test_path
@@ -114,21 +114,43 @@ def file_units(files: Iterable[SourceFile]) -> list[Unit]:
     ]
 
 
-def collect_paths(paths: Sequence[str], cwd: str) -> tuple[list[SourceFile], list[str]]:
+def collect_paths(
+    paths: Sequence[str], cwd: str, repository: Callable[[str], str] | None = None
+) -> tuple[list[SourceFile], list[str]]:
     """First-party files for `forkaudit check`: the .py files given, and those under folders given.
 
-    Returns the files and the paths that do not exist (the CLI turns those into a usage error).
+    A file's ``relpath`` is relative to ``repository(folder)`` (the root of the repository holding
+    the path given) when that is given and the file is under it, so that fingerprints do not depend on how the files were named on the command line;
+    else relative to the folder given (or ``cwd`` for a file). Returns the files and the paths that
+    do not exist (the CLI turns those into a usage error).
     """
     files: list[SourceFile] = []
     missing: list[str] = []
     seen: set[str] = set()
+
+    top = ""
+
+    def named(full: str, fallback: str) -> str:
+        if top:
+            rel = os.path.relpath(full, top)
+            if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+                return _posix(rel)
+        return _posix(fallback)
+
     for given in paths:
         absolute = os.path.abspath(os.path.join(cwd, given))
+        if repository is not None:
+            top = repository(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
         if os.path.isfile(absolute):
             rel = os.path.relpath(absolute, cwd) if not given.startswith("..") else given
-            _add(files, seen, absolute, _posix(rel if not os.path.isabs(given) else absolute))
+            _add(
+                files,
+                seen,
+                absolute,
+                named(absolute, rel if not os.path.isabs(given) else absolute),
+            )
         elif os.path.isdir(absolute):
-            for root, dirs, names in os.walk(absolute, followlinks=False):
+            for folder, dirs, names in os.walk(absolute, followlinks=False):
                 dirs[:] = sorted(
                     d
                     for d in dirs
@@ -136,12 +158,12 @@ def collect_paths(paths: Sequence[str], cwd: str) -> tuple[list[SourceFile], lis
                 )
                 for name in sorted(names):
                     if name.endswith((".py", ".pyi")) and not name.endswith(".pyi"):
-                        full = os.path.join(root, name)
+                        full = os.path.join(folder, name)
                         if os.path.islink(full) and not os.path.realpath(full).startswith(
                             os.path.realpath(absolute) + os.sep
                         ):
                             continue
-                        _add(files, seen, full, _posix(os.path.relpath(full, absolute)))
+                        _add(files, seen, full, named(full, os.path.relpath(full, absolute)))
         else:
             missing.append(given)
     return files, missing
@@ -153,6 +175,19 @@ def _add(files: list[SourceFile], seen: set[str], absolute: str, rel: str) -> No
         return
     seen.add(real)
     files.append(SourceFile(abspath=absolute, relpath=rel, distribution=""))
+
+
+def is_python_source(path: str) -> bool:
+    """A ``.py`` file, or a script whose first line is a Python shebang (what pre-commit's
+    ``types: [python]`` passes too)."""
+    if path.endswith(".py"):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
 
 
 def _posix(path: str) -> str:

@@ -28,7 +28,13 @@ from forkaudit.environment import (
     resolve_target,
 )
 from forkaudit.errors import InputError
-from forkaudit.files import Unit, collect_paths, environment_units, file_units
+from forkaudit.files import (
+    Unit,
+    collect_paths,
+    environment_units,
+    file_units,
+    is_python_source,
+)
 from forkaudit.model import (
     FileError,
     Finding,
@@ -113,6 +119,10 @@ def _rules_used(options: ScanOptions) -> tuple[object, ...]:
     )
 
 
+def _posix_relpath(path: str, start: str) -> str:
+    return os.path.relpath(path, start).replace(os.sep, "/")
+
+
 def _excluded_path(relpath: str, patterns: Sequence[str]) -> bool:
     return any(fnmatchcase(relpath, pattern) for pattern in patterns)
 
@@ -186,6 +196,35 @@ def _same_path(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
+
+
+def default_environment(cwd: str) -> tuple[str | None, str]:
+    """What ``scan`` audits when given no path, and a line saying so.
+
+    ``$VIRTUAL_ENV`` when it is set and is not the environment forkaudit runs from; else the
+    project's ``.venv`` or ``venv`` (in ``cwd``, then at the repository root), so that forkaudit
+    installed in an environment of its own, even an active one, does not audit its own dozen
+    packages and say "no findings"; else the environment forkaudit runs in. ``None`` leaves the
+    choice (and the errors about a bad ``$VIRTUAL_ENV``) to ``resolve_target``; a project folder
+    holding ``.venv`` is returned as such."""
+    virtual_env = os.environ.get("VIRTUAL_ENV", "")
+    own = bool(virtual_env) and _same_path(os.path.join(cwd, virtual_env), sys.prefix)
+    if virtual_env and not own:
+        return None, ""
+    root = repository_root(cwd)
+    for base in dict.fromkeys((cwd, root)):
+        for name in (".venv", "venv"):
+            candidate = os.path.join(base, name)
+            if os.path.isdir(candidate) and _is_venv(candidate):
+                shown = os.path.relpath(candidate, cwd)
+                why = " (the active environment is forkaudit's own)" if own else ""
+                # the project folder, not the venv: its pyproject.toml names the direct
+                # dependencies, even when .venv is a link to an environment elsewhere
+                return os.path.abspath(base), f"auditing {shown}{why}"
+    return sys.prefix, (
+        f"auditing the environment forkaudit runs from ({sys.prefix}): no .venv or venv here "
+        "or at the repository root; pass the path of the environment to audit"
+    )
 
 
 def project_environment(venv: str | None, cwd: str) -> str:
@@ -383,6 +422,7 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         warnings=all_warnings(env) + tuple(options.warnings),
         counts=counts,
         baselined=baselined,
+        baseline_unmatched=counts.get("baseline_unmatched", 0),
         anchor_root=anchor_root,
         anchors=anchors,
     )
@@ -390,20 +430,40 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
 
 def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanReport:
     started = time.perf_counter()
-    files, missing = collect_paths(paths, cwd)
+    root = repository_root(cwd)
+    for given in paths:
+        absolute = os.path.join(cwd, given)
+        if os.path.isfile(absolute) and not is_python_source(absolute):
+            raise InputError(
+                f"{given} is not a Python file (no .py suffix, no python shebang): "
+                "pass Python files or folders to check"
+            )
+    files, missing = collect_paths(paths, cwd, repository_root)
     if missing:
         raise InputError(f"{missing[0]} does not exist: pass Python files or folders to check")
+    # Findings are fingerprinted by paths relative to the repository root (a baseline written
+    # by `check src` matches `check src/pkg/mod.py` and `check .`, from any folder), and shown
+    # relative to the current folder (clickable in a terminal).
+    shown = {f.relpath: _posix_relpath(f.abspath, cwd) for f in files}
     if options.exclude_paths:
-        files = [f for f in files if not _excluded_path(f.relpath, options.exclude_paths)]
+        files = [
+            f
+            for f in files
+            if not _excluded_path(f.relpath, options.exclude_paths)
+            and not _excluded_path(shown[f.relpath], options.exclude_paths)
+        ]
     unit_results = run_units(file_units(files), options.pack, _run_options(options))
     findings, errors, files_total, files_parsed, suppressed, _ = _gather(unit_results, options)
     counts: dict[str, int] = {}
     findings, baselined = _apply_baseline(findings, options, counts)
-    unused = tuple(unused_suppressions(unit_results))
+    findings = [dataclasses.replace(f, path=shown.get(f.path, f.path)) for f in findings]
+    errors = [dataclasses.replace(e, path=shown.get(e.path, e.path)) for e in errors]
+    unused = tuple(
+        (shown.get(path, path), line) for path, line in unused_suppressions(unit_results)
+    )
     if unused:
         counts["unused_suppressions"] = len(unused)
-    root = repository_root(cwd)
-    anchors = {f.relpath: (_relative(f.abspath, root), 0) for f in files}
+    anchors = {shown[f.relpath]: (_relative(f.abspath, root), 0) for f in files}
     ranked: tuple[RankedDistribution, ...] = ()
     return ScanReport(
         forkaudit_version=__version__,
@@ -423,6 +483,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
         + tuple(f"{path}:{line}: unused forkaudit suppression" for path, line in unused),
         counts=counts,
         baselined=baselined,
+        baseline_unmatched=counts.get("baseline_unmatched", 0),
         unused_suppressions=unused,
         anchor_root=root,
         anchors=anchors,

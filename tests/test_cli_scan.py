@@ -121,13 +121,15 @@ def test_include_tests_reports_test_code_apart(target_venv: TargetVenv, tmp_path
     assert web["test_findings"] == len(target_venv.test_leaks)
 
 
-def test_default_run_writes_html_and_text(target_venv: TargetVenv) -> None:
+def test_html_written_when_asked_not_when_piped(target_venv: TargetVenv) -> None:
     report = target_venv.project / "reports" / "forkaudit.html"
     if report.exists():
         report.unlink()
     result = run(["scan", "--no-cache"], cwd=target_venv.project)
     assert result.returncode == 1
     assert "acme-proxy" in result.stdout
+    assert not report.exists() and "HTML" not in result.stderr  # piped: no surprise file
+    result = run(["scan", "--html", "reports/forkaudit.html"], cwd=target_venv.project)
     assert "reports/forkaudit.html" in result.stderr
     html = report.read_text()
     assert "acme-proxy" in html and "<script" not in html.lower().replace("<script>", "")
@@ -239,7 +241,7 @@ def test_check_knows_thread_subclasses_of_sibling_modules(tmp_path: Path) -> Non
     for _ in range(2):  # cold, then from the cache
         result = run(["check", "pkg", "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path)
         assert result.returncode == 1
-        assert result.stdout.startswith("use.py:4:5: FA111 "), result.stdout
+        assert result.stdout.startswith("pkg/use.py:4:5: FA111 [high] "), result.stdout
     # the subclass now ends by itself: the cached result must not survive the change
     (package / "watch.py").write_text(
         "import threading\n\nclass Watcher(threading.Thread):\n    def run(self):\n        scan()\n"

@@ -198,7 +198,11 @@ def test_extra_rules_relative_to_the_pyproject_and_check_finds_config_upward(
         ("[tool.forkaudit]\nfail-on = 3\n", "fail-on must be one of"),
         ('[tool.forkaudit]\nfail-on = "severe"\n', "fail-on must be one of"),
         ('[tool.forkaudit]\ninclude-tests = "yes"\n', "include-tests must be true or false"),
-        ('[tool.forkaudit]\nselect = "FA999"\n', "select names unknown rule FA999"),
+        ('[tool.forkaudit]\nselect = ["FA999"]\n', "select names unknown rule FA999"),
+        (
+            '[tool.forkaudit]\nselect = "FA101"\n',
+            'select must be a list (list of rule ids), not a string: write select = ["FA101"]',
+        ),
         ("[tool.forkaudit]\nexclude-paths = [1]\n", "exclude-paths must be list of glob"),
         (
             '[[tool.forkaudit.ignore-findings]]\ndistribution = "ray"\n',

@@ -114,7 +114,7 @@ def test_text_shows_ranking_and_findings() -> None:
     assert "/home/dev/project/.venv" in out
     assert "Python 3.12" in out
     assert "4 distributions" in out
-    assert "96/100 files parsed" in out
+    assert "96 candidate files parsed of 100" in out
     assert out.index("acme-proxy") < out.index("webkit-utils")
     assert "your-app → webkit-utils →" in out
     assert "acme_proxy/proxy.py:88:11  FA101 [high/high]" in out
@@ -177,7 +177,7 @@ def test_findings_lines_are_flake8_style_and_sorted() -> None:
     lines = render_findings_lines(make_report()).splitlines()
     assert len(lines) == 6
     assert lines[0] == (
-        "acme_proxy/pool.py:41:11: FA110 "
+        "acme_proxy/pool.py:41:11: FA110 [high] "
         "Thread started in submit() is never joined and its target loops forever"
     )
     assert lines[1].startswith("acme_proxy/proxy.py:88:11: FA101 ")

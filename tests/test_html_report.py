@@ -126,11 +126,6 @@ def test_project_urls_are_read_from_metadata(project: Path) -> None:
     assert next(r for r in ranked if r.name == "forky").project_urls == forky.project_urls
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="envcache._restore rebuilds each Distribution without project_urls (envcache.py is "
-    "not this change's to edit): a warm scan's report loses the Project-URL links",
-)
 def test_project_urls_survive_the_environment_cache(tmp_path: Path) -> None:
     project = build_decision_project(tmp_path / "app")
     args = ["scan", "--cache-dir", str(tmp_path / "cache"), "--format", "html"]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from forkaudit.model import ScanReport
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html")
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html", "github")
 
 
 def render(report: ScanReport, fmt: str, *, color: bool = False) -> str:
-    """``report`` rendered as ``fmt`` (text | json | sarif | html)."""
+    """``report`` rendered as ``fmt`` (text | json | sarif | html | github)."""
     if fmt == "text":
         return render_text(report, color=color)
     if fmt == "json":
@@ -20,13 +20,36 @@ def render(report: ScanReport, fmt: str, *, color: bool = False) -> str:
         return render_sarif(report)
     if fmt == "html":
         return render_html(report)
+    if fmt == "github":
+        return render_github(report)
     raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
 
 
-def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 120) -> str:
+def render_text(
+    report: ScanReport,
+    *,
+    color: bool,
+    top: int = 10,
+    width: int = 120,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> str:
     from forkaudit.formats import text
 
-    return text.render_text(report, color=color, top=top, width=width)
+    return text.render_text(report, color=color, top=top, width=width, quiet=quiet, verbose=verbose)
+
+
+def render_plain(
+    report: ScanReport,
+    *,
+    top: int | None = None,
+    quiet: bool = False,
+    verbose: bool = False,
+    color: bool = False,
+) -> str:
+    from forkaudit.formats import text
+
+    return text.render_plain(report, top=top, quiet=quiet, verbose=verbose, color=color)
 
 
 def render_findings_lines(report: ScanReport) -> str:
@@ -47,6 +70,12 @@ def render_sarif(report: ScanReport) -> str:
     return sarif.render_sarif(report)
 
 
+def render_github(report: ScanReport) -> str:
+    from forkaudit.formats import github
+
+    return github.render_github(report)
+
+
 def render_html(report: ScanReport) -> str:
     from forkaudit.formats import html
 
@@ -57,8 +86,10 @@ __all__ = [
     "FORMATS",
     "render",
     "render_findings_lines",
+    "render_github",
     "render_html",
     "render_json",
+    "render_plain",
     "render_sarif",
     "render_text",
 ]

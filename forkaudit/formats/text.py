@@ -65,11 +65,14 @@ def _header(report: ScanReport) -> Text:
     ]
     if report.mode != "check":
         parts.append(f"  ·  {len(report.distributions)} distributions")
-    parts.append(
-        f"  ·  {report.files_parsed}/{report.files_total} files parsed"
-        f"  ·  {report.duration_seconds:.2f}s"
-    )
+    parts.append(f"  ·  {parsed_text(report)}  ·  {report.duration_seconds:.2f}s")
     return Text.assemble(*parts)
+
+
+def parsed_text(report: ScanReport) -> str:
+    """What was read, without sounding like failures: most files never need a parse (nothing in
+    them can start a child), so the count parsed is of the candidates."""
+    return f"{report.files_parsed:,} candidate files parsed of {report.files_total:,}"
 
 
 def _ranking_table(dists: list[RankedDistribution]) -> Table:
@@ -117,9 +120,89 @@ def _finding_line(finding: Finding) -> Text:
     return line
 
 
-def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 120) -> str:
+ANSI: dict[str, str] = {"high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m"}
+
+
+def _plain_finding(finding: Finding, color: bool = False) -> str:
+    """One finding on one line, whatever its length: path:line:col, rule, severity/confidence,
+    distribution, message, flags (``forkaudit scan | grep FA103`` gets all of it)."""
+    where = f" {neutralise(finding.distribution)}:" if finding.distribution else ""
+    flags = f" ({', '.join(neutralise(flag) for flag in finding.flags)})" if finding.flags else ""
+    tag = f"{neutralise(finding.rule)} [{neutralise(finding.severity)}/{neutralise(finding.confidence)}]"
+    if color:
+        tag = f"{ANSI.get(finding.severity, '')}{tag}\x1b[0m"
+    return (
+        f"{neutralise(finding.path)}:{finding.line}:{finding.column}: {tag}{where} "
+        f"{' '.join(neutralise(finding.message).split())}{flags}\n"
+    )
+
+
+def render_plain(
+    report: ScanReport,
+    *,
+    top: int | None = None,
+    quiet: bool = False,
+    verbose: bool = False,
+    color: bool = False,
+) -> str:
+    """The summary for a pipe or a file: no table, no wrapping, one line per distribution and
+    one per finding (all of them unless ``top`` says otherwise), so grep and cut work; with
+    ``color`` (FORCE_COLOR in a CI log) the rule and severity of each finding are coloured."""
+    out = [_header(report).plain.replace("  ·  ", " · ") + "\n"]
+    ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))
+    suspect = [d for d in ranked if sum(d.counts.get(s, 0) for s in SEVERITIES) > 0]
+    if report.mode != "check":
+        shown = suspect if top is None else suspect[:top]
+        for dist in shown:
+            counts = ", ".join(f"{s} {dist.counts.get(s, 0)}" for s in SEVERITIES)
+            chain = f" via {chain_text(dist.chain)}" if len(dist.chain) > 1 else ""
+            out.append(
+                f"#{dist.rank} {neutralise(dist.name)} {neutralise(dist.version)} "
+                f"score {_score(dist.score)} ({counts}){chain}: {neutralise(dist.why)}\n"
+            )
+        if not suspect:
+            out.append(f"No findings in {len(ranked)} distributions.\n")
+        elif len(shown) < len(suspect):
+            out.append(f"... and {len(suspect) - len(shown)} more with findings (--top N)\n")
+    findings = top_findings_order(report)
+    shown_findings = findings if top is None else findings[:top]
+    out += [_plain_finding(finding, color) for finding in shown_findings]
+    if len(shown_findings) < len(findings):
+        out.append(
+            f"... and {len(findings) - len(shown_findings)} more findings "
+            "(--top N, or --format json for all)\n"
+        )
+    if not quiet:
+        out += _tail_lines(report, verbose)
+    return "".join(out)
+
+
+def _tail_lines(report: ScanReport, verbose: bool) -> list[str]:
+    lines = [f"{len(report.errors)} files could not be parsed"]
+    if report.suppressed:
+        lines[0] += f" · {report.suppressed} findings suppressed"
+    if verbose:
+        lines += [f"  {neutralise(e.path)}: {neutralise(e.reason)}" for e in report.errors]
+    elif report.errors:
+        lines[0] += " (-v names them)"
+    lines += [f"warning: {neutralise(warning)}" for warning in report.warnings]
+    if report.score_formula:
+        lines.append(neutralise(report.score_formula))
+    return [line + "\n" for line in lines]
+
+
+def render_text(
+    report: ScanReport,
+    *,
+    color: bool,
+    top: int = 10,
+    width: int = 120,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> str:
     """The human summary: header, ranked table (distributions with findings, at most ``top``),
-    the ``top`` most worrying findings, error/warning counts and the score formula."""
+    the ``top`` most worrying findings, error/warning counts and the score formula (not under
+    ``quiet``)."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -132,7 +215,7 @@ def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 
         markup=False,
         soft_wrap=False,
     )
-    console.print(_header(report))
+    console.print(_header(report), soft_wrap=True)
 
     if report.mode != "check":
         ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))
@@ -141,12 +224,12 @@ def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 
         if suspect:
             console.print(_ranking_table(suspect[:top]))
             hidden = len(suspect) - min(len(suspect), top)
-            quiet = len(ranked) - len(suspect)
+            clean = len(ranked) - len(suspect)
             notes = []
             if hidden:
                 notes.append(f"{hidden} more with findings")
-            if quiet:
-                notes.append(f"{quiet} with no findings")
+            if clean:
+                notes.append(f"{clean} with no findings")
             if notes:
                 console.print(Text(f"… and {', '.join(notes)}", style="dim"))
             console.print()
@@ -163,31 +246,29 @@ def render_text(report: ScanReport, *, color: bool, top: int = 10, width: int = 
     findings = top_findings_order(report)
     if findings:
         console.print()
-        console.print(
-            Text(f"Top findings ({min(top, len(findings))} of {len(findings)})", style="bold")
-        )
+        title = Text(f"Top findings ({min(top, len(findings))} of {len(findings)})", style="bold")
+        if top < len(findings):
+            title.append("  --top N for more, --format json for all", style="dim")
+        console.print(title)
         for finding in findings[:top]:
             console.print(_finding_line(finding))
 
-    console.print()
-    tail = Text(
-        f"{len(report.errors)} files could not be parsed",
-        style="yellow" if report.errors else "dim",
-    )
-    if report.suppressed:
-        tail.append(f"  ·  {report.suppressed} findings suppressed", style="dim")
-    console.print(tail)
-    for warning in report.warnings:
-        console.print(Text(f"warning: {neutralise(warning)}", style="yellow"))
-    if report.score_formula:
-        console.print(Text(neutralise(report.score_formula), style="dim"))
+    if not quiet:
+        console.print()
+        for number, line in enumerate(_tail_lines(report, verbose)):
+            style = "dim"
+            if (number == 0 and report.errors) or line.startswith("warning:"):
+                style = "yellow"
+            console.print(Text(line.rstrip("\n"), style=style))
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def render_findings_lines(report: ScanReport) -> str:
-    """One plain line per finding, ``path:line:col: FA103 message``, sorted by path and position."""
+    """One plain line per finding, ``path:line:col: FA103 [high] message``, sorted by path and
+    position."""
     ordered = sorted(report.findings, key=lambda f: (f.path, f.line, f.column, f.rule))
     return "".join(
-        f"{neutralise(f.path)}:{f.line}:{f.column}: {neutralise(f.rule)} {neutralise(f.message)}\n"
+        f"{neutralise(f.path)}:{f.line}:{f.column}: {neutralise(f.rule)} "
+        f"[{neutralise(f.severity)}] {' '.join(neutralise(f.message).split())}\n"
         for f in ordered
     )
