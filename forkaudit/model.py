@@ -213,6 +213,9 @@ class ScanReport:
     counts: dict[str, int] = field(default_factory=dict)
     baselined: int = 0  # findings left out because the baseline holds them
     baseline_unmatched: int = 0  # baseline entries that matched no current finding
+    # what was audited (DESIGN §7 environment.source): "venv", "site-packages", "requirements",
+    # "wheels"; "files" for `check`
+    source: str = ""
     unused_suppressions: tuple[tuple[str, int], ...] = ()  # (path, line) of a no-op ignore comment
     # Where to anchor results in the user's repository (SARIF): ``anchor_root`` is the folder
     # URIs are relative to; ``anchors`` maps a distribution name (scan) or a finding path (check)

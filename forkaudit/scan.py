@@ -423,6 +423,7 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         counts=counts,
         baselined=baselined,
         baseline_unmatched=counts.get("baseline_unmatched", 0),
+        source="venv" if os.path.isfile(os.path.join(env.path, "pyvenv.cfg")) else "site-packages",
         anchor_root=anchor_root,
         anchors=anchors,
     )
@@ -484,6 +485,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
         counts=counts,
         baselined=baselined,
         baseline_unmatched=counts.get("baseline_unmatched", 0),
+        source="files",
         unused_suppressions=unused,
         anchor_root=root,
         anchors=anchors,

@@ -112,6 +112,7 @@ def test_forkaudits_own_active_environment_defers_to_the_projects_venv(tmp_path:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["environment"]["path"] == str(project / ".venv")
+    assert data["environment"]["source"] == "venv"
     assert {d["name"] for d in data["distributions"]} == {"leaky-lib"}
     assert "auditing .venv (the active environment is forkaudit's own)" in result.stderr
     # an active environment that is not forkaudit's own is still what is audited
@@ -215,6 +216,8 @@ def test_check_paths_are_relative_to_the_current_folder_with_severity(tmp_path: 
     for cwd, args in ((repo, ["src"]), (repo, []), (repo, ["."]), (repo, ["src/pkg/mod.py"])):
         result = run_cli(["check", "--no-cache", *args], cwd=cwd)
         assert result.returncode == 1 and result.stdout.startswith(line), (args, result.stdout)
+    as_json = run_cli(["check", "--no-cache", "--format", "json"], cwd=repo)
+    assert json.loads(as_json.stdout)["environment"]["source"] == "files"
     inside = run_cli(["check", "--no-cache", "pkg"], cwd=repo / "src")
     assert inside.stdout.startswith("pkg/mod.py:3:12: FA103 [medium] ")
     outside = run_cli(["check", "--no-cache", str(repo / "src")], cwd=tmp_path)

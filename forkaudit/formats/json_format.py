@@ -83,6 +83,7 @@ def report_to_dict(report: ScanReport) -> dict[str, Any]:
         "environment": {
             "path": report.target,
             "python_version": report.python_version,
+            "source": report.source,
             "counts": counts,
             "duration_seconds": round(report.duration_seconds, 3),
         },
