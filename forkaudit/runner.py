@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import functools
 import hashlib
 import itertools
 import math
 import multiprocessing
 import os
 import re
+import select
 import shutil
 import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -433,25 +434,10 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-@functools.cache
-def _fork_server_runs() -> bool:
-    """Start the fork server (preloading the engine), once. It listens on a Unix socket under
-    the temporary folder; where that path is too long for one (a deep TMPDIR: "AF_UNIX path too
-    long") or sockets are refused, workers are spawned instead."""
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["forkaudit.analysis.engine"])
-    try:
-        forkserver.ensure_running()
-    except OSError:
-        return False
-    return True
-
-
 def prestart() -> None:
     """Start the fork server now, so that it imports the engine (libcst) while the caller reads
     the environment; the pool forks its workers from it later. Nothing to do where there is no
-    fork server."""
+    fork server. It is stopped when the pool is done, or at exit if no pool ever needs it."""
     if sys.platform.startswith("linux"):
         _fork_server_runs()
 
@@ -488,24 +474,50 @@ class _Workers:
         self.limit = options.timeout
         self.grace = min(max(1.0, options.timeout / 4), 30.0)
         self._pool: ProcessPoolExecutor | None = None
+        # (manager thread, worker processes) of each pool shut down, to join at the end.
+        self._retired: list[tuple[Any, dict[int, Any]]] = []
         self._markers = tempfile.mkdtemp(prefix="forkaudit-")
         self._sequence = itertools.count()
 
     def __enter__(self) -> _Workers:
+        _claim_helpers()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        try:
-            if kind is not None:  # Ctrl-C or an error: do not wait for the batches in flight
-                self._kill()
-            self._shutdown(wait=kind is None)
-        finally:
-            shutil.rmtree(self._markers, ignore_errors=True)
+        # A Ctrl-C now waits until every process is stopped and reaped (then it is raised).
+        with _interrupts_held():
+            gone = False
+            try:
+                if kind is not None:  # Ctrl-C or an error: do not wait for the batches in flight
+                    self._kill()
+                self._shutdown(wait=kind is None)
+                gone = self._join_all()
+            finally:
+                shutil.rmtree(self._markers, ignore_errors=True)
+                _release_helpers(gone)
 
     def _shutdown(self, wait: bool = True) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            # The executor lets go of both on shutdown: keep them to join its workers later.
+            thread = getattr(pool, "_executor_manager_thread", None)
+            processes = getattr(pool, "_processes", None) or {}
+            self._retired.append((thread, processes))
+            pool.shutdown(wait=wait, cancel_futures=True)
+
+    def _join_all(self) -> bool:
+        """Join the manager thread of every pool shut down and every worker process it started
+        (one that outlives its join is killed); whether they are all gone. Shut down without
+        waiting, a pool's thread is still joining its workers (killed, or terminated after a
+        crash): a few milliseconds."""
+        retired, self._retired = self._retired, []
+        gone = True
+        for thread, processes in retired:
+            if thread is not None:
+                thread.join(JOIN_SECONDS)
+            for process in list(processes.values()):
+                gone = _join_process(process) and gone
+        return gone
 
     def _kill(self) -> None:
         """Kill every worker process of the current pool (the executor then reports it broken)."""
@@ -517,16 +529,19 @@ class _Workers:
                 process.kill()
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
-                process.join(5)
+                process.join(JOIN_SECONDS)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.size,
-                mp_context=_context(),
-                initializer=_init_worker,
-                initargs=(self.pack, self.limit, self.grace),
-            )
+            context = _context()
+            # Its queues' semaphores start the resource tracker where it does not run yet.
+            with _interrupts_held():
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.size,
+                    mp_context=context,
+                    initializer=_init_worker,
+                    initargs=(self.pack, self.limit, self.grace),
+                )
         return self._pool
 
     def map(
@@ -554,9 +569,12 @@ class _Workers:
                 round_batches, pending = pending, []
             pool = self._executor()
             futures: dict[Future[list[T]], tuple[str, _Batch]] = {}
-            for batch in round_batches:
-                marker = os.path.join(self._markers, str(next(self._sequence)))
-                futures[pool.submit(_guarded, function, marker, batch.items)] = (marker, batch)
+            # Submitting starts the workers: a Ctrl-C halfway through a start would leave a
+            # worker this process never learns of (nor kills, nor joins).
+            with _interrupts_held():
+                for batch in round_batches:
+                    marker = os.path.join(self._markers, str(next(self._sequence)))
+                    futures[pool.submit(_guarded, function, marker, batch.items)] = (marker, batch)
             remaining = set(futures)
             broken = False
             progress = False
@@ -658,6 +676,242 @@ def _fault_reason(report: str, limit: float, verb: str) -> str | None:
         )
         return f"{crashed} ({what}); the scan went on without it"
     return None
+
+
+# =========================================================================== helper processes
+#
+# A pool forked from the fork server has two helper processes besides its workers: the fork
+# server (it imports the engine once and forks every worker) and multiprocessing's resource
+# tracker (it unlinks the pool's named semaphores should this process die). Both are made to
+# outlive their parent, left to notice it is gone and exit on their own, orphaned for a while.
+# forkaudit stops them itself once the last pool is done (its workers joined), and reaps them at
+# exit at the latest: when forkaudit exits, no process it started is left.
+
+JOIN_SECONDS = 10.0  # bounds every wait for a process that was killed or told to stop
+_LOCK = threading.Lock()
+_server: bool | None = None  # the fork server runs / cannot run here (spawn instead) / neither
+_users = 0  # _Workers in use in this process: the helpers stop when the last one is done
+_stuck = False  # a worker outlived its kill: leave the helpers, which would wait for it
+_foreign_tracker: int | None = None  # a resource tracker running before forkaudit's: not ours
+_hooked = False
+_stopped: list[int] = []  # helpers told to stop, not reaped yet
+
+
+def _fork_server_runs() -> bool:
+    """Start the fork server (preloading the engine) unless it runs. It listens on a Unix socket
+    under the temporary folder; where that path is too long for one (a deep TMPDIR: "AF_UNIX
+    path too long") or sockets are refused, workers are spawned instead."""
+    global _server
+    with _LOCK:
+        if _server is None:
+            from multiprocessing import forkserver, resource_tracker
+
+            _hook_exit()
+            multiprocessing.get_context("forkserver").set_forkserver_preload(
+                ["forkaudit.analysis.engine"]
+            )
+            try:
+                # Each start is held from Ctrl-C, or a process would run unrecorded (a
+                # KeyboardInterrupt raised as the tracker unblocks SIGINT after its start loses
+                # its pid). The tracker first, alone: it unblocks SIGINT when started.
+                with _interrupts_held():
+                    resource_tracker.ensure_running()
+                # Started with SIGINT blocked (a process inherits the signal mask), the fork
+                # server and the workers it forks cannot be cut short by a Ctrl-C meant for
+                # forkaudit, which stops them itself (the server ignores SIGINT once it serves,
+                # a worker once initialised): no KeyboardInterrupt traceback of theirs.
+                with _interrupts_held():
+                    forkserver.ensure_running()
+                    _server = True
+            except OSError:
+                _server = False
+        return _server is True
+
+
+def _claim_helpers() -> None:
+    global _users
+    with _LOCK:
+        _users += 1
+        _hook_exit()
+
+
+def _release_helpers(gone: bool) -> None:
+    """A pool is done; ``gone``: every worker it started has been joined."""
+    global _users, _stuck
+    with _LOCK:
+        _users -= 1
+        _stuck = _stuck or not gone
+        if _users == 0:
+            _stop_helpers(final=False)
+            _reap(block=False)  # those stopped by an earlier pool
+
+
+def _hook_exit() -> None:
+    """Stop and reap the helpers at exit, after multiprocessing's own exit work: its last
+    semaphore finalizers write to the resource tracker (and would start another)."""
+    global _hooked, _foreign_tracker
+    if not _hooked:
+        _hooked = True
+        _foreign_tracker = _tracker_pid()
+        from multiprocessing import util
+
+        util.Finalize(None, _at_exit, exitpriority=-200)
+
+
+def _at_exit() -> None:
+    # Exiting anyway: a Ctrl-C must not cut this short.
+    with _interrupts_held(deliver=False), _LOCK:
+        if _users == 0:
+            _stop_helpers(final=True)
+        _reap(block=True)
+
+
+def _stop_helpers(final: bool) -> None:
+    """Tell the fork server and the resource tracker this process started to stop; every worker
+    is joined by then. The tracker only once no semaphore of a pool is left for it to release
+    (at ``final``, the exit, none is)."""
+    global _server
+    if _stuck:
+        return
+    with contextlib.suppress(Exception):
+        if _server:
+            _server = None
+            _stop_fork_server()
+    with contextlib.suppress(Exception):
+        pid = _tracker_pid()
+        if pid is not None and pid != _foreign_tracker and (final or not _semaphores_left()):
+            _stop_tracker()
+
+
+def _stop_fork_server() -> None:
+    """Close its "alive" pipe (its signal to stop), as ``ForkServer._stop()`` does, and kill it
+    rather than wait: it has no child left (every worker is joined), and left to itself it
+    exits only after importing the engine, if it still is, and tearing it down (~40 ms)."""
+    from multiprocessing import forkserver
+
+    server: Any = getattr(forkserver, "_forkserver", None)
+    if not hasattr(server, "_forkserver_alive_fd"):  # another layout: its own stop, which waits
+        server._stop()
+        return
+    with server._lock:
+        pid = server._forkserver_pid
+        fd = server._forkserver_alive_fd
+        address = server._forkserver_address
+        if pid is None:
+            return
+        server._forkserver_pid = server._forkserver_alive_fd = server._forkserver_address = None
+    _stopped.append(pid)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+    if isinstance(address, str) and not address.startswith("\0"):  # not an abstract socket
+        with contextlib.suppress(OSError):
+            os.unlink(address)
+
+
+def _tracker() -> Any:
+    from multiprocessing import resource_tracker
+
+    return getattr(resource_tracker, "_resource_tracker", None)
+
+
+def _tracker_pid() -> int | None:
+    pid = getattr(_tracker(), "_pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def _stop_tracker() -> None:
+    """Close its pipe, as ``ResourceTracker._stop()`` does: at end of file it releases what is
+    still registered and exits (reaped later, not waited for here)."""
+    tracker = _tracker()
+    if not hasattr(tracker, "_fd"):  # another layout: its own stop, which waits
+        tracker._stop()
+        return
+    with tracker._lock:
+        pid, fd = tracker._pid, tracker._fd
+        if pid is None or fd is None:
+            return
+        tracker._pid = tracker._fd = None
+    _stopped.append(pid)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _semaphores_left() -> bool:
+    """Whether a semaphore is still registered with the resource tracker: a pool's queues not
+    yet released (held by a traceback's frames, say). Its finalizer will write to the tracker."""
+    from multiprocessing import synchronize, util
+
+    cleanup = getattr(synchronize.SemLock, "_cleanup", None)
+    registry: dict[Any, Any] = getattr(util, "_finalizer_registry", {})
+    return cleanup is None or any(
+        getattr(f, "_callback", None) is cleanup for f in list(registry.values())
+    )
+
+
+def _reap(block: bool) -> None:
+    """Wait for the helpers told to stop (``block``: up to JOIN_SECONDS each), or just collect
+    those that are done."""
+    for pid in list(_stopped):
+        with contextlib.suppress(OSError):
+            if block and not _exited(pid, JOIN_SECONDS):
+                continue  # still held open by a process it outlived: leave it
+            if os.waitpid(pid, 0 if block else os.WNOHANG)[0] == 0:
+                continue
+        _stopped.remove(pid)
+
+
+def _exited(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` has exited, waiting up to ``seconds`` for it (a pidfd: no polling;
+    where there is none, True: the caller's waitpid then waits for as long as it takes)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
+
+
+def _join_process(process: Any) -> bool:
+    """Join a worker process; kill it if it outlives the join. Whether it is gone."""
+    with contextlib.suppress(Exception):
+        process.join(JOIN_SECONDS)
+        if process.exitcode is None:
+            process.kill()
+            process.join(JOIN_SECONDS)
+        return process.exitcode is not None
+    return False
+
+
+@contextlib.contextmanager
+def _interrupts_held(deliver: bool = True) -> Iterator[None]:
+    """Hold Ctrl-C back during the block: the block is not cut short (a process it starts is
+    recorded, one it stops is reaped), processes it starts begin with SIGINT blocked, and the
+    interrupt is raised once the block is done (``deliver``) or dropped."""
+    held: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    previous: Any = signal.getsignal(signal.SIGINT) if main else None
+    if previous is not None:
+        signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    mask = None
+    if hasattr(signal, "pthread_sigmask"):
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        # The mask first: a SIGINT pending meanwhile still goes to the handler above.
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if held and deliver:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        elif previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
 
 
 # =========================================================================== worker side
