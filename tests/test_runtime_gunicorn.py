@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import statistics
 import subprocess
 import time
 import urllib.error
@@ -198,7 +199,7 @@ def _serve(gunicorn: GunicornVenv, trace: Path, cwd: Path) -> Served:
             served = 1
             with ThreadPoolExecutor(4) as pool:
                 served += sum(pool.map(lambda _: _get(port), range(REQUESTS)))
-            time.sleep(0.3)  # a few samples while it serves
+            time.sleep(0.5)  # a few samples while it serves, the timers re-arm
         finally:
             proc.send_signal(signal.SIGTERM)  # to `run`, which passes it to gunicorn
             _, err = proc.communicate(timeout=120)
@@ -267,12 +268,16 @@ def test_the_re_arming_timer_keeps_one_thread_per_worker(
     sites = served.sites
     timer = sites["metrics-lib", "metricslib.py", line_of(METRICS, "timer.start()")]
     assert timer.site.kind == "thread" and timer.site.function == "schedule"
-    assert timer.site.starts > 2 * timer.site.processes  # re-armed many times...
-    assert timer.site.unreaped <= timer.site.processes <= 2  # ...one alive at a time
+    assert 1 <= timer.site.processes <= 2
+    # re-armed many times, one thread alive at a time: the thread re-arming is still alive
+    # for an instant after it started the next, so a sample may catch two, never more
+    assert timer.site.starts >= 4 * timer.site.processes
+    assert timer.site.unreaped <= 2 * timer.site.processes
     for series in timer.site.series:
-        assert series.live_threads[-1] <= 1
-        assert max(series.live_threads) <= 2  # a re-arm overlaps its predecessor briefly
+        assert max(series.live_threads) <= 2
+        assert statistics.median(series.live_threads) <= 1
         assert series.starts == tuple(sorted(series.starts))  # cumulative
+        assert series.starts[-1] > 2 * max(series.live_threads)  # not accumulating
 
 
 def test_gunicorns_own_worker_forks_are_seen_and_reaped(
@@ -292,7 +297,7 @@ def test_distribution_sums(served: ServedTrace) -> None:
     counts = distribution_counts(served.sites.values())
     leaky = counts["leaky-lib"]
     assert leaky.starts == 2 * result.requests and leaky.unreaped == 2 * result.requests
-    assert counts["metrics-lib"].unreaped <= 2
+    assert counts["metrics-lib"].unreaped <= 4  # at most two per worker: see the timer test
     assert counts["gunicorn"].starts >= 2 and "shop-app" not in counts  # the app starts nothing
     assert leaky.as_json() == {
         "starts": leaky.starts,

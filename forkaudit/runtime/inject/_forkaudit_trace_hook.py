@@ -327,10 +327,11 @@ class _Site:
 
 
 class _Child:
-    __slots__ = ("popen", "site", "zombie")
+    __slots__ = ("popen", "sequence", "site", "zombie")
 
-    def __init__(self, site: _Site, popen: Any = None) -> None:
+    def __init__(self, site: _Site, sequence: int, popen: Any = None) -> None:
         self.site = site
+        self.sequence = sequence  # registration order: newer than a children listing or not
         self.popen = popen
         self.zombie = False
 
@@ -353,6 +354,7 @@ class _State:
         self.sites: dict[tuple[str, int, str], _Site] = {}
         self.dropped_sites = 0
         self.children: dict[int, _Child] = {}
+        self.sequence = 0  # children registered so far
         self.popens: list[tuple[Any, _Site]] = []  # Popen weak refs whose pid is not read yet
         self.spawns: list[tuple[_Site, int]] = []  # posix_spawn starts: (site, native tid)
         self.raw_codes: dict[Any, _Site] = {}  # code of a raw thread's function -> site
@@ -680,21 +682,31 @@ def _record_fork(st: _State, kind: str, caller: Any) -> None:
         st.starter_tids.add(tid)
         _resolve_popens(st)
         found = children_of_task(st.pid, tid) if st.children_files else None
-        known = st.children
-        new = [p for p in found or () if p not in known and p not in st.unattributed]
+        new = [p for p in found or () if p not in st.children]
         if not new:
             if found is not None:
                 site.reaped += 1  # gone already (or the fork failed)
             return
         pid = new[0]
-        if len(new) > 1:  # several unknown children: the youngest is this fork's
+        if len(new) > 1:  # other unknown children too (multiprocessing spawn): the youngest
             best = -1
             for candidate in new:
                 fields = stat_fields(candidate)
                 started = int(fields[19]) if fields and len(fields) > 19 else 0
                 if started > best or (started == best and candidate > pid):
                     best, pid = started, candidate
-        known[pid] = _Child(site)
+        _register(st, pid, site)
+
+
+def _register(st: _State, pid: int, site: _Site, popen: Any = None) -> _Child:
+    """A child of ``site`` (called with the lock held)."""
+    old = st.children.get(pid)
+    if old is not None and old.site is not site:
+        old.site.reaped += 1  # its pid was reused: it was reaped
+    st.sequence += 1
+    child = st.children[pid] = _Child(site, st.sequence, popen)
+    st.unattributed.discard(pid)
+    return child
 
 
 def _after_fork_child() -> None:
@@ -784,10 +796,7 @@ def _resolve_popens(st: _State) -> None:
             continue
         pid = getattr(popen, "pid", None)
         if isinstance(pid, int) and pid > 0:
-            old = st.children.get(pid)
-            if old is not None and old.site is not site:
-                old.site.reaped += 1
-            st.children[pid] = _Child(site, reference)
+            _register(st, pid, site, reference)
         else:
             keep.append((reference, site))
     st.popens = keep
@@ -876,6 +885,10 @@ def _sample(st: _State, final: bool) -> None:
 
 def _sample_children(st: _State) -> None:
     pid = st.pid
+    own = str(pid).encode()
+    with st.lock:  # what was registered before the listing below was read
+        listed_sequence = st.sequence
+        listed_spawns = len(st.spawns)
     if st.children_files:
         tasks = task_ids()
         if len(tasks) > MAX_TASKS_SCANNED:
@@ -888,7 +901,7 @@ def _sample_children(st: _State) -> None:
         present = {}
         for child_pid in list(st.children):
             fields = stat_fields(child_pid)
-            if fields and len(fields) > 1 and fields[1] == str(pid).encode():
+            if fields and len(fields) > 1 and fields[1] == own:
                 present[child_pid] = pid
     zombies_total = 0
     with st.lock:
@@ -897,9 +910,16 @@ def _sample_children(st: _State) -> None:
             site.zombies = 0
         for child_pid, child in list(st.children.items()):
             if child_pid not in present:
-                del st.children[child_pid]
-                child.site.reaped += 1
-                continue
+                fields = None
+                if child.sequence > listed_sequence:  # started after the listing was read
+                    fields = stat_fields(child_pid)
+                    if fields is not None and fields[1:2] != [own]:
+                        fields = None
+                if fields is None:
+                    del st.children[child_pid]
+                    child.site.reaped += 1
+                    continue
+                present[child_pid] = pid
             if not child.zombie:
                 fields = stat_fields(child_pid)
                 child.zombie = fields is not None and fields[:1] == [b"Z"]
@@ -910,18 +930,21 @@ def _sample_children(st: _State) -> None:
         # unknown children: the posix_spawn starts first (in pid order per thread), the rest
         # were started where no hook sees them (multiprocessing's spawn, C code)
         unknown = sorted(p for p in present if p not in st.children)
-        if st.spawns:
-            pending = st.spawns
-            st.spawns = []
+        if listed_spawns:
+            pending = st.spawns[:listed_spawns]
+            del st.spawns[:listed_spawns]
             for site, tid in pending:
-                match = next(
-                    (p for p in unknown if present[p] == tid and p not in st.unattributed), None
-                )
-                if match is None:
+                # an unknown child of that thread, not one already unknown at the last sample
+                # if there is one (that is an older start no hook saw)
+                mine = [p for p in unknown if present[p] == tid]
+                fresh = [p for p in mine if p not in st.unattributed]
+                candidates = fresh or mine
+                if not candidates:
                     site.reaped += 1  # already gone: waited for by the program
                     continue
+                match = candidates[0]
                 unknown.remove(match)
-                spawned = st.children[match] = _Child(site)
+                spawned = _register(st, match, site)
                 fields = stat_fields(match)
                 spawned.zombie = fields is not None and fields[:1] == [b"Z"]
                 if spawned.zombie:
