@@ -27,6 +27,8 @@ from forkaudit.runtime.inject._forkaudit_trace_hook import (
     command_line,
     command_name,
     dumps,
+    float_list,
+    int_list,
     stat_fields,
     task_ids,
     write_atomic,
@@ -164,10 +166,10 @@ def _document(state: _Watch) -> dict[str, Any]:
                 "zombies": group.zombies,
                 "unreaped": group.live + group.zombies,
                 "series": {
-                    "threads": [0] * len(series.t),
-                    "children": series.column(prefix + "children"),
-                    "zombies": series.column(prefix + "zombies"),
-                    "starts": series.column(prefix + "starts"),
+                    "threads": int_list([0] * len(series.t)),
+                    "children": int_list(series.column(prefix + "children")),
+                    "zombies": int_list(series.column(prefix + "zombies")),
+                    "starts": int_list(series.column(prefix + "starts")),
                 },
             }
         )
@@ -201,10 +203,10 @@ def _document(state: _Watch) -> dict[str, Any]:
         "write_errors": 0,
         "sites": sites,
         "series": {
-            "t": series.t,
-            "threads": series.column("threads"),
-            "children": series.column("children"),
-            "zombies": series.column("zombies"),
+            "t": float_list(series.t),
+            "threads": int_list(series.column("threads")),
+            "children": int_list(series.column("children")),
+            "zombies": int_list(series.column("zombies")),
         },
     }
 

@@ -51,7 +51,8 @@ if TYPE_CHECKING:  # typing and collections.abc import re, enum...: not in the t
 
 TRACE_FORMAT = 1
 MAX_SAMPLES = 256  # points kept in a time series
-MAX_SITES = 2000  # distinct creating sites recorded; later ones are counted in dropped_sites
+MAX_SITES = 1000  # distinct creating sites recorded; later ones are counted in dropped_sites
+MAX_SITE_SERIES = 100  # sites (the first seen) that keep a time series of their own
 MAX_TASKS_SCANNED = 256  # above this many threads, children are read from the known starters
 ENV_DIR = "FORKAUDIT_TRACE_DIR"
 ENV_INTERVAL = "FORKAUDIT_TRACE_INTERVAL"
@@ -95,6 +96,19 @@ def _json_str(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+class Raw(str):
+    """JSON text already encoded: ``dumps`` writes it as it is."""
+
+
+def int_list(values: list[int]) -> Raw:
+    """A list of ints as JSON, at C speed (series are long)."""
+    return Raw("[" + ",".join(map(str, values)) + "]")
+
+
+def float_list(values: list[float]) -> Raw:
+    return Raw("[" + ",".join(map(repr, values)) + "]")
+
+
 def dumps(value: object) -> str:
     """JSON text of dicts (str keys), lists, tuples, str, int, float, bool and None."""
     parts: list[str] = []
@@ -103,7 +117,9 @@ def dumps(value: object) -> str:
 
 
 def _encode(value: object, parts: list[str]) -> None:
-    if value is None:
+    if isinstance(value, Raw):
+        parts.append(value)
+    elif value is None:
         parts.append("null")
     elif value is True:
         parts.append("true")
@@ -866,6 +882,8 @@ def _sample(st: _State, final: bool) -> None:
             "zombies": totals["zombies"],
         }
         for site in sites:
+            if site.index >= MAX_SITE_SERIES:
+                continue
             prefix = f"{site.index}."
             values[prefix + "threads"] = site.live_threads
             values[prefix + "children"] = site.live_children
@@ -891,6 +909,9 @@ def _sample_children(st: _State) -> None:
         listed_spawns = len(st.spawns)
     if st.children_files:
         tasks = task_ids()
+        with st.lock:  # threads gone: their children went to another thread (the main one)
+            st.starter_tids.intersection_update(int(t) for t in tasks)
+            st.starter_tids.add(pid)
         if len(tasks) > MAX_TASKS_SCANNED:
             tasks = [str(t) for t in st.starter_tids]
         present: dict[int, int] = {}  # child pid -> tid of its parent thread
@@ -971,6 +992,14 @@ def _document(st: _State, now: float, sites: list[_Site]) -> dict[str, Any]:
     for site in sites:
         prefix = f"{site.index}."
         unreaped = site.live_threads + site.live_children + site.zombies
+        site_series = None
+        if site.index < MAX_SITE_SERIES:
+            site_series = {
+                "threads": int_list(series.column(prefix + "threads")),
+                "children": int_list(series.column(prefix + "children")),
+                "zombies": int_list(series.column(prefix + "zombies")),
+                "starts": int_list(series.column(prefix + "starts")),
+            }
         out_sites.append(
             {
                 "path": site.path,
@@ -983,12 +1012,7 @@ def _document(st: _State, now: float, sites: list[_Site]) -> dict[str, Any]:
                 "live_children": site.live_children,
                 "zombies": site.zombies,
                 "unreaped": unreaped,
-                "series": {
-                    "threads": series.column(prefix + "threads"),
-                    "children": series.column(prefix + "children"),
-                    "zombies": series.column(prefix + "zombies"),
-                    "starts": series.column(prefix + "starts"),
-                },
+                "series": site_series,
             }
         )
     return {
@@ -1014,10 +1038,10 @@ def _document(st: _State, now: float, sites: list[_Site]) -> dict[str, Any]:
         "write_errors": st.write_errors,
         "sites": out_sites,
         "series": {
-            "t": series.t,
-            "threads": series.column("threads"),
-            "children": series.column("children"),
-            "zombies": series.column("zombies"),
+            "t": float_list(series.t),
+            "threads": int_list(series.column("threads")),
+            "children": int_list(series.column("children")),
+            "zombies": int_list(series.column("zombies")),
         },
     }
 
