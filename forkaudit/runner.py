@@ -503,6 +503,8 @@ class _Workers:
             thread = getattr(pool, "_executor_manager_thread", None)
             processes = getattr(pool, "_processes", None) or {}
             self._retired.append((thread, processes))
+            if not wait:  # broken, or its workers killed
+                _unblock_feeder(pool)
             pool.shutdown(wait=wait, cancel_futures=True)
 
     def _join_all(self) -> bool:
@@ -524,6 +526,7 @@ class _Workers:
         if self._pool is None:
             return
         processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+        _unblock_feeder(self._pool)
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
                 process.kill()
@@ -873,6 +876,17 @@ def _exited(pid: int, seconds: float) -> bool:
         return bool(select.select([fd], [], [], seconds)[0])
     finally:
         os.close(fd)
+
+
+def _unblock_feeder(pool: ProcessPoolExecutor) -> None:
+    """Before Python 3.11 (gh-94777), the thread feeding a pool whose workers died could block
+    for good writing to the call queue's pipe, which this process alone then holds open for
+    reading; the pool's manager thread, and so the interpreter's exit, waited on it. Close that
+    end as 3.11's executor does, so the write fails."""
+    if sys.version_info < (3, 11):  # (idempotent; best before the workers die)
+        reader: Any = getattr(getattr(pool, "_call_queue", None), "_reader", None)
+        with contextlib.suppress(Exception):
+            reader.close()
 
 
 def _join_process(process: Any) -> bool:
