@@ -533,6 +533,13 @@ class _Workers:
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
                 process.join(JOIN_SECONDS)
+        # A worker killed halfway through writing its answers leaves part of a message in the
+        # result pipe, and this process holds the pipe's write end too: the pool's manager thread
+        # would wait for the rest for good (and the interpreter's exit on it). With that end
+        # closed, it reads an end of file and calls the pool broken.
+        writer: Any = getattr(getattr(self._pool, "_result_queue", None), "_writer", None)
+        with contextlib.suppress(Exception):
+            writer.close()
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
