@@ -23,16 +23,22 @@ What it records, per creating site (the first frame outside the standard library
 
 The file (``trace-PID-TOKEN.json``) is rewritten atomically at each sample (a temporary file,
 then ``os.replace``), so a process killed by SIGKILL leaves its last sample. After a fork the
-child starts afresh: new state, new file, new sampler thread.
+child starts afresh, with a new state and a new file made at its first audited operation and a
+sampler thread of its own once a sample is due: a child that only calls ``os._exit`` or ``exec``
+costs no thread and leaves no file.
 
 Nothing here may change the traced program's behaviour: every hook body catches its own errors
 (``Exception``: a ``KeyboardInterrupt`` arriving inside a hook still reaches the program), nothing
 is printed, memory is bounded (sites, series, weak references pruned at each sample). On 3.12+,
-``os.fork()`` warns when the process has more than one OS thread; when the only other thread is
-this hook's sampler, the sampler is stopped before the fork and restarted after it (on 3.13 and
-3.14.0, which count the threads after the at-fork hooks, at the next audited operation: such a
-single-threaded process that forks and then makes no audited call, no open, import, socket or
-start, until it exits is sampled again at exit only).
+``os.fork()`` warns when the process has more than one OS thread: when the program's only Python
+thread is the one forking, the sampler is stopped before the fork and started again by the audit
+hook at the first audited operation (an open, an import, a socket, a start...) after the fork
+returned and once a sample is due. A single-threaded process that forks and then makes no audited
+call until it exits is sampled again at exit only.
+
+Costs, measured: about 0.05 us per unrelated audit event, 2 us per thread start, 0.3 to 0.5 ms
+per ``os.fork`` (copy-on-write faults of the work done in the parent), a sample of 20 sites with
+100 threads and 50 children in 2.5 ms of the sampler thread.
 """
 
 from __future__ import annotations
@@ -353,7 +359,15 @@ class _Child:
 
 
 class _State:
-    def __init__(self, directory: str, interval: float, run: str, forked_from: int) -> None:
+    def __init__(
+        self,
+        directory: str,
+        interval: float,
+        run: str,
+        forked_from: int,
+        started: float = 0.0,
+        started_mono: float = 0.0,
+    ) -> None:
         self.lock = _thread.RLock()
         self.write_lock = _thread.allocate_lock()
         self.directory = directory
@@ -364,8 +378,8 @@ class _State:
         self.forked_from = forked_from
         self.token = os.urandom(4).hex()
         self.path = os.path.join(directory, f"trace-{self.pid}-{self.token}.json")
-        self.started = time.time()
-        self.started_mono = time.monotonic()
+        self.started = started or time.time()
+        self.started_mono = started_mono or time.monotonic()
         self.argv = command_line(self.pid)
         self.sites: dict[tuple[str, int, str], _Site] = {}
         self.dropped_sites = 0
@@ -397,11 +411,16 @@ class _State:
 _holder: list[_State | None] = [None]
 _installed = [False]
 _original_start: list[Callable[..., Any]] = [_thread.start_new_thread]
-_restart = [False]  # the sampler was stopped for a fork: restart it at the next audit event
-# CPython 3.13 and 3.14.0 count the process's threads for the fork warning after running the
-# after_in_parent hooks (python/cpython#137109, fixed in 3.14.1 and a later 3.13): a sampler
-# restarted there would be counted, so it restarts at the next audited operation instead.
-_COUNTS_THREADS_AFTER_HOOKS = sys.version_info[:2] == (3, 13) or sys.version_info[:3] == (3, 14, 0)
+# After a fork the sampler is started again by the audit hook, at the first audited operation
+# once os.fork has returned (3.13 and 3.14.0 count the threads for their fork warning after the
+# at-fork hooks, python/cpython#137109) and a sample is due (a loop of forks stops and starts
+# it at most once per interval).
+_restart = [False]
+_in_fork = [0.0]  # while os.fork runs (until this monotonic time at most): no restart
+_busy = [False]
+_new_child: list[tuple[str, float, str, int, float, float] | None] = [
+    None
+]  # a forked child's state to make
 
 # --------------------------------------------------------------------------- sites
 
@@ -541,6 +560,7 @@ def _on_event(event: str, args: tuple[Any, ...]) -> None:
             return
         if event == "os.fork" or event == "os.forkpty":
             st.pending_fork[_thread.get_ident()] = "fork"
+            _in_fork[0] = time.monotonic() + 5.0  # no sampler restart until it is over
         elif event == "subprocess.Popen":
             caller = sys._getframe(2)
             popen = None
@@ -608,9 +628,10 @@ def _make_audit_hook(
 ) -> Callable[..., None]:
     wanted = _EVENTS
     pending = _restart
+    not_now = frozenset({"os.fork", "os.forkpty", "os.exec"})  # no thread to start there
 
     def _forkaudit_audit(event: str, args: tuple[Any, ...]) -> None:
-        if pending[0]:
+        if pending[0] and event not in not_now:
             restart()
         if event in wanted:
             handle(event, args)
@@ -652,8 +673,10 @@ def _before_fork() -> None:
         if _thread.get_ident() not in st.pending_fork:
             return  # not os.fork/forkpty (a Popen with preexec_fn): no warning to avoid
         # 3.12+ warns "multi-threaded, use of fork() may lead to deadlocks" when the process
-        # has more than one OS thread: if the other one is our sampler, stop it for the fork.
-        if os_thread_count() == 2:
+        # has more than one OS thread: when the program's only Python thread is this one, stop
+        # the sampler for the fork (OS threads may also be C threads, or a thread the program
+        # has just joined and that is still on its way out: the program's own business)
+        if len(sys._current_frames()) <= 2:
             _stop_sampler(st, wait=True)
             st.paused = True
     except Exception:
@@ -670,24 +693,39 @@ def _after_fork_parent() -> None:
             if kind is not None:
                 _record_fork(st, kind, sys._getframe(1))
         finally:
+            _in_fork[0] = 0.0
             if st.paused:
                 st.paused = False
-                if _COUNTS_THREADS_AFTER_HOOKS:
-                    _restart[0] = True  # at the next audited operation (open, import, ...)
-                else:
-                    _start_sampler(st)
+                _restart[0] = True  # when the next sample is due, at an audited operation
     except Exception:
         pass
 
 
 def _restart_sampler() -> None:
-    _restart[0] = False
+    """Called by the audit hook while ``_restart`` is set: once the fork is over and a sample
+    is due, make the forked child's state (if needed) and start the sampler."""
+    if _busy[0] or (_in_fork[0] and time.monotonic() < _in_fork[0]):
+        return  # re-entered, or an event inside os.fork (its at-fork hooks)
+    _busy[0] = True
     try:
         st = _holder[0]
-        if st is not None and not st.final and st.samplers_alive <= 0:
-            _start_sampler(st)
+        if st is None:
+            child = _new_child[0]
+            _new_child[0] = None
+            if child is None:
+                _restart[0] = False
+                return
+            st = _holder[0] = _State(*child)
+        if st.final:
+            _restart[0] = False
+        elif time.monotonic() >= st.next_due:
+            _restart[0] = False
+            if st.samplers_alive <= 0:
+                _start_sampler(st)
     except Exception:
-        pass
+        _restart[0] = False
+    finally:
+        _busy[0] = False
 
 
 def _record_fork(st: _State, kind: str, caller: Any) -> None:
@@ -733,10 +771,20 @@ def _after_fork_child() -> None:
         if _in_execute_child(sys._getframe(1)):
             _holder[0] = None  # a Popen's child (preexec_fn): it is about to exec
             return
-        st = _State(old.directory, old.interval, old.run, forked_from=old.pid)
-        _holder[0] = st
-        _restart[0] = False
-        _start_sampler(st)
+        _in_fork[0] = 0.0
+        # little work here, copy-on-write makes every touched page dear: the child's state is
+        # made at its first audited operation, its sampler starts when a sample is due; a
+        # child that only exits (os._exit) or execs costs no thread and leaves no file
+        _holder[0] = None
+        _new_child[0] = (
+            old.directory,
+            old.interval,
+            old.run,
+            old.pid,
+            time.time(),
+            time.monotonic(),
+        )
+        _restart[0] = True
     except Exception:
         _holder[0] = None
 
