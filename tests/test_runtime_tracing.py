@@ -352,6 +352,8 @@ def test_watch_stops_when_the_process_exits(tmp_path: Path, target_python: tuple
         (["run"], "forkaudit: error: run needs the command after --"),
         (["run", "--trace", "t", "--"], "forkaudit: error: run needs the command after --"),
         (["run", "--interval", "0", "--", "true"], "forkaudit: error: argument --interval"),
+        (["run", "--trace", "t", "true"], "forkaudit: error: run needs -- before the command"),
+        (["run", "--bogus", "--", "true"], "forkaudit: error: unrecognized arguments: --bogus"),
         (["run", "--", "no-such-command-anywhere"], "forkaudit: error: cannot run no-such"),
         (["watch", "999999999"], "forkaudit: error: no process with pid 999999999"),
         (["watch", "abc"], "forkaudit: error: argument PID: not a process id"),

@@ -64,7 +64,12 @@ def _pid(text: str) -> int:
 
 
 def run_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="forkaudit run", usage=RUN_USAGE, description=RUN_HELP)
+    parser = _Parser(
+        prog="forkaudit run",
+        usage=RUN_USAGE,
+        description=RUN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--trace",
         metavar="DIR",
@@ -82,7 +87,12 @@ def run_parser() -> argparse.ArgumentParser:
 
 
 def watch_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="forkaudit watch", usage=WATCH_USAGE, description=WATCH_HELP)
+    parser = _Parser(
+        prog="forkaudit watch",
+        usage=WATCH_USAGE,
+        description=WATCH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("pid", metavar="PID", type=_pid, help="the process to watch")
     parser.add_argument("--interval", metavar="SECONDS", type=_seconds, default=1.0)
     parser.add_argument(
@@ -112,7 +122,12 @@ def main(argv: Sequence[str] | None = None, platform: str | None = None) -> int:
             options, command = rest[:cut], rest[cut + 1 :]
         else:
             options, command = rest, []
-        parsed = run_parser().parse_args(options)
+        parser = run_parser()
+        parsed, extra = parser.parse_known_args(options)
+        if extra and extra[0].startswith("-"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        if extra:
+            return _fail(f"run needs -- before the command ({' '.join(extra)}): {RUN_USAGE}")
     else:
         parsed = watch_parser().parse_args(rest)
     if not (platform or sys.platform).startswith("linux"):

@@ -90,9 +90,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
 def _command_of(pid: int) -> str:
     argv = command_line(pid)
-    text = " ".join(argv) if argv else f"[{command_name(pid) or '?'}]"
+    text = _printable(" ".join(argv) if argv else f"[{command_name(pid) or '?'}]")
     return text if len(text) <= _COMMAND_CHARS else text[: _COMMAND_CHARS - 3] + "..."
 
 
@@ -219,7 +223,7 @@ def _per_minute(state: _Watch, name: str, elapsed: float) -> str:
 
 
 def _status_line(state: _Watch, elapsed: float) -> str:
-    name = " ".join(state.argv) or f"[{command_name(state.pid)}]"
+    name = _printable(" ".join(state.argv) or f"[{command_name(state.pid)}]")
     if len(name) > 40:
         name = name[:37] + "..."
     return (
