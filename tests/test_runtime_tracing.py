@@ -155,7 +155,8 @@ BEHAVIOUR = """\
 import sys
 
 print("threading imported at start:", "threading" in sys.modules)
-print("heavy modules:", sorted(m for m in ("json", "re", "typing", "weakref") if m in sys.modules))
+names = ("json", "re", "typing", "weakref", "importlib", "warnings")
+print("heavy modules:", sorted(m for m in names if m in sys.modules))
 print("sitecustomize:", getattr(sys.modules.get("sitecustomize"), "MARK", None))
 print("sys.path:", sys.path)
 
@@ -196,6 +197,24 @@ def test_the_program_behaves_the_same_traced(
     assert without_forkaudit_lines(traced.stderr) == plain.stderr
     assert "ValueError: boom in a thread" in plain.stderr
     assert load_trace(str(tmp_path / "trace")).processes  # and it was traced
+
+
+@pytest.mark.parametrize("version", ["2.7", "3.6", "3.8", "3.9"])
+def test_older_pythons_are_left_alone(version: str, tmp_path: Path) -> None:
+    """Not traced (the hook needs 3.10+), never broken: the inject folder's sitecustomize is
+    valid Python 2 and still runs the program's own."""
+    python = pyenv_python(version)
+    if python is None:
+        pytest.skip(f"pyenv has no CPython {version}")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    probe = "import sys; sys.stdout.write(sys.modules['sitecustomize'].MARK)"
+    args = ["run", "--trace", "trace", "--", python, "-c", probe]
+    result = runtime(args, tmp_path, {"PYTHONPATH": str(site)})
+    assert (result.returncode, result.stdout) == (0, "the program's own sitecustomize ran")
+    assert without_forkaudit_lines(result.stderr) == ""
+    assert "no Python process was traced" in result.stderr
 
 
 def test_an_unwritable_trace_folder_changes_nothing(

@@ -32,9 +32,10 @@ def pyenv_python(version: str) -> str | None:
             key=lambda p: int(p.name.rsplit(".", 1)[1]),
         )
         for candidate in reversed(found):
-            python = candidate / "bin" / "python3"
-            if python.exists():
-                return str(python)
+            for name in ("python3", "python"):
+                python = candidate / "bin" / name
+                if python.exists():
+                    return str(python)
     return None
 
 

@@ -39,14 +39,24 @@ def _chain(here):
     as they would without us (site.py reports them)."""
     paths = [p for p in sys.path if not _same_dir(p, here)]
     if sys.hexversion >= 0x03040000:
-        import importlib.machinery
+        # the import system's own modules, already loaded: importing importlib here would
+        # add importlib and warnings to what the program finds in sys.modules
+        external = sys.modules.get("_frozen_importlib_external")
+        bootstrap = sys.modules.get("_frozen_importlib")
+        finder = getattr(external, "PathFinder", None)
+        if finder is None:  # pragma: no cover - not CPython
+            import importlib.machinery
 
-        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", paths)
+            finder = importlib.machinery.PathFinder
+        spec = finder.find_spec("sitecustomize", paths)
         if spec is None or spec.loader is None:
             return
-        import importlib.util
+        make = getattr(bootstrap, "module_from_spec", None)
+        if make is None:  # pragma: no cover - not CPython
+            import importlib.util
 
-        module = importlib.util.module_from_spec(spec)
+            make = importlib.util.module_from_spec
+        module = make(spec)
         sys.modules["sitecustomize"] = module
         spec.loader.exec_module(module)
     else:  # pragma: no cover - Python 2 and early 3
