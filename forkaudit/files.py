@@ -1,8 +1,11 @@
 """The files stage: which files to analyse, grouped in units that are cached as a whole.
 
 A *unit* is one installed distribution (cached by name + version + RECORD digest + the size and
-modification time of every file it reads) or one loose file (cached by content digest). Only the environment's metadata is read here; file bytes are read by the
-runner, and only when the unit is not in the cache.
+modification time of every file it reads), one wheel read in memory (cached by the archive's
+sha256 and the files it owns) or one loose file (cached by content digest). Only the
+environment's metadata is read here; file bytes are read by the runner, and only when the unit is
+not in the cache. A distribution without metadata (``metadata_path`` "": not audited, e.g. an
+sdist never built) is a unit without files, so it still has a row in the ranking.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from forkaudit.environment import is_test_path
-from forkaudit.model import Environment, SourceFile
+from forkaudit.errors import InputError
+from forkaudit.model import Distribution, Environment, SourceFile
+from forkaudit.wheels import archive_sha256, member_of, member_path, wheel_layout
 
 SKIP_DIRS = frozenset(
     {
@@ -51,6 +56,12 @@ _POSIX = os.sep == "/"
 def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
     units: list[Unit] = []
     for dist in env.distributions:
+        if not dist.metadata_path:
+            units.append(Unit(key="", label=dist.name, distribution=dist.name, files=()))
+            continue
+        if member_of(dist.metadata_path) is not None:
+            units.append(_wheel_unit(dist, include_tests))
+            continue
         base = os.path.dirname(dist.metadata_path)
         files = []
         for rel in dist.files:
@@ -106,6 +117,40 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
                 break
     units.extend(file_units(loose))
     return units
+
+
+def _wheel_unit(dist: Distribution, include_tests: bool) -> Unit:
+    """A wheel read in memory: its files are archive members (``wheels.member_path``), and it
+    is cached by the archive's sha256 (the same bytes give the same findings wherever the wheel
+    lies) and the files it owns."""
+    where = member_of(dist.metadata_path)
+    assert where is not None
+    archive = where[0]
+    try:
+        installed = wheel_layout(archive).installed
+    except InputError:  # damaged since it was read: each file's read says so
+        installed = {}
+    files = []
+    for rel in dist.files:
+        test = is_test_path(rel)
+        if test and not include_tests:
+            continue
+        member = installed.get(rel, rel)
+        files.append(
+            SourceFile(
+                abspath=member_path(archive, member),
+                relpath=rel,
+                distribution=dist.name,
+                test_code=test,
+            )
+        )
+    owned = hashlib.sha256("\0".join(dist.files).encode()).hexdigest()
+    try:
+        sha256 = archive_sha256(archive)
+    except OSError:
+        return Unit(key="", label=dist.name, distribution=dist.name, files=tuple(files))
+    key = f"wheel|{sha256}|{dist.name}|{dist.version}|{owned}|tests={include_tests}"
+    return Unit(key=key, label=dist.name, distribution=dist.name, files=tuple(files))
 
 
 def file_units(files: Iterable[SourceFile]) -> list[Unit]:

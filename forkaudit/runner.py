@@ -41,6 +41,7 @@ from forkaudit.analysis.prefilter import Prefilter, start_names
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
+from forkaudit.wheels import ARCHIVE_MARK, member_size, read_member
 
 if TYPE_CHECKING:  # the parent only needs the engine when something must be parsed (in workers)
     from forkaudit.analysis.subclasses import SubclassInfo
@@ -369,6 +370,9 @@ def _batches(jobs: list[Job], workers: int) -> list[list[int]]:
     """Indices grouped in batches of about equal bytes, big files first (better balance)."""
     sizes = []
     for job in jobs:
+        if ARCHIVE_MARK in job.file.abspath:
+            sizes.append(member_size(job.file.abspath))
+            continue
         try:
             sizes.append(os.path.getsize(job.file.abspath))
         except OSError:
@@ -1016,7 +1020,14 @@ def _names_prefilter(names: tuple[str, ...]) -> Prefilter:
 
 def _read(path: str) -> bytes:
     """The file's bytes. Opened without blocking and checked to be a regular file, so a FIFO,
-    a device or a folder swapped in under a ``.py`` name is an error, not a hang."""
+    a device or a folder swapped in under a ``.py`` name is an error, not a hang. A member of a
+    wheel (``{archive}.whl!/{member}``, see ``forkaudit.wheels``) is read from the archive in
+    memory; a member that cannot be read raises ``wheels.ArchiveError``, an ``OSError``."""
+    if ARCHIVE_MARK in path:
+        data = read_member(path, MAX_FILE_BYTES)
+        if data is None:
+            raise _TooBig()
+        return data
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
