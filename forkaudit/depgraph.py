@@ -8,9 +8,10 @@ counts when some installed dependent asked for ``name[x]``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,9 +31,12 @@ __all__ = [
     "DependencyGraph",
     "Edge",
     "Project",
+    "chains",
     "dependency_info",
     "marker_environment",
+    "platform_markers",
     "read_project",
+    "requirements_dependency_info",
 ]
 
 
@@ -40,14 +44,50 @@ def _canon(name: str) -> str:
     return str(canonicalize_name(name))
 
 
-def marker_environment(python_version: str) -> dict[str, str]:
+def marker_environment(python_version: str, platform: str = "") -> dict[str, str]:
     """Marker variables for a target Python ``X.Y`` (full version ``X.Y.0``); the rest are the
-    running machine's. An empty ``python_version`` keeps the running interpreter's."""
+    running machine's, or those a pip platform tag implies (``platform_markers``). An empty
+    ``python_version`` keeps the running interpreter's."""
     env: dict[str, str] = {str(k): str(v) for k, v in default_environment().items()}
     if python_version:
         env["python_version"] = python_version
         env["python_full_version"] = python_version + ".0"
+    env.update(platform_markers(platform))
     return env
+
+
+_PLATFORM_SYSTEMS = (
+    ("manylinux", "linux", "Linux", "posix"),
+    ("musllinux", "linux", "Linux", "posix"),
+    ("linux", "linux", "Linux", "posix"),
+    ("macosx", "darwin", "Darwin", "posix"),
+    ("win", "win32", "Windows", "nt"),
+)
+_WINDOWS_MACHINES = {"amd64": "AMD64", "32": "x86", "arm64": "ARM64"}
+
+
+def platform_markers(platform: str) -> dict[str, str]:
+    """The marker variables a pip ``--platform`` tag (``manylinux2014_x86_64``, ``win_amd64``,
+    ``macosx_11_0_arm64``) implies: ``sys_platform``, ``platform_system``, ``os_name``,
+    ``platform_machine``; {} for "" or a tag of no known system."""
+    tag = platform.strip().lower()
+    for prefix, sys_platform, system, os_name in _PLATFORM_SYSTEMS:
+        if not tag.startswith(prefix):
+            continue
+        if prefix == "win":
+            machine = _WINDOWS_MACHINES.get(tag.partition("_")[2], tag.partition("_")[2])
+        elif prefix == "macosx":
+            machine = tag.split("_")[-1]
+            machine = {"universal2": "arm64", "intel": "x86_64"}.get(machine, machine)
+        else:
+            # manylinux2014_x86_64, manylinux_2_28_aarch64, musllinux_1_2_x86_64, linux_x86_64
+            found = re.match(r"^(?:many|musl)?linux(?:\d+|_\d+_\d+)?_(.+)$", tag)
+            machine = found.group(1) if found else ""
+        out = {"sys_platform": sys_platform, "platform_system": system, "os_name": os_name}
+        if machine:
+            out["platform_machine"] = machine
+        return out
+    return {}
 
 
 def _applies(req: Requirement, env: Mapping[str, str], extras: Iterable[str]) -> bool:
@@ -131,14 +171,19 @@ class DependencyGraph(Mapping[str, tuple[Edge, ...]]):
 
     @classmethod
     def from_environment(
-        cls, env: Environment, requested_extras: Mapping[str, Iterable[str]] | None = None
+        cls,
+        env: Environment,
+        requested_extras: Mapping[str, Iterable[str]] | None = None,
+        marker_env: Mapping[str, str] | None = None,
     ) -> DependencyGraph:
-        """Build the graph with markers evaluated for ``env.python_version``.
+        """Build the graph with markers evaluated for ``env.python_version`` (or for
+        ``marker_env`` when given: a target platform too).
 
         ``requested_extras`` (canonical name -> extras) seeds extras asked for from outside the
         environment, e.g. by the project's own dependency list.
         """
-        marker_env = marker_environment(env.python_version)
+        if marker_env is None:
+            marker_env = marker_environment(env.python_version)
         names: dict[str, str] = {}
         parsed: dict[str, list[Requirement]] = {}
         for dist in env.distributions:
@@ -301,25 +346,54 @@ def dependency_info(env: Environment, project_dir: str | None) -> dict[str, Depe
     else:
         direct = [k for k in graph.roots() if k != project_key]
 
-    chains: dict[str, tuple[str, ...]] = {}
+    direct_set = set(direct) | ({project_key} if project_key in graph else set())
+    own = {project_key: (graph.display_name(project_key),)} if project_key in graph else {}
+    return chains(graph, direct, direct_set, prefix, own)
+
+
+def chains(
+    graph: DependencyGraph,
+    direct: Sequence[str],
+    direct_set: Iterable[str],
+    prefix: tuple[str, ...] = (),
+    fixed: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, DependencyInfo]:
+    """Shortest chains (ties broken by name) from the ``direct`` distributions (canonical names,
+    in order), each prefixed by ``prefix``; ``fixed`` chains are taken as given. Distributions
+    no direct one reaches get ``direct=False`` and the chain ``(name,)``."""
+    found: dict[str, tuple[str, ...]] = {}
     queue: deque[str] = deque()
     for key in direct:
-        chains[key] = (*prefix, graph.display_name(key))
+        found[key] = (*prefix, graph.display_name(key))
         queue.append(key)
-    if project_key in graph:
-        chains[project_key] = (graph.display_name(project_key),)
+    found.update(fixed or {})
     while queue:
         key = queue.popleft()
         for edge in graph[key]:  # sorted by target
-            if edge.target not in chains:
-                chains[edge.target] = (*chains[key], graph.display_name(edge.target))
+            if edge.target not in found:
+                found[edge.target] = (*found[key], graph.display_name(edge.target))
                 queue.append(edge.target)
-
-    direct_set = set(direct) | ({project_key} if project_key in graph else set())
+    is_direct = set(direct_set)
     info: dict[str, DependencyInfo] = {}
     for key in sorted(graph):
-        if key in chains:
-            info[key] = DependencyInfo(direct=key in direct_set, chain=chains[key])
+        if key in found:
+            info[key] = DependencyInfo(direct=key in is_direct, chain=found[key])
         else:
             info[key] = DependencyInfo(direct=False, chain=(graph.display_name(key),))
     return info
+
+
+def requirements_dependency_info(
+    env: Environment,
+    direct: Mapping[str, Iterable[str]],
+    marker_env: Mapping[str, str] | None = None,
+) -> dict[str, DependencyInfo]:
+    """How every distribution of ``env`` got there when ``direct`` (canonical name -> the
+    extras asked for) are the requirements a file states: chains start at them, the edges come
+    from the distributions' own ``Requires-Dist`` (markers evaluated by ``marker_env``, default
+    the target Python of ``env``). Without any direct one present, the roots are direct."""
+    graph = DependencyGraph.from_environment(env, direct, marker_env)
+    roots = sorted(key for key in direct if key in graph)
+    if not roots:
+        roots = list(graph.roots())
+    return chains(graph, roots, roots)
