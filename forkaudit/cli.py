@@ -157,6 +157,14 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--runtime",
+        metavar="DIR",
+        help=(
+            "merge the run-time trace of `forkaudit run` (or `watch`) in DIR: what was seen "
+            "settles the static guesses, sites seen only at run time are reported"
+        ),
+    )
+    parser.add_argument(
         "--html",
         metavar="FILE",
         help="also write the HTML report to FILE (whatever --format says)",
@@ -175,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Find child processes and threads that are started and never reaped (os.fork with no waitpid, "
             "Popen never waited, threads never joined, pools never shut down) in the packages installed in "
-            "a virtualenv, statically: nothing is imported or run."
+            "a virtualenv, statically: nothing is imported or run. 'forkaudit run' confirms a suspect at run "
+            "time by tracing your own server, and 'scan --runtime' merges what it saw."
         ),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -236,6 +245,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(check, fail_on_default="low")
 
+    from forkaudit.runtime.command import RUN_HELP, RUN_USAGE, WATCH_HELP, WATCH_USAGE
+
+    commands.add_parser(
+        "run",
+        help="run a command (your server) with run-time tracing of its children and threads",
+        usage=RUN_USAGE,
+        description=RUN_HELP,
+    )
+    commands.add_parser(
+        "watch",
+        help="sample a running process's threads and zombie children from /proc",
+        usage=WATCH_USAGE,
+        description=WATCH_HELP,
+    )
     rules = commands.add_parser(
         "rules",
         help="list the rules",
@@ -265,8 +288,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in ("run", "watch"):
+        # their own command line (everything after `run --` is the traced command's)
+        from forkaudit.runtime.command import main as runtime_main
+
+        return runtime_main(arguments)
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(arguments)
     if extra:
         # say which command's --help lists the options (argparse names the top level)
         commands = next(
@@ -375,6 +404,7 @@ def _audit(args: argparse.Namespace) -> int:
         write_baseline=(
             os.path.abspath(os.path.join(cwd, args.write_baseline)) if args.write_baseline else ""
         ),
+        runtime=getattr(args, "runtime", None) or "",
     )
     from forkaudit.progress import progress_bar
 

@@ -133,6 +133,39 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class Observed:
+    """What a trace (``forkaudit run``) saw at a start site or in a distribution (DESIGN §7
+    ``"runtime"``): starts summed over the traced processes; unreaped = children still zombies or
+    never waited at the last sample plus threads started there still alive; processes = how many
+    traced processes started it."""
+
+    starts: int
+    unreaped: int
+    processes: int
+
+
+@dataclass(frozen=True)
+class ObservedSeries:
+    """One observed site over time, summed over the traced processes, for the report's chart."""
+
+    label: str  # "distribution: path:line"
+    kind: str
+    times: tuple[float, ...]  # seconds since the trace started
+    live: tuple[int, ...]  # threads and children started there and still running
+    zombies: tuple[int, ...]
+    starts: tuple[int, ...]  # cumulative
+
+
+@dataclass(frozen=True)
+class RuntimeEvidence:
+    """What was traced, for the report: ``summary`` is the JSON top-level ``runtime`` object."""
+
+    summary: dict[str, object]
+    series: tuple[ObservedSeries, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     name: str
@@ -149,6 +182,7 @@ class Finding:
     flags: tuple[str, ...]  # accumulates, in-loop, per-call, loops-forever, daemon, test_code, ...
     distribution: str = ""
     fingerprint: str = ""
+    runtime: Observed | None = None  # seen at run time (scan --runtime)
 
 
 @dataclass(frozen=True)
@@ -190,6 +224,7 @@ class RankedDistribution:
     editable: bool = False
     why: str = ""  # one sentence: why it ranks where it does
     project_urls: tuple[tuple[str, str], ...] = ()  # (label, url) from METADATA
+    runtime: Observed | None = None  # its observed sites summed (scan --runtime)
 
 
 @dataclass(frozen=True)
@@ -216,6 +251,7 @@ class ScanReport:
     # what was audited (DESIGN §7 environment.source): "venv", "site-packages", "requirements",
     # "wheels"; "files" for `check`
     source: str = ""
+    runtime: RuntimeEvidence | None = None  # scan --runtime: what was traced
     unused_suppressions: tuple[tuple[str, int], ...] = ()  # (path, line) of a no-op ignore comment
     # Where to anchor results in the user's repository (SARIF): ``anchor_root`` is the folder
     # URIs are relative to; ``anchors`` maps a distribution name (scan) or a finding path (check)

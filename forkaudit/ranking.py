@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from forkaudit.model import DependencyInfo, Distribution, FileError, Finding, RankedDistribution
+from forkaudit.model import (
+    DependencyInfo,
+    Distribution,
+    FileError,
+    Finding,
+    Observed,
+    RankedDistribution,
+)
 
 SEVERITY_WEIGHT = {"high": 100.0, "medium": 10.0, "low": 1.0}
 CONFIDENCE_WEIGHT = {"high": 1.0, "medium": 0.6, "low": 0.3}
 EVIDENCE_FACTOR = 2.0  # repetition seen in the code (a loop, a request handler), not assumed
+OBSERVED_FACTOR = 10.0  # accumulation seen at run time (scan --runtime): beats any static guess
 REST_FACTOR = 0.01
 SEEN_REPEATING = ("in-loop", "per-request")
 
@@ -20,7 +28,8 @@ SCORE_FORMULA = (
     "score = the weight of the distribution's strongest finding + 1% of the weights of the others; "
     "a finding's weight = severity (high 100, medium 10, low 1) x confidence (high 1.0, "
     "medium 0.6, low 0.3) x 2 for a high finding the code shows repeating (in a loop, in a "
-    "request handler); test-code findings are not counted. Rank 1 is the most suspect; ties break by "
+    "request handler), x 10 for one seen piling up at run time (--runtime); test-code findings "
+    "are not counted. Rank 1 is the most suspect; ties break by "
     "high, then medium findings, then name."
 )
 
@@ -28,6 +37,8 @@ SCORE_FORMULA = (
 def finding_score(finding: Finding) -> float:
     seen = finding.severity == "high" and any(flag in finding.flags for flag in SEEN_REPEATING)
     factor = EVIDENCE_FACTOR if seen else 1.0
+    if "observed" in finding.flags and "accumulates" in finding.flags:
+        factor = OBSERVED_FACTOR
     return SEVERITY_WEIGHT[finding.severity] * CONFIDENCE_WEIGHT[finding.confidence] * factor
 
 
@@ -43,6 +54,12 @@ def why(findings: Sequence[Finding]) -> str:
     top = ordered[0]
     where = f"{top.path}:{top.line}"
     high = sum(1 for f in findings if f.severity == "high")
+    if top.runtime is not None and "accumulates" in top.flags and "observed" in top.flags:
+        seen = top.runtime
+        return (
+            f"seen piling up at run time: {top.rule} at {where}: started {seen.starts:,} times, "
+            f"{seen.unreaped:,} unreaped in {seen.processes} traced process(es)"
+        )
     if top.severity == "high":
         more = f" ({high} such findings)" if high > 1 else ""
         return f"can pile up under load: {top.rule} at {where}{more}: {_gist(top)}"
@@ -68,6 +85,7 @@ def rank(
     errors: Iterable[FileError],
     scanned: Mapping[str, int],
     dependencies: Mapping[str, DependencyInfo],
+    observed: Mapping[str, Observed] | None = None,
 ) -> tuple[RankedDistribution, ...]:
     """One RankedDistribution per distribution, rank 1 the most suspect."""
     by_dist: dict[str, list[Finding]] = {}
@@ -107,6 +125,7 @@ def rank(
             editable=dist.editable,
             why=reason,
             project_urls=dist.project_urls,
+            runtime=(observed or {}).get(dist.name),
         )
         for position, (dist, score, counts, test_findings, info, reason) in enumerate(rows, start=1)
     )

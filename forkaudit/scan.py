@@ -65,6 +65,7 @@ class ScanOptions:
     ignore_findings: tuple[IgnoreEntry, ...] = ()
     baseline: str = ""  # report (and fail on) only findings not in this baseline file
     write_baseline: str = ""  # write every finding (after ignores) to this baseline file
+    runtime: str = ""  # a trace folder of `forkaudit run`/`watch` to merge (scan --runtime)
 
 
 def _run_options(options: ScanOptions) -> RunOptions:
@@ -398,10 +399,27 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         unit_results, options
     )
     counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
+    evidence = None
+    if options.runtime:
+        from forkaudit.evidence import merge_runtime
+
+        findings, evidence = merge_runtime(
+            findings, os.path.join(cwd, options.runtime), env, options.pack.rules
+        )
+        findings = [
+            f
+            for f in findings
+            if (not options.select or f.rule in options.select) and f.rule not in options.ignore
+        ]
     findings, baselined = _apply_baseline(findings, options, counts)
     kept = {u.distribution for u in units if u.distribution}
     distributions = [d for d in env.distributions if d.name in kept]
-    ranked = rank(distributions, findings, errors, scanned, dependencies)
+    observed = None
+    if evidence is not None:
+        from forkaudit.evidence import distribution_sums
+
+        observed = distribution_sums(findings)
+    ranked = rank(distributions, findings, errors, scanned, dependencies, observed)
     anchor_root, anchors = manifest_anchors(project, ranked) if project else ("", {})
     if not anchor_root and env.site_packages:
         anchor_root = env.site_packages[0]  # no manifest: results point into site-packages
@@ -419,11 +437,14 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         files_total=files_total,
         files_parsed=files_parsed,
         suppressed=suppressed,
-        warnings=all_warnings(env) + tuple(options.warnings),
+        warnings=all_warnings(env)
+        + tuple(options.warnings)
+        + (evidence.warnings if evidence is not None else ()),
         counts=counts,
         baselined=baselined,
         baseline_unmatched=counts.get("baseline_unmatched", 0),
         source="venv" if os.path.isfile(os.path.join(env.path, "pyvenv.cfg")) else "site-packages",
+        runtime=evidence,
         anchor_root=anchor_root,
         anchors=anchors,
     )

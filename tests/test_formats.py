@@ -51,6 +51,7 @@ def test_json_has_the_documented_keys() -> None:
         "test_findings",
         "editable",
         "why",
+        "project_urls",
     }
     assert dist["name"] == "acme-proxy"
     assert dist["chain"] == ["your-app", "webkit-utils", "acme-proxy"]

@@ -27,6 +27,7 @@ from forkaudit.model import (
     SEVERITIES,
     FileError,
     Finding,
+    ObservedSeries,
     RankedDistribution,
     Rule,
     ScanReport,
@@ -294,7 +295,77 @@ def _view(report: ScanReport) -> dict[str, object]:
         "test_total": len(report.findings) - len(app_findings),
         "errors": sorted(report.errors, key=lambda e: (e.distribution, e.path, e.reason)),
         "unowned_title": UNOWNED_TITLE,
+        "runtime": report.runtime,
+        "charts": [
+            (series, runtime_chart(series))
+            for series in (report.runtime.series if report.runtime is not None else ())
+        ],
     }
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 520, 140, 28
+
+
+def _points(times: tuple[float, ...], values: tuple[int, ...], span: float, top: int) -> str:
+    """A step line: each value holds until the next sample."""
+    inner_w = CHART_WIDTH - 2 * CHART_PAD
+    inner_h = CHART_HEIGHT - 2 * CHART_PAD
+    points: list[str] = []
+    previous: float | None = None
+    for moment, value in zip(times, values, strict=True):
+        x = CHART_PAD + inner_w * (moment / span if span else 0.0)
+        y = CHART_HEIGHT - CHART_PAD - inner_h * (value / top)
+        if previous is not None:
+            points.append(f"{x:.1f},{previous:.1f}")
+        points.append(f"{x:.1f},{y:.1f}")
+        previous = y
+    return " ".join(points)
+
+
+def runtime_chart(series: ObservedSeries) -> Markup:
+    """Live threads/children and zombies of one observed site over the trace, as inline SVG
+    (no script; numbers only go into it, every text is escaped)."""
+    span = max(series.times, default=0.0)
+    top = max([*series.live, *series.zombies, 1])
+    parts = [
+        Markup(
+            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            'aria-label="{label}">'
+        ).format(w=CHART_WIDTH, h=CHART_HEIGHT, label=f"{neutralise(series.label)} over time"),
+        Markup(
+            '<line x1="{p}" y1="{b}" x2="{r}" y2="{b}" stroke="#888"/>'
+            '<line x1="{p}" y1="{p}" x2="{p}" y2="{b}" stroke="#888"/>'
+            '<text x="4" y="{t}" font-size="11">{top}</text>'
+            '<text x="4" y="{b}" font-size="11">0</text>'
+            '<text x="{r}" y="{s}" font-size="11" text-anchor="end">{span:.0f} s</text>'
+        ).format(
+            p=CHART_PAD,
+            b=CHART_HEIGHT - CHART_PAD,
+            r=CHART_WIDTH - CHART_PAD,
+            t=CHART_PAD + 4,
+            s=CHART_HEIGHT - 8,
+            top=top,
+            span=span,
+        ),
+    ]
+    for values, color, name in (
+        (series.live, "#1f6feb", "still running"),
+        (series.zombies, "#d1242f", "zombies"),
+    ):
+        if any(values):
+            parts.append(
+                Markup(
+                    '<polyline fill="none" stroke="{c}" stroke-width="2" points="{pts}">'
+                    "<title>{name}</title></polyline>"
+                ).format(c=color, pts=_points(series.times, values, span, top), name=name)
+            )
+    parts.append(
+        Markup(
+            '<text x="{x}" y="14" font-size="11" fill="#1f6feb">— still running</text>'
+            '<text x="{x2}" y="14" font-size="11" fill="#d1242f">— zombies</text></svg>'
+        ).format(x=CHART_PAD + 8, x2=CHART_PAD + 118)
+    )
+    return Markup("").join(parts)
 
 
 def _code_block(code: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from forkaudit.model import FileError, Finding, RankedDistribution, ScanReport
+from forkaudit.model import FileError, Finding, Observed, RankedDistribution, ScanReport
 
 SEVERITY_KEYS: tuple[str, ...] = ("high", "medium", "low")
 
@@ -22,8 +22,12 @@ def finding_sort_key(finding: Finding) -> tuple[str, str, int, int, str, str]:
     )
 
 
+def _observed(seen: Observed) -> dict[str, int]:
+    return {"starts": seen.starts, "unreaped": seen.unreaped, "processes": seen.processes}
+
+
 def _distribution(dist: RankedDistribution) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "name": dist.name,
         "version": dist.version,
         "rank": dist.rank,
@@ -39,11 +43,15 @@ def _distribution(dist: RankedDistribution) -> dict[str, Any]:
         "test_findings": dist.test_findings,
         "editable": dist.editable,
         "why": dist.why,
+        "project_urls": [[label, url] for label, url in dist.project_urls],
     }
+    if dist.runtime is not None:
+        out["runtime"] = _observed(dist.runtime)
+    return out
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule": finding.rule,
         "name": finding.name,
         "severity": finding.severity,
@@ -58,6 +66,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "flags": sorted(finding.flags),
         "fingerprint": finding.fingerprint,
     }
+    if finding.runtime is not None:
+        out["runtime"] = _observed(finding.runtime)
+    return out
 
 
 def _error(error: FileError) -> dict[str, Any]:
@@ -77,7 +88,7 @@ def report_to_dict(report: ScanReport) -> dict[str, Any]:
     # Extra counters the scan chose to add never override the documented ones.
     for key, value in report.counts.items():
         counts.setdefault(key, value)
-    return {
+    out = {
         "forkaudit_version": report.forkaudit_version,
         "mode": report.mode,
         "environment": {
@@ -98,6 +109,9 @@ def report_to_dict(report: ScanReport) -> dict[str, Any]:
         ],
         "warnings": list(report.warnings),
     }
+    if report.runtime is not None:
+        out["runtime"] = dict(report.runtime.summary)
+    return out
 
 
 def render_json(report: ScanReport) -> str:

@@ -87,6 +87,12 @@ def _result(
         "column": finding.column,
         "snippet": finding.snippet,
     }
+    if finding.runtime is not None:
+        properties["runtime"] = {
+            "starts": finding.runtime.starts,
+            "unreaped": finding.runtime.unreaped,
+            "processes": finding.runtime.processes,
+        }
     if report.mode == "scan":
         version = dist.version if dist else ""
         text = f"{finding.rule} {finding.name}: {finding.message}"
@@ -151,6 +157,8 @@ def report_to_sarif(report: ScanReport) -> dict[str, Any]:
             "baselined": report.baselined,
         },
     }
+    if report.runtime is not None:
+        run["properties"]["runtime"] = dict(report.runtime.summary)
     if report.anchor_root:
         run["originalUriBaseIds"] = {
             BASE_ID: {"uri": pathlib.Path(report.anchor_root).resolve().as_uri() + "/"}

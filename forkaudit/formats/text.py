@@ -69,6 +69,21 @@ def _header(report: ScanReport) -> Text:
     return Text.assemble(*parts)
 
 
+def runtime_text(report: ScanReport) -> str:
+    """One line on the merged trace ("" without one)."""
+    if report.runtime is None:
+        return ""
+    summary = report.runtime.summary
+    command = " ".join(str(part) for part in summary.get("command", []) or [])  # type: ignore[attr-defined]
+    how = (
+        " (attributed by command line only)" if summary.get("attribution") == "command-line" else ""
+    )
+    return (
+        f"run-time evidence: {neutralise(command) or 'a trace'} traced for "
+        f"{summary.get('duration', 0)} s in {summary.get('processes', 0)} process(es){how}"
+    )
+
+
 def parsed_text(report: ScanReport) -> str:
     """What was read, without sounding like failures: most files never need a parse (nothing in
     them can start a child), so the count parsed is of the candidates."""
@@ -149,6 +164,8 @@ def render_plain(
     one per finding (all of them unless ``top`` says otherwise), so grep and cut work; with
     ``color`` (FORCE_COLOR in a CI log) the rule and severity of each finding are coloured."""
     out = [_header(report).plain.replace("  ·  ", " · ") + "\n"]
+    if report.runtime is not None:
+        out.append(runtime_text(report) + "\n")
     ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))
     suspect = [d for d in ranked if sum(d.counts.get(s, 0) for s in SEVERITIES) > 0]
     if report.mode != "check":
@@ -216,6 +233,8 @@ def render_text(
         soft_wrap=False,
     )
     console.print(_header(report), soft_wrap=True)
+    if report.runtime is not None:
+        console.print(Text(runtime_text(report), style="bold"), soft_wrap=True)
 
     if report.mode != "check":
         ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))

@@ -1,0 +1,125 @@
+"""`forkaudit run` then `forkaudit scan --runtime` (issue 11): what a real traced program did
+settles the static findings, sites seen only at run time are reported, the culprit ranks first,
+and every format shows it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builders import create_venv, make_dist_info, run_cli, site_packages_of
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc")
+
+LEAKY = """\
+import os, threading, time
+
+def handle(request):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+
+def serve_once():
+    t = threading.Thread(target=_loop, daemon=True)
+    t.start()
+
+def _loop():
+    while True:
+        time.sleep(1)
+
+def per_request_thread():
+    t = threading.Thread(target=_loop, daemon=True)
+    t.start()
+"""
+# a static finding the engine rates high that the trace shows started once: never high then
+NOISY = """\
+import threading, time
+
+def start_reporter():
+    t = threading.Thread(target=_report)
+    t.daemon = True
+    t.start()
+
+def _report():
+    while True:
+        time.sleep(1)
+"""
+APP = """\
+import time, leaky_lib, noisy_metrics
+leaky_lib.serve_once()
+noisy_metrics.start_reporter()
+for i in range(20):
+    leaky_lib.handle(i)
+    leaky_lib.per_request_thread()
+    time.sleep(0.01)
+time.sleep(0.4)
+"""
+
+
+@pytest.fixture(scope="module")
+def traced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    root = tmp_path_factory.mktemp("runtime-scan")
+    venv = create_venv(root / "venv")
+    site = site_packages_of(venv)
+    make_dist_info(site, "leaky-lib", "1.0", {"leaky_lib/__init__.py": LEAKY})
+    make_dist_info(site, "noisy-metrics", "3.0", {"noisy_metrics/__init__.py": NOISY})
+    (root / "app.py").write_text(APP)
+    trace = root / "trace"
+    python = str(venv / "bin" / "python")
+    result = run_cli(
+        ["run", "--trace", str(trace), "--interval", "0.1", "--", python, "app.py"], cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+    return root, venv, trace
+
+
+def test_the_trace_settles_the_ranking(traced: tuple[Path, Path, Path]) -> None:
+    root, venv, trace = traced
+    result = run_cli(
+        ["scan", str(venv), "--runtime", str(trace), "--format", "json", "--no-cache"], cwd=root
+    )
+    assert result.returncode == 1, result.stderr  # high findings seen piling up
+    data = json.loads(result.stdout)
+    assert data["runtime"]["processes"] == 1 and data["runtime"]["source"] == "run"
+    findings = {(f["path"], f["line"]): f for f in data["findings"]}
+    fork = findings[("leaky_lib/__init__.py", 4)]
+    assert fork["runtime"] == {"starts": 20, "unreaped": 20, "processes": 1}
+    assert fork["severity"] == "high" and {"observed", "accumulates"} <= set(fork["flags"])
+    per_request = findings[("leaky_lib/__init__.py", 18)]
+    assert per_request["runtime"]["unreaped"] == 20 and per_request["severity"] == "high"
+    once = findings[("leaky_lib/__init__.py", 10)]
+    assert once["runtime"]["starts"] == 1 and once["severity"] != "high"
+    reporter = findings[("noisy_metrics/__init__.py", 4)]
+    assert reporter["runtime"]["starts"] == 1 and reporter["severity"] != "high"
+    assert "once per process: bounded" in reporter["message"]
+    first = data["distributions"][0]
+    assert first["name"] == "leaky-lib" and first["runtime"]["unreaped"] >= 40
+    assert first["why"].startswith("seen piling up at run time")
+
+
+def test_every_format_shows_the_evidence(traced: tuple[Path, Path, Path]) -> None:
+    root, venv, trace = traced
+    common = ["scan", str(venv), "--runtime", str(trace), "--no-cache", "--fail-on", "none"]
+    text = run_cli(common, cwd=root).stdout
+    assert "run-time evidence: " in text and "seen at run time: started 20 times" in text
+    sarif = json.loads(run_cli([*common, "--format", "sarif"], cwd=root).stdout)
+    run = sarif["runs"][0]
+    assert run["properties"]["runtime"]["processes"] == 1
+    assert any(r["properties"].get("runtime", {}).get("unreaped") == 20 for r in run["results"])
+    html = run_cli([*common, "--format", "html"], cwd=root).stdout
+    assert 'id="runtime"' in html and html.count('<svg class="chart"') >= 2
+    assert "<polyline" in html and "<script" not in html
+
+
+def test_a_folder_without_a_trace_is_one_line(tmp_path: Path) -> None:
+    from tests.builders import make_fake_venv
+
+    make_fake_venv(tmp_path / "venv")
+    (tmp_path / "empty").mkdir()
+    result = run_cli(["scan", str(tmp_path / "venv"), "--runtime", "empty"], cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
