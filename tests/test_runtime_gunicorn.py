@@ -311,3 +311,50 @@ def test_the_traced_interpreter_is_the_venvs(
 ) -> None:
     versions = {p.python.rsplit(".", 1)[0] for p in served.trace.processes}
     assert versions == {target_python[1]}
+
+
+def test_scan_runtime_ranks_the_leaking_distribution_first(
+    served: ServedTrace, gunicorn_venv: GunicornVenv, tmp_path: Path
+) -> None:
+    """The merged report (`forkaudit scan --runtime`): starts and unreaped per site, the
+    once-per-worker timer not accused, the leaking distribution ranked first."""
+    import json
+
+    from tests.builders import run_cli
+
+    result = run_cli(
+        [
+            "scan",
+            str(gunicorn_venv.venv),
+            "--runtime",
+            served.trace.directory,
+            "--format",
+            "json",
+            "--no-cache",
+            "--fail-on",
+            "none",
+        ],
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["runtime"]["processes"] == len(served.trace.processes)
+    requests = served.result.requests
+    fork_line = line_of(LEAKY_WORKER, "os.fork()")
+    at = {(f["distribution"], f["path"], f["line"]): f for f in data["findings"]}
+    fork = at[("leaky-lib", "leakylib/worker.py", fork_line)]
+    assert fork["severity"] == "high" and {"observed", "accumulates"} <= set(fork["flags"])
+    assert fork["runtime"]["starts"] == requests and fork["runtime"]["processes"] <= 2
+    assert fork["runtime"]["unreaped"] >= requests - 2
+    thread = next(
+        f
+        for f in data["findings"]
+        if f["distribution"] == "leaky-lib" and f["rule"] == "FA111" and "runtime" in f
+    )
+    assert thread["runtime"]["unreaped"] >= requests - 2 and thread["severity"] == "high"
+    timers = [f for f in data["findings"] if f["distribution"] == "metrics-lib"]
+    assert all(f["severity"] != "high" for f in timers), timers  # the innocent suspect
+    ranked = data["distributions"]
+    assert ranked[0]["name"] == "leaky-lib"
+    assert ranked[0]["why"].startswith("seen piling up at run time")
+    assert all(d["name"] != "metrics-lib" or d["rank"] > 1 for d in ranked)
