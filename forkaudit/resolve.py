@@ -118,8 +118,14 @@ def make_target(python_version: str = "", platform: str = "") -> Target:
 # --------------------------------------------------------------------------- inputs
 
 
-def _split_targets(targets: Sequence[str], cwd: str) -> tuple[list[str], list[RequirementLine]]:
+def _split_targets(
+    targets: Sequence[str], cwd: str
+) -> tuple[list[str], list[str], list[RequirementLine]]:
+    """Positional inputs -> (wheel files, requirements or lock files, specs). A file named
+    ``*.txt`` / ``*.in`` or like a lock is read as a requirements or lock file, so that
+    ``scan -r a.txt b.txt`` (pre-commit appending file names) reads both."""
     wheels: list[str] = []
+    files: list[str] = []
     specs: list[RequirementLine] = []
     for given in targets:
         path = os.path.join(cwd, os.path.expanduser(given))
@@ -128,13 +134,17 @@ def _split_targets(targets: Sequence[str], cwd: str) -> tuple[list[str], list[Re
                 raise InputError(f"{path} does not exist; pass the path of a .whl file")
             wheels.append(os.path.abspath(path))
             continue
+        if os.path.isfile(path) and (given.endswith((".txt", ".in")) or is_lock_file(path)):
+            files.append(given)
+            continue
         if os.path.exists(path) and not re.search(r"[=<>~!@\[;]", given):
             raise InputError(
-                f"{given} is a file, not a wheel or a requirement: pass requirements files with "
-                "-r, wheels as .whl files, requirements as NAME==VERSION"
+                f"{given} is not a wheel, a requirement, a requirements file (.txt, .in) or a "
+                "lock file: pass requirements files with -r, wheels as .whl files, requirements "
+                "as NAME==VERSION"
             )
         specs.append(requirement_from_spec(given))
-    return wheels, specs
+    return wheels, files, specs
 
 
 def _applies(line: RequirementLine, markers: Mapping[str, str]) -> bool:
@@ -198,7 +208,8 @@ def resolve_source(
 
     ``requirement_files``: pip requirements files (``-r``), or lock files (``pylock.toml``,
     ``pylock.*.toml``, ``uv.lock``, told by name). ``targets``: wheel files (``*.whl``) and
-    requirements (``NAME==VERSION``, any PEP 508 text). ``python_version`` (``X.Y``, default the
+    requirements (``NAME==VERSION``, any PEP 508 text); a ``*.txt``/``*.in`` or lock file
+    there is read as if given in ``requirement_files``. ``python_version`` (``X.Y``, default the
     running interpreter's) and ``platform`` (a pip platform tag, default this machine) say what
     pip resolves for; ``index`` is passed to pip (a file's own ``-i``/``-f``/... add to it).
     Wheels are kept under ``cache_dir`` (default ``forkaudit.cache.default_cache_dir()``)
@@ -213,9 +224,10 @@ def resolve_source(
     wheel_folder = os.path.join(cache_dir or default_cache_dir(), "wheels")
     markers = marker_environment(target.python_version, target.platform)
 
+    wheel_paths, named_files, specs = _split_targets(targets, cwd)
+    requirement_files = [*requirement_files, *named_files]
     lock_paths = [p for p in requirement_files if is_lock_file(p)]
     req_paths = [p for p in requirement_files if not is_lock_file(p)]
-    wheel_paths, specs = _split_targets(targets, cwd)
     parsed = parse_requirement_files(req_paths, cwd) if req_paths else RequirementsSet()
     lines = [*parsed.lines, *specs]
     warnings: list[str] = list(parsed.warnings)

@@ -502,3 +502,46 @@ def test_unresolvable_and_unreachable_are_one_line(world: World) -> None:
         _resolve(world, (), ["acme-app"], python_version="2.7")
     with pytest.raises(InputError, match="nothing to audit"):
         _resolve(world, (), ())
+
+
+def test_files_named_after_r_are_read_too(world: World, requirements_file: Path) -> None:
+    """pre-commit appends the changed files to the hook's ``scan -r``: the second and later
+    come as positional names and are read as requirements (or lock) files."""
+    other = world.root / "requirements-web.txt"
+    other.write_text("acme-web==2.1.0\n", encoding="utf-8")
+    resolved = _resolve(
+        world,
+        [requirements_file.name],
+        [other.name],
+        python_version="3.12",
+        index=IndexOptions(index_url=world.index_url),
+    )
+    assert resolved.inputs == (str(requirements_file), str(other))
+    assert resolved.dependencies["acme-web"].direct
+    assert resolved.anchors["acme-web"] == (str(other), 1)
+    # the shortest chain now starts at acme-web: its line
+    assert resolved.dependencies["acme-proxy"].chain == ("acme-web", "acme-proxy")
+    assert resolved.anchors["acme-proxy"] == (str(other), 1)
+    assert resolved.anchors["clean-lib"] == (str(requirements_file), 3)
+
+
+def test_the_pre_commit_hook_matches_requirements_and_lock_files() -> None:
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load(Path(__file__).parents[1].joinpath(".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "forkaudit-requirements")
+    assert hook["entry"] == "forkaudit scan -r" and hook["pass_filenames"] is True
+    pattern = re.compile(hook["files"])
+    for name in (
+        "requirements.txt",
+        "app/requirements-dev.in",
+        "requirements/base.txt",
+        "pylock.toml",
+        "pylock.web.toml",
+        "uv.lock",
+    ):
+        assert pattern.search(name), name
+    for name in ("pyproject.toml", "notes.txt", "poetry.lock", "src/uv.lock.py"):
+        assert not pattern.search(name), name
