@@ -207,8 +207,47 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    scan.add_argument("path", nargs="?", metavar="PATH", help="the environment to audit")
+    scan.add_argument(
+        "path",
+        nargs="*",
+        metavar="PATH",
+        help=(
+            "the environment to audit; or, audited before install: wheel files, NAME==VERSION "
+            "specs, requirements or lock files"
+        ),
+    )
     scan.add_argument("--venv", metavar="PATH", help="the environment to audit (same as PATH)")
+    before = scan.add_argument_group(
+        "before install",
+        "audit what pip would install, with nothing installed, built or imported: pip resolves "
+        "(wheels only) and downloads into the cache, the wheels are read in memory; a requirement "
+        "with no wheel is listed 'not audited: sdist only'",
+    )
+    before.add_argument(
+        "-r",
+        "--requirement",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a requirements file (pip's syntax), pylock.toml or uv.lock (repeatable)",
+    )
+    before.add_argument(
+        "--python-version",
+        metavar="X.Y",
+        default="",
+        help="resolve for this Python (default: the running interpreter's)",
+    )
+    before.add_argument(
+        "--platform", metavar="TAG", default="", help="resolve for this pip platform tag"
+    )
+    before.add_argument("--index-url", metavar="URL", default="", help="passed to pip")
+    before.add_argument(
+        "--extra-index-url", metavar="URL", action="append", default=[], help="passed to pip"
+    )
+    before.add_argument(
+        "--find-links", metavar="PATH|URL", action="append", default=[], help="passed to pip"
+    )
+    before.add_argument("--no-index", action="store_true", help="passed to pip")
     _add_scan_options(scan)
     _add_common(scan, fail_on_default="high")
 
@@ -345,23 +384,46 @@ def _audit(args: argparse.Namespace) -> int:
     from forkaudit.config import check_rule_ids, load_settings
     from forkaudit.rules import load_rules
     from forkaudit.scan import (
+        RequirementsInput,
         ScanOptions,
         check_paths,
         default_environment,
         project_environment,
         repository_root,
         scan_environment,
+        scan_requirements,
     )
 
     cwd = os.getcwd()
     target: str | None = None
     note = ""  # which environment, when scan chose it
     project: str | None = getattr(args, "project", None)
+    before_install: RequirementsInput | None = None
     if args.command == "scan":
-        if args.venv and args.path:
+        if args.requirement or any(_installable(p, cwd) for p in args.path):
+            if args.venv:
+                raise InputError(
+                    "--venv audits an environment: leave it out with -r, wheels or specs"
+                )
+            before_install = RequirementsInput(
+                files=tuple(args.requirement),
+                targets=tuple(args.path),
+                python_version=args.python_version,
+                platform=args.platform,
+                index_url=args.index_url,
+                extra_index_urls=tuple(args.extra_index_url),
+                find_links=tuple(args.find_links),
+                no_index=args.no_index,
+                progress=False if args.quiet else None,
+            )
+        elif len(args.path) > 1:
+            raise InputError(
+                "give one environment to audit (PATH), or wheels, NAME==VERSION specs and -r files"
+            )
+        elif args.venv and args.path:
             raise InputError("give the environment either as PATH or as --venv, not both")
-        target = args.venv or args.path
-        if target is None:
+        target = args.venv or (args.path[0] if args.path else None)
+        if target is None and before_install is None:
             target, note = default_environment(cwd)
     elif args.command == "deps":
         target = project_environment(args.venv, cwd)
@@ -369,7 +431,12 @@ def _audit(args: argparse.Namespace) -> int:
             root = repository_root(cwd)
             if os.path.isfile(os.path.join(root, "pyproject.toml")):
                 project = root
-    settings = load_settings(_config_path(args, cwd, target))
+    if before_install is not None and not args.config:
+        from forkaudit.config import find_pyproject_upward
+
+        settings = load_settings(find_pyproject_upward(cwd))  # the project under review
+    else:
+        settings = load_settings(_config_path(args, cwd, target))
 
     pack = load_rules([*settings.extra_rules, *args.extra_rules])
     known = {rule.id for rule in pack.rules}
@@ -416,7 +483,11 @@ def _audit(args: argparse.Namespace) -> int:
         if args.command == "check":
             report = check_paths(args.paths or ["."], cwd, options)
         else:
-            report = scan_environment(target, cwd, options)
+            report = (
+                scan_requirements(before_install, cwd, options)
+                if before_install is not None
+                else scan_environment(target, cwd, options)
+            )
     _emit(args, report, cwd)
     if args.write_baseline:
         if not args.quiet:
@@ -444,6 +515,21 @@ def _audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failing else 0
+
+
+def _installable(given: str, cwd: str) -> bool:
+    """Is a positional argument of `scan` something to audit before install (a wheel, a
+    requirements or lock file, a NAME==VERSION spec) rather than an environment?"""
+    path = os.path.join(cwd, os.path.expanduser(given))
+    if os.path.isdir(path):
+        return False
+    if os.path.isfile(path):
+        # a wheel, a requirements or lock file; any other file is a mistaken environment
+        from forkaudit.locks import is_lock_file
+
+        return given.endswith((".whl", ".txt", ".in")) or is_lock_file(path)
+    # not on disk: a spec such as `acme==1.2` or `acme`, unless it reads as a path
+    return not (os.sep in given or "/" in given or given.startswith((".", "~")))
 
 
 def _color(tty: bool) -> bool:

@@ -107,7 +107,10 @@ def rank(
         info = dependencies.get(
             canonical(dist.name), DependencyInfo(direct=False, chain=(dist.name,))
         )
-        rows.append((dist, score, counts, len(own) - len(counted), info, why(counted)))
+        reason = why(counted)
+        if not dist.metadata_path and dist.warnings:
+            reason = dist.warnings[0]  # "not audited: sdist only ..." (audit before install)
+        rows.append((dist, score, counts, len(own) - len(counted), info, reason))
     rows.sort(key=lambda r: (-r[1], -r[2]["high"], -r[2]["medium"], canonical(r[0].name)))
     return tuple(
         RankedDistribution(

@@ -450,6 +450,89 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
     )
 
 
+@dataclass(frozen=True)
+class RequirementsInput:
+    """What `scan -r FILE ... [WHEEL|SPEC ...]` audits before anything is installed."""
+
+    files: tuple[str, ...] = ()  # requirements files and lock files
+    targets: tuple[str, ...] = ()  # wheel files, NAME==VERSION specs (or more files)
+    python_version: str = ""  # X.Y of the target; "" = the running interpreter's
+    platform: str = ""  # a pip platform tag; "" = this machine
+    index_url: str = ""
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    progress: bool | None = None  # pip's progress on stderr: None = when stderr is a terminal
+
+
+def scan_requirements(given: RequirementsInput, cwd: str, options: ScanOptions) -> ScanReport:
+    """Audit what pip would install for requirements/lock files, wheels or specs: the wheels are
+    read in memory from pip's download, nothing is installed, built or imported; a requirement
+    with no wheel is listed "not audited: sdist only" and the rest is still scanned."""
+    from forkaudit.pip import IndexOptions
+    from forkaudit.resolve import resolve_source
+
+    started = time.perf_counter()
+    index = IndexOptions(
+        index_url=given.index_url,
+        extra_index_urls=given.extra_index_urls,
+        find_links=tuple(
+            link if "://" in link else os.path.abspath(os.path.join(cwd, link))
+            for link in given.find_links
+        ),
+        no_index=given.no_index,
+    )
+    resolved = resolve_source(
+        given.files,
+        given.targets,
+        cwd=cwd,
+        python_version=given.python_version,
+        platform=given.platform,
+        index=index,
+        cache_dir=options.cache_dir,
+        progress=given.progress,
+    )
+    env = resolved.environment
+    run_options = _run_options(options)
+    units = _filter_units(environment_units(env, options.include_tests), options)
+    unit_results = run_units(units, options.pack, run_options)
+    findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
+        unit_results, options
+    )
+    counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
+    counts["not_audited"] = sum(1 for d in env.distributions if not d.metadata_path)
+    findings, baselined = _apply_baseline(findings, options, counts)
+    kept = {u.distribution for u in units if u.distribution}
+    distributions = [d for d in env.distributions if d.name in kept or not d.metadata_path]
+    ranked = rank(distributions, findings, errors, scanned, resolved.dependencies)
+    root = repository_root(cwd)
+    anchors = {
+        name: (_relative(path, root), line) for name, (path, line) in resolved.anchors.items()
+    }
+    return ScanReport(
+        forkaudit_version=__version__,
+        mode="scan",
+        target=", ".join((*given.files, *given.targets)) or env.path,
+        python_version=env.python_version,
+        distributions=ranked,
+        findings=tuple(findings),
+        errors=tuple(errors),
+        rules=_rules_used(options),  # type: ignore[arg-type]
+        score_formula=SCORE_FORMULA,
+        duration_seconds=time.perf_counter() - started,
+        files_total=files_total,
+        files_parsed=files_parsed,
+        suppressed=suppressed,
+        warnings=all_warnings(env) + tuple(options.warnings),
+        counts=counts,
+        baselined=baselined,
+        baseline_unmatched=counts.get("baseline_unmatched", 0),
+        source=resolved.kind,
+        anchor_root=root,
+        anchors=anchors,
+    )
+
+
 def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanReport:
     started = time.perf_counter()
     root = repository_root(cwd)

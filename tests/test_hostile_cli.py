@@ -256,7 +256,8 @@ def test_bad_invocations_are_one_line_and_exit_2(tmp_path: Path, small_venv: Pat
     (tmp_path / "plain").mkdir()
     (tmp_path / "file.txt").write_text("x")
     assert "not a Python environment" in _bad(["scan", str(tmp_path / "plain")], tmp_path)
-    assert "is a file" in _bad(["scan", str(tmp_path / "file.txt")], tmp_path)
+    (tmp_path / "file.dat").write_text("x")
+    assert "is a file" in _bad(["scan", str(tmp_path / "file.dat")], tmp_path)
     assert "does not exist" in _bad(["scan", str(tmp_path / "nowhere")], tmp_path)
     assert "does not exist" in _bad(["check", str(tmp_path / "nowhere.py")], tmp_path)
 
