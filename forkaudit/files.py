@@ -10,15 +10,18 @@ sdist never built) is a unit without files, so it still has a row in the ranking
 
 from __future__ import annotations
 
+import base64
+import csv
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from forkaudit.environment import is_test_path
 from forkaudit.errors import InputError
 from forkaudit.model import Distribution, Environment, SourceFile
-from forkaudit.wheels import archive_sha256, member_of, member_path, wheel_layout
+from forkaudit.wheels import archive_sha256, member_of, member_path, read_member, wheel_layout
 
 SKIP_DIRS = frozenset(
     {
@@ -48,6 +51,14 @@ class Unit:
     label: str  # distribution name, or the file's path
     distribution: str
     files: tuple[SourceFile, ...]
+    # Where its RECORD is (a path, or an archive member for a wheel): on a cache miss the runner
+    # looks the result up under a key of what the files hold (``content_identity``), shared by a
+    # wheel read in memory and the venv it is installed into. A wheel (``trusted``: pip checked
+    # the archive) writes it; a venv unit reads it once its files are checked against RECORD's
+    # hashes, since a file patched in place no longer holds what RECORD says.
+    record: str = ""
+    trusted: bool = False
+    include_tests: bool = False
 
 
 _POSIX = os.sep == "/"
@@ -101,6 +112,8 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
                 label=dist.name,
                 distribution=dist.name,
                 files=tuple(files),
+                record="" if dist.editable else os.path.join(dist.metadata_path, "RECORD"),
+                include_tests=include_tests,
             )
         )
     loose = []
@@ -150,7 +163,72 @@ def _wheel_unit(dist: Distribution, include_tests: bool) -> Unit:
     except OSError:
         return Unit(key="", label=dist.name, distribution=dist.name, files=tuple(files))
     key = f"wheel|{sha256}|{dist.name}|{dist.version}|{owned}|tests={include_tests}"
-    return Unit(key=key, label=dist.name, distribution=dist.name, files=tuple(files))
+    return Unit(
+        key=key,
+        label=dist.name,
+        distribution=dist.name,
+        files=tuple(files),
+        record=member_path(archive, f"{where[1]}/RECORD"),
+        trusted=True,
+        include_tests=include_tests,
+    )
+
+
+def _record_text(record: str) -> str:
+    try:
+        if member_of(record) is not None:
+            data = read_member(record, 1 << 26)
+            return data.decode("utf-8", "replace") if data else ""
+        with open(record, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def content_identity(unit: Unit) -> tuple[str, tuple[str, ...]]:
+    """``(key, expected)``: a cache key of what the unit's files hold (its name and version,
+    each file's RECORD sha256), and those hashes in the order of ``unit.files``; ("", ()) when
+    a file has no sha256 in RECORD. For a wheel, a member's hash is found by its name in the
+    archive (``.data/purelib/...`` too)."""
+    if not unit.record or not unit.files:
+        return "", ()
+    hashes = record_hashes(_record_text(unit.record))
+    expected = tuple(
+        hashes.get(member_of(s.abspath)[1] if unit.trusted else s.relpath, "")  # type: ignore[index]
+        for s in unit.files
+    )
+    if not all(expected):
+        return "", ()
+    digest = hashlib.sha256()
+    for rel, value in sorted(zip((f.relpath for f in unit.files), expected, strict=True)):
+        digest.update(f"{rel}\0{value}\n".encode())
+    name = unit.distribution
+    return f"content|{name}|{digest.hexdigest()}|tests={unit.include_tests}", expected
+
+
+def record_hashes(text: str) -> dict[str, str]:
+    """RECORD's ``path -> "sha256=..."`` (posix paths as written; other algorithms left out)."""
+    out: dict[str, str] = {}
+    for row in csv.reader(text.splitlines()):
+        if len(row) >= 2 and row[1].startswith("sha256="):
+            out[posixpath.normpath(row[0].replace("\\", "/"))] = row[1]
+    return out
+
+
+def matches_record(unit: Unit, expected: Sequence[str]) -> bool:
+    """Does every file of ``unit`` still hold what its RECORD says (``expected`` sha256s)?"""
+    if not expected or len(expected) != len(unit.files):
+        return False
+    for source, value in zip(unit.files, expected, strict=True):
+        try:
+            with open(source.abspath, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        found = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        if value != f"sha256={found}":
+            return False
+    return True
 
 
 def file_units(files: Iterable[SourceFile]) -> list[Unit]:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from forkaudit.analysis.prefilter import Prefilter, start_names
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
-from forkaudit.files import Unit
+from forkaudit.files import Unit, content_identity, matches_record
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
 from forkaudit.wheels import ARCHIVE_MARK, member_size, read_member
 
@@ -131,6 +131,16 @@ def run_units(units: Sequence[Unit], pack: RulePack, options: RunOptions) -> lis
         if options.cache is not None and unit.key and unit.key != "file":
             keys[position] = options.cache.key(unit.key)
             cached = options.cache.get(keys[position])
+            if cached is None and unit.record and not unit.trusted:
+                # the same files read from a wheel before (audited before install): theirs,
+                # if these still hold what RECORD says
+                content, expected = content_identity(unit)
+                if content:
+                    cached = options.cache.get(options.cache.key(content))
+                    if cached is not None and not matches_record(unit, expected):
+                        cached = None
+                    if cached is not None:
+                        options.cache.put(keys[position], cached)
             if cached is not None and _restore(result, cached):
                 continue
         todo.append(position)
@@ -282,7 +292,13 @@ def _run(
     if options.cache is not None:
         for u in remaining:
             if u in keys:
-                options.cache.put(keys[u], _payload(results[u]))
+                payload = _payload(results[u])
+                options.cache.put(keys[u], payload)
+                if units[u].trusted:
+                    # a wheel: its bytes are what its RECORD says (pip checked the archive)
+                    content, _ = content_identity(units[u])
+                    if content:
+                        options.cache.put(options.cache.key(content), payload)
 
 
 GROUP_BATCH_MAX = 4000  # files of one distribution surveyed by one worker (ray has ~2,600)

@@ -110,3 +110,35 @@ def test_an_unresolvable_requirement_is_one_line(project: Path) -> None:
     )
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_venv_scan_reuses_what_the_wheels_scan_cached(project: Path, tmp_path: Path) -> None:
+    """A wheel audited before install and the venv it is then installed into hold the same
+    files: the venv scan takes the wheel's cached result (checked against RECORD's hashes),
+    unless a file was patched in place since."""
+    from tests.builders import create_venv, pip_install, site_packages_of
+
+    cache = tmp_path / "cache"
+    wheel = next((project / "wheels").glob("leaky_lib-*.whl"))
+    common = ["--cache-dir", str(cache), "--format", "json", "--fail-on", "none", "-q"]
+    before = run_cli(["scan", str(wheel), *common], cwd=project, env=_pip_env(project))
+    assert before.returncode == 0, before.stderr
+    venv = create_venv(tmp_path / "venv")
+    pip_install(venv, ["leaky-lib"], project / "wheels")
+
+    def scan(cache_dir: Path) -> dict[str, object]:
+        args = ["scan", str(venv), "--cache-dir", str(cache_dir), "--format", "json", "-q"]
+        result = run_cli([*args, "--fail-on", "none"], cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        data: dict[str, object] = json.loads(result.stdout)
+        return data
+
+    fresh = scan(tmp_path / "other-cache")
+    reused = scan(cache)
+    counts = [d["environment"]["counts"]["cached_units"] for d in (fresh, reused)]  # type: ignore[index]
+    assert counts[1] == counts[0] + 1  # leaky-lib from the wheel's entry
+    assert reused["findings"] == fresh["findings"] == json.loads(before.stdout)["findings"]
+    module = site_packages_of(venv) / "leaky_lib" / "__init__.py"
+    module.write_text(LEAKY.replace("    return 0\n", "    os.waitpid(pid, 0)\n    return 0\n"))
+    patched = scan(cache)
+    assert patched["findings"] == []  # the patch is read, not the wheel's result
