@@ -323,3 +323,23 @@ def test_deps_hook_takes_venv_and_fail_on_args(
         "forkaudit-deps", repo, hook_repo, pre_commit_home, git_home, (*venv, "--fail-on", "none")
     )
     assert passing.returncode == 0, passing.stdout
+
+
+def test_requirements_hook_gates_a_requirements_file_with_no_environment(
+    tmp_path: Path,
+    hook_repo: Path,
+    pre_commit_home: Path,
+    git_home: Path,
+    target_venv: TargetVenv,
+) -> None:
+    """`forkaudit-requirements` audits what the changed requirements file would install, from
+    wheels pip resolves (here a local find-links folder): no venv exists anywhere."""
+    args = ("--find-links", str(target_venv.wheels), "--no-index")
+    leaky = _user_repo(tmp_path / "leaky", git_home, {"requirements.txt": "acme-app\n"})
+    result = _run_hook("forkaudit-requirements", leaky, hook_repo, pre_commit_home, git_home, args)
+    assert result.returncode == 1, result.stdout
+    assert "acme-proxy" in result.stdout and "acme_proxy/proxy.py" in result.stdout
+    assert not (leaky / ".venv").exists() and not (leaky / "reports").exists()
+    clean = _user_repo(tmp_path / "clean", git_home, {"requirements.txt": "clean-lib\n"})
+    result = _run_hook("forkaudit-requirements", clean, hook_repo, pre_commit_home, git_home, args)
+    assert result.returncode == 0, result.stdout

@@ -532,7 +532,8 @@ def test_the_pre_commit_hook_matches_requirements_and_lock_files() -> None:
 
     hooks = yaml.safe_load(Path(__file__).parents[1].joinpath(".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "forkaudit-requirements")
-    assert hook["entry"] == "forkaudit scan -r" and hook["pass_filenames"] is True
+    # the changed files come last, after any args: each is read as a requirements or lock file
+    assert hook["entry"] == "forkaudit scan" and hook["pass_filenames"] is True
     pattern = re.compile(hook["files"])
     for name in (
         "requirements.txt",
