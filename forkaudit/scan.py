@@ -11,9 +11,10 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -36,6 +37,8 @@ from forkaudit.files import (
     is_python_source,
 )
 from forkaudit.model import (
+    DependencyInfo,
+    Environment,
     FileError,
     Finding,
     RankedDistribution,
@@ -380,25 +383,28 @@ def unused_suppressions(unit_results: Sequence[UnitResult]) -> list[tuple[str, i
 # --------------------------------------------------------------------------- the two flows
 
 
-def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> ScanReport:
-    started = time.perf_counter()
-    env_path, project = resolve_target(target, cwd)
-    if options.project is not None:
-        project = os.path.abspath(os.path.join(cwd, options.project))
-        if not os.path.isfile(os.path.join(project, "pyproject.toml")):
-            raise InputError(
-                f"--project {project} has no pyproject.toml: pass the folder that holds it"
-            )
-    run_options = _run_options(options)
-    # A changed (or uncached) environment means files to parse: start the workers' libcst import
-    # now, while the environment is read.
-    env, dependencies = envcache.load(env_path, project, run_options.cache, on_miss=prestart)
+def _audit_env(
+    env: Environment,
+    dependencies: Mapping[str, DependencyInfo],
+    options: ScanOptions,
+    cwd: str,
+    started: float,
+    anchoring: Callable[[tuple[RankedDistribution, ...]], tuple[str, dict[str, tuple[str, int]]]],
+    **report: Any,
+) -> ScanReport:
+    """The rest of a scan once the distributions are known (from a venv or from wheels): their
+    units through the engine, run-time evidence, the baseline, the ranking, the report.
+    ``anchoring`` gives the SARIF anchors of the ranked distributions; ``report`` the fields
+    that depend on where the distributions came from (target, source)."""
     units = _filter_units(environment_units(env, options.include_tests), options)
-    unit_results = run_units(units, options.pack, run_options)
+    unit_results = run_units(units, options.pack, _run_options(options))
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
         unit_results, options
     )
     counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
+    not_audited = sum(1 for d in env.distributions if not d.metadata_path)
+    if not_audited:
+        counts["not_audited"] = not_audited
     evidence = None
     if options.runtime:
         from forkaudit.evidence import merge_runtime
@@ -413,20 +419,18 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         ]
     findings, baselined = _apply_baseline(findings, options, counts)
     kept = {u.distribution for u in units if u.distribution}
-    distributions = [d for d in env.distributions if d.name in kept]
+    # a distribution not audited (sdist only, before install) is listed with why
+    distributions = [d for d in env.distributions if d.name in kept or not d.metadata_path]
     observed = None
     if evidence is not None:
         from forkaudit.evidence import distribution_sums
 
         observed = distribution_sums(findings)
     ranked = rank(distributions, findings, errors, scanned, dependencies, observed)
-    anchor_root, anchors = manifest_anchors(project, ranked) if project else ("", {})
-    if not anchor_root and env.site_packages:
-        anchor_root = env.site_packages[0]  # no manifest: results point into site-packages
+    anchor_root, anchors = anchoring(ranked)
     return ScanReport(
         forkaudit_version=__version__,
         mode="scan",
-        target=env.path,
         python_version=env.python_version,
         distributions=ranked,
         findings=tuple(findings),
@@ -443,10 +447,45 @@ def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> Scan
         counts=counts,
         baselined=baselined,
         baseline_unmatched=counts.get("baseline_unmatched", 0),
-        source="venv" if os.path.isfile(os.path.join(env.path, "pyvenv.cfg")) else "site-packages",
         runtime=evidence,
         anchor_root=anchor_root,
         anchors=anchors,
+        **report,
+    )
+
+
+def scan_environment(target: str | None, cwd: str, options: ScanOptions) -> ScanReport:
+    started = time.perf_counter()
+    env_path, project = resolve_target(target, cwd)
+    if options.project is not None:
+        project = os.path.abspath(os.path.join(cwd, options.project))
+        if not os.path.isfile(os.path.join(project, "pyproject.toml")):
+            raise InputError(
+                f"--project {project} has no pyproject.toml: pass the folder that holds it"
+            )
+    # A changed (or uncached) environment means files to parse: start the workers' libcst import
+    # now, while the environment is read.
+    env, dependencies = envcache.load(
+        env_path, project, _run_options(options).cache, on_miss=prestart
+    )
+
+    def anchoring(
+        ranked: tuple[RankedDistribution, ...],
+    ) -> tuple[str, dict[str, tuple[str, int]]]:
+        anchor_root, anchors = manifest_anchors(project, ranked) if project else ("", {})
+        if not anchor_root and env.site_packages:
+            anchor_root = env.site_packages[0]  # no manifest: results point into site-packages
+        return anchor_root, anchors
+
+    return _audit_env(
+        env,
+        dependencies,
+        options,
+        cwd,
+        started,
+        anchoring,
+        target=env.path,
+        source="venv" if os.path.isfile(os.path.join(env.path, "pyvenv.cfg")) else "site-packages",
     )
 
 
@@ -492,44 +531,19 @@ def scan_requirements(given: RequirementsInput, cwd: str, options: ScanOptions) 
         cache_dir=options.cache_dir,
         progress=given.progress,
     )
-    env = resolved.environment
-    run_options = _run_options(options)
-    units = _filter_units(environment_units(env, options.include_tests), options)
-    unit_results = run_units(units, options.pack, run_options)
-    findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
-        unit_results, options
-    )
-    counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
-    counts["not_audited"] = sum(1 for d in env.distributions if not d.metadata_path)
-    findings, baselined = _apply_baseline(findings, options, counts)
-    kept = {u.distribution for u in units if u.distribution}
-    distributions = [d for d in env.distributions if d.name in kept or not d.metadata_path]
-    ranked = rank(distributions, findings, errors, scanned, resolved.dependencies)
     root = repository_root(cwd)
     anchors = {
         name: (_relative(path, root), line) for name, (path, line) in resolved.anchors.items()
     }
-    return ScanReport(
-        forkaudit_version=__version__,
-        mode="scan",
-        target=", ".join((*given.files, *given.targets)) or env.path,
-        python_version=env.python_version,
-        distributions=ranked,
-        findings=tuple(findings),
-        errors=tuple(errors),
-        rules=_rules_used(options),  # type: ignore[arg-type]
-        score_formula=SCORE_FORMULA,
-        duration_seconds=time.perf_counter() - started,
-        files_total=files_total,
-        files_parsed=files_parsed,
-        suppressed=suppressed,
-        warnings=all_warnings(env) + tuple(options.warnings),
-        counts=counts,
-        baselined=baselined,
-        baseline_unmatched=counts.get("baseline_unmatched", 0),
+    return _audit_env(
+        resolved.environment,
+        resolved.dependencies,
+        options,
+        cwd,
+        started,
+        lambda ranked: (root, anchors),
+        target=", ".join((*given.files, *given.targets)) or resolved.environment.path,
         source=resolved.kind,
-        anchor_root=root,
-        anchors=anchors,
     )
 
 
