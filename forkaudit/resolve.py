@@ -13,6 +13,8 @@ the dependency chains, and where each direct requirement is written (SARIF ancho
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 import sys
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 
 from packaging.utils import canonicalize_name
 
-from forkaudit.cache import default_cache_dir
+from forkaudit.cache import Cache, default_cache_dir
 from forkaudit.depgraph import marker_environment, requirements_dependency_info
 from forkaudit.environment import all_warnings
 from forkaudit.errors import InputError
@@ -33,7 +35,14 @@ from forkaudit.locks import (
     read_lock,
 )
 from forkaudit.model import DependencyInfo, Distribution, Environment
-from forkaudit.pip import IndexOptions, Target, download_wheels, resolve
+from forkaudit.pip import (
+    IndexOptions,
+    Resolution,
+    ResolvedItem,
+    Target,
+    download_wheels,
+    resolve,
+)
 from forkaudit.requirements import (
     RequirementLine,
     RequirementsSet,
@@ -203,6 +212,7 @@ def resolve_source(
     index: IndexOptions | None = None,
     cache_dir: str = "",
     progress: bool | None = None,
+    remember: bool = True,
 ) -> ResolvedSource:
     """Resolve and fetch what to audit, installing, building and importing nothing.
 
@@ -268,8 +278,21 @@ def resolve_source(
     ]
     pip_index = _index_options(parsed, given)
     if wanted:
-        resolution = resolve(
-            wanted, constraints, target, pip_index, cwd, hash_mode=parsed.hash_mode, show=show
+        pinned = {
+            line.name: line.requirement
+            for line in lines
+            if not line.constraint and line.kind == "index" and _exact_pin(line)
+        }
+        resolution = _resolve_pinned_once(
+            wanted,
+            constraints,
+            target,
+            pip_index,
+            cwd,
+            hash_mode=parsed.hash_mode,
+            show=show,
+            pinned=set(pinned),
+            cache_dir=cache_dir if remember else None,
         )
         hashes_by_name: dict[str, tuple[str, ...]] = {}
         for line in lines:
@@ -360,6 +383,68 @@ def resolve_source(
         inputs=tuple(dict.fromkeys(inputs)),
         target_platform=target.platform,
     )
+
+
+def _exact_pin(line: RequirementLine) -> bool:
+    """``name==1.2.3`` (no wildcard, no URL): pip can pick nothing else."""
+    req = line.requirement
+    if req is None or req.url or not line.name:
+        return False
+    specs = list(req.specifier)
+    return len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
+
+
+def _resolve_pinned_once(
+    wanted: Sequence[tuple[str, tuple[str, ...]]],
+    constraints: Sequence[tuple[str, tuple[str, ...]]],
+    target: Target,
+    index: IndexOptions,
+    cwd: str,
+    *,
+    hash_mode: bool,
+    show: bool,
+    pinned: set[str],
+    cache_dir: str | None,
+) -> Resolution:
+    """pip's resolution, remembered when it cannot change: every distribution it chose is
+    pinned exactly in the files (pip-compile output, hash-pinned files), so the same files for
+    the same target and indexes resolve the same way (a warm scan of a pinned file then costs
+    no pip run). Anything unpinned anywhere in the result is resolved again every time.
+    ``cache_dir`` None: neither read nor written (--no-cache)."""
+    if cache_dir is None:
+        return resolve(wanted, constraints, target, index, cwd, hash_mode=hash_mode, show=show)
+    cache = Cache(cache_dir or default_cache_dir(), "pip-resolution")
+    identity = json.dumps(
+        [
+            list(map(list, wanted)),
+            list(map(list, constraints)),
+            target.python_version,
+            target.platform,
+            sorted(target.markers.items()),
+            index.args(),
+            hash_mode,
+        ],
+        sort_keys=True,
+    )
+    key = cache.key(f"resolution|{identity}")
+    entry = cache.get(key)
+    if entry is not None:
+        try:
+            return Resolution(
+                items=tuple(ResolvedItem(**item) for item in entry["items"]),
+                sdist_only=tuple((str(n), str(v)) for n, v in entry["sdist_only"]),
+                pip_version=str(entry["pip_version"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            pass
+    resolution = resolve(wanted, constraints, target, index, cwd, hash_mode=hash_mode, show=show)
+    closed = bool(pinned) and all(
+        str(canonicalize_name(item.name)) in pinned for item in resolution.items
+    )
+    if closed and not resolution.sdist_only:
+        payload = dataclasses.asdict(resolution)
+        cache.put(key, json.loads(json.dumps(payload)))
+    return resolution
 
 
 def _sdist_url(line: RequirementLine) -> bool:

@@ -530,6 +530,7 @@ def scan_requirements(given: RequirementsInput, cwd: str, options: ScanOptions) 
         index=index,
         cache_dir=options.cache_dir,
         progress=given.progress,
+        remember=options.use_cache,
     )
     root = repository_root(cwd)
     anchors = {

@@ -142,3 +142,32 @@ def test_a_venv_scan_reuses_what_the_wheels_scan_cached(project: Path, tmp_path:
     module.write_text(LEAKY.replace("    return 0\n", "    os.waitpid(pid, 0)\n    return 0\n"))
     patched = scan(cache)
     assert patched["findings"] == []  # the patch is read, not the wheel's result
+
+
+def test_a_fully_pinned_file_is_resolved_once(tmp_path: Path) -> None:
+    """Every distribution pinned with == (pip-compile output): the resolution cannot change, so
+    a warm scan runs no pip resolution — here it even succeeds with pip broken (a constraints
+    file that does not exist). A file with an unpinned requirement is resolved again (and
+    fails with pip broken)."""
+    links = tmp_path / "wheels"
+    make_wheel(links, "leaky-lib", "1.0", {"leaky_lib/__init__.py": LEAKY})
+    make_wheel(
+        links, "app-lib", "2.0", {"app_lib/__init__.py": "import leaky_lib\n"}, ["leaky-lib"]
+    )
+    (tmp_path / "pinned.txt").write_text("app-lib==2.0\nleaky-lib==1.0\n")
+    (tmp_path / "loose.txt").write_text("app-lib==2.0\n")  # leaky-lib left to pip
+    common = ["--find-links", "wheels", "--no-index", "--format", "json", "-q"]
+    common += ["--cache-dir", str(tmp_path / "cache"), "--fail-on", "none"]
+    env = _pip_env(tmp_path)
+    for name in ("pinned.txt", "loose.txt"):
+        first = run_cli(["scan", "-r", name, *common], cwd=tmp_path, env=env)
+        assert first.returncode == 0, first.stderr
+    env["PIP_CONSTRAINT"] = str(tmp_path / "no-such-constraints.txt")
+    again = run_cli(["scan", "-r", "pinned.txt", *common], cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    assert {d["name"] for d in json.loads(again.stdout)["distributions"]} == {
+        "app-lib",
+        "leaky-lib",
+    }
+    loose = run_cli(["scan", "-r", "loose.txt", *common], cwd=tmp_path, env=env)
+    assert loose.returncode == 2, loose.stderr  # pip ran again, and failed
