@@ -37,6 +37,26 @@ def check(code: str) -> list[Finding]:
 
 
 CASES: dict[str, str] = {
+    "a child that ignores SIGCHLD leaves its parent to reap it": """
+        import os, signal
+        def serve(job):
+            pid = os.fork()  # leak
+            if pid == 0:
+                signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+                job()
+                os._exit(0)
+            log(pid)
+    """,
+    "the parent ignoring SIGCHLD has its children reaped by the kernel": """
+        import os, signal
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        def serve(job):
+            pid = os.fork()
+            if pid == 0:
+                job()
+                os._exit(0)
+            log(pid)
+    """,
     # ------------------------------------------------------------------ reaping shapes (issue 10)
     "the parent aborts through a helper": """
         import os
@@ -1253,6 +1273,26 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
+    "a child that ignores SIGCHLD leaves its parent to reap it": """
+        import os, signal
+        def serve(job):
+            pid = os.fork()  # leak
+            if pid == 0:
+                signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+                job()
+                os._exit(0)
+            log(pid)
+    """,
+    "the parent ignoring SIGCHLD has its children reaped by the kernel": """
+        import os, signal
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        def serve(job):
+            pid = os.fork()
+            if pid == 0:
+                job()
+                os._exit(0)
+            log(pid)
+    """,
     "waited in a try's else whose only handler is for Ctrl-C": """
         import subprocess
         def run(cmd):

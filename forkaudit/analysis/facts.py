@@ -10,13 +10,14 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
+from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
     is_minus_one_or_zero,
     parent_polarity,
     target_expr,
     walk_statements,
 )
-from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, MP_WAIT_ANY, PID_WAIT_ANY
+from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, FORK_CALLS, MP_WAIT_ANY, PID_WAIT_ANY
 
 _CANCELLATION = re.compile(
     r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
@@ -26,6 +27,7 @@ _CANCELLATION = re.compile(
 class ModuleFacts:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
+        self._forks: set[str] | None = None
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
         self.process_targets = self._process_targets()
@@ -50,6 +52,10 @@ class ModuleFacts:
             name = self.index.resolve(call.func)
             if name is None:
                 continue
+            if name not in MP_WAIT_ANY and self._in_fork_child(call):
+                # set or run in the child of a fork: the child's own children, not the
+                # parent's (a child ignoring SIGCHLD leaves its parent to reap it)
+                continue
             if name in PID_WAIT_ANY:
                 os_reaper = f"{name}() reaps every child of this module"
             elif name in ("os.waitpid", "os.wait4") and call.args:
@@ -70,6 +76,48 @@ class ModuleFacts:
             elif name in MP_WAIT_ANY:
                 mp_reaper = "multiprocessing.active_children() reaps finished children"
         return os_reaper, mp_reaper
+
+    def _in_fork_child(self, node: cst.CSTNode) -> bool:
+        """Does ``node`` run only in the child of a fork (``pid = os.fork()`` then ``if pid ==
+        0:`` around it, or the ``else`` of ``if pid:``)?"""
+        current = node
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+                return False
+            if isinstance(ancestor, cst.If):
+                test = ancestor.test
+                tested = test.expression if isinstance(test, cst.UnaryOperation) else test
+                if isinstance(tested, cst.Comparison):
+                    tested = tested.left
+                handle = dotted_name(tested) or ""
+                if handle and handle in self._fork_results():
+                    side = pid_side(test, handle)
+                    if (side is False and current is ancestor.body) or (
+                        side is True and current is ancestor.orelse
+                    ):
+                        return True
+            current = ancestor
+        return False
+
+    def _fork_results(self) -> set[str]:
+        """Names bound to the result of a fork (``pid = os.fork()``, ``pid, fd = pty.fork()``)."""
+        if self._forks is None:
+            self._forks = set()
+            for call in self.index.calls:
+                if self.index.resolve(call.func) not in FORK_CALLS:
+                    continue
+                parent = self.index.parent_of(call)
+                if isinstance(parent, cst.Assign):
+                    for target in parent.targets:
+                        value = target.target
+                        first = (
+                            value.elements[0].value
+                            if isinstance(value, cst.Tuple) and value.elements
+                            else value
+                        )
+                        if named := dotted_name(first):
+                            self._forks.add(named)
+        return self._forks
 
     def _entry_points(self) -> set[str]:
         """Functions handed to a Thread/Process as its target: they run once per child, not per call."""

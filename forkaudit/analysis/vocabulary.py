@@ -39,6 +39,7 @@ EXIT_WORDS = tuple(
 PID_WAIT_ANY = frozenset({"os.wait", "os.wait3"})  # reap any child
 PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})  # given a pid (or -1)
 MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished mp children
+FORK_CALLS = frozenset({"os.fork", "os.forkpty", "pty.fork"})  # the parent gets the pid back
 # What the slicer looks for in text to keep a wait-any reaper.
 REAPER_WORDS = ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
 
