@@ -27,6 +27,7 @@ import json
 import subprocess
 import sys
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +259,27 @@ def load_findings(text: str) -> list[dict[str, Any]]:
     return list(findings)
 
 
+def _run_versions(command: list[str], dest: Path) -> list[subprocess.CompletedProcess[str]]:
+    """The command on each version of each case apart (``before.py`` with its own context
+    modules, then ``after.py`` with its own...), from ``dest``: a version is one program, and
+    what the engine shares between the modules of one program (Thread subclasses, a SIGCHLD
+    reaper) must not leak from one case, or one version, into another."""
+    jobs: list[list[str]] = []
+    for folder in sorted(p for p in dest.iterdir() if (p / "case.json").is_file()):
+        for module in sorted(folder.glob("*.py")):
+            context = folder / "context" / module.stem
+            paths = [str(module.relative_to(dest))]
+            if context.is_dir():
+                paths.append(str(context.relative_to(dest)))
+            jobs.append([*command, *paths])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(
+            pool.map(
+                lambda job: subprocess.run(job, capture_output=True, text=True, cwd=dest), jobs
+            )
+        )
+
+
 def score(root: Path, findings: list[dict[str, Any]], min_severity: str, quiet: bool) -> None:
     floor = SEVERITY_RANK[min_severity]
     by_file: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -382,12 +404,15 @@ def main() -> int:
     if args.findings is not None:
         text = args.findings.read_text()
     elif command:
-        run = subprocess.run([*command, str(args.dest)], capture_output=True, text=True)
-        if run.returncode not in (0, 1):
-            sys.stderr.write(run.stderr[-4000:])
-            print(f"corpus.py: the command exited {run.returncode}")
-            return 2
-        text = run.stdout
+        findings: list[dict[str, Any]] = []
+        for run in _run_versions(command, args.dest):
+            if run.returncode not in (0, 1):
+                sys.stderr.write(run.stderr[-4000:])
+                print(f"corpus.py: the command exited {run.returncode}: {' '.join(run.args)}")
+                return 2
+            findings.extend(load_findings(run.stdout))
+        score(args.dest.resolve(), findings, args.min_severity, args.quiet)
+        return 0
     else:
         parser.error("give --findings FILE or -- COMMAND")
     score(args.dest.resolve(), load_findings(text), args.min_severity, args.quiet)

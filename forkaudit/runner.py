@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from forkaudit.analysis.prefilter import Prefilter, start_names
+from forkaudit.analysis.prefilter import Prefilter, process_reaper, start_names
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit, content_identity, matches_record
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
@@ -111,6 +111,7 @@ class Survey:
     # survey, or by the parent's recheck of a group too big for one batch).
     group_checked: bool = False
     rescued: bool = False
+    reaper: str = ""  # a process-wide SIGCHLD reaper the file installs (prefilter.process_reaper)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Job:
     file: SourceFile
     names: tuple[str, ...] = ()  # start-capable class names of the same distribution
     external: dict[str, SubclassInfo] = field(default_factory=dict)
+    reaper: str = ""  # a SIGCHLD handler of the same distribution reaping every child
 
 
 # =========================================================================== parent side
@@ -198,6 +200,7 @@ def _run(
     base_classes = _base_classes(pack.rules)
     group_names: dict[str, set[str]] = {}
     group_signature: dict[str, str] = {}
+    group_reaper: dict[str, str] = {}
     for group, members in groups.items():
         group_surveys = [
             (units[u].files[f], surveys[(u, f)])
@@ -211,6 +214,13 @@ def _run(
             for source, survey in group_surveys
             if any(name in names for name, _ in survey.classes)
         )
+        # A SIGCHLD handler reaping in a loop reaps every child of the process, whichever
+        # module of the distribution forked it (the first such file, by path).
+        reapers = sorted(
+            (source.relpath, survey.reaper) for source, survey in group_surveys if survey.reaper
+        )
+        group_reaper[group] = f"{reapers[0][1]} ({reapers[0][0]})" if reapers else ""
+        defining_files.append(f"reaper:{group_reaper[group]}")
         group_signature[group] = hashlib.sha256("|".join(defining_files).encode()).hexdigest()
     # Per-file units (loose files, `check`): now that the content is known, look in the cache.
     remaining = []
@@ -263,7 +273,7 @@ def _run(
                 continue
             if not survey.passes and not survey.rescued:
                 continue
-            job = Job(file=source, names=local)
+            job = Job(file=source, names=local, reaper=group_reaper[unit.distribution])
             defines = any(name in names for name, _ in survey.classes)
             (defining if defines else others).append((u, job))
     total = len(defining) + len(others)
@@ -273,7 +283,8 @@ def _run(
         if not phase:
             continue
         jobs = [
-            (u, Job(j.file, j.names, exported.get(units[u].distribution, {}))) for u, j in phase
+            (u, Job(j.file, j.names, exported.get(units[u].distribution, {}), j.reaper))
+            for u, j in phase
         ]
         for (u, _), (file_result, subclasses) in zip(
             jobs, _analyse_all([j for _, j in jobs], workers, options, counter, total), strict=True
@@ -1165,6 +1176,7 @@ def _survey_files(
                 passes=passes,
                 classes=classes,
                 digest=hashlib.sha256(data).hexdigest() if want_digest else "",
+                reaper=process_reaper(data),
             )
             held = keep and not passes and kept + len(data) <= SURVEY_KEEP_BYTES
             kept += len(data) if held else 0
@@ -1222,6 +1234,7 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         external=job.external,
         test_code=job.file.test_code,
         extra_names=job.names,
+        process_reaper=job.reaper,
     )
 
 

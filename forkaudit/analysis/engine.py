@@ -96,17 +96,21 @@ def analyze(
     test_code: bool = False,
     extra_names: tuple[str, ...] = (),
     slicing: bool = True,
+    process_reaper: str = "",
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     """The file's result, and the thread/process subclasses it defines (for its sibling modules).
 
     ``extra_names`` are start-capable class names of the same distribution; with ``slicing``, only
-    the top-level chunks that can matter are parsed (see ``slicing.py``). ``FORKAUDIT_WHOLE_FILES=1``
+    the top-level chunks that can matter are parsed (see ``slicing.py``). ``process_reaper``
+    says why another module's SIGCHLD handler reaps every child of the process ("" if none). ``FORKAUDIT_WHOLE_FILES=1``
     in the environment turns slicing off (``benchmarks/slicediff.py`` compares both)."""
     slicing = slicing and os.environ.get("FORKAUDIT_WHOLE_FILES") != "1"
     names = tuple(sorted(set(extra_names) | set(external or ())))
     pattern = start_pattern(rules, names) if slicing else None
     anchors = tuple(sorted(start_names(rules) | set(names)))
-    return _analyze(data, path, rules, distribution, external, test_code, pattern, anchors)
+    return _analyze(
+        data, path, rules, distribution, external, test_code, pattern, anchors, process_reaper
+    )
 
 
 def _reapers(rules: Sequence[Rule]) -> tuple[str, ...]:
@@ -122,6 +126,7 @@ def _analyze(
     test_code: bool,
     pattern: re.Pattern[str] | None,
     anchors: tuple[str, ...] = (),
+    process_reaper: str = "",
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         source = decode_source(data)
@@ -207,7 +212,7 @@ def _analyze(
         )
     try:
         index = build_index(module, source, line_map)
-        analyzer = Analyzer(index, rules, external)
+        analyzer = Analyzer(index, rules, external, process_reaper)
         raw = analyzer.run()
         used: set[int] = set()
         findings, suppressed = _findings(index, raw, path, distribution, test_code, used)

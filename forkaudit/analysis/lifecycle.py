@@ -32,12 +32,15 @@ class Analyzer:
         index: ModuleIndex,
         rules: Sequence[Rule],
         external_subclasses: dict[str, SubclassInfo] | None = None,
+        process_reaper: str = "",
     ) -> None:
         self.index = index
         self.rules = rules
         self.sites = SiteFinder(index, rules, external_subclasses)
         self.subclasses = self.sites.subclasses
         self.facts = ModuleFacts(index)
+        if process_reaper and not self.facts.os_reaper:
+            self.facts.os_reaper = process_reaper
         self.facts.thread_classes = set(self.subclasses)
         self.flow = Follower(index, self.facts, self.sites.start_map)
         self.harm = Harm(index, self.facts)

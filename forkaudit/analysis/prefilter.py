@@ -107,3 +107,48 @@ class Prefilter:
 
 
 _FOLLOW = re.compile(rb"[\s\\]*\(|\s+as\s|\s*[,)]")  # `Popen \` + newline + `(` too
+
+
+# --------------------------------------------------------------------------- process-wide reapers
+
+_SIGCHLD_HANDLER = re.compile(
+    rb"signal\s*\(\s*(?:signal\s*\.\s*)?SIGCHLD\s*,\s*(?:self\s*\.\s*)?([A-Za-z_]\w*)\s*\)"
+)
+_REAP_ANY = re.compile(
+    rb"waitpid\s*\(\s*(?:-\s*1|0)\s*,|waitid\s*\([^)]*P_ALL|\bwait3\s*\(|\bos\s*\.\s*wait\s*\(\s*\)"
+)
+_LOOP = re.compile(rb"^\s*while\b", re.MULTILINE)
+
+
+def _function_body(data: bytes, name: bytes) -> bytes:
+    """The text of ``def name(...)``'s body: the lines after it indented deeper than it."""
+    found = re.search(rb"^([ \t]*)def\s+" + re.escape(name) + rb"\s*\(", data, re.MULTILINE)
+    if found is None:
+        return b""
+    indent = len(found.group(1))
+    lines = data[found.end() :].split(b"\n")[1:]
+    body: list[bytes] = []
+    for line in lines:
+        stripped = line.lstrip(b" \t")
+        if stripped and not stripped.startswith(b"#") and len(line) - len(stripped) <= indent:
+            break
+        body.append(line)
+    return b"\n".join(body)
+
+
+def process_reaper(data: bytes) -> str:
+    """Why the file's SIGCHLD handler reaps every child of the process ("" when it has none
+    that does): a handler installed with ``signal.signal(SIGCHLD, handler)`` whose body waits
+    for any child (``waitpid(-1, ...)``, ``waitid(P_ALL, ...)``, ``os.wait()``) in a loop.
+    Signals coalesce: a handler that reaps one child per call leaves zombies under load, so
+    only a loop counts. Whatever module forked, such a handler reaps it once it is installed."""
+    if b"SIGCHLD" not in data:
+        return ""
+    for match in _SIGCHLD_HANDLER.finditer(data):
+        handler = match.group(1)
+        if handler in (b"SIG_IGN", b"SIG_DFL"):
+            continue
+        body = _function_body(data, handler)
+        if body and _LOOP.search(body) and _REAP_ANY.search(body):
+            return f"the SIGCHLD handler {handler.decode('latin-1')}() reaps every exited child of the process in a loop"
+    return ""
