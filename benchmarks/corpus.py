@@ -12,8 +12,11 @@ The third-party files themselves are never stored in this repository: ``layout``
     python3 benchmarks/corpus.py layout /tmp/corpus --mirrors /work/.mirror
     python3 benchmarks/corpus.py score /tmp/corpus -- forkaudit check --format json
 
-``score`` runs the command with the laid-out folder appended and reads ``findings[]`` (``path``
-relative to that folder, ``line``, ``severity``). A finding matches a site when its line lies in
+``score`` runs the command once per version of each case (``before.py`` with the context modules
+of that version, then ``after.py`` with its own), from the laid-out folder, and reads
+``findings[]`` (``path`` relative to that folder, ``line``, ``severity``): a version is one
+program, and what the engine shares between the modules of a program (Thread subclasses, a
+SIGCHLD reaper) must not leak between cases. A finding matches a site when its line lies in
 the site's call expression; in an exhaustive case, a finding matching no site is a false alarm.
 It prints recall and precision per kind and overall, the harm agreement (a leak that accumulates
 should be ``high``, a bounded one should not), and every miss and false alarm.
