@@ -28,6 +28,7 @@ class ModuleFacts:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self._forks: set[str] | None = None
+        self._handlers: set[str] | None = None
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
         self.process_targets = self._process_targets()
@@ -56,6 +57,10 @@ class ModuleFacts:
                 # set or run in the child of a fork: the child's own children, not the
                 # parent's (a child ignoring SIGCHLD leaves its parent to reap it)
                 continue
+            if self._once_per_signal(call):
+                # a SIGCHLD handler reaping one child per call: signals coalesce, so children
+                # exiting together are never reaped
+                continue
             if name in PID_WAIT_ANY:
                 os_reaper = f"{name}() reaps every child of this module"
             elif name in ("os.waitpid", "os.wait4") and call.args:
@@ -76,6 +81,34 @@ class ModuleFacts:
             elif name in MP_WAIT_ANY:
                 mp_reaper = "multiprocessing.active_children() reaps finished children"
         return os_reaper, mp_reaper
+
+    def _once_per_signal(self, call: cst.Call) -> bool:
+        """Is ``call`` in a function installed as the SIGCHLD handler, outside any loop?"""
+        loop = False
+        function: cst.FunctionDef | None = None
+        for ancestor in self.index.ancestors(call):
+            if isinstance(ancestor, cst.While | cst.For):
+                loop = True
+            if isinstance(ancestor, cst.FunctionDef):
+                function = ancestor
+                break
+        if function is None or loop:
+            return False
+        return function.name.value in self._sigchld_handlers()
+
+    def _sigchld_handlers(self) -> set[str]:
+        """Names of the functions installed with ``signal.signal(SIGCHLD, handler)``."""
+        if self._handlers is None:
+            self._handlers = set()
+            for call in self.index.calls:
+                if self.index.resolve(call.func) != "signal.signal" or len(call.args) < 2:
+                    continue
+                if self.index.resolve(call.args[0].value) != "signal.SIGCHLD":
+                    continue
+                named = (dotted_name(call.args[1].value) or "").rsplit(".", 1)[-1]
+                if named and named not in ("SIG_IGN", "SIG_DFL"):
+                    self._handlers.add(named)
+        return self._handlers
 
     def _in_fork_child(self, node: cst.CSTNode) -> bool:
         """Does ``node`` run only in the child of a fork (``pid = os.fork()`` then ``if pid ==
