@@ -1298,51 +1298,6 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
 
 
 MORE_CASES: dict[str, str] = {
-    "a SIGCHLD handler reaping one child per signal reaps nothing reliably": """
-        import os, signal
-        def on_child(signum, frame):
-            os.waitpid(-1, os.WNOHANG)
-        signal.signal(signal.SIGCHLD, on_child)
-        def handle(request):
-            pid = os.fork()  # leak
-            if pid == 0:
-                serve(request)
-                os._exit(0)
-    """,
-    "a SIGCHLD handler reaping in a loop reaps every child": """
-        import os, signal
-        def on_child(signum, frame):
-            while True:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-                if pid == 0:
-                    break
-        signal.signal(signal.SIGCHLD, on_child)
-        def handle(request):
-            pid = os.fork()
-            if pid == 0:
-                serve(request)
-                os._exit(0)
-    """,
-    "a child that ignores SIGCHLD leaves its parent to reap it": """
-        import os, signal
-        def serve(job):
-            pid = os.fork()  # leak
-            if pid == 0:
-                signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-                job()
-                os._exit(0)
-            log(pid)
-    """,
-    "the parent ignoring SIGCHLD has its children reaped by the kernel": """
-        import os, signal
-        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-        def serve(job):
-            pid = os.fork()
-            if pid == 0:
-                job()
-                os._exit(0)
-            log(pid)
-    """,
     "waited in a try's else whose only handler is for Ctrl-C": """
         import subprocess
         def run(cmd):
