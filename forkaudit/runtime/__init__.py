@@ -63,23 +63,40 @@ finding is a ``runtime-only`` finding.
 
 from __future__ import annotations
 
-from forkaudit.runtime.attribution import (
-    AttributedSite,
-    OwnerIndex,
-    SiteOwner,
-    attribute,
-    distribution_counts,
-)
-from forkaudit.runtime.traces import (
-    ProcessSeries,
-    RuntimeCounts,
-    RuntimeSite,
-    RuntimeTrace,
-    SiteSeries,
-    TracedProcess,
-    load_trace,
-    sum_counts,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forkaudit.runtime.attribution import (
+        AttributedSite,
+        OwnerIndex,
+        SiteOwner,
+        attribute,
+        distribution_counts,
+    )
+    from forkaudit.runtime.traces import (
+        ProcessSeries,
+        RuntimeCounts,
+        RuntimeSite,
+        RuntimeTrace,
+        SiteSeries,
+        TracedProcess,
+        load_trace,
+        sum_counts,
+    )
+
+_ATTRIBUTION = ("AttributedSite", "OwnerIndex", "SiteOwner", "attribute", "distribution_counts")
+
+
+def __getattr__(name: str) -> Any:
+    """The readers load on first use (PEP 562): the CLI's parser needs only ``command``'s help
+    texts, and the attribution pulls in the environment reader (~80 ms of imports)."""
+    if name in _ATTRIBUTION:
+        return getattr(importlib.import_module("forkaudit.runtime.attribution"), name)
+    if name in __all__:
+        return getattr(importlib.import_module("forkaudit.runtime.traces"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AttributedSite",
