@@ -138,6 +138,14 @@ def _finding_line(finding: Finding) -> Text:
 ANSI: dict[str, str] = {"high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m"}
 
 
+def _ranked(
+    report: ScanReport,
+) -> tuple[list[RankedDistribution], list[RankedDistribution]]:
+    """Every distribution by rank, and those of them with findings."""
+    ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))
+    return ranked, [d for d in ranked if sum(d.counts.get(s, 0) for s in SEVERITIES) > 0]
+
+
 def _plain_finding(finding: Finding, color: bool = False) -> str:
     """One finding on one line, whatever its length: path:line:col, rule, severity/confidence,
     distribution, message, flags (``forkaudit scan | grep FA103`` gets all of it)."""
@@ -166,8 +174,7 @@ def render_plain(
     out = [_header(report).plain.replace("  ·  ", " · ") + "\n"]
     if report.runtime is not None:
         out.append(runtime_text(report) + "\n")
-    ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))
-    suspect = [d for d in ranked if sum(d.counts.get(s, 0) for s in SEVERITIES) > 0]
+    ranked, suspect = _ranked(report)
     if report.mode != "check":
         shown = suspect if top is None else suspect[:top]
         for dist in shown:
@@ -237,8 +244,7 @@ def render_text(
         console.print(Text(runtime_text(report), style="bold"), soft_wrap=True)
 
     if report.mode != "check":
-        ranked = sorted(report.distributions, key=lambda d: (d.rank, d.name))
-        suspect = [d for d in ranked if sum(d.counts.get(s, 0) for s in SEVERITIES) > 0]
+        ranked, suspect = _ranked(report)
         console.print()
         if suspect:
             console.print(_ranking_table(suspect[:top]))
