@@ -42,6 +42,7 @@ from forkaudit.model import (
     FileError,
     Finding,
     RankedDistribution,
+    Rule,
     RulePack,
     ScanReport,
 )
@@ -115,16 +116,12 @@ def _gather(
     return findings, errors, files_total, files_parsed, suppressed, scanned
 
 
-def _rules_used(options: ScanOptions) -> tuple[object, ...]:
+def _rules_used(options: ScanOptions) -> tuple[Rule, ...]:
     return tuple(
         r
         for r in options.pack.rules
         if (not options.select or r.id in options.select) and r.id not in options.ignore
     )
-
-
-def _posix_relpath(path: str, start: str) -> str:
-    return os.path.relpath(path, start).replace(os.sep, "/")
 
 
 def _excluded_path(relpath: str, patterns: Sequence[str]) -> bool:
@@ -202,6 +199,17 @@ def _same_path(a: str, b: str) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
+def _project_venv(cwd: str) -> tuple[str, str] | None:
+    """``(project folder, venv)``: the first ``.venv`` or ``venv`` in ``cwd``, then at the
+    repository root; None when there is none."""
+    for base in dict.fromkeys((cwd, repository_root(cwd))):
+        for name in (".venv", "venv"):
+            candidate = os.path.join(base, name)
+            if os.path.isdir(candidate) and _is_venv(candidate):
+                return base, candidate
+    return None
+
+
 def default_environment(cwd: str) -> tuple[str | None, str]:
     """What ``scan`` audits when given no path, and a line saying so.
 
@@ -215,16 +223,13 @@ def default_environment(cwd: str) -> tuple[str | None, str]:
     own = bool(virtual_env) and _same_path(os.path.join(cwd, virtual_env), sys.prefix)
     if virtual_env and not own:
         return None, ""
-    root = repository_root(cwd)
-    for base in dict.fromkeys((cwd, root)):
-        for name in (".venv", "venv"):
-            candidate = os.path.join(base, name)
-            if os.path.isdir(candidate) and _is_venv(candidate):
-                shown = os.path.relpath(candidate, cwd)
-                why = " (the active environment is forkaudit's own)" if own else ""
-                # the project folder, not the venv: its pyproject.toml names the direct
-                # dependencies, even when .venv is a link to an environment elsewhere
-                return os.path.abspath(base), f"auditing {shown}{why}"
+    found = _project_venv(cwd)
+    if found is not None:
+        base, candidate = found
+        why = " (the active environment is forkaudit's own)" if own else ""
+        # the project folder, not the venv: its pyproject.toml names the direct
+        # dependencies, even when .venv is a link to an environment elsewhere
+        return os.path.abspath(base), f"auditing {os.path.relpath(candidate, cwd)}{why}"
     return sys.prefix, (
         f"auditing the environment forkaudit runs from ({sys.prefix}): no .venv or venv here "
         "or at the repository root; pass the path of the environment to audit"
@@ -238,12 +243,10 @@ def project_environment(venv: str | None, cwd: str) -> str:
     sets ``$VIRTUAL_ENV`` to it)."""
     if venv:
         return resolve_target(venv, cwd)[0]
+    found = _project_venv(cwd)
+    if found is not None:
+        return found[1]
     root = repository_root(cwd)
-    for base in dict.fromkeys((cwd, root)):
-        for name in (".venv", "venv"):
-            candidate = os.path.join(base, name)
-            if os.path.isdir(candidate) and _is_venv(candidate):
-                return candidate
     virtual_env = os.environ.get("VIRTUAL_ENV", "")
     if virtual_env and not _same_path(virtual_env, sys.prefix) and _is_venv(virtual_env):
         return os.path.abspath(virtual_env)
@@ -409,14 +412,10 @@ def _audit_env(
     if options.runtime:
         from forkaudit.evidence import merge_runtime
 
+        # the rules in use only: a site seen at run time is reported under a selected rule
         findings, evidence = merge_runtime(
-            findings, os.path.join(cwd, options.runtime), env, options.pack.rules
+            findings, os.path.join(cwd, options.runtime), env, _rules_used(options)
         )
-        findings = [
-            f
-            for f in findings
-            if (not options.select or f.rule in options.select) and f.rule not in options.ignore
-        ]
     findings, baselined = _apply_baseline(findings, options, counts)
     kept = {u.distribution for u in units if u.distribution}
     # a distribution not audited (sdist only, before install) is listed with why
@@ -435,7 +434,7 @@ def _audit_env(
         distributions=ranked,
         findings=tuple(findings),
         errors=tuple(errors),
-        rules=_rules_used(options),  # type: ignore[arg-type]
+        rules=_rules_used(options),
         score_formula=SCORE_FORMULA,
         duration_seconds=time.perf_counter() - started,
         files_total=files_total,
@@ -564,7 +563,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
     # Findings are fingerprinted by paths relative to the repository root (a baseline written
     # by `check src` matches `check src/pkg/mod.py` and `check .`, from any folder), and shown
     # relative to the current folder (clickable in a terminal).
-    shown = {f.relpath: _posix_relpath(f.abspath, cwd) for f in files}
+    shown = {f.relpath: _relative(f.abspath, cwd) for f in files}
     if options.exclude_paths:
         files = [
             f
@@ -593,7 +592,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
         distributions=ranked,
         findings=tuple(findings),
         errors=tuple(errors),
-        rules=_rules_used(options),  # type: ignore[arg-type]
+        rules=_rules_used(options),
         score_formula=SCORE_FORMULA,
         duration_seconds=time.perf_counter() - started,
         files_total=files_total,
