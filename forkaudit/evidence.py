@@ -20,6 +20,7 @@ command lines, not file and line: they are summarised, never matched.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 from collections.abc import Sequence
@@ -195,11 +196,7 @@ def _series(label: str, site: RuntimeSite) -> ObservedSeries:
     for moment in times:
         at_live = at_zombies = at_starts = 0
         for series in site.series:
-            last = -1
-            for position, t in enumerate(series.times):
-                if t > moment:
-                    break
-                last = position
+            last = bisect.bisect_right(series.times, moment) - 1
             if last >= 0:
                 at_live += series.live_threads[last] + series.live_children[last]
                 at_zombies += series.zombies[last]
@@ -232,7 +229,7 @@ def merge_runtime(
         by_place.setdefault((finding.distribution, finding.path), []).append(finding)
     seen_at: dict[str, Observed] = {}  # fingerprint -> summed counts
     extra: list[Finding] = []
-    shown: list[tuple[int, ObservedSeries]] = []
+    shown: list[tuple[int, str, RuntimeSite]] = []
     if trace.attribution == "stack":
         for attributed in attribute(trace, env):
             site = attributed.site
@@ -250,15 +247,15 @@ def merge_runtime(
             else:
                 continue
             owner = attributed.distribution or "your code"
-            shown.append((site.unreaped, _series(f"{owner}: {path}:{site.line}", site)))
+            shown.append((site.unreaped, f"{owner}: {path}:{site.line}", site))
     merged = [
         _settle(f, seen_at[f.fingerprint]) if f.fingerprint in seen_at else f for f in findings
     ]
     merged.extend(extra)
-    shown.sort(key=lambda pair: (-pair[0], pair[1].label))
+    shown.sort(key=lambda item: (-item[0], item[1]))
     evidence = RuntimeEvidence(
         summary=dict(trace.summary_json()),
-        series=tuple(series for _, series in shown[:SERIES_SHOWN]),
+        series=tuple(_series(label, site) for _, label, site in shown[:SERIES_SHOWN]),
         warnings=trace.warnings,
     )
     return merged, evidence
