@@ -20,7 +20,6 @@ command lines, not file and line: they are summarised, never matched.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import hashlib
 from collections.abc import Sequence
@@ -188,22 +187,34 @@ def _runtime_only(attributed: AttributedSite, rule: Rule) -> Finding:
 
 def _series(label: str, site: RuntimeSite) -> ObservedSeries:
     """The site's per-process series summed on the union of their sample times (each process
-    holds its last value between its samples)."""
-    times = sorted({t for series in site.series for t in series.times})
+    holds its last value between its samples): a sweep over each sample's change from the one
+    before it in its process, so the cost grows with the samples, not with their square."""
+    changes: list[tuple[float, int, int, int]] = []
+    for series in site.series:
+        before = (0, 0, 0)
+        for position, moment in enumerate(series.times):
+            now = (
+                series.live_threads[position] + series.live_children[position],
+                series.zombies[position],
+                series.starts[position],
+            )
+            changes.append((moment, now[0] - before[0], now[1] - before[1], now[2] - before[2]))
+            before = now
+    changes.sort(key=lambda change: change[0])
+    times: list[float] = []
     live: list[int] = []
     zombies: list[int] = []
     starts: list[int] = []
-    for moment in times:
-        at_live = at_zombies = at_starts = 0
-        for series in site.series:
-            last = bisect.bisect_right(series.times, moment) - 1
-            if last >= 0:
-                at_live += series.live_threads[last] + series.live_children[last]
-                at_zombies += series.zombies[last]
-                at_starts += series.starts[last]
-        live.append(at_live)
-        zombies.append(at_zombies)
-        starts.append(at_starts)
+    at_live = at_zombies = at_starts = 0
+    for position, (moment, d_live, d_zombies, d_starts) in enumerate(changes):
+        at_live += d_live
+        at_zombies += d_zombies
+        at_starts += d_starts
+        if position + 1 == len(changes) or changes[position + 1][0] != moment:
+            times.append(moment)
+            live.append(at_live)
+            zombies.append(at_zombies)
+            starts.append(at_starts)
     return ObservedSeries(
         label=label,
         kind=site.kind,
@@ -254,7 +265,7 @@ def merge_runtime(
     merged.extend(extra)
     shown.sort(key=lambda item: (-item[0], item[1]))
     evidence = RuntimeEvidence(
-        summary=dict(trace.summary_json()),
+        summary=trace.summary_json(),
         series=tuple(_series(label, site) for _, label, site in shown[:SERIES_SHOWN]),
         warnings=trace.warnings,
     )
