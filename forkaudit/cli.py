@@ -284,19 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(check, fail_on_default="low")
 
-    from forkaudit.runtime.command import RUN_HELP, RUN_USAGE, WATCH_HELP, WATCH_USAGE
-
+    # listed for the top-level help only: main() hands `run` and `watch` to runtime.command,
+    # which parses their command lines and prints their own --help
     commands.add_parser(
         "run",
         help="run a command (your server) with run-time tracing of its children and threads",
-        usage=RUN_USAGE,
-        description=RUN_HELP,
     )
     commands.add_parser(
         "watch",
         help="sample a running process's threads and zombie children from /proc",
-        usage=WATCH_USAGE,
-        description=WATCH_HELP,
     )
     rules = commands.add_parser(
         "rules",

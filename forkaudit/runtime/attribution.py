@@ -37,10 +37,6 @@ class AttributedSite:
     version: str
     relpath: str
 
-    @property
-    def in_environment(self) -> bool:
-        return bool(self.relpath)
-
 
 def _keys(path: str) -> list[str]:
     normal = os.path.normcase(os.path.normpath(path))
