@@ -243,7 +243,7 @@ def collect_paths(
     """First-party files for `forkaudit check`: the .py files given, and those under folders given.
 
     A file's ``relpath`` is relative to ``repository(folder)`` (the root of the repository holding
-    the path given) when that is given and the file is under it, so that fingerprints do not depend on how the files were named on the command line;
+    the path given; "" outside one) when that is given and the file is under it, so that fingerprints do not depend on how the files were named on the command line;
     else relative to the folder given (or ``cwd`` for a file). Returns the files and the paths that
     do not exist (the CLI turns those into a usage error).
     """
@@ -251,9 +251,7 @@ def collect_paths(
     missing: list[str] = []
     seen: set[str] = set()
 
-    top = ""
-
-    def named(full: str, fallback: str) -> str:
+    def named(full: str, fallback: str, top: str) -> str:
         if top:
             rel = os.path.relpath(full, top)
             if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
@@ -262,6 +260,7 @@ def collect_paths(
 
     for given in paths:
         absolute = os.path.abspath(os.path.join(cwd, given))
+        top = ""
         if repository is not None:
             top = repository(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
         if os.path.isfile(absolute):
@@ -270,7 +269,7 @@ def collect_paths(
                 files,
                 seen,
                 absolute,
-                named(absolute, rel if not os.path.isabs(given) else absolute),
+                named(absolute, rel if not os.path.isabs(given) else absolute, top),
             )
         elif os.path.isdir(absolute):
             for folder, dirs, names in os.walk(absolute, followlinks=False):
@@ -286,7 +285,7 @@ def collect_paths(
                             os.path.realpath(absolute) + os.sep
                         ):
                             continue
-                        _add(files, seen, full, named(full, os.path.relpath(full, absolute)))
+                        _add(files, seen, full, named(full, os.path.relpath(full, absolute), top))
         else:
             missing.append(given)
     return files, missing

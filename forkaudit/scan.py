@@ -180,6 +180,12 @@ def project_folder(target: str | None, cwd: str, project: str | None) -> str | N
     return resolve_target(target, cwd)[1]
 
 
+def _git_root(start: str) -> str:
+    """The nearest folder upward holding ``.git``, or "" outside a repository."""
+    root = repository_root(start)
+    return root if os.path.exists(os.path.join(root, ".git")) else ""
+
+
 def repository_root(start: str) -> str:
     """The nearest folder upward holding ``.git``, else ``start`` itself."""
     folder = os.path.abspath(start)
@@ -557,7 +563,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
                 f"{given} is not a Python file (no .py suffix, no python shebang): "
                 "pass Python files or folders to check"
             )
-    files, missing = collect_paths(paths, cwd, repository_root)
+    files, missing = collect_paths(paths, cwd, _git_root)
     if missing:
         raise InputError(f"{missing[0]} does not exist: pass Python files or folders to check")
     # Findings are fingerprinted by paths relative to the repository root (a baseline written

@@ -311,3 +311,15 @@ def test_a_failing_deps_gate_says_how_to_accept_findings(tmp_path: Path) -> None
     result = run_cli(["deps", "--no-cache", "--fail-on", "medium"], cwd=project)
     assert result.returncode == 1
     assert "--write-baseline" in result.stderr and "ignore-findings" in result.stderr
+
+
+def test_outside_a_repository_files_keep_their_folders(tmp_path: Path) -> None:
+    """With no .git anywhere up, two files of the same name in different folders stay apart
+    (paths and fingerprints relative to the folder given, as before)."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.py").write_text(PATCHED)
+    result = run_cli(["check", "--no-cache", "--format", "json", "a/x.py", "b/x.py"], cwd=tmp_path)
+    found = json.loads(result.stdout)["findings"]
+    assert sorted(f["path"] for f in found) == ["a/x.py", "b/x.py"]
+    assert len({f["fingerprint"] for f in found}) == 2
