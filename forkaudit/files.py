@@ -10,18 +10,23 @@ sdist never built) is a unit without files, so it still has a row in the ranking
 
 from __future__ import annotations
 
-import base64
 import csv
 import hashlib
 import os
-import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from forkaudit.environment import is_test_path
+from forkaudit.environment import _normalise_record_path, is_test_path
 from forkaudit.errors import InputError
 from forkaudit.model import Distribution, Environment, SourceFile
-from forkaudit.wheels import archive_sha256, member_of, member_path, read_member, wheel_layout
+from forkaudit.wheels import (
+    archive_sha256,
+    member_of,
+    member_path,
+    read_member,
+    record_hash,
+    wheel_layout,
+)
 
 SKIP_DIRS = frozenset(
     {
@@ -87,6 +92,10 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
                     test_code=test,
                 )
             )
+        if dist.editable:
+            # a live source tree: its content can change under the same RECORD; never cached
+            units.append(Unit(key="", label=dist.name, distribution=dist.name, files=tuple(files)))
+            continue
         digest = hashlib.sha256()
         for name in ("RECORD", "installed-files.txt", "METADATA", "PKG-INFO"):
             try:
@@ -105,14 +114,13 @@ def environment_units(env: Environment, include_tests: bool) -> list[Unit]:
             else:
                 digest.update(b"\0%d:%d" % (info.st_size, info.st_mtime_ns))
         key = f"dist|{dist.name}|{dist.version}|{digest.hexdigest()}|tests={include_tests}"
-        # Editable installs point at a live source tree: their content can change under the same RECORD.
         units.append(
             Unit(
-                key="" if dist.editable else key,
+                key=key,
                 label=dist.name,
                 distribution=dist.name,
                 files=tuple(files),
-                record="" if dist.editable else os.path.join(dist.metadata_path, "RECORD"),
+                record=os.path.join(dist.metadata_path, "RECORD"),
                 include_tests=include_tests,
             )
         )
@@ -207,11 +215,14 @@ def content_identity(unit: Unit) -> tuple[str, tuple[str, ...]]:
 
 
 def record_hashes(text: str) -> dict[str, str]:
-    """RECORD's ``path -> "sha256=..."`` (posix paths as written; other algorithms left out)."""
+    """RECORD's ``path -> "sha256=..."``, paths normalised as the environment reader does for
+    a distribution's files (other algorithms, and paths outside the site folder, left out)."""
     out: dict[str, str] = {}
     for row in csv.reader(text.splitlines()):
         if len(row) >= 2 and row[1].startswith("sha256="):
-            out[posixpath.normpath(row[0].replace("\\", "/"))] = row[1]
+            path = _normalise_record_path(row[0])
+            if path is not None:
+                out[path] = row[1]
     return out
 
 
@@ -225,8 +236,7 @@ def matches_record(unit: Unit, expected: Sequence[str]) -> bool:
                 data = handle.read()
         except OSError:
             return False
-        found = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        if value != f"sha256={found}":
+        if value != record_hash(data):
             return False
     return True
 

@@ -42,7 +42,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from forkaudit.errors import InputError
-from forkaudit.wheels import remember_sha256
+from forkaudit.wheels import record_hash, remember_sha256
 
 __all__ = [
     "IndexOptions",
@@ -261,13 +261,6 @@ def _one_line(stderr: str, stdout: str = "") -> str:
 # --------------------------------------------------------------------------- placeholders
 
 
-def _record_hash(data: bytes) -> str:
-    import base64
-
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"sha256={digest}"
-
-
 def _placeholder(folder: str, name: str, version: str) -> None:
     """A wheel with METADATA only, standing for an sdist-only distribution in a resolution."""
     stem = f"{re.sub(r'[-_.]+', '_', name).lower()}-{version}"
@@ -280,7 +273,7 @@ def _placeholder(folder: str, name: str, version: str) -> None:
         f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: forkaudit\nRoot-Is-Purelib: true\n"
         b"Tag: py3-none-any\n\n",
     }
-    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
+    record = "".join(f"{path},{record_hash(data)},{len(data)}\n" for path, data in files.items())
     files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
     with zipfile.ZipFile(os.path.join(folder, f"{stem}-py3-none-any.whl"), "w") as archive:
         for path, data in files.items():

@@ -17,6 +17,7 @@ distribution's; ``member_of`` turns such a path back into the archive and the me
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import posixpath
@@ -55,6 +56,12 @@ MAX_METADATA_BYTES = 16 * 1024 * 1024
 
 class ArchiveError(OSError):
     """A member that cannot be read from its archive (missing, corrupt, not a zip)."""
+
+
+def record_hash(data: bytes) -> str:
+    """``sha256=...`` as RECORD writes a file's hash (urlsafe base64, no padding)."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"sha256={digest}"
 
 
 def member_path(archive: str, member: str) -> str:
