@@ -1528,6 +1528,48 @@ MORE_CASES: dict[str, str] = {
                 proc = subprocess.Popen(cmd)
                 proc.wait()
     """,
+    "the flag set on one branch, the queue fed on another: the blocked get() never wakes": """
+        import queue, threading
+        class Router:
+            def __init__(self):
+                self.buffers = queue.Queue()
+                self._stop = False
+                self._feed = threading.Thread(target=self._feed_buffers)  # leak: FA111
+                self._feed.start()
+            def route(self, command, data):
+                if command == "stop":
+                    self._stop = True
+                elif command == "reload":
+                    self.reload()
+                else:
+                    self.buffers.put(data)
+            def _feed_buffers(self):
+                while not self._stop:
+                    item = self.buffers.get()
+                    self.parse(item)
+    """,
+    "the flag set, then the queue fed on the same pass: the blocked get() wakes": """
+        import queue, threading
+        class Router:
+            def __init__(self):
+                self.buffers = queue.Queue()
+                self._stop = False
+                self._feed = threading.Thread(target=self._feed_buffers)
+                self._feed.start()
+            def route(self, command, data):
+                if command == "stop":
+                    self._stop = True
+                    if self.verbose:
+                        log("stopping")
+                    self.buffers.put(None)
+                else:
+                    self.buffers.put(data)
+            def _feed_buffers(self):
+                while not self._stop:
+                    item = self.buffers.get()
+                    if item is not None:
+                        self.parse(item)
+    """,
     "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
         executor = ThreadPoolExecutor(4)  # leak: FA115

@@ -407,7 +407,7 @@ class SiteFinder:
         ]
         for call in blocking:
             queue = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else ""
-            if queue and not any(_puts(self.index, method, queue) for method in stoppers):
+            if queue and not any(_puts(self.index, method, queue, flags) for method in stoppers):
                 names = ", ".join(f"{m.name.value}()" for m in setters)
                 verb = "sets" if len(setters) == 1 else "set"
                 return (
@@ -729,14 +729,47 @@ def _blocks(call: cst.Call) -> bool:
     return True
 
 
-def _puts(index: ModuleIndex, method: cst.FunctionDef, queue: str) -> bool:
-    """Does ``method`` put something in ``queue`` (``self._q.put(None)``)?"""
-    return any(
-        isinstance(call.func, cst.Attribute)
+def _puts(
+    index: ModuleIndex, method: cst.FunctionDef, queue: str, flags: dict[str, bool | None]
+) -> bool:
+    """Does ``method`` put something in ``queue`` (``self._q.put(None)``) where it stops the
+    loop? When it sets one of ``flags`` itself, the put must be able to run on the same pass: a
+    put in another branch of an ``if`` than the one setting the flag (data queued on one path,
+    the flag set on another) wakes nothing at stop."""
+    puts = [
+        call
+        for call in calls_in(index, method, nested=True)
+        if isinstance(call.func, cst.Attribute)
         and call.func.attr.value in ("put", "put_nowait")
         and dotted_name(call.func.value) == queue
-        for call in calls_in(index, method, nested=True)
-    )
+    ]
+    sets = [
+        node
+        for node in walk_statements(method, skip_nested=False)
+        if isinstance(node, cst.Assign | cst.AugAssign | cst.Call) and _flag_set(node)[0] in flags
+    ]
+    if not sets:
+        return bool(puts)  # it stops the loop by calling a setter: any put of its own wakes it
+    return any(not _exclusive(index, put, where) for put in puts for where in sets)
+
+
+def _exclusive(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
+    """Are ``one`` and ``other`` in different branches of one ``if`` (never both on a pass)?"""
+    for ancestor in index.ancestors(one):
+        if not isinstance(ancestor, cst.If):
+            continue
+        in_body = _within(index, one, ancestor.body)
+        if ancestor.orelse is None:
+            continue
+        if in_body and _within(index, other, ancestor.orelse):
+            return True
+        if not in_body and _within(index, other, ancestor.body):
+            return True
+    return False
+
+
+def _within(index: ModuleIndex, node: cst.CSTNode, block: cst.CSTNode) -> bool:
+    return node is block or any(a is block for a in index.ancestors(node))
 
 
 def _exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | None]:
