@@ -78,7 +78,11 @@ def build_hostile(root: Path) -> Hostile:
     # inside a function that forks, so slicing cannot leave the killer out of the parse
     deep = "def boom():\n    os.fork()\n    x = " + "(" * 10000 + "1" + ")" * 10000 + "\n"
     files = {
-        "parse_bad/py2.py": "import os\n\ndef f():\n    print 'forking'\n    os.fork()\n",
+        # a Python 2 print statement: that line is left out, the rest of f() analysed
+        "parse_bad/py2.py": (
+            "import os\n\ndef handle_py2(conn):\n    print 'forking'\n"
+            "    pid = os.fork()  # leak py2\n    return conn\n"
+        ),
         "parse_bad/syntax.py": "import os\n\ndef f(:\n    os.fork()\n",
         "parse_bad/deep.py": "import os\n" + deep + leak("deep"),
         "parse_bad/deep_list.py": "import os\ndef boom():\n    os.fork()\n    x = "
@@ -94,7 +98,8 @@ def build_hostile(root: Path) -> Hostile:
         "parse_bad/ok.py": "import os\n" + leak("parse_ok"),
     }
     make_dist_info(site, "parse-bad", "1.0", files)
-    h.errors["parse_bad/py2.py"] = r"syntax error"
+    h.errors["parse_bad/py2.py"] = r"syntax error.*left out the statement at line 4"
+    expect("parse_bad/py2.py", "py2")
     h.errors["parse_bad/syntax.py"] = r"syntax error"
     h.errors["parse_bad/deep.py"] = r"crashed the parser|too deeply nested"
     expect("parse_bad/newer.py", "pep695", "pep701")

@@ -182,10 +182,9 @@ def _analyze(
             )
         # Python 2 in a few places (`print "x"`, `except E, e:`): analyse the rest.
         module, line_map = partial.module, partial.line_map
-        left_out = ", ".join(what for _, what in partial.dropped)
         partly = FileError(
             path=path,
-            reason=f"partly parsed: {reason}; left out {left_out}; the rest was analysed",
+            reason=f"partly parsed: {reason}; {partial.summary()}; the rest was analysed",
             distribution=distribution,
         )
     except RecursionError:

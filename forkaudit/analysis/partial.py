@@ -1,14 +1,19 @@
 """Parse what parses: a module that fails as Python 3 because of a few old-syntax statements
-(``print "x"``, ``except E, e:``, ``exec code``) is parsed without the functions holding them.
+(``print "x"``, ``except E, e:``, ``exec code``, ``asyncio.async(...)``) is parsed without them.
 
-The function (or, at module level, the statement) around each syntax error is left out and the
-rest parsed again, a bounded number of times. Line numbers map back to the file, as for a slice,
-and the result says what was left out, so the scan can record it in ``errors[]``.
+The one-line statement at each syntax error is left out (``pass`` in its place) when that moves
+the error on; else the function (or, at module level, the statement) around it. The rest is
+parsed again, a bounded number of times. Line numbers map back to the file, as for a slice, and
+the result says what was left out, so the scan can record it in ``errors[]``. Keeping the rest
+of a function matters: a thread's target that loops forever is still seen to, though one line of
+it is Python 2.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +28,22 @@ class Partial:
     module: cst.Module
     line_map: list[int]  # parsed line -> line of the file
     dropped: list[tuple[int, str]]  # (line of the file, what was left out there)
+    respelled: list[int]  # lines of the file read in their Python 3 spelling (`except E as e:`)
+
+    def summary(self) -> str:
+        """What was done to parse: "read 3 Python 2 lines as Python 3 (line 12, ...); left out
+        f()"."""
+        said = []
+        if self.respelled:
+            lines = sorted(set(self.respelled))
+            shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
+            plural = "s" if len(lines) > 1 else ""
+            said.append(
+                f"read {len(lines)} Python 2 line{plural} as Python 3 (line{plural} {shown})"
+            )
+        if self.dropped:
+            said.append("left out " + ", ".join(what for _, what in self.dropped))
+        return "; ".join(said)
 
 
 def parse_around_errors(
@@ -33,14 +54,40 @@ def parse_around_errors(
     lines = text.split("\n")
     mapping = list(line_map)
     dropped: list[tuple[int, str]] = []
-    for _ in range(MAX_DROPS):
+    respelled = [mapping[p] if p < len(mapping) else p + 1 for p in _python3_clauses(lines)]
+    statements = MAX_DROPS  # one-line drops left before whole functions are dropped instead
+    for _ in range(2 * MAX_DROPS):
         candidate = "\n".join(lines)
         try:
-            return Partial(parse(candidate), mapping, dropped)
+            return Partial(parse(candidate), mapping, dropped, respelled)
         except cst.ParserSyntaxError as exc:
             line = error_line(candidate) or exc.raw_line
             position = min(max(line, 1), len(lines)) - 1
         except Exception:
+            return None
+        spelled = _python3_tokens(lines[position])
+        if spelled != lines[position]:
+            trial = list(lines)
+            trial[position] = spelled
+            if _error_moved(trial, position):
+                respelled.append(mapping[position] if position < len(mapping) else position + 1)
+                lines = trial
+                continue
+        simple = _simple_statement(lines, position) if statements > 0 else None
+        if simple is not None:
+            statements -= 1
+            begin, end = simple
+            trial = list(lines)
+            # `pass` in its place, the lines it went on over left blank: the rest keeps its lines
+            trial[begin:end] = [lines[begin][: _indent(lines[begin])] + "pass"] + [""] * (
+                end - begin - 1
+            )
+            if _error_moved(trial, position):
+                original = mapping[begin] if begin < len(mapping) else begin + 1
+                dropped.append((original, f"the statement at line {original}"))
+                lines = trial
+                continue
+        if len(dropped) >= 2 * MAX_DROPS:
             return None
         cut = _block_around(lines, position)
         if cut is None:
@@ -52,6 +99,168 @@ def parse_around_errors(
         lines[begin:end] = replacement
         mapping[begin:end] = [original] * len(replacement)
     return None
+
+
+_EXCEPT = re.compile(r"^(?P<head>[ \t]*except[ \t(])(?P<rest>.*):(?P<tail>[ \t]*(?:#.*)?)$")
+_RAISE = re.compile(r"^(?P<head>[ \t]*raise[ \t]+)(?P<rest>[^#]*?)(?P<tail>[ \t]*(?:#.*)?)$")
+_TRIPLE = ("'''", '"""')
+
+
+def _python3_clauses(lines: list[str]) -> list[int]:
+    """Rewrite, in place, the Python 2 forms that have a Python 3 twin of the same meaning on
+    the same line: ``except E, e:`` -> ``except E as e:``, ``raise E, v`` -> ``raise E(v)`` (a
+    ``raise`` left out would change where the code goes). The positions rewritten."""
+    changed = []
+    for position, line in enumerate(lines):
+        match = _EXCEPT.match(line)
+        if match is not None:
+            head, rest = match["head"], match["rest"]
+            if head.endswith("("):  # `except(A, B), e:`
+                head, rest = head[:-1] + " ", "(" + rest
+            parts = _top_level_split(rest)
+            if len(parts) == 2 and parts[1].strip().isidentifier():
+                lines[position] = f"{head}{parts[0].strip()} as {parts[1].strip()}:{match['tail']}"
+                changed.append(position)
+            continue
+        match = _RAISE.match(line)
+        if match is not None:
+            parts = _top_level_split(match["rest"])
+            if len(parts) in (2, 3) and parts[0].strip() and parts[1].strip():
+                lines[position] = (
+                    f"{match['head']}{parts[0].strip()}({parts[1].strip()}){match['tail']}"
+                )
+                changed.append(position)
+    return changed
+
+
+def _top_level_split(text: str) -> list[str]:
+    """``text`` cut at its commas outside brackets and string literals; [] when a bracket or a
+    string is left open (the statement goes on below: not rewritten)."""
+    parts: list[str] = []
+    depth = 0
+    quote = ""
+    start = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+        elif char in "'\"":
+            quote = text[i : i + 3] if text[i : i + 3] in _TRIPLE else char
+            i += len(quote)
+            continue
+        elif char == "#":
+            break  # a comment: the rest of the line
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    if quote or depth:
+        return []
+    parts.append(text[start:i])
+    return parts
+
+
+_LONG = re.compile(r"\b((?:0[xX][0-9a-fA-F]+)|\d+)[lL]\b")
+_OCTAL = re.compile(r"(?<![\w.])0(\d+)\b(?!\.)")
+_BACKTICK = re.compile(r"`([^`]+)`")
+
+
+def _python3_tokens(line: str) -> str:
+    """``line`` with the Python 2 tokens that have a Python 3 spelling of the same value
+    respelled outside its string literals: ``10L`` -> ``10``, ``0777`` -> ``0o777``, ``<>`` ->
+    ``!=``, a backquoted ``x`` -> ``repr(x)``."""
+    out = []
+    for code, literal in _code_and_strings(line):
+        code = _LONG.sub(r"\1", code)
+        code = _OCTAL.sub(r"0o\1", code)
+        code = _BACKTICK.sub(r"repr(\1)", code.replace("<>", "!="))
+        out.append(code + literal)
+    return "".join(out)
+
+
+def _code_and_strings(line: str) -> list[tuple[str, str]]:
+    """``line`` as (code, the string literal after it) pairs; a comment counts as a literal."""
+    pairs = []
+    start = 0
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if char == "#":
+            pairs.append((line[start:i], line[i:]))
+            return pairs
+        if char in "'\"":
+            quote = line[i : i + 3] if line[i : i + 3] in _TRIPLE else char
+            end = i + len(quote)
+            while end < len(line) and not line.startswith(quote, end):
+                end += 2 if line[end] == "\\" else 1
+            end = min(end + len(quote), len(line))
+            pairs.append((line[start:i], line[i:end]))
+            start = i = end
+            continue
+        i += 1
+    pairs.append((line[start:], ""))
+    return pairs
+
+
+def _simple_statement(lines: list[str], position: int) -> tuple[int, int] | None:
+    """(first line, line after the last) of the simple statement holding line ``position``
+    (``print "a", \\`` and the line it goes on to, a ``raise E, msg`` whose triple-quoted
+    message spans lines), as
+    Python's tokenizer reads the lines; None for a block's header or clause, or when the lines
+    do not tokenize."""
+    text = "\n".join(lines) + "\n"
+    begin = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT) or (
+                token.type in (tokenize.INDENT, tokenize.DEDENT)
+            ):
+                if token.type == tokenize.NEWLINE:
+                    end = token.end[0]  # 1-based line of the statement's end
+                    if begin <= position < end:
+                        first = lines[begin]
+                        if _clause(first) or _opens_block(lines, begin, end):
+                            return None
+                        return begin, end
+                    begin = end
+                elif token.type == tokenize.NL and token.start[0] - 1 == begin:
+                    begin = token.end[0]  # a blank or comment-only line
+                continue
+            if token.start[0] - 1 > position and begin > position:
+                return None
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return None
+
+
+_COMPOUND = re.compile(
+    r"[ \t]*(?:async[ \t]+)?(?:def|class|if|elif|else|for|while|try|except|finally|with|match|case)\b"
+)
+
+
+def _opens_block(lines: list[str], begin: int, end: int) -> bool:
+    """Does the statement on lines ``begin``..``end`` head a block (``if x:``, ``def f():``)?"""
+    if _COMPOUND.match(lines[begin]) or lines[begin].lstrip().startswith("@"):
+        return True
+    last = lines[end - 1].split("#", 1)[0].rstrip()
+    return last.endswith(":")
+
+
+def _error_moved(lines: list[str], position: int) -> bool:
+    """Does the text parse, or fail elsewhere than at line ``position`` (the change helped)?
+    CPython's tokenizer errors come before its parser's: the next error can be above."""
+    return error_line("\n".join(lines)) - 1 != position
 
 
 def _block_around(lines: list[str], position: int) -> tuple[int, int, str, str] | None:
