@@ -224,7 +224,8 @@ def layout(cases: list[dict[str, Any]], dest: Path, mirrors: Path) -> int:
                 if seen.returncode != 0:
                     warnings.append(f"{case['id']}: context {extra} not found at {commit[:10]}")
                     continue
-                target = folder / "context" / file / extra.replace("/", "__")
+                # at its own path under the folder: module names (pkg.sub.mod) stay as installed
+                target = folder / "context" / file / extra
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(seen.stdout)
             spans = call_spans(shown.stdout)

@@ -75,6 +75,28 @@ def _class_definitions(data: bytes) -> list[tuple[bytes, bytes]]:
     return found
 
 
+_OWNED = re.compile(rb"self\.\w+[ \t]*=[ \t]*(?:\w+\.)*Thread\(")
+_ANY_CLASS = re.compile(rb"class[ \t]+(\w+)[ \t]*[(:]")
+
+
+def _owner_candidates(data: bytes) -> tuple[str, ...]:
+    """Classes that may own a thread (``self.x = Thread(...)`` in their body): the analysis of
+    their module says which do (``analysis/owners.py``); their names are start-capable names of
+    the distribution until then, so that the modules making them are read too."""
+    found: list[str] = []
+    for hit in _OWNED.finditer(data):
+        line = data.rfind(b"\n", 0, hit.start()) + 1
+        depth = hit.start() - line
+        for match in reversed(list(_ANY_CLASS.finditer(data, 0, hit.start()))):
+            start = data.rfind(b"\n", 0, match.start()) + 1
+            if data[start : match.start()].strip(b" \t"):
+                continue  # not at the start of its line
+            if match.start() - start < depth:
+                found.append(match.group(1).decode("latin-1"))
+                break
+    return tuple(sorted(set(found)))
+
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SURVEY_BATCH = 256
 
@@ -112,6 +134,7 @@ class Survey:
     group_checked: bool = False
     rescued: bool = False
     reaper: str = ""  # a process-wide SIGCHLD reaper the file installs (prefilter.process_reaper)
+    owners: tuple[str, ...] = ()  # classes that may own a thread (_owner_candidates)
 
 
 @dataclass(frozen=True)
@@ -212,7 +235,7 @@ def _run(
         defining_files = sorted(
             f"{source.relpath}:{survey.digest}"
             for source, survey in group_surveys
-            if any(name in names for name, _ in survey.classes)
+            if survey.owners or any(name in names for name, _ in survey.classes)
         )
         # A SIGCHLD handler reaping in a loop reaps every child of the process, whichever
         # module of the distribution forked it (the first such file, by path).
@@ -274,7 +297,7 @@ def _run(
             if not survey.passes and not survey.rescued:
                 continue
             job = Job(file=source, names=local, reaper=group_reaper[unit.distribution])
-            defines = any(name in names for name, _ in survey.classes)
+            defines = bool(survey.owners) or any(name in names for name, _ in survey.classes)
             (defining if defines else others).append((u, job))
     total = len(defining) + len(others)
     counter = [0]
@@ -347,7 +370,9 @@ def _base_classes(rules: Sequence[Rule]) -> set[str]:
 
 
 def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[str]:
-    """Classes of one unit deriving (transitively) from Thread/Process/Timer."""
+    """Classes of one unit deriving (transitively) from Thread/Process/Timer, and those that may
+    own a thread."""
+    surveys = list(surveys)
     classes = [pair for survey in surveys for pair in survey.classes]
     found: set[str] = set()
     known = set(base_classes)
@@ -361,7 +386,7 @@ def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[st
                 found.add(name)
                 known.add(name)
                 changed = True
-    return found
+    return found | {name for survey in surveys for name in survey.owners}
 
 
 def _analyse_all(
@@ -1175,6 +1200,7 @@ def _survey_files(
             survey = Survey(
                 passes=passes,
                 classes=classes,
+                owners=_owner_candidates(data) if passes and b"self." in data else (),
                 digest=hashlib.sha256(data).hexdigest() if want_digest else "",
                 reaper=process_reaper(data),
             )

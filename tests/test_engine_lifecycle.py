@@ -1570,6 +1570,123 @@ MORE_CASES: dict[str, str] = {
                     if item is not None:
                         self.parse(item)
     """,
+    "a class owning a looping thread, made per request and never shut down": """
+        import threading
+        class IntervalRunner:
+            def __init__(self, target, interval=0.1):
+                self.event = threading.Event()
+                self.target = target
+                self.interval = interval
+                self.thread = threading.Thread(target=self._run, daemon=True)
+            def _run(self):
+                while not self.event.is_set():
+                    self.target()
+                    self.event.wait(self.interval)
+            def start(self):
+                self.thread.start()
+                return self
+            def shutdown(self):
+                self.event.set()
+                self.thread.join()
+        def handle(request):
+            runner = IntervalRunner(request.poll).start()  # leak: FA111
+            return request.reply()
+    """,
+    "a class owning a looping thread, shut down by its user": """
+        import threading
+        class IntervalRunner:
+            def __init__(self, target, interval=0.1):
+                self.event = threading.Event()
+                self.target = target
+                self.interval = interval
+                self.thread = threading.Thread(target=self._run, daemon=True)
+            def _run(self):
+                while not self.event.is_set():
+                    self.target()
+                    self.event.wait(self.interval)
+            def start(self):
+                self.thread.start()
+                return self
+            def shutdown(self):
+                self.event.set()
+                self.thread.join()
+        class Client:
+            def __init__(self):
+                self.runner = IntervalRunner(self.poll).start()
+            def poll(self):
+                pass
+            def close(self):
+                self.runner.shutdown()
+        def handle(request):
+            with_client = Client()
+            try:
+                return with_client.poll()
+            finally:
+                with_client.close()
+    """,
+    "a class owning a looping thread, kept by a client whose close() forgets it": """
+        import threading
+        class IntervalRunner:
+            def __init__(self, target, interval=0.1):
+                self.event = threading.Event()
+                self.target = target
+                self.interval = interval
+                self.thread = threading.Thread(target=self._run, daemon=True)
+            def _run(self):
+                while not self.event.is_set():
+                    self.target()
+                    self.event.wait(self.interval)
+            def start(self):
+                self.thread.start()
+                return self
+            def shutdown(self):
+                self.event.set()
+                self.thread.join()
+        class Client:
+            def __init__(self):
+                self.runner = IntervalRunner(self.poll)  # leak: FA111
+                self.runner.start()
+            def poll(self):
+                pass
+            def close(self):
+                pass
+    """,
+    "an owner whose thread starts in __init__ and whose stop has another name": """
+        import threading
+        class Heartbeat:
+            def __init__(self, conn):
+                self.conn = conn
+                self._done = threading.Event()
+                self._worker = threading.Thread(target=self._beat)
+                self._worker.start()
+            def _beat(self):
+                while not self._done.wait(5):
+                    self.conn.ping()
+            def halt(self):
+                self._done.set()
+                self._worker.join()
+        def on_connect(conn):
+            Heartbeat(conn)  # leak: FA111
+        def on_connect_then_close(conn):
+            beat = Heartbeat(conn)
+            conn.serve()
+            beat.halt()
+    """,
+    "a class around a thread that ends by itself owns nothing": """
+        import threading
+        class Job:
+            def __init__(self, work):
+                self.work = work
+                self.thread = threading.Thread(target=self._run)
+            def _run(self):
+                self.work()
+            def start(self):
+                self.thread.start()
+            def wait(self):
+                self.thread.join()
+        def handle(request):
+            Job(request.work).start()
+    """,
     "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
         executor = ThreadPoolExecutor(4)  # leak: FA115

@@ -126,3 +126,79 @@ def test_survey_reads_again_what_it_could_not_keep(
             (False, True, True),
             (False, False, True),
         ]
+
+
+OWNER = """\
+import threading
+
+
+class Monitor:
+    def __init__(self, loop):
+        self._stop = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, args=(loop,), daemon=True)
+
+    def _watch(self, loop):
+        while not self._stop.wait(1.0):
+            loop.check()
+
+    def start(self):
+        self._watchdog.start()
+
+    def stop(self):
+        self._stop.set()
+        self._watchdog.join()
+"""
+# Same short name, another module: a plain class.
+NAMESAKE = """\
+class Monitor:
+    def __init__(self, loop):
+        self.loop = loop
+
+    def start(self):
+        self.loop.count = 0
+"""
+USE_OWNER = """\
+from .owner import Monitor
+
+
+def on_request(loop):
+    Monitor(loop).start()
+
+
+def on_request_stopped(loop):
+    monitor = Monitor(loop)
+    monitor.start()
+    loop.serve()
+    monitor.stop()
+"""
+USE_NAMESAKE = """\
+from pkg.namesake import Monitor
+
+
+def on_request(loop):
+    Monitor(loop).start()
+"""
+
+
+def test_a_class_owning_a_thread_is_a_start_in_the_modules_making_it(tmp_path: Path) -> None:
+    """Another module of the distribution making the owner per request holds a thread per
+    request; a class of the same short name in another module is not that owner."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "owner.py").write_text(OWNER)
+    (package / "namesake.py").write_text(NAMESAKE)
+    (package / "use_owner.py").write_text(USE_OWNER)
+    (package / "use_namesake.py").write_text(USE_NAMESAKE)
+    (package / "use_owner_absolute.py").write_text(
+        USE_OWNER.replace("from .owner", "from pkg.owner")
+    )
+    files, missing = collect_paths(["pkg"], str(tmp_path))
+    assert not missing
+    results = runner.run_units(file_units(files), load_rules(), runner.RunOptions(jobs=2))
+    findings = [f for unit in results for result in unit.results for f in result.findings]
+    assert [(f.path, f.line, f.rule, f.severity) for f in findings] == [
+        ("use_owner.py", 5, "FA111", "high"),
+        ("use_owner_absolute.py", 5, "FA111", "high"),
+    ]
+    assert "Monitor keeps a thread on ._watchdog" in findings[0].message

@@ -9,6 +9,7 @@ import re
 import tokenize
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import lru_cache
 
 import libcst as cst
@@ -234,7 +235,20 @@ def _analyze(
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,
-    ), analyzer.subclasses
+    ), {
+        name: replace(info, module=module_name(path)) if info.owned else info
+        for name, info in analyzer.subclasses.items()
+    }
+
+
+def module_name(path: str) -> str:
+    """``pkg/sub/mod.py`` -> ``pkg.sub.mod`` (``pkg/__init__.py`` -> ``pkg``)."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
+    if parts and parts[-1].endswith((".py", ".pyw")):
+        parts[-1] = parts[-1].rsplit(".", 1)[0]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
 @lru_cache(maxsize=8)

@@ -74,6 +74,9 @@ class Follower:
             effect = self._effect(site, use)
             if effect is Effect.START:
                 after = self.follow(replace(site, started=True), use.at)
+                if after.leak and after.holder:
+                    # `self.runner = Runner(...).start()`: kept where start() returned it to
+                    return replace(after, started=True)
                 if after.leak:
                     return Verdict(
                         True,
@@ -961,7 +964,17 @@ class Follower:
                         holder="self",
                         replaced=True,
                     )
-                return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+                reapers = {
+                    method.name.value
+                    for method in (index.method_of(reap) for reap in evidence.reaps)
+                    if method is not None and method is not same_method
+                }
+                return Verdict(
+                    False,
+                    started=evidence.started,
+                    daemon=evidence.daemon,
+                    reapers=tuple(sorted(reapers)),
+                )
             gap = self._reap_gap(
                 rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
             )

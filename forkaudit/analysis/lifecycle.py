@@ -18,6 +18,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.harm import Harm, RawFinding
 from forkaudit.analysis.index import ModuleIndex
+from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.verdict import Verdict
@@ -43,6 +44,8 @@ class Analyzer:
             self.facts.os_reaper = process_reaper
         self.facts.thread_classes = set(self.subclasses)
         self.flow = Follower(index, self.facts, self.sites.start_map)
+        for owner in find_owners(index, self.sites, self.flow):
+            self.sites.add_owner(owner)
         self.harm = Harm(index, self.facts)
         self.findings: list[RawFinding] = []
         self._reported: set[int] = set()

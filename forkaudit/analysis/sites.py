@@ -65,7 +65,13 @@ class SiteFinder:
         self.index = index
         self.start_map: dict[str, Rule] = {q: rule for rule in rules for q in rule.starts}
         self.external = external_subclasses or {}
+        self.owners: set[str] = set()  # local classes owning a thread (see add_owner)
         self.subclasses = self._find_subclasses()
+
+    def add_owner(self, info: SubclassInfo) -> None:
+        """A class of this module found to own a thread: its instantiations are starts too."""
+        self.owners.add(info.name)
+        self.subclasses[info.name] = info
 
     def _base_rule(self, qualified: str | None) -> Rule | None:
         if qualified is None:
@@ -89,13 +95,17 @@ class SiteFinder:
                     rule = self._base_rule(base)
                     if rule is not None:
                         break
+                    if base.startswith("@") and base[1:] in self.owners:
+                        break  # a subclass of an owner runs no thread of its own
                     if base.startswith("@") and base[1:] in found:
                         parent = found[base[1:]]
                         rule = parent.rule
                         break
                     short = base.rsplit(".", 1)[-1]
-                    if short in self.external and not base.startswith(
-                        ("threading.", "multiprocessing.")
+                    if (
+                        short in self.external
+                        and not self.external[short].owned
+                        and not base.startswith(("threading.", "multiprocessing."))
                     ):
                         parent = self.external[short]
                         rule = parent.rule
@@ -253,6 +263,8 @@ class SiteFinder:
                     "." in qualified and not qualified.startswith(("threading", "multiprocessing"))
                 ):
                     subclass = self.external.get(short)
+                    if subclass is not None and not subclass.defined_in(qualified):
+                        subclass = None
             if subclass is None:
                 return None
             rule = subclass.rule
@@ -281,7 +293,9 @@ class SiteFinder:
             if subclass.loops_forever:
                 site.forever = True
                 site.forever_reason = (
-                    f"{subclass.name}.run() {subclass.loop_reason or 'loops with no exit'}"
+                    f"{subclass.name} keeps a thread on .{subclass.owned} that {subclass.loop_reason}"
+                    if subclass.owned
+                    else f"{subclass.name}.run() {subclass.loop_reason or 'loops with no exit'}"
                 )
         if kwarg_true(call, "daemon"):
             site.daemon = True

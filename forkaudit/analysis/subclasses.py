@@ -11,7 +11,8 @@ from forkaudit.model import Rule
 
 @dataclass
 class SubclassInfo:
-    """A class of this module (or of the distribution) that is a Thread/Process/Timer itself."""
+    """A class of this module (or of the distribution) that is a Thread/Process/Timer itself, or
+    that owns one: starting it starts a thread that only its own methods stop."""
 
     name: str
     rule: Rule
@@ -25,3 +26,24 @@ class SubclassInfo:
     stop_flags: frozenset[str] = (
         frozenset()
     )  # attributes its run() loop stops on (`stop` of self.stop)
+    # Not a subclass but the owner of one: it keeps the thread it starts on ``self.<owned>`` and
+    # stops it only in its own methods (``reap_methods``); ``loop_reason`` says how it runs.
+    owned: str = ""
+    module: str = ""  # the dotted module defining an owner (``pkg.sub.mod``), set when exported
+
+    def defined_in(self, qualified: str) -> bool:
+        """Can ``qualified`` (``pkg.sub.mod.Name``, ``.mod.Name``) name this class? A short
+        class name alone says nothing: two modules of one distribution may both have a
+        ``Monitor``. Matched on the dotted module: the same module seen from another root, or
+        its package re-exporting it; unknown (no module) or a bare relative name: yes."""
+        if not self.module:
+            return True
+        where = qualified.lstrip("@").rsplit(".", 1)[0].lstrip(".")
+        if not where:
+            return True
+        return (
+            self.module == where
+            or self.module.endswith("." + where)  # scanned from above the package's root
+            or where.endswith("." + self.module)  # scanned from inside the package
+            or self.module.startswith(where + ".")  # a package re-exporting it
+        )

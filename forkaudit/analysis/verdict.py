@@ -26,6 +26,8 @@ class Verdict:
     # reaping the one before: only the last is reaped. Whether that repeats is the harm stage's
     # call (a start() run once per object replaces nothing).
     replaced: bool = False
+    # Stored on ``self`` and reaped by these other methods of its class (not where it starts).
+    reapers: tuple[str, ...] = ()
 
 
 @dataclass
