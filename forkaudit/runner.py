@@ -79,11 +79,21 @@ _OWNED = re.compile(rb"self\.\w+[ \t]*=[ \t]*(?:\w+\.)*Thread\(")
 _ANY_CLASS = re.compile(rb"class[ \t]+(\w+)[ \t]*[(:]")
 
 
-def _owner_candidates(data: bytes) -> tuple[str, ...]:
-    """Classes that may own a thread (``self.x = Thread(...)`` in their body): the analysis of
-    their module says which do (``analysis/owners.py``); their names are start-capable names of
-    the distribution until then, so that the modules making them are read too."""
+_TOP_DEF = re.compile(rb"^def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+_TOP_LEVEL = re.compile(rb"^[^ \t\r\n#]", re.MULTILINE)
+
+
+def _maker_candidates(data: bytes) -> tuple[str, ...]:
+    """Classes that may own a thread (``self.x = Thread(...)`` in their body) and module-level
+    functions that may return one they make: the analysis of their module says which do
+    (``analysis/owners.py``, ``lifecycle.Analyzer.factories``); until then their names are
+    start-capable names of the distribution, so that the modules calling them are read too."""
     found: list[str] = []
+    for match in _TOP_DEF.finditer(data):
+        end = _TOP_LEVEL.search(data, match.end())
+        body = data[match.end() : end.start() if end else len(data)]
+        if b"Thread(" in body and b"return" in body:
+            found.append(match.group(1).decode("latin-1"))
     for hit in _OWNED.finditer(data):
         line = data.rfind(b"\n", 0, hit.start()) + 1
         depth = hit.start() - line
@@ -134,7 +144,7 @@ class Survey:
     group_checked: bool = False
     rescued: bool = False
     reaper: str = ""  # a process-wide SIGCHLD reaper the file installs (prefilter.process_reaper)
-    owners: tuple[str, ...] = ()  # classes that may own a thread (_owner_candidates)
+    makers: tuple[str, ...] = ()  # classes/functions that may make a thread (_maker_candidates)
 
 
 @dataclass(frozen=True)
@@ -235,7 +245,7 @@ def _run(
         defining_files = sorted(
             f"{source.relpath}:{survey.digest}"
             for source, survey in group_surveys
-            if survey.owners or any(name in names for name, _ in survey.classes)
+            if survey.makers or any(name in names for name, _ in survey.classes)
         )
         # A SIGCHLD handler reaping in a loop reaps every child of the process, whichever
         # module of the distribution forked it (the first such file, by path).
@@ -297,7 +307,7 @@ def _run(
             if not survey.passes and not survey.rescued:
                 continue
             job = Job(file=source, names=local, reaper=group_reaper[unit.distribution])
-            defines = bool(survey.owners) or any(name in names for name, _ in survey.classes)
+            defines = bool(survey.makers) or any(name in names for name, _ in survey.classes)
             (defining if defines else others).append((u, job))
     total = len(defining) + len(others)
     counter = [0]
@@ -386,7 +396,7 @@ def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[st
                 found.add(name)
                 known.add(name)
                 changed = True
-    return found | {name for survey in surveys for name in survey.owners}
+    return found | {name for survey in surveys for name in survey.makers}
 
 
 def _analyse_all(
@@ -1200,7 +1210,7 @@ def _survey_files(
             survey = Survey(
                 passes=passes,
                 classes=classes,
-                owners=_owner_candidates(data) if passes and b"self." in data else (),
+                makers=_maker_candidates(data) if passes and b"Thread(" in data else (),
                 digest=hashlib.sha256(data).hexdigest() if want_digest else "",
                 reaper=process_reaper(data),
             )

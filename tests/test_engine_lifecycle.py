@@ -1687,6 +1687,38 @@ MORE_CASES: dict[str, str] = {
         def handle(request):
             Job(request.work).start()
     """,
+    "a factory returning a started thread that runs its argument": """
+        import threading
+        def start_thread(name, target, daemon=True):
+            thread = threading.Thread(name=name, target=target)
+            thread.daemon = daemon
+            thread.start()
+            return thread
+        class Session:
+            def on_connect(self):
+                self.beat = start_thread("beat", self._beat)  # leak: FA111
+                self.once = start_thread("hello", self._hello)
+            def _beat(self):
+                while True:
+                    self.conn.ping()
+            def _hello(self):
+                self.conn.send("hello")
+    """,
+    "a loop on a flag of another object the class holds: set from elsewhere": """
+        import threading, time
+        class Discover:
+            def __init__(self, base):
+                self.base = base
+            def listen(self):
+                t = threading.Thread(target=self.broadcast, daemon=True)
+                t.start()
+            def broadcast(self):
+                while True:
+                    if self.base._exiting:
+                        return
+                    self.send()
+                    time.sleep(10)
+    """,
     "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
         executor = ThreadPoolExecutor(4)  # leak: FA115
@@ -1735,3 +1767,60 @@ def test_handles_passed_around_in_a_cycle_do_not_recurse_forever() -> None:
     result = analyze_source(code.encode(), "m.py", PACK.rules)
     assert result.error is None  # it terminates (this used to be a RecursionError)
     assert [f.rule for f in result.findings] == ["FA103"]
+
+
+def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
+    """`if self._thread is None:` starts one thread per object, not one per process: as often
+    as such objects are made (here per request), where a module-level guard is once."""
+    per_object = check(
+        """
+        import threading
+        class Listener:
+            def __init__(self):
+                self._thread = None
+            def on_connected(self):
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._loop, daemon=True)  # leak
+                    self._thread.start()
+            def _loop(self):
+                while True:
+                    self.beat()
+        def handle(request):
+            listener = Listener()
+            request.subscribe(listener)
+        """
+    )
+    assert per_object[0].severity == "high"
+    assert "Listener objects are made" in per_object[0].message
+    bounded = check(
+        """
+        import threading
+        class Listener:
+            def __init__(self):
+                self._thread = None
+            def on_connected(self):
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._loop, daemon=True)  # leak
+                    self._thread.start()
+            def _loop(self):
+                while True:
+                    self.beat()
+        """
+    )
+    assert bounded[0].severity == "medium"
+    assert "once per Listener object, behind the once-guard" in bounded[0].message
+    process_wide = check(
+        """
+        import threading
+        _thread = None
+        def ensure_started():
+            global _thread
+            if _thread is None:
+                _thread = threading.Thread(target=_loop, daemon=True)
+                _thread.start()
+        def _loop():
+            while True:
+                beat()
+        """
+    )
+    assert process_wide == []

@@ -202,3 +202,72 @@ def test_a_class_owning_a_thread_is_a_start_in_the_modules_making_it(tmp_path: P
         ("use_owner_absolute.py", 5, "FA111", "high"),
     ]
     assert "Monitor keeps a thread on ._watchdog" in findings[0].message
+
+
+FACTORY = """\
+import threading
+
+
+def default_create_thread(callback):
+    thread = threading.Thread(None, callback)
+    thread.daemon = True
+    thread.start()
+    return thread
+"""
+# Over the slicing threshold, naming no thread API itself: the loop the factory's thread runs
+# (a method only named as the call's argument) must stay in the slice.
+LISTENER = (
+    """\
+from pkg import utils
+
+
+class HeartbeatListener:
+    def __init__(self):
+        self.running = False
+        self.heartbeat_thread = None
+
+    def on_connected(self, headers):
+        self.running = True
+        if self.heartbeat_thread is None:
+            self.heartbeat_thread = utils.default_create_thread(self.__heartbeat_loop)
+
+    def on_disconnected(self):
+        self.heartbeat_thread = None
+
+"""
+    + "".join(
+        f"    def on_message_{n}(self, headers, body):\n        return headers.get('id-{n}')\n\n"
+        for n in range(80)
+    )
+    + """\
+    def __heartbeat_loop(self):
+        while self.running:
+            self.send_heartbeat()
+
+
+def connect(conn):
+    conn.set_listener("heartbeat", HeartbeatListener())
+"""
+)
+
+
+def test_a_factory_returning_a_thread_is_a_start_in_the_modules_calling_it(
+    tmp_path: Path,
+) -> None:
+    """`utils.default_create_thread(self.__loop)` in another module holds the thread the factory
+    starts, running the argument: a loop nothing stops, one per listener, a listener per
+    connection."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "utils.py").write_text(FACTORY)
+    (package / "listener.py").write_text(LISTENER)
+    assert len(LISTENER) > 3 * 1024
+    files, missing = collect_paths(["pkg"], str(tmp_path))
+    assert not missing
+    results = runner.run_units(file_units(files), load_rules(), runner.RunOptions(jobs=2))
+    findings = [f for unit in results for result in unit.results for f in result.findings]
+    assert [(f.path, f.line, f.rule, f.severity) for f in findings] == [
+        ("listener.py", 12, "FA111", "medium")
+    ]
+    assert "__heartbeat_loop() waits on self.running, which nothing sets" in findings[0].message

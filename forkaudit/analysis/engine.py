@@ -110,7 +110,16 @@ def analyze(
     pattern = start_pattern(rules, names) if slicing else None
     anchors = tuple(sorted(start_names(rules) | set(names)))
     return _analyze(
-        data, path, rules, distribution, external, test_code, pattern, anchors, process_reaper
+        data,
+        path,
+        rules,
+        distribution,
+        external,
+        test_code,
+        pattern,
+        anchors,
+        process_reaper,
+        names,
     )
 
 
@@ -128,6 +137,7 @@ def _analyze(
     pattern: re.Pattern[str] | None,
     anchors: tuple[str, ...] = (),
     process_reaper: str = "",
+    makers: tuple[str, ...] = (),
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         source = decode_source(data)
@@ -156,7 +166,12 @@ def _analyze(
     sliced = None
     if pattern is not None:  # slicing on (not in the tests that compare with the whole file)
         sliced = slice_source(
-            source, pattern, anchors, _reapers(rules), tuple(sorted(start_modules(rules)))
+            source,
+            pattern,
+            anchors,
+            _reapers(rules),
+            tuple(sorted(start_modules(rules))),
+            makers=makers,
         ) or compact(source)
     if sliced is not None:
         try:
@@ -236,8 +251,8 @@ def _analyze(
         suppressed=suppressed,
         unused_suppressions=unused,
     ), {
-        name: replace(info, module=module_name(path)) if info.owned else info
-        for name, info in analyzer.subclasses.items()
+        name: replace(info, module=module_name(path)) if info.owned or info.factory else info
+        for name, info in {**analyzer.factories, **analyzer.subclasses}.items()
     }
 
 

@@ -21,6 +21,7 @@ from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
+from forkaudit.analysis.syntax import is_true, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.model import Rule
 
@@ -48,6 +49,8 @@ class Analyzer:
             self.sites.add_owner(owner)
         self.harm = Harm(index, self.facts)
         self.findings: list[RawFinding] = []
+        # module-level functions returning a thread that runs their argument (_runs_argument)
+        self.factories: dict[str, SubclassInfo] = {}
         self._reported: set[int] = set()
 
     def run(self) -> list[RawFinding]:
@@ -75,6 +78,7 @@ class Analyzer:
         else:
             verdict = self.flow.follow(site, site.node)
         if verdict.factory is not None and site.depth < 3:
+            runs = self._runs_argument(site, verdict)
             callers = self.facts.factory_callers(verdict.factory)
             if callers:
                 for caller in callers:
@@ -89,6 +93,16 @@ class Analyzer:
                         tuple_index=verdict.factory_index,
                     )
                     if isinstance(caller, cst.Call):
+                        if runs is not None:
+                            # what the thread runs is what this caller passes
+                            child = replace(
+                                child,
+                                forever=False,
+                                forever_reason="",
+                                until_stopped=False,
+                                target_known=False,
+                            )
+                            self.sites.check_target_argument(child, *runs)
                         self._analyse_factory_call(child, site)
                 return
             if not verdict.leak:
@@ -99,6 +113,32 @@ class Analyzer:
         if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
+
+    def _runs_argument(self, site: Site, verdict: Verdict) -> tuple[int, str] | None:
+        """When ``site`` is a thread that a factory returns, running one of the factory's
+        parameters (``def make(callback): t = Thread(target=callback); t.start(); return t``):
+        that parameter's (position, name), and the factory is told to the other modules of the
+        distribution as a start (``factories``): its callers there hold the thread."""
+        factory = verdict.factory
+        if factory is None or site.depth or not site.rule.kind.thread:
+            return None
+        runs = self.sites.target_parameter(site, factory)
+        if runs is None:
+            return None
+        if self.index.parent_of(factory) is self.index.module and site.rule.kind.joinable:
+            position, name = runs
+            self.factories[factory.name.value] = SubclassInfo(
+                name=factory.name.value,
+                rule=site.rule,
+                self_starting=verdict.started or site.started,
+                daemon=verdict.daemon or site.daemon or _daemon_by_default(factory),
+                reap_methods=site.reap_methods,
+                context_manager=False,
+                loops_forever=False,
+                target_position=position,
+                target_keyword=name,
+            )
+        return runs
 
     def _analyse_factory_call(self, child: Site, origin: Site) -> None:
         verdict = self.flow.follow(child, child.node)
@@ -154,3 +194,32 @@ def _chained(site: Site, verdict: Verdict) -> Verdict:
         started=True,
         daemon=verdict.daemon,
     )
+
+
+def _daemon_by_default(factory: cst.FunctionDef) -> bool:
+    """``def start_thread(name, target, daemon=True): t.daemon = daemon``: a daemon unless the
+    caller says otherwise."""
+    defaults = {
+        param.name.value
+        for param in (*factory.params.params, *factory.params.kwonly_params)
+        if param.default is not None and is_true(param.default)
+    }
+    if not defaults:
+        return False
+    for node in walk_statements(factory):
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name):
+            if node.value.value in defaults and any(
+                isinstance(t.target, cst.Attribute) and t.target.attr.value == "daemon"
+                for t in node.targets
+            ):
+                return True
+        if isinstance(node, cst.Call):
+            for arg in node.args:
+                if (
+                    arg.keyword is not None
+                    and arg.keyword.value == "daemon"
+                    and isinstance(arg.value, cst.Name)
+                    and arg.value.value in defaults
+                ):
+                    return True
+    return False

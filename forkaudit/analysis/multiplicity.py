@@ -100,14 +100,16 @@ class Counter:
                 if in_body and _is_main_test(test):
                     return Multiplicity(Level.ONCE, "under `if __name__ == '__main__'`", True)
                 if in_body and self._once_test(test, negated=False):
-                    return Multiplicity(
-                        Level.ONCE, f"behind the once-guard `{_code(index, test)}`", True
+                    return self._guarded(
+                        node, test, f"behind the once-guard `{_code(index, test)}`", depth
                     )
             if loop is None and _is_loop_of(ancestor, current):
                 loop = ancestor
             guard = self._early_return_guard(ancestor, current)
             if guard is not None:
-                return Multiplicity(Level.ONCE, f"after the once-guard `if {guard}: return`", True)
+                return self._guarded(
+                    node, guard[1], f"after the once-guard `if {guard[0]}: return`", depth
+                )
             current = ancestor
         if function is None:
             return Multiplicity(Level.ONCE, "at import time", True)
@@ -349,8 +351,55 @@ class Counter:
             return self.facts.is_module_name(node)
         return False
 
-    def _early_return_guard(self, block_owner: cst.CSTNode, current: cst.CSTNode) -> str | None:
-        """An ``if <present>: return`` before ``current`` in the block ``block_owner`` holds."""
+    def _guarded(
+        self, node: cst.CSTNode, test: cst.BaseExpression, said: str, depth: int
+    ) -> Multiplicity:
+        """How often code behind a once-guard runs: once, when the guarded state is the
+        process's (a module name, a class attribute); once per object when it is the object's
+        own (``self._thread is None``): then as often as such objects are made, and no more
+        often than the method holding it runs."""
+        if not self._on_self(test):
+            return Multiplicity(Level.ONCE, said, True)
+        function = next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
+        )
+        owner = self._owner(function) if function is not None else None
+        if function is None or owner is None:
+            return Multiplicity(Level.ONCE, said, True)
+        outer = self.of_function(function, depth)
+        if outer is _CYCLE or outer.level is Level.ONCE:
+            return Multiplicity(Level.ONCE, said, True)
+        per_object = Multiplicity(
+            Level.PER_OBJECT, f"once per {owner.name.value} object, {said}", True
+        )
+        made = [site for site in self.facts.instantiations(owner) if not self._in_main_block(site)]
+        if made:
+            best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
+            if best.level is Level.MANY:
+                return Multiplicity(
+                    Level.MANY,
+                    f"{owner.name.value} objects are made {best.reason}; each {said}",
+                    True,
+                    best.via,
+                )
+            if best.level is Level.ONCE:
+                return Multiplicity(
+                    Level.ONCE, f"the only {owner.name.value} object is made {best.reason}", True
+                )
+        return per_object
+
+    def _on_self(self, test: cst.BaseExpression) -> bool:
+        """Does ``test`` read state of the object itself (``self._thread``)?"""
+        return any(
+            isinstance(node, cst.Attribute) and dotted_name(node.value) == "self"
+            for node in walk_statements(test, skip_nested=False)
+        )
+
+    def _early_return_guard(
+        self, block_owner: cst.CSTNode, current: cst.CSTNode
+    ) -> tuple[str, cst.BaseExpression] | None:
+        """An ``if <present>: return`` before ``current`` in the block ``block_owner`` holds:
+        its test, as written and as a node."""
         statements = block_owner.body if isinstance(block_owner, cst.IndentedBlock) else None
         if statements is None:
             return None
@@ -363,7 +412,7 @@ class Counter:
                 and _only_leaves(statement.body)
                 and self._once_test(statement.test, negated=True)
             ):
-                return _code(self.index, statement.test)
+                return _code(self.index, statement.test), statement.test
         return None
 
 

@@ -297,14 +297,16 @@ class SiteFinder:
                     if subclass.owned
                     else f"{subclass.name}.run() {subclass.loop_reason or 'loops with no exit'}"
                 )
-        if kwarg_true(call, "daemon"):
+        if kwarg_true(call, "daemon") and (subclass is None or not subclass.factory):
             site.daemon = True
-        if (rule.kind.joinable or rule.kind is Kind.RAW_THREAD) and (
+        if subclass is not None and subclass.factory:
+            self.check_target_argument(site, subclass.target_position, subclass.target_keyword)
+        elif (rule.kind.joinable or rule.kind is Kind.RAW_THREAD) and (
             subclass is None or not subclass.run_known
         ):
             self._check_target(site)
-        if rule.kind.thread and not site.forever:
-            self._check_chain(site)
+        if rule.kind.thread and not site.forever and not (subclass and subclass.factory):
+            self._check_chain(site)  # (a factory makes plain threads: no timer chain)
         return site
 
     def _arg_condition_holds(self, rule: Rule, call: cst.Call) -> bool:
@@ -322,10 +324,41 @@ class SiteFinder:
         resolved = self.index.resolve(value)
         return resolved is not None and resolved.rstrip("*") in condition.values
 
-    def _check_target(self, site: Site) -> None:
-        """Does the thread's target loop forever, or (a Timer) re-arm another Timer?"""
+    def target_parameter(self, site: Site, function: cst.FunctionDef) -> tuple[int, str] | None:
+        """(position, name) of the parameter of ``function`` that ``site``'s thread runs
+        (``Thread(None, callback)`` in ``def make(callback):``); None when it runs something
+        else."""
         raw = site.rule.kind is Kind.RAW_THREAD
         target = target_expr(site.call, timer=site.via.endswith("Timer"), position=0 if raw else 1)
+        if not isinstance(target, cst.Name):
+            return None
+        for position, param in enumerate(function.params.params):
+            if param.name.value == target.value:
+                return position, param.name.value
+        for param in function.params.kwonly_params:
+            if param.name.value == target.value:
+                return -1, param.name.value
+        return None
+
+    def check_target_argument(self, site: Site, position: int, keyword: str) -> None:
+        """What ``site``'s thread runs is the argument of ``site.call`` at ``position`` (or
+        ``keyword``): a factory's call (``make(self._loop)``). Does it loop forever?"""
+        value: cst.BaseExpression | None = None
+        for arg in site.call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                value = arg.value
+        positional = [a for a in site.call.args if a.keyword is None and not a.star]
+        if value is None and 0 <= position < len(positional):
+            value = positional[position].value
+        if value is not None:
+            self._check_target(site, value)
+
+    def _check_target(self, site: Site, given: cst.BaseExpression | None = None) -> None:
+        """Does the thread's target loop forever, or (a Timer) re-arm another Timer?"""
+        raw = site.rule.kind is Kind.RAW_THREAD
+        target = given or target_expr(
+            site.call, timer=site.via.endswith("Timer"), position=0 if raw else 1
+        )
         if target is None:
             return
         if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
@@ -715,12 +748,22 @@ def _state_read(test: cst.BaseExpression) -> set[str]:
             called.add(id(node.func))
             for arg in node.args:
                 arguments.update(id(n) for n in walk(arg))
+    # `self.base._exiting`: a flag of another object the class holds; whoever else holds that
+    # object can set it, so it is no state of this object's own
+    foreign = {
+        id(node.value)
+        for node in walk(test)
+        if isinstance(node, cst.Attribute)
+        and id(node) not in called
+        and isinstance(node.value, cst.Attribute)
+    }
     found: set[str] = set()
     for node in walk(test):
         if (
             isinstance(node, cst.Attribute)
             and id(node) not in called
             and id(node) not in arguments
+            and id(node) not in foreign
             and dotted_name(node.value) == "self"
         ):
             found.add(f"self.{node.attr.value}")

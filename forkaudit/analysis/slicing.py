@@ -41,15 +41,19 @@ _EXITS = re.compile(r"\b(?:" + "|".join(EXIT_WORDS) + r")\b")
 _EXIT_HINTS = ("exit", "quit", "abort", "exec", "SystemExit")  # substrings of every EXIT_WORD
 
 
-def _targets(text: str) -> set[str]:
+def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     """Names that can be a thread's target: ``target=run``, ``function=f``, and every name in
     the arguments of a ``Thread(``/``Timer(``/``Process(`` call (``Timer(t.total_seconds(),
-    tick)``, ``Thread(None, loop)``)."""
+    tick)``, ``Thread(None, loop)``) or of a call of one of the distribution's own ``makers``
+    (a factory running its argument: ``utils.default_create_thread(self._loop)``)."""
     out: set[str] = set()
     if "target" in text or "function" in text:
         out.update(m.group(1) for m in _TARGET.finditer(text))
     if "Thread" in text or "Timer" in text or "Process" in text or "start_new" in text:
         for match in _THREAD_CALL.finditer(text):
+            out.update(_WORD.findall(_call_arguments(text, match.end())))
+    if makers is not None:
+        for match in makers.finditer(text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
     return out
 
@@ -206,11 +210,18 @@ class _Starts:
     (which stops the regex engine from skipping ahead by first character and made it 2x slower):
     the word boundary is checked on the few hits instead. Without names it uses ``pattern``."""
 
-    __slots__ = ("_seen", "base", "extra", "fast", "names", "pattern")
+    __slots__ = ("_made", "_seen", "base", "extra", "fast", "makers", "names", "pattern")
 
     def __init__(
-        self, pattern: re.Pattern[str], names: Iterable[str] = (), extra: Iterable[str] = ()
+        self,
+        pattern: re.Pattern[str],
+        names: Iterable[str] = (),
+        extra: Iterable[str] = (),
+        makers: Iterable[str] = (),
     ) -> None:
+        made = self._made = tuple(sorted(set(makers)))
+        # the distribution's own classes and factories: their call's arguments may be targets
+        self.makers = _any_of(r"\b(?:{})[ \t]*\(", made) if made else None
         self._seen: dict[str, bool] = {}  # the same chunk or method body is asked about often
         self.pattern = pattern
         # The built-in names and the few this module adds (subclasses, aliases, factories) get a
@@ -246,11 +257,11 @@ class _Starts:
         """Also match uses of ``names`` (a local subclass, an alias, a factory)."""
         extra = sorted(names)
         if self.base:  # the name-driven regexes are all that is used: no need for the slow one
-            return _Starts(self.pattern, self.base, self.extra + tuple(extra))
+            return _Starts(self.pattern, self.base, self.extra + tuple(extra), self._made)
         pattern = re.compile(
             self.pattern.pattern + r"|\b(?:" + "|".join(map(re.escape, extra)) + r")\s*\("
         )
-        return _Starts(pattern)
+        return _Starts(pattern, makers=self._made)
 
 
 def _in_bases_or_import(text: str, position: int) -> bool:
@@ -316,13 +327,15 @@ def slice_source(
     names: Iterable[str] = (),
     reapers: Iterable[str] = (),
     modules: Iterable[str] = (),
+    makers: Iterable[str] = (),
 ) -> Sliced | None:
     """The chunks of ``source`` that can matter, or None when slicing saves nothing.
 
     ``pattern`` matches a start; ``names`` (the start names it is built from) let most chunks be
     ruled out by a substring test first; ``reapers`` are the methods that reap a thread or
     process (``join``): a thread subclass keeps every method that calls one on itself;
-    ``modules`` are the modules the start names come from (``subprocess``).
+    ``modules`` are the modules the start names come from (``subprocess``); ``makers`` are the
+    distribution's own start-capable classes and factories (their arguments may be targets).
 
     The passes, in order, each a function below: ``cut_chunks`` (top-level statements,
     functions and classes), ``widen_starts`` (local Thread subclasses and aliases of start
@@ -337,7 +350,7 @@ def slice_source(
     chunks = cut_chunks(source, strings)
     if chunks is None:
         return None
-    state = _Slicing(source, strings, chunks, _Starts(pattern, names))
+    state = _Slicing(source, strings, chunks, _Starts(pattern, names, makers=makers))
     widen_starts(state)
     keep_anchors(state, modules)
     keep_module_handles(state)
@@ -434,7 +447,7 @@ def keep_related(state: _Slicing) -> None:
         wanted: set[str] = set()
         for chunk in kept:
             if id(chunk) not in targets_of:
-                targets_of[id(chunk)] = _targets(chunk.text)
+                targets_of[id(chunk)] = _targets(chunk.text, state.starts.makers)
             wanted |= targets_of[id(chunk)]
             wanted.update(bases_of.get(id(chunk), ()))
         kept_names = {c.name for c in kept if c.name}
@@ -552,7 +565,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
     reap_names = KEEP_METHODS | frozenset(reapers)
     attrs: set[str] = set()
     holding: dict[str, int] = {}
-    entries = frozenset(_targets(state.source) | {"run"})
+    entries = frozenset(_targets(state.source, state.starts.makers) | {"run"})
     for chunk in state.kept():
         is_class = _IS_CLASS.match(chunk.text) is not None
         if len(chunk.text) > MIN_SLICE_BYTES // 2 and is_class:
@@ -1275,7 +1288,7 @@ class _ClassPlan:
             for i in range(len(keep)):
                 if keep[i]:
                     if i not in targets:
-                        targets[i] = _targets(self.bodies[i])
+                        targets[i] = _targets(self.bodies[i], self.starts.makers)
                     wanted |= targets[i]
                     wanted |= self._given(i, attrs)
             kept_names = {self.methods[i][2] for i in range(len(keep)) if keep[i]}

@@ -29,7 +29,15 @@ class SubclassInfo:
     # Not a subclass but the owner of one: it keeps the thread it starts on ``self.<owned>`` and
     # stops it only in its own methods (``reap_methods``); ``loop_reason`` says how it runs.
     owned: str = ""
+    # Not a class but a factory function returning the thread it makes; what the thread runs is
+    # its argument at this position (or keyword): ``default_create_thread(callback)``.
+    target_position: int = -1
+    target_keyword: str = ""
     module: str = ""  # the dotted module defining an owner (``pkg.sub.mod``), set when exported
+
+    @property
+    def factory(self) -> bool:
+        return self.target_position >= 0 or bool(self.target_keyword)
 
     def defined_in(self, qualified: str) -> bool:
         """Can ``qualified`` (``pkg.sub.mod.Name``, ``.mod.Name``) name this class? A short
