@@ -422,6 +422,10 @@ def _audit_env(
         findings, evidence = merge_runtime(
             findings, os.path.join(cwd, options.runtime), env, _rules_used(options)
         )
+        # a site seen only at run time answers to ignore-findings like any other
+        kept_findings = [f for f in findings if not _ignored(f, options.ignore_findings)]
+        suppressed += len(findings) - len(kept_findings)
+        findings = kept_findings
     findings, baselined = _apply_baseline(findings, options, counts)
     kept = {u.distribution for u in units if u.distribution}
     # a distribution not audited (sdist only, before install) is listed with why

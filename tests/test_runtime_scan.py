@@ -48,13 +48,25 @@ def _report():
     while True:
         time.sleep(1)
 """
+# a fork no static rule can see (the function is looked up by name): only the trace shows it
+SNEAKY = """\
+import os
+
+def handle(request):
+    fork = getattr(os, "fork")
+    pid = fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+"""
 APP = """\
-import time, leaky_lib, noisy_metrics
+import time, leaky_lib, noisy_metrics, sneaky_lib
 leaky_lib.serve_once()
 noisy_metrics.start_reporter()
 for i in range(20):
     leaky_lib.handle(i)
     leaky_lib.per_request_thread()
+    sneaky_lib.handle(i)
     time.sleep(0.01)
 time.sleep(0.4)
 """
@@ -67,6 +79,7 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     site = site_packages_of(venv)
     make_dist_info(site, "leaky-lib", "1.0", {"leaky_lib/__init__.py": LEAKY})
     make_dist_info(site, "noisy-metrics", "3.0", {"noisy_metrics/__init__.py": NOISY})
+    make_dist_info(site, "sneaky-lib", "0.1", {"sneaky_lib/__init__.py": SNEAKY})
     (root / "app.py").write_text(APP)
     trace = root / "trace"
     python = str(venv / "bin" / "python")
@@ -99,6 +112,34 @@ def test_the_trace_settles_the_ranking(traced: tuple[Path, Path, Path]) -> None:
     first = data["distributions"][0]
     assert first["name"] == "leaky-lib" and first["runtime"]["unreaped"] >= 40
     assert first["why"].startswith("seen piling up at run time")
+
+
+def test_a_site_only_the_trace_saw_is_reported_and_can_be_ignored(
+    traced: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    root, venv, trace = traced
+    common = ["scan", str(venv), "--runtime", str(trace), "--format", "json", "--no-cache"]
+    data = json.loads(run_cli(common, cwd=root).stdout)
+    (sneaky,) = [f for f in data["findings"] if f["distribution"] == "sneaky-lib"]
+    assert (sneaky["path"], sneaky["line"], sneaky["rule"]) == (
+        "sneaky_lib/__init__.py",
+        5,
+        "FA101",
+    )
+    assert {"runtime-only", "observed", "accumulates"} <= set(sneaky["flags"])
+    assert sneaky["severity"] == "high" and sneaky["runtime"]["unreaped"] == 20
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        "[[tool.forkaudit.ignore-findings]]\n"
+        'distribution = "sneaky-lib"\n'
+        'reason = "reviewed: the app calls it once"\n'
+    )
+    config = ["--config", str(project / "pyproject.toml")]
+    ignored = json.loads(run_cli([*common, *config], cwd=root).stdout)
+    assert not [f for f in ignored["findings"] if f["distribution"] == "sneaky-lib"]
+    suppressed = ignored["environment"]["counts"]["suppressed"]
+    assert suppressed == data["environment"]["counts"]["suppressed"] + 1
 
 
 def test_every_format_shows_the_evidence(traced: tuple[Path, Path, Path]) -> None:
