@@ -1,3 +1,3 @@
-from forkaudit.cli import main
+from forkaudit.entry import main
 
 raise SystemExit(main())

@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
+import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -262,3 +264,31 @@ def test_ctrl_c_leaves_no_process_and_no_traceback(
     assert report["returncode"] == 130, report
     assert report["stderr"].splitlines() == ["forkaudit: interrupted"], report["stderr"]
     _clean_exit(report)
+
+
+def test_ctrl_c_while_the_command_loads_is_one_line_too(sources: Path) -> None:
+    """Ctrl-C in the first moments (the command's modules still importing) ends it like Ctrl-C
+    later: "forkaudit: interrupted", exit code 130, never a traceback through forkaudit's code
+    (one from the interpreter's own start-up, before that code runs, is not ours to catch).
+    Interrupted at many moments from 0 to 150 ms after the start."""
+    command = [FORKAUDIT] if FORKAUDIT else [sys.executable, "-m", "forkaudit"]
+    outcomes = set()
+    for step in range(16):
+        with subprocess.Popen(
+            [*command, "check", str(sources), "--no-cache", "-q"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
+            time.sleep(step * 0.01)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        if "Traceback" in err and "forkaudit" not in err.replace("forkaudit: interrupted", ""):
+            continue  # the interpreter's own start-up, before any line of forkaudit runs
+        assert "Traceback" not in err, (step, err)
+        if proc.returncode == 130:
+            assert err.splitlines() == ["forkaudit: interrupted"], (step, err)
+        outcomes.add(proc.returncode)
+    # some interrupts land before Python's own handler (killed by SIGINT) or after the work
+    assert outcomes <= {130, -signal.SIGINT, 0, 1}, outcomes
+    assert 130 in outcomes
