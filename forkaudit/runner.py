@@ -75,35 +75,46 @@ def _class_definitions(data: bytes) -> list[tuple[bytes, bytes]]:
     return found
 
 
-_OWNED = re.compile(rb"self\.\w+[ \t]*=[ \t]*(?:\w+\.)*Thread\(")
+_OWNED = re.compile(rb"self\.(\w+)[ \t]*=[ \t]*(?:\w+\.)*Thread\(")
 _ANY_CLASS = re.compile(rb"class[ \t]+(\w+)[ \t]*[(:]")
-
-
 _TOP_DEF = re.compile(rb"^def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
 _TOP_LEVEL = re.compile(rb"^[^ \t\r\n#]", re.MULTILINE)
+_MADE = re.compile(rb"(\w+)[ \t]*=[ \t]*(?:\w+\.)*Thread\(")
 
 
 def _maker_candidates(data: bytes) -> tuple[str, ...]:
-    """Classes that may own a thread (``self.x = Thread(...)`` in their body) and module-level
-    functions that may return one they make: the analysis of their module says which do
+    """Classes that may own a thread (``self.x = Thread(...)`` in their body, and a
+    ``self.x.join(`` there to stop it) and module-level functions that may return one they make
+    (``t = Thread(...)`` ... ``return t``): the analysis of their module says which do
     (``analysis/owners.py``, ``lifecycle.Analyzer.factories``); until then their names are
     start-capable names of the distribution, so that the modules calling them are read too."""
     found: list[str] = []
     for match in _TOP_DEF.finditer(data):
         end = _TOP_LEVEL.search(data, match.end())
         body = data[match.end() : end.start() if end else len(data)]
-        if b"Thread(" in body and b"return" in body:
+        if b"Thread(" in body and any(
+            re.search(rb"\breturn[ \t(]+" + re.escape(made.group(1)) + rb"\b", body)
+            for made in _MADE.finditer(body)
+        ):
             found.append(match.group(1).decode("latin-1"))
+    classes = [
+        match
+        for match in _ANY_CLASS.finditer(data)
+        if not data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip(b" \t")
+    ]
     for hit in _OWNED.finditer(data):
         line = data.rfind(b"\n", 0, hit.start()) + 1
         depth = hit.start() - line
-        for match in reversed(list(_ANY_CLASS.finditer(data, 0, hit.start()))):
-            start = data.rfind(b"\n", 0, match.start()) + 1
-            if data[start : match.start()].strip(b" \t"):
-                continue  # not at the start of its line
-            if match.start() - start < depth:
+        for position in range(len(classes) - 1, -1, -1):
+            match = classes[position]
+            if match.start() > hit.start():
+                continue
+            if match.start() - (data.rfind(b"\n", 0, match.start()) + 1) >= depth:
+                continue  # a class nested deeper than the assignment: not its holder
+            after = classes[position + 1].start() if position + 1 < len(classes) else len(data)
+            if b"self." + hit.group(1) + b".join(" in data[match.end() : after]:
                 found.append(match.group(1).decode("latin-1"))
-                break
+            break
     return tuple(sorted(set(found)))
 
 
