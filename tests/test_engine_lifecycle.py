@@ -1719,6 +1719,24 @@ MORE_CASES: dict[str, str] = {
                     self.send()
                     time.sleep(10)
     """,
+    "an event loop a thread serves, stopped through the list of loops it was put in": """
+        import asyncio, threading
+        class Scheduler:
+            def __init__(self):
+                self._loops = []
+                self._loop = None
+            def ensure(self):
+                if self._loop is None:
+                    self._loop = asyncio.new_event_loop()
+                    self._loops.append(self._loop)
+                    self._thread = threading.Thread(target=self._serve, daemon=True)
+                    self._thread.start()
+            def _serve(self):
+                self._loop.run_forever()
+            def stop(self):
+                for loop in self._loops:
+                    loop.call_soon_threadsafe(loop.stop)
+    """,
     "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
         executor = ThreadPoolExecutor(4)  # leak: FA115
@@ -1824,3 +1842,30 @@ def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
         """
     )
     assert process_wide == []
+
+
+def test_once_per_object_of_a_per_use_class_piles_up() -> None:
+    """A thread that never ends, started once per object: bounded while the objects live as long
+    as the program; but objects of a class with close() (a client, a session) are made and
+    closed per use, and each leaves its thread when close() does not stop it."""
+    code = """
+        import threading
+        class {name}:
+            def __init__(self, conn):
+                self.conn = conn
+                self._beat = threading.Thread(target=self._loop, daemon=True)  # leak
+                self._beat.start()
+            def _loop(self):
+                while True:
+                    self.conn.ping()
+            {end}
+    """
+    (per_use,) = check(
+        code.format(name="Client", end="def close(self):\n                self.conn.close()")
+    )
+    assert per_use.severity == "high"
+    assert "Client objects end with close(), so they are made and ended per use" in (
+        per_use.message
+    )
+    (bounded,) = check(code.format(name="Server", end="def serve(self):\n                pass"))
+    assert bounded.severity == "medium" and "once per Server object" in bounded.message

@@ -26,6 +26,7 @@ from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.verdict import Verdict
+from forkaudit.analysis.vocabulary import CLEANUP_METHOD_NAMES
 from forkaudit.kinds import Kind
 from forkaudit.model import SEVERITIES, Rule
 
@@ -47,6 +48,10 @@ class Residue(Enum):
     LINGERING = "lingering"  # until CPython reaps it by itself, later
     COLLECTED = "collected"  # cleaned up when the dropped handle is collected
 
+
+# methods that end an object's life while the program goes on (not __del__: every class may
+# be collected): a class having one makes objects that are made and ended per use
+PER_USE_METHODS = CLEANUP_METHOD_NAMES - {"__del__"}
 
 # severity by residue and multiplicity
 _SEVERITY: dict[Residue, dict[Level, str]] = {
@@ -106,6 +111,8 @@ class Harm:
             )
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)
+        if many.level is Level.PER_OBJECT and residue is Residue.PERSISTENT and not owned:
+            many = self._per_use(site, many)
         if owned and many.level > Level.PER_OBJECT:
             many = Multiplicity(
                 Level.PER_OBJECT,
@@ -136,6 +143,25 @@ class Harm:
             flags=flags,
             severity=severity,
         )
+
+    def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:
+        """Once per object, where the object is a per-use one: its class has a method ending
+        its life (``close()``, ``stop()``, ``disconnect()``), so its objects are made and ended
+        over and over (a client, a session, a connection), and what each leaves behind that
+        does not end with it (a thread looping on it, a zombie) piles up, one per use."""
+        info = self.index.class_of(site.call)
+        if info is None:
+            return many
+        for member in self.facts.class_family(info):
+            ends = sorted(set(member.methods) & PER_USE_METHODS)
+            if ends:
+                return Multiplicity(
+                    Level.PER_CALL,
+                    f"{many.describe()}; {info.name} objects end with {ends[0]}(), so they are "
+                    "made and ended per use and each leaves its own",
+                    many.positive,
+                )
+        return many
 
 
 def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:

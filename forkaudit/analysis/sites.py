@@ -514,14 +514,63 @@ class SiteFinder:
         if not served:
             return False
         if served.startswith("self."):
-            info = self.index.class_of(target if target is not None else near)
+            # (a method's body: class_of() a FunctionDef itself finds no method around it)
+            info = self.index.class_of(target.body if target is not None else near)
             if info is None:
                 return False
-            return self._stops(served, [m.node for m in self._family(info)])
+            members: list[cst.CSTNode] = [m.node for m in self._family(info)]
+            return self._stops(served, members) or any(
+                self._stops_each(container, members)
+                for container in self._containers_of(served, members)
+            )
         scopes: list[cst.CSTNode] = [self.index.scope_of(near)]
         if target is not None:
             scopes.append(target)
         return self._stops(served, scopes) or self._handed_on(served, scopes[0])
+
+    def _containers_of(self, served: str, within: list[cst.CSTNode]) -> set[str]:
+        """The object's containers ``served`` is put in (``self._loops.append(self._loop)``,
+        ``self._loops[key] = self._loop``)."""
+        found: set[str] = set()
+        for scope in within:
+            for node in walk_statements(scope, skip_nested=False):
+                if (
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Attribute)
+                    and node.func.attr.value in ("append", "add", "appendleft", "insert")
+                    and any(dotted_name(arg.value) == served for arg in node.args)
+                ):
+                    found.add(dotted_name(node.func.value) or "")
+                if isinstance(node, cst.Assign) and dotted_name(node.value) == served:
+                    for target in node.targets:
+                        if isinstance(target.target, cst.Subscript):
+                            found.add(dotted_name(target.target.value) or "")
+        return {name for name in found if name.startswith("self.")}
+
+    def _stops_each(self, container: str, within: list[cst.CSTNode]) -> bool:
+        """A loop over ``container`` (or its ``values()``) stopping each element it holds."""
+        for scope in within:
+            for node in walk_statements(scope, skip_nested=False):
+                if not isinstance(node, cst.For) or not isinstance(node.target, cst.Name):
+                    continue
+                iterated = node.iter
+                if (
+                    isinstance(iterated, cst.Call)
+                    and isinstance(iterated.func, cst.Attribute)
+                    and iterated.func.attr.value == "values"
+                ):
+                    iterated = iterated.func.value
+                elif (
+                    isinstance(iterated, cst.Call)
+                    and dotted_name(iterated.func) in ("list", "tuple")
+                    and iterated.args
+                ):
+                    iterated = iterated.args[0].value
+                if dotted_name(iterated) == container and self._stops(
+                    node.target.value, [node.body]
+                ):
+                    return True
+        return False
 
     def _handed_on(self, name: str, scope: cst.CSTNode) -> bool:
         """Is the local ``name`` returned from ``scope``, or stored on an object? Then whoever
