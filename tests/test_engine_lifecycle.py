@@ -36,6 +36,27 @@ def check(code: str) -> list[Finding]:
     return sorted(result.findings, key=lambda f: f.line)
 
 
+# A class owning a thread that loops until shutdown() (the cases below make it)
+_INTERVAL_RUNNER = """
+        import threading
+        class IntervalRunner:
+            def __init__(self, target, interval=0.1):
+                self.event = threading.Event()
+                self.target = target
+                self.interval = interval
+                self.thread = threading.Thread(target=self._run, daemon=True)
+            def _run(self):
+                while not self.event.is_set():
+                    self.target()
+                    self.event.wait(self.interval)
+            def start(self):
+                self.thread.start()
+                return self
+            def shutdown(self):
+                self.event.set()
+                self.thread.join()
+"""
+
 CASES: dict[str, str] = {
     "a SIGCHLD handler reaping one child per signal reaps nothing reliably": """
         import os, signal
@@ -1570,46 +1591,14 @@ MORE_CASES: dict[str, str] = {
                     if item is not None:
                         self.parse(item)
     """,
-    "a class owning a looping thread, made per request and never shut down": """
-        import threading
-        class IntervalRunner:
-            def __init__(self, target, interval=0.1):
-                self.event = threading.Event()
-                self.target = target
-                self.interval = interval
-                self.thread = threading.Thread(target=self._run, daemon=True)
-            def _run(self):
-                while not self.event.is_set():
-                    self.target()
-                    self.event.wait(self.interval)
-            def start(self):
-                self.thread.start()
-                return self
-            def shutdown(self):
-                self.event.set()
-                self.thread.join()
+    "a class owning a looping thread, made per request and never shut down": _INTERVAL_RUNNER
+    + """
         def handle(request):
             runner = IntervalRunner(request.poll).start()  # leak: FA111
             return request.reply()
     """,
-    "a class owning a looping thread, shut down by its user": """
-        import threading
-        class IntervalRunner:
-            def __init__(self, target, interval=0.1):
-                self.event = threading.Event()
-                self.target = target
-                self.interval = interval
-                self.thread = threading.Thread(target=self._run, daemon=True)
-            def _run(self):
-                while not self.event.is_set():
-                    self.target()
-                    self.event.wait(self.interval)
-            def start(self):
-                self.thread.start()
-                return self
-            def shutdown(self):
-                self.event.set()
-                self.thread.join()
+    "a class owning a looping thread, shut down by its user": _INTERVAL_RUNNER
+    + """
         class Client:
             def __init__(self):
                 self.runner = IntervalRunner(self.poll).start()
@@ -1624,24 +1613,8 @@ MORE_CASES: dict[str, str] = {
             finally:
                 with_client.close()
     """,
-    "a class owning a looping thread, kept by a client whose close() forgets it": """
-        import threading
-        class IntervalRunner:
-            def __init__(self, target, interval=0.1):
-                self.event = threading.Event()
-                self.target = target
-                self.interval = interval
-                self.thread = threading.Thread(target=self._run, daemon=True)
-            def _run(self):
-                while not self.event.is_set():
-                    self.target()
-                    self.event.wait(self.interval)
-            def start(self):
-                self.thread.start()
-                return self
-            def shutdown(self):
-                self.event.set()
-                self.thread.join()
+    "a class owning a looping thread, kept by a client whose close() forgets it": _INTERVAL_RUNNER
+    + """
         class Client:
             def __init__(self):
                 self.runner = IntervalRunner(self.poll)  # leak: FA111
@@ -1787,11 +1760,7 @@ def test_handles_passed_around_in_a_cycle_do_not_recurse_forever() -> None:
     assert [f.rule for f in result.findings] == ["FA103"]
 
 
-def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
-    """`if self._thread is None:` starts one thread per object, not one per process: as often
-    as such objects are made (here per request), where a module-level guard is once."""
-    per_object = check(
-        """
+_LISTENER = """
         import threading
         class Listener:
             def __init__(self):
@@ -1803,6 +1772,15 @@ def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
             def _loop(self):
                 while True:
                     self.beat()
+"""
+
+
+def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
+    """`if self._thread is None:` starts one thread per object, not one per process: as often
+    as such objects are made (here per request), where a module-level guard is once."""
+    per_object = check(
+        _LISTENER
+        + """
         def handle(request):
             listener = Listener()
             request.subscribe(listener)
@@ -1810,21 +1788,7 @@ def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
     )
     assert per_object[0].severity == "high"
     assert "Listener objects are made" in per_object[0].message
-    bounded = check(
-        """
-        import threading
-        class Listener:
-            def __init__(self):
-                self._thread = None
-            def on_connected(self):
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._loop, daemon=True)  # leak
-                    self._thread.start()
-            def _loop(self):
-                while True:
-                    self.beat()
-        """
-    )
+    bounded = check(_LISTENER)
     assert bounded[0].severity == "medium"
     assert "once per Listener object, behind the once-guard" in bounded[0].message
     process_wide = check(

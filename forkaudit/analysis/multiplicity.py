@@ -186,32 +186,32 @@ class Counter:
         if owner is not None and (
             name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner)
         ):
-            made = [
-                site for site in self.facts.instantiations(owner) if not self._in_main_block(site)
-            ]
-            if made:
-                best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
-                # Objects are taken to be made once per use of a long-lived service unless the
-                # module shows them made in a loop or per request.
-                if best.level is Level.MANY:
-                    return Multiplicity(
-                        best.level,
-                        f"{owner.name.value} objects are made {best.reason}",
-                        True,
-                        best.via,
-                    )
-                if best.level == Level.ONCE:
-                    return Multiplicity(
-                        Level.ONCE,
-                        f"the only {owner.name.value} object is made {best.reason}",
-                        True,
-                    )
+            made = self._objects_made(owner, depth, "")
+            if made is not None:
+                return made
             return Multiplicity(
                 Level.PER_OBJECT,
                 f"once per {owner.name.value} object ({owner.name.value}.{name}())",
                 name == "__init__",
             )
         return _per_call(function)
+
+    def _objects_made(self, owner: cst.ClassDef, depth: int, each: str) -> Multiplicity | None:
+        """How often the module makes ``owner`` objects, when that says more than once per
+        object: many (in a loop, per request; ``each`` says what each does), or only once.
+        Objects are taken to be made once per use of a long-lived service unless the module
+        shows them made in a loop or per request."""
+        made = [site for site in self.facts.instantiations(owner) if not self._in_main_block(site)]
+        if not made:
+            return None
+        best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
+        name = owner.name.value
+        if best.level is Level.MANY:
+            reason = f"{name} objects are made {best.reason}" + (f"; each {each}" if each else "")
+            return Multiplicity(Level.MANY, reason, True, best.via)
+        if best.level is Level.ONCE:
+            return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
+        return None
 
     def _in_main_block(self, node: cst.CSTNode) -> bool:
         """Is ``node`` in the module's ``if __name__ == "__main__":`` script block?"""
@@ -369,24 +369,9 @@ class Counter:
         outer = self.of_function(function, depth)
         if outer is _CYCLE or outer.level is Level.ONCE:
             return Multiplicity(Level.ONCE, said, True)
-        per_object = Multiplicity(
+        return self._objects_made(owner, depth, said) or Multiplicity(
             Level.PER_OBJECT, f"once per {owner.name.value} object, {said}", True
         )
-        made = [site for site in self.facts.instantiations(owner) if not self._in_main_block(site)]
-        if made:
-            best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
-            if best.level is Level.MANY:
-                return Multiplicity(
-                    Level.MANY,
-                    f"{owner.name.value} objects are made {best.reason}; each {said}",
-                    True,
-                    best.via,
-                )
-            if best.level is Level.ONCE:
-                return Multiplicity(
-                    Level.ONCE, f"the only {owner.name.value} object is made {best.reason}", True
-                )
-        return per_object
 
     def _on_self(self, test: cst.BaseExpression) -> bool:
         """Does ``test`` read state of the object itself (``self._thread``)?"""
