@@ -15,13 +15,15 @@ HARM_MODEL = (
     "behind stays (a zombie until the parent exits, a thread that never ends, pool workers), "
     "and the start can run per request, connection, call or loop iteration (in a loop, in a "
     "request handler, in a function called so, or a plain function that nothing shows runs "
-    "once). MEDIUM: never reaped, but bounded: started once per process or once per object, "
-    "or left for CPython to reap later by itself (a dropped Popen is reaped when collected or "
-    "at the next Popen()). LOW: cosmetic (a pool made once per process, workers that end when "
-    "their dropped pool is collected). A daemon thread started once to serve for the life of "
-    "the process is by design and not reported. Every message says which evidence it used: "
-    "'in a `while` loop in serve()', 'behind the once-guard `if self._t is None`', 'once per "
-    "Client object'."
+    "once, or once per object of a class with close()/stop()/__exit__, whose objects are made "
+    "and ended per use). MEDIUM: never reaped, but bounded: started once per process or once "
+    "per object of a long-lived class, or left for CPython to reap later by itself (a dropped "
+    "Popen is reaped when collected or at the next Popen()). LOW: cosmetic (a pool made once "
+    "per process, workers that end when their dropped pool is collected). A daemon thread "
+    "started once to serve for the life of the process is by design and not reported. Every "
+    "message says which evidence it used: 'in a `while` loop in serve()', 'behind the "
+    "once-guard `_pool is None`', 'once per Server object', 'Client objects end with close(), "
+    "so they are made and ended per use'."
 )
 
 
