@@ -37,7 +37,13 @@ from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from forkaudit.analysis.prefilter import Prefilter, process_reaper, start_names
+from forkaudit.analysis.prefilter import (
+    Prefilter,
+    process_reaper,
+    reaping_loops,
+    sigchld_handlers,
+    start_names,
+)
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit, content_identity, matches_record
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
@@ -155,6 +161,10 @@ class Survey:
     group_checked: bool = False
     rescued: bool = False
     reaper: str = ""  # a process-wide SIGCHLD reaper the file installs (prefilter.process_reaper)
+    # SIGCHLD handlers it installs, and functions it defines that reap every child in a loop:
+    # one module may install what another defines (prefilter.sigchld_handlers/reaping_loops)
+    handlers: tuple[str, ...] = ()
+    reap_loops: tuple[str, ...] = ()
     makers: tuple[str, ...] = ()  # classes/functions that may make a thread (_maker_candidates)
 
 
@@ -262,7 +272,7 @@ def _run(
         # module of the distribution forked it (the first such file, by path).
         reapers = sorted(
             (source.relpath, survey.reaper) for source, survey in group_surveys if survey.reaper
-        )
+        ) or _installed_elsewhere(group_surveys)
         group_reaper[group] = f"{reapers[0][1]} ({reapers[0][0]})" if reapers else ""
         defining_files.append(f"reaper:{group_reaper[group]}")
         group_signature[group] = hashlib.sha256("|".join(defining_files).encode()).hexdigest()
@@ -388,6 +398,24 @@ def _survey_batches(
 
 def _base_classes(rules: Sequence[Rule]) -> set[str]:
     return {q.rsplit(".", 1)[-1] for r in rules if r.kind.joinable for q in r.starts}
+
+
+def _installed_elsewhere(
+    surveys: Sequence[tuple[SourceFile, Survey]],
+) -> list[tuple[str, str]]:
+    """(path, why) of a SIGCHLD handler one module installs (``signals[SIGCHLD] =
+    utils.reap_zombies``) that another module defines reaping every child in a loop."""
+    defined = {name: source.relpath for source, survey in surveys for name in survey.reap_loops}
+    return sorted(
+        (
+            source.relpath,
+            f"the SIGCHLD handler {name}() ({defined[name]}) reaps every exited child of the "
+            "process in a loop",
+        )
+        for source, survey in surveys
+        for name in survey.handlers
+        if name in defined
+    )
 
 
 def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[str]:
@@ -1224,6 +1252,8 @@ def _survey_files(
                 makers=_maker_candidates(data) if passes and b"Thread(" in data else (),
                 digest=hashlib.sha256(data).hexdigest() if want_digest else "",
                 reaper=process_reaper(data),
+                handlers=sigchld_handlers(data),
+                reap_loops=reaping_loops(data),
             )
             held = keep and not passes and kept + len(data) <= SURVEY_KEEP_BYTES
             kept += len(data) if held else 0

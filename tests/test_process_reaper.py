@@ -63,3 +63,46 @@ def test_a_process_wide_sigchld_reaper_in_another_module(
     result = run_cli(["check", "app", "--format", "json", "--no-cache"], cwd=tmp_path)
     found = [(f["path"], f["rule"]) for f in json.loads(result.stdout)["findings"]]
     assert found == ([("app/queries.py", "FA101")] if flagged else []), found
+
+
+# The handler defined in one module, installed from another through an event loop's signal
+# handlers (asyncio's add_signal_handler, or a mapping of signals the loop installs).
+UTILS = LOOPING.replace("def main():\n    signal.signal(signal.SIGCHLD, reap)\n", "")
+INSTALLS = {
+    "add_signal_handler": """\
+import asyncio, signal
+from app import utils
+
+def serve():
+    loop = asyncio.new_event_loop()
+    loop.add_signal_handler(signal.SIGCHLD, utils.reap, None, None)
+    loop.run_forever()
+""",
+    "mapping": """\
+import signal
+from app import utils
+
+def setup(loop):
+    signals = {signal.SIGTERM: loop.stop}
+    signals[signal.SIGCHLD] = utils.reap
+    for number, handler in signals.items():
+        loop.add_signal_handler(number, handler)
+""",
+}
+
+
+@pytest.mark.parametrize("how", sorted(INSTALLS))
+def test_a_reaper_defined_in_one_module_and_installed_from_another(
+    tmp_path: Path, how: str
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "queries.py").write_text(FORKS)
+    (tmp_path / "app" / "utils.py").write_text(UTILS)
+    (tmp_path / "app" / "core.py").write_text(INSTALLS[how])
+    result = run_cli(["check", "app", "--format", "json", "--no-cache"], cwd=tmp_path)
+    assert json.loads(result.stdout)["findings"] == []
+    # the same handler defined but never installed reaps nothing
+    (tmp_path / "app" / "core.py").write_text("def setup(loop):\n    return loop\n")
+    result = run_cli(["check", "app", "--format", "json", "--no-cache"], cwd=tmp_path)
+    found = [(f["path"], f["rule"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("app/queries.py", "FA101")], found

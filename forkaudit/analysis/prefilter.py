@@ -111,9 +111,16 @@ _FOLLOW = re.compile(rb"[\s\\]*\(|\s+as\s|\s*[,)]")  # `Popen \` + newline + `(`
 
 # --------------------------------------------------------------------------- process-wide reapers
 
+# SIGCHLD -> handler, as signal.signal(SIGCHLD, h), loop.add_signal_handler(SIGCHLD, h[, ...]),
+# handlers[signal.SIGCHLD] = h, {signal.SIGCHLD: h}; the handler's last name is group 1
 _SIGCHLD_HANDLER = re.compile(
-    rb"signal\s*\(\s*(?:signal\s*\.\s*)?SIGCHLD\s*,\s*(?:self\s*\.\s*)?([A-Za-z_]\w*)\s*\)"
+    rb"(?:signal|add_signal_handler)\s*\(\s*(?:signal\s*\.\s*)?SIGCHLD\s*,\s*"
+    rb"(?:[A-Za-z_]\w*\s*\.\s*)*([A-Za-z_]\w*)\s*[,)]"
+    rb"|\[\s*(?:signal\s*\.\s*)?SIGCHLD\s*\]\s*=\s*(?:[A-Za-z_]\w*\s*\.\s*)*([A-Za-z_]\w*)\s*$"
+    rb"|(?:signal\s*\.\s*)?SIGCHLD\s*:\s*(?:[A-Za-z_]\w*\s*\.\s*)*([A-Za-z_]\w*)\s*[,}]",
+    re.MULTILINE,
 )
+_DEF_NAME = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
 _REAP_ANY = re.compile(
     rb"waitpid\s*\(\s*(?:-\s*1|0)\s*,|waitid\s*\([^)]*P_ALL|\bwait3\s*\(|\bos\s*\.\s*wait\s*\(\s*\)"
 )
@@ -142,13 +149,37 @@ def process_reaper(data: bytes) -> str:
     for any child (``waitpid(-1, ...)``, ``waitid(P_ALL, ...)``, ``os.wait()``) in a loop.
     Signals coalesce: a handler that reaps one child per call leaves zombies under load, so
     only a loop counts. Whatever module forked, such a handler reaps it once it is installed."""
-    if b"SIGCHLD" not in data:
-        return ""
-    for match in _SIGCHLD_HANDLER.finditer(data):
-        handler = match.group(1)
-        if handler in (b"SIG_IGN", b"SIG_DFL"):
-            continue
-        body = _function_body(data, handler)
+    for handler in sigchld_handlers(data):
+        body = _function_body(data, handler.encode("latin-1"))
         if body and _LOOP.search(body) and _REAP_ANY.search(body):
-            return f"the SIGCHLD handler {handler.decode('latin-1')}() reaps every exited child of the process in a loop"
+            return (
+                f"the SIGCHLD handler {handler}() reaps every exited child of the process in a loop"
+            )
     return ""
+
+
+def sigchld_handlers(data: bytes) -> tuple[str, ...]:
+    """The names of the functions the file installs as SIGCHLD handlers (the last name of
+    ``utils.reap_zombies``), however installed: ``signal.signal``, an event loop's
+    ``add_signal_handler``, or a mapping of signals to handlers."""
+    if b"SIGCHLD" not in data:
+        return ()
+    found = []
+    for match in _SIGCHLD_HANDLER.finditer(data):
+        handler = next(group for group in match.groups() if group)
+        if handler not in (b"SIG_IGN", b"SIG_DFL"):
+            found.append(handler.decode("latin-1"))
+    return tuple(sorted(set(found)))
+
+
+def reaping_loops(data: bytes) -> tuple[str, ...]:
+    """The functions of the file that reap every exited child in a loop (``while True:
+    os.waitid(os.P_ALL, ...)``): a SIGCHLD handler, wherever it is installed from."""
+    if not _REAP_ANY.search(data):
+        return ()
+    found = []
+    for match in _DEF_NAME.finditer(data):
+        body = _function_body(data, match.group(1))
+        if body and _LOOP.search(body) and _REAP_ANY.search(body):
+            found.append(match.group(1).decode("latin-1"))
+    return tuple(sorted(set(found)))
