@@ -45,8 +45,18 @@ class Analyzer:
             self.facts.os_reaper = process_reaper
         self.facts.thread_classes = set(self.subclasses)
         self.flow = Follower(index, self.facts, self.sites.start_map)
-        for owner in find_owners(index, self.sites, self.flow):
+        # every call's site, found once: the owners found among them make more calls starts
+        self._sites = [(call, self.sites.site_for(call)) for call in index.calls]
+        owners = find_owners(
+            index, [site for _, site in self._sites if site], self.flow, self.sites.subclasses
+        )
+        for owner in owners:
             self.sites.add_owner(owner)
+        if owners:
+            self._sites = [
+                (call, site if site is not None else self.sites.site_for(call))
+                for call, site in self._sites
+            ]
         self.harm = Harm(index, self.facts)
         self.findings: list[RawFinding] = []
         # module-level functions returning a thread that runs their argument (_runs_argument)
@@ -54,8 +64,7 @@ class Analyzer:
         self._reported: set[int] = set()
 
     def run(self) -> list[RawFinding]:
-        for call in self.index.calls:
-            site = self.sites.site_for(call)
+        for _, site in self._sites:
             if site is not None:
                 self._analyse(site)
         return self.findings

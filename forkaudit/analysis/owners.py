@@ -14,29 +14,33 @@ flag is set): a wrapper around a thread that finishes its work costs nothing onc
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 import libcst as cst
 
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
-from forkaudit.analysis.sites import Site, SiteFinder
+from forkaudit.analysis.sites import Site
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import calls_in
 
 
-def find_owners(index: ModuleIndex, sites: SiteFinder, flow: Follower) -> list[SubclassInfo]:
-    """The classes of the module that own a thread, each described as a start."""
+def find_owners(
+    index: ModuleIndex, sites: Sequence[Site], flow: Follower, thread_classes: Collection[str]
+) -> list[SubclassInfo]:
+    """The classes of the module that own a thread, found among the start ``sites`` of the
+    module, each described as a start (a Thread subclass, in ``thread_classes``, is none)."""
     found: dict[str, SubclassInfo] = {}
-    for call in index.calls:
-        site = sites.site_for(call)
-        if site is None or not site.rule.kind.thread or not site.rule.kind.joinable:
+    for site in sites:
+        call = site.call
+        if not site.rule.kind.thread or not site.rule.kind.joinable:
             continue
         if not (site.forever or site.until_stopped):
             continue
         attr = _stored_on_self(index, call)
         info = index.class_of(call)
-        if not attr or info is None or info.name in found or info.name in sites.subclasses:
+        if not attr or info is None or info.name in found or info.name in thread_classes:
             continue
         verdict = flow.follow(site, site.node)
         if verdict.leak or not verdict.reapers:
