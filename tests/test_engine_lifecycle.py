@@ -1810,8 +1810,9 @@ def test_a_once_guard_on_the_object_itself_is_once_per_object() -> None:
 
 def test_once_per_object_of_a_per_use_class_piles_up() -> None:
     """A thread that never ends, started once per object: bounded while the objects live as long
-    as the program; but objects of a class with close() (a client, a session) are made and
-    closed per use, and each leaves its thread when close() does not stop it."""
+    as the program (a server, a service with stop()); but objects of a class with close() (a
+    client, a session) are made and closed per use, and each leaves its thread when close() does
+    not stop it."""
     code = """
         import threading
         class {name}:
@@ -1833,3 +1834,6 @@ def test_once_per_object_of_a_per_use_class_piles_up() -> None:
     )
     (bounded,) = check(code.format(name="Server", end="def serve(self):\n                pass"))
     assert bounded.severity == "medium" and "once per Server object" in bounded.message
+    # stop(): a service, stopped once at the end, not a resource closed per use
+    (service,) = check(code.format(name="Agent", end="def stop(self):\n                pass"))
+    assert service.severity == "medium" and "once per Agent object" in service.message

@@ -26,7 +26,7 @@ from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import CLEANUP_METHOD_NAMES
+from forkaudit.analysis.vocabulary import PER_USE_METHODS
 from forkaudit.kinds import Kind
 from forkaudit.model import SEVERITIES, Rule
 
@@ -48,10 +48,6 @@ class Residue(Enum):
     LINGERING = "lingering"  # until CPython reaps it by itself, later
     COLLECTED = "collected"  # cleaned up when the dropped handle is collected
 
-
-# methods that end an object's life while the program goes on (not __del__: every class may
-# be collected): a class having one makes objects that are made and ended per use
-PER_USE_METHODS = CLEANUP_METHOD_NAMES - {"__del__"}
 
 # severity by residue and multiplicity
 _SEVERITY: dict[Residue, dict[Level, str]] = {
@@ -145,10 +141,11 @@ class Harm:
         )
 
     def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:
-        """Once per object, where the object is a per-use one: its class has a method ending
-        its life (``close()``, ``stop()``, ``disconnect()``), so its objects are made and ended
-        over and over (a client, a session, a connection), and what each leaves behind that
-        does not end with it (a thread looping on it, a zombie) piles up, one per use."""
+        """Once per object, where the object is a per-use one: its class has a method ending a
+        resource's life (``close()``, ``disconnect()``, ``__exit__``), so its objects are made
+        and closed over and over (a client, a session, a connection), and what each leaves
+        behind that does not end with it (a thread looping on it, a zombie) piles up, one per
+        use."""
         info = self.index.class_of(site.call)
         if info is None:
             return many

@@ -21,6 +21,7 @@ from forkaudit.analysis.vocabulary import (
     CONTAINER_ADD,
     EXIT_WORDS,
     KEEP_METHODS,
+    PER_USE_METHODS,
     REAPER_WORDS,
     THREAD_TARGET_KEYWORDS,
     THREADISH_SUFFIXES,
@@ -1180,6 +1181,8 @@ class _ClassPlan:
                 or _REAPER_FINDER.search(body)
                 or (reapers is not None and self.methods[i][2] in reapers)
                 or self.methods[i][2] in _FORWARDERS
+                # a method ending the object's life makes its objects per-use ones (harm.py)
+                or self.methods[i][2] in PER_USE_METHODS
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))
                 or class_level.search(body, body.find("\n", body.find("def ")) + 1)

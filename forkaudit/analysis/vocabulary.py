@@ -124,6 +124,13 @@ CLEANUP_METHOD_NAMES = frozenset(
     }
 )
 
+# Methods that end a *resource's* life: Python's convention for what is opened and closed per
+# use (a file, a connection, a session, a client: close(), a context manager, disconnect()).
+# A class having one makes per-use objects (harm.py). Not stop()/shutdown()/terminate(): a
+# service (a server, a scheduler, a manager) is stopped once, at the end; nor __del__: any
+# class may be collected.
+PER_USE_METHODS = frozenset({"close", "disconnect", "dispose", "release", "__exit__", "__aexit__"})
+
 # ---------------------------------------------------------------------------- threads
 
 THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
