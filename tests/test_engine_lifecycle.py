@@ -1837,3 +1837,24 @@ def test_once_per_object_of_a_per_use_class_piles_up() -> None:
     # stop(): a service, stopped once at the end, not a resource closed per use
     (service,) = check(code.format(name="Agent", end="def stop(self):\n                pass"))
     assert service.severity == "medium" and "once per Agent object" in service.message
+
+
+def test_a_factory_thread_is_a_daemon_unless_the_caller_says_otherwise() -> None:
+    """`start_thread(name, target, daemon=True)`: a daemon by default, so one started once per
+    process serves by design; `daemon=False` at the call makes it one that hangs exit."""
+    code = """
+        import threading
+        def start_thread(name, target, daemon=True):
+            thread = threading.Thread(name=name, target=target)
+            thread.daemon = daemon
+            thread.start()
+            return thread
+        def _loop():
+            while True:
+                poll()
+        if __name__ == "__main__":
+            start_thread("poller", _loop{extra}){mark}
+    """
+    assert check(code.format(extra="", mark="")) == []
+    (hangs,) = check(code.format(extra=", daemon=False", mark="  # leak"))
+    assert hangs.severity == "medium" and "keeps the interpreter from exiting" in hangs.message

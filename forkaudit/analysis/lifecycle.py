@@ -96,7 +96,9 @@ class Analyzer:
                         node=caller,
                         via=f"{verdict.factory.name.value}() (returns {site.via})",
                         started=verdict.started or site.started,
-                        daemon=verdict.daemon or site.daemon,
+                        daemon=verdict.daemon
+                        or site.daemon
+                        or _daemon_unless_told(verdict.factory, caller),
                         depth=site.depth + 1,
                         call=caller if isinstance(caller, cst.Call) else site.call,
                         tuple_index=verdict.factory_index,
@@ -203,6 +205,21 @@ def _chained(site: Site, verdict: Verdict) -> Verdict:
         started=True,
         daemon=verdict.daemon,
     )
+
+
+def _daemon_unless_told(factory: cst.FunctionDef, caller: cst.BaseExpression) -> bool:
+    """A daemon by the factory's default, and the call does not say ``daemon=False``."""
+    call = caller.expression if isinstance(caller, cst.Await) else caller
+    told = isinstance(call, cst.Call) and any(
+        arg.keyword is not None and arg.keyword.value == "daemon" for arg in call.args
+    )
+    if told:
+        assert isinstance(call, cst.Call)
+        return any(
+            arg.keyword is not None and arg.keyword.value == "daemon" and is_true(arg.value)
+            for arg in call.args
+        )
+    return _daemon_by_default(factory)
 
 
 def _daemon_by_default(factory: cst.FunctionDef) -> bool:

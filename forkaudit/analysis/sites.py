@@ -286,6 +286,13 @@ class SiteFinder:
         if subclass is not None:
             site.started = site.started or subclass.self_starting
             site.daemon = subclass.daemon
+            if subclass.factory and any(
+                arg.keyword is not None
+                and arg.keyword.value == "daemon"
+                and dotted_name(arg.value) == "False"
+                for arg in call.args
+            ):
+                site.daemon = False  # `start_thread(name, loop, daemon=False)`: the caller's say
             site.reap_methods = subclass.reap_methods
             site.context_manager = subclass.context_manager
             site.target_known = subclass.run_known
