@@ -21,7 +21,7 @@ from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import is_true, walk_statements
+from forkaudit.analysis.syntax import argument, is_true, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.model import Rule
 
@@ -210,15 +210,9 @@ def _chained(site: Site, verdict: Verdict) -> Verdict:
 def _daemon_unless_told(factory: cst.FunctionDef, caller: cst.BaseExpression) -> bool:
     """A daemon by the factory's default, and the call does not say ``daemon=False``."""
     call = caller.expression if isinstance(caller, cst.Await) else caller
-    told = isinstance(call, cst.Call) and any(
-        arg.keyword is not None and arg.keyword.value == "daemon" for arg in call.args
-    )
-    if told:
-        assert isinstance(call, cst.Call)
-        return any(
-            arg.keyword is not None and arg.keyword.value == "daemon" and is_true(arg.value)
-            for arg in call.args
-        )
+    told = argument(call, -1, "daemon") if isinstance(call, cst.Call) else None
+    if told is not None:
+        return is_true(told)
     return _daemon_by_default(factory)
 
 

@@ -16,6 +16,7 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
+    argument,
     assigns_attr_true,
     calls_in,
     endless_loop,
@@ -286,12 +287,7 @@ class SiteFinder:
         if subclass is not None:
             site.started = site.started or subclass.self_starting
             site.daemon = subclass.daemon
-            if subclass.factory and any(
-                arg.keyword is not None
-                and arg.keyword.value == "daemon"
-                and dotted_name(arg.value) == "False"
-                for arg in call.args
-            ):
+            if subclass.factory and dotted_name(argument(call, -1, "daemon")) == "False":
                 site.daemon = False  # `start_thread(name, loop, daemon=False)`: the caller's say
             site.reap_methods = subclass.reap_methods
             site.context_manager = subclass.context_manager
@@ -350,13 +346,7 @@ class SiteFinder:
     def check_target_argument(self, site: Site, position: int, keyword: str) -> None:
         """What ``site``'s thread runs is the argument of ``site.call`` at ``position`` (or
         ``keyword``): a factory's call (``make(self._loop)``). Does it loop forever?"""
-        value: cst.BaseExpression | None = None
-        for arg in site.call.args:
-            if arg.keyword is not None and arg.keyword.value == keyword:
-                value = arg.value
-        positional = [a for a in site.call.args if a.keyword is None and not a.star]
-        if value is None and 0 <= position < len(positional):
-            value = positional[position].value
+        value = argument(site.call, position, keyword)
         if value is not None:
             self._check_target(site, value)
 
@@ -871,18 +861,14 @@ def _exclusive(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool
     for ancestor in index.ancestors(one):
         if not isinstance(ancestor, cst.If):
             continue
-        in_body = _within(index, one, ancestor.body)
+        in_body = index.inside(one, ancestor.body)
         if ancestor.orelse is None:
             continue
-        if in_body and _within(index, other, ancestor.orelse):
+        if in_body and index.inside(other, ancestor.orelse):
             return True
-        if not in_body and _within(index, other, ancestor.body):
+        if not in_body and index.inside(other, ancestor.body):
             return True
     return False
-
-
-def _within(index: ModuleIndex, node: cst.CSTNode, block: cst.CSTNode) -> bool:
-    return node is block or any(a is block for a in index.ancestors(node))
 
 
 def _exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | None]:

@@ -60,10 +60,20 @@ def element_index(container: cst.Tuple, element: cst.CSTNode) -> int:
     return 0
 
 
+def argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    """The argument ``call`` gives as ``keyword=``, else its positional argument at ``position``
+    (-1: a keyword only); None when it gives neither."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if 0 <= position < len(positional):
+        return positional[position].value
+    return None
+
+
 def kwarg_true(call: cst.Call, keyword: str) -> bool:
-    return any(
-        a.keyword is not None and a.keyword.value == keyword and is_true(a.value) for a in call.args
-    )
+    return is_true(argument(call, -1, keyword))
 
 
 def assigns_attr_true(node: cst.CSTNode, attr: str) -> bool:
@@ -82,14 +92,7 @@ def assigns_attr_true(node: cst.CSTNode, attr: str) -> bool:
 def target_expr(call: cst.Call, timer: bool, position: int = 1) -> cst.BaseExpression | None:
     """What a thread runs: ``target=`` (``function=`` for a Timer), else the positional argument
     at ``position`` (``Thread(None, run)``, ``Timer(5, tick)``, ``start_new_thread(run, ())``: 0)."""
-    keyword = "function" if timer else "target"
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    if len(positional) > position:
-        return positional[position].value
-    return None
+    return argument(call, position, "function" if timer else "target")
 
 
 def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> list[cst.CSTNode]:
