@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from forkaudit.analysis.prefilter import (
     Prefilter,
-    process_reaper,
     reaping_loops,
     sigchld_handlers,
     start_names,
@@ -160,7 +159,6 @@ class Survey:
     # survey, or by the parent's recheck of a group too big for one batch).
     group_checked: bool = False
     rescued: bool = False
-    reaper: str = ""  # a process-wide SIGCHLD reaper the file installs (prefilter.process_reaper)
     # SIGCHLD handlers it installs, and functions it defines that reap every child in a loop:
     # one module may install what another defines (prefilter.sigchld_handlers/reaping_loops)
     handlers: tuple[str, ...] = ()
@@ -268,12 +266,7 @@ def _run(
             for source, survey in group_surveys
             if survey.makers or any(name in names for name, _ in survey.classes)
         )
-        # A SIGCHLD handler reaping in a loop reaps every child of the process, whichever
-        # module of the distribution forked it (the first such file, by path).
-        reapers = sorted(
-            (source.relpath, survey.reaper) for source, survey in group_surveys if survey.reaper
-        ) or _installed_elsewhere(group_surveys)
-        group_reaper[group] = f"{reapers[0][1]} ({reapers[0][0]})" if reapers else ""
+        group_reaper[group] = _group_reaper(group_surveys)
         defining_files.append(f"reaper:{group_reaper[group]}")
         group_signature[group] = hashlib.sha256("|".join(defining_files).encode()).hexdigest()
     # Per-file units (loose files, `check`): now that the content is known, look in the cache.
@@ -400,22 +393,25 @@ def _base_classes(rules: Sequence[Rule]) -> set[str]:
     return {q.rsplit(".", 1)[-1] for r in rules if r.kind.joinable for q in r.starts}
 
 
-def _installed_elsewhere(
-    surveys: Sequence[tuple[SourceFile, Survey]],
-) -> list[tuple[str, str]]:
-    """(path, why) of a SIGCHLD handler one module installs (``signals[SIGCHLD] =
-    utils.reap_zombies``) that another module defines reaping every child in a loop."""
-    defined = {name: source.relpath for source, survey in surveys for name in survey.reap_loops}
-    return sorted(
-        (
-            source.relpath,
-            f"the SIGCHLD handler {name}() ({defined[name]}) reaps every exited child of the "
-            "process in a loop",
-        )
-        for source, survey in surveys
-        for name in survey.handlers
-        if name in defined
-    )
+def _group_reaper(surveys: Sequence[tuple[SourceFile, Survey]]) -> str:
+    """Why a SIGCHLD handler of the distribution reaps every child of the process, whichever
+    module forked it ("" when none does): a function reaping in a loop, installed as the handler
+    by its own module or by another (``signals[SIGCHLD] = utils.reap_zombies``). One installed
+    by its own module first, then by path."""
+    defined: dict[str, str] = {}
+    for source, survey in sorted(surveys, key=lambda pair: pair[0].relpath):
+        for name in survey.reap_loops:
+            defined.setdefault(name, source.relpath)
+    found = []
+    for source, survey in surveys:
+        for name in survey.handlers:
+            where = source.relpath if name in survey.reap_loops else defined.get(name)
+            if where is None:
+                continue
+            elsewhere = "" if where == source.relpath else f" ({where})"
+            why = f"the SIGCHLD handler {name}(){elsewhere} reaps every exited child of the process"
+            found.append((bool(elsewhere), source.relpath, f"{why} in a loop ({source.relpath})"))
+    return min(found)[2] if found else ""
 
 
 def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[str]:
@@ -1251,7 +1247,6 @@ def _survey_files(
                 classes=classes,
                 makers=_maker_candidates(data) if passes and b"Thread(" in data else (),
                 digest=hashlib.sha256(data).hexdigest() if want_digest else "",
-                reaper=process_reaper(data),
                 handlers=sigchld_handlers(data),
                 reap_loops=reaping_loops(data),
             )

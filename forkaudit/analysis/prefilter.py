@@ -145,21 +145,6 @@ def _function_body(data: bytes, name: bytes) -> bytes:
     return b"\n".join(body)
 
 
-def process_reaper(data: bytes) -> str:
-    """Why the file's SIGCHLD handler reaps every child of the process ("" when it has none
-    that does): a handler installed with ``signal.signal(SIGCHLD, handler)`` whose body waits
-    for any child (``waitpid(-1, ...)``, ``waitid(P_ALL, ...)``, ``os.wait()``) in a loop.
-    Signals coalesce: a handler that reaps one child per call leaves zombies under load, so
-    only a loop counts. Whatever module forked, such a handler reaps it once it is installed."""
-    for handler in sigchld_handlers(data):
-        body = _function_body(data, handler.encode("latin-1"))
-        if body and _LOOP.search(body) and _REAP_ANY.search(body):
-            return (
-                f"the SIGCHLD handler {handler}() reaps every exited child of the process in a loop"
-            )
-    return ""
-
-
 def sigchld_handlers(data: bytes) -> tuple[str, ...]:
     """The names of the functions the file installs as SIGCHLD handlers (the last name of
     ``utils.reap_zombies``), however installed: ``signal.signal``, an event loop's
@@ -175,8 +160,11 @@ def sigchld_handlers(data: bytes) -> tuple[str, ...]:
 
 
 def reaping_loops(data: bytes) -> tuple[str, ...]:
-    """The functions of the file that reap every exited child in a loop (``while True:
-    os.waitid(os.P_ALL, ...)``): a SIGCHLD handler, wherever it is installed from."""
+    """The functions of the file that wait for any child (``waitpid(-1, ...)``, ``waitid(P_ALL,
+    ...)``, ``os.wait()``) in a loop. Installed as a SIGCHLD handler (by this module or another:
+    ``sigchld_handlers``), such a function reaps every child of the process, whatever module
+    forked it. Signals coalesce: a handler reaping one child per call leaves zombies under load,
+    so only a loop counts."""
     if not _REAP_ANY.search(data):
         return ()
     found = []
