@@ -54,7 +54,7 @@ def parse_around_errors(
     lines = text.split("\n")
     mapping = list(line_map)
     dropped: list[tuple[int, str]] = []
-    respelled = [mapping[p] if p < len(mapping) else p + 1 for p in _python3_clauses(lines)]
+    respelled = [_original(mapping, p) for p in _python3_clauses(lines)]
     statements = MAX_DROPS  # one-line drops left before whole functions are dropped instead
     for _ in range(2 * MAX_DROPS):
         candidate = "\n".join(lines)
@@ -70,7 +70,7 @@ def parse_around_errors(
             trial = list(lines)
             trial[position] = spelled
             if _error_moved(trial, position):
-                respelled.append(mapping[position] if position < len(mapping) else position + 1)
+                respelled.append(_original(mapping, position))
                 lines = trial
                 continue
         simple = _simple_statement(lines, position) if statements > 0 else None
@@ -83,7 +83,7 @@ def parse_around_errors(
                 end - begin - 1
             )
             if _error_moved(trial, position):
-                original = mapping[begin] if begin < len(mapping) else begin + 1
+                original = _original(mapping, begin)
                 dropped.append((original, f"the statement at line {original}"))
                 lines = trial
                 continue
@@ -93,12 +93,17 @@ def parse_around_errors(
         if cut is None:
             return None
         begin, end, indent, name = cut
-        original = mapping[begin] if begin < len(mapping) else begin + 1
+        original = _original(mapping, begin)
         dropped.append((original, f"{name}()" if name else f"the statement at line {original}"))
         replacement = [f"{indent}pass"] if indent else []
         lines[begin:end] = replacement
         mapping[begin:end] = [original] * len(replacement)
     return None
+
+
+def _original(mapping: list[int], position: int) -> int:
+    """The file's line of the text's line at ``position`` (0-based)."""
+    return mapping[position] if position < len(mapping) else position + 1
 
 
 _EXCEPT = re.compile(r"^(?P<head>[ \t]*except[ \t(])(?P<rest>.*):(?P<tail>[ \t]*(?:#.*)?)$")
@@ -134,40 +139,30 @@ def _python3_clauses(lines: list[str]) -> list[int]:
 
 
 def _top_level_split(text: str) -> list[str]:
-    """``text`` cut at its commas outside brackets and string literals; [] when a bracket or a
-    string is left open (the statement goes on below: not rewritten)."""
+    """``text`` cut at its commas outside brackets and string literals, its comment left out;
+    [] when a bracket or a string is left open (the statement goes on below: not rewritten)."""
     parts: list[str] = []
+    current: list[str] = []
     depth = 0
-    quote = ""
-    start = 0
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\":
-                i += 2
+    for code, literal, left_open in _code_and_strings(text):
+        for char in code:
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth -= 1
+            elif char == "," and depth == 0:
+                parts.append("".join(current))
+                current = []
                 continue
-            if text.startswith(quote, i):
-                i += len(quote)
-                quote = ""
-                continue
-        elif char in "'\"":
-            quote = text[i : i + 3] if text[i : i + 3] in _TRIPLE else char
-            i += len(quote)
-            continue
-        elif char == "#":
-            break  # a comment: the rest of the line
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    if quote or depth:
+            current.append(char)
+        if literal.startswith("#"):
+            break
+        if left_open:
+            return []
+        current.append(literal)
+    if depth:
         return []
-    parts.append(text[start:i])
+    parts.append("".join(current))
     return parts
 
 
@@ -181,7 +176,7 @@ def _python3_tokens(line: str) -> str:
     respelled outside its string literals: ``10L`` -> ``10``, ``0777`` -> ``0o777``, ``<>`` ->
     ``!=``, a backquoted ``x`` -> ``repr(x)``."""
     out = []
-    for code, literal in _code_and_strings(line):
+    for code, literal, _ in _code_and_strings(line):
         code = _LONG.sub(r"\1", code)
         code = _OCTAL.sub(r"0o\1", code)
         code = _BACKTICK.sub(r"repr(\1)", code.replace("<>", "!="))
@@ -189,28 +184,30 @@ def _python3_tokens(line: str) -> str:
     return "".join(out)
 
 
-def _code_and_strings(line: str) -> list[tuple[str, str]]:
-    """``line`` as (code, the string literal after it) pairs; a comment counts as a literal."""
-    pairs = []
+def _code_and_strings(line: str) -> list[tuple[str, str, bool]]:
+    """``line`` as (code, the string literal after it, whether that literal is left open at the
+    end of the line) triples; a comment counts as a literal."""
+    pieces = []
     start = 0
     i = 0
     while i < len(line):
         char = line[i]
         if char == "#":
-            pairs.append((line[start:i], line[i:]))
-            return pairs
+            pieces.append((line[start:i], line[i:], False))
+            return pieces
         if char in "'\"":
             quote = line[i : i + 3] if line[i : i + 3] in _TRIPLE else char
             end = i + len(quote)
             while end < len(line) and not line.startswith(quote, end):
                 end += 2 if line[end] == "\\" else 1
+            closed = end < len(line)
             end = min(end + len(quote), len(line))
-            pairs.append((line[start:i], line[i:end]))
+            pieces.append((line[start:i], line[i:end], not closed))
             start = i = end
             continue
         i += 1
-    pairs.append((line[start:], ""))
-    return pairs
+    pieces.append((line[start:], "", False))
+    return pieces
 
 
 def _simple_statement(lines: list[str], position: int) -> tuple[int, int] | None:
