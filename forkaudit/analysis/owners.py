@@ -23,7 +23,7 @@ from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import calls_in
+from forkaudit.analysis.syntax import calls_in, calls_method, with_callers
 
 
 def find_owners(
@@ -74,14 +74,15 @@ def _describe(
         name
         for name, method in info.methods.items()
         if any(
-            _calls_on(call, f"self.{attr}", rule.start_methods) for call in calls_in(index, method)
+            calls_method(call, f"self.{attr}", rule.start_methods)
+            for call in calls_in(index, method)
         )
     }
     self_starting = site.started or "__init__" in starters
     if not self_starting and not starters:
         return None  # the thread is never started here: nothing to own
-    reap = _with_callers(index, info, set(reapers))
-    starts = _with_callers(index, info, starters - {"__init__"}) - reap
+    reap = with_callers(index, info, set(reapers), skip={"__init__"})
+    starts = with_callers(index, info, starters - {"__init__"}, skip={"__init__"}) - reap
     if not self_starting and not starts:
         return None
     stoppers = " or ".join(f"{name}()" for name in sorted(reap)[:2])
@@ -98,27 +99,3 @@ def _describe(
         loop_reason=f"runs until {stoppers} is called" + (f" ({reason})" if reason else ""),
         owned=attr,
     )
-
-
-def _calls_on(call: cst.Call, holder: str, names: tuple[str, ...]) -> bool:
-    func = call.func
-    return (
-        isinstance(func, cst.Attribute)
-        and func.attr.value in names
-        and dotted_name(func.value) == holder
-    )
-
-
-def _with_callers(index: ModuleIndex, info: ClassInfo, names: set[str]) -> set[str]:
-    """``names`` and the methods of the class that call one of them on ``self``, transitively."""
-    out = set(names)
-    changed = True
-    while changed:
-        changed = False
-        for name, method in info.methods.items():
-            if name in out or name == "__init__":
-                continue
-            if any(_calls_on(call, "self", tuple(out)) for call in calls_in(index, method)):
-                out.add(name)
-                changed = True
-    return out

@@ -19,12 +19,14 @@ from forkaudit.analysis.syntax import (
     argument,
     assigns_attr_true,
     calls_in,
+    calls_method,
     endless_loop,
     in_dead_code,
     is_true,
     kwarg_true,
     target_expr,
     walk_statements,
+    with_callers,
 )
 from forkaudit.analysis.vocabulary import FOREVER_METHODS, STOP_METHODS
 from forkaudit.analysis.walk import walk
@@ -126,11 +128,7 @@ class SiteFinder:
         if init is not None:
             for call in calls_in(self.index, init):
                 func = call.func
-                if (
-                    isinstance(func, cst.Attribute)
-                    and dotted_name(func.value) == "self"
-                    and func.attr.value in rule.start_methods
-                ):
+                if calls_method(call, "self", rule.start_methods):
                     self_starting = True
                 if (
                     isinstance(func, cst.Attribute)
@@ -175,22 +173,7 @@ class SiteFinder:
             for method_name, method in info.methods.items():
                 if self._stops(served, [method]):
                     reap.add(method_name)
-        changed = True
-        while changed:
-            changed = False
-            for method_name, method in info.methods.items():
-                if method_name in reap:
-                    continue
-                for call in calls_in(self.index, method):
-                    func = call.func
-                    if (
-                        isinstance(func, cst.Attribute)
-                        and dotted_name(func.value) == "self"
-                        and func.attr.value in reap
-                    ):
-                        reap.add(method_name)
-                        changed = True
-                        break
+        reap = with_callers(self.index, info, reap)
         context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
         loops_forever = bool(parent and parent.loops_forever)
         run_known = bool(parent and parent.run_known)

@@ -4,7 +4,7 @@ can be left, what a statement binds. Pure functions of the tree and the module i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import libcst as cst
 
@@ -307,6 +307,34 @@ def is_binding_of(index: ModuleIndex, node: cst.CSTNode, statement: cst.CSTNode)
             continue
         return False
     return False
+
+
+def calls_method(call: cst.Call, holder: str, names: Collection[str]) -> bool:
+    """Is ``call`` ``<holder>.<one of names>(...)`` (``self.thread.start()``)?"""
+    func = call.func
+    return (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in names
+        and dotted_name(func.value) == holder
+    )
+
+
+def with_callers(
+    index: ModuleIndex, info: ClassInfo, names: set[str], skip: Collection[str] = ()
+) -> set[str]:
+    """``names`` and the methods of the class (but ``skip``) that call one of them on ``self``,
+    transitively: ``close()`` calling ``self.stop()`` stops what ``stop()`` does."""
+    out = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for name, method in info.methods.items():
+            if name in out or name in skip:
+                continue
+            if any(calls_method(call, "self", out) for call in calls_in(index, method)):
+                out.add(name)
+                changed = True
+    return out
 
 
 def self_attribute_nodes(index: ModuleIndex, info: ClassInfo, attr: str) -> list[cst.Attribute]:
