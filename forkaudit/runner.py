@@ -69,15 +69,20 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 _CLASS = re.compile(rb"class[ \t]+(\w+)[ \t]*\(([^)]*)\)")
 
 
+def _indent_at(data: bytes, start: int) -> int | None:
+    """The column of ``start`` when only blanks precede it on its line (a statement starts
+    there), else None (``class`` inside a string or after other text)."""
+    line = data.rfind(b"\n", 0, start) + 1
+    return None if data[line:start].strip(b" \t") else start - line
+
+
 def _class_definitions(data: bytes) -> list[tuple[bytes, bytes]]:
     """(name, bases) of every `class Name(bases)` statement."""
-    found = []
-    for match in _CLASS.finditer(data):
-        start = match.start()
-        line = data.rfind(b"\n", 0, start) + 1
-        if not data[line:start].strip(b" \t"):
-            found.append((match.group(1), match.group(2)))
-    return found
+    return [
+        (match.group(1), match.group(2))
+        for match in _CLASS.finditer(data)
+        if _indent_at(data, match.start()) is not None
+    ]
 
 
 _OWNED = re.compile(rb"self\.(\w+)[ \t]*=[ \t]*(?:\w+\.)*Thread\(")
@@ -103,20 +108,19 @@ def _maker_candidates(data: bytes) -> tuple[str, ...]:
         ):
             found.append(match.group(1).decode("latin-1"))
     classes = [
-        match
+        (match, indent)
         for match in _ANY_CLASS.finditer(data)
-        if not data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip(b" \t")
+        if (indent := _indent_at(data, match.start())) is not None
     ]
     for hit in _OWNED.finditer(data):
-        line = data.rfind(b"\n", 0, hit.start()) + 1
-        depth = hit.start() - line
+        depth = hit.start() - (data.rfind(b"\n", 0, hit.start()) + 1)
         for position in range(len(classes) - 1, -1, -1):
-            match = classes[position]
+            match, indent = classes[position]
             if match.start() > hit.start():
                 continue
-            if match.start() - (data.rfind(b"\n", 0, match.start()) + 1) >= depth:
+            if indent >= depth:
                 continue  # a class nested deeper than the assignment: not its holder
-            after = classes[position + 1].start() if position + 1 < len(classes) else len(data)
+            after = classes[position + 1][0].start() if position + 1 < len(classes) else len(data)
             if b"self." + hit.group(1) + b".join(" in data[match.end() : after]:
                 found.append(match.group(1).decode("latin-1"))
             break

@@ -251,12 +251,12 @@ def _analyze(
         suppressed=suppressed,
         unused_suppressions=unused,
     ), {
-        name: replace(info, module=module_name(path)) if info.owned or info.factory else info
+        name: replace(info, module=_module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()
     }
 
 
-def module_name(path: str) -> str:
+def _module_name(path: str) -> str:
     """``pkg/sub/mod.py`` -> ``pkg.sub.mod`` (``pkg/__init__.py`` -> ``pkg``)."""
     parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
     if parts and parts[-1].endswith((".py", ".pyw")):
