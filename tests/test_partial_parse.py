@@ -8,17 +8,14 @@ from __future__ import annotations
 import textwrap
 
 from forkaudit.analysis.engine import analyze_source
+from forkaudit.model import FileResult
 from forkaudit.rules import load_rules
 
 RULES = load_rules().rules
 
 
-def _result(code: str):  # type: ignore[no-untyped-def]
+def _result(code: str) -> FileResult:
     return analyze_source(textwrap.dedent(code).lstrip().encode(), "old.py", RULES)
-
-
-def _lines(code: str) -> set[int]:
-    return {finding.line for finding in _result(code).findings}
 
 
 def test_python2_clauses_and_tokens_are_read_in_their_python3_spelling() -> None:
