@@ -19,6 +19,7 @@ from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.harm import Harm, RawFinding
 from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.owners import find_owners
+from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import argument, is_true, walk_statements
@@ -73,6 +74,10 @@ class Analyzer:
         if id(site.call) in self._reported:
             return
         rule = site.rule
+        if foreign_platform(self.index, site.call) or (
+            site.node is not site.call and foreign_platform(self.index, site.node)
+        ):
+            return  # it runs only on another operating system
         if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
             return  # the parent ends (or execs) right after: nothing is left to reap
         if rule.wait_any:
