@@ -1858,3 +1858,136 @@ def test_a_factory_thread_is_a_daemon_unless_the_caller_says_otherwise() -> None
     assert check(code.format(extra="", mark="")) == []
     (hangs,) = check(code.format(extra=", daemon=False", mark="  # leak"))
     assert hangs.severity == "medium" and "keeps the interpreter from exiting" in hangs.message
+
+
+def test_code_that_runs_only_on_windows_is_not_judged_here() -> None:
+    """forkaudit judges the platform it runs on: a start under a Windows test (a platform
+    comparison, a flag naming Windows, a conjunction holding one, the `else` of a test that
+    holds everywhere but Windows, a function defined only there) never runs on Linux; a start
+    under a test that holds here, or under `or`, does."""
+    check(
+        """
+        import os, sys, platform, threading
+        from .compat import RUNNING_WINDOWS, IS_WIN32
+
+        def loop():
+            while True:
+                pass
+
+        def a():
+            if sys.platform == "win32":
+                threading.Thread(target=loop).start()
+
+        def b():
+            if not RUNNING_WINDOWS:
+                pass
+            elif RUNNING_WINDOWS and os.getpid():
+                threading.Thread(target=loop).start()
+
+        def c():
+            if os.name != "nt":
+                pass
+            else:
+                threading.Thread(target=loop).start()
+
+        def d():
+            if platform.system() == "Windows" or IS_WIN32:
+                threading.Thread(target=loop).start()
+
+        if sys.platform.startswith("win"):
+            def e():
+                threading.Thread(target=loop).start()
+
+        def f():
+            if sys.platform == "linux":
+                threading.Thread(target=loop).start()  # leak
+
+        def g():
+            if IS_WIN32 or os.getpid():
+                threading.Thread(target=loop).start()  # leak
+
+        def h(win):
+            if win:  # a window, not Windows
+                threading.Thread(target=loop).start()  # leak
+        """
+    )
+
+
+def test_an_early_return_is_a_once_guard_only_on_state_the_start_sets() -> None:
+    """`with self._lock: if self.token: return self.token` before the start is the double-checked
+    once-guard (the started poller sets the token): once per object. `if self._stopped: return`
+    tests state only stop() sets: it guards nothing, the start runs on every call."""
+    (guarded,) = check(
+        """
+        import threading
+        class Tokens:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self.token = None
+            def get(self):
+                with self._lock:
+                    if self.token:
+                        return self.token
+                t = threading.Timer(0, self._poll)
+                t.start()
+            def _poll(self):
+                self.token = fetch()
+                threading.Timer(60, self._poll).start()  # leak
+        """
+    )
+    assert guarded.severity == "medium", guarded.message
+    assert "once per Tokens object, after the once-guard `if self.token: return`" in (
+        guarded.message
+    )
+    (per_call,) = check(
+        """
+        import threading
+        class Scheduler:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self._stopped = False
+            def stop(self):
+                self._stopped = True
+            def run_once(self, callback):
+                with self._lock:
+                    if self._stopped:
+                        return
+                t = threading.Thread(target=self._serve, args=(callback,), daemon=True)  # leak
+                t.start()
+            def _serve(self, callback):
+                while True:
+                    callback()
+        """
+    )
+    assert per_call.severity == "high", per_call.message
+    assert "on every call of run_once()" in per_call.message
+
+
+def test_a_module_name_rebound_per_call_holds_one_at_a_time() -> None:
+    """`global _pool; _pool = Executor()` on every call drops the last executor (its idle
+    workers end when it is collected): one at a time, bounded. Appended to a module list, every
+    one stays."""
+    (rebound,) = check(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+        _pool = None
+        def init_pool(workers):
+            global _pool
+            _pool = ThreadPoolExecutor(workers)  # leak
+        def submit(fn):
+            _pool.submit(fn)
+        """
+    )
+    assert rebound.severity == "medium", rebound.message
+    assert "each replaces the last" in rebound.message
+    (kept,) = check(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+        _pools = []
+        def init_pool(workers, fn):
+            pool = ThreadPoolExecutor(workers)  # leak
+            _pools.append(pool)
+            pool.submit(fn)
+        """
+    )
+    assert kept.severity == "high", kept.message

@@ -117,8 +117,8 @@ class Harm:
             )
         level = many.level
         daemon = verdict.daemon or site.daemon
-        if level is Level.ONCE and kind.thread and daemon:
-            return None  # a daemon thread serving for the life of the process, by design
+        if level is Level.ONCE and (kind is Kind.SERVICE or (kind.thread and daemon)):
+            return None  # a daemon thread or a library service, serving for the life of the process
         severity = _SEVERITY[residue][level]
         hangs_exit = (
             residue is Residue.PERSISTENT and level is Level.ONCE and kind.joinable and not daemon
@@ -171,16 +171,18 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
     if kind in (Kind.FORK, Kind.SPAWN):
         return Residue.PERSISTENT, "the child stays a zombie until the parent exits", False
     if kind in (Kind.POPEN, Kind.OS_POPEN):
-        if holder in ("container", "module"):
+        if holder == "container":
             return (
                 Residue.PERSISTENT,
                 "it stays referenced, so CPython never reaps the child",
                 False,
             )
-        if holder == "self":
+        if holder in ("self", "module"):
+            # a name or attribute holds one at a time: the next start drops the last one
             return (
                 Residue.PERSISTENT,
-                "the child stays a zombie as long as the object holding it",
+                "the child stays a zombie as long as the "
+                + ("object holding it" if holder == "self" else "module name holds it"),
                 True,
             )
         return (
@@ -216,12 +218,18 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
             "active_children(): a zombie until then",
             False,
         )
+    if kind is Kind.SERVICE:
+        # the library's thread holds the object: neither dropping nor collecting it stops it
+        return Residue.PERSISTENT, "its thread runs on: dropping the object stops nothing", False
     if kind.served:
         what, s = ("its server process", "s") if kind is Kind.MANAGER else ("its workers", "")
-        if holder in ("container", "module"):
+        if holder == "container":
             return Residue.PERSISTENT, f"{what} stay{s} until it is shut down", False
         if holder == "self":
             return Residue.PERSISTENT, f"{what} stay{s} as long as the object holding it", True
+        if holder == "module":
+            # `global _pool; _pool = Pool()`: the next start rebinds the name, dropping the last
+            return Residue.PERSISTENT, f"{what} stay{s} as long as the module name holds it", True
         return (
             Residue.COLLECTED,
             f"{what} end{s} only when the dropped object is collected",

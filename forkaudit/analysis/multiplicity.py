@@ -22,6 +22,7 @@ Evidence from callers is followed within the module, three calls deep.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -105,7 +106,7 @@ class Counter:
                     )
             if loop is None and _is_loop_of(ancestor, current):
                 loop = ancestor
-            guard = self._early_return_guard(ancestor, current)
+            guard = self._early_return_guard(ancestor, current, node)
             if guard is not None:
                 return self._guarded(
                     node, guard[1], f"after the once-guard `if {guard[0]}: return`", depth
@@ -381,24 +382,93 @@ class Counter:
         )
 
     def _early_return_guard(
-        self, block_owner: cst.CSTNode, current: cst.CSTNode
+        self, block_owner: cst.CSTNode, current: cst.CSTNode, node: cst.CSTNode
     ) -> tuple[str, cst.BaseExpression] | None:
         """An ``if <present>: return`` before ``current`` in the block ``block_owner`` holds:
-        its test, as written and as a node."""
+        its test, as written and as a node. State of the object counts only when the start's
+        own path sets it (below): ``if self._closed: return`` guards nothing."""
         statements = block_owner.body if isinstance(block_owner, cst.IndentedBlock) else None
         if statements is None:
             return None
         for statement in statements:
             if statement is current:
                 return None
-            if (
-                isinstance(statement, cst.If)
-                and statement.orelse is None
-                and _only_leaves(statement.body)
-                and self._once_test(statement.test, negated=True)
-            ):
-                return _code(self.index, statement.test), statement.test
+            guard = self._returns_if_present(statement)
+            if guard is not None and self._set_on_the_way(guard[1], node):
+                return guard
         return None
+
+    def _set_on_the_way(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
+        """Is the object state ``test`` reads (``self._thread``, ``self.token``) set by the
+        function holding ``node`` or by a method it hands on to run (a thread's target, a
+        timer's function)? Then the first call makes the state present and later calls
+        return: a once-guard. State set only elsewhere (``_stopped`` by ``stop()``) is the
+        object's end, not a guard. Module and class state is not checked (a global's guard)."""
+        read = {
+            inner.attr.value
+            for inner in walk_statements(test, skip_nested=False)
+            if isinstance(inner, cst.Attribute) and dotted_name(inner.value) == "self"
+        }
+        if not read:
+            return True
+        function = next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
+        )
+        owner = self._owner(function) if function is not None else None
+        if function is None or owner is None:
+            return True
+        bodies: list[cst.CSTNode] = [function]
+        methods = {m.name.value: m for m in owner.body.body if isinstance(m, cst.FunctionDef)}
+        for inner in walk_statements(function):
+            if (
+                isinstance(inner, cst.Attribute)
+                and dotted_name(inner.value) == "self"
+                and inner.attr.value in methods
+                and not self._called(inner)
+            ):
+                bodies.append(methods[inner.attr.value])
+        return any(
+            isinstance(target, cst.Attribute)
+            and dotted_name(target.value) == "self"
+            and target.attr.value in read
+            for body in bodies
+            for target in _assigned(body)
+        )
+
+    def _called(self, attribute: cst.Attribute) -> bool:
+        parent = self.index.parent_of(attribute)
+        return isinstance(parent, cst.Call) and parent.func is attribute
+
+    def _returns_if_present(self, statement: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
+        """``if <present>: return``, also inside a ``with`` block before the start (the
+        double-checked ``with self._lock: if self._token: return self._token``): a ``with``
+        does not change where control goes."""
+        if (
+            isinstance(statement, cst.If)
+            and statement.orelse is None
+            and _only_leaves(statement.body)
+            and self._once_test(statement.test, negated=True)
+        ):
+            return _code(self.index, statement.test), statement.test
+        if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            for inner in statement.body.body:
+                guard = self._returns_if_present(inner)
+                if guard is not None:
+                    return guard
+        return None
+
+
+def _assigned(body: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """What the statements of ``body`` assign to (``x = ``, ``x += ``, ``x: T = ``)."""
+    for inner in walk_statements(body):
+        if isinstance(inner, cst.Assign):
+            for target in inner.targets:
+                if isinstance(target.target, cst.Tuple | cst.List):
+                    yield from (element.value for element in target.target.elements)
+                else:
+                    yield target.target
+        elif isinstance(inner, cst.AugAssign | cst.AnnAssign):
+            yield inner.target
 
 
 def _only_leaves(suite: cst.BaseSuite) -> bool:
