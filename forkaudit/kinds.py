@@ -20,7 +20,8 @@ HARM_MODEL = (
     "per object of a long-lived class, or left for CPython to reap later by itself (a dropped "
     "Popen is reaped when collected or at the next Popen()). LOW: cosmetic (a pool made once "
     "per process, workers that end when their dropped pool is collected). A daemon thread "
-    "started once to serve for the life of the process is by design and not reported. Every "
+    "(or a library service such as a watchdog Observer) started once to serve for the life of "
+    "the process is by design and not reported. Every "
     "message says which evidence it used: 'in a `while` loop in serve()', 'behind the "
     "once-guard `_pool is None`', 'once per Server object', 'Client objects end with close(), "
     "so they are made and ended per use'."
@@ -38,6 +39,9 @@ class Kind(str, Enum):
     POOL = "pool"
     MANAGER = "manager"
     RAW_THREAD = "raw-thread"
+    # A library object that runs a thread (or a child) of its own until one of its methods stops
+    # it: the running thread holds the object, so dropping the last reference ends nothing.
+    SERVICE = "service"
 
     def __str__(self) -> str:
         return self.value
@@ -80,7 +84,7 @@ class Kind(str, Enum):
         """Methods that end the child (or the pool's work) without reaping it."""
         if self is Kind.POOL:
             return ("close",)
-        if self in (Kind.THREAD, Kind.RAW_THREAD):
+        if self in (Kind.THREAD, Kind.RAW_THREAD, Kind.SERVICE):
             return ()
         return ("terminate", "kill")
 
@@ -115,8 +119,15 @@ _REAPED = {
     Kind.POOL: "shut down",
     Kind.MANAGER: "shut down",
     Kind.RAW_THREAD: "joined",
+    Kind.SERVICE: "stopped",
 }
-_VERB = {"waited": "wait for", "joined": "join", "shut down": "shut down", "closed": "close"}
+_VERB = {
+    "waited": "wait for",
+    "joined": "join",
+    "shut down": "shut down",
+    "closed": "close",
+    "stopped": "stop",
+}
 _LEFT_BEHIND = {
     Kind.FORK: "a zombie that stays until the parent exits",
     Kind.SPAWN: "a zombie that stays until the parent exits",
@@ -137,4 +148,8 @@ _LEFT_BEHIND = {
     Kind.POOL: "worker processes or threads, until it is shut down or collected",
     Kind.MANAGER: "a server process, until it is shut down or collected",
     Kind.RAW_THREAD: "a thread that nothing can join, for as long as its function runs",
+    Kind.SERVICE: (
+        "the thread the library object runs, until one of its stop methods is called: its "
+        "running thread keeps it alive, so dropping it ends nothing"
+    ),
 }
