@@ -1991,3 +1991,45 @@ def test_a_module_name_rebound_per_call_holds_one_at_a_time() -> None:
         """
     )
     assert kept.severity == "high", kept.message
+
+
+def test_a_reap_registered_for_later_with_the_handle_as_argument() -> None:
+    """`weakref.finalize(self, _cleanup, proc)` / `atexit.register(_cleanup, proc)` hand the
+    handle to a function of the module that will run later: when that function waits for it,
+    the reaping is arranged where the handle is made, and returning it only shares it (callers
+    of the factory start nothing). A registered function that does not reap changes nothing."""
+    check(
+        """
+        import subprocess, weakref, atexit
+
+        def _cleanup(process):
+            process.kill()
+            process.wait()
+
+        def _log(process):
+            print(process)
+
+        class Sub:
+            def _get_process(self):
+                process = subprocess.Popen(["x"])
+                self._finalizer = weakref.finalize(self, _cleanup, process)
+                return process
+
+            def _get_other(self):
+                process = subprocess.Popen(["y"])
+                weakref.finalize(self, _log, process)
+                return process
+
+            def send(self, data):
+                self._get_process().stdin.write(data)
+                self._get_other().stdin.write(data)  # leak: FA103
+
+        def spawn():
+            p = subprocess.Popen(["z"])
+            atexit.register(_cleanup, p)
+            return p
+
+        def use():
+            spawn().stdin.write(b"x")
+        """
+    )

@@ -1218,3 +1218,45 @@ def test_callers_are_kept_as_far_up_as_the_analysis_weighs_them() -> None:
     assert "def level_4(" in text
     assert "def level_5(" not in text and "def mentions(" not in text
     assert findings(source, slicing=True) == findings(source, slicing=False)
+
+
+# 9. A module function registered to reap the handle later (weakref.finalize, atexit.register)
+# is kept with the code that registers it, wherever it is defined.
+_REGISTERED = """
+    import atexit
+    import subprocess
+    import weakref
+
+    def _cleanup(process):
+        process.kill()
+        process.wait()
+
+    # FILLER
+
+    class Sub:
+        def _get_process(self):
+            process = subprocess.Popen(["worker"])
+            self._finalizer = weakref.finalize(self, _cleanup, process)
+            return process
+
+        def send(self, data):
+            self._get_process().stdin.write(data)
+
+    def spawn():
+        p = subprocess.Popen(["z"])
+        atexit.register(_cleanup, p)
+        return p
+
+    def use():
+        spawn().stdin.write(b"x")
+"""
+
+
+def test_sliced_registered_cleanup_function() -> None:
+    check_case(
+        Case(
+            textwrap.dedent(_REGISTERED).replace("# FILLER", _FILLER_FUNCTIONS),
+            ("def _cleanup(",),
+            ("def filler_103(",),
+        )
+    )

@@ -584,19 +584,18 @@ class Follower:
             return
         if arg.keyword is not None and arg.keyword.value in ("target", "args"):
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
+        registered = self._registered_parameter(call, arg)
+        if registered is not None:
+            # weakref.finalize(self, _cleanup, proc): a function of this module will get the
+            # handle later; when it reaps it, the reaping is arranged here, not handed on
+            sub = self._parameter_evidence(site, *registered, evidence.started)
+            if sub.reaps and not sub.escapes:
+                evidence.reaps.append(call)
+                return
         inside = self._callee_parameter(call, arg)
         if inside is not None:
             # A function of this module: what it does with the parameter is what happens.
-            callee, parameter = inside
-            sub = Evidence(started=evidence.started)
-            key = ("callee", parameter, id(callee))
-            if key not in self._active:
-                self._active.add(key)
-                try:
-                    for use in self.index.uses(parameter, callee):
-                        self._classify_use(site, use, sub, 3)
-                finally:
-                    self._active.discard(key)
+            sub = self._parameter_evidence(site, *inside, evidence.started)
             evidence.started = evidence.started or sub.started
             evidence.ended = evidence.ended or sub.ended
             if sub.reaps:
@@ -607,6 +606,53 @@ class Follower:
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
         evidence.handoffs.append(call)
+
+    def _parameter_evidence(
+        self, site: Site, callee: cst.FunctionDef, parameter: str, started: bool
+    ) -> Evidence:
+        """What ``callee`` does with the handle it receives as ``parameter``."""
+        sub = Evidence(started=started)
+        key = ("callee", parameter, id(callee))
+        if key not in self._active:
+            self._active.add(key)
+            try:
+                for use in self.index.uses(parameter, callee):
+                    self._classify_use(site, use, sub, 3)
+            finally:
+                self._active.discard(key)
+        return sub
+
+    def _registered_parameter(
+        self, call: cst.Call, arg: cst.Arg
+    ) -> tuple[cst.FunctionDef, str] | None:
+        """``weakref.finalize(obj, fn, h)``, ``atexit.register(fn, h)``, ``stack.callback(fn,
+        h)``, ``self.addCleanup(fn, h)``: the function of this module registered to get the
+        handle later, and the name of its parameter that receives it."""
+        func = call.func
+        resolved = self.index.resolve(func) or ""
+        short = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if resolved in _REGISTERS:
+            first = _REGISTERS[resolved]
+        elif short in ("callback", "addCleanup"):
+            first = 0
+        else:
+            return None
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if arg not in positional or len(positional) <= first:
+            return None
+        position = positional.index(arg) - first - 1
+        if position < 0:
+            return None
+        callback = positional[first].value
+        function = self._function_of(callback, call)
+        if function is None:
+            return None
+        params = [*function.params.posonly_params, *function.params.params]
+        if self.facts.is_method(function) and isinstance(callback, cst.Attribute):
+            params = params[1:]
+        if position < len(params):
+            return function, params[position].name.value
+        return None
 
     def _callee_parameter(self, call: cst.Call, arg: cst.Arg) -> tuple[cst.FunctionDef, str] | None:
         """The function of this module that ``call`` calls (``f(...)``, ``self.m(...)``) and the
@@ -631,7 +677,10 @@ class Follower:
         return None
 
     def _callee(self, call: cst.Call) -> cst.FunctionDef | None:
-        func = call.func
+        return self._function_of(call.func, call)
+
+    def _function_of(self, func: cst.BaseExpression, anchor: cst.CSTNode) -> cst.FunctionDef | None:
+        """The function of this module that ``func`` names (``f``, ``self.m``) at ``anchor``."""
         index = self.index
         if isinstance(func, cst.Name) and index.resolve(func) == f"@{func.value}":
             return next(
@@ -643,7 +692,7 @@ class Follower:
                 None,
             )
         if isinstance(func, cst.Attribute) and dotted_name(func.value) in ("self", "cls"):
-            info = index.class_of(call)
+            info = index.class_of(anchor)
             if info is not None:
                 for member in self.facts.class_family(info):
                     method = member.methods.get(func.attr.value)
@@ -1304,6 +1353,11 @@ class Follower:
         if evidence.reaps or evidence.escapes:
             return Verdict(False, started=evidence.started)
         return Verdict(True, "medium", "", started=evidence.started)
+
+
+# functions that register a callback for later, and the position of the callback among their
+# positional arguments (the arguments after it are handed to it)
+_REGISTERS = {"weakref.finalize": 1, "atexit.register": 0}
 
 
 def _callee_name(call: cst.Call) -> str:

@@ -702,6 +702,11 @@ def _leaves_block(lines: list[str], at: int) -> bool:
 _CALL_NAME = re.compile(r"(?<![\w.])(?:self\.|cls\.)?(\w+)[ \t]*\(")
 
 
+# calls registering a function to run later with the arguments after it (flow._REGISTERS)
+_REGISTER_CALL = re.compile(r"\b(?:finalize|register|callback|addCleanup)[ \t]*\(")
+_BARE_ARGUMENT = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*)\s*(?=,|$)")
+
+
 def _given_handles(
     text: str,
     starts: _Starts,
@@ -726,6 +731,13 @@ def _given_handles(
             continue
         if next(_word_positions(_call_arguments(text, call.end(), 400), wanted), -1) >= 0:
             out.add(name)
+    for call in _REGISTER_CALL.finditer(text):
+        # weakref.finalize(self, _cleanup, proc): _cleanup gets the handle later
+        arguments = _call_arguments(text, call.end(), 400)
+        if next(_word_positions(arguments, wanted), -1) >= 0:
+            out.update(
+                word for word in _BARE_ARGUMENT.findall(arguments) if among is None or word in among
+            )
     return out
 
 
