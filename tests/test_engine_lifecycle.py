@@ -1913,32 +1913,40 @@ def test_code_that_runs_only_on_windows_is_not_judged_here() -> None:
     )
 
 
+_TOKENS = """
+    import threading
+    class Tokens:
+        def __init__(self):
+            self._lock = threading.Lock()
+            self.token = None
+        def get(self):
+            with self._lock:
+                if self.token:
+                    return self.token
+            t = threading.Timer(0, self._poll)
+            t.start()
+        def _poll(self):
+            self.token = fetch()
+            threading.Timer(60, self._poll).start()  # leak
+        def stop(self):
+            self.token = None
+"""
+
+
 def test_an_early_return_is_a_once_guard_only_on_state_the_start_sets() -> None:
     """`with self._lock: if self.token: return self.token` before the start is the double-checked
-    once-guard (the started poller sets the token): once per object. `if self._stopped: return`
-    tests state only stop() sets: it guards nothing, the start runs on every call."""
-    (guarded,) = check(
-        """
-        import threading
-        class Tokens:
-            def __init__(self):
-                self._lock = threading.Lock()
-                self.token = None
-            def get(self):
-                with self._lock:
-                    if self.token:
-                        return self.token
-                t = threading.Timer(0, self._poll)
-                t.start()
-            def _poll(self):
-                self.token = fetch()
-                threading.Timer(60, self._poll).start()  # leak
-        """
-    )
+    once-guard (the started poller sets the token): once per object, when only the object's end
+    (stop) clears the token; a method clearing it on the way (`clear_token()` after a 401)
+    reopens the guard, so the start runs again on calls after each clear. `if self._stopped:
+    return` tests state only stop() sets: it guards nothing, the start runs on every call."""
+    (guarded,) = check(_TOKENS)
     assert guarded.severity == "medium", guarded.message
     assert "once per Tokens object, after the once-guard `if self.token: return`" in (
         guarded.message
     )
+    (reopened,) = check(_TOKENS + "        def clear_token(self):\n            self.token = None\n")
+    assert reopened.severity == "high", reopened.message
+    assert "on every call of get()" in reopened.message
     (per_call,) = check(
         """
         import threading

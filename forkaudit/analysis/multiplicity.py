@@ -34,6 +34,7 @@ from forkaudit.analysis.syntax import is_true, loop_can_exit, short, walk_statem
 from forkaudit.analysis.vocabulary import (
     CACHE_DECORATORS,
     CALLER_DEPTH,
+    CLEANUP_METHOD_NAMES,
     FOREVER_METHODS,
     HANDLER_BASES,
     HANDLER_METHODS,
@@ -427,12 +428,17 @@ class Counter:
                 and not self._called(inner)
             ):
                 bodies.append(methods[inner.attr.value])
-        return any(
-            isinstance(target, cst.Attribute)
-            and dotted_name(target.value) == "self"
-            and target.attr.value in read
-            for body in bodies
-            for target in _assigned(body)
+        if not any(_sets_self(body, read) for body in bodies):
+            return False
+        # reopened by another method (`def clear_token(self): self.token = None`): the guard
+        # holds between two such calls only; the object's own end (close/stop) may reopen it
+        on_the_way = {id(body) for body in bodies}
+        return not any(
+            _sets_self(method, read, absent=True)
+            for name, method in methods.items()
+            if id(method) not in on_the_way
+            and name != "__init__"
+            and name.lstrip("_") not in CLEANUP_METHOD_NAMES
         )
 
     def _called(self, attribute: cst.Attribute) -> bool:
@@ -458,17 +464,51 @@ class Counter:
         return None
 
 
-def _assigned(body: cst.CSTNode) -> Iterator[cst.BaseExpression]:
-    """What the statements of ``body`` assign to (``x = ``, ``x += ``, ``x: T = ``)."""
+def _assigned(
+    body: cst.CSTNode,
+) -> Iterator[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
+    """What the statements of ``body`` assign to (``x = ``, ``x += ``, ``x: T = ``), with the
+    value when it is the target's alone (None for a tuple's elements, ``+=``)."""
     for inner in walk_statements(body):
         if isinstance(inner, cst.Assign):
             for target in inner.targets:
                 if isinstance(target.target, cst.Tuple | cst.List):
-                    yield from (element.value for element in target.target.elements)
+                    yield from ((element.value, None) for element in target.target.elements)
                 else:
-                    yield target.target
-        elif isinstance(inner, cst.AugAssign | cst.AnnAssign):
-            yield inner.target
+                    yield target.target, inner.value
+        elif isinstance(inner, cst.AugAssign):
+            yield inner.target, None
+        elif isinstance(inner, cst.AnnAssign):
+            yield inner.target, inner.value
+
+
+def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool:
+    """Does ``body`` assign one of ``self.<attrs>`` (with ``absent``: to None, False, 0 or an
+    empty literal, the value a guard reads as "not there yet")?"""
+    for target, value in _assigned(body):
+        if not (
+            isinstance(target, cst.Attribute)
+            and dotted_name(target.value) == "self"
+            and target.attr.value in attrs
+        ):
+            continue
+        if not absent:
+            return True
+        if value is not None and _is_absent(value):
+            return True
+    return False
+
+
+def _is_absent(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.Name):
+        return value.value in ("None", "False")
+    if isinstance(value, cst.Integer):
+        return value.value == "0"
+    if isinstance(value, cst.SimpleString):
+        return value.evaluated_value in ("", b"")
+    if isinstance(value, cst.List | cst.Tuple | cst.Dict | cst.Set):
+        return not value.elements
+    return False
 
 
 def _only_leaves(suite: cst.BaseSuite) -> bool:
