@@ -2041,3 +2041,50 @@ def test_a_reap_registered_for_later_with_the_handle_as_argument() -> None:
             spawn().stdin.write(b"x")
         """
     )
+
+
+def test_a_container_parameter_is_the_callers_and_elements_taken_by_index_are_reaped() -> None:
+    """`_populate(processes)` appends to its caller's list; the caller hands the same list to
+    `_join_exited(processes)`, which takes each element out by index (`worker = processes[i]`)
+    in a loop and joins it: reaped. A list only read by index (printed) reaps nothing."""
+    check(
+        """
+        import multiprocessing
+
+        def _populate(processes, n):
+            for _ in range(n):
+                p = multiprocessing.Process(target=work)
+                p.start()
+                processes.append(p)
+
+        def _join_exited(processes):
+            for index in reversed(range(len(processes))):
+                worker = processes[index]
+                if worker.exitcode is not None:
+                    worker.join()
+                    del processes[index]
+
+        def serve(n):
+            processes = []
+            while True:
+                _populate(processes, n)
+                _join_exited(processes)
+
+        def _populate_other(processes, n):
+            for _ in range(n):
+                p = multiprocessing.Process(target=work)  # leak: FA112
+                p.start()
+                processes.append(p)
+
+        def _show(processes):
+            for index in range(len(processes)):
+                worker = processes[index]
+                print(worker.name)
+
+        def serve_other(n):
+            processes = []
+            while True:
+                _populate_other(processes, n)
+                _show(processes)
+        """
+    )

@@ -54,6 +54,7 @@ class Follower:
         self.facts = facts
         self.start_map = start_map
         self._active: set[tuple[str, str, int]] = set()
+        self._came_from: set[int] = set()  # arguments whose callee's parameter is being followed
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` (a fresh handle: the start call itself, or a
@@ -1286,9 +1287,13 @@ class Follower:
                 sub = self.follow(replace(site, started=True), parent)
                 if not sub.leak and isinstance(index.parent_of(parent), cst.Attribute):
                     return Verdict(False, started=started)
+                if self._indexed_reap(site, parent):
+                    return Verdict(False, started=started)
                 continue
             if isinstance(parent, cst.Arg):
                 call = index.parent_of(parent)
+                if id(parent) in self._came_from:
+                    continue  # the call whose callee's parameter is being followed back here
                 if isinstance(call, cst.Call):
                     callee = index.resolve(call.func) or dotted_name(call.func) or ""
                     short = callee.rsplit(".", 1)[-1]
@@ -1309,6 +1314,8 @@ class Follower:
                 escaped = True
         if escaped:
             return Verdict(False, started=started)
+        if len(parts) == 1 and self._caller_reaps(site, key, statement):
+            return Verdict(False, started=started)
         if partial:
             return Verdict(
                 True, "low", f"kept in {label}: {partial}", started=started, holder="container"
@@ -1326,6 +1333,65 @@ class Follower:
             started=started,
             holder="container",
         )
+
+    def _caller_reaps(self, site: Site, name: str, statement: cst.CSTNode) -> bool:
+        """``name`` is a parameter of the function holding ``statement`` (``def _populate(procs,
+        n): ... procs.append(p)``): the container is the caller's (``_populate(processes, n)``),
+        which may reap its elements (``_join_exited(processes)``) -- followed there."""
+        function = self.facts.enclosing_function(statement)
+        if function is None:
+            return False
+        params = [*function.params.posonly_params, *function.params.params]
+        position = next((i for i, p in enumerate(params) if p.name.value == name), None)
+        keyword = any(p.name.value == name for p in function.params.kwonly_params)
+        if position is None and not keyword:
+            return False
+        if position is not None and self.facts.is_method(function):
+            position -= 1  # self / cls, given by the call's target
+        for caller in self.facts.factory_callers(function):
+            call = caller.expression if isinstance(caller, cst.Await) else caller
+            if not isinstance(call, cst.Call):
+                continue
+            given = next((a for a in call.args if a.keyword and a.keyword.value == name), None)
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            if given is None and position is not None and 0 <= position < len(positional):
+                given = positional[position]
+            if given is None or not isinstance(given.value, cst.Name):
+                continue
+            key = ("caller-container", given.value.value, id(call))
+            following = ("container", given.value.value, id(self.index.scope_of(call)))
+            if key in self._active or following in self._active:
+                continue  # already being followed there: no news from going round again
+            self._active.add(key)
+            self._came_from.add(id(given))
+            try:
+                if not self._follow_container(site, given.value, call).leak:
+                    return True
+            finally:
+                self._active.discard(key)
+                self._came_from.discard(id(given))
+        return False
+
+    def _indexed_reap(self, site: Site, subscript: cst.Subscript) -> bool:
+        """``worker = procs[i]; worker.join()`` in a loop (over the indices, say): each element
+        taken out by index is reaped through the name it is bound to."""
+        index = self.index
+        assign = index.parent_of(subscript)
+        if not (
+            isinstance(assign, cst.Assign)
+            and assign.value is subscript
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and in_loop(index, subscript)
+        ):
+            return False
+        name = assign.targets[0].target.value
+        evidence = Evidence(started=True)
+        taken = replace(site, started=True)
+        for use in index.uses(name, self._scope_for_local(name, assign)):
+            self._classify_use(taken, use, evidence, 2)
+        handed = {id(h) for h in evidence.handoffs}
+        return any(id(reap) not in handed for reap in evidence.reaps)
 
     def _loop_reaps(self, site: Site, loop: cst.CSTNode, path: tuple[int, ...] = ()) -> Verdict:
         """Does this for-loop / comprehension over the container reap each element (and start
