@@ -2088,3 +2088,25 @@ def test_a_container_parameter_is_the_callers_and_elements_taken_by_index_are_re
                 _show(processes)
         """
     )
+
+
+def test_an_asyncio_start_awaited_later_is_followed_through_the_await() -> None:
+    """`cmd = asyncio.create_subprocess_exec(...)` makes a coroutine; `proc = await cmd` is the
+    process: its `wait()` reaps it."""
+    check(
+        """
+        import asyncio
+
+        async def run(args):
+            cmd_exec = asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE)
+            proc = await cmd_exec
+            out = await proc.stdout.read()
+            await proc.wait()
+            return out
+
+        async def run_unwaited(args):
+            cmd_exec = asyncio.create_subprocess_exec(*args)  # leak: FA105
+            proc = await cmd_exec
+            return proc.pid
+        """
+    )

@@ -453,6 +453,11 @@ class Follower:
         if role is Role.BOUND and isinstance(use.at, cst.Assign):
             self._aliased(site, use.at, evidence, depth)
             return
+        if role is Role.THROUGH and isinstance(use.at, cst.Await):
+            # `cmd = create_subprocess_exec(...)` then `proc = await cmd`: the handle is what
+            # the awaited coroutine gives
+            self._sub(evidence, self.follow(site, use.at), use.at)
+            return
         if role is Role.ELEMENT:
             container = use.at
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
