@@ -2105,8 +2105,8 @@ def test_an_asyncio_start_awaited_later_is_followed_through_the_await() -> None:
             return out
 
         async def run_unwaited(args):
-            cmd_exec = asyncio.create_subprocess_exec(*args)  # leak: FA105
+            cmd_exec = asyncio.create_subprocess_exec(*args, stdout=PIPE)  # leak: FA105
             proc = await cmd_exec
-            return proc.pid
+            return await proc.stdout.read()
         """
     )
