@@ -2110,3 +2110,45 @@ def test_an_asyncio_start_awaited_later_is_followed_through_the_await() -> None:
             return await proc.stdout.read()
         """
     )
+
+
+def test_getattr_on_self_reads_the_attribute_and_chained_assignments_set_each_flag() -> None:
+    """`proc = getattr(self, "_process", MISSING)` then `proc.communicate()` reaps
+    `self._process`; `self._process = self._stdout = MISSING` clears the flag `while
+    self._process:` waits on (chained: every target is set). Without them, both leak."""
+    code = """
+        import subprocess
+        import threading
+
+        MISSING = object()
+
+        class Player:
+            def __init__(self, args):
+                self._process = subprocess.Popen(args, stdout=subprocess.PIPE){m1}
+                self._reader = threading.Thread(target=self._read, daemon=True){m2}
+                self._reader.start()
+
+            def _read(self):
+                while self._process:
+                    self._process.stdout.read(4096)
+
+            def _kill(self):
+                proc = getattr(self, "{attr}", MISSING)
+                if proc is MISSING:
+                    return
+                proc.kill()
+                proc.communicate()
+
+            def cleanup(self):
+                self._kill()
+                {chain} = MISSING
+    """
+    check(code.format(m1="", m2="", attr="_process", chain="self._process = self._stdout"))
+    check(
+        code.format(
+            m1="  # leak: FA103",
+            m2="  # leak: FA111",
+            attr="_other",
+            chain="self._stdout = self._stderr",
+        )
+    )

@@ -1260,3 +1260,40 @@ def test_sliced_registered_cleanup_function() -> None:
             ("def filler_103(",),
         )
     )
+
+
+# 10. A handle attribute read through getattr(self, "name", default), and a loop flag cleared by
+# a chained assignment, in a class whose other methods are dropped.
+_GETATTR = """
+    import subprocess
+    import threading
+
+    MISSING = object()
+
+    class Player:
+        def __init__(self, args):
+            self._process = subprocess.Popen(args, stdout=subprocess.PIPE)
+            self._reader = threading.Thread(target=self._read, daemon=True)
+            self._reader.start()
+
+        def _read(self):
+            while self._process:
+                self._process.stdout.read(4096)
+
+        # 6 unrelated methods: helper
+
+        def _kill(self):
+            proc = getattr(self, "_process", MISSING)
+            if proc is MISSING:
+                return
+            proc.kill()
+            proc.communicate()
+
+        def cleanup(self):
+            self._kill()
+            self._process = self._stdout = MISSING
+"""
+
+
+def test_sliced_getattr_reads_and_chained_flag_assignments() -> None:
+    check_case(Case(_GETATTR, ("def _kill(", 'getattr(self, "_process"')))

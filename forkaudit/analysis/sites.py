@@ -478,13 +478,12 @@ class SiteFinder:
             for name, method in member.methods.items():
                 if name == "__init__":
                     continue
-                for node in walk_statements(method):
-                    flag, value = _flag_set(node)
-                    if flag in flags and (
-                        value is None or flags[flag] is None or value == flags[flag]
-                    ):
-                        out.append(method)
-                        break
+                if any(
+                    flag in flags and (value is None or flags[flag] is None or value == flags[flag])
+                    for node in walk_statements(method)
+                    for flag, value in _flags_set(node)
+                ):
+                    out.append(method)
         return out
 
     def _stopped_here(self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None) -> bool:
@@ -832,7 +831,8 @@ def _puts(
     sets = [
         node
         for node in walk_statements(method, skip_nested=False)
-        if isinstance(node, cst.Assign | cst.AugAssign | cst.Call) and _flag_set(node)[0] in flags
+        if isinstance(node, cst.Assign | cst.AugAssign | cst.Call)
+        and any(flag in flags for flag, _ in _flags_set(node))
     ]
     if not sets:
         return bool(puts)  # it stops the loop by calling a setter: any put of its own wakes it
@@ -875,20 +875,22 @@ def _exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | 
     return dict.fromkeys(_state_read(test))  # a comparison: which value ends it is not told
 
 
-def _flag_set(node: cst.CSTNode) -> tuple[str, bool | None]:
-    """``self._stop = True`` -> (``self._stop``, True); ``self._ev.set()`` -> (.., True);
-    ``self._ev.clear()`` -> False; another value -> None; no flag set -> ("", None)."""
+def _flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
+    """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
+    ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
+    (``self._process = self._stdout = MISSING``); no flag set -> []."""
     if isinstance(node, cst.Assign):
-        return dotted_name(node.targets[-1].target) or "", _truth(node.value)
+        value = _truth(node.value)
+        return [(dotted_name(t.target) or "", value) for t in node.targets]
     if isinstance(node, cst.AugAssign):
-        return dotted_name(node.target) or "", None
+        return [(dotted_name(node.target) or "", None)]
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
         and node.func.attr.value in ("set", "clear")
     ):
-        return dotted_name(node.func.value) or "", node.func.attr.value == "set"
-    return "", None
+        return [(dotted_name(node.func.value) or "", node.func.attr.value == "set")]
+    return []
 
 
 def _truth(value: cst.BaseExpression) -> bool | None:

@@ -1079,6 +1079,7 @@ _DECORATOR_GOES_ON = frozenset({" ", "\t", ")", "]", "}", "#"})
 
 _FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
+_GETATTR_SELF = re.compile(r"\bgetattr\(\s*(?:self|cls)\s*,\s*[rbu]?['\"](\w+)['\"]")
 
 
 def _own_refs(owner: str) -> re.Pattern[str]:
@@ -1210,6 +1211,8 @@ class _ClassPlan:
             if found:
                 for name, call in found:
                     (called if call else used).add(name)
+            if "getattr(" in body:  # getattr(self, "_proc", None) reads self._proc
+                used.update(_GETATTR_SELF.findall(body))
             self.refs.append((used, called))
         if reapers is not None:
             # A method calling a reaper on self reaps too; so may one calling a method the class

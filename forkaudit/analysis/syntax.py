@@ -337,8 +337,12 @@ def with_callers(
     return out
 
 
-def self_attribute_nodes(index: ModuleIndex, info: ClassInfo, attr: str) -> list[cst.Attribute]:
-    out: list[cst.Attribute] = []
+def self_attribute_nodes(
+    index: ModuleIndex, info: ClassInfo, attr: str
+) -> list[cst.BaseExpression]:
+    """The reads and writes of ``self.<attr>`` in the class, ``getattr(self, "<attr>"[,
+    default])`` among them (the value it gives is the attribute's)."""
+    out: list[cst.BaseExpression] = []
     for node in index.names.get(attr, ()):
         parent = index.parent_of(node)
         if (
@@ -348,6 +352,18 @@ def self_attribute_nodes(index: ModuleIndex, info: ClassInfo, attr: str) -> list
         ):
             if index.inside(parent, info.node):
                 out.append(parent)
+    for node in index.names.get("getattr", ()):
+        call = index.parent_of(node)
+        if (
+            isinstance(call, cst.Call)
+            and call.func is node
+            and len(call.args) in (2, 3)
+            and dotted_name(call.args[0].value) in ("self", "cls")
+            and isinstance(call.args[1].value, cst.SimpleString)
+            and call.args[1].value.evaluated_value == attr
+            and index.inside(call, info.node)
+        ):
+            out.append(call)
     return out
 
 
