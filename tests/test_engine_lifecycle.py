@@ -2152,3 +2152,39 @@ def test_getattr_on_self_reads_the_attribute_and_chained_assignments_set_each_fl
             chain="self._stdout = self._stderr",
         )
     )
+
+
+_SERVE_UNTIL_ERROR = """
+    import threading
+
+    def capture(app):
+        while 1:
+            with app.connection() as conn:
+                try:
+                    conn.drain_events()
+                except conn.errors:
+                    print("lost")
+
+    def top(app):
+        refresher = threading.Thread(target=refresh_loop){mark}
+        refresher.start()
+        try:
+            capture(app){tail}
+        except Exception:
+            refresher.join()
+            raise
+        except KeyboardInterrupt:
+            refresher.join()
+
+    def refresh_loop():
+        while True:
+            redraw()
+"""
+
+
+def test_a_try_that_never_ends_normally_is_left_only_through_its_handlers() -> None:
+    """`try: capture(app)` where capture() serves in an endless loop: the only ways out are the
+    handlers, and each joins the thread. When the try can end normally (a call after which the
+    function goes on), the normal path leaks."""
+    check(_SERVE_UNTIL_ERROR.format(mark="", tail=""))
+    check(_SERVE_UNTIL_ERROR.format(mark="  # leak: FA111", tail="\n            tidy()"))

@@ -1297,3 +1297,18 @@ _GETATTR = """
 
 def test_sliced_getattr_reads_and_chained_flag_assignments() -> None:
     check_case(Case(_GETATTR, ("def _kill(", 'getattr(self, "_process"')))
+
+
+def test_sliced_endless_helper_called_in_a_try() -> None:
+    from test_engine_lifecycle import _SERVE_UNTIL_ERROR
+
+    code = _SERVE_UNTIL_ERROR.format(mark="", tail="").replace(
+        "\n    def top(", "\n    # FILLER\n\n    def top("
+    )
+    check_case(
+        Case(
+            textwrap.dedent(code).replace("# FILLER", _FILLER_FUNCTIONS),
+            ("def capture(",),
+            ("def filler_103(",),
+        )
+    )

@@ -26,6 +26,7 @@ from forkaudit.analysis.syntax import (
     is_binding_of,
     is_true,
     iteration_of,
+    loop_can_exit,
     names_in,
     self_attribute_nodes,
     short,
@@ -844,7 +845,7 @@ class Follower:
         ``handle`` (``proc`` or ``self._proc``): an ``if proc is not None:`` guard around a reap
         does not make it conditional. With ``every`` (the reaps are loops over a container the
         statement fills), a reap after the filling loop reaps what every iteration put there."""
-        contains = Contains(self.index, reaps, handle)
+        contains = Contains(self.index, reaps, handle, self._never_completes)
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement
         left_loop = False
@@ -866,6 +867,17 @@ class Follower:
                     contains.definitely(s) for s in parent.finalbody.body.body
                 ):
                     return None
+                if (
+                    current is parent.body
+                    and parent.handlers
+                    and self._never_completes(parent.body)
+                    and all(
+                        any(contains.definitely(s) for s in handler.body.body)
+                        for handler in parent.handlers
+                        if isinstance(handler.body, cst.IndentedBlock)
+                    )
+                ):
+                    return None  # the try never ends normally: every way out reaps
                 if (
                     parent.orelse is not None
                     and current is parent.body
@@ -901,6 +913,30 @@ class Follower:
                         f"{rule.kind.reaped} only when `{short(condition)}`; the other path leaks"
                     )
         return f"{rule.kind.reaped} on some paths only"
+
+    def _never_completes(self, block: cst.BaseSuite) -> bool:
+        """Does ``block`` end in an endless loop (``while True:`` with no break or return), or a
+        call of a function of this module made of one (``capture_events()`` serving until an
+        exception): then it is left only by an exception."""
+        statements = block.body if isinstance(block, cst.IndentedBlock) else ()
+        if not statements:
+            return False
+        last = statements[-1]
+        if _endless(last):
+            return True
+        if not (
+            isinstance(last, cst.SimpleStatementLine)
+            and len(last.body) == 1
+            and isinstance(last.body[0], cst.Expr)
+            and isinstance(last.body[0].value, cst.Call)
+        ):
+            return False
+        function = self._callee(last.body[0].value)
+        if function is None or not isinstance(function.body, cst.IndentedBlock):
+            return False
+        return any(_endless(statement) for statement in function.body.body) and not any(
+            isinstance(node, cst.Return) for node in walk_statements(function)
+        )
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         owner = self.index.class_of(statement)
@@ -1429,6 +1465,16 @@ class Follower:
 # functions that register a callback for later, and the position of the callback among their
 # positional arguments (the arguments after it are handed to it)
 _REGISTERS = {"weakref.finalize": 1, "atexit.register": 0}
+
+
+def _endless(statement: cst.CSTNode) -> bool:
+    """``while True:`` (or ``while 1:``) that no break or return leaves."""
+    return (
+        isinstance(statement, cst.While)
+        and is_true(statement.test)
+        and statement.orelse is None
+        and not loop_can_exit(statement)
+    )
 
 
 def _callee_name(call: cst.Call) -> str:

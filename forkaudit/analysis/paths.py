@@ -7,6 +7,8 @@ reap (a poll loop) reaps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
@@ -21,10 +23,18 @@ from forkaudit.analysis.syntax import (
 class Contains:
     """Does a statement reap on every path through it?"""
 
-    def __init__(self, index: ModuleIndex, reaps: list[cst.CSTNode], handle: str = "") -> None:
+    def __init__(
+        self,
+        index: ModuleIndex,
+        reaps: list[cst.CSTNode],
+        handle: str = "",
+        never_completes: Callable[[cst.BaseSuite], bool] = lambda block: False,
+    ) -> None:
         self.index = index
         self.reaps = reaps
         self.handle = handle
+        # a block left only by an exception (an endless serving loop): its handlers are the ways on
+        self.never_completes = never_completes
         self._any: dict[int, bool] = {}
 
     def _guards_handle(self, test: cst.BaseExpression) -> bool:
@@ -88,6 +98,12 @@ class Contains:
                 return True
             if statement.finalbody is not None and self._suite(statement.finalbody.body):
                 return True
+            if (
+                statement.handlers
+                and self.never_completes(statement.body)
+                and all(self._suite(handler.body) for handler in statement.handlers)
+            ):
+                return True  # `try: serve_forever() except ...: t.join()`: every way out reaps
             # `try: ... except KeyboardInterrupt: ... else: proc.wait()`: the else runs unless a
             # handler does, so it reaps when every handler reaps too or only catches Ctrl-C
             return (

@@ -467,9 +467,14 @@ def keep_related(state: _Slicing) -> None:
             break
 
 
+_ENDLESS = re.compile(r"\n[ \t]+while[ \t]+(?:True|1)[ \t]*:")
+_RETURN = re.compile(r"\breturn\b")
+
+
 def _exit_helpers(chunks: list[_Chunk], aliases: list[tuple[str, str]]) -> set[str]:
     """Module functions that can end the process (``def end(): ...; sys.exit(1)``, through an
-    alias of an exit, or through another such helper)."""
+    alias of an exit, or through another such helper), or that never return (an endless
+    ``while True:`` with no ``return``)."""
     functions = [c for c in chunks if c.name and not _IS_CLASS.match(c.text)]
     exit_aliases = tuple(sorted({y for x, y in aliases if x in EXIT_WORDS}))
     exits = _any_of(r"\b(?:{})\s*\(", exit_aliases) if exit_aliases else None
@@ -478,6 +483,8 @@ def _exit_helpers(chunks: list[_Chunk], aliases: list[tuple[str, str]]) -> set[s
         for c in functions
         if (any(word in c.text for word in _EXIT_HINTS) and _EXITS.search(c.text))
         or (exits is not None and exits.search(c.text))
+        # one serving in an endless loop: a try around its call is left by an exception only
+        or (_ENDLESS.search(c.text) and not _RETURN.search(c.text))
     }
     while exiting:  # and the helpers that exit through one of them (`def end(): ...; die()`)
         more = {
