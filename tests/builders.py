@@ -204,9 +204,13 @@ def pip_install(
     venv: str | os.PathLike[str],
     requirements: Sequence[str],
     find_links: str | os.PathLike[str],
+    index: bool = False,
+    compile_bytecode: bool = False,
 ) -> None:
-    """``pip install --no-index --find-links`` into the venv (no network, no byte-compile)."""
-    env = dict(os.environ)
+    """``pip install --no-index --find-links`` into the venv (no network, no byte-compile); with
+    ``index``, PyPI too (for real packages next to the wheels built in the test); with
+    ``compile_bytecode``, .pyc files as a user's install has them (a server that must start fast)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.pop("PIP_REQUIRE_VIRTUALENV", None)
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     proc = subprocess.run(
@@ -215,16 +219,17 @@ def pip_install(
             "-m",
             "pip",
             "install",
-            "--no-index",
+            *(() if index else ("--no-index",)),
             "--find-links",
             str(find_links),
-            "--no-compile",
+            *(() if compile_bytecode else ("--no-compile",)),
             "--quiet",
             *requirements,
         ],
         capture_output=True,
         text=True,
         env=env,
+        timeout=600,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"pip install failed:\n{proc.stdout}\n{proc.stderr}")

@@ -2001,46 +2001,49 @@ def test_a_module_name_rebound_per_call_holds_one_at_a_time() -> None:
     assert kept.severity == "high", kept.message
 
 
+_REGISTERED = """
+    import subprocess, weakref, atexit
+
+    def _cleanup(process):
+        process.kill()
+        process.wait()
+
+    def _log(process):
+        print(process)
+
+    # FILLER
+
+    class Sub:
+        def _get_process(self):
+            process = subprocess.Popen(["x"])
+            self._finalizer = weakref.finalize(self, _cleanup, process)
+            return process
+
+        def _get_other(self):
+            process = subprocess.Popen(["y"])
+            weakref.finalize(self, _log, process)
+            return process
+
+        def send(self, data):
+            self._get_process().stdin.write(data)
+            self._get_other().stdin.write(data)  # leak: FA103
+
+    def spawn():
+        p = subprocess.Popen(["z"])
+        atexit.register(_cleanup, p)
+        return p
+
+    def use():
+        spawn().stdin.write(b"x")
+"""
+
+
 def test_a_reap_registered_for_later_with_the_handle_as_argument() -> None:
     """`weakref.finalize(self, _cleanup, proc)` / `atexit.register(_cleanup, proc)` hand the
     handle to a function of the module that will run later: when that function waits for it,
     the reaping is arranged where the handle is made, and returning it only shares it (callers
     of the factory start nothing). A registered function that does not reap changes nothing."""
-    check(
-        """
-        import subprocess, weakref, atexit
-
-        def _cleanup(process):
-            process.kill()
-            process.wait()
-
-        def _log(process):
-            print(process)
-
-        class Sub:
-            def _get_process(self):
-                process = subprocess.Popen(["x"])
-                self._finalizer = weakref.finalize(self, _cleanup, process)
-                return process
-
-            def _get_other(self):
-                process = subprocess.Popen(["y"])
-                weakref.finalize(self, _log, process)
-                return process
-
-            def send(self, data):
-                self._get_process().stdin.write(data)
-                self._get_other().stdin.write(data)  # leak: FA103
-
-        def spawn():
-            p = subprocess.Popen(["z"])
-            atexit.register(_cleanup, p)
-            return p
-
-        def use():
-            spawn().stdin.write(b"x")
-        """
-    )
+    check(_REGISTERED)
 
 
 def test_a_container_parameter_is_the_callers_and_elements_taken_by_index_are_reaped() -> None:
@@ -2112,37 +2115,40 @@ def test_an_asyncio_start_awaited_later_is_followed_through_the_await() -> None:
     )
 
 
+_PLAYER = """
+    import subprocess
+    import threading
+
+    MISSING = object()
+
+    class Player:
+        def __init__(self, args):
+            self._process = subprocess.Popen(args, stdout=subprocess.PIPE){m1}
+            self._reader = threading.Thread(target=self._read, daemon=True){m2}
+            self._reader.start()
+
+        def _read(self):
+            while self._process:
+                self._process.stdout.read(4096)
+
+        def _kill(self):
+            proc = getattr(self, "{attr}", MISSING)
+            if proc is MISSING:
+                return
+            proc.kill()
+            proc.communicate()
+
+        def cleanup(self):
+            self._kill()
+            {chain} = MISSING
+"""
+
+
 def test_getattr_on_self_reads_the_attribute_and_chained_assignments_set_each_flag() -> None:
     """`proc = getattr(self, "_process", MISSING)` then `proc.communicate()` reaps
     `self._process`; `self._process = self._stdout = MISSING` clears the flag `while
     self._process:` waits on (chained: every target is set). Without them, both leak."""
-    code = """
-        import subprocess
-        import threading
-
-        MISSING = object()
-
-        class Player:
-            def __init__(self, args):
-                self._process = subprocess.Popen(args, stdout=subprocess.PIPE){m1}
-                self._reader = threading.Thread(target=self._read, daemon=True){m2}
-                self._reader.start()
-
-            def _read(self):
-                while self._process:
-                    self._process.stdout.read(4096)
-
-            def _kill(self):
-                proc = getattr(self, "{attr}", MISSING)
-                if proc is MISSING:
-                    return
-                proc.kill()
-                proc.communicate()
-
-            def cleanup(self):
-                self._kill()
-                {chain} = MISSING
-    """
+    code = _PLAYER
     check(code.format(m1="", m2="", attr="_process", chain="self._process = self._stdout"))
     check(
         code.format(

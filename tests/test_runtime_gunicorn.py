@@ -29,7 +29,7 @@ from forkaudit.runtime import (
     distribution_counts,
     load_trace,
 )
-from tests.builders import create_venv, line_of, make_wheel, venv_python
+from tests.builders import create_venv, line_of, make_wheel, pip_install
 from tests.runtime_fixtures import RUNTIME, free_port, user_env
 
 LEAKY_WORKER = '''"""leaky-lib: per call, a child forked and never waited, a thread that never ends."""
@@ -121,16 +121,7 @@ def _build(root: Path, python: str) -> GunicornVenv:
         requires=["leaky-lib", "metrics-lib"],
     )
     venv = create_venv(root / "venv", python)
-    env = user_env({"PIP_DISABLE_PIP_VERSION_CHECK": "1"})
-    env.pop("PIP_REQUIRE_VIRTUALENV", None)
-    command = [str(venv_python(venv)), "-m", "pip", "install", "--quiet"]
-    command += ["--find-links", str(wheels), "gunicorn", "shop-app"]
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as proc:
-        out, _ = proc.communicate(timeout=600)
-    if proc.returncode != 0:
-        raise RuntimeError(f"pip install gunicorn failed:\n{out}")
+    pip_install(venv, ["gunicorn", "shop-app"], wheels, index=True, compile_bytecode=True)
     return GunicornVenv(venv=venv, gunicorn=venv / "bin" / "gunicorn")
 
 

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders import create_venv, line_of, make_wheel, run_cli, venv_python
-from tests.runtime_fixtures import user_env
+from tests.builders import create_venv, line_of, make_wheel, pip_install, run_cli
 
 ALERTS = """\
 import paho.mqtt.client as mqtt
@@ -56,16 +55,10 @@ def mqtt_project(tmp_path_factory: pytest.TempPathFactory, target_python: tuple[
     project = root / "app"
     project.mkdir()
     venv = create_venv(project / ".venv", target_python[0])
-    env = user_env({"PIP_DISABLE_PIP_VERSION_CHECK": "1"})
-    env.pop("PIP_REQUIRE_VIRTUALENV", None)
-    command = [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--no-compile"]
-    command += ["--find-links", str(wheels), "alerts", "telemetry"]
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as proc:
-        out, _ = proc.communicate(timeout=600)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot install paho-mqtt from PyPI: {out.strip().splitlines()[-1:]}")
+    try:
+        pip_install(venv, ["alerts", "telemetry"], wheels, index=True)
+    except (RuntimeError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"cannot install paho-mqtt from PyPI: {str(exc).strip().splitlines()[-1:]}")
     return project
 
 

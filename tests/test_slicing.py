@@ -1222,37 +1222,11 @@ def test_callers_are_kept_as_far_up_as_the_analysis_weighs_them() -> None:
 
 # 9. A module function registered to reap the handle later (weakref.finalize, atexit.register)
 # is kept with the code that registers it, wherever it is defined.
-_REGISTERED = """
-    import atexit
-    import subprocess
-    import weakref
-
-    def _cleanup(process):
-        process.kill()
-        process.wait()
-
-    # FILLER
-
-    class Sub:
-        def _get_process(self):
-            process = subprocess.Popen(["worker"])
-            self._finalizer = weakref.finalize(self, _cleanup, process)
-            return process
-
-        def send(self, data):
-            self._get_process().stdin.write(data)
-
-    def spawn():
-        p = subprocess.Popen(["z"])
-        atexit.register(_cleanup, p)
-        return p
-
-    def use():
-        spawn().stdin.write(b"x")
-"""
 
 
 def test_sliced_registered_cleanup_function() -> None:
+    from test_engine_lifecycle import _REGISTERED
+
     check_case(
         Case(
             textwrap.dedent(_REGISTERED).replace("# FILLER", _FILLER_FUNCTIONS),
@@ -1264,39 +1238,17 @@ def test_sliced_registered_cleanup_function() -> None:
 
 # 10. A handle attribute read through getattr(self, "name", default), and a loop flag cleared by
 # a chained assignment, in a class whose other methods are dropped.
-_GETATTR = """
-    import subprocess
-    import threading
+def _getattr_case() -> str:
+    from test_engine_lifecycle import _PLAYER
 
-    MISSING = object()
-
-    class Player:
-        def __init__(self, args):
-            self._process = subprocess.Popen(args, stdout=subprocess.PIPE)
-            self._reader = threading.Thread(target=self._read, daemon=True)
-            self._reader.start()
-
-        def _read(self):
-            while self._process:
-                self._process.stdout.read(4096)
-
-        # 6 unrelated methods: helper
-
-        def _kill(self):
-            proc = getattr(self, "_process", MISSING)
-            if proc is MISSING:
-                return
-            proc.kill()
-            proc.communicate()
-
-        def cleanup(self):
-            self._kill()
-            self._process = self._stdout = MISSING
-"""
+    code = _PLAYER.format(m1="", m2="", attr="_process", chain="self._process = self._stdout")
+    return code.replace(
+        "\n        def _kill(", "\n        # 6 unrelated methods: helper\n\n        def _kill("
+    )
 
 
 def test_sliced_getattr_reads_and_chained_flag_assignments() -> None:
-    check_case(Case(_GETATTR, ("def _kill(", 'getattr(self, "_process"')))
+    check_case(Case(_getattr_case(), ("def _kill(", 'getattr(self, "_process"')))
 
 
 def test_sliced_endless_helper_called_in_a_try() -> None:

@@ -46,25 +46,26 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
 
 
 def _windows_only(test: cst.BaseExpression) -> bool:
-    """Does ``test`` hold on Windows only?"""
-    if isinstance(test, cst.BooleanOperation):
-        if isinstance(test.operator, cst.And):
-            return _windows_only(test.left) or _windows_only(test.right)
-        return _windows_only(test.left) and _windows_only(test.right)
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _not_windows(test.expression)
-    return _is_windows(test) is True
+    """Does ``test`` hold on Windows only (false everywhere else)?"""
+    return _off_windows(test, False)
 
 
 def _not_windows(test: cst.BaseExpression) -> bool:
     """Does ``test`` hold everywhere but Windows (so its ``else`` runs on Windows only)?"""
+    return _off_windows(test, True)
+
+
+def _off_windows(test: cst.BaseExpression, value: bool) -> bool:
+    """Is ``test`` always ``value`` off Windows?"""
     if isinstance(test, cst.BooleanOperation):
-        if isinstance(test.operator, cst.Or):
-            return _not_windows(test.left) or _not_windows(test.right)
-        return _not_windows(test.left) and _not_windows(test.right)
+        # `a and b` is false where either is; `a or b` is true where either is
+        either = isinstance(test.operator, cst.And) != value
+        left, right = _off_windows(test.left, value), _off_windows(test.right, value)
+        return (left or right) if either else (left and right)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _windows_only(test.expression)
-    return _is_windows(test) is False
+        return _off_windows(test.expression, not value)
+    windows = _is_windows(test)
+    return windows is not None and windows is not value
 
 
 def _is_windows(test: cst.BaseExpression) -> bool | None:
