@@ -2194,3 +2194,34 @@ def test_a_try_that_never_ends_normally_is_left_only_through_its_handlers() -> N
     function goes on), the normal path leaks."""
     check(_SERVE_UNTIL_ERROR.format(mark="", tail=""))
     check(_SERVE_UNTIL_ERROR.format(mark="  # leak: FA111", tail="\n            tidy()"))
+
+
+def test_an_object_kept_alive_by_its_own_endless_thread_keeps_what_it_holds() -> None:
+    """An executor on `self` goes with its object when the object is collected: once per
+    object. But an object whose own thread never ends and runs one of its methods
+    (`target=self._pump`) is never collected: what it holds stays, and for a per-use class
+    (close()) one set per use piles up."""
+    code = """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        class Client:
+            def __init__(self):
+                self.workers = ThreadPoolExecutor(4)  # leak: FA115
+                self.workers.submit(warm_up)
+                self._pump = threading.Thread(target={target}, daemon=True){mark}
+                self._pump.start()
+
+            def _run(self):
+                while True:
+                    poll()
+
+            def close(self):
+                self.closed = True
+    """
+    workers, pump = check(code.format(target="self._run", mark="  # leak: FA111"))
+    assert workers.severity == "high", workers.message
+    assert "kept alive by a thread of its own" in workers.message
+    assert pump.severity == "high", pump.message
+    (alone,) = check(code.format(target="serve_forever", mark=""))
+    assert alone.severity == "medium", alone.message

@@ -80,11 +80,16 @@ class Harm:
         self.facts = facts
         self.counter = Counter(index, facts)
 
-    def assess(self, site: Site, verdict: Verdict) -> RawFinding | None:
-        """The finding for a leaking ``site``, or None when what leaks costs nothing."""
+    def assess(self, site: Site, verdict: Verdict, kept_alive: bool = False) -> RawFinding | None:
+        """The finding for a leaking ``site``, or None when what leaks costs nothing.
+        ``kept_alive``: the objects of the class holding it are kept alive by a thread of their
+        own that never ends, so what they hold is never collected with them."""
         rule = site.rule
         kind = rule.kind
         residue, left, owned = _residue(site, verdict)
+        if owned and kept_alive and residue is Residue.PERSISTENT and verdict.holder == "self":
+            owned = False
+            left = f"{left}; its object is kept alive by a thread of its own that never ends"
         many = self.counter.of_site(site.call)
         if verdict.replaced:
             # only the last start is reaped: the ones replaced before stay only when dropping

@@ -17,7 +17,7 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.harm import Harm, RawFinding
-from forkaudit.analysis.index import ModuleIndex
+from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
@@ -63,11 +63,29 @@ class Analyzer:
         # module-level functions returning a thread that runs their argument (_runs_argument)
         self.factories: dict[str, SubclassInfo] = {}
         self._reported: set[int] = set()
+        self._leaks: list[tuple[Site, Verdict]] = []  # in the order found, judged by run()
 
     def run(self) -> list[RawFinding]:
         for _, site in self._sites:
             if site is not None:
                 self._analyse(site)
+        # Judge harm once every leak is known: a class whose own thread never ends, holding
+        # the object through a bound method, keeps its objects (and all they hold) alive.
+        kept_alive = {
+            id(info.node)
+            for site, verdict in self._leaks
+            if (info := _kept_alive_by(self.index, site, verdict)) is not None
+        }
+        for site, verdict in self._leaks:
+            if id(site.call) in self._reported:
+                continue
+            info = self.index.class_of(site.call)
+            finding = self.harm.assess(
+                site, verdict, kept_alive=info is not None and id(info.node) in kept_alive
+            )
+            if finding is not None:
+                self._reported.add(id(site.call))
+                self.findings.append(finding)
         return self.findings
 
     def _analyse(self, site: Site) -> None:
@@ -189,12 +207,25 @@ class Analyzer:
         self._emit(child, verdict)
 
     def _emit(self, site: Site, verdict: Verdict) -> None:
-        if id(site.call) in self._reported:
-            return
-        finding = self.harm.assess(site, verdict)
-        if finding is not None:
-            self._reported.add(id(site.call))
-            self.findings.append(finding)
+        if all(id(site.call) != id(known.call) for known, _ in self._leaks):
+            self._leaks.append((site, verdict))
+
+
+def _kept_alive_by(index: ModuleIndex, site: Site, verdict: Verdict) -> ClassInfo | None:
+    """The class whose objects this leaking thread keeps alive: started in one of its methods,
+    running for ever (a loop with no exit, until a stop nobody makes) and handed the object
+    itself (``target=self._run``, ``IntervalRunner(self._tick)``): the running thread holds a
+    reference to the object, which is then never collected."""
+    if not (site.rule.kind.thread and (site.forever or site.until_stopped or site.timer_chain)):
+        return None
+    info = index.class_of(site.call)
+    if info is None:
+        return None
+    for arg in site.call.args:
+        name = dotted_name(arg.value) or ""
+        if name.startswith("self.") or name == "self":
+            return info
+    return None
 
 
 def _chained(site: Site, verdict: Verdict) -> Verdict:
