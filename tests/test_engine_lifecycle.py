@@ -4,6 +4,7 @@ exact findings it must produce. Lines that must be flagged end with `# leak` (or
 from __future__ import annotations
 
 import re
+import sys
 import textwrap
 
 import pytest
@@ -1908,6 +1909,44 @@ def test_code_that_runs_only_on_windows_is_not_judged_here() -> None:
 
         def h(win):
             if win:  # a window, not Windows
+                threading.Thread(target=loop).start()  # leak
+        """
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="judged as on Linux")
+def test_code_for_macos_only_or_off_linux_is_not_judged_on_linux() -> None:
+    """The same for macOS (`sys.platform == "darwin"`, `IS_MACOS`), and the `else` of a test
+    that holds on Linux: each platform test is evaluated as it is here."""
+    check(
+        """
+        import sys, threading
+        from .compat import IS_MACOS
+
+        def loop():
+            while True:
+                pass
+
+        def a():
+            if sys.platform == "darwin":
+                threading.Thread(target=loop).start()
+            elif IS_MACOS:
+                threading.Thread(target=loop).start()
+            else:
+                threading.Thread(target=loop).start()  # leak
+
+        def b():
+            if sys.platform.startswith("linux"):
+                threading.Thread(target=loop).start()  # leak
+            else:
+                threading.Thread(target=loop).start()
+
+        def c():
+            if sys.platform in ("darwin", "win32"):
+                threading.Thread(target=loop).start()
+
+        def d(kind):
+            if sys.platform in ("darwin", kind):  # not known here: judged
                 threading.Thread(target=loop).start()  # leak
         """
     )

@@ -1,12 +1,15 @@
 """Code that runs only on another operating system.
 
-forkaudit judges the environment it reads, on the machine it runs on: a start under
+forkaudit judges the environment it reads on the machine it runs on: a start under
 ``if sys.platform == "win32":`` (or ``os.name == "nt"``, ``platform.system() == "Windows"``, a
-flag such as ``IS_WINDOWS``/``RUNNING_WINDOWS``/``_mswindows``) never runs on Linux or macOS, so it
-cannot pile anything up there, and neither can a function defined under such a test. Only the
-branch a test selects counts: the body of a test that
-holds on Windows alone (a conjunction with one is enough), the ``else`` of one that holds
-everywhere but Windows.
+flag such as ``IS_WINDOWS``/``RUNNING_WINDOWS``/``_mswindows``, and the same for macOS:
+``sys.platform == "darwin"``, ``IS_MACOS``) never runs on Linux, so it cannot pile anything up
+there, and neither can a function defined under such a test.
+
+A test is evaluated as it would be here, in three values: true, false, or unknown (anything that
+is not a platform test). A branch is left out only when its test is known to take the other
+value: the body of ``if IS_WINDOWS and x:`` (false here whatever ``x``), the ``else`` of ``if
+os.name != "nt":`` (true here).
 """
 
 from __future__ import annotations
@@ -18,80 +21,92 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 
-ON_WINDOWS = sys.platform == "win32"
-
-# IS_WINDOWS, RUNNING_WINDOWS, ON_WIN32, _mswindows, iswindows, WINDOWS: a flag naming Windows.
-# A bare `win` is left out: in GUI code it is a window.
-_FLAG = re.compile(r"_*(?:(?:is|on|running(?:_on)?|ms|use)_?win(?:dows|32|nt)?|win(?:dows|32|nt))")
-_WINDOWS_VALUES = {"win32", "nt", "windows", "cygwin", "win"}
+# the platforms a test can name, and whether this is the one
+_HERE = {
+    "windows": sys.platform in ("win32", "cygwin"),
+    "darwin": sys.platform == "darwin",
+    "linux": sys.platform.startswith("linux"),
+}
+# a flag naming one: IS_WINDOWS, RUNNING_WINDOWS, ON_WIN32, _mswindows, iswindows, WINDOWS, IS_MAC,
+# IS_MACOS, IS_OSX, IS_DARWIN, IS_LINUX. A bare `win` or `mac` is left out (a window, an address).
+_PREFIX = r"_*(?:(?:is|on|running(?:_on)?|use)_?)"
+_FLAGS = {
+    "windows": re.compile(rf"{_PREFIX}?(?:ms_?)?win(?:dows|32|nt)|{_PREFIX}win"),
+    "darwin": re.compile(rf"{_PREFIX}?(?:darwin|macos|osx)|{_PREFIX}mac"),
+    "linux": re.compile(rf"{_PREFIX}?linux"),
+}
+# what sys.platform / os.name / platform.system() say on each
+_VALUES = {
+    "windows": {"win32", "nt", "windows", "cygwin", "win"},
+    "darwin": {"darwin", "mac", "macos"},
+    "linux": {"linux", "linux2"},
+}
 
 
 def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
     """The test that keeps ``node`` off this platform (``if RUNNING_WINDOWS``), or ""."""
-    if ON_WINDOWS:
-        return ""
     current: cst.CSTNode = node
     for ancestor in index.ancestors(node):
-        if isinstance(ancestor, cst.If | cst.While):
-            if ancestor.body is current and _windows_only(ancestor.test):
-                return index.code(ancestor.test)
+        if isinstance(ancestor, cst.If | cst.While | cst.IfExp):
             orelse = getattr(ancestor, "orelse", None)
-            if orelse is not None and orelse is current and _not_windows(ancestor.test):
-                return f"not {index.code(ancestor.test)}"
-        elif isinstance(ancestor, cst.IfExp):
-            if ancestor.body is current and _windows_only(ancestor.test):
+            if ancestor.body is current and _value_here(ancestor.test) is False:
                 return index.code(ancestor.test)
-        current = ancestor  # a function or class defined on Windows only exists there
+            if orelse is not None and orelse is current and _value_here(ancestor.test) is True:
+                return f"not {index.code(ancestor.test)}"
+        current = ancestor  # a function or class defined under the test only exists there
     return ""
 
 
-def _windows_only(test: cst.BaseExpression) -> bool:
-    """Does ``test`` hold on Windows only (false everywhere else)?"""
-    return _off_windows(test, False)
-
-
-def _not_windows(test: cst.BaseExpression) -> bool:
-    """Does ``test`` hold everywhere but Windows (so its ``else`` runs on Windows only)?"""
-    return _off_windows(test, True)
-
-
-def _off_windows(test: cst.BaseExpression, value: bool) -> bool:
-    """Is ``test`` always ``value`` off Windows?"""
+def _value_here(test: cst.BaseExpression) -> bool | None:
+    """What ``test`` is on this platform: True, False, or None when it is not known."""
     if isinstance(test, cst.BooleanOperation):
-        # `a and b` is false where either is; `a or b` is true where either is
-        either = isinstance(test.operator, cst.And) != value
-        left, right = _off_windows(test.left, value), _off_windows(test.right, value)
-        return (left or right) if either else (left and right)
+        left, right = _value_here(test.left), _value_here(test.right)
+        if isinstance(test.operator, cst.And):
+            if left is False or right is False:
+                return False
+            return True if left is True and right is True else None
+        if left is True or right is True:
+            return True
+        return False if left is False and right is False else None
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _off_windows(test.expression, not value)
-    windows = _is_windows(test)
-    return windows is not None and windows is not value
+        inner = _value_here(test.expression)
+        return None if inner is None else not inner
+    named = _platforms_named(test)
+    if named is None:
+        return None
+    platforms, positive = named
+    return any(_HERE[platform] for platform in platforms) is positive
 
 
-def _is_windows(test: cst.BaseExpression) -> bool | None:
-    """True: the test says "this is Windows"; False: "this is not Windows"; None: neither."""
+def _platforms_named(test: cst.BaseExpression) -> tuple[frozenset[str], bool] | None:
+    """The platforms ``test`` names, and whether it holds there (True) or everywhere else."""
     if isinstance(test, cst.Name | cst.Attribute):
-        name = test.value if isinstance(test, cst.Name) else test.attr.value
-        return True if _FLAG.fullmatch(name.lower()) else None
+        name = (test.value if isinstance(test, cst.Name) else test.attr.value).lower()
+        flagged = next((p for p, flag in _FLAGS.items() if flag.fullmatch(name)), None)
+        return (frozenset({flagged}), True) if flagged else None
     if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
         # sys.platform.startswith("win")
         if test.func.attr.value == "startswith" and _platform_value(test.func.value) and test.args:
-            return True if _windows_literal(test.args[0].value) else None
+            prefix = _literal_platform(test.args[0].value)
+            return (frozenset({prefix}), True) if prefix else None
         return None
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         target = test.comparisons[0]
         if not _platform_value(test.left):
             return None
-        if isinstance(target.operator, cst.Equal | cst.Is):
-            return True if _windows_literal(target.comparator) else None
-        if isinstance(target.operator, cst.NotEqual | cst.IsNot):
-            return False if _windows_literal(target.comparator) else None
-        if isinstance(target.operator, cst.In) and isinstance(
+        operator = target.operator
+        if isinstance(operator, cst.Equal | cst.Is | cst.NotEqual | cst.IsNot):
+            compared = _literal_platform(target.comparator)
+            if compared is None:
+                return None
+            return frozenset({compared}), isinstance(operator, cst.Equal | cst.Is)
+        if isinstance(operator, cst.In | cst.NotIn) and isinstance(
             target.comparator, cst.Tuple | cst.List | cst.Set
         ):
-            elements = [element.value for element in target.comparator.elements]
-            if elements and all(_windows_literal(element) for element in elements):
-                return True
+            found = {_literal_platform(element.value) for element in target.comparator.elements}
+            listed = {platform for platform in found if platform is not None}
+            if listed and len(listed) == len(found):
+                return frozenset(listed), isinstance(operator, cst.In)
     return None
 
 
@@ -103,8 +118,11 @@ def _platform_value(node: cst.BaseExpression) -> bool:
     return name in ("sys.platform", "os.name", "platform", "_platform")
 
 
-def _windows_literal(node: cst.BaseExpression) -> bool:
+def _literal_platform(node: cst.BaseExpression) -> str | None:
     if not isinstance(node, cst.SimpleString):
-        return False
+        return None
     value = node.evaluated_value
-    return isinstance(value, str) and value.lower() in _WINDOWS_VALUES
+    if not isinstance(value, str):
+        return None
+    value = value.lower()
+    return next((platform for platform, values in _VALUES.items() if value in values), None)
