@@ -2264,3 +2264,32 @@ def test_an_object_kept_alive_by_its_own_endless_thread_keeps_what_it_holds() ->
     assert pump.severity == "high", pump.message
     (alone,) = check(code.format(target="serve_forever", mark=""))
     assert alone.severity == "medium", alone.message
+
+
+def test_polling_a_process_until_it_has_ended_reaps_it() -> None:
+    """`Process.is_alive()` and `Process.exitcode` poll the child (`waitpid(pid, WNOHANG)`): a
+    loop that goes on until they say it has ended leaves it reaped. Asking once does not."""
+    check(
+        """
+        import multiprocessing, time
+
+        def run_until_dead(fn):
+            p = multiprocessing.Process(target=fn)
+            p.start()
+            while p.is_alive():
+                time.sleep(0.1)
+            return p.exitcode
+
+        def run_until_exitcode(fn):
+            p = multiprocessing.Process(target=fn)
+            p.start()
+            while p.exitcode is None:
+                time.sleep(0.1)
+
+        def ask_once(fn):
+            p = multiprocessing.Process(target=fn)  # leak: FA112
+            p.start()
+            if p.is_alive():
+                print("running")
+        """
+    )

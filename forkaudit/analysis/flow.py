@@ -184,6 +184,9 @@ class Follower:
         if (
             name in site.reap_methods
             or (name == "poll" and self._polled(call))
+            # multiprocessing's is_alive() polls the child (waitpid WNOHANG): polled until it
+            # says False (`while p.is_alive():`), the child has been reaped
+            or (name == "is_alive" and rule.kind.mp_child and self._in_while_test(call))
             or (name in ("__exit__", "__aexit__") and site.context_manager)
         ):
             if name in ("wait", "join", "communicate") and _timed(self.index, call):
@@ -486,6 +489,12 @@ class Follower:
             assert parent is not None
             evidence.reaps.append(parent)
             return
+        if use.name == "exitcode" and site.rule.kind.mp_child and self._in_while_test(use.at):
+            # `while p.exitcode is None:` polls the child (waitpid WNOHANG) until it has ended
+            # and is reaped
+            assert isinstance(use.at, cst.CSTNode)
+            evidence.reaps.append(use.at)
+            return
         if isinstance(parent, cst.AssignTarget) and use.name == "daemon":
             assign = index.parent_of(parent)
             if isinstance(assign, cst.Assign) and is_true(assign.value):
@@ -551,6 +560,17 @@ class Follower:
                     and dotted_name(value.value) in ("self", "cls")
                 ):
                     return True
+        return False
+
+    def _in_while_test(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` in the test of a ``while`` loop (asked again until the loop ends)?"""
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                return False
+            if isinstance(ancestor, cst.While) and (
+                node is ancestor.test or self.index.inside(node, ancestor.test)
+            ):
+                return True
         return False
 
     def _polled(self, call: cst.Call) -> bool:
