@@ -2293,3 +2293,51 @@ def test_polling_a_process_until_it_has_ended_reaps_it() -> None:
                 print("running")
         """
     )
+
+
+def test_an_early_return_before_the_reap_leaves_the_handle() -> None:
+    """A `return` between the start and the reap leaves that path unreaped, unless the path
+    reaps before returning, returns the handle, has no handle (`if pool is None:`) or is the
+    child's side of a fork."""
+    (finding,) = check(
+        """
+        import os, subprocess
+        from multiprocessing import Pool
+
+        def early(x):
+            p = subprocess.Popen(["a"])  # leak: FA103
+            if x:
+                return
+            p.wait()
+
+        def reaped_first(x):
+            p = subprocess.Popen(["a"])
+            if x:
+                p.kill()
+                p.wait()
+                return
+            p.wait()
+
+        def handed(x):
+            p = subprocess.Popen(["a"])
+            if x:
+                return p
+            p.wait()
+
+        def no_pool(jobs, run_serial):
+            pool = Pool(jobs) if jobs > 1 else None
+            if pool is None:
+                run_serial()
+                return
+            pool.close()
+            pool.join()
+
+        def forked(work):
+            pid = os.fork()
+            if pid == 0:
+                work()
+                return
+            os.waitpid(pid, 0)
+        """
+    )
+    assert "the `return` at line 8 leaves it unwaited" in finding.message, finding.message

@@ -8,6 +8,7 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -15,7 +16,7 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
-from forkaudit.analysis.paths import Contains
+from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     block_statements,
@@ -869,6 +870,7 @@ class Follower:
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement
         left_loop = False
+        passed: list[cst.CSTNode] = []  # statements run before a reap, at the levels below
         while True:
             parent = self.index.parent_of(current)
             if parent is None or current is scope:
@@ -878,10 +880,20 @@ class Follower:
                 holder = current if current in block else None
                 if holder is not None:
                     after = block[block.index(holder) + 1 :]
-                    if any(contains.definitely(s) for s in after):
+                    first = next((i for i, s in enumerate(after) if contains.definitely(s)), None)
+                    if first is not None:
                         if left_loop and not every:
                             return "only the one from the last loop iteration is reaped"
+                        early = self._early_return(
+                            [*passed, *after[:first]], contains, handle, scope
+                        )
+                        if early is not None:
+                            return (
+                                f"the `return` at line {self.index.line_of(early)} leaves it "
+                                f"un{rule.kind.reaped} ({rule.kind.reaped} only after it)"
+                            )
                         return None
+                    passed.extend(after)
             if isinstance(parent, cst.Try | cst.TryStar):
                 if parent.finalbody is not None and any(
                     contains.definitely(s) for s in parent.finalbody.body.body
@@ -933,6 +945,65 @@ class Follower:
                         f"{rule.kind.reaped} only when `{short(condition)}`; the other path leaks"
                     )
         return f"{rule.kind.reaped} on some paths only"
+
+    def _early_return(
+        self, statements: list[cst.CSTNode], contains: Contains, handle: str, scope: ScopeNode
+    ) -> cst.Return | None:
+        """A ``return`` among ``statements`` (run after the start, before the reap) that leaves
+        the function with the handle neither reaped on its way nor returned (``if failed:
+        return`` between ``p = Popen()`` and ``p.wait()``), or None."""
+        index = self.index
+        for statement in statements:
+            for node in walk_statements(statement):
+                if not isinstance(node, cst.Return) or index.scope_of(node) is not scope:
+                    continue
+                value = index.code(node.value) if node.value is not None else ""
+                if handle and re.search(rf"(?<![\w.]){re.escape(handle)}\b", value):
+                    continue  # handed to the caller
+                if self._no_handle_there(node, statement, handle):
+                    continue
+                if not self._reaped_before(node, statement, contains):
+                    return node
+        return None
+
+    def _no_handle_there(self, node: cst.CSTNode, top: cst.CSTNode, handle: str) -> bool:
+        """Is ``node`` on a branch where there is no child to reap: ``if pool is None:``, ``if
+        not proc:``, or the child's side of ``if pid == 0:``?"""
+        if not handle:
+            return False
+        current: cst.CSTNode = node
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.If):
+                in_body = ancestor.body is current
+                absent = _absent(ancestor.test, handle)
+                if absent is not None and absent == in_body:
+                    return True
+                side = pid_side(ancestor.test, handle)
+                if side is not None and side != in_body:
+                    return True  # the child's branch: it has no child of its own to wait for
+            if ancestor is top:
+                return False
+            current = ancestor
+        return False
+
+    def _reaped_before(self, node: cst.CSTNode, top: cst.CSTNode, contains: Contains) -> bool:
+        """Is there a reap before ``node`` on its way out of ``top``: in a statement before it in
+        its block, or in one before the block at each level up to ``top``?"""
+        current: cst.CSTNode = node
+        for ancestor in self.index.ancestors(node):
+            block = block_statements(ancestor)
+            if block is not None:
+                holder = next(
+                    (s for s in block if s is current or self.index.inside(current, s)), None
+                )
+                if holder is not None and any(
+                    contains.any(s) for s in block[: block.index(holder)]
+                ):
+                    return True
+            if ancestor is top:
+                return False
+            current = ancestor
+        return False
 
     def _never_completes(self, block: cst.BaseSuite) -> bool:
         """Does ``block`` end in an endless loop (``while True:`` with no break or return), or a
@@ -1485,6 +1556,28 @@ class Follower:
 # functions that register a callback for later, and the position of the callback among their
 # positional arguments (the arguments after it are handed to it)
 _REGISTERS = {"weakref.finalize": 1, "atexit.register": 0}
+
+
+def _absent(test: cst.BaseExpression, handle: str) -> bool | None:
+    """True when ``test`` holds exactly when there is no handle (``h is None``, ``not h``), False
+    when it holds exactly when there is one (``h is not None``, ``h``), None otherwise."""
+    if dotted_name(test) == handle:
+        return False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _absent(test.expression, handle)
+        return None if inner is None else not inner
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and dotted_name(test.left) == handle
+        and dotted_name(test.comparisons[0].comparator) == "None"
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.Is | cst.Equal):
+            return True
+        if isinstance(operator, cst.IsNot | cst.NotEqual):
+            return False
+    return None
 
 
 def _endless(statement: cst.CSTNode) -> bool:
