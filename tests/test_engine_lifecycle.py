@@ -2341,3 +2341,43 @@ def test_an_early_return_before_the_reap_leaves_the_handle() -> None:
         """
     )
     assert "the `return` at line 8 leaves it unwaited" in finding.message, finding.message
+
+
+def test_a_wait_any_loop_of_the_starting_function_reaps_only_the_paths_reaching_it() -> None:
+    """The module's only wait-any reaper is a `while True: os.waitpid(-1, WNOHANG)` loop in
+    the function that spawns the child: a path returning before it leaves the child; a parent
+    reaching it on every path (the child's side of the fork aside) is reaped."""
+    check(
+        """
+        import os, time
+
+        class Proxy:
+            def go(self):
+                self.pid = os.spawnv(os.P_NOWAIT, self.command, self.args)  # leak: FA102
+                if self.wait_pidfile:
+                    self.watch_pidfile()
+                    return
+                while True:
+                    time.sleep(5)
+                    pid, status = os.waitpid(-1, os.WNOHANG)
+                    if pid:
+                        break
+        """
+    )
+    check(
+        """
+        import os, subprocess
+
+        def popen_forked(args):
+            try:
+                pid = os.fork()
+            except OSError:
+                return False
+            if pid == 0:
+                subprocess.Popen(args)
+                os._exit(0)
+            else:
+                os.wait()
+            return True
+        """
+    )

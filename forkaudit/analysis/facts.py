@@ -29,6 +29,8 @@ class ModuleFacts:
         self.index = index
         self._forks: set[str] | None = None
         self._handlers: set[str] | None = None
+        # the wait-any calls behind os_reaper; None when it is process-wide (SIGCHLD ignored)
+        self.os_reaper_calls: list[cst.Call] | None = []
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
         self.process_targets = self._process_targets()
@@ -63,24 +65,32 @@ class ModuleFacts:
                 continue
             if name in PID_WAIT_ANY:
                 os_reaper = f"{name}() reaps every child of this module"
+                self._waits_any(call)
             elif name in ("os.waitpid", "os.wait4") and call.args:
                 first = call.args[0].value
                 if is_minus_one_or_zero(first):
                     os_reaper = f"{self.index.code(call.func)}({self.index.code(first)}, ...) reaps every child of this module"
+                    self._waits_any(call)
             elif (
                 name == "os.waitid"
                 and call.args
                 and self.index.resolve(call.args[0].value) == "os.P_ALL"
             ):
                 os_reaper = "os.waitid(P_ALL, ...) reaps every child of this module"
+                self._waits_any(call)
             elif name == "signal.signal" and len(call.args) >= 2:
                 signum = self.index.resolve(call.args[0].value)
                 handler = self.index.resolve(call.args[1].value)
                 if signum == "signal.SIGCHLD" and handler == "signal.SIG_IGN":
                     os_reaper = "SIGCHLD is ignored, so the kernel reaps children at once"
+                    self.os_reaper_calls = None
             elif name in MP_WAIT_ANY:
                 mp_reaper = "multiprocessing.active_children() reaps finished children"
         return os_reaper, mp_reaper
+
+    def _waits_any(self, call: cst.Call) -> None:
+        if self.os_reaper_calls is not None:
+            self.os_reaper_calls.append(call)
 
     def _once_per_signal(self, call: cst.Call) -> bool:
         """Is ``call`` in a function installed as the SIGCHLD handler, outside any loop?"""

@@ -851,6 +851,18 @@ class Follower:
             holder=holder,
         )
 
+    def reap_gap(
+        self,
+        rule: Rule,
+        statement: cst.CSTNode,
+        reaps: list[cst.CSTNode],
+        scope: ScopeNode,
+        handle: str = "",
+    ) -> str | None:
+        """None when one of ``reaps`` runs on every path after ``statement`` (that has a child
+        to reap: ``handle`` is the name holding it); else which path does not."""
+        return self._reap_gap(rule, statement, reaps, scope, handle)
+
     def _reap_gap(
         self,
         rule: Rule,

@@ -99,7 +99,7 @@ class Analyzer:
         if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
             return  # the parent ends (or execs) right after: nothing is left to reap
         if rule.wait_any:
-            if rule.kind.os_child and self.facts.os_reaper:
+            if rule.kind.os_child and self.facts.os_reaper and not self._wait_any_skipped(site):
                 return
             if rule.kind.mp_child and self.facts.mp_reaper:
                 return
@@ -147,6 +147,27 @@ class Analyzer:
         if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
+
+    def _wait_any_skipped(self, site: Site) -> bool:
+        """Is the module's only wait-any reaping in the function making this child, after it,
+        and left out by a path (an early return before the `while True: os.waitpid(-1, ...)`)?
+        Then the child is judged on its own, as if there were no such reaper."""
+        calls = self.facts.os_reaper_calls
+        function = self.facts.enclosing_function(site.call)
+        if not calls or function is None:
+            return False
+        if any(self.facts.enclosing_function(call) is not function for call in calls):
+            return False
+        statement = self.index.statement_of(site.call)
+        bound = self.index.parent_of(site.node)
+        handle = ""  # `pid = os.fork()`: the parent's side of `if pid:` is the one to reap
+        if (
+            isinstance(bound, cst.Assign)
+            and len(bound.targets) == 1
+            and isinstance(bound.targets[0].target, cst.Name)
+        ):
+            handle = bound.targets[0].target.value
+        return self.flow.reap_gap(site.rule, statement, list(calls), function, handle) is not None
 
     def _runs_argument(self, site: Site, verdict: Verdict) -> tuple[int, str] | None:
         """When ``site`` is a thread that a factory returns, running one of the factory's
