@@ -2381,3 +2381,159 @@ def test_a_wait_any_loop_of_the_starting_function_reaps_only_the_paths_reaching_
             return True
         """
     )
+
+
+def test_review_ordinary_names_and_objects_are_not_platform_tests() -> None:
+    """`windows = list_windows()`, `self.windows`, a loop variable named `platform`, and a
+    `host.system()` that is not `platform.system()` test nothing about this machine."""
+    check(
+        """
+        import subprocess
+
+        def focus_all(names):
+            windows = list_windows()
+            if windows:
+                subprocess.Popen(["wmctrl", "-a", names[0]])  # leak
+
+        def build_all(platforms):
+            for platform in platforms:
+                if platform == "darwin":
+                    subprocess.Popen(["make", "dmg"])  # leak
+
+        def restart(host):
+            if host.system() == "Windows":
+                subprocess.Popen(["ssh", host.name, "sc", "stop", "agent"])  # leak
+        """
+    )
+
+
+def test_review_polling_counts_only_until_the_end_and_early_returns_only_when_they_leave() -> None:
+    """A loop on `not p.is_alive()`, on `is_alive() and deadline`, or one a break leaves does
+    not wait for the end. A return inside a try whose finally reaps, after `p.poll() is not
+    None`, or of a handle also kept in a list leaves nothing; `return p.returncode` does."""
+    check(
+        """
+        import multiprocessing, subprocess, time
+
+        def wait_started(fn):
+            p = multiprocessing.Process(target=fn)  # leak: FA112
+            p.start()
+            while not p.is_alive():
+                time.sleep(0.1)
+
+        def with_deadline(fn, deadline):
+            p = multiprocessing.Process(target=fn)  # leak: FA112
+            p.start()
+            while p.is_alive() and time.time() < deadline:
+                time.sleep(0.1)
+
+        def with_break(fn, stop):
+            p = multiprocessing.Process(target=fn)  # leak: FA112
+            p.start()
+            while p.exitcode is None:
+                if stop():
+                    break
+
+        def finally_reaps(cmd, ready):
+            p = None
+            try:
+                p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+                if not ready():
+                    return None
+                out, _ = p.communicate()
+                return out
+            finally:
+                if p is not None:
+                    p.kill()
+                    p.wait()
+
+        def poll_check(cmd):
+            p = subprocess.Popen(cmd)
+            if p.poll() is not None:
+                return False
+            p.wait()
+            return True
+
+        def kept(cmd, x, procs):
+            p = subprocess.Popen(cmd)
+            procs.append(p)
+            if x:
+                return
+            p.wait()
+
+        def returncode(cmd, x):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if x:
+                return proc.returncode
+            proc.wait()
+        """
+    )
+
+
+def test_review_wait_any_loops_containers_guards_and_run() -> None:
+    """A wait-any loop after a fork loop reaps every iteration's child; a static method filling
+    the caller's list that the caller joins; a guard set by a helper the guarded method calls;
+    `run(self, interval)` storing a new thread per call replaces the last one unjoined."""
+    check(
+        """
+        import os, multiprocessing, threading
+
+        def main(n):
+            for i in range(n):
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+            while True:
+                try:
+                    os.wait()
+                except ChildProcessError:
+                    break
+
+        class Pool:
+            @staticmethod
+            def _populate(procs, n):
+                for _ in range(n):
+                    p = multiprocessing.Process(target=work)
+                    p.start()
+                    procs.append(p)
+
+            def run(self, n):
+                processes = []
+                self._populate(processes, n)
+                for p in processes:
+                    p.join()
+
+        class Ticker:
+            def run(self, interval):
+                self._thread = threading.Thread(target=self._tick, args=(interval,))  # leak
+                self._thread.start()
+
+            def _tick(self, interval):
+                while True:
+                    beat(interval)
+
+            def close(self):
+                self._thread.join()
+        """
+    )
+    (guarded,) = check(
+        """
+        import threading
+
+        class Conn:
+            def _open(self):
+                self._connected = True
+
+            def send(self, data):
+                if self._connected:
+                    return
+                self._open()
+                reader = threading.Thread(target=self._read_loop)  # leak
+                reader.start()
+
+            def _read_loop(self):
+                while True:
+                    self.sock.recv(4096)
+        """
+    )
+    assert "once per Conn object, after the once-guard" in guarded.message, guarded.message

@@ -8,7 +8,6 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -187,7 +186,7 @@ class Follower:
             or (name == "poll" and self._polled(call))
             # multiprocessing's is_alive() polls the child (waitpid WNOHANG): polled until it
             # says False (`while p.is_alive():`), the child has been reaped
-            or (name == "is_alive" and rule.kind.mp_child and self._in_while_test(call))
+            or (name == "is_alive" and rule.kind.mp_child and self._polled_to_the_end(call))
             or (name in ("__exit__", "__aexit__") and site.context_manager)
         ):
             if name in ("wait", "join", "communicate") and _timed(self.index, call):
@@ -490,7 +489,7 @@ class Follower:
             assert parent is not None
             evidence.reaps.append(parent)
             return
-        if use.name == "exitcode" and site.rule.kind.mp_child and self._in_while_test(use.at):
+        if use.name == "exitcode" and site.rule.kind.mp_child and self._polled_to_the_end(use.at):
             # `while p.exitcode is None:` polls the child (waitpid WNOHANG) until it has ended
             # and is reaped
             assert isinstance(use.at, cst.CSTNode)
@@ -563,16 +562,28 @@ class Follower:
                     return True
         return False
 
-    def _in_while_test(self, node: cst.CSTNode) -> bool:
-        """Is ``node`` in the test of a ``while`` loop (asked again until the loop ends)?"""
-        for ancestor in self.index.ancestors(node):
-            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-                return False
-            if isinstance(ancestor, cst.While) and (
-                node is ancestor.test or self.index.inside(node, ancestor.test)
+    def _polled_to_the_end(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` (``p.is_alive()``, ``p.exitcode``) the whole test of a ``while`` loop
+        that goes on while the child runs (``while p.is_alive():``, ``while p.exitcode is
+        None:``, or such a test or-ed with others) and that nothing else leaves (no break, no
+        return): when the loop ends, the child has ended and been reaped."""
+        index = self.index
+        test: cst.CSTNode = node
+        if isinstance(node, cst.Attribute):  # p.exitcode, in `p.exitcode is None`
+            comparison = index.parent_of(node)
+            if not (
+                isinstance(comparison, cst.Comparison)
+                and comparison.left is node
+                and len(comparison.comparisons) == 1
+                and isinstance(comparison.comparisons[0].operator, cst.Is | cst.Equal)
+                and dotted_name(comparison.comparisons[0].comparator) == "None"
             ):
-                return True
-        return False
+                return False
+            test = comparison
+        parent = index.parent_of(test)
+        while isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or):
+            test, parent = parent, index.parent_of(parent)
+        return isinstance(parent, cst.While) and parent.test is test and not loop_can_exit(parent)
 
     def _polled(self, call: cst.Call) -> bool:
         """Is this ``poll()`` repeated until the child is reaped: in a loop (a ``while`` test
@@ -766,6 +777,9 @@ class Follower:
                 scope,
                 name,
                 [*evidence.handoffs, *returned],
+                # kept elsewhere too (a list, an attribute): a path returning early leaves it
+                # there, to whatever reaps that
+                early_returns=not evidence.sub_verdicts and not evidence.handoffs,
             )
             if (
                 gap is None
@@ -858,10 +872,12 @@ class Follower:
         reaps: list[cst.CSTNode],
         scope: ScopeNode,
         handle: str = "",
+        every: bool = False,
     ) -> str | None:
         """None when one of ``reaps`` runs on every path after ``statement`` (that has a child
-        to reap: ``handle`` is the name holding it); else which path does not."""
-        return self._reap_gap(rule, statement, reaps, scope, handle)
+        to reap: ``handle`` is the name holding it); else which path does not. ``every``: a reap
+        after a loop reaps what each iteration started."""
+        return self._reap_gap(rule, statement, reaps, scope, handle, every=every)
 
     def _reap_gap(
         self,
@@ -872,6 +888,7 @@ class Follower:
         handle: str = "",
         handoffs: list[cst.CSTNode] | None = None,
         every: bool = False,
+        early_returns: bool = True,
     ) -> str | None:
         """None when some reap runs on every path after ``statement``; else which path leaks.
 
@@ -896,8 +913,10 @@ class Follower:
                     if first is not None:
                         if left_loop and not every:
                             return "only the one from the last loop iteration is reaped"
-                        early = self._early_return(
-                            [*passed, *after[:first]], contains, handle, scope
+                        early = (
+                            self._early_return([*passed, *after[:first]], contains, handle, scope)
+                            if early_returns
+                            else None
                         )
                         if early is not None:
                             return (
@@ -969,14 +988,42 @@ class Follower:
             for node in walk_statements(statement):
                 if not isinstance(node, cst.Return) or index.scope_of(node) is not scope:
                     continue
-                value = index.code(node.value) if node.value is not None else ""
-                if handle and re.search(rf"(?<![\w.]){re.escape(handle)}\b", value):
+                if self._returns_handle(node, handle):
                     continue  # handed to the caller
                 if self._no_handle_there(node, statement, handle):
+                    continue
+                if self._finally_reaps(node, scope, contains):
                     continue
                 if not self._reaped_before(node, statement, contains):
                     return node
         return None
+
+    def _returns_handle(self, node: cst.Return, handle: str) -> bool:
+        """Does the value of ``return`` hold the handle itself (``return p``, ``return (p,
+        out)``), not just something read from it (``return p.returncode``)?"""
+        if not handle or node.value is None:
+            return False
+        for inner in walk_statements(node.value, skip_nested=False):
+            if isinstance(inner, cst.Name | cst.Attribute) and dotted_name(inner) == handle:
+                parent = self.index.parent_of(inner)
+                if not (isinstance(parent, cst.Attribute) and parent.value is inner):
+                    return True
+                if parent.attr.value == "pid":
+                    return True  # the pid, for the caller to wait for
+        return False
+
+    def _finally_reaps(self, node: cst.CSTNode, scope: ScopeNode, contains: Contains) -> bool:
+        """Is ``node`` inside a ``try`` whose ``finally`` reaps (it runs on the way out)?"""
+        for ancestor in self.index.ancestors(node):
+            if ancestor is scope:
+                return False
+            if (
+                isinstance(ancestor, cst.Try | cst.TryStar)
+                and ancestor.finalbody is not None
+                and any(contains.definitely(s) for s in ancestor.finalbody.body.body)
+            ):
+                return True
+        return False
 
     def _no_handle_there(self, node: cst.CSTNode, top: cst.CSTNode, handle: str) -> bool:
         """Is ``node`` on a branch where there is no child to reap: ``if pool is None:``, ``if
@@ -989,7 +1036,7 @@ class Follower:
                 in_body = ancestor.body is current
                 absent = _absent(ancestor.test, handle)
                 if absent is not None and absent == in_body:
-                    return True
+                    return True  # no handle there, or one already reaped (`p.poll() is not None`)
                 side = pid_side(ancestor.test, handle)
                 if side is not None and side != in_body:
                     return True  # the child's branch: it has no child of its own to wait for
@@ -1009,7 +1056,7 @@ class Follower:
                     (s for s in block if s is current or self.index.inside(current, s)), None
                 )
                 if holder is not None and any(
-                    contains.any(s) for s in block[: block.index(holder)]
+                    contains.definitely(s) for s in block[: block.index(holder)]
                 ):
                     return True
             if ancestor is top:
@@ -1213,7 +1260,7 @@ class Follower:
         index = self.index
         if method is None or method.name.value == "__init__":
             return ""
-        if starts_a_lifecycle(method.name.value):
+        if starts_a_lifecycle(method.name.value) or _runs_itself(method):
             return ""  # start() after stop(): the pair's contract, not a replacement
         if self._runs_after_fork(method):
             return ""  # it re-creates the handle in a forked child, where the old one is gone
@@ -1404,7 +1451,11 @@ class Follower:
                 started = started or verdict.started
                 if not verdict.leak:
                     gap = None
-                    if len(parts) == 1 and index.scope_of(iterated) is index.scope_of(statement):
+                    if (
+                        len(parts) == 1
+                        and index.scope_of(iterated) is index.scope_of(statement)
+                        and not self._is_parameter(key, statement)
+                    ):
                         # a local container: does the reaping loop run on every path?
                         loop = index.statement_of(iterated)
                         anchor = index.statement_of(statement)
@@ -1478,6 +1529,18 @@ class Follower:
             holder="container",
         )
 
+    def _is_parameter(self, name: str, statement: cst.CSTNode) -> bool:
+        """Is ``name`` a parameter of the function holding ``statement`` (a container handed
+        in: a loop over it reaps what the caller put there, whenever the function runs)?"""
+        function = self.facts.enclosing_function(statement)
+        if function is None:
+            return False
+        params = function.params
+        return any(
+            p.name.value == name
+            for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+        )
+
     def _caller_reaps(self, site: Site, name: str, statement: cst.CSTNode) -> bool:
         """``name`` is a parameter of the function holding ``statement`` (``def _populate(procs,
         n): ... procs.append(p)``): the container is the caller's (``_populate(processes, n)``),
@@ -1490,7 +1553,11 @@ class Follower:
         keyword = any(p.name.value == name for p in function.params.kwonly_params)
         if position is None and not keyword:
             return False
-        if position is not None and self.facts.is_method(function):
+        if (
+            position is not None
+            and self.facts.is_method(function)
+            and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
+        ):
             position -= 1  # self / cls, given by the call's target
         for caller in self.facts.factory_callers(function):
             call = caller.expression if isinstance(caller, cst.Await) else caller
@@ -1570,20 +1637,54 @@ class Follower:
 _REGISTERS = {"weakref.finalize": 1, "atexit.register": 0}
 
 
+def _runs_itself(method: cst.FunctionDef) -> bool:
+    """``def run(self):`` with nothing else to take: the object runs what it was made for, once
+    per life (a connection's run/close); ``run(self, interval)`` runs what it is given, per call."""
+    params = method.params
+    return (
+        method.name.value.lstrip("_") == "run"
+        and len([*params.posonly_params, *params.params]) == 1
+        and not params.kwonly_params
+        and not isinstance(params.star_arg, cst.Param)
+        and params.star_kwarg is None
+    )
+
+
 def _absent(test: cst.BaseExpression, handle: str) -> bool | None:
-    """True when ``test`` holds exactly when there is no handle (``h is None``, ``not h``), False
-    when it holds exactly when there is one (``h is not None``, ``h``), None otherwise."""
+    """True when ``test`` holds exactly when there is no child left to reap (``h is None``,
+    ``not h``, ``h.poll() is not None``, ``h.returncode is not None``: a Popen that has reported
+    its end is reaped), False when it holds exactly when there is one (``h is not None``, ``h``,
+    ``h.poll() is None``), None otherwise."""
     if dotted_name(test) == handle:
         return False
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         inner = _absent(test.expression, handle)
         return None if inner is None else not inner
-    if (
+    if not (
         isinstance(test, cst.Comparison)
         and len(test.comparisons) == 1
-        and dotted_name(test.left) == handle
         and dotted_name(test.comparisons[0].comparator) == "None"
     ):
+        return None
+    left = test.left
+    ended = (
+        isinstance(left, cst.Call)
+        and isinstance(left.func, cst.Attribute)
+        and left.func.attr.value == "poll"
+        and dotted_name(left.func.value) == handle
+    ) or (
+        isinstance(left, cst.Attribute)
+        and left.attr.value == "returncode"
+        and dotted_name(left.value) == handle
+    )
+    if ended:
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.IsNot | cst.NotEqual):
+            return True
+        if isinstance(operator, cst.Is | cst.Equal):
+            return False
+        return None
+    if dotted_name(left) == handle:
         operator = test.comparisons[0].operator
         if isinstance(operator, cst.Is | cst.Equal):
             return True

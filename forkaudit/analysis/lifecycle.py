@@ -167,7 +167,9 @@ class Analyzer:
             and isinstance(bound.targets[0].target, cst.Name)
         ):
             handle = bound.targets[0].target.value
-        return self.flow.reap_gap(site.rule, statement, list(calls), function, handle) is not None
+        # a wait-any call reaps the children of every iteration before it, not just the last
+        gap = self.flow.reap_gap(site.rule, statement, list(calls), function, handle, every=True)
+        return gap is not None
 
     def _runs_argument(self, site: Site, verdict: Verdict) -> tuple[int, str] | None:
         """When ``site`` is a thread that a factory returns, running one of the factory's
@@ -243,9 +245,17 @@ def _kept_alive_by(index: ModuleIndex, site: Site, verdict: Verdict) -> ClassInf
     if info is None:
         return None
     for arg in site.call.args:
-        name = dotted_name(arg.value) or ""
-        if name.startswith("self.") or name == "self":
-            return info
+        if arg.keyword is not None and arg.keyword.value not in ("target", "args", "kwargs"):
+            continue  # name=self.name: a value read from the object, not the object
+        values = (
+            [element.value for element in arg.value.elements]
+            if isinstance(arg.value, cst.Tuple | cst.List)
+            else [arg.value]
+        )
+        for value in values:
+            name = dotted_name(value) or ""
+            if name == "self" or (name.startswith("self.") and name[5:] in info.methods):
+                return info  # the object itself, or one of its bound methods
     return None
 
 

@@ -425,8 +425,8 @@ class Counter:
                 isinstance(inner, cst.Attribute)
                 and dotted_name(inner.value) == "self"
                 and inner.attr.value in methods
-                and not self._called(inner)
             ):
+                # handed on to run (a thread's target) or called here (`self._open_socket()`)
                 bodies.append(methods[inner.attr.value])
         if not any(_sets_self(body, read) for body in bodies):
             return False
@@ -436,14 +436,8 @@ class Counter:
         return not any(
             _sets_self(method, read, absent=True)
             for name, method in methods.items()
-            if id(method) not in on_the_way
-            and name != "__init__"
-            and name.lstrip("_") not in CLEANUP_METHOD_NAMES
+            if id(method) not in on_the_way and name != "__init__" and not _ends_object(name)
         )
-
-    def _called(self, attribute: cst.Attribute) -> bool:
-        parent = self.index.parent_of(attribute)
-        return isinstance(parent, cst.Call) and parent.func is attribute
 
     def _returns_if_present(self, statement: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
         """``if <present>: return``, also inside a ``with`` block before the start (the
@@ -462,6 +456,15 @@ class Counter:
                 if guard is not None:
                     return guard
         return None
+
+
+def _ends_object(name: str) -> bool:
+    """Is a method of this name the object's end (``close``, ``stop_polling``, ``_shutdown``,
+    ``reset``), which may clear its state for a fresh start?"""
+    bare = name.lstrip("_")
+    return bare == "reset" or any(
+        bare == word or bare.startswith(f"{word}_") for word in CLEANUP_METHOD_NAMES
+    )
 
 
 def _assigned(

@@ -19,7 +19,7 @@ import sys
 
 import libcst as cst
 
-from forkaudit.analysis.index import ModuleIndex, dotted_name
+from forkaudit.analysis.index import ModuleIndex
 
 # the platforms a test can name, and whether this is the one
 _HERE = {
@@ -35,6 +35,8 @@ _FLAGS = {
     "darwin": re.compile(rf"{_PREFIX}?(?:darwin|macos|osx)|{_PREFIX}mac"),
     "linux": re.compile(rf"{_PREFIX}?linux"),
 }
+# names that are a flag only when written as a constant (WINDOWS), not as a variable (windows)
+_BARE = {"windows", "win32", "linux", "darwin", "macos", "osx"}
 # what sys.platform / os.name / platform.system() say on each
 _VALUES = {
     "windows": {"win32", "nt", "windows", "cygwin", "win"},
@@ -49,18 +51,22 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
     for ancestor in index.ancestors(node):
         if isinstance(ancestor, cst.If | cst.While | cst.IfExp):
             orelse = getattr(ancestor, "orelse", None)
-            if ancestor.body is current and _value_here(ancestor.test) is False:
+            if ancestor.body is current and _value_here(index, ancestor.test) is False:
                 return index.code(ancestor.test)
-            if orelse is not None and orelse is current and _value_here(ancestor.test) is True:
+            if (
+                orelse is not None
+                and orelse is current
+                and _value_here(index, ancestor.test) is True
+            ):
                 return f"not {index.code(ancestor.test)}"
         current = ancestor  # a function or class defined under the test only exists there
     return ""
 
 
-def _value_here(test: cst.BaseExpression) -> bool | None:
+def _value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What ``test`` is on this platform: True, False, or None when it is not known."""
     if isinstance(test, cst.BooleanOperation):
-        left, right = _value_here(test.left), _value_here(test.right)
+        left, right = _value_here(index, test.left), _value_here(index, test.right)
         if isinstance(test.operator, cst.And):
             if left is False or right is False:
                 return False
@@ -69,30 +75,39 @@ def _value_here(test: cst.BaseExpression) -> bool | None:
             return True
         return False if left is False and right is False else None
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _value_here(test.expression)
+        inner = _value_here(index, test.expression)
         return None if inner is None else not inner
-    named = _platforms_named(test)
+    named = _platforms_named(index, test)
     if named is None:
         return None
     platforms, positive = named
     return any(_HERE[platform] for platform in platforms) is positive
 
 
-def _platforms_named(test: cst.BaseExpression) -> tuple[frozenset[str], bool] | None:
+def _platforms_named(
+    index: ModuleIndex, test: cst.BaseExpression
+) -> tuple[frozenset[str], bool] | None:
     """The platforms ``test`` names, and whether it holds there (True) or everywhere else."""
     if isinstance(test, cst.Name | cst.Attribute):
-        name = (test.value if isinstance(test, cst.Name) else test.attr.value).lower()
+        written = test.value if isinstance(test, cst.Name) else test.attr.value
+        name = written.lower()
+        if name.strip("_") in _BARE and not written.isupper():
+            return None  # `windows = list_windows()`, `self.windows`: not a flag
         flagged = next((p for p, flag in _FLAGS.items() if flag.fullmatch(name)), None)
         return (frozenset({flagged}), True) if flagged else None
     if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
         # sys.platform.startswith("win")
-        if test.func.attr.value == "startswith" and _platform_value(test.func.value) and test.args:
+        if (
+            test.func.attr.value == "startswith"
+            and _platform_value(index, test.func.value)
+            and test.args
+        ):
             prefix = _literal_platform(test.args[0].value)
             return (frozenset({prefix}), True) if prefix else None
         return None
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         target = test.comparisons[0]
-        if not _platform_value(test.left):
+        if not _platform_value(index, test.left):
             return None
         operator = target.operator
         if isinstance(operator, cst.Equal | cst.Is | cst.NotEqual | cst.IsNot):
@@ -110,12 +125,11 @@ def _platforms_named(test: cst.BaseExpression) -> tuple[frozenset[str], bool] | 
     return None
 
 
-def _platform_value(node: cst.BaseExpression) -> bool:
-    """``sys.platform``, ``os.name``, ``platform.system()`` (as imported or bare)."""
+def _platform_value(index: ModuleIndex, node: cst.BaseExpression) -> bool:
+    """``sys.platform``, ``os.name``, ``platform.system()``, however imported."""
     if isinstance(node, cst.Call):
-        return (dotted_name(node.func) or "").rsplit(".", 1)[-1] == "system" and not node.args
-    name = dotted_name(node) or ""
-    return name in ("sys.platform", "os.name", "platform", "_platform")
+        return not node.args and index.resolve(node.func) == "platform.system"
+    return index.resolve(node) in ("sys.platform", "os.name")
 
 
 def _literal_platform(node: cst.BaseExpression) -> str | None:

@@ -192,17 +192,13 @@ SETUP_METHODS = frozenset(
 
 def starts_a_lifecycle(name: str) -> bool:
     """Is a method of this name one half of a start/stop pair (``start``, ``_start_collect``,
-    ``open``, ``run``/``close`` of a connection, ``__enter__``)? Its caller is bound to stop the
-    object before starting it again."""
+    ``open``, ``__enter__``)? Its caller is bound to stop the object before starting it again.
+    (``run(self)`` taking nothing else is one too: flow._runs_itself.)"""
     if name in ("__enter__", "__aenter__"):
         return True
     bare = name.lstrip("_")
-    return (
-        bare in SETUP_METHODS
-        or bare == "run"
-        or any(
-            bare.startswith(f"{word}_") for word in ("start", "open", "connect", "setup", "init")
-        )
+    return bare in SETUP_METHODS or any(
+        bare.startswith(f"{word}_") for word in ("start", "open", "connect", "setup", "init")
     )
 
 
