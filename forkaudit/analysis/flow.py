@@ -770,7 +770,7 @@ class Follower:
             # some paths: this function took on reaping it, and returning it unreaped leaks.
             handed_only = {id(r) for r in evidence.reaps} <= {id(h) for h in evidence.handoffs}
             returned = evidence.returned if handed_only else []
-            gap = self._reap_gap(
+            gap = self.reap_gap(
                 rule,
                 statement,
                 [*evidence.reaps, *returned],
@@ -866,20 +866,6 @@ class Follower:
         )
 
     def reap_gap(
-        self,
-        rule: Rule,
-        statement: cst.CSTNode,
-        reaps: list[cst.CSTNode],
-        scope: ScopeNode,
-        handle: str = "",
-        every: bool = False,
-    ) -> str | None:
-        """None when one of ``reaps`` runs on every path after ``statement`` (that has a child
-        to reap: ``handle`` is the name holding it); else which path does not. ``every``: a reap
-        after a loop reaps what each iteration started."""
-        return self._reap_gap(rule, statement, reaps, scope, handle, every=every)
-
-    def _reap_gap(
         self,
         rule: Rule,
         statement: cst.CSTNode,
@@ -1216,7 +1202,7 @@ class Follower:
                     daemon=evidence.daemon,
                     reapers=tuple(sorted(reapers)),
                 )
-            gap = self._reap_gap(
+            gap = self.reap_gap(
                 rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
             )
             if gap is None:
@@ -1459,7 +1445,7 @@ class Follower:
                         # a local container: does the reaping loop run on every path?
                         loop = index.statement_of(iterated)
                         anchor = index.statement_of(statement)
-                        gap = self._reap_gap(
+                        gap = self.reap_gap(
                             site.rule, anchor, [loop], index.scope_of(statement), every=True
                         )
                     if gap is None:
@@ -1677,19 +1663,14 @@ def _absent(test: cst.BaseExpression, handle: str) -> bool | None:
         and left.attr.value == "returncode"
         and dotted_name(left.value) == handle
     )
-    if ended:
-        operator = test.comparisons[0].operator
-        if isinstance(operator, cst.IsNot | cst.NotEqual):
-            return True
-        if isinstance(operator, cst.Is | cst.Equal):
-            return False
+    if not ended and dotted_name(left) != handle:
         return None
-    if dotted_name(left) == handle:
-        operator = test.comparisons[0].operator
-        if isinstance(operator, cst.Is | cst.Equal):
-            return True
-        if isinstance(operator, cst.IsNot | cst.NotEqual):
-            return False
+    # `h is None`: no handle; `h.poll() is None`: a child still running; and their negations
+    operator = test.comparisons[0].operator
+    if isinstance(operator, cst.Is | cst.Equal):
+        return not ended
+    if isinstance(operator, cst.IsNot | cst.NotEqual):
+        return ended
     return None
 
 
