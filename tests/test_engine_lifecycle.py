@@ -2537,3 +2537,33 @@ def test_review_wait_any_loops_containers_guards_and_run() -> None:
         """
     )
     assert "once per Conn object, after the once-guard" in guarded.message, guarded.message
+
+
+def test_cleanup_registered_with_atexit_reaps_only_what_is_made_once() -> None:
+    """`atexit.register(_cleanup, p)` / `atexit.register(p.terminate)` reap at the end of the
+    process: a child made once (or by a function nothing shows to run often) is its author's
+    design; one made in a loop stays, referenced by the registry, until the process ends."""
+    check(
+        """
+        import atexit, subprocess
+
+        def _cleanup(proc):
+            proc.terminate()
+            proc.wait()
+
+        def launch_agent():
+            p = subprocess.Popen(["ssh-agent", "-D"])
+            atexit.register(_cleanup, p)
+            return p.pid
+
+        def spawn_all(cmds):
+            for cmd in cmds:
+                p = subprocess.Popen(cmd)  # leak: FA103
+                atexit.register(_cleanup, p)
+
+        def watch_all(cmds):
+            for cmd in cmds:
+                p = subprocess.Popen(cmd)  # leak: FA103
+                atexit.register(p.kill)
+        """
+    )

@@ -411,6 +411,12 @@ class Follower:
                 # p.kill), Thread(target=p.wait): cleanup registered to run later.
                 evidence.reaps.append(use.at)
                 evidence.handoffs.append(use.at)
+                registry = index.parent_of(use.at)
+                if (
+                    isinstance(registry, cst.Call)
+                    and index.resolve(registry.func) == "atexit.register"
+                ):
+                    evidence.at_exit.append(use.at)
             elif use.name == "pid":
                 self._pid_handed(site, use.at, evidence)
             return
@@ -630,6 +636,8 @@ class Follower:
             sub = self._parameter_evidence(site, *registered, evidence.started)
             if sub.reaps and not sub.escapes:
                 evidence.reaps.append(call)
+                if resolved == "atexit.register":
+                    evidence.at_exit.append(call)
                 return
         inside = self._callee_parameter(call, arg)
         if inside is not None:
@@ -799,7 +807,13 @@ class Follower:
                     factory_index=evidence.returned_index,
                 )
             if gap is None:
-                return Verdict(False, started=started, daemon=daemon)
+                at_exit = {id(node) for node in evidence.at_exit}
+                return Verdict(
+                    False,
+                    started=started,
+                    daemon=daemon,
+                    at_exit=bool(at_exit) and all(id(r) in at_exit for r in evidence.reaps),
+                )
             if leaking_subs:
                 sub = leaking_subs[0]
                 return Verdict(

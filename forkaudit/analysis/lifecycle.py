@@ -18,6 +18,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.harm import Harm, RawFinding
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
+from forkaudit.analysis.multiplicity import Level
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
@@ -142,11 +143,30 @@ class Analyzer:
             if not verdict.leak:
                 return
         verdict = _chained(site, verdict)
+        if not verdict.leak and verdict.at_exit:
+            verdict = self._reaped_at_exit(site, verdict)
         if not verdict.leak:
             return
         if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
+
+    def _reaped_at_exit(self, site: Site, verdict: Verdict) -> Verdict:
+        """Reaped only by cleanup registered with ``atexit``: its author means it to live until
+        the process ends, which is fine for a start made once. One seen to be made many times
+        (in a loop, per request) stays, referenced by the registry, until the process ends."""
+        many = self.harm.counter.of_site(site.call)
+        if many.level is Level.ONCE or not many.positive:
+            return verdict
+        return Verdict(
+            True,
+            "medium",
+            f"{site.via} is {site.rule.kind.reaped} only at exit, by cleanup registered with "
+            "atexit: each one stays until the process ends",
+            started=verdict.started,
+            daemon=verdict.daemon,
+            holder="container",
+        )
 
     def _wait_any_skipped(self, site: Site) -> bool:
         """Is the module's only wait-any reaping in the function making this child, after it,

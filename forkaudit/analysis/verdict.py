@@ -28,6 +28,8 @@ class Verdict:
     replaced: bool = False
     # Stored on ``self`` and reaped by these other methods of its class (not where it starts).
     reapers: tuple[str, ...] = ()
+    # Reaped only by cleanup registered with atexit: at the end of the process, not before.
+    at_exit: bool = False
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Evidence:
     returned: list[cst.CSTNode] = field(default_factory=list)
     returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)
+    at_exit: list[cst.CSTNode] = field(default_factory=list)  # reaps registered with atexit
 
 
 def merge(verdicts: list[Verdict]) -> Verdict:
