@@ -63,8 +63,8 @@ class Analyzer:
         self.findings: list[RawFinding] = []
         # module-level functions returning a thread that runs their argument (_runs_argument)
         self.factories: dict[str, SubclassInfo] = {}
-        self._reported: set[int] = set()
-        self._leaks: list[tuple[Site, Verdict]] = []  # in the order found, judged by run()
+        # every leak in the order found, judged by run(): the first of a call with a finding wins
+        self._leaks: list[tuple[Site, Verdict]] = []
 
     def run(self) -> list[RawFinding]:
         for _, site in self._sites:
@@ -77,21 +77,20 @@ class Analyzer:
             for site, verdict in self._leaks
             if (info := _kept_alive_by(self.index, site, verdict)) is not None
         }
+        reported: set[int] = set()
         for site, verdict in self._leaks:
-            if id(site.call) in self._reported:
+            if id(site.call) in reported:
                 continue
             info = self.index.class_of(site.call)
             finding = self.harm.assess(
                 site, verdict, kept_alive=info is not None and id(info.node) in kept_alive
             )
             if finding is not None:
-                self._reported.add(id(site.call))
+                reported.add(id(site.call))
                 self.findings.append(finding)
         return self.findings
 
     def _analyse(self, site: Site) -> None:
-        if id(site.call) in self._reported:
-            return
         rule = site.rule
         if foreign_platform(self.index, site.call) or (
             site.node is not site.call and foreign_platform(self.index, site.node)
@@ -250,8 +249,7 @@ class Analyzer:
         self._emit(child, verdict)
 
     def _emit(self, site: Site, verdict: Verdict) -> None:
-        if all(id(site.call) != id(known.call) for known, _ in self._leaks):
-            self._leaks.append((site, verdict))
+        self._leaks.append((site, verdict))
 
 
 def _kept_alive_by(index: ModuleIndex, site: Site, verdict: Verdict) -> ClassInfo | None:
