@@ -22,6 +22,7 @@ from forkaudit.analysis.syntax import (
     calls_in,
     element_names,
     enclosing_if_test,
+    endless_while,
     in_loop,
     is_binding_of,
     is_true,
@@ -37,6 +38,8 @@ from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
     CLEANUP_METHOD_NAMES,
     CLEANUP_METHODS,
+    CLEANUP_REGISTER_METHODS,
+    CLEANUP_REGISTERS,
     CONTAINER_ADD,
     CONTAINER_TAKE,
     ITER_WRAPPERS,
@@ -678,9 +681,9 @@ class Follower:
         func = call.func
         resolved = self.index.resolve(func) or ""
         short = func.attr.value if isinstance(func, cst.Attribute) else ""
-        if resolved in _REGISTERS:
-            first = _REGISTERS[resolved]
-        elif short in ("callback", "addCleanup"):
+        if resolved in CLEANUP_REGISTERS:
+            first = CLEANUP_REGISTERS[resolved]
+        elif short in CLEANUP_REGISTER_METHODS:
             first = 0
         else:
             return None
@@ -694,9 +697,7 @@ class Follower:
         function = self._function_of(callback, call)
         if function is None:
             return None
-        params = [*function.params.posonly_params, *function.params.params]
-        if self.facts.is_method(function) and isinstance(callback, cst.Attribute):
-            params = params[1:]
+        params = self._given_params(function, callback)
         if position < len(params):
             return function, params[position].name.value
         return None
@@ -709,9 +710,7 @@ class Follower:
         function = self._callee(call)
         if function is None:
             return None
-        params = [*function.params.posonly_params, *function.params.params]
-        if self.facts.is_method(function) and isinstance(call.func, cst.Attribute):
-            params = params[1:]  # self / cls
+        params = self._given_params(function, call.func)
         if arg.keyword is not None:
             named = [*params, *function.params.kwonly_params]
             return next(
@@ -722,6 +721,21 @@ class Follower:
         if position < len(params):
             return function, params[position].name.value
         return None
+
+    def _given_params(
+        self, function: cst.FunctionDef, through: cst.BaseExpression
+    ) -> list[cst.Param]:
+        """The positional parameters of ``function`` that the arguments of a call through
+        ``through`` fill: ``self.m(...)`` fills all but ``self``/``cls`` (a static method's
+        all), ``f(...)`` all."""
+        params = [*function.params.posonly_params, *function.params.params]
+        if (
+            self.facts.is_method(function)
+            and isinstance(through, cst.Attribute)
+            and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
+        ):
+            return params[1:]
+        return params
 
     def _callee(self, call: cst.Call) -> cst.FunctionDef | None:
         return self._function_of(call.func, call)
@@ -926,20 +940,9 @@ class Follower:
                         return None
                     passed.extend(after)
             if isinstance(parent, cst.Try | cst.TryStar):
-                if parent.finalbody is not None and any(
-                    contains.definitely(s) for s in parent.finalbody.body.body
-                ):
+                if contains.finally_reaps(parent):
                     return None
-                if (
-                    current is parent.body
-                    and parent.handlers
-                    and self._never_completes(parent.body)
-                    and all(
-                        any(contains.definitely(s) for s in handler.body.body)
-                        for handler in parent.handlers
-                        if isinstance(handler.body, cst.IndentedBlock)
-                    )
-                ):
+                if current is parent.body and contains.handlers_reap_endless(parent):
                     return None  # the try never ends normally: every way out reaps
                 if (
                     parent.orelse is not None
@@ -1017,11 +1020,7 @@ class Follower:
         for ancestor in self.index.ancestors(node):
             if ancestor is scope:
                 return False
-            if (
-                isinstance(ancestor, cst.Try | cst.TryStar)
-                and ancestor.finalbody is not None
-                and any(contains.definitely(s) for s in ancestor.finalbody.body.body)
-            ):
+            if isinstance(ancestor, cst.Try | cst.TryStar) and contains.finally_reaps(ancestor):
                 return True
         return False
 
@@ -1072,7 +1071,7 @@ class Follower:
         if not statements:
             return False
         last = statements[-1]
-        if _endless(last):
+        if endless_while(last):
             return True
         if not (
             isinstance(last, cst.SimpleStatementLine)
@@ -1084,7 +1083,7 @@ class Follower:
         function = self._callee(last.body[0].value)
         if function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
-        return any(_endless(statement) for statement in function.body.body) and not any(
+        return any(endless_while(statement) for statement in function.body.body) and not any(
             isinstance(node, cst.Return) for node in walk_statements(function)
         )
 
@@ -1546,26 +1545,17 @@ class Follower:
         n): ... procs.append(p)``): the container is the caller's (``_populate(processes, n)``),
         which may reap its elements (``_join_exited(processes)``) -- followed there."""
         function = self.facts.enclosing_function(statement)
-        if function is None:
+        if function is None or not self._is_parameter(name, statement):
             return False
-        params = [*function.params.posonly_params, *function.params.params]
-        position = next((i for i, p in enumerate(params) if p.name.value == name), None)
-        keyword = any(p.name.value == name for p in function.params.kwonly_params)
-        if position is None and not keyword:
-            return False
-        if (
-            position is not None
-            and self.facts.is_method(function)
-            and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
-        ):
-            position -= 1  # self / cls, given by the call's target
         for caller in self.facts.factory_callers(function):
             call = caller.expression if isinstance(caller, cst.Await) else caller
             if not isinstance(call, cst.Call):
                 continue
             given = next((a for a in call.args if a.keyword and a.keyword.value == name), None)
+            params = self._given_params(function, call.func)
+            position = next((i for i, p in enumerate(params) if p.name.value == name), None)
             positional = [a for a in call.args if a.keyword is None and not a.star]
-            if given is None and position is not None and 0 <= position < len(positional):
+            if given is None and position is not None and position < len(positional):
                 given = positional[position]
             if given is None or not isinstance(given.value, cst.Name):
                 continue
@@ -1632,11 +1622,6 @@ class Follower:
         return Verdict(True, "medium", "", started=evidence.started)
 
 
-# functions that register a callback for later, and the position of the callback among their
-# positional arguments (the arguments after it are handed to it)
-_REGISTERS = {"weakref.finalize": 1, "atexit.register": 0}
-
-
 def _runs_itself(method: cst.FunctionDef) -> bool:
     """``def run(self):`` with nothing else to take: the object runs what it was made for, once
     per life (a connection's run/close); ``run(self, interval)`` runs what it is given, per call."""
@@ -1686,16 +1671,6 @@ def _absent(test: cst.BaseExpression, handle: str) -> bool | None:
     if isinstance(operator, cst.IsNot | cst.NotEqual):
         return ended
     return None
-
-
-def _endless(statement: cst.CSTNode) -> bool:
-    """``while True:`` (or ``while 1:``) that no break or return leaves."""
-    return (
-        isinstance(statement, cst.While)
-        and is_true(statement.test)
-        and statement.orelse is None
-        and not loop_can_exit(statement)
-    )
 
 
 def _callee_name(call: cst.Call) -> str:

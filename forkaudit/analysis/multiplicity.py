@@ -30,7 +30,7 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import is_true, loop_can_exit, short, walk_statements
+from forkaudit.analysis.syntax import endless_while, literal_truth, short, walk_statements
 from forkaudit.analysis.vocabulary import (
     CACHE_DECORATORS,
     CALLER_DEPTH,
@@ -271,12 +271,7 @@ class Counter:
         if not isinstance(body, cst.IndentedBlock):
             return ""
         for statement in body.body:
-            if (
-                isinstance(statement, cst.While)
-                and is_true(statement.test)
-                and statement.orelse is None
-                and not loop_can_exit(statement)
-            ):
+            if endless_while(statement):
                 return "it serves in an endless loop"
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -497,20 +492,11 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
             continue
         if not absent:
             return True
-        if value is not None and _is_absent(value):
+        if value is not None and (
+            literal_truth(value) is False
+            or (isinstance(value, cst.List | cst.Tuple | cst.Dict | cst.Set) and not value.elements)
+        ):
             return True
-    return False
-
-
-def _is_absent(value: cst.BaseExpression) -> bool:
-    if isinstance(value, cst.Name):
-        return value.value in ("None", "False")
-    if isinstance(value, cst.Integer):
-        return value.value == "0"
-    if isinstance(value, cst.SimpleString):
-        return value.evaluated_value in ("", b"")
-    if isinstance(value, cst.List | cst.Tuple | cst.Dict | cst.Set):
-        return not value.elements
     return False
 
 

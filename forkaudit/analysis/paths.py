@@ -96,14 +96,8 @@ class Contains:
         if isinstance(statement, cst.Try):
             if self._suite(statement.body):
                 return True
-            if statement.finalbody is not None and self._suite(statement.finalbody.body):
+            if self.finally_reaps(statement) or self.handlers_reap_endless(statement):
                 return True
-            if (
-                statement.handlers
-                and self.never_completes(statement.body)
-                and all(self._suite(handler.body) for handler in statement.handlers)
-            ):
-                return True  # `try: serve_forever() except ...: t.join()`: every way out reaps
             # `try: ... except KeyboardInterrupt: ... else: proc.wait()`: the else runs unless a
             # handler does, so it reaps when every handler reaps too or only catches Ctrl-C
             return (
@@ -168,6 +162,19 @@ class Contains:
             if not guarded:
                 return False
         return True
+
+    def finally_reaps(self, statement: cst.Try | cst.TryStar) -> bool:
+        """Does the ``finally`` of this ``try`` reap (on every way out of it)?"""
+        return statement.finalbody is not None and self._suite(statement.finalbody.body)
+
+    def handlers_reap_endless(self, statement: cst.Try | cst.TryStar) -> bool:
+        """Is the ``try`` body left only by an exception (it never completes) and does every
+        handler reap (``try: serve_forever() except ...: t.join()``)?"""
+        return (
+            bool(statement.handlers)
+            and self.never_completes(statement.body)
+            and all(self._suite(handler.body) for handler in statement.handlers)
+        )
 
     def _suite(self, suite: cst.BaseSuite) -> bool:
         if isinstance(suite, cst.IndentedBlock):

@@ -24,6 +24,7 @@ from forkaudit.analysis.syntax import (
     in_dead_code,
     is_true,
     kwarg_true,
+    literal_truth,
     target_expr,
     walk_statements,
     with_callers,
@@ -880,7 +881,7 @@ def _flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
     (``self._process = self._stdout = MISSING``); no flag set -> []."""
     if isinstance(node, cst.Assign):
-        value = _truth(node.value)
+        value = literal_truth(node.value)
         return [(dotted_name(t.target) or "", value) for t in node.targets]
     if isinstance(node, cst.AugAssign):
         return [(dotted_name(node.target) or "", None)]
@@ -891,14 +892,3 @@ def _flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     ):
         return [(dotted_name(node.func.value) or "", node.func.attr.value == "set")]
     return []
-
-
-def _truth(value: cst.BaseExpression) -> bool | None:
-    """The truth value of a literal (None when it is not one)."""
-    if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
-        return value.value == "True"
-    if isinstance(value, cst.Integer):
-        return value.value not in ("0", "0x0")
-    if isinstance(value, cst.SimpleString):
-        return len(value.value.strip("bBrRuUfF")) > 2
-    return None

@@ -18,6 +18,8 @@ from functools import lru_cache, partial
 
 from forkaudit.analysis.vocabulary import (
     CALLER_DEPTH,
+    CLEANUP_REGISTER_METHODS,
+    CLEANUP_REGISTERS,
     CONTAINER_ADD,
     EXIT_WORDS,
     KEEP_METHODS,
@@ -709,8 +711,14 @@ def _leaves_block(lines: list[str], at: int) -> bool:
 _CALL_NAME = re.compile(r"(?<![\w.])(?:self\.|cls\.)?(\w+)[ \t]*\(")
 
 
-# calls registering a function to run later with the arguments after it (flow._REGISTERS)
-_REGISTER_CALL = re.compile(r"\b(?:finalize|register|callback|addCleanup)[ \t]*\(")
+# calls registering a function to run later with the arguments after it
+_REGISTER_CALL = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted({name.rsplit(".", 1)[-1] for name in CLEANUP_REGISTERS} | CLEANUP_REGISTER_METHODS)
+    )
+    + r")[ \t]*\("
+)
 _BARE_ARGUMENT = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*)\s*(?=,|$)")
 
 

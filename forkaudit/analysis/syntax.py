@@ -122,13 +122,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
         node, caught = stack.pop()
         if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
             continue
-        if (
-            isinstance(node, cst.While)
-            and is_true(node.test)
-            and node.orelse is None
-            and not caught
-            and not loop_can_exit(node)
-        ):
+        if not caught and endless_while(node):
             return node
         if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) and not caught:
             func = node.value.func
@@ -230,6 +224,27 @@ def loop_can_exit(loop: cst.While) -> bool:
     """Is there a return/raise, or a break of this loop (not of a nested one), in its body?"""
     breaks, leaves = loop_exits(loop)
     return leaves or bool(breaks)
+
+
+def literal_truth(value: cst.BaseExpression) -> bool | None:
+    """The truth value of a literal (None when it is not one)."""
+    if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+        return value.value == "True"
+    if isinstance(value, cst.Integer):
+        return value.value not in ("0", "0x0")
+    if isinstance(value, cst.SimpleString):
+        return len(value.value.strip("bBrRuUfF")) > 2
+    return None
+
+
+def endless_while(statement: cst.CSTNode) -> bool:
+    """``while True:`` (or ``while 1:``) with no else that no break, return or raise leaves."""
+    return (
+        isinstance(statement, cst.While)
+        and is_true(statement.test)
+        and statement.orelse is None
+        and not loop_can_exit(statement)
+    )
 
 
 def in_loop(index: ModuleIndex, node: cst.CSTNode) -> bool:

@@ -106,6 +106,12 @@ CLEANUP_METHODS = frozenset(
     {"wait", "join", "terminate", "kill", "shutdown", "close", "cancel", "communicate", "stop"}
 )
 
+# Calls registering a function to run later with the arguments after it (``weakref.finalize(obj,
+# fn, h)``, ``atexit.register(fn, h)``): the position of that function among their positional
+# arguments; and methods doing the same with it first (``stack.callback(fn, h)``).
+CLEANUP_REGISTERS = {"weakref.finalize": 1, "atexit.register": 0}
+CLEANUP_REGISTER_METHODS = frozenset({"callback", "addCleanup"})
+
 # Methods that end an object's life: what they do to a handle is what happens to it.
 CLEANUP_METHOD_NAMES = frozenset(
     {
