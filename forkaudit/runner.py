@@ -686,12 +686,20 @@ class _Workers:
             futures: dict[Future[list[T]], tuple[str, _Batch]] = {}
             # Submitting starts the workers: a Ctrl-C halfway through a start would leave a
             # worker this process never learns of (nor kills, nor joins).
-            with _interrupts_held():
-                for batch in round_batches:
-                    marker = os.path.join(self._markers, str(next(self._sequence)))
-                    futures[pool.submit(_guarded, function, marker, batch.items)] = (marker, batch)
-            remaining = set(futures)
             broken = False
+            with _interrupts_held():
+                for n, batch in enumerate(round_batches):
+                    marker = os.path.join(self._markers, str(next(self._sequence)))
+                    try:
+                        future = pool.submit(_guarded, function, marker, batch.items)
+                    except BrokenProcessPool:
+                        # A worker died while the round was still being handed out: what was
+                        # not submitted never started, and runs again on a new pool.
+                        broken = True
+                        pending.extend(round_batches[n:])
+                        break
+                    futures[future] = (marker, batch)
+            remaining = set(futures)
             progress = False
             while remaining:
                 finished, remaining = wait(
