@@ -19,6 +19,11 @@ CANDIDATES = {
     "context": "import multiprocessing as mp\n\ndef f():\n    mp.get_context('spawn').Process(target=g).start()\n",
     "thread subclass": "import threading\n\nclass W(threading.Thread):\n    pass\n",
     "fork": "import os\n\ndef f():\n    os.fork()\n",
+    "import inside a function": "def f():\n    import subprocess\n    subprocess.Popen(['x'])\n",
+    "continued import line": "from os \\\n    import fork\n\ndef f():\n    fork()\n",
+    "crlf continued import": "from os \\\r\n    import fork\r\n\r\ndef f():\r\n    fork()\r\n",
+    "several modules on one line": "import sys, subprocess\n\ndef f():\n    subprocess.Popen(['x'])\n",
+    "import_module": "sp = importlib.import_module('subprocess')\n\ndef f():\n    sp.Popen(['x'])\n",
 }
 NOT_CANDIDATES = {
     "no start name": "def f():\n    return open('x')\n",
@@ -27,6 +32,13 @@ NOT_CANDIDATES = {
     # `Popen(` here is this package's own class: the engine resolves it to `.compat.Popen`,
     # never to subprocess.Popen, since nothing in the file names the subprocess module.
     "start name, its module never named": "from .compat import Popen\n\ndef f():\n    Popen(['x'])\n",
+    # the module is named in prose only: no import the engine could resolve `Popen` through
+    "module named in a comment": (
+        "# wraps subprocess\nfrom .compat import Popen\n\ndef f():\n    Popen(['x'])\n"
+    ),
+    "module named in a string": (
+        "from .compat import Popen\n\ndef f():\n    Popen(['x'])\n    log('subprocess started')\n"
+    ),
     "Pool of another library": "from redis import ConnectionPool, Pool\n\ndef f():\n    Pool(1)\n",
 }
 

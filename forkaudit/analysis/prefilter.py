@@ -8,7 +8,7 @@ aliased import of one, or a start-capable class or factory of the same distribut
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from forkaudit.model import Rule
 
@@ -36,11 +36,11 @@ class Prefilter:
 
     A built-in name only starts something where its module is named: the engine resolves
     ``Popen(`` to ``subprocess.Popen`` through an import (or a ``get_context()``) that spells
-    ``subprocess``, so a file never naming ``subprocess`` cannot start a Popen. The names are
-    grouped by those modules; a group is looked for only in files naming one of its modules, by
-    substring search for its shortest names (C speed), and each occurrence is then checked to be
-    a whole name with call syntax after it. The names of the distribution's own classes and
-    factories (``extra_names``) need no module."""
+    ``subprocess``, so a file whose import lines never name ``subprocess`` cannot start a Popen
+    (``import_lines``). The names are grouped by those modules; a group is looked for only in
+    files naming one of its modules, by substring search for its shortest names (C speed), and
+    each occurrence is then checked to be a whole name with call syntax after it. The names of
+    the distribution's own classes and factories (``extra_names``) need no module."""
 
     def __init__(self, rules: Sequence[Rule], extra_names: Iterable[str] = ()) -> None:
         extra = {name.encode() for name in extra_names}
@@ -71,13 +71,16 @@ class Prefilter:
 
     def may_start(self, data: bytes) -> bool:
         named: dict[bytes, bool] = {}
+        imports: list[bytes] = []
 
         def names(module: bytes) -> bool:
             found = named.get(module)
             if found is None:
+                if not imports:
+                    imports.append(import_lines(data))
                 # `threading` and `_thread` cannot be there without `thread`: one scan less.
                 inner = self.inner.get(module)
-                found = named[module] = (inner is None or names(inner)) and module in data
+                found = named[module] = (inner is None or names(inner)) and module in imports[0]
             return found
 
         for gate, anchors in self.groups:
@@ -86,12 +89,14 @@ class Prefilter:
             for anchor in anchors:
                 position = data.find(anchor)
                 while position >= 0:
-                    if self._starts_at(data, position, len(anchor)):
+                    if self._starts_at(data, position, len(anchor), names):
                         return True
                     position = data.find(anchor, position + 1)
         return False
 
-    def _starts_at(self, data: bytes, position: int, length: int) -> bool:
+    def _starts_at(
+        self, data: bytes, position: int, length: int, names: Callable[[bytes], bool]
+    ) -> bool:
         begin = position
         while begin and _WORD[data[begin - 1]]:
             begin -= 1
@@ -103,7 +108,31 @@ class Prefilter:
         if word not in self.names or _FOLLOW.match(data, end) is None:
             return False
         modules = self.roots.get(word)
-        return modules is None or any(module in data for module in modules)
+        return modules is None or any(names(module) for module in modules)
+
+
+def import_lines(data: bytes) -> bytes:
+    """The lines of ``data`` that hold the word ``import`` (``import os``, ``from subprocess
+    import Popen``, ``__import__("pty")``, ``importlib.import_module(...)``), each with the line
+    before it when that one ends in a backslash (``from os \\`` + newline + ``import fork``). A
+    module the engine resolves a start through is named on one of them: testing these few lines
+    instead of the whole file saves a full scan per module."""
+    out: list[bytes] = []
+    find = data.find
+    last = -1
+    at = find(b"import")
+    while at >= 0:
+        begin = data.rfind(b"\n", 0, at) + 1
+        end = find(b"\n", at)
+        if end < 0:
+            end = len(data)
+        if begin > last:
+            while data.endswith(b"\\\n", 0, begin) or data.endswith(b"\\\r\n", 0, begin):
+                begin = data.rfind(b"\n", 0, begin - 2) + 1
+            out.append(data[begin:end])
+        last = end
+        at = find(b"import", end)
+    return b"\n".join(out)
 
 
 _FOLLOW = re.compile(rb"[\s\\]*\(|\s+as\s|\s*[,)]")  # `Popen \` + newline + `(` too
