@@ -8,7 +8,7 @@ aliased import of one, or a start-capable class or factory of the same distribut
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from forkaudit.model import Rule
 
@@ -56,46 +56,42 @@ class Prefilter:
         groups: dict[tuple[bytes, ...], set[bytes]] = {}
         for name in self.names:
             groups.setdefault(self.roots.get(name, ()), set()).add(name)
-        every = {module for found in self.roots.values() for module in found}
-        # For each module, the longest other module it contains (`thread` in `threading`).
-        self.inner = {
-            module: max(others, key=len)
-            for module in every
-            if (others := [o for o in every if o != module and o in module])
-        }
+        self.modules = tuple(sorted({module for found in self.roots.values() for module in found}))
         # Per group, only the names that no shorter name of the group is a part of.
         self.groups = tuple(
-            (gate, tuple(sorted(n for n in names if not any(o != n and o in n for o in names))))
+            (
+                frozenset(gate),
+                tuple(sorted(n for n in names if not any(o != n and o in n for o in names))),
+            )
             for gate, names in sorted(groups.items())
         )
+        self._anchors: dict[frozenset[bytes], tuple[bytes, ...]] = {}
+
+    def anchors(self, present: frozenset[bytes]) -> tuple[bytes, ...]:
+        """The names to look for in a file whose import lines name ``present``: those of every
+        group it names a module of (or of no module), without one that another contains
+        (``fork`` finds ``forkpty``)."""
+        found = self._anchors.get(present)
+        if found is None:
+            names = {n for gate, group in self.groups if not gate or gate & present for n in group}
+            found = self._anchors[present] = tuple(
+                sorted(n for n in names if not any(o != n and o in n for o in names))
+            )
+        return found
 
     def may_start(self, data: bytes) -> bool:
-        named: dict[bytes, bool] = {}
-        imports: list[bytes] = []
-
-        def names(module: bytes) -> bool:
-            found = named.get(module)
-            if found is None:
-                if not imports:
-                    imports.append(import_lines(data))
-                # `threading` and `_thread` cannot be there without `thread`: one scan less.
-                inner = self.inner.get(module)
-                found = named[module] = (inner is None or names(inner)) and module in imports[0]
-            return found
-
-        for gate, anchors in self.groups:
-            if gate and not any(names(module) for module in gate):
-                continue
-            for anchor in anchors:
-                position = data.find(anchor)
-                while position >= 0:
-                    if self._starts_at(data, position, len(anchor), names):
-                        return True
-                    position = data.find(anchor, position + 1)
+        imports = import_lines(data) if self.modules else b""
+        present = frozenset(module for module in self.modules if module in imports)
+        for anchor in self.anchors(present):
+            position = data.find(anchor)
+            while position >= 0:
+                if self._starts_at(data, position, len(anchor), present):
+                    return True
+                position = data.find(anchor, position + 1)
         return False
 
     def _starts_at(
-        self, data: bytes, position: int, length: int, names: Callable[[bytes], bool]
+        self, data: bytes, position: int, length: int, present: frozenset[bytes]
     ) -> bool:
         begin = position
         while begin and _WORD[data[begin - 1]]:
@@ -108,7 +104,7 @@ class Prefilter:
         if word not in self.names or _FOLLOW.match(data, end) is None:
             return False
         modules = self.roots.get(word)
-        return modules is None or any(names(module) for module in modules)
+        return modules is None or not present.isdisjoint(modules)
 
 
 def import_lines(data: bytes) -> bytes:
@@ -119,18 +115,19 @@ def import_lines(data: bytes) -> bytes:
     instead of the whole file saves a full scan per module."""
     out: list[bytes] = []
     find = data.find
-    last = -1
+    rfind = data.rfind
     at = find(b"import")
     while at >= 0:
-        begin = data.rfind(b"\n", 0, at) + 1
+        begin = rfind(b"\n", 0, at) + 1
         end = find(b"\n", at)
         if end < 0:
             end = len(data)
-        if begin > last:
-            while data.endswith(b"\\\n", 0, begin) or data.endswith(b"\\\r\n", 0, begin):
-                begin = data.rfind(b"\n", 0, begin - 2) + 1
-            out.append(data[begin:end])
-        last = end
+        # the line before ends in a backslash (\n or \r\n): it is part of this statement
+        while begin > 1 and (
+            data[begin - 2] == 92 or (data[begin - 2] == 13 and begin > 2 and data[begin - 3] == 92)
+        ):
+            begin = rfind(b"\n", 0, begin - 2) + 1
+        out.append(data[begin:end])
         at = find(b"import", end)
     return b"\n".join(out)
 
