@@ -2567,3 +2567,63 @@ def test_cleanup_registered_with_atexit_reaps_only_what_is_made_once() -> None:
                 atexit.register(p.kill)
         """
     )
+
+
+def test_a_flag_cleared_on_the_way_out_only_keeps_calls_from_overlapping() -> None:
+    """`if self._busy: return; self._busy = True; try: ... finally: self._busy = False` (or the
+    flag cleared at the end of the function) keeps two calls from overlapping, not a second
+    call from starting again: each call starts anew. A flag cleared only in an `except` handler
+    (undoing a failed start) still guards later calls."""
+    busy = """
+        import threading
+        class Refresher:
+            def __init__(self):
+                self._busy = False
+            def refresh(self):
+                if self._busy:
+                    return
+                self._busy = True
+                try:
+                    threading.Thread(target=self._work, daemon=True).start()  # leak
+                finally:
+                    self._busy = False
+            def _work(self):
+                while True:
+                    poll()
+        """
+    (finding,) = check(busy)
+    assert finding.severity == "high", finding.message
+    assert "on every call of refresh()" in finding.message
+    at_the_end = busy.replace(
+        "                try:\n                    threading.Thread(target=self._work, daemon=True)"
+        ".start()  # leak\n                finally:\n                    self._busy = False\n",
+        "                threading.Thread(target=self._work, daemon=True).start()  # leak\n"
+        "                with self._lock:\n                    self._busy = False\n",
+    )
+    assert at_the_end != busy
+    (finding,) = check(at_the_end)
+    assert finding.severity == "high", finding.message
+    wrapped = """
+        import threading
+        class Refresher:
+            def refresh(self):
+                if not self._busy:
+                    self._busy = True
+                    try:
+                        threading.Thread(target=self._work, daemon=True).start()  # leak
+                    finally:
+                        self._busy = None
+            def _work(self):
+                while True:
+                    poll()
+        """
+    (finding,) = check(wrapped)
+    assert finding.severity == "high", finding.message
+    undone = busy.replace("finally:", "except Exception:").replace(
+        "self._busy = False\n            def _work",
+        "self._busy = False\n                    raise\n            def _work",
+    )
+    assert "raise" in undone
+    (finding,) = check(undone)
+    assert finding.severity == "medium", finding.message
+    assert "once-guard" in finding.message

@@ -101,7 +101,11 @@ class Counter:
                 in_body = ancestor.body is current
                 if in_body and _is_main_test(test):
                     return Multiplicity(Level.ONCE, "under `if __name__ == '__main__'`", True)
-                if in_body and self._once_test(test, negated=False):
+                if (
+                    in_body
+                    and self._once_test(test, negated=False)
+                    and not self._cleared_on_return(test, node)
+                ):
                     return self._guarded(
                         node, test, f"behind the once-guard `{_code(index, test)}`", depth
                     )
@@ -390,7 +394,11 @@ class Counter:
             if statement is current:
                 return None
             guard = self._returns_if_present(statement)
-            if guard is not None and self._set_on_the_way(guard[1], node):
+            if (
+                guard is not None
+                and self._set_on_the_way(guard[1], node)
+                and not self._cleared_on_return(guard[1], node)
+            ):
                 return guard
         return None
 
@@ -432,6 +440,33 @@ class Counter:
             _sets_self(method, read, absent=True)
             for name, method in methods.items()
             if id(method) not in on_the_way and name != "__init__" and not _ends_object(name)
+        )
+
+    def _cleared_on_return(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
+        """Does the function holding ``node`` clear the object state ``test`` reads on its way
+        out: in a ``finally`` (``self._busy = True ... finally: self._busy = False``) or in a
+        statement of its own body? Then the flag only keeps two calls from overlapping: each
+        call finds it clear again and starts anew. A clear in an ``except`` handler (undoing a
+        failed start) leaves the guard standing."""
+        read = {
+            inner.attr.value
+            for inner in walk_statements(test, skip_nested=False)
+            if isinstance(inner, cst.Attribute) and dotted_name(inner.value) == "self"
+        }
+        function = next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
+        )
+        if not read or function is None or not isinstance(function.body, cst.IndentedBlock):
+            return False
+        for inner in walk_statements(function):
+            if (
+                isinstance(inner, cst.Try)
+                and inner.finalbody is not None
+                and _sets_self(inner.finalbody, read, absent=True)
+            ):
+                return True
+        return any(
+            _sets_self(statement, read, absent=True) for statement in _own_level(function.body)
         )
 
     def _returns_if_present(self, statement: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
@@ -498,6 +533,16 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
         ):
             return True
     return False
+
+
+def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:
+    """The simple statements of ``block`` that run whenever it runs to its end: its own and
+    those of ``with`` blocks in it (a ``with`` does not change where control goes)."""
+    for statement in block.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield statement
+        elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
+            yield from _own_level(statement.body)
 
 
 def _only_leaves(suite: cst.BaseSuite) -> bool:
