@@ -61,7 +61,7 @@ def why(findings: Sequence[Finding]) -> str:
             f"{seen.unreaped:,} unreaped in {seen.processes} traced process(es)"
         )
     if top.severity == "high":
-        more = f" ({high} such findings)" if high > 1 else ""
+        more = f" ({high} high findings in all)" if high > 1 else ""
         return f"can pile up under load: {top.rule} at {where}{more}: {_gist(top)}"
     bounded = len(findings)
     noun = "finding" if bounded == 1 else "findings"
