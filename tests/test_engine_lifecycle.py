@@ -70,6 +70,18 @@ CASES: dict[str, str] = {
                 serve(request)
                 os._exit(0)
     """,
+    "an event loop's SIGCHLD handler reaping one child per signal reaps nothing reliably": """
+        import asyncio, os, signal
+        def on_child():
+            os.waitpid(-1, os.WNOHANG)
+        def install(loop):
+            loop.add_signal_handler(signal.SIGCHLD, on_child)
+        def handle(request):
+            pid = os.fork()  # leak
+            if pid == 0:
+                serve(request)
+                os._exit(0)
+    """,
     "a SIGCHLD handler reaping in a loop reaps every child": """
         import os, signal
         def on_child(signum, frame):

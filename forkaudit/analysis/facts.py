@@ -107,11 +107,17 @@ class ModuleFacts:
         return function.name.value in self._sigchld_handlers()
 
     def _sigchld_handlers(self) -> set[str]:
-        """Names of the functions installed with ``signal.signal(SIGCHLD, handler)``."""
+        """Names of the functions installed as the SIGCHLD handler: ``signal.signal(SIGCHLD,
+        handler)`` or an event loop's ``loop.add_signal_handler(SIGCHLD, handler)`` (which runs
+        it once per delivered signal too)."""
         if self._handlers is None:
             self._handlers = set()
             for call in self.index.calls:
-                if self.index.resolve(call.func) != "signal.signal" or len(call.args) < 2:
+                installs = self.index.resolve(call.func) == "signal.signal" or (
+                    isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value == "add_signal_handler"
+                )
+                if not installs or len(call.args) < 2:
                     continue
                 if self.index.resolve(call.args[0].value) != "signal.SIGCHLD":
                     continue
