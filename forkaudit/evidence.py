@@ -33,7 +33,7 @@ from forkaudit.model import (
     RuntimeEvidence,
     severity_at_least,
 )
-from forkaudit.runtime import AttributedSite, RuntimeSite, attribute, load_trace
+from forkaudit.runtime import AttributedSite, RuntimeSite, attribute, load_trace, sum_counts
 
 THREAD_WINDOW = 20  # lines between a thread's creation and its start()
 PILE_UP_MIN = 3
@@ -63,6 +63,15 @@ def once_per_process(seen: Observed) -> bool:
 
 def _counts(site: RuntimeSite) -> Observed:
     return Observed(site.starts, site.unreaped, site.processes)
+
+
+def _summed(sites: Sequence[RuntimeSite]) -> Observed:
+    """The sites one finding matched (its line seen from several call stacks), summed: starts
+    and unreaped added, processes the distinct traced processes among them (two sites each
+    started once in each of three workers are six starts in three processes: once per process,
+    not a pile-up)."""
+    counts = sum_counts(sites)
+    return Observed(counts.starts, counts.unreaped, counts.processes)
 
 
 def _add(a: Observed | None, b: Observed) -> Observed:
@@ -238,7 +247,7 @@ def merge_runtime(
     by_place: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         by_place.setdefault((finding.distribution, finding.path), []).append(finding)
-    seen_at: dict[str, Observed] = {}  # fingerprint -> summed counts
+    seen_at: dict[str, list[RuntimeSite]] = {}  # fingerprint -> the sites it matched
     extra: list[Finding] = []
     shown: list[tuple[int, str, RuntimeSite]] = []
     if trace.attribution == "stack":
@@ -250,7 +259,7 @@ def merge_runtime(
             candidates = by_place.get((attributed.distribution, path), [])
             match = _match(attributed, candidates, by_id)
             if match is not None:
-                seen_at[match.fingerprint] = _add(seen_at.get(match.fingerprint), _counts(site))
+                seen_at.setdefault(match.fingerprint, []).append(site)
             elif site.unreaped > 0 and (piles_up(_counts(site)) or site.zombies > 0):
                 rule = by_id.get(_RULE_OF_KIND.get(site.kind, ""))
                 if rule is not None:
@@ -260,7 +269,8 @@ def merge_runtime(
             owner = attributed.distribution or "your code"
             shown.append((site.unreaped, f"{owner}: {path}:{site.line}", site))
     merged = [
-        _settle(f, seen_at[f.fingerprint]) if f.fingerprint in seen_at else f for f in findings
+        _settle(f, _summed(seen_at[f.fingerprint])) if f.fingerprint in seen_at else f
+        for f in findings
     ]
     merged.extend(extra)
     shown.sort(key=lambda item: (-item[0], item[1]))

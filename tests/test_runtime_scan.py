@@ -164,3 +164,28 @@ def test_a_folder_without_a_trace_is_one_line(tmp_path: Path) -> None:
     result = run_cli(["scan", str(tmp_path / "venv"), "--runtime", "empty"], cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sites_of_one_finding_count_distinct_processes() -> None:
+    """One finding seen at two sites (its line reached from two call stacks): each started once
+    in three workers of its own is six starts in six processes, once per process, not a pile-up
+    (counting the processes as the most of either site, three, made it one); both in the same
+    three workers is two per process, and all in one process is a pile-up."""
+    from forkaudit.evidence import _summed, piles_up
+    from forkaudit.runtime import RuntimeSite
+
+    def site(line: int, pids: tuple[int, ...]) -> RuntimeSite:
+        return RuntimeSite(
+            path="/x/m.py", line=line, kind="thread", function="f", starts=len(pids),
+            unreaped=len(pids), reaped=0, live_threads=len(pids), live_children=0, zombies=0,
+            processes=len(set(pids)), pids=pids,
+        )  # fmt: skip
+
+    spread = _summed([site(10, (1, 2, 3)), site(12, (1, 2, 3))])
+    assert (spread.starts, spread.unreaped, spread.processes) == (6, 6, 3)
+    assert piles_up(spread)  # two per process, six in all: more than one per process
+    once_each = _summed([site(10, (1, 2, 3)), site(12, (4, 5, 6))])
+    assert once_each.processes == 6
+    assert not piles_up(once_each)
+    one = _summed([site(10, (7, 7, 7)), site(12, (7,))])
+    assert one.processes == 1 and piles_up(one)
