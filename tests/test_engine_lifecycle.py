@@ -2639,3 +2639,32 @@ def test_a_flag_cleared_on_the_way_out_only_keeps_calls_from_overlapping() -> No
     (finding,) = check(undone)
     assert finding.severity == "medium", finding.message
     assert "once-guard" in finding.message
+
+
+def test_a_handler_base_counts_only_when_it_is_the_frameworks() -> None:
+    """`class H(BaseRequestHandler)` runs per connection when the base is socketserver's (or
+    defined in the module itself, as in the framework's own code); the distribution's own class
+    of that name (`from acme.handlers.base import BaseRequestHandler`, a relative import) says
+    nothing about how often it is made."""
+    template = """
+        import threading
+        {import_line}
+        class Handler(BaseRequestHandler):
+            def setup(self):
+                threading.Thread(target=self._watch, daemon=True).start()  # leak
+            def _watch(self):
+                while True:
+                    tick()
+        """
+    framework = check(template.format(import_line="from socketserver import BaseRequestHandler"))
+    assert [f.severity for f in framework] == ["high"], framework
+    assert "runs per connection or request" in framework[0].message
+    for own in (
+        "from acme.handlers.base import BaseRequestHandler",
+        "from .base import BaseRequestHandler",
+    ):
+        (finding,) = check(template.format(import_line=own))
+        assert "runs per connection or request" not in finding.message, (own, finding.message)
+    local = template.format(import_line="class BaseRequestHandler: pass")
+    (finding,) = check(local)
+    assert "runs per connection or request" in finding.message

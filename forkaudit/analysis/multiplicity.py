@@ -37,6 +37,7 @@ from forkaudit.analysis.vocabulary import (
     CLEANUP_METHOD_NAMES,
     FOREVER_METHODS,
     HANDLER_BASES,
+    HANDLER_FRAMEWORKS,
     HANDLER_METHODS,
     HANDLER_PARAMETERS,
     ONE_OFF_FUNCTIONS,
@@ -248,7 +249,7 @@ class Counter:
         if owner is not None:
             for base in owner.bases:
                 short_base = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
-                if short_base in HANDLER_BASES:
+                if short_base in HANDLER_BASES and self._framework_base(base.value):
                     return f"{owner.name.value}.{name}() runs per connection or request ({owner.name.value} is a {short_base})"
         if name in HANDLER_METHODS or (name.startswith("do_") and name[3:].isupper()):
             return f"{name}() is a request or connection handler"
@@ -268,6 +269,16 @@ class Counter:
             if param in HANDLER_PARAMETERS:
                 return f"{name}() handles a request (its parameter `{param}`)"
         return ""
+
+    def _framework_base(self, base: cst.BaseExpression) -> bool:
+        """Is ``base`` (named like a request handler base) the framework's class: imported
+        from one of HANDLER_FRAMEWORKS, or not resolved through an import (defined here, as in
+        the framework's own module, or reached through a star import)? One imported from
+        elsewhere is the distribution's own class of that name."""
+        resolved = self.index.resolve(base)
+        if resolved is None or resolved.startswith("@") or resolved.endswith("*"):
+            return True
+        return resolved.split(".", 1)[0] in HANDLER_FRAMEWORKS
 
     def _never_returns(self, function: cst.FunctionDef) -> str:
         """Why ``function`` never returns to its caller ("" when it can)."""

@@ -236,6 +236,31 @@ HANDLER_BASES = frozenset(
         "AsyncWebsocketConsumer",
     }
 )
+# The top-level modules those bases come from. A base of one of these names imported from
+# anywhere else (`from pubnub.request_handlers.base import BaseRequestHandler`, a relative
+# import) is the distribution's own class: its name says nothing about how often it is made.
+HANDLER_FRAMEWORKS = frozenset(
+    {
+        "socketserver",
+        "SocketServer",
+        "http",
+        "BaseHTTPServer",
+        "SimpleHTTPServer",
+        "CGIHTTPServer",
+        "wsgiref",
+        "werkzeug",
+        "tornado",
+        "asyncio",
+        "twisted",
+        "django",
+        "rest_framework",
+        "flask",
+        "starlette",
+        "fastapi",
+        "channels",
+        "aiohttp",
+    }
+)
 # Methods that run per request or connection, whatever their class.
 HANDLER_METHODS = frozenset(
     {
