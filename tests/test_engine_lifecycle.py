@@ -2668,3 +2668,31 @@ def test_a_handler_base_counts_only_when_it_is_the_frameworks() -> None:
     local = template.format(import_line="class BaseRequestHandler: pass")
     (finding,) = check(local)
     assert "runs per connection or request" in finding.message
+
+
+def test_get_of_a_mapping_does_not_block_a_stop_flag_loop() -> None:
+    """A flag loop blocked in `self._q.get()` never sees stop() set the flag unless something
+    is put in the queue; `self._deadlines.get(key)` of a dict returns at once, so stop() ends
+    the loop."""
+    template = """
+        import queue, threading
+        class Watchdog:
+            def __init__(self):
+                self._items = {value}
+                self._stop = threading.Event()
+                self._thread = None
+            def start(self):
+                self._thread = threading.Thread(target=self._run, daemon=True)  # leak
+                self._thread.start()
+            def stop(self):
+                self._stop.set()
+            def _run(self):
+                while not self._stop.is_set():
+                    item = self._items.get(1)
+                    check(item)
+        """
+    (blocked,) = check(template.format(value="queue.Queue()"))
+    assert "nothing puts anything in the queue" in blocked.message, blocked.message
+    for mapping in ("{}", "dict()", "collections.defaultdict(list)"):
+        # stop() ends the loop: nothing to report
+        assert check(template.format(value=mapping).replace("  # leak", "")) == [], mapping

@@ -30,7 +30,13 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import endless_while, literal_truth, short, walk_statements
+from forkaudit.analysis.syntax import (
+    assignments,
+    endless_while,
+    literal_truth,
+    short,
+    walk_statements,
+)
 from forkaudit.analysis.vocabulary import (
     CACHE_DECORATORS,
     CALLER_DEPTH,
@@ -508,28 +514,10 @@ def _ends_object(name: str) -> bool:
     )
 
 
-def _assigned(
-    body: cst.CSTNode,
-) -> Iterator[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
-    """What the statements of ``body`` assign to (``x = ``, ``x += ``, ``x: T = ``), with the
-    value when it is the target's alone (None for a tuple's elements, ``+=``)."""
-    for inner in walk_statements(body):
-        if isinstance(inner, cst.Assign):
-            for target in inner.targets:
-                if isinstance(target.target, cst.Tuple | cst.List):
-                    yield from ((element.value, None) for element in target.target.elements)
-                else:
-                    yield target.target, inner.value
-        elif isinstance(inner, cst.AugAssign):
-            yield inner.target, None
-        elif isinstance(inner, cst.AnnAssign):
-            yield inner.target, inner.value
-
-
 def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool:
     """Does ``body`` assign one of ``self.<attrs>`` (with ``absent``: to None, False, 0 or an
     empty literal, the value a guard reads as "not there yet")?"""
-    for target, value in _assigned(body):
+    for target, value in assignments(body):
         if not (
             isinstance(target, cst.Attribute)
             and dotted_name(target.value) == "self"

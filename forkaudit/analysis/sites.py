@@ -17,6 +17,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
     argument,
+    assignments,
     assigns_attr_true,
     calls_in,
     calls_method,
@@ -403,9 +404,27 @@ class SiteFinder:
                 and call.func.attr.value == "get"
                 and (dotted_name(call.func.value) or "").startswith("self.")
                 and _blocks(call)
+                and not self._mapping(function, dotted_name(call.func.value) or "")
             ]
             return flags, blocking
         return None
+
+    def _mapping(self, function: cst.FunctionDef, attribute: str) -> bool:
+        """Is ``attribute`` (``self._deadlines``) a mapping wherever the class of ``function``
+        binds it (``{}``, ``dict()``, ``defaultdict(list)``)? Its ``get()`` returns at once; only
+        a queue's blocks. Bound from anything else as well (a parameter, a queue): not known."""
+        info = self.index.class_of(function.body)
+        name = attribute.removeprefix("self.")
+        if info is None or "." in name:
+            return False
+        values = [
+            value
+            for member in self._family(info)
+            for method in member.methods.values()
+            for target, value in assignments(method)
+            if dotted_name(target) == f"self.{name}"
+        ]
+        return bool(values) and all(_is_mapping(value) for value in values)
 
     def _stuck_flag_loop(self, function: cst.FunctionDef) -> str:
         """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
@@ -797,6 +816,21 @@ def _state_read(test: cst.BaseExpression) -> set[str]:
         ):
             found.add(f"self.{node.attr.value}")
     return found
+
+
+_MAPPING_TYPES = frozenset(
+    {"dict", "defaultdict", "OrderedDict", "Counter", "ChainMap", "WeakValueDictionary",
+     "WeakKeyDictionary"}
+)  # fmt: skip
+
+
+def _is_mapping(value: cst.BaseExpression | None) -> bool:
+    """``{}``, ``{k: v}``, a dict comprehension, ``dict(...)``, ``collections.defaultdict(...)``."""
+    if isinstance(value, cst.Dict | cst.DictComp):
+        return True
+    if isinstance(value, cst.Call):
+        return (dotted_name(value.func) or "").rsplit(".", 1)[-1] in _MAPPING_TYPES
+    return False
 
 
 def _blocks(call: cst.Call) -> bool:

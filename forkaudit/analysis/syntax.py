@@ -4,7 +4,7 @@ can be left, what a statement binds. Pure functions of the tree and the module i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 import libcst as cst
 
@@ -459,3 +459,21 @@ def target_names(target: cst.BaseExpression | None) -> list[str]:
 def short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def assignments(
+    body: cst.CSTNode,
+) -> Iterator[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
+    """What the statements of ``body`` assign to (``x = ``, ``x += ``, ``x: T = ``), with the
+    value when it is the target's alone (None for a tuple's elements, ``+=``)."""
+    for inner in walk_statements(body):
+        if isinstance(inner, cst.Assign):
+            for target in inner.targets:
+                if isinstance(target.target, cst.Tuple | cst.List):
+                    yield from ((element.value, None) for element in target.target.elements)
+                else:
+                    yield target.target, inner.value
+        elif isinstance(inner, cst.AugAssign):
+            yield inner.target, None
+        elif isinstance(inner, cst.AnnAssign):
+            yield inner.target, inner.value
