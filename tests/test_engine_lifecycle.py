@@ -2696,3 +2696,43 @@ def test_get_of_a_mapping_does_not_block_a_stop_flag_loop() -> None:
     for mapping in ("{}", "dict()", "collections.defaultdict(list)"):
         # stop() ends the loop: nothing to report
         assert check(template.format(value=mapping).replace("  # leak", "")) == [], mapping
+
+
+def test_a_loop_exit_on_what_the_loop_changes_is_not_a_stuck_flag() -> None:
+    """A worker loop that also leaves on a value it takes from its queue (a SHUTDOWN marker)
+    or on a counter it raises (retire after max_requests) ends with no flag set: the flags in
+    its other exits being set by nobody does not make it endless."""
+    pool = """
+        import queue, threading
+        class Pool:
+            SHUTDOWN = object()
+            def __init__(self):
+                self.queue = queue.Queue()
+                self.dying = {}
+                self.max_requests = 100
+            def add_worker(self):
+                worker = threading.Thread(target=self.work)
+                worker.start()
+            def work(self):
+                served = 0
+                while True:
+                    if self.max_requests and self.max_requests < served:
+                        break
+                    runnable = self.queue.get()
+                    if runnable is Pool.SHUTDOWN:
+                        break
+                    served += 1
+                    runnable()
+                    if self.dying:
+                        break
+        """
+    assert check(pool) == []  # each worker ends by itself: nothing piles up
+    flags_only = (
+        pool.replace("                    served += 1\n", "")
+        .replace(
+            "                    if runnable is Pool.SHUTDOWN:\n                        break\n", ""
+        )
+        .replace("max_requests < served", "max_requests < 0")
+    )
+    (endless,) = check(flags_only.replace("(target=self.work)", "(target=self.work)  # leak"))
+    assert "which nothing sets to stop it" in endless.message, endless.message

@@ -385,18 +385,30 @@ class SiteFinder:
             if not isinstance(node, cst.While):
                 continue
             flags = _exit_values(node.test, False)
+            tests = [node.test]
             if is_true(node.test):
                 for inner in walk_statements(node):
                     if isinstance(inner, cst.If) and _leaves(inner.body, loop=True):
                         flags.update(_exit_values(inner.test, True))
+                        tests.append(inner.test)
                     elif (
                         isinstance(inner, cst.If)
                         and isinstance(inner.orelse, cst.Else)
                         and _leaves(inner.orelse.body, loop=True)
                     ):
                         flags.update(_exit_values(inner.test, False))
+                        tests.append(inner.test)
             if not flags:
                 continue
+            changing = _bound_in(node)
+            if any(
+                isinstance(name, cst.Name) and name.value in changing
+                for test in tests
+                for name in walk(test)
+            ):
+                # an exit on what the loop itself changes (a counter, a value taken from a
+                # queue: `if runnable is SHUTDOWN: break`): it can end with no flag set
+                return None
             blocking = [
                 call
                 for call in calls_in(self.index, node)
@@ -783,6 +795,27 @@ def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
     smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
     leaving = (cst.Return, cst.Raise, cst.Break) if loop else (cst.Return, cst.Raise)
     return any(isinstance(small, leaving) for small in smalls)
+
+
+def _bound_in(loop: cst.While) -> set[str]:
+    """Local names the body of ``loop`` binds or updates (``item = q.get()``, ``n += 1``,
+    ``for x in ...``, ``with ... as f``)."""
+    names: set[str] = set()
+    for node in walk_statements(loop):
+        targets: list[cst.BaseExpression] = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):
+            targets = [node.target]
+        elif isinstance(node, cst.With):
+            targets = [i.asname.name for i in node.items if i.asname is not None]
+        while targets:
+            target = targets.pop()
+            if isinstance(target, cst.Name):
+                names.add(target.value)
+            elif isinstance(target, cst.Tuple | cst.List):
+                targets.extend(element.value for element in target.elements)
+    return names
 
 
 def _state_read(test: cst.BaseExpression) -> set[str]:
