@@ -2736,3 +2736,41 @@ def test_a_loop_exit_on_what_the_loop_changes_is_not_a_stuck_flag() -> None:
     )
     (endless,) = check(flags_only.replace("(target=self.work)", "(target=self.work)  # leak"))
     assert "which nothing sets to stop it" in endless.message, endless.message
+
+
+def test_a_reset_in_the_forked_child_does_not_reopen_a_once_guard() -> None:
+    """`if self.flush_thread and self.flush_thread.is_alive(): return` keeps one flusher per
+    handler; a hook that clears it in each forked child (`_reset_after_fork`, or a method
+    handed to os.register_at_fork) lets the child start its own, where the parent's thread
+    does not exist: the guard is not reopened, unlike a regular method clearing it."""
+    handler = """
+        import os, threading
+        class Handler:
+            def __init__(self):
+                self.flush_thread = None
+            def ensure(self):
+                if self.flush_thread and self.flush_thread.is_alive():
+                    return
+                self.flush_thread = threading.Thread(target=self._flush, daemon=True)  # leak
+                self.flush_thread.start()
+            def emit(self, record):
+                self.ensure()
+            def _flush(self):
+                while True:
+                    send()
+            def {name}(self):
+                self.flush_thread = None
+            def install(self):
+                {install}
+        """
+    for hook in ("_reset_after_fork", "_at_fork_reinit"):
+        (finding,) = check(handler.format(name=hook, install="pass"))
+        assert finding.severity == "medium", (hook, finding.message)
+        assert "once per Handler object" in finding.message, finding.message
+    registered = handler.format(
+        name="_fresh", install="os.register_at_fork(after_in_child=self._fresh)"
+    )
+    (finding,) = check(registered)
+    assert finding.severity == "medium", finding.message
+    (reopened,) = check(handler.format(name="clear", install="pass"))
+    assert reopened.severity == "high", reopened.message

@@ -12,12 +12,19 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
+    calls_in,
     is_minus_one_or_zero,
     parent_polarity,
     target_expr,
     walk_statements,
 )
-from forkaudit.analysis.vocabulary import EXIT_FUNCTIONS, FORK_CALLS, MP_WAIT_ANY, PID_WAIT_ANY
+from forkaudit.analysis.vocabulary import (
+    EXIT_FUNCTIONS,
+    FORK_CALLS,
+    FORK_HOOK_WORDS,
+    MP_WAIT_ANY,
+    PID_WAIT_ANY,
+)
 
 _CANCELLATION = re.compile(
     r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
@@ -313,6 +320,33 @@ class ModuleFacts:
                 if after and self.block_exits(cst.IndentedBlock(body=after)):
                     return True
             current = parent
+
+    def runs_after_fork(self, method: cst.FunctionDef) -> bool:
+        """Is ``method`` a hook that runs in each forked child, where the parent's threads and
+        children do not exist: named for it (``_reset_after_fork``, ``_at_fork_reinit``),
+        or ``self.<method>`` handed on (not called) where
+        ``os.register_at_fork`` is called? What it re-creates is the child's own."""
+        name = method.name.value
+        if any(word in name for word in FORK_HOOK_WORDS):
+            return True
+        index = self.index
+        for node in index.names.get(name, ()):
+            attribute = index.parent_of(node)
+            if not (
+                isinstance(attribute, cst.Attribute)
+                and attribute.attr is node
+                and dotted_name(attribute.value) == "self"
+            ):
+                continue
+            call = index.parent_of(attribute)
+            if isinstance(call, cst.Call) and call.func is attribute:
+                continue
+            function = self.enclosing_function(attribute)
+            if function is not None and any(
+                index.resolve(c.func) == "os.register_at_fork" for c in calls_in(index, function)
+            ):
+                return True
+        return False
 
     def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         for ancestor in self.index.ancestors(node):

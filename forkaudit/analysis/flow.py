@@ -1261,7 +1261,7 @@ class Follower:
             return ""
         if starts_a_lifecycle(method.name.value) or _runs_itself(method):
             return ""  # start() after stop(): the pair's contract, not a replacement
-        if self._runs_after_fork(method):
+        if self.facts.runs_after_fork(method):
             return ""  # it re-creates the handle in a forked child, where the old one is gone
         reaping = {
             found.name.value
@@ -1295,28 +1295,6 @@ class Follower:
             ):
                 return ""
         return method.name.value
-
-    def _runs_after_fork(self, method: cst.FunctionDef) -> bool:
-        """Is ``self.<method>`` handed on (not called) where ``os.register_at_fork`` is called:
-        a hook that runs in each forked child, where the parent's threads do not exist?"""
-        index = self.index
-        for node in index.names.get(method.name.value, ()):
-            attribute = index.parent_of(node)
-            if not (
-                isinstance(attribute, cst.Attribute)
-                and attribute.attr is node
-                and dotted_name(attribute.value) == "self"
-            ):
-                continue
-            call = index.parent_of(attribute)
-            if isinstance(call, cst.Call) and call.func is attribute:
-                continue
-            function = self.facts.enclosing_function(attribute)
-            if function is not None and any(
-                index.resolve(c.func) == "os.register_at_fork" for c in calls_in(index, function)
-            ):
-                return True
-        return False
 
     def _ends_unreaped(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """The cleanup method (``close``, ``stop``, ``__exit__``...) of the class that ends the

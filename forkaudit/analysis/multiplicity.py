@@ -456,7 +456,10 @@ class Counter:
         return not any(
             _sets_self(method, read, absent=True)
             for name, method in methods.items()
-            if id(method) not in on_the_way and name != "__init__" and not _ends_object(name)
+            if id(method) not in on_the_way
+            and name != "__init__"
+            and not _ends_object(name)
+            and not self.facts.runs_after_fork(method)  # the child starts its own
         )
 
     def _cleared_on_return(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:

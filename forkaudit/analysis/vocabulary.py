@@ -40,6 +40,9 @@ PID_WAIT_ANY = frozenset({"os.wait", "os.wait3"})  # reap any child
 PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})  # given a pid (or -1)
 MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished mp children
 FORK_CALLS = frozenset({"os.fork", "os.forkpty", "pty.fork"})  # the parent gets the pid back
+# Words in the name of a method that runs in the forked child (`_reset_after_fork`,
+# `_at_fork_reinit`, `_after_fork`): what it re-creates is the child's own.
+FORK_HOOK_WORDS = ("after_fork", "at_fork", "in_forked_child")
 # What the slicer looks for in text to keep a wait-any reaper.
 REAPER_WORDS = ("waitpid", "wait3", "wait4", "waitid", "os.wait", "SIGCHLD", "active_children")
 
