@@ -82,6 +82,30 @@ CASES: dict[str, str] = {
                 serve(request)
                 os._exit(0)
     """,
+    "a parent leaving on every branch (os._exit or sys.exit) leaves no zombie": """
+        import os, sys
+        def daemonize(keep_fds):
+            pid = os.fork()
+            if pid != 0:
+                if keep_fds:
+                    os._exit(0)
+                elif keep_fds is None:
+                    raise SystemExit(0)
+                else:
+                    sys.exit(0)
+            os.setsid()
+    """,
+    "a parent leaving on one branch only stays on the other": """
+        import os, sys
+        def daemonize(keep_fds):
+            pid = os.fork()  # leak
+            if pid != 0:
+                if keep_fds:
+                    os._exit(0)
+                else:
+                    log("parent goes on")
+            os.setsid()
+    """,
     "a SIGCHLD handler reaping in a loop reaps every child": """
         import os, signal
         def on_child(signum, frame):

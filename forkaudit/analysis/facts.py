@@ -236,6 +236,8 @@ class ModuleFacts:
         else:
             return False
         for statement in statements:
+            if isinstance(statement, cst.If) and self._if_exits(statement):
+                return True
             smalls: Iterable[cst.CSTNode] = (
                 statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
             )
@@ -261,6 +263,16 @@ class ModuleFacts:
                     if dotted_name(exc) == "SystemExit":
                         return True
         return False
+
+    def _if_exits(self, statement: cst.If) -> bool:
+        """Every branch of ``statement`` ends the process (``if keep: os._exit(0)`` ``else:
+        sys.exit(0)``, an ``elif`` chain with an ``else``)."""
+        orelse = statement.orelse
+        if orelse is None or not self.block_exits(statement.body):
+            return False
+        if isinstance(orelse, cst.If):
+            return self._if_exits(orelse)
+        return self.block_exits(orelse.body)
 
     def parent_exits(self, if_node: cst.If, handle: cst.CSTNode) -> bool:
         polarity = parent_polarity(if_node.test, handle)
