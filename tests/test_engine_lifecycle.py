@@ -274,6 +274,29 @@ CASES: dict[str, str] = {
             if p.is_alive():
                 p.kill()
     """,
+    "killed, then waited with a timeout: SIGKILL cannot be caught, the wait reaps": """
+        import subprocess
+        class Display:
+            def start(self):
+                self.proc = subprocess.Popen(["Xvfb"])
+            def stop(self, timeout):
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout)
+    """,
+    "terminated, then waited with a timeout: SIGTERM can be ignored": """
+        import subprocess
+        def run(cmd, timeout):
+            p = subprocess.Popen(cmd)  # leak: FA103
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.terminate()
+                p.wait(timeout)
+    """,
     "an executor given work through run_in_executor, never shut down": """
         from concurrent.futures import ThreadPoolExecutor
         class Client:

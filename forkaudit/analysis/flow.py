@@ -316,6 +316,31 @@ class Follower:
             self._classify_use(site, use, evidence, depth)
         return self._judge_local(site, name, statement_line, scope, evidence)
 
+    def _right_after_kill(self, handle: cst.BaseExpression, reap: cst.CSTNode) -> bool:
+        """Is the timed wait ``reap`` the statement right after ``<handle>.kill()`` in its
+        block (``p.kill(); p.wait(timeout)``)? SIGKILL cannot be caught: the child is gone at
+        once, and the wait reaps it whatever its timeout."""
+        index = self.index
+        statement: cst.CSTNode | None = index.statement_of(reap)
+        if isinstance(statement, cst.BaseSmallStatement):
+            statement = index.parent_of(statement)  # its line
+        block = index.parent_of(statement) if statement is not None else None
+        if not isinstance(block, cst.IndentedBlock) or statement not in block.body:
+            return False
+        position = block.body.index(statement)
+        if position == 0:
+            return False
+        before = block.body[position - 1]
+        return isinstance(before, cst.SimpleStatementLine) and any(
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and isinstance(small.value.func, cst.Attribute)
+            and small.value.func.attr.value == "kill"
+            and not small.value.args
+            and index.code(small.value.func.value) == index.code(handle)
+            for small in before.body
+        )
+
     def _survives_cancel(self, evidence: Evidence, handle: str) -> bool:
         """Is an asyncio child awaited even when the awaiting task is cancelled: some wait is
         a hand-over, or sits in a ``try`` whose ``finally`` (or a handler of
@@ -401,7 +426,7 @@ class Follower:
                 evidence.started = True
             elif effect in (Effect.REAP, Effect.TIMED_REAP):
                 evidence.reaps.append(use.at)
-                if effect is Effect.TIMED_REAP:
+                if effect is Effect.TIMED_REAP and not self._right_after_kill(use_node, use.at):
                     evidence.timed.append(use.at)
             elif effect is Effect.DAEMON:
                 evidence.daemon = True
