@@ -2821,3 +2821,26 @@ def test_a_reset_in_the_forked_child_does_not_reopen_a_once_guard() -> None:
     assert finding.severity == "medium", finding.message
     (reopened,) = check(handler.format(name="clear", install="pass"))
     assert reopened.severity == "high", reopened.message
+
+
+def test_an_event_given_by_the_owner_is_set_by_the_owner() -> None:
+    """A worker loop waiting on an Event the object was given (`self.shutdown_event =
+    shutdown_event`) ends when the owner that passed it in sets it: the owner holds it too. A
+    plain value given (`self.running = running`) is the object's own copy, and an Event the
+    object makes itself, with nothing setting it, never ends the loop."""
+    template = """
+        import threading
+        class Cache:
+            def __init__(self, shutdown_event):
+                self.shutdown_event = {value}
+                threading.Thread(target=self._reset, daemon=True).start()  # leak
+            def _reset(self):
+                while True:
+                    if self.shutdown_event.wait(60):
+                        break
+                    clear()
+        """
+    given = check(template.format(value="shutdown_event").replace("  # leak", ""))
+    assert given == [], given
+    (own,) = check(template.format(value="threading.Event()"))
+    assert "which nothing sets to stop it" in own.message, own.message

@@ -448,7 +448,7 @@ class SiteFinder:
             return ""
         flags, blocking = found
         setters = self._setters(info, flags)
-        if not setters and not self._set_from_outside(flags):
+        if not setters and not self._set_from_outside(flags) and not self._given_event(info, flags):
             return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it"
         # what stops the loop: the setters, and the methods calling one of them
         setter_names = {method.name.value for method in setters}
@@ -474,6 +474,33 @@ class SiteFinder:
                     "nothing puts anything in the queue then, so the loop never sees it"
                 )
         return ""
+
+    def _given_event(self, info: ClassInfo, flags: dict[str, bool | None]) -> bool:
+        """Is one of ``flags`` an Event the object was given (``self.shutdown_event =
+        shutdown_event``, a parameter, read with ``.wait()``/``.is_set()``)? The owner that
+        passed it in holds it too and sets it to stop every worker sharing it. A plain value
+        given (``self.running = running``) is the object's own copy."""
+        for member in self._family(info):
+            for method in member.methods.values():
+                params = {p.name.value for p in method.params.params}
+                params.update(p.name.value for p in method.params.kwonly_params)
+                for target, value in assignments(method):
+                    flag = dotted_name(target) or ""
+                    if not (
+                        flag in flags
+                        and isinstance(value, cst.Name)
+                        and value.value in params
+                        and value.value != "self"
+                    ):
+                        continue
+                    if any(
+                        isinstance(call.func, cst.Attribute)
+                        and call.func.attr.value in ("wait", "is_set")
+                        and dotted_name(call.func.value) == flag
+                        for call in self.index.calls
+                    ):
+                        return True
+        return False
 
     def _set_from_outside(self, flags: dict[str, bool | None]) -> bool:
         """Is one of ``flags`` set on the object from outside its class (``worker.stop.set()``,
