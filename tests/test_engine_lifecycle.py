@@ -2844,3 +2844,60 @@ def test_an_event_given_by_the_owner_is_set_by_the_owner() -> None:
     assert given == [], given
     (own,) = check(template.format(value="threading.Event()"))
     assert "which nothing sets to stop it" in own.message, own.message
+
+
+def test_a_flag_loop_ends_on_a_list_made_non_empty_or_its_own_break() -> None:
+    """`while not self.stopping or self.pending:` ends when stop() appends to the list (a list
+    made non-empty is true), and a `break` on a deadline the loop reads the clock for ends it
+    too: the loop is not endless."""
+    server = """
+        import threading, time
+        class Server:
+            def __init__(self):
+                self.stopping = []
+                self.pending = []
+            def serve(self):
+                thread = threading.Thread(target=self.serve_pending)  # leak
+                thread.start()
+            def serve_pending(self):
+                while not self.stopping or self.pending:
+                    {body}
+            def stop(self):
+                self.stopping.append(True)
+        """
+    assert check(server.format(body="handle()").replace("  # leak", "")) == []
+    deadline = server.replace("self.stopping.append(True)", "pass").format(
+        body="now = time.time()\n                    if now > self.expires:\n"
+        "                        break"
+    )
+    assert check(deadline.replace("  # leak", "")) == []
+    (stuck,) = check(server.replace("self.stopping.append(True)", "pass").format(body="handle()"))
+    assert "which nothing sets to stop it" in stuck.message, stuck.message
+
+
+def test_a_break_of_a_nested_for_does_not_leave_the_flag_loop() -> None:
+    """`if isinstance(result, Exception): break` inside a `for` over a batch leaves the `for`,
+    not the worker's `while` loop: it is no exit of the loop."""
+    (stuck,) = check(
+        """
+        import threading
+        class Collector(threading.Thread):
+            def __init__(self):
+                threading.Thread.__init__(self, daemon=True)
+                self._ready = 0
+                self._total = float("inf")
+            def run(self):
+                while self._ready < self._total:
+                    batch = fetch()
+                    for result in batch:
+                        if isinstance(result, Exception):
+                            break
+                    self._ready += 1
+        def imap(items):
+            collector = Collector()  # leak
+            collector.start()
+            return iter(items)
+        """
+    )
+    assert "loops-forever" in stuck.flags, stuck.message
+    assert stuck.severity == "high", stuck.message

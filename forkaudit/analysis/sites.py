@@ -386,18 +386,20 @@ class SiteFinder:
                 continue
             flags = _exit_values(node.test, False)
             tests = [node.test]
-            if is_true(node.test):
-                for inner in walk_statements(node):
-                    if isinstance(inner, cst.If) and _leaves(inner.body, loop=True):
+            endless = is_true(node.test)
+            for inner in walk_statements(node):
+                if not isinstance(inner, cst.If):
+                    continue
+                # a `break` leaves the innermost loop only: one in a nested `for` is not an exit
+                breaks = self._innermost_loop(inner) is node
+                if _leaves(inner.body, loop=breaks):
+                    if endless:
                         flags.update(_exit_values(inner.test, True))
-                        tests.append(inner.test)
-                    elif (
-                        isinstance(inner, cst.If)
-                        and isinstance(inner.orelse, cst.Else)
-                        and _leaves(inner.orelse.body, loop=True)
-                    ):
+                    tests.append(inner.test)
+                elif isinstance(inner.orelse, cst.Else) and _leaves(inner.orelse.body, loop=breaks):
+                    if endless:
                         flags.update(_exit_values(inner.test, False))
-                        tests.append(inner.test)
+                    tests.append(inner.test)
             if not flags:
                 continue
             changing = _bound_in(node)
@@ -419,6 +421,15 @@ class SiteFinder:
                 and not self._mapping(function, dotted_name(call.func.value) or "")
             ]
             return flags, blocking
+        return None
+
+    def _innermost_loop(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The ``for``/``while`` a ``break`` at ``node`` would leave."""
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.For | cst.While):
+                return ancestor
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                return None
         return None
 
     def _mapping(self, function: cst.FunctionDef, attribute: str) -> bool:
@@ -973,7 +984,8 @@ def _exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | 
 def _flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
     ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
-    (``self._process = self._stdout = MISSING``); no flag set -> []."""
+    (``self._process = self._stdout = MISSING``); ``self._stopping.append(True)`` -> True (a
+    list made non-empty); no flag set -> []."""
     if isinstance(node, cst.Assign):
         value = literal_truth(node.value)
         return [(dotted_name(t.target) or "", value) for t in node.targets]
@@ -985,4 +997,11 @@ def _flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
         and node.func.attr.value in ("set", "clear")
     ):
         return [(dotted_name(node.func.value) or "", node.func.attr.value == "set")]
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("append", "add")
+        and isinstance(node.func.value, cst.Attribute)
+    ):
+        return [(dotted_name(node.func.value) or "", True)]  # a list made non-empty: truthy
     return []
