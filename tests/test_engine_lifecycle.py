@@ -2901,3 +2901,35 @@ def test_a_break_of_a_nested_for_does_not_leave_the_flag_loop() -> None:
     )
     assert "loops-forever" in stuck.flags, stuck.message
     assert stuck.severity == "high", stuck.message
+
+
+def test_a_value_taken_from_the_own_queue_ends_the_loop_only_if_put_there() -> None:
+    """`data = self._queue.get(); if data is None: break` ends the loop only if someone puts
+    None there: disconnect() setting the abort flag and editing the deque behind the Queue's
+    back (`self._queue.queue.appendleft(None)`) wakes no blocked get(). A local that only sets
+    the timeout of the flag's wait (`self._aborted.wait(throttle)`) is no exit either."""
+    (stuck,) = check(
+        """
+        import queue, threading
+        class Network:
+            def connect(self):
+                self._aborted = threading.Event()
+                self._queue = queue.Queue()
+                self._thread = threading.Thread(target=self._process, daemon=True)  # leak
+                self._thread.start()
+            def disconnect(self):
+                self._aborted.set()
+                self._queue.queue.appendleft(None)
+            def _process(self):
+                while True:
+                    throttle = self.settings.get("throttle", 0.005)
+                    if not self._aborted.wait(throttle):
+                        data = self._queue.get()
+                        if data is None:
+                            break
+                        send(data)
+                    else:
+                        break
+        """
+    )
+    assert "nothing puts anything in the queue" in stuck.message, stuck.message

@@ -403,11 +403,7 @@ class SiteFinder:
             if not flags:
                 continue
             changing = _bound_in(node)
-            if any(
-                isinstance(name, cst.Name) and name.value in changing
-                for test in tests
-                for name in walk(test)
-            ):
+            if any(name in changing for test in tests for name in _names_tested(test)):
                 # an exit on what the loop itself changes (a counter, a value taken from a
                 # queue: `if runnable is SHUTDOWN: break`): it can end with no flag set
                 return None
@@ -835,13 +831,41 @@ def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
     return any(isinstance(small, leaving) for small in smalls)
 
 
+def _names_tested(test: cst.BaseExpression) -> set[str]:
+    """The bare names whose value ``test`` tests: not those only passed to a call in it (the
+    timeout of ``self._stop.wait(interval)`` decides how long, not whether)."""
+    arguments = {
+        id(inner)
+        for node in walk(test)
+        if isinstance(node, cst.Call)
+        for arg in node.args
+        for inner in walk(arg)
+    }
+    return {
+        node.value
+        for node in walk(test)
+        if isinstance(node, cst.Name) and id(node) not in arguments
+    }
+
+
 def _bound_in(loop: cst.While) -> set[str]:
-    """Local names the body of ``loop`` binds or updates (``item = q.get()``, ``n += 1``,
-    ``for x in ...``, ``with ... as f``)."""
+    """Local names the body of ``loop`` binds or updates (``n += 1``, ``now = time.time()``,
+    ``for x in ...``, ``with ... as f``). Not one bound from a blocking ``self._q.get()``: a
+    value taken from the object's own queue ends the loop only if someone puts it there, which
+    the stop analysis (``_puts``) judges."""
     names: set[str] = set()
     for node in walk_statements(loop):
         targets: list[cst.BaseExpression] = []
         if isinstance(node, cst.Assign):
+            value = node.value
+            if (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get"
+                and (dotted_name(value.func.value) or "").startswith("self.")
+                and _blocks(value)
+            ):
+                continue
             targets = [t.target for t in node.targets]
         elif isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):
             targets = [node.target]
