@@ -2719,8 +2719,8 @@ def test_a_handler_base_counts_only_when_it_is_the_frameworks() -> None:
 
 def test_get_of_a_mapping_does_not_block_a_stop_flag_loop() -> None:
     """A flag loop blocked in `self._q.get()` never sees stop() set the flag unless something
-    is put in the queue; `self._deadlines.get(key)` of a dict returns at once, so stop() ends
-    the loop."""
+    is put in the queue; `self._deadlines.get(key)` of a dict, or `self._backoff.get()` of an
+    object not named a queue, returns at once, so stop() ends the loop."""
     template = """
         import queue, threading
         class Watchdog:
@@ -2740,7 +2740,7 @@ def test_get_of_a_mapping_does_not_block_a_stop_flag_loop() -> None:
         """
     (blocked,) = check(template.format(value="queue.Queue()"))
     assert "nothing puts anything in the queue" in blocked.message, blocked.message
-    for mapping in ("{}", "dict()", "collections.defaultdict(list)"):
+    for mapping in ("{}", "dict()", "collections.defaultdict(list)", "Backoff()"):
         # stop() ends the loop: nothing to report
         assert check(template.format(value=mapping).replace("  # leak", "")) == [], mapping
 

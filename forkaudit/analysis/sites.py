@@ -414,7 +414,7 @@ class SiteFinder:
                 and call.func.attr.value == "get"
                 and (dotted_name(call.func.value) or "").startswith("self.")
                 and _blocks(call)
-                and not self._mapping(function, dotted_name(call.func.value) or "")
+                and not self._not_a_queue(function, dotted_name(call.func.value) or "")
             ]
             return flags, blocking
         return None
@@ -428,10 +428,12 @@ class SiteFinder:
                 return None
         return None
 
-    def _mapping(self, function: cst.FunctionDef, attribute: str) -> bool:
-        """Is ``attribute`` (``self._deadlines``) a mapping wherever the class of ``function``
-        binds it (``{}``, ``dict()``, ``defaultdict(list)``)? Its ``get()`` returns at once; only
-        a queue's blocks. Bound from anything else as well (a parameter, a queue): not known."""
+    def _not_a_queue(self, function: cst.FunctionDef, attribute: str) -> bool:
+        """Is ``attribute`` (``self._deadlines``, ``self._backoff``) something other than a
+        queue wherever the class of ``function`` binds it: a mapping (``{}``, ``dict()``,
+        ``defaultdict(list)``) or an object of a class not named a queue (``Backoff()``)? Its
+        ``get()`` returns at once; only a queue's blocks. Bound from a parameter, a queue
+        (``queue.Queue()``, ``ctx.Queue()``, ``asyncio.Queue()``) or nowhere here: a queue."""
         info = self.index.class_of(function.body)
         name = attribute.removeprefix("self.")
         if info is None or "." in name:
@@ -443,7 +445,7 @@ class SiteFinder:
             for target, value in assignments(method)
             if dotted_name(target) == f"self.{name}"
         ]
-        return bool(values) and all(_is_mapping(value) for value in values)
+        return bool(values) and all(_not_a_queue(value) for value in values)
 
     def _stuck_flag_loop(self, function: cst.FunctionDef) -> str:
         """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
@@ -913,18 +915,15 @@ def _state_read(test: cst.BaseExpression) -> set[str]:
     return found
 
 
-_MAPPING_TYPES = frozenset(
-    {"dict", "defaultdict", "OrderedDict", "Counter", "ChainMap", "WeakValueDictionary",
-     "WeakKeyDictionary"}
-)  # fmt: skip
-
-
-def _is_mapping(value: cst.BaseExpression | None) -> bool:
-    """``{}``, ``{k: v}``, a dict comprehension, ``dict(...)``, ``collections.defaultdict(...)``."""
+def _not_a_queue(value: cst.BaseExpression | None) -> bool:
+    """``{}``, ``{k: v}``, a dict comprehension, or a call of a class whose name does not say
+    queue (``dict(...)``, ``Backoff()``; not ``Queue()``, ``ctx.JoinableQueue()``, nor a call
+    of something unnamed)."""
     if isinstance(value, cst.Dict | cst.DictComp):
         return True
     if isinstance(value, cst.Call):
-        return (dotted_name(value.func) or "").rsplit(".", 1)[-1] in _MAPPING_TYPES
+        called = (dotted_name(value.func) or "").rsplit(".", 1)[-1]
+        return bool(called) and "queue" not in called.lower()
     return False
 
 
