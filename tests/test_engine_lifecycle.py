@@ -2933,3 +2933,25 @@ def test_a_value_taken_from_the_own_queue_ends_the_loop_only_if_put_there() -> N
         """
     )
     assert "nothing puts anything in the queue" in stuck.message, stuck.message
+
+
+def test_a_server_handed_to_its_thread_from_a_container_the_class_stops() -> None:
+    """`Thread(target=self._serve, args=(srv,))` for each `srv in self._servers`, the target
+    running `srv.serve_forever()`: the class's stop() shutting down each server in
+    `self._servers` ends every such thread. With nothing stopping them, they serve forever."""
+    template = """
+        import threading
+        class Forwarder:
+            def start(self):
+                for srv in self._servers:
+                    thread = threading.Thread(target=self._serve, args=(srv,), daemon=True)  # leak
+                    thread.start()
+            def _serve(self, srv, poll=0.1):
+                srv.serve_forever(poll)
+            def stop(self):
+                for srv in self._servers:
+                    {stop}
+        """
+    assert check(template.format(stop="srv.shutdown()").replace("  # leak", "")) == []
+    (forever,) = check(template.format(stop="log(srv)"))
+    assert "loops-forever" in forever.flags, forever.message

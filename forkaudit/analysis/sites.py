@@ -560,6 +560,17 @@ class SiteFinder:
         function starting the thread or the target itself (a local)? A parameter: unknown."""
         if not served:
             return False
+        if target is not None and "." not in served:
+            # a parameter of the target: what the start hands it (`args=(_srv,)`), taken from
+            # a container of the object (`for _srv in self._server_list`) that it stops
+            container = self._given_from_container(served, near, target)
+            if container:
+                owner = self.index.class_of(target.body)
+                family: list[cst.CSTNode] = (
+                    [m.node for m in self._family(owner)] if owner is not None else []
+                )
+                if self._stops_each(container, family):
+                    return True
         if served.startswith("self."):
             # (a method's body: class_of() a FunctionDef itself finds no method around it)
             info = self.index.class_of(target.body if target is not None else near)
@@ -574,6 +585,36 @@ class SiteFinder:
         if target is not None:
             scopes.append(target)
         return self._stops(served, scopes) or self._handed_on(served, scopes[0])
+
+    def _given_from_container(
+        self, parameter: str, call: cst.CSTNode, target: cst.FunctionDef
+    ) -> str:
+        """The object's container (``self._server_list``) the start ``call`` takes what it
+        hands to ``target``'s ``parameter`` from: ``Thread(target=self._serve, args=(_srv,))``
+        in ``for _srv in self._server_list:``. "" when it is not so."""
+        if not isinstance(call, cst.Call):
+            return ""
+        names = [p.name.value for p in target.params.params]
+        if parameter not in names:
+            return ""
+        position = names.index(parameter) - (1 if names and names[0] == "self" else 0)
+        given = next((a.value for a in call.args if a.keyword and a.keyword.value == "args"), None)
+        if not isinstance(given, cst.Tuple | cst.List) or not 0 <= position < len(given.elements):
+            return ""
+        element = given.elements[position].value
+        if not isinstance(element, cst.Name):
+            return ""
+        for ancestor in self.index.ancestors(call):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+                return ""
+            if (
+                isinstance(ancestor, cst.For)
+                and isinstance(ancestor.target, cst.Name)
+                and ancestor.target.value == element.value
+            ):
+                iterated = dotted_name(ancestor.iter) or ""
+                return iterated if iterated.startswith("self.") else ""
+        return ""
 
     def _containers_of(self, served: str, within: list[cst.CSTNode]) -> set[str]:
         """The object's containers ``served`` is put in (``self._loops.append(self._loop)``,
