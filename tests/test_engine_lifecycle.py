@@ -2955,3 +2955,37 @@ def test_a_server_handed_to_its_thread_from_a_container_the_class_stops() -> Non
     assert check(template.format(stop="srv.shutdown()").replace("  # leak", "")) == []
     (forever,) = check(template.format(stop="log(srv)"))
     assert "loops-forever" in forever.flags, forever.message
+
+
+def test_a_call_passing_the_guard_parameter_false_does_not_reach_the_start() -> None:
+    """`polling(restart=False)` in a loop never reaches `if restart: self._watch()`: how often
+    the start runs follows the callers that can pass it true (here, every call of go()),
+    not the loop. A value left to *args/**kwargs, or a rebound parameter, is not known."""
+    bot = """
+        import threading
+        class Bot:
+            def _watch(self):
+                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
+                self.watcher.start()
+            def _loop(self):
+                while True:
+                    tick()
+            def polling(self, restart=False, *args):
+                if restart:
+                    self._watch()
+                fetch()
+            def infinity(self):
+                while True:
+                    self.polling({given})
+            def go(self):
+                self.polling(restart=True)
+        """
+    (guarded,) = check(bot.format(given="restart=False"))
+    assert "on every call of go()" in guarded.message, guarded.message
+    (positional,) = check(bot.format(given="False"))
+    assert "on every call of go()" in positional.message, positional.message
+    for unknown in ("restart=flag", "*options", ""):
+        (looped,) = check(bot.format(given=unknown))
+        # the default False does not reach it either, but *options may
+        expected = "in a `while` loop in infinity()" if unknown != "" else "on every call"
+        assert expected in looped.message, (unknown, looped.message)

@@ -84,7 +84,7 @@ class Counter:
     def __init__(self, index: ModuleIndex, facts: ModuleFacts) -> None:
         self.index = index
         self.facts = facts
-        self._functions: dict[int, Multiplicity] = {}
+        self._functions: dict[tuple[int, tuple[tuple[str, bool], ...]], Multiplicity] = {}
         self._active: set[int] = set()
 
     # ------------------------------------------------------------------ a call site
@@ -95,10 +95,16 @@ class Counter:
         loop: cst.CSTNode | None = None
         current: cst.CSTNode = node
         function: cst.FunctionDef | None = None
+        tested: list[tuple[cst.BaseExpression, bool]] = []  # (test, truth the path needs)
         for ancestor in index.ancestors(node):
             if isinstance(ancestor, cst.FunctionDef):
                 function = ancestor
                 break
+            if isinstance(ancestor, cst.If):
+                if ancestor.body is current:
+                    tested.append((ancestor.test, True))
+                elif isinstance(ancestor.orelse, cst.Else) and ancestor.orelse is current:
+                    tested.append((ancestor.test, False))
             if isinstance(ancestor, cst.Lambda):
                 return Multiplicity(Level.PER_CALL, "in a lambda, on every call of it")
             if isinstance(ancestor, cst.ClassDef):
@@ -126,7 +132,7 @@ class Counter:
             current = ancestor
         if function is None:
             return Multiplicity(Level.ONCE, "at import time", True)
-        outer = self.of_function(function, depth)
+        outer = self.of_function(function, depth, _parameter_guards(function, tested))
         name = function.name.value
         if isinstance(loop, cst.While):
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
@@ -138,25 +144,34 @@ class Counter:
 
     # ------------------------------------------------------------------ a function
 
-    def of_function(self, function: cst.FunctionDef, depth: int = 0) -> Multiplicity:
-        key = id(function)
+    def of_function(
+        self,
+        function: cst.FunctionDef,
+        depth: int = 0,
+        guards: tuple[tuple[str, bool], ...] = (),
+    ) -> Multiplicity:
+        """How often ``function`` runs; with ``guards`` (parameter, truth), how often it runs
+        with those parameters so (the path to a start behind ``if restart:``)."""
+        key = (id(function), guards)
         known = self._functions.get(key)
         if known is not None:
             return known
-        if key in self._active:
+        if id(function) in self._active:
             return _CYCLE  # a call back into a function being weighed adds nothing
         if depth > _CALLER_DEPTH:
             return _per_call(function)
-        self._active.add(key)
+        self._active.add(id(function))
         try:
-            found = self._function_now(function, depth)
+            found = self._function_now(function, depth, guards)
         finally:
-            self._active.discard(key)
+            self._active.discard(id(function))
         if depth == 0:
             self._functions[key] = found
         return found
 
-    def _function_now(self, function: cst.FunctionDef, depth: int) -> Multiplicity:
+    def _function_now(
+        self, function: cst.FunctionDef, depth: int, guards: tuple[tuple[str, bool], ...] = ()
+    ) -> Multiplicity:
         name = function.name.value
         owner = self._owner(function)
         for decorator in function.decorators:
@@ -178,7 +193,11 @@ class Counter:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
         best: Multiplicity | None = None
         best_site: cst.CSTNode | None = None
-        callers = self.facts.callers(function)
+        callers = [
+            caller
+            for caller in self.facts.callers(function)
+            if not guards or _may_pass(caller, function, guards)
+        ]
         if owner is not None:
             # a class's methods are the library's API: the module's own script block using one
             # object once says nothing of how often its importers call them
@@ -535,6 +554,59 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
         ):
             return True
     return False
+
+
+def _parameter_guards(
+    function: cst.FunctionDef, tested: list[tuple[cst.BaseExpression, bool]]
+) -> tuple[tuple[str, bool], ...]:
+    """The parameters of ``function`` the path tests bare (``if restart:``, ``if not quiet:``,
+    the ``else`` of ``if dry_run:``), each with the truth the path needs."""
+    params = {p.name.value for p in (*function.params.params, *function.params.kwonly_params)}
+    # one the function rebinds (`restart = restart or env_flag`) is no longer what was passed
+    params -= {dotted_name(target) for target, _ in assignments(function)}
+    found: dict[str, bool] = {}
+    for test, truth in tested:
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test, truth = test.expression, not truth
+        if isinstance(test, cst.Name) and test.value in params and test.value != "self":
+            found.setdefault(test.value, truth)
+    return tuple(sorted(found.items()))
+
+
+def _may_pass(
+    caller: cst.CSTNode, function: cst.FunctionDef, guards: tuple[tuple[str, bool], ...]
+) -> bool:
+    """Can the call ``caller`` reach the path behind ``guards``: no parameter given (or left
+    to its default) a literal of the other truth (``polling(restart_on_change=False)``)?"""
+    if not isinstance(caller, cst.Call):
+        return True
+    params = list(function.params.params)
+    if (
+        params
+        and params[0].name.value in ("self", "cls")
+        and isinstance(caller.func, cst.Attribute)
+    ):
+        params = params[1:]
+    keyword_only = list(function.params.kwonly_params)
+    positional = [a for a in caller.args if a.keyword is None and not a.star]
+    starred = any(a.star for a in caller.args)
+    for name, truth in guards:
+        value: cst.BaseExpression | None = None
+        given = next((a for a in caller.args if a.keyword and a.keyword.value == name), None)
+        if given is not None:
+            value = given.value  # named, *args and **kwargs cannot give it again
+        elif starred:
+            continue  # it may come in *args / **kwargs: not known
+        else:
+            position = next((i for i, p in enumerate(params) if p.name.value == name), None)
+            if position is not None and position < len(positional):
+                value = positional[position].value
+            else:
+                declared = next((p for p in (*params, *keyword_only) if p.name.value == name), None)
+                value = declared.default if declared is not None else None
+        if value is not None and literal_truth(value) is (not truth):
+            return False
+    return True
 
 
 def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:
