@@ -22,10 +22,11 @@ from forkaudit.analysis.syntax import (
     calls_in,
     calls_method,
     endless_loop,
+    exit_values,
+    flags_set,
     in_dead_code,
     is_true,
     kwarg_true,
-    literal_truth,
     target_expr,
     walk_statements,
     with_callers,
@@ -384,7 +385,7 @@ class SiteFinder:
         for node in walk_statements(function):
             if not isinstance(node, cst.While):
                 continue
-            flags = _exit_values(node.test, False)
+            flags = exit_values(node.test, False)
             tests = [node.test]
             endless = is_true(node.test)
             for inner in walk_statements(node):
@@ -394,11 +395,11 @@ class SiteFinder:
                 breaks = self._innermost_loop(inner) is node
                 if _leaves(inner.body, loop=breaks):
                     if endless:
-                        flags.update(_exit_values(inner.test, True))
+                        flags.update(exit_values(inner.test, True))
                     tests.append(inner.test)
                 elif isinstance(inner.orelse, cst.Else) and _leaves(inner.orelse.body, loop=breaks):
                     if endless:
-                        flags.update(_exit_values(inner.test, False))
+                        flags.update(exit_values(inner.test, False))
                     tests.append(inner.test)
             if not flags:
                 continue
@@ -549,7 +550,7 @@ class SiteFinder:
                 if any(
                     flag in flags and (value is None or flags[flag] is None or value == flags[flag])
                     for node in walk_statements(method)
-                    for flag, value in _flags_set(node)
+                    for flag, value in flags_set(node)
                 ):
                     out.append(method)
         return out
@@ -923,39 +924,6 @@ def _bound_in(loop: cst.While) -> set[str]:
     return names
 
 
-def _state_read(test: cst.BaseExpression) -> set[str]:
-    """The object's state a loop test reads: ``self._stop`` in ``not self._stop.is_set()`` or
-    ``not self._stop.wait(self.interval)`` (not a method called on self, ``self._should_go()``,
-    nor an argument, ``self.interval``)."""
-    called: set[int] = set()
-    arguments: set[int] = set()
-    for node in walk(test):
-        if isinstance(node, cst.Call):
-            called.add(id(node.func))
-            for arg in node.args:
-                arguments.update(id(n) for n in walk(arg))
-    # `self.base._exiting`: a flag of another object the class holds; whoever else holds that
-    # object can set it, so it is no state of this object's own
-    foreign = {
-        id(node.value)
-        for node in walk(test)
-        if isinstance(node, cst.Attribute)
-        and id(node) not in called
-        and isinstance(node.value, cst.Attribute)
-    }
-    found: set[str] = set()
-    for node in walk(test):
-        if (
-            isinstance(node, cst.Attribute)
-            and id(node) not in called
-            and id(node) not in arguments
-            and id(node) not in foreign
-            and dotted_name(node.value) == "self"
-        ):
-            found.add(f"self.{node.attr.value}")
-    return found
-
-
 def _not_a_queue(value: cst.BaseExpression | None) -> bool:
     """``{}``, ``{k: v}``, a dict comprehension, or a call of a class whose name does not say
     queue (``dict(...)``, ``Backoff()``; not ``Queue()``, ``ctx.JoinableQueue()``, nor a call
@@ -1002,7 +970,7 @@ def _puts(
         node
         for node in walk_statements(method, skip_nested=False)
         if isinstance(node, cst.Assign | cst.AugAssign | cst.Call)
-        and any(flag in flags for flag, _ in _flags_set(node))
+        and any(flag in flags for flag, _ in flags_set(node))
     ]
     if not sets:
         return bool(puts)  # it stops the loop by calling a setter: any put of its own wakes it
@@ -1022,50 +990,3 @@ def _exclusive(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool
         if not in_body and index.inside(other, ancestor.body):
             return True
     return False
-
-
-def _exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | None]:
-    """The object's flags a loop test reads, each with the truth value that ends the loop when
-    ``test`` being ``ends_when`` ends it (``while not self._stop`` with ``ends_when`` False:
-    ``self._stop`` True ends it)."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _exit_values(test.expression, not ends_when)
-    if isinstance(test, cst.BooleanOperation):
-        return {**_exit_values(test.left, ends_when), **_exit_values(test.right, ends_when)}
-    if isinstance(test, cst.Attribute) and dotted_name(test.value) == "self":
-        return {f"self.{test.attr.value}": ends_when}
-    if (
-        isinstance(test, cst.Call)
-        and isinstance(test.func, cst.Attribute)
-        and test.func.attr.value in ("is_set", "wait")
-        and isinstance(test.func.value, cst.Attribute)
-        and dotted_name(test.func.value.value) == "self"
-    ):
-        return {f"self.{test.func.value.attr.value}": ends_when}  # an Event: set() is True
-    return dict.fromkeys(_state_read(test))  # a comparison: which value ends it is not told
-
-
-def _flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
-    """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
-    ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
-    (``self._process = self._stdout = MISSING``); ``self._stopping.append(True)`` -> True (a
-    list made non-empty); no flag set -> []."""
-    if isinstance(node, cst.Assign):
-        value = literal_truth(node.value)
-        return [(dotted_name(t.target) or "", value) for t in node.targets]
-    if isinstance(node, cst.AugAssign):
-        return [(dotted_name(node.target) or "", None)]
-    if (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in ("set", "clear")
-    ):
-        return [(dotted_name(node.func.value) or "", node.func.attr.value == "set")]
-    if (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in ("append", "add")
-        and isinstance(node.func.value, cst.Attribute)
-    ):
-        return [(dotted_name(node.func.value) or "", True)]  # a list made non-empty: truthy
-    return []

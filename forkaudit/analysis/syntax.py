@@ -477,3 +477,83 @@ def assignments(
             yield inner.target, None
         elif isinstance(inner, cst.AnnAssign):
             yield inner.target, inner.value
+
+
+def state_read(test: cst.BaseExpression) -> set[str]:
+    """The object's state a loop test reads: ``self._stop`` in ``not self._stop.is_set()`` or
+    ``not self._stop.wait(self.interval)`` (not a method called on self, ``self._should_go()``,
+    nor an argument, ``self.interval``)."""
+    called: set[int] = set()
+    arguments: set[int] = set()
+    for node in walk(test):
+        if isinstance(node, cst.Call):
+            called.add(id(node.func))
+            for arg in node.args:
+                arguments.update(id(n) for n in walk(arg))
+    # `self.base._exiting`: a flag of another object the class holds; whoever else holds that
+    # object can set it, so it is no state of this object's own
+    foreign = {
+        id(node.value)
+        for node in walk(test)
+        if isinstance(node, cst.Attribute)
+        and id(node) not in called
+        and isinstance(node.value, cst.Attribute)
+    }
+    found: set[str] = set()
+    for node in walk(test):
+        if (
+            isinstance(node, cst.Attribute)
+            and id(node) not in called
+            and id(node) not in arguments
+            and id(node) not in foreign
+            and dotted_name(node.value) == "self"
+        ):
+            found.add(f"self.{node.attr.value}")
+    return found
+
+
+def exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | None]:
+    """The object's flags a loop test reads, each with the truth value that ends the loop when
+    ``test`` being ``ends_when`` ends it (``while not self._stop`` with ``ends_when`` False:
+    ``self._stop`` True ends it)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return exit_values(test.expression, not ends_when)
+    if isinstance(test, cst.BooleanOperation):
+        return {**exit_values(test.left, ends_when), **exit_values(test.right, ends_when)}
+    if isinstance(test, cst.Attribute) and dotted_name(test.value) == "self":
+        return {f"self.{test.attr.value}": ends_when}
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value in ("is_set", "wait")
+        and isinstance(test.func.value, cst.Attribute)
+        and dotted_name(test.func.value.value) == "self"
+    ):
+        return {f"self.{test.func.value.attr.value}": ends_when}  # an Event: set() is True
+    return dict.fromkeys(state_read(test))  # a comparison: which value ends it is not told
+
+
+def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
+    """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
+    ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
+    (``self._process = self._stdout = MISSING``); ``self._stopping.append(True)`` -> True (a
+    list made non-empty); no flag set -> []."""
+    if isinstance(node, cst.Assign):
+        value = literal_truth(node.value)
+        return [(dotted_name(t.target) or "", value) for t in node.targets]
+    if isinstance(node, cst.AugAssign):
+        return [(dotted_name(node.target) or "", None)]
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("set", "clear")
+    ):
+        return [(dotted_name(node.func.value) or "", node.func.attr.value == "set")]
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("append", "add")
+        and isinstance(node.func.value, cst.Attribute)
+    ):
+        return [(dotted_name(node.func.value) or "", True)]  # a list made non-empty: truthy
+    return []
