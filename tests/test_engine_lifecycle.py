@@ -2989,3 +2989,39 @@ def test_a_call_passing_the_guard_parameter_false_does_not_reach_the_start() -> 
         # the default False does not reach it either, but *options may
         expected = "in a `while` loop in infinity()" if unknown != "" else "on every call"
         assert expected in looped.message, (unknown, looped.message)
+
+
+def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
+    """A start before `while not self._stop.wait(interval):` (the object's flag, which only
+    stop() sets) runs once per run of the serving function, directly or through the method
+    it hands over to on every branch: it does not return before the object is stopped, so its
+    callers run a service, not a request. A loop the function can end itself (it sets the flag)
+    serves nothing: the start runs per call."""
+    template = """
+        import threading
+        class Bot:
+            def _watch(self):
+                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
+                self.watcher.start()
+            def _loop(self):
+                while True:
+                    tick()
+            def stop(self):
+                self._stop.set()
+            def _serve(self, interval):
+                while not self._stop.wait(interval):
+                    fetch()
+                    {ending}
+            def polling(self, interval=0):
+                self._watch()
+                if self.threaded:
+                    self._serve(interval)
+                else:
+                    self._serve(interval * 2)
+        """
+    (serving,) = check(template.format(ending="pass"))
+    assert serving.severity == "medium", serving.message
+    assert "once per run of polling(), which serves until stopped" in serving.message
+    (returning,) = check(template.format(ending="self._stop.set()"))
+    assert returning.severity == "high", returning.message
+    assert "on every call of polling()" in returning.message

@@ -33,6 +33,8 @@ from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     assignments,
     endless_while,
+    exit_values,
+    flags_set,
     literal_truth,
     short,
     walk_statements,
@@ -189,6 +191,13 @@ class Counter:
         ends = self._never_returns(function)
         if ends:
             return Multiplicity(Level.ONCE, f"{name}() never returns ({ends})", True)
+        serving = self._serves_until_stopped(function, owner)
+        if serving:
+            return Multiplicity(
+                Level.PER_OBJECT,
+                f"once per run of {name}(), which serves until stopped ({serving})",
+                True,
+            )
         if name in self.facts.process_targets:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
         best: Multiplicity | None = None
@@ -333,6 +342,106 @@ class Counter:
         ):
             return "it ends the process"
         return ""
+
+    def _serves_until_stopped(
+        self, function: cst.FunctionDef, owner: cst.ClassDef | None, depth: int = 0
+    ) -> str:
+        """The test of the loop ``function`` serves in until its object is stopped: a ``while``
+        of its own body (or of a ``try``/``with`` there) testing only the object's flags
+        (``while not self._stop.is_set():``, ``while self.running:``), none of which the
+        function itself sets to the value that ends the loop; or its last statement handing
+        over to a method of its class that serves so (``self.__threaded_polling(...)``, on
+        every branch of a final ``if``). Such a function does not return before another method
+        stops the object: its callers run a service, not a request. "" otherwise."""
+        body = function.body
+        statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
+        if owner is not None and statements and depth < 2:
+            handed = self._hands_over(statements[-1], owner, depth)
+            if handed:
+                return handed
+        while statements:
+            statement = statements.pop(0)
+            if isinstance(statement, cst.Try | cst.With) and isinstance(
+                statement.body, cst.IndentedBlock
+            ):
+                statements[:0] = statement.body.body
+                continue
+            if not isinstance(statement, cst.While) or literal_truth(statement.test) is not None:
+                continue
+            flags = exit_values(statement.test, False)
+            if not flags or not all(flag.startswith("self.") for flag in flags):
+                continue
+            nodes = walk_statements(statement.test, skip_nested=False)
+            aside = {id(node.attr) for node in nodes if isinstance(node, cst.Attribute)}
+            aside.update(  # `self._stop.wait(interval)`: how long, not whether
+                id(inner)
+                for node in nodes
+                if isinstance(node, cst.Call)
+                for arg in node.args
+                for inner in walk_statements(arg, skip_nested=False)
+            )
+            if any(
+                isinstance(name, cst.Name) and name.value != "self" and id(name) not in aside
+                for name in nodes
+            ):
+                continue  # a local or a parameter in the test: not the object's state alone
+            ending = {
+                flag
+                for node in walk_statements(function, skip_nested=False)
+                for flag, value in flags_set(node)
+                if flag in flags and (value is None or flags[flag] is None or value == flags[flag])
+            }
+            if not ending:
+                return f"`while {_test_code(statement.test)}`"
+        return ""
+
+    def _hands_over(self, statement: cst.CSTNode, owner: cst.ClassDef, depth: int) -> str:
+        """``self.serve(...)`` (awaited or not) as ``statement``, or on every branch of an
+        ``if`` there, where each method called serves until stopped: its loop's test."""
+        if isinstance(statement, cst.If):
+            branches: list[cst.BaseSuite] = [statement.body]
+            orelse = statement.orelse
+            while isinstance(orelse, cst.If):
+                branches.append(orelse.body)
+                orelse = orelse.orelse
+            if orelse is None:
+                return ""
+            branches.append(orelse.body)
+            found = ""
+            for branch in branches:
+                last = (
+                    branch.body[-1]
+                    if isinstance(branch, cst.IndentedBlock) and branch.body
+                    else None
+                )
+                found = self._hands_over(last, owner, depth) if last is not None else ""
+                if not found:
+                    return ""
+            return found
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return ""
+        small = statement.body[0]
+        value = small.value if isinstance(small, cst.Expr) else None
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and dotted_name(value.func.value) == "self"
+        ):
+            return ""
+        called = value.func.attr.value
+        method = next(
+            (
+                m
+                for m in owner.body.body
+                if isinstance(m, cst.FunctionDef) and m.name.value == called
+            ),
+            None,
+        )
+        if method is None:
+            return ""
+        return self._serves_until_stopped(method, owner, depth + 1)
 
     # ------------------------------------------------------------------ guards
 
@@ -554,6 +663,10 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
         ):
             return True
     return False
+
+
+def _test_code(test: cst.BaseExpression) -> str:
+    return short(cst.Module(body=[]).code_for_node(test))
 
 
 def _parameter_guards(
