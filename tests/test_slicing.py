@@ -1042,6 +1042,20 @@ REVIEW_CASES = {
         """,
         kept=("def go",),
     ),
+    "a module-level pool started by a method of a class": Case(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=8)  # leak: FA115
+
+        class Policy:
+            # 12 unrelated methods: helper
+
+            def resolve(self, host):
+                return _POOL.submit(lookup, host).result()
+        """,
+        kept=("def resolve",),
+    ),
 }
 
 

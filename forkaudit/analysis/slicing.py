@@ -589,6 +589,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
                 partial(_inside_at, state.strings, chunk.start),
                 entries,
                 holders,
+                tuple(sorted(state.module_names)),
             )
             continue
         if "self." in chunk.text:
@@ -1149,6 +1150,7 @@ class _ClassPlan:
         in_string: Callable[[int], bool] = lambda at: False,
         entries: frozenset[str] = frozenset({"run"}),
         holders: dict[str, int] | None = None,
+        module_handles: tuple[str, ...] = (),
     ) -> None:
         self.text = text
         self.entries = entries  # the methods a thread may run: run(), and every target named
@@ -1213,6 +1215,8 @@ class _ClassPlan:
                 or self.methods[i][2] in PER_USE_METHODS
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))
+                # a module-level handle used here (`_POOL.submit(...)` starts it, or reaps it)
+                or next(_word_positions(body, module_handles), -1) >= 0
                 or class_level.search(body, body.find("\n", body.find("def ")) + 1)
             )
             used: set[str] = set()
