@@ -130,6 +130,8 @@ class Contains:
     def _reaps_in_test(self, test: cst.BaseExpression) -> bool:
         """`if proc.wait() != 0:` reaps whichever branch runs; `if x and proc.wait():` does not."""
         for reap in self.reaps:
+            if reap is test:
+                return True  # `if proc.wait():` the test is the reap
             if not self.index.inside(reap, test):
                 continue
             conditional = False
