@@ -297,6 +297,14 @@ CASES: dict[str, str] = {
                 p.terminate()
                 p.wait(timeout)
     """,
+    "waited in the test of an if: the wait runs whichever branch follows": """
+        from subprocess import Popen
+        def build(commands):
+            proc = Popen(commands)
+            if proc.wait():
+                raise RuntimeError("build failed")
+            return proc.returncode
+    """,
     "an executor given work through run_in_executor, never shut down": """
         from concurrent.futures import ThreadPoolExecutor
         class Client:
@@ -2746,9 +2754,10 @@ def test_get_of_a_mapping_does_not_block_a_stop_flag_loop() -> None:
 
 
 def test_a_loop_exit_on_what_the_loop_changes_is_not_a_stuck_flag() -> None:
-    """A worker loop that also leaves on a value it takes from its queue (a SHUTDOWN marker)
-    or on a counter it raises (retire after max_requests) ends with no flag set: the flags in
-    its other exits being set by nobody does not make it endless."""
+    """A worker loop that also leaves on a marker it takes from its queue ends with no flag
+    set when the class puts that marker there (shutdown() putting SHUTDOWN); blocked in that
+    get(), it sees no other exit (a retire-after-N counter) until something is put. A loop
+    with no queue leaves on a counter it raises, or on the clock, by itself."""
     pool = """
         import queue, threading
         class Pool:
@@ -2760,6 +2769,8 @@ def test_a_loop_exit_on_what_the_loop_changes_is_not_a_stuck_flag() -> None:
             def add_worker(self):
                 worker = threading.Thread(target=self.work)
                 worker.start()
+            def shutdown(self):
+                self.queue.put({marker})
             def work(self):
                 served = 0
                 while True:
@@ -2773,16 +2784,25 @@ def test_a_loop_exit_on_what_the_loop_changes_is_not_a_stuck_flag() -> None:
                     if self.dying:
                         break
         """
-    assert check(pool) == []  # each worker ends by itself: nothing piles up
-    flags_only = (
-        pool.replace("                    served += 1\n", "")
-        .replace(
-            "                    if runnable is Pool.SHUTDOWN:\n                        break\n", ""
-        )
-        .replace("max_requests < served", "max_requests < 0")
+    assert check(pool.replace("{marker}", "self.SHUTDOWN")) == []  # each ends when told
+    (stuck,) = check(
+        pool.replace("{marker}", "None").replace("(target=self.work)", "(target=self.work)  # leak")
     )
-    (endless,) = check(flags_only.replace("(target=self.work)", "(target=self.work)  # leak"))
-    assert "which nothing sets to stop it" in endless.message, endless.message
+    assert "loops-forever" in stuck.flags, stuck.message
+    counter = """
+        import threading, time
+        class Monitor:
+            def start(self):
+                threading.Thread(target=self.watch, daemon=True).start()
+            def watch(self):
+                started = time.time()
+                checks = 0
+                while time.time() - started <= self.limit:
+                    checks += 1
+                    if self.done or checks > 100:
+                        break
+        """
+    assert check(counter) == []
 
 
 def test_a_reset_in_the_forked_child_does_not_reopen_a_once_guard() -> None:
@@ -3025,3 +3045,28 @@ def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
     (returning,) = check(template.format(ending="self._stop.set()"))
     assert returning.severity == "high", returning.message
     assert "on every call of polling()" in returning.message
+
+
+def test_a_collection_filled_by_another_method_ends_the_loop_waiting_for_it() -> None:
+    """`if self.active_connections: return` ends once another method stores an item in the
+    mapping (`self.active_connections[uuid] = conn`) or adds one: a collection made non-empty
+    is true."""
+    template = """
+        import threading
+        class Manager:
+            def __init__(self):
+                self.active_connections = {}
+            def start(self):
+                def run():
+                    while True:
+                        connect_once()
+                        if self.active_connections:
+                            return
+                threading.Thread(target=run, daemon=True).start()  # leak
+            def on_connected(self, uuid, conn):
+                {store}
+        """
+    for store in ("self.active_connections[uuid] = conn", "self.active_connections.update({})"):
+        assert check(template.replace("{store}", store).replace("  # leak", "")) == [], store
+    (stuck,) = check(template.replace("{store}", "log(conn)"))
+    assert "loops-forever" in stuck.flags, stuck.message

@@ -403,11 +403,21 @@ class SiteFinder:
                     tests.append(inner.test)
             if not flags:
                 continue
-            changing = _bound_in(node)
-            if any(name in changing for test in tests for name in _names_tested(test)):
-                # an exit on what the loop itself changes (a counter, a value taken from a
-                # queue: `if runnable is SHUTDOWN: break`): it can end with no flag set
-                return None
+            taken = _taken_from_queues(node)
+            if taken:
+                # Blocked in the get() of its own queue, the loop sees no other exit until
+                # something is put there: only a sentinel the class puts in ends it by itself
+                # (`if runnable is SHUTDOWN: break` with `self.queue.put(SHUTDOWN)` in shutdown())
+                if any(self._sentinel_put(function, test, taken) for test in tests):
+                    return None
+            else:
+                changing = _bound_in(node)
+                if any(name in changing for test in tests for name in _names_tested(test)) or any(
+                    _asks_a_call(test) for test in tests
+                ):
+                    # an exit on what the loop itself changes (a counter, a local waiter) or
+                    # on what a call answers (the clock): it can end with no flag set
+                    return None
             blocking = [
                 call
                 for call in calls_in(self.index, node)
@@ -419,6 +429,45 @@ class SiteFinder:
             ]
             return flags, blocking
         return None
+
+    def _sentinel_put(
+        self, function: cst.FunctionDef, test: cst.BaseExpression, taken: dict[str, str]
+    ) -> bool:
+        """Does ``test`` compare a value taken from a queue (``runnable is Pool.SHUTDOWN``,
+        ``item is None``, ``not item``) with a sentinel that a method of the class puts in that
+        queue (``self.queue.put(self.SHUTDOWN)``, ``self._q.put(None)``)?"""
+        wanted: list[tuple[str, str]] = []  # (queue, the sentinel's last name)
+        for node in walk(test):
+            if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+                left, right = node.left, node.comparisons[0].comparator
+                for value, sentinel in ((left, right), (right, left)):
+                    if isinstance(value, cst.Name) and value.value in taken:
+                        last = (dotted_name(sentinel) or "").rsplit(".", 1)[-1]
+                        if last:
+                            wanted.append((taken[value.value], last))
+            elif isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Name):
+                if node.expression.value in taken:  # `if not item:`
+                    wanted.append((taken[node.expression.value], "None"))
+        if not wanted:
+            return False
+        info = self.index.class_of(function.body)
+        scopes: list[cst.CSTNode] = (
+            [m.node for m in self._family(info)] if info is not None else [self.index.module]
+        )
+        for scope in scopes:
+            for call in calls_in(self.index, scope, nested=True):
+                func = call.func
+                if not (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value in ("put", "put_nowait")
+                    and call.args
+                ):
+                    continue
+                queue = dotted_name(func.value) or ""
+                put = (dotted_name(call.args[0].value) or "").rsplit(".", 1)[-1]
+                if any(queue == q and put == last for q, last in wanted):
+                    return True
+        return False
 
     def _innermost_loop(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The ``for``/``while`` a ``break`` at ``node`` would leave."""
@@ -873,6 +922,38 @@ def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
     smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
     leaving = (cst.Return, cst.Raise, cst.Break) if loop else (cst.Return, cst.Raise)
     return any(isinstance(small, leaving) for small in smalls)
+
+
+def _taken_from_queues(loop: cst.While) -> dict[str, str]:
+    """Local names ``loop`` binds from a blocking get of the object's queue (``item =
+    self._q.get()``), each with that queue (``self._q``)."""
+    out: dict[str, str] = {}
+    for node in walk_statements(loop):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            value, target = node.value, node.targets[0].target
+            if (
+                isinstance(target, cst.Name)
+                and isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get"
+                and (dotted_name(value.func.value) or "").startswith("self.")
+                and _blocks(value)
+            ):
+                out[target.value] = dotted_name(value.func.value) or ""
+    return out
+
+
+def _asks_a_call(test: cst.BaseExpression) -> bool:
+    """Does ``test`` call something other than an Event's ``is_set()``/``wait()`` (``time() -
+    start <= limit``, ``self._q.qsize()``, ``worker.is_alive()``)? Its answer can change
+    with no flag set: the clock moves, the queue drains, the thread ends."""
+    return any(
+        isinstance(node, cst.Call)
+        and not (
+            isinstance(node.func, cst.Attribute) and node.func.attr.value in ("is_set", "wait")
+        )
+        for node in walk(test)
+    )
 
 
 def _names_tested(test: cst.BaseExpression) -> set[str]:

@@ -9,7 +9,12 @@ from collections.abc import Collection, Iterator, Sequence
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
-from forkaudit.analysis.vocabulary import FOREVER_METHODS, ITER_METHODS, ITER_WRAPPERS
+from forkaudit.analysis.vocabulary import (
+    CONTAINER_ADD,
+    FOREVER_METHODS,
+    ITER_METHODS,
+    ITER_WRAPPERS,
+)
 from forkaudit.analysis.walk import children, walk
 
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -537,10 +542,15 @@ def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
     ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
     (``self._process = self._stdout = MISSING``); ``self._stopping.append(True)`` -> True (a
-    list made non-empty); no flag set -> []."""
+    list made non-empty), and so does ``self._conns[key] = conn``; no flag set -> []."""
     if isinstance(node, cst.Assign):
         value = literal_truth(node.value)
-        return [(dotted_name(t.target) or "", value) for t in node.targets]
+        return [
+            (dotted_name(t.target.value) or "", True)  # an item stored: non-empty, truthy
+            if isinstance(t.target, cst.Subscript)
+            else (dotted_name(t.target) or "", value)
+            for t in node.targets
+        ]
     if isinstance(node, cst.AugAssign):
         return [(dotted_name(node.target) or "", None)]
     if (
@@ -552,7 +562,7 @@ def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in ("append", "add")
+        and node.func.attr.value in CONTAINER_ADD
         and isinstance(node.func.value, cst.Attribute)
     ):
         return [(dotted_name(node.func.value) or "", True)]  # a list made non-empty: truthy
