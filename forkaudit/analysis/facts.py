@@ -567,18 +567,23 @@ class ModuleFacts:
             bound = {param.name.value for param in _all_params(function.params)}
             declared: set[str] = set()
             for node in walk_statements(function):
-                if isinstance(node, cst.Global):
+                kind = type(node)  # exact types: an ABC isinstance() per node is slow
+                if kind is cst.Global:
+                    assert isinstance(node, cst.Global)
                     declared.update(n.name.value for n in node.names)
-                elif isinstance(
-                    node, cst.AssignTarget | cst.For | cst.CompFor | cst.AnnAssign | cst.AugAssign
-                ):
-                    bound.update(_bound_by(node.target))
-                elif isinstance(node, cst.AsName):
+                elif kind in _TARGET_BINDERS:
+                    bound.update(_bound_by(node.target))  # type: ignore[attr-defined]
+                elif kind is cst.AsName:
+                    assert isinstance(node, cst.AsName)
                     bound.update(_bound_by(node.name))
-                elif isinstance(node, cst.NamedExpr):
-                    bound.update(_bound_by(node.target))
             found = self._bound[key] = frozenset(bound - declared)
         return found
+
+
+# the nodes binding what their `.target` names
+_TARGET_BINDERS = frozenset(
+    {cst.AssignTarget, cst.For, cst.CompFor, cst.AnnAssign, cst.AugAssign, cst.NamedExpr}
+)
 
 
 def _all_params(params: cst.Parameters) -> list[cst.Param]:

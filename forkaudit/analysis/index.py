@@ -24,11 +24,13 @@ ScopeNode = cst.FunctionDef | cst.Module | cst.Lambda
 
 def dotted_name(node: cst.BaseExpression | None) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
+    kind = type(node)  # exact types: libcst's ABC isinstance() is slow, and this runs often
+    if kind is cst.Name:
+        return cast(cst.Name, node).value
+    if kind is cst.Attribute:
+        attribute = cast(cst.Attribute, node)
+        base = dotted_name(attribute.value)
+        return None if base is None else f"{base}.{attribute.attr.value}"
     return None
 
 
@@ -135,8 +137,9 @@ class ModuleIndex:
         Imported names resolve to their origin (``sp.Popen`` -> ``subprocess.Popen``); names
         defined in this module resolve to ``@name``; anything else is None.
         """
-        if isinstance(node, cst.Name):
-            value = node.value
+        kind = type(node)  # exact types: libcst's ABC isinstance() is slow
+        if kind is cst.Name:
+            value = cast(cst.Name, node).value
             if value in self.local_defs:
                 return f"@{value}"
             target = self.aliases.get(value)
@@ -145,9 +148,10 @@ class ModuleIndex:
             for module in self.star_modules:
                 return f"{module}.{value}*"
             return None
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Attribute:
+            node = cast(cst.Attribute, node)
             base: str | None
-            if isinstance(node.value, cst.Call):
+            if type(node.value) is cst.Call:
                 base = self.resolve(node.value.func)
                 if base is None or not base.endswith("get_context"):
                     return None

@@ -675,14 +675,16 @@ def _parameter_guards(
     """The parameters of ``function`` the path tests bare (``if restart:``, ``if not quiet:``,
     the ``else`` of ``if dry_run:``), each with the truth the path needs."""
     params = {p.name.value for p in (*function.params.params, *function.params.kwonly_params)}
-    # one the function rebinds (`restart = restart or env_flag`) is no longer what was passed
-    params -= {dotted_name(target) for target, _ in assignments(function)}
     found: dict[str, bool] = {}
     for test, truth in tested:
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             test, truth = test.expression, not truth
         if isinstance(test, cst.Name) and test.value in params and test.value != "self":
             found.setdefault(test.value, truth)
+    if found:
+        # one the function rebinds (`restart = restart or env_flag`) is not what was passed
+        for target, _ in assignments(function):
+            found.pop(dotted_name(target) or "", None)
     return tuple(sorted(found.items()))
 
 

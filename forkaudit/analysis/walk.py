@@ -85,15 +85,18 @@ def walk(root: cst.CSTNode, *, skip_nested: bool = False) -> Iterator[cst.CSTNod
     """Every node under ``root`` (root included), depth first. With ``skip_nested``, the bodies of
     functions, classes and lambdas nested inside ``root`` are not entered."""
     stack = [root]
-    nested = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
     while stack:
         node = stack.pop()
         yield node
-        if skip_nested and node is not root and isinstance(node, nested):
+        if skip_nested and node is not root and type(node) in _NESTED:
             continue
         kids = list(children(node))
         kids.reverse()
         stack.extend(kids)
+
+
+# libcst's concrete node classes are final: a type test, not an ABC isinstance() per node
+_NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def walk_with_parents(root: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode | None]]:
