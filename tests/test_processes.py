@@ -289,8 +289,8 @@ def test_ctrl_c_while_the_command_loads_is_one_line_too(sources: Path) -> None:
             time.sleep(delay)
             proc.send_signal(signal.SIGINT)
             _, err = proc.communicate(timeout=60)
-        frames = re.findall(r'File "([^"]+)"', err)
-        if "Traceback" in err and not any(_in_package(frame) for frame in frames):
+        frames = re.findall(r'File "([^"]+)", line \d+, in (\S+)', err)
+        if "Traceback" in err and not any(_ours(path, scope) for path, scope in frames):
             continue  # the interpreter's start-up or the launcher's import: no forkaudit code yet
         assert "Traceback" not in err, (step, err)
         if proc.returncode == 130:
@@ -299,6 +299,14 @@ def test_ctrl_c_while_the_command_loads_is_one_line_too(sources: Path) -> None:
     # some interrupts land before Python's own handler (killed by SIGINT) or after the work
     assert outcomes <= {130, -signal.SIGINT, 0, 1}, outcomes
     assert 130 in outcomes
+
+
+def _ours(path: str, scope: str) -> bool:
+    """Is this traceback frame forkaudit's code running, not the launcher importing the entry
+    point (``forkaudit/entry.py`` or the package's ``__init__`` at module level, before any
+    handler of ours can exist)?"""
+    launcher = scope == "<module>" and Path(path).name in ("entry.py", "__init__.py")
+    return _in_package(path) and not launcher
 
 
 def _in_package(frame: str) -> bool:
