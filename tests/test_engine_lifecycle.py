@@ -2641,7 +2641,13 @@ def test_a_flag_cleared_on_the_way_out_only_keeps_calls_from_overlapping() -> No
     flag cleared at the end of the function) keeps two calls from overlapping, not a second
     call from starting again: each call starts anew. A flag cleared only in an `except` handler
     (undoing a failed start) still guards later calls."""
-    busy = """
+    work = """
+            def _work(self):
+                while True:
+                    poll()
+        """
+    busy = (
+        """
         import threading
         class Refresher:
             def __init__(self):
@@ -2653,11 +2659,9 @@ def test_a_flag_cleared_on_the_way_out_only_keeps_calls_from_overlapping() -> No
                 try:
                     threading.Thread(target=self._work, daemon=True).start()  # leak
                 finally:
-                    self._busy = False
-            def _work(self):
-                while True:
-                    poll()
-        """
+                    self._busy = False"""
+        + work
+    )
     (finding,) = check(busy)
     assert finding.severity == "high", finding.message
     assert "on every call of refresh()" in finding.message
@@ -2670,7 +2674,8 @@ def test_a_flag_cleared_on_the_way_out_only_keeps_calls_from_overlapping() -> No
     assert at_the_end != busy
     (finding,) = check(at_the_end)
     assert finding.severity == "high", finding.message
-    wrapped = """
+    wrapped = (
+        """
         import threading
         class Refresher:
             def refresh(self):
@@ -2679,11 +2684,9 @@ def test_a_flag_cleared_on_the_way_out_only_keeps_calls_from_overlapping() -> No
                     try:
                         threading.Thread(target=self._work, daemon=True).start()  # leak
                     finally:
-                        self._busy = None
-            def _work(self):
-                while True:
-                    poll()
-        """
+                        self._busy = None"""
+        + work
+    )
     (finding,) = check(wrapped)
     assert finding.severity == "high", finding.message
     undone = busy.replace("finally:", "except Exception:").replace(
