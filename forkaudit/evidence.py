@@ -68,8 +68,8 @@ def _counts(site: RuntimeSite) -> Observed:
 def _summed(sites: Sequence[RuntimeSite]) -> Observed:
     """The sites one finding matched (its line seen from several call stacks), summed: starts
     and unreaped added, processes the distinct traced processes among them (two sites each
-    started once in each of three workers are six starts in three processes: once per process,
-    not a pile-up)."""
+    started once in three workers of their own are six starts in six processes: once per
+    process, not a pile-up; the most of either site, three, made it one)."""
     counts = sum_counts(sites)
     return Observed(counts.starts, counts.unreaped, counts.processes)
 

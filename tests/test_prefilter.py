@@ -22,6 +22,9 @@ CANDIDATES = {
     "import inside a function": "def f():\n    import subprocess\n    subprocess.Popen(['x'])\n",
     "continued import line": "from os \\\n    import fork\n\ndef f():\n    fork()\n",
     "crlf continued import": "from os \\\r\n    import fork\r\n\r\ndef f():\r\n    fork()\r\n",
+    "module on the line after a continued import": (
+        "import os, sys, \\\n    subprocess\n\ndef f():\n    subprocess.Popen(['x'])\n"
+    ),
     "several modules on one line": "import sys, subprocess\n\ndef f():\n    subprocess.Popen(['x'])\n",
     "import_module": "sp = importlib.import_module('subprocess')\n\ndef f():\n    sp.Popen(['x'])\n",
 }

@@ -12,7 +12,6 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
-    calls_in,
     is_minus_one_or_zero,
     parent_polarity,
     target_expr,
@@ -335,12 +334,14 @@ class ModuleFacts:
 
     def runs_after_fork(self, method: cst.FunctionDef) -> bool:
         """Is ``method`` a hook that runs in each forked child, where the parent's threads and
-        children do not exist: named for it (``_reset_after_fork``, ``_at_fork_reinit``),
-        or ``self.<method>`` handed on (not called) where
-        ``os.register_at_fork`` is called? What it re-creates is the child's own."""
+        children do not exist: named for it (``_reset_after_fork``, ``_at_fork_reinit``; not a name saying parent,
+        before or prepare), or ``self.<method>`` given as ``os.register_at_fork(after_in_child=
+        ...)``? What it re-creates is the child's own."""
         name = method.name.value
-        if any(word in name for word in FORK_HOOK_WORDS):
-            return True
+        if any(word in name for word in FORK_HOOK_WORDS) and not any(
+            word in name for word in ("parent", "before", "prepare")
+        ):
+            return True  # not `_prepare_after_fork_parent`: that one runs in the parent
         index = self.index
         for node in index.names.get(name, ()):
             attribute = index.parent_of(node)
@@ -350,12 +351,16 @@ class ModuleFacts:
                 and dotted_name(attribute.value) == "self"
             ):
                 continue
-            call = index.parent_of(attribute)
-            if isinstance(call, cst.Call) and call.func is attribute:
-                continue
-            function = self.enclosing_function(attribute)
-            if function is not None and any(
-                index.resolve(c.func) == "os.register_at_fork" for c in calls_in(index, function)
+            # `os.register_at_fork(after_in_child=self._reset)`: before= and after_in_parent=
+            # run in the parent, on every fork
+            arg = index.parent_of(attribute)
+            call = index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+            if (
+                isinstance(arg, cst.Arg)
+                and arg.keyword is not None
+                and arg.keyword.value == "after_in_child"
+                and isinstance(call, cst.Call)
+                and index.resolve(call.func) == "os.register_at_fork"
             ):
                 return True
         return False

@@ -330,6 +330,10 @@ class Follower:
         position = block.body.index(statement)
         if position == 0:
             return False
+        call = reap if isinstance(reap, cst.Call) else None
+        timeouts = [a.value for a in call.args] if call is not None else []
+        if any(isinstance(t, cst.Integer | cst.Float) and float(t.value) < 1 for t in timeouts):
+            return False  # `wait(timeout=0)`: SIGKILL lands when the child is next scheduled
         before = block.body[position - 1]
         return isinstance(before, cst.SimpleStatementLine) and any(
             isinstance(small, cst.Expr)

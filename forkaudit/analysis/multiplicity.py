@@ -202,11 +202,11 @@ class Counter:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
         best: Multiplicity | None = None
         best_site: cst.CSTNode | None = None
-        callers = [
-            caller
-            for caller in self.facts.callers(function)
-            if not guards or _may_pass(caller, function, guards)
-        ]
+        callers = self.facts.callers(function)
+        if guards and not function.decorators:  # a decorator (click) may supply the arguments
+            # only the callers that can pass the guard true; none left: no evidence either way,
+            # so the callers as they are (the guard never makes it more often)
+            callers = [c for c in callers if _may_pass(c, function, guards)] or callers
         if owner is not None:
             # a class's methods are the library's API: the module's own script block using one
             # object once says nothing of how often its importers call them
@@ -312,7 +312,10 @@ class Counter:
         resolved = self.index.resolve(base)
         if resolved is None or resolved.startswith("@") or resolved.endswith("*"):
             return True
-        return resolved.split(".", 1)[0] in HANDLER_FRAMEWORKS
+        parts = resolved.split(".")
+        if parts[0] in ("six", "future") and len(parts) > 2:
+            parts = parts[2:]  # `six.moves.socketserver`, `future.backports.http`: re-exports
+        return parts[0] in HANDLER_FRAMEWORKS
 
     def _never_returns(self, function: cst.FunctionDef) -> str:
         """Why ``function`` never returns to its caller ("" when it can)."""
@@ -385,15 +388,70 @@ class Counter:
                 for name in nodes
             ):
                 continue  # a local or a parameter in the test: not the object's state alone
-            ending = {
-                flag
-                for node in walk_statements(function, skip_nested=False)
-                for flag, value in flags_set(node)
-                if flag in flags and (value is None or flags[flag] is None or value == flags[flag])
-            }
-            if not ending:
-                return f"`while {_test_code(statement.test)}`"
+            if self._ends_itself(statement, function, owner, flags):
+                continue
+            return f"`while {_test_code(statement.test)}`"
         return ""
+
+    def _ends_itself(
+        self,
+        loop: cst.While,
+        function: cst.FunctionDef,
+        owner: cst.ClassDef | None,
+        flags: dict[str, bool | None],
+    ) -> bool:
+        """Can ``function`` leave ``loop`` on its own: a ``break`` of it, a ``return`` or
+        ``raise`` in it, the flags set to their ending value, drained (``pop()``, ``remove()``,
+        ``clear()``, ``del``), or a method of the class called that sets them (``self.stop()``)?"""
+        for node in walk_statements(loop):
+            if isinstance(node, cst.Return | cst.Raise):
+                return True
+            if isinstance(node, cst.Break) and self._loop_of(node) is loop:
+                return True
+        nodes = walk_statements(function, skip_nested=False)
+
+        def ends(node: cst.CSTNode) -> bool:
+            if any(
+                flag in flags and (value is None or flags[flag] is None or value == flags[flag])
+                for flag, value in flags_set(node)
+            ):
+                return True
+            if isinstance(node, cst.Del):
+                target = node.target
+                return isinstance(target, cst.Subscript) and dotted_name(target.value) in flags
+            return (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in _DRAINS
+                and dotted_name(node.func.value) in flags
+            )
+
+        if any(ends(node) for node in nodes):
+            return True
+        if owner is None:
+            return False
+        called = {
+            node.func.attr.value
+            for node in nodes
+            if isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and dotted_name(node.func.value) == "self"
+        }
+        return any(
+            isinstance(method, cst.FunctionDef)
+            and method.name.value in called
+            and any(ends(node) for node in walk_statements(method, skip_nested=False))
+            for method in owner.body.body
+        )
+
+    def _loop_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The ``for``/``while`` a ``break`` at ``node`` leaves."""
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.For | cst.While):
+                return ancestor
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+                return None
+        return None
 
     def _hands_over(self, statement: cst.CSTNode, owner: cst.ClassDef, depth: int) -> str:
         """``self.serve(...)`` (awaited or not) as ``statement``, or on every branch of an
@@ -606,15 +664,19 @@ class Counter:
         )
         if not read or function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
+        # statements that run on every way out: a finally's own (not those under an `if
+        # not started:` undoing a failed start), and the function body's own
+        exits: list[cst.CSTNode] = list(_own_level(function.body))
         for inner in walk_statements(function):
             if (
                 isinstance(inner, cst.Try)
                 and inner.finalbody is not None
-                and _sets_self(inner.finalbody, read, absent=True)
+                and isinstance(inner.finalbody.body, cst.IndentedBlock)
             ):
-                return True
-        return any(
-            _sets_self(statement, read, absent=True) for statement in _own_level(function.body)
+                exits.extend(_own_level(inner.finalbody.body))
+        # every attribute the guard reads cleared (`self._busy`), not one of several
+        return all(
+            any(_sets_self(statement, {attr}, absent=True) for statement in exits) for attr in read
         )
 
     def _returns_if_present(self, statement: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
@@ -663,6 +725,9 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
         ):
             return True
     return False
+
+
+_DRAINS = frozenset({"pop", "popleft", "popitem", "remove", "discard", "clear"})
 
 
 def _test_code(test: cst.BaseExpression) -> str:

@@ -110,7 +110,8 @@ class Prefilter:
 def import_lines(data: bytes) -> bytes:
     """The lines of ``data`` that hold the word ``import`` (``import os``, ``from subprocess
     import Popen``, ``__import__("pty")``, ``importlib.import_module(...)``), each with the line
-    before it when that one ends in a backslash (``from os \\`` + newline + ``import fork``). A
+    before it when that one ends in a backslash (``from os \\`` + newline + ``import fork``) and
+    the lines after it while it does (``import os, \\`` + newline + ``subprocess``). A
     module the engine resolves a start through is named on one of them: testing these few lines
     instead of the whole file saves a full scan per module."""
     out: list[bytes] = []
@@ -127,6 +128,10 @@ def import_lines(data: bytes) -> bytes:
             data[begin - 2] == 92 or (data[begin - 2] == 13 and begin > 2 and data[begin - 3] == 92)
         ):
             begin = rfind(b"\n", 0, begin - 2) + 1
+        # and so are the lines after it while it ends in one (`import os, \` + `subprocess`)
+        while end < len(data) and data[begin:end].rstrip(b"\r").endswith(b"\\"):
+            following = find(b"\n", end + 1)
+            end = len(data) if following < 0 else following
         out.append(data[begin:end])
         at = find(b"import", end)
     return b"\n".join(out)

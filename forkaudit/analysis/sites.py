@@ -386,7 +386,9 @@ class SiteFinder:
             if not isinstance(node, cst.While):
                 continue
             flags = exit_values(node.test, False)
-            tests = [node.test]
+            tests: list[tuple[cst.BaseExpression, bool]] = [
+                (node.test, False)
+            ]  # (test, exits when)
             endless = is_true(node.test)
             for inner in walk_statements(node):
                 if not isinstance(inner, cst.If):
@@ -396,11 +398,11 @@ class SiteFinder:
                 if _leaves(inner.body, loop=breaks):
                     if endless:
                         flags.update(exit_values(inner.test, True))
-                    tests.append(inner.test)
+                    tests.append((inner.test, True))
                 elif isinstance(inner.orelse, cst.Else) and _leaves(inner.orelse.body, loop=breaks):
                     if endless:
                         flags.update(exit_values(inner.test, False))
-                    tests.append(inner.test)
+                    tests.append((inner.test, False))
             if not flags:
                 continue
             taken = _taken_from_queues(node)
@@ -408,15 +410,19 @@ class SiteFinder:
                 # Blocked in the get() of its own queue, the loop sees no other exit until
                 # something is put there: only a sentinel the class puts in ends it by itself
                 # (`if runnable is SHUTDOWN: break` with `self.queue.put(SHUTDOWN)` in shutdown())
-                if any(self._sentinel_put(function, test, taken) for test in tests):
+                if any(self._sentinel_put(function, test, taken) for test, _ in tests):
                     return None
             else:
                 changing = _bound_in(node)
-                if any(name in changing for test in tests for name in _names_tested(test)) or any(
-                    _asks_a_call(test) for test in tests
+                never = {flag: not value for flag, value in flags.items() if value is not None}
+                if any(
+                    (any(name in changing for name in _names_tested(test)) or _asks_a_call(test))
+                    and _truth(test, never) in (None, exits)
+                    for test, exits in tests
                 ):
                     # an exit on what the loop itself changes (a counter, a local waiter) or
-                    # on what a call answers (the clock): it can end with no flag set
+                    # on what a call answers (the clock), which can fire while every flag is
+                    # still unset (not `self._closed and self._q.empty()`): it ends by itself
                     return None
             blocking = [
                 call
@@ -461,8 +467,8 @@ class SiteFinder:
                     isinstance(func, cst.Attribute)
                     and func.attr.value in ("put", "put_nowait")
                     and call.args
-                ):
-                    continue
+                ) or self.index.inside(call, function):
+                    continue  # the worker putting it back (to wake a sibling) stops nobody
                 queue = dotted_name(func.value) or ""
                 put = (dotted_name(call.args[0].value) or "").rsplit(".", 1)[-1]
                 if any(queue == q and put == last for q, last in wanted):
@@ -495,7 +501,7 @@ class SiteFinder:
             for target, value in assignments(method)
             if dotted_name(target) == f"self.{name}"
         ]
-        return bool(values) and all(_not_a_queue(value) for value in values)
+        return bool(values) and all(_not_a_queue(value, self.index) for value in values)
 
     def _stuck_flag_loop(self, function: cst.FunctionDef) -> str:
         """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
@@ -541,8 +547,11 @@ class SiteFinder:
         given (``self.running = running``) is the object's own copy."""
         for member in self._family(info):
             for method in member.methods.values():
-                params = {p.name.value for p in method.params.params}
-                params.update(p.name.value for p in method.params.kwonly_params)
+                # one with a default (`stop_event=None`, then a fresh Event) or rebound in the
+                # method may well be the object's own
+                given = [*method.params.params, *method.params.kwonly_params]
+                params = {p.name.value for p in given if p.default is None}
+                params -= {dotted_name(t) for t, _ in assignments(method)} - {None}
                 for target, value in assignments(method):
                     flag = dotted_name(target) or ""
                     if not (
@@ -943,6 +952,30 @@ def _taken_from_queues(loop: cst.While) -> dict[str, str]:
     return out
 
 
+def _truth(test: cst.BaseExpression, flags: dict[str, bool]) -> bool | None:
+    """The truth of ``test`` with the object's ``flags`` at the given values (``self._stop`` or
+    ``self._stop.is_set()``), None where anything else decides it."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _truth(test.expression, flags)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _truth(test.left, flags), _truth(test.right, flags)
+        if isinstance(test.operator, cst.And):
+            if left is False or right is False:
+                return False
+            return True if left is True and right is True else None
+        if left is True or right is True:
+            return True
+        return False if left is False and right is False else None
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value in ("is_set", "wait")
+    ):
+        test = test.func.value
+    return flags.get(dotted_name(test) or "")
+
+
 def _asks_a_call(test: cst.BaseExpression) -> bool:
     """Does ``test`` call something other than an Event's ``is_set()``/``wait()`` (``time() -
     start <= limit``, ``self._q.qsize()``, ``worker.is_alive()``)? Its answer can change
@@ -1005,15 +1038,29 @@ def _bound_in(loop: cst.While) -> set[str]:
     return names
 
 
-def _not_a_queue(value: cst.BaseExpression | None) -> bool:
-    """``{}``, ``{k: v}``, a dict comprehension, or a call of a class whose name does not say
-    queue (``dict(...)``, ``Backoff()``; not ``Queue()``, ``ctx.JoinableQueue()``, nor a call
-    of something unnamed)."""
+_BLOCKING_WORDS = ("queue", "channel", "result", "future", "inbox", "mailbox", "pipe")
+_BLOCKING_MODULES = frozenset(
+    {"queue", "multiprocessing", "asyncio", "gevent", "eventlet", "janus", "trio", "anyio",
+     "billiard", "zmq", "kombu", "concurrent"}
+)  # fmt: skip
+
+
+def _not_a_queue(value: cst.BaseExpression | None, index: ModuleIndex) -> bool:
+    """``{}``, ``{k: v}``, a dict comprehension, or a call of a class that is not a queue by
+    its name or its module (``dict(...)``, ``Backoff()``; not ``Queue()``,
+    ``ctx.JoinableQueue()``, gevent's ``Channel()``, an ``AsyncResult()``, anything from
+    ``queue``/``multiprocessing``/``asyncio``/``gevent``..., nor a call of something
+    unnamed)."""
     if isinstance(value, cst.Dict | cst.DictComp):
         return True
     if isinstance(value, cst.Call):
-        called = (dotted_name(value.func) or "").rsplit(".", 1)[-1]
-        return bool(called) and "queue" not in called.lower()
+        called = (dotted_name(value.func) or "").rsplit(".", 1)[-1].lower()
+        root = (index.resolve(value.func) or "").split(".", 1)[0]
+        return (
+            bool(called)
+            and not any(word in called for word in _BLOCKING_WORDS)
+            and root not in _BLOCKING_MODULES
+        )
     return False
 
 

@@ -562,8 +562,8 @@ def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in CONTAINER_ADD
-        and isinstance(node.func.value, cst.Attribute)
+        and node.func.attr.value in CONTAINER_ADD - {"put", "put_nowait"}  # a queue's truth
+        and isinstance(node.func.value, cst.Attribute)  # is no flag: its put() sets nothing
     ):
         return [(dotted_name(node.func.value) or "", True)]  # a list made non-empty: truthy
     return []
