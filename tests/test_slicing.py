@@ -1042,6 +1042,33 @@ REVIEW_CASES = {
         """,
         kept=("def go",),
     ),
+    "cleanup registered with atexit joins a class-level list": Case(
+        """
+        import atexit
+        import multiprocessing
+
+        class Pipelines:
+            _running = []
+            _registered = False
+
+            # 12 unrelated methods: helper
+
+            @classmethod
+            def launch(cls, step):
+                p = multiprocessing.Process(target=step)
+                p.start()
+                cls._running.append(p)
+                if not cls._registered:
+                    cls._registered = True
+                    atexit.register(cls._wait_for_all)
+
+            @classmethod
+            def _wait_for_all(cls):
+                for p in cls._running:
+                    p.join()
+        """,
+        kept=("def _wait_for_all",),
+    ),
     "a module-level pool started by a method of a class": Case(
         """
         from concurrent.futures import ThreadPoolExecutor

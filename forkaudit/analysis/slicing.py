@@ -48,7 +48,8 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     """Names that can be a thread's target: ``target=run``, ``function=f``, and every name in
     the arguments of a ``Thread(``/``Timer(``/``Process(`` call (``Timer(t.total_seconds(),
     tick)``, ``Thread(None, loop)``) or of a call of one of the distribution's own ``makers``
-    (a factory running its argument: ``utils.default_create_thread(self._loop)``)."""
+    (a factory running its argument: ``utils.default_create_thread(self._loop)``); and the
+    cleanup registered to run later (``atexit.register(cls._wait_for_all)``)."""
     out: set[str] = set()
     if "target" in text or "function" in text:
         out.update(m.group(1) for m in _TARGET.finditer(text))
@@ -58,6 +59,10 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     if makers is not None:
         for match in makers.finditer(text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
+    if "register" in text or "finalize" in text or "callback" in text or "Cleanup" in text:
+        # cleanup handed on to run later (`atexit.register(cls._wait_for_all)`): it may reap
+        for match in _REGISTER_CALL.finditer(text):
+            out.update(_WORD.findall(_call_arguments(text, match.end(), 400)))
     return out
 
 
