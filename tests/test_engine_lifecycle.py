@@ -3205,3 +3205,33 @@ def test_review_counterexamples_of_the_loop_and_guard_rules() -> None:
                     self.proc.wait(timeout=0)
         """
     assert [f.rule for f in check(kill_poll)] == ["FA103"]
+
+
+def test_a_function_importing_a_windows_only_name_first_runs_on_windows_only() -> None:
+    """`from subprocess import CREATE_NEW_CONSOLE` (or `import msvcrt`) as a statement of the
+    function before its start raises ImportError anywhere but Windows: that start never runs
+    here. Imported after the start, or under a try, it proves nothing."""
+    template = """
+        import subprocess
+        def start(cmd):
+            {before}
+            p = subprocess.Popen(cmd)  # leak
+            {after}
+        """
+    windows = template.format(before="from subprocess import CREATE_NEW_CONSOLE", after="pass")
+    assert check(windows.replace("  # leak", "")) == []
+    assert (
+        check(template.format(before="import msvcrt", after="pass").replace("  # leak", "")) == []
+    )
+    (after,) = check(template.format(before="pass", after="import msvcrt"))
+    assert after.rule == "FA103", after.message
+    guarded = """
+        import subprocess
+        def start(cmd):
+            try:
+                import msvcrt
+            except ImportError:
+                msvcrt = None
+            p = subprocess.Popen(cmd)  # leak
+        """
+    assert [f.rule for f in check(guarded)] == ["FA103"]

@@ -59,7 +59,64 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
                 and _value_here(index, ancestor.test) is True
             ):
                 return f"not {index.code(ancestor.test)}"
+        if isinstance(ancestor, cst.FunctionDef) and not _HERE["windows"]:
+            windows_only = _windows_import_before(index, ancestor, node)
+            if windows_only:
+                return f"{windows_only} (Windows only) is imported first"
         current = ancestor  # a function or class defined under the test only exists there
+    return ""
+
+
+# Modules and subprocess names that exist on Windows alone: a function importing one (not
+# under a try) raises ImportError anywhere else before it reaches what follows.
+_WINDOWS_MODULES = frozenset(
+    {"msvcrt", "winreg", "_winreg", "_winapi", "winsound", "win32api", "win32con",
+     "win32process", "win32event", "pywintypes", "wmi"}
+)  # fmt: skip
+_WINDOWS_SUBPROCESS = frozenset(
+    {"STARTUPINFO", "STARTF_USESHOWWINDOW", "STARTF_USESTDHANDLES", "SW_HIDE",
+     "CREATE_NEW_CONSOLE", "CREATE_NEW_PROCESS_GROUP", "CREATE_BREAKAWAY_FROM_JOB",
+     "CREATE_NO_WINDOW", "CREATE_DEFAULT_ERROR_MODE", "DETACHED_PROCESS",
+     "HIGH_PRIORITY_CLASS", "IDLE_PRIORITY_CLASS", "NORMAL_PRIORITY_CLASS",
+     "BELOW_NORMAL_PRIORITY_CLASS", "ABOVE_NORMAL_PRIORITY_CLASS", "REALTIME_PRIORITY_CLASS"}
+)  # fmt: skip
+
+
+def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: cst.CSTNode) -> str:
+    """The Windows-only module or name a statement of ``function``'s own body imports before
+    the one holding ``node`` (``from subprocess import CREATE_BREAKAWAY_FROM_JOB``, ``import
+    msvcrt``), or ""."""
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return ""
+    holder = next((a for a in (node, *index.ancestors(node)) if index.parent_of(a) is body), None)
+    for statement in body.body:
+        if statement is holder:
+            return ""
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = _dotted(alias.name)
+                    if name.split(".", 1)[0] in _WINDOWS_MODULES:
+                        return name
+            elif isinstance(small, cst.ImportFrom) and not small.relative:
+                module = _dotted(small.module) if small.module is not None else ""
+                if module.split(".", 1)[0] in _WINDOWS_MODULES:
+                    return module
+                if module == "subprocess" and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        if _dotted(alias.name) in _WINDOWS_SUBPROCESS:
+                            return f"subprocess.{_dotted(alias.name)}"
+    return ""
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
 
 
