@@ -3235,3 +3235,23 @@ def test_a_function_importing_a_windows_only_name_first_runs_on_windows_only() -
             p = subprocess.Popen(cmd)  # leak
         """
     assert [f.rule for f in check(guarded)] == ["FA103"]
+
+
+def test_a_program_relaunching_itself_does_so_once() -> None:
+    """`Popen([sys.executable, *sys.argv])` (or through `python = sys.executable`) starts the
+    running program again as the process makes way for it: a restart, not a start per call.
+    Another command in the same place runs per call."""
+    template = """
+        import subprocess, sys
+        class Scheduler:
+            def restart(self):
+                python = sys.executable
+                subprocess.Popen({command}, close_fds=True)  # leak
+        """
+    (relaunch,) = check(template.format(command="[python, *sys.argv]"))
+    assert relaunch.severity == "low", relaunch.message
+    assert "relaunches the program itself" in relaunch.message
+    (direct,) = check(template.format(command="[sys.executable, '-m', 'app', *sys.argv]"))
+    assert direct.severity == "low", direct.message
+    (other,) = check(template.format(command="[python, '-m', 'worker']"))
+    assert "relaunches" not in other.message and other.severity == "medium", other.message

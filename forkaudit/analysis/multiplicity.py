@@ -94,6 +94,13 @@ class Counter:
     def of_site(self, node: cst.CSTNode, depth: int = 0) -> Multiplicity:
         """How often the code at ``node`` runs."""
         index = self.index
+        if depth == 0 and isinstance(node, cst.Call) and self._relaunches(node):
+            return Multiplicity(
+                Level.ONCE,
+                "it relaunches the program itself (sys.executable with sys.argv), as the "
+                "process makes way for it",
+                True,
+            )
         loop: cst.CSTNode | None = None
         current: cst.CSTNode = node
         function: cst.FunctionDef | None = None
@@ -303,6 +310,35 @@ class Counter:
             if param in HANDLER_PARAMETERS:
                 return f"{name}() handles a request (its parameter `{param}`)"
         return ""
+
+    def _relaunches(self, call: cst.Call) -> bool:
+        """Is ``call`` a start of the running program again: a command list holding
+        ``sys.executable`` (or a name bound to it) and ``*sys.argv``? A process relaunches
+        itself on its way out (a restart), not per request."""
+        if not call.args or not isinstance(call.args[0].value, cst.List | cst.Tuple):
+            return False
+        elements = call.args[0].value.elements
+        starred = any(
+            isinstance(e, cst.StarredElement) and self.index.resolve(e.value) == "sys.argv"
+            for e in elements
+        )
+        if not starred:
+            return False
+        function = next(
+            (a for a in self.index.ancestors(call) if isinstance(a, cst.FunctionDef)), None
+        )
+        executables = {"sys.executable"}
+        if function is not None:
+            executables |= {
+                dotted_name(target) or ""
+                for target, value in assignments(function)
+                if value is not None and self.index.resolve(value) == "sys.executable"
+            }
+        return any(
+            not isinstance(e, cst.StarredElement)
+            and (self.index.resolve(e.value) in executables or dotted_name(e.value) in executables)
+            for e in elements
+        )
 
     def _framework_base(self, base: cst.BaseExpression) -> bool:
         """Is ``base`` (named like a request handler base) the framework's class: imported
