@@ -19,7 +19,8 @@ import sys
 
 import libcst as cst
 
-from forkaudit.analysis.index import ModuleIndex
+from forkaudit.analysis.index import ModuleIndex, dotted_name
+from forkaudit.analysis.syntax import three_valued
 
 # the platforms a test can name, and whether this is the one
 _HERE = {
@@ -98,42 +99,27 @@ def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: 
         for small in statement.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    name = _dotted(alias.name)
+                    name = _name_of(alias.name)
                     if name.split(".", 1)[0] in _WINDOWS_MODULES:
                         return name
             elif isinstance(small, cst.ImportFrom) and not small.relative:
-                module = _dotted(small.module) if small.module is not None else ""
+                module = _name_of(small.module) if small.module is not None else ""
                 if module.split(".", 1)[0] in _WINDOWS_MODULES:
                     return module
                 if module == "subprocess" and not isinstance(small.names, cst.ImportStar):
                     for alias in small.names:
-                        if _dotted(alias.name) in _WINDOWS_SUBPROCESS:
-                            return f"subprocess.{_dotted(alias.name)}"
-    return ""
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+                        if _name_of(alias.name) in _WINDOWS_SUBPROCESS:
+                            return f"subprocess.{_name_of(alias.name)}"
     return ""
 
 
 def _value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What ``test`` is on this platform: True, False, or None when it is not known."""
-    if isinstance(test, cst.BooleanOperation):
-        left, right = _value_here(index, test.left), _value_here(index, test.right)
-        if isinstance(test.operator, cst.And):
-            if left is False or right is False:
-                return False
-            return True if left is True and right is True else None
-        if left is True or right is True:
-            return True
-        return False if left is False and right is False else None
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _value_here(index, test.expression)
-        return None if inner is None else not inner
+    return three_valued(test, lambda leaf: _leaf_here(index, leaf))
+
+
+def _leaf_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
+    """What one platform test (``sys.platform == "win32"``, ``IS_WINDOWS``) is here."""
     named = _platforms_named(index, test)
     if named is None:
         return None
@@ -197,3 +183,7 @@ def _literal_platform(node: cst.BaseExpression) -> str | None:
         return None
     value = value.lower()
     return next((platform for platform, values in _VALUES.items() if value in values), None)
+
+
+def _name_of(node: cst.BaseExpression | None) -> str:
+    return dotted_name(node) or ""

@@ -28,6 +28,7 @@ from forkaudit.analysis.syntax import (
     is_true,
     kwarg_true,
     target_expr,
+    three_valued,
     walk_statements,
     with_callers,
 )
@@ -955,25 +956,17 @@ def _taken_from_queues(loop: cst.While) -> dict[str, str]:
 def _truth(test: cst.BaseExpression, flags: dict[str, bool]) -> bool | None:
     """The truth of ``test`` with the object's ``flags`` at the given values (``self._stop`` or
     ``self._stop.is_set()``), None where anything else decides it."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _truth(test.expression, flags)
-        return None if inner is None else not inner
-    if isinstance(test, cst.BooleanOperation):
-        left, right = _truth(test.left, flags), _truth(test.right, flags)
-        if isinstance(test.operator, cst.And):
-            if left is False or right is False:
-                return False
-            return True if left is True and right is True else None
-        if left is True or right is True:
-            return True
-        return False if left is False and right is False else None
-    if (
-        isinstance(test, cst.Call)
-        and isinstance(test.func, cst.Attribute)
-        and test.func.attr.value in ("is_set", "wait")
-    ):
-        test = test.func.value
-    return flags.get(dotted_name(test) or "")
+
+    def flag(node: cst.BaseExpression) -> bool | None:
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("is_set", "wait")
+        ):
+            node = node.func.value
+        return flags.get(dotted_name(node) or "")
+
+    return three_valued(test, flag)
 
 
 def _asks_a_call(test: cst.BaseExpression) -> bool:

@@ -4,7 +4,7 @@ can be left, what a statement binds. Pure functions of the tree and the module i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 
 import libcst as cst
 
@@ -567,3 +567,24 @@ def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     ):
         return [(dotted_name(node.func.value) or "", True)]  # a list made non-empty: truthy
     return []
+
+
+def three_valued(
+    test: cst.BaseExpression, leaf: Callable[[cst.BaseExpression], bool | None]
+) -> bool | None:
+    """The truth of ``test`` in three values (True, False, None for not known) through
+    ``not``/``and``/``or``, ``leaf`` judging everything else: ``x and <False>`` is False
+    whatever ``x``, ``x or <True>`` True."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = three_valued(test.expression, leaf)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left, right = three_valued(test.left, leaf), three_valued(test.right, leaf)
+        if isinstance(test.operator, cst.And):
+            if left is False or right is False:
+                return False
+            return True if left is True and right is True else None
+        if left is True or right is True:
+            return True
+        return False if left is False and right is False else None
+    return leaf(test)
