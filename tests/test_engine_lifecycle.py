@@ -3255,3 +3255,21 @@ def test_a_program_relaunching_itself_does_so_once() -> None:
     assert direct.severity == "low", direct.message
     (other,) = check(template.format(command="[python, '-m', 'worker']"))
     assert "relaunches" not in other.message and other.severity == "medium", other.message
+
+
+def test_a_gap_shared_by_the_handle_and_its_container_is_said_once() -> None:
+    """Spawned pids kept in a list reaped only `if wait:`: the message names that gap once."""
+    (finding,) = check(
+        """
+        import os
+        def start(groups, wait):
+            children = []
+            for g in groups:
+                pid = os.spawnv(os.P_NOWAIT, "/bin/x", ["x", g])  # leak
+                children.append(pid)
+            if wait:
+                for pid in children:
+                    os.waitpid(pid, 0)
+        """
+    )
+    assert finding.message.count("waited only when `wait`") == 1, finding.message

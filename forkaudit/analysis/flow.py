@@ -862,7 +862,8 @@ class Follower:
                 return Verdict(
                     True,
                     "low",
-                    f"{sub.reason}; {gap}",
+                    # the container's own gap is often this one (the same loop reaps both)
+                    sub.reason if gap in sub.reason else f"{sub.reason}; {gap}",
                     started=started,
                     daemon=daemon or sub.daemon,
                     ended=evidence.ended or sub.ended,
