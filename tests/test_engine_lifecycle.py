@@ -305,6 +305,29 @@ CASES: dict[str, str] = {
                 raise RuntimeError("build failed")
             return proc.returncode
     """,
+    "started and shut down under the same test: the conditions go together": """
+        from concurrent.futures import ThreadPoolExecutor
+        class Runner:
+            def map(self, jobs, own_pool):
+                if own_pool:
+                    pool = ThreadPoolExecutor(4)
+                else:
+                    pool = self._shared
+                results = [f.result() for f in [pool.submit(j) for j in jobs]]
+                if own_pool:
+                    pool.shutdown()
+                return results
+    """,
+    "shut down under another test: the other path leaks": """
+        from concurrent.futures import ThreadPoolExecutor
+        def run(jobs, own_pool, tidy):
+            if own_pool:
+                pool = ThreadPoolExecutor(4)  # leak: FA115
+                results = [f.result() for f in [pool.submit(j) for j in jobs]]
+                if tidy:
+                    pool.shutdown()
+                return results
+    """,
     "an executor given work through run_in_executor, never shut down": """
         from concurrent.futures import ThreadPoolExecutor
         class Client:

@@ -18,6 +18,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_n
 from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
+    assignments,
     block_statements,
     calls_in,
     element_names,
@@ -939,7 +940,9 @@ class Follower:
         ``handle`` (``proc`` or ``self._proc``): an ``if proc is not None:`` guard around a reap
         does not make it conditional. With ``every`` (the reaps are loops over a container the
         statement fills), a reap after the filling loop reaps what every iteration put there."""
-        contains = Contains(self.index, reaps, handle, self._never_completes)
+        contains = Contains(
+            self.index, reaps, handle, self._never_completes, self._given_tests(statement, scope)
+        )
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement
         left_loop = False
@@ -1009,6 +1012,31 @@ class Follower:
                         f"{rule.kind.reaped} only when `{short(condition)}`; the other path leaks"
                     )
         return f"{rule.kind.reaped} on some paths only"
+
+    def _given_tests(self, statement: cst.CSTNode, scope: ScopeNode) -> frozenset[str]:
+        """The tests of the ``if`` statements whose body holds ``statement`` (up to its scope)
+        that nothing between could change: names and attributes the scope never assigns after
+        them. ``if own_pool: pool = Pool()`` ... ``if own_pool: pool.close(); pool.join()``."""
+        index = self.index
+        found: set[str] = set()
+        current: cst.CSTNode = statement
+        for ancestor in index.ancestors(statement):
+            if ancestor is scope:
+                break
+            if isinstance(ancestor, cst.If) and ancestor.body is current:
+                read = {
+                    dotted_name(node)
+                    for node in walk_statements(ancestor.test, skip_nested=False)
+                    if isinstance(node, cst.Name | cst.Attribute)
+                }
+                assigned = {dotted_name(t) for t, _ in assignments(scope)}
+                if not read & assigned - {None} and not any(
+                    isinstance(node, cst.Call)
+                    for node in walk_statements(ancestor.test, skip_nested=False)
+                ):
+                    found.add(index.code(ancestor.test))
+            current = ancestor
+        return frozenset(found)
 
     def _early_return(
         self, statements: list[cst.CSTNode], contains: Contains, handle: str, scope: ScopeNode

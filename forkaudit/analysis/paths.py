@@ -29,10 +29,14 @@ class Contains:
         reaps: list[cst.CSTNode],
         handle: str = "",
         never_completes: Callable[[cst.BaseSuite], bool] = lambda block: False,
+        given: frozenset[str] = frozenset(),
     ) -> None:
         self.index = index
         self.reaps = reaps
         self.handle = handle
+        # the tests the start's own path passed (`if not self._pool:` around the start): the
+        # same test around a reap is true there too (correlated conditions)
+        self.given = given
         # a block left only by an exception (an endless serving loop): its handlers are the ways on
         self.never_completes = never_completes
         self._any: dict[int, bool] = {}
@@ -85,7 +89,7 @@ class Contains:
                 return orelse is not None and self._suite(orelse.body)
             if not self._suite(statement.body):
                 return False
-            if self._guards_handle(statement.test):
+            if self._guards_handle(statement.test) or self.index.code(statement.test) in self.given:
                 return True
             orelse = statement.orelse
             if orelse is None:
