@@ -373,6 +373,21 @@ class ModuleFacts:
                 return None
         return None
 
+    def given_params(
+        self, function: cst.FunctionDef, through: cst.BaseExpression
+    ) -> list[cst.Param]:
+        """The positional parameters of ``function`` that the arguments of a call through
+        ``through`` fill: ``self.m(...)`` fills all but ``self``/``cls`` (a static method's
+        all), ``f(...)`` all."""
+        params = [*function.params.posonly_params, *function.params.params]
+        if (
+            self.is_method(function)
+            and isinstance(through, cst.Attribute)
+            and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
+        ):
+            return params[1:]
+        return params
+
     def is_method(self, function: cst.FunctionDef) -> bool:
         return isinstance(
             self.index.parent_of(self.index.parent_of(function) or function), cst.ClassDef

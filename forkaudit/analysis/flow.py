@@ -727,7 +727,7 @@ class Follower:
         function = self._function_of(callback, call)
         if function is None:
             return None
-        params = self._given_params(function, callback)
+        params = self.facts.given_params(function, callback)
         if position < len(params):
             return function, params[position].name.value
         return None
@@ -740,7 +740,7 @@ class Follower:
         function = self._callee(call)
         if function is None:
             return None
-        params = self._given_params(function, call.func)
+        params = self.facts.given_params(function, call.func)
         if arg.keyword is not None:
             named = [*params, *function.params.kwonly_params]
             return next(
@@ -751,21 +751,6 @@ class Follower:
         if position < len(params):
             return function, params[position].name.value
         return None
-
-    def _given_params(
-        self, function: cst.FunctionDef, through: cst.BaseExpression
-    ) -> list[cst.Param]:
-        """The positional parameters of ``function`` that the arguments of a call through
-        ``through`` fill: ``self.m(...)`` fills all but ``self``/``cls`` (a static method's
-        all), ``f(...)`` all."""
-        params = [*function.params.posonly_params, *function.params.params]
-        if (
-            self.facts.is_method(function)
-            and isinstance(through, cst.Attribute)
-            and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
-        ):
-            return params[1:]
-        return params
 
     def _callee(self, call: cst.Call) -> cst.FunctionDef | None:
         return self._function_of(call.func, call)
@@ -1015,26 +1000,26 @@ class Follower:
 
     def _given_tests(self, statement: cst.CSTNode, scope: ScopeNode) -> frozenset[str]:
         """The tests of the ``if`` statements whose body holds ``statement`` (up to its scope)
-        that nothing between could change: names and attributes the scope never assigns after
-        them. ``if own_pool: pool = Pool()`` ... ``if own_pool: pool.close(); pool.join()``."""
+        that nothing in the scope could change: no call in them, and no name or attribute they
+        read assigned anywhere in the scope. ``if own_pool: pool = Pool()`` ... ``if own_pool:
+        pool.close(); pool.join()``."""
         index = self.index
         found: set[str] = set()
+        assigned: set[str | None] | None = None  # what the scope assigns, when first needed
         current: cst.CSTNode = statement
         for ancestor in index.ancestors(statement):
             if ancestor is scope:
                 break
             if isinstance(ancestor, cst.If) and ancestor.body is current:
-                read = {
-                    dotted_name(node)
-                    for node in walk_statements(ancestor.test, skip_nested=False)
-                    if isinstance(node, cst.Name | cst.Attribute)
-                }
-                assigned = {dotted_name(t) for t, _ in assignments(scope)}
-                if not read & assigned - {None} and not any(
-                    isinstance(node, cst.Call)
-                    for node in walk_statements(ancestor.test, skip_nested=False)
-                ):
-                    found.add(index.code(ancestor.test))
+                nodes = walk_statements(ancestor.test, skip_nested=False)
+                if not any(isinstance(node, cst.Call) for node in nodes):
+                    if assigned is None:
+                        assigned = {dotted_name(t) for t, _ in assignments(scope)} - {None}
+                    read = {
+                        dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)
+                    }
+                    if not read & assigned:
+                        found.add(index.code(ancestor.test))
             current = ancestor
         return frozenset(found)
 
@@ -1588,7 +1573,7 @@ class Follower:
             if not isinstance(call, cst.Call):
                 continue
             given = next((a for a in call.args if a.keyword and a.keyword.value == name), None)
-            params = self._given_params(function, call.func)
+            params = self.facts.given_params(function, call.func)
             position = next((i for i, p in enumerate(params) if p.name.value == name), None)
             positional = [a for a in call.args if a.keyword is None and not a.star]
             if given is None and position is not None and position < len(positional):

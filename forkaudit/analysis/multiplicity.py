@@ -35,7 +35,9 @@ from forkaudit.analysis.syntax import (
     endless_while,
     exit_values,
     flags_set,
+    innermost_loop,
     literal_truth,
+    names_tested,
     short,
     walk_statements,
 )
@@ -213,7 +215,7 @@ class Counter:
         if guards and not function.decorators:  # a decorator (click) may supply the arguments
             # only the callers that can pass the guard true; none left: no evidence either way,
             # so the callers as they are (the guard never makes it more often)
-            callers = [c for c in callers if _may_pass(c, function, guards)] or callers
+            callers = [c for c in callers if self._may_pass(c, function, guards)] or callers
         if owner is not None:
             # a class's methods are the library's API: the module's own script block using one
             # object once says nothing of how often its importers call them
@@ -340,6 +342,37 @@ class Counter:
             for e in elements
         )
 
+    def _may_pass(
+        self, caller: cst.CSTNode, function: cst.FunctionDef, guards: tuple[tuple[str, bool], ...]
+    ) -> bool:
+        """Can the call ``caller`` reach the path behind ``guards``: no parameter given (or left
+        to its default) a literal of the other truth (``polling(restart_on_change=False)``)?"""
+        if not isinstance(caller, cst.Call):
+            return True
+        params = self.facts.given_params(function, caller.func)
+        keyword_only = list(function.params.kwonly_params)
+        positional = [a for a in caller.args if a.keyword is None and not a.star]
+        starred = any(a.star for a in caller.args)
+        for name, truth in guards:
+            value: cst.BaseExpression | None = None
+            given = next((a for a in caller.args if a.keyword and a.keyword.value == name), None)
+            if given is not None:
+                value = given.value  # named, *args and **kwargs cannot give it again
+            elif starred:
+                continue  # it may come in *args / **kwargs: not known
+            else:
+                position = next((i for i, p in enumerate(params) if p.name.value == name), None)
+                if position is not None and position < len(positional):
+                    value = positional[position].value
+                else:
+                    declared = next(
+                        (p for p in (*params, *keyword_only) if p.name.value == name), None
+                    )
+                    value = declared.default if declared is not None else None
+            if value is not None and literal_truth(value) is (not truth):
+                return False
+        return True
+
     def _framework_base(self, base: cst.BaseExpression) -> bool:
         """Is ``base`` (named like a request handler base) the framework's class: imported
         from one of HANDLER_FRAMEWORKS, or not resolved through an import (defined here, as in
@@ -410,23 +443,11 @@ class Counter:
             flags = exit_values(statement.test, False)
             if not flags or not all(flag.startswith("self.") for flag in flags):
                 continue
-            nodes = walk_statements(statement.test, skip_nested=False)
-            aside = {id(node.attr) for node in nodes if isinstance(node, cst.Attribute)}
-            aside.update(  # `self._stop.wait(interval)`: how long, not whether
-                id(inner)
-                for node in nodes
-                if isinstance(node, cst.Call)
-                for arg in node.args
-                for inner in walk_statements(arg, skip_nested=False)
-            )
-            if any(
-                isinstance(name, cst.Name) and name.value != "self" and id(name) not in aside
-                for name in nodes
-            ):
+            if names_tested(statement.test) - {"self"}:
                 continue  # a local or a parameter in the test: not the object's state alone
             if self._ends_itself(statement, function, owner, flags):
                 continue
-            return f"`while {_test_code(statement.test)}`"
+            return f"`while {_code(self.index, statement.test)}`"
         return ""
 
     def _ends_itself(
@@ -442,7 +463,7 @@ class Counter:
         for node in walk_statements(loop):
             if isinstance(node, cst.Return | cst.Raise):
                 return True
-            if isinstance(node, cst.Break) and self._loop_of(node) is loop:
+            if isinstance(node, cst.Break) and innermost_loop(self.index, node) is loop:
                 return True
         nodes = walk_statements(function, skip_nested=False)
 
@@ -479,15 +500,6 @@ class Counter:
             and any(ends(node) for node in walk_statements(method, skip_nested=False))
             for method in owner.body.body
         )
-
-    def _loop_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The ``for``/``while`` a ``break`` at ``node`` leaves."""
-        for ancestor in self.index.ancestors(node):
-            if isinstance(ancestor, cst.For | cst.While):
-                return ancestor
-            if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
-                return None
-        return None
 
     def _hands_over(self, statement: cst.CSTNode, owner: cst.ClassDef, depth: int) -> str:
         """``self.serve(...)`` (awaited or not) as ``statement``, or on every branch of an
@@ -766,10 +778,6 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
 _DRAINS = frozenset({"pop", "popleft", "popitem", "remove", "discard", "clear"})
 
 
-def _test_code(test: cst.BaseExpression) -> str:
-    return short(cst.Module(body=[]).code_for_node(test))
-
-
 def _parameter_guards(
     function: cst.FunctionDef, tested: list[tuple[cst.BaseExpression, bool]]
 ) -> tuple[tuple[str, bool], ...]:
@@ -787,42 +795,6 @@ def _parameter_guards(
         for target, _ in assignments(function):
             found.pop(dotted_name(target) or "", None)
     return tuple(sorted(found.items()))
-
-
-def _may_pass(
-    caller: cst.CSTNode, function: cst.FunctionDef, guards: tuple[tuple[str, bool], ...]
-) -> bool:
-    """Can the call ``caller`` reach the path behind ``guards``: no parameter given (or left
-    to its default) a literal of the other truth (``polling(restart_on_change=False)``)?"""
-    if not isinstance(caller, cst.Call):
-        return True
-    params = list(function.params.params)
-    if (
-        params
-        and params[0].name.value in ("self", "cls")
-        and isinstance(caller.func, cst.Attribute)
-    ):
-        params = params[1:]
-    keyword_only = list(function.params.kwonly_params)
-    positional = [a for a in caller.args if a.keyword is None and not a.star]
-    starred = any(a.star for a in caller.args)
-    for name, truth in guards:
-        value: cst.BaseExpression | None = None
-        given = next((a for a in caller.args if a.keyword and a.keyword.value == name), None)
-        if given is not None:
-            value = given.value  # named, *args and **kwargs cannot give it again
-        elif starred:
-            continue  # it may come in *args / **kwargs: not known
-        else:
-            position = next((i for i, p in enumerate(params) if p.name.value == name), None)
-            if position is not None and position < len(positional):
-                value = positional[position].value
-            else:
-                declared = next((p for p in (*params, *keyword_only) if p.name.value == name), None)
-                value = declared.default if declared is not None else None
-        if value is not None and literal_truth(value) is (not truth):
-            return False
-    return True
 
 
 def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:

@@ -8,7 +8,7 @@ timer, or ends by itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -25,8 +25,10 @@ from forkaudit.analysis.syntax import (
     exit_values,
     flags_set,
     in_dead_code,
+    innermost_loop,
     is_true,
     kwarg_true,
+    names_tested,
     target_expr,
     three_valued,
     walk_statements,
@@ -383,6 +385,12 @@ class SiteFinder:
         with no timeout). Each flag maps to the truth value that ends the loop (``not
         self._stop``: True; ``self.running``: False; None when that cannot be told). None when no
         loop of ``function`` waits on a flag of its object."""
+
+        def queue_of(value: cst.BaseExpression) -> str:
+            """The object's queue whose get() ``value`` waits in for ever, else ""."""
+            queue = _own_queue_get(value)
+            return "" if not queue or self._not_a_queue(function, queue) else queue
+
         for node in walk_statements(function):
             if not isinstance(node, cst.While):
                 continue
@@ -395,7 +403,7 @@ class SiteFinder:
                 if not isinstance(inner, cst.If):
                     continue
                 # a `break` leaves the innermost loop only: one in a nested `for` is not an exit
-                breaks = self._innermost_loop(inner) is node
+                breaks = innermost_loop(self.index, inner) is node
                 if _leaves(inner.body, loop=breaks):
                     if endless:
                         flags.update(exit_values(inner.test, True))
@@ -406,7 +414,7 @@ class SiteFinder:
                     tests.append((inner.test, False))
             if not flags:
                 continue
-            taken = _taken_from_queues(node)
+            taken = _taken_from_queues(node, queue_of)
             if taken:
                 # Blocked in the get() of its own queue, the loop sees no other exit until
                 # something is put there: only a sentinel the class puts in ends it by itself
@@ -414,10 +422,10 @@ class SiteFinder:
                 if any(self._sentinel_put(function, test, taken) for test, _ in tests):
                     return None
             else:
-                changing = _bound_in(node)
+                changing = _bound_in(node, queue_of)
                 never = {flag: not value for flag, value in flags.items() if value is not None}
                 if any(
-                    (any(name in changing for name in _names_tested(test)) or _asks_a_call(test))
+                    (any(name in changing for name in names_tested(test)) or _asks_a_call(test))
                     and _truth(test, never) in (None, exits)
                     for test, exits in tests
                 ):
@@ -425,15 +433,7 @@ class SiteFinder:
                     # on what a call answers (the clock), which can fire while every flag is
                     # still unset (not `self._closed and self._q.empty()`): it ends by itself
                     return None
-            blocking = [
-                call
-                for call in calls_in(self.index, node)
-                if isinstance(call.func, cst.Attribute)
-                and call.func.attr.value == "get"
-                and (dotted_name(call.func.value) or "").startswith("self.")
-                and _blocks(call)
-                and not self._not_a_queue(function, dotted_name(call.func.value) or "")
-            ]
+            blocking = [call for call in calls_in(self.index, node) if queue_of(call)]
             return flags, blocking
         return None
 
@@ -475,15 +475,6 @@ class SiteFinder:
                 if any(queue == q and put == last for q, last in wanted):
                     return True
         return False
-
-    def _innermost_loop(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The ``for``/``while`` a ``break`` at ``node`` would leave."""
-        for ancestor in self.index.ancestors(node):
-            if isinstance(ancestor, cst.For | cst.While):
-                return ancestor
-            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-                return None
-        return None
 
     def _not_a_queue(self, function: cst.FunctionDef, attribute: str) -> bool:
         """Is ``attribute`` (``self._deadlines``, ``self._backoff``) something other than a
@@ -551,9 +542,10 @@ class SiteFinder:
                 # one with a default (`stop_event=None`, then a fresh Event) or rebound in the
                 # method may well be the object's own
                 given = [*method.params.params, *method.params.kwonly_params]
+                bound = list(assignments(method))
                 params = {p.name.value for p in given if p.default is None}
-                params -= {dotted_name(t) for t, _ in assignments(method)} - {None}
-                for target, value in assignments(method):
+                params -= {dotted_name(t) for t, _ in bound} - {None}
+                for target, value in bound:
                     flag = dotted_name(target) or ""
                     if not (
                         flag in flags
@@ -934,23 +926,31 @@ def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
     return any(isinstance(small, leaving) for small in smalls)
 
 
-def _taken_from_queues(loop: cst.While) -> dict[str, str]:
+def _taken_from_queues(
+    loop: cst.While, queue_of: Callable[[cst.BaseExpression], str]
+) -> dict[str, str]:
     """Local names ``loop`` binds from a blocking get of the object's queue (``item =
-    self._q.get()``), each with that queue (``self._q``)."""
+    self._q.get()``, as ``queue_of`` tells), each with that queue (``self._q``)."""
     out: dict[str, str] = {}
     for node in walk_statements(loop):
         if isinstance(node, cst.Assign) and len(node.targets) == 1:
-            value, target = node.value, node.targets[0].target
-            if (
-                isinstance(target, cst.Name)
-                and isinstance(value, cst.Call)
-                and isinstance(value.func, cst.Attribute)
-                and value.func.attr.value == "get"
-                and (dotted_name(value.func.value) or "").startswith("self.")
-                and _blocks(value)
-            ):
-                out[target.value] = dotted_name(value.func.value) or ""
+            target, queue = node.targets[0].target, queue_of(node.value)
+            if isinstance(target, cst.Name) and queue:
+                out[target.value] = queue
     return out
+
+
+def _own_queue_get(value: cst.BaseExpression) -> str:
+    """``self._q`` for a ``self._q.get()`` that waits for ever (see ``_blocks``), else ""."""
+    if (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "get"
+        and _blocks(value)
+    ):
+        queue = dotted_name(value.func.value) or ""
+        return queue if queue.startswith("self.") else ""
+    return ""
 
 
 def _truth(test: cst.BaseExpression, flags: dict[str, bool]) -> bool | None:
@@ -982,40 +982,16 @@ def _asks_a_call(test: cst.BaseExpression) -> bool:
     )
 
 
-def _names_tested(test: cst.BaseExpression) -> set[str]:
-    """The bare names whose value ``test`` tests: not those only passed to a call in it (the
-    timeout of ``self._stop.wait(interval)`` decides how long, not whether)."""
-    arguments = {
-        id(inner)
-        for node in walk(test)
-        if isinstance(node, cst.Call)
-        for arg in node.args
-        for inner in walk(arg)
-    }
-    return {
-        node.value
-        for node in walk(test)
-        if isinstance(node, cst.Name) and id(node) not in arguments
-    }
-
-
-def _bound_in(loop: cst.While) -> set[str]:
+def _bound_in(loop: cst.While, queue_of: Callable[[cst.BaseExpression], str]) -> set[str]:
     """Local names the body of ``loop`` binds or updates (``n += 1``, ``now = time.time()``,
-    ``for x in ...``, ``with ... as f``). Not one bound from a blocking ``self._q.get()``: a
-    value taken from the object's own queue ends the loop only if someone puts it there, which
-    the stop analysis (``_puts``) judges."""
+    ``for x in ...``, ``with ... as f``). Not one bound from a blocking ``self._q.get()``
+    (``queue_of``): a value taken from the object's own queue ends the loop only if someone
+    puts it there, which the stop analysis (``_puts``) judges."""
     names: set[str] = set()
     for node in walk_statements(loop):
         targets: list[cst.BaseExpression] = []
         if isinstance(node, cst.Assign):
-            value = node.value
-            if (
-                isinstance(value, cst.Call)
-                and isinstance(value.func, cst.Attribute)
-                and value.func.attr.value == "get"
-                and (dotted_name(value.func.value) or "").startswith("self.")
-                and _blocks(value)
-            ):
+            if queue_of(node.value):
                 continue
             targets = [t.target for t in node.targets]
         elif isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):

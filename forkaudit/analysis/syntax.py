@@ -588,3 +588,29 @@ def three_valued(
             return True
         return False if left is False and right is False else None
     return leaf(test)
+
+
+def innermost_loop(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The ``for``/``while`` a ``break`` at ``node`` leaves (None outside any, in its scope)."""
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.For | cst.While):
+            return ancestor
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return None
+    return None
+
+
+def names_tested(test: cst.BaseExpression) -> set[str]:
+    """The bare names whose value ``test`` tests: not the attribute names of ``self._stop``,
+    nor those only passed to a call in it (the timeout of ``self._stop.wait(interval)``
+    decides how long, not whether)."""
+    nodes = walk_statements(test, skip_nested=False)
+    aside = {id(node.attr) for node in nodes if isinstance(node, cst.Attribute)}
+    aside.update(
+        id(inner)
+        for node in nodes
+        if isinstance(node, cst.Call)
+        for arg in node.args
+        for inner in walk_statements(arg, skip_nested=False)
+    )
+    return {node.value for node in nodes if isinstance(node, cst.Name) and id(node) not in aside}
