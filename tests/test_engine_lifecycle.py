@@ -3296,3 +3296,42 @@ def test_a_gap_shared_by_the_handle_and_its_container_is_said_once() -> None:
         """
     )
     assert finding.message.count("waited only when `wait`") == 1, finding.message
+
+
+def test_a_job_asked_for_by_name_to_recur_runs_once_per_job() -> None:
+    """A function whose name asks for a recurring job (`run_recurring`, `start_periodic_flush`,
+    `callEvery`) starts what lasts by contract: callers register such jobs at set-up, one per
+    job, so a never-ending thread started there is bounded by the jobs. A one-off function with
+    the same body piles up per call, so does a one-shot child started there; a caller in a loop
+    still counts as many."""
+    template = """
+        import threading
+        class Scheduler:
+            def {name}(self, interval, callback):
+                thread = threading.Thread(target=_serve, args=(interval, callback), daemon=True)  # leak
+                thread.start()
+            {caller}
+        def _serve(interval, callback):
+            while True:
+                callback()
+        """
+    for name in ("run_recurring", "start_periodic_flush", "callEvery"):
+        (job,) = check(template.format(name=name, caller=""))
+        assert job.severity == "medium", job.message
+        assert f"once per job registered with {name}()" in job.message, job.message
+        assert "bounded unless jobs are registered per request" in job.message, job.message
+    (once,) = check(template.format(name="run_once", caller=""))
+    assert once.severity == "high", once.message
+    popen = (
+        template.replace(
+            "thread = threading.Thread(target=_serve, args=(interval, callback), daemon=True)",
+            "thread = subprocess.Popen(['sync'])",
+        )
+        .replace("thread.start()", "pass")
+        .replace("import threading", "import subprocess")
+    )
+    (one_shot,) = check(popen.format(name="run_recurring", caller=""))
+    assert "on every call of run_recurring()" in one_shot.message, one_shot.message
+    looped = "def submit_all(self, requests):\n                for r in requests:\n                    self.run_recurring(1, r)"
+    (many,) = check(template.format(name="run_recurring", caller=looped))
+    assert many.severity == "high", many.message

@@ -91,6 +91,9 @@ class Harm:
             owned = False
             left = f"{left}; its object is kept alive by a thread of its own that never ends"
         many = self.counter.of_site(site.call)
+        if many.job_of and not (site.forever or site.timer_chain or site.until_stopped):
+            # a one-shot start in a function that registers a recurring job: one per call
+            many = Multiplicity(Level.PER_CALL, f"on every call of {many.job_of}()")
         if verdict.replaced:
             # only the last start is reaped: the ones replaced before stay only when dropping
             # the reference does not end them (a pid, a thread that never ends), and there is
@@ -293,7 +296,7 @@ def _message(
         else:
             parts.append(why)
     elif level is Level.PER_OBJECT:
-        parts.append(f"{why}: bounded unless such objects are made per request")
+        parts.append(f"{why}: bounded unless {many.unless}")
     else:
         parts.append(f"started {why}: bounded")
     if hangs_exit:

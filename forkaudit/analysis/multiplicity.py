@@ -23,7 +23,7 @@ Evidence from callers is followed within the module, three calls deep.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import libcst as cst
@@ -51,7 +51,9 @@ from forkaudit.analysis.vocabulary import (
     HANDLER_METHODS,
     HANDLER_PARAMETERS,
     ONE_OFF_FUNCTIONS,
+    RECURRING_WORDS,
     SETUP_METHODS,
+    name_words,
 )
 
 
@@ -70,6 +72,11 @@ class Multiplicity:
     reason: str  # "in a `while` loop in serve()", "behind `if self._t is None`", ...
     positive: bool = False  # evidence was seen (a loop, a handler, a guard), not assumed
     via: tuple[str, ...] = ()  # the calls from where the evidence is down to the start
+    # when a PER_OBJECT count stops being bounded
+    unless: str = "such objects are made per request"
+    # the function registering a recurring job that holds the start: once per job only for a
+    # start that lasts (a thread serving until stopped), else per call of it
+    job_of: str = ""
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -150,7 +157,7 @@ class Counter:
         if loop is not None:
             if outer.level >= Level.PER_CALL:
                 return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
-            return Multiplicity(outer.level, outer.reason, outer.positive, outer.via)
+            return outer
         return outer
 
     # ------------------------------------------------------------------ a function
@@ -228,11 +235,22 @@ class Counter:
             step = f"{name}()"
             if self.facts.is_target_reference(best_site):
                 step = f"{name}() in a thread"
-            return Multiplicity(best.level, best.reason, best.positive, (*best.via, step))
+            return replace(best, via=(*best.via, step))
         if callers and depth > 0:
             # called only from inside a cycle being weighed (a timer's callback re-arming it):
             # it runs as often as the way into that cycle, which the caller weighs
             return _CYCLE
+        if depth == 0 and not callers and RECURRING_WORDS.intersection(name_words(name)):
+            # asked for by name to recur until stopped: one start per job its callers register
+            # (for a start that lasts; the harm stage holds a one-shot start to per call)
+            return Multiplicity(
+                Level.PER_OBJECT,
+                f"once per job registered with {name}(), which by its name recurs until "
+                "stopped: callers register such jobs at set-up",
+                True,
+                unless="jobs are registered per request",
+                job_of=name,
+            )
         if owner is not None and (
             name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner)
         ):

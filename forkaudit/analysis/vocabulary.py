@@ -7,6 +7,8 @@ both import these, so the two cannot disagree about a name.
 
 from __future__ import annotations
 
+import re
+
 # ---------------------------------------------------------------------------- the process ends
 
 # Calls after which the calling process is gone (or is another program): a fork whose parent
@@ -155,6 +157,20 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 ONE_OFF_FUNCTIONS = frozenset(
     {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
+
+# Words of a function's name saying that each call registers a job that recurs until it is
+# stopped (`run_recurring(interval, cb)`, `start_periodic_flush()`, `call_every(5, f)`): what it
+# starts lasts by contract, and callers register such jobs at set-up, one per job, not per request.
+RECURRING_WORDS = frozenset(
+    {"recurring", "periodic", "periodically", "repeatedly", "repeating", "every", "interval"}
+)
+
+
+def name_words(name: str) -> list[str]:
+    """The lower-case words of a snake_case or camelCase name."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return [word for word in spaced.lower().split("_") if word]
+
 
 # How many callers up the analysis weighs how often a start runs (a call at that depth is taken
 # as "per call"); the slicer keeps callers one level further, so that the function holding the
