@@ -3335,3 +3335,29 @@ def test_a_job_asked_for_by_name_to_recur_runs_once_per_job() -> None:
     looped = "def submit_all(self, requests):\n                for r in requests:\n                    self.run_recurring(1, r)"
     (many,) = check(template.format(name="run_recurring", caller=looped))
     assert many.severity == "high", many.message
+
+
+def test_a_local_value_passed_to_a_process_helper_is_not_the_function_it_shadows() -> None:
+    """`run_in_child_process(query, runner)` hands the child the functions it is given, but a
+    bare name the calling function binds itself (`query = request.get_json()`) is a value that
+    shadows the module's function `query`: that function is not the child's entry point, and
+    a fork per call of it piles up."""
+    template = """
+        import os
+        def run_in_child_process(payload, runner):
+            pid = os.fork()  # leak
+            if pid == 0:
+                runner(payload)
+                os._exit(0)
+            return pid > 0
+        def work(payload):
+            return payload
+        def query(body):
+            {binding}
+            return run_in_child_process(query, work)
+        """
+    (shadowed,) = check(template.format(binding="query = body.get_json()"))
+    assert shadowed.severity == "high", shadowed.message
+    assert "on every call of query()" in shadowed.message, shadowed.message
+    (entry,) = check(template.format(binding="pass"))
+    assert "query() is the entry point of a child process" in entry.message, entry.message

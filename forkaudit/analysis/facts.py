@@ -5,13 +5,14 @@ branch of a fork exits, the families of its classes and the callers of its facto
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
+    assignments,
     is_minus_one_or_zero,
     parent_polarity,
     target_expr,
@@ -182,12 +183,7 @@ class ModuleFacts:
             spawner = any(
                 word in callee for word in ("process", "thread", "spawn", "fork", "worker", "timer")
             )
-            for arg in call.args:
-                if (arg.keyword is not None and arg.keyword.value in ("target", "function")) or (
-                    spawner and arg.keyword is None
-                ):
-                    if named := _last_name(arg.value):
-                        names.add(named)
+            names.update(self._functions_handed(call, spawner, ("target", "function")))
         return names
 
     def expects_cancellation(self) -> bool:
@@ -208,12 +204,48 @@ class ModuleFacts:
             if "thread" in callee or "timer" in callee:
                 continue
             spawner = any(word in callee for word in ("process", "spawn", "fork", "worker"))
-            for arg in call.args:
-                keyword = arg.keyword.value if arg.keyword is not None else ""
-                if keyword == "target" or (spawner and not keyword):
-                    if named := _last_name(arg.value):
-                        names.add(named)
+            names.update(self._functions_handed(call, spawner, ("target",)))
         return names
+
+    def _functions_handed(
+        self, call: cst.Call, positional: bool, keywords: tuple[str, ...]
+    ) -> Iterator[str]:
+        """The names of functions ``call`` is handed: its ``keywords`` arguments, and with
+        ``positional`` its positional ones. A bare name the calling function binds itself (a
+        parameter, a local: `query = request.get_json()`) is a value, not the module's function
+        of that name, which it shadows."""
+        local: set[str] | None = None
+        for arg in call.args:
+            keyword = arg.keyword.value if arg.keyword is not None else ""
+            if not (keyword in keywords or (positional and not keyword)):
+                continue
+            named = _last_name(arg.value)
+            if not named:
+                continue
+            if isinstance(arg.value, cst.Name):
+                if local is None:
+                    local = self._bound_in(self.enclosing_function(call))
+                if named in local:
+                    continue
+            yield named
+
+    @staticmethod
+    def _bound_in(function: cst.FunctionDef | None) -> set[str]:
+        """The bare names ``function`` binds: its parameters and the names it assigns."""
+        if function is None:
+            return set()
+        params = function.params
+        bound = {
+            param.name.value
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params)
+        }
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                bound.add(extra.name.value)
+        bound.update(
+            target.value for target, _ in assignments(function) if isinstance(target, cst.Name)
+        )
+        return bound
 
     def exit_functions(self) -> set[str]:
         """Module functions that always end the process (`def end(): ...; sys.exit(1)`)."""
