@@ -3361,3 +3361,20 @@ def test_a_local_value_passed_to_a_process_helper_is_not_the_function_it_shadows
     assert "on every call of query()" in shadowed.message, shadowed.message
     (entry,) = check(template.format(binding="pass"))
     assert "query() is the entry point of a child process" in entry.message, entry.message
+
+
+def test_a_login_runs_once_per_client_object() -> None:
+    """login() opens its client object's session, as connect() does: a timer chain it re-arms
+    is started once per client, bounded unless clients are made per request."""
+    (chain,) = check(
+        """
+        import threading
+        class Client:
+            def login(self):
+                self.token = fetch_token()
+                self.login_timer = threading.Timer(3600, self.login)  # leak
+                self.login_timer.start()
+        """
+    )
+    assert chain.severity == "medium", chain.message
+    assert "once per Client object (Client.login())" in chain.message, chain.message

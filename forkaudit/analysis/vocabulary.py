@@ -190,7 +190,8 @@ CACHE_DECORATORS = frozenset(
         "singleton",
     }
 )
-# Methods that set an object up: they run once per object.
+# Methods that set an object up: they run once per object (a login, like a connect, opens the
+# session of its client object).
 SETUP_METHODS = frozenset(
     {
         "start",
@@ -211,6 +212,9 @@ SETUP_METHODS = frozenset(
         "startup",
         "start_server",
         "run_server",
+        "login",
+        "log_in",
+        "authenticate",
     }
 )
 
