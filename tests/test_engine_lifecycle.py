@@ -3378,3 +3378,19 @@ def test_a_login_runs_once_per_client_object() -> None:
     )
     assert chain.severity == "medium", chain.message
     assert "once per Client object (Client.login())" in chain.message, chain.message
+
+
+def test_a_program_launched_by_spawn_is_not_a_function_of_the_module() -> None:
+    """`os.spawnlp(os.P_NOWAIT, conf.prog.wireshark, ...)` runs the program its positional
+    arguments name: `conf.prog.wireshark` is not the module's function wireshark(), whose
+    every call leaves a zombie."""
+    (spawned,) = check(
+        """
+        import os
+        def wireshark(packets):
+            path = dump(packets)
+            os.spawnlp(os.P_NOWAIT, conf.prog.wireshark, conf.prog.wireshark, "-r", path)  # leak
+        """
+    )
+    assert spawned.severity == "high", spawned.message
+    assert "on every call of wireshark()" in spawned.message, spawned.message

@@ -26,6 +26,16 @@ from forkaudit.analysis.vocabulary import (
     PID_WAIT_ANY,
 )
 
+# modules whose spawning calls take a program and its arguments, not a function to run
+_RUN_PROGRAMS = (
+    "os.spawn",
+    "os.exec",
+    "os.posix_spawn",
+    "subprocess.",
+    "pty.",
+    "asyncio.create_subprocess_",
+    "asyncio.subprocess.",
+)
 _CANCELLATION = re.compile(
     r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
 )
@@ -213,7 +223,10 @@ class ModuleFacts:
         """The names of functions ``call`` is handed: its ``keywords`` arguments, and with
         ``positional`` its positional ones. A bare name the calling function binds itself (a
         parameter, a local: `query = request.get_json()`) is a value, not the module's function
-        of that name, which it shadows."""
+        of that name, which it shadows. The positional arguments of os.spawn*/os.exec*,
+        subprocess and pty calls name a program to run and its arguments, never a function."""
+        if positional and (self.index.resolve(call.func) or "").startswith(_RUN_PROGRAMS):
+            positional = False  # os.spawnlp(mode, conf.prog.wireshark, ...) runs a program
         local: set[str] | None = None
         for arg in call.args:
             keyword = arg.keyword.value if arg.keyword is not None else ""
