@@ -12,7 +12,6 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
-    assignments,
     is_minus_one_or_zero,
     parent_polarity,
     target_expr,
@@ -48,6 +47,7 @@ class ModuleFacts:
         self._handlers: set[str] | None = None
         # the wait-any calls behind os_reaper; None when it is process-wide (SIGCHLD ignored)
         self.os_reaper_calls: list[cst.Call] | None = []
+        self._bound: dict[int, frozenset[str]] = {}  # function -> the names local to it
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
         self.process_targets = self._process_targets()
@@ -56,7 +56,6 @@ class ModuleFacts:
         self._cancels: bool | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
         self._references: set[int] = set()  # calls that name a function as a thread's target
-        self._bound: dict[int, frozenset[str]] = {}
         self._instances: dict[str, list[tuple[int, str]]] | None = None
         self._by_name: (
             tuple[dict[str, list[cst.Call]], dict[str, list[tuple[cst.Call, cst.BaseExpression]]]]
@@ -227,7 +226,7 @@ class ModuleFacts:
         subprocess and pty calls name a program to run and its arguments, never a function."""
         if positional and (self.index.resolve(call.func) or "").startswith(_RUN_PROGRAMS):
             positional = False  # os.spawnlp(mode, conf.prog.wireshark, ...) runs a program
-        local: set[str] | None = None
+        caller: cst.FunctionDef | bool | None = False  # looked up at the first bare name
         for arg in call.args:
             keyword = arg.keyword.value if arg.keyword is not None else ""
             if not (keyword in keywords or (positional and not keyword)):
@@ -236,29 +235,11 @@ class ModuleFacts:
             if not named:
                 continue
             if isinstance(arg.value, cst.Name):
-                if local is None:
-                    local = self._bound_in(self.enclosing_function(call))
-                if named in local:
+                if caller is False:
+                    caller = self.enclosing_function(call)
+                if isinstance(caller, cst.FunctionDef) and self.binds(caller, named):
                     continue
             yield named
-
-    @staticmethod
-    def _bound_in(function: cst.FunctionDef | None) -> set[str]:
-        """The bare names ``function`` binds: its parameters and the names it assigns."""
-        if function is None:
-            return set()
-        params = function.params
-        bound = {
-            param.name.value
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params)
-        }
-        for extra in (params.star_arg, params.star_kwarg):
-            if isinstance(extra, cst.Param):
-                bound.add(extra.name.value)
-        bound.update(
-            target.value for target, _ in assignments(function) if isinstance(target, cst.Name)
-        )
-        return bound
 
     def exit_functions(self) -> set[str]:
         """Module functions that always end the process (`def end(): ...; sys.exit(1)`)."""

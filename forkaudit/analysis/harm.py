@@ -24,7 +24,7 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
-from forkaudit.analysis.sites import Site
+from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PER_USE_METHODS
 from forkaudit.kinds import Kind
@@ -138,7 +138,7 @@ class Harm:
         if site.timer_chain and confidence == "high":
             confidence = "medium"
         flags = _flags(site, verdict, many, residue, severity)
-        message = _message(site, verdict, many, residue, left, hangs_exit)
+        message = _message(self.index, site, verdict, many, residue, left, hangs_exit)
         return RawFinding(
             rule=rule,
             call=site.call,
@@ -273,6 +273,7 @@ def _flags(
 
 
 def _message(
+    index: ModuleIndex,
     site: Site,
     verdict: Verdict,
     many: Multiplicity,
@@ -282,7 +283,7 @@ def _message(
 ) -> str:
     parts = [verdict.reason]
     if site.forever:
-        parts.append(site.forever_reason)
+        parts.append(forever_text(site, index))
     if left:
         parts.append(left)
     level = many.level

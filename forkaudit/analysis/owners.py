@@ -21,7 +21,7 @@ import libcst as cst
 
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
-from forkaudit.analysis.sites import Site
+from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import calls_in, calls_method, with_callers
 
@@ -86,7 +86,7 @@ def _describe(
     if not self_starting and not starts:
         return None
     stoppers = " or ".join(f"{name}()" for name in sorted(reap)[:2])
-    reason = site.forever_reason.split(": ", 1)[0] if site.forever else ""
+    reason = forever_text(site, index).split(": ", 1)[0] if site.forever else ""
     return SubclassInfo(
         name=info.name,
         rule=replace(rule, start_methods=tuple(sorted(starts)) or rule.start_methods),

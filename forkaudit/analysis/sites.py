@@ -49,7 +49,10 @@ class Site:
     started: bool
     daemon: bool = False
     forever: bool = False
-    forever_reason: str = ""
+    forever_reason: str = ""  # see forever_text
+    # the endless loop of the target, whose line forever_text adds: a line number costs a print
+    # of the whole module, paid only for what is reported
+    forever_loop: cst.CSTNode | None = None
     target_known: bool = False  # we saw the thread's code and know whether it loops forever
     timer_chain: bool = False
     # its target loops until a flag of its object is set (a stop() exists): not forever, but
@@ -284,6 +287,7 @@ class SiteFinder:
             site.stop_flags = subclass.stop_flags
             if subclass.loops_forever:
                 site.forever = True
+                site.forever_loop = None
                 site.forever_reason = (
                     f"{subclass.name} keeps a thread on .{subclass.owned} that {subclass.loop_reason}"
                     if subclass.owned
@@ -351,6 +355,7 @@ class SiteFinder:
             site.target_known = True
             if not self._stopped_here(dotted_name(target.value) or "", site.call, None):
                 site.forever = True
+                site.forever_loop = None
                 site.forever_reason = f"its target {self.index.code(target)} runs forever"
             return
         target = self._unwrap_target(target, site.call)
@@ -367,11 +372,13 @@ class SiteFinder:
             endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
             site.forever = True
-            site.forever_reason = f"its target {function.name.value}() loops with no exit (line {self.index.line_of(endless)})"
+            site.forever_reason = f"its target {function.name.value}() loops with no exit"
+            site.forever_loop = endless
             return
         stuck = self._stuck_flag_loop(function)
         if stuck:
             site.forever = True
+            site.forever_loop = None
             site.forever_reason = f"its target {function.name.value}() {stuck}"
         elif self._flag_loop(function) is not None:
             site.until_stopped = True
@@ -838,6 +845,7 @@ class SiteFinder:
             rearms = [guarded for call, guarded in self._rearms(function) if call is site.call]
             if rearms and not all(rearms):
                 site.forever = site.timer_chain = site.target_known = True
+                site.forever_loop = None
                 site.forever_reason = (
                     f"its function {function.name.value}() starts it again without checking "
                     "a stop flag: a runaway timer chain"
@@ -1087,3 +1095,10 @@ def _exclusive(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool
         if not in_body and index.inside(other, ancestor.body):
             return True
     return False
+
+
+def forever_text(site: Site, index: ModuleIndex) -> str:
+    """Why the site's thread never ends, with the line of its endless loop when there is one."""
+    if site.forever_loop is None:
+        return site.forever_reason
+    return f"{site.forever_reason} (line {index.line_of(site.forever_loop)})"
