@@ -3394,3 +3394,29 @@ def test_a_program_launched_by_spawn_is_not_a_function_of_the_module() -> None:
     )
     assert spawned.severity == "high", spawned.message
     assert "on every call of wireshark()" in spawned.message, spawned.message
+
+
+def test_a_caller_that_cannot_reach_the_guarded_start_is_no_evidence_of_a_loop() -> None:
+    """`self.polling(restart_on_change=False)` in a `while` loop never reaches the watcher that
+    polling() starts behind `if restart_on_change:`: that loop is no evidence of it. With no
+    other caller the path runs only from outside the module, per call of polling(); a caller
+    that runs once (the script block) still bounds it from above."""
+    template = """
+        import threading
+        class Bot:
+            def polling(self, restart_on_change=False):
+                if restart_on_change:
+                    self.watcher = threading.Thread(target=self._watch, daemon=True)  # leak
+                    self.watcher.start()
+                self.fetch()
+            def _watch(self):
+                while True:
+                    scan()
+            def infinity_polling(self):
+                while not self.stopped:
+                    self.polling(restart_on_change={given})
+        """
+    (looped,) = check(template.format(given="True"))
+    assert "in a `while` loop in infinity_polling()" in looped.message, looped.message
+    (direct,) = check(template.format(given="False"))
+    assert "on every call of polling()" in direct.message, direct.message

@@ -219,10 +219,16 @@ class Counter:
         best: Multiplicity | None = None
         best_site: cst.CSTNode | None = None
         callers = self.facts.callers(function)
+        bounding_only = False
         if guards and not function.decorators:  # a decorator (click) may supply the arguments
-            # only the callers that can pass the guard true; none left: no evidence either way,
-            # so the callers as they are (the guard never makes it more often)
-            callers = [c for c in callers if self._may_pass(c, function, guards)] or callers
+            # only the callers that can pass the guard true: one that gives the other literal
+            # (`self.polling(restart_on_change=False)` in a loop) never reaches the start, so its
+            # loop is no evidence of it. None left: the path runs only from outside the module,
+            # at most as often as the function itself, so the callers as they are bound it from
+            # above (`run_server(8080)` once from the script block) but say no more than that
+            passing = [c for c in callers if self._may_pass(c, function, guards)]
+            bounding_only = bool(callers) and not passing
+            callers = passing or callers
         if owner is not None:
             # a class's methods are the library's API: the module's own script block using one
             # object once says nothing of how often its importers call them
@@ -231,6 +237,9 @@ class Counter:
             found = self.of_site(caller, depth + 1)
             if found is not _CYCLE and (best is None or found.level > best.level):
                 best, best_site = found, caller
+        if bounding_only and best is not None and best.level >= Level.PER_CALL:
+            best = best_site = None  # no more than the default below: an upper bound only
+            callers = []
         if best is not None and best_site is not None:
             step = f"{name}()"
             if self.facts.is_target_reference(best_site):
