@@ -3420,3 +3420,44 @@ def test_a_caller_that_cannot_reach_the_guarded_start_is_no_evidence_of_a_loop()
     assert "in a `while` loop in infinity_polling()" in looped.message, looped.message
     (direct,) = check(template.format(given="False"))
     assert "on every call of polling()" in direct.message, direct.message
+
+
+def test_a_client_whose_start_blocks_for_good_is_a_service_not_a_per_use_object() -> None:
+    """A class with close() is a per-use resource, made and closed over and over, so what its
+    __init__ leaves running piles up; but when one of its methods never returns (start() waits
+    on an Event nobody else holds, or serves forever), the program runs it as a service, once:
+    what it leaves is bounded by its objects."""
+    template = """
+        import threading
+        from threading import Event
+        class IntervalRunner:
+            def __init__(self, target, interval):
+                self.event = threading.Event()
+                self.target, self.interval = target, interval
+                self.thread = threading.Thread(target=self._run, daemon=True)
+            def _run(self):
+                while not self.event.is_set():
+                    self.target()
+                    self.event.wait(self.interval)
+            def start(self):
+                self.thread.start()
+                return self
+            def shutdown(self):
+                self.event.set()
+                self.thread.join()
+        class Client:
+            def __init__(self):
+                self.pinger = IntervalRunner(self.ping, 5).start()  # leak
+            def ping(self):
+                pass
+            def close(self):
+                self.closed = True
+            def start(self):
+                self.connect()
+                {wait}
+        """
+    (per_use,) = check(template.format(wait="self.done.wait()"))
+    assert per_use.severity == "high", per_use.message
+    (service,) = check(template.format(wait="Event().wait()"))
+    assert service.severity == "medium", service.message
+    assert "once per Client object" in service.message, service.message

@@ -157,7 +157,14 @@ class Harm:
         info = self.index.class_of(site.call)
         if info is None:
             return many
-        for member in self.facts.class_family(info):
+        family = self.facts.class_family(info)
+        for member in family:
+            for method in member.methods.values():
+                # one of its methods never returns (start() serves until the process ends): a
+                # service the program runs once, close() or not, not a resource used per call
+                if self.counter.never_returns(method):
+                    return many
+        for member in family:
             ends = sorted(set(member.methods) & PER_USE_METHODS)
             if ends:
                 return Multiplicity(

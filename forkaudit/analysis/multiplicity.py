@@ -413,6 +413,10 @@ class Counter:
             parts = parts[2:]  # `six.moves.socketserver`, `future.backports.http`: re-exports
         return parts[0] in HANDLER_FRAMEWORKS
 
+    def never_returns(self, function: cst.FunctionDef) -> bool:
+        """Does ``function`` never return to its caller (it serves or waits until the end)?"""
+        return bool(self._never_returns(function))
+
     def _never_returns(self, function: cst.FunctionDef) -> str:
         """Why ``function`` never returns to its caller ("" when it can)."""
         body = function.body
@@ -427,6 +431,8 @@ class Counter:
                         func = small.value.func
                         if isinstance(func, cst.Attribute) and func.attr.value in FOREVER_METHODS:
                             return f"it calls {func.attr.value}()"
+                        if self._waits_on_a_fresh_event(small.value):
+                            return "it waits on an Event nobody else holds"
         if function.name.value in FOREVER_METHODS:
             return f"{function.name.value}() serves until the process ends"
         last: cst.CSTNode | None = body.body[-1] if body.body else None
@@ -441,6 +447,19 @@ class Counter:
         ):
             return "it ends the process"
         return ""
+
+    def _waits_on_a_fresh_event(self, call: cst.Call) -> bool:
+        """``threading.Event().wait()``: no timeout, on an Event made for the call and held by
+        no one who could set it. It never returns."""
+        func = call.func
+        if call.args or not isinstance(func, cst.Attribute) or func.attr.value != "wait":
+            return False
+        made = func.value
+        return (
+            isinstance(made, cst.Call)
+            and not made.args
+            and self.index.resolve(made.func) in ("threading.Event", "asyncio.Event")
+        )
 
     def _serves_until_stopped(
         self, function: cst.FunctionDef, owner: cst.ClassDef | None, depth: int = 0

@@ -22,6 +22,7 @@ from forkaudit.analysis.vocabulary import (
     CLEANUP_REGISTERS,
     CONTAINER_ADD,
     EXIT_WORDS,
+    FOREVER_METHODS,
     KEEP_METHODS,
     PER_USE_METHODS,
     REAPER_WORDS,
@@ -1117,6 +1118,13 @@ def _decorated_start(text: str, position: int, indent: str) -> int:
 _DECORATOR_GOES_ON = frozenset({" ", "\t", ")", "]", "}", "#"})
 
 
+# what makes a method never return (multiplicity._never_returns): an endless loop, serving
+# forever, waiting on an Event made for the call
+_NEVER_RETURNS = re.compile(
+    r"\bwhile[ \t(]+(?:True|1)\b|"
+    + "|".join(rf"\.{name}\(" for name in sorted(FOREVER_METHODS))
+    + r"|Event\(\)\.wait\(\)"
+)
 _FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
 _GETATTR_SELF = re.compile(r"\bgetattr\(\s*(?:self|cls)\s*,\s*[rbu]?['\"](\w+)['\"]")
@@ -1229,6 +1237,9 @@ class _ClassPlan:
         refs = _own_refs(owner)
         # a thread serving `self._loop` forever ends when a method stops it: keep those
         serves = "run_forever" in text or "serve_forever" in text
+        # a per-use class (it has close()) with a method that never returns (start() blocks for
+        # good) is a service, not a resource used per call (harm.py): keep such methods
+        per_use = any(name in PER_USE_METHODS for _, _, name in self.methods)
         for i, body in enumerate(self.bodies):
             keep[i] = bool(
                 holds[i]
@@ -1237,6 +1248,7 @@ class _ClassPlan:
                 or self.methods[i][2] in _FORWARDERS
                 # a method ending the object's life makes its objects per-use ones (harm.py)
                 or self.methods[i][2] in PER_USE_METHODS
+                or (per_use and _NEVER_RETURNS.search(body) is not None)
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))
                 # a module-level handle used here (`_POOL.submit(...)` starts it, or reaps it)
