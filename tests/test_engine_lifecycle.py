@@ -3458,6 +3458,72 @@ def test_a_client_whose_start_blocks_for_good_is_a_service_not_a_per_use_object(
         """
     (per_use,) = check(template.format(wait="self.done.wait()"))
     assert per_use.severity == "high", per_use.message
+    # a method looping for good that a thread of the object runs is no service of the program
+    looping = template.format(wait="self.done.wait()").replace(
+        "def ping(self):\n                pass",
+        "def ping(self):\n                pass\n            def _loop(self):\n"
+        "                while True:\n                    step()\n"
+        "            def spawn(self):\n"
+        "                threading.Thread(target=self._loop, daemon=True)",
+    )
+    assert "def _loop" in looping
+    (own_loop,) = check(looping)
+    assert own_loop.severity == "high", own_loop.message
     (service,) = check(template.format(wait="Event().wait()"))
     assert service.severity == "medium", service.message
     assert "once per Client object" in service.message, service.message
+
+
+def test_a_shutdown_under_the_flag_that_says_the_pool_was_made_here_reaps_it() -> None:
+    """`cleanup = executor is None; if cleanup: executor = Pool()` ... `finally: if cleanup:
+    executor.shutdown()`: the test holds wherever the pool was made, as nothing assigns
+    `cleanup` after it is read; so does a flag set to True right after the start and only to a
+    false literal before it. A flag changed after the start, or set elsewhere too, proves
+    nothing."""
+    check(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def fetch_all(urls, fetch, executor=None):
+            cleanup = executor is None
+            if cleanup:
+                executor = ThreadPoolExecutor(max_workers=8)
+            try:
+                return list(executor.map(fetch, urls))
+            finally:
+                if cleanup:
+                    executor.shutdown()
+
+        def fetch_own(urls, fetch, executor=None):
+            own = False
+            if executor is None:
+                executor = ThreadPoolExecutor(max_workers=8)
+                own = True
+            try:
+                return list(executor.map(fetch, urls))
+            finally:
+                if own:
+                    executor.shutdown()
+
+        def fetch_changed(urls, fetch, executor=None):
+            cleanup = executor is None
+            if cleanup:
+                executor = ThreadPoolExecutor(max_workers=8)  # leak: FA115
+            cleanup = len(urls) > 10
+            try:
+                return list(executor.map(fetch, urls))
+            finally:
+                if cleanup:
+                    executor.shutdown()
+
+        def fetch_flag_elsewhere(urls, fetch, executor=None, own=False):
+            if executor is None:
+                executor = ThreadPoolExecutor(max_workers=8)  # leak: FA115
+                own = True
+            try:
+                return list(executor.map(fetch, urls))
+            finally:
+                if own:
+                    executor.shutdown()
+        """
+    )

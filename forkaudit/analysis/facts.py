@@ -610,7 +610,7 @@ class ModuleFacts:
         key = id(function)
         found = self._bound.get(key)
         if found is None:
-            bound = {param.name.value for param in _all_params(function.params)}
+            bound = {param.name.value for param in all_params(function.params)}
             declared: set[str] = set()
             for node in walk_statements(function):
                 kind = type(node)  # exact types: an ABC isinstance() per node is slow
@@ -632,7 +632,7 @@ _TARGET_BINDERS = frozenset(
 )
 
 
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
+def all_params(params: cst.Parameters) -> list[cst.Param]:
     out = [*params.posonly_params, *params.params, *params.kwonly_params]
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):

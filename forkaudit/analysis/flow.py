@@ -13,12 +13,11 @@ from dataclasses import replace
 
 import libcst as cst
 
-from forkaudit.analysis.facts import ModuleFacts
+from forkaudit.analysis.facts import ModuleFacts, all_params
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
-    assignments,
     block_statements,
     calls_in,
     element_names,
@@ -28,6 +27,7 @@ from forkaudit.analysis.syntax import (
     is_binding_of,
     is_true,
     iteration_of,
+    literal_truth,
     loop_can_exit,
     names_in,
     self_attribute_nodes,
@@ -999,13 +999,55 @@ class Follower:
         return f"{rule.kind.reaped} on some paths only"
 
     def _given_tests(self, statement: cst.CSTNode, scope: ScopeNode) -> frozenset[str]:
-        """The tests of the ``if`` statements whose body holds ``statement`` (up to its scope)
-        that nothing in the scope could change: no call in them, and no name or attribute they
-        read assigned anywhere in the scope. ``if own_pool: pool = Pool()`` ... ``if own_pool:
-        pool.close(); pool.join()``."""
+        """The tests that hold wherever ``statement`` (a start) ran and keep holding after it:
+
+        - the tests of the ``if`` statements whose body holds it (up to its scope) that nothing
+          in the scope changes after they are read: no call in them, and every assignment of a
+          name or attribute they read comes before that ``if``, outside any loop around it
+          (``cleanup = executor is None`` / ``if cleanup: executor = Pool()`` ... ``if cleanup:
+          executor.shutdown()``);
+        - a name the start's own block sets to ``True`` right after it, assigned nowhere else
+          but to a false literal before (``own = False`` / ``if executor is None: executor =
+          Pool(); own = True`` ... ``if own: executor.shutdown()``)."""
         index = self.index
         found: set[str] = set()
-        assigned: set[str | None] | None = None  # what the scope assigns, when first needed
+        order: dict[int, int] | None = None  # the scope's nodes in lexical order, when needed
+        writes: dict[str, list[tuple[cst.CSTNode, cst.BaseExpression | None]]] = {}
+
+        def assigned() -> dict[str, list[tuple[cst.CSTNode, cst.BaseExpression | None]]]:
+            nonlocal order
+            if order is None:
+                nodes = walk_statements(scope)
+                order = {id(node): position for position, node in enumerate(nodes)}
+                for node in nodes:
+                    if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign):
+                        targets = (
+                            [t.target for t in node.targets]
+                            if isinstance(node, cst.Assign)
+                            else [node.target]
+                        )
+                        value = None if isinstance(node, cst.AugAssign) else node.value
+                        for target in targets:
+                            for element in (
+                                [e.value for e in target.elements]
+                                if isinstance(target, cst.Tuple | cst.List)
+                                else [target]
+                            ):
+                                name = dotted_name(element)
+                                if name:
+                                    writes.setdefault(name, []).append((node, value))
+            return writes
+
+        def settled_before(name: str, test: cst.If) -> bool:
+            """Every assignment of ``name`` comes before ``test`` and outside its loops."""
+            assert order is not None
+            loops = [a for a in index.ancestors(test) if isinstance(a, cst.For | cst.While)]
+            return all(
+                order.get(id(node), 0) < order.get(id(test), 0)
+                and not any(index.inside(node, loop) for loop in loops)
+                for node, _ in writes.get(name, [])
+            )
+
         current: cst.CSTNode = statement
         for ancestor in index.ancestors(statement):
             if ancestor is scope:
@@ -1013,15 +1055,54 @@ class Follower:
             if isinstance(ancestor, cst.If) and ancestor.body is current:
                 nodes = walk_statements(ancestor.test, skip_nested=False)
                 if not any(isinstance(node, cst.Call) for node in nodes):
-                    if assigned is None:
-                        assigned = {dotted_name(t) for t, _ in assignments(scope)} - {None}
+                    assigned()
                     read = {
                         dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)
-                    }
-                    if not read & assigned:
+                    } - {None}
+                    if all(settled_before(name, ancestor) for name in read if name):
                         found.add(index.code(ancestor.test))
             current = ancestor
+        flag = self._set_after(statement)
+        if flag:
+            name, setting = flag
+            assigned()
+            assert order is not None
+            others = [(node, value) for node, value in writes.get(name, []) if node is not setting]
+            parameter = isinstance(scope, cst.FunctionDef) and any(
+                p.name.value == name for p in all_params(scope.params)
+            )
+            if not parameter and all(
+                value is not None
+                and literal_truth(value) is False
+                and order.get(id(node), 0) < order.get(id(setting), 0)
+                for node, value in others
+            ):
+                found.add(name)
         return frozenset(found)
+
+    def _set_after(self, statement: cst.CSTNode) -> tuple[str, cst.Assign] | None:
+        """``(name, assignment)`` of a ``name = True`` following the statement holding the
+        start in its own block (``executor = Pool()`` then ``own = True``)."""
+        holder: cst.CSTNode | None = statement
+        while holder is not None and not isinstance(holder, cst.SimpleStatementLine):
+            holder = self.index.parent_of(holder)
+        block = self.index.parent_of(holder) if holder is not None else None
+        if not isinstance(block, cst.IndentedBlock) or holder is None:
+            return None
+        body = list(block.body)
+        position = next((i for i, line in enumerate(body) if line is holder), len(body))
+        for line in body[position + 1 :]:
+            if not isinstance(line, cst.SimpleStatementLine):
+                break
+            for small in line.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and literal_truth(small.value) is True
+                ):
+                    return small.targets[0].target.value, small
+        return None
 
     def _early_return(
         self, statements: list[cst.CSTNode], contains: Contains, handle: str, scope: ScopeNode

@@ -159,10 +159,15 @@ class Harm:
             return many
         family = self.facts.class_family(info)
         for member in family:
-            for method in member.methods.values():
+            for name, method in member.methods.items():
                 # one of its methods never returns (start() serves until the process ends): a
-                # service the program runs once, close() or not, not a resource used per call
-                if self.counter.never_returns(method):
+                # service the program runs once, close() or not, not a resource used per call;
+                # what a thread of its own runs (its target, run()) does not count
+                if (
+                    name != "run"
+                    and name not in self.facts.entry_points
+                    and self.counter.never_returns(method)
+                ):
                     return many
         for member in family:
             ends = sorted(set(member.methods) & PER_USE_METHODS)
