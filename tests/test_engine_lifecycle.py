@@ -3527,3 +3527,37 @@ def test_a_shutdown_under_the_flag_that_says_the_pool_was_made_here_reaps_it() -
                     executor.shutdown()
         """
     )
+
+
+def test_a_timer_polling_its_child_until_it_exits_reaps_it_and_ends() -> None:
+    """A Timer callback that polls the child and arms the next run (through a helper) only
+    while poll() says it runs: the poll reaps the child when it exits, and the chain ends
+    then. Re-armed on a parameter's test, which comes back unchanged every run, or without a
+    test, the chain runs for good."""
+    template = """
+        import subprocess
+        import threading
+
+        class Watched:
+            def __init__(self, cmd, interval=0.5):
+                self._interval = interval
+                self._proc = subprocess.Popen(cmd)
+                self._schedule()
+
+            def _schedule(self):
+                t = threading.Timer(self._interval, self._tick)  {mark}
+                t.daemon = True
+                t.start()
+
+            def _tick(self):
+                rc = self._proc.poll()
+                {rearm}
+        """
+    assert (
+        check(
+            template.format(mark="", rearm="if rc is None:\n                    self._schedule()")
+        )
+        == []
+    )
+    (runaway,) = check(template.format(mark="# leak: FA111", rearm="self._schedule()"))
+    assert "runaway timer chain" in runaway.message, runaway.message

@@ -590,15 +590,24 @@ class Follower:
         if function is None:
             return False
         name = function.name.value
+        # itself, or a function of the module it calls that arms the next run for it
+        # (`_tick` calls `self._schedule()`, which makes `Timer(self._interval, self._tick)`)
+        bodies = [function]
         for inner in walk_statements(function):
-            if isinstance(inner, cst.Arg):
-                value = inner.value
-                if (isinstance(value, cst.Name) and value.value == name) or (
-                    isinstance(value, cst.Attribute)
-                    and value.attr.value == name
-                    and dotted_name(value.value) in ("self", "cls")
-                ):
-                    return True
+            if isinstance(inner, cst.Call):
+                callee = self._callee(inner)
+                if callee is not None and callee is not function:
+                    bodies.append(callee)
+        for body in bodies:
+            for inner in walk_statements(body):
+                if isinstance(inner, cst.Arg):
+                    value = inner.value
+                    if (isinstance(value, cst.Name) and value.value == name) or (
+                        isinstance(value, cst.Attribute)
+                        and value.attr.value == name
+                        and dotted_name(value.value) in ("self", "cls")
+                    ):
+                        return True
         return False
 
     def _polled_to_the_end(self, node: cst.CSTNode) -> bool:

@@ -882,7 +882,7 @@ class SiteFinder:
             if (
                 isinstance(ancestor, cst.If)
                 and current in (ancestor.body, ancestor.orelse)
-                and _reads_state(ancestor.test)
+                and _reads_state(ancestor.test, function)
                 and not self._rearms_too(
                     ancestor.orelse if current is ancestor.body else ancestor.body, node
                 )
@@ -894,7 +894,7 @@ class SiteFinder:
                 for statement in ancestor.body[: ancestor.body.index(current)]:
                     if (
                         isinstance(statement, cst.If)
-                        and _reads_state(statement.test)
+                        and _reads_state(statement.test, function)
                         and _leaves(statement.body)
                     ):
                         return True
@@ -915,11 +915,31 @@ def _same_call(a: cst.Call, b: cst.Call) -> bool:
     return dotted_name(a.func) is not None and dotted_name(a.func) == dotted_name(b.func)
 
 
-def _reads_state(test: cst.BaseExpression) -> bool:
-    """Does the test read the object's state (``self._stopped``, ``self._stop.is_set()``)?"""
+def _reads_state(test: cst.BaseExpression, function: cst.FunctionDef | None = None) -> bool:
+    """Does the test read what can change from one run of ``function`` to the next: the
+    object's state (``self._stopped``, ``self._stop.is_set()``), or a local that ``function``
+    computes from it or from a call (``rc = self._proc.poll()`` ... ``if rc is None:``)? Not a
+    parameter, which a re-armed timer passes again unchanged."""
+    if _reads_self(test):
+        return True
+    if function is None:
+        return False
+    names = {node.value for node in walk(test) if isinstance(node, cst.Name)}
+    if not names:
+        return False
     return any(
-        isinstance(node, cst.Attribute) and dotted_name(node.value) in ("self", "cls")
-        for node in walk(test)
+        isinstance(target, cst.Name)
+        and target.value in names
+        and value is not None
+        and (_reads_self(value) or any(isinstance(node, cst.Call) for node in walk(value)))
+        for target, value in assignments(function)
+    )
+
+
+def _reads_self(node: cst.CSTNode) -> bool:
+    return any(
+        isinstance(inner, cst.Attribute) and dotted_name(inner.value) in ("self", "cls")
+        for inner in walk(node)
     )
 
 
