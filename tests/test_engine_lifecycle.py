@@ -3561,3 +3561,32 @@ def test_a_timer_polling_its_child_until_it_exits_reaps_it_and_ends() -> None:
     )
     (runaway,) = check(template.format(mark="# leak: FA111", rearm="self._schedule()"))
     assert "runaway timer chain" in runaway.message, runaway.message
+
+
+def test_a_timed_wait_after_terminate_waits_out_the_signal() -> None:
+    """`p.terminate(); p.wait(timeout=10)`: the wait waits out the signal the child just got,
+    and reaps it. A kill coming only when the timed wait gives up (`except TimeoutExpired:
+    p.kill()`) leaves the killed child unwaited."""
+    check(
+        """
+        import subprocess
+
+        class Server:
+            def __init__(self, port):
+                self.proc = subprocess.Popen(["server", str(port)])
+
+            def stop(self):
+                self.proc.terminate()
+                self.proc.wait(timeout=10)
+
+        class Impatient:
+            def __init__(self, port):
+                self.proc = subprocess.Popen(["server", str(port)])  # leak: FA103
+
+            def stop(self):
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+        """
+    )

@@ -468,6 +468,20 @@ class ModuleFacts:
                 out.append(call)
         return sorted(out, key=lambda call: self._order[id(call)])
 
+    def call_position(self, node: cst.CSTNode) -> int:
+        """Where ``node`` (a call, or what holds one) comes among the module's calls, in
+        lexical order (-1 when it holds none)."""
+        self._calls_naming()
+        if not isinstance(node, cst.Call):
+            inner = next(
+                (n for n in walk_statements(node, skip_nested=False) if isinstance(n, cst.Call)),
+                None,
+            )
+            if inner is None:
+                return -1
+            node = inner
+        return self._order.get(id(node), -1)
+
     def _calls_naming(
         self,
     ) -> tuple[dict[str, list[cst.Call]], dict[str, list[tuple[cst.Call, cst.BaseExpression]]]]:

@@ -437,6 +437,7 @@ class Follower:
                 evidence.daemon = True
             elif effect is Effect.END:
                 evidence.ended = True  # it ends, but is still to be reaped
+                evidence.ends.append(use.at)
             return
         if role is Role.REFERENCE:
             if use.name in (*site.reap_methods, *CLEANUP_METHODS):
@@ -687,6 +688,7 @@ class Follower:
             sub = self._parameter_evidence(site, *inside, evidence.started)
             evidence.started = evidence.started or sub.started
             evidence.ended = evidence.ended or sub.ended
+            evidence.ends.extend(sub.ends)
             if sub.reaps:
                 evidence.reaps.append(call)
                 if sub.escapes:
@@ -799,12 +801,12 @@ class Follower:
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
-        if timed_out_unreaped(evidence, rule.awaited):
+        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position):
             return Verdict(
                 True,
                 "medium",
                 f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
+                f"{_after_timeout(rule.kind.reaped, bool(evidence.ends))}",
                 started=started,
                 daemon=daemon,
                 ended=True,
@@ -1276,6 +1278,7 @@ class Follower:
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
                             evidence.ended = evidence.ended or alias.ended
+                            evidence.ends.extend(alias.ends)
                     continue
                 if isinstance(parent, cst.Element):
                     container = index.parent_of(parent)
@@ -1311,12 +1314,12 @@ class Follower:
                 ended=True,
                 holder="self",
             )
-        if timed_out_unreaped(evidence, rule.awaited):
+        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position):
             return Verdict(
                 True,
                 "medium",
                 f"stored on self.{attr}: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
+                f"{_after_timeout(rule.kind.reaped, bool(evidence.ends))}",
                 started=evidence.started,
                 daemon=evidence.daemon,
                 ended=True,
@@ -1811,11 +1814,24 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
     return False
 
 
-def timed_out_unreaped(evidence: Evidence, awaited: bool = False) -> bool:
+def timed_out_unreaped(
+    evidence: Evidence,
+    awaited: bool = False,
+    position: Callable[[cst.CSTNode], int] | None = None,
+) -> bool:
     """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
-    the wait is cancelled when it times out: the child is never waited for again."""
-    if not evidence.timed or not (evidence.ended or awaited):
+    the wait is cancelled when it times out: the child is never waited for again. A kill or
+    terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
+    what that wait waits out: the child ends on the signal and the wait reaps it."""
+    if not evidence.timed:
         return False
+    if not awaited:
+        if not evidence.ends:
+            return False
+        if position is not None:
+            first = min(position(node) for node in evidence.timed)
+            if all(position(node) < first for node in evidence.ends):
+                return False
     handed = {id(node) for node in evidence.handoffs}
     timed = {id(node) for node in evidence.timed}
     return not any(id(r) not in timed and id(r) not in handed for r in evidence.reaps)

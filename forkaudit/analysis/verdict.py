@@ -41,6 +41,7 @@ class Evidence:
     started: bool = False
     daemon: bool = False
     ended: bool = False
+    ends: list[cst.CSTNode] = field(default_factory=list)  # where it is killed or terminated
     escapes: list[str] = field(default_factory=list)
     handoffs: list[cst.CSTNode] = field(default_factory=list)  # reaps that are hand-overs
     timed: list[cst.CSTNode] = field(default_factory=list)  # reaps with a timeout
