@@ -957,7 +957,7 @@ CASES: dict[str, str] = {
             for proc in procs(cmds):
                 proc.wait()
     """,
-    "factory returning (event, thread): the thread is dropped": """
+    "factory returning (event, thread) whose loop never ends: a leak where it starts": """
         import threading
         def background(target):
             event = threading.Event()
@@ -965,11 +965,11 @@ CASES: dict[str, str] = {
                 while True:
                     target()
                     event.wait(1)
-            thread = threading.Thread(target=loop, daemon=True)
+            thread = threading.Thread(target=loop, daemon=True)  # leak: FA111
             thread.start()
             return event, thread
         def setup(self):
-            self.event, _ = background(work)  # leak: FA111
+            self.event, _ = background(work)
     """,
     # ------------------------------------------------------------------ accumulation
     "loop thread per request": """
@@ -3588,5 +3588,45 @@ def test_a_timed_wait_after_terminate_waits_out_the_signal() -> None:
                     self.proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
+        """
+    )
+
+
+def test_a_returned_thread_that_never_ends_is_a_leak_where_it_starts() -> None:
+    """Returning a thread hands joining it to the caller; a thread whose target loops with no
+    exit and no stop can be neither joined nor stopped, so the leak is where it starts. One
+    that stops on its object's flag is the caller's to stop."""
+    check(
+        """
+        import threading
+
+        class Poller(threading.Thread):
+            def __init__(self, url):
+                super().__init__(daemon=True)
+                self.url = url
+            def run(self):
+                while True:
+                    fetch(self.url)
+
+        class Stoppable(threading.Thread):
+            def __init__(self, url):
+                super().__init__(daemon=True)
+                self.url = url
+                self.stopped = False
+            def run(self):
+                while not self.stopped:
+                    fetch(self.url)
+            def stop(self):
+                self.stopped = True
+
+        def watch(url):
+            p = Poller(url)  # leak: FA111
+            p.start()
+            return p
+
+        def watch_stoppable(url):
+            p = Stoppable(url)
+            p.start()
+            return p
         """
     )

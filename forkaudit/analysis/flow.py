@@ -885,6 +885,24 @@ class Follower:
                 ended=evidence.ended,
                 holder=holder,
             )
+        if (
+            evidence.returned
+            and started
+            and rule.kind.thread
+            and site.forever
+            and not (site.until_stopped or site.timer_chain or site.stop_flags)
+            and site.reap_methods <= frozenset(rule.reaped_by_methods)
+        ):
+            # handing a thread on hands on joining it; one whose target never ends cannot be
+            # joined (join() blocks for good) nor stopped: the caller can do nothing with it
+            return Verdict(
+                True,
+                "high",
+                f"bound to `{name}` and returned to the caller, who can neither join nor stop it",
+                started=started,
+                daemon=daemon,
+                holder=holder,
+            )
         if evidence.returned:
             function = self.facts.enclosing_function(evidence.returned[0])
             return Verdict(
