@@ -3630,3 +3630,36 @@ def test_a_returned_thread_that_never_ends_is_a_leak_where_it_starts() -> None:
             return p
         """
     )
+
+
+def test_active_children_reaps_only_where_it_runs_regularly() -> None:
+    """multiprocessing.active_children() reaps the finished children when it runs: in a
+    supervisor's loop, or after each start in the function making them, it keeps zombies
+    away; in a status method called now and then it does not."""
+    template = """
+        import multiprocessing
+
+        class Indexer:
+            def reindex(self, path):
+                p = multiprocessing.Process(target=index_one, args=(path,))  {mark}
+                p.start()
+                {after}
+
+            def status(self):
+                {status}
+        """
+    rare = template.format(
+        mark="# leak: FA112",
+        after="",
+        status="return [c.pid for c in multiprocessing.active_children()]",
+    )
+    check(rare)
+    after_each = template.format(mark="", after="multiprocessing.active_children()", status="pass")
+    check(after_each)
+    supervised = template.format(
+        mark="",
+        after="",
+        status="while True:\n                    multiprocessing.active_children()\n"
+        "                    sleep(1)",
+    )
+    check(supervised)

@@ -47,6 +47,7 @@ class ModuleFacts:
         self._handlers: set[str] | None = None
         # the wait-any calls behind os_reaper; None when it is process-wide (SIGCHLD ignored)
         self.os_reaper_calls: list[cst.Call] | None = []
+        self.mp_reaper_calls: list[cst.Call] = []  # the active_children() calls behind mp_reaper
         self._bound: dict[int, frozenset[str]] = {}  # function -> the names local to it
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
@@ -102,6 +103,7 @@ class ModuleFacts:
                     self.os_reaper_calls = None
             elif name in MP_WAIT_ANY:
                 mp_reaper = "multiprocessing.active_children() reaps finished children"
+                self.mp_reaper_calls.append(call)
         return os_reaper, mp_reaper
 
     def _waits_any(self, call: cst.Call) -> None:

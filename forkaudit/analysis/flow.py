@@ -583,7 +583,7 @@ class Follower:
                 evidence.escapes.append(f"stored on {index.code(inner)}")
                 evidence.reaps.append(assign)
 
-    def _reschedules_itself(self, node: cst.CSTNode) -> bool:
+    def reschedules_itself(self, node: cst.CSTNode) -> bool:
         """Is ``node`` in a function that hands itself on to be called again (``loop.call_later(1,
         self._check)``, ``self.timeout_add(5, self._refresh)`` inside ``_check``/``_refresh``): a
         periodic callback, which polls until the child is reaped?"""
@@ -638,7 +638,7 @@ class Follower:
         """Is this ``poll()`` repeated until the child is reaped: in a loop (a ``while`` test
         too), or in a predicate that exists to be polled until the child has finished (``def
         is_done(self): return self.proc.poll() is not None``)?"""
-        if in_loop(self.index, call) or self._reschedules_itself(call):
+        if in_loop(self.index, call) or self.reschedules_itself(call):
             return True
         comparison = self.index.parent_of(call)
         if not (

@@ -101,7 +101,7 @@ class Analyzer:
         if rule.wait_any:
             if rule.kind.os_child and self.facts.os_reaper and not self._wait_any_skipped(site):
                 return
-            if rule.kind.mp_child and self.facts.mp_reaper:
+            if rule.kind.mp_child and self.facts.mp_reaper and self._reaps_regularly(site):
                 return
         if not rule.reaped_by_methods and not rule.reaped_by_functions and not site.reap_methods:
             verdict = Verdict(
@@ -166,6 +166,29 @@ class Analyzer:
             daemon=verdict.daemon,
             holder="container",
         )
+
+    def _reaps_regularly(self, site: Site) -> bool:
+        """Does one of the module's ``active_children()`` calls run often enough to reap this
+        child: in a loop (a supervisor's), in the function making it (each start reaps the
+        ones before), or in what runs again and again by itself (a thread's target, a callback
+        that arms its next run)? One in a method called now and then (a status page) reaps
+        only then."""
+        making = self.facts.enclosing_function(site.call)
+        for call in self.facts.mp_reaper_calls:
+            function = self.facts.enclosing_function(call)
+            if function is None or function is making:
+                return True
+            if any(
+                isinstance(ancestor, cst.For | cst.While)
+                for ancestor in self.index.ancestors(call)
+                if self.index.inside(ancestor, function)
+            ):
+                return True
+            if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(
+                call
+            ):
+                return True
+        return False
 
     def _wait_any_skipped(self, site: Site) -> bool:
         """Is the module's only wait-any reaping in the function making this child, after it,
