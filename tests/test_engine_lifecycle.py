@@ -768,13 +768,15 @@ CASES: dict[str, str] = {
         def reap():
             os.waitid(os.P_ALL, 0, os.WEXITED)
     """,
-    "active_children reaps processes": """
+    "active_children in a supervisor loop reaps processes": """
         import multiprocessing
         def spawn(job):
             p = multiprocessing.Process(target=job)
             p.start()
-        def tick():
-            multiprocessing.active_children()
+        def supervise():
+            while True:
+                multiprocessing.active_children()
+                time.sleep(1)
     """,
     "SIGCHLD handler that loops waitpid": """
         import os, signal
@@ -3663,3 +3665,36 @@ def test_active_children_reaps_only_where_it_runs_regularly() -> None:
         "                    sleep(1)",
     )
     check(supervised)
+
+
+def test_psutil_process_inspects_a_child_and_only_its_wait_reaps() -> None:
+    """`psutil.Process(pid)` makes an object that looks at the child: status() or
+    memory_info() reap nothing; its wait() does, called on the object or on what holds it."""
+    check(
+        """
+        import os
+        import psutil
+
+        def spawn_and_look():
+            pid = os.fork()  # leak: FA101
+            if pid == 0:
+                os._exit(0)
+            return psutil.Process(pid).status()
+
+        def spawn_and_wait():
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0)
+            psutil.Process(pid).wait()
+
+        class Keeper:
+            def start(self):
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+                self.watched = psutil.Process(pid)
+
+            def stop(self):
+                self.watched.wait(timeout=None)
+        """
+    )

@@ -43,6 +43,7 @@ from forkaudit.analysis.vocabulary import (
     CLEANUP_REGISTERS,
     CONTAINER_ADD,
     CONTAINER_TAKE,
+    INSPECTORS,
     ITER_WRAPPERS,
     NON_OWNING,
     PID_WAIT_FUNCTIONS,
@@ -672,6 +673,11 @@ class Follower:
             return
         if arg.keyword is not None and arg.keyword.value in ("target", "args"):
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
+        if resolved in INSPECTORS:
+            # psutil.Process(pid) inspects the child; only its wait() reaps
+            if self._inspector_waits(call):
+                evidence.reaps.append(call)
+            return
         registered = self._registered_parameter(call, arg)
         if registered is not None:
             # weakref.finalize(self, _cleanup, proc): a function of this module will get the
@@ -697,6 +703,31 @@ class Follower:
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
         evidence.handoffs.append(call)
+
+    def _inspector_waits(self, call: cst.Call) -> bool:
+        """Is ``wait()`` called on what ``call`` (``psutil.Process(pid)``) makes: on the call
+        itself, or on the name or attribute it is bound to (a local in its scope, an attribute
+        anywhere in the module)?"""
+        parent = self.index.parent_of(call)
+        if isinstance(parent, cst.Attribute) and parent.value is call:
+            return parent.attr.value == "wait"
+        if not isinstance(parent, cst.Assign) or len(parent.targets) != 1:
+            return False
+        target = parent.targets[0].target
+        holder = dotted_name(target)
+        if holder is None:
+            return False
+        scope = self.index.scope_of(parent) if isinstance(target, cst.Name) else self.index.module
+        attr = holder.rsplit(".", 1)[-1]
+        for other in calls_in(self.index, scope, nested=True):
+            func = other.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "wait":
+                owner = dotted_name(func.value) or ""
+                if owner == holder or (
+                    not isinstance(target, cst.Name) and owner.rsplit(".", 1)[-1] == attr
+                ):
+                    return True
+        return False
 
     def _parameter_evidence(
         self, site: Site, callee: cst.FunctionDef, parameter: str, started: bool

@@ -184,9 +184,7 @@ class Analyzer:
                 if self.index.inside(ancestor, function)
             ):
                 return True
-            if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(
-                call
-            ):
+            if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
                 return True
         return False
 

@@ -74,6 +74,10 @@ ITER_WRAPPERS = frozenset(
 )
 ITER_METHODS = frozenset({"values", "items", "copy", "keys"})
 
+# Callees that make an object inspecting a child by its pid: only that object's wait() reaps
+# it (psutil.Process(pid).status() does not; psutil.Process(pid).wait() does).
+INSPECTORS = frozenset({"psutil.Process"})
+
 # Callees that look at a handle without taking ownership of it.
 NON_OWNING = frozenset(
     {
