@@ -3698,3 +3698,32 @@ def test_psutil_process_inspects_a_child_and_only_its_wait_reaps() -> None:
                 self.watched.wait(timeout=None)
         """
     )
+
+
+def test_a_thread_that_never_ends_kept_in_a_public_list_is_still_a_leak() -> None:
+    """A public list on the object may be managed by other modules, which the module cannot
+    see; but none of them can join (join() blocks for good) or stop a thread whose target loops
+    with no exit: kept there per connection, such threads pile up."""
+    check(
+        """
+        import subprocess
+        import threading
+
+        class Hub:
+            def __init__(self):
+                self.threads = []
+                self.jobs = []
+
+            def _loop(self, conn):
+                while True:
+                    conn.recv()
+
+            def on_connect(self, conn):
+                t = threading.Thread(target=self._loop, args=(conn,), daemon=True)  # leak: FA111
+                t.start()
+                self.threads.append(t)
+
+            def render(self, url):
+                self.jobs.append(subprocess.Popen(["render", url]))
+        """
+    )

@@ -916,14 +916,7 @@ class Follower:
                 ended=evidence.ended,
                 holder=holder,
             )
-        if (
-            evidence.returned
-            and started
-            and rule.kind.thread
-            and site.forever
-            and not (site.until_stopped or site.timer_chain or site.stop_flags)
-            and site.reap_methods <= frozenset(rule.reaped_by_methods)
-        ):
+        if evidence.returned and started and _unstoppable(site):
             # handing a thread on hands on joining it; one whose target never ends cannot be
             # joined (join() blocks for good) nor stopped: the caller can do nothing with it
             return Verdict(
@@ -1677,8 +1670,9 @@ class Follower:
             return Verdict(
                 True, "low", f"kept in {label}: {partial}", started=started, holder="container"
             )
-        if parts[0] in ("self", "cls") and not parts[1].startswith("_"):
-            # A public collection on the object: other modules manage it (and can't be seen from here).
+        if parts[0] in ("self", "cls") and not parts[1].startswith("_") and not _unstoppable(site):
+            # A public collection on the object: other modules manage it (and can't be seen from
+            # here); but none can join or stop a thread that never ends
             return Verdict(False, started=started)
         if site.rule.start_methods and not started:
             # Threads put in a container and started later in a loop over it.
@@ -1861,6 +1855,17 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
         wrapper = index.parent_of(holder)
         return isinstance(wrapper, cst.Call) and _callee_name(wrapper) == "wait_for"
     return False
+
+
+def _unstoppable(site: Site) -> bool:
+    """A thread whose target loops with no exit and no stop (no flag, no stop method): join()
+    would block for good, so whoever gets its handle can do nothing with it."""
+    return (
+        site.rule.kind.thread
+        and site.forever
+        and not (site.until_stopped or site.timer_chain or site.stop_flags)
+        and site.reap_methods <= frozenset(site.rule.reaped_by_methods)
+    )
 
 
 def timed_out_unreaped(
