@@ -3429,24 +3429,10 @@ def test_a_client_whose_start_blocks_for_good_is_a_service_not_a_per_use_object(
     __init__ leaves running piles up; but when one of its methods never returns (start() waits
     on an Event nobody else holds, or serves forever), the program runs it as a service, once:
     what it leaves is bounded by its objects."""
-    template = """
-        import threading
+    template = (
+        _INTERVAL_RUNNER
+        + """
         from threading import Event
-        class IntervalRunner:
-            def __init__(self, target, interval):
-                self.event = threading.Event()
-                self.target, self.interval = target, interval
-                self.thread = threading.Thread(target=self._run, daemon=True)
-            def _run(self):
-                while not self.event.is_set():
-                    self.target()
-                    self.event.wait(self.interval)
-            def start(self):
-                self.thread.start()
-                return self
-            def shutdown(self):
-                self.event.set()
-                self.thread.join()
         class Client:
             def __init__(self):
                 self.pinger = IntervalRunner(self.ping, 5).start()  # leak
@@ -3458,6 +3444,7 @@ def test_a_client_whose_start_blocks_for_good_is_a_service_not_a_per_use_object(
                 self.connect()
                 {wait}
         """
+    )
     (per_use,) = check(template.format(wait="self.done.wait()"))
     assert per_use.severity == "high", per_use.message
     # a method looping for good that a thread of the object runs is no service of the program
