@@ -3714,3 +3714,30 @@ def test_a_thread_that_never_ends_kept_in_a_public_list_is_still_a_leak() -> Non
                 self.jobs.append(subprocess.Popen(["render", url]))
         """
     )
+
+
+def test_a_child_kept_under_a_key_per_call_and_dropped_when_taken_out() -> None:
+    """A method filling a container (`self._procs[name] = Popen(argv)` in start(name, argv))
+    adds one child on every call, whatever its name says: a container is there to hold many.
+    Taken out with pop() and dropped unreaped, the Popen is referenced no more, and CPython
+    reaps it when it is collected; left in, it stays a zombie for good."""
+    template = """
+        import subprocess
+
+        class Supervisor:
+            def __init__(self):
+                self._procs = {{}}
+
+            def start(self, name, argv):
+                self._procs[name] = subprocess.Popen(argv)  # leak: FA103
+
+            def forget(self, name):
+                {forget}
+        """
+    (dropped,) = check(template.format(forget="self._procs.pop(name, None)"))
+    assert dropped.severity == "medium", dropped.message
+    assert "taken out unreaped" in dropped.message and "CPython reaps" in dropped.message
+    assert "on every call of start()" in dropped.message, dropped.message
+    (kept,) = check(template.format(forget="pass"))
+    assert kept.severity == "high", kept.message
+    assert "stays referenced" in kept.message, kept.message

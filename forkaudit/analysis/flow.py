@@ -1593,6 +1593,7 @@ class Follower:
             return Verdict(False)
         started = site.started
         escaped = False
+        dropped = False  # an element is taken out (pop) and dropped without being reaped
         partial = ""  # how a reaping loop that runs only on some paths leaves the others
         for node in nodes:
             parent = index.parent_of(node)
@@ -1631,6 +1632,7 @@ class Follower:
                     taken = self.follow(replace(site, started=True), grand)
                     if not taken.leak:
                         return Verdict(False, started=started)
+                    dropped = True  # taken out and dropped unreaped
                 continue
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 # procs[k].wait()
@@ -1677,10 +1679,20 @@ class Follower:
         if site.rule.start_methods and not started:
             # Threads put in a container and started later in a loop over it.
             return Verdict(False)
+        reaps = site.rule.kind.reap("its elements", third_person=True)
+        if dropped:
+            # what is taken out is dropped: referenced no more, the way any dropped handle goes
+            return Verdict(
+                True,
+                "medium",
+                f"kept in {label} and taken out unreaped; {owner} {reaps}",
+                started=started,
+                holder="taken",
+            )
         return Verdict(
             True,
             "medium",
-            f"kept in {label}; {owner} {site.rule.kind.reap('its elements', third_person=True)}",
+            f"kept in {label}; {owner} {reaps}",
             started=started,
             holder="container",
         )

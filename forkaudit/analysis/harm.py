@@ -115,6 +115,15 @@ class Harm:
             )
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)
+        if many.level is Level.PER_OBJECT and verdict.holder in ("container", "taken"):
+            # a container is there to hold many: a method filling it (start(name, argv) keeping
+            # each child under its name) adds one on every call, object or not; __init__ once
+            function = self.facts.enclosing_function(site.call)
+            if function is not None and not many.via and function.name.value != "__init__":
+                many = Multiplicity(
+                    Level.PER_CALL,
+                    f"on every call of {function.name.value}(), each kept beside the others",
+                )
         if many.level is Level.PER_OBJECT and residue is Residue.PERSISTENT and not owned:
             many = self._per_use(site, many)
         if owned and many.level > Level.PER_OBJECT:
