@@ -330,7 +330,13 @@ def _run(
     total = len(defining) + len(others)
     counter = [0]
     exported: dict[str, dict[str, SubclassInfo]] = {}
-    for phase in (defining, others):
+    # Only the files of a distribution that defines such classes wait for those definitions:
+    # the others go with the first phase, which keeps every worker busy up to its end instead
+    # of idling while the last definitions finish.
+    waiting = {units[u].distribution for u, _ in defining}
+    first = defining + [(u, j) for u, j in others if units[u].distribution not in waiting]
+    second = [(u, j) for u, j in others if units[u].distribution in waiting]
+    for phase in (first, second):
         if not phase:
             continue
         jobs = [
