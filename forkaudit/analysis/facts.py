@@ -470,6 +470,10 @@ class ModuleFacts:
                 out.append(call)
         return sorted(out, key=lambda call: self._order[id(call)])
 
+    def calls_named(self, name: str) -> list[cst.Call]:
+        """The module's calls of anything whose last name is ``name`` (``f(``, ``x.f(``)."""
+        return self._calls_naming()[0].get(name, [])
+
     def call_position(self, node: cst.CSTNode) -> int:
         """Where ``node`` (a call, or what holds one) comes among the module's calls, in
         lexical order (-1 when it holds none)."""

@@ -8,7 +8,7 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import libcst as cst
@@ -18,6 +18,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_n
 from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
+    assignments_among,
     block_statements,
     calls_in,
     element_names,
@@ -318,6 +319,15 @@ class Follower:
             self._classify_use(site, use, evidence, depth)
         return self._judge_local(site, name, statement_line, scope, evidence)
 
+    def _in_block(self, line: cst.CSTNode | None) -> tuple[Sequence[cst.BaseStatement], int] | None:
+        """The statements of the indented block holding ``line``, and its position among them
+        (None when it is not a line of such a block)."""
+        block = self.index.parent_of(line) if line is not None else None
+        if not isinstance(block, cst.IndentedBlock):
+            return None
+        position = next((i for i, other in enumerate(block.body) if other is line), None)
+        return None if position is None else (block.body, position)
+
     def _right_after_kill(self, handle: cst.BaseExpression, reap: cst.CSTNode) -> bool:
         """Is the timed wait ``reap`` the statement right after ``<handle>.kill()`` in its
         block (``p.kill(); p.wait(timeout)``)? SIGKILL cannot be caught: the child is gone at
@@ -326,17 +336,15 @@ class Follower:
         statement: cst.CSTNode | None = index.statement_of(reap)
         if isinstance(statement, cst.BaseSmallStatement):
             statement = index.parent_of(statement)  # its line
-        block = index.parent_of(statement) if statement is not None else None
-        if not isinstance(block, cst.IndentedBlock) or statement not in block.body:
+        placed = self._in_block(statement)
+        if placed is None or placed[1] == 0:
             return False
-        position = block.body.index(statement)
-        if position == 0:
-            return False
+        body, position = placed
         call = reap if isinstance(reap, cst.Call) else None
         timeouts = [a.value for a in call.args] if call is not None else []
         if any(isinstance(t, cst.Integer | cst.Float) and float(t.value) < 1 for t in timeouts):
             return False  # `wait(timeout=0)`: SIGKILL lands when the child is next scheduled
-        before = block.body[position - 1]
+        before = body[position - 1]
         return isinstance(before, cst.SimpleStatementLine) and any(
             isinstance(small, cst.Expr)
             and isinstance(small.value, cst.Call)
@@ -437,8 +445,7 @@ class Follower:
             elif effect is Effect.DAEMON:
                 evidence.daemon = True
             elif effect is Effect.END:
-                evidence.ended = True  # it ends, but is still to be reaped
-                evidence.ends.append(use.at)
+                evidence.ends.append(use.at)  # it ends, but is still to be reaped
             return
         if role is Role.REFERENCE:
             if use.name in (*site.reap_methods, *CLEANUP_METHODS):
@@ -693,7 +700,6 @@ class Follower:
             # A function of this module: what it does with the parameter is what happens.
             sub = self._parameter_evidence(site, *inside, evidence.started)
             evidence.started = evidence.started or sub.started
-            evidence.ended = evidence.ended or sub.ended
             evidence.ends.extend(sub.ends)
             if sub.reaps:
                 evidence.reaps.append(call)
@@ -717,16 +723,18 @@ class Follower:
         holder = dotted_name(target)
         if holder is None:
             return False
-        scope = self.index.scope_of(parent) if isinstance(target, cst.Name) else self.index.module
+        local = isinstance(target, cst.Name)
+        scope = self.index.scope_of(parent)
         attr = holder.rsplit(".", 1)[-1]
-        for other in calls_in(self.index, scope, nested=True):
+        for other in self.facts.calls_named("wait"):
             func = other.func
-            if isinstance(func, cst.Attribute) and func.attr.value == "wait":
-                owner = dotted_name(func.value) or ""
-                if owner == holder or (
-                    not isinstance(target, cst.Name) and owner.rsplit(".", 1)[-1] == attr
-                ):
-                    return True
+            if not isinstance(func, cst.Attribute) or (
+                local and not self.index.inside(other, scope)
+            ):
+                continue
+            owner = dotted_name(func.value) or ""
+            if owner == holder or (not local and owner.rsplit(".", 1)[-1] == attr):
+                return True
         return False
 
     def _parameter_evidence(
@@ -837,7 +845,7 @@ class Follower:
                 True,
                 "medium",
                 f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, bool(evidence.ends))}",
+                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
                 started=started,
                 daemon=daemon,
                 ended=True,
@@ -1072,23 +1080,10 @@ class Follower:
             if order is None:
                 nodes = walk_statements(scope)
                 order = {id(node): position for position, node in enumerate(nodes)}
-                for node in nodes:
-                    if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign):
-                        targets = (
-                            [t.target for t in node.targets]
-                            if isinstance(node, cst.Assign)
-                            else [node.target]
-                        )
-                        value = None if isinstance(node, cst.AugAssign) else node.value
-                        for target in targets:
-                            for element in (
-                                [e.value for e in target.elements]
-                                if isinstance(target, cst.Tuple | cst.List)
-                                else [target]
-                            ):
-                                name = dotted_name(element)
-                                if name:
-                                    writes.setdefault(name, []).append((node, value))
+                for node, target, value in assignments_among(nodes):
+                    name = dotted_name(target)
+                    if name:
+                        writes.setdefault(name, []).append((node, value))
             return writes
 
         def settled_before(name: str, test: cst.If) -> bool:
@@ -1139,11 +1134,10 @@ class Follower:
         holder: cst.CSTNode | None = statement
         while holder is not None and not isinstance(holder, cst.SimpleStatementLine):
             holder = self.index.parent_of(holder)
-        block = self.index.parent_of(holder) if holder is not None else None
-        if not isinstance(block, cst.IndentedBlock) or holder is None:
+        placed = self._in_block(holder)
+        if placed is None:
             return None
-        body = list(block.body)
-        position = next((i for i, line in enumerate(body) if line is holder), len(body))
+        body, position = placed
         for line in body[position + 1 :]:
             if not isinstance(line, cst.SimpleStatementLine):
                 break
@@ -1319,7 +1313,6 @@ class Follower:
                                 self._classify_use(site, use, alias, 2)
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
-                            evidence.ended = evidence.ended or alias.ended
                             evidence.ends.extend(alias.ends)
                     continue
                 if isinstance(parent, cst.Element):
@@ -1361,7 +1354,7 @@ class Follower:
                 True,
                 "medium",
                 f"stored on self.{attr}: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, bool(evidence.ends))}",
+                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
                 started=evidence.started,
                 daemon=evidence.daemon,
                 ended=True,

@@ -133,6 +133,7 @@ class Analyzer:
                                 child,
                                 forever=False,
                                 forever_reason="",
+                                forever_loop=None,
                                 until_stopped=False,
                                 target_known=False,
                             )

@@ -154,10 +154,8 @@ class Counter:
         name = function.name.value
         if isinstance(loop, cst.While):
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
-        if loop is not None:
-            if outer.level >= Level.PER_CALL:
-                return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
-            return outer
+        if loop is not None and outer.level >= Level.PER_CALL:
+            return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
         return outer
 
     # ------------------------------------------------------------------ a function

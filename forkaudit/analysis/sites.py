@@ -64,6 +64,13 @@ class Site:
     context_manager: bool = False
     depth: int = 0
 
+    def loops_forever(self, reason: str, loop: cst.CSTNode | None = None) -> None:
+        """The thread never ends, for ``reason``; ``loop``: its endless loop, whose line
+        forever_text adds."""
+        self.forever = True
+        self.forever_reason = reason
+        self.forever_loop = loop
+
 
 class SiteFinder:
     """Finds the start sites of one module for a set of rules."""
@@ -286,9 +293,7 @@ class SiteFinder:
             site.target_known = subclass.run_known
             site.stop_flags = subclass.stop_flags
             if subclass.loops_forever:
-                site.forever = True
-                site.forever_loop = None
-                site.forever_reason = (
+                site.loops_forever(
                     f"{subclass.name} keeps a thread on .{subclass.owned} that {subclass.loop_reason}"
                     if subclass.owned
                     else f"{subclass.name}.run() {subclass.loop_reason or 'loops with no exit'}"
@@ -354,9 +359,7 @@ class SiteFinder:
         if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
             site.target_known = True
             if not self._stopped_here(dotted_name(target.value) or "", site.call, None):
-                site.forever = True
-                site.forever_loop = None
-                site.forever_reason = f"its target {self.index.code(target)} runs forever"
+                site.loops_forever(f"its target {self.index.code(target)} runs forever")
             return
         target = self._unwrap_target(target, site.call)
         if isinstance(target, cst.Lambda):
@@ -371,15 +374,11 @@ class SiteFinder:
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
-            site.forever = True
-            site.forever_reason = f"its target {function.name.value}() loops with no exit"
-            site.forever_loop = endless
+            site.loops_forever(f"its target {function.name.value}() loops with no exit", endless)
             return
         stuck = self._stuck_flag_loop(function)
         if stuck:
-            site.forever = True
-            site.forever_loop = None
-            site.forever_reason = f"its target {function.name.value}() {stuck}"
+            site.loops_forever(f"its target {function.name.value}() {stuck}")
         elif self._flag_loop(function) is not None:
             site.until_stopped = True
 
@@ -844,9 +843,8 @@ class SiteFinder:
                 continue
             rearms = [guarded for call, guarded in self._rearms(function) if call is site.call]
             if rearms and not all(rearms):
-                site.forever = site.timer_chain = site.target_known = True
-                site.forever_loop = None
-                site.forever_reason = (
+                site.timer_chain = site.target_known = True
+                site.loops_forever(
                     f"its function {function.name.value}() starts it again without checking "
                     "a stop flag: a runaway timer chain"
                 )

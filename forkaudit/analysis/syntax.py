@@ -4,7 +4,7 @@ can be left, what a statement binds. Pure functions of the tree and the module i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 import libcst as cst
 
@@ -471,17 +471,25 @@ def assignments(
 ) -> Iterator[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
     """What the statements of ``body`` assign to (``x = ``, ``x += ``, ``x: T = ``), with the
     value when it is the target's alone (None for a tuple's elements, ``+=``)."""
-    for inner in walk_statements(body):
+    for _, target, value in assignments_among(walk_statements(body)):
+        yield target, value
+
+
+def assignments_among(
+    nodes: Iterable[cst.CSTNode],
+) -> Iterator[tuple[cst.CSTNode, cst.BaseExpression, cst.BaseExpression | None]]:
+    """``assignments`` of the assignment statements among ``nodes``, each with its statement."""
+    for inner in nodes:
         if isinstance(inner, cst.Assign):
             for target in inner.targets:
                 if isinstance(target.target, cst.Tuple | cst.List):
-                    yield from ((element.value, None) for element in target.target.elements)
+                    yield from ((inner, element.value, None) for element in target.target.elements)
                 else:
-                    yield target.target, inner.value
+                    yield inner, target.target, inner.value
         elif isinstance(inner, cst.AugAssign):
-            yield inner.target, None
+            yield inner, inner.target, None
         elif isinstance(inner, cst.AnnAssign):
-            yield inner.target, inner.value
+            yield inner, inner.target, inner.value
 
 
 def state_read(test: cst.BaseExpression) -> set[str]:

@@ -40,7 +40,6 @@ class Evidence:
     conditional_reaps: list[cst.CSTNode] = field(default_factory=list)
     started: bool = False
     daemon: bool = False
-    ended: bool = False
     ends: list[cst.CSTNode] = field(default_factory=list)  # where it is killed or terminated
     escapes: list[str] = field(default_factory=list)
     handoffs: list[cst.CSTNode] = field(default_factory=list)  # reaps that are hand-overs
@@ -50,6 +49,11 @@ class Evidence:
     returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)
     at_exit: list[cst.CSTNode] = field(default_factory=list)  # reaps registered with atexit
+
+    @property
+    def ended(self) -> bool:
+        """terminate()/kill() was called on it: it ends, but is still to be reaped."""
+        return bool(self.ends)
 
 
 def merge(verdicts: list[Verdict]) -> Verdict:
