@@ -3096,6 +3096,105 @@ def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
     assert "on every call of polling()" in returning.message
 
 
+def test_a_loop_serving_until_stopped_is_not_ended_by_its_failures_or_its_reset() -> None:
+    """What ends a serving loop is the object's flag set by another method. None of these end it
+    on their own: clearing the Event before the loop (`clear()` re-arms `while not
+    self._stop.wait()`), leaving it from an `except` handler (it ends only when something fails,
+    or on Ctrl-C: no caller runs it per request for its failures), clearing the flag in a
+    `finally` around it or after it (the loop is left by then), or calling a method that itself
+    serves until stopped and clears the flag once stopped. A `break` on the normal path, or
+    emptying a collection the loop runs on, does end it."""
+    template = """
+        import threading
+        class Bot:
+            def _watch(self):
+                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
+                self.watcher.start()
+            def _loop(self):
+                while True:
+                    tick()
+            def stop(self):
+                self._stop.set()
+            def _inner(self):
+                while self._running:
+                    fetch()
+                self._running = False
+            def polling(self, interval=0):
+                self._watch()
+                self._stop.clear()
+                try:
+                    while not self._stop.wait(interval):
+                        {body}
+                finally:
+                    self._stop.set()
+        """
+
+    def fill(body: str) -> str:  # body lines, "|" per level of indent below the loop's
+        lines = [" " * 24 + line.replace("|", "    ") for line in body.split("/")]
+        return template.replace(" " * 24 + "{body}", "\n".join(lines))
+
+    serving = {
+        "try:/|fetch()/except KeyboardInterrupt:/|break": "Ctrl-C",
+        "try:/|fetch()/except OSError:/|self._stop.set()/|raise": "failure",
+        "self._inner()": "a serving callee",
+    }
+    for body, why in serving.items():
+        (found,) = check(fill(body))
+        assert found.severity == "medium", (why, found.message)
+        assert "once per run of polling(), which serves until stopped" in found.message, why
+    for body in ("if fetch() is None:/|break", "fetch()/self._stop.set()"):
+        (found,) = check(fill(body))
+        assert found.severity == "high", (body, found.message)
+        assert "on every call of polling()" in found.message, body
+    drained = """
+        import threading
+        class Pump:
+            def _watch(self):
+                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
+                self.watcher.start()
+            def _loop(self):
+                while True:
+                    tick()
+            def pump(self):
+                self._watch()
+                while self.pending:
+                    send(self.pending[0])
+                    self.pending.clear()
+        """
+    (found,) = check(drained)
+    assert "on every call of pump()" in found.message, found.message
+
+
+def test_a_per_use_class_whose_method_serves_until_stopped_is_a_service() -> None:
+    """A class with close() is made per use unless one of its methods blocks its caller until
+    the object is stopped: `polling()` serving `while not self._stop.is_set()` makes it a bot
+    the program runs, so what each object leaves is bounded by the objects made."""
+    template = """
+        import threading
+        class Bot:
+            def __init__(self):
+                self._stop = threading.Event()
+            def _loop(self):
+                while True:
+                    tick()
+            def close(self):
+                self.session.close()
+            def stop_polling(self):
+                self._stop.set()
+            def polling(self):
+                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
+                self.watcher.start()
+                while not self._stop.is_set():
+                    fetch()
+                    {ending}
+        """
+    (service,) = check(template.replace("{ending}", "pass"))
+    assert service.severity == "medium", service.message
+    assert "made and ended per use" not in service.message
+    (per_use,) = check(template.replace("{ending}", "return"))
+    assert per_use.severity == "high", per_use.message
+
+
 def test_a_collection_filled_by_another_method_ends_the_loop_waiting_for_it() -> None:
     """`if self.active_connections: return` ends once another method stores an item in the
     mapping (`self.active_connections[uuid] = conn`) or adds one: a collection made non-empty

@@ -169,13 +169,14 @@ class Harm:
         family = self.facts.class_family(info)
         for member in family:
             for name, method in member.methods.items():
-                # one of its methods never returns (start() serves until the process ends): a
-                # service the program runs once, close() or not, not a resource used per call;
-                # what a thread of its own runs (its target, run()) does not count
+                # one of its methods blocks its caller until the object is stopped (start()
+                # serves until the process ends, polling() until stop_polling()): a service the
+                # program runs once, close() or not, not a resource used per call; what a thread
+                # of its own runs (its target, run()) does not count
                 if (
                     name != "run"
                     and name not in self.facts.entry_points
-                    and self.counter.never_returns(method)
+                    and self.counter.serves(method)
                 ):
                     return many
         for member in family:

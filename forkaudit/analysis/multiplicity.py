@@ -415,6 +415,11 @@ class Counter:
         """Does ``function`` never return to its caller (it serves or waits until the end)?"""
         return bool(self._never_returns(function))
 
+    def serves(self, function: cst.FunctionDef) -> bool:
+        """Does ``function`` block its caller until its object is stopped?"""
+        owner = self._owner(function)
+        return bool(self._never_returns(function) or self._serves_until_stopped(function, owner))
+
     def _never_returns(self, function: cst.FunctionDef) -> str:
         """Why ``function`` never returns to its caller ("" when it can)."""
         body = function.body
@@ -489,7 +494,7 @@ class Counter:
                 continue
             if names_tested(statement.test) - {"self"}:
                 continue  # a local or a parameter in the test: not the object's state alone
-            if self._ends_itself(statement, function, owner, flags):
+            if self._ends_itself(statement, function, owner, flags, depth):
                 continue
             return f"`while {_code(self.index, statement.test)}`"
         return ""
@@ -500,16 +505,36 @@ class Counter:
         function: cst.FunctionDef,
         owner: cst.ClassDef | None,
         flags: dict[str, bool | None],
+        depth: int = 0,
     ) -> bool:
         """Can ``function`` leave ``loop`` on its own: a ``break`` of it, a ``return`` or
         ``raise`` in it, the flags set to their ending value, drained (``pop()``, ``remove()``,
-        ``clear()``, ``del``), or a method of the class called that sets them (``self.stop()``)?"""
+        ``clear()``, ``del``), or a method of the class called that sets them (``self.stop()``)?
+        Not counting what an ``except`` handler does: a loop that ends only when something fails
+        (or on Ctrl-C) serves until stopped whenever it works, and no caller runs it per request
+        for its failures."""
+        failing = {
+            id(inner)
+            for handler in walk_statements(function, skip_nested=False)
+            if isinstance(handler, cst.ExceptHandler | cst.ExceptStarHandler)
+            for inner in walk_statements(handler.body, skip_nested=False)
+        }
         for node in walk_statements(loop):
+            if id(node) in failing:
+                continue
             if isinstance(node, cst.Return | cst.Raise):
                 return True
             if isinstance(node, cst.Break) and innermost_loop(self.index, node) is loop:
                 return True
+        # what runs once the loop is left (the statements after it, a `finally` around it:
+        # `finally: self._polling = False`) cannot end it
         nodes = walk_statements(function, skip_nested=False)
+        begin = next((k for k, node in enumerate(nodes) if node is loop), 0)
+        nodes = [
+            node
+            for node in nodes[: begin + len(walk_statements(loop, skip_nested=False))]
+            if id(node) not in failing
+        ]
 
         def ends(node: cst.CSTNode) -> bool:
             if any(
@@ -520,12 +545,16 @@ class Counter:
             if isinstance(node, cst.Del):
                 target = node.target
                 return isinstance(target, cst.Subscript) and dotted_name(target.value) in flags
-            return (
-                isinstance(node, cst.Call)
+            # emptying ends only a loop that runs while the thing holds: `self._stop.clear()`
+            # re-arms `while not self._stop.is_set()`, whose end is the flag set
+            drained = (
+                dotted_name(node.func.value)
+                if isinstance(node, cst.Call)
                 and isinstance(node.func, cst.Attribute)
                 and node.func.attr.value in _DRAINS
-                and dotted_name(node.func.value) in flags
+                else None
             )
+            return drained is not None and drained in flags and flags[drained] is not True
 
         if any(ends(node) for node in nodes):
             return True
@@ -538,10 +567,17 @@ class Counter:
             and isinstance(node.func, cst.Attribute)
             and dotted_name(node.func.value) == "self"
         }
+        # a method called there that serves until stopped itself clears the flag only once it
+        # is stopped (`finally: self._polling = False`): the loop calling it serves as long
         return any(
             isinstance(method, cst.FunctionDef)
             and method.name.value in called
             and any(ends(node) for node in walk_statements(method, skip_nested=False))
+            and not (
+                depth < 2
+                and method is not function
+                and self._serves_until_stopped(method, owner, depth + 1)
+            )
             for method in owner.body.body
         )
 

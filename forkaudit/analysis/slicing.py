@@ -1125,6 +1125,8 @@ _NEVER_RETURNS = re.compile(
     + "|".join(rf"\.{name}\(" for name in sorted(FOREVER_METHODS))
     + r"|Event\(\)\.wait\(\)"
 )
+# a loop on the object's own state (multiplicity._serves_until_stopped)
+_SERVES = re.compile(r"\bwhile[ \t(]+(?:not[ \t(]+)?self\.")
 _FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
 _GETATTR_SELF = re.compile(r"\bgetattr\(\s*(?:self|cls)\s*,\s*[rbu]?['\"](\w+)['\"]")
@@ -1282,6 +1284,19 @@ class _ClassPlan:
                     if name not in reaping and (called & reaping or called - own):
                         reaping.add(name)
                         keep[i] = changed = True
+        # a method serving until its object is stopped (a `while` on the object's state) makes
+        # its callers services, not requests, and a per-use class having one a service
+        # (multiplicity._serves_until_stopped, harm._per_use): keep those a method holding a
+        # start calls, or any of a per-use class, with the methods they call (one may set the
+        # flag that ends the loop)
+        asked = {name for i, held in enumerate(holds) if held for name in self.refs[i][1]}
+        position = {name: i for i, (_, _, name) in enumerate(self.methods)}
+        for i, body in enumerate(self.bodies):
+            if (per_use or self.methods[i][2] in asked) and _SERVES.search(body):
+                keep[i] = True
+                for name in self.refs[i][1]:
+                    if name in position:
+                        keep[position[name]] = True
 
     def _runs_in_thread(self, i: int) -> bool:
         """Can method ``i`` (or a function nested in it) be what a thread runs?"""
