@@ -203,6 +203,9 @@ class FileResult:
     suppressed: int = 0
     # the lines of suppression comments that matched nothing
     unused_suppressions: tuple[int, ...] = ()
+    # private functions whose callers in the package's other modules would say how often a
+    # high finding's start runs (the runner looks them up and analyses the file again)
+    asks: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- ranking

@@ -176,6 +176,8 @@ class Job:
     names: tuple[str, ...] = ()  # start-capable class names of the same distribution
     external: dict[str, SubclassInfo] = field(default_factory=dict)
     reaper: str = ""  # a SIGCHLD handler of the same distribution reaping every child
+    # private functions of the file, each with the package's other files naming it
+    callers: dict[str, tuple[SourceFile, ...]] = field(default_factory=dict)
 
 
 # =========================================================================== parent side
@@ -329,6 +331,7 @@ def _run(
             (defining if defines else others).append((u, job))
     total = len(defining) + len(others)
     counter = [0]
+    asking: list[tuple[int, Job, FileResult]] = []
     exported: dict[str, dict[str, SubclassInfo]] = {}
     # Only the files of a distribution that defines such classes wait for those definitions:
     # the others go with the first phase, which keeps every worker busy up to its end instead
@@ -343,20 +346,26 @@ def _run(
             (u, Job(j.file, j.names, exported.get(units[u].distribution, {}), j.reaper))
             for u, j in phase
         ]
-        for (u, _), (file_result, subclasses) in zip(
+        for (u, job), (file_result, subclasses) in zip(
             jobs, _analyse_all([j for _, j in jobs], workers, options, counter, total), strict=True
         ):
             if file_result.parsed:
                 results[u].parsed += 1
-            if (
-                file_result.findings
-                or file_result.error
-                or file_result.suppressed
-                or file_result.unused_suppressions
-            ):
+            if file_result.asks:
+                asking.append((u, job, file_result))
+            elif _worth_keeping(file_result):
                 results[u].results.append(file_result)
             if subclasses:
                 exported.setdefault(units[u].distribution, {}).update(subclasses)
+    # Stage 3: files whose high findings hang on a private function that its module never
+    # calls: the package's other modules naming it say how often it runs.
+    for u, file_result in _ask_callers(asking, units, groups, workers, options, counter):
+        if _worth_keeping(file_result):
+            results[u].results.append(file_result)
+        if units[u].key == "file":
+            # its result hangs on other files than its own: a loose file's entry is named
+            # after its own content only, so it is not kept
+            keys.pop(u, None)
     if options.cache is not None:
         for u in remaining:
             if u in keys:
@@ -367,6 +376,63 @@ def _run(
                     content, _ = content_identity(units[u])
                     if content:
                         options.cache.put(options.cache.key(content), payload)
+
+
+def _worth_keeping(result: FileResult) -> bool:
+    return bool(result.findings or result.error or result.suppressed or result.unused_suppressions)
+
+
+CALLER_FILES_MAX = 8  # other modules naming one private function that are parsed for its calls
+
+
+def _ask_callers(
+    asking: list[tuple[int, Job, FileResult]],
+    units: Sequence[Unit],
+    groups: dict[str, list[int]],
+    workers: _Workers,
+    options: RunOptions,
+    counter: list[int],
+) -> list[tuple[int, FileResult]]:
+    """The results of the files in ``asking``, each analysed again with the files of its
+    distribution that name the private functions it asks about (a bytes search; at most
+    ``CALLER_FILES_MAX`` each); a file no other names, or whose second analysis fails, keeps
+    its first result."""
+    out: list[tuple[int, FileResult]] = []
+    again: list[tuple[int, Job, FileResult]] = []
+    by_group: dict[str, list[tuple[int, Job, FileResult]]] = {}
+    for item in asking:
+        by_group.setdefault(units[item[0]].distribution, []).append(item)
+    for group, items in by_group.items():
+        names = sorted({name for _, _, result in items for name in result.asks})
+        pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        naming: dict[str, list[SourceFile]] = {}
+        for member in groups.get(group, ()):
+            for source in units[member].files:
+                try:
+                    data = _read(source.abspath)
+                except (OSError, _TooBig, _NotRegular):
+                    continue
+                for name in sorted({m.group(1).decode() for m in pattern.finditer(data)}):
+                    naming.setdefault(name, []).append(source)
+        for u, job, result in items:
+            callers = {
+                name: found[:CALLER_FILES_MAX]
+                for name in result.asks
+                if (
+                    found := tuple(s for s in naming.get(name, ()) if s.relpath != job.file.relpath)
+                )
+            }
+            if callers:
+                again.append((u, replace(job, callers=callers), result))
+            else:
+                out.append((u, result))
+    if again:
+        answers = _analyse_all(
+            [job for _, job, _ in again], workers, options, counter, counter[0] + len(again)
+        )
+        for (u, _, first), (answer, _) in zip(again, answers, strict=True):
+            out.append((u, answer if answer.parsed else first))
+    return out
 
 
 GROUP_BATCH_MAX = 4000  # files of one distribution surveyed by one worker (ray has ~2,600)
@@ -1316,6 +1382,13 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         data = _read(job.file.abspath)
     except (OSError, _TooBig, _NotRegular) as exc:
         return _error(job.file, _read_error(exc)), {}
+    callers: dict[str, list[tuple[str, bytes]]] = {}
+    for name, sources in job.callers.items():
+        for source in sources:
+            try:
+                callers.setdefault(name, []).append((source.relpath, _read(source.abspath)))
+            except (OSError, _TooBig, _NotRegular):
+                continue  # a caller that cannot be read says nothing
     return analyze(
         data,
         job.file.relpath,
@@ -1325,6 +1398,7 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         test_code=job.file.test_code,
         extra_names=job.names,
         process_reaper=job.reaper,
+        callers=callers or None,
     )
 
 

@@ -7,13 +7,14 @@ import io
 import os
 import re
 import tokenize
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 
 import libcst as cst
 
+from forkaudit.analysis.elsewhere import CallersElsewhere, module_name
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
 from forkaudit.analysis.partial import error_line, parse_around_errors
@@ -98,12 +99,15 @@ def analyze(
     extra_names: tuple[str, ...] = (),
     slicing: bool = True,
     process_reaper: str = "",
+    callers: Mapping[str, Sequence[tuple[str, bytes]]] | None = None,
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     """The file's result, and the thread/process subclasses it defines (for its sibling modules).
 
     ``extra_names`` are start-capable class names of the same distribution; with ``slicing``, only
     the top-level chunks that can matter are parsed (see ``slicing.py``). ``process_reaper``
-    says why another module's SIGCHLD handler reaps every child of the process ("" if none). ``FORKAUDIT_WHOLE_FILES=1``
+    says why another module's SIGCHLD handler reaps every child of the process ("" if none).
+    ``callers`` maps a private function of the file to the (path, bytes) of the other modules
+    of its package naming it (``FileResult.asks`` lists those the file wants). ``FORKAUDIT_WHOLE_FILES=1``
     in the environment turns slicing off (``benchmarks/slicediff.py`` compares both)."""
     slicing = slicing and os.environ.get("FORKAUDIT_WHOLE_FILES") != "1"
     names = tuple(sorted(set(extra_names) | set(external or ())))
@@ -120,6 +124,7 @@ def analyze(
         anchors,
         process_reaper,
         names,
+        callers,
     )
 
 
@@ -138,6 +143,7 @@ def _analyze(
     anchors: tuple[str, ...] = (),
     process_reaper: str = "",
     makers: tuple[str, ...] = (),
+    callers: Mapping[str, Sequence[tuple[str, bytes]]] | None = None,
 ) -> tuple[FileResult, dict[str, SubclassInfo]]:
     try:
         source = decode_source(data)
@@ -227,7 +233,8 @@ def _analyze(
         )
     try:
         index = build_index(module, source, line_map)
-        analyzer = Analyzer(index, rules, external, process_reaper)
+        elsewhere = CallersElsewhere(path, callers, _parsed) if callers else None
+        analyzer = Analyzer(index, rules, external, process_reaper, elsewhere)
         raw = analyzer.run()
         used: set[int] = set()
         findings, suppressed = _findings(index, raw, path, distribution, test_code, used)
@@ -250,20 +257,17 @@ def _analyze(
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,
+        asks=tuple(sorted({item.asks for item in raw if item.asks})) if callers is None else (),
     ), {
-        name: replace(info, module=_module_name(path)) if info.owned or info.factory else info
+        name: replace(info, module=module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()
     }
 
 
-def _module_name(path: str) -> str:
-    """``pkg/sub/mod.py`` -> ``pkg.sub.mod`` (``pkg/__init__.py`` -> ``pkg``)."""
-    parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
-    if parts and parts[-1].endswith((".py", ".pyw")):
-        parts[-1] = parts[-1].rsplit(".", 1)[0]
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+def _parsed(data: bytes) -> tuple[cst.Module, str]:
+    """A whole module and its text (another module of the package, read for its calls)."""
+    source = decode_source(data)
+    return parse(source), source
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,7 @@ says why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -39,6 +40,8 @@ class RawFinding:
     message: str
     flags: tuple[str, ...]
     severity: str
+    # high only for want of callers: the private function whose callers other modules hold
+    asks: str = ""
 
 
 class Residue(Enum):
@@ -75,10 +78,15 @@ _SEVERITY: dict[Residue, dict[Level, str]] = {
 class Harm:
     """Turns a leaking handle into a finding with its severity, flags and message."""
 
-    def __init__(self, index: ModuleIndex, facts: ModuleFacts) -> None:
+    def __init__(
+        self,
+        index: ModuleIndex,
+        facts: ModuleFacts,
+        elsewhere: Callable[[str], Multiplicity | None] | None = None,
+    ) -> None:
         self.index = index
         self.facts = facts
-        self.counter = Counter(index, facts)
+        self.counter = Counter(index, facts, elsewhere)
 
     def assess(self, site: Site, verdict: Verdict, kept_alive: bool = False) -> RawFinding | None:
         """The finding for a leaking ``site``, or None when what leaks costs nothing.
@@ -155,6 +163,7 @@ class Harm:
             message=message,
             flags=flags,
             severity=severity,
+            asks=many.asks if severity == "high" else "",
         )
 
     def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:

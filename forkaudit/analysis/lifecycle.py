@@ -9,7 +9,7 @@ reapers, entry points, exits) are in ``facts``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import libcst as cst
@@ -18,7 +18,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.harm import Harm, RawFinding
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
-from forkaudit.analysis.multiplicity import Level
+from forkaudit.analysis.multiplicity import Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
@@ -37,6 +37,7 @@ class Analyzer:
         rules: Sequence[Rule],
         external_subclasses: dict[str, SubclassInfo] | None = None,
         process_reaper: str = "",
+        elsewhere: Callable[[str], Multiplicity | None] | None = None,
     ) -> None:
         self.index = index
         self.rules = rules
@@ -59,7 +60,7 @@ class Analyzer:
                 (call, site if site is not None else self.sites.site_for(call))
                 for call, site in self._sites
             ]
-        self.harm = Harm(index, self.facts)
+        self.harm = Harm(index, self.facts, elsewhere)
         self.findings: list[RawFinding] = []
         # module-level functions returning a thread that runs their argument (_runs_argument)
         self.factories: dict[str, SubclassInfo] = {}

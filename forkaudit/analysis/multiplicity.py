@@ -22,7 +22,7 @@ Evidence from callers is followed within the module, three calls deep.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
@@ -77,6 +77,9 @@ class Multiplicity:
     # the function registering a recurring job that holds the start: once per job only for a
     # start that lasts (a thread serving until stopped), else per call of it
     job_of: str = ""
+    # a private module-level function with no caller in its module, whose count is the default
+    # (per call): its callers are in other modules of its package, which the runner can look up
+    asks: str = ""
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -92,9 +95,16 @@ _CYCLE = Multiplicity(Level.ONCE, "")  # a caller that is being weighed already 
 class Counter:
     """Multiplicity of start sites (and of the functions holding them) in one module."""
 
-    def __init__(self, index: ModuleIndex, facts: ModuleFacts) -> None:
+    def __init__(
+        self,
+        index: ModuleIndex,
+        facts: ModuleFacts,
+        elsewhere: Callable[[str], Multiplicity | None] | None = None,
+    ) -> None:
         self.index = index
         self.facts = facts
+        # how often the other modules of the package call a private function of this one
+        self.elsewhere = elsewhere
         self._functions: dict[tuple[int, tuple[tuple[str, bool], ...]], Multiplicity] = {}
         self._active: set[int] = set()
 
@@ -269,6 +279,12 @@ class Counter:
                 f"once per {owner.name.value} object ({owner.name.value}.{name}())",
                 name == "__init__",
             )
+        if not callers and _private(name) and self.index.parent_of(function) is self.index.module:
+            # private to its package: every caller is in a module of it, and they say how often
+            told = self.elsewhere(name) if self.elsewhere is not None else None
+            if told is not None:
+                return replace(told, via=(*told.via, f"{name}()"))
+            return replace(_per_call(function), asks=name)
         return _per_call(function)
 
     def _objects_made(self, owner: cst.ClassDef, depth: int, each: str) -> Multiplicity | None:
@@ -897,6 +913,11 @@ def _only_leaves(suite: cst.BaseSuite) -> bool:
     last = statements[-1]
     smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
     return any(isinstance(small, cst.Return | cst.Raise) for small in smalls)
+
+
+def _private(name: str) -> bool:
+    """``_helper``: a name its package keeps to itself (not a dunder)."""
+    return name.startswith("_") and not name.endswith("__")
 
 
 def _per_call(function: cst.FunctionDef) -> Multiplicity:

@@ -1,0 +1,99 @@
+"""How often the other modules of a package call a private function of one of its modules.
+
+A module-level function named ``_helper`` is the package's own: only its modules call it
+(``from pkg.jobs.utils import _launch_consumer``). When its own module never calls it, how often
+it runs is how often those calls run: once when they sit under ``if __name__ == "__main__"`` or
+in ``main()``, many times in a request handler or a loop. The runner finds the files naming it
+(a bytes search over the distribution's files) and hands their sources here; each is parsed
+whole and its calls of the function weighed by that module's own ``Counter``, one module away
+(what calls *those* is not followed further).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import libcst as cst
+
+from forkaudit.analysis.facts import ModuleFacts
+from forkaudit.analysis.index import ModuleIndex, build_index
+from forkaudit.analysis.multiplicity import Counter, Multiplicity
+
+__all__ = ["CallersElsewhere", "module_name"]
+
+
+def module_name(path: str) -> str:
+    """``pkg/sub/mod.py`` -> ``pkg.sub.mod`` (``pkg/__init__.py`` -> ``pkg``)."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
+    if parts and parts[-1].endswith((".py", ".pyw")):
+        parts[-1] = parts[-1].rsplit(".", 1)[0]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+class CallersElsewhere:
+    """The multiplicity of a private function of ``path`` as its callers in ``sources`` give
+    it: ``sources`` maps the function's name to the (path, bytes) of the modules naming it;
+    ``parse`` makes a module and its text of bytes (the engine's parser)."""
+
+    def __init__(
+        self,
+        path: str,
+        sources: Mapping[str, Sequence[tuple[str, bytes]]],
+        parse: Callable[[bytes], tuple[cst.Module, str]],
+    ) -> None:
+        self.module = module_name(path)
+        self.sources = sources
+        self.parse = parse
+        self._modules: dict[str, tuple[ModuleIndex, Counter] | None] = {}
+
+    def __call__(self, name: str) -> Multiplicity | None:
+        best: Multiplicity | None = None
+        for path, data in self.sources.get(name, ()):
+            module = self._module(path, data)
+            if module is None:
+                continue
+            index, counter = module
+            wanted = f"{self.module}.{name}"
+            for call in index.calls:
+                called = _absolute(index.resolve(call.func), path) or ""
+                # paths are relative to the folder scanned, which may be inside the import root
+                # (`check app` names app/utils.py utils.py, imported as app.utils)
+                if called != wanted and not called.endswith(f".{wanted}"):
+                    continue
+                found = counter.of_site(call, 1)
+                if best is None or found.level > best.level:
+                    best = Multiplicity(
+                        found.level,
+                        f"{found.describe()} in {path}",
+                        found.positive,
+                        unless=found.unless,
+                    )
+        return best
+
+    def _module(self, path: str, data: bytes) -> tuple[ModuleIndex, Counter] | None:
+        if path not in self._modules:
+            try:
+                module, source = self.parse(data)
+            except Exception:  # a caller that does not parse says nothing
+                self._modules[path] = None
+            else:
+                index = build_index(module, source)
+                self._modules[path] = (index, Counter(index, ModuleFacts(index)))
+        return self._modules[path]
+
+
+def _absolute(name: str | None, path: str) -> str | None:
+    """A name resolved through a relative import (``..jobs.utils._f``) made absolute from the
+    package of the module at ``path``."""
+    if not name or not name.startswith("."):
+        return name
+    dots = len(name) - len(name.lstrip("."))
+    package = module_name(path).split(".")
+    if not path.replace("\\", "/").endswith("__init__.py"):
+        package = package[:-1]  # a module's package is its parent
+    if dots > 1:
+        package = package[: len(package) - (dots - 1)]
+    rest = name[dots:]
+    return ".".join([*package, rest]) if rest else ".".join(package)

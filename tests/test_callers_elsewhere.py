@@ -1,0 +1,131 @@
+"""A private module-level function (``_launch_consumer``) is its package's own: when its module
+never calls it, the package's other modules do, and how often their calls run is how often it
+runs (issue 10: "functions called only from another module's ``__main__`` or ``main()``")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from forkaudit.analysis.engine import analyze
+from forkaudit.rules import load_rules
+from tests.builders import run_cli
+
+PACK = load_rules()
+
+UTILS = """\
+import threading
+
+def _launch_consumer(name):
+    def consume():
+        while True:
+            step(name)
+    threading.Thread(target=consume, name=name).start()
+"""
+
+CALLERS = {
+    # once per process: the runner's script block, or its main()
+    "script": (
+        """\
+from app.utils import _launch_consumer
+
+if __name__ == "__main__":
+    for name in ("a", "b"):
+        _launch_consumer(name)
+""",
+        "medium",
+        "under `if __name__ == '__main__'` in _runner.py, through _launch_consumer()",
+    ),
+    "main": (
+        """\
+from .utils import _launch_consumer
+
+def main():
+    _launch_consumer("jobs")
+""",
+        "medium",
+        "in main(), which runs once in _runner.py, through _launch_consumer()",
+    ),
+    # many: a request handler's loop, through a module alias
+    "loop": (
+        """\
+from app import utils
+
+def serve(requests):
+    while True:
+        utils._launch_consumer(requests.get())
+""",
+        "high",
+        "in a `while` loop in serve() in _runner.py, through _launch_consumer()",
+    ),
+}
+
+
+def _findings(root: Path, cache: bool = False) -> list[dict[str, object]]:
+    args = ["check", "app", "--format", "json"] + ([] if cache else ["--no-cache"])
+    env = {"XDG_CACHE_HOME": str(root / "cache")}
+    result = run_cli(args, cwd=root, env=env)
+    assert result.returncode in (0, 1), result.stderr
+    return list(json.loads(result.stdout)["findings"])
+
+
+@pytest.mark.parametrize("how", sorted(CALLERS))
+def test_the_callers_in_other_modules_say_how_often(tmp_path: Path, how: str) -> None:
+    runner, severity, why = CALLERS[how]
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "utils.py").write_text(UTILS)
+    (tmp_path / "app" / "_runner.py").write_text(runner)
+    (found,) = _findings(tmp_path)
+    assert (found["path"], found["severity"]) == ("app/utils.py", severity), found
+    assert why in str(found["message"]), found["message"]
+
+
+def test_no_caller_anywhere_stays_per_call_and_is_not_cached(tmp_path: Path) -> None:
+    """With no module calling it, the default holds (per call: high). A loose file's cache
+    entry is named after its own content, so a result that hangs on other files is not kept:
+    adding a caller changes the next run's answer."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "utils.py").write_text(UTILS)
+    (tmp_path / "app" / "other.py").write_text("def _launch_consumer():\n    pass\n")
+    (alone,) = _findings(tmp_path, cache=True)
+    assert alone["severity"] == "high", alone
+    assert "on every call of _launch_consumer()" in str(alone["message"])
+    (tmp_path / "app" / "_runner.py").write_text(CALLERS["script"][0])
+    (called,) = _findings(tmp_path, cache=True)
+    assert called["severity"] == "medium", called
+
+
+def test_only_calls_resolving_to_the_function_count() -> None:
+    """A call of another module's function of the same name, or of a name the caller defines
+    itself, says nothing; a relative import two levels up resolves from the caller's package."""
+    callers = {
+        "_launch_consumer": [
+            (
+                "app/jobs/_other.py",
+                b"from app.elsewhere import _launch_consumer\n"
+                b"def handle(r):\n    for x in r:\n        _launch_consumer(x)\n",
+            ),
+            (
+                "app/jobs/_own.py",
+                b"def _launch_consumer(x):\n    pass\n"
+                b"def handle(r):\n    for x in r:\n        _launch_consumer(x)\n",
+            ),
+        ]
+    }
+    (result, _) = analyze(UTILS.encode(), "app/utils.py", PACK.rules, callers=callers)
+    (finding,) = result.findings
+    assert "on every call of _launch_consumer()" in finding.message, finding.message
+    callers["_launch_consumer"].append(
+        (
+            "app/jobs/deep/_runner.py",
+            b"from ...utils import _launch_consumer\n"
+            b"if __name__ == '__main__':\n    _launch_consumer('x')\n",
+        )
+    )
+    (result, _) = analyze(UTILS.encode(), "app/utils.py", PACK.rules, callers=callers)
+    (finding,) = result.findings
+    assert finding.severity == "medium", finding.message
+    assert "in app/jobs/deep/_runner.py" in finding.message
