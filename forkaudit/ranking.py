@@ -21,6 +21,9 @@ SEVERITY_WEIGHT = {"high": 100.0, "medium": 10.0, "low": 1.0}
 CONFIDENCE_WEIGHT = {"high": 1.0, "medium": 0.6, "low": 0.3}
 EVIDENCE_FACTOR = 2.0  # repetition seen in the code (a loop, a request handler), not assumed
 OBSERVED_FACTOR = 10.0  # accumulation seen at run time (scan --runtime): beats any static guess
+# what CPython reaps by itself later (a dropped Popen at the next Popen(), a pool its collector
+# finalises) cannot pile up past that reaping: it weighs less than a lasting leak of its severity
+TRANSIENT_FACTOR = 0.5
 REST_FACTOR = 0.01
 SEEN_REPEATING = ("in-loop", "per-request")
 
@@ -28,7 +31,8 @@ SCORE_FORMULA = (
     "score = the weight of the distribution's strongest finding + 1% of the weights of the others; "
     "a finding's weight = severity (high 100, medium 10, low 1) x confidence (high 1.0, "
     "medium 0.6, low 0.3) x 2 for a high finding the code shows repeating (in a loop, in a "
-    "request handler), x 10 for one seen piling up at run time (--runtime); test-code findings "
+    "request handler), x 0.5 for one CPython reaps by itself later (transient), x 10 for one "
+    "seen piling up at run time (--runtime); test-code findings "
     "are not counted. Rank 1 is the most suspect; ties break by "
     "high, then medium findings, then name."
 )
@@ -37,6 +41,8 @@ SCORE_FORMULA = (
 def finding_score(finding: Finding) -> float:
     seen = finding.severity == "high" and any(flag in finding.flags for flag in SEEN_REPEATING)
     factor = EVIDENCE_FACTOR if seen else 1.0
+    if "transient" in finding.flags:
+        factor *= TRANSIENT_FACTOR
     if "observed" in finding.flags and "accumulates" in finding.flags:
         factor = OBSERVED_FACTOR
     return SEVERITY_WEIGHT[finding.severity] * CONFIDENCE_WEIGHT[finding.confidence] * factor
