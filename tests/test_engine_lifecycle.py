@@ -3840,3 +3840,32 @@ def test_a_child_kept_under_a_key_per_call_and_dropped_when_taken_out() -> None:
     (kept,) = check(template.format(forget="pass"))
     assert kept.severity == "high", kept.message
     assert "stays referenced" in kept.message, kept.message
+
+
+def test_a_class_private_method_nothing_names_never_runs() -> None:
+    """Python mangles `__start` to `_Monitor__start`, so only code naming it can call it: one
+    whose only other mention is a commented-out call never runs (its fork is no finding); one
+    called from its class, or through the mangled spelling from outside, does."""
+    template = """
+        import os
+        class Monitor:
+            @classmethod
+            def start_all(cls, task):
+                {call}
+            @classmethod
+            def __start(cls, task):
+                pid = os.fork()
+                if pid == 0:
+                    task()
+                    os._exit(0)
+        {outside}
+        """
+    assert check(template.format(call="pass  # cls.__start(task)", outside="")) == []
+    assert check(template.format(call="print('cls.__start(task)')", outside="")) == []
+    leaking = template.replace("pid = os.fork()", "pid = os.fork()  # leak")
+    for call, outside in (
+        ("cls.__start(task)", ""),
+        ("pass", "def run(t):\n            Monitor._Monitor__start(t)"),
+    ):
+        (found,) = check(leaking.format(call=call, outside=outside))
+        assert found.rule == "FA101", (call, found.message)

@@ -4,7 +4,9 @@ branch of a fork exits, the families of its classes and the callers of its facto
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
@@ -401,6 +403,29 @@ class ModuleFacts:
                 return None
         return None
 
+    def in_unnamed_private_method(self, node: cst.CSTNode) -> str:
+        """The name of a class-private method (``__start``: Python mangles it to
+        ``_Class__start``, so only its class can name it) holding ``node`` that no code of the
+        module names besides its own ``def``: it never runs. A call in a comment does not
+        count, the mangled spelling from outside does. "" otherwise."""
+        for ancestor in self.index.ancestors(node):
+            if not isinstance(ancestor, cst.FunctionDef):
+                continue
+            name = ancestor.name.value
+            owner = self.index.parent_of(self.index.parent_of(ancestor) or ancestor)
+            if not (
+                isinstance(owner, cst.ClassDef)
+                and name.startswith("__")
+                and not name.endswith("__")
+            ):
+                continue
+            text = "\n".join(self.index.lines)
+            if f"{owner.name.value.lstrip('_')}{name}" in text:
+                continue  # `obj._Class__start()`
+            if text.count(name) == 1 or _names_in_code(text, name) == 1:
+                return name
+        return ""
+
     def given_params(
         self, function: cst.FunctionDef, through: cst.BaseExpression
     ) -> list[cst.Param]:
@@ -677,3 +702,15 @@ def _last_name(expr: cst.BaseExpression) -> str:
     if isinstance(expr, cst.Attribute):
         return expr.attr.value
     return ""
+
+
+def _names_in_code(text: str, name: str) -> int:
+    """How many times ``name`` is a name token of ``text`` (not in a comment or a string)."""
+    try:
+        return sum(
+            1
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.NAME and token.string == name
+        )
+    except (tokenize.TokenError, SyntaxError):
+        return 2  # cannot tell: count it as named

@@ -97,6 +97,8 @@ class Analyzer:
             site.node is not site.call and foreign_platform(self.index, site.node)
         ):
             return  # it runs only on another operating system
+        if self.facts.in_unnamed_private_method(site.call):
+            return  # a class-private method nothing names: it never runs
         if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
             return  # the parent ends (or execs) right after: nothing is left to reap
         if rule.wait_any:
