@@ -3869,3 +3869,48 @@ def test_a_class_private_method_nothing_names_never_runs() -> None:
     ):
         (found,) = check(leaking.format(call=call, outside=outside))
         assert found.rule == "FA101", (call, found.message)
+
+
+def test_a_branch_only_an_interrupt_takes_is_no_path_of_a_call() -> None:
+    """`stop_policy = "kill"` only in `except BaseException:` after `except Exception:` (or in
+    `except KeyboardInterrupt:`): a run that is not being interrupted sees only the other
+    values, so an `if`/`elif` chain on it takes only their branches, each waiting. The same
+    value set where any error can set it (`except Exception:`) is a path that leaks. And `if
+    p.poll() is None:` leaves a child unreaped only on its running branch: a code returned means
+    that poll() reaped it."""
+    template = """
+        import subprocess
+        def write(path, timeout=0):
+            p = subprocess.Popen(["ffmpeg", path], stdin=subprocess.PIPE){mark}
+            policy = "timeout"
+            if not timeout:
+                policy = "wait"
+            try:
+                while True:
+                    p.stdin.write((yield))
+            except GeneratorExit:
+                pass
+            except Exception:
+                {error}
+            except BaseException:
+                policy = "kill"
+                raise
+            finally:
+                if p.poll() is None:
+                    if policy == "timeout":
+                        p.wait()
+                    elif policy == "wait":
+                        p.communicate()
+                    else:
+                        p.kill()
+        """
+    assert check(template.format(mark="", error="raise")) == []
+    interrupt = template.replace("except BaseException:", "except KeyboardInterrupt:")
+    assert check(interrupt.format(mark="", error="raise")) == []
+    (error,) = check(
+        template.format(mark="  # leak", error='policy = "kill"\n' + " " * 16 + "raise")
+    )
+    assert "the other path leaks" in error.message, error.message
+    running = template.replace("p.wait()", "pass").replace("p.communicate()", "pass")
+    (found,) = check(running.format(mark="  # leak", error="raise"))
+    assert found.rule == "FA103", found.message

@@ -31,6 +31,7 @@ from forkaudit.analysis.syntax import (
     literal_truth,
     loop_can_exit,
     names_in,
+    normal_values,
     self_attribute_nodes,
     short,
     walk_statements,
@@ -987,7 +988,12 @@ class Follower:
         does not make it conditional. With ``every`` (the reaps are loops over a container the
         statement fills), a reap after the filling loop reaps what every iteration put there."""
         contains = Contains(
-            self.index, reaps, handle, self._never_completes, self._given_tests(statement, scope)
+            self.index,
+            reaps,
+            handle,
+            self._never_completes,
+            self._given_tests(statement, scope),
+            lambda: normal_values(scope),
         )
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement

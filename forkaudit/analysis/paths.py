@@ -7,7 +7,7 @@ reap (a poll loop) reaps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import libcst as cst
 
@@ -16,6 +16,7 @@ from forkaudit.analysis.syntax import (
     catches_only_interrupts,
     is_negative_int,
     is_true,
+    literal_test,
     loop_exits,
 )
 
@@ -30,8 +31,15 @@ class Contains:
         handle: str = "",
         never_completes: Callable[[cst.BaseSuite], bool] = lambda block: False,
         given: frozenset[str] = frozenset(),
+        normal_values: Callable[[], Mapping[str, tuple[object, ...]]] | None = None,
     ) -> None:
         self.index = index
+        # the locals whose every value outside Ctrl-C/exit handlers is one of some literals
+        # (`policy = "timeout"` ... `except BaseException: policy = "kill"`), asked when needed:
+        # a branch none of them takes runs only while the program is being interrupted
+        self.normal_values = normal_values
+        self._values: Mapping[str, tuple[object, ...]] | None = None
+        self._narrowed: dict[str, tuple[object, ...]] = {}
         self.reaps = reaps
         self.handle = handle
         # the tests the start's own path passed (`if not self._pool:` around the start): the
@@ -87,6 +95,36 @@ class Contains:
                 if isinstance(orelse, cst.If):
                     return self.definitely(orelse)  # `elif pid == -1: ... else: waitpid`
                 return orelse is not None and self._suite(orelse.body)
+            reaped = self._poll_reaps(statement.test)
+            if reaped is not None:
+                # `if proc.poll() is None:`: a code returned means the child has been reaped by
+                # that very poll(); the branch where it is still running must reap it
+                if reaped:  # `is not None`: the body is the reaped branch
+                    orelse = statement.orelse
+                    if isinstance(orelse, cst.If):
+                        return self.definitely(orelse)
+                    return orelse is not None and self._suite(orelse.body)
+                return self._suite(statement.body)
+            taken = self._branches_taken(statement.test)
+            if taken is not None:
+                name, body, rest = taken
+                if body and not self._suite(statement.body):
+                    return False
+                if not rest:
+                    return True
+                orelse = statement.orelse
+                if not isinstance(orelse, cst.If):
+                    return orelse is not None and self._suite(orelse.body)
+                # an `elif` sees only the values the tests before it let through
+                before = self._narrowed.get(name)
+                self._narrowed[name] = rest
+                try:
+                    return self.definitely(orelse)
+                finally:
+                    if before is None:
+                        del self._narrowed[name]
+                    else:
+                        self._narrowed[name] = before
             if not self._suite(statement.body):
                 return False
             if self._guards_handle(statement.test) or self.index.code(statement.test) in self.given:
@@ -130,6 +168,50 @@ class Contains:
                 return True
             return self._suite(statement.body)
         return True
+
+    def _poll_reaps(self, test: cst.BaseExpression) -> bool | None:
+        """``proc.poll() is None`` on the handle: False (the test fails once poll() has reaped
+        the child); ``is not None``: True; anything else: None."""
+        if not (
+            self.handle
+            and isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.left, cst.Call)
+            and not test.left.args
+            and isinstance(test.left.func, cst.Attribute)
+            and test.left.func.attr.value == "poll"
+            and dotted_name(test.left.func.value) == self.handle
+            and dotted_name(test.comparisons[0].comparator) == "None"
+        ):
+            return None
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.Is | cst.Equal):
+            return False
+        if isinstance(operator, cst.IsNot | cst.NotEqual):
+            return True
+        return None
+
+    def _branches_taken(
+        self, test: cst.BaseExpression
+    ) -> tuple[str, bool, tuple[object, ...]] | None:
+        """For an ``if`` testing a local of ``normal_values``: the local, whether the body can
+        run with those values, and the values left for the rest (None: not such a test)."""
+        if self.normal_values is None:
+            return None
+        read = literal_test(test)
+        if read is None:
+            return None
+        if self._values is None:
+            self._values = self.normal_values()
+        name, holds = read
+        values = self._narrowed.get(name, self._values.get(name))
+        if values is None:
+            return None
+        return (
+            name,
+            any(holds(value) for value in values),
+            tuple(value for value in values if not holds(value)),
+        )
 
     def _reaps_in_test(self, test: cst.BaseExpression) -> bool:
         """`if proc.wait() != 0:` reaps whichever branch runs; `if x and proc.wait():` does not."""

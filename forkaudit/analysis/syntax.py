@@ -4,6 +4,7 @@ can be left, what a statement binds. Pure functions of the tree and the module i
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 import libcst as cst
@@ -622,3 +623,115 @@ def names_tested(test: cst.BaseExpression) -> set[str]:
         for inner in walk_statements(arg, skip_nested=False)
     )
     return {node.value for node in nodes if isinstance(node, cst.Name) and id(node) not in aside}
+
+
+def literal_value(node: cst.BaseExpression) -> tuple[bool, object]:
+    """(True, its value) for a literal: a plain string, a number, True, False or None."""
+    if isinstance(node, cst.SimpleString | cst.Integer | cst.Float):
+        try:
+            return True, ast.literal_eval(node.value)
+        except (ValueError, SyntaxError):
+            return False, None
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    return False, None
+
+
+def literal_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], bool]] | None:
+    """A test of a bare name against a literal (``policy == "kill"``, ``x is not None``,
+    ``flag``, ``not flag``): the name, and whether the test holds for a value of it."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = literal_test(test.expression)
+        if inner is None:
+            return None
+        name, holds = inner
+        return name, lambda value: not holds(value)
+    if isinstance(test, cst.Name) and test.value not in ("True", "False", "None"):
+        return test.value, bool
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.left, cst.Name)
+    ):
+        target = test.comparisons[0]
+        known, literal = literal_value(target.comparator)
+        if not known:
+            return None
+        operator = target.operator
+        if isinstance(operator, cst.Equal | cst.Is):
+            return test.left.value, lambda value: bool(value == literal)
+        if isinstance(operator, cst.NotEqual | cst.IsNot):
+            return test.left.value, lambda value: bool(value != literal)
+    return None
+
+
+def normal_values(scope: cst.CSTNode) -> dict[str, tuple[object, ...]]:
+    """The locals of ``scope`` bound only by assignments of literals, some of them inside
+    handlers reached only by Ctrl-C or an exit (``except KeyboardInterrupt:``, or ``except
+    BaseException:`` after an ``except Exception:`` of the same ``try``): each with the values
+    its other assignments give, the only ones a run that is not being interrupted sees."""
+    nodes = walk_statements(scope)
+    interrupted: set[int] = set()
+    for node in nodes:
+        if isinstance(node, cst.Try):
+            general = False
+            for handler in node.handlers:
+                caught = [name.rsplit(".", 1)[-1] for name in caught_names(handler)]
+                if catches_only_interrupts(handler) or (general and "BaseException" in caught):
+                    interrupted.update(id(inner) for inner in walk_statements(handler.body))
+                general = general or "Exception" in caught
+    values: dict[str, list[object]] = {}
+    late: set[str] = set()
+    other: set[str] = set()
+    if isinstance(scope, cst.FunctionDef):
+        params = scope.params
+        other.update(
+            param.name.value
+            for param in (
+                *params.posonly_params,
+                *params.params,
+                *params.kwonly_params,
+                params.star_arg,
+                params.star_kwarg,
+            )
+            if isinstance(param, cst.Param)
+        )
+    for node in nodes:
+        if (
+            isinstance(node, cst.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+        ):
+            name = node.targets[0].target.value
+            known, value = literal_value(node.value)
+            if id(node) in interrupted:
+                late.add(name)
+            elif known:
+                values.setdefault(name, []).append(value)
+            else:
+                other.add(name)
+            continue
+        for target in _bound_by(node):
+            other.update(n.value for n in walk_statements(target) if isinstance(n, cst.Name))
+    return {
+        name: tuple(found) for name, found in values.items() if name in late and name not in other
+    }
+
+
+def _bound_by(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """What a statement other than ``name = literal`` binds (targets, names, aliases)."""
+    if isinstance(node, cst.Assign):
+        return [target.target for target in node.targets]
+    if isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For | cst.NamedExpr):
+        return [node.target]
+    if isinstance(node, cst.WithItem) and node.asname is not None:
+        return [node.asname.name]
+    if isinstance(node, cst.ExceptHandler) and node.name is not None:
+        return [node.name.name]
+    if isinstance(node, cst.Global | cst.Nonlocal):
+        return [item.name for item in node.names]
+    if isinstance(node, cst.Del):
+        return [node.target]
+    if isinstance(node, cst.Import | cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        return [alias.asname.name if alias.asname else alias.name for alias in node.names]
+    return []
