@@ -144,7 +144,8 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--include-tests",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="also scan the distributions' own test code, reported apart (default: config, else no)",
+        help="also scan the distributions' own test and benchmark code, reported apart "
+        "(default: config, else no)",
     )
     parser.add_argument(
         "--top",

@@ -51,7 +51,10 @@ _SITE_NAMES = ("site-packages", "dist-packages")
 _LIB_PYTHON = re.compile(r"^python(\d+)\.(\d+)t?$")
 _VERSION_PREFIX = re.compile(r"^\s*(\d+)\.(\d+)")
 _COMPILED_SUFFIXES = (".so", ".pyd")
-_TEST_DIRS = frozenset({"tests", "test", "testing", "_tests"})
+# a distribution's own developer code, never what a program using it runs: tests, benchmarks
+_TEST_DIRS = frozenset(
+    {"tests", "test", "testing", "_tests", "benchmarks", "benchmark", "_benchmarks"}
+)
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
@@ -60,8 +63,9 @@ _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 def is_test_path(relpath: str) -> bool:
     """True for a distribution's test code: a folder named ``tests``/``test``/``testing``/
-    ``_tests`` anywhere in the path, or a file ``test_*.py``, ``*_test.py``, ``conftest.py``."""
-    if "test" not in relpath:  # every folder and file name below contains "test"
+    ``_tests`` (or ``benchmarks``/``benchmark``: developer code too) anywhere in the path, or a
+    file ``test_*.py``, ``_test_*.py``, ``*_test.py``, ``conftest.py``."""
+    if "test" not in relpath and "bench" not in relpath:  # every name below holds one
         return False
     parts = [p for p in relpath.replace("\\", "/").split("/") if p]
     if not parts:
@@ -71,7 +75,7 @@ def is_test_path(relpath: str) -> bool:
         return True
     return (
         filename == "conftest.py"
-        or (filename.startswith("test_") and filename.endswith(".py"))
+        or (filename.startswith(("test_", "_test_")) and filename.endswith(".py"))
         or filename.endswith("_test.py")
     )
 

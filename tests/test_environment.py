@@ -152,6 +152,9 @@ def test_resolve_target_on_the_real_venv(target_venv: TargetVenv) -> None:
         "pkg/conftest.py",
         "conftest.py",
         "pkg\\tests\\x.py",
+        "kafka/benchmarks/load_example.py",
+        "pkg/benchmark/run.py",
+        "pydevd_attach_to_process/_test_attach_to_process_linux.py",
     ],
 )
 def test_is_test_path(path: str) -> None:
@@ -169,6 +172,9 @@ def test_is_test_path(path: str) -> None:
         "pkg/test.py",
         "pkg/latest_test_data/x.py",
         "pkg/testing.py",
+        "pkg/benchmarking.py",
+        "pkg/bench/x.py",
+        "pkg/_testing_helpers.py",
         "",
     ],
 )
