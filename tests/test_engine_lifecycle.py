@@ -3060,13 +3060,9 @@ def test_a_call_passing_the_guard_parameter_false_does_not_reach_the_start() -> 
         assert expected in looped.message, (unknown, looped.message)
 
 
-def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
-    """A start before `while not self._stop.wait(interval):` (the object's flag, which only
-    stop() sets) runs once per run of the serving function, directly or through the method
-    it hands over to on every branch: it does not return before the object is stopped, so its
-    callers run a service, not a request. A loop the function can end itself (it sets the flag)
-    serves nothing: the start runs per call."""
-    template = """
+# a bot whose _watch() starts a thread that never ends, stopped by nothing: how often _watch()
+# runs is the finding's severity
+_WATCHING_BOT = """
         import threading
         class Bot:
             def _watch(self):
@@ -3077,7 +3073,18 @@ def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
                     tick()
             def stop(self):
                 self._stop.set()
-            def _serve(self, interval):
+"""
+
+
+def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
+    """A start before `while not self._stop.wait(interval):` (the object's flag, which only
+    stop() sets) runs once per run of the serving function, directly or through the method
+    it hands over to on every branch: it does not return before the object is stopped, so its
+    callers run a service, not a request. A loop the function can end itself (it sets the flag)
+    serves nothing: the start runs per call."""
+    template = (
+        _WATCHING_BOT
+        + """            def _serve(self, interval):
                 while not self._stop.wait(interval):
                     fetch()
                     {ending}
@@ -3088,6 +3095,7 @@ def test_a_function_serving_until_stopped_runs_once_per_run() -> None:
                 else:
                     self._serve(interval * 2)
         """
+    )
     (serving,) = check(template.format(ending="pass"))
     assert serving.severity == "medium", serving.message
     assert "once per run of polling(), which serves until stopped" in serving.message
@@ -3104,18 +3112,9 @@ def test_a_loop_serving_until_stopped_is_not_ended_by_its_failures_or_its_reset(
     `finally` around it or after it (the loop is left by then), or calling a method that itself
     serves until stopped and clears the flag once stopped. A `break` on the normal path, or
     emptying a collection the loop runs on, does end it."""
-    template = """
-        import threading
-        class Bot:
-            def _watch(self):
-                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
-                self.watcher.start()
-            def _loop(self):
-                while True:
-                    tick()
-            def stop(self):
-                self._stop.set()
-            def _inner(self):
+    template = (
+        _WATCHING_BOT
+        + """            def _inner(self):
                 while self._running:
                     fetch()
                 self._running = False
@@ -3128,6 +3127,7 @@ def test_a_loop_serving_until_stopped_is_not_ended_by_its_failures_or_its_reset(
                 finally:
                     self._stop.set()
         """
+    )
 
     def fill(body: str) -> str:  # body lines, "|" per level of indent below the loop's
         lines = [" " * 24 + line.replace("|", "    ") for line in body.split("/")]
@@ -3146,21 +3146,15 @@ def test_a_loop_serving_until_stopped_is_not_ended_by_its_failures_or_its_reset(
         (found,) = check(fill(body))
         assert found.severity == "high", (body, found.message)
         assert "on every call of polling()" in found.message, body
-    drained = """
-        import threading
-        class Pump:
-            def _watch(self):
-                self.watcher = threading.Thread(target=self._loop, daemon=True)  # leak
-                self.watcher.start()
-            def _loop(self):
-                while True:
-                    tick()
-            def pump(self):
+    drained = (
+        _WATCHING_BOT
+        + """            def pump(self):
                 self._watch()
                 while self.pending:
                     send(self.pending[0])
                     self.pending.clear()
         """
+    )
     (found,) = check(drained)
     assert "on every call of pump()" in found.message, found.message
 

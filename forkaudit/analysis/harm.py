@@ -16,7 +16,6 @@ says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -79,14 +78,11 @@ class Harm:
     """Turns a leaking handle into a finding with its severity, flags and message."""
 
     def __init__(
-        self,
-        index: ModuleIndex,
-        facts: ModuleFacts,
-        elsewhere: Callable[[str], Multiplicity | None] | None = None,
+        self, index: ModuleIndex, facts: ModuleFacts, counter: Counter | None = None
     ) -> None:
         self.index = index
         self.facts = facts
-        self.counter = Counter(index, facts, elsewhere)
+        self.counter = counter or Counter(index, facts)
 
     def assess(self, site: Site, verdict: Verdict, kept_alive: bool = False) -> RawFinding | None:
         """The finding for a leaking ``site``, or None when what leaks costs nothing.

@@ -18,7 +18,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.harm import Harm, RawFinding
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
-from forkaudit.analysis.multiplicity import Level, Multiplicity
+from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
@@ -60,7 +60,7 @@ class Analyzer:
                 (call, site if site is not None else self.sites.site_for(call))
                 for call, site in self._sites
             ]
-        self.harm = Harm(index, self.facts, elsewhere)
+        self.harm = Harm(index, self.facts, Counter(index, self.facts, elsewhere))
         self.findings: list[RawFinding] = []
         # module-level functions returning a thread that runs their argument (_runs_argument)
         self.factories: dict[str, SubclassInfo] = {}
