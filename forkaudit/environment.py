@@ -53,7 +53,7 @@ _VERSION_PREFIX = re.compile(r"^\s*(\d+)\.(\d+)")
 _COMPILED_SUFFIXES = (".so", ".pyd")
 # a distribution's own developer code, never what a program using it runs: tests, benchmarks
 _TEST_DIRS = frozenset(
-    {"tests", "test", "testing", "_tests", "benchmarks", "benchmark", "_benchmarks"}
+    {"tests", "test", "testing", "_tests", "benchmarks", "_benchmarks"}
 )
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
@@ -63,7 +63,8 @@ _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 def is_test_path(relpath: str) -> bool:
     """True for a distribution's test code: a folder named ``tests``/``test``/``testing``/
-    ``_tests`` (or ``benchmarks``/``benchmark``: developer code too) anywhere in the path, or a
+    ``_tests`` (or ``benchmarks``: developer code too; a singular ``benchmark`` package may be
+    public API, as ``torch.utils.benchmark`` is) anywhere in the path, or a
     file ``test_*.py``, ``_test_*.py``, ``*_test.py``, ``conftest.py``."""
     if "test" not in relpath and "bench" not in relpath:  # every name below holds one
         return False

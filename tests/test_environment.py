@@ -153,7 +153,7 @@ def test_resolve_target_on_the_real_venv(target_venv: TargetVenv) -> None:
         "conftest.py",
         "pkg\\tests\\x.py",
         "kafka/benchmarks/load_example.py",
-        "pkg/benchmark/run.py",
+        "pkg/_benchmarks/run.py",
         "pydevd_attach_to_process/_test_attach_to_process_linux.py",
     ],
 )
@@ -174,6 +174,7 @@ def test_is_test_path(path: str) -> None:
         "pkg/testing.py",
         "pkg/benchmarking.py",
         "pkg/bench/x.py",
+        "torch/utils/benchmark/utils/timer.py",
         "pkg/_testing_helpers.py",
         "",
     ],
