@@ -3908,31 +3908,3 @@ def test_a_branch_only_an_interrupt_takes_is_no_path_of_a_call() -> None:
     running = template.replace("p.wait()", "pass").replace("p.communicate()", "pass")
     (found,) = check(running.format(mark="  # leak", error="raise"))
     assert found.rule == "FA103", found.message
-
-
-def test_a_process_like_wrapper_is_waited_by_its_user() -> None:
-    """A class offering the handle's reaping as its own methods (`poll()` returning the
-    child's poll(), `wait()` waiting it) is a process-like wrapper: its `kill()` forwarding the
-    child's kill() is the first half of kill() + wait(), as on a Popen, and its user polls it.
-    A `close()` that kills is the object's end and must reap there; a wrapper offering no
-    reaping leaves its kill() unreaped; a `status()` returning poll() is only looked at."""
-    template = """
-        import subprocess
-        class Job:
-            def __init__(self, argv):
-                self._popen = subprocess.Popen(argv){mark}
-            def {end}(self):
-                self._popen.kill()
-            {reaping}
-        """
-    poll = "def poll(self):\n                return self._popen.poll()"
-    wait = "def wait(self, timeout=None):\n                return self._popen.wait(timeout)"
-    for reaping in (poll, wait):
-        assert check(template.format(mark="", end="kill", reaping=reaping)) == [], reaping
-    (closing,) = check(template.format(mark="  # leak", end="close", reaping=poll))
-    assert "close() calls kill()" in closing.message, closing.message
-    (bare,) = check(template.format(mark="  # leak", end="kill", reaping="pass"))
-    assert "kill() calls kill()" in bare.message, bare.message
-    status = poll.replace("def poll", "def status")
-    (looked,) = check(template.format(mark="  # leak", end="kill", reaping=status))
-    assert "kill() calls kill()" in looked.message, looked.message

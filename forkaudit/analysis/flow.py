@@ -650,11 +650,6 @@ class Follower:
         if in_loop(self.index, call) or self.reschedules_itself(call):
             return True
         comparison = self.index.parent_of(call)
-        if isinstance(comparison, cst.Return):
-            # `def poll(self): return self._popen.poll()`: the wrapper's own poll(), polled by
-            # its users as the handle's is (a status() returning it is only looked at)
-            function = self.facts.enclosing_function(call)
-            return function is not None and function.name.value == "poll"
         if not (
             isinstance(comparison, cst.Comparison)
             and comparison.left is call
@@ -1485,14 +1480,9 @@ class Follower:
         ending = site.rule.kind.ending_methods
         if not ending or site.rule.kind.served:
             return ""  # a pool's close() is the first half of close() + join()
-        wrapper = self._reaps_as_its_api(family, attr, site)
         for member in family:
             for name, method in member.methods.items():
                 if name not in CLEANUP_METHOD_NAMES:
-                    continue
-                if wrapper and name in ending:
-                    # a process-like wrapper's own kill() is the handle's kill(): the first half
-                    # of kill() + wait(), the wait being its user's, as on the handle itself
                     continue
                 ends, reaps = "", False
                 for call in calls_in(self.index, method):
@@ -1509,23 +1499,6 @@ class Follower:
                 if ends and not reaps:
                     return ends
         return ""
-
-    def _reaps_as_its_api(self, family: list[ClassInfo], attr: str, site: Site) -> bool:
-        """Does the class offer the handle's own reaping as its methods (``def wait(self):
-        return self._popen.wait()``, ``def poll(self): return self._popen.poll()``)? Then it is
-        a process-like wrapper, waited or polled by its user like the handle itself."""
-        names = {*site.reap_methods, "poll"}
-        for member in family:
-            for name in names & set(member.methods):
-                for call in calls_in(self.index, member.methods[name]):
-                    func = call.func
-                    if (
-                        isinstance(func, cst.Attribute)
-                        and func.attr.value in names
-                        and dotted_name(func.value) == f"self.{attr}"
-                    ):
-                        return True
-        return False
 
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:
         """Does the class forward attribute access to ``self.<attr>`` (``__getattr__`` returning
