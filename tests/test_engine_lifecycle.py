@@ -3855,6 +3855,10 @@ def test_a_class_private_method_nothing_names_never_runs() -> None:
         {outside}
         """
     assert check(template.format(call="pass  # cls.__start(task)", outside="")) == []
+    # a name put together for getattr() may be the mangled one: it may run
+    dispatch = template.replace("# leak", "").replace("pid = os.fork()", "pid = os.fork()  # leak")
+    (found,) = check(dispatch.format(call='getattr(cls, "_Monitor" + "__start")(task)', outside=""))
+    assert found.rule == "FA101", found.message
     assert check(template.format(call="print('cls.__start(task)')", outside="")) == []
     leaking = template.replace("pid = os.fork()", "pid = os.fork()  # leak")
     for call, outside in (
@@ -3908,3 +3912,14 @@ def test_a_branch_only_an_interrupt_takes_is_no_path_of_a_call() -> None:
     running = template.replace("p.wait()", "pass").replace("p.communicate()", "pass")
     (found,) = check(running.format(mark="  # leak", error="raise"))
     assert found.rule == "FA103", found.message
+    # in a generator, `except BaseException:` also gets the GeneratorExit of a consumer that
+    # stops early, unless a handler before it takes that
+    early = template.replace("except GeneratorExit:\n                pass\n            ", "")
+    (stopped,) = check(early.format(mark="  # leak", error="raise"))
+    assert "the other path leaks" in stopped.message, stopped.message
+    closing = template.replace(
+        "except GeneratorExit:\n                pass",
+        'except GeneratorExit:\n                policy = "kill"',
+    )
+    (closed,) = check(closing.format(mark="  # leak", error="raise"))
+    assert "the other path leaks" in closed.message, closed.message

@@ -407,7 +407,8 @@ class ModuleFacts:
         """The name of a class-private method (``__start``: Python mangles it to
         ``_Class__start``, so only its class can name it) holding ``node`` that no code of the
         module names besides its own ``def``: it never runs. A call in a comment does not
-        count, the mangled spelling from outside does. "" otherwise."""
+        count, the mangled spelling from outside does, and so may any getattr() of the module
+        (``getattr(self, "_Console__do_" + name)``). "" otherwise."""
         for ancestor in self.index.ancestors(node):
             if not isinstance(ancestor, cst.FunctionDef):
                 continue
@@ -420,8 +421,8 @@ class ModuleFacts:
             ):
                 continue
             text = "\n".join(self.index.lines)
-            if f"{owner.name.value.lstrip('_')}{name}" in text:
-                continue  # `obj._Class__start()`
+            if f"{owner.name.value.lstrip('_')}{name}" in text or "getattr(" in text:
+                continue  # `obj._Class__start()`, or a name put together for getattr()
             if text.count(name) == 1 or _names_in_code(text, name) == 1:
                 return name
         return ""

@@ -658,9 +658,15 @@ def literal_test(test: cst.BaseExpression) -> tuple[str, Callable[[object], bool
         if not known:
             return None
         operator = target.operator
-        if isinstance(operator, cst.Equal | cst.Is):
+        if isinstance(operator, cst.Is | cst.IsNot) and literal not in (None, True, False):
+            return None  # identity of a number or a string: not told by its value
+        if isinstance(operator, cst.Is):
+            return test.left.value, lambda value: value is literal
+        if isinstance(operator, cst.IsNot):
+            return test.left.value, lambda value: value is not literal
+        if isinstance(operator, cst.Equal):
             return test.left.value, lambda value: bool(value == literal)
-        if isinstance(operator, cst.NotEqual | cst.IsNot):
+        if isinstance(operator, cst.NotEqual):
             return test.left.value, lambda value: bool(value != literal)
     return None
 
@@ -671,15 +677,24 @@ def normal_values(scope: cst.CSTNode) -> dict[str, tuple[object, ...]]:
     BaseException:`` after an ``except Exception:`` of the same ``try``): each with the values
     its other assignments give, the only ones a run that is not being interrupted sees."""
     nodes = walk_statements(scope)
+    # what else than Ctrl-C or an exit a BaseException handler gets in a normal run: a
+    # generator's GeneratorExit when its consumer stops early, a coroutine's CancelledError
+    ordinary = {"Exception"}
+    if any(isinstance(node, cst.Yield) for node in nodes):
+        ordinary.add("GeneratorExit")
+    if isinstance(scope, cst.FunctionDef) and scope.asynchronous is not None:
+        ordinary.add("CancelledError")
     interrupted: set[int] = set()
     for node in nodes:
         if isinstance(node, cst.Try):
-            general = False
+            seen: set[str] = set()
             for handler in node.handlers:
                 caught = [name.rsplit(".", 1)[-1] for name in caught_names(handler)]
-                if catches_only_interrupts(handler) or (general and "BaseException" in caught):
+                if set(caught) <= {"KeyboardInterrupt", "SystemExit"} or (
+                    ordinary <= seen and "BaseException" in caught
+                ):
                     interrupted.update(id(inner) for inner in walk_statements(handler.body))
-                general = general or "Exception" in caught
+                seen.update(caught)
     values: dict[str, list[object]] = {}
     late: set[str] = set()
     other: set[str] = set()
@@ -696,6 +711,10 @@ def normal_values(scope: cst.CSTNode) -> dict[str, tuple[object, ...]]:
             )
             if isinstance(param, cst.Param)
         )
+    # a nested function rebinding one (`nonlocal how; how = "kill"` in a Timer's callback)
+    for node in walk_statements(scope, skip_nested=False):
+        if isinstance(node, cst.Nonlocal | cst.Global):
+            other.update(item.name.value for item in node.names)
     for node in nodes:
         if (
             isinstance(node, cst.Assign)
