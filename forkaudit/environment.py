@@ -52,9 +52,7 @@ _LIB_PYTHON = re.compile(r"^python(\d+)\.(\d+)t?$")
 _VERSION_PREFIX = re.compile(r"^\s*(\d+)\.(\d+)")
 _COMPILED_SUFFIXES = (".so", ".pyd")
 # a distribution's own developer code, never what a program using it runs: tests, benchmarks
-_TEST_DIRS = frozenset(
-    {"tests", "test", "testing", "_tests", "benchmarks", "_benchmarks"}
-)
+_TEST_DIRS = frozenset({"tests", "test", "testing", "_tests", "benchmarks", "_benchmarks"})
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 

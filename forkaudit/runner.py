@@ -415,11 +415,16 @@ def _ask_callers(
                 for name in sorted({m.group(1).decode() for m in pattern.finditer(data)}):
                     naming.setdefault(name, []).append(source)
         for u, job, result in items:
+            root = _root(job.file)
             callers = {
                 name: found[:CALLER_FILES_MAX]
                 for name in result.asks
                 if (
-                    found := tuple(s for s in naming.get(name, ()) if s.relpath != job.file.relpath)
+                    found := tuple(
+                        s
+                        for s in naming.get(name, ())
+                        if s.relpath != job.file.relpath and _root(s) == root
+                    )
                 )
             }
             if callers:
@@ -433,6 +438,13 @@ def _ask_callers(
         for (u, _, first), (answer, _) in zip(again, answers, strict=True):
             out.append((u, answer if answer.parsed else first))
     return out
+
+
+def _root(source: SourceFile) -> str:
+    """The folder its relative path starts from (site-packages, or a folder `check` was given):
+    modules of one package share it, and `check src plugins` keeps the two apart."""
+    path = source.abspath.replace("\\", "/")
+    return path[: -len(source.relpath)] if path.endswith(source.relpath) else path
 
 
 GROUP_BATCH_MAX = 4000  # files of one distribution surveyed by one worker (ray has ~2,600)

@@ -129,3 +129,50 @@ def test_only_calls_resolving_to_the_function_count() -> None:
     (finding,) = result.findings
     assert finding.severity == "medium", finding.message
     assert "in app/jobs/deep/_runner.py" in finding.message
+
+
+HIDDEN = {
+    # its own module names it as a value: it may run from there, unseen
+    "own dispatch table": ("utils.py", UTILS + 'ACTIONS = {"consume": _launch_consumer}\n'),
+    # a caller hands it on instead of calling it
+    "passed as a value": (
+        "_pool.py",
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from app.utils import _launch_consumer\n\n"
+        "def run(names):\n"
+        "    with ThreadPoolExecutor() as pool:\n"
+        "        for name in names:\n"
+        "            pool.submit(_launch_consumer, name)\n",
+    ),
+    # the package re-exports it under a public name: its users' calls are out of sight
+    "public re-export": ("__init__.py", "from .utils import _launch_consumer as consume\n"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(HIDDEN))
+def test_callers_out_of_sight_leave_it_per_call(tmp_path: Path, how: str) -> None:
+    """The one call under `__main__` says nothing when the function is also named where its
+    runs cannot be counted."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "utils.py").write_text(UTILS)
+    (tmp_path / "app" / "_runner.py").write_text(CALLERS["script"][0])
+    name, text = HIDDEN[how]
+    (tmp_path / "app" / name).write_text(text)
+    (found,) = _findings(tmp_path)
+    assert found["severity"] == "high", (how, found["message"])
+
+
+def test_each_folder_given_is_its_own_package(tmp_path: Path) -> None:
+    """`check one two`, each holding an app package: one's runner does not call the other's."""
+    for name, runner in (("one", "loop"), ("two", "script")):
+        (tmp_path / name / "app").mkdir(parents=True)
+        (tmp_path / name / "app" / "utils.py").write_text(UTILS)
+        (tmp_path / name / "app" / "_runner.py").write_text(CALLERS[runner][0])
+    for order in (["one", "two"], ["two", "one"]):
+        args = ["check", *order, "--format", "json", "--no-cache"]
+        result = run_cli(args, cwd=tmp_path)
+        found = json.loads(result.stdout)["findings"]
+        # one's loop makes its start high; two's script block makes its own once (medium: a
+        # non-daemon thread that never ends holds up exit)
+        assert sorted(f["severity"] for f in found) == ["high", "medium"], (order, found)

@@ -49,18 +49,39 @@ class CallersElsewhere:
         self._modules: dict[str, tuple[ModuleIndex, Counter] | None] = {}
 
     def __call__(self, name: str) -> Multiplicity | None:
+        """None also when a module hands the function on rather than calls it: passed as a
+        value (`pool.submit(_f, x)`, a dispatch table) or given a public name (`from .utils
+        import _f as watch`): then its callers are not all in sight."""
         best: Multiplicity | None = None
+        wanted = f"{self.module}.{name}"
         for path, data in self.sources.get(name, ()):
             module = self._module(path, data)
             if module is None:
                 continue
             index, counter = module
-            wanted = f"{self.module}.{name}"
+            if path.replace("\\", "/").endswith("__init__.py"):
+                for local, target in index.aliases.items():
+                    if _matches(_absolute(target, path), wanted) and not local.startswith("_"):
+                        return None  # the package re-exports it under a public name
+            called_at = {id(call.func) for call in index.calls}
+            spelled = {name} | {
+                local for local, target in index.aliases.items() if _matches(target, wanted)
+            }
+            for node in (n for spelling in spelled for n in index.names.get(spelling, ())):
+                parent = index.parent_of(node)
+                if isinstance(parent, cst.ImportAlias | cst.ImportFrom | cst.AsName):
+                    continue
+                used: cst.BaseExpression = node
+                if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    used = parent
+                elif isinstance(parent, cst.Attribute | cst.FunctionDef):
+                    continue  # `_f.x` reads the function's attribute; a def of the same name
+                if id(used) not in called_at and _matches(
+                    _absolute(index.resolve(used), path), wanted
+                ):
+                    return None  # used as a value
             for call in index.calls:
-                called = _absolute(index.resolve(call.func), path) or ""
-                # paths are relative to the folder scanned, which may be inside the import root
-                # (`check app` names app/utils.py utils.py, imported as app.utils)
-                if called != wanted and not called.endswith(f".{wanted}"):
+                if not _matches(_absolute(index.resolve(call.func), path), wanted):
                     continue
                 found = counter.of_site(call, 1)
                 if best is None or found.level > best.level:
@@ -82,6 +103,13 @@ class CallersElsewhere:
                 index = build_index(module, source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _matches(name: str | None, wanted: str) -> bool:
+    """Is ``name`` the function ``wanted`` (``pkg.utils._f``)? Paths are relative to the folder
+    scanned, which may be inside the import root (`check app` names app/utils.py utils.py,
+    imported as app.utils)."""
+    return bool(name) and (name == wanted or str(name).endswith(f".{wanted}"))
 
 
 def _absolute(name: str | None, path: str) -> str | None:

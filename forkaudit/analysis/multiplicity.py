@@ -22,6 +22,7 @@ Evidence from callers is followed within the module, three calls deep.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import IntEnum
@@ -279,13 +280,23 @@ class Counter:
                 f"once per {owner.name.value} object ({owner.name.value}.{name}())",
                 name == "__init__",
             )
-        if not callers and _private(name) and self.index.parent_of(function) is self.index.module:
+        if (
+            not callers
+            and _private(name)
+            and self.index.parent_of(function) is self.index.module
+            and not self._named_elsewhere(name)
+        ):
             # private to its package: every caller is in a module of it, and they say how often
             told = self.elsewhere(name) if self.elsewhere is not None else None
             if told is not None:
                 return replace(told, via=(*told.via, f"{name}()"))
             return replace(_per_call(function), asks=name)
         return _per_call(function)
+
+    def _named_elsewhere(self, name: str) -> bool:
+        """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an
+        alias, a handler installed, a comment)? Then it may run from there, unseen."""
+        return len(re.findall(rf"\b{re.escape(name)}\b", "\n".join(self.index.lines))) > 1
 
     def _objects_made(self, owner: cst.ClassDef, depth: int, each: str) -> Multiplicity | None:
         """How often the module makes ``owner`` objects, when that says more than once per
