@@ -3923,3 +3923,55 @@ def test_a_branch_only_an_interrupt_takes_is_no_path_of_a_call() -> None:
     )
     (closed,) = check(closing.format(mark="  # leak", error="raise"))
     assert "the other path leaks" in closed.message, closed.message
+
+
+def test_a_loop_that_ends_with_its_data_or_its_work_does_not_serve() -> None:
+    """Review counterexamples of the serving rule: a loop left when its data ends (`except
+    queue.Empty: break`), one waiting for a flag its object's own thread sets (the work being
+    done), one whose flag a method sets two calls down, and one calling stop() (whatever stop()
+    does next) each end by themselves: the start before them runs per call."""
+    methods = {
+        "empty": """
+            def pump(self):
+                self._watch()
+                while not self._stop.is_set():
+                    try:
+                        send(self.queue.get_nowait())
+                    except queue.Empty:
+                        break""",
+        "own thread": """
+            def run(self):
+                work()
+                self._stop.set()
+            def pump(self):
+                self._watch()
+                threading.Thread(target=self.run, daemon=True).start()
+                while not self._stop.is_set():
+                    time.sleep(0.1)""",
+        "deep": """
+            def _step(self):
+                if not read():
+                    self._mark()
+            def _mark(self):
+                self._stop.set()
+            def pump(self):
+                self._watch()
+                while not self._stop.is_set():
+                    self._step()""",
+        "stop": """
+            def stop(self):
+                self._stop.set()
+                while self._busy:
+                    time.sleep(0.1)
+            def pump(self):
+                self._watch()
+                while not self._stop.is_set():
+                    if not read():
+                        self.stop()""",
+    }
+    for why, body in methods.items():
+        code = _WATCHING_BOT.replace("import threading", "import queue, threading, time")
+        code = code.replace("            def stop(self):\n                self._stop.set()\n", "")
+        (found,) = check(code + textwrap.indent(textwrap.dedent(body), " " * 12))
+        assert found.severity == "high", (why, found.message)
+        assert "on every call of pump()" in found.message, (why, found.message)

@@ -33,6 +33,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     assignments,
+    caught_names,
     endless_while,
     exit_values,
     flags_set,
@@ -537,13 +538,17 @@ class Counter:
         """Can ``function`` leave ``loop`` on its own: a ``break`` of it, a ``return`` or
         ``raise`` in it, the flags set to their ending value, drained (``pop()``, ``remove()``,
         ``clear()``, ``del``), or a method of the class called that sets them (``self.stop()``)?
-        Not counting what an ``except`` handler does: a loop that ends only when something fails
-        (or on Ctrl-C) serves until stopped whenever it works, and no caller runs it per request
-        for its failures."""
+        Not counting what an ``except`` handler of a failure does: a loop that ends only when
+        something fails (or on Ctrl-C) serves until stopped whenever it works, and no caller
+        runs it per request for its failures. The end of its data is no failure (``except
+        queue.Empty: break``, ``EOFError``, a closed connection): a loop reading until then
+        ends by itself. Nor is a flag the object's own thread sets (`run()` setting
+        `self._done`): waiting for it is waiting for the work to end."""
         failing = {
             id(inner)
             for handler in walk_statements(function, skip_nested=False)
             if isinstance(handler, cst.ExceptHandler | cst.ExceptStarHandler)
+            and not any(name.rsplit(".", 1)[-1] in _END_OF_DATA for name in caught_names(handler))
             for inner in walk_statements(handler.body, skip_nested=False)
         }
         for node in walk_statements(loop):
@@ -587,26 +592,53 @@ class Counter:
             return True
         if owner is None:
             return False
-        called = {
-            node.func.attr.value
-            for node in nodes
-            if isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and dotted_name(node.func.value) == "self"
-        }
-        # a method called there that serves until stopped itself clears the flag only once it
-        # is stopped (`finally: self._polling = False`): the loop calling it serves as long
-        return any(
-            isinstance(method, cst.FunctionDef)
-            and method.name.value in called
-            and any(ends(node) for node in walk_statements(method, skip_nested=False))
-            and not (
-                depth < 2
-                and method is not function
-                and self._serves_until_stopped(method, owner, depth + 1)
-            )
+        methods = {
+            method.name.value: method
             for method in owner.body.body
-        )
+            if isinstance(method, cst.FunctionDef)
+        }
+
+        def self_calls(among: list[cst.CSTNode]) -> set[str]:
+            return {
+                node.func.attr.value
+                for node in among
+                if isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and dotted_name(node.func.value) == "self"
+            }
+
+        # the methods it calls, and those they call (three calls deep), and what the object's
+        # own thread runs (its run(), a method it hands a Thread as target)
+        reached: set[str] = set()
+        frontier = self_calls(nodes)
+        for _ in range(3):
+            frontier = {name for name in frontier if name in methods} - reached
+            reached |= frontier
+            frontier = {
+                name
+                for called in frontier
+                for name in self_calls(walk_statements(methods[called], skip_nested=False))
+            }
+        own_thread = {"run", *self.facts.entry_points} & set(methods)
+        for name in sorted(reached | own_thread):
+            method = methods[name]
+            if method is function or not any(
+                ends(node) for node in walk_statements(method, skip_nested=False)
+            ):
+                continue
+            # a method called there that serves until stopped itself clears the flag only
+            # once it is stopped (`finally: self._polling = False`): the loop calling it serves
+            # as long; not a stop(), whose call is the end whatever it does next
+            if (
+                name in reached
+                and name not in own_thread
+                and depth < 2
+                and name not in CLEANUP_METHOD_NAMES
+                and self._serves_until_stopped(method, owner, depth + 1)
+            ):
+                continue
+            return True
+        return False
 
     def _hands_over(self, statement: cst.CSTNode, owner: cst.ClassDef, depth: int) -> str:
         """``self.serve(...)`` (awaited or not) as ``statement``, or on every branch of an
@@ -883,6 +915,23 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
 
 
 _DRAINS = frozenset({"pop", "popleft", "popitem", "remove", "discard", "clear"})
+# what a loop reading its data gets when that data ends: no failure
+_END_OF_DATA = frozenset(
+    {
+        "Empty",
+        "EOFError",
+        "StopIteration",
+        "StopAsyncIteration",
+        "IncompleteReadError",
+        "ConnectionClosed",
+        "ConnectionClosedOK",
+        "ConnectionClosedError",
+        "ConnectionError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "BrokenPipeError",
+    }
+)
 
 
 def _parameter_guards(

@@ -1294,9 +1294,17 @@ class _ClassPlan:
         for i, body in enumerate(self.bodies):
             if (per_use or self.methods[i][2] in asked) and _SERVES.search(body):
                 keep[i] = True
-                for name in self.refs[i][1]:
-                    if name in position:
-                        keep[position[name]] = True
+                # what it calls, three calls deep (multiplicity._ends_itself follows as far)
+                frontier = {i}
+                for _ in range(3):
+                    frontier = {
+                        position[name]
+                        for at in frontier
+                        for name in self.refs[at][1]
+                        if name in position
+                    }
+                    for at in frontier:
+                        keep[at] = True
 
     def _runs_in_thread(self, i: int) -> bool:
         """Can method ``i`` (or a function nested in it) be what a thread runs?"""
