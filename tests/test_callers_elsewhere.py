@@ -5,6 +5,7 @@ runs (issue 10: "functions called only from another module's ``__main__`` or ``m
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,16 @@ def test_each_folder_given_is_its_own_package(tmp_path: Path) -> None:
         # one's loop makes its start high; two's script block makes its own once (medium: a
         # non-daemon thread that never ends holds up exit)
         assert sorted(f["severity"] for f in found) == ["high", "medium"], (order, found)
+
+
+def test_a_src_layout_in_a_repository(tmp_path: Path) -> None:
+    """In a git repository, paths are relative to its root (src/app/utils.py) while the code
+    imports app.utils: the caller is found all the same."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    (tmp_path / "src" / "app" / "utils.py").write_text(UTILS)
+    (tmp_path / "src" / "app" / "_runner.py").write_text(CALLERS["script"][0])
+    result = run_cli(["check", "src", "--format", "json", "--no-cache"], cwd=tmp_path)
+    (found,) = json.loads(result.stdout)["findings"]
+    assert found["severity"] == "medium", found["message"]
+    assert "under `if __name__ == '__main__'` in src/app/_runner.py" in found["message"]

@@ -107,9 +107,12 @@ class CallersElsewhere:
 
 def _matches(name: str | None, wanted: str) -> bool:
     """Is ``name`` the function ``wanted`` (``pkg.utils._f``)? Paths are relative to the folder
-    scanned, which may be inside the import root (`check app` names app/utils.py utils.py,
-    imported as app.utils)."""
-    return bool(name) and (name == wanted or str(name).endswith(f".{wanted}"))
+    scanned or to the repository, which may sit inside the import root (`check app` names
+    app/utils.py utils.py, imported as app.utils) or hold it (src/app/utils.py in a git
+    repository, imported as app.utils): one dotted name ends the other."""
+    if not name:
+        return False
+    return name == wanted or wanted.endswith(f".{name}") or name.endswith(f".{wanted}")
 
 
 def _absolute(name: str | None, path: str) -> str | None:
