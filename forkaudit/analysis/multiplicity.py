@@ -310,7 +310,10 @@ class Counter:
         best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
         name = owner.name.value
         if best.level is Level.MANY:
-            reason = f"{name} objects are made {best.reason}" + (f"; each {each}" if each else "")
+            where = best.reason
+            if not where.startswith(("in ", "on ", "at ", "under ", "behind ", "after ")):
+                where = f"per request ({where})"  # `handle() is a request ... handler`
+            reason = f"{name} objects are made {where}" + (f"; each {each}" if each else "")
             return Multiplicity(Level.MANY, reason, True, best.via)
         if best.level is Level.ONCE:
             return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
