@@ -14,6 +14,7 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
+    all_params,
     is_minus_one_or_zero,
     parent_polarity,
     target_expr,
@@ -420,7 +421,7 @@ class ModuleFacts:
                 and not name.endswith("__")
             ):
                 continue
-            text = "\n".join(self.index.lines)
+            text = self.index.text
             if f"{owner.name.value.lstrip('_')}{name}" in text or "getattr(" in text:
                 continue  # `obj._Class__start()`, or a name put together for getattr()
             if text.count(name) == 1 or _names_in_code(text, name) == 1:
@@ -676,14 +677,6 @@ class ModuleFacts:
 _TARGET_BINDERS = frozenset(
     {cst.AssignTarget, cst.For, cst.CompFor, cst.AnnAssign, cst.AugAssign, cst.NamedExpr}
 )
-
-
-def all_params(params: cst.Parameters) -> list[cst.Param]:
-    out = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            out.append(star)
-    return out
 
 
 def _bound_by(target: cst.CSTNode) -> list[str]:

@@ -13,11 +13,12 @@ from dataclasses import replace
 
 import libcst as cst
 
-from forkaudit.analysis.facts import ModuleFacts, all_params
+from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
+    all_params,
     assignments_among,
     block_statements,
     calls_in,

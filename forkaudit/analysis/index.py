@@ -60,6 +60,7 @@ class ModuleIndex:
     functions: list[cst.FunctionDef]
     classes: dict[str, ClassInfo]
     lines: list[str]
+    text: str  # the whole source the lines come from
     context_assigns: list[cst.Assign]
     line_map: list[int] | None = None  # parsed line -> original line, when only a slice was parsed
     # where reportable nodes start (line, column) and end (line), by id: built on first use
@@ -329,6 +330,7 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
         functions=indexer.functions,
         classes={},
         lines=source.split("\n"),
+        text=source,
         context_assigns=indexer.context_assigns,
         line_map=line_map,
     )

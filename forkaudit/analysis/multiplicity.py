@@ -109,6 +109,7 @@ class Counter:
         self.elsewhere = elsewhere
         self._functions: dict[tuple[int, tuple[tuple[str, bool], ...]], Multiplicity] = {}
         self._active: set[int] = set()
+        self._named: dict[str, bool] = {}  # _named_elsewhere, by name
 
     # ------------------------------------------------------------------ a call site
 
@@ -297,7 +298,11 @@ class Counter:
     def _named_elsewhere(self, name: str) -> bool:
         """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an
         alias, a handler installed, a comment)? Then it may run from there, unseen."""
-        return len(re.findall(rf"\b{re.escape(name)}\b", "\n".join(self.index.lines))) > 1
+        named = self._named.get(name)
+        if named is None:
+            found = re.findall(rf"\b{re.escape(name)}\b", self.index.text)
+            named = self._named[name] = len(found) > 1
+        return named
 
     def _objects_made(self, owner: cst.ClassDef, depth: int, each: str) -> Multiplicity | None:
         """How often the module makes ``owner`` objects, when that says more than once per
@@ -547,9 +552,10 @@ class Counter:
         queue.Empty: break``, ``EOFError``, a closed connection): a loop reading until then
         ends by itself. Nor is a flag the object's own thread sets (`run()` setting
         `self._done`): waiting for it is waiting for the work to end."""
+        every = walk_statements(function, skip_nested=False)
         failing = {
             id(inner)
-            for handler in walk_statements(function, skip_nested=False)
+            for handler in every
             if isinstance(handler, cst.ExceptHandler | cst.ExceptStarHandler)
             and not any(name.rsplit(".", 1)[-1] in _END_OF_DATA for name in caught_names(handler))
             for inner in walk_statements(handler.body, skip_nested=False)
@@ -563,11 +569,10 @@ class Counter:
                 return True
         # what runs once the loop is left (the statements after it, a `finally` around it:
         # `finally: self._polling = False`) cannot end it
-        nodes = walk_statements(function, skip_nested=False)
-        begin = next((k for k, node in enumerate(nodes) if node is loop), 0)
+        begin = next((k for k, node in enumerate(every) if node is loop), 0)
         nodes = [
             node
-            for node in nodes[: begin + len(walk_statements(loop, skip_nested=False))]
+            for node in every[: begin + len(walk_statements(loop, skip_nested=False))]
             if id(node) not in failing
         ]
 

@@ -91,19 +91,13 @@ class Contains:
                 # to wait for, so only the parent's branch must reap.
                 if side:
                     return self._suite(statement.body)
-                orelse = statement.orelse
-                if isinstance(orelse, cst.If):
-                    return self.definitely(orelse)  # `elif pid == -1: ... else: waitpid`
-                return orelse is not None and self._suite(orelse.body)
+                return self._else_reaps(statement)  # `elif pid == -1: ... else: waitpid`
             reaped = self._poll_reaps(statement.test)
             if reaped is not None:
                 # `if proc.poll() is None:`: a code returned means the child has been reaped by
                 # that very poll(); the branch where it is still running must reap it
                 if reaped:  # `is not None`: the body is the reaped branch
-                    orelse = statement.orelse
-                    if isinstance(orelse, cst.If):
-                        return self.definitely(orelse)
-                    return orelse is not None and self._suite(orelse.body)
+                    return self._else_reaps(statement)
                 return self._suite(statement.body)
             taken = self._branches_taken(statement.test)
             if taken is not None:
@@ -129,12 +123,7 @@ class Contains:
                 return False
             if self._guards_handle(statement.test) or self.index.code(statement.test) in self.given:
                 return True
-            orelse = statement.orelse
-            if orelse is None:
-                return False
-            if isinstance(orelse, cst.If):
-                return self.definitely(orelse)
-            return self._suite(orelse.body)
+            return self._else_reaps(statement)
         if isinstance(statement, cst.Try):
             if self._suite(statement.body):
                 return True
@@ -168,6 +157,14 @@ class Contains:
                 return True
             return self._suite(statement.body)
         return True
+
+    def _else_reaps(self, statement: cst.If) -> bool:
+        """Does what runs when the test fails reap: the ``elif`` (as a statement of its own),
+        or the ``else`` block? No ``else``: nothing runs, nothing reaps."""
+        orelse = statement.orelse
+        if isinstance(orelse, cst.If):
+            return self.definitely(orelse)
+        return orelse is not None and self._suite(orelse.body)
 
     def _poll_reaps(self, test: cst.BaseExpression) -> bool | None:
         """``proc.poll() is None`` on the handle: False (the test fails once poll() has reaped

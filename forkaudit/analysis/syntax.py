@@ -625,6 +625,15 @@ def names_tested(test: cst.BaseExpression) -> set[str]:
     return {node.value for node in nodes if isinstance(node, cst.Name) and id(node) not in aside}
 
 
+def all_params(params: cst.Parameters) -> list[cst.Param]:
+    """Every parameter: positional-only, plain, keyword-only, ``*args`` and ``**kwargs``."""
+    out = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            out.append(star)
+    return out
+
+
 def literal_value(node: cst.BaseExpression) -> tuple[bool, object]:
     """(True, its value) for a literal: a plain string, a number, True, False or None."""
     if isinstance(node, cst.SimpleString | cst.Integer | cst.Float):
@@ -699,18 +708,7 @@ def normal_values(scope: cst.CSTNode) -> dict[str, tuple[object, ...]]:
     late: set[str] = set()
     other: set[str] = set()
     if isinstance(scope, cst.FunctionDef):
-        params = scope.params
-        other.update(
-            param.name.value
-            for param in (
-                *params.posonly_params,
-                *params.params,
-                *params.kwonly_params,
-                params.star_arg,
-                params.star_kwarg,
-            )
-            if isinstance(param, cst.Param)
-        )
+        other.update(param.name.value for param in all_params(scope.params))
     # a nested function rebinding one (`nonlocal how; how = "kill"` in a Timer's callback)
     for node in walk_statements(scope, skip_nested=False):
         if isinstance(node, cst.Nonlocal | cst.Global):
@@ -730,14 +728,14 @@ def normal_values(scope: cst.CSTNode) -> dict[str, tuple[object, ...]]:
             else:
                 other.add(name)
             continue
-        for target in _bound_by(node):
+        for target in _binding_targets(node):
             other.update(n.value for n in walk_statements(target) if isinstance(n, cst.Name))
     return {
         name: tuple(found) for name, found in values.items() if name in late and name not in other
     }
 
 
-def _bound_by(node: cst.CSTNode) -> list[cst.CSTNode]:
+def _binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
     """What a statement other than ``name = literal`` binds (targets, names, aliases)."""
     if isinstance(node, cst.Assign):
         return [target.target for target in node.targets]
