@@ -27,6 +27,11 @@ CANDIDATES = {
     ),
     "several modules on one line": "import sys, subprocess\n\ndef f():\n    subprocess.Popen(['x'])\n",
     "import_module": "sp = importlib.import_module('subprocess')\n\ndef f():\n    sp.Popen(['x'])\n",
+    "subclass of two bases": "import threading\n\nclass W(Base, threading.Thread):\n    pass\n",
+    "call on a continued line": (
+        "import subprocess\n\ndef f():\n    return run(\n        subprocess.Popen(['x']))\n"
+    ),
+    "call after code on its line": "import os\n\ndef f():\n    x = 1; os.fork()\n",
 }
 NOT_CANDIDATES = {
     "no start name": "def f():\n    return open('x')\n",
@@ -43,6 +48,22 @@ NOT_CANDIDATES = {
         "from .compat import Popen\n\ndef f():\n    Popen(['x'])\n    log('subprocess started')\n"
     ),
     "Pool of another library": "from redis import ConnectionPool, Pool\n\ndef f():\n    Pool(1)\n",
+    # text, not code: a comment's line, a doctest in a docstring
+    "call on a comment line": (
+        "import subprocess\n\ndef f():\n    # subprocess.Popen(['x']) would leak\n    return 1\n"
+    ),
+    "call in a doctest": (
+        'import subprocess\n\ndef f():\n    """Run it.\n\n    >>> subprocess.Popen([\'x\'])\n'
+        '    ... Popen([\'y\'])\n    """\n'
+    ),
+    # imported in a list, passed as a value: nothing is started there
+    "imported beside other names": "from threading import Thread, Lock\n\nLOCK = Lock()\n",
+    "passed as a value": (
+        "import threading\n\ndef f(t):\n    return isinstance(t, (threading.Thread, int))\n"
+    ),
+    # a function or class of that name is defined, not called
+    "function of that name defined": "import subprocess\n\ndef Popen(cmd):\n    return cmd\n",
+    "class of that name defined": "import threading\n\nclass Timer(object):\n    pass\n",
 }
 
 

@@ -31,8 +31,8 @@ _WORD = [chr(c).isalnum() or chr(c) == "_" or c >= 128 for c in range(256)]
 
 class Prefilter:
     """``may_start(data)``: can these bytes hold a start? A start name as a whole word followed by
-    call syntax (``Popen(``), an aliased import (``Popen as P``) or a base-class list
-    (``(Thread)``).
+    call syntax (``Popen(``), an aliased import (``Popen as P``) or in a class's base list
+    (``class Worker(Thread):``), on a line of code (``_read_as_start``).
 
     A built-in name only starts something where its module is named: the engine resolves
     ``Popen(`` to ``subprocess.Popen`` through an import (or a ``get_context()``) that spells
@@ -101,10 +101,37 @@ class Prefilter:
         while end < size and _WORD[data[end]]:
             end += 1
         word = data[begin:end]
-        if word not in self.names or _FOLLOW.match(data, end) is None:
+        if word not in self.names:
+            return False
+        follow = _FOLLOW.match(data, end)
+        if follow is None:
             return False
         modules = self.roots.get(word)
-        return modules is None or not present.isdisjoint(modules)
+        if modules is not None and present.isdisjoint(modules):
+            return False
+        return _read_as_start(data, begin, follow.group())
+
+
+def _read_as_start(data: bytes, begin: int, follow: bytes) -> bool:
+    """Is the name at ``begin``, followed by ``follow``, where the engine could read a start,
+    by what precedes it on its line? Not on a comment's line or a doctest's (text, not code),
+    nor where a function or class of that name is defined (``def Popen(``, ``class Timer(``).
+    Followed by ``,`` or ``)``, only in a class's base list (``class Worker(Thread):``):
+    elsewhere it is imported, passed as a value or named in prose, none of which starts
+    anything (the slicer reads it the same way: ``slicing._in_bases_or_import``)."""
+    line = data.rfind(b"\n", 0, begin) + 1
+    head = data[line:begin].lstrip(b" \t")
+    if head[:1] == b"#" or head.startswith((b">>>", b"... ")):
+        return False
+    if follow.endswith(b"("):
+        return not _DEFINED.fullmatch(head)
+    if follow.endswith((b",", b")")):
+        return _CLASS_LINE.match(head) is not None
+    return True  # `Popen as P`: an alias, whose calls the engine follows
+
+
+_DEFINED = re.compile(rb"(?:async[ \t]+)?(?:def|class)[ \t]+")
+_CLASS_LINE = re.compile(rb"class[ \t]")
 
 
 def import_lines(data: bytes) -> bytes:
