@@ -32,6 +32,22 @@ CANDIDATES = {
         "import subprocess\n\ndef f():\n    return run(\n        subprocess.Popen(['x']))\n"
     ),
     "call after code on its line": "import os\n\ndef f():\n    x = 1; os.fork()\n",
+    # the name is bound where the engine may follow it to the start
+    "name assigned from its module": (
+        "import threading\nTimer = threading.Timer\n\ndef f():\n    Timer(1, g).start()\n"
+    ),
+    "star import": "from threading import *\n\ndef f():\n    Thread(target=g).start()\n",
+    "imported in parentheses": (
+        "from threading import (\n    Lock,\n    Thread,\n)\n\ndef f():\n    Thread(target=g).start()\n"
+    ),
+    "fallback import": (
+        "try:\n    from subprocess32 import Popen\nexcept ImportError:\n"
+        "    from subprocess import Popen\n\ndef f():\n    Popen(['x'])\n"
+    ),
+    "context of a module": (
+        "import multiprocessing\nctx = multiprocessing.get_context()\n\n"
+        "def f():\n    ctx.Process(target=g).start()\n"
+    ),
 }
 NOT_CANDIDATES = {
     "no start name": "def f():\n    return open('x')\n",
@@ -64,6 +80,14 @@ NOT_CANDIDATES = {
     # a function or class of that name is defined, not called
     "function of that name defined": "import subprocess\n\ndef Popen(cmd):\n    return cmd\n",
     "class of that name defined": "import threading\n\nclass Timer(object):\n    pass\n",
+    # the name can only come from another module than the start's
+    "name imported from another module": (
+        "import threading\nfrom kafka.util import Timer\n\ndef f():\n    Timer(5).wait()\n"
+    ),
+    "name of another module": (
+        "import multiprocessing\nimport psutil\n\ndef f():\n    return psutil.Process(1)\n"
+    ),
+    "named in a docstring only": 'import os\n\ndef f():\n    """Safe across fork() in a child."""\n',
 }
 
 

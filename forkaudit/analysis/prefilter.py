@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from forkaudit.model import Rule
 
@@ -82,16 +83,22 @@ class Prefilter:
     def may_start(self, data: bytes) -> bool:
         imports = import_lines(data) if self.modules else b""
         present = frozenset(module for module in self.modules if module in imports)
+        bindings = _Bindings(data)
         for anchor in self.anchors(present):
             position = data.find(anchor)
             while position >= 0:
-                if self._starts_at(data, position, len(anchor), present):
+                if self._starts_at(data, position, len(anchor), present, bindings):
                     return True
                 position = data.find(anchor, position + 1)
         return False
 
     def _starts_at(
-        self, data: bytes, position: int, length: int, present: frozenset[bytes]
+        self,
+        data: bytes,
+        position: int,
+        length: int,
+        present: frozenset[bytes],
+        bindings: _Bindings | None = None,
     ) -> bool:
         begin = position
         while begin and _WORD[data[begin - 1]]:
@@ -109,7 +116,12 @@ class Prefilter:
         modules = self.roots.get(word)
         if modules is not None and present.isdisjoint(modules):
             return False
-        return _read_as_start(data, begin, follow.group())
+        text = follow.group()
+        if not _read_as_start(data, begin, text):
+            return False
+        if modules is None or not text.endswith(b"("):
+            return True  # the distribution's own name, a base list or an alias
+        return (bindings or _Bindings(data)).may_resolve(begin, word, modules)
 
 
 def _read_as_start(data: bytes, begin: int, follow: bytes) -> bool:
@@ -128,6 +140,116 @@ def _read_as_start(data: bytes, begin: int, follow: bytes) -> bool:
     if follow.endswith((b",", b")")):
         return _CLASS_LINE.match(head) is not None
     return True  # `Popen as P`: an alias, whose calls the engine follows
+
+
+class _Bindings:
+    """What the names of one file are bound to, as far as bytes tell, asked once per name.
+
+    The engine resolves a call to a start through the bindings of its name: ``Timer(`` is
+    threading.Timer only where ``Timer`` comes from ``from threading import ...`` (or is bound
+    some other way it may follow: an assignment, an alias, a star import), and ``psutil.Process(``
+    is psutil's when ``psutil`` is bound only by ``import psutil``. A call whose name can only
+    come from another module (``from kafka.util import Timer``; ``fork()`` named in a docstring,
+    bound nowhere) starts nothing."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._names: dict[tuple[bytes, tuple[bytes, ...]], bool] = {}
+        self._modules: dict[tuple[bytes, tuple[bytes, ...]], bool] = {}
+        self._star: bool | None = None
+        self._imports: list[tuple[bytes, bytes]] | None = None
+
+    def may_resolve(self, begin: int, word: bytes, modules: tuple[bytes, ...]) -> bool:
+        data = self.data
+        line = data.rfind(b"\n", 0, begin) + 1
+        head = data[line:begin].rstrip(b" \t")
+        if not head.endswith(b"."):
+            key = (word, modules)
+            found = self._names.get(key)
+            if found is None:
+                found = self._names[key] = self._name_may_resolve(word, modules)
+            return found
+        owner = _OWNER.search(head)
+        if owner is None:
+            return True  # `a.b.Popen(`, `self._ctx.Process(`: not a module bound by bytes alone
+        name = owner.group(1)
+        key = (name, modules)
+        found = self._modules.get(key)
+        if found is None:
+            found = self._modules[key] = not self._other_module(name, modules)
+        return found
+
+    def star(self) -> bool:
+        if self._star is None:
+            self._star = _STAR_IMPORT.search(self.data) is not None
+        return self._star
+
+    def _name_may_resolve(self, word: bytes, modules: tuple[bytes, ...]) -> bool:
+        """Is ``word`` bound anywhere in a way that may make it a start: imported from one of
+        ``modules``, or bound otherwise (assigned, aliased, defined, star-imported)?"""
+        if self.star() or _rebound(word).search(self.data):
+            return True
+        named = _named(word)
+        for module, names in self.from_imports():
+            if named.search(names) and module.split(b".", 1)[0] in modules:
+                return True
+        return False
+
+    def _other_module(self, name: bytes, modules: tuple[bytes, ...]) -> bool:
+        """Is ``name`` bound only by ``import name``, a module none of ``modules``?"""
+        if name in modules or self.star():
+            return False
+        data = self.data
+        if _plain_import(name).search(data) is None:
+            return False
+        if _rebound(name).search(data):
+            return False
+        named = _named(name)
+        return not any(named.search(names) for _, names in self.from_imports())
+
+    def from_imports(self) -> list[tuple[bytes, bytes]]:
+        """(module, the names text) of every ``from module import ...``; a relative module
+        is the package's own (b"")"""
+        if self._imports is None:
+            self._imports = [
+                (b"" if match.group(1).startswith(b".") else match.group(1), match.group(2))
+                for match in _FROM_IMPORT.finditer(self.data)
+            ]
+        return self._imports
+
+
+_OWNER = re.compile(rb"(?<![\w.])(\w+)[ \t]*\.$")
+_STAR_IMPORT = re.compile(rb"import[ \t]*\*")
+_FROM_IMPORT = re.compile(  # a `\` + newline may end any line of it
+    rb"from(?:[ \t]|\\\r?\n)+(\.*[\w.]*)(?:[ \t]|\\\r?\n)+import(?:[ \t]|\\\r?\n)*"
+    rb"(\([^)]*\)|(?:\\\r?\n|[^\n])*)"
+)
+
+
+@lru_cache(maxsize=256)
+def _rebound(name: bytes) -> re.Pattern[bytes]:
+    """Bindings of ``name`` other than imports: ``name =``, ``name: T =``, ``name :=``,
+    ``as name``, ``def``/``class``/``global``/``nonlocal``/``for name``."""
+    word = re.escape(name)
+    return re.compile(
+        rb"(?<![\w.])" + word + rb"[ \t]*(?::[^=\n]*)?(?<![=!<>])=(?!=)"
+        rb"|(?<![\w.])" + word + rb"[ \t]*:="
+        rb"|\bas[ \t]+" + word + rb"\b"
+        rb"|\b(?:def|class|global|nonlocal|for)[ \t]+" + word + rb"\b"
+    )
+
+
+@lru_cache(maxsize=256)
+def _named(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![\w.])" + re.escape(name) + rb"\b")
+
+
+@lru_cache(maxsize=256)
+def _plain_import(name: bytes) -> re.Pattern[bytes]:
+    """``import name`` or ``import name.sub`` first on an import line, not aliased."""
+    return re.compile(
+        rb"^[ \t]*import[ \t]+" + re.escape(name) + rb"\b(?:\.[\w.]+)?[ \t]*(?:[,;#\r\n]|$)", re.M
+    )
 
 
 _DEFINED = re.compile(rb"(?:async[ \t]+)?(?:def|class)[ \t]+")
