@@ -3979,3 +3979,103 @@ def test_a_loop_that_ends_with_its_data_or_its_work_does_not_serve() -> None:
         (found,) = check(code + textwrap.indent(textwrap.dedent(body), " " * 12))
         assert found.severity == "high", (why, found.message)
         assert "on every call of pump()" in found.message, (why, found.message)
+
+
+# A child stored on the object by pid, polled by a status query (WNOHANG)
+_PID_HOLDER = """
+    import os, signal
+    class Shell:
+        def spawn(self):
+            pid = os.fork(){mark}
+            if pid == 0:
+                os.execvp("sh", ["sh"])
+            self.pid = pid
+        def isalive(self):
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            return pid == 0
+        def terminate(self):
+{cleanup}
+"""
+
+PID_CLEANUPS = {
+    # a signal that ends the child, and no blocking wait: the cleanup leaves a zombie
+    "killed, never waited": ("        os.kill(self.pid, signal.SIGTERM)", True),
+    "killed with SIGKILL by number": ("        os.kill(self.pid, 9)", True),
+    # a WNOHANG wait right after the kill finds the child still running
+    "killed, then polled once": (
+        "        os.kill(self.pid, signal.SIGTERM)\n        os.waitpid(self.pid, os.WNOHANG)",
+        True,
+    ),
+    "killed, then waited": (
+        "        os.kill(self.pid, signal.SIGTERM)\n        os.waitpid(self.pid, 0)",
+        False,
+    ),
+    # kill -0 asks whether it is alive; a signal passed in may be any (SIGWINCH, SIGSTOP)
+    "probed with signal 0": ("        os.kill(self.pid, 0)", False),
+    "signal passed in": (
+        "        self.send(signal.SIGTERM)\n    def send(self, sig):\n"
+        "        os.kill(self.pid, sig)",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("cleanup,leaks", list(PID_CLEANUPS.values()), ids=list(PID_CLEANUPS))
+def test_a_cleanup_killing_a_pid_must_wait_for_it(cleanup: str, leaks: bool) -> None:
+    code = _PID_HOLDER.format(
+        mark="  # leak: FA101" if leaks else "", cleanup=textwrap.indent(cleanup, "    ")
+    )
+    found = check(code)
+    if leaks:
+        assert "terminate() kills it with os.kill() but does not wait for it" in found[0].message
+        # spawn() is the start of the object's life: once per Shell object
+        assert "once per Shell object" in found[0].message, found[0].message
+
+
+# Children launched by pid and dropped, and a non-blocking wait-any reaper somewhere
+_WAIT_ANY = """
+    import os
+    class Launcher:
+        def launch(self, cmd):
+{before}            os.spawnvp(os.P_NOWAIT, cmd[0], cmd){mark}
+        def reap(self):
+            os.waitpid(-1, os.WNOHANG)
+{more}"""
+
+WAIT_ANY_PLACES = {
+    # once, in a method nothing calls per start: it reaps only the children already ended then
+    "once in an unrelated method": ("", "", True),
+    # before each start: each launch reaps the ones before it
+    "before each start": ("            self.reap()\n", "", False),
+    # in what calls the start (a handler reaping at the start of each event it serves)
+    "in the caller of the start": (
+        "",
+        "        def on_event(self, cmd):\n"
+        "            os.waitpid(-1, os.WNOHANG)\n"
+        "            self.launch(cmd)\n",
+        False,
+    ),
+    # called in a loop: a supervisor polling
+    "called from a loop": (
+        "",
+        "        def supervise(self):\n            while True:\n                self.reap()\n",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "before,more,leaks", list(WAIT_ANY_PLACES.values()), ids=list(WAIT_ANY_PLACES)
+)
+def test_a_non_blocking_wait_any_reaps_only_where_it_runs_regularly(
+    before: str, more: str, leaks: bool
+) -> None:
+    check(_WAIT_ANY.format(before=before, more=more, mark="  # leak: FA102" if leaks else ""))
+
+
+def test_a_blocking_wait_any_anywhere_still_reaps_every_child() -> None:
+    check(
+        _WAIT_ANY.format(before="", more="", mark="").replace(
+            "os.waitpid(-1, os.WNOHANG)", "os.wait()"
+        )
+    )

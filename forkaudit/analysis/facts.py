@@ -127,6 +127,9 @@ class ModuleFacts:
             return False
         return function.name.value in self._sigchld_handlers()
 
+    def sigchld_handler_names(self) -> set[str]:
+        return self._sigchld_handlers()
+
     def _sigchld_handlers(self) -> set[str]:
         """Names of the functions installed as the SIGCHLD handler: ``signal.signal(SIGCHLD,
         handler)`` or an event loop's ``loop.add_signal_handler(SIGCHLD, handler)`` (which runs

@@ -46,9 +46,11 @@ from forkaudit.analysis.vocabulary import (
     CLEANUP_REGISTERS,
     CONTAINER_ADD,
     CONTAINER_TAKE,
+    ENDING_SIGNALS,
     INSPECTORS,
     ITER_WRAPPERS,
     NON_OWNING,
+    PID_KILL_FUNCTIONS,
     PID_WAIT_FUNCTIONS,
     starts_a_lifecycle,
 )
@@ -1481,6 +1483,7 @@ class Follower:
         ending = site.rule.kind.ending_methods
         if not ending or site.rule.kind.served:
             return ""  # a pool's close() is the first half of close() + join()
+        handle = f"self.{attr}"
         for member in family:
             for name, method in member.methods.items():
                 if name not in CLEANUP_METHOD_NAMES:
@@ -1488,17 +1491,41 @@ class Follower:
                 ends, reaps = "", False
                 for call in calls_in(self.index, method):
                     func = call.func
-                    if (
-                        isinstance(func, cst.Attribute)
-                        and dotted_name(func.value) == f"self.{attr}"
-                    ):
+                    if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
                         if func.attr.value in ending:
                             ends = f"{name}() calls {func.attr.value}()"
                         reaps = reaps or func.attr.value in site.reap_methods
-                    elif any(dotted_name(a.value) == f"self.{attr}" for a in call.args):
-                        reaps = True  # handed to a helper, or waited by pid: not ours to judge
+                    elif any(dotted_name(a.value) == handle for a in call.args):
+                        pid = self._pid_call(call, handle)
+                        if pid == "ends":
+                            ends = f"{name}() kills it with {self.index.resolve(call.func)}()"
+                        elif pid != "polls":
+                            reaps = True  # handed to a helper, or waited by pid: not ours to judge
                 if ends and not reaps:
                     return ends
+        return ""
+
+    def _pid_call(self, call: cst.Call, handle: str) -> str:
+        """What a call given the pid ``handle`` does to its child: "ends" (``os.kill(pid,
+        SIGTERM)``: a signal that ends it, which leaves it to be waited for), "polls"
+        (``os.waitpid(pid, os.WNOHANG)``: reaps only a child that has already ended, which one
+        just signalled has not), or "" (a blocking wait, or anything else)."""
+        resolved = self.index.resolve(call.func)
+        args = [arg for arg in call.args if arg.keyword is None]
+        if not args or dotted_name(args[0].value) != handle:
+            return ""
+        if resolved in PID_KILL_FUNCTIONS and len(args) == 2:
+            signal = args[1].value
+            name = signal.attr.value if isinstance(signal, cst.Attribute) else dotted_name(signal)
+            if name in ENDING_SIGNALS or (
+                isinstance(signal, cst.Integer) and signal.value in ("9", "15")
+            ):
+                return "ends"  # a signal passed in (`def kill(self, sig)`) may be any
+            return ""
+        if resolved in PID_WAIT_FUNCTIONS and any(
+            "WNOHANG" in self.index.code(arg.value) for arg in call.args[1:]
+        ):
+            return "polls"
         return ""
 
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:

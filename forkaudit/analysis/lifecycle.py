@@ -45,7 +45,9 @@ class Analyzer:
         self.subclasses = self.sites.subclasses
         self.facts = ModuleFacts(index)
         if process_reaper and not self.facts.os_reaper:
+            # a SIGCHLD handler of the package reaping in a loop: it runs per child exit
             self.facts.os_reaper = process_reaper
+            self.facts.os_reaper_calls = None
         self.facts.thread_classes = set(self.subclasses)
         self.flow = Follower(index, self.facts, self.sites.start_map)
         # every call's site, found once: the owners found among them make more calls starts
@@ -102,7 +104,12 @@ class Analyzer:
         if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
             return  # the parent ends (or execs) right after: nothing is left to reap
         if rule.wait_any:
-            if rule.kind.os_child and self.facts.os_reaper and not self._wait_any_skipped(site):
+            if (
+                rule.kind.os_child
+                and self.facts.os_reaper
+                and not self._wait_any_skipped(site)
+                and self._waits_any_regularly(site)
+            ):
                 return
             if rule.kind.mp_child and self.facts.mp_reaper and self._reaps_regularly(site):
                 return
@@ -178,19 +185,76 @@ class Analyzer:
         that arms its next run)? One in a method called now and then (a status page) reaps
         only then."""
         making = self.facts.enclosing_function(site.call)
-        for call in self.facts.mp_reaper_calls:
+        return any(self._runs_regularly(call, making) for call in self.facts.mp_reaper_calls)
+
+    def _waits_any_regularly(self, site: Site) -> bool:
+        """Does the module's wait-any reaping reap this child? A blocking one (``os.wait()``,
+        ``waitpid(-1, 0)``) waits for children to end, and SIGCHLD ignored leaves none to
+        reap. A non-blocking one (``waitpid(-1, os.WNOHANG)``) reaps only the children that
+        have already ended when it runs: it reaps them all only where it runs again and again
+        (``_runs_regularly``; a SIGCHLD handler that loops runs per exit). Once in a method
+        called now and then (``terminate()``), it misses every child still running then."""
+        calls = self.facts.os_reaper_calls
+        if calls is None:  # SIGCHLD ignored, or a package's handler reaping in a loop
+            return True
+        making = self.facts.enclosing_function(site.call)
+        handlers = self.facts.sigchld_handler_names()
+        for call in calls:
+            if "WNOHANG" not in self.index.code(call):
+                return True
             function = self.facts.enclosing_function(call)
-            if function is None or function is making:
+            if function is not None and function.name.value in handlers:
                 return True
-            if any(
-                isinstance(ancestor, cst.For | cst.While)
-                for ancestor in self.index.ancestors(call)
-                if self.index.inside(ancestor, function)
-            ):
-                return True
-            if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
+            if self._runs_regularly(call, making):
                 return True
         return False
+
+    def _runs_regularly(self, call: cst.Call, making: cst.FunctionDef | None) -> bool:
+        """Does ``call`` run often enough to reap children made in ``making``: at module
+        level, in a loop, on the way of each start (in ``making``, in what it calls, in what
+        calls it: ``cleanup_children()`` before each spawn, a handler reaping at the start of
+        each event it serves), or in what runs again and again by itself (a thread's target, a
+        callback arming its next run)? Called from a loop counts too; further away, the calls in
+        between may take it only now and then (``isalive()`` calling ``terminate()`` once)."""
+        function = self.facts.enclosing_function(call)
+        if function is None or function is making:
+            return True
+        if self._in_loop(call, function):
+            return True
+        if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
+            return True
+        callers_of_reaper = self._calling(function)
+        if making is not None and (
+            making in callers_of_reaper or function in self._calling(making)
+        ):
+            return True
+        for node in self.facts.callers(function):
+            enclosing = self.facts.enclosing_function(node)
+            if enclosing is not None and self._in_loop(node, enclosing):
+                return True
+        return False
+
+    def _in_loop(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+        return any(
+            isinstance(ancestor, cst.For | cst.While)
+            for ancestor in self.index.ancestors(node)
+            if self.index.inside(ancestor, function)
+        )
+
+    def _calling(self, function: cst.FunctionDef, depth: int = 3) -> list[cst.FunctionDef]:
+        """The functions of the module calling ``function``, up to ``depth`` calls away."""
+        found: list[cst.FunctionDef] = []
+        frontier = [function]
+        for _ in range(depth):
+            step = []
+            for current in frontier:
+                for node in self.facts.callers(current):
+                    caller = self.facts.enclosing_function(node)
+                    if caller is not None and caller is not function and caller not in found:
+                        found.append(caller)
+                        step.append(caller)
+            frontier = step
+        return found
 
     def _wait_any_skipped(self, site: Site) -> bool:
         """Is the module's only wait-any reaping in the function making this child, after it,

@@ -40,6 +40,9 @@ EXIT_WORDS = tuple(
 
 PID_WAIT_ANY = frozenset({"os.wait", "os.wait3"})  # reap any child
 PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})  # given a pid (or -1)
+# Send a signal to a pid; one of the ENDING_SIGNALS ends the child without reaping it.
+PID_KILL_FUNCTIONS = frozenset({"os.kill", "os.killpg"})
+ENDING_SIGNALS = frozenset({"SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGABRT"})
 MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished mp children
 FORK_CALLS = frozenset({"os.fork", "os.forkpty", "pty.fork"})  # the parent gets the pid back
 # Words in the name of a method that runs in the forked child (`_reset_after_fork`,
@@ -200,6 +203,7 @@ SETUP_METHODS = frozenset(
     {
         "start",
         "launch",
+        "spawn",
         "setup",
         "set_up",
         "initialize",
