@@ -187,7 +187,7 @@ class _Bindings:
     def _name_may_resolve(self, word: bytes, modules: tuple[bytes, ...]) -> bool:
         """Is ``word`` bound anywhere in a way that may make it a start: imported from one of
         ``modules``, or bound otherwise (assigned, aliased, defined, star-imported)?"""
-        if self.star() or _rebound(word).search(self.data):
+        if self.star() or _rebound(self.data, word):
             return True
         named = _named(word)
         for module, names in self.from_imports():
@@ -202,7 +202,7 @@ class _Bindings:
         data = self.data
         if _plain_import(name).search(data) is None:
             return False
-        if _rebound(name).search(data):
+        if _rebound(data, name):
             return False
         named = _named(name)
         return not any(named.search(names) for _, names in self.from_imports())
@@ -226,17 +226,28 @@ _FROM_IMPORT = re.compile(  # a `\` + newline may end any line of it
 )
 
 
-@lru_cache(maxsize=256)
-def _rebound(name: bytes) -> re.Pattern[bytes]:
-    """Bindings of ``name`` other than imports: ``name =``, ``name: T =``, ``name :=``,
-    ``as name``, ``def``/``class``/``global``/``nonlocal``/``for name``."""
-    word = re.escape(name)
-    return re.compile(
-        rb"(?<![\w.])" + word + rb"[ \t]*(?::[^=\n]*)?(?<![=!<>])=(?!=)"
-        rb"|(?<![\w.])" + word + rb"[ \t]*:="
-        rb"|\bas[ \t]+" + word + rb"\b"
-        rb"|\b(?:def|class|global|nonlocal|for)[ \t]+" + word + rb"\b"
-    )
+def _rebound(data: bytes, name: bytes) -> bool:
+    """Is ``name`` bound in ``data`` other than by an import: ``name =``, ``name: T =``,
+    ``name :=``, ``as name``, ``def``/``class``/``global``/``nonlocal``/``for name``? Each
+    occurrence of the name (a C-speed search) is checked where it stands."""
+    size = len(data)
+    at = data.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = data[at - 1] if at else 10
+        if not _WORD[before] and before != 46 and (end >= size or not _WORD[data[end]]):
+            if _BINDS_AFTER.match(data, end):
+                return True
+            line = data.rfind(b"\n", 0, at) + 1
+            if _BINDS_BEFORE.search(data, line, at):
+                return True
+        at = data.find(name, end)
+    return False
+
+
+# after a name: `= ` (not `==`), `: T =`, `:=`; before it on its line: `as `, `def `, `for `...
+_BINDS_AFTER = re.compile(rb"[ \t]*(?::=|(?::[^=\n]*)?=(?!=))")
+_BINDS_BEFORE = re.compile(rb"(?<![\w.])(?:as|def|class|global|nonlocal|for)[ \t]+\Z")
 
 
 @lru_cache(maxsize=256)
@@ -311,10 +322,15 @@ _LOOP = re.compile(rb"^\s*while\b", re.MULTILINE)
 
 def _function_body(data: bytes, name: bytes) -> bytes:
     """The text of ``def name(...)``'s body: the lines after it indented deeper than it."""
-    found = re.search(rb"^([ \t]*)def\s+" + re.escape(name) + rb"\s*\(", data, re.MULTILINE)
-    if found is None:
+    # starts with the literal `def`, so the regex engine skips ahead to each one; that only
+    # blanks precede it on its line is checked per hit
+    for found in re.finditer(rb"def\s+" + re.escape(name) + rb"\s*\(", data):
+        start = data.rfind(b"\n", 0, found.start()) + 1
+        if not data[start : found.start()].strip(b" \t"):
+            break
+    else:
         return b""
-    indent = len(found.group(1))
+    indent = found.start() - start
     lines = data[found.end() :].split(b"\n")[1:]
     body: list[bytes] = []
     for line in lines:
