@@ -214,6 +214,23 @@ def test_check_own_code(tmp_path: Path) -> None:
     assert [(f["path"], f["line"], f["rule"]) for f in data["findings"]] == [("app.py", 4, "FA103")]
 
 
+def test_check_two_folders_holding_a_file_of_the_same_name(tmp_path: Path) -> None:
+    # outside a repository each folder's files are named from it: both are `m.py`
+    for folder, code in (
+        ("a", "import subprocess\n\ndef f():\n    subprocess.Popen(['x'])\n"),
+        ("b", "import os\n\ndef g():\n    os.fork()\n"),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "m.py").write_text(code)
+    for given in (["a", "b"], ["a/m.py", "b/m.py"]):
+        data = json.loads(
+            run(["check", *given, "--format", "json", "--no-cache"], cwd=tmp_path).stdout
+        )
+        found = sorted((f["path"], f["rule"]) for f in data["findings"])
+        assert found == [("a/m.py", "FA103"), ("b/m.py", "FA101")], (given, found)
+        assert len({f["fingerprint"] for f in data["findings"]}) == 2
+
+
 def test_rules_and_explain(tmp_path: Path) -> None:
     listing = run(["rules"], cwd=tmp_path)
     assert listing.returncode == 0 and "FA101" in listing.stdout and "FA113" in listing.stdout
