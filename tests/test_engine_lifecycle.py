@@ -1803,6 +1803,52 @@ MORE_CASES: dict[str, str] = {
                 for loop in self._loops:
                     loop.call_soon_threadsafe(loop.stop)
     """,
+    # the wait in the other branch never runs after the kill
+    "killed on timeout in one branch, waited in the other": """
+        import subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd)  # leak: FA103
+            policy = "wait"
+            try:
+                p.communicate(timeout=60)
+            except (KeyboardInterrupt, subprocess.TimeoutExpired):
+                policy = "kill"
+            finally:
+                if policy == "kill":
+                    p.kill()
+                else:
+                    p.wait()
+    """,
+    "killed on timeout in one branch, waited after the if": """
+        import subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd)
+            try:
+                p.communicate(timeout=60)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            if timed_out:
+                p.kill()
+            p.wait()
+    """,
+    # `policy` is only ever "wait" outside Ctrl-C: the kill branch is never taken
+    "the killing branch is never taken": """
+        import subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd)
+            policy = "wait"
+            try:
+                p.communicate(timeout=60)
+            except KeyboardInterrupt:
+                policy = "kill"
+                raise
+            finally:
+                if policy == "kill":
+                    p.kill()
+                else:
+                    p.wait()
+    """,
     "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
         executor = ThreadPoolExecutor(4)  # leak: FA115

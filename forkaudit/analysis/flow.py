@@ -29,6 +29,7 @@ from forkaudit.analysis.syntax import (
     is_binding_of,
     is_true,
     iteration_of,
+    literal_test,
     literal_truth,
     loop_can_exit,
     names_in,
@@ -844,7 +845,7 @@ class Follower:
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
-        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position):
+        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position, self.index):
             return Verdict(
                 True,
                 "medium",
@@ -1358,7 +1359,7 @@ class Follower:
                 ended=True,
                 holder="self",
             )
-        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position):
+        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position, self.index):
             return Verdict(
                 True,
                 "medium",
@@ -1911,11 +1912,14 @@ def timed_out_unreaped(
     evidence: Evidence,
     awaited: bool = False,
     position: Callable[[cst.CSTNode], int] | None = None,
+    index: ModuleIndex | None = None,
 ) -> bool:
     """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
     the wait is cancelled when it times out: the child is never waited for again. A kill or
     terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
-    what that wait waits out: the child ends on the signal and the wait reaps it."""
+    what that wait waits out: the child ends on the signal and the wait reaps it. A wait in the
+    other branch of the ``if`` that kills (``if timed_out: p.kill() else: p.wait()``) never
+    runs after the kill: it does not count."""
     if not evidence.timed:
         return False
     if not awaited:
@@ -1927,7 +1931,53 @@ def timed_out_unreaped(
                 return False
     handed = {id(node) for node in evidence.handoffs}
     timed = {id(node) for node in evidence.timed}
-    return not any(id(r) not in timed and id(r) not in handed for r in evidence.reaps)
+    ends = evidence.ends
+    if index is not None and ends:
+        ends = [end for end in ends if not _never_taken(index, end)]
+    return not any(
+        id(r) not in timed
+        and id(r) not in handed
+        and not (index is not None and ends and all(_other_branch(index, r, end) for end in ends))
+        for r in evidence.reaps
+    )
+
+
+def _never_taken(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Is ``node`` in the body of an ``if`` testing a local that, in a normal run, never has a
+    value passing the test (``syntax.normal_values``: ``if mode is True:`` where ``mode`` is
+    only ever bound to numbers)?"""
+    function = next(
+        (a for a in index.ancestors(node) if isinstance(a, cst.FunctionDef | cst.Lambda)), None
+    )
+    if function is None:
+        return False
+    values: dict[str, tuple[object, ...]] | None = None
+    for ancestor in index.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, cst.If) and index.inside(node, ancestor.body):
+            read = literal_test(ancestor.test)
+            if read is None:
+                continue
+            if values is None:
+                values = normal_values(function)
+            name, holds = read
+            known = values.get(name)
+            if known is not None and not any(holds(value) for value in known):
+                return True
+    return False
+
+
+def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
+    """Are ``one`` and ``other`` in the two branches of one ``if`` (body and else/elif)?"""
+    for ancestor in index.ancestors(one):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        if isinstance(ancestor, cst.If) and index.inside(other, ancestor):
+            in_body = index.inside(one, ancestor.body)
+            other_in_body = index.inside(other, ancestor.body)
+            return in_body != other_in_body and not index.inside(other, ancestor.test)
+    return False
 
 
 def _binds_name(statement: cst.CSTNode, name: str) -> bool:
