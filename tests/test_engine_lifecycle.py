@@ -1849,6 +1849,30 @@ MORE_CASES: dict[str, str] = {
                 else:
                     p.wait()
     """,
+    # a Popen-like API: terminate() signals, wait() waits; its user calls both
+    "a cleanup killing a Popen whose class waits for it elsewhere": """
+        import subprocess
+        class Job:
+            def start(self, cmd):
+                self.proc = subprocess.Popen(cmd)
+            def terminate(self):
+                self.proc.terminate()
+            def wait(self):
+                return self.proc.wait()
+    """,
+    "a cleanup killing a Popen whose class waits for it only with a timeout": """
+        import subprocess
+        class Job:
+            def start(self, cmd):
+                self.proc = subprocess.Popen(cmd)  # leak: FA103
+            def terminate(self):
+                self.proc.terminate()
+            def finished(self):
+                try:
+                    return self.proc.wait(timeout=0.1)
+                except subprocess.TimeoutExpired:
+                    return None
+    """,
     "module-level executor singleton: reported, but low": """
         from concurrent.futures import ThreadPoolExecutor
         executor = ThreadPoolExecutor(4)  # leak: FA115
@@ -4054,6 +4078,17 @@ PID_CLEANUPS = {
     ),
     "killed, then waited": (
         "        os.kill(self.pid, signal.SIGTERM)\n        os.waitpid(self.pid, 0)",
+        False,
+    ),
+    # the class waits for it elsewhere: the kill is the first half of kill-then-wait
+    "killed, and the class has a blocking wait": (
+        "        os.kill(self.pid, signal.SIGTERM)\n    def wait(self):\n"
+        "        os.waitpid(self.pid, 0)",
+        False,
+    ),
+    "killed, and the class polls it until it ends": (
+        "        os.kill(self.pid, signal.SIGTERM)\n    def wait(self):\n"
+        "        while os.waitpid(self.pid, os.WNOHANG)[0] == 0:\n            pass",
         False,
     ),
     # kill -0 asks whether it is alive; a signal passed in may be any (SIGWINCH, SIGSTOP)

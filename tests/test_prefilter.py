@@ -44,6 +44,17 @@ CANDIDATES = {
         "try:\n    from subprocess32 import Popen\nexcept ImportError:\n"
         "    from subprocess import Popen\n\ndef f():\n    Popen(['x'])\n"
     ),
+    "a comment with a parenthesis in an import list": (
+        "from subprocess import (\n    PIPE,  # pipes (stdout)\n    Popen,\n)\n\n"
+        "def f():\n    Popen(['x'])\n"
+    ),
+    "two imports on one line": (
+        "from shlex import quote; from subprocess import Popen\n\ndef f():\n    Popen(['x'])\n"
+    ),
+    "attribute call split across lines": (
+        "import subprocess\n\ndef f(cmd):\n    return (subprocess.\n        Popen(cmd))\n"
+    ),
+    "old Mac line endings": "#!/usr/bin/env python\rimport os\rdef f():\r    os.fork()\r",
     "context of a module": (
         "import multiprocessing\nctx = multiprocessing.get_context()\n\n"
         "def f():\n    ctx.Process(target=g).start()\n"

@@ -8,7 +8,7 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 import libcst as cst
@@ -1485,6 +1485,10 @@ class Follower:
         if not ending or site.rule.kind.served:
             return ""  # a pool's close() is the first half of close() + join()
         handle = f"self.{attr}"
+        if self._waits_blocking(family, handle, site.reap_methods):
+            # the class waits for it somewhere (its own wait(), a watcher thread): a kill in
+            # its cleanup is the first half of kill-then-wait, like a Popen's terminate()
+            return ""
         for member in family:
             for name, method in member.methods.items():
                 if name not in CLEANUP_METHOD_NAMES:
@@ -1506,6 +1510,34 @@ class Follower:
                     return ends
         return ""
 
+    def _waits_blocking(
+        self, family: list[ClassInfo], handle: str, reap_methods: Collection[str]
+    ) -> bool:
+        """Does a method of the class wait for ``handle`` until the child ends: a blocking
+        ``os.waitpid(self.pid, 0)`` (or a non-blocking one polled in a loop), or
+        ``self.proc.wait()``/``join()`` with no timeout?"""
+        for member in family:
+            for method in member.methods.values():
+                for call in calls_in(self.index, method):
+                    func = call.func
+                    if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
+                        # communicate() exchanges data while it runs: no promise to reap
+                        # it after a kill
+                        if (
+                            func.attr.value in reap_methods
+                            and func.attr.value != "communicate"
+                            and not _timed(self.index, call)
+                        ):
+                            return True
+                        continue
+                    if self.index.resolve(func) not in PID_WAIT_FUNCTIONS:
+                        continue
+                    if not call.args or dotted_name(call.args[0].value) != handle:
+                        continue
+                    if self._pid_call(call, handle) != "polls":
+                        return True
+        return False
+
     def _pid_call(self, call: cst.Call, handle: str) -> str:
         """What a call given the pid ``handle`` does to its child: "ends" (``os.kill(pid,
         SIGTERM)``: a signal that ends it, which leaves it to be waited for), "polls"
@@ -1523,10 +1555,12 @@ class Follower:
             ):
                 return "ends"  # a signal passed in (`def kill(self, sig)`) may be any
             return ""
-        if resolved in PID_WAIT_FUNCTIONS and any(
-            "WNOHANG" in self.index.code(arg.value) for arg in call.args[1:]
+        if (
+            resolved in PID_WAIT_FUNCTIONS
+            and any("WNOHANG" in self.index.code(arg.value) for arg in call.args[1:])
+            and not in_loop(self.index, call)
         ):
-            return "polls"
+            return "polls"  # once; polled in a loop until it returns the pid, it waits
         return ""
 
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:

@@ -224,15 +224,28 @@ class Analyzer:
         if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
             return True
         callers_of_reaper = self._calling(function)
-        if making is not None and (
-            making in callers_of_reaper or function in self._calling(making)
-        ):
-            return True
+        if making is not None:
+            callers_of_making = self._calling(making)
+            if making in callers_of_reaper or function in callers_of_making:
+                return True
+            if any(caller in callers_of_making for caller in callers_of_reaper):
+                return True  # one caller does both: spawn_worker() and reap() per event
+        if self._handed_on(function):
+            return True  # a callback: a timer, a scheduler, a signal may run it again and again
         for node in self.facts.callers(function):
             enclosing = self.facts.enclosing_function(node)
             if enclosing is not None and self._in_loop(node, enclosing):
                 return True
         return False
+
+    def _handed_on(self, function: cst.FunctionDef) -> bool:
+        """Is ``function`` passed as a value to some call of the module (``timeout_add(1,
+        reap)``, ``LoopingCall(self.reap)``, ``signal.signal(SIGALRM, reap)``)?"""
+        name = function.name.value
+        named = {name, f"self.{name}", f"cls.{name}"}
+        return any(
+            dotted_name(arg.value) in named for call in self.index.calls for arg in call.args
+        )
 
     def _in_loop(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
         return any(

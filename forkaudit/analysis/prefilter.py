@@ -131,8 +131,7 @@ def _read_as_start(data: bytes, begin: int, follow: bytes) -> bool:
     Followed by ``,`` or ``)``, only in a class's base list (``class Worker(Thread):``):
     elsewhere it is imported, passed as a value or named in prose, none of which starts
     anything (the slicer reads it the same way: ``slicing._in_bases_or_import``)."""
-    line = data.rfind(b"\n", 0, begin) + 1
-    head = data[line:begin].lstrip(b" \t")
+    head = data[_line_start(data, begin) : begin].lstrip(b" \t")
     if head[:1] == b"#" or head.startswith((b">>>", b"... ")):
         return False
     if follow.endswith(b"("):
@@ -161,8 +160,10 @@ class _Bindings:
 
     def may_resolve(self, begin: int, word: bytes, modules: tuple[bytes, ...]) -> bool:
         data = self.data
-        line = data.rfind(b"\n", 0, begin) + 1
+        line = _line_start(data, begin)
         head = data[line:begin].rstrip(b" \t")
+        if not head and data[:line].rstrip(b" \t\r\n\\").endswith(b"."):
+            return True  # `subprocess.` + newline + `Popen(`: an attribute of what is before
         if not head.endswith(b"."):
             key = (word, modules)
             found = self._names.get(key)
@@ -222,7 +223,7 @@ _OWNER = re.compile(rb"(?<![\w.])(\w+)[ \t]*\.$")
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")
 _FROM_IMPORT = re.compile(  # a `\` + newline may end any line of it
     rb"from(?:[ \t]|\\\r?\n)+(\.*[\w.]*)(?:[ \t]|\\\r?\n)+import(?:[ \t]|\\\r?\n)*"
-    rb"(\([^)]*\)|(?:\\\r?\n|[^\n])*)"
+    rb"(\((?:#[^\n]*|[^)#])*\)|(?:\\\r?\n|[^\n;])*)"
 )
 
 
@@ -261,6 +262,11 @@ def _plain_import(name: bytes) -> re.Pattern[bytes]:
     return re.compile(
         rb"^[ \t]*import[ \t]+" + re.escape(name) + rb"\b(?:\.[\w.]+)?[ \t]*(?:[,;#\r\n]|$)", re.M
     )
+
+
+def _line_start(data: bytes, at: int) -> int:
+    """Where the line holding ``at`` starts (after a \\n, or a lone \\r of old Mac files)."""
+    return max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at)) + 1
 
 
 _DEFINED = re.compile(rb"(?:async[ \t]+)?(?:def|class)[ \t]+")
