@@ -11,7 +11,6 @@ sdist never built) is a unit without files, so it still has a row in the ranking
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -299,27 +298,7 @@ def collect_paths(
                         _add(files, seen, full, named(full, os.path.relpath(full, absolute), top))
         else:
             missing.append(given)
-    return _distinct(files, cwd), missing
-
-
-def _distinct(files: list[SourceFile], cwd: str) -> list[SourceFile]:
-    """Each file under its own name. Outside a repository a folder's files are named relative
-    to it, so `check a b` may name two files `m.py`: those are named from ``cwd`` instead
-    (``a/m.py``, ``b/m.py``); a file named once keeps its name (and its fingerprints)."""
-    count: dict[str, int] = {}
-    for source in files:
-        count[source.relpath] = count.get(source.relpath, 0) + 1
-    if all(n == 1 for n in count.values()):
-        return files
-    out = []
-    for source in files:
-        if count[source.relpath] > 1:
-            rel = os.path.relpath(source.abspath, cwd)
-            if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-                rel = source.abspath
-            source = dataclasses.replace(source, relpath=_posix(rel))
-        out.append(source)
-    return out
+    return files, missing
 
 
 def _add(files: list[SourceFile], seen: set[str], absolute: str, rel: str) -> None:

@@ -582,17 +582,31 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
             and not _excluded_path(shown[f.relpath], options.exclude_paths)
         ]
     unit_results = run_units(file_units(files), options.pack, _run_options(options))
+    # Two files may share a relative path (outside a repository, `check a b` names each
+    # folder's files from it): each result is shown under its own unit's file.
+    own: dict[int, str] = {}
+    for unit_result in unit_results:
+        named = {f.relpath: _relative(f.abspath, cwd) for f in unit_result.unit.files}
+        for result in unit_result.results:
+            if result.path in named:
+                for item in (*result.findings, result.error):
+                    if item is not None:
+                        own[id(item)] = named[result.path]
     findings, errors, files_total, files_parsed, suppressed, _ = _gather(unit_results, options)
     counts: dict[str, int] = {}
     findings, baselined = _apply_baseline(findings, options, counts)
-    findings = [dataclasses.replace(f, path=shown.get(f.path, f.path)) for f in findings]
-    errors = [dataclasses.replace(e, path=shown.get(e.path, e.path)) for e in errors]
+    findings = [
+        dataclasses.replace(f, path=own.get(id(f)) or shown.get(f.path, f.path)) for f in findings
+    ]
+    errors = [
+        dataclasses.replace(e, path=own.get(id(e)) or shown.get(e.path, e.path)) for e in errors
+    ]
     unused = tuple(
         (shown.get(path, path), line) for path, line in unused_suppressions(unit_results)
     )
     if unused:
         counts["unused_suppressions"] = len(unused)
-    anchors = {shown[f.relpath]: (_relative(f.abspath, root), 0) for f in files}
+    anchors = {_relative(f.abspath, cwd): (_relative(f.abspath, root), 0) for f in files}
     ranked: tuple[RankedDistribution, ...] = ()
     return ScanReport(
         forkaudit_version=__version__,
