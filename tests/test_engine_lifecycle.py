@@ -1411,6 +1411,23 @@ def test_reap_guarded_by_the_handle_itself_is_unconditional() -> None:
     )
 
 
+# A child waited with a timeout, then killed or waited by a policy set in a handler
+_KILL_OR_WAIT = """
+        import subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd){leak}
+            policy = "wait"
+            try:
+                p.communicate(timeout=60)
+            except {caught}:
+                policy = "kill"{then}
+            finally:
+                if policy == "kill":
+                    p.kill()
+                else:
+                    p.wait()
+"""
+
 MORE_CASES: dict[str, str] = {
     "waited in a try's else whose only handler is for Ctrl-C": """
         import subprocess
@@ -1804,21 +1821,9 @@ MORE_CASES: dict[str, str] = {
                     loop.call_soon_threadsafe(loop.stop)
     """,
     # the wait in the other branch never runs after the kill
-    "killed on timeout in one branch, waited in the other": """
-        import subprocess
-        def run(cmd):
-            p = subprocess.Popen(cmd)  # leak: FA103
-            policy = "wait"
-            try:
-                p.communicate(timeout=60)
-            except (KeyboardInterrupt, subprocess.TimeoutExpired):
-                policy = "kill"
-            finally:
-                if policy == "kill":
-                    p.kill()
-                else:
-                    p.wait()
-    """,
+    "killed on timeout in one branch, waited in the other": _KILL_OR_WAIT.format(
+        leak="  # leak: FA103", caught="(KeyboardInterrupt, subprocess.TimeoutExpired)", then=""
+    ),
     "killed on timeout in one branch, waited after the if": """
         import subprocess
         def run(cmd):
@@ -1833,22 +1838,9 @@ MORE_CASES: dict[str, str] = {
             p.wait()
     """,
     # `policy` is only ever "wait" outside Ctrl-C: the kill branch is never taken
-    "the killing branch is never taken": """
-        import subprocess
-        def run(cmd):
-            p = subprocess.Popen(cmd)
-            policy = "wait"
-            try:
-                p.communicate(timeout=60)
-            except KeyboardInterrupt:
-                policy = "kill"
-                raise
-            finally:
-                if policy == "kill":
-                    p.kill()
-                else:
-                    p.wait()
-    """,
+    "the killing branch is never taken": _KILL_OR_WAIT.format(
+        leak="", caught="KeyboardInterrupt", then="\n                raise"
+    ),
     # a Popen-like API: terminate() signals, wait() waits; its user calls both
     "a cleanup killing a Popen whose class waits for it elsewhere": """
         import subprocess
