@@ -378,17 +378,6 @@ def _relative(path: str, root: str) -> str:
 # --------------------------------------------------------------------------- suppressions
 
 
-def unused_suppressions(unit_results: Sequence[UnitResult]) -> list[tuple[str, int]]:
-    """``(path, line)`` of every ``# forkaudit: ignore`` comment that suppressed nothing (the
-    engine records which comments it used while it decides what to suppress)."""
-    return sorted(
-        (result.path, line)
-        for unit in unit_results
-        for result in unit.results
-        for line in result.unused_suppressions
-    )
-
-
 # --------------------------------------------------------------------------- the two flows
 
 
@@ -579,19 +568,21 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
             f
             for f in files
             if not _excluded_path(f.relpath, options.exclude_paths)
-            and not _excluded_path(shown[f.relpath], options.exclude_paths)
+            and not _excluded_path(_relative(f.abspath, cwd), options.exclude_paths)
         ]
     unit_results = run_units(file_units(files), options.pack, _run_options(options))
     # Two files may share a relative path (outside a repository, `check a b` names each
     # folder's files from it): each result is shown under its own unit's file.
     own: dict[int, str] = {}
+    unused_found: list[tuple[str, int]] = []
     for unit_result in unit_results:
         named = {f.relpath: _relative(f.abspath, cwd) for f in unit_result.unit.files}
         for result in unit_result.results:
-            if result.path in named:
-                for item in (*result.findings, result.error):
-                    if item is not None:
-                        own[id(item)] = named[result.path]
+            path = named.get(result.path) or shown.get(result.path, result.path)
+            unused_found.extend((path, line) for line in result.unused_suppressions)
+            for item in (*result.findings, result.error):
+                if item is not None:
+                    own[id(item)] = path
     findings, errors, files_total, files_parsed, suppressed, _ = _gather(unit_results, options)
     counts: dict[str, int] = {}
     findings, baselined = _apply_baseline(findings, options, counts)
@@ -601,9 +592,7 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
     errors = [
         dataclasses.replace(e, path=own.get(id(e)) or shown.get(e.path, e.path)) for e in errors
     ]
-    unused = tuple(
-        (shown.get(path, path), line) for path, line in unused_suppressions(unit_results)
-    )
+    unused = tuple(sorted(unused_found))
     if unused:
         counts["unused_suppressions"] = len(unused)
     anchors = {_relative(f.abspath, cwd): (_relative(f.abspath, root), 0) for f in files}

@@ -229,6 +229,16 @@ def test_check_two_folders_holding_a_file_of_the_same_name(tmp_path: Path) -> No
         found = sorted((f["path"], f["rule"]) for f in data["findings"])
         assert found == [("a/m.py", "FA103"), ("b/m.py", "FA101")], (given, found)
         assert len({f["fingerprint"] for f in data["findings"]}) == 2
+    # an unused suppression is told under its own file; exclude-paths drops only the one named
+    (tmp_path / "a" / "m.py").write_text(
+        "import subprocess\n\ndef f():\n    x = 1  # forkaudit: ignore\n"
+        "    subprocess.Popen(['x'])\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.forkaudit]\nexclude-paths = ["b/*"]\n')
+    result = run(["check", "b", "a", "--no-cache"], cwd=tmp_path)
+    assert result.stdout.startswith("a/m.py:5:5: FA103 "), result.stdout
+    assert "b/m.py" not in result.stdout + result.stderr
+    assert "a/m.py:4: unused forkaudit suppression" in result.stdout + result.stderr
 
 
 def test_rules_and_explain(tmp_path: Path) -> None:

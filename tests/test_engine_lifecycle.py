@@ -1841,16 +1841,31 @@ MORE_CASES: dict[str, str] = {
     "the killing branch is never taken": _KILL_OR_WAIT.format(
         leak="", caught="KeyboardInterrupt", then="\n                raise"
     ),
-    # a Popen-like API: terminate() signals, wait() waits; its user calls both
-    "a cleanup killing a Popen whose class waits for it elsewhere": """
+    # __exit__ stops it, then waits for it; a watcher thread polls it to its end
+    "a cleanup killing a Popen, waited right after by __exit__": """
         import subprocess
         class Job:
-            def start(self, cmd):
+            def __init__(self, cmd):
                 self.proc = subprocess.Popen(cmd)
             def terminate(self):
                 self.proc.terminate()
             def wait(self):
                 return self.proc.wait()
+            def __exit__(self, *exc):
+                self.terminate()
+                self.wait()
+    """,
+    "a cleanup killing a Popen that a watcher thread polls to its end": """
+        import subprocess, threading, time
+        class Job:
+            def __init__(self, cmd):
+                self.proc = subprocess.Popen(cmd)
+                threading.Thread(target=self._watch, daemon=True).start()
+            def _watch(self):
+                while self.proc.poll() is None:
+                    time.sleep(1)
+            def close(self):
+                self.proc.terminate()
     """,
     "a cleanup killing a Popen whose class waits for it only with a timeout": """
         import subprocess
@@ -4072,16 +4087,27 @@ PID_CLEANUPS = {
         "        os.kill(self.pid, signal.SIGTERM)\n        os.waitpid(self.pid, 0)",
         False,
     ),
-    # the class waits for it elsewhere: the kill is the first half of kill-then-wait
-    "killed, and the class has a blocking wait": (
-        "        os.kill(self.pid, signal.SIGTERM)\n    def wait(self):\n"
+    # the cleanup then waits through a method of the class: kill-then-wait
+    "killed, then waited by the class's wait()": (
+        "        os.kill(self.pid, signal.SIGTERM)\n        self.wait()\n    def wait(self):\n"
         "        os.waitpid(self.pid, 0)",
         False,
     ),
-    "killed, and the class polls it until it ends": (
-        "        os.kill(self.pid, signal.SIGTERM)\n    def wait(self):\n"
+    "killed, then polled until it ends": (
+        "        os.kill(self.pid, signal.SIGTERM)\n        self.wait()\n    def wait(self):\n"
         "        while os.waitpid(self.pid, os.WNOHANG)[0] == 0:\n            pass",
         False,
+    ),
+    # a wait() nothing calls after the kill, or a bounded poll, leaves it
+    "killed, with a wait() nothing calls": (
+        "        os.kill(self.pid, signal.SIGTERM)\n    def wait(self):\n"
+        "        os.waitpid(self.pid, 0)",
+        True,
+    ),
+    "killed, then polled three times": (
+        "        os.kill(self.pid, signal.SIGTERM)\n        for _ in range(3):\n"
+        "            os.waitpid(self.pid, os.WNOHANG)",
+        True,
     ),
     # kill -0 asks whether it is alive; a signal passed in may be any (SIGWINCH, SIGSTOP)
     "probed with signal 0": ("        os.kill(self.pid, 0)", False),
@@ -4126,6 +4152,30 @@ WAIT_ANY_PLACES = {
         "        def on_event(self, cmd):\n"
         "            os.waitpid(-1, os.WNOHANG)\n"
         "            self.launch(cmd)\n",
+        False,
+    ),
+    # handed to a timer that runs it again and again, or to atexit, which runs it once
+    "handed to a periodic timer": (
+        "",
+        "        def install(self, loop):\n            loop.timeout_add(1000, self.reap)\n",
+        False,
+    ),
+    "handed to atexit": (
+        "",
+        "        def install(self):\n            import atexit\n            atexit.register(self.reap)\n",
+        True,
+    ),
+    # one caller starts many, then reaps once: one child reaped of many
+    "once after a loop of starts": (
+        "",
+        "        def run_all(self, cmds):\n            for cmd in cmds:\n"
+        "                self.launch(cmd)\n            self.reap()\n",
+        True,
+    ),
+    "in the same loop as the starts": (
+        "",
+        "        def run_all(self, cmds):\n            for cmd in cmds:\n"
+        "                self.launch(cmd)\n                self.reap()\n",
         False,
     ),
     # called in a loop: a supervisor polling

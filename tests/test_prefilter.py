@@ -51,6 +51,9 @@ CANDIDATES = {
     "two imports on one line": (
         "from shlex import quote; from subprocess import Popen\n\ndef f():\n    Popen(['x'])\n"
     ),
+    "attribute call split across lines, after a comment": (
+        "import subprocess\n\ndef f(cmd):\n    return (subprocess.  # c\n        Popen(cmd))\n"
+    ),
     "attribute call split across lines": (
         "import subprocess\n\ndef f(cmd):\n    return (subprocess.\n        Popen(cmd))\n"
     ),
@@ -99,6 +102,10 @@ NOT_CANDIDATES = {
         "import multiprocessing\nimport psutil\n\ndef f():\n    return psutil.Process(1)\n"
     ),
     "named in a docstring only": 'import os\n\ndef f():\n    """Safe across fork() in a child."""\n',
+    # an import list never closed (commented out): read at once, not by backtracking
+    "an unclosed import list": (
+        "import subprocess\n# from foo import (\n" + "#   a\n" * 40 + "x = Popen\n"
+    ),
 }
 
 

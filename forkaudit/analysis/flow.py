@@ -482,7 +482,7 @@ class Follower:
                 return
             resolved = index.resolve(call.func)
             if resolved in rule.reaped_by_functions or resolved in PID_WAIT_FUNCTIONS:
-                if call.args and call.args[0] is arg:
+                if _pid_argument(resolved, call.args) is arg.value:
                     evidence.reaps.append(call)
                 return
             if _callee_name(call) in rule.started_by_calls:
@@ -1480,62 +1480,99 @@ class Follower:
     def _ends_unreaped(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """The cleanup method (``close``, ``stop``, ``__exit__``...) of the class that ends the
         handle (``self._proc.kill()``) without reaping it there: whatever other method could
-        reap it, the object's own end leaves it unreaped. "" when there is none."""
+        reap it, the object's own end leaves it unreaped. "" when there is none. A method of
+        the class that waits for the child until it ends counts as reaping it when the cleanup
+        calls it (``self.wait()``), when a method calling the cleanup calls it next
+        (``__exit__``: ``self.stop(); self.wait()``), or when it runs as a watcher thread."""
         ending = site.rule.kind.ending_methods
         if not ending or site.rule.kind.served:
             return ""  # a pool's close() is the first half of close() + join()
         handle = f"self.{attr}"
-        if self._waits_blocking(family, handle, site.reap_methods):
-            # the class waits for it somewhere (its own wait(), a watcher thread): a kill in
-            # its cleanup is the first half of kill-then-wait, like a Popen's terminate()
-            return ""
-        for member in family:
-            for name, method in member.methods.items():
-                if name not in CLEANUP_METHOD_NAMES:
-                    continue
-                ends, reaps = "", False
-                for call in calls_in(self.index, method):
-                    func = call.func
-                    if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
-                        if func.attr.value in ending:
-                            ends = f"{name}() calls {func.attr.value}()"
-                        reaps = reaps or func.attr.value in site.reap_methods
-                    elif any(dotted_name(a.value) == handle for a in call.args):
-                        pid = self._pid_call(call, handle)
-                        if pid == "ends":
-                            ends = f"{name}() kills it with {self.index.resolve(call.func)}()"
-                        elif pid != "polls":
-                            reaps = True  # handed to a helper, or waited by pid: not ours to judge
-                if ends and not reaps:
-                    return ends
+        # every class of the family's own: a subclass's terminate() beside its base's
+        methods = [(name, method) for member in family for name, method in member.methods.items()]
+        blocking = {
+            name for name, method in methods if self._blocks_on(method, handle, site.reap_methods)
+        }
+        if any(
+            _callee_name(call) in ("Thread", "Timer")
+            and any(
+                arg.keyword is not None
+                and arg.keyword.value == "target"
+                and dotted_name(arg.value) in {f"self.{name}" for name in blocking}
+                for arg in call.args
+            )
+            for _, method in methods
+            for call in calls_in(self.index, method)
+        ):
+            return ""  # a watcher thread waits for it
+        for name, method in methods:
+            if name not in CLEANUP_METHOD_NAMES:
+                continue
+            ends, reaps = "", name in blocking
+            for call in calls_in(self.index, method):
+                func = call.func
+                if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
+                    if func.attr.value in ending:
+                        ends = f"{name}() calls {func.attr.value}()"
+                    reaps = reaps or func.attr.value in site.reap_methods
+                elif isinstance(func, cst.Attribute) and dotted_name(func.value) == "self":
+                    reaps = reaps or func.attr.value in blocking  # self.wait()
+                elif any(dotted_name(a.value) == handle for a in call.args):
+                    if self._pid_call(call, handle) == "ends":
+                        ends = f"{name}() kills it with {self.index.resolve(call.func)}()"
+                    elif self._pid_call(call, handle) != "polls":
+                        reaps = True  # handed to a helper, or waited by pid: not ours to judge
+            if ends and not reaps and not self._waited_after(methods, name, blocking):
+                return ends
         return ""
 
-    def _waits_blocking(
-        self, family: list[ClassInfo], handle: str, reap_methods: Collection[str]
+    def _waited_after(
+        self, methods: list[tuple[str, cst.FunctionDef]], cleanup: str, blocking: set[str]
     ) -> bool:
-        """Does a method of the class wait for ``handle`` until the child ends: a blocking
-        ``os.waitpid(self.pid, 0)`` (or a non-blocking one polled in a loop), or
-        ``self.proc.wait()``/``join()`` with no timeout?"""
-        for member in family:
-            for method in member.methods.values():
-                for call in calls_in(self.index, method):
-                    func = call.func
-                    if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
-                        # communicate() exchanges data while it runs: no promise to reap
-                        # it after a kill
-                        if (
-                            func.attr.value in reap_methods
-                            and func.attr.value != "communicate"
-                            and not _timed(self.index, call)
-                        ):
-                            return True
-                        continue
-                    if self.index.resolve(func) not in PID_WAIT_FUNCTIONS:
-                        continue
-                    if not call.args or dotted_name(call.args[0].value) != handle:
-                        continue
+        """Does a method calling ``self.<cleanup>()`` then wait for the child (``__exit__``:
+        ``self.stop(); self.wait()``)?"""
+        for name, method in methods:
+            if name == cleanup:
+                continue
+            calls = calls_in(self.index, method)
+            names = [
+                call.func.attr.value
+                for call in calls
+                if isinstance(call.func, cst.Attribute) and dotted_name(call.func.value) == "self"
+            ]
+            if cleanup in names and (name in blocking or any(n in blocking for n in names)):
+                return True
+        return False
+
+    def _blocks_on(
+        self, method: cst.FunctionDef, handle: str, reap_methods: Collection[str]
+    ) -> bool:
+        """Does ``method`` wait for ``handle`` until the child ends: a blocking
+        ``os.waitpid(self.pid, 0)`` (or a non-blocking one polled in a ``while`` loop), or
+        ``self.proc.wait()``/``join()`` with no timeout (``poll()`` in a ``while`` loop)?
+        ``communicate()`` exchanges data while the child runs: no promise to reap it."""
+        for call in calls_in(self.index, method):
+            func = call.func
+            if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
+                verb = func.attr.value
+                if verb == "poll" and self._in_while(call):
+                    return True
+                if verb in reap_methods and verb != "communicate" and not _timed(self.index, call):
+                    return True
+            elif (resolved := self.index.resolve(func)) in PID_WAIT_FUNCTIONS:
+                args = [arg for arg in call.args if arg.keyword is None]
+                if dotted_name(_pid_argument(resolved, args)) == handle:
                     if self._pid_call(call, handle) != "polls":
                         return True
+        return False
+
+    def _in_while(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` in a ``while`` loop of its function (polled until something holds)?"""
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                return False
+            if isinstance(ancestor, cst.While):
+                return True
         return False
 
     def _pid_call(self, call: cst.Call, handle: str) -> str:
@@ -1545,7 +1582,7 @@ class Follower:
         just signalled has not), or "" (a blocking wait, or anything else)."""
         resolved = self.index.resolve(call.func)
         args = [arg for arg in call.args if arg.keyword is None]
-        if not args or dotted_name(args[0].value) != handle:
+        if dotted_name(_pid_argument(resolved, args)) != handle:
             return ""
         if resolved in PID_KILL_FUNCTIONS and len(args) == 2:
             signal = args[1].value
@@ -1558,9 +1595,9 @@ class Follower:
         if (
             resolved in PID_WAIT_FUNCTIONS
             and any("WNOHANG" in self.index.code(arg.value) for arg in call.args[1:])
-            and not in_loop(self.index, call)
+            and not self._in_while(call)
         ):
-            return "polls"  # once; polled in a loop until it returns the pid, it waits
+            return "polls"  # once (or a bounded for); polled in a while loop, it waits
         return ""
 
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:
@@ -1902,6 +1939,13 @@ def _absent(test: cst.BaseExpression, handle: str) -> bool | None:
     if isinstance(operator, cst.IsNot | cst.NotEqual):
         return ended
     return None
+
+
+def _pid_argument(resolved: str | None, args: Sequence[cst.Arg]) -> cst.BaseExpression | None:
+    """The argument naming the child: the first (``os.waitpid(pid, 0)``, ``os.kill(pid, s)``),
+    the second for ``os.waitid(os.P_PID, pid, os.WEXITED)``."""
+    at = 1 if resolved == "os.waitid" else 0
+    return args[at].value if len(args) > at else None
 
 
 def _callee_name(call: cst.Call) -> str:

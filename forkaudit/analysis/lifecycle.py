@@ -25,6 +25,7 @@ from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import argument, is_true, walk_statements
 from forkaudit.analysis.verdict import Verdict
+from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS
 from forkaudit.model import Rule
 
 __all__ = ["Analyzer", "RawFinding"]
@@ -185,7 +186,9 @@ class Analyzer:
         that arms its next run)? One in a method called now and then (a status page) reaps
         only then."""
         making = self.facts.enclosing_function(site.call)
-        return any(self._runs_regularly(call, making) for call in self.facts.mp_reaper_calls)
+        return any(
+            self._runs_regularly(call, making, site.call) for call in self.facts.mp_reaper_calls
+        )
 
     def _waits_any_regularly(self, site: Site) -> bool:
         """Does the module's wait-any reaping reap this child? A blocking one (``os.wait()``,
@@ -205,20 +208,31 @@ class Analyzer:
             function = self.facts.enclosing_function(call)
             if function is not None and function.name.value in handlers:
                 return True
-            if self._runs_regularly(call, making):
+            if self._runs_regularly(call, making, site.call, one_per_call=True):
                 return True
         return False
 
-    def _runs_regularly(self, call: cst.Call, making: cst.FunctionDef | None) -> bool:
-        """Does ``call`` run often enough to reap children made in ``making``: at module
-        level, in a loop, on the way of each start (in ``making``, in what it calls, in what
-        calls it: ``cleanup_children()`` before each spawn, a handler reaping at the start of
-        each event it serves), or in what runs again and again by itself (a thread's target, a
-        callback arming its next run)? Called from a loop counts too; further away, the calls in
-        between may take it only now and then (``isalive()`` calling ``terminate()`` once)."""
+    def _runs_regularly(
+        self,
+        call: cst.Call,
+        making: cst.FunctionDef | None,
+        start: cst.CSTNode,
+        one_per_call: bool = False,
+    ) -> bool:
+        """Does ``call`` run often enough to reap children made at ``start`` in ``making``: at
+        module level, in a loop, on the way of each start (in ``making``, in what it calls, in
+        what calls it, or in one function calling both: ``cleanup_children()`` before each
+        spawn, a handler reaping at the start of each event it serves), or in what runs again
+        and again by itself (a thread's target, a callback arming its next run, one handed to a
+        timer or a signal)? Called from a loop counts too; further away, the calls in between
+        may take it only now and then (``isalive()`` calling ``terminate()`` once).
+        ``one_per_call``: it reaps one child a call (``waitpid(-1, WNOHANG)``), so on the way
+        of the starts it must run as often as they do: not once after a loop of them."""
         function = self.facts.enclosing_function(call)
-        if function is None or function is making:
+        if function is None:
             return True
+        if function is making:
+            return not one_per_call or self._each_start_reaped(making, [start], [call])
         if self._in_loop(call, function):
             return True
         if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
@@ -226,25 +240,74 @@ class Analyzer:
         callers_of_reaper = self._calling(function)
         if making is not None:
             callers_of_making = self._calling(making)
-            if making in callers_of_reaper or function in callers_of_making:
-                return True
-            if any(caller in callers_of_making for caller in callers_of_reaper):
-                return True  # one caller does both: spawn_worker() and reap() per event
+            toward_reaper = [function, *callers_of_reaper]
+            toward_making = [making, *callers_of_making]
+            hosts = [
+                (making, [start], self._calls_to(making, toward_reaper))
+                if making in callers_of_reaper
+                else None,
+                (function, self._calls_to(function, toward_making), [call])
+                if function in callers_of_making
+                else None,
+                *(
+                    (host, self._calls_to(host, toward_making), self._calls_to(host, toward_reaper))
+                    for host in callers_of_reaper
+                    if host in callers_of_making  # one caller does both
+                ),
+            ]
+            for found in hosts:
+                if found is None:
+                    continue
+                host, starts, reaps = found
+                if not one_per_call or self._each_start_reaped(host, starts, reaps):
+                    return True
         if self._handed_on(function):
-            return True  # a callback: a timer, a scheduler, a signal may run it again and again
+            return True  # a timer, a scheduler, a signal runs it again and again
         for node in self.facts.callers(function):
             enclosing = self.facts.enclosing_function(node)
             if enclosing is not None and self._in_loop(node, enclosing):
                 return True
         return False
 
+    def _calls_to(
+        self, host: cst.FunctionDef, targets: Sequence[cst.FunctionDef]
+    ) -> list[cst.CSTNode]:
+        """The calls in ``host`` of any of ``targets``."""
+        return [
+            node
+            for target in targets
+            for node in self.facts.callers(target)
+            if self.index.inside(node, host)
+        ]
+
+    def _each_start_reaped(
+        self, host: cst.FunctionDef, starts: Sequence[cst.CSTNode], reaps: Sequence[cst.CSTNode]
+    ) -> bool:
+        """In ``host``, does no start sit in a loop that holds no reap (``for _ in range(n):
+        fork()`` then one ``reap()``)?"""
+        if not starts or not reaps:
+            return False
+        for node in starts:
+            for ancestor in self.index.ancestors(node):
+                if ancestor is host:
+                    break
+                if isinstance(ancestor, cst.For | cst.While) and not any(
+                    self.index.inside(reap, ancestor) for reap in reaps
+                ):
+                    return False
+        return True
+
     def _handed_on(self, function: cst.FunctionDef) -> bool:
-        """Is ``function`` passed as a value to some call of the module (``timeout_add(1,
-        reap)``, ``LoopingCall(self.reap)``, ``signal.signal(SIGALRM, reap)``)?"""
+        """Is ``function`` handed to a call that runs it again and again (``timeout_add(1,
+        reap)``, ``LoopingCall(self.reap)``, ``signal.signal(SIGALRM, reap)``)? Handed to one
+        that runs it once (``atexit.register``, ``Thread(target=...)``, ``submit``), it
+        does not reap regularly."""
         name = function.name.value
         named = {name, f"self.{name}", f"cls.{name}"}
         return any(
-            dotted_name(arg.value) in named for call in self.index.calls for arg in call.args
+            _callee_last(call) in PERIODIC_REGISTRARS
+            and any(dotted_name(arg.value) in named for arg in call.args)
+            for call in self.index.calls
         )
 
     def _in_loop(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
@@ -430,3 +493,10 @@ def _daemon_by_default(factory: cst.FunctionDef) -> bool:
                 ):
                     return True
     return False
+
+
+def _callee_last(call: cst.Call) -> str:
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""

@@ -162,7 +162,7 @@ class _Bindings:
         data = self.data
         line = _line_start(data, begin)
         head = data[line:begin].rstrip(b" \t")
-        if not head and data[:line].rstrip(b" \t\r\n\\").endswith(b"."):
+        if not head and _continues_attribute(data, line):
             return True  # `subprocess.` + newline + `Popen(`: an attribute of what is before
         if not head.endswith(b"."):
             key = (word, modules)
@@ -223,7 +223,9 @@ _OWNER = re.compile(rb"(?<![\w.])(\w+)[ \t]*\.$")
 _STAR_IMPORT = re.compile(rb"import[ \t]*\*")
 _FROM_IMPORT = re.compile(  # a `\` + newline may end any line of it
     rb"from(?:[ \t]|\\\r?\n)+(\.*[\w.]*)(?:[ \t]|\\\r?\n)+import(?:[ \t]|\\\r?\n)*"
-    rb"(\((?:#[^\n]*|[^)#])*\)|(?:\\\r?\n|[^\n;])*)"
+    # A comment runs to its line's end, and an import list holds no other `(`: one way to
+    # read each, so an unclosed list fails at once instead of backtracking.
+    rb"(\((?:[^()#]|#[^\n]*(?![^\n]))*\)|(?:\\\r?\n|[^\n;])*)"
 )
 
 
@@ -239,8 +241,8 @@ def _rebound(data: bytes, name: bytes) -> bool:
         if not _WORD[before] and before != 46 and (end >= size or not _WORD[data[end]]):
             if _BINDS_AFTER.match(data, end):
                 return True
-            line = data.rfind(b"\n", 0, at) + 1
-            if _BINDS_BEFORE.search(data, line, at):
+            # `as`, `def`, `for`... and blanks right before it (a long line is not read whole)
+            if _BINDS_BEFORE.search(data, max(_line_start(data, at), at - 64), at):
                 return True
         at = data.find(name, end)
     return False
@@ -264,9 +266,34 @@ def _plain_import(name: bytes) -> re.Pattern[bytes]:
     )
 
 
+def _continues_attribute(data: bytes, line: int) -> bool:
+    """Does the code before the line starting at ``line`` end with a ``.`` (``(subprocess.``
+    then ``Popen(cmd))`` on the next line), looking back over at most three lines, their
+    comments, blanks and backslashes?"""
+    end = line
+    for _ in range(3):
+        if end <= 0:
+            return False
+        start = _line_start(data, end - 1)
+        code = data[start:end]
+        hash_at = code.find(b"#")
+        if hash_at >= 0:
+            code = code[:hash_at]
+        code = code.rstrip(b" \t\r\n\\")
+        if code:
+            return code.endswith(b".")
+        end = start
+    return False
+
+
 def _line_start(data: bytes, at: int) -> int:
     """Where the line holding ``at`` starts (after a \\n, or a lone \\r of old Mac files)."""
-    return max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at)) + 1
+    # looked for in the 4 KB before: a file without newlines (or a minified one) would be
+    # searched back to its start at every hit; a longer line is read from 4 KB before
+    window = max(0, at - 4096)
+    newline = data.rfind(b"\n", window, at)
+    found = max(newline, data.rfind(b"\r", max(newline + 1, window), at))
+    return found + 1 if found >= 0 else window
 
 
 _DEFINED = re.compile(rb"(?:async[ \t]+)?(?:def|class)[ \t]+")
