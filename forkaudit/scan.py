@@ -559,10 +559,6 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
     files, missing = collect_paths(paths, cwd, _git_root)
     if missing:
         raise InputError(f"{missing[0]} does not exist: pass Python files or folders to check")
-    # Findings are fingerprinted by paths relative to the repository root (a baseline written
-    # by `check src` matches `check src/pkg/mod.py` and `check .`, from any folder), and shown
-    # relative to the current folder (clickable in a terminal).
-    shown = {f.relpath: _relative(f.abspath, cwd) for f in files}
     if options.exclude_paths:
         files = [
             f
@@ -571,27 +567,26 @@ def check_paths(paths: Sequence[str], cwd: str, options: ScanOptions) -> ScanRep
             and not _excluded_path(_relative(f.abspath, cwd), options.exclude_paths)
         ]
     unit_results = run_units(file_units(files), options.pack, _run_options(options))
-    # Two files may share a relative path (outside a repository, `check a b` names each
-    # folder's files from it): each result is shown under its own unit's file.
-    own: dict[int, str] = {}
+    # Findings are fingerprinted by paths relative to the repository root (a baseline written
+    # by `check src` matches `check src/pkg/mod.py` and `check .`, from any folder), and shown
+    # relative to the current folder (clickable in a terminal), each under its own unit's file:
+    # two files may share a relative path (outside a repository, `check a b` names each
+    # folder's files from it).
+    shown: dict[int, str] = {}  # id of a finding or an error -> the path it is shown under
     unused_found: list[tuple[str, int]] = []
     for unit_result in unit_results:
         named = {f.relpath: _relative(f.abspath, cwd) for f in unit_result.unit.files}
         for result in unit_result.results:
-            path = named.get(result.path) or shown.get(result.path, result.path)
+            path = named.get(result.path, result.path)
             unused_found.extend((path, line) for line in result.unused_suppressions)
             for item in (*result.findings, result.error):
                 if item is not None:
-                    own[id(item)] = path
+                    shown[id(item)] = path
     findings, errors, files_total, files_parsed, suppressed, _ = _gather(unit_results, options)
     counts: dict[str, int] = {}
     findings, baselined = _apply_baseline(findings, options, counts)
-    findings = [
-        dataclasses.replace(f, path=own.get(id(f)) or shown.get(f.path, f.path)) for f in findings
-    ]
-    errors = [
-        dataclasses.replace(e, path=own.get(id(e)) or shown.get(e.path, e.path)) for e in errors
-    ]
+    findings = [dataclasses.replace(f, path=shown.get(id(f), f.path)) for f in findings]
+    errors = [dataclasses.replace(e, path=shown.get(id(e), e.path)) for e in errors]
     unused = tuple(sorted(unused_found))
     if unused:
         counts["unused_suppressions"] = len(unused)

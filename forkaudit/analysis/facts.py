@@ -16,6 +16,7 @@ from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
     all_params,
     is_minus_one_or_zero,
+    last_name,
     parent_polarity,
     target_expr,
     walk_statements,
@@ -125,12 +126,9 @@ class ModuleFacts:
                 break
         if function is None or loop:
             return False
-        return function.name.value in self._sigchld_handlers()
+        return function.name.value in self.sigchld_handlers()
 
-    def sigchld_handler_names(self) -> set[str]:
-        return self._sigchld_handlers()
-
-    def _sigchld_handlers(self) -> set[str]:
+    def sigchld_handlers(self) -> set[str]:
         """Names of the functions installed as the SIGCHLD handler: ``signal.signal(SIGCHLD,
         handler)`` or an event loop's ``loop.add_signal_handler(SIGCHLD, handler)`` (which runs
         it once per delivered signal too)."""
@@ -239,7 +237,7 @@ class ModuleFacts:
             keyword = arg.keyword.value if arg.keyword is not None else ""
             if not (keyword in keywords or (positional and not keyword)):
                 continue
-            named = _last_name(arg.value)
+            named = last_name(arg.value)
             if not named:
                 continue
             if isinstance(arg.value, cst.Name):
@@ -529,12 +527,12 @@ class ModuleFacts:
             targets: dict[str, list[tuple[cst.Call, cst.BaseExpression]]] = {}
             for position, call in enumerate(self.index.calls):
                 self._order[id(call)] = position
-                last = _last_name(call.func)
+                last = last_name(call.func)
                 if last:
                     calls.setdefault(last, []).append(call)
                 target = self._thread_target(call)
                 if target is not None:
-                    named = _last_name(target)
+                    named = last_name(target)
                     if named:
                         targets.setdefault(named, []).append((call, target))
             self._by_name = (calls, targets)
@@ -690,15 +688,6 @@ def _bound_by(target: cst.CSTNode) -> list[str]:
     if isinstance(target, cst.StarredElement):
         return _bound_by(target.value)
     return []
-
-
-def _last_name(expr: cst.BaseExpression) -> str:
-    """``f`` of ``f`` and of ``a.b.f``; "" for anything else."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
-    return ""
 
 
 def _names_in_code(text: str, name: str) -> int:

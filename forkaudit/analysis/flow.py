@@ -29,6 +29,7 @@ from forkaudit.analysis.syntax import (
     is_binding_of,
     is_true,
     iteration_of,
+    last_name,
     literal_test,
     literal_truth,
     loop_can_exit,
@@ -370,7 +371,7 @@ class Follower:
                 return True
             holder = self.index.parent_of(reap)
             wrapper = self.index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-            if isinstance(wrapper, cst.Call) and _callee_name(wrapper) in _OWN_TASKS:
+            if isinstance(wrapper, cst.Call) and last_name(wrapper.func) in _OWN_TASKS:
                 return True  # `create_task(p.wait())`: a task of its own waits, cancelled or not
             for ancestor in self.index.ancestors(reap):
                 if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
@@ -485,7 +486,7 @@ class Follower:
                 if _pid_argument(resolved, call.args) is arg.value:
                     evidence.reaps.append(call)
                 return
-            if _callee_name(call) in rule.started_by_calls:
+            if last_name(call.func) in rule.started_by_calls:
                 evidence.started = True  # `loop.run_in_executor(executor, fn)`: used, not owned
                 return
             if isinstance(call.func, cst.Attribute) and call.func.attr.value in CONTAINER_ADD:
@@ -1493,12 +1494,13 @@ class Follower:
         blocking = {
             name for name, method in methods if self._blocks_on(method, handle, site.reap_methods)
         }
-        if any(
-            _callee_name(call) in ("Thread", "Timer")
+        watchers = {f"self.{name}" for name in blocking}
+        if watchers and any(
+            last_name(call.func) in ("Thread", "Timer")
             and any(
                 arg.keyword is not None
                 and arg.keyword.value == "target"
-                and dotted_name(arg.value) in {f"self.{name}" for name in blocking}
+                and dotted_name(arg.value) in watchers
                 for arg in call.args
             )
             for _, method in methods
@@ -1518,9 +1520,10 @@ class Follower:
                 elif isinstance(func, cst.Attribute) and dotted_name(func.value) == "self":
                     reaps = reaps or func.attr.value in blocking  # self.wait()
                 elif any(dotted_name(a.value) == handle for a in call.args):
-                    if self._pid_call(call, handle) == "ends":
+                    does = self._pid_call(call, handle)
+                    if does == "ends":
                         ends = f"{name}() kills it with {self.index.resolve(call.func)}()"
-                    elif self._pid_call(call, handle) != "polls":
+                    elif does != "polls":
                         reaps = True  # handed to a helper, or waited by pid: not ours to judge
             if ends and not reaps and not self._waited_after(methods, name, blocking):
                 return ends
@@ -1948,14 +1951,6 @@ def _pid_argument(resolved: str | None, args: Sequence[cst.Arg]) -> cst.BaseExpr
     return args[at].value if len(args) > at else None
 
 
-def _callee_name(call: cst.Call) -> str:
-    """The last name of what is called: ``run_in_executor`` for ``loop.run_in_executor(...)``."""
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else ""
-
-
 def _timed(index: ModuleIndex, call: cst.Call) -> bool:
     """``p.join(5)``, ``p.wait(timeout=5)``, ``asyncio.wait_for(p.wait(), 5)``: it reaps only a
     child that ends in time."""
@@ -1971,7 +1966,7 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
     holder = index.parent_of(call)
     if isinstance(holder, cst.Arg):
         wrapper = index.parent_of(holder)
-        return isinstance(wrapper, cst.Call) and _callee_name(wrapper) == "wait_for"
+        return isinstance(wrapper, cst.Call) and last_name(wrapper.func) == "wait_for"
     return False
 
 

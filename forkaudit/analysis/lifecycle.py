@@ -23,7 +23,7 @@ from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import argument, is_true, walk_statements
+from forkaudit.analysis.syntax import argument, is_true, last_name, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS
 from forkaudit.model import Rule
@@ -201,7 +201,7 @@ class Analyzer:
         if calls is None:  # SIGCHLD ignored, or a package's handler reaping in a loop
             return True
         making = self.facts.enclosing_function(site.call)
-        handlers = self.facts.sigchld_handler_names()
+        handlers = self.facts.sigchld_handlers()
         for call in calls:
             if "WNOHANG" not in self.index.code(call):
                 return True
@@ -305,7 +305,7 @@ class Analyzer:
         name = function.name.value
         named = {name, f"self.{name}", f"cls.{name}"}
         return any(
-            _callee_last(call) in PERIODIC_REGISTRARS
+            last_name(call.func) in PERIODIC_REGISTRARS
             and any(dotted_name(arg.value) in named for arg in call.args)
             for call in self.index.calls
         )
@@ -493,10 +493,3 @@ def _daemon_by_default(factory: cst.FunctionDef) -> bool:
                 ):
                     return True
     return False
-
-
-def _callee_last(call: cst.Call) -> str:
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else ""

@@ -98,7 +98,7 @@ class Prefilter:
         position: int,
         length: int,
         present: frozenset[bytes],
-        bindings: _Bindings | None = None,
+        bindings: _Bindings,
     ) -> bool:
         begin = position
         while begin and _WORD[data[begin - 1]]:
@@ -117,21 +117,22 @@ class Prefilter:
         if modules is not None and present.isdisjoint(modules):
             return False
         text = follow.group()
-        if not _read_as_start(data, begin, text):
+        line = _line_start(data, begin)
+        if not _read_as_start(data, line, begin, text):
             return False
         if modules is None or not text.endswith(b"("):
             return True  # the distribution's own name, a base list or an alias
-        return (bindings or _Bindings(data)).may_resolve(begin, word, modules)
+        return bindings.may_resolve(line, begin, word, modules)
 
 
-def _read_as_start(data: bytes, begin: int, follow: bytes) -> bool:
+def _read_as_start(data: bytes, line: int, begin: int, follow: bytes) -> bool:
     """Is the name at ``begin``, followed by ``follow``, where the engine could read a start,
-    by what precedes it on its line? Not on a comment's line or a doctest's (text, not code),
+    by what precedes it on its line (starting at ``line``)? Not on a comment's line or a doctest's (text, not code),
     nor where a function or class of that name is defined (``def Popen(``, ``class Timer(``).
     Followed by ``,`` or ``)``, only in a class's base list (``class Worker(Thread):``):
     elsewhere it is imported, passed as a value or named in prose, none of which starts
     anything (the slicer reads it the same way: ``slicing._in_bases_or_import``)."""
-    head = data[_line_start(data, begin) : begin].lstrip(b" \t")
+    head = data[line:begin].lstrip(b" \t")
     if head[:1] == b"#" or head.startswith((b">>>", b"... ")):
         return False
     if follow.endswith(b"("):
@@ -158,9 +159,10 @@ class _Bindings:
         self._star: bool | None = None
         self._imports: list[tuple[bytes, bytes]] | None = None
 
-    def may_resolve(self, begin: int, word: bytes, modules: tuple[bytes, ...]) -> bool:
+    def may_resolve(self, line: int, begin: int, word: bytes, modules: tuple[bytes, ...]) -> bool:
+        """May the call of ``word`` at ``begin`` (on the line starting at ``line``) be the
+        start of one of ``modules``?"""
         data = self.data
-        line = _line_start(data, begin)
         head = data[line:begin].rstrip(b" \t")
         if not head and _continues_attribute(data, line):
             return True  # `subprocess.` + newline + `Popen(`: an attribute of what is before

@@ -105,6 +105,15 @@ def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> list[cst
     return list(walk(function, skip_nested=skip_nested))
 
 
+def last_name(expr: cst.BaseExpression) -> str:
+    """``f`` of ``f`` and of ``a.b.f`` (a call's ``func``: what is called); "" otherwise."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return ""
+
+
 def calls_in(index: ModuleIndex, function: cst.CSTNode, nested: bool = False) -> list[cst.Call]:
     """The calls in ``function`` (with ``nested``, in the functions it holds too)."""
     return [n for n in walk_statements(function, skip_nested=not nested) if isinstance(n, cst.Call)]

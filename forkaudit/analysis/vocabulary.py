@@ -43,7 +43,7 @@ PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})  # given
 # Send a signal to a pid; one of the ENDING_SIGNALS ends the child without reaping it.
 PID_KILL_FUNCTIONS = frozenset({"os.kill", "os.killpg"})
 ENDING_SIGNALS = frozenset({"SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGABRT"})
-MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})
+MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished mp children
 # Calls that run a function handed to them again and again (GLib, Twisted, Tornado, a signal,
 # schedule's every().do(), APScheduler's add_job): a reaper handed to one runs regularly.
 PERIODIC_REGISTRARS = frozenset(
@@ -62,7 +62,7 @@ PERIODIC_REGISTRARS = frozenset(
         "schedule_interval",
         "call_repeatedly",
     }
-)  # reaps finished mp children
+)
 FORK_CALLS = frozenset({"os.fork", "os.forkpty", "pty.fork"})  # the parent gets the pid back
 # Words in the name of a method that runs in the forked child (`_reset_after_fork`,
 # `_at_fork_reinit`, `_after_fork`): what it re-creates is the child's own.
