@@ -4202,3 +4202,138 @@ def test_a_blocking_wait_any_anywhere_still_reaps_every_child() -> None:
             "os.waitpid(-1, os.WNOHANG)", "os.wait()"
         )
     )
+
+
+def test_code_after_a_statement_leaving_its_block_starts_nothing() -> None:
+    # `return False` first, then what the function used to do: nothing after it runs
+    check(
+        """
+        import subprocess
+        class Cert:
+            def disabled(self):
+                return False
+                out = subprocess.Popen("openssl", shell=True, stdout=subprocess.PIPE).stdout.read()
+                return out
+            def each(self, cmds):
+                for cmd in cmds:
+                    continue
+                    subprocess.Popen(cmd)
+            def live(self):
+                out = subprocess.Popen("openssl", shell=True, stdout=subprocess.PIPE).stdout.read()  # leak
+                return out
+        """
+    )
+
+
+KEPT_PIDS = {
+    # the pid kept on the object, waited for by a method of the class
+    "waited by stop()": (
+        "        self.pid = proc.pid\n",
+        "    def stop(self):\n        os.kill(self.pid, signal.SIGTERM)\n"
+        "        os.waitpid(self.pid, 0)\n",
+        False,
+    ),
+    # signalled, never waited: the child stays a zombie
+    "only killed": (
+        "        self.pid = proc.pid\n",
+        "    def stop(self):\n        os.kill(self.pid, signal.SIGTERM)\n",
+        True,
+    ),
+    # a WNOHANG poll once reaps only a child that has already ended
+    "polled once": (
+        "        self.pid = proc.pid\n",
+        "    def alive(self):\n        return os.waitpid(self.pid, os.WNOHANG)[0] == 0\n",
+        True,
+    ),
+    # a local copy of the pid, waited for in the same function
+    "a local waited for": (
+        "        pid = proc.pid\n        os.waitpid(pid, 0)\n",
+        "",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("kept,more,leaks", list(KEPT_PIDS.values()), ids=list(KEPT_PIDS))
+def test_a_kept_pid_is_reaped_where_it_is_waited_for(kept: str, more: str, leaks: bool) -> None:
+    mark = "  # leak: FA112" if leaks else ""
+    code = (
+        "import os\nimport signal\nfrom multiprocessing import Process\n"
+        "class Runner:\n"
+        "    def start(self):\n"
+        f"        proc = Process(target=self.work){mark}\n"
+        "        proc.start()\n"
+        f"{kept}"
+        "    def work(self):\n        pass\n"
+        f"{more}"
+    )
+    check(code)
+
+
+def test_a_reap_in_a_handler_of_an_ending_signal_is_not_on_the_normal_path() -> None:
+    # the SIGINT handler terminates the pool only when the process is interrupted; the `else`
+    # path leaves it running
+    findings = check(
+        """
+        import multiprocessing
+        import signal
+        import sys
+        def check(a):
+            return a
+        def run(actions):
+            def handler(signum, frame):
+                pool.terminate()
+                sys.exit(1)
+            signal.signal(signal.SIGINT, handler)
+            pool = multiprocessing.Pool(4)  # leak: FA113
+            if actions:
+                try:
+                    pool.map_async(check, actions).get(100)
+                    pool.close()
+                except Exception:
+                    pool.terminate()
+                    raise
+                finally:
+                    pool.join()
+            else:
+                print("nothing")
+        """
+    )
+    assert "shut down only when `actions`; the other path leaks" in findings[0].message
+    # a handler of a signal sent on demand (SIGUSR1) runs while the program goes on: it counts
+    check(
+        """
+        import signal
+        import subprocess
+        def run():
+            proc = subprocess.Popen(["sleep", "9"])
+            def handler(signum, frame):
+                proc.wait()
+            signal.signal(signal.SIGUSR1, handler)
+        """
+    )
+
+
+def test_a_handle_rebound_in_a_try_is_another_one_after_it() -> None:
+    # each branch binds its own `p` in a try whose handler raises: the wait in one branch is
+    # not the other branch's
+    findings = check(
+        """
+        import subprocess
+        class Pipe:
+            def execute(self):
+                if self.background:
+                    try:
+                        p = subprocess.Popen(["a"], stdout=subprocess.PIPE)
+                    except Exception:
+                        raise ValueError("x")
+                    p.wait()
+                else:
+                    try:
+                        p = subprocess.Popen(["b"], stdout=subprocess.PIPE)  # leak
+                    except Exception:
+                        raise ValueError("x")
+                    self._stdout = p.stdout
+        """
+    )
+    assert "never waited" in findings[0].message

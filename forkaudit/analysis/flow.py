@@ -564,6 +564,31 @@ class Follower:
             evidence.escapes.append("its pid is returned to the caller")
             evidence.reaps.append(parent)
             evidence.handoffs.append(parent)
+            return
+        if use.name == "pid" and isinstance(parent, cst.Assign) and parent.value is use.at:
+            if self._kept_pid_waited(parent):
+                evidence.reaps.append(parent)
+
+    def _kept_pid_waited(self, assign: cst.Assign) -> bool:
+        """``self.pid = h.pid`` (or ``pid = h.pid``): is the pid kept there waited for until the
+        child ends (``os.waitpid(self.pid, 0)``, see ``_blocks_on``) by a method of the class, or
+        in the function itself? A child is reaped by its pid whatever object started it."""
+        index = self.index
+        for assign_target in assign.targets:
+            target = assign_target.target
+            if isinstance(target, cst.Attribute) and dotted_name(target.value) == "self":
+                info = index.class_of(assign)
+                if info is not None and any(
+                    self._blocks_on(method, f"self.{target.attr.value}", ())
+                    for member in self.facts.class_family(info)
+                    for method in member.methods.values()
+                ):
+                    return True
+            elif isinstance(target, cst.Name):
+                function = self.facts.enclosing_function(assign)
+                if function is not None and self._blocks_on(function, target.value, ()):
+                    return True
+        return False
 
     def _pid_handed(self, site: Site, arg: cst.CSTNode, evidence: Evidence) -> None:
         """``h.pid`` given to a call: ``os.waitpid(h.pid, 0)`` reaps; anything else may own it."""
@@ -1047,18 +1072,25 @@ class Follower:
             if parent is scope:
                 break
             current = parent
-        # Nested callbacks (a reap inside a nested function or lambda) count as deferred reaping.
+        # Nested callbacks (a reap inside a nested function or lambda) count as deferred reaping,
+        # but not a handler of a signal that ends the process (SIGINT, SIGTERM): it runs only
+        # when the process is interrupted, never on the way of a normal call.
+        reaps = [reap for reap in reaps if not self._on_interrupt_only(reap, scope)]
         for reap in reaps:
             if self.index.scope_of(reap) is not scope:
                 return None
-        # Describe the condition that guards the first reap (a real one before a hand-over).
+        # Describe the condition that guards the first reap (a real one before a hand-over); one
+        # in an `except` only when no reap is guarded by an `if` (`if items: try: ... except:
+        # terminate() finally: join()` leaks on the other path of the `if`, exception or not).
         handed = {id(node) for node in handoffs or ()}
+        on_error = False
         for reap in sorted(reaps, key=lambda node: id(node) in handed):
             for ancestor in self.index.ancestors(reap):
                 if ancestor is scope:
                     break
                 if isinstance(ancestor, cst.ExceptHandler):
-                    return f"{rule.kind.reaped} only when an exception is raised; the normal path leaks"
+                    on_error = True
+                    break
                 if isinstance(ancestor, cst.If):
                     test = self.index.code(ancestor.test).strip()
                     in_else = ancestor.orelse is not None and self.index.inside(
@@ -1068,7 +1100,34 @@ class Follower:
                     return (
                         f"{rule.kind.reaped} only when `{short(condition)}`; the other path leaks"
                     )
+        if on_error:
+            return f"{rule.kind.reaped} only when an exception is raised; the normal path leaks"
         return f"{rule.kind.reaped} on some paths only"
+
+    def _on_interrupt_only(self, reap: cst.CSTNode, scope: ScopeNode) -> bool:
+        """Is ``reap`` in a function nested in ``scope`` that ``scope`` names only to install it
+        as the handler of a signal ending the process (``signal.signal(signal.SIGINT,
+        handler)``)?"""
+        inner = self.index.scope_of(reap)
+        if inner is scope or not isinstance(inner, cst.FunctionDef):
+            return False
+        if self.index.scope_of(inner) is not scope:
+            return False
+        uses = list(self.index.uses(inner.name.value, scope))
+        if not uses:
+            return False
+        for use in uses:
+            arg = self.index.parent_of(use)
+            call = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+            if not (
+                isinstance(call, cst.Call)
+                and self.index.resolve(call.func) == "signal.signal"
+                and len(call.args) == 2
+                and call.args[1] is arg
+                and last_name(call.args[0].value) in ENDING_SIGNALS
+            ):
+                return False
+        return True
 
     def _given_tests(self, statement: cst.CSTNode, scope: ScopeNode) -> frozenset[str]:
         """The tests that hold wherever ``statement`` (a start) ran and keep holding after it:
@@ -2054,7 +2113,15 @@ def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> b
 
 
 def _binds_name(statement: cst.CSTNode, name: str) -> bool:
-    """Is ``statement`` a plain assignment to ``name`` (``pid = ...``)?"""
+    """Is ``statement`` a plain assignment to ``name`` (``pid = ...``), or a ``try`` whose body
+    makes one and whose every handler leaves (``try: p = Popen(...) except OSError: raise
+    Error(...)``): after it, ``name`` holds what the assignment gave?"""
+    if isinstance(statement, cst.Try):
+        return (
+            any(_binds_name(inner, name) for inner in statement.body.body)
+            and bool(statement.handlers)
+            and all(_handler_leaves(handler) for handler in statement.handlers)
+        )
     if isinstance(statement, cst.SimpleStatementLine):
         for small in statement.body:
             if isinstance(small, cst.Assign) and any(
@@ -2069,6 +2136,15 @@ def _binds_name(statement: cst.CSTNode, name: str) -> bool:
             ):
                 return True
     return False
+
+
+def _handler_leaves(handler: cst.ExceptHandler) -> bool:
+    """Does the ``except`` block end with a ``raise`` or ``return``?"""
+    body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
+    last = body[-1] if body else None
+    return isinstance(last, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Raise | cst.Return) for small in last.body
+    )
 
 
 def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> bool:

@@ -46,7 +46,9 @@ def is_minus_one_or_zero(node: cst.BaseExpression) -> bool:
 
 
 def in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
-    """Inside the body of `if False:` / `if 0:`."""
+    """Code that never runs: inside the body of `if False:` / `if 0:`, or after a statement
+    that always leaves its block (``return``, ``raise``, ``break``, ``continue``) in the same
+    block (``def disabled(self): return False`` followed by what it used to do)."""
     current = node
     for ancestor in index.ancestors(node):
         if isinstance(ancestor, cst.If) and ancestor.body is current:
@@ -55,8 +57,19 @@ def in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
                 isinstance(test, cst.Integer) and test.value == "0"
             ):
                 return True
+        if isinstance(ancestor, cst.IndentedBlock) and isinstance(current, cst.BaseStatement):
+            for statement in ancestor.body:
+                if statement is current:
+                    break
+                if isinstance(statement, cst.SimpleStatementLine) and any(
+                    isinstance(small, _LEAVING) for small in statement.body
+                ):
+                    return True
         current = ancestor
     return False
+
+
+_LEAVING = (cst.Return, cst.Raise, cst.Break, cst.Continue)
 
 
 def element_index(container: cst.Tuple, element: cst.CSTNode) -> int:
