@@ -4337,3 +4337,97 @@ def test_a_handle_rebound_in_a_try_is_another_one_after_it() -> None:
         """
     )
     assert "never waited" in findings[0].message
+
+
+_SENTINEL_WORKERS = """
+    import threading
+    from queue import Queue
+    def lookup(items):
+        q = Queue()
+        def worker():
+            while True:
+                item = q.get()
+                if item is None:
+                    break
+                print(item)
+                q.task_done()
+        threads = []
+        for _ in range(4):
+            t = threading.Thread(target=worker, daemon=True){mark}
+            t.start()
+            threads.append(t)
+        for item in items:
+            params = {{"item": item}}
+            q.put(params)
+        q.join()
+{more}
+"""
+
+SENTINELS = {
+    # only dicts go in: the workers wait for a None for ever, four more per call
+    "never put": ("", True),
+    "put per worker": ("        for _ in threads:\n            q.put(None)\n", False),
+    # what a loop variable holds may be the sentinel (`for x in items + [None]`)
+    "a loop variable put": ("        for x in items:\n            q.put(x)\n", False),
+    # handed on: whoever gets the queue may put it
+    "queue handed on": ("        stop_all(q)\n", False),
+}
+
+
+@pytest.mark.parametrize("more,leaks", list(SENTINELS.values()), ids=list(SENTINELS))
+def test_a_worker_waiting_for_a_sentinel_nothing_puts_never_ends(more: str, leaks: bool) -> None:
+    findings = check(_SENTINEL_WORKERS.format(mark="  # leak: FA111" if leaks else "", more=more))
+    if leaks:
+        assert "blocks in q.get() until it takes None, which nothing puts" in findings[0].message
+
+
+def test_a_thread_subclass_waiting_for_a_sentinel_its_class_never_puts() -> None:
+    # submit() puts what its callers give: a function (a lambda here), never None; a subclass
+    # whose stop() puts None ends
+    check(
+        """
+        import queue
+        import threading
+        class Worker(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self.tasks = queue.Queue()
+            def run(self):
+                while True:
+                    task = self.tasks.get()
+                    if task is None:
+                        return
+                    task()
+            def submit(self, fn):
+                self.tasks.put(fn)
+        def handle(request):
+            w = Worker()  # leak: FA111
+            w.start()
+            w.submit(lambda: print(request))
+        """
+    )
+    check(
+        """
+        import queue
+        import threading
+        class Worker(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self.jobs = queue.Queue()
+            def run(self):
+                while True:
+                    job = self.jobs.get()
+                    if job is None:
+                        return
+                    job()
+            def submit(self, fn):
+                self.jobs.put(fn)
+            def stop(self):
+                self.submit(None)
+        def handle(request):
+            w = Worker()
+            w.start()
+            w.submit(lambda: print(request))
+            w.stop()
+        """
+    )

@@ -28,6 +28,7 @@ from forkaudit.analysis.syntax import (
     innermost_loop,
     is_true,
     kwarg_true,
+    last_name,
     names_tested,
     target_expr,
     three_valued,
@@ -207,6 +208,10 @@ class SiteFinder:
                 if endless or not stoppers
                 else f"loops until {' or '.join(f'{m}()' for m in stoppers[:2])} is called"
             )
+            if not loops_forever:
+                unsent = self._sentinel_never_sent(run)
+                if unsent:
+                    loops_forever, loop_reason = True, unsent
             run_known = True
 
         return SubclassInfo(
@@ -381,6 +386,200 @@ class SiteFinder:
             site.loops_forever(f"its target {function.name.value}() {stuck}")
         elif self._flag_loop(function) is not None:
             site.until_stopped = True
+        else:
+            unsent = self._sentinel_never_sent(function)
+            if unsent:
+                site.loops_forever(f"its target {function.name.value}() {unsent}")
+
+    def _sentinel_never_sent(self, function: cst.FunctionDef) -> str:
+        """Why the endless loop of ``function`` never ends though it has exits: each exit tests
+        a value it takes from a queue with a ``get()`` that waits for ever (``item =
+        q.get()``, then ``if item is None: break``), so the loop ends only when that value is
+        put in the queue, and nothing that can reach the queue puts it: no ``put`` of the
+        sentinel (nor of a value that may be it). The queue must be one only this code can
+        reach: a local of the function starting the thread that the target shares (a
+        closure), or an attribute of the object that no code outside its class uses. "" when
+        it may end."""
+        loop = next(
+            (
+                node
+                for node in walk_statements(function)
+                if isinstance(node, cst.While) and is_true(node.test)
+            ),
+            None,
+        )
+        if loop is None:
+            return ""
+        taken: dict[str, str] = {}  # local name -> the queue it is taken from
+        for node in walk_statements(loop):
+            if isinstance(node, cst.Assign) and len(node.targets) == 1:
+                value = node.value
+                if (
+                    isinstance(node.targets[0].target, cst.Name)
+                    and isinstance(value, cst.Call)
+                    and isinstance(value.func, cst.Attribute)
+                    and value.func.attr.value == "get"
+                    and _blocks(value)
+                ):
+                    queue = dotted_name(value.func.value) or ""
+                    if queue and (queue.count(".") == 0 or queue.startswith("self.")):
+                        taken[node.targets[0].target.value] = queue
+        if not taken:
+            return ""
+        sentinels: list[tuple[str, cst.BaseExpression]] = []  # (queue, the value ending it)
+        for node in walk_statements(loop):
+            if isinstance(node, cst.Try | cst.TryStar):
+                return ""  # an exception caught in the loop may leave it
+            if not isinstance(node, cst.Break | cst.Return | cst.Raise):
+                continue
+            if isinstance(node, cst.Break) and innermost_loop(self.index, node) is not loop:
+                continue
+            found = self._sentinel_of(node, loop, taken)
+            if found is None:
+                return ""  # an exit on something else
+            sentinels.append(found)
+        if not sentinels:
+            return ""
+        for queue in {queue for queue, _ in sentinels}:
+            scope = self._queue_scope(function, queue)
+            if scope is None:
+                return ""
+            wanted = [value for q, value in sentinels if q == queue]
+            for call in calls_in(self.index, scope, nested=True):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value in ("put", "put_nowait")
+                    and dotted_name(func.value) == queue
+                    and not self.index.inside(call, function)
+                ):
+                    put = argument(call, 0, "item")
+                    if put is None or any(self._may_be(call, put, v, scope) for v in wanted):
+                        return ""
+        first, sentinel = sentinels[0]
+        return (
+            f"blocks in {first}.get() until it takes {self.index.code(sentinel)}, which nothing "
+            "puts in the queue: the loop never ends"
+        )
+
+    def _may_be(
+        self,
+        call: cst.Call,
+        put: cst.BaseExpression,
+        sentinel: cst.BaseExpression,
+        scope: cst.CSTNode,
+    ) -> bool:
+        """May the value ``put`` in a queue by ``call`` be ``sentinel``? A name bound only to
+        literals or displays (``params = {}``) is not; a parameter of the function putting
+        it (``def submit(self, fn): self._q.put(fn)``) is only where a call of that function
+        in the module passes what may be the sentinel (``self.submit(None)``); any other name
+        (a loop variable, a call's result) may be."""
+        if not isinstance(put, cst.Name) or put.value in ("None", "True", "False"):
+            return _may_be_value(put, sentinel)
+        name = put.value
+        function = self.index.scope_of(call)
+        if isinstance(function, cst.FunctionDef):
+            params = [p.name.value for p in function.params.params]
+            keywords = {p.name.value for p in function.params.kwonly_params}
+            if (name in params or name in keywords) and not any(
+                isinstance(target, cst.Name) and target.value == name
+                for target, _ in assignments(function)
+            ):
+                method = self.index.class_of(function.body) is not None and params[:1] in (
+                    ["self"],
+                    ["cls"],
+                )
+                position = params.index(name) - int(method) if name in params else -1
+                for other in self.index.calls:
+                    if last_name(other.func) != function.name.value:
+                        continue
+                    given = argument(other, position, name)
+                    if given is not None and (
+                        (
+                            isinstance(given, cst.Name)
+                            and given.value not in ("None", "True", "False")
+                        )
+                        or _may_be_value(given, sentinel)
+                    ):
+                        return True
+                return False
+        bindings = [
+            value
+            for target, value in assignments(scope)
+            if isinstance(target, cst.Name) and target.value == name
+        ]
+        return (
+            not bindings
+            or not all(_literal(value) for value in bindings)
+            or any(_binds_otherwise(node, name) for node in walk_statements(scope, False))
+        )
+
+    def _sentinel_of(
+        self, leaving: cst.CSTNode, loop: cst.While, taken: dict[str, str]
+    ) -> tuple[str, cst.BaseExpression] | None:
+        """(queue, sentinel) when ``leaving`` (a break, return or raise) sits in the body of an
+        ``if`` of ``loop`` testing a value taken from a queue against a sentinel (``item is
+        None``, ``msg == STOP``); None otherwise."""
+        current: cst.CSTNode = leaving
+        for ancestor in self.index.ancestors(leaving):
+            if ancestor is loop:
+                return None
+            if isinstance(ancestor, cst.If) and ancestor.body is current:
+                test = ancestor.test
+                if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+                    operator = test.comparisons[0].operator
+                    if isinstance(operator, cst.Is | cst.Equal):
+                        left, right = test.left, test.comparisons[0].comparator
+                        for value, sentinel in ((left, right), (right, left)):
+                            if isinstance(value, cst.Name) and value.value in taken:
+                                return taken[value.value], sentinel
+                return None
+            current = ancestor
+        return None
+
+    def _queue_scope(self, function: cst.FunctionDef, queue: str) -> cst.CSTNode | None:
+        """Where every put into ``queue`` can be: for a local queue the target shares with the
+        function around it (``q = Queue()`` there), that function; for ``self._q``, the class
+        (and its local relatives) when nothing outside it names the attribute. None when the
+        queue can be reached from elsewhere (handed on, returned, a parameter, a global)."""
+        if queue.startswith("self."):
+            attr = queue.removeprefix("self.")
+            info = self.index.class_of(function.body)
+            if info is None or "." in attr:
+                return None
+            members = self._family(info)
+            for node in self.index.names.get(attr, ()):
+                parent = self.index.parent_of(node)
+                if not (
+                    isinstance(parent, cst.Attribute)
+                    and parent.attr is node
+                    and dotted_name(parent.value) == "self"
+                    and any(self.index.inside(parent, m.node) for m in members)
+                ):
+                    return None  # named outside the class, or not as self's attribute
+                if not _queue_method_use(self.index, parent):
+                    holder = self.index.parent_of(parent)
+                    if not (
+                        isinstance(holder, cst.AssignTarget)
+                        and isinstance(self.index.parent_of(holder), cst.Assign)
+                        and _makes_queue(self.index.parent_of(holder))  # type: ignore[arg-type]
+                    ):
+                        return None  # handed on, or bound from something else
+            return info.node
+        outer = self.index.scope_of(function)
+        if not isinstance(outer, cst.FunctionDef):
+            return None
+        made = False
+        for use in self.index.uses(queue, outer):
+            parent = self.index.parent_of(use)
+            if isinstance(parent, cst.AssignTarget):
+                assign = self.index.parent_of(parent)
+                if not (isinstance(assign, cst.Assign) and _makes_queue(assign)):
+                    return None
+                made = True
+            elif not _queue_method_use(self.index, use):
+                return None  # passed on, returned, stored: others may put into it
+        return outer if made else None
 
     def _flag_loop(
         self, function: cst.FunctionDef
@@ -1056,6 +1255,73 @@ def _not_a_queue(value: cst.BaseExpression | None, index: ModuleIndex) -> bool:
             and not any(word in called for word in _BLOCKING_WORDS)
             and root not in _BLOCKING_MODULES
         )
+    return False
+
+
+_QUEUE_CLASSES = ("Queue", "SimpleQueue", "LifoQueue", "PriorityQueue", "JoinableQueue")
+
+
+def _makes_queue(assign: cst.Assign) -> bool:
+    """``q = Queue()`` / ``self._q = queue.SimpleQueue()`` / ``ctx.Queue(8)``."""
+    value = assign.value
+    return (
+        isinstance(value, cst.Call)
+        and (dotted_name(value.func) or "").rsplit(".", 1)[-1] in _QUEUE_CLASSES
+    )
+
+
+def _queue_method_use(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Is ``node`` (a queue's name or ``self._q``) only used to call one of its methods
+    (``q.put(x)``, ``q.join()``)?"""
+    parent = index.parent_of(node)
+    return (
+        isinstance(parent, cst.Attribute)
+        and parent.value is node
+        and isinstance(index.parent_of(parent), cst.Call)
+    )
+
+
+def _may_be_value(put: cst.BaseExpression, sentinel: cst.BaseExpression) -> bool:
+    """May ``put`` (not a plain name) be ``sentinel``: the same name or literal, or anything
+    that is not a literal or a display (a call's result)?"""
+    wanted = dotted_name(sentinel)
+    if wanted is not None:
+        return (dotted_name(put) or "").rsplit(".", 1)[-1] == wanted.rsplit(".", 1)[-1] or (
+            not _literal(put) and not isinstance(put, cst.Name)
+        )
+    if _literal(sentinel) and _literal(put):
+        return cst.Module([]).code_for_node(put) == cst.Module([]).code_for_node(sentinel)
+    return True
+
+
+def _literal(value: cst.BaseExpression | None) -> bool:
+    """A literal, a display or a lambda: never a sentinel object (``None``, a name) but
+    itself."""
+    return isinstance(
+        value,
+        cst.BaseNumber
+        | cst.BaseString
+        | cst.Dict
+        | cst.List
+        | cst.Tuple
+        | cst.Set
+        | cst.DictComp
+        | cst.ListComp
+        | cst.SetComp
+        | cst.Lambda,
+    )
+
+
+def _binds_otherwise(node: cst.CSTNode, name: str) -> bool:
+    """Does ``node`` bind ``name`` other than by a plain assignment (a ``for``, a ``with ...
+    as``, a parameter)?"""
+    if isinstance(node, cst.For):
+        return any(
+            isinstance(n, cst.Name) and n.value == name for n in walk_statements(node.target, False)
+        )
+    if isinstance(node, cst.AsName | cst.Param):
+        inner = node.name
+        return isinstance(inner, cst.Name) and inner.value == name
     return False
 
 
