@@ -4431,3 +4431,78 @@ def test_a_thread_subclass_waiting_for_a_sentinel_its_class_never_puts() -> None
             w.stop()
         """
     )
+
+
+TIMEOUTS_CAUGHT = {
+    # the timeout is caught and the code goes on: the hung child is left running, dropped
+    "swallowed": ("        result = 'timeout'\n", "", True),
+    # raised again: the caller hears of it (and may kill what it cannot see: not ours to judge)
+    "raised again": ("        raise\n", "", False),
+    # waited for without a timeout then
+    "waited after": ("        proc.wait()\n", "", False),
+    # returned to the caller, who holds the handle
+    "returned": ("        result = 'timeout'\n", "    return proc\n", False),
+}
+
+
+@pytest.mark.parametrize(
+    "handler,tail,leaks", list(TIMEOUTS_CAUGHT.values()), ids=list(TIMEOUTS_CAUGHT)
+)
+def test_a_timed_wait_whose_timeout_is_caught_leaves_the_child_running(
+    handler: str, tail: str, leaks: bool
+) -> None:
+    mark = "  # leak: FA103" if leaks else ""
+    check(
+        "import subprocess\n"
+        "def run(cmd, timeout):\n"
+        f"    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE){mark}\n"
+        "    try:\n"
+        "        outs, errs = proc.communicate(timeout=timeout)\n"
+        "        result = outs\n"
+        "    except subprocess.TimeoutExpired:\n"
+        f"{handler}"
+        f"{tail}"
+    )
+
+
+def test_a_kept_handle_waited_with_a_timeout_can_be_waited_again() -> None:
+    # status() polls wait(timeout=0); the handle stays on the object for the next poll
+    check(
+        """
+        import subprocess
+        class Job:
+            def launch(self, cmd):
+                self._proc = subprocess.Popen(cmd)
+            def poll(self, timeout=None):
+                try:
+                    code = self._proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    return None
+                self._proc = None
+                return code
+        """
+    )
+
+
+def test_a_timed_wait_retried_in_a_loop_waits_again() -> None:
+    check(
+        """
+        import subprocess
+        def run(cmd):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            while True:
+                try:
+                    out, _ = proc.communicate(timeout=1)
+                    break
+                except subprocess.TimeoutExpired:
+                    print("still running")
+            return out
+        def each(cmds):
+            for cmd in cmds:
+                proc = subprocess.Popen(cmd)  # leak: FA103
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    print("too slow")
+        """
+    )

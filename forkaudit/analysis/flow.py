@@ -22,6 +22,7 @@ from forkaudit.analysis.syntax import (
     assignments_among,
     block_statements,
     calls_in,
+    caught_names,
     element_names,
     enclosing_if_test,
     endless_while,
@@ -871,7 +872,9 @@ class Follower:
             return Verdict(False)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
-        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position, self.index):
+        if timed_out_unreaped(
+            evidence, rule.awaited, self.facts.call_position, self.index, start=statement
+        ):
             return Verdict(
                 True,
                 "medium",
@@ -1419,7 +1422,9 @@ class Follower:
                 ended=True,
                 holder="self",
             )
-        if timed_out_unreaped(evidence, rule.awaited, self.facts.call_position, self.index):
+        if timed_out_unreaped(
+            evidence, rule.awaited, self.facts.call_position, self.index, kept=True
+        ):
             return Verdict(
                 True,
                 "medium",
@@ -2045,19 +2050,37 @@ def timed_out_unreaped(
     awaited: bool = False,
     position: Callable[[cst.CSTNode], int] | None = None,
     index: ModuleIndex | None = None,
+    kept: bool = False,
+    start: cst.CSTNode | None = None,
 ) -> bool:
     """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
     the wait is cancelled when it times out: the child is never waited for again. A kill or
     terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
     what that wait waits out: the child ends on the signal and the wait reaps it. A wait in the
     other branch of the ``if`` that kills (``if timed_out: p.kill() else: p.wait()``) never
-    runs after the kill: it does not count."""
+    runs after the kill: it does not count. Without a kill, a timeout caught where the code
+    goes on (``except TimeoutExpired: result = "timeout"``) leaves the child running, its
+    handle dropped: the hung child a timeout is there for stays (subprocess's own advice is to
+    kill it and finish communicating)."""
     if not evidence.timed:
         return False
     if not awaited:
         if not evidence.ends:
-            return False
-        if position is not None:
+            # no kill for when it times out: only where the timeout is caught and the code
+            # goes on, leaving the child running (a hung child is what a timeout is for) and
+            # its handle dropped; one ``kept`` on the object can be waited for again later
+            # (``status()`` polling ``wait(timeout=0)``)
+            if (
+                kept
+                or evidence.returned
+                or evidence.handoffs
+                or evidence.escapes
+                or index is None
+                or start is None
+                or not any(_timeout_swallowed(index, n, start) for n in evidence.timed)
+            ):
+                return False
+        elif position is not None:
             first = min(position(node) for node in evidence.timed)
             if all(position(node) < first for node in evidence.ends):
                 return False
@@ -2071,6 +2094,42 @@ def timed_out_unreaped(
         and id(r) not in handed
         and not (index is not None and ends and all(_other_branch(index, r, end) for end in ends))
         for r in evidence.reaps
+    )
+
+
+_TIMEOUT_CATCHERS = frozenset(
+    {"TimeoutExpired", "SubprocessError", "Exception", "BaseException", "TimeoutError"}
+)
+
+
+def _timeout_swallowed(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
+    """Is the timed wait ``wait`` in the body of a ``try`` with a handler catching its
+    ``TimeoutExpired`` (or a base of it, or everything) that does not raise again: the code goes
+    on after a timeout with the child still running and nothing waiting for it? Not in a loop
+    that does not hold the ``start`` too: that one waits again (``while True: try:
+    p.communicate(timeout=1); break``)."""
+    swallowed = False
+    current: cst.CSTNode = wait
+    for ancestor in index.ancestors(wait):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            break
+        if isinstance(ancestor, cst.For | cst.While) and not index.inside(start, ancestor):
+            return False
+        if not swallowed and isinstance(ancestor, cst.Try) and ancestor.body is current:
+            for handler in ancestor.handlers:
+                caught = {name.rsplit(".", 1)[-1] for name in caught_names(handler)}
+                if caught & _TIMEOUT_CATCHERS and not _handler_raises(handler):
+                    swallowed = True
+        current = ancestor
+    return swallowed
+
+
+def _handler_raises(handler: cst.ExceptHandler) -> bool:
+    """Does the ``except`` block end with a ``raise``?"""
+    body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
+    last = body[-1] if body else None
+    return isinstance(last, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Raise) for small in last.body
     )
 
 
