@@ -4550,3 +4550,59 @@ def test_a_wait_for_whose_timeout_kills_the_child_survives_it(
     handler: str, more: str, leaks: bool
 ) -> None:
     check(_WAIT_FOR.format(mark="  # leak: FA105" if leaks else "", handler=handler, more=more))
+
+
+_STOPPED_AT_EXIT = """
+    import atexit
+    import threading
+    import time
+    class Poller:
+        def __init__(self):
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._run{daemon}){mark}
+            self._thread.start()
+            atexit.register(self.{registered})
+        def _run(self):
+            while not self._stop.is_set():
+                time.sleep(1)
+        def stop(self):
+            self._stop.set()
+            self._thread.join()
+        def close(self):
+            self.stop()
+{more}
+"""
+
+STOPPED_AT_EXIT = {
+    # the interpreter waits for non-daemon threads before it runs atexit callbacks
+    "non-daemon": ("", "stop", "", True),
+    "through a method calling stop()": ("", "close", "", True),
+    # a daemon thread is not waited for: the callback runs and stops it
+    "daemon": (", daemon=True", "stop", "", False),
+    # `with Poller():` stops it on the way out of the block
+    "also stopped by __exit__": (
+        "",
+        "stop",
+        "        def __exit__(self, *exc):\n            self.stop()\n",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "daemon,registered,more,leaks", list(STOPPED_AT_EXIT.values()), ids=list(STOPPED_AT_EXIT)
+)
+def test_a_non_daemon_thread_stopped_only_at_exit_hangs_exit(
+    daemon: str, registered: str, more: str, leaks: bool
+) -> None:
+    findings = check(
+        _STOPPED_AT_EXIT.format(
+            daemon=daemon,
+            registered=registered,
+            mark="  # leak: FA111" if leaks else "",
+            more=more,
+        )
+    )
+    if leaks:
+        assert "stopped only by cleanup registered with atexit" in findings[0].message
+        assert findings[0].severity == "medium"  # once per object: it hangs exit

@@ -1482,9 +1482,10 @@ class Follower:
                         holder="self",
                         replaced=True,
                     )
+                reaping = [index.method_of(reap) for reap in evidence.reaps]
                 reapers = {
                     method.name.value
-                    for method in (index.method_of(reap) for reap in evidence.reaps)
+                    for method in reaping
                     if method is not None and method is not same_method
                 }
                 return Verdict(
@@ -1492,6 +1493,12 @@ class Follower:
                     started=evidence.started,
                     daemon=evidence.daemon,
                     reapers=tuple(sorted(reapers)),
+                    # (a thread's: the object's other reaping methods may be called by its
+                    # users, but a thread stopped only at exit is never stopped, see
+                    # lifecycle._reaped_at_exit)
+                    at_exit=rule.kind.thread
+                    and all(method is not None and method is not same_method for method in reaping)
+                    and self._only_at_exit(reapers),
                 )
             gap = self.reap_gap(
                 rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
@@ -1520,6 +1527,41 @@ class Follower:
             ended=evidence.ended,
             holder="self",
         )
+
+    def _only_at_exit(self, methods: Collection[str]) -> bool:
+        """Do ``methods`` (of a class) run only at exit: each named in the module only as
+        cleanup registered with atexit (``atexit.register(self.stop)``) or called by a method
+        that itself runs only at exit (``def close(self): self.stop()``)?"""
+        index = self.index
+        registered = False
+        pending = set(methods)
+        seen: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name.startswith("__") and name.endswith("__"):
+                return False  # called by the language (`with`, collection), not by name
+            seen.add(name)
+            for node in index.names.get(name, ()):
+                parent = index.parent_of(node)
+                if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                    continue  # its definition
+                reference = parent if isinstance(parent, cst.Attribute) else node
+                holder = index.parent_of(reference)
+                call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+                if isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register":
+                    registered = True
+                    continue
+                caller = index.method_of(node)
+                if (
+                    not (isinstance(holder, cst.Call) and holder.func is reference)
+                    or caller is None
+                ):
+                    return False  # handed on, or called from outside a method
+                if caller.name.value not in seen:
+                    if len(seen) > 8:
+                        return False
+                    pending.add(caller.name.value)
+        return registered
 
     def _replaces_unreaped(
         self,

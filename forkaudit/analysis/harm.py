@@ -128,7 +128,12 @@ class Harm:
                     Level.PER_CALL,
                     f"on every call of {function.name.value}(), each kept beside the others",
                 )
-        if many.level is Level.PER_OBJECT and residue is Residue.PERSISTENT and not owned:
+        if (
+            many.level is Level.PER_OBJECT
+            and residue is Residue.PERSISTENT
+            and not owned
+            and not verdict.stays  # its object's end stops it; only the exit cannot
+        ):
             many = self._per_use(site, many)
         if owned and many.level > Level.PER_OBJECT:
             many = Multiplicity(
@@ -240,7 +245,7 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
             False,
         )
     if kind.thread:
-        if site.forever or site.timer_chain:
+        if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
         # it ends by itself, or it runs code that is not ours to read: no evidence it lasts
         return None, "", False

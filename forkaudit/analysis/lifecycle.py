@@ -165,7 +165,25 @@ class Analyzer:
     def _reaped_at_exit(self, site: Site, verdict: Verdict) -> Verdict:
         """Reaped only by cleanup registered with ``atexit``: its author means it to live until
         the process ends, which is fine for a start made once. One seen to be made many times
-        (in a loop, per request) stays, referenced by the registry, until the process ends."""
+        (in a loop, per request) stays, referenced by the registry, until the process ends.
+        A non-daemon thread that does not end by itself (a loop until stopped, a timer chain)
+        is never stopped so: the interpreter waits for every non-daemon thread to end before
+        it runs the atexit callbacks, so it waits for ever."""
+        if (
+            site.rule.kind.thread
+            and not (verdict.daemon or site.daemon)
+            and (site.forever or site.until_stopped or site.timer_chain)
+        ):
+            return Verdict(
+                True,
+                "high",
+                f"{site.via} is stopped only by cleanup registered with atexit, which the "
+                "interpreter runs after every non-daemon thread has ended: this one never ends, "
+                "and exit hangs",
+                started=verdict.started,
+                holder=verdict.holder,
+                stays=True,
+            )
         many = self.harm.counter.of_site(site.call)
         if many.level is Level.ONCE or not many.positive:
             return verdict

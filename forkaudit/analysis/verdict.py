@@ -30,6 +30,8 @@ class Verdict:
     reapers: tuple[str, ...] = ()
     # Reaped only by cleanup registered with atexit: at the end of the process, not before.
     at_exit: bool = False
+    # A thread that never ends though something would stop it: what stops it never runs.
+    stays: bool = False
 
 
 @dataclass
