@@ -4606,3 +4606,64 @@ def test_a_non_daemon_thread_stopped_only_at_exit_hangs_exit(
     if leaks:
         assert "stopped only by cleanup registered with atexit" in findings[0].message
         assert findings[0].severity == "medium"  # once per object: it hangs exit
+
+
+def test_a_raw_thread_started_once_serves_for_the_life_of_the_process() -> None:
+    # never waited for at exit, like a daemon thread: once at import time is by design; per
+    # call it piles up
+    check(
+        """
+        import _thread
+        import time
+        def run():
+            while True:
+                time.sleep(1)
+        _thread.start_new_thread(run, ())
+        def on_open(ws):
+            _thread.start_new_thread(run, ())  # leak: FA114
+        """
+    )
+
+
+KILLED_AND_DROPPED = {
+    # the poll loop waits for self.child_pid: once it is None, the killed child is nobody's
+    "pid dropped after the kill": (
+        "        os.kill(self.child_pid, signal.SIGINT)\n        self.child_pid = None\n",
+        True,
+    ),
+    "waited for before it is dropped": (
+        "        os.kill(self.child_pid, signal.SIGINT)\n"
+        "        os.waitpid(self.child_pid, 0)\n        self.child_pid = None\n",
+        False,
+    ),
+    # dropped first: the kill is of another value (a local copy), judged by its own flow
+    "dropped, still polled": ("        self.pending.append(self.child_pid)\n", False),
+}
+
+
+@pytest.mark.parametrize(
+    "switch,leaks", list(KILLED_AND_DROPPED.values()), ids=list(KILLED_AND_DROPPED)
+)
+def test_a_child_killed_then_let_go_of_is_never_reaped(switch: str, leaks: bool) -> None:
+    mark = "  # leak: FA101" if leaks else ""
+    check(
+        "import os\nimport pty\nimport signal\n"
+        "class Proxy:\n"
+        "    def __init__(self):\n"
+        "        self.child_pid = None\n"
+        "        self.pending = []\n"
+        "    def spawn(self):\n"
+        f"        pid, fd = pty.fork(){mark}\n"
+        "        if pid == 0:\n"
+        "            os.execvp('sh', ['sh'])\n"
+        "        self.child_pid = pid\n"
+        "    def switch(self):\n"
+        f"{switch}"
+        "    def loop(self):\n"
+        "        while True:\n"
+        "            if self.child_pid is not None:\n"
+        "                done, status = os.waitpid(self.child_pid, os.WNOHANG)\n"
+        "            for pid in list(self.pending):\n"
+        "                if os.waitpid(pid, os.WNOHANG)[0]:\n"
+        "                    self.pending.remove(pid)\n"
+    )

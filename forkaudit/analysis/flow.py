@@ -1454,6 +1454,16 @@ class Follower:
                 ended=True,
                 holder="self",
             )
+        dropper = self._ends_and_drops(family, attr, site)
+        if dropper:
+            return Verdict(
+                True,
+                "medium",
+                f"stored on self.{attr}; {dropper}: nothing can {rule.kind.reap()} then",
+                started=evidence.started,
+                daemon=evidence.daemon,
+                ended=True,
+            )
         if timed_out_unreaped(
             evidence, rule.awaited, self.facts.call_position, self.index, kept=True
         ):
@@ -1665,6 +1675,44 @@ class Follower:
                         reaps = True  # handed to a helper, or waited by pid: not ours to judge
             if ends and not reaps and not self._waited_after(methods, name, blocking):
                 return ends
+        return ""
+
+    def _ends_and_drops(self, family: list[ClassInfo], attr: str, site: Site) -> str:
+        """A method of the class that ends the handle (``os.kill(self.child_pid, SIGINT)``,
+        ``self._proc.terminate()``) and then lets go of it (``self.child_pid = None``, ``del
+        self._proc``) without waiting for it in between: whatever waits for ``self.<attr>``
+        later (a loop polling it) finds another child or none, and this one is never reaped
+        (a pid), or only when CPython collects the dropped ``Popen``. "" when there is none."""
+        ending = site.rule.kind.ending_methods
+        if not ending or site.rule.kind.served:
+            return ""
+        handle = f"self.{attr}"
+        for member in family:
+            for name, method in member.methods.items():
+                ended = ""
+                for node in walk_statements(method):
+                    if isinstance(node, cst.Call):
+                        func = node.func
+                        if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
+                            if func.attr.value in ending and not ended:
+                                ended = f"{name}() calls {func.attr.value}()"
+                            elif func.attr.value in site.reap_methods:
+                                break  # waited for after the end
+                        elif any(dotted_name(a.value) == handle for a in node.args):
+                            does = self._pid_call(node, handle)
+                            if does == "ends" and not ended:
+                                resolved = self.index.resolve(node.func)
+                                ended = f"{name}() kills it with {resolved}()"
+                            elif does != "ends":
+                                break  # waited for by pid, or handed to a helper
+                        elif (
+                            isinstance(func, cst.Attribute)
+                            and dotted_name(func.value) == "self"
+                            and ended
+                        ):
+                            break  # a method of its own may wait for it
+                    elif ended and _drops(node, handle):
+                        return f"{ended} and then lets go of it ({self.index.code(node).strip()})"
         return ""
 
     def _waited_after(
@@ -2268,6 +2316,17 @@ def _binds_name(statement: cst.CSTNode, name: str) -> bool:
                 and small.target.value == name
             ):
                 return True
+    return False
+
+
+def _drops(node: cst.CSTNode, handle: str) -> bool:
+    """Is ``node`` ``self.x = None`` or ``del self.x`` for ``handle`` (``self.x``)?"""
+    if isinstance(node, cst.Assign):
+        return dotted_name(node.value) == "None" and any(
+            dotted_name(target.target) == handle for target in node.targets
+        )
+    if isinstance(node, cst.Del):
+        return dotted_name(node.target) == handle
     return False
 
 

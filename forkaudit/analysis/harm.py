@@ -143,8 +143,12 @@ class Harm:
             )
         level = many.level
         daemon = verdict.daemon or site.daemon
-        if level is Level.ONCE and (kind is Kind.SERVICE or (kind.thread and daemon)):
-            return None  # a daemon thread or a library service, serving for the life of the process
+        if level is Level.ONCE and (
+            kind is Kind.SERVICE or kind is Kind.RAW_THREAD or (kind.thread and daemon)
+        ):
+            # a daemon thread (a raw `_thread` one is never waited for at exit either) or a
+            # library service, serving for the life of the process
+            return None
         severity = _SEVERITY[residue][level]
         hangs_exit = (
             residue is Residue.PERSISTENT and level is Level.ONCE and kind.joinable and not daemon
