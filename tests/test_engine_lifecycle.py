@@ -4508,50 +4508,6 @@ def test_a_timed_wait_retried_in_a_loop_waits_again() -> None:
     )
 
 
-_WAIT_FOR = """
-    import asyncio
-    async def run(cmd):
-        process = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE){mark}
-        try:
-            out, _ = await asyncio.wait_for(process.communicate(), timeout=30)
-        except asyncio.TimeoutError:
-{handler}
-            return None
-        return out
-    async def kill_tree(process):
-        process.kill()
-        await process.wait()
-{more}
-"""
-
-WAIT_FOR_TIMEOUTS = {
-    # the module's only cancellation is its own wait_for, whose timeout kills the child
-    "killed on timeout": (
-        "            process.kill()\n            await process.wait()",
-        "",
-        False,
-    ),
-    "handed to a killer": ("            await kill_tree(process)", "", False),
-    # nothing done on timeout: the child runs on, never awaited
-    "given up": ("            pass", "", True),
-    # tasks are cancelled from outside too: the handler of the timeout does not run then
-    "tasks cancelled elsewhere": (
-        "            await kill_tree(process)",
-        "    def stop(task):\n        task.cancel()\n",
-        True,
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    "handler,more,leaks", list(WAIT_FOR_TIMEOUTS.values()), ids=list(WAIT_FOR_TIMEOUTS)
-)
-def test_a_wait_for_whose_timeout_kills_the_child_survives_it(
-    handler: str, more: str, leaks: bool
-) -> None:
-    check(_WAIT_FOR.format(mark="  # leak: FA105" if leaks else "", handler=handler, more=more))
-
-
 _STOPPED_AT_EXIT = """
     import atexit
     import threading

@@ -42,8 +42,6 @@ _RUN_PROGRAMS = (
 _CANCELLATION = re.compile(
     r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
 )
-# cancellation from outside an await (not only a timeout of the module's own)
-_CANCELS_TASKS = re.compile(r"CancelledError|\.cancel\(\)|\bTaskGroup\(")
 
 
 class ModuleFacts:
@@ -210,11 +208,6 @@ class ModuleFacts:
             # read from the whole text, which a slice does not change
             self._cancels = any(_CANCELLATION.search(line) for line in self.index.lines)
         return self._cancels
-
-    def cancels_tasks(self) -> bool:
-        """Does the module reckon with tasks cancelled from outside (it names ``CancelledError``,
-        cancels tasks or runs a ``TaskGroup``), not only with timeouts of its own awaits?"""
-        return any(_CANCELS_TASKS.search(line) for line in self.index.lines)
 
     def _process_targets(self) -> set[str]:
         """Functions handed to something that runs them in a child: ``target=`` of anything

@@ -374,15 +374,6 @@ class Follower:
             wrapper = self.index.parent_of(holder) if isinstance(holder, cst.Arg) else None
             if isinstance(wrapper, cst.Call) and last_name(wrapper.func) in _OWN_TASKS:
                 return True  # `create_task(p.wait())`: a task of its own waits, cancelled or not
-            if (
-                isinstance(wrapper, cst.Call)
-                and last_name(wrapper.func) == "wait_for"
-                and not self.facts.cancels_tasks()
-                and self._timeout_cleans_up(wrapper, handle)
-            ):
-                # the module's only cancellation is this wait_for's own timeout, and the
-                # handler of its TimeoutError kills or waits for the child
-                return True
             for ancestor in self.index.ancestors(reap):
                 if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
                     break
@@ -402,29 +393,6 @@ class Follower:
                 for cleanup in cleanups:
                     code = self.index.code(cleanup)
                     if any(f"{handle}.{verb}" in code for verb in _CLEANUP_VERBS):
-                        return True
-        return False
-
-    def _timeout_cleans_up(self, wait_for: cst.Call, handle: str) -> bool:
-        """Is ``wait_for`` in the body of a ``try`` with a handler of its ``TimeoutError`` (or
-        of every error) that kills or waits for ``handle``, or hands it to a function that may
-        (``await self._kill_tree(process)``)?"""
-        for ancestor in self.index.ancestors(wait_for):
-            if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
-                return False
-            if not isinstance(ancestor, cst.Try) or not self.index.inside(wait_for, ancestor.body):
-                continue
-            for handler in ancestor.handlers:
-                caught = {name.rsplit(".", 1)[-1] for name in caught_names(handler)}
-                if not caught & {"TimeoutError", "Exception", "BaseException"}:
-                    continue
-                for call in calls_in(self.index, handler):
-                    func = call.func
-                    if (
-                        isinstance(func, cst.Attribute)
-                        and dotted_name(func.value) == handle
-                        and func.attr.value in _CLEANUP_VERBS
-                    ) or any(dotted_name(arg.value) == handle for arg in call.args):
                         return True
         return False
 
