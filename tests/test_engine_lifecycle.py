@@ -4623,3 +4623,29 @@ def test_a_child_killed_then_let_go_of_is_never_reaped(switch: str, leaks: bool)
         "                if os.waitpid(pid, os.WNOHANG)[0]:\n"
         "                    self.pending.remove(pid)\n"
     )
+
+
+def test_a_cached_property_keeps_what_it_returns_on_its_object() -> None:
+    # @cached_property stores the pool on the object as self.thread_pool: close() must shut
+    # it down; computed once per object, not once per process
+    findings = check(
+        """
+        from functools import cached_property
+        from multiprocessing.pool import ThreadPool
+        class Protocol:
+            @cached_property
+            def thread_pool(self):
+                return ThreadPool(processes=8)  # leak: FA113
+            def close(self):
+                pass
+        class Closing:
+            @cached_property
+            def thread_pool(self):
+                return ThreadPool(processes=8)
+            def close(self):
+                self.thread_pool.close()
+                self.thread_pool.join()
+        """
+    )
+    assert "stored on self.thread_pool" in findings[0].message
+    assert "once per Protocol object" in findings[0].message

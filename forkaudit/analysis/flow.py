@@ -43,6 +43,7 @@ from forkaudit.analysis.syntax import (
 from forkaudit.analysis.uses import Effect, Role, Use, use_of
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
+    CACHED_PROPERTIES,
     CLEANUP_METHOD_NAMES,
     CLEANUP_METHODS,
     CLEANUP_REGISTER_METHODS,
@@ -160,6 +161,10 @@ class Follower:
             function = self.facts.enclosing_function(use.at)
             if function is None:
                 return Verdict(False)
+            cached = self._cached_property(function)
+            if cached and not use.position:
+                # returned by a cached property: its object keeps it under the property's name
+                return self._follow_attribute(site, cached, use.at)
             return Verdict(
                 False,
                 started=site.started,
@@ -870,6 +875,10 @@ class Follower:
             return Verdict(False)
         if rule.handle == "pid" and self._parent_exits(evidence.uses):
             return Verdict(False)
+        cached = self._cached_property(scope)
+        if cached and evidence.returned and not evidence.reaps:
+            # returned by a cached property: its object keeps it, under the property's name
+            return self._follow_attribute(replace(site, started=started), cached, statement)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if timed_out_unreaped(
@@ -1505,6 +1514,19 @@ class Follower:
             ended=evidence.ended,
             holder="self",
         )
+
+    def _cached_property(self, scope: ScopeNode) -> str:
+        """The name of the method ``scope`` when it is a cached property of a class
+        (``@cached_property def pool(self): return Pool()``): what it returns is kept on the
+        object as ``self.<name>``; "" otherwise."""
+        if not isinstance(scope, cst.FunctionDef) or self.index.class_of(scope.body) is None:
+            return ""
+        for decorator in scope.decorators:
+            target = decorator.decorator
+            called = target.func if isinstance(target, cst.Call) else target
+            if last_name(called) in CACHED_PROPERTIES:
+                return scope.name.value
+        return ""
 
     def _only_at_exit(self, methods: Collection[str]) -> bool:
         """Do ``methods`` (of a class) run only at exit: each named in the module only as

@@ -45,6 +45,7 @@ from forkaudit.analysis.syntax import (
 )
 from forkaudit.analysis.vocabulary import (
     CACHE_DECORATORS,
+    CACHED_PROPERTIES,
     CALLER_DEPTH,
     CLEANUP_METHOD_NAMES,
     FOREVER_METHODS,
@@ -206,7 +207,19 @@ class Counter:
         for decorator in function.decorators:
             target = decorator.decorator
             called = target.func if isinstance(target, cst.Call) else target
-            if (dotted_name(called) or "").rsplit(".", 1)[-1] in CACHE_DECORATORS:
+            last = (dotted_name(called) or "").rsplit(".", 1)[-1]
+            if owner is not None and last in CACHED_PROPERTIES:
+                # kept on its object: computed once per object
+                made = self._objects_made(owner, depth, "")
+                if made is not None:
+                    return made
+                return Multiplicity(
+                    Level.PER_OBJECT,
+                    f"once per {owner.name.value} object ({name} is cached on it: "
+                    f"@{_code(self.index, called)})",
+                    True,
+                )
+            if last in CACHE_DECORATORS:
                 return Multiplicity(
                     Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
                 )

@@ -216,6 +216,21 @@ CACHE_DECORATORS = frozenset(
         "singleton",
     }
 )
+# Decorators that keep a method's result on its object (functools.cached_property, the
+# cached-property package's threaded and ttl variants, Pyramid's reify): the handle it returns
+# is held by the object, as if stored on self under the method's name, once per object.
+CACHED_PROPERTIES = frozenset(
+    {
+        "cached_property",
+        "threaded_cached_property",
+        "cached_property_with_ttl",
+        "threaded_cached_property_with_ttl",
+        "reify",
+        "lazy_property",
+        "lazyproperty",
+        "memoized_property",
+    }
+)
 # Methods that set an object up: they run once per object (a login, like a connect, opens the
 # session of its client object).
 SETUP_METHODS = frozenset(
