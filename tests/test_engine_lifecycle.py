@@ -4649,3 +4649,164 @@ def test_a_cached_property_keeps_what_it_returns_on_its_object() -> None:
     )
     assert "stored on self.thread_pool" in findings[0].message
     assert "once per Protocol object" in findings[0].message
+
+
+def test_a_kill_then_letting_go_sees_waits_copies_and_tuples() -> None:
+    # terminate() then poll() in a loop: reaped when the loop ends; a copy of the pid killed,
+    # or the pid dropped in a tuple assignment: lost
+    check(
+        """
+        import os
+        import pty
+        import signal
+        import subprocess
+        import time
+        class Player:
+            def play(self, path):
+                self.proc = subprocess.Popen(["mpv", path])
+            def stop(self):
+                self.proc.terminate()
+                while self.proc.poll() is None:
+                    time.sleep(0.1)
+                self.proc = None
+        class Term:
+            def spawn(self):
+                pid, fd = pty.fork()  # leak: FA101
+                if pid == 0:
+                    os.execvp("sh", ["sh"])
+                self.child_pid = pid
+                self.fd = fd
+            def restart(self):
+                pid = self.child_pid
+                os.kill(pid, signal.SIGKILL)
+                self.child_pid, self.fd = None, None
+                self.spawn()
+            def poll(self):
+                while self.child_pid:
+                    os.waitpid(self.child_pid, os.WNOHANG)
+        """
+    )
+
+
+SENTINEL_SHAPES = {
+    # the work in a try whose handler goes on looping: still only the sentinel ends it
+    "try in the loop": (
+        "            item = q.get()\n            if item is None:\n                break\n"
+        "            try:\n                print(item)\n            except Exception:\n"
+        "                pass\n"
+    ),
+    "walrus": "            if (item := q.get()) is None:\n                break\n            print(item)\n",
+}
+
+
+@pytest.mark.parametrize("body", list(SENTINEL_SHAPES.values()), ids=list(SENTINEL_SHAPES))
+def test_a_sentinel_loop_is_read_in_its_usual_shapes(body: str) -> None:
+    check(
+        "import threading\nimport queue\n"
+        "def fetch_all(items):\n"
+        "    q = queue.Queue()\n"
+        "    def worker():\n"
+        "        while True:\n"
+        f"{body}"
+        "    for _ in range(4):\n"
+        "        threading.Thread(target=worker, daemon=True).start()  # leak: FA111\n"
+        "    for item in items:\n"
+        "        q.put({'item': item})\n"
+    )
+
+
+def test_an_annotated_queue_attribute_is_the_objects_own() -> None:
+    check(
+        """
+        import queue
+        import threading
+        class EventSender(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self._events: queue.Queue[dict] = queue.Queue()
+            def run(self):
+                while True:
+                    event = self._events.get()
+                    if event is None:
+                        return
+                    print(event)
+            def send(self, name):
+                self._events.put({"name": name})
+        def track(name):
+            sender = EventSender()  # leak: FA111
+            sender.start()
+            sender.send(name)
+        """
+    )
+
+
+def test_an_interrupt_handler_defined_after_the_start_or_a_lambda_is_no_normal_path() -> None:
+    check(
+        """
+        import signal
+        import subprocess
+        import sys
+        def run(items):
+            proc = subprocess.Popen(["worker"])  # leak: FA103
+            def on_int(signum, frame):
+                proc.kill()
+                proc.wait()
+                sys.exit(1)
+            signal.signal(signal.SIGINT, on_int)
+            if items:
+                proc.wait()
+        def run2(items):
+            proc = subprocess.Popen(["worker"])  # leak: FA103
+            signal.signal(signal.SIGTERM, lambda s, f: proc.kill() or proc.wait())
+            if items:
+                proc.wait()
+        """
+    )
+
+
+def test_a_kept_pid_waited_through_a_local_copy() -> None:
+    check(
+        """
+        import os
+        import signal
+        import subprocess
+        class Runner:
+            def start(self):
+                proc = subprocess.Popen(["sleep", "100"])
+                self._pid = proc.pid
+            def stop(self):
+                pid = self._pid
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+        """
+    )
+
+
+def test_what_catches_a_subprocess_timeout_is_read_through_imports() -> None:
+    # TimeoutExpired is a SubprocessError, not a TimeoutError: `except TimeoutError` lets it
+    # through to the caller; an alias still names it; a `for` tries a few times, then gives up
+    check(
+        """
+        import subprocess
+        from subprocess import TimeoutExpired as Timeout
+        def a(cmd):
+            proc = subprocess.Popen(cmd)
+            try:
+                proc.wait(timeout=5)
+            except TimeoutError:
+                return None
+        def b(cmd):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            try:
+                proc.wait(timeout=5)
+            except (OSError, Timeout):
+                return None
+        def c(cmd):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            for attempt in range(3):
+                try:
+                    return proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    print("retrying", attempt)
+        """
+    )

@@ -22,7 +22,6 @@ from forkaudit.analysis.syntax import (
     assignments_among,
     block_statements,
     calls_in,
-    caught_names,
     element_names,
     enclosing_if_test,
     endless_while,
@@ -584,10 +583,12 @@ class Follower:
             target = assign_target.target
             if isinstance(target, cst.Attribute) and dotted_name(target.value) == "self":
                 info = index.class_of(assign)
+                kept = f"self.{target.attr.value}"
                 if info is not None and any(
-                    self._blocks_on(method, f"self.{target.attr.value}", ())
+                    self._blocks_on(method, name, ())
                     for member in self.facts.class_family(info)
                     for method in member.methods.values()
+                    for name in (kept, *_copies(method, kept))
                 ):
                     return True
             elif isinstance(target, cst.Name):
@@ -1029,6 +1030,11 @@ class Follower:
         ``handle`` (``proc`` or ``self._proc``): an ``if proc is not None:`` guard around a reap
         does not make it conditional. With ``every`` (the reaps are loops over a container the
         statement fills), a reap after the filling loop reaps what every iteration put there."""
+        # a handler of a signal ending the process (SIGINT, SIGTERM) runs only when the process
+        # is interrupted, never on the way of a normal call (wherever it is defined)
+        reaps = [reap for reap in reaps if not self._on_interrupt_only(reap, scope)]
+        if not reaps:
+            return f"{rule.kind.reaped} only when the process is interrupted; the normal path leaks"
         contains = Contains(
             self.index,
             reaps,
@@ -1084,10 +1090,7 @@ class Follower:
             if parent is scope:
                 break
             current = parent
-        # Nested callbacks (a reap inside a nested function or lambda) count as deferred reaping,
-        # but not a handler of a signal that ends the process (SIGINT, SIGTERM): it runs only
-        # when the process is interrupted, never on the way of a normal call.
-        reaps = [reap for reap in reaps if not self._on_interrupt_only(reap, scope)]
+        # Nested callbacks (a reap inside a nested function or lambda) count as deferred reaping.
         for reap in reaps:
             if self.index.scope_of(reap) is not scope:
                 return None
@@ -1121,11 +1124,15 @@ class Follower:
         as the handler of a signal ending the process (``signal.signal(signal.SIGINT,
         handler)``)?"""
         inner = self.index.scope_of(reap)
-        if inner is scope or not isinstance(inner, cst.FunctionDef):
+        if inner is scope or not isinstance(inner, cst.FunctionDef | cst.Lambda):
             return False
         if self.index.scope_of(inner) is not scope:
             return False
-        uses = list(self.index.uses(inner.name.value, scope))
+        uses: list[cst.CSTNode] = (
+            list(self.index.uses(inner.name.value, scope))
+            if isinstance(inner, cst.FunctionDef)
+            else [inner]
+        )
         if not uses:
             return False
         for use in uses:
@@ -1669,10 +1676,12 @@ class Follower:
 
     def _ends_and_drops(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """A method of the class that ends the handle (``os.kill(self.child_pid, SIGINT)``,
-        ``self._proc.terminate()``) and then lets go of it (``self.child_pid = None``, ``del
-        self._proc``) without waiting for it in between: whatever waits for ``self.<attr>``
-        later (a loop polling it) finds another child or none, and this one is never reaped
-        (a pid), or only when CPython collects the dropped ``Popen``. "" when there is none."""
+        ``self._proc.terminate()``, also through a local copy: ``pid = self.child_pid``) and
+        then lets go of it (``self.child_pid = None``, ``self.child_pid, self.fd = None,
+        None``, ``del self._proc``) without waiting for it in between (a ``poll()`` counts: in
+        a loop it waits): whatever waits for ``self.<attr>`` later (a loop polling it) finds
+        another child or none, and this one is never reaped (a pid), or only when CPython
+        collects the dropped ``Popen``. "" when there is none."""
         ending = site.rule.kind.ending_methods
         if not ending or site.rule.kind.served:
             return ""
@@ -1680,16 +1689,27 @@ class Follower:
         for member in family:
             for name, method in member.methods.items():
                 ended = ""
+                names = {handle}
                 for node in walk_statements(method):
+                    if isinstance(node, cst.Assign) and dotted_name(node.value) == handle:
+                        names.update(
+                            t.target.value for t in node.targets if isinstance(t.target, cst.Name)
+                        )
                     if isinstance(node, cst.Call):
                         func = node.func
-                        if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
-                            if func.attr.value in ending and not ended:
-                                ended = f"{name}() calls {func.attr.value}()"
-                            elif func.attr.value in site.reap_methods:
-                                break  # waited for after the end
-                        elif any(dotted_name(a.value) == handle for a in node.args):
-                            does = self._pid_call(node, handle)
+                        if isinstance(func, cst.Attribute) and dotted_name(func.value) in names:
+                            verb = func.attr.value
+                            if verb in ending and not ended:
+                                ended = f"{name}() calls {verb}()"
+                            elif verb in site.reap_methods or verb == "poll":
+                                break  # waited for (or polled) after the end
+                        elif any(dotted_name(a.value) in names for a in node.args):
+                            given = next(
+                                dotted_name(a.value)
+                                for a in node.args
+                                if dotted_name(a.value) in names
+                            )
+                            does = self._pid_call(node, given or handle)
                             if does == "ends" and not ended:
                                 resolved = self.index.resolve(node.func)
                                 ended = f"{name}() kills it with {resolved}()"
@@ -2209,9 +2229,8 @@ def timed_out_unreaped(
     )
 
 
-_TIMEOUT_CATCHERS = frozenset(
-    {"TimeoutExpired", "SubprocessError", "Exception", "BaseException", "TimeoutError"}
-)
+# what catches subprocess.TimeoutExpired (a SubprocessError, not a TimeoutError)
+_TIMEOUT_CATCHERS = frozenset({"TimeoutExpired", "SubprocessError", "Exception", "BaseException"})
 
 
 def _timeout_swallowed(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
@@ -2225,15 +2244,31 @@ def _timeout_swallowed(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode
     for ancestor in index.ancestors(wait):
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             break
-        if isinstance(ancestor, cst.For | cst.While) and not index.inside(start, ancestor):
-            return False
+        if isinstance(ancestor, cst.While) and not index.inside(start, ancestor):
+            return False  # waited for again until it ends (a `for` tries a few times only)
         if not swallowed and isinstance(ancestor, cst.Try) and ancestor.body is current:
             for handler in ancestor.handlers:
-                caught = {name.rsplit(".", 1)[-1] for name in caught_names(handler)}
+                caught = _caught_resolved(index, handler)
                 if caught & _TIMEOUT_CATCHERS and not _handler_raises(handler):
                     swallowed = True
         current = ancestor
     return swallowed
+
+
+def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]:
+    """The last names of what ``handler`` catches, through the module's imports
+    (``from subprocess import TimeoutExpired as Timeout``: ``TimeoutExpired``)."""
+    if handler.type is None:
+        return {"BaseException"}
+    types = (
+        [element.value for element in handler.type.elements]
+        if isinstance(handler.type, cst.Tuple)
+        else [handler.type]
+    )
+    return {
+        (index.resolve(expression) or dotted_name(expression) or "").rsplit(".", 1)[-1]
+        for expression in types
+    }
 
 
 def _handler_raises(handler: cst.ExceptHandler) -> bool:
@@ -2309,12 +2344,30 @@ def _binds_name(statement: cst.CSTNode, name: str) -> bool:
     return False
 
 
+def _copies(method: cst.FunctionDef, kept: str) -> list[str]:
+    """The locals ``method`` copies ``kept`` (``self._pid``) into (``pid = self._pid``)."""
+    return [
+        target.value
+        for _, target, value in assignments_among(walk_statements(method))
+        if isinstance(target, cst.Name) and value is not None and dotted_name(value) == kept
+    ]
+
+
 def _drops(node: cst.CSTNode, handle: str) -> bool:
-    """Is ``node`` ``self.x = None`` or ``del self.x`` for ``handle`` (``self.x``)?"""
+    """Is ``node`` ``self.x = None`` (also ``self.x, self.y = None, None``) or ``del self.x``
+    for ``handle`` (``self.x``)?"""
     if isinstance(node, cst.Assign):
-        return dotted_name(node.value) == "None" and any(
-            dotted_name(target.target) == handle for target in node.targets
-        )
+        for target in node.targets:
+            if dotted_name(target.target) == handle and dotted_name(node.value) == "None":
+                return True
+            if isinstance(target.target, cst.Tuple) and isinstance(node.value, cst.Tuple):
+                pairs = zip(target.target.elements, node.value.elements, strict=False)
+                if any(
+                    dotted_name(t.value) == handle and dotted_name(v.value) == "None"
+                    for t, v in pairs
+                ):
+                    return True
+        return False
     if isinstance(node, cst.Del):
         return dotted_name(node.target) == handle
     return False

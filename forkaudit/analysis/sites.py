@@ -412,24 +412,29 @@ class SiteFinder:
             return ""
         taken: dict[str, str] = {}  # local name -> the queue it is taken from
         for node in walk_statements(loop):
+            target: cst.BaseExpression
+            value: cst.BaseExpression | None
             if isinstance(node, cst.Assign) and len(node.targets) == 1:
-                value = node.value
-                if (
-                    isinstance(node.targets[0].target, cst.Name)
-                    and isinstance(value, cst.Call)
-                    and isinstance(value.func, cst.Attribute)
-                    and value.func.attr.value == "get"
-                    and _blocks(value)
-                ):
-                    queue = dotted_name(value.func.value) or ""
-                    if queue and (queue.count(".") == 0 or queue.startswith("self.")):
-                        taken[node.targets[0].target.value] = queue
+                target, value = node.targets[0].target, node.value
+            elif isinstance(node, cst.NamedExpr | cst.AnnAssign):
+                target, value = node.target, node.value
+            else:
+                continue
+            if (
+                isinstance(target, cst.Name)
+                and isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get"
+                and _blocks(value)
+            ):
+                queue = dotted_name(value.func.value) or ""
+                if queue and (queue.count(".") == 0 or queue.startswith("self.")):
+                    taken[target.value] = queue
         if not taken:
             return ""
+        # (an exception caught in the loop goes on looping; one that leaves it is an exit below)
         sentinels: list[tuple[str, cst.BaseExpression]] = []  # (queue, the value ending it)
         for node in walk_statements(loop):
-            if isinstance(node, cst.Try | cst.TryStar):
-                return ""  # an exception caught in the loop may leave it
             if not isinstance(node, cst.Break | cst.Return | cst.Raise):
                 continue
             if isinstance(node, cst.Break) and innermost_loop(self.index, node) is not loop:
@@ -531,6 +536,8 @@ class SiteFinder:
                     if isinstance(operator, cst.Is | cst.Equal):
                         left, right = test.left, test.comparisons[0].comparator
                         for value, sentinel in ((left, right), (right, left)):
+                            if isinstance(value, cst.NamedExpr):  # (item := q.get()) is None
+                                value = value.target
                             if isinstance(value, cst.Name) and value.value in taken:
                                 return taken[value.value], sentinel
                 return None
@@ -559,10 +566,16 @@ class SiteFinder:
                     return None  # named outside the class, or not as self's attribute
                 if not _queue_method_use(self.index, parent):
                     holder = self.index.parent_of(parent)
+                    statement = (
+                        self.index.parent_of(holder)
+                        if isinstance(holder, cst.AssignTarget)
+                        else holder
+                        if isinstance(holder, cst.AnnAssign) and holder.target is parent
+                        else None
+                    )
                     if not (
-                        isinstance(holder, cst.AssignTarget)
-                        and isinstance(self.index.parent_of(holder), cst.Assign)
-                        and _makes_queue(self.index.parent_of(holder))  # type: ignore[arg-type]
+                        isinstance(statement, cst.Assign | cst.AnnAssign)
+                        and _makes_queue(statement.value)
                     ):
                         return None  # handed on, or bound from something else
             return info.node
@@ -572,9 +585,13 @@ class SiteFinder:
         made = False
         for use in self.index.uses(queue, outer):
             parent = self.index.parent_of(use)
-            if isinstance(parent, cst.AssignTarget):
-                assign = self.index.parent_of(parent)
-                if not (isinstance(assign, cst.Assign) and _makes_queue(assign)):
+            if isinstance(parent, cst.AssignTarget | cst.AnnAssign):
+                assign = (
+                    self.index.parent_of(parent) if isinstance(parent, cst.AssignTarget) else parent
+                )
+                if not (
+                    isinstance(assign, cst.Assign | cst.AnnAssign) and _makes_queue(assign.value)
+                ):
                     return None
                 made = True
             elif not _queue_method_use(self.index, use):
@@ -1261,13 +1278,9 @@ def _not_a_queue(value: cst.BaseExpression | None, index: ModuleIndex) -> bool:
 _QUEUE_CLASSES = ("Queue", "SimpleQueue", "LifoQueue", "PriorityQueue", "JoinableQueue")
 
 
-def _makes_queue(assign: cst.Assign) -> bool:
-    """``q = Queue()`` / ``self._q = queue.SimpleQueue()`` / ``ctx.Queue(8)``."""
-    value = assign.value
-    return (
-        isinstance(value, cst.Call)
-        and (dotted_name(value.func) or "").rsplit(".", 1)[-1] in _QUEUE_CLASSES
-    )
+def _makes_queue(value: cst.BaseExpression | None) -> bool:
+    """The value of ``q = Queue()`` / ``self._q = queue.SimpleQueue()`` / ``ctx.Queue(8)``."""
+    return isinstance(value, cst.Call) and last_name(value.func) in _QUEUE_CLASSES
 
 
 def _queue_method_use(index: ModuleIndex, node: cst.CSTNode) -> bool:
