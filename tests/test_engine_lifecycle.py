@@ -4810,3 +4810,35 @@ def test_what_catches_a_subprocess_timeout_is_read_through_imports() -> None:
                     print("retrying", attempt)
         """
     )
+
+
+def test_a_global_guard_that_takes_several_values_is_no_once_guard() -> None:
+    # the scan thread sets "Scanning..." then "Idle" each pass: the guard holds only during a
+    # pass, and every request after it starts one more endless loop; `_started = True` holds
+    check(
+        """
+        import threading
+        import time
+        scan_status = "Idle"
+        _started = False
+        def scanner_loop():
+            global scan_status
+            while True:
+                scan_status = "Scanning..."
+                time.sleep(1)
+                scan_status = "Idle"
+                time.sleep(60)
+        def handle_scan(request):
+            if "Scanning" in scan_status:
+                return "busy"
+            threading.Thread(target=scanner_loop, daemon=True).start()  # leak: FA111
+            return "started"
+        def handle_start(request):
+            global _started
+            if _started:
+                return "running"
+            _started = True
+            threading.Thread(target=scanner_loop, daemon=True).start()
+            return "started"
+        """
+    )

@@ -825,7 +825,7 @@ class Counter:
             if isinstance(inner, cst.Attribute) and dotted_name(inner.value) == "self"
         }
         if not read:
-            return True
+            return not self._global_reopened(test, node)
         function = next(
             (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
         )
@@ -855,6 +855,41 @@ class Counter:
             and not _ends_object(name)
             and not self.facts.runs_after_fork(method)  # the child starts its own
         )
+
+    def _global_reopened(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
+        """Does a module global that ``test`` reads (``if "Scanning" in scan_status: return``)
+        take more than one value after import, from the functions declaring it ``global``
+        (but one ending the module's service: ``stop``, ``shutdown``)? Then the guard holds
+        only while one value stands (a scan in progress, set by the thread's target and set
+        back to "Idle" after each pass) and the start runs again after it: no once-guard. One
+        value only (``_started = True``, ``_pool = Pool()``): a once-guard, as the object's
+        state set on the way is (``_set_on_the_way``)."""
+        names = {
+            inner.value
+            for inner in walk_statements(test, skip_nested=False)
+            if isinstance(inner, cst.Name)
+        }
+        function = next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
+        )
+        if function is None or not names:
+            return False
+        values: dict[str, set[str]] = {}
+        for inner in walk_statements(self.index.module, skip_nested=False):
+            if not isinstance(inner, cst.FunctionDef) or _ends_object(inner.name.value):
+                continue
+            declared = {
+                name.name.value
+                for statement in walk_statements(inner)
+                if isinstance(statement, cst.Global)
+                for name in statement.names
+            } & names
+            if not declared:
+                continue
+            for target, value in assignments(inner):
+                if isinstance(target, cst.Name) and target.value in declared and value is not None:
+                    values.setdefault(target.value, set()).add(_code(self.index, value))
+        return any(len(found) > 1 for found in values.values())
 
     def _cleared_on_return(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Does the function holding ``node`` clear the object state ``test`` reads on its way
