@@ -4381,55 +4381,40 @@ def test_a_worker_waiting_for_a_sentinel_nothing_puts_never_ends(more: str, leak
         assert "blocks in q.get() until it takes None, which nothing puts" in findings[0].message
 
 
+_SUBMITTING_WORKER = """
+    import queue
+    import threading
+    class Worker(threading.Thread):
+        def __init__(self):
+            super().__init__(daemon=True)
+            self.tasks = queue.Queue()
+        def run(self):
+            while True:
+                task = self.tasks.get()
+                if task is None:
+                    return
+                task()
+        def submit(self, fn):
+            self.tasks.put(fn)
+{stop}
+    def handle(request):
+        w = Worker(){mark}
+        w.start()
+        w.submit(lambda: print(request))
+{stopped}
+"""
+
+
 def test_a_thread_subclass_waiting_for_a_sentinel_its_class_never_puts() -> None:
     # submit() puts what its callers give: a function (a lambda here), never None; a subclass
-    # whose stop() puts None ends
+    # whose stop() submits None ends
+    check(_SUBMITTING_WORKER.format(stop="", mark="  # leak: FA111", stopped=""))
     check(
-        """
-        import queue
-        import threading
-        class Worker(threading.Thread):
-            def __init__(self):
-                super().__init__(daemon=True)
-                self.tasks = queue.Queue()
-            def run(self):
-                while True:
-                    task = self.tasks.get()
-                    if task is None:
-                        return
-                    task()
-            def submit(self, fn):
-                self.tasks.put(fn)
-        def handle(request):
-            w = Worker()  # leak: FA111
-            w.start()
-            w.submit(lambda: print(request))
-        """
-    )
-    check(
-        """
-        import queue
-        import threading
-        class Worker(threading.Thread):
-            def __init__(self):
-                super().__init__(daemon=True)
-                self.jobs = queue.Queue()
-            def run(self):
-                while True:
-                    job = self.jobs.get()
-                    if job is None:
-                        return
-                    job()
-            def submit(self, fn):
-                self.jobs.put(fn)
-            def stop(self):
-                self.submit(None)
-        def handle(request):
-            w = Worker()
-            w.start()
-            w.submit(lambda: print(request))
-            w.stop()
-        """
+        _SUBMITTING_WORKER.format(
+            stop="        def stop(self):\n            self.submit(None)",
+            mark="",
+            stopped="        w.stop()",
+        )
     )
 
 
