@@ -66,7 +66,9 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 # Starts with the literal, so the regex engine can jump from one "class" to the next (7x faster
 # than anchoring on line starts); that only blanks precede it on its line is checked per hit.
-_CLASS = re.compile(rb"class[ \t]+(\w+)[ \t]*\(([^)]*)\)")
+# A base may hold a call (`class Chain(mp.get_context("fork").Process):`): one level of
+# parentheses inside the list.
+_CLASS = re.compile(rb"class[ \t]+(\w+)[ \t]*\(((?:[^()]|\([^()]*\))*)\)")
 
 
 def _indent_at(data: bytes, start: int) -> int | None:

@@ -36,10 +36,12 @@ def on_event():
 PLAIN = "def f():\n    return 1\n"
 
 
-def _findings(tmp_path: Path, group_max: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _findings(
+    tmp_path: Path, group_max: int, monkeypatch: pytest.MonkeyPatch, watch: str = WATCH
+) -> list[str]:
     package = tmp_path / "pkg"
     package.mkdir(exist_ok=True)
-    (package / "watch.py").write_text(WATCH)
+    (package / "watch.py").write_text(watch)
     (package / "use.py").write_text(USE)
     for i in range(6):
         (package / f"plain{i}.py").write_text(PLAIN)
@@ -66,6 +68,17 @@ def test_subclass_user_found_when_the_distribution_is_split(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _findings(tmp_path, 2, monkeypatch) == ["use.py:5:FA111"]
+
+
+@pytest.mark.parametrize("group_max", [4000, 2])
+def test_a_subclass_of_a_base_made_by_a_call_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group_max: int
+) -> None:
+    # `mp.get_context("fork").Process`: a base list holding a call is still read
+    watch = WATCH.replace("import threading", "import multiprocessing as mp").replace(
+        "threading.Thread", 'mp.get_context("fork").Process'
+    )
+    assert _findings(tmp_path, group_max, monkeypatch, watch) == ["use.py:5:FA112"]
 
 
 def test_survey_batches_keep_small_groups_whole() -> None:

@@ -86,7 +86,7 @@ _THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-_CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
+_CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(((?:[^()]|\([^()]*\))*)\)", re.MULTILINE)
 _MODULE_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)(.*)$", re.MULTILINE)
 _GLOBAL = re.compile(r"^[ \t]+global[ \t]+(\w+)", re.MULTILINE)
 MIN_SLICE_BYTES = 3 * 1024  # below this, slicing saves nothing worth its own cost
@@ -928,7 +928,7 @@ def _start_aliases(aliases: list[tuple[str, str]], starts: _Starts) -> set[str]:
 
 
 # A literal prefix lets the regex engine skip ahead; the match is then checked to start its line.
-_CLASS_NAME_BASES = re.compile(r"class[ \t]+(\w+)[ \t]*\(([^)]*)\)")
+_CLASS_NAME_BASES = re.compile(r"class[ \t]+(\w+)[ \t]*\(((?:[^()]|\([^()]*\))*)\)")
 _THREADISH_NAME = re.compile(r"(?:" + "|".join(THREADISH_SUFFIXES) + r")$")
 
 
