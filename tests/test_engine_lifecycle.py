@@ -4827,3 +4827,35 @@ def test_a_global_guard_that_takes_several_values_is_no_once_guard() -> None:
             return "started"
         """
     )
+
+
+def test_a_loop_ending_on_a_counter_of_its_object_it_moves_ends_by_itself() -> None:
+    # `self.zsize.value += 1` each pass, `if self.zsize.value == self.zlen: return`: the loop
+    # moves its own exit closer (a shared counter), it is no flag nobody sets
+    findings = check(
+        """
+        import multiprocessing as mp
+        class Chain(mp.Process):
+            def __init__(self, zsize, zlen):
+                super().__init__()
+                self.zsize = zsize
+                self.zlen = zlen
+            def run(self):
+                while True:
+                    with self.zsize.get_lock():
+                        if self.zsize.value == self.zlen:
+                            return
+                        self.zsize.value += 1
+        def sample(n):
+            zsize = mp.Value("i", 0)
+            chains = [Chain(zsize, 100) for _ in range(n)]  # leak: FA112
+            for chain in chains:
+                chain.start()
+            for chain in chains:
+                chain.terminate()
+        """
+    )
+    # terminated and never joined: a zombie each until multiprocessing reaps it, not a loop
+    # that never ends
+    assert "loops with no exit" not in findings[0].message
+    assert findings[0].severity == "medium"

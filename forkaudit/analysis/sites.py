@@ -645,9 +645,14 @@ class SiteFinder:
                     return None
             else:
                 changing = _bound_in(node, queue_of)
+                updated = _attributes_updated_in(node)
                 never = {flag: not value for flag, value in flags.items() if value is not None}
                 if any(
-                    (any(name in changing for name in names_tested(test)) or _asks_a_call(test))
+                    (
+                        any(name in changing for name in names_tested(test))
+                        or _asks_a_call(test)
+                        or _reads_any(test, updated)
+                    )
                     and _truth(test, never) in (None, exits)
                     for test, exits in tests
                 ):
@@ -1221,6 +1226,35 @@ def _asks_a_call(test: cst.BaseExpression) -> bool:
             isinstance(node.func, cst.Attribute) and node.func.attr.value in ("is_set", "wait")
         )
         for node in walk(test)
+    )
+
+
+def _attributes_updated_in(loop: cst.While) -> set[str]:
+    """The attributes the body of ``loop`` updates in place (``self.zsize.value += 1``,
+    ``self.count = self.count + 1``): a counter of the object's that the loop itself moves."""
+    found: set[str] = set()
+    for node in walk_statements(loop):
+        if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Attribute):
+            found.add(dotted_name(node.target) or "")
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                name = (
+                    dotted_name(target.target) if isinstance(target.target, cst.Attribute) else None
+                )
+                if name and any(
+                    isinstance(inner, cst.Attribute) and dotted_name(inner) == name
+                    for inner in walk_statements(node.value, skip_nested=False)
+                ):
+                    found.add(name)
+    found.discard("")
+    return found
+
+
+def _reads_any(test: cst.BaseExpression, attributes: set[str]) -> bool:
+    """Does ``test`` read one of ``attributes`` (``self.zsize.value == self.Zlen``)?"""
+    return bool(attributes) and any(
+        isinstance(node, cst.Attribute) and dotted_name(node) in attributes
+        for node in walk_statements(test, skip_nested=False)
     )
 
 
