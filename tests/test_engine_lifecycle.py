@@ -4859,3 +4859,27 @@ def test_a_loop_ending_on_a_counter_of_its_object_it_moves_ends_by_itself() -> N
     # that never ends
     assert "loops with no exit" not in findings[0].message
     assert findings[0].severity == "medium"
+
+
+def test_a_worker_draining_the_queue_it_tests_ends_when_it_is_empty() -> None:
+    # `while not self._queue.empty(): self._queue.get()`: the get never waits, the loop ends
+    # once the queue is drained
+    check(
+        """
+        import threading
+        from queue import Queue
+        class Audio:
+            def __init__(self):
+                self._queue = Queue()
+                self._thread = None
+            def play(self, sound):
+                self._queue.put(sound)
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(target=self._run, daemon=True)
+                    self._thread.start()
+            def _run(self):
+                while not self._queue.empty():
+                    sound = self._queue.get()
+                    print(sound)
+        """
+    )

@@ -637,6 +637,10 @@ class SiteFinder:
             if not flags:
                 continue
             taken = _taken_from_queues(node, queue_of)
+            if taken and _tests_emptiness(node.test, set(taken.values())):
+                # `while not self._q.empty(): item = self._q.get()`: it drains the queue it
+                # tests and ends when it is empty (the get never waits)
+                return None
             if taken:
                 # Blocked in the get() of its own queue, the loop sees no other exit until
                 # something is put there: only a sentinel the class puts in ends it by itself
@@ -1229,11 +1233,23 @@ def _asks_a_call(test: cst.BaseExpression) -> bool:
     )
 
 
+_TAKES = frozenset({"get", "get_nowait", "pop", "popleft", "popitem", "remove", "clear"})
+
+
 def _attributes_updated_in(loop: cst.While) -> set[str]:
     """The attributes the body of ``loop`` updates in place (``self.zsize.value += 1``,
-    ``self.count = self.count + 1``): a counter of the object's that the loop itself moves."""
+    ``self.count = self.count + 1``): a counter of the object's that the loop itself moves;
+    and the containers it takes from (``self._queue.get()``, ``self._jobs.pop()``): a loop
+    on ``not self._queue.empty()`` that drains it ends when it is empty."""
     found: set[str] = set()
     for node in walk_statements(loop):
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _TAKES
+            and isinstance(node.func.value, cst.Attribute)
+        ):
+            found.add(dotted_name(node.func.value) or "")
         if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Attribute):
             found.add(dotted_name(node.target) or "")
         elif isinstance(node, cst.Assign):
@@ -1248,6 +1264,21 @@ def _attributes_updated_in(loop: cst.While) -> set[str]:
                     found.add(name)
     found.discard("")
     return found
+
+
+def _tests_emptiness(test: cst.BaseExpression, queues: set[str]) -> bool:
+    """Is ``test`` (a ``while`` test) only whether one of ``queues`` holds something: ``not
+    q.empty()``, ``q.qsize()``, ``q.qsize() > 0``?"""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        test = test.left
+    return (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value in ("empty", "qsize")
+        and dotted_name(test.func.value) in queues
+    )
 
 
 def _reads_any(test: cst.BaseExpression, attributes: set[str]) -> bool:
