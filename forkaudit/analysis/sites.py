@@ -519,6 +519,32 @@ class SiteFinder:
             or any(_binds_otherwise(node, name) for node in walk_statements(scope, False))
         )
 
+    def _infinite_bound(self, test: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+        """Does ``test`` compare with an attribute of the object that the class only ever binds
+        to infinity (``self._total = float("inf")``): a counter never reaches it."""
+        info = self.index.class_of(function.body)
+        if info is None:
+            return False
+        read = {
+            dotted_name(node)
+            for node in walk_statements(test, skip_nested=False)
+            if isinstance(node, cst.Attribute) and dotted_name(node.value) == "self"
+        }
+        for name in read:
+            values = [
+                value
+                for member in self._family(info)
+                for method in member.methods.values()
+                for target, value in assignments(method)
+                if dotted_name(target) == name
+            ]
+            if values and all(
+                value is not None and self.index.code(value).replace(" ", "") in _INFINITIES
+                for value in values
+            ):
+                return True
+        return False
+
     def _sentinel_of(
         self, leaving: cst.CSTNode, loop: cst.While, taken: dict[str, str]
     ) -> tuple[str, cst.BaseExpression] | None:
@@ -655,7 +681,7 @@ class SiteFinder:
                     (
                         any(name in changing for name in names_tested(test))
                         or _asks_a_call(test)
-                        or _reads_any(test, updated)
+                        or (_reads_any(test, updated) and not self._infinite_bound(test, function))
                     )
                     and _truth(test, never) in (None, exits)
                     for test, exits in tests
@@ -1233,6 +1259,7 @@ def _asks_a_call(test: cst.BaseExpression) -> bool:
     )
 
 
+_INFINITIES = frozenset({'float("inf")', "float('inf')", "math.inf", "inf", "numpy.inf", "np.inf"})
 _TAKES = frozenset({"get", "get_nowait", "pop", "popleft", "popitem", "remove", "clear"})
 
 
