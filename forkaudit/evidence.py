@@ -5,8 +5,9 @@ were started there and how many were still unreaped at the last sample. Here eac
 matched to the static finding at the same place, and what was seen settles what the harm model
 (DESIGN §5) could only estimate:
 
-- **seen piling up** (more than one unreaped per traced process, at least three): the finding is
-  high, flagged ``observed`` and ``accumulates``, whatever the static guess;
+- **seen piling up** (more than one unreaped per traced process, two for threads, at least
+  three): the finding is high, flagged ``observed`` and ``accumulates``, whatever the static
+  guess (a thread re-arming itself is still alive for an instant after it starts the next);
 - **seen once per process** (no more starts than traced processes): never high;
 - a site seen leaving something unreaped that matches no finding (code the engine did not flag,
   or the program's own code) becomes a ``runtime-only`` finding of the rule for its kind.
@@ -52,9 +53,11 @@ _RULE_OF_KIND: dict[str, str] = {
 _THREAD_KINDS = frozenset({"thread", "raw-thread"})
 
 
-def piles_up(seen: Observed) -> bool:
-    """More left unreaped than one per traced process (and at least a few): accumulation."""
-    return seen.unreaped >= PILE_UP_MIN and seen.unreaped > seen.processes
+def piles_up(seen: Observed, threads: bool = False) -> bool:
+    """More left unreaped than one per traced process (and at least a few): accumulation. For
+    threads, more than two: one that re-arms itself (a timer chain) is still alive for an
+    instant after it started its successor, so a sample may catch both."""
+    return seen.unreaped >= PILE_UP_MIN and seen.unreaped > (2 if threads else 1) * seen.processes
 
 
 def once_per_process(seen: Observed) -> bool:
@@ -122,11 +125,11 @@ def _match(
     return best
 
 
-def _settle(finding: Finding, seen: Observed) -> Finding:
+def _settle(finding: Finding, seen: Observed, threads: bool = False) -> Finding:
     """The finding with what was seen: its severity, flags and message."""
     flags = [flag for flag in finding.flags if flag != "accumulates"]
     severity = finding.severity
-    if piles_up(seen):
+    if piles_up(seen, threads):
         severity = "high"
         flags.append("accumulates")
         verdict = "it piles up"
@@ -160,7 +163,7 @@ def _runtime_only(attributed: AttributedSite, rule: Rule) -> Finding:
     site = attributed.site
     seen = _counts(site)
     path = attributed.relpath or site.path
-    accumulates = piles_up(seen)
+    accumulates = piles_up(seen, site.kind in _THREAD_KINDS)
     snippet = _snippet(site.path, site.line)
     where = f" in {site.function}()" if site.function else ""
     left = (
@@ -260,7 +263,9 @@ def merge_runtime(
             match = _match(attributed, candidates, by_id)
             if match is not None:
                 seen_at.setdefault(match.fingerprint, []).append(site)
-            elif site.unreaped > 0 and (piles_up(_counts(site)) or site.zombies > 0):
+            elif site.unreaped > 0 and (
+                piles_up(_counts(site), site.kind in _THREAD_KINDS) or site.zombies > 0
+            ):
                 rule = by_id.get(_RULE_OF_KIND.get(site.kind, ""))
                 if rule is not None:
                     extra.append(_runtime_only(attributed, rule))
@@ -269,7 +274,13 @@ def merge_runtime(
             owner = attributed.distribution or "your code"
             shown.append((site.unreaped, f"{owner}: {path}:{site.line}", site))
     merged = [
-        _settle(f, _summed(seen_at[f.fingerprint])) if f.fingerprint in seen_at else f
+        _settle(
+            f,
+            _summed(seen_at[f.fingerprint]),
+            all(site.kind in _THREAD_KINDS for site in seen_at[f.fingerprint]),
+        )
+        if f.fingerprint in seen_at
+        else f
         for f in findings
     ]
     merged.extend(extra)

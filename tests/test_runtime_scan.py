@@ -189,3 +189,14 @@ def test_sites_of_one_finding_count_distinct_processes() -> None:
     assert not piles_up(once_each)
     one = _summed([site(10, (7, 7, 7)), site(12, (7,))])
     assert one.processes == 1 and piles_up(one)
+
+
+def test_a_re_arming_thread_caught_beside_its_successor_is_no_pile_up() -> None:
+    """A timer chain re-arms itself: the thread that started the next one is still alive for an
+    instant, so the last sample of two workers may count four; five is more than that."""
+    from forkaudit.evidence import piles_up
+    from forkaudit.model import Observed
+
+    assert not piles_up(Observed(starts=80, unreaped=4, processes=2), threads=True)
+    assert piles_up(Observed(starts=80, unreaped=5, processes=2), threads=True)
+    assert piles_up(Observed(starts=4, unreaped=4, processes=2))  # children: one each at most
