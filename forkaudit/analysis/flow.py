@@ -19,12 +19,14 @@ from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     all_params,
+    assignments,
     assignments_among,
     block_statements,
     calls_in,
     element_names,
     enclosing_if_test,
     endless_while,
+    ends_with,
     in_loop,
     is_binding_of,
     is_true,
@@ -1658,18 +1660,15 @@ class Follower:
             ends, reaps = "", name in blocking
             for call in calls_in(self.index, method):
                 func = call.func
-                if isinstance(func, cst.Attribute) and dotted_name(func.value) == handle:
-                    if func.attr.value in ending:
-                        ends = f"{name}() calls {func.attr.value}()"
-                    reaps = reaps or func.attr.value in site.reap_methods
-                elif isinstance(func, cst.Attribute) and dotted_name(func.value) == "self":
+                if isinstance(func, cst.Attribute) and dotted_name(func.value) == "self":
                     reaps = reaps or func.attr.value in blocking  # self.wait()
-                elif any(dotted_name(a.value) == handle for a in call.args):
-                    does = self._pid_call(call, handle)
-                    if does == "ends":
-                        ends = f"{name}() kills it with {self.index.resolve(call.func)}()"
-                    elif does != "polls":
-                        reaps = True  # handed to a helper, or waited by pid: not ours to judge
+                    continue
+                does, how = self._handle_call(call, {handle}, ending, site.reap_methods)
+                if does == "ends":
+                    ends = f"{name}() {how}"
+                elif does in ("reaps", "hands"):
+                    # waited for, or handed to a helper (waited by pid): not ours to judge
+                    reaps = True
             if ends and not reaps and not self._waited_after(methods, name, blocking):
                 return ends
         return ""
@@ -1696,34 +1695,48 @@ class Follower:
                             t.target.value for t in node.targets if isinstance(t.target, cst.Name)
                         )
                     if isinstance(node, cst.Call):
-                        func = node.func
-                        if isinstance(func, cst.Attribute) and dotted_name(func.value) in names:
-                            verb = func.attr.value
-                            if verb in ending and not ended:
-                                ended = f"{name}() calls {verb}()"
-                            elif verb in site.reap_methods or verb == "poll":
-                                break  # waited for (or polled) after the end
-                        elif any(dotted_name(a.value) in names for a in node.args):
-                            given = next(
-                                dotted_name(a.value)
-                                for a in node.args
-                                if dotted_name(a.value) in names
-                            )
-                            does = self._pid_call(node, given or handle)
-                            if does == "ends" and not ended:
-                                resolved = self.index.resolve(node.func)
-                                ended = f"{name}() kills it with {resolved}()"
-                            elif does != "ends":
-                                break  # waited for by pid, or handed to a helper
+                        does, how = self._handle_call(node, names, ending, site.reap_methods)
+                        if does == "ends":
+                            ended = ended or f"{name}() {how}"
+                        elif does:
+                            break  # waited for, polled or handed on after the end
                         elif (
-                            isinstance(func, cst.Attribute)
-                            and dotted_name(func.value) == "self"
-                            and ended
+                            ended
+                            and isinstance(node.func, cst.Attribute)
+                            and dotted_name(node.func.value) == "self"
                         ):
                             break  # a method of its own may wait for it
                     elif ended and _drops(node, handle):
                         return f"{ended} and then lets go of it ({self.index.code(node).strip()})"
         return ""
+
+    def _handle_call(
+        self,
+        call: cst.Call,
+        names: Collection[str],
+        ending: Collection[str],
+        reap_methods: Collection[str],
+    ) -> tuple[str, str]:
+        """What ``call`` does to the handle known by ``names`` (``self._proc``, a local copy of
+        ``self.child_pid``), with how when it ends it: "ends" (``self._proc.kill()``, ``os.kill(pid,
+        SIGTERM)``), "reaps" (one of ``reap_methods``), "polls" (``poll()``, ``os.waitpid(pid,
+        os.WNOHANG)`` once), "hands" (the handle given to anything else: a blocking wait by pid,
+        a helper), or "" (it does not touch the handle)."""
+        func = call.func
+        if isinstance(func, cst.Attribute) and dotted_name(func.value) in names:
+            verb = func.attr.value
+            if verb in ending:
+                return "ends", f"calls {verb}()"
+            if verb in reap_methods:
+                return "reaps", ""
+            return ("polls" if verb == "poll" else ""), ""
+        given = next((n for a in call.args if (n := dotted_name(a.value)) in names), None)
+        if given is None:
+            return "", ""
+        does = self._pid_call(call, given)
+        if does == "ends":
+            return "ends", f"kills it with {self.index.resolve(call.func)}()"
+        return ("polls" if does == "polls" else "hands"), ""
 
     def _waited_after(
         self, methods: list[tuple[str, cst.FunctionDef]], cleanup: str, blocking: set[str]
@@ -2249,7 +2262,7 @@ def _timeout_swallowed(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode
         if not swallowed and isinstance(ancestor, cst.Try) and ancestor.body is current:
             for handler in ancestor.handlers:
                 caught = _caught_resolved(index, handler)
-                if caught & _TIMEOUT_CATCHERS and not _handler_raises(handler):
+                if caught & _TIMEOUT_CATCHERS and not ends_with(handler.body, (cst.Raise,)):
                     swallowed = True
         current = ancestor
     return swallowed
@@ -2269,15 +2282,6 @@ def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]
         (index.resolve(expression) or dotted_name(expression) or "").rsplit(".", 1)[-1]
         for expression in types
     }
-
-
-def _handler_raises(handler: cst.ExceptHandler) -> bool:
-    """Does the ``except`` block end with a ``raise``?"""
-    body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
-    last = body[-1] if body else None
-    return isinstance(last, cst.SimpleStatementLine) and any(
-        isinstance(small, cst.Raise) for small in last.body
-    )
 
 
 def _never_taken(index: ModuleIndex, node: cst.CSTNode) -> bool:
@@ -2326,7 +2330,7 @@ def _binds_name(statement: cst.CSTNode, name: str) -> bool:
         return (
             any(_binds_name(inner, name) for inner in statement.body.body)
             and bool(statement.handlers)
-            and all(_handler_leaves(handler) for handler in statement.handlers)
+            and all(ends_with(h.body, (cst.Raise, cst.Return)) for h in statement.handlers)
         )
     if isinstance(statement, cst.SimpleStatementLine):
         for small in statement.body:
@@ -2348,7 +2352,7 @@ def _copies(method: cst.FunctionDef, kept: str) -> list[str]:
     """The locals ``method`` copies ``kept`` (``self._pid``) into (``pid = self._pid``)."""
     return [
         target.value
-        for _, target, value in assignments_among(walk_statements(method))
+        for target, value in assignments(method)
         if isinstance(target, cst.Name) and value is not None and dotted_name(value) == kept
     ]
 
@@ -2371,15 +2375,6 @@ def _drops(node: cst.CSTNode, handle: str) -> bool:
     if isinstance(node, cst.Del):
         return dotted_name(node.target) == handle
     return False
-
-
-def _handler_leaves(handler: cst.ExceptHandler) -> bool:
-    """Does the ``except`` block end with a ``raise`` or ``return``?"""
-    body = handler.body.body if isinstance(handler.body, cst.IndentedBlock) else ()
-    last = body[-1] if body else None
-    return isinstance(last, cst.SimpleStatementLine) and any(
-        isinstance(small, cst.Raise | cst.Return) for small in last.body
-    )
 
 
 def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> bool:

@@ -95,19 +95,14 @@ class Harm:
             owned = False
             left = f"{left}; its object is kept alive by a thread of its own that never ends"
         many = self.counter.of_site(site.call)
-        if many.job_of and not (site.forever or site.timer_chain or site.until_stopped):
+        if many.job_of and not site.lasts:
             # a one-shot start in a function that registers a recurring job: one per call
             many = Multiplicity(Level.PER_CALL, f"on every call of {many.job_of}()")
         if verdict.replaced:
             # only the last start is reaped: the ones replaced before stay only when dropping
             # the reference does not end them (a pid, a thread that never ends), and there is
             # a before only when the start repeats
-            if not (
-                kind in (Kind.FORK, Kind.SPAWN)
-                or site.forever
-                or site.timer_chain
-                or site.until_stopped
-            ):
+            if not (kind in (Kind.FORK, Kind.SPAWN) or site.lasts):
                 return None
             if many.level < Level.PER_CALL:
                 return None

@@ -169,11 +169,7 @@ class Analyzer:
         A non-daemon thread that does not end by itself (a loop until stopped, a timer chain)
         is never stopped so: the interpreter waits for every non-daemon thread to end before
         it runs the atexit callbacks, so it waits for ever."""
-        if (
-            site.rule.kind.thread
-            and not (verdict.daemon or site.daemon)
-            and (site.forever or site.until_stopped or site.timer_chain)
-        ):
+        if site.rule.kind.thread and not (verdict.daemon or site.daemon) and site.lasts:
             return Verdict(
                 True,
                 "high",
@@ -440,7 +436,7 @@ def _kept_alive_by(index: ModuleIndex, site: Site, verdict: Verdict) -> ClassInf
     running for ever (a loop with no exit, until a stop nobody makes) and handed the object
     itself (``target=self._run``, ``IntervalRunner(self._tick)``): the running thread holds a
     reference to the object, which is then never collected."""
-    if not (site.rule.kind.thread and (site.forever or site.until_stopped or site.timer_chain)):
+    if not (site.rule.kind.thread and site.lasts):
         return None
     info = index.class_of(site.call)
     if info is None:

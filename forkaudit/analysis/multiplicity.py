@@ -875,8 +875,8 @@ class Counter:
         if function is None or not names:
             return False
         values: dict[str, set[str]] = {}
-        for inner in walk_statements(self.index.module, skip_nested=False):
-            if not isinstance(inner, cst.FunctionDef) or _ends_object(inner.name.value):
+        for inner in self.index.functions:
+            if _ends_object(inner.name.value):
                 continue
             declared = {
                 name.name.value

@@ -22,6 +22,7 @@ from forkaudit.analysis.syntax import (
     calls_in,
     calls_method,
     endless_loop,
+    ends_with,
     exit_values,
     flags_set,
     in_dead_code,
@@ -64,6 +65,11 @@ class Site:
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
     context_manager: bool = False
     depth: int = 0
+
+    @property
+    def lasts(self) -> bool:
+        """The thread does not end by itself: it loops for ever, until stopped, or re-arms."""
+        return self.forever or self.until_stopped or self.timer_chain
 
     def loops_forever(self, reason: str, loop: cst.CSTNode | None = None) -> None:
         """The thread never ends, for ``reason``; ``loop``: its endless loop, whose line
@@ -1194,13 +1200,7 @@ def _reads_self(node: cst.CSTNode) -> bool:
 
 def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
     """The block returns (or raises; with ``loop``, breaks too) at its end."""
-    body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
-    if not body:
-        return False
-    last = body[-1]
-    smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
-    leaving = (cst.Return, cst.Raise, cst.Break) if loop else (cst.Return, cst.Raise)
-    return any(isinstance(small, leaving) for small in smalls)
+    return ends_with(suite, (cst.Return, cst.Raise, cst.Break) if loop else (cst.Return, cst.Raise))
 
 
 def _taken_from_queues(

@@ -72,6 +72,17 @@ def in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
 _LEAVING = (cst.Return, cst.Raise, cst.Break, cst.Continue)
 
 
+def ends_with(suite: cst.BaseSuite, leaving: tuple[type[cst.BaseSmallStatement], ...]) -> bool:
+    """Does the block end with one of ``leaving`` (``raise``, ``return``...), also on a block's
+    one line (``except OSError: raise``)?"""
+    body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
+    if not body:
+        return False
+    last = body[-1]
+    smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
+    return any(isinstance(small, leaving) for small in smalls)
+
+
 def element_index(container: cst.Tuple, element: cst.CSTNode) -> int:
     for position, candidate in enumerate(container.elements):
         if candidate is element:
