@@ -4883,3 +4883,276 @@ def test_a_worker_draining_the_queue_it_tests_ends_when_it_is_empty() -> None:
                     print(sound)
         """
     )
+
+
+def test_a_stop_only_the_finalizer_makes_never_stops_a_thread_holding_the_object() -> None:
+    """The running thread holds its object (its target is a bound method; a Thread subclass is
+    kept by threading while it runs), so the object's __del__ never runs while the thread does:
+    a flag it sets, a sentinel it puts or a join it makes never ends the thread."""
+    findings = check(
+        """\
+        import queue, threading
+
+        class Poller:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._run, daemon=True)  # leak
+                self._thread.start()
+
+            def _run(self):
+                while not self._stop.is_set():
+                    self._stop.wait(1.0)
+
+            def __del__(self):
+                self._stop.set()
+                self._thread.join()
+
+        class Client:
+            def __init__(self):
+                self._q = queue.Queue()
+                self._thread = None
+
+            def __del__(self):
+                if self._thread is not None:
+                    self._wake()
+
+            def _wake(self):
+                self._q.put(None)
+
+            def _loop(self):
+                while True:
+                    item = self._q.get()
+                    if item is None:
+                        break
+                    item()
+
+            def connect(self):
+                if not self._thread:
+                    self._thread = threading.Thread(target=self._loop, daemon=True)  # leak
+                    self._thread.start()
+
+        class Worker(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self._running = True
+
+            def run(self):
+                while self._running:
+                    pass
+
+            def __del__(self):
+                self._running = False
+
+        def handle(request):
+            w = Worker()  # leak
+            w.start()
+            return w
+        """
+    )
+    assert "only its object's __del__() sets" in findings[0].message
+    assert "only its object's __del__() puts" in findings[1].message
+    assert "only its object's __del__() sets" in findings[2].message
+
+
+def test_a_stop_a_public_method_makes_may_come_before_collection() -> None:
+    """The finalizer calling close() (a public method the object's users call), a thread whose
+    target is not the object's, or a stop made elsewhere too: the thread may well be stopped."""
+    check(
+        """\
+        import threading
+
+        class Poller:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+
+            def _run(self):
+                while not self._stop.is_set():
+                    self._stop.wait(1.0)
+
+            def close(self):
+                self._stop.set()
+                self._thread.join()
+
+            def __del__(self):
+                self.close()
+
+        def _serve(stop):
+            while not stop.is_set():
+                stop.wait(1.0)
+
+        class Holder:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=_serve, args=(self._stop,), daemon=True)
+                self._thread.start()
+
+            def __del__(self):
+                self._stop.set()
+                self._thread.join()
+
+        class Both:
+            def __init__(self):
+                self._stop = False
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+
+            def _run(self):
+                while not self._stop:
+                    pass
+
+            def _halt(self):
+                self._stop = True
+
+            def __del__(self):
+                self._halt()
+
+            def __exit__(self, *exc):
+                self._halt()
+        """
+    )
+
+
+def test_an_event_loop_served_inside_a_try_serves_until_stopped() -> None:
+    """``try: self._loop.run_forever() except Exception: ...``: a serving loop hands what its
+    callbacks raise to its own handler and goes on; only stop() ends it. Stopped only by the
+    finalizer of the object whose bound method the thread holds, it never stops."""
+    findings = check(
+        """\
+        import asyncio, threading
+
+        class LoopThread(threading.Thread):
+            def __init__(self, init):
+                super().__init__(daemon=True)
+                self._init = init
+                self._loop = asyncio.new_event_loop()
+
+            def run(self):
+                try:
+                    self._loop.run_forever()
+                except Exception as e:
+                    print(e)
+                finally:
+                    self._loop.close()
+
+            def _stop(self):
+                self._loop.stop()
+
+        class Client:
+            def __init__(self):
+                self._thread = None
+
+            def _connect(self):
+                pass
+
+            def __del__(self):
+                if self._thread.is_alive():
+                    self._thread._stop()
+
+            def open(self):
+                if not self._thread:
+                    self._thread = LoopThread(init=self._connect)  # leak
+                    self._thread.start()
+        """
+    )
+    assert "only Client.__del__()" in findings[0].message
+
+
+def test_a_reap_under_a_test_the_start_s_own_test_implies_reaps() -> None:
+    """Started under `n_jobs > 1` or `n_jobs < 0`, shut down under `n_jobs != 1`: every value
+    that started it also reaps it. Shut down under `n_jobs > 2`, the start under `n_jobs > 1`
+    leaks when it is 2."""
+    findings = check(
+        """\
+        import multiprocessing
+
+        def fit(self, data):
+            if self.n_jobs > 1:
+                pool = multiprocessing.Pool(self.n_jobs)
+            elif self.n_jobs < 0:
+                pool = multiprocessing.Pool()
+            run(data)
+            if self.n_jobs != 1:
+                pool.close()
+                pool.join()
+
+        def fit_narrow(self, data):
+            if self.n_jobs > 1:
+                pool = multiprocessing.Pool(self.n_jobs)  # leak
+            run(data)
+            if 2 < self.n_jobs:
+                pool.close()
+                pool.join()
+        """
+    )
+    assert "only when `2 < self.n_jobs`" in findings[0].message
+
+
+def test_an_assert_that_the_start_never_ran_is_a_once_guard() -> None:
+    """`assert not self._started, "called twice"` then the start and `self._started = True`:
+    like `if self._started: raise`, the start runs once per object."""
+    (finding,) = check(
+        """\
+        import threading, time
+
+        class Settings:
+            def __init__(self):
+                self._started = False
+
+            def start_reloader(self, path):
+                assert not self._started, "start_reloader called twice"
+                def reload_loop():
+                    while True:
+                        time.sleep(10)
+                        self.load(path)
+                thread = threading.Thread(target=reload_loop)  # leak
+                thread.start()
+                self._started = True
+
+            def load(self, path):
+                pass
+        """
+    )
+    assert "once per Settings object" in finding.message, finding.message
+    assert finding.severity != "high", finding.message
+
+
+def test_a_pid_sent_out_of_the_process_is_not_handed_to_a_reaper() -> None:
+    """Only the parent can wait for its child: a fork's pid sent over a pipe (in a message) or
+    written to a pid file reaches processes that can signal it, never reap it. Handed to a
+    function of this process (a reaper's), it may be reaped there."""
+    check(
+        """\
+        import os
+
+        def handle_fork_request(conn):
+            while True:
+                request = conn.recv()
+                pid = os.fork()  # leak
+                if pid > 0:
+                    conn.send({"status": "forked", "pid": pid})
+                else:
+                    serve(request)
+                    os._exit(0)
+
+        def start_daemon(pid_file):
+            while True:
+                pid = os.fork()  # leak
+                if pid > 0:
+                    with open(pid_file, "w") as f:
+                        f.write(str(pid))
+                else:
+                    serve(None)
+                    os._exit(0)
+
+        def start_reaped(reaper):
+            while True:
+                pid = os.fork()
+                if pid > 0:
+                    reaper.watch(pid)
+                else:
+                    serve(None)
+                    os._exit(0)
+        """
+    )

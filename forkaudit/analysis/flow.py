@@ -37,6 +37,7 @@ from forkaudit.analysis.syntax import (
     loop_can_exit,
     names_in,
     normal_values,
+    runs_only_from,
     self_attribute_nodes,
     short,
     walk_statements,
@@ -55,10 +56,12 @@ from forkaudit.analysis.vocabulary import (
     INSPECTORS,
     ITER_WRAPPERS,
     NON_OWNING,
+    OUT_OF_PROCESS,
     PID_KILL_FUNCTIONS,
     PID_WAIT_FUNCTIONS,
     starts_a_lifecycle,
 )
+from forkaudit.analysis.walk import walk
 from forkaudit.model import Rule
 
 
@@ -268,7 +271,7 @@ class Follower:
             if isinstance(func, cst.Attribute)
             else (func.value if isinstance(func, cst.Name) else "")
         )
-        if short in NON_OWNING or (resolved or "") in NON_OWNING:
+        if _not_owning(site, short, resolved or ""):
             grand = index.parent_of(call)
             if isinstance(grand, cst.Expr):
                 return Verdict(
@@ -716,7 +719,7 @@ class Follower:
             if isinstance(func, cst.Attribute)
             else (func.value if isinstance(func, cst.Name) else "")
         )
-        if short in NON_OWNING or resolved in NON_OWNING or resolved.startswith("logging."):
+        if _not_owning(site, short, resolved):
             return
         if arg.keyword is not None and arg.keyword.value in ("target", "args"):
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
@@ -1428,6 +1431,15 @@ class Follower:
             return Verdict(False)
         if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+        finalized = (
+            rule.kind.thread
+            and bool(evidence.reaps)
+            and all(self._only_when_collected(reap) for reap in evidence.reaps)
+            and self._holds_self(site, family)
+        )
+        if finalized:
+            # reaped only when the object is collected, which the thread holding it prevents
+            evidence.reaps = []
         closer = self._ends_unreaped(family, attr, site)
         if closer:
             return Verdict(
@@ -1514,10 +1526,14 @@ class Follower:
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
         owner = info.name
         confidence = "medium"
+        reaped = rule.kind.reap(third_person=True)
         return Verdict(
             True,
             confidence,
-            f"stored on self.{attr}; no method of {owner} {rule.kind.reap(third_person=True)}",
+            f"stored on self.{attr}; only {owner}.__del__() {reaped}, which never runs while "
+            "the thread holds the object through its arguments (self, or a bound method)"
+            if finalized
+            else f"stored on self.{attr}; no method of {owner} {reaped}",
             started=evidence.started,
             daemon=evidence.daemon or site.daemon,
             ended=evidence.ended,
@@ -1537,40 +1553,47 @@ class Follower:
                 return scope.name.value
         return ""
 
+    def _only_when_collected(self, node: cst.CSTNode) -> bool:
+        """Does ``node`` run only when its object is collected: in ``__del__``, or in private
+        methods only ``__del__`` calls?"""
+        method = self.index.method_of(node)
+        return method is not None and runs_only_from(
+            self.index, [method.name.value], root="__del__", private=True
+        )
+
+    def _holds_self(self, site: Site, family: list[ClassInfo]) -> bool:
+        """Does the thread started at ``site`` hold the object starting it: ``self``, one of
+        its bound methods (``target=self._run``) or a lambda over ``self`` among its
+        arguments? The running thread keeps it alive: it is not collected until the thread
+        ends."""
+        methods = {name for member in family for name in member.methods}
+        for arg in site.call.args:
+            for node in walk(arg.value):
+                if isinstance(node, cst.Lambda) and any(
+                    isinstance(inner, cst.Name) and inner.value == "self" for inner in walk(node)
+                ):
+                    return True
+                if isinstance(node, cst.Attribute) and dotted_name(node.value) == "self":
+                    if node.attr.value in methods:
+                        return True
+                elif isinstance(node, cst.Name) and node.value == "self":
+                    parent = self.index.parent_of(node)
+                    if not (isinstance(parent, cst.Attribute) and parent.value is node):
+                        return True
+        return False
+
     def _only_at_exit(self, methods: Collection[str]) -> bool:
         """Do ``methods`` (of a class) run only at exit: each named in the module only as
         cleanup registered with atexit (``atexit.register(self.stop)``) or called by a method
         that itself runs only at exit (``def close(self): self.stop()``)?"""
         index = self.index
-        registered = False
-        pending = set(methods)
-        seen: set[str] = set()
-        while pending:
-            name = pending.pop()
-            if name.startswith("__") and name.endswith("__"):
-                return False  # called by the language (`with`, collection), not by name
-            seen.add(name)
-            for node in index.names.get(name, ()):
-                parent = index.parent_of(node)
-                if isinstance(parent, cst.FunctionDef) and parent.name is node:
-                    continue  # its definition
-                reference = parent if isinstance(parent, cst.Attribute) else node
-                holder = index.parent_of(reference)
-                call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-                if isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register":
-                    registered = True
-                    continue
-                caller = index.method_of(node)
-                if (
-                    not (isinstance(holder, cst.Call) and holder.func is reference)
-                    or caller is None
-                ):
-                    return False  # handed on, or called from outside a method
-                if caller.name.value not in seen:
-                    if len(seen) > 8:
-                        return False
-                    pending.add(caller.name.value)
-        return registered
+
+        def registered(reference: cst.CSTNode) -> bool:
+            holder = index.parent_of(reference)
+            call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+            return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
+
+        return runs_only_from(index, methods, root_reference=registered)
 
     def _replaces_unreaped(
         self,
@@ -1853,7 +1876,7 @@ class Follower:
                 if isinstance(call.func, cst.Attribute)
                 else dotted_name(call.func) or ""
             )
-            if short in NON_OWNING or (self.index.resolve(call.func) or "").startswith("logging."):
+            if _not_owning(site, short, self.index.resolve(call.func) or ""):
                 return None
             return Verdict(False)  # handed to another function: ownership moves
         if isinstance(parent, cst.Element | cst.DictElement):
@@ -2396,6 +2419,18 @@ def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> b
                 return True
         current = ancestor
     return False
+
+
+def _not_owning(site: Site, short: str, resolved: str) -> bool:
+    """Does a call given the handle (or a container holding it) leave it where it was: it only
+    reads it (``str()``, ``len()``, a log call), or, for a pid, carries it out of the process
+    (``conn.send({"pid": pid})``, ``f.write(str(pid))``), where nobody can wait for it?"""
+    return (
+        short in NON_OWNING
+        or resolved in NON_OWNING
+        or resolved.startswith("logging.")
+        or (site.rule.handle == "pid" and short in OUT_OF_PROCESS)
+    )
 
 
 _CANCELLED = (

@@ -158,9 +158,7 @@ class Counter:
                 loop = ancestor
             guard = self._early_return_guard(ancestor, current, node)
             if guard is not None:
-                return self._guarded(
-                    node, guard[1], f"after the once-guard `if {guard[0]}: return`", depth
-                )
+                return self._guarded(node, guard[1], f"after the once-guard `{guard[0]}`", depth)
             current = ancestor
         if function is None:
             return Multiplicity(Level.ONCE, "at import time", True)
@@ -796,7 +794,7 @@ class Counter:
         self, block_owner: cst.CSTNode, current: cst.CSTNode, node: cst.CSTNode
     ) -> tuple[str, cst.BaseExpression] | None:
         """An ``if <present>: return`` before ``current`` in the block ``block_owner`` holds:
-        its test, as written and as a node. State of the object counts only when the start's
+        the guard as written, and its test. State of the object counts only when the start's
         own path sets it (below): ``if self._closed: return`` guards nothing."""
         statements = block_owner.body if isinstance(block_owner, cst.IndentedBlock) else None
         if statements is None:
@@ -925,14 +923,19 @@ class Counter:
     def _returns_if_present(self, statement: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
         """``if <present>: return``, also inside a ``with`` block before the start (the
         double-checked ``with self._lock: if self._token: return self._token``): a ``with``
-        does not change where control goes."""
+        does not change where control goes. ``assert <absent>`` (``assert not self._started,
+        "called twice"``) is ``if <present>: raise``."""
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assert) and self._once_test(small.test, negated=False):
+                    return f"assert {_code(self.index, small.test)}", small.test
         if (
             isinstance(statement, cst.If)
             and statement.orelse is None
             and _only_leaves(statement.body)
             and self._once_test(statement.test, negated=True)
         ):
-            return _code(self.index, statement.test), statement.test
+            return f"if {_code(self.index, statement.test)}: return", statement.test
         if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             for inner in statement.body.body:
                 guard = self._returns_if_present(inner)

@@ -18,6 +18,7 @@ from forkaudit.analysis.syntax import (
     is_true,
     literal_test,
     loop_exits,
+    number_test_implies,
 )
 
 
@@ -62,6 +63,24 @@ class Contains:
                 and isinstance(comparison.operator, cst.IsNot | cst.NotEqual)
                 and dotted_name(comparison.comparator) == "None"
             )
+        return False
+
+    def _given(self, test: cst.BaseExpression) -> bool:
+        """Does a test the start's own path passed make ``test`` true: the same test, or a
+        comparison of the same value with a number that implies it (``if n_jobs > 1: pool =
+        Pool()`` ... ``if n_jobs != 1: pool.close()``)?"""
+        code = self.index.code(test)
+        if code in self.given:
+            return True
+        if not isinstance(test, cst.Comparison):
+            return False
+        for text in self.given:
+            try:
+                given = cst.parse_expression(text)
+            except cst.ParserSyntaxError:
+                continue
+            if number_test_implies(given, test):
+                return True
         return False
 
     def any(self, node: cst.CSTNode) -> bool:
@@ -121,7 +140,7 @@ class Contains:
                         self._narrowed[name] = before
             if not self._suite(statement.body):
                 return False
-            if self._guards_handle(statement.test) or self.index.code(statement.test) in self.given:
+            if self._guards_handle(statement.test) or self._given(statement.test):
                 return True
             return self._else_reaps(statement)
         if isinstance(statement, cst.Try):

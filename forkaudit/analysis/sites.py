@@ -31,6 +31,7 @@ from forkaudit.analysis.syntax import (
     kwarg_true,
     last_name,
     names_tested,
+    runs_only_from,
     target_expr,
     three_valued,
     walk_statements,
@@ -180,7 +181,8 @@ class SiteFinder:
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
         run = info.methods.get("run")
         stop_flags: frozenset[str] = parent.stop_flags if parent is not None else frozenset()
-        if run is not None and not self._stuck_flag_loop(run):
+        stuck = self._stuck_flag_loop(run) if run is not None else ""
+        if run is not None and not stuck:
             found = self._flag_loop(run)
             if found is not None:
                 # a loop until a flag is set: the methods setting it stop the thread, like join
@@ -210,7 +212,9 @@ class SiteFinder:
             if flagged and not endless and self._registers_own_stop(info, stoppers):
                 loops_forever = False  # it stops itself when its registered callback runs
             loop_reason = (
-                "loops with no exit"
+                stuck
+                if stuck and not endless
+                else "loops with no exit"
                 if endless or not stoppers
                 else f"loops until {' or '.join(f'{m}()' for m in stoppers[:2])} is called"
             )
@@ -451,6 +455,7 @@ class SiteFinder:
             sentinels.append(found)
         if not sentinels:
             return ""
+        finalized = False  # a put that only the object's __del__ makes
         for queue in {queue for queue, _ in sentinels}:
             scope = self._queue_scope(function, queue)
             if scope is None:
@@ -466,12 +471,35 @@ class SiteFinder:
                 ):
                     put = argument(call, 0, "item")
                     if put is None or any(self._may_be(call, put, v, scope) for v in wanted):
+                        if self._only_when_collected(call, function):
+                            finalized = True
+                            continue
                         return ""
         first, sentinel = sentinels[0]
+        if finalized:
+            return (
+                f"blocks in {first}.get() until it takes {self.index.code(sentinel)}, which only "
+                f"{_finalizer_only('puts')}"
+            )
         return (
             f"blocks in {first}.get() until it takes {self.index.code(sentinel)}, which nothing "
             "puts in the queue: the loop never ends"
         )
+
+    def _only_when_collected(self, node: cst.CSTNode, target: cst.FunctionDef) -> bool:
+        """Does ``node`` run only when the object is collected: in ``__del__``, or in private
+        methods only ``__del__`` calls, of the class whose method ``target`` is (the thread's
+        target, or a Thread subclass's run())? The running thread holds that object (its bound
+        method, or the thread itself while threading keeps it among the live threads), so it is
+        never collected while the thread runs: what only its finalizer does never stops the
+        thread."""
+        index = self.index
+        if index.method_of(target.body) is not target:
+            return False  # a function of its own, not a method: it holds no object
+        method = index.method_of(node)
+        if method is None or index.class_of(method.body) is not index.class_of(target.body):
+            return False
+        return runs_only_from(index, [method.name.value], root="__del__", private=True)
 
     def _may_be(
         self,
@@ -736,7 +764,8 @@ class SiteFinder:
                 queue = dotted_name(func.value) or ""
                 put = (dotted_name(call.args[0].value) or "").rsplit(".", 1)[-1]
                 if any(queue == q and put == last for q, last in wanted):
-                    return True
+                    if not self._only_when_collected(call, function):
+                        return True
         return False
 
     def _not_a_queue(self, function: cst.FunctionDef, attribute: str) -> bool:
@@ -768,8 +797,15 @@ class SiteFinder:
             return ""
         flags, blocking = found
         setters = self._setters(info, flags)
-        if not setters and not self._set_from_outside(flags) and not self._given_event(info, flags):
+        outside = self._set_from_outside(flags) or self._given_event(info, flags)
+        if not setters and not outside:
             return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it"
+        if (
+            setters
+            and not outside
+            and all(self._only_when_collected(method.body, function) for method in setters)
+        ):
+            return f"waits on {', '.join(sorted(flags))}, which only {_finalizer_only('sets')}"
         # what stops the loop: the setters, and the methods calling one of them
         setter_names = {method.name.value for method in setters}
         stoppers = list(setters) + [
@@ -999,14 +1035,20 @@ class SiteFinder:
 
     def _stops(self, served: str, within: list[cst.CSTNode]) -> bool:
         """A call stopping ``served`` inside ``within``: ``served.stop()``, ``.shutdown()``, or
-        ``served.stop`` handed on (``loop.call_soon_threadsafe(loop.stop)``)."""
+        ``served.stop`` handed on (``loop.call_soon_threadsafe(loop.stop)``), also through a
+        local name bound to it (``loop = self._loop``)."""
         for scope in within:
+            names = {served} | {
+                target.value
+                for target, value in assignments(scope)
+                if isinstance(target, cst.Name) and dotted_name(value) == served
+            }
             for call in calls_in(self.index, scope, nested=True):
                 func = call.func
                 if (
                     isinstance(func, cst.Attribute)
                     and func.attr.value in STOP_METHODS
-                    and dotted_name(func.value) == served
+                    and dotted_name(func.value) in names
                 ):
                     return True
                 for arg in call.args:
@@ -1014,7 +1056,7 @@ class SiteFinder:
                     if (
                         isinstance(value, cst.Attribute)
                         and value.attr.value in STOP_METHODS
-                        and dotted_name(value.value) == served
+                        and dotted_name(value.value) in names
                     ):
                         return True
         return False
@@ -1155,6 +1197,13 @@ class SiteFinder:
                         return True
             current = ancestor
         return False
+
+
+def _finalizer_only(verb: str) -> str:
+    return (
+        f"its object's __del__() {verb}: the thread holds the object, which is never collected "
+        "while the thread runs, so the loop never ends"
+    )
 
 
 def _served_object(forever: cst.CSTNode | None) -> str:

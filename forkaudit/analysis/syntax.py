@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import pairwise
 
 import libcst as cst
 
@@ -155,7 +156,8 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
     """A `while True:` loop in ``function`` (not in a nested one) that nothing leaves: no break,
     return or raise in it, and no enclosing ``try`` whose handler catches what a call in the loop
     raises (``try: while True: conn.recv() except EOFError: return``: the loop ends when the
-    peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement."""
+    peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement, inside a
+    ``try`` or not."""
     stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
     while stack:
         node, caught = stack.pop()
@@ -163,10 +165,14 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
             continue
         if not caught and endless_while(node):
             return node
-        if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) and not caught:
+        if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
             func = node.value.func
             if isinstance(func, cst.Attribute) and func.attr.value in FOREVER_METHODS:
-                return node  # `self._loop.run_forever()`: it serves until stopped from outside
+                # `self._loop.run_forever()`: it serves until stopped from outside. A `try`
+                # around it changes nothing: a serving loop hands what its callbacks raise to
+                # its own error handler (`handle_error`, the loop's exception handler) and
+                # goes on; only stop() ends it
+                return node
         if isinstance(node, cst.Try | cst.TryStar) and _catches(node):
             stack.extend((child, caught) for child in children(node) if child is not node.body)
             stack.append((node.body, True))
@@ -785,3 +791,111 @@ def _binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
     if isinstance(node, cst.Import | cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
         return [alias.asname.name if alias.asname else alias.name for alias in node.names]
     return []
+
+
+def runs_only_from(
+    index: ModuleIndex,
+    methods: Collection[str],
+    root: str = "",
+    root_reference: Callable[[cst.CSTNode], bool] | None = None,
+    private: bool = False,
+) -> bool:
+    """Do ``methods`` (of a class) run only when some root runs: each is the method ``root``
+    itself, or is named in the module only where ``root_reference`` holds (handed to
+    ``atexit.register``), or only called as ``self.<name>()`` by a method that itself runs only
+    from a root. With ``private``, a public method on the way (``close()``) is a way in from
+    outside the module, so it does not run only from the root. False when no root is reached."""
+    reached = False
+    pending = set(methods)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        if root and name == root:
+            reached = True
+            continue
+        if name.startswith("__") and name.endswith("__"):
+            return False  # called by the language (`with`, collection), not by name
+        if private and not name.startswith("_"):
+            return False
+        for node in index.names.get(name, ()):
+            parent = index.parent_of(node)
+            if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                continue  # its definition
+            reference = parent if isinstance(parent, cst.Attribute) else node
+            if root_reference is not None and root_reference(reference):
+                reached = True
+                continue
+            caller = index.method_of(node)
+            holder = index.parent_of(reference)
+            if not (isinstance(holder, cst.Call) and holder.func is reference) or caller is None:
+                return False  # handed on, or called from outside a method
+            if caller.name.value not in seen:
+                if len(seen) > 8:
+                    return False
+                pending.add(caller.name.value)
+    return reached
+
+
+_ORDER: dict[type[cst.BaseCompOp], Callable[[float, float], bool]] = {
+    cst.LessThan: lambda x, c: x < c,
+    cst.LessThanEqual: lambda x, c: x <= c,
+    cst.GreaterThan: lambda x, c: x > c,
+    cst.GreaterThanEqual: lambda x, c: x >= c,
+    cst.Equal: lambda x, c: x == c,
+    cst.NotEqual: lambda x, c: x != c,
+}
+_FLIPPED: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
+    cst.LessThan: cst.GreaterThan,
+    cst.LessThanEqual: cst.GreaterThanEqual,
+    cst.GreaterThan: cst.LessThan,
+    cst.GreaterThanEqual: cst.LessThanEqual,
+    cst.Equal: cst.Equal,
+    cst.NotEqual: cst.NotEqual,
+}
+
+
+def _number(node: cst.BaseExpression) -> float | None:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = _number(node.expression)
+        return None if inner is None else -inner
+    if isinstance(node, cst.Integer | cst.Float):
+        known, value = literal_value(node)
+        if known and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
+def _bound(test: cst.BaseExpression) -> tuple[str, Callable[[float, float], bool], float] | None:
+    """``self.n_jobs > 1`` as (the compared expression's code, the order, the number); a number
+    on the left is turned round (``0 < n``)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    operator = type(target.operator)
+    if operator not in _ORDER:
+        return None
+    number = _number(target.comparator)
+    subject = test.left
+    if number is None:
+        number = _number(test.left)
+        subject = target.comparator
+        operator = _FLIPPED[operator]
+    if number is None or _number(subject) is not None:
+        return None
+    code = cst.Module(body=[]).code_for_node(subject)
+    return code, _ORDER[operator], number
+
+
+def number_test_implies(given: cst.BaseExpression, test: cst.BaseExpression) -> bool:
+    """Does ``given`` (``self.n_jobs > 1``, ``n < 0``) make ``test`` (``self.n_jobs != 1``) true:
+    both compare the same expression with a number, and every number passing the first passes
+    the second? A comparison with numbers changes its answer only at those numbers, so trying
+    each of them, the points between and one beyond each end decides it."""
+    first, second = _bound(given), _bound(test)
+    if first is None or second is None or first[0] != second[0]:
+        return False
+    edges = sorted({first[2], second[2]})
+    points = [edges[0] - 1, *edges, edges[-1] + 1]
+    points += [(a + b) / 2 for a, b in pairwise(edges)]
+    return all(second[1](x, second[2]) for x in points if first[1](x, first[2]))

@@ -131,6 +131,12 @@ NON_OWNING = frozenset(
     }
 )
 
+# Calls carrying what they are given out of the process: over a pipe or socket, into a file (a
+# pid file). A pid given to them reaches no one who can wait for it: only the parent can.
+OUT_OF_PROCESS = frozenset(
+    {"send", "send_bytes", "sendall", "sendto", "write", "writelines", "write_text", "write_bytes"}
+)
+
 # Methods of a handle that, passed on to run later (``atexit.register(p.terminate)``,
 # ``stack.callback(t.join)``, ``weakref.finalize(self, p.kill)``), register its cleanup.
 CLEANUP_METHODS = frozenset(
