@@ -5156,3 +5156,33 @@ def test_a_pid_sent_out_of_the_process_is_not_handed_to_a_reaper() -> None:
                     os._exit(0)
         """
     )
+
+
+def test_an_asyncio_child_killed_when_its_wait_times_out_is_reaped_by_the_watcher() -> None:
+    """asyncio's child watcher reaps each child it started once it ends, awaited or not: killed
+    when wait_for() gives up, the child dies and is reaped, so the timeout leaves nothing. What
+    stays is the task being cancelled from outside while it waits (low). Not killed, the timed
+    out child keeps running."""
+    killed, given_up = check(
+        """\
+        import asyncio
+
+        async def run_killed(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak
+            try:
+                return await asyncio.wait_for(proc.communicate(), 5)
+            except asyncio.TimeoutError:
+                proc.kill()
+                return None
+
+        async def run_given_up(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak
+            try:
+                return await asyncio.wait_for(proc.communicate(), 5)
+            except asyncio.TimeoutError:
+                return None
+        """
+    )
+    assert "if the task is cancelled" in killed.message, killed.message
+    assert killed.severity == "low"
+    assert "when it times out the wait is given up" in given_up.message, given_up.message

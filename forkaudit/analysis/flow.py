@@ -2222,7 +2222,8 @@ def timed_out_unreaped(
     start: cst.CSTNode | None = None,
 ) -> bool:
     """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
-    the wait is cancelled when it times out: the child is never waited for again. A kill or
+    the wait is cancelled when it times out and nothing kills it: the child is never waited for
+    again (asyncio's watcher reaps a child it started once it ends, so killing it is enough). A kill or
     terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
     what that wait waits out: the child ends on the signal and the wait reaps it. A wait in the
     other branch of the ``if`` that kills (``if timed_out: p.kill() else: p.wait()``) never
@@ -2252,6 +2253,13 @@ def timed_out_unreaped(
             first = min(position(node) for node in evidence.timed)
             if all(position(node) < first for node in evidence.ends):
                 return False
+    elif evidence.ends and position is not None:
+        # asyncio's child watcher reaps each child it started when it ends, awaited or not:
+        # killed when the wait times out, the child dies and is reaped; only a child left
+        # running stays (its transport closes when the dropped object is collected)
+        first = min(position(node) for node in evidence.timed)
+        if any(position(node) > first for node in evidence.ends):
+            return False
     handed = {id(node) for node in evidence.handoffs}
     timed = {id(node) for node in evidence.timed}
     ends = evidence.ends
