@@ -5186,3 +5186,37 @@ def test_an_asyncio_child_killed_when_its_wait_times_out_is_reaped_by_the_watche
     assert "if the task is cancelled" in killed.message, killed.message
     assert killed.severity == "low"
     assert "when it times out the wait is given up" in given_up.message, given_up.message
+
+
+def test_a_thread_given_a_weak_reference_does_not_hold_its_object() -> None:
+    """`args=(weakref.ref(self),)`: the thread holds a weak reference, so the object can be
+    collected while it runs and its __del__ stops it."""
+    check(
+        """\
+        import threading, weakref
+
+        def _poll(ref, stop):
+            while not stop.is_set():
+                owner = ref()
+                if owner is None:
+                    return
+                owner.refresh()
+                del owner
+                stop.wait(1.0)
+
+        class Client:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(
+                    target=_poll, args=(weakref.ref(self), self._stop), daemon=True
+                )
+                self._thread.start()
+
+            def refresh(self):
+                pass
+
+            def __del__(self):
+                self._stop.set()
+                self._thread.join()
+        """
+    )

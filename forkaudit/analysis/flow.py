@@ -61,7 +61,7 @@ from forkaudit.analysis.vocabulary import (
     PID_WAIT_FUNCTIONS,
     starts_a_lifecycle,
 )
-from forkaudit.analysis.walk import walk
+from forkaudit.analysis.walk import children, walk
 from forkaudit.model import Rule
 
 
@@ -1565,21 +1565,29 @@ class Follower:
         """Does the thread started at ``site`` hold the object starting it: ``self``, one of
         its bound methods (``target=self._run``) or a lambda over ``self`` among its
         arguments? The running thread keeps it alive: it is not collected until the thread
-        ends."""
+        ends. A weak reference (``weakref.ref(self)``, ``WeakMethod(self._run)``) does not."""
         methods = {name for member in family for name in member.methods}
-        for arg in site.call.args:
-            for node in walk(arg.value):
-                if isinstance(node, cst.Lambda) and any(
+        pending: list[cst.CSTNode] = [arg.value for arg in site.call.args]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, cst.Call) and (self.index.resolve(node.func) or "").startswith(
+                "weakref."
+            ):
+                continue
+            if isinstance(node, cst.Lambda):
+                # a closure over self holds the object, whatever it reads of it
+                if any(
                     isinstance(inner, cst.Name) and inner.value == "self" for inner in walk(node)
                 ):
                     return True
-                if isinstance(node, cst.Attribute) and dotted_name(node.value) == "self":
-                    if node.attr.value in methods:
-                        return True
-                elif isinstance(node, cst.Name) and node.value == "self":
-                    parent = self.index.parent_of(node)
-                    if not (isinstance(parent, cst.Attribute) and parent.value is node):
-                        return True
+                continue
+            if isinstance(node, cst.Attribute) and dotted_name(node.value) == "self":
+                if node.attr.value in methods:
+                    return True
+                continue  # `self._queue`: one of its attributes, not the object
+            if isinstance(node, cst.Name) and node.value == "self":
+                return True
+            pending.extend(children(node))
         return False
 
     def _only_at_exit(self, methods: Collection[str]) -> bool:
