@@ -5220,3 +5220,40 @@ def test_a_thread_given_a_weak_reference_does_not_hold_its_object() -> None:
                 self._thread.join()
         """
     )
+
+
+_POLLER = """\
+import atexit, threading
+
+class Poller:
+    def __init__(self, period):
+        self._period = period
+        self._enabled = True
+        self._timer = None
+        atexit.register(self.shut_down)
+
+    def shut_down(self):
+        self._enabled = False
+        timer = getattr(self, "_timer", None)
+        if timer is not None:
+            timer.cancel()
+
+    def sync(self):
+        refresh()
+        if self._enabled:
+            if self._timer is not None and self._timer.is_alive():
+                self._timer.cancel()
+            self._timer = threading.Timer(self._period, self.sync){mark}
+            {daemon}self._timer.start()
+"""
+
+
+def test_a_timer_re_armed_while_a_flag_holds_lasts_until_it_is_cleared() -> None:
+    """A Timer whose function starts the next one only while a flag holds lasts until the flag
+    is cleared, like a loop until stopped. Cleared only by cleanup registered with atexit, a
+    non-daemon chain hangs exit: the interpreter joins non-daemon threads before it runs atexit
+    callbacks. The cancel of the timer being replaced, before the store, does not stop the new
+    one. A daemon chain is not joined at exit."""
+    (hangs,) = check(_POLLER.format(mark="  # leak", daemon=""))
+    assert "exit hangs" in hangs.message, hangs.message
+    check(_POLLER.format(mark="", daemon="self._timer.daemon = True\n            "))

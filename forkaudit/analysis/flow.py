@@ -1408,6 +1408,8 @@ class Follower:
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
                             evidence.ends.extend(alias.ends)
+                    if len(evidence.reaps) > before and index.method_of(node) is not same_method:
+                        other_method_reaps = True
                     continue
                 if isinstance(parent, cst.Element):
                     container = index.parent_of(parent)
@@ -1490,7 +1492,15 @@ class Follower:
                         holder="self",
                         replaced=True,
                     )
-                reaping = [index.method_of(reap) for reap in evidence.reaps]
+                # a reap in the start's own method before the store acts on the handle it
+                # replaces (`if self._t: self._t.cancel()` then `self._t = Timer(...)`)
+                start_line = index.line_of(statement)
+                reaping = [
+                    method
+                    for reap in evidence.reaps
+                    if (method := index.method_of(reap)) is not same_method
+                    or index.line_of(reap) > start_line
+                ]
                 reapers = {
                     method.name.value
                     for method in reaping

@@ -1148,6 +1148,11 @@ class SiteFinder:
                     "a stop flag: a runaway timer chain"
                 )
                 return
+            if rearms:
+                # re-armed only while a flag says so: the chain lasts until that flag is
+                # cleared, like a loop until stopped
+                site.until_stopped = site.target_known = True
+                return
 
     def _rearms(self, function: cst.FunctionDef) -> list[tuple[cst.Call, bool]]:
         """The calls that ``function`` (and the methods and functions of this module it calls,
