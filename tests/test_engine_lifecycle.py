@@ -5257,3 +5257,149 @@ def test_a_timer_re_armed_while_a_flag_holds_lasts_until_it_is_cleared() -> None
     (hangs,) = check(_POLLER.format(mark="  # leak", daemon=""))
     assert "exit hangs" in hangs.message, hangs.message
     check(_POLLER.format(mark="", daemon="self._timer.daemon = True\n            "))
+
+
+def test_an_event_loop_stopped_through_a_name_for_it_stops_the_thread() -> None:
+    """`loop = self._loop; loop.call_soon_threadsafe(loop.stop)` in close() stops the loop the
+    target serves, inside a `try` or not; so does stopping `self._loop` when the target made
+    the loop as a local and kept it there. A name for another loop stops nothing."""
+    findings = check(
+        """\
+        import asyncio, threading
+
+        class Bridge:
+            def __init__(self):
+                self._loop = asyncio.new_event_loop()
+                self._other = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+
+            def _run(self):
+                try:
+                    self._loop.run_forever()
+                finally:
+                    self._loop.close()
+
+            def close(self):
+                loop = self._loop
+                loop.call_soon_threadsafe(loop.stop)
+
+        class Local:
+            def __init__(self):
+                self._loop = None
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+
+            def _run(self):
+                loop = asyncio.new_event_loop()
+                self._loop = loop
+                try:
+                    loop.run_forever()
+                finally:
+                    loop.close()
+
+            def stop(self):
+                self._loop.call_soon_threadsafe(self._loop.stop)
+
+        class Wrong:
+            def __init__(self):
+                self._loop = asyncio.new_event_loop()
+                self._other = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._run, daemon=True)  # leak
+                self._thread.start()
+
+            def _run(self):
+                self._loop.run_forever()
+
+            def close(self):
+                loop = self._other
+                loop.call_soon_threadsafe(loop.stop)
+        """
+    )
+    assert "loops with no exit" in findings[0].message
+
+
+def test_values_read_off_the_object_do_not_hold_it() -> None:
+    """`name=repr(self)`, a property's value or a method's result among a thread's arguments
+    are values: the thread does not hold the object, which __del__ may then stop.
+    `functools.partial(self._run)` holds it."""
+    check(
+        """\
+        import functools, threading
+
+        class Poller:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(
+                    target=_poll, args=(self._stop, self.period, self._label()), name=repr(self),
+                    daemon=True,
+                )
+                self._thread.start()
+
+            @property
+            def period(self):
+                return 1.0
+
+            def _label(self):
+                return "poller"
+
+            def __del__(self):
+                self._stop.set()
+                self._thread.join()
+
+        def _poll(stop, period, label):
+            while not stop.is_set():
+                stop.wait(period)
+
+        class Held:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(  # leak
+                    target=functools.partial(self._poll, 1.0), daemon=True
+                )
+                self._thread.start()
+
+            def _poll(self, period):
+                while not self._stop.is_set():
+                    self._stop.wait(period)
+
+            def __del__(self):
+                self._stop.set()
+                self._thread.join()
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "reap", "leaks"),
+    [
+        ("if n_jobs == 1:\n        run(data)\n    else:\n        {pool}", "n_jobs != 1", False),
+        (
+            "if n_jobs > 1 or n_jobs < 0:\n        {pool}\n    else:\n        run(data)",
+            "n_jobs != 1",
+            False,
+        ),
+        ("if n_jobs > 1:\n        {pool}\n    else:\n        run(data)", "n_jobs >= 2", False),
+        ("if 1 < n_jobs < 64:\n        {pool}\n    else:\n        run(data)", "n_jobs > 1", False),
+        (
+            "if not n_jobs <= 1:\n        {pool}\n    else:\n        run(data)",
+            "not (n_jobs == 1)",
+            False,
+        ),
+        ("if n_jobs != 1:\n        {pool}\n    else:\n        run(data)", "n_jobs > 1", True),
+        ("if n_jobs > 1.0:\n        {pool}\n    else:\n        run(data)", "n_jobs >= 2", True),
+    ],
+)
+def test_numbers_the_start_s_test_lets_through_meet_the_reap_s_test(
+    start: str, reap: str, leaks: bool
+) -> None:
+    """A start's path tests a count against numbers (an `else` of the test that failed, `or`,
+    `not`, a chained comparison); the reap's test holds for every number that started it, or
+    it leaks on the others (`!= 1` lets -1 through where `> 1` reaps only above 1). Compared
+    with whole numbers only, the count is taken for a whole number; a float bound is not."""
+    pool = "pool = multiprocessing.Pool()" + ("  # leak" if leaks else "")
+    check(
+        "import multiprocessing\n\ndef fit(data, n_jobs):\n    pool = None\n    "
+        + start.format(pool=pool)
+        + f"\n    if {reap}:\n        pool.close()\n        pool.join()\n"
+    )

@@ -894,7 +894,7 @@ class Follower:
                 True,
                 "medium",
                 f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
+                f"{_after_timeout(rule.kind.reaped, evidence.ended and not rule.awaited)}",
                 started=started,
                 daemon=daemon,
                 ended=True,
@@ -1156,7 +1156,8 @@ class Follower:
     def _given_tests(self, statement: cst.CSTNode, scope: ScopeNode) -> frozenset[str]:
         """The tests that hold wherever ``statement`` (a start) ran and keep holding after it:
 
-        - the tests of the ``if`` statements whose body holds it (up to its scope) that nothing
+        - the tests of the ``if`` statements whose body holds it (up to its scope), and the
+          negated tests of those whose ``else`` or ``elif`` holds it, that nothing
           in the scope changes after they are read: no call in them, and every assignment of a
           name or attribute they read comes before that ``if``, outside any loop around it
           (``cleanup = executor is None`` / ``if cleanup: executor = Pool()`` ... ``if cleanup:
@@ -1194,7 +1195,7 @@ class Follower:
         for ancestor in index.ancestors(statement):
             if ancestor is scope:
                 break
-            if isinstance(ancestor, cst.If) and ancestor.body is current:
+            if isinstance(ancestor, cst.If) and current in (ancestor.body, ancestor.orelse):
                 nodes = walk_statements(ancestor.test, skip_nested=False)
                 if not any(isinstance(node, cst.Call) for node in nodes):
                     assigned()
@@ -1202,7 +1203,9 @@ class Follower:
                         dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)
                     } - {None}
                     if all(settled_before(name, ancestor) for name in read if name):
-                        found.add(index.code(ancestor.test))
+                        test = index.code(ancestor.test)
+                        # in the `else` (or an `elif`), the test was false
+                        found.add(test if ancestor.body is current else f"not ({test})")
             current = ancestor
         flag = self._set_after(statement)
         if flag:
@@ -1471,7 +1474,7 @@ class Follower:
                 True,
                 "medium",
                 f"stored on self.{attr}: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, evidence.ended)}",
+                f"{_after_timeout(rule.kind.reaped, evidence.ended and not rule.awaited)}",
                 started=evidence.started,
                 daemon=evidence.daemon,
                 ended=True,
@@ -1575,14 +1578,24 @@ class Follower:
         """Does the thread started at ``site`` hold the object starting it: ``self``, one of
         its bound methods (``target=self._run``) or a lambda over ``self`` among its
         arguments? The running thread keeps it alive: it is not collected until the thread
-        ends. A weak reference (``weakref.ref(self)``, ``WeakMethod(self._run)``) does not."""
-        methods = {name for member in family for name in member.methods}
+        ends. A weak reference (``weakref.ref(self)``, ``WeakMethod(self._run)``) does not, nor
+        a value read off it (``repr(self)``, a property)."""
+        methods = {
+            name
+            for member in family
+            for name, method in member.methods.items()
+            if not any(last_name(d.decorator) in _PROPERTIES for d in method.decorators)
+        }
         pending: list[cst.CSTNode] = [arg.value for arg in site.call.args]
         while pending:
             node = pending.pop()
-            if isinstance(node, cst.Call) and (self.index.resolve(node.func) or "").startswith(
-                "weakref."
-            ):
+            if isinstance(node, cst.Call):
+                resolved = self.index.resolve(node.func) or ""
+                if resolved.startswith("weakref.") or last_name(node.func) in NON_OWNING:
+                    continue  # a weak reference, or a value read off it (`name=repr(self)`)
+                # what a call returns is its own value (`self._name()`); what it is given may
+                # be kept in it (`functools.partial(self._run)`)
+                pending.extend(arg.value for arg in node.args)
                 continue
             if isinstance(node, cst.Lambda):
                 # a closure over self holds the object, whatever it reads of it
@@ -2271,13 +2284,13 @@ def timed_out_unreaped(
             first = min(position(node) for node in evidence.timed)
             if all(position(node) < first for node in evidence.ends):
                 return False
-    elif evidence.ends and position is not None:
+    elif index is not None and any(
+        _handles_timeout(index, end, evidence.timed) for end in evidence.ends
+    ):
         # asyncio's child watcher reaps each child it started when it ends, awaited or not:
         # killed when the wait times out, the child dies and is reaped; only a child left
         # running stays (its transport closes when the dropped object is collected)
-        first = min(position(node) for node in evidence.timed)
-        if any(position(node) > first for node in evidence.ends):
-            return False
+        return False
     handed = {id(node) for node in evidence.handoffs}
     timed = {id(node) for node in evidence.timed}
     ends = evidence.ends
@@ -2289,6 +2302,18 @@ def timed_out_unreaped(
         and not (index is not None and ends and all(_other_branch(index, r, end) for end in ends))
         for r in evidence.reaps
     )
+
+
+def _handles_timeout(index: ModuleIndex, node: cst.CSTNode, timed: list[cst.CSTNode]) -> bool:
+    """Is ``node`` in an ``except`` (or ``finally``) of a ``try`` whose body holds one of the
+    ``timed`` waits: on the path a timeout takes?"""
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+            return False
+        if isinstance(ancestor, cst.Try) and not index.inside(node, ancestor.body):
+            if any(index.inside(wait, ancestor.body) for wait in timed):
+                return True
+    return False
 
 
 # what catches subprocess.TimeoutExpired (a SubprocessError, not a TimeoutError)
@@ -2447,6 +2472,9 @@ def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> b
     return False
 
 
+_PROPERTIES = frozenset({"property"}) | CACHED_PROPERTIES
+
+
 def _not_owning(site: Site, short: str, resolved: str) -> bool:
     """Does a call given the handle (or a container holding it) leave it where it was: it only
     reads it (``str()``, ``len()``, a log call), or, for a pid, carries it out of the process
@@ -2460,8 +2488,8 @@ def _not_owning(site: Site, short: str, resolved: str) -> bool:
 
 
 _CANCELLED = (
-    "awaited, but if the task is cancelled while it waits (a timeout, a client gone), the "
-    "child is left running and never awaited"
+    "awaited, but if the task is cancelled from outside while it waits (a caller's timeout, "
+    "a client gone), the child is left running and never awaited"
 )
 _CLEANUP_VERBS = ("kill", "terminate", "wait", "communicate")
 _OWN_TASKS = frozenset({"create_task", "ensure_future", "shield", "run_coroutine_threadsafe"})

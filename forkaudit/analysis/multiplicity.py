@@ -35,6 +35,7 @@ from forkaudit.analysis.syntax import (
     assignments,
     caught_names,
     endless_while,
+    ends_with,
     exit_values,
     flags_set,
     innermost_loop,
@@ -935,7 +936,8 @@ class Counter:
             and _only_leaves(statement.body)
             and self._once_test(statement.test, negated=True)
         ):
-            return f"if {_code(self.index, statement.test)}: return", statement.test
+            leaves = "raise" if ends_with(statement.body, (cst.Raise,)) else "return"
+            return f"if {_code(self.index, statement.test)}: {leaves}", statement.test
         if isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             for inner in statement.body.body:
                 guard = self._returns_if_present(inner)

@@ -72,8 +72,6 @@ class Contains:
         code = self.index.code(test)
         if code in self.given:
             return True
-        if not isinstance(test, cst.Comparison):
-            return False
         for text in self.given:
             try:
                 given = cst.parse_expression(text)

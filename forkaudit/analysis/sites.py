@@ -922,6 +922,20 @@ class SiteFinder:
                 )
                 if self._stops_each(container, family):
                     return True
+        if target is not None and "." not in served:
+            # a local the target keeps on its object too (`loop = new_event_loop(); self._loop
+            # = loop; loop.run_forever()`): a method stopping `self._loop` stops it
+            kept = next(
+                (
+                    dotted_name(bound)
+                    for bound, value in assignments(target)
+                    if dotted_name(value) == served
+                    and (dotted_name(bound) or "").startswith("self.")
+                ),
+                None,
+            )
+            if kept and self._stopped_here(kept, near, target):
+                return True
         if served.startswith("self."):
             # (a method's body: class_of() a FunctionDef itself finds no method around it)
             info = self.index.class_of(target.body if target is not None else near)
@@ -1036,19 +1050,26 @@ class SiteFinder:
     def _stops(self, served: str, within: list[cst.CSTNode]) -> bool:
         """A call stopping ``served`` inside ``within``: ``served.stop()``, ``.shutdown()``, or
         ``served.stop`` handed on (``loop.call_soon_threadsafe(loop.stop)``), also through a
-        local name bound to it (``loop = self._loop``)."""
+        name its function binds to it (``loop = self._loop``)."""
+        aliases: dict[int, set[str]] = {}  # function -> the names denoting served there
+
+        def names(call: cst.Call) -> set[str]:
+            scope = self.index.scope_of(call)
+            if id(scope) not in aliases:
+                aliases[id(scope)] = {served} | {
+                    target.value
+                    for target, value in assignments(scope)
+                    if isinstance(target, cst.Name) and dotted_name(value) == served
+                }
+            return aliases[id(scope)]
+
         for scope in within:
-            names = {served} | {
-                target.value
-                for target, value in assignments(scope)
-                if isinstance(target, cst.Name) and dotted_name(value) == served
-            }
             for call in calls_in(self.index, scope, nested=True):
                 func = call.func
                 if (
                     isinstance(func, cst.Attribute)
                     and func.attr.value in STOP_METHODS
-                    and dotted_name(func.value) in names
+                    and dotted_name(func.value) in names(call)
                 ):
                     return True
                 for arg in call.args:
@@ -1056,7 +1077,7 @@ class SiteFinder:
                     if (
                         isinstance(value, cst.Attribute)
                         and value.attr.value in STOP_METHODS
-                        and dotted_name(value.value) in names
+                        and dotted_name(value.value) in names(call)
                     ):
                         return True
         return False

@@ -866,36 +866,80 @@ def _number(node: cst.BaseExpression) -> float | None:
     return None
 
 
-def _bound(test: cst.BaseExpression) -> tuple[str, Callable[[float, float], bool], float] | None:
-    """``self.n_jobs > 1`` as (the compared expression's code, the order, the number); a number
-    on the left is turned round (``0 < n``)."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+# a test of one value against numbers: (the value's code, the numbers it is compared with,
+# whether they are all whole, the test as a function of the value)
+_NumberTest = tuple[str, frozenset[float], bool, Callable[[float], bool]]
+
+
+def _number_test(test: cst.BaseExpression) -> _NumberTest | None:
+    """``self.n_jobs > 1``, ``not n == 1``, ``1 < n < 64``, ``n > 1 or n < 0``: a test of one
+    value against numbers; None for anything else."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _number_test(test.expression)
+        if inner is None:
+            return None
+        holds = inner[3]
+        return inner[0], inner[1], inner[2], lambda x: not holds(x)
+    if isinstance(test, cst.BooleanOperation):
+        one, other = _number_test(test.left), _number_test(test.right)
+        if one is None or other is None or one[0] != other[0]:
+            return None
+        first, second = one[3], other[3]
+        joined: Callable[[float], bool] = (
+            (lambda x: first(x) or second(x))
+            if isinstance(test.operator, cst.Or)
+            else (lambda x: first(x) and second(x))
+        )
+        return one[0], one[1] | other[1], one[2] and other[2], joined
+    if not isinstance(test, cst.Comparison):
         return None
-    target = test.comparisons[0]
-    operator = type(target.operator)
-    if operator not in _ORDER:
-        return None
-    number = _number(target.comparator)
-    subject = test.left
-    if number is None:
-        number = _number(test.left)
-        subject = target.comparator
-        operator = _FLIPPED[operator]
-    if number is None or _number(subject) is not None:
-        return None
-    code = cst.Module(body=[]).code_for_node(subject)
-    return code, _ORDER[operator], number
+    operands = [test.left, *(target.comparator for target in test.comparisons)]
+    code = ""
+    numbers: set[float] = set()
+    whole = True
+    checks: list[tuple[Callable[[float, float], bool], float]] = []
+    for (left, right), target in zip(pairwise(operands), test.comparisons, strict=True):
+        operator = type(target.operator)
+        if operator not in _ORDER:
+            return None
+        literal, subject = right, left
+        number = _number(literal)
+        if number is None:
+            literal, subject, operator = left, right, _FLIPPED[operator]
+            number = _number(literal)
+        if number is None or _number(subject) is not None:
+            return None  # two values, or two numbers
+        subject_code = cst.Module(body=[]).code_for_node(subject)
+        if code and subject_code != code:
+            return None
+        code = subject_code
+        numbers.add(number)
+        whole = whole and not isinstance(
+            literal.expression if isinstance(literal, cst.UnaryOperation) else literal, cst.Float
+        )
+        checks.append((_ORDER[operator], number))
+    return (
+        code,
+        frozenset(numbers),
+        whole,
+        lambda x: all(order(x, bound) for order, bound in checks),
+    )
 
 
 def number_test_implies(given: cst.BaseExpression, test: cst.BaseExpression) -> bool:
-    """Does ``given`` (``self.n_jobs > 1``, ``n < 0``) make ``test`` (``self.n_jobs != 1``) true:
-    both compare the same expression with a number, and every number passing the first passes
-    the second? A comparison with numbers changes its answer only at those numbers, so trying
-    each of them, the points between and one beyond each end decides it."""
-    first, second = _bound(given), _bound(test)
+    """Does ``given`` (``self.n_jobs > 1``, ``n < 0 or n > 1``, ``not n == 1``) make ``test``
+    (``self.n_jobs != 1``) true: both test the same value against numbers, and every number
+    passing the first passes the second? A test against numbers changes its answer only at
+    those numbers, so trying each of them, one beyond each end and the points between decides
+    it. Compared with whole numbers only, the value is taken for a whole number (a count), and
+    only whole points are tried."""
+    first, second = _number_test(given), _number_test(test)
     if first is None or second is None or first[0] != second[0]:
         return False
-    edges = sorted({first[2], second[2]})
+    edges = sorted(first[1] | second[1])
     points = [edges[0] - 1, *edges, edges[-1] + 1]
-    points += [(a + b) / 2 for a, b in pairwise(edges)]
-    return all(second[1](x, second[2]) for x in points if first[1](x, first[2]))
+    if first[2] and second[2]:
+        points += [x for a, b in pairwise(edges) for x in (a + 1, b - 1) if a + 1 < b]
+    else:
+        points += [(a + b) / 2 for a, b in pairwise(edges)]
+    return all(second[3](x) for x in points if first[3](x))
