@@ -5403,3 +5403,42 @@ def test_numbers_the_start_s_test_lets_through_meet_the_reap_s_test(
         + start.format(pool=pool)
         + f"\n    if {reap}:\n        pool.close()\n        pool.join()\n"
     )
+
+
+_MQTT = """\
+import threading
+
+class Listener(threading.Thread):
+    def __init__(self, owner):
+        super().__init__()
+        self._owner = owner
+
+    def run(self):
+        while True:
+            try:
+                self._owner.client.connect("broker")
+                self._owner.client.loop_forever()
+                break
+            except OSError:
+                self._owner.client.disconnect()
+
+class Owner:
+    def __init__(self, client):
+        self.client = client
+        self._listener = None
+
+    def connect(self):
+        self._listener = Listener(self){mark}
+        self._listener.start()
+{close}"""
+
+
+def test_a_loop_serving_an_object_its_owner_stops_ends_when_the_owner_stops_it() -> None:
+    """A thread serving an object another object holds (`self._owner.client.loop_forever()`,
+    inside a `try` or not) ends when that owner stops it (`self.client.disconnect()`, which
+    makes an MQTT client's loop_forever() return). run() disconnecting on its own way out is
+    not a stop from outside: with no owner stopping it, it serves for good."""
+    close = "\n    def close(self):\n        self.client.disconnect()\n"
+    check(_MQTT.format(mark="", close=close))
+    (finding,) = check(_MQTT.format(mark="  # leak", close=""))
+    assert "loops with no exit" in finding.message, finding.message

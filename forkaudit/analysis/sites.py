@@ -194,9 +194,10 @@ class SiteFinder:
                 stop_flags = frozenset(flag.rsplit(".", 1)[-1] for flag in found[0])
         served = _served_object(endless_loop(run)) if run is not None else ""
         if served:
-            # run() serves `self.server` forever: a method stopping it ends the thread
+            # run() serves `self.server` forever: a method stopping it ends the thread (run()
+            # stopping it on its own way out is not one)
             for method_name, method in info.methods.items():
-                if self._stops(served, [method]):
+                if method_name != "run" and self._stops(served, [method]):
                     reap.add(method_name)
         reap = with_callers(self.index, info, reap)
         context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
@@ -206,6 +207,12 @@ class SiteFinder:
         if run is not None:
             # a loop until its flag is set does not end by itself: its stop methods are reapers
             endless = endless_loop(run) is not None
+            if served and not any(
+                self._stops(served, [m]) for name, m in info.methods.items() if name != "run"
+            ):
+                # serving an object another owns (`self._client.client.loop_forever()`):
+                # stopped by that owner, when the module shows it
+                endless = endless and not self._stopped_here(served, run.body, run)
             flagged = self._flag_loop(run) is not None
             loops_forever = endless or flagged
             stoppers = sorted(reap - set(rule.reaped_by_methods))
@@ -936,13 +943,26 @@ class SiteFinder:
             )
             if kept and self._stopped_here(kept, near, target):
                 return True
+        if served.startswith("self.") and served.count(".") > 1:
+            # an object another object holds (`self._client.client.loop_forever()`): its owner
+            # stops it, wherever that is in the module (`self.client.disconnect()`), but not
+            # the target itself on its way out
+            last = served.rsplit(".", 1)[1]
+            if any(
+                isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in STOP_METHODS
+                and last_name(call.func.value) == last
+                and not (target is not None and self.index.inside(call, target))
+                for call in self.index.calls
+            ):
+                return True
         if served.startswith("self."):
             # (a method's body: class_of() a FunctionDef itself finds no method around it)
             info = self.index.class_of(target.body if target is not None else near)
             if info is None:
                 return False
             members: list[cst.CSTNode] = [m.node for m in self._family(info)]
-            return self._stops(served, members) or any(
+            return self._stops(served, members, skip=target) or any(
                 self._stops_each(container, members)
                 for container in self._containers_of(served, members)
             )
@@ -1047,10 +1067,13 @@ class SiteFinder:
                     family.append(parent)
         return family
 
-    def _stops(self, served: str, within: list[cst.CSTNode]) -> bool:
+    def _stops(
+        self, served: str, within: list[cst.CSTNode], skip: cst.CSTNode | None = None
+    ) -> bool:
         """A call stopping ``served`` inside ``within``: ``served.stop()``, ``.shutdown()``, or
         ``served.stop`` handed on (``loop.call_soon_threadsafe(loop.stop)``), also through a
-        name its function binds to it (``loop = self._loop``)."""
+        name its function binds to it (``loop = self._loop``). Not in ``skip`` (the function
+        serving it, stopping it on its own way out)."""
         aliases: dict[int, set[str]] = {}  # function -> the names denoting served there
 
         def names(call: cst.Call) -> set[str]:
@@ -1065,6 +1088,8 @@ class SiteFinder:
 
         for scope in within:
             for call in calls_in(self.index, scope, nested=True):
+                if skip is not None and self.index.inside(call, skip):
+                    continue
                 func = call.func
                 if (
                     isinstance(func, cst.Attribute)

@@ -178,8 +178,9 @@ PER_USE_METHODS = frozenset({"close", "disconnect", "dispose", "release", "__exi
 
 THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
 FOREVER_METHODS = frozenset({"run_forever", "serve_forever", "forever", "loop_forever"})
-# What stops an object serving forever (an event loop, a socketserver): the thread then ends.
-STOP_METHODS = frozenset({"stop", "shutdown"})
+# What stops an object serving forever (an event loop, a socketserver, an MQTT client's
+# loop_forever(), which returns on disconnect()): the thread then ends.
+STOP_METHODS = frozenset({"stop", "shutdown", "disconnect"})
 # A class whose name ends so is taken for a thread or process by the slicer.
 THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
