@@ -4885,27 +4885,30 @@ def test_a_worker_draining_the_queue_it_tests_ends_when_it_is_empty() -> None:
     )
 
 
+_EVENT_POLLER = """\
+import queue, threading
+
+class Poller:
+    def __init__(self):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True){mark}
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self._stop.wait(1.0)
+{ending}"""
+
+
 def test_a_stop_only_the_finalizer_makes_never_stops_a_thread_holding_the_object() -> None:
     """The running thread holds its object (its target is a bound method; a Thread subclass is
     kept by threading while it runs), so the object's __del__ never runs while the thread does:
     a flag it sets, a sentinel it puts or a join it makes never ends the thread."""
+    ending = "\n    def __del__(self):\n        self._stop.set()\n        self._thread.join()\n"
     findings = check(
-        """\
-        import queue, threading
-
-        class Poller:
-            def __init__(self):
-                self._stop = threading.Event()
-                self._thread = threading.Thread(target=self._run, daemon=True)  # leak
-                self._thread.start()
-
-            def _run(self):
-                while not self._stop.is_set():
-                    self._stop.wait(1.0)
-
-            def __del__(self):
-                self._stop.set()
-                self._thread.join()
+        _EVENT_POLLER.format(mark="  # leak", ending=ending)
+        + textwrap.dedent(
+            """\
 
         class Client:
             def __init__(self):
@@ -4948,6 +4951,7 @@ def test_a_stop_only_the_finalizer_makes_never_stops_a_thread_holding_the_object
             w.start()
             return w
         """
+        )
     )
     assert "only its object's __del__() sets" in findings[0].message
     assert "only its object's __del__() puts" in findings[1].message
@@ -4957,26 +4961,14 @@ def test_a_stop_only_the_finalizer_makes_never_stops_a_thread_holding_the_object
 def test_a_stop_a_public_method_makes_may_come_before_collection() -> None:
     """The finalizer calling close() (a public method the object's users call), a thread whose
     target is not the object's, or a stop made elsewhere too: the thread may well be stopped."""
+    ending = (
+        "\n    def close(self):\n        self._stop.set()\n        self._thread.join()\n"
+        "\n    def __del__(self):\n        self.close()\n"
+    )
     check(
-        """\
-        import threading
-
-        class Poller:
-            def __init__(self):
-                self._stop = threading.Event()
-                self._thread = threading.Thread(target=self._run, daemon=True)
-                self._thread.start()
-
-            def _run(self):
-                while not self._stop.is_set():
-                    self._stop.wait(1.0)
-
-            def close(self):
-                self._stop.set()
-                self._thread.join()
-
-            def __del__(self):
-                self.close()
+        _EVENT_POLLER.format(mark="", ending=ending)
+        + textwrap.dedent(
+            """\
 
         def _serve(stop):
             while not stop.is_set():
@@ -5011,6 +5003,7 @@ def test_a_stop_a_public_method_makes_may_come_before_collection() -> None:
             def __exit__(self, *exc):
                 self._halt()
         """
+        )
     )
 
 
