@@ -5435,3 +5435,37 @@ def test_a_loop_serving_an_object_its_owner_stops_ends_when_the_owner_stops_it()
     check(_MQTT.format(mark="", close=close))
     (finding,) = check(_MQTT.format(mark="  # leak", close=""))
     assert "loops with no exit" in finding.message, finding.message
+
+
+def test_a_lambda_target_runs_the_call_it_makes() -> None:
+    """`target=lambda: self._poll(1.0)` runs _poll(): its loop is the thread's, judged as if
+    `_poll` were the target."""
+    check(
+        """\
+        import threading
+
+        class Poller:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=lambda: self._poll(1.0), daemon=True)  # leak
+                self._thread.start()
+
+            def _poll(self, period):
+                while not self._stop.is_set():
+                    self._stop.wait(period)
+
+        class Stopped:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=lambda: self._poll(1.0), daemon=True)
+                self._thread.start()
+
+            def _poll(self, period):
+                while not self._stop.is_set():
+                    self._stop.wait(period)
+
+            def close(self):
+                self._stop.set()
+                self._thread.join()
+        """
+    )

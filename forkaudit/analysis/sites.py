@@ -386,7 +386,10 @@ class SiteFinder:
         target = self._unwrap_target(target, site.call)
         if isinstance(target, cst.Lambda):
             site.target_known = True
-            return
+            if not isinstance(target.body, cst.Call):
+                return
+            # `target=lambda: self._poll(interval)`: the thread runs that call's function
+            target = target.body.func
         function = self.function_for(target, site.call)
         if function is None:
             return
