@@ -38,6 +38,7 @@ from forkaudit.analysis.syntax import (
     names_in,
     normal_values,
     runs_only_from,
+    runs_only_when_collected,
     self_attribute_nodes,
     short,
     walk_statements,
@@ -1439,7 +1440,7 @@ class Follower:
         finalized = (
             rule.kind.thread
             and bool(evidence.reaps)
-            and all(self._only_when_collected(reap) for reap in evidence.reaps)
+            and all(runs_only_when_collected(self.index, reap) for reap in evidence.reaps)
             and self._holds_self(site, family)
         )
         if finalized:
@@ -1565,14 +1566,6 @@ class Follower:
             if last_name(called) in CACHED_PROPERTIES:
                 return scope.name.value
         return ""
-
-    def _only_when_collected(self, node: cst.CSTNode) -> bool:
-        """Does ``node`` run only when its object is collected: in ``__del__``, or in private
-        methods only ``__del__`` calls?"""
-        method = self.index.method_of(node)
-        return method is not None and runs_only_from(
-            self.index, [method.name.value], root="__del__", private=True
-        )
 
     def _holds_self(self, site: Site, family: list[ClassInfo]) -> bool:
         """Does the thread started at ``site`` hold the object starting it: ``self``, one of

@@ -31,7 +31,7 @@ from forkaudit.analysis.syntax import (
     kwarg_true,
     last_name,
     names_tested,
-    runs_only_from,
+    runs_only_when_collected,
     target_expr,
     three_valued,
     walk_statements,
@@ -509,7 +509,7 @@ class SiteFinder:
         method = index.method_of(node)
         if method is None or index.class_of(method.body) is not index.class_of(target.body):
             return False
-        return runs_only_from(index, [method.name.value], root="__del__", private=True)
+        return runs_only_when_collected(index, node)
 
     def _may_be(
         self,

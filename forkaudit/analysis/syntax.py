@@ -793,6 +793,15 @@ def _binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
     return []
 
 
+def runs_only_when_collected(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Does ``node`` run only when its object is collected: in ``__del__``, or in private
+    methods only ``__del__`` calls?"""
+    method = index.method_of(node)
+    return method is not None and runs_only_from(
+        index, [method.name.value], root="__del__", private=True
+    )
+
+
 def runs_only_from(
     index: ModuleIndex,
     methods: Collection[str],
