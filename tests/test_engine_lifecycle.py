@@ -5469,3 +5469,29 @@ def test_a_lambda_target_runs_the_call_it_makes() -> None:
                 self._thread.join()
         """
     )
+
+
+def test_a_popen_pid_waited_by_a_function_of_the_module_is_reaped() -> None:
+    """`pid = Popen(cmd).pid` then `wait_for_pid(pid)`, where wait_for_pid() blocks in
+    os.waitpid(pid, 0) (in a thread or not): a child is reaped by its pid whatever object
+    started it. A function that only logs the pid reaps nothing."""
+    check(
+        """\
+        import logging, os, subprocess, threading
+
+        def wait_for_pid(pid):
+            os.waitpid(pid, 0)
+
+        def log_pid(pid):
+            logging.info("started %s", pid)
+
+        def launch(cmd):
+            pid = subprocess.Popen(cmd, start_new_session=True).pid
+            threading.Thread(target=wait_for_pid, args=(pid,), daemon=True).start()
+            wait_for_pid(pid)
+
+        def launch_logged(cmd):
+            pid = subprocess.Popen(cmd, start_new_session=True).pid  # leak
+            log_pid(pid)
+        """
+    )

@@ -114,6 +114,17 @@ class Follower:
         if role in (Role.CALL, Role.REFERENCE, Role.FIELD):
             attribute = index.parent_of(node)
             assert attribute is not None
+            kept = index.parent_of(attribute)
+            if (
+                role is Role.FIELD
+                and isinstance(attribute, cst.Attribute)
+                and attribute.attr.value == "pid"
+                and isinstance(kept, cst.Assign)
+                and self._kept_pid_waited(kept)
+            ):
+                # `pid = Popen(...).pid`, then a wait for that pid: a child is reaped by its
+                # pid whatever object started it
+                return Verdict(False, started=site.started)
             return Verdict(
                 True,
                 "high",
@@ -599,7 +610,36 @@ class Follower:
                     return True
             elif isinstance(target, cst.Name):
                 function = self.facts.enclosing_function(assign)
-                if function is not None and self._blocks_on(function, target.value, ()):
+                if function is not None and (
+                    self._blocks_on(function, target.value, ())
+                    or self._waited_by_callee(function, target.value)
+                ):
+                    return True
+        return False
+
+    def _waited_by_callee(self, function: cst.FunctionDef, pid: str) -> bool:
+        """Does ``function`` hand the pid named ``pid`` to a function of this module that waits
+        for it until the child ends (``wait_for_pid(pid)`` with ``def wait_for_pid(pid):
+        os.waitpid(pid, 0)``, run in a thread or not)?"""
+        index = self.index
+        for call in calls_in(index, function):
+            name = last_name(call.func)
+            positions = [
+                position
+                for position, arg in enumerate(call.args)
+                if arg.keyword is None and dotted_name(arg.value) == pid
+            ]
+            if not name or not positions:
+                continue
+            for callee in index.functions:
+                if callee.name.value != name or callee is function:
+                    continue
+                params = self.facts.given_params(callee, call.func)
+                if any(
+                    position < len(params)
+                    and self._blocks_on(callee, params[position].name.value, ())
+                    for position in positions
+                ):
                     return True
         return False
 
