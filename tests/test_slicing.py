@@ -1305,3 +1305,32 @@ def test_sliced_endless_helper_called_in_a_try() -> None:
             ("def filler_103(",),
         )
     )
+
+
+def test_a_handle_passed_on_through_parameters_keeps_every_function_it_reaches() -> None:
+    """A pool made in the main block is handed to run_checks(), which hands its parameter on to
+    run_services(), which uses it: the analysis follows it that deep, so the slice keeps every
+    function on the way (the parameters of a function given a handle are handles in it)."""
+    check_case(
+        Case(
+            """
+            import multiprocessing.pool
+
+            def helper_5(env):
+                return env
+
+            def run_services(env, workers):
+                return workers.map(str, env)
+
+            def run_checks(env, workers):
+                if not run_services(env, workers):
+                    return
+                print(env)
+
+            if __name__ == "__main__":
+                pool = multiprocessing.pool.Pool(processes=10)  # leak: FA113
+                run_checks([1], pool)
+            """,
+            kept=("def run_services(", "def run_checks("),
+        )
+    )

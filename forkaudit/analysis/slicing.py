@@ -544,30 +544,35 @@ def _calls_in_code(
 
 def keep_callees(state: _Slicing) -> None:
     """Pass 8: a function given a handle (or a container of them) decides what happens to it:
-    keep the module functions that kept code passes one to, two calls deep."""
+    keep the module functions that kept code passes one to, and those they pass it on to, as
+    deep as the analysis follows it (to a fixpoint; eight calls at most)."""
     globals_ = _module_handles(state.chunks, state.starts)
     named = {c.name: c for c in state.chunks if c.name and not _IS_CLASS.match(c.text)}
     known: dict[int, set[str]] = {}
-    for _ in range(2):
+    handed: set[int] = set()  # functions kept because they are given a handle
+    for _ in range(8):
         given: set[str] = set()
         for chunk in state.chunks:
             if not chunk.keep or chunk.name in given:
                 continue
             found = known.get(id(chunk))
             if found is None:
-                # only a chunk that binds a handle (a start) or names a module-level one can
-                # hand one on
+                # only a chunk that binds a handle (a start), names a module-level one or is
+                # given one (its parameters) can hand one on
                 text = chunk.text
-                holds = state.starts.search(text) or any(g in text for g in globals_)
+                held = globals_ | (_parameters(text) if id(chunk) in handed else set())
+                holds = state.starts.search(text) or any(g in text for g in held)
                 found = known[id(chunk)] = (
-                    _given_handles(text, state.starts, (), globals_, named) if holds else set()
+                    _given_handles(text, state.starts, (), held, named) if holds else set()
                 )
             given |= found
-        fresh = [named[name] for name in given if not named[name].keep]
+        fresh = [named[name] for name in given if id(named[name]) not in handed]
         if not fresh:
             break
         for chunk in fresh:
             chunk.keep = True
+            handed.add(id(chunk))
+            known.pop(id(chunk), None)  # read again, its parameters now handles
 
 
 def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
@@ -780,6 +785,22 @@ def _given_handles(
                 word for word in _BARE_ARGUMENT.findall(arguments) if among is None or word in among
             )
     return out
+
+
+_PARAMETERS = re.compile(r"def[ \t]+\w+[ \t]*\(([^)]*)\)")
+
+
+def _parameters(text: str) -> set[str]:
+    """The parameter names of the function ``text`` starts with (``def f(self, pool, n=1,
+    *args)``: ``pool``, ``n``, ``args``), ``self``/``cls`` left out."""
+    match = _PARAMETERS.search(text)
+    if match is None:
+        return set()
+    names = {
+        part.split("=")[0].split(":")[0].strip().lstrip("*").strip()
+        for part in match.group(1).split(",")
+    }
+    return {name for name in names if name.isidentifier() and name not in ("self", "cls")}
 
 
 def _word_positions(text: str, words: Iterable[str]) -> Iterator[int]:
