@@ -620,25 +620,16 @@ class Follower:
     def _waited_by_callee(self, function: cst.FunctionDef, pid: str) -> bool:
         """Does ``function`` hand the pid named ``pid`` to a function of this module that waits
         for it until the child ends (``wait_for_pid(pid)`` with ``def wait_for_pid(pid):
-        os.waitpid(pid, 0)``, run in a thread or not)?"""
-        index = self.index
-        for call in calls_in(index, function):
-            name = last_name(call.func)
-            positions = [
-                position
-                for position, arg in enumerate(call.args)
-                if arg.keyword is None and dotted_name(arg.value) == pid
-            ]
-            if not name or not positions:
-                continue
-            for callee in index.functions:
-                if callee.name.value != name or callee is function:
+        os.waitpid(pid, 0)``)?"""
+        for call in calls_in(self.index, function):
+            for arg in call.args:
+                if dotted_name(arg.value) != pid:
                     continue
-                params = self.facts.given_params(callee, call.func)
-                if any(
-                    position < len(params)
-                    and self._blocks_on(callee, params[position].name.value, ())
-                    for position in positions
+                receiving = self._callee_parameter(call, arg)
+                if (
+                    receiving is not None
+                    and receiving[0] is not function
+                    and self._blocks_on(receiving[0], receiving[1], ())
                 ):
                     return True
         return False
@@ -2287,8 +2278,8 @@ def timed_out_unreaped(
 ) -> bool:
     """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
     the wait is cancelled when it times out and nothing kills it: the child is never waited for
-    again (asyncio's watcher reaps a child it started once it ends, so killing it is enough). A kill or
-    terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
+    again (asyncio's watcher reaps a child it started once it ends, so killing it is enough). A
+    kill or terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
     what that wait waits out: the child ends on the signal and the wait reaps it. A wait in the
     other branch of the ``if`` that kills (``if timed_out: p.kill() else: p.wait()``) never
     runs after the kill: it does not count. Without a kill, a timeout caught where the code

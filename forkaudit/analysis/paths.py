@@ -49,6 +49,7 @@ class Contains:
         # a block left only by an exception (an endless serving loop): its handlers are the ways on
         self.never_completes = never_completes
         self._any: dict[int, bool] = {}
+        self._given_tests: list[cst.BaseExpression] | None = None  # `given`, parsed when asked
 
     def _guards_handle(self, test: cst.BaseExpression) -> bool:
         """`if proc:` / `if proc is not None:` -- true whenever there is a handle to reap."""
@@ -69,17 +70,16 @@ class Contains:
         """Does a test the start's own path passed make ``test`` true: the same test, or a
         comparison of the same value with a number that implies it (``if n_jobs > 1: pool =
         Pool()`` ... ``if n_jobs != 1: pool.close()``)?"""
-        code = self.index.code(test)
-        if code in self.given:
+        if self.index.code(test) in self.given:
             return True
-        for text in self.given:
-            try:
-                given = cst.parse_expression(text)
-            except cst.ParserSyntaxError:
-                continue
-            if number_test_implies(given, test):
-                return True
-        return False
+        if self._given_tests is None:
+            self._given_tests = []
+            for text in self.given:
+                try:
+                    self._given_tests.append(cst.parse_expression(text))
+                except cst.ParserSyntaxError:
+                    continue
+        return any(number_test_implies(given, test) for given in self._given_tests)
 
     def any(self, node: cst.CSTNode) -> bool:
         key = id(node)

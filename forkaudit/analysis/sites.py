@@ -192,13 +192,16 @@ class SiteFinder:
                     if method.name.value != "run"
                 )
                 stop_flags = frozenset(flag.rsplit(".", 1)[-1] for flag in found[0])
-        served = _served_object(endless_loop(run)) if run is not None else ""
-        if served:
-            # run() serves `self.server` forever: a method stopping it ends the thread (run()
-            # stopping it on its own way out is not one)
-            for method_name, method in info.methods.items():
-                if method_name != "run" and self._stops(served, [method]):
-                    reap.add(method_name)
+        forever = endless_loop(run) if run is not None else None
+        served = _served_object(forever)
+        # run() serves `self.server` forever: a method stopping it ends the thread (run()
+        # stopping it on its own way out is not one)
+        stopping = [
+            name
+            for name, method in info.methods.items()
+            if served and name != "run" and self._stops(served, [method])
+        ]
+        reap.update(stopping)
         reap = with_callers(self.index, info, reap)
         context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
         loops_forever = bool(parent and parent.loops_forever)
@@ -206,10 +209,8 @@ class SiteFinder:
         loop_reason = parent.loop_reason if parent is not None else ""
         if run is not None:
             # a loop until its flag is set does not end by itself: its stop methods are reapers
-            endless = endless_loop(run) is not None
-            if served and not any(
-                self._stops(served, [m]) for name, m in info.methods.items() if name != "run"
-            ):
+            endless = forever is not None
+            if served and not stopping:
                 # serving an object another owns (`self._client.client.loop_forever()`):
                 # stopped by that owner, when the module shows it
                 endless = endless and not self._stopped_here(served, run.body, run)
