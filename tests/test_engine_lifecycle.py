@@ -4421,8 +4421,10 @@ def test_a_thread_subclass_waiting_for_a_sentinel_its_class_never_puts() -> None
 TIMEOUTS_CAUGHT = {
     # the timeout is caught and the code goes on: the hung child is left running, dropped
     "swallowed": ("        result = 'timeout'\n", "", True),
-    # raised again: the caller hears of it (and may kill what it cannot see: not ours to judge)
-    "raised again": ("        raise\n", "", False),
+    # raised again (as itself or as another error): the caller never had the handle and
+    # cannot kill the child, which is left running all the same
+    "raised again": ("        raise\n", "", True),
+    "raised as another error": ("        raise TimeoutError(cmd)\n", "", True),
     # waited for without a timeout then
     "waited after": ("        proc.wait()\n", "", False),
     # returned to the caller, who holds the handle
@@ -4447,6 +4449,22 @@ def test_a_timed_wait_whose_timeout_is_caught_leaves_the_child_running(
         "    except subprocess.TimeoutExpired:\n"
         f"{handler}"
         f"{tail}"
+    )
+
+
+def test_a_timeout_left_to_reach_the_caller_leaves_the_child_running() -> None:
+    # no try at all: TimeoutExpired goes up to a caller that never had the handle; run()
+    # kills the child itself before it raises
+    check(
+        """
+        import subprocess
+        def probe(path):
+            proc = subprocess.Popen(["ffprobe", path], stdout=subprocess.PIPE)  # leak: FA103
+            out, _ = proc.communicate(timeout=20)
+            return out
+        def probe_run(path):
+            return subprocess.run(["ffprobe", path], capture_output=True, timeout=20).stdout
+        """
     )
 
 
@@ -4767,15 +4785,16 @@ def test_a_kept_pid_waited_through_a_local_copy() -> None:
     )
 
 
-def test_what_catches_a_subprocess_timeout_is_read_through_imports() -> None:
+def test_a_timed_out_child_is_left_running_whoever_catches_the_timeout() -> None:
     # TimeoutExpired is a SubprocessError, not a TimeoutError: `except TimeoutError` lets it
-    # through to the caller; an alias still names it; a `for` tries a few times, then gives up
+    # through to the caller, caught under an alias it is swallowed: either way the child runs
+    # on; a `for` tries a few times, then gives up
     check(
         """
         import subprocess
         from subprocess import TimeoutExpired as Timeout
         def a(cmd):
-            proc = subprocess.Popen(cmd)
+            proc = subprocess.Popen(cmd)  # leak: FA103
             try:
                 proc.wait(timeout=5)
             except TimeoutError:

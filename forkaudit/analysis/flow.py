@@ -2282,18 +2282,20 @@ def timed_out_unreaped(
     kill or terminate coming before the first timed wait (``p.terminate(); p.wait(timeout=10)``) is
     what that wait waits out: the child ends on the signal and the wait reaps it. A wait in the
     other branch of the ``if`` that kills (``if timed_out: p.kill() else: p.wait()``) never
-    runs after the kill: it does not count. Without a kill, a timeout caught where the code
-    goes on (``except TimeoutExpired: result = "timeout"``) leaves the child running, its
-    handle dropped: the hung child a timeout is there for stays (subprocess's own advice is to
-    kill it and finish communicating)."""
+    runs after the kill: it does not count. Without a kill, a timeout leaves the child running
+    and its handle dropped, whatever happens to the ``TimeoutExpired``: caught where the code
+    goes on (``except TimeoutExpired: result = "timeout"``), raised again as another error, or
+    left to reach the caller, which never had the handle and cannot kill the child. The hung
+    child a timeout is there for stays (subprocess's own advice is to kill it and finish
+    communicating); only a loop that waits again until it ends (``while True: try:
+    p.communicate(timeout=1)``) reaps it."""
     if not evidence.timed:
         return False
     if not awaited:
         if not evidence.ends:
-            # no kill for when it times out: only where the timeout is caught and the code
-            # goes on, leaving the child running (a hung child is what a timeout is for) and
-            # its handle dropped; one ``kept`` on the object can be waited for again later
-            # (``status()`` polling ``wait(timeout=0)``)
+            # no kill for when it times out: the child is left running (a hung child is what a
+            # timeout is for) and its handle dropped, unless a loop waits again; one ``kept`` on
+            # the object can be waited for again later (``status()`` polling ``wait(timeout=0)``)
             if (
                 kept
                 or evidence.returned
@@ -2301,7 +2303,7 @@ def timed_out_unreaped(
                 or evidence.escapes
                 or index is None
                 or start is None
-                or not any(_timeout_swallowed(index, n, start) for n in evidence.timed)
+                or all(_waited_again(index, n, start) for n in evidence.timed)
             ):
                 return False
         elif position is not None:
@@ -2341,45 +2343,16 @@ def _handles_timeout(index: ModuleIndex, node: cst.CSTNode, timed: list[cst.CSTN
 
 
 # what catches subprocess.TimeoutExpired (a SubprocessError, not a TimeoutError)
-_TIMEOUT_CATCHERS = frozenset({"TimeoutExpired", "SubprocessError", "Exception", "BaseException"})
-
-
-def _timeout_swallowed(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
-    """Is the timed wait ``wait`` in the body of a ``try`` with a handler catching its
-    ``TimeoutExpired`` (or a base of it, or everything) that does not raise again: the code goes
-    on after a timeout with the child still running and nothing waiting for it? Not in a loop
-    that does not hold the ``start`` too: that one waits again (``while True: try:
-    p.communicate(timeout=1); break``)."""
-    swallowed = False
-    current: cst.CSTNode = wait
+def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
+    """Is the timed wait ``wait`` in a ``while`` loop that does not hold the ``start`` too: it
+    waits again after a timeout, until the child ends (``while True: try:
+    p.communicate(timeout=1); break``; a ``for`` tries a few times, then gives up)?"""
     for ancestor in index.ancestors(wait):
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-            break
+            return False
         if isinstance(ancestor, cst.While) and not index.inside(start, ancestor):
-            return False  # waited for again until it ends (a `for` tries a few times only)
-        if not swallowed and isinstance(ancestor, cst.Try) and ancestor.body is current:
-            for handler in ancestor.handlers:
-                caught = _caught_resolved(index, handler)
-                if caught & _TIMEOUT_CATCHERS and not ends_with(handler.body, (cst.Raise,)):
-                    swallowed = True
-        current = ancestor
-    return swallowed
-
-
-def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]:
-    """The last names of what ``handler`` catches, through the module's imports
-    (``from subprocess import TimeoutExpired as Timeout``: ``TimeoutExpired``)."""
-    if handler.type is None:
-        return {"BaseException"}
-    types = (
-        [element.value for element in handler.type.elements]
-        if isinstance(handler.type, cst.Tuple)
-        else [handler.type]
-    )
-    return {
-        (index.resolve(expression) or dotted_name(expression) or "").rsplit(".", 1)[-1]
-        for expression in types
-    }
+            return True
+    return False
 
 
 def _never_taken(index: ModuleIndex, node: cst.CSTNode) -> bool:
