@@ -5514,3 +5514,144 @@ def test_a_popen_pid_waited_by_a_function_of_the_module_is_reaped() -> None:
             log_pid(pid)
         """
     )
+
+
+def test_a_kill_answers_a_timeout_only_after_the_wait_on_its_way() -> None:
+    """A kill in a method done with the object (finalize(), close()) is not what follows a
+    timed wait that gave up; one in the handler, or in a method the handler calls, is. And
+    the toggle's other branch (`if self._proc is None: start` / `else: stop`) reaps on the
+    next call, as another method would."""
+    check(
+        """
+        import subprocess
+        class Widget:
+            def __init__(self, cmd):
+                self._cmd = cmd
+                self._proc = None
+            def toggle(self):
+                if self._proc is None:
+                    self._proc = subprocess.Popen(self._cmd)
+                else:
+                    self._proc.terminate()
+                    try:
+                        self._proc.wait(timeout=2)
+                    except subprocess.TimeoutExpired:
+                        pass
+                    self._proc = None
+            def finalize(self):
+                if self._proc:
+                    self._proc.terminate()
+        """
+    )
+    (killed,) = check(
+        """
+        import subprocess
+        class Runner:
+            def run(self, cmd):
+                self.proc = subprocess.Popen(cmd)  # leak: FA103
+                try:
+                    self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self._stop()
+            def _stop(self):
+                self.proc.kill()
+        """
+    )
+    assert "when it times out it is killed and never waited again" in killed.message, killed.message
+
+
+def test_a_multiprocessing_child_started_once_is_joined_by_multiprocessing_at_exit() -> None:
+    """multiprocessing's exit handler joins every non-daemon child (and terminates the daemon
+    ones) before the interpreter exits, and the next start() reaps one that has ended: started
+    once, nothing is left; started per call, each ended child is a zombie until the next start
+    (low). A child that never ends is joined at exit for ever: exit hangs."""
+    check(
+        """
+        import multiprocessing
+        def work(n):
+            return n * 2
+        p1 = multiprocessing.Process(target=work, args=(1,))
+        p1.start()
+        if __name__ == "__main__":
+            p2 = multiprocessing.Process(target=work, args=(2,))
+            p2.start()
+        def each(n):
+            p = multiprocessing.Process(target=work, args=(n,))  # leak: FA112
+            p.start()
+        """
+    )
+    (forever,) = check(
+        """
+        import multiprocessing
+        import time
+        def serve():
+            while True:
+                time.sleep(1)
+        if __name__ == "__main__":
+            p = multiprocessing.Process(target=serve)  # leak: FA112
+            p.start()
+        """
+    )
+    assert forever.severity != "low", forever
+
+
+def test_a_poll_loop_left_before_a_poll_says_the_child_ended_leaves_it_unwaited() -> None:
+    """poll() reaps only the child it reports ended: a loop left on a deadline (a return, or a
+    raise after a kill or of a timeout) leaves the child unwaited, a kill being no wait. Behind
+    what a poll said (`if proc.poll() is not None`, `rc = proc.poll()` / `if rc is not None`), or
+    after a wait, it has been reaped; a raise on an error read from the child is an error path."""
+    check(
+        """
+        import subprocess, time
+
+        def deadline_return(cmd, timeout):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            deadline = time.monotonic() + timeout
+            while True:
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    return None
+                rc = proc.poll()
+                if rc is not None:
+                    return rc
+                time.sleep(0.1)
+
+        def poll_first(cmd, timeout):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            deadline = time.monotonic() + timeout
+            while True:
+                rc = proc.poll()
+                if rc is not None:
+                    return rc
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    raise TimeoutError(cmd)
+                time.sleep(0.1)
+
+        def fine(cmd):
+            proc = subprocess.Popen(cmd)
+            while True:
+                if proc.poll() is not None:
+                    return proc.returncode
+                time.sleep(0.1)
+
+        def fine_wait_after_kill(cmd, timeout):
+            proc = subprocess.Popen(cmd)
+            deadline = time.monotonic() + timeout
+            while proc.poll() is None:
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    return None
+                time.sleep(0.1)
+            return proc.returncode
+
+        def fine_error(cmd):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            while proc.poll() is None:
+                line = proc.stdout.readline()
+                if line.startswith(b"FATAL"):
+                    raise RuntimeError(line)
+            return proc.returncode
+        """
+    )

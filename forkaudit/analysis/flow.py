@@ -1102,6 +1102,18 @@ class Follower:
                             if early_returns
                             else None
                         )
+                        leaving = (
+                            self._leaves_poll_loop(after[first], contains, handle, scope)
+                            if early_returns and early is None
+                            else None
+                        )
+                        if leaving is not None:
+                            word = "return" if isinstance(leaving, cst.Return) else "raise"
+                            return (
+                                f"polled in a loop, but the `{word}` at line "
+                                f"{self.index.line_of(leaving)} leaves it before a poll says it "
+                                f"has ended: it is never {rule.kind.reaped} (a kill is no wait)"
+                            )
                         if early is not None:
                             return (
                                 f"the `return` at line {self.index.line_of(early)} leaves it "
@@ -1301,6 +1313,65 @@ class Follower:
                     return node
         return None
 
+    def _leaves_poll_loop(
+        self, statement: cst.CSTNode, contains: Contains, handle: str, scope: ScopeNode
+    ) -> cst.Return | cst.Raise | None:
+        """A way out of the loop ``statement`` that reaps only by polling (``poll()``,
+        ``is_alive()``) taken while the child may still run: a ``return``, or a ``raise`` after
+        the loop kills the child or gives up on a deadline, that is not under a test of what a
+        poll said (``if proc.poll() is not None:``, ``rc = proc.poll()`` / ``if rc is not
+        None:``). A poll reaps only the child it reports ended; leaving on a deadline (``if
+        time.monotonic() > deadline: proc.kill(); return None``) leaves the child unwaited, a
+        kill being no wait. None when there is no such way out."""
+        if not handle or not isinstance(statement, cst.While | cst.For):
+            return None
+        index = self.index
+        inside = [reap for reap in contains.reaps if index.inside(reap, statement)]
+        if not inside or not all(_polls(reap, handle) for reap in inside):
+            return None
+        polled = _poll_results(index, statement, handle)
+        for node in walk_statements(statement):
+            if not isinstance(node, cst.Return | cst.Raise) or index.scope_of(node) is not scope:
+                continue
+            if isinstance(node, cst.Raise) and not self._gives_up(node, statement, handle):
+                continue  # an error: not the way the loop is meant to end
+            if isinstance(node, cst.Return) and self._returns_handle(node, handle):
+                continue
+            if self._no_handle_there(node, statement, handle) or self._finally_reaps(
+                node, scope, contains
+            ):
+                continue
+            if any(
+                isinstance(ancestor, cst.If) and _reads_any(ancestor.test, polled)
+                for ancestor in index.ancestors(node)
+                if index.inside(ancestor, statement)
+            ):
+                continue  # behind what a poll said: the child has ended and been reaped
+            return node
+        return None
+
+    def _gives_up(self, node: cst.Raise, loop: cst.CSTNode, handle: str) -> bool:
+        """Is this ``raise`` how the loop gives up on the child: after killing it (``proc.kill();
+        raise TimeoutExpired(...)``), or raising a timeout?"""
+        raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
+        if raised is not None and "timeout" in (dotted_name(raised) or "").lower():
+            return True
+        line = self.index.parent_of(node)  # the line holding the `raise`, in its block
+        block = self.index.parent_of(line) if line is not None else None
+        statements = block_statements(block) if block is not None else None
+        for statement in statements or ():
+            if self.index.inside(node, statement):
+                break
+            for call in walk_statements(statement):
+                if (
+                    isinstance(call, cst.Call)
+                    and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value in ("kill", "terminate")
+                    and dotted_name(call.func.value) == handle
+                ):
+                    return True
+        return False
+
     def _returns_handle(self, node: cst.Return, handle: str) -> bool:
         """Does the value of ``return`` hold the handle itself (``return p``, ``return (p,
         out)``), not just something read from it (``return p.returncode``)?"""
@@ -1462,7 +1533,13 @@ class Follower:
                     ):
                         continue
                 self._classify_use(site, node, evidence, 2)
-                if len(evidence.reaps) > before and index.method_of(node) is not same_method:
+                if len(evidence.reaps) > before and (
+                    index.method_of(node) is not same_method
+                    # the other branch of an `if` holding the start (`if self._proc is None:
+                    # start` / `else: stop`, a toggle): it runs on a later call, as another
+                    # method's reap would
+                    or _other_branch(index, node, statement_line)
+                ):
                     other_method_reaps = True
         if rule.start_methods and not evidence.started:
             return Verdict(False)
@@ -2306,10 +2383,13 @@ def timed_out_unreaped(
                 or all(_waited_again(index, n, start) for n in evidence.timed)
             ):
                 return False
-        elif position is not None:
-            first = min(position(node) for node in evidence.timed)
-            if all(position(node) < first for node in evidence.ends):
-                return False
+        elif position is not None and (
+            index is None
+            or not any(
+                _answers_timeout(index, position, end, evidence.timed) for end in evidence.ends
+            )
+        ):
+            return False
     elif index is not None and any(
         _handles_timeout(index, end, evidence.timed) for end in evidence.ends
     ):
@@ -2343,6 +2423,65 @@ def _handles_timeout(index: ModuleIndex, node: cst.CSTNode, timed: list[cst.CSTN
 
 
 # what catches subprocess.TimeoutExpired (a SubprocessError, not a TimeoutError)
+def _answers_timeout(
+    index: ModuleIndex,
+    position: Callable[[cst.CSTNode], int],
+    end: cst.CSTNode,
+    timed: Sequence[cst.CSTNode],
+) -> bool:
+    """Can the kill ``end`` be what follows a timed wait that timed out: after one of ``timed``
+    in the same function, or in a function of the module called there after it (``except
+    TimeoutExpired: self._stop()``)? A kill before the wait is what the wait waits out; one in
+    another method (``finalize()``, ``close()``) ends the child when the object is done with,
+    not when a wait gives up."""
+    scope = index.scope_of(end)
+    for wait in timed:
+        here = index.scope_of(wait)
+        if scope is here:
+            if position(end) > position(wait):
+                return True
+            continue
+        if not isinstance(scope, cst.FunctionDef):
+            continue
+        for call in calls_in(index, here):
+            if position(call) > position(wait) and last_name(call.func) == scope.name.value:
+                return True
+    return False
+
+
+def _polls(reap: cst.CSTNode, handle: str) -> bool:
+    """Is ``reap`` a poll of the handle (``proc.poll()``, ``p.is_alive()``): it reaps only a
+    child that has ended?"""
+    return (
+        isinstance(reap, cst.Call)
+        and isinstance(reap.func, cst.Attribute)
+        and reap.func.attr.value in ("poll", "is_alive")
+        and dotted_name(reap.func.value) == handle
+    )
+
+
+def _poll_results(index: ModuleIndex, loop: cst.CSTNode, handle: str) -> set[str]:
+    """What tells, in ``loop``, what a poll of the handle said: ``proc.poll``, ``proc.returncode``,
+    ``proc.is_alive`` and the names a poll's result is bound to (``rc = proc.poll()``)."""
+    said = {f"{handle}.poll", f"{handle}.returncode", f"{handle}.is_alive", f"{handle}.exitcode"}
+    for node in walk_statements(loop):
+        if isinstance(node, cst.Assign) and _polls(node.value, handle):
+            said.update(
+                target.target.value
+                for target in node.targets
+                if isinstance(target.target, cst.Name)
+            )
+    return said
+
+
+def _reads_any(test: cst.BaseExpression, names: set[str]) -> bool:
+    """Does ``test`` read one of ``names`` (dotted)?"""
+    return any(
+        isinstance(node, cst.Name | cst.Attribute) and dotted_name(node) in names
+        for node in walk_statements(test, skip_nested=False)
+    ) or (isinstance(test, cst.Name | cst.Attribute) and dotted_name(test) in names)
+
+
 def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
     """Is the timed wait ``wait`` in a ``while`` loop that does not hold the ``start`` too: it
     waits again after a timeout, until the child ends (``while True: try:

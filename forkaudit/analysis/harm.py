@@ -144,6 +144,12 @@ class Harm:
             # a daemon thread (a raw `_thread` one is never waited for at exit either) or a
             # library service, serving for the life of the process
             return None
+        if level is Level.ONCE and kind is Kind.PROCESS and residue is Residue.LINGERING:
+            # a multiprocessing child started once that ends by itself: the next start() or
+            # active_children() reaps it once it has ended, and multiprocessing's own exit
+            # handler joins a non-daemon child (terminates a daemon one) before the
+            # interpreter exits: nothing is left, and nothing repeats
+            return None
         severity = _SEVERITY[residue][level]
         hangs_exit = (
             residue is Residue.PERSISTENT and level is Level.ONCE and kind.joinable and not daemon
