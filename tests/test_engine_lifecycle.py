@@ -5655,3 +5655,63 @@ def test_a_poll_loop_left_before_a_poll_says_the_child_ended_leaves_it_unwaited(
             return proc.returncode
         """
     )
+
+
+_QUEUE_WORKERS = """
+    import logging
+    import queue
+    import threading
+    class Client:
+        def __init__(self, session):
+            self.session = session
+            self._jobs = queue.Queue()
+            self._lines = queue.Queue()
+            for _ in range(4):
+                worker = threading.Thread(target=self._work, daemon=True){mark}
+                worker.start()
+            reader = threading.Thread(target=self._read, daemon=True)
+            reader.start()
+            timed = threading.Thread(target=self._drain, daemon=True)
+            timed.start()
+        def _work(self):
+            try:
+                while True:
+                    job = self._jobs.get()
+                    try:
+                        response = self.session.post(job)
+                        if response.status_code == 401:
+                            raise PermissionError(job)
+                    except BaseException as exc:
+                        logging.error("failed: %s", exc)
+                        continue
+                    self._jobs.task_done()
+            except Exception:
+                logging.exception("worker crashed")
+        def _read(self):
+            try:
+                while True:
+                    self._lines.put(self.session.sock.recv(1024))
+            except OSError:
+                return
+        def _drain(self):
+            try:
+                while True:
+                    self._lines.get(timeout=1)
+            except Exception:
+                logging.exception("drain ended")
+        def close(self):
+            self._jobs.join()
+            self.session.close()
+        def __exit__(self, *exc):
+            self.close()
+"""
+
+
+def test_a_handler_around_a_loop_blocked_in_a_queue_get_does_not_end_it() -> None:
+    """A thread blocked in a queue's get() with no timeout sleeps until something is put: a
+    handler around its loop (logging a crash) ends it only if an item makes the body raise,
+    and once nothing more is put it waits for ever. A raise caught inside the loop by a handler
+    that goes on (`except BaseException: continue`) does not leave it either. A loop reading a
+    socket ends when the socket fails (OSError); one with a get(timeout=) wakes up by itself."""
+    (worker,) = check(_QUEUE_WORKERS.format(mark="  # leak: FA111"))
+    assert "loops with no exit" in worker.message, worker.message

@@ -163,7 +163,11 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
         node, caught = stack.pop()
         if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
             continue
-        if not caught and endless_while(node):
+        if (
+            isinstance(node, cst.While)
+            and endless_while(node)
+            and (not caught or _blocks_on_queue(node))
+        ):
             return node
         if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
             func = node.value.func
@@ -179,6 +183,31 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
             continue
         stack.extend((child, caught) for child in reversed(list(children(node))))
     return None
+
+
+def _blocks_on_queue(loop: cst.While) -> bool:
+    """Does this loop block, outside any ``try`` of its own, in a queue's ``get()`` with no
+    timeout (``item = self._queue.get()``)? A handler around it cannot end it: the thread
+    sleeps in ``get()`` until something is put, so only an item (a sentinel, or one that makes
+    the body raise) wakes it, and once nothing more is put it waits for ever."""
+    stack: list[cst.CSTNode] = [loop.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda | cst.Try | cst.TryStar):
+            continue
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "get"
+            and dotted_name(node.func.value) is not None
+            and all(
+                arg.keyword is not None and arg.keyword.value == "block" and is_true(arg.value)
+                for arg in node.args
+            )
+        ):
+            return True
+        stack.extend(children(node))
+    return False
 
 
 _NOT_CAUGHT = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
@@ -227,26 +256,41 @@ def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
     """The breaks of this loop (not of a nested one) in its body, and whether a return or raise
     can leave it too."""
     breaks: list[cst.Break] = []
-    stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
+    # (node, in a nested loop, a raise there is caught by a `try` in the loop that goes on)
+    stack: list[tuple[cst.CSTNode, bool, bool]] = [(loop.body, False, False)]
     while stack:
-        node, nested_loop = stack.pop()
+        node, nested_loop, absorbed = stack.pop()
         if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             continue
         if isinstance(node, cst.Try):
             # `except queue.Empty: break` around a blocking get() is never taken
             stack.extend(
-                (child, nested_loop)
+                (child, nested_loop, absorbed or (child is node.body and _absorbs(node)))
                 for child in children(node)
                 if not (isinstance(child, cst.ExceptHandler) and _never_raised(child, node))
             )
             continue
-        if isinstance(node, cst.Return | cst.Raise):
+        if isinstance(node, cst.Return) or (isinstance(node, cst.Raise) and not absorbed):
             return breaks, True
         if isinstance(node, cst.Break) and not nested_loop:
             breaks.append(node)
         inner = nested_loop or isinstance(node, cst.For | cst.While)
-        stack.extend((child, inner) for child in children(node))
+        stack.extend((child, inner, absorbed) for child in children(node))
     return breaks, False
+
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+def _absorbs(statement: cst.Try) -> bool:
+    """Does a handler of this ``try`` catch whatever its body raises (``except Exception:``,
+    ``except BaseException:``, a bare ``except:``) and stay in the loop (no ``raise``,
+    ``return`` or ``break`` to end it): a ``raise`` in the body leaves nothing?"""
+    return any(
+        any(name.rsplit(".", 1)[-1] in _CATCH_ALL for name in caught_names(handler))
+        and not ends_with(handler.body, (cst.Raise, cst.Return, cst.Break))
+        for handler in statement.handlers
+    )
 
 
 _EMPTY = frozenset({"Empty", "queue.Empty", "Queue.Empty", "multiprocessing.queues.Empty"})
