@@ -39,9 +39,9 @@ _RUN_PROGRAMS = (
     "asyncio.create_subprocess_",
     "asyncio.subprocess.",
 )
-_CANCELLATION = re.compile(
-    r"CancelledError|\bwait_for\(|asyncio\.timeout(?:_at)?\(|\.cancel\(\)|\bTaskGroup\("
-)
+_CANCELLATION = re.compile(r"CancelledError|\bTaskGroup\(")
+_ASYNC_DEF = re.compile(r"\basync\s+def\s+(\w+)")
+_TIMED_CALL = re.compile(r"\bwait_for\(\s*(?:self\.|cls\.)?(\w+)\(")
 
 
 class ModuleFacts:
@@ -202,11 +202,20 @@ class ModuleFacts:
         return names
 
     def expects_cancellation(self) -> bool:
-        """Does the module's code reckon with tasks being cancelled: it names ``CancelledError``,
-        uses ``asyncio.wait_for``/``asyncio.timeout``, cancels tasks or runs a ``TaskGroup``?"""
+        """Does the module's code reckon with its tasks being cancelled from outside: it names
+        ``CancelledError`` (handles it somewhere), runs a ``TaskGroup`` (whose tasks are
+        cancelled when a sibling fails), or puts one of its own coroutines under a timeout
+        (``asyncio.wait_for(ping(host), 5)``: the timeout cancels ``ping`` wherever it
+        waits)? A timeout around the child's own wait (``wait_for(proc.communicate(), 5)``)
+        is a path of its own, judged where the wait is; cancelling tasks it made itself (a
+        reader, a pump) says nothing of the ones awaiting a child."""
         if self._cancels is None:
             # read from the whole text, which a slice does not change
-            self._cancels = any(_CANCELLATION.search(line) for line in self.index.lines)
+            lines = self.index.lines
+            coroutines = {m.group(1) for line in lines for m in _ASYNC_DEF.finditer(line)}
+            self._cancels = any(_CANCELLATION.search(line) for line in lines) or any(
+                m.group(1) in coroutines for line in lines for m in _TIMED_CALL.finditer(line)
+            )
         return self._cancels
 
     def _process_targets(self) -> set[str]:

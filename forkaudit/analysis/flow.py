@@ -639,10 +639,27 @@ class Follower:
         call = self.index.parent_of(arg)
         if not isinstance(call, cst.Call) or not isinstance(arg, cst.Arg):
             return
-        if self.index.resolve(call.func) in PID_WAIT_FUNCTIONS:
+        resolved = self.index.resolve(call.func)
+        if resolved in PID_WAIT_FUNCTIONS:
             evidence.reaps.append(call)
-        else:
-            self._maybe_escape_arg(site, arg, call, evidence)
+            return
+        killer, first = call, arg
+        if resolved == "os.getpgid":
+            # os.killpg(os.getpgid(h.pid), SIGKILL): the child's group, the child in it
+            holder = self.index.parent_of(call)
+            outer = self.index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+            if isinstance(outer, cst.Call) and isinstance(holder, cst.Arg):
+                killer, first = outer, holder
+        if (
+            self.index.resolve(killer.func) in PID_KILL_FUNCTIONS
+            and len(killer.args) == 2
+            and killer.args[0] is first
+            and last_name(killer.args[1].value) in ENDING_SIGNALS
+        ):
+            # os.kill(h.pid, SIGTERM), os.killpg(h.pid, SIGKILL): it ends, still to be reaped
+            evidence.ends.append(killer)
+            return
+        self._maybe_escape_arg(site, arg, call, evidence)
 
     def _aliased(self, site: Site, assign: cst.Assign, evidence: Evidence, depth: int) -> None:
         """``x = h`` / ``self.x = h`` / ``d[k] = h``: follow where the alias goes."""
