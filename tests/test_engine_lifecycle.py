@@ -152,10 +152,11 @@ CASES: dict[str, str] = {
             log("bye")
             os.abort()
     """,
+    # the pid and its children stay through an exec: the new program never waits for them
     "the parent execs through a helper": """
         import os, sys
         def spawn(job):
-            pid = os.fork()
+            pid = os.fork()  # leak: FA101
             if pid > 0:
                 reexec()
             job()
@@ -5744,3 +5745,87 @@ def test_a_signal_to_the_childs_pid_or_group_kills_it() -> None:
         """
     )
     assert "killed and never waited again" in popen.message, popen.message
+
+
+def test_an_exec_keeps_the_children_an_exit_hands_to_init() -> None:
+    """After an exit, init adopts the children and reaps them; after an exec the pid, and its
+    children, stay: they are the new program's, which never waits for a child it did not start
+    (bounded: low). The child's own exec (`if pid == 0: os.execvp(...)`) leaves nothing."""
+    execed = check(
+        """
+        import os, subprocess, sys
+        def launch(compositor):
+            helper = os.fork()  # leak: FA101
+            if helper == 0:
+                notify_ready()
+                sys.exit(0)
+            os.execvp(compositor[0], compositor)
+        def hand_over(cmd):
+            subprocess.Popen(["notify-send", "starting"])  # leak: FA103
+            os.execvp(cmd[0], cmd)
+        def restart():
+            subprocess.Popen([sys.executable] + sys.argv)
+            os._exit(0)
+        def run(cmd):
+            pid = os.fork()
+            if pid == 0:
+                os.execvp(cmd[0], cmd)
+            os.waitpid(pid, 0)
+        class Arbiter:
+            def reexec(self):
+                self.reexec_pid = os.fork()
+                if self.reexec_pid != 0:
+                    return
+                os.execvpe(self.argv[0], self.argv, self.env)
+            def reap(self):
+                os.waitpid(self.reexec_pid, 0)
+        """
+    )
+    assert all(f.severity == "low" for f in execed), execed
+    (reexec,) = check(CASES["the parent execs through a helper"])
+    assert "the parent then execs another program" in reexec.message, reexec.message
+
+
+def test_the_pid_read_out_of_a_forkpty_tuple_is_the_handle() -> None:
+    """`pidpty = os.forkpty()` then `self.pid = pidpty[0]`: the element holding the pid is the
+    handle (the other, the pty's fd, is not). A test the start's path found false (`if os.name
+    == 'nt': ... else: <start>`) sends a later `if os.name == 'nt': ... else: <keep>` into its
+    else."""
+    check(
+        """
+        import os
+        import subprocess
+
+        class Session:
+            def start(self, argv):
+                if os.name == "nt":
+                    self.pid = subprocess.Popen(argv)
+                else:
+                    pidpty = os.forkpty()
+                    if pidpty[0] == 0:
+                        os.execv(argv[0], argv)
+                if os.name == "nt":
+                    self.stdin = self.pid.stdin
+                else:
+                    self.pid = pidpty[0]
+                    self.fd = pidpty[1]
+
+            def end(self):
+                if os.name == "nt":
+                    self.pid.wait()
+                else:
+                    os.waitpid(self.pid, 0)
+                self.pid = None
+        """
+    )
+    check(
+        """
+        import os
+
+        def start(argv):
+            pidpty = os.forkpty()  # leak: FA101
+            if pidpty[0] == 0:
+                os.execv(argv[0], argv)
+            return pidpty[1]
+        """
+    )

@@ -58,6 +58,7 @@ class ModuleFacts:
         self.process_targets = self._process_targets()
         self.thread_classes: set[str] = set()  # Thread/Process subclasses (set by the sites stage)
         self._exits: set[str] | None = None
+        self._execs: set[str] = set()
         self._cancels: bool | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
         self._references: set[int] = set()  # calls that name a function as a thread's target
@@ -257,26 +258,34 @@ class ModuleFacts:
             yield named
 
     def exit_functions(self) -> set[str]:
-        """Module functions that always end the process (`def end(): ...; sys.exit(1)`)."""
+        """Module functions that always end the process (`def end(): ...; sys.exit(1)`), or
+        its image (``def reexec(): os.execv(...)``, also in ``exec_functions``)."""
         if self._exits is None:
             self._exits = set()
+            self._execs = set()
             for function in self.index.functions:
                 if isinstance(self.index.parent_of(function), cst.Module) and isinstance(
                     function.body, cst.IndentedBlock
                 ):
-                    last = function.body.body[-1:] if function.body.body else []
-                    if last and self.block_exits(cst.IndentedBlock(body=list(last))):
+                    last = cst.IndentedBlock(body=list(function.body.body[-1:]))
+                    if last.body and self.block_exits(last):
                         self._exits.add(function.name.value)
+                        if not self.block_exits(last, execs=False):
+                            self._execs.add(function.name.value)
         return self._exits
 
-    def block_exits(self, suite: cst.BaseSuite) -> bool:
+    def block_exits(self, suite: cst.BaseSuite, execs: bool = True) -> bool:
+        """Does ``suite`` end the process on every way through it: ``os._exit``, ``sys.exit``,
+        ``raise SystemExit``, a module function doing so; with ``execs``, an ``os.exec*`` too
+        (the process image ends, though its pid and its children stay: they are the new
+        program's, which knows nothing of them)."""
         statements: Sequence[cst.CSTNode]
         if isinstance(suite, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             statements = suite.body
         else:
             return False
         for statement in statements:
-            if isinstance(statement, cst.If) and self._if_exits(statement):
+            if isinstance(statement, cst.If) and self._if_exits(statement, execs):
                 return True
             smalls: Iterable[cst.CSTNode] = (
                 statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
@@ -285,12 +294,16 @@ class ModuleFacts:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     resolved = self.index.resolve(small.value.func) or ""
                     if (
-                        resolved in EXIT_FUNCTIONS
+                        (
+                            resolved in EXIT_FUNCTIONS
+                            and (execs or not resolved.startswith("os.exec"))
+                        )
                         or resolved.lstrip("@") in ("exit", "quit")
                         or (
                             resolved.startswith("@")
                             and self._exits is not None
                             and resolved[1:] in self._exits
+                            and (execs or resolved[1:] not in self._execs)
                         )
                         or (
                             isinstance(small.value.func, cst.Name)
@@ -304,17 +317,19 @@ class ModuleFacts:
                         return True
         return False
 
-    def _if_exits(self, statement: cst.If) -> bool:
+    def _if_exits(self, statement: cst.If, execs: bool = True) -> bool:
         """Every branch of ``statement`` ends the process (``if keep: os._exit(0)`` ``else:
         sys.exit(0)``, an ``elif`` chain with an ``else``)."""
         orelse = statement.orelse
-        if orelse is None or not self.block_exits(statement.body):
+        if orelse is None or not self.block_exits(statement.body, execs):
             return False
         if isinstance(orelse, cst.If):
-            return self._if_exits(orelse)
-        return self.block_exits(orelse.body)
+            return self._if_exits(orelse, execs)
+        return self.block_exits(orelse.body, execs)
 
-    def parent_exits(self, if_node: cst.If, handle: cst.CSTNode) -> bool:
+    def parent_exits(self, if_node: cst.If, handle: cst.CSTNode, execs: bool = False) -> bool:
+        """Does the test of the pid ``handle`` send the parent into a branch that ends the
+        process (with ``execs``, or its image: the child then belongs to the new program)?"""
         polarity = parent_polarity(if_node.test, handle)
         if polarity is None:
             return False
@@ -328,7 +343,7 @@ class ModuleFacts:
             if branch is None:
                 # `if pid == 0: <child>` then the parent goes on after the if: look at what follows.
                 return False
-        return branch is not None and self.block_exits(branch)
+        return branch is not None and self.block_exits(branch, execs)
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class, its local ancestors and its local descendants (not its siblings)."""
@@ -354,10 +369,12 @@ class ModuleFacts:
                     changed = True
         return list(family.values())
 
-    def exits_after(self, node: cst.CSTNode) -> bool:
-        """Does the process end (``os._exit``, ``sys.exit``, ``os.exec*``) right after the statement
-        holding ``node``: a following statement of its block, or of an enclosing block up to its
-        function (not through a loop, which goes round again)?"""
+    def exits_after(self, node: cst.CSTNode, execs: bool = False) -> bool:
+        """Does the process end (``os._exit``, ``sys.exit``; with ``execs``, ``os.exec*`` too)
+        right after the statement holding ``node``: a following statement of its block, or of
+        an enclosing block up to its function (not through a loop, which goes round again)?
+        An exit hands the children to init, which reaps them; an exec keeps the pid and its
+        children, now the new program's, which never waits for what it did not start."""
         index = self.index
         current: cst.CSTNode = index.statement_of(node)
         self.exit_functions()
@@ -369,8 +386,14 @@ class ModuleFacts:
                 return False
             if isinstance(parent, cst.IndentedBlock) and current in parent.body:
                 after = list(parent.body[parent.body.index(current) + 1 :])
-                if after and self.block_exits(cst.IndentedBlock(body=after)):
-                    return True
+                if after and self.block_exits(cst.IndentedBlock(body=after), execs=execs):
+                    # an exec only when no way leaves before it: after `if pid != 0: return`
+                    # the exec is the child's (gunicorn's reexec), the parent goes on
+                    return not execs or not any(
+                        isinstance(node, cst.Return | cst.Raise)
+                        for statement in after
+                        for node in walk_statements(statement)
+                    )
             current = parent
 
     def runs_after_fork(self, method: cst.FunctionDef) -> bool:

@@ -194,6 +194,8 @@ class Follower:
             if_node = enclosing_if_test(index, node)
             if if_node is not None and self.facts.parent_exits(if_node, node):
                 return Verdict(False)
+            if if_node is not None and self.facts.parent_exits(if_node, node, execs=True):
+                return Verdict(True, "low", _EXECED, started=True)
             return Verdict(
                 True,
                 "high",
@@ -417,12 +419,12 @@ class Follower:
                         return True
         return False
 
-    def _parent_exits(self, uses: list[cst.Name]) -> bool:
+    def _parent_exits(self, uses: list[cst.Name], execs: bool = False) -> bool:
         """Does a test of the pid (``if pid > 0:``) send the parent into a branch that ends
-        the process (the daemonizing double fork)?"""
+        the process (the daemonizing double fork), or with ``execs`` its image?"""
         for use in uses:
             if_node = enclosing_if_test(self.index, use)
-            if if_node is not None and self.facts.parent_exits(if_node, use):
+            if if_node is not None and self.facts.parent_exits(if_node, use, execs):
                 return True
         return False
 
@@ -537,6 +539,21 @@ class Follower:
             # `cmd = create_subprocess_exec(...)` then `proc = await cmd`: the handle is what
             # the awaited coroutine gives
             self._sub(evidence, self.follow(site, use.at), use.at)
+            return
+        if (
+            role is Role.OTHER
+            and rule.handle == "pid"
+            and isinstance(use.at, cst.Subscript)
+            and use.at.value is use_node
+            and len(use.at.slice) == 1
+            and isinstance(use.at.slice[0].slice, cst.Index)
+            and isinstance(use.at.slice[0].slice.value, cst.Integer)
+        ):
+            # `pidpty = os.forkpty()` then `self.pid = pidpty[0]`, `if pidpty[0]:`: the element
+            # holding the pid is the handle, read like the handle; the other (the pty's fd) is
+            # not
+            if int(use.at.slice[0].slice.value.value) == site.tuple_index:
+                self._classify_use(site, use.at, evidence, depth)
             return
         if role is Role.ELEMENT:
             container = use.at
@@ -930,6 +947,8 @@ class Follower:
             return Verdict(False)
         if rule.handle == "pid" and self._parent_exits(evidence.uses):
             return Verdict(False)
+        if rule.handle == "pid" and self._parent_exits(evidence.uses, execs=True):
+            return Verdict(True, "low", _EXECED, started=started)
         cached = self._cached_property(scope)
         if cached and evidence.returned and not evidence.reaps:
             # returned by a cached property: its object keeps it, under the property's name
@@ -2640,6 +2659,11 @@ def _not_owning(site: Site, short: str, resolved: str) -> bool:
     )
 
 
+# the parent's side of a fork execs another program (or itself again)
+_EXECED = (
+    "the parent then execs another program: the child is now that program's, which never "
+    "waits for a child it did not start"
+)
 _CANCELLED = (
     "awaited, but if the task is cancelled from outside while it waits (a caller's timeout, "
     "a client gone), the child is left running and never awaited"

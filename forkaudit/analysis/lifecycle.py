@@ -103,7 +103,7 @@ class Analyzer:
         if self.facts.in_unnamed_private_method(site.call):
             return  # a class-private method nothing names: it never runs
         if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
-            return  # the parent ends (or execs) right after: nothing is left to reap
+            return  # the parent ends right after: init reaps what it leaves
         if rule.wait_any:
             if (
                 rule.kind.os_child

@@ -136,6 +136,10 @@ class Contains:
                         del self._narrowed[name]
                     else:
                         self._narrowed[name] = before
+            if f"not ({self.index.code(statement.test)})" in self.given:
+                # the start's own path found this test false (`if os.name == 'nt': ... else:
+                # <start>` ... `if os.name == 'nt': ... else: <reap>`): only the else runs
+                return self._else_reaps(statement)
             if not self._suite(statement.body):
                 return False
             if self._guards_handle(statement.test) or self._given(statement.test):
