@@ -5829,3 +5829,149 @@ def test_the_pid_read_out_of_a_forkpty_tuple_is_the_handle() -> None:
             return pidpty[1]
         """
     )
+
+
+def test_what_a_poll_said_is_read_through_the_names_bound_to_it() -> None:
+    """`done = proc.poll() is not None` / `elif done: return` and `rc = proc.poll()` / `if rc
+    is None: continue` / `return rc` leave the loop once the poll said the child ended; a
+    `while` whose test polls and-ed with a deadline is left while the child runs."""
+    check(
+        """
+        import subprocess
+        import time
+
+        def stream(cmd, out):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            while True:
+                line = proc.stdout.readline()
+                done = proc.poll() is not None
+                if line:
+                    out.write(line)
+                elif done:
+                    return proc.returncode
+
+        def quietly(cmd):
+            proc = subprocess.Popen(cmd)
+            while True:
+                rc = proc.poll()
+                if rc is None:
+                    time.sleep(0.1)
+                    continue
+                return rc
+
+        def until(cmd, timeout):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            deadline = time.monotonic() + timeout
+            while proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if proc.returncode is None:
+                proc.kill()
+                return None
+            return proc.returncode
+        """
+    )
+
+
+def test_a_timeout_of_none_waits_for_good() -> None:
+    """`timeout=None`, or a parameter defaulting to None passed on, is no timeout: the wait
+    reaps; by position (`communicate(data, 5)`, `wait(5)`) it is one."""
+    check(
+        """
+        import subprocess
+
+        def run(cmd, timeout=None):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            out, _ = proc.communicate(timeout=timeout)
+            return out
+
+        def run_none(cmd):
+            proc = subprocess.Popen(cmd)
+            return proc.wait(timeout=None)
+
+        def feed(cmd, data):
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)  # leak: FA103
+            return proc.communicate(data, 5)
+        """
+    )
+
+
+def test_a_sigkill_however_sent_is_waited_out_by_the_next_wait() -> None:
+    """SIGKILL cannot be caught: a timed wait right after it reaps, whether it was sent with
+    kill(), send_signal(SIGKILL) or os.killpg(h.pid, SIGKILL); a SIGTERM or no wait after the
+    kill leaves the child to be waited for."""
+    check(
+        """
+        import os
+        import signal
+        import subprocess
+
+        def group(cmd, timeout):
+            proc = subprocess.Popen(cmd, start_new_session=True)
+            try:
+                return proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                return proc.wait(timeout=5)
+
+        def signalled(cmd, timeout):
+            proc = subprocess.Popen(cmd)
+            try:
+                return proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                return proc.wait(timeout=5)
+
+        def dropped(cmd, timeout):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            try:
+                return proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, 9)
+                return None
+        """
+    )
+
+
+def test_a_loop_handler_that_leaves_for_good_ends_the_loop() -> None:
+    """A catch-all handler in the loop ending in sys.exit() or a helper that raises leaves the
+    loop; a handler around a queue loop naming queue.ShutDown (3.13) is how it ends."""
+    check(
+        """
+        import logging
+        import queue
+        import sys
+        import threading
+
+        class Reader:
+            def __init__(self, sock, jobs):
+                self.sock = sock
+                self.jobs = jobs
+                threading.Thread(target=self._read, daemon=True).start()
+                threading.Thread(target=self._work, daemon=True).start()
+
+            def _fail(self, exc):
+                raise RuntimeError("reader failed") from exc
+
+            def _read(self):
+                while True:
+                    try:
+                        data = self.sock.recv(4096)
+                        if not data:
+                            raise ConnectionError("peer closed")
+                    except Exception as exc:
+                        logging.exception("read failed")
+                        self._fail(exc)
+
+            def _work(self):
+                try:
+                    while True:
+                        job = self.jobs.get()
+                        job()
+                except queue.ShutDown:
+                    return
+
+            def close(self):
+                self.jobs.shutdown()
+                self.sock.close()
+        """
+    )

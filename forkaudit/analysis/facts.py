@@ -41,7 +41,7 @@ _RUN_PROGRAMS = (
 )
 _CANCELLATION = re.compile(r"CancelledError|\bTaskGroup\(")
 _ASYNC_DEF = re.compile(r"\basync\s+def\s+(\w+)")
-_TIMED_CALL = re.compile(r"\bwait_for\(\s*(?:self\.|cls\.)?(\w+)\(")
+_TIMED_CALL = re.compile(r"\bwait_for\(\s*(?:[\w.]+\.)?(\w+)\(")
 
 
 class ModuleFacts:

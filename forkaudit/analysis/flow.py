@@ -19,6 +19,7 @@ from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     all_params,
+    argument,
     assignments,
     assignments_among,
     block_statements,
@@ -230,7 +231,12 @@ class Follower:
             return Effect.REAP
         if name == "setDaemon" and call.args and is_true(call.args[0].value):
             return Effect.DAEMON
-        if name in rule.kind.ending_methods:
+        if name in rule.kind.ending_methods or (
+            name == "send_signal"
+            and "kill" in rule.kind.ending_methods
+            and call.args
+            and _ending_signal(call.args[0].value)
+        ):
             return Effect.END
         return Effect.NONE
 
@@ -378,11 +384,30 @@ class Follower:
         return isinstance(before, cst.SimpleStatementLine) and any(
             isinstance(small, cst.Expr)
             and isinstance(small.value, cst.Call)
-            and isinstance(small.value.func, cst.Attribute)
-            and small.value.func.attr.value == "kill"
-            and not small.value.args
-            and index.code(small.value.func.value) == index.code(handle)
+            and self._sigkill_of(small.value, index.code(handle))
             for small in before.body
+        )
+
+    def _sigkill_of(self, call: cst.Call, handle: str) -> bool:
+        """Is ``call`` a SIGKILL to the child of ``handle``: ``h.kill()``,
+        ``h.send_signal(SIGKILL)``, ``os.kill(h.pid, 9)``, ``os.killpg(os.getpgid(h.pid),
+        signal.SIGKILL)``?"""
+        func = call.func
+        if isinstance(func, cst.Attribute) and self.index.code(func.value) == handle:
+            if func.attr.value == "kill" and not call.args:
+                return True
+            return (
+                func.attr.value == "send_signal"
+                and len(call.args) == 1
+                and _ending_signal(call.args[0].value, only_kill=True)
+            )
+        if self.index.resolve(func) not in PID_KILL_FUNCTIONS or len(call.args) != 2:
+            return False
+        target = call.args[0].value
+        if isinstance(target, cst.Call) and self.index.resolve(target.func) == "os.getpgid":
+            target = target.args[0].value if target.args else target
+        return self.index.code(target) == f"{handle}.pid" and _ending_signal(
+            call.args[1].value, only_kill=True
         )
 
     def _survives_cancel(self, evidence: Evidence, handle: str) -> bool:
@@ -415,7 +440,10 @@ class Follower:
                     cleanups.append(ancestor.finalbody)
                 for cleanup in cleanups:
                     code = self.index.code(cleanup)
-                    if any(f"{handle}.{verb}" in code for verb in _CLEANUP_VERBS):
+                    if any(f"{handle}.{verb}" in code for verb in _CLEANUP_VERBS) or (
+                        # os.kill(h.pid, ...), os.killpg(os.getpgid(h.pid), ...)
+                        f"{handle}.pid" in code and ("os.kill" in code or "killpg" in code)
+                    ):
                         return True
         return False
 
@@ -671,7 +699,7 @@ class Follower:
             self.index.resolve(killer.func) in PID_KILL_FUNCTIONS
             and len(killer.args) == 2
             and killer.args[0] is first
-            and last_name(killer.args[1].value) in ENDING_SIGNALS
+            and _ending_signal(killer.args[1].value)
         ):
             # os.kill(h.pid, SIGTERM), os.killpg(h.pid, SIGKILL): it ends, still to be reaped
             evidence.ends.append(killer)
@@ -967,6 +995,7 @@ class Follower:
                 daemon=daemon,
                 ended=True,
                 holder=holder,
+                running=not evidence.ended or rule.awaited,
             )
         if evidence.reaps:
             # Handed on where it is not returned (stored elsewhere, passed on): a path that
@@ -1148,7 +1177,7 @@ class Follower:
                             return (
                                 f"polled in a loop, but the `{word}` at line "
                                 f"{self.index.line_of(leaving)} leaves it before a poll says it "
-                                f"has ended: it is never {rule.kind.reaped} (a kill is no wait)"
+                                f"has ended: it is never {rule.kind.reaped}"
                             )
                         if early is not None:
                             return (
@@ -1179,6 +1208,28 @@ class Follower:
         for reap in reaps:
             if self.index.scope_of(reap) is not scope:
                 return None
+        # A loop polling it that also ends on another condition (a deadline) is left while the
+        # child may run: name that condition
+        for reap in reaps:
+            for ancestor in self.index.ancestors(reap):
+                if ancestor is scope:
+                    break
+                if (
+                    isinstance(ancestor, cst.While)
+                    and self.index.inside(reap, ancestor.test)
+                    and isinstance(ancestor.test, cst.BooleanOperation)
+                    and isinstance(ancestor.test.operator, cst.And)
+                ):
+                    others = [
+                        part
+                        for part in (ancestor.test.left, ancestor.test.right)
+                        if not self.index.inside(reap, part) and part is not reap
+                    ]
+                    other = short(self.index.code(others[0]).strip()) if others else "..."
+                    return (
+                        f"polled in a loop that also stops when `{other}` fails, with the child still "
+                        f"running, and nothing after the loop {rule.kind.reap(third_person=True)}"
+                    )
         # Describe the condition that guards the first reap (a real one before a hand-over); one
         # in an `except` only when no reap is guarded by an `if` (`if items: try: ... except:
         # terminate() finally: join()` leaks on the other path of the `if`, exception or not).
@@ -1365,7 +1416,7 @@ class Follower:
         inside = [reap for reap in contains.reaps if index.inside(reap, statement)]
         if not inside or not all(_polls(reap, handle) for reap in inside):
             return None
-        polled = _poll_results(index, statement, handle)
+        polled = _poll_results(index, scope, handle)
         for node in walk_statements(statement):
             if not isinstance(node, cst.Return | cst.Raise) or index.scope_of(node) is not scope:
                 continue
@@ -1377,21 +1428,58 @@ class Follower:
                 node, scope, contains
             ):
                 continue
-            if any(
-                isinstance(ancestor, cst.If) and _reads_any(ancestor.test, polled)
-                for ancestor in index.ancestors(node)
-                if index.inside(ancestor, statement)
-            ):
+            if self._behind_poll(node, statement, polled):
                 continue  # behind what a poll said: the child has ended and been reaped
             return node
         return None
+
+    def _behind_poll(self, node: cst.CSTNode, loop: cst.CSTNode, polled: set[str]) -> bool:
+        """Is ``node`` reached only once a poll said the child ended: in the branch of an
+        ``if`` on what a poll said that holds when it ended (``if rc is not None:``, the
+        ``else`` of ``if proc.poll() is None:``), or after one that leaves this turn while it
+        runs (``if rc is None: time.sleep(1); continue``)? A test whose sense cannot be read
+        (``if done:``) is taken to say the child ended."""
+        index = self.index
+        current: cst.CSTNode = node
+        for ancestor in index.ancestors(node):
+            if ancestor is loop:
+                return False
+            if isinstance(ancestor, cst.If) and _reads_any(ancestor.test, polled):
+                ended = _poll_polarity(ancestor.test, polled)
+                in_body = current is ancestor.body
+                if ended is None or ended == in_body:
+                    return True
+            block = block_statements(ancestor)
+            if block is not None:
+                for earlier in block:
+                    if earlier is current or index.inside(current, earlier):
+                        break
+                    if (
+                        isinstance(earlier, cst.If)
+                        and _reads_any(earlier.test, polled)
+                        and _poll_polarity(earlier.test, polled) is not True
+                        and ends_with(
+                            earlier.body, (cst.Continue, cst.Break, cst.Return, cst.Raise)
+                        )
+                    ):
+                        return True
+            current = ancestor
+        return False
 
     def _gives_up(self, node: cst.Raise, loop: cst.CSTNode, handle: str) -> bool:
         """Is this ``raise`` how the loop gives up on the child: after killing it (``proc.kill();
         raise TimeoutExpired(...)``), or raising a timeout?"""
         raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
-        if raised is not None and "timeout" in (dotted_name(raised) or "").lower():
-            return True
+        said = " ".join(
+            [(dotted_name(raised) or "") if raised is not None else ""]
+            + [
+                arg.value.value
+                for arg in (node.exc.args if isinstance(node.exc, cst.Call) else ())
+                if isinstance(arg.value, cst.SimpleString)
+            ]
+        ).lower()
+        if any(word in said for word in _GIVING_UP):
+            return True  # TimeoutError, DeadlineExceeded, Cancelled, "... timed out"
         line = self.index.parent_of(node)  # the line holding the `raise`, in its block
         block = self.index.parent_of(line) if line is not None else None
         statements = block_statements(block) if block is not None else None
@@ -1571,10 +1659,10 @@ class Follower:
                 self._classify_use(site, node, evidence, 2)
                 if len(evidence.reaps) > before and (
                     index.method_of(node) is not same_method
-                    # the other branch of an `if` holding the start (`if self._proc is None:
-                    # start` / `else: stop`, a toggle): it runs on a later call, as another
-                    # method's reap would
-                    or _other_branch(index, node, statement_line)
+                    # the other branch of an `if` on the handle holding the start (`if
+                    # self._proc is None: start` / `else: stop`, a toggle): it runs on a later
+                    # call, as another method's reap would
+                    or _toggled(index, node, statement_line, attr)
                 ):
                     other_method_reaps = True
         if rule.start_methods and not evidence.started:
@@ -1624,6 +1712,7 @@ class Follower:
                 daemon=evidence.daemon,
                 ended=True,
                 holder="self",
+                running=not evidence.ended or rule.awaited,
             )
         if evidence.reaps:
             if other_method_reaps or same_method is None:
@@ -2354,19 +2443,61 @@ def _pid_argument(resolved: str | None, args: Sequence[cst.Arg]) -> cst.BaseExpr
 def _timed(index: ModuleIndex, call: cst.Call) -> bool:
     """``p.join(5)``, ``p.wait(timeout=5)``, ``asyncio.wait_for(p.wait(), 5)``: it reaps only a
     child that ends in time."""
-    if any(arg.keyword is not None and arg.keyword.value == "timeout" for arg in call.args):
-        return True
     func = call.func
-    if (
-        isinstance(func, cst.Attribute)
-        and func.attr.value in ("join", "wait")
-        and any(arg.keyword is None and not arg.star for arg in call.args)
-    ):
-        return True
+    given = next(
+        (
+            arg.value
+            for arg in call.args
+            if arg.keyword is not None and arg.keyword.value == "timeout"
+        ),
+        None,
+    )
+    if given is None and isinstance(func, cst.Attribute):
+        # p.join(5), p.wait(5), p.communicate(data, 5): the timeout given by position
+        at = {"join": 0, "wait": 0, "communicate": 1}.get(func.attr.value)
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        if at is not None and len(positional) > at:
+            given = positional[at].value
+    if given is not None:
+        return not _no_timeout(index, given, call)
     holder = index.parent_of(call)
     if isinstance(holder, cst.Arg):
         wrapper = index.parent_of(holder)
-        return isinstance(wrapper, cst.Call) and last_name(wrapper.func) == "wait_for"
+        if not (isinstance(wrapper, cst.Call) and last_name(wrapper.func) == "wait_for"):
+            return False
+        timeout = argument(wrapper, 1, "timeout")
+        return timeout is None or not _no_timeout(index, timeout, wrapper)
+    return False
+
+
+# ending signals given by number: SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGKILL, SIGTERM
+_ENDING_NUMBERS = frozenset({"1", "2", "3", "6", "9", "15"})
+
+
+def _ending_signal(value: cst.BaseExpression, only_kill: bool = False) -> bool:
+    """Is ``value`` a signal that ends a child (``signal.SIGTERM``, ``SIGKILL``, ``9``,
+    ``signal.Signals.SIGKILL``); with ``only_kill``, one it cannot catch (SIGKILL, 9)?"""
+    if isinstance(value, cst.Integer):
+        return value.value == "9" if only_kill else value.value in _ENDING_NUMBERS
+    name = last_name(value)
+    return name == "SIGKILL" if only_kill else name in ENDING_SIGNALS
+
+
+def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -> bool:
+    """Is the timeout ``value`` given to ``call`` none at all: ``None``, or a parameter of the
+    function making the call that defaults to ``None`` (``def run(cmd, timeout=None): ...
+    p.communicate(timeout=timeout)``: it waits for good unless a caller says otherwise)?"""
+    if isinstance(value, cst.Name) and value.value == "None":
+        return True
+    if not isinstance(value, cst.Name):
+        return False
+    for ancestor in index.ancestors(call):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
+            params = ancestor.params
+            for param in (*params.params, *params.kwonly_params, *params.posonly_params):
+                if param.name.value == value.value:
+                    return isinstance(param.default, cst.Name) and param.default.value == "None"
+            return False
     return False
 
 
@@ -2496,18 +2627,62 @@ def _polls(reap: cst.CSTNode, handle: str) -> bool:
     )
 
 
-def _poll_results(index: ModuleIndex, loop: cst.CSTNode, handle: str) -> set[str]:
-    """What tells, in ``loop``, what a poll of the handle said: ``proc.poll``, ``proc.returncode``,
-    ``proc.is_alive`` and the names a poll's result is bound to (``rc = proc.poll()``)."""
+# what a way out of a poll loop raises when it gives up on the child
+_GIVING_UP = ("timeout", "timed out", "deadline", "cancel", "expired")
+
+
+def _poll_results(index: ModuleIndex, scope: cst.CSTNode, handle: str) -> set[str]:
+    """What tells, in ``scope``, what a poll of the handle said: ``proc.poll``,
+    ``proc.returncode``, ``proc.is_alive`` and the names bound to a value read from them
+    (``rc = proc.poll()``, ``done = proc.poll() is not None``, ``running = rc is None``)."""
     said = {f"{handle}.poll", f"{handle}.returncode", f"{handle}.is_alive", f"{handle}.exitcode"}
-    for node in walk_statements(loop):
-        if isinstance(node, cst.Assign) and _polls(node.value, handle):
-            said.update(
-                target.target.value
-                for target in node.targets
-                if isinstance(target.target, cst.Name)
-            )
+    bindings = [
+        (node.value, [t.target for t in node.targets])
+        for node in walk_statements(scope)
+        if isinstance(node, cst.Assign)
+    ] + [
+        (node.value, [node.target])
+        for node in walk_statements(scope)
+        if isinstance(node, cst.NamedExpr)
+    ]
+    grew = True
+    while grew:
+        grew = False
+        for value, targets in bindings:
+            if not _reads_any(value, said):
+                continue
+            for target in targets:
+                if isinstance(target, cst.Name) and target.value not in said:
+                    said.add(target.value)
+                    grew = True
     return said
+
+
+def _poll_polarity(test: cst.BaseExpression, polled: set[str]) -> bool | None:
+    """Does ``test`` hold when the child has ended (``rc is not None``, ``proc.returncode !=
+    None``, ``not p.is_alive()``: True), while it runs (``proc.poll() is None``,
+    ``p.is_alive()``: False), or is its sense unknown (``if done:``: None)?"""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _poll_polarity(test.expression, polled)
+        return None if inner is None else not inner
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_alive"
+    ):
+        return False
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and dotted_name(test.comparisons[0].comparator) == "None"
+        and _reads_any(test.left, polled)
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.IsNot | cst.NotEqual):
+            return True
+        if isinstance(operator, cst.Is | cst.Equal):
+            return False
+    return None
 
 
 def _reads_any(test: cst.BaseExpression, names: set[str]) -> bool:
@@ -2565,6 +2740,23 @@ def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> b
             in_body = index.inside(one, ancestor.body)
             other_in_body = index.inside(other, ancestor.body)
             return in_body != other_in_body and not index.inside(other, ancestor.test)
+    return False
+
+
+def _toggled(index: ModuleIndex, reap: cst.CSTNode, start: cst.CSTNode, attr: str) -> bool:
+    """Are ``reap`` and ``start`` in the two branches of an ``if`` testing ``self.<attr>``
+    itself (``if self._proc is None:`` / ``if not self._proc:``): the start when there is no
+    handle, the reap when there is one, on the next call?"""
+    for ancestor in index.ancestors(reap):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        if isinstance(ancestor, cst.If) and index.inside(start, ancestor):
+            if index.inside(reap, ancestor.body) == index.inside(start, ancestor.body):
+                return False
+            return any(
+                isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}"
+                for node in walk_statements(ancestor.test, skip_nested=False)
+            )
     return False
 
 

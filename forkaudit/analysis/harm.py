@@ -215,6 +215,14 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
     holder = verdict.holder
     if kind in (Kind.FORK, Kind.SPAWN):
         return Residue.PERSISTENT, "the child stays a zombie until the parent exits", False
+    if kind in (Kind.POPEN, Kind.OS_POPEN) and verdict.running and not holder:
+        # a timed-out child left running: the dropped Popen is reaped only after it has ended
+        return (
+            Residue.LINGERING,
+            "the timed-out child runs on until it ends by itself (a hung one never does); "
+            "CPython reaps it only then",
+            False,
+        )
     if kind in (Kind.POPEN, Kind.OS_POPEN):
         if holder == "container":
             return (

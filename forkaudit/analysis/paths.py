@@ -167,8 +167,17 @@ class Contains:
         ):
             return True  # `with pool:` reaps when the block ends, whatever it does
         if isinstance(statement, cst.With | cst.For | cst.While):
-            # A while loop's test can itself reap (while proc.poll() is None).
-            if isinstance(statement, cst.While) and self.any(statement.test):
+            # A while loop's test can itself reap (while proc.poll() is None), unless another
+            # condition can end the loop while the child runs (`while proc.poll() is None and
+            # time.monotonic() < deadline:`)
+            if (
+                isinstance(statement, cst.While)
+                and self.any(statement.test)
+                and not (
+                    isinstance(statement.test, cst.BooleanOperation)
+                    and isinstance(statement.test.operator, cst.And)
+                )
+            ):
                 return True
             if (
                 isinstance(statement, cst.While)

@@ -158,15 +158,18 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
     raises (``try: while True: conn.recv() except EOFError: return``: the loop ends when the
     peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement, inside a
     ``try`` or not."""
-    stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
+    # (node, inside a `try` whose handler ends the loop, that handler catches queue.ShutDown)
+    stack: list[tuple[cst.CSTNode, bool, bool]] = [(function.body, False, False)]
     while stack:
-        node, caught = stack.pop()
+        node, caught, shut = stack.pop()
         if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
             continue
         if (
             isinstance(node, cst.While)
             and endless_while(node)
-            and (not caught or _blocks_on_queue(node))
+            # Python 3.13's `queue.shutdown()` makes a blocked get() raise ShutDown: a handler
+            # naming it is how such a loop is meant to end
+            and (not caught or (_blocks_on_queue(node) and not shut))
         ):
             return node
         if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
@@ -178,10 +181,17 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
                 # goes on; only stop() ends it
                 return node
         if isinstance(node, cst.Try | cst.TryStar) and _catches(node):
-            stack.extend((child, caught) for child in children(node) if child is not node.body)
-            stack.append((node.body, True))
+            stack.extend(
+                (child, caught, shut) for child in children(node) if child is not node.body
+            )
+            names_shutdown = any(
+                name.rsplit(".", 1)[-1] == "ShutDown"
+                for handler in node.handlers
+                for name in caught_names(handler)
+            )
+            stack.append((node.body, True, shut or names_shutdown))
             continue
-        stack.extend((child, caught) for child in reversed(list(children(node))))
+        stack.extend((child, caught, shut) for child in reversed(list(children(node))))
     return None
 
 
@@ -289,7 +299,28 @@ def _absorbs(statement: cst.Try) -> bool:
     return any(
         any(name.rsplit(".", 1)[-1] in _CATCH_ALL for name in caught_names(handler))
         and not ends_with(handler.body, (cst.Raise, cst.Return, cst.Break))
+        and not _ends_in_leaving_call(handler.body)
         for handler in statement.handlers
+    )
+
+
+# what a handler calls last to leave for good: an exit, or a helper named for raising
+_LEAVING_CALLS = ("exit", "abort", "fail", "die", "raise", "panic")
+
+
+def _ends_in_leaving_call(suite: cst.BaseSuite) -> bool:
+    """Does the block end with a call that does not come back: ``sys.exit()``, ``os._exit(1)``,
+    or a helper named for raising (``self._fail(exc)``, ``raise_error(...)``)?"""
+    body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
+    if not body:
+        return False
+    last = body[-1]
+    smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
+    return any(
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and any(word in last_name(small.value.func).lower() for word in _LEAVING_CALLS)
+        for small in smalls
     )
 
 

@@ -22,6 +22,8 @@ class Verdict:
     holder: str = ""
     # terminate()/kill() was called on it: the child ends, but nobody reaps it.
     ended: bool = False
+    # a wait that timed out was given up: the child may still be running (a hung one for good)
+    running: bool = False
     # Reaped through the attribute that holds it, but a new start replaces it there without
     # reaping the one before: only the last is reaped. Whether that repeats is the harm stage's
     # call (a start() run once per object replaces nothing).
