@@ -5833,8 +5833,9 @@ def test_the_pid_read_out_of_a_forkpty_tuple_is_the_handle() -> None:
 
 def test_what_a_poll_said_is_read_through_the_names_bound_to_it() -> None:
     """`done = proc.poll() is not None` / `elif done: return` and `rc = proc.poll()` / `if rc
-    is None: continue` / `return rc` leave the loop once the poll said the child ended; a
-    `while` whose test polls and-ed with a deadline is left while the child runs."""
+    is None: continue` / `return rc` leave the loop once the poll said the child ended. A
+    `while` whose test polls and-ed with a deadline is a grace period, taken to reap (what
+    follows it kills a child still running: a transient zombie at most)."""
     check(
         """
         import subprocess
@@ -5860,7 +5861,7 @@ def test_what_a_poll_said_is_read_through_the_names_bound_to_it() -> None:
                 return rc
 
         def until(cmd, timeout):
-            proc = subprocess.Popen(cmd)  # leak: FA103
+            proc = subprocess.Popen(cmd)
             deadline = time.monotonic() + timeout
             while proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.1)

@@ -1208,28 +1208,6 @@ class Follower:
         for reap in reaps:
             if self.index.scope_of(reap) is not scope:
                 return None
-        # A loop polling it that also ends on another condition (a deadline) is left while the
-        # child may run: name that condition
-        for reap in reaps:
-            for ancestor in self.index.ancestors(reap):
-                if ancestor is scope:
-                    break
-                if (
-                    isinstance(ancestor, cst.While)
-                    and self.index.inside(reap, ancestor.test)
-                    and isinstance(ancestor.test, cst.BooleanOperation)
-                    and isinstance(ancestor.test.operator, cst.And)
-                ):
-                    others = [
-                        part
-                        for part in (ancestor.test.left, ancestor.test.right)
-                        if not self.index.inside(reap, part) and part is not reap
-                    ]
-                    other = short(self.index.code(others[0]).strip()) if others else "..."
-                    return (
-                        f"polled in a loop that also stops when `{other}` fails, with the child still "
-                        f"running, and nothing after the loop {rule.kind.reap(third_person=True)}"
-                    )
         # Describe the condition that guards the first reap (a real one before a hand-over); one
         # in an `except` only when no reap is guarded by an `if` (`if items: try: ... except:
         # terminate() finally: join()` leaks on the other path of the `if`, exception or not).
