@@ -4639,7 +4639,7 @@ def test_a_cached_property_keeps_what_it_returns_on_its_object() -> None:
         class Protocol:
             @cached_property
             def thread_pool(self):
-                return ThreadPool(processes=8)  # leak: FA113
+                return ThreadPool(processes=8)  # leak: FA117
             def close(self):
                 pass
         class Closing:
