@@ -5976,3 +5976,32 @@ def test_a_loop_handler_that_leaves_for_good_ends_the_loop() -> None:
                 self.sock.close()
         """
     )
+
+
+def test_a_timer_armed_per_call_and_never_cancelled_parks_a_thread_until_it_fires() -> None:
+    """A Timer holds its thread asleep for its whole interval: armed on every call (a request,
+    an invocation) and never cancelled, live threads grow with the call rate (medium). Armed
+    once, with a short literal interval, or cancelled when alive (`if t.is_alive():
+    t.cancel()`: a timer no longer alive has fired and ended), nothing piles up."""
+    (parked,) = check(
+        """
+        import threading
+
+        class Handler:
+            def handle(self, event, context):
+                threading.Timer(context.remaining / 2, self._warn).start()  # leak: FA111
+                threading.Timer(0.5, self._tick).start()
+                timer = threading.Timer(context.remaining - 1, self._timed_out)
+                timer.start()
+                try:
+                    return self.run(event)
+                finally:
+                    if timer and timer.is_alive():
+                        timer.cancel()
+
+        _watchdog = threading.Timer(600, lambda: None)
+        _watchdog.start()
+        """
+    )
+    assert parked.severity == "medium", parked
+    assert "parked until it fires" in parked.message, parked.message

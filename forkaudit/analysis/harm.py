@@ -25,6 +25,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
+from forkaudit.analysis.syntax import argument
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PER_USE_METHODS
 from forkaudit.kinds import Kind
@@ -137,6 +138,8 @@ class Harm:
                 many.positive,
             )
         level = many.level
+        if level < Level.PER_CALL and residue is Residue.LINGERING and kind.thread:
+            return None  # a timer armed once (or once per object) fires and is gone
         daemon = verdict.daemon or site.daemon
         if level is Level.ONCE and (
             kind is Kind.SERVICE or kind is Kind.RAW_THREAD or (kind.thread and daemon)
@@ -260,6 +263,12 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
     if kind.thread:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
+        if _parks_until_fired(site):
+            return (
+                Residue.LINGERING,
+                "a timer never cancelled keeps its thread parked until it fires",
+                False,
+            )
         # it ends by itself, or it runs code that is not ours to read: no evidence it lasts
         return None, "", False
     if kind is Kind.PROCESS:
@@ -289,6 +298,29 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
             False,
         )
     return Residue.PERSISTENT, "", False
+
+
+# a timer firing within this many seconds holds its thread for no time worth counting
+_SHORT_TIMER = 5.0
+
+
+def _parks_until_fired(site: Site) -> bool:
+    """A ``threading.Timer`` never cancelled, whose interval is not a short literal: its thread
+    sleeps until it fires (``Timer(300, self._timed_out)``), so one started per call, request
+    or invocation holds one more thread for the whole interval."""
+    if site.via not in ("threading.Timer", "Timer"):
+        return False  # a class of its own may take other arguments, or not be a timer at all
+    if site.until_stopped:
+        return False  # re-armed by its own function while a flag holds: one at a time
+    interval = argument(site.call, 0, "interval")
+    if interval is None:
+        return False
+    if isinstance(interval, cst.Integer | cst.Float):
+        try:
+            return float(interval.value.replace("_", "")) > _SHORT_TIMER
+        except ValueError:
+            return False
+    return True
 
 
 def _flags(

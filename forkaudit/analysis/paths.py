@@ -52,10 +52,24 @@ class Contains:
         self._given_tests: list[cst.BaseExpression] | None = None  # `given`, parsed when asked
 
     def _guards_handle(self, test: cst.BaseExpression) -> bool:
-        """`if proc:` / `if proc is not None:` -- true whenever there is a handle to reap."""
+        """`if proc:` / `if proc is not None:` / `if t.is_alive():` -- true whenever there is a
+        handle to reap."""
         if not self.handle:
             return False
         if dotted_name(test) == self.handle:
+            return True
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+            # `if timer and timer.is_alive():`
+            return self._guards_handle(test.left) and self._guards_handle(test.right)
+        if (
+            isinstance(test, cst.Call)
+            and not test.args
+            and isinstance(test.func, cst.Attribute)
+            and test.func.attr.value == "is_alive"
+            and dotted_name(test.func.value) == self.handle
+        ):
+            # `if t.is_alive(): t.cancel()`: a thread that is no longer alive has ended, and
+            # an ended thread leaves nothing to join
             return True
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
             comparison = test.comparisons[0]
