@@ -6005,3 +6005,37 @@ def test_a_timer_armed_per_call_and_never_cancelled_parks_a_thread_until_it_fire
     )
     assert parked.severity == "medium", parked
     assert "parked until it fires" in parked.message, parked.message
+
+
+def test_a_debounce_timer_is_one_pending_per_object() -> None:
+    """A debounce cancels the pending timer before it arms the next on the same attribute: one
+    pending per object, whatever the guard (`if self._timer:`, `is not None and is_alive()`);
+    `if not t.is_alive(): ... else: t.cancel()` guards the handle as its positive form does."""
+    check(
+        """
+        import threading
+
+        class Debouncer:
+            def __init__(self, wait, fn):
+                self.wait = wait
+                self.fn = fn
+                self._timer = None
+
+            def __call__(self):
+                if self._timer is not None and self._timer.is_alive():
+                    self._timer.cancel()
+                self._timer = threading.Timer(self.wait, self.fn)
+                self._timer.start()
+
+        def guarded(handler, seconds):
+            t = threading.Timer(seconds, handler)
+            t.start()
+            try:
+                return handler.run()
+            finally:
+                if not t.is_alive():
+                    handler.log("fired")
+                else:
+                    t.cancel()
+        """
+    )

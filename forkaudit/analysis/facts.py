@@ -369,12 +369,12 @@ class ModuleFacts:
                     changed = True
         return list(family.values())
 
-    def exits_after(self, node: cst.CSTNode, execs: bool = False) -> bool:
-        """Does the process end (``os._exit``, ``sys.exit``; with ``execs``, ``os.exec*`` too)
-        right after the statement holding ``node``: a following statement of its block, or of
-        an enclosing block up to its function (not through a loop, which goes round again)?
-        An exit hands the children to init, which reaps them; an exec keeps the pid and its
-        children, now the new program's, which never waits for what it did not start."""
+    def exits_after(self, node: cst.CSTNode) -> bool:
+        """Does the process end (``os._exit``, ``sys.exit``) right after the statement holding
+        ``node``: a following statement of its block, or of an enclosing block up to its
+        function (not through a loop, which goes round again)? An exit hands the children to
+        init, which reaps them; an exec does not count: it keeps the pid and its children, now
+        the new program's, which never waits for what it did not start."""
         index = self.index
         current: cst.CSTNode = index.statement_of(node)
         self.exit_functions()
@@ -386,14 +386,8 @@ class ModuleFacts:
                 return False
             if isinstance(parent, cst.IndentedBlock) and current in parent.body:
                 after = list(parent.body[parent.body.index(current) + 1 :])
-                if after and self.block_exits(cst.IndentedBlock(body=after), execs=execs):
-                    # an exec only when no way leaves before it: after `if pid != 0: return`
-                    # the exec is the child's (gunicorn's reexec), the parent goes on
-                    return not execs or not any(
-                        isinstance(node, cst.Return | cst.Raise)
-                        for statement in after
-                        for node in walk_statements(statement)
-                    )
+                if after and self.block_exits(cst.IndentedBlock(body=after), execs=False):
+                    return True
             current = parent
 
     def runs_after_fork(self, method: cst.FunctionDef) -> bool:

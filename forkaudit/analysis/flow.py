@@ -24,6 +24,7 @@ from forkaudit.analysis.syntax import (
     assignments_among,
     block_statements,
     calls_in,
+    caught_names,
     element_names,
     enclosing_if_test,
     endless_while,
@@ -984,7 +985,12 @@ class Follower:
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if timed_out_unreaped(
-            evidence, rule.awaited, self.facts.call_position, self.index, start=statement
+            evidence,
+            rule.awaited,
+            self.facts.call_position,
+            self.index,
+            start=statement,
+            caught_only=rule.kind.thread,
         ):
             return Verdict(
                 True,
@@ -2497,6 +2503,7 @@ def timed_out_unreaped(
     index: ModuleIndex | None = None,
     kept: bool = False,
     start: cst.CSTNode | None = None,
+    caught_only: bool = False,
 ) -> bool:
     """Waited only with a timeout, and killed (or terminated) for when it times out, or (asyncio)
     the wait is cancelled when it times out and nothing kills it: the child is never waited for
@@ -2526,6 +2533,9 @@ def timed_out_unreaped(
                 or index is None
                 or start is None
                 or all(_waited_again(index, n, start) for n in evidence.timed)
+                # a thread's timed join: only where the code goes on past a timeout it
+                # catches (a stop before the join is what the join waits out)
+                or (caught_only and not any(_timeout_caught(index, n) for n in evidence.timed))
             ):
                 return False
         elif position is not None and (
@@ -2669,6 +2679,27 @@ def _reads_any(test: cst.BaseExpression, names: set[str]) -> bool:
         isinstance(node, cst.Name | cst.Attribute) and dotted_name(node) in names
         for node in walk_statements(test, skip_nested=False)
     ) or (isinstance(test, cst.Name | cst.Attribute) and dotted_name(test) in names)
+
+
+_TIMEOUT_CATCHERS = frozenset({"TimeoutExpired", "SubprocessError", "Exception", "BaseException"})
+
+
+def _timeout_caught(index: ModuleIndex, wait: cst.CSTNode) -> bool:
+    """Is the timed wait ``wait`` in the body of a ``try`` with a handler that goes on (no
+    ``raise``): the code carries on past a timeout?"""
+    current: cst.CSTNode = wait
+    for ancestor in index.ancestors(wait):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        if isinstance(ancestor, cst.Try) and ancestor.body is current:
+            if any(
+                not ends_with(h.body, (cst.Raise,))
+                and any(n.rsplit(".", 1)[-1] in _TIMEOUT_CATCHERS for n in caught_names(h))
+                for h in ancestor.handlers
+            ):
+                return True
+        current = ancestor
+    return False
 
 
 def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:

@@ -264,10 +264,12 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
         if _parks_until_fired(site):
+            # kept on the object (`self._timer = Timer(...)`), the next start replaces it: one
+            # pending per object (a debounce cancels the last one first)
             return (
                 Residue.LINGERING,
                 "a timer never cancelled keeps its thread parked until it fires",
-                False,
+                verdict.holder in ("self", "module"),
             )
         # it ends by itself, or it runs code that is not ours to read: no evidence it lasts
         return None, "", False

@@ -150,6 +150,13 @@ class Contains:
                         del self._narrowed[name]
                     else:
                         self._narrowed[name] = before
+            if (
+                isinstance(statement.test, cst.UnaryOperation)
+                and isinstance(statement.test.operator, cst.Not)
+                and self._guards_handle(statement.test.expression)
+            ):
+                # `if not t.is_alive(): ... else: t.cancel()`: no handle to reap in the body
+                return self._else_reaps(statement)
             if f"not ({self.index.code(statement.test)})" in self.given:
                 # the start's own path found this test false (`if os.name == 'nt': ... else:
                 # <start>` ... `if os.name == 'nt': ... else: <reap>`): only the else runs
