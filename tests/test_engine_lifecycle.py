@@ -6039,3 +6039,35 @@ def test_a_debounce_timer_is_one_pending_per_object() -> None:
                     t.cancel()
         """
     )
+
+
+def test_the_childs_closing_exit_is_not_the_parents() -> None:
+    """After `if pid > 0: return` (or `if pid: os.execv(...)`), the os._exit that follows is the
+    child's: the parent went on without waiting (high per call), or execed (low)."""
+    spawned, reexec = check(
+        """
+        import os, sys
+
+        def spawn_worker(job):
+            pid = os.fork()  # leak: FA101
+            if pid > 0:
+                return pid and None
+            job()
+            os._exit(0)
+
+        def restart_with_reloader(argv):
+            pid = os.fork()  # leak: FA101
+            if pid:
+                os.execv(sys.executable, [sys.executable] + argv)
+            watch_files()
+            os._exit(0)
+
+        def detach():
+            pid = os.fork()
+            if pid > 0:
+                os._exit(0)
+            serve()
+        """
+    )
+    assert spawned.severity == "high", spawned
+    assert reexec.severity == "low" and "execs another program" in reexec.message, reexec

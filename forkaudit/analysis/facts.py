@@ -387,7 +387,18 @@ class ModuleFacts:
             if isinstance(parent, cst.IndentedBlock) and current in parent.body:
                 after = list(parent.body[parent.body.index(current) + 1 :])
                 if after and self.block_exits(cst.IndentedBlock(body=after), execs=False):
-                    return True
+                    # only when nothing leaves before the exit: after `if pid > 0: return`
+                    # (or `if pid: os.execv(...)`) the exit is the child's, and the parent went
+                    # on without waiting
+                    return not any(
+                        isinstance(inner, cst.Return | cst.Raise)
+                        or (
+                            isinstance(inner, cst.Call)
+                            and (index.resolve(inner.func) or "").startswith("os.exec")
+                        )
+                        for statement in after
+                        for inner in walk_statements(statement)
+                    )
             current = parent
 
     def runs_after_fork(self, method: cst.FunctionDef) -> bool:
