@@ -6071,3 +6071,39 @@ def test_the_childs_closing_exit_is_not_the_parents() -> None:
     )
     assert spawned.severity == "high", spawned
     assert reexec.severity == "low" and "execs another program" in reexec.message, reexec
+
+
+def test_a_test_the_starts_path_ruled_out_is_read_however_it_is_written() -> None:
+    """The start in the else of `if sys.platform == "win32":` is waited under `if sys.platform
+    != "win32":` (or `if not IS_WINDOWS:` after `if IS_WINDOWS: ... else:`); a return under the
+    first test again never runs on the start's path."""
+    check(
+        """
+        import os, subprocess, sys
+        IS_WINDOWS = os.name == "nt"
+
+        def run_shell(cmd):
+            if sys.platform == "win32":
+                proc = subprocess.Popen(cmd, shell=True)
+            else:
+                pid = os.fork()
+                if pid == 0:
+                    os.execvp("/bin/sh", ["/bin/sh", "-c", cmd])
+            if sys.platform != "win32":
+                _, status = os.waitpid(pid, 0)
+                return status
+            return proc.wait()
+
+        def run_flag(cmd):
+            if IS_WINDOWS:
+                proc = subprocess.Popen(cmd)
+            else:
+                pid = os.fork()
+                if pid == 0:
+                    os.execvp(cmd[0], cmd)
+            if IS_WINDOWS:
+                return proc.wait()
+            if not IS_WINDOWS:
+                os.waitpid(pid, 0)
+        """
+    )

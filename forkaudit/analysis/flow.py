@@ -1378,6 +1378,8 @@ class Follower:
                     continue  # handed to the caller
                 if self._no_handle_there(node, statement, handle):
                     continue
+                if contains.excluded(node, statement):
+                    continue  # a branch the start's own path rules out (`if os.name == "nt":`)
                 if self._finally_reaps(node, scope, contains):
                     continue
                 if not self._reaped_before(node, statement, contains):

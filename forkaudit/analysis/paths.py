@@ -81,9 +81,11 @@ class Contains:
         return False
 
     def _given(self, test: cst.BaseExpression) -> bool:
-        """Does a test the start's own path passed make ``test`` true: the same test, or a
-        comparison of the same value with a number that implies it (``if n_jobs > 1: pool =
-        Pool()`` ... ``if n_jobs != 1: pool.close()``)?"""
+        """Does a test the start's own path passed make ``test`` true: the same test, its
+        negation written the other way (``not (sys.platform == "win32")`` for ``sys.platform
+        != "win32"``, ``not (IS_WINDOWS)`` for ``not IS_WINDOWS``), or a comparison of the same
+        value with a number that implies it (``if n_jobs > 1: pool = Pool()`` ... ``if n_jobs
+        != 1: pool.close()``)?"""
         if self.index.code(test) in self.given:
             return True
         if self._given_tests is None:
@@ -93,7 +95,28 @@ class Contains:
                     self._given_tests.append(cst.parse_expression(text))
                 except cst.ParserSyntaxError:
                     continue
-        return any(number_test_implies(given, test) for given in self._given_tests)
+        return any(
+            number_test_implies(given, test) or _same_negation(given, test)
+            for given in self._given_tests
+        )
+
+    def excluded(self, node: cst.CSTNode, within: cst.CSTNode) -> bool:
+        """Is ``node`` in a branch of an ``if`` (inside ``within``) that the start's own path
+        rules out: the body of a test found false there, or the else of one found true?"""
+        current: cst.CSTNode = node
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.If):
+                if current is ancestor.body and (
+                    f"not ({self.index.code(ancestor.test)})" in self.given
+                    or self._given(_negated(ancestor.test))
+                ):
+                    return True
+                if current is ancestor.orelse and self._given(ancestor.test):
+                    return True
+            if ancestor is within:
+                return False
+            current = ancestor
+        return False
 
     def any(self, node: cst.CSTNode) -> bool:
         key = id(node)
@@ -311,6 +334,49 @@ class Contains:
         if isinstance(suite, cst.SimpleStatementSuite):
             return self.any(suite)
         return False
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node).strip()
+
+
+def _negated(test: cst.BaseExpression) -> cst.BaseExpression:
+    """``not (test)``, as a node to ask ``_given`` about."""
+    return cst.UnaryOperation(
+        operator=cst.Not(),
+        expression=test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        if not test.lpar
+        else test,
+    )
+
+
+def _same_negation(given: cst.BaseExpression, test: cst.BaseExpression) -> bool:
+    """Is ``test`` the negation ``given`` states, written another way: ``given`` is ``not
+    (a == b)`` and ``test`` is ``a != b`` (or the other way round), or ``given`` is ``not
+    (x)`` and ``test`` is ``not x``?"""
+    if not (isinstance(given, cst.UnaryOperation) and isinstance(given.operator, cst.Not)):
+        return False
+    inner = given.expression
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _code(inner.with_changes(lpar=[], rpar=[])) == _code(
+            test.expression.with_changes(lpar=[], rpar=[])
+        )
+    if (
+        isinstance(inner, cst.Comparison)
+        and isinstance(test, cst.Comparison)
+        and len(inner.comparisons) == 1
+        and len(test.comparisons) == 1
+        and _code(inner.left) == _code(test.left)
+        and _code(inner.comparisons[0].comparator) == _code(test.comparisons[0].comparator)
+    ):
+        pairs = {
+            (cst.Equal, cst.NotEqual),
+            (cst.NotEqual, cst.Equal),
+            (cst.Is, cst.IsNot),
+            (cst.IsNot, cst.Is),
+        }
+        return (type(inner.comparisons[0].operator), type(test.comparisons[0].operator)) in pairs
+    return False
 
 
 def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
