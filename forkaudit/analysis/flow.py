@@ -38,6 +38,7 @@ from forkaudit.analysis.syntax import (
     literal_truth,
     loop_can_exit,
     names_in,
+    none_test_sense,
     normal_values,
     runs_only_from,
     runs_only_when_collected,
@@ -2661,17 +2662,8 @@ def _poll_polarity(test: cst.BaseExpression, polled: set[str]) -> bool | None:
         and test.func.attr.value == "is_alive"
     ):
         return False
-    if (
-        isinstance(test, cst.Comparison)
-        and len(test.comparisons) == 1
-        and dotted_name(test.comparisons[0].comparator) == "None"
-        and _reads_any(test.left, polled)
-    ):
-        operator = test.comparisons[0].operator
-        if isinstance(operator, cst.IsNot | cst.NotEqual):
-            return True
-        if isinstance(operator, cst.Is | cst.Equal):
-            return False
+    if isinstance(test, cst.Comparison) and _reads_any(test.left, polled):
+        return none_test_sense(test)
     return None
 
 

@@ -18,6 +18,7 @@ from forkaudit.analysis.syntax import (
     is_true,
     literal_test,
     loop_exits,
+    none_test_sense,
     number_test_implies,
 )
 
@@ -245,15 +246,9 @@ class Contains:
             and isinstance(test.left.func, cst.Attribute)
             and test.left.func.attr.value == "poll"
             and dotted_name(test.left.func.value) == self.handle
-            and dotted_name(test.comparisons[0].comparator) == "None"
         ):
             return None
-        operator = test.comparisons[0].operator
-        if isinstance(operator, cst.Is | cst.Equal):
-            return False
-        if isinstance(operator, cst.IsNot | cst.NotEqual):
-            return True
-        return None
+        return none_test_sense(test)
 
     def _branches_taken(
         self, test: cst.BaseExpression

@@ -1027,3 +1027,19 @@ def number_test_implies(given: cst.BaseExpression, test: cst.BaseExpression) -> 
     else:
         points += [(a + b) / 2 for a, b in pairwise(edges)]
     return all(second[3](x) for x in points if first[3](x))
+
+
+def none_test_sense(comparison: cst.Comparison) -> bool | None:
+    """For ``x is not None`` / ``x != None``: True (it holds once ``x`` has a value); ``x is
+    None`` / ``x == None``: False; anything else: None."""
+    if len(comparison.comparisons) != 1:
+        return None
+    target = comparison.comparisons[0]
+    comparator = target.comparator
+    if not (isinstance(comparator, cst.Name) and comparator.value == "None"):
+        return None
+    if isinstance(target.operator, cst.IsNot | cst.NotEqual):
+        return True
+    if isinstance(target.operator, cst.Is | cst.Equal):
+        return False
+    return None
