@@ -6107,3 +6107,20 @@ def test_a_test_the_starts_path_ruled_out_is_read_however_it_is_written() -> Non
                 os.waitpid(pid, 0)
         """
     )
+
+
+def test_a_timer_interval_named_by_a_module_constant_is_read() -> None:
+    """`ACK_DELAY = 2` at the module's top level, then `Timer(ACK_DELAY, ...)` per message: a
+    short interval, as if written out; `RETRY_AFTER = 300` per call parks a thread."""
+    (parked,) = check(
+        """
+        import threading
+        ACK_DELAY = 2
+        RETRY_AFTER = 300
+
+        def on_message(client, msg):
+            threading.Timer(ACK_DELAY, client.ack, args=(msg.id,)).start()
+            threading.Timer(RETRY_AFTER, client.retry, args=(msg.id,)).start()  # leak: FA111
+        """
+    )
+    assert "parked until it fires" in parked.message

@@ -16,6 +16,7 @@ says why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -91,7 +92,7 @@ class Harm:
         own that never ends, so what they hold is never collected with them."""
         rule = site.rule
         kind = rule.kind
-        residue, left, owned = _residue(site, verdict)
+        residue, left, owned = _residue(site, verdict, self.index)
         if owned and kept_alive and residue is Residue.PERSISTENT and verdict.holder == "self":
             owned = False
             left = f"{left}; its object is kept alive by a thread of its own that never ends"
@@ -209,7 +210,9 @@ class Harm:
         return many
 
 
-def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
+def _residue(
+    site: Site, verdict: Verdict, index: ModuleIndex | None = None
+) -> tuple[Residue | None, str, bool]:
     """What one unreaped start of ``site`` leaves behind, a phrase saying so ("" when the
     verdict's reason already says it), and whether it lives only as long as the object holding
     it (then a new start replaces the old one, or the object takes it along when collected: it
@@ -263,7 +266,7 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
     if kind.thread:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
-        if _parks_until_fired(site):
+        if _parks_until_fired(site, index):
             # kept on the object (`self._timer = Timer(...)`), the next start replaces it: one
             # pending per object (a debounce cancels the last one first)
             return (
@@ -306,10 +309,11 @@ def _residue(site: Site, verdict: Verdict) -> tuple[Residue | None, str, bool]:
 _SHORT_TIMER = 5.0
 
 
-def _parks_until_fired(site: Site) -> bool:
-    """A ``threading.Timer`` never cancelled, whose interval is not a short literal: its thread
-    sleeps until it fires (``Timer(300, self._timed_out)``), so one started per call, request
-    or invocation holds one more thread for the whole interval."""
+def _parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
+    """A ``threading.Timer`` never cancelled, whose interval is not a short literal (written
+    out, or a module constant: ``ACK_DELAY = 2``): its thread sleeps until it fires
+    (``Timer(300, self._timed_out)``), so one started per call, request or invocation holds
+    one more thread for the whole interval."""
     if site.via not in ("threading.Timer", "Timer"):
         return False  # a class of its own may take other arguments, or not be a timer at all
     if site.until_stopped:
@@ -317,12 +321,31 @@ def _parks_until_fired(site: Site) -> bool:
     interval = argument(site.call, 0, "interval")
     if interval is None:
         return False
+    if isinstance(interval, cst.Name) and index is not None:
+        interval = _module_constant(index, interval.value) or interval
     if isinstance(interval, cst.Integer | cst.Float):
         try:
             return float(interval.value.replace("_", "")) > _SHORT_TIMER
         except ValueError:
             return False
     return True
+
+
+def _module_constant(index: ModuleIndex, name: str) -> cst.BaseExpression | None:
+    """The value of ``name`` when the module binds it once, at its top level, to a number
+    (``ACK_DELAY = 2``, ``TIMEOUT: float = 30.0``); read from the whole text, which a slice
+    does not change."""
+    binding = re.compile(
+        rf"{re.escape(name)}\s*(?::[^=]*)?=\s*([0-9][0-9_]*(?:\.[0-9_]*)?)\s*(?:#.*)?$"
+    )
+    found = [m.group(1) for line in index.lines if (m := binding.match(line))]
+    assigned = [
+        line for line in index.lines if re.match(rf"{re.escape(name)}\s*(?::[^=]*)?=[^=]", line)
+    ]
+    if len(found) == 1 and len(assigned) == 1:
+        text = found[0]
+        return cst.Float(text) if "." in text else cst.Integer(text)
+    return None
 
 
 def _flags(
