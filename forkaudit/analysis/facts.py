@@ -259,7 +259,7 @@ class ModuleFacts:
 
     def exit_functions(self) -> set[str]:
         """Module functions that always end the process (`def end(): ...; sys.exit(1)`), or
-        its image (``def reexec(): os.execv(...)``, also in ``exec_functions``)."""
+        its image (``def reexec(): os.execv(...)``: those are also kept in ``_execs``)."""
         if self._exits is None:
             self._exits = set()
             self._execs = set()
@@ -294,10 +294,7 @@ class ModuleFacts:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     resolved = self.index.resolve(small.value.func) or ""
                     if (
-                        (
-                            resolved in EXIT_FUNCTIONS
-                            and (execs or not resolved.startswith("os.exec"))
-                        )
+                        (resolved in EXIT_FUNCTIONS and (execs or not _is_exec(resolved)))
                         or resolved.lstrip("@") in ("exit", "quit")
                         or (
                             resolved.startswith("@")
@@ -392,10 +389,7 @@ class ModuleFacts:
                     # on without waiting
                     return not any(
                         isinstance(inner, cst.Return | cst.Raise)
-                        or (
-                            isinstance(inner, cst.Call)
-                            and (index.resolve(inner.func) or "").startswith("os.exec")
-                        )
+                        or (isinstance(inner, cst.Call) and _is_exec(index.resolve(inner.func)))
                         for statement in after
                         for inner in walk_statements(statement)
                     )
@@ -737,3 +731,8 @@ def _names_in_code(text: str, name: str) -> int:
         )
     except (tokenize.TokenError, SyntaxError):
         return 2  # cannot tell: count it as named
+
+
+def _is_exec(resolved: str | None) -> bool:
+    """Is ``resolved`` one of the ``os.exec*`` calls, which replace the process image?"""
+    return (resolved or "").startswith("os.exec")

@@ -24,7 +24,6 @@ from forkaudit.analysis.syntax import (
     assignments_among,
     block_statements,
     calls_in,
-    caught_names,
     element_names,
     enclosing_if_test,
     endless_while,
@@ -403,13 +402,11 @@ class Follower:
                 and len(call.args) == 1
                 and _ending_signal(call.args[0].value, only_kill=True)
             )
-        if self.index.resolve(func) not in PID_KILL_FUNCTIONS or len(call.args) != 2:
-            return False
-        target = call.args[0].value
-        if isinstance(target, cst.Call) and self.index.resolve(target.func) == "os.getpgid":
-            target = target.args[0].value if target.args else target
-        return self.index.code(target) == f"{handle}.pid" and _ending_signal(
-            call.args[1].value, only_kill=True
+        signalled = _pid_signal(self.index, call)
+        return (
+            signalled is not None
+            and self.index.code(signalled[0]) == f"{handle}.pid"
+            and _ending_signal(signalled[1], only_kill=True)
         )
 
     def _survives_cancel(self, evidence: Evidence, handle: str) -> bool:
@@ -690,19 +687,15 @@ class Follower:
         if resolved in PID_WAIT_FUNCTIONS:
             evidence.reaps.append(call)
             return
-        killer, first = call, arg
+        killer = call
         if resolved == "os.getpgid":
             # os.killpg(os.getpgid(h.pid), SIGKILL): the child's group, the child in it
             holder = self.index.parent_of(call)
             outer = self.index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-            if isinstance(outer, cst.Call) and isinstance(holder, cst.Arg):
-                killer, first = outer, holder
-        if (
-            self.index.resolve(killer.func) in PID_KILL_FUNCTIONS
-            and len(killer.args) == 2
-            and killer.args[0] is first
-            and _ending_signal(killer.args[1].value)
-        ):
+            if isinstance(outer, cst.Call):
+                killer = outer
+        signalled = _pid_signal(self.index, killer)
+        if signalled is not None and signalled[0] is arg.value and _ending_signal(signalled[1]):
             # os.kill(h.pid, SIGTERM), os.killpg(h.pid, SIGKILL): it ends, still to be reaped
             evidence.ends.append(killer)
             return
@@ -1467,12 +1460,9 @@ class Follower:
         ).lower()
         if any(word in said for word in _GIVING_UP):
             return True  # TimeoutError, DeadlineExceeded, Cancelled, "... timed out"
-        line = self.index.parent_of(node)  # the line holding the `raise`, in its block
-        block = self.index.parent_of(line) if line is not None else None
-        statements = block_statements(block) if block is not None else None
-        for statement in statements or ():
-            if self.index.inside(node, statement):
-                break
+        placed = self._in_block(self.index.parent_of(node))  # the line holding the `raise`
+        body, position = placed if placed is not None else ((), 0)
+        for statement in body[:position]:
             for call in walk_statements(statement):
                 if (
                     isinstance(call, cst.Call)
@@ -2064,11 +2054,7 @@ class Follower:
         if dotted_name(_pid_argument(resolved, args)) != handle:
             return ""
         if resolved in PID_KILL_FUNCTIONS and len(args) == 2:
-            signal = args[1].value
-            name = signal.attr.value if isinstance(signal, cst.Attribute) else dotted_name(signal)
-            if name in ENDING_SIGNALS or (
-                isinstance(signal, cst.Integer) and signal.value in ("9", "15")
-            ):
+            if _ending_signal(args[1].value):
                 return "ends"  # a signal passed in (`def kill(self, sig)`) may be any
             return ""
         if (
@@ -2470,6 +2456,19 @@ def _ending_signal(value: cst.BaseExpression, only_kill: bool = False) -> bool:
     return name == "SIGKILL" if only_kill else name in ENDING_SIGNALS
 
 
+def _pid_signal(
+    index: ModuleIndex, call: cst.Call
+) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """``os.kill(pid, sig)``, ``os.killpg(pid, sig)``, ``os.killpg(os.getpgid(pid), sig)``:
+    the pid signalled (its group's, for ``getpgid``) and the signal; None for other calls."""
+    if index.resolve(call.func) not in PID_KILL_FUNCTIONS or len(call.args) != 2:
+        return None
+    target = call.args[0].value
+    if isinstance(target, cst.Call) and index.resolve(target.func) == "os.getpgid" and target.args:
+        target = target.args[0].value
+    return target, call.args[1].value
+
+
 def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -> bool:
     """Is the timeout ``value`` given to ``call`` none at all: ``None``, or a parameter of the
     function making the call that defaults to ``None`` (``def run(cmd, timeout=None): ...
@@ -2580,7 +2579,6 @@ def _handles_timeout(index: ModuleIndex, node: cst.CSTNode, timed: list[cst.CSTN
     return False
 
 
-# what catches subprocess.TimeoutExpired (a SubprocessError, not a TimeoutError)
 def _answers_timeout(
     index: ModuleIndex,
     position: Callable[[cst.CSTNode], int],
@@ -2675,12 +2673,14 @@ def _reads_any(test: cst.BaseExpression, names: set[str]) -> bool:
     ) or (isinstance(test, cst.Name | cst.Attribute) and dotted_name(test) in names)
 
 
+# what catches subprocess.TimeoutExpired (a SubprocessError, not a TimeoutError)
 _TIMEOUT_CATCHERS = frozenset({"TimeoutExpired", "SubprocessError", "Exception", "BaseException"})
 
 
 def _timeout_caught(index: ModuleIndex, wait: cst.CSTNode) -> bool:
-    """Is the timed wait ``wait`` in the body of a ``try`` with a handler that goes on (no
-    ``raise``): the code carries on past a timeout?"""
+    """Is the timed wait ``wait`` in the body of a ``try`` with a handler catching a timeout
+    (through the module's imports: ``from subprocess import TimeoutExpired as Timeout``) that
+    goes on (no ``raise``): the code carries on past a timeout?"""
     current: cst.CSTNode = wait
     for ancestor in index.ancestors(wait):
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
@@ -2688,12 +2688,28 @@ def _timeout_caught(index: ModuleIndex, wait: cst.CSTNode) -> bool:
         if isinstance(ancestor, cst.Try) and ancestor.body is current:
             if any(
                 not ends_with(h.body, (cst.Raise,))
-                and any(n.rsplit(".", 1)[-1] in _TIMEOUT_CATCHERS for n in caught_names(h))
+                and _caught_resolved(index, h) & _TIMEOUT_CATCHERS
                 for h in ancestor.handlers
             ):
                 return True
         current = ancestor
     return False
+
+
+def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]:
+    """The last names of what ``handler`` catches, through the module's imports
+    (``from subprocess import TimeoutExpired as Timeout``: ``TimeoutExpired``)."""
+    if handler.type is None:
+        return {"BaseException"}
+    types = (
+        [element.value for element in handler.type.elements]
+        if isinstance(handler.type, cst.Tuple)
+        else [handler.type]
+    )
+    return {
+        (index.resolve(expression) or dotted_name(expression) or "").rsplit(".", 1)[-1]
+        for expression in types
+    }
 
 
 def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
@@ -2734,33 +2750,34 @@ def _never_taken(index: ModuleIndex, node: cst.CSTNode) -> bool:
     return False
 
 
-def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
-    """Are ``one`` and ``other`` in the two branches of one ``if`` (body and else/elif)?"""
+def _branching_if(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> cst.If | None:
+    """The ``if`` whose two branches (body and else/elif) hold ``one`` and ``other``, if any."""
     for ancestor in index.ancestors(one):
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-            return False
+            return None
         if isinstance(ancestor, cst.If) and index.inside(other, ancestor):
             in_body = index.inside(one, ancestor.body)
             other_in_body = index.inside(other, ancestor.body)
-            return in_body != other_in_body and not index.inside(other, ancestor.test)
-    return False
+            if in_body != other_in_body and not index.inside(other, ancestor.test):
+                return ancestor
+            return None
+    return None
+
+
+def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
+    """Are ``one`` and ``other`` in the two branches of one ``if`` (body and else/elif)?"""
+    return _branching_if(index, one, other) is not None
 
 
 def _toggled(index: ModuleIndex, reap: cst.CSTNode, start: cst.CSTNode, attr: str) -> bool:
     """Are ``reap`` and ``start`` in the two branches of an ``if`` testing ``self.<attr>``
     itself (``if self._proc is None:`` / ``if not self._proc:``): the start when there is no
     handle, the reap when there is one, on the next call?"""
-    for ancestor in index.ancestors(reap):
-        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-            return False
-        if isinstance(ancestor, cst.If) and index.inside(start, ancestor):
-            if index.inside(reap, ancestor.body) == index.inside(start, ancestor.body):
-                return False
-            return any(
-                isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}"
-                for node in walk_statements(ancestor.test, skip_nested=False)
-            )
-    return False
+    branching = _branching_if(index, reap, start)
+    return branching is not None and any(
+        isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}"
+        for node in walk_statements(branching.test, skip_nested=False)
+    )
 
 
 def _binds_name(statement: cst.CSTNode, name: str) -> bool:
