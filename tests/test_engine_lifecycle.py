@@ -6124,3 +6124,58 @@ def test_a_timer_interval_named_by_a_module_constant_is_read() -> None:
         """
     )
     assert "parked until it fires" in parked.message
+
+
+def test_a_try_in_the_loop_that_goes_on_keeps_the_thread_parked_in_get() -> None:
+    """A `try` of the loop's own whose handler goes on (`except queue.Empty: pass` around a
+    get_nowait() beside the blocking get()) leaves the loop as it was: the thread still sleeps
+    in the get() once nothing more is put, and a catch-all around the whole loop cannot wake
+    it. A `try` whose handler leaves the loop (return, break) may end it."""
+    check(
+        """
+        import logging
+        import queue
+        import threading
+
+        class Client:
+            def __init__(self):
+                self._polls = queue.Queue()
+                self._jobs = queue.Queue()
+                threading.Thread(target=self._poll, daemon=True).start()  # leak: FA111
+                threading.Thread(target=self._work, daemon=True).start()
+
+            def _poll(self):
+                try:
+                    active = set()
+                    while True:
+                        try:
+                            while not active:
+                                active.add(self._polls.get())
+                            while len(active) < 10:
+                                active.add(self._polls.get_nowait())
+                        except queue.Empty:
+                            pass
+                        self.query(active)
+                        active.clear()
+                except Exception as exc:
+                    logging.exception(exc)
+
+            def _work(self):
+                try:
+                    while True:
+                        try:
+                            job = self._jobs.get()
+                        except EOFError:
+                            return
+                        job()
+                except Exception as exc:
+                    logging.exception(exc)
+
+            def query(self, ids):
+                pass
+
+            def __exit__(self, *exc):
+                pass
+        """
+    )
+

@@ -203,7 +203,20 @@ def _blocks_on_queue(loop: cst.While) -> bool:
     stack: list[cst.CSTNode] = [loop.body]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda | cst.Try | cst.TryStar):
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda | cst.TryStar):
+            continue
+        if isinstance(node, cst.Try):
+            # a `try` of the loop's own whose handlers go on (`except queue.Empty: pass`
+            # around a get_nowait() beside the blocking get()) leaves the loop as it was:
+            # the get() in it still parks the thread; one whose handler leaves may end it
+            if not any(
+                _leaves_loop(handler)
+                for handler in node.handlers
+                if not _never_raised(handler, node)
+            ):
+                stack.extend(
+                    child for child in children(node) if not isinstance(child, cst.ExceptHandler)
+                )
             continue
         if (
             isinstance(node, cst.Call)
@@ -217,6 +230,17 @@ def _blocks_on_queue(loop: cst.While) -> bool:
         ):
             return True
         stack.extend(children(node))
+    return False
+
+
+def _leaves_loop(handler: cst.ExceptHandler) -> bool:
+    """Can this handler leave the loop it is in: a ``break``, ``return`` or ``raise`` in it
+    (not in a function it defines), or a call ending the thread or the process?"""
+    for node in walk(handler.body):
+        if isinstance(node, cst.Break | cst.Return | cst.Raise):
+            return True
+        if isinstance(node, cst.Call) and last_name(node.func) in ("exit", "_exit", "abort"):
+            return True
     return False
 
 
