@@ -6179,3 +6179,35 @@ def test_a_try_in_the_loop_that_goes_on_keeps_the_thread_parked_in_get() -> None
         """
     )
 
+
+def test_an_asyncio_child_whose_timed_wait_is_given_up_runs_on() -> None:
+    """wait_for() cancels the wait when it times out, not the child: nothing killing it, the
+    child runs on until it ends by itself, which a hung one never does, as a Popen's would
+    (medium per request). asyncio's watcher reaps it only then. Killed and awaited when the
+    wait times out, nothing stays."""
+    (abandoned,) = check(
+        """
+        import asyncio
+
+        async def handle_request(prompt):
+            proc = await asyncio.create_subprocess_exec(  # leak: FA105
+                "claude", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            )
+            out, _ = await asyncio.wait_for(proc.communicate(prompt), timeout=120)
+            return out
+
+        async def handle_other(prompt):
+            proc = await asyncio.create_subprocess_exec(
+                "codex", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            )
+            try:
+                out, _ = await asyncio.wait_for(proc.communicate(prompt), timeout=120)
+            except asyncio.TimeoutError:
+                proc.kill()
+                await proc.wait()
+                raise
+            return out
+        """
+    )
+    assert abandoned.severity == "medium", abandoned
+    assert "runs on until it ends by itself" in abandoned.message, abandoned.message

@@ -252,6 +252,15 @@ def _residue(
         )
     if kind is Kind.ASYNCIO_SUBPROCESS:
         # asyncio's child watcher reaps the child; what stays is the transport and its pipes.
+        if verdict.running and not holder:
+            # a wait given up when it timed out, nothing killing the child: like a Popen's,
+            # the child runs on until it ends by itself, which a hung one never does
+            return (
+                Residue.LINGERING,
+                "the timed-out child runs on until it ends by itself (a hung one never does); "
+                "asyncio reaps it only then",
+                False,
+            )
         if holder:
             return (
                 Residue.LINGERING,
