@@ -6211,3 +6211,37 @@ def test_an_asyncio_child_whose_timed_wait_is_given_up_runs_on() -> None:
     )
     assert abandoned.severity == "medium", abandoned
     assert "runs on until it ends by itself" in abandoned.message, abandoned.message
+
+
+def test_a_cancel_in_the_timers_own_function_reaps_nothing() -> None:
+    """What a timer or thread runs itself cannot reap it: a cancel() in the timer's function
+    comes once the timer has fired (a join() of its own thread cannot be). A chain whose only
+    cancel() is in its own function has no way to be stopped."""
+    (chain,) = check(
+        """
+        import threading
+
+        class Poller:
+            def __init__(self):
+                self._timer = None
+
+            def start(self):
+                self._timer = threading.Timer(10, self._tick)
+                self._timer.start()
+
+            def _tick(self):
+                self._timer.cancel()
+                self.poll()
+                self._timer = threading.Timer(10, self._tick)  # leak: FA111
+                self._timer.start()
+
+            def poll(self):
+                pass
+
+            def close(self):
+                pass
+        """
+    )
+    assert "no method of Poller" in chain.message, chain.message
+    assert "some paths" not in chain.message, chain.message
+

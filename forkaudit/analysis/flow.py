@@ -43,6 +43,7 @@ from forkaudit.analysis.syntax import (
     runs_only_when_collected,
     self_attribute_nodes,
     short,
+    target_expr,
     walk_statements,
 )
 from forkaudit.analysis.uses import Effect, Role, Use, use_of
@@ -1596,11 +1597,20 @@ class Follower:
         same_method = index.method_of(statement)
         other_method_reaps = False
         names = (attr, *self._accessors(family, attr))
+        own = _own_function(site, family)
         for member in family:
             for node in (n for name in names for n in self_attribute_nodes(index, member, name)):
                 if index.inside(node, statement_line) and is_binding_of(
                     index, node, statement_line
                 ):
+                    continue
+                if own is not None and index.method_of(node) is own:
+                    # what the thread runs itself (a timer's function, a thread's target):
+                    # a cancel() there comes once the timer has fired, a join() of its own
+                    # thread cannot be; neither reaps it
+                    kept = len(evidence.reaps)
+                    self._classify_use(site, node, evidence, 2)
+                    del evidence.reaps[kept:]
                     continue
                 before = len(evidence.reaps)
                 parent = index.parent_of(node)
@@ -2854,6 +2864,21 @@ def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> b
                 return True
         current = ancestor
     return False
+
+
+def _own_function(site: Site, family: Sequence[ClassInfo]) -> cst.FunctionDef | None:
+    """The method of the class that a thread or timer started at ``site`` runs itself
+    (``Timer(30, self._check_pong)``, ``Thread(target=self._loop)``), else None."""
+    if not site.rule.kind.thread:
+        return None
+    target = target_expr(site.call, timer=site.via.endswith("Timer"))
+    if not (isinstance(target, cst.Attribute) and dotted_name(target.value) == "self"):
+        return None
+    for member in family:
+        method = member.methods.get(target.attr.value)
+        if method is not None:
+            return method
+    return None
 
 
 _PROPERTIES = frozenset({"property"}) | CACHED_PROPERTIES
