@@ -6245,3 +6245,71 @@ def test_a_cancel_in_the_timers_own_function_reaps_nothing() -> None:
     assert "no method of Poller" in chain.message, chain.message
     assert "some paths" not in chain.message, chain.message
 
+
+def test_a_public_class_made_once_by_the_modules_script_is_made_per_use_by_importers() -> None:
+    """The module's script (its `__main__` block and the functions only that block calls)
+    making one object says nothing of how often importers make a public class's objects: a
+    connection class whose loop nothing wakes at close() leaves a thread per connection. A
+    flag set in a function close() defines acts for close(); `self._seen.get(line)` looks a
+    mapping up (a key, not a truth value) and never blocks. A private class has no maker but
+    the module: made once there, once it is."""
+    check(
+        """
+        import queue
+        import threading
+
+        class Connection:
+            def __init__(self, port):
+                self._queue = queue.Queue()
+                self._lines = {}
+                self._seen = {}
+                self._active = True
+                self._reading = True
+                self._sender = threading.Thread(target=self._send_loop, daemon=True)  # leak: FA111
+                self._sender.start()
+                self._reader = threading.Thread(target=self._read_loop, daemon=True)
+                self._reader.start()
+
+            def _send_loop(self):
+                while self._active:
+                    entry = self._queue.get()
+                    self.write(entry)
+
+            def _read_loop(self):
+                while self._reading:
+                    line = self.readline()
+                    old = self._seen.get(line)
+                    self._seen = self._lines
+                    self._lines[line] = old
+
+            def write(self, entry):
+                pass
+
+            def readline(self):
+                return ""
+
+            def close(self):
+                def deactivate():
+                    self._active = False
+                    self._reading = False
+                deactivate()
+
+        class _Server:
+            def __init__(self):
+                self._jobs = queue.Queue()
+                self._running = True
+                threading.Thread(target=self._loop, daemon=True).start()
+
+            def _loop(self):
+                while self._running:
+                    self._jobs.get()()
+
+        def cli():
+            conn = Connection(5)
+            conn.close()
+            _Server()
+
+        if __name__ == "__main__":
+            cli()
+        """
+    )

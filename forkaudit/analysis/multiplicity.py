@@ -321,7 +321,11 @@ class Counter:
         object: many (in a loop, per request; ``each`` says what each does), or only once.
         Objects are taken to be made once per use of a long-lived service unless the module
         shows them made in a loop or per request."""
-        made = [site for site in self.facts.instantiations(owner) if not self._in_main_block(site)]
+        # a public class's objects are made by the module's importers too: the script's own
+        # (its `__main__` block, and the functions only that block calls) say nothing of them;
+        # a private class has no maker but the module
+        scripted = self._in_main_block if _private(owner.name.value) else self._in_script
+        made = [site for site in self.facts.instantiations(owner) if not scripted(site)]
         if not made:
             return None
         best = max((self.of_site(site, depth + 1) for site in made), key=lambda m: m.level)
@@ -335,6 +339,22 @@ class Counter:
         if best.level is Level.ONCE:
             return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
         return None
+
+    def _in_script(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Is ``node`` part of the module's script: in its ``if __name__ == "__main__":``
+        block, or in a module-level function that only that block calls (``main()``,
+        ``upload_cli()``), itself or through such functions? What the script does once says
+        nothing of how often the module's importers do it."""
+        if self._in_main_block(node):
+            return True
+        function = self.facts.enclosing_function(node)
+        if function is None or depth > 3 or self.index.parent_of(function) is not self.index.module:
+            return False
+        callers = self.facts.callers(function)
+        return bool(callers) and all(
+            not self.facts.is_target_reference(caller) and self._in_script(caller, depth + 1)
+            for caller in callers
+        )
 
     def _in_main_block(self, node: cst.CSTNode) -> bool:
         """Is ``node`` in the module's ``if __name__ == "__main__":`` script block?"""

@@ -902,7 +902,9 @@ class SiteFinder:
     def _setters(self, info: ClassInfo, flags: dict[str, bool | None]) -> list[cst.FunctionDef]:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
         of ``flags`` to what ends the loop: ``self._stop = True``, ``self._stop.set()``,
-        ``self._running = False`` (not ``self._running = True`` in ``start()``)."""
+        ``self._running = False`` (not ``self._running = True`` in ``start()``), also in a
+        function the method defines (``def deactivate(): self._active = False`` in close(),
+        which calls it or hands it on: it acts for the method)."""
         out: list[cst.FunctionDef] = []
         for member in self._family(info):
             for name, method in member.methods.items():
@@ -910,7 +912,7 @@ class SiteFinder:
                     continue
                 if any(
                     flag in flags and (value is None or flags[flag] is None or value == flags[flag])
-                    for node in walk_statements(method)
+                    for node in walk_statements(method, skip_nested=False)
                     for flag, value in flags_set(node)
                 ):
                     out.append(method)
@@ -1535,7 +1537,9 @@ def _binds_otherwise(node: cst.CSTNode, name: str) -> bool:
 
 
 def _blocks(call: cst.Call) -> bool:
-    """``q.get()`` that waits for ever: no timeout, not ``block=False`` / ``get(False)``."""
+    """``q.get()`` that waits for ever: no timeout, not ``block=False`` / ``get(False)``. A
+    first argument that is neither a truth value nor a name for one (``get(True)``,
+    ``get(block)``) is a key: ``d.get(filename)`` looks a mapping up and returns at once."""
     for arg in call.args:
         keyword = arg.keyword.value if arg.keyword is not None else ""
         if keyword == "timeout" and dotted_name(arg.value) != "None":
@@ -1545,9 +1549,20 @@ def _blocks(call: cst.Call) -> bool:
                 isinstance(arg.value, cst.Integer) and arg.value.value == "0"
             ):
                 return False
+        if not keyword and arg is call.args[0] and not _truth_like(arg.value):
+            return False
         if not keyword and arg is not call.args[0]:
             return False  # get(True, 5)
     return True
+
+
+def _truth_like(value: cst.BaseExpression) -> bool:
+    """A queue's ``block`` argument as written: a truth literal (``True``, ``1``) or a name
+    saying so (``block``, ``self.blocking``, ``wait``)."""
+    if isinstance(value, cst.Integer) or dotted_name(value) in ("True", "False", "None"):
+        return True
+    last = (dotted_name(value) or "").rsplit(".", 1)[-1].lower()
+    return "block" in last or "wait" in last
 
 
 def _puts(
