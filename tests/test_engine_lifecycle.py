@@ -6313,3 +6313,74 @@ def test_a_public_class_made_once_by_the_modules_script_is_made_per_use_by_impor
             cli()
         """
     )
+
+
+def test_a_wrapper_forwarding_kill_and_wait_leaves_both_to_its_users() -> None:
+    """A class forwarding the child's own API, a kill() beside a wait() that waits for it,
+    hands both to its users, who follow a kill() with a wait() as they would on the child
+    itself. A close() that only kills is the object's own end: the child stays unreaped
+    whatever wait() the class also has."""
+    check(
+        """
+        import multiprocessing
+        import subprocess
+
+        class AgentProcess:
+            def __init__(self, command=None, function=None):
+                if command:
+                    self._popen = subprocess.Popen(command)
+                else:
+                    self._proc = multiprocessing.Process(target=function)
+                    self._proc.start()
+
+            def wait(self, timeout=None):
+                if self._popen:
+                    return self._popen.wait(timeout=timeout)
+                return self._proc.join(timeout=timeout)
+
+            def kill(self):
+                if self._popen:
+                    return self._popen.kill()
+                return self._proc.kill()
+
+        class Session:
+            def __init__(self, command):
+                self._popen = subprocess.Popen(command)  # leak: FA103
+
+            def wait(self):
+                return self._popen.wait()
+
+            def close(self):
+                self._popen.kill()
+        """
+    )
+
+
+def test_an_element_taken_by_index_into_a_local_and_joined_is_reaped_through_its_container() -> (
+    None
+):
+    """`old = workers[i]; old.terminate(); old.join()` joins what the container holds: the
+    one put in that slot next is joined the same way when its turn comes. Taken and only
+    read, it reaps nothing."""
+    check(
+        """
+        from multiprocessing import Process
+
+        class ReloadOne:
+            def handle(self, workers, i, target):
+                worker = workers[i]
+                print(worker.pid)
+                new = Process(target=target)  # leak: FA112
+                new.start()
+                workers[i] = new
+
+        class ReloadTwo:
+            def handle(self, workers, i, target):
+                old = workers[i]
+                old.terminate()
+                old.join()
+                new = Process(target=target)
+                new.start()
+                workers[i] = new
+        """
+    )

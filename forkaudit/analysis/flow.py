@@ -63,6 +63,7 @@ from forkaudit.analysis.vocabulary import (
     OUT_OF_PROCESS,
     PID_KILL_FUNCTIONS,
     PID_WAIT_FUNCTIONS,
+    WAIT_METHOD_NAMES,
     starts_a_lifecycle,
 )
 from forkaudit.analysis.walk import children, walk
@@ -1921,8 +1922,11 @@ class Follower:
             for call in calls_in(self.index, method)
         ):
             return ""  # a watcher thread waits for it
+        # a wrapper forwarding the child's own API (`kill()` beside a `wait()` that waits for
+        # it): its users end and reap it as they would the child itself, kill() then wait()
+        forwards = bool(blocking & WAIT_METHOD_NAMES)
         for name, method in methods:
-            if name not in CLEANUP_METHOD_NAMES:
+            if name not in CLEANUP_METHOD_NAMES or (forwards and name in ending):
                 continue
             ends, reaps = "", name in blocking
             for call in calls_in(self.index, method):
@@ -2211,7 +2215,17 @@ class Follower:
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 # procs[k].wait()
                 sub = self.follow(replace(site, started=True), parent)
-                if not sub.leak and isinstance(index.parent_of(parent), cst.Attribute):
+                above = index.parent_of(parent)
+                if not sub.leak and (
+                    isinstance(above, cst.Attribute)
+                    # `worker = workers[i]` then `worker.join()`: the element taken by index
+                    # into a local is reaped there
+                    or (
+                        isinstance(above, cst.Assign)
+                        and len(above.targets) == 1
+                        and isinstance(above.targets[0].target, cst.Name)
+                    )
+                ):
                     return Verdict(False, started=started)
                 if self._indexed_reap(site, parent):
                     return Verdict(False, started=started)

@@ -44,6 +44,9 @@ PID_WAIT_FUNCTIONS = frozenset({"os.waitpid", "os.wait4", "os.waitid"})  # given
 PID_KILL_FUNCTIONS = frozenset({"os.kill", "os.killpg"})
 ENDING_SIGNALS = frozenset({"SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGABRT"})
 MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished mp children
+# The names a handle's own API waits for it with (Popen.wait, Process.join, Thread.join): a
+# class with such a method waiting for the handle it holds forwards that API to its users.
+WAIT_METHOD_NAMES = frozenset({"wait", "join"})
 # Calls that run a function handed to them again and again (GLib, Twisted, Tornado, a signal,
 # schedule's every().do(), APScheduler's add_job): a reaper handed to one runs regularly.
 PERIODIC_REGISTRARS = frozenset(
