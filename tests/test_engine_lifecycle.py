@@ -6384,3 +6384,50 @@ def test_an_element_taken_by_index_into_a_local_and_joined_is_reaped_through_its
                 workers[i] = new
         """
     )
+
+
+def test_the_modules_own_timeout_around_the_awaiting_coroutine_leaves_the_child_running() -> None:
+    """A coroutine awaiting the child, run by the module under a timeout of its own
+    (wait_for(run(), t), `async with asyncio.timeout(t): return await run()`), is cancelled
+    when the timeout expires: the child is left running and never awaited, as with a timed
+    wait given up (medium per call), not a cancellation that may or may not come. A handler
+    killing and awaiting it on cancellation reaps it."""
+    first, second = check(
+        """
+        import asyncio
+
+        async def subprocess_run(args, timeout):
+            async def run_command():
+                proc = await asyncio.create_subprocess_exec(*args)  # leak: FA105
+                await proc.communicate()
+                return proc.returncode
+
+            return await asyncio.wait_for(run_command(), timeout=timeout)
+
+        async def run_shell(cmd):
+            proc = await asyncio.create_subprocess_shell(cmd)  # leak: FA105
+            await proc.wait()
+            return proc.returncode
+
+        async def shell(cmd, timeout):
+            async with asyncio.timeout(timeout):
+                return await run_shell(cmd)
+
+        async def run_safe(args):
+            proc = await asyncio.create_subprocess_exec(*args)
+            try:
+                await proc.communicate()
+            except asyncio.CancelledError:
+                proc.kill()
+                await proc.wait()
+                raise
+            return proc.returncode
+
+        async def safe(args, timeout):
+            return await asyncio.wait_for(run_safe(args), timeout)
+        """
+    )
+    for finding in (first, second):
+        assert finding.severity == "medium", finding
+        assert "under a timeout of its own" in finding.message, finding.message
+

@@ -42,6 +42,11 @@ _RUN_PROGRAMS = (
 _CANCELLATION = re.compile(r"CancelledError|\bTaskGroup\(")
 _ASYNC_DEF = re.compile(r"\basync\s+def\s+(\w+)")
 _TIMED_CALL = re.compile(r"\bwait_for\(\s*(?:[\w.]+\.)?(\w+)\(")
+# `async with asyncio.timeout(5):` whose first statement awaits a coroutine of the module
+_TIMED_BLOCK = re.compile(
+    r"async\s+with\s+(?:[\w.]+\.)?timeout(?:_at)?\([^)]*\)\s*:\s*\n\s*"
+    r"(?:return\s+)?(?:[\w.]+\s*=\s*)?await\s+(?:[\w.]+\.)?(\w+)\("
+)
 
 
 class ModuleFacts:
@@ -60,6 +65,7 @@ class ModuleFacts:
         self._exits: set[str] | None = None
         self._execs: set[str] = set()
         self._cancels: bool | None = None
+        self._timed: frozenset[str] | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
         self._references: set[int] = set()  # calls that name a function as a thread's target
         self._instances: dict[str, list[tuple[int, str]]] | None = None
@@ -214,10 +220,27 @@ class ModuleFacts:
             # read from the whole text, which a slice does not change
             lines = self.index.lines
             coroutines = {m.group(1) for line in lines for m in _ASYNC_DEF.finditer(line)}
-            self._cancels = any(_CANCELLATION.search(line) for line in lines) or any(
-                m.group(1) in coroutines for line in lines for m in _TIMED_CALL.finditer(line)
+            self._cancels = (
+                any(_CANCELLATION.search(line) for line in lines)
+                or any(
+                    m.group(1) in coroutines for line in lines for m in _TIMED_CALL.finditer(line)
+                )
+                or bool(self.timed_coroutines())
             )
         return self._cancels
+
+    def timed_coroutines(self) -> frozenset[str]:
+        """The module's coroutines it runs under a timeout of its own
+        (``asyncio.wait_for(run_command(), timeout)``, ``async with asyncio.timeout(t):
+        return await run_command()``): when the timeout expires, the coroutine is cancelled
+        wherever it waits. Read from the whole text, which a slice does not change."""
+        if self._timed is None:
+            text = self.index.text
+            coroutines = {m.group(1) for m in _ASYNC_DEF.finditer(text)}
+            named = {m.group(1) for m in _TIMED_CALL.finditer(text)}
+            named |= {m.group(1) for m in _TIMED_BLOCK.finditer(text)}
+            self._timed = frozenset(named & coroutines)
+        return self._timed
 
     def _process_targets(self) -> set[str]:
         """Functions handed to something that runs them in a child: ``target=`` of anything

@@ -1022,6 +1022,20 @@ class Follower:
                 and self.facts.expects_cancellation()
                 and not self._survives_cancel(evidence, name)
             ):
+                function = self.facts.enclosing_function(statement)
+                if function is not None and function.name.value in self.facts.timed_coroutines():
+                    # not a cancellation that may come: the module's own timeout around the
+                    # coroutine awaiting the child cancels it when it expires, as a timed
+                    # wait given up would
+                    return Verdict(
+                        True,
+                        "medium",
+                        f"bound to `{name}`: awaited in {function.name.value}(), which the "
+                        "module runs under a timeout of its own: when it expires the wait is "
+                        "cancelled and the child is never awaited",
+                        started=started,
+                        running=True,
+                    )
                 return Verdict(True, "low", f"bound to `{name}`: {_CANCELLED}", started=started)
             if gap is None and returned:
                 # reaped (or kept) on some paths, returned on the others: the callers decide
