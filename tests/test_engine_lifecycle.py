@@ -6431,3 +6431,31 @@ def test_the_modules_own_timeout_around_the_awaiting_coroutine_leaves_the_child_
         assert finding.severity == "medium", finding
         assert "under a timeout of its own" in finding.message, finding.message
 
+
+def test_a_start_given_a_windows_only_subprocess_name_runs_on_windows_alone() -> None:
+    """Reading `subprocess.CREATE_NO_WINDOW` (or getattr() of it with no default, or
+    `subprocess.STARTUPINFO()`) raises AttributeError on any other system before the child is
+    made: such a start runs on Windows alone, where no zombie exists. One chosen by a test or
+    read with a default runs here."""
+    check(
+        """
+        import subprocess
+
+        class WindowsViewer:
+            def show_file(self, path):
+                subprocess.Popen(
+                    f'start "{path}"',
+                    shell=True,
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW"),
+                )
+                subprocess.Popen(["notepad", path], startupinfo=subprocess.STARTUPINFO())
+                subprocess.Popen(["x", path], creationflags=subprocess.CREATE_NEW_CONSOLE)
+
+        class AnyViewer:
+            def show_file(self, path):
+                subprocess.Popen(  # leak: FA103
+                    ["xdg-open", path],
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+        """
+    )

@@ -20,7 +20,7 @@ import sys
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import three_valued
+from forkaudit.analysis.syntax import last_name, three_valued
 
 # the platforms a test can name, and whether this is the one
 _HERE = {
@@ -48,6 +48,10 @@ _VALUES = {
 
 def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
     """The test that keeps ``node`` off this platform (``if RUNNING_WINDOWS``), or ""."""
+    if isinstance(node, cst.Call) and not _HERE["windows"]:
+        passed = _windows_name_passed(index, node)
+        if passed:
+            return f"{passed} (Windows only) is passed to it"
     current: cst.CSTNode = node
     for ancestor in index.ancestors(node):
         if isinstance(ancestor, cst.If | cst.While | cst.IfExp):
@@ -81,6 +85,32 @@ _WINDOWS_SUBPROCESS = frozenset(
      "HIGH_PRIORITY_CLASS", "IDLE_PRIORITY_CLASS", "NORMAL_PRIORITY_CLASS",
      "BELOW_NORMAL_PRIORITY_CLASS", "ABOVE_NORMAL_PRIORITY_CLASS", "REALTIME_PRIORITY_CLASS"}
 )  # fmt: skip
+
+
+def _windows_name_passed(index: ModuleIndex, call: cst.Call) -> str:
+    """A Windows-only name of ``subprocess`` given as an argument of ``call`` as it is
+    (``creationflags=subprocess.CREATE_NO_WINDOW``, ``getattr(subprocess,
+    "CREATE_NO_WINDOW")``, ``startupinfo=subprocess.STARTUPINFO()``): anywhere else reading it
+    raises AttributeError before the call runs. One chosen by a test (``X if WIN else 0``) or
+    read with a default (``getattr(subprocess, "X", 0)``) is not; "" when there is none."""
+    for arg in call.args:
+        value = arg.value
+        if isinstance(value, cst.Call):
+            if last_name(value.func) == "getattr" and len(value.args) == 2:
+                owner, attr = value.args[0].value, value.args[1].value
+                if (
+                    index.resolve(owner) == "subprocess"
+                    and isinstance(attr, cst.SimpleString)
+                    and attr.evaluated_value in _WINDOWS_SUBPROCESS
+                ):
+                    return f"subprocess.{attr.evaluated_value}"
+                continue
+            value = value.func
+        resolved = index.resolve(value) or ""
+        package, _, name = resolved.rpartition(".")
+        if package == "subprocess" and name in _WINDOWS_SUBPROCESS:
+            return resolved
+    return ""
 
 
 def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: cst.CSTNode) -> str:
