@@ -6459,3 +6459,51 @@ def test_a_start_given_a_windows_only_subprocess_name_runs_on_windows_alone() ->
                 )
         """
     )
+
+
+def test_a_container_bound_anew_on_every_pass_keeps_only_the_last_pass() -> None:
+    """`for n in range(k): self.consumers = []; ...; self.consumers.append(c)` binds a new
+    list on each pass and drops the one before with what it held: join() later reaches only
+    the last pass's thread. A pass that reaps its own list before the next binds one is
+    fine."""
+    check(
+        """
+        import subprocess
+        import threading
+
+        class Consumer(threading.Thread):
+            def __init__(self, queue):
+                super().__init__(daemon=True)
+                self.queue = queue
+                self.running = True
+
+            def run(self):
+                while self.running:
+                    self.queue.get()()
+
+            def pause(self):
+                self.running = False
+
+        class Client:
+            def __init__(self, queue, threads=2):
+                for n in range(threads):
+                    self.consumers = []
+                    consumer = Consumer(queue)  # leak: FA111
+                    self.consumers.append(consumer)
+                    consumer.start()
+
+            def join(self):
+                for consumer in self.consumers:
+                    consumer.pause()
+                    consumer.join()
+
+        def run_batches(batches):
+            for batch in batches:
+                procs = []
+                for cmd in batch:
+                    procs.append(subprocess.Popen(cmd))
+                for proc in procs:
+                    proc.wait()
+        """
+    )
+

@@ -29,6 +29,7 @@ from forkaudit.analysis.syntax import (
     endless_while,
     ends_with,
     in_loop,
+    innermost_loop,
     is_binding_of,
     is_true,
     iteration_of,
@@ -1936,11 +1937,14 @@ class Follower:
             for call in calls_in(self.index, method)
         ):
             return ""  # a watcher thread waits for it
-        # a wrapper forwarding the child's own API (`kill()` beside a `wait()` that waits for
-        # it): its users end and reap it as they would the child itself, kill() then wait()
+        # a wrapper forwarding the child's own API (`def kill(self): self._popen.kill()`
+        # beside a `wait()` that waits for it): its users end and reap it as they would the
+        # child itself, kill() then wait()
         forwards = bool(blocking & WAIT_METHOD_NAMES)
         for name, method in methods:
-            if name not in CLEANUP_METHOD_NAMES or (forwards and name in ending):
+            if name not in CLEANUP_METHOD_NAMES or (
+                forwards and name in ending and _forwards_call(self.index, method, handle, name)
+            ):
                 continue
             ends, reaps = "", name in blocking
             for call in calls_in(self.index, method):
@@ -2164,6 +2168,17 @@ class Follower:
         key = dotted_name(holder)
         if key is None:
             return Verdict(False)
+        loop = innermost_loop(index, statement)
+        if loop is not None and self._rebound_each_pass(loop, key, holder):
+            # `for n in range(k): self.consumers = []; ...; self.consumers.append(c)`: each
+            # pass binds a new container and drops the one before with what it held
+            return Verdict(
+                True,
+                "high",
+                f"kept in {key}, which the loop binds anew on every pass: only the last "
+                f"pass's is left there, the others are dropped",
+                started=site.started,
+            )
         parts = key.split(".")
         if parts[0] in ("self", "cls") and len(parts) == 2:
             info = index.class_of(statement)
@@ -2234,11 +2249,7 @@ class Follower:
                     isinstance(above, cst.Attribute)
                     # `worker = workers[i]` then `worker.join()`: the element taken by index
                     # into a local is reaped there
-                    or (
-                        isinstance(above, cst.Assign)
-                        and len(above.targets) == 1
-                        and isinstance(above.targets[0].target, cst.Name)
-                    )
+                    or self._reaped_local(site, above)
                 ):
                     return Verdict(False, started=started)
                 if self._indexed_reap(site, parent):
@@ -2298,6 +2309,57 @@ class Follower:
             started=started,
             holder="container",
         )
+
+    def _reaped_local(self, site: Site, statement: cst.CSTNode | None) -> bool:
+        """Is ``statement`` ``name = <element>`` with ``name.join()``/``.wait()`` (a method
+        reaping the handle) called later in its function?"""
+        if not (
+            isinstance(statement, cst.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0].target, cst.Name)
+        ):
+            return False
+        name = statement.targets[0].target.value
+        reaping = set(site.reap_methods) | set(site.rule.reaped_by_methods)
+        for use in self.index.uses(name, self.index.scope_of(statement)):
+            parent = self.index.parent_of(use)
+            grand = self.index.parent_of(parent) if parent is not None else None
+            if (
+                isinstance(parent, cst.Attribute)
+                and parent.value is use
+                and parent.attr.value in reaping
+                and isinstance(grand, cst.Call)
+                and grand.func is parent
+            ):
+                return True
+        return False
+
+    def _rebound_each_pass(self, loop: cst.CSTNode, key: str, holder: cst.CSTNode) -> bool:
+        """Does ``loop`` bind ``key`` to a new empty container on every pass, and do nothing
+        else with it there but fill it (``holder``, the add)? Then each pass drops the last
+        pass's container with what it held; one the pass also reads (a loop reaping it
+        before the next) is not dropped unreaped."""
+        rebinds = [
+            target
+            for target, value in assignments(loop)
+            if dotted_name(target) == key
+            and (
+                isinstance(value, cst.List | cst.Dict | cst.Set)
+                or (isinstance(value, cst.Call) and last_name(value.func) in _EMPTY_CONTAINERS)
+            )
+        ]
+        if not rebinds:
+            return False
+        ignored = {id(target) for target in rebinds} | {id(holder)}
+        for node in walk_statements(loop):
+            if not isinstance(node, cst.Name | cst.Attribute) or id(node) in ignored:
+                continue
+            parent = self.index.parent_of(node)
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue  # the `consumers` of `self.consumers`
+            if dotted_name(node) == key:
+                return False
+        return True
 
     def _is_parameter(self, name: str, statement: cst.CSTNode) -> bool:
         """Is ``name`` a parameter of the function holding ``statement`` (a container handed
@@ -2894,6 +2956,17 @@ def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> b
     return False
 
 
+def _forwards_call(index: ModuleIndex, method: cst.FunctionDef, handle: str, name: str) -> bool:
+    """Does ``method`` call the handle's method of its own name (``def kill(self):
+    self._popen.kill()``)?"""
+    return any(
+        isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == name
+        and dotted_name(call.func.value) == handle
+        for call in calls_in(index, method)
+    )
+
+
 def _own_function(site: Site, family: Sequence[ClassInfo]) -> cst.FunctionDef | None:
     """The method of the class that a thread or timer started at ``site`` runs itself
     (``Timer(30, self._check_pong)``, ``Thread(target=self._loop)``), else None."""
@@ -2910,6 +2983,7 @@ def _own_function(site: Site, family: Sequence[ClassInfo]) -> cst.FunctionDef | 
 
 
 _PROPERTIES = frozenset({"property"}) | CACHED_PROPERTIES
+_EMPTY_CONTAINERS = frozenset({"list", "dict", "set", "deque", "OrderedDict", "defaultdict"})
 
 
 def _not_owning(site: Site, short: str, resolved: str) -> bool:
