@@ -6507,3 +6507,85 @@ def test_a_container_bound_anew_on_every_pass_keeps_only_the_last_pass() -> None
         """
     )
 
+
+def test_a_timer_asking_whether_it_is_alive_from_its_own_function_is_always_alive() -> None:
+    """`if self.timer.is_alive(): self.start_loop()` in the timer's own function asks about the
+    timer whose thread is running it: always true, so it stops nothing, and a chain re-armed
+    under it runs for good (started again on every settings save). A chain re-armed while
+    another thread lives ends with that thread."""
+    check(
+        """
+        import threading
+
+        class Uploader:
+            def on_settings_save(self, data):
+                self.start_loop()
+
+            def start_loop(self):
+                self.timer = threading.Timer(10, self.upload)  # leak: FA111
+                self.timer.daemon = True
+                self.timer.start()
+
+            def upload(self):
+                self.send()
+                if self.timer.is_alive():
+                    self.start_loop()
+
+            def send(self):
+                pass
+
+            def on_shutdown(self):
+                if self.timer:
+                    self.timer.cancel()
+
+        class Watcher:
+            def __init__(self, main):
+                self.main = main
+
+            def on_settings_save(self, data):
+                self.start_loop()
+
+            def start_loop(self):
+                self.timer = threading.Timer(10, self.check)
+                self.timer.daemon = True
+                self.timer.start()
+
+            def check(self):
+                if self.main.is_alive():
+                    self.start_loop()
+
+            def on_shutdown(self):
+                self.timer.cancel()
+        """
+    )
+
+
+def test_a_factory_call_that_keeps_the_start_branch_from_running_gets_no_handle() -> None:
+    """`def run(cmd, block=True): if block: check_output(cmd) else: Popen(cmd)` returns a
+    Popen only to callers passing block=False: one leaving block to its default (or passing
+    True) gets the command's output, and there is nothing to wait for."""
+    check(
+        """
+        import subprocess
+
+        def run(cmd, *, check=True, block=True):
+            try:
+                if block:
+                    result = subprocess.check_output(cmd, universal_newlines=True)
+                else:
+                    result = subprocess.Popen(cmd)
+            except Exception:
+                result = None
+            return result
+
+        def version():
+            out = run(("libinput", "--version"), check=False)
+            return out.strip() if out else ""
+
+        def on_gesture(cmd):
+            run(cmd, block=False)  # leak: FA103
+
+        def devices():
+            return run(["libinput", "list-devices"], block=True)
+        """
+    )

@@ -122,7 +122,15 @@ class Analyzer:
             verdict = self.flow.follow(site, site.node)
         if verdict.factory is not None and site.depth < 3:
             runs = self._runs_argument(site, verdict)
-            callers = self.facts.factory_callers(verdict.factory)
+            every = self.facts.factory_callers(verdict.factory)
+            # a caller whose arguments keep the start's branch from running gets no handle
+            callers = [
+                caller
+                for caller in every
+                if self.harm.counter.reaches(caller, verdict.factory, site.call)
+            ]
+            if every and not callers:
+                return
             if callers:
                 for caller in callers:
                     child = replace(

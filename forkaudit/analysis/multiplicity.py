@@ -435,6 +435,26 @@ class Counter:
             for e in elements
         )
 
+    def reaches(self, caller: cst.CSTNode, function: cst.FunctionDef, node: cst.CSTNode) -> bool:
+        """Can the call ``caller`` of ``function`` reach ``node`` in it, as far as the bare
+        parameter tests on the way say (``if block: check_output(...) else: Popen(...)``
+        with ``block=True`` by default: a call not passing ``block`` never starts one)?"""
+        tested: list[tuple[cst.BaseExpression, bool]] = []
+        current: cst.CSTNode = node
+        for ancestor in self.index.ancestors(node):
+            if ancestor is function:
+                break
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                return True
+            if isinstance(ancestor, cst.If):
+                if ancestor.body is current:
+                    tested.append((ancestor.test, True))
+                elif isinstance(ancestor.orelse, cst.Else) and ancestor.orelse is current:
+                    tested.append((ancestor.test, False))
+            current = ancestor
+        guards = _parameter_guards(function, tested)
+        return not guards or self._may_pass(caller, function, guards)
+
     def _may_pass(
         self, caller: cst.CSTNode, function: cst.FunctionDef, guards: tuple[tuple[str, bool], ...]
     ) -> bool:

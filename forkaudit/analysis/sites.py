@@ -1192,7 +1192,11 @@ class SiteFinder:
             function = self.function_for(self._unwrap_target(arg.value, site.call), site.call)
             if function is None:
                 continue
-            rearms = [guarded for call, guarded in self._rearms(function) if call is site.call]
+            rearms = [
+                guarded
+                for call, guarded in self._rearms(function, _stored_on(self.index, site.call))
+                if call is site.call
+            ]
             if rearms and not all(rearms):
                 site.timer_chain = site.target_known = True
                 site.loops_forever(
@@ -1206,9 +1210,12 @@ class SiteFinder:
                 site.until_stopped = site.target_known = True
                 return
 
-    def _rearms(self, function: cst.FunctionDef) -> list[tuple[cst.Call, bool]]:
+    def _rearms(self, function: cst.FunctionDef, own: str = "") -> list[tuple[cst.Call, bool]]:
         """The calls that ``function`` (and the methods and functions of this module it calls,
-        four deep) makes, each with whether a stop flag is looked at on the way to it."""
+        four deep) makes, each with whether a stop flag is looked at on the way to it. ``own``
+        is where the timer is kept (``self.timer``): asked from its own function,
+        ``self.timer.is_alive()`` is always true (its thread is the one running it), so it
+        stops nothing."""
         found: list[tuple[cst.Call, bool]] = []
         pending: list[tuple[cst.FunctionDef, bool]] = [(function, False)]
         seen: set[int] = set()
@@ -1218,7 +1225,7 @@ class SiteFinder:
                 continue
             seen.add(id(current))
             for call in calls_in(self.index, current):
-                here = guarded or self._flag_guarded(call, current)
+                here = guarded or self._flag_guarded(call, current, own)
                 found.append((call, here))
                 if isinstance(call.func, cst.Attribute | cst.Name):
                     callee = self.function_for(call.func, call)
@@ -1226,9 +1233,14 @@ class SiteFinder:
                         pending.append((callee, here))
         return found
 
-    def _flag_guarded(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+    def _flag_guarded(self, node: cst.CSTNode, function: cst.FunctionDef, own: str = "") -> bool:
         """Does reaching ``node`` in ``function`` depend on the object's state (``if not
-        self._stopped:``, an early ``if self._stop.is_set(): return``)?"""
+        self._stopped:``, an early ``if self._stop.is_set(): return``)? Not on ``own``'s
+        ``is_alive()`` (see ``_rearms``)."""
+
+        def reads(test: cst.BaseExpression) -> bool:
+            return not _asks_alive(test, own) and _reads_state(test, function)
+
         current: cst.CSTNode = node
         for ancestor in self.index.ancestors(node):
             if ancestor is function:
@@ -1236,7 +1248,7 @@ class SiteFinder:
             if (
                 isinstance(ancestor, cst.If)
                 and current in (ancestor.body, ancestor.orelse)
-                and _reads_state(ancestor.test, function)
+                and reads(ancestor.test)
                 and not self._rearms_too(
                     ancestor.orelse if current is ancestor.body else ancestor.body, node
                 )
@@ -1248,12 +1260,34 @@ class SiteFinder:
                 for statement in ancestor.body[: ancestor.body.index(current)]:
                     if (
                         isinstance(statement, cst.If)
-                        and _reads_state(statement.test, function)
+                        and reads(statement.test)
                         and _leaves(statement.body)
                     ):
                         return True
             current = ancestor
         return False
+
+
+def _stored_on(index: ModuleIndex, call: cst.Call) -> str:
+    """``self.timer`` for ``self.timer = threading.Timer(...)``, else ""."""
+    parent = index.parent_of(call)
+    if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1:
+        return dotted_name(parent.targets[0].target) or ""
+    return ""
+
+
+def _asks_alive(test: cst.BaseExpression, own: str) -> bool:
+    """Is ``test`` ``own.is_alive()`` (or its negation)?"""
+    if not own:
+        return False
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    return (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_alive"
+        and dotted_name(test.func.value) == own
+    )
 
 
 def _finalizer_only(verb: str) -> str:
