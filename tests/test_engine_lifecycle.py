@@ -6589,3 +6589,4 @@ def test_a_factory_call_that_keeps_the_start_branch_from_running_gets_no_handle(
             return run(["libinput", "list-devices"], block=True)
         """
     )
+

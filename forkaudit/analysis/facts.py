@@ -44,7 +44,7 @@ _ASYNC_DEF = re.compile(r"\basync\s+def\s+(\w+)")
 _TIMED_CALL = re.compile(r"\bwait_for\(\s*(?:[\w.]+\.)?(\w+)\(")
 # `async with asyncio.timeout(5):` whose first statement awaits a coroutine of the module
 _TIMED_BLOCK = re.compile(
-    r"async\s+with\s+(?:[\w.]+\.)?timeout(?:_at)?\([^)]*\)\s*:\s*\n\s*"
+    r"async\s+with\s+(?:[\w.]+\.)?timeout(?:_at)?\([^)]*\)\s*(?:as\s+\w+\s*)?:\s*\n\s*"
     r"(?:return\s+)?(?:[\w.]+\s*=\s*)?await\s+(?:[\w.]+\.)?(\w+)\("
 )
 

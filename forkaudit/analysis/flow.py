@@ -441,12 +441,24 @@ class Follower:
                 if ancestor.finalbody is not None:
                     cleanups.append(ancestor.finalbody)
                 for cleanup in cleanups:
-                    code = self.index.code(cleanup)
-                    if any(f"{handle}.{verb}" in code for verb in _CLEANUP_VERBS) or (
-                        # os.kill(h.pid, ...), os.killpg(os.getpgid(h.pid), ...)
-                        f"{handle}.pid" in code and ("os.kill" in code or "killpg" in code)
+                    if _cleans_up(self.index.code(cleanup), handle) or self._handed_to_cleanup(
+                        cleanup, handle
                     ):
                         return True
+        return False
+
+    def _handed_to_cleanup(self, cleanup: cst.CSTNode, handle: str) -> bool:
+        """Does ``cleanup`` hand the handle to a function of this module that kills or waits
+        for it (``await _terminate_process_tree(proc)``)?"""
+        for node in walk(cleanup):
+            if not isinstance(node, cst.Call):
+                continue
+            for arg in node.args:
+                if dotted_name(arg.value) != handle:
+                    continue
+                inside = self._callee_parameter(node, arg)
+                if inside is not None and _cleans_up(self.index.code(inside[0]), inside[1]):
+                    return True
         return False
 
     def _parent_exits(self, uses: list[cst.Name], execs: bool = False) -> bool:
@@ -1940,17 +1952,26 @@ class Follower:
         # a wrapper forwarding the child's own API (`def kill(self): self._popen.kill()`
         # beside a `wait()` that waits for it): its users end and reap it as they would the
         # child itself, kill() then wait()
-        forwards = bool(blocking & WAIT_METHOD_NAMES)
+        forwarded = (
+            {
+                name
+                for name, method in methods
+                if name in ending and _forwards_call(self.index, method, handle, name)
+            }
+            if blocking & WAIT_METHOD_NAMES
+            else set()
+        )
         for name, method in methods:
-            if name not in CLEANUP_METHOD_NAMES or (
-                forwards and name in ending and _forwards_call(self.index, method, handle, name)
-            ):
+            if name not in CLEANUP_METHOD_NAMES or name in forwarded:
                 continue
             ends, reaps = "", name in blocking
             for call in calls_in(self.index, method):
                 func = call.func
                 if isinstance(func, cst.Attribute) and dotted_name(func.value) == "self":
                     reaps = reaps or func.attr.value in blocking  # self.wait()
+                    if func.attr.value in forwarded:
+                        # `__exit__` calling the forwarded `self.kill()`: the object's own end
+                        ends = ends or f"{name}() calls {func.attr.value}()"
                     continue
                 does, how = self._handle_call(call, {handle}, ending, site.reap_methods)
                 if does == "ends":
@@ -2311,14 +2332,17 @@ class Follower:
         )
 
     def _reaped_local(self, site: Site, statement: cst.CSTNode | None) -> bool:
-        """Is ``statement`` ``name = <element>`` with ``name.join()``/``.wait()`` (a method
-        reaping the handle) called later in its function?"""
+        """Is ``statement`` ``name = container[i]`` (an index that varies: any slot may be
+        taken) with ``name.join()``/``.wait()`` (a method reaping the handle) called later in
+        its function?"""
         if not (
             isinstance(statement, cst.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0].target, cst.Name)
+            and isinstance(statement.value, cst.Subscript)
+            and not _fixed_index(statement.value)
         ):
-            return False
+            return False  # `last = procs[-1]`: one fixed element, not whatever a slot holds
         name = statement.targets[0].target.value
         reaping = set(site.reap_methods) | set(site.rule.reaped_by_methods)
         for use in self.index.uses(name, self.index.scope_of(statement)):
@@ -2335,13 +2359,21 @@ class Follower:
         return False
 
     def _rebound_each_pass(self, loop: cst.CSTNode, key: str, holder: cst.CSTNode) -> bool:
-        """Does ``loop`` bind ``key`` to a new empty container on every pass, and do nothing
+        """Does ``loop`` bind ``key`` to a new empty container on every pass (at the level of
+        its own body, not under an ``if``), and do nothing
         else with it there but fill it (``holder``, the add)? Then each pass drops the last
         pass's container with what it held; one the pass also reads (a loop reaping it
         before the next) is not dropped unreaped."""
+        body = loop.body if isinstance(loop, cst.For | cst.While) else None
+        own = [
+            small
+            for statement in (body.body if isinstance(body, cst.IndentedBlock) else ())
+            if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+        ]
         rebinds = [
             target
-            for target, value in assignments(loop)
+            for _, target, value in assignments_among(own)
             if dotted_name(target) == key
             and (
                 isinstance(value, cst.List | cst.Dict | cst.Set)
@@ -2954,6 +2986,28 @@ def _in_failed_fork_branch(index: ModuleIndex, use: cst.CSTNode, name: str) -> b
                 return True
         current = ancestor
     return False
+
+
+def _cleans_up(code: str, handle: str) -> bool:
+    """Does ``code`` kill or wait for ``handle``: ``h.kill()``, ``h.wait()``, or a signal
+    to its pid (``os.kill(h.pid, ...)``, ``os.killpg(os.getpgid(h.pid), ...)``)?"""
+    return any(f"{handle}.{verb}" in code for verb in _CLEANUP_VERBS) or (
+        f"{handle}.pid" in code and ("os.kill" in code or "killpg" in code)
+    )
+
+
+def _fixed_index(subscript: cst.Subscript) -> bool:
+    """``procs[-1]``, ``procs[0]``, ``table["p"]``: a literal index, one fixed element."""
+    for element in subscript.slice:
+        index = element.slice
+        if not isinstance(index, cst.Index):
+            return True  # a slice: several elements at once
+        value = index.value
+        if isinstance(value, cst.UnaryOperation):
+            value = value.expression
+        if not isinstance(value, cst.Integer | cst.SimpleString):
+            return False
+    return True
 
 
 def _forwards_call(index: ModuleIndex, method: cst.FunctionDef, handle: str, name: str) -> bool:

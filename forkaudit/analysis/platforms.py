@@ -93,8 +93,12 @@ def _windows_name_passed(index: ModuleIndex, call: cst.Call) -> str:
     "CREATE_NO_WINDOW")``, ``startupinfo=subprocess.STARTUPINFO()``): anywhere else reading it
     raises AttributeError before the call runs. One chosen by a test (``X if WIN else 0``) or
     read with a default (``getattr(subprocess, "X", 0)``) is not; "" when there is none."""
-    for arg in call.args:
-        value = arg.value
+    values = [arg.value for arg in call.args]
+    while values:
+        value = values.pop()
+        if isinstance(value, cst.BinaryOperation):
+            values += [value.left, value.right]  # CREATE_NO_WINDOW | DETACHED_PROCESS
+            continue
         if isinstance(value, cst.Call):
             if last_name(value.func) == "getattr" and len(value.args) == 2:
                 owner, attr = value.args[0].value, value.args[1].value
@@ -109,8 +113,16 @@ def _windows_name_passed(index: ModuleIndex, call: cst.Call) -> str:
         resolved = index.resolve(value) or ""
         package, _, name = resolved.rpartition(".")
         if package == "subprocess" and name in _WINDOWS_SUBPROCESS:
+            if isinstance(value, cst.Name) and _bound_in_module(index, value.value):
+                continue  # `except ImportError: CREATE_NO_WINDOW = 0`: a fallback elsewhere
             return resolved
     return ""
+
+
+def _bound_in_module(index: ModuleIndex, name: str) -> bool:
+    """Does the module assign ``name`` somewhere (a fallback for an import that fails)?"""
+    binding = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=]*)?=[^=]")
+    return any(binding.match(line) for line in index.lines)
 
 
 def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: cst.CSTNode) -> str:

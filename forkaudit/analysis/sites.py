@@ -789,13 +789,24 @@ class SiteFinder:
         name = attribute.removeprefix("self.")
         if info is None or "." in name:
             return False
-        values = [
-            value
-            for member in self._family(info)
-            for method in member.methods.values()
-            for target, value in assignments(method)
-            if dotted_name(target) == f"self.{name}"
-        ]
+        bound: dict[str, list[cst.BaseExpression | None]] = {}
+        for member in self._family(info):
+            for method in member.methods.values():
+                for target, value in assignments(method):
+                    bound.setdefault(dotted_name(target) or "", []).append(value)
+        # `self._prev = self._files` takes what the other attribute holds: read through it
+        pending, seen, values = [f"self.{name}"], set(), []
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for value in bound.get(current, []):
+                other = dotted_name(value) if value is not None else None
+                if other is not None and other.startswith("self.") and other.count(".") == 1:
+                    pending.append(other)
+                else:
+                    values.append(value)
         return bool(values) and all(_not_a_queue(value, self.index) for value in values)
 
     def _stuck_flag_loop(self, function: cst.FunctionDef) -> str:
@@ -903,8 +914,9 @@ class SiteFinder:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
         of ``flags`` to what ends the loop: ``self._stop = True``, ``self._stop.set()``,
         ``self._running = False`` (not ``self._running = True`` in ``start()``), also in a
-        function the method defines (``def deactivate(): self._active = False`` in close(),
-        which calls it or hands it on: it acts for the method)."""
+        function the method defines and calls (``def deactivate(): self._active = False``
+        then ``deactivate()`` in close(): it acts for the method; one handed on, to atexit
+        say, runs some other time)."""
         out: list[cst.FunctionDef] = []
         for member in self._family(info):
             for name, method in member.methods.items():
@@ -912,7 +924,8 @@ class SiteFinder:
                     continue
                 if any(
                     flag in flags and (value is None or flags[flag] is None or value == flags[flag])
-                    for node in walk_statements(method, skip_nested=False)
+                    for body in (method, *_called_inner_functions(method))
+                    for node in walk_statements(body)
                     for flag, value in flags_set(node)
                 ):
                     out.append(method)
@@ -1268,6 +1281,23 @@ class SiteFinder:
         return False
 
 
+def _called_inner_functions(method: cst.FunctionDef) -> list[cst.FunctionDef]:
+    """The functions ``method`` defines in its own body and calls there by name."""
+    inner = {
+        node.name.value: node
+        for node in walk_statements(method, skip_nested=True)
+        if isinstance(node, cst.FunctionDef) and node is not method
+    }
+    if not inner:
+        return []
+    called = {
+        node.func.value
+        for node in walk_statements(method)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+    }
+    return [function for name, function in inner.items() if name in called]
+
+
 def _stored_on(index: ModuleIndex, call: cst.Call) -> str:
     """``self.timer`` for ``self.timer = threading.Timer(...)``, else ""."""
     parent = index.parent_of(call)
@@ -1282,11 +1312,27 @@ def _asks_alive(test: cst.BaseExpression, own: str) -> bool:
         return False
     while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         test = test.expression
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        # `self.timer is not None and self.timer.is_alive()`: both always hold there
+        return all(_asks_alive(part, own) or _is_set(part, own) for part in (test.left, test.right))
     return (
         isinstance(test, cst.Call)
         and isinstance(test.func, cst.Attribute)
         and test.func.attr.value == "is_alive"
         and dotted_name(test.func.value) == own
+    )
+
+
+def _is_set(test: cst.BaseExpression, own: str) -> bool:
+    """``own is not None`` or ``own`` itself."""
+    if dotted_name(test) == own:
+        return True
+    return (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.IsNot)
+        and dotted_name(test.left) == own
+        and dotted_name(test.comparisons[0].comparator) == "None"
     )
 
 
@@ -1583,20 +1629,17 @@ def _blocks(call: cst.Call) -> bool:
                 isinstance(arg.value, cst.Integer) and arg.value.value == "0"
             ):
                 return False
-        if not keyword and arg is call.args[0] and not _truth_like(arg.value):
-            return False
+        if (
+            not keyword
+            and arg is call.args[0]
+            and isinstance(
+                arg.value, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString
+            )
+        ):
+            return False  # d.get("name"): a key, never a queue's `block`
         if not keyword and arg is not call.args[0]:
             return False  # get(True, 5)
     return True
-
-
-def _truth_like(value: cst.BaseExpression) -> bool:
-    """A queue's ``block`` argument as written: a truth literal (``True``, ``1``) or a name
-    saying so (``block``, ``self.blocking``, ``wait``)."""
-    if isinstance(value, cst.Integer) or dotted_name(value) in ("True", "False", "None"):
-        return True
-    last = (dotted_name(value) or "").rsplit(".", 1)[-1].lower()
-    return "block" in last or "wait" in last
 
 
 def _puts(

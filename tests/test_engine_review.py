@@ -1,0 +1,327 @@
+"""Review probes of the rules added on 2026-12-03 (each written by an independent reviewer
+with the run-time outcome on the line of every start: ``# expect: leak`` or ``# expect: ok``).
+They pin the near-misses the first version of those rules got wrong: a setter handed to atexit
+or in a nested class, a queue get() given its block flag by position, one fixed element joined,
+a cleanup calling a forwarded kill(), an import
+fallback for a Windows-only flag, flags or-ed together, a container rebound on one pass only,
+an and-ed is_alive() test."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from forkaudit.analysis.engine import analyze_source
+from forkaudit.rules import load_rules
+
+PACK = load_rules()
+EXPECT = re.compile(r"#\s*expect:\s*(leak|ok)")
+
+PROBES = {
+    "nested_setter_atexit_leak": '''\
+import atexit
+import threading
+import time
+
+
+class Uploader:
+    """One per upload session; close() ends the session."""
+
+    def __init__(self):
+        self._running = True
+        self._thread = threading.Thread(target=self._loop, daemon=True)  # expect: leak - close() only registers stop() to run at interpreter exit: the loop runs on after close(), one per session
+        self._thread.start()
+
+    def _loop(self):
+        while self._running:
+            self.flush()
+            time.sleep(1)
+
+    def flush(self):
+        pass
+
+    def close(self):
+        def stop():
+            self._running = False
+
+        atexit.register(stop)  # let in-flight uploads finish when the process exits
+''',
+    "nested_class_self_leak": '''\
+import threading
+import time
+
+
+class Watcher:
+    """One per watched directory; close() is meant to stop it."""
+
+    def __init__(self, path):
+        self.path = path
+        self.running = True
+        self._thread = threading.Thread(target=self._loop, daemon=True)  # expect: leak - the `self.running = False` below is the Handle's own attribute, not the Watcher's: nothing stops the loop
+        self._thread.start()
+
+    def _loop(self):
+        while self.running:
+            self.scan()
+            time.sleep(1)
+
+    def scan(self):
+        pass
+
+    def close(self):
+        class Handle:
+            def __init__(self):
+                self.running = True
+
+            def cancel(self):
+                self.running = False
+
+        return Handle()
+''',
+    "queue_get_timeout_positional_leak": '''\
+import queue
+import threading
+
+
+class Sender:
+    """One per websocket; close() is called when the socket closes."""
+
+    def __init__(self, ws, poll_interval=1.0):
+        self.ws = ws
+        self.poll_interval = poll_interval
+        self._outbox = queue.Queue()
+        self._running = True
+        self._thread = threading.Thread(target=self._loop, daemon=True)  # expect: leak - get(self.poll_interval) passes 1.0 as *block*, not timeout: it waits for ever, and close() puts nothing
+        self._thread.start()
+
+    def _loop(self):
+        while self._running:
+            msg = self._outbox.get(self.poll_interval)
+            self.ws.send(msg)
+
+    def send(self, msg):
+        self._outbox.put(msg)
+
+    def close(self):
+        self._running = False
+''',
+    "wrapper_exit_kills_only_leak": '''\
+import subprocess
+
+
+class Agent:
+    """Used as `with Agent(cmd) as a: ...`."""
+
+    def __init__(self, command):
+        self._popen = subprocess.Popen(command)  # expect: leak - __exit__ only kills (through the forwarding kill()): each `with` block leaves a zombie until the Popen is collected
+
+    def wait(self, timeout=None):
+        return self._popen.wait(timeout=timeout)
+
+    def kill(self):
+        self._popen.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+''',
+    "reaped_local_last_only_leak": """\
+import subprocess
+
+
+def pipeline(commands):
+    procs = []
+    prev = None
+    for cmd in commands:
+        proc = subprocess.Popen(cmd, stdin=prev, stdout=subprocess.PIPE)  # expect: leak - only the last is waited (last = procs[-1]); the earlier stages are never waited
+        if prev is not None:
+            prev.close()
+        prev = proc.stdout
+        procs.append(proc)
+    last = procs[-1]
+    out, _ = last.communicate()
+    return out
+""",
+    "or_flags_ok": """\
+import subprocess
+
+
+def launch_detached(cmd):
+    subprocess.Popen(  # expect: ok - reading subprocess.CREATE_NO_WINDOW raises AttributeError on Linux before the child is made
+        cmd, creationflags=subprocess.CREATE_NO_WINDOW | subprocess.DETACHED_PROCESS
+    )
+""",
+    "import_fallback_leak": """\
+import subprocess
+
+try:
+    from subprocess import CREATE_NO_WINDOW
+except ImportError:  # not Windows
+    CREATE_NO_WINDOW = 0
+
+
+def open_in_viewer(path):
+    subprocess.Popen(["xdg-open", path], creationflags=CREATE_NO_WINDOW)  # expect: leak - on Linux the fallback makes it 0: the child runs and is never waited
+""",
+    "rebound_first_pass_only_ok": """\
+import subprocess
+
+
+class Farm:
+    def start(self, commands):
+        for i, cmd in enumerate(commands):
+            if i == 0:
+                self.procs = []
+            proc = subprocess.Popen(cmd)  # expect: ok - the list is bound on the first pass only; stop() waits for all of them
+            self.procs.append(proc)
+
+    def stop(self):
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait()
+""",
+    "is_alive_and_guard_leak": """\
+import threading
+
+
+class Uploader:
+    def __init__(self):
+        self.timer = None
+
+    def on_settings_save(self, data):
+        self.start_loop()
+
+    def start_loop(self):
+        self.timer = threading.Timer(10, self.upload)  # expect: leak - `self.timer and self.timer.is_alive()` is always true in upload(): same runaway chain as p09a
+        self.timer.daemon = True
+        self.timer.start()
+
+    def upload(self):
+        self.send()
+        if self.timer is not None and self.timer.is_alive():
+            self.start_loop()
+
+    def send(self):
+        pass
+
+    def on_shutdown(self):
+        if self.timer:
+            self.timer.cancel()
+""",
+    "mapping_get_ok": '''\
+import threading
+
+
+class LineReader:
+    """One per serial connection; close() stops and joins it."""
+
+    def __init__(self, port, cache):
+        self.port = port
+        self._seen = cache
+        self._reading = True
+        self._reader = threading.Thread(target=self._read_loop, daemon=True)  # expect: ok - _seen.get(line) is a mapping lookup; readline() times out, the loop sees _reading
+        self._reader.start()
+
+    def _read_loop(self):
+        while self._reading:
+            line = self.port.readline()
+            count = self._seen.get(line)
+            self._seen[line] = (count or 0) + 1
+
+    def close(self):
+        self._reading = False
+        self._reader.join()
+''',
+    "wrapper_forward_ok": '''\
+import subprocess
+
+
+class AgentProcess:
+    """Wraps the agent's child with the Popen API: callers kill() then wait()."""
+
+    def __init__(self, command):
+        self._popen = subprocess.Popen(command)  # expect: ok - kill() and wait() forward the child's own API to the users
+
+    def poll(self):
+        return self._popen.poll()
+
+    def wait(self, timeout=None):
+        return self._popen.wait(timeout=timeout)
+
+    def kill(self):
+        self._popen.kill()
+''',
+    "reaped_local_ok": """\
+from multiprocessing import Process
+
+
+class Supervisor:
+    def __init__(self, target, n):
+        self.target = target
+        self.workers = [Process(target=target) for _ in range(n)]  # expect: ok - each is terminated and joined through `old` when replaced, and in stop()
+        for w in self.workers:
+            w.start()
+
+    def restart(self, i):
+        old = self.workers[i]
+        old.terminate()
+        old.join()
+        new = Process(target=self.target)  # expect: ok - joined the same way when its turn comes
+        new.start()
+        self.workers[i] = new
+
+    def stop(self):
+        for w in self.workers:
+            w.terminate()
+            w.join()
+""",
+    "rebound_reaped_in_pass_ok": """\
+import subprocess
+
+
+def run_batches(batches):
+    for batch in batches:
+        procs = []
+        for cmd in batch:
+            procs.append(subprocess.Popen(cmd))  # expect: ok - every batch's list is waited before the next is bound
+        for proc in procs:
+            proc.wait()
+""",
+    "create_no_window_ok": """\
+import subprocess
+
+
+def open_in_viewer(path):
+    subprocess.Popen(["viewer.exe", path], creationflags=subprocess.CREATE_NO_WINDOW)  # expect: ok - subprocess.CREATE_NO_WINDOW raises AttributeError on Linux before the child is made
+""",
+    "getattr_default_leak": """\
+import subprocess
+
+
+def open_in_viewer(path):
+    subprocess.Popen(  # expect: leak - getattr(..., 0) gives 0 on Linux: the child runs and is never waited
+        ["xdg-open", path], creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    )
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_review_probe(name: str) -> None:
+    code = PROBES[name]
+    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
+    assert result.error is None, result.error
+    found = {f.line for f in result.findings}
+    for number, line in enumerate(code.splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            want = match.group(1) == "leak"
+            assert (number in found) is want, (
+                name,
+                number,
+                line.strip()[:100],
+                [(f.line, f.severity, f.message[:120]) for f in result.findings],
+            )
