@@ -6590,3 +6590,43 @@ def test_a_factory_call_that_keeps_the_start_branch_from_running_gets_no_handle(
         """
     )
 
+
+def test_a_cancellation_handler_handing_the_child_to_a_helper_that_kills_it_reaps() -> None:
+    """`except asyncio.CancelledError: await _terminate(proc); raise` hands the child to a
+    function of the module that kills and awaits it: reaped when the task is cancelled. One
+    handed to a helper that only logs it is still left running."""
+    check(
+        """
+        import asyncio
+        import logging
+        import os
+        import signal
+
+        async def _terminate(proc):
+            if proc.returncode is not None:
+                return
+            os.killpg(proc.pid, signal.SIGTERM)
+            await proc.wait()
+
+        def _describe(proc):
+            logging.info("cancelled %s", proc.pid)
+
+        async def run_tool(cmd):
+            proc = await asyncio.create_subprocess_shell(cmd, start_new_session=True)
+            try:
+                await proc.communicate()
+            except asyncio.CancelledError:
+                await _terminate(proc)
+                raise
+            return proc.returncode
+
+        async def run_other(cmd):
+            proc = await asyncio.create_subprocess_shell(cmd)  # leak: FA105
+            try:
+                await proc.communicate()
+            except asyncio.CancelledError:
+                _describe(proc)
+                raise
+            return proc.returncode
+        """
+    )
