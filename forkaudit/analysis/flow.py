@@ -2197,7 +2197,7 @@ class Follower:
                 True,
                 "high",
                 f"kept in {key}, which the loop binds anew on every pass: only the last "
-                f"pass's is left there, the others are dropped",
+                "pass's is left there, the others are dropped",
                 started=site.started,
             )
         parts = key.split(".")
