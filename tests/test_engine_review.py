@@ -2,9 +2,9 @@
 with the run-time outcome on the line of every start: ``# expect: leak`` or ``# expect: ok``).
 They pin the near-misses the first version of those rules got wrong: a setter handed to atexit
 or in a nested class, a queue get() given its block flag by position, one fixed element joined,
-a cleanup calling a forwarded kill(), an import
-fallback for a Windows-only flag, flags or-ed together, a container rebound on one pass only,
-an and-ed is_alive() test."""
+a cleanup calling a forwarded kill(), an import fallback for a Windows-only flag, flags or-ed
+together, a container rebound on one pass only, an and-ed is_alive() test, a factory whose
+early return keeps callers from the start, a timeout shown only in a docstring."""
 
 from __future__ import annotations
 
@@ -306,6 +306,40 @@ def open_in_viewer(path):
         ["xdg-open", path], creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0)
     )
 """,
+    "_factory_early_return_ok": """\
+import subprocess
+
+
+def run(cmd, block=True):
+    if block:
+        return subprocess.check_output(cmd, universal_newlines=True)
+    return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+
+
+def version():
+    out = run(["libinput", "--version"])  # expect: ok - block is True: check_output() ran, nothing to wait
+    return out.strip()
+
+
+def devices():
+    return run(["libinput", "list-devices"]).splitlines()  # expect: ok - same
+""",
+    "_docstring_mention_ok": '''\
+import asyncio
+
+
+async def fetch(url):
+    """Download ``url`` with curl.
+
+    Callers wanting a deadline wrap it themselves, e.g.
+    ``await asyncio.wait_for(fetch(url), 10)``.
+    """
+    proc = await asyncio.create_subprocess_exec(  # expect: ok - awaited; the wait_for is only in the docstring, this module cancels nothing
+        "curl", "-sL", url, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await proc.communicate()
+    return out
+''',
 }
 
 

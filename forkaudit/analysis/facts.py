@@ -49,6 +49,26 @@ _TIMED_BLOCK = re.compile(
 )
 
 
+def _code_only(text: str) -> str:
+    """``text`` with its strings and comments blanked out, lines and columns kept; the text as
+    it is when it does not tokenize."""
+    lines = text.splitlines(keepends=True)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return text
+    for token in reversed(tokens):
+        if token.type not in (tokenize.STRING, tokenize.COMMENT):
+            continue
+        (row, col), (end_row, end_col) = token.start, token.end
+        for number in range(row, end_row + 1):
+            line = lines[number - 1]
+            start = col if number == row else 0
+            stop = end_col if number == end_row else len(line.rstrip("\r\n"))
+            lines[number - 1] = line[:start] + " " * (stop - start) + line[stop:]
+    return "".join(lines)
+
+
 class ModuleFacts:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
@@ -218,14 +238,8 @@ class ModuleFacts:
         reader, a pump) says nothing of the ones awaiting a child."""
         if self._cancels is None:
             # read from the whole text, which a slice does not change
-            lines = self.index.lines
-            coroutines = {m.group(1) for line in lines for m in _ASYNC_DEF.finditer(line)}
-            self._cancels = (
-                any(_CANCELLATION.search(line) for line in lines)
-                or any(
-                    m.group(1) in coroutines for line in lines for m in _TIMED_CALL.finditer(line)
-                )
-                or bool(self.timed_coroutines())
+            self._cancels = any(_CANCELLATION.search(line) for line in self.index.lines) or bool(
+                self.timed_coroutines()
             )
         return self._cancels
 
@@ -233,9 +247,11 @@ class ModuleFacts:
         """The module's coroutines it runs under a timeout of its own
         (``asyncio.wait_for(run_command(), timeout)``, ``async with asyncio.timeout(t):
         return await run_command()``): when the timeout expires, the coroutine is cancelled
-        wherever it waits. Read from the whole text, which a slice does not change."""
+        wherever it waits. Read from the whole text, which a slice does not change, with its
+        strings and comments blanked (a docstring showing ``wait_for(fetch(url), 10)`` runs
+        nothing)."""
         if self._timed is None:
-            text = self.index.text
+            text = _code_only(self.index.text)
             coroutines = {m.group(1) for m in _ASYNC_DEF.finditer(text)}
             named = {m.group(1) for m in _TIMED_CALL.finditer(text)}
             named |= {m.group(1) for m in _TIMED_BLOCK.finditer(text)}

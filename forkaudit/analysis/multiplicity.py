@@ -437,11 +437,17 @@ class Counter:
 
     def reaches(self, caller: cst.CSTNode, function: cst.FunctionDef, node: cst.CSTNode) -> bool:
         """Can the call ``caller`` of ``function`` reach ``node`` in it, as far as the bare
-        parameter tests on the way say (``if block: check_output(...) else: Popen(...)``
-        with ``block=True`` by default: a call not passing ``block`` never starts one)?"""
+        parameter tests on the way say (``if block: check_output(...) else: Popen(...)``, or
+        ``if block: return check_output(...)`` before it, with ``block=True`` by default: a
+        call not passing ``block`` never starts one)?"""
         tested: list[tuple[cst.BaseExpression, bool]] = []
         current: cst.CSTNode = node
         for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
+                # `if block: return check_output(...)` before it: the path needs block false
+                for statement in ancestor.body[: ancestor.body.index(current)]:
+                    if isinstance(statement, cst.If) and _only_leaves(statement.body):
+                        tested.append((statement.test, False))
             if ancestor is function:
                 break
             if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
