@@ -2265,13 +2265,7 @@ class Follower:
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 # procs[k].wait()
                 sub = self.follow(replace(site, started=True), parent)
-                above = index.parent_of(parent)
-                if not sub.leak and (
-                    isinstance(above, cst.Attribute)
-                    # `worker = workers[i]` then `worker.join()`: the element taken by index
-                    # into a local is reaped there
-                    or self._reaped_local(site, above)
-                ):
+                if not sub.leak and isinstance(index.parent_of(parent), cst.Attribute):
                     return Verdict(False, started=started)
                 if self._indexed_reap(site, parent):
                     return Verdict(False, started=started)
@@ -2331,39 +2325,12 @@ class Follower:
             holder="container",
         )
 
-    def _reaped_local(self, site: Site, statement: cst.CSTNode | None) -> bool:
-        """Is ``statement`` ``name = container[i]`` (an index that varies: any slot may be
-        taken) with ``name.join()``/``.wait()`` (a method reaping the handle) called later in
-        its function?"""
-        if not (
-            isinstance(statement, cst.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0].target, cst.Name)
-            and isinstance(statement.value, cst.Subscript)
-            and not _fixed_index(statement.value)
-        ):
-            return False  # `last = procs[-1]`: one fixed element, not whatever a slot holds
-        name = statement.targets[0].target.value
-        reaping = set(site.reap_methods) | set(site.rule.reaped_by_methods)
-        for use in self.index.uses(name, self.index.scope_of(statement)):
-            parent = self.index.parent_of(use)
-            grand = self.index.parent_of(parent) if parent is not None else None
-            if (
-                isinstance(parent, cst.Attribute)
-                and parent.value is use
-                and parent.attr.value in reaping
-                and isinstance(grand, cst.Call)
-                and grand.func is parent
-            ):
-                return True
-        return False
-
     def _rebound_each_pass(self, loop: cst.CSTNode, key: str, holder: cst.CSTNode) -> bool:
         """Does ``loop`` bind ``key`` to a new empty container on every pass (at the level of
-        its own body, not under an ``if``), and do nothing
-        else with it there but fill it (``holder``, the add)? Then each pass drops the last
-        pass's container with what it held; one the pass also reads (a loop reaping it
-        before the next) is not dropped unreaped."""
+        its own body, not under an ``if``), and do nothing else with it there but fill it
+        (``holder``, the add)? Then each pass drops the last pass's container with what it
+        held; one the pass also reads (a loop reaping it before the next) is not dropped
+        unreaped."""
         body = loop.body if isinstance(loop, cst.For | cst.While) else None
         own = [
             small
@@ -2439,8 +2406,10 @@ class Follower:
         return False
 
     def _indexed_reap(self, site: Site, subscript: cst.Subscript) -> bool:
-        """``worker = procs[i]; worker.join()`` in a loop (over the indices, say): each element
-        taken out by index is reaped through the name it is bound to."""
+        """``worker = procs[i]; worker.join()`` in a loop (over the indices, say), or with an
+        index that varies (``old = workers[self.n]; old.join()`` before a new one is put in
+        that slot): each element taken out by index is reaped through the name it is bound
+        to. One fixed element (``last = procs[-1]``) outside a loop reaps no other."""
         index = self.index
         assign = index.parent_of(subscript)
         if not (
@@ -2448,7 +2417,7 @@ class Follower:
             and assign.value is subscript
             and len(assign.targets) == 1
             and isinstance(assign.targets[0].target, cst.Name)
-            and in_loop(index, subscript)
+            and (in_loop(index, subscript) or not _fixed_index(subscript))
         ):
             return False
         name = assign.targets[0].target.value

@@ -133,11 +133,9 @@ class Counter:
             if isinstance(ancestor, cst.FunctionDef):
                 function = ancestor
                 break
-            if isinstance(ancestor, cst.If):
-                if ancestor.body is current:
-                    tested.append((ancestor.test, True))
-                elif isinstance(ancestor.orelse, cst.Else) and ancestor.orelse is current:
-                    tested.append((ancestor.test, False))
+            taken = _branch_taken(ancestor, current)
+            if taken is not None:
+                tested.append(taken)
             if isinstance(ancestor, cst.Lambda):
                 return Multiplicity(Level.PER_CALL, "in a lambda, on every call of it")
             if isinstance(ancestor, cst.ClassDef):
@@ -452,11 +450,9 @@ class Counter:
                 break
             if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
                 return True
-            if isinstance(ancestor, cst.If):
-                if ancestor.body is current:
-                    tested.append((ancestor.test, True))
-                elif isinstance(ancestor.orelse, cst.Else) and ancestor.orelse is current:
-                    tested.append((ancestor.test, False))
+            taken = _branch_taken(ancestor, current)
+            if taken is not None:
+                tested.append(taken)
             current = ancestor
         guards = _parameter_guards(function, tested)
         return not guards or self._may_pass(caller, function, guards)
@@ -1039,6 +1035,19 @@ _END_OF_DATA = frozenset(
         "BrokenPipeError",
     }
 )
+
+
+def _branch_taken(
+    ancestor: cst.CSTNode, current: cst.CSTNode
+) -> tuple[cst.BaseExpression, bool] | None:
+    """When ``ancestor`` is an ``if`` and ``current`` its body or its ``else``: the test and
+    the truth the path through ``current`` needs."""
+    if isinstance(ancestor, cst.If):
+        if ancestor.body is current:
+            return ancestor.test, True
+        if isinstance(ancestor.orelse, cst.Else) and ancestor.orelse is current:
+            return ancestor.test, False
+    return None
 
 
 def _parameter_guards(

@@ -31,6 +31,7 @@ from forkaudit.analysis.syntax import (
     kwarg_true,
     last_name,
     names_tested,
+    none_test_sense,
     runs_only_when_collected,
     target_expr,
     three_valued,
@@ -1329,10 +1330,8 @@ def _is_set(test: cst.BaseExpression, own: str) -> bool:
         return True
     return (
         isinstance(test, cst.Comparison)
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].operator, cst.IsNot)
         and dotted_name(test.left) == own
-        and dotted_name(test.comparisons[0].comparator) == "None"
+        and none_test_sense(test) is True
     )
 
 
@@ -1618,8 +1617,8 @@ def _binds_otherwise(node: cst.CSTNode, name: str) -> bool:
 
 def _blocks(call: cst.Call) -> bool:
     """``q.get()`` that waits for ever: no timeout, not ``block=False`` / ``get(False)``. A
-    first argument that is neither a truth value nor a name for one (``get(True)``,
-    ``get(block)``) is a key: ``d.get(filename)`` looks a mapping up and returns at once."""
+    string given first is a key (``d.get("name")``): a mapping's get, which returns at once
+    (whether an attribute holds a mapping is ``_not_a_queue``'s to say)."""
     for arg in call.args:
         keyword = arg.keyword.value if arg.keyword is not None else ""
         if keyword == "timeout" and dotted_name(arg.value) != "None":

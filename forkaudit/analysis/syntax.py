@@ -234,8 +234,10 @@ def _blocks_on_queue(loop: cst.While) -> bool:
 
 
 def _leaves_loop(handler: cst.ExceptHandler) -> bool:
-    """Can this handler leave the loop it is in: a ``break``, ``return`` or ``raise`` in it
-    (not in a function it defines), or a call ending the thread or the process?"""
+    """Can this handler leave the loop it is in: a ``break``, ``return`` or ``raise``
+    anywhere in it, or a call ending the thread or the process? Read broadly (one in a
+    nested loop or function counts too): a handler that may leave keeps the try out of
+    ``_blocks_on_queue``."""
     for node in walk(handler.body):
         if isinstance(node, cst.Break | cst.Return | cst.Raise):
             return True
