@@ -6630,3 +6630,131 @@ def test_a_cancellation_handler_handing_the_child_to_a_helper_that_kills_it_reap
             return proc.returncode
         """
     )
+
+
+def test_a_pool_given_to_a_call_on_every_pass_of_a_loop_is_lent_not_handed_over() -> None:
+    # a pool shut down refuses more work, so a callee given it again and again only uses it;
+    # given once, the callee may own it (and a callee of the module is read for what it does)
+    check(
+        """
+        import multiprocessing as mp
+        from concurrent.futures import ThreadPoolExecutor
+        from other import compute, consume
+
+        def optimize(f, iters, n):
+            pool = mp.Pool(n)  # leak
+            for _ in range(iters):
+                compute(f, pool=pool)
+
+        def runs(jobs):
+            executor = ThreadPoolExecutor(4)  # leak
+            while jobs:
+                compute(jobs.pop(), executor)
+
+        def handed_once(n):
+            pool = mp.Pool(n)
+            return consume(pool)
+
+        def made_each_pass(items):
+            for item in items:
+                pool = mp.Pool(2)
+                consume(item, pool)
+        """
+    )
+
+
+def test_a_start_in_one_side_of_a_conditional_expression_is_reaped_under_its_test() -> None:
+    # `h = Pool(n) if test else None`: where the test fails the name holds None and there is
+    # nothing to reap, so a reap under the same test covers every start
+    check(
+        """
+        import multiprocessing as mp
+        from other import compute
+
+        def optimize(f, iters, n_processes=None):
+            pool = None if n_processes is None else mp.Pool(n_processes)
+            for _ in range(iters):
+                compute(f, pool=pool)
+            if n_processes is not None:
+                pool.close()
+                pool.join()
+
+        def shaped(f, workers=0):
+            pool = mp.Pool(workers) if workers else None
+            compute(f, pool)
+            if workers:
+                pool.terminate()
+                pool.join()
+
+        def other_test(f, n, verbose):
+            pool = mp.Pool(n) if n else None  # leak
+            for _ in range(3):
+                compute(f, pool)
+            if verbose:
+                pool.terminate()
+                pool.join()
+        """
+    )
+
+
+def test_a_factory_guard_comparing_a_flag_with_a_literal_reads_as_the_flag() -> None:
+    # `if block is False:` / `if wait == True:` test what `if not block:` / `if wait:` test
+    check(
+        """
+        import subprocess
+
+        def run(cmd, block=True):
+            if block is False:
+                return subprocess.Popen(cmd)
+            return subprocess.check_output(cmd, universal_newlines=True)
+
+        def run2(cmd, wait=False):
+            if wait == True:
+                return subprocess.check_output(cmd)
+            return subprocess.Popen(cmd)
+
+        def version():
+            return run(["x"]).strip()
+
+        def spawn():
+            run(["y"], block=False)  # leak
+
+        def spawn2():
+            run2(["y"])  # leak
+
+        def fine2():
+            return run2(["y"], wait=True)
+        """
+    )
+
+
+def test_a_container_emptied_on_every_pass_of_an_outer_loop_keeps_only_the_last_pass() -> None:
+    # `self.procs.clear()` drops what the last pass put there as surely as `self.procs = []`,
+    # and a rebind in an outer loop drops the inner loop's fill of the pass before
+    check(
+        """
+        import subprocess
+
+        class Farm:
+            def __init__(self):
+                self.procs = []
+
+            def start(self, groups):
+                for group in groups:
+                    self.procs.clear()
+                    for cmd in group:
+                        self.procs.append(subprocess.Popen(cmd))  # leak
+
+            def stop(self):
+                for proc in self.procs:
+                    proc.wait()
+
+        def reaped_each_pass(batches):
+            for batch in batches:
+                procs = []
+                for cmd in batch:
+                    procs.append(subprocess.Popen(cmd))
+                for proc in procs:
+                    proc.wait()
+        """
+    )

@@ -4,7 +4,9 @@ They pin the near-misses the first version of those rules got wrong: a setter ha
 or in a nested class, a queue get() given its block flag by position, one fixed element joined,
 a cleanup calling a forwarded kill(), an import fallback for a Windows-only flag, flags or-ed
 together, a container rebound on one pass only, an and-ed is_alive() test, a factory whose
-early return keeps callers from the start, a timeout shown only in a docstring."""
+early return keeps callers from the start, a timeout shown only in a docstring; and (mended on
+2026-12-03, sixth session) get(True) by position, a timeout block around the wait itself, a
+container emptied by clear() or rebound in an outer loop, a guard written `block is False`."""
 
 from __future__ import annotations
 
@@ -340,6 +342,93 @@ async def fetch(url):
     out, _ = await proc.communicate()
     return out
 ''',
+    "queue_get_true_positional_leak": '''\
+import logging
+import queue
+import threading
+
+
+class Forwarder:
+    """One per upstream connection; close() ends it."""
+
+    def __init__(self, send):
+        self._send = send
+        self._out = queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True)  # expect: leak - get(True) blocks exactly like get(); nothing is put after close()
+        self._thread.start()
+
+    def _run(self):
+        try:
+            while True:
+                try:
+                    msg = self._out.get(True)
+                    extra = self._out.get_nowait()
+                except queue.Empty:
+                    extra = None
+                self._send(msg, extra)
+        except Exception:
+            logging.exception("forwarder died")
+
+    def close(self):
+        self._send = None
+''',
+    "async_timeout_block_direct_leak": """\
+import asyncio
+
+
+async def render(path):
+    proc = await asyncio.create_subprocess_exec(  # expect: leak (medium) - asyncio.timeout() cancels the wait, not the child, exactly like wait_for()
+        "convert", path, "out.png"
+    )
+    async with asyncio.timeout(30):
+        await proc.wait()
+    return proc.returncode
+""",
+    "outer_loop_rebind_leak": """\
+import subprocess
+
+
+def run_all(batches):
+    for batch in batches:
+        procs = []
+        for cmd in batch:
+            procs.append(subprocess.Popen(cmd))  # expect: leak - procs is bound anew per batch: only the last batch is waited below
+    for proc in procs:
+        proc.wait()
+""",
+    "clear_each_pass_leak": """\
+import subprocess
+
+
+class Farm:
+    def __init__(self):
+        self.procs = []
+
+    def start(self, groups):
+        for group in groups:
+            self.procs.clear()
+            for cmd in group:
+                self.procs.append(subprocess.Popen(cmd))  # expect: leak - clear() each pass drops the previous group's children: stop() waits only for the last group
+
+    def stop(self):
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait()
+""",
+    "factory_guard_comparison_ok": """\
+import subprocess
+
+
+def run(cmd, block=True):
+    if block is False:
+        return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+    return subprocess.check_output(cmd, universal_newlines=True)
+
+
+def version():
+    out = run(["libinput", "--version"])  # expect: ok - block stays True: no Popen comes back
+    return out.strip()
+""",
 }
 
 

@@ -64,6 +64,7 @@ from forkaudit.analysis.vocabulary import (
     OUT_OF_PROCESS,
     PID_KILL_FUNCTIONS,
     PID_WAIT_FUNCTIONS,
+    TIMEOUT_BLOCKS,
     WAIT_METHOD_NAMES,
     starts_a_lifecycle,
 )
@@ -853,9 +854,30 @@ class Follower:
                 if sub.escapes:
                     evidence.escapes.extend(sub.escapes)
             return
+        if site.rule.kind.served and self._lent_again(site, call):
+            # a pool the callee shut down would refuse the next pass's work: it is lent, and
+            # lent to be given work (an executor's threads start with its first task)
+            evidence.started = True
+            return
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
         evidence.handoffs.append(call)
+
+    def _lent_again(self, site: Site, call: cst.Call) -> bool:
+        """Is the handle given to ``call`` again on every pass of a loop that does not make it
+        (``pool = Pool(n)`` then ``for ...: evaluate(f, pool=pool)``)? A pool, an executor or
+        a manager shut down refuses any more work (``ValueError: Pool not running``,
+        ``RuntimeError: cannot schedule new futures after shutdown``), so a callee given it
+        again and again only uses it: the caller still owns it, and ending it is the caller's."""
+        scope = self.index.scope_of(call)
+        for ancestor in self.index.ancestors(call):
+            if ancestor is scope:
+                return False
+            if isinstance(ancestor, cst.For | cst.While) and not self.index.inside(
+                site.call, ancestor
+            ):
+                return True
+        return False
 
     def _inspector_waits(self, call: cst.Call) -> bool:
         """Is ``wait()`` called on what ``call`` (``psutil.Process(pid)``) makes: on the call
@@ -1319,7 +1341,7 @@ class Follower:
                         writes.setdefault(name, []).append((node, value))
             return writes
 
-        def settled_before(name: str, test: cst.If) -> bool:
+        def settled_before(name: str, test: cst.CSTNode) -> bool:
             """Every assignment of ``name`` comes before ``test`` and outside its loops."""
             assert order is not None
             loops = [a for a in index.ancestors(test) if isinstance(a, cst.For | cst.While)]
@@ -1330,21 +1352,27 @@ class Follower:
             )
 
         current: cst.CSTNode = statement
+        # (the test, the statement it is read at, whether the start ran where it held)
+        tests: list[tuple[cst.BaseExpression, cst.CSTNode, bool]] = []
+        choice = _none_or_start(statement)
+        if choice is not None:
+            tests.append((choice[0], statement, choice[1]))
         for ancestor in index.ancestors(statement):
             if ancestor is scope:
                 break
             if isinstance(ancestor, cst.If) and current in (ancestor.body, ancestor.orelse):
-                nodes = walk_statements(ancestor.test, skip_nested=False)
-                if not any(isinstance(node, cst.Call) for node in nodes):
-                    assigned()
-                    read = {
-                        dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)
-                    } - {None}
-                    if all(settled_before(name, ancestor) for name in read if name):
-                        test = index.code(ancestor.test)
-                        # in the `else` (or an `elif`), the test was false
-                        found.add(test if ancestor.body is current else f"not ({test})")
+                tests.append((ancestor.test, ancestor, ancestor.body is current))
             current = ancestor
+        for expression, at, held in tests:
+            nodes = walk_statements(expression, skip_nested=False)
+            if any(isinstance(node, cst.Call) for node in nodes):
+                continue
+            assigned()
+            read = {dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)}
+            if all(settled_before(name, at) for name in read if name):
+                test = index.code(expression)
+                # in the `else` (or an `elif`), the test was false
+                found.add(test if held else f"not ({test})")
         flag = self._set_after(statement)
         if flag:
             name, setting = flag
@@ -2189,14 +2217,20 @@ class Follower:
         key = dotted_name(holder)
         if key is None:
             return Verdict(False)
+        here = index.scope_of(statement)
+        loops = [
+            ancestor
+            for ancestor in index.ancestors(statement)
+            if isinstance(ancestor, cst.For | cst.While) and index.inside(ancestor, here)
+        ]
         loop = innermost_loop(index, statement)
-        if loop is not None and self._rebound_each_pass(loop, key, holder):
+        if any(self._rebound_each_pass(each, key, holder) for each in loops):
             # `for n in range(k): self.consumers = []; ...; self.consumers.append(c)`: each
             # pass binds a new container and drops the one before with what it held
             return Verdict(
                 True,
                 "high",
-                f"kept in {key}, which the loop binds anew on every pass: only the last "
+                f"kept in {key}, which a loop binds anew (or empties) on every pass: only the last "
                 "pass's is left there, the others are dropped",
                 started=site.started,
             )
@@ -2326,8 +2360,8 @@ class Follower:
         )
 
     def _rebound_each_pass(self, loop: cst.CSTNode, key: str, holder: cst.CSTNode) -> bool:
-        """Does ``loop`` bind ``key`` to a new empty container on every pass (at the level of
-        its own body, not under an ``if``), and do nothing else with it there but fill it
+        """Does ``loop`` bind ``key`` to a new empty container (or empty it with ``clear()``)
+        on every pass (at the level of its own body, not under an ``if``), and do nothing else with it there but fill it
         (``holder``, the add)? Then each pass drops the last pass's container with what it
         held; one the pass also reads (a loop reaping it before the next) is not dropped
         unreaped."""
@@ -2347,6 +2381,17 @@ class Follower:
                 or (isinstance(value, cst.Call) and last_name(value.func) in _EMPTY_CONTAINERS)
             )
         ]
+        # `self.procs.clear()` empties the same container in place: the same drop
+        rebinds.extend(
+            small.value.func.value
+            for small in own
+            if isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and not small.value.args
+            and isinstance(small.value.func, cst.Attribute)
+            and small.value.func.attr.value == "clear"
+            and dotted_name(small.value.func.value) == key
+        )
         if not rebinds:
             return False
         ignored = {id(target) for target in rebinds} | {id(holder)}
@@ -2469,6 +2514,23 @@ def _runs_itself(method: cst.FunctionDef) -> bool:
     )
 
 
+def _none_or_start(statement: cst.CSTNode) -> tuple[cst.BaseExpression, bool] | None:
+    """``h = Pool(n) if test else None`` (or ``None if test else Pool(n)``): the test, and
+    whether it held where a handle was made. Where the other side ran, the name holds None
+    and there is nothing to reap, so the test is as good as an ``if`` around the start."""
+    small = statement
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+    if not isinstance(small, cst.Assign | cst.AnnAssign) or not isinstance(small.value, cst.IfExp):
+        return None
+    choice = small.value
+    if literal_truth(choice.orelse) is False and literal_truth(choice.body) is not False:
+        return choice.test, True
+    if literal_truth(choice.body) is False and literal_truth(choice.orelse) is not False:
+        return choice.test, False
+    return None
+
+
 def _absent(test: cst.BaseExpression, handle: str) -> bool | None:
     """True when ``test`` holds exactly when there is no child left to reap (``h is None``,
     ``not h``, ``h.poll() is not None``, ``h.returncode is not None``: a Popen that has reported
@@ -2515,8 +2577,8 @@ def _pid_argument(resolved: str | None, args: Sequence[cst.Arg]) -> cst.BaseExpr
 
 
 def _timed(index: ModuleIndex, call: cst.Call) -> bool:
-    """``p.join(5)``, ``p.wait(timeout=5)``, ``asyncio.wait_for(p.wait(), 5)``: it reaps only a
-    child that ends in time."""
+    """``p.join(5)``, ``p.wait(timeout=5)``, ``asyncio.wait_for(p.wait(), 5)``, ``async with
+    asyncio.timeout(5): await p.wait()``: it reaps only a child that ends in time."""
     func = call.func
     given = next(
         (
@@ -2541,6 +2603,22 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
             return False
         timeout = argument(wrapper, 1, "timeout")
         return timeout is None or not _no_timeout(index, timeout, wrapper)
+    if isinstance(holder, cst.Await):
+        # `async with asyncio.timeout(30): await proc.wait()`: the block cancels the wait when
+        # it expires, as wait_for() does, and the child runs on
+        for ancestor in index.ancestors(holder):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                break
+            if isinstance(ancestor, cst.With) and any(
+                isinstance(item.item, cst.Call)
+                and last_name(item.item.func) in TIMEOUT_BLOCKS
+                and (
+                    (limit := argument(item.item, 0, "delay")) is None
+                    or not _no_timeout(index, limit, item.item)
+                )
+                for item in ancestor.items
+            ):
+                return True
     return False
 
 

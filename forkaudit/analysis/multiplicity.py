@@ -1060,6 +1060,15 @@ def _parameter_guards(
     for test, truth in tested:
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             test, truth = test.expression, not truth
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            # `if block is False:` / `if block == True:` test the same truth as `if not block:`
+            # and `if block:` for the literals callers pass
+            compared = test.comparisons[0]
+            value = dotted_name(compared.comparator)
+            if value in ("True", "False"):
+                same = isinstance(compared.operator, cst.Is | cst.Equal)
+                if same or isinstance(compared.operator, cst.IsNot | cst.NotEqual):
+                    test, truth = test.left, truth == (same == (value == "True"))
         if isinstance(test, cst.Name) and test.value in params and test.value != "self":
             found.setdefault(test.value, truth)
     if found:

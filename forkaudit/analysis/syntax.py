@@ -224,8 +224,14 @@ def _blocks_on_queue(loop: cst.While) -> bool:
             and node.func.attr.value == "get"
             and dotted_name(node.func.value) is not None
             and all(
-                arg.keyword is not None and arg.keyword.value == "block" and is_true(arg.value)
-                for arg in node.args
+                # `get()`, `get(block=True)`, `get(True)`: no timeout, it waits for ever
+                (
+                    (arg.keyword is None and position == 0)
+                    or (arg.keyword is not None and arg.keyword.value == "block")
+                )
+                and not arg.star
+                and is_true(arg.value)
+                for position, arg in enumerate(node.args)
             )
         ):
             return True

@@ -180,6 +180,9 @@ PER_USE_METHODS = frozenset({"close", "disconnect", "dispose", "release", "__exi
 # ---------------------------------------------------------------------------- threads
 
 THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(function=...)
+# blocks cancelling what they await when their time is up (`async with asyncio.timeout(5):`,
+# async_timeout's, anyio's `with fail_after(5):`)
+TIMEOUT_BLOCKS = frozenset({"timeout", "timeout_at", "fail_after", "move_on_after"})
 FOREVER_METHODS = frozenset({"run_forever", "serve_forever", "forever", "loop_forever"})
 # What stops an object serving forever (an event loop, a socketserver, an MQTT client's
 # loop_forever(), which returns on disconnect()): the thread then ends.
