@@ -6758,3 +6758,30 @@ def test_a_container_emptied_on_every_pass_of_an_outer_loop_keeps_only_the_last_
                     proc.wait()
         """
     )
+
+
+def test_a_method_timed_by_its_own_class_is_not_another_class_method_of_that_name() -> None:
+    # `wait_for(self.run(), 2)` times its own class's run(): another class's run() awaiting a
+    # child is only exposed to cancellation from outside (low), not under a timeout (medium)
+    code = textwrap.dedent(
+        """
+        import asyncio
+
+        class Builder:
+            async def run(self, args):
+                proc = await asyncio.create_subprocess_exec(*args)
+                await proc.wait()
+                return proc.returncode
+
+        class Pinger:
+            async def run(self):
+                proc = await asyncio.create_subprocess_exec("ping", "-c1", "h")
+                await proc.wait()
+
+            async def check(self):
+                await asyncio.wait_for(self.run(), 2)
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    severities = {f.line: f.severity for f in result.findings}
+    assert severities == {6: "low", 12: "medium"}, [(f.line, f.message) for f in result.findings]

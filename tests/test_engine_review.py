@@ -6,7 +6,8 @@ a cleanup calling a forwarded kill(), an import fallback for a Windows-only flag
 together, a container rebound on one pass only, an and-ed is_alive() test, a factory whose
 early return keeps callers from the start, a timeout shown only in a docstring; and (mended on
 2026-12-03, sixth session) get(True) by position, a timeout block around the wait itself, a
-container emptied by clear() or rebound in an outer loop, a guard written `block is False`."""
+container emptied by clear() or rebound in an outer loop, a guard written `block is False`, a
+timeout block that logs before the await, a STARTUPINFO made on the line before the start, a forwarding wrapper whose wait() takes a timeout."""
 
 from __future__ import annotations
 
@@ -429,6 +430,55 @@ def version():
     out = run(["libinput", "--version"])  # expect: ok - block stays True: no Popen comes back
     return out.strip()
 """,
+    "timeout_block_log_first_leak": """\
+import asyncio
+import logging
+
+log = logging.getLogger(__name__)
+
+
+async def run_shell(cmd):
+    proc = await asyncio.create_subprocess_shell(cmd)  # expect: leak (medium) - same as p06b: the timeout cancels run_shell() and the child runs on
+    await proc.wait()
+    return proc.returncode
+
+
+async def shell(cmd, timeout):
+    async with asyncio.timeout(timeout):
+        log.debug("running %s", cmd)
+        return await run_shell(cmd)
+""",
+    "startupinfo_local_ok": """\
+import subprocess
+
+
+def run_hidden(cmd):
+    info = subprocess.STARTUPINFO()
+    info.dwFlags |= subprocess.STARTF_USESHOWWINDOW
+    subprocess.Popen(cmd, startupinfo=info)  # expect: ok - subprocess.STARTUPINFO() two lines up raises AttributeError on Linux
+""",
+    "wrapper_wait_timeout_ok": '''\
+import subprocess
+
+
+class Sidecar:
+    """Wraps a helper child with the Popen API."""
+
+    def __init__(self, command):
+        self._proc = subprocess.Popen(command)  # expect: ok - kill()/terminate() forward; wait() waits (with a timeout), so kill()+wait() reaps it
+
+    def wait(self, timeout=5):
+        try:
+            return self._proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def terminate(self):
+        self._proc.terminate()
+
+    def kill(self):
+        self._proc.kill()
+''',
 }
 
 

@@ -41,12 +41,16 @@ _RUN_PROGRAMS = (
 )
 _CANCELLATION = re.compile(r"CancelledError|\bTaskGroup\(")
 _ASYNC_DEF = re.compile(r"\basync\s+def\s+(\w+)")
-_TIMED_CALL = re.compile(r"\bwait_for\(\s*(?:[\w.]+\.)?(\w+)\(")
-# `async with asyncio.timeout(5):` whose first statement awaits a coroutine of the module
-_TIMED_BLOCK = re.compile(
-    r"async\s+with\s+(?:[\w.]+\.)?timeout(?:_at)?\([^)]*\)\s*(?:as\s+\w+\s*)?:\s*\n\s*"
-    r"(?:return\s+)?(?:[\w.]+\s*=\s*)?await\s+(?:[\w.]+\.)?(\w+)\("
+_TIMED_CALL = re.compile(r"\bwait_for\(\s*((?:[\w.]+\.)?)(\w+)\(")
+# `async with asyncio.timeout(5):` (or `with anyio.fail_after(5):`): the block's awaits run
+# under it
+_TIMEOUT_HEADER = re.compile(
+    r"^([ \t]*)(?:async\s+)?with\s+(?:[\w.]+\.)?(?:timeout|timeout_at|fail_after|move_on_after)"
+    r"\([^)]*\)\s*(?:as\s+\w+\s*)?:[ \t]*$",
+    re.MULTILINE,
 )
+# a coroutine of the module awaited (`return await run(cmd)`, `out = await self.run()`)
+_AWAITED = re.compile(r"\bawait\s+((?:[\w.]+\.)?)(\w+)\(")
 
 
 def _code_only(text: str) -> str:
@@ -67,6 +71,39 @@ def _code_only(text: str) -> str:
             stop = end_col if number == end_row else len(line.rstrip("\r\n"))
             lines[number - 1] = line[:start] + " " * (stop - start) + line[stop:]
     return "".join(lines)
+
+
+def _timed_awaits(text: str) -> Iterator[re.Match[str]]:
+    """The awaits of a coroutine in the blocks of ``text``'s timeout blocks (deeper than the
+    ``with``), at the block's own level or below."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for header in _TIMEOUT_HEADER.finditer(text):
+        indent = len(header.group(1).expandtabs())
+        row = text.count("\n", 0, header.start()) + 1
+        while row < len(lines):
+            line = lines[row]
+            if line.strip():
+                expanded = line.expandtabs()
+                if len(expanded) - len(expanded.lstrip()) <= indent:
+                    break
+                yield from _AWAITED.finditer(text, offsets[row], offsets[row] + len(line))
+            row += 1
+
+
+def _top_level_classes(text: str) -> list[str]:
+    """For each line of ``text`` (and one more), the top-level class it is in, or ""."""
+    found: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        if line[:1] not in ("", " ", "\t", "#") and line.strip():
+            match = re.match(r"class\s+(\w+)", line)
+            current = match.group(1) if match else ""
+        found.append(current)
+    found.append(current)
+    return found
 
 
 class ModuleFacts:
@@ -244,7 +281,8 @@ class ModuleFacts:
         return self._cancels
 
     def timed_coroutines(self) -> frozenset[str]:
-        """The module's coroutines it runs under a timeout of its own
+        """The module's coroutines it runs under a timeout of its own, as ``name`` or
+        ``Class.name`` (a method: ``wait_for(self.run(), 2)`` times its own class's)
         (``asyncio.wait_for(run_command(), timeout)``, ``async with asyncio.timeout(t):
         return await run_command()``): when the timeout expires, the coroutine is cancelled
         wherever it waits. Read from the whole text, which a slice does not change, with its
@@ -252,10 +290,29 @@ class ModuleFacts:
         nothing)."""
         if self._timed is None:
             text = _code_only(self.index.text)
-            coroutines = {m.group(1) for m in _ASYNC_DEF.finditer(text)}
-            named = {m.group(1) for m in _TIMED_CALL.finditer(text)}
-            named |= {m.group(1) for m in _TIMED_BLOCK.finditer(text)}
-            self._timed = frozenset(named & coroutines)
+            classes = _top_level_classes(text)
+
+            def owner(offset: int) -> str:
+                return classes[text.count("\n", 0, offset)]
+
+            coroutines = {(owner(m.start()), m.group(1)) for m in _ASYNC_DEF.finditer(text)}
+            timed: set[str] = set()
+            for match in (*_TIMED_CALL.finditer(text), *_timed_awaits(text)):
+                prefix, name = match.group(1), match.group(2)
+                where = owner(match.start())
+                for cls, coroutine in coroutines:
+                    if coroutine != name:
+                        continue
+                    if prefix in ("self.", "cls.") and where:
+                        # `wait_for(self.run(), 2)` times its own class's run(), no other's
+                        if cls == where:
+                            timed.add(f"{cls}.{name}")
+                    elif not prefix:
+                        if not cls:
+                            timed.add(name)  # a function of the module (or a nested one)
+                    else:
+                        timed.add(f"{cls}.{name}" if cls else name)  # another object's
+            self._timed = frozenset(timed)
         return self._timed
 
     def _process_targets(self) -> set[str]:

@@ -1058,7 +1058,15 @@ class Follower:
                 and not self._survives_cancel(evidence, name)
             ):
                 function = self.facts.enclosing_function(statement)
-                if function is not None and function.name.value in self.facts.timed_coroutines():
+                info = self.index.class_of(function.body) if function is not None else None
+                qualified = (
+                    ""
+                    if function is None
+                    else f"{info.name}.{function.name.value}"
+                    if info is not None
+                    else function.name.value
+                )
+                if function is not None and qualified in self.facts.timed_coroutines():
                     # not a cancellation that may come: the module's own timeout around the
                     # coroutine awaiting the child cancels it when it expires, as a timed
                     # wait given up would
@@ -1980,13 +1988,18 @@ class Follower:
         # a wrapper forwarding the child's own API (`def kill(self): self._popen.kill()`
         # beside a `wait()` that waits for it): its users end and reap it as they would the
         # child itself, kill() then wait()
+        # (its wait() may take a timeout as the child's does: after kill() it reaps)
+        forwards_wait = blocking & WAIT_METHOD_NAMES or any(
+            name in WAIT_METHOD_NAMES and _forwards_call(self.index, method, handle, name)
+            for name, method in methods
+        )
         forwarded = (
             {
                 name
                 for name, method in methods
                 if name in ending and _forwards_call(self.index, method, handle, name)
             }
-            if blocking & WAIT_METHOD_NAMES
+            if forwards_wait
             else set()
         )
         for name, method in methods:

@@ -67,7 +67,7 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
         if isinstance(ancestor, cst.FunctionDef) and not _HERE["windows"]:
             windows_only = _windows_import_before(index, ancestor, node)
             if windows_only:
-                return f"{windows_only} (Windows only) is imported first"
+                return windows_only
         current = ancestor  # a function or class defined under the test only exists there
     return ""
 
@@ -93,7 +93,12 @@ def _windows_name_passed(index: ModuleIndex, call: cst.Call) -> str:
     "CREATE_NO_WINDOW")``, ``startupinfo=subprocess.STARTUPINFO()``): anywhere else reading it
     raises AttributeError before the call runs. One chosen by a test (``X if WIN else 0``) or
     read with a default (``getattr(subprocess, "X", 0)``) is not; "" when there is none."""
-    values = [arg.value for arg in call.args]
+    return _windows_name_among(index, [arg.value for arg in call.args])
+
+
+def _windows_name_among(index: ModuleIndex, values: list[cst.BaseExpression]) -> str:
+    """A Windows-only name of ``subprocess`` that evaluating ``values`` reads as it is (or-ed
+    flags, ``getattr()`` with no default, ``STARTUPINFO()``), or ""."""
     while values:
         value = values.pop()
         if isinstance(value, cst.BinaryOperation):
@@ -126,9 +131,9 @@ def _bound_in_module(index: ModuleIndex, name: str) -> bool:
 
 
 def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: cst.CSTNode) -> str:
-    """The Windows-only module or name a statement of ``function``'s own body imports before
-    the one holding ``node`` (``from subprocess import CREATE_BREAKAWAY_FROM_JOB``, ``import
-    msvcrt``), or ""."""
+    """The Windows-only module or name a statement of ``function``'s own body imports (or
+    reads, ``info = subprocess.STARTUPINFO()``) before the one holding ``node`` (``from
+    subprocess import CREATE_BREAKAWAY_FROM_JOB``, ``import msvcrt``), said so, or ""."""
     body = function.body
     if not isinstance(body, cst.IndentedBlock):
         return ""
@@ -139,19 +144,25 @@ def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: 
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
+            if isinstance(small, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.Expr):
+                # `info = subprocess.STARTUPINFO()` before the start: it raises here first
+                read = _windows_name_among(index, [small.value] if small.value else [])
+                if read:
+                    return f"{read} (Windows only) is read first"
             if isinstance(small, cst.Import):
                 for alias in small.names:
                     name = _name_of(alias.name)
                     if name.split(".", 1)[0] in _WINDOWS_MODULES:
-                        return name
+                        return f"{name} (Windows only) is imported first"
             elif isinstance(small, cst.ImportFrom) and not small.relative:
                 module = _name_of(small.module) if small.module is not None else ""
                 if module.split(".", 1)[0] in _WINDOWS_MODULES:
-                    return module
+                    return f"{module} (Windows only) is imported first"
                 if module == "subprocess" and not isinstance(small.names, cst.ImportStar):
                     for alias in small.names:
                         if _name_of(alias.name) in _WINDOWS_SUBPROCESS:
-                            return f"subprocess.{_name_of(alias.name)}"
+                            imported = f"subprocess.{_name_of(alias.name)}"
+                            return f"{imported} (Windows only) is imported first"
     return ""
 
 
