@@ -4564,7 +4564,7 @@ def test_a_non_daemon_thread_stopped_only_at_exit_hangs_exit(
         )
     )
     if leaks:
-        assert "stopped only by cleanup registered with atexit" in findings[0].message
+        assert "stopped only by cleanup run at exit (registered with atexit" in findings[0].message
         assert findings[0].severity == "medium"  # once per object: it hangs exit
 
 
@@ -6785,3 +6785,95 @@ def test_a_method_timed_by_its_own_class_is_not_another_class_method_of_that_nam
     result = analyze_source(code.encode(), "m.py", PACK.rules)
     severities = {f.line: f.severity for f in result.findings}
     assert severities == {6: "low", 12: "medium"}, [(f.line, f.message) for f in result.findings]
+
+
+def test_a_loop_on_the_main_thread_being_alive_runs_until_the_program_exits() -> None:
+    # CPython marks the main thread stopped only at interpreter shutdown: a thread looping
+    # `while threading.main_thread().is_alive():` started per request runs as long as the server
+    check(
+        """
+        import threading
+        import time
+
+        def beat(conn):
+            while threading.main_thread().is_alive():
+                conn.ping()
+                time.sleep(5)
+
+        def handle(conn):
+            t = threading.Thread(target=beat, args=(conn,), daemon=True)  # leak
+            t.start()
+
+        def beat_until_closed(conn):
+            while threading.main_thread().is_alive():
+                if conn.closed:
+                    return
+                conn.ping()
+                time.sleep(5)
+
+        def handle_closing(conn):
+            t = threading.Thread(target=beat_until_closed, args=(conn,), daemon=True)
+            t.start()
+        """
+    )
+
+
+def test_a_logging_handler_thread_stopped_only_in_close_hangs_exit() -> None:
+    # logging.shutdown(), registered with atexit, closes the handlers the program has not
+    # closed: it runs only after the interpreter has waited for every non-daemon thread, so a
+    # non-daemon flusher that only close() stops never ends (a daemon one ends with the process)
+    check(
+        """
+        import logging
+        import threading
+
+        class ShippingHandler(logging.Handler):
+            def __init__(self):
+                super().__init__()
+                self._stop = threading.Event()
+                self._flusher = threading.Thread(target=self._flush_loop)  # leak
+                self._flusher.start()
+
+            def _flush_loop(self):
+                while not self._stop.wait(5):
+                    self.flush()
+
+            def _stop_flusher(self):
+                self._stop.set()
+                self._flusher.join()
+
+            def close(self):
+                self._stop_flusher()
+                super().close()
+
+        class DaemonHandler(logging.Handler):
+            def __init__(self):
+                super().__init__()
+                self._stop = threading.Event()
+                self._flusher = threading.Thread(target=self._flush_loop, daemon=True)
+                self._flusher.start()
+
+            def _flush_loop(self):
+                while not self._stop.wait(5):
+                    self.flush()
+
+            def close(self):
+                self._stop.set()
+                self._flusher.join()
+                super().close()
+
+        class Sender:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._loop)
+                self._thread.start()
+
+            def _loop(self):
+                while not self._stop.wait(5):
+                    pass
+
+            def close(self):
+                self._stop.set()
+                self._thread.join()
+        """
+    )

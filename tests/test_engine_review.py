@@ -7,7 +7,9 @@ together, a container rebound on one pass only, an and-ed is_alive() test, a fac
 early return keeps callers from the start, a timeout shown only in a docstring; and (mended on
 2026-12-03, sixth session) get(True) by position, a timeout block around the wait itself, a
 container emptied by clear() or rebound in an outer loop, a guard written `block is False`, a
-timeout block that logs before the await, a STARTUPINFO made on the line before the start, a forwarding wrapper whose wait() takes a timeout."""
+timeout block that logs before the await, a STARTUPINFO made on the line before the start, a forwarding wrapper whose wait() takes a timeout. The r28_ probes come from a second review of
+that session's rules: get() waiting with timeout=None, a mapping's get(1), identity and equality
+of a flag with a literal read as written, shield()/gather() in a timeout block, `del x[:]`."""
 
 from __future__ import annotations
 
@@ -479,6 +481,215 @@ class Sidecar:
     def kill(self):
         self._proc.kill()
 ''',
+    "r28_get_true_none_positional_leak": '''\
+import logging
+import queue
+import threading
+
+
+class Forwarder:
+    """One per upstream connection; close() ends it."""
+
+    def __init__(self, send):
+        self._send = send
+        self._out = queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True)  # expect: leak - get(True, None) has no timeout: blocks for ever once nothing more is put after close()
+        self._thread.start()
+
+    def _run(self):
+        try:
+            while True:
+                msg = self._out.get(True, None)
+                self._send(msg)
+        except Exception:
+            logging.exception("forwarder died")
+
+    def close(self):
+        self._send = None
+''',
+    "r28_get_timeout_none_keyword_leak": '''\
+import logging
+import queue
+import threading
+
+
+class Forwarder:
+    """One per upstream connection; close() ends it."""
+
+    def __init__(self, send):
+        self._send = send
+        self._out = queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True)  # expect: leak - get(timeout=None) blocks for ever (block defaults to True); nothing is put after close()
+        self._thread.start()
+
+    def _run(self):
+        try:
+            while True:
+                msg = self._out.get(timeout=None)
+                self._send(msg)
+        except Exception:
+            logging.exception("forwarder died")
+
+    def close(self):
+        self._send = None
+''',
+    "r28_dict_get_int_key_ok": '''\
+import logging
+import threading
+import time
+
+
+class SlotMonitor:
+    """Polls slot 1 of a status table; close() ends it (the next report raises)."""
+
+    def __init__(self, report):
+        self._report = report
+        self._slots = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)  # expect: ok - dict.get(1) returns at once (it is not a queue); after close() the report call raises and the handler ends the thread
+        self._thread.start()
+
+    def update(self, slot, status):
+        self._slots[slot] = status
+
+    def _run(self):
+        try:
+            while True:
+                status = self._slots.get(1)
+                self._report(status)
+                time.sleep(1.0)
+        except Exception:
+            logging.exception("monitor stopped")
+
+    def close(self):
+        self._report = None
+''',
+    "r28_shield_gather_in_timeout_leak": """\
+import asyncio
+
+
+async def render_shielded(path):
+    proc = await asyncio.create_subprocess_exec("render", path)  # expect: leak (medium) - the timeout cancels the shield's outer future; nothing kills the child, which runs on
+    async with asyncio.timeout(30):
+        await asyncio.shield(proc.wait())
+    return proc.returncode
+
+
+async def render_gathered(path, log):
+    proc = await asyncio.create_subprocess_exec(  # expect: leak (medium) - the timeout cancels the gather (and the wait in it); the child runs on
+        "render", path, stdout=asyncio.subprocess.PIPE
+    )
+    async with asyncio.timeout(30):
+        await asyncio.gather(proc.wait(), log(proc.stdout))
+    return proc.returncode
+""",
+    "r28_del_slice_each_pass_leak": """\
+import subprocess
+
+
+class Farm:
+    def __init__(self):
+        self.procs = []
+
+    def start(self, groups):
+        for group in groups:
+            del self.procs[:]
+            for cmd in group:
+                self.procs.append(subprocess.Popen(cmd))  # expect: leak - `del self.procs[:]` empties the list like clear(): the previous group's children are dropped unwaited
+
+    def stop(self):
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait()
+""",
+    "r28_guard_equals_zero": """\
+import subprocess
+
+
+def run(cmd, block=1):
+    if block == 0:
+        return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+    return subprocess.check_output(cmd, universal_newlines=True)
+
+
+def version():
+    return run(["tool", "--version"]).strip()  # expect: ok - block=1: check_output ran
+
+
+def spawn_daemon():
+    run(["tool", "daemon"], block=0)  # expect: leak - block=0: a Popen comes back and is dropped
+""",
+    "r28_guard_tristate_none_default": '''\
+import subprocess
+
+
+def run(cmd, block=None):
+    """block=None: decide from the command (always blocking here); only block=False detaches."""
+    if block is False:
+        return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+    return subprocess.check_output(cmd, universal_newlines=True)
+
+
+def version():
+    return run(["tool", "--version"]).strip()  # expect: ok - block is None, `None is False` is false: check_output ran
+
+
+def spawn_daemon():
+    run(["tool", "daemon"], block=False)  # expect: leak - only an explicit False gets a Popen, dropped here
+''',
+    "r28_guard_identity_vs_truthy_literals": """\
+import subprocess
+
+
+def run(cmd, block=True):
+    if block is False:
+        return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+    return subprocess.check_output(cmd, universal_newlines=True)
+
+
+def start(cmd, wait=False):
+    if wait is True:
+        return subprocess.check_output(cmd)
+    return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+
+
+def legacy_version():
+    return run(["tool", "--version"], block=0).strip()  # expect: ok - `0 is False` is false: check_output ran (reading it as `not block` would say Popen)
+
+
+def legacy_spawn():
+    start(["tool", "sync"], wait=1)  # expect: leak - `1 is True` is false: a Popen comes back and is dropped
+""",
+    "r28_guard_yoda_and_ne": """\
+import subprocess
+
+
+def run(cmd, block=True):
+    if False is block:
+        return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+    return subprocess.check_output(cmd, universal_newlines=True)
+
+
+def run2(cmd, detach=False):
+    if detach != False:
+        return subprocess.Popen(cmd)  # expect: ok here - returned; judged at the callers
+    return subprocess.check_output(cmd, universal_newlines=True)
+
+
+def version():
+    return run(["tool", "--version"]).strip()  # expect: ok - block=True: check_output ran
+
+
+def version2():
+    return run2(["tool", "--version"]).strip()  # expect: ok - detach=False: check_output ran
+
+
+def spawn():
+    run(["tool", "daemon"], block=False)  # expect: leak - Popen returned and dropped
+
+
+def spawn2():
+    run2(["tool", "daemon"], detach=True)  # expect: leak - Popen returned and dropped
+""",
 }
 
 

@@ -873,6 +873,12 @@ class Follower:
         for ancestor in self.index.ancestors(call):
             if ancestor is scope:
                 return False
+            block = block_statements(ancestor)
+            if block is not None:
+                holder = next((s for s in block if self.index.inside(call, s)), None)
+                after = block[block.index(holder) + 1 :] if holder is not None else []
+                if any(_leaves_block(statement) for statement in after):
+                    return False  # `backend.run(scenes, pool); break`: given once
             if isinstance(ancestor, cst.For | cst.While) and not self.index.inside(
                 site.call, ancestor
             ):
@@ -1804,7 +1810,7 @@ class Follower:
                     # lifecycle._reaped_at_exit)
                     at_exit=rule.kind.thread
                     and all(method is not None and method is not same_method for method in reaping)
-                    and self._only_at_exit(reapers),
+                    and self._only_at_exit(reapers, index.class_of(statement)),
                 )
             gap = self.reap_gap(
                 rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
@@ -1890,18 +1896,35 @@ class Follower:
             pending.extend(children(node))
         return False
 
-    def _only_at_exit(self, methods: Collection[str]) -> bool:
+    def _only_at_exit(self, methods: Collection[str], info: ClassInfo | None = None) -> bool:
         """Do ``methods`` (of a class) run only at exit: each named in the module only as
         cleanup registered with atexit (``atexit.register(self.stop)``) or called by a method
-        that itself runs only at exit (``def close(self): self.stop()``)?"""
+        that itself runs only at exit (``def close(self): self.stop()``)? A logging handler's
+        ``close()`` is such cleanup: ``logging.shutdown()``, registered with atexit, closes
+        every handler the program has not closed itself."""
         index = self.index
+        root = "close" if info is not None and self._logging_handler(info) else ""
 
         def registered(reference: cst.CSTNode) -> bool:
             holder = index.parent_of(reference)
             call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
             return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
 
-        return runs_only_from(index, methods, root_reference=registered)
+        return runs_only_from(index, methods, root=root, root_reference=registered)
+
+    def _logging_handler(self, info: ClassInfo) -> bool:
+        """Is ``info`` (or a class of the module it derives from) a ``logging`` handler?"""
+        pending, seen = [info], {info.name}
+        while pending:
+            member = pending.pop()
+            for base in member.bases:
+                if base.startswith("logging.") and base.endswith("Handler"):
+                    return True
+                local = self.index.classes.get(base[1:]) if base.startswith("@") else None
+                if local is not None and local.name not in seen:
+                    seen.add(local.name)
+                    pending.append(local)
+        return False
 
     def _replaces_unreaped(
         self,
@@ -2394,7 +2417,8 @@ class Follower:
                 or (isinstance(value, cst.Call) and last_name(value.func) in _EMPTY_CONTAINERS)
             )
         ]
-        # `self.procs.clear()` empties the same container in place: the same drop
+        # `self.procs.clear()` (or `del self.procs[:]`) empties the same container in place:
+        # the same drop
         rebinds.extend(
             small.value.func.value
             for small in own
@@ -2404,6 +2428,14 @@ class Follower:
             and isinstance(small.value.func, cst.Attribute)
             and small.value.func.attr.value == "clear"
             and dotted_name(small.value.func.value) == key
+        )
+        rebinds.extend(
+            small.target.value
+            for small in own
+            if isinstance(small, cst.Del)
+            and isinstance(small.target, cst.Subscript)
+            and dotted_name(small.target.value) == key
+            and _whole_slice(small.target)
         )
         if not rebinds:
             return False
@@ -2527,6 +2559,26 @@ def _runs_itself(method: cst.FunctionDef) -> bool:
     )
 
 
+def _whole_slice(subscript: cst.Subscript) -> bool:
+    """``x[:]``: every element."""
+    if len(subscript.slice) != 1:
+        return False
+    part = subscript.slice[0].slice
+    return (
+        isinstance(part, cst.Slice)
+        and part.lower is None
+        and part.upper is None
+        and part.step is None
+    )
+
+
+def _leaves_block(statement: cst.CSTNode) -> bool:
+    """Is ``statement`` a ``break``, ``return`` or ``raise`` (on a line of its own)?"""
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Break | cst.Return | cst.Raise) for small in statement.body
+    )
+
+
 def _none_or_start(statement: cst.CSTNode) -> tuple[cst.BaseExpression, bool] | None:
     """``h = Pool(n) if test else None`` (or ``None if test else Pool(n)``): the test, and
     whether it held where a handle was made. Where the other side ran, the name holds None
@@ -2612,10 +2664,16 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
     holder = index.parent_of(call)
     if isinstance(holder, cst.Arg):
         wrapper = index.parent_of(holder)
-        if not (isinstance(wrapper, cst.Call) and last_name(wrapper.func) == "wait_for"):
-            return False
-        timeout = argument(wrapper, 1, "timeout")
-        return timeout is None or not _no_timeout(index, timeout, wrapper)
+        if isinstance(wrapper, cst.Call) and last_name(wrapper.func) == "wait_for":
+            timeout = argument(wrapper, 1, "timeout")
+            return timeout is None or not _no_timeout(index, timeout, wrapper)
+    while isinstance(holder, cst.Arg):
+        # `await asyncio.shield(proc.wait())`, `await asyncio.gather(proc.wait(), pump())`: the
+        # await of what wraps it
+        wrapper = index.parent_of(holder)
+        if not (isinstance(wrapper, cst.Call) and last_name(wrapper.func) in _AWAIT_WRAPPERS):
+            break
+        holder = index.parent_of(wrapper)
     if isinstance(holder, cst.Await):
         # `async with asyncio.timeout(30): await proc.wait()`: the block cancels the wait when
         # it expires, as wait_for() does, and the child runs on
@@ -3097,6 +3155,7 @@ def _own_function(site: Site, family: Sequence[ClassInfo]) -> cst.FunctionDef | 
 
 
 _PROPERTIES = frozenset({"property"}) | CACHED_PROPERTIES
+_AWAIT_WRAPPERS = frozenset({"shield", "gather"})
 _EMPTY_CONTAINERS = frozenset({"list", "dict", "set", "deque", "OrderedDict", "defaultdict"})
 
 

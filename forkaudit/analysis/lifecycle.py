@@ -181,9 +181,10 @@ class Analyzer:
             return Verdict(
                 True,
                 "high",
-                f"{site.via} is stopped only by cleanup registered with atexit, which the "
-                "interpreter runs after every non-daemon thread has ended: this one never ends, "
-                "and exit hangs",
+                f"{site.via} is stopped only by cleanup run at exit (registered with atexit, or "
+                "a logging handler's close(), which logging.shutdown() calls from atexit), which "
+                "the interpreter runs after every non-daemon thread has ended: this one never "
+                "ends, and exit hangs",
                 started=verdict.started,
                 holder=verdict.holder,
                 stays=True,

@@ -468,7 +468,8 @@ class Counter:
         keyword_only = list(function.params.kwonly_params)
         positional = [a for a in caller.args if a.keyword is None and not a.star]
         starred = any(a.star for a in caller.args)
-        for name, truth in guards:
+        for guard, truth in guards:
+            compare, _, name = guard.rpartition(":")  # "is False:block" for `block is False`
             value: cst.BaseExpression | None = None
             given = next((a for a in caller.args if a.keyword and a.keyword.value == name), None)
             if given is not None:
@@ -484,6 +485,10 @@ class Counter:
                         (p for p in (*params, *keyword_only) if p.name.value == name), None
                     )
                     value = declared.default if declared is not None else None
+            if compare:
+                if value is not None and _compares(value, compare) is (not truth):
+                    return False
+                continue
             if value is not None and literal_truth(value) is (not truth):
                 return False
         return True
@@ -1060,22 +1065,65 @@ def _parameter_guards(
     for test, truth in tested:
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             test, truth = test.expression, not truth
+        compare = ""
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-            # `if block is False:` / `if block == True:` test the same truth as `if not block:`
-            # and `if block:` for the literals callers pass
+            # `if block is False:`, `if block == 0:`, `if False is block:`: the path needs that
+            # comparison of the flag with a literal to come out `truth` (kept as written: for
+            # values other than True and False, identity and equality are not truth)
             compared = test.comparisons[0]
-            value = dotted_name(compared.comparator)
-            if value in ("True", "False"):
-                same = isinstance(compared.operator, cst.Is | cst.Equal)
-                if same or isinstance(compared.operator, cst.IsNot | cst.NotEqual):
-                    test, truth = test.left, truth == (same == (value == "True"))
+            left, right = test.left, compared.comparator
+            if _code_of(left) in _BOOL_LIKE:
+                left, right = right, left
+            literal = _code_of(right)
+            operator = compared.operator
+            if literal in _BOOL_LIKE and isinstance(
+                operator, cst.Is | cst.IsNot | cst.Equal | cst.NotEqual
+            ):
+                same = isinstance(operator, cst.Is | cst.Equal)
+                kind = "is" if isinstance(operator, cst.Is | cst.IsNot) else "=="
+                test, truth, compare = left, truth == same, f"{kind} {literal}:"
         if isinstance(test, cst.Name) and test.value in params and test.value != "self":
-            found.setdefault(test.value, truth)
+            found.setdefault(compare + test.value, truth)
     if found:
         # one the function rebinds (`restart = restart or env_flag`) is not what was passed
         for target, _ in assignments(function):
-            found.pop(dotted_name(target) or "", None)
+            bound = dotted_name(target) or ""
+            for key in [key for key in found if key.rsplit(":", 1)[-1] == bound]:
+                del found[key]
     return tuple(sorted(found.items()))
+
+
+# literals a flag is compared with, and their numeric values
+_BOOL_LIKE = {"True": 1, "False": 0, "1": 1, "0": 0}
+
+
+def _compares(value: cst.BaseExpression, compare: str) -> bool | None:
+    """What ``<value> <compare>`` (``is False``, ``== 0``) is for a literal ``value`` (True,
+    False, None, an integer); None when ``value`` is not one."""
+    kind, literal = compare.split(" ")
+    code = _code_of(value)
+    if isinstance(value, cst.Name) and value.value == "None":
+        return False  # None is neither True nor False, nor equal to 0 or 1
+    if isinstance(value, cst.Integer):
+        number = int(code) if code.isdigit() else None
+        if number is None:
+            return None
+        if kind == "is":
+            return False  # an int is never the bool singleton
+        return number == _BOOL_LIKE[literal]
+    if code in ("True", "False"):
+        if kind == "is":
+            return literal in ("True", "False") and code == literal
+        return _BOOL_LIKE[code] == _BOOL_LIKE[literal]
+    return None
+
+
+def _code_of(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Integer):
+        return node.value
+    return ""
 
 
 def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:

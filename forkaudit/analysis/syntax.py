@@ -223,20 +223,25 @@ def _blocks_on_queue(loop: cst.While) -> bool:
             and isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "get"
             and dotted_name(node.func.value) is not None
-            and all(
-                # `get()`, `get(block=True)`, `get(True)`: no timeout, it waits for ever
-                (
-                    (arg.keyword is None and position == 0)
-                    or (arg.keyword is not None and arg.keyword.value == "block")
-                )
-                and not arg.star
-                and is_true(arg.value)
-                for position, arg in enumerate(node.args)
-            )
+            and _waits_for_ever(node)
         ):
             return True
         stack.extend(children(node))
     return False
+
+
+def _waits_for_ever(call: cst.Call) -> bool:
+    """Does a queue's ``get`` call wait with no end: ``get()``, ``get(True)``, ``get(block=True,
+    timeout=None)``, ``get(True, None)``? Block given by position must be the literal True (a
+    mapping's ``get(1)`` looks a key up); any other argument is not a queue's."""
+    wanted = {"block": "True", "timeout": "None"}
+    for position, arg in enumerate(call.args):
+        if arg.star or (arg.keyword is None and position > 1):
+            return False
+        name = arg.keyword.value if arg.keyword is not None else ("block", "timeout")[position]
+        if not (isinstance(arg.value, cst.Name) and arg.value.value == wanted.get(name)):
+            return False
+    return True
 
 
 def _leaves_loop(handler: cst.ExceptHandler) -> bool:
@@ -389,11 +394,27 @@ def literal_truth(value: cst.BaseExpression) -> bool | None:
     return None
 
 
+def main_thread_alive(test: cst.BaseExpression) -> bool:
+    """``threading.main_thread().is_alive()``: true for as long as the program runs (CPython
+    marks the main thread stopped only when the interpreter shuts down, before it waits for the
+    non-daemon threads), so a loop on it runs until exit, as ``while True:`` does."""
+    return (
+        isinstance(test, cst.Call)
+        and not test.args
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_alive"
+        and isinstance(test.func.value, cst.Call)
+        and not test.func.value.args
+        and last_name(test.func.value.func) == "main_thread"
+    )
+
+
 def endless_while(statement: cst.CSTNode) -> bool:
-    """``while True:`` (or ``while 1:``) with no else that no break, return or raise leaves."""
+    """``while True:`` (or ``while 1:``, or ``while threading.main_thread().is_alive():``)
+    with no else that no break, return or raise leaves."""
     return (
         isinstance(statement, cst.While)
-        and is_true(statement.test)
+        and (is_true(statement.test) or main_thread_alive(statement.test))
         and statement.orelse is None
         and not loop_can_exit(statement)
     )
