@@ -6877,3 +6877,159 @@ def test_a_logging_handler_thread_stopped_only_in_close_hangs_exit() -> None:
                 self._thread.join()
         """
     )
+
+
+def test_a_timed_wait_retried_until_the_child_ends_reaps_it() -> None:
+    # a loop whose handler goes round again after each timeout (logging, checking a flag,
+    # killing) waits until the child has ended; one whose handler leaves gives it up
+    check(
+        """
+        import asyncio
+        import logging
+        import subprocess
+
+        def run(cmd, stop):
+            p = subprocess.Popen(cmd)
+            while True:
+                try:
+                    p.wait(timeout=1)
+                    break
+                except subprocess.TimeoutExpired:
+                    if stop.is_set():
+                        p.kill()
+
+        async def render(path):
+            proc = await asyncio.create_subprocess_exec("render", path)
+            while proc.returncode is None:
+                try:
+                    async with asyncio.timeout(5):
+                        await proc.wait()
+                except TimeoutError:
+                    logging.info("render still running")
+            return proc.returncode
+
+        async def render_once(path):
+            proc = await asyncio.create_subprocess_exec("render", path)  # leak
+            while proc.returncode is None:
+                try:
+                    await asyncio.wait_for(proc.wait(), 5)
+                except asyncio.TimeoutError:
+                    break
+            return proc.returncode
+
+        def run_killed_then_left(cmd):
+            p = subprocess.Popen(cmd)  # leak
+            while True:
+                try:
+                    p.wait(timeout=1)
+                    break
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    return None
+        """
+    )
+
+
+def test_a_private_function_whose_source_is_only_read_never_runs_here() -> None:
+    # `inspect.getsourcelines(self._first_stage)`: a bootstrap sent to another interpreter as
+    # text; called anywhere in the module as well, it runs here too
+    check(
+        """
+        import inspect
+        import os
+
+        class Connection:
+            @staticmethod
+            def _first_stage():
+                if os.fork():
+                    os.execl("/usr/bin/python3", "python3")
+                os._exit(0)
+
+            def _boot_source(self):
+                return "".join(inspect.getsourcelines(self._first_stage)[0][2:])
+
+        class Local:
+            @staticmethod
+            def _spawn_helper():
+                pid = os.fork()  # leak
+                if pid == 0:
+                    os._exit(0)
+
+            def source(self):
+                return inspect.getsource(self._spawn_helper)
+
+            def run(self):
+                self._spawn_helper()
+        """
+    )
+
+
+def test_a_loop_that_goes_round_only_when_the_start_raised_has_one_handle() -> None:
+    # `for path in paths: try: p = Popen([path, "-V"]) except OSError: pass else: break`: a pass
+    # that made a child leaves the loop, so the one made is the one reaped after it
+    check(
+        """
+        import subprocess
+
+        def version(paths):
+            for path in paths:
+                try:
+                    p = subprocess.Popen([path, "-V"], stdout=subprocess.PIPE)
+                except OSError:
+                    pass
+                else:
+                    break
+            else:
+                raise RuntimeError("not found")
+            return p.communicate()[0]
+
+        def shell(command, retries):
+            while True:
+                try:
+                    proc = subprocess.Popen(command, shell=True)
+                    break
+                except PermissionError:
+                    retries -= 1
+            proc.wait()
+
+        def each(commands):
+            for command in commands:
+                try:
+                    proc = subprocess.Popen(command)  # leak
+                except OSError:
+                    continue
+            proc.wait()
+        """
+    )
+
+
+def test_a_start_no_call_of_its_private_function_can_reach_never_runs() -> None:
+    # every call of `_run` leaves pipe_command to its default None: the else never runs; a
+    # public function, or one named otherwise too (a callback), may be called in other ways
+    check(
+        """
+        from subprocess import PIPE, Popen
+
+        def _run(command, pipe_command=None):
+            if not pipe_command:
+                p1 = Popen(command, stdout=PIPE)
+            else:
+                p2 = Popen(command, stdout=PIPE)
+                p1 = Popen(pipe_command, stdin=p2.stdout, stdout=PIPE)
+            return p1.communicate()[0]
+
+        def run(command, pipe_command=None):
+            if not pipe_command:
+                p1 = Popen(command, stdout=PIPE)
+            else:
+                p2 = Popen(command, stdout=PIPE)  # leak
+                p1 = Popen(pipe_command, stdin=p2.stdout, stdout=PIPE)
+            return p1.communicate()[0]
+
+        def cpuinfo():
+            return _run(["cat", "/proc/cpuinfo"])
+
+        def dmesg():
+            return _run(["dmesg"]) + run(["dmesg"])
+        """
+    )

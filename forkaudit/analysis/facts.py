@@ -115,6 +115,7 @@ class ModuleFacts:
         self.os_reaper_calls: list[cst.Call] | None = []
         self.mp_reaper_calls: list[cst.Call] = []  # the active_children() calls behind mp_reaper
         self._bound: dict[int, frozenset[str]] = {}  # function -> the names local to it
+        self._code: str | None = None  # the text with strings and comments blanked
         self.os_reaper, self.mp_reaper = self._module_reapers()
         self.entry_points = self._entry_points()
         self.process_targets = self._process_targets()
@@ -554,6 +555,28 @@ class ModuleFacts:
                 continue  # `obj._Class__start()`, or a name put together for getattr()
             if text.count(name) == 1 or _names_in_code(text, name) == 1:
                 return name
+        return ""
+
+    def only_source_taken(self, node: cst.CSTNode) -> str:
+        """The name of the private function holding ``node`` when the module names it only to
+        read its source (``inspect.getsourcelines(self._first_stage)``: a bootstrap sent to
+        another interpreter as text): it never runs here. Read from the text with strings and
+        comments blanked, which a slice does not change. "" otherwise."""
+        function = next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
+        )
+        if function is None or not function.name.value.startswith("_"):
+            return ""
+        name = function.name.value
+        if self._code is None:
+            self._code = _code_only(self.index.text)
+        named = re.findall(rf"\b{re.escape(name)}\b", self._code)
+        taken = re.findall(
+            rf"\bgetsource(?:lines)?\(\s*(?:[\w.]+\.)?{re.escape(name)}\s*\)", self._code
+        )
+        defined = len(re.findall(rf"\bdef\s+{re.escape(name)}\b", self._code))
+        if taken and len(named) == len(taken) + defined:
+            return name
         return ""
 
     def given_params(

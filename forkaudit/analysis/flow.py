@@ -34,6 +34,7 @@ from forkaudit.analysis.syntax import (
     is_true,
     iteration_of,
     last_name,
+    leaves_loop,
     literal_test,
     literal_truth,
     loop_can_exit,
@@ -1264,7 +1265,11 @@ class Follower:
                     return None
             if isinstance(parent, cst.IndentedBlock):
                 owner = self.index.parent_of(parent)
-                if isinstance(owner, cst.For | cst.While) and owner.body is parent:
+                if (
+                    isinstance(owner, cst.For | cst.While)
+                    and owner.body is parent
+                    and not _pass_ends_loop(self.index, statement, owner)
+                ):
                     left_loop = True
             if parent is scope:
                 break
@@ -2572,6 +2577,31 @@ def _whole_slice(subscript: cst.Subscript) -> bool:
     )
 
 
+def _pass_ends_loop(index: ModuleIndex, statement: cst.CSTNode, loop: cst.CSTNode) -> bool:
+    """Does a pass of ``loop`` that ran the start ``statement`` always leave the loop: a
+    ``break`` (or ``return``) follows it in its block or in an enclosing one up to the loop,
+    or in the ``else:`` of a ``try`` whose body holds it (``for path in paths: try: p =
+    Popen([path, "-V"]) except OSError: pass else: break``)? Then the loop goes round again
+    only when the start raised, and the one handle made is the last pass's."""
+    current: cst.CSTNode = statement
+    for ancestor in index.ancestors(statement):
+        if ancestor is loop:
+            return False
+        block = block_statements(ancestor)
+        if block is not None and current in block:
+            if any(_leaves_block(later) for later in block[block.index(current) + 1 :]):
+                return True
+        if (
+            isinstance(ancestor, cst.Try)
+            and current is ancestor.body
+            and ancestor.orelse is not None
+            and any(_leaves_block(line) for line in ancestor.orelse.body.body)
+        ):
+            return True
+        current = ancestor
+    return False
+
+
 def _leaves_block(statement: cst.CSTNode) -> bool:
     """Is ``statement`` a ``break``, ``return`` or ``raise`` (on a line of its own)?"""
     return isinstance(statement, cst.SimpleStatementLine) and any(
@@ -2797,8 +2827,16 @@ def timed_out_unreaped(
             )
         ):
             return False
-    elif index is not None and any(
-        _handles_timeout(index, end, evidence.timed) for end in evidence.ends
+    if (
+        index is not None
+        and start is not None
+        and all(_waits_until_ended(index, n, start) for n in evidence.timed)
+    ):
+        return False  # each timeout goes round and waits again, a kill included
+    if (
+        awaited
+        and index is not None
+        and any(_handles_timeout(index, end, evidence.timed) for end in evidence.ends)
     ):
         # asyncio's child watcher reaps each child it started when it ends, awaited or not:
         # killed when the wait times out, the child dies and is reaped; only a child left
@@ -2960,6 +2998,26 @@ def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]
         (index.resolve(expression) or dotted_name(expression) or "").rsplit(".", 1)[-1]
         for expression in types
     }
+
+
+def _waits_until_ended(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
+    """Is the timed wait ``wait`` retried until the child ends: in a ``while`` loop not holding
+    the ``start``, inside a ``try`` of that loop whose handlers all go round again (log, kill,
+    check a flag) rather than leave (``while True: try: p.wait(timeout=1); break except
+    TimeoutExpired: if stop.is_set(): p.kill()``, ``while proc.returncode is None: try: await
+    wait_for(proc.wait(), 5) except TimeoutError: log()``)? A kill in such a handler is then
+    waited out by the next pass."""
+    handled = False
+    for ancestor in index.ancestors(wait):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        if isinstance(ancestor, cst.Try) and index.inside(wait, ancestor.body):
+            if not ancestor.handlers or any(leaves_loop(h) for h in ancestor.handlers):
+                return False
+            handled = True
+        if isinstance(ancestor, cst.While):
+            return handled and not index.inside(start, ancestor)
+    return False
 
 
 def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:

@@ -102,6 +102,10 @@ class Analyzer:
             return  # it runs only on another operating system
         if self.facts.in_unnamed_private_method(site.call):
             return  # a class-private method nothing names: it never runs
+        if self.facts.only_source_taken(site.call):
+            return  # its source is sent elsewhere as text: it never runs here
+        if self._no_caller_takes(site):
+            return  # behind a parameter test no call of its private function passes
         if (rule.kind.os_child or rule.kind.mp_child) and self.facts.exits_after(site.call):
             return  # the parent ends right after: init reaps what it leaves
         if rule.wait_any:
@@ -169,6 +173,27 @@ class Analyzer:
         if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
+
+    def _no_caller_takes(self, site: Site) -> bool:
+        """Is the start in a module-level private function (``_run_and_get_stdout``) on a path
+        behind tests of its parameters (``if not pipe_command: ... else: Popen(...)``) that no
+        call of it takes: every name of it in the module is a call, and each passes (or leaves
+        to its default) a literal the path's test rejects? A private function has no other
+        callers than its package's, and this module's never reach the start."""
+        function = self.facts.enclosing_function(site.call)
+        if (
+            function is None
+            or not function.name.value.startswith("_")
+            or self.index.parent_of(function) is not self.index.module
+        ):
+            return False
+        callers = self.facts.callers(function)
+        if not callers or not all(isinstance(caller, cst.Call) for caller in callers):
+            return False
+        name = function.name.value
+        if len(self.index.names.get(name, ())) != len(callers) + 1:
+            return False  # named otherwise too (a callback, a dispatch table)
+        return not any(self.harm.counter.reaches(caller, function, site.call) for caller in callers)
 
     def _reaped_at_exit(self, site: Site, verdict: Verdict) -> Verdict:
         """Reaped only by cleanup registered with ``atexit``: its author means it to live until

@@ -210,7 +210,7 @@ def _blocks_on_queue(loop: cst.While) -> bool:
             # around a get_nowait() beside the blocking get()) leaves the loop as it was:
             # the get() in it still parks the thread; one whose handler leaves may end it
             if not any(
-                _leaves_loop(handler)
+                leaves_loop(handler)
                 for handler in node.handlers
                 if not _never_raised(handler, node)
             ):
@@ -244,7 +244,7 @@ def _waits_for_ever(call: cst.Call) -> bool:
     return True
 
 
-def _leaves_loop(handler: cst.ExceptHandler) -> bool:
+def leaves_loop(handler: cst.ExceptHandler) -> bool:
     """Can this handler leave the loop it is in: a ``break``, ``return`` or ``raise``
     anywhere in it, or a call ending the thread or the process? Read broadly (one in a
     nested loop or function counts too): a handler that may leave keeps the try out of
