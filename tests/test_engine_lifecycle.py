@@ -7033,3 +7033,46 @@ def test_a_start_no_call_of_its_private_function_can_reach_never_runs() -> None:
             return _run(["dmesg"]) + run(["dmesg"])
         """
     )
+
+
+def test_a_timeout_of_the_module_own_before_the_reap_leaves_the_child_running() -> None:
+    # a timeout is set to expire: the reap after it runs only when what it waits for comes in
+    # time; caught where it expires, the code goes on to the reap
+    check(
+        """
+        import asyncio
+
+        async def first_lines(host, count=10):
+            proc = await asyncio.create_subprocess_exec(  # leak
+                "ssh", host, "tail", "-f", "/var/log/syslog", stdout=asyncio.subprocess.PIPE
+            )
+            lines = []
+            while len(lines) < count:
+                line = await asyncio.wait_for(proc.stdout.readline(), 5)
+                lines.append(line)
+            proc.terminate()
+            await proc.wait()
+            return lines
+
+        async def first_lines_caught(host, count=10):
+            proc = await asyncio.create_subprocess_exec(
+                "ssh", host, "tail", "-f", "/var/log/syslog", stdout=asyncio.subprocess.PIPE
+            )
+            lines = []
+            try:
+                while len(lines) < count:
+                    lines.append(await asyncio.wait_for(proc.stdout.readline(), 5))
+            except asyncio.TimeoutError:
+                pass
+            proc.terminate()
+            await proc.wait()
+            return lines
+
+        async def no_limit(host):
+            proc = await asyncio.create_subprocess_exec("ssh", host, stdout=asyncio.subprocess.PIPE)
+            line = await asyncio.wait_for(proc.stdout.readline(), None)
+            proc.terminate()
+            await proc.wait()
+            return line
+        """
+    )

@@ -9,7 +9,10 @@ early return keeps callers from the start, a timeout shown only in a docstring; 
 container emptied by clear() or rebound in an outer loop, a guard written `block is False`, a
 timeout block that logs before the await, a STARTUPINFO made on the line before the start, a forwarding wrapper whose wait() takes a timeout. The r28_ probes come from a second review of
 that session's rules: get() waiting with timeout=None, a mapping's get(1), identity and equality
-of a flag with a literal read as written, shield()/gather() in a timeout block, `del x[:]`."""
+of a flag with a literal read as written, shield()/gather() in a timeout block, `del x[:]`. The
+r29_ probes come from a third review: a main-thread-alive loop does not hold exit, a handler the
+module closes itself, a retry loop whose own test may end it, a continue or a later raise before
+the break, a function looked up by name or exec'd, torch's get_context() kept in a variable."""
 
 from __future__ import annotations
 
@@ -690,6 +693,199 @@ def spawn():
 def spawn2():
     run2(["tool", "daemon"], detach=True)  # expect: leak - Popen returned and dropped
 """,
+    "r29_main_alive_nondaemon_once_ok": '''\
+"""Metrics flusher: a non-daemon thread that polls until the main thread has finished."""
+import threading
+import time
+
+_started = False
+_buffer = []
+
+
+def _flush_loop():
+    while threading.main_thread().is_alive():
+        if _buffer:
+            send(list(_buffer))
+            del _buffer[:]
+        time.sleep(1.0)
+    send(list(_buffer))  # last flush after main has finished
+
+
+def send(items):
+    print(items)
+
+
+def start_flusher():
+    global _started
+    if _started:
+        return
+    _started = True
+    threading.Thread(target=_flush_loop, name="flusher").start()  # expect: ok - once per process; CPython marks main stopped in threading._shutdown() BEFORE joining non-daemon threads, so the loop ends within 1 s and exit does not hang (verified on 3.11)
+''',
+    "r29_handler_closed_by_library_ok": '''\
+"""The library attaches its own handler for the length of a job and closes it itself."""
+import logging
+import threading
+
+
+class JobLogHandler(logging.Handler):
+    def __init__(self, sink):
+        super().__init__()
+        self.sink = sink
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._pump)  # expect: ok - the only user (run_job below) always closes it in finally: a normal path stops and joins the thread
+        self._thread.start()
+
+    def emit(self, record):
+        self.sink.append(self.format(record))
+
+    def _pump(self):
+        while not self._stop.is_set():
+            self._stop.wait(0.5)
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        super().close()
+
+
+def run_job(job):
+    log = logging.getLogger("jobs")
+    handler = JobLogHandler(job.sink)
+    log.addHandler(handler)
+    try:
+        job.run()
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+''',
+    "r29_while_flag_test_exits_leak": '''\
+"""The retry loop's own test ends it: on shutdown the child is terminated and never waited."""
+import subprocess
+import threading
+
+shutdown = threading.Event()
+
+
+def run_worker(cmd):
+    proc = subprocess.Popen(cmd)  # expect: leak (transient) - when shutdown is set the while test fails, the loop ends without a successful wait, and terminate() is not followed by a wait: zombie until collected
+    while not shutdown.is_set():
+        try:
+            proc.wait(timeout=1)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    proc.terminate()
+    return proc.returncode
+''',
+    "r29_poll_while_flag_kill_leak": '''\
+"""Loop while the child runs and the job is wanted; the loop test can end it after a kill."""
+import subprocess
+
+
+def follow(cmd, job):
+    proc = subprocess.Popen(cmd)  # expect: leak (transient) - when job.cancelled turns true the loop ends on its test right after the kill in the handler, with no further wait
+    while not job.cancelled:
+        try:
+            proc.wait(timeout=2)
+            return proc.returncode
+        except subprocess.TimeoutExpired:
+            if job.cancelled:
+                proc.kill()
+    return None
+''',
+    "r29_continue_before_break_leak": '''\
+"""Retry a helper until it prints a line; the break after the start is skipped by a continue."""
+import subprocess
+
+
+def first_line(cmd):
+    proc = None
+    for attempt in range(3):
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # expect: leak (transient) - a pass that made a handle goes round again via `continue` when no line came; that child (which has closed stdout, i.e. usually exited) is dropped unwaited
+        line = proc.stdout.readline()
+        if not line:
+            continue
+        break
+    out, _ = proc.communicate()
+    return out
+''',
+    "r29_try_else_break_later_raise_leak": '''\
+"""Find a tool whose version we can parse: a parse error after a successful start goes round."""
+import subprocess
+
+
+def tool_version(paths):
+    proc = None
+    for path in paths:
+        try:
+            proc = subprocess.Popen([path, "--version"], stdout=subprocess.PIPE)  # expect: leak (transient) - when Popen succeeds but int() below raises ValueError, the pass goes round with the child dropped unwaited (not only 'when the start raised')
+            major = int(proc.stdout.readline().split(b".")[0])
+        except (OSError, ValueError):
+            continue
+        else:
+            break
+    else:
+        return None
+    proc.wait()
+    return major
+''',
+    "r29_getsource_and_getattr_leak": '''\
+"""Source taken for shipping; locally the same hook is dispatched by name."""
+import inspect
+import subprocess
+
+
+class Hooks:
+    def _spawn_helper(self):
+        subprocess.Popen(["helper", "--daemon"])  # expect: leak - runs here through getattr(self, "_spawn_helper") in run_hook(); the name appears only in a string, which the text check blanks
+
+    def ship(self):
+        return inspect.getsource(self._spawn_helper)
+
+    def run_hook(self, name):
+        return getattr(self, "_" + name)() if name != "spawn_helper" else getattr(self, "_spawn_helper")()
+''',
+    "r29_getsource_then_exec_leak": '''\
+"""The source is read and then exec'd in this very process (a fresh namespace per plugin)."""
+import inspect
+import subprocess
+
+
+def _plugin_body():
+    subprocess.Popen(["notify-send", "plugin loaded"])  # expect: leak - the exec below runs this source (and the call) in this process, each load_plugin() call
+
+
+def load_plugin():
+    namespace = {"subprocess": subprocess}
+    exec(inspect.getsource(_plugin_body) + "\\n_plugin_body()\\n", namespace)
+    return namespace
+''',
+    "r29_torch_get_context_leak": '''\
+"""torch.multiprocessing with a spawn context, inline and through a variable."""
+import torch.multiprocessing as mp
+
+
+def _work(x):
+    return x * 2
+
+
+def start_inline(x):
+    p = mp.get_context("spawn").Process(target=_work, args=(x,))  # expect: leak - spawn-context Process, never joined
+    p.start()
+
+
+def start_via_ctx(x):
+    ctx = mp.get_context("spawn")
+    p = ctx.Process(target=_work, args=(x,))  # expect: leak - same through `ctx = mp.get_context("spawn")`
+    p.start()
+
+
+def pool_via_ctx(xs):
+    ctx = mp.get_context("forkserver")
+    pool = ctx.Pool(4)  # expect: leak - pool never closed/terminated (its workers persist until GC finalizer)
+    return pool.map(_work, xs)
+''',
 }
 
 

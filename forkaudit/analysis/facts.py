@@ -575,7 +575,11 @@ class ModuleFacts:
             rf"\bgetsource(?:lines)?\(\s*(?:[\w.]+\.)?{re.escape(name)}\s*\)", self._code
         )
         defined = len(re.findall(rf"\bdef\s+{re.escape(name)}\b", self._code))
-        if taken and len(named) == len(taken) + defined:
+        # run here after all: looked up by its name (`getattr(self, "_helper")`), or its
+        # source run by this process (`exec(inspect.getsource(f) + "\nf()")`)
+        looked_up = re.search(rf"[\"']{re.escape(name)}[\"']", self.index.text)
+        runs_text = re.search(r"\b(?:exec|eval)\(", self._code)
+        if taken and len(named) == len(taken) + defined and not looked_up and not runs_text:
             return name
         return ""
 

@@ -70,6 +70,7 @@ from forkaudit.analysis.vocabulary import (
     starts_a_lifecycle,
 )
 from forkaudit.analysis.walk import children, walk
+from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
 
@@ -1135,6 +1136,9 @@ class Follower:
                 daemon=daemon,
                 ended=evidence.ended,
                 holder=holder,
+                # past its own timeout the child runs on, as after a timed wait given up
+                running=gap.startswith("the timeout at line")
+                and rule.kind in (Kind.POPEN, Kind.ASYNCIO_SUBPROCESS),
             )
         if evidence.returned and started and _unstoppable(site):
             # handing a thread on hands on joining it; one whose target never ends cannot be
@@ -1250,6 +1254,17 @@ class Follower:
                                 f"the `return` at line {self.index.line_of(early)} leaves it "
                                 f"un{rule.kind.reaped} ({rule.kind.reaped} only after it)"
                             )
+                        expiring = (
+                            self._timeout_before([*passed, *after[:first]], scope)
+                            if early_returns
+                            else None
+                        )
+                        if expiring is not None:
+                            return (
+                                f"the timeout at line {self.index.line_of(expiring)} raises "
+                                f"out before it is {rule.kind.reaped}: {rule.kind.reaped} only "
+                                "when what it waits for comes in time"
+                            )
                         return None
                     passed.extend(after)
             if isinstance(parent, cst.Try | cst.TryStar):
@@ -1302,6 +1317,42 @@ class Follower:
         if on_error:
             return f"{rule.kind.reaped} only when an exception is raised; the normal path leaks"
         return f"{rule.kind.reaped} on some paths only"
+
+    def _timeout_before(
+        self, statements: list[cst.CSTNode], scope: ScopeNode
+    ) -> cst.CSTNode | None:
+        """A timeout of the module's own among ``statements`` (run after the start, before the
+        reap) that raises out of the function when it expires: ``await asyncio.wait_for(
+        proc.stdout.readline(), 5)`` or an ``async with asyncio.timeout(5):`` block, outside any
+        ``try`` with handlers there. A timeout is set to expire: the reap after it runs only
+        when what it waits for comes in time (``tail -f`` left running when a line is late)."""
+        for statement in statements:
+            for node in walk_statements(statement):
+                if isinstance(node, cst.Call) and last_name(node.func) == "wait_for":
+                    limit = argument(node, 1, "timeout")
+                    if limit is None or _no_timeout(self.index, limit, node):
+                        continue
+                elif isinstance(node, cst.With) and node.asynchronous is not None:
+                    if not any(
+                        isinstance(item.item, cst.Call)
+                        and last_name(item.item.func) in ("timeout", "timeout_at")
+                        and (limit := argument(item.item, 0, "delay")) is not None
+                        and not _no_timeout(self.index, limit, item.item)
+                        for item in node.items
+                    ):
+                        continue
+                else:
+                    continue
+                if self.index.scope_of(node) is not scope:
+                    continue
+                guarded = any(
+                    isinstance(ancestor, cst.Try | cst.TryStar) and ancestor.handlers
+                    for ancestor in self.index.ancestors(node)
+                    if self.index.inside(ancestor, statement) or ancestor is statement
+                )
+                if not guarded:
+                    return node
+        return None
 
     def _on_interrupt_only(self, reap: cst.CSTNode, scope: ScopeNode) -> bool:
         """Is ``reap`` in a function nested in ``scope`` that ``scope`` names only to install it
@@ -1908,7 +1959,11 @@ class Follower:
         ``close()`` is such cleanup: ``logging.shutdown()``, registered with atexit, closes
         every handler the program has not closed itself."""
         index = self.index
-        root = "close" if info is not None and self._logging_handler(info) else ""
+        root = (
+            "close"
+            if info is not None and self._logging_handler(info) and not self._closed_here(info)
+            else ""
+        )
 
         def registered(reference: cst.CSTNode) -> bool:
             holder = index.parent_of(reference)
@@ -1916,6 +1971,23 @@ class Follower:
             return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
 
         return runs_only_from(index, methods, root=root, root_reference=registered)
+
+    def _closed_here(self, info: ClassInfo) -> bool:
+        """Does code of the module close an object of ``info`` it made (``handler =
+        JobHandler(); ... finally: handler.close()``): then its handlers are closed on the way,
+        not only at exit."""
+        made: set[str] = set()
+        for call in self.facts.instantiations(info.node):
+            bound = self.index.parent_of(call)
+            if isinstance(bound, cst.Assign):
+                made.update(dotted_name(target.target) or "" for target in bound.targets)
+        made.discard("")
+        return any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "close"
+            and dotted_name(call.func.value) in made
+            for call in self.facts.calls_named("close")
+        )
 
     def _logging_handler(self, info: ClassInfo) -> bool:
         """Is ``info`` (or a class of the module it derives from) a ``logging`` handler?"""
@@ -2580,24 +2652,32 @@ def _whole_slice(subscript: cst.Subscript) -> bool:
 def _pass_ends_loop(index: ModuleIndex, statement: cst.CSTNode, loop: cst.CSTNode) -> bool:
     """Does a pass of ``loop`` that ran the start ``statement`` always leave the loop: a
     ``break`` (or ``return``) follows it in its block or in an enclosing one up to the loop,
-    or in the ``else:`` of a ``try`` whose body holds it (``for path in paths: try: p =
-    Popen([path, "-V"]) except OSError: pass else: break``)? Then the loop goes round again
-    only when the start raised, and the one handle made is the last pass's."""
+    with only plain statements between (no ``continue``, no branch), or it is the last
+    statement of a ``try`` whose ``else:`` leaves (``for path in paths: try: p = Popen([path,
+    "-V"]) except OSError: pass else: break``)? Then the loop goes round again only when the
+    start raised, and the one handle made is the last pass's."""
     current: cst.CSTNode = statement
     for ancestor in index.ancestors(statement):
         if ancestor is loop:
             return False
         block = block_statements(ancestor)
         if block is not None and current in block:
-            if any(_leaves_block(later) for later in block[block.index(current) + 1 :]):
-                return True
+            for later in block[block.index(current) + 1 :]:
+                if _leaves_block(later):
+                    return True
+                if not isinstance(later, cst.SimpleStatementLine) or any(
+                    isinstance(small, cst.Continue) for small in later.body
+                ):
+                    return False  # a branch or a `continue` may go round first
         if (
             isinstance(ancestor, cst.Try)
             and current is ancestor.body
             and ancestor.orelse is not None
             and any(_leaves_block(line) for line in ancestor.orelse.body.body)
         ):
-            return True
+            # only when nothing after the start in the try can raise into a handler
+            holder = next((s for s in ancestor.body.body if index.inside(statement, s)), None)
+            return holder is ancestor.body.body[-1]
         current = ancestor
     return False
 
@@ -3016,8 +3096,30 @@ def _waits_until_ended(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode
                 return False
             handled = True
         if isinstance(ancestor, cst.While):
-            return handled and not index.inside(start, ancestor)
+            return (
+                handled
+                and not index.inside(start, ancestor)
+                and _until_ended(index, ancestor.test, wait)
+            )
     return False
+
+
+def _until_ended(index: ModuleIndex, test: cst.BaseExpression, wait: cst.CSTNode) -> bool:
+    """Does a loop on ``test`` go round until the child ``wait`` waits for has ended: ``while
+    True:`` (left by a break after the wait), or a test of the child itself (``while
+    proc.returncode is None:``, ``while p.poll() is None:``)? A test of anything else (``while
+    not shutdown.is_set():``) may end the loop with the child still running."""
+    if is_true(test):
+        return True
+    handle = (
+        dotted_name(wait.func.value)
+        if isinstance(wait, cst.Call) and isinstance(wait.func, cst.Attribute)
+        else None
+    )
+    if not handle:
+        return False
+    code = index.code(test)
+    return f"{handle}.returncode" in code or f"{handle}.poll()" in code
 
 
 def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:

@@ -48,6 +48,17 @@ class ClassInfo:
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
 
 
+_GET_CONTEXT = frozenset(
+    {
+        "multiprocessing.get_context",
+        "multiprocessing.context.get_context",
+        "torch.multiprocessing.get_context",
+        "multiprocess.get_context",
+        "multiprocess.context.get_context",
+    }
+)
+
+
 @dataclass
 class ModuleIndex:
     module: cst.Module
@@ -334,12 +345,13 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
         context_assigns=indexer.context_assigns,
         line_map=line_map,
     )
-    # `ctx = multiprocessing.get_context("spawn")` makes `ctx` an alias of multiprocessing.
+    # `ctx = multiprocessing.get_context("spawn")` makes `ctx` an alias of multiprocessing (so
+    # does torch.multiprocessing's or multiprocess's, which re-export it).
     for assign in indexer.context_assigns:
         call = assign.value
         assert isinstance(call, cst.Call)
         resolved = index.resolve(call.func)
-        if resolved in ("multiprocessing.get_context", "multiprocessing.context.get_context"):
+        if resolved in _GET_CONTEXT:
             for target in assign.targets:
                 if isinstance(target.target, cst.Name):
                     index.aliases[target.target.value] = "multiprocessing"

@@ -178,8 +178,8 @@ class Analyzer:
         """Is the start in a module-level private function (``_run_and_get_stdout``) on a path
         behind tests of its parameters (``if not pipe_command: ... else: Popen(...)``) that no
         call of it takes: every name of it in the module is a call, and each passes (or leaves
-        to its default) a literal the path's test rejects? A private function has no other
-        callers than its package's, and this module's never reach the start."""
+        to its default) a literal the path's test rejects, and no other module of its package
+        calls it (the only other callers a private function has)?"""
         function = self.facts.enclosing_function(site.call)
         if (
             function is None
@@ -193,6 +193,9 @@ class Analyzer:
         name = function.name.value
         if len(self.index.names.get(name, ())) != len(callers) + 1:
             return False  # named otherwise too (a callback, a dispatch table)
+        elsewhere = self.harm.counter.elsewhere
+        if elsewhere is not None and elsewhere(name) is not None:
+            return False  # private to the package, not the module: its other modules call it
         return not any(self.harm.counter.reaches(caller, function, site.call) for caller in callers)
 
     def _reaped_at_exit(self, site: Site, verdict: Verdict) -> Verdict:

@@ -30,6 +30,7 @@ from forkaudit.analysis.syntax import (
     is_true,
     kwarg_true,
     last_name,
+    main_thread_alive,
     names_tested,
     none_test_sense,
     runs_only_when_collected,
@@ -401,6 +402,16 @@ class SiteFinder:
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
+            if isinstance(endless, cst.While) and main_thread_alive(endless.test):
+                # it runs as long as the program, and ends when the interpreter shuts down,
+                # before it waits for the non-daemon threads: it never holds exit, as a daemon
+                site.daemon = True
+                site.loops_forever(
+                    f"its target {function.name.value}() loops while the main thread is alive: "
+                    "until the program exits",
+                    endless,
+                )
+                return
             site.loops_forever(f"its target {function.name.value}() loops with no exit", endless)
             return
         stuck = self._stuck_flag_loop(function)
