@@ -562,6 +562,8 @@ class ModuleFacts:
         read its source (``inspect.getsourcelines(self._first_stage)``: a bootstrap sent to
         another interpreter as text): it never runs here. Read from the text with strings and
         comments blanked, which a slice does not change. "" otherwise."""
+        if "getsource" not in self.index.text:
+            return ""
         function = next(
             (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
         )
