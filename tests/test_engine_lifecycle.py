@@ -7076,3 +7076,28 @@ def test_a_timeout_of_the_module_own_before_the_reap_leaves_the_child_running() 
             return line
         """
     )
+
+
+def test_a_number_tested_for_truth_is_tested_against_zero() -> None:
+    # `Pool(n) if n > 1 else None` then `if n: pool.close(); pool.join()`: n > 1 makes n true
+    check(
+        """
+        import multiprocessing as mp
+
+        def transform(items, n):
+            pool = mp.Pool(n) if n > 1 else None
+            out = pool.map(str, items)
+            if n:
+                pool.close()
+                pool.join()
+            return out
+
+        def transform_wrong(items, n):
+            pool = mp.Pool(n) if n > -1 else None  # leak
+            out = pool.map(str, items)
+            if n:
+                pool.close()
+                pool.join()
+            return out
+        """
+    )

@@ -1071,6 +1071,19 @@ def number_test_implies(given: cst.BaseExpression, test: cst.BaseExpression) -> 
     it. Compared with whole numbers only, the value is taken for a whole number (a count), and
     only whole points are tried."""
     first, second = _number_test(given), _number_test(test)
+    if first is not None and second is None:
+        # `if n:` / `if not n:` after `n > 1`: a number tested for truth is tested against 0
+        bare, negated = test, False
+        while isinstance(bare, cst.UnaryOperation) and isinstance(bare.operator, cst.Not):
+            bare, negated = bare.expression, not negated
+        if isinstance(bare, cst.Name | cst.Attribute):
+            code = cst.Module(body=[]).code_for_node(bare)
+            second = (
+                code,
+                frozenset({0.0}),
+                True,
+                (lambda x: x == 0) if negated else (lambda x: x != 0),
+            )
     if first is None or second is None or first[0] != second[0]:
         return False
     edges = sorted(first[1] | second[1])
