@@ -29,7 +29,6 @@ from forkaudit.analysis.syntax import (
     endless_while,
     ends_with,
     in_loop,
-    innermost_loop,
     is_binding_of,
     is_true,
     iteration_of,
@@ -2336,7 +2335,6 @@ class Follower:
             for ancestor in index.ancestors(statement)
             if isinstance(ancestor, cst.For | cst.While) and index.inside(ancestor, here)
         ]
-        loop = innermost_loop(index, statement)
         if any(self._rebound_each_pass(each, key, holder) for each in loops):
             # `for n in range(k): self.consumers = []; ...; self.consumers.append(c)`: each
             # pass binds a new container and drops the one before with what it held
