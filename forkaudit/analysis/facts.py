@@ -27,6 +27,7 @@ from forkaudit.analysis.vocabulary import (
     FORK_HOOK_WORDS,
     MP_WAIT_ANY,
     PID_WAIT_ANY,
+    TIMEOUT_BLOCKS,
 )
 
 # modules whose spawning calls take a program and its arguments, not a function to run
@@ -45,8 +46,9 @@ _TIMED_CALL = re.compile(r"\bwait_for\(\s*((?:[\w.]+\.)?)(\w+)\(")
 # `async with asyncio.timeout(5):` (or `with anyio.fail_after(5):`): the block's awaits run
 # under it
 _TIMEOUT_HEADER = re.compile(
-    r"^([ \t]*)(?:async\s+)?with\s+(?:[\w.]+\.)?(?:timeout|timeout_at|fail_after|move_on_after)"
-    r"\([^)]*\)\s*(?:as\s+\w+\s*)?:[ \t]*$",
+    r"^([ \t]*)(?:async\s+)?with\s+(?:[\w.]+\.)?(?:"
+    + "|".join(sorted(TIMEOUT_BLOCKS))
+    + r")\([^)]*\)\s*(?:as\s+\w+\s*)?:[ \t]*$",
     re.MULTILINE,
 )
 # a coroutine of the module awaited (`return await run(cmd)`, `out = await self.run()`)
@@ -290,7 +292,7 @@ class ModuleFacts:
         strings and comments blanked (a docstring showing ``wait_for(fetch(url), 10)`` runs
         nothing)."""
         if self._timed is None:
-            text = _code_only(self.index.text)
+            text = self._code_text()
             classes = _top_level_classes(text)
 
             def owner(offset: int) -> str:
@@ -557,6 +559,12 @@ class ModuleFacts:
                 return name
         return ""
 
+    def _code_text(self) -> str:
+        """The module's text with its strings and comments blanked (``_code_only``), once."""
+        if self._code is None:
+            self._code = _code_only(self.index.text)
+        return self._code
+
     def only_source_taken(self, node: cst.CSTNode) -> str:
         """The name of the private function holding ``node`` when the module names it only to
         read its source (``inspect.getsourcelines(self._first_stage)``: a bootstrap sent to
@@ -570,17 +578,14 @@ class ModuleFacts:
         if function is None or not function.name.value.startswith("_"):
             return ""
         name = function.name.value
-        if self._code is None:
-            self._code = _code_only(self.index.text)
-        named = re.findall(rf"\b{re.escape(name)}\b", self._code)
-        taken = re.findall(
-            rf"\bgetsource(?:lines)?\(\s*(?:[\w.]+\.)?{re.escape(name)}\s*\)", self._code
-        )
-        defined = len(re.findall(rf"\bdef\s+{re.escape(name)}\b", self._code))
+        code = self._code_text()
+        named = re.findall(rf"\b{re.escape(name)}\b", code)
+        taken = re.findall(rf"\bgetsource(?:lines)?\(\s*(?:[\w.]+\.)?{re.escape(name)}\s*\)", code)
+        defined = len(re.findall(rf"\bdef\s+{re.escape(name)}\b", code))
         # run here after all: looked up by its name (`getattr(self, "_helper")`), or its
         # source run by this process (`exec(inspect.getsource(f) + "\nf()")`)
         looked_up = re.search(rf"[\"']{re.escape(name)}[\"']", self.index.text)
-        runs_text = re.search(r"\b(?:exec|eval)\(", self._code)
+        runs_text = re.search(r"\b(?:exec|eval)\(", code)
         if taken and len(named) == len(taken) + defined and not looked_up and not runs_text:
             return name
         return ""

@@ -1328,17 +1328,10 @@ class Follower:
         for statement in statements:
             for node in walk_statements(statement):
                 if isinstance(node, cst.Call) and last_name(node.func) == "wait_for":
-                    limit = argument(node, 1, "timeout")
-                    if limit is None or _no_timeout(self.index, limit, node):
+                    if not _limited(self.index, node, 1, "timeout", missing=False):
                         continue
                 elif isinstance(node, cst.With) and node.asynchronous is not None:
-                    if not any(
-                        isinstance(item.item, cst.Call)
-                        and last_name(item.item.func) in ("timeout", "timeout_at")
-                        and (limit := argument(item.item, 0, "delay")) is not None
-                        and not _no_timeout(self.index, limit, item.item)
-                        for item in node.items
-                    ):
+                    if not _times_out(self.index, node, _ASYNCIO_TIMEOUTS, missing=False):
                         continue
                 else:
                     continue
@@ -1990,17 +1983,11 @@ class Follower:
 
     def _logging_handler(self, info: ClassInfo) -> bool:
         """Is ``info`` (or a class of the module it derives from) a ``logging`` handler?"""
-        pending, seen = [info], {info.name}
-        while pending:
-            member = pending.pop()
-            for base in member.bases:
-                if base.startswith("logging.") and base.endswith("Handler"):
-                    return True
-                local = self.index.classes.get(base[1:]) if base.startswith("@") else None
-                if local is not None and local.name not in seen:
-                    seen.add(local.name)
-                    pending.append(local)
-        return False
+        return any(
+            base.startswith("logging.") and base.endswith("Handler")
+            for member in self.index.lineage(info)
+            for base in member.bases
+        )
 
     def _replaces_unreaped(
         self,
@@ -2471,11 +2458,11 @@ class Follower:
         )
 
     def _rebound_each_pass(self, loop: cst.CSTNode, key: str, holder: cst.CSTNode) -> bool:
-        """Does ``loop`` bind ``key`` to a new empty container (or empty it with ``clear()``)
-        on every pass (at the level of its own body, not under an ``if``), and do nothing else with it there but fill it
-        (``holder``, the add)? Then each pass drops the last pass's container with what it
-        held; one the pass also reads (a loop reaping it before the next) is not dropped
-        unreaped."""
+        """Does ``loop`` bind ``key`` to a new empty container (or empty it with ``clear()`` or
+        ``del x[:]``) on every pass (at the level of its own body, not under an ``if``), and do
+        nothing else with it there but fill it (``holder``, the add)? Then each pass drops the
+        last pass's container with what it held; one the pass also reads (a loop reaping it
+        before the next) is not dropped unreaped."""
         body = loop.body if isinstance(loop, cst.For | cst.While) else None
         own = [
             small
@@ -2773,8 +2760,7 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
     if isinstance(holder, cst.Arg):
         wrapper = index.parent_of(holder)
         if isinstance(wrapper, cst.Call) and last_name(wrapper.func) == "wait_for":
-            timeout = argument(wrapper, 1, "timeout")
-            return timeout is None or not _no_timeout(index, timeout, wrapper)
+            return _limited(index, wrapper, 1, "timeout", missing=True)
     while isinstance(holder, cst.Arg):
         # `await asyncio.shield(proc.wait())`, `await asyncio.gather(proc.wait(), pump())`: the
         # await of what wraps it
@@ -2788,14 +2774,8 @@ def _timed(index: ModuleIndex, call: cst.Call) -> bool:
         for ancestor in index.ancestors(holder):
             if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
                 break
-            if isinstance(ancestor, cst.With) and any(
-                isinstance(item.item, cst.Call)
-                and last_name(item.item.func) in TIMEOUT_BLOCKS
-                and (
-                    (limit := argument(item.item, 0, "delay")) is None
-                    or not _no_timeout(index, limit, item.item)
-                )
-                for item in ancestor.items
+            if isinstance(ancestor, cst.With) and _times_out(
+                index, ancestor, TIMEOUT_BLOCKS, missing=True
             ):
                 return True
     return False
@@ -2825,6 +2805,28 @@ def _pid_signal(
     if isinstance(target, cst.Call) and index.resolve(target.func) == "os.getpgid" and target.args:
         target = target.args[0].value
     return target, call.args[1].value
+
+
+def _limited(
+    index: ModuleIndex, call: cst.Call, position: int, keyword: str, missing: bool
+) -> bool:
+    """Does ``call`` (``wait_for(aw, 5)``, ``asyncio.timeout(5)``) set a time limit: its limit
+    argument is given and is not None; ``missing`` when it is not given at all."""
+    limit = argument(call, position, keyword)
+    if limit is None:
+        return missing
+    return not _no_timeout(index, limit, call)
+
+
+def _times_out(index: ModuleIndex, block: cst.With, names: Collection[str], missing: bool) -> bool:
+    """Is ``block`` a timeout block (``async with asyncio.timeout(5):``, one of ``names``)
+    that sets a time limit (``_limited``)?"""
+    return any(
+        isinstance(item.item, cst.Call)
+        and last_name(item.item.func) in names
+        and _limited(index, item.item, 0, "delay", missing)
+        for item in block.items
+    )
 
 
 def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -> bool:
@@ -3314,6 +3316,8 @@ def _own_function(site: Site, family: Sequence[ClassInfo]) -> cst.FunctionDef | 
 
 _PROPERTIES = frozenset({"property"}) | CACHED_PROPERTIES
 _AWAIT_WRAPPERS = frozenset({"shield", "gather"})
+# asyncio's timeout blocks, which raise TimeoutError out of the block when they expire
+_ASYNCIO_TIMEOUTS = frozenset({"timeout", "timeout_at"})
 _EMPTY_CONTAINERS = frozenset({"list", "dict", "set", "deque", "OrderedDict", "defaultdict"})
 
 

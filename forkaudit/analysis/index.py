@@ -85,6 +85,16 @@ class ModuleIndex:
     def parent_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parent.get(id(node))
 
+    def lineage(self, info: ClassInfo) -> list[ClassInfo]:
+        """The class and its ancestors defined in this module."""
+        family = [info]
+        for member in family:
+            for base in member.bases:
+                parent = self.classes.get(base[1:]) if base.startswith("@") else None
+                if parent is not None and parent not in family:
+                    family.append(parent)
+        return family
+
     def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         out = []
         current = self.parent.get(id(node))

@@ -444,7 +444,9 @@ class Counter:
             if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
                 # `if block: return check_output(...)` before it: the path needs block false
                 for statement in ancestor.body[: ancestor.body.index(current)]:
-                    if isinstance(statement, cst.If) and _only_leaves(statement.body):
+                    if isinstance(statement, cst.If) and ends_with(
+                        statement.body, (cst.Return, cst.Raise)
+                    ):
                         tested.append((statement.test, False))
             if ancestor is function:
                 break
@@ -980,7 +982,7 @@ class Counter:
         if (
             isinstance(statement, cst.If)
             and statement.orelse is None
-            and _only_leaves(statement.body)
+            and ends_with(statement.body, (cst.Return, cst.Raise))
             and self._once_test(statement.test, negated=True)
         ):
             leaves = "raise" if ends_with(statement.body, (cst.Raise,)) else "return"
@@ -1134,18 +1136,6 @@ def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:
             yield statement
         elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             yield from _own_level(statement.body)
-
-
-def _only_leaves(suite: cst.BaseSuite) -> bool:
-    """The block only returns (or raises)."""
-    statements = (
-        suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
-    )
-    if not statements:
-        return False
-    last = statements[-1]
-    smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
-    return any(isinstance(small, cst.Return | cst.Raise) for small in smalls)
 
 
 def _private(name: str) -> bool:

@@ -590,7 +590,7 @@ class SiteFinder:
         for name in read:
             values = [
                 value
-                for member in self._family(info)
+                for member in self.index.lineage(info)
                 for method in member.methods.values()
                 for target, value in assignments(method)
                 if dotted_name(target) == name
@@ -637,7 +637,7 @@ class SiteFinder:
             info = self.index.class_of(function.body)
             if info is None or "." in attr:
                 return None
-            members = self._family(info)
+            members = self.index.lineage(info)
             for node in self.index.names.get(attr, ()):
                 parent = self.index.parent_of(node)
                 if not (
@@ -773,7 +773,7 @@ class SiteFinder:
             return False
         info = self.index.class_of(function.body)
         scopes: list[cst.CSTNode] = (
-            [m.node for m in self._family(info)] if info is not None else [self.index.module]
+            [m.node for m in self.index.lineage(info)] if info is not None else [self.index.module]
         )
         for scope in scopes:
             for call in calls_in(self.index, scope, nested=True):
@@ -802,7 +802,7 @@ class SiteFinder:
         if info is None or "." in name:
             return False
         bound: dict[str, list[cst.BaseExpression | None]] = {}
-        for member in self._family(info):
+        for member in self.index.lineage(info):
             for method in member.methods.values():
                 for target, value in assignments(method):
                     bound.setdefault(dotted_name(target) or "", []).append(value)
@@ -844,7 +844,7 @@ class SiteFinder:
         setter_names = {method.name.value for method in setters}
         stoppers = list(setters) + [
             method
-            for member in self._family(info)
+            for member in self.index.lineage(info)
             for method in member.methods.values()
             if method not in setters
             and any(
@@ -870,7 +870,7 @@ class SiteFinder:
         shutdown_event``, a parameter, read with ``.wait()``/``.is_set()``)? The owner that
         passed it in holds it too and sets it to stop every worker sharing it. A plain value
         given (``self.running = running``) is the object's own copy."""
-        for member in self._family(info):
+        for member in self.index.lineage(info):
             for method in member.methods.values():
                 # one with a default (`stop_event=None`, then a fresh Event) or rebound in the
                 # method may well be the object's own
@@ -930,7 +930,7 @@ class SiteFinder:
         then ``deactivate()`` in close(): it acts for the method; one handed on, to atexit
         say, runs some other time)."""
         out: list[cst.FunctionDef] = []
-        for member in self._family(info):
+        for member in self.index.lineage(info):
             for name, method in member.methods.items():
                 if name == "__init__":
                     continue
@@ -956,7 +956,7 @@ class SiteFinder:
             if container:
                 owner = self.index.class_of(target.body)
                 family: list[cst.CSTNode] = (
-                    [m.node for m in self._family(owner)] if owner is not None else []
+                    [m.node for m in self.index.lineage(owner)] if owner is not None else []
                 )
                 if self._stops_each(container, family):
                     return True
@@ -992,7 +992,7 @@ class SiteFinder:
             info = self.index.class_of(target.body if target is not None else near)
             if info is None:
                 return False
-            members: list[cst.CSTNode] = [m.node for m in self._family(info)]
+            members: list[cst.CSTNode] = [m.node for m in self.index.lineage(info)]
             return self._stops(served, members, skip=target) or any(
                 self._stops_each(container, members)
                 for container in self._containers_of(served, members)
@@ -1087,16 +1087,6 @@ class SiteFinder:
                 if any(isinstance(t.target, cst.Attribute) for t in node.targets):
                     return True
         return False
-
-    def _family(self, info: ClassInfo) -> list[ClassInfo]:
-        """The class and its ancestors defined in this module."""
-        family = [info]
-        for member in family:
-            for base in member.bases:
-                parent = self.index.classes.get(base[1:]) if base.startswith("@") else None
-                if parent is not None and parent not in family:
-                    family.append(parent)
-        return family
 
     def _stops(
         self, served: str, within: list[cst.CSTNode], skip: cst.CSTNode | None = None
