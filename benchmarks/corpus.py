@@ -12,6 +12,10 @@ The third-party files themselves are never stored in this repository: ``layout``
     python3 benchmarks/corpus.py layout /tmp/corpus --mirrors /work/.mirror
     python3 benchmarks/corpus.py score /tmp/corpus -- forkaudit check --format json
 
+``layout --imports`` also writes the modules of the file's own package that it imports, and
+``score --with-imports`` runs each version with them (what a scan of the installed package reads
+beside the file): the measure of how much a case's misses owe to the file being read alone.
+
 ``score`` runs the command once per version of each case (``before.py`` with the context modules
 of that version, then ``after.py`` with its own), from the laid-out folder, and reads
 ``findings[]`` (``path`` relative to that folder, ``line``, ``severity``): a version is one
@@ -190,7 +194,77 @@ def call_spans(source: bytes) -> dict[int, tuple[int, list[str]]]:
     return spans
 
 
-def layout(cases: list[dict[str, Any]], dest: Path, mirrors: Path) -> int:
+def _tree(gdir: Path, commit: str) -> set[str]:
+    listed = subprocess.run(
+        ["git", "--git-dir", str(gdir), "ls-tree", "-r", "--name-only", commit],
+        capture_output=True,
+        text=True,
+    )
+    return set(listed.stdout.splitlines()) if listed.returncode == 0 else set()
+
+
+def imported_modules(source: bytes, path: str, files: set[str], limit: int = 12) -> list[str]:
+    """The modules of the file's own package that it imports (``from .util import X``,
+    ``from pkg.util import X``, ``from . import util``, ``import pkg.util``), as paths in the
+    repository: what a scan of the installed package reads beside it. The first ``limit``."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    parts = path.split("/")[:-1]  # the file's package, as folders
+    # the folder holding the top-level package (``src/``, the root...), for absolute imports
+    roots = ["/".join(parts[:i]) for i in range(len(parts))]
+
+    def module(folders: list[str]) -> str | None:
+        stem = "/".join(folders)
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            if candidate in files and candidate != path:
+                return candidate
+        return None
+
+    found: list[str] = []
+
+    def add(folders: list[str]) -> None:
+        hit = module([f for f in folders if f])
+        if hit is not None and hit not in found:
+            found.append(hit)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names = [alias.name for alias in node.names]
+            if node.level:
+                if node.level - 1 > len(parts):
+                    continue
+                base = parts[: len(parts) - (node.level - 1)]
+                dotted = node.module.split(".") if node.module else []
+                add(base + dotted)
+                for name in names:
+                    add(base + dotted + [name])  # a submodule imported by name
+            elif node.module:
+                folders = _package_of(node.module, roots, files)
+                if folders is not None:
+                    add(folders)
+                    for name in names:
+                        add([*folders, name])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                folders = _package_of(alias.name, roots, files)
+                if folders is not None:
+                    add(folders)
+    return found[:limit]
+
+
+def _package_of(dotted: str, roots: list[str], files: set[str]) -> list[str] | None:
+    """``pkg.sub`` as folders under the first root holding a package or module ``pkg``."""
+    first, *rest = dotted.split(".")
+    for root in roots:
+        top = f"{root}/{first}" if root else first
+        if f"{top}.py" in files or any(f.startswith(f"{top}/") for f in files):
+            return [top, *rest]
+    return None
+
+
+def layout(cases: list[dict[str, Any]], dest: Path, mirrors: Path, imports: bool = False) -> int:
     missing: set[str] = set()
     written = 0
     warnings: list[str] = []
@@ -228,6 +302,17 @@ def layout(cases: list[dict[str, Any]], dest: Path, mirrors: Path) -> int:
                 target = folder / "context" / file / extra
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(seen.stdout)
+            if imports:
+                # the package modules the file imports, apart: ``score --with-imports`` adds them
+                for extra in imported_modules(shown.stdout, case["path"], _tree(gdir, commit)):
+                    seen = subprocess.run(
+                        ["git", "--git-dir", str(gdir), "show", f"{commit}:{extra}"],
+                        capture_output=True,
+                    )
+                    if seen.returncode == 0:
+                        target = folder / "imports" / file / extra
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(seen.stdout)
             spans = call_spans(shown.stdout)
             for site in (s for s in case["site"] if s["file"] == file):
                 if not spans:
@@ -263,7 +348,9 @@ def load_findings(text: str) -> list[dict[str, Any]]:
     return list(findings)
 
 
-def _run_versions(command: list[str], dest: Path) -> list[subprocess.CompletedProcess[str]]:
+def _run_versions(
+    command: list[str], dest: Path, imports: bool = False
+) -> list[subprocess.CompletedProcess[str]]:
     """The command on each version of each case apart (``before.py`` with its own context
     modules, then ``after.py`` with its own...), from ``dest``: a version is one program, and
     what the engine shares between the modules of one program (Thread subclasses, a SIGCHLD
@@ -275,6 +362,9 @@ def _run_versions(command: list[str], dest: Path) -> list[subprocess.CompletedPr
             paths = [str(module.relative_to(dest))]
             if context.is_dir():
                 paths.append(str(context.relative_to(dest)))
+            imported = folder / "imports" / module.stem
+            if imports and imported.is_dir():
+                paths.append(str(imported.relative_to(dest)))
             jobs.append([*command, *paths])
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(
@@ -386,11 +476,21 @@ def main() -> int:
     lay = sub.add_parser("layout", help="write each case's files from fetched snapshots")
     lay.add_argument("dest", type=Path)
     lay.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    lay.add_argument(
+        "--imports",
+        action="store_true",
+        help="also lay out the package modules each file imports (for score --with-imports)",
+    )
     sco = sub.add_parser("score", help="score a command (after --) or a findings file")
     sco.add_argument("dest", type=Path)
     sco.add_argument("--findings", type=Path)
     sco.add_argument("--min-severity", choices=list(SEVERITY_RANK), default="low")
     sco.add_argument("--quiet", action="store_true")
+    sco.add_argument(
+        "--with-imports",
+        action="store_true",
+        help="run each version with the package modules it imports (laid out with --imports)",
+    )
     args = parser.parse_args(argv)
     cases = load(args.corpus, args.only)
     if args.action == "check":
@@ -404,12 +504,12 @@ def main() -> int:
         if found:
             print("\n".join(found))
             return 2
-        return layout(cases, args.dest, args.mirrors)
+        return layout(cases, args.dest, args.mirrors, args.imports)
     if args.findings is not None:
         text = args.findings.read_text()
     elif command:
         findings: list[dict[str, Any]] = []
-        for run in _run_versions(command, args.dest):
+        for run in _run_versions(command, args.dest, args.with_imports):
             if run.returncode not in (0, 1):
                 sys.stderr.write(run.stderr[-4000:])
                 print(f"corpus.py: the command exited {run.returncode}: {' '.join(run.args)}")
