@@ -6818,6 +6818,39 @@ def test_a_loop_on_the_main_thread_being_alive_runs_until_the_program_exits() ->
     )
 
 
+def test_the_main_thread_named_by_a_local_is_the_main_thread() -> None:
+    # `main = threading.main_thread()` bound once: `while main.is_alive():` is the same loop;
+    # a name bound again (to another thread) asks about that one
+    check(
+        """
+        import threading
+        import time
+
+        def beat(conn):
+            main = threading.main_thread()
+            while main.is_alive():
+                conn.ping()
+                time.sleep(5)
+
+        def handle(conn):
+            t = threading.Thread(target=beat, args=(conn,), daemon=True)  # leak
+            t.start()
+
+        def watch(conn, other):
+            main = threading.main_thread()
+            if other is not None:
+                main = other
+            while main.is_alive():
+                conn.ping()
+                time.sleep(5)
+
+        def handle_watching(conn, other):
+            t = threading.Thread(target=watch, args=(conn, other), daemon=True)
+            t.start()
+        """
+    )
+
+
 def test_a_logging_handler_thread_stopped_only_in_close_hangs_exit() -> None:
     # logging.shutdown(), registered with atexit, closes the handlers the program has not
     # closed: it runs only after the interpreter has waited for every non-daemon thread, so a

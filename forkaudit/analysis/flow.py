@@ -37,6 +37,7 @@ from forkaudit.analysis.syntax import (
     literal_test,
     literal_truth,
     loop_can_exit,
+    main_thread_names,
     names_in,
     none_test_sense,
     normal_values,
@@ -1674,7 +1675,8 @@ class Follower:
         function = self._callee(last.body[0].value)
         if function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
-        return any(endless_while(statement) for statement in function.body.body) and not any(
+        names = main_thread_names(function)
+        return any(endless_while(statement, names) for statement in function.body.body) and not any(
             isinstance(node, cst.Return) for node in walk_statements(function)
         )
 

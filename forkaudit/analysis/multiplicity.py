@@ -40,6 +40,7 @@ from forkaudit.analysis.syntax import (
     flags_set,
     innermost_loop,
     literal_truth,
+    main_thread_names,
     names_tested,
     short,
     walk_statements,
@@ -522,8 +523,9 @@ class Counter:
         body = function.body
         if not isinstance(body, cst.IndentedBlock):
             return ""
+        names = main_thread_names(function)
         for statement in body.body:
-            if endless_while(statement):
+            if endless_while(statement, names):
                 return "it serves in an endless loop"
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:

@@ -31,6 +31,7 @@ from forkaudit.analysis.syntax import (
     kwarg_true,
     last_name,
     main_thread_alive,
+    main_thread_names,
     names_tested,
     none_test_sense,
     runs_only_when_collected,
@@ -347,6 +348,8 @@ class SiteFinder:
                 value = arg.value
         if value is None:
             return False
+        if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+            return value.value in condition.values  # a constant is its own name
         resolved = self.index.resolve(value)
         return resolved is not None and resolved.rstrip("*") in condition.values
 
@@ -402,7 +405,9 @@ class SiteFinder:
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
-            if isinstance(endless, cst.While) and main_thread_alive(endless.test):
+            if isinstance(endless, cst.While) and main_thread_alive(
+                endless.test, main_thread_names(function)
+            ):
                 # it runs as long as the program, and ends when the interpreter shuts down,
                 # before it waits for the non-daemon threads: it never holds exit, as a daemon
                 site.daemon = True

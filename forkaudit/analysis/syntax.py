@@ -158,6 +158,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
     raises (``try: while True: conn.recv() except EOFError: return``: the loop ends when the
     peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement, inside a
     ``try`` or not."""
+    names = main_thread_names(function)
     # (node, inside a `try` whose handler ends the loop, that handler catches queue.ShutDown)
     stack: list[tuple[cst.CSTNode, bool, bool]] = [(function.body, False, False)]
     while stack:
@@ -166,7 +167,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
             continue
         if (
             isinstance(node, cst.While)
-            and endless_while(node)
+            and endless_while(node, names)
             # Python 3.13's `queue.shutdown()` makes a blocked get() raise ShutDown: a handler
             # naming it is how such a loop is meant to end
             and (not caught or (_blocks_on_queue(node) and not shut))
@@ -394,27 +395,45 @@ def literal_truth(value: cst.BaseExpression) -> bool | None:
     return None
 
 
-def main_thread_alive(test: cst.BaseExpression) -> bool:
-    """``threading.main_thread().is_alive()``: true for as long as the program runs (CPython
-    marks the main thread stopped only when the interpreter shuts down, before it waits for the
-    non-daemon threads), so a loop on it runs until exit, as ``while True:`` does."""
-    return (
+def _is_main_thread(expr: cst.BaseExpression) -> bool:
+    """``threading.main_thread()`` (or ``main_thread()``)."""
+    return isinstance(expr, cst.Call) and not expr.args and last_name(expr.func) == "main_thread"
+
+
+def main_thread_names(function: cst.CSTNode) -> frozenset[str]:
+    """Local names ``function`` binds to the main thread once and never again (``main =
+    threading.main_thread()``): ``main.is_alive()`` asks what ``main_thread().is_alive()`` does."""
+    bound: dict[str, bool] = {}
+    for target, value in assignments(function):
+        if isinstance(target, cst.Name):
+            once = target.value not in bound and value is not None and _is_main_thread(value)
+            bound[target.value] = once
+    return frozenset(name for name, once in bound.items() if once)
+
+
+def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset()) -> bool:
+    """``threading.main_thread().is_alive()`` (or ``main.is_alive()`` for a local ``main`` of
+    ``names``, bound to it): true for as long as the program runs (CPython marks the main thread
+    stopped only when the interpreter shuts down, before it waits for the non-daemon threads),
+    so a loop on it runs until exit, as ``while True:`` does."""
+    if not (
         isinstance(test, cst.Call)
         and not test.args
         and isinstance(test.func, cst.Attribute)
         and test.func.attr.value == "is_alive"
-        and isinstance(test.func.value, cst.Call)
-        and not test.func.value.args
-        and last_name(test.func.value.func) == "main_thread"
-    )
+    ):
+        return False
+    thread = test.func.value
+    return _is_main_thread(thread) or (isinstance(thread, cst.Name) and thread.value in names)
 
 
-def endless_while(statement: cst.CSTNode) -> bool:
-    """``while True:`` (or ``while 1:``, or ``while threading.main_thread().is_alive():``)
-    with no else that no break, return or raise leaves."""
+def endless_while(statement: cst.CSTNode, names: frozenset[str] = frozenset()) -> bool:
+    """``while True:`` (or ``while 1:``, or ``while threading.main_thread().is_alive():``, the
+    main thread perhaps named by a local of ``names``) with no else that no break, return or
+    raise leaves."""
     return (
         isinstance(statement, cst.While)
-        and (is_true(statement.test) or main_thread_alive(statement.test))
+        and (is_true(statement.test) or main_thread_alive(statement.test, names))
         and statement.orelse is None
         and not loop_can_exit(statement)
     )
