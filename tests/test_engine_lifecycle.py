@@ -2974,6 +2974,34 @@ def test_a_reset_in_the_forked_child_does_not_reopen_a_once_guard() -> None:
     assert reopened.severity == "high", reopened.message
 
 
+def test_a_module_function_reset_in_the_forked_child_does_not_reopen_a_global_guard() -> None:
+    """The same with module state: a function of the module given to
+    os.register_at_fork(after_in_child=...) clearing the global runs in the child only."""
+    module = """
+        import os, threading
+        _flusher = None
+        def ensure():
+            global _flusher
+            if _flusher is not None and _flusher.is_alive():
+                return
+            _flusher = threading.Thread(target=_flush)  # leak
+            _flusher.start()
+        def emit(record):
+            ensure()
+        def _flush():
+            while True:
+                send()
+        def _fresh():
+            global _flusher
+            _flusher = None
+        os.register_at_fork({when}=_fresh)
+        """
+    (finding,) = check(module.format(when="after_in_child"))
+    assert finding.severity == "medium", finding.message
+    (finding,) = check(module.format(when="before"))
+    assert finding.severity == "high", finding.message  # runs in the parent, on every fork
+
+
 def test_an_event_given_by_the_owner_is_set_by_the_owner() -> None:
     """A worker loop waiting on an Event the object was given (`self.shutdown_event =
     shutdown_event`) ends when the owner that passed it in sets it: the owner holds it too. A
@@ -6814,6 +6842,186 @@ def test_a_loop_on_the_main_thread_being_alive_runs_until_the_program_exits() ->
         def handle_closing(conn):
             t = threading.Thread(target=beat_until_closed, args=(conn,), daemon=True)
             t.start()
+        """
+    )
+
+
+def test_a_server_kept_by_key_and_stopped_when_its_key_is_taken_again_is_stopped() -> None:
+    # a local server put in a container of its object, whose methods stop what they take back
+    # out of it (by key, or by iterating it): the thread serving it ends when it is stopped
+    check(
+        """
+        import threading
+        from wsgiref.simple_server import make_server
+
+        class Runner:
+            def __init__(self):
+                self._servers = {}
+
+            def run(self, app, host, port):
+                old = self._servers.get((host, port))
+                if old is not None:
+                    old.shutdown()
+                server = make_server(host, port, app)
+                thread = threading.Thread(target=server.serve_forever, daemon=True)
+                thread.start()
+                self._servers[(host, port)] = server
+
+        class Pool:
+            def __init__(self):
+                self._all = []
+
+            def add(self, app, port):
+                server = make_server("", port, app)
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                self._all.append(server)
+
+            def close(self):
+                for server in self._all:
+                    server.shutdown()
+
+        class Leaky:
+            def __init__(self):
+                self._servers = {}
+                self._stopped = {}
+
+            def run(self, app, port):
+                server = make_server("", port, app)
+                t = threading.Thread(target=server.serve_forever, daemon=True)  # leak
+                t.start()
+                self._servers[port] = server
+
+            def stop(self, port):
+                old = self._stopped.get(port)
+                old.shutdown()
+        """
+    )
+
+
+def test_a_thread_constructed_with_its_loop_flag_already_ending_the_loop_never_loops() -> None:
+    # `while self.wait_for_shell:` with the flag copied from a constructor parameter that no
+    # method sets to go on: a start passing False begins with the loop over, and run() ends
+    check(
+        """
+        import threading
+        import time
+
+        class GC(threading.Thread):
+            def __init__(self, wait_for_shell=True, size=None):
+                super().__init__(daemon=True)
+                self.wait_for_shell = wait_for_shell
+                self.size = size
+                self.start()
+
+            def run(self):
+                while self.wait_for_shell:
+                    time.sleep(0.01)
+                collect(self.size)
+
+        class Restarting(threading.Thread):
+            def __init__(self, waiting=True):
+                super().__init__(daemon=True)
+                self.waiting = waiting
+                self.start()
+
+            def resume(self):
+                self.waiting = True
+
+            def run(self):
+                while self.waiting:
+                    time.sleep(0.01)
+
+        class History:
+            def run_gc(self, size=None):
+                self.gc = GC(wait_for_shell=False, size=size)
+
+            def run_gc_now(self):
+                self.gc = GC(False)
+
+            def wait_gc(self):
+                self.gc = GC()  # leak
+
+            def restart(self):
+                self.other = Restarting(waiting=False)  # leak
+        """
+    )
+
+
+def test_a_once_guard_holds_only_for_the_state_its_path_sets() -> None:
+    # `if self._thread is None:` guards a start only when that path sets self._thread: one
+    # assigning another attribute starts a thread on every call. A helper called on the object
+    # `__new__` makes under the singleton guard runs once, like the guarded block itself
+    code = textwrap.dedent(
+        """
+        import queue
+        import threading
+        import time
+
+        class Shipper:
+            def __init__(self):
+                self._q = queue.Queue()
+                self._thread = None
+
+            def _ship(self):
+                while True:
+                    print(self._q.get())
+
+            def send(self, record):
+                if self._thread is None:
+                    self._worker = threading.Thread(target=self._ship)
+                    self._worker.start()
+                self._q.put(record)
+
+        SHIPPER = Shipper()
+
+        def handle(request):
+            SHIPPER.send(request)
+
+        class Agent:
+            _instance = None
+
+            def __new__(cls):
+                if cls._instance is None:
+                    cls._instance = super().__new__(cls)
+                    cls._instance._start()
+                return cls._instance
+
+            def _start(self):
+                self._t = threading.Thread(target=self._beat)
+                self._t.start()
+
+            def _beat(self):
+                while True:
+                    time.sleep(15)
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    severities = {f.line: f.severity for f in result.findings}
+    assert severities == {17: "high", 36: "medium"}, [(f.line, f.message) for f in result.findings]
+
+
+def test_statements_joined_by_semicolons_run_one_after_the_other() -> None:
+    # `p = Popen(cmd); rc = p.wait()` (vendored, minified code): the wait after the start on the
+    # same line runs on every path, as on the next line
+    check(
+        """
+        import subprocess
+
+        def edit(name):
+            p = subprocess.Popen(["vi", name]); rc = p.wait()
+            if rc != 0:
+                raise RuntimeError(rc)
+
+        def run(cmd):
+            b = subprocess.Popen(cmd); out, err = b.communicate(); return b.returncode
+
+        def dropped(cmd):
+            p = subprocess.Popen(cmd); return 1  # leak
+
+        def waited_too_late(cmd):
+            p = subprocess.Popen(cmd)  # leak
+            if cmd: return 0
+            p.wait()
         """
     )
 

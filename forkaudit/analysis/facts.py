@@ -15,6 +15,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_n
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
     all_params,
+    assignments,
     is_minus_one_or_zero,
     last_name,
     parent_polarity,
@@ -497,8 +498,8 @@ class ModuleFacts:
     def runs_after_fork(self, method: cst.FunctionDef) -> bool:
         """Is ``method`` a hook that runs in each forked child, where the parent's threads and
         children do not exist: named for it (``_reset_after_fork``, ``_at_fork_reinit``; not a name saying parent,
-        before or prepare), or ``self.<method>`` given as ``os.register_at_fork(after_in_child=
-        ...)``? What it re-creates is the child's own."""
+        before or prepare), or ``self.<method>`` (or a function of the module) given as
+        ``os.register_at_fork(after_in_child=...)``? What it re-creates is the child's own."""
         name = method.name.value
         if any(word in name for word in FORK_HOOK_WORDS) and not any(
             word in name for word in ("parent", "before", "prepare")
@@ -507,7 +508,9 @@ class ModuleFacts:
         index = self.index
         for node in index.names.get(name, ()):
             attribute = index.parent_of(node)
-            if not (
+            if isinstance(attribute, cst.Arg) and attribute.value is node:
+                attribute = node  # a function of the module given by its name
+            elif not (
                 isinstance(attribute, cst.Attribute)
                 and attribute.attr is node
                 and dotted_name(attribute.value) == "self"
@@ -734,8 +737,29 @@ class ModuleFacts:
             return True
         if receiver in ("self", "cls"):
             return any(index.inside(expr, member.node) for member in family)
-        if isinstance(expr.value, cst.Name):
-            return self._holds_instance(expr.value, {member.name for member in family})
+        if isinstance(expr.value, cst.Name) and self._holds_instance(
+            expr.value, {member.name for member in family}
+        ):
+            return True
+        return receiver is not None and self._made_here(expr, receiver, owner, family)
+
+    def _made_here(
+        self, expr: cst.Attribute, receiver: str, owner: ClassInfo, family: list[ClassInfo]
+    ) -> bool:
+        """Is ``receiver`` (``cls._instance``, ``inst``) bound, in the class's own method
+        calling through it, to an object the method makes of the class (``cls._instance =
+        super().__new__(cls)`` in ``__new__``, ``inst = cls()``)?"""
+        function = self.enclosing_function(expr)
+        if function is None or not any(self.index.inside(function, m.node) for m in family):
+            return False
+        for target, value in assignments(function):
+            if dotted_name(target) != receiver or not isinstance(value, cst.Call):
+                continue
+            func = value.func
+            if dotted_name(func) in ("cls", owner.name) or (
+                isinstance(func, cst.Attribute) and func.attr.value == "__new__"
+            ):
+                return True
         return False
 
     def _holds_instance(self, name: cst.Name, classes: set[str]) -> bool:

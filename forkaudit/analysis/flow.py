@@ -1224,6 +1224,8 @@ class Follower:
             if parent is None or current is scope:
                 break
             block = block_statements(parent)
+            if block is None and isinstance(parent, cst.SimpleStatementLine):
+                block = parent.body  # `p = Popen(cmd); rc = p.wait()`: one after the other
             if block is not None:
                 holder = current if current in block else None
                 if holder is not None:

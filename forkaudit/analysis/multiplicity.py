@@ -149,6 +149,7 @@ class Counter:
                 if (
                     in_body
                     and self._once_test(test, negated=False)
+                    and (not self._on_self(test) or self._set_on_the_way(test, node))
                     and not self._cleared_on_return(test, node)
                 ):
                     return self._guarded(
@@ -865,8 +866,8 @@ class Counter:
 
     def _set_on_the_way(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Is the object state ``test`` reads (``self._thread``, ``self.token``) set by the
-        function holding ``node`` or by a method it hands on to run (a thread's target, a
-        timer's function)? Then the first call makes the state present and later calls
+        function holding ``node``, by a method it hands on to run (a thread's target, a
+        timer's function) or by one it calls on the object, up to three calls away? Then the first call makes the state present and later calls
         return: a once-guard. State set only elsewhere (``_stopped`` by ``stop()``) is the
         object's end, not a guard. Module and class state is not checked (a global's guard)."""
         read = {
@@ -884,14 +885,21 @@ class Counter:
             return True
         bodies: list[cst.CSTNode] = [function]
         methods = {m.name.value: m for m in owner.body.body if isinstance(m, cst.FunctionDef)}
-        for inner in walk_statements(function):
-            if (
-                isinstance(inner, cst.Attribute)
-                and dotted_name(inner.value) == "self"
-                and inner.attr.value in methods
-            ):
-                # handed on to run (a thread's target) or called here (`self._open_socket()`)
-                bodies.append(methods[inner.attr.value])
+        frontier: list[cst.CSTNode] = [function]
+        for _ in range(3):  # what it calls, and what those call, on the object
+            step: list[cst.CSTNode] = []
+            for body in frontier:
+                for inner in walk_statements(body):
+                    if (
+                        isinstance(inner, cst.Attribute)
+                        and dotted_name(inner.value) == "self"
+                        and inner.attr.value in methods
+                        and methods[inner.attr.value] not in bodies
+                    ):
+                        # handed on to run (a thread's target) or called (`self._open()`)
+                        bodies.append(methods[inner.attr.value])
+                        step.append(methods[inner.attr.value])
+            frontier = step
         if not any(_sets_self(body, read) for body in bodies):
             return False
         # reopened by another method (`def clear_token(self): self.token = None`): the guard
@@ -909,7 +917,8 @@ class Counter:
     def _global_reopened(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Does a module global that ``test`` reads (``if "Scanning" in scan_status: return``)
         take more than one value after import, from the functions declaring it ``global``
-        (but one ending the module's service: ``stop``, ``shutdown``)? Then the guard holds
+        (but one ending the module's service: ``stop``, ``shutdown``, or a hook resetting it in
+        a forked child)? Then the guard holds
         only while one value stands (a scan in progress, set by the thread's target and set
         back to "Idle" after each pass) and the start runs again after it: no once-guard. One
         value only (``_started = True``, ``_pool = Pool()``): a once-guard, as the object's
@@ -926,8 +935,8 @@ class Counter:
             return False
         values: dict[str, set[str]] = {}
         for inner in self.index.functions:
-            if _ends_object(inner.name.value):
-                continue
+            if _ends_object(inner.name.value) or self.facts.runs_after_fork(inner):
+                continue  # (a fork hook resets it in the child, which starts its own)
             declared = {
                 name.name.value
                 for statement in walk_statements(inner)

@@ -135,7 +135,10 @@ class Contains:
             return False
         if any(reap is statement for reap in self.reaps):
             return True  # the statement is the reap (a loop reaping a container)
-        if isinstance(statement, cst.SimpleStatementLine | cst.FunctionDef | cst.ClassDef):
+        if isinstance(
+            statement,
+            cst.SimpleStatementLine | cst.BaseSmallStatement | cst.FunctionDef | cst.ClassDef,
+        ):
             return True
         if isinstance(statement, cst.If):
             if self._reaps_in_test(statement.test):

@@ -30,6 +30,7 @@ from forkaudit.analysis.syntax import (
     is_true,
     kwarg_true,
     last_name,
+    literal_truth,
     main_thread_alive,
     main_thread_names,
     names_tested,
@@ -246,7 +247,47 @@ class SiteFinder:
             run_known=run_known,
             loop_reason=loop_reason,
             stop_flags=stop_flags,
+            start_values=self._start_values(info, run) if loops_forever and run else (),
         )
+
+    def _start_values(
+        self, info: ClassInfo, run: cst.FunctionDef
+    ) -> tuple[tuple[int, str, bool], ...]:
+        """The flags of ``run``'s loop that ``__init__`` copies from one of its parameters
+        (``self.wait_for_shell = wait_for_shell``), each as (position after self, parameter,
+        the truth value ending the loop), when no method sets the flag to anything else: a
+        start passing that value begins with the loop already over."""
+        init = info.methods.get("__init__")
+        found = self._flag_loop(run)
+        if init is None or found is None:
+            return ()
+        flags = {flag: end for flag, end in found[0].items() if end is not None}
+        params = [p.name.value for p in init.params.params][1:]
+        keyword_only = {p.name.value for p in init.params.kwonly_params}
+        values: list[tuple[int, str, bool]] = []
+        for target, value in assignments(init):
+            flag = dotted_name(target) or ""
+            if flag not in flags or not isinstance(value, cst.Name):
+                continue
+            if value.value in params:
+                position = params.index(value.value)
+            elif value.value in keyword_only:
+                position = -1
+            else:
+                continue
+            copies = sum(1 for t, _ in assignments(init) if dotted_name(t) == flag)
+            others = [
+                set_to
+                for member in self.index.lineage(info)
+                for method in member.methods.values()
+                if method is not init
+                for node in walk_statements(method)
+                for name, set_to in flags_set(node)
+                if name == flag
+            ]
+            if copies == 1 and all(set_to == flags[flag] for set_to in others):
+                values.append((position, value.value, flags[flag]))
+        return tuple(values)
 
     def _rearms_too(self, branch: cst.CSTNode | None, node: cst.CSTNode) -> bool:
         """Does ``branch`` (the other branch of an ``if``) make the same call as ``node``?"""
@@ -318,7 +359,7 @@ class SiteFinder:
             site.context_manager = subclass.context_manager
             site.target_known = subclass.run_known
             site.stop_flags = subclass.stop_flags
-            if subclass.loops_forever:
+            if subclass.loops_forever and not _begins_over(call, subclass):
                 site.loops_forever(
                     f"{subclass.name} keeps a thread on .{subclass.owned} that {subclass.loop_reason}"
                     if subclass.owned
@@ -1005,7 +1046,18 @@ class SiteFinder:
         scopes: list[cst.CSTNode] = [self.index.scope_of(near)]
         if target is not None:
             scopes.append(target)
-        return self._stops(served, scopes) or self._handed_on(served, scopes[0])
+        if self._stops(served, scopes) or self._handed_on(served, scopes[0]):
+            return True
+        # a local the starting method puts in a container of its object (`self._servers[(host,
+        # port)] = server`), whose methods stop what they hold
+        info = self.index.class_of(near)
+        if info is None:
+            return False
+        members = [m.node for m in self.index.lineage(info)]
+        return any(
+            self._stops_each(container, members)
+            for container in self._containers_of(served, scopes[:1])
+        )
 
     def _given_from_container(
         self, parameter: str, call: cst.CSTNode, target: cst.FunctionDef
@@ -1057,9 +1109,13 @@ class SiteFinder:
         return {name for name in found if name.startswith("self.")}
 
     def _stops_each(self, container: str, within: list[cst.CSTNode]) -> bool:
-        """A loop over ``container`` (or its ``values()``) stopping each element it holds."""
+        """A loop over ``container`` (or its ``values()``) stopping each element it holds, or a
+        function stopping the element it takes out by key (``old = self._servers.get((host,
+        port)); old.shutdown()``: the one a new start under that key replaces)."""
         for scope in within:
             for node in walk_statements(scope, skip_nested=False):
+                if isinstance(node, cst.FunctionDef) and self._stops_taken(container, node):
+                    return True
                 if not isinstance(node, cst.For) or not isinstance(node.target, cst.Name):
                     continue
                 iterated = node.iter
@@ -1080,6 +1136,28 @@ class SiteFinder:
                 ):
                     return True
         return False
+
+    def _stops_taken(self, container: str, function: cst.FunctionDef) -> bool:
+        """Does ``function`` stop an element it takes out of ``container`` by key: bound from
+        ``container.get(k)``, ``container[k]`` or ``container.pop(k)``, then stopped?"""
+        taken = set()
+        for target, value in assignments(function):
+            if not isinstance(target, cst.Name) or value is None:
+                continue
+            if isinstance(value, cst.Subscript):
+                source = value.value
+            elif (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value in ("get", "pop")
+                and value.args
+            ):
+                source = value.func.value
+            else:
+                continue
+            if dotted_name(source) == container:
+                taken.add(target.value)
+        return any(self._stops(name, [function]) for name in taken)
 
     def _handed_on(self, name: str, scope: cst.CSTNode) -> bool:
         """Is the local ``name`` returned from ``scope``, or stored on an object? Then whoever
@@ -1346,6 +1424,16 @@ def _finalizer_only(verb: str) -> str:
         f"its object's __del__() {verb}: the thread holds the object, which is never collected "
         "while the thread runs, so the loop never ends"
     )
+
+
+def _begins_over(call: cst.Call, subclass: SubclassInfo) -> bool:
+    """Does ``call`` give the constructor a value of a loop flag that ends the loop at once
+    (``GC(wait_for_shell=False)``, run() looping ``while self.wait_for_shell:``)?"""
+    for position, name, end in subclass.start_values:
+        given = argument(call, position, name)
+        if given is not None and literal_truth(given) is end:
+            return True
+    return False
 
 
 def _served_object(forever: cst.CSTNode | None) -> str:
