@@ -7018,12 +7018,63 @@ def test_statements_joined_by_semicolons_run_one_after_the_other() -> None:
         def dropped(cmd):
             p = subprocess.Popen(cmd); return 1  # leak
 
+        def one_line(cmd): b = subprocess.Popen(cmd); b.communicate(); return b.returncode
+
         def waited_too_late(cmd):
             p = subprocess.Popen(cmd)  # leak
             if cmd: return 0
             p.wait()
         """
     )
+
+
+def test_a_blocking_drain_of_every_child_reaps_only_where_it_runs() -> None:
+    # `while True: try: os.waitpid(-1, 0) except ChildProcessError: return` waits out the
+    # children there are when it runs: in a function only shutdown calls, it leaves the
+    # children made per connection meanwhile as zombies; run after each request it reaps them
+    template = """
+        import os
+        import socketserver
+        import threading
+
+        class EchoHandler(socketserver.BaseRequestHandler):
+            def handle(self):
+                pid = os.fork(){mark}
+                if pid == 0:
+                    self.request.sendall(self.request.recv(1024))
+                    os._exit(0)
+
+        def drain_children():
+            while True:
+                try:
+                    os.waitpid(-1, 0)
+                except ChildProcessError:
+                    return
+        {extra}
+        """
+    check(template.format(mark="  # leak", extra=""))
+    check(
+        template.format(
+            mark="",
+            extra="def serve(server):\n            while True:\n"
+            "                server.handle_request()\n                drain_children()",
+        )
+    )
+    supervisor = """
+        import os
+
+        def serve(jobs):
+            for job in jobs:
+                pid = os.fork()
+                if pid == 0:
+                    job()
+                    os._exit(0)
+
+        def supervise():
+            while True:
+                os.wait()
+        """
+    check(supervisor)  # a blocking wait-any that is no drain waits for every child to end
 
 
 def test_the_main_thread_named_by_a_local_is_the_main_thread() -> None:

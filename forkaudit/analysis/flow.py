@@ -1224,7 +1224,9 @@ class Follower:
             if parent is None or current is scope:
                 break
             block = block_statements(parent)
-            if block is None and isinstance(parent, cst.SimpleStatementLine):
+            if block is None and isinstance(
+                parent, cst.SimpleStatementLine | cst.SimpleStatementSuite
+            ):
                 block = parent.body  # `p = Popen(cmd); rc = p.wait()`: one after the other
             if block is not None:
                 holder = current if current in block else None

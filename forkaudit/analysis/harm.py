@@ -409,8 +409,10 @@ def _message(
             parts.append(why)
     elif level is Level.PER_OBJECT:
         parts.append(f"{why}: bounded unless {many.unless}")
-    else:
+    elif why.startswith(("in ", "on ", "at ", "under ", "behind ", "after ")):
         parts.append(f"started {why}: bounded")
+    else:  # a clause: `the only Reporter object is made at import time`, `run() never returns`
+        parts.append(f"started once, as {why}: bounded")
     if hangs_exit:
         parts.append(
             "a non-daemon thread or process that never ends keeps the interpreter from exiting"

@@ -23,7 +23,7 @@ from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import argument, is_true, last_name, walk_statements
+from forkaudit.analysis.syntax import argument, ends_with, is_true, last_name, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS
 from forkaudit.model import Rule
@@ -254,11 +254,17 @@ class Analyzer:
         making = self.facts.enclosing_function(site.call)
         handlers = self.facts.sigchld_handlers()
         for call in calls:
-            if "WNOHANG" not in self.index.code(call):
-                return True
             function = self.facts.enclosing_function(call)
             if function is not None and function.name.value in handlers:
                 return True
+            if "WNOHANG" not in self.index.code(call):
+                # a drain (`while True: try: os.waitpid(-1, 0) except ChildProcessError:
+                # return`) waits out the children there are when it runs: at shutdown, say,
+                # when that is all that calls it; it reaps regularly only where it runs so
+                drain = _drain_loop(self.index, call)
+                if drain is None or self._runs_regularly(call, making, site.call, drain=drain):
+                    return True
+                continue
             if self._runs_regularly(call, making, site.call, one_per_call=True):
                 return True
         return False
@@ -269,6 +275,7 @@ class Analyzer:
         making: cst.FunctionDef | None,
         start: cst.CSTNode,
         one_per_call: bool = False,
+        drain: cst.CSTNode | None = None,
     ) -> bool:
         """Does ``call`` run often enough to reap children made at ``start`` in ``making``: at
         module level, in a loop, on the way of each start (in ``making``, in what it calls, in
@@ -278,13 +285,14 @@ class Analyzer:
         timer or a signal)? Called from a loop counts too; further away, the calls in between
         may take it only now and then (``isalive()`` calling ``terminate()`` once).
         ``one_per_call``: it reaps one child a call (``waitpid(-1, WNOHANG)``), so on the way
-        of the starts it must run as often as they do: not once after a loop of them."""
+        of the starts it must run as often as they do: not once after a loop of them. The
+        ``drain`` loop around it (one ending when no child is left) is not such a loop."""
         function = self.facts.enclosing_function(call)
         if function is None:
             return True
         if function is making:
             return not one_per_call or self._each_start_reaped(making, [start], [call])
-        if self._in_loop(call, function):
+        if self._in_loop(call, function, drain):
             return True
         if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
             return True
@@ -361,9 +369,11 @@ class Analyzer:
             for call in self.index.calls
         )
 
-    def _in_loop(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+    def _in_loop(
+        self, node: cst.CSTNode, function: cst.FunctionDef, besides: cst.CSTNode | None = None
+    ) -> bool:
         return any(
-            isinstance(ancestor, cst.For | cst.While)
+            isinstance(ancestor, cst.For | cst.While) and ancestor is not besides
             for ancestor in self.index.ancestors(node)
             if self.index.inside(ancestor, function)
         )
@@ -506,6 +516,33 @@ def _chained(site: Site, verdict: Verdict) -> Verdict:
         started=True,
         daemon=verdict.daemon,
     )
+
+
+def _drain_loop(index: ModuleIndex, call: cst.Call) -> cst.CSTNode | None:
+    """The loop around a blocking wait-any ``call`` that ends when no child is left: a ``try``
+    around the call in it whose handler for ``ChildProcessError`` (or ``OSError``) leaves the
+    loop (``while True: try: os.waitpid(-1, 0) except ChildProcessError: return``)."""
+    handler_of: cst.Try | None = None
+    for ancestor in index.ancestors(call):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return None
+        if (
+            isinstance(ancestor, cst.Try)
+            and handler_of is None
+            and index.inside(call, ancestor.body)
+        ):
+            handler_of = ancestor
+        if isinstance(ancestor, cst.For | cst.While):
+            if handler_of is None:
+                return None
+            for handler in handler_of.handlers:
+                caught = index.code(handler.type) if handler.type is not None else ""
+                if ("ChildProcessError" in caught or "OSError" in caught) and ends_with(
+                    handler.body, (cst.Return, cst.Break)
+                ):
+                    return ancestor
+            return None
+    return None
 
 
 def _daemon_unless_told(factory: cst.FunctionDef, caller: cst.BaseExpression) -> bool:
