@@ -7077,6 +7077,38 @@ def test_a_blocking_drain_of_every_child_reaps_only_where_it_runs() -> None:
     check(supervisor)  # a blocking wait-any that is no drain waits for every child to end
 
 
+def test_a_web_route_or_a_worker_task_runs_per_request() -> None:
+    # `@app.route("/x")`, FastAPI's `@app.post("/x")`, celery's `@app.task`: the framework calls
+    # the function per request or message, which the message says instead of "if that runs
+    # per request"; a decorator merely named so without a path (`@cache.get`) says nothing
+    code = textwrap.dedent(
+        """
+        import subprocess
+        from flask import Flask
+
+        app = Flask(__name__)
+        _jobs = {}
+
+        @app.route("/render")
+        def render(name):
+            _jobs[name] = subprocess.Popen(["render", name])
+
+        @app.task
+        def transcode(name):
+            _jobs[name] = subprocess.Popen(["ffmpeg", name])
+
+        @registry.get
+        def lookup(name):
+            _jobs[name] = subprocess.Popen(["lookup", name])
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    said = {f.line: f.message for f in result.findings}
+    assert "render() is a web route (@app.route): it runs per request" in said[10], said
+    assert "transcode() is a task (@app.task)" in said[14], said
+    assert "web route" not in said[18] and "task" not in said[18], said
+
+
 def test_the_main_thread_named_by_a_local_is_the_main_thread() -> None:
     # `main = threading.main_thread()` bound once: `while main.is_alive():` is the same loop;
     # a name bound again (to another thread) asks about that one

@@ -57,7 +57,9 @@ from forkaudit.analysis.vocabulary import (
     HANDLER_PARAMETERS,
     ONE_OFF_FUNCTIONS,
     RECURRING_WORDS,
+    ROUTE_DECORATORS,
     SETUP_METHODS,
+    TASK_DECORATORS,
     name_words,
 )
 
@@ -404,6 +406,22 @@ class Counter:
         for param in params:
             if param in HANDLER_PARAMETERS:
                 return f"{name}() handles a request (its parameter `{param}`)"
+        for decorator in function.decorators:
+            called = decorator.decorator
+            func = called.func if isinstance(called, cst.Call) else called
+            last = (dotted_name(func) or "").rsplit(".", 1)[-1]
+            if (  # `@app.get("/items")`
+                isinstance(called, cst.Call)
+                and called.args
+                and isinstance(func, cst.Attribute)
+                and last in ROUTE_DECORATORS
+            ):
+                return f"{name}() is a web route (@{_code(self.index, func)}): it runs per request"
+            if last in TASK_DECORATORS:
+                return (
+                    f"{name}() is a task (@{_code(self.index, func)}): it runs per message a "
+                    "worker takes"
+                )
         return ""
 
     def _relaunches(self, call: cst.Call) -> bool:

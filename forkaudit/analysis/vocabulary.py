@@ -359,6 +359,14 @@ HANDLER_METHODS = frozenset(
         "render_POST",
     }
 )
+# Decorators registering the function as a web route, called with its path (`@app.route("/")`,
+# FastAPI's `@app.post("/items")`, `@router.websocket("/ws")`): it runs per request.
+ROUTE_DECORATORS = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "websocket", "api_route", "view_config"}
+)
+# Decorators registering the function as a task a worker runs per message (celery's `@app.task`,
+# `@shared_task`, dramatiq's `@actor`), bare or called.
+TASK_DECORATORS = frozenset({"task", "shared_task", "actor"})
 # A parameter with one of these names makes a function a request handler.
 HANDLER_PARAMETERS = frozenset({"request", "req", "environ", "http_request"})
 
