@@ -7425,3 +7425,33 @@ def test_a_number_tested_for_truth_is_tested_against_zero() -> None:
             return out
         """
     )
+
+
+def test_a_start_after_the_method_binds_the_attribute_anew_starts_the_new_object() -> None:
+    # `self._proc = Process()` in __init__ as a placeholder, replaced in __call__ before its
+    # start(): the start is the new object's; the placeholder is never started (no child).
+    # Bound only on one path before the start, the old one may be what starts
+    check(
+        """
+        import multiprocessing
+
+        class Timeout:
+            def __init__(self, fn):
+                self.fn = fn
+                self._proc = multiprocessing.Process()
+
+            def __call__(self, *args):
+                self._proc = multiprocessing.Process(target=self.fn, args=args)  # leak
+                self._proc.daemon = True
+                self._proc.start()
+
+        class Maybe:
+            def __init__(self, fn):
+                self._proc = multiprocessing.Process(target=fn)  # leak
+
+            def run(self, fn, fresh):
+                if fresh:
+                    self._proc = multiprocessing.Process(target=fn)  # leak
+                self._proc.start()
+        """
+    )

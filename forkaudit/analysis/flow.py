@@ -1709,6 +1709,22 @@ class Follower:
                     return ()  # a separate attribute
         return (public,)
 
+    def _bound_anew_before(self, node: cst.CSTNode, attr: str) -> bool:
+        """Does the method holding ``node`` (``self.<attr>`` read) bind ``self.<attr>`` anew
+        on every path before it: in a plain statement of its body coming first?"""
+        method = self.index.method_of(node)
+        if method is None or not isinstance(method.body, cst.IndentedBlock):
+            return False
+        for statement in method.body.body:
+            if self.index.inside(node, statement):
+                return False
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue  # bound on some paths only
+            for target, _ in assignments(statement):
+                if dotted_name(target) == f"self.{attr}":
+                    return True
+        return False
+
     def _follow_attribute_now(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         index = self.index
         info = index.class_of(statement)
@@ -1767,7 +1783,17 @@ class Follower:
                         and parent.attr.value in CONTAINER_ADD
                     ):
                         continue
+                was_started = evidence.started
                 self._classify_use(site, node, evidence, 2)
+                if (
+                    evidence.started
+                    and not was_started
+                    and index.method_of(node) is not same_method
+                    and self._bound_anew_before(node, attr)
+                ):
+                    # `self._proc = Process(target=f); self._proc.start()` in another method
+                    # starts the object made there, not the one this statement keeps
+                    evidence.started = False
                 if len(evidence.reaps) > before and (
                     index.method_of(node) is not same_method
                     # the other branch of an `if` on the handle holding the start (`if
