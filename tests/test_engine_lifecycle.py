@@ -6880,6 +6880,18 @@ def test_a_server_kept_by_key_and_stopped_when_its_key_is_taken_again_is_stopped
                 for server in self._all:
                     server.shutdown()
 
+        class Popping:
+            def __init__(self):
+                self._servers = {}
+
+            def run(self, app, port):
+                server = make_server("", port, app)
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                self._servers[port] = server
+
+            def stop(self, port):
+                self._servers.pop(port).shutdown()
+
         class Leaky:
             def __init__(self):
                 self._servers = {}
@@ -6943,8 +6955,59 @@ def test_a_thread_constructed_with_its_loop_flag_already_ending_the_loop_never_l
 
             def restart(self):
                 self.other = Restarting(waiting=False)  # leak
+
+        class Peek(threading.Thread):
+            def __init__(self, path, keep_polling=False):
+                super().__init__(daemon=True)
+                self.keep_polling = keep_polling
+
+            def run(self):
+                while self.keep_polling:
+                    time.sleep(1)
+
+        def peek(path):
+            Peek(path).start()
+
+        def watch(path):
+            Peek(path, keep_polling=True).start()  # leak
         """
     )
+
+
+def test_a_guard_set_only_when_the_start_failed_guards_nothing() -> None:
+    # `self._t` assigned only in an `except` handler: on the normal path the guard stays open
+    # and every call starts another thread
+    code = textwrap.dedent(
+        """
+        import queue
+        import threading
+
+        class Shipper:
+            def __init__(self):
+                self._q = queue.Queue()
+                self._t = None
+
+            def send(self, record):
+                if self._t is None:
+                    try:
+                        threading.Thread(target=self._ship).start()
+                    except RuntimeError:
+                        self._t = False
+                self._q.put(record)
+
+            def _ship(self):
+                while True:
+                    print(self._q.get())
+
+        SHIPPER = Shipper()
+
+        def handle(request):
+            SHIPPER.send(request)
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    severities = {f.line: f.severity for f in result.findings}
+    assert severities == {13: "high"}, [(f.line, f.message) for f in result.findings]
 
 
 def test_a_once_guard_holds_only_for_the_state_its_path_sets() -> None:
@@ -7100,6 +7163,10 @@ def test_a_web_route_or_a_worker_task_runs_per_request() -> None:
         @registry.get
         def lookup(name):
             _jobs[name] = subprocess.Popen(["lookup", name])
+
+        @cache.get("settings")
+        def settings(name):
+            _jobs[name] = subprocess.Popen(["settings", name])
         """
     )
     result = analyze_source(code.encode(), "m.py", PACK.rules)
@@ -7107,6 +7174,7 @@ def test_a_web_route_or_a_worker_task_runs_per_request() -> None:
     assert "render() is a web route (@app.route): it runs per request" in said[10], said
     assert "transcode() is a task (@app.task)" in said[14], said
     assert "web route" not in said[18] and "task" not in said[18], said
+    assert "web route" not in said[22], said
 
 
 def test_the_main_thread_named_by_a_local_is_the_main_thread() -> None:
@@ -7126,6 +7194,15 @@ def test_the_main_thread_named_by_a_local_is_the_main_thread() -> None:
         def handle(conn):
             t = threading.Thread(target=beat, args=(conn,), daemon=True)  # leak
             t.start()
+
+        def own(conn):
+            me = threading.current_thread()
+            while me.is_alive():
+                conn.ping()
+                time.sleep(5)
+
+        def handle_own(conn):
+            threading.Thread(target=own, args=(conn,), daemon=True).start()  # leak
 
         def watch(conn, other):
             main = threading.main_thread()

@@ -410,11 +410,12 @@ class Counter:
             called = decorator.decorator
             func = called.func if isinstance(called, cst.Call) else called
             last = (dotted_name(func) or "").rsplit(".", 1)[-1]
-            if (  # `@app.get("/items")`
+            if (  # `@app.get("/items")`: a URL path (`@cache.get("settings")` is no route)
                 isinstance(called, cst.Call)
                 and called.args
                 and isinstance(func, cst.Attribute)
                 and last in ROUTE_DECORATORS
+                and _url_path(called.args[0].value)
             ):
                 return f"{name}() is a web route (@{_code(self.index, func)}): it runs per request"
             if last in TASK_DECORATORS:
@@ -1033,10 +1034,28 @@ def _ends_object(name: str) -> bool:
     )
 
 
+def _url_path(value: cst.BaseExpression) -> bool:
+    """A string literal naming a URL path (``"/items/{id}"``)."""
+    if not isinstance(value, cst.SimpleString):
+        return False
+    text = value.evaluated_value
+    return isinstance(text, str) and text.startswith("/")
+
+
 def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool:
     """Does ``body`` assign one of ``self.<attrs>`` (with ``absent``: to None, False, 0 or an
-    empty literal, the value a guard reads as "not there yet")?"""
+    empty literal, the value a guard reads as "not there yet")? Not in an ``except`` handler
+    unless ``absent``: state set only when something failed is not set on the way."""
+    handlers = (
+        []
+        if absent
+        else [
+            h for h in walk_statements(body, skip_nested=False) if isinstance(h, cst.ExceptHandler)
+        ]
+    )
     for target, value in assignments(body):
+        if any(_within(target, handler) for handler in handlers):
+            continue
         if not (
             isinstance(target, cst.Attribute)
             and dotted_name(target.value) == "self"
@@ -1201,3 +1220,7 @@ def _code(index: ModuleIndex, node: cst.CSTNode) -> str:
 
 
 __all__ = ["Counter", "Level", "Multiplicity"]
+
+
+def _within(node: cst.CSTNode, container: cst.CSTNode) -> bool:
+    return any(inner is node for inner in walk_statements(container, skip_nested=False))

@@ -252,7 +252,7 @@ class SiteFinder:
 
     def _start_values(
         self, info: ClassInfo, run: cst.FunctionDef
-    ) -> tuple[tuple[int, str, bool], ...]:
+    ) -> tuple[tuple[int, str, bool, bool | None], ...]:
         """The flags of ``run``'s loop that ``__init__`` copies from one of its parameters
         (``self.wait_for_shell = wait_for_shell``), each as (position after self, parameter,
         the truth value ending the loop), when no method sets the flag to anything else: a
@@ -264,7 +264,12 @@ class SiteFinder:
         flags = {flag: end for flag, end in found[0].items() if end is not None}
         params = [p.name.value for p in init.params.params][1:]
         keyword_only = {p.name.value for p in init.params.kwonly_params}
-        values: list[tuple[int, str, bool]] = []
+        defaults = {
+            p.name.value: literal_truth(p.default)
+            for p in (*init.params.params, *init.params.kwonly_params)
+            if p.default is not None
+        }
+        values: list[tuple[int, str, bool, bool | None]] = []
         for target, value in assignments(init):
             flag = dotted_name(target) or ""
             if flag not in flags or not isinstance(value, cst.Name):
@@ -286,7 +291,7 @@ class SiteFinder:
                 if name == flag
             ]
             if copies == 1 and all(set_to == flags[flag] for set_to in others):
-                values.append((position, value.value, flags[flag]))
+                values.append((position, value.value, flags[flag], defaults.get(value.value)))
         return tuple(values)
 
     def _rearms_too(self, branch: cst.CSTNode | None, node: cst.CSTNode) -> bool:
@@ -1140,10 +1145,8 @@ class SiteFinder:
     def _stops_taken(self, container: str, function: cst.FunctionDef) -> bool:
         """Does ``function`` stop an element it takes out of ``container`` by key: bound from
         ``container.get(k)``, ``container[k]`` or ``container.pop(k)``, then stopped?"""
-        taken = set()
-        for target, value in assignments(function):
-            if not isinstance(target, cst.Name) or value is None:
-                continue
+
+        def taken_out(value: cst.BaseExpression | None) -> bool:
             if isinstance(value, cst.Subscript):
                 source = value.value
             elif (
@@ -1154,9 +1157,23 @@ class SiteFinder:
             ):
                 source = value.func.value
             else:
-                continue
-            if dotted_name(source) == container:
-                taken.add(target.value)
+                return False
+            return dotted_name(source) == container
+
+        # stopped as taken out (`self._servers.pop(key).shutdown()`), or through a name
+        for call in calls_in(self.index, function):
+            func = call.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in STOP_METHODS
+                and taken_out(func.value)
+            ):
+                return True
+        taken = {
+            target.value
+            for target, value in assignments(function)
+            if isinstance(target, cst.Name) and taken_out(value)
+        }
         return any(self._stops(name, [function]) for name in taken)
 
     def _handed_on(self, name: str, scope: cst.CSTNode) -> bool:
@@ -1429,9 +1446,11 @@ def _finalizer_only(verb: str) -> str:
 def _begins_over(call: cst.Call, subclass: SubclassInfo) -> bool:
     """Does ``call`` give the constructor a value of a loop flag that ends the loop at once
     (``GC(wait_for_shell=False)``, run() looping ``while self.wait_for_shell:``)?"""
-    for position, name, end in subclass.start_values:
+    for position, name, end, default in subclass.start_values:
         given = argument(call, position, name)
-        if given is not None and literal_truth(given) is end:
+        if given is None and any(arg.star for arg in call.args):
+            continue  # `**options` may give it
+        if (literal_truth(given) if given is not None else default) is end:
             return True
     return False
 

@@ -27,9 +27,10 @@ class SubclassInfo:
         frozenset()
     )  # attributes its run() loop stops on (`stop` of self.stop)
     # Flags of run()'s loop the constructor takes from a parameter and nothing else sets to go
-    # on: (position after self, parameter, the truth value that ends the loop). A start passing
-    # that value (`GC(wait_for_shell=False)` for `while self.wait_for_shell:`) never loops.
-    start_values: tuple[tuple[int, str, bool], ...] = ()
+    # on: (position after self, parameter, the truth value that ends the loop, the truth of its
+    # default). A start passing that value, or leaving a default of it (`GC(wait_for_shell=
+    # False)` for `while self.wait_for_shell:`), never loops.
+    start_values: tuple[tuple[int, str, bool, bool | None], ...] = ()
     # Not a subclass but the owner of one: it keeps the thread it starts on ``self.<owned>`` and
     # stops it only in its own methods (``reap_methods``); ``loop_reason`` says how it runs.
     owned: str = ""

@@ -159,6 +159,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
     peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement, inside a
     ``try`` or not."""
     names = main_thread_names(function)
+    own = main_thread_names(function, "current_thread")
     # (node, inside a `try` whose handler ends the loop, that handler catches queue.ShutDown)
     stack: list[tuple[cst.CSTNode, bool, bool]] = [(function.body, False, False)]
     while stack:
@@ -167,7 +168,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
             continue
         if (
             isinstance(node, cst.While)
-            and endless_while(node, names)
+            and endless_while(node, names, own)
             # Python 3.13's `queue.shutdown()` makes a blocked get() raise ShutDown: a handler
             # naming it is how such a loop is meant to end
             and (not caught or (_blocks_on_queue(node) and not shut))
@@ -400,15 +401,39 @@ def _is_main_thread(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Call) and not expr.args and last_name(expr.func) == "main_thread"
 
 
-def main_thread_names(function: cst.CSTNode) -> frozenset[str]:
+def main_thread_names(function: cst.CSTNode, made_by: str = "main_thread") -> frozenset[str]:
     """Local names ``function`` binds to the main thread once and never again (``main =
-    threading.main_thread()``): ``main.is_alive()`` asks what ``main_thread().is_alive()`` does."""
+    threading.main_thread()``): ``main.is_alive()`` asks what ``main_thread().is_alive()`` does.
+    With ``made_by="current_thread"``, the names bound to the thread running it."""
     bound: dict[str, bool] = {}
     for target, value in assignments(function):
         if isinstance(target, cst.Name):
-            once = target.value not in bound and value is not None and _is_main_thread(value)
+            once = (
+                target.value not in bound
+                and isinstance(value, cst.Call)
+                and not value.args
+                and last_name(value.func) == made_by
+            )
             bound[target.value] = once
     return frozenset(name for name, once in bound.items() if once)
+
+
+def own_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset()) -> bool:
+    """``threading.current_thread().is_alive()`` (or ``me.is_alive()`` for a local of ``names``
+    bound to it): the thread asking is alive while it asks, so a loop on it never ends."""
+    if not (
+        isinstance(test, cst.Call)
+        and not test.args
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_alive"
+    ):
+        return False
+    thread = test.func.value
+    return (
+        isinstance(thread, cst.Call)
+        and not thread.args
+        and last_name(thread.func) == "current_thread"
+    ) or (isinstance(thread, cst.Name) and thread.value in names)
 
 
 def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset()) -> bool:
@@ -427,13 +452,22 @@ def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozense
     return _is_main_thread(thread) or (isinstance(thread, cst.Name) and thread.value in names)
 
 
-def endless_while(statement: cst.CSTNode, names: frozenset[str] = frozenset()) -> bool:
-    """``while True:`` (or ``while 1:``, or ``while threading.main_thread().is_alive():``, the
-    main thread perhaps named by a local of ``names``) with no else that no break, return or
-    raise leaves."""
+def endless_while(
+    statement: cst.CSTNode,
+    names: frozenset[str] = frozenset(),
+    own: frozenset[str] = frozenset(),
+) -> bool:
+    """``while True:`` (or ``while 1:``, ``while threading.main_thread().is_alive():``, the
+    main thread perhaps named by a local of ``names``, or ``while
+    threading.current_thread().is_alive():``, perhaps named by a local of ``own``) with no else
+    that no break, return or raise leaves."""
     return (
         isinstance(statement, cst.While)
-        and (is_true(statement.test) or main_thread_alive(statement.test, names))
+        and (
+            is_true(statement.test)
+            or main_thread_alive(statement.test, names)
+            or own_thread_alive(statement.test, own)
+        )
         and statement.orelse is None
         and not loop_can_exit(statement)
     )
