@@ -7123,6 +7123,14 @@ def test_a_blocking_drain_of_every_child_reaps_only_where_it_runs() -> None:
             "                server.handle_request()\n                drain_children()",
         )
     )
+    check(
+        template.format(
+            mark="",
+            extra="def _tick():\n            drain_children()\n"
+            "            t = threading.Timer(5.0, _tick)\n            t.daemon = True\n"
+            "            t.start()\n        _tick()",
+        )
+    )  # drained by a timer chain re-arming itself every 5 s
     supervisor = """
         import os
 

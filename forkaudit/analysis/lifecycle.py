@@ -326,6 +326,8 @@ class Analyzer:
             enclosing = self.facts.enclosing_function(node)
             if enclosing is not None and self._in_loop(node, enclosing):
                 return True
+            if self.flow.reschedules_itself(node):
+                return True  # called by a callback arming its next run (a timer chain)
         return False
 
     def _calls_to(
