@@ -268,8 +268,9 @@ def test_a_factory_returning_a_thread_is_a_start_in_the_modules_calling_it(
     tmp_path: Path,
 ) -> None:
     """`utils.default_create_thread(self.__loop)` in another module holds the thread the factory
-    starts, running the argument: a loop nothing stops, one per listener, a listener per
-    connection."""
+    starts, running the argument: a loop nothing stops. Its guard `if self.heartbeat_thread is
+    None:` is reopened by on_disconnected(), which drops the handle and leaves the loop
+    running: every reconnect starts one more (high)."""
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -281,6 +282,6 @@ def test_a_factory_returning_a_thread_is_a_start_in_the_modules_calling_it(
     results = runner.run_units(file_units(files), load_rules(), runner.RunOptions(jobs=2))
     findings = [f for unit in results for result in unit.results for f in result.findings]
     assert [(f.path, f.line, f.rule, f.severity) for f in findings] == [
-        ("listener.py", 12, "FA111", "medium")
+        ("listener.py", 12, "FA111", "high")
     ]
     assert "__heartbeat_loop() waits on self.running, which nothing sets" in findings[0].message
