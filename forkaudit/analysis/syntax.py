@@ -396,9 +396,9 @@ def literal_truth(value: cst.BaseExpression) -> bool | None:
     return None
 
 
-def _is_main_thread(expr: cst.BaseExpression) -> bool:
-    """``threading.main_thread()`` (or ``main_thread()``)."""
-    return isinstance(expr, cst.Call) and not expr.args and last_name(expr.func) == "main_thread"
+def _made_by(expr: cst.BaseExpression, maker: str) -> bool:
+    """``threading.<maker>()`` (or ``<maker>()``): ``main_thread()``, ``current_thread()``."""
+    return isinstance(expr, cst.Call) and not expr.args and last_name(expr.func) == maker
 
 
 def main_thread_names(function: cst.CSTNode, made_by: str = "main_thread") -> frozenset[str]:
@@ -408,19 +408,13 @@ def main_thread_names(function: cst.CSTNode, made_by: str = "main_thread") -> fr
     bound: dict[str, bool] = {}
     for target, value in assignments(function):
         if isinstance(target, cst.Name):
-            once = (
-                target.value not in bound
-                and isinstance(value, cst.Call)
-                and not value.args
-                and last_name(value.func) == made_by
-            )
+            once = target.value not in bound and value is not None and _made_by(value, made_by)
             bound[target.value] = once
     return frozenset(name for name, once in bound.items() if once)
 
 
-def own_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset()) -> bool:
-    """``threading.current_thread().is_alive()`` (or ``me.is_alive()`` for a local of ``names``
-    bound to it): the thread asking is alive while it asks, so a loop on it never ends."""
+def _alive(test: cst.BaseExpression, maker: str, names: frozenset[str]) -> bool:
+    """``threading.<maker>().is_alive()``, or ``name.is_alive()`` for a local of ``names``."""
     if not (
         isinstance(test, cst.Call)
         and not test.args
@@ -429,11 +423,13 @@ def own_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset
     ):
         return False
     thread = test.func.value
-    return (
-        isinstance(thread, cst.Call)
-        and not thread.args
-        and last_name(thread.func) == "current_thread"
-    ) or (isinstance(thread, cst.Name) and thread.value in names)
+    return _made_by(thread, maker) or (isinstance(thread, cst.Name) and thread.value in names)
+
+
+def own_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset()) -> bool:
+    """``threading.current_thread().is_alive()`` (or ``me.is_alive()`` for a local of ``names``
+    bound to it): the thread asking is alive while it asks, so a loop on it never ends."""
+    return _alive(test, "current_thread", names)
 
 
 def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozenset()) -> bool:
@@ -441,15 +437,7 @@ def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozense
     ``names``, bound to it): true for as long as the program runs (CPython marks the main thread
     stopped only when the interpreter shuts down, before it waits for the non-daemon threads),
     so a loop on it runs until exit, as ``while True:`` does."""
-    if not (
-        isinstance(test, cst.Call)
-        and not test.args
-        and isinstance(test.func, cst.Attribute)
-        and test.func.attr.value == "is_alive"
-    ):
-        return False
-    thread = test.func.value
-    return _is_main_thread(thread) or (isinstance(thread, cst.Name) and thread.value in names)
+    return _alive(test, "main_thread", names)
 
 
 def endless_while(
