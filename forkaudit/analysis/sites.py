@@ -255,8 +255,9 @@ class SiteFinder:
     ) -> tuple[tuple[int, str, bool, bool | None], ...]:
         """The flags of ``run``'s loop that ``__init__`` copies from one of its parameters
         (``self.wait_for_shell = wait_for_shell``), each as (position after self, parameter,
-        the truth value ending the loop), when no method sets the flag to anything else: a
-        start passing that value begins with the loop already over."""
+        the truth value ending the loop, the truth of the parameter's default), when no method
+        sets the flag to anything else: a start passing that value, or leaving a default of it,
+        begins with the loop already over."""
         init = info.methods.get("__init__")
         found = self._flag_loop(run)
         if init is None or found is None:
@@ -1143,8 +1144,9 @@ class SiteFinder:
         return False
 
     def _stops_taken(self, container: str, function: cst.FunctionDef) -> bool:
-        """Does ``function`` stop an element it takes out of ``container`` by key: bound from
-        ``container.get(k)``, ``container[k]`` or ``container.pop(k)``, then stopped?"""
+        """Does ``function`` stop an element it takes out of ``container`` by key, from
+        ``container.get(k)``, ``container[k]`` or ``container.pop(k)``: at once
+        (``self._servers.pop(k).shutdown()``) or through the name it binds it to?"""
 
         def taken_out(value: cst.BaseExpression | None) -> bool:
             if isinstance(value, cst.Subscript):
