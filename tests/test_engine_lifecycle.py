@@ -7540,3 +7540,41 @@ def test_a_start_after_the_method_binds_the_attribute_anew_starts_the_new_object
                 self._proc.start()
         """
     )
+
+
+def test_a_wait_in_one_branch_of_a_conditional_expression_runs_only_there() -> None:
+    # `rc = p.wait() if check else None` waits only when `check`; both branches waiting, or a
+    # test that only asks for the handle, wait on every path; `ok and p.wait()` only when `ok`
+    check(
+        """
+        import subprocess
+
+
+        def maybe(cmd, check):
+            p = subprocess.Popen(cmd)  # leak
+            rc = p.wait() if check else None
+            return rc
+
+
+        def both(cmd, quick):
+            p = subprocess.Popen(cmd)
+            out = p.communicate(timeout=5) if quick else p.wait()
+            return out
+
+
+        def guarded(cmd):
+            p = subprocess.Popen(cmd)
+            rc = p.wait() if p is not None else None
+            return rc
+
+
+        def shortcut(cmd, ok):
+            p = subprocess.Popen(cmd)  # leak
+            ok and p.wait()
+
+
+        def first(cmd):
+            p = subprocess.Popen(cmd)
+            p.wait() or print("done")
+        """
+    )

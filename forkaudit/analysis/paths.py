@@ -135,10 +135,13 @@ class Contains:
             return False
         if any(reap is statement for reap in self.reaps):
             return True  # the statement is the reap (a loop reaping a container)
-        if isinstance(
-            statement,
-            cst.SimpleStatementLine | cst.BaseSmallStatement | cst.FunctionDef | cst.ClassDef,
-        ):
+        if isinstance(statement, cst.SimpleStatementLine | cst.BaseSmallStatement):
+            return any(
+                (reap is statement or self.index.inside(reap, statement))
+                and not self._maybe_skipped(reap, statement)
+                for reap in self.reaps
+            )
+        if isinstance(statement, cst.FunctionDef | cst.ClassDef):
             return True
         if isinstance(statement, cst.If):
             if self._reaps_in_test(statement.test):
@@ -228,6 +231,25 @@ class Contains:
                 return True
             return self._suite(statement.body)
         return True
+
+    def _maybe_skipped(self, reap: cst.CSTNode, statement: cst.CSTNode) -> bool:
+        """Is ``reap`` in a part of ``statement`` that may not run: one branch of a conditional
+        expression (``rc = p.wait() if check else None``) whose other branch does not reap and
+        whose test does not just ask that there is a handle, or the right side of ``and``/``or``
+        (``ok and p.wait()``)?"""
+        current: cst.CSTNode = reap
+        for ancestor in self.index.ancestors(reap):
+            if isinstance(ancestor, cst.IfExp) and current is not ancestor.test:
+                other = ancestor.orelse if current is ancestor.body else ancestor.body
+                guarded = current is ancestor.body and self._guards_handle(ancestor.test)
+                if not guarded and not self.any(other):
+                    return True
+            if isinstance(ancestor, cst.BooleanOperation) and current is ancestor.right:
+                return True
+            if ancestor is statement:
+                return False
+            current = ancestor
+        return False
 
     def _else_reaps(self, statement: cst.If) -> bool:
         """Does what runs when the test fails reap: the ``elif`` (as a statement of its own),
