@@ -905,3 +905,264 @@ def test_review_probe(name: str) -> None:
                 line.strip()[:100],
                 [(f.line, f.severity, f.message[:120]) for f in result.findings],
             )
+
+
+# Probes of a second read of the 2026-12-03 (seventh) changes: each with the severity per line
+# it must get (the near-misses the first version of those changes got wrong).
+READ32 = {
+    # a timer's function two calls away (that reopens the guard) is not on the way
+    "p11c_bfs_return": (
+        """\
+import threading
+import time
+
+
+def work():
+    while True:
+        time.sleep(1)
+
+
+class Svc:
+    def __init__(self):
+        self._t = None
+
+    def ensure(self):
+        if self._t is not None:
+            return
+        self._t = threading.Thread(target=work)
+        self._t.start()
+        self._arm()
+
+    def _arm(self):
+        timer = threading.Timer(60, self._expire)
+        timer.daemon = True
+        timer.start()
+
+    def _expire(self):
+        self._t = None
+
+
+SVC = Svc()
+
+
+def handle(requests):
+    for _ in requests:
+        SVC.ensure()
+""",
+        {17: "high", 22: "medium"},
+    ),
+    # a flag loop before an endless one: the start's argument ends only the first
+    "p06_two_loops": (
+        """\
+import threading
+import time
+
+
+class Worker(threading.Thread):
+    def __init__(self, warmup=False):
+        super().__init__()
+        self.warmup = warmup
+
+    def run(self):
+        while self.warmup:
+            time.sleep(1)
+        while True:
+            time.sleep(1)
+
+
+def handle(requests):
+    for _ in requests:
+        Worker().start()
+""",
+        {19: "high"},
+    ),
+    # Other.__new__(Other) in a Svc method makes no Svc: Svc.start is not called
+    "p10_made_here_new": (
+        """\
+import threading
+import time
+
+
+def work():
+    while True:
+        time.sleep(1)
+
+
+class Other:
+    def start(self):
+        pass
+
+
+class Svc:
+    def start(self):
+        self._t = threading.Thread(target=work)
+        self._t.start()
+
+    @classmethod
+    def poke(cls):
+        o = Other.__new__(Other)
+        o.start()
+
+
+SVC = Svc()
+SVC.start()
+
+
+def handle(requests):
+    for _ in requests:
+        Svc.poke()
+""",
+        {17: "medium"},
+    ),
+    # restart() joins the object it binds anew, not the stored one
+    "p05_rebind_join": (
+        """\
+import multiprocessing
+
+
+def work():
+    pass
+
+
+class Runner:
+    def __init__(self):
+        self._proc = multiprocessing.Process(target=work)
+
+    def start(self):
+        self._proc.start()
+
+    def restart(self):
+        self._proc = multiprocessing.Process(target=work)
+        self._proc.start()
+        self._proc.join()
+""",
+        {10: "low"},
+    ),
+    # a try around the drain loop: still a drain, only shutdown calls it
+    "p08d_drain_outside": (
+        """\
+import os
+import socketserver
+
+
+class EchoHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        pid = os.fork()
+        if pid == 0:
+            self.request.sendall(self.request.recv(1024))
+            os._exit(0)
+
+
+def drain_children():
+    try:
+        while True:
+            os.waitpid(-1, 0)
+    except ChildProcessError:
+        return
+""",
+        {7: "high"},
+    ),
+    # a handler leaving under an if: still a drain
+    "p08e_drain_if_break": (
+        """\
+import os
+import socketserver
+
+
+class EchoHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        pid = os.fork()
+        if pid == 0:
+            self.request.sendall(self.request.recv(1024))
+            os._exit(0)
+
+
+def drain_children():
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except OSError as e:
+            if e.errno == 10:
+                break
+            raise
+""",
+        {7: "high"},
+    ),
+    # a method named like a module fork hook is not one
+    "p09_fork_hook_name": (
+        """\
+import os
+import threading
+import time
+
+
+def work():
+    while True:
+        time.sleep(1)
+
+
+class Svc:
+    def __init__(self):
+        self._t = None
+
+    def ensure(self):
+        if self._t is None:
+            self._t = threading.Thread(target=work)
+            self._t.start()
+
+    def reopen(self):
+        self._t = None
+
+
+def reopen():
+    pass
+
+
+os.register_at_fork(after_in_child=reopen)
+
+SVC = Svc()
+
+
+def handle(requests):
+    for _ in requests:
+        SVC.ensure()
+        SVC.reopen()
+""",
+        {17: "high"},
+    ),
+    # me = current_thread(); while me.is_alive(): never returns
+    "p07c_own_local": (
+        """\
+import threading
+import time
+
+
+def work():
+    while True:
+        time.sleep(1)
+
+
+def serve():
+    t = threading.Thread(target=work)
+    t.start()
+    me = threading.current_thread()
+    while me.is_alive():
+        time.sleep(1)
+
+
+def handle():
+    for _ in range(10):
+        serve()
+""",
+        {11: "medium"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ32))
+def test_read32_probe(name: str) -> None:
+    code, expected = READ32[name]
+    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
+    assert result.error is None, result.error
+    got = {f.line: f.severity for f in result.findings}
+    assert got == expected, [(f.line, f.severity, f.message) for f in result.findings]

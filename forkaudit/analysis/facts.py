@@ -508,7 +508,12 @@ class ModuleFacts:
         index = self.index
         for node in index.names.get(name, ()):
             attribute = index.parent_of(node)
-            if isinstance(attribute, cst.Arg) and attribute.value is node:
+            if (
+                isinstance(attribute, cst.Arg)
+                and attribute.value is node
+                and index.parent_of(method) is index.module
+                and index.resolve(node) == f"@{name}"
+            ):
                 attribute = node  # a function of the module given by its name
             elif not (
                 isinstance(attribute, cst.Attribute)
@@ -757,7 +762,10 @@ class ModuleFacts:
                 continue
             func = value.func
             if dotted_name(func) in ("cls", owner.name) or (
-                isinstance(func, cst.Attribute) and func.attr.value == "__new__"
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "__new__"
+                and bool(value.args)
+                and dotted_name(value.args[0].value) in ("cls", owner.name)
             ):
                 return True
         return False

@@ -1680,9 +1680,10 @@ class Follower:
         if function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
         names = main_thread_names(function)
-        return any(endless_while(statement, names) for statement in function.body.body) and not any(
-            isinstance(node, cst.Return) for node in walk_statements(function)
-        )
+        own = main_thread_names(function, "current_thread")
+        return any(
+            endless_while(statement, names, own) for statement in function.body.body
+        ) and not any(isinstance(node, cst.Return) for node in walk_statements(function))
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         owner = self.index.class_of(statement)
@@ -1783,17 +1784,11 @@ class Follower:
                         and parent.attr.value in CONTAINER_ADD
                     ):
                         continue
-                was_started = evidence.started
-                self._classify_use(site, node, evidence, 2)
-                if (
-                    evidence.started
-                    and not was_started
-                    and index.method_of(node) is not same_method
-                    and self._bound_anew_before(node, attr)
-                ):
+                if index.method_of(node) is not same_method and self._bound_anew_before(node, attr):
                     # `self._proc = Process(target=f); self._proc.start()` in another method
-                    # starts the object made there, not the one this statement keeps
-                    evidence.started = False
+                    # starts (and joins) the object made there, not the one this statement keeps
+                    continue
+                self._classify_use(site, node, evidence, 2)
                 if len(evidence.reaps) > before and (
                     index.method_of(node) is not same_method
                     # the other branch of an `if` on the handle holding the start (`if

@@ -23,7 +23,7 @@ from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import argument, ends_with, is_true, last_name, walk_statements
+from forkaudit.analysis.syntax import argument, is_true, last_name, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS
 from forkaudit.model import Rule
@@ -243,7 +243,8 @@ class Analyzer:
 
     def _waits_any_regularly(self, site: Site) -> bool:
         """Does the module's wait-any reaping reap this child? A blocking one (``os.wait()``,
-        ``waitpid(-1, 0)``) waits for children to end, and SIGCHLD ignored leaves none to
+        ``waitpid(-1, 0)``) waits for children to end, unless it drains (a loop ending when no
+        child is left), which reaps only where it runs regularly; SIGCHLD ignored leaves none to
         reap. A non-blocking one (``waitpid(-1, os.WNOHANG)``) reaps only the children that
         have already ended when it runs: it reaps them all only where it runs again and again
         (``_runs_regularly``; a SIGCHLD handler that loops runs per exit). Once in a method
@@ -526,27 +527,29 @@ def _chained(site: Site, verdict: Verdict) -> Verdict:
 def _drain_loop(index: ModuleIndex, call: cst.Call) -> cst.CSTNode | None:
     """The loop around a blocking wait-any ``call`` that ends when no child is left: a ``try``
     around the call in it whose handler for ``ChildProcessError`` (or ``OSError``) leaves the
-    loop (``while True: try: os.waitpid(-1, 0) except ChildProcessError: return``)."""
-    handler_of: cst.Try | None = None
+    loop (``while True: try: os.waitpid(-1, 0) except ChildProcessError: return``), or a
+    ``try`` around the loop itself with such a handler (``try: while True: os.wait() except
+    ChildProcessError: pass``)."""
+    loop: cst.CSTNode | None = None
     for ancestor in index.ancestors(call):
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             return None
-        if (
-            isinstance(ancestor, cst.Try)
-            and handler_of is None
-            and index.inside(call, ancestor.body)
-        ):
-            handler_of = ancestor
-        if isinstance(ancestor, cst.For | cst.While):
-            if handler_of is None:
-                return None
-            for handler in handler_of.handlers:
-                caught = index.code(handler.type) if handler.type is not None else ""
-                if ("ChildProcessError" in caught or "OSError" in caught) and ends_with(
-                    handler.body, (cst.Return, cst.Break)
-                ):
-                    return ancestor
-            return None
+        if loop is None and isinstance(ancestor, cst.For | cst.While):
+            loop = ancestor
+        if not isinstance(ancestor, cst.Try) or not index.inside(call, ancestor.body):
+            continue
+        for handler in ancestor.handlers:
+            caught = index.code(handler.type) if handler.type is not None else ""
+            if "ChildProcessError" not in caught and "OSError" not in caught:
+                continue
+            if loop is not None:  # the try holds the loop: the error ends it
+                return loop
+            if any(isinstance(node, cst.Return | cst.Break) for node in walk_statements(handler)):
+                inner = next(
+                    (a for a in index.ancestors(ancestor) if isinstance(a, cst.For | cst.While)),
+                    None,
+                )
+                return inner
     return None
 
 

@@ -60,6 +60,7 @@ from forkaudit.analysis.vocabulary import (
     ROUTE_DECORATORS,
     SETUP_METHODS,
     TASK_DECORATORS,
+    TASK_MODULES,
     name_words,
 )
 
@@ -418,7 +419,10 @@ class Counter:
                 and _url_path(called.args[0].value)
             ):
                 return f"{name}() is a web route (@{_code(self.index, func)}): it runs per request"
-            if last in TASK_DECORATORS:
+            if last in TASK_DECORATORS and (
+                isinstance(func, cst.Attribute)
+                or (self.index.resolve(func) or "").startswith(TASK_MODULES)
+            ):
                 return (
                     f"{name}() is a task (@{_code(self.index, func)}): it runs per message a "
                     "worker takes"
@@ -544,8 +548,9 @@ class Counter:
         if not isinstance(body, cst.IndentedBlock):
             return ""
         names = main_thread_names(function)
+        own = main_thread_names(function, "current_thread")
         for statement in body.body:
-            if endless_while(statement, names):
+            if endless_while(statement, names, own):
                 return "it serves in an endless loop"
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -885,10 +890,11 @@ class Counter:
 
     def _set_on_the_way(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Is the object state ``test`` reads (``self._thread``, ``self.token``) set by the
-        function holding ``node``, by a method it hands on to run (a thread's target, a
-        timer's function) or by one it calls on the object, up to three calls away? Then the first call makes the state present and later calls
-        return: a once-guard. State set only elsewhere (``_stopped`` by ``stop()``) is the
-        object's end, not a guard. Module and class state is not checked (a global's guard)."""
+        function holding ``node``, by a method it hands on to run (a thread's target, a timer's
+        function) or by one it calls on the object, up to three calls away? Then the first call
+        makes the state present and later calls return: a once-guard. State set only elsewhere
+        (``_stopped`` by ``stop()``) is the object's end, not a guard. Module state is a guard
+        unless the module gives it another value after import (``_global_reopened``)."""
         read = {
             inner.attr.value
             for inner in walk_statements(test, skip_nested=False)
@@ -905,19 +911,23 @@ class Counter:
         bodies: list[cst.CSTNode] = [function]
         methods = {m.name.value: m for m in owner.body.body if isinstance(m, cst.FunctionDef)}
         frontier: list[cst.CSTNode] = [function]
-        for _ in range(3):  # what it calls, and what those call, on the object
+        for depth in range(3):  # what it calls, and what those call, on the object
             step: list[cst.CSTNode] = []
             for body in frontier:
                 for inner in walk_statements(body):
-                    if (
+                    if not (
                         isinstance(inner, cst.Attribute)
                         and dotted_name(inner.value) == "self"
                         and inner.attr.value in methods
                         and methods[inner.attr.value] not in bodies
                     ):
-                        # handed on to run (a thread's target) or called (`self._open()`)
-                        bodies.append(methods[inner.attr.value])
-                        step.append(methods[inner.attr.value])
+                        continue
+                    called = self.index.parent_of(inner)
+                    if depth and not (isinstance(called, cst.Call) and called.func is inner):
+                        continue  # (a timer's function two calls away runs later, not now)
+                    # handed on to run (a thread's target) or called (`self._open()`)
+                    bodies.append(methods[inner.attr.value])
+                    step.append(methods[inner.attr.value])
             frontier = step
         if not any(_sets_self(body, read) for body in bodies):
             return False

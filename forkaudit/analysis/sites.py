@@ -247,7 +247,9 @@ class SiteFinder:
             run_known=run_known,
             loop_reason=loop_reason,
             stop_flags=stop_flags,
-            start_values=self._start_values(info, run) if loops_forever and run else (),
+            start_values=(
+                self._start_values(info, run) if loops_forever and run and forever is None else ()
+            ),
         )
 
     def _start_values(

@@ -362,11 +362,13 @@ HANDLER_METHODS = frozenset(
 # Decorators registering the function as a web route, called with its path (`@app.route("/")`,
 # FastAPI's `@app.post("/items")`, `@router.websocket("/ws")`): it runs per request.
 ROUTE_DECORATORS = frozenset(
-    {"route", "get", "post", "put", "patch", "delete", "websocket", "api_route", "view_config"}
+    {"route", "get", "post", "put", "patch", "delete", "websocket", "api_route"}
 )
 # Decorators registering the function as a task a worker runs per message (celery's `@app.task`,
-# `@shared_task`, dramatiq's `@actor`), bare or called.
+# `@shared_task`, dramatiq's `@actor`), bare or called; a bare name only from these modules
+# (invoke's `@task` is a command run once)
 TASK_DECORATORS = frozenset({"task", "shared_task", "actor"})
+TASK_MODULES = ("celery", "dramatiq", "huey", "rq")
 # A parameter with one of these names makes a function a request handler.
 HANDLER_PARAMETERS = frozenset({"request", "req", "environ", "http_request"})
 
