@@ -37,7 +37,6 @@ from forkaudit.analysis.syntax import (
     literal_test,
     literal_truth,
     loop_can_exit,
-    main_thread_names,
     names_in,
     none_test_sense,
     normal_values,
@@ -46,6 +45,7 @@ from forkaudit.analysis.syntax import (
     self_attribute_nodes,
     short,
     target_expr,
+    thread_names,
     walk_statements,
 )
 from forkaudit.analysis.uses import Effect, Role, Use, use_of
@@ -1679,11 +1679,10 @@ class Follower:
         function = self._callee(last.body[0].value)
         if function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
-        names = main_thread_names(function)
-        own = main_thread_names(function, "current_thread")
-        return any(
-            endless_while(statement, names, own) for statement in function.body.body
-        ) and not any(isinstance(node, cst.Return) for node in walk_statements(function))
+        names = thread_names(function)
+        return any(endless_while(statement, names) for statement in function.body.body) and not any(
+            isinstance(node, cst.Return) for node in walk_statements(function)
+        )
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         owner = self.index.class_of(statement)

@@ -40,9 +40,9 @@ from forkaudit.analysis.syntax import (
     flags_set,
     innermost_loop,
     literal_truth,
-    main_thread_names,
     names_tested,
     short,
+    thread_names,
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import (
@@ -547,10 +547,9 @@ class Counter:
         body = function.body
         if not isinstance(body, cst.IndentedBlock):
             return ""
-        names = main_thread_names(function)
-        own = main_thread_names(function, "current_thread")
+        names = thread_names(function)
         for statement in body.body:
-            if endless_while(statement, names, own):
+            if endless_while(statement, names):
                 return "it serves in an endless loop"
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -947,10 +946,9 @@ class Counter:
         """Does a module global that ``test`` reads (``if "Scanning" in scan_status: return``)
         take more than one value after import, from the functions declaring it ``global``
         (but one ending the module's service: ``stop``, ``shutdown``, or a hook resetting it in
-        a forked child)? Then the guard holds
-        only while one value stands (a scan in progress, set by the thread's target and set
-        back to "Idle" after each pass) and the start runs again after it: no once-guard. One
-        value only (``_started = True``, ``_pool = Pool()``): a once-guard, as the object's
+        a forked child)? Then the guard holds only while one value stands (a scan in progress,
+        set by the thread's target and set back to "Idle" after each pass) and the start runs
+        again after it: no once-guard. One value only (``_started = True``, ``_pool = Pool()``): a once-guard, as the object's
         state set on the way is (``_set_on_the_way``)."""
         names = {
             inner.value
@@ -1056,15 +1054,18 @@ def _sets_self(body: cst.CSTNode, attrs: set[str], absent: bool = False) -> bool
     """Does ``body`` assign one of ``self.<attrs>`` (with ``absent``: to None, False, 0 or an
     empty literal, the value a guard reads as "not there yet")? Not in an ``except`` handler
     unless ``absent``: state set only when something failed is not set on the way."""
-    handlers = (
-        []
+    on_failure = (
+        set()
         if absent
-        else [
-            h for h in walk_statements(body, skip_nested=False) if isinstance(h, cst.ExceptHandler)
-        ]
+        else {
+            id(node)
+            for handler in walk_statements(body, skip_nested=False)
+            if isinstance(handler, cst.ExceptHandler)
+            for node in walk_statements(handler, skip_nested=False)
+        }
     )
     for target, value in assignments(body):
-        if any(_within(target, handler) for handler in handlers):
+        if id(target) in on_failure:
             continue
         if not (
             isinstance(target, cst.Attribute)
@@ -1230,7 +1231,3 @@ def _code(index: ModuleIndex, node: cst.CSTNode) -> str:
 
 
 __all__ = ["Counter", "Level", "Multiplicity"]
-
-
-def _within(node: cst.CSTNode, container: cst.CSTNode) -> bool:
-    return any(inner is node for inner in walk_statements(container, skip_nested=False))

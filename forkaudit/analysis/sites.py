@@ -32,11 +32,11 @@ from forkaudit.analysis.syntax import (
     last_name,
     literal_truth,
     main_thread_alive,
-    main_thread_names,
     names_tested,
     none_test_sense,
     runs_only_when_collected,
     target_expr,
+    thread_names,
     three_valued,
     walk_statements,
     with_callers,
@@ -186,16 +186,15 @@ class SiteFinder:
         run = info.methods.get("run")
         stop_flags: frozenset[str] = parent.stop_flags if parent is not None else frozenset()
         stuck = self._stuck_flag_loop(run) if run is not None else ""
-        if run is not None and not stuck:
-            found = self._flag_loop(run)
-            if found is not None:
-                # a loop until a flag is set: the methods setting it stop the thread, like join
-                reap.update(
-                    method.name.value
-                    for method in self._setters(info, found[0])
-                    if method.name.value != "run"
-                )
-                stop_flags = frozenset(flag.rsplit(".", 1)[-1] for flag in found[0])
+        found = self._flag_loop(run) if run is not None else None
+        if found is not None and not stuck:
+            # a loop until a flag is set: the methods setting it stop the thread, like join
+            reap.update(
+                method.name.value
+                for method in self._setters(info, found[0])
+                if method.name.value != "run"
+            )
+            stop_flags = frozenset(flag.rsplit(".", 1)[-1] for flag in found[0])
         forever = endless_loop(run) if run is not None else None
         served = _served_object(forever)
         # run() serves `self.server` forever: a method stopping it ends the thread (run()
@@ -218,7 +217,7 @@ class SiteFinder:
                 # serving an object another owns (`self._client.client.loop_forever()`):
                 # stopped by that owner, when the module shows it
                 endless = endless and not self._stopped_here(served, run.body, run)
-            flagged = self._flag_loop(run) is not None
+            flagged = found is not None
             loops_forever = endless or flagged
             stoppers = sorted(reap - set(rule.reaped_by_methods))
             if flagged and not endless and self._registers_own_stop(info, stoppers):
@@ -248,23 +247,24 @@ class SiteFinder:
             loop_reason=loop_reason,
             stop_flags=stop_flags,
             start_values=(
-                self._start_values(info, run) if loops_forever and run and forever is None else ()
+                self._start_values(info, found[0])
+                if loops_forever and found is not None and forever is None
+                else ()
             ),
         )
 
     def _start_values(
-        self, info: ClassInfo, run: cst.FunctionDef
+        self, info: ClassInfo, loop_flags: dict[str, bool | None]
     ) -> tuple[tuple[int, str, bool, bool | None], ...]:
-        """The flags of ``run``'s loop that ``__init__`` copies from one of its parameters
-        (``self.wait_for_shell = wait_for_shell``), each as (position after self, parameter,
-        the truth value ending the loop, the truth of the parameter's default), when no method
-        sets the flag to anything else: a start passing that value, or leaving a default of it,
-        begins with the loop already over."""
+        """The flags of run()'s loop (``loop_flags``, from ``_flag_loop``) that ``__init__``
+        copies from one of its parameters (``self.wait_for_shell = wait_for_shell``), each as
+        (position after self, parameter, the truth value ending the loop, the truth of the
+        parameter's default), when no method sets the flag to anything else: a start passing
+        that value, or leaving a default of it, begins with the loop already over."""
         init = info.methods.get("__init__")
-        found = self._flag_loop(run)
-        if init is None or found is None:
+        if init is None:
             return ()
-        flags = {flag: end for flag, end in found[0].items() if end is not None}
+        flags = {flag: end for flag, end in loop_flags.items() if end is not None}
         params = [p.name.value for p in init.params.params][1:]
         keyword_only = {p.name.value for p in init.params.kwonly_params}
         defaults = {
@@ -455,7 +455,7 @@ class SiteFinder:
             endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
             if isinstance(endless, cst.While) and main_thread_alive(
-                endless.test, main_thread_names(function)
+                endless.test, thread_names(function)[0]
             ):
                 # it runs as long as the program, and ends when the interpreter shuts down,
                 # before it waits for the non-daemon threads: it never holds exit, as a daemon
@@ -1047,9 +1047,8 @@ class SiteFinder:
             if info is None:
                 return False
             members: list[cst.CSTNode] = [m.node for m in self.index.lineage(info)]
-            return self._stops(served, members, skip=target) or any(
-                self._stops_each(container, members)
-                for container in self._containers_of(served, members)
+            return self._stops(served, members, skip=target) or self._held_and_stopped(
+                served, members, members
             )
         scopes: list[cst.CSTNode] = [self.index.scope_of(near)]
         if target is not None:
@@ -1061,10 +1060,18 @@ class SiteFinder:
         info = self.index.class_of(near)
         if info is None:
             return False
-        members = [m.node for m in self.index.lineage(info)]
+        return self._held_and_stopped(
+            served, scopes[:1], [m.node for m in self.index.lineage(info)]
+        )
+
+    def _held_and_stopped(
+        self, served: str, within: list[cst.CSTNode], members: list[cst.CSTNode]
+    ) -> bool:
+        """Is ``served`` put, in ``within``, in a container of its object that the class's
+        ``members`` stop each element of (``_containers_of``, ``_stops_each``)?"""
         return any(
             self._stops_each(container, members)
-            for container in self._containers_of(served, scopes[:1])
+            for container in self._containers_of(served, within)
         )
 
     def _given_from_container(

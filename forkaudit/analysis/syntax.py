@@ -158,8 +158,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
     raises (``try: while True: conn.recv() except EOFError: return``: the loop ends when the
     peer goes away); or a ``loop.run_forever()`` / ``server.serve_forever()`` statement, inside a
     ``try`` or not."""
-    names = main_thread_names(function)
-    own = main_thread_names(function, "current_thread")
+    names = thread_names(function)
     # (node, inside a `try` whose handler ends the loop, that handler catches queue.ShutDown)
     stack: list[tuple[cst.CSTNode, bool, bool]] = [(function.body, False, False)]
     while stack:
@@ -168,7 +167,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
             continue
         if (
             isinstance(node, cst.While)
-            and endless_while(node, names, own)
+            and endless_while(node, names)
             # Python 3.13's `queue.shutdown()` makes a blocked get() raise ShutDown: a handler
             # naming it is how such a loop is meant to end
             and (not caught or (_blocks_on_queue(node) and not shut))
@@ -401,16 +400,26 @@ def _made_by(expr: cst.BaseExpression, maker: str) -> bool:
     return isinstance(expr, cst.Call) and not expr.args and last_name(expr.func) == maker
 
 
-def main_thread_names(function: cst.CSTNode, made_by: str = "main_thread") -> frozenset[str]:
-    """Local names ``function`` binds to the main thread once and never again (``main =
-    threading.main_thread()``): ``main.is_alive()`` asks what ``main_thread().is_alive()`` does.
-    With ``made_by="current_thread"``, the names bound to the thread running it."""
+def _bound_once(function: cst.CSTNode, maker: str) -> frozenset[str]:
+    """Local names ``function`` binds to ``threading.<maker>()`` once and never again."""
     bound: dict[str, bool] = {}
     for target, value in assignments(function):
         if isinstance(target, cst.Name):
-            once = target.value not in bound and value is not None and _made_by(value, made_by)
+            once = target.value not in bound and value is not None and _made_by(value, maker)
             bound[target.value] = once
     return frozenset(name for name, once in bound.items() if once)
+
+
+# (locals naming the main thread, locals naming the thread running the function)
+ThreadNames = tuple[frozenset[str], frozenset[str]]
+NO_THREAD_NAMES: ThreadNames = (frozenset(), frozenset())
+
+
+def thread_names(function: cst.CSTNode) -> ThreadNames:
+    """The locals ``function`` binds once to the main thread (``main = threading.main_thread()``:
+    ``main.is_alive()`` asks what ``main_thread().is_alive()`` does) and to the thread running
+    it (``me = threading.current_thread()``)."""
+    return _bound_once(function, "main_thread"), _bound_once(function, "current_thread")
 
 
 def _alive(test: cst.BaseExpression, maker: str, names: frozenset[str]) -> bool:
@@ -440,21 +449,16 @@ def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozense
     return _alive(test, "main_thread", names)
 
 
-def endless_while(
-    statement: cst.CSTNode,
-    names: frozenset[str] = frozenset(),
-    own: frozenset[str] = frozenset(),
-) -> bool:
-    """``while True:`` (or ``while 1:``, ``while threading.main_thread().is_alive():``, the
-    main thread perhaps named by a local of ``names``, or ``while
-    threading.current_thread().is_alive():``, perhaps named by a local of ``own``) with no else
-    that no break, return or raise leaves."""
+def endless_while(statement: cst.CSTNode, names: ThreadNames = NO_THREAD_NAMES) -> bool:
+    """``while True:`` (or ``while 1:``, ``while threading.main_thread().is_alive():`` or
+    ``while threading.current_thread().is_alive():``, the thread perhaps named by a local of
+    ``names``, from ``thread_names``) with no else that no break, return or raise leaves."""
     return (
         isinstance(statement, cst.While)
         and (
             is_true(statement.test)
-            or main_thread_alive(statement.test, names)
-            or own_thread_alive(statement.test, own)
+            or main_thread_alive(statement.test, names[0])
+            or own_thread_alive(statement.test, names[1])
         )
         and statement.orelse is None
         and not loop_can_exit(statement)
