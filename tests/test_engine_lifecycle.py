@@ -4685,7 +4685,8 @@ def test_a_cached_property_keeps_what_it_returns_on_its_object() -> None:
 
 def test_a_kill_then_letting_go_sees_waits_copies_and_tuples() -> None:
     # terminate() then poll() in a loop: reaped when the loop ends; a copy of the pid killed,
-    # or the pid dropped in a tuple assignment: lost
+    # or the pid dropped in a tuple assignment: lost (and a second play() before stop() drops
+    # the player still running: only the last one is stopped)
     check(
         """
         import os
@@ -4695,7 +4696,7 @@ def test_a_kill_then_letting_go_sees_waits_copies_and_tuples() -> None:
         import time
         class Player:
             def play(self, path):
-                self.proc = subprocess.Popen(["mpv", path])
+                self.proc = subprocess.Popen(["mpv", path])  # leak: FA103
             def stop(self):
                 self.proc.terminate()
                 while self.proc.poll() is None:
@@ -7578,3 +7579,179 @@ def test_a_wait_in_one_branch_of_a_conditional_expression_runs_only_there() -> N
             p.wait() or print("done")
         """
     )
+
+
+def test_a_child_replaced_by_the_next_start_is_dropped_still_running() -> None:
+    # `self._proc = Popen(...)` in a method run per call, reaped only through the attribute by
+    # close(): each call drops the one before while its child may still run, as a dropped
+    # local does (medium); a step of __enter__()/start(), or of a method that stops the old one
+    # first, replaces nothing; a Process or an asyncio child replaced is dropped the same way
+    (public, launched, stops_first, entered) = (
+        check(
+            """
+            import subprocess
+
+
+            class Server:
+                def __init__(self, cmd):
+                    self.cmd = cmd
+                    self._proc = None
+
+                def respawn(self):
+                    self._proc = subprocess.Popen(self.cmd)  # leak
+
+                def _make_child(self):
+                    self._helper = subprocess.Popen(self.cmd)  # leak
+
+                def start(self):
+                    self._make_child()
+
+                def reload(self, cmd):
+                    self.cmd = cmd
+                    self._make_child()
+
+                def close(self):
+                    if self._proc is not None:
+                        self._proc.terminate()
+                        self._proc.wait()
+                    self._helper.terminate()
+                    self._helper.wait()
+            """
+        ),
+        check(
+            """
+            import asyncio, multiprocessing
+
+
+            def work():
+                pass
+
+
+            class Runtime:
+                def __init__(self):
+                    self._proc = None
+                    self._worker = None
+
+                async def relaunch(self, argv):
+                    self._proc = await asyncio.create_subprocess_exec(*argv)  # leak
+
+                def kick(self):
+                    self._worker = multiprocessing.Process(target=work)  # leak
+                    self._worker.start()
+
+                async def stop(self):
+                    self._worker.terminate()
+                    self._worker.join()
+                    if self._proc is not None:
+                        self._proc.terminate()
+                        await self._proc.wait()
+            """
+        ),
+        check(
+            """
+            import subprocess
+
+
+            class Server:
+                def __init__(self, cmd):
+                    self.cmd = cmd
+                    self._proc = None
+
+                def _make_child(self):
+                    self._proc = subprocess.Popen(self.cmd)
+
+                def start(self):
+                    self._make_child()
+
+                def restart(self):
+                    self.close()
+                    self._make_child()
+
+                def close(self):
+                    if self._proc is not None:
+                        self._proc.terminate()
+                        self._proc.wait()
+            """
+        ),
+        check(
+            """
+            import subprocess
+
+
+            class Pager:
+                def __init__(self):
+                    self._pager = None
+
+                def __enter__(self):
+                    return self._open()
+
+                def _open(self):
+                    self._pager = subprocess.Popen(["less"], stdin=subprocess.PIPE)
+                    return self._pager.stdin
+
+                def __exit__(self, *exc):
+                    self._pager.stdin.close()
+                    self._pager.wait()
+            """
+        ),
+    )
+    assert not stops_first and not entered
+    for finding in [*public, *launched]:
+        assert finding.severity == "medium", finding.message
+        assert "stores a new one there without stopping the one before" in finding.message
+        assert "dropped with its child still running" in finding.message
+
+
+def test_a_server_whose_port_is_returned_is_not_handed_on() -> None:
+    # `return httpd.server_address[1]`: what leaves the function is a value read from the
+    # server, not the server: nobody else can shut it down, and the thread serving it runs
+    # for ever, one per call; returning the server, or its bound shutdown, hands it on
+    (leak,) = check(
+        """
+        import threading
+        from http.server import HTTPServer
+
+        def serve_port(handler):
+            httpd = HTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()  # leak
+            return httpd.server_address[1]
+
+        def serve(handler):
+            httpd = HTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            return httpd
+
+        def serve_with_stop(handler):
+            httpd = HTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            return httpd.server_address[1], httpd.shutdown
+        """
+    )
+    assert leak.severity == "high" and "runs forever" in leak.message
+
+
+def test_class_and_module_fixtures_of_a_test_run_once() -> None:
+    # unittest runs setUpClass()/setUpModule() (pytest's setup_class/setup_module) once per
+    # class or module of a test run, not per test as setUp(): a non-daemon server thread one
+    # of them leaves is bounded, one setUp() leaves piles up per test
+    once, per_test = check(
+        """
+        import threading
+        import unittest
+        from http.server import HTTPServer
+
+        class ServerCase(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                cls.server = HTTPServer(("127.0.0.1", 0), None)
+                cls.thread = threading.Thread(target=cls.server.serve_forever)  # leak
+                cls.thread.start()
+
+            def setUp(self):
+                self.other = HTTPServer(("127.0.0.1", 0), None)
+                self.worker = threading.Thread(target=self.other.serve_forever)  # leak
+                self.worker.start()
+        """
+    )
+    assert once.severity == "medium" and "setUpClass(), which runs once" in once.message
+    assert per_test.severity == "high", per_test.message

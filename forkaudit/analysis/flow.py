@@ -2045,6 +2045,8 @@ class Follower:
             for name in reaping
         ):
             return ""  # reaped by a counterpart (login/logout): the pair's contract again
+        if self._called_only_from_starts(method, attr, reaping):
+            return ""  # a step of __enter__()/start()/restart(): the old one is dealt with
         for node in walk_statements(method):  # in source order, up to the store
             if node is statement:
                 break
@@ -2067,6 +2069,58 @@ class Follower:
             ):
                 return ""
         return method.name.value
+
+    def _called_only_from_starts(
+        self, method: cst.FunctionDef, attr: str, reaping: set[str]
+    ) -> bool:
+        """Is ``method`` called on the object (``self._paged_stream()``) only where the old
+        handle is dealt with first: from the halves of start/stop pairs (``__enter__``,
+        ``start``, ``open``), or after a look at ``self.<attr>`` or a call of a method reaping
+        it (``restart()``: ``self.stop(); self._spawn()``), directly or through methods called
+        only so (two calls up)? Then no call of it drops a handle still running."""
+        info = self.index.class_of(method.body)
+        if info is None:
+            return False
+
+        def looked_at_before(caller: cst.FunctionDef, names: set[str]) -> bool | None:
+            """Does every call of one of ``names`` in ``caller`` come after a look at the
+            handle? None when it calls none of them."""
+            looked, calls = False, False
+            for node in walk_statements(caller):  # in source order
+                if isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}":
+                    looked = True
+                elif (
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Attribute)
+                    and dotted_name(node.func.value) == "self"
+                ):
+                    if node.func.attr.value in reaping:
+                        looked = True
+                    elif node.func.attr.value in names:
+                        calls = True
+                        if not looked:
+                            return False
+            return True if calls else None
+
+        seen = {method.name.value}
+        frontier = {method.name.value}
+        for _ in range(2):
+            uncovered: set[str] = set()
+            callers = 0
+            for name, other in info.methods.items():
+                covered = looked_at_before(other, frontier)
+                if covered is None:
+                    continue
+                callers += 1
+                if not (covered or starts_a_lifecycle(name) or _runs_itself(other)):
+                    uncovered.add(name)
+            if not callers or uncovered & seen:
+                return False
+            if not uncovered:
+                return True
+            seen |= uncovered
+            frontier = uncovered
+        return False
 
     def _ends_unreaped(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """The cleanup method (``close``, ``stop``, ``__exit__``...) of the class that ends the

@@ -104,16 +104,25 @@ class Harm:
             # only the last start is reaped: the ones replaced before stay only when dropping
             # the reference does not end them (a pid, a thread that never ends), and there is
             # a before only when the start repeats
-            if not (kind in (Kind.FORK, Kind.SPAWN) or site.lasts):
-                return None
             if many.level < Level.PER_CALL:
                 return None
-            residue, owned = Residue.PERSISTENT, False
-            left = (
-                "each one replaced keeps running until its loop's flag is set"
-                if site.until_stopped
-                else ""
-            )
+            if kind in (Kind.FORK, Kind.SPAWN) or site.lasts:
+                residue, owned = Residue.PERSISTENT, False
+                left = (
+                    "each one replaced keeps running until its loop's flag is set"
+                    if site.until_stopped
+                    else ""
+                )
+            elif kind in (Kind.POPEN, Kind.ASYNCIO_SUBPROCESS, Kind.PROCESS):
+                # a child object dropped by the next start is what a dropped local is: its
+                # child runs on, ended only by itself, and is reaped by CPython only after that
+                residue, owned = Residue.LINGERING, False
+                left = (
+                    "each one replaced is dropped with its child still running, reaped only "
+                    "once it ends by itself (a server child never does)"
+                )
+            else:
+                return None  # a thread that ends by itself: the one replaced ends too
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)
         if many.level is Level.PER_OBJECT and verdict.holder in ("container", "taken"):

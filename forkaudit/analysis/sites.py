@@ -1192,12 +1192,26 @@ class SiteFinder:
         gets it can stop what it serves (``server.shutdown()``): it is theirs to stop."""
         for node in walk_statements(scope):
             if isinstance(node, cst.Return) and node.value is not None:
-                if any(isinstance(n, cst.Name) and n.value == name for n in walk(node.value)):
+                if any(
+                    isinstance(n, cst.Name) and n.value == name and not self._read_from(n)
+                    for n in walk(node.value)
+                ):
                     return True
             if isinstance(node, cst.Assign) and dotted_name(node.value) == name:
                 if any(isinstance(t.target, cst.Attribute) for t in node.targets):
                     return True
         return False
+
+    def _read_from(self, name: cst.Name) -> bool:
+        """Is ``name`` only read from (``server.server_address[1]``, ``server.socket.fileno()``):
+        the base of an attribute that is not one of its stopping methods? What is returned
+        then is a value of the object, not the object (``server.shutdown``, handed on, is)."""
+        parent = self.index.parent_of(name)
+        return (
+            isinstance(parent, cst.Attribute)
+            and parent.value is name
+            and parent.attr.value not in STOP_METHODS
+        )
 
     def _stops(
         self, served: str, within: list[cst.CSTNode], skip: cst.CSTNode | None = None

@@ -26,6 +26,7 @@ from forkaudit.analysis.vocabulary import (
     KEEP_METHODS,
     PER_USE_METHODS,
     REAPER_WORDS,
+    STOP_METHODS,
     THREAD_TARGET_KEYWORDS,
     THREADISH_SUFFIXES,
 )
@@ -291,6 +292,8 @@ def _any_of(template: str, names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _REAPER_FINDER = _Finder(_REAPER, REAPER_WORDS)
+# the methods ending an object's life, whose own calls on it are kept (_ClassPlan)
+_ENDING = (KEEP_METHODS - {"__init__", "__enter__", "run"}) | PER_USE_METHODS | STOP_METHODS
 _IMPORT_FINDER = _Finder(_IMPORT, ("import",))
 _HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import",))
 
@@ -1326,6 +1329,19 @@ class _ClassPlan:
                     }
                     for at in frontier:
                         keep[at] = True
+        # what the object's own end calls on it (`disconnect()` calling
+        # `self._stop_heartbeat_timer()`, which stops a helper object's thread) may reap or
+        # stop a handle the engine finds through it: keep those, three calls deep
+        frontier = {i for i, (_, _, name) in enumerate(self.methods) if name in _ENDING}
+        for _ in range(3):
+            frontier = {
+                position[name]
+                for at in frontier
+                for name in self.refs[at][1]
+                if name in position and not keep[position[name]]
+            }
+            for at in frontier:
+                keep[at] = True
 
     def _runs_in_thread(self, i: int) -> bool:
         """Can method ``i`` (or a function nested in it) be what a thread runs?"""

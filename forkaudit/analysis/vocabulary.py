@@ -192,9 +192,23 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
 # ---------------------------------------------------------------------------- once or many
 
-# Functions that run once per process.
+# Functions that run once per process: entry points, and the test fixtures a test run calls
+# once per test module or class (unittest's setUpModule/setUpClass, pytest's xunit-style
+# setup_module/setup_class), not per test as setUp() is.
 ONE_OFF_FUNCTIONS = frozenset(
-    {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
+    {
+        "main",
+        "_main",
+        "cli",
+        "run_main",
+        "__main__",
+        "entrypoint",
+        "entry_point",
+        "setUpModule",
+        "setUpClass",
+        "setup_module",
+        "setup_class",
+    }
 )
 
 # Words of a function's name saying that each call registers a job that recurs until it is
