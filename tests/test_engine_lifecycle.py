@@ -7755,3 +7755,208 @@ def test_class_and_module_fixtures_of_a_test_run_once() -> None:
     )
     assert once.severity == "medium" and "setUpClass(), which runs once" in once.message
     assert per_test.severity == "high", per_test.message
+
+
+def test_a_stop_that_a_raising_call_skips_leaves_the_thread_waiting() -> None:
+    # a thread waiting for its starter's Event or sentinel, or a parked Timer it cancels, stopped
+    # only after calls that may raise: each call that raises leaves it waiting for good (armed);
+    # a finally, a handler letting the function go on to the stop, or nothing but quiet calls in
+    # between stop it on every path. Only when a call raises: medium at most
+    found = check(
+        """
+        import logging
+        import queue
+        import threading
+
+        log = logging.getLogger(__name__)
+
+
+        def beat(stop_event):
+            while not stop_event.wait(5):
+                log.info("beat")
+
+
+        def run_batch(tasks):
+            stop_event = threading.Event()
+            t = threading.Thread(target=beat, args=(stop_event,))  # leak
+            t.start()
+            result = [task() for task in tasks]
+            stop_event.set()
+            t.join()
+            return result
+
+
+        def run_batch_safe(tasks):
+            stop_event = threading.Event()
+            t = threading.Thread(target=beat, args=(stop_event,))
+            t.start()
+            try:
+                return [task() for task in tasks]
+            finally:
+                stop_event.set()
+                t.join()
+
+
+        def run_batch_caught(tasks):
+            stop_event = threading.Event()
+            t = threading.Thread(target=beat, args=(stop_event,))
+            t.start()
+            try:
+                result = [task() for task in tasks]
+            except Exception:
+                log.exception("batch failed")
+                result = None
+            stop_event.set()
+            t.join()
+            return result
+
+
+        def run_quiet(n):
+            stop_event = threading.Event()
+            t = threading.Thread(target=beat, args=(stop_event,))
+            t.start()
+            log.info("started %d", n)
+            stop_event.set()
+            t.join()
+
+
+        def timed(f, seconds):
+            timer = threading.Timer(seconds, log.warning, args=["late"])  # leak
+            timer.start()
+            result = f()
+            timer.cancel()
+            return result
+
+
+        def spin(call):
+            q = queue.Queue()
+
+            def show():
+                while True:
+                    item = q.get()
+                    if item == "done":
+                        return
+                    log.info(item)
+
+            t = threading.Thread(target=show)  # leak
+            t.start()
+            r = call()
+            try:
+                log.info(r)
+            finally:
+                q.put("done")
+                t.join()
+
+
+        class Executor:
+            def _heartbeat(self, name, stop_event):
+                while not stop_event.is_set():
+                    log.info(name)
+                    stop_event.wait(3)
+
+            def execute(self, name, tasks):
+                stop_event = threading.Event()
+                t = threading.Thread(  # leak
+                    target=self._heartbeat, kwargs={"name": name, "stop_event": stop_event}
+                )
+                t.start()
+                result = self.run_tasks(tasks)
+                stop_event.set()
+                t.join()
+                return result
+
+            def run_tasks(self, tasks):
+                return [task() for task in tasks]
+        """
+    )
+    for finding in found:
+        assert finding.severity == "medium", finding.message
+        assert "raises" in finding.message
+    batch, timer, spinner, executor = found
+    assert "`stop_event` is set only after line 18" in batch.message
+    assert "the timer stays armed and fires later" in timer.message
+    assert "`q` gets its sentinel only after line 78" in spinner.message
+    assert "on every call of execute()" in executor.message
+
+
+def test_a_contextmanager_stopping_its_thread_after_the_yield_leaks_when_the_block_raises() -> None:
+    # the with-block's exception is raised at the `yield` of a @contextmanager (GeneratorExit,
+    # when a generator is dropped): a stop after it, outside a finally, is skipped
+    (leak,) = check(
+        """
+        import contextlib
+        import threading
+        import time
+
+
+        def spin(stop):
+            while not stop.is_set():
+                time.sleep(0.1)
+
+
+        @contextlib.contextmanager
+        def spinner():
+            stop = threading.Event()
+            t = threading.Thread(target=spin, args=(stop,))  # leak
+            t.start()
+            yield
+            stop.set()
+            t.join()
+
+
+        @contextlib.contextmanager
+        def safe_spinner():
+            stop = threading.Event()
+            t = threading.Thread(target=spin, args=(stop,))
+            t.start()
+            try:
+                yield
+            finally:
+                stop.set()
+                t.join()
+        """
+    )
+    assert "`stop` is set only after line 17" in leak.message
+
+
+def test_a_thread_of_its_own_stopped_after_a_raising_call_runs_on() -> None:
+    # a Thread subclass looping until its stop(): stopped after work that may raise, with no
+    # finally, its loop runs on for good when the work raises
+    (leak,) = check(
+        """
+        import threading
+        import time
+
+
+        class Watcher(threading.Thread):
+            def __init__(self):
+                super().__init__()
+                self._running = True
+
+            def run(self):
+                while self._running:
+                    time.sleep(1)
+
+            def stop(self):
+                self._running = False
+
+
+        def work(job):
+            w = Watcher()  # leak
+            w.start()
+            job.run()
+            w.stop()
+            w.join()
+
+
+        def work_safe(job):
+            w = Watcher()
+            w.start()
+            try:
+                job.run()
+            finally:
+                w.stop()
+                w.join()
+        """
+    )
+    assert leak.severity == "medium" and "`w` is stopped only after line 22" in leak.message

@@ -181,8 +181,10 @@ def on_request(loop):
 def on_request_stopped(loop):
     monitor = Monitor(loop)
     monitor.start()
-    loop.serve()
-    monitor.stop()
+    try:
+        loop.serve()
+    finally:
+        monitor.stop()
 """
 USE_NAMESAKE = """\
 from pkg.namesake import Monitor

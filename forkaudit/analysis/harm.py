@@ -170,6 +170,8 @@ class Harm:
         if hangs_exit:
             severity = "medium"
         severity = _at_most(severity, rule.severity)
+        if verdict.on_error:
+            severity = _at_most(severity, "medium")  # only when a call raises
         confidence = verdict.confidence
         if site.timer_chain and confidence == "high":
             confidence = "medium"
@@ -284,12 +286,16 @@ def _residue(
     if kind.thread:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
+        if verdict.on_error and (site.signal or site.lasts):
+            return Residue.PERSISTENT, "", False  # it waits for a signal that never comes
         if _parks_until_fired(site, index):
             # kept on the object (`self._timer = Timer(...)`), the next start replaces it: one
             # pending per object (a debounce cancels the last one first)
             return (
                 Residue.LINGERING,
-                "a timer never cancelled keeps its thread parked until it fires",
+                "its thread stays parked until it fires"
+                if verdict.on_error
+                else "a timer never cancelled keeps its thread parked until it fires",
                 verdict.holder in ("self", "module"),
             )
         # it ends by itself, or it runs code that is not ours to read: no evidence it lasts

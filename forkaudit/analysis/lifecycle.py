@@ -16,16 +16,17 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
-from forkaudit.analysis.harm import Harm, RawFinding
+from forkaudit.analysis.harm import Harm, RawFinding, _parks_until_fired
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform
+from forkaudit.analysis.raising import raising_gap
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import argument, is_true, last_name, walk_statements
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS
+from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS, STOP_METHODS
 from forkaudit.model import Rule
 
 __all__ = ["Analyzer", "RawFinding"]
@@ -168,11 +169,118 @@ class Analyzer:
         verdict = _chained(site, verdict)
         if not verdict.leak and verdict.at_exit:
             verdict = self._reaped_at_exit(site, verdict)
+        if not verdict.leak and site.depth == 0:
+            verdict = self._stopped_unless_raised(site, verdict)
         if not verdict.leak:
             return
         if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
+
+    def _stopped_unless_raised(self, site: Site, verdict: Verdict) -> Verdict:
+        """A thread waiting for its starter's signal (``site.signal``), or a parked timer, that
+        its function stops only after calls that may raise, with no ``finally`` giving the
+        signal: each call that raises leaves the thread waiting for good, or the timer armed
+        (raising.raising_gap)."""
+        timer = _parks_until_fired(site, self.index)
+        if not site.rule.kind.thread or not (site.signal or timer or site.lasts):
+            return verdict
+        statement = next(
+            (a for a in self.index.ancestors(site.call) if isinstance(a, cst.SimpleStatementLine)),
+            None,
+        )
+        scope = self.index.scope_of(site.call)
+        if statement is None or not isinstance(scope, cst.FunctionDef):
+            return verdict
+        small = statement.body[0] if len(statement.body) == 1 else None
+        handle = (
+            small.targets[0].target.value
+            if isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.value is site.call
+            else ""
+        )
+        start: cst.CSTNode = statement
+        if handle:
+            later = [
+                call
+                for call in self.index.calls
+                if isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "start"
+                and dotted_name(call.func.value) == handle
+                and self.index.scope_of(call) is scope
+                and self.index.line_of(call) >= self.index.line_of(statement)
+            ]
+            if not later:
+                return verdict
+            first = min(later, key=self.index.line_of)
+            start = next(
+                (a for a in self.index.ancestors(first) if isinstance(a, cst.SimpleStatementLine)),
+                statement,
+            )
+        names = [name for name in (handle, site.signal) if name]
+        if not names or (handle and self._escapes(handle, scope, statement)):
+            return verdict
+        # a thread looping until its own stop(): the handle's stopping methods signal it
+        stopping = {
+            method
+            for method in site.reap_methods
+            if any(word in method.lower() for word in _STOP_WORDS)
+        }
+        gap = raising_gap(self.index, start, scope, names, {*stopping, *STOP_METHODS, "close"})
+        if gap is None:
+            return verdict
+        line = self.index.line_of(
+            next(
+                (
+                    node
+                    for node in (gap, *self.index.ancestors(gap))
+                    if isinstance(node, cst.Call | cst.BaseSmallStatement)
+                ),
+                gap,
+            )
+        )
+        reason = (
+            f"cancelled only after line {line}: when what runs there raises, the timer stays "
+            "armed and fires later"
+            if timer and not site.signal
+            else f"`{handle}` is stopped only after line {line}: when what runs there raises, "
+            "its loop runs on for good"
+            if not site.signal
+            else f"`{site.signal}` {self._signal_verb(scope, site.signal)} only after line "
+            f"{line}: when what runs there raises, the thread waits for it for good"
+        )
+        return replace(
+            verdict, leak=True, confidence="medium", reason=reason, on_error=True, started=True
+        )
+
+    def _escapes(self, handle: str, scope: cst.FunctionDef, binding: cst.CSTNode) -> bool:
+        """Is the local ``handle`` used in ``scope`` otherwise than by calling its own methods
+        (``t.start()``, ``t.join()``): kept in a container, stored, passed or returned? Then
+        what stops it may be elsewhere."""
+        for use in self.index.uses(handle, scope):
+            if self.index.inside(use, binding):
+                continue
+            parent = self.index.parent_of(use)
+            if not (
+                isinstance(parent, cst.Attribute)
+                and parent.value is use
+                and isinstance(self.index.parent_of(parent), cst.Call)
+            ):
+                return True
+        return False
+
+    def _signal_verb(self, scope: cst.FunctionDef, name: str) -> str:
+        """How ``name`` signals in ``scope``: an Event is set, a queue gets its sentinel."""
+        setting = any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "set"
+            and dotted_name(call.func.value) == name
+            for call in self.index.calls
+            if self.index.scope_of(call) is scope
+        )
+        return "is set" if setting else "gets its sentinel"
 
     def _no_caller_takes(self, site: Site) -> bool:
         """Is the start in a module-level private function (``_run_and_get_stdout``) on a path
@@ -482,6 +590,10 @@ class Analyzer:
 
     def _emit(self, site: Site, verdict: Verdict) -> None:
         self._leaks.append((site, verdict))
+
+
+# words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
+_STOP_WORDS = ("stop", "close", "shutdown", "terminate", "quit", "exit", "cancel", "finish", "kill")
 
 
 def _kept_alive_by(index: ModuleIndex, site: Site, verdict: Verdict) -> ClassInfo | None:

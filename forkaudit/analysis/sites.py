@@ -65,6 +65,10 @@ class Site:
     # its target loops until a flag of its object is set (a stop() exists): not forever, but
     # it does not end by itself either
     until_stopped: bool = False
+    # its target waits until the code starting it signals, through an Event or a queue that
+    # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
+    # Event or queue where the thread is started; "" when not so
+    signal: str = ""
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
@@ -477,6 +481,72 @@ class SiteFinder:
             unsent = self._sentinel_never_sent(function)
             if unsent:
                 site.loops_forever(f"its target {function.name.value}() {unsent}")
+            else:
+                site.signal = self._signal_given(site, function, given)
+
+    def _signal_given(
+        self, site: Site, function: cst.FunctionDef, given: cst.BaseExpression | None
+    ) -> str:
+        """The Event or queue, as named where the thread is started, whose signal alone ends
+        the loop of ``function``: ``while not stop.wait(5):`` / ``while not stop.is_set():``
+        on an Event, or an endless loop whose only exits take a sentinel from a queue
+        (``if q.get() is None: return``); the Event or queue a parameter the start hands over
+        (``args=(stop,)``, ``kwargs={"stop_event": stop}``) or a name the target shares with
+        the function starting it (a closure). "" when the loop ends otherwise, or the start
+        does not say what it is given."""
+        if given is not None:
+            return ""  # (what a factory's caller passes: not this start's to say)
+        waited = ""
+        for node in walk_statements(function):
+            if isinstance(node, cst.While):
+                waited = _event_waited(node.test)
+                if waited:
+                    break
+        if not waited:
+            found = self._loop_sentinels(function)
+            queues = {queue for queue, _ in found[1]} if found is not None else set()
+            if len(queues) != 1:
+                return ""
+            waited = queues.pop()
+        if "." in waited:
+            return ""  # the object's own (`self._q`): a method of its class signals
+        return self._named_at_start(site, function, waited)
+
+    def _named_at_start(self, site: Site, function: cst.FunctionDef, name: str) -> str:
+        """What the start of ``site`` hands ``function`` as its parameter ``name`` (a plain
+        name), or ``name`` itself when it is no parameter but a name of the scope starting the
+        thread that ``function`` is nested in (a closure). "" otherwise."""
+        params = [*function.params.posonly_params, *function.params.params]
+        names = [param.name.value for param in params]
+        if name not in names:
+            outer = self.index.scope_of(function)
+            start_scope = self.index.scope_of(site.call)
+            if outer is start_scope and any(
+                isinstance(target, cst.Name) and target.value == name
+                for target, _ in assignments(outer)
+            ):
+                return name
+            return ""
+        position = names.index(name)
+        if self.index.method_of(function.body) is function and names and names[0] == "self":
+            position -= 1  # a bound method: self is not handed over
+        for arg in site.call.args:
+            keyword = arg.keyword.value if arg.keyword is not None else ""
+            if keyword == "args" and isinstance(arg.value, cst.Tuple | cst.List):
+                elements = arg.value.elements
+                if 0 <= position < len(elements):
+                    value = elements[position].value
+                    return value.value if isinstance(value, cst.Name) else ""
+            if keyword == "kwargs" and isinstance(arg.value, cst.Dict):
+                for element in arg.value.elements:
+                    if (
+                        isinstance(element, cst.DictElement)
+                        and isinstance(element.key, cst.SimpleString)
+                        and element.key.evaluated_value == name
+                    ):
+                        value = element.value
+                        return value.value if isinstance(value, cst.Name) else ""
+        return ""
 
     def _sentinel_never_sent(self, function: cst.FunctionDef) -> str:
         """Why the endless loop of ``function`` never ends though it has exits: each exit tests
@@ -487,6 +557,16 @@ class SiteFinder:
         reach: a local of the function starting the thread that the target shares (a
         closure), or an attribute of the object that no code outside its class uses. "" when
         it may end."""
+        found = self._loop_sentinels(function)
+        if found is None:
+            return ""
+        return self._unsent(function, *found)
+
+    def _loop_sentinels(
+        self, function: cst.FunctionDef
+    ) -> tuple[cst.While, list[tuple[str, cst.BaseExpression]]] | None:
+        """The endless loop of ``function`` and, when its every exit tests a value it takes
+        from a queue with a ``get()`` that waits for ever, each (queue, value ending it)."""
         loop = next(
             (
                 node
@@ -496,7 +576,7 @@ class SiteFinder:
             None,
         )
         if loop is None:
-            return ""
+            return None
         taken: dict[str, str] = {}  # local name -> the queue it is taken from
         for node in walk_statements(loop):
             target: cst.BaseExpression
@@ -518,7 +598,7 @@ class SiteFinder:
                 if queue and (queue.count(".") == 0 or queue.startswith("self.")):
                     taken[target.value] = queue
         if not taken:
-            return ""
+            return None
         # (an exception caught in the loop goes on looping; one that leaves it is an exit below)
         sentinels: list[tuple[str, cst.BaseExpression]] = []  # (queue, the value ending it)
         for node in walk_statements(loop):
@@ -528,10 +608,20 @@ class SiteFinder:
                 continue
             found = self._sentinel_of(node, loop, taken)
             if found is None:
-                return ""  # an exit on something else
+                return None  # an exit on something else
             sentinels.append(found)
         if not sentinels:
-            return ""
+            return None
+        return loop, sentinels
+
+    def _unsent(
+        self,
+        function: cst.FunctionDef,
+        loop: cst.While,
+        sentinels: list[tuple[str, cst.BaseExpression]],
+    ) -> str:
+        """Why the sentinel loop of ``function`` never ends: no code that can reach its queue
+        puts a sentinel there (see _sentinel_never_sent); "" when some may."""
         finalized = False  # a put that only the object's __del__ makes
         for queue in {queue for queue, _ in sentinels}:
             scope = self._queue_scope(function, queue)
@@ -1466,6 +1556,22 @@ def _finalizer_only(verb: str) -> str:
         f"its object's __del__() {verb}: the thread holds the object, which is never collected "
         "while the thread runs, so the loop never ends"
     )
+
+
+def _event_waited(test: cst.BaseExpression) -> str:
+    """The plain name of the Event a ``while`` test waits on: ``not stop.wait(5)``,
+    ``not stop.is_set()``; "" otherwise."""
+    if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+        return ""
+    call = test.expression
+    if (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value in ("wait", "is_set", "isSet")
+        and isinstance(call.func.value, cst.Name)
+    ):
+        return call.func.value.value
+    return ""
 
 
 def _begins_over(call: cst.Call, subclass: SubclassInfo) -> bool:

@@ -34,6 +34,8 @@ class Verdict:
     at_exit: bool = False
     # A thread that never ends though something would stop it: what stops it never runs.
     stays: bool = False
+    # Stopped on the normal path only: a call that raises before the stop leaves it running.
+    on_error: bool = False
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Evidence:
     returned_index: int = 0
     sub_verdicts: list[Verdict] = field(default_factory=list)
     at_exit: list[cst.CSTNode] = field(default_factory=list)  # reaps registered with atexit
+    # where it was kept somewhere that takes care of it (a container, an attribute)
+    kept: list[cst.CSTNode] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:

@@ -1,0 +1,186 @@
+"""Stops skipped by an exception: a thread waiting for a signal from the function that starts
+it (an Event it sets, a sentinel it puts in a queue), or a parked ``threading.Timer`` it cancels,
+where the signal comes only after calls that may raise and no ``finally`` (nor a handler that
+lets the function go on) gives it when they do. Then every call that raises leaves the thread
+waiting for good, or the timer armed to fire later: a leak on the error path, one per failing
+call."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import libcst as cst
+
+from forkaudit.analysis.index import ModuleIndex, dotted_name
+from forkaudit.analysis.syntax import block_statements, last_name, walk_statements
+
+# Calls that do not raise in practice: builtins of plain values, logging, printing, sleeping.
+_QUIET_FUNCTIONS = frozenset(
+    {
+        "print",
+        "len",
+        "str",
+        "repr",
+        "int",
+        "float",
+        "bool",
+        "isinstance",
+        "range",
+        "sleep",
+        "time",
+        "monotonic",
+        "perf_counter",
+    }
+)
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
+# methods of containers and strings that do not raise in practice
+_QUIET_METHODS = frozenset(
+    {
+        "append",
+        "appendleft",
+        "extend",
+        "add",
+        "insert",
+        "update",
+        "setdefault",
+        "get",
+        "items",
+        "keys",
+        "values",
+        "copy",
+        "format",
+        "strip",
+        "startswith",
+        "endswith",
+        # threads, events and queues being started, waited on or signalled
+        "start",
+        "join",
+        "is_alive",
+        "wait",
+        "is_set",
+        "clear",
+        "set",
+        "put",
+        "put_nowait",
+        "cancel",
+        "notify",
+        "notify_all",
+    }
+)
+# what the handle or the signal object is asked that does not raise
+_SIGNALS = frozenset({"set", "put", "put_nowait"})
+
+
+def raising_gap(
+    index: ModuleIndex,
+    start: cst.CSTNode,
+    scope: cst.CSTNode,
+    names: Sequence[str],
+    methods: Collection[str] = (),
+) -> cst.CSTNode | None:
+    """The first call after ``start`` (the statement starting the thread or timer) that
+    may raise before the function gives the signal that stops it, when nothing on the way out
+    of an exception gives it: a call of ``<name>.set()``/``.put()``/``.join()``/``.cancel()``
+    (or one of ``methods``: the thread's own stop()) for one of ``names`` (the handle, the
+    Event or queue). None when every way out signals, or when the function never does
+    (another judgement's business)."""
+    stopping = {*_SIGNALS, "join", "cancel", *methods}
+    stops = {
+        id(node)
+        for node in walk_statements(scope)
+        if isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and dotted_name(node.func.value) in names
+        and node.func.attr.value in stopping
+        and index.scope_of(node) is scope
+    }
+    if not stops:
+        return None
+
+    def stops_in(node: cst.CSTNode) -> bool:
+        return any(id(inner) in stops for inner in walk_statements(node, skip_nested=False))
+
+    pending: cst.CSTNode | None = None
+    stopped = False  # the signal was met on the way up: what follows it does not matter
+    current: cst.CSTNode = start
+    while current is not scope:
+        parent = index.parent_of(current)
+        if parent is None:
+            return None
+        block = block_statements(parent)
+        if block is None and isinstance(parent, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            block = parent.body
+        if block is not None and current in block and not stopped:
+            for statement in block[list(block).index(current) + 1 :]:
+                if stops_in(statement):
+                    stopped = True
+                    break
+                if pending is None:
+                    pending = _may_raise(statement, names)
+        if isinstance(parent, cst.Try | cst.TryStar) and current is parent.body:
+            if parent.finalbody is not None and stops_in(parent.finalbody):
+                return None  # every way out of the try signals
+            if pending is not None and index.inside(pending, parent.body):
+                if stopped and all(stops_in(handler) for handler in parent.handlers):
+                    pending = None  # each handler signals in turn
+                elif not stopped and _swallowed(parent):
+                    pending = None  # caught, and the function goes on to the signal
+        current = parent
+    return pending if stopped else None
+
+
+def _swallowed(node: cst.Try | cst.TryStar) -> bool:
+    """Does every exception of the ``try`` body end in a handler that lets the code after the
+    ``try`` run: a broad one (bare, ``Exception``, ``BaseException``) among handlers none of
+    which raises, returns or leaves a loop?"""
+    broad = False
+    for handler in node.handlers:
+        if any(
+            isinstance(inner, cst.Raise | cst.Return | cst.Break | cst.Continue)
+            for inner in walk_statements(handler)
+        ):
+            return False
+        caught = handler.type
+        names = (
+            {last_name(element.value) for element in caught.elements}
+            if isinstance(caught, cst.Tuple)
+            else {last_name(caught)}
+            if caught is not None
+            else {"BaseException"}
+        )
+        broad = broad or bool(names & {"Exception", "BaseException"})
+    return broad
+
+
+def _may_raise(statement: cst.CSTNode, names: Sequence[str]) -> cst.CSTNode | None:
+    """The call in ``statement`` that may raise (or its ``raise``, its ``yield``): anything but a quiet
+    builtin, a log call, or the handle's or signal's own methods. A ``try`` swallowing what
+    its body raises raises only from its handlers and ``finally``."""
+    if isinstance(statement, cst.Try | cst.TryStar) and _swallowed(statement):
+        parts: list[cst.CSTNode] = [*statement.handlers]
+        if statement.orelse is not None:
+            parts.append(statement.orelse)
+        if statement.finalbody is not None:
+            parts.append(statement.finalbody)
+        return next((found for part in parts if (found := _may_raise(part, names))), None)
+    for node in walk_statements(statement):
+        # a `yield` raises what the with-block of a @contextmanager raises, or GeneratorExit
+        # when the consumer drops the generator
+        if isinstance(node, cst.Raise | cst.Yield):
+            return node
+        if not isinstance(node, cst.Call):
+            continue
+        func = node.func
+        name = last_name(func) or ""
+        if isinstance(func, cst.Name) and name in _QUIET_FUNCTIONS:
+            continue
+        if isinstance(func, cst.Attribute):
+            base = dotted_name(func.value) or ""
+            if base in names or name in _LOG_METHODS or name in _QUIET_METHODS:
+                continue
+            if base in ("time", "logging") and (name in _QUIET_FUNCTIONS or name in _LOG_METHODS):
+                continue
+        return node
+    return None
