@@ -7960,3 +7960,122 @@ def test_a_thread_of_its_own_stopped_after_a_raising_call_runs_on() -> None:
         """
     )
     assert leak.severity == "medium" and "`w` is stopped only after line 22" in leak.message
+
+
+def test_code_for_another_platform_by_flag_predicate_name_or_folder_is_not_judged_here() -> None:
+    # a module flag set from a platform test, a package's own is_windows()/is_aix(), a function
+    # named for the platform it implements, a frozen executable's branch: none runs in the
+    # environment read here; a Linux twin does
+    check(
+        """
+        import subprocess
+        import sys
+
+        import salt.utils.platform
+
+        if salt.utils.platform.is_windows():
+            USE_LOAD_BALANCER = True
+        else:
+            USE_LOAD_BALANCER = False
+        IS_AIX = sys.platform.startswith("aix")
+
+
+        def serve(cmd):
+            if USE_LOAD_BALANCER:
+                subprocess.Popen(cmd)
+
+
+        def probe(cmd):
+            if salt.utils.platform.is_aix():
+                subprocess.Popen(cmd)
+            if IS_AIX:
+                subprocess.Popen(cmd)
+
+
+        def _hw_addr_aix(iface):
+            subprocess.Popen(["entstat", "-d", iface])
+
+
+        def view_darwin(path):
+            subprocess.Popen(["open", path])
+
+
+        def view_linux(path):
+            subprocess.Popen(["xdg-open", path])  # leak
+
+
+        def update(bat):
+            if hasattr(sys, "frozen"):
+                subprocess.Popen([bat])
+            if getattr(sys, "frozen", False):
+                subprocess.Popen([bat])
+        """
+    )
+    source = b"import subprocess\ndef send(cmd):\n    subprocess.Popen(cmd)\n"
+    for path, found in (
+        ("plyer/platforms/macosx/email.py", 0),
+        ("plyer/platforms/win/email.py", 0),
+        ("multiprocessing/popen_spawn_win32.py", 0),
+        ("plyer/platforms/linux/email.py", 1),
+    ):
+        assert len(analyze_source(source, path, PACK.rules).findings) == found, path
+
+
+def test_a_handle_kept_before_it_is_returned_is_not_dropped_by_the_caller() -> None:
+    # `self._procs.append(p); return p`: the object keeps it (and reaps it), the caller gets a
+    # second reference: discarding the return value drops nothing. Kept on one path only, or
+    # kept where nothing reaps it, the callers still decide
+    check(
+        """
+        import multiprocessing
+
+
+        def work():
+            pass
+
+
+        class Manager:
+            def __init__(self):
+                self._process_map = {}
+                self._procs = []
+
+            def add_process(self, tgt):
+                process = multiprocessing.Process(target=tgt)
+                process.start()
+                self._process_map[process.pid] = {"tgt": tgt, "Process": process}
+                return process
+
+            def spawn(self, tgt, keep):
+                p = multiprocessing.Process(target=tgt)
+                p.start()
+                if keep:
+                    self._procs.append(p)
+                return p
+
+            def run(self):
+                for _ in range(3):
+                    self.add_process(work)
+                self.spawn(work, False)  # leak
+
+            def kill_children(self):
+                for entry in self._process_map.values():
+                    entry["Process"].terminate()
+                    entry["Process"].join()
+                for p in self._procs:
+                    p.join()
+
+
+        class Hoarder:
+            def __init__(self):
+                self._all = []
+
+            def spawn(self):
+                p = multiprocessing.Process(target=work)
+                p.start()
+                self._all.append(p)
+                return p
+
+            def run(self):
+                self.spawn()  # leak
+        """
+    )

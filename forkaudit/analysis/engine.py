@@ -18,6 +18,7 @@ from forkaudit.analysis.elsewhere import CallersElsewhere, module_name
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
 from forkaudit.analysis.partial import error_line, parse_around_errors
+from forkaudit.analysis.platforms import foreign_path
 from forkaudit.analysis.prefilter import start_modules, start_names
 from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.analysis.subclasses import SubclassInfo
@@ -235,7 +236,7 @@ def _analyze(
         index = build_index(module, source, line_map)
         elsewhere = CallersElsewhere(path, callers, _parsed) if callers else None
         analyzer = Analyzer(index, rules, external, process_reaper, elsewhere)
-        raw = analyzer.run()
+        raw = [] if foreign_path(path) else analyzer.run()
         used: set[int] = set()
         findings, suppressed = _findings(index, raw, path, distribution, test_code, used)
         unused = tuple(line for line in suppression_comments(source) if line not in used)

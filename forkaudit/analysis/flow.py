@@ -809,12 +809,37 @@ class Follower:
         returned = self.index.parent_of(comparison)
         return isinstance(returned, cst.Return)
 
+    def _kept_before_returned(self, evidence: Evidence) -> bool:
+        """Is every ``return`` of the handle preceded, on its way, by a store of it where it is
+        taken care of (``self._procs.append(p)``, ``self._map[pid] = {"Process": p}``): a
+        statement in a block that holds the return further down?"""
+        index = self.index
+        kept = []
+        for handoff in evidence.kept:
+            statement = next(
+                (a for a in (handoff, *index.ancestors(handoff)) if _in_block(index, a)), None
+            )
+            if statement is not None:
+                kept.append(statement)
+        if not kept:
+            return False
+        for returned in evidence.returned:
+            line = index.line_of(returned)
+            if not any(
+                index.inside(returned, block) and index.line_of(statement) < line
+                for statement in kept
+                if (block := index.parent_of(statement)) is not None
+            ):
+                return False
+        return True
+
     def _sub(self, evidence: Evidence, verdict: Verdict, anchor: cst.CSTNode) -> None:
         """A verdict about where the handle went from ``anchor``; a safe hand-off counts as a reap there."""
         evidence.sub_verdicts.append(verdict)
         if not verdict.leak and verdict.factory is None:
             evidence.reaps.append(anchor)
             evidence.handoffs.append(anchor)  # taken care of where it went
+            evidence.kept.append(anchor)
 
     def _maybe_escape_arg(
         self, site: Site, arg: cst.Arg, call: cst.Call, evidence: Evidence
@@ -1088,6 +1113,10 @@ class Follower:
                         running=True,
                     )
                 return Verdict(True, "low", f"bound to `{name}`: {_CANCELLED}", started=started)
+            if gap is None and returned and self._kept_before_returned(evidence):
+                # kept where it went (a container, an attribute) before each return: the
+                # caller gets a second reference, and dropping it drops nothing
+                return Verdict(False, started=started, daemon=daemon)
             if gap is None and returned:
                 # reaped (or kept) on some paths, returned on the others: the callers decide
                 function = self.facts.enclosing_function(evidence.returned[0])
@@ -2686,6 +2715,11 @@ class Follower:
         if evidence.reaps or evidence.escapes:
             return Verdict(False, started=evidence.started)
         return Verdict(True, "medium", "", started=evidence.started)
+
+
+def _in_block(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Is ``node`` a statement of an indented block (or of the module)?"""
+    return isinstance(index.parent_of(node), cst.IndentedBlock | cst.Module)
 
 
 def _runs_itself(method: cst.FunctionDef) -> bool:

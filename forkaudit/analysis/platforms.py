@@ -27,14 +27,21 @@ _HERE = {
     "windows": sys.platform in ("win32", "cygwin"),
     "darwin": sys.platform == "darwin",
     "linux": sys.platform.startswith("linux"),
+    "aix": sys.platform.startswith("aix"),
+    "sunos": sys.platform.startswith("sunos"),
+    "bsd": "bsd" in sys.platform,
 }
 # a flag naming one: IS_WINDOWS, RUNNING_WINDOWS, ON_WIN32, _mswindows, iswindows, WINDOWS, IS_MAC,
-# IS_MACOS, IS_OSX, IS_DARWIN, IS_LINUX. A bare `win` or `mac` is left out (a window, an address).
+# IS_MACOS, IS_OSX, IS_DARWIN, IS_LINUX, IS_AIX, IS_SUNOS/IS_SOLARIS, IS_FREEBSD. A bare `win`
+# or `mac` is left out (a window, an address).
 _PREFIX = r"_*(?:(?:is|on|running(?:_on)?|use)_?)"
 _FLAGS = {
     "windows": re.compile(rf"{_PREFIX}?(?:ms_?)?win(?:dows|32|nt)|{_PREFIX}win"),
-    "darwin": re.compile(rf"{_PREFIX}?(?:darwin|macos|osx)|{_PREFIX}mac"),
+    "darwin": re.compile(rf"{_PREFIX}?(?:darwin|macos|macosx|osx)|{_PREFIX}mac"),
     "linux": re.compile(rf"{_PREFIX}?linux"),
+    "aix": re.compile(rf"{_PREFIX}aix"),
+    "sunos": re.compile(rf"{_PREFIX}(?:sunos|solaris|smartos)"),
+    "bsd": re.compile(rf"{_PREFIX}(?:free|open|net)?bsd"),
 }
 # names that are a flag only when written as a constant (WINDOWS), not as a variable (windows)
 _BARE = {"windows", "win32", "linux", "darwin", "macos", "osx"}
@@ -43,7 +50,62 @@ _VALUES = {
     "windows": {"win32", "nt", "windows", "cygwin", "win"},
     "darwin": {"darwin", "mac", "macos"},
     "linux": {"linux", "linux2"},
+    "aix": {"aix"},
+    "sunos": {"sunos", "sunos5", "solaris"},
+    "bsd": {"freebsd", "openbsd", "netbsd"},
 }
+# a function named for the platform it implements (`_hw_addr_aix`, `view_darwin`): another one's
+# never runs here. `windows`/`win`/`nt` are left out (`close_windows` is about windows on screen).
+_NAMED_FOR = {
+    "aix": "aix",
+    "darwin": "darwin",
+    "macos": "darwin",
+    "macosx": "darwin",
+    "osx": "darwin",
+    "sunos": "sunos",
+    "solaris": "sunos",
+    "freebsd": "bsd",
+    "openbsd": "bsd",
+    "netbsd": "bsd",
+    "win32": "windows",
+    "mswindows": "windows",
+}
+
+
+# a folder of a package named for a platform holds that platform's implementation
+# (`plyer/platforms/macosx/email.py`, `.../win/notification.py`), and so does a module named for
+# one (`popen_spawn_win32.py`, `_windows.py`, `darwin.py`)
+_FOLDERS = {
+    "win": "windows",
+    "win32": "windows",
+    "windows": "windows",
+    "mswindows": "windows",
+    "cygwin": "windows",
+    "darwin": "darwin",
+    "macos": "darwin",
+    "macosx": "darwin",
+    "osx": "darwin",
+    "ios": "darwin",
+    "aix": "aix",
+    "sunos": "sunos",
+    "solaris": "sunos",
+}
+
+
+def foreign_path(path: str) -> str:
+    """The folder or module name that says the file at ``path`` (as found in the environment:
+    ``plyer/platforms/macosx/email.py``) is another platform's implementation, or ""."""
+    parts = path.replace("\\", "/").split("/")
+    stem = parts[-1].rsplit(".", 1)[0].lower()
+    for folder in parts[:-1]:
+        platform = _FOLDERS.get(folder.lower())
+        if platform is not None and not _HERE[platform]:
+            return f"{folder}/"
+    word = stem.rsplit("_", 1)[-1]
+    platform = _FOLDERS.get(word) if word != "win" else None
+    if platform is not None and not _HERE[platform]:
+        return parts[-1]
+    return ""
 
 
 def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
@@ -64,6 +126,10 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
                 and _value_here(index, ancestor.test) is True
             ):
                 return f"not {index.code(ancestor.test)}"
+        if isinstance(ancestor, cst.FunctionDef):
+            named = _named_for(ancestor.name.value)
+            if named:
+                return f"{ancestor.name.value}() is named for {named}"
         if isinstance(ancestor, cst.FunctionDef) and not _HERE["windows"]:
             windows_only = _windows_import_before(index, ancestor, node)
             if windows_only:
@@ -166,6 +232,13 @@ def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: 
     return ""
 
 
+def _named_for(name: str) -> str:
+    """The other platform a function's name says it implements (``_hw_addr_aix``), or ""."""
+    words = name.lower().rsplit("_", 1)
+    platform = _NAMED_FOR.get(words[-1]) if len(words) == 2 and words[0].strip("_") else None
+    return words[-1] if platform is not None and not _HERE[platform] else ""
+
+
 def _value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What ``test`` is on this platform: True, False, or None when it is not known."""
     return three_valued(test, lambda leaf: _leaf_here(index, leaf))
@@ -173,11 +246,112 @@ def _value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
 
 def _leaf_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What one platform test (``sys.platform == "win32"``, ``IS_WINDOWS``) is here."""
+    if _frozen_test(index, test):
+        return False  # an installed environment runs from source, never as a frozen executable
     named = _platforms_named(index, test)
     if named is None:
-        return None
+        return _flag_value(index, test)
     platforms, positive = named
     return any(_HERE[platform] for platform in platforms) is positive
+
+
+def _frozen_test(index: ModuleIndex, test: cst.BaseExpression) -> bool:
+    """``hasattr(sys, "frozen")``, ``getattr(sys, "frozen", False)``, ``sys.frozen``: true only
+    in an executable built by PyInstaller or py2exe, never in the environment read here."""
+    if isinstance(test, cst.Attribute):
+        return test.attr.value == "frozen" and index.resolve(test.value) == "sys"
+    if not isinstance(test, cst.Call) or last_name(test.func) not in ("hasattr", "getattr"):
+        return False
+    if len(test.args) < 2 or index.resolve(test.args[0].value) != "sys":
+        return False
+    name = test.args[1].value
+    if not (isinstance(name, cst.SimpleString) and name.evaluated_value == "frozen"):
+        return False
+    return last_name(test.func) == "hasattr" or (
+        len(test.args) == 3 and dotted_name(test.args[2].value) in ("False", "None")
+    )
+
+
+def _flag_value(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
+    """A module flag set from a platform test (``USE_LOAD_BALANCER = True`` under ``if
+    is_windows():``, else False; ``IS_WIN = sys.platform == "win32"``): its value here, when
+    every module-level binding of it that runs here gives the same one."""
+    if not isinstance(test, cst.Name) or _bound_locally(index, test):
+        return None
+    key = (id(index), test.value)
+    if key in _ASKING:
+        return None  # (`A = B` and `B = A`)
+    _ASKING.add(key)
+    try:
+        return _flag_bindings_value(index, test)
+    finally:
+        _ASKING.discard(key)
+
+
+_ASKING: set[tuple[int, str]] = set()  # the flags being evaluated, against cycles
+
+
+def _bound_locally(index: ModuleIndex, name: cst.Name) -> bool:
+    """Is ``name`` a local of the function reading it (a parameter, or assigned there)?"""
+    scope = index.scope_of(name)
+    if not isinstance(scope, cst.FunctionDef | cst.Lambda):
+        return False
+    params = scope.params
+    if any(
+        param.name.value == name.value
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params)
+    ):
+        return True
+    return any(
+        isinstance(index.parent_of(node), cst.AssignTarget) and index.scope_of(node) is scope
+        for node in index.names.get(name.value, ())
+    )
+
+
+def _flag_bindings_value(index: ModuleIndex, test: cst.Name) -> bool | None:
+    found: set[bool] = set()
+    for statement in _module_bindings(index, test.value):
+        if foreign_platform(index, statement):
+            continue  # a binding that does not run here
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            return None
+        value = small.value
+        if dotted_name(value) in ("True", "False"):
+            found.add(dotted_name(value) == "True")
+            continue
+        if isinstance(value, cst.Name) and value.value == test.value:
+            return None
+        here = _value_here(index, value)
+        if here is None:
+            return None
+        found.add(here)
+    return found.pop() if len(found) == 1 else None
+
+
+def _module_bindings(index: ModuleIndex, name: str) -> list[cst.CSTNode]:
+    """The statements binding ``name`` outside any function or class, as written (none when one
+    binds it otherwise: a loop, an import, a ``global`` in a function)."""
+    out: list[cst.CSTNode] = []
+    for node in index.names.get(name, ()):
+        parent = index.parent_of(node)
+        if isinstance(
+            parent,
+            cst.Global | cst.ImportAlias | cst.AnnAssign | cst.AugAssign | cst.NamedExpr,
+        ):
+            return []  # a function rebinds it, or it is bound otherwise
+        if not isinstance(parent, cst.AssignTarget):
+            continue
+        statement = next(
+            (a for a in index.ancestors(node) if isinstance(a, cst.SimpleStatementLine)), None
+        )
+        if statement is None or any(
+            isinstance(a, cst.FunctionDef | cst.ClassDef | cst.For | cst.While | cst.With)
+            for a in index.ancestors(statement)
+        ):
+            return []
+        out.append(statement)
+    return out
 
 
 def _platforms_named(
@@ -191,6 +365,13 @@ def _platforms_named(
             return None  # `windows = list_windows()`, `self.windows`: not a flag
         flagged = next((p for p, flag in _FLAGS.items() if flag.fullmatch(name)), None)
         return (frozenset({flagged}), True) if flagged else None
+    if isinstance(test, cst.Call) and not test.args:
+        # a predicate of the package's own (`salt.utils.platform.is_windows()`, `is_aix()`)
+        called = (last_name(test.func) or "").lower()
+        if called.lstrip("_").startswith("is"):
+            flagged = next((p for p, flag in _FLAGS.items() if flag.fullmatch(called)), None)
+            if flagged:
+                return frozenset({flagged}), True
     if isinstance(test, cst.Call) and isinstance(test.func, cst.Attribute):
         # sys.platform.startswith("win")
         if (

@@ -296,6 +296,11 @@ _REAPER_FINDER = _Finder(_REAPER, REAPER_WORDS)
 _ENDING = (KEEP_METHODS - {"__init__", "__enter__", "run"}) | PER_USE_METHODS | STOP_METHODS
 _IMPORT_FINDER = _Finder(_IMPORT, ("import",))
 _HEADER_KEEP_FINDER = _Finder(_HEADER_KEEP, ("import",))
+_PLATFORM_HINT = re.compile(
+    r"sys\.platform|os\.name|platform\.system|is_?win|windows|darwin|macos|osx|aix|sunos|"
+    r"solaris|bsd|frozen",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -428,6 +433,9 @@ def keep_anchors(state: _Slicing, modules: Iterable[str]) -> None:
             or _REAPER_FINDER.search(text)
             or _IMPORT_FINDER.search(text)
             or (not chunk.name and _HEADER_KEEP_FINDER.search(text))
+            # a module flag set from a platform test (`if is_windows(): USE_LB = True`):
+            # platforms.py reads its value where code tests it
+            or (not chunk.name and _PLATFORM_HINT.search(text) is not None)
             or "get_context" in text
             or chunk.name in starts.names
             or (imports is not None and "import" in text and imports.search(text))
