@@ -8079,3 +8079,46 @@ def test_a_handle_kept_before_it_is_returned_is_not_dropped_by_the_caller() -> N
                 self.spawn()  # leak
         """
     )
+
+
+def test_an_endless_loop_whose_every_way_out_follows_a_reap_reaps() -> None:
+    # `while True:` left only by `pool.close(); pool.join(); break` or by `pool.terminate();
+    # pool.join(); raise`: every way out of it has reaped; a way out that has not, leaks
+    check(
+        """
+        import multiprocessing
+        import time
+
+
+        def enter_mainloop(target, queue, items):
+            pool = multiprocessing.Pool(4)
+            ret = pool.map(target, items)
+            while True:
+                test = queue.get()
+                if test == "ERROR":
+                    pool.terminate()
+                    pool.join()
+                    raise RuntimeError("worker failed")
+                elif test == "END":
+                    pool.close()
+                    pool.join()
+                    break
+                else:
+                    time.sleep(0.125)
+            return ret
+
+
+        def leaky_mainloop(target, queue, items):
+            pool = multiprocessing.Pool(4)  # leak
+            ret = pool.map(target, items)
+            while True:
+                test = queue.get()
+                if test == "ERROR":
+                    raise RuntimeError("worker failed")
+                elif test == "END":
+                    pool.close()
+                    pool.join()
+                    break
+            return ret
+        """
+    )

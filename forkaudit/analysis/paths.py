@@ -20,6 +20,7 @@ from forkaudit.analysis.syntax import (
     loop_exits,
     none_test_sense,
     number_test_implies,
+    walk_statements,
 )
 
 
@@ -317,23 +318,48 @@ class Contains:
         return False
 
     def _exits_only_after_reap(self, loop: cst.While) -> bool:
-        """`while True:` whose every break sits under an `if` that tested a reap (poll loops)."""
+        """`while True:` whose every way out sits under an `if` that tested a reap (poll
+        loops), or comes after a statement of its own path that reaps (`pool.close();
+        pool.join(); break`, `pool.terminate(); pool.join(); raise ...`)."""
         breaks, leaves = loop_exits(loop)
+        if not breaks and not leaves:
+            return False
+        exits: list[cst.CSTNode] = [*breaks]
         if leaves:
-            return False
-        if not breaks:
-            return False
-        for brk in breaks:
+            # every return or raise in it (outside nested functions), caught or not
+            exits += [
+                node
+                for node in walk_statements(loop.body)
+                if isinstance(node, cst.Return | cst.Raise)
+            ]
+        for exit_ in exits:
             guarded = False
-            for ancestor in self.index.ancestors(brk):
+            for ancestor in self.index.ancestors(exit_):
                 if ancestor is loop:
                     break
                 if isinstance(ancestor, cst.If) and self.any(ancestor.test):
                     guarded = True
                     break
-            if not guarded:
+            if not guarded and not self._reaped_before(exit_, loop):
                 return False
         return True
+
+    def _reaped_before(self, exit_: cst.CSTNode, loop: cst.CSTNode) -> bool:
+        """Does a statement run before ``exit_`` on its way through ``loop``'s body reap?"""
+        current: cst.CSTNode = exit_
+        for ancestor in self.index.ancestors(exit_):
+            if ancestor is loop:
+                return False
+            if isinstance(ancestor, cst.IndentedBlock):
+                holder = next((s for s in ancestor.body if s is current), None)
+                if holder is not None:
+                    for statement in ancestor.body:
+                        if statement is holder:
+                            break
+                        if self.definitely(statement):
+                            return True
+            current = ancestor
+        return False
 
     def finally_reaps(self, statement: cst.Try | cst.TryStar) -> bool:
         """Does the ``finally`` of this ``try`` reap (on every way out of it)?"""
