@@ -13,63 +13,9 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import block_statements, last_name, walk_statements
+from forkaudit.analysis.vocabulary import LOG_METHODS, QUIET_FUNCTIONS, QUIET_METHODS
 
-# Calls that do not raise in practice: builtins of plain values, logging, printing, sleeping.
-_QUIET_FUNCTIONS = frozenset(
-    {
-        "print",
-        "len",
-        "str",
-        "repr",
-        "int",
-        "float",
-        "bool",
-        "isinstance",
-        "range",
-        "sleep",
-        "time",
-        "monotonic",
-        "perf_counter",
-    }
-)
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
-)
-# methods of containers and strings that do not raise in practice
-_QUIET_METHODS = frozenset(
-    {
-        "append",
-        "appendleft",
-        "extend",
-        "add",
-        "insert",
-        "update",
-        "setdefault",
-        "get",
-        "items",
-        "keys",
-        "values",
-        "copy",
-        "format",
-        "strip",
-        "startswith",
-        "endswith",
-        # threads, events and queues being started, waited on or signalled
-        "start",
-        "join",
-        "is_alive",
-        "wait",
-        "is_set",
-        "clear",
-        "set",
-        "put",
-        "put_nowait",
-        "cancel",
-        "notify",
-        "notify_all",
-    }
-)
-# what the handle or the signal object is asked that does not raise
+# what signals a thread waiting on an Event (set) or a queue (put)
 _SIGNALS = frozenset({"set", "put", "put_nowait"})
 
 
@@ -174,13 +120,13 @@ def _may_raise(statement: cst.CSTNode, names: Sequence[str]) -> cst.CSTNode | No
             continue
         func = node.func
         name = last_name(func) or ""
-        if isinstance(func, cst.Name) and name in _QUIET_FUNCTIONS:
+        if isinstance(func, cst.Name) and name in QUIET_FUNCTIONS:
             continue
         if isinstance(func, cst.Attribute):
             base = dotted_name(func.value) or ""
-            if base in names or name in _LOG_METHODS or name in _QUIET_METHODS:
+            if base in names or name in LOG_METHODS or name in QUIET_METHODS:
                 continue
-            if base in ("time", "logging") and (name in _QUIET_FUNCTIONS or name in _LOG_METHODS):
+            if base in ("time", "logging") and (name in QUIET_FUNCTIONS or name in LOG_METHODS):
                 continue
         return node
     return None

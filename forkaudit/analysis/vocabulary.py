@@ -103,36 +103,51 @@ ITER_METHODS = frozenset({"values", "items", "copy", "keys"})
 # it (psutil.Process(pid).status() does not; psutil.Process(pid).wait() does).
 INSPECTORS = frozenset({"psutil.Process"})
 
-# Callees that look at a handle without taking ownership of it.
-NON_OWNING = frozenset(
-    {
-        "print",
-        "str",
-        "repr",
-        "len",
-        "id",
-        "isinstance",
-        "hash",
-        "bool",
-        "int",
-        "format",
-        "type",
-        "vars",
-        "os.kill",
-        "os.killpg",
-        "os.getpgid",
-        "os.setpgid",
-        "signal.pthread_kill",
-        "log",
-        "debug",
-        "info",
-        "warning",
-        "warn",
-        "error",
-        "exception",
-        "critical",
-    }
+# Logging calls (`log.info(...)`, `logger.exception(...)`): they look, take nothing, and do
+# not raise in practice.
+LOG_METHODS = frozenset(
+    {"log", "debug", "info", "warning", "warn", "error", "exception", "critical"}
 )
+
+# Callees that look at a handle without taking ownership of it.
+NON_OWNING = (
+    frozenset(
+        {
+            "print",
+            "str",
+            "repr",
+            "len",
+            "id",
+            "isinstance",
+            "hash",
+            "bool",
+            "int",
+            "format",
+            "type",
+            "vars",
+            "os.kill",
+            "os.killpg",
+            "os.getpgid",
+            "os.setpgid",
+            "signal.pthread_kill",
+        }
+    )
+    | LOG_METHODS
+)
+
+# Calls that do not raise in practice (raising.py: what may skip a stop after it): builtins of
+# plain values, sleeping and clocks, and methods of containers, strings, threads, events and
+# queues being started, waited on or signalled.
+QUIET_FUNCTIONS = frozenset(
+    {"print", "len", "str", "repr", "int", "float", "bool", "isinstance", "range", "sleep",
+     "time", "monotonic", "perf_counter"}
+)  # fmt: skip
+QUIET_METHODS = frozenset(
+    {"append", "appendleft", "extend", "add", "insert", "update", "setdefault", "get", "items",
+     "keys", "values", "copy", "format", "strip", "startswith", "endswith", "start", "join",
+     "is_alive", "wait", "is_set", "clear", "set", "put", "put_nowait", "cancel", "notify",
+     "notify_all"}
+)  # fmt: skip
 
 # Calls carrying what they are given out of the process: over a pipe or socket, into a file (a
 # pid file). A pid given to them reaches no one who can wait for it: only the parent can.
