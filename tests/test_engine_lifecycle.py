@@ -8011,14 +8011,93 @@ def test_code_for_another_platform_by_flag_predicate_name_or_folder_is_not_judge
                 subprocess.Popen([bat])
         """
     )
+    # a folder or module named for a platform, as found in an environment (the path starts at
+    # site-packages); `windows` may be windows on screen, and a project checked outside an
+    # environment is judged whatever folder it sits in
     source = b"import subprocess\ndef send(cmd):\n    subprocess.Popen(cmd)\n"
-    for path, found in (
-        ("plyer/platforms/macosx/email.py", 0),
-        ("plyer/platforms/win/email.py", 0),
-        ("multiprocessing/popen_spawn_win32.py", 0),
-        ("plyer/platforms/linux/email.py", 1),
+    for path, distribution, found in (
+        ("plyer/platforms/macosx/email.py", "plyer", 0),
+        ("plyer/platforms/win/email.py", "plyer", 0),
+        ("multiprocess/popen_spawn_win32.py", "multiprocess", 0),
+        ("plyer/platforms/linux/email.py", "plyer", 1),
+        ("app/ui/windows/preview.py", "app", 1),
+        ("app/popup_windows.py", "app", 1),
+        ("/home/me/src/win/proj/server.py", "", 1),
     ):
-        assert len(analyze_source(source, path, PACK.rules).findings) == found, path
+        result = analyze_source(source, path, PACK.rules, distribution=distribution)
+        assert len(result.findings) == found, path
+
+
+def test_a_platform_named_setting_is_no_once_guard_and_a_library_setup_module_is_no_fixture() -> (
+    None
+):
+    # `if not USE_TASKKILL:` on a module name bound only at import is a setting, not a guard
+    # that closes once the start has run; a library's own `setup_module(name)`, called per
+    # plugin, is no test fixture (review33 p05a, p03e)
+    once_not, per_plugin = check(
+        """
+        import subprocess
+        import threading
+        import time
+
+        USE_TASKKILL = False
+
+
+        def kill_tree(pid):
+            if not USE_TASKKILL:
+                subprocess.Popen(["pkill", "-P", str(pid)])  # leak
+
+
+        def _watch(name):
+            while True:
+                time.sleep(1)
+
+
+        def setup_module(name):
+            threading.Thread(target=_watch, args=(name,)).start()  # leak
+
+
+        def load(names):
+            return [setup_module(name) for name in names]
+        """
+    )
+    assert once_not.severity == "medium", once_not.message
+    assert per_plugin.severity == "high", per_plugin.message
+
+
+def test_a_put_of_data_is_no_sentinel() -> None:
+    # the queue's sentinel is a constant (None, "done", STOP); a put of a computed value is
+    # work: a raising call after it still skips the sentinel (review33 p04g)
+    (leak,) = check(
+        """
+        import queue
+        import threading
+
+
+        def export(rows, write):
+            q = queue.Queue()
+
+            def writer():
+                while True:
+                    item = q.get()
+                    if item is None:
+                        return
+                    write(item)
+
+            t = threading.Thread(target=writer)  # leak
+            t.start()
+            for row in rows:
+                q.put(transform(row))
+            finish(rows)
+            q.put(None)
+            t.join()
+
+
+        def transform(row):
+            return row
+        """
+    )
+    assert "gets its sentinel only after line" in leak.message
 
 
 def test_a_handle_kept_before_it_is_returned_is_not_dropped_by_the_caller() -> None:
@@ -8120,5 +8199,60 @@ def test_an_endless_loop_whose_every_way_out_follows_a_reap_reaps() -> None:
                     pool.join()
                     break
             return ret
+        """
+    )
+
+
+def test_an_async_child_replaced_and_reaped_by_aclose_is_dropped_still_running() -> None:
+    # aclose() is the asyncio twin of close(): the object's end, not a counterpart of the
+    # method that replaces the child (review33 p01g)
+    (leak,) = check(
+        """
+        import asyncio
+
+
+        class Runtime:
+            def __init__(self):
+                self._proc = None
+
+            async def relaunch(self, argv):
+                self._proc = await asyncio.create_subprocess_exec(*argv)  # leak
+
+            async def aclose(self):
+                if self._proc is not None:
+                    self._proc.terminate()
+                    await self._proc.wait()
+        """
+    )
+    assert leak.severity == "medium" and "relaunch() stores a new one" in leak.message
+
+
+def test_a_module_flag_is_what_its_bindings_make_it() -> None:
+    # `WINDOWS = config.get("windows")` is a setting whatever its name says; a flag bound True
+    # and False by an import that may fail (`_mswindows`) means the platform its name says
+    check(
+        """
+        import subprocess
+
+        import config
+
+        try:
+            import msvcrt
+
+            _mswindows = True
+        except ImportError:
+            _mswindows = False
+
+        WINDOWS = config.get("windows")
+
+
+        def on_windows(cmd):
+            if _mswindows:
+                subprocess.Popen(cmd)
+
+
+        def configured(cmd):
+            if WINDOWS:
+                subprocess.Popen(cmd)  # leak
         """
     )

@@ -236,7 +236,9 @@ def _analyze(
         index = build_index(module, source, line_map)
         elsewhere = CallersElsewhere(path, callers, _parsed) if callers else None
         analyzer = Analyzer(index, rules, external, process_reaper, elsewhere)
-        raw = [] if foreign_path(path) else analyzer.run()
+        # (a folder named for a platform counts inside an environment, where the path starts
+        # at site-packages: a project checked under ~/src/win/ is no Windows code)
+        raw = [] if distribution and foreign_path(path) else analyzer.run()
         used: set[int] = set()
         findings, suppressed = _findings(index, raw, path, distribution, test_code, used)
         unused = tuple(line for line in suppression_comments(source) if line not in used)

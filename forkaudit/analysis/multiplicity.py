@@ -55,6 +55,7 @@ from forkaudit.analysis.vocabulary import (
     HANDLER_FRAMEWORKS,
     HANDLER_METHODS,
     HANDLER_PARAMETERS,
+    ONCE_FIXTURES,
     ONE_OFF_FUNCTIONS,
     RECURRING_WORDS,
     ROUTE_DECORATORS,
@@ -152,7 +153,11 @@ class Counter:
                 if (
                     in_body
                     and self._once_test(test, negated=False)
-                    and (not self._on_self(test) or self._set_on_the_way(test, node))
+                    and (
+                        self._set_on_the_way(test, node)
+                        if self._on_self(test)
+                        else self._changed_after_import(test)
+                    )
                     and not self._cleared_on_return(test, node)
                 ):
                     return self._guarded(
@@ -225,7 +230,9 @@ class Counter:
                 return Multiplicity(
                     Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
                 )
-        if name in ONE_OFF_FUNCTIONS:
+        if name in ONE_OFF_FUNCTIONS or (
+            name in ONCE_FIXTURES and not self.facts.callers(function)
+        ):
             return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
         handler = self._handler(function, owner)
         if handler:
@@ -900,7 +907,8 @@ class Counter:
             if isinstance(inner, cst.Attribute) and dotted_name(inner.value) == "self"
         }
         if not read:
-            return not self._global_reopened(test, node)
+            # module state: a guard only when code after import changes it, and into one value
+            return self._changed_after_import(test) and not self._global_reopened(test, node)
         function = next(
             (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
         )
@@ -941,6 +949,49 @@ class Counter:
             and not _ends_object(name)
             and not self.facts.runs_after_fork(method)  # the child starts its own
         )
+
+    def _changed_after_import(self, test: cst.BaseExpression) -> bool:
+        """Does code that runs after import change a module name ``test`` reads: a function
+        rebinding it (``global _pool; _pool = Pool()``), storing into it (``_cache[key] =
+        pool``, ``_state.started = True``) or filling it (``_seen.add(key)``)? A name only
+        bound at import (``if not USE_TASKKILL:``, ``if not IS_AIX:``) is a setting, not a
+        guard that closes once the start has run. State of a class (``Class.x``) counts as
+        changed: its methods set it."""
+        attributes = {
+            id(inner.attr)
+            for inner in walk_statements(test, skip_nested=False)
+            if isinstance(inner, cst.Attribute)
+        }
+        names = {
+            inner.value
+            for inner in walk_statements(test, skip_nested=False)
+            if isinstance(inner, cst.Name)
+            and id(inner) not in attributes
+            and inner.value not in ("None", "True", "False")
+            and self.facts.is_module_name(inner)
+        }
+        if not names:
+            return True
+        for function in self.index.functions:
+            declared = {
+                name.name.value
+                for statement in walk_statements(function)
+                if isinstance(statement, cst.Global)
+                for name in statement.names
+            }
+            if declared & names:
+                return True
+            for inner in walk_statements(function):
+                target: cst.BaseExpression | None = None
+                if isinstance(inner, cst.AssignTarget | cst.AugAssign | cst.AnnAssign):
+                    target = inner.target
+                elif isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+                    target = inner.func
+                if isinstance(target, cst.Subscript | cst.Attribute):
+                    base: cst.BaseExpression = target.value
+                    if isinstance(base, cst.Name) and base.value in names:
+                        return True
+        return False
 
     def _global_reopened(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Does a module global that ``test`` reads (``if "Scanning" in scan_status: return``)

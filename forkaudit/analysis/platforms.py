@@ -75,10 +75,10 @@ _NAMED_FOR = {
 # a folder of a package named for a platform holds that platform's implementation
 # (`plyer/platforms/macosx/email.py`, `.../win/notification.py`), and so does a module named for
 # one (`popen_spawn_win32.py`, `_windows.py`, `darwin.py`)
+# (`windows` is left out: `ui/windows/`, `popup_windows.py` are windows on screen)
 _FOLDERS = {
     "win": "windows",
     "win32": "windows",
-    "windows": "windows",
     "mswindows": "windows",
     "cygwin": "windows",
     "darwin": "darwin",
@@ -102,7 +102,7 @@ def foreign_path(path: str) -> str:
         if platform is not None and not _HERE[platform]:
             return f"{folder}/"
     word = stem.rsplit("_", 1)[-1]
-    platform = _FOLDERS.get(word) if word != "win" else None
+    platform = _FOLDERS.get(word) if word not in ("win", "ios") else None
     if platform is not None and not _HERE[platform]:
         return parts[-1]
     return ""
@@ -248,6 +248,18 @@ def _leaf_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What one platform test (``sys.platform == "win32"``, ``IS_WINDOWS``) is here."""
     if _frozen_test(index, test):
         return False  # an installed environment runs from source, never as a frozen executable
+    if (
+        isinstance(test, cst.Name)
+        and not _bound_locally(index, test)
+        and _module_bindings(index, test.value)
+    ):
+        # a flag of this module is what its bindings make it, whatever its name says
+        # (`WINDOWS = config.get("windows")` is a setting, not a platform test); bound to
+        # True and to False by ways not read here (`try: import msvcrt; _mswindows = True
+        # except ImportError: _mswindows = False`), its name says which platform it means
+        value = _flag_value(index, test)
+        if value is not None or not _bound_to_literals(index, test.value):
+            return value
     named = _platforms_named(index, test)
     if named is None:
         return _flag_value(index, test)
@@ -327,6 +339,15 @@ def _flag_bindings_value(index: ModuleIndex, test: cst.Name) -> bool | None:
             return None
         found.add(here)
     return found.pop() if len(found) == 1 else None
+
+
+def _bound_to_literals(index: ModuleIndex, name: str) -> bool:
+    """Is every module-level binding of ``name`` a literal True or False?"""
+    for statement in _module_bindings(index, name):
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+        if not (isinstance(small, cst.Assign) and dotted_name(small.value) in ("True", "False")):
+            return False
+    return True
 
 
 def _module_bindings(index: ModuleIndex, name: str) -> list[cst.CSTNode]:

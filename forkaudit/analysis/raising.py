@@ -41,6 +41,7 @@ def raising_gap(
         and dotted_name(node.func.value) in names
         and node.func.attr.value in stopping
         and index.scope_of(node) is scope
+        and not _data_put(node)
     }
     if not stops:
         return None
@@ -75,6 +76,21 @@ def raising_gap(
                     pending = None  # caught, and the function goes on to the signal
         current = parent
     return pending if stopped else None
+
+
+def _data_put(call: cst.Call) -> bool:
+    """A ``put`` of a value computed on the spot (``q.put(transform(row))``, ``q.put(item)``):
+    work for the thread, not the sentinel ending it, which is a constant (``None``, ``"done"``,
+    ``STOP``, ``Signal.STOP``)."""
+    if not (isinstance(call.func, cst.Attribute) and call.func.attr.value in ("put", "put_nowait")):
+        return False
+    if not call.args:
+        return False
+    value = call.args[0].value
+    if isinstance(value, cst.SimpleString | cst.Integer | cst.Float | cst.ConcatenatedString):
+        return False
+    name = value.attr.value if isinstance(value, cst.Attribute) else dotted_name(value) or ""
+    return not (name in ("None", "True", "False") or (name.isupper() and "." not in name))
 
 
 def _swallowed(node: cst.Try | cst.TryStar) -> bool:

@@ -171,6 +171,7 @@ CLEANUP_REGISTER_METHODS = frozenset({"callback", "addCleanup"})
 CLEANUP_METHOD_NAMES = frozenset(
     {
         "close",
+        "aclose",
         "stop",
         "shutdown",
         "terminate",
@@ -207,24 +208,14 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
 # ---------------------------------------------------------------------------- once or many
 
-# Functions that run once per process: entry points, and the test fixtures a test run calls
-# once per test module or class (unittest's setUpModule/setUpClass, pytest's xunit-style
-# setup_module/setup_class), not per test as setUp() is.
+# Functions that run once per process.
 ONE_OFF_FUNCTIONS = frozenset(
-    {
-        "main",
-        "_main",
-        "cli",
-        "run_main",
-        "__main__",
-        "entrypoint",
-        "entry_point",
-        "setUpModule",
-        "setUpClass",
-        "setup_module",
-        "setup_class",
-    }
+    {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
+# The fixtures a test run calls once per test module or class (unittest's setUpModule and
+# setUpClass, pytest's xunit-style setup_module/setup_class), not per test as setUp() is: once,
+# when the module's own code does not call them (a library's `setup_module(name)` per plugin).
+ONCE_FIXTURES = frozenset({"setUpModule", "setUpClass", "setup_module", "setup_class"})
 
 # Words of a function's name saying that each call registers a job that recurs until it is
 # stopped (`run_recurring(interval, cb)`, `start_periodic_flush()`, `call_every(5, f)`): what it
