@@ -8256,3 +8256,21 @@ def test_a_module_flag_is_what_its_bindings_make_it() -> None:
                 subprocess.Popen(cmd)  # leak
         """
     )
+
+
+def test_a_hasattr_guard_on_the_object_stays_a_once_guard() -> None:
+    # `if not hasattr(self, "_executor"):` reads the object, not a module name (hasattr is a
+    # builtin called, not state): once per object, as before the module-state rule
+    (once,) = check(
+        """
+        import concurrent.futures
+
+
+        class Loop:
+            def run_in_executor(self, func):
+                if not hasattr(self, "_executor"):
+                    self._executor = concurrent.futures.ThreadPoolExecutor(4)  # leak
+                return self._executor.submit(func)
+        """
+    )
+    assert once.severity == "low", once.message

@@ -957,16 +957,17 @@ class Counter:
         bound at import (``if not USE_TASKKILL:``, ``if not IS_AIX:``) is a setting, not a
         guard that closes once the start has run. State of a class (``Class.x``) counts as
         changed: its methods set it."""
-        attributes = {
-            id(inner.attr)
+        # (not an attribute's name, nor a function called: `hasattr(self, "_x")` reads self)
+        skipped = {
+            id(inner.attr) if isinstance(inner, cst.Attribute) else id(inner.func)
             for inner in walk_statements(test, skip_nested=False)
-            if isinstance(inner, cst.Attribute)
+            if isinstance(inner, cst.Attribute | cst.Call)
         }
         names = {
             inner.value
             for inner in walk_statements(test, skip_nested=False)
             if isinstance(inner, cst.Name)
-            and id(inner) not in attributes
+            and id(inner) not in skipped
             and inner.value not in ("None", "True", "False")
             and self.facts.is_module_name(inner)
         }
