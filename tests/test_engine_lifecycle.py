@@ -8274,3 +8274,42 @@ def test_a_hasattr_guard_on_the_object_stays_a_once_guard() -> None:
         """
     )
     assert once.severity == "low", once.message
+
+
+def test_a_private_helper_named_like_a_start_is_what_its_callers_make_it() -> None:
+    # `_launch()` storing the child is no set-up half by its name: called from open() only, it
+    # replaces nothing; called from a per-call send() too, it drops the running child (review33
+    # p01k)
+    (leak,) = check(
+        """
+        import subprocess
+
+
+        class Pipe:
+            def __init__(self, cmd):
+                self.cmd = cmd
+                self._proc = None
+                self._other = None
+
+            def _launch(self):
+                self._proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE)  # leak
+
+            def _spawn_other(self):
+                self._other = subprocess.Popen(self.cmd, stdin=subprocess.PIPE)
+
+            def open(self):
+                self._launch()
+                self._spawn_other()
+
+            def send(self, data):
+                self._launch()
+                self._proc.stdin.write(data)
+
+            def close(self):
+                self._proc.terminate()
+                self._proc.wait()
+                self._other.terminate()
+                self._other.wait()
+        """
+    )
+    assert "on every call of send()" in leak.message, leak.message

@@ -2060,8 +2060,11 @@ class Follower:
         index = self.index
         if method is None or method.name.value == "__init__":
             return ""
-        if starts_a_lifecycle(method.name.value) or _runs_itself(method):
+        name = method.name.value
+        private = name.startswith("_") and not name.startswith("__")
+        if (starts_a_lifecycle(name) and not private) or _runs_itself(method):
             return ""  # start() after stop(): the pair's contract, not a replacement
+        # (a private helper, `_spawn()`, is what its callers make it: judged by them below)
         if self.facts.runs_after_fork(method):
             return ""  # it re-creates the handle in a forked child, where the old one is gone
         reaping = {
