@@ -117,6 +117,7 @@ class Counter:
         self._functions: dict[tuple[int, tuple[tuple[str, bool], ...]], Multiplicity] = {}
         self._active: set[int] = set()
         self._named: dict[str, bool] = {}  # _named_elsewhere, by name
+        self._changed: frozenset[str] | None = None  # _module_state_changed, found once
 
     # ------------------------------------------------------------------ a call site
 
@@ -971,28 +972,29 @@ class Counter:
             and inner.value not in ("None", "True", "False")
             and self.facts.is_module_name(inner)
         }
-        if not names:
-            return True
-        for function in self.index.functions:
-            declared = {
-                name.name.value
-                for statement in walk_statements(function)
-                if isinstance(statement, cst.Global)
-                for name in statement.names
-            }
-            if declared & names:
-                return True
-            for inner in walk_statements(function):
-                target: cst.BaseExpression | None = None
-                if isinstance(inner, cst.AssignTarget | cst.AugAssign | cst.AnnAssign):
-                    target = inner.target
-                elif isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
-                    target = inner.func
-                if isinstance(target, cst.Subscript | cst.Attribute):
-                    base: cst.BaseExpression = target.value
-                    if isinstance(base, cst.Name) and base.value in names:
-                        return True
-        return False
+        return not names or bool(names & self._module_state_changed())
+
+    def _module_state_changed(self) -> frozenset[str]:
+        """The names that functions of the module change (declared ``global``, stored into,
+        or called a method on), found once."""
+        if self._changed is None:
+            changed: set[str] = set()
+            for function in self.index.functions:
+                for inner in walk_statements(function):
+                    if isinstance(inner, cst.Global):
+                        changed.update(name.name.value for name in inner.names)
+                        continue
+                    target: cst.BaseExpression | None = None
+                    if isinstance(inner, cst.AssignTarget | cst.AugAssign | cst.AnnAssign):
+                        target = inner.target
+                    elif isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+                        target = inner.func
+                    if isinstance(target, cst.Subscript | cst.Attribute) and isinstance(
+                        target.value, cst.Name
+                    ):
+                        changed.add(target.value.value)
+            self._changed = frozenset(changed)
+        return self._changed
 
     def _global_reopened(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Does a module global that ``test`` reads (``if "Scanning" in scan_status: return``)
