@@ -8310,6 +8310,16 @@ def test_a_private_helper_named_like_a_start_is_what_its_callers_make_it() -> No
                 self._proc.wait()
                 self._other.terminate()
                 self._other.wait()
+
+
+        class Plugin:
+            # `_open()` is called by a base class elsewhere, as a start half: its name says so
+            def _open(self, cmd):
+                self._proc = subprocess.Popen(cmd)
+
+            def _close(self):
+                self._proc.terminate()
+                self._proc.wait()
         """
     )
     assert "on every call of send()" in leak.message, leak.message

@@ -2061,10 +2061,14 @@ class Follower:
         if method is None or method.name.value == "__init__":
             return ""
         name = method.name.value
-        private = name.startswith("_") and not name.startswith("__")
+        # a private helper (`_spawn()`) that the class calls is what its callers make it,
+        # judged by them below; one the class never calls (a base class elsewhere does: a
+        # plugin's `_open()`) keeps its name's reading
+        private = (
+            name.startswith("_") and not name.startswith("__") and self._called_on_self(method)
+        )
         if (starts_a_lifecycle(name) and not private) or _runs_itself(method):
             return ""  # start() after stop(): the pair's contract, not a replacement
-        # (a private helper, `_spawn()`, is what its callers make it: judged by them below)
         if self.facts.runs_after_fork(method):
             return ""  # it re-creates the handle in a forked child, where the old one is gone
         reaping = {
@@ -2101,6 +2105,20 @@ class Follower:
             ):
                 return ""
         return method.name.value
+
+    def _called_on_self(self, method: cst.FunctionDef) -> bool:
+        """Does a method of ``method``'s class call it on the object (``self._spawn()``)?"""
+        info = self.index.class_of(method.body)
+        if info is None:
+            return False
+        name = method.name.value
+        return any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == name
+            and dotted_name(call.func.value) == "self"
+            for other in info.methods.values()
+            for call in calls_in(self.index, other)
+        )
 
     def _called_only_from_starts(
         self, method: cst.FunctionDef, attr: str, reaping: set[str]
@@ -2144,7 +2162,13 @@ class Follower:
                 if covered is None:
                     continue
                 callers += 1
-                if not (covered or starts_a_lifecycle(name) or _runs_itself(other)):
+                if not (
+                    covered
+                    or starts_a_lifecycle(name)
+                    or _runs_itself(other)
+                    # (a forked child's reset: the old handle is the parent's)
+                    or self.facts.runs_after_fork(other)
+                ):
                     uncovered.add(name)
             if not callers or uncovered & seen:
                 return False
