@@ -288,7 +288,7 @@ def _residue(
             return Residue.PERSISTENT, "", False
         if verdict.on_error and (site.signal or site.lasts):
             return Residue.PERSISTENT, "", False  # it waits for a signal that never comes
-        if _parks_until_fired(site, index):
+        if parks_until_fired(site, index):
             # kept on the object (`self._timer = Timer(...)`), the next start replaces it: one
             # pending per object (a debounce cancels the last one first)
             return (
@@ -333,7 +333,7 @@ def _residue(
 _SHORT_TIMER = 5.0
 
 
-def _parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
+def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
     """A ``threading.Timer`` never cancelled, whose interval is not a short literal (written
     out, or a module constant: ``ACK_DELAY = 2``): its thread sleeps until it fires
     (``Timer(300, self._timed_out)``), so one started per call, request or invocation holds

@@ -16,7 +16,7 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.flow import Follower
-from forkaudit.analysis.harm import Harm, RawFinding, _parks_until_fired
+from forkaudit.analysis.harm import Harm, RawFinding, parks_until_fired
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
@@ -182,7 +182,7 @@ class Analyzer:
         its function stops only after calls that may raise, with no ``finally`` giving the
         signal: each call that raises leaves the thread waiting for good, or the timer armed
         (raising.raising_gap)."""
-        timer = _parks_until_fired(site, self.index)
+        timer = parks_until_fired(site, self.index)
         if not site.rule.kind.thread or not (site.signal or timer or site.lasts):
             return verdict
         statement = next(
