@@ -8323,3 +8323,51 @@ def test_a_private_helper_named_like_a_start_is_what_its_callers_make_it() -> No
         """
     )
     assert "on every call of send()" in leak.message, leak.message
+
+
+def test_a_thread_waiting_for_an_event_nothing_sets_never_ends() -> None:
+    # the Event the loop waits for is made where the thread starts and used by nothing but the
+    # start and calls that wait for it: nothing can set it (review33 p04f). Set, handed on as
+    # a callback, or passed elsewhere, it may be
+    (leak,) = check(
+        """
+        import atexit
+        import threading
+
+
+        def _watch(conn, stop):
+            while not stop.wait(1):
+                conn.ping()
+
+
+        def transfer(conn, blobs):
+            stop = threading.Event()
+            done = threading.Event()
+            w = threading.Thread(target=_watch, args=(conn, stop), daemon=True)  # leak
+            w.start()
+            try:
+                for b in blobs:
+                    conn.send(b)
+            finally:
+                done.set()
+            return done.is_set()
+
+
+        def transfer_stopped(conn, blobs):
+            stop = threading.Event()
+            w = threading.Thread(target=_watch, args=(conn, stop), daemon=True)
+            w.start()
+            try:
+                for b in blobs:
+                    conn.send(b)
+            finally:
+                stop.set()
+
+
+        def transfer_at_exit(conn):
+            stop = threading.Event()
+            threading.Thread(target=_watch, args=(conn, stop), daemon=True).start()
+            atexit.register(stop.set)
+        """
+    )
+    assert leak.severity == "high" and "waits for `stop`, which nothing sets" in leak.message

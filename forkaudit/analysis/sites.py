@@ -483,6 +483,11 @@ class SiteFinder:
                 site.loops_forever(f"its target {function.name.value}() {unsent}")
             else:
                 site.signal = self._signal_given(site, function, given)
+                if site.signal and self._never_set(site, function):
+                    site.loops_forever(
+                        f"its target {function.name.value}() waits for `{site.signal}`, "
+                        "which nothing sets"
+                    )
 
     def _signal_given(
         self, site: Site, function: cst.FunctionDef, given: cst.BaseExpression | None
@@ -511,6 +516,44 @@ class SiteFinder:
         if "." in waited:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
+
+    def _never_set(self, site: Site, function: cst.FunctionDef) -> bool:
+        """Is the Event that ``function``'s loop waits for (``site.signal``, as named where the
+        thread starts) made there (``stop = threading.Event()``) and used by nothing but the
+        start handing it over and calls that wait for it or read it (``stop.wait()``,
+        ``stop.is_set()``)? Then nothing can set it and the loop never ends. A use of any other
+        kind (``stop.set()``, ``stop.set`` handed on, ``stop`` passed or stored) may set it."""
+        if not any(
+            isinstance(node, cst.While) and _event_waited(node.test)
+            for node in walk_statements(function)
+        ):
+            return False  # (a queue's sentinel: _sentinel_never_sent)
+        name = site.signal
+        scope = self.index.scope_of(site.call)
+        if not isinstance(scope, cst.FunctionDef):
+            return False
+        made = [
+            value
+            for target, value in assignments(scope)
+            if isinstance(target, cst.Name) and target.value == name
+        ]
+        if len(made) != 1 or not (
+            isinstance(made[0], cst.Call) and last_name(made[0].func) == "Event"
+        ):
+            return False
+        for use in self.index.uses(name, scope):
+            parent = self.index.parent_of(use)
+            if isinstance(parent, cst.AssignTarget) or self.index.inside(use, site.call):
+                continue
+            if (
+                isinstance(parent, cst.Attribute)
+                and parent.value is use
+                and parent.attr.value in ("wait", "is_set", "isSet")
+                and isinstance(self.index.parent_of(parent), cst.Call)
+            ):
+                continue
+            return False
+        return True
 
     def _named_at_start(self, site: Site, function: cst.FunctionDef, name: str) -> str:
         """What the start of ``site`` hands ``function`` as its parameter ``name`` (a plain
