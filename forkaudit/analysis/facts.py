@@ -14,10 +14,11 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
-    all_params,
     assignments,
+    bound_by,
     is_minus_one_or_zero,
     last_name,
+    local_names,
     parent_polarity,
     target_expr,
     walk_statements,
@@ -793,7 +794,7 @@ class ModuleFacts:
                     continue
                 function = self.enclosing_function(assign)
                 for target in assign.targets:
-                    for bound in _bound_by(target.target):
+                    for bound in bound_by(target.target):
                         local = function is not None and self.binds(function, bound)
                         scope = id(function) if local else 0
                         found.setdefault(bound, []).append((scope, made[1:]))
@@ -847,40 +848,12 @@ class ModuleFacts:
         return name in self._bound_names(function)
 
     def _bound_names(self, function: cst.FunctionDef) -> frozenset[str]:
-        """Names local to ``function``: its parameters and what it binds, less its globals."""
+        """Names local to ``function`` (syntax.local_names), found once per function."""
         key = id(function)
         found = self._bound.get(key)
         if found is None:
-            bound = {param.name.value for param in all_params(function.params)}
-            declared: set[str] = set()
-            for node in walk_statements(function):
-                kind = type(node)  # exact types: an ABC isinstance() per node is slow
-                if kind is cst.Global:
-                    assert isinstance(node, cst.Global)
-                    declared.update(n.name.value for n in node.names)
-                elif kind in _TARGET_BINDERS:
-                    bound.update(_bound_by(node.target))  # type: ignore[attr-defined]
-                elif kind is cst.AsName:
-                    assert isinstance(node, cst.AsName)
-                    bound.update(_bound_by(node.name))
-            found = self._bound[key] = frozenset(bound - declared)
+            found = self._bound[key] = local_names(function)
         return found
-
-
-# the nodes binding what their `.target` names
-_TARGET_BINDERS = frozenset(
-    {cst.AssignTarget, cst.For, cst.CompFor, cst.AnnAssign, cst.AugAssign, cst.NamedExpr}
-)
-
-
-def _bound_by(target: cst.CSTNode) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, cst.Tuple | cst.List):
-        return [name for element in target.elements for name in _bound_by(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _bound_by(target.value)
-    return []
 
 
 def _names_in_code(text: str, name: str) -> int:

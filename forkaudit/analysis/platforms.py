@@ -20,7 +20,7 @@ import sys
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import last_name, three_valued
+from forkaudit.analysis.syntax import last_name, local_names, three_valued
 
 # the platforms a test can name, and whether this is the one
 _HERE = {
@@ -262,7 +262,7 @@ def _leaf_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
             return value
     named = _platforms_named(index, test)
     if named is None:
-        return _flag_value(index, test)
+        return None  # (a flag of this module was read above: its bindings, not its name)
     platforms, positive = named
     return any(_HERE[platform] for platform in platforms) is positive
 
@@ -304,20 +304,9 @@ _ASKING: set[tuple[int, str]] = set()  # the flags being evaluated, against cycl
 
 
 def _bound_locally(index: ModuleIndex, name: cst.Name) -> bool:
-    """Is ``name`` a local of the function reading it (a parameter, or assigned there)?"""
+    """Is ``name`` a local of the function reading it (syntax.local_names)?"""
     scope = index.scope_of(name)
-    if not isinstance(scope, cst.FunctionDef | cst.Lambda):
-        return False
-    params = scope.params
-    if any(
-        param.name.value == name.value
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params)
-    ):
-        return True
-    return any(
-        isinstance(index.parent_of(node), cst.AssignTarget) and index.scope_of(node) is scope
-        for node in index.names.get(name.value, ())
-    )
+    return isinstance(scope, cst.FunctionDef | cst.Lambda) and name.value in local_names(scope)
 
 
 def _flag_bindings_value(index: ModuleIndex, test: cst.Name) -> bool | None:

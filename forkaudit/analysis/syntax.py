@@ -1154,3 +1154,38 @@ def none_test_sense(comparison: cst.Comparison) -> bool | None:
     if isinstance(target.operator, cst.Is | cst.Equal):
         return False
     return None
+
+
+def local_names(function: cst.FunctionDef | cst.Lambda) -> frozenset[str]:
+    """Names local to ``function``: its parameters and what it binds (assigned, a loop's or a
+    comprehension's target, an ``as`` name), less the names it declares ``global``."""
+    bound = {param.name.value for param in all_params(function.params)}
+    declared: set[str] = set()
+    for node in walk_statements(function):
+        kind = type(node)  # exact types: an ABC isinstance() per node is slow
+        if kind is cst.Global:
+            assert isinstance(node, cst.Global)
+            declared.update(n.name.value for n in node.names)
+        elif kind in _TARGET_BINDERS:
+            bound.update(bound_by(node.target))  # type: ignore[attr-defined]
+        elif kind is cst.AsName:
+            assert isinstance(node, cst.AsName)
+            bound.update(bound_by(node.name))
+    return frozenset(bound - declared)
+
+
+# the nodes binding what their `.target` names
+_TARGET_BINDERS = frozenset(
+    {cst.AssignTarget, cst.For, cst.CompFor, cst.AnnAssign, cst.AugAssign, cst.NamedExpr}
+)
+
+
+def bound_by(target: cst.CSTNode) -> list[str]:
+    """The names an assignment target binds (`a`, `a, (b, *c)`)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, cst.Tuple | cst.List):
+        return [name for element in target.elements for name in bound_by(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return bound_by(target.value)
+    return []
