@@ -182,13 +182,12 @@ class Analyzer:
         its function stops only after calls that may raise, with no ``finally`` giving the
         signal: each call that raises leaves the thread waiting for good, or the timer armed
         (raising.raising_gap)."""
-        timer = parks_until_fired(site, self.index)
-        if not site.rule.kind.thread or not (site.signal or timer or site.lasts):
+        if not site.rule.kind.thread:
             return verdict
-        statement = next(
-            (a for a in self.index.ancestors(site.call) if isinstance(a, cst.SimpleStatementLine)),
-            None,
-        )
+        timer = parks_until_fired(site, self.index)
+        if not (site.signal or timer or site.lasts):
+            return verdict
+        statement = self._line_of_statements(site.call)
         scope = self.index.scope_of(site.call)
         if statement is None or not isinstance(scope, cst.FunctionDef):
             return verdict
@@ -214,11 +213,7 @@ class Analyzer:
             ]
             if not later:
                 return verdict
-            first = min(later, key=self.index.line_of)
-            start = next(
-                (a for a in self.index.ancestors(first) if isinstance(a, cst.SimpleStatementLine)),
-                statement,
-            )
+            start = self._line_of_statements(min(later, key=self.index.line_of)) or statement
         names = [name for name in (handle, site.signal) if name]
         if not names or (handle and self._escapes(handle, scope, statement)):
             return verdict
@@ -231,15 +226,9 @@ class Analyzer:
         gap = raising_gap(self.index, start, scope, names, {*stopping, *STOP_METHODS, "close"})
         if gap is None:
             return verdict
+        # (a call, or the statement of a `raise` or `yield`: positions are kept for those)
         line = self.index.line_of(
-            next(
-                (
-                    node
-                    for node in (gap, *self.index.ancestors(gap))
-                    if isinstance(node, cst.Call | cst.BaseSmallStatement)
-                ),
-                gap,
-            )
+            gap if isinstance(gap, cst.Call) else self.index.statement_of(gap)
         )
         reason = (
             f"cancelled only after line {line}: when what runs there raises, the timer stays "
@@ -253,6 +242,13 @@ class Analyzer:
         )
         return replace(
             verdict, leak=True, confidence="medium", reason=reason, on_error=True, started=True
+        )
+
+    def _line_of_statements(self, node: cst.CSTNode) -> cst.SimpleStatementLine | None:
+        """The line of simple statements holding ``node``: a statement of its block."""
+        return next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.SimpleStatementLine)),
+            None,
         )
 
     def _escapes(self, handle: str, scope: cst.FunctionDef, binding: cst.CSTNode) -> bool:

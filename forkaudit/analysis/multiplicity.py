@@ -1002,8 +1002,9 @@ class Counter:
         (but one ending the module's service: ``stop``, ``shutdown``, or a hook resetting it in
         a forked child)? Then the guard holds only while one value stands (a scan in progress,
         set by the thread's target and set back to "Idle" after each pass) and the start runs
-        again after it: no once-guard. One value only (``_started = True``, ``_pool = Pool()``): a once-guard, as the object's
-        state set on the way is (``_set_on_the_way``)."""
+        again after it: no once-guard. One value only (``_started = True``, ``_pool =
+        Pool()``): a once-guard, as the object's state set on the way is
+        (``_set_on_the_way``)."""
         names = {
             inner.value
             for inner in walk_statements(test, skip_nested=False)

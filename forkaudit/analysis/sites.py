@@ -478,38 +478,46 @@ class SiteFinder:
         elif self._flag_loop(function) is not None:
             site.until_stopped = True
         else:
-            unsent = self._sentinel_never_sent(function)
+            sentinels = self._loop_sentinels(function)
+            unsent = self._unsent(function, *sentinels) if sentinels is not None else ""
             if unsent:
                 site.loops_forever(f"its target {function.name.value}() {unsent}")
-            else:
-                site.signal = self._signal_given(site, function, given)
-                if site.signal and self._never_set(site, function):
-                    site.loops_forever(
-                        f"its target {function.name.value}() waits for `{site.signal}`, "
-                        "which nothing sets"
-                    )
+                return
+            event = next(
+                (
+                    waited
+                    for node in walk_statements(function)
+                    if isinstance(node, cst.While) and (waited := _event_waited(node.test))
+                ),
+                "",
+            )
+            site.signal = self._signal_given(site, function, given, event, sentinels)
+            if site.signal and event and self._never_set(site):
+                site.loops_forever(
+                    f"its target {function.name.value}() waits for `{site.signal}`, "
+                    "which nothing sets"
+                )
 
     def _signal_given(
-        self, site: Site, function: cst.FunctionDef, given: cst.BaseExpression | None
+        self,
+        site: Site,
+        function: cst.FunctionDef,
+        given: cst.BaseExpression | None,
+        event: str,
+        sentinels: tuple[cst.While, list[tuple[str, cst.BaseExpression]]] | None,
     ) -> str:
         """The Event or queue, as named where the thread is started, whose signal alone ends
-        the loop of ``function``: ``while not stop.wait(5):`` / ``while not stop.is_set():``
-        on an Event, or an endless loop whose only exits take a sentinel from a queue
-        (``if q.get() is None: return``); the Event or queue a parameter the start hands over
-        (``args=(stop,)``, ``kwargs={"stop_event": stop}``) or a name the target shares with
-        the function starting it (a closure). "" when the loop ends otherwise, or the start
-        does not say what it is given."""
+        the loop of ``function``: the ``event`` a ``while`` of it waits on (``while not
+        stop.wait(5):`` / ``while not stop.is_set():``), or the one queue whose ``sentinels``
+        are its endless loop's only exits (``if q.get() is None: return``); the Event or
+        queue a parameter the start hands over (``args=(stop,)``, ``kwargs={"stop_event":
+        stop}``) or a name the target shares with the function starting it (a closure). ""
+        when the loop ends otherwise, or the start does not say what it is given."""
         if given is not None:
             return ""  # (what a factory's caller passes: not this start's to say)
-        waited = ""
-        for node in walk_statements(function):
-            if isinstance(node, cst.While):
-                waited = _event_waited(node.test)
-                if waited:
-                    break
+        waited = event
         if not waited:
-            found = self._loop_sentinels(function)
-            queues = {queue for queue, _ in found[1]} if found is not None else set()
+            queues = {queue for queue, _ in sentinels[1]} if sentinels is not None else set()
             if len(queues) != 1:
                 return ""
             waited = queues.pop()
@@ -517,17 +525,12 @@ class SiteFinder:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
 
-    def _never_set(self, site: Site, function: cst.FunctionDef) -> bool:
-        """Is the Event that ``function``'s loop waits for (``site.signal``, as named where the
+    def _never_set(self, site: Site) -> bool:
+        """Is the Event the thread's loop waits for (``site.signal``, as named where the
         thread starts) made there (``stop = threading.Event()``) and used by nothing but the
         start handing it over and calls that wait for it or read it (``stop.wait()``,
         ``stop.is_set()``)? Then nothing can set it and the loop never ends. A use of any other
         kind (``stop.set()``, ``stop.set`` handed on, ``stop`` passed or stored) may set it."""
-        if not any(
-            isinstance(node, cst.While) and _event_waited(node.test)
-            for node in walk_statements(function)
-        ):
-            return False  # (a queue's sentinel: _sentinel_never_sent)
         name = site.signal
         scope = self.index.scope_of(site.call)
         if not isinstance(scope, cst.FunctionDef):
