@@ -8371,3 +8371,536 @@ def test_a_thread_waiting_for_an_event_nothing_sets_never_ends() -> None:
         """
     )
     assert leak.severity == "high" and "waits for `stop`, which nothing sets" in leak.message
+
+
+def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
+    # a thread looping until its object's flag is set does not end when its reference goes:
+    # started again on every call, each runs beside the ones before until the flag is set. Not
+    # when the starting method writes the flag itself (a restart stopping the old ones, a
+    # per-call stop after the work, a clear() after a stop), when the thread clears it itself,
+    # when the loop also ends on another object's state, nor when the start runs once per
+    # object
+    (per_request,) = check(
+        """
+        import threading
+        import time
+
+
+        class Poller:
+            def __init__(self):
+                self.running = True
+
+            def _loop(self):
+                while self.running:
+                    time.sleep(1)
+
+            def handle(self, request):
+                t = threading.Thread(target=self._loop, daemon=True)  # leak
+                t.start()
+
+            def restart(self, request):
+                self.stop()
+                self.running = True
+                threading.Thread(target=self._loop, daemon=True).start()
+
+            def burst(self, request):
+                self.running = True
+                threading.Thread(target=self._loop, daemon=True).start()
+                request.process()
+                self.running = False
+
+            def stop(self):
+                self.running = False
+
+
+        class Once:
+            def __init__(self):
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._loop, daemon=True)
+                self._thread.start()
+
+            def _loop(self):
+                while not self._stop.is_set():
+                    time.sleep(1)
+
+            def close(self):
+                self._stop.set()
+
+
+        class Restartable:
+            # stop() sets the Event and forgets the thread; the next start clears it again:
+            # one at a time
+            def __init__(self):
+                self._stop = threading.Event()
+                self._task = None
+
+            def _poll(self):
+                while not self._stop.is_set():
+                    if self._stop.wait(30):
+                        break
+
+            def start_polling(self):
+                if not self._task:
+                    self._stop.clear()
+                    self._task = threading.Thread(target=self._poll, daemon=True)
+                    self._task.start()
+
+            def stop_polling(self):
+                self._stop.set()
+                self._task = None
+
+
+        class Recalculating:
+            # each thread waits for the one before, which clears the flag when it is done
+            def __init__(self):
+                self._busy = threading.Event()
+
+            def _calculate(self):
+                while self._busy.is_set():
+                    time.sleep(0)
+                self._busy.set()
+                try:
+                    compute()
+                finally:
+                    self._busy.clear()
+
+            def on_change(self, value):
+                threading.Thread(target=self._calculate).start()
+
+            def busy(self):
+                return self._busy.is_set()
+
+
+        class Receiver:
+            # its loop ends once the server it drives has an answer
+            def __init__(self, server):
+                self._server = server
+                self._closing = False
+
+            def _serve(self):
+                while not self._closing:
+                    self._server.handle_request()
+                    if self._server.answer:
+                        break
+
+            def get_answer(self, timeout):
+                t = threading.Thread(target=self._serve, daemon=True)
+                t.start()
+                return self._server.answer
+
+            def close(self):
+                self._closing = True
+        """
+    )
+    assert per_request.severity == "high", per_request.message
+    assert (
+        "runs beside the ones started before until `self.running` stops them all"
+        in per_request.message
+    )
+
+
+def test_a_poll_checking_the_child_is_alive_while_waiting_for_something_else_reaps_nothing() -> (
+    None
+):
+    # a poll() in a loop reaps when the loop runs until the child has ended (its test, an
+    # endless loop, a flag the poll sets, the child's own pipe); a loop waiting for something
+    # else (a port, a bounded number of tries) ends with the child still running (af-p)
+    (leak,) = check(
+        """
+        import subprocess, time
+
+        def ready_then_drop(cmd, port):
+            p = subprocess.Popen(cmd)  # leak
+            while not port_open(port):
+                if p.poll() is not None:
+                    raise RuntimeError("died")
+                time.sleep(0.1)
+            return port
+
+        def polled_to_end(cmd):
+            p = subprocess.Popen(cmd)
+            while p.poll() is None:
+                time.sleep(0.1)
+
+        def polled_flag(cmd):
+            p = subprocess.Popen(cmd)
+            done = False
+            while not done:
+                done = p.poll() is not None
+                time.sleep(0.1)
+
+        def polled_true(cmd):
+            p = subprocess.Popen(cmd)
+            while True:
+                if p.poll() is not None:
+                    break
+                time.sleep(0.1)
+
+        def pipe_loop(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            for line in p.stdout:
+                if p.poll() is not None:
+                    break
+
+        def attr_flag(self, cmd):
+            p = subprocess.Popen(cmd)
+            while self.running:
+                if p.poll() is not None:
+                    self.running = False
+                time.sleep(1)
+
+        def ready_then_wait(cmd, port):
+            p = subprocess.Popen(cmd)
+            while not port_open(port):
+                if p.poll() is not None:
+                    raise RuntimeError("died")
+            try:
+                use(port)
+            finally:
+                p.terminate()
+                p.wait()
+        """
+    )
+    assert "ready_then_drop()" in leak.message, leak.message
+
+
+def test_threads_handed_their_starters_stop_event_on_every_call_pile_up() -> None:
+    # a thread handed the Event of the object starting it (`args=(self.stop,)`) serves until
+    # that Event is set: started per session, with the object's Event, each session's workers
+    # outlive it (af-t smartthings). Not when the starter sets the Event itself, nor once per
+    # object, nor with an Event of its own per session
+    found = check(
+        """
+        import threading
+
+
+        def _ping(conn, stop):
+            while not stop.wait(5):
+                conn.ping()
+
+
+        class Bridge:
+            def __init__(self):
+                self.stop = threading.Event()
+
+            def run(self):
+                while not self.stop.is_set():
+                    self.session_once()
+
+            def session_once(self):
+                sess = connect()
+                poller = Poller(sess)
+                threading.Thread(target=poller.run_forever, args=(self.stop,)).start()  # leak
+                threading.Thread(target=_ping, args=(sess, self.stop)).start()  # leak
+                sess.join()
+
+            def session_own_event(self):
+                sess = connect()
+                done = threading.Event()
+                t = threading.Thread(target=_ping, args=(sess, done))
+                t.start()
+                sess.join()
+                done.set()
+                t.join()
+
+
+        class Restarting:
+            def __init__(self):
+                self._stop = threading.Event()
+
+            def reconnect(self):
+                self._stop.set()
+                self._stop = threading.Event()
+                sess = connect()
+                threading.Thread(target=_ping, args=(sess, self._stop), daemon=True).start()
+
+            def close(self):
+                self._stop.set()
+
+
+        class Once:
+            def __init__(self, sess):
+                self._stop = threading.Event()
+                self._t = threading.Thread(target=_ping, args=(sess, self._stop), daemon=True)
+                self._t.start()
+
+            def close(self):
+                self._stop.set()
+        """
+    )
+    assert all("until `self.stop` stops them all" in f.message for f in found), found
+
+
+def test_a_loop_inside_with_suppress_ends_when_what_it_suppresses_is_raised() -> None:
+    # `with suppress(ConnectionError):` around `while True: conn.recv()` is a `try` whose
+    # handler goes on: the per-connection thread ends when the peer goes away (held8:
+    # pytest-rerunfailures). Suppressing only Ctrl-C ends nothing
+    check(
+        """
+        import socket
+        import threading
+        from contextlib import suppress
+
+
+        class Server:
+            def __init__(self):
+                self.sock = socket.socket()
+
+            def run_server(self):
+                while True:
+                    conn, _ = self.sock.accept()
+                    threading.Thread(target=self.run_connection, args=(conn,), daemon=True).start()
+
+            def run_connection(self, conn):
+                with conn, suppress(ConnectionError):
+                    while True:
+                        data = conn.recv(10)
+                        conn.send(data)
+
+            def run_quiet(self, conn):
+                with suppress(KeyboardInterrupt):
+                    while True:
+                        conn.send(b"x")
+
+            def serve_quiet(self):
+                while True:
+                    conn, _ = self.sock.accept()
+                    threading.Thread(target=self.run_quiet, args=(conn,), daemon=True).start()  # leak
+        """
+    )
+
+
+def test_a_command_of_the_programs_command_line_runs_once() -> None:
+    # `@click.command()`, `@cli.command()`, typer's `@app.command()`: what one run of the
+    # program does, once per process (held8: aim's `aim up`). Without a command-line library
+    # imported, `@bot.command()` (a chat bot's, per message) is no such thing
+    (dropped,) = check(
+        """
+        import subprocess
+
+        import click
+
+
+        @click.group()
+        def cli():
+            pass
+
+
+        @cli.command()
+        @click.option("--port", default=8080)
+        def up(port):
+            server = subprocess.Popen(["server", str(port)])  # leak
+            server.poll()
+        """
+    )
+    assert dropped.severity == "low" and "runs once per process" in dropped.message, dropped
+    (per_message,) = check(
+        """
+        import subprocess
+
+
+        @bot.command()
+        def ping(ctx):
+            p = subprocess.Popen(["ping", "-c", "1", ctx.host])  # leak
+            p.poll()
+        """
+    )
+    assert "runs once per process" not in per_message.message, per_message
+
+
+def test_a_local_container_that_goes_nowhere_is_dropped_with_its_function() -> None:
+    # a list local to a function, neither returned nor stored, is dropped when it returns and
+    # its Popens with it: CPython reaps them as dropped ones (held8: bentoml's read-ahead dd).
+    # Filled in a `while` loop, it may live as long as a serving loop
+    dropped, serving = check(
+        """
+        import subprocess
+
+
+        def read_ahead(path, parts):
+            procs = []
+            for i in range(parts):
+                p = subprocess.Popen(["dd", f"if={path}", f"skip={i}"])  # leak
+                procs.append(p)
+
+
+        def serve(listener):
+            children = []
+            while True:
+                conn = listener.accept()
+                child = subprocess.Popen(["handler", str(conn)])  # leak
+                children.append(child)
+        """
+    )
+    assert dropped.severity == "medium" and "dropped when read_ahead() returns" in dropped.message
+    assert serving.severity == "high", serving.message
+
+
+def test_a_guard_reopened_when_the_work_completes_runs_once_at_a_time_not_once() -> None:
+    # `if self.running: raise` set by run() and cleared by `_reset()`, which the output
+    # callback run() hands on calls when the child's output ends: one run at a time, run after
+    # run (held8: panel's Terminal). A reset only the object's end calls leaves it a once-guard
+    (per_run,) = check(
+        """
+        import os
+        import pty
+        import threading
+
+
+        class Terminal:
+            def run(self, *args):
+                if self.running:
+                    raise RuntimeError("already running")
+                pid, fd = pty.fork()  # leak
+                if pid == 0:
+                    os.execvp(args[0], args)
+                self._pid = pid
+                self._fd = fd
+                self._callback = PeriodicCallback(self._forward, 50)
+                self._callback.start()
+                self.running = True
+
+            def _forward(self):
+                data = read(self._fd)
+                if not data:
+                    self._reset()
+
+            def _reset(self):
+                self._pid = 0
+                self.running = False
+
+
+        class Expiry:
+            # the worker clears the guard itself as it ends: one at a time, not beside it
+            def __init__(self):
+                self._worker = None
+                self._closed = False
+
+            def subscribe(self, item):
+                self._items.append(item)
+                if self._worker is None or not self._worker.is_alive():
+                    self._worker = threading.Thread(target=self._expire, daemon=True)
+                    self._worker.start()
+
+            def _expire(self):
+                while not self._closed:
+                    if not self._items:
+                        self._worker = None
+                        return
+                    self._items.pop().expire()
+
+            def close(self):
+                self._closed = True
+        """
+    )
+    assert per_run.severity == "high" and "on every call of run()" in per_run.message, per_run
+
+
+def test_an_application_factory_runs_once_per_process() -> None:
+    # Flask's `create_app()` convention: the server process builds its one application with it
+    # (held8: aim's transport server starts a heartbeat watcher there)
+    (watcher,) = check(
+        """
+        import threading
+
+
+        def _watch(state):
+            while True:
+                state.check()
+
+
+        def create_app(state):
+            t = threading.Thread(target=_watch, args=(state,))  # leak
+            t.start()
+            return App(state)
+        """
+    )
+    assert watcher.severity == "medium" and "create_app(), which runs once" in watcher.message
+
+
+def test_a_cleanup_companion_taking_the_handle_off_the_object_reaps_it() -> None:
+    # a class made from the object (`RunCleanup(self)`) that takes the thread off it and stops
+    # it in a method of its own: kept apart so that the object's finalizer does not hold the
+    # object (held8: aim's BasicRunAutoClean). One that takes it and never stops it reaps
+    # nothing
+    check(
+        """
+        import threading
+        import weakref
+
+
+        class RunCleanup:
+            def __init__(self, run):
+                self._beat = run._beat
+
+            def close(self):
+                self._beat.join()
+
+
+        class Run:
+            def __init__(self):
+                self._beat = threading.Thread(target=self._tick)
+                self._beat.start()
+                self._cleanup = RunCleanup(self)
+                weakref.finalize(self, self._cleanup.close)
+
+            def _tick(self):
+                while not self._stopped:
+                    beat()
+
+
+        class Keeper:
+            def __init__(self, run):
+                self._beat = run._beat
+
+
+        class Lost:
+            def __init__(self):
+                self._beat = threading.Thread(target=self._tick)  # leak
+                self._beat.start()
+                self._keeper = Keeper(self)
+
+            def _tick(self):
+                while True:
+                    beat()
+        """
+    )
+
+
+def test_a_timed_wait_after_a_kill_reaps() -> None:
+    # `kill(); communicate(timeout=1)`: SIGKILL ends the child at once and the wait reaps it
+    # (its timeout is for pipes a grandchild may hold: held8, streamlit's probe); after a
+    # terminate(), which may be ignored, or with timeout=0, it may not
+    check(
+        """
+        import subprocess
+
+
+        def probe(cmd, timeout):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            try:
+                out, _ = p.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                try:
+                    p.communicate(timeout=1)
+                except subprocess.TimeoutExpired:
+                    pass
+                return None
+            return out
+
+
+        def probe_gently(cmd, timeout):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # leak
+            try:
+                out, _ = p.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.terminate()
+                try:
+                    p.communicate(timeout=1)
+                except subprocess.TimeoutExpired:
+                    pass
+                return None
+            return out
+        """
+    )

@@ -28,7 +28,9 @@ from forkaudit.analysis.syntax import (
     enclosing_if_test,
     endless_while,
     ends_with,
+    flags_set,
     in_loop,
+    innermost_loop,
     is_binding_of,
     is_true,
     iteration_of,
@@ -796,8 +798,10 @@ class Follower:
         """Is this ``poll()`` repeated until the child is reaped: in a loop (a ``while`` test
         too), or in a predicate that exists to be polled until the child has finished (``def
         is_done(self): return self.proc.poll() is not None``)?"""
-        if in_loop(self.index, call) or self.reschedules_itself(call):
+        if self.reschedules_itself(call):
             return True
+        if in_loop(self.index, call):
+            return not self._readiness_check(call)
         comparison = self.index.parent_of(call)
         if not (
             isinstance(comparison, cst.Comparison)
@@ -808,6 +812,44 @@ class Follower:
             return False
         returned = self.index.parent_of(comparison)
         return isinstance(returned, cst.Return)
+
+    def _readiness_check(self, call: cst.Call) -> bool:
+        """Is this ``poll()`` a check that the child has not died while the loop holding it
+        waits for something else (``while not port_open(): if p.poll() is not None: raise``),
+        or tries a bounded number of times (``for _ in range(10):``)? The loop ends on its
+        own test with the child still running: the poll reaps only a child that ended early.
+        A loop on the child itself (``while p.poll() is None``, ``for line in p.stdout``,
+        ``while True:``) polls it to the end."""
+        loop = innermost_loop(self.index, call)
+        handle = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
+        if handle is None or loop is None:
+            return False
+        if isinstance(loop, cst.While):
+            if is_true(loop.test) or self.index.inside(call, loop.test):
+                return False
+            about = loop.test
+        else:
+            assert isinstance(loop, cst.For)
+            about = loop.iter
+        tested = {
+            dotted_name(node)
+            for node in walk_statements(about, skip_nested=False)
+            if isinstance(node, cst.Name | cst.Attribute)
+        }
+        if handle in tested:
+            return False
+        # `done = p.poll() is not None`, `if p.poll() is not None: self.running = False`: the
+        # loop's test reads what the poll said
+        statement = next(
+            (a for a in (call, *self.index.ancestors(call)) if _in_block(self.index, a)), None
+        )
+        if statement is None:
+            return True
+        for node in walk_statements(statement):
+            for flag, _ in flags_set(node):
+                if flag in tested:
+                    return False
+        return True
 
     def _kept_before_returned(self, evidence: Evidence) -> bool:
         """Is every ``return`` of the handle preceded, on its way, by a store of it where it is
@@ -1931,6 +1973,11 @@ class Follower:
             )
         if evidence.returned:
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+        companion = self._companion_reaps(family, attr, site)
+        if companion:
+            return Verdict(
+                False, started=evidence.started, daemon=evidence.daemon, reapers=(companion,)
+            )
         owner = info.name
         confidence = "medium"
         reaped = rule.kind.reap(third_person=True)
@@ -2381,6 +2428,42 @@ class Follower:
             return "polls"  # once (or a bounded for); polled in a while loop, it waits
         return ""
 
+    def _companion_reaps(self, family: list[ClassInfo], attr: str, site: Site) -> str:
+        """A class of the module made from the object (``BasicRunAutoClean(self)``) that takes
+        the handle off it (``self._heartbeat = instance._heartbeat``) and reaps it in a method
+        of its own (``self._heartbeat.stop()``): a cleanup companion, kept apart so that a
+        finalizer of the object does not hold the object itself. Its method's qualified name,
+        "" when there is none."""
+        reaping = {*site.rule.reaped_by_methods, *site.reap_methods}
+        kin = {member.name for member in family}
+        made = {
+            dotted_name(call.func) or ""
+            for member in family
+            for call in calls_in(self.index, member.node, nested=True)
+            if any(dotted_name(arg.value) == "self" for arg in call.args)
+        }
+        for other in self.index.classes.values():
+            if other.name in kin or other.name not in made:
+                continue
+            taken: set[str] = set()
+            for method in other.methods.values():
+                given = {p.name.value for p in method.params.params[1:]}
+                for target, value in assignments(method):
+                    owner, _, name = (dotted_name(value) or "").partition(".")
+                    bound = dotted_name(target) or ""
+                    if owner in given and name == attr and bound.startswith("self."):
+                        taken.add(bound)
+            for name, method in other.methods.items():
+                for call in calls_in(self.index, method):
+                    func = call.func
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and func.attr.value in reaping
+                        and dotted_name(func.value) in taken
+                    ):
+                        return f"{other.name}.{name}"
+        return ""
+
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:
         """Does the class forward attribute access to ``self.<attr>`` (``__getattr__`` returning
         ``getattr(self._proc, name)``)? Then whoever holds the object can wait for or join the
@@ -2584,6 +2667,23 @@ class Follower:
                 f"kept in {label} and taken out unreaped; {owner} {reaps}",
                 started=started,
                 holder="taken",
+            )
+        if (
+            len(parts) == 1
+            and isinstance(here, cst.FunctionDef)
+            and self._scope_for_local(key, statement) is here
+            and not self._is_parameter(key, statement)
+            and not any(isinstance(each, cst.While) for each in loops)
+        ):
+            # a local container that goes nowhere is dropped when its function returns, with
+            # what it holds: as a dropped handle is (one filled in a `while` loop may live
+            # as long as a serving loop does)
+            return Verdict(
+                True,
+                "medium",
+                f"kept in {label}, which is dropped when {here.name.value}() returns; "
+                f"{owner} {reaps}",
+                started=started,
             )
         return Verdict(
             True,
@@ -3064,16 +3164,49 @@ def timed_out_unreaped(
         # running stays (its transport closes when the dropped object is collected)
         return False
     handed = {id(node) for node in evidence.handoffs}
-    timed = {id(node) for node in evidence.timed}
     ends = evidence.ends
     if index is not None and ends:
         ends = [end for end in ends if not _never_taken(index, end)]
+    # a timed wait after a kill() (`p.kill(); p.communicate(timeout=1)`) waits out a child that
+    # SIGKILL ends at once: it reaps (its timeout is for pipes a grandchild may hold); after a
+    # terminate(), which the child may ignore, it may time out again
+    timed = {
+        id(node)
+        for node in evidence.timed
+        if not (
+            index is not None
+            and position is not None
+            and _waits_out_a_kill(node)
+            and any(
+                isinstance(end, cst.Call)
+                and last_name(end.func) == "kill"
+                and index.scope_of(end) is index.scope_of(node)
+                and position(end) < position(node)
+                for end in ends
+            )
+        )
+    }
     return not any(
         id(r) not in timed
         and id(r) not in handed
         and not (index is not None and ends and all(_other_branch(index, r, end) for end in ends))
         for r in evidence.reaps
     )
+
+
+def _waits_out_a_kill(wait: cst.CSTNode) -> bool:
+    """Is this timed wait long enough for a SIGKILL to land: a timeout other than zero
+    (``wait(timeout=0)`` right after ``kill()`` may ask before the child is next scheduled)?"""
+    if not isinstance(wait, cst.Call):
+        return False
+    position = 1 if last_name(wait.func) == "communicate" else 0
+    timeout = argument(wait, position, "timeout")
+    if isinstance(timeout, cst.Integer | cst.Float):
+        try:
+            return float(timeout.value.replace("_", "")) > 0
+        except ValueError:
+            return False
+    return timeout is not None
 
 
 def _handles_timeout(index: ModuleIndex, node: cst.CSTNode, timed: list[cst.CSTNode]) -> bool:

@@ -123,6 +123,21 @@ class Harm:
                 )
             else:
                 return None  # a thread that ends by itself: the one replaced ends too
+        if (
+            residue is None
+            and kind.thread
+            and site.until_stopped
+            and not site.ends_unstopped
+            and many.level >= Level.PER_CALL
+        ):
+            # its loop ends only when its object's flag is set, which the function starting
+            # it does not do: started again on every call, each new one runs beside the ones
+            # before until that flag is set, dropped or replaced as its reference may be
+            residue, owned = Residue.PERSISTENT, False
+            left = (
+                f"each one runs beside the ones started before until `{site.until_flag}` "
+                "stops them all"
+            )
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)
         if many.level is Level.PER_OBJECT and verdict.holder in ("container", "taken"):

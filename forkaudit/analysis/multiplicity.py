@@ -33,6 +33,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     assignments,
+    calls_method,
     caught_names,
     endless_while,
     ends_with,
@@ -50,6 +51,8 @@ from forkaudit.analysis.vocabulary import (
     CACHED_PROPERTIES,
     CALLER_DEPTH,
     CLEANUP_METHOD_NAMES,
+    CLI_DECORATORS,
+    CLI_LIBRARIES,
     FOREVER_METHODS,
     HANDLER_BASES,
     HANDLER_FRAMEWORKS,
@@ -231,6 +234,13 @@ class Counter:
                 return Multiplicity(
                     Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
                 )
+            if last in CLI_DECORATORS and self._imports_cli():
+                return Multiplicity(
+                    Level.ONCE,
+                    f"{name}() is a command of the program's command line "
+                    f"(@{_code(self.index, called)}): it runs once per process",
+                    True,
+                )
         if name in ONE_OFF_FUNCTIONS or (
             name in ONCE_FIXTURES and not self.facts.callers(function)
         ):
@@ -389,6 +399,12 @@ class Counter:
     def _is_run(self, function: cst.FunctionDef, owner: cst.ClassDef) -> bool:
         """``run`` of a Thread/Process subclass: once per thread object."""
         return function.name.value == "run" and owner.name.value in self.facts.thread_classes
+
+    def _imports_cli(self) -> bool:
+        """Does the module import a command-line library (click, typer)?"""
+        return any(
+            target.split(".", 1)[0] in CLI_LIBRARIES for target in self.index.aliases.values()
+        )
 
     def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:
         """Why ``function`` runs per request or connection ("" when nothing says so)."""
@@ -919,6 +935,14 @@ class Counter:
         bodies: list[cst.CSTNode] = [function]
         methods = {m.name.value: m for m in owner.body.body if isinstance(m, cst.FunctionDef)}
         frontier: list[cst.CSTNode] = [function]
+        later: set[int] = set()  # handed on to run later (a callback)
+        # what the start itself runs (its thread's target): it ends with what it started, so
+        # a reset there does not let a second one start beside it
+        own = {
+            inner.attr.value
+            for inner in walk_statements(node, skip_nested=False)
+            if isinstance(inner, cst.Attribute) and dotted_name(inner.value) == "self"
+        }
         for depth in range(3):  # what it calls, and what those call, on the object
             step: list[cst.CSTNode] = []
             for body in frontier:
@@ -931,23 +955,43 @@ class Counter:
                     ):
                         continue
                     called = self.index.parent_of(inner)
-                    if depth and not (isinstance(called, cst.Call) and called.func is inner):
+                    now = isinstance(called, cst.Call) and called.func is inner
+                    if depth and not now:
                         continue  # (a timer's function two calls away runs later, not now)
                     # handed on to run (a thread's target) or called (`self._open()`)
-                    bodies.append(methods[inner.attr.value])
-                    step.append(methods[inner.attr.value])
+                    method = methods[inner.attr.value]
+                    bodies.append(method)
+                    step.append(method)
+                    if (not now and inner.attr.value not in own) or id(body) in later:
+                        later.add(id(method))
             frontier = step
         if not any(_sets_self(body, read) for body in bodies):
             return False
         # reopened by another method (`def clear_token(self): self.token = None`): the guard
         # holds between two such calls only; the object's own end (close/stop) may reopen it
-        on_the_way = {id(body) for body in bodies}
+        # what runs later, once the work is done (a callback seeing EOF), may reopen it
+        on_the_way = {id(body) for body in bodies} - later
+
+        def completes_work(name: str) -> bool:
+            """An end-named method (``_reset``) that the object calls itself from a method that
+            is no end of its (the output loop seeing EOF): it runs when each piece of work is
+            done, not when the object is."""
+            return any(
+                isinstance(call, cst.Call) and calls_method(call, "self", (name,))
+                for other, method in methods.items()
+                if other != name
+                and other != "__init__"
+                and id(method) not in on_the_way
+                and not _ends_object(other)
+                for call in walk_statements(method)
+            )
+
         return not any(
             _sets_self(method, read, absent=True)
             for name, method in methods.items()
             if id(method) not in on_the_way
             and name != "__init__"
-            and not _ends_object(name)
+            and (not _ends_object(name) or completes_work(name))
             and not self.facts.runs_after_fork(method)  # the child starts its own
         )
 

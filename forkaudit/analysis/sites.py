@@ -65,6 +65,11 @@ class Site:
     # its target loops until a flag of its object is set (a stop() exists): not forever, but
     # it does not end by itself either
     until_stopped: bool = False
+    # it may end without a stop of its object's: the function starting it writes its loop's
+    # flag (a restart, a per-call stop), the thread sets it itself, the flag is no stop flag or
+    # another object's state, or whose flag it is cannot be told
+    ends_unstopped: bool = False
+    until_flag: str = ""  # the flag or Event of its object that it runs until (`self._stop`)
     # its target waits until the code starting it signals, through an Event or a queue that
     # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
     # Event or queue where the thread is started; "" when not so
@@ -439,7 +444,14 @@ class SiteFinder:
             return
         if isinstance(target, cst.Attribute) and target.attr.value in FOREVER_METHODS:
             site.target_known = True
-            if not self._stopped_here(dotted_name(target.value) or "", site.call, None):
+            served = dotted_name(target.value) or ""
+            if held := self._object_event_given(site.call):
+                # `Thread(target=poller.run_forever, args=(self.stop,))`: it serves until the
+                # Event of the object starting it is set
+                site.until_stopped = True
+                site.until_flag = held
+                site.ends_unstopped = self._starter_signals(site.call, held, served)
+            elif not self._stopped_here(served, site.call, None):
                 site.loops_forever(f"its target {self.index.code(target)} runs forever")
             return
         target = self._unwrap_target(target, site.call)
@@ -475,8 +487,10 @@ class SiteFinder:
         stuck = self._stuck_flag_loop(function)
         if stuck:
             site.loops_forever(f"its target {function.name.value}() {stuck}")
-        elif self._flag_loop(function) is not None:
+        elif (found := self._flag_loop(function)) is not None:
             site.until_stopped = True
+            site.until_flag = next(iter(found[0]), "")
+            site.ends_unstopped = self._may_end_unstopped(site.call, target, function, found[0])
         else:
             sentinels = self._loop_sentinels(function)
             unsent = self._unsent(function, *sentinels) if sentinels is not None else ""
@@ -497,6 +511,16 @@ class SiteFinder:
                     f"its target {function.name.value}() waits for `{site.signal}`, "
                     "which nothing sets"
                 )
+            elif (
+                event
+                and given is None
+                and (held := self._named_at_start(site, function, event, dotted=True))
+                and held == self._object_event_given(site.call, held)
+            ):
+                # `args=(self._stop,)`: it waits for the Event of the object starting it
+                site.until_stopped = True
+                site.until_flag = held
+                site.ends_unstopped = self._starter_signals(site.call, held)
 
     def _signal_given(
         self,
@@ -558,10 +582,19 @@ class SiteFinder:
             return False
         return True
 
-    def _named_at_start(self, site: Site, function: cst.FunctionDef, name: str) -> str:
+    def _named_at_start(
+        self, site: Site, function: cst.FunctionDef, name: str, dotted: bool = False
+    ) -> str:
         """What the start of ``site`` hands ``function`` as its parameter ``name`` (a plain
-        name), or ``name`` itself when it is no parameter but a name of the scope starting the
-        thread that ``function`` is nested in (a closure). "" otherwise."""
+        name; with ``dotted``, an attribute too: ``self._stop``), or ``name`` itself when it is
+        no parameter but a name of the scope starting the thread that ``function`` is nested
+        in (a closure). "" otherwise."""
+
+        def said(value: cst.BaseExpression) -> str:
+            if dotted:
+                return dotted_name(value) or ""
+            return value.value if isinstance(value, cst.Name) else ""
+
         params = [*function.params.posonly_params, *function.params.params]
         names = [param.name.value for param in params]
         if name not in names:
@@ -581,8 +614,7 @@ class SiteFinder:
             if keyword == "args" and isinstance(arg.value, cst.Tuple | cst.List):
                 elements = arg.value.elements
                 if 0 <= position < len(elements):
-                    value = elements[position].value
-                    return value.value if isinstance(value, cst.Name) else ""
+                    return said(elements[position].value)
             if keyword == "kwargs" and isinstance(arg.value, cst.Dict):
                 for element in arg.value.elements:
                     if (
@@ -590,8 +622,7 @@ class SiteFinder:
                         and isinstance(element.key, cst.SimpleString)
                         and element.key.evaluated_value == name
                     ):
-                        value = element.value
-                        return value.value if isinstance(value, cst.Name) else ""
+                        return said(element.value)
         return ""
 
     def _sentinel_never_sent(self, function: cst.FunctionDef) -> str:
@@ -1112,6 +1143,119 @@ class SiteFinder:
                     return True
         return False
 
+    def _object_event_given(self, call: cst.Call, wanted: str = "") -> str:
+        """The Event of the object starting a thread that the start hands it (``args=(self.
+        stop,)``, ``kwargs={"stop": self._stop}``): an attribute of ``self`` the class binds to
+        an Event (``self._stop = threading.Event()``), ``wanted`` when given. "" when none."""
+        info = self.index.class_of(call)
+        if info is None:
+            return ""
+        given: list[cst.BaseExpression] = []
+        for arg in call.args:
+            if arg.keyword is None or arg.keyword.value not in ("args", "kwargs"):
+                continue
+            if isinstance(arg.value, cst.Tuple | cst.List):
+                given.extend(element.value for element in arg.value.elements)
+            elif isinstance(arg.value, cst.Dict):
+                given.extend(
+                    element.value
+                    for element in arg.value.elements
+                    if isinstance(element, cst.DictElement)
+                )
+        events = {
+            dotted_name(bound)
+            for member in self.index.lineage(info)
+            for method in member.methods.values()
+            for bound, value in assignments(method)
+            if isinstance(value, cst.Call) and last_name(value.func) == "Event"
+        }
+        return next(
+            (
+                name
+                for value in given
+                if (name := dotted_name(value) or "").startswith("self.")
+                and name.count(".") == 1
+                and name in events
+                and name == (wanted or name)
+            ),
+            "",
+        )
+
+    def _starter_signals(self, call: cst.Call, event: str, served: str = "") -> bool:
+        """May the method starting a thread that waits for its object's ``event`` (``self.
+        _stop``) end it itself: it sets or clears that Event (a restart, a per-call stop), calls
+        a method of the class that does, or stops the object the thread serves (``served``,
+        ``poller.stop()``)? True too outside a method."""
+        starter = self.index.method_of(call)
+        info = self.index.class_of(call)
+        if starter is None or info is None:
+            return True
+        setters = {method.name.value for method in self._setters(info, {event: None})}
+        for node in walk_statements(starter):
+            if any(flag == event for flag, _ in flags_set(node)):
+                return True
+            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+                continue
+            owner = dotted_name(node.func.value)
+            if owner == "self" and node.func.attr.value in setters:
+                return True
+            if served and owner == served and node.func.attr.value in STOP_METHODS:
+                return True
+        return False
+
+    def _may_end_unstopped(
+        self,
+        call: cst.Call,
+        target: cst.BaseExpression,
+        loop: cst.FunctionDef,
+        flags: dict[str, bool | None],
+    ) -> bool:
+        """May what is started by ``call``, a thread whose target ``loop`` waits on ``flags``
+        of its object, end other than by a stop of its object's: the function starting it
+        writes a flag (``self._running = False`` before a restart or after the work, a
+        ``clear()`` re-arming it after a stop, ``self.stop()``), the target sets one to what
+        ends it itself (a sibling's ``finally`` clearing the flag the next one waits on), or no
+        other method sets one so (it is no stop flag). True too when the flags are not the
+        starting object's own: the target is no method of the class starting it
+        (``target=self._loop`` in the class defining ``_loop``), or the start is in no
+        method."""
+        starter = self.index.method_of(call)
+        info = self.index.class_of(call)
+        if (
+            starter is None
+            or info is None
+            or self.index.class_of(loop.body) not in self.index.lineage(info)
+            or not (dotted_name(target) or "").startswith("self.")
+        ):
+            return True
+        if any(flag.count(".") > 1 for flag in flags) or any(
+            isinstance(node, cst.If)
+            and _leaves(node.body, loop=True)
+            and _reads_held_state(node.test)
+            for node in walk_statements(loop)
+        ):
+            # `if self._server.answer: break`: state of another object, which what the loop
+            # calls (`self._server.handle_request()`) may change: it may end by itself
+            return True
+        setters = {method.name.value for method in self._setters(info, flags)}
+        if not setters - {starter.name.value, loop.name.value}:
+            return True  # nothing else stops it: not a stop flag
+        for node in walk_statements(loop):
+            for flag, value in flags_set(node):
+                if flag in flags and (value is None or flags[flag] is None or value == flags[flag]):
+                    return True
+        for node in walk_statements(starter):
+            if any(flag in flags for flag, _ in flags_set(node)):
+                return True
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and dotted_name(node.func.value) == "self"
+                and node.func.attr.value in setters
+            ):
+                return True
+        return False
+
     def _setters(self, info: ClassInfo, flags: dict[str, bool | None]) -> list[cst.FunctionDef]:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
         of ``flags`` to what ends the loop: ``self._stop = True``, ``self._stop.set()``,
@@ -1484,6 +1628,9 @@ class SiteFinder:
                 # re-armed only while a flag says so: the chain lasts until that flag is
                 # cleared, like a loop until stopped
                 site.until_stopped = site.target_known = True
+                # its condition may be data (registered yet? connected?), and the chain may be
+                # entered again only once it has ended the last one (a reconnect)
+                site.ends_unstopped = True
                 return
 
     def _rearms(self, function: cst.FunctionDef, own: str = "") -> list[tuple[cst.Call, bool]]:
@@ -1673,6 +1820,20 @@ def _reads_self(node: cst.CSTNode) -> bool:
     )
 
 
+def _reads_held_state(test: cst.BaseExpression) -> bool:
+    """Does ``test`` read an attribute of an object its object holds (``self._server.answer``,
+    not ``self._stop`` nor the method ``self._stop.is_set``)?"""
+    nodes = walk_statements(test, skip_nested=False)
+    called = {id(node.func) for node in nodes if isinstance(node, cst.Call)}
+    return any(
+        isinstance(node, cst.Attribute)
+        and id(node) not in called
+        and (name := dotted_name(node) or "").startswith("self.")
+        and name.count(".") > 1
+        for node in nodes
+    )
+
+
 def _leaves(suite: cst.BaseSuite, loop: bool = False) -> bool:
     """The block returns (or raises; with ``loop``, breaks too) at its end."""
     return ends_with(suite, (cst.Return, cst.Raise, cst.Break) if loop else (cst.Return, cst.Raise))
@@ -1752,6 +1913,7 @@ def _attributes_updated_in(loop: cst.While) -> set[str]:
             and isinstance(node.func.value, cst.Attribute)
         ):
             found.add(dotted_name(node.func.value) or "")
+
         if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Attribute):
             found.add(dotted_name(node.target) or "")
         elif isinstance(node, cst.Assign):

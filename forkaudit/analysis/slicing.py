@@ -452,8 +452,9 @@ def keep_module_handles(state: _Slicing) -> None:
 
 def keep_related(state: _Slicing) -> None:
     """Pass 5, to a fixpoint (three rounds): the functions named as a thread's target, the base
-    and sub classes of kept classes, the callers of kept factories, and the module functions
-    that end the process (a fork's parent calling one exits) called from kept code."""
+    and sub classes of kept classes, the callers of kept factories, the module functions
+    that end the process (a fork's parent calling one exits) called from kept code, and the
+    classes kept code makes from its object (``Cleanup(self)``)."""
     chunks = state.chunks
     bases_of = {
         id(c): [part.strip().split(".")[-1] for part in m.group(1).split(",")]
@@ -481,6 +482,12 @@ def keep_related(state: _Slicing) -> None:
                 or any(base in kept_names for base in bases_of.get(id(chunk), ()))
                 or (factory_names and any(f"{name}(" in chunk.text for name in factory_names))
                 or (chunk.name in exiting and any(f"{chunk.name}(" in c.text for c in kept))
+                # a class made from a kept object (`RunCleanup(self)`): a cleanup companion
+                # may take a handle off it and reap it (flow._companion_reaps)
+                or (
+                    _IS_CLASS.match(chunk.text) is not None
+                    and any(f"{chunk.name}(self" in c.text for c in kept)
+                )
             ):
                 chunk.keep = changed = True
         if not changed:

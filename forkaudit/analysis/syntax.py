@@ -181,6 +181,14 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
                 # its own error handler (`handle_error`, the loop's exception handler) and
                 # goes on; only stop() ends it
                 return node
+        if isinstance(node, cst.With) and _suppresses(node):
+            # `with suppress(ConnectionError): while True: recv(conn)`: a `try` whose handler
+            # goes on, written as a context manager
+            stack.extend(
+                (child, caught, shut) for child in children(node) if child is not node.body
+            )
+            stack.append((node.body, True, shut))
+            continue
         if isinstance(node, cst.Try | cst.TryStar) and _catches(node):
             stack.extend(
                 (child, caught, shut) for child in children(node) if child is not node.body
@@ -276,6 +284,21 @@ def caught_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> list[str
     if isinstance(caught, cst.Tuple):
         return [dotted_name(element.value) or "" for element in caught.elements]
     return [dotted_name(caught) or ""]
+
+
+# what a handler catching only these lets through everything a call raises
+_INTERRUPTS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
+
+
+def _suppresses(statement: cst.With) -> bool:
+    """Does this ``with`` suppress an error a call can raise (``with suppress(OSError):``,
+    ``contextlib.suppress(ConnectionError, EOFError)``), not only Ctrl-C or an exit?"""
+    return any(
+        isinstance(item.item, cst.Call)
+        and last_name(item.item.func) == "suppress"
+        and any(last_name(arg.value) not in _INTERRUPTS for arg in item.item.args)
+        for item in statement.items
+    )
 
 
 def _catches(statement: cst.Try | cst.TryStar) -> bool:

@@ -208,10 +208,26 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
 # ---------------------------------------------------------------------------- once or many
 
-# Functions that run once per process.
+# Functions that run once per process: entry points, and application factories (Flask's
+# `create_app()` convention: the server process builds its one application with it).
 ONE_OFF_FUNCTIONS = frozenset(
-    {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
+    {
+        "main",
+        "_main",
+        "cli",
+        "run_main",
+        "__main__",
+        "entrypoint",
+        "entry_point",
+        "create_app",
+        "make_app",
+        "create_application",
+    }
 )
+# Command-line libraries whose decorated commands (`@click.command()`, `@cli.command()`,
+# `@app.command()` of typer) are what one run of the program does: once per process.
+CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "cloup", "asyncclick"})
+CLI_DECORATORS = frozenset({"command", "group"})
 # The fixtures a test run calls once per test module or class (unittest's setUpModule and
 # setUpClass, pytest's xunit-style setup_module/setup_class), not per test as setUp() is: once,
 # when the module's own code does not call them (a library's `setup_module(name)` per plugin).
@@ -296,13 +312,14 @@ SETUP_METHODS = frozenset(
 
 def starts_a_lifecycle(name: str) -> bool:
     """Is a method of this name one half of a start/stop pair (``start``, ``_start_collect``,
-    ``open``, ``__enter__``)? Its caller is bound to stop the object before starting it again.
+    ``launch_browser``, ``open``, ``__enter__``)? Its caller is bound to stop the object before starting it again.
     (``run(self)`` taking nothing else is one too: flow._runs_itself.)"""
     if name in ("__enter__", "__aenter__"):
         return True
     bare = name.lstrip("_")
     return bare in SETUP_METHODS or any(
-        bare.startswith(f"{word}_") for word in ("start", "open", "connect", "setup", "init")
+        bare.startswith(f"{word}_")
+        for word in ("start", "launch", "open", "connect", "setup", "init")
     )
 
 
