@@ -8904,3 +8904,35 @@ def test_a_timed_wait_after_a_kill_reaps() -> None:
             return out
         """
     )
+
+
+def test_a_stop_that_cannot_reach_its_thread_leaves_one_per_object_stopped() -> None:
+    # stop() sets the flag but the worker blocks in a get() nothing then feeds: the object's
+    # end does not end its thread, so each object made and stopped leaves one (held8: aim's
+    # remote request queue, one per reopened repository)
+    (stuck,) = check(
+        """
+        import queue
+        import threading
+
+
+        class RequestQueue:
+            def __init__(self):
+                self._queue = queue.Queue()
+                self._shutdown = False
+                self._thread = threading.Thread(target=self._work, daemon=True)  # leak
+                self._thread.start()
+
+            def _work(self):
+                while not self._shutdown:
+                    task = self._queue.get()
+                    task()
+
+            def submit(self, task):
+                self._queue.put(task)
+
+            def stop(self):
+                self._shutdown = True
+        """
+    )
+    assert stuck.severity == "high" and "end with stop()" in stuck.message, stuck.message

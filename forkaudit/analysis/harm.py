@@ -28,7 +28,7 @@ from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.syntax import argument
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import PER_USE_METHODS
+from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
 from forkaudit.kinds import Kind
 from forkaudit.model import SEVERITIES, Rule
 
@@ -224,8 +224,11 @@ class Harm:
                     and self.counter.serves(method)
                 ):
                     return many
+        # a stop meant to end the thread that cannot reach it (it blocks in a get() the stop
+        # puts nothing into) ends the object, not the thread: each object stopped leaves one
+        enders = PER_USE_METHODS | (STOP_ENDS if site.stop_misses else frozenset())
         for member in family:
-            ends = sorted(set(member.methods) & PER_USE_METHODS)
+            ends = sorted(set(member.methods) & enders)
             if ends:
                 return Multiplicity(
                     Level.PER_CALL,

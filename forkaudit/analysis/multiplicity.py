@@ -33,7 +33,6 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     assignments,
-    calls_method,
     caught_names,
     endless_while,
     ends_with,
@@ -972,26 +971,14 @@ class Counter:
         # what runs later, once the work is done (a callback seeing EOF), may reopen it
         on_the_way = {id(body) for body in bodies} - later
 
-        def completes_work(name: str) -> bool:
-            """An end-named method (``_reset``) that the object calls itself from a method that
-            is no end of its (the output loop seeing EOF): it runs when each piece of work is
-            done, not when the object is."""
-            return any(
-                isinstance(call, cst.Call) and calls_method(call, "self", (name,))
-                for other, method in methods.items()
-                if other != name
-                and other != "__init__"
-                and id(method) not in on_the_way
-                and not _ends_object(other)
-                for call in walk_statements(method)
-            )
-
         return not any(
             _sets_self(method, read, absent=True)
             for name, method in methods.items()
             if id(method) not in on_the_way
             and name != "__init__"
-            and (not _ends_object(name) or completes_work(name))
+            # an end-named method (`_reset`) the start's own callback calls when the work is
+            # done (the output loop seeing EOF) runs per run, not when the object ends
+            and (not _ends_object(name) or id(method) in later)
             and not self.facts.runs_after_fork(method)  # the child starts its own
         )
 

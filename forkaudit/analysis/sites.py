@@ -70,6 +70,8 @@ class Site:
     # another object's state, or whose flag it is cannot be told
     ends_unstopped: bool = False
     until_flag: str = ""  # the flag or Event of its object that it runs until (`self._stop`)
+    # its object has a stop meant to end it that cannot (it blocks where the stop never reaches)
+    stop_misses: bool = False
     # its target waits until the code starting it signals, through an Event or a queue that
     # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
     # Event or queue where the thread is started; "" when not so
@@ -194,7 +196,7 @@ class SiteFinder:
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
         run = info.methods.get("run")
         stop_flags: frozenset[str] = parent.stop_flags if parent is not None else frozenset()
-        stuck = self._stuck_flag_loop(run) if run is not None else ""
+        stuck, _ = self._stuck_flag_loop(run) if run is not None else ("", False)
         found = self._flag_loop(run) if run is not None else None
         if found is not None and not stuck:
             # a loop until a flag is set: the methods setting it stop the thread, like join
@@ -484,7 +486,7 @@ class SiteFinder:
                 return
             site.loops_forever(f"its target {function.name.value}() loops with no exit", endless)
             return
-        stuck = self._stuck_flag_loop(function)
+        stuck, site.stop_misses = self._stuck_flag_loop(function)
         if stuck:
             site.loops_forever(f"its target {function.name.value}() {stuck}")
         elif (found := self._flag_loop(function)) is not None:
@@ -1042,25 +1044,30 @@ class SiteFinder:
                     values.append(value)
         return bool(values) and all(_not_a_queue(value, self.index) for value in values)
 
-    def _stuck_flag_loop(self, function: cst.FunctionDef) -> str:
+    def _stuck_flag_loop(self, function: cst.FunctionDef) -> tuple[str, bool]:
         """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
         method of its class sets the flag, or every method setting it leaves the loop blocked
-        in a ``get()`` of a queue it puts nothing into. "" when it can end."""
+        in a ``get()`` of a queue it puts nothing into. "" when it can end. And whether the
+        class has a stop that means to end it and cannot (that last case): its object's end
+        leaves the thread behind."""
         info = self.index.class_of(function.body)
         found = self._flag_loop(function)
         if info is None or found is None:
-            return ""
+            return "", False
         flags, blocking = found
         setters = self._setters(info, flags)
         outside = self._set_from_outside(flags) or self._given_event(info, flags)
         if not setters and not outside:
-            return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it"
+            return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it", False
         if (
             setters
             and not outside
             and all(self._only_when_collected(method.body, function) for method in setters)
         ):
-            return f"waits on {', '.join(sorted(flags))}, which only {_finalizer_only('sets')}"
+            return (
+                f"waits on {', '.join(sorted(flags))}, which only {_finalizer_only('sets')}",
+                False,
+            )
         # what stops the loop: the setters, and the methods calling one of them
         setter_names = {method.name.value for method in setters}
         stoppers = list(setters) + [
@@ -1082,9 +1089,10 @@ class SiteFinder:
                 verb = "sets" if len(setters) == 1 else "set"
                 return (
                     f"blocks in {queue}.get(): {names} {verb} {', '.join(sorted(flags))} but "
-                    "nothing puts anything in the queue then, so the loop never sees it"
+                    "nothing puts anything in the queue then, so the loop never sees it",
+                    bool(setters),
                 )
-        return ""
+        return "", False
 
     def _given_event(self, info: ClassInfo, flags: dict[str, bool | None]) -> bool:
         """Is one of ``flags`` an Event the object was given (``self.shutdown_event =

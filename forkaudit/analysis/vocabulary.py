@@ -192,6 +192,8 @@ CLEANUP_METHOD_NAMES = frozenset(
 # service (a server, a scheduler, a manager) is stopped once, at the end; nor __del__: any
 # class may be collected.
 PER_USE_METHODS = frozenset({"close", "disconnect", "dispose", "release", "__exit__", "__aexit__"})
+# A service's ends: per use only when they fail to end the thread they mean to (harm._per_use).
+STOP_ENDS = frozenset({"stop", "shutdown", "terminate"})
 
 # ---------------------------------------------------------------------------- threads
 
