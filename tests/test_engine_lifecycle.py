@@ -8380,7 +8380,7 @@ def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
     # per-call stop after the work, a clear() after a stop), when the thread clears it itself,
     # when the loop also ends on another object's state, nor when the start runs once per
     # object
-    (per_request,) = check(
+    per_request, resubscribed = check(
         """
         import threading
         import time
@@ -8408,6 +8408,11 @@ def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
                 threading.Thread(target=self._loop, daemon=True).start()
                 request.process()
                 self.running = False
+
+            def subscribe(self, topic):
+                # the flag re-armed on every call stops none of the ones before
+                self.running = True
+                threading.Thread(target=self._loop, daemon=True).start()  # leak
 
             def stop(self):
                 self.running = False
@@ -8493,6 +8498,7 @@ def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
         """
     )
     assert per_request.severity == "high", per_request.message
+    assert resubscribed.severity == "high", resubscribed.message
     assert (
         "runs beside the ones started before until `self.running` stops them all"
         in per_request.message
@@ -8629,12 +8635,50 @@ def test_threads_handed_their_starters_stop_event_on_every_call_pile_up() -> Non
         """
     )
     assert all("until `self.stop` stops them all" in f.message for f in found), found
+    # the object's private Event that nothing of the module sets: the loop never ends
+    (never,) = check(
+        """
+        import threading
+
+
+        def _ping(conn, stop):
+            while not stop.wait(5):
+                conn.ping()
+
+
+        class Heartbeat:
+            def __init__(self, conn):
+                self._stop = threading.Event()
+                self._t = threading.Thread(target=_ping, args=(conn, self._stop))  # leak
+                self._t.start()
+        """
+    )
+    assert "waits for `self._stop`, which nothing sets" in never.message, never.message
 
 
 def test_a_loop_inside_with_suppress_ends_when_what_it_suppresses_is_raised() -> None:
     # `with suppress(ConnectionError):` around `while True: conn.recv()` is a `try` whose
     # handler goes on: the per-connection thread ends when the peer goes away (held8:
-    # pytest-rerunfailures). Suppressing only Ctrl-C ends nothing
+    # pytest-rerunfailures). Suppressing only Ctrl-C ends nothing, nor around code that calls
+    # nothing that raises (review34 p03e)
+    check(
+        """
+        import contextlib
+        import threading
+        import time
+
+
+        class Session:
+            def on_request(self, request):
+                threading.Thread(target=self._count_idle, daemon=True).start()  # leak
+
+            def _count_idle(self):
+                with contextlib.suppress(ConnectionError):
+                    while True:
+                        time.sleep(1)
+                        self.idle += 1
+        """
+    )
     check(
         """
         import socket
@@ -8697,6 +8741,11 @@ def test_a_command_of_the_programs_command_line_runs_once() -> None:
     (per_message,) = check(
         """
         import subprocess
+
+        import click
+        from discord.ext import commands
+
+        bot = commands.Bot(command_prefix="!")
 
 
         @bot.command()
@@ -8816,6 +8865,27 @@ def test_an_application_factory_runs_once_per_process() -> None:
         """
     )
     assert watcher.severity == "medium" and "create_app(), which runs once" in watcher.message
+    # one the module calls on every request is what its callers make it
+    (per_request,) = check(
+        """
+        import threading
+
+
+        def _watch(state):
+            while True:
+                state.check()
+
+
+        def make_app(state):
+            threading.Thread(target=_watch, args=(state,)).start()  # leak
+            return App(state)
+
+
+        def handle(request):
+            return make_app(request.state).respond(request)
+        """
+    )
+    assert per_request.severity == "high", per_request.message
 
 
 def test_a_cleanup_companion_taking_the_handle_off_the_object_reaps_it() -> None:
@@ -8840,6 +8910,22 @@ def test_a_cleanup_companion_taking_the_handle_off_the_object_reaps_it() -> None
         class Run:
             def __init__(self):
                 self._beat = threading.Thread(target=self._tick)
+                self._beat.start()
+                self._cleanup = RunCleanup(self)
+
+            def _tick(self):
+                while not self._stopped:
+                    beat()
+
+            def close(self):
+                self._cleanup.close()
+
+
+        class Collected:
+            # its companion runs only when the object is collected, which the thread holding
+            # it through its bound target prevents
+            def __init__(self):
+                self._beat = threading.Thread(target=self._tick)  # leak
                 self._beat.start()
                 self._cleanup = RunCleanup(self)
                 weakref.finalize(self, self._cleanup.close)
@@ -8936,3 +9022,43 @@ def test_a_stop_that_cannot_reach_its_thread_leaves_one_per_object_stopped() -> 
         """
     )
     assert stuck.severity == "high" and "end with stop()" in stuck.message, stuck.message
+
+
+def test_a_handle_unpacked_with_others_goes_to_its_own_target() -> None:
+    # `self._pid, self._fd = pid, fd`: the pid goes to self._pid, followed there as if stored
+    # alone (review34 p06a: the tuple store lost it, and the zombie with it)
+    check(
+        """
+        import os
+        import pty
+
+
+        class Terminal:
+            def run(self, argv):
+                pid, fd = pty.fork()  # leak
+                if pid == 0:
+                    os.execvp(argv[0], argv)
+                self._pid, self._fd = pid, fd
+
+
+        class Reaped:
+            def start(self, argv):
+                pid, fd = pty.fork()
+                if pid == 0:
+                    os.execvp(argv[0], argv)
+                self._pid, self._fd = pid, fd
+
+            def close(self):
+                os.close(self._fd)
+                os.waitpid(self._pid, 0)
+
+
+        def local(argv):
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execvp(argv[0], argv)
+            child, out = pid, fd
+            os.waitpid(child, 0)
+            return out
+        """
+    )

@@ -199,6 +199,12 @@ class Follower:
                 factory_index=use.position,
             )
         if role is Role.ELEMENT:
+            unpacked = _unpacked_into(index, use.at, node)
+            if unpacked is not None:
+                # `self._pid, self._fd = pid, fd`: the element goes to its own target
+                return self._follow_target(
+                    replace(site, tuple_index=0), unpacked, index.parent_of(use.at) or use.at
+                )
             return self._follow_container_value(site, use.at) or Verdict(False)
         if role is Role.TESTED and rule.handle == "pid":
             if_node = enclosing_if_test(index, node)
@@ -604,6 +610,19 @@ class Follower:
             return
         if role is Role.ELEMENT:
             container = use.at
+            unpacked = _unpacked_into(index, container, use_node)
+            if unpacked is not None and depth < 3:
+                statement = index.parent_of(container) or container
+                self._sub(
+                    evidence,
+                    self._follow_target(
+                        replace(site, started=evidence.started or site.started, tuple_index=0),
+                        unpacked,
+                        statement,
+                    ),
+                    statement,
+                )
+                return
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
                 holder = index.parent_of(container)
                 if isinstance(holder, cst.For) and holder.iter is container:
@@ -2436,14 +2455,31 @@ class Follower:
         "" when there is none."""
         reaping = {*site.rule.reaped_by_methods, *site.reap_methods}
         kin = {member.name for member in family}
-        made = {
-            dotted_name(call.func) or ""
-            for member in family
-            for call in calls_in(self.index, member.node, nested=True)
-            if any(dotted_name(arg.value) == "self" for arg in call.args)
-        }
+        made: dict[str, str] = {}  # the class made from the object -> where the object keeps it
+        for member in family:
+            for call in calls_in(self.index, member.node, nested=True):
+                parent = self.index.parent_of(call)
+                if (
+                    any(dotted_name(arg.value) == "self" for arg in call.args)
+                    and isinstance(parent, cst.Assign)
+                    and len(parent.targets) == 1
+                    and (kept := dotted_name(parent.targets[0].target) or "").startswith("self.")
+                ):
+                    made[dotted_name(call.func) or ""] = kept
         for other in self.index.classes.values():
             if other.name in kin or other.name not in made:
+                continue
+            # put to work by the object, or by a base of its own from elsewhere (a cleanup
+            # base class registering `weakref.finalize(instance, self._close)`), which runs
+            # only if the thread does not hold the object
+            registers_itself = any(
+                not base.startswith("@") and base not in ("object", "builtins.object")
+                for base in other.bases
+            )
+            if not (
+                self._cleanup_called(family, made[other.name], site)
+                or (registers_itself and not self._holds_self(site, family))
+            ):
                 continue
             taken: set[str] = set()
             for method in other.methods.values():
@@ -2463,6 +2499,30 @@ class Follower:
                     ):
                         return f"{other.name}.{name}"
         return ""
+
+    def _cleanup_called(self, family: list[ClassInfo], kept: str, site: Site) -> bool:
+        """Is the companion kept at ``kept`` (``self._cleanup``) put to work: a method of it
+        called (``self._cleanup.close()``) or handed on to run later (``atexit.register(
+        self._cleanup.close)``)? Handed to ``weakref.finalize(self, ...)`` only, it runs when
+        the object is collected, which the thread holding the object prevents."""
+        finalized_only = True
+        used = False
+        for member in family:
+            for node in walk_statements(member.node, skip_nested=False):
+                if not (
+                    isinstance(node, cst.Attribute)
+                    and dotted_name(node.value) == kept
+                    and not isinstance(self.index.parent_of(node), cst.AssignTarget)
+                ):
+                    continue
+                used = True
+                holder = self.index.parent_of(self.index.parent_of(node) or node)
+                if not (
+                    isinstance(holder, cst.Call)
+                    and (self.index.resolve(holder.func) or "") == "weakref.finalize"
+                ):
+                    finalized_only = False
+        return used and not (finalized_only and self._holds_self(site, family))
 
     def _forwarded(self, info: ClassInfo, attr: str) -> bool:
         """Does the class forward attribute access to ``self.<attr>`` (``__getattr__`` returning
@@ -2673,7 +2733,7 @@ class Follower:
             and isinstance(here, cst.FunctionDef)
             and self._scope_for_local(key, statement) is here
             and not self._is_parameter(key, statement)
-            and not any(isinstance(each, cst.While) for each in loops)
+            and not any(_serving_while(each) for each in loops)
         ):
             # a local container that goes nowhere is dropped when its function returns, with
             # what it holds: as a dropped handle is (one filled in a `while` loop may live
@@ -3191,6 +3251,45 @@ def timed_out_unreaped(
         and id(r) not in handed
         and not (index is not None and ends and all(_other_branch(index, r, end) for end in ends))
         for r in evidence.reaps
+    )
+
+
+def _unpacked_into(
+    index: ModuleIndex, container: cst.CSTNode, node: cst.CSTNode
+) -> cst.BaseExpression | None:
+    """Where an element ``node`` of a tuple or list goes when the statement unpacks it at once
+    into as many targets (``self._pid, self._fd = pid, fd``): its own target. None otherwise."""
+    assign = index.parent_of(container)
+    if not (
+        isinstance(container, cst.Tuple | cst.List)
+        and isinstance(assign, cst.Assign)
+        and assign.value is container
+        and len(assign.targets) == 1
+    ):
+        return None
+    targets = assign.targets[0].target
+    if not (
+        isinstance(targets, cst.Tuple | cst.List)
+        and len(targets.elements) == len(container.elements)
+        and not any(isinstance(e, cst.StarredElement) for e in targets.elements)
+        and not any(isinstance(e, cst.StarredElement) for e in container.elements)
+    ):
+        return None
+    for element, target in zip(container.elements, targets.elements, strict=True):
+        if element.value is node:
+            return target.value
+    return None
+
+
+def _serving_while(loop: cst.CSTNode) -> bool:
+    """A ``while`` that runs as long as a service does: endless (``while True:``) or on its
+    object's state (``while not self._stop.is_set():``), not one draining a finite work list
+    (``while pending:``)."""
+    if not isinstance(loop, cst.While):
+        return False
+    return is_true(loop.test) or any(
+        isinstance(node, cst.Attribute) and dotted_name(node.value) == "self"
+        for node in walk_statements(loop.test, skip_nested=False)
     )
 
 

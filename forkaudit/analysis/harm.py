@@ -137,6 +137,7 @@ class Harm:
             left = (
                 f"each one runs beside the ones started before until `{site.until_flag}` "
                 "stops them all"
+                + (", which nothing in this module sets" if site.until_unset else "")
             )
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)

@@ -46,6 +46,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import (
+    APP_FACTORIES,
     CACHE_DECORATORS,
     CACHED_PROPERTIES,
     CALLER_DEPTH,
@@ -233,7 +234,7 @@ class Counter:
                 return Multiplicity(
                     Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
                 )
-            if last in CLI_DECORATORS and self._imports_cli():
+            if last in CLI_DECORATORS and self._cli_command(called):
                 return Multiplicity(
                     Level.ONCE,
                     f"{name}() is a command of the program's command line "
@@ -241,7 +242,7 @@ class Counter:
                     True,
                 )
         if name in ONE_OFF_FUNCTIONS or (
-            name in ONCE_FIXTURES and not self.facts.callers(function)
+            name in (ONCE_FIXTURES | APP_FACTORIES) and not self.facts.callers(function)
         ):
             return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
         handler = self._handler(function, owner)
@@ -399,10 +400,34 @@ class Counter:
         """``run`` of a Thread/Process subclass: once per thread object."""
         return function.name.value == "run" and owner.name.value in self.facts.thread_classes
 
-    def _imports_cli(self) -> bool:
-        """Does the module import a command-line library (click, typer)?"""
+    def _cli_command(self, decorator: cst.BaseExpression) -> bool:
+        """Is ``decorator`` (``click.command``, ``cli.command``, ``app.command``) a command-line
+        library's: the library itself, a group its decorator makes (``@click.group() def
+        cli():``), or an application made from it (``app = typer.Typer()``)? A chat bot's
+        ``@bot.command()`` is not, whatever else the module imports."""
+
+        def from_cli(node: cst.BaseExpression) -> bool:
+            resolved = self.index.resolve(node) or ""
+            return resolved.split(".", 1)[0] in CLI_LIBRARIES
+
+        if not isinstance(decorator, cst.Attribute):
+            return from_cli(decorator)
+        base = decorator.value
+        if from_cli(base):
+            return True
+        name = dotted_name(base) or ""
+        for function in self.index.functions:
+            if function.name.value == name and any(
+                from_cli(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                for d in function.decorators
+            ):
+                return True  # `@click.group() def cli():`, then `@cli.command()`
         return any(
-            target.split(".", 1)[0] in CLI_LIBRARIES for target in self.index.aliases.values()
+            isinstance(target, cst.Name)
+            and target.value == name
+            and isinstance(value, cst.Call)
+            and from_cli(value.func)
+            for target, value in assignments(self.index.module)
         )
 
     def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:

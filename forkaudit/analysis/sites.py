@@ -70,6 +70,7 @@ class Site:
     # another object's state, or whose flag it is cannot be told
     ends_unstopped: bool = False
     until_flag: str = ""  # the flag or Event of its object that it runs until (`self._stop`)
+    until_unset: bool = False  # ... which nothing in the module sets
     # its object has a stop meant to end it that cannot (it blocks where the stop never reaches)
     stop_misses: bool = False
     # its target waits until the code starting it signals, through an Event or a queue that
@@ -453,6 +454,7 @@ class SiteFinder:
                 site.until_stopped = True
                 site.until_flag = held
                 site.ends_unstopped = self._starter_signals(site.call, held, served)
+                site.until_unset = self._nothing_sets(site.call, held)
             elif not self._stopped_here(served, site.call, None):
                 site.loops_forever(f"its target {self.index.code(target)} runs forever")
             return
@@ -523,6 +525,12 @@ class SiteFinder:
                 site.until_stopped = True
                 site.until_flag = held
                 site.ends_unstopped = self._starter_signals(site.call, held)
+                site.until_unset = self._nothing_sets(site.call, held)
+                if site.until_unset and held.rsplit(".", 1)[-1].startswith("_"):
+                    # the object's private Event, which nothing of its module sets: never
+                    site.loops_forever(
+                        f"its target {function.name.value}() waits for `{held}`, which nothing sets"
+                    )
 
     def _signal_given(
         self,
@@ -1189,6 +1197,16 @@ class SiteFinder:
             "",
         )
 
+    def _nothing_sets(self, call: cst.Call, event: str) -> bool:
+        """Does nothing in the module set the Event ``event`` (``self.stop``) of the object
+        starting ``call``: no method of its class, nor code outside it (``bridge.stop.set()``)?"""
+        info = self.index.class_of(call)
+        return (
+            info is not None
+            and not self._setters(info, {event: True})
+            and not self._set_from_outside({event: True})
+        )
+
     def _starter_signals(self, call: cst.Call, event: str, served: str = "") -> bool:
         """May the method starting a thread that waits for its object's ``event`` (``self.
         _stop``) end it itself: it sets or clears that Event (a restart, a per-call stop), calls
@@ -1198,9 +1216,14 @@ class SiteFinder:
         info = self.index.class_of(call)
         if starter is None or info is None:
             return True
-        setters = {method.name.value for method in self._setters(info, {event: None})}
+        setters = {method.name.value for method in self._setters(info, {event: True})}
+        guarded = self._behind_state_test(call, starter)
         for node in walk_statements(starter):
-            if any(flag == event for flag, _ in flags_set(node)):
+            # a set() stops the ones before (a restart); a clear() alone re-arms it for the new
+            # one, unless a test of the object's state lets one run at a time
+            if any(
+                flag == event and (value is not False or guarded) for flag, value in flags_set(node)
+            ):
                 return True
             if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
                 continue
@@ -1252,14 +1275,35 @@ class SiteFinder:
             for flag, value in flags_set(node):
                 if flag in flags and (value is None or flags[flag] is None or value == flags[flag]):
                     return True
+        guarded = self._behind_state_test(call, starter)
         for node in walk_statements(starter):
-            if any(flag in flags for flag, _ in flags_set(node)):
-                return True
+            for flag, value in flags_set(node):
+                if flag not in flags:
+                    continue
+                if value is None or flags[flag] is None or value == flags[flag] or guarded:
+                    # a stop (a restart, a per-call stop), or the running value re-armed behind
+                    # a test of the object's state (`if not self._task: self._stop.clear()`,
+                    # which the stop resets): one at a time. Re-armed on every call
+                    # (`self.running = True` then start) stops nothing
+                    return True
             if (
                 isinstance(node, cst.Call)
                 and isinstance(node.func, cst.Attribute)
                 and dotted_name(node.func.value) == "self"
                 and node.func.attr.value in setters
+            ):
+                return True
+        return False
+
+    def _behind_state_test(self, call: cst.Call, starter: cst.FunctionDef) -> bool:
+        """Is ``call`` under an ``if`` of ``starter`` testing the object's state (``if not
+        self._task:``)?"""
+        for ancestor in self.index.ancestors(call):
+            if ancestor is starter:
+                return False
+            if isinstance(ancestor, cst.If) and any(
+                isinstance(node, cst.Attribute) and dotted_name(node.value) == "self"
+                for node in walk_statements(ancestor.test, skip_nested=False)
             ):
                 return True
         return False

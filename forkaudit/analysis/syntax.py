@@ -16,6 +16,7 @@ from forkaudit.analysis.vocabulary import (
     FOREVER_METHODS,
     ITER_METHODS,
     ITER_WRAPPERS,
+    QUIET_FUNCTIONS,
 )
 from forkaudit.analysis.walk import children, walk
 
@@ -291,13 +292,17 @@ _INTERRUPTS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit"})
 
 
 def _suppresses(statement: cst.With) -> bool:
-    """Does this ``with`` suppress an error a call can raise (``with suppress(OSError):``,
-    ``contextlib.suppress(ConnectionError, EOFError)``), not only Ctrl-C or an exit?"""
+    """Does this ``with`` suppress an error a call in it can raise (``with suppress(OSError):``,
+    ``contextlib.suppress(ConnectionError, EOFError)`` around ``conn.recv()``), not only Ctrl-C
+    or an exit, nor around code calling nothing that raises (``time.sleep(1)``, a counter)?"""
     return any(
         isinstance(item.item, cst.Call)
         and last_name(item.item.func) == "suppress"
         and any(last_name(arg.value) not in _INTERRUPTS for arg in item.item.args)
         for item in statement.items
+    ) and any(
+        isinstance(node, cst.Call) and last_name(node.func) not in QUIET_FUNCTIONS
+        for node in walk_statements(statement.body)
     )
 
 

@@ -210,22 +210,13 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
 # ---------------------------------------------------------------------------- once or many
 
-# Functions that run once per process: entry points, and application factories (Flask's
-# `create_app()` convention: the server process builds its one application with it).
+# Functions that run once per process.
 ONE_OFF_FUNCTIONS = frozenset(
-    {
-        "main",
-        "_main",
-        "cli",
-        "run_main",
-        "__main__",
-        "entrypoint",
-        "entry_point",
-        "create_app",
-        "make_app",
-        "create_application",
-    }
+    {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
+# Application factories (Flask's `create_app()` convention): the server process builds its one
+# application with one, once, when the module does not call it itself.
+APP_FACTORIES = frozenset({"create_app", "make_app", "create_application"})
 # Command-line libraries whose decorated commands (`@click.command()`, `@cli.command()`,
 # `@app.command()` of typer) are what one run of the program does: once per process.
 CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "cloup", "asyncclick"})
