@@ -3970,6 +3970,9 @@ def test_a_class_private_method_nothing_names_never_runs() -> None:
     (found,) = check(dispatch.format(call='getattr(cls, "_Monitor" + "__start")(task)', outside=""))
     assert found.rule == "FA101", found.message
     assert check(template.format(call="print('cls.__start(task)')", outside="")) == []
+    # a getattr() with a literal naming something else reaches no method (held4: clearml)
+    traced = 'pass  # cls.__start(task)\n                getattr(sys, "gettrace", None)'
+    assert check(template.format(call=traced, outside="")) == []
     leaking = template.replace("pid = os.fork()", "pid = os.fork()  # leak")
     for call, outside in (
         ("cls.__start(task)", ""),
@@ -8639,6 +8642,7 @@ def test_threads_handed_their_starters_stop_event_on_every_call_pile_up() -> Non
     (never,) = check(
         """
         import threading
+        import weakref
 
 
         def _ping(conn, stop):
@@ -8650,6 +8654,16 @@ def test_threads_handed_their_starters_stop_event_on_every_call_pile_up() -> Non
             def __init__(self, conn):
                 self._stop = threading.Event()
                 self._t = threading.Thread(target=_ping, args=(conn, self._stop))  # leak
+                self._t.start()
+
+
+        class Finalized:
+            # set through an alias handed to a finalizer (held4: mlflow's secret cache)
+            def __init__(self, conn):
+                self._stop = threading.Event()
+                stop = self._stop
+                weakref.finalize(self, stop.set)
+                self._t = threading.Thread(target=_ping, args=(conn, self._stop), daemon=True)
                 self._t.start()
         """
     )

@@ -110,6 +110,10 @@ def _top_level_classes(text: str) -> list[str]:
     return found
 
 
+# `getattr(obj, "name"` with a literal name: the name it reads, in group 2
+_GETATTR_LITERAL = re.compile(r"getattr\(\s*[\w.]+\s*,\s*(['\"])([\w]*)\1\s*[,)]")
+
+
 class ModuleFacts:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
@@ -562,11 +566,23 @@ class ModuleFacts:
             ):
                 continue
             text = self.index.text
-            if f"{owner.name.value.lstrip('_')}{name}" in text or "getattr(" in text:
+            if f"{owner.name.value.lstrip('_')}{name}" in text or self._getattr_may_name(name):
                 continue  # `obj._Class__start()`, or a name put together for getattr()
             if text.count(name) == 1 or _names_in_code(text, name) == 1:
                 return name
         return ""
+
+    def _getattr_may_name(self, name: str) -> bool:
+        """May a ``getattr()`` of the module reach the method ``name``: one whose name is put
+        together at run time (``getattr(self, "_Console__do_" + cmd)``) or spelled with it?
+        ``getattr(sys, "gettrace", None)`` names something else. Read from the whole text,
+        which a slice does not change."""
+        text = self.index.text
+        total = text.count("getattr(")
+        if not total:
+            return False
+        literal = [m.group(2) for m in _GETATTR_LITERAL.finditer(text)]
+        return len(literal) < total or any(name.lstrip("_") in spelled for spelled in literal)
 
     def _code_text(self) -> str:
         """The module's text with its strings and comments blanked (``_code_only``), once."""

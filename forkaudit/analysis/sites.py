@@ -35,6 +35,7 @@ from forkaudit.analysis.syntax import (
     names_tested,
     none_test_sense,
     runs_only_when_collected,
+    self_attribute_nodes,
     target_expr,
     thread_names,
     three_valued,
@@ -1201,11 +1202,38 @@ class SiteFinder:
         """Does nothing in the module set the Event ``event`` (``self.stop``) of the object
         starting ``call``: no method of its class, nor code outside it (``bridge.stop.set()``)?"""
         info = self.index.class_of(call)
-        return (
-            info is not None
-            and not self._setters(info, {event: True})
-            and not self._set_from_outside({event: True})
-        )
+        if (
+            info is None
+            or self._setters(info, {event: True})
+            or self._set_from_outside({event: True})
+        ):
+            return False
+        # used otherwise than made, waited for, read or handed to a thread (`stop =
+        # self._stop; weakref.finalize(self, stop.set)`), it may be set
+        attr = event.rsplit(".", 1)[-1]
+        for member in self.index.lineage(info):
+            for node in self_attribute_nodes(self.index, member, attr):
+                use = self.index.parent_of(node)
+                above = self.index.parent_of(use) if use is not None else None
+                if isinstance(use, cst.AssignTarget):
+                    continue  # made: `self._stop = Event()`
+                if (
+                    isinstance(use, cst.Attribute)
+                    and use.value is node
+                    and use.attr.value in ("wait", "is_set", "isSet")
+                    and isinstance(above, cst.Call)
+                ):
+                    continue
+                if isinstance(use, cst.Element | cst.Arg | cst.DictElement) and any(
+                    isinstance(a, cst.Call)
+                    and (a is call or last_name(a.func) in ("Thread", "Timer"))
+                    for a in self.index.ancestors(node)[:4]
+                ):
+                    continue  # handed to the thread that waits for it
+                if isinstance(use, cst.UnaryOperation | cst.BooleanOperation | cst.If):
+                    continue  # read
+                return False
+        return True
 
     def _starter_signals(self, call: cst.Call, event: str, served: str = "") -> bool:
         """May the method starting a thread that waits for its object's ``event`` (``self.
