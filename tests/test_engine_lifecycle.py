@@ -8744,7 +8744,12 @@ def test_a_command_of_the_programs_command_line_runs_once() -> None:
             pass
 
 
-        @cli.command()
+        @cli.group()
+        def server():
+            pass
+
+
+        @server.command()
         @click.option("--port", default=8080)
         def up(port):
             server = subprocess.Popen(["server", str(port)])  # leak

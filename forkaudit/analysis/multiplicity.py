@@ -413,22 +413,28 @@ class Counter:
         if not isinstance(decorator, cst.Attribute):
             return from_cli(decorator)
         base = decorator.value
-        if from_cli(base):
-            return True
-        name = dotted_name(base) or ""
-        for function in self.index.functions:
-            if function.name.value == name and any(
-                from_cli(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
-                for d in function.decorators
-            ):
-                return True  # `@click.group() def cli():`, then `@cli.command()`
-        return any(
-            isinstance(target, cst.Name)
-            and target.value == name
-            and isinstance(value, cst.Call)
-            and from_cli(value.func)
-            for target, value in assignments(self.index.module)
+        return from_cli(base) or self._cli_group(dotted_name(base) or "")
+
+    def _cli_group(self, name: str, depth: int = 0) -> bool:
+        """Is ``name`` a command-line group or application: ``@click.group() def cli():`` (or
+        a subgroup, ``@cli.group() def runs():``), ``app = typer.Typer()``? Read from the whole
+        text: a slice may leave the group's definition out."""
+        if not name.isidentifier() or depth > 2:
+            return False
+        made = re.compile(
+            rf"^[ \t]*@(\w+)\.(?:group|command)\b.*\n(?:[ \t]*@.*\n)*[ \t]*"
+            rf"(?:async[ \t]+)?def[ \t]+{name}\b|^{name}[ \t]*=[ \t]*(\w+)\.\w+\(",
+            re.MULTILINE,
         )
+        for match in made.finditer(self.index.text):
+            owner = match.group(1) or match.group(2)
+            imported = self.index.aliases.get(owner, "")
+            if imported:
+                if imported.split(".", 1)[0] in CLI_LIBRARIES:
+                    return True
+            elif match.group(1) and self._cli_group(owner, depth + 1):
+                return True
+        return False
 
     def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:
         """Why ``function`` runs per request or connection ("" when nothing says so)."""
