@@ -8976,39 +8976,27 @@ def test_a_timed_wait_after_a_kill_reaps() -> None:
     # `kill(); communicate(timeout=1)`: SIGKILL ends the child at once and the wait reaps it
     # (its timeout is for pipes a grandchild may hold: held8, streamlit's probe); after a
     # terminate(), which may be ignored, or with timeout=0, it may not
-    check(
-        """
+    template = """
         import subprocess
 
 
         def probe(cmd, timeout):
-            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE){mark}
             try:
                 out, _ = p.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
-                p.kill()
+                p.{end}()
                 try:
-                    p.communicate(timeout=1)
-                except subprocess.TimeoutExpired:
-                    pass
-                return None
-            return out
-
-
-        def probe_gently(cmd, timeout):
-            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # leak
-            try:
-                out, _ = p.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                p.terminate()
-                try:
-                    p.communicate(timeout=1)
+                    p.communicate(timeout={wait})
                 except subprocess.TimeoutExpired:
                     pass
                 return None
             return out
         """
-    )
+    assert check(template.format(mark="", end="kill", wait=1)) == []
+    for end, wait in (("terminate", 1), ("kill", 0)):
+        (left,) = check(template.format(mark="  # leak", end=end, wait=wait))
+        assert left.rule == "FA103", (end, wait, left.message)
 
 
 def test_a_stop_that_cannot_reach_its_thread_leaves_one_per_object_stopped() -> None:
