@@ -1577,6 +1577,22 @@ MORE_CASES: dict[str, str] = {
         def serve(owner):
             Poller(owner).start()  # leak
     """,
+    "a flag another class sets on the object it holds stops its loop (af-t pwnagotchi)": """
+        import threading, time
+        class Server:
+            def __init__(self):
+                self.keep_going = True
+                t = threading.Thread(target=self.update, daemon=True)
+                t.start()
+            def update(self):
+                while self.keep_going:
+                    time.sleep(6)
+        class Plugin:
+            def attach(self, server):
+                self.ps = server
+            def on_unload(self):
+                self.ps.keep_going = False
+    """,
     "a timer re-armed only while the object's flag holds (else it shuts down)": """
         import threading
         class Publisher:

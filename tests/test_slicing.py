@@ -8,7 +8,7 @@ import textwrap
 from typing import NamedTuple
 
 import pytest
-from test_engine_lifecycle import CASES
+from test_engine_lifecycle import CASES, MORE_CASES
 
 from forkaudit.analysis.engine import analyze, parse, start_pattern
 from forkaudit.analysis.prefilter import Prefilter, start_modules, start_names
@@ -1334,3 +1334,14 @@ def test_a_handle_passed_on_through_parameters_keeps_every_function_it_reaches()
             kept=("def run_services(", "def run_checks("),
         )
     )
+
+
+def test_a_flag_another_class_sets_is_seen_when_that_class_is_sliced_away() -> None:
+    """`self.ps.keep_going = False` in another class's method stops the loop; the slice may
+    drop that class, so the flag's setting is read from the whole text (af-t pwnagotchi)."""
+    source = module(
+        MORE_CASES[
+            "a flag another class sets on the object it holds stops its loop (af-t pwnagotchi)"
+        ]
+    )
+    assert findings(source, slicing=True) == findings(source, slicing=False) == []

@@ -8,6 +8,7 @@ timer, or ends by itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -1158,6 +1159,14 @@ class SiteFinder:
                     and isinstance(self.index.parent_of(parent), cst.AssignTarget)
                 ):
                     return True
+            # and from the whole text, which a slice does not change (another class's method
+            # setting `self.ps.keep_going = False` may be left out of it)
+            written = re.compile(
+                rf"(?<![\w.])([A-Za-z_][\w.]*)\.{re.escape(name)}"
+                rf"(?:[ \t]*=(?!=)|\.(?:set|clear)\()"
+            )
+            if any(match.group(1) != "self" for match in written.finditer(self.index.text)):
+                return True
         return False
 
     def _object_event_given(self, call: cst.Call, wanted: str = "") -> str:
