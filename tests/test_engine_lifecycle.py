@@ -6055,6 +6055,29 @@ def test_a_timer_armed_per_call_and_never_cancelled_parks_a_thread_until_it_fire
     assert "parked until it fires" in parked.message, parked.message
 
 
+def test_a_timer_stored_anew_without_a_cancel_leaves_the_last_one_parked() -> None:
+    """`self.pong_timer = Timer(30, self._check)` on every ping, nothing cancelling the one
+    before: replacing the reference does not cancel the pending timer, so each stays parked
+    until it fires (medium per call, as a dropped one; p3 pysher). A debounce cancelling the
+    last one first keeps one pending per object (below)."""
+    (pong,) = check(
+        """
+        import threading
+
+        class Connection:
+            def send_ping(self):
+                self.ws.send("ping")
+                self.pong_timer = threading.Timer(30, self._check_pong)  # leak
+                self.pong_timer.start()
+
+            def _check_pong(self):
+                if not self.pong_received:
+                    self.reconnect()
+        """
+    )
+    assert pong.severity == "medium" and "parked until it fires" in pong.message, pong.message
+
+
 def test_a_debounce_timer_is_one_pending_per_object() -> None:
     """A debounce cancels the pending timer before it arms the next on the same attribute: one
     pending per object, whatever the guard (`if self._timer:`, `is not None and is_alive()`);

@@ -23,10 +23,10 @@ from enum import Enum
 import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
-from forkaudit.analysis.index import ModuleIndex
+from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
-from forkaudit.analysis.syntax import argument
+from forkaudit.analysis.syntax import argument, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
 from forkaudit.kinds import Kind
@@ -308,14 +308,16 @@ def _residue(
         if verdict.on_error and (site.signal or site.lasts):
             return Residue.PERSISTENT, "", False  # it waits for a signal that never comes
         if parks_until_fired(site, index):
-            # kept on the object (`self._timer = Timer(...)`), the next start replaces it: one
-            # pending per object (a debounce cancels the last one first)
+            # kept on the object (`self._timer = Timer(...)`) or not, a timer nothing cancels
+            # stays parked until it fires: the next one stored there replaces the reference,
+            # not the pending timer; a debounce cancelling the last one first keeps one
+            # pending per object
             return (
                 Residue.LINGERING,
                 "its thread stays parked until it fires"
                 if verdict.on_error
                 else "a timer never cancelled keeps its thread parked until it fires",
-                verdict.holder in ("self", "module"),
+                verdict.holder in ("self", "module") and _cancels_first(site, index),
             )
         # it ends by itself, or it runs code that is not ours to read: no evidence it lasts
         return None, "", False
@@ -372,6 +374,25 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
         except ValueError:
             return False
     return True
+
+
+def _cancels_first(site: Site, index: ModuleIndex | None) -> bool:
+    """Does the function arming the timer cancel one kept on the object before it arms it
+    (`if self._timer: self._timer.cancel()`, a debounce)?"""
+    if index is None:
+        return False
+    function = next((a for a in index.ancestors(site.call) if isinstance(a, cst.FunctionDef)), None)
+    if function is None:
+        return False
+    line = index.line_of(site.call)
+    return any(
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "cancel"
+        and (dotted_name(node.func.value) or "").startswith("self.")
+        and index.line_of(node) < line
+        for node in walk_statements(function)
+    )
 
 
 def _module_constant(index: ModuleIndex, name: str) -> cst.BaseExpression | None:
