@@ -144,8 +144,8 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
         "--include-tests",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="also scan the distributions' own test and benchmark code, reported apart "
-        "(default: config, else no)",
+        help="also scan the distributions' own test and benchmark code and their modules' "
+        "script blocks (if __name__ == '__main__'), reported apart (default: config, else no)",
     )
     parser.add_argument(
         "--top",

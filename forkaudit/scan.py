@@ -109,6 +109,14 @@ def _gather(
             for finding in result.findings:
                 if options.select and finding.rule not in options.select:
                     continue
+                if unit.unit.distribution and "script" in finding.flags:
+                    # an installed module's script block runs only when someone runs that
+                    # module as a program, never in the program importing it: reported with
+                    # the distribution's test code, apart and not scored, or not at all
+                    if not options.include_tests:
+                        continue
+                    if "test_code" not in finding.flags:
+                        finding = dataclasses.replace(finding, flags=(*finding.flags, "test_code"))
                 if finding.rule in options.ignore or _ignored(finding, options.ignore_findings):
                     suppressed += 1
                     continue

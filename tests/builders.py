@@ -316,6 +316,15 @@ def _poll(request):
         request.tick()
 '''
 
+WEB_DEMO_PY = '''"""acme-web's demo: `python -m acme_web.demo` renders one page; importers never run it."""
+
+import subprocess
+
+if __name__ == "__main__":
+    demo = subprocess.Popen(["true", "demo"])
+    print("rendering in", demo.pid)
+'''
+
 WEB_TEST_PY = """import subprocess
 
 
@@ -515,6 +524,7 @@ def build_target_venv(root: Path, python: str | None = None) -> TargetVenv:
         {
             "acme_web/__init__.py": "",
             "acme_web/server.py": WEB_SERVER_PY,
+            "acme_web/demo.py": WEB_DEMO_PY,
             "acme_web/tests/__init__.py": "",
             "acme_web/tests/test_x.py": WEB_TEST_PY,
         },
@@ -588,6 +598,14 @@ def build_target_venv(root: Path, python: str | None = None) -> TargetVenv:
             "acme-web",
             "acme_web/tests/test_x.py",
             line_of(WEB_TEST_PY, "subprocess.Popen("),
+            "popen",
+            test_code=True,
+        ),
+        # a module's script block: run only as a program, never by its importers
+        ExpectedLeak(
+            "acme-web",
+            "acme_web/demo.py",
+            line_of(WEB_DEMO_PY, "subprocess.Popen("),
             "popen",
             test_code=True,
         ),

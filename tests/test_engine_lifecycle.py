@@ -9108,3 +9108,354 @@ def test_a_handle_unpacked_with_others_goes_to_its_own_target() -> None:
             return out
         """
     )
+
+
+def test_a_handle_kept_as_a_mapping_key_is_reaped_by_a_loop_over_the_keys() -> None:
+    # `procs[p] = path`: the mapping keeps the child as a key; a loop over its keys (plain,
+    # keys(), the first of items()) reaches it, one over values() does not (held8 metaflow's
+    # s3op workers, joined until their exitcode is set, were "never joined")
+    check(
+        """
+        import os
+        from multiprocessing import Process
+
+
+        def work():
+            pass
+
+
+        def by_keys(paths):
+            procs = {}
+            for path in paths:
+                p = Process(target=work)
+                p.start()
+                procs[p] = path
+            while procs:
+                left = {}
+                for proc, path in procs.items():
+                    proc.join(timeout=1)
+                    if proc.exitcode is None:
+                        left[proc] = path
+                procs = left
+
+
+        def plain(paths):
+            procs = {}
+            for path in paths:
+                p = Process(target=work)
+                p.start()
+                procs[p] = path
+            for proc in procs:
+                proc.join()
+
+
+        def by_values(paths):
+            procs = {}
+            for path in paths:
+                p = Process(target=work)  # leak
+                p.start()
+                procs[p] = open(path)
+            for handle in procs.values():
+                handle.close()
+
+
+        def pids(jobs):
+            children = {}
+            for job in jobs:
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+                children[pid] = job
+            for pid in list(children):
+                os.waitpid(pid, 0)
+
+
+        def pids_values(jobs):
+            children = {}
+            for job in jobs:
+                pid = os.fork()  # leak
+                if pid == 0:
+                    os._exit(0)
+                children[pid] = job
+            for job in children.values():
+                os.waitpid(job, 0)
+        """
+    )
+
+
+def test_a_handler_of_a_stop_signal_runs_once() -> None:
+    # a handler of SIGINT/SIGTERM runs when the process is asked to stop, not per unit of work;
+    # SIGCHLD's comes with the program's own activity (held8 metaflow's SIGINT kill children)
+    once, each = check(
+        """
+        import signal
+        import subprocess
+
+
+        def _on_term(signum, frame):
+            subprocess.Popen(["cleanup"])  # leak
+
+
+        def _on_child(signum, frame):
+            subprocess.Popen(["note"])  # leak
+
+
+        signal.signal(signal.SIGTERM, _on_term)
+        signal.signal(signal.SIGCHLD, _on_child)
+        """
+    )
+    assert once.severity == "low" and "handles SIGTERM" in once.message, once.message
+    assert each.severity == "medium" and "on every call of _on_child()" in each.message
+
+
+def test_a_cancellation_residue_on_a_path_run_once_is_not_reported() -> None:
+    # awaited, left running only if the task is cancelled from outside while it waits: asyncio
+    # reaps the child when it ends, so once (as the process is asked to stop) leaves at most
+    # one running to its own end; per call it may pile up
+    check(
+        """
+        import asyncio
+        import signal
+
+
+        async def kill_all(pids):
+            proc = await asyncio.create_subprocess_exec("pkill", "-TERM", *pids)
+            try:
+                await proc.wait()
+            except asyncio.CancelledError:
+                raise
+
+
+        async def per_request(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak
+            await proc.wait()
+
+
+        class Manager:
+            def __init__(self, pids):
+                loop = asyncio.get_running_loop()
+                loop.add_signal_handler(
+                    signal.SIGINT, lambda: asyncio.create_task(kill_all(pids))
+                )
+        """
+    )
+
+
+def test_a_script_block_of_an_installed_module_is_not_scored(tmp_path) -> None:
+    # `if __name__ == '__main__':` of an installed module runs only when someone runs that
+    # module as a program: `check` of one's own code reports it (once, bounded); a scan of a
+    # distribution reports it only with the test code (held8 metaflow's procpoll demo)
+    code = textwrap.dedent(
+        """
+        import subprocess
+
+        if __name__ == "__main__":
+            p = subprocess.Popen(["sleep", "1"], stdout=subprocess.PIPE)
+            print(p.stdout.read())
+        """
+    )
+    result = analyze_source(code.encode(), "m.py", PACK.rules)
+    (finding,) = result.findings
+    assert "script" in finding.flags and finding.severity == "low"
+
+
+def test_code_only_another_platform_uses_never_runs_here() -> None:
+    # a class the module uses only under another platform's test (registered on Windows or
+    # macOS alone), and a base class's helper only such classes call (held5/held7 pillow's
+    # ImageShow, held6 curio's WinProcessWorker); a class used here too, or one the module
+    # never uses (its importers may), is read as before
+    check(
+        """
+        import subprocess
+        import sys
+
+        VIEWERS = []
+
+
+        def register(viewer):
+            VIEWERS.append(viewer)
+
+
+        class Viewer:
+            def _remove_later(self, path):
+                subprocess.Popen(["sh", "-c", f"sleep 20; rm {path}"])
+
+            def show(self, path):
+                raise NotImplementedError
+
+
+        class WindowsViewer(Viewer):
+            def show(self, path):
+                self._remove_later(path)
+
+
+        class MacViewer(Viewer):
+            def show(self, path):
+                subprocess.Popen(["open", path])
+                self._remove_later(path)
+
+
+        class UnixViewer(Viewer):
+            def show(self, path):
+                subprocess.Popen(["xdg-open", path])  # leak
+
+
+        class PublicViewer(Viewer):
+            def show(self, path):
+                subprocess.Popen(["see", path])  # leak
+
+
+        if sys.platform == "win32":
+            register(WindowsViewer)
+        if sys.platform == "darwin":
+            register(MacViewer)
+        if sys.platform not in ("win32", "darwin"):
+            register(UnixViewer)
+        """
+    )
+
+
+def test_a_cleanup_killing_and_letting_go_drops_the_child() -> None:
+    # `self._proc.kill(); self._proc = None` in cleanup(): the Popen is dropped, and CPython
+    # reaps it at the next Popen() (held8 metaflow's env_escape client: was "a zombie as long
+    # as the object holding it"); a cleanup that kills and keeps it leaves it on the object
+    dropped, kept = check(
+        """
+        import subprocess
+
+
+        class Client:
+            def __init__(self, argv):
+                self._proc = subprocess.Popen(argv)  # leak
+
+            def cleanup(self):
+                if self._proc is not None:
+                    self._proc.kill()
+                    self._proc = None
+
+
+        class Keeps:
+            def __init__(self, argv):
+                self._proc = subprocess.Popen(argv)  # leak
+
+            def cleanup(self):
+                self._proc.kill()
+        """
+    )
+    assert dropped.severity == "low" and "lets go of it" in dropped.message, dropped.message
+    assert kept.severity == "medium" and "as long as the object" in kept.message, kept.message
+
+
+def test_a_returncode_written_by_hand_before_any_wait_leaves_the_child_unreaped() -> None:
+    # Popen's wait(), poll() and communicate() return at once once returncode is set, and its
+    # finalizer passes such a child by: a value written before anything waited for the child
+    # (after a kill() on a timeout, by a Timer's callback, after a waitpid(WNOHANG) that found
+    # it running) means nothing ever reaps it (blind batch ag-p: pytesseract, miniray); written
+    # after a wait() or communicate() it only records the end
+    found = check(
+        """
+        import subprocess
+        from threading import Timer
+
+        from psutil import Process as Inspector
+
+        TIMEOUT = -9
+
+
+        def kill(process, code):
+            process.kill()
+            process.returncode = code
+
+
+        def run_timed(cmd, seconds):
+            proc = subprocess.Popen(cmd)  # leak
+            try:
+                proc.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                kill(proc, TIMEOUT)
+            proc.wait()
+            return proc.returncode
+
+
+        def run_inline(cmd, seconds):
+            proc = subprocess.Popen(cmd)  # leak
+            try:
+                proc.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.returncode = TIMEOUT
+            proc.communicate()
+            return proc.returncode
+
+
+        def run_recorded(cmd, seconds):
+            proc = subprocess.Popen(cmd)
+            try:
+                proc.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                proc.returncode = TIMEOUT
+            return proc.returncode
+
+
+        def run_after(cmd):
+            proc = subprocess.Popen(cmd)
+            out, _ = proc.communicate()
+            proc.returncode = 0 if out else 1
+            return proc.returncode
+
+
+        def run_timer(cmd, seconds):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # leak
+            timer = Timer(seconds, kill, [proc, TIMEOUT])
+            timer.start()
+            try:
+                out, _ = proc.communicate()
+            finally:
+                timer.cancel()
+            return out
+
+
+        class Watched(Inspector):
+            def __init__(self, cmd):
+                self.__proc = subprocess.Popen(cmd)
+                super().__init__(self.__proc.pid)
+
+            def wait(self, timeout=None):
+                if self.__proc.returncode is not None:
+                    return self.__proc.returncode
+                ret = super().wait(timeout)
+                self.__proc.returncode = ret
+                return ret
+
+
+        class Forwarding:
+            def __init__(self, cmd):
+                self.proc = subprocess.Popen(cmd)
+
+            @property
+            def returncode(self):
+                return self.proc.returncode
+
+            @returncode.setter
+            def returncode(self, value):
+                self.proc.returncode = value
+
+            def wait(self):
+                return self.proc.wait()
+
+
+        class Task:
+            def start(self, cmd):
+                self.proc = subprocess.Popen(cmd)  # leak
+
+            def reap(self, timed_out):
+                if self.proc.returncode is None and timed_out:
+                    self.proc.kill()
+                    self.proc.returncode = TIMEOUT
+                self.proc.wait()
+        """
+    )
+    assert "written by hand in kill()" in found[0].message, found[0].message
+    assert found[0].severity == "high"

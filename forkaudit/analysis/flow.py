@@ -548,6 +548,16 @@ class Follower:
         if role is Role.FIELD:
             self._field(site, use, evidence)
             return
+        if role is Role.KEY:
+            # `procs[p] = path`: kept as a key; a loop over the mapping's keys reaches it
+            assert isinstance(use.at, cst.Subscript)
+            statement = index.statement_of(use.at)
+            self._sub(
+                evidence,
+                self._follow_container(site, use.at.value, statement, keyed=True),
+                statement,
+            )
+            return
         if role is Role.WITH:
             if site.context_manager:
                 evidence.reaps.append(use.at)
@@ -623,6 +633,13 @@ class Follower:
                     statement,
                 )
                 return
+            handed = self._handed_to_thread(container, use_node)
+            if handed is not None:
+                # `Timer(5, kill, [proc, -1])`: a function of this module gets it in a thread;
+                # whether that thread runs is its own business, but what it writes on the
+                # handle when it does is said here
+                sub = self._parameter_evidence(site, *handed, evidence.started)
+                evidence.forged.extend(sub.forged)
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
                 holder = index.parent_of(container)
                 if isinstance(holder, cst.For) and holder.iter is container:
@@ -654,6 +671,17 @@ class Follower:
             assert isinstance(use.at, cst.CSTNode)
             evidence.reaps.append(use.at)
             return
+        if (
+            use.name == "returncode"
+            and isinstance(parent, cst.AssignTarget)
+            and site.rule.kind is Kind.POPEN
+            and not self._waited_before(use.at)
+        ):
+            # `proc.returncode = -1` on a child nothing has waited for: Popen's wait(), poll()
+            # and communicate() return at once once returncode is set, and its finalizer passes
+            # a child with one by: nothing will ever waitpid() it
+            evidence.forged.append(index.statement_of(parent))
+            return
         if isinstance(parent, cst.AssignTarget) and use.name == "daemon":
             assign = index.parent_of(parent)
             if isinstance(assign, cst.Assign) and is_true(assign.value):
@@ -673,6 +701,87 @@ class Follower:
         if use.name == "pid" and isinstance(parent, cst.Assign) and parent.value is use.at:
             if self._kept_pid_waited(parent):
                 evidence.reaps.append(parent)
+
+    def _handed_to_thread(
+        self, container: cst.CSTNode, element: cst.CSTNode
+    ) -> tuple[cst.FunctionDef, str] | None:
+        """``Timer(t, f, [h, x])``, ``Thread(target=f, args=(h,))``: the function of this module
+        the thread calls with ``element`` of the arguments ``container``, and its parameter."""
+        index = self.index
+        if not isinstance(container, cst.List | cst.Tuple):
+            return None
+        arg = index.parent_of(container)
+        call = index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(call, cst.Call) or not isinstance(arg, cst.Arg):
+            return None
+        kind = last_name(call.func)
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        keyword = {a.keyword.value: a for a in call.args if a.keyword is not None}
+        if kind == "Timer":
+            function_arg = keyword.get("function") or (
+                positional[1] if len(positional) > 1 else None
+            )
+            args_arg = keyword.get("args") or (positional[2] if len(positional) > 2 else None)
+        elif kind == "Thread":
+            function_arg, args_arg = keyword.get("target"), keyword.get("args")
+        else:
+            return None
+        if function_arg is None or args_arg is not arg:
+            return None
+        function = self._function_of(function_arg.value, call)
+        if function is None:
+            return None
+        position = next((i for i, e in enumerate(container.elements) if e.value is element), None)
+        params = self.facts.given_params(function, function_arg.value)
+        if position is None or position >= len(params):
+            return None
+        return function, params[position].name.value
+
+    def _forged(self, where: str, evidence: Evidence) -> Verdict:
+        """The handle's returncode is written by hand before anything waited for it."""
+        forge = evidence.forged[0]
+        function = self.facts.enclosing_function(forge)
+        place = f" in {function.name.value}()" if function is not None else ""
+        return Verdict(
+            True,
+            "high",
+            f"{where}; its returncode is written by hand{place} "
+            f"(`{self.index.code(forge).strip()}`) before anything waited for it: wait(), poll() "
+            "and communicate() then return at once, and CPython's finalizer passes it by, so "
+            "nothing ever reaps the child",
+            started=True,
+            holder="forged",
+        )
+
+    def _waited_before(self, field: cst.CSTNode) -> bool:
+        """Has the function writing ``h.returncode`` (``field``) waited before, with ``wait()``,
+        ``communicate()`` or a blocking ``os.waitpid()`` (``h.wait()``, ``super().wait()`` of a
+        wrapper; a timed one too, unless the write is in a handler of the ``try`` holding it:
+        the wait timed out)? Then the value only records the end. A property's setter writes
+        what its callers give: theirs to answer for."""
+        index = self.index
+        function = self.facts.enclosing_function(field)
+        if function is None:
+            return False
+        if any((dotted_name(d.decorator) or "").endswith(".setter") for d in function.decorators):
+            return True
+        position = index.positions(index.statement_of(field))[:2]
+        for call in calls_in(index, function):
+            if (
+                last_name(call.func) not in ("wait", "communicate", "waitpid", "wait4")
+                or "WNOHANG" in index.code(call)
+                or not index.positions(call)[:2] < position
+            ):
+                continue
+            handled = any(
+                isinstance(ancestor, cst.Try)
+                and index.inside(call, ancestor.body)
+                and any(index.inside(field, handler) for handler in ancestor.handlers)
+                for ancestor in index.ancestors(call)
+            )
+            if not handled:
+                return True
+        return False
 
     def _kept_pid_waited(self, assign: cst.Assign) -> bool:
         """``self.pid = h.pid`` (or ``pid = h.pid``): is the pid kept there waited for until the
@@ -937,6 +1046,7 @@ class Follower:
             sub = self._parameter_evidence(site, *inside, evidence.started)
             evidence.started = evidence.started or sub.started
             evidence.ends.extend(sub.ends)
+            evidence.forged.extend(sub.forged)
             if sub.reaps:
                 evidence.reaps.append(call)
                 if sub.escapes:
@@ -1103,6 +1213,8 @@ class Follower:
             return Verdict(False)
         if rule.handle == "pid" and self._parent_exits(evidence.uses, execs=True):
             return Verdict(True, "low", _EXECED, started=started)
+        if evidence.forged:
+            return self._forged(f"bound to `{name}`", evidence)
         cached = self._cached_property(scope)
         if cached and evidence.returned and not evidence.reaps:
             # returned by a cached property: its object keeps it, under the property's name
@@ -1173,7 +1285,9 @@ class Follower:
                         started=started,
                         running=True,
                     )
-                return Verdict(True, "low", f"bound to `{name}`: {_CANCELLED}", started=started)
+                return Verdict(
+                    True, "low", f"bound to `{name}`: {_CANCELLED}", started=started, cancelled=True
+                )
             if gap is None and returned and self._kept_before_returned(evidence):
                 # kept where it went (a container, an attribute) before each return: the
                 # caller gets a second reference, and dropping it drops nothing
@@ -1888,6 +2002,8 @@ class Follower:
                     other_method_reaps = True
         if rule.start_methods and not evidence.started:
             return Verdict(False)
+        if evidence.forged:
+            return self._forged(f"stored on self.{attr}", evidence)
         if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
         finalized = (
@@ -1900,7 +2016,9 @@ class Follower:
             # reaped only when the object is collected, which the thread holding it prevents
             evidence.reaps = []
         closer = self._ends_unreaped(family, attr, site)
-        if closer:
+        dropper = self._ends_and_drops(family, attr, site)
+        if closer and not dropper.startswith(closer):
+            # (a cleanup that ends it and then lets go of it drops it: the dropper says so)
             return Verdict(
                 True,
                 "medium",
@@ -1911,7 +2029,6 @@ class Follower:
                 ended=True,
                 holder="self",
             )
-        dropper = self._ends_and_drops(family, attr, site)
         if dropper:
             return Verdict(
                 True,
@@ -2582,14 +2699,19 @@ class Follower:
         return None
 
     def _follow_container(
-        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
+        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode, keyed: bool = False
     ) -> Verdict:
-        """The handle went into ``holder`` (a local or ``self.x`` container)."""
-        key = ("container", dotted_name(holder) or "?", id(self.index.scope_of(statement)))
-        return self._once(key, lambda: self._follow_container_now(site, holder, statement))
+        """The handle went into ``holder`` (a local or ``self.x`` container); with ``keyed``, as
+        one of its keys (``procs[p] = path``)."""
+        key = (
+            "keyed" if keyed else "container",
+            dotted_name(holder) or "?",
+            id(self.index.scope_of(statement)),
+        )
+        return self._once(key, lambda: self._follow_container_now(site, holder, statement, keyed))
 
     def _follow_container_now(
-        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode
+        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode, keyed: bool = False
     ) -> Verdict:
         index = self.index
         key = dotted_name(holder)
@@ -2637,7 +2759,7 @@ class Follower:
         for node in nodes:
             parent = index.parent_of(node)
             # for p in procs / procs.values() / list(procs) / reversed(procs) ...
-            found = iteration_of(index, node)
+            found = iteration_of(index, node, keyed)
             if found is not None and found[1] is None:
                 continue  # `for key in procs.keys()`: no handle comes out
             iterated = found[0] if found is not None else None
@@ -2661,6 +2783,8 @@ class Follower:
                         return Verdict(False, started=started)
                     partial = partial or gap
                 continue
+            if keyed and isinstance(parent, cst.Attribute | cst.Subscript):
+                continue  # `procs.pop(p)`, `procs[p]`: a value comes out, not the key
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 grand = index.parent_of(parent)
                 if (

@@ -173,6 +173,11 @@ class Harm:
             # a daemon thread (a raw `_thread` one is never waited for at exit either) or a
             # library service, serving for the life of the process
             return None
+        if level is Level.ONCE and verdict.cancelled:
+            # awaited, and left running only if a cancellation comes from outside while it
+            # waits, on a path that runs once (at start, or as the process is asked to stop):
+            # asyncio reaps the child when it ends, so at most one runs on, to its own end
+            return None
         if level is Level.ONCE and kind is Kind.PROCESS and residue is Residue.LINGERING:
             # a multiprocessing child started once that ends by itself: the next start() or
             # active_children() reaps it once it has ended, and multiprocessing's own exit
@@ -260,6 +265,8 @@ def _residue(
             False,
         )
     if kind in (Kind.POPEN, Kind.OS_POPEN):
+        if holder == "forged":
+            return Residue.PERSISTENT, "the child stays a zombie until the parent exits", False
         if holder == "container":
             return (
                 Residue.PERSISTENT,
@@ -435,6 +442,8 @@ def _flags(
         flags.append("daemon")
     if site.forever:
         flags.append("loops-forever")
+    if many.script and not many.via:
+        flags.append("script")
     return tuple(flags)
 
 

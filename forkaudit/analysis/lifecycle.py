@@ -20,7 +20,7 @@ from forkaudit.analysis.harm import Harm, RawFinding, parks_until_fired
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
-from forkaudit.analysis.platforms import foreign_platform
+from forkaudit.analysis.platforms import foreign_platform, foreign_reach
 from forkaudit.analysis.raising import raising_gap
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
@@ -101,6 +101,8 @@ class Analyzer:
             site.node is not site.call and foreign_platform(self.index, site.node)
         ):
             return  # it runs only on another operating system
+        if foreign_reach(self.index, site.call, self.facts.callers):
+            return  # only code that runs on another operating system uses it
         if self.facts.in_unnamed_private_method(site.call):
             return  # a class-private method nothing names: it never runs
         if self.facts.only_source_taken(site.call):

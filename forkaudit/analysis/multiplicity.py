@@ -39,6 +39,7 @@ from forkaudit.analysis.syntax import (
     exit_values,
     flags_set,
     innermost_loop,
+    last_name,
     literal_truth,
     names_tested,
     short,
@@ -63,8 +64,10 @@ from forkaudit.analysis.vocabulary import (
     RECURRING_WORDS,
     ROUTE_DECORATORS,
     SETUP_METHODS,
+    SIGNAL_INSTALLERS,
     TASK_DECORATORS,
     TASK_MODULES,
+    TERMINATION_SIGNALS,
     name_words,
 )
 
@@ -92,6 +95,9 @@ class Multiplicity:
     # a private module-level function with no caller in its module, whose count is the default
     # (per call): its callers are in other modules of its package, which the runner can look up
     asks: str = ""
+    # the code is the module's script block (`if __name__ == '__main__':`), run only when the
+    # module is run as a program, never when it is imported
+    script: bool = False
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -146,6 +152,14 @@ class Counter:
             if taken is not None:
                 tested.append(taken)
             if isinstance(ancestor, cst.Lambda):
+                stopping = self._stop_signal_of(ancestor)
+                if stopping:
+                    return Multiplicity(
+                        Level.ONCE,
+                        f"in a lambda handling {stopping}: it runs when the process is asked "
+                        "to stop",
+                        True,
+                    )
                 return Multiplicity(Level.PER_CALL, "in a lambda, on every call of it")
             if isinstance(ancestor, cst.ClassDef):
                 return Multiplicity(Level.ONCE, "in a class body, when the class is made", True)
@@ -153,7 +167,9 @@ class Counter:
                 test = ancestor.test
                 in_body = ancestor.body is current
                 if in_body and _is_main_test(test):
-                    return Multiplicity(Level.ONCE, "under `if __name__ == '__main__'`", True)
+                    return Multiplicity(
+                        Level.ONCE, "under `if __name__ == '__main__'`", True, script=True
+                    )
                 if (
                     in_body
                     and self._once_test(test, negated=False)
@@ -289,6 +305,14 @@ class Counter:
             if self.facts.is_target_reference(best_site):
                 step = f"{name}() in a thread"
             return replace(best, via=(*best.via, step))
+        if not callers:
+            stopping = self._installed_for_stop(function)
+            if stopping:
+                return Multiplicity(
+                    Level.ONCE,
+                    f"{name}() handles {stopping}: it runs when the process is asked to stop",
+                    True,
+                )
         if callers and depth > 0:
             # called only from inside a cycle being weighed (a timer's callback re-arming it):
             # it runs as often as the way into that cycle, which the caller weighs
@@ -435,6 +459,32 @@ class Counter:
             elif match.group(1) and self._cli_group(owner, depth + 1):
                 return True
         return False
+
+    def _stop_signal_of(self, handler: cst.BaseExpression) -> str:
+        """The signal asking the process to stop (SIGINT, SIGTERM...) that ``handler`` is
+        installed for, as the handler argument of ``signal.signal()`` or
+        ``loop.add_signal_handler()`` ("" if it is not)."""
+        arg = self.index.parent_of(handler)
+        call = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(call, cst.Call) or len(call.args) < 2 or call.args[1] is not arg:
+            return ""
+        installer = self.index.resolve(call.func) or ""
+        if installer not in SIGNAL_INSTALLERS and last_name(call.func) not in SIGNAL_INSTALLERS:
+            return ""
+        signal = last_name(call.args[0].value)
+        return signal if signal in TERMINATION_SIGNALS else ""
+
+    def _installed_for_stop(self, function: cst.FunctionDef) -> str:
+        """The stop signal ``function`` is installed to handle, by name (``signal.signal(
+        signal.SIGTERM, self._on_term)``), "" if none."""
+        name = function.name.value
+        for installer in ("signal", "add_signal_handler"):
+            for call in self.facts.calls_named(installer):
+                if len(call.args) >= 2 and last_name(call.args[1].value) == name:
+                    found = self._stop_signal_of(call.args[1].value)
+                    if found:
+                        return found
+        return ""
 
     def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:
         """Why ``function`` runs per request or connection ("" when nothing says so)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -136,6 +137,56 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
                 return windows_only
         current = ancestor  # a function or class defined under the test only exists there
     return ""
+
+
+def foreign_reach(
+    index: ModuleIndex,
+    node: cst.CSTNode,
+    callers: Callable[[cst.FunctionDef], Sequence[cst.CSTNode]],
+    depth: int = 0,
+) -> str:
+    """Why the function holding ``node`` runs only on another operating system though nothing
+    around it says so, or "": a method of a class the module uses only under another
+    platform's test (``if sys.platform == "win32": register(WindowsViewer)``), or a function
+    every caller of which runs only there (a base class's helper called from the Windows and
+    macOS subclasses alone). Code nothing in the module calls is left to its importers."""
+    function = next((a for a in index.ancestors(node) if isinstance(a, cst.FunctionDef)), None)
+    if function is None:
+        return ""
+    info = index.class_of(node)
+    if info is not None:
+        used = _class_used_only_there(index, info.node)
+        if used:
+            return used
+    if depth >= 2:
+        return ""
+    found = callers(function)
+    if not found:
+        return ""
+    reasons = []
+    for call in found:
+        why = foreign_platform(index, call) or foreign_reach(index, call, callers, depth + 1)
+        if not why:
+            return ""
+        reasons.append(why)
+    return f"{function.name.value}() is called only where {reasons[0]}"
+
+
+def _class_used_only_there(index: ModuleIndex, cls: cst.ClassDef) -> str:
+    """The platform test under which alone the module uses the class ``cls`` (at least once,
+    and nowhere else outside its own body), or ""."""
+    name = cls.name.value
+    tests = []
+    for use in index.uses(name, index.module):
+        if index.inside(use, cls):
+            continue
+        why = foreign_platform(index, use)
+        if not why:
+            return ""
+        tests.append(why)
+    if not tests:
+        return ""
+    return f"{name} is used only under `{tests[0]}`"
 
 
 # Modules and subprocess names that exist on Windows alone: a function importing one (not

@@ -629,12 +629,14 @@ def self_attribute_nodes(
 
 
 def iteration_of(
-    index: ModuleIndex, node: cst.CSTNode
+    index: ModuleIndex, node: cst.CSTNode, keyed: bool = False
 ) -> tuple[cst.CSTNode, tuple[int, ...] | None] | None:
     """The for-loop or comprehension that iterates over ``node`` (possibly through .values(),
     list()...), and where the elements are in its target: ``()`` the whole target, ``(1,)``
     the second name (``for k, p in procs.items()``, ``for i, p in enumerate(procs)``), None
-    for no element (``for k in procs.keys()``)."""
+    for no element (``for k in procs.keys()``). With ``keyed``, the elements are the mapping's
+    keys (``procs[p] = path``): ``keys()`` and plain iteration give them, ``items()`` first,
+    ``values()`` none."""
     current: cst.CSTNode = node
     path: list[int] = []
     for _ in range(4):
@@ -650,10 +652,11 @@ def iteration_of(
         ):
             grand = index.parent_of(parent)
             if isinstance(grand, cst.Call):
-                if parent.attr.value == "keys":
+                method = parent.attr.value
+                if method in (("values", "itervalues") if keyed else ("keys",)):
                     return None
-                if parent.attr.value == "items":
-                    path.append(1)
+                if method in ("items", "iteritems", "viewitems"):
+                    path.append(0 if keyed else 1)
                 current = grand
                 continue
             return None
@@ -665,9 +668,11 @@ def iteration_of(
                 else ""
             )
             if isinstance(call, cst.Call) and wrapper in ITER_WRAPPERS:
-                if wrapper in ("iterkeys",):
+                if wrapper in (("itervalues", "viewvalues") if keyed else ("iterkeys",)):
                     return None
-                if wrapper in ("iteritems", "viewitems", "enumerate"):
+                if wrapper in ("iteritems", "viewitems"):
+                    path.append(0 if keyed else 1)
+                elif wrapper == "enumerate":
                     path.append(1)
                 current = call
                 continue

@@ -32,6 +32,7 @@ class Role(Enum):
     THROUGH = "through"  # `await h`, `h if c else x`, `a or h`: the parent carries the value
     DEFAULT = "default"  # `lambda pid=h: ...`: the Param
     ITERATED = "iterated"  # `for line in h:`, `[x for x in h]`: the For or CompFor
+    KEY = "key"  # `d[h] = v`: stored as a key of the container ``d``: the Subscript
     OTHER = "other"
 
 
@@ -93,6 +94,18 @@ def use_of(index: ModuleIndex, node: cst.CSTNode) -> Use:
         return Use(Role.OTHER, parent)
     if isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
         return Use(Role.ITERATED, parent)
+    if isinstance(parent, cst.Index) and parent.value is node:
+        element = index.parent_of(parent)
+        subscript = index.parent_of(element) if element is not None else None
+        holder = index.parent_of(subscript) if subscript is not None else None
+        if (
+            isinstance(subscript, cst.Subscript)
+            and len(subscript.slice) == 1
+            and isinstance(holder, cst.AssignTarget)
+            and holder.target is subscript
+        ):
+            # `procs[p] = path`: the container keeps the handle as a key
+            return Use(Role.KEY, subscript)
     if isinstance(parent, cst.ListComp | cst.SetComp | cst.GeneratorExp) and parent.elt is node:
         return Use(Role.ELEMENT, parent)
     if isinstance(parent, cst.DictComp) and parent.value is node:

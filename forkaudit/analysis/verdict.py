@@ -36,6 +36,8 @@ class Verdict:
     stays: bool = False
     # Stopped on the normal path only: a call that raises before the stop leaves it running.
     on_error: bool = False
+    # Awaited, left only when its task is cancelled from outside while it waits.
+    cancelled: bool = False
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Evidence:
     at_exit: list[cst.CSTNode] = field(default_factory=list)  # reaps registered with atexit
     # where it was kept somewhere that takes care of it (a container, an attribute)
     kept: list[cst.CSTNode] = field(default_factory=list)
+    # where its returncode is written by hand before anything has waited for it
+    forged: list[cst.CSTNode] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:

@@ -221,6 +221,13 @@ APP_FACTORIES = frozenset({"create_app", "make_app", "create_application"})
 # `@app.command()` of typer) are what one run of the program does: once per process.
 CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "cloup", "asyncclick"})
 CLI_DECORATORS = frozenset({"command", "group"})
+# Signals that ask the process to stop, sent by a person (Ctrl-C) or a supervisor: a handler of
+# one runs as the program is being stopped, once per such request, not per unit of work.
+# (SIGCHLD, SIGALRM, SIGIO, SIGWINCH... come from the program's own activity, as often as it.)
+TERMINATION_SIGNALS = frozenset({"SIGINT", "SIGTERM", "SIGQUIT", "SIGBREAK", "SIGABRT"})
+# What installs a signal handler, with the handler second: signal.signal(sig, handler),
+# loop.add_signal_handler(sig, callback, *args).
+SIGNAL_INSTALLERS = frozenset({"signal.signal", "add_signal_handler"})
 # The fixtures a test run calls once per test module or class (unittest's setUpModule and
 # setUpClass, pytest's xunit-style setup_module/setup_class), not per test as setUp() is: once,
 # when the module's own code does not call them (a library's `setup_module(name)` per plugin).
