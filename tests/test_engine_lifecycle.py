@@ -9459,3 +9459,66 @@ def test_a_returncode_written_by_hand_before_any_wait_leaves_the_child_unreaped(
     )
     assert "written by hand in kill()" in found[0].message, found[0].message
     assert found[0].severity == "high"
+
+
+def test_a_join_of_a_thread_serving_what_it_made_itself_never_reaps() -> None:
+    # the target makes the object it serves (`app = build(); app.run_polling()`) and keeps it
+    # to itself: nothing outside the thread can stop it, so a join() waits for good or, timed,
+    # gives up, and each connect() adds a thread (corpus: openjarvis' Telegram channel). Stored
+    # where the stop can reach it, or handed its own stop, the loop ends
+    (found,) = check(
+        """
+        import asyncio
+        import threading
+
+
+        class Bot:
+            def __init__(self, token):
+                self._token = token
+                self._thread = None
+
+            def connect(self):
+                self._thread = threading.Thread(target=self._poll, daemon=True)  # leak
+                self._thread.start()
+
+            def disconnect(self):
+                if self._thread is not None:
+                    self._thread.join(timeout=5.0)
+                    self._thread = None
+
+            def _poll(self):
+                app = build_app(self._token)
+                app.add_handler(self.on_message)
+                app.run_polling(stop_signals=None)
+
+
+        class Reachable:
+            def connect(self):
+                self._thread = threading.Thread(target=self._serve, daemon=True)
+                self._thread.start()
+
+            def disconnect(self):
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(timeout=5.0)
+
+            def _serve(self):
+                loop = asyncio.new_event_loop()
+                self._loop = loop
+                loop.run_forever()
+
+
+        class Timed:
+            def connect(self):
+                self._thread = threading.Thread(target=self._serve, daemon=True)
+                self._thread.start()
+
+            def disconnect(self):
+                self._thread.join(timeout=5.0)
+
+            def _serve(self):
+                loop = asyncio.new_event_loop()
+                loop.call_later(60, loop.stop)
+                loop.run_forever()
+        """
+    )
+    assert "disconnect()'s join() gives up" in found.message, found.message

@@ -737,6 +737,28 @@ class Follower:
             return None
         return function, params[position].name.value
 
+    def _futile_joins(self, site: Site, evidence: Evidence) -> str:
+        """Why the joins that reap the thread never do: its target serves an object it makes
+        itself (``app = build(); app.run_polling()``), which nothing outside the thread can
+        reach to stop, so join() waits for good or, timed, gives up. "" when not so."""
+        if not (site.serves_own and _unstoppable(site)) or not evidence.reaps:
+            return ""
+        joins = [
+            reap
+            for reap in evidence.reaps
+            if isinstance(reap, cst.Call) and last_name(reap.func) == "join"
+        ]
+        if len(joins) != len(evidence.reaps):
+            return ""
+        join = joins[0]
+        function = self.facts.enclosing_function(join)
+        where = f"{function.name.value}()'s " if function is not None else ""
+        outcome = "gives up" if _timed(self.index, join) else "waits for good"
+        return (
+            f"its target serves `{site.serves_own}`, which it makes itself: nothing outside the "
+            f"thread can stop it, so {where}join() {outcome} and the thread runs on"
+        )
+
     def _forged(self, where: str, evidence: Evidence) -> Verdict:
         """The handle's returncode is written by hand before anything waited for it."""
         forge = evidence.forged[0]
@@ -1215,6 +1237,11 @@ class Follower:
             return Verdict(True, "low", _EXECED, started=started)
         if evidence.forged:
             return self._forged(f"bound to `{name}`", evidence)
+        futile = self._futile_joins(site, evidence)
+        if futile:
+            return Verdict(
+                True, "high", f"bound to `{name}`; {futile}", started=started, daemon=daemon
+            )
         cached = self._cached_property(scope)
         if cached and evidence.returned and not evidence.reaps:
             # returned by a cached property: its object keeps it, under the property's name
@@ -2004,6 +2031,16 @@ class Follower:
             return Verdict(False)
         if evidence.forged:
             return self._forged(f"stored on self.{attr}", evidence)
+        futile = self._futile_joins(site, evidence)
+        if futile:
+            return Verdict(
+                True,
+                "high",
+                f"stored on self.{attr}; {futile}",
+                started=evidence.started,
+                daemon=evidence.daemon,
+                holder="self",
+            )
         if evidence.escapes or self._forwarded(info, attr):
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
         finalized = (

@@ -75,6 +75,9 @@ class Site:
     until_unset: bool = False  # ... which nothing in the module sets
     # its object has a stop meant to end it that cannot (it blocks where the stop never reaches)
     stop_misses: bool = False
+    # its target serves an object it makes itself (`app = build(); app.run_polling()`): nothing
+    # outside the thread can reach that object to stop it, so no join() of it ever returns
+    serves_own: str = ""
     # its target waits until the code starting it signals, through an Event or a queue that
     # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
     # Event or queue where the thread is started; "" when not so
@@ -476,6 +479,8 @@ class SiteFinder:
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
         if endless is not None:
+            if served and "." not in served and self._made_in(function, served):
+                site.serves_own = served
             if isinstance(endless, cst.While) and main_thread_alive(
                 endless.test, thread_names(function)[0]
             ):
@@ -533,6 +538,31 @@ class SiteFinder:
                     site.loops_forever(
                         f"its target {function.name.value}() waits for `{held}`, which nothing sets"
                     )
+
+    def _made_in(self, function: cst.FunctionDef, name: str) -> bool:
+        """Is ``name`` a local that ``function`` binds itself (``app = build()``) and keeps to
+        itself: read only as the receiver of its own methods (``app.add_handler(...)``), never
+        a parameter, handed on, or stored where the code outside could reach it?"""
+        params = function.params
+        if name in {
+            p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+        }:
+            return False
+        bound = False
+        for use in self.index.uses(name, function):
+            parent = self.index.parent_of(use)
+            if isinstance(parent, cst.Attribute) and parent.value is use:
+                grand = self.index.parent_of(parent)
+                if parent.attr.value in STOP_METHODS and not (
+                    isinstance(grand, cst.Call) and grand.func is parent
+                ):
+                    return False  # its stop handed on (`loop.call_later(5, loop.stop)`)
+                continue
+            if isinstance(parent, cst.AssignTarget) and parent.target is use:
+                bound = True
+                continue
+            return False
+        return bound
 
     def _signal_given(
         self,

@@ -201,10 +201,22 @@ THREAD_TARGET_KEYWORDS = ("target", "function")  # Thread(target=...), Timer(fun
 # blocks cancelling what they await when their time is up (`async with asyncio.timeout(5):`,
 # async_timeout's, anyio's `with fail_after(5):`)
 TIMEOUT_BLOCKS = frozenset({"timeout", "timeout_at", "fail_after", "move_on_after"})
-FOREVER_METHODS = frozenset({"run_forever", "serve_forever", "forever", "loop_forever"})
+# (a chat bot's polling: python-telegram-bot's Application.run_polling() and run_webhook(),
+# pyTelegramBotAPI's infinity_polling(), return only when the bot is stopped)
+FOREVER_METHODS = frozenset(
+    {
+        "run_forever",
+        "serve_forever",
+        "forever",
+        "loop_forever",
+        "run_polling",
+        "run_webhook",
+        "infinity_polling",
+    }
+)
 # What stops an object serving forever (an event loop, a socketserver, an MQTT client's
-# loop_forever(), which returns on disconnect()): the thread then ends.
-STOP_METHODS = frozenset({"stop", "shutdown", "disconnect"})
+# loop_forever(), which returns on disconnect(), a bot's polling): the thread then ends.
+STOP_METHODS = frozenset({"stop", "shutdown", "disconnect", "stop_running", "stop_polling"})
 # A class whose name ends so is taken for a thread or process by the slicer.
 THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
