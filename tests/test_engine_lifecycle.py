@@ -9522,3 +9522,108 @@ def test_a_join_of_a_thread_serving_what_it_made_itself_never_reaps() -> None:
         """
     )
     assert "disconnect()'s join() gives up" in found.message, found.message
+
+
+def test_an_accept_loop_left_only_when_accept_fails_outlives_the_close() -> None:
+    # closing a listening socket from another thread does not wake a thread blocked in its
+    # accept() on Linux (only shutdown(), a timeout or a new connection does): a loop left only
+    # through accept()'s OSError waits for good once nobody connects (bench: scikit-learn's
+    # callback listener, one per fit)
+    (found,) = check(
+        """
+        import socket
+        import threading
+        from multiprocessing.connection import Listener
+
+        _listeners = {}
+
+
+        def open_listener(consumer):
+            listener = Listener(authkey=b"k")
+            _listeners[listener.address] = listener
+
+            def _handle(conn):
+                try:
+                    while True:
+                        consumer(conn.recv())
+                except (EOFError, OSError):
+                    return
+
+            def _accept():
+                while True:
+                    try:
+                        conn = listener.accept()
+                    except OSError:
+                        return
+                    threading.Thread(target=_handle, args=(conn,), daemon=True).start()
+
+            threading.Thread(target=_accept, daemon=True).start()  # leak
+            return listener.address
+
+
+        def close_listener(address):
+            listener = _listeners.pop(address, None)
+            if listener is not None:
+                listener.close()
+        """
+    )
+    assert found.severity == "high" and "does not wake it" in found.message, found.message
+
+
+def test_an_accept_loop_with_another_way_out_or_a_shutdown_ends() -> None:
+    check(
+        """
+        import socket
+        import threading
+
+
+        class Server:
+            def __init__(self):
+                self._sock = socket.socket()
+                self._stopping = False
+
+            def start(self):
+                threading.Thread(target=self._accept, daemon=True).start()
+
+            def _accept(self):
+                while True:
+                    try:
+                        conn, _ = self._sock.accept()
+                    except OSError:
+                        return
+                    if self._stopping:
+                        break
+                    conn.close()
+
+            def stop(self):
+                self._stopping = True
+                self._sock.close()
+        """
+    )
+    check(
+        """
+        import socket
+        import threading
+
+
+        def serve(handler):
+            sock = socket.socket()
+            sock.listen()
+
+            def _accept():
+                while True:
+                    try:
+                        conn, _ = sock.accept()
+                    except OSError:
+                        return
+                    handler(conn)
+
+            threading.Thread(target=_accept, daemon=True).start()
+            return sock
+
+
+        def stop(sock):
+            sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        """
+    )

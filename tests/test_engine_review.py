@@ -1166,3 +1166,145 @@ def test_read32_probe(name: str) -> None:
     assert result.error is None, result.error
     got = {f.line: f.severity for f in result.findings}
     assert got == expected, [(f.line, f.severity, f.message) for f in result.findings]
+
+
+# Probes of a review of the 2026-12-04 (tenth session) changes (review35): the near-misses
+# the first version of those changes got wrong; each with the severity per line it must get.
+READ35 = {
+    # a returncode written only where a WNOHANG waitpid() returned the pid: it reaped the child
+    "p07f_wnohang_reaped_branch": (
+        """\
+import os
+import subprocess
+
+
+def check(cmd):
+    p = subprocess.Popen(cmd)
+    pid, status = os.waitpid(p.pid, os.WNOHANG)
+    if pid != 0:
+        p.returncode = os.waitstatus_to_exitcode(status)
+        return p.returncode
+    p.kill()
+    p.wait()
+    return None
+""",
+        {},
+    ),
+    # written under `if p.returncode is None` after a timed wait: the timeout path forges it
+    "p07i_forge_after_try": (
+        """\
+import subprocess
+
+
+def run(cmd):
+    p = subprocess.Popen(cmd)
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    if p.returncode is None:
+        p.returncode = -9
+    p.wait()
+    return p.returncode
+""",
+        {5: "high"},
+    ),
+    # the served app kept in a module dict that a function pops and stops
+    "p09f_ptb_webhook_in_thread_loop": (
+        """\
+import threading
+
+from telegram.ext import Application
+
+_apps = {}
+
+
+def add_bot(name, token, port):
+    app = Application.builder().token(token).build()
+    _apps[name] = app
+    t = threading.Thread(target=app.run_webhook, kwargs={"port": port, "stop_signals": None})
+    t.start()
+    return t
+
+
+def remove_bot(name):
+    _apps.pop(name).stop_running()
+""",
+        {},
+    ),
+    # the same, through a name
+    "p09i_ptb_dict_pop_then_stop": (
+        """\
+import threading
+
+from telegram.ext import Application
+
+_apps = {}
+
+
+def add_bot(name, token, port):
+    app = Application.builder().token(token).build()
+    _apps[name] = app
+    t = threading.Thread(target=app.run_webhook, kwargs={"port": port, "stop_signals": None})
+    t.start()
+    return t
+
+
+def remove_bot(name):
+    app = _apps.pop(name)
+    app.stop_running()
+""",
+        {},
+    ),
+    # also kept in a module list: letting go of the attribute drops nothing
+    "p06e_kill_none_kept_in_list": (
+        """\
+import subprocess
+
+_all_procs = []
+
+
+class Tunnel:
+    def __init__(self, host):
+        self._proc = subprocess.Popen(["ssh", "-N", host])
+        _all_procs.append(self._proc)
+
+    def close(self):
+        self._proc.kill()
+        self._proc = None
+""",
+        {8: "medium"},
+    ),
+    # once, but a loop on the way: a cancellation leaves several running
+    "p03e_asyncio_taskgroup_loop_in_main": (
+        """\
+import asyncio
+
+
+async def compress(path):
+    proc = await asyncio.create_subprocess_exec("xz", "-9", path)
+    await proc.wait()
+
+
+async def main(paths):
+    async with asyncio.TaskGroup() as tg:
+        for p in paths:
+            tg.create_task(compress(p))
+
+
+if __name__ == "__main__":
+    import sys
+    asyncio.run(main(sys.argv[1:]))
+""",
+        {5: "low"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ35))
+def test_read35_probe(name: str) -> None:
+    code, expected = READ35[name]
+    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
+    assert result.error is None, result.error
+    got = {f.line: f.severity for f in result.findings}
+    assert got == expected, [(f.line, f.severity, f.message) for f in result.findings]

@@ -768,7 +768,7 @@ class Follower:
             True,
             "high",
             f"{where}; its returncode is written by hand{place} "
-            f"(`{self.index.code(forge).strip()}`) before anything waited for it: wait(), poll() "
+            f"(`{self.index.code(forge).strip()}`) while nothing has reaped it: wait(), poll() "
             "and communicate() then return at once, and CPython's finalizer passes it by, so "
             "nothing ever reaps the child",
             started=True,
@@ -787,6 +787,30 @@ class Follower:
             return False
         if any((dotted_name(d.decorator) or "").endswith(".setter") for d in function.decorators):
             return True
+        holder = dotted_name(field.value) if isinstance(field, cst.Attribute) else None
+        reaped_by: set[str] = set()  # names bound to the pid a waitpid() returns
+        for statement in walk_statements(function):
+            if not (
+                isinstance(statement, cst.Assign)
+                and isinstance(statement.value, cst.Call)
+                and last_name(statement.value.func) == "waitpid"
+            ):
+                continue
+            for assign_target in statement.targets:
+                bound: cst.BaseExpression = assign_target.target
+                if isinstance(bound, cst.Tuple | cst.List) and bound.elements:
+                    bound = bound.elements[0].value
+                if isinstance(bound, cst.Name):
+                    reaped_by.add(bound.value)
+        for ancestor in index.ancestors(field):
+            if ancestor is function:
+                break
+            if not isinstance(ancestor, cst.If) or not index.inside(field, ancestor.body):
+                continue
+            if holder is not None and _tests_unreaped(ancestor.test, holder):
+                return False  # `if p.returncode is None: p.returncode = -9`: not reaped
+            if _tests_pid_returned(ancestor.test, reaped_by):
+                return True  # `if pid != 0:` after a waitpid(): it reaped the child
         position = index.positions(index.statement_of(field))[:2]
         for call in calls_in(index, function):
             if (
@@ -2054,6 +2078,8 @@ class Follower:
             evidence.reaps = []
         closer = self._ends_unreaped(family, attr, site)
         dropper = self._ends_and_drops(family, attr, site)
+        if any(v.leak and v.holder in ("container", "module") for v in evidence.sub_verdicts):
+            dropper = ""  # also kept in a container: letting go of the attribute drops nothing
         if closer and not dropper.startswith(closer):
             # (a cleanup that ends it and then lets go of it drops it: the dropper says so)
             return Verdict(
@@ -3307,6 +3333,44 @@ def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -
                     return isinstance(param.default, cst.Name) and param.default.value == "None"
             return False
     return False
+
+
+def _tests_unreaped(test: cst.BaseExpression, holder: str) -> bool:
+    """``h.returncode is None`` / ``h.poll() is None``: true only of a child not reaped."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    comparison = test.comparisons[0]
+    if not isinstance(comparison.operator, cst.Is) or not (
+        isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None"
+    ):
+        return False
+    left: cst.BaseExpression = test.left
+    if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute):
+        if left.func.attr.value != "poll":
+            return False
+        left = left.func.value
+    elif isinstance(left, cst.Attribute) and left.attr.value == "returncode":
+        left = left.value
+    else:
+        return False
+    return dotted_name(left) == holder
+
+
+def _tests_pid_returned(test: cst.BaseExpression, names: set[str]) -> bool:
+    """``pid`` / ``pid != 0`` / ``pid > 0`` of a pid a waitpid() returned: true only when it
+    reaped a child."""
+    if isinstance(test, cst.Name):
+        return test.value in names
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    comparison = test.comparisons[0]
+    return (
+        isinstance(test.left, cst.Name)
+        and test.left.value in names
+        and isinstance(comparison.operator, cst.NotEqual | cst.GreaterThan)
+        and isinstance(comparison.comparator, cst.Integer)
+        and comparison.comparator.value == "0"
+    )
 
 
 def _unstoppable(site: Site) -> bool:

@@ -173,10 +173,10 @@ class Harm:
             # a daemon thread (a raw `_thread` one is never waited for at exit either) or a
             # library service, serving for the life of the process
             return None
-        if level is Level.ONCE and verdict.cancelled:
+        if level is Level.ONCE and verdict.cancelled and not many.looped:
             # awaited, and left running only if a cancellation comes from outside while it
-            # waits, on a path that runs once (at start, or as the process is asked to stop):
-            # asyncio reaps the child when it ends, so at most one runs on, to its own end
+            # waits, on a path that runs once (at start, or as the process is asked to stop),
+            # not in a loop: asyncio reaps the child when it ends, so at most one runs on
             return None
         if level is Level.ONCE and kind is Kind.PROCESS and residue is Residue.LINGERING:
             # a multiprocessing child started once that ends by itself: the next start() or

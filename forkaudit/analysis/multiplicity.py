@@ -98,6 +98,8 @@ class Multiplicity:
     # the code is the module's script block (`if __name__ == '__main__':`), run only when the
     # module is run as a program, never when it is imported
     script: bool = False
+    # a loop on the way repeats it, though only as often as what holds the loop runs (once)
+    looped: bool = False
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -197,6 +199,8 @@ class Counter:
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
         if loop is not None and outer.level >= Level.PER_CALL:
             return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
+        if loop is not None and outer is not _CYCLE:
+            return replace(outer, looped=True)
         return outer
 
     # ------------------------------------------------------------------ a function

@@ -44,7 +44,7 @@ from forkaudit.analysis.syntax import (
     with_callers,
 )
 from forkaudit.analysis.vocabulary import FOREVER_METHODS, STOP_METHODS
-from forkaudit.analysis.walk import walk
+from forkaudit.analysis.walk import children, walk
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
@@ -478,6 +478,15 @@ class SiteFinder:
         served = _served_object(endless)
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
+        if endless is None and (parked := self._accept_parked(function)) is not None:
+            endless = parked
+            site.loops_forever(
+                f"its target {function.name.value}() waits in accept(), left only when accept() "
+                "fails: closing the socket from another thread does not wake it (only "
+                "shutdown(), a timeout or a new connection does)",
+                parked,
+            )
+            return
         if endless is not None:
             if served and "." not in served and self._made_in(function, served):
                 site.serves_own = served
@@ -538,6 +547,30 @@ class SiteFinder:
                     site.loops_forever(
                         f"its target {function.name.value}() waits for `{held}`, which nothing sets"
                     )
+
+    def _accept_parked(self, function: cst.FunctionDef) -> cst.While | None:
+        """A ``while True:`` loop of ``function`` left only through the handler of a ``try``
+        whose one call is a socket's ``accept()`` (``try: conn = listener.accept() except
+        OSError: return``), in a module that never shuts a socket down nor gives one a
+        timeout: the thread waits in ``accept()`` until a connection comes, since closing the
+        socket from another thread does not wake it (Linux); a listener nobody connects to any
+        more holds it for good."""
+        if re.search(r"\.(?:shutdown|settimeout|setblocking)\(", self.index.text):
+            return None
+        for loop in walk_statements(function):
+            if not isinstance(loop, cst.While) or literal_truth(loop.test) is not True:
+                continue
+            accepting = [
+                node
+                for node in walk(loop.body, skip_nested=True)
+                if isinstance(node, cst.Try) and _only_accepts(node)
+            ]
+            if not accepting:
+                continue
+            skipped = {id(h) for node in accepting for h in node.handlers}
+            if not _other_exit(loop.body, skipped):
+                return loop
+        return None
 
     def _made_in(self, function: cst.FunctionDef, name: str) -> bool:
         """Is ``name`` a local that ``function`` binds itself (``app = build()``) and keeps to
@@ -1456,6 +1489,13 @@ class SiteFinder:
             return True
         # a local the starting method puts in a container of its object (`self._servers[(host,
         # port)] = server`), whose methods stop what they hold
+        # or in a container of the module (`_apps[name] = app`), from which a function of it
+        # takes it out to stop it (`_apps.pop(name).stop_running()`)
+        if any(
+            self._stops_each(container, [self.index.module])
+            for container in self._containers_of(served, scopes[:1], module=True)
+        ):
+            return True
         info = self.index.class_of(near)
         if info is None:
             return False
@@ -1503,9 +1543,12 @@ class SiteFinder:
                 return iterated if iterated.startswith("self.") else ""
         return ""
 
-    def _containers_of(self, served: str, within: list[cst.CSTNode]) -> set[str]:
+    def _containers_of(
+        self, served: str, within: list[cst.CSTNode], module: bool = False
+    ) -> set[str]:
         """The object's containers ``served`` is put in (``self._loops.append(self._loop)``,
-        ``self._loops[key] = self._loop``)."""
+        ``self._loops[key] = self._loop``); with ``module``, the module's instead (``_apps[
+        name] = app``, a name its body binds)."""
         found: set[str] = set()
         for scope in within:
             for node in walk_statements(scope, skip_nested=False):
@@ -1520,6 +1563,13 @@ class SiteFinder:
                     for target in node.targets:
                         if isinstance(target.target, cst.Subscript):
                             found.add(dotted_name(target.target.value) or "")
+        if module:
+            top = {
+                dotted_name(target)
+                for statement in self.index.module.body
+                for target, _ in assignments(statement)
+            }
+            return {name for name in found if "." not in name and name in top}
         return {name for name in found if name.startswith("self.")}
 
     def _stops_each(self, container: str, within: list[cst.CSTNode]) -> bool:
@@ -1895,6 +1945,30 @@ def _begins_over(call: cst.Call, subclass: SubclassInfo) -> bool:
             continue  # `**options` may give it
         if (literal_truth(given) if given is not None else default) is end:
             return True
+    return False
+
+
+def _only_accepts(statement: cst.Try) -> bool:
+    """Is every call in the body of this ``try`` a socket's ``accept()`` (at least one)?"""
+    calls = [node for node in walk(statement.body) if isinstance(node, cst.Call)]
+    return bool(calls) and all(
+        isinstance(call.func, cst.Attribute) and call.func.attr.value == "accept" and not call.args
+        for call in calls
+    )
+
+
+def _other_exit(body: cst.CSTNode, skipped: set[int]) -> bool:
+    """Is there a return, a raise or a break of the loop whose ``body`` this is, outside the
+    handlers ``skipped`` (and outside nested loops, for a break, and nested functions)?"""
+    stack: list[tuple[cst.CSTNode, bool]] = [(body, False)]
+    while stack:
+        node, nested = stack.pop()
+        if id(node) in skipped or isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            continue
+        if isinstance(node, cst.Return | cst.Raise) or (isinstance(node, cst.Break) and not nested):
+            return True
+        inner = nested or isinstance(node, cst.For | cst.While)
+        stack.extend((child, inner) for child in children(node))
     return False
 
 
