@@ -1298,6 +1298,23 @@ if __name__ == "__main__":
 """,
         {5: "low"},
     ),
+    # a bot made and kept where the thread starts: nothing stops its polling, the timed join
+    # gives up (one thread per call)
+    "p09e_telebot_timed_join": (
+        """\
+import threading
+
+import telebot
+
+
+def poll_for(token, seconds):
+    bot = telebot.TeleBot(token)
+    t = threading.Thread(target=bot.infinity_polling)
+    t.start()
+    t.join(timeout=seconds)
+""",
+        {8: "high"},
+    ),
 }
 
 

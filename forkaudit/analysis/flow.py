@@ -755,8 +755,8 @@ class Follower:
         where = f"{function.name.value}()'s " if function is not None else ""
         outcome = "gives up" if _timed(self.index, join) else "waits for good"
         return (
-            f"its target serves `{site.serves_own}`, which it makes itself: nothing outside the "
-            f"thread can stop it, so {where}join() {outcome} and the thread runs on"
+            f"its target serves `{site.serves_own}`, made and kept where nothing else can reach "
+            f"it to stop it, so {where}join() {outcome} and the thread runs on"
         )
 
     def _forged(self, where: str, evidence: Evidence) -> Verdict:

@@ -462,6 +462,16 @@ class SiteFinder:
                 site.until_unset = self._nothing_sets(site.call, held)
             elif not self._stopped_here(served, site.call, None):
                 site.loops_forever(f"its target {self.index.code(target)} runs forever")
+                scope = self.index.scope_of(site.call)
+                if (
+                    served
+                    and "." not in served
+                    and isinstance(scope, cst.FunctionDef)
+                    and self._made_in(scope, served)
+                ):
+                    # `bot = TeleBot(token); Thread(target=bot.infinity_polling)`: made and
+                    # kept where the thread starts, which never stops it
+                    site.serves_own = served
             return
         target = self._unwrap_target(target, site.call)
         if isinstance(target, cst.Lambda):
