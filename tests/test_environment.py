@@ -61,6 +61,7 @@ def test_ownership_is_read_from_record(shop_env: Environment) -> None:
     web = dist(shop_env, "acme-web")
     assert web.files == (
         "acme_web/__init__.py",
+        "acme_web/demo.py",
         "acme_web/server.py",
         "acme_web/tests/__init__.py",
         "acme_web/tests/test_x.py",

@@ -182,6 +182,7 @@ def _findings(resolved: ResolvedSource, pack: RulePack) -> list[tuple[str, str, 
         for unit in results
         for result in unit.results
         for f in result.findings
+        if "script" not in f.flags  # a module's script block: dropped by scan, as by a venv's
     )
 
 
