@@ -9627,3 +9627,58 @@ def test_an_accept_loop_with_another_way_out_or_a_shutdown_ends() -> None:
             sock.close()
         """
     )
+
+
+def test_a_handle_in_a_sum_of_sequences_goes_where_the_sum_goes() -> None:
+    # `tuple(processes) + (proc,)` handed to a function of the module that polls every element
+    # to its end: the sum holds the same elements (blind batch ai-p: borgmatic's
+    # log_many_outputs); a sum nothing takes keeps nothing
+    check(
+        """
+        import subprocess
+
+
+        def log_many_outputs(processes):
+            while True:
+                if all(process.poll() is not None for process in processes):
+                    break
+
+
+        def run(processes, last):
+            proc = subprocess.Popen(last)
+            log_many_outputs(tuple(processes) + (proc,))
+
+
+        def dropped(processes, last):
+            proc = subprocess.Popen(last)  # leak
+            everything = tuple(processes) + (proc,)
+            return len(everything)
+        """
+    )
+
+
+def test_a_timeout_parameter_defaulting_to_none_is_one_where_its_expiry_is_handled() -> None:
+    # `timeout=command_timeout` (default None) in a function that catches the wait's expiry
+    # itself: it is given a timeout to expire, and the timed-out child runs on (blind batch
+    # ai-p: osparc's docker-compose); with nothing handling it, None waits for good
+    check(
+        """
+        import asyncio
+        import subprocess
+
+
+        async def async_command(command, command_timeout=None):
+            try:
+                proc = await asyncio.create_subprocess_shell(command)  # leak
+                await asyncio.wait_for(proc.communicate(), timeout=command_timeout)
+            except asyncio.TimeoutError:
+                raise
+            return proc.returncode
+
+
+        def run(cmd, timeout=None):
+            proc = subprocess.Popen(cmd)
+            proc.communicate(timeout=timeout)
+            return proc.returncode
+        """
+    )

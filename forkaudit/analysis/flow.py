@@ -24,6 +24,7 @@ from forkaudit.analysis.syntax import (
     assignments_among,
     block_statements,
     calls_in,
+    caught_names,
     element_names,
     enclosing_if_test,
     endless_while,
@@ -2752,6 +2753,9 @@ class Follower:
             outer = self.index.parent_of(parent)
             if outer is not None:
                 return self._follow_container_value(site, outer)
+        if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add):
+            # `tuple(processes) + (proc,)`: the sum holds the same elements, and goes where it goes
+            return self._follow_container_value(site, parent)
         if isinstance(parent, cst.Expr):
             return Verdict(
                 True,
@@ -3326,6 +3330,17 @@ def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -
     if not isinstance(value, cst.Name):
         return False
     for ancestor in index.ancestors(call):
+        if (
+            isinstance(ancestor, cst.Try)
+            and index.inside(call, ancestor.body)
+            and any(
+                name.rsplit(".", 1)[-1] in ("TimeoutError", "TimeoutExpired")
+                for handler in ancestor.handlers
+                for name in caught_names(handler)
+            )
+        ):
+            # the function handles the wait's expiry itself: it is given a timeout to expire
+            return False
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
             params = ancestor.params
             for param in (*params.params, *params.kwonly_params, *params.posonly_params):
