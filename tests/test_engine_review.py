@@ -1159,15 +1159,6 @@ def handle():
 }
 
 
-@pytest.mark.parametrize("name", sorted(READ32))
-def test_read32_probe(name: str) -> None:
-    code, expected = READ32[name]
-    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
-    assert result.error is None, result.error
-    got = {f.line: f.severity for f in result.findings}
-    assert got == expected, [(f.line, f.severity, f.message) for f in result.findings]
-
-
 # Probes of a review of the 2026-12-04 (tenth session) changes (review35): the near-misses
 # the first version of those changes got wrong; each with the severity per line it must get.
 READ35 = {
@@ -1209,14 +1200,16 @@ def run(cmd):
 """,
         {5: "high"},
     ),
-    # the served app kept in a module dict that a function pops and stops
-    "p09f_ptb_webhook_in_thread_loop": (
+    # the served app kept in a module dict that a function pops and stops, at once or through
+    # a name
+    "p09f_p09i_ptb_dict_pop_then_stop": (
         """\
 import threading
 
 from telegram.ext import Application
 
 _apps = {}
+_hooks = {}
 
 
 def add_bot(name, token, port):
@@ -1229,30 +1222,17 @@ def add_bot(name, token, port):
 
 def remove_bot(name):
     _apps.pop(name).stop_running()
-""",
-        {},
-    ),
-    # the same, through a name
-    "p09i_ptb_dict_pop_then_stop": (
-        """\
-import threading
-
-from telegram.ext import Application
-
-_apps = {}
 
 
-def add_bot(name, token, port):
-    app = Application.builder().token(token).build()
-    _apps[name] = app
-    t = threading.Thread(target=app.run_webhook, kwargs={"port": port, "stop_signals": None})
-    t.start()
-    return t
+def add_hook(name, token):
+    hook = Application.builder().token(token).build()
+    _hooks[name] = hook
+    threading.Thread(target=hook.run_polling, kwargs={"stop_signals": None}).start()
 
 
-def remove_bot(name):
-    app = _apps.pop(name)
-    app.stop_running()
+def remove_hook(name):
+    hook = _hooks.pop(name)
+    hook.stop_running()
 """,
         {},
     ),
@@ -1318,9 +1298,13 @@ def poll_for(token, seconds):
 }
 
 
-@pytest.mark.parametrize("name", sorted(READ35))
-def test_read35_probe(name: str) -> None:
-    code, expected = READ35[name]
+SEVERITY_PROBES = {**READ32, **READ35}
+
+
+@pytest.mark.parametrize("name", sorted(SEVERITY_PROBES))
+def test_severity_probe(name: str) -> None:
+    # READ32 and READ35: each probe with the severity it must get on each line it reports
+    code, expected = SEVERITY_PROBES[name]
     result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
     assert result.error is None, result.error
     got = {f.line: f.severity for f in result.findings}
