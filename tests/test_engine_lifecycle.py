@@ -9682,3 +9682,55 @@ def test_a_timeout_parameter_defaulting_to_none_is_one_where_its_expiry_is_handl
             return proc.returncode
         """
     )
+
+
+def test_a_store_on_an_object_just_made_replaces_nothing() -> None:
+    # every call of tunnel() in the module is on an object the calling function has just made:
+    # there is no child before to replace (blind batch ai-p: runhouse's ssh tunnel, a false
+    # alarm after its fix); called twice on one object, or on one kept across calls, it drops
+    # the running child
+    check(
+        """
+        import subprocess
+
+
+        class Runner:
+            def __init__(self, host):
+                self.host = host
+                self.tunnel_proc = None
+
+            def tunnel(self, port):
+                self.tunnel_proc = subprocess.Popen(["ssh", "-N", "-L", str(port), self.host])
+
+            def terminate(self):
+                if self.tunnel_proc is not None:
+                    self.tunnel_proc.stdin.close()
+                    self.tunnel_proc.wait()
+                    self.tunnel_proc = None
+
+
+        def ssh_tunnel(host, port):
+            runner = Runner(host)
+            runner.tunnel(port)
+            return runner
+
+
+        class Keeper:
+            def __init__(self, host):
+                self.host = host
+                self.proc = None
+
+            def forward(self, port):
+                self.proc = subprocess.Popen(["ssh", "-N", "-L", str(port), self.host])  # leak
+
+            def close(self):
+                self.proc.wait()
+
+
+        KEEPER = Keeper("h")
+
+
+        def reopen(port):
+            KEEPER.forward(port)
+        """
+    )

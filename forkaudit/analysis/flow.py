@@ -2330,6 +2330,8 @@ class Follower:
             return ""  # reaped by a counterpart (login/logout): the pair's contract again
         if self._called_only_from_starts(method, attr, reaping):
             return ""  # a step of __enter__()/start()/restart(): the old one is dealt with
+        if self._called_only_on_new_objects(method):
+            return ""  # `runner = Runner(...); runner.tunnel()`: a new object has no one before
         for node in walk_statements(method):  # in source order, up to the store
             if node is statement:
                 break
@@ -2352,6 +2354,59 @@ class Follower:
             ):
                 return ""
         return method.name.value
+
+    def _called_only_on_new_objects(self, method: cst.FunctionDef) -> bool:
+        """Is ``method`` called in the module (at least once) only on an object the calling
+        function has just made of its class (``runner = SkySSHRunner(...)`` then
+        ``runner.tunnel(...)``, once, nothing between rebinding it)? A new object holds no
+        handle before the one the call stores, so the call replaces nothing."""
+        info = self.index.class_of(method.body)
+        if info is None:
+            return False
+        makers = {info.name} | {
+            other.name
+            for other in self.index.classes.values()
+            if info in self.facts.class_family(other)
+        }
+        name = method.name.value
+        calls = [
+            call
+            for call in self.facts.calls_named(name)
+            if isinstance(call.func, cst.Attribute) and not self.index.inside(call, info.node)
+        ]
+        if not calls:
+            return False
+        for call in calls:
+            receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+            if not isinstance(receiver, cst.Name):
+                return False
+            scope = self.index.scope_of(call)
+            if any(
+                self.index.inside(call, loop)
+                for loop in self.index.ancestors(call)
+                if isinstance(loop, cst.For | cst.While)
+            ):
+                return False  # called again on each pass: the object may be the same
+            bound = [
+                value
+                for target, value in assignments(scope)
+                if isinstance(target, cst.Name) and target.value == receiver.value
+            ]
+            if len(bound) != 1 or not (
+                isinstance(bound[0], cst.Call) and last_name(bound[0].func) in makers
+            ):
+                return False
+            same = [
+                other
+                for other in calls
+                if other is not call
+                and self.index.scope_of(other) is scope
+                and isinstance(other.func, cst.Attribute)
+                and dotted_name(other.func.value) == receiver.value
+            ]
+            if same:
+                return False  # called twice on it
+        return True
 
     def _called_on_self(self, method: cst.FunctionDef) -> bool:
         """Does a method of ``method``'s class call it on the object (``self._spawn()``)?"""
