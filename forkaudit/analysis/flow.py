@@ -2372,7 +2372,13 @@ class Follower:
         calls = [
             call
             for call in self.facts.calls_named(name)
-            if isinstance(call.func, cst.Attribute) and not self.index.inside(call, info.node)
+            if isinstance(call.func, cst.Attribute)
+            and not self.index.inside(call, info.node)
+            # the module's script block shows the API once; its importers call it as they will
+            and not any(
+                isinstance(a, cst.If) and "__main__" in self.index.code(a.test)
+                for a in self.index.ancestors(call)
+            )
         ]
         if not calls:
             return False
