@@ -1295,6 +1295,62 @@ def poll_for(token, seconds):
 """,
         {8: "high"},
     ),
+    # a sum handed to a function that only logs the pids: nothing waits (review35b)
+    "b03_sum_not_waited": (
+        """\
+# A sum handed to a function that only logs the pids: nothing waits.
+import logging
+import subprocess
+
+log = logging.getLogger(__name__)
+
+
+def _describe(procs):
+    for p in procs:
+        log.info("started %s", p.pid)
+
+
+def spawn_pair(cmd_a, cmd_b):
+    a = subprocess.Popen(cmd_a)
+    b = subprocess.Popen(cmd_b)
+    _describe([a] + [b])
+""",
+        {14: "medium", 15: "medium"},
+    ),
+    # the class calls the storing method again itself: the object is not new (review35b)
+    "d08_restart_inside_class": (
+        """\
+# Callers open a fresh Tunnel once, but the class's own restart() re-tunnels without stopping.
+import subprocess
+
+
+class Tunnel:
+    def __init__(self, host):
+        self.host = host
+        self.port = None
+        self._proc = None
+
+    def tunnel(self, port):
+        self.port = port
+        self._proc = subprocess.Popen(["ssh", "-N", "-L", "%d:localhost:%d" % (port, port), self.host])
+        return self
+
+    def restart(self):
+        self.tunnel(self.port)
+
+    def stop(self):
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait()
+
+
+def make_tunnel(host, port):
+    t = Tunnel(host)
+    t.tunnel(port)
+    return t
+""",
+        {13: "medium"},
+    ),
 }
 
 

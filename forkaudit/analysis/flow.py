@@ -2369,6 +2369,11 @@ class Follower:
             if info in self.facts.class_family(other)
         }
         name = method.name.value
+        if any(
+            isinstance(call.func, cst.Attribute) and self.index.inside(call, info.node)
+            for call in self.facts.calls_named(name)
+        ):
+            return False  # the class calls it again on an object it already has (restart())
         calls = [
             call
             for call in self.facts.calls_named(name)
@@ -2815,8 +2820,21 @@ class Follower:
             if outer is not None:
                 return self._follow_container_value(site, outer)
         if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add):
-            # `tuple(processes) + (proc,)`: the sum holds the same elements, and goes where it goes
-            return self._follow_container_value(site, parent)
+            # `log_many_outputs(tuple(processes) + (proc,))`: the sum holds the same elements;
+            # handed to a function of this module, what that function does with each of them
+            # is what happens (anything else: as before, nothing said)
+            arg = self.index.parent_of(parent)
+            call = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+            if isinstance(call, cst.Call) and isinstance(arg, cst.Arg):
+                inside = self._callee_parameter(call, arg)
+                if inside is not None:
+                    function, parameter = inside
+                    body = function.body
+                    first = body.body[0] if isinstance(body, cst.IndentedBlock) else body
+                    verdict = self._follow_container(site, cst.Name(parameter), first)
+                    if not verdict.leak:
+                        return verdict
+            return None  # (what the function does not reap goes with the sum when it returns)
         if isinstance(parent, cst.Expr):
             return Verdict(
                 True,
