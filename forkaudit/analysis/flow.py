@@ -2828,10 +2828,7 @@ class Follower:
             if isinstance(call, cst.Call) and isinstance(arg, cst.Arg):
                 inside = self._callee_parameter(call, arg)
                 if inside is not None:
-                    function, parameter = inside
-                    body = function.body
-                    first = body.body[0] if isinstance(body, cst.IndentedBlock) else body
-                    verdict = self._follow_container(site, cst.Name(parameter), first)
+                    verdict = self._container_in_callee(site, *inside)
                     if not verdict.leak:
                         return verdict
             return None  # (what the function does not reap goes with the sum when it returns)
@@ -2843,6 +2840,14 @@ class Follower:
                 started=site.started,
             )
         return None
+
+    def _container_in_callee(
+        self, site: Site, function: cst.FunctionDef, parameter: str
+    ) -> Verdict:
+        """The container given to ``function`` as ``parameter``, followed in there."""
+        body = function.body
+        first = body.body[0] if isinstance(body, cst.IndentedBlock) else body
+        return self._follow_container(site, cst.Name(parameter), first)
 
     def _follow_container(
         self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode, keyed: bool = False
@@ -2961,10 +2966,7 @@ class Follower:
                     inside = self._callee_parameter(call, parent)
                     if inside is not None:
                         # a function of this module: follow the container in there
-                        function, parameter = inside
-                        body = function.body
-                        first = body.body[0] if isinstance(body, cst.IndentedBlock) else body
-                        verdict = self._follow_container(site, cst.Name(parameter), first)
+                        verdict = self._container_in_callee(site, *inside)
                         started = started or verdict.started
                         if not verdict.leak:
                             return Verdict(False, started=started)
