@@ -31,6 +31,7 @@ from forkaudit.analysis.syntax import (
     ends_with,
     flags_set,
     in_loop,
+    in_main_block,
     innermost_loop,
     is_binding_of,
     is_true,
@@ -713,27 +714,21 @@ class Follower:
             return None
         arg = index.parent_of(container)
         call = index.parent_of(arg) if isinstance(arg, cst.Arg) else None
-        if not isinstance(call, cst.Call) or not isinstance(arg, cst.Arg):
+        if not isinstance(call, cst.Call):
             return None
         kind = last_name(call.func)
-        positional = [a for a in call.args if a.keyword is None and not a.star]
-        keyword = {a.keyword.value: a for a in call.args if a.keyword is not None}
-        if kind == "Timer":
-            function_arg = keyword.get("function") or (
-                positional[1] if len(positional) > 1 else None
-            )
-            args_arg = keyword.get("args") or (positional[2] if len(positional) > 2 else None)
-        elif kind == "Thread":
-            function_arg, args_arg = keyword.get("target"), keyword.get("args")
-        else:
+        if kind not in ("Timer", "Thread"):
             return None
-        if function_arg is None or args_arg is not arg:
+        timer = kind == "Timer"
+        # Timer(interval, function, args), Thread(target=..., args=...)
+        function_arg = argument(call, 1 if timer else -1, "function" if timer else "target")
+        if function_arg is None or argument(call, 2 if timer else -1, "args") is not container:
             return None
-        function = self._function_of(function_arg.value, call)
+        function = self._function_of(function_arg, call)
         if function is None:
             return None
         position = next((i for i, e in enumerate(container.elements) if e.value is element), None)
-        params = self.facts.given_params(function, function_arg.value)
+        params = self.facts.given_params(function, function_arg)
         if position is None or position >= len(params):
             return None
         return function, params[position].name.value
@@ -2380,10 +2375,7 @@ class Follower:
             if isinstance(call.func, cst.Attribute)
             and not self.index.inside(call, info.node)
             # the module's script block shows the API once; its importers call it as they will
-            and not any(
-                isinstance(a, cst.If) and "__main__" in self.index.code(a.test)
-                for a in self.index.ancestors(call)
-            )
+            and not in_main_block(self.index, call)
         ]
         if not calls:
             return False
@@ -2392,11 +2384,7 @@ class Follower:
             if not isinstance(receiver, cst.Name):
                 return False
             scope = self.index.scope_of(call)
-            if any(
-                self.index.inside(call, loop)
-                for loop in self.index.ancestors(call)
-                if isinstance(loop, cst.For | cst.While)
-            ):
+            if any(isinstance(a, cst.For | cst.While) for a in self.index.ancestors(call)):
                 return False  # called again on each pass: the object may be the same
             bound = [
                 value

@@ -38,7 +38,9 @@ from forkaudit.analysis.syntax import (
     ends_with,
     exit_values,
     flags_set,
+    in_main_block,
     innermost_loop,
+    is_main_test,
     last_name,
     literal_truth,
     names_tested,
@@ -168,7 +170,7 @@ class Counter:
             if isinstance(ancestor, cst.If):
                 test = ancestor.test
                 in_body = ancestor.body is current
-                if in_body and _is_main_test(test):
+                if in_body and is_main_test(test):
                     return Multiplicity(
                         Level.ONCE, "under `if __name__ == '__main__'`", True, script=True
                     )
@@ -407,18 +409,7 @@ class Counter:
 
     def _in_main_block(self, node: cst.CSTNode) -> bool:
         """Is ``node`` in the module's ``if __name__ == "__main__":`` script block?"""
-        current = node
-        for ancestor in self.index.ancestors(node):
-            if isinstance(ancestor, cst.FunctionDef | cst.ClassDef | cst.Lambda):
-                return False
-            if (
-                isinstance(ancestor, cst.If)
-                and ancestor.body is current
-                and _is_main_test(ancestor.test)
-            ):
-                return True
-            current = ancestor
-        return False
+        return in_main_block(self.index, node)
 
     def _owner(self, function: cst.FunctionDef) -> cst.ClassDef | None:
         holder = self.index.parent_of(self.index.parent_of(function) or function)
@@ -1375,13 +1366,6 @@ def _private(name: str) -> bool:
 
 def _per_call(function: cst.FunctionDef) -> Multiplicity:
     return Multiplicity(Level.PER_CALL, f"on every call of {function.name.value}()")
-
-
-def _is_main_test(test: cst.BaseExpression) -> bool:
-    return isinstance(test, cst.Comparison) and any(
-        isinstance(part, cst.SimpleString) and "__main__" in part.value
-        for part in (test.left, *(c.comparator for c in test.comparisons))
-    )
 
 
 def _is_loop_of(ancestor: cst.CSTNode, current: cst.CSTNode) -> bool:

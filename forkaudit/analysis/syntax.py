@@ -1222,3 +1222,27 @@ def bound_by(target: cst.CSTNode) -> list[str]:
     if isinstance(target, cst.StarredElement):
         return bound_by(target.value)
     return []
+
+
+def is_main_test(test: cst.BaseExpression) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    return isinstance(test, cst.Comparison) and any(
+        isinstance(part, cst.SimpleString) and "__main__" in part.value
+        for part in (test.left, *(c.comparator for c in test.comparisons))
+    )
+
+
+def in_main_block(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Is ``node`` in the module's ``if __name__ == "__main__":`` script block?"""
+    current = node
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            return False
+        if (
+            isinstance(ancestor, cst.If)
+            and ancestor.body is current
+            and is_main_test(ancestor.test)
+        ):
+            return True
+        current = ancestor
+    return False
