@@ -313,3 +313,33 @@ def _in_package(frame: str) -> bool:
     """Is this traceback frame's file one of forkaudit's own modules?"""
     path = Path(frame)
     return path.suffix == ".py" and "forkaudit" in path.parts[:-1]
+
+
+def test_ctrl_c_inside_a_class_being_made_is_still_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An interrupt landing in a descriptor's ``__set_name__`` while a module defines a class (the
+    standard library's platform module, imported as forkaudit loads) reaches the entry point as
+    ``RuntimeError: Error calling __set_name__``, caused by the KeyboardInterrupt: still one line
+    and exit code 130 (a CI run met it). Another RuntimeError is not swallowed."""
+    import forkaudit.cli
+    from forkaudit import entry
+
+    class Interrupting:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    def loading() -> int:
+        type("Made", (), {"field": Interrupting()})
+        return 0
+
+    monkeypatch.setattr(forkaudit.cli, "main", loading)
+    assert entry.main() == 130
+    assert capsys.readouterr().err.splitlines() == ["forkaudit: interrupted"]
+
+    def failing() -> int:
+        raise RuntimeError("not an interrupt")
+
+    monkeypatch.setattr(forkaudit.cli, "main", failing)
+    with pytest.raises(RuntimeError, match="not an interrupt"):
+        entry.main()
