@@ -9734,3 +9734,281 @@ def test_a_store_on_an_object_just_made_replaces_nothing() -> None:
             KEEPER.forward(port)
         """
     )
+
+
+def test_a_thread_serving_an_object_made_anew_per_call_outlives_the_stop() -> None:
+    # the thread runs a method of an object kept on its starter's object, which the class stops
+    # through that attribute alone: the object is made anew on every call, so the stop reaches
+    # only the newest and the threads serving the ones before run on (corpus: a Mesos
+    # scheduler's seven loops started in every registered()). Made once (a once-guard, in
+    # __init__), or the one before stopped first, each thread can still be stopped; with no
+    # stop in the class there is no sign the thread lasts at all
+    findings = check(
+        """
+        import threading
+        from wsgiref.simple_server import make_server
+        from workers import Worker
+
+
+        class Scheduler:
+            def __init__(self):
+                self._worker = None
+                self._server = None
+                self._kept = Worker()
+
+            def registered(self, driver):
+                self._worker = Worker(driver)
+                thread = threading.Thread(target=self._worker.run)  # leak
+                thread.daemon = True
+                thread.start()
+
+            def listen(self, port):
+                self._server = make_server("", port, None)
+                threading.Thread(target=self._server.serve_forever, daemon=True).start()  # leak
+
+            def reregistered(self, driver):
+                threading.Thread(target=self._kept.run, daemon=True).start()
+
+            def shutdown(self):
+                self._worker.shutdown()
+                self._server.shutdown()
+                self._kept.shutdown()
+
+
+        class Guarded:
+            def __init__(self):
+                self._worker = None
+
+            def registered(self, driver):
+                if self._worker is None:
+                    self._worker = Worker(driver)
+                    threading.Thread(target=self._worker.run, daemon=True).start()
+
+            def shutdown(self):
+                self._worker.shutdown()
+
+
+        class Restarting:
+            def __init__(self):
+                self._worker = None
+
+            def registered(self, driver):
+                if self._worker is not None:
+                    self._worker.shutdown()
+                self._worker = Worker(driver)
+                threading.Thread(target=self._worker.run, daemon=True).start()
+
+            def shutdown(self):
+                self._worker.shutdown()
+
+
+        class Unstopped:
+            def registered(self, driver):
+                self._worker = Worker(driver)
+                threading.Thread(target=self._worker.run, daemon=True).start()
+
+
+        class MadeWhenGone:
+            # made only once the one before is gone, which the stop clears (twisted's helper
+            # reactor, behind `if self._reactor is None` in its caller)
+            def _unmake(self):
+                self._reactor.stop()
+                self._reactor = None
+
+            def _make(self):
+                self._reactor = Worker()
+                threading.Thread(target=self._reactor.run, daemon=True).start()
+
+            def add_event(self, event):
+                if self._reactor is None:
+                    self._make()
+                self._reactor.add(event)
+        """
+    )
+    assert [f.severity for f in findings] == ["high", "high"]
+    assert "can no longer be stopped" in findings[0].message
+
+
+def test_a_hook_run_after_the_fork_runs_once_per_child() -> None:
+    # a forking server calls post_fork() (gunicorn, salt) once in each new child, which has its
+    # own copy of the object: what it starts is once per process, not per call (held7: salt's
+    # ZeroMQ monitor, a false high "piles up" from the reading above)
+    check(
+        """
+        import threading
+        from monitors import Monitor
+
+
+        class Channel:
+            def post_fork(self, handler):
+                self._monitor = Monitor(self._socket)
+                threading.Thread(target=self._monitor.start_poll).start()
+
+            def reconnect(self):
+                self._watch = Monitor(self._socket)
+                threading.Thread(target=self._watch.start_poll).start()  # leak
+
+            def close(self):
+                self._monitor.stop()
+                self._watch.stop()
+        """
+    )
+
+
+def test_a_function_named_to_serve_for_ever_that_returns_is_judged_by_its_body() -> None:
+    # `run_forever` is the library's word for serving; one whose body ends in a return gives
+    # back to its caller (websocket-client's returns when its connection closes, and callers
+    # call it again to reconnect): what it starts is per call, not once
+    findings = check(
+        """
+        import subprocess
+
+
+        class App:
+            def run_forever(self, url):
+                helper = subprocess.Popen(["ssh", "-N", url])  # leak
+                self.dispatcher.dispatch(url)
+                return self.has_errored
+
+
+        class Server:
+            def run_forever(self, url):
+                helper = subprocess.Popen(["ssh", "-N", url])  # leak
+                self.dispatcher.dispatch(url)
+        """
+    )
+    assert [f.severity for f in findings] == ["medium", "low"], [f.message for f in findings]
+
+
+def test_a_queue_handed_to_the_target_is_the_objects_own() -> None:
+    # the target gets the object's queue as an argument (`args=(self._events,)`): blocked in
+    # its get(), it sees the stop flag only when something is put there, as when it reads
+    # self._events itself (blind batch aj-t: an SDK's event handler per client, its close()
+    # setting _closed with nothing queued); a stop putting a wake-up item ends it
+    check(
+        """
+        import queue
+        import threading
+
+
+        class Processor:
+            def __init__(self):
+                self._closed = False
+                self._events = queue.Queue()
+                handler = threading.Thread(  # leak
+                    target=self._handle, args=(self._events,), daemon=True
+                )
+                handler.start()
+
+            def push(self, event):
+                self._events.put(event)
+
+            def _handle(self, events):
+                while not self._closed:
+                    self.process(events.get())
+
+            def close(self):
+                self._closed = True
+
+
+        class Woken:
+            def __init__(self):
+                self._closed = False
+                self._events = queue.Queue()
+                self._handler = threading.Thread(
+                    target=self._handle, args=(self._events,), daemon=True
+                )
+                self._handler.start()
+
+            def _handle(self, events):
+                while not self._closed:
+                    self.process(events.get())
+
+            def close(self):
+                self._closed = True
+                self._events.put(None)
+                self._handler.join()
+        """
+    )
+
+
+def test_only_a_wake_up_of_the_listening_socket_ends_an_accept_loop() -> None:
+    # what wakes accept() is a shutdown, a timeout or non-blocking mode of the listening socket
+    # itself (or of a name bound to it); an executor's shutdown() or a timeout on each accepted
+    # connection leaves it blocked after close() (review35b a09, a13: both were switched off by
+    # any such call in the module)
+    check(
+        """
+        import socket
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+
+        class Gateway:
+            def __init__(self):
+                self._pool = ThreadPoolExecutor(4)
+                self._sock = socket.socket()
+                self._sock.listen()
+                self._thread = threading.Thread(target=self._accept_loop, daemon=True)  # leak
+                self._thread.start()
+
+            def _accept_loop(self):
+                while True:
+                    try:
+                        conn, _ = self._sock.accept()
+                    except OSError:
+                        return
+                    conn.settimeout(5)
+                    self._pool.submit(self._serve, conn)
+
+            def close(self):
+                self._sock.close()
+                self._pool.shutdown(wait=True)
+
+
+        class Woken:
+            def __init__(self):
+                self._listener = socket.socket()
+                self._listener.listen()
+                self._thread = threading.Thread(target=self._accept_loop, daemon=True)
+                self._thread.start()
+
+            def _accept_loop(self):
+                while True:
+                    try:
+                        conn, _ = self._listener.accept()
+                    except OSError:
+                        return
+                    conn.close()
+
+            def close(self):
+                listener = self._listener
+                listener.shutdown(socket.SHUT_RDWR)
+                listener.close()
+        """
+    )
+
+
+def test_a_module_importing_a_windows_module_at_its_top_never_runs_here() -> None:
+    # `import win32file` at the top of a module, not under a try nor a test: importing the
+    # module raises ImportError anywhere but Windows, so none of its code runs (twisted's
+    # win32eventreactor in four environments); under a try it may fall back, and runs
+    source = """
+        {imports}
+        import subprocess
+
+
+        def spawn(argv):
+            return subprocess.Popen(argv).pid{mark}
+        """
+    if sys.platform == "win32":
+        return
+    check(source.format(imports="import win32file", mark=""))
+    check(source.format(imports="from win32event import INFINITE", mark=""))
+    check(
+        source.format(
+            imports="try:\n            import win32file\n        except ImportError:\n"
+            "            win32file = None",
+            mark="  # leak",
+        )
+    )

@@ -135,7 +135,11 @@ class Harm:
             # before until that flag is set, dropped or replaced as its reference may be
             residue, owned = Residue.PERSISTENT, False
             left = (
-                f"each one runs beside the ones started before until `{site.until_flag}` "
+                f"it serves the object each call makes anew in `{site.serves_replaced}`, which "
+                "the stop goes through: the next call replaces it, and the threads serving the "
+                "ones before can no longer be stopped"
+                if site.serves_replaced
+                else f"each one runs beside the ones started before until `{site.until_flag}` "
                 "stops them all"
                 + (", which nothing in this module sets" if site.until_unset else "")
             )

@@ -49,6 +49,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import (
+    AFTER_FORK_HOOKS,
     APP_FACTORIES,
     CACHE_DECORATORS,
     CACHED_PROPERTIES,
@@ -267,6 +268,10 @@ class Counter:
             name in (ONCE_FIXTURES | APP_FACTORIES) and not self.facts.callers(function)
         ):
             return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
+        if name in AFTER_FORK_HOOKS:
+            return Multiplicity(
+                Level.ONCE, f"{name}() runs once in each child process, right after the fork", True
+            )
         handler = self._handler(function, owner)
         if handler:
             return Multiplicity(Level.MANY, handler, True)
@@ -658,9 +663,12 @@ class Counter:
                             return f"it calls {func.attr.value}()"
                         if self._waits_on_a_fresh_event(small.value):
                             return "it waits on an Event nobody else holds"
-        if function.name.value in FOREVER_METHODS:
-            return f"{function.name.value}() serves until the process ends"
         last: cst.CSTNode | None = body.body[-1] if body.body else None
+        if function.name.value in FOREVER_METHODS and not _ends_in_return(last):
+            # the name is the library's word for it; a body ending in `return self.status`
+            # says it gives back to its caller (websocket-client's run_forever() returns when
+            # its connection closes, and its callers call it again to reconnect)
+            return f"{function.name.value}() serves until the process ends"
         if isinstance(last, cst.Try) and last.finalbody is not None:
             final = last.finalbody.body
             last = final.body[-1] if isinstance(final, cst.IndentedBlock) and final.body else None
@@ -1386,3 +1394,10 @@ def _code(index: ModuleIndex, node: cst.CSTNode) -> str:
 
 
 __all__ = ["Counter", "Level", "Multiplicity"]
+
+
+def _ends_in_return(statement: cst.CSTNode | None) -> bool:
+    """Is ``statement`` (the last of a function's body) a ``return``?"""
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Return) for small in statement.body
+    )

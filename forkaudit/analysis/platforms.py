@@ -111,6 +111,10 @@ def foreign_path(path: str) -> str:
 
 def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
     """The test that keeps ``node`` off this platform (``if RUNNING_WINDOWS``), or ""."""
+    if not _HERE["windows"]:
+        imported = _windows_module_imported(index)
+        if imported:
+            return imported
     if isinstance(node, cst.Call) and not _HERE["windows"]:
         passed = _windows_name_passed(index, node)
         if passed:
@@ -193,7 +197,9 @@ def _class_used_only_there(index: ModuleIndex, cls: cst.ClassDef) -> str:
 # under a try) raises ImportError anywhere else before it reaches what follows.
 _WINDOWS_MODULES = frozenset(
     {"msvcrt", "winreg", "_winreg", "_winapi", "winsound", "win32api", "win32con",
-     "win32process", "win32event", "pywintypes", "wmi"}
+     "win32process", "win32event", "pywintypes", "wmi", "win32file", "win32gui", "win32pipe",
+     "win32service", "win32serviceutil", "win32com", "pythoncom", "win32job", "win32security",
+     "win32console", "win32ui", "win32clipboard", "winerror"}
 )  # fmt: skip
 _WINDOWS_SUBPROCESS = frozenset(
     {"STARTUPINFO", "STARTF_USESHOWWINDOW", "STARTF_USESTDHANDLES", "SW_HIDE",
@@ -245,6 +251,25 @@ def _bound_in_module(index: ModuleIndex, name: str) -> bool:
     """Does the module assign ``name`` somewhere (a fallback for an import that fails)?"""
     binding = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=]*)?=[^=]")
     return any(binding.match(line) for line in index.lines)
+
+
+def _windows_module_imported(index: ModuleIndex) -> str:
+    """A Windows-only module the module imports at its top level, not under a ``try`` nor a
+    test (``import win32file`` in twisted's win32eventreactor): anywhere else importing the
+    module raises ImportError, so none of its code runs. Said so, or ""."""
+    for statement in index.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            names: list[str] = []
+            if isinstance(small, cst.Import):
+                names = [_name_of(alias.name) for alias in small.names]
+            elif isinstance(small, cst.ImportFrom) and not small.relative:
+                names = [_name_of(small.module)] if small.module is not None else []
+            module = next((n for n in names if n.split(".", 1)[0] in _WINDOWS_MODULES), "")
+            if module:
+                return f"its module imports {module} (Windows only) at the top"
+    return ""
 
 
 def _windows_import_before(index: ModuleIndex, function: cst.FunctionDef, node: cst.CSTNode) -> str:

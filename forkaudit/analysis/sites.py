@@ -19,6 +19,7 @@ from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
     argument,
     assignments,
+    assignments_among,
     assigns_attr_true,
     calls_in,
     calls_method,
@@ -78,6 +79,11 @@ class Site:
     # its target serves an object it makes itself (`app = build(); app.run_polling()`): nothing
     # outside the thread can reach that object to stop it, so no join() of it ever returns
     serves_own: str = ""
+    # its target serves an object its starting method makes anew and keeps on its object
+    # (`self._worker = Worker(); Thread(target=self._worker.run)`), which the class stops
+    # through that attribute alone (`self._worker.shutdown()`): the next call's store puts the
+    # stop out of reach of the ones before. The attribute (`self._worker`); "" when not so
+    serves_replaced: str = ""
     # its target waits until the code starting it signals, through an Event or a queue that
     # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
     # Event or queue where the thread is started; "" when not so
@@ -460,7 +466,9 @@ class SiteFinder:
                 site.until_flag = held
                 site.ends_unstopped = self._starter_signals(site.call, held, served)
                 site.until_unset = self._nothing_sets(site.call, held)
-            elif not self._stopped_here(served, site.call, None):
+            elif self._stopped_here(served, site.call, None):
+                self._serves_replaced(site, served)
+            else:
                 site.loops_forever(f"its target {self.index.code(target)} runs forever")
                 scope = self.index.scope_of(site.call)
                 if (
@@ -482,6 +490,8 @@ class SiteFinder:
             target = target.body.func
         function = self.function_for(target, site.call)
         if function is None:
+            if isinstance(target, cst.Attribute):
+                self._serves_replaced(site, dotted_name(target.value) or "")
             return
         site.target_known = True
         endless = endless_loop(function)
@@ -514,10 +524,11 @@ class SiteFinder:
                 return
             site.loops_forever(f"its target {function.name.value}() loops with no exit", endless)
             return
-        stuck, site.stop_misses = self._stuck_flag_loop(function)
+        handed = self._attributes_given(site, function)
+        stuck, site.stop_misses = self._stuck_flag_loop(function, handed)
         if stuck:
             site.loops_forever(f"its target {function.name.value}() {stuck}")
-        elif (found := self._flag_loop(function)) is not None:
+        elif (found := self._flag_loop(function, handed)) is not None:
             site.until_stopped = True
             site.until_flag = next(iter(found[0]), "")
             site.ends_unstopped = self._may_end_unstopped(site.call, target, function, found[0])
@@ -558,6 +569,80 @@ class SiteFinder:
                         f"its target {function.name.value}() waits for `{held}`, which nothing sets"
                     )
 
+    def _serves_replaced(self, site: Site, served: str) -> None:
+        """A thread running a method of ``self.X`` (``Thread(target=self._worker.run)``, code
+        this module cannot read, or a ``serve_forever()``) that the class stops through that
+        attribute (``self._worker.shutdown()`` in another method) serves until that stop: it
+        does not end by itself. When the method starting it makes the object anew there
+        before (``self._worker = Worker()``) without stopping the one kept before, each call
+        replaces the only reference the stop goes through: the threads serving the objects
+        before can no longer be stopped (site.serves_replaced; harm weighs how often)."""
+        if not re.fullmatch(r"self\.\w+", served):
+            return
+        scope = self.index.scope_of(site.call)
+        info = self.index.class_of(site.call)
+        if not isinstance(scope, cst.FunctionDef) or info is None:
+            return
+        start = self.index.line_of(site.call)
+        made = any(
+            dotted_name(bound) == served
+            and isinstance(value, cst.Call)
+            and self.index.line_of(value) < start
+            for bound, value in assignments(scope)
+        )
+        if not made or self._stops(served, [scope]):
+            return  # the same object each time, or the one before stopped first
+        members: list[cst.CSTNode] = [m.node for m in self.index.lineage(info)]
+        if not self._stops(served, members, skip=scope):
+            return
+        if self._tested_first(served, site.call, scope) or (
+            (callers := self._self_calls(scope, members))
+            and all(self._tested_first(served, call, self.index.scope_of(call)) for call in callers)
+        ):
+            # `if self._reactor is None: self._make()`: made only once the one before is
+            # gone, which the stop clears (`self._reactor.stop(); self._reactor = None`)
+            return
+        site.target_known = True
+        site.until_stopped = True
+        site.until_flag = served
+        site.serves_replaced = served
+
+    def _tested_first(self, served: str, node: cst.CSTNode, scope: cst.CSTNode) -> bool:
+        """Is ``node`` reached in ``scope`` only past a test of ``served`` (``if self._x is
+        None:`` around it, or ``if self._x is not None: return`` before it)?"""
+
+        def reads(test: cst.BaseExpression) -> bool:
+            return any(
+                isinstance(inner, cst.Attribute) and dotted_name(inner) == served
+                for inner in walk(test, skip_nested=False)
+            )
+
+        for ancestor in self.index.ancestors(node):
+            if ancestor is scope:
+                break
+            if isinstance(ancestor, cst.If) and reads(ancestor.test):
+                return True
+        line = self.index.line_of(node)
+        return any(
+            isinstance(statement, cst.If)
+            and reads(statement.test)
+            and self.index.line_of(statement) < line
+            and ends_with(statement.body, (cst.Return, cst.Raise))
+            for statement in walk_statements(scope)
+        )
+
+    def _self_calls(self, method: cst.FunctionDef, members: list[cst.CSTNode]) -> list[cst.Call]:
+        """The calls ``self.method()`` in the class's ``members``."""
+        name = method.name.value
+        return [
+            call
+            for member in members
+            for call in calls_in(self.index, member, nested=True)
+            if isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == name
+            and dotted_name(call.func.value) == "self"
+        ]
+
     def _accept_parked(self, function: cst.FunctionDef) -> cst.While | None:
         """A ``while True:`` loop of ``function`` left only through the handler of a ``try``
         whose one call is a socket's ``accept()`` (``try: conn = listener.accept() except
@@ -565,8 +650,8 @@ class SiteFinder:
         timeout: the thread waits in ``accept()`` until a connection comes, since closing the
         socket from another thread does not wake it (Linux); a listener nobody connects to any
         more holds it for good."""
-        if re.search(r"\.(?:shutdown|settimeout|setblocking)\(", self.index.text):
-            return None
+        if "setdefaulttimeout(" in self.index.text:
+            return None  # every socket made after it has that timeout
         for loop in walk_statements(function):
             if not isinstance(loop, cst.While) or literal_truth(loop.test) is not True:
                 continue
@@ -578,9 +663,46 @@ class SiteFinder:
             if not accepting:
                 continue
             skipped = {id(h) for node in accepting for h in node.handlers}
-            if not _other_exit(loop.body, skipped):
+            if not _other_exit(loop.body, skipped) and not self._woken(accepting, function):
                 return loop
         return None
+
+    def _woken(self, accepting: list[cst.Try], function: cst.FunctionDef) -> bool:
+        """Does the module shut down the listening socket of these ``accept()`` calls (in
+        ``function``), give it a timeout or make it non-blocking (``self._sock.shutdown(
+        SHUT_RDWR)``, ``listener.settimeout(1)``): then accept() returns. Told by the socket's
+        last name (``_sock`` of ``self._sock``) or a name bound to it (``sock = self._sock``),
+        wherever the module calls it so; a timeout on each accepted connection, or an
+        executor's shutdown(), wakes nothing. A listener given as a parameter may be called
+        anything elsewhere: any such call in the module then counts."""
+        listening = {
+            last_name(call.func.value)
+            for node in accepting
+            for call in walk(node.body)
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+        }
+        params = {
+            p.name.value
+            for p in (*function.params.posonly_params, *function.params.params)
+            if p.name.value != "self"
+        }
+        if "" in listening or listening & params:
+            return (
+                re.search(r"\.(?:shutdown|settimeout|setblocking)\(", self.index.text) is not None
+            )
+        listening |= {
+            last_name(target)
+            for _, target, value in assignments_among(
+                walk_statements(self.index.module, skip_nested=False)
+            )
+            if value is not None and last_name(value) in listening
+        }
+        return any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("shutdown", "settimeout", "setblocking")
+            and last_name(call.func.value) in listening
+            for call in self.index.calls
+        )
 
     def _made_in(self, function: cst.FunctionDef, name: str) -> bool:
         """Is ``name`` a local that ``function`` binds itself (``app = build()``) and keeps to
@@ -666,6 +788,20 @@ class SiteFinder:
                 continue
             return False
         return True
+
+    def _attributes_given(self, site: Site, function: cst.FunctionDef) -> dict[str, str]:
+        """The parameters of ``function`` (a method) that the start of ``site`` binds to
+        attributes of the object (``Thread(target=self._handle, args=(self._events,))``):
+        ``{"events": "self._events"}``."""
+        if self.index.method_of(function.body) is not function:
+            return {}
+        found: dict[str, str] = {}
+        for param in [*function.params.posonly_params, *function.params.params][1:]:
+            name = param.name.value
+            said = self._named_at_start(site, function, name, dotted=True)
+            if said.startswith("self.") and said.count(".") == 1:
+                found[name] = said
+        return found
 
     def _named_at_start(
         self, site: Site, function: cst.FunctionDef, name: str, dotted: bool = False
@@ -988,18 +1124,20 @@ class SiteFinder:
         return outer if made else None
 
     def _flag_loop(
-        self, function: cst.FunctionDef
+        self, function: cst.FunctionDef, given: dict[str, str] | None = None
     ) -> tuple[dict[str, bool | None], list[cst.Call]] | None:
         """The flags (``self._stop``, ``self.running``) that the loop of ``function`` stops on
         (``while not self._stop:``, ``while True: if self._stop.is_set(): break``), and the
         calls in that loop that block until something is put in a queue (``self._q.get()``
         with no timeout). Each flag maps to the truth value that ends the loop (``not
         self._stop``: True; ``self.running``: False; None when that cannot be told). None when no
-        loop of ``function`` waits on a flag of its object."""
+        loop of ``function`` waits on a flag of its object. ``given``: parameters of
+        ``function`` the start binds to attributes of the object (``args=(self._events,)``
+        for ``def _handle(self, events)``): a get() of one is a get() of that attribute."""
 
         def queue_of(value: cst.BaseExpression) -> str:
             """The object's queue whose get() ``value`` waits in for ever, else ""."""
-            queue = _own_queue_get(value)
+            queue = _own_queue_get(value, given)
             return "" if not queue or self._not_a_queue(function, queue) else queue
 
         for node in walk_statements(function):
@@ -1127,14 +1265,16 @@ class SiteFinder:
                     values.append(value)
         return bool(values) and all(_not_a_queue(value, self.index) for value in values)
 
-    def _stuck_flag_loop(self, function: cst.FunctionDef) -> tuple[str, bool]:
+    def _stuck_flag_loop(
+        self, function: cst.FunctionDef, given: dict[str, str] | None = None
+    ) -> tuple[str, bool]:
         """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
         method of its class sets the flag, or every method setting it leaves the loop blocked
         in a ``get()`` of a queue it puts nothing into. "" when it can end. And whether the
         class has a stop that means to end it and cannot (that last case): its object's end
         leaves the thread behind."""
         info = self.index.class_of(function.body)
-        found = self._flag_loop(function)
+        found = self._flag_loop(function, given)
         if info is None or found is None:
             return "", False
         flags, blocking = found
@@ -1167,6 +1307,7 @@ class SiteFinder:
         ]
         for call in blocking:
             queue = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else ""
+            queue = (given or {}).get(queue or "", queue)
             if queue and not any(_puts(self.index, method, queue, flags) for method in stoppers):
                 names = ", ".join(f"{m.name.value}()" for m in setters)
                 verb = "sets" if len(setters) == 1 else "set"
@@ -2056,8 +2197,9 @@ def _taken_from_queues(
     return out
 
 
-def _own_queue_get(value: cst.BaseExpression) -> str:
-    """``self._q`` for a ``self._q.get()`` that waits for ever (see ``_blocks``), else ""."""
+def _own_queue_get(value: cst.BaseExpression, given: dict[str, str] | None = None) -> str:
+    """``self._q`` for a ``self._q.get()`` that waits for ever (see ``_blocks``), else "";
+    also for ``q.get()`` where ``given`` says the parameter ``q`` is ``self._q``."""
     if (
         isinstance(value, cst.Call)
         and isinstance(value.func, cst.Attribute)
@@ -2065,6 +2207,7 @@ def _own_queue_get(value: cst.BaseExpression) -> str:
         and _blocks(value)
     ):
         queue = dotted_name(value.func.value) or ""
+        queue = (given or {}).get(queue, queue)
         return queue if queue.startswith("self.") else ""
     return ""
 

@@ -1165,6 +1165,8 @@ _NEVER_RETURNS = re.compile(
     + r"|Event\(\)\.wait\(\)"
 )
 # a loop on the object's own state (multiplicity._serves_until_stopped)
+# a thread running a method of an object its starter holds (`target=self._worker.run`)
+_SERVED_TARGET = re.compile(r"\btarget[ \t]*=[ \t]*self\.\w+\.\w+")
 _SERVES = re.compile(r"\bwhile[ \t(]+(?:not[ \t(]+)?self\.")
 _FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
@@ -1276,8 +1278,14 @@ class _ClassPlan:
         )
         keep = self.keep
         refs = _own_refs(owner)
-        # a thread serving `self._loop` forever ends when a method stops it: keep those
-        serves = "run_forever" in text or "serve_forever" in text
+        # a thread serving `self._loop` forever ends when a method stops it, as does one
+        # running a method of an object the class holds (`target=self._worker.run`,
+        # sites._serves_replaced): keep those
+        serves = (
+            "run_forever" in text
+            or "serve_forever" in text
+            or _SERVED_TARGET.search(text) is not None
+        )
         # a per-use class (it has close()) with a method that never returns (start() blocks for
         # good) is a service, not a resource used per call (harm.py): keep such methods
         per_use = any(name in PER_USE_METHODS for _, _, name in self.methods)

@@ -226,6 +226,10 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 ONE_OFF_FUNCTIONS = frozenset(
     {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
+# Hooks a forking server runs in each new child right after the fork (gunicorn's post_fork and
+# post_worker_init, salt's post_fork(), a library's after_fork()): once per child process, which
+# has its own copy of every object, so once per process too.
+AFTER_FORK_HOOKS = frozenset({"post_fork", "after_fork", "postfork", "post_worker_init"})
 # Application factories (Flask's `create_app()` convention): the server process builds its one
 # application with one, once, when the module does not call it itself.
 APP_FACTORIES = frozenset({"create_app", "make_app", "create_application"})
