@@ -9571,6 +9571,9 @@ def test_an_accept_loop_left_only_when_accept_fails_outlives_the_close() -> None
 
 
 def test_an_accept_loop_with_another_way_out_or_a_shutdown_ends() -> None:
+    # a way out on the object's stop flag is looked at only once accept() has returned: after
+    # the stop's close() that needs one more connection (review35b a04); a shutdown of the
+    # socket ends it
     check(
         """
         import socket
@@ -9583,7 +9586,7 @@ def test_an_accept_loop_with_another_way_out_or_a_shutdown_ends() -> None:
                 self._stopping = False
 
             def start(self):
-                threading.Thread(target=self._accept, daemon=True).start()
+                threading.Thread(target=self._accept, daemon=True).start()  # leak
 
             def _accept(self):
                 while True:
@@ -9682,6 +9685,42 @@ def test_a_timeout_parameter_defaulting_to_none_is_one_where_its_expiry_is_handl
             return proc.returncode
         """
     )
+    # a handler of Exception catches the expiry too; a caller of the module giving the
+    # parameter a value gives it a timeout (review35b c04, c05, c07)
+    check(
+        """
+        import subprocess
+
+
+        def run(cmd, timeout=None):
+            p = subprocess.Popen(cmd)  # leak
+            try:
+                return p.communicate(timeout=timeout)[0]
+            except Exception:
+                return None
+
+
+        def _run(cmd, timeout=None):
+            p = subprocess.Popen(cmd)  # leak
+            return p.communicate(timeout=timeout)[0]
+
+
+        def probe(cmd):
+            try:
+                return _run(cmd, timeout=2)
+            except subprocess.TimeoutExpired:
+                return b""
+
+
+        def _plain(cmd, timeout=None):
+            p = subprocess.Popen(cmd)
+            return p.communicate(timeout=timeout)[0]
+
+
+        def plain(cmd):
+            return _plain(cmd, timeout=None)
+        """
+    )
 
 
 def test_a_store_on_an_object_just_made_replaces_nothing() -> None:
@@ -9732,6 +9771,55 @@ def test_a_store_on_an_object_just_made_replaces_nothing() -> None:
 
         def reopen(port):
             KEEPER.forward(port)
+        """
+    )
+    # in a loop, a pass making the object anew before the call stores on a new object too
+    # (review35b d06); one made before the loop is the same object on every pass
+    check(
+        """
+        import subprocess
+
+
+        class Tunnel:
+            def __init__(self, host):
+                self.host = host
+                self._proc = None
+
+            def tunnel(self, port):
+                self._proc = subprocess.Popen(["ssh", "-N", str(port), self.host])
+
+            def stop(self):
+                self._proc.terminate()
+                self._proc.wait()
+
+
+        class Forward:
+            def __init__(self, host):
+                self.host = host
+                self._proc = None
+
+            def forward(self, port):
+                self._proc = subprocess.Popen(["ssh", "-N", str(port), self.host])  # leak
+
+            def stop(self):
+                self._proc.terminate()
+                self._proc.wait()
+
+
+        def open_all(hosts, port):
+            tunnels = []
+            for host in hosts:
+                t = Tunnel(host)
+                t.tunnel(port)
+                tunnels.append(t)
+            return tunnels
+
+
+        def forward_all(host, ports):
+            f = Forward(host)
+            for port in ports:
+                f.forward(port)
+            return f
         """
     )
 
@@ -9987,6 +10075,39 @@ def test_only_a_wake_up_of_the_listening_socket_ends_an_accept_loop() -> None:
                 listener.close()
         """
     )
+    # a stop flag looked at between two connections does not end the wait in accept()
+    # (review35b a04); a stop connecting to the listener itself wakes it
+    flagged = """
+        import socket
+        import threading
+
+
+        class Listener:
+            def __init__(self):
+                self._stop = False
+                self._sock = socket.socket()
+                self._sock.listen()
+                self._addr = self._sock.getsockname()
+                self._thread = threading.Thread(target=self._loop, daemon=True){mark}
+                self._thread.start()
+
+            def _loop(self):
+                while True:
+                    if self._stop:
+                        break
+                    try:
+                        conn, _ = self._sock.accept()
+                    except OSError:
+                        return
+                    conn.close()
+
+            def close(self):
+                self._stop = True
+                {wake}
+                self._sock.close()
+        """
+    check(flagged.format(mark="  # leak", wake="pass"))
+    check(flagged.format(mark="", wake="socket.create_connection(self._addr).close()"))
 
 
 def test_a_module_importing_a_windows_module_at_its_top_never_runs_here() -> None:

@@ -2384,8 +2384,10 @@ class Follower:
             if not isinstance(receiver, cst.Name):
                 return False
             scope = self.index.scope_of(call)
-            if any(isinstance(a, cst.For | cst.While) for a in self.index.ancestors(call)):
-                return False  # called again on each pass: the object may be the same
+            loop = next(
+                (a for a in self.index.ancestors(call) if isinstance(a, cst.For | cst.While)),
+                None,
+            )
             bound = [
                 value
                 for target, value in assignments(scope)
@@ -2394,6 +2396,13 @@ class Follower:
             if len(bound) != 1 or not (
                 isinstance(bound[0], cst.Call) and last_name(bound[0].func) in makers
             ):
+                return False
+            if loop is not None and not (
+                self.index.inside(bound[0], loop)
+                and self.index.line_of(bound[0]) < self.index.line_of(call)
+            ):
+                # called again on each pass: the object is the same unless the pass makes it
+                # anew before the call (`t = Tunnel(h); t.tunnel(port)` in the loop's body)
                 return False
             same = [
                 other
@@ -3393,7 +3402,11 @@ def _times_out(index: ModuleIndex, block: cst.With, names: Collection[str], miss
 def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -> bool:
     """Is the timeout ``value`` given to ``call`` none at all: ``None``, or a parameter of the
     function making the call that defaults to ``None`` (``def run(cmd, timeout=None): ...
-    p.communicate(timeout=timeout)``: it waits for good unless a caller says otherwise)?"""
+    p.communicate(timeout=timeout)``: it waits for good unless a caller says otherwise)? Not
+    when the function handles the wait's expiry itself (``except TimeoutExpired``, or a
+    handler of ``Exception`` or of everything, which catches it too), nor when a caller in the
+    module gives that parameter a value (``run(cmd, timeout=5)``): it is given a timeout to
+    expire."""
     if isinstance(value, cst.Name) and value.value == "None":
         return True
     if not isinstance(value, cst.Name):
@@ -3403,19 +3416,46 @@ def _no_timeout(index: ModuleIndex, value: cst.BaseExpression, call: cst.Call) -
             isinstance(ancestor, cst.Try)
             and index.inside(call, ancestor.body)
             and any(
-                name.rsplit(".", 1)[-1] in ("TimeoutError", "TimeoutExpired")
+                handler.type is None
+                or name.rsplit(".", 1)[-1]
+                in ("TimeoutError", "TimeoutExpired", "Exception", "BaseException")
                 for handler in ancestor.handlers
-                for name in caught_names(handler)
+                for name in caught_names(handler) or [""]
             )
         ):
             # the function handles the wait's expiry itself: it is given a timeout to expire
             return False
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
             params = ancestor.params
-            for param in (*params.params, *params.kwonly_params, *params.posonly_params):
+            positional = [*params.posonly_params, *params.params]
+            for param in (*positional, *params.kwonly_params):
                 if param.name.value == value.value:
-                    return isinstance(param.default, cst.Name) and param.default.value == "None"
+                    if not (isinstance(param.default, cst.Name) and param.default.value == "None"):
+                        return False
+                    if isinstance(ancestor, cst.FunctionDef):
+                        where = positional.index(param) if param in positional else -1
+                        return not _given_by_a_caller(index, ancestor, param.name.value, where)
+                    return True
             return False
+    return False
+
+
+def _given_by_a_caller(
+    index: ModuleIndex, function: cst.FunctionDef, name: str, position: int
+) -> bool:
+    """Does a call of ``function`` in the module give its parameter ``name`` (at
+    ``position`` among the positional ones, -1 when keyword-only) a value other than
+    ``None``? Calls are told by the function's name (``run(...)``, ``self._run(...)``)."""
+    method = index.method_of(function.body) is function
+    if method and position >= 0:
+        position -= 1  # `self` is not written at the call
+    called = function.name.value
+    for call in index.calls:
+        if last_name(call.func) != called or index.inside(call, function):
+            continue
+        given = argument(call, position, name)
+        if given is not None and not (isinstance(given, cst.Name) and given.value == "None"):
+            return True
     return False
 
 

@@ -663,6 +663,13 @@ class SiteFinder:
             if not accepting:
                 continue
             skipped = {id(h) for node in accepting for h in node.handlers}
+            # a way out on the object's stop flag (`if self._stop: break`) is looked at only
+            # between two connections: the stop setting it while accept() waits wakes nothing
+            skipped |= {
+                id(node)
+                for node in walk(loop.body, skip_nested=True)
+                if isinstance(node, cst.If) and _reads_own_state(node.test)
+            }
             if not _other_exit(loop.body, skipped) and not self._woken(accepting, function):
                 return loop
         return None
@@ -686,6 +693,8 @@ class SiteFinder:
             for p in (*function.params.posonly_params, *function.params.params)
             if p.name.value != "self"
         }
+        if "create_connection(" in self.index.text:
+            return True  # a stop connecting to its own listener wakes accept()
         if "" in listening or listening & params:
             return (
                 re.search(r"\.(?:shutdown|settimeout|setblocking)\(", self.index.text) is not None
@@ -2097,6 +2106,24 @@ def _begins_over(call: cst.Call, subclass: SubclassInfo) -> bool:
         if (literal_truth(given) if given is not None else default) is end:
             return True
     return False
+
+
+def _reads_own_state(test: cst.BaseExpression) -> bool:
+    """Is ``test`` made only of the object's state (``self._stop``, ``not self.running``,
+    ``self._quit.is_set()``, joined with ``and``/``or``)?"""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _reads_own_state(test.expression)
+    if isinstance(test, cst.BooleanOperation):
+        return _reads_own_state(test.left) and _reads_own_state(test.right)
+    if (
+        isinstance(test, cst.Call)
+        and not test.args
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_set"
+    ):
+        test = test.func.value
+    name = (dotted_name(test) if isinstance(test, cst.Attribute) else None) or ""
+    return name.startswith("self.") and name.count(".") == 1
 
 
 def _only_accepts(statement: cst.Try) -> bool:
