@@ -57,6 +57,7 @@ KINDS = (
     "pool",
     "executor",
     "raw_thread",
+    "manager",
 )
 SOURCES = ("fix", "correct", "leak")
 FILES = ("before", "after", "file")

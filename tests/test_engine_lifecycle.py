@@ -9941,6 +9941,21 @@ def test_a_hook_run_after_the_fork_runs_once_per_child() -> None:
                 self._watch.stop()
         """
     )
+    # the module itself calling the hook in a loop says how often it runs (review36 e05)
+    check(
+        """
+        import threading
+
+
+        def after_fork(worker):
+            threading.Thread(target=worker.serve_forever).start()  # leak
+
+
+        def spawn_all(workers):
+            for worker in workers:
+                after_fork(worker)
+        """
+    )
 
 
 def test_a_function_named_to_serve_for_ever_that_returns_is_judged_by_its_body() -> None:
@@ -9963,9 +9978,24 @@ def test_a_function_named_to_serve_for_ever_that_returns_is_judged_by_its_body()
             def run_forever(self, url):
                 helper = subprocess.Popen(["ssh", "-N", url])  # leak
                 self.dispatcher.dispatch(url)
+
+
+        class Relay:
+            # a bare `return`, or returning what a call serving for ever gives, is no way back
+            # (review36 e06, e07)
+            def serve_forever(self, url):
+                helper = subprocess.Popen(["ssh", "-N", url])  # leak
+                return self.server.serve_forever()
+
+            def run_forever(self, url):
+                helper = subprocess.Popen(["ssh", "-N", url])  # leak
+                self.dispatcher.dispatch(url)
+                return
         """
     )
-    assert [f.severity for f in findings] == ["medium", "low"], [f.message for f in findings]
+    assert [f.severity for f in findings] == ["medium", "low", "low", "low"], [
+        f.message for f in findings
+    ]
 
 
 def test_a_queue_handed_to_the_target_is_the_objects_own() -> None:
@@ -10107,6 +10137,12 @@ def test_only_a_wake_up_of_the_listening_socket_ends_an_accept_loop() -> None:
                 self._sock.close()
         """
     check(flagged.format(mark="  # leak", wake="pass"))
+    # the same flag as the loop's condition (review36 c09, c11)
+    check(
+        flagged.format(mark="  # leak", wake="pass")
+        .replace("while True:", "while not self._stop:")
+        .replace("if self._stop:\n                        break", "pass")
+    )
     check(flagged.format(mark="", wake="socket.create_connection(self._addr).close()"))
 
 
@@ -10133,3 +10169,44 @@ def test_a_module_importing_a_windows_module_at_its_top_never_runs_here() -> Non
             mark="  # leak",
         )
     )
+
+
+def test_a_put_the_stopping_pass_leaves_before_wakes_nothing() -> None:
+    # the reader sets the flag and breaks on a disconnect: the puts further down its loop never
+    # run on that pass, so the consumer blocked in get() never sees the flag (blind batch
+    # al-t: a drone link's sender thread per connection); a put right after the set wakes it
+    source = """
+        import queue
+        import threading
+
+
+        class Link:
+            def __init__(self, port):
+                self.port = port
+                self.active = True
+                self.messages = queue.Queue()
+                self.reader = threading.Thread(target=self.read, daemon=True)
+                self.reader.start()
+                self.sender = threading.Thread(target=self.execute, daemon=True){mark}
+                self.sender.start()
+
+            def read(self):
+                while self.active:
+                    try:
+                        msg = self.port.recv()
+                    except OSError:
+                        self.active = False
+                        {wake}
+                        break
+                    self.messages.put(msg)
+
+            def execute(self):
+                while self.active:
+                    self.handle(self.messages.get())
+
+            def close(self):
+                self.active = False
+                self.port.close()
+        """
+    check(source.format(mark="  # leak", wake="pass"))
+    check(source.format(mark="", wake="self.messages.put(None)"))

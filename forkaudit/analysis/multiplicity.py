@@ -268,7 +268,7 @@ class Counter:
             name in (ONCE_FIXTURES | APP_FACTORIES) and not self.facts.callers(function)
         ):
             return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
-        if name in AFTER_FORK_HOOKS:
+        if name in AFTER_FORK_HOOKS and not self.facts.callers(function):
             return Multiplicity(
                 Level.ONCE, f"{name}() runs once in each child process, right after the fork", True
             )
@@ -1397,7 +1397,19 @@ __all__ = ["Counter", "Level", "Multiplicity"]
 
 
 def _ends_in_return(statement: cst.CSTNode | None) -> bool:
-    """Is ``statement`` (the last of a function's body) a ``return``?"""
-    return isinstance(statement, cst.SimpleStatementLine) and any(
-        isinstance(small, cst.Return) for small in statement.body
-    )
+    """Is ``statement`` (the last of a function's body) a ``return`` of a value it has come
+    back with (``return self.has_errored``)? Not a bare ``return`` (the end of a body anyway),
+    nor one returning what a call serving for ever gives (``return server.serve_forever()``)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, cst.Return) and small.value is not None:
+            value = small.value
+            if isinstance(value, cst.Await):
+                value = value.expression
+            return not (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value in FOREVER_METHODS
+            )
+    return False

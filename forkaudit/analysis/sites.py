@@ -653,7 +653,11 @@ class SiteFinder:
         if "setdefaulttimeout(" in self.index.text:
             return None  # every socket made after it has that timeout
         for loop in walk_statements(function):
-            if not isinstance(loop, cst.While) or literal_truth(loop.test) is not True:
+            # (a loop on the object's stop flag, `while self._running:`, looks at it only
+            # between two connections, as an `if self._stop: break` in its body does)
+            if not isinstance(loop, cst.While) or not (
+                literal_truth(loop.test) is True or _reads_own_state(loop.test)
+            ):
                 continue
             accepting = [
                 node
@@ -2472,7 +2476,8 @@ def _puts(
     """Does ``method`` put something in ``queue`` (``self._q.put(None)``) where it stops the
     loop? When it sets one of ``flags`` itself, the put must be able to run on the same pass: a
     put in another branch of an ``if`` than the one setting the flag (data queued on one path,
-    the flag set on another) wakes nothing at stop."""
+    the flag set on another) wakes nothing at stop, nor one the pass leaves before reaching
+    (`self._active = False; break` in an ``except``, the puts further down the loop)."""
     puts = [
         call
         for call in calls_in(index, method, nested=True)
@@ -2488,7 +2493,25 @@ def _puts(
     ]
     if not sets:
         return bool(puts)  # it stops the loop by calling a setter: any put of its own wakes it
-    return any(not _exclusive(index, put, where) for put in puts for where in sets)
+    return any(
+        not _exclusive(index, put, where) and not _left_before(index, where, put)
+        for put in puts
+        for where in sets
+    )
+
+
+def _left_before(index: ModuleIndex, where: cst.CSTNode, put: cst.CSTNode) -> bool:
+    """Does the block holding ``where`` (a flag set) end by leaving (``break``, ``return``,
+    ``raise``, ``continue``) with ``put`` outside it? Then the pass setting the flag never
+    reaches that put."""
+    for ancestor in index.ancestors(where):
+        if isinstance(ancestor, cst.IndentedBlock):
+            return ends_with(
+                ancestor, (cst.Break, cst.Return, cst.Raise, cst.Continue)
+            ) and not index.inside(put, ancestor)
+        if isinstance(ancestor, cst.FunctionDef):
+            break
+    return False
 
 
 def _exclusive(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
