@@ -644,12 +644,13 @@ class SiteFinder:
         ]
 
     def _accept_parked(self, function: cst.FunctionDef) -> cst.While | None:
-        """A ``while True:`` loop of ``function`` left only through the handler of a ``try``
-        whose one call is a socket's ``accept()`` (``try: conn = listener.accept() except
-        OSError: return``), in a module that never shuts a socket down nor gives one a
-        timeout: the thread waits in ``accept()`` until a connection comes, since closing the
-        socket from another thread does not wake it (Linux); a listener nobody connects to any
-        more holds it for good."""
+        """A ``while True:`` loop of ``function`` (or one on the object's stop flag) left only
+        through the handler of a ``try`` whose one call is a socket's ``accept()`` (``try: conn
+        = listener.accept() except OSError: return``), whose listening socket the module never
+        shuts down nor gives a timeout (``_woken``): the thread waits in ``accept()`` until a
+        connection comes, since closing the socket from another thread does not wake it
+        (Linux), and a stop flag is looked at only between two connections; a listener nobody
+        connects to any more holds it for good."""
         if "setdefaulttimeout(" in self.index.text:
             return None  # every socket made after it has that timeout
         for loop in walk_statements(function):
