@@ -3445,7 +3445,11 @@ def _given_by_a_caller(
 ) -> bool:
     """Does a call of ``function`` in the module give its parameter ``name`` (at
     ``position`` among the positional ones, -1 when keyword-only) a value other than
-    ``None``? Calls are told by the function's name (``run(...)``, ``self._run(...)``)."""
+    ``None``? Calls are told by the function's name (``run(...)``, ``self._run(...)``); a
+    method named as the waits it wraps (``wait()``, ``join()``) cannot be told from those of
+    the handles themselves (``proc.wait(timeout=5)``): none is taken for its call."""
+    if function.name.value in WAIT_METHOD_NAMES | {"communicate"}:
+        return False
     method = index.method_of(function.body) is function
     if method and position >= 0:
         position -= 1  # `self` is not written at the call

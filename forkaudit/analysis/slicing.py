@@ -26,6 +26,7 @@ from forkaudit.analysis.vocabulary import (
     KEEP_METHODS,
     PER_USE_METHODS,
     REAPER_WORDS,
+    STOP_ENDS,
     STOP_METHODS,
     THREAD_TARGET_KEYWORDS,
     THREADISH_SUFFIXES,
@@ -1295,8 +1296,9 @@ class _ClassPlan:
                 or _REAPER_FINDER.search(body)
                 or (reapers is not None and self.methods[i][2] in reapers)
                 or self.methods[i][2] in _FORWARDERS
-                # a method ending the object's life makes its objects per-use ones (harm.py)
-                or self.methods[i][2] in PER_USE_METHODS
+                # a method ending the object's life makes its objects per-use ones (harm.py),
+                # as does a stop that cannot reach its thread (harm._per_use, STOP_ENDS)
+                or self.methods[i][2] in PER_USE_METHODS | STOP_ENDS
                 or (per_use and _NEVER_RETURNS.search(body) is not None)
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))
