@@ -807,13 +807,15 @@ class Follower:
                 return False  # `if p.returncode is None: p.returncode = -9`: not reaped
             if _tests_pid_returned(ancestor.test, reaped_by):
                 return True  # `if pid != 0:` after a waitpid(): it reaped the child
-        position = index.positions(index.statement_of(field))[:2]
-        for call in calls_in(index, function):
-            if (
-                last_name(call.func) not in ("wait", "communicate", "waitpid", "wait4")
-                or "WNOHANG" in index.code(call)
-                or not index.positions(call)[:2] < position
-            ):
+        waits = [
+            call
+            for call in calls_in(index, function)
+            if last_name(call.func) in ("wait", "communicate", "waitpid", "wait4")
+        ]
+        # (positions only where there is a wait: a line number costs a print of the module)
+        position = index.positions(index.statement_of(field))[:2] if waits else (0, 0)
+        for call in waits:
+            if "WNOHANG" in index.code(call) or not index.positions(call)[:2] < position:
                 continue
             handled = any(
                 isinstance(ancestor, cst.Try)
@@ -2128,12 +2130,14 @@ class Follower:
                     )
                 # a reap in the start's own method before the store acts on the handle it
                 # replaces (`if self._t: self._t.cancel()` then `self._t = Timer(...)`)
-                start_line = index.line_of(statement)
+                # (told by the order of the calls, which needs no line numbers: those cost a
+                # print of the whole module)
+                start_at = self.facts.call_position(statement)
                 reaping = [
                     method
                     for reap in evidence.reaps
                     if (method := index.method_of(reap)) is not same_method
-                    or index.line_of(reap) > start_line
+                    or self.facts.call_position(reap) > start_at
                 ]
                 reapers = {
                     method.name.value
