@@ -10210,3 +10210,32 @@ def test_a_put_the_stopping_pass_leaves_before_wakes_nothing() -> None:
         """
     check(source.format(mark="  # leak", wake="pass"))
     check(source.format(mark="", wake="self.messages.put(None)"))
+
+
+def test_a_for_loop_inside_a_while_loop_runs_on_every_pass_of_it() -> None:
+    # `while True: for w in workers: attach(w); sleep(30)`: the inner loop runs again on every
+    # pass of the outer one, as a call straight in the `while` does (review36 e02: it was read
+    # as once, the function never returning)
+    check(
+        """
+        import threading
+        import time
+
+
+        def _heartbeat(worker):
+            while True:
+                worker.ping()
+                time.sleep(5)
+
+
+        def attach(worker):
+            threading.Thread(target=_heartbeat, args=(worker,), daemon=True).start()  # leak
+
+
+        def supervise(workers):
+            while True:
+                for worker in workers:
+                    attach(worker)
+                time.sleep(30)
+        """
+    )

@@ -149,6 +149,7 @@ class Counter:
         current: cst.CSTNode = node
         function: cst.FunctionDef | None = None
         tested: list[tuple[cst.BaseExpression, bool]] = []  # (test, truth the path needs)
+        outer_while: cst.While | None = None
         for ancestor in index.ancestors(node):
             if isinstance(ancestor, cst.FunctionDef):
                 function = ancestor
@@ -188,8 +189,12 @@ class Counter:
                     return self._guarded(
                         node, test, f"behind the once-guard `{_code(index, test)}`", depth
                     )
-            if loop is None and _is_loop_of(ancestor, current):
-                loop = ancestor
+            if _is_loop_of(ancestor, current):
+                if loop is None:
+                    loop = ancestor
+                if isinstance(ancestor, cst.While) and outer_while is None:
+                    # a `for` over the workers inside `while True:` runs again on every pass
+                    outer_while = ancestor
             guard = self._early_return_guard(ancestor, current, node)
             if guard is not None:
                 return self._guarded(node, guard[1], f"after the once-guard `{guard[0]}`", depth)
@@ -198,7 +203,7 @@ class Counter:
             return Multiplicity(Level.ONCE, "at import time", True)
         outer = self.of_function(function, depth, _parameter_guards(function, tested))
         name = function.name.value
-        if isinstance(loop, cst.While):
+        if isinstance(loop, cst.While) or outer_while is not None:
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
         if loop is not None and outer.level >= Level.PER_CALL:
             return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
