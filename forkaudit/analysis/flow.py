@@ -2403,7 +2403,7 @@ class Follower:
                 return False
             if loop is not None and not (
                 self.index.inside(bound[0], loop)
-                and self.index.line_of(bound[0]) < self.index.line_of(call)
+                and self.facts.call_position(bound[0]) < self.facts.call_position(call)
             ):
                 # called again on each pass: the object is the same unless the pass makes it
                 # anew before the call (`t = Tunnel(h); t.tunnel(port)` in the loop's body)
@@ -3452,12 +3452,11 @@ def _given_by_a_caller(
     ``None``? Calls are told by the function's name (``run(...)``, ``self._run(...)``); a
     method named as the waits it wraps (``wait()``, ``join()``) cannot be told from those of
     the handles themselves (``proc.wait(timeout=5)``): none is taken for its call."""
-    if function.name.value in WAIT_METHOD_NAMES | {"communicate"}:
-        return False
-    method = index.method_of(function.body) is function
-    if method and position >= 0:
-        position -= 1  # `self` is not written at the call
     called = function.name.value
+    if called in WAIT_METHOD_NAMES | {"communicate"}:
+        return False
+    if index.method_of(function.body) is function and position >= 0:
+        position -= 1  # `self` is not written at the call
     for call in index.calls:
         if last_name(call.func) != called or index.inside(call, function):
             continue

@@ -149,7 +149,7 @@ class Counter:
         current: cst.CSTNode = node
         function: cst.FunctionDef | None = None
         tested: list[tuple[cst.BaseExpression, bool]] = []  # (test, truth the path needs)
-        outer_while: cst.While | None = None
+        in_while = False  # a `while` loop repeats it, however deep the loop holding it
         for ancestor in index.ancestors(node):
             if isinstance(ancestor, cst.FunctionDef):
                 function = ancestor
@@ -192,9 +192,8 @@ class Counter:
             if _is_loop_of(ancestor, current):
                 if loop is None:
                     loop = ancestor
-                if isinstance(ancestor, cst.While) and outer_while is None:
-                    # a `for` over the workers inside `while True:` runs again on every pass
-                    outer_while = ancestor
+                # (a `for` over the workers inside `while True:` runs again on every pass)
+                in_while = in_while or isinstance(ancestor, cst.While)
             guard = self._early_return_guard(ancestor, current, node)
             if guard is not None:
                 return self._guarded(node, guard[1], f"after the once-guard `{guard[0]}`", depth)
@@ -203,7 +202,7 @@ class Counter:
             return Multiplicity(Level.ONCE, "at import time", True)
         outer = self.of_function(function, depth, _parameter_guards(function, tested))
         name = function.name.value
-        if isinstance(loop, cst.While) or outer_while is not None:
+        if in_while:
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
         if loop is not None and outer.level >= Level.PER_CALL:
             return Multiplicity(Level.MANY, f"in a loop in {name}()", True)

@@ -583,13 +583,14 @@ class SiteFinder:
         info = self.index.class_of(site.call)
         if not isinstance(scope, cst.FunctionDef) or info is None:
             return
-        start = self.index.line_of(site.call)
-        made = any(
-            dotted_name(bound) == served
-            and isinstance(value, cst.Call)
-            and self.index.line_of(value) < start
+        makes = [
+            value
             for bound, value in assignments(scope)
-        )
+            if dotted_name(bound) == served and isinstance(value, cst.Call)
+        ]
+        # (line numbers only where there is a store: each costs a print of the module)
+        start = self.index.line_of(site.call) if makes else 0
+        made = any(self.index.line_of(value) < start for value in makes)
         if not made or self._stops(served, [scope]):
             return  # the same object each time, or the one before stopped first
         members: list[cst.CSTNode] = [m.node for m in self.index.lineage(info)]
