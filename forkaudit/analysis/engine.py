@@ -22,6 +22,7 @@ from forkaudit.analysis.platforms import foreign_path
 from forkaudit.analysis.prefilter import start_modules, start_names
 from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.analysis.subclasses import SubclassInfo
+from forkaudit.analysis.walk import forget
 from forkaudit.model import FileError, FileResult, Finding, Rule
 
 CONTEXT_LINES = 3
@@ -114,19 +115,22 @@ def analyze(
     names = tuple(sorted(set(extra_names) | set(external or ())))
     pattern = start_pattern(rules, names) if slicing else None
     anchors = tuple(sorted(start_names(rules) | set(names)))
-    return _analyze(
-        data,
-        path,
-        rules,
-        distribution,
-        external,
-        test_code,
-        pattern,
-        anchors,
-        process_reaper,
-        names,
-        callers,
-    )
+    try:
+        return _analyze(
+            data,
+            path,
+            rules,
+            distribution,
+            external,
+            test_code,
+            pattern,
+            anchors,
+            process_reaper,
+            names,
+            callers,
+        )
+    finally:
+        forget()  # the children walk() remembered for this file's trees
 
 
 def _reapers(rules: Sequence[Rule]) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
+from typing import cast
 
 import libcst as cst
 
@@ -53,18 +54,19 @@ def in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
     block (``def disabled(self): return False`` followed by what it used to do)."""
     current = node
     for ancestor in index.ancestors(node):
-        if isinstance(ancestor, cst.If) and ancestor.body is current:
-            test = ancestor.test
+        kind = type(ancestor)
+        if kind is cst.If and cast(cst.If, ancestor).body is current:
+            test = cast(cst.If, ancestor).test
             if (isinstance(test, cst.Name) and test.value == "False") or (
                 isinstance(test, cst.Integer) and test.value == "0"
             ):
                 return True
-        if isinstance(ancestor, cst.IndentedBlock) and isinstance(current, cst.BaseStatement):
-            for statement in ancestor.body:
+        if kind is cst.IndentedBlock and isinstance(current, cst.BaseStatement):
+            for statement in cast(cst.IndentedBlock, ancestor).body:
                 if statement is current:
                     break
-                if isinstance(statement, cst.SimpleStatementLine) and any(
-                    isinstance(small, _LEAVING) for small in statement.body
+                if type(statement) is cst.SimpleStatementLine and any(
+                    type(small) in _LEAVING_KINDS for small in statement.body
                 ):
                     return True
         current = ancestor
@@ -72,6 +74,7 @@ def in_dead_code(index: ModuleIndex, node: cst.CSTNode) -> bool:
 
 
 _LEAVING = (cst.Return, cst.Raise, cst.Break, cst.Continue)
+_LEAVING_KINDS = frozenset(_LEAVING)
 
 
 def ends_with(suite: cst.BaseSuite, leaving: tuple[type[cst.BaseSmallStatement], ...]) -> bool:
@@ -142,7 +145,7 @@ def last_name(expr: cst.BaseExpression) -> str:
 
 def calls_in(index: ModuleIndex, function: cst.CSTNode, nested: bool = False) -> list[cst.Call]:
     """The calls in ``function`` (with ``nested``, in the functions it holds too)."""
-    return [n for n in walk_statements(function, skip_nested=not nested) if isinstance(n, cst.Call)]
+    return [n for n in walk_statements(function, skip_nested=not nested) if type(n) is cst.Call]
 
 
 def names_in(index: ModuleIndex, node: cst.CSTNode, name: str) -> list[cst.Name]:
@@ -725,17 +728,21 @@ def assignments_among(
     nodes: Iterable[cst.CSTNode],
 ) -> Iterator[tuple[cst.CSTNode, cst.BaseExpression, cst.BaseExpression | None]]:
     """``assignments`` of the assignment statements among ``nodes``, each with its statement."""
+    # type() tests: libcst's node classes are final, and an ABC isinstance() per node of every
+    # statement walked is most of this function's cost.
     for inner in nodes:
-        if isinstance(inner, cst.Assign):
-            for target in inner.targets:
+        kind = type(inner)
+        if kind is cst.Assign:
+            assign = cast(cst.Assign, inner)
+            for target in assign.targets:
                 if isinstance(target.target, cst.Tuple | cst.List):
-                    yield from ((inner, element.value, None) for element in target.target.elements)
+                    yield from ((assign, element.value, None) for element in target.target.elements)
                 else:
-                    yield inner, target.target, inner.value
-        elif isinstance(inner, cst.AugAssign):
-            yield inner, inner.target, None
-        elif isinstance(inner, cst.AnnAssign):
-            yield inner, inner.target, inner.value
+                    yield assign, target.target, assign.value
+        elif kind is cst.AugAssign:
+            yield inner, cast(cst.AugAssign, inner).target, None
+        elif kind is cst.AnnAssign:
+            yield inner, cast(cst.AnnAssign, inner).target, cast(cst.AnnAssign, inner).value
 
 
 def state_read(test: cst.BaseExpression) -> set[str]:

@@ -68,31 +68,70 @@ def _is_node(kind: type) -> bool:
     return known
 
 
-def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """The node's children that can hold code (not whitespace or punctuation), in field order."""
-    for name in _fields(type(node)):
+# Each node's children, computed once: the engine walks the same function bodies many times (one
+# pass per question it asks). Keyed by id() (a CSTNode's own __hash__ is a Python call) with the
+# node kept in the entry, so an id cannot be reused while its entry lives. ``forget()`` empties it
+# between files; past _KIDS_LIMIT entries it starts over.
+_KIDS: dict[int, tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]] = {}
+_KIDS_LIMIT = 2_000_000
+
+
+def forget() -> None:
+    """Drop the children remembered for the trees walked so far (call between files)."""
+    _KIDS.clear()
+
+
+def _kids(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    entry = _KIDS.get(id(node))
+    if entry is not None:
+        return entry[1]
+    kids: list[cst.CSTNode] = []
+    is_node = _IS_NODE
+    for name in _FIELDS.get(type(node)) or _fields(type(node)):
         value = getattr(node, name)
         kind = type(value)
         if kind is tuple or kind is list:
             for item in value:
-                if _is_node(type(item)):
-                    yield item
-        elif _is_node(kind):
-            yield value
+                flag = is_node.get(type(item))
+                if flag is None:
+                    flag = _is_node(type(item))
+                if flag:
+                    kids.append(item)
+        else:
+            flag = is_node.get(kind)
+            if flag is None:
+                flag = _is_node(kind)
+            if flag:
+                kids.append(value)
+    result = tuple(kids)
+    if len(_KIDS) >= _KIDS_LIMIT:
+        _KIDS.clear()
+    _KIDS[id(node)] = (node, result)
+    return result
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node's children that can hold code (not whitespace or punctuation), in field order."""
+    return iter(_kids(node))
 
 
 def walk(root: cst.CSTNode, *, skip_nested: bool = False) -> Iterator[cst.CSTNode]:
     """Every node under ``root`` (root included), depth first. With ``skip_nested``, the bodies of
     functions, classes and lambdas nested inside ``root`` are not entered."""
     stack = [root]
+    pop = stack.pop
+    extend = stack.extend
+    kids_of = _KIDS.get
+    nested = _NESTED
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        if skip_nested and node is not root and type(node) in _NESTED:
+        if skip_nested and node is not root and type(node) in nested:
             continue
-        kids = list(children(node))
-        kids.reverse()
-        stack.extend(kids)
+        entry = kids_of(id(node))
+        kids = entry[1] if entry is not None else _kids(node)
+        if kids:
+            extend(reversed(kids))
 
 
 # libcst's concrete node classes are final: a type test, not an ABC isinstance() per node
