@@ -10239,3 +10239,226 @@ def test_a_for_loop_inside_a_while_loop_runs_on_every_pass_of_it() -> None:
                 time.sleep(30)
         """
     )
+
+
+def test_is_alive_and_exitcode_poll_a_multiprocessing_child_as_popen_poll_does() -> None:
+    # Process.is_alive() and Process.exitcode are its Popen's poll() (waitpid WNOHANG): a
+    # predicate made to be polled, or a loop over the children asking each, reaps the ones that
+    # ended, as `return self.proc.poll() is None` does for a Popen. A `while not p.is_alive()`
+    # waits for the start, and a one-off check before a restart is no reaper.
+    check(
+        """
+        import multiprocessing
+        import time
+
+
+        def work():
+            pass
+
+
+        class Job:
+            def start(self):
+                self.proc = multiprocessing.Process(target=work)
+                self.proc.start()
+
+            def done(self):
+                return not self.proc.is_alive()
+
+
+        class Task:
+            def start(self):
+                self.child = multiprocessing.Process(target=work)
+                self.child.start()
+
+            def finished(self):
+                return self.child.exitcode is not None
+
+
+        def supervise(count):
+            procs = []
+            for _ in range(count):
+                p = multiprocessing.Process(target=work)
+                p.start()
+                procs.append(p)
+            while procs:
+                for p in list(procs):
+                    if not p.is_alive():
+                        procs.remove(p)
+                time.sleep(1)
+
+
+        def started(fn):
+            p = multiprocessing.Process(target=fn)  # leak: FA112
+            p.start()
+            while not p.is_alive():
+                time.sleep(0.1)
+        """
+    )
+
+
+def test_a_kept_pid_polled_by_a_liveness_predicate_reaps_the_child() -> None:
+    # `self.pid = proc.pid` then `pid, status = os.waitpid(self.pid, os.WNOHANG)` in a method
+    # returning from it whether the child runs (pexpect's and salt's isalive()): made to be
+    # polled, as `return self.proc.poll() is None` is. Also through CPython's own idiom of a
+    # parameter defaulting to the function (`_waitpid=os.waitpid, _wnohang=os.WNOHANG`).
+    # After a kill in the same method, the one poll reports on a dying child: no reaper.
+    source = """
+        import os
+        import signal
+        import subprocess
+
+
+        class Terminal:
+            def __init__(self, cmd):
+                proc = subprocess.Popen(cmd){mark}
+                self.pid = proc.pid
+                self.proc = proc
+
+            {body}
+        """
+    check(
+        source.format(
+            mark="",
+            body="""def isalive(self, _waitpid=os.waitpid, _wnohang=os.WNOHANG):
+                pid, status = _waitpid(self.pid, _wnohang)
+                if pid == 0:
+                    return True
+                return False""",
+        )
+    )
+    check(
+        source.format(
+            mark="",
+            body="""def running(self):
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                return pid == 0""",
+        )
+    )
+    check(
+        source.format(
+            mark="  # leak: FA103",
+            body="""def close(self):
+                os.kill(self.pid, signal.SIGTERM)
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                return pid""",
+        )
+    )
+
+
+def test_a_handle_kept_on_an_object_is_reaped_by_code_reaching_it_through_the_object() -> None:
+    # `par.proc.join()`, or `self.procs[tag].proc.is_alive()` polled in a loop, in another class
+    # or function of the module: a child is reaped by whoever reaches it. Only for an attribute
+    # no other class of the module stores (two classes keep a `proc`: which one does
+    # `shell.proc.wait()` reach?); a one-off is_alive() outside a loop is no reaper.
+    check(
+        """
+        import multiprocessing
+
+
+        def work():
+            pass
+
+
+        class Parallel:
+            def start(self):
+                self.proc = multiprocessing.Process(target=work)
+                self.proc.start()
+
+
+        class State:
+            def __init__(self):
+                self.procs = {}
+
+            def call(self, tags):
+                for tag in tags:
+                    parallel = Parallel()
+                    parallel.start()
+                    self.procs[tag] = parallel
+                while self.procs:
+                    self.reconcile()
+
+            def reconcile(self):
+                for tag in list(self.procs):
+                    if not self.procs[tag].proc.is_alive():
+                        del self.procs[tag]
+        """
+    )
+    check(
+        """
+        import multiprocessing
+
+
+        def work():
+            pass
+
+
+        class Parallel:
+            def start(self):
+                self.proc = multiprocessing.Process(target=work)  # leak: FA112
+                self.proc.start()
+
+
+        def alive(parallel):
+            return parallel.proc.is_alive()
+
+
+        def run_all(n):
+            for _ in range(n):
+                Parallel().start()
+        """
+    )
+    check(
+        """
+        import multiprocessing
+        import subprocess
+
+
+        def work():
+            pass
+
+
+        class Parallel:
+            def start(self):
+                self.proc = multiprocessing.Process(target=work)  # leak: FA112
+                self.proc.start()
+
+
+        class Shell:
+            def start(self, cmd):
+                self.proc = subprocess.Popen(cmd)  # leak: FA103
+
+
+        def finish(shell):
+            shell.proc.wait()
+
+
+        def run_all(n):
+            for _ in range(n):
+                Parallel().start()
+        """
+    )
+
+
+def test_methods_defined_under_an_if_of_the_class_body_are_the_class_methods() -> None:
+    # `if mswindows: def isalive(...)` / `else: def isalive(...)` (salt's vt.Terminal): the
+    # branch that runs here defines the method (when the test says nothing of the platform,
+    # every branch may).
+    source = """
+        import subprocess
+        import sys
+
+
+        class Terminal:
+            def __init__(self, cmd):
+                self.proc = subprocess.Popen(cmd){mark}
+
+            if {test}:
+                def close(self):
+                    self.proc.kill()
+            else:
+                def close(self):
+                    self.proc.kill()
+                    self.proc.wait()
+        """
+    check(source.format(mark="", test='sys.platform == "win32"'))
+    check(source.format(mark="  # leak: FA103", test='sys.platform != "win32"'))

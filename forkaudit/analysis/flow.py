@@ -8,8 +8,10 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import libcst as cst
 
@@ -238,9 +240,10 @@ class Follower:
         if (
             name in site.reap_methods
             or (name == "poll" and self._polled(call))
-            # multiprocessing's is_alive() polls the child (waitpid WNOHANG): polled until it
-            # says False (`while p.is_alive():`), the child has been reaped
-            or (name == "is_alive" and rule.kind.mp_child and self._polled_to_the_end(call))
+            # multiprocessing's is_alive() is its Popen's poll() (waitpid WNOHANG): polled
+            # until it says False (`while p.is_alive():`), or as often as a Popen's poll() is
+            # (in a loop, or a predicate made to be polled), the child has been reaped
+            or (name == "is_alive" and rule.kind.mp_child and self._alive_polled(call))
             or (name in ("__exit__", "__aexit__") and site.context_manager)
         ):
             if name in ("wait", "join", "communicate") and _timed(self.index, call):
@@ -667,9 +670,14 @@ class Follower:
             assert parent is not None
             evidence.reaps.append(parent)
             return
-        if use.name == "exitcode" and site.rule.kind.mp_child and self._polled_to_the_end(use.at):
+        if (
+            use.name == "exitcode"
+            and site.rule.kind.mp_child
+            and (self._polled_to_the_end(use.at) or self._liveness_predicate(use.at))
+        ):
             # `while p.exitcode is None:` polls the child (waitpid WNOHANG) until it has ended
-            # and is reaped
+            # and is reaped; so does a predicate made to be polled (`return p.exitcode is not
+            # None`), as a Popen's poll() in one does
             assert isinstance(use.at, cst.CSTNode)
             evidence.reaps.append(use.at)
             return
@@ -974,16 +982,41 @@ class Follower:
             return True
         if in_loop(self.index, call):
             return not self._readiness_check(call)
-        comparison = self.index.parent_of(call)
-        if not (
-            isinstance(comparison, cst.Comparison)
-            and comparison.left is call
-            and len(comparison.comparisons) == 1
-            and dotted_name(comparison.comparisons[0].comparator) == "None"
+        return self._liveness_predicate(call)
+
+    def _alive_polled(self, call: cst.Call) -> bool:
+        """Is this ``p.is_alive()`` of a multiprocessing child polled until the child has
+        ended: the test of a ``while`` that runs while it lives (``while p.is_alive():``), or,
+        outside any ``while`` test (``while not p.is_alive():`` waits for the start), as often
+        as a Popen's ``poll()`` would be (in a loop on the child, or a predicate)?"""
+        if self._polled_to_the_end(call):
+            return True
+        if any(
+            isinstance(ancestor, cst.While) and self.index.inside(call, ancestor.test)
+            for ancestor in self.index.ancestors(call)
         ):
             return False
-        returned = self.index.parent_of(comparison)
-        return isinstance(returned, cst.Return)
+        return self._polled(call)
+
+    def _liveness_predicate(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` (``p.poll()``, ``p.exitcode``, ``p.is_alive()``) what a predicate returns
+        to say whether the child still runs (``return self.proc.poll() is not None``, ``return
+        not self._p.is_alive()``, ``return self._p.exitcode is None``)? Such a predicate exists
+        to be polled until the child has finished, and every poll reaps a child that ended."""
+        parent = self.index.parent_of(node)
+        if isinstance(node, cst.Call) and last_name(node.func) == "is_alive":
+            # its own truth, or negated
+            if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+                parent = self.index.parent_of(parent)
+            return isinstance(parent, cst.Return)
+        if not (
+            isinstance(parent, cst.Comparison)
+            and parent.left is node
+            and len(parent.comparisons) == 1
+            and dotted_name(parent.comparisons[0].comparator) == "None"
+        ):
+            return False
+        return isinstance(self.index.parent_of(parent), cst.Return)
 
     def _readiness_check(self, call: cst.Call) -> bool:
         """Is this ``poll()`` a check that the child has not died while the loop holding it
@@ -2172,7 +2205,9 @@ class Follower:
             )
         if evidence.returned:
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
-        companion = self._companion_reaps(family, attr, site)
+        companion = self._companion_reaps(family, attr, site) or self._reaped_from_outside(
+            family, attr, site
+        )
         if companion:
             return Verdict(
                 False, started=evidence.started, daemon=evidence.daemon, reapers=(companion,)
@@ -2661,8 +2696,57 @@ class Follower:
             elif (resolved := self.index.resolve(func)) in PID_WAIT_FUNCTIONS:
                 args = [arg for arg in call.args if arg.keyword is None]
                 if dotted_name(_pid_argument(resolved, args)) == handle:
-                    if self._pid_call(call, handle) != "polls":
+                    if self._pid_call(call, handle) != "polls" or self._reports_liveness(
+                        call, handle
+                    ):
                         return True
+        return False
+
+    def _reports_liveness(self, call: cst.Call, handle: str) -> bool:
+        """Is this non-blocking ``os.waitpid(pid, os.WNOHANG)`` the answer of a predicate that
+        says whether the child still runs (``pid, status = os.waitpid(self.pid, WNOHANG)``
+        then ``return pid == 0``, or ``if pid == 0: return True``)? Such a method exists to be
+        polled until the child has finished, as ``return self.proc.poll() is None`` does, and
+        every poll reaps a child that has ended. Not after a signal that ends the child in the
+        same function (``os.kill(self.pid, SIGTERM)`` then the poll): that one reports on a
+        child still dying, and nobody polls again."""
+        index = self.index
+        assign = index.parent_of(call)
+        if not isinstance(assign, cst.Assign) or assign.value is not call:
+            return False
+        bound = {
+            dotted_name(element)
+            for target in assign.targets
+            for element in (
+                [e.value for e in target.target.elements]
+                if isinstance(target.target, cst.Tuple | cst.List)
+                else [target.target]
+            )
+        } - {None}
+        function = self.facts.enclosing_function(call)
+        if function is None or not bound:
+            return False
+        if any(self._pid_call(other, handle) == "ends" for other in calls_in(index, function)):
+            return False
+
+        def reads(node: cst.CSTNode | None) -> bool:
+            return node is not None and any(
+                isinstance(n, cst.Name) and n.value in bound
+                for n in walk_statements(node, skip_nested=False)
+            )
+
+        for node in walk_statements(function):
+            if not isinstance(node, cst.Return):
+                continue
+            if reads(node.value):
+                return True
+            if isinstance(node.value, cst.Name) and node.value.value in ("True", "False"):
+                branch = next(
+                    (a for a in index.ancestors(node) if isinstance(a, cst.If | cst.FunctionDef)),
+                    None,
+                )
+                if isinstance(branch, cst.If) and reads(branch.test):
+                    return True
         return False
 
     def _in_while(self, node: cst.CSTNode) -> bool:
@@ -2689,7 +2773,11 @@ class Follower:
             return ""
         if (
             resolved in PID_WAIT_FUNCTIONS
-            and any("WNOHANG" in self.index.code(arg.value) for arg in call.args[1:])
+            and any(
+                "WNOHANG" in self.index.code(arg.value)
+                or self.index.resolve(arg.value) == "os.WNOHANG"  # `_wnohang=os.WNOHANG`
+                for arg in call.args[1:]
+            )
             and not self._in_while(call)
         ):
             return "polls"  # once (or a bounded for); polled in a while loop, it waits
@@ -2746,6 +2834,29 @@ class Follower:
                         and dotted_name(func.value) in taken
                     ):
                         return f"{other.name}.{name}"
+        return ""
+
+    def _reaped_from_outside(self, family: list[ClassInfo], attr: str, site: Site) -> str:
+        """Code of the module outside the class reaping the handle through an object holding it
+        (``par.proc.join()``, ``self.procs[tag].proc.is_alive()`` polled in a loop): a child is
+        reaped by whoever reaches it. Read from the whole text (a slice may leave that code
+        out), and only for an attribute no other class of the module stores (``self.proc =``
+        in two classes could be either). Where it is, as ``Class.method`` or ``function``;
+        "" when nowhere."""
+        kin = {member.name for member in family}
+        text = self.index.text
+        if not _attribute_owners(text, attr) <= kin:
+            return ""
+        kind = site.rule.kind
+        reaping = {*site.rule.reaped_by_methods, *site.reap_methods} - {"communicate"}
+        polling = {"poll"} if kind is Kind.POPEN else {"is_alive"} if kind.mp_child else set()
+        for match in _outside_reap(attr).finditer(text):
+            verb = match.group("verb")
+            if match.group("base").split(".", 1)[0].split("[", 1)[0] in ("self", "cls"):
+                if "." not in match.group("base") and "[" not in match.group("base"):
+                    continue  # the object's own attribute: its class was read already
+            if verb in reaping or (verb in polling and _in_text_loop(text, match.start())):
+                return _text_owner(text, match.start())
         return ""
 
     def _cleanup_called(self, family: list[ClassInfo], kept: str, site: Site) -> bool:
@@ -4079,3 +4190,86 @@ def _after_timeout(reaped: str, killed: bool) -> str:
     if killed:
         return f"it is killed and never {reaped} again"
     return f"the wait is given up and it is never {reaped}"
+
+
+@lru_cache(maxsize=256)
+def _outside_reap(attr: str) -> re.Pattern[str]:
+    """``<base>.<attr>.<verb>(`` with a base that is a name, possibly dotted or indexed."""
+    return re.compile(
+        rf"(?<![\w.])(?P<base>[A-Za-z_]\w*(?:\[[^\]\n]*\]|\.\w+)*)\.{re.escape(attr)}"
+        rf"\.(?P<verb>\w+)\("
+    )
+
+
+_CLASS_LINE = re.compile(r"[ \t]*class[ \t]+(\w+)")
+_DEF_LINE = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)")
+_LOOP_LINE = re.compile(r"[ \t]*(?:async[ \t]+)?(?:for|while)\b")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+@lru_cache(maxsize=64)
+def _attribute_owners(text: str, attr: str) -> frozenset[str]:
+    """The classes of the module text whose code stores ``self.<attr>`` (``self.proc = ...``),
+    told by indentation: a class owns the lines indented under it."""
+    store = re.compile(rf"\bself\.{re.escape(attr)}[ \t]*(?::[^=\n]*)?=(?!=)")
+    owners: set[str] = set()
+    stack: list[tuple[int, str]] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = _indent(line)
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        found = _CLASS_LINE.match(line)
+        if found:
+            stack.append((depth, found.group(1)))
+            continue
+        if store.search(line):
+            owners.add(stack[-1][1] if stack else "")
+    return frozenset(owners)
+
+
+def _enclosing_lines(text: str, offset: int) -> list[str]:
+    """The lines opening the blocks around ``offset`` (innermost first), told by indentation."""
+    start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    depth = _indent(text[start : line_end if line_end != -1 else len(text)])
+    found: list[str] = []
+    for line in reversed(text[:start].split("\n")):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _indent(line) < depth:
+            found.append(line)
+            depth = _indent(line)
+            if depth == 0:
+                break
+    return found
+
+
+def _in_text_loop(text: str, offset: int) -> bool:
+    """Is the code at ``offset`` inside a ``for``/``while`` loop of its function?"""
+    for line in _enclosing_lines(text, offset):
+        if _DEF_LINE.match(line) or _CLASS_LINE.match(line):
+            return False
+        if _LOOP_LINE.match(line):
+            return True
+    return False
+
+
+def _text_owner(text: str, offset: int) -> str:
+    """``Class.method`` or ``function`` holding the code at ``offset`` ("the module" at top)."""
+    function = owner = ""
+    for line in _enclosing_lines(text, offset):
+        if not function and (found := _DEF_LINE.match(line)):
+            function = found.group(1)
+        elif function and (found := _CLASS_LINE.match(line)):
+            owner = found.group(1)
+            break
+    if not function:
+        return "the module"
+    return f"{owner}.{function}" if owner else function

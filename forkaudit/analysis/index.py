@@ -79,6 +79,9 @@ class ModuleIndex:
     # uses(): the nodes of each name by the innermost function holding them, built on first use
     _buckets: dict[str, dict[int, list[tuple[int, cst.Name]]]] = field(default_factory=dict)
     _nested: dict[int, list[cst.FunctionDef]] | None = None
+    # parameters whose default is an imported function (`def poll(self, _waitpid=os.waitpid)`,
+    # the idiom of CPython's own subprocess module): name -> {id(function): qualified name}
+    param_aliases: dict[str, dict[int, str]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ navigation
 
@@ -167,6 +170,8 @@ class ModuleIndex:
             target = self.aliases.get(value)
             if target is not None:
                 return target
+            if value in self.param_aliases:
+                return self._param_alias(cast(cst.Name, node))
             for module in self.star_modules:
                 return f"{module}.{value}*"
             return None
@@ -184,6 +189,19 @@ class ModuleIndex:
                     # `self._ctx = multiprocessing.get_context(...)` makes `self._ctx` an alias
                     base = self.aliases.get(dotted_name(node.value) or "")
             return None if base is None else f"{base}.{node.attr.value}"
+        return None
+
+    def _param_alias(self, node: cst.Name) -> str | None:
+        """The imported function a parameter named ``node`` stands for in the function holding
+        it, when its default is one (``_waitpid=os.waitpid``; callers never pass it)."""
+        by_function = self.param_aliases[node.value]
+        for ancestor in self.ancestors(node):
+            if type(ancestor) is cst.FunctionDef:
+                found = by_function.get(id(ancestor))
+                if found is not None:
+                    return found
+                if any(param.name.value == node.value for param in ancestor.params.params):
+                    return None  # a parameter of this function, with another default
         return None
 
     def uses(self, name: str, within: cst.CSTNode) -> list[cst.Name]:
@@ -371,16 +389,46 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
                     and dotted_name(target.target.value) == "self"
                 ):
                     index.aliases[f"self.{target.target.attr.value}"] = "multiprocessing"
+    for function in indexer.functions:
+        for param in (*function.params.params, *function.params.kwonly_params):
+            if param.default is None or type(param.default) not in (cst.Attribute, cst.Name):
+                continue
+            resolved = index.resolve(param.default)
+            if resolved is not None and not resolved.startswith("@") and "." in resolved:
+                index.param_aliases.setdefault(param.name.value, {})[id(function)] = resolved
     for class_node in indexer.class_nodes:
         bases = [
             index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases
         ]
         info = ClassInfo(node=class_node, name=class_node.name.value, bases=bases)
-        for statement in class_node.body.body:
-            if isinstance(statement, cst.FunctionDef):
-                info.methods[statement.name.value] = statement
+        for method in _class_methods(index, class_node.body.body):
+            info.methods[method.name.value] = method
         index.classes.setdefault(info.name, info)
     return index
+
+
+def _class_methods(
+    index: ModuleIndex, body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]
+) -> Iterator[cst.FunctionDef]:
+    """The methods a class body defines: straight in it, or under an ``if`` of the class body
+    (``if mswindows: def isalive(...)`` / ``else: def isalive(...)``), from the branch that runs
+    on this platform when the test says which, else from every branch."""
+    from forkaudit.analysis.platforms import value_here  # (platforms reads the index)
+
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            yield statement
+        elif isinstance(statement, cst.If):
+            value = value_here(index, statement.test)
+            if value is not False:
+                yield from _class_methods(index, statement.body.body)
+            orelse = statement.orelse
+            if value is True or orelse is None:
+                continue
+            if isinstance(orelse, cst.If):
+                yield from _class_methods(index, [orelse])
+            else:
+                yield from _class_methods(index, orelse.body.body)
 
 
 # --------------------------------------------------------------------------- positions

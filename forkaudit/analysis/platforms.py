@@ -315,6 +315,11 @@ def _named_for(name: str) -> str:
     return words[-1] if platform is not None and not _HERE[platform] else ""
 
 
+def value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
+    """What the test ``test`` is on this platform: True, False, or None when not known."""
+    return _value_here(index, test)
+
+
 def _value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What ``test`` is on this platform: True, False, or None when it is not known."""
     return three_valued(test, lambda leaf: _leaf_here(index, leaf))
