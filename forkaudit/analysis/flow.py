@@ -108,6 +108,18 @@ class Follower:
             assert isinstance(use.at, cst.Call)
             effect = self._effect(site, use)
             if effect is Effect.START:
+                if self._start_returns_none(site, node):
+                    # `self._t = Thread(...).start()`: Thread.start() and Process.start()
+                    # return None, so nothing of the handle is kept (a later `self._t.join()`
+                    # acts on None): it is dropped at once
+                    return Verdict(
+                        True,
+                        "high",
+                        f"{what} is started and dropped: start() returns None, so nothing can "
+                        f"{rule.kind.reap()}",
+                        started=True,
+                        daemon=site.daemon,
+                    )
                 after = self.follow(replace(site, started=True), use.at)
                 if after.leak and after.holder:
                     # `self.runner = Runner(...).start()`: kept where start() returned it to
@@ -2835,6 +2847,34 @@ class Follower:
                     ):
                         return f"{other.name}.{name}"
         return ""
+
+    def _start_returns_none(self, site: Site, node: cst.BaseExpression) -> bool:
+        """Is the result of ``node.start()`` used (``x = Thread(...).start()``, returned,
+        appended) while that start() returns None: the standard library's own Thread, Timer or
+        Process start(), or a class of this module inheriting it without a start() of its own
+        that returns something? A class from elsewhere may return itself from start(): not
+        known. (As a statement of its own, ``Thread(...).start()`` is judged as discarded.)"""
+        if not isinstance(node, cst.Call):
+            return False
+        attribute = self.index.parent_of(node)
+        call = self.index.parent_of(attribute) if attribute is not None else None
+        if not isinstance(call, cst.Call) or use_of(self.index, call).role is Role.DISCARDED:
+            return False
+        resolved = self.index.resolve(node.func) or ""
+        if resolved in site.rule.starts:
+            return True
+        info = self.index.classes.get(resolved[1:]) if resolved.startswith("@") else None
+        if info is None:
+            return False
+        family = self.index.lineage(info)
+        for member in family:
+            start = member.methods.get("start")
+            if start is not None:
+                return not any(
+                    isinstance(n, cst.Return) and n.value is not None
+                    for n in walk_statements(start)
+                )
+        return any(base in site.rule.starts for member in family for base in member.bases)
 
     def _reaped_from_outside(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """Code of the module outside the class reaping the handle through an object holding it
