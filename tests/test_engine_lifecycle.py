@@ -10462,3 +10462,108 @@ def test_methods_defined_under_an_if_of_the_class_body_are_the_class_methods() -
         """
     check(source.format(mark="", test='sys.platform == "win32"'))
     check(source.format(mark="  # leak: FA103", test='sys.platform != "win32"'))
+
+
+def test_the_result_of_start_is_none_so_binding_it_keeps_nothing() -> None:
+    # `self._thread = Thread(...).start()` (smarthomeNG's websocket module, blind am-t): the
+    # standard library's start() returns None, so the attribute holds None and the later
+    # `self._thread.join()` cannot reach the thread. A class of the module whose own start()
+    # returns the object keeps it; one inheriting Thread.start() does not.
+    check(
+        """
+        import threading
+        import time
+
+
+        def serve():
+            while True:
+                time.sleep(1)
+
+
+        class Server:
+            def start(self):
+                self._thread = threading.Thread(target=serve).start()  # leak: FA111
+
+            def stop(self):
+                self._thread.join()
+
+
+        class Runner(threading.Thread):
+            def __init__(self):
+                super().__init__(daemon=True)
+                self.stopped = threading.Event()
+
+            def run(self):
+                while not self.stopped.wait(1):
+                    pass
+
+            def start(self):
+                super().start()
+                return self
+
+
+        class Loop(threading.Thread):
+            def run(self):
+                while True:
+                    time.sleep(1)
+
+
+        class Owner:
+            def open(self):
+                self.runner = Runner().start()
+                self.loop = Loop().start()  # leak: FA111
+
+            def close(self):
+                self.runner.stopped.set()
+                self.runner.join()
+                self.loop.join()
+        """
+    )
+
+
+def test_a_target_calling_a_function_that_never_returns_never_returns() -> None:
+    # `def run(self): self._setup(); self._serve()` with `_serve` looping for good: the call
+    # never returns, so neither does the thread (up to two calls deep, straight statements
+    # only: a call under an if or a try is not followed)
+    check(
+        """
+        import threading
+        import time
+
+
+        def serve():
+            while True:
+                time.sleep(1)
+
+
+        class Loop(threading.Thread):
+            def run(self):
+                self._setup()
+                serve()
+
+            def _setup(self):
+                pass
+
+
+        class Worker:
+            def start(self):
+                threading.Thread(target=self._run).start()  # leak
+
+            def _run(self):
+                self._main()
+
+            def _main(self):
+                serve()
+
+
+        def handle(request):
+            Loop().start()  # leak
+
+
+        def maybe(request, ok):
+            def body():
+                if ok:
+                    serve()
+            threading.Thread(target=body).start()
+        """
+    )

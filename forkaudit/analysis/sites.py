@@ -218,7 +218,7 @@ class SiteFinder:
                 if method.name.value != "run"
             )
             stop_flags = frozenset(flag.rsplit(".", 1)[-1] for flag in found[0])
-        forever = endless_loop(run) if run is not None else None
+        forever = (endless_loop(run) or self._delegated_endless(run)) if run is not None else None
         served = _served_object(forever)
         # run() serves `self.server` forever: a method stopping it ends the thread (run()
         # stopping it on its own way out is not one)
@@ -494,7 +494,7 @@ class SiteFinder:
                 self._serves_replaced(site, dotted_name(target.value) or "")
             return
         site.target_known = True
-        endless = endless_loop(function)
+        endless = endless_loop(function) or self._delegated_endless(function)
         served = _served_object(endless)
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
@@ -1897,6 +1897,27 @@ class SiteFinder:
                 assign = self.index.parent_of(parent)
                 if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Lambda):
                     return assign.value
+        return None
+
+    def _delegated_endless(self, function: cst.FunctionDef, depth: int = 2) -> cst.CSTNode | None:
+        """The endless loop of a function of the module that ``function`` calls as a statement
+        of its own body (``def run(self): self._setup(); self._serve()``, with ``_serve``
+        looping for good): a call that never returns makes its caller never return either.
+        Up to ``depth`` calls deep; calls under an ``if``, ``try`` or loop are not followed."""
+        for statement in function.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+                    continue
+                callee = self.function_for(small.value.func, small.value)
+                if callee is None or callee is function:
+                    continue
+                found = endless_loop(callee)
+                if found is None and depth > 1:
+                    found = self._delegated_endless(callee, depth - 1)
+                if found is not None:
+                    return found
         return None
 
     def function_for(self, expr: cst.BaseExpression, near: cst.CSTNode) -> cst.FunctionDef | None:
