@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from forkaudit.errors import InputError
 from forkaudit.model import SEVERITIES
+from forkaudit.names import canonicalize_name
 
 if sys.version_info >= (3, 11):
     import tomllib

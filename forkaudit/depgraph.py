@@ -14,13 +14,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from packaging.markers import default_environment
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from typing import TYPE_CHECKING, Any
 
 from forkaudit.model import DependencyInfo, Environment
+from forkaudit.names import canonicalize_name
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,6 +48,9 @@ def marker_environment(python_version: str, platform: str = "") -> dict[str, str
     """Marker variables for a target Python ``X.Y`` (full version ``X.Y.0``); the rest are the
     running machine's, or those a pip platform tag implies (``platform_markers``). An empty
     ``python_version`` keeps the running interpreter's."""
+    # (packaging is imported where it is used: a scan answered from the cache needs none of it)
+    from packaging.markers import default_environment
+
     env: dict[str, str] = {str(k): str(v) for k, v in default_environment().items()}
     if python_version:
         env["python_version"] = python_version
@@ -106,6 +109,8 @@ def parse_requirement(text: str) -> Requirement | None:
     """A ``Requirement``, or None when the text is not one (hostile metadata may also nest
     parentheses deep enough to exhaust the recursive marker parser). Cached: the dependency
     graph parses the same texts again."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         return Requirement(text)
     except (InvalidRequirement, RecursionError, ValueError):

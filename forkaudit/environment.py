@@ -13,7 +13,6 @@ the site folder they were found in (the first of ``Environment.site_packages`` h
 from __future__ import annotations
 
 import csv
-import email.parser
 import functools
 import io
 import json
@@ -24,9 +23,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
 from forkaudit.depgraph import (
     DependencyGraph,
     dependency_info,
@@ -35,6 +31,7 @@ from forkaudit.depgraph import (
 )
 from forkaudit.errors import InputError
 from forkaudit.model import Distribution, Environment
+from forkaudit.names import canonicalize_name
 
 __all__ = [
     "DependencyGraph",
@@ -373,6 +370,9 @@ class _Headers:
 def _read_headers(text: str) -> _Headers:
     """The headers of METADATA / PKG-INFO text that forkaudit uses."""
     # Only the headers: the body (often the whole README) is not parsed for headers anyway.
+    # (imported here: a scan answered from the cache reads no metadata)
+    import email.parser
+
     message = email.parser.HeaderParser().parsestr(_BLANK_LINE.split(text, 1)[0])
     requires = [str(r).strip() for r in message.get_all("Requires-Dist") or [] if str(r).strip()]
     return _Headers(
@@ -485,6 +485,8 @@ def _read_meta(base: str, folder: str) -> _Meta:
     if not version:
         warnings.append("no version found")
     else:
+        from packaging.version import InvalidVersion, Version
+
         try:
             Version(version)
         except InvalidVersion:

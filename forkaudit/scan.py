@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from forkaudit import __version__, envcache
 from forkaudit.baseline import read_baseline, split_new, write_baseline
 from forkaudit.cache import Cache, default_cache_dir
@@ -46,6 +43,7 @@ from forkaudit.model import (
     RulePack,
     ScanReport,
 )
+from forkaudit.names import canonicalize_name
 from forkaudit.ranking import SCORE_FORMULA, rank
 from forkaudit.runner import Progress, RunOptions, UnitResult, prestart, run_units
 
@@ -279,6 +277,8 @@ _KEY = re.compile(r"""^\s*([A-Za-z0-9_.-]+|"[^"]*"|'[^']*')\s*=(?!=)""")
 
 
 def _requirement_name(text: str) -> str:
+    from packaging.requirements import InvalidRequirement, Requirement  # (not on a warm scan)
+
     try:
         return canonicalize_name(Requirement(text).name)
     except InvalidRequirement:

@@ -27,12 +27,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
-
 from forkaudit.depgraph import parse_requirement
 from forkaudit.environment import _parse_record, _read_headers
 from forkaudit.errors import InputError
 from forkaudit.model import Distribution
+from forkaudit.names import canonicalize_name
 
 __all__ = [
     "ARCHIVE_MARK",
@@ -197,6 +196,8 @@ def _dist_info_folder(names: Sequence[str], filename: str) -> str:
     )
     if not folders:
         raise InputError(f"{filename} is not a wheel: it has no .dist-info folder")
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # (only for wheels)
+
     try:
         name, version, _, _ = parse_wheel_filename(filename)
     except InvalidWheelFilename:
@@ -283,6 +284,8 @@ def _read(path: str) -> _Read:
     layout = wheel_layout(path)
     filename = os.path.basename(path)
     warnings: list[str] = []
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # (only for wheels)
+
     try:
         file_name, file_version, _, _ = parse_wheel_filename(filename)
         fallback = (str(file_name), str(file_version))
