@@ -10383,32 +10383,7 @@ def test_a_handle_kept_on_an_object_is_reaped_by_code_reaching_it_through_the_ob
                         del self.procs[tag]
         """
     )
-    check(
-        """
-        import multiprocessing
-
-
-        def work():
-            pass
-
-
-        class Parallel:
-            def start(self):
-                self.proc = multiprocessing.Process(target=work)  # leak: FA112
-                self.proc.start()
-
-
-        def alive(parallel):
-            return parallel.proc.is_alive()
-
-
-        def run_all(n):
-            for _ in range(n):
-                Parallel().start()
-        """
-    )
-    check(
-        """
+    kept_elsewhere = """
         import multiprocessing
         import subprocess
 
@@ -10421,21 +10396,27 @@ def test_a_handle_kept_on_an_object_is_reaped_by_code_reaching_it_through_the_ob
             def start(self):
                 self.proc = multiprocessing.Process(target=work)  # leak: FA112
                 self.proc.start()
-
-
-        class Shell:
-            def start(self, cmd):
-                self.proc = subprocess.Popen(cmd)  # leak: FA103
-
-
-        def finish(shell):
-            shell.proc.wait()
-
+        {other}
 
         def run_all(n):
             for _ in range(n):
                 Parallel().start()
         """
+    # a one-off is_alive() outside a loop reaps nothing
+    check(
+        kept_elsewhere.format(
+            other="\n\n        def alive(parallel):\n            return parallel.proc.is_alive()\n"
+        )
+    )
+    # another class keeps a `proc` too: `shell.proc.wait()` may be its
+    check(
+        kept_elsewhere.format(
+            other=(
+                "\n\n        class Shell:\n            def start(self, cmd):\n"
+                "                self.proc = subprocess.Popen(cmd)  # leak: FA103\n\n\n"
+                "        def finish(shell):\n            shell.proc.wait()\n"
+            )
+        )
     )
 
 
