@@ -2892,9 +2892,8 @@ class Follower:
         polling = {"poll"} if kind is Kind.POPEN else {"is_alive"} if kind.mp_child else set()
         for match in _outside_reap(attr).finditer(text):
             verb = match.group("verb")
-            if match.group("base").split(".", 1)[0].split("[", 1)[0] in ("self", "cls"):
-                if "." not in match.group("base") and "[" not in match.group("base"):
-                    continue  # the object's own attribute: its class was read already
+            if match.group("base") in ("self", "cls"):
+                continue  # the object's own attribute: its class was read already
             if verb in reaping or (verb in polling and _in_text_loop(text, match.start())):
                 return _text_owner(text, match.start())
         return ""
