@@ -139,16 +139,32 @@ _NESTED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def walk_with_parents(root: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode | None]]:
-    """(node, parent) for every node under ``root``, depth first, lexical order. The children
-    it finds are remembered for the walks that follow (the index walks a module first)."""
+    """(node, parent) for every node under ``root``, depth first, lexical order."""
     stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(root, None)]
-    pop = stack.pop
-    extend = stack.extend
-    kids_of = _KIDS.get
+    fields = _FIELDS
+    is_node = _IS_NODE
     while stack:
-        node, parent = pop()
+        node, parent = stack.pop()
         yield node, parent
-        entry = kids_of(id(node))
-        kids = entry[1] if entry is not None else _kids(node)
-        if kids:
-            extend([(kid, node) for kid in reversed(kids)])
+        kind = type(node)
+        names = fields.get(kind) or _fields(kind)
+        kids: list[tuple[cst.CSTNode, cst.CSTNode | None]] = []
+        for name in names:
+            value = getattr(node, name)
+            vkind = type(value)
+            if vkind is tuple or vkind is list:
+                for item in value:
+                    ikind = type(item)
+                    flag = is_node.get(ikind)
+                    if flag is None:
+                        flag = _is_node(ikind)
+                    if flag:
+                        kids.append((item, node))
+            else:
+                flag = is_node.get(vkind)
+                if flag is None:
+                    flag = _is_node(vkind)
+                if flag:
+                    kids.append((value, node))
+        kids.reverse()
+        stack.extend(kids)
