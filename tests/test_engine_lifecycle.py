@@ -10443,6 +10443,28 @@ def test_methods_defined_under_an_if_of_the_class_body_are_the_class_methods() -
         """
     check(source.format(mark="", test='sys.platform == "win32"'))
     check(source.format(mark="  # leak: FA103", test='sys.platform != "win32"'))
+    # and what a left-out branch's method does to the attribute counts for nothing either
+    # (review37 p27: only the Windows close() waits)
+    check(
+        """
+        import os
+        import signal
+        import subprocess
+        import sys
+
+
+        class Server:
+            def __init__(self, cmd):
+                self.proc = subprocess.Popen(cmd)  # leak: FA103
+
+            if sys.platform == "win32":
+                def close(self):
+                    self.proc.wait()
+            else:
+                def close(self):
+                    os.kill(self.proc.pid, signal.SIGTERM)
+        """
+    )
 
 
 def test_the_result_of_start_is_none_so_binding_it_keeps_nothing() -> None:
