@@ -51,6 +51,7 @@ from forkaudit.analysis.syntax import (
     self_attribute_nodes,
     short,
     target_expr,
+    target_names,
     thread_names,
     walk_statements,
 )
@@ -2726,15 +2727,7 @@ class Follower:
         assign = index.parent_of(call)
         if not isinstance(assign, cst.Assign) or assign.value is not call:
             return False
-        bound = {
-            dotted_name(element)
-            for target in assign.targets
-            for element in (
-                [e.value for e in target.target.elements]
-                if isinstance(target.target, cst.Tuple | cst.List)
-                else [target.target]
-            )
-        } - {None}
+        bound = {name for target in assign.targets for name in target_names(target.target)}
         function = self.facts.enclosing_function(call)
         if function is None or not bound:
             return False

@@ -123,12 +123,12 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
     for ancestor in index.ancestors(node):
         if isinstance(ancestor, cst.If | cst.While | cst.IfExp):
             orelse = getattr(ancestor, "orelse", None)
-            if ancestor.body is current and _value_here(index, ancestor.test) is False:
+            if ancestor.body is current and value_here(index, ancestor.test) is False:
                 return index.code(ancestor.test)
             if (
                 orelse is not None
                 and orelse is current
-                and _value_here(index, ancestor.test) is True
+                and value_here(index, ancestor.test) is True
             ):
                 return f"not {index.code(ancestor.test)}"
         if isinstance(ancestor, cst.FunctionDef):
@@ -316,11 +316,6 @@ def _named_for(name: str) -> str:
 
 
 def value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
-    """What the test ``test`` is on this platform: True, False, or None when not known."""
-    return _value_here(index, test)
-
-
-def _value_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What ``test`` is on this platform: True, False, or None when it is not known."""
     return three_valued(test, lambda leaf: _leaf_here(index, leaf))
 
@@ -404,7 +399,7 @@ def _flag_bindings_value(index: ModuleIndex, test: cst.Name) -> bool | None:
             continue
         if isinstance(value, cst.Name) and value.value == test.value:
             return None
-        here = _value_here(index, value)
+        here = value_here(index, value)
         if here is None:
             return None
         found.add(here)
