@@ -10443,6 +10443,27 @@ def test_methods_defined_under_an_if_of_the_class_body_are_the_class_methods() -
         """
     check(source.format(mark="", test='sys.platform == "win32"'))
     check(source.format(mark="  # leak: FA103", test='sys.platform != "win32"'))
+    # a test that names no platform may go either way: both branches' methods count, the one
+    # that waits included, whichever of the two `close` the class's method list keeps
+    check(
+        """
+        import os
+        import signal
+        import subprocess
+
+
+        class Server:
+            def __init__(self, cmd):
+                self.proc = subprocess.Popen(cmd)
+
+            if FAST:
+                def close(self):
+                    self.proc.wait()
+            else:
+                def close(self):
+                    os.kill(self.proc.pid, signal.SIGTERM)
+        """
+    )
     # and what a left-out branch's method does to the attribute counts for nothing either
     # (review37 p27: only the Windows close() waits)
     check(

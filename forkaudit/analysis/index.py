@@ -82,6 +82,8 @@ class ModuleIndex:
     # parameters whose default is an imported function (`def poll(self, _waitpid=os.waitpid)`,
     # the idiom of CPython's own subprocess module): name -> {id(function): qualified name}
     param_aliases: dict[str, dict[int, str]] = field(default_factory=dict)
+    # ids of the methods a class body defines under an `if` branch that does not run here
+    left_out_methods: set[int] = field(default_factory=set)
 
     # ------------------------------------------------------------------ navigation
 
@@ -200,7 +202,11 @@ class ModuleIndex:
                 found = by_function.get(id(ancestor))
                 if found is not None:
                     return found
-                if any(param.name.value == node.value for param in ancestor.params.params):
+                params = ancestor.params
+                if any(
+                    param.name.value == node.value
+                    for param in (*params.params, *params.kwonly_params)
+                ):
                     return None  # a parameter of this function, with another default
         return None
 
@@ -401,34 +407,37 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
             index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases
         ]
         info = ClassInfo(node=class_node, name=class_node.name.value, bases=bases)
-        for method in _class_methods(index, class_node.body.body):
-            info.methods[method.name.value] = method
+        for method, runs in _class_methods(index, class_node.body.body):
+            if runs:
+                info.methods[method.name.value] = method
+            else:
+                index.left_out_methods.add(id(method))
         index.classes.setdefault(info.name, info)
     return index
 
 
 def _class_methods(
-    index: ModuleIndex, body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]
-) -> Iterator[cst.FunctionDef]:
-    """The methods a class body defines: straight in it, or under an ``if`` of the class body
-    (``if mswindows: def isalive(...)`` / ``else: def isalive(...)``), from the branch that runs
-    on this platform when the test says which, else from every branch."""
+    index: ModuleIndex,
+    body: Sequence[cst.BaseStatement | cst.BaseSmallStatement],
+    runs: bool = True,
+) -> Iterator[tuple[cst.FunctionDef, bool]]:
+    """The methods a class body defines, each with whether it is one here: straight in the
+    body, or under an ``if`` of it (``if mswindows: def isalive(...)`` / ``else: def
+    isalive(...)``), from the branch that runs on this platform when the test says which, else
+    from every branch."""
     from forkaudit.analysis.platforms import value_here  # (platforms reads the index)
 
     for statement in body:
         if isinstance(statement, cst.FunctionDef):
-            yield statement
+            yield statement, runs
         elif isinstance(statement, cst.If):
             value = value_here(index, statement.test)
-            if value is not False:
-                yield from _class_methods(index, statement.body.body)
+            yield from _class_methods(index, statement.body.body, runs and value is not False)
             orelse = statement.orelse
-            if value is True or orelse is None:
+            if orelse is None:
                 continue
-            if isinstance(orelse, cst.If):
-                yield from _class_methods(index, [orelse])
-            else:
-                yield from _class_methods(index, orelse.body.body)
+            branch = [orelse] if isinstance(orelse, cst.If) else orelse.body.body
+            yield from _class_methods(index, branch, runs and value is not True)
 
 
 # --------------------------------------------------------------------------- positions

@@ -614,7 +614,7 @@ def self_attribute_nodes(
             and parent.attr is node
             and dotted_name(parent.value) in ("self", "cls")
         ):
-            if index.inside(parent, info.node) and not _in_branch_left_out(index, info, parent):
+            if index.inside(parent, info.node) and not _in_branch_left_out(index, parent):
                 out.append(parent)
     for node in index.names.get("getattr", ()):
         call = index.parent_of(node)
@@ -631,21 +631,11 @@ def self_attribute_nodes(
     return out
 
 
-def _in_branch_left_out(index: ModuleIndex, info: ClassInfo, node: cst.CSTNode) -> bool:
+def _in_branch_left_out(index: ModuleIndex, node: cst.CSTNode) -> bool:
     """Is ``node`` in a method the class body defines under an ``if`` whose branch does not run
-    here (``if sys.platform == "win32": def close(self): ...``): not one of its methods (see
-    ``index._class_methods``)?"""
+    here (``if sys.platform == "win32": def close(self): ...``; ``index._class_methods``)?"""
     method = index.method_of(node)
-    if method is None or any(method is m for m in info.methods.values()):
-        return False
-    for ancestor in index.ancestors(method):
-        if ancestor is info.node:
-            return False
-        if isinstance(ancestor, cst.If):
-            return True
-        if isinstance(ancestor, cst.ClassDef | cst.FunctionDef):
-            return False
-    return False
+    return method is not None and id(method) in index.left_out_methods
 
 
 def iteration_of(
