@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gc
 import hashlib
 import itertools
 import math
@@ -1154,6 +1155,21 @@ def _init_worker(pack: RulePack, timeout: float, grace: float) -> None:
     _GRACE = grace
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    _tune_collector()
+
+
+# A worker builds a syntax tree per file: hundreds of thousands of nodes that hold no cycle and
+# are freed by their reference counts once the file is done. The cyclic collector, triggered by
+# those allocations, would also traverse every object the worker keeps for its life (the
+# engine's modules, libcst's grammar, the rule pack) at each full collection: about a tenth of a
+# scan's time. Those are moved out of its sight (gc.freeze) and it runs less often; it still
+# runs, so a cycle made while analysing is still freed.
+GC_THRESHOLD = (10_000, 20, 20)
+
+
+def _tune_collector() -> None:
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 class _Tracker:

@@ -287,3 +287,31 @@ def test_a_factory_returning_a_thread_is_a_start_in_the_modules_calling_it(
         ("listener.py", 12, "FA111", "high")
     ]
     assert "__heartbeat_loop() waits on self.running, which nothing sets" in findings[0].message
+
+
+def test_a_worker_keeps_its_long_lived_objects_out_of_the_collectors_sight() -> None:
+    """The objects a worker holds for its life (modules, grammar, rule pack) are frozen, and the
+    collector runs less often than by default; it still runs (a cycle made later is freed)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, weakref\n"
+        "from forkaudit import runner\n"
+        "from forkaudit.rules import load_rules\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "runner._init_worker(load_rules(), 60.0, 15.0)\n"
+        "assert gc.get_freeze_count() > 10000, gc.get_freeze_count()\n"
+        "assert gc.get_threshold() == runner.GC_THRESHOLD\n"
+        "assert gc.isenabled()\n"
+        "class Node: pass\n"
+        "a = Node(); a.me = a\n"
+        "gone = weakref.ref(a)\n"
+        "del a\n"
+        "gc.collect()\n"
+        "assert gone() is None\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
