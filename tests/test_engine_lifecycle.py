@@ -10591,3 +10591,229 @@ def test_a_target_calling_a_function_that_never_returns_never_returns() -> None:
             threading.Thread(target=body).start()
         """
     )
+
+
+def test_a_producer_joined_after_a_yield_parks_when_the_consumer_stops_early() -> None:
+    """A generator's code after a yield runs only if its consumer resumes it to the end: a
+    `break`, `next()` once, or dropping it closes the generator at the yield (GeneratorExit),
+    and only its `finally` blocks run. A producer thread filling a bounded queue only the
+    generator takes from then waits in put() for room for good (one per call). A `finally`
+    joining it, or a queue that never fills, takes care of it. A @contextmanager's yield is
+    left early only when its with-block raises, and a consumer whose work may raise before the
+    join leaves it parked too: on the error path, medium."""
+    findings = check(
+        """
+        import contextlib
+        import queue
+        import threading
+
+
+        def paginate(fetch, prefetched=8):
+            q = queue.Queue(prefetched)
+
+            def produce(q):
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce, args=(q,))  # leak: FA111
+            t.start()
+            row = q.get()
+            while row is not None:
+                yield row
+                row = q.get()
+            t.join()
+
+
+        def paginate_closed(fetch):
+            q = queue.Queue(8)
+
+            def produce():
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce)
+            t.start()
+            try:
+                row = q.get()
+                while row is not None:
+                    yield row
+                    row = q.get()
+            finally:
+                t.join()
+
+
+        def unbounded(fetch):
+            q = queue.Queue()
+
+            def produce():
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce)
+            t.start()
+            row = q.get()
+            while row is not None:
+                yield row
+                row = q.get()
+            t.join()
+
+
+        def waits_a_second(fetch):
+            q = queue.Queue(8)
+
+            def produce():
+                for row in fetch():
+                    q.put(row, timeout=1)
+
+            t = threading.Thread(target=produce)
+            t.start()
+            for _ in range(3):
+                yield q.get()
+            t.join()
+
+
+        @contextlib.contextmanager
+        def prefetching(fetch):
+            q = queue.Queue(8)
+
+            def produce():
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce)  # leak: FA111
+            t.start()
+            yield iter(q.get, None)
+            t.join()
+
+
+        def consume_all(fetch, handle):
+            q = queue.Queue(maxsize=4)
+
+            def produce():
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce)  # leak: FA111
+            t.start()
+            for row in iter(q.get, None):
+                handle(row)
+            t.join()
+        """
+    )
+    by_line = {f.line: f for f in findings}
+    first, managed, last = sorted(by_line)
+    assert by_line[first].severity == "high"
+    assert "consumer that stops early" in by_line[first].message
+    assert "parked in put()" in by_line[first].message
+    assert by_line[managed].severity == "medium"
+    assert "the with-block around that yield raises" in by_line[managed].message
+    assert by_line[last].severity == "medium"  # only when handle() raises
+    assert "when what runs there raises" in by_line[last].message
+
+
+def test_how_a_generator_is_left_decides_whether_the_code_after_its_yield_runs() -> None:
+    """GeneratorExit, which closing a generator raises at its yield, is no Exception: only a
+    bare handler, `BaseException` or `GeneratorExit` catches it and lets the code after the
+    `try` run. Building a collection (`iter(q.get, None)`, `list(...)`) raises nothing itself.
+    A private generator that its module only hands to a builtin exhausting it (`list(...)`) is
+    always run to its end."""
+    check(
+        """
+        import queue
+        import threading
+
+
+        def pages(fetch):
+            q = queue.Queue(8)
+
+            def produce():
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce)  # leak: FA111
+            t.start()
+            for row in iter(q.get, None):
+                yield row
+            t.join()
+
+
+        def drained_first(fetch):
+            q = queue.Queue(8)
+
+            def produce():
+                for row in fetch():
+                    q.put(row)
+                q.put(None)
+
+            t = threading.Thread(target=produce)
+            t.start()
+            rows = list(iter(q.get, None))
+            t.join()
+            yield from rows
+
+
+        def closing_caught(read, n):
+            stop = threading.Event()
+            readings = queue.Queue()
+
+            def poll():
+                while not stop.is_set():
+                    readings.put(read())
+                    stop.wait(0.05)
+
+            t = threading.Thread(target=poll)
+            t.start()
+            try:
+                for _ in range(n):
+                    yield readings.get()
+            except GeneratorExit:
+                pass
+            stop.set()
+            t.join()
+
+
+        def closing_not_caught(read, n):
+            stop = threading.Event()
+            readings = queue.Queue()
+
+            def poll():
+                while not stop.is_set():
+                    readings.put(read())
+                    stop.wait(0.05)
+
+            t = threading.Thread(target=poll)  # leak: FA111
+            t.start()
+            try:
+                for _ in range(n):
+                    yield readings.get()
+            except Exception:
+                pass
+            stop.set()
+            t.join()
+
+
+        def _rows(source):
+            q = queue.Queue(maxsize=8)
+
+            def produce():
+                for item in source:
+                    q.put(item)
+                q.put(None)
+
+            t = threading.Thread(target=produce)
+            t.start()
+            for item in iter(q.get, None):
+                yield item
+            t.join()
+
+
+        def load(source):
+            return list(_rows(source))
+        """
+    )

@@ -316,7 +316,7 @@ def _residue(
     if kind.thread:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
-        if verdict.on_error and (site.signal or site.lasts):
+        if verdict.on_error and (site.signal or site.lasts or site.feeds):
             return Residue.PERSISTENT, "", False  # it waits for a signal that never comes
         if parks_until_fired(site, index):
             # kept on the object (`self._timer = Timer(...)`) or not, a timer nothing cancels

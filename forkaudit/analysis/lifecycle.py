@@ -21,7 +21,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform, foreign_reach
-from forkaudit.analysis.raising import raising_gap
+from forkaudit.analysis.raising import managed_context, raising_gap
 from forkaudit.analysis.sites import Site, SiteFinder
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import argument, is_true, last_name, walk_statements
@@ -183,11 +183,18 @@ class Analyzer:
         """A thread waiting for its starter's signal (``site.signal``), or a parked timer, that
         its function stops only after calls that may raise, with no ``finally`` giving the
         signal: each call that raises leaves the thread waiting for good, or the timer armed
-        (raising.raising_gap)."""
+        (raising.raising_gap). So is a producer filling a bounded queue its function takes
+        from (``site.feeds``), joined only after that function has taken everything: a call
+        that raises before leaves it waiting for room in ``put()`` for good.
+
+        A ``yield`` on the way is such a point too. In a ``@contextmanager`` it raises what the
+        with-block raises (the error path). In any other generator it is where the consumer
+        may stop for good on the normal path: a ``break``, ``next()`` once, or dropping the
+        generator closes it there (GeneratorExit), and only its ``finally`` blocks run."""
         if not site.rule.kind.thread:
             return verdict
         timer = parks_until_fired(site, self.index)
-        if not (site.signal or timer or site.lasts):
+        if not (site.signal or timer or site.lasts or site.feeds):
             return verdict
         statement = self._line_of_statements(site.call)
         scope = self.index.scope_of(site.call)
@@ -216,7 +223,7 @@ class Analyzer:
             if not later:
                 return verdict
             start = self._line_of_statements(min(later, key=self.index.line_of)) or statement
-        names = [name for name in (handle, site.signal) if name]
+        names = [name for name in (handle, site.signal, site.feeds) if name]
         if not names or (handle and self._escapes(handle, scope, statement)):
             return verdict
         # a thread looping until its own stop(): the handle's stopping methods signal it
@@ -232,6 +239,45 @@ class Analyzer:
         line = self.index.line_of(
             gap if isinstance(gap, cst.Call) else self.index.statement_of(gap)
         )
+        if isinstance(gap, cst.Yield) and not managed_context(scope):
+            # the consumer stopping early, on the normal path
+            if self._consumed_whole(scope):
+                return verdict
+            waits = (
+                f"stays parked in put() on the full `{site.feeds}` for good"
+                if site.feeds and not site.signal
+                else "runs on for good"
+                if not site.signal
+                else f"waits for `{site.signal}` for good"
+            )
+            return replace(
+                verdict,
+                leak=True,
+                confidence="medium",
+                reason=f"`{handle or site.signal}` is "
+                f"{'joined' if site.feeds and not site.signal else 'stopped'} only after the "
+                f"yield at line {line}: a consumer that stops early (a break, an exception, "
+                "or dropping the generator) closes the generator there, and the thread "
+                f"{waits}",
+                stays=True,
+                started=True,
+            )
+        if site.feeds and not site.signal and not site.lasts:
+            return replace(
+                verdict,
+                leak=True,
+                confidence="medium",
+                reason=f"`{handle}` is joined only after line {line}, and its target fills "
+                f"`{site.feeds}`, a bounded queue only this function takes from: when "
+                + (
+                    "the with-block around that yield raises"
+                    if isinstance(gap, cst.Yield)
+                    else "what runs there raises"
+                )
+                + ", the thread stays parked in put() for good",
+                on_error=True,
+                started=True,
+            )
         reason = (
             f"cancelled only after line {line}: when what runs there raises, the timer stays "
             "armed and fires later"
@@ -245,6 +291,33 @@ class Analyzer:
         return replace(
             verdict, leak=True, confidence="medium", reason=reason, on_error=True, started=True
         )
+
+    def _consumed_whole(self, generator: cst.FunctionDef) -> bool:
+        """Is the private generator ``generator`` only ever run to its end: named nowhere in
+        the module but in calls handed straight to a builtin that exhausts what it is given
+        (``list(_rows(src))``, ``tuple(...)``, ``sorted(...)``), and in no other module of its
+        package?"""
+        name = generator.name.value
+        if not name.startswith("_"):
+            return False
+        callers = self.facts.callers(generator)
+        if not callers or len(self.index.names.get(name, ())) != len(callers) + 1:
+            return False
+        elsewhere = self.harm.counter.elsewhere
+        if elsewhere is not None and elsewhere(name) is not None:
+            return False
+        for caller in callers:
+            arg = self.index.parent_of(caller)
+            outer = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+            if not (
+                isinstance(caller, cst.Call)
+                and isinstance(outer, cst.Call)
+                and isinstance(outer.func, cst.Name)
+                and outer.func.value in _EXHAUSTING
+                and len(outer.args) == 1
+            ):
+                return False
+        return True
 
     def _line_of_statements(self, node: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """The line of simple statements holding ``node``: a statement of its block."""
@@ -591,6 +664,10 @@ class Analyzer:
 
 
 # words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
+# builtins that run the iterable they are given to its end
+_EXHAUSTING = frozenset(
+    {"list", "tuple", "set", "frozenset", "sorted", "dict", "sum", "max", "min"}
+)
 _STOP_WORDS = ("stop", "close", "shutdown", "terminate", "quit", "exit", "cancel", "finish", "kill")
 
 

@@ -65,14 +65,16 @@ def raising_gap(
                     stopped = True
                     break
                 if pending is None:
-                    pending = _may_raise(statement, names)
+                    pending = _may_raise(statement, names, closing=not managed_context(scope))
         if isinstance(parent, cst.Try | cst.TryStar) and current is parent.body:
             if parent.finalbody is not None and stops_in(parent.finalbody):
                 return None  # every way out of the try signals
             if pending is not None and index.inside(pending, parent.body):
                 if stopped and all(stops_in(handler) for handler in parent.handlers):
                     pending = None  # each handler signals in turn
-                elif not stopped and _swallowed(parent):
+                elif not stopped and _swallowed(
+                    parent, closed=isinstance(pending, cst.Yield) and not managed_context(scope)
+                ):
                     pending = None  # caught, and the function goes on to the signal
         current = parent
     return pending if stopped else None
@@ -93,10 +95,30 @@ def _data_put(call: cst.Call) -> bool:
     return not (name in ("None", "True", "False") or (name.isupper() and "." not in name))
 
 
-def _swallowed(node: cst.Try | cst.TryStar) -> bool:
+def managed_context(function: cst.CSTNode) -> bool:
+    """Is ``function`` a generator run as a context manager or a fixture
+    (``@contextmanager``, ``@asynccontextmanager``, ``@pytest.fixture``)? Its ``yield`` raises
+    what the with-block raises; in any other generator a ``yield`` is where a consumer that
+    stops early closes it (GeneratorExit)."""
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    return any(
+        last_name(
+            decorator.decorator.func
+            if isinstance(decorator.decorator, cst.Call)
+            else decorator.decorator
+        )
+        in ("contextmanager", "asynccontextmanager", "fixture", "yield_fixture")
+        for decorator in function.decorators
+    )
+
+
+def _swallowed(node: cst.Try | cst.TryStar, closed: bool = False) -> bool:
     """Does every exception of the ``try`` body end in a handler that lets the code after the
     ``try`` run: a broad one (bare, ``Exception``, ``BaseException``) among handlers none of
-    which raises, returns or leaves a loop?"""
+    which raises, returns or leaves a loop? With ``closed`` (what comes is the GeneratorExit
+    of a generator closed at a yield, which ``Exception`` does not catch): bare,
+    ``BaseException`` or ``GeneratorExit``."""
     broad = False
     for handler in node.handlers:
         if any(
@@ -112,25 +134,53 @@ def _swallowed(node: cst.Try | cst.TryStar) -> bool:
             if caught is not None
             else {"BaseException"}
         )
-        broad = broad or bool(names & {"Exception", "BaseException"})
+        wanted = {"BaseException", "GeneratorExit"} if closed else {"Exception", "BaseException"}
+        broad = broad or bool(names & wanted)
     return broad
 
 
-def _may_raise(statement: cst.CSTNode, names: Sequence[str]) -> cst.CSTNode | None:
+def _may_raise(
+    statement: cst.CSTNode,
+    names: Sequence[str],
+    closing: bool = False,
+    yields: bool = True,
+    calls: bool = True,
+) -> cst.CSTNode | None:
     """The call in ``statement`` that may raise (or its ``raise``, its ``yield``): anything but a quiet
     builtin, a log call, or the handle's or signal's own methods. A ``try`` swallowing what
-    its body raises raises only from its handlers and ``finally``."""
-    if isinstance(statement, cst.Try | cst.TryStar) and _swallowed(statement):
-        parts: list[cst.CSTNode] = [*statement.handlers]
-        if statement.orelse is not None:
-            parts.append(statement.orelse)
-        if statement.finalbody is not None:
-            parts.append(statement.finalbody)
-        return next((found for part in parts if (found := _may_raise(part, names))), None)
-    for node in walk_statements(statement):
-        # a `yield` raises what the with-block of a @contextmanager raises, or GeneratorExit
-        # when the consumer drops the generator
-        if isinstance(node, cst.Raise | cst.Yield):
+    its body raises raises only from its handlers and ``finally``. With ``closing`` (a plain
+    generator's, whose yield is left by GeneratorExit, which ``Exception`` does not catch),
+    the yields of a ``try`` body are swallowed only by a handler catching that (``except
+    GeneratorExit:``, bare, ``BaseException``). ``yields`` / ``calls``: look for those."""
+    if isinstance(statement, cst.Try | cst.TryStar):
+        body_calls = calls and not _swallowed(statement)
+        body_yields = yields and not _swallowed(statement, closed=closing)
+        if (body_calls, body_yields) != (calls, yields):
+            parts: list[tuple[cst.CSTNode, bool, bool]] = []
+            if body_calls or body_yields:
+                parts.append((statement.body, body_yields, body_calls))
+            parts.extend((handler, yields, calls) for handler in statement.handlers)
+            if statement.orelse is not None:
+                parts.append((statement.orelse, yields, calls))
+            if statement.finalbody is not None:
+                parts.append((statement.finalbody, yields, calls))
+            return next(
+                (
+                    found
+                    for part, y, c in parts
+                    if (found := _may_raise(part, names, closing, y, c))
+                ),
+                None,
+            )
+    nodes = walk_statements(statement)
+    # a `yield` raises what the with-block of a @contextmanager raises, or GeneratorExit when
+    # the consumer drops the generator: named first, a consumer stopping early being the
+    # common way out of a generator (`for row in iter(q.get, None): yield row`)
+    found = next((node for node in nodes if isinstance(node, cst.Yield)), None) if yields else None
+    if found is not None or not calls:
+        return found
+    for node in nodes:
+        if isinstance(node, cst.Raise):
             return node
         if not isinstance(node, cst.Call):
             continue

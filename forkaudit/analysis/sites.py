@@ -88,6 +88,11 @@ class Site:
     # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
     # Event or queue where the thread is started; "" when not so
     signal: str = ""
+    # its target fills a queue the code starting it makes bounded and takes from, with puts
+    # that wait for room (`q = Queue(8)`, `Thread(target=produce, args=(q,))`, `q.put(row)`):
+    # it ends only once that code has taken what it puts. That queue's name where the thread is
+    # started; "" when not so
+    feeds: str = ""
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
@@ -547,6 +552,8 @@ class SiteFinder:
                 "",
             )
             site.signal = self._signal_given(site, function, given, event, sentinels)
+            if not site.signal and given is None:
+                site.feeds = self._fed_queue(site, function)
             if site.signal and event and self._never_set(site):
                 site.loops_forever(
                     f"its target {function.name.value}() waits for `{site.signal}`, "
@@ -770,6 +777,30 @@ class SiteFinder:
         if "." in waited:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
+
+    def _fed_queue(self, site: Site, function: cst.FunctionDef) -> str:
+        """The queue, as named where the thread starts, that ``function`` fills with puts that
+        wait for room (``q.put(row)``: no timeout, not ``block=False``), when the function
+        starting the thread makes it bounded (``q = Queue(8)``, ``queue.Queue(maxsize=n)``)
+        and takes from it itself (``q.get()``): once it is full the thread waits in ``put()``
+        until that function takes more, so it ends only once that function has taken what it
+        puts. "" otherwise."""
+        scope = self.index.scope_of(site.call)
+        if not isinstance(scope, cst.FunctionDef):
+            return ""
+        for call in calls_in(self.index, function, nested=True):
+            func = call.func
+            if not (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "put"
+                and isinstance(func.value, cst.Name)
+                and _put_waits(call)
+            ):
+                continue
+            named = self._named_at_start(site, function, func.value.value)
+            if named and _made_bounded(scope, named) and _takes_from(self.index, scope, named):
+                return named
+        return ""
 
     def _never_set(self, site: Site) -> bool:
         """Is the Event the thread's loop waits for (``site.signal``, as named where the
@@ -2405,6 +2436,50 @@ def _not_a_queue(value: cst.BaseExpression | None, index: ModuleIndex) -> bool:
 
 
 _QUEUE_CLASSES = ("Queue", "SimpleQueue", "LifoQueue", "PriorityQueue", "JoinableQueue")
+
+
+def _put_waits(call: cst.Call) -> bool:
+    """``q.put(item)`` that waits for room in a full queue for ever: no ``timeout``, not
+    ``block=False`` (``put(item, block=True, timeout=None)``)."""
+    for position, arg in enumerate(call.args):
+        keyword = arg.keyword.value if arg.keyword is not None else ""
+        if keyword == "timeout" or (not keyword and position == 2):
+            if dotted_name(arg.value) != "None":
+                return False
+        if keyword == "block" or (not keyword and position == 1):
+            if dotted_name(arg.value) != "True":
+                return False
+    return bool(call.args)
+
+
+def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:
+    """Is ``name`` bound in ``scope`` once, to a queue made with a size (``Queue(8)``,
+    ``queue.Queue(maxsize=n)``; not ``Queue()``, ``Queue(0)``, nor a ``SimpleQueue``, which
+    never fill)?"""
+    made = [value for target, value in assignments(scope) if dotted_name(target) == name]
+    if len(made) != 1 or not _makes_queue(made[0]):
+        return False
+    value = made[0]
+    assert isinstance(value, cst.Call)
+    if last_name(value.func) == "SimpleQueue":
+        return False
+    size = argument(value, 0, "maxsize")
+    if size is None:
+        return False
+    if isinstance(size, cst.Integer):
+        return size.evaluated_value > 0
+    return not (isinstance(size, cst.UnaryOperation) or dotted_name(size) == "None")
+
+
+def _takes_from(index: ModuleIndex, scope: cst.FunctionDef, name: str) -> bool:
+    """Does ``scope`` itself take from the queue ``name`` (``q.get()``, ``q.get_nowait()``,
+    ``iter(q.get, None)``)?"""
+    return any(
+        type(node) is cst.Attribute
+        and node.attr.value in ("get", "get_nowait")
+        and dotted_name(node.value) == name
+        for node in walk_statements(scope)
+    )
 
 
 def _makes_queue(value: cst.BaseExpression | None) -> bool:

@@ -138,9 +138,12 @@ NON_OWNING = (
 # Calls that do not raise in practice (raising.py: what may skip a stop after it): builtins of
 # plain values, sleeping and clocks, and methods of containers, strings, threads, events and
 # queues being started, waited on or signalled.
+# (the builtins that build or walk a collection raise only through what they are given, and
+# a call given to them is looked at in its own right: `iter(q.get, None)`, `list(rows)`)
 QUIET_FUNCTIONS = frozenset(
     {"print", "len", "str", "repr", "int", "float", "bool", "isinstance", "range", "sleep",
-     "time", "monotonic", "perf_counter"}
+     "time", "monotonic", "perf_counter", "iter", "list", "tuple", "set", "dict", "enumerate",
+     "zip", "sorted", "reversed"}
 )  # fmt: skip
 QUIET_METHODS = frozenset(
     {"append", "appendleft", "extend", "add", "insert", "update", "setdefault", "get", "items",
