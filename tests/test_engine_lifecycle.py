@@ -10817,3 +10817,141 @@ def test_how_a_generator_is_left_decides_whether_the_code_after_its_yield_runs()
             return list(_rows(source))
         """
     )
+
+
+def test_an_iterator_object_is_a_generator_its_consumer_may_stop_early() -> None:
+    """Whoever iterates an object may stop calling __next__() at any point (a `break`,
+    `next()` once), and nothing tells the object. A thread filling a bounded queue of the
+    object that only its iterator protocol takes from then waits in put() for good, holding
+    the object: a join in __next__() when the items end never comes. A class that offers
+    another way to end it (a close() draining the queue, an owner's shutdown() joining it)
+    or a queue that never fills is not such a leak."""
+    check(
+        """
+        import queue
+        import threading
+
+
+        class Prefetch:
+            def __init__(self, source, size=2):
+                self._q = queue.Queue(maxsize=size)
+                self._t = threading.Thread(target=lambda: self._fill(self._q, source))  # leak: FA111
+                self._t.start()
+
+            @staticmethod
+            def _fill(q, source):
+                for item in source:
+                    q.put(item)
+                q.put(None)
+
+            def __iter__(self):
+                return self
+
+            def __next__(self):
+                item = self._q.get()
+                if item is None:
+                    self._t.join()
+                    raise StopIteration
+                return item
+
+
+        class ClosablePrefetch:
+            def __init__(self, source):
+                self._q = queue.Queue(4)
+                self._t = threading.Thread(target=self._fill, args=(source,))
+                self._t.start()
+
+            def _fill(self, source):
+                for item in source:
+                    self._q.put(item)
+                self._q.put(None)
+
+            def __next__(self):
+                item = self._q.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+            def close(self):
+                while self._t.is_alive():
+                    try:
+                        self._q.get_nowait()
+                    except queue.Empty:
+                        pass
+                self._t.join()
+
+
+        class Background(threading.Thread):
+            def __init__(self, source, size=10):
+                super().__init__(daemon=True)
+                self.queue = queue.Queue(size)
+                self.source = source
+                self.start()
+
+            def run(self):
+                for item in self.source:
+                    self.queue.put(item)
+                self.queue.put(None)
+
+            def __iter__(self):
+                return self
+
+            def __next__(self):
+                item = self.queue.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+
+        class Unbounded(threading.Thread):
+            def __init__(self, source):
+                super().__init__(daemon=True)
+                self.queue = queue.Queue()
+                self.source = source
+                self.start()
+
+            def run(self):
+                for item in self.source:
+                    self.queue.put(item)
+                self.queue.put(None)
+
+            def __next__(self):
+                item = self.queue.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+
+        class Loader:
+            def __iter__(self):
+                self.it = Background(self.batches())  # leak: FA111
+                return self
+
+            def __next__(self):
+                return next(self.it)
+
+            def batches(self):
+                return iter(range(100))
+
+
+        class ShutdownLoader:
+            def __iter__(self):
+                self.it = Background(self.batches())
+                return self
+
+            def __next__(self):
+                return next(self.it)
+
+            def batches(self):
+                return iter(range(100))
+
+            def shutdown(self):
+                for _ in self.it:
+                    pass
+                self.it.join()
+
+
+        def stream(source):
+            return list(Unbounded(source))
+        """
+    )

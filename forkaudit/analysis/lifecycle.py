@@ -22,9 +22,9 @@ from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform, foreign_reach
 from forkaudit.analysis.raising import managed_context, raising_gap
-from forkaudit.analysis.sites import Site, SiteFinder
+from forkaudit.analysis.sites import Site, SiteFinder, iterator_methods
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import argument, is_true, last_name, walk_statements
+from forkaudit.analysis.syntax import argument, calls_in, is_true, last_name, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS, STOP_METHODS
 from forkaudit.model import Rule
@@ -169,6 +169,8 @@ class Analyzer:
             if not verdict.leak:
                 return
         verdict = _chained(site, verdict)
+        if site.feeds_class:
+            verdict = self._parked_when_abandoned(site, verdict)
         if not verdict.leak and verdict.at_exit:
             verdict = self._reaped_at_exit(site, verdict)
         if not verdict.leak and site.depth == 0:
@@ -290,6 +292,54 @@ class Analyzer:
         )
         return replace(
             verdict, leak=True, confidence="medium", reason=reason, on_error=True, started=True
+        )
+
+    def _parked_when_abandoned(self, site: Site, verdict: Verdict) -> Verdict:
+        """An iterator object is a generator: its consumer may stop calling ``__next__()`` at
+        any point (a ``break``, ``next()`` once), and nothing tells the object. A thread
+        filling a bounded queue of the object (``site.feeds``) that only its iterator
+        protocol takes from then waits in ``put()`` for good, holding the object; a join in
+        ``__next__()`` at the end of the items never comes. Not when another method of the
+        class (a ``close()``, ``__exit__``, ``__del__``) reaches that queue or the thread's
+        attribute: the class offers a way to end it early."""
+        info = self.index.classes.get(site.feeds_class)
+        if info is None or not site.rule.kind.thread:
+            return verdict
+        queue = site.feeds.split(".", 1)[1]
+        held = _stored_attribute(self.index, site.call)
+        holder = self.index.class_of(site.call)
+        starting = self.facts.enclosing_function(site.call)
+        classes = [info] if holder is None or holder is info else [info, holder]
+        consumers = {id(method) for cls in classes for method in iterator_methods(self.index, cls)}
+        for cls in classes:
+            for name, method in cls.methods.items():
+                if id(method) in consumers or method is starting or name in ("__init__", "run"):
+                    continue
+                touched = {
+                    node.attr.value
+                    for node in walk_statements(method, skip_nested=False)
+                    if type(node) is cst.Attribute and dotted_name(node.value) == "self"
+                }
+                puts = any(
+                    isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value in ("put", "put_nowait")
+                    and dotted_name(call.func.value) == site.feeds
+                    for call in calls_in(self.index, method, nested=True)
+                )
+                if (cls is info and queue in touched and not puts) or (
+                    cls is (holder or info) and held and held in touched
+                ):
+                    return verdict  # the class offers a way to end it early (its shutdown())
+        return replace(
+            verdict,
+            leak=True,
+            confidence="medium",
+            reason=f"its thread fills `{site.feeds}`, a bounded queue that only the "
+            f"{info.name} iterator's __next__() takes from: a consumer that stops early (a "
+            "break, next() once) tells the object nothing, and the thread waits in put() for "
+            "good, holding it",
+            stays=True,
+            started=True,
         )
 
     def _consumed_whole(self, generator: cst.FunctionDef) -> bool:
@@ -664,6 +714,20 @@ class Analyzer:
 
 
 # words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
+def _stored_attribute(index: ModuleIndex, call: cst.Call) -> str:
+    """The attribute of ``self`` the handle made by ``call`` is stored on (``self.__thread =
+    Thread(...)``), "" when it is not."""
+    parent = index.parent_of(call)
+    if isinstance(parent, cst.Assign):
+        for target in parent.targets:
+            if (
+                isinstance(target.target, cst.Attribute)
+                and dotted_name(target.target.value) == "self"
+            ):
+                return target.target.attr.value
+    return ""
+
+
 # builtins that run the iterable they are given to its end
 _EXHAUSTING = frozenset(
     {"list", "tuple", "set", "frozenset", "sorted", "dict", "sum", "max", "min"}

@@ -44,7 +44,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
     with_callers,
 )
-from forkaudit.analysis.vocabulary import FOREVER_METHODS, STOP_METHODS
+from forkaudit.analysis.vocabulary import FOREVER_METHODS, ITERATOR_METHODS, STOP_METHODS
 from forkaudit.analysis.walk import children, walk
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
@@ -93,6 +93,9 @@ class Site:
     # it ends only once that code has taken what it puts. That queue's name where the thread is
     # started; "" when not so
     feeds: str = ""
+    # with ``feeds`` an attribute (`self._q`): the class of that object, an iterator whose
+    # __next__() takes from it (its consumer may stop calling __next__() at any point)
+    feeds_class: str = ""
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
@@ -263,7 +266,23 @@ class SiteFinder:
                     loops_forever, loop_reason = True, unsent
             run_known = True
 
+        feeds = ""
+        if run is not None and not loops_forever:
+            for call in calls_in(self.index, run, nested=True):
+                func = call.func
+                queue = (dotted_name(func.value) or "") if isinstance(func, cst.Attribute) else ""
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value == "put"
+                    and queue.startswith("self.")
+                    and queue.count(".") == 1
+                    and _put_waits(call)
+                    and self._iterator_queue(info, queue)
+                ):
+                    feeds = queue
+                    break
         return SubclassInfo(
+            feeds=feeds,
             name=info.name,
             rule=rule,
             self_starting=self_starting,
@@ -395,6 +414,8 @@ class SiteFinder:
             site.context_manager = subclass.context_manager
             site.target_known = subclass.run_known
             site.stop_flags = subclass.stop_flags
+            if subclass.feeds and qualified.startswith("@"):
+                site.feeds, site.feeds_class = subclass.feeds, subclass.name
             if subclass.loops_forever and not _begins_over(call, subclass):
                 site.loops_forever(
                     f"{subclass.name} keeps a thread on .{subclass.owned} that {subclass.loop_reason}"
@@ -487,11 +508,13 @@ class SiteFinder:
                     site.serves_own = served
             return
         target = self._unwrap_target(target, site.call)
+        lambda_call: cst.Call | None = None
         if isinstance(target, cst.Lambda):
             site.target_known = True
             if not isinstance(target.body, cst.Call):
                 return
             # `target=lambda: self._poll(interval)`: the thread runs that call's function
+            lambda_call = target.body
             target = target.body.func
         function = self.function_for(target, site.call)
         if function is None:
@@ -553,7 +576,10 @@ class SiteFinder:
             )
             site.signal = self._signal_given(site, function, given, event, sentinels)
             if not site.signal and given is None:
-                site.feeds = self._fed_queue(site, function)
+                site.feeds = self._fed_queue(site, function, target, lambda_call)
+                if site.feeds.startswith("self."):
+                    info = self.index.class_of(site.call)
+                    site.feeds_class = info.name if info is not None else ""
             if site.signal and event and self._never_set(site):
                 site.loops_forever(
                     f"its target {function.name.value}() waits for `{site.signal}`, "
@@ -778,29 +804,78 @@ class SiteFinder:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
 
-    def _fed_queue(self, site: Site, function: cst.FunctionDef) -> str:
+    def _fed_queue(
+        self,
+        site: Site,
+        function: cst.FunctionDef,
+        target: cst.BaseExpression | None = None,
+        lambda_call: cst.Call | None = None,
+    ) -> str:
         """The queue, as named where the thread starts, that ``function`` fills with puts that
         wait for room (``q.put(row)``: no timeout, not ``block=False``), when the function
         starting the thread makes it bounded (``q = Queue(8)``, ``queue.Queue(maxsize=n)``)
         and takes from it itself (``q.get()``): once it is full the thread waits in ``put()``
         until that function takes more, so it ends only once that function has taken what it
-        puts. "" otherwise."""
+        puts. Or such a queue of the object starting the thread (``self._q``, handed over or
+        used by a method of its own as target) when its class is an iterator whose
+        ``__next__()`` takes from it (``_iterator_queue``). "" otherwise."""
         scope = self.index.scope_of(site.call)
         if not isinstance(scope, cst.FunctionDef):
             return ""
+        info = self.index.class_of(site.call)
+        own_method = (
+            isinstance(target, cst.Attribute)
+            and dotted_name(target.value) == "self"
+            and info is not None
+            and info.methods.get(target.attr.value) is function
+        )
         for call in calls_in(self.index, function, nested=True):
             func = call.func
-            if not (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "put"
-                and isinstance(func.value, cst.Name)
-                and _put_waits(call)
-            ):
+            if not (isinstance(func, cst.Attribute) and func.attr.value == "put"):
                 continue
-            named = self._named_at_start(site, function, func.value.value)
-            if named and _made_bounded(scope, named) and _takes_from(self.index, scope, named):
+            if not _put_waits(call):
+                continue
+            queue = dotted_name(func.value) or ""
+            if isinstance(func.value, cst.Name):
+                named = self._named_at_start(site, function, queue, dotted=True)
+                if not named and lambda_call is not None:
+                    named = _given_by(lambda_call, function, queue, self.index)
+            elif own_method and queue.startswith("self.") and queue.count(".") == 1:
+                named = queue  # the starting object's own, used by its own method
+            else:
+                continue
+            if not named:
+                continue
+            if "." not in named:
+                if _made_bounded(scope, named) and _takes_from(self.index, scope, named):
+                    return named
+            elif (
+                info is not None
+                and named.startswith("self.")
+                and named.count(".") == 1
+                and self._iterator_queue(info, named)
+            ):
                 return named
         return ""
+
+    def _iterator_queue(self, info: ClassInfo, queue: str) -> bool:
+        """Is ``queue`` (``self._q``) made bounded by a method of ``info`` and taken from by
+        its iterator protocol (``__next__``/``next``, or a generator ``__iter__``, or a method
+        these call on ``self``)? Then whoever iterates the object is the one taking from it."""
+        attribute = queue.split(".", 1)[1]
+        made = [
+            value
+            for method in info.methods.values()
+            for target, value in assignments(method)
+            if isinstance(target, cst.Attribute)
+            and dotted_name(target.value) == "self"
+            and target.attr.value == attribute
+        ]
+        if len(made) != 1 or not _bounded_queue_value(made[0]):
+            return False
+        return any(
+            _takes_from(self.index, method, queue) for method in iterator_methods(self.index, info)
+        )
 
     def _never_set(self, site: Site) -> bool:
         """Is the Event the thread's loop waits for (``site.signal``, as named where the
@@ -2452,14 +2527,50 @@ def _put_waits(call: cst.Call) -> bool:
     return bool(call.args)
 
 
-def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:
-    """Is ``name`` bound in ``scope`` once, to a queue made with a size (``Queue(8)``,
-    ``queue.Queue(maxsize=n)``; not ``Queue()``, ``Queue(0)``, nor a ``SimpleQueue``, which
-    never fill)?"""
-    made = [value for target, value in assignments(scope) if dotted_name(target) == name]
-    if len(made) != 1 or not _makes_queue(made[0]):
+def iterator_methods(index: ModuleIndex, info: ClassInfo) -> list[cst.FunctionDef]:
+    """The methods of ``info`` that its iterator protocol runs: ``__next__`` (``next``, as
+    Python 2 named it), ``__iter__``, and the methods these call on ``self``."""
+    found = [info.methods[name] for name in sorted(ITERATOR_METHODS) if name in info.methods]
+    if not any(name in info.methods for name in ("__next__", "next")) and not any(
+        isinstance(node, cst.Yield)
+        for node in walk_statements(info.methods.get("__iter__") or info.node)
+    ):
+        return []  # not an iterator: no __next__, no generator __iter__
+    for method in list(found):
+        for call in calls_in(index, method):
+            func = call.func
+            if isinstance(func, cst.Attribute) and dotted_name(func.value) == "self":
+                called = info.methods.get(func.attr.value)
+                if called is not None and called not in found:
+                    found.append(called)
+    return found
+
+
+def _given_by(call: cst.Call, function: cst.FunctionDef, parameter: str, index: ModuleIndex) -> str:
+    """What ``call`` (a lambda's body: ``self.__worker(self.__queue, source)``) passes as
+    ``function``'s ``parameter``, dotted (``self.__queue``); "" when it cannot be told."""
+    params = [*function.params.posonly_params, *function.params.params]
+    names = [param.name.value for param in params]
+    if parameter not in names:
+        return ""
+    position = names.index(parameter)
+    bound = isinstance(call.func, cst.Attribute) and dotted_name(call.func.value) == "self"
+    if bound and names and names[0] == "self":
+        position -= 1
+    for place, arg in enumerate(call.args):
+        if arg.star:
+            return ""
+        keyword = arg.keyword.value if arg.keyword is not None else ""
+        if keyword == parameter or (not keyword and place == position):
+            return dotted_name(arg.value) or ""
+    return ""
+
+
+def _bounded_queue_value(value: cst.BaseExpression | None) -> bool:
+    """``Queue(8)``, ``queue.Queue(maxsize=n)``: a queue made with a size that can fill (not
+    ``Queue()``, ``Queue(0)``, a negative size, nor a ``SimpleQueue``)."""
+    if not _makes_queue(value):
         return False
-    value = made[0]
     assert isinstance(value, cst.Call)
     if last_name(value.func) == "SimpleQueue":
         return False
@@ -2469,6 +2580,14 @@ def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:
     if isinstance(size, cst.Integer):
         return size.evaluated_value > 0
     return not (isinstance(size, cst.UnaryOperation) or dotted_name(size) == "None")
+
+
+def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:
+    """Is ``name`` bound in ``scope`` once, to a queue made with a size (``Queue(8)``,
+    ``queue.Queue(maxsize=n)``; not ``Queue()``, ``Queue(0)``, nor a ``SimpleQueue``, which
+    never fill)?"""
+    made = [value for target, value in assignments(scope) if dotted_name(target) == name]
+    return len(made) == 1 and _bounded_queue_value(made[0])
 
 
 def _takes_from(index: ModuleIndex, scope: cst.FunctionDef, name: str) -> bool:

@@ -23,6 +23,7 @@ from forkaudit.analysis.vocabulary import (
     CONTAINER_ADD,
     EXIT_WORDS,
     FOREVER_METHODS,
+    ITERATOR_METHODS,
     KEEP_METHODS,
     PER_USE_METHODS,
     REAPER_WORDS,
@@ -1299,6 +1300,8 @@ class _ClassPlan:
                 # a method ending the object's life makes its objects per-use ones (harm.py),
                 # as does a stop that cannot reach its thread (harm._per_use, STOP_ENDS)
                 or self.methods[i][2] in PER_USE_METHODS | STOP_ENDS
+                # an iterator starting a thread: what its consumer calls (lifecycle.py)
+                or (any(holds) and self.methods[i][2] in ITERATOR_METHODS)
                 or (per_use and _NEVER_RETURNS.search(body) is not None)
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))

@@ -39,6 +39,9 @@ class SubclassInfo:
     target_position: int = -1
     target_keyword: str = ""
     module: str = ""  # the dotted module defining an owner (``pkg.sub.mod``), set when exported
+    # run() fills a bounded queue of its own (``self.queue``) that the class's iterator
+    # protocol takes from (``__next__``): it ends only once its consumer has taken everything
+    feeds: str = ""
 
     @property
     def factory(self) -> bool:

@@ -430,8 +430,12 @@ HANDLER_PARAMETERS = frozenset({"request", "req", "environ", "http_request"})
 
 # ---------------------------------------------------------------------------- methods that matter
 
+# The iterator protocol of a class: whoever iterates its objects calls these, and may stop at
+# any point (a producer thread filling a queue they take from then parks: lifecycle.py).
+ITERATOR_METHODS = frozenset({"__next__", "next", "__iter__"})
+
 # Methods of a class the slicer always keeps: where a handle is created or reaped.
-KEEP_METHODS = frozenset(
+KEEP_METHODS = ITERATOR_METHODS | frozenset(
     {
         "__init__",
         "__exit__",
