@@ -10955,3 +10955,233 @@ def test_an_iterator_object_is_a_generator_its_consumer_may_stop_early() -> None
             return list(Unbounded(source))
         """
     )
+
+
+def test_a_readline_sentinel_of_the_other_type_never_ends_the_loop() -> None:
+    """`iter(out.readline, b"")` ends only when readline() returns exactly b"": a pipe opened
+    in text mode (text=True, universal_newlines=True, an encoding) returns "" at its end, and
+    one in binary mode b"", never the other. A reader thread whose sentinel is of the other
+    type spins for good once the child has exited, one per call."""
+    check(
+        """
+        import subprocess
+        import threading
+
+
+        def _pump(out, sink):
+            for line in iter(out.readline, b""):
+                sink.append(line)
+
+
+        def run_text(cmd, sink):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+            t = threading.Thread(target=_pump, args=(proc.stdout, sink), daemon=True)  # leak: FA111
+            t.start()
+            return proc.wait()
+
+
+        def run_binary(cmd, sink):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            t = threading.Thread(target=_pump, args=(proc.stdout, sink), daemon=True)
+            t.start()
+            return proc.wait()
+
+
+        def run_encoded(cmd, sink):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, encoding="utf-8")
+
+            def pump():
+                for line in iter(proc.stdout.readline, ""):
+                    sink.append(line)
+
+            t = threading.Thread(target=pump, daemon=True)
+            t.start()
+            return proc.wait()
+
+
+        class Runner:
+            def __init__(self, cmd):
+                self.cmd = cmd
+                self.proc = None
+
+            def run(self, sink):
+                self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE)
+                t = threading.Thread(target=self._pump, args=(sink,), daemon=True)  # leak: FA111
+                t.start()
+                return self.proc.wait()
+
+            def _pump(self, sink):
+                for line in iter(self.proc.stdout.readline, ""):
+                    sink.append(line)
+        """
+    )
+
+
+def test_a_stand_in_imported_where_threading_is_missing_is_not_threading() -> None:
+    """`except ImportError: import dummy_threading as threading` runs only where `threading`
+    cannot be imported (no Python 3.7+ build, and dummy_threading is gone since 3.9): the name
+    is the real module, and its threads are judged as threads."""
+    check(
+        """
+        try:
+            import threading
+        except ImportError:
+            import dummy_threading as threading
+
+
+        class Client:
+            def connect(self):
+                t = threading.Thread(target=self._loop)  # leak: FA111
+                t.start()
+
+            def _loop(self):
+                while True:
+                    pass
+        """
+    )
+
+
+def test_a_function_handed_once_to_a_one_shot_scheduler_runs_once() -> None:
+    """Tk's `root.after(ms, f)` and asyncio's `loop.call_soon(f)` / `call_later(t, f)` call the
+    function they are given once: handed so at import time, it runs once, as a thread's
+    target runs once per start. A daemon thread it starts to serve for the life of the
+    program is by design; a non-daemon one that never ends holds the exit (medium); handed
+    so in a loop of a function, it runs once per pass."""
+    findings = check(
+        """
+        import threading
+        import tkinter
+
+        root = tkinter.Tk()
+
+
+        def animate():
+            while True:
+                root.update_idletasks()
+
+
+        def start_daemon():
+            threading.Thread(target=animate, daemon=True).start()
+
+
+        def start_plain():
+            threading.Thread(target=animate).start()  # leak: FA111
+
+
+        def start_each():
+            threading.Thread(target=animate, daemon=True).start()  # leak: FA111
+
+
+        def refresh(delays):
+            for delay in delays:
+                root.after(delay, start_each)
+
+
+        root.after(1000, start_daemon)
+        root.after_idle(start_plain)
+        """
+    )
+    plain, each = findings
+    assert plain.severity == "medium"
+    assert "start_plain() (scheduled)" in plain.message
+    assert each.severity == "high"
+
+
+def test_only_taking_from_the_queue_frees_a_parked_producer() -> None:
+    """A producer waiting in put() for room is freed only by something taking from the queue:
+    a join, a `qsize()` or a `__del__` (which never runs while the thread holds the object)
+    frees nothing. A fixed number of puts may all fit (a producer is a loop). A generator that
+    never joins its producer leaves it parked when its consumer stops early."""
+    check(
+        """
+        import queue
+        import threading
+
+
+        class Sized:
+            def __init__(self, source):
+                self._q = queue.Queue(8)
+                self._t = threading.Thread(target=self._fill, args=(source,))  # leak: FA111
+                self._t.start()
+
+            def _fill(self, source):
+                for item in source:
+                    self._q.put(item)
+                self._q.put(None)
+
+            def __next__(self):
+                item = self._q.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+            def pending(self):
+                return self._q.qsize()
+
+            def __del__(self):
+                while not self._q.empty():
+                    self._q.get_nowait()
+
+
+        class Three:
+            def __init__(self):
+                self._q = queue.Queue(4)
+                self._t = threading.Thread(target=self._fill)
+                self._t.start()
+
+            def _fill(self):
+                self._q.put(1)
+                self._q.put(2)
+                self._q.put(None)
+
+            def __next__(self):
+                item = self._q.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+
+        class Reader(threading.Thread):
+            def __init__(self, source):
+                super().__init__(daemon=True)
+                self.queue = queue.Queue(16)
+                self.source = source
+                self.start()
+
+            def run(self):
+                for item in self.source:
+                    self.queue.put(item)
+                self.queue.put(None)
+
+            def __next__(self):
+                item = self.queue.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+
+        class Holder:
+            def open(self, source):
+                self.reader = Reader(source)  # leak: FA111
+
+            def shutdown(self):
+                self.reader.join()
+
+
+        def prefetch(items):
+            q = queue.Queue(8)
+            done = object()
+
+            def fill():
+                for x in items:
+                    q.put(x)
+                q.put(done)
+
+            threading.Thread(target=fill, daemon=True).start()  # leak: FA111
+            while True:
+                x = q.get()
+                if x is done:
+                    return
+                yield x
+        """
+    )

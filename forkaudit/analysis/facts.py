@@ -14,6 +14,7 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import pid_side
 from forkaudit.analysis.syntax import (
+    argument,
     assignments,
     bound_by,
     is_minus_one_or_zero,
@@ -28,6 +29,7 @@ from forkaudit.analysis.vocabulary import (
     FORK_CALLS,
     FORK_HOOK_WORDS,
     MP_WAIT_ANY,
+    ONE_SHOT_SCHEDULERS,
     PID_WAIT_ANY,
     TIMEOUT_BLOCKS,
 )
@@ -134,6 +136,8 @@ class ModuleFacts:
         self._timed: frozenset[str] | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
         self._references: set[int] = set()  # calls that name a function as a thread's target
+        # ... or hand it to a scheduler that calls it once, later (`root.after(1000, f)`)
+        self._scheduled: set[int] = set()
         self._instances: dict[str, list[tuple[int, str]]] | None = None
         self._by_name: (
             tuple[dict[str, list[cst.Call]], dict[str, list[tuple[cst.Call, cst.BaseExpression]]]]
@@ -655,8 +659,14 @@ class ModuleFacts:
         return found
 
     def is_target_reference(self, node: cst.CSTNode) -> bool:
-        """Is ``node`` (one of ``callers()``) a thread creation naming the function, not a call?"""
+        """Is ``node`` (one of ``callers()``) a thread creation naming the function, or a
+        one-shot scheduler given it, not a call?"""
         return id(node) in self._references
+
+    def is_scheduled_reference(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` (one of ``callers()``) a one-shot scheduler given the function
+        (``root.after(1000, f)``), not a thread creation?"""
+        return id(node) in self._scheduled
 
     def _find_callers(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
         index = self.index
@@ -717,6 +727,12 @@ class ModuleFacts:
                 if last:
                     calls.setdefault(last, []).append(call)
                 target = self._thread_target(call)
+                if target is None and last in ONE_SHOT_SCHEDULERS:
+                    # `root.after(1000, f)`, `loop.call_soon(f)`: f runs once, later, for
+                    # this call, as a thread's target runs once for its start
+                    target = argument(call, ONE_SHOT_SCHEDULERS[last], "")
+                    if target is not None:
+                        self._scheduled.add(id(call))
                 if target is not None:
                     named = last_name(target)
                     if named:

@@ -287,6 +287,12 @@ class ModuleIndex:
 _INTERESTING = frozenset({cst.FunctionDef, cst.ClassDef, cst.Import, cst.ImportFrom, cst.Assign})
 
 
+# Stand-ins imported under the real module's name where it is missing (`try: import threading`
+# / `except ImportError: import dummy_threading as threading`): gone since Python 3.9, and on any
+# Python with threads the real import succeeds, so the name keeps the real module.
+_STAND_INS = frozenset({"dummy_threading", "dummy_thread", "_dummy_thread"})
+
+
 class _Indexer:
     def __init__(self) -> None:
         self.parent: dict[int, cst.CSTNode] = {}
@@ -326,6 +332,8 @@ class _Indexer:
                 for alias in node.names:
                     full = dotted_name(alias.name) or ""
                     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                        if full in _STAND_INS and alias.asname.name.value in self.aliases:
+                            continue  # `except ImportError: import dummy_threading as threading`
                         self.aliases[alias.asname.name.value] = full
                     else:
                         head = full.split(".", 1)[0]

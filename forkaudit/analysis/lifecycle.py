@@ -171,6 +171,8 @@ class Analyzer:
         verdict = _chained(site, verdict)
         if site.feeds_class:
             verdict = self._parked_when_abandoned(site, verdict)
+        elif site.feeds and site.depth == 0:
+            verdict = self._fed_by_a_generator_never_joining(site, verdict)
         if not verdict.leak and verdict.at_exit:
             verdict = self._reaped_at_exit(site, verdict)
         if not verdict.leak and site.depth == 0:
@@ -294,14 +296,58 @@ class Analyzer:
             verdict, leak=True, confidence="medium", reason=reason, on_error=True, started=True
         )
 
+    def _fed_by_a_generator_never_joining(self, site: Site, verdict: Verdict) -> Verdict:
+        """A producer filling a bounded queue that the plain generator starting it takes from,
+        which nothing in that generator joins or signals: it ends once the consumer has taken
+        everything; a consumer that stops early closes the generator at a yield after the
+        start, and the thread waits in put() for good."""
+        scope = self.index.scope_of(site.call)
+        if (
+            not site.rule.kind.thread
+            or site.signal
+            or not isinstance(scope, cst.FunctionDef)
+            or managed_context(scope)
+        ):
+            return verdict
+        start = self.index.line_of(site.call)
+        if any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in ("join", "set", "cancel")
+            and self.index.line_of(call) > start
+            for call in calls_in(self.index, scope)
+        ):
+            return verdict  # joined or signalled somewhere: raising_gap's case
+        yields = [
+            node
+            for node in walk_statements(scope)
+            if isinstance(node, cst.Yield)
+            and self.index.line_of(self.index.statement_of(node)) > start
+        ]
+        if not yields or self._consumed_whole(scope):
+            return verdict
+        line = self.index.line_of(self.index.statement_of(yields[0]))
+        return replace(
+            verdict,
+            leak=True,
+            confidence="medium",
+            reason=f"its target fills `{site.feeds}`, a bounded queue only this generator takes "
+            f"from, and nothing here stops it: a consumer that stops early (a break, next() "
+            f"once, dropping the generator) closes the generator at the yield at line {line}, "
+            "and the thread waits in put() for good",
+            stays=True,
+            started=True,
+        )
+
     def _parked_when_abandoned(self, site: Site, verdict: Verdict) -> Verdict:
         """An iterator object is a generator: its consumer may stop calling ``__next__()`` at
         any point (a ``break``, ``next()`` once), and nothing tells the object. A thread
         filling a bounded queue of the object (``site.feeds``) that only its iterator
         protocol takes from then waits in ``put()`` for good, holding the object; a join in
         ``__next__()`` at the end of the items never comes. Not when another method of the
-        class (a ``close()``, ``__exit__``, ``__del__``) reaches that queue or the thread's
-        attribute: the class offers a way to end it early."""
+        class takes from that queue (a ``close()`` draining it), or a method of the object
+        holding the thread drains it (iterates it, gets from its queue): a way to end it
+        early. A join makes no room, nor does ``qsize()``; a ``__del__`` never runs while the
+        thread holds the object."""
         info = self.index.classes.get(site.feeds_class)
         if info is None or not site.rule.kind.thread:
             return verdict
@@ -313,23 +359,17 @@ class Analyzer:
         consumers = {id(method) for cls in classes for method in iterator_methods(self.index, cls)}
         for cls in classes:
             for name, method in cls.methods.items():
-                if id(method) in consumers or method is starting or name in ("__init__", "run"):
-                    continue
-                touched = {
-                    node.attr.value
-                    for node in walk_statements(method, skip_nested=False)
-                    if type(node) is cst.Attribute and dotted_name(node.value) == "self"
-                }
-                puts = any(
-                    isinstance(call.func, cst.Attribute)
-                    and call.func.attr.value in ("put", "put_nowait")
-                    and dotted_name(call.func.value) == site.feeds
-                    for call in calls_in(self.index, method, nested=True)
-                )
-                if (cls is info and queue in touched and not puts) or (
-                    cls is (holder or info) and held and held in touched
+                if (
+                    id(method) in consumers
+                    or method is starting
+                    # (__del__ never runs: the thread holds the object)
+                    or name in ("__init__", "run", "__del__")
                 ):
-                    return verdict  # the class offers a way to end it early (its shutdown())
+                    continue
+                if (cls is info and _takes(method, site.feeds)) or (
+                    cls is (holder or info) and held and _drains(method, f"self.{held}", queue)
+                ):
+                    return verdict  # the class offers a way to end it early (a drain)
         return replace(
             verdict,
             leak=True,
@@ -347,14 +387,10 @@ class Analyzer:
         the module but in calls handed straight to a builtin that exhausts what it is given
         (``list(_rows(src))``, ``tuple(...)``, ``sorted(...)``), and in no other module of its
         package?"""
-        name = generator.name.value
-        if not name.startswith("_"):
+        if not generator.name.value.startswith("_"):
             return False
-        callers = self.facts.callers(generator)
-        if not callers or len(self.index.names.get(name, ())) != len(callers) + 1:
-            return False
-        elsewhere = self.harm.counter.elsewhere
-        if elsewhere is not None and elsewhere(name) is not None:
+        callers = self._only_callers(generator)
+        if not callers:
             return False
         for caller in callers:
             arg = self.index.parent_of(caller)
@@ -416,16 +452,22 @@ class Analyzer:
             or self.index.parent_of(function) is not self.index.module
         ):
             return False
-        callers = self.facts.callers(function)
+        callers = self._only_callers(function)
         if not callers or not all(isinstance(caller, cst.Call) for caller in callers):
             return False
+        return not any(self.harm.counter.reaches(caller, function, site.call) for caller in callers)
+
+    def _only_callers(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
+        """The callers of ``function`` when they are every use of its name in the module and
+        no other module of its package calls it; [] otherwise."""
+        callers = self.facts.callers(function)
         name = function.name.value
-        if len(self.index.names.get(name, ())) != len(callers) + 1:
-            return False  # named otherwise too (a callback, a dispatch table)
+        if not callers or len(self.index.names.get(name, ())) != len(callers) + 1:
+            return []  # named otherwise too (a callback, a dispatch table)
         elsewhere = self.harm.counter.elsewhere
         if elsewhere is not None and elsewhere(name) is not None:
-            return False  # private to the package, not the module: its other modules call it
-        return not any(self.harm.counter.reaches(caller, function, site.call) for caller in callers)
+            return []  # private to the package, not the module: its other modules call it
+        return callers
 
     def _reaped_at_exit(self, site: Site, verdict: Verdict) -> Verdict:
         """Reaped only by cleanup registered with ``atexit``: its author means it to live until
@@ -714,6 +756,43 @@ class Analyzer:
 
 
 # words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
+def _takes(method: cst.FunctionDef, queue: str) -> bool:
+    """Does ``method`` take from ``queue`` (``self._q.get()``, ``get_nowait``): make room for
+    a producer waiting in put()? (A join, a ``qsize()`` makes none.)"""
+    return any(
+        type(node) is cst.Call
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("get", "get_nowait")
+        and dotted_name(node.func.value) == queue
+        for node in walk_statements(method, skip_nested=False)
+    )
+
+
+def _drains(method: cst.FunctionDef, held: str, queue: str) -> bool:
+    """Does ``method`` take from the iterator object ``held`` (``self.it``) keeps: iterate
+    it (``for _ in self.it``, ``next(self.it)``, ``list(self.it)``) or get from its queue
+    (``self.it.queue.get()``)?"""
+    for node in walk_statements(method, skip_nested=False):
+        if type(node) is cst.For and dotted_name(node.iter) == held:
+            return True
+        if (
+            type(node) is cst.Call
+            and isinstance(node.func, cst.Name)
+            and node.func.value in ("next", "list", "tuple")
+            and node.args
+            and dotted_name(node.args[0].value) == held
+        ):
+            return True
+        if (
+            type(node) is cst.Call
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("get", "get_nowait")
+            and dotted_name(node.func.value) == f"{held}.{queue}"
+        ):
+            return True
+    return False
+
+
 def _stored_attribute(index: ModuleIndex, call: cst.Call) -> str:
     """The attribute of ``self`` the handle made by ``call`` is stored on (``self.__thread =
     Thread(...)``), "" when it is not."""

@@ -317,7 +317,9 @@ class Counter:
             callers = []
         if best is not None and best_site is not None:
             step = f"{name}()"
-            if self.facts.is_target_reference(best_site):
+            if self.facts.is_scheduled_reference(best_site):
+                step = f"{name}() (scheduled)"
+            elif self.facts.is_target_reference(best_site):
                 step = f"{name}() in a thread"
             return replace(best, via=(*best.via, step))
         if not callers:

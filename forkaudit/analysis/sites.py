@@ -28,6 +28,7 @@ from forkaudit.analysis.syntax import (
     exit_values,
     flags_set,
     in_dead_code,
+    in_loop,
     innermost_loop,
     is_true,
     kwarg_true,
@@ -277,6 +278,7 @@ class SiteFinder:
                     and queue.startswith("self.")
                     and queue.count(".") == 1
                     and _put_waits(call)
+                    and in_loop(self.index, call)
                     and self._iterator_queue(info, queue)
                 ):
                     feeds = queue
@@ -526,6 +528,10 @@ class SiteFinder:
         served = _served_object(endless)
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
+        if endless is None and (spinning := self._readline_mismatch(site, function)):
+            loop, reason = spinning
+            site.loops_forever(f"its target {function.name.value}() {reason}", loop)
+            return
         if endless is None and (parked := self._accept_parked(function)) is not None:
             endless = parked
             site.loops_forever(
@@ -804,6 +810,85 @@ class SiteFinder:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
 
+    def _readline_mismatch(
+        self, site: Site, function: cst.FunctionDef
+    ) -> tuple[cst.For, str] | None:
+        """A ``for line in iter(out.readline, b"")`` of ``function`` over a pipe of a child
+        started in text mode (``text=True``, ``universal_newlines=True``, an ``encoding``), or
+        ``iter(out.readline, "")`` over one in binary mode: at the end of the stream
+        readline() returns ``""`` (text) or ``b""`` (binary), never the other, so the loop
+        never meets its sentinel and spins for good once the child has exited. The pipe is
+        ``<child>.stdout``/``.stderr``, given at the start or read by the target itself, with
+        ``<child>`` bound once in the starting function or its class to a ``Popen(...)``."""
+        for node in walk_statements(function):
+            if not (isinstance(node, cst.For) and isinstance(node.iter, cst.Call)):
+                continue
+            call = node.iter
+            if not (
+                isinstance(call.func, cst.Name)
+                and call.func.value == "iter"
+                and len(call.args) == 2
+                and isinstance(call.args[0].value, cst.Attribute)
+                and call.args[0].value.attr.value == "readline"
+                and isinstance(call.args[1].value, cst.SimpleString)
+            ):
+                continue
+            sentinel = call.args[1].value
+            stream = dotted_name(call.args[0].value.value) or ""
+            if stream and "." not in stream:
+                stream = self._named_at_start(site, function, stream, dotted=True)
+            child, _, pipe = stream.rpartition(".")
+            if pipe not in ("stdout", "stderr") or not child:
+                continue
+            text = self._text_mode(site, child)
+            if text is None:
+                continue
+            binary_sentinel = "b" in sentinel.prefix.lower()
+            if text == binary_sentinel:
+                said = cst.Module([]).code_for_node(sentinel)
+                return node, (
+                    f"reads iter({stream}.readline, {said}) from a "
+                    + ("text" if text else "binary")
+                    + f" pipe, whose readline() returns {chr(39) * 2 if text else 'b' + chr(39) * 2} "
+                    f"at its end, never {said}: once the child has exited it spins for good"
+                )
+        return None
+
+    def _text_mode(self, site: Site, child: str) -> bool | None:
+        """Was ``child`` (``proc``, ``self.proc``) made by a ``subprocess.Popen(...)`` bound to
+        it once in the function starting the thread (or, for ``self.proc``, in its class), in
+        text mode (True) or binary (False)? None when that cannot be told."""
+        scope = self.index.scope_of(site.call)
+        info = self.index.class_of(site.call)
+        bodies: list[cst.CSTNode] = [scope] if isinstance(scope, cst.FunctionDef) else []
+        if child.startswith("self.") and info is not None:
+            bodies = list(info.methods.values())
+        made = [
+            value
+            for body in bodies
+            for target, value in assignments(body)
+            if dotted_name(target) == child and dotted_name(value) != "None"  # (a placeholder)
+        ]
+        if len(made) != 1 or not isinstance(made[0], cst.Call):
+            return None
+        call = made[0]
+        if self.index.resolve(call.func) != "subprocess.Popen":
+            return None
+        text = False
+        for arg in call.args:
+            if arg.star:
+                return None
+            keyword = arg.keyword.value if arg.keyword is not None else ""
+            if keyword in ("text", "universal_newlines"):
+                if dotted_name(arg.value) == "True":
+                    text = True
+                elif dotted_name(arg.value) not in ("False", "None"):
+                    return None
+            elif keyword in ("encoding", "errors"):
+                if dotted_name(arg.value) != "None":
+                    text = True
+        return text
+
     def _fed_queue(
         self,
         site: Site,
@@ -833,8 +918,8 @@ class SiteFinder:
             func = call.func
             if not (isinstance(func, cst.Attribute) and func.attr.value == "put"):
                 continue
-            if not _put_waits(call):
-                continue
+            if not _put_waits(call) or not in_loop(self.index, call):
+                continue  # (a fixed number of puts may all fit: a producer is a loop)
             queue = dotted_name(func.value) or ""
             if isinstance(func.value, cst.Name):
                 named = self._named_at_start(site, function, queue, dotted=True)

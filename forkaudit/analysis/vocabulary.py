@@ -49,6 +49,17 @@ MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished m
 WAIT_METHOD_NAMES = frozenset({"wait", "join"})
 # Calls that run a function handed to them again and again (GLib, Twisted, Tornado, a signal,
 # schedule's every().do(), APScheduler's add_job): a reaper handed to one runs regularly.
+# Schedulers that call the function they are given once, later (Tk's `after`, asyncio's
+# loop): the position of that function among their positional arguments.
+ONE_SHOT_SCHEDULERS = {
+    "after": 1,
+    "after_idle": 0,
+    "call_later": 1,
+    "call_soon": 0,
+    "call_soon_threadsafe": 0,
+    "call_at": 1,
+}
+
 PERIODIC_REGISTRARS = frozenset(
     {
         "timeout_add",
