@@ -11185,3 +11185,55 @@ def test_only_taking_from_the_queue_frees_a_parked_producer() -> None:
                 yield x
         """
     )
+
+
+def test_a_local_loop_flag_never_rebound_is_a_constant() -> None:
+    """`waiting = True; while waiting:` with nothing else binding `waiting` (no assignment, no
+    `nonlocal`/`global`, no `for`/`with` target) is `while True:` under another name: the loop
+    ends only by its own exits. One a nested function rebinds (`nonlocal`) is a real flag,
+    which something else may clear."""
+    check(
+        """
+        import threading
+
+
+        def spin(channel):
+            waiting = True
+            while waiting:
+                message = channel.get()
+                if message == "done":
+                    return
+
+
+        def spin_flag(channel):
+            waiting = True
+
+            def stop():
+                nonlocal waiting
+                waiting = False
+
+            channel.on_close(stop)
+            while waiting:
+                message = channel.get()
+                if message == "done":
+                    return
+
+
+        def handle(request, backend):
+            channel = __import__("queue").Queue()
+            t = threading.Thread(target=spin, args=(channel,))  # leak: FA111
+            t.start()
+            backend.run(request)
+            channel.put("done")
+            t.join()
+
+
+        def handle_flag(request, backend):
+            channel = __import__("queue").Queue()
+            t = threading.Thread(target=spin_flag, args=(channel,))
+            t.start()
+            backend.run(request)
+            channel.put("done")
+            t.join()
+        """
+    )

@@ -17,6 +17,7 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
+    always_true,
     argument,
     assignments,
     assignments_among,
@@ -1075,7 +1076,7 @@ class SiteFinder:
             (
                 node
                 for node in walk_statements(function)
-                if isinstance(node, cst.While) and is_true(node.test)
+                if isinstance(node, cst.While) and always_true(node.test, function)
             ),
             None,
         )
@@ -1353,7 +1354,7 @@ class SiteFinder:
             tests: list[tuple[cst.BaseExpression, bool]] = [
                 (node.test, False)
             ]  # (test, exits when)
-            endless = is_true(node.test)
+            endless = always_true(node.test, function)
             for inner in walk_statements(node):
                 if not isinstance(inner, cst.If):
                     continue

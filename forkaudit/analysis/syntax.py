@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
-from typing import cast
+from typing import Any, cast
 
 import libcst as cst
 
@@ -171,7 +171,7 @@ def endless_loop(function: cst.FunctionDef) -> cst.CSTNode | None:
             continue
         if (
             isinstance(node, cst.While)
-            and endless_while(node, names)
+            and endless_while(node, names, function)
             # Python 3.13's `queue.shutdown()` makes a blocked get() raise ShutDown: a handler
             # naming it is how such a loop is meant to end
             and (not caught or (_blocks_on_queue(node) and not shut))
@@ -480,20 +480,65 @@ def main_thread_alive(test: cst.BaseExpression, names: frozenset[str] = frozense
     return _alive(test, "main_thread", names)
 
 
-def endless_while(statement: cst.CSTNode, names: ThreadNames = NO_THREAD_NAMES) -> bool:
+def endless_while(
+    statement: cst.CSTNode,
+    names: ThreadNames = NO_THREAD_NAMES,
+    function: cst.FunctionDef | None = None,
+) -> bool:
     """``while True:`` (or ``while 1:``, ``while threading.main_thread().is_alive():`` or
     ``while threading.current_thread().is_alive():``, the thread perhaps named by a local of
-    ``names``, from ``thread_names``) with no else that no break, return or raise leaves."""
+    ``names``, from ``thread_names``; in ``function``, ``while flag:`` on a local flag it never
+    rebinds) with no else that no break, return or raise leaves."""
     return (
         isinstance(statement, cst.While)
         and (
-            is_true(statement.test)
+            always_true(statement.test, function)
             or main_thread_alive(statement.test, names[0])
             or own_thread_alive(statement.test, names[1])
         )
         and statement.orelse is None
         and not loop_can_exit(statement)
     )
+
+
+def always_true(test: cst.BaseExpression, function: cst.FunctionDef | None = None) -> bool:
+    """``True``, ``1``; or, in ``function``, a local bound once to such a literal and never
+    rebound (``running = True; while running:`` with no other binding of ``running``, no
+    ``global``/``nonlocal`` naming it in the function or the functions it holds): a constant
+    under another name."""
+    if is_true(test):
+        return True
+    if function is None or not isinstance(test, cst.Name):
+        return False
+    name = test.value
+    params = function.params
+    if name in {
+        p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+    }:
+        return False
+    bound = 0
+    for node in walk_statements(function, skip_nested=False):
+        kind = type(node)
+        if kind is cst.Global or kind is cst.Nonlocal:
+            if any(item.name.value == name for item in cast(Any, node).names):
+                return False
+        elif kind is cst.Assign:
+            for target in cast(cst.Assign, node).targets:
+                for inner in walk_statements(target.target, skip_nested=False):
+                    if type(inner) is cst.Name and inner.value == name:
+                        if target.target is not inner or not is_true(cast(cst.Assign, node).value):
+                            return False
+                        bound += 1
+        elif kind in (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For, cst.AsName, cst.Del):
+            targets = (
+                cast(Any, node).target if kind is not cst.AsName else cast(cst.AsName, node).name
+            )
+            if any(
+                type(inner) is cst.Name and inner.value == name
+                for inner in walk_statements(targets, skip_nested=False)
+            ):
+                return False
+    return bound == 1
 
 
 def in_loop(index: ModuleIndex, node: cst.CSTNode) -> bool:
