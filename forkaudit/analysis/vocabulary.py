@@ -47,8 +47,6 @@ MP_WAIT_ANY = frozenset({"multiprocessing.active_children"})  # reaps finished m
 # The names a handle's own API waits for it with (Popen.wait, Process.join, Thread.join): a
 # class with such a method waiting for the handle it holds forwards that API to its users.
 WAIT_METHOD_NAMES = frozenset({"wait", "join"})
-# Calls that run a function handed to them again and again (GLib, Twisted, Tornado, a signal,
-# schedule's every().do(), APScheduler's add_job): a reaper handed to one runs regularly.
 # Schedulers that call the function they are given once, later (Tk's `after`, asyncio's
 # loop): the position of that function among their positional arguments.
 ONE_SHOT_SCHEDULERS = {
@@ -60,6 +58,8 @@ ONE_SHOT_SCHEDULERS = {
     "call_at": 1,
 }
 
+# Calls that run a function handed to them again and again (GLib, Twisted, Tornado, a signal,
+# schedule's every().do(), APScheduler's add_job): a reaper handed to one runs regularly.
 PERIODIC_REGISTRARS = frozenset(
     {
         "timeout_add",
