@@ -247,9 +247,10 @@ class Analyzer:
             # the consumer stopping early, on the normal path
             if self._consumed_whole(scope):
                 return verdict
+            producer = site.feeds and not site.signal
             waits = (
                 f"stays parked in put() on the full `{site.feeds}` for good"
-                if site.feeds and not site.signal
+                if producer
                 else "runs on for good"
                 if not site.signal
                 else f"waits for `{site.signal}` for good"
@@ -258,11 +259,10 @@ class Analyzer:
                 verdict,
                 leak=True,
                 confidence="medium",
-                reason=f"`{handle or site.signal}` is "
-                f"{'joined' if site.feeds and not site.signal else 'stopped'} only after the "
-                f"yield at line {line}: a consumer that stops early (a break, an exception, "
-                "or dropping the generator) closes the generator there, and the thread "
-                f"{waits}",
+                reason=f"`{handle or site.signal}` is {'joined' if producer else 'stopped'} "
+                f"only after the yield at line {line}: a consumer that stops early (a break, an "
+                "exception, or dropping the generator) closes the generator there, and the "
+                f"thread {waits}",
                 stays=True,
                 started=True,
             )
@@ -755,7 +755,6 @@ class Analyzer:
         self._leaks.append((site, verdict))
 
 
-# words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
 def _takes(method: cst.FunctionDef, queue: str) -> bool:
     """Does ``method`` take from ``queue`` (``self._q.get()``, ``get_nowait``): make room for
     a producer waiting in put()? (A join, a ``qsize()`` makes none.)"""
@@ -811,6 +810,7 @@ def _stored_attribute(index: ModuleIndex, call: cst.Call) -> str:
 _EXHAUSTING = frozenset(
     {"list", "tuple", "set", "frozenset", "sorted", "dict", "sum", "max", "min"}
 )
+# words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
 _STOP_WORDS = ("stop", "close", "shutdown", "terminate", "quit", "exit", "cancel", "finish", "kill")
 
 

@@ -9,7 +9,7 @@ timer, or ends by itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -270,20 +270,14 @@ class SiteFinder:
 
         feeds = ""
         if run is not None and not loops_forever:
-            for call in calls_in(self.index, run, nested=True):
-                func = call.func
-                queue = (dotted_name(func.value) or "") if isinstance(func, cst.Attribute) else ""
-                if (
-                    isinstance(func, cst.Attribute)
-                    and func.attr.value == "put"
-                    and queue.startswith("self.")
-                    and queue.count(".") == 1
-                    and _put_waits(call)
-                    and in_loop(self.index, call)
-                    and self._iterator_queue(info, queue)
-                ):
-                    feeds = queue
-                    break
+            feeds = next(
+                (
+                    queue
+                    for _, queue in self._waiting_puts(run)
+                    if _own_attribute(queue) and self._iterator_queue(info, queue)
+                ),
+                "",
+            )
         return SubclassInfo(
             feeds=feeds,
             name=info.name,
@@ -866,9 +860,8 @@ class SiteFinder:
             bodies = list(info.methods.values())
         made = [
             value
-            for body in bodies
-            for target, value in assignments(body)
-            if dotted_name(target) == child and dotted_name(value) != "None"  # (a placeholder)
+            for value in _values_bound(bodies, child)
+            if dotted_name(value) != "None"  # (a placeholder)
         ]
         if len(made) != 1 or not isinstance(made[0], cst.Call):
             return None
@@ -915,18 +908,13 @@ class SiteFinder:
             and info is not None
             and info.methods.get(target.attr.value) is function
         )
-        for call in calls_in(self.index, function, nested=True):
-            func = call.func
-            if not (isinstance(func, cst.Attribute) and func.attr.value == "put"):
-                continue
-            if not _put_waits(call) or not in_loop(self.index, call):
-                continue  # (a fixed number of puts may all fit: a producer is a loop)
-            queue = dotted_name(func.value) or ""
-            if isinstance(func.value, cst.Name):
+        for call, queue in self._waiting_puts(function):
+            assert isinstance(call.func, cst.Attribute)
+            if isinstance(call.func.value, cst.Name):
                 named = self._named_at_start(site, function, queue, dotted=True)
                 if not named and lambda_call is not None:
-                    named = _given_by(lambda_call, function, queue, self.index)
-            elif own_method and queue.startswith("self.") and queue.count(".") == 1:
+                    named = _given_by(lambda_call, function, queue)
+            elif own_method and _own_attribute(queue):
                 named = queue  # the starting object's own, used by its own method
             else:
                 continue
@@ -935,28 +923,28 @@ class SiteFinder:
             if "." not in named:
                 if _made_bounded(scope, named) and _takes_from(self.index, scope, named):
                     return named
-            elif (
-                info is not None
-                and named.startswith("self.")
-                and named.count(".") == 1
-                and self._iterator_queue(info, named)
-            ):
+            elif info is not None and _own_attribute(named) and self._iterator_queue(info, named):
                 return named
         return ""
+
+    def _waiting_puts(self, function: cst.FunctionDef) -> list[tuple[cst.Call, str]]:
+        """The puts of a producer in ``function`` (and the functions it holds): ``q.put(x)``
+        in a loop that waits for room (no timeout, not ``block=False``), with the queue's
+        dotted name. (A fixed number of puts may all fit: a producer is a loop.)"""
+        return [
+            (call, dotted_name(call.func.value) or "")
+            for call in calls_in(self.index, function, nested=True)
+            if isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "put"
+            and _put_waits(call)
+            and in_loop(self.index, call)
+        ]
 
     def _iterator_queue(self, info: ClassInfo, queue: str) -> bool:
         """Is ``queue`` (``self._q``) made bounded by a method of ``info`` and taken from by
         its iterator protocol (``__next__``/``next``, or a generator ``__iter__``, or a method
         these call on ``self``)? Then whoever iterates the object is the one taking from it."""
-        attribute = queue.split(".", 1)[1]
-        made = [
-            value
-            for method in info.methods.values()
-            for target, value in assignments(method)
-            if isinstance(target, cst.Attribute)
-            and dotted_name(target.value) == "self"
-            and target.attr.value == attribute
-        ]
+        made = _values_bound(info.methods.values(), queue)
         if len(made) != 1 or not _bounded_queue_value(made[0]):
             return False
         return any(
@@ -2616,12 +2604,13 @@ def _put_waits(call: cst.Call) -> bool:
 def iterator_methods(index: ModuleIndex, info: ClassInfo) -> list[cst.FunctionDef]:
     """The methods of ``info`` that its iterator protocol runs: ``__next__`` (``next``, as
     Python 2 named it), ``__iter__``, and the methods these call on ``self``."""
-    found = [info.methods[name] for name in sorted(ITERATOR_METHODS) if name in info.methods]
-    if not any(name in info.methods for name in ("__next__", "next")) and not any(
-        isinstance(node, cst.Yield)
-        for node in walk_statements(info.methods.get("__iter__") or info.node)
+    iterates = info.methods.get("__iter__")
+    if not any(name in info.methods for name in ("__next__", "next")) and not (
+        iterates is not None
+        and any(isinstance(node, cst.Yield) for node in walk_statements(iterates))
     ):
         return []  # not an iterator: no __next__, no generator __iter__
+    found = [info.methods[name] for name in sorted(ITERATOR_METHODS) if name in info.methods]
     for method in list(found):
         for call in calls_in(index, method):
             func = call.func
@@ -2632,7 +2621,7 @@ def iterator_methods(index: ModuleIndex, info: ClassInfo) -> list[cst.FunctionDe
     return found
 
 
-def _given_by(call: cst.Call, function: cst.FunctionDef, parameter: str, index: ModuleIndex) -> str:
+def _given_by(call: cst.Call, function: cst.FunctionDef, parameter: str) -> str:
     """What ``call`` (a lambda's body: ``self.__worker(self.__queue, source)``) passes as
     ``function``'s ``parameter``, dotted (``self.__queue``); "" when it cannot be told."""
     params = [*function.params.posonly_params, *function.params.params]
@@ -2672,8 +2661,24 @@ def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:
     """Is ``name`` bound in ``scope`` once, to a queue made with a size (``Queue(8)``,
     ``queue.Queue(maxsize=n)``; not ``Queue()``, ``Queue(0)``, nor a ``SimpleQueue``, which
     never fill)?"""
-    made = [value for target, value in assignments(scope) if dotted_name(target) == name]
+    made = _values_bound([scope], name)
     return len(made) == 1 and _bounded_queue_value(made[0])
+
+
+def _values_bound(bodies: Iterable[cst.CSTNode], name: str) -> list[cst.BaseExpression | None]:
+    """What ``bodies`` assign to ``name`` (``q``, ``self._q``), one entry per assignment
+    (None for an element of a tuple, ``+=``)."""
+    return [
+        value
+        for body in bodies
+        for target, value in assignments(body)
+        if dotted_name(target) == name
+    ]
+
+
+def _own_attribute(name: str) -> bool:
+    """Is ``name`` an attribute of the object itself (``self._q``; not ``self._a._q``)?"""
+    return name.startswith("self.") and name.count(".") == 1
 
 
 def _takes_from(index: ModuleIndex, scope: cst.FunctionDef, name: str) -> bool:
