@@ -8418,11 +8418,13 @@ def test_a_thread_waiting_for_an_event_nothing_sets_never_ends() -> None:
 def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
     # a thread looping until its object's flag is set does not end when its reference goes:
     # started again on every call, each runs beside the ones before until the flag is set. Not
-    # when the starting method writes the flag itself (a restart stopping the old ones, a
-    # per-call stop after the work, a clear() after a stop), when the thread clears it itself,
-    # when the loop also ends on another object's state, nor when the start runs once per
-    # object
-    per_request, resubscribed = check(
+    # when the starting method writes the flag itself (a clear() after a stop whose thread
+    # wakes on it), when the thread clears it itself, when the loop also ends on another
+    # object's state, nor when the start runs once per object. A loop that sleeps between its
+    # looks at the flag is another matter: a stop that the restart undoes before the old
+    # thread wakes stops nothing (restart(), and burst() when calls come within its sleep;
+    # test_a_restart_within_the_sleep_undoes_a_stop_the_thread_has_not_seen)
+    per_request, restarted, bursting, resubscribed = check(
         """
         import threading
         import time
@@ -8443,11 +8445,11 @@ def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
             def restart(self, request):
                 self.stop()
                 self.running = True
-                threading.Thread(target=self._loop, daemon=True).start()
+                threading.Thread(target=self._loop, daemon=True).start()  # leak
 
             def burst(self, request):
                 self.running = True
-                threading.Thread(target=self._loop, daemon=True).start()
+                threading.Thread(target=self._loop, daemon=True).start()  # leak
                 request.process()
                 self.running = False
 
@@ -8545,6 +8547,8 @@ def test_a_loop_until_its_objects_flag_started_on_every_call_piles_up() -> None:
         "runs beside the ones started before until `self.running` stops them all"
         in per_request.message
     )
+    for restarting in (restarted, bursting, resubscribed):
+        assert "sets `self.running` back before the old thread wakes" in restarting.message
 
 
 def test_a_poll_checking_the_child_is_alive_while_waiting_for_something_else_reaps_nothing() -> (
@@ -11235,5 +11239,488 @@ def test_a_local_loop_flag_never_rebound_is_a_constant() -> None:
             backend.run(request)
             channel.put("done")
             t.join()
+        """
+    )
+
+
+def test_a_restart_within_the_sleep_undoes_a_stop_the_thread_has_not_seen() -> None:
+    """A thread looks at its flag only between sleeps: `time.sleep(30)` is woken by nothing,
+    so a stop reaches it only once it wakes. join(timeout=2) gives up first (no join waits at
+    all), and a restart that sets the flag back before the old thread wakes undoes the stop:
+    the old one runs on beside the new one, one more per restart within the sleep. Not when
+    the join waits longer than the sleep, or waits untimed; not when nothing but __init__
+    sets the flag back (a stopped thread then ends once it wakes); not for an Event wait,
+    which the stop wakes. An exit on the time since a moment other code keeps moving forward
+    (`time.time() - self._last` with `self._last = time.time()` on each message) is a
+    watchdog's: it fires only on a stall, so the loop does not end by itself; a deadline
+    counted from a moment the loop fixed does."""
+    findings = check(
+        """
+        import threading
+        import time
+
+
+        class Feed:
+            INTERVAL = 30
+
+            def __init__(self):
+                self.connected = False
+                self._checker = None
+
+            def on_open(self):
+                self.connected = True
+                self._start_checker()
+
+            def _start_checker(self):
+                self._checker = threading.Thread(target=self._check, daemon=True)  # leak: FA111
+                self._checker.start()
+
+            def on_close(self):
+                self.connected = False
+                if self._checker is not None:
+                    self._checker.join(timeout=2)
+                self._checker = None
+
+            def _check(self):
+                while self.connected:
+                    try:
+                        time.sleep(self.INTERVAL)
+                    except Exception:
+                        break
+
+
+        class NoJoin:
+            def __init__(self):
+                self._stop = threading.Event()
+
+            def resume(self):
+                self._stop.clear()
+                self._t = threading.Thread(target=self._poll, daemon=True)  # leak: FA111
+                self._t.start()
+
+            def stop(self):
+                self._stop.set()
+
+            def _poll(self):
+                while not self._stop.is_set():
+                    time.sleep(10)
+
+
+        class ShortSleep:
+            def __init__(self):
+                self.connected = False
+
+            def on_open(self):
+                self.connected = True
+                self._t = threading.Thread(target=self._check, daemon=True)
+                self._t.start()
+
+            def on_close(self):
+                self.connected = False
+                self._t.join(timeout=2)
+
+            def _check(self):
+                while self.connected:
+                    time.sleep(0.5)
+
+
+        class UntimedJoin:
+            def __init__(self):
+                self.connected = False
+
+            def on_open(self):
+                self.connected = True
+                self._t = threading.Thread(target=self._check, daemon=True)
+                self._t.start()
+
+            def on_close(self):
+                self.connected = False
+                self._t.join()
+
+            def _check(self):
+                while self.connected:
+                    time.sleep(30)
+
+
+        class NoRestart:
+            def __init__(self):
+                self.running = True
+                self._t = threading.Thread(target=self._check, daemon=True)
+                self._t.start()
+
+            def close(self):
+                self.running = False
+                self._t.join(timeout=1)
+
+            def _check(self):
+                while self.running:
+                    time.sleep(30)
+
+
+        class Watchdog:
+            def __init__(self):
+                self.connected = False
+                self._last = 0.0
+
+            def on_message(self, message):
+                self._last = time.time()
+
+            def on_open(self):
+                self.connected = True
+                self._t = threading.Thread(target=self._watch, daemon=True)  # leak: FA111
+                self._t.start()
+
+            def on_close(self):
+                self.connected = False
+                self._t.join(timeout=2)
+
+            def _watch(self):
+                while self.connected:
+                    time.sleep(30)
+                    elapsed = time.time() - self._last
+                    if elapsed > 90:
+                        break
+
+
+        class Deadline:
+            def __init__(self):
+                self.connected = False
+
+            def on_open(self):
+                self.connected = True
+                self._t = threading.Thread(target=self._watch, daemon=True)
+                self._t.start()
+
+            def on_close(self):
+                self.connected = False
+                self._t.join(timeout=2)
+
+            def _watch(self):
+                began = time.time()
+                while self.connected:
+                    time.sleep(30)
+                    if time.time() - began > 90:
+                        break
+
+
+        class Woken:
+            def __init__(self):
+                self._stop = threading.Event()
+
+            def start(self):
+                self._stop.clear()
+                self._t = threading.Thread(target=self._poll, daemon=True)
+                self._t.start()
+
+            def stop(self):
+                self._stop.set()
+                self._t.join(timeout=1)
+
+            def _poll(self):
+                while not self._stop.is_set():
+                    self._stop.wait(30)
+        """
+    )
+    assert "sleeps 30 s between its looks at `self.connected`, longer than the 2 s" in (
+        findings[0].message
+    )
+    assert "on_open() sets `self.connected` back" in findings[0].message
+    assert "nothing waits for it to see the stop" in findings[1].message
+
+
+def test_a_test_both_of_whose_ways_re_arm_the_timer_does_not_end_the_chain() -> None:
+    """A re-arm is guarded by a test of the object's state only if some outcome of that test
+    re-arms nothing. `if not self.changes: <re-arm>; return` followed by the same re-arm once
+    the work is done re-arms either way: the test picks the work, not whether the chain goes
+    on, as with an `else` that re-arms too. When the way past the test stops re-arming
+    (`if self._stopped: return`), the chain ends on that state."""
+    check(
+        """
+        import threading
+
+
+        class Sender:
+            def __init__(self, cycle):
+                self.cycle = cycle
+                self.changes = {}
+                self.send_async()
+
+            def send_async(self):
+                if len(self.changes) == 0:
+                    again = threading.Timer(self.cycle, self.send_async)  # leak: FA111
+                    again.start()
+                    return
+                changes, self.changes = self.changes, {}
+                post(changes)
+                again = threading.Timer(self.cycle, self.send_async)  # leak: FA111
+                again.start()
+
+
+        class Stoppable:
+            def __init__(self, cycle):
+                self.cycle = cycle
+                self._stopped = False
+                self.tick()
+
+            def tick(self):
+                if self._stopped:
+                    return
+                again = threading.Timer(self.cycle, self.tick)
+                again.start()
+
+            def stop(self):
+                self._stopped = True
+        """
+    )
+
+
+def test_a_thread_started_before_its_constructor_fails_cannot_be_stopped() -> None:
+    """A constructor that starts a thread lasting until its object stops it, and then makes a
+    call that fails in normal operation (a connect, a handshake, its own wait for its peer
+    with a deadline) or raises, outside any `try`: when that fails, the caller never gets
+    the object, and nothing can reach its stop. `with C(...)` makes and enters in one step:
+    an `__enter__` that fails strands the thread too (`__exit__` runs only once `__enter__`
+    has returned). Not when a handler stops the thread first, not for a thread that ends by
+    itself, not for calls that fail only in theory, nor for a raise of the caller's error
+    (`ValueError`) or one in another branch than the start. The object's own wait is read
+    where the class defines it (one that returns False on timeout fails nothing); where it
+    does not, its name tells (`self._wait_connected()`). A connect whose answer the code tests
+    (`if not ports.connect(a, b):`) reports failure by its value and raises nothing."""
+    check(
+        """
+        import socket
+        import threading
+
+
+        class Link:
+            def __init__(self, sock):
+                self.sock = sock
+                self._want_exit = False
+                self._reader = threading.Thread(target=self._read, daemon=True)  # leak: FA111
+                self._reader.start()
+                if self.sock.recv(2) != b"OK":
+                    raise ConnectionError("handshake failed")
+
+            def _read(self):
+                while not self._want_exit:
+                    self.sock.recv(1024)
+
+            def close(self):
+                self._want_exit = True
+                self._reader.join()
+
+
+        class Guarded:
+            def __init__(self, sock):
+                self.sock = sock
+                self._want_exit = False
+                self._reader = threading.Thread(target=self._read, daemon=True)
+                self._reader.start()
+                try:
+                    if self.sock.recv(2) != b"OK":
+                        raise ConnectionError("handshake failed")
+                except Exception:
+                    self.close()
+                    raise
+
+            def _read(self):
+                while not self._want_exit:
+                    self.sock.recv(1024)
+
+            def close(self):
+                self._want_exit = True
+                self._reader.join()
+
+
+        class Client:
+            def __init__(self, address):
+                self._stop = threading.Event()
+                self._sock = socket.socket()
+                self.connect(address)
+
+            def connect(self, address):
+                self._pinger = threading.Thread(target=self._ping)  # leak: FA111
+                self._pinger.start()
+                self._sock.connect(address)
+
+            def _ping(self):
+                while not self._stop.wait(5):
+                    self._sock.send(b"ping")
+
+            def close(self):
+                self._stop.set()
+                self._pinger.join()
+
+
+        class Session:
+            def __init__(self, url):
+                self.url = url
+                self._stop = threading.Event()
+                self._loop = threading.Thread(target=self._serve)  # leak: FA111
+                self._loop.start()
+
+            def _serve(self):
+                while not self._stop.is_set():
+                    self._stop.wait(1)
+
+            def __enter__(self):
+                self.login()
+                return self
+
+            def __exit__(self, *exc):
+                self._stop.set()
+                self._loop.join()
+
+            def login(self):
+                pass
+
+
+        class Quiet:
+            def __init__(self, sock):
+                self.sock = sock
+                self._want_exit = False
+                self._reader = threading.Thread(target=self._read, daemon=True)
+                self._reader.start()
+                self._handlers = {}
+                self.sock.settimeout(5)
+
+            def _read(self):
+                while not self._want_exit:
+                    self.sock.recv(1024)
+
+            def close(self):
+                self._want_exit = True
+                self._reader.join()
+
+
+        class Validated:
+            def __init__(self, interval):
+                self._stop = threading.Event()
+                if interval > 0:
+                    self._ticker = threading.Thread(target=self._tick, daemon=True)
+                    self._ticker.start()
+                else:
+                    raise ConnectionError("unreachable: another branch")
+                if interval > 3600:
+                    raise ValueError("interval too long")
+
+            def _tick(self):
+                while not self._stop.wait(1):
+                    pass
+
+            def shutdown(self):
+                self._stop.set()
+                self._ticker.join()
+
+
+        class PatientWait:
+            def __init__(self, url):
+                self._stop = threading.Event()
+                self._started = False
+                self._loop = threading.Thread(target=self._serve, daemon=True)
+                self._loop.start()
+                self._wait_until(lambda: self._started)
+
+            def _serve(self):
+                self._started = True
+                while not self._stop.is_set():
+                    self._stop.wait(1)
+
+            def _wait_until(self, condition):
+                for _ in range(10):
+                    if condition():
+                        return True
+                return False
+
+            def close(self):
+                self._stop.set()
+                self._loop.join()
+
+
+        class Routed:
+            def __init__(self, ports):
+                self.ports = ports
+                self._stop = threading.Event()
+                self._watcher = threading.Thread(target=self._watch)
+                self._watcher.start()
+                if not self.ports.connect("mic", "speaker"):
+                    print("no route")
+
+            def _watch(self):
+                while not self._stop.wait(1):
+                    pass
+
+            def close(self):
+                self._stop.set()
+                self._watcher.join()
+
+
+        class OneShot:
+            def __init__(self, address):
+                self._sock = socket.socket()
+                self._greeter = threading.Thread(target=self._greet)
+                self._greeter.start()
+                self._sock.connect(address)
+
+            def _greet(self):
+                print("hello")
+
+            def close(self):
+                self._greeter.join()
+        """
+    )
+
+
+def test_a_thread_joining_the_main_thread_lasts_as_long_as_the_program() -> None:
+    """A thread waiting, with no timeout, in the join() of the main thread (or of the thread
+    that called the code starting it: `threading.current_thread()`, passed in by every caller)
+    lasts as long as that thread: for the main thread, the life of the program. Started per
+    object, one more per object. Not when it joins a thread that ends by itself."""
+    check(
+        """
+        import threading
+
+
+        def call_when_done(thread, callback):
+            def _watch():
+                thread.join()
+                callback()
+
+            threading.Thread(target=_watch, daemon=True).start()  # leak: FA111
+
+
+        def run_after(work, callback):
+            def _watch():
+                work.join()
+                callback()
+
+            threading.Thread(target=_watch, daemon=True).start()
+
+
+        class Broker:
+            def __init__(self):
+                call_when_done(threading.current_thread(), self.shutdown)
+                worker = threading.Thread(target=print)
+                worker.start()
+                run_after(worker, self.shutdown)
+
+            def shutdown(self):
+                pass
+
+
+        def watch_exit(callback):
+            def _wait():
+                threading.main_thread().join()
+                callback()
+
+            threading.Thread(target=_wait, daemon=True).start()  # leak: FA111
+
+
+        class Session:
+            def __init__(self):
+                watch_exit(self.close)
+
+            def close(self):
+                pass
         """
     )

@@ -110,7 +110,7 @@ class Harm:
                 residue, owned = Residue.PERSISTENT, False
                 left = (
                     "each one replaced keeps running until its loop's flag is set"
-                    if site.until_stopped
+                    if site.until_stopped and not site.outsleeps
                     else ""
                 )
             elif kind in (Kind.POPEN, Kind.ASYNCIO_SUBPROCESS, Kind.PROCESS):

@@ -24,9 +24,23 @@ from forkaudit.analysis.platforms import foreign_platform, foreign_reach
 from forkaudit.analysis.raising import managed_context, raising_gap
 from forkaudit.analysis.sites import Site, SiteFinder, iterator_methods
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import argument, calls_in, is_true, last_name, walk_statements
+from forkaudit.analysis.syntax import (
+    argument,
+    calls_in,
+    is_true,
+    last_name,
+    literal_value,
+    short,
+    walk_statements,
+)
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS, STOP_METHODS
+from forkaudit.analysis.vocabulary import (
+    FAILING_CALLS,
+    FAILING_EXCEPTION_WORDS,
+    OWN_WAIT_PREFIXES,
+    PERIODIC_REGISTRARS,
+    STOP_METHODS,
+)
 from forkaudit.model import Rule
 
 __all__ = ["Analyzer", "RawFinding"]
@@ -175,13 +189,155 @@ class Analyzer:
             verdict = self._fed_by_a_generator_never_joining(site, verdict)
         if not verdict.leak and verdict.at_exit:
             verdict = self._reaped_at_exit(site, verdict)
+        if (
+            site.outsleeps
+            and site.depth == 0
+            and not (verdict.replaced or verdict.on_error or verdict.stays or verdict.at_exit)
+        ):
+            # (a thread its object never joins, which only its harm would excuse, too)
+            verdict = self._outslept(site, verdict)
         if not verdict.leak and site.depth == 0:
             verdict = self._stopped_unless_raised(site, verdict)
+        if not verdict.leak and site.depth == 0:
+            verdict = self._stranded_by_a_failed_construction(site, verdict)
         if not verdict.leak:
             return
         if rule.start_methods and not (verdict.started or site.started):
             return
         self._emit(site, verdict)
+
+    def _outslept(self, site: Site, verdict: Verdict) -> Verdict:
+        """A thread whose loop sleeps between its looks at its flag sees a stop only once it
+        wakes; a join with a shorter timeout gives up first, and no join waits at all. Its
+        class starts it anew in a method that sets the flag back (``site.restarter``): a
+        restart within the sleep undoes the stop before the old thread looks, and the old one
+        runs on beside the new one, its handle replaced. An untimed join waits the sleep out:
+        the stop then always lands."""
+        index = self.index
+        info = index.class_of(site.call)
+        attr = _stored_attribute(index, site.call)
+        if info is None:
+            return verdict
+        joins = [
+            call
+            for member in index.lineage(info)
+            for method in member.methods.values()
+            for call in calls_in(index, method)
+            if attr
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "join"
+            and dotted_name(call.func.value) == f"self.{attr}"
+        ]
+        waited = 0.0
+        for join in joins:
+            timeout = argument(join, 0, "timeout")
+            known, seconds = literal_value(timeout) if timeout is not None else (False, None)
+            if not known or not isinstance(seconds, int | float) or isinstance(seconds, bool):
+                return verdict  # waits until the thread ends, or for as long as cannot be told
+            waited = max(waited, float(seconds))
+        if site.outsleeps <= waited:
+            return verdict
+        wait = (
+            f"longer than the {waited:g} s its join() waits"
+            if joins
+            else "and nothing waits for it to see the stop"
+        )
+        return Verdict(
+            True,
+            "medium",
+            f"its loop sleeps {site.outsleeps:g} s between its looks at `{site.reset_flag}`, "
+            f"{wait}; {site.restarter}() sets `{site.reset_flag}` back before the old thread "
+            "wakes, so a restart within that sleep leaves it running beside the new one",
+            started=verdict.started or site.started,
+            daemon=verdict.daemon or site.daemon,
+            holder="self" if attr else "",
+            replaced=True,
+        )
+
+    def _stranded_by_a_failed_construction(self, site: Site, verdict: Verdict) -> Verdict:
+        """A thread that lasts until its object stops it, started on the way through the
+        object's constructor (``__init__``, or a method ``__init__`` calls) before a call that
+        fails in normal operation (a connect, a handshake, the object's own wait for its peer
+        with a deadline; vocabulary.FAILING_CALLS) or a ``raise``, outside any ``try``: when
+        that fails, the constructor raises, its caller never gets the object, and nothing can
+        reach the stop. ``__enter__`` counts too: ``with C(...) as c`` makes and enters the
+        object in one step, and ``__exit__`` runs only once ``__enter__`` has returned."""
+        if not (site.rule.kind.thread and site.lasts):
+            return verdict
+        index = self.index
+        info = index.class_of(site.call)
+        if info is None:
+            return verdict
+        methods = {
+            name: method
+            for member in reversed(index.lineage(info))
+            for name, method in member.methods.items()
+        }
+        init = methods.get("__init__")
+        if init is None:
+            return verdict
+        attr = _stored_attribute(index, site.call)
+        parent = index.parent_of(site.call)
+        starts = (
+            [
+                call
+                for method in methods.values()
+                for call in calls_in(index, method)
+                if isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "start"
+                and dotted_name(call.func.value) == f"self.{attr}"
+            ]
+            if attr
+            else [grand]
+            if isinstance(parent, cst.Attribute)
+            and parent.attr.value == "start"
+            and isinstance(grand := index.parent_of(parent), cst.Call)
+            else []
+        )
+        for start in starts:
+            method = index.method_of(start)
+            if method is None or _in_try(index, start, method):
+                continue
+            if method is init:
+                way: list[tuple[cst.FunctionDef, cst.CSTNode | None]] = [(init, start)]
+            else:
+                calls = [
+                    call
+                    for call in calls_in(index, init)
+                    if isinstance(call.func, cst.Attribute)
+                    and dotted_name(call.func.value) == "self"
+                    and call.func.attr.value == method.name.value
+                    and not _in_try(index, call, init)
+                ]
+                if not calls:
+                    continue
+                way = [(method, start), (init, calls[0])]
+            enter = methods.get("__enter__")
+            if enter is not None:
+                way.append((enter, None))
+            for function, after in way:
+                failing = _failing_after(index, function, after, methods)
+                if failing is None:
+                    continue
+                where = (
+                    f"`with {info.name}(...)` enters it with {function.name.value}(), "
+                    "which raises at "
+                    if function is enter
+                    else f"{info.name}() raises at "
+                )
+                return replace(
+                    verdict,
+                    leak=True,
+                    confidence="medium",
+                    reason=f"started on the way through {info.name}()'s construction, before "
+                    f"`{short(index.code(failing).strip())}` (line {index.line_of(failing)}), "
+                    f"which fails when its peer is down, slow or refuses: {where}that point, "
+                    "its caller never gets the object, and nothing can stop the thread",
+                    on_error=True,
+                    started=True,
+                    holder="self",
+                )
+        return verdict
 
     def _stopped_unless_raised(self, site: Site, verdict: Verdict) -> Verdict:
         """A thread waiting for its starter's signal (``site.signal``), or a parked timer, that
@@ -804,6 +960,93 @@ def _stored_attribute(index: ModuleIndex, call: cst.Call) -> str:
             ):
                 return target.target.attr.value
     return ""
+
+
+def _in_try(index: ModuleIndex, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+    """Is ``node`` inside a ``try`` (or a ``with``, which may suppress) of ``function``?"""
+    for ancestor in index.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, cst.Try | cst.TryStar | cst.With):
+            return True
+    return False
+
+
+def _failing_after(
+    index: ModuleIndex,
+    function: cst.FunctionDef,
+    after: cst.CSTNode | None,
+    methods: dict[str, cst.FunctionDef],
+) -> cst.CSTNode | None:
+    """The first call failing in normal operation, or ``raise`` of a peer's failure, that
+    ``function`` reaches after ``after`` (from its start when None), outside any ``try`` and
+    not in another branch of an ``if`` holding ``after``."""
+    passed = after is None
+    for node in walk_statements(function):
+        if not passed:
+            passed = node is after
+            continue
+        if (
+            _fails(node, methods, index)
+            and not _in_try(index, node, function)
+            and not (after is not None and _other_branch(index, node, after, function))
+        ):
+            return node
+    return None
+
+
+def _fails(
+    node: cst.CSTNode,
+    methods: dict[str, cst.FunctionDef],
+    index: ModuleIndex,
+    depth: int = 0,
+) -> bool:
+    """Does ``node`` fail in normal operation: a connect, a handshake, a login
+    (vocabulary.FAILING_CALLS), a ``raise`` of a peer's failure (``ConnectionError``,
+    ``TimeoutError``), or a call of the object's own method that does one of these (read
+    where the class defines it; where it does not, its name: ``self._wait_connected()``)?"""
+    if isinstance(node, cst.Raise):
+        raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
+        name = (dotted_name(raised) or "").lower() if raised is not None else ""
+        return any(word in name for word in FAILING_EXCEPTION_WORDS)
+    if not isinstance(node, cst.Call):
+        return False
+    if last_name(node.func) in FAILING_CALLS:
+        # one whose answer the code tests (`if ports.connect(a, b):`) reports failure by its
+        # value, and raises nothing
+        return not isinstance(
+            index.parent_of(node), cst.If | cst.While | cst.Comparison | cst.BooleanOperation
+        ) and not (
+            isinstance(parent := index.parent_of(node), cst.UnaryOperation)
+            and isinstance(parent.operator, cst.Not)
+        )
+    if not (isinstance(node.func, cst.Attribute) and dotted_name(node.func.value) == "self"):
+        return False
+    method = methods.get(node.func.attr.value)
+    if method is None:
+        return node.func.attr.value.lstrip("_").lower().startswith(OWN_WAIT_PREFIXES)
+    return depth < 2 and any(
+        _fails(inner, methods, index, depth + 1) and not _in_try(index, inner, method)
+        for inner in walk_statements(method)
+    )
+
+
+def _other_branch(
+    index: ModuleIndex, node: cst.CSTNode, after: cst.CSTNode, function: cst.FunctionDef
+) -> bool:
+    """Is ``node`` in a branch of an ``if`` (an ``elif``, an ``else``) that excludes the one
+    holding ``after``?"""
+    holding = set()
+    for ancestor in index.ancestors(after):
+        if ancestor is function:
+            break
+        holding.add(id(ancestor))
+    for ancestor in index.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, cst.If) and id(ancestor) in holding:
+            return index.inside(node, ancestor.body) != index.inside(after, ancestor.body)
+    return False
 
 
 # builtins that run the iterable they are given to its end

@@ -17,6 +17,7 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
+    all_params,
     always_true,
     argument,
     assignments,
@@ -35,6 +36,8 @@ from forkaudit.analysis.syntax import (
     kwarg_true,
     last_name,
     literal_truth,
+    literal_value,
+    local_names,
     main_thread_alive,
     names_tested,
     none_test_sense,
@@ -101,6 +104,12 @@ class Site:
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
+    # with ``until_stopped``: the seconds its loop sleeps (``time.sleep(30)``, which nothing
+    # wakes) between its looks at the flag, when a method of its class that starts it anew
+    # sets that flag back to what keeps the loop going (``restarter``); 0 when not so
+    outsleeps: float = 0.0
+    restarter: str = ""
+    reset_flag: str = ""  # the flag the restarter sets back
     context_manager: bool = False
     depth: int = 0
 
@@ -350,6 +359,16 @@ class SiteFinder:
             for other in walk_statements(branch)
         )
 
+    def _rearms_after(self, statement: cst.If, node: cst.CSTNode) -> bool:
+        """Do the statements following ``statement`` in its block make the same call as
+        ``node``?"""
+        block = self.index.parent_of(statement)
+        if not isinstance(block, cst.IndentedBlock) or statement not in block.body:
+            return False
+        return any(
+            self._rearms_too(later, node) for later in block.body[block.body.index(statement) + 1 :]
+        )
+
     def _registers_own_stop(self, info: ClassInfo, stoppers: list[str]) -> bool:
         """Does the class hand one of its own stop methods on to be called later
         (``weakref.ref(owner, self._stop)``, ``weakref.finalize(owner, self.stop)``,
@@ -553,6 +572,12 @@ class SiteFinder:
                 return
             site.loops_forever(f"its target {function.name.value}() loops with no exit", endless)
             return
+        if watched := self._joins_a_lasting_thread(function):
+            site.loops_forever(
+                f"its target {function.name.value}() waits in the join() of `{watched}`: it "
+                "lasts as long as that thread, for the main thread the life of the program"
+            )
+            return
         handed = self._attributes_given(site, function)
         stuck, site.stop_misses = self._stuck_flag_loop(function, handed)
         if stuck:
@@ -561,6 +586,9 @@ class SiteFinder:
             site.until_stopped = True
             site.until_flag = next(iter(found[0]), "")
             site.ends_unstopped = self._may_end_unstopped(site.call, target, function, found[0])
+            site.outsleeps, site.restarter, site.reset_flag = self._outsleeps(
+                site.call, function, found[0]
+            )
         else:
             sentinels = self._loop_sentinels(function)
             unsent = self._unsent(function, *sentinels) if sentinels is not None else ""
@@ -1370,13 +1398,15 @@ class SiteFinder:
                 if any(self._sentinel_put(function, test, taken) for test, _ in tests):
                     return None
             else:
-                changing = _bound_in(node, queue_of)
+                refreshed = self._refreshed_clocks(function)
+                watchdogs = _watchdog_names(node, refreshed)
+                changing = _bound_in(node, queue_of) - watchdogs
                 updated = _attributes_updated_in(node)
                 never = {flag: not value for flag, value in flags.items() if value is not None}
                 if any(
                     (
                         any(name in changing for name in names_tested(test))
-                        or _asks_a_call(test)
+                        or (_asks_a_call(test) and not _watchdog(test, refreshed))
                         or (_reads_any(test, updated) and not self._infinite_bound(test, function))
                     )
                     and _truth(test, never) in (None, exits)
@@ -1753,6 +1783,171 @@ class SiteFinder:
             ):
                 return True
         return False
+
+    def _joins_a_lasting_thread(self, function: cst.FunctionDef) -> str:
+        """Does ``function`` wait, with no timeout, in the join() of the main thread or of the
+        thread that called the code starting it (``threading.main_thread()``,
+        ``threading.current_thread()``, here or passed in by every caller of the function
+        defining it)? Then it lasts as long as that thread: for the main thread, the life of
+        the program. The call waited for, as written; "" when not so."""
+        for call in calls_in(self.index, function):
+            if not (
+                isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "join"
+                and not call.args
+            ):
+                continue
+            joined = call.func.value
+            if _lasting_thread(joined):
+                return self.index.code(joined)
+            if not isinstance(joined, cst.Name):
+                continue
+            name = joined.value
+            if name in local_names(function):
+                continue
+            holder = self.index.scope_of(function)
+            if not isinstance(holder, cst.FunctionDef):
+                continue
+            params = [param.name.value for param in all_params(holder.params)]
+            if name not in params:
+                continue
+            position = params.index(name)
+            given = [
+                argument(caller, position, name)
+                for caller in self.index.calls
+                if isinstance(caller.func, cst.Name) and caller.func.value == holder.name.value
+            ]
+            if given and all(value is not None and _lasting_thread(value) for value in given):
+                return self.index.code(given[0])  # type: ignore[arg-type]
+        return ""
+
+    def _refreshed_clocks(self, loop: cst.FunctionDef) -> set[str]:
+        """The attributes of the object that a method of its class other than ``loop`` sets to
+        the clock (``self._last_message = time.time()`` on each message): moments that other
+        code keeps moving forward."""
+        info = self.index.class_of(loop.body)
+        if info is None:
+            return set()
+        return {
+            dotted_name(target.target) or ""
+            for member in self.index.lineage(info)
+            for method in member.methods.values()
+            if method is not loop
+            for node in walk_statements(method)
+            if isinstance(node, cst.Assign) and _clock_call(node.value)
+            for target in node.targets
+            if isinstance(target.target, cst.Attribute)
+            and dotted_name(target.target.value) == "self"
+        }
+
+    def _outsleeps(
+        self, call: cst.Call, loop: cst.FunctionDef, flags: dict[str, bool | None]
+    ) -> tuple[float, str, str]:
+        """How long the flag loop of ``loop`` sleeps between its looks at ``flags`` (a
+        ``time.sleep(30)`` of its own body, which no stop wakes), when a method of the class
+        that starts the thread anew (the one holding ``call``, or one calling it) first sets a
+        flag back to what keeps the loop going (``self.connected = True``,
+        ``self._stop.clear()``), and that method's name; (0.0, "") when not so. A stop then
+        reaches a sleeping thread only once it wakes: a restart within the sleep undoes the
+        stop before the old thread looks, and it runs on beside the new one; with the flag."""
+        info = self.index.class_of(call)
+        starter = self.index.method_of(call)
+        if info is None or starter is None:
+            return 0.0, "", ""
+        seconds = max(
+            (
+                self._seconds(statement.value.args[0].value, info)
+                for node in walk_statements(loop)
+                if isinstance(node, cst.While)
+                and (
+                    set(exit_values(node.test, False)) & set(flags) or always_true(node.test, loop)
+                )
+                for statement in _loop_statements(node)
+                if isinstance(statement, cst.Expr)
+                and isinstance(statement.value, cst.Call)
+                and dotted_name(statement.value.func) in ("time.sleep", "sleep")
+                and len(statement.value.args) == 1
+            ),
+            default=0.0,
+        )
+        if seconds <= 0:
+            return 0.0, "", ""
+        methods = {
+            name: method
+            for member in self.index.lineage(info)
+            for name, method in member.methods.items()
+        }
+        starting = {starter.name.value}
+        for _ in range(3):  # the methods calling the starter, three deep
+            starting |= {
+                name
+                for name, method in methods.items()
+                if any(
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Attribute)
+                    and dotted_name(node.func.value) == "self"
+                    and node.func.attr.value in starting
+                    for node in walk_statements(method)
+                )
+            }
+        for name in sorted(starting - {"__init__"}):
+            method = methods.get(name)
+            for node in walk_statements(method) if method is not None else ():
+                for flag, value in flags_set(node):
+                    if flag in flags and value is not None and flags[flag] not in (None, value):
+                        return seconds, name, flag
+        return 0.0, "", ""
+
+    def _seconds(self, value: cst.BaseExpression, info: ClassInfo) -> float:
+        """The number ``value`` is: a literal, or a name of the class (``self.INTERVAL``,
+        ``cls.INTERVAL``) or of the module bound once to one; 0.0 when not known."""
+        known, number = literal_value(value)
+        if known:
+            return (
+                float(number)
+                if isinstance(number, int | float) and not isinstance(number, bool)
+                else 0.0
+            )
+        name = (
+            value.attr.value
+            if isinstance(value, cst.Attribute)
+            and dotted_name(value.value) in ("self", "cls", info.name)
+            else value.value
+            if isinstance(value, cst.Name)
+            else ""
+        )
+        if not name:
+            return 0.0
+        scopes = (
+            (info.node.body, self.index.module)
+            if isinstance(value, cst.Attribute)
+            else (self.index.module,)
+        )
+        bound = [
+            statement.value
+            for scope in scopes
+            for line in scope.body
+            if isinstance(line, cst.SimpleStatementLine)
+            for statement in line.body
+            if isinstance(statement, cst.Assign | cst.AnnAssign)
+            and statement.value is not None
+            and any(
+                isinstance(target, cst.Name) and target.value == name
+                for target in (
+                    [t.target for t in statement.targets]
+                    if isinstance(statement, cst.Assign)
+                    else [statement.target]
+                )
+            )
+        ]
+        if len(bound) != 1:
+            return 0.0
+        known, number = literal_value(bound[0])
+        return (
+            float(number)
+            if known and isinstance(number, int | float) and not isinstance(number, bool)
+            else 0.0
+        )
 
     def _setters(self, info: ClassInfo, flags: dict[str, bool | None]) -> list[cst.FunctionDef]:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
@@ -2211,9 +2406,16 @@ class SiteFinder:
                 and not self._rearms_too(
                     ancestor.orelse if current is ancestor.body else ancestor.body, node
                 )
+                and not (
+                    current is ancestor.body
+                    and ancestor.orelse is None
+                    and _leaves(ancestor.body)
+                    and self._rearms_after(ancestor, node)
+                )
             ):
                 # `if not self._stopped: <re-arm>` (else: shut down): the state decides; not
-                # when the other branch re-arms too (only the interval differs)
+                # when the other way re-arms too (only the interval or the work differs):
+                # the other branch, or after `if <empty>: <re-arm>; return`, what follows
                 return True
             if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
                 for statement in ancestor.body[: ancestor.body.index(current)]:
@@ -2221,10 +2423,26 @@ class SiteFinder:
                         isinstance(statement, cst.If)
                         and reads(statement.test)
                         and _leaves(statement.body)
+                        and not self._rearms_too(statement.body, node)
                     ):
                         return True
             current = ancestor
         return False
+
+
+def _loop_statements(loop: cst.While) -> list[cst.BaseSmallStatement]:
+    """The simple statements every pass of ``loop`` runs: those of its body, and of the body of
+    a ``try`` there (``while self.running: try: time.sleep(30) ...``)."""
+    found: list[cst.BaseSmallStatement] = []
+    pending: list[cst.BaseSuite] = [loop.body]
+    while pending:
+        suite = pending.pop()
+        for line in suite.body if isinstance(suite, cst.IndentedBlock) else ():
+            if isinstance(line, cst.SimpleStatementLine):
+                found.extend(line.body)
+            elif isinstance(line, cst.Try):
+                pending.append(line.body)
+    return found
 
 
 def _called_inner_functions(method: cst.FunctionDef) -> list[cst.FunctionDef]:
@@ -2460,6 +2678,73 @@ def _truth(test: cst.BaseExpression, flags: dict[str, bool]) -> bool | None:
         return flags.get(dotted_name(node) or "")
 
     return three_valued(test, flag)
+
+
+_LASTING_THREADS = frozenset({"main_thread", "current_thread", "currentThread"})
+
+
+def _lasting_thread(value: cst.BaseExpression) -> bool:
+    """``threading.main_thread()``, ``threading.current_thread()``: a thread that lasts as
+    long as the program, or as the code asking."""
+    return (
+        isinstance(value, cst.Call)
+        and not value.args
+        and last_name(value.func) in _LASTING_THREADS
+        and (dotted_name(value.func) or "").split(".")[0] in ("threading", *_LASTING_THREADS)
+    )
+
+
+_CLOCKS = frozenset({"time", "monotonic", "perf_counter", "time_ns", "monotonic_ns"})
+
+
+def _clock_call(value: cst.BaseExpression) -> bool:
+    """``time.time()``, ``time.monotonic()``, ``monotonic()``: a reading of the clock."""
+    return (
+        isinstance(value, cst.Call)
+        and not value.args
+        and last_name(value.func) in _CLOCKS
+        and (dotted_name(value.func) or "").split(".")[0] in ("time", *_CLOCKS)
+    )
+
+
+def _since(value: cst.BaseExpression, refreshed: set[str]) -> bool:
+    """``time.time() - self._last_message``: the time since a moment in ``refreshed``."""
+    return (
+        isinstance(value, cst.BinaryOperation)
+        and isinstance(value.operator, cst.Subtract)
+        and _clock_call(value.left)
+        and dotted_name(value.right) in refreshed
+    )
+
+
+def _watchdog_names(loop: cst.While, refreshed: set[str]) -> set[str]:
+    """Names ``loop`` binds only to the time since a moment other code keeps moving forward
+    (``elapsed = time.time() - self._last_message``)."""
+    bound: dict[str, bool] = {}
+    for node in walk_statements(loop):
+        if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign):
+            targets = (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    since = isinstance(node, cst.Assign) and _since(node.value, refreshed)
+                    bound[target.value] = bound.get(target.value, True) and since
+    return {name for name, since in bound.items() if since}
+
+
+def _watchdog(test: cst.BaseExpression, refreshed: set[str]) -> bool:
+    """Is every call ``test`` makes a clock reading in the time since a moment other code keeps
+    moving forward (``time.time() - self._last_message > TIMEOUT``)? Such an exit is a
+    watchdog's: it fires only when that code stops (a stall), never while it goes on, unlike a
+    deadline counted from a moment the loop fixed (``time.time() - start > limit``)."""
+    calls = [node for node in walk(test) if isinstance(node, cst.Call)]
+    inside = {
+        id(node.left)
+        for node in walk(test)
+        if isinstance(node, cst.BinaryOperation) and _since(node, refreshed)
+    }
+    return bool(calls) and all(id(call) in inside for call in calls)
 
 
 def _asks_a_call(test: cst.BaseExpression) -> bool:

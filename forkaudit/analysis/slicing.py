@@ -1302,6 +1302,9 @@ class _ClassPlan:
                 or self.methods[i][2] in PER_USE_METHODS | STOP_ENDS
                 # an iterator starting a thread: what its consumer calls (lifecycle.py)
                 or (any(holds) and self.methods[i][2] in ITERATOR_METHODS)
+                # and the way through its construction, a with-block's entry included
+                # (lifecycle._stranded_by_a_failed_construction)
+                or (any(holds) and self.methods[i][2] in ("__init__", "__enter__"))
                 or (per_use and _NEVER_RETURNS.search(body) is not None)
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))
@@ -1357,6 +1360,24 @@ class _ClassPlan:
                     }
                     for at in frontier:
                         keep[at] = True
+        # the way through the construction of a class holding a start: what __init__ and
+        # __enter__ call on it, two calls deep, which may fail with the thread running
+        # (lifecycle._stranded_by_a_failed_construction)
+        if any(holds):
+            frontier = {
+                i
+                for i, (_, _, name) in enumerate(self.methods)
+                if name in ("__init__", "__enter__")
+            }
+            for _ in range(2):
+                frontier = {
+                    position[name]
+                    for at in frontier
+                    for name in self.refs[at][1]
+                    if name in position and not keep[position[name]]
+                }
+                for at in frontier:
+                    keep[at] = True
         # what the object's own end calls on it (`disconnect()` calling
         # `self._stop_heartbeat_timer()`, which stops a helper object's thread) may reap or
         # stop a handle the engine finds through it: keep those, three calls deep

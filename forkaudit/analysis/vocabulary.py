@@ -58,6 +58,36 @@ ONE_SHOT_SCHEDULERS = {
     "call_at": 1,
 }
 
+# Calls that fail in normal operation, not only in theory: reaching a peer (a connect, a
+# handshake, a login) fails whenever it is down, slow or refuses; so does a method of the
+# object's own waiting for it with a deadline (`self._wait_connected()`, `self.waitForConfig()`;
+# a bare `wait()` of an Event or a child returns instead). A constructor making one after
+# starting a thread raises with the thread running.
+FAILING_CALLS = frozenset(
+    {
+        "connect",
+        "create_connection",
+        "open_connection",
+        "do_handshake",
+        "handshake",
+        "login",
+        "authenticate",
+        "getaddrinfo",
+        "urlopen",
+    }
+)
+OWN_WAIT_PREFIXES = (
+    "wait_for",
+    "waitfor",
+    "wait_until",
+    "waituntil",
+    "wait_connected",
+    "waitconnected",
+)
+# Words of an exception raised when a peer fails (`raise ConnectionError(...)`,
+# `raise HandshakeTimeout`), not when the caller erred (`raise ValueError("bad interval")`).
+FAILING_EXCEPTION_WORDS = ("connection", "timeout", "handshake", "refused", "unreachable", "auth")
+
 # Calls that run a function handed to them again and again (GLib, Twisted, Tornado, a signal,
 # schedule's every().do(), APScheduler's add_job): a reaper handed to one runs regularly.
 PERIODIC_REGISTRARS = frozenset(
