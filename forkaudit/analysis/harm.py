@@ -316,7 +316,7 @@ def _residue(
     if kind.thread:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
-        if verdict.on_error and (site.signal or site.lasts or site.feeds):
+        if verdict.on_error and (site.signal or site.lasts or site.feeds or site.serves_stopped):
             return Residue.PERSISTENT, "", False  # it waits for a signal that never comes
         if parks_until_fired(site, index):
             # kept on the object (`self._timer = Timer(...)`) or not, a timer nothing cancels
@@ -346,6 +346,8 @@ def _residue(
         return Residue.PERSISTENT, "its thread runs on: dropping the object stops nothing", False
     if kind.served:
         what, s = ("its server process", "s") if kind is Kind.MANAGER else ("its workers", "")
+        if verdict.stays:
+            return Residue.PERSISTENT, "", False  # a worker held by a task that never returns
         if holder == "container":
             return Residue.PERSISTENT, f"{what} stay{s} until it is shut down", False
         if holder == "self":

@@ -41,6 +41,7 @@ from forkaudit.analysis.vocabulary import (
     PERIODIC_REGISTRARS,
     STOP_METHODS,
 )
+from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
 __all__ = ["Analyzer", "RawFinding"]
@@ -200,6 +201,8 @@ class Analyzer:
             verdict = self._stopped_unless_raised(site, verdict)
         if not verdict.leak and site.depth == 0:
             verdict = self._stranded_by_a_failed_construction(site, verdict)
+        if not verdict.leak and site.depth == 0 and rule.kind is Kind.POOL:
+            verdict = self._busy_after_shutdown(site, verdict)
         if not verdict.leak:
             return
         if rule.start_methods and not (verdict.started or site.started):
@@ -262,7 +265,7 @@ class Analyzer:
         that fails, the constructor raises, its caller never gets the object, and nothing can
         reach the stop. ``__enter__`` counts too: ``with C(...) as c`` makes and enters the
         object in one step, and ``__exit__`` runs only once ``__enter__`` has returned."""
-        if not (site.rule.kind.thread and site.lasts):
+        if not (site.rule.kind.thread and (site.lasts or site.serves_stopped)):
             return verdict
         index = self.index
         info = index.class_of(site.call)
@@ -294,26 +297,36 @@ class Analyzer:
             and isinstance(grand := index.parent_of(parent), cst.Call)
             else []
         )
+        enter = methods.get("__enter__")
         for start in starts:
             method = index.method_of(start)
             if method is None or _in_try(index, start, method):
                 continue
-            if method is init:
-                way: list[tuple[cst.FunctionDef, cst.CSTNode | None]] = [(init, start)]
-            else:
-                calls = [
-                    call
-                    for call in calls_in(index, init)
-                    if isinstance(call.func, cst.Attribute)
-                    and dotted_name(call.func.value) == "self"
-                    and call.func.attr.value == method.name.value
-                    and not _in_try(index, call, init)
-                ]
-                if not calls:
+            way: list[tuple[cst.FunctionDef, cst.CSTNode | None]] = [(method, start)]
+            if method is not init and method is not enter:
+                # a method the constructor (or the with-block's entry) calls
+                entry, calls = next(
+                    (
+                        (entry, calls)
+                        for entry in (init, enter)
+                        if entry is not None
+                        and (
+                            calls := [
+                                call
+                                for call in calls_in(index, entry)
+                                if isinstance(call.func, cst.Attribute)
+                                and dotted_name(call.func.value) == "self"
+                                and call.func.attr.value == method.name.value
+                                and not _in_try(index, call, entry)
+                            ]
+                        )
+                    ),
+                    (None, []),
+                )
+                if entry is None:
                     continue
-                way = [(method, start), (init, calls[0])]
-            enter = methods.get("__enter__")
-            if enter is not None:
+                way.append((entry, calls[0]))
+            if enter is not None and all(function is not enter for function, _ in way):
                 way.append((enter, None))
             for function, after in way:
                 failing = _failing_after(index, function, after, methods)
@@ -337,6 +350,61 @@ class Analyzer:
                     started=True,
                     holder="self",
                 )
+        return verdict
+
+    def _busy_after_shutdown(self, site: Site, verdict: Verdict) -> Verdict:
+        """An executor's ``shutdown(wait=False)`` (and a future's ``cancel()``) stops no task
+        already running. One handed a task that waits, with no timeout, for what the function
+        submitting it never gives (``submit(self._closed.wait)``, ``submit(self._q.get)``: an
+        Event it does not set, a queue it does not put to) keeps a worker in that task after
+        the shutdown, until someone else gives it: one more per call."""
+        index = self.index
+        statement = index.parent_of(site.call)
+        scope = index.scope_of(site.call)
+        if not (
+            isinstance(statement, cst.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0].target, cst.Name)
+            and isinstance(scope, cst.FunctionDef)
+        ):
+            return verdict
+        name = statement.targets[0].target.value
+        calls = [
+            call
+            for call in calls_in(index, scope)
+            if isinstance(call.func, cst.Attribute) and dotted_name(call.func.value) == name
+        ]
+        shutdowns = [call for call in calls if last_name(call.func) == "shutdown"]
+        if not shutdowns or any(
+            is_true(argument(c, 0, "wait")) or argument(c, 0, "wait") is None for c in shutdowns
+        ):
+            return verdict  # none, or one waiting for the task: the caller hangs instead
+        for call in calls:
+            if last_name(call.func) != "submit" or len(call.args) != 1:
+                continue
+            task = call.args[0].value
+            if not (isinstance(task, cst.Attribute) and task.attr.value in ("wait", "get")):
+                continue
+            holder = dotted_name(task.value) or ""
+            given = ("set",) if task.attr.value == "wait" else ("put", "put_nowait")
+            if not holder or any(
+                isinstance(other.func, cst.Attribute)
+                and other.func.attr.value in given
+                and dotted_name(other.func.value) == holder
+                for other in calls_in(index, scope)
+            ):
+                continue
+            return replace(
+                verdict,
+                leak=True,
+                confidence="medium",
+                reason=f"bound to `{name}`; shut down with wait=False, which stops no task "
+                f"already running, and one of its workers runs `{index.code(task)}`, which "
+                f"waits with no timeout for what {scope.name.value}() never gives: it stays "
+                "in that task until something else does",
+                started=True,
+                stays=True,
+            )
         return verdict
 
     def _stopped_unless_raised(self, site: Site, verdict: Verdict) -> Verdict:

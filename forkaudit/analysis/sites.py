@@ -110,6 +110,9 @@ class Site:
     outsleeps: float = 0.0
     restarter: str = ""
     reset_flag: str = ""  # the flag the restarter sets back
+    # it serves an object (`serve_forever()`, `run_forever()`) that its class stops: it runs
+    # until that stop, which only a holder of the object can call; the object, "" when not so
+    serves_stopped: str = ""
     context_manager: bool = False
     depth: int = 0
 
@@ -509,6 +512,7 @@ class SiteFinder:
                 site.ends_unstopped = self._starter_signals(site.call, held, served)
                 site.until_unset = self._nothing_sets(site.call, held)
             elif self._stopped_here(served, site.call, None):
+                site.serves_stopped = served
                 self._serves_replaced(site, served)
             else:
                 site.loops_forever(f"its target {self.index.code(target)} runs forever")
@@ -542,6 +546,7 @@ class SiteFinder:
         served = _served_object(endless)
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
+            site.serves_stopped = served
         if endless is None and (spinning := self._readline_mismatch(site, function)):
             loop, reason = spinning
             site.loops_forever(f"its target {function.name.value}() {reason}", loop)
@@ -573,6 +578,9 @@ class SiteFinder:
             site.loops_forever(f"its target {function.name.value}() loops with no exit", endless)
             return
         if watched := self._joins_a_lasting_thread(function):
+            # it ends once that thread has: the main thread is marked done at shutdown before
+            # the interpreter waits for the others, so it never holds exit, as a daemon
+            site.daemon = True
             site.loops_forever(
                 f"its target {function.name.value}() waits in the join() of `{watched}`: it "
                 "lasts as long as that thread, for the main thread the life of the program"
@@ -1798,7 +1806,7 @@ class SiteFinder:
             ):
                 continue
             joined = call.func.value
-            if _lasting_thread(joined):
+            if _lasting_thread(joined, asked_here=True):
                 return self.index.code(joined)
             if not isinstance(joined, cst.Name):
                 continue
@@ -1892,22 +1900,61 @@ class SiteFinder:
             }
         for name in sorted(starting - {"__init__"}):
             method = methods.get(name)
-            for node in walk_statements(method) if method is not None else ():
-                for flag, value in flags_set(node):
-                    if flag in flags and value is not None and flags[flag] not in (None, value):
-                        return seconds, name, flag
+            if method is None:
+                continue
+            written = [
+                (flag, _new_event(node, flag) if value is None else value)
+                for node in walk_statements(method)
+                for flag, value in flags_set(node)
+                if flag in flags
+            ]
+            reset = next(
+                (
+                    flag
+                    for flag, value in written
+                    if value is not None and flags[flag] not in (None, value)
+                ),
+                "",
+            )
+            if not reset or any(flag != reset for flag, _ in written):
+                # (one writing another flag the loop reads, `self._gen += 1` against `while
+                # self._gen == gen`, may end the old thread when it wakes)
+                continue
+            stops_first = False  # the stop comes before the flag is set back
+            for node in walk_statements(method):
+                values = [value for flag, value in flags_set(node) if flag == reset]
+                if (
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Attribute)
+                    and dotted_name(node.func.value) == "self"
+                    and (called := methods.get(node.func.attr.value)) is not None
+                ):
+                    values += [
+                        value
+                        for inner in walk_statements(called)
+                        for flag, value in flags_set(inner)
+                        if flag == reset
+                    ]
+                if flags[reset] in values:
+                    stops_first = True
+                    break
+                if any(value is not None for value in values):
+                    break  # set back first
+            if stops_first or seconds >= _RESTART_GAP:
+                # a restart stopping it first (`self.stop(); self.running = True`) always
+                # lands within the sleep; one that comes on its own (a reconnect), within a
+                # sleep longer than such a restart usually takes
+                return seconds, name, reset
         return 0.0, "", ""
 
     def _seconds(self, value: cst.BaseExpression, info: ClassInfo) -> float:
-        """The number ``value`` is: a literal, or a name of the class (``self.INTERVAL``,
-        ``cls.INTERVAL``) or of the module bound once to one; 0.0 when not known."""
+        """The number ``value`` is: a literal, or a name bound once to one: of the module, of
+        the class (``self.INTERVAL``, ``cls.INTERVAL``), or an attribute a method sets once
+        (``self.interval = interval`` in ``__init__(self, interval=30)``: the default); 0.0
+        when not known."""
         known, number = literal_value(value)
         if known:
-            return (
-                float(number)
-                if isinstance(number, int | float) and not isinstance(number, bool)
-                else 0.0
-            )
+            return _seconds_of(number)
         name = (
             value.attr.value
             if isinstance(value, cst.Attribute)
@@ -1923,8 +1970,8 @@ class SiteFinder:
             if isinstance(value, cst.Attribute)
             else (self.index.module,)
         )
-        bound = [
-            statement.value
+        bound: list[tuple[cst.BaseExpression, cst.FunctionDef | None]] = [
+            (statement.value, None)
             for scope in scopes
             for line in scope.body
             if isinstance(line, cst.SimpleStatementLine)
@@ -1940,14 +1987,28 @@ class SiteFinder:
                 )
             )
         ]
+        if isinstance(value, cst.Attribute):
+            bound += [
+                (node.value, method)
+                for member in self.index.lineage(info)
+                for method in member.methods.values()
+                for node in walk_statements(method)
+                if isinstance(node, cst.Assign)
+                and any(dotted_name(t.target) == f"self.{name}" for t in node.targets)
+            ]
         if len(bound) != 1:
             return 0.0
-        known, number = literal_value(bound[0])
-        return (
-            float(number)
-            if known and isinstance(number, int | float) and not isinstance(number, bool)
-            else 0.0
-        )
+        given, method = bound[0]
+        known, number = literal_value(given)
+        if known:
+            return _seconds_of(number)
+        if method is not None and isinstance(given, cst.Name):
+            # a parameter's default: what the object gets unless told otherwise
+            for param in all_params(method.params):
+                if param.name.value == given.value and param.default is not None:
+                    known, number = literal_value(param.default)
+                    return _seconds_of(number) if known else 0.0
+        return 0.0
 
     def _setters(self, info: ClassInfo, flags: dict[str, bool | None]) -> list[cst.FunctionDef]:
         """Methods of the class (and its local relatives) other than ``__init__`` that set one
@@ -2681,17 +2742,44 @@ def _truth(test: cst.BaseExpression, flags: dict[str, bool]) -> bool | None:
 
 
 _LASTING_THREADS = frozenset({"main_thread", "current_thread", "currentThread"})
+_MAIN_THREAD = frozenset({"main_thread"})
 
 
-def _lasting_thread(value: cst.BaseExpression) -> bool:
-    """``threading.main_thread()``, ``threading.current_thread()``: a thread that lasts as
-    long as the program, or as the code asking."""
+def _lasting_thread(value: cst.BaseExpression, asked_here: bool = False) -> bool:
+    """``threading.main_thread()``, or ``threading.current_thread()`` asked by the code
+    starting the thread: a thread that lasts as long as the program, or as that code's. Asked
+    by the thread itself (``asked_here``), current_thread() is that thread, whose own join()
+    raises at once."""
     return (
         isinstance(value, cst.Call)
         and not value.args
-        and last_name(value.func) in _LASTING_THREADS
+        and last_name(value.func) in (_MAIN_THREAD if asked_here else _LASTING_THREADS)
         and (dotted_name(value.func) or "").split(".")[0] in ("threading", *_LASTING_THREADS)
     )
+
+
+# how soon a restart that comes on its own (a reconnect, the next session) usually follows the
+# stop of the one before: a sleep at least this long is likely to outlast the gap
+_RESTART_GAP = 10.0
+
+
+def _seconds_of(number: object) -> float:
+    return (
+        float(number) if isinstance(number, int | float) and not isinstance(number, bool) else 0.0
+    )
+
+
+def _new_event(node: cst.CSTNode, flag: str) -> bool | None:
+    """False for ``self._stop = threading.Event()`` (a new Event is not set, as after
+    ``clear()``), else None."""
+    if (
+        isinstance(node, cst.Assign)
+        and isinstance(node.value, cst.Call)
+        and last_name(node.value.func) == "Event"
+        and any(dotted_name(t.target) == flag for t in node.targets)
+    ):
+        return False
+    return None
 
 
 _CLOCKS = frozenset({"time", "monotonic", "perf_counter", "time_ns", "monotonic_ns"})
