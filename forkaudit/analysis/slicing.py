@@ -1302,9 +1302,6 @@ class _ClassPlan:
                 or self.methods[i][2] in PER_USE_METHODS | STOP_ENDS
                 # an iterator starting a thread: what its consumer calls (lifecycle.py)
                 or (any(holds) and self.methods[i][2] in ITERATOR_METHODS)
-                # and the way through its construction, a with-block's entry included
-                # (lifecycle._stranded_by_a_failed_construction)
-                or (any(holds) and self.methods[i][2] in ("__init__", "__enter__"))
                 or (per_use and _NEVER_RETURNS.search(body) is not None)
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
                 or (serves and (".stop" in body or ".shutdown" in body))
@@ -1360,16 +1357,21 @@ class _ClassPlan:
                     }
                     for at in frontier:
                         keep[at] = True
-        # the way through the construction of a class holding a start: what __init__ and
-        # __enter__ call on it, two calls deep, which may fail with the thread running
+        # the way through the construction when a start is on it: __init__ and __enter__ (a
+        # with-block's entry), when one holds a start or calls a method that does, and what
+        # they call on the object, three calls deep, which may fail with the thread running
         # (lifecycle._stranded_by_a_failed_construction)
-        if any(holds):
-            frontier = {
-                i
-                for i, (_, _, name) in enumerate(self.methods)
-                if name in ("__init__", "__enter__")
-            }
-            for _ in range(2):
+        constructing = [
+            i for i, (_, _, name) in enumerate(self.methods) if name in ("__init__", "__enter__")
+        ]
+        if any(
+            holds[i] or any(holds[position[name]] for name in self.refs[i][1] if name in position)
+            for i in constructing
+        ):
+            frontier = set(constructing)
+            for at in frontier:
+                keep[at] = True
+            for _ in range(3):
                 frontier = {
                     position[name]
                     for at in frontier
