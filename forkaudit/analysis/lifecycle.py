@@ -21,7 +21,7 @@ from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.owners import find_owners
 from forkaudit.analysis.platforms import foreign_platform, foreign_reach
-from forkaudit.analysis.raising import managed_context, raising_gap
+from forkaudit.analysis.raising import failing_after, in_try, managed_context, raising_gap
 from forkaudit.analysis.sites import Site, SiteFinder, iterator_methods
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
@@ -34,13 +34,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import (
-    FAILING_CALLS,
-    FAILING_EXCEPTION_WORDS,
-    OWN_WAIT_PREFIXES,
-    PERIODIC_REGISTRARS,
-    STOP_METHODS,
-)
+from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS, STOP_METHODS
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
@@ -300,7 +294,7 @@ class Analyzer:
         enter = methods.get("__enter__")
         for start in starts:
             method = index.method_of(start)
-            if method is None or _in_try(index, start, method):
+            if method is None or in_try(index, start, method):
                 continue
             way: list[tuple[cst.FunctionDef, cst.CSTNode | None]] = [(method, start)]
             if method is not init and method is not enter:
@@ -317,7 +311,7 @@ class Analyzer:
                                 if isinstance(call.func, cst.Attribute)
                                 and dotted_name(call.func.value) == "self"
                                 and call.func.attr.value == method.name.value
-                                and not _in_try(index, call, entry)
+                                and not in_try(index, call, entry)
                             ]
                         )
                     ),
@@ -329,7 +323,7 @@ class Analyzer:
             if enter is not None and all(function is not enter for function, _ in way):
                 way.append((enter, None))
             for function, after in way:
-                failing = _failing_after(index, function, after, methods)
+                failing = failing_after(index, function, after, methods)
                 if failing is None:
                     continue
                 where = (
@@ -1028,93 +1022,6 @@ def _stored_attribute(index: ModuleIndex, call: cst.Call) -> str:
             ):
                 return target.target.attr.value
     return ""
-
-
-def _in_try(index: ModuleIndex, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
-    """Is ``node`` inside a ``try`` (or a ``with``, which may suppress) of ``function``?"""
-    for ancestor in index.ancestors(node):
-        if ancestor is function:
-            return False
-        if isinstance(ancestor, cst.Try | cst.TryStar | cst.With):
-            return True
-    return False
-
-
-def _failing_after(
-    index: ModuleIndex,
-    function: cst.FunctionDef,
-    after: cst.CSTNode | None,
-    methods: dict[str, cst.FunctionDef],
-) -> cst.CSTNode | None:
-    """The first call failing in normal operation, or ``raise`` of a peer's failure, that
-    ``function`` reaches after ``after`` (from its start when None), outside any ``try`` and
-    not in another branch of an ``if`` holding ``after``."""
-    passed = after is None
-    for node in walk_statements(function):
-        if not passed:
-            passed = node is after
-            continue
-        if (
-            _fails(node, methods, index)
-            and not _in_try(index, node, function)
-            and not (after is not None and _other_branch(index, node, after, function))
-        ):
-            return node
-    return None
-
-
-def _fails(
-    node: cst.CSTNode,
-    methods: dict[str, cst.FunctionDef],
-    index: ModuleIndex,
-    depth: int = 0,
-) -> bool:
-    """Does ``node`` fail in normal operation: a connect, a handshake, a login
-    (vocabulary.FAILING_CALLS), a ``raise`` of a peer's failure (``ConnectionError``,
-    ``TimeoutError``), or a call of the object's own method that does one of these (read
-    where the class defines it; where it does not, its name: ``self._wait_connected()``)?"""
-    if isinstance(node, cst.Raise):
-        raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
-        name = (dotted_name(raised) or "").lower() if raised is not None else ""
-        return any(word in name for word in FAILING_EXCEPTION_WORDS)
-    if not isinstance(node, cst.Call):
-        return False
-    if last_name(node.func) in FAILING_CALLS:
-        # one whose answer the code tests (`if ports.connect(a, b):`) reports failure by its
-        # value, and raises nothing
-        return not isinstance(
-            index.parent_of(node), cst.If | cst.While | cst.Comparison | cst.BooleanOperation
-        ) and not (
-            isinstance(parent := index.parent_of(node), cst.UnaryOperation)
-            and isinstance(parent.operator, cst.Not)
-        )
-    if not (isinstance(node.func, cst.Attribute) and dotted_name(node.func.value) == "self"):
-        return False
-    method = methods.get(node.func.attr.value)
-    if method is None:
-        return node.func.attr.value.lstrip("_").lower().startswith(OWN_WAIT_PREFIXES)
-    return depth < 2 and any(
-        _fails(inner, methods, index, depth + 1) and not _in_try(index, inner, method)
-        for inner in walk_statements(method)
-    )
-
-
-def _other_branch(
-    index: ModuleIndex, node: cst.CSTNode, after: cst.CSTNode, function: cst.FunctionDef
-) -> bool:
-    """Is ``node`` in a branch of an ``if`` (an ``elif``, an ``else``) that excludes the one
-    holding ``after``?"""
-    holding = set()
-    for ancestor in index.ancestors(after):
-        if ancestor is function:
-            break
-        holding.add(id(ancestor))
-    for ancestor in index.ancestors(node):
-        if ancestor is function:
-            return False
-        if isinstance(ancestor, cst.If) and id(ancestor) in holding:
-            return index.inside(node, ancestor.body) != index.inside(after, ancestor.body)
-    return False
 
 
 # builtins that run the iterable they are given to its end

@@ -3,7 +3,9 @@ it (an Event it sets, a sentinel it puts in a queue), or a parked ``threading.Ti
 where the signal comes only after calls that may raise and no ``finally`` (nor a handler that
 lets the function go on) gives it when they do. Then every call that raises leaves the thread
 waiting for good, or the timer armed to fire later: a leak on the error path, one per failing
-call."""
+call. And calls that fail in normal operation (a connect, a handshake, a login, the object's
+own wait for its peer, a raise of a peer's failure), which a constructor may make after
+starting a thread (``failing_after``)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,14 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import block_statements, last_name, walk_statements
-from forkaudit.analysis.vocabulary import LOG_METHODS, QUIET_FUNCTIONS, QUIET_METHODS
+from forkaudit.analysis.vocabulary import (
+    FAILING_CALLS,
+    FAILING_EXCEPTION_WORDS,
+    LOG_METHODS,
+    OWN_WAIT_PREFIXES,
+    QUIET_FUNCTIONS,
+    QUIET_METHODS,
+)
 
 # what signals a thread waiting on an Event (set) or a queue (put)
 _SIGNALS = frozenset({"set", "put", "put_nowait"})
@@ -196,3 +205,90 @@ def _may_raise(
                 continue  # time.sleep(), time.monotonic() (logging's calls are log methods)
         return node
     return None
+
+
+def in_try(index: ModuleIndex, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+    """Is ``node`` inside a ``try`` (or a ``with``, which may suppress) of ``function``?"""
+    for ancestor in index.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, cst.Try | cst.TryStar | cst.With):
+            return True
+    return False
+
+
+def failing_after(
+    index: ModuleIndex,
+    function: cst.FunctionDef,
+    after: cst.CSTNode | None,
+    methods: dict[str, cst.FunctionDef],
+) -> cst.CSTNode | None:
+    """The first call failing in normal operation, or ``raise`` of a peer's failure, that
+    ``function`` reaches after ``after`` (from its start when None), outside any ``try`` and
+    not in another branch of an ``if`` holding ``after``."""
+    passed = after is None
+    for node in walk_statements(function):
+        if not passed:
+            passed = node is after
+            continue
+        if (
+            _fails(node, methods, index)
+            and not in_try(index, node, function)
+            and not (after is not None and _other_branch(index, node, after, function))
+        ):
+            return node
+    return None
+
+
+def _fails(
+    node: cst.CSTNode,
+    methods: dict[str, cst.FunctionDef],
+    index: ModuleIndex,
+    depth: int = 0,
+) -> bool:
+    """Does ``node`` fail in normal operation: a connect, a handshake, a login
+    (vocabulary.FAILING_CALLS), a ``raise`` of a peer's failure (``ConnectionError``,
+    ``TimeoutError``), or a call of the object's own method that does one of these (read
+    where the class defines it; where it does not, its name: ``self._wait_connected()``)?"""
+    if isinstance(node, cst.Raise):
+        raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
+        name = (dotted_name(raised) or "").lower() if raised is not None else ""
+        return any(word in name for word in FAILING_EXCEPTION_WORDS)
+    if not isinstance(node, cst.Call):
+        return False
+    if last_name(node.func) in FAILING_CALLS:
+        # one whose answer the code tests (`if ports.connect(a, b):`) reports failure by its
+        # value, and raises nothing
+        return not isinstance(
+            index.parent_of(node), cst.If | cst.While | cst.Comparison | cst.BooleanOperation
+        ) and not (
+            isinstance(parent := index.parent_of(node), cst.UnaryOperation)
+            and isinstance(parent.operator, cst.Not)
+        )
+    if not (isinstance(node.func, cst.Attribute) and dotted_name(node.func.value) == "self"):
+        return False
+    method = methods.get(node.func.attr.value)
+    if method is None:
+        return node.func.attr.value.lstrip("_").lower().startswith(OWN_WAIT_PREFIXES)
+    return depth < 2 and any(
+        _fails(inner, methods, index, depth + 1) and not in_try(index, inner, method)
+        for inner in walk_statements(method)
+    )
+
+
+def _other_branch(
+    index: ModuleIndex, node: cst.CSTNode, after: cst.CSTNode, function: cst.FunctionDef
+) -> bool:
+    """Is ``node`` in a branch of an ``if`` (an ``elif``, an ``else``) that excludes the one
+    holding ``after``?"""
+    holding = set()
+    for ancestor in index.ancestors(after):
+        if ancestor is function:
+            break
+        holding.add(id(ancestor))
+    for ancestor in index.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, cst.If) and id(ancestor) in holding:
+            return index.inside(node, ancestor.body) != index.inside(after, ancestor.body)
+    return False

@@ -1347,16 +1347,7 @@ class _ClassPlan:
             if (per_use or self.methods[i][2] in asked) and _SERVES.search(body):
                 keep[i] = True
                 # what it calls, three calls deep (multiplicity._ends_itself follows as far)
-                frontier = {i}
-                for _ in range(3):
-                    frontier = {
-                        position[name]
-                        for at in frontier
-                        for name in self.refs[at][1]
-                        if name in position
-                    }
-                    for at in frontier:
-                        keep[at] = True
+                self._keep_called(keep, position, {i}, skip_kept=False)
         # the way through the construction when a start is on it: __init__ and __enter__ (a
         # with-block's entry), when one holds a start or calls a method that does, and what
         # they call on the object, three calls deep, which may fail with the thread running
@@ -1368,28 +1359,33 @@ class _ClassPlan:
             holds[i] or any(holds[position[name]] for name in self.refs[i][1] if name in position)
             for i in constructing
         ):
-            frontier = set(constructing)
-            for at in frontier:
+            for at in constructing:
                 keep[at] = True
-            for _ in range(3):
-                frontier = {
-                    position[name]
-                    for at in frontier
-                    for name in self.refs[at][1]
-                    if name in position and not keep[position[name]]
-                }
-                for at in frontier:
-                    keep[at] = True
+            self._keep_called(keep, position, set(constructing))
         # what the object's own end calls on it (`disconnect()` calling
         # `self._stop_heartbeat_timer()`, which stops a helper object's thread) may reap or
         # stop a handle the engine finds through it: keep those, three calls deep
-        frontier = {i for i, (_, _, name) in enumerate(self.methods) if name in _ENDING}
+        self._keep_called(
+            keep,
+            position,
+            {i for i, (_, _, name) in enumerate(self.methods) if name in _ENDING},
+        )
+
+    def _keep_called(
+        self,
+        keep: list[bool],
+        position: dict[str, int],
+        frontier: set[int],
+        skip_kept: bool = True,
+    ) -> None:
+        """Keep what the methods ``frontier`` call on the object, three calls deep; with
+        ``skip_kept``, not through a method already kept (its own reason keeps what it needs)."""
         for _ in range(3):
             frontier = {
                 position[name]
                 for at in frontier
                 for name in self.refs[at][1]
-                if name in position and not keep[position[name]]
+                if name in position and not (skip_kept and keep[position[name]])
             }
             for at in frontier:
                 keep[at] = True
