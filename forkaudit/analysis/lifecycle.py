@@ -252,13 +252,14 @@ class Analyzer:
         )
 
     def _stranded_by_a_failed_construction(self, site: Site, verdict: Verdict) -> Verdict:
-        """A thread that lasts until its object stops it, started on the way through the
-        object's constructor (``__init__``, or a method ``__init__`` calls) before a call that
-        fails in normal operation (a connect, a handshake, the object's own wait for its peer
-        with a deadline; vocabulary.FAILING_CALLS) or a ``raise``, outside any ``try``: when
-        that fails, the constructor raises, its caller never gets the object, and nothing can
-        reach the stop. ``__enter__`` counts too: ``with C(...) as c`` makes and enters the
-        object in one step, and ``__exit__`` runs only once ``__enter__`` has returned."""
+        """A thread that lasts until its object stops it (or serves an object its class
+        stops), started on the way through the object's constructor (``__init__``, or a method
+        ``__init__`` calls) before a call that fails in normal operation, outside any ``try``
+        (raising.failing_after: a connect, a handshake, a login, the object's own wait for its
+        peer, a raise of a peer's failure): when that fails, the constructor raises, its caller
+        never gets the object, and nothing can reach the stop. ``__enter__`` (and what it calls)
+        counts too, as a start and as a failure after one: ``with C(...) as c`` makes and enters
+        the object in one step, and ``__exit__`` runs only once ``__enter__`` has returned."""
         if not (site.rule.kind.thread and (site.lasts or site.serves_stopped)):
             return verdict
         index = self.index

@@ -1855,9 +1855,13 @@ class SiteFinder:
         ``time.sleep(30)`` of its own body, which no stop wakes), when a method of the class
         that starts the thread anew (the one holding ``call``, or one calling it) first sets a
         flag back to what keeps the loop going (``self.connected = True``,
-        ``self._stop.clear()``), and that method's name; (0.0, "") when not so. A stop then
-        reaches a sleeping thread only once it wakes: a restart within the sleep undoes the
-        stop before the old thread looks, and it runs on beside the new one; with the flag."""
+        ``self._stop.clear()``, a new ``Event()`` in its place), that method's name and the
+        flag; (0.0, "", "") when not so. A stop then reaches a sleeping thread only once it
+        wakes: a restart within the sleep undoes the stop before the old thread looks, and it
+        runs on beside the new one. Always so for a restart that stops the thread first; for
+        one that comes on its own, only when the sleep outlasts such a restart's usual gap
+        (_RESTART_GAP). Not when the restart also writes another state the loop reads (a
+        generation it compares with its own)."""
         info = self.index.class_of(call)
         starter = self.index.method_of(call)
         if info is None or starter is None:
