@@ -11876,3 +11876,45 @@ def test_an_executor_shut_down_without_waiting_keeps_a_worker_busy_in_its_task()
                 self._closed.set()
         """
     )
+
+
+def test_a_local_flag_set_only_under_another_platforms_test_carries_that_test() -> None:
+    """`viewer = False`, then `if WINDOWS: viewer = True`, then `if viewer: Popen(...)`: on
+    this platform every binding of the local that runs is False, so the code under `if viewer:`
+    runs only where the platform test holds. Not when the flag is also set true on this
+    platform's path, nor when it is bound another way (a loop target, `+=`, a parameter)."""
+    check(
+        """
+        import subprocess
+        import sys
+
+        WINDOWS = sys.platform.startswith("win32")
+
+
+        def show(path):
+            viewer = False
+            if WINDOWS:
+                viewer = True
+            if viewer:
+                subprocess.Popen(["start", path])
+
+
+        def show_anyway(path, force):
+            viewer = False
+            if WINDOWS:
+                viewer = True
+            elif force:
+                viewer = True
+            if viewer:
+                subprocess.Popen(["xdg-open", path])  # leak: FA103
+
+
+        def show_counted(paths):
+            viewer = 0
+            for path in paths:
+                if WINDOWS:
+                    viewer += 1
+            if viewer:
+                subprocess.Popen(["xdg-open", paths[0]])  # leak: FA103
+        """
+    )

@@ -21,7 +21,14 @@ from collections.abc import Callable, Sequence
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import last_name, local_names, three_valued
+from forkaudit.analysis.syntax import (
+    last_name,
+    literal_truth,
+    local_names,
+    target_names,
+    three_valued,
+)
+from forkaudit.analysis.walk import walk
 
 # the platforms a test can name, and whether this is the one
 _HERE = {
@@ -324,6 +331,10 @@ def _leaf_here(index: ModuleIndex, test: cst.BaseExpression) -> bool | None:
     """What one platform test (``sys.platform == "win32"``, ``IS_WINDOWS``) is here."""
     if _frozen_test(index, test):
         return False  # an installed environment runs from source, never as a frozen executable
+    if isinstance(test, cst.Name) and _bound_locally(index, test):
+        # a local flag carries the platform tests it is set under (`viewer = False`, then
+        # `if WINDOWS: viewer = True`): what its bindings that run here make it
+        return _local_flag_value(index, test)
     if (
         isinstance(test, cst.Name)
         and not _bound_locally(index, test)
@@ -383,6 +394,53 @@ def _bound_locally(index: ModuleIndex, name: cst.Name) -> bool:
     """Is ``name`` a local of the function reading it (syntax.local_names)?"""
     scope = index.scope_of(name)
     return isinstance(scope, cst.FunctionDef | cst.Lambda) and name.value in local_names(scope)
+
+
+# local flags being read (function, name): a binding under a test of the same flag reads it
+_READING: set[tuple[int, str]] = set()
+
+
+def _local_flag_value(index: ModuleIndex, test: cst.Name) -> bool | None:
+    """What a local flag is here when every binding of it in its function that runs here
+    (not under another platform's test) is the same literal truth value (``True``, ``False``,
+    ``None``); None when one is anything else, or is bound another way (a loop target, ``+=``,
+    a ``with``, a ``nonlocal`` of a nested function)."""
+    scope = index.scope_of(test)
+    if not isinstance(scope, cst.FunctionDef):
+        return None
+    key = (id(scope), test.value)
+    if key in _READING:
+        return None
+    _READING.add(key)
+    try:
+        found: set[bool] = set()
+        for node in walk(scope, skip_nested=False):
+            if isinstance(node, cst.Nonlocal | cst.Global) and any(
+                name.name.value == test.value for name in node.names
+            ):
+                return None
+            bound: list[cst.BaseExpression] = (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else []
+            )
+            if isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For | cst.NamedExpr):
+                bound = [node.target]
+            elif isinstance(node, cst.With):
+                bound = [item.asname.name for item in node.items if item.asname is not None]
+            if not any(test.value in target_names(target) for target in bound):
+                continue
+            if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+                return None
+            if not isinstance(node.targets[0].target, cst.Name):
+                return None
+            truth = literal_truth(node.value)
+            if truth is None:
+                return None
+            if foreign_platform(index, node):
+                continue  # a binding that does not run here
+            found.add(truth)
+        return found.pop() if len(found) == 1 else None
+    finally:
+        _READING.discard(key)
 
 
 def _flag_bindings_value(index: ModuleIndex, test: cst.Name) -> bool | None:
