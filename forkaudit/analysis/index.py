@@ -100,6 +100,15 @@ class ModuleIndex:
                     family.append(parent)
         return family
 
+    def method_table(self, info: ClassInfo) -> dict[str, cst.FunctionDef]:
+        """What ``self.<name>`` calls on an object of the class, by name: its own methods, and
+        those of its ancestors in this module that it does not override."""
+        return {
+            name: method
+            for member in reversed(self.lineage(info))
+            for name, method in member.methods.items()
+        }
+
     def ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
         out = []
         current = self.parent.get(id(node))

@@ -266,11 +266,7 @@ class Analyzer:
         info = index.class_of(site.call)
         if info is None:
             return verdict
-        methods = {
-            name: method
-            for member in reversed(index.lineage(info))
-            for name, method in member.methods.items()
-        }
+        methods = index.method_table(info)
         init = methods.get("__init__")
         if init is None:
             return verdict

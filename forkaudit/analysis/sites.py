@@ -1884,11 +1884,7 @@ class SiteFinder:
         )
         if seconds <= 0:
             return 0.0, "", ""
-        methods = {
-            name: method
-            for member in self.index.lineage(info)
-            for name, method in member.methods.items()
-        }
+        methods = self.index.method_table(info)
         starting = {starter.name.value}
         for _ in range(3):  # the methods calling the starter, three deep
             starting |= {
