@@ -288,7 +288,39 @@ CASES: dict[str, str] = {
                     self.proc.kill()
                     self.proc.wait(timeout)
     """,
-    "terminated, then waited with a timeout: SIGTERM can be ignored": """
+    "terminated, then waited with a timeout: a child ending on SIGTERM is reaped": """
+        import subprocess
+        def run(cmd, timeout):
+            p = subprocess.Popen(cmd)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.terminate()
+                p.wait(timeout)
+    """,
+    "sent SIGTERM, then waited with a timeout that kills when it gives up": """
+        import signal
+        import subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd)
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    """,
+    "terminated on one way only before a timed wait that kills when it gives up": """
+        import subprocess
+        def run(cmd, late):
+            p = subprocess.Popen(cmd)  # leak: FA103
+            if late():
+                p.terminate()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    """,
+    "timed out and terminated, never waited again": """
         import subprocess
         def run(cmd, timeout):
             p = subprocess.Popen(cmd)  # leak: FA103
@@ -296,7 +328,6 @@ CASES: dict[str, str] = {
                 p.wait(timeout)
             except subprocess.TimeoutExpired:
                 p.terminate()
-                p.wait(timeout)
     """,
     "waited in the test of an if: the wait runs whichever branch follows": """
         from subprocess import Popen
@@ -3434,21 +3465,26 @@ def test_review_counterexamples_of_the_loop_and_guard_rules() -> None:
             run_server(8080)
         """
     assert check(script) == []  # a daemon watcher started once, by the script: by design
-    # SIGKILL lands when the child is next scheduled: wait(0) right after kill() can time out
+    # SIGKILL lands when the child is next scheduled: wait(0) right after kill() can time out;
+    # after terminate() a timed wait reaps a child ending on the signal, as children do, and
+    # only one ignoring SIGTERM reaches that kill
     kill_poll = """
         import subprocess
         class Display:
             def start(self):
                 self.proc = subprocess.Popen(["Xvfb"])  # leak: FA103
             def stop(self):
-                self.proc.terminate()
+                {first}
                 try:
                     self.proc.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
                     self.proc.wait(timeout=0)
         """
-    assert [f.rule for f in check(kill_poll)] == ["FA103"]
+    assert [f.rule for f in check(kill_poll.format(first="pass"))] == ["FA103"]
+    assert (
+        check(kill_poll.format(first="self.proc.terminate()").replace("  # leak: FA103", "")) == []
+    )
 
 
 def test_a_function_importing_a_windows_only_name_first_runs_on_windows_only() -> None:
@@ -9018,7 +9054,8 @@ def test_a_cleanup_companion_taking_the_handle_off_the_object_reaps_it() -> None
 def test_a_timed_wait_after_a_kill_reaps() -> None:
     # `kill(); communicate(timeout=1)`: SIGKILL ends the child at once and the wait reaps it
     # (its timeout is for pipes a grandchild may hold: held8, streamlit's probe); after a
-    # terminate(), which may be ignored, or with timeout=0, it may not
+    # terminate() it waits out a child ending on the signal, as children do (only one ignoring
+    # SIGTERM outlasts it); with timeout=0 it may ask before the child is next scheduled
     template = """
         import subprocess
 
@@ -9037,9 +9074,9 @@ def test_a_timed_wait_after_a_kill_reaps() -> None:
             return out
         """
     assert check(template.format(mark="", end="kill", wait=1)) == []
-    for end, wait in (("terminate", 1), ("kill", 0)):
-        (left,) = check(template.format(mark="  # leak", end=end, wait=wait))
-        assert left.rule == "FA103", (end, wait, left.message)
+    assert check(template.format(mark="", end="terminate", wait=1)) == []
+    (left,) = check(template.format(mark="  # leak", end="kill", wait=0))
+    assert left.rule == "FA103", left.message
 
 
 def test_a_stop_that_cannot_reach_its_thread_leaves_one_per_object_stopped() -> None:
@@ -11531,7 +11568,9 @@ def test_a_thread_started_before_its_constructor_fails_cannot_be_stopped() -> No
     (`ValueError`) or one in another branch than the start. The object's own wait is read
     where the class defines it (one that returns False on timeout fails nothing); where it
     does not, its name tells (`self._wait_connected()`). A connect whose answer the code tests
-    (`if not ports.connect(a, b):`) reports failure by its value and raises nothing."""
+    (`if not ports.connect(a, b):`) reports failure by its value and raises nothing. A method
+    the class defines is read, whatever its name: a `login()` that only sends is no failure;
+    one whose body is a stub (`@remote_call def login(self): pass`) is judged by its name."""
     check(
         """
         import socket
@@ -11618,7 +11657,7 @@ def test_a_thread_started_before_its_constructor_fails_cannot_be_stopped() -> No
                 self._loop.join()
 
             def login(self):
-                pass
+                self._sock = socket.create_connection((self.url, 443))
 
 
         class Entered:
@@ -11633,6 +11672,7 @@ def test_a_thread_started_before_its_constructor_fails_cannot_be_stopped() -> No
                 self.login()
                 return self
 
+            @remote_call  # the body is a stub: what runs is what the decorator puts there
             def login(self):
                 pass
 
@@ -11643,6 +11683,46 @@ def test_a_thread_started_before_its_constructor_fails_cannot_be_stopped() -> No
             def __exit__(self, *exc):
                 self._alive = False
                 self._keepalive.join()
+
+
+        class Sender:
+            def __init__(self, client):
+                self.client = client
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._listen)
+                self._thread.start()
+                self.login()
+
+            def login(self):
+                self.client.send({"type": "login"})
+
+            def _listen(self):
+                while not self._stop.is_set():
+                    self.client.receive()
+
+            def stop(self):
+                self._stop.set()
+                self._thread.join()
+
+
+        class Transport:
+            def __init__(self, address):
+                self.address = address
+                self._stop = threading.Event()
+                self._beat = threading.Thread(target=self._heartbeat)  # leak: FA111
+                self._beat.start()
+                self.connect()
+
+            def connect(self):
+                raise NotImplementedError  # a subclass connects: judged by its name
+
+            def _heartbeat(self):
+                while not self._stop.wait(1.0):
+                    pass
+
+            def close(self):
+                self._stop.set()
+                self._beat.join()
 
 
         class Served:
@@ -11916,5 +11996,221 @@ def test_a_local_flag_set_only_under_another_platforms_test_carries_that_test() 
                     viewer += 1
             if viewer:
                 subprocess.Popen(["xdg-open", paths[0]])  # leak: FA103
+        """
+    )
+
+
+def test_a_wait_skipped_only_when_a_caller_opts_out_is_made_on_the_default_path() -> None:
+    """`def editor(filename, wait=True): proc = Popen(...); if wait: proc.wait()` waits on
+    the path every caller takes until one passes `wait=False`: the default of a flag is the
+    normal path. A caller in the module that passes it (by keyword, by position, through
+    `**kwargs`) takes the other path, unless it passes the default itself (`wait=True`); a
+    function handed on as a value, or decorated (a decorator may register it), has callers
+    unseen; and a default that skips the wait (`wait=False`) leaks on the normal path."""
+    check(
+        """
+        import subprocess
+
+
+        def editor(filename, wait=True):
+            proc = subprocess.Popen(["vi", filename])
+            if wait and proc.wait() != 0:
+                raise RuntimeError(filename)
+
+
+        def launch(cmd, background=False):
+            proc = subprocess.Popen(cmd)
+            if not background:
+                proc.wait()
+
+
+        def launch_opted_out(cmd, background=False):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if not background:
+                proc.wait()
+
+
+        def launch_by_position(cmd, wait=True):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if wait:
+                proc.wait()
+
+
+        def launch_through_kwargs(cmd, wait=True):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if wait:
+                proc.wait()
+
+
+        def launch_handed_on(cmd, wait=True):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if wait:
+                proc.wait()
+
+
+        def launch_no_wait_by_default(cmd, wait=False):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if wait:
+                proc.wait()
+
+
+        def launch_told_to_wait(cmd, wait=True):
+            proc = subprocess.Popen(cmd)
+            if wait:
+                proc.wait()
+
+
+        @command
+        def launch_registered(cmd, wait=True):
+            proc = subprocess.Popen(cmd)  # leak: FA103
+            if wait:
+                proc.wait()
+
+
+        HOOKS = {"launch": launch_handed_on}
+
+
+        def main(options):
+            editor("notes.txt")
+            launch(["true"])
+            launch_opted_out(["sleep", "60"], background=True)
+            launch_by_position(["sleep", "60"], False)
+            launch_through_kwargs(["sleep", "60"], **options)
+            launch_told_to_wait(["make"], wait=True)
+        """
+    )
+
+
+def test_a_single_pass_of_polls_over_the_children_reaps_only_those_already_ended() -> None:
+    """`alive = [p for p in procs if p.is_alive()]`: each child is asked once, and a poll reaps
+    only a child that has ended; those still running are never asked again. A pass repeated
+    (inside a `while`, or a loop around it) polls each child until it has ended, and so does
+    a pass over a container kept from call to call (a global, `self._procs`) run on each
+    launch: the next launch asks again."""
+    check(
+        """
+        import multiprocessing
+        import subprocess
+        import time
+
+
+        def run_once(jobs):
+            procs = []
+            for job in jobs:
+                p = multiprocessing.Process(target=job)  # leak: FA112
+                p.start()
+                procs.append(p)
+            alive = [p for p in procs if p.is_alive()]
+            return len(alive)
+
+
+        def spawn_once(commands):
+            children = []
+            for command in commands:
+                children.append(subprocess.Popen(command))  # leak: FA103
+            for child in children:
+                if child.poll() is not None:
+                    print(child.returncode)
+
+
+        def run_until_done(jobs):
+            procs = []
+            for job in jobs:
+                p = multiprocessing.Process(target=job)
+                p.start()
+                procs.append(p)
+            while procs:
+                procs = [p for p in procs if p.is_alive()]
+                time.sleep(0.1)
+
+
+        def spawn_until_done(commands):
+            children = [subprocess.Popen(command) for command in commands]
+            while children:
+                for child in list(children):
+                    if child.poll() is not None:
+                        children.remove(child)
+                time.sleep(0.1)
+
+
+        servers = []
+
+
+        def forget_ended():
+            global servers
+            servers = [server for server in servers if server.poll() is None]
+
+
+        def launch(command):
+            forget_ended()
+            servers.append(subprocess.Popen(command))
+
+
+        workers = []
+
+
+        def launch_worker(command):
+            global workers
+            workers = [worker for worker in workers if worker.poll() is None]
+            workers.append(subprocess.Popen(command))
+        """
+    )
+
+
+def test_a_handle_the_class_reaps_only_in_an_except_is_left_on_the_normal_path() -> None:
+    """`self._executor.shutdown()` only in the `except` of `_upload()`: it runs when a part
+    fails; an upload that succeeds never shuts the executor down, and its workers stay with
+    the object. A reap in a `finally`, or in another method as well, reaps on every path."""
+    check(
+        """
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+
+        class Uploader:
+            def __init__(self, parts):
+                self.parts = parts
+                self._executor = ThreadPoolExecutor(4)  # leak: FA115
+
+            def start(self):
+                futures = [self._executor.submit(part.send) for part in self.parts]
+                self._upload(futures)
+
+            def _upload(self, futures):
+                try:
+                    for future in as_completed(futures):
+                        future.result()
+                except Exception:
+                    self._executor.shutdown(wait=True)
+                    raise
+
+
+        class FinallyUploader:
+            def __init__(self, parts):
+                self.parts = parts
+                self._executor = ThreadPoolExecutor(4)
+
+            def start(self):
+                try:
+                    for future in [self._executor.submit(p.send) for p in self.parts]:
+                        future.result()
+                finally:
+                    self._executor.shutdown()
+
+
+        class ClosingUploader:
+            def __init__(self, parts):
+                self.parts = parts
+                self._executor = ThreadPoolExecutor(4)
+
+            def start(self):
+                try:
+                    for future in [self._executor.submit(p.send) for p in self.parts]:
+                        future.result()
+                except Exception:
+                    self._executor.shutdown(wait=False)
+                    raise
+
+            def close(self):
+                self._executor.shutdown()
         """
     )

@@ -81,6 +81,39 @@ from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
 
+def _in_handler(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Is ``node`` in an ``except`` block (of its own function)?"""
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        if isinstance(ancestor, cst.ExceptHandler | cst.ExceptStarHandler):
+            return True
+    return False
+
+
+def _comp_iter(comprehension: cst.CSTNode) -> cst.BaseExpression | None:
+    """What the first ``for`` of a comprehension iterates."""
+    for_in = getattr(comprehension, "for_in", None)
+    return for_in.iter if isinstance(for_in, cst.CompFor) else None
+
+
+def _bound_in(name: str, scope: ScopeNode) -> bool:
+    """Is ``name`` a local of ``scope`` (a function): one of its parameters, or assigned in it
+    and not declared ``global`` or ``nonlocal`` there?"""
+    if not isinstance(scope, cst.FunctionDef):
+        return False
+    if any(p.name.value == name for p in all_params(scope.params)):
+        return True
+    nodes = walk_statements(scope)
+    if any(
+        isinstance(node, cst.Global | cst.Nonlocal)
+        and any(item.name.value == name for item in node.names)
+        for node in nodes
+    ):
+        return False  # `global procs`: the module's, kept from call to call
+    return any(dotted_name(target) == name for _, target, _ in assignments_among(nodes))
+
+
 class Follower:
     """Follows handles through one module."""
 
@@ -994,8 +1027,54 @@ class Follower:
         if self.reschedules_itself(call):
             return True
         if in_loop(self.index, call):
-            return not self._readiness_check(call)
+            return not self._readiness_check(call) and not self._one_pass(call)
         return self._liveness_predicate(call)
+
+    def _one_pass(self, call: cst.Call) -> bool:
+        """Is this poll (``p.poll()``, ``p.is_alive()``) asked once of each child of a local
+        container, by a loop or comprehension over it that nothing repeats (``alive = [p for
+        p in procs if p.is_alive()]``)? A poll reaps only a child that has ended: those still
+        running when it asks are never asked again. A container kept on the object or the
+        module (``self._procs``) is polled again at the next call (before each launch, on each
+        request): a regular reaper."""
+        index = self.index
+        polled = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
+        if not polled:
+            return False
+        for ancestor in index.ancestors(call):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                return False
+            if isinstance(ancestor, cst.While):
+                return False
+            targets: list[cst.BaseExpression] = []
+            if isinstance(ancestor, cst.For) and not index.inside(call, ancestor.iter):
+                targets = [ancestor.target]
+            elif isinstance(ancestor, cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp):
+                comp: cst.CompFor | None = ancestor.for_in
+                while comp is not None:
+                    targets.append(comp.target)
+                    comp = comp.inner_for_in
+            if not targets:
+                continue
+            names = {
+                dotted_name(n)
+                for target in targets
+                for n in walk_statements(target, skip_nested=False)
+                if isinstance(n, cst.Name)
+            }
+            if polled not in names:
+                return False  # a loop repeating the poll of one child
+            if in_loop(index, ancestor):
+                return False  # the pass itself repeated: polled to the end
+            over = ancestor.iter if isinstance(ancestor, cst.For) else _comp_iter(ancestor)
+            function = self.facts.enclosing_function(call)
+            return (
+                isinstance(over, cst.Name)
+                and function is not None
+                and _bound_in(over.value, function)
+                and not any(p.name.value == over.value for p in all_params(function.params))
+            )
+        return False
 
     def _alive_polled(self, call: cst.Call) -> bool:
         """Is this ``p.is_alive()`` of a multiprocessing child polled until the child has
@@ -1729,16 +1808,22 @@ class Follower:
             if isinstance(ancestor, cst.If) and current in (ancestor.body, ancestor.orelse):
                 tests.append((ancestor.test, ancestor, ancestor.body is current))
             current = ancestor
+        tested: set[str] = set()  # the names the start's own tests read
         for expression, at, held in tests:
             nodes = walk_statements(expression, skip_nested=False)
+            read = {dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)}
+            tested.update(name for name in read if name)
             if any(isinstance(node, cst.Call) for node in nodes):
                 continue
             assigned()
-            read = {dotted_name(n) for n in nodes if isinstance(n, cst.Name | cst.Attribute)}
             if all(settled_before(name, at) for name in read if name):
                 test = index.code(expression)
                 # in the `else` (or an `elif`), the test was false
                 found.add(test if held else f"not ({test})")
+        if isinstance(scope, cst.FunctionDef):
+            for name, value in self._defaults_kept(scope):
+                if name not in tested and name not in assigned():
+                    found.add(name if value else f"not ({name})")
         flag = self._set_after(statement)
         if flag:
             name, setting = flag
@@ -1756,6 +1841,73 @@ class Follower:
             ):
                 found.add(name)
         return frozenset(found)
+
+    def _defaults_kept(self, function: cst.FunctionDef) -> list[tuple[str, bool]]:
+        """The flags of ``function`` that keep their default here: parameters defaulting to
+        ``True`` or ``False`` that no call of it in the module passes (by keyword or position,
+        or through ``*args``/``**kwargs``), each with its default. A caller's opt-out is the
+        caller's choice: ``def editor(self, filename, wait=True): proc = Popen(...); if wait:
+        proc.wait()`` waits on the path every caller takes until one says ``wait=False``.
+        Nothing when a caller is hidden (the function named as a thread's target or scheduled,
+        or handed on as a value)."""
+        flags = [
+            param
+            for param in all_params(function.params)
+            if isinstance(param.default, cst.Name) and param.default.value in ("True", "False")
+        ]
+        if not flags or function.decorators:
+            return []  # a decorator may register it (`@command`): callers unseen
+        callers = self.facts.callers(function)
+        if any(
+            not isinstance(call, cst.Call) or self.facts.is_target_reference(call)
+            for call in callers
+        ):
+            return []
+        if self._handed_as_value(function.name.value, self.facts.is_method(function)):
+            return []  # `hooks["editor"] = editor`, `register(self.edit)`: callers unseen
+        kept: list[tuple[str, bool]] = []
+        for param in flags:
+            passed = False
+            for call in callers:
+                assert isinstance(call, cst.Call)
+                positional = self.facts.given_params(function, call.func)
+                default = param.default
+                assert isinstance(default, cst.Name)
+                unnamed = [a for a in call.args if a.keyword is None and not a.star]
+                for given in call.args:
+                    if given.star:
+                        passed = True
+                    elif given.keyword is not None and given.keyword.value == param.name.value:
+                        # passing the default itself (`wait=True`) opts out of nothing
+                        passed = passed or dotted_name(given.value) != default.value
+                if param in positional and positional.index(param) < len(unnamed):
+                    value = unnamed[positional.index(param)].value
+                    passed = passed or dotted_name(value) != default.value
+            if not passed:
+                assert isinstance(param.default, cst.Name)
+                kept.append((param.name.value, param.default.value == "True"))
+        return kept
+
+    def _handed_as_value(self, name: str, method: bool) -> bool:
+        """Is the function (``method``: the method) ``name`` of the module passed, stored or
+        returned as a value somewhere (``set_hook("editor", editor)``, ``self.cb =
+        self.edit``), not only called? A method is reached as an attribute, a function by its
+        name, unless that name is a local of where it is read (``editor = self.editor``)."""
+        index = self.index
+        for node in index.names.get(name, ()):
+            held: cst.CSTNode = node
+            parent = index.parent_of(node)
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                if not method:
+                    continue
+                held, parent = parent, index.parent_of(parent)
+            elif method or _bound_in(name, index.scope_of(node)):
+                continue
+            if isinstance(parent, cst.Arg | cst.Element | cst.DictElement | cst.Return) or (
+                isinstance(parent, cst.Assign | cst.AnnAssign) and parent.value is held
+            ):
+                return True
+        return False
 
     def _set_after(self, statement: cst.CSTNode) -> tuple[str, cst.Assign] | None:
         """``(name, assignment)`` of a ``name = True`` following the statement holding the
@@ -2158,6 +2310,20 @@ class Follower:
                 ended=True,
                 holder="self",
                 running=not evidence.ended or rule.awaited,
+            )
+        if evidence.reaps and all(_in_handler(index, reap) for reap in evidence.reaps):
+            # every reap of the class sits in an `except`: it runs only when something fails,
+            # and the normal path (the upload done, the job finished) never reaps
+            where = index.method_of(evidence.reaps[0])
+            return Verdict(
+                True,
+                "medium",
+                f"stored on self.{attr}: {rule.kind.reaped} only in an `except`"
+                + (f" (in {where.name.value}())" if where is not None else "")
+                + f": when nothing fails it is never {rule.kind.reaped}",
+                started=evidence.started,
+                daemon=evidence.daemon,
+                holder="self",
             )
         if evidence.reaps:
             if other_method_reaps or same_method is None:
@@ -3067,8 +3233,14 @@ class Follower:
                         len(parts) == 1
                         and index.scope_of(iterated) is index.scope_of(statement)
                         and not self._is_parameter(key, statement)
+                        and (
+                            not isinstance(index.scope_of(statement), cst.FunctionDef)
+                            or _bound_in(key, index.scope_of(statement))
+                        )
                     ):
-                        # a local container: does the reaping loop run on every path?
+                        # a local container: does the reaping loop run on every path? (one
+                        # kept from call to call, `global servers`, is polled again by the
+                        # next call: a pass before each start reaps what the last ones left)
                         loop = index.statement_of(iterated)
                         anchor = index.statement_of(statement)
                         gap = self.reap_gap(
@@ -3728,7 +3900,9 @@ def timed_out_unreaped(
         ends = [end for end in ends if not _never_taken(index, end)]
     # a timed wait after a kill() (`p.kill(); p.communicate(timeout=1)`) waits out a child that
     # SIGKILL ends at once: it reaps (its timeout is for pipes a grandchild may hold); after a
-    # terminate(), which the child may ignore, it may time out again
+    # terminate() it waits out a child ending on SIGTERM, as children do: only one that ignores
+    # the signal outlasts it, the misbehaving child a further kill() is there for (`terminate();
+    # wait(timeout=2)`, `except TimeoutExpired: kill()`), and the normal path reaps
     timed = {
         id(node)
         for node in evidence.timed
@@ -3738,9 +3912,18 @@ def timed_out_unreaped(
             and _waits_out_a_kill(node)
             and any(
                 isinstance(end, cst.Call)
-                and last_name(end.func) == "kill"
+                and (
+                    last_name(end.func) in ("kill", "terminate")
+                    # `send_signal(signal.SIGTERM)` is what terminate() sends
+                    or (
+                        last_name(end.func) == "send_signal"
+                        and bool(end.args)
+                        and _ending_signal(end.args[0].value)
+                    )
+                )
                 and index.scope_of(end) is index.scope_of(node)
                 and position(end) < position(node)
+                and _always_before(index, end, node)
                 for end in ends
             )
         )
@@ -3790,6 +3973,28 @@ def _serving_while(loop: cst.CSTNode) -> bool:
         isinstance(node, cst.Attribute) and dotted_name(node.value) == "self"
         for node in walk_statements(loop.test, skip_nested=False)
     )
+
+
+def _always_before(index: ModuleIndex, first: cst.CSTNode, later: cst.CSTNode) -> bool:
+    """Does ``first`` run on every way to ``later``: a statement of a block (or of a line of
+    small statements) that holds ``later`` in a statement after it? ``if late: p.terminate()``
+    then ``p.wait(timeout=5)`` terminates only on one way."""
+    current: cst.CSTNode = index.statement_of(first)
+    while True:
+        parent = index.parent_of(current)
+        if parent is None:
+            return False
+        if isinstance(parent, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            block: Sequence[cst.CSTNode] | None = parent.body
+        else:
+            block = block_statements(parent)
+        if block is not None and current in block:
+            after = block[list(block).index(current) + 1 :]
+            if any(s is later or index.inside(later, s) for s in after):
+                return True
+            if not isinstance(parent, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+                return False
+        current = parent
 
 
 def _waits_out_a_kill(wait: cst.CSTNode) -> bool:

@@ -245,12 +245,24 @@ class Contains:
                 guarded = current is ancestor.body and self._guards_handle(ancestor.test)
                 if not guarded and not self.any(other):
                     return True
-            if isinstance(ancestor, cst.BooleanOperation) and current is ancestor.right:
+            if (
+                isinstance(ancestor, cst.BooleanOperation)
+                and current is ancestor.right
+                and not self._left_lets_through(ancestor)
+            ):
                 return True
             if ancestor is statement:
                 return False
             current = ancestor
         return False
+
+    def _left_lets_through(self, operation: cst.BooleanOperation) -> bool:
+        """Does the left side of ``x and <reap>`` (``x or <reap>``) hold (fail) wherever the
+        start ran, so that the right side always runs (``wait and proc.wait() != 0`` with
+        ``wait`` at its default ``True``)?"""
+        if isinstance(operation.operator, cst.And):
+            return self._given(operation.left)
+        return self._given(_negated(operation.left))
 
     def _else_reaps(self, statement: cst.If) -> bool:
         """Does what runs when the test fails reap: the ``elif`` (as a statement of its own),
@@ -308,7 +320,11 @@ class Contains:
             conditional = False
             current: cst.CSTNode = reap
             for ancestor in self.index.ancestors(reap):
-                if isinstance(ancestor, cst.BooleanOperation) and ancestor.right is current:
+                if (
+                    isinstance(ancestor, cst.BooleanOperation)
+                    and ancestor.right is current
+                    and not self._left_lets_through(ancestor)
+                ):
                     conditional = True
                 if ancestor is test:
                     break
