@@ -397,9 +397,9 @@ def _ask_callers(
     counter: list[int],
 ) -> list[tuple[int, FileResult]]:
     """The results of the files in ``asking``, each analysed again with the files of its
-    distribution that name the private functions it asks about (a bytes search; at most
-    ``CALLER_FILES_MAX`` each); a file no other names, or whose second analysis fails, keeps
-    its first result."""
+    distribution that name the private functions (or the base classes defined elsewhere) it
+    asks about (a bytes search; at most ``CALLER_FILES_MAX`` each, a module defining the class
+    first); a file no other names, or whose second analysis fails, keeps its first result."""
     out: list[tuple[int, FileResult]] = []
     again: list[tuple[int, Job, FileResult]] = []
     by_group: dict[str, list[tuple[int, Job, FileResult]]] = {}
@@ -416,7 +416,11 @@ def _ask_callers(
                 except (OSError, _TooBig, _NotRegular):
                     continue
                 for name in sorted({m.group(1).decode() for m in pattern.finditer(data)}):
-                    naming.setdefault(name, []).append(source)
+                    listed = naming.setdefault(name, [])
+                    if re.search(rb"\bclass[ \t]+" + re.escape(name.encode()) + rb"\b", data):
+                        listed.insert(0, source)  # the module defining a base class asked for
+                    else:
+                        listed.append(source)
         for u, job, result in items:
             root = _root(job.file)
             callers = {

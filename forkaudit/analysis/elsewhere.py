@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
-from forkaudit.analysis.index import ModuleIndex, build_index
+from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Multiplicity
+from forkaudit.analysis.walk import walk
 
 __all__ = ["CallersElsewhere", "module_name"]
 
@@ -43,6 +44,7 @@ class CallersElsewhere:
         sources: Mapping[str, Sequence[tuple[str, bytes]]],
         parse: Callable[[bytes], tuple[cst.Module, str]],
     ) -> None:
+        self.path = path
         self.module = module_name(path)
         self.sources = sources
         self.parse = parse
@@ -93,6 +95,28 @@ class CallersElsewhere:
                     )
         return best
 
+    def inherited_reap(self, base: str, attr: str, methods: frozenset[str]) -> str:
+        """Where a class ``base`` (resolved from the module at ``path``: ``.abstract.Reader``)
+        that another module of the package defines reaps ``self.<attr>``: one of its methods
+        calls one of ``methods`` on it (``self._proc.wait()``), polls it in a loop (``while
+        ...: if self._proc.poll() is not None: break``) or enters it (``with self._pool:``).
+        "Reader.close()" when it does, "" otherwise. A subclass inherits that method: the
+        handle it stores there is reaped by it, as by a method of its own."""
+        wanted = _absolute(base, self.path) or base
+        short = wanted.rsplit(".", 1)[-1]
+        for path, data in self.sources.get(short, ()):
+            module = self._module(path, data)
+            if module is None:
+                continue
+            index = module[0]
+            info = index.classes.get(short)
+            if info is None or not _matches(f"{module_name(path)}.{short}", wanted):
+                continue
+            for name, method in info.methods.items():
+                if _reaps_attribute(index, method, attr, methods):
+                    return f"{short}.{name}()"
+        return ""
+
     def _module(self, path: str, data: bytes) -> tuple[ModuleIndex, Counter] | None:
         if path not in self._modules:
             try:
@@ -103,6 +127,31 @@ class CallersElsewhere:
                 index = build_index(module, source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _reaps_attribute(
+    index: ModuleIndex, method: cst.FunctionDef, attr: str, methods: frozenset[str]
+) -> bool:
+    """Does ``method`` call one of ``methods`` on ``self.<attr>``, poll it in a loop, or enter
+    it in a ``with``?"""
+    held = f"self.{attr}"
+    for node in walk(method):
+        if isinstance(node, cst.WithItem) and dotted_name(node.item) == held:
+            return True
+        if not (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and dotted_name(node.func.value) == held
+        ):
+            continue
+        called = node.func.attr.value
+        if called in methods:
+            return True
+        if called in ("poll", "is_alive") and any(
+            isinstance(ancestor, cst.While | cst.For) for ancestor in index.ancestors(node)
+        ):
+            return True
+    return False
 
 
 def _matches(name: str | None, wanted: str) -> bool:

@@ -240,6 +240,8 @@ def _analyze(
         index = build_index(module, source, line_map)
         elsewhere = CallersElsewhere(path, callers, _parsed) if callers else None
         analyzer = Analyzer(index, rules, external, process_reaper, elsewhere)
+        if elsewhere is not None:
+            analyzer.flow.inherited = elsewhere.inherited_reap
         # (a folder named for a platform counts inside an environment, where the path starts
         # at site-packages: a project checked under ~/src/win/ is no Windows code)
         raw = [] if distribution and foreign_path(path) else analyzer.run()
@@ -264,7 +266,9 @@ def _analyze(
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,
-        asks=tuple(sorted({item.asks for item in raw if item.asks})) if callers is None else (),
+        asks=tuple(sorted({item.asks for item in raw if item.asks} | analyzer.flow.asked))
+        if callers is None
+        else (),
     ), {
         name: replace(info, module=module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()

@@ -9,6 +9,7 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -123,6 +124,11 @@ class Follower:
         self.start_map = start_map
         self._active: set[tuple[str, str, int]] = set()
         self._came_from: set[int] = set()  # arguments whose callee's parameter is being followed
+        # base classes defined in other modules of the package whose methods may reap a handle
+        # a subclass here stores (the runner hands those modules in on a second analysis), and
+        # what reads them then: (base, attribute, reaping methods) -> "Base.close()" or ""
+        self.asked: set[str] = set()
+        self.inherited: Callable[[str, str, frozenset[str]], str] | None = None
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` (a fresh handle: the start call itself, or a
@@ -2391,6 +2397,11 @@ class Follower:
             return Verdict(
                 False, started=evidence.started, daemon=evidence.daemon, reapers=(companion,)
             )
+        inherited = self._inherited_reap(family, attr, site)
+        if inherited:
+            return Verdict(
+                False, started=evidence.started, daemon=evidence.daemon, reapers=(inherited,)
+            )
         owner = info.name
         confidence = "medium"
         reaped = rule.kind.reap(third_person=True)
@@ -2406,6 +2417,35 @@ class Follower:
             ended=evidence.ended,
             holder="self",
         )
+
+    def _inherited_reap(self, family: list[ClassInfo], attr: str, site: Site) -> str:
+        """A method the class inherits from a base defined in another module of its package
+        that reaps ``self.<attr>`` (``VideoReaderAbstract.close()`` waiting for the
+        ``self._proc`` a subclass stores): "Base.method()", or "". On the first analysis the
+        bases are only asked for (``self.asked``); the runner hands their modules in on a
+        second one. Bases from the standard library (``threading.Thread``) are not asked."""
+        bases = sorted(
+            {
+                base
+                for member in family
+                for base in member.bases
+                if not base.startswith("@")
+                and base.split(".")[0] not in sys.stdlib_module_names
+                and base not in ("object", "builtins.object")
+                and base.rsplit(".", 1)[-1].isidentifier()
+            }
+        )
+        if not bases:
+            return ""
+        if self.inherited is None:
+            self.asked.update(base.rsplit(".", 1)[-1] for base in bases)
+            return ""
+        methods = frozenset(site.reap_methods | set(site.rule.reaped_by_methods))
+        for base in bases:
+            found = self.inherited(base, attr, methods)
+            if found:
+                return found
+        return ""
 
     def _cached_property(self, scope: ScopeNode) -> str:
         """The name of the method ``scope`` when it is a cached property of a class

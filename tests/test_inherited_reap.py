@@ -1,0 +1,148 @@
+"""A method a class inherits from a base class defined in another module of its package is its
+method too: ``VideoReaderAbstract.close()`` waiting for ``self._proc`` reaps the child a
+subclass in ``ffmpeg.py`` stores there (blind batch aq-p, scikit-video). The module alone says
+"no method of FFmpegReader waits for it"; the runner hands the module defining the base in on a
+second analysis, as it does for the callers of a private function."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.builders import make_wheel, run_cli
+from tests.conftest import VenvFactory
+
+READER = """\
+import subprocess
+
+from .base import Reader
+
+
+class FFmpegReader(Reader):
+    def __init__(self, path):
+        self._proc = subprocess.Popen(["ffmpeg", "-i", path, "-f", "rawvideo", "-"])
+
+    def frames(self):
+        return self._proc.stdout.read(1024)
+"""
+
+BASES = {
+    # the base waits in close(): reaped
+    "waits": (
+        """\
+class Reader:
+    def close(self):
+        if self._proc is not None:
+            self._proc.stdout.close()
+            self._proc.wait()
+        self._proc = None
+""",
+        False,
+    ),
+    # terminates and polls until it has ended: reaped
+    "polls": (
+        """\
+import time
+
+
+class Reader:
+    def close(self):
+        self._proc.terminate()
+        while self._proc.poll() is None:
+            time.sleep(0.01)
+""",
+        False,
+    ),
+    # the base never waits (only kills): still a leak
+    "kills": (
+        """\
+class Reader:
+    def close(self):
+        self._proc.kill()
+""",
+        True,
+    ),
+    # a base of the same name elsewhere in the package does not count
+    "unrelated": (
+        """\
+class Base:
+    def close(self):
+        self._proc.wait()
+
+
+class Reader:
+    def frames(self):
+        return b""
+""",
+        True,
+    ),
+}
+
+
+def _findings(root: Path) -> list[dict[str, object]]:
+    result = run_cli(
+        ["check", "video", "--format", "json", "--no-cache"],
+        cwd=root,
+        env={"XDG_CACHE_HOME": str(root / "cache")},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return list(json.loads(result.stdout)["findings"])
+
+
+@pytest.mark.parametrize("how", sorted(BASES))
+def test_a_method_inherited_from_a_base_in_another_module_reaps(tmp_path: Path, how: str) -> None:
+    base, leaks = BASES[how]
+    package = tmp_path / "video"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(base)
+    (package / "ffmpeg.py").write_text(READER)
+    found = [f for f in _findings(tmp_path) if str(f["path"]).endswith("ffmpeg.py")]
+    if leaks:
+        assert [f["rule"] for f in found] == ["FA103"], found
+        assert "no method of FFmpegReader" in str(found[0]["message"])
+    else:
+        assert found == [], found
+
+
+def test_alone_the_module_cannot_see_its_base(tmp_path: Path) -> None:
+    """Checked by itself, the subclass's module says what it sees: no method of its own waits."""
+    (tmp_path / "ffmpeg.py").write_text(READER.replace("from .base import", "from base import"))
+    result = run_cli(["check", "ffmpeg.py", "--format", "json", "--no-cache"], cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "FA103"
+
+
+def test_an_installed_package_inheriting_its_reap(
+    tmp_path: Path, venv_factory: VenvFactory
+) -> None:
+    """`forkaudit scan` of a real venv with a wheel whose subclass is reaped by its base."""
+    wheels = tmp_path / "wheels"
+    make_wheel(
+        wheels,
+        "videotools",
+        "1.0",
+        {
+            "video/__init__.py": "",
+            "video/base.py": BASES["waits"][0],
+            "video/ffmpeg.py": READER,
+        },
+    )
+    make_wheel(
+        wheels,
+        "leakytools",
+        "1.0",
+        {
+            "leaky/__init__.py": "",
+            "leaky/base.py": BASES["kills"][0],
+            "leaky/ffmpeg.py": READER,
+        },
+    )
+    built = venv_factory(wheels, install=["videotools", "leakytools"])
+    result = run_cli(["scan", str(built.venv), "--format", "json", "--no-cache"], cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    found = json.loads(result.stdout)["findings"]
+    assert {f["distribution"] for f in found} == {"leakytools"}, found
