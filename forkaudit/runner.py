@@ -397,30 +397,39 @@ def _ask_callers(
     counter: list[int],
 ) -> list[tuple[int, FileResult]]:
     """The results of the files in ``asking``, each analysed again with the files of its
-    distribution that name the private functions (or the base classes defined elsewhere) it
-    asks about (a bytes search; at most ``CALLER_FILES_MAX`` each, a module defining the class
-    first); a file no other names, or whose second analysis fails, keeps its first result."""
+    distribution that name the private functions it asks about (a bytes search; at most
+    ``CALLER_FILES_MAX`` each), or that define a base class it asks about (``Base:attr``) and
+    reap that attribute in it (a bytes test: ``self.<attr>.wait(``, ``.join(``, ...); a file
+    no other names, or whose second analysis fails, keeps its first result."""
     out: list[tuple[int, FileResult]] = []
     again: list[tuple[int, Job, FileResult]] = []
     by_group: dict[str, list[tuple[int, Job, FileResult]]] = {}
     for item in asking:
         by_group.setdefault(units[item[0]].distribution, []).append(item)
     for group, items in by_group.items():
-        names = sorted({name for _, _, result in items for name in result.asks})
+        asked = {name for _, _, result in items for name in result.asks}
+        names = sorted(name for name in asked if ":" not in name)
+        bases = sorted(name for name in asked if ":" in name)
         pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
         naming: dict[str, list[SourceFile]] = {}
         for member in groups.get(group, ()):
             for source in units[member].files:
+                # a base class is looked for in the module its import names, read only then
+                wanted = [base for base in bases if _module_of(base, source.relpath)]
+                if not names and not wanted:
+                    continue
                 try:
                     data = _read(source.abspath)
                 except (OSError, _TooBig, _NotRegular):
                     continue
-                for name in sorted({m.group(1).decode() for m in pattern.finditer(data)}):
-                    listed = naming.setdefault(name, [])
-                    if re.search(rb"\bclass[ \t]+" + re.escape(name.encode()) + rb"\b", data):
-                        listed.insert(0, source)  # the module defining a base class asked for
-                    else:
-                        listed.append(source)
+                if names:
+                    seen = {m.group(1).decode() for m in pattern.finditer(data)}
+                    for name in names:
+                        if name in seen:
+                            naming.setdefault(name, []).append(source)
+                for base in wanted:
+                    if _defines_reaping(data, base):
+                        naming.setdefault(base, []).append(source)
         for u, job, result in items:
             root = _root(job.file)
             callers = {
@@ -445,6 +454,42 @@ def _ask_callers(
         for (u, _, first), (answer, _) in zip(again, answers, strict=True):
             out.append((u, answer if answer.parsed else first))
     return out
+
+
+_BASE_REAPS = rb"(?:wait|communicate|join|shutdown|terminate|close|stop|cancel|poll|is_alive)"
+
+
+def _module_of(ask: str, relpath: str) -> bool:
+    """Is the file at ``relpath`` the module that the base class of ``ask`` (``pkg.base.Reader:
+    attr``) is imported from (``pkg/base.py``, ``pkg/base/__init__.py``)? Paths start where
+    the scan or the check does, which may sit above or below the import root: one dotted name
+    ends the other."""
+    module = ask.partition(":")[0].rpartition(".")[0]
+    path = relpath.replace("\\", "/")
+    if not module or not path.endswith(".py"):
+        return False
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    name = ".".join(parts)
+    return bool(name) and (
+        name == module or name.endswith(f".{module}") or module.endswith(f".{name}")
+    )
+
+
+def _defines_reaping(data: bytes, ask: str) -> bool:
+    """Does a module's text define the class of ``ask`` (``pkg.base.Reader:attr``) and reap
+    ``self.attr`` somewhere (``self._proc.wait(``, ``with self._pool``)? What only this can
+    show is read by the engine; the rest is not worth parsing."""
+    qualified, _, attr = ask.partition(":")
+    base = qualified.rpartition(".")[2]
+    if not re.search(rb"\bclass[ \t]+" + re.escape(base.encode()) + rb"\b", data):
+        return False
+    held = rb"self\." + re.escape(attr.encode())
+    return bool(
+        re.search(held + rb"\s*\.\s*" + _BASE_REAPS + rb"\s*\(", data)
+        or re.search(rb"\bwith\s+" + held + rb"\b", data)
+    )
 
 
 def _root(source: SourceFile) -> str:

@@ -20,7 +20,7 @@ from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Multiplicity
 from forkaudit.analysis.walk import walk
 
-__all__ = ["CallersElsewhere", "module_name"]
+__all__ = ["CallersElsewhere", "absolute_name", "module_name"]
 
 
 def module_name(path: str) -> str:
@@ -102,9 +102,10 @@ class CallersElsewhere:
         ...: if self._proc.poll() is not None: break``) or enters it (``with self._pool:``).
         "Reader.close()" when it does, "" otherwise. A subclass inherits that method: the
         handle it stores there is reaped by it, as by a method of its own."""
-        wanted = _absolute(base, self.path) or base
+        wanted = absolute_name(base, self.path)
         short = wanted.rsplit(".", 1)[-1]
-        for path, data in self.sources.get(short, ()):
+        # the runner hands in the module defining it, when it reaps the attribute
+        for path, data in self.sources.get(f"{wanted}:{attr}", ()):
             module = self._module(path, data)
             if module is None:
                 continue
@@ -162,6 +163,11 @@ def _matches(name: str | None, wanted: str) -> bool:
     if not name:
         return False
     return name == wanted or wanted.endswith(f".{name}") or name.endswith(f".{wanted}")
+
+
+def absolute_name(name: str, path: str) -> str:
+    """A name resolved in the module at ``path`` (``.base.Reader``), made absolute."""
+    return _absolute(name, path) or name
 
 
 def _absolute(name: str | None, path: str) -> str | None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import libcst as cst
 
-from forkaudit.analysis.elsewhere import CallersElsewhere, module_name
+from forkaudit.analysis.elsewhere import CallersElsewhere, absolute_name, module_name
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
 from forkaudit.analysis.partial import error_line, parse_around_errors
@@ -266,13 +266,28 @@ def _analyze(
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,
-        asks=tuple(sorted({item.asks for item in raw if item.asks} | analyzer.flow.asked))
+        asks=tuple(sorted({item.asks for item in raw if item.asks} | _own_bases(raw, path)))
         if callers is None
         else (),
     ), {
         name: replace(info, module=module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()
     }
+
+
+def _own_bases(raw: Sequence[RawFinding], path: str) -> set[str]:
+    """The base classes the findings ask for (``pkg.base.Reader:attr``, the name made absolute)
+    that the file's own package may define: imported relatively (``from .base import
+    Reader``) or from a package the file is in. One from another distribution
+    (``tornado.web``) is not in the one scanned."""
+    packages = set(module_name(path).split(".")[:-1])  # (`src/app/x.py`: src, app)
+    out: set[str] = set()
+    for item in raw:
+        for ask in item.bases:
+            qualified, _, attr = ask.rpartition(":")
+            if qualified.startswith(".") or qualified.split(".")[0] in packages:
+                out.add(f"{absolute_name(qualified, path)}:{attr}")
+    return out
 
 
 def _parsed(data: bytes) -> tuple[cst.Module, str]:

@@ -124,11 +124,11 @@ class Follower:
         self.start_map = start_map
         self._active: set[tuple[str, str, int]] = set()
         self._came_from: set[int] = set()  # arguments whose callee's parameter is being followed
-        # base classes defined in other modules of the package whose methods may reap a handle
-        # a subclass here stores (the runner hands those modules in on a second analysis), and
-        # what reads them then: (base, attribute, reaping methods) -> "Base.close()" or ""
-        self.asked: set[str] = set()
+        # what reads the base classes other modules of the package define, on a second
+        # analysis (the runner hands those modules in when a finding asks for them): (base,
+        # attribute, reaping methods) -> "Base.close()" or ""
         self.inherited: Callable[[str, str, frozenset[str]], str] | None = None
+        self._kept_defaults: dict[int, list[tuple[str, bool]]] = {}
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` (a fresh handle: the start call itself, or a
@@ -1849,6 +1849,12 @@ class Follower:
         return frozenset(found)
 
     def _defaults_kept(self, function: cst.FunctionDef) -> list[tuple[str, bool]]:
+        found = self._kept_defaults.get(id(function))
+        if found is None:
+            found = self._kept_defaults[id(function)] = self._find_defaults_kept(function)
+        return found
+
+    def _find_defaults_kept(self, function: cst.FunctionDef) -> list[tuple[str, bool]]:
         """The flags of ``function`` that keep their default here: parameters defaulting to
         ``True`` or ``False`` that no call of it in the module passes (by keyword or position,
         or through ``*args``/``**kwargs``), each with its default. A caller's opt-out is the
@@ -2397,7 +2403,7 @@ class Follower:
             return Verdict(
                 False, started=evidence.started, daemon=evidence.daemon, reapers=(companion,)
             )
-        inherited = self._inherited_reap(family, attr, site)
+        inherited, bases = self._inherited_reap(family, attr, site)
         if inherited:
             return Verdict(
                 False, started=evidence.started, daemon=evidence.daemon, reapers=(inherited,)
@@ -2416,14 +2422,18 @@ class Follower:
             daemon=evidence.daemon or site.daemon,
             ended=evidence.ended,
             holder="self",
+            bases=bases,
         )
 
-    def _inherited_reap(self, family: list[ClassInfo], attr: str, site: Site) -> str:
+    def _inherited_reap(
+        self, family: list[ClassInfo], attr: str, site: Site
+    ) -> tuple[str, tuple[str, ...]]:
         """A method the class inherits from a base defined in another module of its package
         that reaps ``self.<attr>`` (``VideoReaderAbstract.close()`` waiting for the
-        ``self._proc`` a subclass stores): "Base.method()", or "". On the first analysis the
-        bases are only asked for (``self.asked``); the runner hands their modules in on a
-        second one. Bases from the standard library (``threading.Thread``) are not asked."""
+        ``self._proc`` a subclass stores): ("Base.method()", ()), or ("", the bases to ask
+        for). On the first analysis a finding left for want of them asks for them; the runner
+        hands their modules in on a second one. Bases from the standard library
+        (``threading.Thread``) are not asked for."""
         bases = sorted(
             {
                 base
@@ -2436,16 +2446,15 @@ class Follower:
             }
         )
         if not bases:
-            return ""
+            return "", ()
         if self.inherited is None:
-            self.asked.update(base.rsplit(".", 1)[-1] for base in bases)
-            return ""
+            return "", tuple(f"{base}:{attr}" for base in bases)
         methods = frozenset(site.reap_methods | set(site.rule.reaped_by_methods))
         for base in bases:
             found = self.inherited(base, attr, methods)
             if found:
-                return found
-        return ""
+                return found, ()
+        return "", ()
 
     def _cached_property(self, scope: ScopeNode) -> str:
         """The name of the method ``scope`` when it is a cached property of a class

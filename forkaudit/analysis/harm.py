@@ -43,6 +43,8 @@ class RawFinding:
     severity: str
     # high only for want of callers: the private function whose callers other modules hold
     asks: str = ""
+    # reported for want of a base class's methods: the bases other modules define
+    bases: tuple[str, ...] = ()
 
 
 class Residue(Enum):
@@ -210,6 +212,7 @@ class Harm:
             flags=flags,
             severity=severity,
             asks=many.asks if severity == "high" else "",
+            bases=verdict.bases,
         )
 
     def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:

@@ -38,6 +38,8 @@ class Verdict:
     on_error: bool = False
     # Awaited, left only when its task is cancelled from outside while it waits.
     cancelled: bool = False
+    # Base classes defined in other modules whose methods may reap it (asked of the runner).
+    bases: tuple[str, ...] = ()
 
 
 @dataclass
