@@ -146,3 +146,20 @@ def test_an_installed_package_inheriting_its_reap(
     assert result.returncode in (0, 1), result.stderr
     found = json.loads(result.stdout)["findings"]
     assert {f["distribution"] for f in found} == {"leakytools"}, found
+
+
+def test_only_the_module_an_import_names_is_read_for_a_base() -> None:
+    """The runner looks for a base class in the module its import names, and hands it in only
+    when its text defines the class and reaps the attribute there."""
+    from forkaudit.runner import _defines_reaping, _module_of
+
+    assert _module_of("video.base.Reader:_proc", "video/base.py")
+    assert _module_of("video.base.Reader:_proc", "video/base/__init__.py")
+    assert _module_of("base.Reader:_proc", "src/video/base.py")  # checked above the import root
+    assert not _module_of("video.base.Reader:_proc", "video/ffmpeg.py")
+    assert not _module_of("video.base.Reader:_proc", "video/database.py")
+    text = BASES["waits"][0].encode()
+    assert _defines_reaping(text, "video.base.Reader:_proc")
+    assert not _defines_reaping(text, "video.base.Reader:_pool")  # another attribute
+    assert not _defines_reaping(text, "video.base.Writer:_proc")  # another class
+    assert not _defines_reaping(BASES["kills"][0].encode(), "video.base.Reader:_proc")
