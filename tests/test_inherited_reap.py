@@ -81,6 +81,19 @@ class Reader:
 }
 
 
+def test_an_override_that_does_not_call_the_base_is_what_runs(tmp_path: Path) -> None:
+    """`close()` in the subclass, without `super().close()`, replaces the base's: the base's
+    wait never runs. With `super().close()` it does."""
+    for override, leaks in (("self._proc.kill()", True), ("super().close()", False)):
+        package = tmp_path / override.split("(")[0].replace(".", "_") / "video"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "base.py").write_text(BASES["waits"][0])
+        (package / "ffmpeg.py").write_text(READER + f"\n    def close(self):\n        {override}\n")
+        found = [f for f in _findings(package.parent) if str(f["path"]).endswith("ffmpeg.py")]
+        assert bool(found) == leaks, (override, found)
+
+
 def _findings(root: Path) -> list[dict[str, object]]:
     result = run_cli(
         ["check", "video", "--format", "json", "--no-cache"],

@@ -95,13 +95,16 @@ class CallersElsewhere:
                     )
         return best
 
-    def inherited_reap(self, base: str, attr: str, methods: frozenset[str]) -> str:
+    def inherited_reap(
+        self, base: str, attr: str, methods: frozenset[str], shadowed: frozenset[str] = frozenset()
+    ) -> str:
         """Where a class ``base`` (resolved from the module at ``path``: ``.abstract.Reader``)
         that another module of the package defines reaps ``self.<attr>``: one of its methods
         calls one of ``methods`` on it (``self._proc.wait()``), polls it in a loop (``while
         ...: if self._proc.poll() is not None: break``) or enters it (``with self._pool:``).
         "Reader.close()" when it does, "" otherwise. A subclass inherits that method: the
-        handle it stores there is reaped by it, as by a method of its own."""
+        handle it stores there is reaped by it, as by a method of its own; not one it overrides
+        (``shadowed``) without calling the base's."""
         wanted = absolute_name(base, self.path)
         short = wanted.rsplit(".", 1)[-1]
         # the runner hands in the module defining it, when it reaps the attribute
@@ -114,6 +117,8 @@ class CallersElsewhere:
             if info is None or not _matches(f"{module_name(path)}.{short}", wanted):
                 continue
             for name, method in info.methods.items():
+                if name in shadowed:
+                    continue  # the subclass's own method runs instead of this one
                 if _reaps_attribute(index, method, attr, methods):
                     return f"{short}.{name}()"
         return ""

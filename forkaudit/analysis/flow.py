@@ -92,6 +92,20 @@ def _in_handler(index: ModuleIndex, node: cst.CSTNode) -> bool:
     return False
 
 
+def _calls_super(method: cst.FunctionDef, name: str) -> bool:
+    """Does ``method`` call the method of the same name of its base (``super().close()``,
+    ``Base.close(self)``)?"""
+    for node in walk(method):
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == name
+            and not (dotted_name(node.func.value) or "").startswith("self")
+        ):
+            return True
+    return False
+
+
 def _comp_iter(comprehension: cst.CSTNode) -> cst.BaseExpression | None:
     """What the first ``for`` of a comprehension iterates."""
     for_in = getattr(comprehension, "for_in", None)
@@ -127,7 +141,7 @@ class Follower:
         # what reads the base classes other modules of the package define, on a second
         # analysis (the runner hands those modules in when a finding asks for them): (base,
         # attribute, reaping methods) -> "Base.close()" or ""
-        self.inherited: Callable[[str, str, frozenset[str]], str] | None = None
+        self.inherited: Callable[[str, str, frozenset[str], frozenset[str]], str] | None = None
         self._kept_defaults: dict[int, list[tuple[str, bool]]] = {}
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
@@ -2450,8 +2464,15 @@ class Follower:
         if self.inherited is None:
             return "", tuple(f"{base}:{attr}" for base in bases)
         methods = frozenset(site.reap_methods | set(site.rule.reaped_by_methods))
+        # a method the class overrides without calling the base's is not the one that runs
+        shadowed = frozenset(
+            name
+            for member in family
+            for name, method in member.methods.items()
+            if not _calls_super(method, name)
+        )
         for base in bases:
-            found = self.inherited(base, attr, methods)
+            found = self.inherited(base, attr, methods, shadowed)
             if found:
                 return found, ()
         return "", ()
