@@ -64,6 +64,19 @@ class Reader:
 """,
         True,
     ),
+    # the base waits only when something fails: the normal path leaves it
+    "on error": (
+        """\
+class Reader:
+    def send(self, data):
+        try:
+            self._proc.stdin.write(data)
+        except BrokenPipeError:
+            self._proc.wait()
+            raise
+""",
+        True,
+    ),
     # a base of the same name elsewhere in the package does not count
     "unrelated": (
         """\
@@ -118,6 +131,18 @@ def test_a_method_inherited_from_a_base_in_another_module_reaps(tmp_path: Path, 
         assert "no method of FFmpegReader" in str(found[0]["message"])
     else:
         assert found == [], found
+
+
+def test_a_base_imported_by_its_absolute_name(tmp_path: Path) -> None:
+    """`from video.base import Reader` names the same module as `from .base import Reader`."""
+    package = tmp_path / "video"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(BASES["waits"][0])
+    (package / "ffmpeg.py").write_text(
+        READER.replace("from .base import", "from video.base import")
+    )
+    assert [f for f in _findings(tmp_path) if str(f["path"]).endswith("ffmpeg.py")] == []
 
 
 def test_alone_the_module_cannot_see_its_base(tmp_path: Path) -> None:

@@ -150,6 +150,10 @@ def _reaps_attribute(
             and dotted_name(node.func.value) == held
         ):
             continue
+        if any(
+            isinstance(a, cst.ExceptHandler | cst.ExceptStarHandler) for a in index.ancestors(node)
+        ):
+            continue  # reaped only when something fails: the normal path leaves it
         called = node.func.attr.value
         if called in methods:
             return True

@@ -276,17 +276,14 @@ def _analyze(
 
 
 def _own_bases(raw: Sequence[RawFinding], path: str) -> set[str]:
-    """The base classes the findings ask for (``pkg.base.Reader:attr``, the name made absolute)
-    that the file's own package may define: imported relatively (``from .base import
-    Reader``) or from a package the file is in. One from another distribution
-    (``tornado.web``) is not in the one scanned."""
-    packages = set(module_name(path).split(".")[:-1])  # (`src/app/x.py`: src, app)
+    """The base classes the findings ask for (``pkg.base.Reader:attr``, the name made
+    absolute): the runner looks for the module each import names among the files of the
+    distribution (or of the folder checked), and reads only that one."""
     out: set[str] = set()
     for item in raw:
         for ask in item.bases:
             qualified, _, attr = ask.rpartition(":")
-            if qualified.startswith(".") or qualified.split(".")[0] in packages:
-                out.add(f"{absolute_name(qualified, path)}:{attr}")
+            out.add(f"{absolute_name(qualified, path)}:{attr}")
     return out
 
 
