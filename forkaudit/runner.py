@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
+from forkaudit.analysis.modules import module_name, names_match
 from forkaudit.analysis.prefilter import (
     Prefilter,
     reaping_loops,
@@ -463,17 +464,12 @@ def _module_of(ask: str, relpath: str) -> bool:
     """Is the file at ``relpath`` the module that the base class of ``ask`` (``pkg.base.Reader:
     attr``) is imported from (``pkg/base.py``, ``pkg/base/__init__.py``)? Paths start where
     the scan or the check does, which may sit above or below the import root: one dotted name
-    ends the other."""
+    ends the other (modules.names_match, as the engine matches them)."""
     module = ask.partition(":")[0].rpartition(".")[0]
-    path = relpath.replace("\\", "/")
-    if not module or not path.endswith(".py"):
-        return False
-    parts = path[:-3].split("/")
-    if parts[-1] == "__init__":
-        parts.pop()
-    name = ".".join(parts)
-    return bool(name) and (
-        name == module or name.endswith(f".{module}") or module.endswith(f".{name}")
+    return (
+        bool(module)
+        and relpath.replace("\\", "/").endswith(".py")
+        and names_match(module_name(relpath), module)
     )
 
 

@@ -17,20 +17,11 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
+from forkaudit.analysis.modules import absolute, absolute_name, module_name, names_match
 from forkaudit.analysis.multiplicity import Counter, Multiplicity
 from forkaudit.analysis.walk import walk
 
-__all__ = ["CallersElsewhere", "absolute_name", "module_name"]
-
-
-def module_name(path: str) -> str:
-    """``pkg/sub/mod.py`` -> ``pkg.sub.mod`` (``pkg/__init__.py`` -> ``pkg``)."""
-    parts = [part for part in path.replace("\\", "/").split("/") if part and part != "."]
-    if parts and parts[-1].endswith((".py", ".pyw")):
-        parts[-1] = parts[-1].rsplit(".", 1)[0]
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+__all__ = ["CallersElsewhere"]
 
 
 class CallersElsewhere:
@@ -63,11 +54,11 @@ class CallersElsewhere:
             index, counter = module
             if path.replace("\\", "/").endswith("__init__.py"):
                 for local, target in index.aliases.items():
-                    if _matches(_absolute(target, path), wanted) and not local.startswith("_"):
+                    if names_match(absolute(target, path), wanted) and not local.startswith("_"):
                         return None  # the package re-exports it under a public name
             called_at = {id(call.func) for call in index.calls}
             spelled = {name} | {
-                local for local, target in index.aliases.items() if _matches(target, wanted)
+                local for local, target in index.aliases.items() if names_match(target, wanted)
             }
             for node in (n for spelling in spelled for n in index.names.get(spelling, ())):
                 parent = index.parent_of(node)
@@ -78,12 +69,12 @@ class CallersElsewhere:
                     used = parent
                 elif isinstance(parent, cst.Attribute | cst.FunctionDef):
                     continue  # `_f.x` reads the function's attribute; a def of the same name
-                if id(used) not in called_at and _matches(
-                    _absolute(index.resolve(used), path), wanted
+                if id(used) not in called_at and names_match(
+                    absolute(index.resolve(used), path), wanted
                 ):
                     return None  # used as a value
             for call in index.calls:
-                if not _matches(_absolute(index.resolve(call.func), path), wanted):
+                if not names_match(absolute(index.resolve(call.func), path), wanted):
                     continue
                 found = counter.of_site(call, 1)
                 if best is None or found.level > best.level:
@@ -114,7 +105,7 @@ class CallersElsewhere:
                 continue
             index = module[0]
             info = index.classes.get(short)
-            if info is None or not _matches(f"{module_name(path)}.{short}", wanted):
+            if info is None or not names_match(f"{module_name(path)}.{short}", wanted):
                 continue
             for name, method in info.methods.items():
                 if name in shadowed:
@@ -162,33 +153,3 @@ def _reaps_attribute(
         ):
             return True
     return False
-
-
-def _matches(name: str | None, wanted: str) -> bool:
-    """Is ``name`` the function ``wanted`` (``pkg.utils._f``)? Paths are relative to the folder
-    scanned or to the repository, which may sit inside the import root (`check app` names
-    app/utils.py utils.py, imported as app.utils) or hold it (src/app/utils.py in a git
-    repository, imported as app.utils): one dotted name ends the other."""
-    if not name:
-        return False
-    return name == wanted or wanted.endswith(f".{name}") or name.endswith(f".{wanted}")
-
-
-def absolute_name(name: str, path: str) -> str:
-    """A name resolved in the module at ``path`` (``.base.Reader``), made absolute."""
-    return _absolute(name, path) or name
-
-
-def _absolute(name: str | None, path: str) -> str | None:
-    """A name resolved through a relative import (``..jobs.utils._f``) made absolute from the
-    package of the module at ``path``."""
-    if not name or not name.startswith("."):
-        return name
-    dots = len(name) - len(name.lstrip("."))
-    package = module_name(path).split(".")
-    if not path.replace("\\", "/").endswith("__init__.py"):
-        package = package[:-1]  # a module's package is its parent
-    if dots > 1:
-        package = package[: len(package) - (dots - 1)]
-    rest = name[dots:]
-    return ".".join([*package, rest]) if rest else ".".join(package)

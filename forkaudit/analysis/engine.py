@@ -14,9 +14,10 @@ from functools import lru_cache
 
 import libcst as cst
 
-from forkaudit.analysis.elsewhere import CallersElsewhere, absolute_name, module_name
+from forkaudit.analysis.elsewhere import CallersElsewhere
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
+from forkaudit.analysis.modules import absolute_name, module_name
 from forkaudit.analysis.partial import error_line, parse_around_errors
 from forkaudit.analysis.platforms import foreign_path
 from forkaudit.analysis.prefilter import start_modules, start_names
