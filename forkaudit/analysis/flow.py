@@ -112,23 +112,6 @@ def _comp_iter(comprehension: cst.CSTNode) -> cst.BaseExpression | None:
     return for_in.iter if isinstance(for_in, cst.CompFor) else None
 
 
-def _bound_in(name: str, scope: ScopeNode) -> bool:
-    """Is ``name`` a local of ``scope`` (a function): one of its parameters, or assigned in it
-    and not declared ``global`` or ``nonlocal`` there?"""
-    if not isinstance(scope, cst.FunctionDef):
-        return False
-    if any(p.name.value == name for p in all_params(scope.params)):
-        return True
-    nodes = walk_statements(scope)
-    if any(
-        isinstance(node, cst.Global | cst.Nonlocal)
-        and any(item.name.value == name for item in node.names)
-        for node in nodes
-    ):
-        return False  # `global procs`: the module's, kept from call to call
-    return any(dotted_name(target) == name for _, target, _ in assignments_among(nodes))
-
-
 class Follower:
     """Follows handles through one module."""
 
@@ -1091,7 +1074,7 @@ class Follower:
             return (
                 isinstance(over, cst.Name)
                 and function is not None
-                and _bound_in(over.value, function)
+                and self.facts.binds(function, over.value)
                 and not any(p.name.value == over.value for p in all_params(function.params))
             )
         return False
@@ -1927,7 +1910,10 @@ class Follower:
                 if not method:
                     continue
                 held, parent = parent, index.parent_of(parent)
-            elif method or _bound_in(name, index.scope_of(node)):
+            elif method or (
+                isinstance(where := index.scope_of(node), cst.FunctionDef)
+                and self.facts.binds(where, name)
+            ):
                 continue
             if isinstance(parent, cst.Arg | cst.Element | cst.DictElement | cst.Return) or (
                 isinstance(parent, cst.Assign | cst.AnnAssign) and parent.value is held
@@ -3303,10 +3289,7 @@ class Follower:
                         len(parts) == 1
                         and index.scope_of(iterated) is index.scope_of(statement)
                         and not self._is_parameter(key, statement)
-                        and (
-                            not isinstance(index.scope_of(statement), cst.FunctionDef)
-                            or _bound_in(key, index.scope_of(statement))
-                        )
+                        and (not isinstance(here, cst.FunctionDef) or self.facts.binds(here, key))
                     ):
                         # a local container: does the reaping loop run on every path? (one
                         # kept from call to call, `global servers`, is polled again by the

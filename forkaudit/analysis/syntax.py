@@ -1250,13 +1250,14 @@ def none_test_sense(comparison: cst.Comparison) -> bool | None:
 
 def local_names(function: cst.FunctionDef | cst.Lambda) -> frozenset[str]:
     """Names local to ``function``: its parameters and what it binds (assigned, a loop's or a
-    comprehension's target, an ``as`` name), less the names it declares ``global``."""
+    comprehension's target, an ``as`` name), less the names it declares ``global`` or
+    ``nonlocal`` (an enclosing scope's, kept from call to call)."""
     bound = {param.name.value for param in all_params(function.params)}
     declared: set[str] = set()
     for node in walk_statements(function):
         kind = type(node)  # exact types: an ABC isinstance() per node is slow
-        if kind is cst.Global:
-            assert isinstance(node, cst.Global)
+        if kind is cst.Global or kind is cst.Nonlocal:
+            assert isinstance(node, cst.Global | cst.Nonlocal)
             declared.update(n.name.value for n in node.names)
         elif kind in _TARGET_BINDERS:
             bound.update(bound_by(node.target))  # type: ignore[attr-defined]
