@@ -289,6 +289,14 @@ def layout(cases: list[dict[str, Any]], dest: Path, mirrors: Path, imports: bool
                 )
                 continue
             (folder / f"{file}.py").write_bytes(shown.stdout)
+            if case.get("context"):
+                # the file at its own path beside its context modules, as a checkout or an
+                # installed package holds it: its relative imports and its base classes in
+                # those modules resolve (``score`` checks this tree, and reads the findings on
+                # this copy as the findings on ``{file}.py``)
+                target = folder / "context" / file / case["path"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(shown.stdout)
             for extra in case.get("context", []):
                 # a module of the same package the labelled file uses (a Thread subclass defined
                 # there, say): a scan of the installed package sees it too. Not scored.
@@ -358,10 +366,13 @@ def _run_versions(
     reaper) must not leak from one case, or one version, into another."""
     jobs: list[list[str]] = []
     for folder in sorted(p for p in dest.iterdir() if (p / "case.json").is_file()):
+        path = json.loads((folder / "case.json").read_text())["path"]
         for module in sorted(folder.glob("*.py")):
             context = folder / "context" / module.stem
             paths = [str(module.relative_to(dest))]
-            if context.is_dir():
+            if (context / path).is_file():
+                paths = [str(context.relative_to(dest))]  # the file is laid out in its package
+            elif context.is_dir():
                 paths.append(str(context.relative_to(dest)))
             imported = folder / "imports" / module.stem
             if imports and imported.is_dir():
@@ -377,17 +388,24 @@ def _run_versions(
 
 def score(root: Path, findings: list[dict[str, Any]], min_severity: str, quiet: bool) -> None:
     floor = SEVERITY_RANK[min_severity]
+    cases = [json.loads(p.read_text()) for p in sorted(root.glob("*/case.json"))]
+    paths = {case["id"]: Path(case["path"]).parts for case in cases}
     by_file: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for finding in findings:
         if SEVERITY_RANK.get(str(finding.get("severity", "low")), 1) < floor:
             continue
         parts = Path(str(finding["path"])).parts
+        if "context" in parts[:-1]:
+            # ``CASE/context/VERSION/<the case's path>``: the file laid out in its package
+            at = parts.index("context")
+            if at >= 1 and parts[at + 2 :] == paths.get(parts[at - 1]):
+                by_file[(parts[at - 1], f"{parts[at + 1]}.py")].append(finding)
+            continue  # a context module: not scored
         if len(parts) >= 2:
             by_file[(parts[-2], parts[-1])].append(finding)
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     harm: dict[tuple[str, str], int] = defaultdict(int)  # (label harm, reported severity)
     notes: list[str] = []
-    cases = [json.loads(p.read_text()) for p in sorted(root.glob("*/case.json"))]
     for case in cases:
         cid = case["id"]
         for file in sorted({s["file"] for s in case["site"]}):
