@@ -12214,3 +12214,78 @@ def test_a_handle_the_class_reaps_only_in_an_except_is_left_on_the_normal_path()
                 self._executor.shutdown()
         """
     )
+
+
+def test_a_handle_stored_over_before_anything_reads_it_is_dropped() -> None:
+    """`if verbose: self._proc = Popen(a)` then `self._proc = Popen(b)`: the second store
+    replaces the first before anything can read the attribute, so whatever reaps `self._proc`
+    later reaches only the second child; the first is dropped the moment it is stored. Only
+    a store reached on every way on from the first counts: one in the other branch of the
+    `if`, one after a read, a method of the object called, the object handed on, a `return`,
+    or one past the end of a loop or a `try` (whose other ways are not followed) does not."""
+    check(
+        """
+        import subprocess
+
+
+        class Reader:
+            def open(self, cmd, verbose):
+                if verbose:
+                    print(cmd)
+                    self._proc = subprocess.Popen(cmd)  # leak: FA103
+                self._proc = subprocess.Popen(cmd)
+                self._cmd = " ".join(cmd)
+
+            def close(self):
+                self._proc.wait()
+
+
+        class Branches:
+            def open(self, cmd, verbose):
+                if verbose:
+                    self._proc = subprocess.Popen(cmd)
+                elif cmd:
+                    self._proc = subprocess.Popen(cmd + ["-q"])
+                else:
+                    self._proc = subprocess.Popen(["true"])
+
+            def close(self):
+                self._proc.wait()
+
+
+        class ReadFirst:
+            def open(self, cmd):
+                self._proc = subprocess.Popen(cmd)
+                self._check()
+                self._proc = subprocess.Popen(cmd)
+
+            def _check(self):
+                if self._proc.poll() is not None:
+                    self._proc.wait()
+
+            def close(self):
+                self._proc.wait()
+
+
+        class Retried:
+            def open(self, cmd):
+                for attempt in range(3):
+                    self._proc = subprocess.Popen(cmd)
+                    if self._proc.poll() is None:
+                        break
+
+            def close(self):
+                self._proc.wait()
+
+
+        class Tried:
+            def open(self, cmd):
+                try:
+                    self._proc = subprocess.Popen(cmd)
+                except OSError:
+                    self._proc = subprocess.Popen(["fallback"])
+
+            def close(self):
+                self._proc.wait()
+        """
+    )

@@ -2148,9 +2148,61 @@ class Follower:
         )
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
+        if site.started and (over := self._stored_over(statement, attr)) is not None:
+            # what the class's other methods reap is the handle stored there next
+            return Verdict(
+                True,
+                "high",
+                f"stored on self.{attr}, then stored over there "
+                f"({short(self.index.code(over).strip())}) before anything reads it: dropped at "
+                f"once, never {site.rule.kind.reaped}",
+                started=True,
+                daemon=site.daemon,
+            )
         owner = self.index.class_of(statement)
         key = ("attribute", attr, id(owner.node) if owner is not None else 0)
         return self._once(key, lambda: self._follow_attribute_now(site, attr, statement))
+
+    def _stored_over(self, statement: cst.CSTNode, attr: str) -> cst.CSTNode | None:
+        """The statement storing a new handle on ``self.<attr>`` that, on every way on from
+        ``statement`` (which stores this one there), comes before anything could read the
+        attribute: a read of it, a call of a method of ``self`` or ``self`` handed on, a
+        ``return``/``raise``/``yield``/``await``, a loop or ``try`` left (whose other ways are
+        not followed). The handle stored first is then dropped the moment it is stored
+        (``if verbose: self._proc = Popen(a)`` then ``self._proc = Popen(b)``): the later
+        reaps of the attribute reach only the second."""
+        index = self.index
+        target = f"self.{attr}"
+        store = index.statement_of(statement)
+        line = index.parent_of(store)
+        if not isinstance(line, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+            return None
+        # the small statements after the store on its own line come first
+        following: list[cst.CSTNode] = list(line.body[line.body.index(store) + 1 :])
+        node: cst.CSTNode | None = line
+        while node is not None:
+            for each in following:
+                found = _store_or_read(each, target)
+                if found == "store":
+                    return each
+                if found == "read":
+                    return None
+            parent = index.parent_of(node)
+            if isinstance(node, cst.IndentedBlock | cst.SimpleStatementSuite):
+                # a block's end: on after its whole `if` (out of an `else`/`elif`) or `with`
+                while isinstance(parent, cst.Else) or (
+                    isinstance(parent, cst.If) and isinstance(index.parent_of(parent), cst.If)
+                ):
+                    parent = index.parent_of(parent)
+                if not isinstance(parent, cst.If | cst.With):
+                    return None  # the method's end, or a loop or `try` going other ways too
+                node, following = parent, []
+                continue
+            if not isinstance(parent, cst.IndentedBlock):
+                return None
+            following = list(parent.body[parent.body.index(node) + 1 :])
+            node = parent
+        return None
 
     def _accessors(self, family: list[ClassInfo], attr: str) -> tuple[str, ...]:
         """The public name of a private attribute (``self.horse_pid`` for ``self._horse_pid``)
@@ -4563,3 +4615,53 @@ def _text_owner(text: str, offset: int) -> str:
     if not function:
         return "the module"
     return f"{owner}.{function}" if owner else function
+
+
+def _store_or_read(statement: cst.CSTNode, target: str) -> str:
+    """For ``_stored_over``: "store" when ``statement`` stores a new value on ``target``
+    (``self.x``) reading nothing of ``self`` that could reach it, "read" when it may read
+    ``target`` or end the way there (a read, a method of ``self`` called, ``self`` handed on,
+    ``return``, ``raise``, ``yield``, ``await``, ``break``, ``continue``, ``del``, ``global``),
+    "" otherwise."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        statement = statement.body[0]
+    if (
+        isinstance(statement, cst.Assign)
+        and len(statement.targets) == 1
+        and dotted_name(statement.targets[0].target) == target
+    ):
+        return "read" if _may_read(statement.value, target) else "store"
+    return "read" if _may_read(statement, target) else ""
+
+
+def _may_read(node: cst.CSTNode, target: str) -> bool:
+    nodes = list(walk(node))
+    bases = {  # `self` as the object of an attribute (`self._cmd`): not handed on
+        id(each.value)
+        for each in nodes
+        if isinstance(each, cst.Attribute) and isinstance(each.value, cst.Name)
+    }
+    for each in nodes:
+        if isinstance(
+            each,
+            cst.Return
+            | cst.Raise
+            | cst.Yield
+            | cst.Await
+            | cst.Break
+            | cst.Continue
+            | cst.Del
+            | cst.Global
+            | cst.Nonlocal
+            | cst.FunctionDef
+            | cst.Lambda,
+        ):
+            return True
+        if isinstance(each, cst.Attribute) and dotted_name(each) == target:
+            return True
+        if isinstance(each, cst.Call) and isinstance(each.func, cst.Attribute):
+            if dotted_name(each.func.value) == "self":
+                return True  # a method of the object may read it
+        if isinstance(each, cst.Name) and each.value == "self" and id(each) not in bases:
+            return True  # the object handed on: what it is given to may read the attribute
+    return False
