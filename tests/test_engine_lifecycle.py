@@ -12287,5 +12287,366 @@ def test_a_handle_stored_over_before_anything_reads_it_is_dropped() -> None:
 
             def close(self):
                 self._proc.wait()
+
+
+        class Locked:
+            def open(self, cmd):
+                with self._lock:
+                    self._proc = subprocess.Popen(cmd)  # leak: FA103
+                self._proc = subprocess.Popen(cmd)
+
+            def close(self):
+                self._proc.wait()
+
+
+        class Entered:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self._proc.wait()
+
+            def open(self, cmd):
+                with self:
+                    self._proc = subprocess.Popen(cmd)
+                self._proc = subprocess.Popen(cmd)
+
+            def close(self):
+                self._proc.wait()
+        """
+    )
+    # a store to a property runs its setter (which may reap the one before), and a name for the
+    # object (`me = self`) may read it: neither is judged a store over an unread handle
+    for code in (
+        """
+        import subprocess
+
+        class Supervisor:
+            @property
+            def proc(self):
+                return self._p
+
+            @proc.setter
+            def proc(self, new):
+                self._p = new
+
+            def restart(self, quick):
+                if quick:
+                    self.proc = subprocess.Popen(["quick"])
+                self.proc = subprocess.Popen(["full"])
+        """,
+        """
+        import subprocess
+
+        class Job:
+            def run(self, warm):
+                me = self
+                if warm:
+                    self._proc = subprocess.Popen(["warmup"])
+                    me._proc.wait()
+                self._proc = subprocess.Popen(["main"])
+
+            def close(self):
+                self._proc.wait()
+        """,
+    ):
+        findings = analyze_source(textwrap.dedent(code).encode(), "m.py", PACK.rules).findings
+        assert not any("stored over" in f.message for f in findings), findings
+
+
+def test_a_wait_with_a_zero_timeout_is_one_poll() -> None:
+    """`p.wait(timeout=0)`, `p.join(0)`: the call asks once whether the child has ended and
+    waits for nothing, as one `poll()` does. Right after a `kill()` or `terminate()` the signal
+    has not landed yet (it does when the child is next scheduled), so the child is found running
+    and never waited for again. Repeated in a loop it polls to the end, as a poll loop does; a
+    timeout that waits (`wait(timeout=5)` after `terminate()`) waits out the signal."""
+    check(
+        """
+        import multiprocessing
+        import subprocess
+        import time
+
+
+        def cancel(cmd):
+            p = subprocess.Popen(cmd)  # leak: FA103
+            p.kill()
+            try:
+                p.wait(timeout=0)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+        def stop(cmd):
+            p = subprocess.Popen(cmd)  # leak: FA103
+            p.terminate()
+            try:
+                p.communicate(None, 0)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+        def work():
+            while True:
+                time.sleep(1)
+
+
+        def halt():
+            p = multiprocessing.Process(target=work)  # leak: FA112
+            p.start()
+            p.terminate()
+            p.join(0)
+
+
+        def halt_polled():
+            p = multiprocessing.Process(target=work)
+            p.start()
+            p.terminate()
+            while p.exitcode is None:
+                p.join(0)
+
+
+        def stop_waited(cmd):
+            p = subprocess.Popen(cmd)
+            p.terminate()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        """
+    )
+
+
+def test_a_subclass_overriding_the_constructors_method_can_make_it_fail() -> None:
+    """The constructor's `self.login()` runs what the object's class defines: the base's only
+    queues a message, but a subclass in the module overrides it with a connect and a TLS
+    handshake, so building one of its objects can raise after the thread has started, and
+    nothing can stop that thread. Without such a subclass the base's own method is read."""
+    code = """
+        import queue
+        import socket
+        import ssl
+        import threading
+
+
+        class Channel:
+            def __init__(self, addr):
+                self.addr = addr
+                self._outbox = queue.Queue()
+                self._stop = threading.Event()
+                self._writer = threading.Thread(target=self._write_loop)  # leak: FA111
+                self._writer.start()
+                self.login()
+
+            def login(self):
+                self._outbox.put(b"HELLO")
+
+            def _write_loop(self):
+                while not self._stop.is_set():
+                    self._outbox.get(timeout=1)
+
+            def close(self):
+                self._stop.set()
+                self._writer.join()
+
+
+        class TLSChannel(Channel):
+            def login(self):
+                raw = socket.create_connection(self.addr)
+                self.sock = ssl.create_default_context().wrap_socket(raw)
+        """
+    (finding,) = check(code)
+    assert "TLSChannel()" in finding.message
+    check(code[: code.index("        class TLSChannel")].replace("  # leak: FA111", ""))
+
+
+def test_a_thread_ending_on_its_objects_sentinel_is_stranded_by_a_failed_construction() -> None:
+    """A writer looping on `self._outbox.get()` until the `None` its object's `close()` puts
+    there lasts until its object stops it, as a flag loop does: started in the constructor
+    before a connect that fails, it can never be stopped. A sentinel put on a queue that
+    others hold (one given to the constructor) may come from them: not judged so."""
+    check(
+        """
+        import queue
+        import socket
+        import threading
+
+
+        class Channel:
+            def __init__(self, addr):
+                self._outbox = queue.Queue()
+                self._writer = threading.Thread(target=self._write_loop)  # leak: FA111
+                self._writer.start()
+                self.sock = socket.create_connection(addr)
+
+            def _write_loop(self):
+                while True:
+                    msg = self._outbox.get()
+                    if msg is None:
+                        return
+                    self.sock.sendall(msg)
+
+            def close(self):
+                self._outbox.put(None)
+                self._writer.join()
+
+
+        class Shared:
+            def __init__(self, outbox, addr):
+                self._outbox = outbox
+                self._writer = threading.Thread(target=self._write_loop)
+                self._writer.start()
+                self.sock = socket.create_connection(addr)
+
+            def _write_loop(self):
+                while True:
+                    msg = self._outbox.get()
+                    if msg is None:
+                        return
+
+            def close(self):
+                self._outbox.put(None)
+                self._writer.join()
+        """
+    )
+
+
+def test_a_method_raising_the_run_flag_its_stop_lowers_starts_a_start_stop_pair() -> None:
+    """`watch()` sets `self.running = True` and enters a timer chain that re-arms only while
+    that flag holds; `stop()` lowers it and cancels the pending timer. `watch()` is the start
+    half of a start/stop pair (as `start()` is by its name): calling it again without `stop()`
+    breaks the pair's contract, so its re-entry is not read as a replacement. A method that
+    enters the chain with no such flag (`refresh()`) starts a second chain beside the first
+    on every call."""
+    check(
+        """
+        import threading
+
+
+        class Syncer:
+            def __init__(self):
+                self.running = False
+                self.timer = None
+
+            def watch(self):
+                self.running = True
+                self.tick()
+
+            def tick(self):
+                if not self.running:
+                    return
+                self.timer = threading.Timer(5, self.tick)
+                self.timer.start()
+
+            def stop(self):
+                self.running = False
+                if self.timer:
+                    self.timer.cancel()
+        """
+    )
+    check(
+        """
+        import threading
+
+
+        class Syncer:
+            def __init__(self):
+                self.running = True
+                self.timer = None
+
+            def refresh(self):
+                self.tick()
+
+            def tick(self):
+                if not self.running:
+                    return
+                self.timer = threading.Timer(5, self.tick)  # leak: FA111
+                self.timer.start()
+
+            def stop(self):
+                self.running = False
+                if self.timer:
+                    self.timer.cancel()
+        """
+    )
+
+
+def test_a_pid_kept_in_a_container_of_a_module_object_is_module_state() -> None:
+    """`app.config["child_pid"] = pid`, `app` an object the module makes at its top level:
+    module state, as a global dict is, read wherever the module names `app.config`; nothing
+    waits for the pid there. Another element of it (`app.config["cmd"]`, iterated) is not the
+    pid. A container of an imported object, or of a local, is followed as before."""
+    check(
+        """
+        import os
+        import pty
+        import shlex
+
+        from flask import Flask, current_app
+
+        app = Flask(__name__)
+        app.config["child_pid"] = None
+
+
+        def connect():
+            (child_pid, fd) = pty.fork()  # leak: FA101
+            if child_pid == 0:
+                os.execvp("bash", ["bash"])
+            app.config["fd"] = fd
+            app.config["child_pid"] = child_pid
+            return " ".join(shlex.quote(c) for c in app.config["cmd"])
+
+
+        def reaped():
+            (child_pid, fd) = pty.fork()
+            if child_pid == 0:
+                os.execvp("bash", ["bash"])
+            app.config["other"] = child_pid
+
+
+        def close():
+            os.waitpid(app.config["other"], 0)
+
+
+        def elsewhere():
+            (child_pid, fd) = pty.fork()
+            if child_pid == 0:
+                os.execvp("bash", ["bash"])
+            current_app.config["child_pid"] = child_pid
+        """
+    )
+    # made by a class of the module: its methods read the container as `self.procs`
+    check(
+        """
+        import atexit
+        import subprocess
+
+
+        class Registry:
+            def __init__(self):
+                self.procs = {}
+
+            def shutdown(self):
+                for p in self.procs.values():
+                    p.terminate()
+                    p.wait()
+
+
+        class Sink:
+            def __init__(self):
+                self.procs = {}
+
+
+        registry = Registry()
+        atexit.register(registry.shutdown)
+        sink = Sink()
+
+
+        def launch(name, cmd):
+            registry.procs[name] = subprocess.Popen(cmd)
+
+
+        def drop(name, cmd):
+            sink.procs[name] = subprocess.Popen(cmd)  # leak: FA103
         """
     )

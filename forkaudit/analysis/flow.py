@@ -8,6 +8,7 @@ moves). Each binding's uses are classified into evidence, and the evidence judge
 
 from __future__ import annotations
 
+import builtins
 import re
 import sys
 from collections.abc import Callable, Collection, Sequence
@@ -43,6 +44,7 @@ from forkaudit.analysis.syntax import (
     leaves_loop,
     literal_test,
     literal_truth,
+    local_names,
     loop_can_exit,
     names_in,
     none_test_sense,
@@ -295,6 +297,15 @@ class Follower:
             or (name == "is_alive" and rule.kind.mp_child and self._alive_polled(call))
             or (name in ("__exit__", "__aexit__") and site.context_manager)
         ):
+            if (
+                name in ("wait", "join", "communicate")
+                and _zero_timeout(call)
+                and not self._polled(call)
+            ):
+                # `wait(timeout=0)`, `join(0)`: it asks once whether the child has ended and
+                # waits for nothing, as one poll() does: it reaps only a child already gone
+                # (right after a kill() or terminate(), the signal has not landed yet)
+                return Effect.NONE
             if name in ("wait", "join", "communicate") and _timed(self.index, call):
                 return Effect.TIMED_REAP
             return Effect.REAP
@@ -2170,9 +2181,24 @@ class Follower:
         ``return``/``raise``/``yield``/``await``, a loop or ``try`` left (whose other ways are
         not followed). The handle stored first is then dropped the moment it is stored
         (``if verbose: self._proc = Popen(a)`` then ``self._proc = Popen(b)``): the later
-        reaps of the attribute reach only the second."""
+        reaps of the attribute reach only the second. Not when a store runs code (the class
+        defines ``<attr>`` itself: a property's setter), nor when the method names the object
+        otherwise (``me = self``), nor past the end of a ``with`` on the object (its
+        ``__exit__`` may read it)."""
         index = self.index
         target = f"self.{attr}"
+        info = index.class_of(statement)
+        method = index.method_of(statement)
+        if (
+            info is None
+            or method is None
+            or any(attr in member.methods for member in self.facts.class_family(info))
+            or any(
+                isinstance(node, cst.Assign) and dotted_name(node.value) == "self"
+                for node in walk_statements(method)
+            )
+        ):
+            return None
         store = index.statement_of(statement)
         line = index.parent_of(store)
         if not isinstance(line, cst.SimpleStatementLine | cst.SimpleStatementSuite):
@@ -2196,6 +2222,12 @@ class Follower:
                     parent = index.parent_of(parent)
                 if not isinstance(parent, cst.If | cst.With):
                     return None  # the method's end, or a loop or `try` going other ways too
+                if isinstance(parent, cst.With) and any(
+                    _may_read(item.item, target) for item in parent.items
+                ):
+                    # `with self:`, `with self.session():` leave through code of the object
+                    # (`with self._lock:` through the lock's)
+                    return None
                 node, following = parent, []
                 continue
             if not isinstance(parent, cst.IndentedBlock):
@@ -2802,6 +2834,7 @@ class Follower:
                     covered
                     or starts_a_lifecycle(name)
                     or _runs_itself(other)
+                    or _raises_a_run_flag(info, other)
                     # (a forked child's reset: the old handle is the parent's)
                     or self.facts.runs_after_fork(other)
                 ):
@@ -3272,15 +3305,52 @@ class Follower:
     ) -> Verdict:
         """The handle went into ``holder`` (a local or ``self.x`` container); with ``keyed``, as
         one of its keys (``procs[p] = path``)."""
+        slot = "" if keyed else _literal_slot(self.index, holder)
         key = (
             "keyed" if keyed else "container",
-            dotted_name(holder) or "?",
+            f"{dotted_name(holder) or '?'}[{slot}]",
             id(self.index.scope_of(statement)),
         )
-        return self._once(key, lambda: self._follow_container_now(site, holder, statement, keyed))
+        return self._once(
+            key, lambda: self._follow_container_now(site, holder, statement, keyed, slot)
+        )
+
+    def _module_object(self, name: str, statement: cst.CSTNode) -> str:
+        """What makes ``name``, when it is an object this module makes at its top level
+        (``app = Flask(__name__)``: "Flask"), not imported nor bound in a function holding
+        ``statement``; "" otherwise. A class body (``class Config:``) is "@"."""
+        index = self.index
+        if name in index.aliases or hasattr(builtins, name):
+            return ""
+        if any(
+            isinstance(ancestor, cst.FunctionDef | cst.Lambda) and name in local_names(ancestor)
+            for ancestor in index.ancestors(statement)
+        ):
+            return ""
+        for top in index.module.body:
+            if isinstance(top, cst.ClassDef) and top.name.value == name:
+                return "@"
+            if not isinstance(top, cst.SimpleStatementLine):
+                continue
+            for small in top.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and any(
+                        isinstance(t.target, cst.Name) and t.target.value == name
+                        for t in small.targets
+                    )
+                    and isinstance(small.value, cst.Call)
+                ):
+                    return last_name(small.value.func) or "?"
+        return ""
 
     def _follow_container_now(
-        self, site: Site, holder: cst.BaseExpression, statement: cst.CSTNode, keyed: bool = False
+        self,
+        site: Site,
+        holder: cst.BaseExpression,
+        statement: cst.CSTNode,
+        keyed: bool = False,
+        slot: str = "",
     ) -> Verdict:
         index = self.index
         key = dotted_name(holder)
@@ -3319,6 +3389,24 @@ class Follower:
             nodes = list(index.uses(key, scope))
             label = f"`{key}`"
             owner = "nothing"
+        elif len(parts) == 2 and (made := self._module_object(parts[0], statement)):
+            # `app.config["pid"] = pid`: a container of an object the module makes at its top
+            # level, module state as a global container is: read wherever the module names it,
+            # and, when a class of the module makes it, by that class's methods (`self.procs`)
+            nodes = [
+                n
+                for n in walk(index.module)
+                if isinstance(n, cst.Attribute) and dotted_name(n) == key
+            ]
+            maker = index.classes.get(made)
+            if maker is not None:
+                nodes.extend(
+                    n
+                    for member in self.facts.class_family(maker)
+                    for n in self_attribute_nodes(index, member, parts[1])
+                )
+            label = f"`{key}`"
+            owner = "nothing"
         else:
             return Verdict(False)
         started = site.started
@@ -3327,6 +3415,17 @@ class Follower:
         partial = ""  # how a reaping loop that runs only on some paths leaves the others
         for node in nodes:
             parent = index.parent_of(node)
+            if slot and isinstance(parent, cst.Subscript) and parent.value is node:
+                other = _literal_slot(index, node)
+                if other and other != slot:
+                    continue  # `config["cmd"]` beside `config["pid"] = pid`: another element
+                if other == slot and index.statement_of(node) is not index.statement_of(statement):
+                    # `os.waitpid(config["pid"], 0)`: the handle itself, read where it was put
+                    element = Evidence(started=True)
+                    self._classify_use(replace(site, started=True), parent, element, 2)
+                    handed = {id(h) for h in element.handoffs}
+                    if any(id(reap) not in handed for reap in element.reaps):
+                        return Verdict(False, started=True)
             # for p in procs / procs.values() / list(procs) / reversed(procs) ...
             found = iteration_of(index, node, keyed)
             if found is not None and found[1] is None:
@@ -3533,7 +3632,7 @@ class Follower:
             if given is None or not isinstance(given.value, cst.Name):
                 continue
             key = ("caller-container", given.value.value, id(call))
-            following = ("container", given.value.value, id(self.index.scope_of(call)))
+            following = ("container", f"{given.value.value}[]", id(self.index.scope_of(call)))
             if key in self._active or following in self._active:
                 continue  # already being followed there: no news from going round again
             self._active.add(key)
@@ -3600,6 +3699,30 @@ class Follower:
 def _in_block(index: ModuleIndex, node: cst.CSTNode) -> bool:
     """Is ``node`` a statement of an indented block (or of the module)?"""
     return isinstance(index.parent_of(node), cst.IndentedBlock | cst.Module)
+
+
+def _raises_a_run_flag(info: ClassInfo, method: cst.FunctionDef) -> bool:
+    """Does ``method`` raise a flag of its object (``self.running = True``, ``self._active.
+    set()``) that another method of its class lowers (``stop()``: ``self.running = False``)?
+    It is the start half of a start/stop pair, as ``start()`` is by its name (``watch_changes()``
+    beside ``stop()``): its caller is bound to stop the object before starting it again."""
+    raised = {
+        name
+        for node in walk_statements(method)
+        for name, value in flags_set(node)
+        if value is True and name.startswith("self.")
+    }
+    if not raised:
+        return False
+    return any(
+        other is not method
+        and any(
+            name in raised and value is False
+            for node in walk_statements(other)
+            for name, value in flags_set(node)
+        )
+        for other in info.methods.values()
+    )
 
 
 def _runs_itself(method: cst.FunctionDef) -> bool:
@@ -3728,6 +3851,21 @@ def _pid_argument(resolved: str | None, args: Sequence[cst.Arg]) -> cst.BaseExpr
     the second for ``os.waitid(os.P_PID, pid, os.WEXITED)``."""
     at = 1 if resolved == "os.waitid" else 0
     return args[at].value if len(args) > at else None
+
+
+def _zero_timeout(call: cst.Call) -> bool:
+    """``p.wait(timeout=0)``, ``p.join(0)``, ``p.communicate(data, 0)``: a timeout written as
+    zero, which waits for nothing."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return False
+    given = argument(call, 1 if func.attr.value == "communicate" else 0, "timeout")
+    if not isinstance(given, cst.Integer | cst.Float):
+        return False
+    try:
+        return float(given.value.replace("_", "")) == 0
+    except ValueError:
+        return False
 
 
 def _timed(index: ModuleIndex, call: cst.Call) -> bool:
@@ -4665,3 +4803,20 @@ def _may_read(node: cst.CSTNode, target: str) -> bool:
         if isinstance(each, cst.Name) and each.value == "self" and id(each) not in bases:
             return True  # the object handed on: what it is given to may read the attribute
     return False
+
+
+def _literal_slot(index: ModuleIndex, holder: cst.CSTNode) -> str:
+    """The literal key of the subscript ``holder`` is taken with (``"pid"`` of
+    ``config["pid"]``, ``0`` of ``pair[0]``), as written; "" when it is not one literal."""
+    subscript = index.parent_of(holder)
+    if not (
+        isinstance(subscript, cst.Subscript)
+        and subscript.value is holder
+        and len(subscript.slice) == 1
+        and isinstance(subscript.slice[0].slice, cst.Index)
+    ):
+        return ""
+    value = subscript.slice[0].slice.value
+    if isinstance(value, cst.SimpleString | cst.Integer):
+        return value.value
+    return ""

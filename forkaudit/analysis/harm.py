@@ -319,7 +319,9 @@ def _residue(
     if kind.thread:
         if site.forever or site.timer_chain or verdict.stays:
             return Residue.PERSISTENT, "", False
-        if verdict.on_error and (site.signal or site.lasts or site.feeds or site.serves_stopped):
+        if verdict.on_error and (
+            site.signal or site.lasts or site.feeds or site.serves_stopped or site.until_sentinel
+        ):
             return Residue.PERSISTENT, "", False  # it waits for a signal that never comes
         if parks_until_fired(site, index):
             # kept on the object (`self._timer = Timer(...)`) or not, a timer nothing cancels

@@ -260,7 +260,9 @@ class Analyzer:
         never gets the object, and nothing can reach the stop. ``__enter__`` (and what it calls)
         counts too, as a start and as a failure after one: ``with C(...) as c`` makes and enters
         the object in one step, and ``__exit__`` runs only once ``__enter__`` has returned."""
-        if not (site.rule.kind.thread and (site.lasts or site.serves_stopped)):
+        if not (
+            site.rule.kind.thread and (site.lasts or site.serves_stopped or site.until_sentinel)
+        ):
             return verdict
         index = self.index
         info = index.class_of(site.call)
@@ -319,21 +321,35 @@ class Analyzer:
                 way.append((entry, calls[0]))
             if enter is not None and all(function is not enter for function, _ in way):
                 way.append((enter, None))
+            # `self.login()` runs what the object's class defines: a subclass of the module
+            # overriding it (a TLS login that connects) makes its objects fail where the
+            # base's would not
+            tables = [(info.name, methods)] + [
+                (other.name, index.method_table(other))
+                for other in index.classes.values()
+                if other is not info and info in index.lineage(other)
+            ]
             for function, after in way:
-                failing = failing_after(index, function, after, methods)
+                made, failing = next(
+                    (
+                        (name, found)
+                        for name, table in tables
+                        if (found := failing_after(index, function, after, table)) is not None
+                    ),
+                    (info.name, None),
+                )
                 if failing is None:
                     continue
                 where = (
-                    f"`with {info.name}(...)` enters it with {function.name.value}(), "
-                    "which raises at "
+                    f"`with {made}(...)` enters it with {function.name.value}(), which raises at "
                     if function is enter
-                    else f"{info.name}() raises at "
+                    else f"{made}() raises at "
                 )
                 return replace(
                     verdict,
                     leak=True,
                     confidence="medium",
-                    reason=f"started on the way through {info.name}()'s construction, before "
+                    reason=f"started on the way through {made}()'s construction, before "
                     f"`{short(index.code(failing).strip())}` (line {index.line_of(failing)}), "
                     f"which fails when its peer is down, slow or refuses: {where}that point, "
                     "its caller never gets the object, and nothing can stop the thread",

@@ -79,6 +79,9 @@ class Site:
     ends_unstopped: bool = False
     until_flag: str = ""  # the flag or Event of its object that it runs until (`self._stop`)
     until_unset: bool = False  # ... which nothing in the module sets
+    # its loop ends only on a sentinel taken from a queue of its own object (`self._q`), which
+    # the module puts there somewhere (a close()): it lasts until its object stops it
+    until_sentinel: bool = False
     # its object has a stop meant to end it that cannot (it blocks where the stop never reaches)
     stop_misses: bool = False
     # its target serves an object it makes itself (`app = build(); app.run_polling()`): nothing
@@ -603,6 +606,9 @@ class SiteFinder:
             if unsent:
                 site.loops_forever(f"its target {function.name.value}() {unsent}")
                 return
+            site.until_sentinel = sentinels is not None and all(
+                self._own_queue(site.call, queue) for queue, _ in sentinels[1]
+            )
             event = next(
                 (
                     waited
@@ -1142,6 +1148,25 @@ class SiteFinder:
         if not sentinels:
             return None
         return loop, sentinels
+
+    def _own_queue(self, call: cst.Call, queue: str) -> bool:
+        """Is ``queue`` (``self._outbox``) a queue the object starting the thread makes itself
+        (every store of it in its class is a call: ``self._outbox = queue.Queue()``), so that
+        only the object can put in it? One given to it (``self._outbox = outbox``) is held by
+        others too."""
+        info = self.index.class_of(call)
+        if info is None or not queue.startswith("self."):
+            return False
+        made = False
+        for method in self.index.method_table(info).values():
+            for node in walk_statements(method):
+                if not isinstance(node, cst.Assign):
+                    continue
+                if any(dotted_name(t.target) == queue for t in node.targets):
+                    if not isinstance(node.value, cst.Call):
+                        return False
+                    made = True
+        return made
 
     def _unsent(
         self,

@@ -447,9 +447,15 @@ def keep_anchors(state: _Slicing, modules: Iterable[str]) -> None:
 
 def keep_module_handles(state: _Slicing) -> None:
     """Pass 4: module-level handles (``_pool = Pool()`` at column 0, ``global _proc``): every
-    chunk naming one."""
-    state.module_names = _module_handles(state.chunks, state.starts)
+    chunk naming one. A module-level object whose container kept code stores into
+    (``app.config["pid"] = pid``, ``app = Flask(__name__)``) holds handles too: every chunk
+    naming it, and the class of the module that makes it (``registry = Registry()``)."""
+    objects, makers = _module_objects(state.chunks, state.starts)
+    state.module_names = _module_handles(state.chunks, state.starts) | objects
     state.keep_mentions(state.module_names)
+    for chunk in state.chunks:
+        if chunk.name in makers:
+            chunk.keep = True
 
 
 def keep_related(state: _Slicing) -> None:
@@ -837,6 +843,36 @@ def _word_positions(text: str, words: Iterable[str]) -> Iterator[int]:
             if not (before.isalnum() or before in "_.") and not (after.isalnum() or after == "_"):
                 yield at
             at = find(word, at + 1)
+
+
+_ITEM_STORE = re.compile(r"\b([A-Za-z_]\w*)\.\w+\[[^\]\n]*\][ \t]*=(?!=)")
+
+
+def _module_objects(chunks: list[_Chunk], starts: _Starts) -> tuple[set[str], set[str]]:
+    """Names bound at column 0 to a call (``app = Flask(__name__)``) whose container kept code
+    with a start stores an item into (``app.config["pid"] = pid``), and the last names of
+    what makes them (``Flask``)."""
+    stored = {
+        match.group(1)
+        for chunk in chunks
+        if chunk.keep and starts.search(chunk.text)
+        for match in _ITEM_STORE.finditer(chunk.text)
+        if match.group(1) not in ("self", "cls")
+    }
+    if not stored:
+        return set(), set()
+    objects: set[str] = set()
+    makers: set[str] = set()
+    for chunk in chunks:  # (a column-0 statement after a def or class is in its chunk)
+        for assigned in _MODULE_ASSIGN.finditer(chunk.text):
+            value = assigned.group(2).strip()
+            if assigned.group(1) in stored and (call := _CALLEE.match(value)) is not None:
+                objects.add(assigned.group(1))
+                makers.add(call.group(1).rsplit(".", 1)[-1])
+    return objects, makers
+
+
+_CALLEE = re.compile(r"([A-Za-z_][\w.]*)[ \t]*\(")
 
 
 def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
