@@ -12650,3 +12650,34 @@ def test_a_pid_kept_in_a_container_of_a_module_object_is_module_state() -> None:
             sink.procs[name] = subprocess.Popen(cmd)  # leak: FA103
         """
     )
+
+
+def test_a_slot_of_a_module_object_tested_before_the_start_is_a_once_guard() -> None:
+    """`if app.config["child_pid"]: return` before the fork whose pid is stored there: state of
+    the module's own object outlives the call, as a module name does, so the start runs once
+    per process (the pyxtermjs shape, blind batch ar-p), decorated as a route or not."""
+    code = """
+        import os
+        import pty
+        import logging
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        app.config["child_pid"] = None
+
+
+        @app.route("/connect")
+        def connect():
+            logging.info("new client connected")
+            if app.config["child_pid"]:
+                return
+            (child_pid, fd) = pty.fork()  # leak: FA101
+            if child_pid == 0:
+                os.execvp("bash", ["bash"])
+            else:
+                app.config["child_pid"] = child_pid
+        """
+    for variant in (code, code.replace('        @app.route("/connect")\n', "")):
+        (finding,) = check(variant)
+        assert finding.severity == "low" and "once-guard" in finding.message, finding.message

@@ -943,7 +943,15 @@ class Counter:
             base = dotted_name(node.value)
             if base in ("self", "cls"):
                 return True
-            return base is not None and base in self.index.classes
+            # a class's attribute, or one of a module name (`app.config`: the module's object)
+            return base is not None and (
+                base in self.index.classes
+                or (
+                    isinstance(node.value, cst.Name)
+                    and base not in self.index.aliases  # (not an imported module's)
+                    and self.facts.is_module_name(node.value)
+                )
+            )
         if isinstance(node, cst.Subscript):
             return self._lasting(node.value)
         if isinstance(node, cst.Name):
@@ -1110,6 +1118,20 @@ class Counter:
                         target = inner.target
                     elif isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
                         target = inner.func
+                    # `_cache[k] = v`, `_state.x = v`, `_seen.add(k)`; `app.config[k] = v`:
+                    # into an object the module itself made (not an imported module's)
+                    root = target
+                    while isinstance(root, cst.Subscript | cst.Attribute) and isinstance(
+                        root.value, cst.Subscript | cst.Attribute
+                    ):
+                        root = root.value
+                    if (
+                        root is not target
+                        and isinstance(root, cst.Subscript | cst.Attribute)
+                        and isinstance(root.value, cst.Name)
+                        and root.value.value not in self.index.aliases
+                    ):
+                        changed.add(root.value.value)
                     if isinstance(target, cst.Subscript | cst.Attribute) and isinstance(
                         target.value, cst.Name
                     ):
