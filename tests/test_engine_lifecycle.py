@@ -12463,8 +12463,9 @@ def test_a_subclass_overriding_the_constructors_method_can_make_it_fail() -> Non
 def test_a_thread_ending_on_its_objects_sentinel_is_stranded_by_a_failed_construction() -> None:
     """A writer looping on `self._outbox.get()` until the `None` its object's `close()` puts
     there lasts until its object stops it, as a flag loop does: started in the constructor
-    before a connect that fails, it can never be stopped. A sentinel put on a queue that
-    others hold (one given to the constructor) may come from them: not judged so."""
+    before a connect that fails, it can never be stopped; so does a module function handed
+    that queue (`args=(self._q,)`). A sentinel put on a queue that others hold (one given to
+    the constructor) may come from them: not judged so."""
     check(
         """
         import queue
@@ -12489,6 +12490,30 @@ def test_a_thread_ending_on_its_objects_sentinel_is_stranded_by_a_failed_constru
             def close(self):
                 self._outbox.put(None)
                 self._writer.join()
+
+
+        _STOP = object()
+
+
+        def _drain(q, sink):
+            while True:
+                item = q.get()
+                if item is _STOP:
+                    break
+                sink.append(item)
+
+
+        class Uploader:
+            def __init__(self, addr):
+                self._q = queue.Queue()
+                self._done = []
+                self._t = threading.Thread(target=_drain, args=(self._q, self._done))  # leak: FA111
+                self._t.start()
+                self.sock = socket.create_connection(addr)
+
+            def close(self):
+                self._q.put(_STOP)
+                self._t.join()
 
 
         class Shared:
@@ -12681,3 +12706,75 @@ def test_a_slot_of_a_module_object_tested_before_the_start_is_a_once_guard() -> 
     for variant in (code, code.replace('        @app.route("/connect")\n', "")):
         (finding,) = check(variant)
         assert finding.severity == "low" and "once-guard" in finding.message, finding.message
+
+
+def test_a_chain_going_on_while_a_private_flag_nothing_lowers_is_runaway() -> None:
+    """A timer chain re-armed only `if self._running:` lasts until that flag is lowered; when
+    no code of the module lowers it once the object is made (only `__init__` gives it its
+    first value), nothing can stop the chain. A stop() lowering it ends it; a public flag
+    (`self.running`) may be lowered by the object's users elsewhere: not claimed."""
+    code = """
+        import threading
+
+
+        def send_ping():
+            pass
+
+
+        class Heartbeat:
+            def __init__(self, interval):
+                self.interval = interval
+                self._running = False
+
+            def begin(self):
+                self._running = True
+                self._arm()
+
+            def _arm(self):
+                self._timer = threading.Timer(self.interval, self._beat)  # leak: FA111
+                self._timer.start()
+
+            def _beat(self):
+                if self._running:
+                    send_ping()
+                    self._arm()
+        """
+    (finding,) = check(code)
+    assert "nothing lowers" in finding.message, finding.message
+    stopped = code.replace("  # leak: FA111", "") + (
+        "\n            def stop(self):\n                self._running = False\n"
+        "                self._timer.cancel()\n"
+    )
+    check(stopped)
+    check(code.replace("  # leak: FA111", "").replace("self._running", "self.running"))
+    # a flag whose test leads out (`if self._closing: return`) is the way out, never lowered
+    # because it is raised once, at the end
+    check(
+        """
+        import threading
+
+
+        class Resubmitter:
+            def __init__(self):
+                self._closing = False
+                self._timers = {}
+
+            def _arm(self, key):
+                if self._closing:
+                    return
+                timer = threading.Timer(30, self._resubmit, args=[key])
+                timer.daemon = True
+                self._timers[key] = timer
+                timer.start()
+
+            def _resubmit(self, key):
+                if self._closing:
+                    return
+                self._arm(key)
+
+            def close(self):
+                self._closing = True
+                for timer in self._timers.values():
+                    timer.cancel()
+        """
+    )

@@ -607,7 +607,14 @@ class SiteFinder:
                 site.loops_forever(f"its target {function.name.value}() {unsent}")
                 return
             site.until_sentinel = sentinels is not None and all(
-                self._own_queue(site.call, queue) for queue, _ in sentinels[1]
+                self._own_queue(
+                    site.call,
+                    # a parameter: what the start hands it (`args=(self._q,)`)
+                    queue
+                    if queue.startswith("self.")
+                    else self._named_at_start(site, function, queue, dotted=True),
+                )
+                for queue, _ in sentinels[1]
             )
             event = next(
                 (
@@ -2401,6 +2408,60 @@ class SiteFinder:
                 return self._method(info, expr.attr.value)
         return None
 
+    def _never_lowered(self, function: cst.FunctionDef) -> str:
+        """The private flag of its object that ``function`` (a method) tests as the condition
+        to go on (``if self._running:``, ``while self._active and ...``) when no method of
+        its class lowers it after the object is made: no ``self._running = False`` (or
+        ``None``, ``0``) outside ``__init__``, no ``del``. "" when there is none, or any is
+        lowered. (A public flag may be lowered by the object's users elsewhere, as a public
+        Event may be set; a private one is the class's own.)"""
+        if self.index.method_of(function.body) is not function:
+            return ""
+        tested: list[str] = []
+        for node in walk_statements(function):
+            if not isinstance(node, cst.If | cst.While) or ends_with(
+                node.body, (cst.Return, cst.Raise, cst.Break)
+            ):
+                continue  # (`if self._closing: return` is the way out, not the way on)
+            parts: list[cst.BaseExpression] = [node.test]
+            while parts:
+                part = parts.pop()
+                if isinstance(part, cst.BooleanOperation) and isinstance(part.operator, cst.And):
+                    parts.extend((part.left, part.right))
+                elif (
+                    isinstance(part, cst.Attribute)
+                    and dotted_name(part.value) == "self"
+                    and part.attr.value.startswith("_")
+                ):
+                    tested.append(part.attr.value)
+        info = self.index.class_of(function.body)
+        if not tested or info is None:
+            return ""
+        # (read in the class's own methods: what a slice of the module keeps with the class)
+        for node in (
+            node
+            for member in self.index.lineage(info)
+            for method in member.methods.values()
+            for node in walk(method)
+        ):
+            if isinstance(node, cst.Del):
+                return ""  # (what it deletes is not told apart: stay silent)
+            if not isinstance(node, cst.Assign | cst.AugAssign):
+                continue
+            targets = (
+                [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            )
+            for target in targets:
+                if not (isinstance(target, cst.Attribute) and target.attr.value in tested):
+                    continue
+                method = self.index.method_of(node)
+                if method is not None and method.name.value == "__init__":
+                    continue  # its first value, before anything starts
+                value = node.value if isinstance(node, cst.Assign) else None
+                if value is None or literal_truth(value) is not True:
+                    return ""  # lowered (or given a value that may be false)
+        return tested[0]
+
     def _method(self, info: ClassInfo, name: str) -> cst.FunctionDef | None:
         seen: set[str] = set()
         current: ClassInfo | None = info
@@ -2439,6 +2500,15 @@ class SiteFinder:
                 site.loops_forever(
                     f"its function {function.name.value}() starts it again without checking "
                     "a stop flag: a runaway timer chain"
+                )
+                return
+            unlowered = self._never_lowered(function) if rearms else ""
+            if unlowered:
+                site.timer_chain = site.target_known = True
+                site.loops_forever(
+                    f"its function {function.name.value}() starts it again while "
+                    f"`self.{unlowered}`, which nothing lowers once the object is made: a "
+                    "runaway timer chain"
                 )
                 return
             if rearms:
