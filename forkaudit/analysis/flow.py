@@ -2187,18 +2187,6 @@ class Follower:
         ``__exit__`` may read it)."""
         index = self.index
         target = f"self.{attr}"
-        info = index.class_of(statement)
-        method = index.method_of(statement)
-        if (
-            info is None
-            or method is None
-            or any(attr in member.methods for member in self.facts.class_family(info))
-            or any(
-                isinstance(node, cst.Assign) and dotted_name(node.value) == "self"
-                for node in walk_statements(method)
-            )
-        ):
-            return None
         store = index.statement_of(statement)
         line = index.parent_of(store)
         if not isinstance(line, cst.SimpleStatementLine | cst.SimpleStatementSuite):
@@ -2210,7 +2198,7 @@ class Follower:
             for each in following:
                 found = _store_or_read(each, target)
                 if found == "store":
-                    return each
+                    return each if self._plain_store(statement, attr) else None
                 if found == "read":
                     return None
             parent = index.parent_of(node)
@@ -2235,6 +2223,22 @@ class Follower:
             following = list(parent.body[parent.body.index(node) + 1 :])
             node = parent
         return None
+
+    def _plain_store(self, statement: cst.CSTNode, attr: str) -> bool:
+        """Is a store to ``self.<attr>`` in the method holding ``statement`` only a store: the
+        class does not define ``<attr>`` itself (a property, whose setter runs), and the method
+        names the object no other way (``me = self``)?"""
+        info = self.index.class_of(statement)
+        method = self.index.method_of(statement)
+        return (
+            info is not None
+            and method is not None
+            and not any(attr in member.methods for member in self.facts.class_family(info))
+            and not any(
+                isinstance(node, cst.Assign) and dotted_name(node.value) == "self"
+                for node in walk_statements(method)
+            )
+        )
 
     def _accessors(self, family: list[ClassInfo], attr: str) -> tuple[str, ...]:
         """The public name of a private attribute (``self.horse_pid`` for ``self._horse_pid``)

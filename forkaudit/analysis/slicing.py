@@ -450,7 +450,7 @@ def keep_module_handles(state: _Slicing) -> None:
     chunk naming one. A module-level object whose container kept code stores into
     (``app.config["pid"] = pid``, ``app = Flask(__name__)``) holds handles too: every chunk
     naming it, and the class of the module that makes it (``registry = Registry()``)."""
-    objects, makers = _module_objects(state.chunks, state.starts)
+    objects, makers = _module_objects(state.chunks, state.starts, state.source)
     state.module_names = _module_handles(state.chunks, state.starts) | objects
     state.keep_mentions(state.module_names)
     for chunk in state.chunks:
@@ -848,31 +848,32 @@ def _word_positions(text: str, words: Iterable[str]) -> Iterator[int]:
 _ITEM_STORE = re.compile(r"\b([A-Za-z_]\w*)\.\w+\[[^\]\n]*\][ \t]*=(?!=)")
 
 
-def _module_objects(chunks: list[_Chunk], starts: _Starts) -> tuple[set[str], set[str]]:
+def _module_objects(
+    chunks: list[_Chunk], starts: _Starts, source: str
+) -> tuple[set[str], set[str]]:
     """Names bound at column 0 to a call (``app = Flask(__name__)``) whose container kept code
     with a start stores an item into (``app.config["pid"] = pid``), and the last names of
     what makes them (``Flask``)."""
     stored = {
         match.group(1)
         for chunk in chunks
-        if chunk.keep and starts.search(chunk.text)
+        if chunk.keep and "]" in chunk.text and starts.search(chunk.text)
         for match in _ITEM_STORE.finditer(chunk.text)
         if match.group(1) not in ("self", "cls")
     }
     if not stored:
         return set(), set()
+    bound = re.compile(
+        r"^(" + "|".join(re.escape(name) for name in sorted(stored)) + r")[ \t]*=(?!=)[ \t]*"
+        r"([A-Za-z_][\w.]*)[ \t]*\(",
+        re.MULTILINE,
+    )
     objects: set[str] = set()
     makers: set[str] = set()
-    for chunk in chunks:  # (a column-0 statement after a def or class is in its chunk)
-        for assigned in _MODULE_ASSIGN.finditer(chunk.text):
-            value = assigned.group(2).strip()
-            if assigned.group(1) in stored and (call := _CALLEE.match(value)) is not None:
-                objects.add(assigned.group(1))
-                makers.add(call.group(1).rsplit(".", 1)[-1])
+    for match in bound.finditer(source):  # (a column-0 line after a def is in its chunk)
+        objects.add(match.group(1))
+        makers.add(match.group(2).rsplit(".", 1)[-1])
     return objects, makers
-
-
-_CALLEE = re.compile(r"([A-Za-z_][\w.]*)[ \t]*\(")
 
 
 def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
