@@ -845,7 +845,8 @@ def _word_positions(text: str, words: Iterable[str]) -> Iterator[int]:
             at = find(word, at + 1)
 
 
-_ITEM_STORE = re.compile(r"\b([A-Za-z_]\w*)\.\w+\[[^\]\n]*\][ \t]*=(?!=)")
+_ITEM_END = re.compile(r"\][ \t]*=(?!=)")
+_ITEM_STORE = re.compile(r"\b([A-Za-z_]\w*)\.\w+\[[^\]\n]*\]$")
 
 
 def _module_objects(
@@ -854,13 +855,19 @@ def _module_objects(
     """Names bound at column 0 to a call (``app = Flask(__name__)``) whose container kept code
     with a start stores an item into (``app.config["pid"] = pid``), and the last names of
     what makes them (``Flask``)."""
-    stored = {
-        match.group(1)
-        for chunk in chunks
-        if chunk.keep and "]" in chunk.text and starts.search(chunk.text)
-        for match in _ITEM_STORE.finditer(chunk.text)
-        if match.group(1) not in ("self", "cls")
-    }
+    stored: set[str] = set()
+    for chunk in chunks:
+        if not chunk.keep:
+            continue
+        text = chunk.text
+        names = set()
+        for end in _ITEM_END.finditer(text):  # `]` then `=`: cheap to find, rare
+            line = text[text.rfind("\n", 0, end.start()) + 1 : end.start() + 1]
+            found = _ITEM_STORE.search(line)
+            if found is not None and found.group(1) not in ("self", "cls"):
+                names.add(found.group(1))
+        if names and starts.search(text):
+            stored |= names
     if not stored:
         return set(), set()
     bound = re.compile(
