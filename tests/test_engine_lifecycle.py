@@ -12746,6 +12746,11 @@ def test_a_chain_going_on_while_a_private_flag_nothing_lowers_is_runaway() -> No
         "                self._timer.cancel()\n"
     )
     check(stopped)
+    subclass_stops = code.replace("  # leak: FA111", "") + (
+        "\n        class Stoppable(Heartbeat):\n            def stop(self):\n"
+        "                self._running = False\n"
+    )
+    check(subclass_stops)
     check(code.replace("  # leak: FA111", "").replace("self._running", "self.running"))
     # a flag whose test leads out (`if self._closing: return`) is the way out, never lowered
     # because it is raised once, at the end

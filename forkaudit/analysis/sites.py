@@ -2437,12 +2437,15 @@ class SiteFinder:
         info = self.index.class_of(function.body)
         if not tested or info is None:
             return ""
-        # (read in the class's own methods: what a slice of the module keeps with the class)
+        # (read in the methods of its class, its bases and its subclasses in the module: what
+        # a slice keeps with the class)
+        family = [*self.index.lineage(info)] + [
+            other
+            for other in self.index.classes.values()
+            if other is not info and info in self.index.lineage(other)
+        ]
         for node in (
-            node
-            for member in self.index.lineage(info)
-            for method in member.methods.values()
-            for node in walk(method)
+            node for member in family for method in member.methods.values() for node in walk(method)
         ):
             if isinstance(node, cst.Del):
                 return ""  # (what it deletes is not told apart: stay silent)
