@@ -3310,13 +3310,21 @@ class Follower:
         """The handle went into ``holder`` (a local or ``self.x`` container); with ``keyed``, as
         one of its keys (``procs[p] = path``)."""
         slot = "" if keyed else _literal_slot(self.index, holder)
-        key = (
+        return self._once(
+            self._container_key(holder, statement, slot, keyed),
+            lambda: self._follow_container_now(site, holder, statement, keyed, slot),
+        )
+
+    def _container_key(
+        self, holder: cst.BaseExpression, statement: cst.CSTNode, slot: str, keyed: bool = False
+    ) -> tuple[str, str, int]:
+        """What ``_once`` knows the following of container ``holder`` from ``statement`` by:
+        its name, the literal key it is taken with (``slot``: ``"pid"`` of ``config["pid"]``),
+        and its scope."""
+        return (
             "keyed" if keyed else "container",
             f"{dotted_name(holder) or '?'}[{slot}]",
             id(self.index.scope_of(statement)),
-        )
-        return self._once(
-            key, lambda: self._follow_container_now(site, holder, statement, keyed, slot)
         )
 
     def _module_object(self, name: str, statement: cst.CSTNode) -> str:
@@ -3636,7 +3644,9 @@ class Follower:
             if given is None or not isinstance(given.value, cst.Name):
                 continue
             key = ("caller-container", given.value.value, id(call))
-            following = ("container", f"{given.value.value}[]", id(self.index.scope_of(call)))
+            following = self._container_key(
+                given.value, call, _literal_slot(self.index, given.value)
+            )
             if key in self._active or following in self._active:
                 continue  # already being followed there: no news from going round again
             self._active.add(key)
@@ -3857,19 +3867,26 @@ def _pid_argument(resolved: str | None, args: Sequence[cst.Arg]) -> cst.BaseExpr
     return args[at].value if len(args) > at else None
 
 
+def _timeout_of(call: cst.Call) -> cst.BaseExpression | None:
+    """The timeout given to ``p.wait(...)``, ``p.join(...)`` (first), ``p.communicate(...)``
+    (second), by position or as ``timeout=``."""
+    return argument(call, 1 if last_name(call.func) == "communicate" else 0, "timeout")
+
+
+def _seconds(node: cst.BaseExpression | None) -> float | None:
+    """A number written as a literal (``0``, ``0.5``, ``1_000``); None otherwise."""
+    if not isinstance(node, cst.Integer | cst.Float):
+        return None
+    try:
+        return float(node.value.replace("_", ""))
+    except ValueError:  # (`0x10`: not written as seconds are)
+        return None
+
+
 def _zero_timeout(call: cst.Call) -> bool:
     """``p.wait(timeout=0)``, ``p.join(0)``, ``p.communicate(data, 0)``: a timeout written as
     zero, which waits for nothing."""
-    func = call.func
-    if not isinstance(func, cst.Attribute):
-        return False
-    given = argument(call, 1 if func.attr.value == "communicate" else 0, "timeout")
-    if not isinstance(given, cst.Integer | cst.Float):
-        return False
-    try:
-        return float(given.value.replace("_", "")) == 0
-    except ValueError:
-        return False
+    return isinstance(call.func, cst.Attribute) and _seconds(_timeout_of(call)) == 0
 
 
 def _timed(index: ModuleIndex, call: cst.Call) -> bool:
@@ -4249,13 +4266,10 @@ def _waits_out_a_kill(wait: cst.CSTNode) -> bool:
     (``wait(timeout=0)`` right after ``kill()`` may ask before the child is next scheduled)?"""
     if not isinstance(wait, cst.Call):
         return False
-    position = 1 if last_name(wait.func) == "communicate" else 0
-    timeout = argument(wait, position, "timeout")
+    timeout = _timeout_of(wait)
     if isinstance(timeout, cst.Integer | cst.Float):
-        try:
-            return float(timeout.value.replace("_", "")) > 0
-        except ValueError:
-            return False
+        seconds = _seconds(timeout)
+        return seconds is not None and seconds > 0
     return timeout is not None
 
 
