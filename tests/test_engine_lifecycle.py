@@ -12783,3 +12783,24 @@ def test_a_chain_going_on_while_a_private_flag_nothing_lowers_is_runaway() -> No
                     timer.cancel()
         """
     )
+
+
+def test_a_timeout_written_in_hexadecimal_is_no_internal_error() -> None:
+    """`p.kill(); p.wait(0x10)`: a literal float() cannot read is not a number of seconds to
+    judge by; the file is analysed, not lost to an internal error."""
+    result = analyze_source(
+        textwrap.dedent(
+            """
+            import subprocess
+
+
+            def stop(cmd):
+                p = subprocess.Popen(cmd)
+                p.kill()
+                p.wait(0x10)
+            """
+        ).encode(),
+        "m.py",
+        PACK.rules,
+    )
+    assert result.error is None, result.error

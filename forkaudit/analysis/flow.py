@@ -458,7 +458,7 @@ class Follower:
         body, position = placed
         call = reap if isinstance(reap, cst.Call) else None
         timeouts = [a.value for a in call.args] if call is not None else []
-        if any(isinstance(t, cst.Integer | cst.Float) and float(t.value) < 1 for t in timeouts):
+        if any((seconds := _seconds(t)) is not None and seconds < 1 for t in timeouts):
             return False  # `wait(timeout=0)`: SIGKILL lands when the child is next scheduled
         before = body[position - 1]
         return isinstance(before, cst.SimpleStatementLine) and any(
