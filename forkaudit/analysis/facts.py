@@ -452,28 +452,8 @@ class ModuleFacts:
         return branch is not None and self.block_exits(branch, execs)
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
-        """The class, its local ancestors and its local descendants (not its siblings)."""
-        family = {info.name: info}
-        pending = [info]
-        while pending:  # ancestors
-            member = pending.pop()
-            for base in member.bases:
-                name = base[1:] if base.startswith("@") else ""
-                if name in self.index.classes and name not in family:
-                    family[name] = self.index.classes[name]
-                    pending.append(family[name])
-        descendants = {info.name}
-        changed = True
-        while changed:
-            changed = False
-            for other in self.index.classes.values():
-                if other.name not in descendants and any(
-                    b.startswith("@") and b[1:] in descendants for b in other.bases
-                ):
-                    descendants.add(other.name)
-                    family[other.name] = other
-                    changed = True
-        return list(family.values())
+        """The class, its local ancestors and its local descendants (ModuleIndex.family)."""
+        return self.index.family(info)
 
     def exits_after(self, node: cst.CSTNode) -> bool:
         """Does the process end (``os._exit``, ``sys.exit``) right after the statement holding

@@ -100,6 +100,30 @@ class ModuleIndex:
                     family.append(parent)
         return family
 
+    def family(self, info: ClassInfo) -> list[ClassInfo]:
+        """The class, its local ancestors and its local descendants (not its siblings)."""
+        family = {info.name: info}
+        pending = [info]
+        while pending:  # ancestors
+            member = pending.pop()
+            for base in member.bases:
+                name = base[1:] if base.startswith("@") else ""
+                if name in self.classes and name not in family:
+                    family[name] = self.classes[name]
+                    pending.append(family[name])
+        descendants = {info.name}
+        changed = True
+        while changed:
+            changed = False
+            for other in self.classes.values():
+                if other.name not in descendants and any(
+                    b.startswith("@") and b[1:] in descendants for b in other.bases
+                ):
+                    descendants.add(other.name)
+                    family[other.name] = other
+                    changed = True
+        return list(family.values())
+
     def method_table(self, info: ClassInfo) -> dict[str, cst.FunctionDef]:
         """What ``self.<name>`` calls on an object of the class, by name: its own methods, and
         those of its ancestors in this module that it does not override."""

@@ -2439,13 +2439,11 @@ class SiteFinder:
             return ""
         # (read in the methods of its class, its bases and its subclasses in the module: what
         # a slice keeps with the class)
-        family = [*self.index.lineage(info)] + [
-            other
-            for other in self.index.classes.values()
-            if other is not info and info in self.index.lineage(other)
-        ]
         for node in (
-            node for member in family for method in member.methods.values() for node in walk(method)
+            node
+            for member in self.index.family(info)
+            for method in member.methods.values()
+            for node in walk(method)
         ):
             if isinstance(node, cst.Del):
                 return ""  # (what it deletes is not told apart: stay silent)
