@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
+from forkaudit.analysis.alternation import alternation
 from forkaudit.analysis.modules import module_name, names_match
 from forkaudit.analysis.prefilter import (
     Prefilter,
@@ -411,7 +412,7 @@ def _ask_callers(
         asked = {name for _, _, result in items for name in result.asks}
         names = sorted(name for name in asked if ":" not in name)
         bases = sorted(name for name in asked if ":" in name)
-        pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        pattern = re.compile(rb"\b(" + alternation(names).encode() + rb")\b")
         naming: dict[str, list[SourceFile]] = {}
         for member in groups.get(group, ()):
             for source in units[member].files:
@@ -1200,6 +1201,9 @@ def _init_worker(pack: RulePack, timeout: float, grace: float) -> None:
     _GRACE = grace
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    from forkaudit.analysis import constructors  # (libcst: never imported by the parent)
+
+    constructors.install()  # a worker only parses and analyses: for its whole life
     _tune_collector()
 
 
@@ -1291,9 +1295,11 @@ def _read(path: str) -> bytes:
             raise _NotRegular()
         if info.st_size > MAX_FILE_BYTES:
             raise _TooBig()
-        chunks = []
-        size = 0
-        while True:
+        # one read of the size fstat gave, and one more byte: a short read is the end (a
+        # file that grew since goes on in chunks)
+        chunks = [os.read(fd, info.st_size + 1)]
+        size = len(chunks[0])
+        while size > info.st_size:
             chunk = os.read(fd, 1024 * 1024)
             if not chunk:
                 break
@@ -1301,7 +1307,7 @@ def _read(path: str) -> bytes:
             if size > MAX_FILE_BYTES:  # it grew while being read
                 raise _TooBig()
             chunks.append(chunk)
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
 

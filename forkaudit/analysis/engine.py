@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import libcst as cst
 
+from forkaudit.analysis.alternation import alternation
 from forkaudit.analysis.elsewhere import CallersElsewhere
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
@@ -296,9 +297,7 @@ def _parsed(data: bytes) -> tuple[cst.Module, str]:
 
 @lru_cache(maxsize=8)
 def _start_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(
-        r"\b(?:" + "|".join(re.escape(n) for n in names) + r")(?:[\s\\]*\(|\s+as\s|\s*[,)])"
-    )
+    return re.compile(r"\b(?:" + alternation(names) + r")(?:[\s\\]*\(|\s+as\s|\s*[,)])")
 
 
 def start_pattern(rules: Sequence[Rule], extra: tuple[str, ...] = ()) -> re.Pattern[str]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
+from forkaudit.analysis.alternation import alternation
 from forkaudit.analysis.vocabulary import (
     CALLER_DEPTH,
     CLEANUP_REGISTER_METHODS,
@@ -271,9 +272,7 @@ class _Starts:
         extra = sorted(names)
         if self.base:  # the name-driven regexes are all that is used: no need for the slow one
             return _Starts(self.pattern, self.base, self.extra + tuple(extra), self._made)
-        pattern = re.compile(
-            self.pattern.pattern + r"|\b(?:" + "|".join(map(re.escape, extra)) + r")\s*\("
-        )
+        pattern = re.compile(self.pattern.pattern + r"|\b(?:" + alternation(extra) + r")\s*\(")
         return _Starts(pattern, makers=self._made)
 
 
@@ -290,7 +289,7 @@ _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 @lru_cache(maxsize=4096)
 def _any_of(template: str, names: tuple[str, ...]) -> re.Pattern[str]:
     """``template`` with ``{}`` replaced by an alternation of ``names``, compiled once."""
-    return re.compile(template.replace("{}", "|".join(map(re.escape, names))))
+    return re.compile(template.replace("{}", alternation(names)))
 
 
 _REAPER_FINDER = _Finder(_REAPER, REAPER_WORDS)
@@ -871,7 +870,7 @@ def _module_objects(
     if not stored:
         return set(), set()
     bound = re.compile(
-        r"^(" + "|".join(re.escape(name) for name in sorted(stored)) + r")[ \t]*=(?!=)[ \t]*"
+        r"^(" + alternation(stored) + r")[ \t]*=(?!=)[ \t]*"
         r"([A-Za-z_][\w.]*)[ \t]*\(",
         re.MULTILINE,
     )
@@ -1111,9 +1110,10 @@ def _statement_facts(statement: str) -> tuple[set[str], set[str]]:
     return attrs, bound
 
 
+@lru_cache(maxsize=2048)  # a method's body is asked about again as its class plan settles
 def _handle_targets(
     body: str, starts: _Starts, also: re.Pattern[str] | None = None
-) -> tuple[set[str], set[str]]:
+) -> tuple[frozenset[str], frozenset[str]]:
     """Attributes of ``self`` that can hold a handle (``self.x`` assigned or filled by a statement
     holding a start, or from a name such a statement binds), and the plain names that can:
     both followed through plain assignments."""
@@ -1146,7 +1146,7 @@ def _handle_targets(
                 bound |= binds
             elif any(text in statement for text in _FILL_TEXT):
                 bound.update(_FILL.findall(statement))
-    return attrs, bound
+    return frozenset(attrs), frozenset(bound)
 
 
 def _methods(text: str) -> list[tuple[int, int, str]]:
@@ -1286,7 +1286,7 @@ class _ClassPlan:
             None  # the last settle()'s outside facts
         )
         self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
-        self._attrs: dict[tuple[int, tuple[str, ...]], set[str]] = {}
+        self._attrs: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
         self._gives: dict[tuple[int, tuple[str, ...]], set[str]] = {}
         self.bodies = [text[b:e] for b, e, _ in self.methods]
         self.keep = [True] * len(self.methods)
@@ -1461,7 +1461,7 @@ class _ClassPlan:
             found = self._gives[key] = _given_handles(self.bodies[i], self.starts, attrs)
         return found
 
-    def _handle_attrs(self, i: int, factories: tuple[str, ...]) -> set[str]:
+    def _handle_attrs(self, i: int, factories: tuple[str, ...]) -> frozenset[str]:
         """Which attributes of self method ``i`` can store a handle in."""
         key = (i, factories)
         found = self._attrs.get(key)

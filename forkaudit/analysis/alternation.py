@@ -1,0 +1,41 @@
+"""A regex alternation of many names, written as a trie.
+
+Python's regex engine tries the branches of ``(?:Popen|Pool|Process|...)`` one by one at every
+position where the first character fits, so a list of 40 names costs 40 tries at each ``P``
+or ``s`` of the text. Sharing prefixes (``P(?:o(?:ol|pen)|rocess)``) lets one failed character
+drop them all at once: the slicer's start regexes run about twice as fast.
+
+The trie is walked in the order of the sorted names, a name before the longer names it starts
+(``Thread(?:|Pool)``), so the branches are tried in the very order of the flat alternation of the
+sorted names and every match is the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_Node = dict[str, "_Node"]
+_END = ""  # the key marking that a name ends at this node (no character is empty)
+
+
+def alternation(names: Iterable[str]) -> str:
+    """A regex (no group of its own, to embed in ``(?:...)``) matching any of ``names``,
+    tried in sorted order; it matches nothing when ``names`` is empty."""
+    root: _Node = {}
+    for name in sorted(set(names)):
+        node = root
+        for char in name:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    if not root:
+        return "(?!)"
+    return _branches(root)
+
+
+def _branches(node: _Node) -> str:
+    options = [""] if _END in node else []
+    options.extend(re.escape(char) + _branches(node[char]) for char in sorted(node) if char)
+    if len(options) == 1:
+        return options[0]
+    return "(?:" + "|".join(options) + ")"
