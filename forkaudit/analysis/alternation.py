@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _Node = dict[str, "_Node"]
 _END = ""  # the key marking that a name ends at this node (no character is empty)
@@ -22,8 +23,13 @@ _END = ""  # the key marking that a name ends at this node (no character is empt
 def alternation(names: Iterable[str]) -> str:
     """A regex (no group of its own, to embed in ``(?:...)``) matching any of ``names``,
     tried in sorted order; it matches nothing when ``names`` is empty."""
+    return _alternation(tuple(sorted(set(names))))
+
+
+@lru_cache(maxsize=1024)  # a distribution's name sets come back file after file
+def _alternation(names: tuple[str, ...]) -> str:
     root: _Node = {}
-    for name in sorted(set(names)):
+    for name in names:
         node = root
         for char in name:
             node = node.setdefault(char, {})

@@ -23,7 +23,7 @@ Evidence from callers is followed within the module, three calls deep.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
@@ -806,7 +806,7 @@ class Counter:
             if isinstance(method, cst.FunctionDef)
         }
 
-        def self_calls(among: list[cst.CSTNode]) -> set[str]:
+        def self_calls(among: Sequence[cst.CSTNode]) -> set[str]:
             return {
                 node.func.attr.value
                 for node in among

@@ -19,7 +19,7 @@ from forkaudit.analysis.vocabulary import (
     ITER_WRAPPERS,
     QUIET_FUNCTIONS,
 )
-from forkaudit.analysis.walk import children, walk
+from forkaudit.analysis.walk import children, walk, walked
 
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
@@ -130,8 +130,10 @@ def target_expr(call: cst.Call, timer: bool, position: int = 1) -> cst.BaseExpre
     return argument(call, position, "function" if timer else "target")
 
 
-def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> list[cst.CSTNode]:
-    return list(walk(function, skip_nested=skip_nested))
+def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> tuple[cst.CSTNode, ...]:
+    """Every node under ``function`` (nested functions, classes and lambdas not entered unless
+    ``skip_nested`` is false), in walk order; computed once per file (``walk.walked``)."""
+    return walked(function, skip_nested=skip_nested)
 
 
 def last_name(expr: cst.BaseExpression) -> str:

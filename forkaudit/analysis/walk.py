@@ -76,9 +76,35 @@ _KIDS: dict[int, tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]] = {}
 _KIDS_LIMIT = 2_000_000
 
 
+# Every node under a function (or any root), as walk() yields them, computed once: the engine asks
+# many questions of one function, each a pass over its nodes. Same keying as _KIDS.
+_WALKED: dict[tuple[int, bool], tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]] = {}
+_WALKED_LIMIT = 2_000_000  # nodes held in all (a module's worth many times over)
+_walked_size = 0
+
+
 def forget() -> None:
-    """Drop the children remembered for the trees walked so far (call between files)."""
+    """Drop the children and walks remembered for the trees seen so far (call between files)."""
+    global _walked_size
     _KIDS.clear()
+    _WALKED.clear()
+    _walked_size = 0
+
+
+def walked(root: cst.CSTNode, *, skip_nested: bool = False) -> tuple[cst.CSTNode, ...]:
+    """``tuple(walk(root, skip_nested=...))``, remembered until ``forget()``."""
+    global _walked_size
+    key = (id(root), skip_nested)
+    entry = _WALKED.get(key)
+    if entry is not None:
+        return entry[1]
+    nodes = tuple(walk(root, skip_nested=skip_nested))
+    if _walked_size + len(nodes) > _WALKED_LIMIT:
+        _WALKED.clear()
+        _walked_size = 0
+    _WALKED[key] = (root, nodes)
+    _walked_size += len(nodes)
+    return nodes
 
 
 def _kids(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
