@@ -31,6 +31,7 @@ from forkaudit.analysis.vocabulary import (
     MP_WAIT_ANY,
     ONE_SHOT_SCHEDULERS,
     PID_WAIT_ANY,
+    PID_WAIT_FUNCTIONS,
     TIMEOUT_BLOCKS,
 )
 
@@ -151,8 +152,13 @@ class ModuleFacts:
         mp_reaper = ""
         for call in self.index.calls:
             name = self.index.resolve(call.func)
-            if name is None:
-                continue
+            if name is None or not (
+                name in PID_WAIT_ANY
+                or name in PID_WAIT_FUNCTIONS
+                or name in MP_WAIT_ANY
+                or name == "signal.signal"
+            ):
+                continue  # (the costlier questions below only for these few)
             if name not in MP_WAIT_ANY and self._in_fork_child(call):
                 # set or run in the child of a fork: the child's own children, not the
                 # parent's (a child ignoring SIGCHLD leaves its parent to reap it)
@@ -270,12 +276,14 @@ class ModuleFacts:
     def _entry_points(self) -> set[str]:
         """Functions handed to a Thread/Process as its target: they run once per child, not per call."""
         names: set[str] = set()
+        # the names are matched against the module's functions and methods: no other can count
+        defined = frozenset(function.name.value for function in self.index.functions)
         for call in self.index.calls:
             callee = (dotted_name(call.func) or "").lower()
             spawner = any(
                 word in callee for word in ("process", "thread", "spawn", "fork", "worker", "timer")
             )
-            names.update(self._functions_handed(call, spawner, ("target", "function")))
+            names.update(self._functions_handed(call, spawner, ("target", "function"), defined))
         return names
 
     def expects_cancellation(self) -> bool:
@@ -342,10 +350,14 @@ class ModuleFacts:
         return names
 
     def _functions_handed(
-        self, call: cst.Call, positional: bool, keywords: tuple[str, ...]
+        self,
+        call: cst.Call,
+        positional: bool,
+        keywords: tuple[str, ...],
+        among: frozenset[str] | None = None,
     ) -> Iterator[str]:
         """The names of functions ``call`` is handed: its ``keywords`` arguments, and with
-        ``positional`` its positional ones. A bare name the calling function binds itself (a
+        ``positional`` its positional ones (only names in ``among``, when given). A bare name the calling function binds itself (a
         parameter, a local: `query = request.get_json()`) is a value, not the module's function
         of that name, which it shadows. The positional arguments of os.spawn*/os.exec*,
         subprocess and pty calls name a program to run and its arguments, never a function."""
@@ -357,7 +369,7 @@ class ModuleFacts:
             if not (keyword in keywords or (positional and not keyword)):
                 continue
             named = last_name(arg.value)
-            if not named:
+            if not named or (among is not None and named not in among):
                 continue
             if isinstance(arg.value, cst.Name):
                 if caller is False:
