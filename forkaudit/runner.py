@@ -1295,18 +1295,20 @@ def _read(path: str) -> bytes:
             raise _NotRegular()
         if info.st_size > MAX_FILE_BYTES:
             raise _TooBig()
-        # one read of the size fstat gave, and one more byte: a short read is the end (a
-        # file that grew since goes on in chunks)
-        chunks = [os.read(fd, info.st_size + 1)]
-        size = len(chunks[0])
-        while size > info.st_size:
-            chunk = os.read(fd, 1024 * 1024)
+        # the size fstat gave (and a byte more) in one read, then on until a read gives
+        # nothing: a read may return less than asked before the end (FUSE, NFS, a signal)
+        chunks: list[bytes] = []
+        size = 0
+        want = info.st_size + 1
+        while True:
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             size += len(chunk)
             if size > MAX_FILE_BYTES:  # it grew while being read
                 raise _TooBig()
             chunks.append(chunk)
+            want = 1024 * 1024
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)

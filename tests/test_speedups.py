@@ -161,3 +161,73 @@ def test_a_class_that_is_not_a_plain_frozen_dataclass_keeps_its_constructor() ->
 
     assert constructors._constructor(Odd) is None
     assert constructors._constructor(cst.Name) is not None
+
+
+def test_a_name_too_long_for_a_trie_is_written_flat() -> None:
+    """A generated name of a thousand characters, or a chain of names each one longer than the
+    last, must not nest a group per character (the regex compiler, and the parent process's
+    default recursion limit, would give out)."""
+    long = "f" * 1000
+    assert re.fullmatch(alternation([long, "g"]), long)
+    chain = ["v" + "x" * i for i in range(400)]
+    pattern = re.compile(r"(?:" + alternation(chain) + r")[ \t]*\(")
+    assert pattern.search("x = " + chain[-1] + "(1)")
+
+
+def test_a_short_read_is_not_the_end_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read may return less than it was asked for before the end (FUSE, NFS, a signal): the
+    file is read on until a read gives nothing."""
+    import os
+
+    from forkaudit import runner
+
+    data = b"import subprocess\n" + b"x = 1\n" * 20_000
+    path = tmp_path / "big.py"
+    path.write_bytes(data)
+    real = os.read
+    monkeypatch.setattr(runner.os, "read", lambda fd, n: real(fd, min(n, 4096)))
+    assert runner._read(str(path)) == data
+
+
+def _findings_of(code: str) -> list[tuple[int, str, str, str]]:
+    from forkaudit.analysis.engine import analyze_source
+    from forkaudit.rules import load_rules
+
+    result = analyze_source(textwrap.dedent(code).encode(), "m.py", load_rules().rules)
+    assert result.error is None or "partly" in result.error.reason, result.error
+    return [(f.line, f.rule, f.severity, f.message) for f in result.findings]
+
+
+def test_the_workers_constructors_find_what_libcsts_own_find() -> None:
+    """Workers build nodes without libcst's validation: every engine case and rule example gives
+    the same findings either way (tests otherwise analyse in-process, with libcst's own)."""
+    from test_engine_lifecycle import CASES, MORE_CASES
+
+    from forkaudit.rules import load_rules
+
+    codes = [*CASES.values(), *MORE_CASES.values()]
+    codes += [example.code for rule in load_rules().rules for example in rule.examples]
+    plain = [_findings_of(code) for code in codes]
+    with constructors.installed():
+        fast = [_findings_of(code) for code in codes]
+    assert fast == plain
+
+
+def test_a_number_python_cannot_read_is_no_constant() -> None:
+    """`INTERVAL = 0600` is no Python 3 literal: not a number of seconds to judge a timer by,
+    in a worker (no validation) as in-process (libcst's own would refuse the node)."""
+    code = '''
+        import threading
+        NOTES = """
+        INTERVAL = 0600
+        """
+        def _tick():
+            pass
+        def handle(request):
+            threading.Timer(INTERVAL, _tick).start()
+    '''
+    plain = _findings_of(code)
+    with constructors.installed():
+        assert _findings_of(code) == plain

@@ -7,7 +7,8 @@ drop them all at once: the slicer's start regexes run about twice as fast.
 
 The trie is walked in the order of the sorted names, a name before the longer names it starts
 (``Thread(?:|Pool)``), so the branches are tried in the very order of the flat alternation of the
-sorted names and every match is the same.
+sorted names and every match is the same. A set holding a name longer than 64 characters (a
+generated one) is written flat: a trie that deep would outgrow the regex compiler's nesting.
 """
 
 from __future__ import annotations
@@ -26,8 +27,16 @@ def alternation(names: Iterable[str]) -> str:
     return _alternation(tuple(sorted(set(names))))
 
 
+# The trie nests a group per character where names branch: past this length a name could
+# nest deeper than the regex compiler (and the recursion below) can go; such rare sets, as any
+# set holding a very long name, are written flat.
+_TRIE_MAX_NAME = 64
+
+
 @lru_cache(maxsize=1024)  # a distribution's name sets come back file after file
 def _alternation(names: tuple[str, ...]) -> str:
+    if any(len(name) > _TRIE_MAX_NAME for name in names):
+        return "|".join(map(re.escape, names)) if names else "(?!)"
     root: _Node = {}
     for name in names:
         node = root

@@ -16,6 +16,7 @@ says why.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -426,6 +427,10 @@ def _module_constant(index: ModuleIndex, name: str) -> cst.BaseExpression | None
     ]
     if len(found) == 1 and len(assigned) == 1:
         text = found[0]
+        try:  # a literal Python reads (`0600` is none): libcst may not be there to check it
+            ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return None
         return cst.Float(text) if "." in text else cst.Integer(text)
     return None
 

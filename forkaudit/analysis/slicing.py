@@ -223,7 +223,7 @@ class _Starts:
     (which stops the regex engine from skipping ahead by first character and made it 2x slower):
     the word boundary is checked on the few hits instead. Without names it uses ``pattern``."""
 
-    __slots__ = ("_made", "_seen", "base", "extra", "fast", "makers", "names", "pattern")
+    __slots__ = ("_made", "_seen", "base", "extra", "fast", "makers", "names", "pattern", "targets")
 
     def __init__(
         self,
@@ -237,6 +237,10 @@ class _Starts:
         # no leading `\b` (see above): _word_starts checks the boundary on the hits
         self.makers = _any_of(r"(?:{})[ \t]*\(", made) if made else None
         self._seen: dict[str, bool] = {}  # the same chunk or method body is asked about often
+        # _handle_targets of a body (and the extra regex), for this file only
+        self.targets: dict[
+            tuple[str, re.Pattern[str] | None], tuple[frozenset[str], frozenset[str]]
+        ] = {}
         self.pattern = pattern
         # The built-in names and the few this module adds (subclasses, aliases, factories) get a
         # regex each: the first is compiled once per scan, the second is small to compile.
@@ -1110,13 +1114,23 @@ def _statement_facts(statement: str) -> tuple[set[str], set[str]]:
     return attrs, bound
 
 
-@lru_cache(maxsize=2048)  # a method's body is asked about again as its class plan settles
 def _handle_targets(
     body: str, starts: _Starts, also: re.Pattern[str] | None = None
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Attributes of ``self`` that can hold a handle (``self.x`` assigned or filled by a statement
     holding a start, or from a name such a statement binds), and the plain names that can:
-    both followed through plain assignments."""
+    both followed through plain assignments. Found once per body for this file's ``starts``
+    (a method's body is asked about again as its class plan settles)."""
+    key = (body, also)
+    found = starts.targets.get(key)
+    if found is None:
+        found = starts.targets[key] = _find_handle_targets(body, starts, also)
+    return found
+
+
+def _find_handle_targets(
+    body: str, starts: _Starts, also: re.Pattern[str] | None
+) -> tuple[frozenset[str], frozenset[str]]:
     attrs: set[str] = set()
     bound: set[str] = set()
     for pattern in (starts, also):
