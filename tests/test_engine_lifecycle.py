@@ -1147,6 +1147,65 @@ CASES: dict[str, str] = {
             proc = await asyncio.create_subprocess_exec(*cmd)  # leak: FA105
             return await asyncio.wait_for(proc.communicate(), 5)
     """,
+    "asyncio subprocess killed on a timeout, never awaited: the watcher reaps it": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)
+            try:
+                await asyncio.wait_for(proc.wait(), 5)
+            except asyncio.TimeoutError:
+                proc.kill()
+    """,
+    "asyncio subprocess terminated and let go in __aexit__: the watcher reaps it": """
+        import asyncio
+        class Stream:
+            async def __aenter__(self):
+                self._proc = await asyncio.create_subprocess_exec("sox", "-")
+                return self
+            async def __aexit__(self, *exc):
+                self._proc.terminate()
+                del self._proc
+    """,
+    "asyncio subprocess never awaited nor killed: it runs on": """
+        import asyncio
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak: FA105
+            await asyncio.sleep(1)
+    """,
+    "asyncio subprocess killed on the error path only: let go running on the normal one": """
+        import asyncio
+        async def serve(cmd, client):
+            proc = await asyncio.create_subprocess_exec(*cmd)  # leak: FA105
+            try:
+                await client.handshake()
+            except Exception:
+                proc.kill()
+                raise
+            return "started"
+    """,
+    "asyncio subprocess killed in finally unless it has ended: nothing left": """
+        import asyncio
+        async def serve(cmd, ws):
+            proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE)
+            try:
+                while line := await proc.stdout.readline():
+                    await ws.send(line)
+            finally:
+                if proc.returncode is None:
+                    proc.kill()
+            return proc.returncode
+    """,
+    "popen waited in finally unless its returncode is known: reaped on every path": """
+        import subprocess
+        def run(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            try:
+                return p.stdout.read()
+            finally:
+                if p.returncode is None:
+                    p.kill()
+                    p.wait()
+    """,
     "asyncio subprocess stored on self and awaited elsewhere": """
         import asyncio
         class Recorder:

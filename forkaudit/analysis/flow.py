@@ -433,7 +433,14 @@ class Follower:
         evidence = Evidence(started=site.started, daemon=site.daemon, uses=uses)
         for use in uses:
             self._classify_use(site, use, evidence, depth)
-        return self._judge_local(site, name, statement_line, scope, evidence)
+        verdict = self._judge_local(site, name, statement_line, scope, evidence)
+        if verdict.leak and verdict.ended and site.rule.awaited and not verdict.running:
+            # asyncio: a child killed on every way out ends and its watcher reaps it (harm); one
+            # killed on some paths only may be let go running on the others
+            gap = self.reap_gap(site.rule, statement_line, list(evidence.ends), scope, name)
+            if gap is not None:
+                verdict = replace(verdict, ended=False)
+        return verdict
 
     def _in_block(self, line: cst.CSTNode | None) -> tuple[Sequence[cst.BaseStatement], int] | None:
         """The statements of the indented block holding ``line``, and its position among them

@@ -297,6 +297,11 @@ def _residue(
         )
     if kind is Kind.ASYNCIO_SUBPROCESS:
         # asyncio's child watcher reaps the child; what stays is the transport and its pipes.
+        if verdict.ended and not verdict.running:
+            # killed or terminated: the child ends on the signal and the watcher reaps it,
+            # awaited or not (CPython 3.8+ on Unix): no zombie, no child left running; its
+            # pipes close with the transport once the object is let go
+            return None, "", False
         if verdict.running and not holder:
             # a wait given up when it timed out, nothing killing the child: like a Popen's,
             # the child runs on until it ends by itself, which a hung one never does

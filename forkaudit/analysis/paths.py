@@ -75,10 +75,22 @@ class Contains:
             return True
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
             comparison = test.comparisons[0]
+            if dotted_name(comparison.comparator) != "None":
+                return False
+            if isinstance(comparison.operator, cst.IsNot | cst.NotEqual):
+                return dotted_name(test.left) == self.handle
+            # `if proc.returncode is None:` / `if proc.poll() is None:`: a child whose status
+            # is known has been reaped already (poll() reaps it; asyncio's watcher sets
+            # returncode once it has), so the other branch leaves nothing to end or reap
+            left = test.left
+            if isinstance(left, cst.Call) and not left.args:
+                left = left.func if _attr_name(left.func) == "poll" else left
+            elif _attr_name(left) != "returncode":
+                return False
             return (
-                dotted_name(test.left) == self.handle
-                and isinstance(comparison.operator, cst.IsNot | cst.NotEqual)
-                and dotted_name(comparison.comparator) == "None"
+                isinstance(comparison.operator, cst.Is | cst.Equal)
+                and isinstance(left, cst.Attribute)
+                and dotted_name(left.value) == self.handle
             )
         return False
 
@@ -465,3 +477,8 @@ def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
         if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
             return True
     return None
+
+
+def _attr_name(node: cst.BaseExpression) -> str:
+    """``x`` of ``a.x``; "" for anything else."""
+    return node.attr.value if isinstance(node, cst.Attribute) else ""
