@@ -1206,6 +1206,61 @@ CASES: dict[str, str] = {
                     p.kill()
                     p.wait()
     """,
+    "thread looping on a flag of its function, lowered after a call that may raise": """
+        import threading, time
+        def with_spinner(work):
+            running = True
+            def spin():
+                while running:
+                    time.sleep(0.1)
+            t = threading.Thread(target=spin, daemon=True)  # leak: FA111
+            t.start()
+            result = work()
+            running = False
+            return result
+    """,
+    "thread looping on a flag of its function, lowered in finally": """
+        import threading, time
+        def with_spinner(work):
+            running: bool = True
+            def spin():
+                while running:
+                    time.sleep(0.1)
+            t = threading.Thread(target=spin, daemon=True)
+            t.start()
+            try:
+                return work()
+            finally:
+                running = False
+    """,
+    "thread looping on a flag it may lower itself: it can end by itself": """
+        import threading, time
+        def with_spinner(work, limit):
+            running = True
+            def spin():
+                nonlocal running
+                while running:
+                    time.sleep(0.1)
+                    if time.time() > limit:
+                        running = False
+            t = threading.Thread(target=spin, daemon=True)
+            t.start()
+            result = work()
+            running = False
+            return result
+    """,
+    "thread waiting for an Event set after a call that may raise, never joined": """
+        import threading
+        def with_heartbeat(work, beat):
+            stop = threading.Event()
+            def loop():
+                while not stop.wait(1):
+                    beat()
+            threading.Thread(target=loop, daemon=True).start()  # leak: FA111
+            result = work()
+            stop.set()
+            return result
+    """,
     "asyncio subprocess stored on self and awaited elsewhere": """
         import asyncio
         class Recorder:

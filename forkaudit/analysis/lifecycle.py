@@ -191,7 +191,12 @@ class Analyzer:
         ):
             # (a thread its object never joins, which only its harm would excuse, too)
             verdict = self._outslept(site, verdict)
-        if not verdict.leak and site.depth == 0:
+        if site.depth == 0 and (
+            not verdict.leak
+            # never joined, but it ends on its starter's signal, which needs no join: what
+            # matters is whether that signal can be skipped
+            or (site.signal and not (verdict.on_error or verdict.stays or verdict.replaced))
+        ):
             verdict = self._stopped_unless_raised(site, verdict)
         if not verdict.leak and site.depth == 0:
             verdict = self._stranded_by_a_failed_construction(site, verdict)
@@ -467,7 +472,14 @@ class Analyzer:
             for method in site.reap_methods
             if any(word in method.lower() for word in _STOP_WORDS)
         }
-        gap = raising_gap(self.index, start, scope, names, {*stopping, *STOP_METHODS, "close"})
+        gap = raising_gap(
+            self.index,
+            start,
+            scope,
+            names,
+            {*stopping, *STOP_METHODS, "close"},
+            stores=(site.signal,) if site.signal_flag else (),
+        )
         if gap is None:
             return verdict
         # (a call, or the statement of a `raise` or `yield`: positions are kept for those)
@@ -520,6 +532,9 @@ class Analyzer:
             else f"`{handle}` is stopped only after line {line}: when what runs there raises, "
             "its loop runs on for good"
             if not site.signal
+            else f"`{site.signal}` is lowered only after line {line}: when what runs there "
+            f"raises, the loop of the thread on it runs on for good"
+            if site.signal_flag
             else f"`{site.signal}` {self._signal_verb(scope, site.signal)} only after line "
             f"{line}: when what runs there raises, the thread waits for it for good"
         )

@@ -34,12 +34,14 @@ def raising_gap(
     scope: cst.CSTNode,
     names: Sequence[str],
     methods: Collection[str] = (),
+    stores: Collection[str] = (),
 ) -> cst.CSTNode | None:
     """The first call after ``start`` (the statement starting the thread or timer) that
     may raise before the function gives the signal that stops it, when nothing on the way out
     of an exception gives it: a call of ``<name>.set()``/``.put()``/``.join()``/``.cancel()``
     (or one of ``methods``: the thread's own stop()) for one of ``names`` (the handle, the
-    Event or queue). None when every way out signals, or when the function never does
+    Event or queue), or a store to one of ``stores`` (a flag the thread's nested target loops
+    on: ``running = False``). None when every way out signals, or when the function never does
     (another judgement's business)."""
     stopping = {*_SIGNALS, "join", "cancel", *methods}
     stops = {
@@ -51,6 +53,24 @@ def raising_gap(
         and node.func.attr.value in stopping
         and index.scope_of(node) is scope
         and not _data_put(node)
+    } | {
+        id(node)
+        for node in walk_statements(scope)
+        if stores
+        and (
+            (
+                isinstance(node, cst.Assign)
+                and any(
+                    isinstance(t.target, cst.Name) and t.target.value in stores
+                    for t in node.targets
+                )
+            )
+            or (
+                isinstance(node, cst.AnnAssign)
+                and isinstance(node.target, cst.Name)
+                and node.target.value in stores
+            )
+        )
     }
     if not stops:
         return None

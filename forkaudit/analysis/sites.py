@@ -96,6 +96,9 @@ class Site:
     # code holds (`while not stop.wait(5):`, `if q.get() is None: return`): the name of that
     # Event or queue where the thread is started; "" when not so
     signal: str = ""
+    # with ``signal``: a plain name of the function starting the thread, which the target
+    # (a function nested in it) loops on (`while running:`): a store there is the signal
+    signal_flag: bool = False
     # its target fills a queue the code starting it makes bounded and takes from, with puts
     # that wait for room (`q = Queue(8)`, `Thread(target=produce, args=(q,))`, `q.put(row)`):
     # it ends only once that code has taken what it puts. That queue's name where the thread is
@@ -627,6 +630,9 @@ class SiteFinder:
                 "",
             )
             site.signal = self._signal_given(site, function, given, event, sentinels)
+            if not site.signal and given is None and sentinels is None:
+                site.signal = self._closure_flag(site, function)
+                site.signal_flag = bool(site.signal)
             if not site.signal and given is None:
                 site.feeds = self._fed_queue(site, function, target, lambda_call)
                 if site.feeds.startswith("self."):
@@ -855,6 +861,62 @@ class SiteFinder:
         if "." in waited:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
+
+    def _closure_flag(self, site: Site, function: cst.FunctionDef) -> str:
+        """The name of the function starting the thread that ``function``, nested in it, loops
+        on (``while running:`` / ``while not done:``) and that only that function stores
+        (``running = False`` after the start): it is to a closure what an Event is to a
+        thread, its signal. "" when the loop can end otherwise (a ``break`` or ``return`` in
+        it), or the thread may store the name itself (``nonlocal``)."""
+        scope = self.index.scope_of(site.call)
+        if not isinstance(scope, cst.FunctionDef) or self.index.scope_of(function) is not scope:
+            return ""
+        own = local_names(function)
+        shared = {  # names the thread may store itself
+            name.name.value
+            for node in walk_statements(function)
+            if isinstance(node, cst.Nonlocal | cst.Global)
+            for name in node.names
+        }
+        for node in walk_statements(function):
+            if not isinstance(node, cst.While):
+                continue
+            test = node.test
+            if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+                test = test.expression
+            if (
+                not isinstance(test, cst.Name)
+                or test.value in own
+                or test.value in shared
+                or test.value in ("True", "False", "None")
+            ):
+                continue
+            if any(
+                isinstance(inner, cst.Return)
+                or (isinstance(inner, cst.Break) and innermost_loop(self.index, inner) is node)
+                for inner in walk_statements(node)
+            ):
+                return ""  # it may leave the loop by itself
+            stores = [
+                inner
+                for inner in walk_statements(scope)
+                if (
+                    isinstance(inner, cst.Assign)
+                    and any(
+                        isinstance(target.target, cst.Name) and target.target.value == test.value
+                        for target in inner.targets
+                    )
+                )
+                or (
+                    isinstance(inner, cst.AnnAssign)
+                    and inner.value is not None
+                    and isinstance(inner.target, cst.Name)
+                    and inner.target.value == test.value
+                )
+            ]
+            if len(stores) >= 2:  # its first value, and the one ending the loop
+                return test.value
+        return ""
 
     def _readline_mismatch(
         self, site: Site, function: cst.FunctionDef
