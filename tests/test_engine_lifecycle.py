@@ -1249,6 +1249,56 @@ CASES: dict[str, str] = {
             running = False
             return result
     """,
+    "thread looping on a flag lowered inside a with-block, after a call that may raise": """
+        import threading, time
+        def handle(request, path):
+            running = True
+            def spin():
+                while running:
+                    time.sleep(0.1)
+            t = threading.Thread(target=spin, daemon=True)  # leak: FA111
+            t.start()
+            with open(path) as f:
+                data = f.read()
+                running = False
+            return data
+    """,
+    "thread looping on a parameter of its function, lowered after a call that may raise": """
+        import threading, time, json
+        def handle(request, running=True):
+            def spin():
+                while running:
+                    time.sleep(0.1)
+            t = threading.Thread(target=spin, daemon=True)  # leak: FA111
+            t.start()
+            body = json.loads(request)
+            running = False
+            return body
+    """,
+    "thread looping on a flag of its function that nothing lowers": """
+        import threading, time
+        def handle(request):
+            running = True
+            def spin():
+                while running:
+                    time.sleep(0.1)
+            t = threading.Thread(target=spin, daemon=True)  # leak: FA111
+            t.start()
+            return request
+    """,
+    "thread looping on a flag a stop function beside it lowers (nonlocal)": """
+        import threading, time
+        def handle(request):
+            running = True
+            def spin():
+                while running:
+                    time.sleep(0.1)
+            def stop():
+                nonlocal running
+                running = False
+            threading.Thread(target=spin, daemon=True).start()
+            return stop
+    """,
     "thread waiting for an Event set after a call that may raise, never joined": """
         import threading
         def with_heartbeat(work, beat):

@@ -78,6 +78,23 @@ def raising_gap(
     def stops_in(node: cst.CSTNode) -> bool:
         return any(id(inner) in stops for inner in walk_statements(node, skip_nested=False))
 
+    def before_stop(statement: cst.CSTNode) -> cst.CSTNode | None:
+        """In a ``with`` holding the signal, what may raise before it: its items (``open(path)``)
+        and the statements of its body ahead of the one giving it (its body runs straight on
+        from the start)."""
+        if not isinstance(statement, cst.With):
+            return None
+        for item in statement.items:
+            if found := _may_raise(item.item, names, closing=not managed_context(scope)):
+                return found
+        body = statement.body.body
+        for inner in body:
+            if stops_in(inner):
+                return before_stop(inner)
+            if found := _may_raise(inner, names, closing=not managed_context(scope)):
+                return found
+        return None
+
     pending: cst.CSTNode | None = None
     stopped = False  # the signal was met on the way up: what follows it does not matter
     current: cst.CSTNode = start
@@ -91,6 +108,8 @@ def raising_gap(
         if block is not None and current in block and not stopped:
             for statement in block[list(block).index(current) + 1 :]:
                 if stops_in(statement):
+                    if pending is None:
+                        pending = before_stop(statement)
                     stopped = True
                     break
                 if pending is None:

@@ -631,8 +631,15 @@ class SiteFinder:
             )
             site.signal = self._signal_given(site, function, given, event, sentinels)
             if not site.signal and given is None and sentinels is None:
-                site.signal = self._closure_flag(site, function)
-                site.signal_flag = bool(site.signal)
+                flag, lowered = self._closure_flag(site, function)
+                if flag and not lowered:
+                    site.loops_forever(
+                        f"its target {function.name.value}() loops on `{flag}`, which nothing "
+                        "lowers once the thread is started"
+                    )
+                    return
+                site.signal = flag
+                site.signal_flag = bool(flag)
             if not site.signal and given is None:
                 site.feeds = self._fed_queue(site, function, target, lambda_call)
                 if site.feeds.startswith("self."):
@@ -862,15 +869,17 @@ class SiteFinder:
             return ""  # the object's own (`self._q`): a method of its class signals
         return self._named_at_start(site, function, waited)
 
-    def _closure_flag(self, site: Site, function: cst.FunctionDef) -> str:
+    def _closure_flag(self, site: Site, function: cst.FunctionDef) -> tuple[str, bool]:
         """The name of the function starting the thread that ``function``, nested in it, loops
         on (``while running:`` / ``while not done:``) and that only that function stores
-        (``running = False`` after the start): it is to a closure what an Event is to a
-        thread, its signal. "" when the loop can end otherwise (a ``break`` or ``return`` in
-        it), or the thread may store the name itself (``nonlocal``)."""
+        (``running = False`` after the start, the first value a store or a parameter's): it is
+        to a closure what an Event is to a thread, its signal; and whether anything lowers it.
+        Not lowered: bound once, to a literal (``running = True``), and stored by no function
+        nested beside (``nonlocal``): the loop never ends. ("", False) when the loop can end
+        otherwise (a ``break`` or ``return`` in it), or the thread may store the name itself."""
         scope = self.index.scope_of(site.call)
         if not isinstance(scope, cst.FunctionDef) or self.index.scope_of(function) is not scope:
-            return ""
+            return "", False
         own = local_names(function)
         shared = {  # names the thread may store itself
             name.name.value
@@ -896,7 +905,7 @@ class SiteFinder:
                 or (isinstance(inner, cst.Break) and innermost_loop(self.index, inner) is node)
                 for inner in walk_statements(node)
             ):
-                return ""  # it may leave the loop by itself
+                return "", False  # it may leave the loop by itself
             stores = [
                 inner
                 for inner in walk_statements(scope)
@@ -914,9 +923,22 @@ class SiteFinder:
                     and inner.target.value == test.value
                 )
             ]
-            if len(stores) >= 2:  # its first value, and the one ending the loop
-                return test.value
-        return ""
+            parameter = test.value in {p.name.value for p in all_params(scope.params)}
+            if len(stores) + parameter >= 2:  # its first value, and the one ending the loop
+                return test.value, True
+            if (
+                len(stores) == 1
+                and not parameter
+                and stores[0].value is not None
+                and literal_truth(stores[0].value)
+                is (not isinstance(node.test, cst.UnaryOperation))
+                and not any(
+                    isinstance(inner, cst.Nonlocal | cst.Global | cst.Del)
+                    for inner in walk_statements(scope, skip_nested=False)
+                )
+            ):
+                return test.value, False
+        return "", False
 
     def _readline_mismatch(
         self, site: Site, function: cst.FunctionDef
