@@ -319,7 +319,8 @@ def _residue(
             )
         return (
             Residue.COLLECTED,
-            "asyncio reaps the child; the transport closes when collected",
+            "let go unkilled, the child runs on until it ends by itself (a server never "
+            "does); asyncio's watcher reaps it then, and its transport closes when collected",
             False,
         )
     if kind.thread:
