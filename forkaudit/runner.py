@@ -1309,7 +1309,7 @@ def _read(path: str) -> bytes:
                 raise _TooBig()
             chunks.append(chunk)
             want = 1024 * 1024
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)  # (one chunk: joined, it is that same bytes object)
     finally:
         os.close(fd)
 

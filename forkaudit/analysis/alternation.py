@@ -35,16 +35,16 @@ _TRIE_MAX_NAME = 64
 
 @lru_cache(maxsize=1024)  # a distribution's name sets come back file after file
 def _alternation(names: tuple[str, ...]) -> str:
+    if not names:
+        return "(?!)"
     if any(len(name) > _TRIE_MAX_NAME for name in names):
-        return "|".join(map(re.escape, names)) if names else "(?!)"
+        return "|".join(map(re.escape, names))
     root: _Node = {}
     for name in names:
         node = root
         for char in name:
             node = node.setdefault(char, {})
         node[_END] = {}
-    if not root:
-        return "(?!)"
     return _branches(root)
 
 

@@ -357,10 +357,11 @@ class ModuleFacts:
         among: frozenset[str] | None = None,
     ) -> Iterator[str]:
         """The names of functions ``call`` is handed: its ``keywords`` arguments, and with
-        ``positional`` its positional ones (only names in ``among``, when given). A bare name the calling function binds itself (a
-        parameter, a local: `query = request.get_json()`) is a value, not the module's function
-        of that name, which it shadows. The positional arguments of os.spawn*/os.exec*,
-        subprocess and pty calls name a program to run and its arguments, never a function."""
+        ``positional`` its positional ones (only names in ``among``, when given). A bare name
+        the calling function binds itself (a parameter, a local: `query =
+        request.get_json()`) is a value, not the module's function of that name, which it
+        shadows. The positional arguments of os.spawn*/os.exec*, subprocess and pty calls name
+        a program to run and its arguments, never a function."""
         if positional and (self.index.resolve(call.func) or "").startswith(_RUN_PROGRAMS):
             positional = False  # os.spawnlp(mode, conf.prog.wireshark, ...) runs a program
         caller: cst.FunctionDef | bool | None = False  # looked up at the first bare name

@@ -16,6 +16,7 @@ from forkaudit.analysis.syntax import (
     catches_only_interrupts,
     is_negative_int,
     is_true,
+    last_name,
     literal_test,
     loop_exits,
     none_test_sense,
@@ -84,8 +85,8 @@ class Contains:
             # returncode once it has), so the other branch leaves nothing to end or reap
             left = test.left
             if isinstance(left, cst.Call) and not left.args:
-                left = left.func if _attr_name(left.func) == "poll" else left
-            elif _attr_name(left) != "returncode":
+                left = left.func if last_name(left.func) == "poll" else left
+            elif last_name(left) != "returncode":
                 return False
             return (
                 isinstance(comparison.operator, cst.Is | cst.Equal)
@@ -477,8 +478,3 @@ def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
         if isinstance(op, cst.NotEqual | cst.IsNot | cst.GreaterThan):
             return True
     return None
-
-
-def _attr_name(node: cst.BaseExpression) -> str:
-    """``x`` of ``a.x``; "" for anything else."""
-    return node.attr.value if isinstance(node, cst.Attribute) else ""

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
-from forkaudit.analysis.syntax import block_statements, last_name, walk_statements
+from forkaudit.analysis.syntax import block_statements, last_name, values_stored, walk_statements
 from forkaudit.analysis.vocabulary import (
     FAILING_CALLS,
     FAILING_EXCEPTION_WORDS,
@@ -53,25 +53,7 @@ def raising_gap(
         and node.func.attr.value in stopping
         and index.scope_of(node) is scope
         and not _data_put(node)
-    } | {
-        id(node)
-        for node in walk_statements(scope)
-        if stores
-        and (
-            (
-                isinstance(node, cst.Assign)
-                and any(
-                    isinstance(t.target, cst.Name) and t.target.value in stores
-                    for t in node.targets
-                )
-            )
-            or (
-                isinstance(node, cst.AnnAssign)
-                and isinstance(node.target, cst.Name)
-                and node.target.value in stores
-            )
-        )
-    }
+    } | {id(statement) for statement, _ in (values_stored(scope, stores) if stores else ())}
     if not stops:
         return None
 

@@ -46,6 +46,7 @@ from forkaudit.analysis.syntax import (
     target_expr,
     thread_names,
     three_valued,
+    values_stored,
     walk_statements,
     with_callers,
 )
@@ -906,32 +907,14 @@ class SiteFinder:
                 for inner in walk_statements(node)
             ):
                 return "", False  # it may leave the loop by itself
-            stores = [
-                inner
-                for inner in walk_statements(scope)
-                if (
-                    isinstance(inner, cst.Assign)
-                    and any(
-                        isinstance(target.target, cst.Name) and target.target.value == test.value
-                        for target in inner.targets
-                    )
-                )
-                or (
-                    isinstance(inner, cst.AnnAssign)
-                    and inner.value is not None
-                    and isinstance(inner.target, cst.Name)
-                    and inner.target.value == test.value
-                )
-            ]
+            stores = [value for _, value in values_stored(scope, (test.value,))]
             parameter = test.value in {p.name.value for p in all_params(scope.params)}
             if len(stores) + parameter >= 2:  # its first value, and the one ending the loop
                 return test.value, True
             if (
                 len(stores) == 1
                 and not parameter
-                and stores[0].value is not None
-                and literal_truth(stores[0].value)
-                is (not isinstance(node.test, cst.UnaryOperation))
+                and literal_truth(stores[0]) is (not isinstance(node.test, cst.UnaryOperation))
                 and not any(
                     isinstance(inner, cst.Nonlocal | cst.Global | cst.Del)
                     for inner in walk_statements(scope, skip_nested=False)

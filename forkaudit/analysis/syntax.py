@@ -799,6 +799,19 @@ def assignments_among(
             yield inner, cast(cst.AnnAssign, inner).target, cast(cst.AnnAssign, inner).value
 
 
+def values_stored(
+    body: cst.CSTNode, names: Collection[str]
+) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:
+    """The statements of ``body`` binding a value to one of the plain ``names`` (``running =
+    False``, ``done: bool = True``, ``a = running = x``; not a tuple's element, a ``+=`` nor a
+    bare annotation, whose value is not the name's alone), each once, with that value."""
+    found: dict[int, tuple[cst.CSTNode, cst.BaseExpression]] = {}
+    for statement, target, value in assignments_among(walk_statements(body)):
+        if value is not None and isinstance(target, cst.Name) and target.value in names:
+            found.setdefault(id(statement), (statement, value))
+    return list(found.values())
+
+
 def state_read(test: cst.BaseExpression) -> set[str]:
     """The object's state a loop test reads: ``self._stop`` in ``not self._stop.is_set()`` or
     ``not self._stop.wait(self.interval)`` (not a method called on self, ``self._should_go()``,
