@@ -401,8 +401,9 @@ def _ask_callers(
     """The results of the files in ``asking``, each analysed again with the files of its
     distribution that name the private functions it asks about (a bytes search; at most
     ``CALLER_FILES_MAX`` each), or that define a base class it asks about (``Base:attr``) and
-    reap that attribute in it (a bytes test: ``self.<attr>.wait(``, ``.join(``, ...); a file
-    no other names, or whose second analysis fails, keeps its first result."""
+    reap that attribute in it (a bytes test: ``self.<attr>.wait(``, ``.join(``, ...), or that
+    name an attribute as a method it asks about (``.stop``: ``client.stop()``); a file no other
+    names, or whose second analysis fails, keeps its first result."""
     out: list[tuple[int, FileResult]] = []
     again: list[tuple[int, Job, FileResult]] = []
     by_group: dict[str, list[tuple[int, Job, FileResult]]] = {}
@@ -410,15 +411,18 @@ def _ask_callers(
         by_group.setdefault(units[item[0]].distribution, []).append(item)
     for group, items in by_group.items():
         asked = {name for _, _, result in items for name in result.asks}
-        names = sorted(name for name in asked if ":" not in name)
+        names = sorted(name for name in asked if ":" not in name and not name.startswith("."))
         bases = sorted(name for name in asked if ":" in name)
+        # methods (`.stop`): the files naming an attribute so, `x.stop` (called or handed on)
+        methods = sorted(name[1:] for name in asked if name.startswith("."))
         pattern = re.compile(rb"\b(" + alternation(names).encode() + rb")\b")
+        attributes = re.compile(rb"\.[ \t]*(" + alternation(methods).encode() + rb")\b")
         naming: dict[str, list[SourceFile]] = {}
         for member in groups.get(group, ()):
             for source in units[member].files:
                 # a base class is looked for in the module its import names, read only then
                 wanted = [base for base in bases if _module_of(base, source.relpath)]
-                if not names and not wanted:
+                if not names and not methods and not wanted:
                     continue
                 try:
                     data = _read(source.abspath)
@@ -429,6 +433,9 @@ def _ask_callers(
                     for name in names:
                         if name in seen:
                             naming.setdefault(name, []).append(source)
+                if methods:
+                    for name in {m.group(1).decode() for m in attributes.finditer(data)}:
+                        naming.setdefault(f".{name}", []).append(source)
                 for base in wanted:
                     if _defines_reaping(data, base):
                         naming.setdefault(base, []).append(source)

@@ -583,6 +583,7 @@ CASES: dict[str, str] = {
                 poll()
                 if not self._stopped:
                     self._timer = threading.Timer(5, self._on_timer)
+                    self._timer.daemon = True  # (else exit waits for a stop() nothing calls)
                     self._timer.start()
             def stop(self):
                 self._stopped = True
@@ -2347,7 +2348,7 @@ _TOKENS = """
             with self._lock:
                 if self.token:
                     return self.token
-            t = threading.Timer(0, self._poll)
+            t = threading.Timer(0, self._poll)  # leak
             t.start()
         def _poll(self):
             self.token = fetch()
@@ -2363,14 +2364,17 @@ def test_an_early_return_is_a_once_guard_only_on_state_the_start_sets() -> None:
     (stop) clears the token; a method clearing it on the way (`clear_token()` after a 401)
     reopens the guard, so the start runs again on calls after each clear. `if self._stopped:
     return` tests state only stop() sets: it guards nothing, the start runs on every call."""
-    (guarded,) = check(_TOKENS)
-    assert guarded.severity == "medium", guarded.message
-    assert "once per Tokens object, after the once-guard `if self.token: return`" in (
-        guarded.message
-    )
-    (reopened,) = check(_TOKENS + "        def clear_token(self):\n            self.token = None\n")
-    assert reopened.severity == "high", reopened.message
-    assert "on every call of get()" in reopened.message
+    # (two findings: where the chain starts, line 11, and where it goes on)
+    for guarded in check(_TOKENS):
+        assert guarded.severity == "medium", guarded.message
+        assert "once per Tokens object, after the once-guard `if self.token: return`" in (
+            guarded.message
+        )
+    for reopened in check(
+        _TOKENS + "        def clear_token(self):\n            self.token = None\n"
+    ):
+        assert reopened.severity == "high", reopened.message
+        assert "on every call of get()" in reopened.message
     (per_call,) = check(
         """
         import threading
@@ -3247,7 +3251,8 @@ def test_a_flag_loop_ends_on_a_list_made_non_empty_or_its_own_break() -> None:
                 self.stopping = []
                 self.pending = []
             def serve(self):
-                thread = threading.Thread(target=self.serve_pending)  # leak
+                # (daemon: else exit would wait for a stop() that no code calls)
+                thread = threading.Thread(target=self.serve_pending, daemon=True)  # leak
                 thread.start()
             def serve_pending(self):
                 while not self.stopping or self.pending:
@@ -9171,7 +9176,8 @@ def test_a_cleanup_companion_taking_the_handle_off_the_object_reaps_it() -> None
 
         class Run:
             def __init__(self):
-                self._beat = threading.Thread(target=self._tick)
+                # (daemon: a non-daemon one whose close() no code calls holds the exit)
+                self._beat = threading.Thread(target=self._tick, daemon=True)
                 self._beat.start()
                 self._cleanup = RunCleanup(self)
 
@@ -11711,6 +11717,7 @@ def test_a_test_both_of_whose_ways_re_arm_the_timer_does_not_end_the_chain() -> 
                 if self._stopped:
                     return
                 again = threading.Timer(self.cycle, self.tick)
+                again.daemon = True  # (else exit waits for a stop() that no code calls)
                 again.start()
 
             def stop(self):
@@ -12725,6 +12732,7 @@ def test_a_method_raising_the_run_flag_its_stop_lowers_starts_a_start_stop_pair(
                 if not self.running:
                     return
                 self.timer = threading.Timer(5, self.tick)
+                self.timer.daemon = True  # (else exit waits for a stop() that no code calls)
                 self.timer.start()
 
             def stop(self):

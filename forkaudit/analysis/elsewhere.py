@@ -86,6 +86,21 @@ class CallersElsewhere:
                     )
         return best
 
+    def calls_method(self, name: str) -> bool:
+        """Does another module of the package name ``name`` as an attribute (``client.stop()``,
+        ``callback=self.stop``): called, or handed on to be? Told by the name alone, whatever
+        object it is read from: the class stopping its thread with it may be any of them."""
+        for path, data in self.sources.get(f".{name}", ()):
+            module = self._module(path, data)
+            if module is None:
+                return True  # what cannot be read may call it
+            index = module[0]
+            for node in index.names.get(name, ()):
+                parent = index.parent_of(node)
+                if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    return True
+        return False
+
     def inherited_reap(
         self, base: str, attr: str, methods: frozenset[str], shadowed: frozenset[str] = frozenset()
     ) -> str:

@@ -244,6 +244,7 @@ def _analyze(
         analyzer = Analyzer(index, rules, external, process_reaper, elsewhere)
         if elsewhere is not None:
             analyzer.flow.inherited = elsewhere.inherited_reap
+            analyzer.method_called = elsewhere.calls_method
         # (a folder named for a platform counts inside an environment, where the path starts
         # at site-packages: a project checked under ~/src/win/ is no Windows code)
         raw = [] if distribution and foreign_path(path) else analyzer.run()
@@ -268,7 +269,7 @@ def _analyze(
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,
-        asks=tuple(sorted({item.asks for item in raw if item.asks} | _own_bases(raw, path)))
+        asks=tuple(sorted({item.asks for item in raw if item.asks} | _other_asks(raw, path)))
         if callers is None
         else (),
     ), {
@@ -277,11 +278,12 @@ def _analyze(
     }
 
 
-def _own_bases(raw: Sequence[RawFinding], path: str) -> set[str]:
+def _other_asks(raw: Sequence[RawFinding], path: str) -> set[str]:
     """The base classes the findings ask for (``pkg.base.Reader:attr``, the name made
     absolute): the runner looks for the module each import names among the files of the
-    distribution (or of the folder checked), and reads only that one."""
-    out: set[str] = set()
+    distribution (or of the folder checked), and reads only that one; and the methods that
+    would stop a thread (``.stop``): the runner hands in the files naming an attribute so."""
+    out: set[str] = {f".{name}" for item in raw for name in item.stops}
     for item in raw:
         for ask in item.bases:
             qualified, _, attr = ask.rpartition(":")

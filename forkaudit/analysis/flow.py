@@ -26,6 +26,7 @@ from forkaudit.analysis.syntax import (
     argument,
     assignments,
     assignments_among,
+    atexit_functions,
     block_statements,
     calls_in,
     caught_names,
@@ -2628,7 +2629,9 @@ class Follower:
             call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
             return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
 
-        return runs_only_from(index, methods, root=root, root_reference=registered)
+        return runs_only_from(
+            index, methods, root=root, root_reference=registered, roots=atexit_functions(index)
+        )
 
     def _closed_here(self, info: ClassInfo) -> bool:
         """Does code of the module close an object of ``info`` it made (``handler =

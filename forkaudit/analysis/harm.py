@@ -46,6 +46,8 @@ class RawFinding:
     asks: str = ""
     # reported for want of a base class's methods: the bases other modules define
     bases: tuple[str, ...] = ()
+    # reported for want of a call of these methods (that stop it) in the package's modules
+    stops: tuple[str, ...] = ()
 
 
 class Residue(Enum):
@@ -214,6 +216,7 @@ class Harm:
             severity=severity,
             asks=many.asks if severity == "high" else "",
             bases=verdict.bases,
+            stops=verdict.stops,
         )
 
     def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:

@@ -27,10 +27,13 @@ from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
     argument,
     calls_in,
+    flags_set,
     is_true,
     last_name,
     literal_value,
     short,
+    target_expr,
+    uncalled_methods,
     walk_statements,
 )
 from forkaudit.analysis.verdict import Verdict
@@ -74,6 +77,8 @@ class Analyzer:
                 for call, site in self._sites
             ]
         self.harm = Harm(index, self.facts, Counter(index, self.facts, elsewhere))
+        # does another module of the package call a method of this name? (None: not asked yet)
+        self.method_called: Callable[[str], bool] | None = None
         self.findings: list[RawFinding] = []
         # module-level functions returning a thread that runs their argument (_runs_argument)
         self.factories: dict[str, SubclassInfo] = {}
@@ -184,6 +189,8 @@ class Analyzer:
             verdict = self._fed_by_a_generator_never_joining(site, verdict)
         if not verdict.leak and verdict.at_exit:
             verdict = self._reaped_at_exit(site, verdict)
+        if site.depth == 0 and not verdict.stays and (verdict.reapers or verdict.leak):
+            verdict = self._stopped_by_no_one(site, verdict)
         if (
             site.outsleeps
             and site.depth == 0
@@ -747,6 +754,119 @@ class Analyzer:
             holder="container",
         )
 
+    def _stopped_by_no_one(self, site: Site, verdict: Verdict) -> Verdict:
+        """A non-daemon thread that does not end by itself (a loop until its object's flag is
+        set, a re-arming timer, a worker waiting for its sentinel, a server until shut down),
+        stopped only by methods of its class that no code of the package calls: each is named
+        only in its definition, in one another, or handed to ``atexit.register``
+        (syntax.uncalled_methods; the package's other modules are asked). The interpreter waits
+        for every non-daemon thread to end before it exits, and before it runs atexit's
+        cleanup: a program that does not call the stop itself never exits. Joined or not: one
+        never joined ends once stopped, which is what is asked.
+
+        Only for a class running a loop of its own in a thread (``threading.Thread(target=
+        self._loop)``) and stopping it itself: an object of a thread class (``KeepAlive(ws)``)
+        has its own stop, which the class holding it calls; whether that class is stopped in
+        turn is a question of its own users, as it is of every object made and closed."""
+        if (
+            not site.rule.kind.thread
+            or verdict.daemon
+            or site.daemon
+            or (site.ends_unstopped and not site.chain_stopped)
+            or not (site.lasts or site.until_sentinel or site.serves_stopped)
+            # never joined: one that never ends is reported as such; one whose stop is given
+            # is not, being stopped: asked here too
+            or (verdict.leak and (site.forever or site.timer_chain))
+        ):
+            return verdict
+        index = self.index
+        info = index.class_of(site.call)
+        target = target_expr(site.call, timer=site.via.endswith("Timer"))
+        if (
+            (index.resolve(site.call.func) or "") not in site.rule.starts
+            or info is None
+            or not isinstance(target, cst.Attribute)
+            or dotted_name(target.value) != "self"
+            or target.attr.value not in index.method_table(info)
+        ):
+            return verdict
+
+        def registered(reference: cst.CSTNode) -> bool:
+            holder = index.parent_of(reference)
+            call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+            return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
+
+        ending = {*verdict.reapers, *self._stoppers(site, info)}
+        if not ending:
+            return verdict  # nothing stops it: judged as such
+        chain = uncalled_methods(index, ending, registered)
+        if chain is None or any(
+            not name.startswith("_") and not _ends_something(name) for name in chain
+        ):
+            # a method of its everyday use stops it too (`speak()` ending the last speech):
+            # using the object stops it, not only remembering a cleanup
+            return verdict
+        called = self.method_called
+        if called is not None and any(called(name) for name in chain):
+            return verdict  # another module of the package calls it
+        owner = f"{info.name}."
+        others = sorted(chain - ending)
+        stopped_by = " or ".join(f"{owner}{name}()" for name in sorted(ending)) + (
+            f" (and {', '.join(f'{name}()' for name in others)} calling it)" if others else ""
+        )
+        return Verdict(
+            True,
+            "medium",
+            f"{site.via} is a non-daemon thread that does not end by itself, stopped only by "
+            f"{stopped_by}, which no code of the package calls: a program that does not call it "
+            "itself never exits, as the interpreter waits for every non-daemon thread to end "
+            "(before it runs atexit's cleanup)",
+            started=verdict.started,
+            holder=verdict.holder or "self",
+            stays=True,
+            stops=tuple(sorted(chain)) if called is None else (),
+        )
+
+    def _stoppers(self, site: Site, info: ClassInfo) -> set[str]:
+        """The methods of ``info`` (but ``__init__``, the one starting ``site`` and the
+        thread's own) that may end its thread other than by reaping it: they write the flag its
+        loop runs until (``self.running = False``, ``self._stop.set()``), put on a queue of the
+        object what may be its sentinel (``put(None)``, ``put(self._terminator)``; not data:
+        ``put((callback, kwargs))``), or call on the object it serves
+        (``self._server.shutdown()``)."""
+        index = self.index
+        target = target_expr(site.call, timer=site.via.endswith("Timer"))
+        skip = {"__init__", last_name(target) if target is not None else ""}
+        starting = index.method_of(site.call)
+        if starting is not None:
+            skip.add(starting.name.value)
+        flags = ({site.until_flag} | {f"self.{flag}" for flag in site.stop_flags}) - {""}
+        out: set[str] = set()
+        for name, method in index.method_table(info).items():
+            if name in skip:
+                continue
+            for node in walk_statements(method, skip_nested=False):
+                if any(
+                    flag in flags
+                    and (
+                        flag != site.until_flag
+                        or site.until_value is None
+                        or value in (None, site.until_value)
+                    )
+                    for flag, value in flags_set(node)
+                ):
+                    out.add(name)  # (not a write of the value that keeps it going)
+                elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                    held = dotted_name(node.func.value) or ""
+                    if (
+                        site.until_sentinel
+                        and node.func.attr.value in ("put", "put_nowait")
+                        and held.startswith("self.")
+                        and _sentinel_like(node)
+                    ) or (site.serves_stopped and held == site.serves_stopped):
+                        out.add(name)
+        return out
+
     def _reaps_regularly(self, site: Site) -> bool:
         """Does one of the module's ``active_children()`` calls run often enough to reap this
         child: in a loop (a supervisor's), in the function making it (each start reaps the
@@ -1165,3 +1285,49 @@ def _daemon_by_default(factory: cst.FunctionDef) -> bool:
                 ):
                     return True
     return False
+
+
+# words naming a method that ends something (`stop`, `close`, `loop_stop`, `disconnect_ws`)
+_ENDING_WORDS = frozenset(
+    {
+        "stop",
+        "close",
+        "shutdown",
+        "disconnect",
+        "destroy",
+        "teardown",
+        "cancel",
+        "quit",
+        "exit",
+        "terminate",
+        "kill",
+        "dispose",
+        "release",
+        "halt",
+        "finish",
+        "end",
+        "cleanup",
+        "deactivate",
+        "unload",
+    }
+)
+
+
+def _ends_something(name: str) -> bool:
+    """Does the method's name say it ends something: one of its words (split at ``_``) is an
+    ending word (``stop``, ``loop_stop``, ``close_all``)?"""
+    return any(word.lower() in _ENDING_WORDS for word in name.split("_"))
+
+
+def _sentinel_like(put: cst.Call) -> bool:
+    """Is what ``put`` puts a fixed value, such as a queue's sentinel is: a literal (``None``,
+    ``"stop"``), or a name or attribute that is no local of the function putting it
+    (``_STOP``, ``self._terminator``)? Not a tuple, a call or a parameter: data."""
+    if not put.args:
+        return False
+    value = put.args[0].value
+    if isinstance(value, cst.BaseNumber | cst.BaseString):
+        return True
+    if isinstance(value, cst.Name):
+        return value.value in ("None", "True", "False") or value.value.isupper()
+    return isinstance(value, cst.Attribute) and (dotted_name(value) or "").startswith("self.")

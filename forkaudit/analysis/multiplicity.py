@@ -73,6 +73,7 @@ from forkaudit.analysis.vocabulary import (
     TERMINATION_SIGNALS,
     name_words,
 )
+from forkaudit.analysis.walk import walk
 
 
 class Level(IntEnum):
@@ -175,6 +176,15 @@ class Counter:
                 if in_body and is_main_test(test):
                     return Multiplicity(
                         Level.ONCE, "under `if __name__ == '__main__'`", True, script=True
+                    )
+                if loop is None and self._reads_command_line(test):
+                    # what a process was started to do is decided where it starts: a
+                    # request handler has no command line of its own to read
+                    return Multiplicity(
+                        Level.ONCE,
+                        f"behind a test of the command line `{_code(index, test)}`: the "
+                        "process's set-up",
+                        True,
                     )
                 if (
                     in_body
@@ -897,6 +907,14 @@ class Counter:
         return self._serves_until_stopped(method, owner, depth + 1)
 
     # ------------------------------------------------------------------ guards
+
+    def _reads_command_line(self, test: cst.BaseExpression) -> bool:
+        """Does ``test`` read the command line the process was started with (``sys.argv[1]
+        == 'scheduler'``, ``'--daemon' in sys.argv``)?"""
+        return any(
+            isinstance(node, cst.Attribute | cst.Name) and self.index.resolve(node) == "sys.argv"
+            for node in walk(test)
+        )
 
     def _once_test(self, test: cst.BaseExpression, negated: bool) -> bool:
         """Does ``test`` (when true) say the guarded thing does not exist yet?

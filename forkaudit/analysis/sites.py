@@ -79,6 +79,9 @@ class Site:
     # another object's state, or whose flag it is cannot be told
     ends_unstopped: bool = False
     until_flag: str = ""  # the flag or Event of its object that it runs until (`self._stop`)
+    until_value: bool | None = None  # ... the truth of it that ends the thread (None: unknown)
+    # a timer chain re-armed only while ``until_flag``, a stop flag of its object, says so
+    chain_stopped: bool = False
     until_unset: bool = False  # ... which nothing in the module sets
     # its loop ends only on a sentinel taken from a queue of its own object (`self._q`), which
     # the module puts there somewhere (a close()): it lasts until its object stops it
@@ -602,6 +605,7 @@ class SiteFinder:
         elif (found := self._flag_loop(function, handed)) is not None:
             site.until_stopped = True
             site.until_flag = next(iter(found[0]), "")
+            site.until_value = found[0].get(site.until_flag)
             site.ends_unstopped = self._may_end_unstopped(site.call, target, function, found[0])
             site.outsleeps, site.restarter, site.reset_flag = self._outsleeps(
                 site.call, function, found[0]
@@ -2458,6 +2462,11 @@ class SiteFinder:
         return None
 
     def function_for(self, expr: cst.BaseExpression, near: cst.CSTNode) -> cst.FunctionDef | None:
+        if isinstance(expr, cst.Call):
+            # `target=forever(fns, 10)`: a function of the module making the target, which
+            # returns a function it defines (`def forever(...): def fn(): ...; return fn`)
+            maker = self.function_for(expr.func, near)
+            return _returned_function(maker) if maker is not None else None
         if isinstance(expr, cst.Attribute) and dotted_name(expr.value) in self.index.classes:
             # Owner._watch: a staticmethod or classmethod of a class of this module
             return self._method(self.index.classes[dotted_name(expr.value) or ""], expr.attr.value)
@@ -2550,8 +2559,12 @@ class SiteFinder:
     def _check_chain(self, site: Site) -> None:
         """Is this thread (a Timer, or a hand-written timer class) started again by the function
         it runs, with no stop flag looked at on the way? Then each run arms the next one: a
-        chain that a cancel() while it runs cannot stop. The first timer of a chain ends after
-        firing; the re-arming call is where the chain goes on, and where it is reported."""
+        chain that a cancel() while it runs cannot stop. The re-arming call is where the chain
+        goes on. The first timer, whose function arms the next one (another call of the same
+        function: ``Timer(0.1, self.check).start()`` in ``__init__``, the same in ``check()``),
+        is where it starts, as often as that runs: when it is let go (started at once, or bound
+        to a plain name: not kept where a cancel() may find it before it fires), it is the
+        chain too."""
         if site.via in ("threading.Thread", "Thread"):
             return  # a plain thread runs its target once; chains are made of timers
         for arg in site.call.args:
@@ -2560,23 +2573,29 @@ class SiteFinder:
             function = self.function_for(self._unwrap_target(arg.value, site.call), site.call)
             if function is None:
                 continue
-            rearms = [
-                guarded
-                for call, guarded in self._rearms(function, _stored_on(self.index, site.call))
-                if call is site.call
-            ]
+            armed = self._rearms(function, _stored_on(self.index, site.call))
+            links = [(call, guarded) for call, guarded in armed if call is site.call]
+            again = "starts it again"
+            if not links and self._let_go(site.call):
+                links = [
+                    (call, guarded)
+                    for call, guarded in armed
+                    if self._arms_the_same(call, site.call, function)
+                ]
+                again = "arms the next one"
+            rearms = [guarded for _, guarded in links]
             if rearms and not all(rearms):
                 site.timer_chain = site.target_known = True
                 site.loops_forever(
-                    f"its function {function.name.value}() starts it again without checking "
-                    "a stop flag: a runaway timer chain"
+                    f"its function {function.name.value}() {again} without checking a stop "
+                    "flag: a runaway timer chain"
                 )
                 return
             unlowered = self._never_lowered(function) if rearms else ""
             if unlowered:
                 site.timer_chain = site.target_known = True
                 site.loops_forever(
-                    f"its function {function.name.value}() starts it again while "
+                    f"its function {function.name.value}() {again} while "
                     f"`self.{unlowered}`, which nothing lowers once the object is made: a "
                     "runaway timer chain"
                 )
@@ -2588,7 +2607,98 @@ class SiteFinder:
                 # its condition may be data (registered yet? connected?), and the chain may be
                 # entered again only once it has ended the last one (a reconnect)
                 site.ends_unstopped = True
+                # unless the flags tested on the way are the object's own, set only to stop
+                # it, as a loop's are (`if not self._stopped: <re-arm>`, stop() setting it)
+                flags = self._chain_flags(function, [call for call, _ in links])
+                info = self.index.class_of(function.body)
+                if (
+                    flags
+                    and info is not None
+                    and all(self._switch(info, flag) for flag in flags)
+                    and not self._may_end_unstopped(site.call, arg.value, function, flags)
+                ):
+                    site.until_flag = next(iter(flags))
+                    site.until_value = flags[site.until_flag]
+                    site.chain_stopped = True
                 return
+
+    def _switch(self, info: ClassInfo, flag: str) -> bool:
+        """Is ``flag`` (``self._stopped``) a switch of the class: given only ``True``,
+        ``False`` or ``None`` (or an Event it sets and clears) once the object is made (its
+        first value may be the caller's: ``self.sync = sync``), never data (a list it fills and
+        empties, a count)?"""
+        name = flag.removeprefix("self.")
+        for member in self.index.lineage(info):
+            for node in self_attribute_nodes(self.index, member, name):
+                parent = self.index.parent_of(node)
+                method = self.index.method_of(node)
+                if isinstance(parent, cst.AssignTarget) and not (
+                    method is not None and method.name.value == "__init__"
+                ):
+                    assign = self.index.parent_of(parent)
+                    value = assign.value if isinstance(assign, cst.Assign) else None
+                    if not (
+                        (isinstance(value, cst.Name) and value.value in ("True", "False", "None"))
+                        or (
+                            isinstance(value, cst.Call)
+                            and (self.index.resolve(value.func) or "").endswith("Event")
+                        )
+                    ):
+                        return False
+                elif isinstance(parent, cst.Attribute) and parent.value is node:
+                    if parent.attr.value not in ("set", "clear", "is_set", "wait"):
+                        return False
+                elif isinstance(parent, cst.AugAssign | cst.Subscript | cst.AnnAssign):
+                    return False
+        return True
+
+    def _chain_flags(
+        self, function: cst.FunctionDef, links: list[cst.Call]
+    ) -> dict[str, bool | None]:
+        """The flags of its object that ``function`` tests on its way to re-arming a timer at
+        each of ``links``, each with the truth that ends the chain (``if not self._stopped:
+        <re-arm>``: ``self._stopped`` True; an early ``if self._stopped: return`` the same).
+        Empty when a link is in another function (one ``function`` calls)."""
+        flags: dict[str, bool | None] = {}
+        for link in links:
+            current: cst.CSTNode = link
+            for ancestor in self.index.ancestors(link):
+                if ancestor is function:
+                    break
+                if isinstance(ancestor, cst.If) and current is ancestor.body:
+                    flags.update(exit_values(ancestor.test, False))
+                elif isinstance(ancestor, cst.If) and current is ancestor.orelse:
+                    flags.update(exit_values(ancestor.test, True))
+                elif isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
+                    for statement in ancestor.body[: ancestor.body.index(current)]:
+                        if isinstance(statement, cst.If) and _leaves(statement.body):
+                            flags.update(exit_values(statement.test, True))
+                current = ancestor
+            else:
+                return {}  # not in the function: in one it calls
+        return flags
+
+    def _let_go(self, call: cst.Call) -> bool:
+        """Is the timer made by ``call`` started at once (``Timer(5, f).start()``) or bound to a
+        plain name (``t = Timer(5, f)``), not kept on an object or in a container?"""
+        parent = self.index.parent_of(call)
+        if isinstance(parent, cst.Attribute) and parent.value is call:
+            return parent.attr.value == "start"
+        stored = _stored_on(self.index, call)
+        return bool(stored) and "." not in stored
+
+    def _arms_the_same(self, call: cst.Call, first: cst.Call, function: cst.FunctionDef) -> bool:
+        """Is ``call`` a timer of the same kind as ``first`` running ``function`` too: the next
+        link of the chain that ``first`` starts?"""
+        kind = self.index.resolve(first.func)
+        if kind is None or self.index.resolve(call.func) != kind:
+            return False
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value not in ("target", "function"):
+                continue
+            if self.function_for(self._unwrap_target(arg.value, call), call) is function:
+                return True
+        return False
 
     def _rearms(self, function: cst.FunctionDef, own: str = "") -> list[tuple[cst.Call, bool]]:
         """The calls that ``function`` (and the methods and functions of this module it calls,
@@ -3380,3 +3490,24 @@ def forever_text(site: Site, index: ModuleIndex) -> str:
     if site.forever_loop is None:
         return site.forever_reason
     return f"{site.forever_reason} (line {index.line_of(site.forever_loop)})"
+
+
+def _returned_function(maker: cst.FunctionDef) -> cst.FunctionDef | None:
+    """The function ``maker`` defines in its body and returns on every return (``def
+    forever(fns): def fn(): ...; return fn``): what a call of ``maker`` gives is that function.
+    None when it returns anything else too, or has no return."""
+    defined = {
+        statement.name.value: statement
+        for statement in maker.body.body
+        if isinstance(statement, cst.FunctionDef)
+    }
+    found: cst.FunctionDef | None = None
+    for node in walk_statements(maker):
+        if isinstance(node, cst.Return):
+            value = node.value
+            if not isinstance(value, cst.Name) or value.value not in defined:
+                return None
+            if found is not None and found is not defined[value.value]:
+                return None
+            found = defined[value.value]
+    return found

@@ -1088,19 +1088,21 @@ def runs_only_from(
     root: str = "",
     root_reference: Callable[[cst.CSTNode], bool] | None = None,
     private: bool = False,
+    roots: Collection[str] = (),
 ) -> bool:
     """Do ``methods`` (of a class) run only when some root runs: each is the method ``root``
-    itself, or is named in the module only where ``root_reference`` holds (handed to
-    ``atexit.register``), or only called as ``self.<name>()`` by a method that itself runs only
-    from a root. With ``private``, a public method on the way (``close()``) is a way in from
-    outside the module, so it does not run only from the root. False when no root is reached."""
+    itself (or one of ``roots``), or is named in the module only where ``root_reference``
+    holds (handed to ``atexit.register``), or only called as ``self.<name>()`` by a method that
+    itself runs only from a root. With ``private``, a public method on the way (``close()``) is
+    a way in from outside the module, so it does not run only from the root. False when no
+    root is reached."""
     reached = False
     pending = set(methods)
     seen: set[str] = set()
     while pending:
         name = pending.pop()
         seen.add(name)
-        if root and name == root:
+        if (root and name == root) or name in roots:
             reached = True
             continue
         if name.startswith("__") and name.endswith("__"):
@@ -1124,6 +1126,73 @@ def runs_only_from(
                     return False
                 pending.add(caller.name.value)
     return reached
+
+
+def atexit_functions(index: ModuleIndex) -> frozenset[str]:
+    """The functions of the module registered with atexit by decoration (``@atexit.register``
+    over ``def catch_exit():``): they run at exit, called by no code of the module."""
+    return frozenset(
+        function.name.value
+        for function in index.functions
+        if any(index.resolve(d.decorator) == "atexit.register" for d in function.decorators)
+    )
+
+
+# decorators that leave a function to be called by name (or, for atexit, by no code at all)
+_PLAIN_DECORATORS = frozenset({"atexit.register", "staticmethod", "classmethod"})
+
+
+def uncalled_methods(
+    index: ModuleIndex,
+    methods: Collection[str],
+    not_a_call: Callable[[cst.CSTNode], bool] | None = None,
+) -> frozenset[str] | None:
+    """Do no code of the module call ``methods`` (of a class): each is named only in its own
+    definition, where ``not_a_call`` holds (handed to ``atexit.register``), or as
+    ``<x>.<name>()`` in a method that no code calls either, or in a function decorated with
+    ``@atexit.register`` (called by none)? The names on the way (``stop``, and ``close``
+    calling it), or None when something calls one: a call at module level or in another
+    function (what the module offers its users to call: one calling the stop uses the class
+    as meant), a method named otherwise (handed on as a callback), one decorated (a route, a
+    command: its framework calls it), or one the language calls (``__exit__``, ``__del__``).
+    Calls are told by name alone, whatever they are called on (``f.close()`` counts for
+    ``close``): a name that common is taken as called."""
+    pending = set(methods)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        if name.startswith("__") and name.endswith("__"):
+            return None
+        for function in index.functions:
+            if function.name.value == name and any(
+                index.resolve(d.decorator) not in _PLAIN_DECORATORS for d in function.decorators
+            ):
+                return None
+        for node in index.names.get(name, ()):
+            parent = index.parent_of(node)
+            if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                continue  # its definition
+            reference = parent if isinstance(parent, cst.Attribute) else node
+            if not_a_call is not None and not_a_call(reference):
+                continue
+            caller = index.method_of(node) or next(
+                (
+                    a
+                    for a in reversed(index.ancestors(node))
+                    if isinstance(a, cst.FunctionDef)
+                    and any(index.resolve(d.decorator) == "atexit.register" for d in a.decorators)
+                ),
+                None,
+            )
+            holder = index.parent_of(reference)
+            if not (isinstance(holder, cst.Call) and holder.func is reference) or caller is None:
+                return None  # handed on, or called at module level or by a function
+            if caller.name.value not in seen:
+                if len(seen) > 8:
+                    return None
+                pending.add(caller.name.value)
+    return frozenset(seen)
 
 
 _ORDER: dict[type[cst.BaseCompOp], Callable[[float, float], bool]] = {

@@ -40,6 +40,9 @@ class Verdict:
     cancelled: bool = False
     # Base classes defined in other modules whose methods may reap it (asked of the runner).
     bases: tuple[str, ...] = ()
+    # Methods of its class that stop it, which no code of the module calls: whether the
+    # package's other modules call them is asked of the runner.
+    stops: tuple[str, ...] = ()
 
 
 @dataclass

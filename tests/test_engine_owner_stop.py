@@ -1,0 +1,370 @@
+"""A non-daemon thread stopped only by a method of its class that no code of the package calls
+(2026-12-05): the interpreter joins every non-daemon thread before it exits and before it runs
+atexit's cleanup, so a program that does not call the stop itself never exits. A stop that
+code of the module, or of another module of the package, calls is taken as called (by name:
+``f.close()`` counts for ``close``), as is one the language calls (``__exit__``). With it: a
+target made by a function returning one of its own functions, ``@atexit.register`` as a
+decorator, and a start behind a test of the command line, which runs once (process set-up).
+
+Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from forkaudit.analysis.engine import analyze_source
+from forkaudit.rules import load_rules
+from tests.builders import run_cli
+
+PACK = load_rules()
+EXPECT = re.compile(r"#\s*expect:\s*(leak|ok)")
+
+CLIENT = """\
+import threading
+import time
+
+
+class Client:
+    def __init__(self, host):
+        self.host = host
+        self._running = False
+        self._thread = None
+
+    def open(self):
+        self._running = True
+        self._thread = threading.Thread(target=self._loop{daemon})  # expect: {expect}
+        self._thread.start()
+
+    def _loop(self):
+        while self._running:
+            time.sleep(1)
+
+    def stop(self):
+        self._running = False
+        self._thread.join()
+{extra}"""
+
+PROBES = {
+    # nothing in the module calls stop(): a program that does not call it never exits
+    "uncalled_stop": CLIENT.format(daemon="", expect="leak", extra=""),
+    # a daemon thread does not hold exit
+    "uncalled_stop_daemon": CLIENT.format(daemon=", daemon=True", expect="ok", extra=""),
+    # `with Client(...)` stops it
+    "stop_in_exit": CLIENT.format(
+        daemon="",
+        expect="ok",
+        extra="""
+    def __enter__(self):
+        self.open()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+""",
+    ),
+    # close() calls stop(), and code of the module calls close()
+    "stop_called_through_close": CLIENT.format(
+        daemon="",
+        expect="ok",
+        extra="""
+    def close(self):
+        self.stop()
+
+
+def fetch(host):
+    client = Client(host)
+    client.open()
+    try:
+        return client.host
+    finally:
+        client.close()
+""",
+    ),
+    # close() calls stop(), and nothing calls close(): both are uncalled
+    "stop_only_through_uncalled_close": CLIENT.format(
+        daemon="",
+        expect="leak",
+        extra="""
+    def close(self):
+        self.stop()
+""",
+    ),
+    # the stop handed on as a callback is called by whoever holds it
+    "stop_handed_on": CLIENT.format(
+        daemon="",
+        expect="ok",
+        extra="""
+
+def watch(client, signals):
+    signals.connect(client.stop)
+""",
+    ),
+    # registered with atexit: run after the interpreter has waited for the thread, never
+    "stop_at_exit_decorated": CLIENT.format(
+        daemon="",
+        expect="leak",
+        extra="""
+
+CLIENTS = []
+
+
+import atexit
+
+
+@atexit.register
+def _close_all():
+    for client in CLIENTS:
+        client.stop()
+""",
+    ),
+    # an object of a thread class of its own, stopped by the class holding it: whether that
+    # class is stopped in turn is its users' business
+    "thread_class_held": """\
+import threading
+
+
+class KeepAlive(threading.Thread):
+    def __init__(self, ws):
+        super().__init__()
+        self.ws = ws
+        self._stop_event = threading.Event()
+
+    def run(self):
+        while not self._stop_event.wait(5):
+            self.ws.ping()
+
+    def stop(self):
+        self._stop_event.set()
+        self.join()
+
+
+class Client:
+    def __init__(self):
+        self.keepalive = None
+
+    def on_open(self, ws):
+        self.keepalive = KeepAlive(ws)  # expect: ok
+        self.keepalive.start()
+
+    def stop_client(self):
+        if self.keepalive is not None:
+            self.keepalive.stop()
+""",
+    # a method of everyday use stops it too: using the object stops it
+    "stopped_by_everyday_use": CLIENT.format(
+        daemon="",
+        expect="ok",
+        extra="""
+    def send(self, text):
+        self.stop()
+        self.open()
+""",
+    ),
+    # the first timer of a chain let go: its function arms the next one, with no flag to stop
+    # on, and nothing can cancel it before it fires
+    "chain_started_and_let_go": """\
+import threading
+
+
+class Sound:
+    def __init__(self, path):
+        self.path = path
+        threading.Timer(0.1, self.check_done).start()  # expect: leak
+
+    def check_done(self):
+        print(self.path)
+        threading.Timer(0.1, self.check_done).start()  # expect: leak
+""",
+    # a non-daemon timer chain re-armed while its object's stop flag is down, which only a
+    # stop() no code calls raises
+    "chain_until_uncalled_stop": """\
+import threading
+
+
+class Poller:
+    def __init__(self):
+        self._stopped = False
+        self._timer = None
+
+    def start(self):
+        self._tick()
+
+    def _tick(self):
+        print("poll")
+        if not self._stopped:
+            self._timer = threading.Timer(5, self._tick)  # expect: leak
+            self._timer.start()
+
+    def stop(self):
+        self._stopped = True
+        if self._timer is not None:
+            self._timer.cancel()
+""",
+    # ... re-armed while there is work: data, which the object's everyday use changes
+    "chain_while_work_is_pending": """\
+import threading
+
+
+class Flusher:
+    def __init__(self):
+        self.pending = []
+
+    def add(self, item):
+        self.pending.append(item)
+        self._tick()
+
+    def _tick(self):
+        if self.pending:
+            self.pending.pop()
+            timer = threading.Timer(5, self._tick)  # expect: ok
+            timer.start()
+
+    def stop(self):
+        self.pending = []
+""",
+    # a thread that ends by itself needs no stop
+    "ends_by_itself": """\
+import threading
+
+
+class Job:
+    def __init__(self, items):
+        self.items = items
+
+    def start(self):
+        self._thread = threading.Thread(target=self._run)  # expect: ok
+        self._thread.start()
+
+    def _run(self):
+        for item in self.items:
+            print(item)
+
+    def wait(self):
+        self._thread.join()
+""",
+    # the target is what a function of the module returns: one of its own functions
+    "target_made_by_a_function": """\
+import threading
+import time
+
+
+def forever(fns, pause):
+    def fn():
+        while True:
+            for f in fns:
+                f()
+            time.sleep(pause)
+
+    return fn
+
+
+def once(fns):
+    def fn():
+        for f in fns:
+            f()
+
+    return fn
+
+
+def start_polling(fns):
+    thread = threading.Thread(target=forever(fns, 10))  # expect: leak
+    thread.start()
+
+
+def start_once(fns):
+    thread = threading.Thread(target=once(fns))  # expect: ok
+    thread.start()
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_owner_stop_probe(name: str) -> None:
+    code = PROBES[name]
+    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
+    assert result.error is None, result.error
+    found = {f.line for f in result.findings}
+    for number, line in enumerate(code.splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            want = match.group(1) == "leak"
+            assert (number in found) is want, (
+                name,
+                number,
+                line.strip()[:100],
+                [(f.line, f.severity, f.message[:160]) for f in result.findings],
+            )
+
+
+def test_the_message_names_the_stop_and_why_exit_hangs() -> None:
+    code = PROBES["stop_only_through_uncalled_close"]
+    result = analyze_source(code.encode(), "client.py", PACK.rules)
+    (finding,) = result.findings
+    assert "stopped only by Client.stop() (and close() calling it)" in finding.message
+    assert "which no code of the package calls" in finding.message
+    assert "never exits" in finding.message
+    assert finding.severity == "medium"
+
+
+def test_a_start_behind_the_command_line_runs_once() -> None:
+    code = """\
+import sys
+import threading
+import time
+
+
+def loop():
+    while True:
+        time.sleep(10)
+
+
+def patch_thread():
+    if sys.argv[1] == "scheduler":
+        thread = threading.Thread(target=loop)
+        thread.start()
+
+
+def per_call():
+    thread = threading.Thread(target=loop)
+    thread.start()
+"""
+    result = analyze_source(code.encode(), "plugin.py", PACK.rules)
+    by_line = {f.line: f for f in result.findings}
+    assert by_line[13].severity == "medium"
+    assert 'behind a test of the command line `sys.argv[1] == "scheduler"`' in (by_line[13].message)
+    assert by_line[18].severity == "high"  # no such test: on every call
+
+
+def _check(folder: Path) -> list[dict[str, object]]:
+    done = run_cli(["check", "--format", "json", "--no-cache", "."], folder)
+    assert done.returncode in (0, 1), done.stderr
+    findings: list[dict[str, object]] = json.loads(done.stdout)["findings"]
+    return findings
+
+
+def test_a_stop_called_by_another_module_of_the_package(tmp_path: Path) -> None:
+    """Asked of the runner: the package's other modules naming `.stop` are read for it."""
+    package = tmp_path / "src" / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "client.py").write_text(CLIENT.format(daemon="", expect="ok", extra=""))
+    alone = _check(tmp_path / "src")
+    assert [(f["path"], f["line"]) for f in alone] == [("app/client.py", 13)]
+    (package / "service.py").write_text(
+        "from app.client import Client\n\n\n"
+        "def serve(host):\n"
+        "    client = Client(host)\n"
+        "    client.open()\n"
+        "    try:\n"
+        "        return client.host\n"
+        "    finally:\n"
+        "        client.stop()\n"
+    )
+    assert _check(tmp_path / "src") == []
+    # a module naming it only in prose calls nothing
+    (package / "service.py").write_text('"""Call client.stop() when done."""\n')
+    assert [f["line"] for f in _check(tmp_path / "src")] == [13]
