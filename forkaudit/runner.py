@@ -413,10 +413,11 @@ def _ask_callers(
         asked = {name for _, _, result in items for name in result.asks}
         names = sorted(name for name in asked if ":" not in name and not name.startswith("."))
         bases = sorted(name for name in asked if ":" in name)
-        # methods (`.stop`): the files naming an attribute so, `x.stop` (called or handed on)
+        # methods (`.stop`): the files naming an attribute so, `x.stop` (called or handed on),
+        # or a string (`getattr(x, "stop")`)
         methods = sorted(name[1:] for name in asked if name.startswith("."))
         pattern = re.compile(rb"\b(" + alternation(names).encode() + rb")\b")
-        attributes = re.compile(rb"\.[ \t]*(" + alternation(methods).encode() + rb")\b")
+        attributes = re.compile(rb"(?:\.[ \t]*|['\"])(" + alternation(methods).encode() + rb")\b")
         naming: dict[str, list[SourceFile]] = {}
         for member in groups.get(group, ()):
             for source in units[member].files:
@@ -452,6 +453,13 @@ def _ask_callers(
                     )
                 )
             }
+            for name in [n for n in callers if n.startswith(".")]:
+                if len(callers[name]) == CALLER_FILES_MAX and any(
+                    s.relpath != job.file.relpath and _root(s) == root and s not in callers[name]
+                    for s in naming.get(name, ())
+                ):
+                    # a method named by more modules than are read: one not read may call it
+                    callers["+" + name] = ()
             if callers:
                 again.append((u, replace(job, callers=callers), result))
             else:
@@ -1474,6 +1482,8 @@ def analyse_job(job: Job, pack: RulePack) -> tuple[FileResult, dict[str, Subclas
         return _error(job.file, _read_error(exc)), {}
     callers: dict[str, list[tuple[str, bytes]]] = {}
     for name, sources in job.callers.items():
+        if not sources:
+            callers[name] = []  # (asked of more modules than are read: see _ask_callers)
         for source in sources:
             try:
                 callers.setdefault(name, []).append((source.relpath, _read(source.abspath)))

@@ -226,6 +226,97 @@ class Flusher:
     def stop(self):
         self.pending = []
 """,
+    # a stop flag given a type where it is first set is still a switch
+    "chain_until_uncalled_stop_annotated": """\
+import threading
+
+
+class Poller:
+    def __init__(self):
+        self._stopped: bool = False
+
+    def start(self):
+        self._tick()
+
+    def _tick(self):
+        if not self._stopped:
+            self._timer = threading.Timer(5, self._tick)  # expect: leak
+            self._timer.start()
+
+    def stop(self):
+        self._stopped = True
+""",
+    # a stop named in camel case is a stop all the same
+    "camel_case_stop": CLIENT.format(daemon="", expect="leak", extra="").replace(
+        "def stop(self)", "def stopPumping(self)"
+    ),
+    # a variable named like the method is not the method
+    "a_variable_named_stop": CLIENT.format(
+        daemon="",
+        expect="leak",
+        extra="""
+
+def limits(options):
+    stop = options.limit
+    return stop
+""",
+    ),
+    # its stop called by name (`getattr(client, "stop")()`): called out of sight
+    "stop_called_through_getattr": CLIENT.format(
+        daemon="",
+        expect="ok",
+        extra="""
+
+def finish(client):
+    getattr(client, "stop")()
+""",
+    ),
+    # cleanup registered with atexit by a call: after the interpreter waited for the thread
+    "stop_in_a_function_registered_at_exit": CLIENT.format(
+        daemon="",
+        expect="leak",
+        extra="""
+
+CLIENTS = []
+
+
+def _cleanup():
+    for client in CLIENTS:
+        client.stop()
+
+
+import atexit
+
+atexit.register(_cleanup)
+""",
+    ),
+    # daemon=<something>: it may be a daemon
+    "daemon_given_by_the_caller": CLIENT.format(
+        daemon=", daemon=self.daemonic", expect="ok", extra=""
+    ),
+    # started by a daemon thread's target: it takes that daemon flag
+    "started_in_a_daemon_thread": """\
+import threading
+import time
+
+
+class Service:
+    def start(self):
+        threading.Thread(target=self._boot, daemon=True).start()  # expect: ok
+
+    def _boot(self):
+        self._running = True
+        self._worker = threading.Thread(target=self._loop)  # expect: ok
+        self._worker.start()
+
+    def _loop(self):
+        while self._running:
+            time.sleep(1)
+
+    def stop(self):
+        self._running = False
+        self._worker.join()
+""",
     # a thread that ends by itself needs no stop
     "ends_by_itself": """\
 import threading
@@ -368,3 +459,64 @@ def test_a_stop_called_by_another_module_of_the_package(tmp_path: Path) -> None:
     # a module naming it only in prose calls nothing
     (package / "service.py").write_text('"""Call client.stop() when done."""\n')
     assert [f["line"] for f in _check(tmp_path / "src")] == [13]
+
+
+_FILLER = "".join(
+    f"\n\ndef helper_{n}(value):\n    total = value * {n}\n    return total + len(str(value))\n"
+    for n in range(120)
+)
+
+
+def test_a_caller_in_a_part_the_slice_leaves_out_counts() -> None:
+    """A module of 3 KB and more is analysed sliced: only the chunks that can start or reap
+    something are parsed. A function calling the stop (`close_all()`) may be left out: the
+    stop's name, named more often in the whole text than in the slice, is taken as called."""
+    client = CLIENT.format(daemon="", expect="ok", extra="")
+    caller = "\n\ndef close_all(clients):\n    for each in clients:\n        each.stop()\n"
+    result = analyze_source((client + _FILLER + caller).encode(), "big.py", PACK.rules)
+    assert len(client + _FILLER) > 3 * 1024
+    assert result.findings == ()
+    alone = analyze_source((client + _FILLER).encode(), "big.py", PACK.rules)
+    assert [f.line for f in alone.findings] == [13]
+
+
+def test_a_start_behind_the_command_line_in_a_handler_or_a_loop_is_not_once() -> None:
+    code = """\
+import sys
+import threading
+import time
+
+
+def tail(path):
+    while True:
+        time.sleep(1)
+
+
+def follow_all(paths):
+    for path in paths:
+        if "--follow" in sys.argv:
+            threading.Thread(target=tail, args=(path,)).start()
+
+
+class Handler:
+    def do_GET(self):
+        if "--follow" in sys.argv:
+            threading.Thread(target=tail, args=(self.path,)).start()
+"""
+    result = analyze_source(code.encode(), "serve.py", PACK.rules)
+    assert {f.line: f.severity for f in result.findings} == {14: "high", 20: "high"}
+
+
+def test_a_stop_named_by_more_modules_than_are_read_counts_as_called(tmp_path: Path) -> None:
+    """The runner reads at most a few of the modules naming `.stop`: when more name it (in
+    prose, say) than it reads, the one it did not read may call it."""
+    package = tmp_path / "src" / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "client.py").write_text(CLIENT.format(daemon="", expect="ok", extra=""))
+    for n in range(9):
+        (package / f"doc{n}.py").write_text('"""Call client.stop() when done."""\n')
+    (package / "zz_service.py").write_text(
+        "def serve(client):\n    try:\n        client.open()\n    finally:\n        client.stop()\n"
+    )
+    assert _check(tmp_path / "src") == []

@@ -11,6 +11,7 @@ whole and its calls of the function weighed by that module's own ``Counter``, on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
@@ -88,9 +89,15 @@ class CallersElsewhere:
 
     def calls_method(self, name: str) -> bool:
         """Does another module of the package name ``name`` as an attribute (``client.stop()``,
-        ``callback=self.stop``): called, or handed on to be? Told by the name alone, whatever
-        object it is read from: the class stopping its thread with it may be any of them."""
+        ``callback=self.stop``) or in a string (``getattr(client, "stop")``): called, or
+        handed on to be? Told by the name alone, whatever
+        object it is read from: the class stopping its thread with it may be any of them. One
+        named by more modules than the runner reads (``+.stop``) is taken as called."""
+        if f"+.{name}" in self.sources:
+            return True
         for path, data in self.sources.get(f".{name}", ()):
+            if re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data):
+                return True  # a string of it (`getattr(client, "stop")()`): called by name
             module = self._module(path, data)
             if module is None:
                 return True  # what cannot be read may call it

@@ -177,6 +177,7 @@ def _analyze(
     module = None
     line_map: list[int] | None = None
     sliced = None
+    seen = source  # the text the module analysed is parsed from
     if pattern is not None:  # slicing on (not in the tests that compare with the whole file)
         sliced = slice_source(
             source,
@@ -190,6 +191,7 @@ def _analyze(
         try:
             module = parse(sliced.text)
             line_map = sliced.line_map
+            seen = sliced.text
         except Exception:
             module = None  # the cut landed inside a string, say: parse the whole file
     partly: FileError | None = None
@@ -211,6 +213,7 @@ def _analyze(
             )
         # Python 2 in a few places (`print "x"`, `except E, e:`): analyse the rest.
         module, line_map = partial.module, partial.line_map
+        seen = ""  # (what was left out cannot be told from a text)
         partly = FileError(
             path=path,
             reason=f"partly parsed: {reason}; {partial.summary()}; the rest was analysed",
@@ -245,6 +248,8 @@ def _analyze(
         if elsewhere is not None:
             analyzer.flow.inherited = elsewhere.inherited_reap
             analyzer.method_called = elsewhere.calls_method
+        if seen is not source:
+            analyzer.cut = (source, seen)
         # (a folder named for a platform counts inside an environment, where the path starts
         # at site-packages: a project checked under ~/src/win/ is no Windows code)
         raw = [] if distribution and foreign_path(path) else analyzer.run()

@@ -151,6 +151,7 @@ class Counter:
         function: cst.FunctionDef | None = None
         tested: list[tuple[cst.BaseExpression, bool]] = []  # (test, truth the path needs)
         in_while = False  # a `while` loop repeats it, however deep the loop holding it
+        command_line: cst.BaseExpression | None = None  # a test of sys.argv on the way
         for ancestor in index.ancestors(node):
             if isinstance(ancestor, cst.FunctionDef):
                 function = ancestor
@@ -177,15 +178,8 @@ class Counter:
                     return Multiplicity(
                         Level.ONCE, "under `if __name__ == '__main__'`", True, script=True
                     )
-                if loop is None and self._reads_command_line(test):
-                    # what a process was started to do is decided where it starts: a
-                    # request handler has no command line of its own to read
-                    return Multiplicity(
-                        Level.ONCE,
-                        f"behind a test of the command line `{_code(index, test)}`: the "
-                        "process's set-up",
-                        True,
-                    )
+                if command_line is None and self._reads_command_line(test):
+                    command_line = test
                 if (
                     in_body
                     and self._once_test(test, negated=False)
@@ -212,6 +206,21 @@ class Counter:
             return Multiplicity(Level.ONCE, "at import time", True)
         outer = self.of_function(function, depth, _parameter_guards(function, tested))
         name = function.name.value
+        if (
+            command_line is not None
+            and loop is None
+            and not outer.positive
+            and outer.level <= Level.PER_CALL
+        ):
+            # what a process was started to do is decided where it starts: a start behind a
+            # test of its command line, in no loop, in a function nothing shows running
+            # often (a request handler has no command line of its own to read), is set-up
+            return Multiplicity(
+                Level.ONCE,
+                f"behind a test of the command line `{_code(index, command_line)}`: the "
+                "process's set-up",
+                True,
+            )
         if in_while:
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
         if loop is not None and outer.level >= Level.PER_CALL:

@@ -2632,11 +2632,16 @@ class SiteFinder:
             for node in self_attribute_nodes(self.index, member, name):
                 parent = self.index.parent_of(node)
                 method = self.index.method_of(node)
-                if isinstance(parent, cst.AssignTarget) and not (
-                    method is not None and method.name.value == "__init__"
-                ):
-                    assign = self.index.parent_of(parent)
-                    value = assign.value if isinstance(assign, cst.Assign) else None
+                stored = isinstance(parent, cst.AssignTarget) or (
+                    isinstance(parent, cst.AnnAssign) and parent.target is node
+                )
+                if stored and not (method is not None and method.name.value == "__init__"):
+                    assign = (
+                        self.index.parent_of(parent)
+                        if isinstance(parent, cst.AssignTarget)
+                        else parent
+                    )
+                    value = assign.value if isinstance(assign, cst.Assign | cst.AnnAssign) else None
                     if not (
                         (isinstance(value, cst.Name) and value.value in ("True", "False", "None"))
                         or (
@@ -2648,7 +2653,7 @@ class SiteFinder:
                 elif isinstance(parent, cst.Attribute) and parent.value is node:
                     if parent.attr.value not in ("set", "clear", "is_set", "wait"):
                         return False
-                elif isinstance(parent, cst.AugAssign | cst.Subscript | cst.AnnAssign):
+                elif isinstance(parent, cst.AugAssign | cst.Subscript):
                     return False
         return True
 

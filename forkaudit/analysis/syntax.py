@@ -1138,6 +1138,25 @@ def atexit_functions(index: ModuleIndex) -> frozenset[str]:
     )
 
 
+def _at_exit_only(
+    index: ModuleIndex,
+    function: cst.FunctionDef,
+    not_a_call: Callable[[cst.CSTNode], bool] | None,
+) -> bool:
+    """Is ``function`` run only as cleanup at exit: decorated ``@atexit.register``, or named
+    only where ``not_a_call`` holds (``atexit.register(_cleanup)``)?"""
+    if any(index.resolve(d.decorator) == "atexit.register" for d in function.decorators):
+        return True
+    uses = [
+        node
+        for node in index.names.get(function.name.value, ())
+        if not (
+            isinstance(parent := index.parent_of(node), cst.FunctionDef) and parent.name is node
+        )
+    ]
+    return bool(uses) and not_a_call is not None and all(not_a_call(node) for node in uses)
+
+
 # decorators that leave a function to be called by name (or, for atexit, by no code at all)
 _PLAIN_DECORATORS = frozenset({"atexit.register", "staticmethod", "classmethod"})
 
@@ -1171,17 +1190,18 @@ def uncalled_methods(
                 return None
         for node in index.names.get(name, ()):
             parent = index.parent_of(node)
-            if isinstance(parent, cst.FunctionDef) and parent.name is node:
-                continue  # its definition
-            reference = parent if isinstance(parent, cst.Attribute) else node
+            if not (isinstance(parent, cst.Attribute) and parent.attr is node):
+                # its definition, or a plain name (`stop = self._event`, `f(stop=...)`): a
+                # method is reached through its object (`self.stop`, `client.stop`)
+                continue
+            reference = parent
             if not_a_call is not None and not_a_call(reference):
                 continue
             caller = index.method_of(node) or next(
                 (
                     a
                     for a in reversed(index.ancestors(node))
-                    if isinstance(a, cst.FunctionDef)
-                    and any(index.resolve(d.decorator) == "atexit.register" for d in a.decorators)
+                    if isinstance(a, cst.FunctionDef) and _at_exit_only(index, a, not_a_call)
                 ),
                 None,
             )
