@@ -12976,3 +12976,44 @@ def test_a_timeout_written_in_hexadecimal_is_no_internal_error() -> None:
         PACK.rules,
     )
     assert result.error is None, result.error
+
+
+def test_a_child_restarted_only_once_the_last_one_has_ended_replaces_nothing_unreaped() -> None:
+    """In a supervising loop, `proc = start()` under `if proc is None:` or after `proc.poll()`
+    under `if proc.returncode is not None:` binds a new child only when the last one is gone
+    or has reported its end (reaped by that poll): a restart after a death, not a drop. A
+    restart on every pass with no such look drops a running child."""
+    check(
+        """
+        import subprocess
+        import time
+
+
+        def start():
+            return subprocess.Popen(["rtl_tcp"])
+
+
+        def supervise(stop):
+            proc = None
+            while not stop.is_set():
+                if proc is None:
+                    proc = start()
+                proc.poll()
+                if proc.returncode is not None:
+                    proc = start()
+                time.sleep(5)
+            if proc is not None:
+                proc.terminate()
+                proc.wait()
+
+
+        def careless(stop):
+            proc = None
+            while not stop.is_set():
+                proc = start()  # leak
+                time.sleep(5)
+            if proc is not None:
+                proc.terminate()
+                proc.wait()
+        """
+    )

@@ -1634,7 +1634,11 @@ class Follower:
                     after = block[block.index(holder) + 1 :]
                     first = next((i for i, s in enumerate(after) if contains.definitely(s)), None)
                     if first is not None:
-                        if left_loop and not every:
+                        if (
+                            left_loop
+                            and not every
+                            and not (handle and self._started_when_absent(statement, handle))
+                        ):
                             return "only the one from the last loop iteration is reaped"
                         early = (
                             self._early_return([*passed, *after[:first]], contains, handle, scope)
@@ -1721,6 +1725,25 @@ class Follower:
         if on_error:
             return f"{rule.kind.reaped} only when an exception is raised; the normal path leaks"
         return f"{rule.kind.reaped} on some paths only"
+
+    def _started_when_absent(self, statement: cst.CSTNode, handle: str) -> bool:
+        """Is ``statement`` (binding ``handle`` anew in a loop) run only when there is no
+        child left to reap under that name: under ``if proc is None:``, or ``if
+        proc.returncode is not None:`` / ``if proc.poll() is not None:`` (a child that has
+        reported its end is reaped), or in the ``else`` of their opposites? Then each pass
+        replaces nothing unreaped: a restart after a death, not a drop."""
+        current: cst.CSTNode = statement
+        for ancestor in self.index.ancestors(statement):
+            if isinstance(ancestor, cst.For | cst.While | cst.FunctionDef):
+                return False
+            if isinstance(ancestor, cst.If):
+                absent = _absent(ancestor.test, handle)
+                if (current is ancestor.body and absent is True) or (
+                    current is ancestor.orelse and absent is False
+                ):
+                    return True
+            current = ancestor
+        return False
 
     def _timeout_before(
         self, statements: list[cst.CSTNode], scope: ScopeNode
