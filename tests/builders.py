@@ -657,3 +657,27 @@ def run_cli(
     ) as proc:
         out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+EXPECT_MARK = re.compile(r"#\s*expect:\s*(leak|ok)")
+
+
+def assert_expectations(name: str, code: str) -> None:
+    """Analyse ``code`` and check every line marked ``# expect: leak`` has a finding and every
+    one marked ``# expect: ok`` has none."""
+    from forkaudit.analysis.engine import analyze_source
+    from forkaudit.rules import load_rules
+
+    result = analyze_source(code.encode(), f"{name}.py", load_rules().rules)
+    assert result.error is None, result.error
+    found = {f.line for f in result.findings}
+    for number, line in enumerate(code.splitlines(), start=1):
+        match = EXPECT_MARK.search(line)
+        if match:
+            want = match.group(1) == "leak"
+            assert (number in found) is want, (
+                name,
+                number,
+                line.strip()[:100],
+                [(f.line, f.severity, f.message[:160]) for f in result.findings],
+            )

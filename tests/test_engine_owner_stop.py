@@ -11,17 +11,15 @@ Each line starting something says what happens at run time: ``# expect: leak`` o
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from forkaudit.analysis.engine import analyze_source
 from forkaudit.rules import load_rules
-from tests.builders import run_cli
+from tests.builders import assert_expectations, run_cli
 
 PACK = load_rules()
-EXPECT = re.compile(r"#\s*expect:\s*(leak|ok)")
 
 CLIENT = """\
 import threading
@@ -375,20 +373,7 @@ def start_once(fns):
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_owner_stop_probe(name: str) -> None:
-    code = PROBES[name]
-    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
-    assert result.error is None, result.error
-    found = {f.line for f in result.findings}
-    for number, line in enumerate(code.splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match:
-            want = match.group(1) == "leak"
-            assert (number in found) is want, (
-                name,
-                number,
-                line.strip()[:100],
-                [(f.line, f.severity, f.message[:160]) for f in result.findings],
-            )
+    assert_expectations(name, PROBES[name])
 
 
 def test_the_message_names_the_stop_and_why_exit_hangs() -> None:

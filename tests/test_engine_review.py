@@ -16,15 +16,13 @@ the break, a function looked up by name or exec'd, torch's get_context() kept in
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from forkaudit.analysis.engine import analyze_source
 from forkaudit.rules import load_rules
+from tests.builders import assert_expectations
 
 PACK = load_rules()
-EXPECT = re.compile(r"#\s*expect:\s*(leak|ok)")
 
 PROBES = {
     "nested_setter_atexit_leak": '''\
@@ -891,20 +889,7 @@ def pool_via_ctx(xs):
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_review_probe(name: str) -> None:
-    code = PROBES[name]
-    result = analyze_source(code.encode(), f"{name}.py", PACK.rules)
-    assert result.error is None, result.error
-    found = {f.line for f in result.findings}
-    for number, line in enumerate(code.splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match:
-            want = match.group(1) == "leak"
-            assert (number in found) is want, (
-                name,
-                number,
-                line.strip()[:100],
-                [(f.line, f.severity, f.message[:120]) for f in result.findings],
-            )
+    assert_expectations(name, PROBES[name])
 
 
 # Probes of a second read of the 2026-12-03 (seventh) changes: each with the severity per line
