@@ -13015,5 +13015,66 @@ def test_a_child_restarted_only_once_the_last_one_has_ended_replaces_nothing_unr
             if proc is not None:
                 proc.terminate()
                 proc.wait()
+
+
+        def either(stop):
+            proc = None
+            while not stop.is_set():
+                if proc is None or proc.poll() is not None:
+                    proc = start()
+                time.sleep(5)
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+
+
+        def forgets(stop, reload):
+            # `proc = None` drops a running child: the next pass starts another beside it
+            proc = None
+            while not stop.is_set():
+                if proc is None:
+                    proc = start()  # leak
+                if reload.is_set():
+                    proc = None
+                time.sleep(5)
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+
+
+        def twice(stop, listening):
+            # a second start in the same guarded block replaces the first, still running
+            proc = None
+            while not stop.is_set():
+                if proc is None or proc.poll() is not None:
+                    proc = start()  # leak
+                    if not listening():
+                        proc = start()  # leak
+                time.sleep(5)
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+        """
+    )
+    check(
+        """
+        import multiprocessing
+        import time
+
+
+        def work():
+            pass
+
+
+        def supervise(stop):
+            p = multiprocessing.Process(target=work)
+            p.start()
+            while not stop.is_set():
+                if p.exitcode is not None:  # (exitcode polls the child: it reaps it)
+                    p = multiprocessing.Process(target=work)
+                    p.start()
+                time.sleep(5)
+            p.terminate()
+            p.join()
         """
     )

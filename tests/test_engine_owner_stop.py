@@ -288,6 +288,8 @@ import atexit
 atexit.register(_cleanup)
 """,
     ),
+    # daemon=None takes the starting thread's flag, as no argument does: the main thread's
+    "daemon_none": CLIENT.format(daemon=", daemon=None", expect="leak", extra=""),
     # daemon=<something>: it may be a daemon
     "daemon_given_by_the_caller": CLIENT.format(
         daemon=", daemon=self.daemonic", expect="ok", extra=""
@@ -490,6 +492,32 @@ class Handler:
 """
     result = analyze_source(code.encode(), "serve.py", PACK.rules)
     assert {f.line: f.severity for f in result.findings} == {14: "high", 20: "high"}
+
+
+def test_a_start_behind_the_command_line_in_a_signal_handler_is_not_once() -> None:
+    """A function handed on (a SIGHUP handler, a callback) runs as often as what holds it
+    likes: a test of the command line in it says nothing of how often."""
+    code = """\
+import signal
+import sys
+import threading
+import time
+
+
+def watch():
+    while True:
+        time.sleep(1)
+
+
+def on_hup(signum, frame):
+    if "--watch" in sys.argv:
+        threading.Thread(target=watch, daemon=True).start()
+
+
+signal.signal(signal.SIGHUP, on_hup)
+"""
+    result = analyze_source(code.encode(), "hup.py", PACK.rules)
+    assert {f.line: f.severity for f in result.findings} == {14: "high"}
 
 
 def test_a_stop_named_by_more_modules_than_are_read_counts_as_called(tmp_path: Path) -> None:

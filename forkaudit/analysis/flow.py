@@ -1728,22 +1728,55 @@ class Follower:
 
     def _started_when_absent(self, statement: cst.CSTNode, handle: str) -> bool:
         """Is ``statement`` (binding ``handle`` anew in a loop) run only when there is no
-        child left to reap under that name: under ``if proc is None:``, or ``if
-        proc.returncode is not None:`` / ``if proc.poll() is not None:`` (a child that has
-        reported its end is reaped), or in the ``else`` of their opposites? Then each pass
-        replaces nothing unreaped: a restart after a death, not a drop."""
+        child left to reap under that name: under ``if proc is None:``, ``if proc.poll() is
+        not None:`` / ``if proc.returncode is not None:`` (a child that has reported its end is
+        reaped; ``not p.is_alive()``, ``p.exitcode is not None`` poll a multiprocessing one),
+        ``or``-ed together, or in the ``else`` of their opposites? And is every other binding
+        of the handle in the loop such a start too, alone in its guarded block (no
+        ``proc = None`` dropping a running child, no second start replacing the first)? Then
+        each pass replaces nothing unreaped: a restart after a death, not a drop."""
+        loop = next(
+            (a for a in self.index.ancestors(statement) if isinstance(a, cst.For | cst.While)),
+            None,
+        )
+        if loop is None:
+            return False
+        bindings = [
+            node
+            for node in walk_statements(loop)
+            if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign)
+            and any(
+                dotted_name(target) == handle
+                for target in (
+                    [t.target for t in node.targets]
+                    if isinstance(node, cst.Assign)
+                    else [node.target]
+                )
+            )
+        ]
+        guards = [self._absence_guard(binding, handle, loop) for binding in bindings]
+        if any(guard is None for guard in guards):
+            return False
+        # alone in its guarded block: a second binding there replaces the first's child
+        return len({id(guard) for guard in guards}) == len(guards)
+
+    def _absence_guard(
+        self, statement: cst.CSTNode, handle: str, loop: cst.CSTNode
+    ) -> cst.CSTNode | None:
+        """The branch of an ``if`` (inside ``loop``) that holds ``statement`` and is taken only
+        when ``handle`` has no child left to reap; None when there is none."""
         current: cst.CSTNode = statement
         for ancestor in self.index.ancestors(statement):
-            if isinstance(ancestor, cst.For | cst.While | cst.FunctionDef):
-                return False
+            if ancestor is loop:
+                return None
             if isinstance(ancestor, cst.If):
-                absent = _absent(ancestor.test, handle)
+                absent = _gone(ancestor.test, handle)
                 if (current is ancestor.body and absent is True) or (
                     current is ancestor.orelse and absent is False
                 ):
-                    return True
+                    return current
             current = ancestor
-        return False
+        return None
 
     def _timeout_before(
         self, statements: list[cst.CSTNode], scope: ScopeNode
@@ -3853,6 +3886,45 @@ def _none_or_start(statement: cst.CSTNode) -> tuple[cst.BaseExpression, bool] | 
     if literal_truth(choice.body) is False and literal_truth(choice.orelse) is not False:
         return choice.test, False
     return None
+
+
+def _gone(test: cst.BaseExpression, handle: str) -> bool | None:
+    """``_absent``, and also: ``a or b`` true only when each is absent (``proc is None or
+    proc.poll() is not None``), ``a and b`` when one is; ``proc.poll()`` true only once it has
+    ended; a multiprocessing handle's ``not p.is_alive()`` and ``p.exitcode is not None``
+    (both poll it, which reaps it)."""
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _gone(test.left, handle), _gone(test.right, handle)
+        if isinstance(test.operator, cst.Or):
+            return True if left is True and right is True else None
+        return True if True in (left, right) else None
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _gone(test.expression, handle)
+        return None if inner is None else not inner
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and dotted_name(test.func.value) == handle
+        and not test.args
+    ):
+        if test.func.attr.value == "poll":
+            return True  # a non-zero status: it has ended (a zero one takes the other way)
+        if test.func.attr.value == "is_alive":
+            return False
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and dotted_name(test.comparisons[0].comparator) == "None"
+        and isinstance(test.left, cst.Attribute)
+        and test.left.attr.value == "exitcode"
+        and dotted_name(test.left.value) == handle
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.IsNot | cst.NotEqual):
+            return True
+        if isinstance(operator, cst.Is | cst.Equal):
+            return False
+    return _absent(test, handle)
 
 
 def _absent(test: cst.BaseExpression, handle: str) -> bool | None:

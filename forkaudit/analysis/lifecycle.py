@@ -845,11 +845,14 @@ class Analyzer:
 
     def _maybe_daemon(self, site: Site) -> bool:
         """May the thread be a daemon after all: ``daemon=`` given something else than
-        ``False`` (``daemon=self._daemonic``), or started by code that runs in a daemon thread
-        of the module (a thread takes the daemon flag of the one starting it): the function
-        holding the start is the target of a thread started as a daemon?"""
+        ``False`` or ``None`` (``daemon=self._daemonic``; None takes the starting thread's
+        flag, as no argument does), or started by code that runs in a daemon thread of the
+        module (a thread takes the daemon flag of the one starting it): the function holding
+        the start is the target of a thread started as a daemon?"""
         given = argument(site.call, -1, "daemon")
-        if given is not None and not (isinstance(given, cst.Name) and given.value == "False"):
+        if given is not None and not (
+            isinstance(given, cst.Name) and given.value in ("False", "None")
+        ):
             return True
         function = self.facts.enclosing_function(site.call)
         if function is None:

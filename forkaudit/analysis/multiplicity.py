@@ -211,6 +211,7 @@ class Counter:
             and loop is None
             and not outer.positive
             and outer.level <= Level.PER_CALL
+            and not self._handed_on(function)
         ):
             # what a process was started to do is decided where it starts: a start behind a
             # test of its command line, in no loop, in a function nothing shows running
@@ -916,6 +917,21 @@ class Counter:
         return self._serves_until_stopped(method, owner, depth + 1)
 
     # ------------------------------------------------------------------ guards
+
+    def _handed_on(self, function: cst.FunctionDef) -> bool:
+        """Is ``function`` named otherwise than called (``signal.signal(SIGHUP, on_hup)``, a
+        callback, a route): something else runs it, as often as it likes?"""
+        for node in self.index.names.get(function.name.value, ()):
+            parent = self.index.parent_of(node)
+            if isinstance(parent, cst.FunctionDef) and parent.name is node:
+                continue
+            reference = (
+                parent if isinstance(parent, cst.Attribute) and parent.attr is node else node
+            )
+            holder = self.index.parent_of(reference)
+            if not (isinstance(holder, cst.Call) and holder.func is reference):
+                return True
+        return bool(function.decorators)
 
     def _reads_command_line(self, test: cst.BaseExpression) -> bool:
         """Does ``test`` read the command line the process was started with (``sys.argv[1]
