@@ -13044,12 +13044,13 @@ def test_a_child_restarted_only_once_the_last_one_has_ended_replaces_nothing_unr
 
         def twice(stop, listening):
             # a second start in the same guarded block replaces the first, still running
+            # (the second is the one kept: the next pass looks at it)
             proc = None
             while not stop.is_set():
                 if proc is None or proc.poll() is not None:
                     proc = start()  # leak
                     if not listening():
-                        proc = start()  # leak
+                        proc = start()
                 time.sleep(5)
             if proc is not None:
                 proc.kill()

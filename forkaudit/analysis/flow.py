@@ -1732,9 +1732,9 @@ class Follower:
         not None:`` / ``if proc.returncode is not None:`` (a child that has reported its end is
         reaped; ``not p.is_alive()``, ``p.exitcode is not None`` poll a multiprocessing one),
         ``or``-ed together, or in the ``else`` of their opposites? And is every other binding
-        of the handle in the loop such a start too, alone in its guarded block (no
-        ``proc = None`` dropping a running child, no second start replacing the first)? Then
-        each pass replaces nothing unreaped: a restart after a death, not a drop."""
+        of the handle in the loop such a start too, and none after this one in its guarded
+        block (no ``proc = None`` dropping a running child, no second start replacing this
+        one)? Then each pass replaces nothing unreaped: a restart after a death, not a drop."""
         loop = next(
             (a for a in self.index.ancestors(statement) if isinstance(a, cst.For | cst.While)),
             None,
@@ -1757,8 +1757,24 @@ class Follower:
         guards = [self._absence_guard(binding, handle, loop) for binding in bindings]
         if any(guard is None for guard in guards):
             return False
-        # alone in its guarded block: a second binding there replaces the first's child
-        return len({id(guard) for guard in guards}) == len(guards)
+
+        # the last in its guarded block: a later binding there replaces its child
+        def this(binding: cst.CSTNode) -> bool:
+            return (
+                binding is statement
+                or self.index.inside(binding, statement)
+                or self.index.inside(statement, binding)
+            )
+
+        own = next((g for b, g in zip(bindings, guards, strict=True) if this(b)), None)
+        if own is None:
+            return False
+        return not any(
+            g is own
+            and not this(b)
+            and self.facts.call_position(b) > self.facts.call_position(statement)
+            for b, g in zip(bindings, guards, strict=True)
+        )
 
     def _absence_guard(
         self, statement: cst.CSTNode, handle: str, loop: cst.CSTNode
