@@ -1145,7 +1145,7 @@ def _at_exit_only(
 ) -> bool:
     """Is ``function`` run only as cleanup at exit: decorated ``@atexit.register``, or named
     only where ``not_a_call`` holds (``atexit.register(_cleanup)``)?"""
-    if any(index.resolve(d.decorator) == "atexit.register" for d in function.decorators):
+    if function.name.value in atexit_functions(index):
         return True
     uses = [
         node
@@ -1168,8 +1168,9 @@ def uncalled_methods(
 ) -> frozenset[str] | None:
     """Do no code of the module call ``methods`` (of a class): each is named only in its own
     definition, where ``not_a_call`` holds (handed to ``atexit.register``), or as
-    ``<x>.<name>()`` in a method that no code calls either, or in a function decorated with
-    ``@atexit.register`` (called by none)? The names on the way (``stop``, and ``close``
+    ``<x>.<name>()`` in a method that no code calls either, or in a function that runs only
+    as cleanup at exit (``@atexit.register``, ``atexit.register(_cleanup)``: after the
+    interpreter has waited for every non-daemon thread)? The names on the way (``stop``, and ``close``
     calling it), or None when something calls one: a call at module level or in another
     function (what the module offers its users to call: one calling the stop uses the class
     as meant), a method named otherwise (handed on as a callback), one decorated (a route, a
