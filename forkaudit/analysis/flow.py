@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import libcst as cst
 
@@ -35,6 +35,7 @@ from forkaudit.analysis.syntax import (
     endless_while,
     ends_with,
     flags_set,
+    handed_to_atexit,
     in_loop,
     in_main_block,
     innermost_loop,
@@ -2695,14 +2696,12 @@ class Follower:
             if info is not None and self._logging_handler(info) and not self._closed_here(info)
             else ""
         )
-
-        def registered(reference: cst.CSTNode) -> bool:
-            holder = index.parent_of(reference)
-            call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-            return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
-
         return runs_only_from(
-            index, methods, root=root, root_reference=registered, roots=atexit_functions(index)
+            index,
+            methods,
+            root=root,
+            root_reference=partial(handed_to_atexit, index),
+            roots=atexit_functions(index),
         )
 
     def _closed_here(self, info: ClassInfo) -> bool:

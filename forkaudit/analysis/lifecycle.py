@@ -795,16 +795,10 @@ class Analyzer:
             or self._maybe_daemon(site)
         ):
             return verdict
-
-        def registered(reference: cst.CSTNode) -> bool:
-            holder = index.parent_of(reference)
-            call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-            return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
-
         ending = {*verdict.reapers, *self._stoppers(site, info)}
         if not ending:
             return verdict  # nothing stops it: judged as such
-        chain = uncalled_methods(index, ending, registered)
+        chain = uncalled_methods(index, ending)
         if chain is None or any(
             not name.startswith("_") and not _ends_something(name) for name in chain
         ):

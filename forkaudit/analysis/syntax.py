@@ -1128,6 +1128,14 @@ def runs_only_from(
     return reached
 
 
+def handed_to_atexit(index: ModuleIndex, reference: cst.CSTNode) -> bool:
+    """Is ``reference`` (``self.stop``, ``_cleanup``) an argument of ``atexit.register(...)``:
+    cleanup run at exit, after the interpreter has waited for every non-daemon thread?"""
+    holder = index.parent_of(reference)
+    call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+    return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
+
+
 def atexit_functions(index: ModuleIndex) -> frozenset[str]:
     """The functions of the module registered with atexit by decoration (``@atexit.register``
     over ``def catch_exit():``): they run at exit, called by no code of the module."""
@@ -1138,13 +1146,9 @@ def atexit_functions(index: ModuleIndex) -> frozenset[str]:
     )
 
 
-def _at_exit_only(
-    index: ModuleIndex,
-    function: cst.FunctionDef,
-    not_a_call: Callable[[cst.CSTNode], bool] | None,
-) -> bool:
+def _at_exit_only(index: ModuleIndex, function: cst.FunctionDef) -> bool:
     """Is ``function`` run only as cleanup at exit: decorated ``@atexit.register``, or named
-    only where ``not_a_call`` holds (``atexit.register(_cleanup)``)?"""
+    only as an argument of ``atexit.register(_cleanup)``?"""
     if function.name.value in atexit_functions(index):
         return True
     uses = [
@@ -1154,20 +1158,16 @@ def _at_exit_only(
             isinstance(parent := index.parent_of(node), cst.FunctionDef) and parent.name is node
         )
     ]
-    return bool(uses) and not_a_call is not None and all(not_a_call(node) for node in uses)
+    return bool(uses) and all(handed_to_atexit(index, node) for node in uses)
 
 
 # decorators that leave a function to be called by name (or, for atexit, by no code at all)
 _PLAIN_DECORATORS = frozenset({"atexit.register", "staticmethod", "classmethod"})
 
 
-def uncalled_methods(
-    index: ModuleIndex,
-    methods: Collection[str],
-    not_a_call: Callable[[cst.CSTNode], bool] | None = None,
-) -> frozenset[str] | None:
+def uncalled_methods(index: ModuleIndex, methods: Collection[str]) -> frozenset[str] | None:
     """Do no code of the module call ``methods`` (of a class): each is named only in its own
-    definition, where ``not_a_call`` holds (handed to ``atexit.register``), or as
+    definition, handed to ``atexit.register`` (``handed_to_atexit``), or as
     ``<x>.<name>()`` in a method that no code calls either, or in a function that runs only
     as cleanup at exit (``@atexit.register``, ``atexit.register(_cleanup)``: after the
     interpreter has waited for every non-daemon thread)? The names on the way (``stop``, and ``close``
@@ -1196,13 +1196,13 @@ def uncalled_methods(
                 # method is reached through its object (`self.stop`, `client.stop`)
                 continue
             reference = parent
-            if not_a_call is not None and not_a_call(reference):
+            if handed_to_atexit(index, reference):
                 continue
             caller = index.method_of(node) or next(
                 (
                     a
                     for a in reversed(index.ancestors(node))
-                    if isinstance(a, cst.FunctionDef) and _at_exit_only(index, a, not_a_call)
+                    if isinstance(a, cst.FunctionDef) and _at_exit_only(index, a)
                 ),
                 None,
             )
