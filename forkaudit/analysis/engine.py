@@ -249,7 +249,7 @@ def _analyze(
             analyzer.flow.inherited = elsewhere.inherited_reap
             analyzer.method_called = elsewhere.calls_method
         if seen is not source:
-            analyzer.cut = (source, seen)
+            analyzer.seen = seen
         # (a folder named for a platform counts inside an environment, where the path starts
         # at site-packages: a project checked under ~/src/win/ is no Windows code)
         raw = [] if distribution and foreign_path(path) else analyzer.run()

@@ -80,9 +80,9 @@ class Analyzer:
         self.harm = Harm(index, self.facts, Counter(index, self.facts, elsewhere))
         # does another module of the package call a method of this name? (None: not asked yet)
         self.method_called: Callable[[str], bool] | None = None
-        # the module's whole text and the text analysed, when parts of it were left out (a
-        # slice: only the chunks that can start something; or what parsed of an old file)
-        self.cut: tuple[str, str] | None = None
+        # the text analysed, when parts of the module's (index.text) were left out (a slice:
+        # only the chunks that can start something; "": what parsed of an old file)
+        self.seen: str | None = None
         self.findings: list[RawFinding] = []
         # module-level functions returning a thread that runs their argument (_runs_argument)
         self.factories: dict[str, SubclassInfo] = {}
@@ -795,7 +795,7 @@ class Analyzer:
             or self._maybe_daemon(site)
         ):
             return verdict
-        ending = {*verdict.reapers, *self._stoppers(site, info)}
+        ending = {*verdict.reapers, *self._stoppers(site, info, target)}
         if not ending:
             return verdict  # nothing stops it: judged as such
         chain = uncalled_methods(index, ending)
@@ -805,7 +805,7 @@ class Analyzer:
             # a method of its everyday use stops it too (`speak()` ending the last speech):
             # using the object stops it, not only remembering a cleanup
             return verdict
-        if self.cut is not None and any(self._named_where_cut(name) for name in chain):
+        if self.seen is not None and any(self._named_where_cut(name) for name in chain):
             return verdict  # named in a part of the module left out of the analysis
         if any(self._named_in_a_string(name) for name in chain):
             return verdict
@@ -863,27 +863,24 @@ class Analyzer:
     def _named_where_cut(self, name: str) -> bool:
         """Is ``name`` named more often in the module's whole text than in the part analysed:
         in a function the slice left out (a caller of the stop), or in what did not parse?"""
-        assert self.cut is not None
-        whole, seen = self.cut
+        seen = self.seen
         pattern = re.compile(rf"\b{re.escape(name)}\b")
-        return not seen or len(pattern.findall(whole)) > len(pattern.findall(seen))
+        return not seen or len(pattern.findall(self.index.text)) > len(pattern.findall(seen))
 
     def _named_in_a_string(self, name: str) -> bool:
         """Is ``name`` a string of the module (``getattr(client, "stop")()``, a dispatch
         table of method names): called by name, out of sight?"""
-        whole = self.cut[0] if self.cut is not None else self.index.text
-        return re.search(rf"""['"]{re.escape(name)}['"]""", whole) is not None
+        return re.search(rf"""['"]{re.escape(name)}['"]""", self.index.text) is not None
 
-    def _stoppers(self, site: Site, info: ClassInfo) -> set[str]:
+    def _stoppers(self, site: Site, info: ClassInfo, target: cst.Attribute) -> set[str]:
         """The methods of ``info`` (but ``__init__``, the one starting ``site`` and the
         thread's own) that may end its thread other than by reaping it: they write the flag its
         loop runs until (``self.running = False``, ``self._stop.set()``), put on a queue of the
         object what may be its sentinel (``put(None)``, ``put(self._terminator)``; not data:
         ``put((callback, kwargs))``), or call on the object it serves
-        (``self._server.shutdown()``)."""
+        (``self._server.shutdown()``). ``target``: what the thread runs (``self._loop``)."""
         index = self.index
-        target = target_expr(site.call, timer=site.via.endswith("Timer"))
-        skip = {"__init__", last_name(target) if target is not None else ""}
+        skip = {"__init__", target.attr.value}
         starting = index.method_of(site.call)
         if starting is not None:
             skip.add(starting.name.value)
