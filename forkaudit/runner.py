@@ -442,24 +442,21 @@ def _ask_callers(
                         naming.setdefault(base, []).append(source)
         for u, job, result in items:
             root = _root(job.file)
-            callers = {
-                name: found[:CALLER_FILES_MAX]
-                for name in result.asks
-                if (
-                    found := tuple(
-                        s
-                        for s in naming.get(name, ())
-                        if s.relpath != job.file.relpath and _root(s) == root
-                    )
-                )
-            }
-            for name in [n for n in callers if n.startswith(".")]:
-                if len(callers[name]) == CALLER_FILES_MAX and any(
-                    s.relpath != job.file.relpath and _root(s) == root and s not in callers[name]
+            others = {
+                name: tuple(
+                    s
                     for s in naming.get(name, ())
-                ):
-                    # a method named by more modules than are read: one not read may call it
-                    callers["+" + name] = ()
+                    if s.relpath != job.file.relpath and _root(s) == root
+                )
+                for name in result.asks
+            }
+            callers = {name: found[:CALLER_FILES_MAX] for name, found in others.items() if found}
+            callers.update(
+                # a method named by more modules than are read: one not read may call it
+                ("+" + name, ())
+                for name, found in others.items()
+                if name.startswith(".") and len(found) > CALLER_FILES_MAX
+            )
             if callers:
                 again.append((u, replace(job, callers=callers), result))
             else:
