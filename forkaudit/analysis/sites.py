@@ -9,7 +9,7 @@ timer, or ends by itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -2567,12 +2567,7 @@ class SiteFinder:
         chain too."""
         if site.via in ("threading.Thread", "Thread"):
             return  # a plain thread runs its target once; chains are made of timers
-        for arg in site.call.args:
-            if arg.keyword is not None and arg.keyword.value not in ("target", "function"):
-                continue
-            function = self.function_for(self._unwrap_target(arg.value, site.call), site.call)
-            if function is None:
-                continue
+        for arg, function in self._functions_given(site.call):
             armed = self._rearms(function, _stored_on(self.index, site.call))
             links = [(call, guarded) for call, guarded in armed if call is site.call]
             again = "starts it again"
@@ -2698,12 +2693,17 @@ class SiteFinder:
         kind = self.index.resolve(first.func)
         if kind is None or self.index.resolve(call.func) != kind:
             return False
+        return any(given is function for _, given in self._functions_given(call))
+
+    def _functions_given(self, call: cst.Call) -> Iterator[tuple[cst.Arg, cst.FunctionDef]]:
+        """The functions of the module among ``call``'s arguments (positional, or ``target=``
+        / ``function=``), unwrapped (``partial(f, ...)``), each with its argument."""
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value not in ("target", "function"):
                 continue
-            if self.function_for(self._unwrap_target(arg.value, call), call) is function:
-                return True
-        return False
+            function = self.function_for(self._unwrap_target(arg.value, call), call)
+            if function is not None:
+                yield arg, function
 
     def _rearms(self, function: cst.FunctionDef, own: str = "") -> list[tuple[cst.Call, bool]]:
         """The calls that ``function`` (and the methods and functions of this module it calls,
