@@ -211,6 +211,13 @@ class ModuleFacts:
             return False
         return function.name.value in self.sigchld_handlers()
 
+    def in_sigchld_handler(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` in a function installed as the SIGCHLD handler? It runs once a child
+        has ended (signals coalesce, but the end of each child leaves one pending): a wait
+        there with a timeout, even ``join(timeout=0)``, finds its child ended and reaps it."""
+        function = self.enclosing_function(node)
+        return function is not None and function.name.value in self.sigchld_handlers()
+
     def sigchld_handlers(self) -> set[str]:
         """Names of the functions installed as the SIGCHLD handler: ``signal.signal(SIGCHLD,
         handler)`` or an event loop's ``loop.add_signal_handler(SIGCHLD, handler)`` (which runs

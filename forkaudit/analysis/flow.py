@@ -20,6 +20,7 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
 from forkaudit.analysis.paths import Contains, pid_side
+from forkaudit.analysis.raising import fixture, managed_context
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     all_params,
@@ -130,6 +131,26 @@ class Follower:
         # attribute, reaping methods) -> "Base.close()" or ""
         self.inherited: Callable[[str, str, frozenset[str], frozenset[str]], str] | None = None
         self._kept_defaults: dict[int, list[tuple[str, bool]]] = {}
+
+    def _lent_to_with_blocks(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+        """Is ``node`` a ``yield`` of a generator run as a context manager or a fixture, whose
+        consumers only borrow what it yields: the with-block (or the test) runs at the yield,
+        and the generator's code after it is where the handle's end is decided. A pytest
+        fixture's consumer is a test, given it by name; a ``@contextmanager``'s are the
+        module's ``with f(...):`` statements, which must all leave it unbound (one ``as x``
+        may reap ``x`` itself, and one outside the module cannot be seen)."""
+        if not isinstance(node, cst.Yield) or not managed_context(function):
+            return False
+        if fixture(function):
+            return True
+        callers = self.facts.callers(function)
+        if not callers:
+            return False
+        for call in callers:
+            item = self.index.parent_of(call)
+            if not isinstance(item, cst.WithItem) or item.item is not call or item.asname:
+                return False
+        return True
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` (a fresh handle: the start call itself, or a
@@ -244,6 +265,16 @@ class Follower:
             function = self.facts.enclosing_function(use.at)
             if function is None:
                 return Verdict(False)
+            if self._lent_to_with_blocks(use.at, function):
+                return Verdict(
+                    True,
+                    "medium",
+                    f"{what} is yielded by the context manager {function.name.value}() "
+                    "to with-blocks that do not keep it, then dropped: it is never "
+                    f"{rule.kind.reaped}",
+                    started=site.started,
+                    daemon=site.daemon,
+                )
             cached = self._cached_property(function)
             if cached and not use.position:
                 # returned by a cached property: its object keeps it under the property's name
@@ -299,6 +330,10 @@ class Follower:
             or (name == "is_alive" and rule.kind.mp_child and self._alive_polled(call))
             or (name in ("__exit__", "__aexit__") and site.context_manager)
         ):
+            if name in ("wait", "join") and self.facts.in_sigchld_handler(call):
+                # the SIGCHLD handler runs once a child has ended: a wait there, with a
+                # timeout or none (`join(timeout=0)`), finds its child gone and reaps it
+                return Effect.REAP
             if (
                 name in ("wait", "join", "communicate")
                 and _zero_timeout(call)
@@ -665,6 +700,9 @@ class Follower:
                     self._classify_use(site, param_use, evidence, depth + 1)
             return
         if role is Role.RETURNED:
+            function = self.facts.enclosing_function(use.at)
+            if function is not None and self._lent_to_with_blocks(use.at, function):
+                return  # the generator owns it again after its yield
             evidence.returned.append(use.at)
             if use.position:
                 evidence.returned_index = use.position
@@ -2231,6 +2269,12 @@ class Follower:
             and isinstance(last.body[0].value, cst.Call)
         ):
             return False
+        if self.index.resolve(last.body[0].value.func) == "signal.pause" and not (
+            self._handles_signals()
+        ):
+            # it returns only once a signal handler of the program has run and returned; with
+            # none, a signal ends the process or raises (SIGINT's KeyboardInterrupt)
+            return True
         function = self._callee(last.body[0].value)
         if function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
@@ -2238,6 +2282,23 @@ class Follower:
         return any(endless_while(statement, names) for statement in function.body.body) and not any(
             isinstance(node, cst.Return) for node in walk_statements(function)
         )
+
+    def _handles_signals(self) -> bool:
+        """Does the module install a signal handler of its own (``signal.signal(SIGTERM,
+        handler)``, ``loop.add_signal_handler(...)``), not the default or ignoring one?"""
+        for call in self.index.calls:
+            resolved = self.index.resolve(call.func) or ""
+            if resolved == "signal.signal" and len(call.args) >= 2:
+                handler = self.index.resolve(call.args[1].value) or ""
+                if handler not in (
+                    "signal.SIG_DFL",
+                    "signal.SIG_IGN",
+                    "signal.default_int_handler",
+                ):
+                    return True
+            elif last_name(call.func) == "add_signal_handler":
+                return True
+        return False
 
     def _follow_attribute(self, site: Site, attr: str, statement: cst.CSTNode) -> Verdict:
         if site.started and (over := self._stored_over(statement, attr)) is not None:

@@ -143,6 +143,20 @@ def managed_context(function: cst.CSTNode) -> bool:
     )
 
 
+def fixture(function: cst.FunctionDef) -> bool:
+    """Is ``function`` a pytest fixture (``@pytest.fixture``, ``@pytest.fixture(scope=...)``,
+    ``@pytest.yield_fixture``)?"""
+    return any(
+        last_name(
+            decorator.decorator.func
+            if isinstance(decorator.decorator, cst.Call)
+            else decorator.decorator
+        )
+        in ("fixture", "yield_fixture")
+        for decorator in function.decorators
+    )
+
+
 def _swallowed(node: cst.Try | cst.TryStar, closed: bool = False) -> bool:
     """Does every exception of the ``try`` body end in a handler that lets the code after the
     ``try`` run: a broad one (bare, ``Exception``, ``BaseException``) among handlers none of
