@@ -27,7 +27,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
-from forkaudit.analysis.syntax import argument, walk_statements
+from forkaudit.analysis.syntax import argument, flags_set, walk_statements
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
 from forkaudit.kinds import Kind
@@ -134,6 +134,7 @@ class Harm:
             and site.until_stopped
             and not site.ends_unstopped
             and many.level >= Level.PER_CALL
+            and not self._started_and_stopped_in_pairs(site)
         ):
             # its loop ends only when its object's flag is set, which the function starting
             # it does not do: started again on every call, each new one runs beside the ones
@@ -218,6 +219,31 @@ class Harm:
             bases=verdict.bases,
             stops=verdict.stops,
         )
+
+    def _started_and_stopped_in_pairs(self, site: Site) -> bool:
+        """Is the thread started by a method named for a start (``start_server()``,
+        ``open()``, ``connect()``) of a class whose method named for a stop (``stop_server()``,
+        ``close()``) sets the flag its loop runs until? The two are called in turn, start then
+        stop: the threads of one start end at the stop that follows it, and a start after a
+        stop that leaves the flag set makes one that ends at once. Only a start called again
+        without its stop runs one beside the other, which the pair is there to prevent."""
+        function = self.facts.enclosing_function(site.call)
+        info = self.index.class_of(site.call)
+        flag = site.until_flag
+        if function is None or info is None or not flag or site.until_unset:
+            return False
+        if not _named_for(function.name.value, _START_WORDS):
+            return False
+        for name, method in self.index.method_table(info).items():
+            if not _named_for(name, _STOP_WORDS):
+                continue
+            for node in walk_statements(method, skip_nested=False):
+                if any(
+                    target == flag and value in (None, site.until_value)
+                    for target, value in flags_set(node)
+                ):
+                    return True
+        return False
 
     def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:
         """Once per object, where the object is a per-use one: its class has a method ending a
@@ -507,6 +533,17 @@ def _message(
             "a non-daemon thread or process that never ends keeps the interpreter from exiting"
         )
     return "; ".join(part for part in parts if part)
+
+
+_START_WORDS = ("start", "open", "connect", "begin", "launch", "enable", "resume", "activate")
+_STOP_WORDS = ("stop", "close", "disconnect", "end", "halt", "disable", "pause", "deactivate")
+
+
+def _named_for(name: str, words: tuple[str, ...]) -> bool:
+    """Is ``name`` (snake_case or camelCase, a leading underscore aside) one of ``words``, or
+    made of one and more (``start_server``, ``stopServer``)?"""
+    first = re.split(r"_|(?=[A-Z])", name.lstrip("_"), maxsplit=1)[0].lower()
+    return first in words
 
 
 def _at_most(severity: str, cap: str) -> str:
