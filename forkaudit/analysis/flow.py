@@ -460,6 +460,7 @@ class Follower:
             for use in index.uses(name, scope)
             if not (index.inside(use, statement_line) and is_binding_of(index, use, statement_line))
             and not self._rebound_before(use, name, statement_line)
+            and not (isinstance(scope, cst.FunctionDef) and self._read_before(use, statement_line))
             and not (site.rule.handle == "pid" and _in_failed_fork_branch(index, use, name))
         ]
         methods = site.rule.start_methods
@@ -497,6 +498,18 @@ class Follower:
         if isinstance(statement, cst.BaseSmallStatement):
             statement = index.parent_of(statement)  # its line
         placed = self._in_block(statement)
+        holder = (
+            statement
+            if isinstance(statement, cst.SimpleStatementSuite)
+            else index.parent_of(statement)
+            if statement is not None and placed is not None and placed[1] == 0
+            else None
+        )
+        owner = index.parent_of(holder) if holder is not None else None
+        if isinstance(owner, cst.Try) and owner.body is holder:
+            # first in a `try` (`p.kill()` then `try: p.wait(timeout=5)`): right after what
+            # comes before the `try`
+            placed = self._in_block(owner)
         if placed is None or placed[1] == 0:
             return False
         body, position = placed
@@ -512,11 +525,35 @@ class Follower:
             for small in before.body
         )
 
-    def _sigkill_of(self, call: cst.Call, handle: str) -> bool:
+    def _sigkill_of(self, call: cst.Call, handle: str, depth: int = 0) -> bool:
         """Is ``call`` a SIGKILL to the child of ``handle``: ``h.kill()``,
         ``h.send_signal(SIGKILL)``, ``os.kill(h.pid, 9)``, ``os.killpg(os.getpgid(h.pid),
-        signal.SIGKILL)``?"""
+        signal.SIGKILL)``, or a function of the module given ``h`` that sends one to its
+        parameter (``_tree_kill(proc)``: a platform's branch may kill otherwise)?"""
         func = call.func
+        callee = self._callee(call) if depth == 0 else None
+        if callee is not None:
+            given = next(
+                (
+                    position
+                    for position, arg in enumerate(call.args)
+                    if arg.keyword is None and not arg.star and self.index.code(arg.value) == handle
+                ),
+                None,
+            )
+            params = callee.params.params
+            if (
+                isinstance(func, cst.Attribute)
+                and params
+                and params[0].name.value in ("self", "cls")
+            ):
+                params = params[1:]
+            if given is not None and given < len(params):
+                name = params[given].name.value
+                return any(
+                    self._sigkill_of(inner, name, depth + 1)
+                    for inner in calls_in(self.index, callee)
+                )
         if isinstance(func, cst.Attribute) and self.index.code(func.value) == handle:
             if func.attr.value == "kill" and not call.args:
                 return True
@@ -589,6 +626,25 @@ class Follower:
             if if_node is not None and self.facts.parent_exits(if_node, use, execs):
                 return True
         return False
+
+    def _read_before(self, use: cst.CSTNode, binding: cst.CSTNode) -> bool:
+        """Does ``use`` (of a local of a function) run before the statement ``binding`` the
+        handle, with no loop around both to bring it round again (``timer.cancel()`` of the
+        last timer, then ``timer = Timer(...)``)? It reads the value the name had before (a
+        global's is the one the last call left: read again)."""
+        index = self.index
+        if (
+            index.inside(use, binding)
+            or index.line_of(index.statement_of(use)) >= index.line_of(binding)
+            or index.scope_of(use) is not index.scope_of(binding)  # a closure reads it later
+        ):
+            return False
+        for ancestor in index.ancestors(binding):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef | cst.Module):
+                return True
+            if isinstance(ancestor, cst.For | cst.While) and index.inside(use, ancestor):
+                return False
+        return True
 
     def _rebound_before(self, use: cst.CSTNode, name: str, original: cst.CSTNode) -> bool:
         """Is the nearest binding of ``name`` before ``use`` (an earlier statement of a block
@@ -1203,10 +1259,27 @@ class Follower:
         )
         if statement is None:
             return True
+        test = statement.test if isinstance(statement, cst.If) else None
+        running = (
+            isinstance(test, cst.Comparison)
+            and test.left is call
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Is)
+            and dotted_name(test.comparisons[0].comparator) == "None"
+        )
         for node in walk_statements(statement):
             for flag, _ in flags_set(node):
                 if flag in tested:
-                    return False
+                    # `if p.poll() is None: started = True`: the loop ends once the child is
+                    # seen running, which reaps nothing
+                    return (
+                        running
+                        and isinstance(statement, cst.If)
+                        and not (
+                            statement.orelse is not None
+                            and self.index.inside(node, statement.orelse)
+                        )
+                    )
         return True
 
     def _kept_before_returned(self, evidence: Evidence) -> bool:
@@ -1257,7 +1330,7 @@ class Follower:
             return  # handed to a thread as data: the thread does not own the lifecycle by contract
         if resolved in INSPECTORS:
             # psutil.Process(pid) inspects the child; only its wait() reaps
-            if self._inspector_waits(call):
+            if self._inspector_waits(call) or self._inspector_reaped(site, call):
                 evidence.reaps.append(call)
             return
         registered = self._registered_parameter(call, arg)
@@ -1313,6 +1386,34 @@ class Follower:
                 return True
         return False
 
+    def _inspector_reaped(self, site: Site, call: cst.Call) -> bool:
+        """Is what ``call`` (``psutil.Process(h.pid)``) makes, bound to a local, put in a
+        container whose elements are waited (``self._procs.append(ps)``, then ``ps.wait()`` on
+        each one stopped)? psutil's ``wait()`` reaps a child of the process (``os.waitpid``),
+        as the handle's own would: the container is followed as for the handle, with ``wait``
+        among what reaps it."""
+        index = self.index
+        parent = index.parent_of(call)
+        if not (
+            isinstance(parent, cst.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            return False
+        name = parent.targets[0].target.value
+        alias = replace(site, reap_methods=site.reap_methods | {"wait"}, started=True)
+        for use in index.uses(name, index.scope_of(parent)):
+            arg = index.parent_of(use)
+            added = index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+            if (
+                isinstance(added, cst.Call)
+                and isinstance(added.func, cst.Attribute)
+                and added.func.attr.value in CONTAINER_ADD
+                and not self._follow_container(alias, added.func.value, added).leak
+            ):
+                return True
+        return False
+
     def _inspector_waits(self, call: cst.Call) -> bool:
         """Is ``wait()`` called on what ``call`` (``psutil.Process(pid)``) makes: on the call
         itself, or on the name or attribute it is bound to (a local in its scope, an attribute
@@ -1350,6 +1451,8 @@ class Follower:
             self._active.add(key)
             try:
                 for use in self.index.uses(parameter, callee):
+                    if self._rebound_before(use, parameter, callee.params):
+                        continue  # the parameter bound anew: another value from there on
                     self._classify_use(site, use, sub, 3)
             finally:
                 self._active.discard(key)
@@ -3625,7 +3728,16 @@ class Follower:
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 # procs[k].wait()
                 sub = self.follow(replace(site, started=True), parent)
-                if not sub.leak and isinstance(index.parent_of(parent), cst.Attribute):
+                around = index.parent_of(parent)
+                if not sub.leak and (isinstance(around, cst.Attribute)):
+                    return Verdict(False, started=started)
+                if (
+                    isinstance(around, cst.Arg)
+                    and (in_loop(index, parent) or not _fixed_index(parent))
+                    and self._callee_reaps(site, around)
+                ):
+                    # `while procs: stop(procs[0])`, `stop(procs[i])` over the indices: each
+                    # element given in turn to a function of the module that reaps it
                     return Verdict(False, started=started)
                 if self._indexed_reap(site, parent):
                     return Verdict(False, started=started)
@@ -3800,6 +3912,17 @@ class Follower:
                 self._active.discard(key)
                 self._came_from.discard(id(given))
         return False
+
+    def _callee_reaps(self, site: Site, arg: cst.Arg) -> bool:
+        """Does the function of this module that ``arg`` is given to reap what it receives
+        (``def _stop(self, p): p.terminate(); p.wait()``), not only hand it on?"""
+        call = self.index.parent_of(arg)
+        inside = self._callee_parameter(call, arg) if isinstance(call, cst.Call) else None
+        if inside is None:
+            return False
+        sub = self._parameter_evidence(replace(site, started=True), *inside, True)
+        handed = {id(h) for h in sub.handoffs}
+        return any(id(reap) not in handed for reap in sub.reaps)
 
     def _indexed_reap(self, site: Site, subscript: cst.Subscript) -> bool:
         """``worker = procs[i]; worker.join()`` in a loop (over the indices, say), or with an
