@@ -17,6 +17,7 @@ from forkaudit.analysis.syntax import (
     argument,
     assignments,
     bound_by,
+    in_main_block,
     is_minus_one_or_zero,
     last_name,
     local_names,
@@ -875,6 +876,72 @@ class ModuleFacts:
             return True
         return node.value not in self._bound_names(function)
 
+    def called_only_on_new_objects(self, method: cst.FunctionDef) -> bool:
+        """Is ``method`` called in the module (at least once) only on an object the calling
+        function has just made of its class (``runner = SkySSHRunner(...)`` then
+        ``runner.tunnel(...)``, once, nothing between rebinding it)? A new object holds no
+        handle before the one the call stores, so the call replaces nothing."""
+        info = self.index.class_of(method.body)
+        if info is None:
+            return False
+        makers = {info.name} | {
+            other.name for other in self.index.classes.values() if info in self.class_family(other)
+        }
+        name = method.name.value
+        if any(
+            isinstance(call.func, cst.Attribute)
+            and dotted_name(call.func.value) in ("self", "cls")
+            and self.index.inside(call, info.node)
+            for call in self.calls_named(name)
+        ):
+            return False  # the class calls it again on an object it already has (restart())
+        calls = [
+            call
+            for call in self.calls_named(name)
+            if isinstance(call.func, cst.Attribute)
+            and not self.index.inside(call, info.node)
+            # the module's script block shows the API once; its importers call it as they will
+            and not in_main_block(self.index, call)
+        ]
+        if not calls:
+            return False
+        for call in calls:
+            receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+            if not isinstance(receiver, cst.Name):
+                return False
+            scope = self.index.scope_of(call)
+            loop = next(
+                (a for a in self.index.ancestors(call) if isinstance(a, cst.For | cst.While)),
+                None,
+            )
+            bound = [
+                value
+                for target, value in assignments(scope)
+                if isinstance(target, cst.Name) and target.value == receiver.value
+            ]
+            if len(bound) != 1 or not (
+                isinstance(bound[0], cst.Call) and last_name(bound[0].func) in makers
+            ):
+                return False
+            if loop is not None and not (
+                self.index.inside(bound[0], loop)
+                and self.call_position(bound[0]) < self.call_position(call)
+            ):
+                # called again on each pass: the object is the same unless the pass makes it
+                # anew before the call (`t = Tunnel(h); t.tunnel(port)` in the loop's body)
+                return False
+            same = [
+                other
+                for other in calls
+                if other is not call
+                and self.index.scope_of(other) is scope
+                and isinstance(other.func, cst.Attribute)
+                and dotted_name(other.func.value) == receiver.value
+            ]
+            if same:
+                return False  # called twice on it
+        return True
+
     def binds(self, function: cst.FunctionDef, name: str) -> bool:
         """Is ``name`` local to ``function`` (a parameter, or bound in it and not global)?"""
         return name in self._bound_names(function)
@@ -898,6 +965,27 @@ def _names_in_code(text: str, name: str) -> int:
         )
     except (tokenize.TokenError, SyntaxError):
         return 2  # cannot tell: count it as named
+
+
+def called_in_code(text: str, name: str) -> bool:
+    """Is ``name`` called somewhere in ``text`` (``name(``, ``obj.name(``; not ``def name(``,
+    not in a comment or a string)? True when the text cannot be tokenized (cannot tell)."""
+    try:
+        tokens = [
+            token
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type in (tokenize.NAME, tokenize.OP)
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    return any(
+        token.type == tokenize.NAME
+        and token.string == name
+        and at + 1 < len(tokens)
+        and tokens[at + 1].string == "("
+        and not (at > 0 and tokens[at - 1].string == "def")
+        for at, token in enumerate(tokens)
+    )
 
 
 def _is_exec(resolved: str | None) -> bool:

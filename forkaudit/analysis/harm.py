@@ -23,7 +23,7 @@ from enum import Enum
 
 import libcst as cst
 
-from forkaudit.analysis.facts import ModuleFacts
+from forkaudit.analysis.facts import ModuleFacts, called_in_code
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
@@ -134,7 +134,7 @@ class Harm:
             and site.until_stopped
             and not site.ends_unstopped
             and many.level >= Level.PER_CALL
-            and not self._started_and_stopped_in_pairs(site)
+            and not self._started_and_stopped_in_pairs(site, many)
         ):
             # its loop ends only when its object's flag is set, which the function starting
             # it does not do: started again on every call, each new one runs beside the ones
@@ -220,13 +220,18 @@ class Harm:
             stops=verdict.stops,
         )
 
-    def _started_and_stopped_in_pairs(self, site: Site) -> bool:
+    def _started_and_stopped_in_pairs(self, site: Site, many: Multiplicity) -> bool:
         """Is the thread started by a method named for a start (``start_server()``,
-        ``open()``, ``connect()``) of a class whose method named for a stop (``stop_server()``,
-        ``close()``) sets the flag its loop runs until? The two are called in turn, start then
-        stop: the threads of one start end at the stop that follows it, and a start after a
-        stop that leaves the flag set makes one that ends at once. Only a start called again
-        without its stop runs one beside the other, which the pair is there to prevent."""
+        ``open()``, ``connect()``), of a class whose method named for a stop
+        (``stop_server()``, ``close()``), called somewhere in the module's whole text (a sliced
+        module leaves out the functions that start nothing, where stops are called), sets
+        that flag? The two are called in turn, start then stop: the threads of one start end at
+        the stop after it, and a start after a stop that left the flag set makes one that ends
+        at once. Only a start called again without its stop runs one beside the other, which
+        the pair is there to prevent. Unless every call of the start is on an object just made
+        (``hb = Heartbeat(conn); hb.start()``), not where something shows the start running
+        per request on one object, nor when the start writes the flag (``resume()`` raising it
+        again undoes a stop its thread has not seen yet)."""
         function = self.facts.enclosing_function(site.call)
         info = self.index.class_of(site.call)
         flag = site.until_flag
@@ -234,8 +239,20 @@ class Harm:
             return False
         if not _named_for(function.name.value, _START_WORDS):
             return False
+        if not self.facts.called_only_on_new_objects(function) and (
+            # shown running per request on one object (`monitor.start_watch(path)`)
+            many.positive
+            # `resume()` raising the flag again undoes a `pause()` its thread, asleep, has
+            # not seen yet: one more runs beside it
+            or any(
+                target == flag
+                for node in walk_statements(function)
+                for target, _ in flags_set(node)
+            )
+        ):
+            return False
         for name, method in self.index.method_table(info).items():
-            if not _named_for(name, _STOP_WORDS):
+            if not _named_for(name, _STOP_WORDS) or not called_in_code(self.index.text, name):
                 continue
             for node in walk_statements(method, skip_nested=False):
                 if any(
