@@ -42,6 +42,25 @@ PROBES = {
     "killed_through_a_function": KILLER.format(signal="SIGKILL", expect="ok"),
     # SIGTERM may be ignored: the timed wait may give up on a child still running
     "terminated_through_a_function": KILLER.format(signal="SIGTERM", expect="leak"),
+    # the helper is given the pid, not the handle
+    "pid_given_to_the_killer": """\
+import os
+import signal
+import subprocess
+
+
+def _kill_pid(pid):
+    os.kill(pid, signal.SIGKILL)
+
+
+def probe(dev):
+    proc = subprocess.Popen(["smartctl", "-a", dev])  # expect: ok
+    try:
+        return proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        _kill_pid(proc.pid)
+        proc.wait(timeout=15)
+""",
     # the kill itself, then the wait first in a try
     "killed_then_try": """\
 import subprocess

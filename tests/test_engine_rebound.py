@@ -70,7 +70,7 @@ def start(forever):
     worker.start()
     return stop
 """,
-    # a process reaped at the top of the loop's next pass
+    # a process reaped at the top of the loop's next pass: the last one is left
     "reaped_at_the_next_pass": """\
 import subprocess
 
@@ -81,6 +81,34 @@ def supervise(cmd, n):
         if proc is not None:
             proc.wait()
         proc = subprocess.Popen(cmd)  # expect: leak
+""",
+    # an endless loop has no last one
+    "reaped_at_the_next_pass_forever": """\
+import subprocess
+import time
+
+
+def supervise(cmd):
+    proc = None
+    while True:
+        if proc is not None:
+            proc.wait()
+        proc = subprocess.Popen(cmd)  # expect: ok
+        time.sleep(1)
+""",
+    # ... and the last one after the loop: every one is reaped
+    "reaped_at_the_next_pass_and_after": """\
+import subprocess
+
+
+def supervise(cmd, n):
+    proc = None
+    for _ in range(n):
+        if proc is not None:
+            proc.wait()
+        proc = subprocess.Popen(cmd)  # expect: ok
+    if proc is not None:
+        proc.wait()
 """,
 }
 

@@ -241,6 +241,12 @@ def spawn(task):
 """,
     # pause() returns only through a handler: none here, so Ctrl-C is the only way on
     "pause_without_handlers": PAD.format(expect="ok", extra=""),
+    # a handler that always raises never lets pause() return either
+    "pause_with_a_raising_handler": PAD.format(
+        expect="ok",
+        extra="\n\ndef _interrupt(signum, frame):\n    raise KeyboardInterrupt\n\n\n"
+        "signal.signal(signal.SIGTERM, _interrupt)\n",
+    ),
     # a handler of the program makes pause() return: the normal path leaves it running
     "pause_with_a_handler": PAD.format(
         expect="leak", extra="\n\nsignal.signal(signal.SIGUSR1, lambda signum, frame: None)\n"

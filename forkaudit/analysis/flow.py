@@ -38,7 +38,6 @@ from forkaudit.analysis.syntax import (
     flags_set,
     handed_to_atexit,
     in_loop,
-    in_main_block,
     innermost_loop,
     is_binding_of,
     is_true,
@@ -525,19 +524,22 @@ class Follower:
             for small in before.body
         )
 
-    def _sigkill_of(self, call: cst.Call, handle: str, depth: int = 0) -> bool:
+    def _sigkill_of(self, call: cst.Call, handle: str, depth: int = 0, pid: str = "") -> bool:
         """Is ``call`` a SIGKILL to the child of ``handle``: ``h.kill()``,
         ``h.send_signal(SIGKILL)``, ``os.kill(h.pid, 9)``, ``os.killpg(os.getpgid(h.pid),
-        signal.SIGKILL)``, or a function of the module given ``h`` that sends one to its
-        parameter (``_tree_kill(proc)``: a platform's branch may kill otherwise)?"""
+        signal.SIGKILL)``, or a function of the module given ``h`` (or ``h.pid``) that sends
+        one to its parameter (``_tree_kill(proc)``: a platform's branch may kill otherwise)?
+        ``pid``: the name of the child's pid itself (in such a function), ``handle`` unused."""
         func = call.func
         callee = self._callee(call) if depth == 0 else None
         if callee is not None:
             given = next(
                 (
-                    position
+                    (position, self.index.code(arg.value) != handle)
                     for position, arg in enumerate(call.args)
-                    if arg.keyword is None and not arg.star and self.index.code(arg.value) == handle
+                    if arg.keyword is None
+                    and not arg.star
+                    and self.index.code(arg.value) in (handle, f"{handle}.pid")
                 ),
                 None,
             )
@@ -548,13 +550,13 @@ class Follower:
                 and params[0].name.value in ("self", "cls")
             ):
                 params = params[1:]
-            if given is not None and given < len(params):
-                name = params[given].name.value
+            if given is not None and given[0] < len(params):
+                name = params[given[0]].name.value
                 return any(
-                    self._sigkill_of(inner, name, depth + 1)
+                    self._sigkill_of(inner, name, depth + 1, pid=name if given[1] else "")
                     for inner in calls_in(self.index, callee)
                 )
-        if isinstance(func, cst.Attribute) and self.index.code(func.value) == handle:
+        if not pid and isinstance(func, cst.Attribute) and self.index.code(func.value) == handle:
             if func.attr.value == "kill" and not call.args:
                 return True
             return (
@@ -565,7 +567,7 @@ class Follower:
         signalled = _pid_signal(self.index, call)
         return (
             signalled is not None
-            and self.index.code(signalled[0]) == f"{handle}.pid"
+            and self.index.code(signalled[0]) == (pid or f"{handle}.pid")
             and _ending_signal(signalled[1], only_kill=True)
         )
 
@@ -735,7 +737,9 @@ class Follower:
                 return
             resolved = index.resolve(call.func)
             if resolved in rule.reaped_by_functions or resolved in PID_WAIT_FUNCTIONS:
-                if _pid_argument(resolved, call.args) is arg.value:
+                if _pid_argument(resolved, call.args) is arg.value and not self._polled_once(
+                    site, call, index.code(arg.value)
+                ):
                     evidence.reaps.append(call)
                 return
             if last_name(call.func) in rule.started_by_calls:
@@ -1760,6 +1764,7 @@ class Follower:
         # Walk up from the start statement: at each level, the statements after it in its block.
         current: cst.CSTNode = statement
         left_loop = False
+        next_pass = False  # reaped by the loop's next pass, before it starts another
         passed: list[cst.CSTNode] = []  # statements run before a reap, at the levels below
         while True:
             parent = self.index.parent_of(current)
@@ -1835,7 +1840,22 @@ class Follower:
                     and owner.body is parent
                     and not _pass_ends_loop(self.index, statement, owner)
                 ):
-                    left_loop = True
+                    if any(
+                        contains.definitely(s)
+                        for s in parent.body[: _position(parent.body, current)]
+                    ):
+                        # `if proc is not None: proc.wait()` before `proc = Popen(...)` in the
+                        # loop's body: each pass reaps the one the pass before started (and an
+                        # endless loop has no last one)
+                        if (
+                            isinstance(owner, cst.While)
+                            and is_true(owner.test)
+                            and not loop_can_exit(owner)
+                        ):
+                            return None
+                        next_pass = True
+                    else:
+                        left_loop = True
             if parent is scope:
                 break
             current = parent
@@ -1843,6 +1863,16 @@ class Follower:
         for reap in reaps:
             if self.index.scope_of(reap) is not scope:
                 return None
+        if (
+            next_pass
+            and not every
+            and isinstance(statement, cst.Assign)
+            and any(self.index.code(t.target).strip() == handle for t in statement.targets)
+        ):
+            return (
+                f"each one is {rule.kind.reaped} by the loop's next pass, before it starts "
+                f"another, but the last one is left un{rule.kind.reaped}"
+            )
         # Describe the condition that guards the first reap (a real one before a hand-over); one
         # in an `except` only when no reap is guarded by an `if` (`if items: try: ... except:
         # terminate() finally: join()` leaks on the other path of the `if`, exception or not).
@@ -2392,12 +2422,16 @@ class Follower:
         for call in self.index.calls:
             resolved = self.index.resolve(call.func) or ""
             if resolved == "signal.signal" and len(call.args) >= 2:
-                handler = self.index.resolve(call.args[1].value) or ""
+                given = call.args[1].value
+                handler = self.index.resolve(given) or ""
+                function = self._function_of(given, call)
                 if handler not in (
                     "signal.SIG_DFL",
                     "signal.SIG_IGN",
                     "signal.default_int_handler",
-                ):
+                ) and not (function is not None and _always_raises(function)):
+                    # (a handler that always raises, `raise KeyboardInterrupt`, never lets
+                    # pause() return either)
                     return True
             elif last_name(call.func) == "add_signal_handler":
                 return True
@@ -2932,7 +2966,7 @@ class Follower:
             return ""  # reaped by a counterpart (login/logout): the pair's contract again
         if self._called_only_from_starts(method, attr, reaping):
             return ""  # a step of __enter__()/start()/restart(): the old one is dealt with
-        if self._called_only_on_new_objects(method):
+        if self.facts.called_only_on_new_objects(method):
             return ""  # `runner = Runner(...); runner.tunnel()`: a new object has no one before
         for node in walk_statements(method):  # in source order, up to the store
             if node is statement:
@@ -2956,72 +2990,6 @@ class Follower:
             ):
                 return ""
         return method.name.value
-
-    def _called_only_on_new_objects(self, method: cst.FunctionDef) -> bool:
-        """Is ``method`` called in the module (at least once) only on an object the calling
-        function has just made of its class (``runner = SkySSHRunner(...)`` then
-        ``runner.tunnel(...)``, once, nothing between rebinding it)? A new object holds no
-        handle before the one the call stores, so the call replaces nothing."""
-        info = self.index.class_of(method.body)
-        if info is None:
-            return False
-        makers = {info.name} | {
-            other.name
-            for other in self.index.classes.values()
-            if info in self.facts.class_family(other)
-        }
-        name = method.name.value
-        if any(
-            isinstance(call.func, cst.Attribute) and self.index.inside(call, info.node)
-            for call in self.facts.calls_named(name)
-        ):
-            return False  # the class calls it again on an object it already has (restart())
-        calls = [
-            call
-            for call in self.facts.calls_named(name)
-            if isinstance(call.func, cst.Attribute)
-            and not self.index.inside(call, info.node)
-            # the module's script block shows the API once; its importers call it as they will
-            and not in_main_block(self.index, call)
-        ]
-        if not calls:
-            return False
-        for call in calls:
-            receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
-            if not isinstance(receiver, cst.Name):
-                return False
-            scope = self.index.scope_of(call)
-            loop = next(
-                (a for a in self.index.ancestors(call) if isinstance(a, cst.For | cst.While)),
-                None,
-            )
-            bound = [
-                value
-                for target, value in assignments(scope)
-                if isinstance(target, cst.Name) and target.value == receiver.value
-            ]
-            if len(bound) != 1 or not (
-                isinstance(bound[0], cst.Call) and last_name(bound[0].func) in makers
-            ):
-                return False
-            if loop is not None and not (
-                self.index.inside(bound[0], loop)
-                and self.facts.call_position(bound[0]) < self.facts.call_position(call)
-            ):
-                # called again on each pass: the object is the same unless the pass makes it
-                # anew before the call (`t = Tunnel(h); t.tunnel(port)` in the loop's body)
-                return False
-            same = [
-                other
-                for other in calls
-                if other is not call
-                and self.index.scope_of(other) is scope
-                and isinstance(other.func, cst.Attribute)
-                and dotted_name(other.func.value) == receiver.value
-            ]
-            if same:
-                return False  # called twice on it
-        return True
 
     def _called_on_self(self, method: cst.FunctionDef) -> bool:
         """Does a method of ``method``'s class call it on the object (``self._spawn()``)?"""
@@ -3309,6 +3277,32 @@ class Follower:
                 if isinstance(branch, cst.If) and reads(branch.test):
                     return True
         return False
+
+    def _polled_once(self, site: Site, call: cst.Call, pid: str) -> bool:
+        """Is ``call`` (``os.waitpid(pid, os.WNOHANG)``, in the function that starts the child
+        and keeps its pid in a local) a poll that asks once about each child of a loop that
+        starts a new one on every pass (the fork per connection, then its waitpid at once)? It
+        reaps only a child that has already ended, and the one just started has not: no later
+        poll asks about it, and one more is left per pass. (Once, outside a loop, such a poll
+        is taken as a reap, as it was: it is what a daemonizing fork asks before its parent
+        exits or returns.)"""
+        if (
+            self.facts.in_sigchld_handler(call)
+            or "." in pid
+            or self.index.scope_of(call) is not self.index.scope_of(site.call)
+        ):
+            # run once a child has ended (the SIGCHLD handler); a pid kept on an object or
+            # handed to another function may be polled again (a liveness predicate)
+            return False
+        if self._pid_call(call, pid) != "polls" and not (
+            any("WNOHANG" in self.index.code(arg.value) for arg in call.args[1:])
+        ):
+            return False
+        loop = next(
+            (a for a in self.index.ancestors(call) if isinstance(a, cst.For | cst.While)),
+            None,
+        )
+        return loop is not None and self.index.inside(site.call, loop)
 
     def _in_while(self, node: cst.CSTNode) -> bool:
         """Is ``node`` in a ``while`` loop of its function (polled until something holds)?"""
@@ -5142,3 +5136,20 @@ def _literal_slot(index: ModuleIndex, holder: cst.CSTNode) -> str:
     if isinstance(value, cst.SimpleString | cst.Integer):
         return value.value
     return ""
+
+
+def _position(statements: Sequence[cst.CSTNode], node: cst.CSTNode) -> int:
+    """Where ``node`` is among ``statements`` (0 when it is not one of them)."""
+    return next((i for i, other in enumerate(statements) if other is node), 0)
+
+
+def _always_raises(function: cst.FunctionDef) -> bool:
+    """Does every way through ``function`` end in a ``raise`` (its body's last statement is
+    one, and nothing before it returns)?"""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    if not body or any(isinstance(node, cst.Return) for node in walk_statements(function)):
+        return False
+    last = body[-1]
+    return isinstance(last, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Raise) for small in last.body
+    )
