@@ -47,6 +47,36 @@ def run(cmd):
         if proc.poll() is not None:
             done = True
 """,
+    # left by a break as soon as the poll says it runs
+    "breaks_when_running": """\
+import subprocess
+import time
+
+
+def launch(cmd):
+    proc = subprocess.Popen(cmd)  # expect: leak
+    while True:
+        time.sleep(0.5)
+        rc = proc.poll()
+        if rc is None:
+            break
+        raise RuntimeError(rc)
+    print("up", proc.pid)
+""",
+    # polled until it has ended
+    "polled_to_the_end": """\
+import subprocess
+import time
+
+
+def run(cmd):
+    proc = subprocess.Popen(cmd)  # expect: ok
+    while True:
+        rc = proc.poll()
+        if rc is not None:
+            break
+        time.sleep(0.1)
+""",
     # the same loop waiting for the child to come up: reaps nothing
     "waits_for_it_to_run": """\
 import subprocess

@@ -111,6 +111,50 @@ def serve():
     with run_server("1") as proc:
         proc.wait()
 """,
+    # bound, but the with-block only reads from it: the generator's terminate() decides
+    "bound_but_only_read": """\
+import subprocess
+from contextlib import contextmanager
+
+
+@contextmanager
+def tail(path):
+    proc = subprocess.Popen(["tail", "-F", path], stdout=subprocess.PIPE)  # expect: leak
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+
+
+def first_line(path):
+    with tail(path) as proc:
+        return proc.stdout.readline()
+""",
+    # one with-block waits for it, another leaves it unbound: that one leaves a zombie
+    "mixed_with_blocks": """\
+import subprocess
+from contextlib import contextmanager
+
+
+@contextmanager
+def recorder(out):
+    proc = subprocess.Popen(["arecord", out])  # expect: leak
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+
+
+def clip(out):
+    with recorder(out):
+        print("recording")
+
+
+def checked(out):
+    with recorder(out) as proc:
+        proc.send_signal(2)
+        return proc.wait()
+""",
     # no with-block in the module: its users are out of sight
     "no_callers": """\
 import subprocess

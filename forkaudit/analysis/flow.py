@@ -131,13 +131,17 @@ class Follower:
         self.inherited: Callable[[str, str, frozenset[str], frozenset[str]], str] | None = None
         self._kept_defaults: dict[int, list[tuple[str, bool]]] = {}
 
-    def _lent_to_with_blocks(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+    def _lent_to_with_blocks(
+        self, site: Site, node: cst.CSTNode, function: cst.FunctionDef
+    ) -> bool:
         """Is ``node`` a ``yield`` of a generator run as a context manager or a fixture, whose
         consumers only borrow what it yields: the with-block (or the test) runs at the yield,
         and the generator's code after it is where the handle's end is decided. A pytest
         fixture's consumer is a test, given it by name; a ``@contextmanager``'s are the
-        module's ``with f(...):`` statements, which must all leave it unbound (one ``as x``
-        may reap ``x`` itself, and one outside the module cannot be seen)."""
+        module's ``with f(...):`` statements: lent when one of them leaves it unbound, or binds
+        it (``as proc``) and neither reaps nor hands it on in its body. Not when every one
+        takes care of it, nor when one is not a ``with`` (``ExitStack.enter_context(f())``),
+        nor with no caller in the module (out of sight)."""
         if not isinstance(node, cst.Yield) or not managed_context(function):
             return False
         if fixture(function):
@@ -145,11 +149,27 @@ class Follower:
         callers = self.facts.callers(function)
         if not callers:
             return False
+        lent = False
         for call in callers:
             item = self.index.parent_of(call)
-            if not isinstance(item, cst.WithItem) or item.item is not call or item.asname:
+            if not isinstance(item, cst.WithItem) or item.item is not call:
                 return False
-        return True
+            if item.asname is None:
+                lent = True
+                continue
+            bound = item.asname.name
+            if not isinstance(bound, cst.Name):
+                return False
+            statement = self.index.parent_of(item)
+            if not isinstance(statement, cst.With):
+                return False
+            taken = Evidence(started=True)
+            for use in self.index.uses(bound.value, self.index.scope_of(statement)):
+                if self.index.inside(use, statement.body):
+                    self._classify_use(replace(site, started=True), use, taken, 2)
+            if not (taken.reaps or taken.escapes or taken.returned):
+                lent = True
+        return lent
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` (a fresh handle: the start call itself, or a
@@ -264,7 +284,7 @@ class Follower:
             function = self.facts.enclosing_function(use.at)
             if function is None:
                 return Verdict(False)
-            if self._lent_to_with_blocks(use.at, function):
+            if self._lent_to_with_blocks(site, use.at, function):
                 return Verdict(
                     True,
                     "medium",
@@ -761,7 +781,7 @@ class Follower:
             return
         if role is Role.RETURNED:
             function = self.facts.enclosing_function(use.at)
-            if function is not None and self._lent_to_with_blocks(use.at, function):
+            if function is not None and self._lent_to_with_blocks(site, use.at, function):
                 return  # the generator owns it again after its yield
             evidence.returned.append(use.at)
             if use.position:
@@ -1231,6 +1251,38 @@ class Follower:
             return False
         return isinstance(self.index.parent_of(parent), cst.Return)
 
+    def _breaks_when_running(self, call: cst.Call, loop: cst.For | cst.While) -> bool:
+        """Does the loop break as soon as this poll says the child runs (``if p.poll() is
+        None: break``, or ``rc = p.poll()`` then ``if rc is None: break``)? It is left with the
+        child running, which the poll did not reap."""
+        index = self.index
+        said: set[str] = set()
+        assign = index.parent_of(call)
+        if isinstance(assign, cst.Assign) and assign.value is call:
+            said = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        for node in walk_statements(loop.body):
+            if not isinstance(node, cst.If):
+                continue
+            test = node.test
+            if not (
+                isinstance(test, cst.Comparison)
+                and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.Is)
+                and dotted_name(test.comparisons[0].comparator) == "None"
+                and (
+                    test.left is call
+                    or (isinstance(test.left, cst.Name) and test.left.value in said)
+                )
+            ):
+                continue
+            body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+            for statement in body:
+                if isinstance(statement, cst.SimpleStatementLine) and any(
+                    isinstance(small, cst.Break) for small in statement.body
+                ):
+                    return True
+        return False
+
     def _readiness_check(self, call: cst.Call) -> bool:
         """Is this ``poll()`` a check that the child has not died while the loop holding it
         waits for something else (``while not port_open(): if p.poll() is not None: raise``),
@@ -1242,6 +1294,8 @@ class Follower:
         handle = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
         if handle is None or loop is None:
             return False
+        if isinstance(loop, cst.For | cst.While) and self._breaks_when_running(call, loop):
+            return True
         if isinstance(loop, cst.While):
             if is_true(loop.test) or self.index.inside(call, loop.test):
                 return False
