@@ -657,8 +657,8 @@ class Follower:
         index = self.index
         if (
             index.inside(use, binding)
-            or index.line_of(index.statement_of(use)) >= index.line_of(binding)
             or index.scope_of(use) is not index.scope_of(binding)  # a closure reads it later
+            or not self._comes_before(use, binding)
         ):
             return False
         for ancestor in index.ancestors(binding):
@@ -667,6 +667,30 @@ class Follower:
             if isinstance(ancestor, cst.For | cst.While) and index.inside(use, ancestor):
                 return False
         return True
+
+    def _comes_before(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
+        """Does ``node`` lie in a statement before ``statement`` in the block holding both
+        (read off the tree: positions would need the module's code generated)?"""
+        index = self.index
+        path: dict[int, cst.CSTNode] = {}
+        child: cst.CSTNode = statement
+        for ancestor in index.ancestors(statement):
+            path[id(ancestor)] = child
+            child = ancestor
+        child = node
+        for ancestor in index.ancestors(node):
+            other = path.get(id(ancestor))
+            if other is not None:
+                body = (
+                    ancestor.body
+                    if isinstance(ancestor, cst.SimpleStatementLine | cst.SimpleStatementSuite)
+                    else block_statements(ancestor)
+                )
+                if body is None or child not in body or other not in body:
+                    return False
+                return body.index(child) < body.index(other)
+            child = ancestor
+        return False
 
     def _rebound_before(self, use: cst.CSTNode, name: str, original: cst.CSTNode) -> bool:
         """Is the nearest binding of ``name`` before ``use`` (an earlier statement of a block
