@@ -288,8 +288,8 @@ class Follower:
                 return Verdict(
                     True,
                     "medium",
-                    f"{what} is yielded by the context manager {function.name.value}() "
-                    "to with-blocks that do not keep it, then dropped: it is never "
+                    f"{what} is yielded by {function.name.value}() to its with-blocks (or "
+                    "tests), which only borrow it, then dropped: it is never "
                     f"{rule.kind.reaped}",
                     started=site.started,
                     daemon=site.daemon,

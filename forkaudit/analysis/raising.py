@@ -132,27 +132,24 @@ def managed_context(function: cst.CSTNode) -> bool:
     stops early closes it (GeneratorExit)."""
     if not isinstance(function, cst.FunctionDef):
         return False
-    return any(
-        last_name(
-            decorator.decorator.func
-            if isinstance(decorator.decorator, cst.Call)
-            else decorator.decorator
-        )
-        in ("contextmanager", "asynccontextmanager", "fixture", "yield_fixture")
-        for decorator in function.decorators
-    )
+    return _decorated(function, ("contextmanager", "asynccontextmanager")) or fixture(function)
 
 
 def fixture(function: cst.FunctionDef) -> bool:
     """Is ``function`` a pytest fixture (``@pytest.fixture``, ``@pytest.fixture(scope=...)``,
     ``@pytest.yield_fixture``)?"""
+    return _decorated(function, ("fixture", "yield_fixture"))
+
+
+def _decorated(function: cst.FunctionDef, names: tuple[str, ...]) -> bool:
+    """Is ``function`` decorated by one of ``names`` (called or not: ``@fixture(scope=...)``)?"""
     return any(
         last_name(
             decorator.decorator.func
             if isinstance(decorator.decorator, cst.Call)
             else decorator.decorator
         )
-        in ("fixture", "yield_fixture")
+        in names
         for decorator in function.decorators
     )
 
