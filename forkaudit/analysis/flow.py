@@ -668,6 +668,24 @@ class Follower:
                 return False
         return True
 
+    def _registered_lambda(self, call: cst.CSTNode) -> cst.Call | None:
+        """The cleanup registration (``atexit.register(...)``, ``weakref.finalize(obj, ...)``,
+        ``stack.callback(...)``) given a lambda whose body is ``call``
+        (``lambda: p.terminate()``), or None."""
+        index = self.index
+        function = index.parent_of(call)
+        if not (isinstance(function, cst.Lambda) and function.body is call):
+            return None
+        holder = index.parent_of(function)
+        registry = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
+        if not isinstance(registry, cst.Call):
+            return None
+        resolved = index.resolve(registry.func) or ""
+        short = registry.func.attr.value if isinstance(registry.func, cst.Attribute) else ""
+        if resolved in CLEANUP_REGISTERS or short in CLEANUP_REGISTER_METHODS:
+            return registry
+        return None
+
     def _comes_before(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
         """Does ``node`` lie in a statement before ``statement`` in the block holding both
         (read off the tree: positions would need the module's code generated)?"""
@@ -730,6 +748,15 @@ class Follower:
         role = use.role
         if role is Role.CALL:
             effect = self._effect(site, use)
+            registered = self._registered_lambda(use.at)
+            if registered is not None and effect in (Effect.REAP, Effect.TIMED_REAP, Effect.END):
+                # atexit.register(lambda: p.terminate()): cleanup registered to run later, as
+                # atexit.register(p.terminate) is
+                evidence.reaps.append(use.at)
+                evidence.handoffs.append(use.at)
+                if index.resolve(registered.func) == "atexit.register":
+                    evidence.at_exit.append(use.at)
+                return
             if effect is Effect.START:
                 evidence.started = True
             elif effect in (Effect.REAP, Effect.TIMED_REAP):
