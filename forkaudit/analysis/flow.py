@@ -551,31 +551,27 @@ class Follower:
         one to its parameter (``_tree_kill(proc)``: a platform's branch may kill otherwise)?
         ``pid``: the name of the child's pid itself (in such a function), ``handle`` unused."""
         func = call.func
-        callee = self._callee(call) if depth == 0 else None
-        if callee is not None:
-            given = next(
+        given = (
+            next(
                 (
-                    (position, self.index.code(arg.value) != handle)
-                    for position, arg in enumerate(call.args)
+                    arg
+                    for arg in call.args
                     if arg.keyword is None
                     and not arg.star
                     and self.index.code(arg.value) in (handle, f"{handle}.pid")
                 ),
                 None,
             )
-            params = callee.params.params
-            if (
-                isinstance(func, cst.Attribute)
-                and params
-                and params[0].name.value in ("self", "cls")
-            ):
-                params = params[1:]
-            if given is not None and given[0] < len(params):
-                name = params[given[0]].name.value
-                return any(
-                    self._sigkill_of(inner, name, depth + 1, pid=name if given[1] else "")
-                    for inner in calls_in(self.index, callee)
-                )
+            if depth == 0
+            else None
+        )
+        if given is not None and (inside := self._callee_parameter(call, given)) is not None:
+            callee, name = inside
+            by_pid = self.index.code(given.value) != handle
+            return any(
+                self._sigkill_of(inner, name, depth + 1, pid=name if by_pid else "")
+                for inner in calls_in(self.index, callee)
+            )
         if not pid and isinstance(func, cst.Attribute) and self.index.code(func.value) == handle:
             if func.attr.value == "kill" and not call.args:
                 return True
@@ -678,12 +674,22 @@ class Follower:
             return None
         holder = index.parent_of(function)
         registry = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-        if not isinstance(registry, cst.Call):
+        if not isinstance(registry, cst.Call) or self._registers_cleanup(registry) is None:
             return None
-        resolved = index.resolve(registry.func) or ""
-        short = registry.func.attr.value if isinstance(registry.func, cst.Attribute) else ""
-        if resolved in CLEANUP_REGISTERS or short in CLEANUP_REGISTER_METHODS:
-            return registry
+        return registry
+
+    def _registers_cleanup(self, call: cst.Call) -> int | None:
+        """Is ``call`` a registration of cleanup to run later (``atexit.register(fn, ...)``,
+        ``weakref.finalize(obj, fn, ...)``, ``stack.callback(fn, ...)``,
+        ``self.addCleanup(fn, ...)``)? The position of the function it is given, or None."""
+        resolved = self.index.resolve(call.func) or ""
+        if resolved in CLEANUP_REGISTERS:
+            return CLEANUP_REGISTERS[resolved]
+        if (
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in CLEANUP_REGISTER_METHODS
+        ):
+            return 0
         return None
 
     def _comes_before(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
@@ -1312,19 +1318,7 @@ class Follower:
         if isinstance(assign, cst.Assign) and assign.value is call:
             said = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
         for node in walk_statements(loop.body):
-            if not isinstance(node, cst.If):
-                continue
-            test = node.test
-            if not (
-                isinstance(test, cst.Comparison)
-                and len(test.comparisons) == 1
-                and isinstance(test.comparisons[0].operator, cst.Is)
-                and dotted_name(test.comparisons[0].comparator) == "None"
-                and (
-                    test.left is call
-                    or (isinstance(test.left, cst.Name) and test.left.value in said)
-                )
-            ):
+            if not isinstance(node, cst.If) or not _says_running(node.test, call, said):
                 continue
             body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
             for statement in body:
@@ -1368,14 +1362,7 @@ class Follower:
         )
         if statement is None:
             return True
-        test = statement.test if isinstance(statement, cst.If) else None
-        running = (
-            isinstance(test, cst.Comparison)
-            and test.left is call
-            and len(test.comparisons) == 1
-            and isinstance(test.comparisons[0].operator, cst.Is)
-            and dotted_name(test.comparisons[0].comparator) == "None"
-        )
+        running = isinstance(statement, cst.If) and _says_running(statement.test, call)
         for node in walk_statements(statement):
             for flag, _ in flags_set(node):
                 if flag in tested:
@@ -1573,14 +1560,8 @@ class Follower:
         """``weakref.finalize(obj, fn, h)``, ``atexit.register(fn, h)``, ``stack.callback(fn,
         h)``, ``self.addCleanup(fn, h)``: the function of this module registered to get the
         handle later, and the name of its parameter that receives it."""
-        func = call.func
-        resolved = self.index.resolve(func) or ""
-        short = func.attr.value if isinstance(func, cst.Attribute) else ""
-        if resolved in CLEANUP_REGISTERS:
-            first = CLEANUP_REGISTERS[resolved]
-        elif short in CLEANUP_REGISTER_METHODS:
-            first = 0
-        else:
+        first = self._registers_cleanup(call)
+        if first is None:
             return None
         positional = [a for a in call.args if a.keyword is None and not a.star]
         if arg not in positional or len(positional) <= first:
@@ -3399,14 +3380,9 @@ class Follower:
             # run once a child has ended (the SIGCHLD handler); a pid kept on an object or
             # handed to another function may be polled again (a liveness predicate)
             return False
-        if self._pid_call(call, pid) != "polls" and not (
-            any("WNOHANG" in self.index.code(arg.value) for arg in call.args[1:])
-        ):
+        if not self._nonblocking(call):
             return False
-        loop = next(
-            (a for a in self.index.ancestors(call) if isinstance(a, cst.For | cst.While)),
-            None,
-        )
+        loop = innermost_loop(self.index, call)
         return loop is not None and self.index.inside(site.call, loop)
 
     def _in_while(self, node: cst.CSTNode) -> bool:
@@ -3431,17 +3407,17 @@ class Follower:
             if _ending_signal(args[1].value):
                 return "ends"  # a signal passed in (`def kill(self, sig)`) may be any
             return ""
-        if (
-            resolved in PID_WAIT_FUNCTIONS
-            and any(
-                "WNOHANG" in self.index.code(arg.value)
-                or self.index.resolve(arg.value) == "os.WNOHANG"  # `_wnohang=os.WNOHANG`
-                for arg in call.args[1:]
-            )
-            and not self._in_while(call)
-        ):
+        if resolved in PID_WAIT_FUNCTIONS and self._nonblocking(call) and not self._in_while(call):
             return "polls"  # once (or a bounded for); polled in a while loop, it waits
         return ""
+
+    def _nonblocking(self, call: cst.Call) -> bool:
+        """Is this wait by pid given ``os.WNOHANG`` (``os.waitpid(pid, os.WNOHANG)``,
+        ``_wnohang=os.WNOHANG``): it returns at once, reaping only a child already ended?"""
+        return any(
+            "WNOHANG" in self.index.code(arg.value) or self.index.resolve(arg.value) == "os.WNOHANG"
+            for arg in call.args[1:]
+        )
 
     def _companion_reaps(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """A class of the module made from the object (``BasicRunAutoClean(self)``) that takes
@@ -4754,6 +4730,18 @@ def _poll_results(index: ModuleIndex, scope: cst.CSTNode, handle: str) -> set[st
                     said.add(target.value)
                     grew = True
     return said
+
+
+def _says_running(test: cst.BaseExpression, poll: cst.Call, said: Collection[str] = ()) -> bool:
+    """Is ``test`` ``<poll> is None`` (or ``rc is None``, ``rc`` one of the names ``said``
+    bound to the poll's result): true while the child runs?"""
+    return (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and dotted_name(test.comparisons[0].comparator) == "None"
+        and (test.left is poll or (isinstance(test.left, cst.Name) and test.left.value in said))
+    )
 
 
 def _poll_polarity(test: cst.BaseExpression, polled: set[str]) -> bool | None:

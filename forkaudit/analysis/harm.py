@@ -29,7 +29,12 @@ from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.syntax import argument, flags_set, walk_statements
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
+from forkaudit.analysis.vocabulary import (
+    PER_USE_METHODS,
+    START_NAME_WORDS,
+    STOP_ENDS,
+    STOP_NAME_WORDS,
+)
 from forkaudit.kinds import Kind
 from forkaudit.model import SEVERITIES, Rule
 
@@ -237,7 +242,7 @@ class Harm:
         flag = site.until_flag
         if function is None or info is None or not flag or site.until_unset:
             return False
-        if not _named_for(function.name.value, _START_WORDS):
+        if not _named_for(function.name.value, START_NAME_WORDS):
             return False
         if not self.facts.called_only_on_new_objects(function) and (
             # shown running per request on one object (`monitor.start_watch(path)`)
@@ -252,7 +257,7 @@ class Harm:
         ):
             return False
         for name, method in self.index.method_table(info).items():
-            if not _named_for(name, _STOP_WORDS) or not called_in_code(self.index.text, name):
+            if not _named_for(name, STOP_NAME_WORDS) or not called_in_code(self.index.text, name):
                 continue
             for node in walk_statements(method, skip_nested=False):
                 if any(
@@ -552,11 +557,7 @@ def _message(
     return "; ".join(part for part in parts if part)
 
 
-_START_WORDS = ("start", "open", "connect", "begin", "launch", "enable", "resume", "activate")
-_STOP_WORDS = ("stop", "close", "disconnect", "end", "halt", "disable", "pause", "deactivate")
-
-
-def _named_for(name: str, words: tuple[str, ...]) -> bool:
+def _named_for(name: str, words: frozenset[str]) -> bool:
     """Is ``name`` (snake_case or camelCase, a leading underscore aside) one of ``words``, or
     made of one and more (``start_server``, ``stopServer``)?"""
     first = re.split(r"_|(?=[A-Z])", name.lstrip("_"), maxsplit=1)[0].lower()

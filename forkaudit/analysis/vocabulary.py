@@ -238,6 +238,15 @@ CLEANUP_METHOD_NAMES = frozenset(
 PER_USE_METHODS = frozenset({"close", "disconnect", "dispose", "release", "__exit__", "__aexit__"})
 # A service's ends: per use only when they fail to end the thread they mean to (harm._per_use).
 STOP_ENDS = frozenset({"stop", "shutdown", "terminate"})
+# The first word of a method named for starting or stopping what its object runs
+# (`start_updates()` / `stop_updates()`, `connect()` / `disconnect()`, `resume()` / `pause()`):
+# such a pair is called in turn (harm: a thread's start paired with the stop setting its flag).
+START_NAME_WORDS = frozenset(
+    {"start", "open", "connect", "begin", "launch", "enable", "resume", "activate"}
+)
+STOP_NAME_WORDS = frozenset(
+    {"stop", "close", "disconnect", "end", "halt", "disable", "pause", "deactivate"}
+)
 
 # ---------------------------------------------------------------------------- threads
 
