@@ -182,6 +182,11 @@ class Harm:
         if level < Level.PER_CALL and residue is Residue.LINGERING and kind.thread:
             return None  # a timer armed once (or once per object) fires and is gone
         daemon = verdict.daemon or site.daemon
+        if site.race_only and level < Level.PER_CALL:
+            # a chain its object's stop() cancels, undone only by a cancel landing between a
+            # firing and the re-arm: for an object made once, that race; made per request,
+            # one more chain each time (and the race per request)
+            return None
         if level is Level.ONCE and (
             kind is Kind.SERVICE or kind is Kind.RAW_THREAD or (kind.thread and daemon)
         ):

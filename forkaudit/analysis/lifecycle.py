@@ -1257,8 +1257,13 @@ def _chained(site: Site, verdict: Verdict) -> Verdict:
     return Verdict(
         True,
         "medium",
-        f"{site.via} is cancelled, but started again by its own function with no stop flag "
-        "looked at: a cancel() while it runs is undone, and every start begins another chain",
+        f"{site.via} is cancelled, but started again by its own function past a guard that "
+        "call decides: a cancel() between a firing and the re-arm is undone, and every start "
+        "begins another chain"
+        if site.race_only
+        else f"{site.via} is cancelled, but started again by its own function with no stop "
+        "flag looked at: a cancel() while it runs is undone, and every start begins another "
+        "chain",
         started=True,
         daemon=verdict.daemon,
     )

@@ -71,6 +71,9 @@ class Site:
     forever_loop: cst.CSTNode | None = None
     target_known: bool = False  # we saw the thread's code and know whether it loops forever
     timer_chain: bool = False
+    # a chain kept where a cancel finds it, undone only by a cancel between a firing and
+    # the re-arm (a guard the chain's own call decides, the RepeatedTimer recipe)
+    race_only: bool = False
     # its target loops until a flag of its object is set (a stop() exists): not forever, but
     # it does not end by itself either
     until_stopped: bool = False
@@ -2497,16 +2500,28 @@ class SiteFinder:
             return ""
         tested: list[str] = []
         for node in walk_statements(function):
-            if not isinstance(node, cst.If | cst.While) or ends_with(
-                node.body, (cst.Return, cst.Raise, cst.Break)
-            ):
-                continue  # (`if self._closing: return` is the way out, not the way on)
+            if not isinstance(node, cst.If | cst.While):
+                continue
+            way_out = ends_with(node.body, (cst.Return, cst.Raise, cst.Break))
+            if way_out and not isinstance(node, cst.If):
+                continue
+            # the way on: `if self._running:`; the way out: `if not self._running: return`
+            # (`if self._closing: return` tests a flag raised to stop, not one lowered)
             parts: list[cst.BaseExpression] = [node.test]
             while parts:
                 part = parts.pop()
-                if isinstance(part, cst.BooleanOperation) and isinstance(part.operator, cst.And):
+                if isinstance(part, cst.BooleanOperation) and isinstance(
+                    part.operator, cst.Or if way_out else cst.And
+                ):
                     parts.extend((part.left, part.right))
-                elif (
+                    continue
+                if way_out:
+                    if not (
+                        isinstance(part, cst.UnaryOperation) and isinstance(part.operator, cst.Not)
+                    ):
+                        continue
+                    part = part.expression
+                if (
                     isinstance(part, cst.Attribute)
                     and dotted_name(part.value) == "self"
                     and part.attr.value.startswith("_")
@@ -2581,9 +2596,22 @@ class SiteFinder:
             rearms = [guarded for _, guarded in links]
             if rearms and not all(rearms):
                 site.timer_chain = site.target_known = True
+                # re-armed past a guard only because its own call decides the guard (the
+                # RepeatedTimer recipe): stopped by the cancel of the stored timer, but for a
+                # cancel landing between a firing and its re-arm
+                site.race_only = self._let_go(site.call) is False and all(
+                    guarded
+                    for call, guarded in self._rearms(
+                        function, _stored_on(self.index, site.call), decided=False
+                    )
+                    if any(call is link for link, _ in links)
+                )
                 site.loops_forever(
-                    f"its function {function.name.value}() {again} without checking a stop "
-                    "flag: a runaway timer chain"
+                    f"its function {function.name.value}() {again} past a guard its own call "
+                    "decides: the chain ends only when the kept timer is cancelled"
+                    if site.race_only
+                    else f"its function {function.name.value}() {again} without checking a "
+                    "stop flag: a runaway timer chain"
                 )
                 return
             unlowered = self._never_lowered(function) if rearms else ""
@@ -2705,33 +2733,93 @@ class SiteFinder:
             if function is not None:
                 yield arg, function
 
-    def _rearms(self, function: cst.FunctionDef, own: str = "") -> list[tuple[cst.Call, bool]]:
+    def _rearms(
+        self, function: cst.FunctionDef, own: str = "", decided: bool = True
+    ) -> list[tuple[cst.Call, bool]]:
         """The calls that ``function`` (and the methods and functions of this module it calls,
         four deep) makes, each with whether a stop flag is looked at on the way to it. ``own``
         is where the timer is kept (``self.timer``): asked from its own function,
         ``self.timer.is_alive()`` is always true (its thread is the one running it), so it
         stops nothing."""
         found: list[tuple[cst.Call, bool]] = []
-        pending: list[tuple[cst.FunctionDef, bool]] = [(function, False)]
+        pending: list[tuple[cst.FunctionDef, bool, dict[str, object]]] = [(function, False, {})]
         seen: set[int] = set()
         while pending:
-            current, guarded = pending.pop()
+            current, guarded, known = pending.pop()
             if id(current) in seen or len(seen) > 4:
                 continue
             seen.add(id(current))
             for call in calls_in(self.index, current):
-                here = guarded or self._flag_guarded(call, current, own)
+                here = guarded or self._flag_guarded(call, current, own, known)
                 found.append((call, here))
                 if isinstance(call.func, cst.Attribute | cst.Name):
                     callee = self.function_for(call.func, call)
                     if callee is not None:
-                        pending.append((callee, here))
+                        known = self._known_at(call, current, callee) if decided else {}
+                        pending.append((callee, here, known))
         return found
 
-    def _flag_guarded(self, node: cst.CSTNode, function: cst.FunctionDef, own: str = "") -> bool:
+    def _known_at(
+        self, call: cst.Call, caller: cst.FunctionDef, callee: cst.FunctionDef
+    ) -> dict[str, object]:
+        """What ``callee`` is sure to find when ``caller`` calls it at ``call``: its parameters
+        given a literal (``self.start(from_run=True)``) and the object's attributes ``caller``
+        sets to one in the statements just before the call (``self.is_running = False;
+        self.start()``), each with that value (True, False or None). A test of these in
+        ``callee`` is decided by the call, not by the state: it stops nothing."""
+        known: dict[str, object] = {}
+        params = [*callee.params.posonly_params, *callee.params.params]
+        if (
+            isinstance(call.func, cst.Attribute)
+            and params
+            and self.index.method_of(callee.body) is callee
+            and not any(dotted_name(d.decorator) == "staticmethod" for d in callee.decorators)
+        ):
+            params = params[1:]
+        named = {p.name.value for p in [*params, *callee.params.kwonly_params]}
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        for arg in call.args:
+            value = _literal_value(arg.value)
+            if value is _UNKNOWN or arg.star:
+                continue
+            if arg.keyword is not None and arg.keyword.value in named:
+                known[arg.keyword.value] = value
+            elif arg.keyword is None and positional.index(arg) < len(params):
+                known[params[positional.index(arg)].name.value] = value
+        current: cst.CSTNode = call
+        for ancestor in self.index.ancestors(call):
+            if ancestor is caller:
+                break
+            if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
+                for statement in ancestor.body[: ancestor.body.index(current)]:
+                    for line in (
+                        statement.body if isinstance(statement, cst.SimpleStatementLine) else ()
+                    ):
+                        if not isinstance(line, cst.Assign):
+                            continue
+                        value = _literal_value(line.value)
+                        for target in line.targets:
+                            name = dotted_name(target.target) or ""
+                            if name.startswith("self.") and name.count(".") == 1:
+                                if value is _UNKNOWN:
+                                    known.pop(name, None)
+                                else:
+                                    known[name] = value
+            current = ancestor
+        return known
+
+    def _flag_guarded(
+        self,
+        node: cst.CSTNode,
+        function: cst.FunctionDef,
+        own: str = "",
+        known: dict[str, object] | None = None,
+    ) -> bool:
         """Does reaching ``node`` in ``function`` depend on the object's state (``if not
         self._stopped:``, an early ``if self._stop.is_set(): return``)? Not on ``own``'s
-        ``is_alive()`` (see ``_rearms``)."""
+        ``is_alive()`` (see ``_rearms``), nor on a test that what the caller set just before,
+        or passed, decides (``known``, see ``_known_at``): a test decided against ``node``
+        makes it unreachable that way (guarded)."""
 
         def reads(test: cst.BaseExpression) -> bool:
             return not _asks_alive(test, own) and _reads_state(test, function)
@@ -2740,6 +2828,26 @@ class SiteFinder:
         for ancestor in self.index.ancestors(node):
             if ancestor is function:
                 break
+            if (
+                known
+                and isinstance(ancestor, cst.If)
+                and current in (ancestor.body, ancestor.orelse)
+            ):
+                decided = _decided(ancestor.test, known)
+                if decided is not None:
+                    if decided != (current is ancestor.body):
+                        return True  # not reached this way
+                    current = ancestor
+                    continue
+            if known and isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
+                before = ancestor.body[: ancestor.body.index(current)]
+                if any(
+                    isinstance(statement, cst.If)
+                    and _leaves(statement.body)
+                    and _decided(statement.test, known) is True
+                    for statement in before
+                ):
+                    return True  # left before it, that way
             if (
                 isinstance(ancestor, cst.If)
                 and current in (ancestor.body, ancestor.orelse)
@@ -2764,6 +2872,7 @@ class SiteFinder:
                         isinstance(statement, cst.If)
                         and reads(statement.test)
                         and _leaves(statement.body)
+                        and not (known and _decided(statement.test, known) is False)
                         and not self._rearms_too(statement.body, node)
                     ):
                         return True
@@ -2927,6 +3036,52 @@ def _served_object(forever: cst.CSTNode | None) -> str:
 
 def _same_call(a: cst.Call, b: cst.Call) -> bool:
     return dotted_name(a.func) is not None and dotted_name(a.func) == dotted_name(b.func)
+
+
+_UNKNOWN = object()
+
+
+def _literal_value(value: cst.BaseExpression) -> object:
+    """True, False or None for those literals; ``_UNKNOWN`` for anything else."""
+    if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[value.value]
+    return _UNKNOWN
+
+
+def _decided(test: cst.BaseExpression, known: dict[str, object]) -> bool | None:
+    """The truth of ``test`` given the values ``known`` holds for plain names and ``self.x``
+    attributes (None when the test is not decided by them)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _decided(test.expression, known)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _decided(test.left, known), _decided(test.right, known)
+        if isinstance(test.operator, cst.And):
+            return False if False in (left, right) else (True if left and right else None)
+        return (
+            True if True in (left, right) else (False if left is False and right is False else None)
+        )
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        if (
+            isinstance(target.operator, cst.Is | cst.IsNot)
+            and dotted_name(target.comparator) == "None"
+        ):
+            value = _decided_value(test.left, known)
+            if value is _UNKNOWN:
+                return None
+            return (value is None) == isinstance(target.operator, cst.Is)
+        return None
+    value = _decided_value(test, known)
+    return None if value is _UNKNOWN else bool(value)
+
+
+def _decided_value(expr: cst.BaseExpression, known: dict[str, object]) -> object:
+    literal = _literal_value(expr)
+    if literal is not _UNKNOWN:
+        return literal
+    name = dotted_name(expr) if isinstance(expr, cst.Name | cst.Attribute) else None
+    return known.get(name, _UNKNOWN) if name else _UNKNOWN
 
 
 def _reads_state(test: cst.BaseExpression, function: cst.FunctionDef | None = None) -> bool:
