@@ -6087,8 +6087,9 @@ def test_the_pid_read_out_of_a_forkpty_tuple_is_the_handle() -> None:
 def test_what_a_poll_said_is_read_through_the_names_bound_to_it() -> None:
     """`done = proc.poll() is not None` / `elif done: return` and `rc = proc.poll()` / `if rc
     is None: continue` / `return rc` leave the loop once the poll said the child ended. A
-    `while` whose test polls and-ed with a deadline is a grace period, taken to reap (what
-    follows it kills a child still running: a transient zombie at most)."""
+    `while` whose test polls and-ed with a deadline may end with the child running, as a timed
+    wait gives up (2026-12-05; taken to reap before): the kill after it, with no wait, leaves a
+    zombie until CPython collects the dropped Popen, as after a timed wait."""
     check(
         """
         import subprocess
@@ -6114,7 +6115,7 @@ def test_what_a_poll_said_is_read_through_the_names_bound_to_it() -> None:
                 return rc
 
         def until(cmd, timeout):
-            proc = subprocess.Popen(cmd)
+            proc = subprocess.Popen(cmd)  # leak: FA103
             deadline = time.monotonic() + timeout
             while proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.1)

@@ -364,6 +364,10 @@ class Follower:
                 return Effect.NONE
             if name in ("wait", "join", "communicate") and _timed(self.index, call):
                 return Effect.TIMED_REAP
+            if name in ("poll", "is_alive") and _polled_while_else(self.index, call):
+                # `while p.poll() is None and waited < limit:`: the loop may end with the
+                # child running, as a timed wait gives up
+                return Effect.TIMED_REAP
             return Effect.REAP
         if name == "setDaemon" and call.args and is_true(call.args[0].value):
             return Effect.DAEMON
@@ -736,6 +740,26 @@ class Follower:
             current = ancestor
         return False
 
+    def _gap_starts(
+        self, site: Site, statement: cst.CSTNode, scope: ScopeNode, evidence: Evidence
+    ) -> list[cst.CSTNode]:
+        """For a handle started apart (``t.start()``) whose every start the uses of this
+        scope show, in the scope's own statements (not a nested function, not in a loop the
+        binding is not in), each start's statement: where a path that must reap it begins.
+        [] otherwise."""
+        index = self.index
+        if not (site.rule.start_methods and evidence.starts):  # (a self-starting one: none)
+            return []
+        begins: list[cst.CSTNode] = []
+        for start in evidence.starts:
+            if index.scope_of(start) is not scope:
+                return []
+            line = index.statement_of(start)
+            if innermost_loop(index, line) is not innermost_loop(index, statement):
+                return []
+            begins.append(line)
+        return begins
+
     def _starts(self, use: cst.BaseExpression, methods: tuple[str, ...]) -> bool:
         """Is this use of a handle the call of one of its start ``methods`` (``t.start()``)?"""
         parent = self.index.parent_of(use)
@@ -765,6 +789,7 @@ class Follower:
                 return
             if effect is Effect.START:
                 evidence.started = True
+                evidence.starts.append(use.at)
             elif effect in (Effect.REAP, Effect.TIMED_REAP):
                 evidence.reaps.append(use.at)
                 if effect is Effect.TIMED_REAP and not self._right_after_kill(use_node, use.at):
@@ -1674,17 +1699,28 @@ class Follower:
             # some paths: this function took on reaping it, and returning it unreaped leaks.
             handed_only = {id(r) for r in evidence.reaps} <= {id(h) for h in evidence.handoffs}
             returned = evidence.returned if handed_only else []
-            gap = self.reap_gap(
-                rule,
-                statement,
-                [*evidence.reaps, *returned],
-                scope,
-                name,
-                [*evidence.handoffs, *returned],
-                # kept elsewhere too (a list, an attribute): a path returning early leaves it
-                # there, to whatever reaps that
-                early_returns=not evidence.sub_verdicts and not evidence.handoffs,
-            )
+
+            def gap_from(begin: cst.CSTNode) -> str | None:
+                return self.reap_gap(
+                    rule,
+                    begin,
+                    [*evidence.reaps, *returned],
+                    scope,
+                    name,
+                    [*evidence.handoffs, *returned],
+                    # kept elsewhere too (a list, an attribute): a path returning early leaves
+                    # it there, to whatever reaps that
+                    early_returns=not evidence.sub_verdicts and not evidence.handoffs,
+                )
+
+            gap = gap_from(statement)
+            if gap is not None:
+                # a thread (a process) is only there once started: where its start() calls
+                # are all seen in this scope, a path that never starts it leaves nothing to
+                # reap (`P = Proc(); if dump: print(P) else: P.start(); P.join()`)
+                begins = self._gap_starts(site, statement, scope, evidence)
+                if begins and all(gap_from(begin) is None for begin in begins):
+                    gap = None
             if (
                 gap is None
                 and rule.awaited
@@ -2737,6 +2773,11 @@ class Follower:
         if finalized:
             # reaped only when the object is collected, which the thread holding it prevents
             evidence.reaps = []
+        taker = self._returned_and_reaped(site, evidence)
+        if taker:
+            return Verdict(
+                False, started=evidence.started, daemon=evidence.daemon, reapers=(taker,)
+            )
         closer = self._ends_unreaped(family, attr, site)
         dropper = self._ends_and_drops(family, attr, site)
         if any(v.leak and v.holder in ("container", "module") for v in evidence.sub_verdicts):
@@ -3499,6 +3540,37 @@ class Follower:
                     for n in walk_statements(start)
                 )
         return any(base in site.rule.starts for member in family for base in member.bases)
+
+    def _returned_and_reaped(self, site: Site, evidence: Evidence) -> str:
+        """The handle kept on the object is also returned by a method (``self.proc =
+        Popen(...); return self.proc``): a caller of that method in the module that binds what
+        it gets and reaps it on every path (``process = server.start(); process.wait()``)
+        reaps the child, whatever the object's own cleanup does (a terminate() without a
+        wait). Where (``function``), "" when no caller does."""
+        index = self.index
+        for returned in evidence.returned:
+            function = self.facts.enclosing_function(returned)
+            if function is None:
+                continue
+            for caller in self.facts.factory_callers(function):
+                assign = index.parent_of(caller)
+                if not (
+                    isinstance(caller, cst.Call)
+                    and isinstance(assign, cst.Assign)
+                    and len(assign.targets) == 1
+                    and isinstance(assign.targets[0].target, cst.Name)
+                ):
+                    continue
+                name = assign.targets[0].target.value
+                scope = index.scope_of(assign)
+                taken = Evidence()
+                for use in index.uses(name, scope):
+                    self._classify_use(site, use, taken, 2)
+                line = index.statement_of(assign)
+                if taken.reaps and self.reap_gap(site.rule, line, taken.reaps, scope, name) is None:
+                    where = self.facts.enclosing_function(assign)
+                    return f"{where.name.value}()" if where is not None else "the module"
+        return ""
 
     def _reaped_from_outside(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """Code of the module outside the class reaping the handle through an object holding it
@@ -4809,6 +4881,33 @@ def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]
     }
 
 
+def _polled_while_else(index: ModuleIndex, call: cst.Call) -> bool:
+    """Is the poll ``call`` (``p.poll()``, ``p.is_alive()``) one side of an ``and`` that is a
+    ``while`` loop's test (``while p.poll() is None and to > 0:``, ``while p.is_alive() and
+    time.time() < deadline:``), the other side reading something else: the loop goes on while
+    the child runs *and* that holds, so it may end with the child running?"""
+    handle = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
+    node: cst.CSTNode = call
+    parent = index.parent_of(node)
+    if (isinstance(parent, cst.Comparison) and parent.left is node) or isinstance(
+        parent, cst.UnaryOperation
+    ):
+        node, parent = parent, index.parent_of(parent)
+    others: list[cst.BaseExpression] = []
+    while isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
+        others.append(parent.right if parent.left is node else parent.left)
+        node, parent = parent, index.parent_of(parent)
+    if not (isinstance(parent, cst.While) and parent.test is node and others):
+        return False
+    return all(
+        not any(
+            isinstance(inner, cst.Name | cst.Attribute) and dotted_name(inner) == handle
+            for inner in walk(other)
+        )
+        for other in others
+    )
+
+
 def _waits_until_ended(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> bool:
     """Is the timed wait ``wait`` retried until the child ends: in a ``while`` loop not holding
     the ``start``, inside a ``try`` of that loop whose handlers all go round again (log, kill,
@@ -4858,6 +4957,8 @@ def _waited_again(index: ModuleIndex, wait: cst.CSTNode, start: cst.CSTNode) -> 
     for ancestor in index.ancestors(wait):
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             return False
+        if isinstance(ancestor, cst.While) and index.inside(wait, ancestor.test):
+            continue  # the loop's own test: when it ends, the poll is not asked again
         if isinstance(ancestor, cst.While) and not index.inside(start, ancestor):
             return True
     return False

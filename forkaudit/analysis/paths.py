@@ -233,8 +233,9 @@ class Contains:
             return True  # `with pool:` reaps when the block ends, whatever it does
         if isinstance(statement, cst.With | cst.For | cst.While):
             # A while loop's test can itself reap (while proc.poll() is None). One and-ed with a
-            # deadline (`while p.poll() is None and time.time() < end:`) is a grace period: a
-            # child still running after it is killed (or left) by what follows, judged there
+            # deadline (`while p.poll() is None and time.time() < end:`) is a grace period, a
+            # timed reap: a child still running after it is killed (or left) by what follows,
+            # judged as after a timed wait (flow._polled_while_else)
             if isinstance(statement, cst.While) and self.any(statement.test):
                 return True
             if (

@@ -52,6 +52,7 @@ class Evidence:
     reaps: list[cst.CSTNode] = field(default_factory=list)
     conditional_reaps: list[cst.CSTNode] = field(default_factory=list)
     started: bool = False
+    starts: list[cst.CSTNode] = field(default_factory=list)  # its start() calls, where seen
     daemon: bool = False
     ends: list[cst.CSTNode] = field(default_factory=list)  # where it is killed or terminated
     escapes: list[str] = field(default_factory=list)
