@@ -3051,29 +3051,23 @@ def _literal_value(value: cst.BaseExpression) -> object:
 def _decided(test: cst.BaseExpression, known: dict[str, object]) -> bool | None:
     """The truth of ``test`` given the values ``known`` holds for plain names and ``self.x``
     attributes (None when the test is not decided by them)."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = _decided(test.expression, known)
-        return None if inner is None else not inner
-    if isinstance(test, cst.BooleanOperation):
-        left, right = _decided(test.left, known), _decided(test.right, known)
-        if isinstance(test.operator, cst.And):
-            return False if False in (left, right) else (True if left and right else None)
-        return (
-            True if True in (left, right) else (False if left is False and right is False else None)
-        )
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        target = test.comparisons[0]
-        if (
-            isinstance(target.operator, cst.Is | cst.IsNot)
-            and dotted_name(target.comparator) == "None"
-        ):
-            value = _decided_value(test.left, known)
+
+    def leaf(node: cst.BaseExpression) -> bool | None:
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+            target = node.comparisons[0]
+            if not (
+                isinstance(target.operator, cst.Is | cst.IsNot)
+                and dotted_name(target.comparator) == "None"
+            ):
+                return None
+            value = _decided_value(node.left, known)
             if value is _UNKNOWN:
                 return None
             return (value is None) == isinstance(target.operator, cst.Is)
-        return None
-    value = _decided_value(test, known)
-    return None if value is _UNKNOWN else bool(value)
+        value = _decided_value(node, known)
+        return None if value is _UNKNOWN else bool(value)
+
+    return three_valued(test, leaf)
 
 
 def _decided_value(expr: cst.BaseExpression, known: dict[str, object]) -> object:
