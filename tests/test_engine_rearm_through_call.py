@@ -124,6 +124,27 @@ class Watcher:
             return
         threading.Timer(1.0, self._tick).start()  # expect: leak
 """,
+    # the flag tested in the method the timer's function calls to re-arm
+    "way_out_in_the_rearming_helper": """\
+import threading
+
+
+class Refresher:
+    def __init__(self, interval, fn):
+        self.interval = interval
+        self.fn = fn
+        self._running = True
+        self._schedule()
+
+    def _schedule(self):
+        if not self._running:
+            return
+        threading.Timer(self.interval, self._fire).start()  # expect: leak
+
+    def _fire(self):
+        self.fn()
+        self._schedule()
+""",
     # the same with a stop that lowers it
     "way_out_taken_at_stop": """\
 import threading

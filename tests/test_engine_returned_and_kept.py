@@ -1,7 +1,8 @@
 """A handle kept on its object and also returned by the method that starts it (``self.proc =
 Popen(...); return self.proc``) is reaped by a caller of that method that reaps what it gets
-(``process = server.start(); process.wait()``), whatever the object's own cleanup does
-(2026-12-05). A caller that only reads its pid reaps nothing.
+(``process = server.start(); process.wait()``, ``with server.start() as process:``), whatever the
+object's own cleanup does (2026-12-05), when every caller of it in the module does. A caller that
+only reads its pid reaps nothing, and one dropping it leaves it to the object.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -38,6 +39,16 @@ def main(cmd):
 PROBES = {
     "caller_waits": SERVER.format(expect="ok", then="process.wait()"),
     "caller_only_reads_pid": SERVER.format(expect="leak", then="server.stop()"),
+    # `with` on the Popen waits for it at the block's end
+    "caller_with_block": SERVER.format(expect="ok", then="with process:\n        pass"),
+    # one caller reaping does not reap what another drops (per request)
+    "second_caller_drops": SERVER.format(expect="leak", then="process.wait()")
+    + """
+
+def handle(request):
+    Server().start(request.cmd)
+    return "started"
+""",
 }
 
 

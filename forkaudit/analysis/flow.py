@@ -2833,7 +2833,7 @@ class Follower:
             )
         if evidence.reaps:
             if other_method_reaps or same_method is None:
-                replacer = self._replaces_unreaped(same_method, statement_line, attr, evidence)
+                replacer = self._replaces_unreaped(same_method, statement_line, attr, evidence, own)
                 if replacer and not site.timer_chain:  # a chain is judged as a chain
                     return Verdict(
                         True,
@@ -3060,13 +3060,16 @@ class Follower:
         statement: cst.CSTNode,
         attr: str,
         evidence: Evidence,
+        own: cst.FunctionDef | None = None,
     ) -> str:
         """The method (not ``__init__``) that stores a new handle on ``self.<attr>`` with no look
         at the one already there: no reap of it, no call of a method that reaps it, no test of
         it before the store or around it. Its name, or "" when it looks first, or when it is
         one half of a start/stop pair (``start``/``stop``, ``login``/``logout``): only the
         object's own end (``close``, ``dispose``, ``__exit__``) reaps it, so the starts between
-        replace one another."""
+        replace one another. ``own``: the function the thread runs (a timer's function): a call
+        from it comes once the timer stored before has fired, and replaces one that has ended
+        (a chain's next link)."""
         index = self.index
         if method is None or method.name.value == "__init__":
             return ""
@@ -3091,7 +3094,7 @@ class Follower:
             for name in reaping
         ):
             return ""  # reaped by a counterpart (login/logout): the pair's contract again
-        if self._called_only_from_starts(method, attr, reaping):
+        if self._called_only_from_starts(method, attr, reaping, own):
             return ""  # a step of __enter__()/start()/restart(): the old one is dealt with
         if self.facts.called_only_on_new_objects(method):
             return ""  # `runner = Runner(...); runner.tunnel()`: a new object has no one before
@@ -3133,7 +3136,11 @@ class Follower:
         )
 
     def _called_only_from_starts(
-        self, method: cst.FunctionDef, attr: str, reaping: set[str]
+        self,
+        method: cst.FunctionDef,
+        attr: str,
+        reaping: set[str],
+        own: cst.FunctionDef | None = None,
     ) -> bool:
         """Is ``method`` called on the object (``self._paged_stream()``) only where the old
         handle is dealt with first: from the halves of start/stop pairs (``__enter__``,
@@ -3176,6 +3183,7 @@ class Follower:
                 callers += 1
                 if not (
                     covered
+                    or other is own  # the chain's next link: the timer before has fired
                     or starts_a_lifecycle(name)
                     or _runs_itself(other)
                     or _raises_a_run_flag(info, other)
@@ -3543,34 +3551,69 @@ class Follower:
 
     def _returned_and_reaped(self, site: Site, evidence: Evidence) -> str:
         """The handle kept on the object is also returned by a method (``self.proc =
-        Popen(...); return self.proc``): a caller of that method in the module that binds what
-        it gets and reaps it on every path (``process = server.start(); process.wait()``)
-        reaps the child, whatever the object's own cleanup does (a terminate() without a
-        wait). Where (``function``), "" when no caller does."""
+        Popen(...); return self.proc``): when every caller of that method in the module binds
+        what it gets and reaps it on every path (``process = server.start(); process.wait()``),
+        the child is reaped, whatever the object's own cleanup does (a terminate() without a
+        wait). One caller dropping it (``w.launch()`` per request) leaves it to the object.
+        Where (``function``), "" otherwise."""
         index = self.index
+        where = ""
         for returned in evidence.returned:
             function = self.facts.enclosing_function(returned)
             if function is None:
-                continue
-            for caller in self.facts.factory_callers(function):
+                return ""
+            callers = self.facts.factory_callers(function)
+            if not callers or self._called_on_a_new_object(function):
+                return ""
+            for caller in callers:
                 assign = index.parent_of(caller)
+                if (
+                    isinstance(assign, cst.WithItem)
+                    and assign.item is caller
+                    and site.context_manager
+                ):
+                    holder = self.facts.enclosing_function(assign)
+                    where = where or (
+                        f"{holder.name.value}()" if holder is not None else "the module"
+                    )
+                    continue  # `with server.start() as process:` waits for it at the block's end
                 if not (
                     isinstance(caller, cst.Call)
                     and isinstance(assign, cst.Assign)
                     and len(assign.targets) == 1
                     and isinstance(assign.targets[0].target, cst.Name)
                 ):
-                    continue
+                    return ""
                 name = assign.targets[0].target.value
                 scope = index.scope_of(assign)
                 taken = Evidence()
                 for use in index.uses(name, scope):
                     self._classify_use(site, use, taken, 2)
                 line = index.statement_of(assign)
-                if taken.reaps and self.reap_gap(site.rule, line, taken.reaps, scope, name) is None:
-                    where = self.facts.enclosing_function(assign)
-                    return f"{where.name.value}()" if where is not None else "the module"
-        return ""
+                if not taken.reaps or taken.handoffs or taken.escapes or taken.returned:
+                    return ""
+                if self.reap_gap(site.rule, line, taken.reaps, scope, name) is not None:
+                    return ""
+                holder = self.facts.enclosing_function(assign)
+                where = where or (f"{holder.name.value}()" if holder is not None else "the module")
+        return where
+
+    def _called_on_a_new_object(self, method: cst.FunctionDef) -> bool:
+        """Is ``method`` called on an object made in the same expression (``Server().start(
+        cmd)``): a caller the object's bindings do not show?"""
+        info = self.index.class_of(method.body)
+        if info is None:
+            return False
+        for node in walk_statements(self.index.module, skip_nested=False):
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == method.name.value
+                and isinstance(node.func.value, cst.Call)
+                and last_name(node.func.value.func) == info.name
+            ):
+                return True
+        return False
 
     def _reaped_from_outside(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """Code of the module outside the class reaping the handle through an object holding it

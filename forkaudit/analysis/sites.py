@@ -2614,7 +2614,18 @@ class SiteFinder:
                     "stop flag: a runaway timer chain"
                 )
                 return
-            unlowered = self._never_lowered(function) if rearms else ""
+            unlowered = ""
+            if rearms:
+                # the function the timer runs, or the method of the module it calls that
+                # re-arms (`_fire()` calling `_schedule()`, which tests the flag)
+                holders = [function] + [
+                    method
+                    for call, _ in links
+                    if (method := self.index.method_of(call)) is not None and method is not function
+                ]
+                unlowered = next(
+                    (flag for holder in holders if (flag := self._never_lowered(holder))), ""
+                )
             if unlowered:
                 site.timer_chain = site.target_known = True
                 site.loops_forever(

@@ -1,0 +1,135 @@
+"""A timer stored anew by the function its previous timer runs replaces a timer that has fired
+(2026-12-05): the chain's next link, not a live timer dropped. A stoppable chain made per
+connection and stopped in a ``finally`` is not "only the last one is reaped"; one never stopped
+is still reported.
+
+Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import assert_expectations
+
+PROBES = {
+    "stopped_in_finally": """\
+import threading
+
+
+class Beacon:
+    def __init__(self, interval, fn):
+        self.interval = interval
+        self.fn = fn
+        self._running = True
+        self._timer = None
+
+    def start(self):
+        self._schedule()
+
+    def _schedule(self):
+        if not self._running:
+            return
+        self._timer = threading.Timer(self.interval, self._fire)  # expect: ok
+        self._timer.start()
+
+    def _fire(self):
+        self.fn()
+        self._schedule()
+
+    def stop(self):
+        self._running = False
+        if self._timer:
+            self._timer.cancel()
+
+
+def serve(conn):
+    b = Beacon(10, conn.ping)  # expect: ok
+    b.start()
+    try:
+        conn.serve_forever()
+    finally:
+        b.stop()
+""",
+    "subclass_lowers_the_flag": """\
+import threading
+
+
+class _Base:
+    def __init__(self, interval):
+        self.interval = interval
+        self._running = True
+        self._timer = None
+
+    def _schedule(self):
+        if not self._running:
+            return
+        self._timer = threading.Timer(self.interval, self._fire)  # expect: ok
+        self._timer.start()
+
+    def _fire(self):
+        self.tick()
+        self._schedule()
+
+    def tick(self):
+        pass
+
+
+class Watchdog(_Base):
+    def tick(self):
+        print("tick")
+
+    def stop(self):
+        self._running = False
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def handle(req):
+    w = Watchdog(1)  # expect: ok
+    w._schedule()
+    try:
+        return req.process()
+    finally:
+        w.stop()
+""",
+    "never_stopped": """\
+import threading
+
+
+class Beacon:
+    def __init__(self, interval, fn):
+        self.interval = interval
+        self.fn = fn
+        self._running = True
+        self._timer = None
+
+    def start(self):
+        self._schedule()
+
+    def _schedule(self):
+        if not self._running:
+            return
+        self._timer = threading.Timer(self.interval, self._fire)  # expect: ok
+        self._timer.start()
+
+    def _fire(self):
+        self.fn()
+        self._schedule()
+
+    def stop(self):
+        self._running = False
+        if self._timer:
+            self._timer.cancel()
+
+
+def serve(conn):
+    b = Beacon(10, conn.ping)  # expect: leak
+    b.start()
+    conn.serve_forever()
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_probe(name: str) -> None:
+    assert_expectations(name, PROBES[name])
