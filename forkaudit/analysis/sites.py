@@ -2530,6 +2530,11 @@ class SiteFinder:
         info = self.index.class_of(function.body)
         if not tested or info is None:
             return ""
+        text = self.index.text
+        if "setattr(" in text or any(
+            re.search(rf"(?<!self)\.{re.escape(flag)}\s*=[^=]", text) for flag in tested
+        ):
+            return ""  # written where it cannot be told (setattr) or by the object's users
         # (read in the methods of its class, its bases and its subclasses in the module: what
         # a slice keeps with the class)
         for node in (
@@ -2618,10 +2623,14 @@ class SiteFinder:
             if rearms:
                 # the function the timer runs, or the method of the module it calls that
                 # re-arms (`_fire()` calling `_schedule()`, which tests the flag)
+                # (there only for a timer let go: one kept where a cancel finds it is judged
+                # as it was, a chain until stopped)
                 holders = [function] + [
                     method
                     for call, _ in links
-                    if (method := self.index.method_of(call)) is not None and method is not function
+                    if self._let_go(site.call)
+                    and (method := self.index.method_of(call)) is not None
+                    and method is not function
                 ]
                 unlowered = next(
                     (flag for holder in holders if (flag := self._never_lowered(holder))), ""
