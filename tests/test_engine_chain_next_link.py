@@ -11,8 +11,7 @@ import pytest
 
 from tests.builders import assert_expectations
 
-PROBES = {
-    "stopped_in_finally": """\
+BEACON = """\
 import threading
 
 
@@ -42,6 +41,11 @@ class Beacon:
             self._timer.cancel()
 
 
+"""
+
+PROBES = {
+    "stopped_in_finally": BEACON
+    + """\
 def serve(conn):
     b = Beacon(10, conn.ping)  # expect: ok
     b.start()
@@ -92,36 +96,8 @@ def handle(req):
     finally:
         w.stop()
 """,
-    "never_stopped": """\
-import threading
-
-
-class Beacon:
-    def __init__(self, interval, fn):
-        self.interval = interval
-        self.fn = fn
-        self._running = True
-        self._timer = None
-
-    def start(self):
-        self._schedule()
-
-    def _schedule(self):
-        if not self._running:
-            return
-        self._timer = threading.Timer(self.interval, self._fire)  # expect: ok
-        self._timer.start()
-
-    def _fire(self):
-        self.fn()
-        self._schedule()
-
-    def stop(self):
-        self._running = False
-        if self._timer:
-            self._timer.cancel()
-
-
+    "never_stopped": BEACON
+    + """\
 def serve(conn):
     b = Beacon(10, conn.ping)  # expect: leak
     b.start()
