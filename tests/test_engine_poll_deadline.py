@@ -1,5 +1,5 @@
 """A poll loop that also ends on something else (``while p.poll() is None and to > 0:``, ``while
-p.is_alive() and time.time() < deadline:``) may end with the child running, as a timed wait gives
+p.is_alive() and time.time() < deadline:``, a ``break``) may end with the child running, as a timed wait gives
 up (2026-12-05): a kill after it with no wait leaves a zombie, and nothing after it leaves the
 child running unreaped. A loop on the poll alone polls it to the end; a wait after the kill
 reaps it.
@@ -68,6 +68,38 @@ def run(cmd, stop):
     while p.poll() is None and not stop.is_set():
         time.sleep(1)
     return "stopped"
+""",
+    # the poll alone, left by a break on a deadline: the same, the child left running
+    "left_by_a_break": """\
+import subprocess
+import time
+
+
+def run(cmd, limit):
+    p = subprocess.Popen(cmd, shell=True)  # expect: leak
+    started = time.time()
+    while p.poll() is None:
+        if time.time() - started > limit:
+            break
+        time.sleep(0.1)
+    return p.returncode
+""",
+    # left by a break, then waited: reaped
+    "left_by_a_break_then_waited": """\
+import subprocess
+import time
+
+
+def run(cmd, limit):
+    p = subprocess.Popen(cmd, shell=True)  # expect: ok
+    started = time.time()
+    while p.poll() is None:
+        if time.time() - started > limit:
+            p.kill()
+            break
+        time.sleep(0.1)
+    p.wait()
+    return p.returncode
 """,
     "process_until_a_deadline": """\
 import multiprocessing

@@ -48,6 +48,7 @@ from forkaudit.analysis.syntax import (
     literal_truth,
     local_names,
     loop_can_exit,
+    loop_exits,
     names_in,
     none_test_sense,
     normal_values,
@@ -1685,8 +1686,9 @@ class Follower:
             return Verdict(
                 True,
                 "medium",
-                f"bound to `{name}`: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, evidence.ended and not rule.awaited)}",
+                f"bound to `{name}`: "
+                + _timed_text(evidence.timed, name, rule.kind.reaped)
+                + _after_timeout(rule.kind.reaped, evidence.ended and not rule.awaited),
                 started=started,
                 daemon=daemon,
                 ended=True,
@@ -2809,8 +2811,9 @@ class Follower:
             return Verdict(
                 True,
                 "medium",
-                f"stored on self.{attr}: {rule.kind.reaped} only with a timeout; when it times out "
-                f"{_after_timeout(rule.kind.reaped, evidence.ended and not rule.awaited)}",
+                f"stored on self.{attr}: "
+                + _timed_text(evidence.timed, f"self.{attr}", rule.kind.reaped)
+                + _after_timeout(rule.kind.reaped, evidence.ended and not rule.awaited),
                 started=evidence.started,
                 daemon=evidence.daemon,
                 ended=True,
@@ -4925,8 +4928,8 @@ def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]
 
 
 def _polled_while_else(index: ModuleIndex, call: cst.Call) -> bool:
-    """Is the poll ``call`` (``p.poll()``, ``p.is_alive()``) one side of an ``and`` that is a
-    ``while`` loop's test (``while p.poll() is None and to > 0:``, ``while p.is_alive() and
+    """Is the poll ``call`` (``p.poll()``, ``p.is_alive()``) a ``while`` loop's test that a
+    ``break`` leaves too, or one side of an ``and`` that is the test (``while p.poll() is None and to > 0:``, ``while p.is_alive() and
     time.time() < deadline:``), the other side reading something else: the loop goes on while
     the child runs *and* that holds, so it may end with the child running?"""
     handle = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
@@ -4940,8 +4943,12 @@ def _polled_while_else(index: ModuleIndex, call: cst.Call) -> bool:
     while isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
         others.append(parent.right if parent.left is node else parent.left)
         node, parent = parent, index.parent_of(parent)
-    if not (isinstance(parent, cst.While) and parent.test is node and others):
+    if not (isinstance(parent, cst.While) and parent.test is node):
         return False
+    if not others:
+        # `while p.poll() is None: ... if late: break`: a break leaves it with the child
+        # running, as a deadline does
+        return bool(loop_exits(parent)[0])
     return all(
         not any(
             isinstance(inner, cst.Name | cst.Attribute) and dotted_name(inner) == handle
@@ -5217,6 +5224,13 @@ _CANCELLED = (
 )
 _CLEANUP_VERBS = ("kill", "terminate", "wait", "communicate")
 _OWN_TASKS = frozenset({"create_task", "ensure_future", "shield", "run_coroutine_threadsafe"})
+
+
+def _timed_text(timed: Sequence[cst.CSTNode], handle: str, reaped: str) -> str:
+    """How it is waited with a limit: a timed wait, or a poll loop left another way."""
+    if timed and all(_polls(node, handle) for node in timed):
+        return "polled only until its loop ends another way (a deadline, a break); when it does, "
+    return f"{reaped} only with a timeout; when it times out "
 
 
 def _after_timeout(reaped: str, killed: bool) -> str:
