@@ -17,6 +17,7 @@ from forkaudit.analysis.syntax import (
     argument,
     assignments,
     bound_by,
+    given_params,
     in_main_block,
     is_minus_one_or_zero,
     last_name,
@@ -624,16 +625,8 @@ class ModuleFacts:
         self, function: cst.FunctionDef, through: cst.BaseExpression
     ) -> list[cst.Param]:
         """The positional parameters of ``function`` that the arguments of a call through
-        ``through`` fill: ``self.m(...)`` fills all but ``self``/``cls`` (a static method's
-        all), ``f(...)`` all."""
-        params = [*function.params.posonly_params, *function.params.params]
-        if (
-            self.is_method(function)
-            and isinstance(through, cst.Attribute)
-            and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
-        ):
-            return params[1:]
-        return params
+        ``through`` fill (``syntax.given_params``)."""
+        return given_params(self.index, function, through)
 
     def is_method(self, function: cst.FunctionDef) -> bool:
         return isinstance(

@@ -164,13 +164,33 @@ class Follower:
             statement = self.index.parent_of(item)
             if not isinstance(statement, cst.With):
                 return False
-            taken = Evidence(started=True)
-            for use in self.index.uses(bound.value, self.index.scope_of(statement)):
-                if self.index.inside(use, statement.body):
-                    self._classify_use(replace(site, started=True), use, taken, 2)
+            taken = self._evidence_of(
+                site,
+                bound.value,
+                self.index.scope_of(statement),
+                started=True,
+                within=statement.body,
+            )
             if not (taken.reaps or taken.escapes or taken.returned):
                 lent = True
         return lent
+
+    def _evidence_of(
+        self,
+        site: Site,
+        name: str,
+        scope: ScopeNode,
+        started: bool = False,
+        within: cst.CSTNode | None = None,
+    ) -> Evidence:
+        """What the uses of ``name`` in ``scope`` (those inside ``within``, when given) say
+        of the handle it holds; ``started``: it is known to run already."""
+        evidence = Evidence(started=started)
+        taken = replace(site, started=True) if started else site
+        for use in self.index.uses(name, scope):
+            if within is None or self.index.inside(use, within):
+                self._classify_use(taken, use, evidence, 2)
+        return evidence
 
     def follow(self, site: Site, node: cst.BaseExpression) -> Verdict:
         """Where does the value of ``node`` (a fresh handle: the start call itself, or a
@@ -2712,10 +2732,9 @@ class Follower:
                     # p = self._proc ; p.wait()
                     for target in parent.targets:
                         if isinstance(target.target, cst.Name):
-                            alias = Evidence()
-                            scope = index.scope_of(parent)
-                            for use in index.uses(target.target.value, scope):
-                                self._classify_use(site, use, alias, 2)
+                            alias = self._evidence_of(
+                                site, target.target.value, index.scope_of(parent)
+                            )
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
                             evidence.ends.extend(alias.ends)
@@ -3561,6 +3580,11 @@ class Follower:
         Where (``function``), "" otherwise."""
         index = self.index
         where = ""
+
+        def holder_of(node: cst.CSTNode) -> str:
+            holder = self.facts.enclosing_function(node)
+            return f"{holder.name.value}()" if holder is not None else "the module"
+
         for returned in evidence.returned:
             function = self.facts.enclosing_function(returned)
             if function is None:
@@ -3575,10 +3599,7 @@ class Follower:
                     and assign.item is caller
                     and site.context_manager
                 ):
-                    holder = self.facts.enclosing_function(assign)
-                    where = where or (
-                        f"{holder.name.value}()" if holder is not None else "the module"
-                    )
+                    where = where or holder_of(assign)
                     continue  # `with server.start() as process:` waits for it at the block's end
                 if not (
                     isinstance(caller, cst.Call)
@@ -3589,16 +3610,13 @@ class Follower:
                     return ""
                 name = assign.targets[0].target.value
                 scope = index.scope_of(assign)
-                taken = Evidence()
-                for use in index.uses(name, scope):
-                    self._classify_use(site, use, taken, 2)
+                taken = self._evidence_of(site, name, scope)
                 line = index.statement_of(assign)
                 if not taken.reaps or taken.handoffs or taken.escapes or taken.returned:
                     return ""
                 if self.reap_gap(site.rule, line, taken.reaps, scope, name) is not None:
                     return ""
-                holder = self.facts.enclosing_function(assign)
-                where = where or (f"{holder.name.value}()" if holder is not None else "the module")
+                where = where or holder_of(assign)
         return where
 
     def _called_on_a_new_object(self, method: cst.FunctionDef) -> bool:
@@ -3607,16 +3625,12 @@ class Follower:
         info = self.index.class_of(method.body)
         if info is None:
             return False
-        for node in walk_statements(self.index.module, skip_nested=False):
-            if (
-                isinstance(node, cst.Call)
-                and isinstance(node.func, cst.Attribute)
-                and node.func.attr.value == method.name.value
-                and isinstance(node.func.value, cst.Call)
-                and last_name(node.func.value.func) == info.name
-            ):
-                return True
-        return False
+        return any(
+            isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Call)
+            and last_name(call.func.value.func) == info.name
+            for call in self.facts.calls_named(method.name.value)
+        )
 
     def _reaped_from_outside(self, family: list[ClassInfo], attr: str, site: Site) -> str:
         """Code of the module outside the class reaping the handle through an object holding it
@@ -4133,10 +4147,7 @@ class Follower:
         ):
             return False
         name = assign.targets[0].target.value
-        evidence = Evidence(started=True)
-        taken = replace(site, started=True)
-        for use in index.uses(name, self._scope_for_local(name, assign)):
-            self._classify_use(taken, use, evidence, 2)
+        evidence = self._evidence_of(site, name, self._scope_for_local(name, assign), started=True)
         handed = {id(h) for h in evidence.handoffs}
         return any(id(reap) not in handed for reap in evidence.reaps)
 
@@ -4929,9 +4940,10 @@ def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]
 
 def _polled_while_else(index: ModuleIndex, call: cst.Call) -> bool:
     """Is the poll ``call`` (``p.poll()``, ``p.is_alive()``) a ``while`` loop's test that a
-    ``break`` leaves too, or one side of an ``and`` that is the test (``while p.poll() is None and to > 0:``, ``while p.is_alive() and
-    time.time() < deadline:``), the other side reading something else: the loop goes on while
-    the child runs *and* that holds, so it may end with the child running?"""
+    ``break`` leaves too, or one side of an ``and`` that is the test (``while p.poll() is None
+    and to > 0:``, ``while p.is_alive() and time.time() < deadline:``), the other side reading
+    something else: the loop goes on while the child runs *and* that holds, so it may end with
+    the child running?"""
     handle = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else None
     node: cst.CSTNode = call
     parent = index.parent_of(node)

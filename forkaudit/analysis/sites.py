@@ -29,6 +29,7 @@ from forkaudit.analysis.syntax import (
     ends_with,
     exit_values,
     flags_set,
+    given_params,
     in_dead_code,
     in_loop,
     innermost_loop,
@@ -2788,14 +2789,7 @@ class SiteFinder:
         self.start()``), each with that value (True, False or None). A test of these in
         ``callee`` is decided by the call, not by the state: it stops nothing."""
         known: dict[str, object] = {}
-        params = [*callee.params.posonly_params, *callee.params.params]
-        if (
-            isinstance(call.func, cst.Attribute)
-            and params
-            and self.index.method_of(callee.body) is callee
-            and not any(dotted_name(d.decorator) == "staticmethod" for d in callee.decorators)
-        ):
-            params = params[1:]
+        params = given_params(self.index, callee, call.func)
         named = {p.name.value for p in [*params, *callee.params.kwonly_params]}
         positional = [a for a in call.args if a.keyword is None and not a.star]
         for arg in call.args:

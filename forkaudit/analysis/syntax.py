@@ -918,6 +918,22 @@ def three_valued(
     return leaf(test)
 
 
+def given_params(
+    index: ModuleIndex, function: cst.FunctionDef, through: cst.BaseExpression
+) -> list[cst.Param]:
+    """The positional parameters of ``function`` that the arguments of a call through
+    ``through`` fill: ``self.m(...)`` fills all but ``self``/``cls`` (a static method's all),
+    ``f(...)`` all."""
+    params = [*function.params.posonly_params, *function.params.params]
+    if (
+        isinstance(index.parent_of(index.parent_of(function) or function), cst.ClassDef)
+        and isinstance(through, cst.Attribute)
+        and not any(dotted_name(d.decorator) == "staticmethod" for d in function.decorators)
+    ):
+        return params[1:]
+    return params
+
+
 def innermost_loop(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
     """The ``for``/``while`` a ``break`` at ``node`` leaves (None outside any, in its scope)."""
     for ancestor in index.ancestors(node):
