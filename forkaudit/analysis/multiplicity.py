@@ -64,6 +64,7 @@ from forkaudit.analysis.vocabulary import (
     HANDLER_PARAMETERS,
     ONCE_FIXTURES,
     ONE_OFF_FUNCTIONS,
+    PROCESS_TITLE_SETTERS,
     RECURRING_WORDS,
     ROUTE_DECORATORS,
     SETUP_METHODS,
@@ -311,6 +312,15 @@ class Counter:
             )
         if name in self.facts.process_targets:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
+        titled = _names_its_process(function)
+        if titled and not self.facts.callers(function):
+            # (called from this module, its callers say how often: a `handle(task)` naming the
+            # process after each task it is given in a loop)
+            return Multiplicity(
+                Level.ONCE,
+                f"{name}() names its process ({titled}()): the main of a process, run once in it",
+                True,
+            )
         best: Multiplicity | None = None
         best_site: cst.CSTNode | None = None
         callers = self.facts.callers(function)
@@ -1484,3 +1494,34 @@ def _ends_in_return(statement: cst.CSTNode | None) -> bool:
                 and value.func.attr.value in FOREVER_METHODS
             )
     return False
+
+
+def _names_its_process(function: cst.FunctionDef) -> str:
+    """The title setter ``function`` calls as one of its own statements (``setproctitle("parsl:
+    interchange")`` in the body, or alone under an ``if`` there: ``if setproctitle:``), "" when
+    none. A process names itself once, at the start of its life: such a function is the main of
+    a process. One that sets a title in a loop or deeper (a worker's "busy"/"idle" title per
+    task) says nothing, and so does a title set after the function forks: it names the child
+    (``self.pid = os.fork(); if self.pid: return; setproctitle("mux")``), not the caller's
+    process."""
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return ""
+    for statement in body.body:
+        if any(
+            isinstance(node, cst.Call) and last_name(node.func) in ("fork", "forkpty")
+            for node in walk(statement)
+        ):
+            return ""
+        lines: Sequence[cst.BaseStatement] = [statement]
+        if isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
+            lines = statement.body.body if len(statement.body.body) == 1 else []
+        for line in lines:
+            if not isinstance(line, cst.SimpleStatementLine):
+                continue
+            for small in line.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    called = last_name(small.value.func)
+                    if called in PROCESS_TITLE_SETTERS:
+                        return called
+    return ""

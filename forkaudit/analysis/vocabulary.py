@@ -279,6 +279,12 @@ THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 ONE_OFF_FUNCTIONS = frozenset(
     {"main", "_main", "cli", "run_main", "__main__", "entrypoint", "entry_point"}
 )
+# Calls that set the title of the process that makes them (`setproctitle("celery worker")`,
+# parsl's and distributed's wrappers of the same name, gunicorn's `util._setproctitle`): a
+# process names itself once, at the start of its life, so a function doing it as one of its own
+# statements is the main of a process (the target of a Process, a worker's entry): it runs once
+# in each process, whatever module hands it to the process.
+PROCESS_TITLE_SETTERS = frozenset({"setproctitle", "_setproctitle", "set_proc_title"})
 # Hooks a forking server runs in each new child right after the fork (gunicorn's post_fork and
 # post_worker_init, salt's post_fork(), a library's after_fork()): once per child process, which
 # has its own copy of every object, so once per process too.
