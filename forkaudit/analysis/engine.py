@@ -244,7 +244,14 @@ def _analyze(
     try:
         index = build_index(module, source, line_map)
         elsewhere = CallersElsewhere(path, callers, _parsed) if callers else None
-        analyzer = Analyzer(index, rules, external, process_reaper, elsewhere)
+        analyzer = Analyzer(
+            index,
+            rules,
+            external,
+            process_reaper,
+            elsewhere,
+            elsewhere.sets_attribute if elsewhere is not None else None,
+        )
         if elsewhere is not None:
             analyzer.flow.inherited = elsewhere.inherited_reap
             analyzer.method_called = elsewhere.calls_method

@@ -227,7 +227,7 @@ class Harm:
             severity=severity,
             asks=many.asks if severity == "high" else "",
             bases=verdict.bases,
-            stops=verdict.stops,
+            stops=tuple(sorted({*verdict.stops, *site.flag_asks})),
         )
 
     def _started_and_stopped_in_pairs(self, site: Site, many: Multiplicity) -> bool:

@@ -53,10 +53,11 @@ class Analyzer:
         external_subclasses: dict[str, SubclassInfo] | None = None,
         process_reaper: str = "",
         elsewhere: Callable[[str], Multiplicity | None] | None = None,
+        attribute_set: Callable[[str], bool] | None = None,
     ) -> None:
         self.index = index
         self.rules = rules
-        self.sites = SiteFinder(index, rules, external_subclasses)
+        self.sites = SiteFinder(index, rules, external_subclasses, attribute_set)
         self.subclasses = self.sites.subclasses
         self.facts = ModuleFacts(index)
         if process_reaper and not self.facts.os_reaper:

@@ -118,6 +118,9 @@ class Site:
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
+    # the attributes its loop waits on that no code of the module sets: the runner is asked
+    # whether the package's other modules set them (`hist.gc.wait_for_shell = False`)
+    flag_asks: tuple[str, ...] = ()
     # with ``until_stopped``: the seconds its loop sleeps (``time.sleep(30)``, which nothing
     # wakes) between its looks at the flag, when a method of its class that starts it anew
     # sets that flag back to what keeps the loop going (``restarter``); 0 when not so
@@ -151,9 +154,13 @@ class SiteFinder:
         index: ModuleIndex,
         rules: Sequence[Rule],
         external_subclasses: dict[str, SubclassInfo] | None = None,
+        attribute_set: Callable[[str], bool] | None = None,
     ) -> None:
         self.index = index
         self.start_map: dict[str, Rule] = {q: rule for rule in rules for q in rule.starts}
+        # does another module of the package store into an attribute of this name? (None: not
+        # asked yet: the runner asks for the flags no code of the module sets)
+        self.attribute_set = attribute_set
         self.external = external_subclasses or {}
         self.owners: set[str] = set()  # local classes owning a thread (see add_owner)
         self.subclasses = self._find_subclasses()
@@ -244,7 +251,8 @@ class SiteFinder:
         reap = set(rule.reaped_by_methods) | (set(parent.reap_methods) if parent else set())
         run = info.methods.get("run")
         stop_flags: frozenset[str] = parent.stop_flags if parent is not None else frozenset()
-        stuck, _ = self._stuck_flag_loop(run) if run is not None else ("", False)
+        asks: list[str] = []
+        stuck, _ = self._stuck_flag_loop(run, None, asks) if run is not None else ("", False)
         found = self._flag_loop(run) if run is not None else None
         if found is not None and not stuck:
             # a loop until a flag is set: the methods setting it stop the thread, like join
@@ -281,6 +289,16 @@ class SiteFinder:
             stoppers = sorted(reap - set(rule.reaped_by_methods))
             if flagged and not endless and self._registers_own_stop(info, stoppers):
                 loops_forever = False  # it stops itself when its registered callback runs
+            if (
+                found is not None
+                and not endless
+                and not stoppers
+                and self._lowered_by_users(info, found[0])
+            ):
+                # its flag is lowered only by the code using its objects, outside the class
+                # (`hist.gc.wait_for_shell = False`, in this module or another of the package):
+                # it ends when they lower it, as a thread ending by itself
+                loops_forever = False
             loop_reason = (
                 stuck
                 if stuck and not endless
@@ -316,6 +334,7 @@ class SiteFinder:
             run_known=run_known,
             loop_reason=loop_reason,
             stop_flags=stop_flags,
+            flag_asks=tuple(asks) if stuck and loop_reason == stuck else (),
             start_values=(
                 self._start_values(info, found[0])
                 if loops_forever and found is not None and forever is None
@@ -449,6 +468,7 @@ class SiteFinder:
             site.context_manager = subclass.context_manager
             site.target_known = subclass.run_known
             site.stop_flags = subclass.stop_flags
+            site.flag_asks = subclass.flag_asks
             if subclass.feeds and qualified.startswith("@"):
                 site.feeds, site.feeds_class = subclass.feeds, subclass.name
             if subclass.loops_forever and not _begins_over(call, subclass):
@@ -603,7 +623,9 @@ class SiteFinder:
             )
             return
         handed = self._attributes_given(site, function)
-        stuck, site.stop_misses = self._stuck_flag_loop(function, handed)
+        asks: list[str] = []
+        stuck, site.stop_misses = self._stuck_flag_loop(function, handed, asks)
+        site.flag_asks = tuple(asks)
         if stuck:
             site.loops_forever(f"its target {function.name.value}() {stuck}")
         elif (found := self._flag_loop(function, handed)) is not None:
@@ -1608,7 +1630,10 @@ class SiteFinder:
         return bool(values) and all(_not_a_queue(value, self.index) for value in values)
 
     def _stuck_flag_loop(
-        self, function: cst.FunctionDef, given: dict[str, str] | None = None
+        self,
+        function: cst.FunctionDef,
+        given: dict[str, str] | None = None,
+        asks: list[str] | None = None,
     ) -> tuple[str, bool]:
         """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
         method of its class sets the flag, or every method setting it leaves the loop blocked
@@ -1621,8 +1646,11 @@ class SiteFinder:
             return "", False
         flags, blocking = found
         setters = self._setters(info, flags)
-        outside = self._set_from_outside(flags) or self._given_event(info, flags)
+        outside = self._lowered_by_users(info, flags)
         if not setters and not outside:
+            if self.attribute_set is None and asks is not None:
+                # not asked yet: the finding asks the runner for the modules naming them
+                asks.extend(sorted(flag.rsplit(".", 1)[-1] for flag in flags))
             return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it", False
         if (
             setters
@@ -1651,14 +1679,26 @@ class SiteFinder:
             queue = dotted_name(call.func.value) if isinstance(call.func, cst.Attribute) else ""
             queue = (given or {}).get(queue or "", queue)
             if queue and not any(_puts(self.index, method, queue, flags) for method in stoppers):
-                names = ", ".join(f"{m.name.value}()" for m in setters)
+                setting = ", ".join(f"{m.name.value}()" for m in setters)
                 verb = "sets" if len(setters) == 1 else "set"
                 return (
-                    f"blocks in {queue}.get(): {names} {verb} {', '.join(sorted(flags))} but "
+                    f"blocks in {queue}.get(): {setting} {verb} {', '.join(sorted(flags))} but "
                     "nothing puts anything in the queue then, so the loop never sees it",
                     bool(setters),
                 )
         return "", False
+
+    def _lowered_by_users(self, info: ClassInfo, flags: dict[str, bool | None]) -> bool:
+        """Are ``flags`` set by the code using the objects of ``info`` rather than by a method
+        of it: from outside the class in this module, by the owner that gave the object its
+        Event, or by another module of the package (`hist.gc.wait_for_shell = False` in the
+        shell that made it, once the runner has handed that module in)? The loop ends when
+        that code runs."""
+        if self._set_from_outside(flags) or self._given_event(info, flags):
+            return True
+        return self.attribute_set is not None and any(
+            self.attribute_set(flag.rsplit(".", 1)[-1]) for flag in flags
+        )
 
     def _given_event(self, info: ClassInfo, flags: dict[str, bool | None]) -> bool:
         """Is one of ``flags`` an Event the object was given (``self.shutdown_event =

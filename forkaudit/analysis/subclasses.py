@@ -31,6 +31,8 @@ class SubclassInfo:
     # default). A start passing that value, or leaving a default of it (`GC(wait_for_shell=
     # False)` for `while self.wait_for_shell:`), never loops.
     start_values: tuple[tuple[int, str, bool, bool | None], ...] = ()
+    # the attributes run()'s loop waits on that no code of its module sets (see Site.flag_asks)
+    flag_asks: tuple[str, ...] = ()
     # Not a subclass but the owner of one: it keeps the thread it starts on ``self.<owned>`` and
     # stops it only in its own methods (``reap_methods``); ``loop_reason`` says how it runs.
     owned: str = ""
