@@ -55,6 +55,24 @@ def make_shell():
     print(hist.gc.wait_for_shell)
     return hist
 """,
+    # an Event given inline and never set: the owner holds none to set
+    "event_given_inline_never_set": """\
+import threading
+
+
+class Ticker(threading.Thread):
+    def __init__(self, stop):
+        super().__init__(daemon=True)
+        self.stop = stop
+
+    def run(self):
+        while not self.stop.is_set():
+            self.stop.wait(1)
+
+
+def handle(request):
+    Ticker(threading.Event()).start()  # expect: leak
+""",
     # lowered only by its own run() when a step fails: it loops for ever while all goes well
     "lowered_by_itself_on_error": """\
 import threading
@@ -100,10 +118,12 @@ def make_shell():
 SHELLS = {
     # another module of the package lowers it: the loop ends there
     "stored": (SHELL.format(line="hist.gc.wait_for_shell = False"), []),
-    "augmented": (SHELL.format(line="hist.gc.wait_for_shell &= False"), []),
     "by_name": (SHELL.format(line='setattr(hist.gc, "wait_for_shell", False)'), []),
-    # only read there: nothing lowers it, the thread loops for ever
+    # only read there, or stored the value that keeps the loop going, or named in a string
+    # that sets nothing: nothing lowers it, the thread loops for ever
     "read_only": (SHELL.format(line="print(hist.gc.wait_for_shell)"), ["app/history.py"]),
+    "kept_true": (SHELL.format(line="hist.gc.wait_for_shell = True"), ["app/history.py"]),
+    "string_only": (SHELL.format(line='print("wait_for_shell")'), ["app/history.py"]),
     # another class's own attribute of the same name, set on its self
     "own_attribute_of_another_class": (
         SHELL.format(line="pass")

@@ -83,6 +83,40 @@ def starter(queue):
         ic = Interchange(port)
         ic.start()
 """,
+    # handed on, not called: a task per submit, a handler per signal
+    "titled_task_submitted": SERVER.format(expect="leak")
+    + """\
+def work(port):
+    setproctitle("app: busy")
+    ic = Interchange(port)
+    ic.start()
+
+
+def serve(pool, queue):
+    while True:
+        pool.submit(work, queue.get())
+""",
+    # a thread's run() names the process, but runs once per object made per request
+    "titled_thread_run": """\
+import threading
+
+from setproctitle import setproctitle
+
+
+class Job(threading.Thread):
+    def run(self):
+        setproctitle("app: job")
+        t = threading.Thread(target=self.spin, daemon=True)  # expect: leak
+        t.start()
+
+    def spin(self):
+        while True:
+            pass
+
+
+def handle(request):
+    Job().start()
+""",
     "titled_after_a_fork": """\
 import os
 
@@ -118,4 +152,37 @@ def test_title_after_a_fork_names_the_child() -> None:
     result = analyze_source(code.encode(), "mux.py", load_rules().rules)
     (finding,) = result.findings
     assert "names its process" not in finding.message
+    assert finding.severity == "high", finding.message
+
+
+def test_title_after_a_forking_helper_names_the_child() -> None:
+    """``if not _fork_child(): return`` then a title: the child's, not the parent's, which
+    forks on every request."""
+    from forkaudit.analysis.engine import analyze_source
+    from forkaudit.rules import load_rules
+
+    code = """\
+import os
+
+from setproctitle import setproctitle
+
+
+def _fork_child():
+    return os.fork() == 0
+
+
+def spawn():
+    if not _fork_child():
+        return
+    setproctitle("app: child")
+    os._exit(0)
+
+
+def serve(requests):
+    for req in requests:
+        spawn()
+"""
+    result = analyze_source(code.encode(), "spawn.py", load_rules().rules)
+    (finding,) = result.findings
+    assert "names its process" not in finding.message, finding.message
     assert finding.severity == "high", finding.message

@@ -20,6 +20,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.modules import absolute, absolute_name, module_name, names_match
 from forkaudit.analysis.multiplicity import Counter, Multiplicity
+from forkaudit.analysis.syntax import lowers_attribute
 from forkaudit.analysis.walk import walk
 
 __all__ = ["CallersElsewhere"]
@@ -108,34 +109,17 @@ class CallersElsewhere:
                     return True
         return False
 
-    def sets_attribute(self, name: str) -> bool:
-        """Does another module of the package store into an attribute ``name`` of an object it
-        uses (``hist.gc.wait_for_shell = False``, ``x.name += 1``), or name it in a string
-        (``setattr(x, "name", v)``)? Told by the name alone, whatever object it is, as for
-        ``calls_method``: a flag a thread loops on, set from there, ends the loop. A store on
-        ``self`` is no such use: a class of that module setting its own attribute of the same
-        name (``self._stop_event = Event()``). One named by more modules than the runner reads
-        (``+.name``) is taken as set."""
-        if f"+.{name}" in self.sources:
-            return True
+    def sets_attribute(self, name: str, ends: bool) -> bool:
+        """Does another module of the package lower a flag ``name`` of an object it uses to
+        the truth ``ends`` (syntax.lowers_attribute: ``hist.gc.wait_for_shell = False``,
+        ``worker.stop.set()``, ``setattr(worker, "running", False)``)? Told by the name alone,
+        whatever object it is on, as for ``calls_method``: a flag a thread loops on, lowered
+        from there, ends the loop. Only the modules read count: one named by more modules
+        than the runner reads is not taken as lowered."""
         for path, data in self.sources.get(f".{name}", ()):
-            if re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data):
-                return True  # a string of it (`setattr(x, "name", False)`)
             module = self._module(path, data)
-            if module is None:
-                return True  # what cannot be read may set it
-            index = module[0]
-            for node in index.names.get(name, ()):
-                attribute = index.parent_of(node)
-                if not (isinstance(attribute, cst.Attribute) and attribute.attr is node):
-                    continue
-                if dotted_name(attribute.value) in ("self", "cls"):
-                    continue  # a class of that module's own attribute (its __init__'s store)
-                holder = index.parent_of(attribute)
-                if isinstance(holder, cst.AssignTarget) or (
-                    isinstance(holder, cst.AugAssign | cst.AnnAssign) and holder.target is attribute
-                ):
-                    return True
+            if module is not None and lowers_attribute(module[0], name, ends):
+                return True
         return False
 
     def inherited_reap(

@@ -53,7 +53,7 @@ class Analyzer:
         external_subclasses: dict[str, SubclassInfo] | None = None,
         process_reaper: str = "",
         elsewhere: Callable[[str], Multiplicity | None] | None = None,
-        attribute_set: Callable[[str], bool] | None = None,
+        attribute_set: Callable[[str, bool], bool] | None = None,
     ) -> None:
         self.index = index
         self.rules = rules

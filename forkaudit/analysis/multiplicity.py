@@ -313,9 +313,17 @@ class Counter:
         if name in self.facts.process_targets:
             return Multiplicity(Level.ONCE, f"{name}() is the entry point of a child process", True)
         titled = _names_its_process(function)
-        if titled and not self.facts.callers(function):
-            # (called from this module, its callers say how often: a `handle(task)` naming the
-            # process after each task it is given in a loop)
+        if (
+            titled
+            and isinstance(self.index.parent_of(function), cst.Module)
+            and not _private(name)
+            and not self._named_elsewhere(name)
+        ):
+            # only a function of the module's top level that the module names nowhere else:
+            # one it calls, hands on (`pool.submit(work, t)`, a signal handler, a dispatch
+            # table) or a private one its package calls from elsewhere runs as often as
+            # those say (a `handle(task)` naming the process after each task it is given);
+            # a method (a thread's run()) runs per object
             return Multiplicity(
                 Level.ONCE,
                 f"{name}() names its process ({titled}()): the main of a process, run once in it",
@@ -1501,15 +1509,17 @@ def _names_its_process(function: cst.FunctionDef) -> str:
     interchange")`` in the body, or alone under an ``if`` there: ``if setproctitle:``), "" when
     none. A process names itself once, at the start of its life: such a function is the main of
     a process. One that sets a title in a loop or deeper (a worker's "busy"/"idle" title per
-    task) says nothing, and so does a title set after the function forks: it names the child
-    (``self.pid = os.fork(); if self.pid: return; setproctitle("mux")``), not the caller's
-    process."""
+    task) says nothing, and so does a title set after the function may have forked or left:
+    it names the child (``self.pid = os.fork(); if self.pid: return; setproctitle("mux")``,
+    ``if _fork_child(): return``), not the caller's process. Only the statements before any
+    ``return``, ``yield`` or call of something named for a fork count."""
     body = function.body
     if not isinstance(body, cst.IndentedBlock):
         return ""
     for statement in body.body:
         if any(
-            isinstance(node, cst.Call) and last_name(node.func) in ("fork", "forkpty")
+            isinstance(node, cst.Return | cst.Yield)
+            or (isinstance(node, cst.Call) and "fork" in last_name(node.func).lower())
             for node in walk(statement)
         ):
             return ""

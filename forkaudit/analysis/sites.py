@@ -39,6 +39,7 @@ from forkaudit.analysis.syntax import (
     literal_truth,
     literal_value,
     local_names,
+    lowers_attribute,
     main_thread_alive,
     names_tested,
     none_test_sense,
@@ -154,7 +155,7 @@ class SiteFinder:
         index: ModuleIndex,
         rules: Sequence[Rule],
         external_subclasses: dict[str, SubclassInfo] | None = None,
-        attribute_set: Callable[[str], bool] | None = None,
+        attribute_set: Callable[[str, bool], bool] | None = None,
     ) -> None:
         self.index = index
         self.start_map: dict[str, Rule] = {q: rule for rule in rules for q in rule.starts}
@@ -293,7 +294,7 @@ class SiteFinder:
                 found is not None
                 and not endless
                 and not stoppers
-                and self._lowered_by_users(info, found[0])
+                and self._lowered_by_users(found[0])
             ):
                 # its flag is lowered only by the code using its objects, outside the class
                 # (`hist.gc.wait_for_shell = False`, in this module or another of the package):
@@ -1646,7 +1647,11 @@ class SiteFinder:
             return "", False
         flags, blocking = found
         setters = self._setters(info, flags)
-        outside = self._lowered_by_users(info, flags)
+        outside = (
+            self._set_from_outside(flags)
+            or self._given_event(info, flags)
+            or self._lowered_by_users(flags)
+        )
         if not setters and not outside:
             if self.attribute_set is None and asks is not None:
                 # not asked yet: the finding asks the runner for the modules naming them
@@ -1688,17 +1693,21 @@ class SiteFinder:
                 )
         return "", False
 
-    def _lowered_by_users(self, info: ClassInfo, flags: dict[str, bool | None]) -> bool:
-        """Are ``flags`` set by the code using the objects of ``info`` rather than by a method
-        of it: from outside the class in this module, by the owner that gave the object its
-        Event, or by another module of the package (`hist.gc.wait_for_shell = False` in the
-        shell that made it, once the runner has handed that module in)? The loop ends when
-        that code runs."""
-        if self._set_from_outside(flags) or self._given_event(info, flags):
-            return True
-        return self.attribute_set is not None and any(
-            self.attribute_set(flag.rsplit(".", 1)[-1]) for flag in flags
-        )
+    def _lowered_by_users(self, flags: dict[str, bool | None]) -> bool:
+        """Are ``flags`` lowered, to the truth that ends the loop, by the code using the
+        objects whose loop waits on them rather than by a method of their class: in this
+        module, or in another module of the package (`hist.gc.wait_for_shell = False` in the
+        shell that made it, once the runner has handed that module in)? The loop ends when that
+        code runs (syntax.lowers_attribute)."""
+        for flag, ends in flags.items():
+            if ends is None:
+                continue
+            name = flag.rsplit(".", 1)[-1]
+            if lowers_attribute(self.index, name, ends) or (
+                self.attribute_set is not None and self.attribute_set(name, ends)
+            ):
+                return True
+        return False
 
     def _given_event(self, info: ClassInfo, flags: dict[str, bool | None]) -> bool:
         """Is one of ``flags`` an Event the object was given (``self.shutdown_event =

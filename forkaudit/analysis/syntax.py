@@ -1427,3 +1427,38 @@ def in_main_block(index: ModuleIndex, node: cst.CSTNode) -> bool:
             return True
         current = ancestor
     return False
+
+
+def lowers_attribute(index: ModuleIndex, name: str, ends: bool) -> bool:
+    """Does the module lower a flag ``name`` of an object it uses, to the truth ``ends`` that
+    ends a loop waiting on it: ``hist.gc.wait_for_shell = False`` (a literal of that truth),
+    ``worker.stop.set()`` (an Event, ending the loop once set: ``ends`` True), or
+    ``setattr(worker, "running", False)``? Told by the attribute's name, whatever object it is
+    on, but never ``self.<name>`` (``cls.<name>``): that is a class of the module's own
+    attribute of the same name. A store of any other value (``True``, a new Event) lowers
+    nothing."""
+    for node in index.names.get(name, ()):
+        attribute = index.parent_of(node)
+        if not (isinstance(attribute, cst.Attribute) and attribute.attr is node):
+            continue
+        if dotted_name(attribute.value) in ("self", "cls"):
+            continue
+        holder = index.parent_of(attribute)
+        if isinstance(holder, cst.AssignTarget):
+            assign = index.parent_of(holder)
+            if isinstance(assign, cst.Assign) and literal_truth(assign.value) is ends:
+                return True
+        elif isinstance(holder, cst.Attribute) and holder.attr.value == "set" and ends:
+            if isinstance(index.parent_of(holder), cst.Call):
+                return True
+    for call in index.calls:
+        if last_name(call.func) != "setattr" or len(call.args) != 3:
+            continue
+        key, value = call.args[1].value, call.args[2].value
+        if (
+            isinstance(key, cst.SimpleString)
+            and key.evaluated_value == name
+            and literal_truth(value) is ends
+        ):
+            return True
+    return False
