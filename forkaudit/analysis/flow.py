@@ -3049,6 +3049,7 @@ class Follower:
             root=root,
             root_reference=partial(handed_to_atexit, index),
             roots=atexit_functions(index),
+            pinned=True,
         )
 
     def _closed_here(self, info: ClassInfo) -> bool:

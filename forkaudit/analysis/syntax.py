@@ -1105,13 +1105,16 @@ def runs_only_from(
     root_reference: Callable[[cst.CSTNode], bool] | None = None,
     private: bool = False,
     roots: Collection[str] = (),
+    pinned: bool = False,
 ) -> bool:
     """Do ``methods`` (of a class) run only when some root runs: each is the method ``root``
     itself (or one of ``roots``), or is named in the module only where ``root_reference``
     holds (handed to ``atexit.register``), or only called as ``self.<name>()`` by a method that
     itself runs only from a root. With ``private``, a public method on the way (``close()``) is
     a way in from outside the module, so it does not run only from the root. False when no
-    root is reached."""
+    root is reached. With ``pinned`` (the roots are cleanup run at exit), a ``__del__`` of a
+    class that registers one of its own bound methods with atexit (``atexit.register(self.
+    close)``) runs only at exit too (``pinned_by_atexit``)."""
     reached = False
     pending = set(methods)
     seen: set[str] = set()
@@ -1119,6 +1122,9 @@ def runs_only_from(
         name = pending.pop()
         seen.add(name)
         if (root and name == root) or name in roots:
+            reached = True
+            continue
+        if pinned and name == "__del__" and pinned_by_atexit(index):
             reached = True
             continue
         if name.startswith("__") and name.endswith("__"):
@@ -1142,6 +1148,34 @@ def runs_only_from(
                     return False
                 pending.add(caller.name.value)
     return reached
+
+
+def pinned_by_atexit(index: ModuleIndex) -> bool:
+    """Is every class of the module defining ``__del__`` one that hands atexit a bound method
+    of its own objects (``atexit.register(self.close)``)? atexit keeps what it is given until
+    the interpreter exits, and a bound method keeps its object: no such object is collected
+    before exit, so its ``__del__`` runs only then, if at all."""
+    finalizers = [
+        function
+        for function in index.functions
+        if function.name.value == "__del__" and index.class_of(function.body) is not None
+    ]
+    if not finalizers:
+        return False
+    for function in finalizers:
+        info = index.class_of(function.body)
+        assert info is not None
+        if not any(
+            isinstance(node, cst.Call)
+            and index.resolve(node.func) == "atexit.register"
+            and node.args
+            and isinstance(node.args[0].value, cst.Attribute)
+            and dotted_name(node.args[0].value.value) == "self"
+            for method in info.methods.values()
+            for node in walk_statements(method)
+        ):
+            return False
+    return True
 
 
 def handed_to_atexit(index: ModuleIndex, reference: cst.CSTNode) -> bool:
