@@ -1516,22 +1516,33 @@ def _names_its_process(function: cst.FunctionDef) -> str:
     body = function.body
     if not isinstance(body, cst.IndentedBlock):
         return ""
-    for statement in body.body:
-        if any(
-            isinstance(node, cst.Return | cst.Yield)
-            or (isinstance(node, cst.Call) and "fork" in last_name(node.func).lower())
-            for node in walk(statement)
-        ):
-            return ""
-        lines: Sequence[cst.BaseStatement] = [statement]
-        if isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
-            lines = statement.body.body if len(statement.body.body) == 1 else []
-        for line in lines:
-            if not isinstance(line, cst.SimpleStatementLine):
-                continue
-            for small in line.body:
-                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                    called = last_name(small.value.func)
-                    if called in PROCESS_TITLE_SETTERS:
-                        return called
+    for position, statement in enumerate(body.body):
+        called = _title_set(statement)
+        if called:
+            before = body.body[: position + 1]
+            if any(
+                isinstance(node, cst.Return | cst.Yield)
+                or (isinstance(node, cst.Call) and "fork" in last_name(node.func).lower())
+                for earlier in before
+                for node in walk(earlier)
+            ):
+                return ""
+            return called
+    return ""
+
+
+def _title_set(statement: cst.BaseStatement) -> str:
+    """The title setter ``statement`` calls as a statement of its own (or alone under an
+    ``if``: ``if setproctitle: setproctitle("x")``), "" when none."""
+    lines: Sequence[cst.BaseStatement] = [statement]
+    if isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
+        lines = statement.body.body if len(statement.body.body) == 1 else []
+    for line in lines:
+        if not isinstance(line, cst.SimpleStatementLine):
+            continue
+        for small in line.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                called = last_name(small.value.func)
+                if called in PROCESS_TITLE_SETTERS:
+                    return called
     return ""

@@ -1654,8 +1654,16 @@ class SiteFinder:
         )
         if not setters and not outside:
             if self.attribute_set is None and asks is not None:
-                # not asked yet: the finding asks the runner for the modules naming them
-                asks.extend(sorted(flag.rsplit(".", 1)[-1] for flag in flags))
+                # not asked yet: the finding asks the runner for the modules naming them; a
+                # public one only (`wait_for_shell`): a private flag (`_stop_event`) is its
+                # class's own business, which its users do not set
+                asks.extend(
+                    sorted(
+                        name
+                        for flag in flags
+                        if not (name := flag.rsplit(".", 1)[-1]).startswith("_")
+                    )
+                )
             return f"waits on {', '.join(sorted(flags))}, which nothing sets to stop it", False
         if (
             setters
