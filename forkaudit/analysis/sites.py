@@ -119,8 +119,8 @@ class Site:
     tuple_index: int = 0  # which element of a returned tuple is the handle (pid, fd = forkpty())
     reap_methods: frozenset[str] = frozenset()
     stop_flags: frozenset[str] = frozenset()  # attributes whose setting stops the thread
-    # the attributes its loop waits on that no code of the module sets: the runner is asked
-    # whether the package's other modules set them (`hist.gc.wait_for_shell = False`)
+    # the public attributes its loop waits on that no code of the module sets: the runner is
+    # asked whether the package's other modules lower them (`hist.gc.wait_for_shell = False`)
     flag_asks: tuple[str, ...] = ()
     # with ``until_stopped``: the seconds its loop sleeps (``time.sleep(30)``, which nothing
     # wakes) between its looks at the flag, when a method of its class that starts it anew
@@ -159,8 +159,9 @@ class SiteFinder:
     ) -> None:
         self.index = index
         self.start_map: dict[str, Rule] = {q: rule for rule in rules for q in rule.starts}
-        # does another module of the package store into an attribute of this name? (None: not
-        # asked yet: the runner asks for the flags no code of the module sets)
+        # does another module of the package lower a flag of this name to the given truth
+        # (syntax.lowers_attribute)? None: not asked yet: the runner is asked for the public
+        # flags no code of the module sets
         self.attribute_set = attribute_set
         self.external = external_subclasses or {}
         self.owners: set[str] = set()  # local classes owning a thread (see add_owner)
