@@ -1932,7 +1932,14 @@ class Follower:
                         ):
                             return "only the one from the last loop iteration is reaped"
                         early = (
-                            self._early_return([*passed, *after[:first]], contains, handle, scope)
+                            self._early_return(
+                                [*passed, *after[:first], *self._leading(after[first], contains)],
+                                contains,
+                                handle,
+                                scope,
+                                # asyncio's watcher reaps a killed child, awaited or not
+                                killed_leaves=not rule.awaited,
+                            )
                             if early_returns
                             else None
                         )
@@ -1947,6 +1954,12 @@ class Follower:
                                 f"polled in a loop, but the `{word}` at line "
                                 f"{self.index.line_of(leaving)} leaves it before a poll says it "
                                 f"has ended: it is never {rule.kind.reaped}"
+                            )
+                        if isinstance(early, cst.Raise):
+                            return (
+                                f"the `raise` at line {self.index.line_of(early)} leaves it "
+                                f"killed but never {rule.kind.reaped} ({rule.kind.reaped} only "
+                                "on the way that does not raise; a kill is no wait)"
                             )
                         if early is not None:
                             return (
@@ -2352,17 +2365,32 @@ class Follower:
         return None
 
     def _early_return(
-        self, statements: list[cst.CSTNode], contains: Contains, handle: str, scope: ScopeNode
-    ) -> cst.Return | None:
+        self,
+        statements: list[cst.CSTNode],
+        contains: Contains,
+        handle: str,
+        scope: ScopeNode,
+        killed_leaves: bool = True,
+    ) -> cst.Return | cst.Raise | None:
         """A ``return`` among ``statements`` (run after the start, before the reap) that leaves
         the function with the handle neither reaped on its way nor returned (``if failed:
-        return`` between ``p = Popen()`` and ``p.wait()``), or None."""
+        return`` between ``p = Popen()`` and ``p.wait()``), or None. A ``raise`` right after
+        killing the child (``p.kill(); raise TimeoutExpired(...)``) leaves it so too: the path
+        gives up on the child on purpose, and a kill is no wait (an exception raised by
+        anything else is an error, not a way the function is meant to end)."""
         index = self.index
         for statement in statements:
             for node in walk_statements(statement):
-                if not isinstance(node, cst.Return) or index.scope_of(node) is not scope:
+                if (
+                    not isinstance(node, cst.Return | cst.Raise)
+                    or index.scope_of(node) is not scope
+                ):
                     continue
-                if self._returns_handle(node, handle):
+                if isinstance(node, cst.Raise) and not (
+                    killed_leaves and handle and self._killed_before(node, handle)
+                ):
+                    continue
+                if isinstance(node, cst.Return) and self._returns_handle(node, handle):
                     continue  # handed to the caller
                 if self._no_handle_there(node, statement, handle):
                     continue
@@ -2373,6 +2401,23 @@ class Follower:
                 if not self._reaped_before(node, statement, contains):
                     return node
         return None
+
+    def _leading(self, statement: cst.CSTNode, contains: Contains) -> list[cst.CSTNode]:
+        """The statements a ``try`` whose body reaps runs before the one that reaps (``try:
+        for line in p.stdout: ...; p.wait() finally: ...``): a way out among them leaves
+        before the reap as well. None when a handler of the ``try`` reaps too: what is
+        raised in its body may be caught there and reaped."""
+        leading: list[cst.CSTNode] = []
+        while isinstance(statement, cst.Try) and not any(
+            contains.any(handler) for handler in statement.handlers
+        ):
+            body = statement.body.body
+            first = next((i for i, s in enumerate(body) if contains.definitely(s)), None)
+            if first is None:
+                break
+            leading.extend(body[:first])
+            statement = body[first]
+        return leading
 
     def _leaves_poll_loop(
         self, statement: cst.CSTNode, contains: Contains, handle: str, scope: ScopeNode
@@ -2454,6 +2499,11 @@ class Follower:
         ).lower()
         if any(word in said for word in _GIVING_UP):
             return True  # TimeoutError, DeadlineExceeded, Cancelled, "... timed out"
+        return self._killed_before(node, handle)
+
+    def _killed_before(self, node: cst.Raise, handle: str) -> bool:
+        """Is the child killed (``<handle>.kill()``, ``.terminate()``) by a statement before
+        this ``raise`` in its block: the path gives up on the child, and a kill is no wait?"""
         placed = self._in_block(self.index.parent_of(node))  # the line holding the `raise`
         body, position = placed if placed is not None else ((), 0)
         for statement in body[:position]:
