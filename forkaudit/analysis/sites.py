@@ -254,8 +254,8 @@ class SiteFinder:
         run = info.methods.get("run")
         stop_flags: frozenset[str] = parent.stop_flags if parent is not None else frozenset()
         asks: list[str] = []
-        stuck, _ = self._stuck_flag_loop(run, None, asks) if run is not None else ("", False)
         found = self._flag_loop(run) if run is not None else None
+        stuck, _ = self._stuck_flag_loop(run, found, None, asks) if run is not None else ("", False)
         if found is not None and not stuck:
             # a loop until a flag is set: the methods setting it stop the thread, like join
             reap.update(
@@ -626,11 +626,12 @@ class SiteFinder:
             return
         handed = self._attributes_given(site, function)
         asks: list[str] = []
-        stuck, site.stop_misses = self._stuck_flag_loop(function, handed, asks)
+        found = self._flag_loop(function, handed)
+        stuck, site.stop_misses = self._stuck_flag_loop(function, found, handed, asks)
         site.flag_asks = tuple(asks)
         if stuck:
             site.loops_forever(f"its target {function.name.value}() {stuck}")
-        elif (found := self._flag_loop(function, handed)) is not None:
+        elif found is not None:
             site.until_stopped = True
             site.until_flag = next(iter(found[0]), "")
             site.until_value = found[0].get(site.until_flag)
@@ -1634,16 +1635,17 @@ class SiteFinder:
     def _stuck_flag_loop(
         self,
         function: cst.FunctionDef,
+        found: tuple[dict[str, bool | None], list[cst.Call]] | None,
         given: dict[str, str] | None = None,
         asks: list[str] | None = None,
     ) -> tuple[str, bool]:
-        """Why the flag loop of ``function`` (a method) never ends though it has an exit: no
-        method of its class sets the flag, or every method setting it leaves the loop blocked
-        in a ``get()`` of a queue it puts nothing into. "" when it can end. And whether the
-        class has a stop that means to end it and cannot (that last case): its object's end
-        leaves the thread behind."""
+        """Why the flag loop of ``function`` (a method; ``found``: its flags and blocking
+        calls, from ``_flag_loop``) never ends though it has an exit: no method of its class
+        sets the flag, or every method setting it leaves the loop blocked in a ``get()`` of a
+        queue it puts nothing into. "" when it can end. And whether the class has a stop that
+        means to end it and cannot (that last case): its object's end leaves the thread
+        behind."""
         info = self.index.class_of(function.body)
-        found = self._flag_loop(function, given)
         if info is None or found is None:
             return "", False
         flags, blocking = found
