@@ -12,11 +12,12 @@ from collections.abc import Iterable, Iterator, Sequence
 import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, ScopeNode, dotted_name
-from forkaudit.analysis.paths import pid_side
+from forkaudit.analysis.paths import fork_side, pid_side
 from forkaudit.analysis.syntax import (
     argument,
     assignments,
     bound_by,
+    ends_with,
     given_params,
     in_main_block,
     is_minus_one_or_zero,
@@ -123,6 +124,7 @@ class ModuleFacts:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self._forks: set[str] | None = None
+        self._factories: frozenset[str] | None = None
         self._handlers: set[str] | None = None
         # the wait-any calls behind os_reaper; None when it is process-wide (SIGCHLD ignored)
         self.os_reaper_calls: list[cst.Call] | None = []
@@ -261,6 +263,93 @@ class ModuleFacts:
                         return True
             current = ancestor
         return False
+
+    def child_of_fork(self, node: cst.CSTNode) -> int:
+        """The line of the fork on whose child's side ``node`` runs, in the function holding
+        both, with no loop between that side and ``node``; 0 when it does not. The child's side
+        is the branch of an ``if`` on the pid that holds in the child (``if pid == 0:``, the
+        ``else`` of ``if pid:``, ``if not os.fork():``), or what follows an ``if`` on the pid
+        whose parent's branch leaves the function or the process (``if pid: return``). Code
+        there runs once in each new child process, however often the function runs: what it
+        starts is the child's, once, and goes with the child."""
+        index = self.index
+        forks = self._fork_results()
+
+        def is_pid(tested: cst.BaseExpression) -> bool:
+            if isinstance(tested, cst.Call):
+                return index.resolve(tested.func) in FORK_CALLS or (
+                    last_name(tested.func) in self._fork_factories()
+                    and dotted_name(tested.func)
+                    in (last_name(tested.func), f"self.{last_name(tested.func)}")
+                )
+            return (dotted_name(tested) or "") in forks
+
+        current = node
+        for ancestor in index.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+                return 0
+            if isinstance(ancestor, cst.For | cst.While) and current is ancestor.body:
+                return 0  # repeated within the child, or a loop of forks
+            if isinstance(ancestor, cst.If):
+                side = fork_side(ancestor.test, is_pid)
+                if (side is False and current is ancestor.body) or (
+                    side is True and current is ancestor.orelse
+                ):
+                    return index.line_of(ancestor)
+            block = ancestor.body if isinstance(ancestor, cst.IndentedBlock) else None
+            if block is not None:
+                for earlier in block:
+                    if earlier is current:
+                        break
+                    if (
+                        isinstance(earlier, cst.If)
+                        and earlier.orelse is None
+                        and fork_side(earlier.test, is_pid) is True
+                        and self._leaves(earlier.body)
+                    ):
+                        return index.line_of(earlier)
+            current = ancestor
+        return 0
+
+    def _fork_factories(self) -> frozenset[str]:
+        """The functions of the module that return what a fork returned (``return os.fork()``,
+        ``pid = os.fork()`` then ``return pid``): their callers hold the pid."""
+        if self._factories is None:
+            names: set[str] = set()
+            for function in self.index.functions:
+                bound: set[str] = set()
+                for node in walk_statements(function):
+                    if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+                        if self.index.resolve(node.value.func) in FORK_CALLS:
+                            bound.update(
+                                name
+                                for target in node.targets
+                                if (name := dotted_name(target.target))
+                            )
+                    if isinstance(node, cst.Return) and node.value is not None:
+                        value = node.value
+                        if (
+                            isinstance(value, cst.Call)
+                            and self.index.resolve(value.func) in FORK_CALLS
+                        ) or (dotted_name(value) or "") in bound:
+                            names.add(function.name.value)
+            self._factories = frozenset(names)
+        return self._factories
+
+    def _leaves(self, suite: cst.BaseSuite) -> bool:
+        """Does the block end by leaving the function or the process: ``return``, ``raise``,
+        or a call that ends the process (``os._exit()``, ``sys.exit()``, an ``exec``)?"""
+        if ends_with(suite, (cst.Return, cst.Raise)):
+            return True
+        body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
+        last = body[-1] if body else None
+        smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
+        return any(
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and self.index.resolve(small.value.func) in EXIT_FUNCTIONS
+            for small in smalls
+        )
 
     def _fork_results(self) -> set[str]:
         """Names bound to the result of a fork (``pid = os.fork()``, ``pid, fd = pty.fork()``)."""
@@ -486,6 +575,24 @@ class ModuleFacts:
         index = self.index
         current: cst.CSTNode = index.statement_of(node)
         self.exit_functions()
+        if isinstance(current, cst.If) and (
+            node is current.test or index.inside(node, current.test)
+        ):
+            # `if os.fork(): return`: the parent leaves by its own branch, the exit after the
+            # if is the child's
+            polarity = parent_polarity(current.test, node)
+            orelse = current.orelse
+            branch = (
+                current.body
+                if polarity
+                else (orelse.body if isinstance(orelse, cst.Else) and polarity is False else None)
+            )
+            if branch is not None and any(
+                isinstance(inner, cst.Return | cst.Raise)
+                or (isinstance(inner, cst.Call) and _is_exec(index.resolve(inner.func)))
+                for inner in walk_statements(branch)
+            ):
+                return False
         while True:
             parent = index.parent_of(current)
             if parent is None or isinstance(parent, cst.FunctionDef | cst.Lambda | cst.Module):

@@ -147,6 +147,16 @@ class Counter:
                 "process makes way for it",
                 True,
             )
+        fork = self.facts.child_of_fork(node)
+        if fork:
+            # the function may run per request, but each run makes a new child process that
+            # runs this once: what it starts is that child's own, once (the fork itself, in
+            # the parent, is judged on its own)
+            return Multiplicity(
+                Level.ONCE,
+                f"on the child's side of the fork at line {fork}: once in each child process",
+                True,
+            )
         loop: cst.CSTNode | None = None
         current: cst.CSTNode = node
         function: cst.FunctionDef | None = None

@@ -459,14 +459,22 @@ def pid_side(test: cst.BaseExpression, handle: str) -> bool | None:
     """True when ``test`` holds in the parent of a fork whose pid is ``handle`` (``pid``, ``pid
     != 0``, ``pid > 0``), False when it holds in the child (``not pid``, ``pid == 0``), None
     when it does not test the pid."""
-    if dotted_name(test) == handle:
+    return fork_side(test, lambda tested: dotted_name(tested) == handle)
+
+
+def fork_side(
+    test: cst.BaseExpression, is_pid: Callable[[cst.BaseExpression], bool]
+) -> bool | None:
+    """``pid_side`` for a pid told by ``is_pid``: a name bound to a fork's result, or the fork
+    call itself (``if os.fork(): return``)."""
+    if is_pid(test):
         return True
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = pid_side(test.expression, handle)
+        inner = fork_side(test.expression, is_pid)
         return None if inner is None else not inner
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
-        if dotted_name(test.left) != handle:
+        if not is_pid(test.left):
             return None
         right = comparison.comparator
         op = comparison.operator
