@@ -2342,8 +2342,10 @@ class Follower:
         return False
 
     def _set_after(self, statement: cst.CSTNode) -> tuple[str, cst.Assign] | None:
-        """``(name, assignment)`` of a ``name = True`` following the statement holding the
-        start in its own block (``executor = Pool()`` then ``own = True``)."""
+        """``(name, assignment)`` of a ``name = True`` among the simple statements around the
+        statement holding the start in its own block: following it (``executor = Pool()``
+        then ``own = True``), or right before it (``close = True`` then ``proc = Popen()``).
+        Either way the block that makes the handle sets the flag."""
         holder: cst.CSTNode | None = statement
         while holder is not None and not isinstance(holder, cst.SimpleStatementLine):
             holder = self.index.parent_of(holder)
@@ -2351,9 +2353,9 @@ class Follower:
         if placed is None:
             return None
         body, position = placed
-        for line in body[position + 1 :]:
-            if not isinstance(line, cst.SimpleStatementLine):
-                break
+
+        def setting(line: cst.BaseStatement) -> tuple[str, cst.Assign] | None:
+            assert isinstance(line, cst.SimpleStatementLine)
             for small in line.body:
                 if (
                     isinstance(small, cst.Assign)
@@ -2362,6 +2364,18 @@ class Follower:
                     and literal_truth(small.value) is True
                 ):
                     return small.targets[0].target.value, small
+            return None
+
+        for line in body[position + 1 :]:
+            if not isinstance(line, cst.SimpleStatementLine):
+                break
+            if (found := setting(line)) is not None:
+                return found
+        for line in reversed(body[:position]):
+            if not isinstance(line, cst.SimpleStatementLine):
+                break
+            if (found := setting(line)) is not None:
+                return found
         return None
 
     def _early_return(

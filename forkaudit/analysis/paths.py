@@ -95,6 +95,19 @@ class Contains:
             )
         return False
 
+    def _holds(self, test: cst.BaseExpression) -> bool:
+        """Is ``test`` true wherever the start ran: it asks that there is a handle, a test its
+        path passed makes it true, or it ands such tests (``if close_connection and ssh:``,
+        ``close_connection`` set where ``ssh`` was made)?"""
+        if self._guards_handle(test) or self._given(test):
+            return True
+        return (
+            isinstance(test, cst.BooleanOperation)
+            and isinstance(test.operator, cst.And)
+            and self._holds(test.left)
+            and self._holds(test.right)
+        )
+
     def _given(self, test: cst.BaseExpression) -> bool:
         """Does a test the start's own path passed make ``test`` true: the same test, its
         negation written the other way (``not (sys.platform == "win32")`` for ``sys.platform
@@ -207,7 +220,7 @@ class Contains:
                 return self._else_reaps(statement)
             if not self._suite(statement.body):
                 return False
-            if self._guards_handle(statement.test) or self._given(statement.test):
+            if self._holds(statement.test):
                 return True
             return self._else_reaps(statement)
         if isinstance(statement, cst.Try):
