@@ -2,7 +2,8 @@
 before ``proc = Popen(...)`` in the block that makes it, or right after it, then ``finally: if
 close: proc.wait()``, reaps wherever that block ran; so does a test anding the flag with the
 handle itself (``if close_connection and ssh: ssh.close()``). The flag must be set nowhere else
-but to a false literal before; a test anding it with anything else the path does not decide
+but to a false literal before (a walrus, a loop target or a nested function's ``nonlocal``
+count as setting it); a test anding it with anything else the path does not decide
 still leaves the other path.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
@@ -96,6 +97,37 @@ def feed(cmd, data, wait, proc=None):
         if close and wait:
             proc.wait()
     return True
+""",
+    "flag_lowered_by_a_nested_function": """\
+import subprocess
+
+
+def run(cmd):
+    must_wait = False
+
+    def give_up():
+        nonlocal must_wait
+        must_wait = False
+
+    must_wait = True
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # expect: leak
+    if not proc.stdout.readline():
+        give_up()
+    if must_wait:
+        proc.wait()
+""",
+    "flag_lowered_by_a_walrus": """\
+import subprocess
+
+
+def run(cmd, opts):
+    must_wait = False
+    must_wait = True
+    proc = subprocess.Popen(cmd)  # expect: leak
+    if opts.get("detach") and not (must_wait := False):
+        print("detached", proc.pid)
+    if must_wait:
+        proc.wait()
 """,
 }
 

@@ -6,7 +6,9 @@ child's side is the branch of an ``if`` on the pid that holds in the child (``if
 parent's branch leaves (``if pid: return``), the pid being a name bound to a fork, the fork
 itself, or a function of the module returning one. A loop inside the child repeats it there.
 And ``if os.fork(): return`` leaves the parent without the pid: the ``os._exit()`` after it is
-the child's, so the fork is a zombie per call.
+the child's, so the fork is a zombie per call (``raise SystemExit`` there ends the parent). The
+pid is a name this function binds to a fork (a ``pid`` from ``os.waitpid()`` is not one). A
+thread of a child that leaves by ``os._exit()`` goes with it, daemon or not: nothing waits.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -104,6 +106,43 @@ def handle(request):
         os._exit(0)
     threading.Thread(target=_beat, daemon=True).start()  # expect: leak
     os.waitpid(pid, 0)
+""",
+    "a_pid_name_bound_elsewhere": HEAD
+    + """\
+def _reap_one():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def handle(request):
+    pid, status = os.waitpid(-1, os.WNOHANG)
+    if pid == 0:
+        threading.Thread(target=_beat).start()  # expect: leak
+    return status
+""",
+    "a_non_daemon_thread_in_a_child_that_leaves_by_os_exit": HEAD
+    + """\
+def _fork():
+    return os.fork()
+
+
+def handle(conn):
+    if _fork() == 0:
+        threading.Thread(target=_beat).start()  # expect: ok
+        conn.sendall(b"x")
+        os._exit(0)
+    conn.close()
+""",
+    "the_parent_raises_system_exit": HEAD
+    + """\
+def daemonize(job):
+    if os.fork():  # expect: ok
+        raise SystemExit(0)
+    os.setsid()
+    job()
+    os._exit(0)
 """,
 }
 

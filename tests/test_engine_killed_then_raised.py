@@ -3,8 +3,8 @@
 read loop past its deadline), between the start and the wait, leaves the killed child unwaited,
 a zombie until the dropped handle is collected, as an early ``return`` does. An exception raised
 by anything else is an error, not a way the function is meant to end, and is not followed. The
-statements a ``try`` runs before the wait in its body are ways out too, unless a handler of the
-``try`` reaps. asyncio's watcher reaps a killed child, awaited or not: no finding there.
+statements a ``try`` runs before the wait in its body are ways out too: a ``return`` always, a
+``raise`` unless a handler of the ``try`` that reaps catches its class. asyncio's watcher reaps a killed child, awaited or not: no finding there.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -101,6 +101,30 @@ PROBES = {
                 raise TimeoutError(cmd)
     finally:
         p.wait()""",
+    ),
+    "raised_past_a_handler_of_another_type": READ_LOOP.format(
+        expect="leak",
+        body="""\
+    try:
+        for line in p.stdout:
+            if time.time() > deadline:
+                p.kill()
+                raise TimeoutError(cmd)
+        p.wait()
+    except ValueError:
+        p.wait()
+        raise""",
+    ),
+    "returned_past_a_handler_that_waits": READ_LOOP.format(
+        expect="leak",
+        body="""\
+    try:
+        if not p.stdout.readline():
+            return None
+        p.wait()
+    except OSError:
+        p.wait()
+        raise""",
     ),
     "an_error_raised_without_a_kill": READ_LOOP.format(
         expect="ok",

@@ -265,40 +265,105 @@ class ModuleFacts:
         return False
 
     def child_of_fork(self, node: cst.CSTNode) -> int:
-        """The line of the fork on whose child's side ``node`` runs, in the function holding
-        both, with no loop between that side and ``node``; 0 when it does not. The child's side
+        """The line of the test of the pid on whose child's side ``node`` runs (``_child_side``);
+        0 when it does not."""
+        side = self._child_side(node)
+        return side[0] if side is not None else 0
+
+    def child_ends_at_once(self, node: cst.CSTNode) -> bool:
+        """Does the child's side holding ``node`` end the child without the interpreter's
+        shutdown: its last statement calls ``os._exit()`` or an ``exec``? Then nothing waits for
+        the child's threads, daemon or not: they go with it (``sys.exit()`` would wait for the
+        non-daemon ones)."""
+        side = self._child_side(node)
+        if side is None or not side[1]:
+            return False
+        last = side[1][-1]
+        smalls = last.body if isinstance(last, cst.SimpleStatementLine) else []
+        return any(
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and (
+                self.index.resolve(small.value.func) == "os._exit"
+                or _is_exec(self.index.resolve(small.value.func))
+            )
+            for small in smalls
+        )
+
+    def _child_side(self, node: cst.CSTNode) -> tuple[int, Sequence[cst.BaseStatement]] | None:
+        """The line of the test of the pid on whose child's side ``node`` runs, in the function
+        holding both, with no loop between that side and ``node``, and the statements of that
+        side; None when it does not. The child's side
         is the branch of an ``if`` on the pid that holds in the child (``if pid == 0:``, the
         ``else`` of ``if pid:``, ``if not os.fork():``), or what follows an ``if`` on the pid
         whose parent's branch leaves the function or the process (``if pid: return``). Code
         there runs once in each new child process, however often the function runs: what it
         starts is the child's, once, and goes with the child."""
         index = self.index
-        forks = self._fork_results()
+        function = self.enclosing_function(node)
+        if function is None:
+            return None  # module level: it runs once anyway
+        info = index.class_of(function.body)
+
+        def forks(call: cst.Call) -> bool:
+            """A fork, or a call of a function of the module (a method of this class) that
+            returns what a fork returned."""
+            if index.resolve(call.func) in FORK_CALLS:
+                return True
+            name = last_name(call.func)
+            if name not in self._fork_factories():
+                return False
+            if isinstance(call.func, cst.Name):
+                return any(
+                    f.name.value == name and index.parent_of(f) is index.module
+                    for f in index.functions
+                )
+            return (
+                dotted_name(call.func) == f"self.{name}"
+                and info is not None
+                and name in index.method_table(info)
+            )
+
+        # the names this function binds to a fork's result (a name tested elsewhere may hold
+        # anything: `pid, status = os.waitpid(-1, os.WNOHANG)` in a reaper)
+        bound = {
+            name
+            for statement in walk_statements(function)
+            if isinstance(statement, cst.Assign)
+            and isinstance(statement.value, cst.Call)
+            and forks(statement.value)
+            for target in statement.targets
+            if (
+                name := dotted_name(
+                    target.target.elements[0].value
+                    if isinstance(target.target, cst.Tuple) and target.target.elements
+                    else target.target
+                )
+            )
+        }
 
         def is_pid(tested: cst.BaseExpression) -> bool:
             if isinstance(tested, cst.Call):
-                return index.resolve(tested.func) in FORK_CALLS or (
-                    last_name(tested.func) in self._fork_factories()
-                    and dotted_name(tested.func)
-                    in (last_name(tested.func), f"self.{last_name(tested.func)}")
-                )
-            return (dotted_name(tested) or "") in forks
+                return forks(tested)
+            return (dotted_name(tested) or "") in bound
 
         current = node
         for ancestor in index.ancestors(node):
             if isinstance(ancestor, cst.FunctionDef | cst.ClassDef | cst.Lambda):
-                return 0
+                return None
             if isinstance(ancestor, cst.For | cst.While) and current is ancestor.body:
-                return 0  # repeated within the child, or a loop of forks
+                return None  # repeated within the child, or a loop of forks
             if isinstance(ancestor, cst.If):
                 side = fork_side(ancestor.test, is_pid)
-                if (side is False and current is ancestor.body) or (
-                    side is True and current is ancestor.orelse
-                ):
-                    return index.line_of(ancestor)
+                if side is False and current is ancestor.body:
+                    return index.line_of(ancestor), _statements(ancestor.body)
+                if side is True and current is ancestor.orelse:
+                    orelse = ancestor.orelse
+                    body = _statements(orelse.body) if isinstance(orelse, cst.Else) else [orelse]
+                    return index.line_of(ancestor), body
             block = ancestor.body if isinstance(ancestor, cst.IndentedBlock) else None
             if block is not None:
-                for earlier in block:
+                for position, earlier in enumerate(block):
                     if earlier is current:
                         break
                     if (
@@ -307,9 +372,9 @@ class ModuleFacts:
                         and fork_side(earlier.test, is_pid) is True
                         and self._leaves(earlier.body)
                     ):
-                        return index.line_of(earlier)
+                        return index.line_of(earlier), block[position + 1 :]
             current = ancestor
-        return 0
+        return None
 
     def _fork_factories(self) -> frozenset[str]:
         """The functions of the module that return what a fork returned (``return os.fork()``,
@@ -588,7 +653,8 @@ class ModuleFacts:
                 else (orelse.body if isinstance(orelse, cst.Else) and polarity is False else None)
             )
             if branch is not None and any(
-                isinstance(inner, cst.Return | cst.Raise)
+                isinstance(inner, cst.Return)
+                or (isinstance(inner, cst.Raise) and not _raises_exit(inner))
                 or (isinstance(inner, cst.Call) and _is_exec(index.resolve(inner.func)))
                 for inner in walk_statements(branch)
             ):
@@ -1086,6 +1152,17 @@ def called_in_code(text: str, name: str) -> bool:
         and not (at > 0 and tokens[at - 1].string == "def")
         for at, token in enumerate(tokens)
     )
+
+
+def _raises_exit(node: cst.Raise) -> bool:
+    """``raise SystemExit`` (``raise SystemExit(1)``): the process ends, as by sys.exit()."""
+    raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
+    return raised is not None and last_name(raised) == "SystemExit"
+
+
+def _statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    """The statements of an indented block ([] for one written on its header's line)."""
+    return suite.body if isinstance(suite, cst.IndentedBlock) else []
 
 
 def _is_exec(resolved: str | None) -> bool:

@@ -2256,11 +2256,15 @@ class Follower:
             parameter = isinstance(scope, cst.FunctionDef) and any(
                 p.name.value == name for p in all_params(scope.params)
             )
-            if not parameter and all(
-                value is not None
-                and literal_truth(value) is False
-                and order.get(id(node), 0) < order.get(id(setting), 0)
-                for node, value in others
+            if (
+                not parameter
+                and not _rebound_unseen(scope, name)
+                and all(
+                    value is not None
+                    and literal_truth(value) is False
+                    and order.get(id(node), 0) < order.get(id(setting), 0)
+                    for node, value in others
+                )
             ):
                 found.add(name)
         return frozenset(found)
@@ -2401,7 +2405,10 @@ class Follower:
                 ):
                     continue
                 if isinstance(node, cst.Raise) and not (
-                    killed_leaves and handle and self._killed_before(node, handle)
+                    killed_leaves
+                    and handle
+                    and self._killed_before(node, handle)
+                    and not self._caught_and_reaped(node, contains, scope)
                 ):
                     continue
                 if isinstance(node, cst.Return) and self._returns_handle(node, handle):
@@ -2419,12 +2426,10 @@ class Follower:
     def _leading(self, statement: cst.CSTNode, contains: Contains) -> list[cst.CSTNode]:
         """The statements a ``try`` whose body reaps runs before the one that reaps (``try:
         for line in p.stdout: ...; p.wait() finally: ...``): a way out among them leaves
-        before the reap as well. None when a handler of the ``try`` reaps too: what is
-        raised in its body may be caught there and reaped."""
+        before the reap as well (a ``raise`` a handler of it catches and reaps does not:
+        ``_caught_and_reaped``)."""
         leading: list[cst.CSTNode] = []
-        while isinstance(statement, cst.Try) and not any(
-            contains.any(handler) for handler in statement.handlers
-        ):
+        while isinstance(statement, cst.Try):
             body = statement.body.body
             first = next((i for i, s in enumerate(body) if contains.definitely(s)), None)
             if first is None:
@@ -2514,6 +2519,34 @@ class Follower:
         if any(word in said for word in _GIVING_UP):
             return True  # TimeoutError, DeadlineExceeded, Cancelled, "... timed out"
         return self._killed_before(node, handle)
+
+    def _caught_and_reaped(self, node: cst.Raise, contains: Contains, scope: ScopeNode) -> bool:
+        """Is what ``node`` raises caught, within the scope, by a handler that reaps: the
+        ``raise`` is in the body of a ``try`` one of whose reaping handlers names its class, a
+        base of it, ``Exception`` or nothing (a bare ``raise`` is taken as caught)?"""
+        raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
+        name = last_name(raised) if raised is not None else ""
+        accepted = {name, *_EXCEPTION_BASES.get(name, ()), "Exception", "BaseException"}
+        current: cst.CSTNode = node
+        for ancestor in self.index.ancestors(node):
+            if ancestor is scope:
+                return False
+            if isinstance(ancestor, cst.Try) and current is ancestor.body:
+                for handler in ancestor.handlers:
+                    if not contains.any(handler):
+                        continue
+                    kind = handler.type
+                    caught = (
+                        [last_name(e.value) for e in kind.elements]
+                        if isinstance(kind, cst.Tuple)
+                        else [last_name(kind)]
+                        if kind is not None
+                        else []
+                    )
+                    if kind is None or not name or any(c in accepted for c in caught):
+                        return True
+            current = ancestor
+        return False
 
     def _killed_before(self, node: cst.Raise, handle: str) -> bool:
         """Is the child killed (``<handle>.kill()``, ``.terminate()``) by a statement before
@@ -4897,6 +4930,15 @@ def _polls(reap: cst.CSTNode, handle: str) -> bool:
 
 # what a way out of a poll loop raises when it gives up on the child
 _GIVING_UP = ("timeout", "timed out", "deadline", "cancel", "expired")
+# the builtin and subprocess bases a handler may name for what a give-up raises
+_EXCEPTION_BASES: dict[str, tuple[str, ...]] = {
+    "TimeoutExpired": ("SubprocessError",),
+    "CalledProcessError": ("SubprocessError",),
+    "TimeoutError": ("OSError", "EnvironmentError", "IOError"),
+    "ProcessLookupError": ("OSError", "EnvironmentError", "IOError"),
+    "RuntimeError": (),
+    "ValueError": (),
+}
 
 
 def _poll_results(index: ModuleIndex, scope: cst.CSTNode, handle: str) -> set[str]:
@@ -5276,6 +5318,27 @@ _AWAIT_WRAPPERS = frozenset({"shield", "gather"})
 # asyncio's timeout blocks, which raise TimeoutError out of the block when they expire
 _ASYNCIO_TIMEOUTS = frozenset({"timeout", "timeout_at"})
 _EMPTY_CONTAINERS = frozenset({"list", "dict", "set", "deque", "OrderedDict", "defaultdict"})
+
+
+def _rebound_unseen(scope: ScopeNode, name: str) -> bool:
+    """Is ``name`` bound in ``scope`` otherwise than by an assignment statement: by a walrus
+    (``(must_wait := False)``), a ``for``/``with ... as``/``except ... as`` target, or by a
+    nested function declaring it ``nonlocal`` or ``global``?"""
+    for node in walk_statements(scope, skip_nested=False):
+        if isinstance(node, cst.NamedExpr) and dotted_name(node.target) == name:
+            return True
+        if isinstance(node, cst.For | cst.CompFor) and any(
+            isinstance(n, cst.Name) and n.value == name
+            for n in walk_statements(node.target, skip_nested=False)
+        ):
+            return True
+        if isinstance(node, cst.AsName) and dotted_name(node.name) == name:
+            return True
+        if isinstance(node, cst.Nonlocal | cst.Global) and any(
+            item.name.value == name for item in node.names
+        ):
+            return True
+    return False
 
 
 def _not_owning(site: Site, short: str, resolved: str) -> bool:

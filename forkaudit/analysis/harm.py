@@ -187,6 +187,10 @@ class Harm:
             # firing and the re-arm: for an object made once, that race; made per request,
             # one more chain each time (and the race per request)
             return None
+        if level is Level.ONCE and kind.thread and self.facts.child_ends_at_once(site.call):
+            # started in a forked child that leaves by os._exit() or an exec: nothing waits
+            # for its threads, daemon or not; they go with the child
+            return None
         if level is Level.ONCE and (
             kind is Kind.SERVICE or kind is Kind.RAW_THREAD or (kind.thread and daemon)
         ):
