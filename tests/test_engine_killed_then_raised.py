@@ -25,6 +25,18 @@ def run(cmd, deadline):
     return p.returncode
 """
 
+# a read loop past its deadline kills and raises, inside a try whose handler waits
+HANDLED_KILL_LOOP = """\
+    try:
+        for line in p.stdout:
+            if time.time() > deadline:
+                p.kill()
+                raise TimeoutError(cmd)
+        p.wait()
+    except {caught}:
+        p.wait()
+        raise"""
+
 PROBES = {
     "killed_then_raised_out_of_a_read_loop": READ_LOOP.format(
         expect="leak",
@@ -79,17 +91,7 @@ PROBES = {
     p.wait()""",
     ),
     "raised_into_a_handler_that_waits": READ_LOOP.format(
-        expect="ok",
-        body="""\
-    try:
-        for line in p.stdout:
-            if time.time() > deadline:
-                p.kill()
-                raise TimeoutError(cmd)
-        p.wait()
-    except TimeoutError:
-        p.wait()
-        raise""",
+        expect="ok", body=HANDLED_KILL_LOOP.format(caught="TimeoutError")
     ),
     "raised_through_a_finally_that_waits": READ_LOOP.format(
         expect="ok",
@@ -103,17 +105,7 @@ PROBES = {
         p.wait()""",
     ),
     "raised_past_a_handler_of_another_type": READ_LOOP.format(
-        expect="leak",
-        body="""\
-    try:
-        for line in p.stdout:
-            if time.time() > deadline:
-                p.kill()
-                raise TimeoutError(cmd)
-        p.wait()
-    except ValueError:
-        p.wait()
-        raise""",
+        expect="leak", body=HANDLED_KILL_LOOP.format(caught="ValueError")
     ),
     "returned_past_a_handler_that_waits": READ_LOOP.format(
         expect="leak",
