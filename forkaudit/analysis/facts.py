@@ -125,6 +125,7 @@ class ModuleFacts:
         self.index = index
         self._forks: set[str] | None = None
         self._factories: frozenset[str] | None = None
+        self._any_fork: bool | None = None
         self._handlers: set[str] | None = None
         # the wait-any calls behind os_reaper; None when it is process-wide (SIGCHLD ignored)
         self.os_reaper_calls: list[cst.Call] | None = []
@@ -300,6 +301,8 @@ class ModuleFacts:
         there runs once in each new child process, however often the function runs: what it
         starts is the child's, once, and goes with the child."""
         index = self.index
+        if not self._fork_factories() and not self._forks_here():
+            return None  # no fork in the module (most modules): no child's side anywhere
         function = self.enclosing_function(node)
         if function is None:
             return None  # module level: it runs once anyway
@@ -376,12 +379,20 @@ class ModuleFacts:
             current = ancestor
         return None
 
+    def _forks_here(self) -> bool:
+        """Does the module call a fork anywhere?"""
+        if self._any_fork is None:
+            self._any_fork = any(
+                self.index.resolve(call.func) in FORK_CALLS for call in self.index.calls
+            )
+        return self._any_fork
+
     def _fork_factories(self) -> frozenset[str]:
         """The functions of the module that return what a fork returned (``return os.fork()``,
         ``pid = os.fork()`` then ``return pid``): their callers hold the pid."""
         if self._factories is None:
             names: set[str] = set()
-            for function in self.index.functions:
+            for function in self.index.functions if self._forks_here() else ():
                 bound: set[str] = set()
                 for node in walk_statements(function):
                     if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
