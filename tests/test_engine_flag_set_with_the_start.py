@@ -4,7 +4,9 @@ close: proc.wait()``, reaps wherever that block ran; so does a test anding the f
 handle itself (``if close_connection and ssh: ssh.close()``). The flag must be set nowhere else
 but to a false literal before (a walrus, a loop target or a nested function's ``nonlocal``
 count as setting it); a test anding it with anything else the path does not decide
-still leaves the other path.
+still leaves the other path. The flag may also be set before the start in a block holding it
+(``must_wait = True`` then ``if capture: proc = Popen(...)``), up to a loop or the function,
+and raised (set True) elsewhere too: only a lowering after the setting counts against it.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -97,6 +99,48 @@ def feed(cmd, data, wait, proc=None):
         if close and wait:
             proc.wait()
     return True
+""",
+    "flag_set_before_the_if_holding_the_start": """\
+import subprocess
+
+
+def run(cmd, capture):
+    must_wait = False
+    must_wait = True
+    if capture:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # expect: ok
+    else:
+        proc = subprocess.Popen(cmd)  # expect: ok
+    print(proc.pid)
+    if must_wait:
+        proc.wait()
+""",
+    "flag_raised_in_another_branch_too": """\
+import subprocess
+
+
+def run(cmd, detach):
+    reap = False
+    if detach:
+        reap = True
+    reap = True
+    proc = subprocess.Popen(cmd)  # expect: ok
+    print(proc.pid)
+    if reap:
+        proc.wait()
+""",
+    "flag_lowered_after_it_is_set": """\
+import subprocess
+
+
+def run(cmd, detach):
+    reap = True
+    if detach:
+        reap = False
+    proc = subprocess.Popen(cmd)  # expect: leak
+    print(proc.pid)
+    if reap:
+        proc.wait()
 """,
     "flag_lowered_by_a_nested_function": """\
 import subprocess

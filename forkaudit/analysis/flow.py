@@ -2261,8 +2261,14 @@ class Follower:
                 and not _rebound_unseen(scope, name)
                 and all(
                     value is not None
-                    and literal_truth(value) is False
-                    and order.get(id(node), 0) < order.get(id(setting), 0)
+                    and (
+                        # raised elsewhere too: it is never lowered on the way
+                        literal_truth(value) is True
+                        or (
+                            literal_truth(value) is False
+                            and order.get(id(node), 0) < order.get(id(setting), 0)
+                        )
+                    )
                     for node, value in others
                 )
             ):
@@ -2346,10 +2352,11 @@ class Follower:
         return False
 
     def _set_after(self, statement: cst.CSTNode) -> tuple[str, cst.Assign] | None:
-        """``(name, assignment)`` of a ``name = True`` among the simple statements around the
-        statement holding the start in its own block: following it (``executor = Pool()``
-        then ``own = True``), or right before it (``close = True`` then ``proc = Popen()``).
-        Either way the block that makes the handle sets the flag."""
+        """``(name, assignment)`` of a ``name = True`` on the way of the start: among the
+        simple statements following it in its own block (``executor = Pool()`` then ``own =
+        True``), or among those before it there or in the blocks holding it, up to a loop or
+        its function (``close = True`` then ``proc = Popen()``; ``must_wait = True`` then ``if
+        x: proc = Popen()``). Either way the flag is set wherever the start ran."""
         holder: cst.CSTNode | None = statement
         while holder is not None and not isinstance(holder, cst.SimpleStatementLine):
             holder = self.index.parent_of(holder)
@@ -2375,12 +2382,33 @@ class Follower:
                 break
             if (found := setting(line)) is not None:
                 return found
-        for line in reversed(body[:position]):
-            if not isinstance(line, cst.SimpleStatementLine):
-                break
-            if (found := setting(line)) is not None:
-                return found
-        return None
+        # before it: in its block, then in the blocks around it (`must_wait = True` then `if
+        # x: proc = Popen()`), up to a loop (which may run it again after another setting) or
+        # its function
+        index = self.index
+        current: cst.CSTNode = body[position]
+        while True:
+            at = next((i for i, line in enumerate(body) if line is current), 0)
+            for line in reversed(body[:at]):
+                if (
+                    isinstance(line, cst.SimpleStatementLine)
+                    and (found := setting(line)) is not None
+                ):
+                    return found
+            block = index.parent_of(current)
+            up: cst.CSTNode | None = index.parent_of(block) if block is not None else None
+            while up is not None and not (
+                isinstance(up, cst.BaseCompoundStatement)
+                and isinstance(index.parent_of(up), cst.IndentedBlock)
+            ):
+                if isinstance(up, cst.For | cst.While | cst.FunctionDef | cst.Lambda):
+                    return None
+                up = index.parent_of(up)
+            if up is None or isinstance(up, cst.For | cst.While | cst.FunctionDef | cst.ClassDef):
+                return None
+            outer = index.parent_of(up)
+            assert isinstance(outer, cst.IndentedBlock)
+            body, current = outer.body, up
 
     def _early_return(
         self,
