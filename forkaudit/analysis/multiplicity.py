@@ -154,7 +154,8 @@ class Counter:
             # the parent, is judged on its own)
             return Multiplicity(
                 Level.ONCE,
-                f"on the child's side of the fork at line {fork}: once in each child process",
+                f"on the child's side of a fork (its pid tested at line {fork}): once in each "
+                "child process",
                 True,
             )
         loop: cst.CSTNode | None = None
