@@ -126,6 +126,8 @@ class ModuleFacts:
         self._forks: set[str] | None = None
         self._factories: frozenset[str] | None = None
         self._any_fork: bool | None = None
+        # _child_side by node: asked by the multiplicity of a start and again by its harm
+        self._child_sides: dict[int, tuple[int, Sequence[cst.BaseStatement]] | None] = {}
         self._handlers: set[str] | None = None
         # the wait-any calls behind os_reaper; None when it is process-wide (SIGCHLD ignored)
         self.os_reaper_calls: list[cst.Call] | None = []
@@ -300,6 +302,12 @@ class ModuleFacts:
         whose parent's branch leaves the function or the process (``if pid: return``). Code
         there runs once in each new child process, however often the function runs: what it
         starts is the child's, once, and goes with the child."""
+        key = id(node)
+        if key not in self._child_sides:
+            self._child_sides[key] = self._find_child_side(node)
+        return self._child_sides[key]
+
+    def _find_child_side(self, node: cst.CSTNode) -> tuple[int, Sequence[cst.BaseStatement]] | None:
         index = self.index
         if not self._fork_factories() and not self._forks_here():
             return None  # no fork in the module (most modules): no child's side anywhere

@@ -2247,7 +2247,7 @@ class Follower:
             for name, value in self._defaults_kept(scope):
                 if name not in tested and name not in assigned():
                     found.add(name if value else f"not ({name})")
-        flag = self._set_after(statement)
+        flag = self._flag_set_with_start(statement)
         if flag:
             name, setting = flag
             assigned()
@@ -2351,7 +2351,7 @@ class Follower:
                 return True
         return False
 
-    def _set_after(self, statement: cst.CSTNode) -> tuple[str, cst.Assign] | None:
+    def _flag_set_with_start(self, statement: cst.CSTNode) -> tuple[str, cst.Assign] | None:
         """``(name, assignment)`` of a ``name = True`` on the way of the start: among the
         simple statements following it in its own block (``executor = Pool()`` then ``own =
         True``), or among those before it there or in the blocks holding it, up to a loop or
@@ -4964,8 +4964,6 @@ _EXCEPTION_BASES: dict[str, tuple[str, ...]] = {
     "CalledProcessError": ("SubprocessError",),
     "TimeoutError": ("OSError", "EnvironmentError", "IOError"),
     "ProcessLookupError": ("OSError", "EnvironmentError", "IOError"),
-    "RuntimeError": (),
-    "ValueError": (),
 }
 
 
