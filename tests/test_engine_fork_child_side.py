@@ -9,6 +9,9 @@ And ``if os.fork(): return`` leaves the parent without the pid: the ``os._exit()
 the child's, so the fork is a zombie per call (``raise SystemExit`` there ends the parent). The
 pid is a name this function binds to a fork (a ``pid`` from ``os.waitpid()`` is not one). A
 thread of a child that leaves by ``os._exit()`` goes with it, daemon or not: nothing waits.
+The parent's branch leaves as ``block_exits`` says (2026-12-06): a function of the module that
+exits, an ``if`` exiting on every branch; and ``pid, fd = pty.fork()`` binds the pid as
+``pid = os.fork()`` does, in a helper returning it too.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -134,6 +137,53 @@ def handle(conn):
         conn.sendall(b"x")
         os._exit(0)
     conn.close()
+""",
+    "the_pid_from_a_pty_helper": HEAD
+    + """\
+import pty
+
+
+def _spawn():
+    pid, fd = pty.fork()
+    return pid
+
+
+def handle(request):
+    if _spawn():
+        return
+    threading.Thread(target=_beat, daemon=True).start()  # expect: ok
+    request.run()
+    os._exit(0)
+""",
+    "the_parent_leaves_through_a_function_that_exits": HEAD
+    + """\
+def _finish(code):
+    os._exit(code)
+
+
+def handle(request):
+    pid = os.fork()  # expect: ok
+    if pid:
+        _finish(0)
+    threading.Thread(target=_beat, daemon=True).start()  # expect: ok
+    request.run()
+    os._exit(0)
+""",
+    "the_parent_exits_on_every_branch": HEAD
+    + """\
+import sys
+
+
+def handle(request, quiet):
+    pid = os.fork()  # expect: ok
+    if pid:
+        if quiet:
+            os._exit(0)
+        else:
+            sys.exit(0)
+    threading.Thread(target=_beat, daemon=True).start()  # expect: ok
+    request.run()
+    os._exit(0)
 """,
     "the_parent_raises_system_exit": HEAD
     + """\

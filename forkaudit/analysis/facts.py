@@ -343,14 +343,7 @@ class ModuleFacts:
             if isinstance(statement, cst.Assign)
             and isinstance(statement.value, cst.Call)
             and forks(statement.value)
-            for target in statement.targets
-            if (
-                name := dotted_name(
-                    target.target.elements[0].value
-                    if isinstance(target.target, cst.Tuple) and target.target.elements
-                    else target.target
-                )
-            )
+            for name in pid_names(statement)
         }
 
         def is_pid(tested: cst.BaseExpression) -> bool:
@@ -405,11 +398,7 @@ class ModuleFacts:
                 for node in walk_statements(function):
                     if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
                         if self.index.resolve(node.value.func) in FORK_CALLS:
-                            bound.update(
-                                name
-                                for target in node.targets
-                                if (name := dotted_name(target.target))
-                            )
+                            bound.update(pid_names(node))
                     if isinstance(node, cst.Return) and node.value is not None:
                         value = node.value
                         if (
@@ -422,18 +411,11 @@ class ModuleFacts:
 
     def _leaves(self, suite: cst.BaseSuite) -> bool:
         """Does the block end by leaving the function or the process: ``return``, ``raise``,
-        or a call that ends the process (``os._exit()``, ``sys.exit()``, an ``exec``)?"""
+        or ending the process on every way through it (``block_exits``)?"""
         if ends_with(suite, (cst.Return, cst.Raise)):
             return True
-        body = suite.body if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite) else ()
-        last = body[-1] if body else None
-        smalls = last.body if isinstance(last, cst.SimpleStatementLine) else [last]
-        return any(
-            isinstance(small, cst.Expr)
-            and isinstance(small.value, cst.Call)
-            and self.index.resolve(small.value.func) in EXIT_FUNCTIONS
-            for small in smalls
-        )
+        self.exit_functions()  # (block_exits counts the module's functions that exit)
+        return self.block_exits(suite)
 
     def _fork_results(self) -> set[str]:
         """Names bound to the result of a fork (``pid = os.fork()``, ``pid, fd = pty.fork()``)."""
@@ -444,15 +426,7 @@ class ModuleFacts:
                     continue
                 parent = self.index.parent_of(call)
                 if isinstance(parent, cst.Assign):
-                    for target in parent.targets:
-                        value = target.target
-                        first = (
-                            value.elements[0].value
-                            if isinstance(value, cst.Tuple) and value.elements
-                            else value
-                        )
-                        if named := dotted_name(first):
-                            self._forks.add(named)
+                    self._forks.update(pid_names(parent))
         return self._forks
 
     def _entry_points(self) -> set[str]:
@@ -1187,3 +1161,15 @@ def _statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
 def _is_exec(resolved: str | None) -> bool:
     """Is ``resolved`` one of the ``os.exec*`` calls, which replace the process image?"""
     return (resolved or "").startswith("os.exec")
+
+
+def pid_names(assign: cst.Assign) -> Iterator[str]:
+    """The names an assignment of a fork's result binds to the pid: each target, or the first
+    element of a tuple target (``pid, fd = pty.fork()``)."""
+    for target in assign.targets:
+        value = target.target
+        first = (
+            value.elements[0].value if isinstance(value, cst.Tuple) and value.elements else value
+        )
+        if name := dotted_name(first):
+            yield name
