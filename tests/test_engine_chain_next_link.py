@@ -1,7 +1,8 @@
 """A timer stored anew by the function its previous timer runs replaces a timer that has fired
 (2026-12-05): the chain's next link, not a live timer dropped. A stoppable chain made per
 connection and stopped in a ``finally`` is not "only the last one is reaped"; one never stopped
-is still reported.
+is still reported. Stored by the very function the timer runs (2026-12-06), the one replaced is the
+one running that call.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -95,6 +96,31 @@ def handle(req):
         return req.process()
     finally:
         w.stop()
+""",
+    "stored_by_its_own_function": """\
+import threading
+
+
+class Uploader:
+    def __init__(self):
+        self.upload_timer = None
+        self._stopped = False
+
+    def upload(self):
+        synced = self._send()
+        if not synced and not self._stopped:
+            # the timer replaced here is the one running this call: it has fired
+            self.upload_timer = threading.Timer(60, self.upload)  # expect: ok
+            self.upload_timer.daemon = True
+            self.upload_timer.start()
+
+    def stop(self):
+        if self.upload_timer:
+            self.upload_timer.cancel()
+        self._stopped = True
+
+    def _send(self):
+        return False
 """,
     "never_stopped": BEACON
     + """\

@@ -516,9 +516,15 @@ class Follower:
         for use in uses:
             self._classify_use(site, use, evidence, depth)
         verdict = self._judge_local(site, name, statement_line, scope, evidence)
-        if verdict.leak and verdict.ended and site.rule.awaited and not verdict.running:
+        if (
+            verdict.leak
+            and verdict.ended
+            and (site.rule.awaited or site.rule.kind is Kind.POOL)
+            and not verdict.running
+        ):
             # asyncio: a child killed on every way out ends and its watcher reaps it (harm); one
-            # killed on some paths only may be let go running on the others
+            # killed on some paths only may be let go running on the others. A pool closed on
+            # some paths only is dropped open on the others, its workers idle.
             gap = self.reap_gap(site.rule, statement_line, list(evidence.ends), scope, name)
             if gap is not None:
                 verdict = replace(verdict, ended=False)
@@ -3220,6 +3226,11 @@ class Follower:
         (a chain's next link)."""
         index = self.index
         if method is None or method.name.value == "__init__":
+            return ""
+        if method is own:
+            # stored by the function the thread or timer runs: a link of a chain re-arming
+            # itself (`self.timer = Timer(60, self.upload)` in upload()) replaces the one
+            # running that very call, which has fired and ends with it
             return ""
         name = method.name.value
         # a private helper (`_spawn()`) that the class calls is what its callers make it,
