@@ -420,6 +420,28 @@ def _residue(
         what, s = ("its server process", "s") if kind is Kind.MANAGER else ("its workers", "")
         if verdict.stays:
             return Residue.PERSISTENT, "", False  # a worker held by a task that never returns
+        if kind is Kind.POOL and verdict.ended and not site.forever:
+            # close() on every way out: each worker takes its sentinel once the queued work is
+            # done and exits. Dropped, the pool is collected when its function lets it go and
+            # nothing is left, which the message says (measured on CPython 3.6, 3.7, 3.8 and 3.12: its finalizer joins
+            # them; tests/test_engine_closed_pool.py). Kept, the exited workers are zombies
+            # until the next Process.start() or active_children() of the process, or until the
+            # pool is collected: one pool's at most. (An open pool dropped is still reported:
+            # before 3.8 its workers outlive it.)
+            if not holder:
+                # (the corpus's labels split on this shape: reported low, as cosmetic)
+                return (
+                    Residue.COLLECTED,
+                    "closed, its workers exit once their work is done and its finalizer joins "
+                    "them when the function lets it go: nothing is left (cosmetic; join() says so)",
+                    False,
+                )
+            return (
+                Residue.LINGERING,
+                "close() ends its workers once their work is done, but nothing joins them: "
+                "zombies until the next process start or until the pool is collected",
+                False,
+            )
         if holder == "container":
             return Residue.PERSISTENT, f"{what} stay{s} until it is shut down", False
         if holder == "self":

@@ -489,7 +489,25 @@ class SiteFinder:
             self._check_target(site)
         if rule.kind.thread and not site.forever and not (subclass and subclass.factory):
             self._check_chain(site)  # (a factory makes plain threads: no timer chain)
+        if rule.kind is Kind.POOL:
+            self._check_initializer(site)
         return site
+
+    def _check_initializer(self, site: Site) -> None:
+        """A pool whose workers run an initializer that never returns (``Pool(n, serve_forever,
+        (queue,))``: ``Pool(processes, initializer, initargs)``) never has them take a task, nor
+        the sentinel close() sends: they run until terminated."""
+        position = 1 if site.via.rsplit(".", 1)[-1] == "Pool" else -1
+        initializer = argument(site.call, position, "initializer")
+        if initializer is None:
+            return
+        function = self.function_for(initializer, site.call)
+        if function is not None and (loop := endless_loop(function)) is not None:
+            site.loops_forever(
+                f"its initializer {function.name.value}() never returns: its workers take no "
+                "task, nor the sentinel close() sends them",
+                loop,
+            )
 
     def _arg_condition_holds(self, rule: Rule, call: cst.Call) -> bool:
         condition = rule.arg_condition
