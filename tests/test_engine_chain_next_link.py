@@ -2,7 +2,7 @@
 (2026-12-05): the chain's next link, not a live timer dropped. A stoppable chain made per
 connection and stopped in a ``finally`` is not "only the last one is reaped"; one never stopped
 is still reported. Stored by the very function the timer runs (2026-12-06), the one replaced is the
-one running that call.
+one running that call, unless another method (per request) or the module calls that function too.
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -121,6 +121,33 @@ class Uploader:
 
     def _send(self):
         return False
+""",
+    "stored_by_its_own_function_also_called_per_request": """\
+import threading
+
+
+class Uploader:
+    def __init__(self, store):
+        self.store = store
+        self.timer = None
+        self._stopped = False
+
+    def upload(self):
+        self.store.flush()
+        if not self._stopped:
+            # on_change() calls it too, over a timer still pending: one more chain per call
+            self.timer = threading.Timer(60, self.upload)  # expect: leak
+            self.timer.daemon = True
+            self.timer.start()
+
+    def on_change(self, key, value):
+        self.store.put(key, value)
+        self.upload()
+
+    def stop(self):
+        self._stopped = True
+        if self.timer:
+            self.timer.cancel()
 """,
     "never_stopped": BEACON
     + """\

@@ -3227,10 +3227,12 @@ class Follower:
         index = self.index
         if method is None or method.name.value == "__init__":
             return ""
-        if method is own:
-            # stored by the function the thread or timer runs: a link of a chain re-arming
-            # itself (`self.timer = Timer(60, self.upload)` in upload()) replaces the one
-            # running that very call, which has fired and ends with it
+        if method is own and not self._called_besides_starts(method):
+            # stored by the function the thread or timer runs, which only the timer and the
+            # object's start call: a link of a chain re-arming itself (`self.timer =
+            # Timer(60, self.upload)` in upload()) replaces the one running that very call,
+            # which has fired and ends with it. Called from another method too (per request),
+            # it stores one over a timer still pending: another chain.
             return ""
         name = method.name.value
         # a private helper (`_spawn()`) that the class calls is what its callers make it,
@@ -3279,6 +3281,25 @@ class Follower:
             ):
                 return ""
         return method.name.value
+
+    def _called_besides_starts(self, method: cst.FunctionDef) -> bool:
+        """Does a method of ``method``'s class other than itself and the halves of start/stop
+        pairs (``start``, ``__init__``, ``__enter__``) call it on the object, or code of the
+        module outside the class call it by its name (``uploader.upload()``)?"""
+        info = self.index.class_of(method.body)
+        name = method.name.value
+        for call in self.index.calls:
+            func = call.func
+            if not (isinstance(func, cst.Attribute) and func.attr.value == name):
+                continue
+            caller = self.index.method_of(call)
+            if dotted_name(func.value) != "self" or info is None or caller is None:
+                return True  # (outside the class: code of the module calling it)
+            if caller is method or self.index.class_of(caller.body) is not info:
+                continue
+            if not (caller.name.value == "__init__" or starts_a_lifecycle(caller.name.value)):
+                return True
+        return False
 
     def _called_on_self(self, method: cst.FunctionDef) -> bool:
         """Does a method of ``method``'s class call it on the object (``self._spawn()``)?"""
