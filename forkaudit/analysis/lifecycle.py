@@ -1091,6 +1091,12 @@ class Analyzer:
             return False
         if any(self.facts.enclosing_function(call) is not function for call in calls):
             return False
+        start_at = self.facts.call_position(site.call)
+        if any(self.facts.call_position(call) < start_at for call in calls):
+            # one before the start (`while True: os.waitpid(0, WNOHANG)` ... `os.fork()`)
+            # reaps, on each run, the children of the runs before: judged as a reaper (only
+            # one after the start can be left out by the start's own ways out)
+            return False
         statement = self.index.statement_of(site.call)
         bound = self.index.parent_of(site.node)
         handle = ""  # `pid = os.fork()`: the parent's side of `if pid:` is the one to reap
