@@ -664,10 +664,16 @@ class ModuleFacts:
                     # only when nothing leaves before the exit: after `if pid > 0: return`
                     # (or `if pid: os.execv(...)`) the exit is the child's, and the parent went
                     # on without waiting
+                    # (what follows the exit never runs: `sys.exit(rc)` then `return True`)
+                    reached: list[cst.BaseStatement] = []
+                    for statement in after:
+                        reached.append(statement)
+                        if self.block_exits(cst.IndentedBlock(body=[statement]), execs=False):
+                            break
                     return not any(
                         isinstance(inner, cst.Return | cst.Raise)
                         or (isinstance(inner, cst.Call) and _is_exec(index.resolve(inner.func)))
-                        for statement in after
+                        for statement in reached
                         for inner in walk_statements(statement)
                     )
             current = parent

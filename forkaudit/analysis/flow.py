@@ -985,8 +985,11 @@ class Follower:
         ):
             # `proc.returncode = -1` on a child nothing has waited for: Popen's wait(), poll()
             # and communicate() return at once once returncode is set, and its finalizer passes
-            # a child with one by: nothing will ever waitpid() it
-            evidence.forged.append(index.statement_of(parent))
+            # a child with one by: nothing will ever waitpid() it. Unless the process ends
+            # right after (`except KeyboardInterrupt: p.returncode = 0` ... `sys.exit(...)`):
+            # then init reaps the child, as after any exit
+            if not self.facts.exits_after(use.at):
+                evidence.forged.append(index.statement_of(parent))
             return
         if isinstance(parent, cst.AssignTarget) and use.name == "daemon":
             assign = index.parent_of(parent)

@@ -473,7 +473,14 @@ class SiteFinder:
             site.flag_asks = subclass.flag_asks
             if subclass.feeds and qualified.startswith("@"):
                 site.feeds, site.feeds_class = subclass.feeds, subclass.name
-            if subclass.loops_forever and not _begins_over(call, subclass):
+            given = _own_flag_given(call, subclass) if subclass.loops_forever else None
+            if given is not None and self._lowered_in_class(call, *given):
+                # `Receiver(conn, self._running)`, run() looping `while self._alive.is_set():`
+                # on that Event: the object starting it holds the flag, and its methods
+                # lowering it stop the thread, as for a target looping on the object's flag
+                site.until_stopped = True
+                site.until_flag, site.until_value = given
+            elif subclass.loops_forever and not _begins_over(call, subclass):
                 site.loops_forever(
                     f"{subclass.name} keeps a thread on .{subclass.owned} that {subclass.loop_reason}"
                     if subclass.owned
@@ -508,6 +515,18 @@ class SiteFinder:
                 "task, nor the sentinel close() sends them",
                 loop,
             )
+
+    def _lowered_in_class(self, call: cst.Call, flag: str, end: bool) -> bool:
+        """Does a method of the class holding ``call`` (its lineage) set ``flag``
+        (``self._running``) to ``end``, the truth ending the loop waiting on it?"""
+        info = self.index.class_of(call)
+        return info is not None and any(
+            name == flag and value is end
+            for member in self.index.lineage(info)
+            for method in member.methods.values()
+            for node in walk_statements(method)
+            for name, value in flags_set(node)
+        )
 
     def _arg_condition_holds(self, rule: Rule, call: cst.Call) -> bool:
         condition = rule.arg_condition
@@ -3061,6 +3080,19 @@ def _event_waited(test: cst.BaseExpression) -> str:
     ):
         return call.func.value.value
     return ""
+
+
+def _own_flag_given(call: cst.Call, subclass: SubclassInfo) -> tuple[str, bool] | None:
+    """The flag of the starting object (``self._running``) that ``call`` gives the constructor
+    for one its run() loops on (``Receiver(conn, self._running)`` for ``__init__(self, conn,
+    alive): self._alive = alive`` and ``while self._alive.is_set():``), with the truth that
+    ends the loop; None when it gives none."""
+    for position, name, end, _ in subclass.start_values:
+        given = argument(call, position, name)
+        flag = dotted_name(given) if given is not None else None
+        if flag and flag.startswith("self.") and flag.count(".") == 1:
+            return flag, end
+    return None
 
 
 def _begins_over(call: cst.Call, subclass: SubclassInfo) -> bool:
