@@ -11,7 +11,7 @@ pid is a name this function binds to a fork (a ``pid`` from ``os.waitpid()`` is 
 thread of a child that leaves by ``os._exit()`` goes with it, daemon or not: nothing waits.
 The parent's branch leaves as ``block_exits`` says (2026-12-06): a function of the module that
 exits, an ``if`` exiting on every branch; and ``pid, fd = pty.fork()`` binds the pid as
-``pid = os.fork()`` does, in a helper returning it too.
+``pid = os.fork()`` does, in a helper returning it too (alone, or first: ``return pid, fd``).
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -151,6 +151,24 @@ def _spawn():
 def handle(request):
     if _spawn():
         return
+    threading.Thread(target=_beat, daemon=True).start()  # expect: ok
+    request.run()
+    os._exit(0)
+""",
+    "the_pid_first_of_a_pair_a_helper_returns": HEAD
+    + """\
+import pty
+
+
+def _open_pty():
+    pid, fd = pty.fork()
+    return pid, fd
+
+
+def handle(request):
+    pid, fd = _open_pty()
+    if pid:
+        return fd
     threading.Thread(target=_beat, daemon=True).start()  # expect: ok
     request.run()
     os._exit(0)

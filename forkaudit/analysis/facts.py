@@ -390,7 +390,8 @@ class ModuleFacts:
 
     def _fork_factories(self) -> frozenset[str]:
         """The functions of the module that return what a fork returned (``return os.fork()``,
-        ``pid = os.fork()`` then ``return pid``): their callers hold the pid."""
+        ``pid = os.fork()`` then ``return pid``, or first in a tuple: ``return pid, fd``): their
+        callers hold the pid."""
         if self._factories is None:
             names: set[str] = set()
             for function in self.index.functions if self._forks_here() else ():
@@ -401,6 +402,9 @@ class ModuleFacts:
                             bound.update(pid_names(node))
                     if isinstance(node, cst.Return) and node.value is not None:
                         value = node.value
+                        if isinstance(value, cst.Tuple) and value.elements:
+                            # `return pid, fd`: the caller's `pid, fd = helper()` binds it
+                            value = value.elements[0].value
                         if (
                             isinstance(value, cst.Call)
                             and self.index.resolve(value.func) in FORK_CALLS
