@@ -3,7 +3,9 @@
 A thread whose ``run()`` loops on an Event its constructor takes (``Receiver(conn,
 self._running)``, ``while self._alive.is_set():``) is stopped by the object that started it
 when a method of that object lowers the Event it handed in: judged as a target looping on
-the object's own flag (pygatt's receiver). Handed in and never lowered, it still loops for good.
+the object's own flag (pygatt's receiver). Handed in and never lowered, it still loops for good;
+and storing a new value in the starter's attribute (``self.running = False``) lowers nothing the
+thread holds: it was given the old object (a bool, a copy).
 
 A returncode written by hand right before the process exits (``except KeyboardInterrupt:
 p.returncode = 0`` then ``sys.exit(p.returncode)``) hides nothing: init reaps the child once
@@ -68,6 +70,35 @@ class Backend:
 
     def stop(self):
         self._running.set()
+""",
+    "a_bool_handed_in_is_a_copy": """\
+import threading
+
+
+class Worker(threading.Thread):
+    def __init__(self, running):
+        super().__init__(daemon=True)
+        self._running = running
+
+    def run(self):
+        while self._running:
+            self.step()
+
+    def step(self):
+        pass
+
+
+class Owner:
+    def __init__(self):
+        self.running = True
+
+    def start(self):
+        # the worker keeps the True it was given: lowering self.running stops nothing
+        self.worker = Worker(self.running)  # expect: leak
+        self.worker.start()
+
+    def stop(self):
+        self.running = False
 """,
     "forged_right_before_the_exit": """\
 import subprocess

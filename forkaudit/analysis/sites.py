@@ -518,13 +518,17 @@ class SiteFinder:
 
     def _lowered_in_class(self, call: cst.Call, flag: str, end: bool) -> bool:
         """Does a method of the class holding ``call`` (its lineage) set ``flag``
-        (``self._running``) to ``end``, the truth ending the loop waiting on it?"""
+        (``self._running``) to ``end``, the truth ending the loop waiting on it, through the
+        object both hold (``self._running.clear()``)? Storing a new value there
+        (``self.running = False``) rebinds the starter's attribute only: the thread keeps
+        the object (a bool, a copy) it was given."""
         info = self.index.class_of(call)
         return info is not None and any(
             name == flag and value is end
             for member in self.index.lineage(info)
             for method in member.methods.values()
             for node in walk_statements(method)
+            if isinstance(node, cst.Call)
             for name, value in flags_set(node)
         )
 
