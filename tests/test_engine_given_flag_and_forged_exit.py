@@ -71,6 +71,23 @@ class Backend:
     def stop(self):
         self._running.set()
 """,
+    "lowered_only_in_a_private_method_nothing_calls": RECEIVER
+    + """\
+class Backend:
+    def __init__(self):
+        self._running = threading.Event()
+
+    def start(self):
+        self._running.set()
+        self._receiver = Receiver(self._con, self._running)  # expect: leak
+        self._receiver.start()
+
+    def _halt(self):
+        self._running.clear()
+
+    def close(self):
+        self._con.close()
+""",
     "a_bool_handed_in_is_a_copy": """\
 import threading
 

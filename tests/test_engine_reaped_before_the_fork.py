@@ -1,7 +1,8 @@
 """A wait-any drain run before each fork reaps, on every run, the children of the runs before
 (2026-12-06, found on PyVISA-py's RPC server in the ninth held-out environment): the start is
-judged against it as against any regular reaper. Only a wait-any after the start can be left
-out by the start's own ways out (an early ``return`` of the parent).
+judged against it as against any regular reaper, when it runs on every way to the start (no
+``if`` of its own) and the function runs again (once, it leaves that run's children). Only a
+wait-any after the start can be left out by the start's own ways out (an early ``return``).
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -50,6 +51,61 @@ def handle(conn):
         return
     conn.serve()
     os._exit(0)
+""",
+    "a_drain_run_only_behind_an_option": """\
+import os
+
+
+class ForkingServer:
+    def __init__(self, sock, reap_children=False):
+        self.sock = sock
+        self.reap_children = reap_children
+
+    def serve_forever(self):
+        while True:
+            conn, _ = self.sock.accept()
+            self.handle(conn)
+
+    def handle(self, conn):
+        if self.reap_children:
+            try:
+                while True:
+                    pid, _ = os.waitpid(-1, os.WNOHANG)
+                    if pid == 0:
+                        break
+            except ChildProcessError:
+                pass
+        pid = os.fork()  # expect: leak
+        if pid:
+            conn.close()
+            return
+        self.session(conn)
+        os._exit(0)
+""",
+    "a_drain_before_forks_run_once": """\
+import os
+
+
+def start_workers(n, work):
+    try:
+        while True:
+            os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        pass
+    for _ in range(n):
+        pid = os.fork()  # expect: leak
+        if pid == 0:
+            work()
+            os._exit(0)
+
+
+def main(server):
+    start_workers(4, server.work)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(make_server())
 """,
     "a_drain_after_the_fork_left_out_by_an_early_return": """\
 import os

@@ -1092,10 +1092,17 @@ class Analyzer:
         if any(self.facts.enclosing_function(call) is not function for call in calls):
             return False
         start_at = self.facts.call_position(site.call)
-        if any(self.facts.call_position(call) < start_at for call in calls):
-            # one before the start (`while True: os.waitpid(0, WNOHANG)` ... `os.fork()`)
-            # reaps, on each run, the children of the runs before: judged as a reaper (only
-            # one after the start can be left out by the start's own ways out)
+        if (
+            any(
+                self.facts.call_position(call) < start_at and self._on_the_way(call, site.call)
+                for call in calls
+            )
+            and self.harm.counter.of_site(site.call).level is not Level.ONCE
+        ):
+            # one run on the way to the start (`while True: os.waitpid(0, WNOHANG)` ...
+            # `os.fork()`) reaps, on each run, the children of the runs before: judged as a
+            # reaper when the function runs again (only one after the start can be left out by
+            # the start's own ways out); run once, it leaves that run's children
             return False
         statement = self.index.statement_of(site.call)
         bound = self.index.parent_of(site.node)
@@ -1109,6 +1116,16 @@ class Analyzer:
         # a wait-any call reaps the children of every iteration before it, not just the last
         gap = self.flow.reap_gap(site.rule, statement, list(calls), function, handle, every=True)
         return gap is not None
+
+    def _on_the_way(self, reap: cst.Call, start: cst.CSTNode) -> bool:
+        """Does ``reap`` run whenever the code goes on to ``start``: no ``if`` holds it that
+        does not hold ``start`` too (`if self.reap_children:` around a drain)?"""
+        for ancestor in self.index.ancestors(reap):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                return True
+            if isinstance(ancestor, cst.If) and not self.index.inside(start, ancestor):
+                return False
+        return True
 
     def _runs_argument(self, site: Site, verdict: Verdict) -> tuple[int, str] | None:
         """When ``site`` is a thread that a factory returns, running one of the factory's

@@ -527,6 +527,8 @@ class SiteFinder:
             name == flag and value is end
             for member in self.index.lineage(info)
             for method in member.methods.values()
+            # a private method the module never names (`_halt()`) never runs
+            if not _private_unnamed(self.index, method)
             for node in walk_statements(method)
             if isinstance(node, cst.Call)
             for name, value in flags_set(node)
@@ -3084,6 +3086,16 @@ def _event_waited(test: cst.BaseExpression) -> str:
     ):
         return call.func.value.value
     return ""
+
+
+def _private_unnamed(index: ModuleIndex, method: cst.FunctionDef) -> bool:
+    """Is ``method`` private (``_halt``, not a dunder) and named nowhere else in the module's
+    code (no ``self._halt()``, no callback handed on; comments aside)?"""
+    name = method.name.value
+    if not name.startswith("_") or name.endswith("__"):
+        return False
+    code = re.sub(r"#[^\n]*", "", index.text)  # (a '#' in a string only counts more names)
+    return len(re.findall(rf"\b{re.escape(name)}\b", code)) < 2
 
 
 def _own_flag_given(call: cst.Call, subclass: SubclassInfo) -> tuple[str, bool] | None:
