@@ -368,30 +368,12 @@ CASES: dict[str, str] = {
             async def query(self, loop, q):
                 return await loop.run_in_executor(self.executor, send, q)
     """,
-    "a pool closed but never joined, kept on its object": """
-        import multiprocessing
-        class Cruncher:
-            def crunch(self, items):
-                self.pool = multiprocessing.Pool(4)  # leak: FA113
-                out = self.pool.map(work, items)
-                self.pool.close()
-                return out
-    """,
-    "a pool closed and dropped when its function returns (low: its finalizer joins them)": """
+    "a pool closed but never joined": """
         import multiprocessing
         def crunch(items):
             pool = multiprocessing.Pool(4)  # leak: FA113
             out = pool.map(work, items)
             pool.close()
-            return out
-    """,
-    "a pool closed on one path only is dropped open on the other": """
-        import multiprocessing
-        def crunch(items, fast):
-            pool = multiprocessing.Pool(4)  # leak: FA113
-            out = pool.map(work, items)
-            if fast:
-                pool.close()
             return out
     """,
     "a conditional expression passes the pool on": """
