@@ -2572,15 +2572,9 @@ class Follower:
                 for handler in ancestor.handlers:
                     if not contains.any(handler):
                         continue
-                    kind = handler.type
-                    caught = (
-                        [last_name(e.value) for e in kind.elements]
-                        if isinstance(kind, cst.Tuple)
-                        else [last_name(kind)]
-                        if kind is not None
-                        else []
-                    )
-                    if kind is None or not name or any(c in accepted for c in caught):
+                    # (a bare `except:` catches BaseException, which `accepted` holds)
+                    caught = (c.rsplit(".", 1)[-1] for c in caught_names(handler))
+                    if not name or any(c in accepted for c in caught):
                         return True
             current = ancestor
         return False
