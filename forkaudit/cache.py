@@ -130,4 +130,5 @@ def result_from_dict(data: dict[str, Any]) -> FileResult:
         parsed=bool(data["parsed"]),
         suppressed=int(data.get("suppressed", 0)),
         unused_suppressions=tuple(int(line) for line in data.get("unused_suppressions", ())),
+        requires=tuple(str(name) for name in data["requires"]),
     )

@@ -112,6 +112,7 @@ def _restore(
             distributions=distributions,
             unowned=tuple(str(u) for u in data["unowned"]),
             warnings=tuple(str(w) for w in data["warnings"]),
+            modules=tuple(str(m) for m in data["modules"]),
         )
         dependencies = {
             str(name): DependencyInfo(

@@ -763,7 +763,77 @@ def load_environment(env_path: str) -> Environment:
         distributions=tuple(distributions),
         unowned=tuple(sorted(unowned)),
         warnings=tuple(warnings),
+        modules=importable_names(env_path, version, sites),
     )
+
+
+# a .pth line that installs setuptools' editable finder, and the top-level names it maps
+_EDITABLE_FINDER = re.compile(r"^import (__editable___[\w.]+_finder)\b", re.MULTILINE)
+_MAPPING = re.compile(r"^MAPPING\b[^=\n]*=\s*(\{[^}]*\})", re.MULTILINE)
+_MAPPING_KEY = re.compile(r"['\"]([\w.]+)['\"]\s*:")
+
+
+def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple[str, ...]:
+    """The top-level names a venv's interpreter finds in its site folders (``sites``: the main
+    ones and those its .pth files add), sorted: each package folder, module and extension
+    module there, the folders any .pth path line adds (inside the venv or not), and the names
+    an editable install's finder maps. () when that is not the whole of what it can import:
+    not a venv (a bare site-packages folder shares its interpreter with other folders), a venv
+    that sees the system site-packages, a Python 2 or unknown target, or a .pth import hook
+    whose names cannot be read."""
+    values: dict[str, str] = {}
+    try:
+        with open(os.path.join(env_path, "pyvenv.cfg"), encoding="utf-8", errors="replace") as f:
+            for line in f.read().splitlines():
+                key, sep, value = line.partition("=")
+                if sep:
+                    values[key.strip().lower()] = value.strip().lower()
+    except OSError:
+        return ()
+    if values.get("include-system-site-packages") == "true" or not version.startswith("3."):
+        return ()
+    names: set[str] = set()
+    folders = list(sites)
+    for site in sites:
+        try:
+            entries = os.listdir(site)
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.endswith(".pth"):
+                continue
+            text = _read_text(os.path.join(site, entry)) or ""
+            for raw in text.lstrip("\ufeff").splitlines():
+                line = raw.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith(("import ", "import\t")):
+                    finder = _EDITABLE_FINDER.match(line)
+                    if finder is None:
+                        continue  # another hook (a coverage or namespace .pth): names unknown
+                    mapped = _read_text(os.path.join(site, finder.group(1) + ".py")) or ""
+                    table = _MAPPING.search(mapped)
+                    if table is None:
+                        return ()
+                    names.update(
+                        key.split(".", 1)[0] for key in _MAPPING_KEY.findall(table.group(1))
+                    )
+                    continue
+                candidate = os.path.normpath(os.path.join(site, line))
+                if os.path.isdir(candidate):
+                    folders.append(candidate)
+                elif os.path.exists(candidate):
+                    return ()  # a zip or egg file on the path: its names are not listed
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith((".dist-info", ".egg-info", ".pth")) or entry == "__pycache__":
+                continue
+            names.add(entry.split(".", 1)[0])
+    return tuple(sorted(names))
 
 
 def _guess_files(

@@ -106,6 +106,9 @@ class Environment:
     distributions: tuple[Distribution, ...]
     unowned: tuple[str, ...]  # .py files listed by no RECORD, relative to their site-packages
     warnings: tuple[str, ...] = ()
+    # the top-level names its site folders make importable (packages, modules, extension
+    # modules), sorted; () when that cannot be told (see environment.importable_names)
+    modules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,9 @@ class FileResult:
     # private functions whose callers in the package's other modules would say how often a
     # high finding's start runs (the runner looks them up and analyses the file again)
     asks: tuple[str, ...] = ()
+    # the top-level modules its body imports outside any try/if (analysis.requires): where one
+    # is missing, the module cannot be imported and nothing in it runs (told for findings only)
+    requires: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- ranking

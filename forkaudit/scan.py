@@ -33,6 +33,7 @@ from forkaudit.files import (
     file_units,
     is_python_source,
 )
+from forkaudit.importable import Importable
 from forkaudit.model import (
     DependencyInfo,
     Environment,
@@ -89,7 +90,7 @@ def _ignored(finding: Finding, entries: Sequence[IgnoreEntry]) -> bool:
 
 
 def _gather(
-    unit_results: Sequence[UnitResult], options: ScanOptions
+    unit_results: Sequence[UnitResult], options: ScanOptions, importable: Importable | None = None
 ) -> tuple[list[Finding], list[FileError], int, int, int, dict[str, int]]:
     findings: list[Finding] = []
     errors: list[FileError] = []
@@ -104,7 +105,11 @@ def _gather(
             suppressed += result.suppressed
             if result.error is not None:
                 errors.append(result.error)
+            # a module whose body imports what the environment lacks never runs there
+            missing = importable.missing(result.path, result.requires) if importable else ()
             for finding in result.findings:
+                if missing and importable is not None:
+                    finding = importable.lower(finding, missing)
                 if options.select and finding.rule not in options.select:
                     continue
                 if unit.unit.distribution and "script" in finding.flags:
@@ -404,8 +409,11 @@ def _audit_env(
     that depend on where the distributions came from (target, source)."""
     units = _filter_units(environment_units(env, options.include_tests), options)
     unit_results = run_units(units, options.pack, _run_options(options))
+    importable = Importable(
+        env.modules, [rel for d in env.distributions for rel in d.files] + list(env.unowned)
+    )
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
-        unit_results, options
+        unit_results, options, importable
     )
     counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
     not_audited = sum(1 for d in env.distributions if not d.metadata_path)

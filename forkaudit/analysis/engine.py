@@ -22,6 +22,7 @@ from forkaudit.analysis.modules import absolute_name, module_name
 from forkaudit.analysis.partial import error_line, parse_around_errors
 from forkaudit.analysis.platforms import foreign_path
 from forkaudit.analysis.prefilter import start_modules, start_names
+from forkaudit.analysis.requires import module_requires
 from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.walk import forget
@@ -284,6 +285,7 @@ def _analyze(
         asks=tuple(sorted({item.asks for item in raw if item.asks} | _other_asks(raw, path)))
         if callers is None
         else (),
+        requires=module_requires(module, source) if findings else (),
     ), {
         name: replace(info, module=module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()

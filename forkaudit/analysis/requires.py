@@ -1,0 +1,52 @@
+"""The top-level modules a module cannot be imported without.
+
+Python runs a module's body top to bottom when it is first imported; an ``import`` statement of
+that body which fails raises ``ImportError`` out of the import, and nothing after it (no class,
+no function) ever exists. So a module whose body imports ``paramiko`` outside any ``try`` or
+``if`` cannot be imported, and none of its code runs, where ``paramiko`` is not installed. The
+scan stage compares these names with what the scanned environment holds.
+
+Only what is certain counts: imports directly in the module's body (not under ``try``, ``if``,
+``with`` or in a function), absolute ones (a relative import names the package's own module),
+and not in a module that edits the import system first (``sys.path.insert(...)``,
+``sys.modules[...] = ...``, ``site.addsitedir(...)``), which may make a name importable that no
+installed distribution provides.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from forkaudit.analysis.index import dotted_name
+
+__all__ = ["module_requires"]
+
+# text that edits where or how imports are found: then no import is known to fail
+_IMPORT_SYSTEM = re.compile(r"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b")
+
+
+def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
+    """The top-level names (``paramiko`` for ``from paramiko.client import SSHClient``) of the
+    absolute imports directly in ``module``'s body, sorted; () when ``text`` edits the import
+    system."""
+    if _IMPORT_SYSTEM.search(text):
+        return ()
+    found: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = dotted_name(alias.name)
+                    if name:
+                        found.add(name.split(".", 1)[0])
+            elif isinstance(small, cst.ImportFrom) and not small.relative:
+                if small.module is None:
+                    continue
+                name = dotted_name(small.module)
+                if name and name != "__future__":
+                    found.add(name.split(".", 1)[0])
+    return tuple(sorted(found))

@@ -1,0 +1,87 @@
+"""Findings in modules that cannot be imported in the scanned environment.
+
+A module runs only once something imports it, and an import of it fails when its body imports,
+outside any ``try`` or ``if``, a top-level module that is not there (``analysis.requires``).
+Its starts then never run in this environment, so nothing in it can pile up: its findings are
+lowered to low, flagged ``not-importable`` and say which module is missing. A finding is not
+lost: installing what is missing makes it count again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import sys
+from collections.abc import Iterable
+
+from forkaudit.model import Finding
+
+__all__ = ["NOT_IMPORTABLE", "Importable"]
+
+NOT_IMPORTABLE = "not-importable"
+
+# modules of the standard library of some Python 3 that the running one may no longer have
+# (a target venv can be older than the interpreter forkaudit runs on)
+_REMOVED = frozenset(
+    {
+        "__main__", "_dummy_thread", "aifc", "asynchat", "asyncore", "audioop", "binhex",
+        "cgi", "cgitb", "chunk", "crypt", "distutils", "dummy_threading", "formatter", "imghdr",
+        "imp", "lib2to3", "macpath", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev",
+        "parser", "pipes", "smtpd", "sndhdr", "spwd", "sunau", "symbol", "telnetlib", "tkinter",
+        "uu", "xdrlib",
+    }
+)  # fmt: skip
+
+
+def _standard() -> frozenset[str]:
+    return frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | _REMOVED
+
+
+class Importable:
+    """Which findings sit in a module this environment cannot import: ``modules`` are the
+    top-level names its site folders hold (``Environment.modules``; empty: not known, and then
+    nothing is lowered), ``files`` the relative paths of its Python files (a module next to the
+    one importing it may be found when that one runs as a script: not taken as missing)."""
+
+    def __init__(self, modules: Iterable[str], files: Iterable[str]) -> None:
+        self.modules = frozenset(modules)
+        self.known = bool(self.modules)
+        self.standard = _standard()
+        self._files = tuple(files)
+        self._siblings: dict[str, frozenset[str]] | None = None
+
+    def missing(self, path: str, requires: Iterable[str]) -> tuple[str, ...]:
+        """The names of ``requires`` (what the module at ``path`` imports) found nowhere."""
+        if not self.known:
+            return ()
+        absent = [n for n in requires if n not in self.modules and n not in self.standard]
+        if not absent:
+            return ()
+        near = self._near(posixpath.dirname(path.replace("\\", "/")))
+        return tuple(n for n in absent if n not in near)
+
+    def _near(self, folder: str) -> frozenset[str]:
+        if self._siblings is None:
+            found: dict[str, set[str]] = {}
+            for rel in self._files:
+                head, _, name = rel.rpartition("/")
+                found.setdefault(head, set()).add(name.split(".", 1)[0])
+                if name == "__init__.py" and head:
+                    parent, _, package = head.rpartition("/")
+                    found.setdefault(parent, set()).add(package)
+            self._siblings = {folder: frozenset(names) for folder, names in found.items()}
+        return self._siblings.get(folder, frozenset())
+
+    def lower(self, finding: Finding, missing: tuple[str, ...]) -> Finding:
+        """``finding`` in a module that cannot be imported for want of ``missing``."""
+        if not missing or NOT_IMPORTABLE in finding.flags:
+            return finding
+        names = ", ".join(missing)
+        return dataclasses.replace(
+            finding,
+            severity="low",
+            # what it would do once importable is in the message; here it cannot pile up
+            flags=(*(f for f in finding.flags if f != "accumulates"), NOT_IMPORTABLE),
+            message=f"{finding.message}; cannot run here: its module imports {names} at the top, "
+            "which this environment does not have",
+        )

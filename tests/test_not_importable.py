@@ -1,0 +1,231 @@
+"""A module whose body imports, outside any try or if, a top-level module that the environment
+does not have cannot be imported there: Python raises ImportError out of its import and none of
+its code runs. Its findings cannot pile up in that environment, so `scan` lowers them to low,
+flags them `not-importable` and says what is missing (held7 and held9: docker's sshconn and
+fsspec's sftp import paramiko, which neither environment holds)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from forkaudit.analysis.requires import module_requires
+from forkaudit.environment import importable_names
+from forkaudit.importable import NOT_IMPORTABLE, Importable
+from tests.builders import make_wheel, run_cli
+from tests.conftest import BuiltVenv, VenvFactory
+
+# a thread started on every call and never joined, its target looping for good: high
+LEAK = """
+def _pump(conn):
+    while True:
+        conn.recv(1024)
+
+
+def open_channel(conn):
+    worker = threading.Thread(target=_pump, args=(conn,), daemon=True)
+    worker.start()
+    return conn
+"""
+
+
+def _module(head: str) -> str:
+    return head + "\nimport threading\n" + LEAK
+
+
+MODULES = {
+    # needs a package nobody installed: cannot be imported, lowered
+    "tunnel/sshconn.py": _module("import paramiko_not_installed_xyz\n"),
+    "tunnel/sftp.py": _module("from paramiko_not_installed_xyz.client import SSHClient\n"),
+    # the same leak where every import is there: as it was
+    "tunnel/plain.py": _module("import json\n"),
+    # the import is guarded: the module imports fine without it
+    "tunnel/guarded.py": _module(
+        "try:\n    import paramiko_not_installed_xyz\nexcept ImportError:\n"
+        "    paramiko_not_installed_xyz = None\n"
+    ),
+    "tunnel/typed.py": _module(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+        "    import paramiko_not_installed_xyz\n"
+    ),
+    # imported inside the function only: the module imports, the call fails (not lowered)
+    "tunnel/lazy.py": _module("").replace(
+        "def open_channel(conn):\n",
+        "def open_channel(conn):\n    import paramiko_not_installed_xyz  # noqa\n",
+    ),
+    # what the module's own package, another installed distribution or the stdlib gives
+    "tunnel/own.py": _module("import tunnel.plain\nimport helperdist\nimport asyncore\n"),
+    # a module beside it (a script run from its folder finds it): not taken as missing
+    "tunnel/examples/app.py": _module("import utils\n"),
+    "tunnel/examples/utils.py": "VALUE = 1\n",
+    # the path edited first: the import may succeed
+    "tunnel/vendored.py": _module(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        "import paramiko_not_installed_xyz\n"
+    ),
+}
+LOWERED = {"tunnel/sshconn.py", "tunnel/sftp.py"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, venv_factory: VenvFactory) -> BuiltVenv:
+    wheels = tmp_path_factory.mktemp("wheels")
+    make_wheel(wheels, "tunnel", "1.0", {"tunnel/__init__.py": "", **MODULES})
+    make_wheel(wheels, "helperdist", "1.0", {"helperdist.py": "X = 1\n"})
+    return venv_factory(wheels, install=["tunnel", "helperdist"], name="tunnelproj")
+
+
+def _scan(venv: Path, cwd: Path, *more: str) -> dict[str, object]:
+    result = run_cli(
+        ["scan", str(venv), "--format", "json", *more],
+        cwd=cwd,
+        env={"XDG_CACHE_HOME": str(cwd / "cache")},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def _by_path(report: dict[str, object]) -> dict[str, dict[str, object]]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return {str(f["path"]): f for f in findings}
+
+
+def test_findings_of_a_module_that_cannot_be_imported_are_lowered(
+    built: BuiltVenv, tmp_path: Path
+) -> None:
+    found = _by_path(_scan(built.venv, tmp_path, "--no-cache"))
+    expected = {path for path in MODULES if "utils.py" not in path}
+    assert set(found) == expected, sorted(found)
+    for path, finding in found.items():
+        flags = finding["flags"]
+        assert isinstance(flags, list)
+        if path in LOWERED:
+            assert finding["severity"] == "low", finding
+            assert NOT_IMPORTABLE in flags
+            assert "cannot run here: its module imports paramiko_not_installed_xyz" in str(
+                finding["message"]
+            )
+        else:
+            assert finding["severity"] == "high", (path, finding)
+            assert NOT_IMPORTABLE not in flags
+
+
+def test_the_cache_keeps_what_a_module_imports(built: BuiltVenv, tmp_path: Path) -> None:
+    """A second scan reads the files' results from the cache: the same findings, lowered alike."""
+    first = _by_path(_scan(built.venv, tmp_path))
+    second = _by_path(_scan(built.venv, tmp_path))
+    assert first == second
+    assert second["tunnel/sshconn.py"]["severity"] == "low"
+
+
+def test_installing_the_missing_module_makes_it_count(
+    tmp_path: Path, venv_factory: VenvFactory
+) -> None:
+    """The same wheel with the imported package installed too: nothing is lowered."""
+    wheels = tmp_path / "wheels"
+    make_wheel(wheels, "tunnel", "1.0", {"tunnel/__init__.py": "", **MODULES})
+    make_wheel(wheels, "helperdist", "1.0", {"helperdist.py": "X = 1\n"})
+    make_wheel(
+        wheels, "paramiko-not-installed-xyz", "1.0", {"paramiko_not_installed_xyz/__init__.py": ""}
+    )
+    built = venv_factory(
+        wheels, install=["tunnel", "helperdist", "paramiko-not-installed-xyz"], name="withdep"
+    )
+    found = _by_path(_scan(built.venv, tmp_path, "--no-cache"))
+    assert {f["severity"] for f in found.values()} == {"high"}, found
+
+
+def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
+    """A distribution whose only leak cannot run ranks below one whose leak can."""
+    wheels = tmp_path / "wheels"
+    ssh = MODULES["tunnel/sshconn.py"]
+    make_wheel(wheels, "onlyssh", "1.0", {"onlyssh/__init__.py": "", "onlyssh/conn.py": ssh})
+    plain = MODULES["tunnel/plain.py"]
+    make_wheel(wheels, "runs", "1.0", {"runs/__init__.py": "", "runs/conn.py": plain})
+    built = venv_factory(wheels, install=["onlyssh", "runs"], name="ranked")
+    report = _scan(built.venv, tmp_path, "--no-cache")
+    distributions = report["distributions"]
+    assert isinstance(distributions, list)
+    ranked = {d["name"]: d for d in distributions}
+    assert ranked["runs"]["rank"] < ranked["onlyssh"]["rank"], ranked
+    assert ranked["onlyssh"]["counts"] == {"high": 0, "medium": 0, "low": 1}, ranked
+
+
+# --------------------------------------------------------------------------- the parts
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            "import a.b, c as d\nfrom e.f import g\nfrom . import h\nfrom .i import j\n",
+            ("a", "c", "e"),
+        ),
+        ("from __future__ import annotations\nimport os\n", ("os",)),
+        ("try:\n    import a\nexcept ImportError:\n    a = None\n", ()),
+        ("if True:\n    import a\n", ()),
+        ("with x:\n    import a\n", ()),
+        ("def f():\n    import a\n", ()),
+        ("class C:\n    import a\n", ()),
+        ("import sys\nsys.path.append('x')\nimport a\n", ()),
+        ("import sys\nsys.modules['a'] = object()\nimport a\n", ()),
+        ("import site\nsite.addsitedir('x')\nimport a\n", ()),
+        ("import a; import b\n", ("a", "b")),
+    ],
+)
+def test_module_requires(code: str, expected: tuple[str, ...]) -> None:
+    assert module_requires(cst.parse_module(code), code) == expected
+
+
+def test_importable_names_of_a_real_venv(built: BuiltVenv) -> None:
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    target = built.site_packages.parent.name.removeprefix("python")
+    names = importable_names(str(built.venv), target, [str(built.site_packages)])
+    assert {"tunnel", "helperdist", "pip"} <= set(names), names
+    assert not any(n.endswith(("dist-info", "-info")) for n in names)
+    assert importable_names(str(built.venv), "2.7", [str(built.site_packages)]) == ()
+    assert importable_names(str(built.site_packages), version, [str(built.site_packages)]) == ()
+
+
+def test_a_venv_seeing_the_system_site_packages_is_not_judged(tmp_path: Path) -> None:
+    site = tmp_path / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "alpha").mkdir()
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\ninclude-system-site-packages = false\n")
+    assert importable_names(str(tmp_path), "3.12", [str(site)]) == ("alpha",)
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\ninclude-system-site-packages = true\n")
+    assert importable_names(str(tmp_path), "3.12", [str(site)]) == ()
+
+
+def test_pth_folders_and_editable_finders_count(tmp_path: Path) -> None:
+    site = tmp_path / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    outside = tmp_path / "src"
+    (outside / "devpkg").mkdir(parents=True)
+    (site / "dev.pth").write_text(f"{outside}\n")
+    (site / "__editable___mine_1_0_finder.py").write_text(
+        "MAPPING: dict[str, str] = {'minepkg': '/home/me/mine/minepkg'}\nNAMESPACES = {}\n"
+    )
+    (site / "__editable__.mine-1.0.pth").write_text(
+        "import __editable___mine_1_0_finder; __editable___mine_1_0_finder.install()\n"
+    )
+    names = importable_names(str(tmp_path), "3.12", [str(site)])
+    assert {"devpkg", "minepkg", "__editable___mine_1_0_finder"} <= set(names), names
+    # a finder whose mapping cannot be read: not judged
+    (site / "__editable___mine_1_0_finder.py").write_text("MAPPING = load()\n")
+    assert importable_names(str(tmp_path), "3.12", [str(site)]) == ()
+
+
+def test_importable_knows_the_standard_library_and_siblings() -> None:
+    importable = Importable(["requests"], ["pkg/__init__.py", "pkg/a.py", "pkg/sub/__init__.py"])
+    assert importable.missing("pkg/a.py", ("os", "requests", "distutils", "asyncore")) == ()
+    assert importable.missing("pkg/a.py", ("sub", "nothere")) == ("nothere",)
+    assert importable.missing("other/b.py", ("sub",)) == ("sub",)
+    assert Importable([], []).missing("a.py", ("nothere",)) == ()  # not known: nothing said
