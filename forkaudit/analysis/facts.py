@@ -31,12 +31,14 @@ from forkaudit.analysis.vocabulary import (
     EXIT_FUNCTIONS,
     FORK_CALLS,
     FORK_HOOK_WORDS,
+    HARD_EXITS,
     MP_WAIT_ANY,
     ONE_SHOT_SCHEDULERS,
     PID_WAIT_ANY,
     PID_WAIT_FUNCTIONS,
     TIMEOUT_BLOCKS,
 )
+from forkaudit.analysis.walk import walk
 
 # modules whose spawning calls take a program and its arguments, not a function to run
 _RUN_PROGRAMS = (
@@ -140,6 +142,9 @@ class ModuleFacts:
         self.thread_classes: set[str] = set()  # Thread/Process subclasses (set by the sites stage)
         self._exits: set[str] | None = None
         self._execs: set[str] = set()
+        self._soft: set[str] = set()  # exit functions ending only the thread they run in
+        self._callee_exits: dict[tuple[int, bool, bool], bool] = {}
+        self._weighing: set[int] = set()  # local callees being weighed (a recursion)
         self._cancels: bool | None = None
         self._timed: frozenset[str] | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
@@ -554,20 +559,25 @@ class ModuleFacts:
                         self._exits.add(function.name.value)
                         if not self.block_exits(last, execs=False):
                             self._execs.add(function.name.value)
+                        if not self.block_exits(last, hard=True):
+                            self._soft.add(function.name.value)
         return self._exits
 
-    def block_exits(self, suite: cst.BaseSuite, execs: bool = True) -> bool:
+    def block_exits(self, suite: cst.BaseSuite, execs: bool = True, hard: bool = False) -> bool:
         """Does ``suite`` end the process on every way through it: ``os._exit``, ``sys.exit``,
         ``raise SystemExit``, a module function doing so; with ``execs``, an ``os.exec*`` too
         (the process image ends, though its pid and its children stay: they are the new
-        program's, which knows nothing of them)."""
+        program's, which knows nothing of them). With ``hard``, for code running in a thread
+        other than the main one: only what ends the process from any thread (``os._exit``,
+        ``os.abort``, an exec); ``sys.exit()`` there raises SystemExit, which ends that
+        thread alone."""
         statements: Sequence[cst.CSTNode]
         if isinstance(suite, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             statements = suite.body
         else:
             return False
         for statement in statements:
-            if isinstance(statement, cst.If) and self._if_exits(statement, execs):
+            if isinstance(statement, cst.If) and self._if_exits(statement, execs, hard):
                 return True
             smalls: Iterable[cst.CSTNode] = (
                 statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
@@ -576,35 +586,96 @@ class ModuleFacts:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     resolved = self.index.resolve(small.value.func) or ""
                     if (
-                        (resolved in EXIT_FUNCTIONS and (execs or not _is_exec(resolved)))
-                        or resolved.lstrip("@") in ("exit", "quit")
+                        (
+                            resolved in EXIT_FUNCTIONS
+                            and (execs or not _is_exec(resolved))
+                            and (not hard or resolved in HARD_EXITS or _is_exec(resolved))
+                        )
+                        or (not hard and resolved.lstrip("@") in ("exit", "quit"))
                         or (
                             resolved.startswith("@")
                             and self._exits is not None
                             and resolved[1:] in self._exits
                             and (execs or resolved[1:] not in self._execs)
+                            and (not hard or resolved[1:] not in self._soft)
                         )
                         or (
-                            isinstance(small.value.func, cst.Name)
+                            not hard
+                            and isinstance(small.value.func, cst.Name)
                             and small.value.func.value in ("exit", "quit")
                         )
+                        or self._local_callee_exits(small.value, execs, hard)
                     ):
                         return True
-                if isinstance(small, cst.Raise) and small.exc is not None:
+                if not hard and isinstance(small, cst.Raise) and small.exc is not None:
                     exc = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
                     if dotted_name(exc) == "SystemExit":
                         return True
         return False
 
-    def _if_exits(self, statement: cst.If, execs: bool = True) -> bool:
+    def _soft_exit(self, call: cst.Call) -> bool:
+        """Is ``call`` an exit that ends the process only from the main thread (``sys.exit()``,
+        ``exit()``, a function of the module doing so)?"""
+        suite = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(value=call)])])
+        return self.block_exits(suite, execs=False) and not self.block_exits(
+            suite, execs=False, hard=True
+        )
+
+    def _local_callee_exits(self, call: cst.Call, execs: bool, hard: bool = False) -> bool:
+        """Is ``call`` one of a function of the module's own that ends the process, as the
+        module functions of ``exit_functions`` do (its last statement does): a method of the
+        class holding the call, called on ``self`` (``self._leave()``), or a function defined
+        in a function holding the call (``def leave(): os._exit(0)``)?"""
+        callee = self._local_callee(call)
+        if callee is None or not isinstance(callee.body, cst.IndentedBlock):
+            return False
+        key = (id(callee), execs, hard)
+        found = self._callee_exits.get(key)
+        if found is None:
+            if id(callee) in self._weighing:
+                return False
+            self._weighing.add(id(callee))
+            try:
+                last = cst.IndentedBlock(body=list(callee.body.body[-1:]))
+                found = bool(last.body) and self.block_exits(last, execs, hard)
+            finally:
+                self._weighing.discard(id(callee))
+            self._callee_exits[key] = found
+        return found
+
+    def _local_callee(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The method ``self.name()`` calls in the class holding it, or the function
+        ``name()`` calls that a function holding it defines; None for anything else."""
+        func = call.func
+        index = self.index
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+        ):
+            method = index.method_of(call)
+            block = index.parent_of(method) if method is not None else None
+            owner = index.parent_of(block) if block is not None else None
+            if not isinstance(owner, cst.ClassDef):
+                return None
+            return _defined_in(owner.body, func.attr.value)
+        if isinstance(func, cst.Name):
+            for ancestor in index.ancestors(call):
+                if isinstance(ancestor, cst.FunctionDef):
+                    found = _defined_in(ancestor.body, func.value)
+                    if found is not None:
+                        return found
+        return None
+
+    def _if_exits(self, statement: cst.If, execs: bool = True, hard: bool = False) -> bool:
         """Every branch of ``statement`` ends the process (``if keep: os._exit(0)`` ``else:
         sys.exit(0)``, an ``elif`` chain with an ``else``)."""
         orelse = statement.orelse
-        if orelse is None or not self.block_exits(statement.body, execs):
+        if orelse is None or not self.block_exits(statement.body, execs, hard):
             return False
         if isinstance(orelse, cst.If):
-            return self._if_exits(orelse, execs)
-        return self.block_exits(orelse.body, execs)
+            return self._if_exits(orelse, execs, hard)
+        return self.block_exits(orelse.body, execs, hard)
 
     def parent_exits(self, if_node: cst.If, handle: cst.CSTNode, execs: bool = False) -> bool:
         """Does the test of the pid ``handle`` send the parent into a branch that ends the
@@ -613,6 +684,7 @@ class ModuleFacts:
         if polarity is None:
             return False
         self.exit_functions()
+        hard = self.in_thread(handle)
         branch: cst.BaseSuite | None
         if polarity:
             branch = if_node.body
@@ -622,7 +694,21 @@ class ModuleFacts:
             if branch is None:
                 # `if pid == 0: <child>` then the parent goes on after the if: look at what follows.
                 return False
-        return branch is not None and self.block_exits(branch, execs)
+        return branch is not None and self.block_exits(branch, execs, hard)
+
+    def in_thread(self, node: cst.CSTNode) -> bool:
+        """Does the function holding ``node`` run in a thread other than the main one: a
+        thread's target, a timer's or scheduler's function (``callers`` hands it on so), or a
+        Thread subclass's ``run()``? There ``sys.exit()`` ends that thread alone."""
+        function = self.enclosing_function(node)
+        if function is None:
+            return False
+        if function.name.value == "run":
+            method = self.index.method_of(node)
+            info = self.index.class_of(node) if method is function else None
+            if info is not None and any(base.endswith("Thread") for base in info.bases):
+                return True
+        return any(self.is_target_reference(caller) for caller in self.callers(function))
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class, its local ancestors and its local descendants (ModuleIndex.family)."""
@@ -636,7 +722,9 @@ class ModuleFacts:
         the new program's, which never waits for what it did not start."""
         index = self.index
         current: cst.CSTNode = index.statement_of(node)
+        pids = set(pid_names(current)) if isinstance(current, cst.Assign) else set()
         self.exit_functions()
+        hard = self.in_thread(node)
         if isinstance(current, cst.If) and (
             node is current.test or index.inside(node, current.test)
         ):
@@ -664,7 +752,7 @@ class ModuleFacts:
                 return False
             if isinstance(parent, cst.IndentedBlock) and current in parent.body:
                 after = list(parent.body[parent.body.index(current) + 1 :])
-                if after and self.block_exits(cst.IndentedBlock(body=after), execs=False):
+                if after and self.block_exits(cst.IndentedBlock(body=after), False, hard):
                     # only when nothing leaves before the exit: after `if pid > 0: return`
                     # (or `if pid: os.execv(...)`) the exit is the child's, and the parent went
                     # on without waiting
@@ -672,13 +760,24 @@ class ModuleFacts:
                     reached: list[cst.BaseStatement] = []
                     for statement in after:
                         reached.append(statement)
-                        if self.block_exits(cst.IndentedBlock(body=[statement]), execs=False):
+                        if self.block_exits(cst.IndentedBlock(body=[statement]), False, hard):
                             break
+                    # (a branch only the child takes, `if pid == 0: os.execvp(...)`, is not
+                    # the parent's way out)
+                    # (in a thread, a sys.exit() there leaves the function as a raise does)
                     return not any(
-                        isinstance(inner, cst.Return | cst.Raise)
-                        or (isinstance(inner, cst.Call) and _is_exec(index.resolve(inner.func)))
+                        isinstance(inner, cst.Return)
+                        or (isinstance(inner, cst.Raise) and (hard or not _raises_exit(inner)))
+                        or (
+                            isinstance(inner, cst.Call)
+                            and (
+                                _is_exec(index.resolve(inner.func))
+                                or (hard and self._soft_exit(inner))
+                            )
+                        )
                         for statement in reached
-                        for inner in walk_statements(statement)
+                        for part in _parents_part(statement, pids)
+                        for inner in walk_statements(part)
                     )
             current = parent
 
@@ -1155,6 +1254,34 @@ def called_in_code(text: str, name: str) -> bool:
         and not (at > 0 and tokens[at - 1].string == "def")
         for at, token in enumerate(tokens)
     )
+
+
+def _parents_part(statement: cst.BaseStatement, pids: set[str]) -> list[cst.CSTNode]:
+    """What of ``statement`` the parent of a fork may run: an ``if`` testing the pid (a name
+    of ``pids``) whose one branch is the child's leaves the other branch (and its test); any
+    other statement is the parent's whole."""
+    if not pids or not isinstance(statement, cst.If):
+        return [statement]
+    handle = next(
+        (n for n in walk(statement.test) if isinstance(n, cst.Name) and n.value in pids), None
+    )
+    polarity = parent_polarity(statement.test, handle) if handle is not None else None
+    if polarity is None:
+        return [statement]
+    if polarity:
+        return [statement.test, statement.body]
+    orelse = statement.orelse
+    if orelse is None:
+        return [statement.test]
+    return [statement.test, orelse.body if isinstance(orelse, cst.Else) else orelse]
+
+
+def _defined_in(suite: cst.BaseSuite, name: str) -> cst.FunctionDef | None:
+    """The function ``name`` that the block ``suite`` defines at its own level."""
+    for statement in _statements(suite):
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
 
 
 def _raises_exit(node: cst.Raise) -> bool:

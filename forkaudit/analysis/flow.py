@@ -667,6 +667,11 @@ class Follower:
                     return True
         return False
 
+    def _ended_then_exits(self, evidence: Evidence) -> bool:
+        """Is every kill or terminate of the handle (what a timed-out wait leaves it to) right
+        before the process ends (``proc.terminate(); os._exit(1)``)? Init then reaps the child."""
+        return bool(evidence.ends) and all(self.facts.exits_after(end) for end in evidence.ends)
+
     def _parent_exits(self, uses: list[cst.Name], execs: bool = False) -> bool:
         """Does a test of the pid (``if pid > 0:``) send the parent into a branch that ends
         the process (the daemonizing double fork), or with ``execs`` its image?"""
@@ -1711,7 +1716,7 @@ class Follower:
             self.index,
             start=statement,
             caught_only=rule.kind.thread,
-        ):
+        ) and not self._ended_then_exits(evidence):
             return Verdict(
                 True,
                 "medium",
@@ -2954,7 +2959,7 @@ class Follower:
             )
         if timed_out_unreaped(
             evidence, rule.awaited, self.facts.call_position, self.index, kept=True
-        ):
+        ) and not self._ended_then_exits(evidence):
             return Verdict(
                 True,
                 "medium",

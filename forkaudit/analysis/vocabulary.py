@@ -31,6 +31,9 @@ EXIT_FUNCTIONS = frozenset(
         "os.execlpe",
     }
 )
+# what ends the process from any thread (sys.exit() raises SystemExit, which ends the process only
+# in the main thread: elsewhere it ends that thread alone); the execs replace the image
+HARD_EXITS = frozenset({"os._exit", "os.abort"})
 # how an exit is spelled in source text (what the slicer looks for)
 EXIT_WORDS = tuple(
     sorted({name.rsplit(".", 1)[-1].lstrip("@") for name in EXIT_FUNCTIONS} | {"SystemExit"})

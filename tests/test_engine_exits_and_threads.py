@@ -1,0 +1,186 @@
+"""Where the process ends, and where only a thread does (the review of 2026-12-06).
+
+- ``sys.exit()`` raises SystemExit: in the main thread the process ends (init reaps its
+  children), in any other thread that thread alone ends and the process goes on. So in a
+  function run as a thread's target (or a timer's function, or a Thread subclass's ``run()``)
+  only ``os._exit``/``os.abort`` (or an exec) ends the process; ``sys.exit()`` there is the
+  function's way out, as a ``raise`` is.
+- A parent may leave through a function of the module's own: a method called on ``self`` or a
+  function defined in the function holding the fork, whose last statement ends the process.
+- After the fork, a branch only the child takes (``if pid == 0: os.execvp(...)``) is not the
+  parent's way out: the parent goes on to what follows it (its own ``sys.exit()``).
+- A child killed when its timed wait runs out, right before the process ends, is reaped by
+  init.
+
+Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builders import assert_expectations
+
+CASES = {
+    "parent leaves through a method": """\
+import os
+import threading
+import time
+
+
+def _tick():
+    while True:
+        time.sleep(1)
+
+
+class Spooler:
+    def _detach(self):
+        self.log.flush()
+        os._exit(0)
+
+    def _note(self):
+        self.log.write("forked")
+
+    def spool(self, job):
+        pid = os.fork()  # expect: ok
+        if pid:
+            self._detach()
+        threading.Thread(target=_tick, daemon=True).start()  # expect: ok
+        job.run()
+        os._exit(0)
+
+    def spool_and_stay(self, job):
+        pid = os.fork()  # expect: leak
+        if pid:
+            self._note()
+            return
+        threading.Thread(target=_tick, daemon=True).start()  # expect: ok
+        job.run()
+        os._exit(0)
+""",
+    "parent leaves through a nested function": """\
+import os
+import threading
+import time
+
+
+def _tick():
+    while True:
+        time.sleep(1)
+
+
+def render(page):
+    def bail():
+        os._exit(0)
+
+    pid = os.fork()  # expect: ok
+    if pid > 0:
+        bail()
+    threading.Thread(target=_tick, daemon=True).start()  # expect: ok
+    page.draw()
+    os._exit(0)
+
+
+def render_and_return(page):
+    def note():
+        print("forked")
+
+    pid = os.fork()  # expect: leak
+    if pid > 0:
+        note()
+        return
+    page.draw()
+    os._exit(0)
+""",
+    "child-only exec, then the parent exits": """\
+import os
+import sys
+
+
+def hand_over(argv):
+    pid = os.fork()  # expect: ok
+    if pid == 0:
+        os.execvp(argv[0], argv)
+    sys.exit(0)
+""",
+    "child-only exec, then the parent exits, in a thread": """\
+import os
+import sys
+import threading
+
+
+def hand_over(argv):
+    pid = os.fork()  # expect: leak
+    if not pid:
+        os.execvp(argv[0], argv)
+    sys.exit(0)
+
+
+def on_click(argv):
+    threading.Thread(target=hand_over, args=(argv,)).start()  # expect: ok
+""",
+    "sys.exit in the parent branch of a Thread subclass": """\
+import os
+import sys
+import threading
+
+
+class Launcher(threading.Thread):
+    def __init__(self, job):
+        super().__init__()
+        self.job = job
+
+    def run(self):
+        pid = os.fork()  # expect: leak
+        if pid:
+            sys.exit(0)
+        self.job.run()
+        os._exit(0)
+
+
+class HardLauncher(threading.Thread):
+    def __init__(self, job):
+        super().__init__()
+        self.job = job
+
+    def run(self):
+        pid = os.fork()  # expect: ok
+        if pid:
+            os._exit(0)
+        self.job.run()
+        os._exit(0)
+
+
+def launch(job):
+    Launcher(job).start()  # expect: ok
+    HardLauncher(job).start()  # expect: ok
+""",
+    "timed out, killed, then the process ends": """\
+import os
+import subprocess
+
+
+def supervise(args):
+    proc = subprocess.Popen(args)  # expect: ok
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        os._exit(3)
+    return proc.returncode
+
+
+def supervise_and_go_on(args):
+    proc = subprocess.Popen(args)  # expect: leak
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return None
+    return proc.returncode
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_exits_and_threads(name: str) -> None:
+    assert_expectations(name, CASES[name])
