@@ -1,7 +1,8 @@
 """Where the process ends, and where only a thread does (the review of 2026-12-06).
 
 - ``sys.exit()`` raises SystemExit: in the main thread the process ends (init reaps its
-  children), in any other thread that thread alone ends and the process goes on. So in a
+  children), in any other thread that thread alone ends and the process goes on (a
+  ``multiprocessing.Process``'s target runs in its process's main thread). So in a
   function run as a thread's target (or a timer's function, or a Thread subclass's ``run()``)
   only ``os._exit``/``os.abort`` (or an exec) ends the process; ``sys.exit()`` there is the
   function's way out, as a ``raise`` is.
@@ -153,6 +154,23 @@ class HardLauncher(threading.Thread):
 def launch(job):
     Launcher(job).start()  # expect: ok
     HardLauncher(job).start()  # expect: ok
+""",
+    "sys.exit in a process's target ends that process": """\
+import multiprocessing
+import os
+import sys
+
+
+def daemonize_admin(config):
+    if os.fork():  # expect: ok
+        sys.exit(0)
+    config.serve()
+
+
+def start_admin(config):
+    admin = multiprocessing.Process(target=daemonize_admin, args=(config,))  # expect: ok
+    admin.start()
+    admin.join()
 """,
     "timed out, killed, then the process ends": """\
 import os

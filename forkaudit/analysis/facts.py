@@ -708,7 +708,13 @@ class ModuleFacts:
             info = self.index.class_of(node) if method is function else None
             if info is not None and any(base.endswith("Thread") for base in info.bases):
                 return True
-        return any(self.is_target_reference(caller) for caller in self.callers(function))
+        return any(
+            self.is_target_reference(caller)
+            and not self.is_scheduled_reference(caller)
+            and isinstance(caller, cst.Call)
+            and _makes_thread(self.index, caller)
+            for caller in self.callers(function)
+        )
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class, its local ancestors and its local descendants (ModuleIndex.family)."""
@@ -1274,6 +1280,17 @@ def _parents_part(statement: cst.BaseStatement, pids: set[str]) -> list[cst.CSTN
     if orelse is None:
         return [statement.test]
     return [statement.test, orelse.body if isinstance(orelse, cst.Else) else orelse]
+
+
+def _makes_thread(index: ModuleIndex, call: cst.Call) -> bool:
+    """Does ``call``, naming a function as its target, run it in a new thread of this process
+    (``threading.Thread(target=f)``, ``Timer(5, f)``, a Thread subclass by its name), not
+    in a process of its own (``multiprocessing.Process(target=f)``: its main thread)?"""
+    made = index.resolve(call.func) or last_name(call.func) or ""
+    last = made.rsplit(".", 1)[-1]
+    return made.startswith(("threading.", "_thread.", "thread.")) or last.endswith(
+        ("Thread", "Timer", "start_new_thread")
+    )
 
 
 def _defined_in(suite: cst.BaseSuite, name: str) -> cst.FunctionDef | None:
