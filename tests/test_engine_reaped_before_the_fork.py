@@ -127,6 +127,67 @@ def handle(conn, fast):
 }
 
 
+# A drain that the server loop's caller runs once that loop ends (at shutdown) reaps nothing
+# while the server serves: the forks of the loop pile up (the review of 2026-12-06). After a
+# bounded `for` of starts it waits them all out when the loop ends.
+PROBES["a_drain_at_shutdown_only"] = """\
+import os
+
+
+class ForkingServer:
+    def serve_forever(self):
+        try:
+            while True:
+                conn, _ = self.sock.accept()
+                self.process(conn)
+        finally:
+            self.close()
+
+    def drain(self):
+        try:
+            while True:
+                os.waitpid(-1, 0)
+        except ChildProcessError:
+            pass
+
+    def close(self):
+        self.sock.close()
+        self.drain()
+
+    def process(self, conn):
+        pid = os.fork()  # expect: leak
+        if pid:
+            conn.close()
+            return
+        self.session(conn)
+        os._exit(0)
+"""
+PROBES["a_drain_after_a_batch"] = """\
+import os
+
+
+class Batch:
+    def run_all(self, jobs):
+        for job in jobs:
+            self.run_one(job)
+        self.drain()
+
+    def drain(self):
+        try:
+            while True:
+                os.waitpid(-1, 0)
+        except ChildProcessError:
+            pass
+
+    def run_one(self, job):
+        pid = os.fork()  # expect: ok
+        if pid:
+            return
+        job.run()
+        os._exit(0)
+"""
+
+
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_probe(name: str) -> None:
     assert_expectations(name, PROBES[name])

@@ -1001,7 +1001,12 @@ class Analyzer:
                 if found is None:
                     continue
                 host, starts, reaps = found
-                if not one_per_call or self._each_start_reaped(host, starts, reaps):
+                if one_per_call:
+                    if self._each_start_reaped(host, starts, reaps):
+                        return True
+                elif self._each_start_reaped(host, starts, reaps, (cst.While,)):
+                    # a drain after the loop of starts waits out the children of a `for` when
+                    # it ends; after a `while` (a server's accept loop) it runs at shutdown only
                     return True
         if self._handed_on(function):
             return True  # a timer, a scheduler, a signal runs it again and again
@@ -1028,17 +1033,21 @@ class Analyzer:
         ]
 
     def _each_start_reaped(
-        self, host: cst.FunctionDef, starts: Sequence[cst.CSTNode], reaps: Sequence[cst.CSTNode]
+        self,
+        host: cst.FunctionDef,
+        starts: Sequence[cst.CSTNode],
+        reaps: Sequence[cst.CSTNode],
+        loops: tuple[type[cst.CSTNode], ...] = (cst.For, cst.While),
     ) -> bool:
-        """In ``host``, does no start sit in a loop that holds no reap (``for _ in range(n):
-        fork()`` then one ``reap()``)?"""
+        """In ``host``, does no start sit in a loop (of ``loops``) that holds no reap (``for _
+        in range(n): fork()`` then one ``reap()``)?"""
         if not starts or not reaps:
             return False
         for node in starts:
             for ancestor in self.index.ancestors(node):
                 if ancestor is host:
                     break
-                if isinstance(ancestor, cst.For | cst.While) and not any(
+                if isinstance(ancestor, loops) and not any(
                     self.index.inside(reap, ancestor) for reap in reaps
                 ):
                     return False
