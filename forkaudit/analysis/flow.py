@@ -941,11 +941,18 @@ class Follower:
                 return
             handed = self._handed_to_thread(container, use_node)
             if handed is not None:
-                # `Timer(5, kill, [proc, -1])`: a function of this module gets it in a thread;
-                # whether that thread runs is its own business, but what it writes on the
-                # handle when it does is said here
+                # `Timer(5, kill, [proc, -1])`, `Thread(target=watch, args=(pid,))`: a function
+                # of this module gets it in a thread, and what that function does with its
+                # parameter is what happens to the handle, as for a call (what it writes on
+                # the handle is said here too); one that only reads it (logs the pid) reaps
+                # nothing
                 sub = self._parameter_evidence(site, *handed, evidence.started)
                 evidence.forged.extend(sub.forged)
+                evidence.ends.extend(sub.ends)
+                if sub.reaps:
+                    evidence.reaps.append(container)
+                    evidence.escapes.extend(sub.escapes)
+                return
             if isinstance(container, cst.List | cst.Tuple | cst.Set | cst.Dict):
                 holder = index.parent_of(container)
                 if isinstance(holder, cst.For) and holder.iter is container:
