@@ -553,27 +553,39 @@ def _read_meta(base: str, folder: str) -> _Meta:
 # --------------------------------------------------------------------------- load_environment
 
 
-def _pth_dirs(site: str, env_real: str, warnings: list[str]) -> list[str]:
-    """Folders named by plain path lines of ``site/*.pth`` that exist inside the environment."""
-    out: list[str] = []
+def _listing(folder: str) -> list[str]:
+    """The names in ``folder``, sorted; [] when it cannot be read."""
     try:
-        names = sorted(n for n in os.listdir(site) if n.endswith(".pth"))
+        return sorted(os.listdir(folder))
     except OSError:
-        return out
-    for name in names:
+        return []
+
+
+def _pth_lines(site: str, warnings: list[str]) -> Iterator[str]:
+    """The lines of ``site/*.pth`` that say something (not blank, not a comment), stripped of
+    trailing blanks: folder paths, and ``import`` lines (hooks Python runs at start-up)."""
+    for name in _listing(site):
+        if not name.endswith(".pth"):
+            continue
         text = _read_text(os.path.join(site, name))
         if text is None:
             warnings.append(f"cannot read {os.path.join(site, name)}")
             continue
         for raw in text.lstrip("\ufeff").splitlines():
             line = raw.rstrip()
-            if not line.strip() or line.startswith("#"):
-                continue
-            if line.startswith(("import ", "import\t")):
-                continue  # executable line: never run, never followed
-            candidate = os.path.normpath(os.path.join(site, line))
-            if os.path.isdir(candidate) and _inside(os.path.realpath(candidate), env_real):
-                out.append(candidate)
+            if line.strip() and not line.startswith("#"):
+                yield line
+
+
+def _pth_dirs(site: str, env_real: str, warnings: list[str]) -> list[str]:
+    """Folders named by plain path lines of ``site/*.pth`` that exist inside the environment."""
+    out: list[str] = []
+    for line in _pth_lines(site, warnings):
+        if line.startswith(("import ", "import\t")):
+            continue  # executable line: never run, never followed
+        candidate = os.path.normpath(os.path.join(site, line))
+        if os.path.isdir(candidate) and _inside(os.path.realpath(candidate), env_real):
+            out.append(candidate)
     return out
 
 
@@ -795,41 +807,25 @@ def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple
     names: set[str] = set()
     folders = list(sites)
     for site in sites:
-        try:
-            entries = os.listdir(site)
-        except OSError:
-            continue
-        for entry in entries:
-            if not entry.endswith(".pth"):
+        for line in _pth_lines(site, []):
+            line = line.strip()
+            if line.startswith(("import ", "import\t")):
+                finder = _EDITABLE_FINDER.match(line)
+                if finder is None:
+                    continue  # another hook (a coverage or namespace .pth): names unknown
+                mapped = _read_text(os.path.join(site, finder.group(1) + ".py")) or ""
+                table = _MAPPING.search(mapped)
+                if table is None:
+                    return ()
+                names.update(key.split(".", 1)[0] for key in _MAPPING_KEY.findall(table.group(1)))
                 continue
-            text = _read_text(os.path.join(site, entry)) or ""
-            for raw in text.lstrip("\ufeff").splitlines():
-                line = raw.strip()
-                if not line or line.startswith("#"):
-                    continue
-                if line.startswith(("import ", "import\t")):
-                    finder = _EDITABLE_FINDER.match(line)
-                    if finder is None:
-                        continue  # another hook (a coverage or namespace .pth): names unknown
-                    mapped = _read_text(os.path.join(site, finder.group(1) + ".py")) or ""
-                    table = _MAPPING.search(mapped)
-                    if table is None:
-                        return ()
-                    names.update(
-                        key.split(".", 1)[0] for key in _MAPPING_KEY.findall(table.group(1))
-                    )
-                    continue
-                candidate = os.path.normpath(os.path.join(site, line))
-                if os.path.isdir(candidate):
-                    folders.append(candidate)
-                elif os.path.exists(candidate):
-                    return ()  # a zip or egg file on the path: its names are not listed
+            candidate = os.path.normpath(os.path.join(site, line))
+            if os.path.isdir(candidate):
+                folders.append(candidate)
+            elif os.path.exists(candidate):
+                return ()  # a zip or egg file on the path: its names are not listed
     for folder in folders:
-        try:
-            entries = os.listdir(folder)
-        except OSError:
-            continue
-        for entry in entries:
+        for entry in _listing(folder):
             if entry.endswith((".dist-info", ".egg-info", ".pth")) or entry == "__pycache__":
                 continue
             names.add(entry.split(".", 1)[0])
