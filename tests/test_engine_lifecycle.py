@@ -2796,6 +2796,45 @@ def test_review_ordinary_names_and_objects_are_not_platform_tests() -> None:
     )
 
 
+def test_a_name_bound_to_the_platform_alone_is_the_platform() -> None:
+    """`system = platform.system()` then `if system == "Windows":` tests this machine as the
+    call itself would (PyMeasure's open_file_externally, held9); a name also bound to anything
+    else, or a parameter, tests nothing known."""
+    check(
+        """
+        import os
+        import platform
+        import subprocess
+        import sys
+
+        PLATFORM = sys.platform
+
+        def open_externally(filename):
+            system = platform.system()
+            if system == "Windows":
+                _ = subprocess.Popen(["start", "", filename], shell=True)
+            elif system == "Linux":
+                _ = subprocess.Popen(["xdg-open", filename])  # leak
+
+        def reveal(path):
+            if PLATFORM == "win32":
+                subprocess.Popen(["explorer", path])
+            subprocess.Popen(["xdg-open", path])  # leak
+
+        def on_host(system, path):
+            if system == "Windows":
+                subprocess.Popen(["explorer", path])  # leak
+
+        def either(path, remote):
+            system = platform.system()
+            if remote:
+                system = remote.system()
+            if system == "Windows":
+                subprocess.Popen(["explorer", path])  # leak
+        """
+    )
+
+
 def test_review_polling_counts_only_until_the_end_and_early_returns_only_when_they_leave() -> None:
     """A loop on `not p.is_alive()`, on `is_alive() and deadline`, or one a break leaves does
     not wait for the end. A return inside a try whose finally reaps, after `p.poll() is not

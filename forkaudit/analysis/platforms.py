@@ -22,6 +22,7 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
+    all_params,
     last_name,
     literal_truth,
     local_names,
@@ -547,10 +548,54 @@ def _platforms_named(
 
 
 def _platform_value(index: ModuleIndex, node: cst.BaseExpression) -> bool:
-    """``sys.platform``, ``os.name``, ``platform.system()``, however imported."""
+    """``sys.platform``, ``os.name``, ``platform.system()``, however imported, or a name bound
+    to nothing else (``system = platform.system()`` then ``if system == "Windows":``)."""
     if isinstance(node, cst.Call):
         return not node.args and index.resolve(node.func) == "platform.system"
+    if isinstance(node, cst.Name) and _named_platform(index, node):
+        return True
     return index.resolve(node) in ("sys.platform", "os.name")
+
+
+def _named_platform(index: ModuleIndex, name: cst.Name) -> bool:
+    """Is every binding of the name ``name`` reads (in its function, when local there; else in
+    the module) an assignment of the platform's name to it alone?"""
+    scope = index.scope_of(name)
+    bindings: list[cst.CSTNode]
+    if isinstance(scope, cst.FunctionDef) and name.value in local_names(scope):
+        if name.value in {param.name.value for param in all_params(scope.params)}:
+            return False
+        bindings = []
+        for node in walk(scope, skip_nested=False):
+            if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.For):
+                targets = (
+                    [t.target for t in node.targets]
+                    if isinstance(node, cst.Assign)
+                    else [node.target]
+                )
+                if any(name.value in target_names(target) for target in targets):
+                    bindings.append(node)
+            elif isinstance(node, cst.AsName | cst.NamedExpr) and name.value in target_names(
+                node.name if isinstance(node, cst.AsName) else node.target
+            ):
+                return False
+    elif isinstance(scope, cst.Module | cst.FunctionDef):  # (a module name read in a function)
+        bindings = []
+        for statement in _module_bindings(index, name.value):
+            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+                bindings.append(statement.body[0])
+            else:
+                return False
+    else:
+        return False
+    return bool(bindings) and all(
+        isinstance(node, cst.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0].target, cst.Name)
+        and not isinstance(node.value, cst.Name)
+        and _platform_value(index, node.value)
+        for node in bindings
+    )
 
 
 def _literal_platform(node: cst.BaseExpression) -> str | None:
