@@ -172,6 +172,106 @@ def start_admin(config):
     admin.start()
     admin.join()
 """,
+    "sys.exit where a pool, a lambda or a local Thread class runs it": """\
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.dummy import Process
+
+POOL = ThreadPoolExecutor(4)
+
+
+def detach_job(job):
+    pid = os.fork()  # expect: leak
+    if pid:
+        sys.exit(0)
+    job.run()
+    os._exit(0)
+
+
+def detach_from_lambda(job):
+    if os.fork():  # expect: leak
+        sys.exit(0)
+    job.run()
+    os._exit(0)
+
+
+def detach_via_dummy(job):
+    if os.fork():  # expect: leak
+        sys.exit(0)
+    job.run()
+    os._exit(0)
+
+
+def _leave_and_go(job):
+    pid = os.fork()  # expect: leak
+    if pid:
+        sys.exit(0)
+    job.run()
+    os._exit(0)
+
+
+def helper_target(job):
+    _leave_and_go(job)
+
+
+class Worker(threading.Thread):
+    pass
+
+
+class Detacher(Worker):
+    def __init__(self, job):
+        super().__init__()
+        self.job = job
+
+    def run(self):
+        pid = os.fork()  # expect: leak
+        if pid:
+            sys.exit(0)
+        self.job.run()
+        os._exit(0)
+
+
+def on_request(job):
+    POOL.submit(detach_job, job)
+    threading.Thread(target=lambda: detach_from_lambda(job)).start()  # expect: ok
+    Process(target=detach_via_dummy, args=(job,)).start()  # expect: ok
+    threading.Thread(target=helper_target, args=(job,)).start()  # expect: ok
+    Detacher(job).start()  # expect: ok
+""",
+    "the parent's exit method returns early": """\
+import os
+
+
+class Service:
+    def _leave(self):
+        if self.foreground:
+            return
+        os._exit(0)
+
+    def start(self):
+        pid = os.fork()  # expect: leak
+        if pid:
+            self._leave()
+            print("started", pid)
+            return
+        self.serve()
+        os._exit(0)
+""",
+    "pty.CHILD names the child's side": """\
+import os
+import pty
+import sys
+
+
+def relaunch(argv):
+    pid, fd = pty.fork()  # expect: ok
+    if pid == pty.CHILD:
+        os.execvp(argv[0], argv)
+    os.close(fd)
+    sys.exit(0)
+""",
     "timed out, killed, then the process ends": """\
 import os
 import subprocess

@@ -188,6 +188,67 @@ class Batch:
 """
 
 
+# What ends a loop, not how it is spelled: one that serves until stopped (`for conn in
+# iter(accept, None)`, `for m in pubsub.listen()`, `while self.running:`, `while True:` in the
+# very function forking) keeps its forks until the drain after it; one over its own work
+# (`while pending:`) ends, and the drain then waits them all out (the review of 2026-12-06).
+PROBES["drains_after_serving_and_working_loops"] = """\
+import os
+
+
+def _drain():
+    try:
+        while True:
+            os.waitpid(-1, 0)
+    except ChildProcessError:
+        pass
+
+
+def _spawn(task):
+    pid = os.fork()  # expect: leak
+    if pid == 0:
+        task.run()
+        os._exit(0)
+
+
+def _spawn_batch(task):
+    pid = os.fork()  # expect: ok
+    if pid == 0:
+        task.run()
+        os._exit(0)
+
+
+class Listener:
+    def serve(self, sock):
+        for conn in iter(sock.accept, None):
+            _spawn(conn)
+        _drain()
+
+    def follow(self, bus):
+        while self.running:
+            _spawn(bus.get())
+        _drain()
+
+    def work_off(self, pending):
+        while pending:
+            _spawn_batch(pending.pop())
+        _drain()
+
+
+def serve_here(sock, handler):
+    try:
+        while True:
+            conn, _ = sock.accept()
+            pid = os.fork()  # expect: leak
+            if pid == 0:
+                handler(conn)
+                os._exit(0)
+            conn.close()
+    finally:
+        _drain()
+"""
+
+
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_probe(name: str) -> None:
     assert_expectations(name, PROBES[name])

@@ -555,7 +555,7 @@ class ModuleFacts:
                     function.body, cst.IndentedBlock
                 ):
                     last = cst.IndentedBlock(body=list(function.body.body[-1:]))
-                    if last.body and self.block_exits(last):
+                    if last.body and not _returns(function) and self.block_exits(last):
                         self._exits.add(function.name.value)
                         if not self.block_exits(last, execs=False):
                             self._execs.add(function.name.value)
@@ -637,7 +637,9 @@ class ModuleFacts:
             self._weighing.add(id(callee))
             try:
                 last = cst.IndentedBlock(body=list(callee.body.body[-1:]))
-                found = bool(last.body) and self.block_exits(last, execs, hard)
+                found = (
+                    bool(last.body) and not _returns(callee) and self.block_exits(last, execs, hard)
+                )
             finally:
                 self._weighing.discard(id(callee))
             self._callee_exits[key] = found
@@ -697,24 +699,82 @@ class ModuleFacts:
         return branch is not None and self.block_exits(branch, execs, hard)
 
     def in_thread(self, node: cst.CSTNode) -> bool:
-        """Does the function holding ``node`` run in a thread other than the main one: a
-        thread's target, a timer's or scheduler's function (``callers`` hands it on so), or a
-        Thread subclass's ``run()``? There ``sys.exit()`` ends that thread alone."""
+        """Does the code at ``node`` run in a thread other than the main one (``runs_in_thread``
+        of the function holding it)? There ``sys.exit()`` ends that thread alone."""
         function = self.enclosing_function(node)
-        if function is None:
-            return False
+        return function is not None and self.runs_in_thread(function)
+
+    def runs_in_thread(self, function: cst.FunctionDef, depth: int = 0) -> bool:
+        """Does ``function`` run in a thread other than the main one: a thread's target or a
+        timer's function (``Thread(target=f)``, a lambda given as the target calling it), one
+        handed to an executor or to asyncio's thread (``pool.submit(f)``,
+        ``loop.run_in_executor(None, f)``, ``asyncio.to_thread(f)``), a Thread subclass's
+        ``run()`` (its own base or a local ancestor's), or a function only such code calls (up
+        to three calls away)? A ``multiprocessing.Process`` target runs in its process's main
+        thread."""
         if function.name.value == "run":
-            method = self.index.method_of(node)
-            info = self.index.class_of(node) if method is function else None
-            if info is not None and any(base.endswith("Thread") for base in info.bases):
+            info = self.index.class_of(function.body)
+            if info is not None and any(
+                base.endswith("Thread")
+                for member in self.class_family(info)
+                for base in member.bases
+            ):
                 return True
-        return any(
-            self.is_target_reference(caller)
-            and not self.is_scheduled_reference(caller)
-            and isinstance(caller, cst.Call)
-            and _makes_thread(self.index, caller)
-            for caller in self.callers(function)
+        if self._submitted(function):
+            return True
+        callers = self.callers(function)
+        for caller in callers:
+            if (
+                self.is_target_reference(caller)
+                and not self.is_scheduled_reference(caller)
+                and isinstance(caller, cst.Call)
+                and _makes_thread(self.index, caller)
+            ):
+                return True
+            lambda_ = next(
+                (
+                    a
+                    for a in self.index.ancestors(caller)
+                    if isinstance(a, cst.Lambda | cst.FunctionDef)
+                ),
+                None,
+            )
+            if isinstance(lambda_, cst.Lambda):
+                arg = self.index.parent_of(lambda_)
+                made = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+                if (
+                    isinstance(arg, cst.Arg)
+                    and arg.keyword is not None
+                    and arg.keyword.value in ("target", "function")
+                    and isinstance(made, cst.Call)
+                    and _makes_thread(self.index, made)
+                ):
+                    return True
+        if depth >= 3 or not callers:
+            return False
+        # called only from code that runs in a thread
+        holders = [self.enclosing_function(caller) for caller in callers]
+        return all(
+            holder is not None and holder is not function and self.runs_in_thread(holder, depth + 1)
+            for holder in holders
         )
+
+    def _submitted(self, function: cst.FunctionDef) -> bool:
+        """Is ``function`` handed to a thread pool or asyncio's default executor to run:
+        ``executor.submit(f, ...)``, ``loop.run_in_executor(None, f)``, ``asyncio.to_thread(f)``
+        (as ``f``, or ``self.f`` for a method)? A task's SystemExit is caught by its future:
+        the worker goes on."""
+        name = function.name.value
+        named = {name, f"self.{name}", f"cls.{name}"}
+        for call in self.index.calls:
+            called = last_name(call.func)
+            position = _SUBMITS.get(called or "")
+            if position is None:
+                continue
+            positional = [a for a in call.args if a.keyword is None]
+            if len(positional) > position and dotted_name(positional[position].value) in named:
+                return True
+        return False
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class, its local ancestors and its local descendants (ModuleIndex.family)."""
@@ -730,7 +790,7 @@ class ModuleFacts:
         current: cst.CSTNode = index.statement_of(node)
         pids = set(pid_names(current)) if isinstance(current, cst.Assign) else set()
         self.exit_functions()
-        hard = self.in_thread(node)
+        hard = self.in_thread(node)  # (in a thread, a sys.exit() leaves as a raise does)
         if isinstance(current, cst.If) and (
             node is current.test or index.inside(node, current.test)
         ):
@@ -745,8 +805,11 @@ class ModuleFacts:
             )
             if branch is not None and any(
                 isinstance(inner, cst.Return)
-                or (isinstance(inner, cst.Raise) and not _raises_exit(inner))
-                or (isinstance(inner, cst.Call) and _is_exec(index.resolve(inner.func)))
+                or (isinstance(inner, cst.Raise) and (hard or not _raises_exit(inner)))
+                or (
+                    isinstance(inner, cst.Call)
+                    and (_is_exec(index.resolve(inner.func)) or (hard and self._soft_exit(inner)))
+                )
                 for inner in walk_statements(branch)
             ):
                 return False
@@ -1282,15 +1345,24 @@ def _parents_part(statement: cst.BaseStatement, pids: set[str]) -> list[cst.CSTN
     return [statement.test, orelse.body if isinstance(orelse, cst.Else) else orelse]
 
 
+def _returns(function: cst.FunctionDef) -> bool:
+    """Does ``function`` hold a ``return`` of its own (a way out before its last statement)?"""
+    return any(isinstance(node, cst.Return) for node in walk_statements(function))
+
+
+# calls that run the function given at this position in a pool's or asyncio's worker thread
+_SUBMITS = {"submit": 0, "run_in_executor": 1, "to_thread": 0}
+
+
 def _makes_thread(index: ModuleIndex, call: cst.Call) -> bool:
     """Does ``call``, naming a function as its target, run it in a new thread of this process
     (``threading.Thread(target=f)``, ``Timer(5, f)``, a Thread subclass by its name), not
     in a process of its own (``multiprocessing.Process(target=f)``: its main thread)?"""
     made = index.resolve(call.func) or last_name(call.func) or ""
     last = made.rsplit(".", 1)[-1]
-    return made.startswith(("threading.", "_thread.", "thread.")) or last.endswith(
-        ("Thread", "Timer", "start_new_thread")
-    )
+    return made.startswith(
+        ("threading.", "_thread.", "thread.", "multiprocessing.dummy.")
+    ) or last.endswith(("Thread", "Timer", "start_new_thread"))
 
 
 def _defined_in(suite: cst.BaseSuite, name: str) -> cst.FunctionDef | None:

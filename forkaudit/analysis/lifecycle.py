@@ -26,6 +26,7 @@ from forkaudit.analysis.raising import failing_after, in_try, managed_context, r
 from forkaudit.analysis.sites import Site, SiteFinder, iterator_methods
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
+    always_true,
     argument,
     calls_in,
     flags_set,
@@ -38,7 +39,8 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import PERIODIC_REGISTRARS, STOP_METHODS
+from forkaudit.analysis.vocabulary import ENDLESS_ITERATIONS, PERIODIC_REGISTRARS, STOP_METHODS
+from forkaudit.analysis.walk import walk
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
 
@@ -974,7 +976,9 @@ class Analyzer:
         if function is None:
             return True
         if function is making:
-            return not one_per_call or self._each_start_reaped(making, [start], [call])
+            if one_per_call:
+                return self._each_start_reaped(making, [start], [call])
+            return self._each_start_reaped(making, [start], [call], self._serving)
         if self._in_loop(call, function, drain):
             return True
         if function.name.value in self.facts.entry_points or self.flow.reschedules_itself(call):
@@ -1004,9 +1008,9 @@ class Analyzer:
                 if one_per_call:
                     if self._each_start_reaped(host, starts, reaps):
                         return True
-                elif self._each_start_reaped(host, starts, reaps, (cst.While,)):
-                    # a drain after the loop of starts waits out the children of a `for` when
-                    # it ends; after a `while` (a server's accept loop) it runs at shutdown only
+                elif self._each_start_reaped(host, starts, reaps, self._serving):
+                    # a drain after the loop of starts waits out its children when it ends; after
+                    # a loop that serves until stopped (an accept loop) it runs at shutdown only
                     return True
         if self._handed_on(function):
             return True  # a timer, a scheduler, a signal runs it again and again
@@ -1037,21 +1041,44 @@ class Analyzer:
         host: cst.FunctionDef,
         starts: Sequence[cst.CSTNode],
         reaps: Sequence[cst.CSTNode],
-        loops: tuple[type[cst.CSTNode], ...] = (cst.For, cst.While),
+        counts: Callable[[cst.CSTNode], bool] | None = None,
     ) -> bool:
-        """In ``host``, does no start sit in a loop (of ``loops``) that holds no reap (``for _
-        in range(n): fork()`` then one ``reap()``)?"""
+        """In ``host``, does no start sit in a loop (one ``counts`` takes, when given) that
+        holds no reap (``for _ in range(n): fork()`` then one ``reap()``)?"""
         if not starts or not reaps:
             return False
         for node in starts:
             for ancestor in self.index.ancestors(node):
                 if ancestor is host:
                     break
-                if isinstance(ancestor, loops) and not any(
-                    self.index.inside(reap, ancestor) for reap in reaps
+                if (
+                    isinstance(ancestor, cst.For | cst.While)
+                    and (counts is None or counts(ancestor))
+                    and not any(self.index.inside(reap, ancestor) for reap in reaps)
                 ):
                     return False
         return True
+
+    def _serving(self, loop: cst.CSTNode) -> bool:
+        """Does ``loop`` run until the process stops it, not until its work is done: ``while
+        True:`` (whatever breaks it at shutdown), ``while self.running:`` (state something else
+        lowers), ``for conn in iter(accept, None):``, ``for message in pubsub.listen():``? A
+        loop over local work (``while pending:``, ``while tries < 3:``, ``for job in jobs:``)
+        ends by itself."""
+        if isinstance(loop, cst.While):
+            function = self.facts.enclosing_function(loop)
+            return always_true(loop.test, function) or any(
+                isinstance(node, cst.Attribute)
+                and isinstance(node.value, cst.Name)
+                and node.value.value in ("self", "cls")
+                for node in walk(loop.test)
+            )
+        if not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+            return False
+        called = last_name(loop.iter.func) or ""
+        if called == "iter" and len(loop.iter.args) == 2:
+            return True  # iter(f, sentinel): until f returns the sentinel
+        return called in ENDLESS_ITERATIONS
 
     def _handed_on(self, function: cst.FunctionDef) -> bool:
         """Is ``function`` handed to a call that runs it again and again (``timeout_add(1,

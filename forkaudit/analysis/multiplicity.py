@@ -731,7 +731,9 @@ class Counter:
         if (
             not returns
             and isinstance(last, cst.BaseStatement)
-            and self.facts.block_exits(cst.IndentedBlock(body=[last]))
+            and self.facts.block_exits(
+                cst.IndentedBlock(body=[last]), hard=self.facts.runs_in_thread(function)
+            )
         ):
             return "it ends the process"
         return ""

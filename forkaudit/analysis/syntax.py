@@ -587,7 +587,11 @@ def parent_polarity(test: cst.BaseExpression, handle: cst.CSTNode) -> bool | Non
                 cst.LessThan: cst.GreaterThan(),
             }
             op = flipped.get(type(op), op)
-        if left is not handle or not isinstance(right, cst.Integer) or right.value != "0":
+        # 0, or pty.CHILD (which is 0)
+        zero = (isinstance(right, cst.Integer) and right.value == "0") or (
+            (dotted_name(right) or "").rsplit(".", 1)[-1] == "CHILD"
+        )
+        if left is not handle or not zero:
             return None
         if isinstance(op, cst.Equal | cst.Is | cst.LessThanEqual):
             return False

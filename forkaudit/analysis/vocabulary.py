@@ -493,6 +493,29 @@ HANDLER_PARAMETERS = frozenset({"request", "req", "environ", "http_request"})
 # any point (a producer thread filling a queue they take from then parks: lifecycle.py).
 ITERATOR_METHODS = frozenset({"__next__", "next", "__iter__"})
 
+# what a `for` loop iterates when it runs until the process stops it: a stream of messages,
+# events or connections (`for message in pubsub.listen():`), `iter(accept, None)`, a counter
+ENDLESS_ITERATIONS = frozenset(
+    {
+        "listen",
+        "subscribe",
+        "messages",
+        "iter_messages",
+        "get_messages",
+        "events",
+        "iter_events",
+        "stream",
+        "watch",
+        "follow",
+        "consume",
+        "accept",
+        "connections",
+        "serve",
+        "count",
+        "cycle",
+    }
+)
+
 # Methods of a class the slicer always keeps: where a handle is created or reaped.
 KEEP_METHODS = ITERATOR_METHODS | frozenset(
     {
