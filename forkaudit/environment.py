@@ -779,10 +779,19 @@ def load_environment(env_path: str) -> Environment:
     )
 
 
-# a .pth line that installs setuptools' editable finder, and the top-level names it maps
-_EDITABLE_FINDER = re.compile(r"^import (__editable___[\w.]+_finder)\b", re.MULTILINE)
+# .pth import lines that make no name importable besides folders already listed: a namespace
+# package's (`-nspkg.pth`), setuptools' distutils shim, virtualenv's own, and hooks that run
+# only when an environment variable asks (coverage, coloredlogs, manhole)
+_HARMLESS_HOOK = re.compile(
+    r"sys\._getframe\(1\)\.f_locals\['sitedir'\]|has_mfs|SETUPTOOLS_USE_DISTUTILS"
+    r"|^import _virtualenv\b|os\.environ\.get\(|os\.getenv\(|in os\.environ"
+)
+# a .pth line importing a module of the site folder that installs an import hook (setuptools'
+# editable finder, the `editables` redirector), and the top-level names that module maps
+_HOOK_MODULE = re.compile(r"^import ([A-Za-z_][\w]*)\b")
 _MAPPING = re.compile(r"^MAPPING\b[^=\n]*=\s*(\{[^}]*\})", re.MULTILINE)
 _MAPPING_KEY = re.compile(r"['\"]([\w.]+)['\"]\s*:")
+_MAPPED = re.compile(r"\bmap_module\(\s*['\"]([\w.]+)['\"]")
 
 
 def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple[str, ...]:
@@ -810,14 +819,17 @@ def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple
         for line in _pth_lines(site, []):
             line = line.strip()
             if line.startswith(("import ", "import\t")):
-                finder = _EDITABLE_FINDER.match(line)
-                if finder is None:
-                    continue  # another hook (a coverage or namespace .pth): names unknown
-                mapped = _read_text(os.path.join(site, finder.group(1) + ".py")) or ""
-                table = _MAPPING.search(mapped)
-                if table is None:
-                    return ()
-                names.update(key.split(".", 1)[0] for key in _MAPPING_KEY.findall(table.group(1)))
+                if _HARMLESS_HOOK.search(line):
+                    continue  # a namespace package's, distutils', virtualenv's, an env-gated one
+                hook = _HOOK_MODULE.match(line)
+                mapped = _read_text(os.path.join(site, hook.group(1) + ".py")) if hook else None
+                table = _MAPPING.search(mapped or "")
+                found = (
+                    _MAPPING_KEY.findall(table.group(1)) if table else _MAPPED.findall(mapped or "")
+                )
+                if not found:
+                    return ()  # an import hook whose names cannot be read (it may add any)
+                names.update(key.split(".", 1)[0] for key in found)
                 continue
             candidate = os.path.normpath(os.path.join(site, line))
             if os.path.isdir(candidate):

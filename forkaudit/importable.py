@@ -33,19 +33,62 @@ _REMOVED = frozenset(
 )  # fmt: skip
 
 
+# modules that a program embedding Python provides to the code it runs, never installed in a
+# site folder: a module importing one runs inside that program (a uWSGI app, a Blender or gdb
+# script, an editor's or a media center's plugin)
+_EMBEDDED = frozenset(
+    {
+        "uwsgi", "uwsgidecorators", "gdb", "lldb", "bpy", "bmesh", "bgl", "blf", "mathutils",
+        "bge", "sublime", "sublime_plugin", "vim", "maya", "hou", "nuke",
+        "idaapi", "idc", "idautils", "ida_kernwin", "pymol", "xbmc", "xbmcgui", "xbmcaddon",
+        "xbmcplugin", "xbmcvfs", "renpy", "krita", "c4d", "unreal", "Rhino",
+        "rhinoscriptsyntax", "scriptcontext", "js", "pyodide", "_pyodide", "micropython",
+        "ghidra", "qgis", "FreeCAD", "FreeCADGui", "adsk", "pcbnew", "fontforge", "gimpfu",
+    }
+)  # fmt: skip
+
+
+# top-level modules the standard library gained, by version (for a target newer than the
+# running interpreter, whose own list lacks them); a target past the last one is not judged
+_ADDED = {
+    (3, 11): frozenset({"tomllib", "_tokenize", "_typing"}),
+    (3, 12): frozenset({"_wmi"}),
+    (3, 13): frozenset(
+        {"_interpreters", "_interpqueues", "_interpchannels", "_colorize", "_pyrepl"}
+    ),
+    (3, 14): frozenset({"annotationlib", "compression", "_zstd", "_remote_debugging", "_hmac"}),
+}
+
+
 def _standard() -> frozenset[str]:
-    return frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | _REMOVED
+    added = frozenset(name for names in _ADDED.values() for name in names)
+    return (
+        frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | _REMOVED | added
+    )
+
+
+def _version(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(".")[:2])
+    except ValueError:
+        return ()
 
 
 class Importable:
     """Which findings sit in a module this environment cannot import: ``modules`` are the
     top-level names its site folders hold (``Environment.modules``; empty: not known, and then
     nothing is lowered), ``files`` the relative paths of its Python files (a module next to the
-    one importing it may be found when that one runs as a script: not taken as missing)."""
+    one importing it may be found when that one runs as a script: not taken as missing),
+    ``version`` the target's "X.Y" (unknown, or newer than the running interpreter: nothing is
+    lowered)."""
 
-    def __init__(self, modules: Iterable[str], files: Iterable[str]) -> None:
-        self.modules = frozenset(modules)
-        self.known = bool(self.modules)
+    def __init__(self, modules: Iterable[str], files: Iterable[str], version: str = "") -> None:
+        self.modules = frozenset(modules) | _EMBEDDED
+        # the standard library known is the running interpreter's, with what older ones had
+        # and newer ones added up to the last listed: a later target's is not known
+        target = _version(version)
+        newest = max(max(_ADDED), sys.version_info[:2])
+        self.known = bool(modules) and bool(target) and target <= newest
         self.standard = _standard()
         self._files = tuple(files)
         self._siblings: dict[str, frozenset[str]] | None = None

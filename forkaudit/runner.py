@@ -214,7 +214,40 @@ def run_units(units: Sequence[Unit], pack: RulePack, options: RunOptions) -> lis
             _run(units, results, todo, keys, pack, options, workers)
     for result in results:
         result.results.sort(key=lambda r: r.path)
+        _package_edits_imports(result)
     return results
+
+
+# text that edits where or how imports are found (as analysis.requires reads a module's own)
+_IMPORT_SYSTEM = re.compile(rb"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b")
+
+
+def _package_edits_imports(result: UnitResult) -> None:
+    """A module is imported after the ``__init__.py`` of each package holding it: one of them
+    that edits the import system (``sys.path.insert(0, _vendor)``) may make importable what
+    the module imports and no site folder holds. Such a module's ``requires`` says nothing."""
+    inits = {
+        source.relpath: source.abspath
+        for source in result.unit.files
+        if source.relpath.endswith("__init__.py")
+    }
+    edits: dict[str, bool] = {}
+    for position, file_result in enumerate(result.results):
+        if not file_result.requires:
+            continue
+        folder = file_result.path.replace("\\", "/").rpartition("/")[0]
+        while folder:
+            init = f"{folder}/__init__.py"
+            if init in inits and init != file_result.path:
+                if init not in edits:
+                    try:
+                        edits[init] = bool(_IMPORT_SYSTEM.search(_read(inits[init])))
+                    except (OSError, _TooBig, _NotRegular):
+                        edits[init] = True  # unread: it may
+                if edits[init]:
+                    result.results[position] = replace(file_result, requires=())
+                    break
+            folder = folder.rpartition("/")[0]
 
 
 def _run(

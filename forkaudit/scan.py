@@ -410,7 +410,9 @@ def _audit_env(
     units = _filter_units(environment_units(env, options.include_tests), options)
     unit_results = run_units(units, options.pack, _run_options(options))
     importable = Importable(
-        env.modules, [rel for d in env.distributions for rel in d.files] + list(env.unowned)
+        env.modules,
+        [rel for d in env.distributions for rel in d.files] + list(env.unowned),
+        env.python_version,
     )
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
         unit_results, options, importable

@@ -62,6 +62,9 @@ MODULES = {
     # a module beside it (a script run from its folder finds it): not taken as missing
     "tunnel/examples/app.py": _module("import utils\n"),
     "tunnel/examples/utils.py": "VALUE = 1\n",
+    # a package whose __init__ puts its vendored copies on the path: the import may succeed
+    "tunnel/vend/__init__.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n",
+    "tunnel/vend/jobs.py": _module("import paramiko_not_installed_xyz\n"),
     # the path edited first: the import may succeed
     "tunnel/vendored.py": _module(
         "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
@@ -100,7 +103,7 @@ def test_findings_of_a_module_that_cannot_be_imported_are_lowered(
     built: BuiltVenv, tmp_path: Path
 ) -> None:
     found = _by_path(_scan(built.venv, tmp_path, "--no-cache"))
-    expected = {path for path in MODULES if "utils.py" not in path}
+    expected = {path for path in MODULES if not path.endswith(("utils.py", "__init__.py"))}
     assert set(found) == expected, sorted(found)
     for path, finding in found.items():
         flags = finding["flags"]
@@ -177,6 +180,13 @@ def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
         ("import sys\nsys.modules['a'] = object()\nimport a\n", ()),
         ("import site\nsite.addsitedir('x')\nimport a\n", ()),
         ("import a; import b\n", ("a", "b")),
+        # what runs before a failing import stays done (and runs again on the next attempt)
+        ("import a\nimport subprocess\nsubprocess.Popen(['x'])\nimport b\n", ("a", "subprocess")),
+        ("import a\nlog = get_logger(__name__)\nimport b\n", ("a",)),
+        ("import a\n@register()\ndef f():\n    pass\nimport b\n", ("a",)),
+        ("import a\nclass C:\n    x = make()\nimport b\n", ("a",)),
+        ('"""doc"""\nimport a\n__all__ = ["f"]\ndef f(x=1):\n    g()\nimport b\n', ("a", "b")),
+        ("import a\nif TYPE_CHECKING:\n    import c\nimport b\n", ("a", "b")),
     ],
 )
 def test_module_requires(code: str, expected: tuple[str, ...]) -> None:
@@ -223,9 +233,46 @@ def test_pth_folders_and_editable_finders_count(tmp_path: Path) -> None:
     assert importable_names(str(tmp_path), "3.12", [str(site)]) == ()
 
 
+def test_an_unknown_pth_hook_makes_the_names_unknown(tmp_path: Path) -> None:
+    """A .pth import line may install a finder for any name (the `editables` redirector): its
+    names are read when its module maps them (`map_module`), else nothing is judged; the
+    common harmless hooks (namespace packages, distutils' shim) change nothing."""
+    site = tmp_path / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (site / "distutils-precedence.pth").write_text(
+        "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local')\n"
+    )
+    (site / "zope-nspkg.pth").write_text(
+        "import sys, types, os;p = os.path.join(sys._getframe(1).f_locals['sitedir'], "
+        "*('zope',));ie = os.path.exists(p)\n"
+    )
+    assert importable_names(str(tmp_path), "3.12", [str(site)]) == ("distutils-precedence",)[:0]
+    (site / "_corelib_hook.pth").write_text("import _editable_impl_corelib\n")
+    (site / "_editable_impl_corelib.py").write_text(
+        "from editables.redirector import RedirectingFinder as F\nF.install()\n"
+        "F.map_module('corelib', '/src/corelib/__init__.py')\n"
+    )
+    assert importable_names(str(tmp_path), "3.12", [str(site)]) == (
+        "_editable_impl_corelib",
+        "corelib",
+    )
+    (site / "_editable_impl_corelib.py").write_text("install_everything()\n")
+    assert importable_names(str(tmp_path), "3.12", [str(site)]) == ()
+
+
 def test_importable_knows_the_standard_library_and_siblings() -> None:
-    importable = Importable(["requests"], ["pkg/__init__.py", "pkg/a.py", "pkg/sub/__init__.py"])
+    importable = Importable(
+        ["requests"], ["pkg/__init__.py", "pkg/a.py", "pkg/sub/__init__.py"], "3.10"
+    )
     assert importable.missing("pkg/a.py", ("os", "requests", "distutils", "asyncore")) == ()
     assert importable.missing("pkg/a.py", ("sub", "nothere")) == ("nothere",)
     assert importable.missing("other/b.py", ("sub",)) == ("sub",)
-    assert Importable([], []).missing("a.py", ("nothere",)) == ()  # not known: nothing said
+    assert Importable([], [], "3.10").missing("a.py", ("nothere",)) == ()  # nothing known
+    # a module a program embedding Python provides (a uWSGI app's `import uwsgi`)
+    assert importable.missing("pkg/a.py", ("uwsgi", "bpy")) == ()
+    # a newer target's additions are known up to the last listed, a later target not at all
+    assert Importable(["requests"], [], "3.14").missing("a.py", ("annotationlib", "tomllib")) == ()
+    assert Importable(["requests"], [], "3.14").missing("a.py", ("nothere",)) == ("nothere",)
+    assert Importable(["requests"], [], "3.99").missing("a.py", ("nothere",)) == ()
+    assert Importable(["requests"], [], "").missing("a.py", ("nothere",)) == ()

@@ -8,7 +8,9 @@ scan stage compares these names with what the scanned environment holds.
 
 Only what is certain counts: imports directly in the module's body (not under ``try``, ``if``,
 ``with`` or in a function), absolute ones (a relative import names the package's own module),
-and not in a module that edits the import system first (``sys.path.insert(...)``,
+before any statement that runs code (a call outside function bodies: what it does stays done
+when a later import fails, and happens again on every attempt to import the module), and not in
+a module that edits the import system first (``sys.path.insert(...)``,
 ``sys.modules[...] = ...``, ``site.addsitedir(...)``), which may make a name importable that no
 installed distribution provides.
 """
@@ -23,6 +25,8 @@ from forkaudit.analysis.index import dotted_name
 
 __all__ = ["module_requires"]
 
+_SCOPES = (cst.FunctionDef, cst.Lambda)
+
 # text that edits where or how imports are found: then no import is known to fail
 _IMPORT_SYSTEM = re.compile(r"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b")
 
@@ -36,6 +40,12 @@ def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
     found: set[str] = set()
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
+            if _runs_code(statement):
+                break
+            continue
+        if any(not isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body):
+            if _runs_code(statement):
+                break
             continue
         for small in statement.body:
             if isinstance(small, cst.Import):
@@ -50,3 +60,23 @@ def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
                 if name and name != "__future__":
                     found.add(name.split(".", 1)[0])
     return tuple(sorted(found))
+
+
+def _runs_code(statement: cst.CSTNode) -> bool:
+    """Does ``statement`` call anything when the module body runs it (a call outside function
+    bodies: a decorator, a default, a class attribute, ``logger = getLogger(...)``)? What
+    follows such a statement is imported only after it ran, and an import failing there does
+    not undo it (a module-level start before a missing import runs on every attempt)."""
+    stack: list[cst.CSTNode] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call):
+            return True
+        if isinstance(node, _SCOPES):
+            # what runs when the def runs: its decorators and its defaults, not its body
+            if isinstance(node, cst.FunctionDef):
+                stack.extend(decorator.decorator for decorator in node.decorators)
+                stack.extend(node.params.children)
+            continue
+        stack.extend(node.children)
+    return False
