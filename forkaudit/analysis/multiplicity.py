@@ -45,6 +45,7 @@ from forkaudit.analysis.syntax import (
     literal_truth,
     names_tested,
     short,
+    target_names,
     thread_names,
     walk_statements,
 )
@@ -204,6 +205,14 @@ class Counter:
                 ):
                     return self._guarded(
                         node, test, f"behind the once-guard `{_code(index, test)}`", depth
+                    )
+                if in_body and self._handler_guard(ancestor):
+                    return Multiplicity(
+                        Level.ONCE,
+                        f"behind `{_code(index, test)}`, which the block makes false by adding "
+                        "a handler to the logger: loggers are process-wide, one per name "
+                        "(logging.getLogger), so once per logger name",
+                        True,
                     )
             if _is_loop_of(ancestor, current):
                 if loop is None:
@@ -1054,6 +1063,51 @@ class Counter:
             Level.PER_OBJECT, f"once per {owner.name.value} object, {said}", True
         )
 
+    def _handler_guard(self, statement: cst.If) -> bool:
+        """Is ``statement`` ``if not has_handler(logger):`` (``not logger.handlers``, ``not
+        logger.hasHandlers()``) around ``logger.addHandler(...)``, ``logger`` bound only to
+        ``logging.getLogger(...)``? The logging module keeps one logger per name for the life
+        of the process: once the block has added its handler, the test is false for good."""
+        test = statement.test
+        if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+            return False
+        asked = test.expression
+        logger: cst.BaseExpression | None = None
+        if isinstance(asked, cst.Call):
+            if isinstance(asked.func, cst.Attribute) and asked.func.attr.value == "hasHandlers":
+                logger = asked.func.value
+            elif len(asked.args) == 1 and "handler" in (last_name(asked.func) or "").lower():
+                logger = asked.args[0].value
+        elif isinstance(asked, cst.Attribute) and asked.attr.value == "handlers":
+            logger = asked.value
+        if not isinstance(logger, cst.Name) or not self._named_logger(logger):
+            return False
+        return any(
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "addHandler"
+            and dotted_name(node.func.value) == logger.value
+            for node in walk_statements(statement.body)
+        )
+
+    def _named_logger(self, name: cst.Name) -> bool:
+        """Is ``name`` bound, in the function reading it, only to ``logging.getLogger(...)``?"""
+        function = self.facts.enclosing_function(name)
+        if function is None:
+            return False
+        bindings = [
+            node
+            for node in walk_statements(function)
+            if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.For | cst.With)
+            and name.value in {n for t in _bound_targets(node) for n in target_names(t)}
+        ]
+        return bool(bindings) and all(
+            isinstance(node, cst.Assign)
+            and isinstance(node.value, cst.Call)
+            and self.index.resolve(node.value.func) == "logging.getLogger"
+            for node in bindings
+        )
+
     def _on_self(self, test: cst.BaseExpression) -> bool:
         """Does ``test`` read state of the object itself (``self._thread``)?"""
         return any(
@@ -1467,6 +1521,17 @@ def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:
             yield statement
         elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             yield from _own_level(statement.body)
+
+
+def _bound_targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
+    """What a binding statement binds: assignment targets, a loop's, a ``with``'s names."""
+    if isinstance(node, cst.Assign):
+        return [t.target for t in node.targets]
+    if isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):
+        return [node.target]
+    if isinstance(node, cst.With):
+        return [item.asname.name for item in node.items if item.asname is not None]
+    return []
 
 
 def _private(name: str) -> bool:
