@@ -33,6 +33,7 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     assignments,
+    binding_targets,
     caught_names,
     endless_while,
     ends_with,
@@ -1098,8 +1099,10 @@ class Counter:
         bindings = [
             node
             for node in walk_statements(function)
-            if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.For | cst.With)
-            and name.value in {n for t in _bound_targets(node) for n in target_names(t)}
+            if any(
+                isinstance(target, cst.BaseExpression) and name.value in target_names(target)
+                for target in binding_targets(node)
+            )
         ]
         return bool(bindings) and all(
             isinstance(node, cst.Assign)
@@ -1521,17 +1524,6 @@ def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:
             yield statement
         elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             yield from _own_level(statement.body)
-
-
-def _bound_targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
-    """What a binding statement binds: assignment targets, a loop's, a ``with``'s names."""
-    if isinstance(node, cst.Assign):
-        return [t.target for t in node.targets]
-    if isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For):
-        return [node.target]
-    if isinstance(node, cst.With):
-        return [item.asname.name for item in node.items if item.asname is not None]
-    return []
 
 
 def _private(name: str) -> bool:

@@ -23,6 +23,7 @@ import libcst as cst
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     all_params,
+    binding_targets,
     last_name,
     literal_truth,
     local_names,
@@ -565,20 +566,14 @@ def _named_platform(index: ModuleIndex, name: cst.Name) -> bool:
     if isinstance(scope, cst.FunctionDef) and name.value in local_names(scope):
         if name.value in {param.name.value for param in all_params(scope.params)}:
             return False
-        bindings = []
-        for node in walk(scope, skip_nested=False):
-            if isinstance(node, cst.Assign | cst.AugAssign | cst.AnnAssign | cst.For):
-                targets = (
-                    [t.target for t in node.targets]
-                    if isinstance(node, cst.Assign)
-                    else [node.target]
-                )
-                if any(name.value in target_names(target) for target in targets):
-                    bindings.append(node)
-            elif isinstance(node, cst.AsName | cst.NamedExpr) and name.value in target_names(
-                node.name if isinstance(node, cst.AsName) else node.target
-            ):
-                return False
+        bindings = [
+            node
+            for node in walk(scope, skip_nested=False)
+            if any(
+                isinstance(target, cst.BaseExpression) and name.value in target_names(target)
+                for target in binding_targets(node)
+            )
+        ]
     elif isinstance(scope, cst.Module | cst.FunctionDef):  # (a module name read in a function)
         bindings = []
         for statement in _module_bindings(index, name.value):

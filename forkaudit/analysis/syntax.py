@@ -1067,15 +1067,16 @@ def normal_values(scope: cst.CSTNode) -> dict[str, tuple[object, ...]]:
             else:
                 other.add(name)
             continue
-        for target in _binding_targets(node):
+        for target in binding_targets(node):
             other.update(n.value for n in walk_statements(target) if isinstance(n, cst.Name))
     return {
         name: tuple(found) for name, found in values.items() if name in late and name not in other
     }
 
 
-def _binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """What a statement other than ``name = literal`` binds (targets, names, aliases)."""
+def binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """What a statement binds (targets, names, aliases): an assignment's, a loop's, a ``with``
+    item's, an ``except ... as``'s, a ``global``'s, a ``del``'s, an import's."""
     if isinstance(node, cst.Assign):
         return [target.target for target in node.targets]
     if isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For | cst.NamedExpr):
