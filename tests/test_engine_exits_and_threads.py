@@ -2,7 +2,8 @@
 
 - ``sys.exit()`` raises SystemExit: in the main thread the process ends (init reaps its
   children), in any other thread that thread alone ends and the process goes on (a
-  ``multiprocessing.Process``'s target runs in its process's main thread). So in a
+  ``multiprocessing.Process``'s target runs in its process's main thread; a threading
+  socketserver's request handler runs in a thread per request). So in a
   function run as a thread's target (or a timer's function, or a Thread subclass's ``run()``)
   only ``os._exit``/``os.abort`` (or an exec) ends the process; ``sys.exit()`` there is the
   function's way out, as a ``raise`` is.
@@ -172,22 +173,11 @@ def start_admin(config):
     admin.start()
     admin.join()
 """,
-    "sys.exit where a pool, a lambda or a local Thread class runs it": """\
+    "sys.exit where a lambda, a helper or a local Thread class runs it": """\
 import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.dummy import Process
-
-POOL = ThreadPoolExecutor(4)
-
-
-def detach_job(job):
-    pid = os.fork()  # expect: leak
-    if pid:
-        sys.exit(0)
-    job.run()
-    os._exit(0)
 
 
 def detach_from_lambda(job):
@@ -234,11 +224,50 @@ class Detacher(Worker):
 
 
 def on_request(job):
-    POOL.submit(detach_job, job)
     threading.Thread(target=lambda: detach_from_lambda(job)).start()  # expect: ok
     Process(target=detach_via_dummy, args=(job,)).start()  # expect: ok
     threading.Thread(target=helper_target, args=(job,)).start()  # expect: ok
     Detacher(job).start()  # expect: ok
+""",
+    "sys.exit in a threading server's request handler": """\
+import os
+import socketserver
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Forker(socketserver.StreamRequestHandler):
+    def handle(self):
+        pid = os.fork()  # expect: leak
+        if pid:
+            sys.exit(0)
+        self.wfile.write(b"child")
+        os._exit(0)
+
+
+class Pool(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+
+
+class Page(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if os.fork():  # expect: leak
+            sys.exit(0)
+        os._exit(0)
+
+
+class Blocking(socketserver.StreamRequestHandler):
+    def handle(self):
+        pid = os.fork()  # expect: ok
+        if pid:
+            sys.exit(0)
+        os._exit(0)
+
+
+def serve(port):
+    socketserver.ThreadingTCPServer(("", port), Forker).serve_forever()
+    Pool(("", port + 1), Page).serve_forever()
+    socketserver.TCPServer(("", port + 2), Blocking).serve_forever()
 """,
     "the parent's exit method returns early": """\
 import os

@@ -235,6 +235,51 @@ class Listener:
         _drain()
 
 
+_running = True
+
+
+def _stop(signum, frame):
+    global _running
+    _running = False
+
+
+def follow_flag(bus):
+    while _running:
+        _spawn(bus.get())
+    _drain()
+
+
+def follow_event(bus, stop):
+    while not stop.is_set():
+        _spawn(bus.get())
+    _drain()
+
+
+def follow_lines(stream):
+    for number, line in enumerate(iter(stream.readline, "")):
+        _spawn(line)
+    _drain()
+
+
+def follow_stdin():
+    import sys
+
+    for line in sys.stdin:
+        _spawn(line)
+    _drain()
+
+
+def work_through(items):
+    todo = list(items)
+    while True:
+        try:
+            item = todo.pop()
+        except IndexError:
+            break
+        _spawn_batch(item)
+    _drain()
+
+
 def serve_here(sock, handler):
     try:
         while True:

@@ -706,21 +706,24 @@ class ModuleFacts:
 
     def runs_in_thread(self, function: cst.FunctionDef, depth: int = 0) -> bool:
         """Does ``function`` run in a thread other than the main one: a thread's target or a
-        timer's function (``Thread(target=f)``, a lambda given as the target calling it), one
-        handed to an executor or to asyncio's thread (``pool.submit(f)``,
-        ``loop.run_in_executor(None, f)``, ``asyncio.to_thread(f)``), a Thread subclass's
-        ``run()`` (its own base or a local ancestor's), or a function only such code calls (up
+        timer's function (``Thread(target=f)``, a lambda given as the target calling it), a
+        Thread subclass's ``run()`` (its own base or a local ancestor's), a method of the
+        request handler of a threading socketserver, or a function only such code calls (up
         to three calls away)? A ``multiprocessing.Process`` target runs in its process's main
-        thread."""
-        if function.name.value == "run":
-            info = self.index.class_of(function.body)
-            if info is not None and any(
+        thread. (A function handed to an executor is not taken as one: where its future is
+        awaited or read, the SystemExit it stored is raised again there.)"""
+        info = self.index.class_of(function.body)
+        if (
+            function.name.value == "run"
+            and info is not None
+            and any(
                 base.endswith("Thread")
                 for member in self.class_family(info)
                 for base in member.bases
-            ):
-                return True
-        if self._submitted(function):
+            )
+        ):
+            return True
+        if info is not None and self._served_in_threads(info.name):
             return True
         callers = self.callers(function)
         for caller in callers:
@@ -759,20 +762,25 @@ class ModuleFacts:
             for holder in holders
         )
 
-    def _submitted(self, function: cst.FunctionDef) -> bool:
-        """Is ``function`` handed to a thread pool or asyncio's default executor to run:
-        ``executor.submit(f, ...)``, ``loop.run_in_executor(None, f)``, ``asyncio.to_thread(f)``
-        (as ``f``, or ``self.f`` for a method)? A task's SystemExit is caught by its future:
-        the worker goes on."""
-        name = function.name.value
-        named = {name, f"self.{name}", f"cls.{name}"}
+    def _served_in_threads(self, handler: str) -> bool:
+        """Is the class ``handler`` the request handler of a socketserver server that serves
+        each request in a thread of its own (``ThreadingTCPServer(address, Handler)``,
+        ``ThreadingHTTPServer``, a local class mixing ``ThreadingMixIn`` in)? Its object is
+        made and used in that thread: every method of it runs there."""
+        threading_servers = {
+            name
+            for name, info in self.index.classes.items()
+            if any("ThreadingMixIn" in base for base in info.bases)
+        }
         for call in self.index.calls:
-            called = last_name(call.func)
-            position = _SUBMITS.get(called or "")
-            if position is None:
+            made = last_name(call.func) or ""
+            if not (
+                made in threading_servers
+                or (made.startswith("Threading") and made.endswith("Server"))
+            ):
                 continue
-            positional = [a for a in call.args if a.keyword is None]
-            if len(positional) > position and dotted_name(positional[position].value) in named:
+            given = argument(call, 1, "RequestHandlerClass")
+            if given is not None and last_name(given) == handler:
                 return True
         return False
 
@@ -1348,10 +1356,6 @@ def _parents_part(statement: cst.BaseStatement, pids: set[str]) -> list[cst.CSTN
 def _returns(function: cst.FunctionDef) -> bool:
     """Does ``function`` hold a ``return`` of its own (a way out before its last statement)?"""
     return any(isinstance(node, cst.Return) for node in walk_statements(function))
-
-
-# calls that run the function given at this position in a pool's or asyncio's worker thread
-_SUBMITS = {"submit": 0, "run_in_executor": 1, "to_thread": 0}
 
 
 def _makes_thread(index: ModuleIndex, call: cst.Call) -> bool:

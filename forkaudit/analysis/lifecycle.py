@@ -26,20 +26,28 @@ from forkaudit.analysis.raising import failing_after, in_try, managed_context, r
 from forkaudit.analysis.sites import Site, SiteFinder, iterator_methods
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
+    all_params,
     always_true,
     argument,
     calls_in,
+    caught_names,
     flags_set,
     is_true,
     last_name,
     literal_value,
+    local_names,
     short,
     target_expr,
     uncalled_methods,
     walk_statements,
 )
 from forkaudit.analysis.verdict import Verdict
-from forkaudit.analysis.vocabulary import ENDLESS_ITERATIONS, PERIODIC_REGISTRARS, STOP_METHODS
+from forkaudit.analysis.vocabulary import (
+    ENDLESS_ITERATIONS,
+    PERIODIC_REGISTRARS,
+    STOP_METHODS,
+    WORK_DONE_ERRORS,
+)
 from forkaudit.analysis.walk import walk
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
@@ -1060,25 +1068,45 @@ class Analyzer:
         return True
 
     def _serving(self, loop: cst.CSTNode) -> bool:
-        """Does ``loop`` run until the process stops it, not until its work is done: ``while
-        True:`` (whatever breaks it at shutdown), ``while self.running:`` (state something else
-        lowers), ``for conn in iter(accept, None):``, ``for message in pubsub.listen():``? A
-        loop over local work (``while pending:``, ``while tries < 3:``, ``for job in jobs:``)
-        ends by itself."""
+        """Does ``loop`` run until the process stops it, not until its work is done? ``while
+        True:`` that only an error leaves (a ``break`` in an ``except``), a ``while`` on state
+        something else changes (``self.running``, a module flag a signal handler clears,
+        ``not stop.is_set()``), a ``for`` over ``iter(f, sentinel)``, a message stream
+        (``pubsub.listen()``, also under ``enumerate``) or ``sys.stdin``. A loop over local
+        work (``while pending:``, ``while tries < 3:``, ``while True:`` left by a ``break``
+        when the work is done, ``for job in jobs:``) ends by itself."""
+        function = self.facts.enclosing_function(loop)
         if isinstance(loop, cst.While):
-            function = self.facts.enclosing_function(loop)
-            return always_true(loop.test, function) or any(
-                isinstance(node, cst.Attribute)
-                and isinstance(node.value, cst.Name)
-                and node.value.value in ("self", "cls")
-                for node in walk(loop.test)
-            )
-        if not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+            if always_true(loop.test, function):
+                return not _breaks_when_done(loop)
+            local = local_names(function) if function is not None else frozenset()
+            params = {p.name.value for p in all_params(function.params)} if function else set()
+            for node in walk(loop.test):
+                if isinstance(node, cst.Attribute) and dotted_name(node.value) in ("self", "cls"):
+                    return True  # the object's state
+                if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                    return True  # asked of an object (`not stop.is_set()`)
+                if (
+                    isinstance(node, cst.Name)
+                    and node.value not in local
+                    and node.value not in params
+                    and self.facts.is_module_name(node)
+                ):
+                    return True  # a module flag
             return False
-        called = last_name(loop.iter.func) or ""
-        if called == "iter" and len(loop.iter.args) == 2:
-            return True  # iter(f, sentinel): until f returns the sentinel
-        return called in ENDLESS_ITERATIONS
+        if not isinstance(loop, cst.For):
+            return False
+        for node in walk(loop.iter):
+            if isinstance(node, cst.Attribute) and dotted_name(node) == "sys.stdin":
+                return True
+            if not isinstance(node, cst.Call):
+                continue
+            called = last_name(node.func) or ""
+            if called == "iter" and len(node.args) == 2:
+                return True  # iter(f, sentinel): until f returns the sentinel
+            if called in ENDLESS_ITERATIONS:
+                return True
+        return False
 
     def _handed_on(self, function: cst.FunctionDef) -> bool:
         """Is ``function`` handed to a call that runs it again and again (``timeout_add(1,
@@ -1223,6 +1251,27 @@ class Analyzer:
 
     def _emit(self, site: Site, verdict: Verdict) -> None:
         self._leaks.append((site, verdict))
+
+
+def _breaks_when_done(loop: cst.While) -> bool:
+    """Does a ``break`` of ``loop`` (its own, not a nested loop's) stand outside any ``except``,
+    or in one catching the end of local work (``except IndexError: break`` after
+    ``todo.pop()``): the loop ends when its work is done, not only when something fails?"""
+    stack: list[tuple[cst.CSTNode, bool]] = [(loop.body, False)]
+    while stack:
+        node, handled = stack.pop()
+        if isinstance(node, cst.Break):
+            if not handled:
+                return True
+            continue
+        if isinstance(node, cst.For | cst.While | cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            continue
+        inside = handled
+        if isinstance(node, cst.ExceptHandler | cst.ExceptStarHandler):
+            caught = [name.rsplit(".", 1)[-1] for name in caught_names(node)]
+            inside = handled or not (caught and set(caught) <= WORK_DONE_ERRORS)
+        stack.extend((child, inside) for child in node.children)
+    return False
 
 
 def _takes(method: cst.FunctionDef, queue: str) -> bool:

@@ -1083,16 +1083,34 @@ class Counter:
             logger = asked.value
         if not isinstance(logger, cst.Name) or not self._named_logger(logger):
             return False
-        return any(
+        # the handler added on every way through the block (at its own level), and never taken
+        # off again in the function (then the test is true again on the next call)
+        function = self.facts.enclosing_function(statement)
+        if function is None or any(
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "addHandler"
-            and dotted_name(node.func.value) == logger.value
-            for node in walk_statements(statement.body)
+            and node.func.attr.value in ("removeHandler", "clear")
+            and dotted_name(node.func.value) in (logger.value, f"{logger.value}.handlers")
+            for node in walk_statements(function)
+        ):
+            return False
+        return isinstance(statement.body, cst.IndentedBlock) and any(
+            isinstance(line, cst.SimpleStatementLine)
+            and any(
+                isinstance(small, cst.Expr)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.value.func, cst.Attribute)
+                and small.value.func.attr.value == "addHandler"
+                and dotted_name(small.value.func.value) == logger.value
+                for small in line.body
+            )
+            for line in statement.body.body
         )
 
     def _named_logger(self, name: cst.Name) -> bool:
-        """Is ``name`` bound, in the function reading it, only to ``logging.getLogger(...)``?"""
+        """Is ``name`` bound, in the function reading it, only to ``logging.getLogger(...)`` of a
+        fixed name (a literal, ``__name__``, an object's attribute: ``app.name``), not one made
+        per call (``getLogger(f"jobs.{job_id}")`` is a new logger per job)?"""
         function = self.facts.enclosing_function(name)
         if function is None:
             return False
@@ -1108,6 +1126,7 @@ class Counter:
             isinstance(node, cst.Assign)
             and isinstance(node.value, cst.Call)
             and self.index.resolve(node.value.func) == "logging.getLogger"
+            and _fixed_name(node.value)
             for node in bindings
         )
 
@@ -1524,6 +1543,17 @@ def _own_level(block: cst.IndentedBlock) -> Iterator[cst.CSTNode]:
             yield statement
         elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
             yield from _own_level(statement.body)
+
+
+def _fixed_name(call: cst.Call) -> bool:
+    """Is the logger name given to ``getLogger(...)`` fixed: none (the root), a literal,
+    ``__name__``, or an attribute of an object (``app.name``, ``self.name``)?"""
+    if not call.args:
+        return True
+    given = call.args[0].value
+    return isinstance(given, cst.SimpleString) or (
+        dotted_name(given) == "__name__" or isinstance(given, cst.Attribute)
+    )
 
 
 def _private(name: str) -> bool:

@@ -493,6 +493,10 @@ HANDLER_PARAMETERS = frozenset({"request", "req", "environ", "http_request"})
 # any point (a producer thread filling a queue they take from then parks: lifecycle.py).
 ITERATOR_METHODS = frozenset({"__next__", "next", "__iter__"})
 
+# what taking the next piece of local work raises when there is none left (`todo.pop()`,
+# `next(it)`, `q.get_nowait()`): a `break` on it ends a loop whose work is done
+WORK_DONE_ERRORS = frozenset({"IndexError", "KeyError", "StopIteration", "Empty"})
+
 # what a `for` loop iterates when it runs until the process stops it: a stream of messages,
 # events or connections (`for message in pubsub.listen():`), `iter(accept, None)`, a counter
 ENDLESS_ITERATIONS = frozenset(
