@@ -145,6 +145,8 @@ class ModuleFacts:
         self._soft: set[str] = set()  # exit functions ending only the thread they run in
         self._callee_exits: dict[tuple[int, bool, bool], bool] = {}
         self._weighing: set[int] = set()  # local callees being weighed (a recursion)
+        self._in_thread: dict[tuple[int, int], bool] = {}
+        self._threaded_handlers: set[str] | None = None
         self._cancels: bool | None = None
         self._timed: frozenset[str] | None = None
         self._callers: dict[int, list[cst.CSTNode]] = {}
@@ -705,6 +707,14 @@ class ModuleFacts:
         return function is not None and self.runs_in_thread(function)
 
     def runs_in_thread(self, function: cst.FunctionDef, depth: int = 0) -> bool:
+        """``_runs_in_thread``, asked once per function of the file."""
+        key = (id(function), depth)
+        found = self._in_thread.get(key)
+        if found is None:
+            found = self._in_thread[key] = self._runs_in_thread(function, depth)
+        return found
+
+    def _runs_in_thread(self, function: cst.FunctionDef, depth: int) -> bool:
         """Does ``function`` run in a thread other than the main one: a thread's target or a
         timer's function (``Thread(target=f)``, a lambda given as the target calling it), a
         Thread subclass's ``run()`` (its own base or a local ancestor's), a method of the
@@ -767,22 +777,21 @@ class ModuleFacts:
         each request in a thread of its own (``ThreadingTCPServer(address, Handler)``,
         ``ThreadingHTTPServer``, a local class mixing ``ThreadingMixIn`` in)? Its object is
         made and used in that thread: every method of it runs there."""
-        threading_servers = {
-            name
-            for name, info in self.index.classes.items()
-            if any("ThreadingMixIn" in base for base in info.bases)
-        }
-        for call in self.index.calls:
-            made = last_name(call.func) or ""
-            if not (
-                made in threading_servers
-                or (made.startswith("Threading") and made.endswith("Server"))
-            ):
-                continue
-            given = argument(call, 1, "RequestHandlerClass")
-            if given is not None and last_name(given) == handler:
-                return True
-        return False
+        if self._threaded_handlers is None:
+            servers = {
+                name
+                for name, info in self.index.classes.items()
+                if any("ThreadingMixIn" in base for base in info.bases)
+            }
+            found: set[str] = set()
+            for call in self.index.calls:
+                made = last_name(call.func) or ""
+                if made in servers or (made.startswith("Threading") and made.endswith("Server")):
+                    given = argument(call, 1, "RequestHandlerClass")
+                    if given is not None:
+                        found.add(last_name(given) or "")
+            self._threaded_handlers = found
+        return handler in self._threaded_handlers
 
     def class_family(self, info: ClassInfo) -> list[ClassInfo]:
         """The class, its local ancestors and its local descendants (ModuleIndex.family)."""
