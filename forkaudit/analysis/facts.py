@@ -36,6 +36,7 @@ from forkaudit.analysis.vocabulary import (
     ONE_SHOT_SCHEDULERS,
     PID_WAIT_ANY,
     PID_WAIT_FUNCTIONS,
+    THREAD_TARGET_KEYWORDS,
     TIMEOUT_BLOCKS,
 )
 from forkaudit.analysis.walk import walk
@@ -758,7 +759,7 @@ class ModuleFacts:
                 if (
                     isinstance(arg, cst.Arg)
                     and arg.keyword is not None
-                    and arg.keyword.value in ("target", "function")
+                    and arg.keyword.value in THREAD_TARGET_KEYWORDS
                     and isinstance(made, cst.Call)
                     and _makes_thread(self.index, made)
                 ):
