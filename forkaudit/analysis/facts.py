@@ -19,6 +19,7 @@ from forkaudit.analysis.syntax import (
     bound_by,
     ends_with,
     given_params,
+    has_return,
     in_main_block,
     is_minus_one_or_zero,
     last_name,
@@ -558,7 +559,7 @@ class ModuleFacts:
                     function.body, cst.IndentedBlock
                 ):
                     last = cst.IndentedBlock(body=list(function.body.body[-1:]))
-                    if last.body and not _returns(function) and self.block_exits(last):
+                    if last.body and not has_return(function) and self.block_exits(last):
                         self._exits.add(function.name.value)
                         if not self.block_exits(last, execs=False):
                             self._execs.add(function.name.value)
@@ -641,7 +642,9 @@ class ModuleFacts:
             try:
                 last = cst.IndentedBlock(body=list(callee.body.body[-1:]))
                 found = (
-                    bool(last.body) and not _returns(callee) and self.block_exits(last, execs, hard)
+                    bool(last.body)
+                    and not has_return(callee)
+                    and self.block_exits(last, execs, hard)
                 )
             finally:
                 self._weighing.discard(id(callee))
@@ -1361,11 +1364,6 @@ def _parents_part(statement: cst.BaseStatement, pids: set[str]) -> list[cst.CSTN
     if orelse is None:
         return [statement.test]
     return [statement.test, orelse.body if isinstance(orelse, cst.Else) else orelse]
-
-
-def _returns(function: cst.FunctionDef) -> bool:
-    """Does ``function`` hold a ``return`` of its own (a way out before its last statement)?"""
-    return any(isinstance(node, cst.Return) for node in walk_statements(function))
 
 
 def _makes_thread(index: ModuleIndex, call: cst.Call) -> bool:

@@ -37,6 +37,7 @@ from forkaudit.analysis.syntax import (
     ends_with,
     flags_set,
     handed_to_atexit,
+    has_return,
     in_loop,
     innermost_loop,
     is_binding_of,
@@ -2696,9 +2697,9 @@ class Follower:
         if function is None or not isinstance(function.body, cst.IndentedBlock):
             return False
         names = thread_names(function)
-        return any(endless_while(statement, names) for statement in function.body.body) and not any(
-            isinstance(node, cst.Return) for node in walk_statements(function)
-        )
+        return any(
+            endless_while(statement, names) for statement in function.body.body
+        ) and not has_return(function)
 
     def _handles_signals(self) -> bool:
         """Does the module install a signal handler of its own (``signal.signal(SIGTERM,
@@ -5605,7 +5606,7 @@ def _always_raises(function: cst.FunctionDef) -> bool:
     """Does every way through ``function`` end in a ``raise`` (its body's last statement is
     one, and nothing before it returns)?"""
     body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
-    if not body or any(isinstance(node, cst.Return) for node in walk_statements(function)):
+    if not body or has_return(function):
         return False
     last = body[-1]
     return isinstance(last, cst.SimpleStatementLine) and any(

@@ -39,6 +39,7 @@ from forkaudit.analysis.syntax import (
     ends_with,
     exit_values,
     flags_set,
+    has_return,
     in_main_block,
     innermost_loop,
     is_main_test,
@@ -737,9 +738,8 @@ class Counter:
         if isinstance(last, cst.Try) and last.finalbody is not None:
             final = last.finalbody.body
             last = final.body[-1] if isinstance(final, cst.IndentedBlock) and final.body else None
-        returns = any(isinstance(node, cst.Return) for node in walk_statements(function))
         if (
-            not returns
+            not has_return(function)
             and isinstance(last, cst.BaseStatement)
             and self.facts.block_exits(
                 cst.IndentedBlock(body=[last]), hard=self.facts.runs_in_thread(function)

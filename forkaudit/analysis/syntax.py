@@ -136,6 +136,12 @@ def walk_statements(function: cst.CSTNode, skip_nested: bool = True) -> tuple[cs
     return walked(function, skip_nested=skip_nested)
 
 
+def has_return(function: cst.FunctionDef) -> bool:
+    """Does ``function`` hold a ``return`` of its own (not a nested function's): a way out
+    before its last statement?"""
+    return any(isinstance(node, cst.Return) for node in walk_statements(function))
+
+
 def last_name(expr: cst.BaseExpression) -> str:
     """``f`` of ``f`` and of ``a.b.f`` (a call's ``func``: what is called); "" otherwise."""
     if isinstance(expr, cst.Name):
