@@ -555,17 +555,26 @@ class ModuleFacts:
             self._exits = set()
             self._execs = set()
             for function in self.index.functions:
-                if isinstance(self.index.parent_of(function), cst.Module) and isinstance(
-                    function.body, cst.IndentedBlock
+                if isinstance(self.index.parent_of(function), cst.Module) and self._ends_process(
+                    function
                 ):
-                    last = cst.IndentedBlock(body=list(function.body.body[-1:]))
-                    if last.body and not has_return(function) and self.block_exits(last):
-                        self._exits.add(function.name.value)
-                        if not self.block_exits(last, execs=False):
-                            self._execs.add(function.name.value)
-                        if not self.block_exits(last, hard=True):
-                            self._soft.add(function.name.value)
+                    self._exits.add(function.name.value)
+                    if not self._ends_process(function, execs=False):
+                        self._execs.add(function.name.value)
+                    if not self._ends_process(function, hard=True):
+                        self._soft.add(function.name.value)
         return self._exits
+
+    def _ends_process(
+        self, function: cst.FunctionDef, execs: bool = True, hard: bool = False
+    ) -> bool:
+        """Does ``function`` end the process (``block_exits``, with ``execs`` and ``hard``)
+        whenever it runs: its last statement does, and no ``return`` of its own leaves it
+        before?"""
+        if not isinstance(function.body, cst.IndentedBlock) or not function.body.body:
+            return False
+        last = cst.IndentedBlock(body=[function.body.body[-1]])
+        return not has_return(function) and self.block_exits(last, execs, hard)
 
     def block_exits(self, suite: cst.BaseSuite, execs: bool = True, hard: bool = False) -> bool:
         """Does ``suite`` end the process on every way through it: ``os._exit``, ``sys.exit``,
@@ -631,7 +640,7 @@ class ModuleFacts:
         class holding the call, called on ``self`` (``self._leave()``), or a function defined
         in a function holding the call (``def leave(): os._exit(0)``)?"""
         callee = self._local_callee(call)
-        if callee is None or not isinstance(callee.body, cst.IndentedBlock):
+        if callee is None:
             return False
         key = (id(callee), execs, hard)
         found = self._callee_exits.get(key)
@@ -640,12 +649,7 @@ class ModuleFacts:
                 return False
             self._weighing.add(id(callee))
             try:
-                last = cst.IndentedBlock(body=list(callee.body.body[-1:]))
-                found = (
-                    bool(last.body)
-                    and not has_return(callee)
-                    and self.block_exits(last, execs, hard)
-                )
+                found = self._ends_process(callee, execs, hard)
             finally:
                 self._weighing.discard(id(callee))
             self._callee_exits[key] = found
@@ -825,13 +829,7 @@ class ModuleFacts:
                 else (orelse.body if isinstance(orelse, cst.Else) and polarity is False else None)
             )
             if branch is not None and any(
-                isinstance(inner, cst.Return)
-                or (isinstance(inner, cst.Raise) and (hard or not _raises_exit(inner)))
-                or (
-                    isinstance(inner, cst.Call)
-                    and (_is_exec(index.resolve(inner.func)) or (hard and self._soft_exit(inner)))
-                )
-                for inner in walk_statements(branch)
+                self._leaves_before_exit(inner, hard) for inner in walk_statements(branch)
             ):
                 return False
         while True:
@@ -854,22 +852,26 @@ class ModuleFacts:
                             break
                     # (a branch only the child takes, `if pid == 0: os.execvp(...)`, is not
                     # the parent's way out)
-                    # (in a thread, a sys.exit() there leaves the function as a raise does)
                     return not any(
-                        isinstance(inner, cst.Return)
-                        or (isinstance(inner, cst.Raise) and (hard or not _raises_exit(inner)))
-                        or (
-                            isinstance(inner, cst.Call)
-                            and (
-                                _is_exec(index.resolve(inner.func))
-                                or (hard and self._soft_exit(inner))
-                            )
-                        )
+                        self._leaves_before_exit(inner, hard)
                         for statement in reached
                         for part in _parents_part(statement, pids)
                         for inner in walk_statements(part)
                     )
             current = parent
+
+    def _leaves_before_exit(self, inner: cst.CSTNode, hard: bool) -> bool:
+        """Does ``inner`` take the parent out of the function another way than by ending the
+        process: a ``return``, a ``raise`` (``raise SystemExit`` ends the process, but in a
+        thread, ``hard``, only the thread, as ``sys.exit()`` there does), or an exec (the
+        image goes, the pid and its children stay)?"""
+        if isinstance(inner, cst.Return):
+            return True
+        if isinstance(inner, cst.Raise):
+            return hard or not _raises_exit(inner)
+        return isinstance(inner, cst.Call) and (
+            _is_exec(self.index.resolve(inner.func)) or (hard and self._soft_exit(inner))
+        )
 
     def runs_after_fork(self, method: cst.FunctionDef) -> bool:
         """Is ``method`` a hook that runs in each forked child, where the parent's threads and
