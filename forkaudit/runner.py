@@ -46,6 +46,7 @@ from forkaudit.analysis.prefilter import (
     sigchld_handlers,
     start_names,
 )
+from forkaudit.analysis.requires import edits_imports
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit, content_identity, matches_record
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
@@ -218,10 +219,6 @@ def run_units(units: Sequence[Unit], pack: RulePack, options: RunOptions) -> lis
     return results
 
 
-# text that edits where or how imports are found (as analysis.requires reads a module's own)
-_IMPORT_SYSTEM = re.compile(rb"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b")
-
-
 def _package_edits_imports(result: UnitResult) -> None:
     """A module is imported after the ``__init__.py`` of each package holding it: one of them
     that edits the import system (``sys.path.insert(0, _vendor)``) may make importable what
@@ -241,7 +238,7 @@ def _package_edits_imports(result: UnitResult) -> None:
             if init in inits and init != file_result.path:
                 if init not in edits:
                     try:
-                        edits[init] = bool(_IMPORT_SYSTEM.search(_read(inits[init])))
+                        edits[init] = edits_imports(_read(inits[init]))
                     except (OSError, _TooBig, _NotRegular):
                         edits[init] = True  # unread: it may
                 if edits[init]:
