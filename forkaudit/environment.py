@@ -79,19 +79,25 @@ def is_test_path(relpath: str) -> bool:
 # --------------------------------------------------------------------------- layout
 
 
-def _pyvenv_version(root: str) -> str:
-    """``X.Y`` from ``root/pyvenv.cfg`` (``version`` or ``version_info``), "" when absent."""
-    cfg = os.path.join(root, "pyvenv.cfg")
+def _pyvenv_values(root: str) -> dict[str, str] | None:
+    """The ``key = value`` lines of ``root/pyvenv.cfg`` (keys lowercased, values stripped);
+    None when there is no such file to read."""
     try:
-        with open(cfg, encoding="utf-8", errors="replace") as handle:
+        with open(os.path.join(root, "pyvenv.cfg"), encoding="utf-8", errors="replace") as handle:
             text = handle.read()
     except OSError:
-        return ""
+        return None
     values: dict[str, str] = {}
     for line in text.splitlines():
         key, sep, value = line.partition("=")
         if sep:
             values[key.strip().lower()] = value.strip()
+    return values
+
+
+def _pyvenv_version(root: str) -> str:
+    """``X.Y`` from ``root/pyvenv.cfg`` (``version`` or ``version_info``), "" when absent."""
+    values = _pyvenv_values(root) or {}
     for key in ("version_info", "version"):
         match = _VERSION_PREFIX.match(values.get(key, ""))
         if match:
@@ -802,16 +808,11 @@ def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple
     not a venv (a bare site-packages folder shares its interpreter with other folders), a venv
     that sees the system site-packages, a Python 2 or unknown target, or a .pth import hook
     whose names cannot be read."""
-    values: dict[str, str] = {}
-    try:
-        with open(os.path.join(env_path, "pyvenv.cfg"), encoding="utf-8", errors="replace") as f:
-            for line in f.read().splitlines():
-                key, sep, value = line.partition("=")
-                if sep:
-                    values[key.strip().lower()] = value.strip().lower()
-    except OSError:
+    values = _pyvenv_values(env_path)
+    if values is None:
         return ()
-    if values.get("include-system-site-packages") == "true" or not version.startswith("3."):
+    system = values.get("include-system-site-packages", "").lower()
+    if system == "true" or not version.startswith("3."):
         return ()
     names: set[str] = set()
     folders = list(sites)
