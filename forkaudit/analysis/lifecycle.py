@@ -26,7 +26,6 @@ from forkaudit.analysis.raising import failing_after, in_try, managed_context, r
 from forkaudit.analysis.sites import Site, SiteFinder, iterator_methods
 from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
-    all_params,
     always_true,
     argument,
     calls_in,
@@ -1079,8 +1078,7 @@ class Analyzer:
         if isinstance(loop, cst.While):
             if always_true(loop.test, function):
                 return not _breaks_when_done(loop)
-            local = local_names(function) if function is not None else frozenset()
-            params = {p.name.value for p in all_params(function.params)} if function else set()
+            local = local_names(function) if function is not None else frozenset()  # (params too)
             for node in walk(loop.test):
                 if isinstance(node, cst.Attribute) and dotted_name(node.value) in ("self", "cls"):
                     return True  # the object's state
@@ -1089,7 +1087,6 @@ class Analyzer:
                 if (
                     isinstance(node, cst.Name)
                     and node.value not in local
-                    and node.value not in params
                     and self.facts.is_module_name(node)
                 ):
                     return True  # a module flag
