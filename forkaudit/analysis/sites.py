@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import libcst as cst
 
@@ -3094,8 +3095,15 @@ def _private_unnamed(index: ModuleIndex, method: cst.FunctionDef) -> bool:
     name = method.name.value
     if not name.startswith("_") or name.endswith("__"):
         return False
-    code = re.sub(r"#[^\n]*", "", index.text)  # (a '#' in a string only counts more names)
+    code = _without_comments(index.text)
     return len(re.findall(rf"\b{re.escape(name)}\b", code)) < 2
+
+
+@lru_cache(maxsize=4)
+def _without_comments(text: str) -> str:
+    """``text`` with what follows each ``#`` on its line removed (a '#' in a string only counts
+    more names), once per module text, however many methods are asked about."""
+    return re.sub(r"#[^\n]*", "", text)
 
 
 def _own_flag_given(call: cst.Call, subclass: SubclassInfo) -> tuple[str, bool] | None:
