@@ -42,11 +42,11 @@ from forkaudit.analysis.alternation import alternation
 from forkaudit.analysis.modules import module_name, names_match
 from forkaudit.analysis.prefilter import (
     Prefilter,
+    edits_imports,
     reaping_loops,
     sigchld_handlers,
     start_names,
 )
-from forkaudit.analysis.requires import edits_imports
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit, content_identity, matches_record
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile

@@ -335,6 +335,22 @@ def import_lines(data: bytes) -> bytes:
 _FOLLOW = re.compile(rb"[\s\\]*\(|\s+as\s|\s*[,)]")  # `Popen \` + newline + `(` too
 
 
+# --------------------------------------------------------------------------- the import system
+
+# text that edits where or how imports are found: then no import is known to fail
+_IMPORT_SYSTEM = r"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b"
+_IMPORT_SYSTEM_TEXT = re.compile(_IMPORT_SYSTEM)
+_IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
+
+
+def edits_imports(source: str | bytes) -> bool:
+    """Does ``source`` (a module's text or bytes) edit where or how imports are found
+    (``sys.path.insert(...)``, ``sys.modules[...] = ...``, ``site.addsitedir(...)``)?"""
+    if isinstance(source, bytes):
+        return _IMPORT_SYSTEM_BYTES.search(source) is not None
+    return _IMPORT_SYSTEM_TEXT.search(source) is not None
+
+
 # --------------------------------------------------------------------------- process-wide reapers
 
 # SIGCHLD -> handler, as signal.signal(SIGCHLD, h), loop.add_signal_handler(SIGCHLD, h[, ...]),

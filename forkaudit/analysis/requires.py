@@ -17,28 +17,14 @@ installed distribution provides.
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from forkaudit.analysis.index import dotted_name
+from forkaudit.analysis.prefilter import edits_imports
 
-__all__ = ["edits_imports", "module_requires"]
+__all__ = ["module_requires"]
 
 _SCOPES = (cst.FunctionDef, cst.Lambda)
-
-# text that edits where or how imports are found: then no import is known to fail
-_IMPORT_SYSTEM = r"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b"
-_IMPORT_SYSTEM_TEXT = re.compile(_IMPORT_SYSTEM)
-_IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
-
-
-def edits_imports(source: str | bytes) -> bool:
-    """Does ``source`` (a module's text or bytes) edit where or how imports are found
-    (``sys.path.insert(...)``, ``sys.modules[...] = ...``, ``site.addsitedir(...)``)?"""
-    if isinstance(source, bytes):
-        return _IMPORT_SYSTEM_BYTES.search(source) is not None
-    return _IMPORT_SYSTEM_TEXT.search(source) is not None
 
 
 def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
