@@ -28,6 +28,7 @@ from forkaudit.analysis.syntax import (
     calls_method,
     endless_loop,
     ends_with,
+    error_handlers,
     exit_values,
     flags_set,
     given_params,
@@ -2985,7 +2986,8 @@ class SiteFinder:
                 # the other branch, or after `if <empty>: <re-arm>; return`, what follows
                 return True
             if isinstance(ancestor, cst.IndentedBlock) and current in ancestor.body:
-                for statement in ancestor.body[: ancestor.body.index(current)]:
+                before = ancestor.body[: ancestor.body.index(current)]
+                for statement in before:
                     if (
                         isinstance(statement, cst.If)
                         and reads(statement.test)
@@ -2994,8 +2996,30 @@ class SiteFinder:
                         and not self._rearms_too(statement.body, node)
                     ):
                         return True
+                holder = self.index.parent_of(ancestor)
+                if (
+                    isinstance(holder, cst.Try)
+                    and holder.body is ancestor
+                    and self._left_by_an_error(holder, before, node)
+                ):
+                    return True
             current = ancestor
         return False
+
+    def _left_by_an_error(
+        self, statement: cst.Try, before: Sequence[cst.BaseStatement], node: cst.CSTNode
+    ) -> bool:
+        """Is ``node`` (a re-arm) in the body of ``statement`` after a call that can fail
+        (``before``), whose error a handler catches without re-arming, and is there no re-arm
+        in its ``finally``? Then the chain ends when that call fails, as ``try: while True:
+        conn.recv() except EOFError: return`` ends when its peer goes away: a sampler of a
+        child re-arms while ``psutil`` can read it, and ``NoSuchProcess`` ends it."""
+        if statement.finalbody is not None and self._rearms_too(statement.finalbody, node):
+            return False
+        return any(
+            not self._rearms_too(handler.body, node)
+            for handler in error_handlers(statement, before)
+        )
 
 
 def _loop_statements(loop: cst.While) -> list[cst.BaseSmallStatement]:

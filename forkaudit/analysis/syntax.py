@@ -18,6 +18,7 @@ from forkaudit.analysis.vocabulary import (
     ITER_METHODS,
     ITER_WRAPPERS,
     QUIET_FUNCTIONS,
+    QUIET_METHODS,
 )
 from forkaudit.analysis.walk import children, walk, walked
 
@@ -337,6 +338,32 @@ def _catches(statement: cst.Try | cst.TryStar) -> bool:
             continue  # a bare `raise`: it goes on out of the thread
         return True
     return False
+
+
+def error_handlers(statement: cst.Try, before: Sequence[cst.CSTNode]) -> list[cst.ExceptHandler]:
+    """The handlers of this ``try`` that catch an error the statements ``before`` (those of its
+    body ahead of some point) can raise: those statements call something that can fail (not
+    only a builtin such as ``len()`` or a method such as ``append()``), and the handler catches
+    more than Ctrl-C or an exit (and not ``queue.Empty`` around blocking gets only)."""
+    if not any(
+        isinstance(node, cst.Call) and not _quiet_call(node)
+        for done in before
+        for node in walk_statements(done)
+    ):
+        return []
+    return [
+        handler
+        for handler in statement.handlers
+        if not catches_only_interrupts(handler) and not _never_raised(handler, statement)
+    ]
+
+
+def _quiet_call(call: cst.Call) -> bool:
+    """A call that does not fail in normal operation: a builtin (``len()``, ``time.sleep()``)
+    or a container's, event's or thread's own method (``append()``, ``is_set()``)."""
+    if isinstance(call.func, cst.Attribute):
+        return call.func.attr.value in QUIET_METHODS or last_name(call.func) in QUIET_FUNCTIONS
+    return last_name(call.func) in QUIET_FUNCTIONS
 
 
 def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
