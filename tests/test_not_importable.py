@@ -65,13 +65,25 @@ MODULES = {
     # a package whose __init__ puts its vendored copies on the path: the import may succeed
     "tunnel/vend/__init__.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n",
     "tunnel/vend/jobs.py": _module("import paramiko_not_installed_xyz\n"),
+    # a package __init__ and a module that only name sys.modules / sys.path in comments and
+    # strings: nothing edits the import system, so the failing import is certain (held10:
+    # tensorboard's __init__ explains its lazy imports in comments naming `sys.modules`)
+    "tunnel/lazyinit/__init__.py": (
+        '"""Submodules load lazily; sys.modules is left alone."""\n'
+        "# sys.path.insert(0, here) used to live here; it is gone\n"
+    ),
+    "tunnel/lazyinit/jobs.py": _module("import paramiko_not_installed_xyz\n"),
+    "tunnel/documented.py": _module(
+        '"""Unlike vendored.py, this module leaves sys.path alone."""\n'
+        "import paramiko_not_installed_xyz  # (no sys.path.append needed)\n"
+    ),
     # the path edited first: the import may succeed
     "tunnel/vendored.py": _module(
         "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
         "import paramiko_not_installed_xyz\n"
     ),
 }
-LOWERED = {"tunnel/sshconn.py", "tunnel/sftp.py"}
+LOWERED = {"tunnel/sshconn.py", "tunnel/sftp.py", "tunnel/lazyinit/jobs.py", "tunnel/documented.py"}
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +191,9 @@ def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
         ("import sys\nsys.path.append('x')\nimport a\n", ()),
         ("import sys\nsys.modules['a'] = object()\nimport a\n", ()),
         ("import site\nsite.addsitedir('x')\nimport a\n", ()),
+        # named in a comment or a string only: nothing is edited
+        ('"""Leaves sys.path alone."""\n# sys.modules: untouched\nimport a\n', ("a",)),
+        ("import a  # not sys.path.append\nx = 'sys.modules'\n", ("a",)),
         ("import a; import b\n", ("a", "b")),
         # what runs before a failing import stays done (and runs again on the next attempt)
         ("import a\nimport subprocess\nsubprocess.Popen(['x'])\nimport b\n", ("a", "subprocess")),

@@ -7,7 +7,9 @@ aliased import of one, or a start-capable class or factory of the same distribut
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -345,10 +347,30 @@ _IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
 
 def edits_imports(source: str | bytes) -> bool:
     """Does ``source`` (a module's text or bytes) edit where or how imports are found
-    (``sys.path.insert(...)``, ``sys.modules[...] = ...``, ``site.addsitedir(...)``)?"""
+    (``sys.path.insert(...)``, ``sys.modules[...] = ...``, ``site.addsitedir(...)``)? Only its
+    code counts: a comment or a string naming ``sys.modules`` (a package ``__init__`` explaining
+    its lazy imports) edits nothing. Text that does not tokenize is taken as it is."""
     if isinstance(source, bytes):
-        return _IMPORT_SYSTEM_BYTES.search(source) is not None
-    return _IMPORT_SYSTEM_TEXT.search(source) is not None
+        if _IMPORT_SYSTEM_BYTES.search(source) is None:
+            return False
+        readline = io.BytesIO(source).readline
+        tokens = tokenize.tokenize(readline)
+    else:
+        if _IMPORT_SYSTEM_TEXT.search(source) is None:
+            return False
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    try:
+        code = " ".join(token.string for token in tokens if token.type not in _NOT_CODE)
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        return True  # (Python 2, a broken file: what it does cannot be told, so it may)
+    return _IMPORT_SYSTEM_TEXT.search(code) is not None
+
+
+# tokens that hold no code: a comment, a string, and the text of an f-string (3.12)
+_NOT_CODE = frozenset(
+    {tokenize.COMMENT, tokenize.STRING, tokenize.ENCODING}
+    | ({tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set())
+)
 
 
 # --------------------------------------------------------------------------- process-wide reapers
