@@ -804,7 +804,9 @@ def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple
     """The top-level names a venv's interpreter finds in its site folders (``sites``: the main
     ones and those its .pth files add), sorted: each package folder, module and extension
     module there, the folders any .pth path line adds (inside the venv or not), and the names
-    an editable install's finder maps. () when that is not the whole of what it can import:
+    an editable install's finder maps; and for a namespace package (folders without
+    ``__init__.py``), each of its parts as ``namespace.part``. () when that is not the whole of
+    what it can import:
     not a venv (a bare site-packages folder shares its interpreter with other folders), a venv
     that sees the system site-packages, a Python 2 or unknown target, or a .pth import hook
     whose names cannot be read."""
@@ -830,18 +832,36 @@ def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple
                 )
                 if not found:
                     return ()  # an import hook whose names cannot be read (it may add any)
-                names.update(key.split(".", 1)[0] for key in found)
+                # (`google.cloud.foo`: its namespace's part too, see below)
+                names.update(".".join(key.split(".")[:depth]) for key in found for depth in (1, 2))
                 continue
             candidate = os.path.normpath(os.path.join(site, line))
             if os.path.isdir(candidate):
                 folders.append(candidate)
             elif os.path.exists(candidate):
                 return ()  # a zip or egg file on the path: its names are not listed
+    # A folder without __init__.py is a portion of a namespace package (PEP 420: `google/`,
+    # which protobuf and google-auth share): `import google.api_core` finds only what one of
+    # its portions holds. Its parts are named `google.api_core`, unless a regular package or a
+    # module of that name (found first) shadows the namespace.
+    regular: set[str] = set()
+    parts: set[str] = set()
     for folder in folders:
         for entry in _listing(folder):
             if entry.endswith((".dist-info", ".egg-info", ".pth")) or entry == "__pycache__":
                 continue
-            names.add(entry.split(".", 1)[0])
+            name = entry.split(".", 1)[0]
+            names.add(name)
+            path = os.path.join(folder, entry)
+            if "." in entry or os.path.isfile(os.path.join(path, "__init__.py")):
+                regular.add(name)
+            elif os.path.isdir(path):
+                parts.update(
+                    f"{name}.{child.split('.', 1)[0]}"
+                    for child in _listing(path)
+                    if child != "__pycache__" and not child.endswith((".dist-info", ".egg-info"))
+                )
+    names.update(part for part in parts if part.split(".", 1)[0] not in regular)
     return tuple(sorted(names))
 
 

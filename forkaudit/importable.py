@@ -84,6 +84,8 @@ class Importable:
 
     def __init__(self, modules: Iterable[str], files: Iterable[str], version: str = "") -> None:
         self.modules = frozenset(modules) | _EMBEDDED
+        # namespace packages (their parts are listed as `namespace.part`)
+        self.namespaces = frozenset(name.split(".", 1)[0] for name in self.modules if "." in name)
         # the standard library known is the running interpreter's, with what older ones had
         # and newer ones added up to the last listed: a later target's is not known
         target = _version(version)
@@ -94,10 +96,19 @@ class Importable:
         self._siblings: dict[str, frozenset[str]] | None = None
 
     def missing(self, path: str, requires: Iterable[str]) -> tuple[str, ...]:
-        """The names of ``requires`` (what the module at ``path`` imports) found nowhere."""
+        """The names of ``requires`` (what the module at ``path`` imports) found nowhere: a
+        top-level name, or the part of a namespace package (``google.api_core``) that none of
+        its folders holds. The part of a regular package is not judged (its ``__init__`` may
+        make it), nor one under a missing top-level name (that name says it)."""
         if not self.known:
             return ()
-        absent = [n for n in requires if n not in self.modules and n not in self.standard]
+        absent = [
+            n
+            for n in requires
+            if n not in self.modules
+            and n not in self.standard
+            and ("." not in n or n.split(".", 1)[0] in self.namespaces)
+        ]
         if not absent:
             return ()
         near = self._near(posixpath.dirname(path.replace("\\", "/")))

@@ -107,7 +107,8 @@ class Environment:
     unowned: tuple[str, ...]  # .py files listed by no RECORD, relative to their site-packages
     warnings: tuple[str, ...] = ()
     # the top-level names its site folders make importable (packages, modules, extension
-    # modules), sorted; () when that cannot be told (see environment.importable_names)
+    # modules), and a namespace package's parts as `namespace.part`, sorted; () when that
+    # cannot be told (see environment.importable_names)
     modules: tuple[str, ...] = ()
 
 

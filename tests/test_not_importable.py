@@ -77,13 +77,24 @@ MODULES = {
         '"""Unlike vendored.py, this module leaves sys.path alone."""\n'
         "import paramiko_not_installed_xyz  # (no sys.path.append needed)\n"
     ),
+    # a part of a namespace package (a folder without __init__.py, as google/ is) that none
+    # of its folders holds cannot be imported; a part one of them holds can (held10: kombu's
+    # gcpubsub imports google.api_core where only google.protobuf is installed)
+    "tunnel/nsmissing.py": _module("from nsdemo.absent_part import client\n"),
+    "tunnel/nspresent.py": _module("import nsdemo.present\n"),
     # the path edited first: the import may succeed
     "tunnel/vendored.py": _module(
         "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
         "import paramiko_not_installed_xyz\n"
     ),
 }
-LOWERED = {"tunnel/sshconn.py", "tunnel/sftp.py", "tunnel/lazyinit/jobs.py", "tunnel/documented.py"}
+LOWERED = {
+    "tunnel/sshconn.py": "paramiko_not_installed_xyz",
+    "tunnel/sftp.py": "paramiko_not_installed_xyz",
+    "tunnel/lazyinit/jobs.py": "paramiko_not_installed_xyz",
+    "tunnel/documented.py": "paramiko_not_installed_xyz",
+    "tunnel/nsmissing.py": "nsdemo.absent_part",
+}
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +102,11 @@ def built(tmp_path_factory: pytest.TempPathFactory, venv_factory: VenvFactory) -
     wheels = tmp_path_factory.mktemp("wheels")
     make_wheel(wheels, "tunnel", "1.0", {"tunnel/__init__.py": "", **MODULES})
     make_wheel(wheels, "helperdist", "1.0", {"helperdist.py": "X = 1\n"})
-    return venv_factory(wheels, install=["tunnel", "helperdist"], name="tunnelproj")
+    # a portion of the namespace package nsdemo: nsdemo/ gets no __init__.py
+    make_wheel(wheels, "nsdemo-present", "1.0", {"nsdemo/present/__init__.py": "X = 1\n"})
+    return venv_factory(
+        wheels, install=["tunnel", "helperdist", "nsdemo-present"], name="tunnelproj"
+    )
 
 
 def _scan(venv: Path, cwd: Path, *more: str) -> dict[str, object]:
@@ -123,7 +138,7 @@ def test_findings_of_a_module_that_cannot_be_imported_are_lowered(
         if path in LOWERED:
             assert finding["severity"] == "low", finding
             assert NOT_IMPORTABLE in flags
-            assert "cannot run here: its module imports paramiko_not_installed_xyz" in str(
+            assert f"cannot run here: its module imports {LOWERED[path]} at the top" in str(
                 finding["message"]
             )
         else:
@@ -149,8 +164,19 @@ def test_installing_the_missing_module_makes_it_count(
     make_wheel(
         wheels, "paramiko-not-installed-xyz", "1.0", {"paramiko_not_installed_xyz/__init__.py": ""}
     )
+    # both portions of the namespace package: the part nsmissing.py imports is there now
+    make_wheel(wheels, "nsdemo-present", "1.0", {"nsdemo/present/__init__.py": "X = 1\n"})
+    make_wheel(wheels, "nsdemo-absent", "1.0", {"nsdemo/absent_part/client.py": "X = 1\n"})
     built = venv_factory(
-        wheels, install=["tunnel", "helperdist", "paramiko-not-installed-xyz"], name="withdep"
+        wheels,
+        install=[
+            "tunnel",
+            "helperdist",
+            "paramiko-not-installed-xyz",
+            "nsdemo-present",
+            "nsdemo-absent",
+        ],
+        name="withdep",
     )
     found = _by_path(_scan(built.venv, tmp_path, "--no-cache"))
     assert {f["severity"] for f in found.values()} == {"high"}, found
@@ -179,8 +205,8 @@ def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
     ("code", "expected"),
     [
         (
-            "import a.b, c as d\nfrom e.f import g\nfrom . import h\nfrom .i import j\n",
-            ("a", "c", "e"),
+            "import a.b.x, c as d\nfrom e.f import g\nfrom . import h\nfrom .i import j\n",
+            ("a", "a.b", "c", "e", "e.f"),
         ),
         ("from __future__ import annotations\nimport os\n", ("os",)),
         ("try:\n    import a\nexcept ImportError:\n    a = None\n", ()),
@@ -194,6 +220,9 @@ def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
         # named in a comment or a string only: nothing is edited
         ('"""Leaves sys.path alone."""\n# sys.modules: untouched\nimport a\n', ("a",)),
         ("import a  # not sys.path.append\nx = 'sys.modules'\n", ("a",)),
+        # a module replacing its own entry (a lazy module) makes no other name importable
+        ("import sys\nimport a\nsys.modules[__name__] = Lazy(__name__)\nimport b\n", ("a", "sys")),
+        ("import sys\nsys.modules[__name__].x = 1\nsys.modules['b'] = m\nimport a\n", ()),
         ("import a; import b\n", ("a", "b")),
         # what runs before a failing import stays done (and runs again on the next attempt)
         ("import a\nimport subprocess\nsubprocess.Popen(['x'])\nimport b\n", ("a", "subprocess")),
@@ -212,7 +241,9 @@ def test_importable_names_of_a_real_venv(built: BuiltVenv) -> None:
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     target = built.site_packages.parent.name.removeprefix("python")
     names = importable_names(str(built.venv), target, [str(built.site_packages)])
-    assert {"tunnel", "helperdist", "pip"} <= set(names), names
+    assert {"tunnel", "helperdist", "pip", "nsdemo", "nsdemo.present"} <= set(names), names
+    # a regular package's parts are not listed: its __init__ may make any
+    assert not any(n.startswith(("tunnel.", "pip.")) for n in names), names
     assert not any(n.endswith(("dist-info", "-info")) for n in names)
     assert importable_names(str(built.venv), "2.7", [str(built.site_packages)]) == ()
     assert importable_names(str(built.site_packages), version, [str(built.site_packages)]) == ()
@@ -226,6 +257,37 @@ def test_a_venv_seeing_the_system_site_packages_is_not_judged(tmp_path: Path) ->
     assert importable_names(str(tmp_path), "3.12", [str(site)]) == ("alpha",)
     (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\ninclude-system-site-packages = true\n")
     assert importable_names(str(tmp_path), "3.12", [str(site)]) == ()
+
+
+def test_a_namespace_package_lists_its_parts(tmp_path: Path) -> None:
+    """PEP 420: folders without __init__.py are portions of one namespace package, found in
+    every site folder; a regular package or a module of the same name shadows them."""
+    site = tmp_path / "lib" / "python3.12" / "site-packages"
+    (site / "ns" / "api_core").mkdir(parents=True)
+    (site / "ns" / "protobuf.py").write_text("")
+    (site / "ns" / "__pycache__").mkdir()
+    other = tmp_path / "extra"
+    (other / "ns" / "cloud").mkdir(parents=True)
+    (site / "extra.pth").write_text(f"{other}\n")
+    (site / "reg" / "sub").mkdir(parents=True)
+    (site / "reg" / "__init__.py").write_text("")
+    (site / "mixed" / "part").mkdir(parents=True)
+    (site / "mixed.py").write_text("")
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    names = importable_names(str(tmp_path), "3.12", [str(site)])
+    assert names == ("mixed", "ns", "ns.api_core", "ns.cloud", "ns.protobuf", "reg"), names
+    finder = site / "__editable___nsdev_1_0_finder.py"
+    finder.write_text("MAPPING = {'ns.dev.tool': '/src/ns/dev/tool'}\nNAMESPACES = {}\n")
+    (site / "__editable__.nsdev-1.0.pth").write_text(
+        "import __editable___nsdev_1_0_finder; __editable___nsdev_1_0_finder.install()\n"
+    )
+    assert {"ns.dev", "ns.cloud"} <= set(importable_names(str(tmp_path), "3.12", [str(site)]))
+    # judged: a part no folder holds; not judged: a regular package's part, a dotted stdlib name
+    importable = Importable(names, [], "3.12")
+    assert importable.missing("x/m.py", ["ns", "ns.api_core", "ns.gone", "reg.any", "os.path"]) == (
+        "ns.gone",
+    )
+    assert importable.missing("x/m.py", ["absent", "absent.part"]) == ("absent",)
 
 
 def test_pth_folders_and_editable_finders_count(tmp_path: Path) -> None:

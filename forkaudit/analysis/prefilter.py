@@ -349,7 +349,8 @@ def edits_imports(source: str | bytes) -> bool:
     """Does ``source`` (a module's text or bytes) edit where or how imports are found
     (``sys.path.insert(...)``, ``sys.modules[...] = ...``, ``site.addsitedir(...)``)? Only its
     code counts: a comment or a string naming ``sys.modules`` (a package ``__init__`` explaining
-    its lazy imports) edits nothing. Text that does not tokenize is taken as it is."""
+    its lazy imports) edits nothing, nor a module's use of its own entry,
+    ``sys.modules[__name__]``. Text that does not tokenize is taken as it is."""
     if isinstance(source, bytes):
         if _IMPORT_SYSTEM_BYTES.search(source) is None:
             return False
@@ -363,7 +364,12 @@ def edits_imports(source: str | bytes) -> bool:
         code = " ".join(token.string for token in tokens if token.type not in _NOT_CODE)
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
         return True  # (Python 2, a broken file: what it does cannot be told, so it may)
-    return _IMPORT_SYSTEM_TEXT.search(code) is not None
+    # `sys.modules[__name__] = LazyModule(...)`: a module replacing its own entry (kombu's
+    # lazy package) makes no other name importable
+    return _IMPORT_SYSTEM_TEXT.search(_OWN_ENTRY.sub("", code)) is not None
+
+
+_OWN_ENTRY = re.compile(r"\bsys \. modules \[ __name__ \]")
 
 
 # tokens that hold no code: a comment, a string, and the text of an f-string (3.12)

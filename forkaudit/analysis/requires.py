@@ -29,8 +29,8 @@ _SCOPES = (cst.FunctionDef, cst.Lambda)
 
 def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
     """The top-level names (``paramiko`` for ``from paramiko.client import SSHClient``) of the
-    absolute imports directly in ``module``'s body, sorted; () when ``text`` edits the import
-    system."""
+    absolute imports directly in ``module``'s body, each with its first part when dotted
+    (``paramiko.client``), sorted; () when ``text`` edits the import system."""
     if edits_imports(text):
         return ()
     found: set[str] = set()
@@ -46,16 +46,25 @@ def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
         for small in statement.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    name = dotted_name(alias.name)
-                    if name:
-                        found.add(name.split(".", 1)[0])
+                    _add(found, dotted_name(alias.name))
             elif isinstance(small, cst.ImportFrom) and not small.relative:
                 if small.module is None:
                     continue
                 name = dotted_name(small.module)
-                if name and name != "__future__":
-                    found.add(name.split(".", 1)[0])
+                if name != "__future__":
+                    _add(found, name)
     return tuple(sorted(found))
+
+
+def _add(found: set[str], name: str | None) -> None:
+    """``paramiko`` for ``paramiko.client``, and ``google.api_core`` too for a dotted name: a
+    namespace package's part is found only where one of its folders holds it."""
+    if not name:
+        return
+    parts = name.split(".")
+    found.add(parts[0])
+    if len(parts) > 1:
+        found.add(f"{parts[0]}.{parts[1]}")
 
 
 def _runs_code(statement: cst.CSTNode) -> bool:
