@@ -441,19 +441,26 @@ def _ask_callers(
         by_group.setdefault(units[item[0]].distribution, []).append(item)
     for group, items in by_group.items():
         asked = {name for _, _, result in items for name in result.asks}
-        names = sorted(name for name in asked if ":" not in name and not name.startswith("."))
+        names = sorted(name for name in asked if ":" not in name and name[0] not in ".=")
         bases = sorted(name for name in asked if ":" in name)
         # methods (`.stop`): the files naming an attribute so, `x.stop` (called or handed on),
         # or a string (`getattr(x, "stop")`)
         methods = sorted(name[1:] for name in asked if name.startswith("."))
+        # methods whose callers say how often they run (`=start_flux`): the files naming the
+        # attribute, when no other file defines a function of that name (`def start_flux`)
+        counted = sorted(name[1:] for name in asked if name.startswith("="))
         pattern = re.compile(rb"\b(" + alternation(names).encode() + rb")\b")
         attributes = re.compile(rb"(?:\.[ \t]*|['\"])(" + alternation(methods).encode() + rb")\b")
+        counted_names = alternation(counted).encode()
+        reads = re.compile(rb"(?:\.[ \t]*|['\"])(" + counted_names + rb")\b")
+        defines = re.compile(rb"\bdef[ \t]+(" + counted_names + rb")\b")
+        defined: dict[str, list[SourceFile]] = {}
         naming: dict[str, list[SourceFile]] = {}
         for member in groups.get(group, ()):
             for source in units[member].files:
                 # a base class is looked for in the module its import names, read only then
                 wanted = [base for base in bases if _module_of(base, source.relpath)]
-                if not names and not methods and not wanted:
+                if not names and not methods and not counted and not wanted:
                     continue
                 try:
                     data = _read(source.abspath)
@@ -467,6 +474,11 @@ def _ask_callers(
                 if methods:
                     for name in {m.group(1).decode() for m in attributes.finditer(data)}:
                         naming.setdefault(f".{name}", []).append(source)
+                if counted:
+                    for name in {m.group(1).decode() for m in reads.finditer(data)}:
+                        naming.setdefault(f"={name}", []).append(source)
+                    for found in defines.finditer(data):
+                        defined.setdefault(found.group(1).decode(), []).append(source)
                 for base in wanted:
                     if _defines_reaping(data, base):
                         naming.setdefault(base, []).append(source)
@@ -480,12 +492,17 @@ def _ask_callers(
                 )
                 for name in result.asks
             }
+            for name in result.asks:
+                # a method another class of the package defines too (or the module twice):
+                # calls of that name may be of either, so they say nothing
+                if name.startswith("=") and len(defined.get(name[1:], ())) > 1:
+                    others[name] = ()
             callers = {name: found[:CALLER_FILES_MAX] for name, found in others.items() if found}
             callers.update(
                 # a method named by more modules than are read: one not read may call it
                 ("+" + name, ())
                 for name, found in others.items()
-                if name.startswith(".") and len(found) > CALLER_FILES_MAX
+                if name[0] in ".=" and len(found) > CALLER_FILES_MAX
             )
             if callers:
                 again.append((u, replace(job, callers=callers), result))

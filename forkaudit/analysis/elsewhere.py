@@ -47,6 +47,8 @@ class CallersElsewhere:
         """None also when a module hands the function on rather than calls it: passed as a
         value (`pool.submit(_f, x)`, a dispatch table) or given a public name (`from .utils
         import _f as watch`): then its callers are not all in sight."""
+        if name.startswith("="):
+            return self._method_callers(name[1:])
         best: Multiplicity | None = None
         wanted = f"{self.module}.{name}"
         for path, data in self.sources.get(name, ()):
@@ -78,6 +80,39 @@ class CallersElsewhere:
             for call in index.calls:
                 if not names_match(absolute(index.resolve(call.func), path), wanted):
                     continue
+                found = counter.of_site(call, 1)
+                if best is None or found.level > best.level:
+                    best = Multiplicity(
+                        found.level,
+                        f"{found.describe()} in {path}",
+                        found.positive,
+                        unless=found.unless,
+                    )
+        return best
+
+    def _method_callers(self, name: str) -> Multiplicity | None:
+        """How often the other modules of the package call the method ``name``
+        (``self._lm.start_flux(cb)``), read from the object whatever it is: the runner hands
+        them in only when no other class of the package defines a method of that name. None
+        when one hands it on uncalled (``callback=lm.start_flux``) or names it in a string
+        (``getattr(lm, "start_flux")``), or more modules name it than the runner reads."""
+        if f"+={name}" in self.sources:
+            return None
+        best: Multiplicity | None = None
+        for path, data in self.sources.get(f"={name}", ()):
+            if re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data):
+                return None
+            module = self._module(path, data)
+            if module is None:
+                return None  # what cannot be read may call it anyhow
+            index, counter = module
+            for node in index.names.get(name, ()):
+                parent = index.parent_of(node)
+                if not (isinstance(parent, cst.Attribute) and parent.attr is node):
+                    continue
+                call = index.parent_of(parent)
+                if not (isinstance(call, cst.Call) and call.func is parent):
+                    return None  # handed on: it runs as often as what it is handed to calls it
                 found = counter.of_site(call, 1)
                 if best is None or found.level > best.level:
                     best = Multiplicity(

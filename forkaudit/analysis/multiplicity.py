@@ -72,6 +72,7 @@ from forkaudit.analysis.vocabulary import (
     ROUTE_DECORATORS,
     SETUP_METHODS,
     SIGNAL_INSTALLERS,
+    STDLIB_METHOD_NAMES,
     TASK_DECORATORS,
     TASK_MODULES,
     TERMINATION_SIGNALS,
@@ -248,7 +249,8 @@ class Counter:
         if in_while:
             return Multiplicity(Level.MANY, f"in a `while` loop in {name}()", True)
         if loop is not None and outer.level >= Level.PER_CALL:
-            return Multiplicity(Level.MANY, f"in a loop in {name}()", True)
+            # (as often as the function runs, which its callers elsewhere may yet tell)
+            return Multiplicity(Level.MANY, f"in a loop in {name}()", True, asks=outer.asks)
         if loop is not None and outer is not _CYCLE:
             return replace(outer, looped=True)
         return outer
@@ -427,6 +429,23 @@ class Counter:
             if told is not None:
                 return replace(told, via=(*told.via, f"{name}()"))
             return replace(_per_call(function), asks=name)
+        if (
+            not callers
+            and owner is not None
+            and not name.startswith("__")
+            and name not in STDLIB_METHOD_NAMES
+            and not self._named_elsewhere(name)
+        ):
+            # a method its module never calls: the package's other modules calling it
+            # (`self._lm.start_flux(cb)` in a component's initialize()) say how often it runs,
+            # when no other class of the package defines a method of that name (the runner
+            # hands them in only then) and the standard library's objects answer to no such
+            # name (`x.start()` may be a thread's); none calling it leaves it the API's
+            ask = f"={name}"
+            told = self.elsewhere(ask) if self.elsewhere is not None else None
+            if told is not None:
+                return replace(told, via=(*told.via, f"{name}()"))
+            return replace(_per_call(function), asks=ask)
         return _per_call(function)
 
     def _named_elsewhere(self, name: str) -> bool:

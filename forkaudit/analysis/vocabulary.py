@@ -233,6 +233,62 @@ CLEANUP_METHOD_NAMES = frozenset(
     }
 )
 
+# The methods the standard library's process, thread, socket, file, queue, executor, logger
+# and container objects answer to (`start`, `run`, `close`, `get`, `submit`...; the public
+# callables of threading.Thread/Timer/Event/Condition, subprocess.Popen, multiprocessing's
+# Process and Pool, socket.socket, asyncio's loop, Task, Queue, Process and streams,
+# queue.Queue, io.IOBase, concurrent.futures' Executor and Future, logging's Logger and Handler,
+# sched.scheduler, socketserver.BaseServer, selectors.BaseSelector, dict, list, set and deque,
+# as CPython 3.11 lists them): a call of one read from an object of unknown type
+# (`x.start()`) may be any of theirs, so it tells nothing of a package's own method so named.
+STDLIB_METHOD_NAMES = frozenset(
+    {
+        "Process", "accept", "acquire", "add", "addFilter", "addHandler", "add_done_callback",
+        "add_reader", "add_signal_handler", "add_writer", "append", "appendleft", "apply",
+        "apply_async", "at_eof", "bind", "callHandlers", "call_at", "call_exception_handler",
+        "call_later", "call_soon", "call_soon_threadsafe", "can_write_eof", "cancel",
+        "cancelled", "cancelling", "clear", "close", "close_request", "communicate", "connect",
+        "connect_accepted_socket", "connect_ex", "connect_read_pipe", "connect_write_pipe",
+        "copy", "count", "createLock", "create_connection", "create_datagram_endpoint",
+        "create_future", "create_server", "create_task", "create_unix_connection",
+        "create_unix_server", "critical", "debug", "default_exception_handler", "detach",
+        "difference", "difference_update", "discard", "done", "drain", "dup", "emit", "empty",
+        "enter", "enterabs", "error", "exception", "extend", "extendleft", "fatal", "feed_data",
+        "feed_eof", "fileno", "filter", "findCaller", "finish_request", "flush", "format",
+        "fromkeys", "full", "get", "getChild", "getEffectiveLevel", "getName", "get_coro",
+        "get_debug", "get_exception_handler", "get_extra_info", "get_inheritable", "get_key",
+        "get_loop", "get_map", "get_name", "get_nowait", "get_stack", "get_task_factory",
+        "getaddrinfo", "getblocking", "getnameinfo", "getpeername", "getsockname", "getsockopt",
+        "gettimeout", "handle", "handleError", "handle_error", "handle_request",
+        "handle_timeout", "hasHandlers", "imap", "imap_unordered", "index", "info", "insert",
+        "intersection", "intersection_update", "isDaemon", "isEnabledFor", "isSet", "is_alive",
+        "is_closed", "is_closing", "is_running", "is_set", "isatty", "isdisjoint", "issubset",
+        "issuperset", "items", "join", "keys", "kill", "listen", "log", "makeRecord",
+        "makefile", "map", "map_async", "modify", "notify", "notifyAll", "notify_all", "poll",
+        "pop", "popitem", "popleft", "print_stack", "process_request", "put", "put_nowait",
+        "qsize", "read", "readable", "readexactly", "readline", "readlines", "readuntil",
+        "recv", "recv_into", "recvfrom", "recvfrom_into", "recvmsg", "recvmsg_into", "register",
+        "release", "remove", "removeFilter", "removeHandler", "remove_done_callback",
+        "remove_reader", "remove_signal_handler", "remove_writer", "result", "reverse",
+        "rotate", "run", "run_forever", "run_in_executor", "run_until_complete", "running",
+        "seek", "seekable", "select", "send", "send_signal", "sendall", "sendfile", "sendmsg",
+        "sendmsg_afalg", "sendto", "serve_forever", "server_activate", "server_close",
+        "service_actions", "set", "setDaemon", "setFormatter", "setLevel", "setName",
+        "set_debug", "set_default_executor", "set_exception", "set_exception_handler",
+        "set_inheritable", "set_name", "set_result", "set_running_or_notify_cancel",
+        "set_task_factory", "set_transport", "setblocking", "setdefault", "setsockopt",
+        "settimeout", "shutdown", "shutdown_asyncgens", "shutdown_default_executor",
+        "shutdown_request", "sock_accept", "sock_connect", "sock_recv", "sock_recv_into",
+        "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendfile", "sock_sendto",
+        "sort", "starmap", "starmap_async", "start", "start_tls", "stop", "submit",
+        "subprocess_exec", "subprocess_shell", "symmetric_difference",
+        "symmetric_difference_update", "task_done", "tell", "terminate", "time", "truncate",
+        "uncancel", "union", "unregister", "update", "values", "verify_request", "wait",
+        "wait_closed", "wait_for", "warn", "warning", "writable", "write", "write_eof",
+        "writelines"
+    }
+)  # fmt: skip
+
 # Methods that end a *resource's* life: Python's convention for what is opened and closed per
 # use (a file, a connection, a session, a client: close(), a context manager, disconnect()).
 # A class having one makes per-use objects (harm.py). Not stop()/shutdown()/terminate(): a
