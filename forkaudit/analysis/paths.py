@@ -244,6 +244,12 @@ class Contains:
             for item in statement.items
         ):
             return True  # `with pool:` reaps when the block ends, whatever it does
+        if isinstance(statement, cst.For) and any(
+            (reap is statement.iter or self.index.inside(reap, statement.iter))
+            and not self._maybe_skipped(reap, statement.iter)
+            for reap in self.reaps
+        ):
+            return True  # `for line in p.communicate():` waits once, before the first pass
         if isinstance(statement, cst.With | cst.For | cst.While):
             # A while loop's test can itself reap (while proc.poll() is None). One and-ed with a
             # deadline (`while p.poll() is None and time.time() < end:`) is a grace period, a
