@@ -800,6 +800,10 @@ _MAPPING_KEY = re.compile(r"['\"]([\w.]+)['\"]\s*:")
 _MAPPED = re.compile(r"\bmap_module\(\s*['\"]([\w.]+)['\"]")
 
 
+# the files a part of a namespace package can be imported from (a `.pyi` stub or data cannot)
+_MODULE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
+
+
 def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple[str, ...]:
     """The top-level names a venv's interpreter finds in its site folders (``sites``: the main
     ones and those its .pth files add), sorted: each package folder, module and extension
@@ -859,7 +863,11 @@ def importable_names(env_path: str, version: str, sites: Sequence[str]) -> tuple
                 parts.update(
                     f"{name}.{child.split('.', 1)[0]}"
                     for child in _listing(path)
-                    if child != "__pycache__" and not child.endswith((".dist-info", ".egg-info"))
+                    if child != "__pycache__"
+                    and (
+                        child.endswith(_MODULE_SUFFIXES)
+                        or ("." not in child and os.path.isdir(os.path.join(path, child)))
+                    )
                 )
     names.update(part for part in parts if part.split(".", 1)[0] not in regular)
     return tuple(sorted(names))

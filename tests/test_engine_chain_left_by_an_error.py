@@ -1,5 +1,6 @@
 """A timer chain re-armed inside a ``try`` whose handler catches what a call before the re-arm
-raises, and does not re-arm, ends when that call fails (2026-12-06). It is the chain's form of the
+raises, and does not re-arm, ends when that call fails (2026-12-06); so does one re-armed in
+its ``else`` block or in another handler, or after it where that handler leaves the function. It is the chain's form of the
 loop ``try: while True: conn.recv() except EOFError: return``, which ends when its peer goes
 away: a sampler of a child's memory re-arms while ``psutil`` can still read the child, and
 ``NoSuchProcess`` ends it once the child is gone. A handler that re-arms too, a re-arm before
@@ -54,6 +55,49 @@ def poll(client):
         threading.Timer(5, poll, args=(client,)).start()  # expect: ok
     except ConnectionError:
         log.warning("peer gone, polling stops")
+""",
+    # (the independent review's r1_07, r1_08 and r1_15)
+    "re_armed_in_the_else_block": """\
+import threading
+
+
+def poll(client):
+    try:
+        client.fetch()
+    except ConnectionError:
+        return
+    else:
+        threading.Timer(5, poll, args=(client,)).start()  # expect: ok
+""",
+    "handler_leaves_before_the_re_arm_after_the_try": """\
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+
+def poll(client):
+    try:
+        client.fetch()
+    except ConnectionError:
+        log.warning("peer gone")
+        return
+    threading.Timer(5, poll, args=(client,)).start()  # expect: ok
+""",
+    "one_handler_retries_another_ends_it": """\
+import threading
+
+import psutil
+
+
+def sample(pid, samples):
+    try:
+        samples.append(psutil.Process(pid).memory_info().rss)
+        threading.Timer(1, sample, args=(pid, samples)).start()  # expect: ok
+    except psutil.AccessDenied:
+        threading.Timer(10, sample, args=(pid, samples)).start()  # expect: ok
+    except psutil.NoSuchProcess:
+        pass
 """,
     "handler_re_arms_too": """\
 import threading

@@ -96,6 +96,46 @@ CASES = {
 }
 
 
+CONNECTION = """\
+import threading
+
+
+def _pump(sock):
+    while True:
+        sock.recv(1024)
+
+
+class Conn:
+    @classmethod
+    def open(cls, sock):
+        threading.Thread(target=_pump, args=(sock,)).start()
+        return cls()
+"""
+
+SERVER = """\
+from app.conn import Conn
+
+
+def serve(listener):
+    while True:
+        sock, _ = listener.accept()
+        Conn.open(sock)
+"""
+
+
+def test_a_classmethod_named_for_set_up_runs_as_often_as_it_is_called(tmp_path: Path) -> None:
+    """``open()`` of an object runs once per object; a classmethod ``Conn.open(sock)`` has no
+    object and runs per call (the independent review's p4_24: one per accepted connection)."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "conn.py").write_text(CONNECTION)
+    (app / "server.py").write_text(SERVER)
+    found = [f for f in _findings(tmp_path) if str(f["path"]).endswith("conn.py")]
+    assert [f["severity"] for f in found] == ["high"], found
+    assert "in a `while` loop in serve() in server.py" in str(found[0]["message"]), found[0]
+
+
 def _findings(root: Path) -> list[dict[str, object]]:
     result = run_cli(
         ["check", "app", "--format", "json", "--no-cache"],

@@ -208,6 +208,11 @@ def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
             "import a.b.x, c as d\nfrom e.f import g\nfrom . import h\nfrom .i import j\n",
             ("a", "a.b", "c", "e", "e.f"),
         ),
+        (
+            # of a namespace package, `from ns import part` names a part (review u_missing_fromns)
+            "from ns import part, other as o\nfrom os.path import join\nfrom x import *\n",
+            ("ns", "ns.other", "ns.part", "os", "os.path", "x"),
+        ),
         ("from __future__ import annotations\nimport os\n", ("os",)),
         ("try:\n    import a\nexcept ImportError:\n    a = None\n", ()),
         ("if True:\n    import a\n", ()),
@@ -220,6 +225,9 @@ def test_the_ranking_follows(tmp_path: Path, venv_factory: VenvFactory) -> None:
         # named in a comment or a string only: nothing is edited
         ('"""Leaves sys.path alone."""\n# sys.modules: untouched\nimport a\n', ("a",)),
         ("import a  # not sys.path.append\nx = 'sys.modules'\n", ("a",)),
+        # sys or its path under another name (the independent review's r2_sysalias, r2_fromsys)
+        ("import sys as _s\n_s.path.insert(0, 'v')\nimport a\n", ()),
+        ("from sys import (\n    argv,\n    path as _p,\n)\n_p.append('v')\nimport a\n", ()),
         # a module replacing its own entry (a lazy module) makes no other name importable
         ("import sys\nimport a\nsys.modules[__name__] = Lazy(__name__)\nimport b\n", ("a", "sys")),
         ("import sys\nsys.modules[__name__].x = 1\nsys.modules['b'] = m\nimport a\n", ()),
@@ -265,6 +273,8 @@ def test_a_namespace_package_lists_its_parts(tmp_path: Path) -> None:
     site = tmp_path / "lib" / "python3.12" / "site-packages"
     (site / "ns" / "api_core").mkdir(parents=True)
     (site / "ns" / "protobuf.py").write_text("")
+    (site / "ns" / "stub.pyi").write_text("")  # a stub is not importable (review u_stubonly)
+    (site / "ns" / "notes.txt").write_text("")
     (site / "ns" / "__pycache__").mkdir()
     other = tmp_path / "extra"
     (other / "ns" / "cloud").mkdir(parents=True)

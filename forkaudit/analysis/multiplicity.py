@@ -407,8 +407,12 @@ class Counter:
                 unless="jobs are registered per request",
                 job_of=name,
             )
-        if owner is not None and (
-            name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner)
+        if (
+            owner is not None
+            and (name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner))
+            # a classmethod or staticmethod runs with no object: as often as it is called
+            # (`Conn.open(sock)` per connection; the independent review's p4_24)
+            and not _without_object(function)
         ):
             made = self._objects_made(owner, depth, "")
             if made is not None:
@@ -1578,6 +1582,15 @@ def _fixed_name(call: cst.Call) -> bool:
 def _private(name: str) -> bool:
     """``_helper``: a name its package keeps to itself (not a dunder)."""
     return name.startswith("_") and not name.endswith("__")
+
+
+def _without_object(function: cst.FunctionDef) -> bool:
+    """Is ``function`` a ``@classmethod`` or ``@staticmethod``: called on its class, not once
+    per object?"""
+    return any(
+        last_name(decorator.decorator) in ("classmethod", "staticmethod")
+        for decorator in function.decorators
+    )
 
 
 def _per_call(function: cst.FunctionDef) -> Multiplicity:

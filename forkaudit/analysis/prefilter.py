@@ -339,8 +339,14 @@ _FOLLOW = re.compile(rb"[\s\\]*\(|\s+as\s|\s*[,)]")  # `Popen \` + newline + `(`
 
 # --------------------------------------------------------------------------- the import system
 
-# text that edits where or how imports are found: then no import is known to fail
-_IMPORT_SYSTEM = r"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b"
+# text that edits where or how imports are found: then no import is known to fail (`sys` or
+# its path and modules named otherwise are followed no further: taken as edited)
+_IMPORT_SYSTEM = (
+    r"\bsys\s*\.\s*(?:path|modules|meta_path|path_hooks)\b|\baddsitedir\b"
+    # under another name: `from sys import path as _path`, `import sys as _s`
+    r"|\bfrom\s+sys\s+import\s+(?:\([^)]*|[\w \t,]*)\b(?:path|modules|meta_path|path_hooks)\b"
+    r"|\bsys\s+as\s+\w"
+)
 _IMPORT_SYSTEM_TEXT = re.compile(_IMPORT_SYSTEM)
 _IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
 

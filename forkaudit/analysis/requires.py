@@ -51,8 +51,13 @@ def module_requires(module: cst.Module, text: str) -> tuple[str, ...]:
                 if small.module is None:
                     continue
                 name = dotted_name(small.module)
-                if name != "__future__":
-                    _add(found, name)
+                if name == "__future__":
+                    continue
+                _add(found, name)
+                if name and "." not in name and not isinstance(small.names, cst.ImportStar):
+                    # `from google import protobuf`: of a namespace package, only a part
+                    for alias in small.names:
+                        _add(found, f"{name}.{dotted_name(alias.name)}")
     return tuple(sorted(found))
 
 

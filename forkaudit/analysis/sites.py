@@ -2996,29 +2996,52 @@ class SiteFinder:
                         and not self._rearms_too(statement.body, node)
                     ):
                         return True
-                holder = self.index.parent_of(ancestor)
-                if (
-                    isinstance(holder, cst.Try)
-                    and holder.body is ancestor
-                    and self._left_by_an_error(holder, before, node)
+                if any(
+                    isinstance(statement, cst.Try) and self._error_leaves(statement, node)
+                    for statement in before
                 ):
+                    return True
+                if self._left_by_an_error(ancestor, before, node):
                     return True
             current = ancestor
         return False
 
     def _left_by_an_error(
-        self, statement: cst.Try, before: Sequence[cst.BaseStatement], node: cst.CSTNode
+        self, block: cst.IndentedBlock, before: Sequence[cst.BaseStatement], node: cst.CSTNode
     ) -> bool:
-        """Is ``node`` (a re-arm) in the body of ``statement`` after a call that can fail
-        (``before``), whose error a handler catches without re-arming, and is there no re-arm
-        in its ``finally``? Then the chain ends when that call fails, as ``try: while True:
+        """Is ``node`` (a re-arm) in a part of a ``try`` that runs only while a call of its
+        body has not failed, with an error a handler catches without re-arming (and no re-arm
+        in its ``finally``)? Then the chain ends when that call fails, as ``try: while True:
         conn.recv() except EOFError: return`` ends when its peer goes away: a sampler of a
-        child re-arms while ``psutil`` can read it, and ``NoSuchProcess`` ends it."""
+        child re-arms while ``psutil`` can read it, and ``NoSuchProcess`` ends it. That part is
+        the body after such a call (``before``), the ``else`` block, or another handler (one
+        error retries, ``NoSuchProcess`` ends it)."""
+        owner = self.index.parent_of(block)
+        statement = self.index.parent_of(owner) if isinstance(owner, cst.Else) else owner
+        if isinstance(owner, cst.ExceptHandler):
+            statement = self.index.parent_of(owner)
+        if not isinstance(statement, cst.Try) or (
+            statement.finalbody is not None and self._rearms_too(statement.finalbody, node)
+        ):
+            return False
+        if owner is statement:  # the body: the calls before the re-arm
+            ending = error_handlers(statement, before)
+        else:  # the else block, or a handler: any call of the body
+            ending = error_handlers(statement, statement.body.body)
+        return any(
+            handler is not owner and not self._rearms_too(handler.body, node) for handler in ending
+        )
+
+    def _error_leaves(self, statement: cst.Try, node: cst.CSTNode) -> bool:
+        """Does a handler of ``statement`` (a ``try`` before the re-arm ``node`` in its block)
+        catch an error a call of its body can raise and leave the function (``return``,
+        ``raise``) without re-arming, with no re-arm in its ``finally``? Then the re-arm after
+        it is skipped when that call fails: the chain ends there."""
         if statement.finalbody is not None and self._rearms_too(statement.finalbody, node):
             return False
         return any(
-            not self._rearms_too(handler.body, node)
-            for handler in error_handlers(statement, before)
+            _leaves(handler.body) and not self._rearms_too(handler.body, node)
+            for handler in error_handlers(statement, statement.body.body)
         )
 
 
