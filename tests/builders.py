@@ -10,6 +10,7 @@ import base64
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -657,6 +658,18 @@ def run_cli(
     ) as proc:
         out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def check_findings(root: Path, folder: str, cache: bool = False) -> list[dict[str, object]]:
+    """The findings of ``forkaudit check <folder> --format json`` run in ``root`` (a package
+    laid out there), with a cache of its own under ``root`` when ``cache``."""
+    result = run_cli(
+        ["check", folder, "--format", "json"] + ([] if cache else ["--no-cache"]),
+        cwd=root,
+        env={"XDG_CACHE_HOME": str(root / "cache")},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return list(json.loads(result.stdout)["findings"])
 
 
 EXPECT_MARK = re.compile(r"#\s*expect:\s*(leak|ok)")

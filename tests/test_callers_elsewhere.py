@@ -12,7 +12,7 @@ import pytest
 
 from forkaudit.analysis.engine import analyze
 from forkaudit.rules import load_rules
-from tests.builders import run_cli
+from tests.builders import check_findings, run_cli
 
 PACK = load_rules()
 
@@ -65,11 +65,7 @@ def serve(requests):
 
 
 def _findings(root: Path, cache: bool = False) -> list[dict[str, object]]:
-    args = ["check", "app", "--format", "json"] + ([] if cache else ["--no-cache"])
-    env = {"XDG_CACHE_HOME": str(root / "cache")}
-    result = run_cli(args, cwd=root, env=env)
-    assert result.returncode in (0, 1), result.stderr
-    return list(json.loads(result.stdout)["findings"])
+    return check_findings(root, "app", cache)
 
 
 @pytest.mark.parametrize("how", sorted(CALLERS))

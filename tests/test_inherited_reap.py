@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import make_wheel, run_cli
+from tests.builders import check_findings, make_wheel, run_cli
 from tests.conftest import VenvFactory
 
 READER = """\
@@ -108,13 +108,7 @@ def test_an_override_that_does_not_call_the_base_is_what_runs(tmp_path: Path) ->
 
 
 def _findings(root: Path) -> list[dict[str, object]]:
-    result = run_cli(
-        ["check", "video", "--format", "json", "--no-cache"],
-        cwd=root,
-        env={"XDG_CACHE_HOME": str(root / "cache")},
-    )
-    assert result.returncode in (0, 1), result.stderr
-    return list(json.loads(result.stdout)["findings"])
+    return check_findings(root, "video")
 
 
 @pytest.mark.parametrize("how", sorted(BASES))

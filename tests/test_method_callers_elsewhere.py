@@ -7,12 +7,11 @@ on uncalled, named in a string, or called nowhere in the package stays per call 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.builders import run_cli
+from tests.builders import check_findings
 
 LAUNCHER = """\
 import threading
@@ -137,13 +136,7 @@ def test_a_classmethod_named_for_set_up_runs_as_often_as_it_is_called(tmp_path: 
 
 
 def _findings(root: Path) -> list[dict[str, object]]:
-    result = run_cli(
-        ["check", "app", "--format", "json", "--no-cache"],
-        cwd=root,
-        env={"XDG_CACHE_HOME": str(root / "cache")},
-    )
-    assert result.returncode in (0, 1), result.stderr
-    return list(json.loads(result.stdout)["findings"])
+    return check_findings(root, "app")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

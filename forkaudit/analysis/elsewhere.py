@@ -78,16 +78,8 @@ class CallersElsewhere:
                 ):
                     return None  # used as a value
             for call in index.calls:
-                if not names_match(absolute(index.resolve(call.func), path), wanted):
-                    continue
-                found = counter.of_site(call, 1)
-                if best is None or found.level > best.level:
-                    best = Multiplicity(
-                        found.level,
-                        f"{found.describe()} in {path}",
-                        found.positive,
-                        unless=found.unless,
-                    )
+                if names_match(absolute(index.resolve(call.func), path), wanted):
+                    best = _stronger(best, counter.of_site(call, 1), path)
         return best
 
     def _method_callers(self, name: str) -> Multiplicity | None:
@@ -113,14 +105,7 @@ class CallersElsewhere:
                 call = index.parent_of(parent)
                 if not (isinstance(call, cst.Call) and call.func is parent):
                     return None  # handed on: it runs as often as what it is handed to calls it
-                found = counter.of_site(call, 1)
-                if best is None or found.level > best.level:
-                    best = Multiplicity(
-                        found.level,
-                        f"{found.describe()} in {path}",
-                        found.positive,
-                        unless=found.unless,
-                    )
+                best = _stronger(best, counter.of_site(call, 1), path)
         return best
 
     def calls_method(self, name: str) -> bool:
@@ -195,6 +180,16 @@ class CallersElsewhere:
                 index = build_index(module, source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _stronger(best: Multiplicity | None, found: Multiplicity, path: str) -> Multiplicity | None:
+    """The more frequent of ``best`` and a call's multiplicity ``found`` in the module at
+    ``path`` (which the reason then names)."""
+    if best is not None and found.level <= best.level:
+        return best
+    return Multiplicity(
+        found.level, f"{found.describe()} in {path}", found.positive, unless=found.unless
+    )
 
 
 def _reaps_attribute(
