@@ -246,10 +246,13 @@ class Contains:
             return True  # `with pool:` reaps when the block ends, whatever it does
         if isinstance(statement, cst.For) and any(
             (reap is statement.iter or self.index.inside(reap, statement.iter))
+            and self._own_method(reap)
             and not self._maybe_skipped(reap, statement.iter)
             for reap in self.reaps
         ):
-            return True  # `for line in p.communicate():` waits once, before the first pass
+            # `for line in p.communicate():` waits once, before the first pass (not the handle
+            # given to a function, which may be a generator run only as the loop goes on)
+            return True
         if isinstance(statement, cst.With | cst.For | cst.While):
             # A while loop's test can itself reap (while proc.poll() is None). One and-ed with a
             # deadline (`while p.poll() is None and time.time() < end:`) is a grace period, a
@@ -265,6 +268,15 @@ class Contains:
                 return True
             return self._suite(statement.body)
         return True
+
+    def _own_method(self, reap: cst.CSTNode) -> bool:
+        """Is ``reap`` a call of a method of the handle itself (``p.communicate()``)?"""
+        return (
+            bool(self.handle)
+            and isinstance(reap, cst.Call)
+            and isinstance(reap.func, cst.Attribute)
+            and dotted_name(reap.func.value) == self.handle
+        )
 
     def _maybe_skipped(self, reap: cst.CSTNode, statement: cst.CSTNode) -> bool:
         """Is ``reap`` in a part of ``statement`` that may not run: one branch of a conditional
