@@ -1069,6 +1069,23 @@ REVIEW_CASES = {
         """,
         kept=("def _wait_for_all",),
     ),
+    # (held10: radical.utils' print_stacktraces, installed for SIGQUIT in DebugHelper.__init__)
+    "a function installed as a signal handler by a method of a class": Case(
+        """
+        import os
+        import signal
+
+        def dump_stacks(signum=None, frame=None):
+            os.popen("ps -ef").read()  # leak: FA104
+
+        class Helper:
+            # 12 unrelated methods: helper
+
+            def __init__(self):
+                signal.signal(signal.SIGQUIT, dump_stacks)
+        """,
+        kept=("signal.signal(signal.SIGQUIT, dump_stacks)",),
+    ),
     "a module-level pool started by a method of a class": Case(
         """
         from concurrent.futures import ThreadPoolExecutor

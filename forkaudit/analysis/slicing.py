@@ -290,6 +290,15 @@ def _in_bases_or_import(text: str, position: int) -> bool:
 _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 
 
+# A call (or an instantiation) of one of the names (a name in an annotation or isinstance()
+# runs nothing), or its installation as a signal's handler (`signal.signal(SIGQUIT, dump)`,
+# `loop.add_signal_handler(SIGTERM, self.stop)`): how often it runs is said there.
+_CALLS_OR_INSTALLS = (
+    r"(?<![\w.])(?:{})[ \t]*\(|\b(?:signal|add_signal_handler)[ \t]*\([^()]*?"
+    r"(?<![\w])(?:self\.)?(?:{})\b"
+)
+
+
 @lru_cache(maxsize=4096)
 def _any_of(template: str, names: tuple[str, ...]) -> re.Pattern[str]:
     """``template`` with ``{}`` replaced by an alternation of ``names``, compiled once."""
@@ -612,7 +621,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
     starts = state.starts
     # a method calling a holder is one call further up; past the analysis' reach, none
     holders = {name: level for name, level in state.holders.items() if level < CALLER_DEPTH + 1}
-    calls_holder = _any_of(r"(?<![\w.])(?:{})[ \t]*\(", tuple(sorted(holders))) if holders else None
+    calls_holder = _any_of(_CALLS_OR_INSTALLS, tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
     attrs: set[str] = set()
     holding: dict[str, int] = {}
@@ -688,8 +697,7 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
     for level in range(1, CALLER_DEPTH + 2):  # the analysis looks no further up
         if not fresh:
             break
-        # a call (or an instantiation): a name in an annotation or isinstance() runs nothing
-        mention = _any_of(r"(?<![\w.])(?:{})[ \t]*\(", fresh)
+        mention = _any_of(_CALLS_OR_INSTALLS, fresh)
         found: list[str] = []
         for chunk in chunks:
             if chunk.name in holders or not any(name in chunk.text for name in fresh):
