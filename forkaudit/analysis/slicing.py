@@ -290,13 +290,26 @@ def _in_bases_or_import(text: str, position: int) -> bool:
 _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 
 
-# A call (or an instantiation) of one of the names (a name in an annotation or isinstance()
-# runs nothing), or its installation as a signal's handler (`signal.signal(SIGQUIT, dump)`,
-# `loop.add_signal_handler(SIGTERM, self.stop)`): how often it runs is said there.
-_CALLS_OR_INSTALLS = (
-    r"(?<![\w.])(?:{})[ \t]*\(|\b(?:signal|add_signal_handler)[ \t]*\([^()]*?"
-    r"(?<![\w])(?:self\.)?(?:{})\b"
-)
+# A call (or an instantiation) of one of the names: a name in an annotation or isinstance()
+# runs nothing.
+_CALLS = r"(?<![\w.])(?:{})[ \t]*\("
+# The installation of a function as a signal's handler (`signal.signal(SIGQUIT, dump)`,
+# `loop.add_signal_handler(SIGTERM, self.stop)`): how often it runs is said there, as at a call.
+_SIGNAL_INSTALL = re.compile(r"\b(?:signal|add_signal_handler)[ \t]*\(([^()]*)")
+
+
+def _installed(text: str, names: Collection[str], outside: Callable[[int], bool]) -> list[str]:
+    """The ``names`` that ``text`` installs as a signal's handler, where ``outside`` says the
+    installation (its offset in ``text``) is code, not in a string."""
+    if "signal" not in text:
+        return []
+    return [
+        word
+        for match in _SIGNAL_INSTALL.finditer(text)
+        if outside(match.start())
+        for word in _WORD.findall(match.group(1))
+        if word in names
+    ]
 
 
 @lru_cache(maxsize=4096)
@@ -569,6 +582,14 @@ def _inside_at(strings: _Strings, offset: int, at: int) -> bool:
     return strings.inside(offset + at)
 
 
+def _outside_at(strings: _Strings, offset: int, at: int) -> bool:
+    return not strings.inside(offset + at)
+
+
+def _code_at(in_string: Callable[[int], bool], offset: int, at: int) -> bool:
+    return not in_string(offset + at)
+
+
 def _calls_in_code(
     pattern: re.Pattern[str], text: str, offset: int, strings: _Strings
 ) -> re.Match[str] | None:
@@ -621,7 +642,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
     starts = state.starts
     # a method calling a holder is one call further up; past the analysis' reach, none
     holders = {name: level for name, level in state.holders.items() if level < CALLER_DEPTH + 1}
-    calls_holder = _any_of(_CALLS_OR_INSTALLS, tuple(sorted(holders))) if holders else None
+    calls_holder = _any_of(_CALLS, tuple(sorted(holders))) if holders else None
     reap_names = KEEP_METHODS | frozenset(reapers)
     attrs: set[str] = set()
     holding: dict[str, int] = {}
@@ -648,7 +669,12 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
             starts.search(chunk.text)
             or (
                 calls_holder is not None
-                and _calls_in_code(calls_holder, chunk.text, chunk.start, state.strings)
+                and (
+                    _calls_in_code(calls_holder, chunk.text, chunk.start, state.strings)
+                    or _installed(
+                        chunk.text, holders, partial(_outside_at, state.strings, chunk.start)
+                    )
+                )
             )
         ):
             for name in _DEF.findall(chunk.text):  # a small class, kept whole
@@ -697,12 +723,14 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
     for level in range(1, CALLER_DEPTH + 2):  # the analysis looks no further up
         if not fresh:
             break
-        mention = _any_of(_CALLS_OR_INSTALLS, fresh)
+        mention = _any_of(_CALLS, fresh)
         found: list[str] = []
         for chunk in chunks:
             if chunk.name in holders or not any(name in chunk.text for name in fresh):
                 continue
-            if _calls_in_code(mention, chunk.text, chunk.start, strings):
+            if _calls_in_code(mention, chunk.text, chunk.start, strings) or _installed(
+                chunk.text, fresh, partial(_outside_at, strings, chunk.start)
+            ):
                 chunk.keep = True
                 if chunk.name:
                     holders[chunk.name] = level
@@ -1326,6 +1354,9 @@ class _ClassPlan:
                     holders.get(m.group(0).rstrip(" \t(").rsplit(".", 1)[-1], CALLER_DEPTH)
                     for m in calls_holder.finditer(body)
                     if not in_string(begin + m.start())
+                ] + [
+                    holders[installed]
+                    for installed in _installed(body, holders, partial(_code_at, in_string, begin))
                 ]
                 level = min(reached) + 1 if reached else None
             holds.append(level is not None)
