@@ -450,10 +450,9 @@ def _ask_callers(
         # attribute, when no other file defines a function of that name (`def start_flux`)
         counted = sorted(name[1:] for name in asked if name.startswith("="))
         pattern = re.compile(rb"\b(" + alternation(names).encode() + rb")\b")
-        attributes = re.compile(rb"(?:\.[ \t]*|['\"])(" + alternation(methods).encode() + rb")\b")
-        counted_names = alternation(counted).encode()
-        reads = re.compile(rb"(?:\.[ \t]*|['\"])(" + counted_names + rb")\b")
-        defines = re.compile(rb"\bdef[ \t]+(" + counted_names + rb")\b")
+        attributes = _naming_attribute(methods)
+        reads = _naming_attribute(counted)
+        defines = re.compile(rb"\bdef[ \t]+(" + alternation(counted).encode() + rb")\b")
         defined: dict[str, list[SourceFile]] = {}
         naming: dict[str, list[SourceFile]] = {}
         for member in groups.get(group, ()):
@@ -515,6 +514,12 @@ def _ask_callers(
         for (u, _, first), (answer, _) in zip(again, answers, strict=True):
             out.append((u, answer if answer.parsed else first))
     return out
+
+
+def _naming_attribute(names: Sequence[str]) -> re.Pattern[bytes]:
+    """The text naming one of ``names`` as an attribute (``x.stop``, called or handed on) or in
+    a string (``getattr(x, "stop")``), the name as group 1."""
+    return re.compile(rb"(?:\.[ \t]*|['\"])(" + alternation(names).encode() + rb")\b")
 
 
 _BASE_REAPS = rb"(?:wait|communicate|join|shutdown|terminate|close|stop|cancel|poll|is_alive)"

@@ -92,7 +92,7 @@ class CallersElsewhere:
             return None
         best: Multiplicity | None = None
         for path, data in self.sources.get(f"={name}", ()):
-            if re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data):
+            if _named_in_string(name, data):
                 return None
             module = self._module(path, data)
             if module is None:
@@ -117,7 +117,7 @@ class CallersElsewhere:
         if f"+.{name}" in self.sources:
             return True
         for path, data in self.sources.get(f".{name}", ()):
-            if re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data):
+            if _named_in_string(name, data):
                 return True  # a string of it (`getattr(client, "stop")()`): called by name
             module = self._module(path, data)
             if module is None:
@@ -180,6 +180,11 @@ class CallersElsewhere:
                 index = build_index(module, source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _named_in_string(name: str, data: bytes) -> bool:
+    """Does the module's text name ``name`` in a string (``getattr(client, "stop")``)?"""
+    return re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data) is not None
 
 
 def _stronger(best: Multiplicity | None, found: Multiplicity, path: str) -> Multiplicity | None:

@@ -429,10 +429,7 @@ class Counter:
             and not self._named_elsewhere(name)
         ):
             # private to its package: every caller is in a module of it, and they say how often
-            told = self.elsewhere(name) if self.elsewhere is not None else None
-            if told is not None:
-                return replace(told, via=(*told.via, f"{name}()"))
-            return replace(_per_call(function), asks=name)
+            return self._told_elsewhere(function, name)
         if (
             not callers
             and owner is not None
@@ -445,12 +442,17 @@ class Counter:
             # when no other class of the package defines a method of that name (the runner
             # hands them in only then) and the standard library's objects answer to no such
             # name (`x.start()` may be a thread's); none calling it leaves it the API's
-            ask = f"={name}"
-            told = self.elsewhere(ask) if self.elsewhere is not None else None
-            if told is not None:
-                return replace(told, via=(*told.via, f"{name}()"))
-            return replace(_per_call(function), asks=ask)
+            return self._told_elsewhere(function, f"={name}")
         return _per_call(function)
+
+    def _told_elsewhere(self, function: cst.FunctionDef, ask: str) -> Multiplicity:
+        """How often the package's other modules say ``function`` runs (``ask``: its name, or
+        ``=name`` for a method), once the runner has handed them in; until then per call, asking
+        for them."""
+        told = self.elsewhere(ask) if self.elsewhere is not None else None
+        if told is not None:
+            return replace(told, via=(*told.via, f"{function.name.value}()"))
+        return replace(_per_call(function), asks=ask)
 
     def _named_elsewhere(self, name: str) -> bool:
         """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an

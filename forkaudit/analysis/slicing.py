@@ -28,6 +28,7 @@ from forkaudit.analysis.vocabulary import (
     KEEP_METHODS,
     PER_USE_METHODS,
     REAPER_WORDS,
+    SIGNAL_INSTALLERS,
     STOP_ENDS,
     STOP_METHODS,
     THREAD_TARGET_KEYWORDS,
@@ -295,18 +296,24 @@ _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
 # The installation of a function as a signal's handler (`signal.signal(SIGQUIT, dump)`,
 # `loop.add_signal_handler(SIGTERM, self.stop)`): how often it runs is said there, as at a call.
-_SIGNAL_INSTALL = re.compile(r"\b(?:signal|add_signal_handler)[ \t]*\(([^()]*)")
+_SIGNAL_INSTALL = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({name.rsplit(".", 1)[-1] for name in SIGNAL_INSTALLERS}))
+    + r")[ \t]*\(([^()]*)"
+)
 
 
-def _installed(text: str, names: Collection[str], outside: Callable[[int], bool]) -> list[str]:
-    """The ``names`` that ``text`` installs as a signal's handler, where ``outside`` says the
-    installation (its offset in ``text``) is code, not in a string."""
+def _installed(
+    text: str, names: Collection[str], in_string: Callable[[int], bool], offset: int = 0
+) -> list[str]:
+    """The ``names`` that ``text`` installs as a signal's handler, where ``in_string`` says
+    whether the installation (at ``offset`` plus its place in ``text``) is in a string."""
     if "signal" not in text:
         return []
     return [
         word
         for match in _SIGNAL_INSTALL.finditer(text)
-        if outside(match.start())
+        if not in_string(offset + match.start())
         for word in _WORD.findall(match.group(1))
         if word in names
     ]
@@ -582,14 +589,6 @@ def _inside_at(strings: _Strings, offset: int, at: int) -> bool:
     return strings.inside(offset + at)
 
 
-def _outside_at(strings: _Strings, offset: int, at: int) -> bool:
-    return not strings.inside(offset + at)
-
-
-def _code_at(in_string: Callable[[int], bool], offset: int, at: int) -> bool:
-    return not in_string(offset + at)
-
-
 def _calls_in_code(
     pattern: re.Pattern[str], text: str, offset: int, strings: _Strings
 ) -> re.Match[str] | None:
@@ -671,9 +670,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
                 calls_holder is not None
                 and (
                     _calls_in_code(calls_holder, chunk.text, chunk.start, state.strings)
-                    or _installed(
-                        chunk.text, holders, partial(_outside_at, state.strings, chunk.start)
-                    )
+                    or _installed(chunk.text, holders, state.strings.inside, chunk.start)
                 )
             )
         ):
@@ -729,7 +726,7 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
             if chunk.name in holders or not any(name in chunk.text for name in fresh):
                 continue
             if _calls_in_code(mention, chunk.text, chunk.start, strings) or _installed(
-                chunk.text, fresh, partial(_outside_at, strings, chunk.start)
+                chunk.text, fresh, strings.inside, chunk.start
             ):
                 chunk.keep = True
                 if chunk.name:
@@ -1355,8 +1352,7 @@ class _ClassPlan:
                     for m in calls_holder.finditer(body)
                     if not in_string(begin + m.start())
                 ] + [
-                    holders[installed]
-                    for installed in _installed(body, holders, partial(_code_at, in_string, begin))
+                    holders[installed] for installed in _installed(body, holders, in_string, begin)
                 ]
                 level = min(reached) + 1 if reached else None
             holds.append(level is not None)
