@@ -407,6 +407,9 @@ def _residue(
     if kind is Kind.PROCESS:
         if site.forever and not verdict.ended:
             return Residue.PERSISTENT, "", False
+        if site.feeds and (verdict.stays or verdict.on_error):
+            # parked in put() on a queue nobody takes from any more: alive, never reaped
+            return Residue.PERSISTENT, "", False
         return (
             Residue.LINGERING,
             "multiprocessing reaps a finished child at the next Process.start() or "

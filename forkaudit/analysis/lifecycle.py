@@ -452,7 +452,7 @@ class Analyzer:
         with-block raises (the error path). In any other generator it is where the consumer
         may stop for good on the normal path: a ``break``, ``next()`` once, or dropping the
         generator closes it there (GeneratorExit), and only its ``finally`` blocks run."""
-        if not site.rule.kind.thread:
+        if not _feeder_or_thread(site):
             return verdict
         timer = parks_until_fired(site, self.index)
         if not (site.signal or timer or site.lasts or site.feeds):
@@ -525,8 +525,8 @@ class Analyzer:
                 confidence="medium",
                 reason=f"`{handle or site.signal}` is {'joined' if producer else 'stopped'} "
                 f"only after the yield at line {line}: a consumer that stops early (a break, an "
-                "exception, or dropping the generator) closes the generator there, and the "
-                f"thread {waits}",
+                "exception, or dropping the generator) closes the generator there, and "
+                f"{_its_child(site)} {waits}",
                 stays=True,
                 started=True,
             )
@@ -542,7 +542,7 @@ class Analyzer:
                     if isinstance(gap, cst.Yield)
                     else "what runs there raises"
                 )
-                + ", the thread stays parked in put() for good",
+                + f", {_its_child(site)} stays parked in put() for good",
                 on_error=True,
                 started=True,
             )
@@ -570,7 +570,7 @@ class Analyzer:
         start, and the thread waits in put() for good."""
         scope = self.index.scope_of(site.call)
         if (
-            not site.rule.kind.thread
+            not _feeder_or_thread(site)
             or site.signal
             or not isinstance(scope, cst.FunctionDef)
             or managed_context(scope)
@@ -600,7 +600,7 @@ class Analyzer:
             reason=f"its target fills `{site.feeds}`, a bounded queue only this generator takes "
             f"from, and nothing here stops it: a consumer that stops early (a break, next() "
             f"once, dropping the generator) closes the generator at the yield at line {line}, "
-            "and the thread waits in put() for good",
+            f"and {_its_child(site)} waits in put() for good",
             stays=True,
             started=True,
         )
@@ -1492,3 +1492,13 @@ def _sentinel_like(put: cst.Call) -> bool:
     if isinstance(value, cst.Name):
         return value.value in ("None", "True", "False") or value.value.isupper()
     return isinstance(value, cst.Attribute) and (dotted_name(value) or "").startswith("self.")
+
+
+def _feeder_or_thread(site: Site) -> bool:
+    """A thread, or a child process filling a bounded queue its starting function takes from
+    (``site.feeds``): both wait in ``put()`` for good once that function stops taking."""
+    return site.rule.kind.thread or (site.rule.kind is Kind.PROCESS and bool(site.feeds))
+
+
+def _its_child(site: Site) -> str:
+    return "the thread" if site.rule.kind.thread else "the child process"

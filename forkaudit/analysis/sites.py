@@ -326,8 +326,12 @@ class SiteFinder:
                 ),
                 "",
             )
+        fed_parameter = (
+            self._fed_parameter(info, run) if run is not None and not loops_forever else (-1, "")
+        )
         return SubclassInfo(
             feeds=feeds,
+            fed_parameter=fed_parameter,
             name=info.name,
             rule=rule,
             self_starting=self_starting,
@@ -345,6 +349,31 @@ class SiteFinder:
                 else ()
             ),
         )
+
+    def _fed_parameter(self, info: ClassInfo, run: cst.FunctionDef) -> tuple[int, str]:
+        """The constructor parameter (position after self, name) whose queue run() fills with
+        puts that wait for room: ``__init__(self, q, items)`` copying ``self.q = q`` once, and
+        run() putting into ``self.q`` in a loop. (-1, "") when there is none."""
+        init = next(
+            (m.methods["__init__"] for m in self.index.lineage(info) if "__init__" in m.methods),
+            None,
+        )
+        if init is None:
+            return -1, ""
+        params = [p.name.value for p in init.params.params][1:]
+        keyword_only = {p.name.value for p in init.params.kwonly_params}
+        filled = {queue for _, queue in self._waiting_puts(run) if _own_attribute(queue)}
+        for target, value in assignments(init):
+            attribute = dotted_name(target) or ""
+            if attribute not in filled or not isinstance(value, cst.Name):
+                continue
+            if sum(1 for t, _ in assignments(init) if dotted_name(t) == attribute) != 1:
+                continue
+            if value.value in params:
+                return params.index(value.value), value.value
+            if value.value in keyword_only:
+                return -1, value.value
+        return -1, ""
 
     def _start_values(
         self, info: ClassInfo, loop_flags: dict[str, bool | None]
@@ -475,6 +504,8 @@ class SiteFinder:
             site.flag_asks = subclass.flag_asks
             if subclass.feeds and qualified.startswith("@"):
                 site.feeds, site.feeds_class = subclass.feeds, subclass.name
+            elif subclass.fed_parameter[1]:
+                site.feeds = self._given_queue_fed(call, subclass)
             given = _own_flag_given(call, subclass) if subclass.loops_forever else None
             if given is not None and self._lowered_in_class(call, *given):
                 # `Receiver(conn, self._running)`, run() looping `while self._alive.is_set():`
@@ -1121,6 +1152,21 @@ class SiteFinder:
                     return named
             elif info is not None and _own_attribute(named) and self._iterator_queue(info, named):
                 return named
+        return ""
+
+    def _given_queue_fed(self, call: cst.Call, subclass: SubclassInfo) -> str:
+        """The queue ``call`` hands the constructor of ``subclass``, whose run() fills it
+        (``Feeder(q, items)``), when the function making that call makes it bounded and takes
+        from it itself: the thread (the child) then ends only once that function has taken
+        what it puts. "" otherwise."""
+        position, name = subclass.fed_parameter
+        given = argument(call, position, name)
+        scope = self.index.scope_of(call)
+        if not isinstance(given, cst.Name) or not isinstance(scope, cst.FunctionDef):
+            return ""
+        queue = given.value
+        if _made_bounded(scope, queue) and _takes_from(self.index, scope, queue):
+            return queue
         return ""
 
     def _waiting_puts(self, function: cst.FunctionDef) -> list[tuple[cst.Call, str]]:

@@ -44,6 +44,11 @@ class SubclassInfo:
     # run() fills a bounded queue of its own (``self.queue``) that the class's iterator
     # protocol takes from (``__next__``): it ends only once its consumer has taken everything
     feeds: str = ""
+    # run() fills, with puts that wait for room, a queue its constructor takes as a parameter
+    # (``__init__(self, q, ...)``: ``self.q = q``): (position after self, parameter); the
+    # start handing it a bounded queue its own function takes from is a producer of that
+    # function's (Site.feeds). (-1, "") when not so.
+    fed_parameter: tuple[int, str] = (-1, "")
 
     @property
     def factory(self) -> bool:
