@@ -1086,6 +1086,32 @@ REVIEW_CASES = {
         """,
         kept=("signal.signal(signal.SIGQUIT, dump_stacks)",),
     ),
+    # (held11: timeout-decorator's _Timeout.__call__ polls `while not self.ready:`)
+    "a property a kept method's loop waits on": Case(
+        """
+        import multiprocessing
+        import time
+
+        def _target(queue):
+            queue.put(1)
+
+        class Timeout:
+            # 12 unrelated methods: helper
+
+            def __call__(self):
+                self.queue = multiprocessing.Queue(1)
+                self.process = multiprocessing.Process(target=_target, args=(self.queue,))  # leak: FA112
+                self.process.start()
+                while not self.ready:
+                    time.sleep(0.01)
+                return self.queue.get()
+
+            @property
+            def ready(self):
+                return self.queue.full() and not self.queue.empty()
+        """,
+        kept=("def ready",),
+    ),
     "a module-level pool started by a method of a class": Case(
         """
         from concurrent.futures import ThreadPoolExecutor

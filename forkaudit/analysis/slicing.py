@@ -1261,6 +1261,10 @@ _NEVER_RETURNS = re.compile(
 # a thread running a method of an object its starter holds (`target=self._worker.run`)
 _SERVED_TARGET = re.compile(r"\btarget[ \t]*=[ \t]*self\.\w+\.\w+")
 _SERVES = re.compile(r"\bwhile[ \t(]+(?:not[ \t(]+)?self\.")
+# a `while` line's test, and the attributes of self it reads
+_WHILE_TEST = re.compile(r"^[ \t]*while\b([^\n]*)", re.MULTILINE)
+_SELF_ATTR = re.compile(r"\bself\.(\w+)")
+_PROPERTY = re.compile(r"^[ \t]*@(?:[\w.]*\.)?(?:property|\w*cached_property)\b", re.MULTILINE)
 _FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
 _GETATTR_SELF = re.compile(r"\bgetattr\(\s*(?:self|cls)\s*,\s*[rbu]?['\"](\w+)['\"]")
@@ -1463,6 +1467,27 @@ class _ClassPlan:
             position,
             {i for i, (_, _, name) in enumerate(self.methods) if name in _ENDING},
         )
+        self._keep_looped_properties()
+
+    def _keep_looped_properties(self) -> None:
+        """Keep the properties a kept method's ``while`` tests (``while not self.ready:``):
+        whether that loop serves until a stop or waits for what the property works out is
+        read from the property's body (multiplicity._computed)."""
+        keep = self.keep
+        looped = {
+            name
+            for i, body in enumerate(self.bodies)
+            if keep[i] and "while" in body
+            for test in _WHILE_TEST.findall(body)
+            for name in _SELF_ATTR.findall(test)
+        }
+        if not looped:
+            return
+        for i, (_, _, name) in enumerate(self.methods):
+            if not keep[i] and name in looped:
+                body = self.bodies[i]
+                if _PROPERTY.search(body, 0, body.find("def ")) is not None:
+                    keep[i] = True
 
     def _keep_called(
         self,
@@ -1594,6 +1619,7 @@ class _ClassPlan:
                     keep[i] = changed = True
             if not changed:
                 break
+        self._keep_looped_properties()
 
     def emit(self, first_line: int, out: _Output) -> None:
         if len(self.methods) < 3:

@@ -1,0 +1,99 @@
+"""A method looping ``while not self.ready: sleep()`` on a property that works its value out
+(reads a queue, compares the clock) waits for what the property sees, which comes by itself:
+it returns to its caller, and runs as often as it is called (2026-12-06, held11:
+timeout-decorator's ``_Timeout.__call__`` starts a process per decorated call and polls
+``self.ready``; it was read as serving until stopped, "once per run of __call__()"). A
+property returning one of the object's flags (``return self._running``) is that flag: a loop
+on it still serves until a stop lowers it."""
+
+from __future__ import annotations
+
+from forkaudit.analysis.engine import analyze_source
+from forkaudit.rules import load_rules
+
+POLLS_A_COMPUTED_PROPERTY = """\
+import multiprocessing
+import time
+
+
+def _target(queue, function, *args):
+    queue.put((True, function(*args)))
+
+
+class Timeout:
+    def __init__(self, function, limit):
+        self.function = function
+        self.limit = limit
+        self.queue = multiprocessing.Queue(1)
+        self.process = None
+        self.deadline = 0.0
+
+    def __call__(self, *args):
+        self.queue = multiprocessing.Queue(1)
+        self.process = multiprocessing.Process(target=_target, args=(self.queue, self.function) + args)
+        self.process.daemon = True
+        self.process.start()
+        self.deadline = time.time() + self.limit
+        while not self.ready:
+            time.sleep(0.01)
+        return self.queue.get()[1]
+
+    def cancel(self):
+        if self.process.is_alive():
+            self.process.terminate()
+        raise TimeoutError()
+
+    @property
+    def ready(self):
+        if self.deadline < time.time():
+            self.cancel()
+        return self.queue.full() and not self.queue.empty()
+"""
+
+SERVES_ON_A_FLAG_PROPERTY = """\
+import multiprocessing
+import time
+
+
+def _work():
+    time.sleep(1)
+
+
+class Server:
+    def __init__(self):
+        self._running = False
+
+    @property
+    def running(self):
+        '''Whether the server runs.'''
+        return self._running
+
+    def stop(self):
+        self._running = False
+
+    def serve(self):
+        self._running = True
+        self.proc = multiprocessing.Process(target=_work)
+        self.proc.start()
+        while self.running:
+            time.sleep(5)
+"""
+
+
+def _messages(code: str) -> list[str]:
+    result = analyze_source(code.encode(), "probe.py", load_rules().rules)
+    assert result.error is None, result.error
+    return [f.message for f in result.findings]
+
+
+def test_a_poll_of_a_computed_property_runs_per_call() -> None:
+    messages = _messages(POLLS_A_COMPUTED_PROPERTY)
+    assert len(messages) == 1, messages
+    assert "on every call of __call__()" in messages[0], messages
+    assert "serves until stopped" not in messages[0], messages
+
+
+def test_a_loop_on_a_property_returning_a_flag_still_serves() -> None:
+    messages = _messages(SERVES_ON_A_FLAG_PROPERTY)
+    assert len(messages) == 1, messages
+    assert "once per run of serve(), which serves until stopped" in messages[0], messages
