@@ -2879,7 +2879,23 @@ class Follower:
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
                             evidence.ends.extend(alias.ends)
-                    if len(evidence.reaps) > before and index.method_of(node) is not same_method:
+                    if (
+                        len(evidence.reaps) > before
+                        and (
+                            index.method_of(node) is not same_method
+                            # `retired = self._executor` before the store: the one stored before
+                            or self._reaps_the_one_before(
+                                node,
+                                statement_line,
+                                same_method,
+                                evidence.reaps[before:],
+                                {
+                                    f"self.{attr}",
+                                    *(dotted_name(t.target) or "" for t in parent.targets),
+                                },
+                            )
+                        )
+                    ):
                         other_method_reaps = True
                     continue
                 if isinstance(parent, cst.Element):
@@ -2902,12 +2918,25 @@ class Follower:
                     # starts (and joins) the object made there, not the one this statement keeps
                     continue
                 self._classify_use(site, node, evidence, 2)
-                if len(evidence.reaps) > before and (
-                    index.method_of(node) is not same_method
-                    # the other branch of an `if` on the handle holding the start (`if
-                    # self._proc is None: start` / `else: stop`, a toggle): it runs on a later
-                    # call, as another method's reap would
-                    or _toggled(index, node, statement_line, attr)
+                if (
+                    len(evidence.reaps) > before
+                    and (
+                        index.method_of(node) is not same_method
+                        # the other branch of an `if` on the handle holding the start (`if
+                        # self._proc is None: start` / `else: stop`, a toggle): it runs on a later
+                        # call, as another method's reap would
+                        or _toggled(index, node, statement_line, attr)
+                        # read before the store, it is the handle stored by the call before
+                        # (`self._pool.close()` then `self._pool = Pool()`): the next call reaps
+                        # this one, as another method's reap would
+                        or self._reaps_the_one_before(
+                            node,
+                            statement_line,
+                            same_method,
+                            evidence.reaps[before:],
+                            {f"self.{attr}"},
+                        )
+                    )
                 ):
                     other_method_reaps = True
         if rule.start_methods and not evidence.started:
@@ -3217,6 +3246,26 @@ class Follower:
             for member in self.index.lineage(info)
             for base in member.bases
         )
+
+    def _reaps_the_one_before(
+        self,
+        use: cst.CSTNode,
+        store: cst.CSTNode,
+        method: cst.FunctionDef | None,
+        reaps: Sequence[cst.CSTNode],
+        handles: set[str],
+    ) -> bool:
+        """Do ``reaps`` (found through ``use``, a read of the attribute in the storing method)
+        act on the handle an earlier call stored there, every time there is one: ``use`` is
+        read before the store on the way to it (``_read_before_store``), and nothing but the
+        handle's being there (``if retired is not None:``, ``if self._pool:``, over
+        ``handles``) decides whether they run. A retire-and-replace reaps each handle on the
+        next call of its method, as another method would; a reap under another test
+        (``if force:``) leaves the one before on the other path."""
+        index = self.index
+        if method is None or not _read_before_store(index, use, store, method):
+            return False
+        return all(_reached_when_held(index, reap, method, handles) for reap in reaps)
 
     def _replaces_unreaped(
         self,
@@ -5244,6 +5293,83 @@ def _branching_if(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> c
 def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
     """Are ``one`` and ``other`` in the two branches of one ``if`` (body and else/elif)?"""
     return _branching_if(index, one, other) is not None
+
+
+def _read_before_store(
+    index: ModuleIndex,
+    use: cst.CSTNode,
+    store: cst.CSTNode,
+    method: cst.FunctionDef | None,
+) -> bool:
+    """Is ``use`` (of the attribute the start is stored on) read in the storing ``method``
+    before ``store``, on the way to it (a statement before it in the same block or in one
+    holding it: a retire-and-replace, ``retired = self._executor`` or
+    ``self._executor.shutdown()``, then ``self._executor = ThreadPoolExecutor()``), with no loop
+    around the store that would bring the use round again after it? Then it acts on the handle
+    an earlier call stored, not this one."""
+    if method is None or index.method_of(use) is not method:
+        return False
+    store_chain = [store, *index.ancestors(store)]
+    inner = next((store_chain[:k] for k, node in enumerate(store_chain) if node is method), None)
+    if inner is None or any(isinstance(node, cst.For | cst.While) for node in inner):
+        return False
+    blocks = {id(node) for node in inner if isinstance(node, cst.IndentedBlock)}
+    for node in (use, *index.ancestors(use)):
+        if node is method:
+            return False
+        block = index.parent_of(node)
+        if not isinstance(block, cst.IndentedBlock) or id(block) not in blocks:
+            continue
+        body = list(block.body)
+        used = next((k for k, statement in enumerate(body) if statement is node), None)
+        stored = next(
+            (k for k, statement in enumerate(body) if any(statement is s for s in inner)),
+            None,
+        )
+        return used is not None and stored is not None and used < stored
+    return False
+
+
+def _reached_when_held(
+    index: ModuleIndex, reap: cst.CSTNode, method: cst.FunctionDef, handles: set[str]
+) -> bool:
+    """Does ``reap`` run in ``method`` whenever one of ``handles`` holds a handle: no loop
+    around it, and every ``if`` around it tests only that (``if old is not None:``, ``if
+    self._pool:``; ``if old is None: ... else: <reap>``)?"""
+    child: cst.CSTNode = reap
+    for ancestor in index.ancestors(reap):
+        if ancestor is method:
+            return True
+        if isinstance(ancestor, cst.For | cst.While):
+            return False
+        if isinstance(ancestor, cst.If) and child is not ancestor.test:
+            held = _held_test(ancestor.test, handles)
+            if held is None or held != (child is ancestor.body):
+                return False
+        child = ancestor
+    return False
+
+
+def _held_test(test: cst.BaseExpression, handles: set[str]) -> bool | None:
+    """``X`` or ``X is not None`` (True: it holds one), ``not X`` or ``X is None`` (False), for
+    ``X`` one of ``handles``; None for any other test."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _held_test(test.expression, handles)
+        return None if inner is None else not inner
+    if dotted_name(test) in handles:
+        return True
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and dotted_name(test.left) in handles
+        and dotted_name(test.comparisons[0].comparator) == "None"
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, cst.IsNot):
+            return True
+        if isinstance(operator, cst.Is):
+            return False
+    return None
 
 
 def _toggled(index: ModuleIndex, reap: cst.CSTNode, start: cst.CSTNode, attr: str) -> bool:

@@ -1,0 +1,175 @@
+"""A method that reaps what its attribute holds and then stores a new handle there (retire and
+replace: ``retired = self._executor; self._executor = ThreadPoolExecutor(); if retired is not
+None: retired.shutdown()``, or ``self._proc.wait()`` first) acts, with that reap, on the handle
+the call before stored: each handle is reaped by the next call of its method, as by another
+method's (2026-12-06, held11: redis's ``ClusterPubSub.reset()``, reported "shut down only when
+`retired is not None`; the other path leaks", a path on which there is nothing to shut down).
+A reap under another test (``if force:``), or a store in a loop, is not this.
+
+Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.builders import assert_expectations
+
+PROBES = {
+    "retired_alias_guarded": """\
+from concurrent.futures import ThreadPoolExecutor
+
+
+class PubSub:
+    def __init__(self):
+        self._executor = None
+        self.reset()
+
+    def submit(self, work):
+        executor = self._executor
+        if executor is None:
+            return None
+        return executor.submit(work)
+
+    def reset(self):
+        retired = self._executor
+        self._executor = ThreadPoolExecutor(max_workers=1)  # expect: ok
+        if retired is not None:
+            retired.shutdown(wait=False, cancel_futures=True)
+""",
+    "shut_down_first_when_held": """\
+from concurrent.futures import ThreadPoolExecutor
+
+
+class PubSub:
+    def __init__(self):
+        self._executor = None
+        self.reset()
+
+    def submit(self, work):
+        return self._executor.submit(work)
+
+    def reset(self):
+        if self._executor:
+            self._executor.shutdown(wait=False)
+        self._executor = ThreadPoolExecutor(max_workers=1)  # expect: ok
+""",
+    "waited_in_the_else_of_is_none": """\
+import subprocess
+
+
+class Runner:
+    def __init__(self):
+        self.proc = None
+
+    def restart(self, command):
+        if self.proc is None:
+            pass
+        else:
+            self.proc.terminate()
+            self.proc.wait()
+        self.proc = subprocess.Popen(command)  # expect: ok
+""",
+    "retired_process_waited": """\
+import subprocess
+
+
+class Runner:
+    def __init__(self):
+        self.proc = None
+
+    def restart(self, command):
+        old = self.proc
+        self.proc = subprocess.Popen(command)  # expect: ok
+        if old is not None:
+            old.terminate()
+            old.wait()
+""",
+    # controls
+    "shut_down_only_when_forced": """\
+from concurrent.futures import ThreadPoolExecutor
+
+
+class PubSub:
+    def __init__(self, force):
+        self.force = force
+        self._executor = ThreadPoolExecutor(max_workers=1)
+
+    def submit(self, work):
+        return self._executor.submit(work)
+
+    def reset(self):
+        if self.force:
+            self._executor.shutdown(wait=False)
+        self._executor = ThreadPoolExecutor(max_workers=1)  # expect: leak
+""",
+    "retired_in_a_loop": """\
+import subprocess
+
+
+class Runner:
+    def __init__(self):
+        self.proc = None
+
+    def run_all(self, commands):
+        for command in commands:
+            if self.proc is not None:
+                self.proc.wait()
+            self.proc = subprocess.Popen(command)  # expect: leak
+""",
+    "read_after_the_store": """\
+import subprocess
+
+
+class Runner:
+    def __init__(self):
+        self.proc = None
+
+    def restart(self, command):
+        self.proc = subprocess.Popen(command)  # expect: leak
+        old = self.proc
+        if old is not None:
+            old.terminate()
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_retire_and_replace(name: str) -> None:
+    assert_expectations(name, PROBES[name])
+
+
+class _Swapping:
+    """The first probe's class, run: each reset() retires the executor the one before made."""
+
+    def __init__(self) -> None:
+        self._executor: ThreadPoolExecutor | None = None
+        self.reset()
+
+    def submit(self, seconds: float) -> None:
+        assert self._executor is not None
+        self._executor.submit(time.sleep, seconds)
+
+    def reset(self) -> None:
+        retired = self._executor
+        self._executor = ThreadPoolExecutor(max_workers=1)
+        if retired is not None:
+            retired.shutdown(wait=False, cancel_futures=True)
+
+
+def test_each_reset_leaves_only_the_current_worker() -> None:
+    before = threading.active_count()
+    pubsub = _Swapping()
+    for _ in range(5):
+        pubsub.submit(0.01)
+        pubsub.reset()
+    pubsub.submit(0.01)
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before + 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert threading.active_count() <= before + 1
+    assert pubsub._executor is not None
+    pubsub._executor.shutdown(wait=True)
