@@ -535,7 +535,7 @@ class Analyzer:
                 verdict,
                 leak=True,
                 confidence="medium",
-                reason=f"`{handle}` is joined only after line {line}, and its target fills "
+                reason=f"`{handle}` is joined only after line {line}, and {_filler(site)} fills "
                 f"`{site.feeds}`, a bounded queue only this function takes from: when "
                 + (
                     "the with-block around that yield raises"
@@ -597,7 +597,7 @@ class Analyzer:
             verdict,
             leak=True,
             confidence="medium",
-            reason=f"its target fills `{site.feeds}`, a bounded queue only this generator takes "
+            reason=f"{_filler(site)} fills `{site.feeds}`, a bounded queue only this generator takes "
             f"from, and nothing here stops it: a consumer that stops early (a break, next() "
             f"once, dropping the generator) closes the generator at the yield at line {line}, "
             f"and {_its_child(site)} waits in put() for good",
@@ -1498,6 +1498,11 @@ def _feeder_or_thread(site: Site) -> bool:
     """A thread, or a child process filling a bounded queue its starting function takes from
     (``site.feeds``): both wait in ``put()`` for good once that function stops taking."""
     return site.rule.kind.thread or (site.rule.kind is Kind.PROCESS and bool(site.feeds))
+
+
+def _filler(site: Site) -> str:
+    """What fills the queue: the function the thread runs, or a subclass's own run()."""
+    return "its target" if site.via in site.rule.starts else "its run()"
 
 
 def _its_child(site: Site) -> str:
