@@ -533,7 +533,11 @@ def _read_meta(base: str, folder: str) -> _Meta:
     editable = False
     if dist_info:
         editable = _is_editable_direct_url(os.path.join(path, "direct_url.json"), warnings)
-    if record is not None and any(posixpath.basename(p).startswith("__editable__") for p in record):
+    if (
+        record is not None
+        and any("__editable__" in p for p in record)
+        and any(posixpath.basename(p).startswith("__editable__") for p in record)
+    ):
         editable = True
 
     top_level: list[str] = []
@@ -642,6 +646,16 @@ def _site_layout(env_path: str, warnings: list[str]) -> tuple[str, list[str], st
     return version, [p for p, _ in layout], env_path
 
 
+def _prefix(folder: str) -> str:
+    """``folder`` normalised, ending in one separator: with a normal relative path appended,
+    what ``os.path.normpath(os.path.join(folder, rel))`` gives, without a normpath per file."""
+    return os.path.normpath(folder).rstrip(os.sep) + os.sep
+
+
+def _joined(prefix: str, rel: str) -> str:
+    return prefix + (rel if os.sep == "/" else rel.replace("/", os.sep))
+
+
 def load_environment(env_path: str) -> Environment:
     """Read the distributions installed in a venv (or a site-packages folder) from its files."""
     env_path = os.path.abspath(env_path)
@@ -683,8 +697,9 @@ def load_environment(env_path: str) -> Environment:
     # index: normalised absolute path -> (walk root index, relpath in that root)
     index: dict[str, tuple[int, str]] = {}
     for i, walk_root in enumerate(roots):
-        for rel in walk_root.files:
-            index.setdefault(os.path.normpath(os.path.join(walk_root.path, rel)), (i, rel))
+        prefix = _prefix(walk_root.path)
+        for rel in walk_root.files:  # (built from folder entries: already normal)
+            index.setdefault(_joined(prefix, rel), (i, rel))
 
     # metadata folders, in site order then sorted; first one of a name wins
     metas: list[_Meta] = []
@@ -722,8 +737,14 @@ def load_environment(env_path: str) -> Environment:
     owned: list[list[str]] = [[] for _ in metas]
     missing: list[int] = [0 for _ in metas]
 
+    prefixes: dict[str, str] = {}
+
     def claim(i: int, base: str, rel: str) -> bool:
-        abspath = os.path.normpath(os.path.join(base, rel))
+        # (RECORD paths are normal already: _normalise_record_path)
+        prefix = prefixes.get(base)
+        if prefix is None:
+            prefix = prefixes[base] = _prefix(base)
+        abspath = _joined(prefix, rel)
         if abspath not in index:
             return False
         if abspath not in owner:
