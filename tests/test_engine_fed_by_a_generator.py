@@ -5,7 +5,8 @@ once, dropping the generator) closes the generator at its ``yield``, and the pro
 knows it of a child process too (``multiprocessing.Queue(maxsize=n)``: the child stays alive,
 never reaped, one per abandoned generator), and of a Thread or Process subclass whose
 ``run()`` fills the queue its constructor is handed (gensim's ``chunkize()`` starts an
-``InputQueue(q, corpus, ...)`` so). An unbounded queue, a generator that stops the producer in
+``InputQueue(q, corpus, ...)`` so) or a bounded queue of its own that the generator takes from
+through the handle (``feeder.q.get()``, from the review). An unbounded queue, a generator that stops the producer in
 a ``finally``, a list built from everything, or a queue the subclass makes itself are not
 this."""
 
@@ -99,7 +100,38 @@ def chunks(items):
         yield chunk
 """
 
+OWN_QUEUE_SUBCLASS = """\
+import queue
+import threading
+
+
+class Prefetcher(threading.Thread):
+    def __init__(self, items, depth=4):
+        super().__init__(daemon=True)
+        self.items = items
+        self.q = queue.Queue(maxsize=depth)
+
+    def run(self):
+        for item in self.items:
+            self.q.put(item)
+        self.q.put(None)
+
+
+def prefetch(items):
+    feeder = Prefetcher(items)
+    feeder.start()
+    while True:
+        item = feeder.q.get()
+        if item is None:
+            break
+        yield item
+"""
+
 FED = {
+    "own_queue_subclass": (
+        OWN_QUEUE_SUBCLASS,
+        ("its run() fills `feeder.q`", "the thread waits in put() for good"),
+    ),
     "function_target": (
         FUNCTION_TARGET,
         ("its target fills `q`", "the child process waits in put() for good"),

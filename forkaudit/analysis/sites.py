@@ -329,9 +329,20 @@ class SiteFinder:
         fed_parameter = (
             self._fed_parameter(info, run) if run is not None and not loops_forever else (-1, "")
         )
+        fed_attribute = ""
+        if run is not None and not loops_forever and not feeds:
+            fed_attribute = next(
+                (
+                    queue.split(".", 1)[1]
+                    for _, queue in self._waiting_puts(run)
+                    if _own_attribute(queue) and _made_bounded_by(self.index, info, queue)
+                ),
+                "",
+            )
         return SubclassInfo(
             feeds=feeds,
             fed_parameter=fed_parameter,
+            fed_attribute=fed_attribute,
             name=info.name,
             rule=rule,
             self_starting=self_starting,
@@ -506,6 +517,8 @@ class SiteFinder:
                 site.feeds, site.feeds_class = subclass.feeds, subclass.name
             elif subclass.fed_parameter[1]:
                 site.feeds = self._given_queue_fed(call, subclass)
+            elif subclass.fed_attribute:
+                site.feeds = self._own_queue_taken(call, subclass.fed_attribute)
             given = _own_flag_given(call, subclass) if subclass.loops_forever else None
             if given is not None and self._lowered_in_class(call, *given):
                 # `Receiver(conn, self._running)`, run() looping `while self._alive.is_set():`
@@ -1168,6 +1181,22 @@ class SiteFinder:
         if _made_bounded(scope, queue) and _takes_from(self.index, scope, queue):
             return queue
         return ""
+
+    def _own_queue_taken(self, call: cst.Call, attribute: str) -> str:
+        """``feeder.q`` when ``call`` is bound to a name (``feeder = Prefetcher(items)``) and
+        the function making it takes from the bounded queue its object fills
+        (``feeder.q.get()``): that function is then the only consumer. "" otherwise."""
+        statement = self.index.parent_of(call)
+        scope = self.index.scope_of(call)
+        if (
+            not isinstance(statement, cst.Assign)
+            or len(statement.targets) != 1
+            or not isinstance(statement.targets[0].target, cst.Name)
+            or not isinstance(scope, cst.FunctionDef)
+        ):
+            return ""
+        queue = f"{statement.targets[0].target.value}.{attribute}"
+        return queue if _takes_from(self.index, scope, queue) else ""
 
     def _waiting_puts(self, function: cst.FunctionDef) -> list[tuple[cst.Call, str]]:
         """The puts of a producer in ``function`` (and the functions it holds): ``q.put(x)``
@@ -3698,6 +3727,17 @@ def _bounded_queue_value(value: cst.BaseExpression | None) -> bool:
     if isinstance(size, cst.Integer):
         return size.evaluated_value > 0
     return not (isinstance(size, cst.UnaryOperation) or dotted_name(size) == "None")
+
+
+def _made_bounded_by(index: ModuleIndex, info: ClassInfo, queue: str) -> bool:
+    """Is ``queue`` (``self.q``) bound once by the methods of ``info``, to a bounded queue, and
+    never taken from by them (the object hands it out to a consumer)?"""
+    made = _values_bound(info.methods.values(), queue)
+    return (
+        len(made) == 1
+        and _bounded_queue_value(made[0])
+        and not any(_takes_from(index, method, queue) for method in info.methods.values())
+    )
 
 
 def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:

@@ -49,6 +49,11 @@ class SubclassInfo:
     # start handing it a bounded queue its own function takes from is a producer of that
     # function's (Site.feeds). (-1, "") when not so.
     fed_parameter: tuple[int, str] = (-1, "")
+    # run() fills, with puts that wait for room, a bounded queue the class makes itself
+    # (``self.q = Queue(4)``) and does not take from: the attribute (``q``); a start whose
+    # function takes from it through the handle (``feeder.q.get()``) is that function's
+    # producer (Site.feeds). "" when not so.
+    fed_attribute: str = ""
 
     @property
     def factory(self) -> bool:
