@@ -2851,6 +2851,7 @@ class Follower:
         family = self.facts.class_family(info)
         same_method = index.method_of(statement)
         other_method_reaps = False
+        retiring: set[int] = set()  # reaps in the storing method of the one stored before
         names = (attr, *self._accessors(family, attr))
         own = _own_function(site, family)
         for member in family:
@@ -2879,24 +2880,17 @@ class Follower:
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
                             evidence.ends.extend(alias.ends)
-                    if (
-                        len(evidence.reaps) > before
-                        and (
-                            index.method_of(node) is not same_method
-                            # `retired = self._executor` before the store: the one stored before
-                            or self._reaps_the_one_before(
-                                node,
-                                statement_line,
-                                same_method,
-                                evidence.reaps[before:],
-                                {
-                                    f"self.{attr}",
-                                    *(dotted_name(t.target) or "" for t in parent.targets),
-                                },
-                            )
-                        )
-                    ):
+                    if len(evidence.reaps) > before and index.method_of(node) is not same_method:
                         other_method_reaps = True
+                    elif len(evidence.reaps) > before and self._reaps_the_one_before(
+                        node,
+                        statement_line,
+                        same_method,
+                        evidence.reaps[before:],
+                        {f"self.{attr}", *(dotted_name(t.target) or "" for t in parent.targets)},
+                    ):
+                        # `retired = self._executor` before the store: the one stored before
+                        retiring.update(id(reap) for reap in evidence.reaps[before:])
                     continue
                 if isinstance(parent, cst.Element):
                     container = index.parent_of(parent)
@@ -2918,27 +2912,20 @@ class Follower:
                     # starts (and joins) the object made there, not the one this statement keeps
                     continue
                 self._classify_use(site, node, evidence, 2)
-                if (
-                    len(evidence.reaps) > before
-                    and (
-                        index.method_of(node) is not same_method
-                        # the other branch of an `if` on the handle holding the start (`if
-                        # self._proc is None: start` / `else: stop`, a toggle): it runs on a later
-                        # call, as another method's reap would
-                        or _toggled(index, node, statement_line, attr)
-                        # read before the store, it is the handle stored by the call before
-                        # (`self._pool.close()` then `self._pool = Pool()`): the next call reaps
-                        # this one, as another method's reap would
-                        or self._reaps_the_one_before(
-                            node,
-                            statement_line,
-                            same_method,
-                            evidence.reaps[before:],
-                            {f"self.{attr}"},
-                        )
-                    )
+                if len(evidence.reaps) > before and (
+                    index.method_of(node) is not same_method
+                    # the other branch of an `if` on the handle holding the start (`if
+                    # self._proc is None: start` / `else: stop`, a toggle): it runs on a later
+                    # call, as another method's reap would
+                    or _toggled(index, node, statement_line, attr)
                 ):
                     other_method_reaps = True
+                elif len(evidence.reaps) > before and self._reaps_the_one_before(
+                    node, statement_line, same_method, evidence.reaps[before:], {f"self.{attr}"}
+                ):
+                    # read before the store, it is the handle stored by the call before
+                    # (`self._pool.close()` then `self._pool = Pool()`)
+                    retiring.update(id(reap) for reap in evidence.reaps[before:])
         if rule.start_methods and not evidence.started:
             return Verdict(False)
         if evidence.forged:
@@ -3066,11 +3053,23 @@ class Follower:
                     and all(method is not None and method is not same_method for method in reaping)
                     and self._only_at_exit(reapers, index.class_of(statement)),
                 )
-            gap = self.reap_gap(
-                rule, statement_line, evidence.reaps, index.scope_of(statement_line), f"self.{attr}"
+            current = [reap for reap in evidence.reaps if id(reap) not in retiring]
+            gap = (
+                self.reap_gap(
+                    rule, statement_line, current, index.scope_of(statement_line), f"self.{attr}"
+                )
+                if current
+                else ""
             )
             if gap is None:
                 return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+            if retiring and same_method is not None:
+                # retire and replace: as the loop's next pass does, the next call reaps it
+                gap = (
+                    f"each one is {rule.kind.reaped} by the next call of "
+                    f"{same_method.name.value}(), before it stores another; the last one "
+                    "waits for that call"
+                )
             return Verdict(
                 True,
                 "low",
