@@ -4,7 +4,13 @@ it returns to its caller, and runs as often as it is called (2026-12-06, held11:
 timeout-decorator's ``_Timeout.__call__`` starts a process per decorated call and polls
 ``self.ready``; it was read as serving until stopped, "once per run of __call__()"). A
 property returning one of the object's flags (``return self._running``) is that flag: a loop
-on it still serves until a stop lowers it."""
+on it still serves until a stop lowers it.
+
+So does a thread's loop: ``while not self._stop and (self.is_running or time() < deadline)``,
+with ``is_running`` a property asking the object's missions, ends by itself once the missions
+are done, as a loop on what a call answers does, not only when the stop flag is set (held12:
+DrissionGet's progress printer, one per ``show()``, was "runs until `self._stop_printing` stops
+them all")."""
 
 from __future__ import annotations
 
@@ -97,3 +103,50 @@ def test_a_loop_on_a_property_returning_a_flag_still_serves() -> None:
     messages = _messages(SERVES_ON_A_FLAG_PROPERTY)
     assert len(messages) == 1, messages
     assert "once per run of serve(), which serves until stopped" in messages[0], messages
+
+
+PRINTER = """\
+import threading
+import time
+
+
+class Downloader:
+    def __init__(self):
+        self._missions = {}
+        self._stop_printing = False
+
+    @property
+    def is_running(self):
+        return any(not m.done for m in self._missions.values())
+
+    def stop(self):
+        self._stop_printing = True
+
+    def show(self):
+        threading.Thread(target=self._show, args=(2,)).start()
+
+    def _show(self, wait):
+        end = time.monotonic() + wait
+        while not self._stop_printing and (self.is_running or time.monotonic() < end):
+            print(len(self._missions))
+            time.sleep(0.4)
+"""
+
+
+def _findings(code: str) -> list[tuple[str, str]]:
+    result = analyze_source(code.encode(), "probe.py", load_rules().rules)
+    assert result.error is None, result.error
+    return [(f.severity, f.message) for f in result.findings]
+
+
+def test_a_loop_on_a_computed_property_ends_by_itself() -> None:
+    assert _findings(PRINTER) == []
+
+
+def test_a_loop_on_a_property_returning_a_flag_lasts_until_stopped() -> None:
+    flagged = PRINTER.replace(
+        "return any(not m.done for m in self._missions.values())", "return self._busy"
+    ).replace("self._missions = {}", "self._missions = {}\n        self._busy = True")
+    findings = _findings(flagged)
+    assert [severity for severity, _ in findings] == ["high"], findings
+    assert "does not end by itself" in findings[0][1], findings

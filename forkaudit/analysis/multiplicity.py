@@ -35,6 +35,7 @@ from forkaudit.analysis.syntax import (
     assignments,
     binding_targets,
     caught_names,
+    computed_property,
     endless_while,
     ends_with,
     exit_values,
@@ -825,26 +826,10 @@ class Counter:
 
     def _computed(self, owner: cst.ClassDef, flag: str) -> bool:
         """Is ``flag`` (``self.ready``) a property of the class that works its value out
-        (reads a queue, compares the clock, asks a child) rather than returning one of the
-        object's flags (``return self._running``, ``return not self._stop.is_set()``)? A loop
-        on it waits for what the property sees, which comes by itself: no stop sets it."""
+        (``syntax.computed_property``)? A loop on it waits for what the property sees, which
+        comes by itself: no stop sets it."""
         info = self.index.classes.get(owner.name.value)
-        name = flag.split(".", 1)[1] if flag.startswith("self.") else ""
-        if info is None or not name or "." in name:
-            return False
-        for member in self.index.lineage(info):
-            method = member.methods.get(name)
-            if method is None:
-                continue
-            if not any(
-                last_name(decorator.decorator) in ("property", *CACHED_PROPERTIES)
-                for decorator in method.decorators
-            ):
-                return False
-            body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
-            statements = [s for s in body if not _docstring(s)]
-            return not (len(statements) == 1 and _returns_own_state(statements[0]))
-        return False
+        return info is not None and computed_property(self.index.lineage(info), flag)
 
     def _ends_itself(
         self,
@@ -1705,29 +1690,3 @@ def _title_set(statement: cst.BaseStatement) -> str:
                 if called in PROCESS_TITLE_SETTERS:
                     return called
     return ""
-
-
-def _docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )
-
-
-def _returns_own_state(statement: cst.BaseStatement) -> bool:
-    """``return self._running``, ``return not self._stop.is_set()``: a flag of the object."""
-    if not (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Return)
-    ):
-        return False
-    value = statement.body[0].value
-    while isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
-        value = value.expression
-    if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Attribute):
-        value = value.func.value if value.func.attr.value == "is_set" else value
-    name = dotted_name(value) if value is not None else None
-    return bool(name) and str(name).startswith("self.") and str(name).count(".") == 1

@@ -26,6 +26,7 @@ from forkaudit.analysis.syntax import (
     assigns_attr_true,
     calls_in,
     calls_method,
+    computed_property,
     endless_loop,
     ends_with,
     error_handlers,
@@ -1646,6 +1647,13 @@ class SiteFinder:
                     if endless:
                         flags.update(exit_values(inner.test, False))
                     tests.append((inner.test, False))
+            # a property working its value out (`self.is_running` asking its missions) changes
+            # by itself, as a call's answer does: not a flag that only a stop lowers
+            info = self.index.class_of(function.body)
+            lineage = self.index.lineage(info) if info is not None else []
+            computed = {flag for flag in flags if computed_property(lineage, flag)}
+            for flag in computed:
+                del flags[flag]
             if not flags:
                 continue
             taken = _taken_from_queues(node, queue_of)
@@ -1669,6 +1677,7 @@ class SiteFinder:
                     (
                         any(name in changing for name in names_tested(test))
                         or (_asks_a_call(test) and not _watchdog(test, refreshed))
+                        or not computed.isdisjoint(exit_values(test, exits))
                         or (_reads_any(test, updated) and not self._infinite_bound(test, function))
                     )
                     and _truth(test, never) in (None, exits)

@@ -13,6 +13,7 @@ import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.vocabulary import (
+    CACHED_PROPERTIES,
     CONTAINER_ADD,
     FOREVER_METHODS,
     ITER_METHODS,
@@ -1534,3 +1535,53 @@ def lowers_attribute(index: ModuleIndex, name: str, ends: bool) -> bool:
         ):
             return True
     return False
+
+
+def computed_property(lineage: Sequence[ClassInfo], flag: str) -> bool:
+    """Is ``flag`` (``self.ready``) a property of the class (``lineage``: it and its local
+    ancestors) that works its value out (reads a queue, compares the clock, asks its
+    missions) rather than returning one of the object's flags (``return self._running``,
+    ``return not self._stop.is_set()``)? Its value changes by itself, as a call's does: no
+    stop needs to set it."""
+    name = flag.split(".", 1)[1] if flag.startswith("self.") else ""
+    if not name or "." in name:
+        return False
+    for member in lineage:
+        method = member.methods.get(name)
+        if method is None:
+            continue
+        if not any(
+            last_name(decorator.decorator) in ("property", *CACHED_PROPERTIES)
+            for decorator in method.decorators
+        ):
+            return False
+        body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
+        statements = [s for s in body if not _docstring(s)]
+        return not (len(statements) == 1 and _returns_own_state(statements[0]))
+    return False
+
+
+def _docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
+
+
+def _returns_own_state(statement: cst.BaseStatement) -> bool:
+    """``return self._running``, ``return not self._stop.is_set()``: a flag of the object."""
+    if not (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Return)
+    ):
+        return False
+    value = statement.body[0].value
+    while isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
+        value = value.expression
+    if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Attribute):
+        value = value.func.value if value.func.attr.value == "is_set" else value
+    name = dotted_name(value) if value is not None else None
+    return bool(name) and str(name).startswith("self.") and str(name).count(".") == 1
