@@ -1112,6 +1112,30 @@ REVIEW_CASES = {
         """,
         kept=("def ready",),
     ),
+    # (held12: sopel's `command = {"start": command_start, ...}[action]; command(opts)`)
+    "a function called through a dispatch table": Case(
+        """
+        import os
+
+        def command_start(opts):
+            if opts.daemonize:
+                child_pid = os.fork()  # leak: FA101
+                if child_pid != 0:
+                    return
+
+        def command_stop(opts):
+            pass
+
+        def main(argv=None):
+            opts = parse(argv)
+            command = {
+                "start": command_start,
+                "stop": command_stop,
+            }[opts.action]
+            return command(opts)
+        """,
+        kept=("def main",),
+    ),
     "a module-level pool started by a method of a class": Case(
         """
         from concurrent.futures import ThreadPoolExecutor

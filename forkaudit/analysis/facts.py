@@ -156,6 +156,7 @@ class ModuleFacts:
         # ... or hand it to a scheduler that calls it once, later (`root.after(1000, f)`)
         self._scheduled: set[int] = set()
         self._instances: dict[str, list[tuple[int, str]]] | None = None
+        self._dispatched: dict[str, list[cst.Call]] | None = None
         self._by_name: (
             tuple[dict[str, list[cst.Call]], dict[str, list[tuple[cst.Call, cst.BaseExpression]]]]
             | None
@@ -1053,7 +1054,58 @@ class ModuleFacts:
             ):
                 self._references.add(id(call))
                 out.append(call)
+        if owner is None and nested_in is None:
+            # `command = {"start": command_start, ...}[action]; command(opts)`: a dispatch
+            # table's call runs the function named in it, as often as that call runs
+            found = {id(call) for call in out}
+            for call in self._dispatch_calls().get(name, ()):
+                if id(call) not in found and not index.inside(call, function):
+                    out.append(call)
         return sorted(out, key=lambda call: self._order[id(call)])
+
+    def _dispatch_calls(self) -> dict[str, list[cst.Call]]:
+        """The calls of a function looked up in a dict literal (a dispatch table), by the
+        names of the module functions its values name: ``{"start": command_start}[action](
+        opts)``, ``command = {...}[action]`` (or ``{...}.get(action)``) then ``command(opts)``
+        in the same function."""
+        if self._dispatched is None:
+            found: dict[str, list[cst.Call]] = {}
+            if _DISPATCH_TEXT.search(self._code_text()):
+                self._calls_naming()  # (the call order, which sorts the callers)
+                for call in self.index.calls:
+                    for table in self._tables_called(call):
+                        for element in table.elements:
+                            value = element.value if isinstance(element, cst.DictElement) else None
+                            if isinstance(value, cst.Name):
+                                found.setdefault(value.value, []).append(call)
+            self._dispatched = found
+        return self._dispatched
+
+    def _tables_called(self, call: cst.Call) -> list[cst.Dict]:
+        """The dict literals whose looked-up value ``call`` calls (see ``_dispatch_calls``)."""
+        looked: list[cst.BaseExpression | None] = [call.func]
+        if isinstance(call.func, cst.Name):
+            scope = self.index.scope_of(call)
+            if not isinstance(scope, cst.FunctionDef):
+                return []
+            name = call.func.value
+            looked = [
+                value
+                for target, value in assignments(scope)
+                if isinstance(target, cst.Name) and target.value == name
+            ]
+        tables: list[cst.Dict] = []
+        for value in looked:
+            if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Dict):
+                tables.append(value.value)
+            elif (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get"
+                and isinstance(value.func.value, cst.Dict)
+            ):
+                tables.append(value.func.value)
+        return tables
 
     def calls_named(self, name: str) -> list[cst.Call]:
         """The module's calls of anything whose last name is ``name`` (``f(``, ``x.f(``)."""
@@ -1413,3 +1465,7 @@ def pid_names(assign: cst.Assign) -> Iterator[str]:
         )
         if name := dotted_name(first):
             yield name
+
+
+# a dict literal indexed or asked with get() right where it ends: a dispatch table
+_DISPATCH_TEXT = re.compile(r"\}\s*(?:\[|\.get\()")

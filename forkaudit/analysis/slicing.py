@@ -294,6 +294,10 @@ _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 # A call (or an instantiation) of one of the names: a name in an annotation or isinstance()
 # runs nothing.
 _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
+# A function named as a value of a dict literal (`"start": command_start,`), in a chunk that
+# looks a value up in one and calls it (facts._dispatch_calls): the chunk calls the function.
+_DISPATCHED = r":[ \t]*(?:{})[ \t]*(?=[,}\n#])"
+_DISPATCH_TABLE = re.compile(r"\}\s*(?:\[|\.get\()")
 # The installation of a function as a signal's handler (`signal.signal(SIGQUIT, dump)`,
 # `loop.add_signal_handler(SIGTERM, self.stop)`): how often it runs is said there, as at a call.
 _SIGNAL_INSTALL = re.compile(
@@ -725,8 +729,15 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
         for chunk in chunks:
             if chunk.name in holders or not any(name in chunk.text for name in fresh):
                 continue
-            if _calls_in_code(mention, chunk.text, chunk.start, strings) or _installed(
-                chunk.text, fresh, strings.inside, chunk.start
+            if (
+                _calls_in_code(mention, chunk.text, chunk.start, strings)
+                or _installed(chunk.text, fresh, strings.inside, chunk.start)
+                or (
+                    _DISPATCH_TABLE.search(chunk.text) is not None
+                    and _calls_in_code(
+                        _any_of(_DISPATCHED, fresh), chunk.text, chunk.start, strings
+                    )
+                )
             ):
                 chunk.keep = True
                 if chunk.name:
@@ -1263,7 +1274,6 @@ _SERVED_TARGET = re.compile(r"\btarget[ \t]*=[ \t]*self\.\w+\.\w+")
 _SERVES = re.compile(r"\bwhile[ \t(]+(?:not[ \t(]+)?self\.")
 # a `while` line's test, and the attributes of self it reads
 _WHILE_TEST = re.compile(r"^[ \t]*while\b([^\n]*)", re.MULTILINE)
-_SELF_ATTR = re.compile(r"\bself\.(\w+)")
 _PROPERTY = re.compile(r"^[ \t]*@(?:[\w.]*\.)?(?:property|\w*cached_property)\b", re.MULTILINE)
 _FORWARDERS = frozenset({"__getattr__", "__getattribute__"})  # may forward a handle attribute
 _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan for
