@@ -1072,8 +1072,9 @@ class ModuleFacts:
             found: dict[str, list[cst.Call]] = {}
             if _DISPATCH_TEXT.search(self._code_text()):
                 self._calls_naming()  # (the call order, which sorts the callers)
+                bound: dict[int, dict[str, list[cst.BaseExpression | None]]] = {}
                 for call in self.index.calls:
-                    for table in self._tables_called(call):
+                    for table in self._tables_called(call, bound):
                         for element in table.elements:
                             value = element.value if isinstance(element, cst.DictElement) else None
                             if isinstance(value, cst.Name):
@@ -1081,19 +1082,23 @@ class ModuleFacts:
             self._dispatched = found
         return self._dispatched
 
-    def _tables_called(self, call: cst.Call) -> list[cst.Dict]:
-        """The dict literals whose looked-up value ``call`` calls (see ``_dispatch_calls``)."""
+    def _tables_called(
+        self, call: cst.Call, bound: dict[int, dict[str, list[cst.BaseExpression | None]]]
+    ) -> list[cst.Dict]:
+        """The dict literals whose looked-up value ``call`` calls (see ``_dispatch_calls``);
+        ``bound``: what each function assigns to its plain names, filled as functions come."""
         looked: list[cst.BaseExpression | None] = [call.func]
         if isinstance(call.func, cst.Name):
             scope = self.index.scope_of(call)
             if not isinstance(scope, cst.FunctionDef):
                 return []
-            name = call.func.value
-            looked = [
-                value
-                for target, value in assignments(scope)
-                if isinstance(target, cst.Name) and target.value == name
-            ]
+            names = bound.get(id(scope))
+            if names is None:
+                names = bound[id(scope)] = {}
+                for target, value in assignments(scope):
+                    if isinstance(target, cst.Name):
+                        names.setdefault(target.value, []).append(value)
+            looked = names.get(call.func.value, [])
         tables: list[cst.Dict] = []
         for value in looked:
             if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Dict):
