@@ -4136,6 +4136,15 @@ class Follower:
                 continue
             if keyed and isinstance(parent, cst.Attribute | cst.Subscript):
                 continue  # `procs.pop(p)`, `procs[p]`: a value comes out, not the key
+            copy = None if keyed else _copied_into(index, node)
+            if copy is not None:
+                # `processes = [model, *servers]`, `everyone = servers + [monitor]`: a list of
+                # the same handles, whose reaping loop reaps these
+                # (started where it was made or not, what the copy holds is the same)
+                copied = self._follow_container(replace(site, started=True), *copy)
+                if not copied.leak:
+                    return Verdict(False, started=started)
+                continue
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 grand = index.parent_of(parent)
                 if (
@@ -5292,6 +5301,33 @@ def _branching_if(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> c
 def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> bool:
     """Are ``one`` and ``other`` in the two branches of one ``if`` (body and else/elif)?"""
     return _branching_if(index, one, other) is not None
+
+
+def _copied_into(
+    index: ModuleIndex, node: cst.CSTNode
+) -> tuple[cst.BaseExpression, cst.CSTNode] | None:
+    """The name a container (``node``) is copied into, element by element, with the statement
+    doing it: ``processes = [model, *servers]`` (unpacked into a list or tuple literal) or
+    ``everyone = servers + [monitor]`` (a list concatenated). None when it is not so."""
+    parent = index.parent_of(node)
+    literal: cst.CSTNode | None = None
+    if isinstance(parent, cst.StarredElement) and parent.value is node:
+        literal = index.parent_of(parent)
+        if not isinstance(literal, cst.List | cst.Tuple):
+            return None
+    elif isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add):
+        literal = parent
+    if literal is None:
+        return None
+    assign = index.parent_of(literal)
+    if (
+        isinstance(assign, cst.Assign)
+        and assign.value is literal
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+    ):
+        return assign.targets[0].target, assign
+    return None
 
 
 def _read_before_store(
