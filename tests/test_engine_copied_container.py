@@ -48,6 +48,55 @@ def crawl(urls, monitor):
     for thread in everyone:
         thread.join()
 """,
+    # (the review: `list(servers)`, a copy handed straight to a helper, the operand on the right)
+    "list_call_copy_joined": """\
+import multiprocessing
+
+
+def serve(count):
+    servers = [
+        multiprocessing.Process(target=run, args=(index,))  # expect: ok
+        for index in range(count)
+    ]
+    for server in servers:
+        server.start()
+    everyone = list(servers)
+    for process in everyone:
+        process.join()
+""",
+    "copy_given_to_a_helper": """\
+import multiprocessing
+
+
+def stop_all(processes):
+    for process in processes:
+        process.terminate()
+        process.join()
+
+
+def serve(count, model):
+    servers = [
+        multiprocessing.Process(target=run, args=(index,))  # expect: ok
+        for index in range(count)
+    ]
+    for server in servers:
+        server.start()
+    stop_all([model, *servers])
+""",
+    "right_operand_joined": """\
+import threading
+
+
+def crawl(urls):
+    monitor = threading.Thread(target=watch)  # expect: ok
+    monitor.start()
+    workers = [threading.Thread(target=fetch, args=(url,)) for url in urls]  # expect: ok
+    for worker in workers:
+        worker.start()
+    everyone = workers + [monitor]
+    for thread in everyone:
+        thread.join()
+""",
     "copied_and_never_joined": """\
 import multiprocessing
 

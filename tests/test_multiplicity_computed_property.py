@@ -14,6 +14,8 @@ them all")."""
 
 from __future__ import annotations
 
+import pytest
+
 from forkaudit.analysis.engine import analyze_source
 from forkaudit.rules import load_rules
 
@@ -150,3 +152,33 @@ def test_a_loop_on_a_property_returning_a_flag_lasts_until_stopped() -> None:
     findings = _findings(flagged)
     assert [severity for severity, _ in findings] == ["high"], findings
     assert "does not end by itself" in findings[0][1], findings
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        # worked out once and kept: a loop on it sees one value for good
+        "@functools.cached_property\n    def is_running(self):\n"
+        "        return any(not m.done for m in self._missions.values())",
+        # only the object's own state: what its methods set
+        "@property\n    def is_running(self):\n        return self._busy and not self._paused",
+        '@property\n    def is_running(self):\n        return self._state == "running"',
+    ],
+)
+def test_a_property_of_the_objects_state_is_a_flag(state: str) -> None:
+    code = (
+        PRINTER.replace(
+            "@property\n    def is_running(self):\n"
+            "        return any(not m.done for m in self._missions.values())",
+            state,
+        )
+        .replace(
+            "self._missions = {}",
+            "self._missions = {}\n        self._busy = True\n        self._paused = False\n"
+            '        self._state = "running"',
+        )
+        .replace("import threading", "import functools\nimport threading")
+        .replace(" or time.monotonic() < end", "")
+    )
+    findings = _findings(code)
+    assert [severity for severity, _ in findings] == ["high"], findings

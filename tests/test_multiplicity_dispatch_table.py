@@ -46,6 +46,13 @@ def main(argv=None):
     opts = parse(argv)
     return {"start": command_start, "stop": command_stop}[opts.action](opts)
 """,
+    "the_default_of_get": START
+    + """\
+def main(argv=None):
+    opts = parse(argv)
+    command = {"stop": command_stop}.get(opts.action, command_start)
+    return command(opts)
+""",
     "looked_up_with_get": START
     + """\
 def main(argv=None):

@@ -1074,19 +1074,18 @@ class ModuleFacts:
                 self._calls_naming()  # (the call order, which sorts the callers)
                 bound: dict[int, dict[str, list[cst.BaseExpression | None]]] = {}
                 for call in self.index.calls:
-                    for table in self._tables_called(call, bound):
-                        for element in table.elements:
-                            value = element.value if isinstance(element, cst.DictElement) else None
-                            if isinstance(value, cst.Name):
-                                found.setdefault(value.value, []).append(call)
+                    for name in self._dispatched_names(call, bound):
+                        found.setdefault(name, []).append(call)
             self._dispatched = found
         return self._dispatched
 
-    def _tables_called(
+    def _dispatched_names(
         self, call: cst.Call, bound: dict[int, dict[str, list[cst.BaseExpression | None]]]
-    ) -> list[cst.Dict]:
-        """The dict literals whose looked-up value ``call`` calls (see ``_dispatch_calls``);
-        ``bound``: what each function assigns to its plain names, filled as functions come."""
+    ) -> list[str]:
+        """The functions ``call`` may run through a dispatch table (see ``_dispatch_calls``):
+        the names among the values of the dict literals it looks a value up in, and the
+        default of a ``get()``; ``bound``: what each function assigns to its plain names,
+        filled as functions come."""
         looked: list[cst.BaseExpression | None] = [call.func]
         if isinstance(call.func, cst.Name):
             scope = self.index.scope_of(call)
@@ -1099,18 +1098,25 @@ class ModuleFacts:
                     if isinstance(target, cst.Name):
                         names.setdefault(target.value, []).append(value)
             looked = names.get(call.func.value, [])
-        tables: list[cst.Dict] = []
+        values: list[cst.BaseExpression] = []
         for value in looked:
             if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Dict):
-                tables.append(value.value)
+                values.extend(
+                    e.value for e in value.value.elements if isinstance(e, cst.DictElement)
+                )
             elif (
                 isinstance(value, cst.Call)
                 and isinstance(value.func, cst.Attribute)
                 and value.func.attr.value == "get"
                 and isinstance(value.func.value, cst.Dict)
             ):
-                tables.append(value.func.value)
-        return tables
+                values.extend(
+                    e.value for e in value.func.value.elements if isinstance(e, cst.DictElement)
+                )
+                default = argument(value, 1, "default")
+                if default is not None:
+                    values.append(default)
+        return [value.value for value in values if isinstance(value, cst.Name)]
 
     def calls_named(self, name: str) -> list[cst.Call]:
         """The module's calls of anything whose last name is ``name`` (``f(``, ``x.f(``)."""

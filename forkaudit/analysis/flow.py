@@ -3946,6 +3946,11 @@ class Follower:
             # `log_many_outputs(tuple(processes) + (proc,))`: the sum holds the same elements;
             # handed to a function of this module, what that function does with each of them
             # is what happens (anything else: as before, nothing said)
+            parent = _whole_sum(self.index, parent)
+            bound = self.index.parent_of(parent)
+            if isinstance(bound, cst.Assign) and bound.value is parent:
+                # `everyone = workers + [monitor]`: a container holding it, as a literal is
+                return merge([self._follow_container(site, t.target, bound) for t in bound.targets])
             arg = self.index.parent_of(parent)
             call = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
             if isinstance(call, cst.Call) and isinstance(arg, cst.Arg):
@@ -4136,13 +4141,13 @@ class Follower:
                 continue
             if keyed and isinstance(parent, cst.Attribute | cst.Subscript):
                 continue  # `procs.pop(p)`, `procs[p]`: a value comes out, not the key
-            copy = None if keyed else _copied_into(index, node)
+            copy = None if keyed else _copy_of(index, node)
             if copy is not None:
-                # `processes = [model, *servers]`, `everyone = servers + [monitor]`: a list of
-                # the same handles, whose reaping loop reaps these
-                # (started where it was made or not, what the copy holds is the same)
-                copied = self._follow_container(replace(site, started=True), *copy)
-                if not copied.leak:
+                # `processes = [model, *servers]`, `everyone = servers + [monitor]`,
+                # `list(servers)`: the same handles, in a container followed as one holding a
+                # handle put there (started where it was made or not, it holds the same)
+                copied = self._follow_container_value(replace(site, started=True), copy)
+                if copied is not None and not copied.leak:
                     return Verdict(False, started=started)
                 continue
             if isinstance(parent, cst.Attribute) and parent.value is node:
@@ -5303,31 +5308,36 @@ def _other_branch(index: ModuleIndex, one: cst.CSTNode, other: cst.CSTNode) -> b
     return _branching_if(index, one, other) is not None
 
 
-def _copied_into(
-    index: ModuleIndex, node: cst.CSTNode
-) -> tuple[cst.BaseExpression, cst.CSTNode] | None:
-    """The name a container (``node``) is copied into, element by element, with the statement
-    doing it: ``processes = [model, *servers]`` (unpacked into a list or tuple literal) or
-    ``everyone = servers + [monitor]`` (a list concatenated). None when it is not so."""
+def _copy_of(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The expression copying a container (``node``) element by element: the list or tuple
+    literal it is unpacked into (``[model, *servers]``), the sum it is part of (``servers +
+    [monitor]``, the whole of a longer sum), or ``list(servers)``/``tuple(servers)``. None when
+    it is not so."""
     parent = index.parent_of(node)
-    literal: cst.CSTNode | None = None
     if isinstance(parent, cst.StarredElement) and parent.value is node:
         literal = index.parent_of(parent)
-        if not isinstance(literal, cst.List | cst.Tuple):
-            return None
-    elif isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add):
-        literal = parent
-    if literal is None:
-        return None
-    assign = index.parent_of(literal)
-    if (
-        isinstance(assign, cst.Assign)
-        and assign.value is literal
-        and len(assign.targets) == 1
-        and isinstance(assign.targets[0].target, cst.Name)
-    ):
-        return assign.targets[0].target, assign
+        return literal if isinstance(literal, cst.List | cst.Tuple) else None
+    if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add):
+        return _whole_sum(index, parent)
+    if isinstance(parent, cst.Arg) and parent.value is node and not parent.keyword:
+        call = index.parent_of(parent)
+        if (
+            isinstance(call, cst.Call)
+            and len(call.args) == 1
+            and dotted_name(call.func) in ("list", "tuple")
+        ):
+            return call
     return None
+
+
+def _whole_sum(index: ModuleIndex, node: cst.BinaryOperation) -> cst.CSTNode:
+    """The outermost of the additions holding ``node`` (``a + b + [c]``)."""
+    current: cst.CSTNode = node
+    while True:
+        parent = index.parent_of(current)
+        if not (isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add)):
+            return current
+        current = parent
 
 
 def _read_before_store(

@@ -13,7 +13,6 @@ import libcst as cst
 
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.vocabulary import (
-    CACHED_PROPERTIES,
     CONTAINER_ADD,
     FOREVER_METHODS,
     ITER_METHODS,
@@ -1550,10 +1549,8 @@ def computed_property(lineage: Sequence[ClassInfo], flag: str) -> bool:
         method = member.methods.get(name)
         if method is None:
             continue
-        if not any(
-            last_name(decorator.decorator) in ("property", *CACHED_PROPERTIES)
-            for decorator in method.decorators
-        ):
+        # (a cached property is worked out once: a loop on it sees one value for good)
+        if not any(last_name(decorator.decorator) == "property" for decorator in method.decorators):
             return False
         body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
         statements = [s for s in body if not _docstring(s)]
@@ -1571,7 +1568,8 @@ def _docstring(statement: cst.BaseStatement) -> bool:
 
 
 def _returns_own_state(statement: cst.BaseStatement) -> bool:
-    """``return self._running``, ``return not self._stop.is_set()``: a flag of the object."""
+    """``return self._running``, ``return not self._stop.is_set()``, ``return self._running and
+    not self._paused``, ``return self._state == "running"``: the object's own state."""
     if not (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1
@@ -1579,9 +1577,29 @@ def _returns_own_state(statement: cst.BaseStatement) -> bool:
     ):
         return False
     value = statement.body[0].value
-    while isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
-        value = value.expression
+    return value is not None and _own_state(value)
+
+
+def _own_state(value: cst.BaseExpression) -> bool:
+    """Is ``value`` made only of the object's attributes (flags, Events asked ``is_set()``,
+    compared with constants), joined with ``and``/``or``/``not``? What only its methods set."""
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
+        return _own_state(value.expression)
+    if isinstance(value, cst.BooleanOperation):
+        return _own_state(value.left) and _own_state(value.right)
+    if isinstance(value, cst.Comparison) and len(value.comparisons) == 1:
+        sides = (value.left, value.comparisons[0].comparator)
+        return any(_own_state(side) for side in sides) and any(_constant(side) for side in sides)
     if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Attribute):
         value = value.func.value if value.func.attr.value == "is_set" else value
-    name = dotted_name(value) if value is not None else None
-    return bool(name) and str(name).startswith("self.") and str(name).count(".") == 1
+    name = dotted_name(value) or ""
+    return name.startswith("self.") and name.count(".") == 1
+
+
+def _constant(value: cst.BaseExpression) -> bool:
+    """A literal, ``None``/``True``/``False``, or a name in capitals (``State.RUNNING``)."""
+    if isinstance(value, cst.SimpleString | cst.Integer | cst.Float):
+        return True
+    name = dotted_name(value) or ""
+    last = name.rsplit(".", 1)[-1]
+    return name in ("None", "True", "False") or (bool(last) and last.isupper())
