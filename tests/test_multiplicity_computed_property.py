@@ -163,6 +163,8 @@ def test_a_loop_on_a_property_returning_a_flag_lasts_until_stopped() -> None:
         # only the object's own state: what its methods set
         "@property\n    def is_running(self):\n        return self._busy and not self._paused",
         '@property\n    def is_running(self):\n        return self._state == "running"',
+        # (held9: matrix-nio's TransferMonitor, `done` being `bool(self.end_time)`)
+        "@property\n    def is_running(self):\n        return not bool(self._paused)",
     ],
 )
 def test_a_property_of_the_objects_state_is_a_flag(state: str) -> None:

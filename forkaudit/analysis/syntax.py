@@ -1592,6 +1592,8 @@ def _own_state(value: cst.BaseExpression) -> bool:
         return any(_own_state(side) for side in sides) and any(_constant(side) for side in sides)
     if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Attribute):
         value = value.func.value if value.func.attr.value == "is_set" else value
+    if isinstance(value, cst.Call) and dotted_name(value.func) == "bool" and len(value.args) == 1:
+        return _own_state(value.args[0].value)  # `bool(self.end_time)`
     name = dotted_name(value) or ""
     return name.startswith("self.") and name.count(".") == 1
 
