@@ -145,6 +145,24 @@ def test_a_loop_on_a_computed_property_ends_by_itself() -> None:
     assert _findings(PRINTER) == []
 
 
+def test_a_count_the_work_moves_is_no_flag() -> None:
+    # (held12: DrissionGet's own `is_running` is `self._running_count > 0`, moved by += and -=
+    # as missions start and end)
+    counting = (
+        PRINTER.replace(
+            "return any(not m.done for m in self._missions.values())",
+            "return self._running_count > 0",
+        )
+        .replace(
+            "    def stop(self):",
+            "    def add(self, mission):\n        self._running_count += 1\n\n"
+            "    def done(self, mission):\n        self._running_count -= 1\n\n    def stop(self):",
+        )
+        .replace("self._missions = {}", "self._missions = {}\n        self._running_count = 0")
+    )
+    assert _findings(counting) == []
+
+
 def test_a_loop_on_a_property_returning_a_flag_lasts_until_stopped() -> None:
     flagged = PRINTER.replace(
         "return any(not m.done for m in self._missions.values())", "return self._busy"

@@ -1554,7 +1554,16 @@ def computed_property(lineage: Sequence[ClassInfo], flag: str) -> bool:
             return False
         body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
         statements = [s for s in body if not _docstring(s)]
-        return not (len(statements) == 1 and _returns_own_state(statements[0]))
+        # a count the object's work moves (`self._running += 1`, `-= 1` as missions end) is
+        # what the work does, not a state a stop sets
+        counts = {
+            dotted_name(node.target) or ""
+            for klass in lineage
+            for function in klass.methods.values()
+            for node in walk_statements(function)
+            if isinstance(node, cst.AugAssign)
+        }
+        return not (len(statements) == 1 and _returns_own_state(statements[0], counts))
     return False
 
 
@@ -1567,7 +1576,7 @@ def _docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _returns_own_state(statement: cst.BaseStatement) -> bool:
+def _returns_own_state(statement: cst.BaseStatement, counts: set[str]) -> bool:
     """``return self._running``, ``return not self._stop.is_set()``, ``return self._running and
     not self._paused``, ``return self._state == "running"``: the object's own state."""
     if not (
@@ -1577,25 +1586,28 @@ def _returns_own_state(statement: cst.BaseStatement) -> bool:
     ):
         return False
     value = statement.body[0].value
-    return value is not None and _own_state(value)
+    return value is not None and _own_state(value, counts)
 
 
-def _own_state(value: cst.BaseExpression) -> bool:
+def _own_state(value: cst.BaseExpression, counts: set[str]) -> bool:
     """Is ``value`` made only of the object's attributes (flags, Events asked ``is_set()``,
-    compared with constants), joined with ``and``/``or``/``not``? What only its methods set."""
+    compared with constants), joined with ``and``/``or``/``not``? What only its methods set;
+    not one of ``counts``, which the object's work moves."""
     if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
-        return _own_state(value.expression)
+        return _own_state(value.expression, counts)
     if isinstance(value, cst.BooleanOperation):
-        return _own_state(value.left) and _own_state(value.right)
+        return _own_state(value.left, counts) and _own_state(value.right, counts)
     if isinstance(value, cst.Comparison) and len(value.comparisons) == 1:
         sides = (value.left, value.comparisons[0].comparator)
-        return any(_own_state(side) for side in sides) and any(_constant(side) for side in sides)
+        return any(_own_state(side, counts) for side in sides) and any(
+            _constant(side) for side in sides
+        )
     if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Attribute):
         value = value.func.value if value.func.attr.value == "is_set" else value
     if isinstance(value, cst.Call) and dotted_name(value.func) == "bool" and len(value.args) == 1:
-        return _own_state(value.args[0].value)  # `bool(self.end_time)`
+        return _own_state(value.args[0].value, counts)  # `bool(self.end_time)`
     name = dotted_name(value) or ""
-    return name.startswith("self.") and name.count(".") == 1
+    return name.startswith("self.") and name.count(".") == 1 and name not in counts
 
 
 def _constant(value: cst.BaseExpression) -> bool:
