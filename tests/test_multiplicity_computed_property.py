@@ -183,6 +183,8 @@ def test_a_loop_on_a_property_returning_a_flag_lasts_until_stopped() -> None:
         '@property\n    def is_running(self):\n        return self._state == "running"',
         # (held9: matrix-nio's TransferMonitor, `done` being `bool(self.end_time)`)
         "@property\n    def is_running(self):\n        return not bool(self._paused)",
+        # (the corpus's optimizely poller: its loop asks whether its own thread is alive)
+        "@property\n    def is_running(self):\n        return self._thread.is_alive()",
     ],
 )
 def test_a_property_of_the_objects_state_is_a_flag(state: str) -> None:

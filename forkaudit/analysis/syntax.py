@@ -1603,7 +1603,10 @@ def _own_state(value: cst.BaseExpression, counts: set[str]) -> bool:
             _constant(side) for side in sides
         )
     if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Attribute):
-        value = value.func.value if value.func.attr.value == "is_set" else value
+        # an Event's state, or the liveness of a thread the object holds (`self._polling_
+        # thread.is_alive()`: asked by that thread's own loop, it never turns false)
+        asked = value.func.attr.value in ("is_set", "is_alive")
+        value = value.func.value if asked else value
     if isinstance(value, cst.Call) and dotted_name(value.func) == "bool" and len(value.args) == 1:
         return _own_state(value.args[0].value, counts)  # `bool(self.end_time)`
     name = dotted_name(value) or ""
