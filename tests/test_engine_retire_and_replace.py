@@ -178,6 +178,10 @@ class _Swapping:
         if retired is not None:
             retired.shutdown(wait=False, cancel_futures=True)
 
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+
 
 def test_each_reset_leaves_only_the_current_worker() -> None:
     before = threading.active_count()
@@ -190,5 +194,4 @@ def test_each_reset_leaves_only_the_current_worker() -> None:
     while threading.active_count() > before + 1 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert threading.active_count() <= before + 1
-    assert pubsub._executor is not None
-    pubsub._executor.shutdown(wait=True)
+    pubsub.close()
