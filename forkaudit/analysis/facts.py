@@ -1070,7 +1070,10 @@ class ModuleFacts:
         in the same function."""
         if self._dispatched is None:
             found: dict[str, list[cst.Call]] = {}
-            if _DISPATCH_TEXT.search(self._code_text()):
+            # (the raw lines first: blanking strings and comments tokenizes the module)
+            if any("}" in line and _DISPATCH_TEXT.search(line) for line in self.index.lines) and (
+                _DISPATCH_TEXT.search(self._code_text())
+            ):
                 self._calls_naming()  # (the call order, which sorts the callers)
                 bound: dict[int, dict[str, list[cst.BaseExpression | None]]] = {}
                 for call in self.index.calls:
