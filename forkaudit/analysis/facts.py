@@ -29,6 +29,7 @@ from forkaudit.analysis.syntax import (
     walk_statements,
 )
 from forkaudit.analysis.vocabulary import (
+    DISPATCH_LOOKUP,
     EXIT_FUNCTIONS,
     FORK_CALLS,
     FORK_HOOK_WORDS,
@@ -1071,8 +1072,8 @@ class ModuleFacts:
         if self._dispatched is None:
             found: dict[str, list[cst.Call]] = {}
             # (the raw lines first: blanking strings and comments tokenizes the module)
-            if any("}" in line and _DISPATCH_TEXT.search(line) for line in self.index.lines) and (
-                _DISPATCH_TEXT.search(self._code_text())
+            if any("}" in line and DISPATCH_LOOKUP.search(line) for line in self.index.lines) and (
+                DISPATCH_LOOKUP.search(self._code_text())
             ):
                 self._calls_naming()  # (the call order, which sorts the callers)
                 bound: dict[int, dict[str, list[cst.BaseExpression | None]]] = {}
@@ -1479,7 +1480,3 @@ def pid_names(assign: cst.Assign) -> Iterator[str]:
         )
         if name := dotted_name(first):
             yield name
-
-
-# a dict literal indexed or asked with get() right where it ends: a dispatch table
-_DISPATCH_TEXT = re.compile(r"\}\s*(?:\[|\.get\()")

@@ -3950,7 +3950,7 @@ class Follower:
             bound = self.index.parent_of(parent)
             if isinstance(bound, cst.Assign) and bound.value is parent:
                 # `everyone = workers + [monitor]`: a container holding it, as a literal is
-                return merge([self._follow_container(site, t.target, bound) for t in bound.targets])
+                return self._follow_container_value(site, parent)
             arg = self.index.parent_of(parent)
             call = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
             if isinstance(call, cst.Call) and isinstance(arg, cst.Arg):

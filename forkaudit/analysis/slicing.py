@@ -22,6 +22,7 @@ from forkaudit.analysis.vocabulary import (
     CLEANUP_REGISTER_METHODS,
     CLEANUP_REGISTERS,
     CONTAINER_ADD,
+    DISPATCH_LOOKUP,
     EXIT_WORDS,
     FOREVER_METHODS,
     ITERATOR_METHODS,
@@ -297,7 +298,6 @@ _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
 # A function named as a value of a dict literal (`"start": command_start,`), in a chunk that
 # looks a value up in one and calls it (facts._dispatch_calls): the chunk calls the function.
 _DISPATCHED = r":[ \t]*(?:{})[ \t]*(?=[,}\n#])"
-_DISPATCH_TABLE = re.compile(r"\}\s*(?:\[|\.get\()")
 # The installation of a function as a signal's handler (`signal.signal(SIGQUIT, dump)`,
 # `loop.add_signal_handler(SIGTERM, self.stop)`): how often it runs is said there, as at a call.
 _SIGNAL_INSTALL = re.compile(
@@ -733,7 +733,7 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
                 _calls_in_code(mention, chunk.text, chunk.start, strings)
                 or _installed(chunk.text, fresh, strings.inside, chunk.start)
                 or (
-                    _DISPATCH_TABLE.search(chunk.text) is not None
+                    DISPATCH_LOOKUP.search(chunk.text) is not None
                     and _calls_in_code(
                         _any_of(_DISPATCHED, fresh), chunk.text, chunk.start, strings
                     )

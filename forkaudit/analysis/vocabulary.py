@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+# A dict literal indexed, or asked with get(), right where it ends (`{...}[action]`,
+# `{...}.get(action)`): a dispatch table, whose looked-up function the code then calls. The
+# slicer keeps the chunk holding one; the analysis counts its call as a call of each function.
+DISPATCH_LOOKUP = re.compile(r"\}\s*(?:\[|\.get\()")
+
 # ---------------------------------------------------------------------------- the process ends
 
 # Calls after which the calling process is gone (or is another program): a fork whose parent
