@@ -10209,6 +10209,64 @@ def test_a_hook_run_after_the_fork_runs_once_per_child() -> None:
     )
 
 
+def test_a_hook_run_as_a_worker_boots_runs_once_per_worker() -> None:
+    # a worker framework calls a middleware's before_worker_boot() (dramatiq) as each worker
+    # boots: once per worker process, not per request (held13: dramatiq-abort's abort watcher,
+    # a false high "piles up if that runs per request")
+    findings = check(
+        """
+        import threading
+
+
+        class Abortable:
+            def before_worker_boot(self, broker, worker):
+                threading.Thread(target=self._watch).start()  # leak
+
+            def on_message(self, message):
+                threading.Thread(target=self._watch).start()  # leak
+
+            def _watch(self):
+                while True:
+                    self.poll()
+        """
+    )
+    assert findings[0].severity == "medium", findings[0].message
+    assert "runs once in each worker or process, as it boots" in findings[0].message
+    assert findings[1].severity == "high", findings[1].message
+    # "boot" alone is no worker's boot: booting a machine is per object, as any method
+    findings = check(
+        """
+        import threading
+
+
+        class Emulator:
+            def boot(self):
+                threading.Thread(target=self._console).start()  # leak
+
+            def _console(self):
+                while True:
+                    self.poll()
+        """
+    )
+    assert "as it boots" not in findings[0].message
+    # the module calling the hook in a loop says how often it runs
+    findings = check(
+        """
+        import threading
+
+
+        def after_worker_boot(worker):
+            threading.Thread(target=worker.serve_forever).start()  # leak
+
+
+        def boot_all(workers):
+            for worker in workers:
+                after_worker_boot(worker)
+        """
+    )
+    assert findings[0].severity == "high", findings[0].message
+
+
 def test_a_function_named_to_serve_for_ever_that_returns_is_judged_by_its_body() -> None:
     # `run_forever` is the library's word for serving; one whose body ends in a return gives
     # back to its caller (websocket-client's returns when its connection closes, and callers

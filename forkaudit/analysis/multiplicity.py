@@ -77,6 +77,7 @@ from forkaudit.analysis.vocabulary import (
     TASK_DECORATORS,
     TASK_MODULES,
     TERMINATION_SIGNALS,
+    boot_hook,
     name_words,
 )
 from forkaudit.analysis.walk import walk
@@ -321,6 +322,12 @@ class Counter:
         if name in AFTER_FORK_HOOKS and not self.facts.callers(function):
             return Multiplicity(
                 Level.ONCE, f"{name}() runs once in each child process, right after the fork", True
+            )
+        if boot_hook(name) and not self.facts.callers(function):
+            return Multiplicity(
+                Level.ONCE,
+                f"{name}() runs once in each worker or process, as it boots",
+                True,
             )
         handler = self._handler(function, owner)
         if handler:
