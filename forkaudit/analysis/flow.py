@@ -520,12 +520,15 @@ class Follower:
         if (
             verdict.leak
             and verdict.ended
+            and evidence.ends
             and (site.rule.awaited or site.rule.kind is Kind.POOL)
             and not verdict.running
         ):
             # asyncio: a child killed on every way out ends and its watcher reaps it (harm); one
             # killed on some paths only may be let go running on the others. A pool closed on
-            # some paths only is dropped open on the others, its workers idle.
+            # some paths only is dropped open on the others, its workers idle. (Only the local's
+            # own kills: one killed through the attribute it is stored on, by the object's
+            # cleanup, was judged there.)
             gap = self.reap_gap(site.rule, statement_line, list(evidence.ends), scope, name)
             if gap is not None:
                 verdict = replace(verdict, ended=False)
