@@ -67,6 +67,10 @@ class Rule:
     fix: str
     examples: tuple[RuleExample, ...]
     source: str  # the TOML file it came from
+    # let go by everything, it is shut down when CPython collects it (at once, by reference
+    # counting): an executor's workers end, a Manager's server process is joined. Nothing is
+    # left, and a dropped one is not reported
+    finalized_when_collected: bool = False
 
 
 @dataclass(frozen=True)

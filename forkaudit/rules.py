@@ -38,6 +38,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "context-manager": bool,
     "awaited": bool,
     "wait-any": bool,
+    "finalized-when-collected": bool,
     "arg-condition": dict,
     "summary": str,
     "consequence": str,
@@ -198,4 +199,5 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
         fix=raw["fix"].strip(),
         examples=tuple(examples),
         source=str(path),
+        finalized_when_collected=bool(raw.get("finalized-when-collected", False)),
     )

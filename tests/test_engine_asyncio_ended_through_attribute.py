@@ -14,6 +14,7 @@ import os
 import sys
 
 import pytest
+from children import children
 
 from forkaudit.analysis.engine import analyze_source
 from forkaudit.rules import load_rules
@@ -84,19 +85,7 @@ def test_a_child_let_go_unended_is_reported(name: str) -> None:
 
 
 def _zombies() -> int:
-    """Children of this process that have ended and not been reaped."""
-    count = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] == "Z" and int(fields[1]) == os.getpid():
-            count += 1
-    return count
+    return children(zombies_only=True)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

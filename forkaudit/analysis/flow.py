@@ -260,6 +260,7 @@ class Follower:
                 f"{what} is used once and dropped ({index.code(attribute)}...): it is never {rule.kind.reaped}",
                 started=site.started,
                 daemon=site.daemon,
+                drained=read_to_the_end(index, node),
             )
         if role is Role.ITERATED and site.started and site.depth == 0:
             # `for line in os.popen(cmd):`: read to the end, then dropped unclosed (a generator
@@ -270,6 +271,7 @@ class Follower:
                 f"{what} is iterated once and dropped: it is never {rule.kind.reaped}",
                 started=True,
                 daemon=site.daemon,
+                drained=True,
             )
         if role is Role.DISCARDED:
             if rule.start_methods and not site.started:
@@ -1899,6 +1901,7 @@ class Follower:
             daemon=daemon,
             ended=evidence.ended,
             holder=holder,
+            drained=any(read_to_the_end(self.index, use) for use in evidence.uses),
         )
 
     def reap_gap(
@@ -5527,6 +5530,31 @@ def _fixed_index(subscript: cst.Subscript) -> bool:
         if not isinstance(value, cst.Integer | cst.SimpleString):
             return False
     return True
+
+
+# reads that end only at the end of the output (no size given): `.read()`, `.readlines()`
+_READS_TO_THE_END = frozenset({"read", "readlines"})
+
+
+def read_to_the_end(index: ModuleIndex, node: cst.CSTNode) -> bool:
+    """Is the child's output read to its end at ``node`` (the handle: a Popen, or what
+    os.popen returns): ``h.read()``, ``h.stdout.readlines()``, ``for line in h.stdout:``,
+    ``for line in h:``? The child closes its end as it exits, so a read reaching the end has
+    (all but) seen it end."""
+    parent = index.parent_of(node)
+    if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "stdout":
+        node, parent = parent, index.parent_of(parent)
+    if isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
+        return True
+    if not (isinstance(parent, cst.Attribute) and parent.value is node):
+        return False
+    call = index.parent_of(parent)
+    return (
+        isinstance(call, cst.Call)
+        and call.func is parent
+        and parent.attr.value in _READS_TO_THE_END
+        and not call.args
+    )
 
 
 def _forwards_call(index: ModuleIndex, method: cst.FunctionDef, handle: str, name: str) -> bool:

@@ -27,7 +27,8 @@ from forkaudit.analysis.facts import ModuleFacts, called_in_code
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
-from forkaudit.analysis.syntax import argument, flags_set, walk_statements
+from forkaudit.analysis.syntax import argument, endless_loop, flags_set, walk_statements
+from forkaudit.analysis.uses import Role, use_of
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import (
     PER_USE_METHODS,
@@ -349,6 +350,17 @@ def _residue(
                 + ("object holding it" if holder == "self" else "module name holds it"),
                 True,
             )
+        if verdict.drained:
+            # its output read to the end: the child has closed it as it exits, so the dropped
+            # Popen, collected at once, finds it ended and reaps it (or parks it for the next
+            # Popen() in the instant before it has)
+            return (
+                Residue.COLLECTED,
+                "its output is read to the end, which the child closes as it exits: CPython "
+                "reaps it as the dropped Popen is collected (one caught still exiting waits "
+                "for the next Popen())",
+                False,
+            )
         return (
             Residue.LINGERING,
             "CPython reaps a dropped Popen when it is collected or at the next Popen(): "
@@ -444,12 +456,147 @@ def _residue(
         if holder == "module":
             # `global _pool; _pool = Pool()`: the next start rebinds the name, dropping the last
             return Residue.PERSISTENT, f"{what} stay{s} as long as the module name holds it", True
+        task = _endless_task(index, site.call) if index is not None else ""
+        if task:
+            return (
+                Residue.PERSISTENT,
+                f"one of its workers runs {task}(), which loops with no exit: it never ends, "
+                "collected or not, and the interpreter waits for it at exit",
+                False,
+            )
+        if (
+            site.rule.finalized_when_collected
+            and index is not None
+            and not (kind is Kind.MANAGER and proxies_kept(index, site.call))
+        ):
+            # let go by everything, it is collected at once and its finalizer shuts it down:
+            # nothing is left (a Manager's proxies hold it: kept, they keep its server)
+            return None, "", False
         return (
             Residue.COLLECTED,
             f"{what} end{s} only when the dropped object is collected",
             False,
         )
     return Residue.PERSISTENT, "", False
+
+
+def _endless_task(index: ModuleIndex, start: cst.CSTNode) -> str:
+    """Is a task handed to the executor made at ``start`` (``ex.submit(self._beat)``, through
+    the local it is bound to or on the call itself) a function of the module that loops with no
+    exit? Its worker never ends, collected executor or not, and the interpreter waits for it at
+    exit. Its name, "" when there is none. (The slicer keeps such tasks: slicing._SUBMITTED.)"""
+    use = use_of(index, start)
+    calls: list[cst.Call] = []
+    if use.role is Role.CALL and isinstance(use.at, cst.Call):
+        calls.append(use.at)
+    elif use.role is Role.BOUND and isinstance(use.at, cst.Assign):
+        bound = {t.target.value for t in use.at.targets if isinstance(t.target, cst.Name)}
+        calls.extend(
+            node
+            for node in walk_statements(index.scope_of(start))
+            if isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and isinstance(node.func.value, cst.Name)
+            and node.func.value.value in bound
+        )
+    info = index.class_of(start)
+    for call in calls:
+        if not (
+            isinstance(call.func, cst.Attribute) and call.func.attr.value == "submit" and call.args
+        ):
+            continue
+        task = call.args[0].value
+        name = dotted_name(task) or ""
+        functions: list[cst.FunctionDef] = []
+        if name.startswith("self.") and name.count(".") == 1 and info is not None:
+            method = index.method_table(info).get(name[5:])
+            functions = [method] if method is not None else []
+        elif name and "." not in name:
+            functions = [f for f in index.functions if f.name.value == name]
+        if any(endless_loop(function) is not None for function in functions):
+            return name.rpartition(".")[2]
+    return ""
+
+
+# methods putting what they are given into their container (``made.append(manager.dict())``)
+_KEEPING = frozenset({"append", "appendleft", "add", "extend", "insert", "put", "put_nowait"})
+# builtins whose result holds none of what they are given (a copy, a number, a string)
+_COPYING = frozenset(
+    {"list", "tuple", "dict", "set", "frozenset", "sorted", "len", "sum", "min", "max", "any"}
+    | {"all", "str", "repr", "print", "bool", "int", "float"}
+)
+
+
+def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
+    """Is something a Manager made at ``start`` (a proxy: ``manager.dict()``,
+    ``Manager().Queue()``) kept past the function making it: stored on an attribute, in a
+    container or a global, returned or yielded (also through the local names it is bound to)? A
+    proxy holds its manager, which lives as long as the proxy. Also when ``start`` is not in a
+    function (the module keeps what it binds)."""
+    scope = index.scope_of(start)
+    if not isinstance(scope, cst.FunctionDef):
+        return True
+    made: list[cst.CSTNode] = []  # the proxies: calls of a method of the manager
+    managers: set[str] = set()
+    proxies: set[str] = set()
+    use = use_of(index, start)
+    if use.role is Role.CALL:
+        made.append(use.at)
+    elif use.role is Role.BOUND and isinstance(use.at, cst.Assign):
+        managers = {t.target.value for t in use.at.targets if isinstance(t.target, cst.Name)}
+    nodes = walk_statements(scope)
+    names = [node for node in nodes if isinstance(node, cst.Name)]
+    for node in names:
+        if node.value not in managers or isinstance(index.parent_of(node), cst.AssignTarget):
+            continue
+        found = use_of(index, node)
+        if found.role is not Role.CALL:
+            return True  # `Queue = m.Queue`: a bound method holds the manager too
+        made.append(found.at)
+    pending = list(made)
+    while pending:
+        value = pending.pop()
+        found = use_of(index, value)
+        while found.role is Role.THROUGH:  # `await q`, `a or q`
+            found = use_of(index, found.at)
+        if found.role in (Role.RETURNED, Role.KEY):
+            return True
+        if found.role is Role.BOUND:
+            bound = found.at
+            targets = (
+                [t.target for t in bound.targets]
+                if isinstance(bound, cst.Assign)
+                else [bound.target]
+                if isinstance(bound, cst.AnnAssign | cst.NamedExpr)
+                else []
+            )
+            if not targets or not all(isinstance(t, cst.Name) for t in targets):
+                return True  # `self.queue = manager.Queue()`, `d[k] = ...`
+            fresh = {t.value for t in targets if isinstance(t, cst.Name)} - proxies
+            proxies |= fresh
+            pending.extend(n for n in names if n.value in fresh and n not in targets)
+            continue
+        if found.role is Role.ARGUMENT:
+            call = index.parent_of(found.at)
+            if not isinstance(call, cst.Call):
+                return True
+            if isinstance(call.func, cst.Attribute) and (
+                call.func.attr.value in _KEEPING
+                or (dotted_name(call.func) or "").startswith("self.")
+            ):
+                return True  # put in a container, handed to the object
+            if isinstance(call.func, cst.Name) and call.func.value in _COPYING:
+                continue  # `list(proxy)`, `len(proxy)`: a copy, or a number
+            # what the call makes may keep it (`Bucket(items=proxy)`, a Process's args): it
+            # goes where that goes
+            pending.append(call)
+            continue
+        if found.role is Role.ELEMENT:
+            pending.append(found.at)  # the literal holding it goes where it goes
+    return any(
+        isinstance(node, cst.Global) and any(n.name.value in proxies for n in node.names)
+        for node in nodes
+    )
 
 
 # a timer firing within this many seconds holds its thread for no time worth counting

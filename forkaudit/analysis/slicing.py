@@ -54,7 +54,8 @@ _EXIT_HINTS = ("exit", "quit", "abort", "exec", "SystemExit")  # substrings of e
 def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     """Names that can be a thread's target: ``target=run``, ``function=f``, and every name in
     the arguments of a ``Thread(``/``Timer(``/``Process(`` call (``Timer(t.total_seconds(),
-    tick)``, ``Thread(None, loop)``) or of a call of one of the distribution's own ``makers``
+    tick)``, ``Thread(None, loop)``), the task handed to an executor (``ex.submit(self._beat)``),
+    or the arguments of a call of one of the distribution's own ``makers``
     (a factory running its argument: ``utils.default_create_thread(self._loop)``); and the
     cleanup registered to run later (``atexit.register(cls._wait_for_all)``)."""
     out: set[str] = set()
@@ -63,6 +64,8 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     if "Thread" in text or "Timer" in text or "Process" in text or "start_new" in text:
         for match in _THREAD_CALL.finditer(text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
+    if "submit" in text:
+        out.update(m.group(1) for m in _SUBMITTED.finditer(text))
     if makers is not None:
         for match in _word_starts(makers, text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
@@ -89,6 +92,8 @@ def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
 
 
 _THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[ \t]*\(")
+# a task handed to an executor (`ex.submit(self._beat)`): one looping for good holds its worker
+_SUBMITTED = re.compile(r"\.submit[ \t]*\([ \t]*(?:self\.)?(\w+)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 

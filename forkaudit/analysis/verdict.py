@@ -38,6 +38,9 @@ class Verdict:
     on_error: bool = False
     # Awaited, left only when its task is cancelled from outside while it waits.
     cancelled: bool = False
+    # Its output read to the end before it is let go (`os.popen(cmd).read()`, `for line in
+    # p.stdout`): the child closes it as it exits, so the dropped Popen finds it ended.
+    drained: bool = False
     # Base classes defined in other modules whose methods may reap it (asked of the runner).
     bases: tuple[str, ...] = ()
     # Methods of its class that stop it, which no code of the module calls: whether the
