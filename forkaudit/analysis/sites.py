@@ -179,7 +179,8 @@ class SiteFinder:
         if qualified is None:
             return None
         rule = self.start_map.get(qualified.rstrip("*"))
-        if rule is not None and rule.kind.joinable:
+        if rule is not None and (rule.kind.joinable or rule.kind in (Kind.POOL, Kind.SERVICE)):
+            # a subclass of a thread, a process, a pool or a library service is one
             return rule
         return None
 
@@ -278,7 +279,11 @@ class SiteFinder:
         ]
         reap.update(stopping)
         reap = with_callers(self.index, info, reap)
-        context_manager = bool(parent and parent.context_manager) or "__exit__" in reap
+        context_manager = (
+            rule.context_manager  # a pool's `with` ends it, a subclass's too
+            or bool(parent and parent.context_manager)
+            or "__exit__" in reap
+        )
         loops_forever = bool(parent and parent.loops_forever)
         run_known = bool(parent and parent.run_known)
         loop_reason = parent.loop_reason if parent is not None else ""
@@ -672,6 +677,14 @@ class SiteFinder:
         site.target_known = True
         endless = endless_loop(function) or self._delegated_endless(function)
         served = _served_object(endless)
+        if served and "." not in served:
+            # a parameter the start hands the object (`target=self._run, args=(self._loop,)`,
+            # `def _run(loop): loop.run_forever()`): a method stopping that object stops it
+            given_object = self._named_at_start(site, function, served, dotted=True)
+            if given_object.startswith("self.") and self._stopped_here(
+                given_object, site.call, None
+            ):
+                served = given_object
         if served and self._stopped_here(served, site.call, function):
             endless = None  # it serves until that object is stopped, which this module does
             site.serves_stopped = served
@@ -2563,12 +2576,17 @@ class SiteFinder:
         )
 
     def _stops(
-        self, served: str, within: list[cst.CSTNode], skip: cst.CSTNode | None = None
+        self,
+        served: str,
+        within: list[cst.CSTNode],
+        skip: cst.CSTNode | None = None,
+        helpers: bool = True,
     ) -> bool:
         """A call stopping ``served`` inside ``within``: ``served.stop()``, ``.shutdown()``, or
         ``served.stop`` handed on (``loop.call_soon_threadsafe(loop.stop)``), also through a
-        name its function binds to it (``loop = self._loop``). Not in ``skip`` (the function
-        serving it, stopping it on its own way out)."""
+        name its function binds to it (``loop = self._loop``), or handed to a function of the
+        module stopping its parameter (with ``helpers``: ``_handed_to_a_stopper``). Not in
+        ``skip`` (the function serving it, stopping it on its own way out)."""
         aliases: dict[int, set[str]] = {}  # function -> the names denoting served there
 
         def names(call: cst.Call) -> set[str]:
@@ -2600,6 +2618,33 @@ class SiteFinder:
                         and dotted_name(value.value) in names(call)
                     ):
                         return True
+                if helpers and self._handed_to_a_stopper(call, names(call)):
+                    return True
+        return False
+
+    def _handed_to_a_stopper(self, call: cst.Call, served: set[str]) -> bool:
+        """Does ``call`` hand the object (one of the names in ``served``) to a function of the
+        module that stops its parameter, called or registered to run later
+        (``self._stop_loop(self._loop)``, ``weakref.finalize(self, self._stop_loop,
+        self._loop)``, ``atexit.register(stop, loop)``, with ``def _stop_loop(loop):
+        loop.call_soon_threadsafe(loop.stop)``)?"""
+        values = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        if not any(dotted_name(value) in served for value in values):
+            return False
+        # the function called, then one handed on with the arguments after it
+        for position, candidate in enumerate((call.func, *values)):
+            if not isinstance(candidate, cst.Name | cst.Attribute):
+                continue
+            function = self.function_for(candidate, call)
+            if function is None or self.index.inside(call, function):
+                continue
+            parameters = [p.name.value for p in function.params.params if p.name.value != "self"]
+            given = values[position:]  # what each parameter is handed, in order
+            if any(
+                dotted_name(value) in served and self._stops(name, [function], helpers=False)
+                for name, value in zip(parameters, given, strict=False)
+            ):
+                return True
         return False
 
     def _unwrap_target(self, target: cst.BaseExpression, near: cst.CSTNode) -> cst.BaseExpression:
