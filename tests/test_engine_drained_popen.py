@@ -48,7 +48,32 @@ DRAINED = {
             return [line.strip() for line in p.stdout]
     """,
 }
+DRAINED["stderr_read"] = """
+        import subprocess
+
+        def probe(path):
+            p = subprocess.Popen(["ffprobe", path], stderr=subprocess.PIPE)
+            return p.stderr.read()
+    """
 UNREAD = {
+    # a loop that may leave early, or a generator whose consumer may stop: not to the end
+    "loop_left_early": """
+        import subprocess
+
+        def wait_ready(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            for line in p.stdout:
+                if b"ready" in line:
+                    break
+    """,
+    "generator": """
+        import subprocess
+
+        def follow(path):
+            p = subprocess.Popen(["tail", "-F", path], stdout=subprocess.PIPE)
+            for line in p.stdout:
+                yield line
+    """,
     "never_read": """
         import subprocess
 

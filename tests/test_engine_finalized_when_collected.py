@@ -137,6 +137,30 @@ KEPT = {
                 executor = ThreadPoolExecutor()  # leak
                 return executor.submit(self.beat)
     """,
+    "executor_serving_for_ever": """
+        import http.server
+        from concurrent.futures import ThreadPoolExecutor
+
+        def start(port):
+            httpd = http.server.HTTPServer(("", port), http.server.SimpleHTTPRequestHandler)
+            executor = ThreadPoolExecutor(1)  # leak
+            executor.submit(httpd.serve_forever)
+            return httpd
+    """,
+    "endless_task_through_the_loop": """
+        import asyncio
+        import functools
+        from concurrent.futures import ThreadPoolExecutor
+
+        def pump(conn, size):
+            while True:
+                conn.send(conn.recv(size))
+
+        async def handle(conn):
+            executor = ThreadPoolExecutor(1)  # leak
+            loop = asyncio.get_running_loop()
+            loop.run_in_executor(executor, functools.partial(pump, conn, 1024))
+    """,
     "pool_dropped": """
         import multiprocessing
 

@@ -10251,6 +10251,22 @@ def test_a_hook_run_as_a_worker_boots_runs_once_per_worker() -> None:
         """
     )
     assert "as it boots" not in findings[0].message
+    # nor an action named so (a hook is named for when it runs: before_, after_, on_)
+    findings = check(
+        """
+        import threading
+
+
+        class JobRunner:
+            def boot_process(self, argv):
+                threading.Thread(target=self._sample).start()  # leak
+
+            def _sample(self):
+                while True:
+                    self.poll()
+        """
+    )
+    assert "as it boots" not in findings[0].message
     # the module calling the hook in a loop says how often it runs
     findings = check(
         """

@@ -99,6 +99,23 @@ def test_a_service_subclass_is_the_service() -> None:
     assert [line for line, _ in _found(LISTENERS)] == _marked(LISTENERS)
 
 
+def test_a_subclass_overriding_exit_is_judged_by_its_own() -> None:
+    code = """
+        import multiprocessing.pool
+
+
+        class LoggingPool(multiprocessing.pool.Pool):
+            def __exit__(self, *exc):
+                print("done")
+
+
+        def squares(xs):
+            with LoggingPool(2) as pool:  # leak
+                return pool.map(abs, xs)
+    """
+    assert [line for line, _ in _found(code)] == _marked(code)
+
+
 def test_a_class_only_named_so_is_no_pool() -> None:
     code = """
         class Pool:

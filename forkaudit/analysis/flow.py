@@ -5542,10 +5542,21 @@ def read_to_the_end(index: ModuleIndex, node: cst.CSTNode) -> bool:
     ``for line in h:``? The child closes its end as it exits, so a read reaching the end has
     (all but) seen it end."""
     parent = index.parent_of(node)
-    if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "stdout":
+    if (
+        isinstance(parent, cst.Attribute)
+        and parent.value is node
+        and parent.attr.value in ("stdout", "stderr")
+    ):
         node, parent = parent, index.parent_of(parent)
-    if isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
+    if isinstance(parent, cst.CompFor) and parent.iter is node:
         return True
+    if isinstance(parent, cst.For) and parent.iter is node:
+        # to the end only when nothing leaves the loop early, and no consumer of a generator
+        # can stop it between two lines
+        return not any(
+            isinstance(inner, cst.Break | cst.Return | cst.Yield)
+            for inner in walk_statements(parent.body)
+        )
     if not (isinstance(parent, cst.Attribute) and parent.value is node):
         return False
     call = index.parent_of(parent)

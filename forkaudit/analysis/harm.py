@@ -27,10 +27,17 @@ from forkaudit.analysis.facts import ModuleFacts, called_in_code
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
-from forkaudit.analysis.syntax import argument, endless_loop, flags_set, walk_statements
+from forkaudit.analysis.syntax import (
+    argument,
+    endless_loop,
+    flags_set,
+    last_name,
+    walk_statements,
+)
 from forkaudit.analysis.uses import Role, use_of
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import (
+    FOREVER_METHODS,
     PER_USE_METHODS,
     START_NAME_WORDS,
     STOP_ENDS,
@@ -481,31 +488,46 @@ def _residue(
 
 
 def _endless_task(index: ModuleIndex, start: cst.CSTNode) -> str:
-    """Is a task handed to the executor made at ``start`` (``ex.submit(self._beat)``, through
-    the local it is bound to or on the call itself) a function of the module that loops with no
-    exit? Its worker never ends, collected executor or not, and the interpreter waits for it at
-    exit. Its name, "" when there is none. (The slicer keeps such tasks: slicing._SUBMITTED.)"""
+    """Is a task handed to the executor made at ``start`` (``ex.submit(self._beat)``,
+    ``loop.run_in_executor(ex, fn)``, through ``functools.partial``; through the local it is
+    bound to or on the call itself) a function of the module that loops with no exit, or a
+    server's ``serve_forever``? Its worker never ends, collected executor or not, and the
+    interpreter waits for it at exit. Its name, "" when there is none. (The slicer keeps such
+    tasks: slicing._SUBMITTED.)"""
     use = use_of(index, start)
-    calls: list[cst.Call] = []
+    calls: list[tuple[cst.Call, int]] = []  # the call handing a task, the task's position
     if use.role is Role.CALL and isinstance(use.at, cst.Call):
-        calls.append(use.at)
+        calls.append((use.at, 0))
     elif use.role is Role.BOUND and isinstance(use.at, cst.Assign):
         bound = {t.target.value for t in use.at.targets if isinstance(t.target, cst.Name)}
-        calls.extend(
-            node
-            for node in walk_statements(index.scope_of(start))
-            if isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and isinstance(node.func.value, cst.Name)
-            and node.func.value.value in bound
-        )
+        for node in walk_statements(index.scope_of(start)):
+            if not isinstance(node, cst.Call):
+                continue
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value in bound
+            ):
+                calls.append((node, 0))  # `ex.submit(task)`
+            elif (
+                last_name(func) == "run_in_executor"
+                and node.args
+                and isinstance(node.args[0].value, cst.Name)
+                and node.args[0].value.value in bound
+            ):
+                calls.append((node, 1))  # `loop.run_in_executor(ex, task)`
     info = index.class_of(start)
-    for call in calls:
-        if not (
-            isinstance(call.func, cst.Attribute) and call.func.attr.value == "submit" and call.args
-        ):
+    for call, position in calls:
+        if position == 0 and last_name(call.func) != "submit":
             continue
-        task = call.args[0].value
+        if len(call.args) <= position:
+            continue
+        task = call.args[position].value
+        if isinstance(task, cst.Call) and last_name(task.func) == "partial" and task.args:
+            task = task.args[0].value  # `partial(fn, ...)` runs fn
+        if isinstance(task, cst.Attribute) and task.attr.value in FOREVER_METHODS:
+            return task.attr.value  # `httpd.serve_forever`
         name = dotted_name(task) or ""
         functions: list[cst.FunctionDef] = []
         if name.startswith("self.") and name.count(".") == 1 and info is not None:

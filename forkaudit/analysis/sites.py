@@ -279,9 +279,12 @@ class SiteFinder:
         ]
         reap.update(stopping)
         reap = with_callers(self.index, info, reap)
+        overrides_exit = any("__exit__" in m.methods for m in self.index.lineage(info))
         context_manager = (
-            rule.context_manager  # a pool's `with` ends it, a subclass's too
-            or bool(parent and parent.context_manager)
+            # a pool's `with` ends it, a subclass's too, unless it overrides __exit__ (then
+            # that one decides: its reaping is among the class's reapers)
+            (rule.context_manager and not overrides_exit)
+            or bool(parent and parent.context_manager and not overrides_exit)
             or "__exit__" in reap
         )
         loops_forever = bool(parent and parent.loops_forever)
@@ -2639,6 +2642,15 @@ class SiteFinder:
             if function is None or self.index.inside(call, function):
                 continue
             parameters = [p.name.value for p in function.params.params if p.name.value != "self"]
+            if (
+                position
+                and last_name(call.func) == "finalize"
+                and (dotted_name(candidate) or "").startswith("self.")
+                and len(parameters) < len(function.params.params)
+            ):
+                # `weakref.finalize(self, self._stop, ...)` with a bound method: the finalizer
+                # holds the object, which is then never collected, and it never runs
+                continue
             given = values[position:]  # what each parameter is handed, in order
             if any(
                 dotted_name(value) in served and self._stops(name, [function], helpers=False)

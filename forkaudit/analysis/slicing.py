@@ -64,8 +64,9 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     if "Thread" in text or "Timer" in text or "Process" in text or "start_new" in text:
         for match in _THREAD_CALL.finditer(text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
-    if "submit" in text:
-        out.update(m.group(1) for m in _SUBMITTED.finditer(text))
+    if "submit" in text or "run_in_executor" in text:
+        for match in _SUBMITTED.finditer(text):
+            out.update(_WORD.findall(_call_arguments(text, match.end())))
     if makers is not None:
         for match in _word_starts(makers, text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
@@ -93,7 +94,7 @@ def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
 
 _THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[ \t]*\(")
 # a task handed to an executor (`ex.submit(self._beat)`): one looping for good holds its worker
-_SUBMITTED = re.compile(r"\.submit[ \t]*\([ \t]*(?:self\.)?(\w+)")
+_SUBMITTED = re.compile(r"(?:\.submit|run_in_executor)[ \t]*\(")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 

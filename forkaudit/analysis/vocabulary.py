@@ -354,8 +354,9 @@ PROCESS_TITLE_SETTERS = frozenset({"setproctitle", "_setproctitle", "set_proc_ti
 # has its own copy of every object, so once per process too.
 AFTER_FORK_HOOKS = frozenset({"post_fork", "after_fork", "postfork", "post_worker_init"})
 # Hooks a worker framework calls as a worker or a process boots (dramatiq's middleware
-# `before_worker_boot()` and `after_process_boot()`, a server's `on_server_boot()`): the word
-# "boot" beside what boots, once in each worker or process.
+# `before_worker_boot()` and `after_process_boot()`, a server's `on_server_boot()`): named as a
+# hook (before, after, on...), with the word "boot" beside what boots; once in each worker or
+# process. (`boot_process(argv)` is an action, not a hook.)
 BOOTING = frozenset({"worker", "process", "server", "app", "application"})
 
 
@@ -363,7 +364,12 @@ def boot_hook(name: str) -> bool:
     """Is a method of this name a hook run as a worker or process boots
     (``before_worker_boot``, ``after_process_boot``)?"""
     words = name_words(name)
-    return "boot" in words and any(word in BOOTING for word in words)
+    return (
+        bool(words)
+        and words[0] in ("before", "after", "on", "pre", "post")
+        and "boot" in words
+        and any(word in BOOTING for word in words)
+    )
 
 
 # Application factories (Flask's `create_app()` convention): the server process builds its one
