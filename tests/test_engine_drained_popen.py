@@ -115,15 +115,16 @@ def test_at_run_time_drained_children_leave_one_or_two_and_unread_ones_pile_up()
     import time
 
     subprocess.run(["true"], check=True)  # reap what the suite left parked
+    before = _zombies()  # (other children of this worker, not Popens: not ours to count)
     for _ in range(20):
         os.popen("echo hi").read()
         subprocess.Popen(["echo", "hi"], stdout=subprocess.PIPE).stdout.read()  # type: ignore[union-attr]
     time.sleep(0.3)
-    assert _zombies() <= 2
+    assert _zombies() - before <= 2  # at most the last two, caught still exiting
     subprocess.run(["true"], check=True)
     for _ in range(10):
         subprocess.Popen(["sleep", "0.1"])
     time.sleep(0.5)
-    assert _zombies() >= 9
+    assert _zombies() - before >= 9
     subprocess.run(["true"], check=True)  # the next Popen reaps them
-    assert _zombies() == 0
+    assert _zombies() <= before
