@@ -66,7 +66,16 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
             out.update(_WORD.findall(_call_arguments(text, match.end())))
     if "submit" in text or "run_in_executor" in text:
         for match in _SUBMITTED.finditer(text):
-            out.update(_WORD.findall(_call_arguments(text, match.end())))
+            # the task: `.submit(task, ...)`, `run_in_executor(executor, task, ...)`
+            arguments = _top_level_arguments(_call_arguments(text, match.end()))
+            position = 1 if match.group(0).startswith("run_in_executor") else 0
+            if len(arguments) > position and arguments[position].lstrip().startswith("lambda"):
+                continue  # a lambda names no function of the module to look into
+            if position and not _EXECUTOR_NAME.fullmatch(arguments[0]):
+                continue  # `run_in_executor(None, ...)`: the loop's own executor, not one made here
+            if len(arguments) > position:
+                # (`self.`, `cls.` name no function: keeping their lines would keep every method)
+                out.update(set(_WORD.findall(arguments[position])) - {"self", "cls"})
     if makers is not None:
         for match in _word_starts(makers, text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
@@ -74,6 +83,23 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
         # cleanup handed on to run later (`atexit.register(cls._wait_for_all)`): it may reap
         for match in _register_calls(text):
             out.update(_WORD.findall(_call_arguments(text, match.end(), 400)))
+    return out
+
+
+def _top_level_arguments(arguments: str) -> list[str]:
+    """``arguments`` (a call's text between its parentheses) cut at its top-level commas."""
+    out: list[str] = []
+    depth = 0
+    begin = 0
+    for position, char in enumerate(arguments):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            out.append(arguments[begin:position])
+            begin = position + 1
+    out.append(arguments[begin:])
     return out
 
 
@@ -94,8 +120,11 @@ def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
 
 _THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[ \t]*\(")
 # a task handed to an executor (`ex.submit(self._beat)`): one looping for good holds its worker
-_SUBMITTED = re.compile(r"(?:\.submit|run_in_executor)[ \t]*\(")
+# (on a plain name or a call, as harm._endless_task reads them: `ex.submit(`, `Pool().submit(`)
+_SUBMITTED = re.compile(r"(?:(?:(?<![\w.])[A-Za-z_]\w*|\))\.submit|run_in_executor)[ \t]*\(")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+# an executor bound to a plain name (`run_in_executor(pool, task)`), not None
+_EXECUTOR_NAME = re.compile(r"\s*(?!None\b)[A-Za-z_]\w*\s*")
 
 
 _CLASS_BASES = re.compile(r"^class[ \t]+\w+[ \t]*\(((?:[^()]|\([^()]*\))*)\)", re.MULTILINE)
