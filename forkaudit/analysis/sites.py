@@ -1313,6 +1313,25 @@ class SiteFinder:
         position = names.index(name)
         if self.index.method_of(function.body) is function and names and names[0] == "self":
             position -= 1  # a bound method: self is not handed over
+        # `target=functools.partial(run, loop)`: the wrapper's own arguments come first
+        wrapper = next(
+            (
+                arg.value
+                for arg in site.call.args
+                if arg.keyword is not None
+                and arg.keyword.value == "target"
+                and isinstance(arg.value, cst.Call)
+            ),
+            None,
+        )
+        if wrapper is not None:
+            bound = [a for a in wrapper.args if a.keyword is None and not a.star][1:]
+            if 0 <= position < len(bound):
+                return said(bound[position].value)
+            for arg in wrapper.args:
+                if arg.keyword is not None and arg.keyword.value == name:
+                    return said(arg.value)
+            position -= len(bound)
         for arg in site.call.args:
             keyword = arg.keyword.value if arg.keyword is not None else ""
             if keyword == "args" and isinstance(arg.value, cst.Tuple | cst.List):
@@ -1327,6 +1346,16 @@ class SiteFinder:
                         and element.key.evaluated_value == name
                     ):
                         return said(element.value)
+            if (
+                keyword == "kwargs"
+                and isinstance(arg.value, cst.Call)
+                and isinstance(arg.value.func, cst.Name)
+                and arg.value.func.value == "dict"
+            ):
+                # `kwargs=dict(loop=self._loop)`
+                for given in arg.value.args:
+                    if given.keyword is not None and given.keyword.value == name:
+                        return said(given.value)
         return ""
 
     def _sentinel_never_sent(self, function: cst.FunctionDef) -> str:
@@ -2390,8 +2419,11 @@ class SiteFinder:
             ):
                 return True
         if served.startswith("self."):
-            # (a method's body: class_of() a FunctionDef itself finds no method around it)
-            info = self.index.class_of(target.body if target is not None else near)
+            # (a method's body: class_of() a FunctionDef itself finds no method around it; a
+            # function of the module handed `self._loop` by a start in a method: that method's)
+            info = (self.index.class_of(target.body) if target is not None else None) or (
+                self.index.class_of(near)
+            )
             if info is None:
                 return False
             members: list[cst.CSTNode] = [m.node for m in self.index.lineage(info)]
@@ -2606,6 +2638,10 @@ class SiteFinder:
             for call in calls_in(self.index, scope, nested=True):
                 if skip is not None and self.index.inside(call, skip):
                     continue
+                if self.index.resolve(call.func) == "atexit.register":
+                    # a stop registered with atexit runs only as the interpreter exits, after
+                    # it has waited for every non-daemon thread: it ends no thread before
+                    continue
                 func = call.func
                 if (
                     isinstance(func, cst.Attribute)
@@ -2629,8 +2665,8 @@ class SiteFinder:
         """Does ``call`` hand the object (one of the names in ``served``) to a function of the
         module that stops its parameter, called or registered to run later
         (``self._stop_loop(self._loop)``, ``weakref.finalize(self, self._stop_loop,
-        self._loop)``, ``atexit.register(stop, loop)``, with ``def _stop_loop(loop):
-        loop.call_soon_threadsafe(loop.stop)``)?"""
+        self._loop)``, with ``def _stop_loop(loop): loop.call_soon_threadsafe(loop.stop)``)?
+        Not one registered with atexit (``_stops`` leaves those out)."""
         values = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
         if not any(dotted_name(value) in served for value in values):
             return False
