@@ -55,7 +55,22 @@ DRAINED["stderr_read"] = """
             p = subprocess.Popen(["ffprobe", path], stderr=subprocess.PIPE)
             return p.stderr.read()
     """
+DRAINED["iter_readline"] = """
+        import subprocess
+
+        def packages():
+            p = subprocess.Popen(["pip", "list"], stdout=subprocess.PIPE)
+            return [line.split() for line in iter(p.stdout.readline, b"")]
+    """
 UNREAD = {
+    # readline() until a line that is not the end: it may stop before the end
+    "iter_readline_until_a_line": """
+        import subprocess
+
+        def first_block(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            return [line for line in iter(p.stdout.readline, b"\\n")]
+    """,
     # a loop that may leave early, or a generator whose consumer may stop: not to the end
     "loop_left_early": """
         import subprocess
@@ -118,6 +133,9 @@ def test_at_run_time_drained_children_leave_one_or_two_and_unread_ones_pile_up()
     before = _zombies()  # (other children of this worker, not Popens: not ours to count)
     for _ in range(20):
         os.popen("echo hi").read()
+        drained = subprocess.Popen(["echo", "hi"], stdout=subprocess.PIPE)
+        assert [*iter(drained.stdout.readline, b"")] == [b"hi\n"]  # type: ignore[union-attr]
+        del drained
         subprocess.Popen(["echo", "hi"], stdout=subprocess.PIPE).stdout.read()  # type: ignore[union-attr]
     time.sleep(0.3)
     assert _zombies() - before <= 2  # at most the last two, caught still exiting

@@ -2966,6 +2966,26 @@ class Follower:
         dropper = self._ends_and_drops(family, attr, site)
         if any(v.leak and v.holder in ("container", "module") for v in evidence.sub_verdicts):
             dropper = ""  # also kept in a container: letting go of the attribute drops nothing
+        replacer = (
+            self._replaces_unreaped(
+                same_method, statement_line, attr, replace(evidence, reaps=list(evidence.ends)), own
+            )
+            if closer and not evidence.reaps and not site.timer_chain
+            else ""
+        )
+        if replacer:
+            # the cleanup ends the one stored last; a method storing a new one over it per
+            # call drops the one before still running, which no cleanup reaches any more
+            return Verdict(
+                True,
+                "medium",
+                f"stored on self.{attr}, which only the last one is ended through: "
+                f"{replacer}() stores a new one there without stopping the one before",
+                started=evidence.started,
+                daemon=evidence.daemon or site.daemon,
+                holder="self",
+                replaced=True,
+            )
         if closer and not dropper.startswith(closer):
             # (a cleanup that ends it and then lets go of it drops it: the dropper says so)
             return Verdict(
@@ -3328,6 +3348,16 @@ class Follower:
                 break
             if isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}":
                 return ""  # looked at (tested, reaped, stopped) before the new one
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Name)
+                and node.func.value in ("getattr", "hasattr")
+                and len(node.args) >= 2
+                and dotted_name(node.args[0].value) == "self"
+                and isinstance(node.args[1].value, cst.SimpleString)
+                and node.args[1].value.evaluated_value == attr
+            ):
+                return ""  # `if getattr(self, "_proc", None) is not None: return`
             if (
                 isinstance(node, cst.Call)
                 and isinstance(node.func, cst.Attribute)
@@ -4104,6 +4134,9 @@ class Follower:
         escaped = False
         dropped = False  # an element is taken out (pop) and dropped without being reaped
         partial = ""  # how a reaping loop that runs only on some paths leaves the others
+        # a loop kills or terminates each element without reaping it (an asyncio child so
+        # ended is reaped by the child watcher, as a single one stored on the object is)
+        ended = False
         for node in nodes:
             parent = index.parent_of(node)
             if slot and isinstance(parent, cst.Subscript) and parent.value is node:
@@ -4125,6 +4158,7 @@ class Follower:
             if found is not None and iterated is not None:
                 verdict = self._loop_reaps(site, iterated, found[1] or ())
                 started = started or verdict.started
+                ended = ended or (verdict.leak and verdict.ended)
                 if not verdict.leak:
                     gap = None
                     if (
@@ -4252,6 +4286,7 @@ class Follower:
             f"kept in {label}; {owner} {reaps}",
             started=started,
             holder="container",
+            ended=ended,
         )
 
     def _rebound_each_pass(self, loop: cst.CSTNode, key: str, holder: cst.CSTNode) -> bool:
@@ -4412,7 +4447,7 @@ class Follower:
                         self._classify_use(replace(site, started=True), use, evidence, 2)
         if evidence.reaps or evidence.escapes:
             return Verdict(False, started=evidence.started)
-        return Verdict(True, "medium", "", started=evidence.started)
+        return Verdict(True, "medium", "", started=evidence.started, ended=evidence.ended)
 
 
 def _in_block(index: ModuleIndex, node: cst.CSTNode) -> bool:
@@ -5548,6 +5583,21 @@ def read_to_the_end(index: ModuleIndex, node: cst.CSTNode) -> bool:
         and parent.attr.value in ("stdout", "stderr")
     ):
         node, parent = parent, index.parent_of(parent)
+    if (
+        isinstance(parent, cst.Attribute)
+        and parent.value is node
+        and parent.attr.value == "readline"
+        and isinstance(arg := index.parent_of(parent), cst.Arg)
+        and isinstance(call := index.parent_of(arg), cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value == "iter"
+        and len(call.args) == 2
+        and call.args[0] is arg
+        and isinstance(call.args[1].value, cst.SimpleString)
+        and not call.args[1].value.evaluated_value
+    ):
+        # `for line in iter(p.stdout.readline, b"")`: readline() gives "" only at the end
+        node, parent = call, index.parent_of(call)
     if isinstance(parent, cst.CompFor) and parent.iter is node:
         return True
     if isinstance(parent, cst.For) and parent.iter is node:
