@@ -471,11 +471,28 @@ def _residue(
                 "collected or not, and the interpreter waits for it at exit",
                 False,
             )
-        if (
-            site.rule.finalized_when_collected
-            and index is not None
-            and not (kind is Kind.MANAGER and proxies_kept(index, site.call))
-        ):
+        kept = proxies_kept(index, site.call) if kind is Kind.MANAGER and index else ""
+        if kept == "container":
+            # a proxy holds its Manager: one kept in a container keeps the server process as
+            # long as the container holds it, and a container is there to hold many
+            return (
+                Residue.PERSISTENT,
+                "a proxy of it is kept in a container, and a proxy holds its Manager: its "
+                "server process stays as long as the container holds that proxy",
+                False,
+            )
+        if kept in ("self", "module"):
+            # one at a time: the next one stored there lets the one before go, and its
+            # finalizer (run at exit too) shuts its server down once collected
+            return (
+                Residue.COLLECTED,
+                "a proxy of it is kept on "
+                + ("an object" if kept == "self" else "a module name")
+                + ", and a proxy holds its Manager: its server process ends when that lets the "
+                "proxy go (the next one stored there, or the exit)",
+                False,
+            )
+        if site.rule.finalized_when_collected and index is not None and not kept:
             # let go by everything, it is collected at once and its finalizer shuts it down:
             # nothing is left (a Manager's proxies hold it: kept, they keep its server)
             return None, "", False
@@ -549,15 +566,17 @@ _COPYING = frozenset(
 )
 
 
-def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
-    """Is something a Manager made at ``start`` (a proxy: ``manager.dict()``,
-    ``Manager().Queue()``) kept past the function making it: stored on an attribute, in a
-    container or a global, returned or yielded (also through the local names it is bound to)? A
-    proxy holds its manager, which lives as long as the proxy. Also when ``start`` is not in a
-    function (the module keeps what it binds)."""
+def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
+    """Where something a Manager made at ``start`` (a proxy: ``manager.dict()``,
+    ``Manager().Queue()``) is kept past the function making it, "" when nowhere: "container"
+    (put in a dict or a list, whichever holds it: `SESSIONS[sid] = m.dict()`), "self" (stored
+    on an object or a class, or handed to one of its methods: one at a time), "module" (a
+    global name, or a Manager made outside any function) or "kept" (returned or yielded, bound
+    as a bound method, handed into an object made there: the caller decides). Also through the
+    local names it is bound to. A proxy holds its manager, which lives as long as the proxy."""
     scope = index.scope_of(start)
     if not isinstance(scope, cst.FunctionDef):
-        return True
+        return "module"
     made: list[cst.CSTNode] = []  # the proxies: calls of a method of the manager
     managers: set[str] = set()
     proxies: set[str] = set()
@@ -568,12 +587,14 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
         managers = {t.target.value for t in use.at.targets if isinstance(t.target, cst.Name)}
     nodes = walk_statements(scope)
     names = [node for node in nodes if isinstance(node, cst.Name)]
+    kept = ""
     for node in names:
         if node.value not in managers or isinstance(index.parent_of(node), cst.AssignTarget):
             continue
         found = use_of(index, node)
         if found.role is not Role.CALL:
-            return True  # `Queue = m.Queue`: a bound method holds the manager too
+            kept = kept or "kept"  # `Queue = m.Queue`: a bound method holds the manager too
+            continue
         made.append(found.at)
     pending = list(made)
     while pending:
@@ -581,8 +602,11 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
         found = use_of(index, value)
         while found.role is Role.THROUGH:  # `await q`, `a or q`
             found = use_of(index, found.at)
-        if found.role in (Role.RETURNED, Role.KEY):
-            return True
+        if found.role is Role.KEY:
+            return "container"
+        if found.role is Role.RETURNED:
+            kept = kept or "kept"
+            continue
         if found.role is Role.BOUND:
             bound = found.at
             targets = (
@@ -592,8 +616,11 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
                 if isinstance(bound, cst.AnnAssign | cst.NamedExpr)
                 else []
             )
+            if any(isinstance(t, cst.Subscript) for t in targets):
+                return "container"  # `d[k] = manager.dict()`
             if not targets or not all(isinstance(t, cst.Name) for t in targets):
-                return True  # `self.queue = manager.Queue()`, `d[k] = ...`
+                kept = "self"  # `self.queue = manager.Queue()`, `cls._shared = m.dict()`
+                continue
             fresh = {t.value for t in targets if isinstance(t, cst.Name)} - proxies
             proxies |= fresh
             pending.extend(n for n in names if n.value in fresh and n not in targets)
@@ -601,12 +628,13 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
         if found.role is Role.ARGUMENT:
             call = index.parent_of(found.at)
             if not isinstance(call, cst.Call):
-                return True
-            if isinstance(call.func, cst.Attribute) and (
-                call.func.attr.value in _KEEPING
-                or (dotted_name(call.func) or "").startswith("self.")
-            ):
-                return True  # put in a container, handed to the object
+                kept = kept or "kept"
+                continue
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in _KEEPING:
+                return "container"  # `registry.append(proxy)`
+            if (dotted_name(call.func) or "").startswith("self."):
+                kept = "self"  # handed to the object
+                continue
             if isinstance(call.func, cst.Name) and call.func.value in _COPYING:
                 continue  # `list(proxy)`, `len(proxy)`: a copy, or a number
             # what the call makes may keep it (`Bucket(items=proxy)`, a Process's args): it
@@ -615,10 +643,12 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> bool:
             continue
         if found.role is Role.ELEMENT:
             pending.append(found.at)  # the literal holding it goes where it goes
-    return any(
+    if any(
         isinstance(node, cst.Global) and any(n.name.value in proxies for n in node.names)
         for node in nodes
-    )
+    ):
+        return "module"
+    return kept
 
 
 # a timer firing within this many seconds holds its thread for no time worth counting
