@@ -21,16 +21,26 @@ __all__ = ["NOT_IMPORTABLE", "Importable"]
 NOT_IMPORTABLE = "not-importable"
 
 # modules of the standard library of some Python 3 that the running one may no longer have
-# (a target venv can be older than the interpreter forkaudit runs on)
-_REMOVED = frozenset(
-    {
-        "__main__", "_dummy_thread", "aifc", "asynchat", "asyncore", "audioop", "binhex",
-        "cgi", "cgitb", "chunk", "crypt", "distutils", "dummy_threading", "formatter", "imghdr",
-        "imp", "lib2to3", "macpath", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev",
-        "parser", "pipes", "smtpd", "sndhdr", "spwd", "sunau", "symbol", "telnetlib", "tkinter",
-        "uu", "xdrlib",
-    }
-)  # fmt: skip
+# (a target venv can be older than the interpreter forkaudit runs on), with the version that
+# removed each (PEP 594 and earlier): a target at that version or later has it no more
+_REMOVED_IN = {
+    "macpath": (3, 8),
+    "_dummy_thread": (3, 9), "dummy_threading": (3, 9),
+    "formatter": (3, 10), "parser": (3, 10), "symbol": (3, 10),
+    "binhex": (3, 11),
+    "asynchat": (3, 12), "asyncore": (3, 12), "distutils": (3, 12), "imp": (3, 12),
+    "smtpd": (3, 12),
+    "aifc": (3, 13), "audioop": (3, 13), "cgi": (3, 13), "cgitb": (3, 13), "chunk": (3, 13),
+    "crypt": (3, 13), "imghdr": (3, 13), "lib2to3": (3, 13), "mailcap": (3, 13),
+    "msilib": (3, 13), "nis": (3, 13), "nntplib": (3, 13), "ossaudiodev": (3, 13),
+    "pipes": (3, 13), "sndhdr": (3, 13), "spwd": (3, 13), "sunau": (3, 13),
+    "telnetlib": (3, 13), "uu": (3, 13), "xdrlib": (3, 13),
+}  # fmt: skip
+# always there, or commonly left out of a build and not the code's fault (Debian's python3-tk)
+_KEPT = frozenset({"__main__", "tkinter"})
+# a removed module that an installed distribution puts back: setuptools' `_distutils_hack`
+# (its distutils-precedence.pth) makes `import distutils` work on 3.12 and later
+_PUT_BACK = {"distutils": "setuptools"}
 
 
 # modules that a program embedding Python provides to the code it runs, never installed in a
@@ -60,11 +70,21 @@ _ADDED = {
 }
 
 
-def _standard() -> frozenset[str]:
+def _standard(target: tuple[int, ...] = ()) -> frozenset[str]:
+    """The standard library's top-level modules of a Python at version ``target`` (unknown:
+    every module some Python 3 had)."""
     added = frozenset(name for names in _ADDED.values() for name in names)
-    return (
-        frozenset(sys.stdlib_module_names) | frozenset(sys.builtin_module_names) | _REMOVED | added
+    everything = (
+        frozenset(sys.stdlib_module_names)
+        | frozenset(sys.builtin_module_names)
+        | frozenset(_REMOVED_IN)
+        | _KEPT
+        | added
     )
+    if not target:
+        return everything
+    gone = {name for name, removed in _REMOVED_IN.items() if target >= removed}
+    return everything - gone
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -91,7 +111,9 @@ class Importable:
         target = _version(version)
         newest = max(max(_ADDED), sys.version_info[:2])
         self.known = bool(modules) and bool(target) and target <= newest
-        self.standard = _standard()
+        self.standard = _standard(target) | frozenset(
+            name for name, giver in _PUT_BACK.items() if giver in self.modules
+        )
         self._files = tuple(files)
         self._siblings: dict[str, frozenset[str]] | None = None
 

@@ -7,6 +7,7 @@ fsspec's sftp import paramiko, which neither environment holds)."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -58,7 +59,7 @@ MODULES = {
         "def open_channel(conn):\n    import paramiko_not_installed_xyz  # noqa\n",
     ),
     # what the module's own package, another installed distribution or the stdlib gives
-    "tunnel/own.py": _module("import tunnel.plain\nimport helperdist\nimport asyncore\n"),
+    "tunnel/own.py": _module("import tunnel.plain\nimport helperdist\nimport sqlite3\n"),
     # a module beside it (a script run from its folder finds it): not taken as missing
     "tunnel/examples/app.py": _module("import utils\n"),
     "tunnel/examples/utils.py": "VALUE = 1\n",
@@ -363,3 +364,49 @@ def test_importable_knows_the_standard_library_and_siblings() -> None:
     assert Importable(["requests"], [], "3.14").missing("a.py", ("nothere",)) == ("nothere",)
     assert Importable(["requests"], [], "3.99").missing("a.py", ("nothere",)) == ()
     assert Importable(["requests"], [], "").missing("a.py", ("nothere",)) == ()
+
+
+def test_the_standard_library_is_the_targets() -> None:
+    """A module the standard library dropped (PEP 594 and before) is missing from a target at
+    or past the version that removed it, and there before: ``imp`` went in 3.12, ``telnetlib``
+    in 3.13. setuptools puts ``distutils`` back (its distutils-precedence.pth)."""
+    older = Importable(["requests"], [], "3.11")
+    newer = Importable(["requests"], [], "3.12")
+    newest = Importable(["requests"], [], "3.13")
+    assert older.missing("m.py", ["imp", "telnetlib"]) == ()
+    assert newer.missing("m.py", ["imp", "telnetlib", "asyncore"]) == ("imp", "asyncore")
+    assert newest.missing("m.py", ["telnetlib", "json"]) == ("telnetlib",)
+    assert newer.missing("m.py", ["distutils"]) == ("distutils",)
+    assert Importable(["setuptools"], [], "3.12").missing("m.py", ["distutils"]) == ()
+    # what an installed distribution provides under the old name counts (pyasyncore)
+    assert Importable(["asyncore"], [], "3.12").missing("m.py", ["asyncore"]) == ()
+
+
+def test_a_module_importing_a_removed_standard_module_cannot_run(
+    tmp_path: Path, venv_factory: VenvFactory, target_python: tuple[str, str]
+) -> None:
+    """End to end on a real venv of the target Python: ``import imp`` at the top fails there
+    from 3.12 on, and the scan lowers the module's finding exactly then."""
+    wheels = tmp_path / "wheels"
+    make_wheel(
+        wheels,
+        "oldstd",
+        "1.0",
+        {"oldstd/__init__.py": "", "oldstd/loader.py": _module("import imp\n")},
+    )
+    built = venv_factory(wheels, install=["oldstd"], name="oldstd")
+    version = tuple(int(part) for part in target_python[1].split("."))
+    imported = subprocess.run(
+        [str(built.venv / "bin" / "python"), "-c", "import oldstd.loader"],
+        capture_output=True,
+        check=False,
+    )
+    found = _by_path(_scan(built.venv, tmp_path, "--no-cache"))["oldstd/loader.py"]
+    if version >= (3, 12):
+        assert imported.returncode != 0 and b"imp" in imported.stderr
+        assert found["severity"] == "low" and "its module imports imp at the top" in str(
+            found["message"]
+        )
+    else:
+        assert imported.returncode == 0, imported.stderr
+        assert found["severity"] == "high"
