@@ -585,14 +585,22 @@ class Counter:
                         return found
         return ""
 
+    def _handler_class(self, owner: cst.ClassDef) -> str:
+        """The framework's handler base ``owner`` derives from (``BaseHTTPRequestHandler``),
+        whose objects the framework makes per connection or request; "" if none."""
+        for base in owner.bases:
+            short_base = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
+            if short_base in HANDLER_BASES and self._framework_base(base.value):
+                return short_base
+        return ""
+
     def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:
         """Why ``function`` runs per request or connection ("" when nothing says so)."""
         name = function.name.value
         if owner is not None:
-            for base in owner.bases:
-                short_base = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
-                if short_base in HANDLER_BASES and self._framework_base(base.value):
-                    return f"{owner.name.value}.{name}() runs per connection or request ({owner.name.value} is a {short_base})"
+            short_base = self._handler_class(owner)
+            if short_base:
+                return f"{owner.name.value}.{name}() runs per connection or request ({owner.name.value} is a {short_base})"
         if name in HANDLER_METHODS or (name.startswith("do_") and name[3:].isupper()):
             return f"{name}() is a request or connection handler"
         params = [p.name.value for p in function.params.params]
@@ -1102,6 +1110,16 @@ class Counter:
         outer = self.of_function(function, depth)
         if outer is _CYCLE or outer.level is Level.ONCE:
             return Multiplicity(Level.ONCE, said, True)
+        handled = self._handler_class(owner)
+        if handled:
+            # a framework makes one object of a handler class per connection or request
+            # (socketserver, http.server): what each does once, each request does again
+            return Multiplicity(
+                Level.MANY,
+                f"once per {owner.name.value} object, {said}; {owner.name.value} is a "
+                f"{handled}, made per connection or request",
+                True,
+            )
         return self._objects_made(owner, depth, said) or Multiplicity(
             Level.PER_OBJECT, f"once per {owner.name.value} object, {said}", True
         )
@@ -1173,9 +1191,16 @@ class Counter:
         )
 
     def _on_self(self, test: cst.BaseExpression) -> bool:
-        """Does ``test`` read state of the object itself (``self._thread``)?"""
+        """Does ``test`` read state of the object itself (``self._thread``, ``hasattr(self,
+        "_thread")``)?"""
         return any(
-            isinstance(node, cst.Attribute) and dotted_name(node.value) == "self"
+            (isinstance(node, cst.Attribute) and dotted_name(node.value) == "self")
+            or (
+                isinstance(node, cst.Call)
+                and dotted_name(node.func) in ("hasattr", "getattr")
+                and bool(node.args)
+                and dotted_name(node.args[0].value) == "self"
+            )
             for node in walk_statements(test, skip_nested=False)
         )
 
