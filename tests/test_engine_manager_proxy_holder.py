@@ -7,9 +7,9 @@ reported low "transient"):
 - kept in a container (``SESSIONS[sid] = m.dict()``, ``registry.append(m.Queue())``): one
   more server process for every call, for as long as the container holds them: high per call;
 - kept on an object or a class (``cls._shared = m.dict()``): the next call replaces the proxy
-  and the Manager before it goes when collected, and the last one's finalizer runs at exit:
-  one at a time, low as before (the blind readers of val, held4, held10 and held12 called
-  such Managers bounded);
+  and the Manager before it goes when collected: one at a time, as long as its holder, judged
+  as any handle held there (medium once per object or per call: bounded, which is what the
+  blind readers of val, held4, held10 and held12 called such Managers);
 - returned to the caller: the caller decides, low as before."""
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _severities(code: str) -> list[str]:
     [
         (REGISTRY, ["high"]),
         (APPENDED, ["high"]),
-        (ON_THE_CLASS, ["low"]),
+        (ON_THE_CLASS, ["medium"]),
         (RETURNED, ["low"]),
         (DROPPED, []),
     ],

@@ -482,15 +482,16 @@ def _residue(
                 False,
             )
         if kept in ("self", "module"):
-            # one at a time: the next one stored there lets the one before go, and its
-            # finalizer (run at exit too) shuts its server down once collected
+            # as any handle held there: one at a time (the next one stored there lets the one
+            # before go, and its finalizer shuts its server down once collected), its server
+            # process staying as long as the holder holds the proxy
             return (
-                Residue.COLLECTED,
+                Residue.PERSISTENT,
                 "a proxy of it is kept on "
                 + ("an object" if kept == "self" else "a module name")
-                + ", and a proxy holds its Manager: its server process ends when that lets the "
-                "proxy go (the next one stored there, or the exit)",
-                False,
+                + ", and a proxy holds its Manager: its server process stays as long as that "
+                "holds the proxy",
+                True,
             )
         if site.rule.finalized_when_collected and index is not None and not kept:
             # let go by everything, it is collected at once and its finalizer shuts it down:
