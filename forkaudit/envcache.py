@@ -46,6 +46,11 @@ def _fingerprint(env_path: str, site_dirs: tuple[str, ...], project: str | None)
     return digest.hexdigest()
 
 
+def fingerprint(env: Environment) -> str:
+    """The fingerprint of ``env``'s site folders (what an install or an uninstall changes)."""
+    return _fingerprint(env.path, env.site_packages, None)
+
+
 def load(
     env_path: str,
     project: str | None,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
+from forkaudit.leading_imports import Imported, edits_imports_when_run, leading_imports
 from forkaudit.model import Finding
 
 __all__ = ["NOT_IMPORTABLE", "Importable"]
@@ -102,7 +103,14 @@ class Importable:
     ``version`` the target's "X.Y" (unknown, or newer than the running interpreter: nothing is
     lowered)."""
 
-    def __init__(self, modules: Iterable[str], files: Iterable[str], version: str = "") -> None:
+    def __init__(
+        self,
+        modules: Iterable[str],
+        files: Iterable[str],
+        version: str = "",
+        read: Callable[[str], bytes | None] | None = None,
+        answers: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.modules = frozenset(modules) | _EMBEDDED
         # namespace packages (their parts are listed as `namespace.part`)
         self.namespaces = frozenset(name.split(".", 1)[0] for name in self.modules if "." in name)
@@ -116,6 +124,19 @@ class Importable:
         )
         self._files = tuple(files)
         self._siblings: dict[str, frozenset[str]] | None = None
+        # the text of a file of the environment by its relative path (None: not readable);
+        # without it, only what a module imports itself is judged
+        self._read = read
+        # what missing_through said of each path, given back by a scan before (``answers``)
+        self.answers: dict[str, tuple[str, str]] = dict(answers or {})
+        self.asked = False  # whether this scan asked one the answers did not hold
+        self._paths = frozenset(self._files)
+        self._failing: dict[str, tuple[str, str]] = {}  # module -> (missing name, through)
+        self._reads = 0
+        self._cuts = 0
+        self._editing: dict[str, bool] = {}
+        self._texts: dict[str, bytes | None] = {}
+        self._opening: dict[str, list[Imported] | None] = {}
 
     def missing(self, path: str, requires: Iterable[str]) -> tuple[str, ...]:
         """The names of ``requires`` (what the module at ``path`` imports) found nowhere: a
@@ -136,6 +157,114 @@ class Importable:
         near = self._near(posixpath.dirname(path.replace("\\", "/")))
         return tuple(n for n in absent if n not in near)
 
+    def missing_through(self, path: str) -> tuple[str, str]:
+        """Why the module at ``path`` cannot be imported though what ``requires`` gave is
+        there: importing it runs its packages' ``__init__`` first, then the import lines it
+        opens with, each module they name (with its packages) run whole in turn, and one of
+        those imports at its top a module the environment lacks. (the missing name, the module
+        importing it, "" when that is the module itself), or ("", "") when no such chain is
+        found (or the files cannot be read)."""
+        if not self.known or self._read is None:
+            return "", ""
+        if path in self.answers:
+            return self.answers[path]
+        module = _module_of(path)
+        if not module:
+            return "", ""
+        name, through = self._fails(module, path, set())
+        # (its own import line: read here past what `requires` stops at, an edit of the
+        # import system further down, which runs only after the module's opening imports)
+        answer = (name, "" if through == module else through)
+        self.answers[path] = answer
+        self.asked = True
+        return answer
+
+    def _fails(self, module: str, path: str, seen: set[str]) -> tuple[str, str]:
+        if module in self._failing:
+            return self._failing[module]
+        if module in seen or self._reads > _MOST_READS:
+            # an import cycle (the module is being imported already: Python hands back the
+            # half-made one), or far enough: nothing more here
+            self._cuts += 1
+            return "", ""
+        seen.add(module)
+        cuts = self._cuts
+        found = self._first_failure(module, path, seen)
+        if found[0] or self._cuts == cuts:
+            # (a chain cut short may fail through the module the cut was at, asked from
+            # elsewhere: only what was followed to its end is kept)
+            self._failing[module] = found
+        return found
+
+    def _first_failure(self, module: str, path: str, seen: set[str]) -> tuple[str, str]:
+        """Followed in the order Python runs them: the packages' ``__init__``, then the module's
+        import lines, each module they name run whole before the next line. A module run whole
+        that edits the import system (``sys.path.insert``) may make any later import work:
+        nothing after it is judged."""
+        parts = module.split(".")
+        for depth in range(1, len(parts)):
+            package = ".".join(parts[:depth])
+            init = self._path_of(package)
+            if init and init != path:
+                found = self._fails(package, init, seen)
+                if found[0] or self._edits(init):
+                    return found
+        imported = self._imports(path)
+        if imported is None:
+            return "", ""
+        # the package a relative import starts from: the module's own when it is one
+        here = parts if path.endswith("__init__.py") else parts[:-1]
+        for each in imported:
+            if each.level:
+                if each.level - 1 > len(here):
+                    return "", ""
+                base = here[: len(here) - (each.level - 1)]
+                name = ".".join([*base, *([each.module] if each.module else [])])
+            else:
+                name = each.module
+                absent = self.missing(path, [name.split(".", 1)[0]])
+                if absent:
+                    return absent[0], module
+            if name.split(".", 1)[0] != parts[0]:
+                continue  # another distribution's package, there: judged as its own findings are
+            # the module itself, then what a `from` takes out of it that is a module of its own
+            for candidate in (name, *(f"{name}.{taken}" for taken in each.names)):
+                target = self._path_of(candidate)
+                if target and target != path:
+                    found = self._fails(candidate, target, seen)
+                    if found[0] or self._edits(target):
+                        return found
+        return "", ""
+
+    def _imports(self, path: str) -> list[Imported] | None:
+        if path not in self._opening:
+            text = self._text(path)
+            self._opening[path] = None if text is None else leading_imports(text)
+        return self._opening[path]
+
+    def _edits(self, path: str) -> bool:
+        """Does the module at ``path``, run whole, edit where imports are found?"""
+        if path not in self._editing:
+            text = self._text(path)
+            self._editing[path] = text is None or edits_imports_when_run(text)
+        return self._editing[path]
+
+    def _path_of(self, module: str) -> str:
+        """The environment's file of ``module`` (a package's ``__init__.py``), "" if none."""
+        stem = module.replace(".", "/")
+        for candidate in (f"{stem}/__init__.py", f"{stem}.py"):
+            if candidate in self._paths:
+                return candidate
+        return ""
+
+    def _text(self, path: str) -> bytes | None:
+        if self._read is None:
+            return None
+        if path not in self._texts:
+            self._reads += 1
+            self._texts[path] = self._read(path)
+        return self._texts[path]
+
     def _near(self, folder: str) -> frozenset[str]:
         if self._siblings is None:
             found: dict[str, set[str]] = {}
@@ -148,16 +277,39 @@ class Importable:
             self._siblings = {folder: frozenset(names) for folder, names in found.items()}
         return self._siblings.get(folder, frozenset())
 
-    def lower(self, finding: Finding, missing: tuple[str, ...]) -> Finding:
-        """``finding`` in a module that cannot be imported for want of ``missing``."""
+    def lower(self, finding: Finding, missing: tuple[str, ...], through: str = "") -> Finding:
+        """``finding`` in a module that cannot be imported for want of ``missing`` (imported at
+        the top of the module ``through`` that importing it imports first, when not its own)."""
         if not missing or NOT_IMPORTABLE in finding.flags:
             return finding
         names = ", ".join(missing)
+        why = (
+            f"importing its module imports {through} first, which imports {names} at the top"
+            if through
+            else f"its module imports {names} at the top"
+        )
         return dataclasses.replace(
             finding,
             severity="low",
             # what it would do once importable is in the message; here it cannot pile up
             flags=(*(f for f in finding.flags if f != "accumulates"), NOT_IMPORTABLE),
-            message=f"{finding.message}; cannot run here: its module imports {names} at the top, "
-            "which this environment does not have",
+            message=f"{finding.message}; cannot run here: {why}, which this environment does "
+            "not have",
         )
+
+
+# how many files one scan reads to follow import chains: far more than a chain needs
+_MOST_READS = 5000
+
+
+def _module_of(path: str) -> str:
+    """The dotted module name of a file relative to its site folder, "" if it is none."""
+    rel = path.replace("\\", "/")
+    if not rel.endswith(".py"):
+        return ""
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(part.isidentifier() for part in parts):
+        return ""
+    return ".".join(parts)

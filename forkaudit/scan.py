@@ -107,9 +107,14 @@ def _gather(
                 errors.append(result.error)
             # a module whose body imports what the environment lacks never runs there
             missing = importable.missing(result.path, result.requires) if importable else ()
+            through = ""
+            if result.findings and not missing and importable is not None:
+                # or what importing it imports first (its packages, its own import lines)
+                name, through = importable.missing_through(result.path)
+                missing = (name,) if name else ()
             for finding in result.findings:
                 if missing and importable is not None:
-                    finding = importable.lower(finding, missing)
+                    finding = importable.lower(finding, missing, through)
                 if options.select and finding.rule not in options.select:
                     continue
                 if unit.unit.distribution and "script" in finding.flags:
@@ -125,6 +130,40 @@ def _gather(
                     continue
                 findings.append(finding)
     return findings, errors, files_total, files_parsed, suppressed, scanned
+
+
+def _answers(entry: dict[str, Any] | None) -> dict[str, tuple[str, str]]:
+    """The answers a scan before kept (``Importable.answers``), {} when none or unreadable."""
+    try:
+        answers = (entry or {}).get("answers", {})
+        return {str(path): (str(a[0]), str(a[1])) for path, a in answers.items()}
+    except (AttributeError, TypeError, IndexError, KeyError):
+        return {}
+
+
+def _reader(env: Environment) -> Callable[[str], bytes | None]:
+    """The bytes of a Python file of ``env`` by its path relative to its site folder (the
+    folder holding its distribution's metadata, or the first site folder holding it), None when
+    it cannot be read."""
+    where: dict[str, str] = {}
+    for distribution in env.distributions:
+        if distribution.metadata_path:
+            folder = os.path.dirname(distribution.metadata_path)
+            for rel in distribution.files:
+                where.setdefault(rel, os.path.join(folder, rel))
+
+    def read(rel: str) -> bytes | None:
+        path = where.get(rel)
+        candidates = [path] if path else [os.path.join(site, rel) for site in env.site_packages]
+        for candidate in candidates:
+            try:
+                with open(candidate, "rb") as handle:
+                    return handle.read()
+            except OSError:
+                continue
+        return None
+
+    return read
 
 
 def _rules_used(options: ScanOptions) -> tuple[Rule, ...]:
@@ -409,14 +448,26 @@ def _audit_env(
     that depend on where the distributions came from (target, source)."""
     units = _filter_units(environment_units(env, options.include_tests), options)
     unit_results = run_units(units, options.pack, _run_options(options))
+    # which modules the environment cannot import, through what they import first: read from
+    # its files once, then remembered while its site folders do not change
+    cache = _run_options(options).cache
+    key = (
+        cache.key(f"imports|{os.path.realpath(env.path)}|{envcache.fingerprint(env)}")
+        if cache is not None and env.modules
+        else ""
+    )
     importable = Importable(
         env.modules,
         [rel for d in env.distributions for rel in d.files] + list(env.unowned),
         env.python_version,
+        _reader(env),
+        _answers(cache.get(key) if cache is not None and key else None),
     )
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
         unit_results, options, importable
     )
+    if cache is not None and key and importable.asked:
+        cache.put(key, {"answers": {path: list(a) for path, a in importable.answers.items()}})
     counts: dict[str, int] = {"cached_units": sum(1 for u in unit_results if u.cached)}
     not_audited = sum(1 for d in env.distributions if not d.metadata_path)
     if not_audited:

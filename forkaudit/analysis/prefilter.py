@@ -349,6 +349,7 @@ _IMPORT_SYSTEM = (
 )
 _IMPORT_SYSTEM_TEXT = re.compile(_IMPORT_SYSTEM)
 _IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
+IMPORT_SYSTEM_BYTES = _IMPORT_SYSTEM_BYTES  # (what edits_imports looks for, as bytes)
 
 
 def edits_imports(source: str | bytes) -> bool:
