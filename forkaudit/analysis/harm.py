@@ -115,6 +115,18 @@ class Harm:
             owned = False
             left = f"{left}; its object is kept alive by a thread of its own that never ends"
         many = self.counter.of_site(site.call)
+        if (
+            many.level is Level.PER_CALL
+            and not many.positive
+            and site.forever
+            and (service := self._service_of(site))
+        ):
+            many = Multiplicity(
+                Level.PER_OBJECT,
+                f"once per {service} object: {many.describe().removeprefix('on every call of ')} "
+                "runs by its name the object's own service, and a second call would run its "
+                "endless loops twice over",
+            )
         if many.job_of and not site.lasts:
             # a one-shot start in a function that registers a recurring job: one per call
             many = Multiplicity(Level.PER_CALL, f"on every call of {many.job_of}()")
@@ -241,6 +253,40 @@ class Harm:
             bases=verdict.bases,
             stops=tuple(sorted({*verdict.stops, *site.flag_asks})),
         )
+
+    def _service_of(self, site: Site) -> str:
+        """The class of the method starting ``site`` (a thread looping with no exit) when that
+        method is public, named for starting or running its object's own service
+        (``start_polling()``, ``message_loop(callback=None, timeout=20)``, ``run_loop()``)
+        and takes nothing it must be given: every parameter has a default, so what it starts is
+        the object's (its settings tuned), not something each call brings (``start_download(
+        url)``, ``run_job(job)`` act on what they are given, per call). Its threads never end
+        and serve the object; callers start them once, as with ``start()``. "" otherwise."""
+        function = self.facts.enclosing_function(site.call)
+        info = self.index.class_of(site.call)
+        if function is None or info is None or self.index.method_of(site.call) is not function:
+            return ""
+        name = function.name.value
+        if name.startswith("_") or not (
+            name in _SERVICE_NAMES
+            or name.startswith(_SERVICE_PREFIXES)
+            or name.endswith(_SERVICE_SUFFIXES)
+        ):
+            return ""
+        if any(
+            last_name(decorator.decorator) in ("classmethod", "staticmethod")
+            for decorator in function.decorators
+        ):
+            return ""
+        params = [
+            *[*function.params.posonly_params, *function.params.params][1:],
+            *function.params.kwonly_params,
+        ]
+        if isinstance(function.params.star_arg, cst.Param) or any(
+            param.default is None for param in params
+        ):
+            return ""
+        return info.name
 
     def _started_and_stopped_in_pairs(self, site: Site, many: Multiplicity) -> bool:
         """Is the thread started by a method named for a start (``start_server()``,
@@ -651,6 +697,12 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
         return "module"
     return kept
 
+
+# how a public method running its object's own service is named (Harm._service_of): started
+# (`start_polling`, `launch_browser`), or the object's loop run (`message_loop`, `listen`)
+_SERVICE_PREFIXES = ("start_", "launch_", "run_")
+_SERVICE_SUFFIXES = ("_loop", "_forever")
+_SERVICE_NAMES = frozenset({"loop", "listen"})
 
 # a timer firing within this many seconds holds its thread for no time worth counting
 _SHORT_TIMER = 5.0

@@ -1,0 +1,103 @@
+"""A public method named for starting or running its object's own service (``start_polling()``,
+``message_loop(callback=None, timeout=20)``, ``run_loop()``, ``listen()``) whose every
+parameter has a default starts threads that serve the object for good: callers start them once
+per object, as they do with ``start()`` (a second call would run the object's endless loops
+twice over, each message handled twice). Such a start is once per object, bounded, not high
+"on every call" (2026-12-06, held16: telepot's ``Bot.message_loop()`` gave four false highs and
+ranked telepot first, above redis's real per-failover leak). A method taking what it starts
+(``start_download(url)``, ``run_job(job)``) acts per call, and stays high; so does one named
+otherwise (``poll()``)."""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+import time
+
+import pytest
+
+from forkaudit.analysis.engine import analyze_source
+from forkaudit.rules import load_rules
+
+BOT = """
+import threading
+import time
+
+
+class Bot:
+    def __init__(self, token):
+        self.token = token
+        self.handled = 0
+
+    def {name}({params}):
+        def collector():
+            while 1:
+                time.sleep(0.05)
+                self.handled += 1
+
+        worker = threading.Thread(target=collector)
+        worker.daemon = True
+        worker.start()
+"""
+ONCE = {
+    "message_loop": "self, callback=None, relax=0.1, timeout=20",
+    "start_polling": "self, poll_interval=0.0",
+    "run_loop": "self",
+    "listen": "self, backlog=5",
+    "launch_workers": "self, *, count=1",
+}
+PER_CALL = {
+    "start_download": "self, url, callback=None",  # takes what it starts
+    "run_job": "self, job",
+    "poll": "self, interval=1.0",  # not named for a service
+    "launch_workers": "self, *, count",  # must be told how many
+    "message_loop": "self, *callbacks",  # takes any number of things to run
+}
+
+
+def _severities(name: str, params: str) -> list[tuple[str, str]]:
+    code = textwrap.dedent(BOT.format(name=name, params=params))
+    result = analyze_source(code.encode(), "bot.py", load_rules().rules)
+    assert result.error is None
+    return [(f.severity, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("name", sorted(ONCE))
+def test_a_service_started_by_name_is_once_per_object(name: str) -> None:
+    ((severity, message),) = _severities(name, ONCE[name])
+    assert severity == "medium", message
+    assert "once per Bot object" in message
+    assert "runs by its name the object's own service" in message
+
+
+@pytest.mark.parametrize("name", sorted(PER_CALL))
+def test_a_start_taking_what_it_starts_stays_per_call(name: str) -> None:
+    ((severity, message),) = _severities(name, PER_CALL[name])
+    assert severity == "high", message
+
+
+def test_a_static_method_is_no_service_of_an_object() -> None:
+    code = BOT.format(name="message_loop", params="callback=None").replace(
+        "    def message_loop", "    @staticmethod\n    def message_loop"
+    )
+    code = code.replace("self.handled += 1", "callback()")
+    result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
+    assert [f.severity for f in result.findings] == ["high"]
+
+
+def test_at_run_time_a_second_call_runs_the_service_twice_over() -> None:
+    namespace: dict[str, object] = {}
+    exec(
+        compile(textwrap.dedent(BOT.format(name="message_loop", params="self")), "bot.py", "exec"),
+        namespace,
+    )
+    before = threading.active_count()
+    bot = namespace["Bot"]("token")  # type: ignore[operator]
+    bot.message_loop()  # type: ignore[attr-defined]
+    time.sleep(0.3)
+    once = bot.handled  # type: ignore[attr-defined]
+    bot.message_loop()  # type: ignore[attr-defined]
+    assert threading.active_count() - before == 2  # two loops now serve the one bot
+    start = bot.handled  # type: ignore[attr-defined]
+    time.sleep(0.3)
+    assert bot.handled - start > once * 1.5  # and they do its work twice over
