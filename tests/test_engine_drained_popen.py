@@ -55,6 +55,13 @@ DRAINED["stderr_read"] = """
             p = subprocess.Popen(["ffprobe", path], stderr=subprocess.PIPE)
             return p.stderr.read()
     """
+DRAINED["joined_generator"] = """
+        import subprocess
+
+        def text(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            return b"".join(line for line in p.stdout)
+    """
 DRAINED["iter_readline"] = """
         import subprocess
 
@@ -63,6 +70,21 @@ DRAINED["iter_readline"] = """
             return [line.split() for line in iter(p.stdout.readline, b"")]
     """
 UNREAD = {
+    # a consumer stopping at the first match leaves the rest unread (review: 5 live children)
+    "any_over_a_generator": """
+        import subprocess
+
+        def has_error(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            return any(b"error" in line for line in iter(p.stdout.readline, b""))
+    """,
+    "next_over_a_generator": """
+        import subprocess
+
+        def first_error(cmd):
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            return next(line for line in p.stdout if b"error" in line)
+    """,
     # readline() until a line that is not the end: it may stop before the end
     "iter_readline_until_a_line": """
         import subprocess

@@ -88,3 +88,12 @@ def test_at_run_time_each_request_leaves_a_thread() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_handler_class_through_a_base_of_the_module_runs_per_request() -> None:
+    code = HANDLER.format(guard=GUARDS["hasattr"]).replace(
+        "class Page(BaseHTTPRequestHandler):",
+        "class Base(BaseHTTPRequestHandler):\n    pass\n\n\nclass Page(Base):",
+    )
+    ((severity, message),) = _findings(code)
+    assert severity == "high", message

@@ -70,6 +70,10 @@ HANDED = {
 AT_EXIT = {
     "a_helper_registered": "        atexit.register(_stop, self._loop)\n" + NO_STOP,
     "the_stop_registered": "        atexit.register(self._loop.stop)\n" + NO_STOP,
+    # a method of its own stopping the loop, run only by atexit (review: 5 threads for 5)
+    "a_method_registered": "        atexit.register(self._stop_loop)\n"
+    + NO_STOP
+    + "\n    def _stop_loop(self):\n        self._loop.call_soon_threadsafe(self._loop.stop)\n",
 }
 
 

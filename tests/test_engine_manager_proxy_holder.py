@@ -66,6 +66,16 @@ def make_state():
     m = multiprocessing.Manager()
     return m.dict()
 """
+IN_A_LOCAL_LIST = """\
+import multiprocessing
+
+
+def probe():
+    m = multiprocessing.Manager()
+    queues = []
+    queues.append(m.Queue())
+    return len(queues)
+"""
 DROPPED = """\
 import multiprocessing
 
@@ -91,8 +101,9 @@ def _severities(code: str) -> list[str]:
         (ON_THE_CLASS, ["medium"]),
         (RETURNED, ["low"]),
         (DROPPED, []),
+        (IN_A_LOCAL_LIST, []),
     ],
-    ids=["registry", "appended", "on_the_class", "returned", "dropped"],
+    ids=["registry", "appended", "on_the_class", "returned", "dropped", "in_a_local_list"],
 )
 def test_the_severity_follows_what_holds_the_proxy(code: str, expected: list[str]) -> None:
     assert _severities(code) == expected

@@ -101,3 +101,12 @@ def test_at_run_time_a_second_call_runs_the_service_twice_over() -> None:
     start = bot.handled  # type: ignore[attr-defined]
     time.sleep(0.3)
     assert bot.handled - start > once * 1.5  # and they do its work twice over
+
+
+def test_a_service_the_module_calls_itself_is_what_its_callers_make_it() -> None:
+    # an event hook starting it again on every settings save (the corpus's prusa uploader)
+    code = BOT.format(name="start_polling", params="self") + (
+        "\n    def on_settings_save(self, data):\n        self.start_polling()\n"
+    )
+    result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
+    assert [f.severity for f in result.findings] == ["high"]

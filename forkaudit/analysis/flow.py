@@ -5599,7 +5599,14 @@ def read_to_the_end(index: ModuleIndex, node: cst.CSTNode) -> bool:
         # `for line in iter(p.stdout.readline, b"")`: readline() gives "" only at the end
         node, parent = call, index.parent_of(call)
     if isinstance(parent, cst.CompFor) and parent.iter is node:
-        return True
+        comprehension = index.parent_of(parent)
+        if not isinstance(comprehension, cst.GeneratorExp):
+            return True  # a list, set or dict comprehension runs to the end
+        # a generator runs to the end only in a consumer that exhausts it (`list(...)`,
+        # `"".join(...)`), not in one stopping at the first match (`any(...)`, `next(...)`)
+        holder = index.parent_of(comprehension)
+        consumer = index.parent_of(holder) if isinstance(holder, cst.Arg) else holder
+        return isinstance(consumer, cst.Call) and last_name(consumer.func) in _EXHAUSTING
     if isinstance(parent, cst.For) and parent.iter is node:
         # to the end only when nothing leaves the loop early, and no consumer of a generator
         # can stop it between two lines
@@ -5616,6 +5623,13 @@ def read_to_the_end(index: ModuleIndex, node: cst.CSTNode) -> bool:
         and parent.attr.value in _READS_TO_THE_END
         and not call.args
     )
+
+
+# what consumes a generator to its end
+_EXHAUSTING = frozenset(
+    {"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "max", "min", "join", "len"}
+    | {"deque", "Counter", "writelines", "extend", "update"}
+)
 
 
 def _forwards_call(index: ModuleIndex, method: cst.FunctionDef, handle: str, name: str) -> bool:

@@ -260,8 +260,9 @@ class Harm:
         (``start_polling()``, ``message_loop(callback=None, timeout=20)``, ``run_loop()``)
         and takes nothing it must be given: every parameter has a default, so what it starts is
         the object's (its settings tuned), not something each call brings (``start_download(
-        url)``, ``run_job(job)`` act on what they are given, per call). Its threads never end
-        and serve the object; callers start them once, as with ``start()``. "" otherwise."""
+        url)``, ``run_job(job)`` act on what they are given, per call), and that the module does
+        not call itself (its users do). Its threads never end and serve the object; callers
+        start them once, as with ``start()``. "" otherwise."""
         function = self.facts.enclosing_function(site.call)
         info = self.index.class_of(site.call)
         if function is None or info is None or self.index.method_of(site.call) is not function:
@@ -276,7 +277,9 @@ class Harm:
         if any(
             last_name(decorator.decorator) in ("classmethod", "staticmethod")
             for decorator in function.decorators
-        ):
+        ) or self.facts.callers(function):
+            # (called by the module itself: how often is what its callers say, an event hook
+            # running it again on every settings save)
             return ""
         params = [
             *[*function.params.posonly_params, *function.params.params][1:],
@@ -663,8 +666,18 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
                 if isinstance(bound, cst.AnnAssign | cst.NamedExpr)
                 else []
             )
-            if any(isinstance(t, cst.Subscript) for t in targets):
-                return "container"  # `d[k] = manager.dict()`
+            held = [t.value for t in targets if isinstance(t, cst.Subscript)]
+            if held:
+                local = [
+                    h.value for h in held if isinstance(h, cst.Name) and _local_container(scope, h)
+                ]
+                fresh = set(local) - proxies
+                if len(local) < len(held):
+                    return "container"  # `d[k] = manager.dict()`, d kept past the call
+                # a local container holds it as long as the container lives: follow that
+                proxies |= fresh
+                pending.extend(n for n in names if n.value in fresh)
+                continue
             if not targets or not all(isinstance(t, cst.Name) for t in targets):
                 kept = "self"  # `self.queue = manager.Queue()`, `cls._shared = m.dict()`
                 continue
@@ -678,7 +691,13 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
                 kept = kept or "kept"
                 continue
             if isinstance(call.func, cst.Attribute) and call.func.attr.value in _KEEPING:
-                return "container"  # `registry.append(proxy)`
+                base = call.func.value
+                if not _local_container(scope, base):
+                    return "container"  # `registry.append(proxy)`, the registry kept
+                if isinstance(base, cst.Name) and base.value not in proxies:
+                    proxies.add(base.value)  # a local list: it goes where the list goes
+                    pending.extend(n for n in names if n.value == base.value)
+                continue
             if (dotted_name(call.func) or "").startswith("self."):
                 kept = "self"  # handed to the object
                 continue
@@ -703,6 +722,38 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
 _SERVICE_PREFIXES = ("start_", "launch_", "run_")
 _SERVICE_SUFFIXES = ("_loop", "_forever")
 _SERVICE_NAMES = frozenset({"loop", "listen"})
+
+
+def _local_container(scope: cst.FunctionDef, node: cst.BaseExpression) -> bool:
+    """Is ``node`` a plain name bound in ``scope`` to a new empty container (``tmp = []``,
+    ``seen = {}``, ``dict()``), not a parameter nor a global: dropped with the call, unless
+    followed elsewhere?"""
+    if not isinstance(node, cst.Name):
+        return False
+    if any(
+        isinstance(statement, cst.Global | cst.Nonlocal)
+        and any(n.name.value == node.value for n in statement.names)
+        for statement in walk_statements(scope)
+    ):
+        return False
+    for statement in walk_statements(scope):
+        if (
+            isinstance(statement, cst.Assign)
+            and any(
+                isinstance(t.target, cst.Name) and t.target.value == node.value
+                for t in statement.targets
+            )
+            and (
+                isinstance(statement.value, cst.List | cst.Dict | cst.Set | cst.Tuple)
+                or (
+                    isinstance(statement.value, cst.Call)
+                    and last_name(statement.value.func) in ("list", "dict", "set", "deque")
+                )
+            )
+        ):
+            return True
+    return False
+
 
 # a timer firing within this many seconds holds its thread for no time worth counting
 _SHORT_TIMER = 5.0

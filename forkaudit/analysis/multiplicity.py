@@ -585,13 +585,20 @@ class Counter:
                         return found
         return ""
 
-    def _handler_class(self, owner: cst.ClassDef) -> str:
+    def _handler_class(self, owner: cst.ClassDef, depth: int = 0) -> str:
         """The framework's handler base ``owner`` derives from (``BaseHTTPRequestHandler``),
-        whose objects the framework makes per connection or request; "" if none."""
+        whose objects the framework makes per connection or request, also through classes of
+        the module between them; "" if none."""
         for base in owner.bases:
-            short_base = (dotted_name(base.value) or "").rsplit(".", 1)[-1]
+            name = dotted_name(base.value) or ""
+            short_base = name.rsplit(".", 1)[-1]
             if short_base in HANDLER_BASES and self._framework_base(base.value):
                 return short_base
+            inner = self.index.classes.get(name)
+            if inner is not None and depth < 5 and inner.node is not owner:
+                found = self._handler_class(inner.node, depth + 1)
+                if found:
+                    return found
         return ""
 
     def _handler(self, function: cst.FunctionDef, owner: cst.ClassDef | None) -> str:

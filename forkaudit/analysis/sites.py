@@ -24,6 +24,7 @@ from forkaudit.analysis.syntax import (
     assignments,
     assignments_among,
     assigns_attr_true,
+    at_exit_only,
     calls_in,
     calls_method,
     computed_property,
@@ -2638,6 +2639,10 @@ class SiteFinder:
             for call in calls_in(self.index, scope, nested=True):
                 if skip is not None and self.index.inside(call, skip):
                     continue
+                method = self.index.scope_of(call)
+                if isinstance(method, cst.FunctionDef) and at_exit_only(self.index, method):
+                    continue  # in a function run only as atexit's cleanup (`atexit.register(
+                    # self._stop)`): at exit, after the non-daemon threads are waited for
                 if self.index.resolve(call.func) == "atexit.register":
                     # a stop registered with atexit runs only as the interpreter exits, after
                     # it has waited for every non-daemon thread: it ends no thread before

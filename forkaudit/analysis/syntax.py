@@ -1236,7 +1236,8 @@ def atexit_functions(index: ModuleIndex) -> frozenset[str]:
 
 def _at_exit_only(index: ModuleIndex, function: cst.FunctionDef) -> bool:
     """Is ``function`` run only as cleanup at exit: decorated ``@atexit.register``, or named
-    only as an argument of ``atexit.register(_cleanup)``?"""
+    only as an argument of ``atexit.register(_cleanup)`` (a method: ``atexit.register(
+    self._stop)``)?"""
     if function.name.value in atexit_functions(index):
         return True
     uses = [
@@ -1246,7 +1247,16 @@ def _at_exit_only(index: ModuleIndex, function: cst.FunctionDef) -> bool:
             isinstance(parent := index.parent_of(node), cst.FunctionDef) and parent.name is node
         )
     ]
-    return bool(uses) and all(handed_to_atexit(index, node) for node in uses)
+    return bool(uses) and all(handed_to_atexit(index, _reference(index, node)) for node in uses)
+
+
+def _reference(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode:
+    """The whole reference a name is part of: ``self._stop`` for its ``_stop``."""
+    parent = index.parent_of(node)
+    return parent if isinstance(parent, cst.Attribute) and parent.attr is node else node
+
+
+at_exit_only = _at_exit_only
 
 
 # decorators that leave a function to be called by name (or, for atexit, by no code at all)
