@@ -73,7 +73,8 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
     cache = tmp_path / "cache"
     assert _stable(_scan(small_venv, cache, tmp_path).stdout) == reference
     entries = _cache_files(cache)
-    assert len(entries) == 7  # six distributions and the environment stage
+    # six distributions, the environment stage and what it can import
+    assert len(entries) == 8
     rng = random.Random(6)
     damage: list[Callable[[bytes], bytes]] = [
         lambda b: b[: len(b) // 2],  # truncated
@@ -83,6 +84,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
         lambda b: b.replace(b'"line":', b'"line":"x","_":', 1),  # valid JSON, bad type
         lambda b: b.replace(b'"severity":"high"', b'"severity":"<script>"', 1),
         lambda b: b.replace(b'"distributions":[', b'"distributions":[7,', 1),  # wrong shape
+        lambda b: b.replace(b'"answers":{', b'"answers":{"a/b.py":[1],"c.py":7,', 1),
     ]
     for entry, spoil in zip(entries, damage, strict=True):
         entry.write_bytes(spoil(entry.read_bytes()))
