@@ -1412,3 +1412,54 @@ def test_a_flag_another_class_sets_is_seen_when_that_class_is_sliced_away() -> N
         ]
     )
     assert findings(source, slicing=True) == findings(source, slicing=False) == []
+
+
+def test_a_base_class_entry_of_a_subclass_construction_starting_a_thread_is_kept() -> None:
+    """A subclass's ``__init__`` starts a chain of timers; the with-block's entry is its base
+    class's ``__enter__``, which connects and may fail with the chain running
+    (lifecycle._stranded_by_a_failed_construction): the slice keeps that ``__enter__`` too
+    (2026-12-06, held16: riemann-client's ``Client.__enter__`` and its
+    ``AutoFlushingQueuedClient``, reported only when the whole file was parsed)."""
+    source = module(
+        """
+        import threading
+
+
+        class Client(object):
+            def __init__(self, transport):
+                self.transport = transport
+
+            def __enter__(self):
+                self.transport.connect()
+                return self
+
+            def __exit__(self, exc_type, exc_value, traceback):
+                self.transport.disconnect()
+
+            # 12 unrelated methods: helper
+
+
+        class AutoFlushingClient(Client):
+            def __init__(self, transport, delay=0.5):
+                super().__init__(transport)
+                self.delay = delay
+                self.timer = None
+                self.start_timer()
+
+            def flush(self):
+                self.transport.send()
+                self.start_timer()
+
+            def start_timer(self):
+                if self.timer:
+                    self.timer.cancel()
+                self.timer = threading.Timer(self.delay, self.flush)
+                self.timer.daemon = True
+                self.timer.start()
+
+            def stop_timer(self):
+                self.timer.cancel()
+        """
+    )
+    assert findings(source, slicing=True) == findings(source, slicing=False)
+    assert "def __enter__" in sliced_text(source)

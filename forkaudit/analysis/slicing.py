@@ -1664,6 +1664,15 @@ class _ClassPlan:
                     keep[i] = changed = True
             if not changed:
                 break
+        if "__init__" in holding:
+            # a construction holding a start somewhere in the module (a subclass's `__init__`):
+            # this class's `__enter__` may be the with-block's entry of it, failing with the
+            # thread running (lifecycle._stranded_by_a_failed_construction), with what it calls
+            position = {name: i for i, (_, _, name) in enumerate(self.methods)}
+            entering = position.get("__enter__")
+            if entering is not None and not keep[entering]:
+                keep[entering] = True
+                self._keep_called(keep, position, {entering})
         self._keep_looped_properties()
 
     def emit(self, first_line: int, out: _Output) -> None:
