@@ -26,22 +26,10 @@ from forkaudit.importable import NOT_IMPORTABLE
 from forkaudit.leading_imports import Imported, edits_imports_when_run, leading_imports
 from tests.builders import make_wheel, run_cli
 from tests.conftest import BuiltVenv, VenvFactory
+from tests.test_not_importable import LEAK as THREAD_LEAK
 
-LEAK = """
-
-import threading
-
-
-def _pump(conn):
-    while True:
-        conn.recv(1024)
-
-
-def open_channel(conn):
-    worker = threading.Thread(target=_pump, args=(conn,), daemon=True)
-    worker.start()
-    return conn
-"""
+# a thread started on every call and never joined, its target looping for good: high
+LEAK = "\n\nimport threading\n" + THREAD_LEAK
 
 FILES = {
     # a package whose __init__ imports a module of its own that needs what is missing

@@ -2976,16 +2976,7 @@ class Follower:
         if replacer:
             # the cleanup ends the one stored last; a method storing a new one over it per
             # call drops the one before still running, which no cleanup reaches any more
-            return Verdict(
-                True,
-                "medium",
-                f"stored on self.{attr}, which only the last one is ended through: "
-                f"{replacer}() stores a new one there without stopping the one before",
-                started=evidence.started,
-                daemon=evidence.daemon or site.daemon,
-                holder="self",
-                replaced=True,
-            )
+            return _replaced(site, evidence, attr, replacer, "ended", ended=False)
         if closer and not dropper.startswith(closer):
             # (a cleanup that ends it and then lets go of it drops it: the dropper says so)
             return Verdict(
@@ -3040,17 +3031,7 @@ class Follower:
             if other_method_reaps or same_method is None:
                 replacer = self._replaces_unreaped(same_method, statement_line, attr, evidence, own)
                 if replacer and not site.timer_chain:  # a chain is judged as a chain
-                    return Verdict(
-                        True,
-                        "medium",
-                        f"stored on self.{attr}, which only the last one is reaped through: "
-                        f"{replacer}() stores a new one there without stopping the one before",
-                        started=evidence.started,
-                        daemon=evidence.daemon or site.daemon,
-                        ended=evidence.ended,
-                        holder="self",
-                        replaced=True,
-                    )
+                    return _replaced(site, evidence, attr, replacer, "reaped", evidence.ended)
                 # a reap in the start's own method before the store acts on the handle it
                 # replaces (`if self._t: self._t.cancel()` then `self._t = Timer(...)`)
                 # (told by the order of the calls, which needs no line numbers: those cost a
@@ -4448,6 +4429,24 @@ class Follower:
         if evidence.reaps or evidence.escapes:
             return Verdict(False, started=evidence.started)
         return Verdict(True, "medium", "", started=evidence.started, ended=evidence.ended)
+
+
+def _replaced(
+    site: Site, evidence: Evidence, attr: str, replacer: str, how: str, ended: bool
+) -> Verdict:
+    """Stored on ``self.<attr>``, where ``replacer()`` stores a new one over it with no look at
+    the one there: only the last one is ``how`` (reaped, ended) through the attribute."""
+    return Verdict(
+        True,
+        "medium",
+        f"stored on self.{attr}, which only the last one is {how} through: "
+        f"{replacer}() stores a new one there without stopping the one before",
+        started=evidence.started,
+        daemon=evidence.daemon or site.daemon,
+        ended=ended,
+        holder="self",
+        replaced=True,
+    )
 
 
 def _in_block(index: ModuleIndex, node: cst.CSTNode) -> bool:
