@@ -110,3 +110,30 @@ def test_a_service_the_module_calls_itself_is_what_its_callers_make_it() -> None
     )
     result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
     assert [f.severity for f in result.findings] == ["high"]
+
+
+def test_objects_made_per_request_make_the_service_per_request() -> None:
+    code = BOT.format(name="start_polling", params="self") + (
+        "\n\ndef handle(request):\n    Bot(request.token).start_polling()\n"
+    )
+    ((severity, message),) = _findings_of(code)
+    assert severity == "high", message
+    assert "Bot objects are made per request" in message
+
+
+def test_a_forever_name_that_only_starts_a_thread_is_still_reported() -> None:
+    """``serve_forever()`` by its name serves until the process ends; one whose body starts a
+    thread and returns does not (review: silenced even when called per request)."""
+    ((severity, message),) = _findings_of(BOT.format(name="serve_forever", params="self"))
+    assert severity == "medium", message
+    per_request = BOT.format(name="serve_forever", params="self") + (
+        "\n\ndef handle(request):\n    Bot(request.token).serve_forever()\n"
+    )
+    ((severity, message),) = _findings_of(per_request)
+    assert severity == "high", message
+
+
+def _findings_of(code: str) -> list[tuple[str, str]]:
+    result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
+    assert result.error is None
+    return [(f.severity, f.message) for f in result.findings]

@@ -121,11 +121,17 @@ class Harm:
             and site.forever
             and (service := self._service_of(site))
         ):
-            many = Multiplicity(
-                Level.PER_OBJECT,
-                f"once per {service} object: {many.describe().removeprefix('on every call of ')} "
-                "runs by its name the object's own service, and a second call would run its "
-                "endless loops twice over",
+            runs = many.describe().removeprefix("on every call of ")
+            each = (
+                f"{runs} runs by its name the object's own service, and a second call would run "
+                "its endless loops twice over"
+            )
+            info = self.index.class_of(site.call)
+            made = self.counter.objects_made(info.node, each) if info is not None else None
+            many = (
+                made
+                if made is not None and made.level is Level.MANY
+                else Multiplicity(Level.PER_OBJECT, f"once per {service} object: {each}")
             )
         if many.job_of and not site.lasts:
             # a one-shot start in a function that registers a recurring job: one per call

@@ -471,6 +471,11 @@ class Counter:
             named = self._named[name] = len(found) > 1
         return named
 
+    def objects_made(self, owner: cst.ClassDef, each: str = "") -> Multiplicity | None:
+        """How often the module makes ``owner`` objects, when that says more than once per
+        object (``_objects_made``)."""
+        return self._objects_made(owner, 0, each)
+
     def _objects_made(self, owner: cst.ClassDef, depth: int, each: str) -> Multiplicity | None:
         """How often the module makes ``owner`` objects, when that says more than once per
         object: many (in a loop, per request; ``each`` says what each does), or only once.
@@ -778,7 +783,11 @@ class Counter:
                         if self._waits_on_a_fresh_event(small.value):
                             return "it waits on an Event nobody else holds"
         last: cst.CSTNode | None = body.body[-1] if body.body else None
-        if function.name.value in FOREVER_METHODS and not _ends_in_return(last):
+        if (
+            function.name.value in FOREVER_METHODS
+            and not _ends_in_return(last)
+            and not _ends_in_start(last)
+        ):
             # the name is the library's word for it; a body ending in `return self.status`
             # says it gives back to its caller (websocket-client's run_forever() returns when
             # its connection closes, and its callers call it again to reconnect)
@@ -1666,6 +1675,23 @@ def _code(index: ModuleIndex, node: cst.CSTNode) -> str:
 
 
 __all__ = ["Counter", "Level", "Multiplicity"]
+
+
+def _ends_in_start(statement: cst.CSTNode | None) -> bool:
+    """Is ``statement`` (the last of a function's body) a start handing the work to a thread
+    or a process (``threading.Thread(target=self._beat).start()``, ``self._thread.start()``)?
+    Then the function returns at once, whatever its name says (review: a ``serve_forever()``
+    starting a heartbeat thread per request was taken to serve until the process ends)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return any(
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and isinstance(small.value.func, cst.Attribute)
+        and small.value.func.attr.value == "start"
+        and not small.value.args
+        for small in statement.body
+    )
 
 
 def _ends_in_return(statement: cst.CSTNode | None) -> bool:
