@@ -2624,6 +2624,7 @@ class SiteFinder:
         module stopping its parameter (with ``helpers``: ``_handed_to_a_stopper``). Not in
         ``skip`` (the function serving it, stopping it on its own way out)."""
         aliases: dict[int, set[str]] = {}  # function -> the names denoting served there
+        at_exit: dict[int, bool] = {}  # function -> run only as atexit's cleanup
 
         def names(call: cst.Call) -> set[str]:
             scope = self.index.scope_of(call)
@@ -2640,9 +2641,12 @@ class SiteFinder:
                 if skip is not None and self.index.inside(call, skip):
                     continue
                 method = self.index.scope_of(call)
-                if isinstance(method, cst.FunctionDef) and at_exit_only(self.index, method):
-                    continue  # in a function run only as atexit's cleanup (`atexit.register(
-                    # self._stop)`): at exit, after the non-daemon threads are waited for
+                if isinstance(method, cst.FunctionDef):
+                    if id(method) not in at_exit:
+                        at_exit[id(method)] = at_exit_only(self.index, method)
+                    if at_exit[id(method)]:
+                        continue  # in a function run only as atexit's cleanup (`atexit.
+                        # register(self._stop)`): at exit, after the non-daemon threads end
                 if self.index.resolve(call.func) == "atexit.register":
                     # a stop registered with atexit runs only as the interpreter exits, after
                     # it has waited for every non-daemon thread: it ends no thread before
