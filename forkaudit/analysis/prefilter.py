@@ -348,8 +348,8 @@ _IMPORT_SYSTEM = (
     r"|\bsys\s+as\s+\w"
 )
 _IMPORT_SYSTEM_TEXT = re.compile(_IMPORT_SYSTEM)
-_IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
-IMPORT_SYSTEM_BYTES = _IMPORT_SYSTEM_BYTES  # (what edits_imports looks for, as bytes)
+# (what edits_imports looks for, as bytes: leading_imports reads it too)
+IMPORT_SYSTEM_BYTES = re.compile(_IMPORT_SYSTEM.encode())
 
 
 def edits_imports(source: str | bytes) -> bool:
@@ -359,7 +359,7 @@ def edits_imports(source: str | bytes) -> bool:
     its lazy imports) edits nothing, nor a module's use of its own entry,
     ``sys.modules[__name__]``. Text that does not tokenize is taken as it is."""
     if isinstance(source, bytes):
-        if _IMPORT_SYSTEM_BYTES.search(source) is None:
+        if IMPORT_SYSTEM_BYTES.search(source) is None:
             return False
         readline = io.BytesIO(source).readline
         tokens = tokenize.tokenize(readline)

@@ -1234,7 +1234,7 @@ def atexit_functions(index: ModuleIndex) -> frozenset[str]:
     )
 
 
-def _at_exit_only(index: ModuleIndex, function: cst.FunctionDef) -> bool:
+def at_exit_only(index: ModuleIndex, function: cst.FunctionDef) -> bool:
     """Is ``function`` run only as cleanup at exit: decorated ``@atexit.register``, or named
     only as an argument of ``atexit.register(_cleanup)`` (a method: ``atexit.register(
     self._stop)``)?"""
@@ -1254,9 +1254,6 @@ def _reference(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode:
     """The whole reference a name is part of: ``self._stop`` for its ``_stop``."""
     parent = index.parent_of(node)
     return parent if isinstance(parent, cst.Attribute) and parent.attr is node else node
-
-
-at_exit_only = _at_exit_only
 
 
 # decorators that leave a function to be called by name (or, for atexit, by no code at all)
@@ -1300,7 +1297,7 @@ def uncalled_methods(index: ModuleIndex, methods: Collection[str]) -> frozenset[
                 (
                     a
                     for a in reversed(index.ancestors(node))
-                    if isinstance(a, cst.FunctionDef) and _at_exit_only(index, a)
+                    if isinstance(a, cst.FunctionDef) and at_exit_only(index, a)
                 ),
                 None,
             )
