@@ -25,6 +25,7 @@ from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
     all_params,
     argument,
+    asks_self_for,
     assignments,
     assignments_among,
     atexit_functions,
@@ -3329,15 +3330,7 @@ class Follower:
                 break
             if isinstance(node, cst.Attribute) and dotted_name(node) == f"self.{attr}":
                 return ""  # looked at (tested, reaped, stopped) before the new one
-            if (
-                isinstance(node, cst.Call)
-                and isinstance(node.func, cst.Name)
-                and node.func.value in ("getattr", "hasattr")
-                and len(node.args) >= 2
-                and dotted_name(node.args[0].value) == "self"
-                and isinstance(node.args[1].value, cst.SimpleString)
-                and node.args[1].value.evaluated_value == attr
-            ):
+            if asks_self_for(node, attr):
                 return ""  # `if getattr(self, "_proc", None) is not None: return`
             if (
                 isinstance(node, cst.Call)

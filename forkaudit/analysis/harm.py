@@ -33,6 +33,7 @@ from forkaudit.analysis.syntax import (
     flags_set,
     last_name,
     walk_statements,
+    without_object,
 )
 from forkaudit.analysis.uses import Role, use_of
 from forkaudit.analysis.verdict import Verdict
@@ -280,10 +281,7 @@ class Harm:
             or name.endswith(_SERVICE_SUFFIXES)
         ):
             return ""
-        if any(
-            last_name(decorator.decorator) in ("classmethod", "staticmethod")
-            for decorator in function.decorators
-        ) or self.facts.callers(function):
+        if without_object(function) or self.facts.callers(function):
             # (called by the module itself: how often is what its callers say, an event hook
             # running it again on every settings save)
             return ""

@@ -32,6 +32,7 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
+    asks_self_for,
     assignments,
     binding_targets,
     caught_names,
@@ -51,6 +52,7 @@ from forkaudit.analysis.syntax import (
     target_names,
     thread_names,
     walk_statements,
+    without_object,
 )
 from forkaudit.analysis.vocabulary import (
     AFTER_FORK_HOOKS,
@@ -420,7 +422,7 @@ class Counter:
             and (name == "__init__" or name in SETUP_METHODS or self._is_run(function, owner))
             # a classmethod or staticmethod runs with no object: as often as it is called
             # (`Conn.open(sock)` per connection; the independent review's p4_24)
-            and not _without_object(function)
+            and not without_object(function)
         ):
             made = self._objects_made(owner, depth, "")
             if made is not None:
@@ -1211,12 +1213,7 @@ class Counter:
         "_thread")``)?"""
         return any(
             (isinstance(node, cst.Attribute) and dotted_name(node.value) == "self")
-            or (
-                isinstance(node, cst.Call)
-                and dotted_name(node.func) in ("hasattr", "getattr")
-                and bool(node.args)
-                and dotted_name(node.args[0].value) == "self"
-            )
+            or asks_self_for(node)
             for node in walk_statements(test, skip_nested=False)
         )
 
@@ -1642,15 +1639,6 @@ def _fixed_name(call: cst.Call) -> bool:
 def _private(name: str) -> bool:
     """``_helper``: a name its package keeps to itself (not a dunder)."""
     return name.startswith("_") and not name.endswith("__")
-
-
-def _without_object(function: cst.FunctionDef) -> bool:
-    """Is ``function`` a ``@classmethod`` or ``@staticmethod``: called on its class, not once
-    per object?"""
-    return any(
-        last_name(decorator.decorator) in ("classmethod", "staticmethod")
-        for decorator in function.decorators
-    )
 
 
 def _per_call(function: cst.FunctionDef) -> Multiplicity:

@@ -1234,6 +1234,32 @@ def atexit_functions(index: ModuleIndex) -> frozenset[str]:
     )
 
 
+def without_object(function: cst.FunctionDef) -> bool:
+    """Is ``function`` a ``@classmethod`` or ``@staticmethod``: called on its class, not once
+    per object?"""
+    return any(
+        last_name(decorator.decorator) in ("classmethod", "staticmethod")
+        for decorator in function.decorators
+    )
+
+
+def asks_self_for(node: cst.CSTNode, attr: str = "") -> bool:
+    """Is ``node`` ``getattr(self, "<attr>"[, default])`` or ``hasattr(self, "<attr>")``: a
+    look at the object's attribute by name (any attribute when ``attr`` is "")?"""
+    if not (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value in ("getattr", "hasattr")
+        and node.args
+        and dotted_name(node.args[0].value) == "self"
+    ):
+        return False
+    if not attr:
+        return True
+    named = node.args[1].value if len(node.args) >= 2 else None
+    return isinstance(named, cst.SimpleString) and named.evaluated_value == attr
+
+
 def at_exit_only(index: ModuleIndex, function: cst.FunctionDef) -> bool:
     """Is ``function`` run only as cleanup at exit: decorated ``@atexit.register``, or named
     only as an argument of ``atexit.register(_cleanup)`` (a method: ``atexit.register(
