@@ -146,13 +146,15 @@ def _reader(env: Environment) -> Callable[[str], bytes | None]:
     folder holding its distribution's metadata, or the first site folder holding it), None when
     it cannot be read."""
     where: dict[str, str] = {}
-    for distribution in env.distributions:
-        if distribution.metadata_path:
-            folder = os.path.dirname(distribution.metadata_path)
-            for rel in distribution.files:
-                where.setdefault(rel, os.path.join(folder, rel))
 
     def read(rel: str) -> bytes | None:
+        if not where:
+            # made at the first read: a warm scan, its answers kept, reads nothing
+            for distribution in env.distributions:
+                if distribution.metadata_path:
+                    folder = os.path.dirname(distribution.metadata_path)
+                    for file in distribution.files:
+                        where.setdefault(file, os.path.join(folder, file))
         path = where.get(rel)
         candidates = [path] if path else [os.path.join(site, rel) for site in env.site_packages]
         for candidate in candidates:
