@@ -134,9 +134,9 @@ class Importable:
         self._failing: dict[str, tuple[str, str]] = {}  # module -> (missing name, through)
         self._reads = 0
         self._cuts = 0
-        self._editing: dict[str, bool] = {}
-        self._texts: dict[str, bytes | None] = {}
-        self._opening: dict[str, list[Imported] | None] = {}
+        # path -> the imports its module opens with (None: unreadable) and whether running it
+        # whole edits the import system, read once
+        self._read_modules: dict[str, tuple[list[Imported] | None, bool]] = {}
 
     def missing(self, path: str, requires: Iterable[str]) -> tuple[str, ...]:
         """The names of ``requires`` (what the module at ``path`` imports) found nowhere: a
@@ -237,17 +237,22 @@ class Importable:
         return "", ""
 
     def _imports(self, path: str) -> list[Imported] | None:
-        if path not in self._opening:
-            text = self._text(path)
-            self._opening[path] = None if text is None else leading_imports(text)
-        return self._opening[path]
+        return self._module(path)[0]
 
     def _edits(self, path: str) -> bool:
         """Does the module at ``path``, run whole, edit where imports are found?"""
-        if path not in self._editing:
-            text = self._text(path)
-            self._editing[path] = text is None or edits_imports_when_run(text)
-        return self._editing[path]
+        return self._module(path)[1]
+
+    def _module(self, path: str) -> tuple[list[Imported] | None, bool]:
+        if path not in self._read_modules:
+            self._reads += 1
+            text = self._read(path) if self._read is not None else None
+            self._read_modules[path] = (
+                (None, True)
+                if text is None
+                else (leading_imports(text), edits_imports_when_run(text))
+            )
+        return self._read_modules[path]
 
     def _path_of(self, module: str) -> str:
         """The environment's file of ``module`` (a package's ``__init__.py``), "" if none."""
@@ -256,14 +261,6 @@ class Importable:
             if candidate in self._paths:
                 return candidate
         return ""
-
-    def _text(self, path: str) -> bytes | None:
-        if self._read is None:
-            return None
-        if path not in self._texts:
-            self._reads += 1
-            self._texts[path] = self._read(path)
-        return self._texts[path]
 
     def _near(self, folder: str) -> frozenset[str]:
         if self._siblings is None:

@@ -58,11 +58,11 @@ def leading_imports(data: bytes) -> list[Imported] | None:
             first = False
             closing = quote.group(1)
             rest = line[quote.end() :]
-            while closing not in rest:
-                if len(closing) == 1 or at >= len(lines):
-                    if len(closing) == 1 and closing in rest:
-                        break
-                    return None if len(closing) == 3 else found
+            if len(closing) == 1 and closing not in rest:
+                return found  # a one-quote string left open: read no further
+            while closing not in rest:  # a triple-quoted one runs on to its closing quotes
+                if at >= len(lines):
+                    return None
                 rest = lines[at]
                 at += 1
             continue
