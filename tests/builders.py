@@ -16,12 +16,24 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from forkaudit.analysis.engine import analyze_source
+from forkaudit.model import Finding
+from forkaudit.rules import load_rules
+
 FileContent = str | bytes
+
+
+def analysed(code: str, path: str = "m.py") -> list[Finding]:
+    """What the engine finds in ``code`` (dedented), which must parse."""
+    result = analyze_source(textwrap.dedent(code).encode(), path, load_rules().rules)
+    assert result.error is None, result.error
+    return list(result.findings)
 
 
 def escape_name(name: str) -> str:

@@ -18,8 +18,7 @@ import sys
 import pytest
 from children import children
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 IN_A_CONTAINER = """\
 import asyncio
@@ -72,9 +71,7 @@ POPEN_REPLACED = (
 
 
 def _severities(code: str) -> list[str]:
-    result = analyze_source(code.encode(), "m.py", load_rules().rules)
-    assert result.error is None
-    return [f.severity for f in result.findings]
+    return [f.severity for f in analysed(code)]
 
 
 def test_children_terminated_in_turn_in_a_container_are_not_reported() -> None:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 from children import children
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 DRAINED = {
     "os_popen_read": """
@@ -128,9 +126,7 @@ UNREAD = {
 
 
 def _severities(code: str) -> list[str]:
-    result = analyze_source(textwrap.dedent(code).encode(), "m.py", load_rules().rules)
-    assert result.error is None
-    return [f.severity for f in result.findings]
+    return [f.severity for f in analysed(code)]
 
 
 @pytest.mark.parametrize("name", sorted(DRAINED))

@@ -7,7 +7,6 @@ behind ``not hasattr(self, '_need_update_flag')``; the guard was read as once pe
 
 from __future__ import annotations
 
-import textwrap
 import threading
 import time
 import urllib.request
@@ -15,8 +14,7 @@ from http.server import HTTPServer
 
 import pytest
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 HANDLER = """
 import threading
@@ -56,9 +54,7 @@ PLAIN = (
 
 
 def _findings(code: str) -> list[tuple[str, str]]:
-    result = analyze_source(textwrap.dedent(code).encode(), "page.py", load_rules().rules)
-    assert result.error is None
-    return [(f.severity, f.message) for f in result.findings]
+    return [(f.severity, f.message) for f in analysed(code, "page.py")]
 
 
 @pytest.mark.parametrize("guard", sorted(GUARDS))

@@ -20,8 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 HEAD = """
 import asyncio
@@ -82,9 +81,7 @@ def _code(how: str, extra: str) -> str:
 
 
 def _severities(code: str) -> list[str]:
-    result = analyze_source(textwrap.dedent(code).encode(), "m.py", load_rules().rules)
-    assert result.error is None
-    return [f.severity for f in result.findings]
+    return [f.severity for f in analysed(code)]
 
 
 @pytest.mark.parametrize("how", sorted(HANDED))

@@ -21,8 +21,7 @@ import time
 import pytest
 from children import children
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 REGISTRY = """\
 import multiprocessing
@@ -88,9 +87,7 @@ def count(items):
 
 
 def _severities(code: str) -> list[str]:
-    result = analyze_source(code.encode(), "m.py", load_rules().rules)
-    assert result.error is None
-    return [f.severity for f in result.findings]
+    return [f.severity for f in analysed(code)]
 
 
 @pytest.mark.parametrize(

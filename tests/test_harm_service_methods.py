@@ -16,8 +16,7 @@ import time
 
 import pytest
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 BOT = """
 import threading
@@ -56,10 +55,7 @@ PER_CALL = {
 
 
 def _severities(name: str, params: str) -> list[tuple[str, str]]:
-    code = textwrap.dedent(BOT.format(name=name, params=params))
-    result = analyze_source(code.encode(), "bot.py", load_rules().rules)
-    assert result.error is None
-    return [(f.severity, f.message) for f in result.findings]
+    return _findings_of(BOT.format(name=name, params=params))
 
 
 @pytest.mark.parametrize("name", sorted(ONCE))
@@ -81,8 +77,7 @@ def test_a_static_method_is_no_service_of_an_object() -> None:
         "    def message_loop", "    @staticmethod\n    def message_loop"
     )
     code = code.replace("self.handled += 1", "callback()")
-    result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
-    assert [f.severity for f in result.findings] == ["high"]
+    assert [severity for severity, _ in _findings_of(code)] == ["high"]
 
 
 def test_at_run_time_a_second_call_runs_the_service_twice_over() -> None:
@@ -108,8 +103,7 @@ def test_a_service_the_module_calls_itself_is_what_its_callers_make_it() -> None
     code = BOT.format(name="start_polling", params="self") + (
         "\n    def on_settings_save(self, data):\n        self.start_polling()\n"
     )
-    result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
-    assert [f.severity for f in result.findings] == ["high"]
+    assert [severity for severity, _ in _findings_of(code)] == ["high"]
 
 
 def test_objects_made_per_request_make_the_service_per_request() -> None:
@@ -134,6 +128,4 @@ def test_a_forever_name_that_only_starts_a_thread_is_still_reported() -> None:
 
 
 def _findings_of(code: str) -> list[tuple[str, str]]:
-    result = analyze_source(textwrap.dedent(code).encode(), "bot.py", load_rules().rules)
-    assert result.error is None
-    return [(f.severity, f.message) for f in result.findings]
+    return [(f.severity, f.message) for f in analysed(code, "bot.py")]
