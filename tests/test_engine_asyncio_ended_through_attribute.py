@@ -16,8 +16,7 @@ import sys
 import pytest
 from children import children
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 CLIENT = """\
 import asyncio
@@ -69,9 +68,7 @@ async def probe(cmd, quick):
 
 
 def _findings(code: str) -> list[str]:
-    result = analyze_source(code.encode(), "client.py", load_rules().rules)
-    assert result.error is None
-    return [f.message for f in result.findings]
+    return [f.message for f in analysed(code, "client.py")]
 
 
 @pytest.mark.parametrize("name", sorted(ENDED))

@@ -15,10 +15,10 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from types import SimpleNamespace
 
 import pytest
+from children import threads_settle
 
 from tests.builders import analysed
 
@@ -97,11 +97,7 @@ def test_a_stop_registered_with_atexit_is_no_stop(name: str) -> None:
 
 
 def _settles(count: int) -> int:
-    for _ in range(60):
-        if threading.active_count() == count:
-            break
-        time.sleep(0.05)
-    return threading.active_count()
+    return threads_settle(count, 60)
 
 
 @pytest.mark.parametrize("how", sorted(HANDED))

@@ -12,12 +12,11 @@ from __future__ import annotations
 import gc
 import textwrap
 import threading
-import time
 
 import pytest
+from children import threads_settle
 
-from forkaudit.analysis.engine import analyze_source
-from forkaudit.rules import load_rules
+from tests.builders import analysed
 
 HEAD = """
 import asyncio
@@ -95,9 +94,7 @@ LEFT = {
 
 
 def _lines(code: str) -> list[int]:
-    result = analyze_source(textwrap.dedent(code).encode(), "m.py", load_rules().rules)
-    assert result.error is None
-    return [f.line for f in result.findings]
+    return [f.line for f in analysed(code)]
 
 
 @pytest.mark.parametrize("name", sorted(STOPPED))
@@ -111,11 +108,7 @@ def test_a_loop_nothing_stops_is_reported(name: str) -> None:
 
 
 def _settles(count: int) -> int:
-    for _ in range(50):
-        if threading.active_count() == count:
-            break
-        time.sleep(0.05)
-    return threading.active_count()
+    return threads_settle(count, 50)
 
 
 def test_at_run_time_the_stop_and_the_finalizer_end_the_threads() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from builders import FORKAUDIT, make_dist_info, make_fake_venv, run_cli
+from children import processes
 
 LEAK = "import os\n\n\ndef handle(conn):\n    pid = os.fork()  # leak {tag}\n    return conn\n"
 CLEAN = "import os\n\n\ndef nothing_{n}(a):\n    return os.getcwd() + str(a)\n"
@@ -117,15 +118,8 @@ def test_two_scans_at_once_on_one_cache(
 
 def _descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
+    for child, _, parent in processes():
+        children.setdefault(parent, []).append(child)
     out: set[int] = set()
     stack = [pid]
     while stack:
