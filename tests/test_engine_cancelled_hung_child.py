@@ -150,10 +150,8 @@ async def _cancel_five(run_tool: Callable[..., Awaitable[object]]) -> list[int]:
         task = asyncio.ensure_future(run_tool(["sleep", "60"], 30))
         await asyncio.sleep(0.3)  # started, and waiting for it
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
     await asyncio.sleep(0.3)
     return _running_sleeps()
 

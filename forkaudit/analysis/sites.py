@@ -169,6 +169,8 @@ class SiteFinder:
         self.attribute_set = attribute_set
         self.external = external_subclasses or {}
         self.owners: set[str] = set()  # local classes owning a thread (see add_owner)
+        # plain `loop.stop()` calls _stops leaves out while _stopped_off_thread asks
+        self._off_thread_stops: frozenset[int] = frozenset()
         self.subclasses = self._find_subclasses()
 
     def add_owner(self, info: SubclassInfo) -> None:
@@ -278,6 +280,11 @@ class SiteFinder:
             for name, method in info.methods.items()
             if served and name != "run" and self._stops(served, [method])
         ]
+        off_thread = (
+            self._stopped_off_thread(served, run.body, run) if stopping and run is not None else ""
+        )
+        if off_thread:
+            stopping = []  # stopped in name only: an idle loop never sees it
         reap.update(stopping)
         reap = with_callers(self.index, info, reap)
         overrides_exit = any("__exit__" in m.methods for m in self.index.lineage(info))
@@ -294,7 +301,7 @@ class SiteFinder:
         if run is not None:
             # a loop until its flag is set does not end by itself: its stop methods are reapers
             endless = forever is not None
-            if served and not stopping:
+            if served and not stopping and not off_thread:
                 # serving an object another owns (`self._client.client.loop_forever()`):
                 # stopped by that owner, when the module shows it
                 endless = endless and not self._stopped_here(served, run.body, run)
@@ -320,6 +327,8 @@ class SiteFinder:
                 if endless or not stoppers
                 else f"loops until {' or '.join(f'{m}()' for m in stoppers[:2])} is called"
             )
+            if off_thread:
+                loop_reason = off_thread
             if not loops_forever:
                 unsent = self._sentinel_never_sent(run)
                 if unsent:
@@ -649,6 +658,9 @@ class SiteFinder:
                 site.ends_unstopped = self._starter_signals(site.call, held, served)
                 site.until_unset = self._nothing_sets(site.call, held)
             elif self._stopped_here(served, site.call, None):
+                if off := self._stopped_off_thread(served, site.call, None):
+                    site.loops_forever(f"its target {self.index.code(target)} {off}")
+                    return
                 site.serves_stopped = served
                 self._serves_replaced(site, served)
             else:
@@ -690,6 +702,9 @@ class SiteFinder:
             ):
                 served = given_object
         if served and self._stopped_here(served, site.call, function):
+            if off := self._stopped_off_thread(served, site.call, function):
+                site.loops_forever(f"its target {function.name.value}() {off}", endless)
+                return
             endless = None  # it serves until that object is stopped, which this module does
             site.serves_stopped = served
         if endless is None and (spinning := self._readline_mismatch(site, function)):
@@ -2611,6 +2626,124 @@ class SiteFinder:
             and parent.attr.value not in STOP_METHODS
         )
 
+    def _stopped_off_thread(
+        self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None
+    ) -> str:
+        """Why ``served``, an asyncio event loop a thread runs, is stopped only in name: every
+        stop the module shows is a plain ``loop.stop()`` called from another thread. stop()
+        only raises a flag the loop reads between two passes, and does not wake it: an idle
+        loop, blocked in its selector with nothing scheduled, never makes the next pass, and
+        its thread never ends (``loop.call_soon_threadsafe(loop.stop)`` wakes it). A loop the
+        module may keep busy (a timer, a coroutine waiting in a loop) does wake and stop: not
+        judged. "" when some stop works, or the object is no such loop."""
+        last = served.rsplit(".", 1)[-1]
+        if not self._idle_event_loop(last):
+            return ""
+        plain = [
+            call
+            for call in self.index.calls
+            if isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "stop"
+            and not call.args
+            and last_name(call.func.value) in self._loop_aliases(call, last)
+        ]
+        off = [call for call in plain if not self._on_loop_thread(call)]
+        if not off:
+            return ""
+        self._off_thread_stops = frozenset(id(call) for call in off)
+        try:
+            stopped = self._stopped_here(served, near, target)
+        finally:
+            self._off_thread_stops = frozenset()
+        if stopped:
+            return ""
+        where = self.index.scope_of(off[0])
+        name = where.name.value if isinstance(where, cst.FunctionDef) else "the module"
+        return (
+            f"runs the event loop `{served}` until it is stopped, but its only stop, "
+            f"`{self.index.code(off[0])}` in {name}"
+            f"{'()' if isinstance(where, cst.FunctionDef) else ''}, is called from another "
+            "thread: it does not wake the idle loop, which never stops "
+            "(`loop.call_soon_threadsafe(loop.stop)` does)"
+        )
+
+    def _loop_aliases(self, call: cst.Call, last: str) -> set[str]:
+        """The names denoting the loop ``last`` names where ``call`` is: itself, and locals
+        its function binds to it (``loop = self._loop``)."""
+        scope = self.index.scope_of(call)
+        return {last} | {
+            target.value
+            for target, value in assignments(scope)
+            if isinstance(target, cst.Name) and value is not None and last_name(value) == last
+        }
+
+    def _idle_event_loop(self, last: str) -> bool:
+        """Is ``last`` (a name or attribute) bound in the module to a new asyncio event loop
+        (``asyncio.new_event_loop()``, or set as a thread's loop: ``set_event_loop(loop)``),
+        and does nothing of the module keep a loop busy: no timer (``call_later``,
+        ``call_at``), no coroutine awaiting inside a loop of its own (a periodic task, a
+        stream read)?"""
+        made = any(
+            isinstance(assign.value, cst.Call)
+            and last_name(assign.value.func) == "new_event_loop"
+            and any(last_name(target.target) == last for target in assign.targets)
+            for assign in self.index.context_assigns
+        ) or any(
+            last_name(call.func) == "set_event_loop"
+            and len(call.args) == 1
+            and last_name(call.args[0].value) == last
+            for call in self.index.calls
+        )
+        if not made:
+            return False
+        for call in self.index.calls:
+            if last_name(call.func) in ("call_later", "call_at"):
+                return False
+        for function in self.index.functions:
+            if function.asynchronous is None:
+                continue
+            for node in walk(function.body):
+                if isinstance(node, cst.While | cst.For) and any(
+                    isinstance(inner, cst.Await) for inner in walk(node)
+                ):
+                    return False
+        return True
+
+    def _on_loop_thread(self, call: cst.CSTNode, depth: int = 3) -> bool:
+        """May ``call`` run on an event loop's own thread: in a coroutine or a lambda, or in a
+        function handed on somewhere (a callback: ``call_soon_threadsafe(self._halt)``, a
+        thread's target), or called from one of those? A function only called directly from
+        other plain functions, or by no code of the module (an API its users call), runs on
+        their thread."""
+        function: cst.FunctionDef | None = None
+        for ancestor in self.index.ancestors(call):
+            if isinstance(ancestor, cst.Lambda):
+                return True
+            if isinstance(ancestor, cst.FunctionDef):
+                function = ancestor
+                break
+        if function is None:
+            return False
+        if function.asynchronous is not None:
+            return True
+        if depth == 0:
+            return True  # not followed further: taken as on the loop's thread
+        name = function.name.value
+        for use in self.index.names.get(name, ()):
+            if use is function.name or self.index.inside(use, function):
+                continue  # its own name, or a call inside it (recursion, or the stop itself)
+            parent = self.index.parent_of(use)
+            if isinstance(parent, cst.Attribute) and parent.attr is use:
+                holder = self.index.parent_of(parent)
+                called = isinstance(holder, cst.Call) and holder.func is parent
+            else:
+                called = isinstance(parent, cst.Call) and parent.func is use
+            if not called:
+                return True  # handed on: it may run anywhere, the loop's thread too
+            if self._on_loop_thread(use, depth - 1):
+                return True
+        return False
+
     def _stops(
         self,
         served: str,
@@ -2640,6 +2773,8 @@ class SiteFinder:
             for call in calls_in(self.index, scope, nested=True):
                 if skip is not None and self.index.inside(call, skip):
                     continue
+                if id(call) in self._off_thread_stops:
+                    continue  # a plain loop.stop() from another thread (_stopped_off_thread)
                 method = self.index.scope_of(call)
                 if isinstance(method, cst.FunctionDef):
                     if id(method) not in at_exit:
