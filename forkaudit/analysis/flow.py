@@ -660,17 +660,6 @@ class Follower:
                         return True
         return False
 
-    def _killed_if_hung(self, evidence: Evidence) -> bool:
-        """Is an asyncio child killed when its own timed wait times out (``try: await
-        asyncio.wait_for(p.communicate(), 30)``, ``except TimeoutError: p.kill()``)? The code
-        reckons with a child that hangs, and a cancellation reaching that wait (the caller's
-        own timeout, a client gone, a stop) is the other way the wait ends early: a
-        ``TimeoutError`` handler never sees it (``CancelledError`` is a ``BaseException`` since
-        Python 3.8), so the child it would have killed runs on, a hung one for good."""
-        return bool(evidence.timed) and any(
-            _handles_timeout(self.index, end, evidence.timed) for end in evidence.ends
-        )
-
     def _handed_to_cleanup(self, cleanup: cst.CSTNode, handle: str) -> bool:
         """Does ``cleanup`` hand the handle to a function of this module that kills or waits
         for it (``await _terminate_process_tree(proc)``)?"""
@@ -1785,7 +1774,7 @@ class Follower:
             if (
                 gap is None
                 and rule.awaited
-                and (self.facts.expects_cancellation() or self._killed_if_hung(evidence))
+                and self.facts.expects_cancellation()
                 and not self._survives_cancel(evidence, name)
             ):
                 function = self.facts.enclosing_function(statement)
@@ -1808,17 +1797,6 @@ class Follower:
                         "module runs under a timeout of its own: when it expires the wait is "
                         "cancelled and the child is never awaited",
                         started=started,
-                        running=True,
-                    )
-                if self._killed_if_hung(evidence):
-                    # the code kills a hung child when its own wait times out: the one a
-                    # cancellation leaves may be that hung child, running for good
-                    return Verdict(
-                        True,
-                        "medium",
-                        f"bound to `{name}`: {_CANCELLED_HUNG}",
-                        started=started,
-                        cancelled=True,
                         running=True,
                     )
                 return Verdict(
@@ -5720,11 +5698,6 @@ _EXECED = (
 _CANCELLED = (
     "awaited, but if the task is cancelled from outside while it waits (a caller's timeout, "
     "a client gone), the child is left running and never awaited"
-)
-_CANCELLED_HUNG = (
-    "killed if its wait times out, but a cancellation of the task while it waits (a caller's "
-    "timeout, a client gone, a stop) skips that handler and leaves it unkilled and never "
-    "awaited"
 )
 _CLEANUP_VERBS = ("kill", "terminate", "wait", "communicate")
 _OWN_TASKS = frozenset({"create_task", "ensure_future", "shield", "run_coroutine_threadsafe"})

@@ -436,12 +436,10 @@ def _residue(
             return None, "", False
         if verdict.running and not holder:
             # a wait given up when it timed out, nothing killing the child: like a Popen's,
-            # the child runs on until it ends by itself, which a hung one never does (the
-            # same for one a cancellation leaves where a timeout would have killed it)
+            # the child runs on until it ends by itself, which a hung one never does
             return (
                 Residue.LINGERING,
-                ("the cancelled" if verdict.cancelled else "the timed-out")
-                + " child runs on until it ends by itself (a hung one never does); "
+                "the timed-out child runs on until it ends by itself (a hung one never does); "
                 "asyncio reaps it only then",
                 False,
             )
