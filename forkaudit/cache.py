@@ -131,4 +131,5 @@ def result_from_dict(data: dict[str, Any]) -> FileResult:
         suppressed=int(data.get("suppressed", 0)),
         unused_suppressions=tuple(int(line) for line in data.get("unused_suppressions", ())),
         requires=tuple(str(name) for name in data["requires"]),
+        python2=str(data.get("python2", "")),
     )

@@ -14,12 +14,16 @@ import posixpath
 import sys
 from collections.abc import Callable, Iterable, Mapping
 
+from forkaudit.analysis.partial import python2_code
 from forkaudit.leading_imports import Imported, edits_imports_when_run, leading_imports
 from forkaudit.model import Finding
 
-__all__ = ["NOT_IMPORTABLE", "Importable"]
+__all__ = ["NOT_IMPORTABLE", "Importable", "lowered"]
 
 NOT_IMPORTABLE = "not-importable"
+# what a chain's failure names, in place of a missing module, when a module it runs is Python 2
+# code (followed by the form and its line)
+PYTHON2 = "python2:"
 
 # modules of the standard library of some Python 3 that the running one may no longer have
 # (a target venv can be older than the interpreter forkaudit runs on), with the version that
@@ -136,7 +140,9 @@ class Importable:
         self._cuts = 0
         # path -> the imports its module opens with (None: unreadable) and whether running it
         # whole edits the import system, read once
-        self._read_modules: dict[str, tuple[list[Imported] | None, bool]] = {}
+        # path -> (its opening imports, whether run whole it edits the import system, the
+        # Python 2 form that keeps it from compiling as Python 3)
+        self._read_modules: dict[str, tuple[list[Imported] | None, bool, str]] = {}
 
     def missing(self, path: str, requires: Iterable[str]) -> tuple[str, ...]:
         """The names of ``requires`` (what the module at ``path`` imports) found nowhere: a
@@ -206,6 +212,8 @@ class Importable:
             package = ".".join(parts[:depth])
             init = self._path_of(package)
             if init and init != path:
+                if form := self._python2(init):
+                    return f"{PYTHON2}{form}", package
                 found = self._fails(package, init, seen)
                 if found[0] or self._edits(init):
                     return found
@@ -231,6 +239,8 @@ class Importable:
             for candidate in (name, *(f"{name}.{taken}" for taken in each.names)):
                 target = self._path_of(candidate)
                 if target and target != path:
+                    if form := self._python2(target):
+                        return f"{PYTHON2}{form}", candidate
                     found = self._fails(candidate, target, seen)
                     if found[0] or self._edits(target):
                         return found
@@ -243,16 +253,21 @@ class Importable:
         """Does the module at ``path``, run whole, edit where imports are found?"""
         return self._module(path)[1]
 
-    def _module(self, path: str) -> tuple[list[Imported] | None, bool]:
+    def _module(self, path: str) -> tuple[list[Imported] | None, bool, str]:
         if path not in self._read_modules:
             self._reads += 1
             text = self._read(path) if self._read is not None else None
             self._read_modules[path] = (
-                (None, True)
+                (None, True, "")
                 if text is None
-                else (leading_imports(text), edits_imports_when_run(text))
+                else (leading_imports(text), edits_imports_when_run(text), python2_code(text))
             )
         return self._read_modules[path]
+
+    def _python2(self, path: str) -> str:
+        """The Python 2 form that keeps the module at ``path`` from compiling as Python 3
+        (importing it raises SyntaxError), "" when it compiles."""
+        return self._module(path)[2]
 
     def _path_of(self, module: str) -> str:
         """The environment's file of ``module`` (a package's ``__init__.py``), "" if none."""
@@ -279,20 +294,33 @@ class Importable:
         the top of the module ``through`` that importing it imports first, when not its own)."""
         if not missing or NOT_IMPORTABLE in finding.flags:
             return finding
+        if missing[0].startswith(PYTHON2):
+            return lowered(
+                finding,
+                f"importing its module runs {through} first, which is Python 2 code "
+                f"({missing[0][len(PYTHON2) :]}) that no Python 3 can import",
+            )
         names = ", ".join(missing)
         why = (
             f"importing its module imports {through} first, which imports {names} at the top"
             if through
             else f"its module imports {names} at the top"
         )
-        return dataclasses.replace(
-            finding,
-            severity="low",
-            # what it would do once importable is in the message; here it cannot pile up
-            flags=(*(f for f in finding.flags if f != "accumulates"), NOT_IMPORTABLE),
-            message=f"{finding.message}; cannot run here: {why}, which this environment does "
-            "not have",
-        )
+        return lowered(finding, f"{why}, which this environment does not have")
+
+
+def lowered(finding: Finding, why: str) -> Finding:
+    """``finding`` in a module that cannot be imported, for the reason ``why``: low, flagged
+    ``not-importable``, the reason told."""
+    if NOT_IMPORTABLE in finding.flags:
+        return finding
+    return dataclasses.replace(
+        finding,
+        severity="low",
+        # what it would do once importable is in the message; here it cannot pile up
+        flags=(*(f for f in finding.flags if f != "accumulates"), NOT_IMPORTABLE),
+        message=f"{finding.message}; cannot run here: {why}",
+    )
 
 
 # how many files one scan reads to follow import chains: far more than a chain needs

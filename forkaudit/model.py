@@ -217,6 +217,10 @@ class FileResult:
     # the top-level modules its body imports outside any try/if (analysis.requires): where one
     # is missing, the module cannot be imported and nothing in it runs (told for findings only)
     requires: tuple[str, ...] = ()
+    # the Python 2 form that keeps the module from compiling as Python 3 ("`print x` at line 4"):
+    # importing it raises SyntaxError on any Python 3, so nothing in it runs (its other
+    # statements are still analysed, and their findings told as unable to run)
+    python2: str = ""
 
 
 # --------------------------------------------------------------------------- ranking

@@ -33,7 +33,7 @@ from forkaudit.files import (
     file_units,
     is_python_source,
 )
-from forkaudit.importable import Importable
+from forkaudit.importable import Importable, lowered
 from forkaudit.model import (
     DependencyInfo,
     Environment,
@@ -113,6 +113,13 @@ def _gather(
                 name, through = importable.missing_through(result.path)
                 missing = (name,) if name else ()
             for finding in result.findings:
+                if result.python2:
+                    # Python 2 code: no Python 3 imports it
+                    finding = lowered(
+                        finding,
+                        f"its module is Python 2 code ({result.python2}), which no Python 3 "
+                        "can import",
+                    )
                 if missing and importable is not None:
                     finding = importable.lower(finding, missing, through)
                 if options.select and finding.rule not in options.select:

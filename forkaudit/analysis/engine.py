@@ -19,7 +19,12 @@ from forkaudit.analysis.elsewhere import CallersElsewhere
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
 from forkaudit.analysis.modules import absolute_name, module_name
-from forkaudit.analysis.partial import error_line, parse_around_errors
+from forkaudit.analysis.partial import (
+    error_line,
+    parse_around_errors,
+    python2_form,
+    python2_text,
+)
 from forkaudit.analysis.platforms import foreign_path
 from forkaudit.analysis.prefilter import start_modules, start_names
 from forkaudit.analysis.requires import module_requires
@@ -196,6 +201,7 @@ def _analyze(
         except Exception:
             module = None  # the cut landed inside a string, say: parse the whole file
     partly: FileError | None = None
+    python2 = ""
     try:
         if module is None:
             module = parse(source)
@@ -214,6 +220,7 @@ def _analyze(
             )
         # Python 2 in a few places (`print "x"`, `except E, e:`): analyse the rest.
         module, line_map = partial.module, partial.line_map
+        python2 = python2_form(source, partial.respelled)
         seen = ""  # (what was left out cannot be told from a text)
         partly = FileError(
             path=path,
@@ -286,6 +293,8 @@ def _analyze(
         if callers is None
         else (),
         requires=module_requires(module, source) if findings else (),
+        # (a slice may leave the Python 2 part out: the whole text is looked at)
+        python2=(python2 or python2_text(source)) if findings else "",
     ), {
         name: replace(info, module=module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()

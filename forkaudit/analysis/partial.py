@@ -311,6 +311,70 @@ def _clause(line: str) -> bool:
     return _CLAUSE.match(line) is not None
 
 
+# what CPython 3.10+ says of a Python 2 statement or token it meets first: no Python 3 compiles
+# such a module (a form new in a later Python is never reported so)
+_PYTHON2_ERRORS = (
+    "Missing parentheses in call to 'print'",
+    "Missing parentheses in call to 'exec'",
+    "multiple exception types must be parenthesized",
+    "leading zeros in decimal integer literals are not permitted",
+)
+
+
+# a line only Python 2 code has (a print or exec statement, `except E, e:`): the cheap look
+# before asking CPython's parser
+_PYTHON2_LINE = (
+    r"^[ \t]*(?:print[ \t]+[^\s(=.,)\]]|print[ \t]*$|exec[ \t]+[\"'\w]"
+    r"|except[ \t]+[^:\n]*,[ \t]*\w+[ \t]*:)"
+)
+_PYTHON2_BYTES = re.compile(_PYTHON2_LINE.encode(), re.MULTILINE)
+_PYTHON2_TEXT = re.compile(_PYTHON2_LINE, re.MULTILINE)
+
+
+def python2_code(data: bytes) -> str:
+    """``python2_form`` of a module's bytes, asked only of one with a line that looks like
+    Python 2 (most modules are read without parsing)."""
+    if _PYTHON2_BYTES.search(data) is None:
+        return ""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return python2_form(text)
+
+
+def python2_text(text: str) -> str:
+    """``python2_form`` of a module's text, asked only of one with a line that looks like
+    Python 2."""
+    return python2_form(text) if _PYTHON2_TEXT.search(text) else ""
+
+
+def python2_form(text: str, respelled: list[int] | None = None) -> str:
+    """The Python 2 form that keeps ``text`` from compiling as Python 3, with its line ("`print
+    "x"` at line 4"), or "": CPython's own parser (``compile`` only parses: nothing runs) fails
+    on it, and either the failure is one only Python 2 code gives or a partial parse read
+    Python 2 clauses (``except E, e:``, ``raise E, "x"``, ``0777``, backquotes: ``respelled``,
+    their lines) in their Python 3 spelling. A file CPython parses (a form libcst does not
+    know) is not one."""
+    try:
+        compile(text, "<python2>", "exec", flags=0x400, dont_inherit=True)  # PyCF_ONLY_AST
+    except SyntaxError as exc:
+        message, line = str(exc.msg or ""), exc.lineno or 0
+    except (ValueError, RecursionError, MemoryError):
+        return ""
+    else:
+        return ""
+    if respelled:
+        line = sorted(respelled)[0]
+    elif not message.startswith(_PYTHON2_ERRORS):
+        return ""
+    lines = text.splitlines()
+    shown = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+    if len(shown) > 40:
+        shown = shown[:39] + "…"
+    return f"`{shown}` at line {line}" if shown else f"line {line}"
+
+
 def error_line(text: str) -> int:
     """Where CPython's own parser sees the first error (libcst puts a tokenizer error, such as a
     backquote or ``0777``, at line 1). ``compile`` only parses: nothing runs."""

@@ -1,0 +1,141 @@
+"""A module that is Python 2 code cannot be imported by any Python 3: the import raises
+SyntaxError and none of its code runs (2026-12-07, held17: pywatch's ``__init__`` holds ``print
+"..."`` statements, so its ``watcher`` module, Python 3 itself, was ranked fourth for a thread it
+can never start; pushy is Python 2 throughout). The engine still analyses the statements that
+parse (a file Python 2 in a few places), and its findings are lowered as not importable, the
+Python 2 form and its line told; so are those of a module whose package ``__init__``, or a
+module it opens by importing, is Python 2. Only forms no Python 3 compiles count (a print or
+exec statement, ``except E, e:``, ``raise E, "x"``, backquotes, ``0777``): a file CPython parses
+is never one, whatever libcst makes of it. Checked against the target interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from forkaudit.analysis.engine import analyze_source
+from forkaudit.analysis.partial import python2_code
+from forkaudit.importable import NOT_IMPORTABLE
+from forkaudit.rules import load_rules
+from tests.builders import make_wheel, run_cli
+from tests.conftest import BuiltVenv, VenvFactory
+
+# a thread started on every call and never joined, its target looping for good: high
+LEAK = """
+import threading
+
+
+def _pump(conn):
+    while True:
+        conn.recv(1024)
+
+
+def open_channel(conn):
+    worker = threading.Thread(target=_pump, args=(conn,), daemon=True)
+    worker.start()
+    return conn
+"""
+
+FILES = {
+    # Python 2 in the module itself: a print statement (its function still analysed)
+    "oldpkg/__init__.py": "",
+    "oldpkg/printer.py": LEAK + '\n\ndef usage():\n    print "usage: pump HOST"\n',
+    # ... an `except E, e:` clause, read as Python 3 to analyse the rest
+    "oldpkg/clauses.py": LEAK
+    + "\n\ndef close(conn):\n    try:\n        conn.close()\n    except IOError, e:\n"
+    "        return e\n",
+    # a Python 3 module in a package whose __init__ is Python 2
+    "py2init/__init__.py": 'VERSION = "1"\nprint "py2init %s" % VERSION\n',
+    "py2init/watcher.py": LEAK,
+    # a Python 3 module opening with the import of a Python 2 module of its package
+    "chain2/__init__.py": "",
+    "chain2/legacy.py": "def hello():\n    exec 'x = 1'\n",
+    "chain2/server.py": "from chain2 import legacy\n" + LEAK,
+    # Python 3 throughout, `print` as a name and a function: kept
+    "newpkg/__init__.py": "print_ = print\nprint('ready')\n",
+    "newpkg/server.py": LEAK,
+}
+LOWERED = {
+    "oldpkg/printer.py": '`print "usage: pump HOST"` at line 17',
+    "oldpkg/clauses.py": "`except IOError, e:` at line 19",
+    "py2init/watcher.py": '`print "py2init %s" % VERSION` at line 2',
+    "chain2/server.py": "`exec 'x = 1'` at line 2",
+}
+KEPT = ("newpkg/server.py",)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, venv_factory: VenvFactory) -> BuiltVenv:
+    wheels = tmp_path_factory.mktemp("wheels")
+    make_wheel(wheels, "olds", "1.0", FILES)
+    return venv_factory(wheels, install=["olds"], name="olds")
+
+
+def test_findings_in_python2_modules_are_lowered_as_not_importable(
+    built: BuiltVenv, tmp_path: Path
+) -> None:
+    result = run_cli(
+        ["scan", str(built.venv), "--format", "json", "--no-cache"],
+        cwd=tmp_path,
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    found = {str(f["path"]): f for f in json.loads(result.stdout)["findings"]}
+    assert set(found) == set(LOWERED) | set(KEPT), sorted(found)
+    for path, form in LOWERED.items():
+        finding = found[path]
+        assert finding["severity"] == "low", finding
+        assert NOT_IMPORTABLE in finding["flags"], finding
+        assert form in str(finding["message"]), finding["message"]
+        assert "no Python 3 can import" in str(finding["message"]), finding["message"]
+    for path in KEPT:
+        assert found[path]["severity"] == "high", found[path]
+
+
+def test_at_run_time_exactly_the_lowered_modules_fail_to_import(built: BuiltVenv) -> None:
+    python = built.venv / "bin" / "python"
+    for path in [*LOWERED, *KEPT]:
+        module = path[:-3].replace("/", ".")
+        imported = subprocess.run(
+            [str(python), "-c", f"import {module}"], capture_output=True, check=False
+        )
+        if path in LOWERED:
+            assert b"SyntaxError" in imported.stderr, (module, imported.stderr)
+        else:
+            assert imported.returncode == 0, (module, imported.stderr)
+
+
+def test_check_lowers_a_python2_file_too(tmp_path: Path) -> None:
+    (tmp_path / "old.py").write_text(FILES["oldpkg/printer.py"])
+    result = run_cli(["check", str(tmp_path / "old.py"), "--format", "json"], cwd=tmp_path)
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["severity"] == "low" and NOT_IMPORTABLE in finding["flags"], finding
+
+
+@pytest.mark.parametrize(
+    ("code", "form"),
+    [
+        (b'print "x"\n', '`print "x"` at line 1'),
+        (b"def f():\n    exec code in ns\n", "`exec code in ns` at line 2"),
+        (b"try:\n    pass\nexcept E, e:\n    pass\n", "`except E, e:` at line 3"),
+        # Python 3: a print function, `print` as a name, a `>>` expression
+        (b"print('x')\n", ""),
+        (b"print = log\n", ""),
+        (b"def f():\n    print >>sys.stderr, 'x'\n", ""),
+        # a Python 3 file with an error of its own is no Python 2 code
+        (b"def f(:\n    print('x')\n", ""),
+    ],
+)
+def test_python2_code_is_told_by_cpythons_own_parser(code: bytes, form: str) -> None:
+    assert python2_code(code) == form
+
+
+def test_the_whole_text_is_looked_at_though_the_slice_leaves_the_python2_part_out() -> None:
+    """close() starts nothing: the slice analysed leaves it out and parses, and the module is
+    still Python 2."""
+    result = analyze_source(FILES["oldpkg/clauses.py"].encode(), "c.py", load_rules().rules)
+    assert result.error is None
+    assert result.python2 == "`except IOError, e:` at line 19"
