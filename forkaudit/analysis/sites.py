@@ -9,6 +9,7 @@ timer, or ends by itself.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1845,6 +1846,10 @@ class SiteFinder:
             or self._given_event(info, flags)
             or self._lowered_by_users(flags)
         )
+        if not setters and not outside and self._base_owns(flags, info):
+            # the flags are a base's, from another module, whose methods are not here: they
+            # may well set them (`_process_output()` detaching on EOF)
+            return "", False
         if not setters and not outside:
             if self.attribute_set is None and asks is not None:
                 # not asked yet: the finding asks the runner for the modules naming them; a
@@ -1893,6 +1898,27 @@ class SiteFinder:
                     bool(setters),
                 )
         return "", False
+
+    def _base_owns(self, flags: dict[str, bool | None], info: ClassInfo) -> bool:
+        """Are ``flags`` attributes of a base defined in another module (not the standard
+        library's, whose classes keep no flag of a subclass): no class of the lineage here
+        assigns any of them, not even a first value?"""
+        family = self.index.lineage(info)
+        if not any(
+            not base.startswith("@")
+            and base.split(".")[0] not in sys.stdlib_module_names
+            and base not in ("object", "builtins.object")
+            for member in family
+            for base in member.bases
+        ):
+            return False
+        assigned = {
+            dotted_name(target)
+            for member in family
+            for method in member.methods.values()
+            for target, _ in assignments(method)
+        }
+        return not any(flag in assigned for flag in flags)
 
     def _lowered_by_users(self, flags: dict[str, bool | None]) -> bool:
         """Are ``flags`` lowered, to the truth that ends the loop, by the code using the
