@@ -123,6 +123,8 @@ class Importable:
         target = _version(version)
         newest = max(max(_ADDED), sys.version_info[:2])
         self.known = bool(modules) and bool(target) and target <= newest
+        # a Python 3 environment: no module of Python 2 code imports there
+        self.python3 = bool(target) and target[0] >= 3
         self.standard = _standard(target) | frozenset(
             name for name, giver in _PUT_BACK.items() if giver in self.modules
         )
@@ -266,8 +268,9 @@ class Importable:
 
     def _python2(self, path: str) -> str:
         """The Python 2 form that keeps the module at ``path`` from compiling as Python 3
-        (importing it raises SyntaxError), "" when it compiles."""
-        return self._module(path)[2]
+        (importing it raises SyntaxError), "" when it compiles or the environment is not one
+        of Python 3."""
+        return self._module(path)[2] if self.python3 else ""
 
     def _path_of(self, module: str) -> str:
         """The environment's file of ``module`` (a package's ``__init__.py``), "" if none."""

@@ -113,8 +113,9 @@ def _gather(
                 name, through = importable.missing_through(result.path)
                 missing = (name,) if name else ()
             for finding in result.findings:
-                if result.python2:
-                    # Python 2 code: no Python 3 imports it
+                if result.python2 and importable is not None and importable.python3:
+                    # Python 2 code, in an environment of Python 3: nothing imports it there
+                    # (files checked may be a Python 2 project's, run by Python 2)
                     finding = lowered(
                         finding,
                         f"its module is Python 2 code ({result.python2}), which no Python 3 "

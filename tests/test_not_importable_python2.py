@@ -2,8 +2,9 @@
 SyntaxError and none of its code runs (2026-12-07, held17: pywatch's ``__init__`` holds ``print
 "..."`` statements, so its ``watcher`` module, Python 3 itself, was ranked fourth for a thread it
 can never start; pushy is Python 2 throughout). The engine still analyses the statements that
-parse (a file Python 2 in a few places), and its findings are lowered as not importable, the
-Python 2 form and its line told; so are those of a module whose package ``__init__``, or a
+parse (a file Python 2 in a few places), and in an environment of Python 3 its findings are
+lowered as not importable, the Python 2 form and its line told (files checked may be a Python 2
+project's, and keep theirs); so are those of a module whose package ``__init__``, or a
 module it opens by importing, is Python 2. Only forms no Python 3 compiles count (a print or
 exec statement, ``except E, e:``, ``raise E, "x"``, backquotes, ``0777``): a file CPython parses
 is never one, whatever libcst makes of it. Checked against the target interpreter."""
@@ -108,11 +109,12 @@ def test_at_run_time_exactly_the_lowered_modules_fail_to_import(built: BuiltVenv
             assert imported.returncode == 0, (module, imported.stderr)
 
 
-def test_check_lowers_a_python2_file_too(tmp_path: Path) -> None:
+def test_check_keeps_a_python2_files_findings(tmp_path: Path) -> None:
+    """Files checked may be a Python 2 project's, run by a Python 2: analysed as they are."""
     (tmp_path / "old.py").write_text(FILES["oldpkg/printer.py"])
     result = run_cli(["check", str(tmp_path / "old.py"), "--format", "json"], cwd=tmp_path)
     (finding,) = json.loads(result.stdout)["findings"]
-    assert finding["severity"] == "low" and NOT_IMPORTABLE in finding["flags"], finding
+    assert finding["severity"] == "high" and NOT_IMPORTABLE not in finding["flags"], finding
 
 
 @pytest.mark.parametrize(
