@@ -1,4 +1,4 @@
-"""A public method named for starting or running its object's own service (``start_polling()``,
+"""A method (public, or private and called by no code of its module) named for starting or running its object's own service (``start_polling()``,
 ``message_loop(callback=None, timeout=20)``, ``run_loop()``, ``listen()``) whose every
 parameter has a default starts threads that serve the object for good: callers start them once
 per object, as they do with ``start()`` (a second call would run the object's endless loops
@@ -44,6 +44,8 @@ ONCE = {
     "run_loop": "self",
     "listen": "self, backlog=5",
     "launch_workers": "self, *, count=1",
+    # private, called by no code of its module: its users' (held17: reloadr)
+    "_start_timer_reload": "self, interval=1",
 }
 PER_CALL = {
     "start_download": "self, url, callback=None",  # takes what it starts
@@ -129,3 +131,29 @@ def test_a_forever_name_that_only_starts_a_thread_is_still_reported() -> None:
 
 def _findings_of(code: str) -> list[tuple[str, str]]:
     return [(f.severity, f.message) for f in analysed(code, "bot.py")]
+
+
+WATCHER = """
+from watchdog.observers import Observer
+
+
+class Reloader:
+    def __init__(self, folder, handler):
+        self.folder = folder
+        self.handler = handler
+
+    def {name}(self):
+        observer = Observer()
+        observer.schedule(self.handler, self.folder)
+        observer.start()
+"""
+
+
+def test_a_library_service_started_by_a_service_method_is_once_per_object() -> None:
+    """A watchdog Observer serves until stopped, as a loop with no exit does (held17: reloadr's
+    ``_start_watch_reload()``, one per decorated target)."""
+    ((severity, message),) = _findings_of(WATCHER.format(name="_start_watch_reload"))
+    assert severity == "medium", message
+    assert "once per Reloader object" in message
+    ((severity, message),) = _findings_of(WATCHER.format(name="rescan"))
+    assert severity == "high", message

@@ -119,7 +119,9 @@ class Harm:
         if (
             many.level is Level.PER_CALL
             and not many.positive
-            and site.forever
+            # a library service (an Observer, a scheduler) serves until stopped, as a loop
+            # with no exit does
+            and (site.forever or kind is Kind.SERVICE)
             and (service := self._service_of(site))
         ):
             runs = many.describe().removeprefix("on every call of ")
@@ -263,7 +265,7 @@ class Harm:
 
     def _service_of(self, site: Site) -> str:
         """The class of the method starting ``site`` (a thread looping with no exit) when that
-        method is public, named for starting or running its object's own service
+        method, public or private, is named for starting or running its object's own service
         (``start_polling()``, ``message_loop(callback=None, timeout=20)``, ``run_loop()``)
         and takes nothing it must be given: every parameter has a default, so what it starts is
         the object's (its settings tuned), not something each call brings (``start_download(
@@ -274,8 +276,13 @@ class Harm:
         info = self.index.class_of(site.call)
         if function is None or info is None or self.index.method_of(site.call) is not function:
             return ""
+        # a private one too (`_start_timer_reload()`): what it serves is the object either way,
+        # and the module calling it itself is left to its callers below
         name = function.name.value
-        if name.startswith("_") or not (
+        if name.startswith("__"):
+            return ""
+        name = name.removeprefix("_")
+        if not (
             name in _SERVICE_NAMES
             or name.startswith(_SERVICE_PREFIXES)
             or name.endswith(_SERVICE_SUFFIXES)
