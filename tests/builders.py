@@ -687,6 +687,14 @@ def check_findings(root: Path, folder: str, cache: bool = False) -> list[dict[st
 EXPECT_MARK = re.compile(r"#\s*expect:\s*(leak|ok)")
 
 
+def import_in(venv: Path, path: str) -> subprocess.CompletedProcess[bytes]:
+    """Import the module of the relative file ``path`` with the venv's own interpreter."""
+    module = path[:-3].removesuffix("/__init__").replace("/", ".")
+    return subprocess.run(
+        [str(venv / "bin" / "python"), "-c", f"import {module}"], capture_output=True, check=False
+    )
+
+
 def assert_expectations(name: str, code: str) -> None:
     """Analyse ``code`` and check every line marked ``# expect: leak`` has a finding and every
     one marked ``# expect: ok`` has none."""

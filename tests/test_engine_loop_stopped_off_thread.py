@@ -62,79 +62,62 @@ def serve(request):
 PLAIN = "        self.loop.stop()\n"
 THREADSAFE = "        self.loop.call_soon_threadsafe(self.loop.stop)\n"
 
-LEFT = {
-    "given_to_a_function": GIVEN.format(stop="        self._loop.stop()\n"),
-    "subclass": SUBCLASS.format(stop=PLAIN),
-    "bound_method_target": """\
+# the loop's own run_forever as the target, with what the object adds
+BOUND = """\
 import asyncio, threading
 
 
 class Worker:
     def __init__(self):
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+{extra}        threading.Thread(target=self._loop.run_forever, daemon=True).start()
 
-    def submit(self, coro):
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+{methods}"""
 
-    def close(self):
-        self._loop.stop()
-""",
+LEFT = {
+    "given_to_a_function": GIVEN.format(stop="        self._loop.stop()\n"),
+    "subclass": SUBCLASS.format(stop=PLAIN),
+    "bound_method_target": BOUND.format(
+        extra="",
+        methods=(
+            "    def submit(self, coro):\n"
+            "        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()\n\n"
+            "    def close(self):\n        self._loop.stop()\n"
+        ),
+    ),
 }
 
 STOPPED = {
     "threadsafe": GIVEN.format(stop="        self._loop.call_soon_threadsafe(self._loop.stop)\n"),
     "subclass_threadsafe": SUBCLASS.format(stop=THREADSAFE),
     # the plain stop runs in a coroutine on the loop
-    "in_a_coroutine": """\
-import asyncio, threading
-
-
-class Worker:
-    def __init__(self):
-        self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, daemon=True).start()
-
-    async def _shutdown(self):
-        self._loop.stop()
-
-    def stop(self):
-        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
-""",
+    "in_a_coroutine": BOUND.format(
+        extra="",
+        methods=(
+            "    async def _shutdown(self):\n        self._loop.stop()\n\n"
+            "    def stop(self):\n"
+            "        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)\n"
+        ),
+    ),
     # ... or in a callback scheduled on it
-    "in_a_callback": """\
-import asyncio, threading
-
-
-class Worker:
-    def __init__(self):
-        self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, daemon=True).start()
-
-    def _halt(self):
-        self._loop.stop()
-
-    def close(self):
-        self._loop.call_soon_threadsafe(self._halt)
-""",
+    "in_a_callback": BOUND.format(
+        extra="",
+        methods=(
+            "    def _halt(self):\n        self._loop.stop()\n\n"
+            "    def close(self):\n        self._loop.call_soon_threadsafe(self._halt)\n"
+        ),
+    ),
     # a periodic coroutine keeps the loop waking: the flag is seen within a second
-    "kept_busy": """\
-import asyncio, threading
-
-
-class Worker:
-    def __init__(self):
-        self._loop = asyncio.new_event_loop()
-        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._tick()))
-        threading.Thread(target=self._loop.run_forever, daemon=True).start()
-
-    async def _tick(self):
-        while True:
-            await asyncio.sleep(0.05)
-
-    def close(self):
-        self._loop.stop()
-""",
+    "kept_busy": BOUND.format(
+        extra=(
+            "        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._tick()))\n"
+        ),
+        methods=(
+            "    async def _tick(self):\n        while True:\n"
+            "            await asyncio.sleep(0.05)\n\n"
+            "    def close(self):\n        self._loop.stop()\n"
+        ),
+    ),
 }
 
 

@@ -12,7 +12,6 @@ is never one, whatever libcst makes of it. Checked against the target interprete
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,24 +20,12 @@ from forkaudit.analysis.engine import analyze_source
 from forkaudit.analysis.partial import python2_code
 from forkaudit.importable import NOT_IMPORTABLE
 from forkaudit.rules import load_rules
-from tests.builders import make_wheel, run_cli
+from tests.builders import import_in, make_wheel, run_cli
 from tests.conftest import BuiltVenv, VenvFactory
+from tests.test_not_importable import LEAK as THREAD_LEAK
 
 # a thread started on every call and never joined, its target looping for good: high
-LEAK = """
-import threading
-
-
-def _pump(conn):
-    while True:
-        conn.recv(1024)
-
-
-def open_channel(conn):
-    worker = threading.Thread(target=_pump, args=(conn,), daemon=True)
-    worker.start()
-    return conn
-"""
+LEAK = "\n\nimport threading\n" + THREAD_LEAK
 
 FILES = {
     # Python 2 in the module itself: a print statement (its function still analysed)
@@ -97,16 +84,12 @@ def test_findings_in_python2_modules_are_lowered_as_not_importable(
 
 
 def test_at_run_time_exactly_the_lowered_modules_fail_to_import(built: BuiltVenv) -> None:
-    python = built.venv / "bin" / "python"
     for path in [*LOWERED, *KEPT]:
-        module = path[:-3].replace("/", ".")
-        imported = subprocess.run(
-            [str(python), "-c", f"import {module}"], capture_output=True, check=False
-        )
+        imported = import_in(built.venv, path)
         if path in LOWERED:
-            assert b"SyntaxError" in imported.stderr, (module, imported.stderr)
+            assert b"SyntaxError" in imported.stderr, (path, imported.stderr)
         else:
-            assert imported.returncode == 0, (module, imported.stderr)
+            assert imported.returncode == 0, (path, imported.stderr)
 
 
 def test_check_keeps_a_python2_files_findings(tmp_path: Path) -> None:

@@ -17,14 +17,13 @@ importing it fails."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from forkaudit.importable import NOT_IMPORTABLE
 from forkaudit.leading_imports import Imported, edits_imports_when_run, leading_imports
-from tests.builders import make_wheel, run_cli
+from tests.builders import import_in, make_wheel, run_cli
 from tests.conftest import BuiltVenv, VenvFactory
 from tests.test_not_importable import LEAK as THREAD_LEAK
 
@@ -110,17 +109,13 @@ def test_a_module_is_lowered_when_what_it_imports_first_fails(
 
 
 def test_at_run_time_exactly_the_lowered_modules_fail_to_import(built: BuiltVenv) -> None:
-    python = built.venv / "bin" / "python"
     for path in [*LOWERED, *KEPT]:
-        module = path[:-3].replace("/", ".")
-        imported = subprocess.run(
-            [str(python), "-c", f"import {module}"], capture_output=True, check=False
-        )
+        imported = import_in(built.venv, path)
         if path in LOWERED:
-            assert imported.returncode != 0, module
+            assert imported.returncode != 0, path
             assert b"missing_dep_xyz" in imported.stderr, imported.stderr
         else:
-            assert imported.returncode == 0, (module, imported.stderr)
+            assert imported.returncode == 0, (path, imported.stderr)
 
 
 def test_a_second_scan_keeps_the_answers(built: BuiltVenv, tmp_path: Path) -> None:
