@@ -77,6 +77,15 @@ class Worker:
 LEFT = {
     "given_to_a_function": GIVEN.format(stop="        self._loop.stop()\n"),
     "subclass": SUBCLASS.format(stop=PLAIN),
+    # through a helper the method named stop() calls (review: `loop.stop()` itself was taken
+    # for a call of that method)
+    "through_a_helper": SUBCLASS.format(
+        stop="        self._halt()\n\n    def _halt(self):\n" + PLAIN
+    ),
+    # a loop made by its class (review)
+    "selector_loop": GIVEN.format(stop="        self._loop.stop()\n").replace(
+        "asyncio.new_event_loop()", "asyncio.SelectorEventLoop()"
+    ),
     "bound_method_target": BOUND.format(
         extra="",
         methods=(
@@ -89,6 +98,10 @@ LEFT = {
 
 STOPPED = {
     "threadsafe": GIVEN.format(stop="        self._loop.call_soon_threadsafe(self._loop.stop)\n"),
+    # the plain stop, then a wake: the loop makes a pass and sees it (review)
+    "woken_after": GIVEN.format(
+        stop="        self._loop.stop()\n        self._loop.call_soon_threadsafe(lambda: None)\n"
+    ),
     "subclass_threadsafe": SUBCLASS.format(stop=THREADSAFE),
     # the plain stop runs in a coroutine on the loop
     "in_a_coroutine": BOUND.format(
@@ -168,7 +181,9 @@ def _left_after(code: str, make: str, stop: str, count: int = 3) -> int:
 def test_at_run_time_a_plain_stop_from_another_thread_leaves_each_idle_loop_running() -> None:
     assert _left_after(LEFT["given_to_a_function"], "Worker", "stop") == 3
     assert _left_after(LEFT["subclass"], "LoopThread", "stop") == 3
+    assert _left_after(LEFT["through_a_helper"], "LoopThread", "stop") == 3
     assert _left_after(STOPPED["threadsafe"], "Worker", "stop") == 0
+    assert _left_after(STOPPED["woken_after"], "Worker", "stop") == 0
     assert _left_after(STOPPED["subclass_threadsafe"], "LoopThread", "stop") == 0
     assert _left_after(STOPPED["in_a_callback"], "Worker", "close") == 0
     assert _left_after(STOPPED["kept_busy"], "Worker", "close") == 0

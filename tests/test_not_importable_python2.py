@@ -6,7 +6,8 @@ parse (a file Python 2 in a few places), and in an environment of Python 3 its f
 lowered as not importable, the Python 2 form and its line told (files checked may be a Python 2
 project's, and keep theirs); so are those of a module whose package ``__init__``, or a
 module it opens by importing, is Python 2. Only forms no Python 3 compiles count (a print or
-exec statement, ``except E, e:``, ``raise E, "x"``, backquotes, ``0777``): a file CPython parses
+exec statement, a tuple parameter, tabs mixed with spaces, ``raise E, "x"``, backquotes,
+``0777``; not ``except E, e:``, which Python 3.14 reads as two exception types): a file CPython parses
 is never one, whatever libcst makes of it. Checked against the target interpreter."""
 
 from __future__ import annotations
@@ -31,10 +32,8 @@ FILES = {
     # Python 2 in the module itself: a print statement (its function still analysed)
     "oldpkg/__init__.py": "",
     "oldpkg/printer.py": LEAK + '\n\ndef usage():\n    print "usage: pump HOST"\n',
-    # ... an `except E, e:` clause, read as Python 3 to analyse the rest
-    "oldpkg/clauses.py": LEAK
-    + "\n\ndef close(conn):\n    try:\n        conn.close()\n    except IOError, e:\n"
-    "        return e\n",
+    # ... a tuple parameter (an `except E, e:` clause alone is Python 3.14's too, PEP 758)
+    "oldpkg/clauses.py": LEAK + "\n\ndef area((width, height)):\n    return width * height\n",
     # a Python 3 module in a package whose __init__ is Python 2
     "py2init/__init__.py": 'VERSION = "1"\nprint "py2init %s" % VERSION\n',
     "py2init/watcher.py": LEAK,
@@ -48,7 +47,7 @@ FILES = {
 }
 LOWERED = {
     "oldpkg/printer.py": '`print "usage: pump HOST"` at line 17',
-    "oldpkg/clauses.py": "`except IOError, e:` at line 19",
+    "oldpkg/clauses.py": "`def area((width, height)):` at line 16",
     "py2init/watcher.py": '`print "py2init %s" % VERSION` at line 2',
     "chain2/server.py": "`exec 'x = 1'` at line 2",
 }
@@ -105,7 +104,13 @@ def test_check_keeps_a_python2_files_findings(tmp_path: Path) -> None:
     [
         (b'print "x"\n', '`print "x"` at line 1'),
         (b"def f():\n    exec code in ns\n", "`exec code in ns` at line 2"),
-        (b"try:\n    pass\nexcept E, e:\n    pass\n", "`except E, e:` at line 3"),
+        (b"def f(a, (b, c)):\n    return a\n", "`def f(a, (b, c)):` at line 1"),
+        # tabs and spaces mixed, as Python 2 let them be
+        (b"if x:\n        y = 1\n\tz = 2\n", "`z = 2` at line 3"),
+        # a coding cookie CPython reads
+        (b"# -*- coding: latin-1 -*-\nname = '\xe9'\nprint name\n", "`print name` at line 3"),
+        # Python 3.14 reads it as two exception types (PEP 758)
+        (b"try:\n    pass\nexcept E, e:\n    pass\n", ""),
         # Python 3: a print function, `print` as a name, a `>>` expression
         (b"print('x')\n", ""),
         (b"print = log\n", ""),
@@ -121,6 +126,9 @@ def test_python2_code_is_told_by_cpythons_own_parser(code: bytes, form: str) -> 
 def test_the_whole_text_is_looked_at_though_the_slice_leaves_the_python2_part_out() -> None:
     """close() starts nothing: the slice analysed leaves it out and parses, and the module is
     still Python 2."""
-    result = analyze_source(FILES["oldpkg/clauses.py"].encode(), "c.py", load_rules().rules)
+    # (a file this long is sliced: a short one is parsed whole)
+    padding = '"""' + "A module.\n" * 400 + '"""\n'
+    code = padding + FILES["oldpkg/clauses.py"]
+    result = analyze_source(code.encode(), "c.py", load_rules().rules)
     assert result.error is None
-    assert result.python2 == "`except IOError, e:` at line 19"
+    assert result.python2 == "`def area((width, height)):` at line 417"

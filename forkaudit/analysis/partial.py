@@ -313,34 +313,33 @@ def _clause(line: str) -> bool:
 
 # what CPython 3.10+ says of a Python 2 statement or token it meets first: no Python 3 compiles
 # such a module (a form new in a later Python is never reported so)
+# what CPython 3.10+ says of a Python 2 statement or token it meets first: no Python 3 compiles
+# such a module (a form new in a later Python is never reported so; `except E, e:` is not
+# one: Python 3.14 reads it as two exception types, PEP 758)
 _PYTHON2_ERRORS = (
     "Missing parentheses in call to 'print'",
     "Missing parentheses in call to 'exec'",
-    "multiple exception types must be parenthesized",
     "leading zeros in decimal integer literals are not permitted",
+    "Function parameters cannot be parenthesized",  # `def f(a, (b, c)):`
+    "inconsistent use of tabs and spaces in indentation",  # Python 2 let them mix
 )
 
 
-# a line only Python 2 code has (a print or exec statement, `except E, e:`): the cheap look
-# before asking CPython's parser
+# a line only Python 2 code has (a print or exec statement, a tuple parameter), or a tab
+# indenting a line: the cheap look before asking CPython's parser
 _PYTHON2_LINE = (
     r"^[ \t]*(?:print[ \t]+[^\s(=.,)\]]|print[ \t]*$|exec[ \t]+[\"'\w]"
-    r"|except[ \t]+[^:\n]*,[ \t]*\w+[ \t]*:)"
+    r"|def[ \t]+\w+[ \t]*\([^)\n]*\([^)\n]*,)|^ *\t"
 )
 _PYTHON2_BYTES = re.compile(_PYTHON2_LINE.encode(), re.MULTILINE)
 _PYTHON2_TEXT = re.compile(_PYTHON2_LINE, re.MULTILINE)
 
 
 def python2_code(data: bytes) -> str:
-    """``python2_form`` of a module's bytes, asked only of one with a line that looks like
-    Python 2 (most modules are read without parsing)."""
-    if _PYTHON2_BYTES.search(data) is None:
-        return ""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-    return python2_form(text)
+    """``python2_form`` of a module's bytes (CPython reads their coding cookie or BOM), asked
+    only of one with a line that looks like Python 2 (most modules are read without
+    parsing)."""
+    return python2_form(data) if _PYTHON2_BYTES.search(data) else ""
 
 
 def python2_text(text: str) -> str:
@@ -349,13 +348,13 @@ def python2_text(text: str) -> str:
     return python2_form(text) if _PYTHON2_TEXT.search(text) else ""
 
 
-def python2_form(text: str, respelled: list[int] | None = None) -> str:
+def python2_form(text: str | bytes, respelled: list[int] | None = None) -> str:
     """The Python 2 form that keeps ``text`` from compiling as Python 3, with its line ("`print
     "x"` at line 4"), or "": CPython's own parser (``compile`` only parses: nothing runs) fails
     on it, and either the failure is one only Python 2 code gives or a partial parse read
-    Python 2 clauses (``except E, e:``, ``raise E, "x"``, ``0777``, backquotes: ``respelled``,
-    their lines) in their Python 3 spelling. A file CPython parses (a form libcst does not
-    know) is not one."""
+    Python 2 clauses (``raise E, "x"``, ``0777``, backquotes: ``respelled``, their lines) in
+    their Python 3 spelling. A file CPython parses (a form libcst does not know) is not
+    one."""
     try:
         compile(text, "<python2>", "exec", flags=0x400, dont_inherit=True)  # PyCF_ONLY_AST
     except SyntaxError as exc:
@@ -364,11 +363,16 @@ def python2_form(text: str, respelled: list[int] | None = None) -> str:
         return ""
     else:
         return ""
-    if respelled:
-        line = sorted(respelled)[0]
+    source = text if isinstance(text, str) else text.decode("utf-8", errors="replace")
+    lines = source.splitlines()
+    # (`except E, e:` is Python 3.14's too)
+    clauses = [
+        n for n in respelled or () if not (0 < n <= len(lines) and _EXCEPT.match(lines[n - 1]))
+    ]
+    if clauses:
+        line = sorted(clauses)[0]
     elif not message.startswith(_PYTHON2_ERRORS):
         return ""
-    lines = text.splitlines()
     shown = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
     if len(shown) > 40:
         shown = shown[:39] + "…"

@@ -306,7 +306,8 @@ class SiteFinder:
                 # serving an object another owns (`self._client.client.loop_forever()`):
                 # stopped by that owner, when the module shows it
                 endless = endless and not self._stopped_here(served, run.body, run)
-            flagged = found is not None
+            # (a flag a base elsewhere owns and may end: not judged here)
+            flagged = found is not None and not (not stuck and self._base_owns(found[0], info, run))
             loops_forever = endless or flagged
             stoppers = sorted(reap - set(rule.reaped_by_methods))
             if flagged and not endless and self._registers_own_stop(info, stoppers):
@@ -1846,7 +1847,7 @@ class SiteFinder:
             or self._given_event(info, flags)
             or self._lowered_by_users(flags)
         )
-        if not setters and not outside and self._base_owns(flags, info):
+        if not setters and not outside and self._base_owns(flags, info, function):
             # the flags are a base's, from another module, whose methods are not here: they
             # may well set them (`_process_output()` detaching on EOF)
             return "", False
@@ -1899,10 +1900,16 @@ class SiteFinder:
                 )
         return "", False
 
-    def _base_owns(self, flags: dict[str, bool | None], info: ClassInfo) -> bool:
-        """Are ``flags`` attributes of a base defined in another module (not the standard
-        library's, whose classes keep no flag of a subclass): no class of the lineage here
-        assigns any of them, not even a first value?"""
+    def _base_owns(
+        self, flags: dict[str, bool | None], info: ClassInfo, function: cst.FunctionDef
+    ) -> bool:
+        """Are ``flags``, which the loop of ``function`` waits on, a base's, defined in another
+        module (not the standard library's, whose classes keep no flag of a subclass), that
+        its own methods may end: no class of the lineage here assigns any of them, not even a
+        first value (in a method or the class body), and either a flag is an Event (read with
+        ``is_set()``/``wait()``: an Event is there to be set, by its owner's stop) or the loop
+        runs a method the class takes from such a base (``self._process_output()``, whose
+        body is not here)? A plain flag the base only gives a value is no stop."""
         family = self.index.lineage(info)
         if not any(
             not base.startswith("@")
@@ -1917,8 +1924,23 @@ class SiteFinder:
             for member in family
             for method in member.methods.values()
             for target, _ in assignments(method)
+        } | {
+            f"self.{dotted_name(target)}"
+            for member in family
+            for target, _ in assignments(member.node.body)
         }
-        return not any(flag in assigned for flag in flags)
+        if any(flag in assigned for flag in flags):
+            return False
+        defined = {name for member in family for name in member.methods}
+        for call in calls_in(self.index, function):
+            func = call.func
+            if not isinstance(func, cst.Attribute):
+                continue
+            if func.attr.value in ("is_set", "isSet", "wait") and dotted_name(func.value) in flags:
+                return True  # an Event of the base's
+            if dotted_name(func.value) == "self" and func.attr.value not in defined:
+                return True  # a method of the base's, run in the loop
+        return False
 
     def _lowered_by_users(self, flags: dict[str, bool | None]) -> bool:
         """Are ``flags`` lowered, to the truth that ends the loop, by the code using the
@@ -2673,7 +2695,12 @@ class SiteFinder:
             and not call.args
             and last_name(call.func.value) in self._loop_aliases(call, last)
         ]
-        off = [call for call in plain if not self._on_loop_thread(call)]
+        stops = frozenset(id(call) for call in plain)
+        off = [
+            call
+            for call in plain
+            if not self._on_loop_thread(call, stops) and not self._woken_after(call, last)
+        ]
         if not off:
             return ""
         self._off_thread_stops = frozenset(id(call) for call in off)
@@ -2711,7 +2738,7 @@ class SiteFinder:
         stream read)?"""
         made = any(
             isinstance(assign.value, cst.Call)
-            and last_name(assign.value.func) == "new_event_loop"
+            and last_name(assign.value.func) in _NEW_LOOPS
             and any(last_name(target.target) == last for target in assign.targets)
             for assign in self.index.context_assigns
         ) or any(
@@ -2735,7 +2762,30 @@ class SiteFinder:
                     return False
         return True
 
-    def _on_loop_thread(self, call: cst.CSTNode, depth: int = 3) -> bool:
+    def _woken_after(self, stop: cst.Call, last: str) -> bool:
+        """Does the function of the plain ``stop`` wake the loop after it
+        (``loop.stop(); loop.call_soon_threadsafe(lambda: None)``): the loop makes a pass and
+        sees the flag."""
+        scope = self.index.scope_of(stop)
+        aliases = self._loop_aliases(stop, last)
+        return any(
+            (
+                last_name(call.func) == "call_soon_threadsafe"
+                and isinstance(call.func, cst.Attribute)
+                and last_name(call.func.value) in aliases
+            )
+            or (
+                last_name(call.func) == "run_coroutine_threadsafe"
+                and len(call.args) > 1
+                and last_name(call.args[1].value) in aliases
+            )
+            for call in calls_in(self.index, scope)
+            if self.index.positions(call)[:2] > self.index.positions(stop)[:2]
+        )
+
+    def _on_loop_thread(
+        self, call: cst.CSTNode, stops: frozenset[int] = frozenset(), depth: int = 3
+    ) -> bool:
         """May ``call`` run on an event loop's own thread: in a coroutine or a lambda, or in a
         function handed on somewhere (a callback: ``call_soon_threadsafe(self._halt)``, a
         thread's target), or called from one of those? A function only called directly from
@@ -2761,12 +2811,14 @@ class SiteFinder:
             parent = self.index.parent_of(use)
             if isinstance(parent, cst.Attribute) and parent.attr is use:
                 holder = self.index.parent_of(parent)
+                if id(holder) in stops:
+                    continue  # `loop.stop()` itself, no call of a method named so
                 called = isinstance(holder, cst.Call) and holder.func is parent
             else:
                 called = isinstance(parent, cst.Call) and parent.func is use
             if not called:
                 return True  # handed on: it may run anywhere, the loop's thread too
-            if self._on_loop_thread(use, depth - 1):
+            if self._on_loop_thread(use, stops, depth - 1):
                 return True
         return False
 
@@ -3565,6 +3617,11 @@ def _other_exit(body: cst.CSTNode, skipped: set[int]) -> bool:
         inner = nested or isinstance(node, cst.For | cst.While)
         stack.extend((child, inner) for child in children(node))
     return False
+
+
+# what makes a new asyncio event loop (`asyncio.new_event_loop()`, `uvloop.new_event_loop()`,
+# `asyncio.SelectorEventLoop()`)
+_NEW_LOOPS = frozenset({"new_event_loop", "SelectorEventLoop", "ProactorEventLoop"})
 
 
 def _served_object(forever: cst.CSTNode | None) -> str:
