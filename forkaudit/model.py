@@ -71,6 +71,9 @@ class Rule:
     # counting): an executor's workers end, a Manager's server process is joined. Nothing is
     # left, and a dropped one is not reported
     finalized_when_collected: bool = False
+    # the methods saying it still runs (``is_active()``): a ``while`` going on while one says so,
+    # left no other way, ends once it has ended, as a join does
+    alive_methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

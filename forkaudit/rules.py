@@ -33,6 +33,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "starts": list,
     "start-method": (str, list),
     "reaped-by-methods": list,
+    "alive-methods": list,
     "started-by-calls": list,
     "reaped-by-functions": list,
     "context-manager": bool,
@@ -200,4 +201,5 @@ def _parse_rule(path: Path, index: int, raw: Any) -> Rule:
         examples=tuple(examples),
         source=str(path),
         finalized_when_collected=bool(raw.get("finalized-when-collected", False)),
+        alive_methods=strings("alive-methods"),
     )

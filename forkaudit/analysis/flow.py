@@ -372,6 +372,8 @@ class Follower:
             # until it says False (`while p.is_alive():`), or as often as a Popen's poll() is
             # (in a loop, or a predicate made to be polled), the child has been reaped
             or (name == "is_alive" and rule.kind.mp_child and self._alive_polled(call))
+            # `while transport.is_active(): sleep(0.01)`: left only once it has ended
+            or (name in rule.alive_methods and self._polled_to_the_end(call))
             or (name in ("__exit__", "__aexit__") and site.context_manager)
         ):
             if name in ("wait", "join") and self.facts.in_sigchld_handler(call):
