@@ -14,7 +14,7 @@ import posixpath
 import sys
 from collections.abc import Callable, Iterable, Mapping
 
-from forkaudit.analysis.partial import python2_code
+from forkaudit.analysis.python2 import python2_code
 from forkaudit.leading_imports import Imported, edits_imports_when_run, leading_imports
 from forkaudit.model import Finding
 

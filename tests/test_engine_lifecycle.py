@@ -5344,7 +5344,7 @@ def test_an_event_loop_served_inside_a_try_serves_until_stopped() -> None:
                     self._loop.close()
 
             def _stop(self):
-                self._loop.stop()
+                self._loop.call_soon_threadsafe(self._loop.stop)
 
         class Client:
             def __init__(self):

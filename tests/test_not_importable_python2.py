@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from forkaudit.analysis.engine import analyze_source
-from forkaudit.analysis.partial import python2_code
+from forkaudit.analysis.python2 import python2_code
 from forkaudit.importable import NOT_IMPORTABLE
 from forkaudit.rules import load_rules
 from tests.builders import import_in, make_wheel, run_cli

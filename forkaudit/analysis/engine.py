@@ -19,14 +19,10 @@ from forkaudit.analysis.elsewhere import CallersElsewhere
 from forkaudit.analysis.index import ModuleIndex, build_index
 from forkaudit.analysis.lifecycle import Analyzer, RawFinding
 from forkaudit.analysis.modules import absolute_name, module_name
-from forkaudit.analysis.partial import (
-    error_line,
-    parse_around_errors,
-    python2_form,
-    python2_text,
-)
+from forkaudit.analysis.partial import error_line, parse_around_errors
 from forkaudit.analysis.platforms import foreign_path
 from forkaudit.analysis.prefilter import start_modules, start_names
+from forkaudit.analysis.python2 import python2_form, python2_text
 from forkaudit.analysis.requires import module_requires
 from forkaudit.analysis.slicing import compact, slice_source
 from forkaudit.analysis.subclasses import SubclassInfo
