@@ -140,10 +140,9 @@ class Importable:
         self._failing: dict[str, tuple[str, str]] = {}  # module -> (missing name, through)
         self._reads = 0
         self._cuts = 0
-        # path -> the imports its module opens with (None: unreadable) and whether running it
-        # whole edits the import system, read once
-        # path -> (its opening imports, whether run whole it edits the import system, the
-        # Python 2 form that keeps it from compiling as Python 3)
+        # path -> (the imports its module opens with, None: unreadable; whether running it
+        # whole edits the import system; the Python 2 form that keeps it from compiling as
+        # Python 3), read once
         self._read_modules: dict[str, tuple[list[Imported] | None, bool, str]] = {}
 
     def missing(self, path: str, requires: Iterable[str]) -> tuple[str, ...]:

@@ -16,8 +16,6 @@ __all__ = ["python2_code", "python2_form", "python2_text"]
 _EXCEPT = re.compile(r"^[ \t]*except[ \t(]")
 
 # what CPython 3.10+ says of a Python 2 statement or token it meets first: no Python 3 compiles
-# such a module (a form new in a later Python is never reported so)
-# what CPython 3.10+ says of a Python 2 statement or token it meets first: no Python 3 compiles
 # such a module (a form new in a later Python is never reported so; `except E, e:` is not
 # one: Python 3.14 reads it as two exception types, PEP 758)
 _PYTHON2_ERRORS = (
