@@ -104,6 +104,8 @@ def test_check_keeps_a_python2_files_findings(tmp_path: Path) -> None:
     [
         (b'print "x"\n', '`print "x"` at line 1'),
         (b"def f():\n    exec code in ns\n", "`exec code in ns` at line 2"),
+        # after a colon (slicediff, held17: pywatch)
+        (b"def f(v):\n    if v: print 'changed'\n", "`if v: print 'changed'` at line 2"),
         (b"def f(a, (b, c)):\n    return a\n", "`def f(a, (b, c)):` at line 1"),
         # tabs and spaces mixed, as Python 2 let them be
         (b"if x:\n        y = 1\n\tz = 2\n", "`z = 2` at line 3"),

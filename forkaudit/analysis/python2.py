@@ -27,11 +27,11 @@ _PYTHON2_ERRORS = (
 )
 
 
-# a line only Python 2 code has (a print or exec statement, a tuple parameter), or a tab
-# indenting a line: the cheap look before asking CPython's parser
+# a line only Python 2 code has (a print or exec statement, after a colon too, a tuple
+# parameter), or a tab indenting a line: the cheap look before asking CPython's parser
 _PYTHON2_LINE = (
-    r"^[ \t]*(?:print[ \t]+[^\s(=.,)\]]|print[ \t]*$|exec[ \t]+[\"'\w]"
-    r"|def[ \t]+\w+[ \t]*\([^)\n]*\([^)\n]*,)|^ *\t"
+    r"(?:^[ \t]*|:[ \t]*)(?:print[ \t]+[^\s(=.,)\]]|exec[ \t]+[\"'\w])"  # `if x: print y` too
+    r"|^[ \t]*def[ \t]+\w+[ \t]*\([^)\n]*\([^)\n]*,|^ *\t"
 )
 _PYTHON2_BYTES = re.compile(_PYTHON2_LINE.encode(), re.MULTILINE)
 _PYTHON2_TEXT = re.compile(_PYTHON2_LINE, re.MULTILINE)
