@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import re
-import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import lru_cache, partial
@@ -37,6 +36,7 @@ from forkaudit.analysis.syntax import (
     endless_while,
     ends_with,
     flags_set,
+    foreign_bases,
     handed_to_atexit,
     has_return,
     in_loop,
@@ -3130,15 +3130,7 @@ class Follower:
         hands their modules in on a second one. Bases from the standard library
         (``threading.Thread``) are not asked for."""
         bases = sorted(
-            {
-                base
-                for member in family
-                for base in member.bases
-                if not base.startswith("@")
-                and base.split(".")[0] not in sys.stdlib_module_names
-                and base not in ("object", "builtins.object")
-                and base.rsplit(".", 1)[-1].isidentifier()
-            }
+            base for base in foreign_bases(family) if base.rsplit(".", 1)[-1].isidentifier()
         )
         if not bases:
             return "", ()

@@ -9,7 +9,6 @@ timer, or ends by itself.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +33,7 @@ from forkaudit.analysis.syntax import (
     error_handlers,
     exit_values,
     flags_set,
+    foreign_bases,
     given_params,
     in_dead_code,
     in_loop,
@@ -1911,13 +1911,7 @@ class SiteFinder:
         runs a method the class takes from such a base (``self._process_output()``, whose
         body is not here)? A plain flag the base only gives a value is no stop."""
         family = self.index.lineage(info)
-        if not any(
-            not base.startswith("@")
-            and base.split(".")[0] not in sys.stdlib_module_names
-            and base not in ("object", "builtins.object")
-            for member in family
-            for base in member.bases
-        ):
+        if not foreign_bases(family):
             return False
         assigned = {
             dotted_name(target)

@@ -5,6 +5,7 @@ can be left, what a statement binds. Pure functions of the tree and the module i
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any, cast
@@ -1232,6 +1233,20 @@ def atexit_functions(index: ModuleIndex) -> frozenset[str]:
         for function in index.functions
         if any(index.resolve(d.decorator) == "atexit.register" for d in function.decorators)
     )
+
+
+def foreign_bases(family: Iterable[ClassInfo]) -> set[str]:
+    """The bases of the classes of ``family`` defined in another module, not the standard
+    library's (``threading.Thread`` keeps nothing of a subclass's) nor ``object``: what the
+    module cannot see of the classes it defines."""
+    return {
+        base
+        for member in family
+        for base in member.bases
+        if not base.startswith("@")
+        and base.split(".")[0] not in sys.stdlib_module_names
+        and base not in ("object", "builtins.object")
+    }
 
 
 def without_object(function: cst.FunctionDef) -> bool:
