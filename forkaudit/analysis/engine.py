@@ -197,7 +197,7 @@ def _analyze(
         except Exception:
             module = None  # the cut landed inside a string, say: parse the whole file
     partly: FileError | None = None
-    python2 = ""
+    respelled: list[int] | None = None  # the Python 2 lines a partial parse read as Python 3
     try:
         if module is None:
             module = parse(source)
@@ -216,7 +216,7 @@ def _analyze(
             )
         # Python 2 in a few places (`print "x"`, `except E, e:`): analyse the rest.
         module, line_map = partial.module, partial.line_map
-        python2 = python2_form(source, partial.respelled)
+        respelled = partial.respelled
         seen = ""  # (what was left out cannot be told from a text)
         partly = FileError(
             path=path,
@@ -290,7 +290,11 @@ def _analyze(
         else (),
         requires=module_requires(module, source) if findings else (),
         # (a slice may leave the Python 2 part out: the whole text is looked at)
-        python2=(python2 or python2_text(source)) if findings else "",
+        python2=(
+            (python2_form(source, respelled) if respelled is not None else python2_text(source))
+            if findings
+            else ""
+        ),
     ), {
         name: replace(info, module=module_name(path)) if info.owned or info.factory else info
         for name, info in {**analyzer.factories, **analyzer.subclasses}.items()
