@@ -11286,6 +11286,109 @@ def test_an_iterator_object_is_a_generator_its_consumer_may_stop_early() -> None
     )
 
 
+def test_an_iterator_filled_by_its_own_child_leaks_however_it_is_handed_on() -> None:
+    """Returning such an iterator (a decorator's wrapper, a factory) hands the caller nothing
+    to end its thread with but taking every item: a consumer that stops early leaves it in
+    put() whoever holds the object. A child process filling a bounded multiprocessing queue
+    only the iterator takes from is left the same (alive, never reaped), and letting the
+    queue go at the end (`self._q = None`) makes no second queue. A class whose close()
+    drains the queue still offers a way to end it."""
+    check(
+        """
+        import multiprocessing
+        import queue
+        import threading
+
+
+        class Ahead(threading.Thread):
+            def __init__(self, source, size=1):
+                super().__init__()
+                self.queue = queue.Queue(size)
+                self.source = source
+                self.daemon = True
+                self.start()
+
+            def run(self):
+                for item in self.source:
+                    self.queue.put(item)
+                self.queue.put(None)
+
+            def __iter__(self):
+                return self
+
+            def next(self):
+                item = self.queue.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+            __next__ = next
+
+
+        def ahead(size=1):
+            def decorator(generator):
+                def wrapper(*args, **kwargs):
+                    return Ahead(generator(*args, **kwargs), size)  # leak: FA111
+                return wrapper
+            return decorator
+
+
+        class Drained(threading.Thread):
+            def __init__(self, source):
+                super().__init__(daemon=True)
+                self.queue = queue.Queue(4)
+                self.source = source
+                self.start()
+
+            def run(self):
+                for item in self.source:
+                    self.queue.put(item)
+                self.queue.put(None)
+
+            def __next__(self):
+                item = self.queue.get()
+                if item is None:
+                    raise StopIteration
+                return item
+
+            def close(self):
+                while self.is_alive():
+                    try:
+                        self.queue.get_nowait()
+                    except queue.Empty:
+                        pass
+
+
+        def drained(source):
+            return Drained(source)
+
+
+        class ProcessAhead:
+            def __init__(self, source, size=8):
+                self._q = multiprocessing.Queue(size)
+                self._p = multiprocessing.Process(target=self._run, args=(source, self._q))  # leak: FA112
+                self._p.daemon = True
+                self._p.start()
+
+            def __next__(self):
+                if self._q is None:
+                    raise StopIteration
+                item = self._q.get()
+                if item is None:
+                    self._p.join()
+                    self._q.close()
+                    self._q = None
+                    raise StopIteration
+                return item
+
+            def _run(self, source, q):
+                for item in source:
+                    q.put(item)
+                q.put(None)
+        """
+    )
+
+
 def test_a_readline_sentinel_of_the_other_type_never_ends_the_loop() -> None:
     """`iter(out.readline, b"")` ends only when readline() returns exactly b"": a pipe opened
     in text mode (text=True, universal_newlines=True, an encoding) returns "" at its end, and

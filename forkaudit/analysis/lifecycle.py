@@ -194,6 +194,10 @@ class Analyzer:
                             self.sites.check_target_argument(child, *runs)
                         self._analyse_factory_call(child, site)
                 return
+            if not verdict.leak and site.feeds_class:
+                # returned to code elsewhere: whoever gets an iterator whose thread fills its
+                # queue has no way to end the thread but to take every item (a drain method)
+                verdict = self._parked_when_abandoned(site, verdict)
             if not verdict.leak:
                 return
         verdict = _chained(site, verdict)
@@ -616,7 +620,7 @@ class Analyzer:
         early. A join makes no room, nor does ``qsize()``; a ``__del__`` never runs while the
         thread holds the object."""
         info = self.index.classes.get(site.feeds_class)
-        if info is None or not site.rule.kind.thread:
+        if info is None or not _feeder_or_thread(site):
             return verdict
         queue = site.feeds.split(".", 1)[1]
         held = _stored_attribute(self.index, site.call)
@@ -641,10 +645,11 @@ class Analyzer:
             verdict,
             leak=True,
             confidence="medium",
-            reason=f"its thread fills `{site.feeds}`, a bounded queue that only the "
-            f"{info.name} iterator's __next__() takes from: a consumer that stops early (a "
-            "break, next() once) tells the object nothing, and the thread waits in put() for "
-            "good, holding it",
+            reason=f"{_its_child(site).replace('the ', 'its ', 1)} fills `{site.feeds}`, a "
+            f"bounded queue that only the {info.name} iterator's __next__() takes from: a "
+            "consumer that stops early (a break, next() once) tells the object nothing, and "
+            f"{_its_child(site)} waits in put() for good"
+            + (", holding it" if site.rule.kind.thread else ""),
             stays=True,
             started=True,
         )

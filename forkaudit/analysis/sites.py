@@ -1250,7 +1250,7 @@ class SiteFinder:
         """Is ``queue`` (``self._q``) made bounded by a method of ``info`` and taken from by
         its iterator protocol (``__next__``/``next``, or a generator ``__iter__``, or a method
         these call on ``self``)? Then whoever iterates the object is the one taking from it."""
-        made = _values_bound(info.methods.values(), queue)
+        made = _queues_bound(info.methods.values(), queue)
         if len(made) != 1 or not _bounded_queue_value(made[0]):
             return False
         return any(
@@ -4055,7 +4055,7 @@ def _bounded_queue_value(value: cst.BaseExpression | None) -> bool:
 def _made_bounded_by(index: ModuleIndex, info: ClassInfo, queue: str) -> bool:
     """Is ``queue`` (``self.q``) bound once by the methods of ``info``, to a bounded queue, and
     never taken from by them (the object hands it out to a consumer)?"""
-    made = _values_bound(info.methods.values(), queue)
+    made = _queues_bound(info.methods.values(), queue)
     return (
         len(made) == 1
         and _bounded_queue_value(made[0])
@@ -4067,7 +4067,7 @@ def _made_bounded(scope: cst.FunctionDef, name: str) -> bool:
     """Is ``name`` bound in ``scope`` once, to a queue made with a size (``Queue(8)``,
     ``queue.Queue(maxsize=n)``; not ``Queue()``, ``Queue(0)``, nor a ``SimpleQueue``, which
     never fill)?"""
-    made = _values_bound([scope], name)
+    made = _queues_bound([scope], name)
     return len(made) == 1 and _bounded_queue_value(made[0])
 
 
@@ -4080,6 +4080,12 @@ def _values_bound(bodies: Iterable[cst.CSTNode], name: str) -> list[cst.BaseExpr
         for target, value in assignments(body)
         if dotted_name(target) == name
     ]
+
+
+def _queues_bound(bodies: Iterable[cst.CSTNode], name: str) -> list[cst.BaseExpression | None]:
+    """``_values_bound`` less the ``None`` that lets a queue go once it is done with
+    (``self._q.close(); self._q = None`` at the end of the items): that makes no other queue."""
+    return [value for value in _values_bound(bodies, name) if dotted_name(value) != "None"]
 
 
 def _own_attribute(name: str) -> bool:
