@@ -3073,6 +3073,22 @@ class Follower:
             )
             if gap is None:
                 return Verdict(False, started=evidence.started, daemon=evidence.daemon)
+            if (
+                retiring
+                and same_method is not None
+                and "start" in rule.start_methods  # an executor needs no start: it serves
+                and not site.started
+                and not self._started_in(same_method, attr, rule.start_methods)
+            ):
+                # made unstarted and started by another method (`open()` starts what
+                # `close()` stores after joining the one before): the reap in the storing
+                # method comes after that start, as another method's reap would
+                return Verdict(
+                    False,
+                    started=evidence.started,
+                    daemon=evidence.daemon,
+                    reapers=(same_method.name.value,),
+                )
             if retiring and same_method is not None:
                 # retire and replace: as the loop's next pass does, the next call reaps it
                 gap = (
@@ -3088,6 +3104,7 @@ class Follower:
                 daemon=evidence.daemon,
                 ended=evidence.ended,
                 holder="self",
+                retired=same_method.name.value if retiring and same_method is not None else "",
             )
         if evidence.returned:
             return Verdict(False, started=evidence.started, daemon=evidence.daemon)
@@ -3246,6 +3263,15 @@ class Follower:
             base.startswith("logging.") and base.endswith("Handler")
             for member in self.index.lineage(info)
             for base in member.bases
+        )
+
+    def _started_in(self, method: cst.FunctionDef, attr: str, start_methods: Sequence[str]) -> bool:
+        """Does ``method`` call a start method on ``self.<attr>`` (``self._t.start()``)?"""
+        return any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in start_methods
+            and dotted_name(call.func.value) == f"self.{attr}"
+            for call in calls_in(self.index, method)
         )
 
     def _reaps_the_one_before(
@@ -5424,11 +5450,26 @@ def _reached_when_held(
 
 def _held_test(test: cst.BaseExpression, handles: set[str]) -> bool | None:
     """``X`` or ``X is not None`` (True: it holds one), ``not X`` or ``X is None`` (False), for
-    ``X`` one of ``handles``; None for any other test."""
+    ``X`` one of ``handles``; None for any other test. ``X.is_alive()`` holds whenever there is
+    one left to reap: a thread no longer alive has ended (or never started) and leaves nothing
+    to join, and a multiprocessing child's is_alive() polls it, which reaps one that has
+    ended. ``a and b`` holds one when both sides do (``if t and t.is_alive():``)."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         inner = _held_test(test.expression, handles)
         return None if inner is None else not inner
     if dotted_name(test) in handles:
+        return True
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        if _held_test(test.left, handles) is True and _held_test(test.right, handles) is True:
+            return True
+        return None
+    if (
+        isinstance(test, cst.Call)
+        and not test.args
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_alive"
+        and dotted_name(test.func.value) in handles
+    ):
         return True
     if (
         isinstance(test, cst.Comparison)

@@ -136,6 +136,22 @@ class Harm:
                 if made is not None and made.level is Level.MANY
                 else Multiplicity(Level.PER_OBJECT, f"once per {service} object: {each}")
             )
+        if verdict.retired and many.level >= Level.PER_CALL:
+            # each call reaps the one the call before stored: one left per object at most
+            each = (
+                f"each call of {verdict.retired}() "
+                f"{kind.reap('the one stored before', third_person=True)} it stores another"
+            )
+            info = self.index.class_of(site.call)
+            made = self.counter.objects_made(info.node, each) if info is not None else None
+            many = (
+                made
+                if made is not None and made.level is Level.MANY
+                else Multiplicity(
+                    Level.PER_OBJECT,
+                    f"once per {info.name if info is not None else 'owning'} object: {each}",
+                )
+            )
         if many.job_of and not site.lasts:
             # a one-shot start in a function that registers a recurring job: one per call
             many = Multiplicity(Level.PER_CALL, f"on every call of {many.job_of}()")

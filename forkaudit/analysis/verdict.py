@@ -28,6 +28,10 @@ class Verdict:
     # reaping the one before: only the last is reaped. Whether that repeats is the harm stage's
     # call (a start() run once per object replaces nothing).
     replaced: bool = False
+    # Retired and replaced: the method (named) storing it reaps the one stored before, every
+    # time there is one (`if self._t.is_alive(): self._t.join()` then `self._t = Thread()`):
+    # at most one per object is left, the last, until that method's next call.
+    retired: str = ""
     # Stored on ``self`` and reaped by these other methods of its class (not where it starts).
     reapers: tuple[str, ...] = ()
     # Reaped only by cleanup registered with atexit: at the end of the process, not before.
