@@ -30,6 +30,7 @@ from forkaudit.analysis.syntax import (
     atexit_functions,
     block_statements,
     calls_in,
+    catches_only_interrupts,
     caught_names,
     element_names,
     enclosing_if_test,
@@ -2183,6 +2184,18 @@ class Follower:
                     return node
         return None
 
+    def _interrupted_only(self, node: cst.CSTNode, scope: ScopeNode) -> bool:
+        """Is ``node`` (a way out) in a handler of ``scope`` that catches only Ctrl-C or an exit
+        (``except KeyboardInterrupt: p.kill(); raise``)? That way is taken only when the
+        process is being interrupted, never on a call's normal or failing way: it is no path
+        that repeats per request."""
+        for ancestor in self.index.ancestors(node):
+            if ancestor is scope:
+                return False
+            if isinstance(ancestor, cst.ExceptHandler | cst.ExceptStarHandler):
+                return catches_only_interrupts(ancestor)
+        return False
+
     def _on_interrupt_only(self, reap: cst.CSTNode, scope: ScopeNode) -> bool:
         """Is ``reap`` in a function nested in ``scope`` that ``scope`` names only to install it
         as the handler of a signal ending the process (``signal.signal(signal.SIGINT,
@@ -2472,6 +2485,8 @@ class Follower:
                     continue
                 if isinstance(node, cst.Return) and self._returns_handle(node, handle):
                     continue  # handed to the caller
+                if self._interrupted_only(node, scope):
+                    continue
                 if self._no_handle_there(node, statement, handle):
                     continue
                 if contains.excluded(node, statement):
@@ -2519,6 +2534,8 @@ class Follower:
                 continue
             if isinstance(node, cst.Raise) and not self._gives_up(node, statement, handle):
                 continue  # an error: not the way the loop is meant to end
+            if self._interrupted_only(node, scope):
+                continue
             if isinstance(node, cst.Return) and self._returns_handle(node, handle):
                 continue
             if self._no_handle_there(node, statement, handle) or self._finally_reaps(
