@@ -1066,7 +1066,11 @@ class Follower:
         """Why the joins that reap the thread never do: its target serves an object it makes
         itself (``app = build(); app.run_polling()``), which nothing outside the thread can
         reach to stop, so join() waits for good or, timed, gives up. "" when not so."""
-        if not (site.serves_own and _unstoppable(site)) or not evidence.reaps:
+        if not evidence.reaps or not _unstoppable(site):
+            return ""
+        if site.via.endswith("Timer") and not site.serves_own:
+            return self._futile_cancels(site, evidence)
+        if not site.serves_own:
             return ""
         joins = [
             reap
@@ -1082,6 +1086,34 @@ class Follower:
         return (
             f"its target serves `{site.serves_own}`, made and kept where nothing else can reach "
             f"it to stop it, so {where}join() {outcome} and the thread runs on"
+        )
+
+    def _futile_cancels(self, site: Site, evidence: Evidence) -> str:
+        """Why the cancels of a Timer whose function loops with no exit and no stop never end
+        it: ``cancel()`` ends a Timer only while it waits out its interval; once the function
+        runs, nothing ends it (and a join waits for good). Only when every reap is a cancel
+        or a join made by another function than the one making the timer (a ``stop()``
+        called at a time its caller picks, after the interval as often as not). "" when not
+        so."""
+        made_in = self.facts.enclosing_function(site.call)
+        reaps = evidence.reaps
+        if not all(
+            isinstance(reap, cst.Call)
+            and last_name(reap.func) in ("cancel", "join")
+            and self.facts.enclosing_function(reap) is not made_in
+            for reap in reaps
+        ):
+            return ""
+        cancel = next(
+            (r for r in reaps if isinstance(r, cst.Call) and last_name(r.func) == "cancel"), None
+        )
+        if cancel is None:
+            return ""
+        function = self.facts.enclosing_function(cancel)
+        where = f"{function.name.value}()'s " if function is not None else "its "
+        return (
+            "its function loops with no exit, and cancel() ends a Timer only while it waits "
+            f"out its interval: once the function runs, {where}cancel() leaves it running"
         )
 
     def _forged(self, where: str, evidence: Evidence) -> Verdict:
