@@ -65,3 +65,24 @@ def test_a_cancel_where_the_timer_is_made_is_its_own_timing() -> None:
         "    t.cancel()\n"
     )
     assert analysed(source, "probe.py") == []
+
+
+def test_a_timer_subclass_looping_on_its_finished_event_ends_on_cancel() -> None:
+    """A RepeatTimer's own run() loops `while not self.finished.wait(interval):`, and cancel()
+    sets `finished`: the loop ends (the corpus's ingenialink and mtda cases)."""
+    source = (
+        "import threading\n\n\n"
+        "class RepeatTimer(threading.Timer):\n"
+        "    def run(self):\n"
+        "        while not self.finished.wait(self.interval):\n"
+        "            self.function(*self.args, **self.kwargs)\n\n\n"
+        "class Poller:\n"
+        "    def start(self):\n"
+        "        self._timer = RepeatTimer(1.0, self.poll)\n"
+        "        self._timer.start()\n\n"
+        "    def stop(self):\n"
+        "        self._timer.cancel()\n\n"
+        "    def poll(self):\n"
+        "        pass\n"
+    )
+    assert analysed(source, "poller.py") == []

@@ -1068,7 +1068,8 @@ class Follower:
         reach to stop, so join() waits for good or, timed, gives up. "" when not so."""
         if not evidence.reaps or not _unstoppable(site):
             return ""
-        if site.via.endswith("Timer") and not site.serves_own:
+        if site.via.endswith("Timer") and site.via in site.rule.starts and not site.serves_own:
+            # (a plain Timer running a function: a subclass's own run() may read `finished`)
             return self._futile_cancels(site, evidence)
         if not site.serves_own:
             return ""
