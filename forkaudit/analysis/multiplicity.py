@@ -1402,7 +1402,13 @@ class Counter:
                 continue
             for target, value in assignments(inner):
                 if isinstance(target, cst.Name) and target.value in declared and value is not None:
-                    values.setdefault(target.value, set()).add(_code(self.index, value))
+                    # an object made (`MeterService()` here, `MeterServiceAsync()` in the async
+                    # variant) is present whichever it is: only a value such as None or another
+                    # literal takes the state back
+                    made = isinstance(value, cst.Call) and not _literal_call(value)
+                    values.setdefault(target.value, set()).add(
+                        "<made>" if made else _code(self.index, value)
+                    )
         return any(len(found) > 1 for found in values.values())
 
     def _cleared_on_return(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
@@ -1459,6 +1465,23 @@ class Counter:
                 if guard is not None:
                     return guard
         return None
+
+
+def _literal_call(call: cst.Call) -> bool:
+    """A call making a plain value (``str(x)``, ``dict()``, ``bool(n)``), not an object."""
+    return last_name(call.func) in (
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "dict",
+        "list",
+        "set",
+        "tuple",
+        "frozenset",
+        "len",
+    )
 
 
 def _ends_object(name: str) -> bool:

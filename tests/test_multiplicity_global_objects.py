@@ -1,0 +1,64 @@
+"""A module global a once-guard reads (``if _service and not force: return``) stays present
+whichever object a function of the module stores in it: ``MeterService()`` in ``init()`` and
+``MeterServiceAsync()`` in its async variant are two objects, not a state taken back and
+forth; only a value such as None or a literal reopens the guard (2026-12-06, held20:
+apache-skywalking's ``meter.init()`` and ``sampling.init()``, one service thread per process,
+were two highs "on every call of init()")."""
+
+from __future__ import annotations
+
+from tests.builders import analysed
+
+MODULE = """\
+import threading
+import time
+
+
+class Service(threading.Thread):
+    def __init__(self):
+        super().__init__(daemon=True)
+
+    def run(self):
+        while True:
+            time.sleep(1)
+
+
+class AsyncService:
+    async def start(self):
+        pass
+
+
+_service = None
+
+
+def init(force=False):
+    global _service
+    if _service and not force:
+        return
+    _service = Service()
+    _service.start()
+
+
+async def init_async():
+    global _service
+    _service = AsyncService()
+    await _service.start()
+{more}
+"""
+
+REOPENED = """
+
+def forget():
+    global _service
+    _service = None
+"""
+
+
+def test_another_object_in_the_global_keeps_the_guard() -> None:
+    assert [f for f in analysed(MODULE.format(more=""), "service.py") if f.severity != "low"] == []
+
+
+def test_none_stored_by_another_function_reopens_it() -> None:
+    (finding,) = analysed(MODULE.format(more=REOPENED), "service.py")
+    assert finding.severity == "high", finding
+    assert "on every call of init()" in finding.message, finding.message
