@@ -1463,3 +1463,53 @@ def test_a_base_class_entry_of_a_subclass_construction_starting_a_thread_is_kept
     )
     assert findings(source, slicing=True) == findings(source, slicing=False)
     assert "def __enter__" in sliced_text(source)
+
+
+@pytest.mark.parametrize("registry", ["REGISTRY = {}", "REGISTRY: dict = {}", "REGISTRY = dict()"])
+def test_a_module_registry_filled_with_handles_keeps_what_takes_them_out(registry: str) -> None:
+    """A module-level container (a dict display too) that a kept function stores handles in
+    (``REGISTRY[id_] = thread``): every chunk naming it stays, the one taking an element out
+    and cancelling it among them (held20: AppMetrics' ``remove()`` was cut, and the sliced
+    analysis reported a high that the whole file does not)."""
+    source = module(
+        f"""
+        import threading
+        import uuid
+
+        {registry}
+
+        # 6 unrelated methods: helper
+
+
+        def register(callback, interval):
+            thread = Ticker(interval, callback)
+            id_ = str(uuid.uuid4())
+            REGISTRY[id_] = thread
+            thread.start()
+            return id_
+
+
+        def remove(id_):
+            thread = REGISTRY.pop(id_, None)
+            if thread is not None:
+                thread.cancel()
+            return thread
+
+
+        class Ticker(threading.Thread):
+            def __init__(self, interval, callback):
+                super().__init__(daemon=True)
+                self.interval = interval
+                self.callback = callback
+                self._event = threading.Event()
+
+            def run(self):
+                while not self._event.wait(self.interval):
+                    self.callback()
+
+            def cancel(self):
+                self._event.set()
+        """
+    )
+    assert findings(source, slicing=True) == findings(source, slicing=False)
+    assert "def remove(" in sliced_text(source)

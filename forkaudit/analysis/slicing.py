@@ -928,15 +928,15 @@ def _word_positions(text: str, words: Iterable[str]) -> Iterator[int]:
 
 
 _ITEM_END = re.compile(r"\][ \t]*=(?!=)")
-_ITEM_STORE = re.compile(r"\b([A-Za-z_]\w*)\.\w+\[[^\]\n]*\]$")
+_ITEM_STORE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?:\.\w+)?\[[^\]\n]*\]$")
 
 
 def _module_objects(
     chunks: list[_Chunk], starts: _Starts, source: str
 ) -> tuple[set[str], set[str]]:
-    """Names bound at column 0 to a call (``app = Flask(__name__)``) whose container kept code
-    with a start stores an item into (``app.config["pid"] = pid``), and the last names of
-    what makes them (``Flask``)."""
+    """Names bound at column 0 to a call or a display (``app = Flask(__name__)``, ``REGISTRY =
+    {}``) whose container kept code with a start stores an item into (``app.config["pid"] =
+    pid``, ``REGISTRY[id_] = thread``), and the last names of what makes them (``Flask``)."""
     stored: set[str] = set()
     for chunk in chunks:
         if not chunk.keep:
@@ -953,15 +953,16 @@ def _module_objects(
     if not stored:
         return set(), set()
     bound = re.compile(
-        r"^(" + alternation(stored) + r")[ \t]*=(?!=)[ \t]*"
-        r"([A-Za-z_][\w.]*)[ \t]*\(",
+        r"^(" + alternation(stored) + r")[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*"
+        r"(?:([A-Za-z_][\w.]*)[ \t]*\(|[\[{])",
         re.MULTILINE,
     )
     objects: set[str] = set()
     makers: set[str] = set()
     for match in bound.finditer(source):  # (a column-0 line after a def is in its chunk)
         objects.add(match.group(1))
-        makers.add(match.group(2).rsplit(".", 1)[-1])
+        if match.group(2):
+            makers.add(match.group(2).rsplit(".", 1)[-1])
     return objects, makers
 
 
