@@ -703,6 +703,14 @@ class SiteFinder:
                 given_object, site.call, None
             ):
                 served = given_object
+        elif served and "." in served:
+            # an attribute of a parameter the start hands the object itself (`kwargs=
+            # {"runner": self}`, `def run(runner): runner._server.serve_forever()`): the
+            # object's own attribute, which a method of it may stop
+            head, rest = served.split(".", 1)
+            given_object = self._named_at_start(site, function, head, dotted=True)
+            if given_object == "self" and self._stopped_here(f"self.{rest}", site.call, None):
+                served = f"self.{rest}"
         if served and self._stopped_here(served, site.call, function):
             if off := self._stopped_off_thread(served, site.call, function):
                 site.loops_forever(f"its target {function.name.value}() {off}", endless)
