@@ -307,7 +307,31 @@ class Contains:
         ``wait`` at its default ``True``)?"""
         if isinstance(operation.operator, cst.And):
             return self._given(operation.left)
-        return self._given(_negated(operation.left))
+        return self._given(_negated(operation.left)) or self._closes_a_pipe(operation.left)
+
+    def _closes_a_pipe(self, left: cst.BaseExpression) -> bool:
+        """Is ``left`` the ``close()`` of one of the handle's pipes (``p.stdout.close()``, or
+        of a name its function binds to one: ``pipe = p.stdout`` ... ``pipe.close()``)? A file
+        object's close() returns None, so ``pipe.close() or p.wait()`` always waits."""
+        if not (
+            self.handle
+            and isinstance(left, cst.Call)
+            and not left.args
+            and isinstance(left.func, cst.Attribute)
+            and left.func.attr.value == "close"
+        ):
+            return False
+        pipes = {f"{self.handle}.{name}" for name in ("stdout", "stderr", "stdin")}
+        closed = dotted_name(left.func.value) or ""
+        if closed in pipes:
+            return True
+        scope = self.index.scope_of(left)
+        return bool(closed) and any(
+            isinstance(node, cst.Assign)
+            and dotted_name(node.value) in pipes
+            and any(dotted_name(t.target) == closed for t in node.targets)
+            for node in walk_statements(scope)
+        )
 
     def _else_reaps(self, statement: cst.If) -> bool:
         """Does what runs when the test fails reap: the ``elif`` (as a statement of its own),
