@@ -1004,7 +1004,7 @@ CASES: dict[str, str] = {
             thread = threading.Thread(target=loop, daemon=True)  # leak: FA111
             thread.start()
             return event, thread
-        def setup(self):
+        def attach(self):
             self.event, _ = background(work)
     """,
     # ------------------------------------------------------------------ accumulation
@@ -2408,7 +2408,7 @@ def test_a_module_name_rebound_per_call_holds_one_at_a_time() -> None:
         """
         from concurrent.futures import ThreadPoolExecutor
         _pool = None
-        def init_pool(workers):
+        def use_pool(workers):
             global _pool
             _pool = ThreadPoolExecutor(workers)  # leak
         def submit(fn):
@@ -2421,7 +2421,7 @@ def test_a_module_name_rebound_per_call_holds_one_at_a_time() -> None:
         """
         from concurrent.futures import ThreadPoolExecutor
         _pools = []
-        def init_pool(workers, fn):
+        def use_pool(workers, fn):
             pool = ThreadPoolExecutor(workers)  # leak
             _pools.append(pool)
             pool.submit(fn)

@@ -3,7 +3,8 @@ whichever object a function of the module stores in it: ``MeterService()`` in ``
 ``MeterServiceAsync()`` in its async variant are two objects, not a state taken back and
 forth; only a value such as None or a literal reopens the guard (2026-12-06, held20:
 apache-skywalking's ``meter.init()`` and ``sampling.init()``, one service thread per process,
-were two highs "on every call of init()")."""
+were two highs "on every call of init()"; the function here is named otherwise, as a
+set-up name alone says once)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class AsyncService:
 _service = None
 
 
-def init(force=False):
+def attach(force=False):
     global _service
     if _service and not force:
         return
@@ -61,4 +62,4 @@ def test_another_object_in_the_global_keeps_the_guard() -> None:
 def test_none_stored_by_another_function_reopens_it() -> None:
     (finding,) = analysed(MODULE.format(more=REOPENED), "service.py")
     assert finding.severity == "high", finding
-    assert "on every call of init()" in finding.message, finding.message
+    assert "on every call of attach()" in finding.message, finding.message

@@ -35,6 +35,7 @@ from forkaudit.analysis.syntax import (
     asks_self_for,
     assignments,
     binding_targets,
+    block_statements,
     caught_names,
     computed_property,
     endless_while,
@@ -81,6 +82,7 @@ from forkaudit.analysis.vocabulary import (
     TERMINATION_SIGNALS,
     boot_hook,
     name_words,
+    sets_up_by_name,
 )
 from forkaudit.analysis.walk import walk
 
@@ -221,7 +223,7 @@ class Counter:
                         "(logging.getLogger), so once per logger name",
                         True,
                     )
-            if _is_loop_of(ancestor, current):
+            if _is_loop_of(ancestor, current) and not _left_after(index, node, ancestor):
                 if loop is None:
                     loop = ancestor
                 # (a `for` over the workers inside `while True:` runs again on every pass)
@@ -431,6 +433,19 @@ class Counter:
                 Level.PER_OBJECT,
                 f"once per {owner.name.value} object ({owner.name.value}.{name}())",
                 name == "__init__",
+            )
+        if (
+            not callers
+            and owner is None
+            and self.index.parent_of(function) is self.index.module
+            and sets_up_by_name(name)
+        ):
+            # named for setting its module up: its users call it once, at start (a library's
+            # `setup_exporter()`, `init()`), as an object's setup methods run once per object
+            return Multiplicity(
+                Level.ONCE,
+                f"{name}() sets its module up, by its name: called once, at start",
+                unless="it is called per request",
             )
         if (
             not callers
@@ -1666,6 +1681,34 @@ def _private(name: str) -> bool:
 
 def _per_call(function: cst.FunctionDef) -> Multiplicity:
     return Multiplicity(Level.PER_CALL, f"on every call of {function.name.value}()")
+
+
+def _left_after(index: ModuleIndex, node: cst.CSTNode, loop: cst.CSTNode) -> bool:
+    """Does every pass that reaches ``node`` leave ``loop`` right after it: a ``return``,
+    ``raise`` or ``break`` later in a block holding the statement of ``node``, with no
+    ``continue`` before it and no loop in between (``for port in ports: try: server = bind(
+    port) except OSError: continue; start(server); return port``)? Then the loop runs it
+    once at most: it looks for where to start, it does not start again."""
+    if not isinstance(loop, cst.For | cst.While):
+        return False
+    current: cst.CSTNode = index.statement_of(node)
+    for ancestor in index.ancestors(current):
+        block = block_statements(ancestor)
+        if block is not None and current in block:
+            for statement in block[block.index(current) + 1 :]:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                kinds = [type(small) for small in statement.body]
+                if cst.Continue in kinds:
+                    return False
+                if cst.Return in kinds or cst.Raise in kinds or cst.Break in kinds:
+                    return True
+        if ancestor is loop:
+            return False
+        if isinstance(ancestor, cst.For | cst.While | cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            return False
+        current = ancestor
+    return False
 
 
 def _is_loop_of(ancestor: cst.CSTNode, current: cst.CSTNode) -> bool:

@@ -399,6 +399,23 @@ RECURRING_WORDS = frozenset(
 )
 
 
+# The first words of a module-level function's name that say it sets its module up
+# (`setup_exporter()`, `SetupPrometheusExportsFromConfig()`, `init()`, `configure_logging()`):
+# called once, at start, by whoever uses the module. Not `start`/`open`/`connect`/`spawn`,
+# which a library's users call per use as often as at start.
+SETUP_FUNCTION_WORDS = frozenset(
+    {"setup", "init", "initialize", "initialise", "configure", "install"}
+)
+
+
+def sets_up_by_name(name: str) -> bool:
+    """Is a function of this name, by its first word, one setting its module up?"""
+    words = name_words(name)
+    if words[:2] == ["set", "up"]:
+        return True
+    return bool(words) and words[0] in SETUP_FUNCTION_WORDS
+
+
 def name_words(name: str) -> list[str]:
     """The lower-case words of a snake_case or camelCase name."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
