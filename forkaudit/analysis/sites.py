@@ -3111,16 +3111,24 @@ class SiteFinder:
                 # re-armed past a guard only because its own call decides the guard (the
                 # RepeatedTimer recipe): stopped by the cancel of the stored timer, but for a
                 # cancel landing between a firing and its re-arm
-                site.race_only = self._let_go(site.call) is False and all(
-                    guarded
-                    for call, guarded in self._rearms(
-                        function, _stored_on(self.index, site.call), decided=False
+                site.race_only = self._let_go(site.call) is False and (
+                    all(
+                        guarded
+                        for call, guarded in self._rearms(
+                            function, _stored_on(self.index, site.call), decided=False
+                        )
+                        if any(call is link for link, _ in links)
                     )
-                    if any(call is link for link, _ in links)
+                    or self._kept_cancel_called(site.call, function)
                 )
+                kept = self._kept_cancel(site.call)
                 site.loops_forever(
-                    f"its function {function.name.value}() {again} past a guard its own call "
-                    "decides: the chain ends only when the kept timer is cancelled"
+                    f"its function {function.name.value}() {again} and keeps its cancel in "
+                    f"`{kept}`: the chain ends only when that is called, unless it is while a "
+                    "link runs"
+                    if site.race_only and kept
+                    else f"its function {function.name.value}() {again} past a guard its own "
+                    "call decides: the chain ends only when the kept timer is cancelled"
                     if site.race_only
                     else f"its function {function.name.value}() {again} without checking a "
                     "stop flag: a runaway timer chain"
@@ -3235,12 +3243,47 @@ class SiteFinder:
 
     def _let_go(self, call: cst.Call) -> bool:
         """Is the timer made by ``call`` started at once (``Timer(5, f).start()``) or bound to a
-        plain name (``t = Timer(5, f)``), not kept on an object or in a container?"""
+        plain name (``t = Timer(5, f)``), not kept on an object or in a container (nor its
+        cancel: ``self._cancel = t.cancel``)?"""
         parent = self.index.parent_of(call)
         if isinstance(parent, cst.Attribute) and parent.value is call:
             return parent.attr.value == "start"
         stored = _stored_on(self.index, call)
-        return bool(stored) and "." not in stored
+        return bool(stored) and "." not in stored and not self._kept_cancel(call)
+
+    def _kept_cancel(self, call: cst.Call) -> str:
+        """``self._cancel_save`` when the timer made by ``call``, bound to a plain name, is
+        kept on the object by the function making it, itself or its bound ``cancel``
+        (``self._timer = t``, ``self._cancel_save = scheduler.cancel``): the next link's
+        cancel is then where the object's stop finds it. "" otherwise."""
+        stored = _stored_on(self.index, call)
+        scope = self.index.scope_of(call)
+        if not stored or "." in stored or not isinstance(scope, cst.FunctionDef):
+            return ""
+        for target, value in assignments(scope):
+            kept = dotted_name(target) or ""
+            if not kept.startswith("self.") or kept.count(".") != 1:
+                continue
+            if dotted_name(value) in (stored, f"{stored}.cancel"):
+                return kept
+        return ""
+
+    def _kept_cancel_called(self, call: cst.Call, function: cst.FunctionDef) -> bool:
+        """Does a method other than the chain's ``function`` cancel the link ``call`` keeps
+        on the object (``self._cancel_save()``, ``self._timer.cancel()``)? Then a stop finds
+        each link but the one running, as a stop cancelling a stored timer does."""
+        kept = self._kept_cancel(call)
+        info = self.index.class_of(function.body) or self.index.class_of(call)
+        if not kept or info is None:
+            return False
+        for method in info.methods.values():
+            if method is function:
+                continue
+            for made in calls_in(self.index, method):
+                called = dotted_name(made.func) or ""
+                if called in (kept, f"{kept}.cancel"):
+                    return True
+        return False
 
     def _arms_the_same(self, call: cst.Call, first: cst.Call, function: cst.FunctionDef) -> bool:
         """Is ``call`` a timer of the same kind as ``first`` running ``function`` too: the next

@@ -1,0 +1,54 @@
+"""A timer chain whose link keeps its own cancel on the object (``timer = Timer(10,
+self._save); timer.start(); self._cancel_save = timer.cancel``, pymysensors' persistence,
+held20) is stopped by a method calling that cancel, but for a stop landing while a link runs:
+as the RepeatedTimer recipe kept on the object is. Entered once per object, that race is all
+that is left; entered on every call of a public method, each call starts one more chain. A
+kept cancel nothing calls stops nothing: a runaway chain."""
+
+from __future__ import annotations
+
+from tests.builders import analysed
+
+GATEWAY = """\
+import threading
+
+
+class Gateway:
+    def __init__(self):
+        self._cancel_save = None
+{entry}
+
+    def _schedule_save(self):
+        self.save()
+        timer = threading.Timer(10.0, self._schedule_save)
+        timer.start()
+        self._cancel_save = timer.cancel
+
+{stop}
+    def save(self):
+        pass
+"""
+
+ONCE = "        self._schedule_save()\n"
+PER_CALL = "\n    def start_saving(self):\n        self._schedule_save()\n"
+STOP = (
+    "    def stop(self):\n"
+    "        if self._cancel_save is not None:\n"
+    "            self._cancel_save()\n"
+    "            self._cancel_save = None\n\n"
+)
+
+
+def test_entered_once_and_cancelled_by_stop_leaves_only_the_race() -> None:
+    assert analysed(GATEWAY.format(entry=ONCE, stop=STOP), "gateway.py") == []
+
+
+def test_entered_per_call_each_call_starts_another_chain() -> None:
+    (finding,) = analysed(GATEWAY.format(entry=PER_CALL, stop=STOP), "gateway.py")
+    assert "keeps its cancel in `self._cancel_save`" in finding.message, finding.message
+    assert finding.severity == "high", finding
+
+
+def test_a_kept_cancel_nothing_calls_is_a_runaway_chain() -> None:
+    (finding,) = analysed(GATEWAY.format(entry=ONCE, stop=""), "gateway.py")
+    assert "runaway timer chain" in finding.message, finding.message
