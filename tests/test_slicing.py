@@ -1513,3 +1513,62 @@ def test_a_module_registry_filled_with_handles_keeps_what_takes_them_out(registr
     )
     assert findings(source, slicing=True) == findings(source, slicing=False)
     assert "def remove(" in sliced_text(source)
+
+
+def test_a_static_method_of_another_class_holding_a_start_keeps_its_callers() -> None:
+    """``RadioManager.open(0)`` in a method of another class calls a static method holding
+    a start: the analysis follows it to weigh how often the start runs, so the slice keeps
+    that caller in a class kept for a start of its own (held19: cflib's ``scan_interface()``
+    was cut, and the sliced analysis said "once per object" where the whole file says "on
+    every call of scan_interface()")."""
+    source = module(
+        """
+        import threading
+
+
+        class Shared(threading.Thread):
+            def __init__(self, devid):
+                super().__init__(daemon=True)
+                self.devid = devid
+                self.start()
+
+            def run(self):
+                while True:
+                    self.poll()
+
+            def poll(self):
+                pass
+
+
+        class Manager:
+            _radios = []
+
+            @staticmethod
+            def open(devid):
+                shared = Shared(devid)
+                Manager._radios.append(shared)
+                return shared
+
+
+        class Driver:
+            def __init__(self):
+                self._radio = None
+                self._io = threading.Thread(target=print, daemon=True)
+                self._io.start()
+
+            def connect(self, devid):
+                if self._radio is None:
+                    self._radio = Manager.open(devid)
+
+            # 12 unrelated methods: helper
+
+            def scan(self):
+                radio = Manager.open(0)
+                return radio.devid
+
+            def close(self):
+                self._radio = None
+        """
+    )
+    assert findings(source, slicing=True) == findings(source, slicing=False)
+    assert "def scan(" in sliced_text(source)

@@ -685,6 +685,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
     attrs: set[str] = set()
     holding: dict[str, int] = {}
     entries = frozenset(_targets(state.source, state.starts.makers) | {"run"})
+    classes = tuple(sorted({c.name for c in state.chunks if c.name and _IS_CLASS.match(c.text)}))
     for chunk in state.kept():
         is_class = _IS_CLASS.match(chunk.text) is not None
         if len(chunk.text) > MIN_SLICE_BYTES // 2 and is_class:
@@ -699,6 +700,7 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
                 entries,
                 holders,
                 tuple(sorted(state.module_names)),
+                classes,
             )
             continue
         if "self." in chunk.text:
@@ -1369,6 +1371,7 @@ class _ClassPlan:
         entries: frozenset[str] = frozenset({"run"}),
         holders: dict[str, int] | None = None,
         module_handles: tuple[str, ...] = (),
+        classes: tuple[str, ...] = (),
     ) -> None:
         self.text = text
         self.entries = entries  # the methods a thread may run: run(), and every target named
@@ -1423,6 +1426,12 @@ class _ClassPlan:
         )
         keep = self.keep
         refs = _own_refs(owner)
+        others = tuple(c for c in classes if c != owner)
+        other = (
+            re.compile(r"(?<![\w.])(?:" + alternation(others) + r")\.(\w+)[ \t]*\(")
+            if others
+            else None
+        )
         # a thread serving `self._loop` forever ends when a method stops it, as does one
         # running a method of an object the class holds (`target=self._worker.run`,
         # sites._serves_replaced): keep those
@@ -1465,6 +1474,10 @@ class _ClassPlan:
                     (called if call else used).add(name)
             if "getattr(" in body:  # getattr(self, "_proc", None) reads self._proc
                 used.update(_GETATTR_SELF.findall(body))
+            if other is not None and other.search(body):
+                # a static or class method of another class of the module (`RadioManager.
+                # open(0)`): the analysis follows such calls to weigh how often a start runs
+                called.update(other.findall(body))
             self.refs.append((used, called))
         if reapers is not None:
             # A method calling a reaper on self reaps too; so may one calling a method the class
