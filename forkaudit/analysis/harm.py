@@ -201,7 +201,11 @@ class Harm:
             )
         if residue is None:
             return None  # a thread that ends by itself (or is not seen not to)
-        if many.level is Level.PER_OBJECT and verdict.holder in ("container", "taken"):
+        if (
+            many.level is Level.PER_OBJECT
+            and verdict.holder in ("container", "taken")
+            and not many.keyed
+        ):
             # a container is there to hold many: a method filling it (start(name, argv) keeping
             # each child under its name) adds one on every call, object or not; __init__ once
             function = self.facts.enclosing_function(site.call)

@@ -115,6 +115,9 @@ class Multiplicity:
     script: bool = False
     # a loop on the way repeats it, though only as often as what holds the loop runs (once)
     looped: bool = False
+    # made once per key of a cache the function looks up first and fills (`C[key] = x`):
+    # the container it is kept in holds one per key, not one per call
+    keyed: bool = False
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -214,6 +217,16 @@ class Counter:
                 ):
                     return self._guarded(
                         node, test, f"behind the once-guard `{_code(index, test)}`", depth
+                    )
+                cache = self._cached_in(ancestor, node) if in_body else ""
+                if cache:
+                    return Multiplicity(
+                        Level.PER_OBJECT,
+                        f"once per key of `{cache}`, behind `{_code(index, test)}`: the "
+                        "function looks it up there first and stores what it makes",
+                        True,
+                        unless="keys are made per request",
+                        keyed=True,
                     )
                 if in_body and self._handler_guard(ancestor):
                     return Multiplicity(
@@ -1156,6 +1169,59 @@ class Counter:
         return self._objects_made(owner, depth, said) or Multiplicity(
             Level.PER_OBJECT, f"once per {owner.name.value} object, {said}", True
         )
+
+    def _cached_in(self, statement: cst.If, node: cst.CSTNode) -> str:
+        """The lasting container ``C`` (a class attribute, a module name) when ``statement`` is
+        ``if not x:`` / ``if x is None:`` on a local its function takes from ``C`` first
+        (``x = C[key]``, ``x = C.get(key)``) and the body stores back (``C[key] = x``): a
+        cache, so what the body makes is made once per key. "" otherwise."""
+        test = statement.test
+        name = ""
+        if (
+            isinstance(test, cst.UnaryOperation)
+            and isinstance(test.operator, cst.Not)
+            and isinstance(test.expression, cst.Name)
+        ):
+            name = test.expression.value
+        elif (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.left, cst.Name)
+            and isinstance(test.comparisons[0].operator, cst.Is)
+            and dotted_name(test.comparisons[0].comparator) == "None"
+        ):
+            name = test.left.value
+        function = next(
+            (a for a in self.index.ancestors(statement) if isinstance(a, cst.FunctionDef)), None
+        )
+        if not name or function is None:
+            return ""
+        taken: set[str] = set()
+        for target, value in assignments(function):
+            if dotted_name(target) != name:
+                continue
+            source: cst.BaseExpression | None = None
+            if isinstance(value, cst.Subscript):
+                source = value.value
+            elif (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get"
+            ):
+                source = value.func.value
+            if source is not None and self._lasting(source):
+                taken.add(dotted_name(source) or "")
+        taken.discard("")
+        if not taken:
+            return ""
+        for target, value in assignments(statement.body):
+            if (
+                isinstance(target, cst.Subscript)
+                and dotted_name(target.value) in taken
+                and dotted_name(value) == name
+            ):
+                return dotted_name(target.value) or ""
+        return ""
 
     def _handler_guard(self, statement: cst.If) -> bool:
         """Is ``statement`` ``if not has_handler(logger):`` (``not logger.handlers``, ``not
