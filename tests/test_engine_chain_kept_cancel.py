@@ -52,3 +52,14 @@ def test_entered_per_call_each_call_starts_another_chain() -> None:
 def test_a_kept_cancel_nothing_calls_is_a_runaway_chain() -> None:
     (finding,) = analysed(GATEWAY.format(entry=ONCE, stop=""), "gateway.py")
     assert "runaway timer chain" in finding.message, finding.message
+
+
+def test_a_cancel_in_del_only_is_no_stop() -> None:
+    """`__del__` never runs while the chain's timer holds the object (the review's probe)."""
+    stop = (
+        "    def __del__(self):\n"
+        "        if self._cancel_save is not None:\n"
+        "            self._cancel_save()\n\n"
+    )
+    (finding,) = analysed(GATEWAY.format(entry=ONCE, stop=stop), "gateway.py")
+    assert "runaway timer chain" in finding.message, finding.message

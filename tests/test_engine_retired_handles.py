@@ -96,3 +96,17 @@ def test_stored_over_one_not_reaped_piles_up(methods: str) -> None:
     (finding,) = analysed(CLASS.format(methods=methods), "link.py")
     assert finding.severity == "high", finding
     assert "on every call of restart()" in finding.message, finding.message
+
+
+def test_a_timed_join_alone_gives_up_on_a_thread_told_nothing() -> None:
+    """Joined with a timeout under `is_alive()` but never stopped, an endless thread outlives
+    the join: each call leaves one more (the review's probe: 10 calls, 10 threads)."""
+    timed = (
+        "    def restart(self):\n"
+        "        if self.worker.is_alive():\n"
+        "            self.worker.join(timeout=1)\n"
+        "        self.worker = Worker()\n"
+        "        self.worker.start()\n"
+    )
+    (finding,) = analysed(CLASS.format(methods=timed), "link.py")
+    assert finding.severity == "high", finding

@@ -63,3 +63,11 @@ def test_none_stored_by_another_function_reopens_it() -> None:
     (finding,) = analysed(MODULE.format(more=REOPENED), "service.py")
     assert finding.severity == "high", finding
     assert "on every call of attach()" in finding.message, finding.message
+
+
+def test_a_helper_that_may_give_none_reopens_it() -> None:
+    """Only a class called by its name makes an object for sure: `_lookup()` may give None,
+    and the guard opens again (the review's probe)."""
+    more = "\n\ndef _lookup():\n    return None\n\n\ndef refresh():\n    global _service\n    _service = _lookup()\n"
+    (finding,) = analysed(MODULE.format(more=more), "service.py")
+    assert finding.severity == "high", finding

@@ -30,7 +30,6 @@ from forkaudit.analysis.syntax import (
     atexit_functions,
     block_statements,
     calls_in,
-    catches_only_interrupts,
     caught_names,
     element_names,
     enclosing_if_test,
@@ -2218,15 +2217,20 @@ class Follower:
         return None
 
     def _interrupted_only(self, node: cst.CSTNode, scope: ScopeNode) -> bool:
-        """Is ``node`` (a way out) in a handler of ``scope`` that catches only Ctrl-C or an exit
-        (``except KeyboardInterrupt: p.kill(); raise``)? That way is taken only when the
-        process is being interrupted, never on a call's normal or failing way: it is no path
-        that repeats per request."""
+        """Is ``node`` (a way out) in a handler of ``scope`` that catches only Ctrl-C (``except
+        KeyboardInterrupt: p.kill(); raise``)? That way is taken only when the process is
+        being interrupted, never on a call's normal or failing way: it is no path that
+        repeats per request."""
         for ancestor in self.index.ancestors(node):
             if ancestor is scope:
                 return False
             if isinstance(ancestor, cst.ExceptHandler | cst.ExceptStarHandler):
-                return catches_only_interrupts(ancestor)
+                # only Ctrl-C: SystemExit may be a per-request argparse error, GeneratorExit a
+                # client leaving a streaming response (the review's probes)
+                names = caught_names(ancestor)
+                return bool(names) and all(
+                    name.rsplit(".", 1)[-1] == "KeyboardInterrupt" for name in names
+                )
         return False
 
     def _on_interrupt_only(self, reap: cst.CSTNode, scope: ScopeNode) -> bool:
@@ -3342,6 +3346,11 @@ class Follower:
         index = self.index
         if method is None or not _read_before_store(index, use, store, method):
             return False
+        if reaps and all(
+            isinstance(reap, cst.Call) and last_name(reap.func) == "join" and _timed(index, reap)
+            for reap in reaps
+        ):
+            return False  # a timed join alone gives up on a thread told nothing (the review)
         return all(_reached_when_held(index, reap, method, handles) for reap in reaps)
 
     def _replaces_unreaped(

@@ -452,6 +452,7 @@ class Counter:
             and owner is None
             and self.index.parent_of(function) is self.index.module
             and sets_up_by_name(name)
+            and not _required_parameters(function)
         ):
             # named for setting its module up: its users call it once, at start (a library's
             # `setup_exporter()`, `init()`), as an object's setup methods run once per object
@@ -1486,7 +1487,7 @@ class Counter:
                     # an object made (`MeterService()` here, `MeterServiceAsync()` in the async
                     # variant) is present whichever it is: only a value such as None or another
                     # literal takes the state back
-                    made = isinstance(value, cst.Call) and not _literal_call(value)
+                    made = isinstance(value, cst.Call) and _makes_an_object(value)
                     values.setdefault(target.value, set()).add(
                         "<made>" if made else _code(self.index, value)
                     )
@@ -1548,21 +1549,11 @@ class Counter:
         return None
 
 
-def _literal_call(call: cst.Call) -> bool:
-    """A call making a plain value (``str(x)``, ``dict()``, ``bool(n)``), not an object."""
-    return last_name(call.func) in (
-        "str",
-        "int",
-        "float",
-        "bool",
-        "bytes",
-        "dict",
-        "list",
-        "set",
-        "tuple",
-        "frozenset",
-        "len",
-    )
+def _makes_an_object(call: cst.Call) -> bool:
+    """A call of a class by its name (``MeterService()``): what it gives is never None nor
+    another plain value (not ``cache.get(k)``, a helper that may return None, ``str(x)``)."""
+    name = last_name(call.func) or ""
+    return name[:1].isupper()
 
 
 def _ends_object(name: str) -> bool:
@@ -1749,6 +1740,16 @@ def _per_call(function: cst.FunctionDef) -> Multiplicity:
     return Multiplicity(Level.PER_CALL, f"on every call of {function.name.value}()")
 
 
+def _required_parameters(function: cst.FunctionDef) -> bool:
+    """Does ``function`` take a parameter with no default (``setup_connection(host)``: a
+    set-up per thing given, not the module's own, which it makes from its configuration)?"""
+    params = function.params
+    return any(
+        param.default is None
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params)
+    )
+
+
 def _left_after(index: ModuleIndex, node: cst.CSTNode, loop: cst.CSTNode) -> bool:
     """Does every pass that reaches ``node`` leave ``loop`` right after it: a ``return``,
     ``raise`` or ``break`` later in a block holding the statement of ``node``, with no
@@ -1767,8 +1768,19 @@ def _left_after(index: ModuleIndex, node: cst.CSTNode, loop: cst.CSTNode) -> boo
                 kinds = [type(small) for small in statement.body]
                 if cst.Continue in kinds:
                     return False
-                if cst.Return in kinds or cst.Raise in kinds or cst.Break in kinds:
+                if cst.Return in kinds or cst.Raise in kinds:
                     return True
+                if cst.Break in kinds:
+                    # a break leaves the innermost loop holding it: `loop` only if that is it
+                    inner = next(
+                        (
+                            a
+                            for a in index.ancestors(statement)
+                            if isinstance(a, cst.For | cst.While)
+                        ),
+                        None,
+                    )
+                    return inner is loop
         if ancestor is loop:
             return False
         if isinstance(ancestor, cst.For | cst.While | cst.FunctionDef | cst.Lambda | cst.ClassDef):

@@ -3276,9 +3276,9 @@ class SiteFinder:
         info = self.index.class_of(function.body) or self.index.class_of(call)
         if not kept or info is None:
             return False
-        for method in info.methods.values():
-            if method is function:
-                continue
+        for name, method in info.methods.items():
+            if method is function or name == "__del__":
+                continue  # (never run while the chain holds the object)
             for made in calls_in(self.index, method):
                 called = dotted_name(made.func) or ""
                 if called in (kept, f"{kept}.cancel"):
