@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from forkaudit import __version__
 from forkaudit.errors import InputError
@@ -20,6 +22,7 @@ exit codes:
   1  findings at or above --fail-on (new ones, when there is a baseline)
   2  usage or input error (bad arguments, not an environment, malformed config, rule or
      baseline file)
+  130, 143  interrupted (Ctrl-C) or terminated (SIGTERM): the worker processes are stopped
 
 configuration: [tool.forkaudit] in pyproject.toml (scan/deps: the project of the environment;
 check: the nearest pyproject.toml upward); command-line flags override it.
@@ -341,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    previous = _terminate_as_interrupt()
     try:
         if args.command == "rules":
             return _rules(args)
@@ -350,11 +354,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"forkaudit: error: {exc}", file=sys.stderr)
         return 2
+    except _Terminated:
+        print("forkaudit: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("forkaudit: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job's timeout, a service manager stopping it), unwound as Ctrl-C is: the
+    worker pool and the fork server are killed and reaped on the way out, not left running."""
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
+def _terminate_as_interrupt() -> Any:
+    """Make SIGTERM unwind the audit as Ctrl-C does; the handler it replaces, or None where
+    another one was already installed (an embedding program's) or off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, _on_terminate)
 
 
 def _ids(value: str | None) -> frozenset[str]:

@@ -160,9 +160,22 @@ def slow_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "venv"
 
 
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [(signal.SIGINT, 130, b"interrupted"), (signal.SIGTERM, 143, b"terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
 def test_ctrl_c_mid_scan_leaves_no_workers_and_a_sound_cache(
-    slow_venv: Path, tmp_path: Path, request: pytest.FixtureRequest
+    slow_venv: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    signum: int,
+    code: int,
+    said: bytes,
 ) -> None:
+    """Ctrl-C, and SIGTERM (a CI job's timeout, a service manager stopping it: before, the
+    fork server and its workers outlived a terminated scan for good), stop the scan with no
+    worker left and a cache a later scan can trust."""
     small_venv = slow_venv
     cache = tmp_path / "cache"
     # A short TMPDIR (pytest's are deep): the fork server's socket must fit in an AF_UNIX path.
@@ -204,15 +217,15 @@ def test_ctrl_c_mid_scan_leaves_no_workers_and_a_sound_cache(
         for pid in workers:
             os.kill(pid, signal.SIGSTOP)
         everything = _descendants(proc.pid)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert b"Traceback" not in err
-    assert b"interrupted" in err
+    assert said in err
     for _ in range(100):  # the killed workers are reaped by their parents as they exit
         if not any(_alive(pid) for pid in everything):
             break
