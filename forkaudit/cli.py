@@ -9,7 +9,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from forkaudit import __version__
 from forkaudit.errors import InputError
@@ -344,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    previous = _terminate_as_interrupt()
+    unwinding = _terminate_as_interrupt()
     try:
         if args.command == "rules":
             return _rules(args)
@@ -363,8 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if unwinding:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -376,14 +376,15 @@ def _on_terminate(signum: int, frame: object) -> None:
     raise _Terminated()
 
 
-def _terminate_as_interrupt() -> Any:
-    """Make SIGTERM unwind the audit as Ctrl-C does; the handler it replaces, or None where
-    another one was already installed (an embedding program's) or off the main thread."""
+def _terminate_as_interrupt() -> bool:
+    """Make SIGTERM unwind the audit as Ctrl-C does, where it has its default action on the
+    main thread (not an embedding program's handler). Whether it did."""
     if threading.current_thread() is not threading.main_thread():
-        return None
+        return False
     if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        return None
-    return signal.signal(signal.SIGTERM, _on_terminate)
+        return False
+    signal.signal(signal.SIGTERM, _on_terminate)
+    return True
 
 
 def _ids(value: str | None) -> frozenset[str]:

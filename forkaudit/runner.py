@@ -1219,14 +1219,23 @@ def _join_process(process: Any) -> bool:
 
 @contextlib.contextmanager
 def _interrupts_held(deliver: bool = True) -> Iterator[None]:
-    """Hold Ctrl-C back during the block: the block is not cut short (a process it starts is
-    recorded, one it stops is reaped), processes it starts begin with SIGINT blocked, and the
-    interrupt is raised once the block is done (``deliver``) or dropped."""
+    """Hold Ctrl-C back during the block, and SIGTERM where a Python handler unwinds it as
+    Ctrl-C (the command line's): the block is not cut short (a process it starts is recorded,
+    one it stops is reaped), processes it starts begin with SIGINT blocked (not SIGTERM, which
+    stops them), and the first signal held is raised once the block is done (``deliver``) or
+    dropped."""
     held: list[int] = []
     main = threading.current_thread() is threading.main_thread()
-    previous: Any = signal.getsignal(signal.SIGINT) if main else None
-    if previous is not None:
-        signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    previous: dict[int, Any] = {}
+    if main:
+        interrupt = signal.getsignal(signal.SIGINT)
+        if interrupt is not None:  # (None: a handler not installed from Python)
+            previous[signal.SIGINT] = interrupt
+        terminate = signal.getsignal(signal.SIGTERM)
+        if callable(terminate):
+            previous[signal.SIGTERM] = terminate
+    for signum in previous:
+        signal.signal(signum, lambda signum, frame: held.append(signum))
     mask = None
     if hasattr(signal, "pthread_sigmask"):
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -1236,13 +1245,15 @@ def _interrupts_held(deliver: bool = True) -> Iterator[None]:
         # The mask first: a SIGINT pending meanwhile still goes to the handler above.
         if mask is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if held and deliver:
-        if callable(previous):
-            previous(signal.SIGINT, None)
-        elif previous == signal.SIG_DFL:
-            signal.raise_signal(signal.SIGINT)
+        signum = held[0]
+        handler = previous.get(signum)
+        if callable(handler):
+            handler(signum, None)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(signum)
 
 
 # =========================================================================== worker side
