@@ -22,6 +22,7 @@ from forkaudit.analysis.paths import Contains, pid_side
 from forkaudit.analysis.raising import fixture, managed_context
 from forkaudit.analysis.sites import Site
 from forkaudit.analysis.syntax import (
+    alive_asked_of,
     all_params,
     argument,
     asks_self_for,
@@ -30,6 +31,8 @@ from forkaudit.analysis.syntax import (
     atexit_functions,
     block_statements,
     calls_in,
+    calls_method,
+    catches_only_ctrl_c,
     caught_names,
     element_names,
     enclosing_if_test,
@@ -2225,12 +2228,7 @@ class Follower:
             if ancestor is scope:
                 return False
             if isinstance(ancestor, cst.ExceptHandler | cst.ExceptStarHandler):
-                # only Ctrl-C: SystemExit may be a per-request argparse error, GeneratorExit a
-                # client leaving a streaming response (the review's probes)
-                names = caught_names(ancestor)
-                return bool(names) and all(
-                    name.rsplit(".", 1)[-1] == "KeyboardInterrupt" for name in names
-                )
+                return catches_only_ctrl_c(ancestor)
         return False
 
     def _on_interrupt_only(self, reap: cst.CSTNode, scope: ScopeNode) -> bool:
@@ -3322,9 +3320,7 @@ class Follower:
     def _started_in(self, method: cst.FunctionDef, attr: str, start_methods: Sequence[str]) -> bool:
         """Does ``method`` call a start method on ``self.<attr>`` (``self._t.start()``)?"""
         return any(
-            isinstance(call.func, cst.Attribute)
-            and call.func.attr.value in start_methods
-            and dotted_name(call.func.value) == f"self.{attr}"
+            calls_method(call, f"self.{attr}", start_methods)
             for call in calls_in(self.index, method)
         )
 
@@ -5522,13 +5518,7 @@ def _held_test(test: cst.BaseExpression, handles: set[str]) -> bool | None:
         if _held_test(test.left, handles) is True and _held_test(test.right, handles) is True:
             return True
         return None
-    if (
-        isinstance(test, cst.Call)
-        and not test.args
-        and isinstance(test.func, cst.Attribute)
-        and test.func.attr.value == "is_alive"
-        and dotted_name(test.func.value) in handles
-    ):
+    if alive_asked_of(test) in handles:
         return True
     if (
         isinstance(test, cst.Comparison)

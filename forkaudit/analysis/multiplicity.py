@@ -1192,10 +1192,12 @@ class Counter:
             and dotted_name(test.comparisons[0].comparator) == "None"
         ):
             name = test.left.value
+        if not name:
+            return ""
         function = next(
             (a for a in self.index.ancestors(statement) if isinstance(a, cst.FunctionDef)), None
         )
-        if not name or function is None:
+        if function is None:
             return ""
         taken: set[str] = set()
         for target, value in assignments(function):

@@ -13,6 +13,7 @@ import libcst as cst
 
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
+    alive_asked_of,
     catches_only_interrupts,
     is_negative_int,
     is_true,
@@ -64,13 +65,7 @@ class Contains:
         if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
             # `if timer and timer.is_alive():`
             return self._guards_handle(test.left) and self._guards_handle(test.right)
-        if (
-            isinstance(test, cst.Call)
-            and not test.args
-            and isinstance(test.func, cst.Attribute)
-            and test.func.attr.value == "is_alive"
-            and dotted_name(test.func.value) == self.handle
-        ):
+        if alive_asked_of(test) == self.handle:
             # `if t.is_alive(): t.cancel()`: a thread that is no longer alive has ended, and
             # an ended thread leaves nothing to join
             return True

@@ -3111,6 +3111,7 @@ class SiteFinder:
                 # re-armed past a guard only because its own call decides the guard (the
                 # RepeatedTimer recipe): stopped by the cancel of the stored timer, but for a
                 # cancel landing between a firing and its re-arm
+                kept = self._kept_cancel(site.call)
                 site.race_only = self._let_go(site.call) is False and (
                     all(
                         guarded
@@ -3119,9 +3120,8 @@ class SiteFinder:
                         )
                         if any(call is link for link, _ in links)
                     )
-                    or self._kept_cancel_called(site.call, function)
+                    or self._cancel_called(kept, site.call, function)
                 )
-                kept = self._kept_cancel(site.call)
                 site.loops_forever(
                     f"its function {function.name.value}() {again} and keeps its cancel in "
                     f"`{kept}`: the chain ends only when that is called, unless it is while a "
@@ -3262,17 +3262,14 @@ class SiteFinder:
             return ""
         for target, value in assignments(scope):
             kept = dotted_name(target) or ""
-            if not kept.startswith("self.") or kept.count(".") != 1:
-                continue
-            if dotted_name(value) in (stored, f"{stored}.cancel"):
+            if _own_attribute(kept) and dotted_name(value) in (stored, f"{stored}.cancel"):
                 return kept
         return ""
 
-    def _kept_cancel_called(self, call: cst.Call, function: cst.FunctionDef) -> bool:
+    def _cancel_called(self, kept: str, call: cst.Call, function: cst.FunctionDef) -> bool:
         """Does a method other than the chain's ``function`` cancel the link ``call`` keeps
-        on the object (``self._cancel_save()``, ``self._timer.cancel()``)? Then a stop finds
-        each link but the one running, as a stop cancelling a stored timer does."""
-        kept = self._kept_cancel(call)
+        on the object in ``kept`` (``self._cancel_save()``, ``self._timer.cancel()``)? Then a
+        stop finds each link but the one running, as a stop cancelling a stored timer does."""
         info = self.index.class_of(function.body) or self.index.class_of(call)
         if not kept or info is None:
             return False

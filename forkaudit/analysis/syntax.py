@@ -289,6 +289,26 @@ def catches_only_interrupts(handler: cst.ExceptHandler | cst.ExceptStarHandler) 
     return all(name.rsplit(".", 1)[-1] in _NOT_CAUGHT for name in caught_names(handler))
 
 
+def catches_only_ctrl_c(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """Does the handler catch only ``KeyboardInterrupt``: the process being interrupted? (Not
+    SystemExit, which may be a per-request argparse error, nor GeneratorExit, a client leaving a
+    streamed response: ``catches_only_interrupts`` counts those too.)"""
+    names = caught_names(handler)
+    return bool(names) and all(name.rsplit(".", 1)[-1] == "KeyboardInterrupt" for name in names)
+
+
+def alive_asked_of(test: cst.BaseExpression) -> str | None:
+    """``t`` (dotted) for ``t.is_alive()``, else None."""
+    if (
+        isinstance(test, cst.Call)
+        and not test.args
+        and isinstance(test.func, cst.Attribute)
+        and test.func.attr.value == "is_alive"
+    ):
+        return dotted_name(test.func.value)
+    return None
+
+
 def caught_names(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> list[str]:
     """The exceptions a handler catches, as written (``["queue.Empty", "OSError"]``); a bare
     ``except:`` catches ``BaseException``."""
