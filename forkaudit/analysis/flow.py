@@ -1563,6 +1563,11 @@ class Follower:
                 if sub.escapes:
                     evidence.escapes.extend(sub.escapes)
             return
+        if isinstance(func, cst.Name) and self._optional_callable(call, func.value):
+            # `if on_completion: on_completion(obj)` with `on_completion=None`: a callable the
+            # caller may give; a call giving none (the default) hands the handle to nobody, so
+            # this is no hand-over to count on: what the function itself does with it decides
+            return
         if site.rule.kind.served and self._lent_again(site, call):
             # a pool the callee shut down would refuse the next pass's work: it is lent, and
             # lent to be given work (an executor's threads start with its first task)
@@ -1571,6 +1576,20 @@ class Follower:
         evidence.escapes.append(f"passed to {self.index.code(func)}()")
         evidence.reaps.append(call)
         evidence.handoffs.append(call)
+
+    def _optional_callable(self, call: cst.Call, name: str) -> bool:
+        """Is ``name`` a parameter of the function making ``call`` that defaults to None (a
+        callback the caller may leave out: ``def execute(cmd, on_completion=None)``)?"""
+        function = self.facts.enclosing_function(call)
+        if function is None:
+            return False
+        params = function.params
+        return any(
+            param.name.value == name
+            and isinstance(param.default, cst.Name)
+            and param.default.value == "None"
+            for param in (*params.params, *params.kwonly_params)
+        )
 
     def _lent_again(self, site: Site, call: cst.Call) -> bool:
         """Is the handle given to ``call`` again on every pass of a loop that does not make it
@@ -4979,7 +4998,13 @@ def timed_out_unreaped(
                 or all(_waited_again(index, n, start) for n in evidence.timed)
                 # a thread's timed join: only where the code goes on past a timeout it
                 # catches (a stop before the join is what the join waits out)
-                or (caught_only and not any(_timeout_caught(index, n) for n in evidence.timed))
+                or (
+                    caught_only
+                    and not any(
+                        _timeout_caught(index, n) or _alive_given_up(index, n)
+                        for n in evidence.timed
+                    )
+                )
             ):
                 return False
         elif position is not None and (
@@ -5264,6 +5289,32 @@ def _timeout_caught(index: ModuleIndex, wait: cst.CSTNode) -> bool:
             ):
                 return True
         current = ancestor
+    return False
+
+
+def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
+    """Is the timed join ``join`` a statement of its own followed in its block by ``if
+    t.is_alive():`` (of the thread joined) whose body gives up on it, not joining it again
+    (``raise RuntimeError("took too long")``, a log and on): the thread's answer to a join that
+    timed out, as a handler of TimeoutExpired is a child's? The code goes on with the thread
+    still running what it was given."""
+    if not isinstance(join, cst.Call) or not isinstance(join.func, cst.Attribute):
+        return False
+    handle = dotted_name(join.func.value)
+    statement = index.statement_of(join)
+    line = index.parent_of(statement) if isinstance(statement, cst.BaseSmallStatement) else None
+    block = index.parent_of(line) if line is not None else None
+    if handle is None or not isinstance(block, cst.IndentedBlock):
+        return False
+    position = next((i for i, other in enumerate(block.body) if other is line), None)
+    if position is None:
+        return False
+    for later in block.body[position + 1 :]:
+        if isinstance(later, cst.If) and alive_asked_of(later.test) == handle:
+            return not any(
+                isinstance(node, cst.Call) and dotted_name(node.func) == f"{handle}.join"
+                for node in walk(later.body)
+            )
     return False
 
 

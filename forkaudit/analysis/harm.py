@@ -501,6 +501,16 @@ def _residue(
                 else "a timer never cancelled keeps its thread parked until it fires",
                 verdict.holder in ("self", "module") and _cancels_first(site, index),
             )
+        if verdict.running:
+            # joined with a timeout, and given up when it timed out (`if t.is_alive(): raise`):
+            # the code itself says its function may not return in time, and a hung one never
+            # does; the thread runs on with nothing left to join it
+            return (
+                Residue.LINGERING,
+                "the timed-out thread runs on until its function returns (a hung one never "
+                "does), with nothing left to join it",
+                False,
+            )
         # it ends by itself, or it runs code that is not ours to read: no evidence it lasts
         return None, "", False
     if kind is Kind.PROCESS:

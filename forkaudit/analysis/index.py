@@ -84,6 +84,8 @@ class ModuleIndex:
     param_aliases: dict[str, dict[int, str]] = field(default_factory=dict)
     # ids of the methods a class body defines under an `if` branch that does not run here
     left_out_methods: set[int] = field(default_factory=set)
+    # classes defined in a function's body, by name: {name: ids of the functions defining one}
+    function_classes: dict[str, set[int]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ navigation
 
@@ -205,6 +207,10 @@ class ModuleIndex:
             target = self.aliases.get(value)
             if target is not None:
                 return target
+            if value in self.function_classes and self._in_defining_function(
+                cast(cst.Name, node), self.function_classes[value]
+            ):
+                return f"@{value}"
             if value in self.param_aliases:
                 return self._param_alias(cast(cst.Name, node))
             for module in self.star_modules:
@@ -225,6 +231,15 @@ class ModuleIndex:
                     base = self.aliases.get(dotted_name(node.value) or "")
             return None if base is None else f"{base}.{node.attr.value}"
         return None
+
+    def _in_defining_function(self, node: cst.Name, functions: set[int]) -> bool:
+        """Is ``node`` inside one of ``functions`` (by id), which define a class of its name in
+        their body: there, the name is that class (``class Dispatch(Thread): ...`` then
+        ``c = Dispatch()`` in a decorator's wrapper)."""
+        return any(
+            type(ancestor) is cst.FunctionDef and id(ancestor) in functions
+            for ancestor in self.ancestors(node)
+        )
 
     def _param_alias(self, node: cst.Name) -> str | None:
         """The imported function a parameter named ``node`` stands for in the function holding
@@ -444,6 +459,12 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
             if resolved is not None and not resolved.startswith("@") and "." in resolved:
                 index.param_aliases.setdefault(param.name.value, {})[id(function)] = resolved
     for class_node in indexer.class_nodes:
+        holder = next(
+            (a for a in index.ancestors(class_node) if type(a) in (cst.FunctionDef, cst.ClassDef)),
+            None,
+        )
+        if type(holder) is cst.FunctionDef:
+            index.function_classes.setdefault(class_node.name.value, set()).add(id(holder))
         bases = [
             index.resolve(arg.value) or (dotted_name(arg.value) or "?") for arg in class_node.bases
         ]

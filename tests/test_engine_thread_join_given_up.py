@@ -1,0 +1,107 @@
+"""A thread joined with a timeout and then given up on (``t.join(timeout)`` followed by ``if
+t.is_alive(): raise RuntimeError("took too long")``) runs on with nothing left to join it: the
+code itself says its function may not return in time, and a hung one never does. It is the
+thread's answer to a timed-out wait, as a handler of TimeoutExpired is a child's: reported
+(medium), once per call that times out. A class defined in a function's body is what its name
+means in that function (``class Dispatch(threading.Thread)`` inside a decorator's wrapper, then
+``c = Dispatch()``): its starts are found there (2026-12-07, held19: web.py's ``@timelimit``
+left one thread per call that hung; the reader measured it)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.builders import analysed
+
+LOCAL_CLASS = """\
+import threading
+
+
+def timelimit(timeout):
+    def decorate(function):
+        def wrapper(*args, **kw):
+            class Dispatch(threading.Thread):
+                def __init__(self):
+                    threading.Thread.__init__(self)
+                    self.result = None
+                    self.daemon = True
+                    self.start()
+
+                def run(self):
+                    self.result = function(*args, **kw)
+
+            c = Dispatch()
+            c.join(timeout)
+            if c.is_alive():
+                raise RuntimeError("took too long")
+            return c.result
+
+        return wrapper
+
+    return decorate
+"""
+
+PLAIN = """\
+import threading
+
+
+def limited(function, timeout):
+    result = []
+    t = threading.Thread(target=lambda: result.append(function()), daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        {given_up}
+    return result[0]
+"""
+
+GIVEN_UP = {
+    "raised": PLAIN.format(given_up='raise RuntimeError("took too long")'),
+    "logged": PLAIN.format(given_up='print("still running"); return None'),
+    "local_class": LOCAL_CLASS,
+}
+WAITED = {
+    # joined again, for good, after the warning
+    "joined_again": PLAIN.format(given_up='print("slow"); t.join()'),
+    # a timed join with no test after it says nothing of giving up (a stop may come first)
+    "no_test": PLAIN.format(given_up="pass").replace("    if t.is_alive():\n        pass\n", ""),
+}
+
+
+def _findings(code: str) -> list[str]:
+    return [f.message for f in analysed(code, "limit.py")]
+
+
+@pytest.mark.parametrize("name", sorted(GIVEN_UP))
+def test_a_thread_given_up_after_a_timed_join_is_reported(name: str) -> None:
+    (message,) = _findings(GIVEN_UP[name])
+    assert "timed-out thread runs on" in message, message
+
+
+@pytest.mark.parametrize("name", sorted(WAITED))
+def test_a_thread_joined_again_or_not_given_up_is_not_reported(name: str) -> None:
+    assert _findings(WAITED[name]) == []
+
+
+def test_a_class_defined_elsewhere_under_the_same_name_is_not_the_local_one() -> None:
+    code = LOCAL_CLASS + "\n\ndef other():\n    return Dispatch()\n"
+    assert len(_findings(code)) == 1  # `Dispatch` in other() is no class of its body
+
+
+def test_at_run_time_each_call_that_times_out_leaves_its_thread() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(LOCAL_CLASS, "limit.py", "exec"), namespace)
+    release = threading.Event()
+    hung = namespace["timelimit"](0.05)(release.wait)  # type: ignore[operator]
+    before = threading.active_count()
+    try:
+        for _ in range(3):
+            with pytest.raises(RuntimeError):
+                hung()
+        assert threading.active_count() - before == 3
+    finally:
+        release.set()
+        time.sleep(0.1)
