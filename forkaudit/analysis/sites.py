@@ -57,7 +57,12 @@ from forkaudit.analysis.syntax import (
     walk_statements,
     with_callers,
 )
-from forkaudit.analysis.vocabulary import FOREVER_METHODS, ITERATOR_METHODS, STOP_METHODS
+from forkaudit.analysis.vocabulary import (
+    CLOSE_STOPS,
+    FOREVER_METHODS,
+    ITERATOR_METHODS,
+    STOP_METHODS,
+)
 from forkaudit.analysis.walk import children, walk
 from forkaudit.kinds import Kind
 from forkaudit.model import Rule
@@ -172,6 +177,8 @@ class SiteFinder:
         self.owners: set[str] = set()  # local classes owning a thread (see add_owner)
         # plain `loop.stop()` calls _stops leaves out while _stopped_off_thread asks
         self._off_thread_stops: frozenset[int] = frozenset()
+        # the names bound to an object whose close() ends its serving (_closed_to_stop)
+        self._close_stopped: set[str] | None = None
         self.subclasses = self._find_subclasses()
 
     def add_owner(self, info: SubclassInfo) -> None:
@@ -2849,6 +2856,7 @@ class SiteFinder:
                 }
             return aliases[id(scope)]
 
+        stops = STOP_METHODS | {"close"} if self._closed_to_stop(served) else STOP_METHODS
         for scope in within:
             for call in calls_in(self.index, scope, nested=True):
                 if skip is not None and self.index.inside(call, skip):
@@ -2869,7 +2877,7 @@ class SiteFinder:
                 func = call.func
                 if (
                     isinstance(func, cst.Attribute)
-                    and func.attr.value in STOP_METHODS
+                    and func.attr.value in stops
                     and dotted_name(func.value) in names(call)
                 ):
                     return True
@@ -2877,13 +2885,27 @@ class SiteFinder:
                     value = arg.value
                     if (
                         isinstance(value, cst.Attribute)
-                        and value.attr.value in STOP_METHODS
+                        and value.attr.value in stops
                         and dotted_name(value.value) in names(call)
                     ):
                         return True
                 if helpers and self._handed_to_a_stopper(call, names(call)):
                     return True
         return False
+
+    def _closed_to_stop(self, served: str) -> bool:
+        """Is ``served`` bound, somewhere in the module, to an object whose close() ends its
+        serving (``self._ws = websocket.WebSocketApp(url, ...)``: vocabulary.CLOSE_STOPS)?"""
+        if self._close_stopped is None:
+            self._close_stopped = set()
+            for call in self.index.calls:
+                if self.index.resolve(call.func) not in CLOSE_STOPS:
+                    continue
+                assign = self.index.parent_of(call)
+                if isinstance(assign, cst.Assign):
+                    for target in assign.targets:
+                        self._close_stopped.add(dotted_name(target.target) or "")
+        return served in self._close_stopped
 
     def _handed_to_a_stopper(self, call: cst.Call, served: set[str]) -> bool:
         """Does ``call`` hand the object (one of the names in ``served``) to a function of the

@@ -334,6 +334,11 @@ FOREVER_METHODS = frozenset(
 # What stops an object serving forever (an event loop, a socketserver, an MQTT client's
 # loop_forever(), which returns on disconnect(), a bot's polling): the thread then ends.
 STOP_METHODS = frozenset({"stop", "shutdown", "disconnect", "stop_running", "stop_polling"})
+# Objects serving forever whose close() ends that too: websocket-client's WebSocketApp (close()
+# clears keep_running and closes the socket; run_forever() returns). Not an event loop, whose
+# close() refuses while it runs, nor a socketserver, whose server_close() leaves the serving
+# loop polling.
+CLOSE_STOPS = frozenset({"websocket.WebSocketApp", "websocket._app.WebSocketApp"})
 # A class whose name ends so is taken for a thread or process by the slicer.
 THREADISH_SUFFIXES = ("Thread", "Timer", "Process")
 
