@@ -441,7 +441,10 @@ def _ask_callers(
         by_group.setdefault(units[item[0]].distribution, []).append(item)
     for group, items in by_group.items():
         asked = {name for _, _, result in items for name in result.asks}
-        names = sorted(name for name in asked if ":" not in name and name[0] not in ".=")
+        # (`^Name`: a class whose objects the package's other modules make, named bare too)
+        names = sorted(
+            name.lstrip("^") for name in asked if ":" not in name and name[0] not in ".="
+        )
         bases = sorted(name for name in asked if ":" in name)
         # methods (`.stop`): the files naming an attribute so, `x.stop` (called or handed on),
         # or a string (`getattr(x, "stop")`)
@@ -467,8 +470,8 @@ def _ask_callers(
                     continue
                 if names:
                     seen = {m.group(1).decode() for m in pattern.finditer(data)}
-                    for name in names:
-                        if name in seen:
+                    for name in asked:
+                        if ":" not in name and name[0] not in ".=" and name.lstrip("^") in seen:
                             naming.setdefault(name, []).append(source)
                 if methods:
                     for name in {m.group(1).decode() for m in attributes.finditer(data)}:
@@ -491,12 +494,16 @@ def _ask_callers(
                 )
                 for name in result.asks
             }
-            for name in result.asks:
+            shared = {
                 # a method another class of the package defines too (or the module twice):
-                # calls of that name may be of either, so they say nothing
-                if name.startswith("=") and len(defined.get(name[1:], ())) > 1:
-                    others[name] = ()
+                # calls of that name may be of either, so only the calls that run it once per
+                # object whichever it is say something (`self.prepare()` in an `__init__`)
+                name
+                for name in result.asks
+                if name.startswith("=") and len(defined.get(name[1:], ())) > 1
+            }
             callers = {name: found[:CALLER_FILES_MAX] for name, found in others.items() if found}
+            callers.update(("*" + name, ()) for name in shared if name in callers)
             callers.update(
                 # a method named by more modules than are read: one not read may call it
                 ("+" + name, ())

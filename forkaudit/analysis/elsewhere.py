@@ -49,6 +49,8 @@ class CallersElsewhere:
         import _f as watch`): then its callers are not all in sight."""
         if name.startswith("="):
             return self._method_callers(name[1:])
+        if name.startswith("^"):
+            return self._objects_made(name[1:])
         best: Multiplicity | None = None
         wanted = f"{self.module}.{name}"
         for path, data in self.sources.get(name, ()):
@@ -90,6 +92,9 @@ class CallersElsewhere:
         (``getattr(lm, "start_flux")``), or more modules name it than the runner reads."""
         if f"+={name}" in self.sources:
             return None
+        # other classes of the package define a method of that name: a call may be of any of
+        # them, so only calls running it once per object, whichever it is, are counted
+        shared = f"*={name}" in self.sources
         best: Multiplicity | None = None
         for path, data in self.sources.get(f"={name}", ()):
             if _named_in_string(name, data):
@@ -105,7 +110,30 @@ class CallersElsewhere:
                 call = index.parent_of(parent)
                 if not (isinstance(call, cst.Call) and call.func is parent):
                     return None  # handed on: it runs as often as what it is handed to calls it
+                if shared:
+                    hook = _constructor_hook(index, call, name)
+                    if hook is None:
+                        return None
+                    if not hook:
+                        continue  # an override chaining to its base's: as often as itself
                 best = _stronger(best, counter.of_site(call, 1), path)
+        return best
+
+    def _objects_made(self, name: str) -> Multiplicity | None:
+        """How often the other modules of the package make objects of the class ``name`` of
+        this module (``Pty(cmd=...)`` after ``from .ptylib import Pty``): the strongest count of
+        the calls resolving to it; None when none is seen. Other uses (an annotation, an
+        ``isinstance()``) make nothing."""
+        best: Multiplicity | None = None
+        wanted = f"{self.module}.{name}"
+        for path, data in self.sources.get(f"^{name}", ()):
+            module = self._module(path, data)
+            if module is None:
+                continue
+            index, counter = module
+            for call in index.calls:
+                if names_match(absolute(index.resolve(call.func), path), wanted):
+                    best = _stronger(best, counter.of_site(call, 1), path)
         return best
 
     def calls_method(self, name: str) -> bool:
@@ -180,6 +208,26 @@ class CallersElsewhere:
                 index = build_index(module, source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _constructor_hook(index: ModuleIndex, call: cst.Call, name: str) -> bool | None:
+    """What a call of the method ``name`` says whatever class defines it: True for
+    ``self.name()`` in an ``__init__`` (the template method a base's constructor runs: once per
+    object made, whichever override it reaches); False for ``super().name()`` in a method of
+    that name (an override running its base's, as often as itself); None for any other call,
+    which may run it any number of times on any object."""
+    function = next(
+        (a for a in index.ancestors(call) if isinstance(a, cst.FunctionDef | cst.Lambda)), None
+    )
+    if not isinstance(function, cst.FunctionDef):
+        return None
+    assert isinstance(call.func, cst.Attribute)
+    receiver = call.func.value
+    if isinstance(receiver, cst.Call) and dotted_name(receiver.func) == "super":
+        return False if function.name.value == name else None
+    if dotted_name(receiver) == "self" and function.name.value == "__init__":
+        return True
+    return None
 
 
 def _named_in_string(name: str, data: bytes) -> bool:

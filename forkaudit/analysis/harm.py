@@ -278,7 +278,11 @@ class Harm:
             message=message,
             flags=flags,
             severity=severity,
-            asks=many.asks if severity == "high" else "",
+            # (a high finding asks what may lower it; one per object of a public class its
+            # module never makes asks where the package makes them, which may raise it)
+            asks=many.asks
+            if severity == "high" or (many.asks.startswith("^") and many.level is Level.PER_OBJECT)
+            else "",
             bases=verdict.bases,
             stops=tuple(sorted({*verdict.stops, *site.flag_asks})),
         )

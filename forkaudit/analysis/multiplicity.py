@@ -442,11 +442,20 @@ class Counter:
             made = self._objects_made(owner, depth, "")
             if made is not None:
                 return made
-            return Multiplicity(
+            each = Multiplicity(
                 Level.PER_OBJECT,
                 f"once per {owner.name.value} object ({owner.name.value}.{name}())",
                 name == "__init__",
             )
+            if (
+                self.index.parent_of(owner) is self.index.module
+                and not _private(owner.name.value)
+                and not self.facts.instantiations(owner)
+            ):
+                # a public class its module never makes: the package's other modules making
+                # its objects say how often (a session manager making a `Pty` per client)
+                return self._made_elsewhere(owner, each)
+            return each
         if (
             not callers
             and owner is None
@@ -484,6 +493,22 @@ class Counter:
             return self._told_elsewhere(function, f"={name}")
         return _per_call(function)
 
+    def _made_elsewhere(self, owner: cst.ClassDef, each: Multiplicity) -> Multiplicity:
+        """How often the package's other modules make ``owner`` objects, once the runner has
+        handed them in, when that is more than once per object made (in a loop, per call of
+        a method of theirs); until then ``each``, asking for them."""
+        ask = f"^{owner.name.value}"
+        told = self.elsewhere(ask) if self.elsewhere is not None else None
+        if told is None:
+            return replace(each, asks=ask)
+        if told.level in (Level.ONCE, Level.PER_OBJECT):
+            return each  # made once, or once per object of theirs: no more than per object
+        return replace(
+            told,
+            reason=f"{owner.name.value} objects are made {told.reason}",
+            via=(*told.via, f"{owner.name.value}()"),
+        )
+
     def _told_elsewhere(self, function: cst.FunctionDef, ask: str) -> Multiplicity:
         """How often the package's other modules say ``function`` runs (``ask``: its name, or
         ``=name`` for a method), once the runner has handed them in; until then per call, asking
@@ -495,11 +520,16 @@ class Counter:
 
     def _named_elsewhere(self, name: str) -> bool:
         """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an
-        alias, a handler installed, a comment)? Then it may run from there, unseen."""
+        alias, a handler installed, a comment)? Then it may run from there, unseen. An
+        override's ``super().name()`` is no such place: it runs the base's method as often as
+        the override runs, which the package's callers of the name say too."""
         named = self._named.get(name)
         if named is None:
             found = re.findall(rf"\b{re.escape(name)}\b", self.index.text)
-            named = self._named[name] = len(found) > 1
+            # (each class overriding it defines it once more: those are no places either)
+            chained = re.findall(rf"\bsuper\(\)\.{re.escape(name)}\b", self.index.text)
+            defined = re.findall(rf"\bdef\s+{re.escape(name)}\b", self.index.text)
+            named = self._named[name] = len(found) - len(chained) - max(len(defined), 1) > 0
         return named
 
     def objects_made(self, owner: cst.ClassDef, each: str = "") -> Multiplicity | None:

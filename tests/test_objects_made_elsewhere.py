@@ -1,0 +1,153 @@
+"""Two answers the package's other modules give about how often a start runs.
+
+1. Objects of a public class its module never makes are made as often as the package's other
+   modules make them (2026-12-07, held21: gdbgui's ``Pty(cmd=...)`` forks a gdb that nothing
+   waits for, and ``sessionmanager.py`` makes one per debug session: reported "once per Pty
+   object" (medium) while the reader measured a zombie per ended session). Made per call of a
+   method there: per call, as for a function; made once (at import, in ``main``), or nowhere in
+   the package: once per object, as before.
+2. A method several classes of the package define (a template method: ``def prepare(self):
+   pass`` in a base whose ``__init__`` calls ``self.prepare()``) runs once per object made when
+   every call of it in the other modules is ``self.prepare()`` in an ``__init__`` (or an
+   override's ``super().prepare()``): whichever override it reaches (2026-12-07, held21:
+   tidevice's DTXService.prepare() starts the reader of a connection, ended by close(), and was
+   ranked first for a high "on every call of prepare()")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.builders import check_findings
+
+PTY = """\
+import os
+
+
+class Pty:
+    def __init__(self, cmd):
+        pid = os.fork()
+        if pid == 0:
+            os.execvp(cmd[0], cmd)
+        self.pid = pid
+"""
+
+MAKERS = {
+    "per_call": (
+        """\
+from app.pty import Pty
+
+
+class SessionManager:
+    def add_session(self, cmd):
+        self.sessions.append(Pty(cmd))
+""",
+        "high",
+    ),
+    "once": (
+        """\
+from app.pty import Pty
+
+SHELL = Pty(["sh"])
+""",
+        "medium",
+    ),
+    "annotation_only": (
+        """\
+from app.pty import Pty
+
+
+def describe(pty: Pty) -> str:
+    return str(isinstance(pty, Pty))
+""",
+        "medium",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MAKERS))
+def test_a_public_class_is_made_as_often_as_its_package_makes_it(tmp_path: Path, name: str) -> None:
+    maker, severity = MAKERS[name]
+    app = _package(tmp_path, {"pty.py": PTY, "sessions.py": maker})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("pty.py")]
+    assert [f["severity"] for f in found] == [severity], found
+    if severity == "high":
+        assert "Pty objects are made on every call of add_session()" in str(found[0]["message"])
+
+
+BASE = """\
+class Proxy:
+    def __init__(self, sock):
+        self._sock = sock
+        self.prepare()
+
+    def prepare(self):
+        pass
+
+    def close(self):
+        self._sock.close()
+"""
+
+SERVICE = """\
+import threading
+import weakref
+
+from app.base import Proxy
+
+
+class Service(Proxy):
+    def prepare(self):
+        super().prepare()
+        self._stop_event = threading.Event()
+        self._drain_background()
+        weakref.finalize(self, self._stop_event.set)
+
+    def _drain_background(self):
+        threading.Thread(name="drain", target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        while not self._stop_event.is_set():
+            try:
+                self._sock.recv(1024)
+            except OSError:
+                if self._stop_event.is_set():
+                    break
+                raise
+
+    def close(self):
+        self._stop_event.set()
+        super().close()
+
+
+class Instruments(Service):
+    def prepare(self):
+        super().prepare()
+"""
+
+OTHER_CALLER = """\
+def refresh(service):
+    service.prepare()
+"""
+
+
+def test_a_template_method_run_by_a_constructor_runs_once_per_object(tmp_path: Path) -> None:
+    app = _package(tmp_path, {"base.py": BASE, "service.py": SERVICE})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("service.py")]
+    assert [f["severity"] for f in found if f["severity"] == "high"] == [], found
+
+
+def test_a_template_method_called_elsewhere_too_stays_per_call(tmp_path: Path) -> None:
+    app = _package(tmp_path, {"base.py": BASE, "service.py": SERVICE, "hooks.py": OTHER_CALLER})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("service.py")]
+    assert [f["severity"] for f in found] == ["high"], found
+    assert "on every call of prepare()" in str(found[0]["message"])
+
+
+def _package(root: Path, files: dict[str, str]) -> Path:
+    app = root / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    for name, text in files.items():
+        (app / name).write_text(text)
+    return root
