@@ -60,12 +60,13 @@ def limited(function, timeout):
 
 GIVEN_UP = {
     "raised": PLAIN.format(given_up='raise RuntimeError("took too long")'),
-    "logged": PLAIN.format(given_up='print("still running"); return None'),
     "local_class": LOCAL_CLASS,
 }
 WAITED = {
     # joined again, for good, after the warning
     "joined_again": PLAIN.format(given_up='print("slow"); t.join()'),
+    # a warning and on: mostly a stop waited out at shutdown (`stop.set(); t.join(1)`)
+    "logged": PLAIN.format(given_up='print("still running"); return None'),
     # a timed join with no test after it says nothing of giving up (a stop may come first)
     "no_test": PLAIN.format(given_up="pass").replace("    if t.is_alive():\n        pass\n", ""),
 }

@@ -2934,12 +2934,17 @@ class Follower:
         retiring: set[int] = set()  # reaps in the storing method of the one stored before
         names = (attr, *self._accessors(family, attr))
         own = _own_function(site, family)
+        read_elsewhere = False  # does a method other than the storing one read it
         for member in family:
             for node in (n for name in names for n in self_attribute_nodes(index, member, name)):
                 if index.inside(node, statement_line) and is_binding_of(
                     index, node, statement_line
                 ):
                     continue
+                if index.method_of(node) is not same_method and not isinstance(
+                    index.parent_of(node), cst.AssignTarget
+                ):
+                    read_elsewhere = True  # (`self._p = None` in __init__ reads nothing)
                 if own is not None and index.method_of(node) is own:
                     # what the thread runs itself (a timer's function, a thread's target):
                     # a cancel() there comes once the timer has fired, a join() of its own
@@ -3073,7 +3078,14 @@ class Follower:
                 ended=True,
             )
         if timed_out_unreaped(
-            evidence, rule.awaited, self.facts.call_position, self.index, kept=True
+            evidence,
+            rule.awaited,
+            self.facts.call_position,
+            self.index,
+            # kept where another method can wait for it again later (`status()` polling
+            # `wait(timeout=0)`); read by its storing method only, a timed-out one is lost
+            kept=read_elsewhere or same_method is None,
+            start=statement_line if not read_elsewhere else None,
         ) and not self._ended_then_exits(evidence):
             return Verdict(
                 True,
@@ -5067,6 +5079,9 @@ def timed_out_unreaped(
         id(r) not in timed
         and id(r) not in handed
         and not (index is not None and ends and all(_other_branch(index, r, end) for end in ends))
+        # a wait after the timed one on its way (`p.communicate(timeout=t)` then `p.wait()`) is
+        # skipped when the timed one raises: it reaps only what did not time out
+        and not (index is not None and any(_skipped_by(index, r, t) for t in evidence.timed))
         for r in evidence.reaps
     )
 
@@ -5292,12 +5307,34 @@ def _timeout_caught(index: ModuleIndex, wait: cst.CSTNode) -> bool:
     return False
 
 
+def _skipped_by(index: ModuleIndex, reap: cst.CSTNode, timed: cst.CSTNode) -> bool:
+    """Is ``reap`` in a statement coming after the one holding the timed wait ``timed`` in a
+    block holding both, with no ``try``, ``with`` or function between that block and
+    ``timed``: a TimeoutExpired raised there leaves the block before ``reap`` runs? (Only a
+    raising wait: a timed join returns.)"""
+    if not isinstance(timed, cst.Call) or last_name(timed.func) not in ("wait", "communicate"):
+        return False
+    current: cst.CSTNode = timed
+    for ancestor in index.ancestors(timed):
+        if isinstance(ancestor, cst.Try | cst.With | cst.FunctionDef | cst.Lambda):
+            return False
+        if isinstance(ancestor, cst.IndentedBlock | cst.Module):
+            body = list(ancestor.body)
+            position = next((i for i, s in enumerate(body) if s is current), None)
+            if position is not None and any(
+                later is reap or index.inside(reap, later) for later in body[position + 1 :]
+            ):
+                return True
+        current = ancestor
+    return False
+
+
 def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
     """Is the timed join ``join`` a statement of its own followed in its block by ``if
-    t.is_alive():`` (of the thread joined) whose body gives up on it, not joining it again
-    (``raise RuntimeError("took too long")``, a log and on): the thread's answer to a join that
-    timed out, as a handler of TimeoutExpired is a child's? The code goes on with the thread
-    still running what it was given."""
+    t.is_alive():`` (of the thread joined) whose body gives up on it by raising, not joining
+    it again (``raise RuntimeError("took too long")``): a time limit on a call, the thread's
+    answer to a join that timed out, as a handler of TimeoutExpired is a child's? The caller
+    goes on with the thread still running what it was given."""
     if not isinstance(join, cst.Call) or not isinstance(join.func, cst.Attribute):
         return False
     handle = dotted_name(join.func.value)
@@ -5311,7 +5348,9 @@ def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
         return False
     for later in block.body[position + 1 :]:
         if isinstance(later, cst.If) and alive_asked_of(later.test) == handle:
-            return not any(
+            # the call fails with the thread still at work: a time limit (`raise
+            # TimeoutError`); a warning and on is a stop waited out at shutdown, mostly
+            return ends_with(later.body, (cst.Raise,)) and not any(
                 isinstance(node, cst.Call) and dotted_name(node.func) == f"{handle}.join"
                 for node in walk(later.body)
             )
