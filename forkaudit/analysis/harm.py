@@ -500,7 +500,10 @@ def _residue(
             # pending per object
             return (
                 Residue.LINGERING,
-                "its thread stays parked until it fires"
+                "its function first sleeps out its interval, whatever happens meanwhile: "
+                "each thread stays that long"
+                if site.sleeps_first is not None
+                else "its thread stays parked until it fires"
                 if verdict.on_error
                 else "a timer never cancelled keeps its thread parked until it fires",
                 verdict.holder in ("self", "module") and _cancels_first(site, index),
@@ -809,11 +812,16 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
     out, or a module constant: ``ACK_DELAY = 2``): its thread sleeps until it fires
     (``Timer(300, self._timed_out)``), so one started per call, request or invocation holds
     one more thread for the whole interval."""
-    if site.via not in ("threading.Timer", "Timer"):
-        return False  # a class of its own may take other arguments, or not be a timer at all
     if site.until_stopped:
         return False  # re-armed by its own function while a flag holds: one at a time
-    interval = argument(site.call, 0, "interval")
+    if site.sleeps_first is not None:
+        # a thread whose function begins by sleeping it out (`time.sleep(task.timeout)`,
+        # a watchdog): a Timer by hand, which nothing can even cancel
+        interval: cst.BaseExpression | None = site.sleeps_first
+    elif site.via not in ("threading.Timer", "Timer"):
+        return False  # a class of its own may take other arguments, or not be a timer at all
+    else:
+        interval = argument(site.call, 0, "interval")
     if interval is None:
         return False
     if isinstance(interval, cst.Name) and index is not None:

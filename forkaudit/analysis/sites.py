@@ -83,6 +83,9 @@ class Site:
     forever_loop: cst.CSTNode | None = None
     target_known: bool = False  # we saw the thread's code and know whether it loops forever
     timer_chain: bool = False
+    # its function begins by sleeping (`time.sleep(task.timeout)`), not in a loop: a Timer by
+    # hand, its argument (the interval), which no cancel can cut short
+    sleeps_first: cst.BaseExpression | None = None
     # a chain kept where a cancel finds it, undone only by a cancel between a firing and
     # the re-arm (a guard the chain's own call decides, the RepeatedTimer recipe)
     race_only: bool = False
@@ -700,6 +703,7 @@ class SiteFinder:
                 self._serves_replaced(site, dotted_name(target.value) or "")
             return
         site.target_known = True
+        site.sleeps_first = _first_sleep(function)
         endless = endless_loop(function) or self._delegated_endless(function)
         served = _served_object(endless)
         if served and "." not in served:
@@ -4345,3 +4349,29 @@ def _returned_function(maker: cst.FunctionDef) -> cst.FunctionDef | None:
                 return None
             found = defined[value.value]
     return found
+
+
+def _first_sleep(function: cst.FunctionDef) -> cst.BaseExpression | None:
+    """The interval of a ``time.sleep(x)`` among the first statements of ``function`` (its
+    docstring aside), before any loop or test: the function sleeps that long before anything
+    else, as a Timer waits out its interval; None when it does not begin so."""
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return None
+    for statement in body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return None
+        for small in statement.body:
+            if not isinstance(small, cst.Expr):
+                return None
+            value = small.value
+            if isinstance(value, cst.SimpleString | cst.ConcatenatedString):
+                continue  # the docstring
+            if (
+                isinstance(value, cst.Call)
+                and dotted_name(value.func) in ("time.sleep", "sleep")
+                and len(value.args) == 1
+            ):
+                return value.args[0].value
+            return None
+    return None

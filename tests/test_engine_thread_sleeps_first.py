@@ -1,0 +1,68 @@
+"""A thread whose function begins by sleeping (``time.sleep(task.timeout)`` then a check, a
+watchdog) is a Timer by hand that nothing can cancel: started per task it holds one more thread
+for the whole interval, whether the task finished or not, as a Timer never cancelled does
+(2026-12-07, held21: superq's process executor starts such a monitor per task, sleeping the
+task's timeout, an hour by default; the reader measured 50 quick tasks -> 51 threads). A short
+literal sleep (a few seconds at most) is a delay, not a parked thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.builders import analysed
+
+WATCHDOG = """\
+import functools
+import os
+import signal
+import threading
+import time
+
+
+def serve(tasks, running):
+    def monitor(task):
+        \"\"\"Kill this process if the task times out.\"\"\"
+        time.sleep({interval})
+        if task in running:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    while True:
+        task = tasks.get()
+        running.add(task)
+        threading.Thread(target=functools.partial(monitor, task), daemon=True).start()
+        task.run()
+        running.discard(task)
+"""
+
+
+def _findings(code: str) -> list[str]:
+    return [f.message for f in analysed(code, "worker.py")]
+
+
+@pytest.mark.parametrize("interval", ["task.timeout", "3600"])
+def test_a_thread_sleeping_out_a_long_interval_first_is_reported(interval: str) -> None:
+    (message,) = _findings(WATCHDOG.format(interval=interval))
+    assert "first sleeps out its interval" in message, message
+
+
+def test_a_short_sleep_first_is_a_delay() -> None:
+    assert _findings(WATCHDOG.format(interval="0.5")) == []
+
+
+def test_at_run_time_each_watchdog_stays_for_its_interval() -> None:
+    release = threading.Event()
+
+    def monitor() -> None:
+        release.wait(30)  # stands for time.sleep(timeout): the thread stays that long
+
+    before = threading.active_count()
+    for _ in range(5):  # five quick tasks
+        threading.Thread(target=monitor, daemon=True).start()
+    time.sleep(0.05)
+    try:
+        assert threading.active_count() - before == 5
+    finally:
+        release.set()
