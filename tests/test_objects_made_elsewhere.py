@@ -2,10 +2,12 @@
 
 1. Objects of a public class its module never makes are made as often as the package's other
    modules make them (2026-12-07, held21: gdbgui's ``Pty(cmd=...)`` forks a gdb that nothing
-   waits for, and ``sessionmanager.py`` makes one per debug session: reported "once per Pty
-   object" (medium) while the reader measured a zombie per ended session). Made per call of a
-   method there: per call, as for a function; made once (at import, in ``main``), or nowhere in
-   the package: once per object, as before.
+   waits for, reported "once per Pty object" (medium) while the reader measured a zombie per
+   ended session; there ``sessionmanager.py`` makes one in a method a socket handler of a third
+   module calls per client, two hops away, which this does not follow: it stays medium). Made in a loop there, or per
+   request: many; made once (at import, in ``main``), by a method no code calls (per call by
+   default only: no more evidence than the class's own), or nowhere in the package: once per
+   object, as before.
 2. A method several classes of the package define (a template method: ``def prepare(self):
    pass`` in a base whose ``__init__`` calls ``self.prepare()``) runs once per object made when
    every call of it in the other modules is ``self.prepare()`` in an ``__init__`` (or an
@@ -34,7 +36,21 @@ class Pty:
 """
 
 MAKERS = {
-    "per_call": (
+    "per_connection": (
+        """\
+from app.pty import Pty
+
+
+class SessionManager:
+    def serve(self, listener):
+        while True:
+            conn, _ = listener.accept()
+            self.sessions[conn] = Pty(["gdb"])
+""",
+        "high",
+    ),
+    # a method nobody calls in sight: per call by default, no more evidence than the class's
+    "method": (
         """\
 from app.pty import Pty
 
@@ -43,7 +59,7 @@ class SessionManager:
     def add_session(self, cmd):
         self.sessions.append(Pty(cmd))
 """,
-        "high",
+        "medium",
     ),
     "once": (
         """\
@@ -73,7 +89,7 @@ def test_a_public_class_is_made_as_often_as_its_package_makes_it(tmp_path: Path,
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("pty.py")]
     assert [f["severity"] for f in found] == [severity], found
     if severity == "high":
-        assert "Pty objects are made on every call of add_session()" in str(found[0]["message"])
+        assert "Pty objects are made in a `while` loop in serve()" in str(found[0]["message"])
 
 
 BASE = """\

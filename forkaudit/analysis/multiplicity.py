@@ -501,8 +501,11 @@ class Counter:
         told = self.elsewhere(ask) if self.elsewhere is not None else None
         if told is None:
             return replace(each, asks=ask)
-        if told.level in (Level.ONCE, Level.PER_OBJECT):
-            return each  # made once, or once per object of theirs: no more than per object
+        if told.level in (Level.ONCE, Level.PER_OBJECT) or not told.positive:
+            # made once, or once per object of theirs: no more than per object; and a method
+            # of theirs no code calls says only that it may run per call, which is no more
+            # evidence than a public class's own (a server's set-up making one of its parts)
+            return each
         return replace(
             told,
             reason=f"{owner.name.value} objects are made {told.reason}",
