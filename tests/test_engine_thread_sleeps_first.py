@@ -3,7 +3,8 @@ watchdog) is a Timer by hand that nothing can cancel: started per task it holds 
 for the whole interval, whether the task finished or not, as a Timer never cancelled does
 (2026-12-07, held21: superq's process executor starts such a monitor per task, sleeping the
 task's timeout, an hour by default; the reader measured 50 quick tasks -> 51 threads). A short
-literal sleep (a few seconds at most) is a delay, not a parked thread."""
+literal sleep (a few seconds at most) is a delay, not a parked thread; and one started where
+nothing shows it repeating (no loop, no request) is one at a time as far as can be told."""
 
 from __future__ import annotations
 
@@ -46,6 +47,25 @@ def _findings(code: str) -> list[str]:
 def test_a_thread_sleeping_out_a_long_interval_first_is_reported(interval: str) -> None:
     (message,) = _findings(WATCHDOG.format(interval=interval))
     assert "first sleeps out its interval" in message, message
+
+
+def test_one_started_where_nothing_shows_it_repeating_is_not_reported() -> None:
+    """A debug helper's ``dump_after(secs)``, a committer behind its own guard: one at a time,
+    as far as can be told (held4: google-cloud-pubsub's batch committer was a false medium)."""
+    code = """\
+import threading
+import time
+
+
+def dump_after(secs, dump):
+    def later():
+        time.sleep(secs)
+        dump()
+
+    thread = threading.Thread(target=later, daemon=True)
+    thread.start()
+"""
+    assert _findings(code) == []
 
 
 def test_a_short_sleep_first_is_a_delay() -> None:

@@ -116,6 +116,12 @@ class Harm:
             owned = False
             left = f"{left}; its object is kept alive by a thread of its own that never ends"
         many = self.counter.of_site(site.call)
+        if left is _SLEEPS_FIRST and not many.looped:
+            if many.level is not Level.MANY or not many.positive:
+                # a thread sleeping first, started where nothing shows it repeating (a debug
+                # helper's `dump_after(secs)`, a batch committer behind its own guard): one
+                # at a time, as far as can be told, ending once its sleep is over
+                return None
         if (
             many.level is Level.PER_CALL
             and not many.positive
@@ -500,8 +506,7 @@ def _residue(
             # pending per object
             return (
                 Residue.LINGERING,
-                "its function first sleeps out its interval, whatever happens meanwhile: "
-                "each thread stays that long"
+                _SLEEPS_FIRST
                 if site.sleeps_first is not None
                 else "its thread stays parked until it fires"
                 if verdict.on_error
@@ -805,6 +810,10 @@ def _local_container(scope: cst.FunctionDef, node: cst.BaseExpression) -> bool:
 
 # a timer firing within this many seconds holds its thread for no time worth counting
 _SHORT_TIMER = 5.0
+_SLEEPS_FIRST = (
+    "its function first sleeps out its interval, whatever happens meanwhile: each thread stays "
+    "that long"
+)
 
 
 def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
