@@ -60,11 +60,15 @@ def limited(function, timeout):
 
 GIVEN_UP = {
     "raised": PLAIN.format(given_up='raise RuntimeError("took too long")'),
+    "logged_and_raised": PLAIN.format(given_up='log.warning("slow"); raise TimeoutError()'),
     "local_class": LOCAL_CLASS,
 }
 WAITED = {
     # joined again, for good, after the warning
     "joined_again": PLAIN.format(given_up='print("slow"); t.join()'),
+    # told to stop, or what it waits on ended, before the raise: it ends soon after
+    "stopped_then_raised": PLAIN.format(given_up='stop.set(); raise RuntimeError("slow")'),
+    "killed_then_raised": PLAIN.format(given_up='proc.kill(); raise RuntimeError("slow")'),
     # a warning and on: mostly a stop waited out at shutdown (`stop.set(); t.join(1)`)
     "logged": PLAIN.format(given_up='print("still running"); return None'),
     # a timed join with no test after it says nothing of giving up (a stop may come first)

@@ -5350,11 +5350,29 @@ def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
         if isinstance(later, cst.If) and alive_asked_of(later.test) == handle:
             # the call fails with the thread still at work: a time limit (`raise
             # TimeoutError`); a warning and on is a stop waited out at shutdown, mostly
-            return ends_with(later.body, (cst.Raise,)) and not any(
-                isinstance(node, cst.Call) and dotted_name(node.func) == f"{handle}.join"
-                for node in walk(later.body)
+            # (and does nothing else first but log: `stop.set()`, `proc.kill()` there end
+            # the thread's work, and it ends soon after)
+            return (
+                ends_with(later.body, (cst.Raise,))
+                and all(
+                    isinstance(small, cst.Raise)
+                    or (
+                        isinstance(small, cst.Expr)
+                        and isinstance(small.value, cst.Call)
+                        and last_name(small.value.func) in _LOG_CALLS
+                    )
+                    for line in later.body.body
+                    if isinstance(line, cst.SimpleStatementLine)
+                    for small in line.body
+                )
+                and all(isinstance(line, cst.SimpleStatementLine) for line in later.body.body)
             )
     return False
+
+
+_LOG_CALLS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
+)
 
 
 def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]:
