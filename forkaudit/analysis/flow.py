@@ -3454,7 +3454,60 @@ class Follower:
                 ancestor.test
             ):
                 return ""
+        if self._reaps_before_returning(method, statement, reaping):
+            return ""  # each call reaps its own before it returns: none is there to replace
         return method.name.value
+
+    def _reaps_before_returning(
+        self, method: cst.FunctionDef, statement: cst.CSTNode, reaping: set[str]
+    ) -> bool:
+        """Does ``method``, after the statement storing the handle, call on its own way out
+        a method of its object that reaps it (``self.stop()``), directly or as a statement of
+        a method it calls so (``self.writer()``, whose last statement is ``self.stop()``)?
+        Each call then reaps what it started before it returns (esptool's RFC 2217
+        redirector: shortcircuit() starts the reader, serves in writer() until the client
+        goes, and writer() ends with stop(), which joins it)."""
+        index = self.index
+        body = method.body
+        info = index.class_of(body)
+        if not isinstance(body, cst.IndentedBlock) or info is None:
+            return False
+        table = index.method_table(info)
+
+        def self_calls(statements: Sequence[cst.BaseStatement]) -> list[str]:
+            return [
+                small.value.func.attr.value
+                for line in statements
+                if isinstance(line, cst.SimpleStatementLine)
+                for small in line.body
+                if isinstance(small, cst.Expr)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.value.func, cst.Attribute)
+                and dotted_name(small.value.func.value) == "self"
+            ]
+
+        position = next(
+            (
+                i
+                for i, line in enumerate(body.body)
+                if line is statement or index.inside(statement, line)
+            ),
+            None,
+        )
+        if position is None:
+            return False
+        for name in self_calls(body.body[position + 1 :]):
+            if name in reaping:
+                return True
+            called = table.get(name)
+            if (
+                called is not None
+                and called is not method
+                and isinstance(called.body, cst.IndentedBlock)
+                and any(inner in reaping for inner in self_calls(called.body.body))
+            ):
+                return True
+        return False
 
     def _called_besides_starts(self, method: cst.FunctionDef) -> bool:
         """Does a method of ``method``'s class other than itself and the halves of start/stop
