@@ -1800,6 +1800,28 @@ class Follower:
                 holder=holder,
                 running=not evidence.ended or rule.awaited,
             )
+        handed_on = {id(h) for h in evidence.handoffs}
+        if (
+            started
+            and _unstoppable(site)
+            and evidence.reaps
+            and all(id(r) in handed_on for r in evidence.reaps)
+            and evidence.escapes
+            and all(e.startswith("passed to ") for e in evidence.escapes)
+            and not evidence.returned
+            and not evidence.kept
+        ):
+            # handing a thread to a function hands it joining the thread, as returning it
+            # does; one whose target never ends cannot be joined nor stopped: the callee can
+            # do nothing with it (a logger thread handed to the workers it serves)
+            return Verdict(
+                True,
+                "high",
+                f"bound to `{name}` and {evidence.escapes[0]}, which can neither join nor stop it",
+                started=started,
+                daemon=daemon,
+                holder=holder,
+            )
         if evidence.reaps:
             # Handed on where it is not returned (stored elsewhere, passed on): a path that
             # returns it hands it to the caller too, so there is no gap there. Reaped here on
