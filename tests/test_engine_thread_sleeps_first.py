@@ -68,6 +68,34 @@ def dump_after(secs, dump):
     assert _findings(code) == []
 
 
+def test_a_sleeper_signalling_when_it_wakes_drives_the_next_start() -> None:
+    """``time.sleep(ttl); self.interrupt.set()``: the loop waiting on that Event starts the
+    next one once this one has woken, one at a time, as a timer chain (held5/held14: granian's
+    worker-lifetime waker was a new false medium)."""
+    code = """\
+import threading
+import time
+
+
+class Server:
+    def __init__(self, ttl):
+        self.ttl = ttl
+        self.interrupt = threading.Event()
+
+    def _waker(self):
+        time.sleep(self.ttl)
+        self.interrupt.set()
+
+    def serve(self):
+        while True:
+            threading.Thread(target=self._waker, daemon=True).start()
+            self.interrupt.wait()
+            self.interrupt.clear()
+            self.recycle_workers()
+"""
+    assert _findings(code) == []
+
+
 def test_a_short_sleep_first_is_a_delay() -> None:
     assert _findings(WATCHDOG.format(interval="0.5")) == []
 

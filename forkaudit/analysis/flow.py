@@ -1798,7 +1798,7 @@ class Follower:
                 daemon=daemon,
                 ended=True,
                 holder=holder,
-                running=not evidence.ended or rule.awaited,
+                running=_left_running(self.index, rule, evidence),
             )
         handed_on = {id(h) for h in evidence.handoffs}
         if (
@@ -5402,6 +5402,16 @@ def _skipped_by(index: ModuleIndex, reap: cst.CSTNode, timed: cst.CSTNode) -> bo
                 return True
         current = ancestor
     return False
+
+
+def _left_running(index: ModuleIndex, rule: Rule, evidence: Evidence) -> bool:
+    """Is what a timed wait gave up on left running: a child not killed (or an asyncio one,
+    whose wait is cancelled), or a thread whose call was failed as too long (``if
+    t.is_alive(): raise``)? A thread's join timed out elsewhere (after a stop, or on a way out
+    that ends what it works on) says nothing of that."""
+    if rule.kind.thread:
+        return any(_alive_given_up(index, node) for node in evidence.timed)
+    return not evidence.ended or rule.awaited
 
 
 def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:

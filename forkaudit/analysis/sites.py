@@ -4372,6 +4372,16 @@ def _first_sleep(function: cst.FunctionDef) -> cst.BaseExpression | None:
                 and dotted_name(value.func) in ("time.sleep", "sleep")
                 and len(value.args) == 1
             ):
+                if any(
+                    isinstance(node, cst.Call)
+                    and isinstance(node.func, cst.Attribute)
+                    and node.func.attr.value == "set"
+                    and not node.args
+                    for node in walk(body)
+                ):
+                    # it signals an Event when it wakes (`self.interrupt.set()`): a waker
+                    # whose signal drives the next start, one at a time, as a timer chain
+                    return None
                 return value.args[0].value
             return None
     return None
