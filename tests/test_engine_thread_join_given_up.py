@@ -96,22 +96,43 @@ def test_a_timed_join_on_a_way_out_ending_its_work_is_not_reported() -> None:
     seconds: it ends at the pipe's end, whatever the join (held8: gradio's node server, a
     timed join under `except OSError`, was a new false medium)."""
     code = """\
+import socket
 import subprocess
 import threading
+from collections import deque
 
 
 def start(cmd, ports, drain, works):
+    node_process = None
+    busy = []
     for port in ports:
         try:
-            proc = subprocess.Popen(cmd + [str(port)], stderr=subprocess.PIPE)
-            reader = threading.Thread(target=drain, args=(proc.stderr,), daemon=True)
-            reader.start()
+            s = socket.socket()
+            s.bind(("127.0.0.1", port))
+            s.close()
+            node_process = subprocess.Popen(cmd + [str(port)], stderr=subprocess.PIPE)
+            recent: deque[str] = deque(maxlen=50)
+            reader = None
+            if node_process.stderr is not None:
+                reader = threading.Thread(
+                    target=drain, args=(node_process.stderr, recent), daemon=True
+                )
+                reader.start()
             if works(port):
-                return proc, port
-            proc.terminate()
-            proc.wait(timeout=2)
-            reader.join(timeout=2)
+                return node_process, port
+            else:
+                node_process.terminate()
+                node_process.wait(timeout=2)
+                if reader is not None:
+                    reader.join(timeout=2)
+                node_process = None
         except OSError:
+            busy.append(port)
+            continue
+        except Exception:
+            if node_process:
+                node_process.terminate()
+                node_process = None
             continue
     return None, None
 """
