@@ -160,6 +160,26 @@ def test_a_template_method_called_elsewhere_too_stays_per_call(tmp_path: Path) -
     assert "on every call of prepare()" in str(found[0]["message"])
 
 
+SERVER = """\
+from app.service import Service
+
+
+def serve(listener):
+    while True:
+        sock, _ = listener.accept()
+        Service(sock)
+"""
+
+
+def test_a_template_method_runs_as_often_as_its_objects_are_made(tmp_path: Path) -> None:
+    """Once per object, and the objects made per connection in another module: per
+    connection (the review's r5_hook_per_conn: 5 threads left after 5 connections)."""
+    app = _package(tmp_path, {"base.py": BASE, "service.py": SERVICE, "server.py": SERVER})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("service.py")]
+    assert [f["severity"] for f in found] == ["high"], found
+    assert "Service objects are made in a `while` loop in serve()" in str(found[0]["message"])
+
+
 def _package(root: Path, files: dict[str, str]) -> Path:
     app = root / "app"
     app.mkdir()

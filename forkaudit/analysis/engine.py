@@ -285,7 +285,9 @@ def _analyze(
         parsed=True,
         suppressed=suppressed,
         unused_suppressions=unused,
-        asks=tuple(sorted({item.asks for item in raw if item.asks} | _other_asks(raw, path)))
+        asks=tuple(
+            sorted({ask for item in raw for ask in item.asks.split()} | _other_asks(raw, path))
+        )
         if callers is None
         else (),
         requires=module_requires(module, source) if findings else (),

@@ -287,7 +287,7 @@ class Harm:
             # (a high finding asks what may lower it; one per object of a public class its
             # module never makes asks where the package makes them, which may raise it)
             asks=many.asks
-            if severity == "high" or (many.asks.startswith("^") and many.level is Level.PER_OBJECT)
+            if severity == "high" or ("^" in many.asks and many.level is Level.PER_OBJECT)
             else "",
             bases=verdict.bases,
             stops=tuple(sorted({*verdict.stops, *site.flag_asks})),

@@ -447,11 +447,7 @@ class Counter:
                 f"once per {owner.name.value} object ({owner.name.value}.{name}())",
                 name == "__init__",
             )
-            if (
-                self.index.parent_of(owner) is self.index.module
-                and not _private(owner.name.value)
-                and not self.facts.instantiations(owner)
-            ):
+            if self._made_only_elsewhere(owner):
                 # a public class its module never makes: the package's other modules making
                 # its objects say how often (a session manager making a `Pty` per client)
                 return self._made_elsewhere(owner, each)
@@ -490,7 +486,7 @@ class Counter:
             # when no other class of the package defines a method of that name (the runner
             # hands them in only then) and the standard library's objects answer to no such
             # name (`x.start()` may be a thread's); none calling it leaves it the API's
-            return self._told_elsewhere(function, f"={name}")
+            return self._told_elsewhere(function, f"={name}", owner)
         return _per_call(function)
 
     def _made_elsewhere(self, owner: cst.ClassDef, each: Multiplicity) -> Multiplicity:
@@ -512,14 +508,36 @@ class Counter:
             via=(*told.via, f"{owner.name.value}()"),
         )
 
-    def _told_elsewhere(self, function: cst.FunctionDef, ask: str) -> Multiplicity:
+    def _told_elsewhere(
+        self, function: cst.FunctionDef, ask: str, owner: cst.ClassDef | None = None
+    ) -> Multiplicity:
         """How often the package's other modules say ``function`` runs (``ask``: its name, or
         ``=name`` for a method), once the runner has handed them in; until then per call, asking
-        for them."""
+        for them. A method of ``owner`` they run once per object (a hook its base's
+        ``__init__`` calls) runs as often as they make ``owner`` objects, asked at once."""
+        made = (
+            f"^{owner.name.value}" if owner is not None and self._made_only_elsewhere(owner) else ""
+        )
         told = self.elsewhere(ask) if self.elsewhere is not None else None
         if told is not None:
+            if told.level is Level.PER_OBJECT and owner is not None and made:
+                each = Multiplicity(
+                    Level.PER_OBJECT,
+                    f"once per {owner.name.value} object ({told.describe()})",
+                    told.positive,
+                )
+                return self._made_elsewhere(owner, each)
             return replace(told, via=(*told.via, f"{function.name.value}()"))
-        return replace(_per_call(function), asks=ask)
+        return replace(_per_call(function), asks=f"{ask} {made}".strip())
+
+    def _made_only_elsewhere(self, owner: cst.ClassDef) -> bool:
+        """Is ``owner`` a public module-level class its own module never makes: its objects
+        are made by the package's other modules, if by any of it?"""
+        return (
+            self.index.parent_of(owner) is self.index.module
+            and not _private(owner.name.value)
+            and not self.facts.instantiations(owner)
+        )
 
     def _named_elsewhere(self, name: str) -> bool:
         """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an
