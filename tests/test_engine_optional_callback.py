@@ -47,6 +47,20 @@ def test_a_handle_given_to_an_optional_callback_is_judged_without_it() -> None:
     assert "when it times out the wait is given up" in message, message
 
 
+def test_a_callback_given_a_default_of_its_own_is_handed_over() -> None:
+    """`on_completion = on_completion or _reap`: every call hands it to one (the review's
+    r1_or_default_reraise: 0 children left)."""
+    code = OPTIONAL.replace(
+        "    obj = subprocess.Popen",
+        "    on_completion = on_completion or _reap\n    obj = subprocess.Popen",
+    ).replace(
+        "        if on_completion:\n            on_completion(obj)", "        on_completion(obj)"
+    )
+    code += "\n\ndef _reap(proc):\n    proc.kill()\n    proc.wait()\n"
+    assert "on_completion or _reap" in code
+    assert _findings(code) == []
+
+
 def test_a_handle_given_to_a_callback_the_caller_must_give_is_handed_over() -> None:
     assert _findings(REQUIRED) == []
 

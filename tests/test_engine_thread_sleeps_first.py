@@ -96,8 +96,44 @@ class Server:
     assert _findings(code) == []
 
 
-def test_a_short_sleep_first_is_a_delay() -> None:
-    assert _findings(WATCHDOG.format(interval="0.5")) == []
+SHORT = {
+    "literal": "time.sleep(0.5)",
+    "random_bound": "time.sleep(random.uniform(0, 0.5))",
+    "parameter_default": "time.sleep(delay)",
+    "class_constant": "time.sleep(self.DELAY)",
+}
+
+NOTIFIER = """\
+import random
+import threading
+import time
+
+
+class Notifier:
+    DELAY = 0.2
+
+    def _later(self, request, delay=0.1):
+        {sleep}
+        request.notify()
+
+    def serve(self, requests):
+        while True:
+            request = requests.get()
+            threading.Thread(target=self._later, args=(request,), daemon=True).start()
+"""
+
+
+@pytest.mark.parametrize("name", sorted(SHORT))
+def test_a_short_sleep_first_is_a_delay(name: str) -> None:
+    """Written out, or bounded where the code says it: a parameter's default, a class
+    constant, a random draw's upper bound (the review's r7 probes: all gone within 0.6 s)."""
+    assert _findings(NOTIFIER.format(sleep=SHORT[name])) == []
+
+
+def test_a_long_class_constant_is_no_delay() -> None:
+    code = NOTIFIER.format(sleep=SHORT["class_constant"]).replace("DELAY = 0.2", "DELAY = 600")
+    (message,) = _findings(code)
+    assert "first sleeps out its interval" in message, message
 
 
 def test_at_run_time_each_watchdog_stays_for_its_interval() -> None:

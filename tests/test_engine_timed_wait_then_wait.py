@@ -44,6 +44,11 @@ COVERED = {
     "handler_kills": RUNNER.format(
         handler="self.p.kill()\n            self.p.wait()\n            self.caught = ex", extra=""
     ),
+    "user_code_reads_it": RUNNER.format(
+        handler="self.caught = ex",
+        extra="\n\ndef run_killing(cmd):\n    r = Runner(cmd, 5)\n    r.run()\n"
+        "    if r.p.poll() is None:\n        r.p.kill()\n        r.p.wait()\n",
+    ),
     "status_reads_it": RUNNER.format(
         handler="self.caught = ex",
         extra="\n    def status(self):\n        return self.p.poll()\n",

@@ -1589,6 +1589,10 @@ class Follower:
             and isinstance(param.default, cst.Name)
             and param.default.value == "None"
             for param in (*params.params, *params.kwonly_params)
+        ) and not any(
+            # `on_completion = on_completion or _reap`: given a default of its own
+            isinstance(target, cst.Name) and target.value == name
+            for target, _ in assignments(function)
         )
 
     def _lent_again(self, site: Site, call: cst.Call) -> bool:
@@ -3099,13 +3103,22 @@ class Follower:
                 daemon=evidence.daemon,
                 ended=True,
             )
+        if not read_elsewhere:
+            # the module's code using the object reads it too (`r.p.kill(); r.p.wait()`)
+            read_elsewhere = any(
+                isinstance(parent := index.parent_of(node), cst.Attribute)
+                and parent.attr is node
+                and dotted_name(parent.value) not in ("self", "cls")
+                for node in index.names.get(attr, ())
+            )
         if timed_out_unreaped(
             evidence,
             rule.awaited,
             self.facts.call_position,
             self.index,
-            # kept where another method can wait for it again later (`status()` polling
-            # `wait(timeout=0)`); read by its storing method only, a timed-out one is lost
+            # kept where another method, or the code using the object, can wait for it again
+            # later (`status()` polling `wait(timeout=0)`); read by its storing method only, a
+            # timed-out one is lost
             kept=read_elsewhere or same_method is None,
             start=statement_line if not read_elsewhere else None,
         ) and not self._ended_then_exits(evidence):

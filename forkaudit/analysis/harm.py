@@ -833,6 +833,8 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
         interval = argument(site.call, 0, "interval")
     if interval is None:
         return False
+    if site.sleeps_first is not None and index is not None:
+        interval = _interval_bound(index, site, interval) or interval
     if isinstance(interval, cst.Name) and index is not None:
         interval = _module_constant(index, interval.value) or interval
     if isinstance(interval, cst.Integer | cst.Float):
@@ -841,6 +843,48 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
         except ValueError:
             return False
     return True
+
+
+def _interval_bound(
+    index: ModuleIndex, site: Site, interval: cst.BaseExpression | None
+) -> cst.BaseExpression | None:
+    """The literal that bounds a sleep's interval, where the code says it: a parameter's
+    literal default (`def later(request, delay=0.1)`), a class attribute bound to a literal
+    (`self.DELAY` with `DELAY = 0.2` in the class), the upper bound of a random draw
+    (`random.uniform(0, 0.5)`); None when it does not."""
+    if isinstance(interval, cst.Call) and last_name(interval.func) in ("uniform", "randint"):
+        return interval.args[-1].value if len(interval.args) == 2 else None
+    if isinstance(interval, cst.Call) and last_name(interval.func) == "random":
+        return cst.Float("1.0")
+    function = (
+        next((a for a in index.ancestors(interval) if isinstance(a, cst.FunctionDef)), None)
+        if interval is not None
+        else None
+    )
+    if isinstance(interval, cst.Name) and function is not None:
+        params = function.params
+        for param in (*params.params, *params.kwonly_params):
+            if param.name.value == interval.value:
+                return param.default if isinstance(param.default, cst.Integer | cst.Float) else None
+    if (
+        isinstance(interval, cst.Attribute)
+        and dotted_name(interval.value) in ("self", "cls")
+        and function is not None
+    ):
+        info = index.class_of(function.body)
+        for member in index.lineage(info) if info is not None else ():
+            for line in member.node.body.body:
+                if isinstance(line, cst.SimpleStatementLine):
+                    for small in line.body:
+                        if (
+                            isinstance(small, cst.Assign)
+                            and any(
+                                dotted_name(t.target) == interval.attr.value for t in small.targets
+                            )
+                            and isinstance(small.value, cst.Integer | cst.Float)
+                        ):
+                            return small.value
+    return None
 
 
 def _cancels_first(site: Site, index: ModuleIndex | None) -> bool:
