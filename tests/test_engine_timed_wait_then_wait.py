@@ -82,9 +82,36 @@ def test_a_timed_out_child_killed_or_read_again_is_not_reported(name: str) -> No
     assert _findings(COVERED[name]) == []
 
 
-def test_a_wait_after_the_timed_one_does_not_cover_its_timeout() -> None:
-    (message,) = _findings(LOCAL)
+@pytest.mark.parametrize(
+    "code",
+    [
+        LOCAL,
+        # a try catching something else lets the timeout through, past the later wait
+        LOCAL.replace(
+            "    out, _ = p.communicate(timeout=timeout)\n",
+            "    try:\n        out, _ = p.communicate(timeout=timeout)\n"
+            "    except OSError:\n        out = b''\n",
+        ),
+        # so does a with block
+        LOCAL.replace(
+            "    out, _ = p.communicate(timeout=timeout)\n",
+            "    with open('log', 'wb'):\n        out, _ = p.communicate(timeout=timeout)\n",
+        ),
+    ],
+    ids=["plain", "try_other_except", "with_block"],
+)
+def test_a_wait_after_the_timed_one_does_not_cover_its_timeout(code: str) -> None:
+    (message,) = _findings(code)
     assert "when it times out the wait is given up" in message, message
+
+
+def test_a_timeout_caught_goes_on_to_the_later_wait() -> None:
+    code = LOCAL.replace(
+        "    out, _ = p.communicate(timeout=timeout)\n",
+        "    try:\n        out, _ = p.communicate(timeout=timeout)\n"
+        "    except subprocess.TimeoutExpired:\n        p.kill()\n        out = b''\n",
+    )
+    assert _findings(code) == []
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

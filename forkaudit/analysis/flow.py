@@ -5397,15 +5397,23 @@ def _timeout_caught(index: ModuleIndex, wait: cst.CSTNode) -> bool:
 
 def _skipped_by(index: ModuleIndex, reap: cst.CSTNode, timed: cst.CSTNode) -> bool:
     """Is ``reap`` in a statement coming after the one holding the timed wait ``timed`` in a
-    block holding both, with no ``try``, ``with`` or function between that block and
-    ``timed``: a TimeoutExpired raised there leaves the block before ``reap`` runs? (Only a
-    raising wait: a timed join returns.)"""
+    block holding both, with no function nor ``try`` catching the timeout between that block
+    and ``timed`` (a ``with`` lets it through): a TimeoutExpired raised there leaves the
+    block before ``reap`` runs? (Only a raising wait: a timed join returns.)"""
     if not isinstance(timed, cst.Call) or last_name(timed.func) not in ("wait", "communicate"):
         return False
     current: cst.CSTNode = timed
     for ancestor in index.ancestors(timed):
-        if isinstance(ancestor, cst.Try | cst.With | cst.FunctionDef | cst.Lambda):
+        if isinstance(ancestor, cst.FunctionDef | cst.Lambda):
             return False
+        if isinstance(ancestor, cst.Try) and current is ancestor.body:
+            if any(
+                _caught_resolved(index, handler) & _TIMEOUT_CATCHERS
+                for handler in ancestor.handlers
+            ):
+                return False  # caught there: the code goes on after the try
+            # (not caught: it leaves the try too, its finally aside, which is no later
+            # statement of a block)
         if isinstance(ancestor, cst.IndentedBlock | cst.Module):
             body = list(ancestor.body)
             position = next((i for i, s in enumerate(body) if s is current), None)
