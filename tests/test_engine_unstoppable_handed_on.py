@@ -58,6 +58,19 @@ def test_an_endless_thread_handed_to_a_function_is_reported() -> None:
     assert "which can neither join nor stop it" in message, message
 
 
+def test_one_handed_on_before_it_starts_is_being_set_up() -> None:
+    """``hide_thread_from_debugger(thread)`` before ``thread.start()``: the callee marks it,
+    the starter keeps it (envs: debugpy's accept worker became a high in 11 environments)."""
+    code = ENDLESS.replace(
+        "    qlogger = QueueLogger()\n    qlogger.start()\n",
+        "    qlogger = QueueLogger()\n    hide(qlogger)\n    qlogger.start()\n",
+    ).replace(
+        "    workers = [make_worker(process, qlogger) for _ in range(2)]\n", "    workers = []\n"
+    )
+    assert "hide(qlogger)" in code
+    assert not any("neither join nor stop" in message for message in _findings(code))
+
+
 def test_a_stoppable_thread_handed_on_is_the_callees() -> None:
     assert _findings(STOPPABLE) == []
 

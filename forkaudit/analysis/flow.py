@@ -1577,6 +1577,21 @@ class Follower:
         evidence.reaps.append(call)
         evidence.handoffs.append(call)
 
+    def _handed_once_running(
+        self, name: str, scope: cst.CSTNode, handoffs: list[cst.CSTNode]
+    ) -> bool:
+        """Is every hand-over of the thread bound to ``name`` made after its ``start()`` in
+        ``scope``: given running to what uses it (a logger thread to the workers logging into
+        it), not handed on unstarted to be set up (``hide_thread_from_debugger(thread)``
+        before ``thread.start()``), which leaves it the starter's?"""
+        position = self.facts.call_position
+        starts = [
+            position(call)
+            for call in calls_in(self.index, scope)
+            if dotted_name(call.func) == f"{name}.start"
+        ]
+        return bool(starts) and all(position(handoff) > min(starts) for handoff in handoffs)
+
     def _optional_callable(self, call: cst.Call, name: str) -> bool:
         """Is ``name`` a parameter of the function making ``call`` that defaults to None (a
         callback the caller may leave out: ``def execute(cmd, on_completion=None)``)?"""
@@ -1814,6 +1829,7 @@ class Follower:
             and all(e.startswith("passed to ") for e in evidence.escapes)
             and not evidence.returned
             and not evidence.kept
+            and self._handed_once_running(name, scope, evidence.handoffs)
         ):
             # handing a thread to a function hands it joining the thread, as returning it
             # does; one whose target never ends cannot be joined nor stopped: the callee can
