@@ -834,7 +834,7 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
     if interval is None:
         return False
     if site.sleeps_first is not None and index is not None:
-        interval = _interval_bound(index, site, interval) or interval
+        interval = _interval_bound(index, interval) or interval
     if isinstance(interval, cst.Name) and index is not None:
         interval = _module_constant(index, interval.value) or interval
     if isinstance(interval, cst.Integer | cst.Float):
@@ -846,12 +846,12 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
 
 
 def _interval_bound(
-    index: ModuleIndex, site: Site, interval: cst.BaseExpression | None
+    index: ModuleIndex, interval: cst.BaseExpression | None
 ) -> cst.BaseExpression | None:
     """The literal that bounds a sleep's interval, where the code says it: a parameter's
-    literal default (`def later(request, delay=0.1)`), a class attribute bound to a literal
-    (`self.DELAY` with `DELAY = 0.2` in the class), the upper bound of a random draw
-    (`random.uniform(0, 0.5)`); None when it does not."""
+    literal default (`def later(request, delay=0.1)`), the upper bound of a random draw
+    (`random.uniform(0, 0.5)`); None when it does not. (A class constant, `self.DELAY`, is
+    read where the site is found: sites._seconds.)"""
     if isinstance(interval, cst.Call) and last_name(interval.func) in ("uniform", "randint"):
         return interval.args[-1].value if len(interval.args) == 2 else None
     if isinstance(interval, cst.Call) and last_name(interval.func) == "random":
@@ -866,24 +866,6 @@ def _interval_bound(
         for param in (*params.params, *params.kwonly_params):
             if param.name.value == interval.value:
                 return param.default if isinstance(param.default, cst.Integer | cst.Float) else None
-    if (
-        isinstance(interval, cst.Attribute)
-        and dotted_name(interval.value) in ("self", "cls")
-        and function is not None
-    ):
-        info = index.class_of(function.body)
-        for member in index.lineage(info) if info is not None else ():
-            for line in member.node.body.body:
-                if isinstance(line, cst.SimpleStatementLine):
-                    for small in line.body:
-                        if (
-                            isinstance(small, cst.Assign)
-                            and any(
-                                dotted_name(t.target) == interval.attr.value for t in small.targets
-                            )
-                            and isinstance(small.value, cst.Integer | cst.Float)
-                        ):
-                            return small.value
     return None
 
 

@@ -704,6 +704,13 @@ class SiteFinder:
             return
         site.target_known = True
         site.sleeps_first = _first_sleep(function)
+        owner = self.index.class_of(function.body)
+        if (
+            site.sleeps_first is not None
+            and owner is not None
+            and 0 < self._seconds(site.sleeps_first, owner) <= _SHORT_SLEEP
+        ):
+            site.sleeps_first = None  # `time.sleep(self.DELAY)` with `DELAY = 0.2`: a delay
         endless = endless_loop(function) or self._delegated_endless(function)
         served = _served_object(endless)
         if served and "." not in served:
@@ -4386,6 +4393,9 @@ def _returned_function(maker: cst.FunctionDef) -> cst.FunctionDef | None:
                 return None
             found = defined[value.value]
     return found
+
+
+_SHORT_SLEEP = 5.0  # seconds: a delay, not a thread parked (harm._SHORT_TIMER)
 
 
 def _first_sleep(function: cst.FunctionDef) -> cst.BaseExpression | None:
