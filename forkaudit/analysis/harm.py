@@ -284,11 +284,7 @@ class Harm:
             message=message,
             flags=flags,
             severity=severity,
-            # (a high finding asks what may lower it; one per object of a public class its
-            # module never makes asks where the package makes them, which may raise it)
-            asks=many.asks
-            if severity == "high" or ("^" in many.asks and many.level is Level.PER_OBJECT)
-            else "",
+            asks=many.asks if severity == "high" else "",  # what may lower it
             bases=verdict.bases,
             stops=tuple(sorted({*verdict.stops, *site.flag_asks})),
         )
