@@ -79,6 +79,7 @@ from forkaudit.analysis.vocabulary import (
     ENDING_SIGNALS,
     INSPECTORS,
     ITER_WRAPPERS,
+    LOG_METHODS,
     NON_OWNING,
     OUT_OF_PROCESS,
     PID_KILL_FUNCTIONS,
@@ -545,11 +546,7 @@ class Follower:
     def _in_block(self, line: cst.CSTNode | None) -> tuple[Sequence[cst.BaseStatement], int] | None:
         """The statements of the indented block holding ``line``, and its position among them
         (None when it is not a line of such a block)."""
-        block = self.index.parent_of(line) if line is not None else None
-        if not isinstance(block, cst.IndentedBlock):
-            return None
-        position = next((i for i, other in enumerate(block.body) if other is line), None)
-        return None if position is None else (block.body, position)
+        return _placed(self.index, line)
 
     def _right_after_kill(self, handle: cst.BaseExpression, reap: cst.CSTNode) -> bool:
         """Is the timed wait ``reap`` the statement right after ``<handle>.kill()`` in its
@@ -5462,13 +5459,11 @@ def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
     handle = dotted_name(join.func.value)
     statement = index.statement_of(join)
     line = index.parent_of(statement) if isinstance(statement, cst.BaseSmallStatement) else None
-    block = index.parent_of(line) if line is not None else None
-    if handle is None or not isinstance(block, cst.IndentedBlock):
+    placed = _placed(index, line)
+    if handle is None or placed is None:
         return False
-    position = next((i for i, other in enumerate(block.body) if other is line), None)
-    if position is None:
-        return False
-    for later in block.body[position + 1 :]:
+    block, position = placed
+    for later in block[position + 1 :]:
         if isinstance(later, cst.If) and alive_asked_of(later.test) == handle:
             # the call fails with the thread still at work: a time limit (`raise
             # TimeoutError`); a warning and on is a stop waited out at shutdown, mostly
@@ -5492,9 +5487,19 @@ def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
     return False
 
 
-_LOG_CALLS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
-)
+_LOG_CALLS = LOG_METHODS | {"print"}
+
+
+def _placed(
+    index: ModuleIndex, line: cst.CSTNode | None
+) -> tuple[Sequence[cst.BaseStatement], int] | None:
+    """The statements of the indented block holding ``line``, and its position among them
+    (None when it is not a line of such a block)."""
+    block = index.parent_of(line) if line is not None else None
+    if not isinstance(block, cst.IndentedBlock):
+        return None
+    position = next((i for i, other in enumerate(block.body) if other is line), None)
+    return None if position is None else (block.body, position)
 
 
 def _caught_resolved(index: ModuleIndex, handler: cst.ExceptHandler) -> set[str]:

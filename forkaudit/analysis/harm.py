@@ -40,6 +40,7 @@ from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import (
     FOREVER_METHODS,
     PER_USE_METHODS,
+    SHORT_INTERVAL,
     START_NAME_WORDS,
     STOP_ENDS,
     STOP_NAME_WORDS,
@@ -805,7 +806,6 @@ def _local_container(scope: cst.FunctionDef, node: cst.BaseExpression) -> bool:
 
 
 # a timer firing within this many seconds holds its thread for no time worth counting
-_SHORT_TIMER = 5.0
 _SLEEPS_FIRST = (
     "its function first sleeps out its interval, whatever happens meanwhile: each thread stays "
     "that long"
@@ -835,7 +835,7 @@ def parks_until_fired(site: Site, index: ModuleIndex | None = None) -> bool:
         interval = _module_constant(index, interval.value) or interval
     if isinstance(interval, cst.Integer | cst.Float):
         try:
-            return float(interval.value.replace("_", "")) > _SHORT_TIMER
+            return float(interval.value.replace("_", "")) > SHORT_INTERVAL
         except ValueError:
             return False
     return True

@@ -61,6 +61,7 @@ from forkaudit.analysis.vocabulary import (
     CLOSE_STOPS,
     FOREVER_METHODS,
     ITERATOR_METHODS,
+    SHORT_INTERVAL,
     STOP_METHODS,
 )
 from forkaudit.analysis.walk import children, walk
@@ -708,7 +709,7 @@ class SiteFinder:
         if (
             site.sleeps_first is not None
             and owner is not None
-            and 0 < self._seconds(site.sleeps_first, owner) <= _SHORT_SLEEP
+            and 0 < self._seconds(site.sleeps_first, owner) <= SHORT_INTERVAL
         ):
             site.sleeps_first = None  # `time.sleep(self.DELAY)` with `DELAY = 0.2`: a delay
         endless = endless_loop(function) or self._delegated_endless(function)
@@ -2929,31 +2930,23 @@ class SiteFinder:
                 [m.node for m in self.index.lineage(info)] if info is not None else [scope]
             )
         for scope in scopes:
-            for node in walk(scope):
-                if isinstance(node, cst.Assign | cst.AnnAssign) and isinstance(
-                    node.value, cst.Call
-                ):
-                    targets = (
-                        [t.target for t in node.targets]
-                        if isinstance(node, cst.Assign)
-                        else [node.target]
-                    )
-                    if self.index.resolve(node.value.func) in CLOSE_STOPS and any(
-                        dotted_name(target) == served for target in targets
-                    ):
-                        bound = True
-                if (
-                    isinstance(node, cst.Call)
-                    and isinstance(node.func, cst.Attribute)
-                    and node.func.attr.value == "run_forever"
-                    and dotted_name(node.func.value) == served
-                    and any(
-                        arg.keyword is not None
-                        and arg.keyword.value in ("ping_timeout", "ping_interval")
-                        for arg in node.args
-                    )
-                ):
-                    pinged = True
+            nodes = list(walk(scope))
+            bound = bound or any(
+                isinstance(value, cst.Call)
+                and dotted_name(target) == served
+                and self.index.resolve(value.func) in CLOSE_STOPS
+                for _, target, value in assignments_among(nodes)
+            )
+            pinged = pinged or any(
+                isinstance(node, cst.Call)
+                and calls_method(node, served, ("run_forever",))
+                and any(
+                    arg.keyword is not None
+                    and arg.keyword.value in ("ping_timeout", "ping_interval")
+                    for arg in node.args
+                )
+                for node in nodes
+            )
         self._close_stopped[key] = bound and pinged
         return bound and pinged
 
@@ -4395,9 +4388,6 @@ def _returned_function(maker: cst.FunctionDef) -> cst.FunctionDef | None:
                 return None
             found = defined[value.value]
     return found
-
-
-_SHORT_SLEEP = 5.0  # seconds: a delay, not a thread parked (harm._SHORT_TIMER)
 
 
 def _first_sleep(function: cst.FunctionDef) -> cst.BaseExpression | None:

@@ -334,6 +334,9 @@ FOREVER_METHODS = frozenset(
 # What stops an object serving forever (an event loop, a socketserver, an MQTT client's
 # loop_forever(), which returns on disconnect(), a bot's polling): the thread then ends.
 STOP_METHODS = frozenset({"stop", "shutdown", "disconnect", "stop_running", "stop_polling"})
+# Seconds a Timer's interval or a thread's first sleep may last and still be a delay, not a
+# thread parked for a while (harm.parks_until_fired, sites' sleep first)
+SHORT_INTERVAL = 5.0
 # Objects serving forever whose close() ends that too: websocket-client's WebSocketApp (close()
 # clears keep_running and closes the socket; run_forever() returns). Not an event loop, whose
 # close() refuses while it runs, nor a socketserver, whose server_close() leaves the serving
