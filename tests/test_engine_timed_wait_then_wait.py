@@ -9,11 +9,12 @@ handler, or a kill there, still covers the timeout."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
-from children import children
+from children import processes
 
 from tests.builders import analysed
 
@@ -119,14 +120,24 @@ def test_at_run_time_each_timed_out_run_leaves_its_child() -> None:
     namespace: dict[str, object] = {}
     exec(compile(LEFT["handler_logs"], "runner.py", "exec"), namespace)
     runner = namespace["Runner"]
-    before = children()
     runs = [runner(["sleep", "30"], timeout=0.1) for _ in range(3)]  # type: ignore[operator]
     for run in runs:
         run.run()
     try:
-        assert children() - before == 3
+        # each run's own child, still running (counting all the worker's children would also
+        # count what earlier tests left, reaped meanwhile by CPython at these Popen() calls)
+        assert [run.p.poll() for run in runs] == [None, None, None]
+        assert all(_alive(run.p.pid) for run in runs)
     finally:
         for run in runs:
             run.p.kill()
             run.p.wait()
     assert isinstance(runs[0].caught, subprocess.TimeoutExpired)
+
+
+def _alive(pid: int) -> bool:
+    """Is ``pid`` a child of this process, running (not a zombie)?"""
+    return any(
+        found == pid and parent == os.getpid() and state != "Z"
+        for found, state, parent in processes()
+    )
