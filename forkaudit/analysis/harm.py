@@ -490,7 +490,7 @@ def _residue(
             False,
         )
     if kind.thread:
-        if site.forever or site.timer_chain or verdict.stays:
+        if site.forever or site.timer_chain or verdict.stays or verdict.outlives:
             return Residue.PERSISTENT, "", False
         if verdict.on_error and (
             site.signal or site.lasts or site.feeds or site.serves_stopped or site.until_sentinel

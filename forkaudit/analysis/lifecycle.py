@@ -43,6 +43,7 @@ from forkaudit.analysis.syntax import (
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import (
     ENDLESS_ITERATIONS,
+    PER_USE_METHODS,
     PERIODIC_REGISTRARS,
     STOP_METHODS,
     WORK_DONE_ERRORS,
@@ -209,6 +210,8 @@ class Analyzer:
             verdict = self._reaped_at_exit(site, verdict)
         if site.depth == 0 and not verdict.stays and (verdict.reapers or verdict.leak):
             verdict = self._stopped_by_no_one(site, verdict)
+        if site.depth == 0 and site.until_stopped and not (verdict.stays or verdict.reapers):
+            verdict = self._outlives_its_end(site, verdict)
         if (
             site.outsleeps
             and site.depth == 0
@@ -850,6 +853,85 @@ class Analyzer:
             holder=verdict.holder or "self",
             stays=True,
             stops=tuple(sorted(chain)) if called is None else (),
+        )
+
+    def _outlives_its_end(self, site: Site, verdict: Verdict) -> Verdict:
+        """A thread its object's constructor starts by itself (in ``__init__``: its users never
+        asked for it), looping until a flag only a stop of its class sets (``stop()``:
+        ``self.stopped = True``), where that class also has the end its users call when they
+        are done with an object (``disconnect()``, ``close()``, ``__exit__``) and that end
+        does not reach the stop, nor does any code of the package: each object ended that way
+        leaves its thread looping, and the thread's bound method keeps the object from being
+        collected. Not where a method of the class joins it, where the flag is set from
+        outside the class or given to it, or where the stop is reached in any other way the
+        module shows (a call by name, a string, a part the slice left out); whether the
+        package's other modules call it is asked (``stops``)."""
+        if not site.rule.kind.thread or site.forever or site.ends_unstopped:
+            return verdict
+        index = self.index
+        info = index.class_of(site.call)
+        starting = index.method_of(site.call)
+        target = target_expr(site.call, timer=site.via.endswith("Timer"))
+        if (
+            info is None
+            or starting is None
+            or starting.name.value != "__init__"
+            or not isinstance(target, cst.Attribute)
+            or dotted_name(target.value) != "self"
+            or target.attr.value not in index.method_table(info)
+            or (index.resolve(site.call.func) or "") not in site.rule.starts
+        ):
+            return verdict
+        if not self._started_in(site, starting):
+            return verdict  # made there, started by a method its users call (`start()`)
+        ending = self._stoppers(site, info, target)
+        if not ending:
+            return verdict
+        chain = uncalled_methods(index, ending)
+        if chain is None:
+            return verdict
+        ends = sorted(set(index.method_table(info)) & PER_USE_METHODS - chain)
+        if not ends:
+            return verdict
+        if self.seen is not None and any(self._named_where_cut(name) for name in chain):
+            return verdict
+        if any(self._named_in_a_string(name) for name in chain):
+            return verdict
+        called = self.method_called
+        if called is not None and any(called(name) for name in chain):
+            return verdict
+        owner = f"{info.name}."
+        stopped_by = " or ".join(f"{owner}{name}()" for name in sorted(ending))
+        return Verdict(
+            True,
+            "medium",
+            f"{site.via} started by {info.name}.__init__() loops until {stopped_by} stops it, "
+            f"which its end, {' or '.join(f'{name}()' for name in ends)}, does not call, nor "
+            "does any code of the package: each object ended so leaves its thread looping, "
+            "holding the object",
+            started=verdict.started or site.started,
+            daemon=verdict.daemon,
+            holder="self",
+            outlives=True,
+            stops=tuple(sorted(chain)) if called is None else (),
+        )
+
+    def _started_in(self, site: Site, method: cst.FunctionDef) -> bool:
+        """Is the thread of ``site`` started in ``method`` itself: ``Thread(...).start()``,
+        or the name or attribute bound to it started there (``self._t.start()``)?"""
+        index = self.index
+        parent = index.parent_of(site.call)
+        if isinstance(parent, cst.Attribute) and parent.attr.value == "start":
+            return True
+        statement = index.statement_of(site.call)
+        if not isinstance(statement, cst.Assign) or statement.value is not site.call:
+            return False
+        bound = {dotted_name(target.target) for target in statement.targets} - {None}
+        return any(
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "start"
+            and dotted_name(call.func.value) in bound
+            for call in calls_in(index, method)
         )
 
     def _maybe_daemon(self, site: Site) -> bool:

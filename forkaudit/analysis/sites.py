@@ -4081,6 +4081,9 @@ def _not_a_queue(value: cst.BaseExpression | None, index: ModuleIndex) -> bool:
     unnamed)."""
     if isinstance(value, cst.Dict | cst.DictComp):
         return True
+    if isinstance(value, cst.IfExp):
+        # `d.get("shared", {}) if isinstance(d, dict) else {}`: whichever it takes
+        return _not_a_queue(value.body, index) and _not_a_queue(value.orelse, index)
     if isinstance(value, cst.Call):
         called = (dotted_name(value.func) or "").rsplit(".", 1)[-1].lower()
         root = (index.resolve(value.func) or "").split(".", 1)[0]
@@ -4279,8 +4282,10 @@ def _binds_otherwise(node: cst.CSTNode, name: str) -> bool:
 
 def _blocks(call: cst.Call) -> bool:
     """``q.get()`` that waits for ever: no timeout, not ``block=False`` / ``get(False)``. A
-    string given first is a key (``d.get("name")``): a mapping's get, which returns at once
-    (whether an attribute holds a mapping is ``_not_a_queue``'s to say)."""
+    queue's get takes ``block``, a truth, first: what no truth is given first is a key
+    (``d.get("name")``, ``d.get(FW_VERSION)``, a module constant; ``d.get(prefix + name)``), a
+    mapping's get, which returns at once (whether an attribute holds a mapping is
+    ``_not_a_queue``'s to say)."""
     for arg in call.args:
         keyword = arg.keyword.value if arg.keyword is not None else ""
         if keyword == "timeout" and dotted_name(arg.value) != "None":
@@ -4290,17 +4295,28 @@ def _blocks(call: cst.Call) -> bool:
                 isinstance(arg.value, cst.Integer) and arg.value.value == "0"
             ):
                 return False
-        if (
-            not keyword
-            and arg is call.args[0]
-            and isinstance(
-                arg.value, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString
-            )
-        ):
+        if not keyword and arg is call.args[0] and _a_key(arg.value):
             return False  # d.get("name"): a key, never a queue's `block`
         if not keyword and arg is not call.args[0]:
             return False  # get(True, 5)
     return True
+
+
+def _a_key(value: cst.BaseExpression) -> bool:
+    """Is ``value``, given first to a ``get()``, no truth a queue's ``block`` could be: a
+    string, a number other than 0 and 1, a name written in capitals (a module constant:
+    ``FW_VERSION_ATTR``), a sum, a subscript, a tuple. A plain name or attribute (``block``,
+    ``self._blocking``), ``True``/``False`` or a call may be a truth."""
+    if isinstance(value, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString):
+        return True
+    if isinstance(value, cst.Integer):
+        return value.value not in ("0", "1")
+    if isinstance(value, cst.Float | cst.BinaryOperation | cst.Subscript | cst.Tuple):
+        return True
+    if isinstance(value, cst.Name | cst.Attribute):
+        name = last_name(value)
+        return name not in ("True", "False", "None") and name.isupper()
+    return False
 
 
 def _puts(

@@ -38,6 +38,8 @@ class Verdict:
     at_exit: bool = False
     # A thread that never ends though something would stop it: what stops it never runs.
     stays: bool = False
+    # A thread its object's end does not stop: it loops on after each object is done with.
+    outlives: bool = False
     # Stopped on the normal path only: a call that raises before the stop leaves it running.
     on_error: bool = False
     # Awaited, left only when its task is cancelled from outside while it waits.
