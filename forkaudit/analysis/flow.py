@@ -3147,10 +3147,13 @@ class Follower:
                 holder="self",
                 running=not evidence.ended or rule.awaited,
             )
-        if evidence.reaps and all(_in_handler(index, reap) for reap in evidence.reaps):
+        handled = [reap for reap in evidence.reaps if id(reap) not in retiring]
+        if handled and all(_in_handler(index, reap) for reap in handled):
             # every reap of the class sits in an `except`: it runs only when something fails,
-            # and the normal path (the upload done, the job finished) never reaps
-            where = index.method_of(evidence.reaps[0])
+            # and the normal path (the upload done, the job finished) never reaps (one acting
+            # on the handle stored before, `self.getter.exit()` before `self.getter =
+            # XGetter()` in the handler renewing it, retires that one: it says nothing of this)
+            where = index.method_of(handled[0])
             return Verdict(
                 True,
                 "medium",
