@@ -5453,10 +5453,11 @@ def _left_running(index: ModuleIndex, rule: Rule, evidence: Evidence) -> bool:
 
 def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
     """Is the timed join ``join`` a statement of its own followed in its block by ``if
-    t.is_alive():`` (of the thread joined) whose body gives up on it by raising, not joining
-    it again (``raise RuntimeError("took too long")``): a time limit on a call, the thread's
-    answer to a join that timed out, as a handler of TimeoutExpired is a child's? The caller
-    goes on with the thread still running what it was given."""
+    t.is_alive():`` (of the thread joined) whose body gives up on it by raising or returning,
+    not joining it again (``raise RuntimeError("took too long")``, ``return default``: an
+    answer in its place, not a bare return after a warning): a time limit on a call, the thread's answer to a join that timed out, as a handler of
+    TimeoutExpired is a child's? The caller goes on with the thread still running what it was
+    given."""
     if not isinstance(join, cst.Call) or not isinstance(join.func, cst.Attribute):
         return False
     handle = dotted_name(join.func.value)
@@ -5473,9 +5474,16 @@ def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
             # (and does nothing else first but log: `stop.set()`, `proc.kill()` there end
             # the thread's work, and it ends soon after)
             return (
-                ends_with(later.body, (cst.Raise,))
+                ends_with(later.body, (cst.Raise, cst.Return))
                 and all(
                     isinstance(small, cst.Raise)
+                    # an answer in its place (`return default`); a bare return after a
+                    # warning is a warning and on
+                    or (
+                        isinstance(small, cst.Return)
+                        and small.value is not None
+                        and dotted_name(small.value) != "None"
+                    )
                     or (
                         isinstance(small, cst.Expr)
                         and isinstance(small.value, cst.Call)
