@@ -236,7 +236,11 @@ class Counter:
                         "(logging.getLogger), so once per logger name",
                         True,
                     )
-            if _is_loop_of(ancestor, current) and not _left_after(index, node, ancestor):
+            if (
+                _is_loop_of(ancestor, current)
+                and not _left_after(index, node, ancestor)
+                and not _outlived_in_pass(index, node, ancestor)
+            ):
                 if loop is None:
                     loop = ancestor
                 # (a `for` over the workers inside `while True:` runs again on every pass)
@@ -1839,6 +1843,80 @@ def _left_after(index: ModuleIndex, node: cst.CSTNode, loop: cst.CSTNode) -> boo
             return False
         current = ancestor
     return False
+
+
+def _outlived_in_pass(index: ModuleIndex, node: cst.CSTNode, loop: cst.CSTNode) -> bool:
+    """Does every pass that starts the thread of ``node`` (bound to a name or attribute) wait
+    for it to end before the next: a ``while <it>.is_alive():`` later in the block, left
+    early only by a ``break`` under a test that, true, makes the test of ``loop`` false (``if
+    self.is_connected(): break`` in ``while not self.is_connected():``)? Then the loop runs
+    one at a time: the next pass starts one only once the last has ended, and the loop stops
+    while one runs (pybit's connect loop, a retry waiting on each attempt's thread)."""
+    if not isinstance(loop, cst.For | cst.While):
+        return False
+    assign = index.statement_of(node)
+    statement = index.parent_of(assign)
+    if not (
+        isinstance(assign, cst.Assign)
+        and assign.value is node
+        and len(assign.targets) == 1
+        and isinstance(statement, cst.SimpleStatementLine)
+    ):
+        return False
+    handle = dotted_name(assign.targets[0].target)
+    block = block_statements(index.parent_of(statement) or statement)
+    if (
+        not handle
+        or block is None
+        or index.parent_of(index.parent_of(statement) or loop) is not loop
+    ):
+        return False
+    for later in block[block.index(statement) + 1 :]:
+        if not (
+            isinstance(later, cst.While)
+            and isinstance(later.test, cst.Call)
+            and isinstance(later.test.func, cst.Attribute)
+            and later.test.func.attr.value == "is_alive"
+            and dotted_name(later.test.func.value) == handle
+        ):
+            continue
+        breaks = [
+            small
+            for small in walk(later.body)
+            if isinstance(small, cst.Break) and innermost_loop(index, small) is later
+        ]
+        return all(_break_ends(index, small, loop) for small in breaks)
+    return False
+
+
+def _break_ends(index: ModuleIndex, leaving: cst.Break, loop: cst.For | cst.While) -> bool:
+    """Is ``leaving`` under an ``if`` whose test, true, makes the test of the ``while``
+    ``loop`` false: one of the test's conjuncts is negated among the loop's?"""
+    if not isinstance(loop, cst.While):
+        return False
+    wanted = {
+        index.code(conjunct.expression)
+        for conjunct in _conjuncts(loop.test)
+        if isinstance(conjunct, cst.UnaryOperation) and isinstance(conjunct.operator, cst.Not)
+    }
+    for ancestor in index.ancestors(leaving):
+        if ancestor is loop:
+            return False
+        if isinstance(ancestor, cst.If) and any(
+            index.code(conjunct) in wanted for conjunct in _conjuncts(ancestor.test)
+        ):
+            return True
+    return False
+
+
+def _conjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The parts of ``test`` all of which must hold: ``a and (b and c)`` gives a, b, c (their
+    parentheses dropped)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return [*_conjuncts(test.left), *_conjuncts(test.right)]
+    if test.lpar:
+        return [test.with_changes(lpar=[], rpar=[])]
+    return [test]
 
 
 def _is_loop_of(ancestor: cst.CSTNode, current: cst.CSTNode) -> bool:
