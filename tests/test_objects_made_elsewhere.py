@@ -1,4 +1,6 @@
-"""Two answers the package's other modules give about how often a start runs.
+"""Three answers the package's other modules give about how often a start runs (the third:
+objects of a class with a close() they make only as part of their own set-up are no per-use
+ones, below).
 
 1. (Objects of a public class its module never makes are counted where the package's other
    modules make them only for a hook of that class, below: asked for every such object, it
@@ -105,9 +107,74 @@ def test_a_template_method_runs_as_often_as_its_objects_are_made(tmp_path: Path)
     assert "Service objects are made in a `while` loop in serve()" in str(found[0]["message"])
 
 
+DISCOVERY = """\
+from zeroconf import ServiceBrowser, Zeroconf
+
+
+class AutoDiscover:
+    def __init__(self):
+        self.zeroconf = Zeroconf()
+        self.browser = ServiceBrowser(self.zeroconf, "_app._tcp.local.", self)
+
+    def close(self):
+        self.zeroconf.close()
+"""
+
+SERVER_LIST = """\
+from app.discovery import AutoDiscover
+
+
+class ServerList:
+    def __init__(self):
+        self.autodiscover = AutoDiscover()
+"""
+
+PER_LOOKUP = """\
+from app.discovery import AutoDiscover
+
+
+def lookup(requests):
+    for request in requests:
+        found = AutoDiscover()
+        found.close()
+"""
+
+
+def test_objects_the_package_makes_as_its_own_set_up_are_no_per_use_ones(
+    tmp_path: Path,
+) -> None:
+    """A class with a close() is taken to be made and closed per use, unless the package's
+    own code shows where its objects are made: only in a set-up (a server list's
+    ``__init__``), they are long-lived parts, closed with their owner (2026-12-07, held23:
+    Glances' zeroconf browser, never cancelled, once per browser object, ranked second for a
+    high "made and ended per use")."""
+    app = _package(tmp_path, {"discovery.py": DISCOVERY, "servers.py": SERVER_LIST})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("discovery.py")]
+    assert [f["severity"] for f in found] == ["medium"], found
+    assert "made and ended per use" not in str(found[0]["message"])
+
+
+def test_objects_made_nowhere_in_the_package_or_per_use_stay_per_use(tmp_path: Path) -> None:
+    """Made nowhere (its users make them), in a loop, or in the set-up of an object that has
+    an end of its own (a client's `__init__` making its queue, the client made and
+    disconnected per use: aim's RequestQueue, held8, stays high)."""
+    alone = _package(tmp_path / "a", {"discovery.py": DISCOVERY})
+    looped = _package(tmp_path / "b", {"discovery.py": DISCOVERY, "lookup.py": PER_LOOKUP})
+    owned = _package(
+        tmp_path / "c",
+        {
+            "discovery.py": DISCOVERY,
+            "servers.py": SERVER_LIST + "\n    def disconnect(self):\n        pass\n",
+        },
+    )
+    for root in (alone, looped, owned):
+        found = [f for f in check_findings(root, "app") if str(f["path"]).endswith("discovery.py")]
+        assert [f["severity"] for f in found] == ["high"], found
+
+
 def _package(root: Path, files: dict[str, str]) -> Path:
     app = root / "app"
-    app.mkdir()
+    app.mkdir(parents=True)
     (app / "__init__.py").write_text("")
     for name, text in files.items():
         (app / name).write_text(text)

@@ -19,8 +19,9 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.modules import absolute, absolute_name, module_name, names_match
-from forkaudit.analysis.multiplicity import Counter, Multiplicity
+from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.syntax import lowers_attribute
+from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
 from forkaudit.analysis.walk import walk
 
 __all__ = ["CallersElsewhere"]
@@ -133,7 +134,7 @@ class CallersElsewhere:
             index, counter = module
             for call in index.calls:
                 if names_match(absolute(index.resolve(call.func), path), wanted):
-                    best = _stronger(best, counter.of_site(call, 1), path)
+                    best = _stronger(best, _made_by(index, call, counter.of_site(call, 1)), path)
         return best
 
     def calls_method(self, name: str) -> bool:
@@ -233,6 +234,24 @@ def _constructor_hook(index: ModuleIndex, call: cst.Call, name: str) -> bool | N
 def _named_in_string(name: str, data: bytes) -> bool:
     """Does the module's text name ``name`` in a string (``getattr(client, "stop")``)?"""
     return re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data) is not None
+
+
+def _made_by(index: ModuleIndex, call: cst.Call, many: Multiplicity) -> Multiplicity:
+    """How often ``call`` makes its object, ``many`` once per object of the class making it:
+    per call (its own count unproven) when that class has an end of its own (``close()``,
+    ``stop()``): its objects are used and ended, each making one, not a long-lived set-up's
+    (aim's Client making its RequestQueue in ``__init__``)."""
+    info = index.class_of(call)
+    if many.level is not Level.PER_OBJECT or info is None:
+        return many
+    ends = sorted(set(index.method_table(info)) & (PER_USE_METHODS | STOP_ENDS))
+    if not ends:
+        return many
+    return Multiplicity(
+        Level.PER_CALL,
+        f"{many.describe()}, and {info.name} objects end with {ends[0]}(): made per use",
+        False,
+    )
 
 
 def _stronger(best: Multiplicity | None, found: Multiplicity, path: str) -> Multiplicity | None:

@@ -44,6 +44,7 @@ from forkaudit.analysis.vocabulary import (
     START_NAME_WORDS,
     STOP_ENDS,
     STOP_NAME_WORDS,
+    name_words,
 )
 from forkaudit.kinds import Kind
 from forkaudit.model import SEVERITIES, Rule
@@ -308,11 +309,12 @@ class Harm:
         name = function.name.value
         if name.startswith("__"):
             return ""
-        name = name.removeprefix("_")
+        # (snake_case or camelCase: `start_polling()`, `startAlertListener()`)
+        words = name_words(name)
         if not (
-            name in _SERVICE_NAMES
-            or name.startswith(_SERVICE_PREFIXES)
-            or name.endswith(_SERVICE_SUFFIXES)
+            (len(words) == 1 and words[0] in _SERVICE_NAMES)
+            or (len(words) > 1 and words[0] in _SERVICE_FIRST_WORDS)
+            or (len(words) > 1 and words[-1] in _SERVICE_LAST_WORDS)
         ):
             return ""
         if without_object(function) or self.facts.callers(function):
@@ -399,11 +401,18 @@ class Harm:
         for member in family:
             ends = sorted(set(member.methods) & enders)
             if ends:
+                # the package's own code making them only as it sets up its own objects (a
+                # server list's `__init__` making its discovery part) shows them long-lived,
+                # closed once with their owner: no more than per object
+                set_up = self.counter.made_only_in_set_up(info.node)
+                if set_up:
+                    return many
                 return Multiplicity(
                     Level.PER_CALL,
                     f"{many.describe()}; {info.name} objects end with {ends[0]}(), so they are "
                     "made and ended per use and each leaves its own",
                     many.positive,
+                    asks=f"{many.asks} ^{info.name}".strip() if set_up is None else many.asks,
                 )
         return many
 
@@ -769,8 +778,8 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
 
 # how a public method running its object's own service is named (Harm._service_of): started
 # (`start_polling`, `launch_browser`), or the object's loop run (`message_loop`, `listen`)
-_SERVICE_PREFIXES = ("start_", "launch_", "run_")
-_SERVICE_SUFFIXES = ("_loop", "_forever")
+_SERVICE_FIRST_WORDS = frozenset({"start", "launch", "run"})
+_SERVICE_LAST_WORDS = frozenset({"loop", "forever"})
 _SERVICE_NAMES = frozenset({"loop", "listen"})
 
 

@@ -542,6 +542,19 @@ class Counter:
             and not self.facts.instantiations(owner)
         )
 
+    def made_only_in_set_up(self, owner: cst.ClassDef) -> bool | None:
+        """Do the package's other modules make ``owner`` objects (a public class its module
+        never makes) only as part of setting up their own: once, or once per object of theirs
+        (``self.autodiscover = AutoDiscover()`` in a list's
+        ``__init__``)? None until the runner has handed them in (ask ``^Name``); False when
+        they make more, or none (its users make them)."""
+        if not self._made_only_elsewhere(owner):
+            return False
+        if self.elsewhere is None:
+            return None
+        told = self.elsewhere(f"^{owner.name.value}")
+        return told is not None and told.level in (Level.ONCE, Level.PER_OBJECT)
+
     def _named_elsewhere(self, name: str) -> bool:
         """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an
         alias, a handler installed, a comment)? Then it may run from there, unseen. An
