@@ -46,6 +46,9 @@ ONCE = {
     "launch_workers": "self, *, count=1",
     # private, called by no code of its module: its users' (held17: reloadr)
     "_start_timer_reload": "self, interval=1",
+    # camelCase (held21: PlexAPI's startAlertListener(callback=None, callbackError=None))
+    "startAlertListener": "self, callback=None, callbackError=None",
+    "runForever": "self",
 }
 PER_CALL = {
     "start_download": "self, url, callback=None",  # takes what it starts
@@ -53,6 +56,7 @@ PER_CALL = {
     "poll": "self, interval=1.0",  # not named for a service
     "launch_workers": "self, *, count",  # must be told how many
     "message_loop": "self, *callbacks",  # takes any number of things to run
+    "startDownload": "self, url",
 }
 
 
