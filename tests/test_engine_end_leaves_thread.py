@@ -16,6 +16,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.builders import analysed
 
 CLIENT = """\
@@ -99,6 +101,92 @@ def test_a_thread_started_by_a_method_of_its_own_is_not_the_constructors() -> No
         "\n    def start(self):\n        self._checker.start()\n",
     )
     assert all("does not call" not in message for _, message in _messages(code))
+
+
+EVENT = """\
+import threading
+import time
+
+
+class Poller:
+    def __init__(self, host):
+        self.host = host
+        self._stop_ev = threading.Event()
+        self._t = threading.Thread(target=self._loop{daemon})
+        self._t.start(){finalizer}
+
+    def _loop(self):
+        while not self._stop_ev.is_set():
+            time.sleep(0.01)
+
+    def stop(self):
+        self._stop_ev.set()
+
+    def close(self):
+        self.host = None
+"""
+
+
+@pytest.mark.parametrize("daemon", [", daemon=True", ""])
+def test_an_event_made_in_the_constructor_is_no_stop(daemon: str) -> None:
+    """`self._stop_ev = threading.Event()` makes a clear Event: it sets nothing (review: the
+    rule missed an Event flag, daemon or not; 5 closed objects left 5 threads)."""
+    code = EVENT.format(daemon=daemon, finalizer="")
+    ((severity, message),) = _messages(code)
+    assert severity == "high", message
+    assert "which its end, close(), does not call" in message, message
+
+
+def test_a_finalizer_holding_the_object_runs_only_at_exit() -> None:
+    """`weakref.finalize(self, self.stop)`: the bound method holds the object, which is never
+    collected, so the stop runs only at exit (review: 5 closed objects, 5 threads)."""
+    code = EVENT.format(
+        daemon=", daemon=True", finalizer="\n        weakref.finalize(self, self.stop)"
+    ).replace("import time\n", "import time\nimport weakref\n")
+    ((severity, message),) = _messages(code)
+    assert severity == "high", message
+
+
+def test_a_finalizer_calling_a_static_method_holds_nothing() -> None:
+    """`weakref.finalize(self, self._stop_loop, self._loop)` with `_stop_loop` a static
+    method: no bound method holds the object, so the finalizer fires when it is collected
+    (held14: robyn's AsyncGeneratorWrapper became a medium until this was told)."""
+    code = """\
+import asyncio
+import threading
+import weakref
+
+
+class Wrapper:
+    def __init__(self):
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run_loop, args=(self._loop,), daemon=True)
+        self._thread.start()
+        self._finalizer = weakref.finalize(self, self._stop_loop, self._loop)
+
+    @staticmethod
+    def _run_loop(loop):
+        asyncio.set_event_loop(loop)
+        loop.run_forever()
+
+    @staticmethod
+    def _stop_loop(loop):
+        loop.call_soon_threadsafe(loop.stop)
+"""
+    assert _messages(code) == []
+
+
+def test_a_logging_handler_is_set_up_once_not_used_per_call() -> None:
+    """A class with `emit(record)` is a logging handler, set up on a process-wide logger: its
+    close() makes no per-use object of it (held25: logbook's RedisHandler, whose flush thread
+    close() does not stop, would have been a high)."""
+    code = EVENT.format(daemon=", daemon=True", finalizer="").replace(
+        "    def close(self):\n",
+        "    def emit(self, record):\n        self.host.send(record)\n\n    def close(self):\n",
+    )
+    ((severity, message),) = _messages(code)
+    assert severity == "medium", message
+    assert "made and ended per use" not in message, message
 
 
 def test_a_queue_get_still_blocks() -> None:

@@ -39,6 +39,7 @@ from forkaudit.analysis.uses import Role, use_of
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import (
     FOREVER_METHODS,
+    HANDLER_EMIT,
     PER_USE_METHODS,
     SHORT_INTERVAL,
     START_NAME_WORDS,
@@ -395,6 +396,10 @@ class Harm:
                     and self.counter.serves(method)
                 ):
                     return many
+        if any(HANDLER_EMIT in member.methods for member in family):
+            # a logging handler (`emit(record)`, close()): set up on a logger, which is
+            # process-wide, once per process, not made and closed per use
+            return many
         # a stop meant to end the thread that cannot reach it (it blocks in a get() the stop
         # puts nothing into) ends the object, not the thread: each object stopped leaves one
         enders = PER_USE_METHODS | (STOP_ENDS if site.stop_misses else frozenset())

@@ -208,10 +208,16 @@ class Analyzer:
             verdict = self._fed_by_a_generator_never_joining(site, verdict)
         if not verdict.leak and verdict.at_exit:
             verdict = self._reaped_at_exit(site, verdict)
-        if site.depth == 0 and not verdict.stays and (verdict.reapers or verdict.leak):
-            verdict = self._stopped_by_no_one(site, verdict)
         if site.depth == 0 and site.until_stopped and not (verdict.stays or verdict.reapers):
+            # (before the stop no code calls: each object ended leaves one, which says more
+            # than that the last one holds the exit)
             verdict = self._outlives_its_end(site, verdict)
+        if (
+            site.depth == 0
+            and not (verdict.stays or verdict.outlives)
+            and (verdict.reapers or verdict.leak)
+        ):
+            verdict = self._stopped_by_no_one(site, verdict)
         if (
             site.outsleeps
             and site.depth == 0

@@ -25,6 +25,7 @@ from forkaudit.analysis.vocabulary import (
     DISPATCH_LOOKUP,
     EXIT_WORDS,
     FOREVER_METHODS,
+    HANDLER_EMIT,
     ITERATOR_METHODS,
     KEEP_METHODS,
     PER_USE_METHODS,
@@ -1452,11 +1453,14 @@ class _ClassPlan:
                 # a method ending the object's life makes its objects per-use ones (harm.py),
                 # as does a stop that cannot reach its thread (harm._per_use, STOP_ENDS)
                 or self.methods[i][2] in PER_USE_METHODS | STOP_ENDS
+                or self.methods[i][2] == HANDLER_EMIT  # no per-use object (harm._per_use)
                 # an iterator starting a thread: what its consumer calls (lifecycle.py)
                 or (any(holds) and self.methods[i][2] in ITERATOR_METHODS)
                 or (per_use and _NEVER_RETURNS.search(body) is not None)
                 or "get_context" in body  # `self._ctx = get_context()` aliases multiprocessing
-                or (serves and (".stop" in body or ".shutdown" in body))
+                # (a close() too: a WebSocketApp's callback closing the app it is handed ends
+                # its run_forever(), sites._closed_by_its_callback)
+                or (serves and (".stop" in body or ".shutdown" in body or ".close(" in body))
                 # a module-level handle used here (`_POOL.submit(...)` starts it, or reaps it)
                 or next(_word_positions(body, module_handles), -1) >= 0
                 or class_level.search(body, body.find("\n", body.find("def ")) + 1)

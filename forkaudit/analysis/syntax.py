@@ -926,11 +926,19 @@ def exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | N
 
 def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
-    ``self._ev.clear()`` -> False; another value -> None; each target of a chained assignment
+    ``self._ev.clear()`` -> False, and so does ``self._ev = threading.Event()`` (a new
+    Event is clear); another value -> None; each target of a chained assignment
     (``self._process = self._stdout = MISSING``); ``self._stopping.append(True)`` -> True (a
     list made non-empty), and so does ``self._conns[key] = conn``; no flag set -> []."""
     if isinstance(node, cst.Assign):
         value = literal_truth(node.value)
+        if (
+            value is None
+            and isinstance(node.value, cst.Call)
+            and last_name(node.value.func) == "Event"
+            and not node.value.args
+        ):
+            value = False  # a new Event() is clear: made, not set
         return [
             (dotted_name(t.target.value) or "", True)  # an item stored: non-empty, truthy
             if isinstance(t.target, cst.Subscript)
@@ -1239,10 +1247,33 @@ def pinned_by_atexit(index: ModuleIndex) -> bool:
 
 def handed_to_atexit(index: ModuleIndex, reference: cst.CSTNode) -> bool:
     """Is ``reference`` (``self.stop``, ``_cleanup``) an argument of ``atexit.register(...)``:
-    cleanup run at exit, after the interpreter has waited for every non-daemon thread?"""
+    cleanup run at exit, after the interpreter has waited for every non-daemon thread? So is
+    a method of the very object a ``weakref.finalize(obj, obj.stop)`` watches (a bound one, of
+    the class: not a static method): the finalizer holds the object through its bound method, so it is never collected and the callback runs
+    only at exit (finalize's atexit)."""
     holder = index.parent_of(reference)
     call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
-    return isinstance(call, cst.Call) and index.resolve(call.func) == "atexit.register"
+    if not isinstance(call, cst.Call):
+        return False
+    called = index.resolve(call.func)
+    if called == "atexit.register":
+        return True
+    if not (
+        called == "weakref.finalize"
+        and len(call.args) > 1
+        and holder is call.args[1]
+        and isinstance(reference, cst.Attribute)
+        and dotted_name(reference.value) is not None
+        and dotted_name(reference.value) == dotted_name(call.args[0].value)
+    ):
+        return False
+    # a bound method holds its object; a static or class method reached through it does not
+    # (`weakref.finalize(self, self._stop_loop, self._loop)` with a @staticmethod)
+    info = index.class_of(call)
+    method = index.method_table(info).get(reference.attr.value) if info is not None else None
+    return method is not None and not any(
+        last_name(d.decorator) in ("staticmethod", "classmethod") for d in method.decorators
+    )
 
 
 def atexit_functions(index: ModuleIndex) -> frozenset[str]:

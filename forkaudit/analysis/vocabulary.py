@@ -300,6 +300,9 @@ STDLIB_METHOD_NAMES = frozenset(
 # service (a server, a scheduler, a manager) is stopped once, at the end; nor __del__: any
 # class may be collected.
 PER_USE_METHODS = frozenset({"close", "disconnect", "dispose", "release", "__exit__", "__aexit__"})
+# What a logging handler defines (`emit(record)`): its objects are set up on a logger, which is
+# process-wide, not made and closed per use, close() or not (harm._per_use).
+HANDLER_EMIT = "emit"
 # A service's ends: per use only when they fail to end the thread they mean to (harm._per_use).
 STOP_ENDS = frozenset({"stop", "shutdown", "terminate"})
 # The first word of a method named for starting or stopping what its object runs
