@@ -75,6 +75,16 @@ def probe():
     queues.append(m.Queue())
     return len(queues)
 """
+IN_A_SIZED_LOCAL_LIST = """\
+import multiprocessing
+
+
+def probe(workers):
+    shared = [None] * workers
+    for i in range(workers):
+        shared[i] = multiprocessing.Manager().dict()
+    return len(shared)
+"""
 DROPPED = """\
 import multiprocessing
 
@@ -99,8 +109,18 @@ def _severities(code: str) -> list[str]:
         (RETURNED, ["low"]),
         (DROPPED, []),
         (IN_A_LOCAL_LIST, []),
+        # (held26: pwntools' mbruteforce(), a Manager per worker in `[None] * threads`)
+        (IN_A_SIZED_LOCAL_LIST, []),
     ],
-    ids=["registry", "appended", "on_the_class", "returned", "dropped", "in_a_local_list"],
+    ids=[
+        "registry",
+        "appended",
+        "on_the_class",
+        "returned",
+        "dropped",
+        "in_a_local_list",
+        "in_a_sized_local_list",
+    ],
 )
 def test_the_severity_follows_what_holds_the_proxy(code: str, expected: list[str]) -> None:
     assert _severities(code) == expected

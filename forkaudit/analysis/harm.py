@@ -790,7 +790,7 @@ _SERVICE_NAMES = frozenset({"loop", "listen"})
 
 def _local_container(scope: cst.FunctionDef, node: cst.BaseExpression) -> bool:
     """Is ``node`` a plain name bound in ``scope`` to a new empty container (``tmp = []``,
-    ``seen = {}``, ``dict()``), not a parameter nor a global: dropped with the call, unless
+    ``seen = {}``, ``dict()``, ``[None] * n``), not a parameter nor a global: dropped with the call, unless
     followed elsewhere?"""
     if not isinstance(node, cst.Name):
         return False
@@ -807,16 +807,20 @@ def _local_container(scope: cst.FunctionDef, node: cst.BaseExpression) -> bool:
                 isinstance(t.target, cst.Name) and t.target.value == node.value
                 for t in statement.targets
             )
-            and (
-                isinstance(statement.value, cst.List | cst.Dict | cst.Set | cst.Tuple)
-                or (
-                    isinstance(statement.value, cst.Call)
-                    and last_name(statement.value.func) in ("list", "dict", "set", "deque")
-                )
-            )
+            and _new_container(statement.value)
         ):
             return True
     return False
+
+
+def _new_container(value: cst.BaseExpression) -> bool:
+    """``[]``, ``{}``, ``dict()``, and a list repeated to a size (``[None] * threads``): a new
+    container each call makes."""
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Multiply):
+        return isinstance(value.left, cst.List) or isinstance(value.right, cst.List)
+    return isinstance(value, cst.List | cst.Dict | cst.Set | cst.Tuple) or (
+        isinstance(value, cst.Call) and last_name(value.func) in ("list", "dict", "set", "deque")
+    )
 
 
 # a timer firing within this many seconds holds its thread for no time worth counting
