@@ -8,7 +8,13 @@ stop() closing it is a stop, and a listener started and handed to its caller, wh
 is no leak of its own (2026-12-07, held21: PlexAPI's ``startAlertListener()`` was ranked second
 for a high "returned to the caller, who can neither join nor stop it"; the reader judged it a
 set-up call returning a listener with a working stop()). close() is no stop for an event loop
-(it refuses while the loop runs) nor for what the module does not bind to such an app."""
+(it refuses while the loop runs) nor for what the module does not bind to such an app.
+
+A callback the app is given (``on_message=self.on_message``) that closes the app it is handed
+(``def on_message(self, ws, message): ... ws.close()``) closes it on the very thread serving it:
+run_forever() returns as soon as the callback does, ping timeout or not (2026-12-07, held25:
+langchain-community's SparkLLM ``arun()``, a thread per call closed by its final frame, was
+ranked first for two false highs "loops with no exit")."""
 
 from __future__ import annotations
 
@@ -95,3 +101,56 @@ class Feed:
     assert any(
         "neither join nor stop it" in m or "loops with no exit" in m for m in _findings(code)
     )
+
+
+CLIENT = """\
+import json
+import queue
+import threading
+
+
+class Client:
+    def __init__(self, url, websocket_client):
+        self.websocket_client = websocket_client
+        self.url = url
+        self.queue = queue.Queue()
+
+    def run(self, messages):
+        ws = self.websocket_client.WebSocketApp(
+            self.url, on_message=self.on_message, on_error=self.on_error, on_open=self.on_open
+        )
+        ws.messages = messages
+        ws.run_forever()
+
+    def arun(self, messages):
+        ws_thread = threading.Thread(target=self.run, args=(messages,))
+        ws_thread.start()
+        return ws_thread
+
+    def on_open(self, ws):
+        ws.send(json.dumps(ws.messages))
+
+    def on_error(self, ws, error):
+        self.queue.put(("error", error))
+        {on_error_close}
+
+    def on_message(self, ws, message):
+        data = json.loads(message)
+        self.queue.put(data)
+        if data["status"] == 2:
+            {on_message_close}
+
+    def gen_params(self, messages):
+        return list(messages)
+"""
+
+
+def test_a_callback_closing_the_app_it_is_handed_ends_run_forever() -> None:
+    code = CLIENT.format(on_error_close="ws.close()", on_message_close="ws.close()")
+    assert _findings(code) == []
+
+
+def test_callbacks_closing_nothing_leave_it_serving() -> None:
+    code = CLIENT.format(on_error_close="pass", on_message_close="pass")
+    (message,) = _findings(code)
+    assert "loops with no exit" in message, message

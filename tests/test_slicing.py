@@ -8,6 +8,7 @@ import textwrap
 from typing import NamedTuple
 
 import pytest
+from test_engine_close_stops_websocket_app import CLIENT
 from test_engine_lifecycle import CASES, MORE_CASES
 
 from forkaudit.analysis.engine import analyze, parse, start_pattern
@@ -55,6 +56,13 @@ SOURCES.update(
         for rule in PACK.rules
         for i, example in enumerate(rule.examples)
     }
+)
+
+
+# a WebSocketApp's callback closing the app it is handed: a method the slice must keep
+# (sites._closed_by_its_callback), named by no `self.x()` call
+SOURCES["websocket callback closes"] = big_module(
+    CLIENT.format(on_error_close="ws.close()", on_message_close="ws.close()")
 )
 
 

@@ -2520,6 +2520,8 @@ class SiteFinder:
             scopes.append(target)
         if self._stops(served, scopes) or self._handed_on(served, scopes[0]):
             return True
+        if self._closed_by_its_callback(served, scopes):
+            return True
         # a local the starting method puts in a container of its object (`self._servers[(host,
         # port)] = server`), whose methods stop what they hold
         # or in a container of the module (`_apps[name] = app`), from which a function of it
@@ -2535,6 +2537,39 @@ class SiteFinder:
         return self._held_and_stopped(
             served, scopes[:1], [m.node for m in self.index.lineage(info)]
         )
+
+    def _closed_by_its_callback(self, served: str, scopes: list[cst.CSTNode]) -> bool:
+        """Is ``served`` bound in ``scopes`` to a WebSocketApp given a callback
+        (``on_message=self.on_message``) that closes the app it is handed (``def
+        on_message(self, ws, message): ... ws.close()``)? The app calls its callbacks on the
+        thread serving it, with itself first: a close() there ends run_forever() as soon as the
+        callback returns (its loop looks at keep_running then), ping timeout or not."""
+        for scope in scopes:
+            for _, target, value in assignments_among(list(walk(scope))):
+                if not (
+                    dotted_name(target) == served
+                    and isinstance(value, cst.Call)
+                    and (
+                        self.index.resolve(value.func) in CLOSE_STOPS
+                        or last_name(value.func) == "WebSocketApp"
+                    )
+                ):
+                    continue
+                for arg in value.args:
+                    if arg.keyword is None or not arg.keyword.value.startswith("on_"):
+                        continue
+                    callback = self.function_for(arg.value, value)
+                    if callback is None:
+                        continue
+                    params = [*callback.params.posonly_params, *callback.params.params]
+                    if params and params[0].name.value in ("self", "cls"):
+                        params = params[1:]
+                    if params and any(
+                        calls_method(call, params[0].name.value, ("close",))
+                        for call in calls_in(self.index, callback)
+                    ):
+                        return True
+        return False
 
     def _held_and_stopped(
         self, served: str, within: list[cst.CSTNode], members: list[cst.CSTNode]
