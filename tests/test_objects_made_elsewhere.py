@@ -172,6 +172,72 @@ def test_objects_made_nowhere_in_the_package_or_per_use_stay_per_use(tmp_path: P
         assert [f["severity"] for f in found] == ["high"], found
 
 
+WORKER_BASE = """\
+import threading
+
+
+class WorkerProcess:
+    def __init__(self, server):
+        self._server = server
+        self._restart = threading.Event()
+
+    def main(self, project_dir):
+        self._server.start()
+        self._start_file_watcher(project_dir)
+        self._restart.wait()
+
+    def _start_file_watcher(self, project_dir):
+        raise NotImplementedError("_start_file_watcher")
+"""
+
+STAT_WORKER = """\
+import threading
+import time
+
+from app.base import WorkerProcess
+
+
+class StatWorkerProcess(WorkerProcess):
+    def _start_file_watcher(self, project_dir):
+        watcher = StatWatcher()
+        watcher.watch(project_dir)
+
+
+class StatWatcher:
+    def __init__(self):
+        self._shutdown = threading.Event()
+
+    def watch(self, root):
+        t = threading.Thread(target=self._poll, args=(root,), daemon=True)
+        t.start()
+
+    def _poll(self, root):
+        while not self._shutdown.is_set():
+            time.sleep(1)
+"""
+
+
+def test_a_template_method_a_workers_main_runs_runs_once(tmp_path: Path) -> None:
+    """`self._start_file_watcher()` in a worker's `main()` runs the override once per worker
+    process; the base's `raise NotImplementedError("_start_file_watcher")` names it in a
+    string, but calls nothing by that name (2026-12-07, held25: chalice's stat file watcher, a
+    poll thread per dev-server worker process, was a high "on every call of
+    _start_file_watcher()")."""
+    app = _package(tmp_path, {"base.py": WORKER_BASE, "stat.py": STAT_WORKER})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("stat.py")]
+    assert [f["severity"] for f in found if f["severity"] == "high"] == [], found
+
+
+def test_a_template_method_named_in_a_dispatch_string_stays_per_call(tmp_path: Path) -> None:
+    base = WORKER_BASE.replace(
+        'raise NotImplementedError("_start_file_watcher")',
+        'getattr(self, "_start_file_watcher")(project_dir)',
+    )
+    app = _package(tmp_path, {"base.py": base, "stat.py": STAT_WORKER})
+    found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("stat.py")]
+    assert [f["severity"] for f in found] == ["high"], found
+
+
 def _package(root: Path, files: dict[str, str]) -> Path:
     app = root / "app"
     app.mkdir(parents=True)

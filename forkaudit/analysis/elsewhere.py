@@ -213,10 +213,11 @@ class CallersElsewhere:
 
 def _constructor_hook(index: ModuleIndex, call: cst.Call, name: str) -> bool | None:
     """What a call of the method ``name`` says whatever class defines it: True for
-    ``self.name()`` in an ``__init__`` (the template method a base's constructor runs: once per
-    object made, whichever override it reaches); False for ``super().name()`` in a method of
-    that name (an override running its base's, as often as itself); None for any other call,
-    which may run it any number of times on any object."""
+    ``self.name()`` (a template method its base runs on the object itself, whichever override
+    it reaches, as often as the method calling it runs: once per object from an ``__init__``,
+    once from a worker's ``main()``); False for ``super().name()`` in a method of that name (an
+    override running its base's, as often as itself); None for any other call, which may run
+    it any number of times on any object."""
     function = next(
         (a for a in index.ancestors(call) if isinstance(a, cst.FunctionDef | cst.Lambda)), None
     )
@@ -226,14 +227,22 @@ def _constructor_hook(index: ModuleIndex, call: cst.Call, name: str) -> bool | N
     receiver = call.func.value
     if isinstance(receiver, cst.Call) and dotted_name(receiver.func) == "super":
         return False if function.name.value == name else None
-    if dotted_name(receiver) == "self" and function.name.value == "__init__":
+    if dotted_name(receiver) == "self":
         return True
     return None
 
 
 def _named_in_string(name: str, data: bytes) -> bool:
-    """Does the module's text name ``name`` in a string (``getattr(client, "stop")``)?"""
-    return re.search(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data) is not None
+    """Does the module's text name ``name`` in a string (``getattr(client, "stop")``)? Not
+    the message of an abstract method's ``raise NotImplementedError("name")``, which calls
+    nothing."""
+    return any(
+        not _ABSTRACT.search(data, max(0, found.start() - 40), found.start())
+        for found in re.finditer(rb"""['"]""" + re.escape(name.encode()) + rb"""['"]""", data)
+    )
+
+
+_ABSTRACT = re.compile(rb"NotImplementedError\(\s*$")
 
 
 def _made_by(index: ModuleIndex, call: cst.Call, many: Multiplicity) -> Multiplicity:
