@@ -60,3 +60,48 @@ def test_not_stored_back_each_call_makes_another() -> None:
         "manager.py",
     )
     assert finding.severity == "high", finding
+
+
+FETCHERS = """\
+import threading
+
+
+class Fetcher:
+    def __init__(self, instance):
+        self._instance = instance
+        self._stopper = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self):
+        while not self._stopper.is_set():
+            self._instance.refresh()
+            self._stopper.wait(2)
+
+    def stop(self):
+        self._stopper.set()
+
+
+class Engine:
+    def __init__(self):
+        self.fetchers = {{}}
+
+    def update(self, instances):
+        for instance in instances:
+            if instance.name not in self.fetchers:
+                self.fetchers[{key}] = Fetcher(instance)
+        return len(self.fetchers)
+"""
+
+
+def test_made_once_per_key_it_looked_up_first() -> None:
+    """`if key not in self.fetchers: self.fetchers[key] = Fetcher(...)`: once per key
+    (2026-12-07, held23: Glances' LXD stats fetcher, one poller per container name, became a
+    high "made in a loop in update()" once the Event it makes was no longer taken for a stop)."""
+    found = analysed(FETCHERS.format(key="instance.name"), "engine.py")
+    assert all(f.severity != "high" for f in found), found
+
+
+def test_stored_under_another_key_each_pass_makes_another() -> None:
+    found = analysed(FETCHERS.format(key="instance.id"), "engine.py")
+    assert [f.severity for f in found] == ["high"], found

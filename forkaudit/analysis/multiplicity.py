@@ -1241,10 +1241,32 @@ class Counter:
     def _cached_in(self, statement: cst.If, node: cst.CSTNode) -> str:
         """The lasting container ``C`` (a class attribute, a module name) when ``statement`` is
         ``if not x:`` / ``if x is None:`` on a local its function takes from ``C`` first
-        (``x = C[key]``, ``x = C.get(key)``) and the body stores back (``C[key] = x``): a
-        cache, so what the body makes is made once per key. "" otherwise."""
+        (``x = C[key]``, ``x = C.get(key)``) and the body stores back (``C[key] = x``), or
+        ``if key not in C:`` whose body stores under that key (``C[key] = make()``): a cache, so
+        what the body makes is made once per key. "" otherwise."""
         test = statement.test
         name = ""
+        if (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.NotIn)
+            and self._lasting(test.comparisons[0].comparator)
+        ):
+            # `if key not in self._fetchers: self._fetchers[key] = Fetcher(...)`: stored under
+            # the key it looked up
+            cache = dotted_name(test.comparisons[0].comparator) or ""
+            key = self.index.code(test.left)
+            for target, _ in assignments(statement.body):
+                if (
+                    cache
+                    and isinstance(target, cst.Subscript)
+                    and dotted_name(target.value) == cache
+                    and len(target.slice) == 1
+                    and isinstance(target.slice[0].slice, cst.Index)
+                    and self.index.code(target.slice[0].slice.value) == key
+                ):
+                    return cache
+            return ""
         if (
             isinstance(test, cst.UnaryOperation)
             and isinstance(test.operator, cst.Not)
