@@ -108,16 +108,17 @@ class Harm:
         self.facts = facts
         self.counter = counter or Counter(index, facts)
 
-    def assess(self, site: Site, verdict: Verdict, kept_alive: bool = False) -> RawFinding | None:
+    def assess(self, site: Site, verdict: Verdict, kept_alive: str = "") -> RawFinding | None:
         """The finding for a leaking ``site``, or None when what leaks costs nothing.
-        ``kept_alive``: the objects of the class holding it are kept alive by a thread of their
-        own that never ends, so what they hold is never collected with them."""
+        ``kept_alive``: what keeps the objects of the class holding it alive (a thread of their
+        own that never ends, a bound method registered with atexit), so what they hold is
+        never collected with them."""
         rule = site.rule
         kind = rule.kind
         residue, left, owned = _residue(site, verdict, self.index)
         if owned and kept_alive and residue is Residue.PERSISTENT and verdict.holder == "self":
             owned = False
-            left = f"{left}; its object is kept alive by a thread of its own that never ends"
+            left = f"{left}; its object is kept alive {kept_alive}"
         many = self.counter.of_site(site.call)
         if left is _SLEEPS_FIRST and not many.looped:
             if many.level is not Level.MANY or not many.positive:

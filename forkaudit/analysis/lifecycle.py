@@ -106,18 +106,21 @@ class Analyzer:
                 self._analyse(site)
         # Judge harm once every leak is known: a class whose own thread never ends, holding
         # the object through a bound method, keeps its objects (and all they hold) alive.
-        kept_alive = {
-            id(info.node)
+        kept_alive = _pinned_until_exit(self.index) if self._leaks else {}
+        kept_alive.update(
+            (id(info.node), "by a thread of its own that never ends")
             for site, verdict in self._leaks
             if (info := _kept_alive_by(self.index, site, verdict)) is not None
-        }
+        )
         reported: set[int] = set()
         for site, verdict in self._leaks:
             if id(site.call) in reported:
                 continue
             info = self.index.class_of(site.call)
             finding = self.harm.assess(
-                site, verdict, kept_alive=info is not None and id(info.node) in kept_alive
+                site,
+                verdict,
+                kept_alive=kept_alive.get(id(info.node), "") if info is not None else "",
             )
             if finding is not None:
                 reported.add(id(site.call))
@@ -1421,6 +1424,26 @@ _EXHAUSTING = frozenset(
 )
 # words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
 _STOP_WORDS = ("stop", "close", "shutdown", "terminate", "quit", "exit", "cancel", "finish", "kill")
+
+
+def _pinned_until_exit(index: ModuleIndex) -> dict[int, str]:
+    """The classes (by the id of their node) one of whose methods registers a bound method of
+    the object with atexit (``atexit.register(self.stop)``): atexit holds the object until the
+    process ends, so it is never collected, nor is what it holds; with the phrase saying so."""
+    out: dict[int, str] = {}
+    for call in index.calls:
+        if index.resolve(call.func) != "atexit.register" or not call.args:
+            continue
+        registered = call.args[0].value
+        info = index.class_of(call)
+        if (
+            info is not None
+            and isinstance(registered, cst.Attribute)
+            and dotted_name(registered.value) == "self"
+            and registered.attr.value in index.method_table(info)
+        ):
+            out[id(info.node)] = f"until exit by `atexit.register(self.{registered.attr.value})`"
+    return out
 
 
 def _kept_alive_by(index: ModuleIndex, site: Site, verdict: Verdict) -> ClassInfo | None:

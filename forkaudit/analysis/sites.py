@@ -2450,10 +2450,28 @@ class SiteFinder:
             for name, method in member.methods.items():
                 if name == "__init__":
                     continue
+                # a lambda registered as a callback sets it when that comes (`doc.
+                # on_session_destroyed(lambda ctx: self._stop.set())`); not one run at exit
+                handed = [
+                    node.body
+                    for node in walk(method)
+                    if isinstance(node, cst.Lambda)
+                    and not (
+                        isinstance(arg := self.index.parent_of(node), cst.Arg)
+                        and isinstance(call := self.index.parent_of(arg), cst.Call)
+                        and self.index.resolve(call.func) == "atexit.register"
+                    )
+                ]
                 if any(
                     flag in flags and (value is None or flags[flag] is None or value == flags[flag])
-                    for body in (method, *_called_inner_functions(method))
-                    for node in walk_statements(body)
+                    for node in [
+                        *(
+                            node
+                            for body in (method, *_called_inner_functions(method))
+                            for node in walk_statements(body)
+                        ),
+                        *handed,
+                    ]
                     for flag, value in flags_set(node)
                 ):
                     out.append(method)
