@@ -9,9 +9,12 @@ reapers, entry points, exits) are in ``facts``.
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import libcst as cst
 
@@ -220,7 +223,13 @@ class Analyzer:
             and not (verdict.stays or verdict.outlives)
             and (verdict.reapers or verdict.leak)
         ):
-            verdict = self._stopped_by_no_one(site, verdict)
+            nobody = self._stopped_by_no_one(site, verdict)
+            if nobody is not verdict and not verdict.leak:
+                # a construction that can fail with the thread started strands one per failed
+                # call, which says more than that the last one holds the exit
+                stranded = self._stranded_by_a_failed_construction(site, verdict)
+                nobody = stranded if stranded is not verdict else nobody
+            verdict = nobody
         if (
             site.outsleeps
             and site.depth == 0
@@ -967,11 +976,13 @@ class Analyzer:
         return False
 
     def _named_where_cut(self, name: str) -> bool:
-        """Is ``name`` named more often in the module's whole text than in the part analysed:
-        in a function the slice left out (a caller of the stop), or in what did not parse?"""
+        """Is ``name`` named more often in the module's whole code than in the part analysed:
+        in a function the slice left out (a caller of the stop), or in what did not parse?
+        Names in code only: a comment or a docstring mentioning `close()` calls nothing."""
         seen = self.seen
-        pattern = re.compile(rf"\b{re.escape(name)}\b")
-        return not seen or len(pattern.findall(self.index.text)) > len(pattern.findall(seen))
+        return not seen or _code_names(self.index.text).get(name, 0) > _code_names(seen).get(
+            name, 0
+        )
 
     def _named_in_a_string(self, name: str) -> bool:
         """Is ``name`` a string of the module (``getattr(client, "stop")()``, a dispatch
@@ -1424,6 +1435,22 @@ _EXHAUSTING = frozenset(
 )
 # words of a thread's own method that stops it (stop(), close(), shutdown_loop(), cancel())
 _STOP_WORDS = ("stop", "close", "shutdown", "terminate", "quit", "exit", "cancel", "finish", "kill")
+
+
+@lru_cache(maxsize=4)
+def _code_names(text: str) -> dict[str, int]:
+    """How often each name occurs in ``text`` as code (not in a comment or a string); where
+    it does not tokenize, every word counts."""
+    counts: dict[str, int] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME:
+                counts[token.string] = counts.get(token.string, 0) + 1
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        counts = {}
+        for word in re.findall(r"\w+", text):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
 
 
 def _pinned_until_exit(index: ModuleIndex) -> dict[int, str]:
