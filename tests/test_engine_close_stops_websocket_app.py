@@ -154,3 +154,35 @@ def test_callbacks_closing_nothing_leave_it_serving() -> None:
     code = CLIENT.format(on_error_close="pass", on_message_close="pass")
     (message,) = _findings(code)
     assert "loops with no exit" in message, message
+
+
+KEPT = """\
+import threading
+
+import websocket
+
+
+class Feed:
+    def __init__(self, url):
+        self.app = websocket.WebSocketApp(url, {callback}=self.{callback})
+        self._t = threading.Thread(target=self.app.run_forever)
+        self._t.start()
+
+    def {callback}(self, ws, *args):
+        ws.close()
+
+
+def handle(request):
+    return Feed("ws://localhost:9/feed")
+"""
+
+
+def test_an_app_kept_on_the_object_closed_by_its_callback_ends() -> None:
+    """The app kept on `self.app` (review 2: still "loops with no exit" there)."""
+    assert _findings(KEPT.format(callback="on_message")) == []
+
+
+def test_a_close_in_on_close_ends_nothing() -> None:
+    """on_close runs once the app has closed: a close() there is no stop."""
+    (message,) = _findings(KEPT.format(callback="on_close"))
+    assert "run_forever" in message, message

@@ -47,6 +47,17 @@ def test_an_object_held_by_atexit_keeps_its_zombie() -> None:
     assert "kept alive until exit by `atexit.register(self.stop)`" in message, message
 
 
+def test_an_object_taking_it_back_is_let_go() -> None:
+    """`atexit.unregister(self.stop)` in stop(): the object is let go once stopped (review 2:
+    a false high)."""
+    code = SERVER.format(register="atexit.register(self.stop)").replace(
+        "        self._proc.kill()\n",
+        "        self._proc.kill()\n        atexit.unregister(self.stop)\n",
+    )
+    ((severity, message),) = [(f.severity, f.message) for f in analysed(code, "s.py")]
+    assert severity == "medium", message
+
+
 def test_without_the_registration_the_zombie_goes_with_its_object() -> None:
     ((severity, message),) = _findings("pass")
     assert severity == "medium", message

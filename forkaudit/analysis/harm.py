@@ -193,6 +193,7 @@ class Harm:
             and kind.thread
             and site.until_stopped
             and not site.ends_unstopped
+            and not site.until_collected
             and many.level >= Level.PER_CALL
             and not self._started_and_stopped_in_pairs(site, many)
         ):

@@ -1458,6 +1458,14 @@ def _pinned_until_exit(index: ModuleIndex) -> dict[int, str]:
     the object with atexit (``atexit.register(self.stop)``): atexit holds the object until the
     process ends, so it is never collected, nor is what it holds; with the phrase saying so."""
     out: dict[int, str] = {}
+    # what the object takes back (`atexit.unregister(self.stop)` once stopped) lets it go
+    released = {
+        (id(info.node), dotted_name(call.args[0].value))
+        for call in index.calls
+        if index.resolve(call.func) == "atexit.unregister"
+        and call.args
+        and (info := index.class_of(call)) is not None
+    }
     for call in index.calls:
         if index.resolve(call.func) != "atexit.register" or not call.args:
             continue
@@ -1465,6 +1473,7 @@ def _pinned_until_exit(index: ModuleIndex) -> dict[int, str]:
         info = index.class_of(call)
         if (
             info is not None
+            and (id(info.node), dotted_name(registered)) not in released
             and isinstance(registered, cst.Attribute)
             and dotted_name(registered.value) == "self"
             and registered.attr.value in index.method_table(info)

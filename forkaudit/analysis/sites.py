@@ -102,6 +102,9 @@ class Site:
     # a timer chain re-armed only while ``until_flag``, a stop flag of its object, says so
     chain_stopped: bool = False
     until_unset: bool = False  # ... which nothing in the module sets
+    # ... which a finalizer of its object sets (`weakref.finalize(self, _stop, self._ev)`), an
+    # object the thread does not hold: it ends once the object is let go and collected
+    until_collected: bool = False
     # its loop ends only on a sentinel taken from a queue of its own object (`self._q`), which
     # the module puts there somewhere (a close()): it lasts until its object stops it
     until_sentinel: bool = False
@@ -787,6 +790,7 @@ class SiteFinder:
             site.until_flag = next(iter(found[0]), "")
             site.until_value = found[0].get(site.until_flag)
             site.ends_unstopped = self._may_end_unstopped(site.call, target, function, found[0])
+            site.until_collected = self._set_when_collected(site.call, target, found[0])
             site.outsleeps, site.restarter, site.reset_flag = self._outsleeps(
                 site.call, function, found[0]
             )
@@ -846,6 +850,7 @@ class SiteFinder:
                 site.until_flag = held
                 site.ends_unstopped = self._starter_signals(site.call, held)
                 site.until_unset = self._nothing_sets(site.call, held)
+                site.until_collected = self._set_when_collected(site.call, target, {held: True})
                 if site.until_unset and held.rsplit(".", 1)[-1].startswith("_"):
                     # the object's private Event, which nothing of its module sets: never
                     site.loops_forever(
@@ -2448,34 +2453,124 @@ class SiteFinder:
         out: list[cst.FunctionDef] = []
         for member in self.index.lineage(info):
             for name, method in member.methods.items():
-                if name == "__init__":
-                    continue
-                # a lambda registered as a callback sets it when that comes (`doc.
-                # on_session_destroyed(lambda ctx: self._stop.set())`); not one run at exit
+                # (what __init__ itself writes is the flag's first value; what it registers to
+                # run later, a callback or a finalizer, may set it)
+                constructor = name == "__init__"
+                # a lambda handed to a call, registered as a callback, sets it when that comes
+                # (`doc.on_session_destroyed(lambda ctx: self._stop.set())`); not one run at
+                # exit, nor one only stored
                 handed = [
                     node.body
                     for node in walk(method)
                     if isinstance(node, cst.Lambda)
-                    and not (
-                        isinstance(arg := self.index.parent_of(node), cst.Arg)
-                        and isinstance(call := self.index.parent_of(arg), cst.Call)
-                        and self.index.resolve(call.func) == "atexit.register"
-                    )
+                    and isinstance(arg := self.index.parent_of(node), cst.Arg)
+                    and isinstance(call := self.index.parent_of(arg), cst.Call)
+                    and self.index.resolve(call.func) != "atexit.register"
                 ]
                 if any(
                     flag in flags and (value is None or flags[flag] is None or value == flags[flag])
                     for node in [
                         *(
                             node
-                            for body in (method, *_called_inner_functions(method))
+                            for body in (
+                                () if constructor else (method, *_called_inner_functions(method))
+                            )
                             for node in walk_statements(body)
                         ),
                         *handed,
                     ]
                     for flag, value in flags_set(node)
+                ) or any(
+                    # (a finalizer sets it only once the object is collected: until_collected)
+                    self._handed_to_a_setter(call, flags)
+                    for call in calls_in(self.index, method)
+                    if last_name(call.func) != "finalize"
                 ):
                     out.append(method)
         return out
+
+    def _set_when_collected(
+        self, call: cst.Call, target: cst.BaseExpression, flags: dict[str, bool | None]
+    ) -> bool:
+        """Is one of ``flags`` set by a finalizer the starting object registers on itself
+        (``weakref.finalize(self, _stop, self._ev)``, with a function that holds nothing of
+        it), while the thread holds nothing of the object either (its target no bound method,
+        ``self`` not among its arguments)? Then the thread ends once its object is let go."""
+        info = self.index.class_of(call)
+        if info is None:
+            return False
+        target_name = dotted_name(target) or ""
+        if target_name.startswith("self."):
+            method = self.index.method_table(info).get(target_name[5:])
+            if method is None or not any(
+                last_name(d.decorator) in ("staticmethod", "classmethod") for d in method.decorators
+            ):
+                return False  # a bound method: the thread holds the object
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value not in ("args", "kwargs"):
+                continue
+            held = (
+                [e.value for e in arg.value.elements]
+                if isinstance(arg.value, cst.Tuple | cst.List)
+                else [arg.value]
+            )
+            if any(dotted_name(value) == "self" for value in held):
+                return False
+        return any(
+            last_name(finalizer.func) == "finalize"
+            and (self.index.resolve(finalizer.func) or "").startswith("weakref")
+            and finalizer.args
+            and dotted_name(finalizer.args[0].value) == "self"
+            and self._handed_to_a_setter(finalizer, flags)
+            for member in self.index.lineage(info)
+            for method in member.methods.values()
+            for finalizer in calls_in(self.index, method)
+        )
+
+    def _handed_to_a_setter(self, call: cst.Call, flags: dict[str, bool | None]) -> bool:
+        """Does ``call`` hand one of ``flags`` (``self._ev``) to a function of the module that
+        sets its parameter so, called or registered to run later (``weakref.finalize(self,
+        self._static_stop, self._ev)`` with ``def _static_stop(ev): ev.set()``)? Not a bound
+        method handed to ``weakref.finalize`` with its own object: that finalizer holds the
+        object, which is never collected, and runs only at exit; not one given to atexit."""
+        values = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        if not any(dotted_name(value) in flags for value in values):
+            return False
+        if self.index.resolve(call.func) == "atexit.register":
+            return False
+        for position, candidate in enumerate((call.func, *values)):
+            if not isinstance(candidate, cst.Name | cst.Attribute):
+                continue
+            function = self.function_for(candidate, call)
+            if function is None or self.index.inside(call, function):
+                continue
+            static = any(
+                last_name(d.decorator) in ("staticmethod", "classmethod")
+                for d in function.decorators
+            )
+            parameters = [p.name.value for p in function.params.params]
+            if (parameters and parameters[0] in ("self", "cls") and not static) or (
+                parameters and static and parameters[0] == "cls"
+            ):
+                parameters = parameters[1:]
+            if (
+                position
+                and last_name(call.func) == "finalize"
+                and (dotted_name(candidate) or "").startswith("self.")
+                and not static
+            ):
+                continue  # a bound method: the finalizer holds the object, runs at exit
+            given = values[position:]
+            for name, value in zip(parameters, given, strict=False):
+                flag = dotted_name(value) or ""
+                if flag in flags and any(
+                    target == name
+                    and (setting is None or flags[flag] is None or setting == flags[flag])
+                    for node in walk_statements(function)
+                    for target, setting in flags_set(node)
+                ):
+                    return True
+        return False
 
     def _stopped_here(self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None) -> bool:
         """Is ``served`` (the object whose ``run_forever()``/``serve_forever()`` a thread runs)
@@ -2530,8 +2625,10 @@ class SiteFinder:
             if info is None:
                 return False
             members: list[cst.CSTNode] = [m.node for m in self.index.lineage(info)]
-            return self._stops(served, members, skip=target) or self._held_and_stopped(
-                served, members, members
+            return (
+                self._stops(served, members, skip=target)
+                or self._held_and_stopped(served, members, members)
+                or self._closed_by_its_callback(served, members)
             )
         scopes: list[cst.CSTNode] = [self.index.scope_of(near)]
         if target is not None:
@@ -2574,7 +2671,12 @@ class SiteFinder:
                 ):
                     continue
                 for arg in value.args:
-                    if arg.keyword is None or not arg.keyword.value.startswith("on_"):
+                    # (on_close runs once the app has closed: its close() ends nothing)
+                    if (
+                        arg.keyword is None
+                        or not arg.keyword.value.startswith("on_")
+                        or arg.keyword.value == "on_close"
+                    ):
                         continue
                     callback = self.function_for(arg.value, value)
                     if callback is None:
