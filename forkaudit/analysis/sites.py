@@ -2530,14 +2530,32 @@ class SiteFinder:
     def _handed_to_a_setter(self, call: cst.Call, flags: dict[str, bool | None]) -> bool:
         """Does ``call`` hand one of ``flags`` (``self._ev``) to a function of the module that
         sets its parameter so, called or registered to run later (``weakref.finalize(self,
-        self._static_stop, self._ev)`` with ``def _static_stop(ev): ev.set()``)? Not a bound
-        method handed to ``weakref.finalize`` with its own object: that finalizer holds the
-        object, which is never collected, and runs only at exit; not one given to atexit."""
-        values = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-        if not any(dotted_name(value) in flags for value in values):
-            return False
+        self._static_stop, self._ev)`` with ``def _static_stop(ev): ev.set()``)? Not one given
+        to atexit (see ``_handed_to``)."""
         if self.index.resolve(call.func) == "atexit.register":
             return False
+        for function, name, value in self._handed_to(call, set(flags)):
+            flag = dotted_name(value) or ""
+            if any(
+                target == name
+                and (setting is None or flags[flag] is None or setting == flags[flag])
+                for node in walk_statements(function)
+                for target, setting in flags_set(node)
+            ):
+                return True
+        return False
+
+    def _handed_to(
+        self, call: cst.Call, names: set[str]
+    ) -> Iterator[tuple[cst.FunctionDef, str, cst.BaseExpression]]:
+        """The functions of the module ``call`` hands one of ``names`` to, called or handed on
+        with the arguments after it (``self._stop(x)``, ``weakref.finalize(self, _stop, x)``),
+        each with the parameter that gets it and what it gets. Not a bound method handed to
+        ``weakref.finalize`` (not a static or class one): that finalizer holds the object,
+        which is then never collected, and runs only at exit."""
+        values = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        if not any(dotted_name(value) in names for value in values):
+            return
         for position, candidate in enumerate((call.func, *values)):
             if not isinstance(candidate, cst.Name | cst.Attribute):
                 continue
@@ -2559,18 +2577,10 @@ class SiteFinder:
                 and (dotted_name(candidate) or "").startswith("self.")
                 and not static
             ):
-                continue  # a bound method: the finalizer holds the object, runs at exit
-            given = values[position:]
-            for name, value in zip(parameters, given, strict=False):
-                flag = dotted_name(value) or ""
-                if flag in flags and any(
-                    target == name
-                    and (setting is None or flags[flag] is None or setting == flags[flag])
-                    for node in walk_statements(function)
-                    for target, setting in flags_set(node)
-                ):
-                    return True
-        return False
+                continue
+            for name, value in zip(parameters, values[position:], strict=False):
+                if dotted_name(value) in names:
+                    yield function, name, value
 
     def _stopped_here(self, served: str, near: cst.CSTNode, target: cst.FunctionDef | None) -> bool:
         """Is ``served`` (the object whose ``run_forever()``/``serve_forever()`` a thread runs)
@@ -3111,33 +3121,10 @@ class SiteFinder:
         (``self._stop_loop(self._loop)``, ``weakref.finalize(self, self._stop_loop,
         self._loop)``, with ``def _stop_loop(loop): loop.call_soon_threadsafe(loop.stop)``)?
         Not one registered with atexit (``_stops`` leaves those out)."""
-        values = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-        if not any(dotted_name(value) in served for value in values):
-            return False
-        # the function called, then one handed on with the arguments after it
-        for position, candidate in enumerate((call.func, *values)):
-            if not isinstance(candidate, cst.Name | cst.Attribute):
-                continue
-            function = self.function_for(candidate, call)
-            if function is None or self.index.inside(call, function):
-                continue
-            parameters = [p.name.value for p in function.params.params if p.name.value != "self"]
-            if (
-                position
-                and last_name(call.func) == "finalize"
-                and (dotted_name(candidate) or "").startswith("self.")
-                and len(parameters) < len(function.params.params)
-            ):
-                # `weakref.finalize(self, self._stop, ...)` with a bound method: the finalizer
-                # holds the object, which is then never collected, and it never runs
-                continue
-            given = values[position:]  # what each parameter is handed, in order
-            if any(
-                dotted_name(value) in served and self._stops(name, [function], helpers=False)
-                for name, value in zip(parameters, given, strict=False)
-            ):
-                return True
-        return False
+        return any(
+            self._stops(name, [function], helpers=False)
+            for function, name, _ in self._handed_to(call, served)
+        )
 
     def _unwrap_target(self, target: cst.BaseExpression, near: cst.CSTNode) -> cst.BaseExpression:
         """What a target expression runs: ``functools.partial(f, ...)`` and other wrappers of one
