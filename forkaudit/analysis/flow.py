@@ -5455,9 +5455,9 @@ def _alive_given_up(index: ModuleIndex, join: cst.CSTNode) -> bool:
     """Is the timed join ``join`` a statement of its own followed in its block by ``if
     t.is_alive():`` (of the thread joined) whose body gives up on it by raising or returning,
     not joining it again (``raise RuntimeError("took too long")``, ``return default``: an
-    answer in its place, not a bare return after a warning): a time limit on a call, the thread's answer to a join that timed out, as a handler of
-    TimeoutExpired is a child's? The caller goes on with the thread still running what it was
-    given."""
+    answer in its place, not a bare return after a warning): a time limit on a call, the
+    thread's answer to a join that timed out, as a handler of TimeoutExpired is a child's? The
+    caller goes on with the thread still running what it was given."""
     if not isinstance(join, cst.Call) or not isinstance(join.func, cst.Attribute):
         return False
     handle = dotted_name(join.func.value)

@@ -792,8 +792,8 @@ _SERVICE_NAMES = frozenset({"loop", "listen"})
 
 def _local_container(scope: cst.FunctionDef, node: cst.BaseExpression) -> bool:
     """Is ``node`` a plain name bound in ``scope`` to a new empty container (``tmp = []``,
-    ``seen = {}``, ``dict()``, ``[None] * n``), not a parameter nor a global: dropped with the call, unless
-    followed elsewhere?"""
+    ``seen = {}``, ``dict()``, ``[None] * n``), not a parameter nor a global: dropped with the
+    call, unless followed elsewhere?"""
     if not isinstance(node, cst.Name):
         return False
     if any(

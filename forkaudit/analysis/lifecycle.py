@@ -31,7 +31,9 @@ from forkaudit.analysis.subclasses import SubclassInfo
 from forkaudit.analysis.syntax import (
     always_true,
     argument,
+    atexit_registered_method,
     calls_in,
+    calls_method,
     caught_names,
     flags_set,
     is_true,
@@ -946,10 +948,10 @@ class Analyzer:
             return False
         bound = {dotted_name(target.target) for target in statement.targets} - {None}
         return any(
-            isinstance(call.func, cst.Attribute)
-            and call.func.attr.value == "start"
-            and dotted_name(call.func.value) in bound
+            calls_method(call, name, ("start",))
             for call in calls_in(index, method)
+            for name in bound
+            if name is not None
         )
 
     def _maybe_daemon(self, site: Site) -> bool:
@@ -1467,18 +1469,14 @@ def _pinned_until_exit(index: ModuleIndex) -> dict[int, str]:
         and (info := index.class_of(call)) is not None
     }
     for call in index.calls:
-        if index.resolve(call.func) != "atexit.register" or not call.args:
-            continue
-        registered = call.args[0].value
-        info = index.class_of(call)
+        name = atexit_registered_method(index, call)
+        info = index.class_of(call) if name else None
         if (
             info is not None
-            and (id(info.node), dotted_name(registered)) not in released
-            and isinstance(registered, cst.Attribute)
-            and dotted_name(registered.value) == "self"
-            and registered.attr.value in index.method_table(info)
+            and (id(info.node), f"self.{name}") not in released
+            and name in index.method_table(info)
         ):
-            out[id(info.node)] = f"until exit by `atexit.register(self.{registered.attr.value})`"
+            out[id(info.node)] = f"until exit by `atexit.register(self.{name})`"
     return out
 
 

@@ -56,6 +56,7 @@ from forkaudit.analysis.syntax import (
     values_stored,
     walk_statements,
     with_callers,
+    without_object,
 )
 from forkaudit.analysis.vocabulary import (
     CLOSE_STOPS,
@@ -2502,9 +2503,7 @@ class SiteFinder:
         target_name = dotted_name(target) or ""
         if target_name.startswith("self."):
             method = self.index.method_table(info).get(target_name[5:])
-            if method is None or not any(
-                last_name(d.decorator) in ("staticmethod", "classmethod") for d in method.decorators
-            ):
+            if method is None or not without_object(method):
                 return False  # a bound method: the thread holds the object
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value not in ("args", "kwargs"):
@@ -2562,10 +2561,7 @@ class SiteFinder:
             function = self.function_for(candidate, call)
             if function is None or self.index.inside(call, function):
                 continue
-            static = any(
-                last_name(d.decorator) in ("staticmethod", "classmethod")
-                for d in function.decorators
-            )
+            static = without_object(function)
             parameters = [p.name.value for p in function.params.params]
             if (parameters and parameters[0] in ("self", "cls") and not static) or (
                 parameters and static and parameters[0] == "cls"

@@ -1233,11 +1233,7 @@ def pinned_by_atexit(index: ModuleIndex) -> bool:
         info = index.class_of(function.body)
         assert info is not None
         if not any(
-            isinstance(node, cst.Call)
-            and index.resolve(node.func) == "atexit.register"
-            and node.args
-            and isinstance(node.args[0].value, cst.Attribute)
-            and dotted_name(node.args[0].value.value) == "self"
+            isinstance(node, cst.Call) and atexit_registered_method(index, node)
             for method in info.methods.values()
             for node in walk_statements(method)
         ):
@@ -1245,12 +1241,24 @@ def pinned_by_atexit(index: ModuleIndex) -> bool:
     return True
 
 
+def atexit_registered_method(index: ModuleIndex, call: cst.Call) -> str:
+    """``stop`` for ``atexit.register(self.stop, ...)``: the name of the bound method of its
+    own object that ``call`` hands atexit, which keeps it (and so the object) until exit; ""
+    for any other call."""
+    if index.resolve(call.func) != "atexit.register" or not call.args:
+        return ""
+    registered = call.args[0].value
+    if isinstance(registered, cst.Attribute) and dotted_name(registered.value) == "self":
+        return registered.attr.value
+    return ""
+
+
 def handed_to_atexit(index: ModuleIndex, reference: cst.CSTNode) -> bool:
     """Is ``reference`` (``self.stop``, ``_cleanup``) an argument of ``atexit.register(...)``:
     cleanup run at exit, after the interpreter has waited for every non-daemon thread? So is
     a method of the very object a ``weakref.finalize(obj, obj.stop)`` watches (a bound one, of
-    the class: not a static method): the finalizer holds the object through its bound method, so it is never collected and the callback runs
-    only at exit (finalize's atexit)."""
+    the class: not a static method): the finalizer holds the object through its bound method,
+    so it is never collected and the callback runs only at exit (finalize's atexit)."""
     holder = index.parent_of(reference)
     call = index.parent_of(holder) if isinstance(holder, cst.Arg) else None
     if not isinstance(call, cst.Call):
@@ -1271,9 +1279,7 @@ def handed_to_atexit(index: ModuleIndex, reference: cst.CSTNode) -> bool:
     # (`weakref.finalize(self, self._stop_loop, self._loop)` with a @staticmethod)
     info = index.class_of(call)
     method = index.method_table(info).get(reference.attr.value) if info is not None else None
-    return method is not None and not any(
-        last_name(d.decorator) in ("staticmethod", "classmethod") for d in method.decorators
-    )
+    return method is not None and not without_object(method)
 
 
 def atexit_functions(index: ModuleIndex) -> frozenset[str]:
