@@ -76,6 +76,9 @@ from forkaudit.analysis.vocabulary import (
     ROUTE_DECORATORS,
     SETUP_METHODS,
     SIGNAL_INSTALLERS,
+    STARTUP_DECORATORS,
+    STARTUP_EVENT_DECORATORS,
+    STARTUP_EVENTS,
     STDLIB_METHOD_NAMES,
     TASK_DECORATORS,
     TASK_MODULES,
@@ -328,6 +331,21 @@ class Counter:
             if last in CACHE_DECORATORS:
                 return Multiplicity(
                     Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
+                )
+            if last in STARTUP_DECORATORS or (
+                last in STARTUP_EVENT_DECORATORS
+                and isinstance(target, cst.Call)
+                and any(
+                    isinstance(arg.value, cst.SimpleString)
+                    and arg.value.evaluated_value in STARTUP_EVENTS
+                    for arg in target.args
+                )
+            ):
+                return Multiplicity(
+                    Level.ONCE,
+                    f"{name}() is a start-up hook (@{_code(self.index, called)}), run once as "
+                    "its server starts",
+                    True,
                 )
             if last in CLI_DECORATORS and self._cli_command(called):
                 return Multiplicity(

@@ -390,6 +390,25 @@ APP_FACTORIES = frozenset({"create_app", "make_app", "create_application"})
 # `@app.command()` of typer) are what one run of the program does: once per process.
 CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "cloup", "asyncclick"})
 CLI_DECORATORS = frozenset({"command", "group"})
+# Decorators registering a function as a server's start-up hook, which the server calls once as
+# it starts, not per request (Quart's `@app.before_serving`, Sanic's `@app.before_server_start`,
+# Flask's `@app.before_first_request`, caproto's `@pv.startup`, `@app.on_startup`); with the
+# event named as an argument, `@app.on_event("startup")` (FastAPI, Starlette).
+STARTUP_DECORATORS = frozenset(
+    {
+        "startup",
+        "on_startup",
+        "before_serving",
+        "before_server_start",
+        "after_server_start",
+        "before_first_request",
+        "on_server_start",
+    }
+)
+STARTUP_EVENT_DECORATORS = frozenset({"on_event", "listener", "register_listener"})
+STARTUP_EVENTS = frozenset(
+    {"startup", "before_server_start", "after_server_start", "main_process_start"}
+)
 # Signals that ask the process to stop, sent by a person (Ctrl-C) or a supervisor: a handler of
 # one runs as the program is being stopped, once per such request, not per unit of work.
 # (SIGCHLD, SIGALRM, SIGIO, SIGWINCH... come from the program's own activity, as often as it.)
