@@ -1370,7 +1370,12 @@ def _breaks_when_done(loop: cst.While) -> bool:
             if not handled:
                 return True
             continue
-        if isinstance(node, cst.For | cst.While | cst.FunctionDef | cst.ClassDef | cst.Lambda):
+        if isinstance(node, cst.For | cst.While):
+            # a break in the nested loop's `else:` clause leaves this one
+            if node.orelse is not None:
+                stack.append((node.orelse, handled))
+            continue
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
             continue
         inside = handled
         if isinstance(node, cst.ExceptHandler | cst.ExceptStarHandler):

@@ -25,6 +25,7 @@ from forkaudit.analysis.syntax import (
     assignments_among,
     assigns_attr_true,
     at_exit_only,
+    breaks_belong,
     calls_in,
     calls_method,
     computed_property,
@@ -3859,8 +3860,7 @@ def _other_exit(body: cst.CSTNode, skipped: set[int]) -> bool:
             continue
         if isinstance(node, cst.Return | cst.Raise) or (isinstance(node, cst.Break) and not nested):
             return True
-        inner = nested or isinstance(node, cst.For | cst.While)
-        stack.extend((child, inner) for child in children(node))
+        stack.extend((child, nested or breaks_belong(node, child)) for child in children(node))
     return False
 
 

@@ -409,8 +409,9 @@ def loop_exits(loop: cst.While) -> tuple[list[cst.Break], bool]:
             return breaks, True
         if isinstance(node, cst.Break) and not nested_loop:
             breaks.append(node)
-        inner = nested_loop or isinstance(node, cst.For | cst.While)
-        stack.extend((child, inner, absorbed) for child in children(node))
+        stack.extend(
+            (child, nested_loop or breaks_belong(node, child), absorbed) for child in children(node)
+        )
     return breaks, False
 
 
@@ -1001,13 +1002,23 @@ def given_params(
 
 
 def innermost_loop(index: ModuleIndex, node: cst.CSTNode) -> cst.CSTNode | None:
-    """The ``for``/``while`` a ``break`` at ``node`` leaves (None outside any, in its scope)."""
+    """The ``for``/``while`` a ``break`` at ``node`` leaves (None outside any, in its scope):
+    one in a loop's ``else:`` clause leaves the loop around it."""
+    below = node
     for ancestor in index.ancestors(node):
-        if isinstance(ancestor, cst.For | cst.While):
+        if breaks_belong(ancestor, below):
             return ancestor
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda | cst.ClassDef):
             return None
+        below = ancestor
     return None
+
+
+def breaks_belong(node: cst.CSTNode, child: cst.CSTNode) -> bool:
+    """Does a ``break`` in ``child`` (a child of ``node``) leave ``node``? Yes for a loop's body
+    and test; not for its ``else:`` clause, which runs after the loop ended, so that a ``break``
+    there (``for ...: ... else: break``) leaves the loop around it."""
+    return isinstance(node, cst.For | cst.While) and child is not node.orelse
 
 
 def names_tested(test: cst.BaseExpression) -> set[str]:
