@@ -69,6 +69,7 @@ from forkaudit.analysis.syntax import (
 from forkaudit.analysis.uses import Effect, Role, Use, use_of
 from forkaudit.analysis.verdict import Evidence, Verdict, merge
 from forkaudit.analysis.vocabulary import (
+    CACHE_DECORATORS,
     CACHED_PROPERTIES,
     CLEANUP_METHOD_NAMES,
     CLEANUP_METHODS,
@@ -327,6 +328,8 @@ class Follower:
             if cached and not use.position:
                 # returned by a cached property: its object keeps it under the property's name
                 return self._follow_attribute(site, cached, use.at)
+            if self._kept_by_cache(function):
+                return self._cache_keeps(site, function, site.started, site.daemon)
             return Verdict(
                 False,
                 started=site.started,
@@ -1794,6 +1797,13 @@ class Follower:
         if cached and evidence.returned and not evidence.reaps:
             # returned by a cached property: its object keeps it, under the property's name
             return self._follow_attribute(replace(site, started=started), cached, statement)
+        if evidence.returned and not evidence.reaps:
+            if holder:
+                # `global _client; _client = Client(); return _client`: the module keeps it,
+                # each caller gets the one it holds, not one of its own
+                evidence.returned = []
+            elif isinstance(scope, cst.FunctionDef) and self._kept_by_cache(scope):
+                return self._cache_keeps(site, scope, started, daemon)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if timed_out_unreaped(
@@ -3082,7 +3092,9 @@ class Follower:
             )
         closer = self._ends_unreaped(family, attr, site)
         dropper = self._ends_and_drops(family, attr, site)
-        if any(v.leak and v.holder in ("container", "module") for v in evidence.sub_verdicts):
+        if any(
+            v.leak and v.holder in ("container", "module", "cache") for v in evidence.sub_verdicts
+        ):
             dropper = ""  # also kept in a container: letting go of the attribute drops nothing
         replacer = (
             self._replaces_unreaped(
@@ -3300,6 +3312,35 @@ class Follower:
             if found:
                 return found, ()
         return "", ()
+
+    def _kept_by_cache(self, function: cst.FunctionDef) -> str:
+        """The decorator caching what ``function`` returns for every later call with the same
+        arguments (``@functools.lru_cache(1)``, ``@cache``, ``@memoize``; a cached property
+        keeps it on its object instead), as written; "" when there is none."""
+        for decorator in function.decorators:
+            target = decorator.decorator
+            called = target.func if isinstance(target, cst.Call) else target
+            last = last_name(called)
+            if last in CACHE_DECORATORS and last not in CACHED_PROPERTIES:
+                return f"@{self.index.code(target)}"
+        return ""
+
+    def _cache_keeps(
+        self, site: Site, function: cst.FunctionDef, started: bool, daemon: bool
+    ) -> Verdict:
+        """Returned by a function whose cache keeps what it returns: the cache holds it for
+        the life of the process and hands the same one to every caller with the same
+        arguments, so the callers hold no new one each; nothing of the module reaps it."""
+        return Verdict(
+            True,
+            "low",
+            f"returned by {function.name.value}(), whose cache "
+            f"({self._kept_by_cache(function)}) keeps it and hands the same one to every "
+            f"caller: never {site.rule.kind.reaped}",
+            started=started,
+            daemon=daemon,
+            holder="cache",
+        )
 
     def _cached_property(self, scope: ScopeNode) -> str:
         """The name of the method ``scope`` when it is a cached property of a class

@@ -452,6 +452,12 @@ def _residue(
                 "it stays referenced, so CPython never reaps the child",
                 False,
             )
+        if holder == "cache":
+            return (
+                Residue.PERSISTENT,
+                "the child stays a zombie as long as the cache holds it",
+                False,
+            )
         if holder in ("self", "module"):
             # a name or attribute holds one at a time: the next start drops the last one
             return (
@@ -578,6 +584,8 @@ def _residue(
         if holder == "module":
             # `global _pool; _pool = Pool()`: the next start rebinds the name, dropping the last
             return Residue.PERSISTENT, f"{what} stay{s} as long as the module name holds it", True
+        if holder == "cache":
+            return Residue.PERSISTENT, f"{what} stay{s} as long as the cache holds it", False
         task = _endless_task(index, site.call) if index is not None else ""
         if task:
             return (

@@ -18,7 +18,8 @@ class Verdict:
     factory: cst.FunctionDef | None = None  # the handle leaves its function through return/yield
     factory_index: int = 0  # its position when returned in a tuple
     # Where the leaked handle stays referenced, so that CPython cannot reap or finalise it when
-    # it is collected: "" (dropped), "self" (as long as its object), "container", "module".
+    # it is collected: "" (dropped), "self" (as long as its object), "container", "module",
+    # "cache" (a cached function's, handing the same one to every caller).
     holder: str = ""
     # terminate()/kill() was called on it: the child ends, but nobody reaps it.
     ended: bool = False
