@@ -3,7 +3,8 @@ whose method named for a stop, called somewhere in the module, sets that flag (2
 and stop are called in turn, so the threads of one start end at the stop after it; not one more
 beside the others per call. Not where something shows the start running per request on one
 object, nor when the start raises the flag again (a restart undoing a stop its thread has not
-seen yet), unless every call of the start is on an object just made.
+seen yet), unless every call of the start is on an object just made. ``__enter__`` and
+``__exit__`` are such a pair: a ``with`` block calls them in turn (2026-12-07).
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import assert_expectations
+from tests.builders import analysed, assert_expectations
 
 VIEW = """\
 import threading
@@ -34,6 +35,38 @@ class View:
 
 def shutdown(view):
     view.{called}()
+"""
+
+WITH = """\
+import threading
+
+
+class Watcher:
+    def __init__(self, engine):
+        self._engine = engine
+        self._released = True
+        self._wake = threading.Event()
+
+    def _watch(self):
+        while not self._released:
+            self._engine.check()
+            self._wake.wait()
+            self._wake.clear()
+
+    def __enter__(self):
+        self._released = False
+        self._thread = threading.Thread(target=self._watch, daemon=True)  # expect: ok
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if not self._released:
+            {exit_body}
+
+
+def run(engine, plan):
+    with Watcher(engine):
+        plan()
 """
 
 PROBES = {
@@ -168,9 +201,137 @@ def handle_request(conn, request):
     finally:
         beat.stop()
 """,
+    # a context manager whose __exit__ lowers the flag its __enter__ raised: the pair a `with`
+    # calls in turn (held27: bluesky's SIGINT watcher, one per run, ended by each exit)
+    "with_pair": WITH.format(exit_body="self._released = True\n            self._wake.set()"),
+    # its __exit__ leaves the flag alone: the watcher of every block runs on
+    "with_pair_exit_misses_flag": WITH.format(exit_body="self._wake.set()").replace(
+        "# expect: ok", "# expect: leak"
+    ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_probe(name: str) -> None:
     assert_expectations(name, PROBES[name])
+
+
+def test_with_pair_at_run_time() -> None:
+    """The principle measured: 200 `with` blocks on one object and 200 on new ones leave no
+    watcher thread behind (each exit lowers the flag and wakes its thread)."""
+    import threading
+    import time
+
+    namespace: dict[str, object] = {}
+    code = WITH.format(exit_body="self._released = True\n            self._wake.set()")
+    exec(code, namespace)
+    watcher = namespace["Watcher"]
+
+    class Engine:
+        def check(self) -> None:
+            pass
+
+    before = threading.active_count()
+    one = watcher(Engine())  # type: ignore[operator]
+    for _ in range(200):
+        with one:
+            pass
+    for _ in range(200):
+        with watcher(Engine()):  # type: ignore[operator]
+            pass
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() == before
+
+
+SERVICE = """\
+import queue
+import threading
+
+_STOP = object()
+
+
+class Writer:
+    def __init__(self, destination):
+        self._destination = destination
+        self._queue = queue.SimpleQueue()
+
+    def {start}(self):
+        self._thread = threading.Thread(target=self._reader)
+        self._thread.start()
+
+    def stopService(self):
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def _reader(self):
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            self._destination(item)
+"""
+
+
+def test_a_start_and_its_stop_left_to_the_caller_are_once_per_object() -> None:
+    """Both halves left to whoever runs the object (held27: eliot's Twisted service, whose
+    parent calls startService() and, at shutdown, stopService()): a program that never calls
+    the stop never exits (medium), but the start is not one more thread per request."""
+    (finding,) = analysed(SERVICE.format(start="startService"), "writer.py")
+    assert finding.severity == "medium", finding.message
+    assert "never exits" in finding.message and "called in turn" in finding.message
+
+
+def test_a_method_not_named_for_a_start_is_still_per_call() -> None:
+    (finding,) = analysed(SERVICE.format(start="add_reader"), "writer.py")
+    assert finding.severity == "high", finding.message
+
+
+FORWARD = """\
+import threading
+
+
+class Forward:
+    def __init__(self, target):
+        self.target = target
+        self.servers = []
+
+    def __enter__(self):
+        self.servers.append(open_server(self.target))
+        return self
+
+    def __exit__(self, *exc):
+        for server in self.servers:
+            server.close()
+
+    def run_forever(self):
+        while True:
+            serve_once(self.servers)
+
+    def {start}(self):
+        self._bg = threading.Thread(target=self.run_forever, daemon=True)
+        self._bg.start()
+{stop}
+"""
+
+STOP = """
+    def stop(self):
+        for server in self.servers:
+            server.close()
+"""
+
+
+def test_a_start_with_a_stop_of_its_own_apart_from_the_objects_end_is_once_per_object() -> None:
+    """held27: kr8s's PortForward has `with pf:` (which never starts the thread) and
+    start()/stop(): the object's end says nothing of the thread's life, the pair does."""
+    (finding,) = analysed(FORWARD.format(start="start", stop=STOP), "forward.py")
+    assert finding.severity == "medium", finding.message
+
+
+def test_a_start_whose_only_stop_is_the_objects_end_is_per_use() -> None:
+    """connect() with close() as its only end: each client connected and closed leaves its
+    thread looping, one per use."""
+    code = FORWARD.format(start="connect", stop="").replace("__exit__", "close")
+    (finding,) = analysed(code, "forward.py")
+    assert finding.severity == "high", finding.message

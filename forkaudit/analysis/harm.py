@@ -146,6 +146,26 @@ class Harm:
                 if made is not None and made.level is Level.MANY
                 else Multiplicity(Level.PER_OBJECT, f"once per {service} object: {each}")
             )
+        if (
+            many.level is Level.PER_CALL
+            and not many.positive
+            and verdict.stays
+            and (pair := self._start_of_a_pair(site, verdict))
+        ):
+            # a start whose stop, named as its other half, ends what it began: whoever runs
+            # the object calls them in turn (a Twisted service's parent calls startService(),
+            # then stopService() at shutdown), not the start per request
+            info = self.index.class_of(site.call)
+            each = f"{pair} are called in turn"
+            made = self.counter.objects_made(info.node, each) if info is not None else None
+            many = (
+                made
+                if made is not None and made.level is Level.MANY
+                else Multiplicity(
+                    Level.PER_OBJECT,
+                    f"once per {info.name if info is not None else 'owning'} object: {each}",
+                )
+            )
         if verdict.retired and many.level >= Level.PER_CALL:
             # each call reaps the one the call before stored: one left per object at most
             each = (
@@ -339,7 +359,8 @@ class Harm:
         ``open()``, ``connect()``), of a class whose method named for a stop
         (``stop_server()``, ``close()``), called somewhere in the module's whole text (a sliced
         module leaves out the functions that start nothing, where stops are called), sets
-        that flag? The two are called in turn, start then stop: the threads of one start end at
+        that flag? Or ``__enter__`` whose ``__exit__`` does, the pair a ``with`` calls. The two
+        are called in turn, start then stop: the threads of one start end at
         the stop after it, and a start after a stop that left the flag set makes one that ends
         at once. Only a start called again without its stop runs one beside the other, which
         the pair is there to prevent. Unless every call of the start is on an object just made
@@ -351,22 +372,31 @@ class Harm:
         flag = site.until_flag
         if function is None or info is None or not flag or site.until_unset:
             return False
-        if not _named_for(function.name.value, START_NAME_WORDS):
+        # `with` calls `__exit__` after every `__enter__`: the pair needs no caller of its own
+        entered = function.name.value in _ENTERS
+        if not entered and not _named_for(function.name.value, START_NAME_WORDS):
             return False
         if not self.facts.called_only_on_new_objects(function) and (
             # shown running per request on one object (`monitor.start_watch(path)`)
             many.positive
             # `resume()` raising the flag again undoes a `pause()` its thread, asleep, has
-            # not seen yet: one more runs beside it
-            or any(
-                target == flag
-                for node in walk_statements(function)
-                for target, _ in flags_set(node)
+            # not seen yet: one more runs beside it (an `__enter__` arming the flag its
+            # `__exit__` lowers is the pair a `with` block calls in turn, each block's thread
+            # ended at its exit: 200 blocks on one object at run time -> none left)
+            or (
+                not entered
+                and any(
+                    target == flag
+                    for node in walk_statements(function)
+                    for target, _ in flags_set(node)
+                )
             )
         ):
             return False
         for name, method in self.index.method_table(info).items():
-            if not _named_for(name, STOP_NAME_WORDS) or not called_in_code(self.index.text, name):
+            if not (entered and _ENTERS[function.name.value] == name) and not (
+                _named_for(name, STOP_NAME_WORDS) and called_in_code(self.index.text, name)
+            ):
                 continue
             for node in walk_statements(method, skip_nested=False):
                 if any(
@@ -375,6 +405,16 @@ class Harm:
                 ):
                     return True
         return False
+
+    def _start_of_a_pair(self, site: Site, verdict: Verdict) -> str:
+        """ "start() and stop()" when ``site`` is started by a method named for a start and
+        one of the methods that stop it (``verdict.reapers``) is named for a stop: its two
+        halves; "" otherwise."""
+        function = self.facts.enclosing_function(site.call)
+        if function is None or not _named_for(function.name.value, START_NAME_WORDS):
+            return ""
+        stops = sorted(name for name in verdict.reapers if _named_for(name, STOP_NAME_WORDS))
+        return f"{function.name.value}() and {stops[0]}()" if stops else ""
 
     def _per_use(self, site: Site, many: Multiplicity) -> Multiplicity:
         """Once per object, where the object is a per-use one: its class has a method ending a
@@ -401,6 +441,22 @@ class Harm:
         if any(HANDLER_EMIT in member.methods for member in family):
             # a logging handler (`emit(record)`, close()): set up on a logger, which is
             # process-wide, once per process, not made and closed per use
+            return many
+        function = self.facts.enclosing_function(site.call)
+        if (
+            not site.stop_misses
+            and function is not None
+            and _named_for(function.name.value, START_NAME_WORDS)
+            and any(
+                _named_for(name, STOP_NAME_WORDS) and name not in PER_USE_METHODS
+                for member in family
+                for name in member.methods
+            )
+        ):
+            # started by a start of its own (`start()`, not the constructor) beside a stop of
+            # its own (`stop()`), apart from the object's end (`__exit__`): the thread's life
+            # is that pair's, which whoever calls the start calls in turn, not one per object
+            # made and ended (kr8s's PortForward: `with pf:` never starts it)
             return many
         # a stop meant to end the thread that cannot reach it (it blocks in a get() the stop
         # puts nothing into) ends the object, not the thread: each object stopped leaves one
@@ -996,6 +1052,10 @@ def _message(
             "a non-daemon thread or process that never ends keeps the interpreter from exiting"
         )
     return "; ".join(part for part in parts if part)
+
+
+# a context manager's halves: the `with` statement calls the exit after every enter
+_ENTERS = {"__enter__": "__exit__", "__aenter__": "__aexit__"}
 
 
 def _named_for(name: str, words: frozenset[str]) -> bool:

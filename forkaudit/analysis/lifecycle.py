@@ -872,6 +872,7 @@ class Analyzer:
             started=verdict.started,
             holder=verdict.holder or "self",
             stays=True,
+            reapers=tuple(sorted(ending)),
             stops=tuple(sorted(chain)) if called is None else (),
         )
 
