@@ -69,6 +69,42 @@ def run(engine, plan):
         plan()
 """
 
+WITH_THROUGH = """\
+import threading
+
+
+class Streamer:
+    def __init__(self, stream):
+        self._stream = stream
+        self._stop = threading.Event()
+
+    def __enter__(self):
+        self.run()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def run(self):
+        self._stop.clear()
+        self._thread = threading.Thread(  # expect: {expect}
+            target=self._read_loop, args=(self._stream, self._stop), daemon=True
+        )
+        self._thread.start()
+
+    def stop(self):
+        {stop_body}
+
+    def _read_loop(self, stream, stop):
+        while not stop.is_set():
+            stream.read(1)
+
+
+def consume(stream):
+    with Streamer(stream) as streamer:
+        return streamer
+"""
+
 PROBES = {
     # start_updates() / stop_updates(): paired, the stop sets the flag and is called
     "paired": VIEW.format(
@@ -207,6 +243,12 @@ def handle_request(conn, request):
     # its __exit__ leaves the flag alone: the watcher of every block runs on
     "with_pair_exit_misses_flag": WITH.format(exit_body="self._wake.set()").replace(
         "# expect: ok", "# expect: leak"
+    ),
+    # __enter__ runs the start, __exit__ the stop setting the Event its thread was handed
+    # (held30: pygnssutils' GNSSStreamer, 10 with-blocks -> 0 threads left)
+    "with_pair_through_methods": WITH_THROUGH.format(stop_body="self._stop.set()", expect="ok"),
+    "with_pair_through_methods_stop_misses": WITH_THROUGH.format(
+        stop_body="self.connected = False", expect="leak"
     ),
 }
 

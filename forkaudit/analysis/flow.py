@@ -1987,10 +1987,10 @@ class Follower:
             )
         if leaking_subs:
             sub = leaking_subs[0]
-            return Verdict(
-                True,
-                sub.confidence,
-                sub.reason,
+            # what was learned where it went (retired there by the next call, replaced, given
+            # up) holds for the handle the local passed on
+            return replace(
+                sub,
                 started=started or sub.started,
                 daemon=daemon or sub.daemon,
                 ended=evidence.ended or sub.ended,

@@ -29,6 +29,7 @@ from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.syntax import (
     argument,
+    calls_method,
     endless_loop,
     flags_set,
     last_name,
@@ -372,8 +373,26 @@ class Harm:
         flag = site.until_flag
         if function is None or info is None or not flag or site.until_unset:
             return False
-        # `with` calls `__exit__` after every `__enter__`: the pair needs no caller of its own
-        entered = function.name.value in _ENTERS
+        # `with` calls `__exit__` after every `__enter__`: the pair needs no caller of its own;
+        # the start may be the method `__enter__` runs (`def __enter__(self): self.run()`),
+        # the stop the one `__exit__` runs (`self.stop()`)
+        table = self.index.method_table(info)
+        entered = next(
+            (
+                enter
+                for enter in _ENTERS
+                if function.name.value == enter
+                or (
+                    enter in table
+                    and any(
+                        isinstance(node, cst.Call)
+                        and calls_method(node, "self", (function.name.value,))
+                        for node in walk_statements(table[enter])
+                    )
+                )
+            ),
+            "",
+        )
         if not entered and not _named_for(function.name.value, START_NAME_WORDS):
             return False
         if not self.facts.called_only_on_new_objects(function) and (
@@ -393,14 +412,26 @@ class Harm:
             )
         ):
             return False
-        for name, method in self.index.method_table(info).items():
-            if not (entered and _ENTERS[function.name.value] == name) and not (
+        exits = {_ENTERS[entered]} if entered else set()
+        exited = {
+            node.func.attr.value
+            for name in exits
+            if name in table
+            for node in walk_statements(table[name])
+            if isinstance(node, cst.Call)
+            and calls_method(node, "self", table)
+            and isinstance(node.func, cst.Attribute)
+        }
+        for name, method in table.items():
+            if name not in exits | exited and not (
                 _named_for(name, STOP_NAME_WORDS) and called_in_code(self.index.text, name)
             ):
                 continue
             for node in walk_statements(method, skip_nested=False):
                 if any(
-                    target == flag and value in (None, site.until_value)
+                    target == flag
+                    # (a flag whose stopping value is not known is stopped by being set)
+                    and value in (None, True if site.until_value is None else site.until_value)
                     for target, value in flags_set(node)
                 ):
                     return True
