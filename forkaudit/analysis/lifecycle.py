@@ -44,6 +44,7 @@ from forkaudit.analysis.syntax import (
     target_expr,
     uncalled_methods,
     walk_statements,
+    with_callers,
 )
 from forkaudit.analysis.verdict import Verdict
 from forkaudit.analysis.vocabulary import (
@@ -248,6 +249,8 @@ class Analyzer:
             verdict = self._stopped_unless_raised(site, verdict)
         if not verdict.leak and site.depth == 0:
             verdict = self._stranded_by_a_failed_construction(site, verdict)
+        if not verdict.leak and site.depth == 0 and verdict.reapers:
+            verdict = self._closed_or_kept_by_atexit(site, verdict)
         if not verdict.leak and site.depth == 0 and rule.kind is Kind.POOL:
             verdict = self._busy_after_shutdown(site, verdict)
         if not verdict.leak:
@@ -874,6 +877,56 @@ class Analyzer:
             stays=True,
             reapers=tuple(sorted(ending)),
             stops=tuple(sorted(chain)) if called is None else (),
+        )
+
+    def _closed_or_kept_by_atexit(self, site: Site, verdict: Verdict) -> Verdict:
+        """Stored on its object and reaped only by the method of its class that the class also
+        hands atexit (``atexit.register(self.close)``), or by methods calling it (``__exit__``,
+        ``__del__``): atexit keeps the bound method, so the object, until the process exits.
+        An object its users drop without calling that method is never collected: its
+        ``__del__`` never runs, nor the finalizer of what it holds (a pool's, a dropped
+        Popen's), and the handle stays until exit, one per object so dropped (kafka-python's
+        producer and its sender thread, an OpenAPI-generated client's ThreadPool). Not when
+        the class takes the registration back elsewhere (``atexit.unregister`` in a method
+        that does not reap it)."""
+        info = self.index.class_of(site.call)
+        if info is None:
+            return verdict
+        index = self.index
+        pinned = {
+            name
+            for method in info.methods.values()
+            for node in walk_statements(method)
+            if isinstance(node, cst.Call)
+            and (name := atexit_registered_method(index, node))
+            and name in info.methods
+        }
+        if not pinned:
+            return verdict
+        closers = with_callers(index, info, pinned)
+        if not set(verdict.reapers) <= closers:
+            return verdict  # reaped by a method of its own use too (`wait()`, `restart()`)
+        if any(
+            index.resolve(node.func) == "atexit.unregister"
+            for name, method in info.methods.items()
+            if name not in closers
+            for node in walk_statements(method)
+            if isinstance(node, cst.Call)
+        ):
+            return verdict
+        kind = site.rule.kind
+        close = sorted(pinned)[0]
+        return Verdict(
+            True,
+            "medium",
+            f"stored on its {info.name} object and {kind.reaped} only by its {close}() (or "
+            f"what calls it), which the class also hands atexit (`atexit.register(self.{close})`"
+            "): atexit holds every object until exit, so one dropped without "
+            f"{close}() is never collected and keeps it",
+            started=verdict.started or site.started,
+            daemon=verdict.daemon,
+            holder="self",
+            stays=True,
         )
 
     def _outlives_its_end(self, site: Site, verdict: Verdict) -> Verdict:

@@ -42,6 +42,7 @@ from forkaudit.analysis.syntax import (
     ends_with,
     exit_values,
     flags_set,
+    handed_to_atexit,
     has_return,
     in_main_block,
     innermost_loop,
@@ -1476,6 +1477,8 @@ class Counter:
                     now = isinstance(called, cst.Call) and called.func is inner
                     if depth and not now:
                         continue  # (a timer's function two calls away runs later, not now)
+                    if not now and handed_to_atexit(self.index, inner):
+                        continue  # (run at exit: it reopens nothing while the object lives)
                     # handed on to run (a thread's target) or called (`self._open()`)
                     method = methods[inner.attr.value]
                     bodies.append(method)

@@ -23,7 +23,7 @@ from forkaudit.analysis.flow import Follower
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.subclasses import SubclassInfo
-from forkaudit.analysis.syntax import calls_in, calls_method, with_callers
+from forkaudit.analysis.syntax import calls_in, calls_method, stopped_at_shutdown, with_callers
 
 
 def find_owners(
@@ -91,7 +91,8 @@ def _describe(
         name=info.name,
         rule=replace(rule, start_methods=tuple(sorted(starts)) or rule.start_methods),
         self_starting=self_starting,
-        daemon=daemon or site.daemon,
+        # (stopped as the interpreter shuts down, before it waits for non-daemon threads)
+        daemon=daemon or site.daemon or stopped_at_shutdown(index, info, reap),
         reap_methods=frozenset(reap),
         context_manager="__exit__" in reap,
         loops_forever=True,

@@ -1264,6 +1264,24 @@ def atexit_registered_method(index: ModuleIndex, call: cst.Call) -> str:
     return ""
 
 
+def stopped_at_shutdown(index: ModuleIndex, info: ClassInfo, names: Collection[str]) -> bool:
+    """Does the class hand one of ``names`` (bound methods of its objects) to
+    ``threading._register_atexit(self._stop)``? The interpreter runs such callbacks as it shuts
+    down, before it waits for the non-daemon threads (unlike ``atexit``, which runs after):
+    a thread that method stops does not hold the exit, as a daemon thread does not (anyio's
+    selector thread, concurrent.futures' own workers)."""
+    return any(
+        isinstance(node, cst.Call)
+        and (index.resolve(node.func) or "").endswith("threading._register_atexit")
+        and bool(node.args)
+        and isinstance(node.args[0].value, cst.Attribute)
+        and dotted_name(node.args[0].value.value) == "self"
+        and node.args[0].value.attr.value in names
+        for method in info.methods.values()
+        for node in walk_statements(method)
+    )
+
+
 def handed_to_atexit(index: ModuleIndex, reference: cst.CSTNode) -> bool:
     """Is ``reference`` (``self.stop``, ``_cleanup``) an argument of ``atexit.register(...)``:
     cleanup run at exit, after the interpreter has waited for every non-daemon thread? So is
