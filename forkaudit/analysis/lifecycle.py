@@ -888,7 +888,9 @@ class Analyzer:
         Popen's), and the handle stays until exit, one per object so dropped (kafka-python's
         producer and its sender thread, an OpenAPI-generated client's ThreadPool). Not when
         the class takes the registration back elsewhere (``atexit.unregister`` in a method
-        that does not reap it)."""
+        that does not reap it). A thread only where the object's ``__del__`` would have stopped
+        it and the thread does not hold the object (then the pin changes nothing); a pool,
+        a manager or a child is let go with a dropped object, and finalized."""
         info = self.index.class_of(site.call)
         if info is None:
             return verdict
@@ -906,6 +908,19 @@ class Analyzer:
         closers = with_callers(index, info, pinned)
         if not set(verdict.reapers) <= closers:
             return verdict  # reaped by a method of its own use too (`wait()`, `restart()`)
+        kind = site.rule.kind
+        if kind.thread and (
+            "__del__" not in closers
+            or any(
+                (name := dotted_name(arg.value) or "") == "self"
+                or (name.startswith("self.") and name[5:] in info.methods)
+                for arg in site.call.args
+            )
+        ):
+            # the pin costs something only where collecting the object would have ended the
+            # thread: through a __del__ reaching the stop, and only if the thread does not
+            # hold the object itself (a bound method for target does, pinned or not)
+            return verdict
         if any(
             index.resolve(node.func) == "atexit.unregister"
             for name, method in info.methods.items()
@@ -914,7 +929,6 @@ class Analyzer:
             if isinstance(node, cst.Call)
         ):
             return verdict
-        kind = site.rule.kind
         close = sorted(pinned)[0]
         return Verdict(
             True,
