@@ -243,3 +243,50 @@ def test_retired_through_a_local_is_told_as_directly(make: str) -> None:
     result = analyze_source(code.encode(), "manager.py", load_rules().rules)
     severities = [(f.severity, f.message) for f in result.findings]
     assert all(severity != "high" for severity, _ in severities), severities
+
+
+def test_a_replaced_service_object_is_not_ended_by_dropping_it() -> None:
+    """A library service (an SSH client's transport thread) runs until closed: replacing the
+    one stored, which a local passed on, leaves the one before running (held29: lithops'
+    create_client(); carrying what the attribute learned through the local must not let it
+    go as a thread that ends by itself)."""
+    code = """\
+import paramiko
+
+
+class Remote:
+    def __init__(self, host):
+        self.host = host
+        self.ssh_client = None
+
+    def close(self):
+        if self.ssh_client:
+            self.ssh_client.close()
+        self.ssh_client = None
+
+    def create_client(self, timeout=2):
+        ssh_client = paramiko.SSHClient()
+        ssh_client.connect(hostname=self.host, timeout=timeout)
+        self.ssh_client = ssh_client
+        return self.ssh_client
+
+    def _ensure_client(self):
+        if self.ssh_client is None:
+            self.create_client()
+        return self.ssh_client
+
+    def _exec_command(self, cmd):
+        return self.ssh_client.exec_command(cmd)
+
+    def run_remote_command(self, cmd):
+        self._ensure_client()
+        try:
+            stdin, stdout, stderr = self._exec_command(cmd)
+        except Exception:
+            self.create_client()
+            stdin, stdout, stderr = self._exec_command(cmd)
+        return stdout.read()
+"""
+    result = analyze_source(code.encode(), "remote.py", load_rules().rules)
+    (finding,) = result.findings
+    assert "without stopping the one before" in finding.message, finding.message

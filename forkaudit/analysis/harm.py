@@ -192,7 +192,8 @@ class Harm:
             # a before only when the start repeats
             if many.level < Level.PER_CALL:
                 return None
-            if kind in (Kind.FORK, Kind.SPAWN) or site.lasts:
+            # (a library service runs until stopped: dropping its object stops nothing)
+            if kind in (Kind.FORK, Kind.SPAWN, Kind.SERVICE) or site.lasts:
                 residue, owned = Residue.PERSISTENT, False
                 left = (
                     "each one replaced keeps running until its loop's flag is set"
