@@ -132,3 +132,25 @@ def test_the_principle_at_run_time() -> None:
     finally:
         while _PINNED:
             _PINNED.pop()()
+
+
+def test_a_module_closing_every_client_it_makes_leaves_none_pinned() -> None:
+    """Made per request but closed by a with-block or a `finally` (review: a false high)."""
+    for use in (
+        "    with ApiClient() as client:\n        return client.call_api(int, True)\n",
+        "    client = ApiClient()\n    try:\n        return client.call_api(int, True)\n"
+        "    finally:\n        client.close()\n",
+    ):
+        code = CLIENT.format(register="atexit.register(self.close)") + (
+            "\n\ndef handle(request):\n" + use
+        )
+        assert analysed(code, "api_client.py") == [], use
+
+
+def test_a_module_dropping_the_clients_it_makes_piles_them_up() -> None:
+    code = CLIENT.format(register="atexit.register(self.close)") + (
+        "\n\ndef handle(request):\n    client = ApiClient()\n"
+        "    return client.call_api(int, True)\n"
+    )
+    (finding,) = analysed(code, "api_client.py")
+    assert finding.severity == "high", finding.message

@@ -106,7 +106,7 @@ def handle(request):
 """
     (finding,) = analysed(code, "helper.py")
     assert finding.line == 7
-    assert "whose cache" in finding.message and "once" in finding.message, finding.message
+    assert "is cached" in finding.message and "once" in finding.message, finding.message
     assert finding.severity != "high"
 
 
@@ -118,3 +118,40 @@ def test_the_principle_at_run_time(factory: str) -> None:
     pvs = namespace["put_many"]([f"pv{i}" for i in range(10)])  # type: ignore[operator]
     assert threading.active_count() == before + 1
     pvs[0]._context.disconnect()
+
+
+def test_a_cache_keyed_on_an_argument_makes_one_per_key() -> None:
+    """Review: `@lru_cache(maxsize=None) def session_for(host)` called with each request's
+    host makes one per host (50 hosts -> 50 threads): not one object for all."""
+    code = CONTEXT.format(
+        factory="@functools.lru_cache(maxsize=None)\ndef make_context(host):\n    return Context()\n"
+    ).replace("context = make_context()", "context = make_context(name)")
+    findings = analysed(code, "pv.py")
+    assert findings and findings[0].severity == "high", [f.message for f in findings]
+
+
+def test_a_global_handed_out_and_reaped_by_a_caller_is_reaped() -> None:
+    """Review: one caller closing the one object reaps it for all (`get_pool().close()`)."""
+    code = """\
+import multiprocessing
+
+_pool = None
+
+
+def get_pool():
+    global _pool
+    if _pool is None:
+        _pool = multiprocessing.Pool(4)
+    return _pool
+
+
+def compute(items):
+    return get_pool().map(abs, items)
+
+
+def shutdown():
+    pool = get_pool()
+    pool.close()
+    pool.join()
+"""
+    assert analysed(code, "pool.py") == []

@@ -377,3 +377,37 @@ def test_a_start_whose_only_stop_is_the_objects_end_is_per_use() -> None:
     code = FORWARD.format(start="connect", stop="").replace("__exit__", "close")
     (finding,) = analysed(code, "forward.py")
     assert finding.severity == "high", finding.message
+
+
+def test_a_start_the_package_calls_per_connection_is_per_call() -> None:
+    """Review: `hb = Heartbeat(conn); hb.start()` per connection, the stop never called: the
+    pair is no excuse when the package itself calls the start (20 calls -> 20 threads)."""
+    code = SERVICE.format(start="startService") + (
+        "\n\ndef on_connect(conn):\n    writer = Writer(conn.send)\n    writer.startService()\n"
+    )
+    (finding,) = analysed(code, "writer.py")
+    assert finding.severity == "high", finding.message
+
+
+def test_a_with_block_pairs_only_with_what_its_exit_runs() -> None:
+    """Review: a stop that would lower the flag, called on nothing of this class (an unrelated
+    `server.stop()` in the module), while `__exit__` only closes: each block leaves one."""
+    code = (
+        WITH_THROUGH.format(stop_body="self._stop.set()", expect="leak").replace(
+            "    def __exit__(self, *exc):\n        self.stop()\n",
+            "    def __exit__(self, *exc):\n        self._stream.close()\n",
+        )
+        + "\n\ndef shutdown(server):\n    server.stop()\n"
+    )
+    assert_expectations("with_pair_stop_elsewhere", code)
+
+
+def test_a_stop_named_word_that_is_not_the_starts_other_half_is_no_pair() -> None:
+    """Review: open() beside an unrelated pause(): the object's close() is its end, so it is
+    made and ended per use (20 open/close -> 20 threads)."""
+    code = FORWARD.format(
+        start="open",
+        stop="\n    def pause(self):\n        self.delivering = False\n",
+    ).replace("__exit__", "close")
+    (finding,) = analysed(code, "forward.py")
+    assert finding.severity == "high", finding.message

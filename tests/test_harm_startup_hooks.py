@@ -53,3 +53,32 @@ def test_probe(name: str) -> None:
 def test_the_route_is_told_per_request() -> None:
     (finding,) = analysed(PROBES["route"], "service.py")
     assert finding.severity == "high", finding.message
+
+
+def test_a_hook_a_route_also_runs_is_per_request() -> None:
+    """Review: `@app.post("/restart")` awaiting the start-up hook runs it per request."""
+    code = """\
+import queue
+import threading
+
+jobs = queue.Queue()
+
+
+def consume(q):
+    while True:
+        q.get()()
+
+
+@app.on_event("startup")
+async def start_consumer():
+    threading.Thread(target=consume, args=(jobs,), daemon=True).start()  # expect: leak
+
+
+@app.post("/restart")
+async def restart():
+    await start_consumer()
+"""
+    assert_expectations("hook_called_by_route", code)
+    assert_expectations(
+        "hook_alone", code.split("\n\n@app.post")[0].replace("# expect: leak", "# expect: ok")
+    )

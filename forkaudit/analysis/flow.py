@@ -55,6 +55,7 @@ from forkaudit.analysis.syntax import (
     loop_can_exit,
     loop_exits,
     names_in,
+    names_tested,
     none_test_sense,
     normal_values,
     runs_only_from,
@@ -328,8 +329,17 @@ class Follower:
             if cached and not use.position:
                 # returned by a cached property: its object keeps it under the property's name
                 return self._follow_attribute(site, cached, use.at)
-            if self._kept_by_cache(function):
-                return self._cache_keeps(site, function, site.started, site.daemon)
+            if site.shared_by and not use.position:
+                # cached with nothing to key on, called nowhere in the module: the cache keeps it
+                return Verdict(
+                    True,
+                    "low",
+                    f"{site.shared_by}, which keeps it for every caller: it is never "
+                    f"{rule.kind.reaped}",
+                    started=site.started,
+                    daemon=site.daemon,
+                    holder="cache",
+                )
             return Verdict(
                 False,
                 started=site.started,
@@ -1793,17 +1803,14 @@ class Follower:
             return Verdict(
                 True, "high", f"bound to `{name}`; {futile}", started=started, daemon=daemon
             )
+        if site.shared_by and evidence.returned and holder:
+            # `global _ctx; ...; _ctx = Context(); return _ctx`, called nowhere in the module:
+            # the module keeps it, whatever its callers elsewhere do with their reference
+            evidence.returned = []
         cached = self._cached_property(scope)
         if cached and evidence.returned and not evidence.reaps:
             # returned by a cached property: its object keeps it, under the property's name
             return self._follow_attribute(replace(site, started=started), cached, statement)
-        if evidence.returned and not evidence.reaps:
-            if holder:
-                # `global _client; _client = Client(); return _client`: the module keeps it,
-                # each caller gets the one it holds, not one of its own
-                evidence.returned = []
-            elif isinstance(scope, cst.FunctionDef) and self._kept_by_cache(scope):
-                return self._cache_keeps(site, scope, started, daemon)
         leaking_subs = [v for v in evidence.sub_verdicts if v.leak]
         factories = [v.factory for v in evidence.sub_verdicts if v.factory is not None]
         if timed_out_unreaped(
@@ -3092,9 +3099,7 @@ class Follower:
             )
         closer = self._ends_unreaped(family, attr, site)
         dropper = self._ends_and_drops(family, attr, site)
-        if any(
-            v.leak and v.holder in ("container", "module", "cache") for v in evidence.sub_verdicts
-        ):
+        if any(v.leak and v.holder in ("container", "module") for v in evidence.sub_verdicts):
             dropper = ""  # also kept in a container: letting go of the attribute drops nothing
         replacer = (
             self._replaces_unreaped(
@@ -3313,34 +3318,60 @@ class Follower:
                 return found, ()
         return "", ()
 
-    def _kept_by_cache(self, function: cst.FunctionDef) -> str:
-        """The decorator caching what ``function`` returns for every later call with the same
-        arguments (``@functools.lru_cache(1)``, ``@cache``, ``@memoize``; a cached property
-        keeps it on its object instead), as written; "" when there is none."""
-        for decorator in function.decorators:
-            target = decorator.decorator
-            called = target.func if isinstance(target, cst.Call) else target
-            last = last_name(called)
-            if last in CACHE_DECORATORS and last not in CACHED_PROPERTIES:
-                return f"@{self.index.code(target)}"
-        return ""
-
-    def _cache_keeps(
-        self, site: Site, function: cst.FunctionDef, started: bool, daemon: bool
-    ) -> Verdict:
-        """Returned by a function whose cache keeps what it returns: the cache holds it for
-        the life of the process and hands the same one to every caller with the same
-        arguments, so the callers hold no new one each; nothing of the module reaps it."""
-        return Verdict(
-            True,
-            "low",
-            f"returned by {function.name.value}(), whose cache "
-            f"({self._kept_by_cache(function)}) keeps it and hands the same one to every "
-            f"caller: never {site.rule.kind.reaped}",
-            started=started,
-            daemon=daemon,
-            holder="cache",
+    def shares_what_it_returns(self, function: cst.FunctionDef) -> str:
+        """How ``function`` keeps the handle it returns and hands the same one to every
+        caller, "" when it does not: cached with no parameter to key on
+        (``@functools.lru_cache(1) def _make_context(): return Context()``; a cache keyed on an
+        argument, or a method's on ``self``, makes one per key), or returning the module global
+        it fills (``global _ctx; ...; _ctx = Context(); return _ctx``)."""
+        params = function.params
+        no_parameters = not (
+            params.params
+            or params.posonly_params
+            or params.kwonly_params
+            or isinstance(params.star_arg, cst.Param)
+            or isinstance(params.star_kwarg, cst.Param)
         )
+        if no_parameters and self.index.class_of(function.body) is None:
+            for decorator in function.decorators:
+                target = decorator.decorator
+                called = target.func if isinstance(target, cst.Call) else target
+                last = last_name(called)
+                if last in CACHE_DECORATORS and last not in CACHED_PROPERTIES:
+                    return f"{function.name.value}() is cached (@{self.index.code(target)})"
+        statements = walk_statements(function)
+        declared = {
+            name.name.value
+            for node in statements
+            if isinstance(node, cst.Global)
+            for name in node.names
+        }
+        returned = [
+            node.value for node in statements if isinstance(node, cst.Return) and node.value
+        ]
+        names = {value.value for value in returned if isinstance(value, cst.Name)}
+        if len(names) != 1 or len(returned) != sum(isinstance(v, cst.Name) for v in returned):
+            return ""
+        (name,) = names
+        stores = [
+            target
+            for target, _ in assignments(function)
+            if isinstance(target, cst.Name) and target.value == name
+        ]
+        if (
+            name in declared
+            and stores
+            and all(
+                any(
+                    isinstance(ancestor, cst.If) and name in names_tested(ancestor.test)
+                    for ancestor in self.index.ancestors(target)
+                )
+                for target in stores
+            )
+        ):
+            # filled behind a test of itself (`if _ctx is None:`): once, then handed out
+            return f"{function.name.value}() hands out the module global `{name}` it fills once"
+        return ""
 
     def _cached_property(self, scope: ScopeNode) -> str:
         """The name of the method ``scope`` when it is a cached property of a class

@@ -424,8 +424,10 @@ class Harm:
             and isinstance(node.func, cst.Attribute)
         }
         for name, method in table.items():
-            if name not in exits | exited and not (
-                _named_for(name, STOP_NAME_WORDS) and called_in_code(self.index.text, name)
+            if name not in exits | exited and (
+                # a with-block promises its `__exit__` only, not a stop called somewhere
+                entered
+                or not (_named_for(name, STOP_NAME_WORDS) and called_in_code(self.index.text, name))
             ):
                 continue
             for node in walk_statements(method, skip_nested=False):
@@ -443,7 +445,13 @@ class Harm:
         one of the methods that stop it (``verdict.reapers``) is named for a stop: its two
         halves; "" otherwise."""
         function = self.facts.enclosing_function(site.call)
-        if function is None or not _named_for(function.name.value, START_NAME_WORDS):
+        if (
+            function is None
+            or not _named_for(function.name.value, START_NAME_WORDS)
+            # called by the package itself (`hb.start()` per connection): how often is what
+            # those calls say, and they do not call the stop
+            or self.facts.callers(function)
+        ):
             return ""
         stops = sorted(name for name in verdict.reapers if _named_for(name, STOP_NAME_WORDS))
         return f"{function.name.value}() and {stops[0]}()" if stops else ""
@@ -478,15 +486,14 @@ class Harm:
         if (
             not site.stop_misses
             and function is not None
-            and _named_for(function.name.value, START_NAME_WORDS)
             and any(
-                _named_for(name, STOP_NAME_WORDS) and name not in PER_USE_METHODS
+                name not in PER_USE_METHODS and _other_half(function.name.value, name)
                 for member in family
                 for name in member.methods
             )
         ):
-            # started by a start of its own (`start()`, not the constructor) beside a stop of
-            # its own (`stop()`), apart from the object's end (`__exit__`): the thread's life
+            # started by a start of its own (`start()`, not the constructor) beside the stop
+            # named as its other half (`stop()`; `start_updates()`, `stop_updates()`), apart from the object's end (`__exit__`): the thread's life
             # is that pair's, which whoever calls the start calls in turn, not one per object
             # made and ended (kr8s's PortForward: `with pf:` never starts it)
             return many
@@ -1084,6 +1091,24 @@ def _message(
             "a non-daemon thread or process that never ends keeps the interpreter from exiting"
         )
     return "; ".join(part for part in parts if part)
+
+
+# the word naming the other half of a start (`start_updates` / `stop_updates`)
+_OTHER_HALF = {
+    "start": "stop",
+    "begin": "end",
+    "enable": "disable",
+    "activate": "deactivate",
+    "resume": "pause",
+}
+
+
+def _other_half(start: str, name: str) -> bool:
+    """Is method ``name`` the stop named as the other half of method ``start`` (``stop`` for
+    ``start``, ``stopUpdates`` for ``startUpdates``, ``disable_sync`` for ``enable_sync``)?"""
+    first, *rest = name_words(start)
+    other = _OTHER_HALF.get(first)
+    return other is not None and name_words(name) == [other, *rest]
 
 
 # a context manager's halves: the `with` statement calls the exit after every enter

@@ -176,10 +176,24 @@ class Analyzer:
             ]
             if every and not callers:
                 return
+            shared = site.shared_by or self.flow.shares_what_it_returns(verdict.factory)
+            kept = (
+                # handed out to code elsewhere, but kept where it is: judged as kept there
+                self.flow.follow(replace(site, shared_by=shared), site.node)
+                if shared and not every and not site.depth
+                else None
+            )
+            if shared and any(
+                not (seen := self.flow.follow(replace(site, node=caller), caller)).leak
+                and seen.factory is None
+                for caller in callers
+            ):
+                return  # one object for all: a caller reaping it (`get_pool().close()`) reaps it
             if callers:
                 for caller in callers:
                     child = replace(
                         site,
+                        shared_by=shared,
                         node=caller,
                         via=f"{verdict.factory.name.value}() (returns {site.via})",
                         started=verdict.started or site.started,
@@ -204,6 +218,8 @@ class Analyzer:
                             self.sites.check_target_argument(child, *runs)
                         self._analyse_factory_call(child, site)
                 return
+            if kept is not None:
+                verdict = kept
             if not verdict.leak and site.feeds_class:
                 # returned to code elsewhere: whoever gets an iterator whose thread fills its
                 # queue has no way to end the thread but to take every item (a drain method)
@@ -929,6 +945,8 @@ class Analyzer:
             if isinstance(node, cst.Call)
         ):
             return verdict
+        if self._makers_close(info, closers):
+            return verdict  # every object the module makes, it closes: none is left pinned
         close = sorted(pinned)[0]
         return Verdict(
             True,
@@ -942,6 +960,40 @@ class Analyzer:
             holder="self",
             stays=True,
         )
+
+    def _makers_close(self, info: ClassInfo, closers: set[str]) -> bool:
+        """Does the module make objects of the class (outside it), and close every one it
+        makes: made as a with-block's item (`with ApiClient() as client:`), or bound to a name
+        that the making function closes (`client.close()`, in a `finally` or not) or enters
+        (`with client:`)?"""
+        index = self.index
+        makers = [
+            call
+            for call in index.calls
+            if last_name(call.func) == info.name and not index.inside(call, info.node)
+        ]
+        if not makers:
+            return False
+        for call in makers:
+            parent = index.parent_of(call)
+            if isinstance(parent, cst.WithItem):
+                continue
+            target = (
+                parent.targets[0].target
+                if isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                else None
+            )
+            if not isinstance(target, cst.Name):
+                return False
+            name = target.value
+            scope = index.scope_of(call)
+            if not any(
+                (isinstance(node, cst.Call) and calls_method(node, name, closers))
+                or (isinstance(node, cst.WithItem) and dotted_name(node.item) == name)
+                for node in walk_statements(scope)
+            ):
+                return False
+        return True
 
     def _outlives_its_end(self, site: Site, verdict: Verdict) -> Verdict:
         """A thread its object's constructor starts by itself (in ``__init__``: its users never
@@ -1400,6 +1452,8 @@ class Analyzer:
                     self._analyse_factory_call(
                         replace(
                             child,
+                            shared_by=child.shared_by
+                            or self.flow.shares_what_it_returns(verdict.factory),
                             tuple_index=verdict.factory_index,
                             node=caller,
                             call=caller,
@@ -1421,6 +1475,19 @@ class Analyzer:
         verdict.reason = f"{verdict.reason}; the handle comes from {child.via}"
         if verdict.confidence == "high":
             verdict.confidence = "medium"
+        if child.shared_by:
+            # every caller gets the same one: a caller leaving it unreaped leaves that one, as
+            # often as the start itself runs (once, behind its cache or global), not per caller
+            verdict.reason = (
+                f"{child.shared_by} and hands the same one to every caller; the callers let it "
+                f"go (line {self.index.line_of(child.call)}): it is never "
+                f"{child.rule.kind.reaped}"
+            )
+            cached = "is cached" in child.shared_by
+            verdict.holder = "cache" if cached else "module"
+            verdict.replaced, verdict.retired = False, ""
+            self._emit(replace(origin, via=child.via), verdict)
+            return
         self._emit(child, verdict)
 
     def _emit(self, site: Site, verdict: Verdict) -> None:

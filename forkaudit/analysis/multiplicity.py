@@ -333,14 +333,24 @@ class Counter:
                 return Multiplicity(
                     Level.ONCE, f"{name}() is cached (@{_code(self.index, called)})", True
                 )
-            if last in STARTUP_DECORATORS or (
-                last in STARTUP_EVENT_DECORATORS
-                and isinstance(target, cst.Call)
-                and any(
-                    isinstance(arg.value, cst.SimpleString)
-                    and arg.value.evaluated_value in STARTUP_EVENTS
-                    for arg in target.args
+            if (
+                # an attribute (`@app.before_serving`, `@pv.startup`): a framework's registry,
+                # not any callable named so; and not also called by the package (a route
+                # restarting it runs it per request)
+                isinstance(called, cst.Attribute)
+                and (
+                    last in STARTUP_DECORATORS
+                    or (
+                        last in STARTUP_EVENT_DECORATORS
+                        and isinstance(target, cst.Call)
+                        and any(
+                            isinstance(arg.value, cst.SimpleString)
+                            and arg.value.evaluated_value in STARTUP_EVENTS
+                            for arg in target.args
+                        )
+                    )
                 )
+                and not self.facts.callers(function)
             ):
                 return Multiplicity(
                     Level.ONCE,

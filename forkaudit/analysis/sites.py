@@ -152,6 +152,9 @@ class Site:
     serves_stopped: str = ""
     context_manager: bool = False
     depth: int = 0
+    # followed to a caller of a factory that hands every caller the same one (cached, or a
+    # module global it fills): how; a caller leaving it unreaped leaves that one, at the start
+    shared_by: str = ""
 
     @property
     def lasts(self) -> bool:
