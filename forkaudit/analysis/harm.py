@@ -195,6 +195,14 @@ class Harm:
             # (a library service runs until stopped: dropping its object stops nothing)
             if kind in (Kind.FORK, Kind.SPAWN, Kind.SERVICE) or site.lasts:
                 residue, owned = Residue.PERSISTENT, False
+                if kind is Kind.SERVICE and not site.lasts and not many.positive:
+                    # a client or observer set up by a method nothing shows called again while
+                    # the last one runs (a retry after a failure, a set-up): bounded
+                    many = Multiplicity(
+                        Level.PER_OBJECT,
+                        f"{many.describe()}: a replaced one runs on, but nothing shows the "
+                        "start called again while the one before runs",
+                    )
                 left = (
                     "each one replaced keeps running until its loop's flag is set"
                     if site.until_stopped and not site.outsleeps
@@ -252,6 +260,8 @@ class Harm:
             and residue is Residue.PERSISTENT
             and not owned
             and not verdict.stays  # its object's end stops it; only the exit cannot
+            # (a replaced one is left only when the start repeats, which nothing showed)
+            and not verdict.replaced
         ):
             many = self._per_use(site, many)
         if owned and many.level > Level.PER_OBJECT:
