@@ -156,33 +156,14 @@ class Harm:
             # a start whose stop, named as its other half, ends what it began: whoever runs
             # the object calls them in turn (a Twisted service's parent calls startService(),
             # then stopService() at shutdown), not the start per request
-            info = self.index.class_of(site.call)
-            each = f"{pair} are called in turn"
-            made = self.counter.objects_made(info.node, each) if info is not None else None
-            many = (
-                made
-                if made is not None and made.level is Level.MANY
-                else Multiplicity(
-                    Level.PER_OBJECT,
-                    f"once per {info.name if info is not None else 'owning'} object: {each}",
-                )
-            )
+            many = self._per_object(site, f"{pair} are called in turn")
         if verdict.retired and many.level >= Level.PER_CALL:
             # each call reaps the one the call before stored: one left per object at most
             each = (
                 f"each call of {verdict.retired}() "
                 f"{kind.reap('the one stored before', third_person=True)} it stores another"
             )
-            info = self.index.class_of(site.call)
-            made = self.counter.objects_made(info.node, each) if info is not None else None
-            many = (
-                made
-                if made is not None and made.level is Level.MANY
-                else Multiplicity(
-                    Level.PER_OBJECT,
-                    f"once per {info.name if info is not None else 'owning'} object: {each}",
-                )
-            )
+            many = self._per_object(site, each)
         if many.job_of and not site.lasts:
             # a one-shot start in a function that registers a recurring job: one per call
             many = Multiplicity(Level.PER_CALL, f"on every call of {many.job_of}()")
@@ -449,6 +430,16 @@ class Harm:
                 ):
                     return True
         return False
+
+    def _per_object(self, site: Site, each: str) -> Multiplicity:
+        """Once per object of the class starting ``site``, ``each`` saying why; more when the
+        module shows such objects made over and over (in a loop, per request)."""
+        info = self.index.class_of(site.call)
+        made = self.counter.objects_made(info.node, each) if info is not None else None
+        if made is not None and made.level is Level.MANY:
+            return made
+        owner = info.name if info is not None else "owning"
+        return Multiplicity(Level.PER_OBJECT, f"once per {owner} object: {each}")
 
     def _start_of_a_pair(self, site: Site, verdict: Verdict) -> str:
         """ "start() and stop()" when ``site`` is started by a method named for a start and
