@@ -206,7 +206,7 @@ class CallersElsewhere:
             except Exception:  # a caller that does not parse says nothing
                 self._modules[path] = None
             else:
-                index = build_index(module, source)
+                index = build_index(module, source, parsed=source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
 

@@ -76,6 +76,9 @@ class ModuleIndex:
     line_map: list[int] | None = None  # parsed line -> original line, when only a slice was parsed
     # where reportable nodes start (line, column) and end (line), by id: built on first use
     position_table: tuple[dict[int, tuple[int, int]], dict[int, int]] | None = None
+    parsed: str = ""  # the text the module was parsed from ("": not known)
+    # the top-level statements whose nodes position_table holds (None: all of them)
+    _placed: set[int] | None = field(default_factory=set)
     # uses(): the nodes of each name by the innermost function holding them, built on first use
     _buckets: dict[str, dict[int, list[tuple[int, cst.Name]]]] = field(default_factory=dict)
     _nested: dict[int, list[cst.FunctionDef]] | None = None
@@ -414,7 +417,9 @@ class _Indexer:
                 self.aliases[name] = full
 
 
-def build_index(module: cst.Module, source: str, line_map: list[int] | None = None) -> ModuleIndex:
+def build_index(
+    module: cst.Module, source: str, line_map: list[int] | None = None, parsed: str = ""
+) -> ModuleIndex:
     indexer = _Indexer()
     indexer.run(module)
     # Imported names win over nothing; module-level defs win over imports of the same name only
@@ -434,6 +439,7 @@ def build_index(module: cst.Module, source: str, line_map: list[int] | None = No
         text=source,
         context_assigns=indexer.context_assigns,
         line_map=line_map,
+        parsed=parsed,
     )
     # `ctx = multiprocessing.get_context("spawn")` makes `ctx` an alias of multiprocessing (so
     # does torch.multiprocessing's or multiprocess's, which re-export it).
@@ -510,7 +516,7 @@ class _LineState(CodegenState):
     report start and end. libcst's PositionProvider records a CodeRange for every node of the
     module, which costs several times the parse; this records a few node types."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, text: list[str] | None = None) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
         )
@@ -518,8 +524,11 @@ class _LineState(CodegenState):
         self.column = 0
         self.starts: dict[int, tuple[int, int]] = {}
         self.ends: dict[int, int] = {}
+        self.text = text  # the code generated, when asked for
 
     def _advance(self, value: str) -> None:
+        if self.text is not None:
+            self.text.append(value)
         newlines = value.count("\n")
         if newlines:
             self.line += newlines
@@ -581,11 +590,13 @@ _RECORDED: frozenset[type] = frozenset(
 
 def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, int]:
     if index.position_table is None:
-        state = _LineState(index.module)
-        index.module._codegen(state)
-        index.position_table = (state.starts, state.ends)
+        index.position_table = ({}, {})
     starts, ends = index.position_table
     begin = starts.get(id(node))
+    if begin is None and index._placed is not None:
+        _place(index, node)  # (the whole module's table where it could not be placed alone)
+        starts, ends = index.position_table
+        begin = starts.get(id(node))
     if begin is None:
         return (1, 1, 1)
     start, column = begin
@@ -595,3 +606,52 @@ def _compute_position(index: ModuleIndex, node: cst.CSTNode) -> tuple[int, int, 
         start = index.line_map[min(start, last) - 1]
         end = index.line_map[min(end, last) - 1]
     return (start, column + 1, end)
+
+
+def _place(index: ModuleIndex, node: cst.CSTNode) -> None:
+    """Record where the nodes of the function holding ``node`` are (of the top-level statement
+    holding it, outside any function): the code of that function alone, at its indentation (a
+    few lines of a module, where generating the whole module's code took a twentieth of a scan),
+    found once in the text the module was parsed from; the whole module's where it cannot be
+    placed so (not found, found twice, the module's own nodes)."""
+    assert index.position_table is not None and index._placed is not None
+    starts, ends = index.position_table
+    chain: list[cst.CSTNode] = []  # node and its ancestors, up to a top-level statement
+    current: cst.CSTNode | None = node
+    while current is not None and current is not index.module:
+        chain.append(current)
+        current = index.parent.get(id(current))
+    where = next((i for i, n in enumerate(chain) if isinstance(n, cst.FunctionDef)), None)
+    top = (
+        chain[where] if where is not None else chain[-1] if current is not None and chain else None
+    )
+    if top is not None and id(top) in index._placed:
+        return  # placed already: the node is not one recorded
+    if top is not None and index.parsed:
+        text: list[str] = []
+        state = _LineState(index.module, text)
+        blocks = chain[(where or 0) + 1 :] if where is not None else []
+        state.indent_tokens = [
+            index.module.default_indent if block.indent is None else block.indent
+            for block in reversed(blocks)
+            if isinstance(block, cst.IndentedBlock)
+        ]
+        top._codegen(state)
+        code = "".join(text)
+        at = index.parsed.find(code) if code else -1
+        if (
+            at >= 0
+            and (at == 0 or index.parsed[at - 1] == "\n")
+            and index.parsed.find(code, at + 1) < 0
+        ):
+            shift = index.parsed.count("\n", 0, at)
+            starts.update(
+                (key, (line + shift, column)) for key, (line, column) in state.starts.items()
+            )
+            ends.update((key, line + shift) for key, line in state.ends.items())
+            index._placed.add(id(top))
+            return
+    state = _LineState(index.module)
+    index.module._codegen(state)
+    index.position_table = (state.starts, state.ends)
+    index._placed = None
