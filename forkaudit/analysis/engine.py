@@ -7,10 +7,10 @@ import io
 import os
 import re
 import tokenize
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import libcst as cst
 
@@ -117,7 +117,9 @@ def analyze(
     in the environment turns slicing off (``benchmarks/slicediff.py`` compares both)."""
     slicing = slicing and os.environ.get("FORKAUDIT_WHOLE_FILES") != "1"
     names = tuple(sorted(set(extra_names) | set(external or ())))
-    pattern = start_pattern(rules, names) if slicing else None
+    # compiled only where the slicer asks for it: the name-driven regexes it builds are all it
+    # uses when there are start names (a regex of them all took 4 ms to compile per set of names)
+    pattern = partial(start_pattern, rules, names) if slicing else None
     anchors = tuple(sorted(start_names(rules) | set(names)))
     try:
         return _analyze(
@@ -148,7 +150,7 @@ def _analyze(
     distribution: str,
     external: dict[str, SubclassInfo] | None,
     test_code: bool,
-    pattern: re.Pattern[str] | None,
+    pattern: Callable[[], re.Pattern[str]] | None,
     anchors: tuple[str, ...] = (),
     process_reaper: str = "",
     makers: tuple[str, ...] = (),
@@ -246,7 +248,7 @@ def _analyze(
             )
         )
     try:
-        index = build_index(module, source, line_map)
+        index = build_index(module, source, line_map, seen)
         elsewhere = CallersElsewhere(path, callers, _parsed) if callers else None
         analyzer = Analyzer(
             index,

@@ -261,11 +261,21 @@ class _Starts:
     (which stops the regex engine from skipping ahead by first character and made it 2x slower):
     the word boundary is checked on the few hits instead. Without names it uses ``pattern``."""
 
-    __slots__ = ("_made", "_seen", "base", "extra", "fast", "makers", "names", "pattern", "targets")
+    __slots__ = (
+        "_made",
+        "_pattern",
+        "_seen",
+        "base",
+        "extra",
+        "fast",
+        "makers",
+        "names",
+        "targets",
+    )
 
     def __init__(
         self,
-        pattern: re.Pattern[str],
+        pattern: re.Pattern[str] | Callable[[], re.Pattern[str]],
         names: Iterable[str] = (),
         extra: Iterable[str] = (),
         makers: Iterable[str] = (),
@@ -279,13 +289,19 @@ class _Starts:
         self.targets: dict[
             tuple[str, re.Pattern[str] | None], tuple[frozenset[str], frozenset[str]]
         ] = {}
-        self.pattern = pattern
+        self._pattern = pattern  # (or what compiles it, when it is first needed)
         # The built-in names and the few this module adds (subclasses, aliases, factories) get a
         # regex each: the first is compiled once per scan, the second is small to compile.
         self.base = tuple(sorted(set(names)))
         self.extra = tuple(sorted(set(extra) - set(self.base)))
         self.names = tuple(sorted(self.base + self.extra))
         self.fast = [_any_of(_START_TEMPLATE, part) for part in (self.base, self.extra) if part]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if not isinstance(self._pattern, re.Pattern):
+            self._pattern = self._pattern()
+        return self._pattern
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         if not self.fast:
@@ -313,7 +329,7 @@ class _Starts:
         """Also match uses of ``names`` (a local subclass, an alias, a factory)."""
         extra = sorted(names)
         if self.base:  # the name-driven regexes are all that is used: no need for the slow one
-            return _Starts(self.pattern, self.base, self.extra + tuple(extra), self._made)
+            return _Starts(self._pattern, self.base, self.extra + tuple(extra), self._made)
         pattern = re.compile(self.pattern.pattern + r"|\b(?:" + alternation(extra) + r")\s*\(")
         return _Starts(pattern, makers=self._made)
 
@@ -415,7 +431,7 @@ class _Slicing:
 
 def slice_source(
     source: str,
-    pattern: re.Pattern[str],
+    pattern: re.Pattern[str] | Callable[[], re.Pattern[str]],
     names: Iterable[str] = (),
     reapers: Iterable[str] = (),
     modules: Iterable[str] = (),
@@ -423,7 +439,7 @@ def slice_source(
 ) -> Sliced | None:
     """The chunks of ``source`` that can matter, or None when slicing saves nothing.
 
-    ``pattern`` matches a start; ``names`` (the start names it is built from) let most chunks be
+    ``pattern`` matches a start (or compiles the regex that does, on first use); ``names`` (the start names it is built from) let most chunks be
     ruled out by a substring test first; ``reapers`` are the methods that reap a thread or
     process (``join``): a thread subclass keeps every method that calls one on itself;
     ``modules`` are the modules the start names come from (``subprocess``); ``makers`` are the
