@@ -186,3 +186,18 @@ def test_the_cheap_look_is_the_one_regex(line: str, where: str) -> None:
     assert python2._looks_python2(text, python2._PYTHON2_TEXT, python2._TABS_TEXT) == expected
     data = text.encode()
     assert python2._looks_python2(data, python2._PYTHON2_BYTES, python2._TABS_BYTES) == expected
+
+
+def test_a_long_line_of_near_misses_is_read_once() -> None:
+    """What comes before a match is read back over blanks only, not to the line's start: the
+    answer on a long line of `x print y` (none of them at a line's start) is the regex's."""
+    import re
+
+    from forkaudit.analysis import python2
+
+    line = "x = '" + "a print b  exec c " * 20_000 + "'\n"
+    for text in (line, line + "if x: print y\n", line + "  \tz = 1\n"):
+        expected = bool(re.compile(_ONE_REGEX, re.MULTILINE).search(text))
+        assert python2._looks_python2(text, python2._PYTHON2_TEXT, python2._TABS_TEXT) == expected
+        data = text.encode()
+        assert python2._looks_python2(data, python2._PYTHON2_BYTES, python2._TABS_BYTES) == expected

@@ -126,3 +126,34 @@ def test_without_the_parsed_text_the_whole_module_is_generated() -> None:
     call = next(c for c in _recorded(module) if isinstance(c, cst.Call))
     assert ix._compute_position(index, call)[0] == 7
     assert index._placed is None
+
+
+# libcst does not write back every text as it read it: a module without a final newline, a space
+# before an except clause's colon, a form feed opening a line. The function's own text is then
+# not found, and a twin written as libcst writes it must not be taken for it.
+NOT_GIVEN_BACK = {
+    "no final newline": "class A:\n    def f(self):\n        g()\nclass B:\n    def f(self):\n        g()",
+    "except E :": (
+        "def f():\n    try:\n        g()\n    except OSError:\n        pass\n"
+        "def f():\n    try:\n        g()\n    except OSError :\n        pass\n"
+    ),
+    "form feed": (
+        "class A:\n    def f(self):\n        x = 1\n        g()\n"
+        "class B:\n    def f(self):\n        x = 1\n\x0c        g()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", NOT_GIVEN_BACK.values(), ids=NOT_GIVEN_BACK.keys())
+def test_a_twin_as_libcst_writes_it_is_not_taken_for_the_function(text: str) -> None:
+    module = cst.parse_module(text)
+    whole = ix._LineState(module)
+    module._codegen(whole)
+    calls = [node for node in _recorded(module) if isinstance(node, cst.Call)]
+    assert len(calls) == 2
+    for order in (calls, calls[::-1]):
+        index = ix.build_index(module, text, parsed=text)
+        for call in order:
+            line, column, end = ix._compute_position(index, call)
+            assert (line, column - 1) == whole.starts[id(call)]
+            assert end == whole.ends[id(call)]

@@ -7,6 +7,7 @@ exactly that and everything else is answered from these indexes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -79,6 +80,7 @@ class ModuleIndex:
     parsed: str = ""  # the text the module was parsed from ("": not known)
     # the top-level statements whose nodes position_table holds (None: all of them)
     _placed: set[int] | None = field(default_factory=set)
+    _given_back: bool | None = None  # see _given_back()
     # uses(): the nodes of each name by the innermost function holding them, built on first use
     _buckets: dict[str, dict[int, list[tuple[int, cst.Name]]]] = field(default_factory=dict)
     _nested: dict[int, list[cst.FunctionDef]] | None = None
@@ -613,7 +615,11 @@ def _place(index: ModuleIndex, node: cst.CSTNode) -> None:
     holding it, outside any function): the code of that function alone, at its indentation (a
     few lines of a module, where generating the whole module's code took a twentieth of a scan),
     found once in the text the module was parsed from; the whole module's where it cannot be
-    placed so (not found, found twice, the module's own nodes)."""
+    placed so (not found, found twice, the module's own nodes). Found once is not enough where
+    libcst does not give back the very text it parsed (a module without a final newline, `except
+    E :`, a form feed opening a line): the function's own text is not found, and a twin written
+    as libcst writes it would be taken for it. In such a module its header line (`def
+    f(self):`) must be in the text once too: a twin, or a copy in a string, has the same one."""
     assert index.position_table is not None and index._placed is not None
     starts, ends = index.position_table
     chain: list[cst.CSTNode] = []  # node and its ancestors, up to a top-level statement
@@ -639,10 +645,12 @@ def _place(index: ModuleIndex, node: cst.CSTNode) -> None:
         top._codegen(state)
         code = "".join(text)
         at = index.parsed.find(code) if code else -1
+        header = "" if _given_back(index) else _header_line(code)
         if (
             at >= 0
             and (at == 0 or index.parsed[at - 1] == "\n")
             and index.parsed.find(code, at + 1) < 0
+            and (_given_back(index) or (header and index.parsed.count(header) == 1))
         ):
             shift = index.parsed.count("\n", 0, at)
             starts.update(
@@ -655,3 +663,31 @@ def _place(index: ModuleIndex, node: cst.CSTNode) -> None:
     index.module._codegen(state)
     index.position_table = (state.starts, state.ends)
     index._placed = None
+
+
+def _header_line(code: str) -> str:
+    """The first line of ``code`` that is not blank, a comment or a decorator (a function's
+    `def` line), with its indentation and line end; "" if none."""
+    for line in code.split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "@")):
+            return line + "\n"
+    return ""
+
+
+# the forms libcst does not write back as it read them: a space before an except clause's colon
+# (`except E :`), a form feed opening a line; and a module without a final newline
+_EXCEPT_SPACED = re.compile(r"except\b[^:]*[ \t]:")
+
+
+def _given_back(index: ModuleIndex) -> bool:
+    """Does libcst write the module's code back as the very text it was parsed from, as far as
+    is known (of the forms it does not, the module has none)?"""
+    if index._given_back is None:
+        parsed = index.parsed
+        index._given_back = (
+            index.module.has_trailing_newline
+            and "\x0c" not in parsed
+            and not _EXCEPT_SPACED.search(parsed)
+        )
+    return index._given_back

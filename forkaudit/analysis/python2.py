@@ -54,15 +54,19 @@ def _looks_python2(data: Any, words: tuple[re.Pattern[Any], ...], tabs: tuple[An
     first_tab, newline_tab = tabs
     if first_tab.match(data) or newline_tab.search(data):
         return True
-    newline, colon = ("\n", ":") if isinstance(data, str) else (b"\n", b":")
+    # what comes before a match on its line: back over spaces and tabs only (a slice back to the
+    # line's start would make a long line of near misses quadratic)
+    blank, newline, colon = (" \t", "\n", ":") if isinstance(data, str) else (b" \t", b"\n", b":")
     for number, pattern in enumerate(words):
         after_colon = number < 2
         match = pattern.search(data)
         while match is not None:
             at = match.start()
-            line = data.rfind(newline, 0, at) + 1
-            before = data[line:at].rstrip(" \t" if isinstance(data, str) else b" \t")
-            if not before or (after_colon and before.endswith(colon)):
+            before = at - 1
+            while before >= 0 and data[before : before + 1] in blank:
+                before -= 1
+            last = data[before : before + 1] if before >= 0 else newline
+            if last == newline or (after_colon and last == colon):
                 return True
             match = pattern.search(data, at + 1)
     return False
