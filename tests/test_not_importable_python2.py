@@ -183,9 +183,9 @@ def test_the_cheap_look_is_the_one_regex(line: str, where: str) -> None:
     text = {"alone": line, "after": "import os\nx = 1\n" + line, "before": line + "y = 2\n"}[where]
     expected = bool(re.compile(_ONE_REGEX, re.MULTILINE).search(text))
     assert expected == (line in _LOOKS) or where != "alone"
-    assert python2._looks_python2(text, python2._PYTHON2_TEXT, python2._TABS_TEXT) == expected
+    assert python2._looks_python2(text) == expected
     data = text.encode()
-    assert python2._looks_python2(data, python2._PYTHON2_BYTES, python2._TABS_BYTES) == expected
+    assert python2._looks_python2(data) == expected
 
 
 def test_a_long_line_of_near_misses_is_read_once() -> None:
@@ -198,6 +198,6 @@ def test_a_long_line_of_near_misses_is_read_once() -> None:
     line = "x = '" + "a print b  exec c " * 20_000 + "'\n"
     for text in (line, line + "if x: print y\n", line + "  \tz = 1\n"):
         expected = bool(re.compile(_ONE_REGEX, re.MULTILINE).search(text))
-        assert python2._looks_python2(text, python2._PYTHON2_TEXT, python2._TABS_TEXT) == expected
+        assert python2._looks_python2(text) == expected
         data = text.encode()
-        assert python2._looks_python2(data, python2._PYTHON2_BYTES, python2._TABS_BYTES) == expected
+        assert python2._looks_python2(data) == expected

@@ -10,7 +10,7 @@ import tokenize
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import libcst as cst
 
@@ -119,7 +119,7 @@ def analyze(
     names = tuple(sorted(set(extra_names) | set(external or ())))
     # compiled only where the slicer asks for it: the name-driven regexes it builds are all it
     # uses when there are start names (a regex of them all took 4 ms to compile per set of names)
-    pattern = partial(start_pattern, rules, names) if slicing else None
+    pattern = (lambda: start_pattern(rules, names)) if slicing else None
     anchors = tuple(sorted(start_names(rules) | set(names)))
     try:
         return _analyze(

@@ -3324,15 +3324,7 @@ class Follower:
         (``@functools.lru_cache(1) def _make_context(): return Context()``; a cache keyed on an
         argument, or a method's on ``self``, makes one per key), or returning the module global
         it fills (``global _ctx; ...; _ctx = Context(); return _ctx``)."""
-        params = function.params
-        no_parameters = not (
-            params.params
-            or params.posonly_params
-            or params.kwonly_params
-            or isinstance(params.star_arg, cst.Param)
-            or isinstance(params.star_kwarg, cst.Param)
-        )
-        if no_parameters and self.index.class_of(function.body) is None:
+        if not all_params(function.params) and self.index.class_of(function.body) is None:
             for decorator in function.decorators:
                 target = decorator.decorator
                 called = target.func if isinstance(target, cst.Call) else target

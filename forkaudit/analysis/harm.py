@@ -494,9 +494,10 @@ class Harm:
             )
         ):
             # started by a start of its own (`start()`, not the constructor) beside the stop
-            # named as its other half (`stop()`; `start_updates()`, `stop_updates()`), apart from the object's end (`__exit__`): the thread's life
-            # is that pair's, which whoever calls the start calls in turn, not one per object
-            # made and ended (kr8s's PortForward: `with pf:` never starts it)
+            # named as its other half (`stop()`; `start_updates()`, `stop_updates()`), apart
+            # from the object's end (`__exit__`): the thread's life is that pair's, which
+            # whoever calls the start calls in turn, not one per object made and ended (kr8s's
+            # PortForward: `with pf:` never starts it)
             return many
         # a stop meant to end the thread that cannot reach it (it blocks in a get() the stop
         # puts nothing into) ends the object, not the thread: each object stopped leaves one

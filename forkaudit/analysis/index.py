@@ -627,30 +627,35 @@ def _place(index: ModuleIndex, node: cst.CSTNode) -> None:
     while current is not None and current is not index.module:
         chain.append(current)
         current = index.parent.get(id(current))
+    # the function holding it (its blocks above give its indentation), else the top-level
+    # statement (where the chain reached the module)
     where = next((i for i, n in enumerate(chain) if isinstance(n, cst.FunctionDef)), None)
-    top = (
-        chain[where] if where is not None else chain[-1] if current is not None and chain else None
-    )
+    top: cst.CSTNode | None = None
+    if where is not None:
+        top = chain[where]
+    elif chain and current is not None:
+        top = chain[-1]
     if top is not None and id(top) in index._placed:
         return  # placed already: the node is not one recorded
     if top is not None and index.parsed:
         text: list[str] = []
         state = _LineState(index.module, text)
-        blocks = chain[(where or 0) + 1 :] if where is not None else []
         state.indent_tokens = [
             index.module.default_indent if block.indent is None else block.indent
-            for block in reversed(blocks)
+            for block in reversed(chain[where + 1 :] if where is not None else [])
             if isinstance(block, cst.IndentedBlock)
         ]
         top._codegen(state)
         code = "".join(text)
         at = index.parsed.find(code) if code else -1
-        header = "" if _given_back(index) else _header_line(code)
         if (
             at >= 0
             and (at == 0 or index.parsed[at - 1] == "\n")
             and index.parsed.find(code, at + 1) < 0
-            and (_given_back(index) or (header and index.parsed.count(header) == 1))
+            and (
+                _given_back(index)
+                or ((header := _header_line(code)) != "" and index.parsed.count(header) == 1)
+            )
         ):
             shift = index.parsed.count("\n", 0, at)
             starts.update(

@@ -38,37 +38,37 @@ _PYTHON2_WORDS = (
     r"exec[ \t]+[\"'\w]",  # likewise
     r"def[ \t]+\w+[ \t]*\([^)\n]*\([^)\n]*,",  # after the indent only: a tuple parameter
 )
-_PYTHON2_BYTES = tuple(re.compile(form.encode()) for form in _PYTHON2_WORDS)
-_PYTHON2_TEXT = tuple(re.compile(form) for form in _PYTHON2_WORDS)
-_TAB_INDENT_BYTES = re.compile(rb" *\t")  # matched at the start, and after each newline
-_TAB_INDENT_TEXT = re.compile(r" *\t")
-_NEWLINE_TAB_BYTES = re.compile(rb"\n *\t")
-_NEWLINE_TAB_TEXT = re.compile(r"\n *\t")
-_TABS_BYTES = (_TAB_INDENT_BYTES, _NEWLINE_TAB_BYTES)
-_TABS_TEXT = (_TAB_INDENT_TEXT, _NEWLINE_TAB_TEXT)
+# a tab indenting a line: matched at the start, and searched after each newline
+_TAB_FORMS = (" *\t", "\n *\t")
+# (the forms, then the tab's, compiled for text and for bytes)
+_TEXT = tuple(re.compile(form) for form in _PYTHON2_WORDS + _TAB_FORMS)
+_BYTES = tuple(re.compile(form.encode()) for form in _PYTHON2_WORDS + _TAB_FORMS)
 
 
-def _looks_python2(data: Any, words: tuple[re.Pattern[Any], ...], tabs: tuple[Any, Any]) -> bool:
+def _looks_python2(data: str | bytes) -> bool:
     """Has ``data`` (text or bytes) a line only Python 2 code has, or a tab indenting a
     line?"""
-    first_tab, newline_tab = tabs
-    if first_tab.match(data) or newline_tab.search(data):
+    text = isinstance(data, str)
+    patterns: tuple[re.Pattern[Any], ...] = _TEXT if text else _BYTES
+    *words, first_tab, newline_tab = patterns
+    source: Any = data  # (text or bytes alike below)
+    if first_tab.match(source) or newline_tab.search(source):
         return True
     # what comes before a match on its line: back over spaces and tabs only (a slice back to the
     # line's start would make a long line of near misses quadratic)
-    blank, newline, colon = (" \t", "\n", ":") if isinstance(data, str) else (b" \t", b"\n", b":")
+    blank, newline, colon = (" \t", "\n", ":") if text else (b" \t", b"\n", b":")
     for number, pattern in enumerate(words):
         after_colon = number < 2
-        match = pattern.search(data)
+        match = pattern.search(source)
         while match is not None:
             at = match.start()
             before = at - 1
-            while before >= 0 and data[before : before + 1] in blank:
+            while before >= 0 and source[before : before + 1] in blank:
                 before -= 1
-            last = data[before : before + 1] if before >= 0 else newline
+            last = source[before : before + 1] if before >= 0 else newline
             if last == newline or (after_colon and last == colon):
                 return True
-            match = pattern.search(data, at + 1)
+            match = pattern.search(source, at + 1)
     return False
 
 
@@ -76,13 +76,13 @@ def python2_code(data: bytes) -> str:
     """``python2_form`` of a module's bytes (CPython reads their coding cookie or BOM), asked
     only of one with a line that looks like Python 2 (most modules are read without
     parsing)."""
-    return python2_form(data) if _looks_python2(data, _PYTHON2_BYTES, _TABS_BYTES) else ""
+    return python2_form(data) if _looks_python2(data) else ""
 
 
 def python2_text(text: str) -> str:
     """``python2_form`` of a module's text, asked only of one with a line that looks like
     Python 2."""
-    return python2_form(text) if _looks_python2(text, _PYTHON2_TEXT, _TABS_TEXT) else ""
+    return python2_form(text) if _looks_python2(text) else ""
 
 
 def python2_form(text: str | bytes, respelled: list[int] | None = None) -> str:

@@ -439,8 +439,9 @@ def slice_source(
 ) -> Sliced | None:
     """The chunks of ``source`` that can matter, or None when slicing saves nothing.
 
-    ``pattern`` matches a start (or compiles the regex that does, on first use); ``names`` (the start names it is built from) let most chunks be
-    ruled out by a substring test first; ``reapers`` are the methods that reap a thread or
+    ``pattern`` matches a start (or compiles the regex that does, on first use); ``names``
+    (the start names it is built from) let most chunks be ruled out by a substring test
+    first; ``reapers`` are the methods that reap a thread or
     process (``join``): a thread subclass keeps every method that calls one on itself;
     ``modules`` are the modules the start names come from (``subprocess``); ``makers`` are the
     distribution's own start-capable classes and factories (their arguments may be targets).

@@ -1256,9 +1256,13 @@ def atexit_registered_method(index: ModuleIndex, call: cst.Call) -> str:
     """``stop`` for ``atexit.register(self.stop, ...)``: the name of the bound method of its
     own object that ``call`` hands atexit, which keeps it (and so the object) until exit; ""
     for any other call."""
-    if index.resolve(call.func) != "atexit.register" or not call.args:
-        return ""
-    registered = call.args[0].value
+    return _self_method_handed(call) if index.resolve(call.func) == "atexit.register" else ""
+
+
+def _self_method_handed(call: cst.Call) -> str:
+    """``stop`` for a call given ``self.stop`` first: the bound method of its own object it
+    hands on; "" otherwise."""
+    registered = call.args[0].value if call.args else None
     if isinstance(registered, cst.Attribute) and dotted_name(registered.value) == "self":
         return registered.attr.value
     return ""
@@ -1273,10 +1277,7 @@ def stopped_at_shutdown(index: ModuleIndex, info: ClassInfo, names: Collection[s
     return any(
         isinstance(node, cst.Call)
         and (index.resolve(node.func) or "").endswith("threading._register_atexit")
-        and bool(node.args)
-        and isinstance(node.args[0].value, cst.Attribute)
-        and dotted_name(node.args[0].value.value) == "self"
-        and node.args[0].value.attr.value in names
+        and _self_method_handed(node) in names
         for method in info.methods.values()
         for node in walk_statements(method)
     )
