@@ -255,10 +255,13 @@ class Harm:
         if level < Level.PER_CALL and residue is Residue.LINGERING and kind.thread:
             return None  # a timer armed once (or once per object) fires and is gone
         daemon = verdict.daemon or site.daemon
-        if site.race_only and level < Level.PER_CALL:
+        if site.race_only and (level < Level.PER_CALL or not many.positive):
             # a chain its object's stop() cancels, undone only by a cancel landing between a
             # firing and the re-arm: for an object made once, that race; made per request,
-            # one more chain each time (and the race per request)
+            # one more chain each time (and the race per request). Its first link is how a
+            # periodic task begins, to run until stopped, like a start() beside its stop(): a
+            # second start before the stop is misuse, so only repetition the code shows (a
+            # loop, a handler) makes it pile up, not a public function's unknown callers
             return None
         if level is Level.ONCE and kind.thread and self.facts.child_ends_at_once(site.call):
             # started in a forked child that leaves by os._exit() or an exec: nothing waits
