@@ -61,15 +61,15 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     cleanup registered to run later (``atexit.register(cls._wait_for_all)``)."""
     out: set[str] = set()
     if "target" in text or "function" in text:
-        out.update(m.group(1) for m in _TARGET.finditer(text))
+        out.update(m.group(1) for m in _from_literals(_TARGET, text, THREAD_TARGET_KEYWORDS))
     if "Thread" in text or "Timer" in text or "Process" in text or "start_new" in text:
         for match in _THREAD_CALL.finditer(text):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
     if "submit" in text or "run_in_executor" in text:
-        for match in _SUBMITTED.finditer(text):
+        for begin, end in _submissions(text):
             # the task: `.submit(task, ...)`, `run_in_executor(executor, task, ...)`
-            arguments = _top_level_arguments(_call_arguments(text, match.end()))
-            position = 1 if match.group(0).startswith("run_in_executor") else 0
+            arguments = _top_level_arguments(_call_arguments(text, end))
+            position = 1 if text.startswith("run_in_executor", begin) else 0
             if len(arguments) > position and arguments[position].lstrip().startswith("lambda"):
                 continue  # a lambda names no function of the module to look into
             if position and not _EXECUTOR_NAME.fullmatch(arguments[0]):
@@ -85,6 +85,28 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
         for match in _register_calls(text):
             out.update(_WORD.findall(_call_arguments(text, match.end(), 400)))
     return out
+
+
+def _from_literals(
+    pattern: re.Pattern[str], text: str, literals: Iterable[str]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a regex whose every match opens with one of ``literals``:
+    the regex is tried only where one is (found at C speed), in order, each past the last
+    match, as finditer does. (A regex opening with a choice is tried at every character.)"""
+    found: list[int] = []
+    for literal in literals:
+        at = text.find(literal)
+        while at >= 0:
+            found.append(at)
+            at = text.find(literal, at + 1)
+    end = 0
+    for at in sorted(set(found)):
+        if at < end:
+            continue
+        match = pattern.match(text, at)
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 def _top_level_arguments(arguments: str) -> list[str]:
@@ -104,18 +126,21 @@ def _top_level_arguments(arguments: str) -> list[str]:
     return out
 
 
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
 def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
-    """The text from ``start`` (just after an opening parenthesis) to its closing one."""
+    """The text from ``start`` (just after an opening parenthesis) to its closing one (at most
+    ``limit`` characters). Only brackets count, found by a regex: no loop over the others."""
     depth = 1
     end = min(len(text), start + limit)
-    for position in range(start, end):
-        char = text[position]
-        if char in "([{":
+    for match in _BRACKET.finditer(text, start, end):
+        if match.group() in "([{":
             depth += 1
-        elif char in ")]}":
+        else:
             depth -= 1
             if not depth:
-                return text[start:position]
+                return text[start : match.start()]
     return text[start:end]
 
 
@@ -123,6 +148,34 @@ _THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[
 # a task handed to an executor (`ex.submit(self._beat)`): one looping for good holds its worker
 # (on a plain name or a call, as harm._endless_task reads them: `ex.submit(`, `Pool().submit(`)
 _SUBMITTED = re.compile(r"(?:(?:(?<![\w.])[A-Za-z_]\w*|\))\.submit|run_in_executor)[ \t]*\(")
+_SUBMIT_CALL = re.compile(r"\.submit[ \t]*\(")
+_RUN_IN_EXECUTOR = re.compile(r"run_in_executor[ \t]*\(")
+
+
+def _submissions(text: str) -> Iterator[tuple[int, int]]:
+    """Where ``_SUBMITTED`` matches in ``text`` (start, end), found from its literals: that
+    regex opens with a name, so the regex engine matched a name at every word and read back
+    over it. A `.submit(` counts after a `)` or after a whole name (one starting with a letter
+    or `_`, not read after a dot); the matches cannot overlap."""
+    for match in _SUBMIT_CALL.finditer(text):
+        dot = match.start()
+        if dot and text[dot - 1] == ")":
+            yield dot - 1, match.end()
+            continue
+        begin = dot
+        while begin and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+            begin -= 1
+        if begin == dot or not (
+            text[begin] == "_" or (text[begin].isascii() and text[begin].isalpha())
+        ):
+            continue
+        if begin and text[begin - 1] == ".":
+            continue
+        yield begin, match.end()
+    for match in _RUN_IN_EXECUTOR.finditer(text):
+        yield match.start(), match.end()
+
+
 _WORD = re.compile(r"[A-Za-z_]\w*")
 # an executor bound to a plain name (`run_in_executor(pool, task)`), not None
 _EXECUTOR_NAME = re.compile(r"\s*(?!None\b)[A-Za-z_]\w*\s*")
@@ -159,7 +212,20 @@ class _Strings:
             return
         search = _STRING_TOKEN.search
         position = 0
+        # where each triple quote is next found (-1: nowhere further), looked up again only
+        # once passed
+        following = [text.find(quote) for quote in _TRIPLES]
         while True:
+            # No token holds a newline, so the lines before the next triple quote (which no
+            # comment or one-line string before it can hold) tokenize alike from the start of
+            # its line: skip to there
+            for i, quote in enumerate(_TRIPLES):
+                if 0 <= following[i] < position:
+                    following[i] = text.find(quote, position)
+            ahead = [at for at in following if at >= 0]
+            if not ahead:
+                break
+            position = max(position, text.rfind("\n", 0, min(ahead)) + 1)
             token = search(text, position)
             if token is None:
                 break
@@ -855,24 +921,25 @@ _CALL_NAME = re.compile(r"(?<![\w.])(?:self\.|cls\.)?(\w+)[ \t]*\(")
 # calls registering a function to run later with the arguments after it; without a leading
 # `\b`, which keeps the regex engine from skipping to the names' first letters (4x slower):
 # _register_calls checks the word boundary itself
-_REGISTER_CALL = re.compile(
-    r"(?:"
-    + "|".join(
-        sorted({name.rsplit(".", 1)[-1] for name in CLEANUP_REGISTERS} | CLEANUP_REGISTER_METHODS)
-    )
-    + r")[ \t]*\("
+_REGISTERS = tuple(
+    sorted({name.rsplit(".", 1)[-1] for name in CLEANUP_REGISTERS} | CLEANUP_REGISTER_METHODS)
 )
+_REGISTER_CALL = re.compile(r"(?:" + "|".join(_REGISTERS) + r")[ \t]*\(")
 
 
 def _register_calls(text: str) -> Iterator[re.Match[str]]:
     """The matches of _REGISTER_CALL that start a word (``register(``, not ``unregister(``)."""
-    return _word_starts(_REGISTER_CALL, text)
+    return _word_starts(_REGISTER_CALL, text, _REGISTERS)
 
 
-def _word_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def _word_starts(
+    pattern: re.Pattern[str], text: str, literals: Iterable[str] = ()
+) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` (a regex of names without a leading ``\b``, which would keep
-    the regex engine from skipping ahead by first letter) that start a word."""
-    for match in pattern.finditer(text):
+    the regex engine from skipping ahead by first letter) that start a word; tried only where
+    one of ``literals`` is, when given (every match opening with one: ``_from_literals``)."""
+    matches = _from_literals(pattern, text, literals) if literals else pattern.finditer(text)
+    for match in matches:
         start = match.start()
         if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
             yield match
@@ -1336,6 +1403,13 @@ _SELF_REF = re.compile(r"self\.(\w+)(\s*\()?")  # a literal prefix: fast to scan
 _GETATTR_SELF = re.compile(r"\bgetattr\(\s*(?:self|cls)\s*,\s*[rbu]?['\"](\w+)['\"]")
 
 
+@lru_cache(maxsize=64)
+def _class_calls(classes: tuple[str, ...]) -> re.Pattern[str]:
+    """``Name.method(`` for one of ``classes``: the class as group 1, the method as group 2
+    (compiled once per module: every class plan of it asks with the same classes)."""
+    return re.compile(r"(?<![\w.])(" + alternation(classes) + r")\.(\w+)[ \t]*\(")
+
+
 def _own_refs(owner: str) -> re.Pattern[str]:
     """``self.x``, ``cls.x`` and ``Owner.x`` (a classmethod or staticmethod called through the
     class), with whether it is called."""
@@ -1443,13 +1517,12 @@ class _ClassPlan:
             r"\n[ \t]{0,%d}(?![ \t#@)\]}]|def\b|async\b)\S" % len(self.indent)  # noqa: UP031
         )
         keep = self.keep
-        refs = _own_refs(owner)
-        others = tuple(c for c in classes if c != owner)
-        other = (
-            re.compile(r"(?<![\w.])(?:" + alternation(others) + r")\.(\w+)[ \t]*\(")
-            if others
-            else None
-        )
+        refs: re.Pattern[str] | None = None  # (compiled for the few bodies that need it)
+        # the module's classes' methods called through the class (`Other.open(0)`), one regex
+        # for every class of the module: a match naming this class is left out below (a match
+        # is `Name.method(`, which no other match can start inside)
+        other = _class_calls(classes) if any(c != owner for c in classes) else None
+        dotted = tuple(f"{c}." for c in classes if c != owner)  # (a cheap test first)
         # a thread serving `self._loop` forever ends when a method stops it, as does one
         # running a method of an object the class holds (`target=self._worker.run`,
         # sites._serves_replaced): keep those
@@ -1485,6 +1558,7 @@ class _ClassPlan:
             used: set[str] = set()
             called: set[str] = set()
             if "cls." in body or (owner and f"{owner}." in body):
+                refs = refs or _own_refs(owner)
                 found = refs.findall(body)
             elif "self." in body:
                 found = _SELF_REF.findall(body)
@@ -1495,10 +1569,10 @@ class _ClassPlan:
                     (called if call else used).add(name)
             if "getattr(" in body:  # getattr(self, "_proc", None) reads self._proc
                 used.update(_GETATTR_SELF.findall(body))
-            if other is not None and other.search(body):
+            if other is not None and any(name in body for name in dotted):
                 # a static or class method of another class of the module (`RadioManager.
                 # open(0)`): the analysis follows such calls to weigh how often a start runs
-                called.update(other.findall(body))
+                called.update(m.group(2) for m in other.finditer(body) if m.group(1) != owner)
             self.refs.append((used, called))
         if reapers is not None:
             # A method calling a reaper on self reaps too; so may one calling a method the class
