@@ -140,3 +140,11 @@ def test_class_calls_name_the_class_and_the_method() -> None:
         ("Radio", "tune"),
     ]
     assert isinstance(pattern, re.Pattern)
+
+
+def test_aliases_are_found_where_the_alias_regex_matches() -> None:
+    pieces = [" as ", "\tas\t", " as", "as ", "x", "Popen", ",", "\n", " ", "has", "import"]
+    for text in [*_random_texts(pieces, 20_000, 10, 6), "from subprocess import Popen as P"]:
+        expected = [m.span() for m in slicing._AS_ALIAS.finditer(text)]
+        got = [m.span() for m in slicing._from_literals(slicing._AS_ALIAS, text, (" as", "\tas"))]
+        assert got == expected, repr(text)

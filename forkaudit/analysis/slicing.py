@@ -1161,7 +1161,8 @@ def _aliases(source: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if " as " not in source:
         return out
-    for match in _AS_ALIAS.finditer(source):
+    # (every match opens with a blank then `as`: tried only there, not at every blank)
+    for match in _from_literals(_AS_ALIAS, source, (" as", "\tas")):
         before = source[max(0, match.start() - 80) : match.start()].rstrip()
         begin = len(before)
         while begin and (before[begin - 1].isalnum() or before[begin - 1] == "_"):
