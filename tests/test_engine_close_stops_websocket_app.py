@@ -186,3 +186,63 @@ def test_a_close_in_on_close_ends_nothing() -> None:
     """on_close runs once the app has closed: a close() there is no stop."""
     (message,) = _findings(KEPT.format(callback="on_close"))
     assert "run_forever" in message, message
+
+
+# The app made by the receiver thread on the object that starts it (`self.client.ws`), and
+# closed by that object's own methods (`self.ws.close()` before a new receiver, and in
+# disconnect()): held32's twelvedata TDWebSocket, whose receivers were reported "loops with no
+# exit ... piles up if that runs per request" (the reader measured 10 connect+disconnect
+# cycles: no receiver thread left). An object another object holds is stopped by that
+# holder (`self.client.disconnect()`, the rule before); for an app whose close() ends its
+# serving, by a close() there too.
+HOLDER = """\
+import threading
+
+import websocket
+
+
+class Client:
+    def __init__(self, url):
+        self.url = url
+        self.ws = None
+        self.receiver = None
+
+    def connect(self):
+        if self.ws:
+            self.ws.close()
+        self.receiver = Receiver(self)
+        self.receiver.start()
+
+    def disconnect(self):
+{close}
+
+
+class Receiver(threading.Thread):
+    def __init__(self, client):
+        super().__init__()
+        self.daemon = True
+        self.client = client
+
+    def run(self):
+        self.client.ws = websocket.WebSocketApp(self.client.url)
+        self.client.ws.run_forever({ping})
+"""
+CLOSE = "        if self.ws:\n            self.ws.close()\n"
+
+
+def test_an_app_held_by_the_starter_and_closed_by_it_ends() -> None:
+    assert _findings(HOLDER.format(close=CLOSE, ping=PING)) == []
+
+
+def test_an_app_held_by_the_starter_without_a_ping_timeout_is_no_stop() -> None:
+    (message,) = _findings(HOLDER.format(close=CLOSE, ping=""))
+    assert "Receiver.run() loops with no exit" in message, message
+
+
+def test_an_app_held_by_the_starter_that_nothing_closes_serves_on() -> None:
+    code = HOLDER.format(close="        pass\n", ping=PING).replace(
+        "        if self.ws:\n            self.ws.close()\n", ""
+    )
+    assert ".close()" not in code
+    (message,) = _findings(code)
+    assert "Receiver.run() loops with no exit" in message, message

@@ -2617,10 +2617,16 @@ class SiteFinder:
             # an object another object holds (`self._client.client.loop_forever()`): its owner
             # stops it, wherever that is in the module (`self.client.disconnect()`), but not
             # the target itself on its way out
+            # (a close() too, where the object is one whose close() ends its serving, served
+            # with a ping timeout: `self.client.ws = WebSocketApp(...)` in run(), closed by
+            # the client's own `self.ws.close()`)
             last = served.rsplit(".", 1)[1]
+            stops = STOP_METHODS
+            if target is not None and self._closed_to_stop(served, [target]):
+                stops = STOP_METHODS | {"close"}
             if any(
                 isinstance(call.func, cst.Attribute)
-                and call.func.attr.value in STOP_METHODS
+                and call.func.attr.value in stops
                 and last_name(call.func.value) == last
                 and not (target is not None and self.index.inside(call, target))
                 for call in self.index.calls
