@@ -1684,10 +1684,14 @@ class _ClassPlan:
 
     def _given(self, i: int, attrs: set[str]) -> set[str]:
         """The methods that method ``i`` passes a handle to (``self._teardown(procs)``)."""
-        key = (i, tuple(sorted(attrs)))
+        # (only the attributes the body names can be among a call's arguments in it: the
+        # answer for the others is the answer without them, asked again as attrs grow)
+        body = self.bodies[i]
+        named = tuple(sorted(a for a in attrs if f"self.{a}" in body))
+        key = (i, named)
         found = self._gives.get(key)
         if found is None:
-            found = self._gives[key] = _given_handles(self.bodies[i], self.starts, attrs)
+            found = self._gives[key] = _given_handles(body, self.starts, named)
         return found
 
     def _handle_attrs(self, i: int, factories: tuple[str, ...]) -> frozenset[str]:
