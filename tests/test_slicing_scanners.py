@@ -148,3 +148,29 @@ def test_aliases_are_found_where_the_alias_regex_matches() -> None:
         expected = [m.span() for m in slicing._AS_ALIAS.finditer(text)]
         got = [m.span() for m in slicing._from_literals(slicing._AS_ALIAS, text, (" as", "\tas"))]
         assert got == expected, repr(text)
+
+
+def test_boundaries_are_found_at_line_starts_as_by_the_multiline_regex() -> None:
+    pieces = ["\n", "def", "class", "async", "@", " ", "\t", "x", "(", "#", ".", "\r\n", "a"]
+    texts = [
+        *_random_texts(pieces, 20_000, 12, 7),
+        "def f():\n    pass\n@deco\nclass C(B):\n    def m(self): ...\nasync def g(): ...\n",
+    ]
+    for text in texts:
+        expected = [m.span() for m in slicing._BOUNDARY.finditer(text)]
+        got = [
+            m.span()
+            for m in slicing._at_line_starts(slicing._BOUNDARY, text, slicing._BOUNDARY_WORDS)
+        ]
+        assert got == expected, repr(text)
+
+
+def test_thread_calls_are_found_from_their_words() -> None:
+    pieces = ["Thread", "Timer", "Process", "start_new", "_thread", "(", " ", "Pool", "x"]
+    for text in [*_random_texts(pieces, 20_000, 8, 8), "_thread.start_new_thread(f, ())"]:
+        expected = [m.span() for m in slicing._THREAD_CALL.finditer(text)]
+        got = [
+            m.span()
+            for m in slicing._from_literals(slicing._THREAD_CALL, text, slicing._THREAD_CALL_WORDS)
+        ]
+        assert got == expected, repr(text)

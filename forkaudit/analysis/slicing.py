@@ -41,6 +41,7 @@ from forkaudit.analysis.vocabulary import (
 _BOUNDARY = re.compile(
     r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^@[\w.]+[ \t]*(?:\(|#|$)", re.MULTILINE
 )
+_BOUNDARY_WORDS = ("async", "def", "class", "@")  # (what every match opens its line with)
 _DECORATOR = re.compile(r"[ \t]*@[\w.]+[ \t]*(?:\(|#|$)")
 _REAPER = re.compile(
     r"\b(?:waitpid|wait3|wait4|waitid)\s*\(|\bos\.wait\s*\(|\bSIGCHLD\b|\bactive_children\b"
@@ -63,7 +64,7 @@ def _targets(text: str, makers: re.Pattern[str] | None = None) -> set[str]:
     if "target" in text or "function" in text:
         out.update(m.group(1) for m in _from_literals(_TARGET, text, THREAD_TARGET_KEYWORDS))
     if "Thread" in text or "Timer" in text or "Process" in text or "start_new" in text:
-        for match in _THREAD_CALL.finditer(text):
+        for match in _from_literals(_THREAD_CALL, text, _THREAD_CALL_WORDS):
             out.update(_WORD.findall(_call_arguments(text, match.end())))
     if "submit" in text or "run_in_executor" in text:
         for begin, end in _submissions(text):
@@ -99,6 +100,28 @@ def _from_literals(
         while at >= 0:
             found.append(at)
             at = text.find(literal, at + 1)
+    end = 0
+    for at in sorted(set(found)):
+        if at < end:
+            continue
+        match = pattern.match(text, at)
+        if match is not None:
+            yield match
+            end = match.end()
+
+
+def _at_line_starts(
+    pattern: re.Pattern[str], text: str, words: Iterable[str]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a regex (``re.MULTILINE``) whose every match opens a line
+    with one of ``words``: tried only at the starts of lines opening so, in order, each past
+    the last match. (A regex opening with ``^`` is tried at every character.)"""
+    found = [0]
+    for word in words:
+        at = text.find("\n" + word)
+        while at >= 0:
+            found.append(at + 1)
+            at = text.find("\n" + word, at + 1)
     end = 0
     for at in sorted(set(found)):
         if at < end:
@@ -145,6 +168,7 @@ def _call_arguments(text: str, start: int, limit: int = 2000) -> str:
 
 
 _THREAD_CALL = re.compile(r"(?:Thread|Timer|Process|start_new_thread|start_new)[ \t]*\(")
+_THREAD_CALL_WORDS = ("Thread", "Timer", "Process", "start_new")  # (what every match opens with)
 # a task handed to an executor (`ex.submit(self._beat)`): one looping for good holds its worker
 # (on a plain name or a call, as harm._endless_task reads them: `ex.submit(`, `Pool().submit(`)
 _SUBMITTED = re.compile(r"(?:(?:(?<![\w.])[A-Za-z_]\w*|\))\.submit|run_in_executor)[ \t]*\(")
@@ -543,7 +567,7 @@ def cut_chunks(source: str, strings: _Strings) -> list[_Chunk] | None:
     nothing to cut (one statement)."""
     cuts: list[tuple[int, str]] = []
     pending_decorator: int | None = None
-    for match in _BOUNDARY.finditer(source):
+    for match in _at_line_starts(_BOUNDARY, source, _BOUNDARY_WORDS):
         if strings.inside(match.start()):
             continue  # `def main():` in a string holding code
         if match.group(0).startswith("@"):
@@ -1065,7 +1089,7 @@ def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
                     names.add(assigned.group(1))
             if not chunk.name:  # module-level code: what it binds a handle to is module-wide
                 names |= _handle_targets(chunk.text, starts)[1]
-            declared = _GLOBAL.findall(chunk.text)
+            declared = _GLOBAL.findall(chunk.text) if "global" in chunk.text else []
             if declared:  # `global _proc` then `_proc = Popen(...)`: only those holding a handle
                 names.update(set(declared) & _handle_targets(chunk.text, starts)[1])
     return names
@@ -1259,7 +1283,9 @@ def _statement_facts(statement: str) -> tuple[set[str], set[str]]:
     """The ``self`` attributes a statement assigns, indexes or fills (``self.x.append(...)``), and
     the plain names it binds."""
     targets: list[str] = []
-    head = _ASSIGN_HEAD.match(statement)
+    # (the lazy name of the regex tries every length before failing: a statement with no `=`
+    # at all is answered at once)
+    head = _ASSIGN_HEAD.match(statement) if "=" in statement else None
     if head is not None:
         targets.append(head.group(1))
     bound: set[str] = set()
