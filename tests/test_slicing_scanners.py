@@ -174,3 +174,12 @@ def test_thread_calls_are_found_from_their_words() -> None:
             for m in slicing._from_literals(slicing._THREAD_CALL, text, slicing._THREAD_CALL_WORDS)
         ]
         assert got == expected, repr(text)
+
+
+def test_served_targets_and_serving_loops_are_found_from_their_words() -> None:
+    pieces = ["target", "while", " ", "=", "self.", "x", ".y", "(", "not ", "_", "\n"]
+    for text in _random_texts(pieces, 20_000, 10, 9):
+        for pattern, word in ((slicing._SERVED_TARGET, "target"), (slicing._SERVES, "while")):
+            expected = pattern.search(text)
+            got = next(slicing._from_literals(pattern, text, (word,)), None)
+            assert (got and got.span()) == (expected and expected.span()), repr(text)

@@ -1519,9 +1519,11 @@ class _ClassPlan:
         for body, (begin, _, name) in zip(self.bodies, self.methods, strict=True):
             level: int | None = 0 if starts.search(body) else None
             if level is None and calls_holder is not None:
+                # (the regex of the holders' names is tried only on a body naming one)
+                named = any(holder in body for holder in holders)
                 reached = [
                     holders.get(m.group(0).rstrip(" \t(").rsplit(".", 1)[-1], CALLER_DEPTH)
-                    for m in calls_holder.finditer(body)
+                    for m in (calls_holder.finditer(body) if named else ())
                     if not in_string(begin + m.start())
                 ] + [
                     holders[installed] for installed in _installed(body, holders, in_string, begin)
@@ -1556,7 +1558,7 @@ class _ClassPlan:
         serves = (
             "run_forever" in text
             or "serve_forever" in text
-            or _SERVED_TARGET.search(text) is not None
+            or next(_from_literals(_SERVED_TARGET, text, ("target",)), None) is not None
         )
         # a per-use class (it has close()) with a method that never returns (start() blocks for
         # good) is a service, not a resource used per call (harm.py): keep such methods
@@ -1622,7 +1624,9 @@ class _ClassPlan:
         asked = {name for i, held in enumerate(holds) if held for name in self.refs[i][1]}
         position = {name: i for i, (_, _, name) in enumerate(self.methods)}
         for i, body in enumerate(self.bodies):
-            if (per_use or self.methods[i][2] in asked) and _SERVES.search(body):
+            if (per_use or self.methods[i][2] in asked) and next(
+                _from_literals(_SERVES, body, ("while",)), None
+            ):
                 keep[i] = True
                 # what it calls, three calls deep (multiplicity._ends_itself follows as far)
                 self._keep_called(keep, position, {i}, skip_kept=False)
