@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Iterable
 
 from forkaudit.analysis import slicing
 from forkaudit.analysis.vocabulary import THREAD_TARGET_KEYWORDS
@@ -142,38 +143,40 @@ def test_class_calls_name_the_class_and_the_method() -> None:
     assert isinstance(pattern, re.Pattern)
 
 
+def _finds_as_finditer(
+    pattern: re.Pattern[str], texts: list[str], found: Callable[[str], Iterable[re.Match[str]]]
+) -> None:
+    for text in texts:
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in found(text)] == expected, repr(text)
+
+
 def test_aliases_are_found_where_the_alias_regex_matches() -> None:
     pieces = [" as ", "\tas\t", " as", "as ", "x", "Popen", ",", "\n", " ", "has", "import"]
-    for text in [*_random_texts(pieces, 20_000, 10, 6), "from subprocess import Popen as P"]:
-        expected = [m.span() for m in slicing._AS_ALIAS.finditer(text)]
-        got = [m.span() for m in slicing._from_literals(slicing._AS_ALIAS, text, (" as", "\tas"))]
-        assert got == expected, repr(text)
+    _finds_as_finditer(
+        slicing._AS_ALIAS,
+        [*_random_texts(pieces, 20_000, 10, 6), "from subprocess import Popen as P"],
+        lambda text: slicing._from_literals(slicing._AS_ALIAS, text, (" as", "\tas")),
+    )
 
 
 def test_boundaries_are_found_at_line_starts_as_by_the_multiline_regex() -> None:
     pieces = ["\n", "def", "class", "async", "@", " ", "\t", "x", "(", "#", ".", "\r\n", "a"]
-    texts = [
-        *_random_texts(pieces, 20_000, 12, 7),
-        "def f():\n    pass\n@deco\nclass C(B):\n    def m(self): ...\nasync def g(): ...\n",
-    ]
-    for text in texts:
-        expected = [m.span() for m in slicing._BOUNDARY.finditer(text)]
-        got = [
-            m.span()
-            for m in slicing._at_line_starts(slicing._BOUNDARY, text, slicing._BOUNDARY_WORDS)
-        ]
-        assert got == expected, repr(text)
+    sample = "def f():\n    pass\n@deco\nclass C(B):\n    def m(self): ...\nasync def g(): ...\n"
+    _finds_as_finditer(
+        slicing._BOUNDARY,
+        [*_random_texts(pieces, 20_000, 12, 7), sample],
+        lambda text: slicing._at_line_starts(slicing._BOUNDARY, text, slicing._BOUNDARY_WORDS),
+    )
 
 
 def test_thread_calls_are_found_from_their_words() -> None:
     pieces = ["Thread", "Timer", "Process", "start_new", "_thread", "(", " ", "Pool", "x"]
-    for text in [*_random_texts(pieces, 20_000, 8, 8), "_thread.start_new_thread(f, ())"]:
-        expected = [m.span() for m in slicing._THREAD_CALL.finditer(text)]
-        got = [
-            m.span()
-            for m in slicing._from_literals(slicing._THREAD_CALL, text, slicing._THREAD_CALL_WORDS)
-        ]
-        assert got == expected, repr(text)
+    _finds_as_finditer(
+        slicing._THREAD_CALL,
+        [*_random_texts(pieces, 20_000, 8, 8), "_thread.start_new_thread(f, ())"],
+        lambda text: slicing._from_literals(slicing._THREAD_CALL, text, slicing._THREAD_CALL_WORDS),
+    )
 
 
 def test_served_targets_and_serving_loops_are_found_from_their_words() -> None:

@@ -94,20 +94,7 @@ def _from_literals(
     """``pattern.finditer(text)`` for a regex whose every match opens with one of ``literals``:
     the regex is tried only where one is (found at C speed), in order, each past the last
     match, as finditer does. (A regex opening with a choice is tried at every character.)"""
-    found: list[int] = []
-    for literal in literals:
-        at = text.find(literal)
-        while at >= 0:
-            found.append(at)
-            at = text.find(literal, at + 1)
-    end = 0
-    for at in sorted(set(found)):
-        if at < end:
-            continue
-        match = pattern.match(text, at)
-        if match is not None:
-            yield match
-            end = match.end()
+    return _matches_at(pattern, text, _occurrences(text, literals))
 
 
 def _at_line_starts(
@@ -116,14 +103,28 @@ def _at_line_starts(
     """``pattern.finditer(text)`` for a regex (``re.MULTILINE``) whose every match opens a line
     with one of ``words``: tried only at the starts of lines opening so, in order, each past
     the last match. (A regex opening with ``^`` is tried at every character.)"""
-    found = [0]
-    for word in words:
-        at = text.find("\n" + word)
+    lines = [at + 1 for at in _occurrences(text, ["\n" + word for word in words])]
+    return _matches_at(pattern, text, [0, *lines])
+
+
+def _occurrences(text: str, literals: Iterable[str]) -> list[int]:
+    """Where each of ``literals`` begins in ``text``, overlapping ones too."""
+    found: list[int] = []
+    for literal in literals:
+        at = text.find(literal)
         while at >= 0:
-            found.append(at + 1)
-            at = text.find("\n" + word, at + 1)
+            found.append(at)
+            at = text.find(literal, at + 1)
+    return found
+
+
+def _matches_at(
+    pattern: re.Pattern[str], text: str, places: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` at ``places``, in order, each past the last match (what
+    finditer yields, where no match can begin elsewhere)."""
     end = 0
-    for at in sorted(set(found)):
+    for at in sorted(set(places)):
         if at < end:
             continue
         match = pattern.match(text, at)
