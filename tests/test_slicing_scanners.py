@@ -186,3 +186,34 @@ def test_served_targets_and_serving_loops_are_found_from_their_words() -> None:
             expected = pattern.search(text)
             got = next(slicing._from_literals(pattern, text, (word,)), None)
             assert (got and got.span()) == (expected and expected.span()), repr(text)
+
+
+def test_outside_reaps_are_read_line_by_line_as_by_the_whole_text() -> None:
+    """flow._outside_reaps reads only the lines holding `.<attr>.`: the same matches (spans and
+    groups) as the regex over the whole module text."""
+    from forkaudit.analysis import flow
+
+    pieces = ["par", ".proc", ".join(", ".poll(", "self", "[i]", "\n", " ", "x.", "(", ".", "_"]
+    texts = [
+        *_random_texts(pieces, 20_000, 12, 10),
+        "for w in self.workers:\n    w.proc.join()\nx.y[0].proc.poll()  # .proc.\n",
+    ]
+    for text in texts:
+        expected = [(m.span(), m.groups()) for m in flow._outside_reap("proc").finditer(text)]
+        got = [(m.span(), m.groups()) for m in flow._outside_reaps(text, "proc")]
+        assert got == expected, repr(text)
+
+
+def test_name_counts_are_those_of_the_word_regexes() -> None:
+    """multiplicity._name_counts counts what `\\bname\\b`, `\\bsuper\\(\\)\\.name\\b` and
+    `\\bdef\\s+name\\b` find, without trying a regex at every character."""
+    from forkaudit.analysis.multiplicity import _name_counts
+
+    pieces = ["run", "def", " ", "\n", "super().", "x", "_", "(", "é", "\t", "\x1c", "1", "."]
+    for text in [*_random_texts(pieces, 30_000, 10, 11), "def run(self):\n    super().run()\n"]:
+        expected = (
+            len(re.findall(r"\brun\b", text)),
+            len(re.findall(r"\bsuper\(\)\.run\b", text)),
+            len(re.findall(r"\bdef\s+run\b", text)),
+        )
+        assert _name_counts(text, "run") == expected, repr(text)

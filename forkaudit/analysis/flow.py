@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache, partial
 
@@ -4146,7 +4146,7 @@ class Follower:
         kind = site.rule.kind
         reaping = {*site.rule.reaped_by_methods, *site.reap_methods} - {"communicate"}
         polling = {"poll"} if kind is Kind.POPEN else {"is_alive"} if kind.mp_child else set()
-        for match in _outside_reap(attr).finditer(text):
+        for match in _outside_reaps(text, attr):
             verb = match.group("verb")
             if match.group("base") in ("self", "cls"):
                 continue  # the object's own attribute: its class was read already
@@ -6117,6 +6117,21 @@ def _outside_reap(attr: str) -> re.Pattern[str]:
         rf"(?<![\w.])(?P<base>[A-Za-z_]\w*(?:\[[^\]\n]*\]|\.\w+)*)\.{re.escape(attr)}"
         rf"\.(?P<verb>\w+)\("
     )
+
+
+def _outside_reaps(text: str, attr: str) -> Iterator[re.Match[str]]:
+    """``_outside_reap(attr).finditer(text)``, read only on the lines holding `.<attr>.`: a
+    match holds that text and no newline, so each line is scanned alone (the regex opens with a
+    name: scanning the whole module tried it at every word)."""
+    pattern = _outside_reap(attr)
+    literal = f".{attr}."
+    at = text.find(literal)
+    while at >= 0:
+        begin = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        yield from pattern.finditer(text, begin, end)
+        at = text.find(literal, end)
 
 
 _CLASS_LINE = re.compile(r"[ \t]*class[ \t]+(\w+)")

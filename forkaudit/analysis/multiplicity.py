@@ -131,6 +131,38 @@ class Multiplicity:
 
 
 _CALLER_DEPTH = CALLER_DEPTH
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _name_counts(text: str, name: str) -> tuple[int, int, int]:
+    r"""How often ``text`` names ``name`` as a whole word, how often as ``super().name``, and
+    how often as ``def name`` (the counts of ``\bname\b``, ``\bsuper\(\)\.name\b`` and
+    ``\bdef\s+name\b``), found from the name's occurrences: regexes opening with ``\b`` are
+    tried at every character."""
+    found = chained = defined = 0
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _word(text[at - 1])) and (end == len(text) or not _word(text[end])):
+            found += 1
+            if text.endswith("super().", 0, at) and (at == 8 or not _word(text[at - 9])):
+                chained += 1
+            blank = at
+            while blank and text[blank - 1].isspace():
+                blank -= 1
+            if (
+                blank < at
+                and text.endswith("def", 0, blank)
+                and (blank == 3 or not _word(text[blank - 4]))
+            ):
+                defined += 1
+        at = text.find(name, at + 1)
+    return found, chained, defined
+
+
 _CYCLE = Multiplicity(Level.ONCE, "")  # a caller that is being weighed already (recursion)
 
 
@@ -591,11 +623,9 @@ class Counter:
         the override runs, which the package's callers of the name say too."""
         named = self._named.get(name)
         if named is None:
-            found = re.findall(rf"\b{re.escape(name)}\b", self.index.text)
+            found, chained, defined = _name_counts(self.index.text, name)
             # (each class overriding it defines it once more: those are no places either)
-            chained = re.findall(rf"\bsuper\(\)\.{re.escape(name)}\b", self.index.text)
-            defined = re.findall(rf"\bdef\s+{re.escape(name)}\b", self.index.text)
-            named = self._named[name] = len(found) - len(chained) - max(len(defined), 1) > 0
+            named = self._named[name] = found - chained - max(defined, 1) > 0
         return named
 
     def objects_made(self, owner: cst.ClassDef, each: str = "") -> Multiplicity | None:
