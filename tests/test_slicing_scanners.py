@@ -205,9 +205,9 @@ def test_outside_reaps_are_read_line_by_line_as_by_the_whole_text() -> None:
 
 
 def test_name_counts_are_those_of_the_word_regexes() -> None:
-    """multiplicity._name_counts counts what `\\bname\\b`, `\\bsuper\\(\\)\\.name\\b` and
+    """facts.name_counts counts what `\\bname\\b`, `\\bsuper\\(\\)\\.name\\b` and
     `\\bdef\\s+name\\b` find, without trying a regex at every character."""
-    from forkaudit.analysis.multiplicity import _name_counts
+    from forkaudit.analysis.facts import name_counts
 
     pieces = ["run", "def", " ", "\n", "super().", "x", "_", "(", "é", "\t", "\x1c", "1", "."]
     for text in [*_random_texts(pieces, 30_000, 10, 11), "def run(self):\n    super().run()\n"]:
@@ -216,4 +216,4 @@ def test_name_counts_are_those_of_the_word_regexes() -> None:
             len(re.findall(r"\bsuper\(\)\.run\b", text)),
             len(re.findall(r"\bdef\s+run\b", text)),
         )
-        assert _name_counts(text, "run") == expected, repr(text)
+        assert name_counts(text, "run") == expected, repr(text)

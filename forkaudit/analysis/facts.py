@@ -68,6 +68,36 @@ _TIMEOUT_HEADER = re.compile(
 _AWAITED = re.compile(r"\bawait\s+((?:[\w.]+\.)?)(\w+)\(")
 
 
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def name_counts(text: str, name: str) -> tuple[int, int, int]:
+    r"""How often ``text`` names ``name`` as a whole word, how often as ``super().name``, and
+    how often as ``def name`` (the counts of ``\bname\b``, ``\bsuper\(\)\.name\b`` and
+    ``\bdef\s+name\b``), found from the name's occurrences: regexes opening with ``\b`` are
+    tried at every character."""
+    found = chained = defined = 0
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _word(text[at - 1])) and (end == len(text) or not _word(text[end])):
+            found += 1
+            if text.endswith("super().", 0, at) and (at == 8 or not _word(text[at - 9])):
+                chained += 1
+            blank = at
+            while blank and text[blank - 1].isspace():
+                blank -= 1
+            if (
+                blank < at
+                and text.endswith("def", 0, blank)
+                and (blank == 3 or not _word(text[blank - 4]))
+            ):
+                defined += 1
+        at = text.find(name, at + 1)
+    return found, chained, defined
+
+
 def _code_only(text: str) -> str:
     """``text`` with its strings and comments blanked out, lines and columns kept; the text as
     it is when it does not tokenize."""
@@ -979,14 +1009,13 @@ class ModuleFacts:
             return ""
         name = function.name.value
         code = self._code_text()
-        named = re.findall(rf"\b{re.escape(name)}\b", code)
+        named, _, defined = name_counts(code, name)
         taken = re.findall(rf"\bgetsource(?:lines)?\(\s*(?:[\w.]+\.)?{re.escape(name)}\s*\)", code)
-        defined = len(re.findall(rf"\bdef\s+{re.escape(name)}\b", code))
         # run here after all: looked up by its name (`getattr(self, "_helper")`), or its
         # source run by this process (`exec(inspect.getsource(f) + "\nf()")`)
         looked_up = re.search(rf"[\"']{re.escape(name)}[\"']", self.index.text)
         runs_text = re.search(r"\b(?:exec|eval)\(", code)
-        if taken and len(named) == len(taken) + defined and not looked_up and not runs_text:
+        if taken and named == len(taken) + defined and not looked_up and not runs_text:
             return name
         return ""
 

@@ -29,7 +29,7 @@ from enum import IntEnum
 
 import libcst as cst
 
-from forkaudit.analysis.facts import ModuleFacts
+from forkaudit.analysis.facts import ModuleFacts, name_counts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     asks_self_for,
@@ -131,36 +131,6 @@ class Multiplicity:
 
 
 _CALLER_DEPTH = CALLER_DEPTH
-
-
-def _word(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _name_counts(text: str, name: str) -> tuple[int, int, int]:
-    r"""How often ``text`` names ``name`` as a whole word, how often as ``super().name``, and
-    how often as ``def name`` (the counts of ``\bname\b``, ``\bsuper\(\)\.name\b`` and
-    ``\bdef\s+name\b``), found from the name's occurrences: regexes opening with ``\b`` are
-    tried at every character."""
-    found = chained = defined = 0
-    at = text.find(name)
-    while at >= 0:
-        end = at + len(name)
-        if (at == 0 or not _word(text[at - 1])) and (end == len(text) or not _word(text[end])):
-            found += 1
-            if text.endswith("super().", 0, at) and (at == 8 or not _word(text[at - 9])):
-                chained += 1
-            blank = at
-            while blank and text[blank - 1].isspace():
-                blank -= 1
-            if (
-                blank < at
-                and text.endswith("def", 0, blank)
-                and (blank == 3 or not _word(text[blank - 4]))
-            ):
-                defined += 1
-        at = text.find(name, at + 1)
-    return found, chained, defined
 
 
 _CYCLE = Multiplicity(Level.ONCE, "")  # a caller that is being weighed already (recursion)
@@ -623,7 +593,7 @@ class Counter:
         the override runs, which the package's callers of the name say too."""
         named = self._named.get(name)
         if named is None:
-            found, chained, defined = _name_counts(self.index.text, name)
+            found, chained, defined = name_counts(self.index.text, name)
             # (each class overriding it defines it once more: those are no places either)
             named = self._named[name] = found - chained - max(defined, 1) > 0
         return named

@@ -187,9 +187,7 @@ def _submissions(text: str) -> Iterator[tuple[int, int]]:
         if dot and text[dot - 1] == ")":
             yield dot - 1, match.end()
             continue
-        begin = dot
-        while begin and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
-            begin -= 1
+        begin = _word_begin(text, dot)
         if begin == dot or not (
             text[begin] == "_" or (text[begin].isascii() and text[begin].isalpha())
         ):
@@ -199,6 +197,14 @@ def _submissions(text: str) -> Iterator[tuple[int, int]]:
         yield begin, match.end()
     for match in _RUN_IN_EXECUTOR.finditer(text):
         yield match.start(), match.end()
+
+
+def _word_begin(text: str, end: int) -> int:
+    """Where the run of letters, digits and underscores ending at ``end`` begins."""
+    begin = end
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    return begin
 
 
 _WORD = re.compile(r"[A-Za-z_]\w*")
@@ -1189,10 +1195,7 @@ def _aliases(source: str) -> list[tuple[str, str]]:
     # (every match opens with a blank then `as`: tried only there, not at every blank)
     for match in _from_literals(_AS_ALIAS, source, (" as", "\tas")):
         before = source[max(0, match.start() - 80) : match.start()].rstrip()
-        begin = len(before)
-        while begin and (before[begin - 1].isalnum() or before[begin - 1] == "_"):
-            begin -= 1
-        word = before[begin:]  # the name right before `as`
+        word = before[_word_begin(before, len(before)) :]  # the name right before `as`
         if word.isidentifier():
             out.append((word, match.group(1)))
     return out
@@ -1551,8 +1554,8 @@ class _ClassPlan:
         # the module's classes' methods called through the class (`Other.open(0)`), one regex
         # for every class of the module: a match naming this class is left out below (a match
         # is `Name.method(`, which no other match can start inside)
-        other = _class_calls(classes) if any(c != owner for c in classes) else None
         dotted = tuple(f"{c}." for c in classes if c != owner)  # (a cheap test first)
+        other = _class_calls(classes) if dotted else None
         # a thread serving `self._loop` forever ends when a method stops it, as does one
         # running a method of an object the class holds (`target=self._worker.run`,
         # sites._serves_replaced): keep those
