@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from forkaudit.analysis.python2 import python2_code
 from forkaudit.leading_imports import Imported, edits_imports_when_run, leading_imports
-from forkaudit.model import Finding
+from forkaudit.model import FileResult, Finding
 
 __all__ = ["NOT_IMPORTABLE", "Importable", "lowered"]
 
@@ -163,6 +163,22 @@ class Importable:
             return ()
         near = self._near(posixpath.dirname(path.replace("\\", "/")))
         return tuple(n for n in absent if n not in near)
+
+    def missing_or_through(self, result: FileResult) -> tuple[tuple[str, ...], str]:
+        """What keeps the module of ``result`` from being imported: the names it imports
+        itself that are missing (``missing``), or, for a module with findings, the first one
+        missing at the top of a module that importing it imports first
+        (``missing_through``), with that module's name; ((), "") when nothing is."""
+        missing = self.missing(result.path, result.requires)
+        if missing or not result.findings:
+            return missing, ""
+        name, through = self.missing_through(result.path)
+        return ((name,) if name else ()), through
+
+    def read_ahead(self, result: FileResult) -> None:
+        """Read now what ``missing_or_through`` will ask of ``result`` (its answer is
+        remembered): while the scan's workers still analyse other files."""
+        self.missing_or_through(result)
 
     def missing_through(self, path: str) -> tuple[str, str]:
         """Why the module at ``path`` cannot be imported though what ``requires`` gave is

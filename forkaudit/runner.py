@@ -154,6 +154,9 @@ class RunOptions:
     timeout: float = 60.0  # seconds one file may take to analyse
     cache: Cache | None = None
     progress: Progress | None = None
+    # each file result with findings, as its analysis comes in: the caller may begin what it
+    # reads of them while the workers go on (the import chains of their modules)
+    found: Callable[[FileResult], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -662,6 +665,8 @@ def _analyse_all(
         batch = [order[p] for p in positions]
         for i, answer in zip(batch, answers, strict=True):
             results[i] = answer
+            if options.found is not None and answer[0].findings:
+                options.found(answer[0])
         counter[0] += len(batch)
         if options.progress:
             options.progress("parsing", counter[0], total)

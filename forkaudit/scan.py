@@ -106,12 +106,9 @@ def _gather(
             if result.error is not None:
                 errors.append(result.error)
             # a module whose body imports what the environment lacks never runs there
-            missing = importable.missing(result.path, result.requires) if importable else ()
-            through = ""
-            if result.findings and not missing and importable is not None:
-                # or what importing it imports first (its packages, its own import lines)
-                name, through = importable.missing_through(result.path)
-                missing = (name,) if name else ()
+            missing, through = (
+                importable.missing_or_through(result) if importable is not None else ((), "")
+            )
             for finding in result.findings:
                 if result.python2 and importable is not None and importable.python3:
                     # Python 2 code, in an environment of Python 3: nothing imports it there
@@ -457,10 +454,10 @@ def _audit_env(
     ``anchoring`` gives the SARIF anchors of the ranked distributions; ``report`` the fields
     that depend on where the distributions came from (target, source)."""
     units = _filter_units(environment_units(env, options.include_tests), options)
-    unit_results = run_units(units, options.pack, _run_options(options))
     # which modules the environment cannot import, through what they import first: read from
     # its files once, then remembered while its site folders do not change
-    cache = _run_options(options).cache
+    run_options = _run_options(options)
+    cache = run_options.cache
     key = (
         cache.key(f"imports|{os.path.realpath(env.path)}|{envcache.fingerprint(env)}")
         if cache is not None and env.modules
@@ -472,6 +469,11 @@ def _audit_env(
         env.python_version,
         _reader(env),
         _answers(cache.get(key) if cache is not None and key else None),
+    )
+    # the import chains of the modules with findings are read as their results come in, while
+    # the workers go on with the rest (else at the end, alone)
+    unit_results = run_units(
+        units, options.pack, dataclasses.replace(run_options, found=importable.read_ahead)
     )
     findings, errors, files_total, files_parsed, suppressed, scanned = _gather(
         unit_results, options, importable
