@@ -19,7 +19,7 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.modules import absolute, absolute_name, module_name, names_match
-from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
+from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity, gives_parameter
 from forkaudit.analysis.syntax import lowers_attribute
 from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
 from forkaudit.analysis.walk import walk
@@ -136,6 +136,37 @@ class CallersElsewhere:
                 if names_match(absolute(index.resolve(call.func), path), wanted):
                     best = _stronger(best, _made_by(index, call, counter.of_site(call, 1)), path)
         return best
+
+    def gives(self, ask: str, parameter: str, position: int | None) -> bool:
+        """Does a module of the package handed in for ``ask`` (``^Name``: making objects of
+        this module's class ``Name``; ``name``: calling its function) give ``parameter`` (by
+        keyword, in ``*args``/``**kwargs``, or positionally at ``position``)? Handed on
+        as a value or subclassed (``factory=Metrics``, ``class Own(Metrics)``), it may be
+        given anything: taken as given too. A module that cannot be read may give it."""
+        bare = ask.lstrip("^")
+        wanted = f"{self.module}.{bare}"
+        for path, data in self.sources.get(ask, ()):
+            module = self._module(path, data)
+            if module is None:
+                return True
+            index = module[0]
+            for node in index.names.get(bare, ()):
+                parent = index.parent_of(node)
+                if isinstance(parent, cst.ImportAlias | cst.ImportFrom | cst.AsName):
+                    continue
+                used: cst.BaseExpression = node
+                if isinstance(parent, cst.Attribute) and parent.attr is node:
+                    used = parent
+                elif isinstance(parent, cst.Attribute | cst.FunctionDef | cst.ClassDef):
+                    continue  # `x.Metrics` of something else; a def or class of that name
+                if not names_match(absolute(index.resolve(used), path), wanted):
+                    continue
+                call = index.parent_of(used)
+                if not (isinstance(call, cst.Call) and call.func is used):
+                    return True  # handed on, or a base class: it may be given anything
+                if gives_parameter(call, parameter, position):
+                    return True
+        return False
 
     def calls_method(self, name: str) -> bool:
         """Does another module of the package name ``name`` as an attribute (``client.stop()``,

@@ -261,6 +261,7 @@ def _analyze(
         if elsewhere is not None:
             analyzer.flow.inherited = elsewhere.inherited_reap
             analyzer.method_called = elsewhere.calls_method
+            analyzer.harm.counter.gives = elsewhere.gives
         if seen is not source:
             analyzer.seen = seen
         # (a folder named for a platform counts inside an environment, where the path starts

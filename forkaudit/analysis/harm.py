@@ -121,6 +121,7 @@ class Harm:
             owned = False
             left = f"{left}; its object is kept alive {kept_alive}"
         many = self.counter.of_site(site.call)
+        opted = many  # (what follows may replace it with another count)
         if left is _SLEEPS_FIRST and not many.looped:
             if many.level is not Level.MANY or not many.positive:
                 # a thread sleeping first, started where nothing shows it repeating (a debug
@@ -293,11 +294,23 @@ class Harm:
         severity = _at_most(severity, rule.severity)
         if verdict.on_error:
             severity = _at_most(severity, "medium")  # only when a call raises
+        if opted.opt_in:
+            # only where a user turns on what the package leaves off: not the package's doing
+            severity = _at_most(severity, "medium")
         confidence = verdict.confidence
         if site.timer_chain and confidence == "high":
             confidence = "medium"
         flags = _flags(site, verdict, many, residue, severity)
         message = _message(self.index, site, verdict, many, residue, left, hangs_exit)
+        if opted.opt_in:
+            message += (
+                f"; only where `{opted.opt_in}` is turned on: it is off by default, and no call "
+                "in the package turns it on"
+            )
+        asks = many.asks if severity == "high" else ""
+        if opted.opt_in:
+            # (the package's other modules may yet turn it on: asked of them)
+            asks = " ".join(dict.fromkeys([*asks.split(), *opted.asks.split()]))
         return RawFinding(
             rule=rule,
             call=site.call,
@@ -305,7 +318,7 @@ class Harm:
             message=message,
             flags=flags,
             severity=severity,
-            asks=many.asks if severity == "high" else "",  # what may lower it
+            asks=asks,  # what may lower it (or show an option turned on)
             bases=verdict.bases,
             stops=tuple(sorted({*verdict.stops, *site.flag_asks})),
         )

@@ -122,6 +122,9 @@ class Multiplicity:
     # made once per key of a cache the function looks up first and fills (`C[key] = x`):
     # the container it is kept in holds one per key, not one per call
     keyed: bool = False
+    # the start runs only where a parameter that is off by default is turned on
+    # (`enable_expiration`), which no call in the package does: each user's own choice
+    opt_in: str = ""
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -153,6 +156,9 @@ class Counter:
         self._active: set[int] = set()
         self._named: dict[str, bool] = {}  # _named_elsewhere, by name
         self._changed: frozenset[str] | None = None  # _module_state_changed, found once
+        # does a module of the package handed in for an ask (`^Name`, `name`) give a parameter
+        # (name, position) of the class's or function's (elsewhere.CallersElsewhere.gives)?
+        self.gives: Callable[[str, str, int | None], bool] | None = None
 
     # ------------------------------------------------------------------ a call site
 
@@ -307,6 +313,8 @@ class Counter:
             found = self._function_now(function, depth, guards)
         finally:
             self._active.discard(id(function))
+        if guards and found is not _CYCLE:
+            found = self._opt_in(function, guards, found)
         if depth == 0:
             self._functions[key] = found
         return found
@@ -522,6 +530,68 @@ class Counter:
             # name (`x.start()` may be a thread's); none calling it leaves it the API's
             return self._told_elsewhere(function, f"={name}", owner)
         return _per_call(function)
+
+    def _opt_in(
+        self, function: cst.FunctionDef, guards: tuple[tuple[str, bool], ...], found: Multiplicity
+    ) -> Multiplicity:
+        """``found``, marked opt-in when the path runs only where a parameter that is off by
+        default is turned on (``def __init__(self, config, enable_expiration=False)`` and the
+        start under ``if enable_expiration:``) and no call in the package turns it on: none
+        of this module's calls of the function (the objects it makes of the class), by keyword
+        or in its place, and none of the other modules' (asked of the runner as ``^Name`` or
+        ``name``; until they are handed in, none). The package never starts it; a user who
+        turns the option on does, and only then. For a module-level function or class
+        constructor, undecorated (a decorator may supply the arguments)."""
+        if function.decorators:
+            return found
+        owner = self._owner(function)
+        top = self.index.module
+        if owner is not None:
+            if function.name.value != "__init__" or self.index.parent_of(owner) is not top:
+                return found
+            calls: list[cst.Call] = self.facts.instantiations(owner)
+            ask = f"^{owner.name.value}"
+        else:
+            if self.index.parent_of(function) is not top or self._named_elsewhere(
+                function.name.value
+            ):
+                return found  # handed on somewhere (a dispatch table, a thread's target)
+            callers = self.facts.callers(function)
+            calls = [c for c in callers if isinstance(c, cst.Call)]
+            if len(calls) < len(callers) or any(self.facts.is_target_reference(c) for c in calls):
+                return found
+            ask = function.name.value
+        positional = [*function.params.posonly_params, *function.params.params]
+        if owner is not None:
+            positional = positional[1:]  # (self)
+        for guard, truth in guards:
+            compare, _, name = guard.rpartition(":")
+            if compare or not truth:
+                continue
+            declared = next(
+                (p for p in (*positional, *function.params.kwonly_params) if p.name.value == name),
+                None,
+            )
+            if (
+                declared is None
+                or declared.default is None
+                or literal_truth(declared.default) is not False
+            ):
+                continue  # on by default, or required: what the callers give decides
+            place = next((i for i, p in enumerate(positional) if p is declared), None)
+            if any(gives_parameter(call, name, place) for call in calls):
+                continue
+            # given by keyword anywhere else in the module (a subclass's super().__init__(),
+            # a partial()), or rebound: not known to stay off
+            keywords = len(re.findall(rf"(?<![\w.]){name}[ \t]*=(?!=)", self.index.text))
+            if keywords > (1 if declared.annotation is None else 0):
+                continue
+            if self.gives is not None and self.gives(ask, name, place):
+                continue
+            # (the other modules asked; a file analysed again once they are handed in)
+            asks = found.asks if ask in found.asks.split() else f"{found.asks} {ask}".strip()
+            return replace(found, opt_in=name, asks=asks)
+        return found
 
     def _made_elsewhere(self, owner: cst.ClassDef, each: Multiplicity) -> Multiplicity:
         """How often the package's other modules make ``owner`` objects, once the runner has
@@ -1671,6 +1741,23 @@ class Counter:
         return None
 
 
+def gives_parameter(call: cst.Call, parameter: str, position: int | None) -> bool:
+    """Does ``call`` give ``parameter`` anything but a false literal (``enable=False``): by
+    keyword, positionally at ``position``, or possibly in ``*args``/``**kwargs``?"""
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return True
+        if arg.keyword is not None:
+            if arg.keyword.value == parameter and literal_truth(arg.value) is not False:
+                return True
+            continue
+        if positional == position and literal_truth(arg.value) is not False:
+            return True
+        positional += 1
+    return False
+
+
 def _makes_an_object(call: cst.Call) -> bool:
     """A call of a class by its name (``MeterService()``): what it gives is never None nor
     another plain value (not ``cache.get(k)``, a helper that may return None, ``str(x)``)."""
@@ -2002,7 +2089,7 @@ def _code(index: ModuleIndex, node: cst.CSTNode) -> str:
     return short(index.code(node), 60)
 
 
-__all__ = ["Counter", "Level", "Multiplicity"]
+__all__ = ["Counter", "Level", "Multiplicity", "gives_parameter"]
 
 
 def _ends_in_start(statement: cst.CSTNode | None) -> bool:
