@@ -367,43 +367,18 @@ def _run(
             job = Job(file=source, names=local, reaper=group_reaper[unit.distribution])
             defines = bool(survey.makers) or any(name in names for name, _ in survey.classes)
             (defining if defines else others).append((u, job))
-    total = len(defining) + len(others)
-    counter = [0]
-    asking: list[tuple[int, Job, FileResult]] = []
-    exported: dict[str, dict[str, SubclassInfo]] = {}
-    # Only the files of a distribution that defines such classes wait for those definitions:
-    # the others go with the first phase, which keeps every worker busy up to its end instead
-    # of idling while the last definitions finish.
-    waiting = {units[u].distribution for u, _ in defining}
-    first = defining + [(u, j) for u, j in others if units[u].distribution not in waiting]
-    second = [(u, j) for u, j in others if units[u].distribution in waiting]
-    for phase in (first, second):
-        if not phase:
-            continue
-        jobs = [
-            (u, Job(j.file, j.names, exported.get(units[u].distribution, {}), j.reaper))
-            for u, j in phase
-        ]
-        for (u, job), (file_result, subclasses) in zip(
-            jobs, _analyse_all([j for _, j in jobs], workers, options, counter, total), strict=True
-        ):
+    for u, file_result, stage in _analyse_jobs(defining, others, units, groups, workers, options):
+        if stage == 2:
             if file_result.parsed:
                 results[u].parsed += 1
             if file_result.asks:
-                asking.append((u, job, file_result))
-            elif _worth_keeping(file_result):
-                results[u].results.append(file_result)
-            if subclasses:
-                exported.setdefault(units[u].distribution, {}).update(subclasses)
-    # Stage 3: files whose high findings hang on a private function that its module never
-    # calls: the package's other modules naming it say how often it runs.
-    for u, file_result in _ask_callers(asking, units, groups, workers, options, counter):
-        if _worth_keeping(file_result):
-            results[u].results.append(file_result)
-        if units[u].key == "file":
+                continue  # its final result comes in stage 3
+        elif units[u].key == "file":
             # its result hangs on other files than its own: a loose file's entry is named
             # after its own content only, so it is not kept
             keys.pop(u, None)
+        if _worth_keeping(file_result):
+            results[u].results.append(file_result)
     if options.cache is not None:
         for u in remaining:
             if u in keys:
@@ -416,6 +391,115 @@ def _run(
                         options.cache.put(options.cache.key(content), payload)
 
 
+def _analyse_jobs(
+    defining: list[tuple[int, Job]],
+    others: list[tuple[int, Job]],
+    units: Sequence[Unit],
+    groups: dict[str, list[int]],
+    workers: _Workers,
+    options: RunOptions,
+) -> Iterator[tuple[int, FileResult, int]]:
+    """Stages 2 and 3 as one stream of batches for the workers, each batch handed over as soon as
+    what it waits for is known (no worker idles at a stage's end while others finish theirs):
+    (unit, result, 2) for each file's first analysis, and (unit, its final result, 3) for one
+    that asked for the package's other modules.
+
+    Stage 2: every candidate file through the engine. The files defining the distribution's own
+    Thread/Process subclasses or factories go first; the other files of such a distribution
+    wait for those definitions (they may use them), the files of other distributions go at once.
+    Stage 3: a file whose high findings hang on a private function its module never calls (a
+    method, a class made elsewhere, a base class of another module...) asks for the package's
+    other modules; once every file of its distribution has had its first analysis, it is
+    analysed again with the modules naming what it asks about (``_callers_wanted``)."""
+
+    def distribution(u: int) -> str:
+        return units[u].distribution
+
+    definitions_left: dict[str, int] = {}
+    for u, _ in defining:
+        definitions_left[distribution(u)] = definitions_left.get(distribution(u), 0) + 1
+    waiting: dict[str, list[tuple[int, Job]]] = {}
+    first = list(defining)
+    for u, job in others:
+        if distribution(u) in definitions_left:
+            waiting.setdefault(distribution(u), []).append((u, job))
+        else:
+            first.append((u, job))
+    files_left: dict[str, int] = {}
+    for u, _ in first + [item for items in waiting.values() for item in items]:
+        files_left[distribution(u)] = files_left.get(distribution(u), 0) + 1
+    definers = {id(job) for _, job in defining}
+    exported: dict[str, dict[str, SubclassInfo]] = {}
+    asking: dict[str, list[tuple[int, Job, FileResult]]] = {}
+    # what each position of the stream holds: (unit, job, the first result of a job run again)
+    stream: list[tuple[int, Job, FileResult | None]] = []
+    # jobs whose wait is over, handed out in batches as the workers' queue runs low: batches
+    # as big as the stages' would be (each batch costs its own hand-over)
+    ready: list[tuple[int, Job, FileResult | None]] = []
+    total = len(defining) + len(others)
+    done = 0
+    target = max(
+        128 * 1024, sum(_job_size(job) for _, job in (*defining, *others)) // (workers.size * 24)
+    )
+
+    def batches(items: list[tuple[int, Job, FileResult | None]], most: int) -> list[list[Job]]:
+        """Up to ``most`` batches of ``items``, big files first; the rest go back to ready."""
+        jobs = [job for _, job, _ in items]
+        out = []
+        for n, batch in enumerate(_batches(jobs, workers.size, target)):
+            if n < most:
+                out.append([jobs[i] for i in batch])
+                stream.extend(items[i] for i in batch)
+            else:
+                ready.extend(items[i] for i in batch)
+        return out
+
+    def more(in_flight: int) -> list[list[Job]]:
+        if not ready or in_flight >= 2 * workers.size:
+            return []
+        taken = ready[:]
+        ready.clear()
+        return batches(taken, 2 * workers.size - in_flight)
+
+    def failed(job: Job, reason: str) -> tuple[FileResult, dict[str, SubclassInfo]]:
+        return _error(job.file, reason), {}
+
+    initial = batches([(u, job, None) for u, job in first], len(first))
+    for positions, answers in workers.map(_analyse_batch, initial, failed, "analyse", more):
+        for position, (file_result, subclasses) in zip(positions, answers, strict=True):
+            u, job, before = stream[position]
+            done += 1
+            if before is not None:
+                # analysed again: a second analysis that failed keeps the first result
+                yield u, file_result if file_result.parsed else before, 3
+                continue
+            group = distribution(u)
+            if file_result.findings and options.found is not None:
+                options.found(file_result)
+            if file_result.asks:
+                asking.setdefault(group, []).append((u, job, file_result))
+            yield u, file_result, 2
+            if subclasses:
+                exported.setdefault(group, {}).update(subclasses)
+            if id(job) in definers:
+                definitions_left[group] -= 1
+                if not definitions_left[group] and group in waiting:
+                    known = exported.get(group, {})
+                    ready.extend(
+                        (w, Job(j.file, j.names, known, j.reaper), None)
+                        for w, j in waiting.pop(group)
+                    )
+            files_left[group] -= 1
+            if not files_left[group] and group in asking:
+                again, kept = _callers_wanted(asking.pop(group), units, groups)
+                for w, result in kept:
+                    yield w, result, 3
+                total += len(again)
+                ready.extend((w, j, result) for w, j, result in again)
+        if options.progress:
+            options.progress("parsing", done, total)
+
+
 def _worth_keeping(result: FileResult) -> bool:
     return bool(result.findings or result.error or result.suppressed or result.unused_suppressions)
 
@@ -423,20 +507,17 @@ def _worth_keeping(result: FileResult) -> bool:
 CALLER_FILES_MAX = 8  # other modules naming one private function that are parsed for its calls
 
 
-def _ask_callers(
+def _callers_wanted(
     asking: list[tuple[int, Job, FileResult]],
     units: Sequence[Unit],
     groups: dict[str, list[int]],
-    workers: _Workers,
-    options: RunOptions,
-    counter: list[int],
-) -> list[tuple[int, FileResult]]:
-    """The results of the files in ``asking``, each analysed again with the files of its
+) -> tuple[list[tuple[int, Job, FileResult]], list[tuple[int, FileResult]]]:
+    """The files in ``asking`` to analyse again, each (unit, its job with the files of its
     distribution that name the private functions it asks about (a bytes search; at most
     ``CALLER_FILES_MAX`` each), or that define a base class it asks about (``Base:attr``) and
     reap that attribute in it (a bytes test: ``self.<attr>.wait(``, ``.join(``, ...), or that
-    name an attribute as a method it asks about (``.stop``: ``client.stop()``); a file no other
-    names, or whose second analysis fails, keeps its first result."""
+    name an attribute as a method it asks about (``.stop``: ``client.stop()``), its first
+    result); and the results of those no other file names, which keep their first."""
     out: list[tuple[int, FileResult]] = []
     again: list[tuple[int, Job, FileResult]] = []
     by_group: dict[str, list[tuple[int, Job, FileResult]]] = {}
@@ -517,13 +598,7 @@ def _ask_callers(
                 again.append((u, replace(job, callers=callers), result))
             else:
                 out.append((u, result))
-    if again:
-        answers = _analyse_all(
-            [job for _, job, _ in again], workers, options, counter, counter[0] + len(again)
-        )
-        for (u, _, first), (answer, _) in zip(again, answers, strict=True):
-            out.append((u, answer if answer.parsed else first))
-    return out
+    return again, out
 
 
 def _naming_attribute(names: Sequence[str]) -> re.Pattern[bytes]:
@@ -645,50 +720,12 @@ def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[st
     return found | {name for survey in surveys for name in survey.makers}
 
 
-def _analyse_all(
-    jobs: list[Job],
-    workers: _Workers,
-    options: RunOptions,
-    counter: list[int],
-    total: int,
-) -> list[tuple[FileResult, dict[str, SubclassInfo]]]:
-    results: list[tuple[FileResult, dict[str, SubclassInfo]] | None] = [None] * len(jobs)
-    batches = _batches(jobs, workers.size)
-    order = [i for batch in batches for i in batch]
-
-    def failed(job: Job, reason: str) -> tuple[FileResult, dict[str, SubclassInfo]]:
-        return _error(job.file, reason), {}
-
-    for positions, answers in workers.map(
-        _analyse_batch, [[jobs[i] for i in b] for b in batches], failed, "analyse"
-    ):
-        batch = [order[p] for p in positions]
-        for i, answer in zip(batch, answers, strict=True):
-            results[i] = answer
-            if options.found is not None and answer[0].findings:
-                options.found(answer[0])
-        counter[0] += len(batch)
-        if options.progress:
-            options.progress("parsing", counter[0], total)
-    return [
-        r if r is not None else (_error(jobs[i].file, "not analysed"), {})
-        for i, r in enumerate(results)
-    ]
-
-
-def _batches(jobs: list[Job], workers: int) -> list[list[int]]:
-    """Indices grouped in batches of about equal bytes, big files first (better balance)."""
-    sizes = []
-    for job in jobs:
-        if ARCHIVE_MARK in job.file.abspath:
-            sizes.append(member_size(job.file.abspath))
-            continue
-        try:
-            sizes.append(os.path.getsize(job.file.abspath))
-        except OSError:
-            sizes.append(0)
+def _batches(jobs: list[Job], workers: int, target: int = 0) -> list[list[int]]:
+    """Indices grouped in batches of about equal bytes (``target``, or a twelfth of each
+    worker's share), big files first (better balance)."""
+    sizes = [_job_size(job) for job in jobs]
     order = sorted(range(len(jobs)), key=lambda i: (-sizes[i], jobs[i].file.relpath))
-    target = max(128 * 1024, sum(sizes) // (workers * 12) or 1)
+    target = target or max(128 * 1024, sum(sizes) // (workers * 12) or 1)
     batches: list[list[int]] = []
     current: list[int] = []
     size = 0
@@ -701,6 +738,15 @@ def _batches(jobs: list[Job], workers: int) -> list[list[int]]:
     if current:
         batches.append(current)
     return batches
+
+
+def _job_size(job: Job) -> int:
+    if ARCHIVE_MARK in job.file.abspath:
+        return member_size(job.file.abspath)
+    try:
+        return os.path.getsize(job.file.abspath)
+    except OSError:
+        return 0
 
 
 def _error(source: SourceFile, reason: str) -> FileResult:
@@ -874,15 +920,23 @@ class _Workers:
         batches: list[list[Any]],
         failed: Callable[[Any, str], T],
         verb: str,
+        more: Callable[[int], list[list[Any]]] | None = None,
     ) -> Iterator[tuple[list[int], list[T]]]:
         """Yield (positions of the items in the flattened ``batches``, answers) until every item
         has an answer: ``function``'s, or ``failed(item, reason)`` for an item whose worker died
-        on it or that outlived the time limit."""
+        on it or that outlived the time limit. After each answer is taken, ``more(n)`` (``n``:
+        the batches in flight) may give further batches, which go to the workers at once (no
+        wait for the ones in flight) and take the positions after those given before."""
         pending: list[_Batch] = []
         position = 0
-        for items in batches:
-            pending.append(_Batch(list(range(position, position + len(items))), list(items)))
+
+        def batched(items: list[Any]) -> _Batch:
+            nonlocal position
+            batch = _Batch(list(range(position, position + len(items))), list(items))
             position += len(items)
+            return batch
+
+        pending.extend(batched(items) for items in batches)
         fruitless = 0
         while pending:
             solo = next((b for b in pending if b.solo), None)
@@ -893,22 +947,10 @@ class _Workers:
                 round_batches, pending = pending, []
             pool = self._executor()
             futures: dict[Future[list[T]], tuple[str, _Batch]] = {}
-            # Submitting starts the workers: a Ctrl-C halfway through a start would leave a
-            # worker this process never learns of (nor kills, nor joins).
-            broken = False
-            with _interrupts_held():
-                for n, batch in enumerate(round_batches):
-                    marker = os.path.join(self._markers, str(next(self._sequence)))
-                    try:
-                        future = pool.submit(_guarded, function, marker, batch.items)
-                    except BrokenProcessPool:
-                        # A worker died while the round was still being handed out: what was
-                        # not submitted never started, and runs again on a new pool.
-                        broken = True
-                        pending.extend(round_batches[n:])
-                        break
-                    futures[future] = (marker, batch)
-            remaining = set(futures)
+            remaining: set[Future[list[T]]] = set()
+            broken = self._submit(pool, function, round_batches, futures, remaining, pending)
+            # (a suspect runs with nothing else in flight: what comes meanwhile waits)
+            alone = len(round_batches) == 1 and round_batches[0].solo
             progress = False
             while remaining:
                 finished, remaining = wait(
@@ -930,11 +972,23 @@ class _Workers:
                                 [batch.indices[culprit[0]]],
                                 [failed(batch.items[culprit[0]], culprit[1])],
                             )
+                            if more is not None:
+                                pending.extend(
+                                    batched(items) for items in more(len(remaining)) if items
+                                )
                         progress = progress or culprit is not None or len(retry) > 1
                         pending.extend(b for b in retry if b.items)
                         continue
                     progress = True
                     yield batch.indices, answers
+                    if more is not None:
+                        fresh = [batched(items) for items in more(len(remaining)) if items]
+                        if broken or alone:
+                            pending.extend(fresh)
+                        elif fresh:
+                            broken = self._submit(
+                                pool, function, fresh, futures, remaining, pending
+                            )
             if broken:
                 self._shutdown(wait=False)
                 fruitless = 0 if progress else fruitless + 1
@@ -951,6 +1005,33 @@ class _Workers:
                         )
                     return
             pending.sort(key=lambda b: b.indices[0])
+
+    def _submit(
+        self,
+        pool: ProcessPoolExecutor,
+        function: Callable[[list[Any], _Tracker], list[T]],
+        batches: list[_Batch],
+        futures: dict[Future[list[T]], tuple[str, _Batch]],
+        remaining: set[Future[list[T]]],
+        pending: list[_Batch],
+    ) -> bool:
+        """Hand ``batches`` to ``pool``, each under a marker of its own; whether the pool broke
+        on the way (what was not handed over then goes back to ``pending``)."""
+        # Submitting starts the workers: a Ctrl-C halfway through a start would leave a worker
+        # this process never learns of (nor kills, nor joins).
+        with _interrupts_held():
+            for n, batch in enumerate(batches):
+                marker = os.path.join(self._markers, str(next(self._sequence)))
+                try:
+                    future = pool.submit(_guarded, function, marker, batch.items)
+                except BrokenProcessPool:
+                    # A worker died while the round was still being handed out: what was not
+                    # submitted never started, and runs again on a new pool.
+                    pending.extend(batches[n:])
+                    return True
+                futures[future] = (marker, batch)
+                remaining.add(future)
+        return False
 
     def _poll(self) -> float:
         return max(1.0, min(self.limit, 30.0))
