@@ -704,19 +704,19 @@ def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[st
     """Classes of one unit deriving (transitively) from Thread/Process/Timer, and those that may
     own a thread."""
     surveys = list(surveys)
-    classes = [pair for survey in surveys for pair in survey.classes]
+    # each base's subclasses by the base's last name, walked down from the known bases
+    derived: dict[str, list[str]] = {}
+    for survey in surveys:
+        for name, bases in survey.classes:
+            for part in bases.split(","):
+                derived.setdefault(part.strip().rsplit(".", 1)[-1], []).append(name)
     found: set[str] = set()
-    known = set(base_classes)
-    changed = True
-    while changed:
-        changed = False
-        for name, bases in classes:
-            if name not in found and any(
-                part.strip().rsplit(".", 1)[-1] in known for part in bases.split(",")
-            ):
+    pending = list(base_classes)
+    while pending:
+        for name in derived.get(pending.pop(), ()):
+            if name not in found:
                 found.add(name)
-                known.add(name)
-                changed = True
+                pending.append(name)
     return found | {name for survey in surveys for name in survey.makers}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import random
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -127,3 +128,36 @@ def test_a_distributions_files_wait_only_for_its_own_definitions(tmp_path: Path)
     assert found == sorted(
         [f"use{i}.py:FA111" for i in range(6)] + [f"plain{i}.py:FA101" for i in range(6)]
     )
+
+
+def _subclass_names_by_passes(classes: list[tuple[str, str]], bases: set[str]) -> set[str]:
+    """The reference: passes over every class until none is added."""
+    found: set[str] = set()
+    known = set(bases)
+    changed = True
+    while changed:
+        changed = False
+        for name, listed in classes:
+            if name not in found and any(
+                part.strip().rsplit(".", 1)[-1] in known for part in listed.split(",")
+            ):
+                found.add(name)
+                known.add(name)
+                changed = True
+    return found
+
+
+def test_subclass_names_walked_down_from_the_bases() -> None:
+    rng = random.Random(7)
+    words = ["Thread", "Process", "A", "B", "C", "D", "E", "Base", "Mixin", "threading.Thread"]
+    for _ in range(300):
+        classes = [
+            (
+                rng.choice(words[:-1]),
+                ", ".join(rng.choice(words) for _ in range(rng.randint(1, 3))),
+            )
+            for _ in range(rng.randint(0, 8))
+        ]
+        survey = runner.Survey(classes=tuple(classes), makers=("make_worker",))
+        expected = _subclass_names_by_passes(classes, {"Thread", "Process"}) | {"make_worker"}
+        assert runner._subclass_names([survey], {"Thread", "Process"}) == expected, classes
