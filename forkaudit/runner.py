@@ -625,17 +625,26 @@ def _module_of(ask: str, relpath: str) -> bool:
 
 def _defines_reaping(data: bytes, ask: str) -> bool:
     """Does a module's text define the class of ``ask`` (``pkg.base.Reader:attr``) and reap
-    ``self.attr`` somewhere (``self._proc.wait(``, ``with self._pool``)? What only this can
-    show is read by the engine; the rest is not worth parsing."""
+    ``self.attr`` somewhere (``self._proc.wait(``, ``with self._pool``)? For a class handed an
+    object at its construction (``pkg.bus.Bus:@1``), does it stop something it holds
+    (``self._loop.stop``)? What only this can show is read by the engine; the rest is not worth
+    parsing."""
     qualified, _, attr = ask.partition(":")
     base = qualified.rpartition(".")[2]
     if not re.search(rb"\bclass[ \t]+" + re.escape(base.encode()) + rb"\b", data):
         return False
+    if attr.startswith("@"):
+        # (a class handed an object at its construction: does it stop one it holds?)
+        return bool(_STOPS_HELD.search(data))
     held = rb"self\." + re.escape(attr.encode())
     return bool(
         re.search(held + rb"\s*\.\s*" + _BASE_REAPS + rb"\s*\(", data)
         or re.search(rb"\bwith\s+" + held + rb"\b", data)
     )
+
+
+# `self._loop.stop()`, `self._server.shutdown()`, `loop.call_soon_threadsafe(self._loop.stop)`
+_STOPS_HELD = re.compile(rb"self\.\w+\s*\.\s*(?:stop|shutdown|server_close)\b")
 
 
 def _root(source: SourceFile) -> str:

@@ -20,8 +20,8 @@ from forkaudit.analysis.facts import ModuleFacts
 from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.modules import absolute, absolute_name, module_name, names_match
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity, gives_parameter
-from forkaudit.analysis.syntax import lowers_attribute
-from forkaudit.analysis.vocabulary import PER_USE_METHODS, STOP_ENDS
+from forkaudit.analysis.syntax import assignments, lowers_attribute
+from forkaudit.analysis.vocabulary import HELD_STOPS, PER_USE_METHODS, STOP_ENDS
 from forkaudit.analysis.walk import walk
 
 __all__ = ["CallersElsewhere"]
@@ -202,6 +202,44 @@ class CallersElsewhere:
                 return True
         return False
 
+    def stops_given(self, base: str, place: str, methods: frozenset[str]) -> bool:
+        """Does the class ``base`` (as the module at ``path`` names it through an import:
+        ``.bus.Bus``) that another module of the package defines stop what its constructor is
+        given at ``place`` (``"1"``: the second argument after ``self``; or a keyword) in one
+        of ``methods``: its ``__init__`` keeps it on the object (``self._loop = loop``) and
+        the method stops it there (``self._loop.stop()``)? The runner hands the module in for
+        the ask ``<base>:@<place>`` when its text defines the class and stops something it
+        holds."""
+        wanted = absolute_name(base, self.path)
+        short = wanted.rsplit(".", 1)[-1]
+        for path, data in self.sources.get(f"{wanted}:@{place}", ()):
+            module = self._module(path, data)
+            if module is None:
+                continue
+            index = module[0]
+            info = index.classes.get(short)
+            if info is None or not names_match(f"{module_name(path)}.{short}", wanted):
+                continue
+            init = info.methods.get("__init__")
+            if init is None:
+                continue
+            positional = [*init.params.posonly_params, *init.params.params][1:]  # (self)
+            if place.isdigit():
+                given = positional[int(place)].name.value if int(place) < len(positional) else ""
+            else:
+                given = place
+            kept = {
+                dotted_name(target) or ""
+                for target, value in assignments(init)
+                if given and dotted_name(value) == given
+            }
+            kept = {name for name in kept if name.startswith("self.")}
+            if kept and any(
+                _stops(info.methods[name], kept) for name in methods if name in info.methods
+            ):
+                return True
+        return False
+
     def inherited_reap(
         self, base: str, attr: str, methods: frozenset[str], shadowed: frozenset[str] = frozenset()
     ) -> str:
@@ -240,6 +278,17 @@ class CallersElsewhere:
                 index = build_index(module, source, parsed=source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _stops(method: cst.FunctionDef, kept: set[str]) -> bool:
+    """Does ``method`` stop one of ``kept`` (``self._loop.stop()``, handed on as
+    ``loop.call_soon_threadsafe(self._loop.stop)``, ``self._server.shutdown()``)?"""
+    return any(
+        isinstance(node, cst.Attribute)
+        and node.attr.value in HELD_STOPS
+        and dotted_name(node.value) in kept
+        for node in walk(method)
+    )
 
 
 def _constructor_hook(index: ModuleIndex, call: cst.Call, name: str) -> bool | None:

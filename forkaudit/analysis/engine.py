@@ -257,6 +257,7 @@ def _analyze(
             process_reaper,
             elsewhere,
             elsewhere.sets_attribute if elsewhere is not None else None,
+            elsewhere.stops_given if elsewhere is not None else None,
         )
         if elsewhere is not None:
             analyzer.flow.inherited = elsewhere.inherited_reap

@@ -319,7 +319,7 @@ class Harm:
             flags=flags,
             severity=severity,
             asks=asks,  # what may lower it (or show an option turned on)
-            bases=verdict.bases,
+            bases=(*verdict.bases, *site.holder_asks),
             stops=tuple(sorted({*verdict.stops, *site.flag_asks})),
         )
 

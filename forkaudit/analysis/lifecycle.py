@@ -70,10 +70,11 @@ class Analyzer:
         process_reaper: str = "",
         elsewhere: Callable[[str], Multiplicity | None] | None = None,
         attribute_set: Callable[[str, bool], bool] | None = None,
+        holder_stops: Callable[[str, str, frozenset[str]], bool] | None = None,
     ) -> None:
         self.index = index
         self.rules = rules
-        self.sites = SiteFinder(index, rules, external_subclasses, attribute_set)
+        self.sites = SiteFinder(index, rules, external_subclasses, attribute_set, holder_stops)
         self.subclasses = self.sites.subclasses
         self.facts = ModuleFacts(index)
         if process_reaper and not self.facts.os_reaper:

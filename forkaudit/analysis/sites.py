@@ -141,6 +141,9 @@ class Site:
     # the public attributes its loop waits on that no code of the module sets: the runner is
     # asked whether the package's other modules lower them (`hist.gc.wait_for_shell = False`)
     flag_asks: tuple[str, ...] = ()
+    # the classes of the package's other modules handed the object the thread serves at their
+    # construction, asked whether they stop what they are given (`pkg.bus.Bus:@1`)
+    holder_asks: tuple[str, ...] = ()
     # with ``until_stopped``: the seconds its loop sleeps (``time.sleep(30)``, which nothing
     # wakes) between its looks at the flag, when a method of its class that starts it anew
     # sets that flag back to what keeps the loop going (``restarter``); 0 when not so
@@ -178,9 +181,15 @@ class SiteFinder:
         rules: Sequence[Rule],
         external_subclasses: dict[str, SubclassInfo] | None = None,
         attribute_set: Callable[[str, bool], bool] | None = None,
+        holder_stops: Callable[[str, str, frozenset[str]], bool] | None = None,
     ) -> None:
         self.index = index
         self.start_map: dict[str, Rule] = {q: rule for rule in rules for q in rule.starts}
+        # does a class of another module of the package (its import, as this module names
+        # it), handed an object at its construction (in its place `"1"` or by keyword), stop
+        # what it is given in one of the methods named? (elsewhere.CallersElsewhere.
+        # stops_given; None: not asked yet, the class is asked for as `<class>:@<place>`)
+        self.holder_stops = holder_stops
         # does another module of the package lower a flag of this name to the given truth
         # (syntax.lowers_attribute)? None: not asked yet: the runner is asked for the public
         # flags no code of the module sets
@@ -682,6 +691,9 @@ class SiteFinder:
                 if off := self._stopped_off_thread(served, site.call, None):
                     site.loops_forever(f"its target {self.index.code(target)} {off}")
                     return
+                site.serves_stopped = served
+                self._serves_replaced(site, served)
+            elif self._stopped_by_its_holder(served, site):
                 site.serves_stopped = served
                 self._serves_replaced(site, served)
             else:
@@ -2668,6 +2680,68 @@ class SiteFinder:
         return self._held_and_stopped(
             served, scopes[:1], [m.node for m in self.index.lineage(info)]
         )
+
+    def _stopped_by_its_holder(self, served: str, site: Site) -> bool:
+        """Is ``served`` (``self._loop``, run by the thread) handed at construction to an
+        object the class keeps (``self._bus = Bus(config, self._loop)``), of a class of the
+        package's other modules that stops what it is given there (``self._loop = loop`` in
+        its ``__init__``, ``self._loop.stop()`` in ``dispose()``), in a method the class calls
+        on it (``self._bus.dispose()``)? Then the class stops it through that object, as
+        through a method of its own. Until the runner hands those modules in, the classes
+        are asked for (``site.holder_asks``)."""
+        if not served.startswith("self.") or served.count(".") != 1:
+            return False
+        info = self.index.class_of(site.call)
+        if info is None:
+            return False
+        family = self.index.lineage(info)
+        members = [m.node for m in family]
+        methods = [method for member in family for method in member.methods.values()]
+        asks: list[str] = []
+        for holder, made, place in self._handed_at_construction(served, methods):
+            called = frozenset(
+                call.func.attr.value
+                for member in members
+                for call in walk(member)
+                if isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and dotted_name(call.func.value) == holder
+            )
+            if not called:
+                continue  # the object is never told to end
+            if self.holder_stops is None:
+                asks.append(f"{made}:@{place}")
+            elif self.holder_stops(made, place, called):
+                return True
+        site.holder_asks = tuple(sorted(set(asks)))
+        return False
+
+    def _handed_at_construction(
+        self, served: str, members: Sequence[cst.CSTNode]
+    ) -> Iterator[tuple[str, str, str]]:
+        """The objects the class keeps (``self._bus``) that it makes handing them ``served``
+        (``Bus(config, self._loop)``), each with the class as its module names it through an
+        import (``.bus.Bus``; not a class of this module) and where ``served`` is given: its
+        place among the positional arguments (``"1"``), or its keyword."""
+        for member in members:
+            for target, value in assignments(member):
+                holder = dotted_name(target) or ""
+                if not (
+                    holder.startswith("self.") and holder != served and isinstance(value, cst.Call)
+                ):
+                    continue
+                made = self.index.resolve(value.func) or ""
+                if not made or made.startswith("@") or "." not in made.lstrip("."):
+                    continue  # a class of this module, or not known
+                place = 0
+                for arg in value.args:
+                    if arg.star:
+                        break
+                    if dotted_name(arg.value) == served:
+                        yield holder, made, arg.keyword.value if arg.keyword else str(place)
+                        break
+                    if arg.keyword is None:
+                        place += 1
 
     def _closed_by_its_callback(self, served: str, scopes: list[cst.CSTNode]) -> bool:
         """Is ``served`` bound in ``scopes`` to a WebSocketApp given a callback

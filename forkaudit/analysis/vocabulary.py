@@ -664,3 +664,9 @@ KEEP_METHODS = ITERATOR_METHODS | frozenset(
         "__enter__",
     }
 )
+
+
+# what a class stops an object it holds with (an asyncio loop, a socketserver): a class handed
+# the object a thread serves stops it so (elsewhere.stops_given; the runner's bytes test for
+# such a class looks for the same names)
+HELD_STOPS = frozenset({"stop", "shutdown", "server_close"})
