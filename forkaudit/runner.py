@@ -484,7 +484,9 @@ def _analyse_jobs(
             if id(job) in definers:
                 definitions_left[group] -= 1
                 if not definitions_left[group] and group in waiting:
-                    known = exported.get(group, {})
+                    # (a copy: what the waiting files' own results add later is no definition
+                    # they wait for, and each job is pickled only when a worker takes it)
+                    known = dict(exported.get(group, {}))
                     ready.extend(
                         (w, Job(j.file, j.names, known, j.reaper), None)
                         for w, j in waiting.pop(group)
