@@ -12,12 +12,12 @@ whole and its calls of the function weighed by that module's own ``Counter``, on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts
-from forkaudit.analysis.index import ModuleIndex, build_index, dotted_name
+from forkaudit.analysis.index import ClassInfo, ModuleIndex, build_index, dotted_name
 from forkaudit.analysis.modules import absolute, absolute_name, module_name, names_match
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity, gives_parameter
 from forkaudit.analysis.syntax import assignments, lowers_attribute
@@ -210,16 +210,7 @@ class CallersElsewhere:
         the method stops it there (``self._loop.stop()``)? The runner hands the module in for
         the ask ``<base>:@<place>`` when its text defines the class and stops something it
         holds."""
-        wanted = absolute_name(base, self.path)
-        short = wanted.rsplit(".", 1)[-1]
-        for path, data in self.sources.get(f"{wanted}:@{place}", ()):
-            module = self._module(path, data)
-            if module is None:
-                continue
-            index = module[0]
-            info = index.classes.get(short)
-            if info is None or not names_match(f"{module_name(path)}.{short}", wanted):
-                continue
+        for _, info in self._classes_handed_in(base, f"@{place}"):
             init = info.methods.get("__init__")
             if init is None:
                 continue
@@ -250,23 +241,27 @@ class CallersElsewhere:
         "Reader.close()" when it does, "" otherwise. A subclass inherits that method: the
         handle it stores there is reaped by it, as by a method of its own; not one it overrides
         (``shadowed``) without calling the base's."""
-        wanted = absolute_name(base, self.path)
-        short = wanted.rsplit(".", 1)[-1]
         # the runner hands in the module defining it, when it reaps the attribute
-        for path, data in self.sources.get(f"{wanted}:{attr}", ()):
-            module = self._module(path, data)
-            if module is None:
-                continue
-            index = module[0]
-            info = index.classes.get(short)
-            if info is None or not names_match(f"{module_name(path)}.{short}", wanted):
-                continue
+        for index, info in self._classes_handed_in(base, attr):
             for name, method in info.methods.items():
                 if name in shadowed:
                     continue  # the subclass's own method runs instead of this one
                 if _reaps_attribute(index, method, attr, methods):
-                    return f"{short}.{name}()"
+                    return f"{info.name}.{name}()"
         return ""
+
+    def _classes_handed_in(self, base: str, asked: str) -> Iterator[tuple[ModuleIndex, ClassInfo]]:
+        """The class ``base`` (as the module at ``path`` names it: ``.abstract.Reader``) in
+        the modules the runner handed in for the ask ``<base>:<asked>``, with their index."""
+        wanted = absolute_name(base, self.path)
+        short = wanted.rsplit(".", 1)[-1]
+        for path, data in self.sources.get(f"{wanted}:{asked}", ()):
+            module = self._module(path, data)
+            if module is None:
+                continue
+            info = module[0].classes.get(short)
+            if info is not None and names_match(f"{module_name(path)}.{short}", wanted):
+                yield module[0], info
 
     def _module(self, path: str, data: bytes) -> tuple[ModuleIndex, Counter] | None:
         if path not in self._modules:
