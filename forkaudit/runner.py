@@ -3,9 +3,13 @@
 Three stages share one pool of worker processes:
 
 1. *survey*: read each file, run the bytes prefilter, list the classes it defines (cheap, parallel);
-2. *define*: analyse the modules that define Thread/Process subclasses, whose facts the sibling
-   modules of the same distribution need;
-3. *analyse*: every other file that can hold a start site.
+2. *analyse*: every file that can hold a start site; in a distribution that defines its own
+   Thread/Process subclasses, the modules defining them first, whose facts their siblings need;
+3. *ask*: a file whose findings hang on what the package's other modules do (the callers of a
+   private function, a base class defined elsewhere) is analysed again with those modules.
+
+Stages 2 and 3 are one stream of batches: what waits for something goes to the workers as soon as
+that is known, while the rest runs.
 
 A parser that crashes (libcst's native parser can segfault on pathological nesting) or hangs costs
 one entry in ``errors[]``, never the scan. Results are sorted, so the output is identical whatever
@@ -47,6 +51,7 @@ from forkaudit.analysis.prefilter import (
     sigchld_handlers,
     start_names,
 )
+from forkaudit.analysis.vocabulary import HELD_STOPS
 from forkaudit.cache import Cache, result_from_dict, result_to_dict
 from forkaudit.files import Unit, content_identity, matches_record
 from forkaudit.model import FileError, FileResult, Rule, RulePack, SourceFile
@@ -646,7 +651,9 @@ def _defines_reaping(data: bytes, ask: str) -> bool:
 
 
 # `self._loop.stop()`, `self._server.shutdown()`, `loop.call_soon_threadsafe(self._loop.stop)`
-_STOPS_HELD = re.compile(rb"self\.\w+\s*\.\s*(?:stop|shutdown|server_close)\b")
+_STOPS_HELD = re.compile(
+    rb"self\.\w+\s*\.\s*(?:" + alternation(sorted(HELD_STOPS)).encode() + rb")\b"
+)
 
 
 def _root(source: SourceFile) -> str:
