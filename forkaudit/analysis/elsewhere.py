@@ -67,19 +67,8 @@ class CallersElsewhere:
             spelled = {name} | {
                 local for local, target in index.aliases.items() if names_match(target, wanted)
             }
-            for node in (n for spelling in spelled for n in index.names.get(spelling, ())):
-                parent = index.parent_of(node)
-                if isinstance(parent, cst.ImportAlias | cst.ImportFrom | cst.AsName):
-                    continue
-                used: cst.BaseExpression = node
-                if isinstance(parent, cst.Attribute) and parent.attr is node:
-                    used = parent
-                elif isinstance(parent, cst.Attribute | cst.FunctionDef):
-                    continue  # `_f.x` reads the function's attribute; a def of the same name
-                if id(used) not in called_at and names_match(
-                    absolute(index.resolve(used), path), wanted
-                ):
-                    return None  # used as a value
+            if any(id(used) not in called_at for used in _uses(index, spelled, path, wanted)):
+                return None  # used as a value
             for call in index.calls:
                 if names_match(absolute(index.resolve(call.func), path), wanted):
                     best = _stronger(best, counter.of_site(call, 1), path)
@@ -150,17 +139,7 @@ class CallersElsewhere:
             if module is None:
                 return True
             index = module[0]
-            for node in index.names.get(bare, ()):
-                parent = index.parent_of(node)
-                if isinstance(parent, cst.ImportAlias | cst.ImportFrom | cst.AsName):
-                    continue
-                used: cst.BaseExpression = node
-                if isinstance(parent, cst.Attribute) and parent.attr is node:
-                    used = parent
-                elif isinstance(parent, cst.Attribute | cst.FunctionDef | cst.ClassDef):
-                    continue  # `x.Metrics` of something else; a def or class of that name
-                if not names_match(absolute(index.resolve(used), path), wanted):
-                    continue
+            for used in _uses(index, {bare}, path, wanted):
                 call = index.parent_of(used)
                 if not (isinstance(call, cst.Call) and call.func is used):
                     return True  # handed on, or a base class: it may be given anything
@@ -273,6 +252,25 @@ class CallersElsewhere:
                 index = build_index(module, source, parsed=source)
                 self._modules[path] = (index, Counter(index, ModuleFacts(index)))
         return self._modules[path]
+
+
+def _uses(
+    index: ModuleIndex, spellings: set[str], path: str, wanted: str
+) -> Iterator[cst.BaseExpression]:
+    """Where the module at ``path`` uses the function or class ``wanted`` under one of
+    ``spellings``: the name (``_f``), or the attribute naming it (``utils._f``), resolving to
+    it; not its import, a def or class of that name, nor the attribute of another object."""
+    for node in (n for spelling in spellings for n in index.names.get(spelling, ())):
+        parent = index.parent_of(node)
+        if isinstance(parent, cst.ImportAlias | cst.ImportFrom | cst.AsName):
+            continue
+        used: cst.BaseExpression = node
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            used = parent
+        elif isinstance(parent, cst.Attribute | cst.FunctionDef | cst.ClassDef):
+            continue  # `_f.x` reads the function's attribute; a def or class of that name
+        if names_match(absolute(index.resolve(used), path), wanted):
+            yield used
 
 
 def _stops(method: cst.FunctionDef, kept: set[str]) -> bool:
