@@ -2695,18 +2695,21 @@ class SiteFinder:
         if info is None:
             return False
         family = self.index.lineage(info)
-        members = [m.node for m in family]
         methods = [method for member in family for method in member.methods.values()]
+        made_here = list(self._handed_at_construction(served, methods))
+        if not made_here:
+            return False
+        # the methods the class calls on each object it keeps (`self._bus.dispose()`)
+        told: dict[str, set[str]] = {holder: set() for holder, _, _ in made_here}
+        for member in family:
+            for call in walk(member.node):
+                if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+                    receiver = dotted_name(call.func.value)
+                    if receiver in told:
+                        told[receiver].add(call.func.attr.value)
         asks: list[str] = []
-        for holder, made, place in self._handed_at_construction(served, methods):
-            called = frozenset(
-                call.func.attr.value
-                for member in members
-                for call in walk(member)
-                if isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Attribute)
-                and dotted_name(call.func.value) == holder
-            )
+        for holder, made, place in made_here:
+            called = frozenset(told[holder])
             if not called:
                 continue  # the object is never told to end
             if self.holder_stops is None:
