@@ -19,8 +19,11 @@ import sys
 import textwrap
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from forkaudit.analysis.engine import analyze_source
 from forkaudit.model import Finding
@@ -670,6 +673,37 @@ def run_cli(
     ) as proc:
         out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def app_package(root: Path, files: Mapping[str, str]) -> Path:
+    """A package ``app`` under ``root`` holding ``files`` (name -> text) beside an empty
+    ``__init__.py``; ``root``, to check it from."""
+    app = root / "app"
+    app.mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    for name, text in files.items():
+        (app / name).write_text(text)
+    return root
+
+
+class BreaksWhileSubmitting(ProcessPoolExecutor):
+    """The first pool reports itself broken on its ``breaks_at``-th submit, as a pool whose
+    worker died while the round was still being handed out does."""
+
+    instances = 0
+    breaks_at = 2
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        type(self).instances += 1
+        self._first = type(self).instances == 1
+        self._submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self._submitted += 1
+        if self._first and self._submitted == self.breaks_at:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return super().submit(fn, *args, **kwargs)
 
 
 def check_findings(root: Path, folder: str, cache: bool = False) -> list[dict[str, object]]:

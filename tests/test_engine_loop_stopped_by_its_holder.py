@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import check_findings, run_cli
+from tests.builders import app_package, check_findings, run_cli
 
 BUS = """\
 class Bus:
@@ -65,12 +65,7 @@ FILLER = "".join(
 
 
 def _package(root: Path, bus: str, wrapper: str) -> Path:
-    app = root / "app"
-    app.mkdir(parents=True)
-    (app / "__init__.py").write_text("")
-    (app / "bus.py").write_text(bus)
-    (app / "wrapper.py").write_text(wrapper)
-    return root
+    return app_package(root, {"bus.py": bus, "wrapper.py": wrapper})
 
 
 def _wrapper_findings(root: Path) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import check_findings
+from tests.builders import app_package, check_findings
 
 METRICS = """\
 import threading
@@ -70,15 +70,6 @@ def connect(host, keepalive=False):
 """
 
 
-def _package(root: Path, files: dict[str, str]) -> Path:
-    app = root / "app"
-    app.mkdir(parents=True)
-    (app / "__init__.py").write_text("")
-    for name, text in files.items():
-        (app / name).write_text(text)
-    return root
-
-
 def _finding(root: Path, file: str) -> dict[str, object]:
     found = [f for f in check_findings(root, "app") if str(f["path"]).endswith(file)]
     assert len(found) == 1, found
@@ -87,7 +78,7 @@ def _finding(root: Path, file: str) -> dict[str, object]:
 
 def test_an_option_no_call_turns_on_is_the_users_choice(tmp_path: Path) -> None:
     found = _finding(
-        _package(tmp_path, {"metrics.py": METRICS, "producer.py": PRODUCER}), "metrics.py"
+        app_package(tmp_path, {"metrics.py": METRICS, "producer.py": PRODUCER}), "metrics.py"
     )
     assert found["severity"] == "medium"
     assert "only where `enable_expiration` is turned on" in str(found["message"])
@@ -106,7 +97,7 @@ def test_a_module_of_the_package_turning_it_on_makes_it_the_packages(
 ) -> None:
     producer = PRODUCER.replace("Metrics(config, [])", maker)
     found = _finding(
-        _package(tmp_path, {"metrics.py": METRICS, "producer.py": producer}), "metrics.py"
+        app_package(tmp_path, {"metrics.py": METRICS, "producer.py": producer}), "metrics.py"
     )
     assert found["severity"] == "high", found
     assert "turned on" not in str(found["message"])
@@ -115,30 +106,34 @@ def test_a_module_of_the_package_turning_it_on_makes_it_the_packages(
 def test_a_class_handed_on_may_be_made_with_it_on(tmp_path: Path) -> None:
     registry = "from app.metrics import Metrics\n\nFACTORIES = {'metrics': Metrics}\n"
     found = _finding(
-        _package(tmp_path, {"metrics.py": METRICS, "registry.py": registry}), "metrics.py"
+        app_package(tmp_path, {"metrics.py": METRICS, "registry.py": registry}), "metrics.py"
     )
     assert found["severity"] == "high", found
 
 
 def test_its_own_module_turning_it_on(tmp_path: Path) -> None:
     own = METRICS + "\n\ndef expiring():\n    return Metrics(enable_expiration=True)\n"
-    found = _finding(_package(tmp_path, {"metrics.py": own, "producer.py": PRODUCER}), "metrics.py")
+    found = _finding(
+        app_package(tmp_path, {"metrics.py": own, "producer.py": PRODUCER}), "metrics.py"
+    )
     assert found["severity"] == "high", found
 
 
 def test_on_by_default_it_is_the_packages(tmp_path: Path) -> None:
     on = METRICS.replace("enable_expiration=False", "enable_expiration=True")
-    found = _finding(_package(tmp_path, {"metrics.py": on, "producer.py": PRODUCER}), "metrics.py")
+    found = _finding(
+        app_package(tmp_path, {"metrics.py": on, "producer.py": PRODUCER}), "metrics.py"
+    )
     assert found["severity"] == "high", found
 
 
 def test_a_function_whose_option_no_call_turns_on(tmp_path: Path) -> None:
     user = "from app.net import connect\n\n\ndef fetch(host):\n    return connect(host).recv(10)\n"
-    found = _finding(_package(tmp_path, {"net.py": CONNECT, "client.py": user}), "net.py")
+    found = _finding(app_package(tmp_path, {"net.py": CONNECT, "client.py": user}), "net.py")
     assert found["severity"] == "medium", found
     assert "only where `keepalive` is turned on" in str(found["message"])
     turned_on = user.replace("connect(host)", "connect(host, keepalive=True)")
     found = _finding(
-        _package(tmp_path / "on", {"net.py": CONNECT, "client.py": turned_on}), "net.py"
+        app_package(tmp_path / "on", {"net.py": CONNECT, "client.py": turned_on}), "net.py"
     )
     assert found["severity"] == "high", found

@@ -10,13 +10,11 @@ import os
 import signal
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import make_dist_info, make_fake_venv
+from builders import BreaksWhileSubmitting, make_dist_info, make_fake_venv
 
 import forkaudit.runner as runner
 from forkaudit.environment import load_environment
@@ -82,36 +80,17 @@ def test_crash_hang_error_and_kill_each_cost_one_entry(
     assert _found(results) == {f"ok{n:02d}.py" for n in range(40)}
 
 
-class _BreaksWhileSubmitting(ProcessPoolExecutor):
-    """The first pool reports itself broken on its second submit, as a pool whose worker died
-    while the round was still being handed out does."""
-
-    instances = 0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        type(self).instances += 1
-        self._first = type(self).instances == 1
-        self._submitted = 0
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        self._submitted += 1
-        if self._first and self._submitted == 2:
-            raise BrokenProcessPool("a child process terminated abruptly")
-        return super().submit(fn, *args, **kwargs)
-
-
 def test_pool_broken_while_submitting_runs_the_rest_on_a_new_pool(
     tmp_path: Path, pack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", _BreaksWhileSubmitting)
-    monkeypatch.setattr(_BreaksWhileSubmitting, "instances", 0)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", BreaksWhileSubmitting)
+    monkeypatch.setattr(BreaksWhileSubmitting, "instances", 0)
     files = []
     for n in range(40):
         (tmp_path / f"ok{n:02d}.py").write_text(LEAK.format(tag=n))
         files.append(SourceFile(str(tmp_path / f"ok{n:02d}.py"), f"ok{n:02d}.py", ""))
     results = run_units(file_units(files), pack, RunOptions(jobs=2, timeout=30))
-    assert _BreaksWhileSubmitting.instances >= 2  # the round was cut short
+    assert BreaksWhileSubmitting.instances >= 2  # the round was cut short
     assert _errors(results) == {}
     assert _found(results) == {f"ok{n:02d}.py" for n in range(40)}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.builders import check_findings
+from tests.builders import app_package, check_findings
 
 BASE = """\
 class Proxy:
@@ -75,13 +75,13 @@ def refresh(service):
 
 
 def test_a_template_method_run_by_a_constructor_runs_once_per_object(tmp_path: Path) -> None:
-    app = _package(tmp_path, {"base.py": BASE, "service.py": SERVICE})
+    app = app_package(tmp_path, {"base.py": BASE, "service.py": SERVICE})
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("service.py")]
     assert [f["severity"] for f in found if f["severity"] == "high"] == [], found
 
 
 def test_a_template_method_called_elsewhere_too_stays_per_call(tmp_path: Path) -> None:
-    app = _package(tmp_path, {"base.py": BASE, "service.py": SERVICE, "hooks.py": OTHER_CALLER})
+    app = app_package(tmp_path, {"base.py": BASE, "service.py": SERVICE, "hooks.py": OTHER_CALLER})
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("service.py")]
     assert [f["severity"] for f in found] == ["high"], found
     assert "on every call of prepare()" in str(found[0]["message"])
@@ -101,7 +101,7 @@ def serve(listener):
 def test_a_template_method_runs_as_often_as_its_objects_are_made(tmp_path: Path) -> None:
     """Once per object, and the objects made per connection in another module: per
     connection (the review's r5_hook_per_conn: 5 threads left after 5 connections)."""
-    app = _package(tmp_path, {"base.py": BASE, "service.py": SERVICE, "server.py": SERVER})
+    app = app_package(tmp_path, {"base.py": BASE, "service.py": SERVICE, "server.py": SERVER})
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("service.py")]
     assert [f["severity"] for f in found] == ["high"], found
     assert "Service objects are made in a `while` loop in serve()" in str(found[0]["message"])
@@ -148,7 +148,7 @@ def test_objects_the_package_makes_as_its_own_set_up_are_no_per_use_ones(
     ``__init__``), they are long-lived parts, closed with their owner (2026-12-07, held23:
     Glances' zeroconf browser, never cancelled, once per browser object, ranked second for a
     high "made and ended per use")."""
-    app = _package(tmp_path, {"discovery.py": DISCOVERY, "servers.py": SERVER_LIST})
+    app = app_package(tmp_path, {"discovery.py": DISCOVERY, "servers.py": SERVER_LIST})
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("discovery.py")]
     assert [f["severity"] for f in found] == ["medium"], found
     assert "made and ended per use" not in str(found[0]["message"])
@@ -158,9 +158,9 @@ def test_objects_made_nowhere_in_the_package_or_per_use_stay_per_use(tmp_path: P
     """Made nowhere (its users make them), in a loop, or in the set-up of an object that has
     an end of its own (a client's `__init__` making its queue, the client made and
     disconnected per use: aim's RequestQueue, held8, stays high)."""
-    alone = _package(tmp_path / "a", {"discovery.py": DISCOVERY})
-    looped = _package(tmp_path / "b", {"discovery.py": DISCOVERY, "lookup.py": PER_LOOKUP})
-    owned = _package(
+    alone = app_package(tmp_path / "a", {"discovery.py": DISCOVERY})
+    looped = app_package(tmp_path / "b", {"discovery.py": DISCOVERY, "lookup.py": PER_LOOKUP})
+    owned = app_package(
         tmp_path / "c",
         {
             "discovery.py": DISCOVERY,
@@ -223,7 +223,7 @@ def test_a_template_method_a_workers_main_runs_runs_once(tmp_path: Path) -> None
     string, but calls nothing by that name (2026-12-07, held25: chalice's stat file watcher, a
     poll thread per dev-server worker process, was a high "on every call of
     _start_file_watcher()")."""
-    app = _package(tmp_path, {"base.py": WORKER_BASE, "stat.py": STAT_WORKER})
+    app = app_package(tmp_path, {"base.py": WORKER_BASE, "stat.py": STAT_WORKER})
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("stat.py")]
     assert [f["severity"] for f in found if f["severity"] == "high"] == [], found
 
@@ -233,15 +233,6 @@ def test_a_template_method_named_in_a_dispatch_string_stays_per_call(tmp_path: P
         'raise NotImplementedError("_start_file_watcher")',
         'getattr(self, "_start_file_watcher")(project_dir)',
     )
-    app = _package(tmp_path, {"base.py": base, "stat.py": STAT_WORKER})
+    app = app_package(tmp_path, {"base.py": base, "stat.py": STAT_WORKER})
     found = [f for f in check_findings(app, "app") if str(f["path"]).endswith("stat.py")]
     assert [f["severity"] for f in found] == ["high"], found
-
-
-def _package(root: Path, files: dict[str, str]) -> Path:
-    app = root / "app"
-    app.mkdir(parents=True)
-    (app / "__init__.py").write_text("")
-    for name, text in files.items():
-        (app / name).write_text(text)
-    return root

@@ -9,8 +9,6 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import random
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import pytest
 import forkaudit.runner as runner
 from forkaudit.files import collect_paths, file_units
 from forkaudit.rules import load_rules
+from tests.builders import BreaksWhileSubmitting
 
 
 def _doubled(items: list[int], tracker: Any) -> list[int]:
@@ -71,20 +70,8 @@ def test_a_worker_dying_on_an_item_given_late_costs_that_item(
     assert answers == {0: 2, 1: 4, 2: 6, 3: 20, 4: -1007, 5: 22, 6: 24}
 
 
-class _BreaksOnFourthSubmit(ProcessPoolExecutor):
-    instances = 0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        type(self).instances += 1
-        self._first = type(self).instances == 1
-        self._submitted = 0
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        self._submitted += 1
-        if self._first and self._submitted == 4:
-            raise BrokenProcessPool("a child process terminated abruptly")
-        return super().submit(fn, *args, **kwargs)
+class _BreaksOnFourthSubmit(BreaksWhileSubmitting):
+    breaks_at = 4
 
 
 def test_a_pool_broken_while_handing_late_batches_over(monkeypatch: pytest.MonkeyPatch) -> None:
