@@ -302,13 +302,12 @@ class Harm:
             confidence = "medium"
         flags = _flags(site, verdict, many, residue, severity)
         message = _message(self.index, site, verdict, many, residue, left, hangs_exit)
+        asks = many.asks if severity == "high" else ""
         if opted.opt_in:
             message += (
                 f"; only where `{opted.opt_in}` is turned on: it is off by default, and no call "
                 "in the package turns it on"
             )
-        asks = many.asks if severity == "high" else ""
-        if opted.opt_in:
             # (the package's other modules may yet turn it on: asked of them)
             asks = " ".join(dict.fromkeys([*asks.split(), *opted.asks.split()]))
         return RawFinding(
