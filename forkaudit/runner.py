@@ -443,15 +443,23 @@ def _analyse_jobs(
     ready: list[tuple[int, Job, FileResult | None]] = []
     total = len(defining) + len(others)
     done = 0
+    sizes: dict[str, int] = {}  # each file's bytes, looked up once (ready jobs are batched again)
+
+    def size(job: Job) -> int:
+        found = sizes.get(job.file.abspath)
+        if found is None:
+            found = sizes[job.file.abspath] = _job_size(job)
+        return found
+
     target = max(
-        128 * 1024, sum(_job_size(job) for _, job in (*defining, *others)) // (workers.size * 24)
+        128 * 1024, sum(size(job) for _, job in (*defining, *others)) // (workers.size * 24)
     )
 
     def batches(items: list[tuple[int, Job, FileResult | None]], most: int) -> list[list[Job]]:
         """Up to ``most`` batches of ``items``, big files first; the rest go back to ready."""
         jobs = [job for _, job, _ in items]
         out = []
-        for n, batch in enumerate(_batches(jobs, workers.size, target)):
+        for n, batch in enumerate(_batches(jobs, workers.size, target, size)):
             if n < most:
                 out.append([jobs[i] for i in batch])
                 stream.extend(items[i] for i in batch)
@@ -738,10 +746,12 @@ def _subclass_names(surveys: Iterable[Survey], base_classes: set[str]) -> set[st
     return found | {name for survey in surveys for name in survey.makers}
 
 
-def _batches(jobs: list[Job], workers: int, target: int = 0) -> list[list[int]]:
+def _batches(
+    jobs: list[Job], workers: int, target: int = 0, size_of: Callable[[Job], int] | None = None
+) -> list[list[int]]:
     """Indices grouped in batches of about equal bytes (``target``, or a twelfth of each
-    worker's share), big files first (better balance)."""
-    sizes = [_job_size(job) for job in jobs]
+    worker's share), big files first (better balance); ``size_of`` gives a job's bytes."""
+    sizes = [(size_of or _job_size)(job) for job in jobs]
     order = sorted(range(len(jobs)), key=lambda i: (-sizes[i], jobs[i].file.relpath))
     target = target or max(128 * 1024, sum(sizes) // (workers * 12) or 1)
     batches: list[list[int]] = []
