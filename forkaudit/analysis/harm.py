@@ -25,6 +25,7 @@ import libcst as cst
 
 from forkaudit.analysis.facts import ModuleFacts, called_in_code
 from forkaudit.analysis.index import ModuleIndex, dotted_name
+from forkaudit.analysis.listening import held_address
 from forkaudit.analysis.multiplicity import Counter, Level, Multiplicity
 from forkaudit.analysis.sites import Site, forever_text
 from forkaudit.analysis.syntax import (
@@ -251,6 +252,23 @@ class Harm:
                 Level.PER_OBJECT,
                 f"{many.describe()}, but each replaces the last or goes with its object",
                 many.positive,
+            )
+        if (
+            kind.thread
+            and site.forever
+            and site.forever_loop is not None
+            and many.level >= Level.PER_CALL
+            and (address := held_address(self.index, site.forever_loop))
+        ):
+            # its function holds an address while it loops: another one started so while it
+            # does fails at bind() and ends, however often the start runs (listening.py)
+            many = Multiplicity(
+                Level.PER_OBJECT,
+                f"{many.describe()}, but one per address: its function listens on "
+                f"`{address}` before it loops accepting, and another started while it does "
+                "fails at bind() and ends",
+                many.positive,
+                unless="it is given a new address each time",
             )
         level = many.level
         if level < Level.PER_CALL and residue is Residue.LINGERING and kind.thread:
