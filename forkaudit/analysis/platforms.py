@@ -140,6 +140,10 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
                 and value_here(index, ancestor.test) is True
             ):
                 return f"not {index.code(ancestor.test)}"
+        if isinstance(ancestor, cst.IndentedBlock | cst.Module):
+            left = _left_before(index, ancestor, current)
+            if left:
+                return left
         if isinstance(ancestor, cst.FunctionDef):
             named = _named_for(ancestor.name.value)
             if named:
@@ -150,6 +154,36 @@ def foreign_platform(index: ModuleIndex, node: cst.CSTNode) -> str:
                 return windows_only
         current = ancestor  # a function or class defined under the test only exists there
     return ""
+
+
+def _left_before(
+    index: ModuleIndex, block: cst.IndentedBlock | cst.Module, statement: cst.CSTNode
+) -> str:
+    """The platform test of a statement before ``statement`` in ``block`` that leaves the
+    block here, so ``statement`` never runs on this platform: ``if platform.system() !=
+    "Windows": return`` (a body ending in ``return`` or ``raise``; an ``else`` runs only
+    where the test does not hold)."""
+    for before in block.body:
+        if before is statement:
+            return ""
+        if (
+            isinstance(before, cst.If)
+            and _leaves(before.body)
+            and value_here(index, before.test) is True
+        ):
+            return f"{index.code(before.test)}, which leaves first"
+    return ""
+
+
+def _leaves(body: cst.BaseSuite) -> bool:
+    """Does ``body`` end by leaving its function (a last statement ``return`` or ``raise``)?"""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if not statements:
+        return False
+    last = statements[-1]
+    if not isinstance(last, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+        return False
+    return isinstance(last.body[-1], cst.Return | cst.Raise) if last.body else False
 
 
 def foreign_reach(
