@@ -4392,6 +4392,17 @@ class Follower:
                 if other and other != slot:
                     continue  # `config["cmd"]` beside `config["pid"] = pid`: another element
                 if other == slot and index.statement_of(node) is not index.statement_of(statement):
+                    alias = _bound_to_name(index, parent)
+                    if (
+                        alias
+                        and self._evidence_of(
+                            replace(site, started=True), alias, index.scope_of(parent)
+                        ).reaps
+                    ):
+                        # `supervisor = _state["supervisor"]` (or `supervisor, _state["supervisor"]
+                        # = _state["supervisor"], None`), then `supervisor.wait()`: the slot holds
+                        # one handle, as an attribute does, and what is read from it is that one
+                        return Verdict(False, started=True)
                     # `os.waitpid(config["pid"], 0)`: the handle itself, read where it was put
                     element = Evidence(started=True)
                     self._classify_use(replace(site, started=True), parent, element, 2)
@@ -5252,6 +5263,19 @@ def timed_out_unreaped(
         and not (index is not None and any(_skipped_by(index, r, t) for t in evidence.timed))
         for r in evidence.reaps
     )
+
+
+def _bound_to_name(index: ModuleIndex, node: cst.BaseExpression) -> str:
+    """The plain name ``node`` is bound to by the statement reading it: ``x = node``, or its
+    place in a tuple unpacked at once (``x, d["k"] = node, None``); "" otherwise."""
+    parent = index.parent_of(node)
+    if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
+        target = parent.targets[0].target
+        return target.value if isinstance(target, cst.Name) else ""
+    if isinstance(parent, cst.Element):
+        unpacked = _unpacked_into(index, index.parent_of(parent) or parent, node)
+        return unpacked.value if isinstance(unpacked, cst.Name) else ""
+    return ""
 
 
 def _unpacked_into(
