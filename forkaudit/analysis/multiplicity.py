@@ -32,6 +32,7 @@ import libcst as cst
 from forkaudit.analysis.facts import ModuleFacts, name_counts
 from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
+    argument,
     asks_self_for,
     assignments,
     binding_targets,
@@ -1508,7 +1509,60 @@ class Counter:
                 and not self._cleared_on_return(guard[1], node)
             ):
                 return guard
+            if (
+                isinstance(statement, cst.If)
+                and ends_with(statement.body, (cst.Return, cst.Raise))
+                and _found_test(statement.test)
+                and self._named_thread_found(statement.test, node)
+            ):
+                return f"if {_code(self.index, statement.test)}: return", statement.test
         return None
+
+    def _named_thread_found(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
+        """Does ``test`` find a running thread by the name the start at ``node`` gives its own
+        (``existing = next((t for t in threading.enumerate() if t.name == NAME), None)``, then
+        ``if existing is not None: return existing`` before ``Thread(..., name=NAME)``)? The
+        threads running are the process's state: while the one started first runs, every
+        later call finds it and returns, so one runs at a time."""
+        given = argument(node, -1, "name") if isinstance(node, cst.Call) else None
+        if given is None:
+            return False
+        wanted = self.index.code(given)
+        searched: list[cst.CSTNode] = [test]
+        read = {inner.value for inner in walk(test) if isinstance(inner, cst.Name)}
+        function = next(
+            (a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)), None
+        )
+        if function is not None and read:
+            searched.extend(
+                value
+                for target, value in assignments(function.body)
+                if value is not None and isinstance(target, cst.Name) and target.value in read
+            )
+        for part in searched:
+            nodes = list(walk(part))
+            if not any(
+                isinstance(inner, cst.Call)
+                and self.index.resolve(inner.func) == "threading.enumerate"
+                for inner in nodes
+            ):
+                continue
+            for inner in nodes:
+                if not (
+                    isinstance(inner, cst.Comparison)
+                    and len(inner.comparisons) == 1
+                    and isinstance(inner.comparisons[0].operator, cst.Equal)
+                ):
+                    continue
+                sides = (inner.left, inner.comparisons[0].comparator)
+                for named, value in (sides, sides[::-1]):
+                    if (
+                        isinstance(named, cst.Attribute)
+                        and named.attr.value == "name"
+                        and self.index.code(value) == wanted
+                    ):
+                        return True
+        return False
 
     def _set_on_the_way(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Is the object state ``test`` reads (``self._thread``, ``self.token``) set by the
@@ -1739,6 +1793,19 @@ class Counter:
                 if guard is not None:
                     return guard
         return None
+
+
+def _found_test(test: cst.BaseExpression) -> bool:
+    """Is ``test`` true when what it looks up is there: ``x is not None``, ``x``, ``any(...)``?"""
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        comparison = test.comparisons[0]
+        return (
+            isinstance(comparison.operator, cst.IsNot)
+            and dotted_name(comparison.comparator) == "None"
+        )
+    if isinstance(test, cst.Call):
+        return dotted_name(test.func) == "any"
+    return isinstance(test, cst.Name)
 
 
 def gives_parameter(call: cst.Call, parameter: str, position: int | None) -> bool:
