@@ -486,9 +486,11 @@ CACHED_PROPERTIES = frozenset(
     }
 )
 # Methods that set an object up: they run once per object (a login, like a connect, opens the
-# session of its client object).
+# session of its client object; `__setstate__` sets up an object that unpickling or copy() makes,
+# as `__init__` does one made by its class).
 SETUP_METHODS = frozenset(
     {
+        "__setstate__",
         "start",
         "launch",
         "spawn",
