@@ -2109,7 +2109,7 @@ class Follower:
                                 f"un{rule.kind.reaped} ({rule.kind.reaped} only after it)"
                             )
                         expiring = (
-                            self._timeout_before([*passed, *after[:first]], scope)
+                            self._timeout_before([*passed, *after[:first]], scope, contains)
                             if early_returns
                             else None
                         )
@@ -2266,13 +2266,14 @@ class Follower:
         return None
 
     def _timeout_before(
-        self, statements: list[cst.CSTNode], scope: ScopeNode
+        self, statements: list[cst.CSTNode], scope: ScopeNode, contains: Contains
     ) -> cst.CSTNode | None:
         """A timeout of the module's own among ``statements`` (run after the start, before the
         reap) that raises out of the function when it expires: ``await asyncio.wait_for(
         proc.stdout.readline(), 5)`` or an ``async with asyncio.timeout(5):`` block, outside any
-        ``try`` with handlers there. A timeout is set to expire: the reap after it runs only
-        when what it waits for comes in time (``tail -f`` left running when a line is late)."""
+        ``try`` with handlers there, nor caught further out by a handler that reaps (``except
+        BaseException: proc.kill(); await proc.wait(); raise``, the start in that ``try`` too). A timeout is set to expire: the reap after it runs only when what
+        it waits for comes in time (``tail -f`` left running when a line is late)."""
         for statement in statements:
             for node in walk_statements(statement):
                 if isinstance(node, cst.Call) and last_name(node.func) == "wait_for":
@@ -2290,7 +2291,9 @@ class Follower:
                     for ancestor in self.index.ancestors(node)
                     if self.index.inside(ancestor, statement) or ancestor is statement
                 )
-                if not guarded:
+                if not guarded and not self._caught_and_reaped(
+                    node, contains, scope, "TimeoutError"
+                ):
                     return node
         return None
 
@@ -2706,12 +2709,17 @@ class Follower:
             return True  # TimeoutError, DeadlineExceeded, Cancelled, "... timed out"
         return self._killed_before(node, handle)
 
-    def _caught_and_reaped(self, node: cst.Raise, contains: Contains, scope: ScopeNode) -> bool:
-        """Is what ``node`` raises caught, within the scope, by a handler that reaps: the
-        ``raise`` is in the body of a ``try`` one of whose reaping handlers names its class, a
-        base of it, ``Exception`` or nothing (a bare ``raise`` is taken as caught)?"""
-        raised = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
-        name = last_name(raised) if raised is not None else ""
+    def _caught_and_reaped(
+        self, node: cst.CSTNode, contains: Contains, scope: ScopeNode, name: str | None = None
+    ) -> bool:
+        """Is what ``node`` raises caught, within the scope, by a handler that reaps: ``node``
+        is in the body of a ``try`` one of whose reaping handlers names its class, a base of
+        it, ``Exception`` or nothing (a bare ``raise`` is taken as caught)? ``name``: the class
+        raised, when ``node`` is no ``raise`` (an expiring timeout raises ``TimeoutError``)."""
+        if name is None:
+            exc = node.exc if isinstance(node, cst.Raise) else None
+            raised = exc.func if isinstance(exc, cst.Call) else exc
+            name = last_name(raised) if raised is not None else ""
         accepted = {name, *_EXCEPTION_BASES.get(name, ()), "Exception", "BaseException"}
         current: cst.CSTNode = node
         for ancestor in self.index.ancestors(node):
