@@ -157,6 +157,7 @@ class Counter:
         self._active: set[int] = set()
         self._named: dict[str, bool] = {}  # _named_elsewhere, by name
         self._changed: frozenset[str] | None = None  # _module_state_changed, found once
+        self._at_fork: frozenset[str] | None = None  # _run_after_fork, found once
         # does a module of the package handed in for an ask (`^Name`, `name`) give a parameter
         # (name, position) of the class's or function's (elsewhere.CallersElsewhere.gives)?
         self.gives: Callable[[str, str, int | None], bool] | None = None
@@ -380,7 +381,9 @@ class Counter:
             name in (ONCE_FIXTURES | APP_FACTORIES) and not self.facts.callers(function)
         ):
             return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
-        if name in AFTER_FORK_HOOKS and not self.facts.callers(function):
+        if (name in AFTER_FORK_HOOKS and not self.facts.callers(function)) or (
+            owner is None and name in self._run_after_fork()
+        ):
             return Multiplicity(
                 Level.ONCE, f"{name}() runs once in each child process, right after the fork", True
             )
@@ -656,6 +659,31 @@ class Counter:
             return None
         told = self.elsewhere(f"^{owner.name.value}")
         return told is not None and told.level in (Level.ONCE, Level.PER_OBJECT)
+
+    def _run_after_fork(self) -> frozenset[str]:
+        """The functions of the module that it registers to run in each child right after a
+        fork (``os.register_at_fork(after_in_child=f)``, ``multiprocessing.util.
+        register_after_fork(obj, f)``): CPython runs each once in every child process, which
+        starts with its own copy of every object, so once per process (not ``before`` nor
+        ``after_in_parent``, which run in the parent at each fork)."""
+        if self._at_fork is None:
+            found: set[str] = set()
+            text = self.index.text
+            if "register_at_fork" in text or "register_after_fork" in text:
+                for node in walk(self.index.module):
+                    if not isinstance(node, cst.Call):
+                        continue
+                    called = self.index.resolve(node.func) or ""
+                    if called == "os.register_at_fork":
+                        given = argument(node, -1, "after_in_child")
+                    elif called == "multiprocessing.util.register_after_fork":
+                        given = argument(node, 1, "func")
+                    else:
+                        continue
+                    if isinstance(given, cst.Name):
+                        found.add(given.value)
+            self._at_fork = frozenset(found)
+        return self._at_fork
 
     def _named_elsewhere(self, name: str) -> bool:
         """Does the module's text name ``name`` besides its ``def`` (a dispatch table, an
