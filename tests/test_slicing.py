@@ -1580,3 +1580,25 @@ def test_a_static_method_of_another_class_holding_a_start_keeps_its_callers() ->
     )
     assert findings(source, slicing=True) == findings(source, slicing=False)
     assert "def scan(" in sliced_text(source)
+
+
+def test_a_nested_class_first_is_not_the_class_body() -> None:
+    """The class body's methods are those at its shallowest indentation: a nested class coming
+    first (``class _Client:`` and its methods) does not make its methods the class's, whose
+    own would then all fall in the span of its last one and be kept or cut together."""
+    methods = "".join(
+        f"\n    def unrelated_{n}(self, value):\n        return str(value) * {n}\n"
+        for n in range(60)
+    )
+    source = (
+        "import threading\n\n\nclass Server:\n    class _Client:\n"
+        "        def request(self, *args):\n            return args\n"
+        + methods
+        + "\n    def serve(self):\n        threading.Thread(target=self.loop).start()\n"
+        "\n    def loop(self):\n        while True:\n            pass\n"
+    )
+    sliced = slice_source(source, start_pattern(PACK.rules), ("Thread",))
+    assert sliced is not None
+    parse(sliced.text)
+    assert "def serve(self)" in sliced.text and "def loop(self)" in sliced.text
+    assert "def unrelated_7(" not in sliced.text

@@ -820,6 +820,12 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
             continue
         if "self." in chunk.text:
             attrs |= _handle_targets(chunk.text, starts)[0]
+            if (
+                is_class
+                and "while" in chunk.text
+                and any(f"def {entry}" in chunk.text for entry in entries)
+            ):
+                attrs |= _loop_state(chunk.text)  # (as _ClassPlan does for a class it plans)
         if is_class and (
             starts.search(chunk.text)
             or (
@@ -1378,7 +1384,8 @@ def _methods(text: str) -> list[tuple[int, int, str]]:
             defs.append((begin, indent, match.group(1)))
     if not defs:
         return []
-    indent = defs[0][1]
+    # the class body's own: the shallowest (a nested class's methods may come first)
+    indent = min((this for _, this, _ in defs), key=len)
     spans = [
         (_decorated_start(text, begin, indent), name)
         for begin, this, name in defs
@@ -1539,9 +1546,13 @@ class _ClassPlan:
                 self._level[name] = level
         if len(self.methods) < 3:
             # Emitted whole; a method calling one of its methods that holds a start counts too.
-            for _, _, name in self.methods:
+            for i, (_, _, name) in enumerate(self.methods):
                 self.holding.add(name)
                 self._level.setdefault(name, 0)
+                if "while" in self.bodies[i] and self._runs_in_thread(i):
+                    # the state its thread's loop waits on: the methods of its relatives
+                    # setting it are kept (settle() does the same for a class it plans)
+                    self.attrs |= _loop_state(self.bodies[i])
             return
         # A line indented no deeper than the `def` after its `def` line is class-level (or
         # module-level) code following the method, not a closing bracket of the signature: such
