@@ -925,12 +925,26 @@ def exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | N
     return dict.fromkeys(state_read(test))  # a comparison: which value ends it is not told
 
 
+# what takes one item out of a container (not a queue's get(), which waits for one)
+_TAKEN_OUT = frozenset({"pop", "popleft", "popitem", "remove", "discard"})
+
+
 def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
     ``self._ev.clear()`` -> False, and so does ``self._ev = threading.Event()`` (a new
     Event is clear); another value -> None; each target of a chained assignment
     (``self._process = self._stdout = MISSING``); ``self._stopping.append(True)`` -> True (a
-    list made non-empty), and so does ``self._conns[key] = conn``; no flag set -> []."""
+    list made non-empty), and so does ``self._conns[key] = conn``; an item taken out (``del
+    self._conns[key]``, ``self._conns.pop(key)``, ``.remove(x)``) -> None (it may be the last:
+    a loop ``while self._conns:`` ends once the last is gone); no flag set -> []."""
+    if isinstance(node, cst.Del):
+        targets = node.target.elements if isinstance(node.target, cst.Tuple) else None
+        removed = [e.value for e in targets] if targets is not None else [node.target]
+        return [
+            (dotted_name(target.value) or "", None)
+            for target in removed
+            if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute)
+        ]
     if isinstance(node, cst.Assign):
         value = literal_truth(node.value)
         if (
@@ -954,6 +968,13 @@ def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
         and node.func.attr.value in ("set", "clear")
     ):
         return [(dotted_name(node.func.value) or "", node.func.attr.value == "set")]
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in _TAKEN_OUT
+        and isinstance(node.func.value, cst.Attribute)
+    ):
+        return [(dotted_name(node.func.value) or "", None)]  # one item fewer: maybe empty
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
