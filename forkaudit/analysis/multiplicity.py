@@ -174,6 +174,12 @@ class Counter:
                 "process makes way for it",
                 True,
             )
+        if depth == 0 and isinstance(node, cst.Call):
+            single = self._singleton(node.func)
+            if single:
+                return Multiplicity(
+                    Level.ONCE, f"{single}: every call returns the one object", True
+                )
         fork = self.facts.child_of_fork(node)
         if fork:
             # the function may run per request, but each run makes a new child process that
@@ -707,6 +713,9 @@ class Counter:
         object: many (in a loop, per request; ``each`` says what each does), or only once.
         Objects are taken to be made once per use of a long-lived service unless the module
         shows them made in a loop or per request."""
+        single = _singleton_class(owner)
+        if single:
+            return Multiplicity(Level.ONCE, f"the only {owner.name.value} object ({single})", True)
         # a public class's objects are made by the module's importers too: the script's own
         # (its `__main__` block, and the functions only that block calls) say nothing of them;
         # a private class has no maker but the module
@@ -725,6 +734,13 @@ class Counter:
         if best.level is Level.ONCE:
             return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
         return None
+
+    def _singleton(self, func: cst.BaseExpression) -> str:
+        """``func`` names a class of the module made a singleton: "" otherwise."""
+        name = func.value if isinstance(func, cst.Name) else ""
+        info = self.index.classes.get(name) if name else None
+        single = _singleton_class(info.node) if info is not None else ""
+        return f"{name} is a singleton ({single})" if single else ""
 
     def _in_script(self, node: cst.CSTNode, depth: int = 0) -> bool:
         """Is ``node`` part of the module's script: in its ``if __name__ == "__main__":``
@@ -1834,6 +1850,20 @@ def _found_test(test: cst.BaseExpression) -> bool:
     if isinstance(test, cst.Call):
         return dotted_name(test.func) == "any"
     return isinstance(test, cst.Name)
+
+
+def _singleton_class(owner: cst.ClassDef) -> str:
+    """How ``owner`` is made a singleton, every call of it returning the one object: its
+    metaclass or a base named so (``metaclass=SingletonMetaClass``, ``class
+    Registry(Singleton):``, the recipe's ``__call__`` or ``__new__`` keeping the instance);
+    "" when not so."""
+    for arg in (*owner.keywords, *owner.bases):
+        if arg.keyword is not None and arg.keyword.value != "metaclass":
+            continue
+        named = last_name(arg.value) or ""
+        if "singleton" in named.lower():
+            return f"metaclass={named}" if arg.keyword is not None else f"a {named}"
+    return ""
 
 
 def gives_parameter(call: cst.Call, parameter: str, position: int | None) -> bool:
