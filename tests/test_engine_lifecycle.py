@@ -9070,6 +9070,23 @@ def test_a_command_of_the_programs_command_line_runs_once() -> None:
         """
     )
     assert "runs once per process" not in per_message.message, per_message
+    # hug's command line: `@hug.cli()`, `from hug.route import cli` (held37: hug's development
+    # runner, started once per run of the `hug` command)
+    (hug_command,) = check(
+        """
+        import _thread
+        import subprocess
+
+        from hug.route import cli
+
+
+        @cli(version="1.0")
+        def serve(port: int = 8000):
+            server = subprocess.Popen(["server", str(port)])  # leak
+            server.poll()
+        """
+    )
+    assert "runs once per process" in hug_command.message, hug_command
 
 
 def test_a_local_container_that_goes_nowhere_is_dropped_with_its_function() -> None:

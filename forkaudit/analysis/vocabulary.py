@@ -388,8 +388,9 @@ def boot_hook(name: str) -> bool:
 APP_FACTORIES = frozenset({"create_app", "make_app", "create_application"})
 # Command-line libraries whose decorated commands (`@click.command()`, `@cli.command()`,
 # `@app.command()` of typer) are what one run of the program does: once per process.
-CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "cloup", "asyncclick"})
-CLI_DECORATORS = frozenset({"command", "group"})
+CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "cloup", "asyncclick", "hug"})
+# (hug's is `@hug.cli()`, `from hug.route import cli`)
+CLI_DECORATORS = frozenset({"command", "group", "cli"})
 # Decorators registering a function as a server's start-up hook, which the server calls once as
 # it starts, not per request (Quart's `@app.before_serving`, Sanic's `@app.before_server_start`,
 # Flask's `@app.before_first_request`, caproto's `@pv.startup`, `@app.on_startup`); with the
