@@ -4401,15 +4401,20 @@ class Follower:
                     continue  # `config["cmd"]` beside `config["pid"] = pid`: another element
                 if other == slot and index.statement_of(node) is not index.statement_of(statement):
                     alias = _bound_to_name(index, parent)
-                    if (
-                        alias
-                        and self._evidence_of(
+                    read = (
+                        self._evidence_of(
                             replace(site, started=True), alias, index.scope_of(parent)
-                        ).reaps
+                        )
+                        if alias
+                        else None
+                    )
+                    if read is not None and any(
+                        all(reap is not handed for handed in read.handoffs) for reap in read.reaps
                     ):
                         # `supervisor = _state["supervisor"]` (or `supervisor, _state["supervisor"]
                         # = _state["supervisor"], None`), then `supervisor.wait()`: the slot holds
                         # one handle, as an attribute does, and what is read from it is that one
+                        # (reaped there, not only handed on to another place)
                         return Verdict(False, started=True)
                     # `os.waitpid(config["pid"], 0)`: the handle itself, read where it was put
                     element = Evidence(started=True)
