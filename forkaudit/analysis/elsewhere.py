@@ -67,7 +67,13 @@ class CallersElsewhere:
             spelled = {name} | {
                 local for local, target in index.aliases.items() if names_match(target, wanted)
             }
-            if any(id(used) not in called_at for used in _uses(index, spelled, path, wanted)):
+            for used in _uses(index, spelled, path, wanted):
+                if id(used) in called_at:
+                    continue
+                if counter.process_pool_initializer(used):
+                    # run once in each worker process of a pool, as it starts
+                    best = _stronger(best, counter.of_site(used, 1), path)
+                    continue
                 return None  # used as a value
             for call in index.calls:
                 if names_match(absolute(index.resolve(call.func), path), wanted):

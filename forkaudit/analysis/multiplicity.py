@@ -174,6 +174,14 @@ class Counter:
                 "process makes way for it",
                 True,
             )
+        pool = self.process_pool_initializer(node)
+        if pool:
+            return Multiplicity(
+                Level.ONCE,
+                f"it is the initializer of {pool}: it runs once in each worker process, as the "
+                "process starts",
+                True,
+            )
         if depth == 0 and isinstance(node, cst.Call):
             single = self._singleton(node.func)
             if single:
@@ -387,6 +395,14 @@ class Counter:
             name in (ONCE_FIXTURES | APP_FACTORIES) and not self.facts.callers(function)
         ):
             return Multiplicity(Level.ONCE, f"in {name}(), which runs once", True)
+        pool = self._initializer_of(name)
+        if pool:
+            return Multiplicity(
+                Level.ONCE,
+                f"{name}() is the initializer of {pool}: it runs once in each worker process, "
+                "as the process starts",
+                True,
+            )
         if (name in AFTER_FORK_HOOKS and not self.facts.callers(function)) or (
             owner is None and name in self._run_after_fork()
         ):
@@ -734,6 +750,49 @@ class Counter:
         if best.level is Level.ONCE:
             return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
         return None
+
+    def process_pool_initializer(self, node: cst.CSTNode) -> str:
+        """Is ``node`` (a function named, not called) what a process pool runs in each of its
+        workers as it starts: its ``initializer`` (``ProcessPoolExecutor(n, initializer=
+        setup)``, ``Pool(4, setup)``, through ``functools.partial(setup, pid)``)? The pool
+        (as written) when so; "" otherwise. A thread pool's initializer runs in the caller's
+        process, once per worker thread of each pool: not this."""
+        if not isinstance(node, cst.Name | cst.Attribute):
+            return ""
+        arg = self.index.parent_of(node)
+        if not isinstance(arg, cst.Arg):
+            return ""
+        call = self.index.parent_of(arg)
+        if (
+            isinstance(call, cst.Call)
+            and arg.keyword is None
+            and call.args
+            and call.args[0] is arg
+            and last_name(call.func) == "partial"
+        ):
+            # `partial(setup, pid)`: the initializer is what partial() makes
+            arg = self.index.parent_of(call)
+            call = self.index.parent_of(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(arg, cst.Arg) or not isinstance(call, cst.Call):
+            return ""
+        pool = last_name(call.func) or ""
+        if "Thread" in pool or not ("Process" in pool or pool.endswith("Pool")):
+            return ""
+        given = argument(call, 1 if pool.endswith("Pool") else -1, "initializer")
+        return f"{pool}()" if given is not None and arg.value is given else ""
+
+    def _initializer_of(self, name: str) -> str:
+        """The process pool of the module that ``name`` is the initializer of (named so,
+        ``initializer=name`` or ``initializer=self.name``), or ""."""
+        if "initializer" not in self.index.text and "Pool(" not in self.index.text:
+            return ""
+        for node in self.index.names.get(name, ()):
+            parent = self.index.parent_of(node)
+            used = parent if isinstance(parent, cst.Attribute) and parent.attr is node else node
+            pool = self.process_pool_initializer(used)
+            if pool:
+                return pool
+        return ""
 
     def _singleton(self, func: cst.BaseExpression) -> str:
         """``func`` names a class of the module made a singleton: "" otherwise."""
