@@ -3672,7 +3672,7 @@ class SiteFinder:
         makes it unreachable that way (guarded)."""
 
         def reads(test: cst.BaseExpression) -> bool:
-            return not _asks_alive(test, own) and _reads_state(test, function)
+            return not _asks_alive(test, own) and _reads_state(test, function, self.index)
 
         current: cst.CSTNode = node
         for ancestor in self.index.ancestors(node):
@@ -4008,11 +4008,18 @@ def _decided_value(expr: cst.BaseExpression, known: dict[str, object]) -> object
     return known.get(name, _UNKNOWN) if name else _UNKNOWN
 
 
-def _reads_state(test: cst.BaseExpression, function: cst.FunctionDef | None = None) -> bool:
+def _reads_state(
+    test: cst.BaseExpression,
+    function: cst.FunctionDef | None = None,
+    index: ModuleIndex | None = None,
+) -> bool:
     """Does the test read what can change from one run of ``function`` to the next: the
-    object's state (``self._stopped``, ``self._stop.is_set()``), or a local that ``function``
-    computes from it or from a call (``rc = self._proc.poll()`` ... ``if rc is None:``)? Not a
-    parameter, which a re-armed timer passes again unchanged."""
+    object's state (``self._stopped``, ``self._stop.is_set()``), a local that ``function``
+    computes from it or from a call (``rc = self._proc.poll()`` ... ``if rc is None:``), or a
+    name of the function enclosing it that another function nested there rebinds (``nonlocal
+    shutting_down`` in a ``stop_refresh()`` beside the chain's ``async_refresh()``: the
+    closures' shared state, as an object's attribute is theirs)? Not a parameter, which a
+    re-armed timer passes again unchanged."""
     if _reads_self(test):
         return True
     if function is None:
@@ -4020,12 +4027,23 @@ def _reads_state(test: cst.BaseExpression, function: cst.FunctionDef | None = No
     names = {node.value for node in walk(test) if isinstance(node, cst.Name)}
     if not names:
         return False
-    return any(
+    if any(
         isinstance(target, cst.Name)
         and target.value in names
         and value is not None
         and (_reads_self(value) or any(isinstance(node, cst.Call) for node in walk(value)))
         for target, value in assignments(function)
+    ):
+        return True
+    enclosing = index.scope_of(function) if index is not None else None
+    if not isinstance(enclosing, cst.FunctionDef):
+        return False
+    return any(
+        isinstance(node, cst.Nonlocal)
+        and any(item.name.value in names for item in node.names)
+        and index is not None
+        and index.scope_of(node) is not function
+        for node in walk(enclosing)
     )
 
 
