@@ -401,9 +401,15 @@ class _Indexer:
     def _define(
         self, node: cst.FunctionDef | cst.ClassDef, statement_parent: cst.CSTNode | None
     ) -> None:
-        # Only module-level definitions shadow imports for our purposes.
-        if isinstance(statement_parent, cst.Module):
-            self.local_defs.add(node.name.value)
+        # Only module-level definitions shadow imports for our purposes: at the top, or in a
+        # block of the module's own (`if CONFIG: def refresh(): ...`, `try:`/`else:`), not
+        # in a function or class body
+        current = statement_parent
+        while current is not None and not isinstance(current, cst.Module):
+            if isinstance(current, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+                return
+            current = self.parent.get(id(current))
+        self.local_defs.add(node.name.value)
 
     def _import_from(self, node: cst.ImportFrom) -> None:
         module = _import_module_name(node)
