@@ -1090,6 +1090,12 @@ def _module_objects(
     return objects, makers
 
 
+# the first line of module-level code after a def's or class's body: back at column 0, not a
+# closing bracket of its signature nor a comment
+_MODULE_TAIL = re.compile(r"(?<=\n)(?=[^\s#)\]}])")
+_DEF_OR_CLASS_LINE = re.compile(r"^(?:async[ \t]+)?(?:def|class)[ \t][^\n]*", re.M)
+
+
 def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
     """Module-level names the kept chunks bind a handle to: `_pool = Pool()` at column 0, what
     module-level code binds or fills (`procs.append(Popen(...))`), and `global _proc` names
@@ -1102,6 +1108,14 @@ def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
                     names.add(assigned.group(1))
             if not chunk.name:  # module-level code: what it binds a handle to is module-wide
                 names |= _handle_targets(chunk.text, starts)[1]
+            else:
+                # module-level code after a function's or class's body, in its chunk (`if
+                # _FREE_THREADED: _pool = ThreadPoolExecutor()` below a def): module-wide too
+                header = _DEF_OR_CLASS_LINE.search(chunk.text)
+                tail = _MODULE_TAIL.search(chunk.text, header.end()) if header is not None else None
+                rest = chunk.text[tail.start() :] if tail is not None else ""
+                if rest and starts.search(rest):
+                    names |= _handle_targets(rest, starts)[1]
             declared = _GLOBAL.findall(chunk.text) if "global" in chunk.text else []
             if declared:  # `global _proc` then `_proc = Popen(...)`: only those holding a handle
                 names.update(set(declared) & _handle_targets(chunk.text, starts)[1])
