@@ -1602,3 +1602,25 @@ def test_a_nested_class_first_is_not_the_class_body() -> None:
     parse(sliced.text)
     assert "def serve(self)" in sliced.text and "def loop(self)" in sliced.text
     assert "def unrelated_7(" not in sliced.text
+
+
+def test_a_module_handle_bound_below_a_def_keeps_its_users() -> None:
+    """Module-level code after a function's body shares its chunk (``if FAST: _pool =
+    ThreadPoolExecutor()`` below a def): the name it binds is a module-wide handle all the
+    same, and the methods using it (``_pool.submit``) are kept."""
+    methods = "".join(
+        f"\n    def unrelated_{n}(self, value):\n        return str(value) * {n}\n"
+        for n in range(60)
+    )
+    source = (
+        "import os\n\n\ndef _close(fd):\n    os.close(fd)\n\n\n_pool = None\nif os.cpu_count():\n"
+        "    from concurrent.futures import ThreadPoolExecutor\n\n"
+        "    _pool = ThreadPoolExecutor(max_workers=4)\n\n\nclass Client:"
+        + methods
+        + "\n    def parse(self, data):\n        _pool.submit(len, data)\n"
+    )
+    sliced = slice_source(source, start_pattern(PACK.rules), ("ThreadPoolExecutor",))
+    assert sliced is not None
+    parse(sliced.text)
+    assert "def parse(self, data)" in sliced.text
+    assert "def unrelated_7(" not in sliced.text
