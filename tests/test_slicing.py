@@ -1624,3 +1624,54 @@ def test_a_module_handle_bound_below_a_def_keeps_its_users() -> None:
     parse(sliced.text)
     assert "def parse(self, data)" in sliced.text
     assert "def unrelated_7(" not in sliced.text
+
+
+def test_the_del_of_a_class_holding_a_start_is_kept() -> None:
+    """A class that is no thread but starts one keeps its ``__del__`` in the slice: whether the
+    object's collection would stop the thread decides what pinning the object with atexit costs
+    (held35: jsii's node process, reported whole and not sliced)."""
+    methods = "".join(
+        f"\n    def unrelated_{n}(self, value):\n        return str(value) * {n}\n"
+        for n in range(60)
+    )
+    source = (
+        textwrap.dedent(
+            """
+        import atexit
+        import threading
+
+
+        def sink(stream):
+            for line in stream:
+                print(line)
+
+
+        class NodeProcess:
+            def __init__(self, stream):
+                self.stream = stream
+
+            def __del__(self):
+                self.stop()
+        """
+        )
+        + methods
+        + textwrap.indent(
+            textwrap.dedent(
+                """
+            def start(self):
+                self.sink_thread = threading.Thread(target=sink, args=(self.stream,))
+                self.sink_thread.start()
+                atexit.register(self.stop)
+
+            def stop(self):
+                atexit.unregister(self.stop)
+                self.sink_thread.join()
+            """
+            ),
+            "    ",
+        )
+        + "\n\ndef provide(stream):\n    process = NodeProcess(stream)\n    process.start()\n    return process\n"
+    )
+    whole = findings(source, slicing=False)
+    assert whole, "the fixture must give a finding"
+    assert findings(source, slicing=True) == whole

@@ -1598,6 +1598,9 @@ class _ClassPlan:
                 or _REAPER_FINDER.search(body)
                 or (reapers is not None and self.methods[i][2] in reapers)
                 or self.methods[i][2] in _FORWARDERS
+                # the object's collection may stop what it holds (what atexit pinning the
+                # object costs: lifecycle._closed_or_kept_by_atexit)
+                or (self.methods[i][2] == "__del__" and any(holds))
                 # a method ending the object's life makes its objects per-use ones (harm.py),
                 # as does a stop that cannot reach its thread (harm._per_use, STOP_ENDS)
                 or self.methods[i][2] in PER_USE_METHODS | STOP_ENDS
