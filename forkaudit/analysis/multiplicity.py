@@ -1491,22 +1491,7 @@ class Counter:
         )
         if function is None:
             return ""
-        taken: set[str] = set()
-        for target, value in assignments(function):
-            if dotted_name(target) != name:
-                continue
-            source: cst.BaseExpression | None = None
-            if isinstance(value, cst.Subscript):
-                source = value.value
-            elif (
-                isinstance(value, cst.Call)
-                and isinstance(value.func, cst.Attribute)
-                and value.func.attr.value == "get"
-            ):
-                source = value.func.value
-            if source is not None and self._lasting(source):
-                taken.add(dotted_name(source) or "")
-        taken.discard("")
+        taken = self._taken_from_caches(function, name)
         if not taken:
             return ""
         for target, value in assignments(statement.body):
@@ -1619,7 +1604,68 @@ class Counter:
                 and self._named_thread_found(statement.test, node)
             ):
                 return f"if {_code(self.index, statement.test)}: return", statement.test
+            if (
+                isinstance(statement, cst.If)
+                and statement.orelse is None
+                and ends_with(statement.body, (cst.Return,))
+                and _found_test(statement.test)
+            ):
+                cache = self._returned_from_cache(statement, statements)
+                if cache:
+                    # `server = _servers.get(path)`, `if server: return server.port`, then
+                    # `_servers[path] = start(path)`: a cache, filled once per key
+                    return (
+                        f"if {_code(self.index, statement.test)}: return (a lookup of {cache}, "
+                        "which the function fills after: once per key)",
+                        statement.test,
+                    )
         return None
+
+    def _returned_from_cache(
+        self, statement: cst.If, statements: Sequence[cst.BaseStatement]
+    ) -> str:
+        """The lasting container ``C`` when ``statement`` returns if a local taken from ``C``
+        (``x = C.get(key)``, ``x = C[key]``) is there, and a later statement of its block
+        stores into ``C`` (``C[key] = make(key)``): what follows runs once per key. ""
+        otherwise."""
+        test = statement.test
+        if isinstance(test, cst.Comparison):
+            test = test.left
+        if not isinstance(test, cst.Name):
+            return ""
+        function = next(
+            (a for a in self.index.ancestors(statement) if isinstance(a, cst.FunctionDef)), None
+        )
+        taken = self._taken_from_caches(function, test.value) if function is not None else set()
+        if not taken:
+            return ""
+        after = list(statements)[list(statements).index(statement) + 1 :]
+        for later in after:
+            for target, _ in assignments(later):
+                if isinstance(target, cst.Subscript) and dotted_name(target.value) in taken:
+                    return dotted_name(target.value) or ""
+        return ""
+
+    def _taken_from_caches(self, function: cst.FunctionDef, name: str) -> set[str]:
+        """The lasting containers ``function`` binds the local ``name`` from (``x = C[key]``,
+        ``x = C.get(key)``)."""
+        taken: set[str] = set()
+        for target, value in assignments(function):
+            if dotted_name(target) != name:
+                continue
+            source: cst.BaseExpression | None = None
+            if isinstance(value, cst.Subscript):
+                source = value.value
+            elif (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get"
+            ):
+                source = value.func.value
+            if source is not None and self._lasting(source):
+                taken.add(dotted_name(source) or "")
+        taken.discard("")
+        return taken
 
     def _named_thread_found(self, test: cst.BaseExpression, node: cst.CSTNode) -> bool:
         """Does ``test`` find a running thread by the name the start at ``node`` gives its own
