@@ -2272,8 +2272,9 @@ class Follower:
         reap) that raises out of the function when it expires: ``await asyncio.wait_for(
         proc.stdout.readline(), 5)`` or an ``async with asyncio.timeout(5):`` block, outside any
         ``try`` with handlers there, nor caught further out by a handler that reaps (``except
-        BaseException: proc.kill(); await proc.wait(); raise``, the start in that ``try`` too). A timeout is set to expire: the reap after it runs only when what
-        it waits for comes in time (``tail -f`` left running when a line is late)."""
+        BaseException: proc.kill(); await proc.wait(); raise``, the start in that ``try`` too).
+        A timeout is set to expire: the reap after it runs only when what it waits for comes in
+        time (``tail -f`` left running when a line is late)."""
         for statement in statements:
             for node in walk_statements(statement):
                 if isinstance(node, cst.Call) and last_name(node.func) == "wait_for":

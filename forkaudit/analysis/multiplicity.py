@@ -1587,7 +1587,7 @@ class Counter:
         statements = block_owner.body if isinstance(block_owner, cst.IndentedBlock) else None
         if statements is None:
             return None
-        for statement in statements:
+        for position, statement in enumerate(statements):
             if statement is current:
                 return None
             guard = self._returns_if_present(statement)
@@ -1610,7 +1610,7 @@ class Counter:
                 and ends_with(statement.body, (cst.Return,))
                 and _found_test(statement.test)
             ):
-                cache = self._returned_from_cache(statement, statements)
+                cache = self._returned_from_cache(statement, statements[position + 1 :])
                 if cache:
                     # `server = _servers.get(path)`, `if server: return server.port`, then
                     # `_servers[path] = start(path)`: a cache, filled once per key
@@ -1621,13 +1621,11 @@ class Counter:
                     )
         return None
 
-    def _returned_from_cache(
-        self, statement: cst.If, statements: Sequence[cst.BaseStatement]
-    ) -> str:
+    def _returned_from_cache(self, statement: cst.If, after: Sequence[cst.BaseStatement]) -> str:
         """The lasting container ``C`` when ``statement`` returns if a local taken from ``C``
-        (``x = C.get(key)``, ``x = C[key]``) is there, and a later statement of its block
-        stores into ``C`` (``C[key] = make(key)``): what follows runs once per key. ""
-        otherwise."""
+        (``x = C.get(key)``, ``x = C[key]``) is there, and one of the statements ``after`` it in
+        its block stores into ``C`` (``C[key] = make(key)``): what follows runs once per key.
+        "" otherwise."""
         test = statement.test
         if isinstance(test, cst.Comparison):
             test = test.left
@@ -1639,7 +1637,6 @@ class Counter:
         taken = self._taken_from_caches(function, test.value) if function is not None else set()
         if not taken:
             return ""
-        after = list(statements)[list(statements).index(statement) + 1 :]
         for later in after:
             for target, _ in assignments(later):
                 if isinstance(target, cst.Subscript) and dotted_name(target.value) in taken:

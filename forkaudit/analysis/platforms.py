@@ -24,6 +24,7 @@ from forkaudit.analysis.index import ModuleIndex, dotted_name
 from forkaudit.analysis.syntax import (
     all_params,
     binding_targets,
+    ends_with,
     last_name,
     literal_truth,
     local_names,
@@ -168,22 +169,11 @@ def _left_before(
             return ""
         if (
             isinstance(before, cst.If)
-            and _leaves(before.body)
+            and ends_with(before.body, (cst.Return, cst.Raise))
             and value_here(index, before.test) is True
         ):
             return f"{index.code(before.test)}, which leaves first"
     return ""
-
-
-def _leaves(body: cst.BaseSuite) -> bool:
-    """Does ``body`` end by leaving its function (a last statement ``return`` or ``raise``)?"""
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not statements:
-        return False
-    last = statements[-1]
-    if not isinstance(last, cst.SimpleStatementLine | cst.SimpleStatementSuite):
-        return False
-    return isinstance(last.body[-1], cst.Return | cst.Raise) if last.body else False
 
 
 def foreign_reach(

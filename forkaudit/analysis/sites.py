@@ -1766,7 +1766,7 @@ class SiteFinder:
             computed = {flag for flag in flags if computed_property(lineage, flag)}
             for flag in computed:
                 del flags[flag]
-            if not flags or _waits_on_held_state(node.test):
+            if not flags or _reads_held_state(node.test):
                 # (a loop on the state of an object its object holds, `while self.server is
                 # None or not self.server.started:`, waits for that object to change, which
                 # its own code does as it runs: not for a flag only a stop of this class sets)
@@ -4038,28 +4038,16 @@ def _reads_state(
         for target, value in assignments(function)
     ):
         return True
-    enclosing = index.scope_of(function) if index is not None else None
+    if index is None:
+        return False
+    enclosing = index.scope_of(function)
     if not isinstance(enclosing, cst.FunctionDef):
         return False
     return any(
         isinstance(node, cst.Nonlocal)
         and any(item.name.value in names for item in node.names)
-        and index is not None
         and index.scope_of(node) is not function
         for node in walk(enclosing)
-    )
-
-
-def _waits_on_held_state(test: cst.BaseExpression) -> bool:
-    """Does a loop's own test read an attribute of an object its object holds, not called
-    (``not self.server.started``; not ``self._stop.is_set()``, a method of an attribute)?"""
-    called = {id(node.func) for node in walk(test) if isinstance(node, cst.Call)}
-    return any(
-        isinstance(node, cst.Attribute)
-        and id(node) not in called
-        and isinstance(node.value, cst.Attribute)
-        and dotted_name(node.value.value) == "self"
-        for node in walk(test)
     )
 
 

@@ -1090,9 +1090,9 @@ def _module_objects(
     return objects, makers
 
 
-# the first line of module-level code after a def's or class's body: back at column 0, not a
-# closing bracket of its signature nor a comment
-_MODULE_TAIL = re.compile(r"(?<=\n)(?=[^\s#)\]}])")
+# the line break before the first line of module-level code after a def's or class's body:
+# back at column 0, not a closing bracket of its signature nor a comment
+_MODULE_TAIL = re.compile(r"\n(?=[^\s#)\]}])")
 _DEF_OR_CLASS_LINE = re.compile(r"^(?:async[ \t]+)?(?:def|class)[ \t][^\n]*", re.M)
 
 
@@ -1113,7 +1113,7 @@ def _module_handles(chunks: list[_Chunk], starts: _Starts) -> set[str]:
                 # _FREE_THREADED: _pool = ThreadPoolExecutor()` below a def): module-wide too
                 header = _DEF_OR_CLASS_LINE.search(chunk.text)
                 tail = _MODULE_TAIL.search(chunk.text, header.end()) if header is not None else None
-                rest = chunk.text[tail.start() :] if tail is not None else ""
+                rest = chunk.text[tail.end() :] if tail is not None else ""
                 if rest and starts.search(rest):
                     names |= _handle_targets(rest, starts)[1]
             declared = _GLOBAL.findall(chunk.text) if "global" in chunk.text else []

@@ -15,6 +15,7 @@ import libcst as cst
 from forkaudit.analysis.index import ClassInfo, ModuleIndex, dotted_name
 from forkaudit.analysis.vocabulary import (
     CONTAINER_ADD,
+    CONTAINER_REMOVE,
     FOREVER_METHODS,
     ITER_METHODS,
     ITER_WRAPPERS,
@@ -925,10 +926,6 @@ def exit_values(test: cst.BaseExpression, ends_when: bool) -> dict[str, bool | N
     return dict.fromkeys(state_read(test))  # a comparison: which value ends it is not told
 
 
-# what takes one item out of a container (not a queue's get(), which waits for one)
-_TAKEN_OUT = frozenset({"pop", "popleft", "popitem", "remove", "discard"})
-
-
 def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     """``self._stop = True`` -> [(``self._stop``, True)]; ``self._ev.set()`` -> [(.., True)];
     ``self._ev.clear()`` -> False, and so does ``self._ev = threading.Event()`` (a new
@@ -971,7 +968,7 @@ def flags_set(node: cst.CSTNode) -> list[tuple[str, bool | None]]:
     if (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in _TAKEN_OUT
+        and node.func.attr.value in CONTAINER_REMOVE
         and isinstance(node.func.value, cst.Attribute)
     ):
         return [(dotted_name(node.func.value) or "", None)]  # one item fewer: maybe empty

@@ -128,6 +128,9 @@ CONTAINER_ADD = frozenset(
     {"append", "add", "appendleft", "insert", "put", "put_nowait", "extend", "setdefault", "update"}
 )
 CONTAINER_TAKE = frozenset({"pop", "popleft", "get", "get_nowait", "popitem"})
+# what takes one item out of a container without waiting for one (not a queue's get()): it may
+# leave it empty
+CONTAINER_REMOVE = (CONTAINER_TAKE - {"get", "get_nowait"}) | {"remove", "discard"}
 ITER_WRAPPERS = frozenset(
     {
         "list",
