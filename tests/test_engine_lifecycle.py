@@ -6950,6 +6950,61 @@ def test_a_cancellation_handler_handing_the_child_to_a_helper_that_kills_it_reap
     )
 
 
+def test_a_child_handed_to_a_coroutine_whose_finally_kills_it_survives_cancellation() -> None:
+    """`return await collect(proc, timeout)` hands the child to a coroutine of the module whose
+    every await sits in a `try` with `finally: await kill(proc)`: a cancellation lands at one
+    of those awaits, inside the `try`, and the cleanup runs on the way out. A coroutine that
+    awaits something before its `try`, or has no such `finally`, leaves the child running
+    when the cancellation lands there."""
+    check(
+        """
+        import asyncio
+
+        async def kill(process):
+            if process.returncode is not None:
+                return
+            process.kill()
+            await process.wait()
+
+        async def collect(process, timeout):
+            try:
+                try:
+                    await asyncio.wait_for(process.wait(), timeout=timeout)
+                except TimeoutError:
+                    await kill(process)
+                return process.returncode
+            finally:
+                await kill(process)
+
+        async def run(command, timeout):
+            process = await asyncio.create_subprocess_exec("sh", "-c", command)
+            return await collect(process, timeout)
+
+        async def collect_late(process):
+            await asyncio.sleep(0.1)
+            try:
+                await process.wait()
+            finally:
+                await kill(process)
+
+        async def run_late(command):
+            process = await asyncio.create_subprocess_exec("sh", "-c", command)  # leak: FA105
+            return await collect_late(process)
+
+        async def collect_plain(process):
+            await process.wait()
+            return process.returncode
+
+        async def run_plain(command):
+            process = await asyncio.create_subprocess_exec("sh", "-c", command)  # leak: FA105
+            try:
+                return await collect_plain(process)
+            except asyncio.CancelledError:
+                raise
+        """
+    )
+
+
 def test_a_pool_given_to_a_call_on_every_pass_of_a_loop_is_lent_not_handed_over() -> None:
     # a pool shut down refuses more work, so a callee given it again and again only uses it;
     # given once, the callee may own it (and a callee of the module is read for what it does)

@@ -657,22 +657,55 @@ class Follower:
                     break
                 if not isinstance(ancestor, cst.Try) or not self.index.inside(reap, ancestor.body):
                     continue
-                cleanups: list[cst.CSTNode] = [
-                    h
-                    for h in ancestor.handlers
-                    if h.type is None
-                    or any(
-                        name in self.index.code(h.type)
-                        for name in ("BaseException", "CancelledError")
-                    )
-                ]
-                if ancestor.finalbody is not None:
-                    cleanups.append(ancestor.finalbody)
-                for cleanup in cleanups:
-                    if _cleans_up(self.index.code(cleanup), handle) or self._handed_to_cleanup(
-                        cleanup, handle
-                    ):
-                        return True
+                if self._cancel_cleans_up(ancestor, handle):
+                    return True
+            if isinstance(reap, cst.Call) and self._callee_survives_cancel(reap, handle):
+                return True
+        return False
+
+    def _cancel_cleans_up(self, node: cst.Try, handle: str) -> bool:
+        """Does the ``finally`` of ``node``, or a handler of it a cancellation enters (bare,
+        ``BaseException``, ``CancelledError``), kill or wait for ``handle``, itself or through a
+        function of this module it hands it to?"""
+        cleanups: list[cst.CSTNode] = [
+            h
+            for h in node.handlers
+            if h.type is None
+            or any(name in self.index.code(h.type) for name in ("BaseException", "CancelledError"))
+        ]
+        if node.finalbody is not None:
+            cleanups.append(node.finalbody)
+        return any(
+            _cleans_up(self.index.code(cleanup), handle) or self._handed_to_cleanup(cleanup, handle)
+            for cleanup in cleanups
+        )
+
+    def _callee_survives_cancel(self, call: cst.Call, handle: str) -> bool:
+        """Is the handle waited for by handing it to a coroutine of this module (``await
+        collect(proc, timeout)``) every ``await`` of which sits in a ``try`` whose ``finally``
+        (or a handler a cancellation enters) kills or waits for the parameter receiving it? A
+        cancellation lands where the task waits, which is then inside that ``try``: its
+        cleanup runs on the way out, as it would in the caller's own."""
+        for arg in call.args:
+            if dotted_name(arg.value) != handle:
+                continue
+            inside = self._callee_parameter(call, arg)
+            if inside is None:
+                continue
+            function, parameter = inside
+            nodes = walk_statements(function)
+            awaits = [node for node in nodes if isinstance(node, cst.Await)]
+            guarded = [
+                node
+                for node in nodes
+                if isinstance(node, cst.Try) and self._cancel_cleans_up(node, parameter)
+            ]
+            if (
+                awaits
+                and guarded
+                and all(any(self.index.inside(a, t) for t in guarded) for a in awaits)
+            ):
+                return True
         return False
 
     def _handed_to_cleanup(self, cleanup: cst.CSTNode, handle: str) -> bool:
