@@ -6302,6 +6302,52 @@ def test_a_timer_armed_per_call_and_never_cancelled_parks_a_thread_until_it_fire
     assert "parked until it fires" in parked.message, parked.message
 
 
+def test_a_timer_cancelled_whenever_it_was_started_leaves_nothing() -> None:
+    """`if deadline.ident is not None: deadline.cancel()`: a thread gets its ident as it is
+    started, so the test holds for every timer there is to cancel; one that was never started
+    (its start is in a signal handler that did not run) has no thread. So for a process's
+    `pid`. A test of something else is still a path that leaks."""
+    check(
+        """
+        import multiprocessing
+        import threading
+
+        def serve(run, seconds, on_signal):
+            deadline = threading.Timer(seconds, run)
+            deadline.daemon = True
+
+            def terminate():
+                deadline.start()
+
+            on_signal(terminate)
+            try:
+                run()
+            finally:
+                if deadline.ident is not None:
+                    deadline.cancel()
+
+        def work(target, later):
+            p = multiprocessing.Process(target=target)
+            later(p.start)
+            if p.pid is not None:
+                p.join()
+
+        def other(run, seconds, on_signal, armed):
+            deadline = threading.Timer(seconds, run)  # leak: FA111
+
+            def terminate():
+                deadline.start()
+
+            on_signal(terminate)
+            try:
+                run()
+            finally:
+                if armed:
+                    deadline.cancel()
+        """
+    )
+
+
 def test_a_timer_stored_anew_without_a_cancel_leaves_the_last_one_parked() -> None:
     """`self.pong_timer = Timer(30, self._check)` on every ping, nothing cancelling the one
     before: replacing the reference does not cancel the pending timer, so each stays parked

@@ -24,6 +24,7 @@ from forkaudit.analysis.syntax import (
     number_test_implies,
     walk_statements,
 )
+from forkaudit.analysis.vocabulary import SET_AT_START
 
 
 class Contains:
@@ -74,7 +75,12 @@ class Contains:
             if dotted_name(comparison.comparator) != "None":
                 return False
             if isinstance(comparison.operator, cst.IsNot | cst.NotEqual):
-                return dotted_name(test.left) == self.handle
+                # `if t.ident is not None:`: it has been started (before, nothing to reap)
+                return dotted_name(test.left) == self.handle or (
+                    isinstance(test.left, cst.Attribute)
+                    and test.left.attr.value in SET_AT_START
+                    and dotted_name(test.left.value) == self.handle
+                )
             # `if proc.returncode is None:` / `if proc.poll() is None:`: a child whose status
             # is known has been reaped already (poll() reaps it; asyncio's watcher sets
             # returncode once it has), so the other branch leaves nothing to end or reap

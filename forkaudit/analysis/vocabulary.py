@@ -297,6 +297,11 @@ STDLIB_METHOD_NAMES = frozenset(
     }
 )  # fmt: skip
 
+# What a thread or process gets as it is started, None before (`if t.ident is not None:
+# t.join()` joins every one there is): `ident` and `native_ident` of a thread, `pid` of a
+# multiprocessing process (a Popen's is set as it is made).
+SET_AT_START = frozenset({"ident", "native_ident", "pid"})
+
 # Methods that end a *resource's* life: Python's convention for what is opened and closed per
 # use (a file, a connection, a session, a client: close(), a context manager, disconnect()).
 # A class having one makes per-use objects (harm.py). Not stop()/shutdown()/terminate(): a
