@@ -4208,6 +4208,66 @@ def test_a_child_kept_under_a_key_per_call_and_dropped_when_taken_out() -> None:
     assert "stays referenced" in kept.message, kept.message
 
 
+def test_a_timer_taking_itself_out_of_its_container_as_it_fires_leaves_nothing() -> None:
+    """A retry timer kept under its key until its own function takes it out
+    (`self._retries.pop(key)` in `_retry()`, the function it runs) is taken out as it fires:
+    its wait is over and its thread ends as the function returns. Taken out elsewhere
+    (`forget()`), a pending timer is dropped still parked; a thread whose own function takes
+    it out and then loops on is not ending either."""
+    check(
+        """
+        import threading
+
+        class Retrier:
+            def __init__(self, work):
+                self._work = work
+                self._retries = {}
+                self._lock = threading.Lock()
+
+            def retry_later(self, key, delay):
+                with self._lock:
+                    if key in self._retries:
+                        return
+                    timer = threading.Timer(delay, self._retry, args=(key,))
+                    timer.daemon = True
+                    self._retries[key] = timer
+                    timer.start()
+
+            def _retry(self, key):
+                with self._lock:
+                    self._retries.pop(key, None)
+                self._work(key)
+
+        class Forgetful:
+            def __init__(self, work):
+                self._work = work
+                self._retries = {}
+
+            def retry_later(self, key, delay):
+                timer = threading.Timer(delay, self._work, args=(key,))  # leak: FA111
+                self._retries[key] = timer
+                timer.start()
+
+            def forget(self, key):
+                self._retries.pop(key, None)
+
+        class Spinner:
+            def __init__(self):
+                self._threads = {}
+
+            def spin(self, key):
+                t = threading.Thread(target=self._run, args=(key,))  # leak: FA111
+                self._threads[key] = t
+                t.start()
+
+            def _run(self, key):
+                self._threads.pop(key, None)
+                while True:
+                    self.poll(key)
+        """
+    )
+
+
 def test_a_class_private_method_nothing_names_never_runs() -> None:
     """Python mangles `__start` to `_Monitor__start`, so only code naming it can call it: one
     whose only other mention is a commented-out call never runs (its fork is no finding); one

@@ -4384,6 +4384,7 @@ class Follower:
                 started=site.started,
             )
         parts = key.split(".")
+        own: cst.FunctionDef | None = None  # the method the thread or timer runs itself
         if parts[0] in ("self", "cls") and len(parts) == 2:
             info = index.class_of(statement)
             if info is None:
@@ -4395,6 +4396,7 @@ class Follower:
             ]
             label = f"self.{parts[1]}"
             owner = f"no method of {info.name}"
+            own = _own_function(site, self.facts.class_family(info))
         elif len(parts) == 1:
             scope = self._scope_for_local(key, statement)
             nodes = list(index.uses(key, scope))
@@ -4505,6 +4507,16 @@ class Follower:
                 ):
                     taken = self.follow(replace(site, started=True), grand)
                     if not taken.leak:
+                        return Verdict(False, started=started)
+                    if (
+                        own is not None
+                        and index.inside(grand, own)
+                        and not (site.forever or site.until_stopped)
+                    ):
+                        # taken out by the function the thread (the timer) runs itself
+                        # (`self._retries.pop(key)` in the timer's `_retry()`) and not loop
+                        # on: the one it takes out is ending (a timer has fired), and nothing
+                        # is left parked or to join
                         return Verdict(False, started=started)
                     dropped = True  # taken out and dropped unreaped
                 continue
