@@ -7097,6 +7097,17 @@ def test_a_child_handed_to_a_coroutine_whose_finally_kills_it_survives_cancellat
             process = await asyncio.create_subprocess_exec("sh", "-c", command)  # leak: FA105
             return await collect_late(process)
 
+        async def collect_locked(process, lock):
+            async with lock:  # entering awaits, outside the try
+                try:
+                    await process.wait()
+                finally:
+                    await kill(process)
+
+        async def run_locked(command, lock):
+            process = await asyncio.create_subprocess_exec("sh", "-c", command)  # leak: FA105
+            return await collect_locked(process, lock)
+
         async def collect_plain(process):
             await process.wait()
             return process.returncode

@@ -694,7 +694,13 @@ class Follower:
                 continue
             function, parameter = inside
             nodes = walk_statements(function)
-            awaits = [node for node in nodes if isinstance(node, cst.Await)]
+            # (an `async with` or `async for` awaits too, as it enters and at each step)
+            awaits = [
+                node
+                for node in nodes
+                if isinstance(node, cst.Await)
+                or (isinstance(node, cst.With | cst.For) and node.asynchronous is not None)
+            ]
             guarded = [
                 node
                 for node in nodes
