@@ -7122,6 +7122,59 @@ def test_a_child_handed_to_a_coroutine_whose_finally_kills_it_survives_cancellat
     )
 
 
+def test_a_child_yielded_by_a_context_manager_inside_its_cleaning_try_survives_cancellation() -> (
+    None
+):
+    """`try: yield process finally: await stop_process(process)` in an @asynccontextmanager:
+    the with-block's body runs at the yield, so a cancellation there leaves the block, which
+    throws into the generator, and the finally stops the child. A yield outside such a try
+    leaves it running."""
+    check(
+        """
+        import asyncio
+        import contextlib
+
+        async def stop_process(process):
+            if process.returncode is not None:
+                return
+            process.kill()
+            await process.wait()
+
+        @contextlib.asynccontextmanager
+        async def spawned(command):
+            process = await asyncio.create_subprocess_exec("sh", "-c", command)
+            try:
+                yield process
+            finally:
+                await stop_process(process)
+
+        async def run(command, timeout):
+            async with spawned(command) as process:
+                async with asyncio.timeout(timeout):
+                    await process.communicate()
+                return process.returncode
+
+        @contextlib.asynccontextmanager
+        async def spawned_open(command):
+            process = await asyncio.create_subprocess_exec("sh", "-c", command)  # leak: FA105
+            yield process
+            await stop_process(process)
+
+        async def run_open(command, timeout):
+            async with spawned_open(command) as process:
+                async with asyncio.timeout(timeout):
+                    await process.communicate()
+                return process.returncode
+
+        async def guarded(coro):
+            try:
+                return await coro
+            except asyncio.CancelledError:
+                raise
+        """
+    )
+
+
 def test_a_pool_given_to_a_call_on_every_pass_of_a_loop_is_lent_not_handed_over() -> None:
     # a pool shut down refuses more work, so a callee given it again and again only uses it;
     # given once, the callee may own it (and a callee of the module is read for what it does)

@@ -663,6 +663,36 @@ class Follower:
                 return True
         return False
 
+    def _yielded_into_cleanup(self, scope: cst.CSTNode, handle: str) -> bool:
+        """Is ``scope`` a context manager's generator (``@asynccontextmanager``) whose every
+        ``yield`` of the handle sits in a ``try`` whose ``finally`` (or a handler a cancellation
+        enters) kills or waits for it? The with-block's body runs at that yield: a
+        cancellation there leaves the block, which throws into the generator, and the cleanup
+        runs on the way out."""
+        if not managed_context(scope):
+            return False
+        yields = [
+            node
+            for node in walk_statements(scope)
+            if isinstance(node, cst.Yield)
+            and node.value is not None
+            and dotted_name(node.value) == handle
+        ]
+
+        def guarded(node: cst.Yield) -> bool:
+            for ancestor in self.index.ancestors(node):
+                if ancestor is scope:
+                    return False
+                if (
+                    isinstance(ancestor, cst.Try)
+                    and self.index.inside(node, ancestor.body)
+                    and self._cancel_cleans_up(ancestor, handle)
+                ):
+                    return True
+            return False
+
+        return bool(yields) and all(guarded(node) for node in yields)
+
     def _cancel_cleans_up(self, node: cst.Try, handle: str) -> bool:
         """Does the ``finally`` of ``node``, or a handler of it a cancellation enters (bare,
         ``BaseException``, ``CancelledError``), kill or wait for ``handle``, itself or through a
@@ -1928,6 +1958,7 @@ class Follower:
                 and rule.awaited
                 and self.facts.expects_cancellation()
                 and not self._survives_cancel(evidence, name)
+                and not self._yielded_into_cleanup(scope, name)
             ):
                 function = self.facts.enclosing_function(statement)
                 info = self.index.class_of(function.body) if function is not None else None
