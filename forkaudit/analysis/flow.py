@@ -675,7 +675,7 @@ class Follower:
             node
             for node in walk_statements(scope)
             if isinstance(node, cst.Yield)
-            and node.value is not None
+            and isinstance(node.value, cst.BaseExpression)
             and dotted_name(node.value) == handle
         ]
 
