@@ -3370,6 +3370,41 @@ def test_a_value_taken_from_the_own_queue_ends_the_loop_only_if_put_there() -> N
     assert "nothing puts anything in the queue" in stuck.message, stuck.message
 
 
+def test_a_get_taken_only_when_the_queue_holds_something_never_waits() -> None:
+    """`if self._queue.empty(): time.sleep(5) else: batch = self._queue.get()`: the get() is
+    reached only when the queue was just seen holding something, so it returns at once (the
+    loop's thread alone takes from it) and the loop goes back to its test, where close()'s flag
+    ends it. So under `if not q.empty():` and `if q.qsize() > 0:`. A get() with no such test
+    waits for an item that close() never puts."""
+    template = """
+        import queue, threading, time
+        class MetricQueue:
+            def __init__(self):
+                self._queue = queue.Queue()
+                self._thread = threading.Thread(target=self._run)  {mark}
+                self._finished = False
+            def start(self):
+                self._thread.start()
+            def _run(self):
+                while not self._queue.empty() or not self._finished:
+                    {body}
+            def close(self):
+                self._finished = True
+        """
+    guarded = (
+        "if self._queue.empty():\n                        time.sleep(5)\n"
+        "                    else:\n                        send(self._queue.get())",
+        "if not self._queue.empty():\n                        send(self._queue.get())\n"
+        "                    time.sleep(1)",
+        "if self._queue.qsize() > 0:\n                        send(self._queue.get())\n"
+        "                    time.sleep(1)",
+    )
+    for body in guarded:
+        check(template.format(mark="", body=body))
+    (stuck,) = check(template.format(mark="# leak: FA111", body="send(self._queue.get())"))
+    assert "nothing puts anything in the queue" in stuck.message, stuck.message
+
+
 def test_a_server_handed_to_its_thread_from_a_container_the_class_stops() -> None:
     """`Thread(target=self._serve, args=(srv,))` for each `srv in self._servers`, the target
     running `srv.serve_forever()`: the class's stop() shutting down each server in

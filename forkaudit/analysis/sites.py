@@ -1734,9 +1734,14 @@ class SiteFinder:
         for ``def _handle(self, events)``): a get() of one is a get() of that attribute."""
 
         def queue_of(value: cst.BaseExpression) -> str:
-            """The object's queue whose get() ``value`` waits in for ever, else ""."""
+            """The object's queue whose get() ``value`` waits in for ever, else "". Not one
+            taken only when the queue was just seen holding something (``if q.empty(): sleep
+            else: q.get()``): that get() returns at once, the loop its thread alone takes from
+            going on to its test."""
             queue = _own_queue_get(value, given)
-            return "" if not queue or self._not_a_queue(function, queue) else queue
+            if not queue or self._not_a_queue(function, queue):
+                return ""
+            return "" if self._taken_when_held(value, queue, function) else queue
 
         for node in walk_statements(function):
             if not isinstance(node, cst.While):
@@ -1805,6 +1810,21 @@ class SiteFinder:
             blocking = [call for call in calls_in(self.index, node) if queue_of(call)]
             return flags, blocking
         return None
+
+    def _taken_when_held(self, get: cst.CSTNode, queue: str, function: cst.FunctionDef) -> bool:
+        """Is ``get`` reached only where an ``if`` around it in ``function`` has just seen
+        ``queue`` hold something: its body under ``if not q.empty():`` (``q.qsize()``,
+        ``q.qsize() > 0``), its ``else`` under ``if q.empty():``?"""
+        child: cst.CSTNode = get
+        for ancestor in self.index.ancestors(get):
+            if ancestor is function:
+                return False
+            if isinstance(ancestor, cst.If) and child is not ancestor.test:
+                held = _holds_items(ancestor.test, queue)
+                if held is not None and held == (child is ancestor.body):
+                    return True
+            child = ancestor
+        return False
 
     def _sentinel_put(
         self, function: cst.FunctionDef, test: cst.BaseExpression, taken: dict[str, str]
@@ -4262,6 +4282,37 @@ def _attributes_updated_in(loop: cst.While) -> set[str]:
                     found.add(name)
     found.discard("")
     return found
+
+
+def _holds_items(test: cst.BaseExpression, queue: str) -> bool | None:
+    """True when ``test`` holds only while ``queue`` holds something (``not q.empty()``,
+    ``q.qsize()``, ``q.qsize() > 0``), False when only while it is empty (``q.empty()``, ``not
+    q.qsize()``), None for any other test."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _holds_items(test.expression, queue)
+        return None if inner is None else not inner
+    compared = None
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        compared = test.comparisons[0]
+        test = test.left
+    if not (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Attribute)
+        and dotted_name(test.func.value) == queue
+    ):
+        return None
+    if test.func.attr.value == "empty" and compared is None:
+        return False
+    if test.func.attr.value != "qsize":
+        return None
+    if compared is None:
+        return True
+    zero = isinstance(compared.comparator, cst.Integer) and compared.comparator.value == "0"
+    if zero and isinstance(compared.operator, cst.GreaterThan | cst.NotEqual):
+        return True
+    if zero and isinstance(compared.operator, cst.Equal):
+        return False
+    return None
 
 
 def _tests_emptiness(test: cst.BaseExpression, queues: set[str]) -> bool:
