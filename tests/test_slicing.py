@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
@@ -13,7 +14,7 @@ from test_engine_lifecycle import CASES, MORE_CASES
 
 from forkaudit.analysis.engine import analyze, parse, start_pattern
 from forkaudit.analysis.prefilter import Prefilter, start_modules, start_names
-from forkaudit.analysis.slicing import MIN_SLICE_BYTES, compact, slice_source
+from forkaudit.analysis.slicing import MIN_SLICE_BYTES, _Slicing, compact, slice_source
 from forkaudit.rules import load_rules
 
 PACK = load_rules()
@@ -1180,8 +1181,8 @@ def test_a_start_call_continued_with_a_backslash_is_found() -> None:
 # Each pass of the slicer on its own (slice_source runs them in this order).
 
 
-def _state(code: str) -> object:
-    from forkaudit.analysis.slicing import _Slicing, _Starts, _Strings, cut_chunks
+def _state(code: str) -> _Slicing:
+    from forkaudit.analysis.slicing import _Starts, _Strings, cut_chunks
 
     source = textwrap.dedent(code)
     strings = _Strings(source)
@@ -1190,8 +1191,8 @@ def _state(code: str) -> object:
     return _Slicing(source, strings, chunks, _Starts(start_pattern(PACK.rules), NAMES))
 
 
-def _kept(state: object) -> list[str]:
-    return [c.name or c.text.strip().split("\n")[0] for c in state.chunks if c.keep]  # type: ignore[attr-defined]
+def _kept(state: _Slicing) -> list[str]:
+    return [c.name or c.text.strip().split("\n")[0] for c in state.chunks if c.keep]
 
 
 def test_pass_cut_chunks_never_cuts_inside_a_string() -> None:
@@ -1217,8 +1218,8 @@ def test_pass_keep_anchors_keeps_starts_reapers_and_imports() -> None:
             return 1
         """
     )
-    widen_starts(state)  # type: ignore[arg-type]
-    keep_anchors(state, MODULES)  # type: ignore[arg-type]
+    widen_starts(state)
+    keep_anchors(state, MODULES)
     assert "spawn" in _kept(state) and "reaper" in _kept(state)
     assert "unrelated" not in _kept(state)
 
@@ -1243,8 +1244,13 @@ def test_pass_keep_related_keeps_targets_and_exit_helpers() -> None:
             return 1
         """
     )
-    for step in (widen_starts, lambda s: keep_anchors(s, MODULES), keep_related):
-        step(state)  # type: ignore[operator]
+    steps: tuple[Callable[[_Slicing], object], ...] = (
+        widen_starts,
+        lambda s: keep_anchors(s, MODULES),
+        keep_related,
+    )
+    for step in steps:
+        step(state)
     assert {"start", "loop", "leave"} <= set(_kept(state))
     assert "unrelated" not in _kept(state)
 
@@ -1267,8 +1273,14 @@ def test_pass_keep_callers_and_callees() -> None:
             return 1
         """
     )
-    for step in (widen_starts, lambda s: keep_anchors(s, MODULES), keep_callers, keep_callees):
-        step(state)  # type: ignore[operator]
+    steps: tuple[Callable[[_Slicing], object], ...] = (
+        widen_starts,
+        lambda s: keep_anchors(s, MODULES),
+        keep_callers,
+        keep_callees,
+    )
+    for step in steps:
+        step(state)
     assert {"spawn", "finish", "handler"} <= set(_kept(state))
     assert "unrelated" not in _kept(state)
 
@@ -1675,3 +1687,98 @@ def test_the_del_of_a_class_holding_a_start_is_kept() -> None:
     whole = findings(source, slicing=False)
     assert whole, "the fixture must give a finding"
     assert findings(source, slicing=True) == whole
+
+
+def test_a_method_called_through_a_module_object_keeps_its_callers() -> None:
+    """`config.load(models)` calls the method of a kept class from a module-level object: its
+    callers weigh how often the start the method reaches runs (a per-call `_lifespan()` beside
+    `initialize()`, which sets the module up once), as the callers of a function do. The
+    slice keeps them, so its count is the whole file's."""
+    check_case(
+        Case(
+            """
+            import subprocess
+
+            def run_server():
+                subprocess.Popen(["server"])  # leak: FA103
+
+            class Config:
+                # 12 unrelated methods: helper
+                def load(self, models):
+                    for model in models:
+                        if model.local:
+                            run_server()
+
+            config = Config()
+
+            def _lifespan(app):
+                config.load(app.models)
+
+            def initialize(models):
+                config.load(models)
+            """,
+            kept=("def _lifespan(",),
+        )
+    )
+
+
+def test_a_handle_from_an_annotated_factory_call_keeps_the_method_given_it() -> None:
+    """`process: Final = self._spawn()` binds the handle the factory method returns as a plain
+    assignment does: the method it is handed to (`self._wait_ready(process)`, which only polls
+    it, and whose answer sends `start()` out with it unwaited) decides what happens to it, so
+    the slice keeps it."""
+    check_case(
+        Case(
+            """
+            import subprocess
+            import threading
+            import time
+            from typing import Final
+
+            class Server:
+                # 12 unrelated methods: helper
+                def __init__(self, argv):
+                    self.argv = argv
+                    self._process = None
+                    self._stopping = threading.Event()
+
+                def _spawn(self):
+                    if self._stopping.is_set():
+                        return None
+                    process: Final = subprocess.Popen(self.argv)
+                    self._process = process
+                    return process
+
+                def _wait_ready(self, process):
+                    deadline = time.monotonic() + 5
+                    while time.monotonic() < deadline:
+                        if process.poll() is not None:
+                            return "exited"
+                        time.sleep(0.1)
+                    return "not listening"
+
+                def start(self):
+                    process: Final = self._spawn()  # leak: FA103
+                    if process is None:
+                        return "stopped"
+                    not_ready: Final = self._wait_ready(process)
+                    if not_ready is not None:
+                        self.stop()
+                        return not_ready
+                    self._watch(process)
+                    return None
+
+                def _watch(self, process):
+                    threading.Thread(target=self._supervise, args=(process,), daemon=True).start()
+
+                def _supervise(self, process):
+                    process.wait()
+
+                def stop(self):
+                    self._stopping.set()
+                    if self._process is not None:
+                        self._process.terminate()
+            """,
+            kept=("def _wait_ready(",),
+        )
+    )

@@ -31,6 +31,7 @@ from forkaudit.analysis.vocabulary import (
     PER_USE_METHODS,
     REAPER_WORDS,
     SIGNAL_INSTALLERS,
+    STDLIB_METHOD_NAMES,
     STOP_ENDS,
     STOP_METHODS,
     THREAD_TARGET_KEYWORDS,
@@ -444,6 +445,8 @@ _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 # A call (or an instantiation) of one of the names: a name in an annotation or isinstance()
 # runs nothing.
 _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
+# a method called through an object (`proxy_config.load_config(`, `self.pool.drain(`)
+_ATTRIBUTE_CALLS = r"\.(?:{})[ \t]*\("
 # A function named as a value of a dict literal (`"start": command_start,`), in a chunk that
 # looks a value up in one and calls it (facts._dispatch_calls): the chunk calls the function.
 _DISPATCHED = r":[ \t]*(?:{})[ \t]*(?=[,}\n#])"
@@ -504,6 +507,8 @@ class _Slicing:
     # functions and classes holding a start (0), or calling one (1, 2, ...: how far up)
     holders: dict[str, int] = field(default_factory=dict)
     plans: dict[int, _ClassPlan] = field(default_factory=dict)  # per kept class: its methods
+    # methods of kept classes holding a start (0) or calling one, how far up (plan_classes)
+    methods: dict[str, int] = field(default_factory=dict)
     _factory: dict[int, bool] = field(default_factory=dict)
 
     def kept(self) -> list[_Chunk]:
@@ -565,6 +570,7 @@ def slice_source(
     keep_callers(state)
     keep_callees(state)
     plan_classes(state, reapers)
+    keep_method_callers(state)
     return emit(state)
 
 
@@ -850,6 +856,48 @@ def plan_classes(state: _Slicing, reapers: Iterable[str]) -> None:
         if found == attrs and held == holding:
             break
         attrs, holding = found, held
+    state.methods = holding
+
+
+def keep_method_callers(state: _Slicing) -> None:
+    """Pass 9b: the functions calling a method of a kept class that holds a start or calls
+    one, through an object (``proxy_config.load_config(...)`` on a module-level object),
+    weigh how often it runs as the callers of a function do (``keep_callers``); kept with
+    their own callers in turn, as far up as the analysis looks. Only names no object of the
+    standard library answers to (``.run(``, ``.start(`` are everywhere), and not dunders."""
+    names = tuple(
+        sorted(
+            name
+            for name, level in state.methods.items()
+            if level < CALLER_DEPTH
+            and not name.startswith("__")
+            and name not in STDLIB_METHOD_NAMES
+        )
+    )
+    if not names:
+        return
+    through = _any_of(_ATTRIBUTE_CALLS, names)
+    fresh: list[str] = []
+    for chunk in state.chunks:
+        if chunk.keep or not chunk.name or _IS_CLASS.match(chunk.text):
+            continue
+        if any(name in chunk.text for name in names) and _calls_in_code(
+            through, chunk.text, chunk.start, state.strings
+        ):
+            chunk.keep = True
+            fresh.append(chunk.name)
+    level = min(state.methods[name] for name in names) + 1
+    while fresh and level < CALLER_DEPTH + 1:
+        level += 1
+        mention = _any_of(_CALLS, tuple(sorted(fresh)))
+        found: list[str] = []
+        for chunk in state.chunks:
+            if chunk.keep or not chunk.name or not any(name in chunk.text for name in fresh):
+                continue
+            if _calls_in_code(mention, chunk.text, chunk.start, state.strings):
+                chunk.keep = True
+                found.append(chunk.name)
+        fresh = found
 
 
 def emit(state: _Slicing) -> Sliced | None:
@@ -991,13 +1039,15 @@ def _given_handles(
     attrs: Iterable[str] = (),
     module: Iterable[str] = (),
     among: Collection[str] | None = None,
+    also: re.Pattern[str] | None = None,
 ) -> set[str]:
     """Names of the functions (or ``self.`` methods) that ``text`` calls with a name bound to a
     handle, a handle attribute, or a module-level handle (``module``) among the arguments (only
-    those named in ``among``, when given)."""
+    those named in ``among``, when given). ``also``: calls returning a handle besides the
+    starts (a factory's)."""
     if among is not None and not any(f"{name}(" in text for name in among):
         return set()
-    handle_attrs, bound = _handle_targets(text, starts)
+    handle_attrs, bound = _handle_targets(text, starts, also)
     names = bound | set(module) | {f"self.{a}" for a in (*handle_attrs, *attrs)}
     if not names or not any(name in text for name in names):
         return set()
@@ -1237,7 +1287,8 @@ _THREADISH_NAME = re.compile(r"(?:" + "|".join(THREADISH_SUFFIXES) + r")$")
 
 
 _RETURN_LINE = re.compile(r"(?:return|yield)\b([^\n]*)")  # no leading \b: see _Starts
-_ASSIGNED = re.compile(r"^[ \t]*([\w, .]+?)[ \t]*=(?!=)([^\n]*)", re.MULTILINE)
+# (`x = `, `x, y = `, and annotated, `x: Final = `)
+_ASSIGNED = re.compile(r"^[ \t]*([\w, .]+?)[ \t]*(?::[^=\n]*)?=(?!=)([^\n]*)", re.MULTILINE)
 
 
 def _is_factory(body: str, starts: _Starts, also: re.Pattern[str] | None = None) -> bool:
@@ -1531,7 +1582,7 @@ class _ClassPlan:
         )
         self._factory: dict[tuple[int, tuple[str, ...]], bool] = {}
         self._attrs: dict[tuple[int, tuple[str, ...]], frozenset[str]] = {}
-        self._gives: dict[tuple[int, tuple[str, ...]], set[str]] = {}
+        self._gives: dict[tuple[int, tuple[str, ...], tuple[str, ...]], set[str]] = {}
         self.bodies = [text[b:e] for b, e, _ in self.methods]
         self.keep = [True] * len(self.methods)
         self.refs: list[tuple[set[str], set[str]]] = []  # per method: self.x used, self.x() called
@@ -1744,16 +1795,21 @@ class _ClassPlan:
             )
         return found
 
-    def _given(self, i: int, attrs: set[str]) -> set[str]:
-        """The methods that method ``i`` passes a handle to (``self._teardown(procs)``)."""
+    def _given(self, i: int, attrs: set[str], factories: tuple[str, ...] = ()) -> set[str]:
+        """The methods that method ``i`` passes a handle to (``self._teardown(procs)``), one
+        a kept factory method returned too (``process = self._spawn()`` then
+        ``self._wait_ready(process)``)."""
         # (only the attributes the body names can be among a call's arguments in it: the
         # answer for the others is the answer without them, asked again as attrs grow)
         body = self.bodies[i]
         named = tuple(sorted(a for a in attrs if f"self.{a}" in body))
-        key = (i, named)
+        made = tuple(name for name in factories if f"{name}(" in body)
+        key = (i, named, made)
         found = self._gives.get(key)
         if found is None:
-            found = self._gives[key] = _given_handles(body, self.starts, named)
+            found = self._gives[key] = _given_handles(
+                body, self.starts, named, also=_factory_calls(made, self.owner)
+            )
         return found
 
     def _handle_attrs(self, i: int, factories: tuple[str, ...]) -> frozenset[str]:
@@ -1809,7 +1865,7 @@ class _ClassPlan:
                     if i not in targets:
                         targets[i] = _targets(self.bodies[i], self.starts.makers)
                     wanted |= targets[i]
-                    wanted |= self._given(i, attrs)
+                    wanted |= self._given(i, attrs, factories)
             kept_names = {self.methods[i][2] for i in range(len(keep)) if keep[i]}
             changed = False
             for i, (_, _, name) in enumerate(self.methods):
