@@ -4426,14 +4426,13 @@ class Follower:
             info = index.class_of(statement)
             if info is None:
                 return Verdict(False)
+            family = self.facts.class_family(info)
             nodes: list[cst.BaseExpression] = [
-                n
-                for member in self.facts.class_family(info)
-                for n in self_attribute_nodes(index, member, parts[1])
+                n for member in family for n in self_attribute_nodes(index, member, parts[1])
             ]
             label = f"self.{parts[1]}"
             owner = f"no method of {info.name}"
-            own = _own_function(site, self.facts.class_family(info))
+            own = _own_function(site, family)
         elif len(parts) == 1:
             scope = self._scope_for_local(key, statement)
             nodes = list(index.uses(key, scope))
