@@ -886,18 +886,11 @@ def keep_method_callers(state: _Slicing) -> None:
         ):
             chunk.keep = True
             fresh.append(chunk.name)
+    # and their callers in turn, as keep_callers keeps a function's (the chunks it recorded
+    # are not asked about again)
     level = min(state.methods[name] for name in names) + 1
-    while fresh and level < CALLER_DEPTH + 1:
-        level += 1
-        mention = _any_of(_CALLS, tuple(sorted(fresh)))
-        found: list[str] = []
-        for chunk in state.chunks:
-            if chunk.keep or not chunk.name or not any(name in chunk.text for name in fresh):
-                continue
-            if _calls_in_code(mention, chunk.text, chunk.start, state.strings):
-                chunk.keep = True
-                found.append(chunk.name)
-        fresh = found
+    seen = {**state.holders, **{name: level for name in fresh}}
+    _keep_calling(state.chunks, tuple(sorted(fresh)), level + 1, seen, state.strings)
 
 
 def emit(state: _Slicing) -> Sliced | None:
@@ -926,8 +919,22 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
     the names of those functions and classes, each with how many calls away from a start it is
     (a call is enough to keep a chunk: over-keeping is safe)."""
     holders = {c.name: 0 for c in chunks if c.keep and c.name and starts.search(c.text)}
-    fresh = tuple(sorted(holders))
-    for level in range(1, CALLER_DEPTH + 2):  # the analysis looks no further up
+    _keep_calling(chunks, tuple(sorted(holders)), 1, holders, strings)
+    return holders
+
+
+def _keep_calling(
+    chunks: list[_Chunk],
+    fresh: tuple[str, ...],
+    first: int,
+    holders: dict[str, int],
+    strings: _Strings,
+) -> None:
+    """Keep the chunks calling one of ``fresh`` (or installing it as a handler, or looking it
+    up in a dispatch table) and their callers in turn, level by level from ``first`` as far up
+    as the analysis looks, recording each named one in ``holders`` with its level (a chunk
+    already there is not asked about again)."""
+    for level in range(first, CALLER_DEPTH + 2):  # the analysis looks no further up
         if not fresh:
             break
         mention = _any_of(_CALLS, fresh)
@@ -950,7 +957,6 @@ def _keep_callers(chunks: list[_Chunk], starts: _Starts, strings: _Strings) -> d
                     holders[chunk.name] = level
                     found.append(chunk.name)
         fresh = tuple(sorted(found))
-    return holders
 
 
 _QUEUE_GET = re.compile(r"self\.(\w+)\.get\(")
