@@ -10,9 +10,14 @@ Each line starting something says what happens at run time: ``# expect: leak`` o
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from forkaudit.analysis.slicing import slice_source
 from tests.builders import analysed, assert_expectations
+
+START = re.compile(r"Thread\(")
 
 VIEW = """\
 import threading
@@ -104,6 +109,77 @@ def consume(stream):
     with Streamer(stream) as streamer:
         return streamer
 """
+
+FACTORY = """\
+import threading
+import time
+
+
+class Handler:
+    _registry = {{}}
+    _made = {{}}
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._done = False
+
+    @classmethod
+    def register(cls, name):
+        def wrapper(constructor):
+            cls._registry[name] = constructor
+            return constructor
+
+        return wrapper
+
+    @classmethod
+    def create(cls, name, conn):
+        constructor = cls._registry[name]
+        return {made}
+
+    def start_worker(self):
+        raise NotImplementedError
+
+    def stop_worker(self):
+        raise NotImplementedError
+{pad}
+
+@Handler.register("docker")
+class DockerHandler(Handler):
+    def start_worker(self):
+        self._done = False
+        t = threading.Thread(target=self.watch)  # expect: {expect}
+        t.daemon = True
+        t.start()
+
+    def watch(self):
+        while not self._done:
+            time.sleep(5)
+
+    def stop_worker(self):
+        self._done = True
+{pad}
+
+class Manager:
+    def __init__(self):
+        self.handlers = []
+
+    def handlers_for(self, name, conns):
+        for conn in conns:
+            handler = Handler.create(name, conn)
+            self.handlers.append(handler)
+            handler.start_worker()
+        return self.handlers
+
+    def close_all(self):
+        for handler in self.handlers:
+            handler.stop_worker()
+{pad}
+"""
+# methods enough to make each class of FACTORY one the slicer plans method by method
+PAD = "".join(
+    f"\n    def describe_{i}(self, value):\n        return [value * {i} for _ in range(3)]\n"
+    for i in range(20)
+)
 
 PROBES = {
     # start_updates() / stop_updates(): paired, the stop sets the flag and is called
@@ -237,6 +313,17 @@ def handle_request(conn, request):
     finally:
         beat.stop()
 """,
+    # every call of the start is on an object a factory class method has just made, in a
+    # manager's method (held41: apache-beam's docker worker handlers, made by
+    # WorkerHandler.create() from a registry and started once each)
+    "new_objects_from_a_class_factory": FACTORY.format(
+        made="constructor(conn)", expect="ok", pad=""
+    ),
+    "new_objects_from_cls": FACTORY.format(made="cls(conn)", expect="ok", pad=""),
+    # the factory hands out the one it keeps: the start runs again on the same object
+    "objects_from_a_caching_factory": FACTORY.format(
+        made="cls._made.setdefault(name, constructor(conn))", expect="leak", pad=""
+    ),
     # a context manager whose __exit__ lowers the flag its __enter__ raised: the pair a `with`
     # calls in turn (held27: bluesky's SIGINT watcher, one per run, ended by each exit)
     "with_pair": WITH.format(exit_body="self._released = True\n            self._wake.set()"),
@@ -251,6 +338,19 @@ def handle_request(conn, request):
         stop_body="self.connected = False", expect="leak"
     ),
 }
+
+
+@pytest.mark.parametrize(
+    ("made", "expect"),
+    [("constructor(conn)", "ok"), ("cls._made.setdefault(name, constructor(conn))", "leak")],
+)
+def test_a_factory_made_object_is_seen_in_a_slice(made: str, expect: str) -> None:
+    """In a module big enough to be sliced, classes planned method by method: the manager's
+    method calling the start on the objects it makes, and the factory making them, are kept,
+    so the slice says what the whole file says."""
+    code = FACTORY.format(made=made, expect=expect, pad=PAD)
+    assert slice_source(code, START) is not None
+    assert_expectations("sliced_factory", code)
 
 
 @pytest.mark.parametrize("name", sorted(PROBES))

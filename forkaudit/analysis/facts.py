@@ -27,6 +27,7 @@ from forkaudit.analysis.syntax import (
     parent_polarity,
     target_expr,
     walk_statements,
+    without_object,
 )
 from forkaudit.analysis.vocabulary import (
     DISPATCH_LOOKUP,
@@ -1376,7 +1377,8 @@ class ModuleFacts:
                 if isinstance(target, cst.Name) and target.value == receiver.value
             ]
             if len(bound) != 1 or not (
-                isinstance(bound[0], cst.Call) and last_name(bound[0].func) in makers
+                isinstance(bound[0], cst.Call)
+                and (last_name(bound[0].func) in makers or self._makes_anew(bound[0], info))
             ):
                 return False
             if loop is not None and not (
@@ -1397,6 +1399,36 @@ class ModuleFacts:
             if same:
                 return False  # called twice on it
         return True
+
+    def _makes_anew(self, call: cst.Call, info: ClassInfo) -> bool:
+        """Is ``call`` a factory of the class's family called on a class of it
+        (``handler = WorkerHandler.create(env)``): a ``@classmethod`` or ``@staticmethod``
+        every ``return`` of which hands back what a plain call makes (``return cls(...)``,
+        ``return constructor(...)`` looked up in a registry), an object made there and then,
+        not one kept and handed out again (``return cls._instance``, ``return
+        cls._cache.get(key)``)?"""
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return False
+        family = self.class_family(info)
+        owner = dotted_name(func.value)
+        if not any(member.name == owner for member in family):
+            return False
+        method = next(
+            (
+                member.methods[func.attr.value]
+                for member in family
+                if func.attr.value in member.methods
+            ),
+            None,
+        )
+        if method is None or not without_object(method):
+            return False
+        returns = [node for node in walk_statements(method) if isinstance(node, cst.Return)]
+        return bool(returns) and all(
+            isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name)
+            for node in returns
+        )
 
     def binds(self, function: cst.FunctionDef, name: str) -> bool:
         """Is ``name`` local to ``function`` (a parameter, or bound in it and not global)?"""

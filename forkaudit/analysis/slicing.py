@@ -447,6 +447,12 @@ _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
 # a method called through an object (`proxy_config.load_config(`, `self.pool.drain(`)
 _ATTRIBUTE_CALLS = r"\.(?:{})[ \t]*\("
+# a method called through a class (`WorkerHandler.create(`), and one defined as a class or
+# static method
+_CLASS_CALL = re.compile(r"(?<![\w.])(\w+)\.(\w+)[ \t]*\(")
+_STATIC_DEF = re.compile(r"^[ \t]*@(?:classmethod|staticmethod)\b", re.MULTILINE)
+# the same through an object other than `self` (`handler.start_worker(`)
+_OBJECT_CALLS = r"(?<!\bself)\.(?:{})[ \t]*\("
 # A function named as a value of a dict literal (`"start": command_start,`), in a chunk that
 # looks a value up in one and calls it (facts._dispatch_calls): the chunk calls the function.
 _DISPATCHED = r":[ \t]*(?:{})[ \t]*(?=[,}\n#])"
@@ -879,11 +885,12 @@ def keep_method_callers(state: _Slicing) -> None:
     through = _any_of(_ATTRIBUTE_CALLS, names)
     fresh: list[str] = []
     for chunk in state.chunks:
-        if chunk.keep or not chunk.name or _IS_CLASS.match(chunk.text):
+        if not chunk.name or not any(name in chunk.text for name in names):
             continue
-        if any(name in chunk.text for name in names) and _calls_in_code(
-            through, chunk.text, chunk.start, state.strings
-        ):
+        if _IS_CLASS.match(chunk.text):
+            _keep_methods_calling(state, chunk, names)
+            continue
+        if not chunk.keep and _calls_in_code(through, chunk.text, chunk.start, state.strings):
             chunk.keep = True
             fresh.append(chunk.name)
     # and their callers in turn, as keep_callers keeps a function's (the chunks it recorded
@@ -891,6 +898,42 @@ def keep_method_callers(state: _Slicing) -> None:
     level = min(state.methods[name] for name in names) + 1
     seen = {**state.holders, **{name: level for name in fresh}}
     _keep_calling(state.chunks, tuple(sorted(fresh)), level + 1, seen, state.strings)
+
+
+def _keep_methods_calling(state: _Slicing, chunk: _Chunk, names: tuple[str, ...]) -> None:
+    """The methods of a class calling one of ``names`` through an object other than ``self``
+    (``handler.start_worker()`` in a manager making handlers): kept, a class too small to plan
+    whole, a bigger one through a plan keeping them beside what it keeps already (a class not
+    kept before keeps only them, beside what a plan keeps of any class)."""
+    plan = state.plans.get(id(chunk))
+    if chunk.keep and plan is None:
+        return  # emitted whole already
+    through = _any_of(_OBJECT_CALLS, names)
+    if not _calls_in_code(through, chunk.text, chunk.start, state.strings):
+        return
+    if plan is None:
+        if len(chunk.text) <= MIN_SLICE_BYTES // 2:
+            chunk.keep = True
+            return
+        plan = _ClassPlan(chunk.text, state.starts, None, chunk.name)
+        state.plans[id(chunk)] = plan
+        chunk.keep = True
+    made: set[tuple[str, str]] = set()
+    for i, body in enumerate(plan.bodies):
+        if not plan.keep[i] and _calls_in_code(
+            through, body, chunk.start + plan.methods[i][0], state.strings
+        ):
+            plan.keep[i] = True
+            made.update(_CLASS_CALL.findall(body))
+    # where the object comes from (`handler = WorkerHandler.create(env)`): a class or static
+    # method of a class of the module, kept in that class's plan (facts._makes_anew)
+    for other in state.chunks:
+        other_plan = state.plans.get(id(other))
+        if other_plan is None or not any(owner == other.name for owner, _ in made):
+            continue
+        for i, (_, _, name) in enumerate(other_plan.methods):
+            if (other.name, name) in made and _STATIC_DEF.search(other_plan.bodies[i]):
+                other_plan.keep[i] = True
 
 
 def emit(state: _Slicing) -> Sliced | None:
