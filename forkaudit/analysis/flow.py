@@ -64,6 +64,7 @@ from forkaudit.analysis.syntax import (
     short,
     target_expr,
     target_names,
+    targets_given,
     thread_names,
     walk_statements,
 )
@@ -255,8 +256,8 @@ class Follower:
                 role is Role.FIELD
                 and isinstance(attribute, cst.Attribute)
                 and attribute.attr.value == "pid"
-                and isinstance(kept, cst.Assign)
-                and self._kept_pid_waited(kept)
+                and kept is not None
+                and self._kept_pid_waited(kept, targets_given(kept, attribute))
             ):
                 # `pid = Popen(...).pid`, then a wait for that pid: a child is reaped by its
                 # pid whatever object started it
@@ -1110,9 +1111,9 @@ class Follower:
             evidence.reaps.append(parent)
             evidence.handoffs.append(parent)
             return
-        if use.name == "pid" and isinstance(parent, cst.Assign) and parent.value is use.at:
-            if self._kept_pid_waited(parent):
-                evidence.reaps.append(parent)
+        targets = targets_given(parent, use.at) if use.name == "pid" else ()
+        if parent is not None and targets and self._kept_pid_waited(parent, targets):
+            evidence.reaps.append(parent)
 
     def _handed_to_thread(
         self, container: cst.CSTNode, element: cst.CSTNode
@@ -1270,13 +1271,14 @@ class Follower:
                 return True
         return False
 
-    def _kept_pid_waited(self, assign: cst.Assign) -> bool:
+    def _kept_pid_waited(
+        self, assign: cst.CSTNode, targets: tuple[cst.BaseExpression, ...]
+    ) -> bool:
         """``self.pid = h.pid`` (or ``pid = h.pid``): is the pid kept there waited for until the
         child ends (``os.waitpid(self.pid, 0)``, see ``_blocks_on``) by a method of the class, or
         in the function itself? A child is reaped by its pid whatever object started it."""
         index = self.index
-        for assign_target in assign.targets:
-            target = assign_target.target
+        for target in targets:
             if isinstance(target, cst.Attribute) and dotted_name(target.value) == "self":
                 info = index.class_of(assign)
                 kept = f"self.{target.attr.value}"
@@ -1506,8 +1508,7 @@ class Follower:
         index = self.index
         said: set[str] = set()
         assign = index.parent_of(call)
-        if isinstance(assign, cst.Assign) and assign.value is call:
-            said = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        said = {t.value for t in targets_given(assign, call) if isinstance(t, cst.Name)}
         for node in walk_statements(loop.body):
             if not isinstance(node, cst.If) or not _says_running(node.test, call, said):
                 continue
@@ -3090,13 +3091,12 @@ class Follower:
                     continue
                 before = len(evidence.reaps)
                 parent = index.parent_of(node)
-                if isinstance(parent, cst.Assign) and parent.value is node:
-                    # p = self._proc ; p.wait()
-                    for target in parent.targets:
-                        if isinstance(target.target, cst.Name):
-                            alias = self._evidence_of(
-                                site, target.target.value, index.scope_of(parent)
-                            )
+                targets = targets_given(parent, node)
+                if parent is not None and targets:
+                    # p = self._proc ; p.wait()  (or `p: Final = self._proc`)
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            alias = self._evidence_of(site, target.value, index.scope_of(parent))
                             evidence.reaps.extend(alias.reaps)
                             evidence.started = evidence.started or alias.started
                             evidence.ends.extend(alias.ends)
@@ -3107,7 +3107,7 @@ class Follower:
                         statement_line,
                         same_method,
                         evidence.reaps[before:],
-                        {f"self.{attr}", *(dotted_name(t.target) or "" for t in parent.targets)},
+                        {f"self.{attr}", *(dotted_name(t) or "" for t in targets)},
                     ):
                         # `retired = self._executor` before the store: the one stored before
                         retiring.update(id(reap) for reap in evidence.reaps[before:])
@@ -4276,11 +4276,10 @@ class Follower:
 
         None when the literal goes nowhere that owns it (a format tuple, a log argument...)."""
         parent = self.index.parent_of(literal)
-        if isinstance(parent, cst.Assign) and parent.value is literal:
-            verdicts = []
-            for target in parent.targets:
-                verdicts.append(self._follow_container(site, target.target, parent))
-            return merge(verdicts)
+        targets = targets_given(parent, literal)
+        if targets:
+            assert parent is not None
+            return merge([self._follow_container(site, target, parent) for target in targets])
         if isinstance(parent, cst.Return | cst.Yield):
             return Verdict(
                 False, started=site.started, factory=self.facts.enclosing_function(parent)
@@ -4311,7 +4310,7 @@ class Follower:
             # is what happens (anything else: as before, nothing said)
             parent = _whole_sum(self.index, parent)
             bound = self.index.parent_of(parent)
-            if isinstance(bound, cst.Assign) and bound.value is parent:
+            if targets_given(bound, parent):
                 # `everyone = workers + [monitor]`: a container holding it, as a literal is
                 return self._follow_container_value(site, parent)
             arg = self.index.parent_of(parent)
@@ -5364,9 +5363,9 @@ def _bound_to_name(index: ModuleIndex, node: cst.BaseExpression) -> str:
     """The plain name ``node`` is bound to by the statement reading it: ``x = node``, or its
     place in a tuple unpacked at once (``x, d["k"] = node, None``); "" otherwise."""
     parent = index.parent_of(node)
-    if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
-        target = parent.targets[0].target
-        return target.value if isinstance(target, cst.Name) else ""
+    targets = targets_given(parent, node)
+    if len(targets) == 1:
+        return targets[0].value if isinstance(targets[0], cst.Name) else ""
     if isinstance(parent, cst.Element):
         unpacked = _unpacked_into(index, index.parent_of(parent) or parent, node)
         return unpacked.value if isinstance(unpacked, cst.Name) else ""

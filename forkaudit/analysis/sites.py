@@ -52,6 +52,7 @@ from forkaudit.analysis.syntax import (
     runs_only_when_collected,
     self_attribute_nodes,
     target_expr,
+    targets_given,
     thread_names,
     three_valued,
     values_stored,
@@ -3834,9 +3835,8 @@ def _called_inner_functions(method: cst.FunctionDef) -> list[cst.FunctionDef]:
 def _stored_on(index: ModuleIndex, call: cst.Call) -> str:
     """``self.timer`` for ``self.timer = threading.Timer(...)``, else ""."""
     parent = index.parent_of(call)
-    if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1:
-        return dotted_name(parent.targets[0].target) or ""
-    return ""
+    targets = targets_given(parent, call)
+    return (dotted_name(targets[0]) or "") if len(targets) == 1 else ""
 
 
 def _asks_alive(test: cst.BaseExpression, own: str) -> bool:

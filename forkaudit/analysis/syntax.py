@@ -859,6 +859,18 @@ def assignments_among(
             yield inner, cast(cst.AnnAssign, inner).target, cast(cst.AnnAssign, inner).value
 
 
+def targets_given(
+    statement: cst.CSTNode | None, value: cst.CSTNode
+) -> tuple[cst.BaseExpression, ...]:
+    """What ``statement`` binds ``value`` to when it is an assignment of it: ``x = value``,
+    ``x = y = value``, and the annotated ``x: Final = value`` typed code writes; () otherwise."""
+    if isinstance(statement, cst.Assign) and statement.value is value:
+        return tuple(target.target for target in statement.targets)
+    if isinstance(statement, cst.AnnAssign) and statement.value is value:
+        return (statement.target,)
+    return ()
+
+
 def values_stored(
     body: cst.CSTNode, names: Collection[str]
 ) -> list[tuple[cst.CSTNode, cst.BaseExpression]]:
