@@ -2857,6 +2857,8 @@ class Follower:
             if isinstance(ancestor, cst.If):
                 in_body = ancestor.body is current
                 absent = _absent(ancestor.test, handle)
+                if absent is None and self._of_another_type(ancestor.test, handle):
+                    absent = True
                 if absent is not None and absent == in_body:
                     return True  # no handle there, or one already reaped (`p.poll() is not None`)
                 side = pid_side(ancestor.test, handle)
@@ -2866,6 +2868,49 @@ class Follower:
                 return False
             current = ancestor
         return False
+
+    def _of_another_type(self, test: cst.BaseExpression, handle: str) -> bool:
+        """Is ``test`` ``isinstance(handle, C)`` with ``C`` (or each of a tuple of them) a type
+        no child or thread is of: a builtin value or exception type (``str``, ``OSError``), or
+        a class of the module deriving from nothing but those and its own such classes (the
+        error object a factory returns in place of the child, ``Popen | SpawnError``)? Where it
+        holds, the name holds that, not a child."""
+        if not (
+            isinstance(test, cst.Call)
+            and dotted_name(test.func) == "isinstance"
+            and len(test.args) == 2
+            and dotted_name(test.args[0].value) == handle
+        ):
+            return False
+        kinds = test.args[1].value
+        names = (
+            [dotted_name(element.value) for element in kinds.elements]
+            if isinstance(kinds, cst.Tuple)
+            else [dotted_name(kinds)]
+        )
+        return bool(names) and all(name and self._plain_type(name) for name in names)
+
+    def _plain_type(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Is the class ``name`` (as written in this module) one no child or thread is of?"""
+        if name in seen:
+            return False
+        info = self.index.classes.get(name)
+        if info is None:
+            if name in self.index.local_defs or name in self.index.aliases:
+                return False  # bound here, or imported: not known
+            return name in _PLAIN_TYPES or self._builtin_exception(name)
+        return all(
+            self._plain_type(base[1:], seen | {name})
+            if base.startswith("@")
+            else base.removeprefix("builtins.") in _PLAIN_TYPES
+            or self._builtin_exception(base.removeprefix("builtins."))
+            for base in info.bases
+        )
+
+    @staticmethod
+    def _builtin_exception(name: str) -> bool:
+        found = getattr(builtins, name, None)
+        return isinstance(found, type) and issubclass(found, BaseException)
 
     def _reaped_before(self, node: cst.CSTNode, top: cst.CSTNode, contains: Contains) -> bool:
         """Is there a reap before ``node`` on its way out of ``top``: in a statement before it in
@@ -4970,6 +5015,12 @@ def _gone(test: cst.BaseExpression, handle: str) -> bool | None:
         if isinstance(operator, cst.Is | cst.Equal):
             return False
     return _absent(test, handle)
+
+
+# builtin types no child or thread is of (an exception type is tested apart)
+_PLAIN_TYPES = frozenset(
+    {"object", "str", "bytes", "int", "float", "bool", "list", "tuple", "dict", "set", "frozenset"}
+)
 
 
 def _absent(test: cst.BaseExpression, handle: str) -> bool | None:

@@ -449,6 +449,9 @@ _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
 _ATTRIBUTE_CALLS = r"\.(?:{})[ \t]*\("
 # a method called through a class (`WorkerHandler.create(`), and one defined as a class or
 # static method
+# a value tested against a type (`isinstance(x, (Error, str))`: group 1 the types)
+_ISINSTANCE = re.compile(r"(?<![\w.])isinstance\([ \t]*[\w.]+[ \t]*,[ \t]*(\([^()]*\)|[\w.]+)")
+_NAMES = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?![\w.])")
 _CLASS_CALL = re.compile(r"(?<![\w.])(\w+)\.(\w+)[ \t]*\(")
 _STATIC_DEF = re.compile(r"^[ \t]*@(?:classmethod|staticmethod)\b", re.MULTILINE)
 # the same through an object other than `self` (`handler.start_worker(`)
@@ -577,6 +580,7 @@ def slice_source(
     keep_callees(state)
     plan_classes(state, reapers)
     keep_method_callers(state)
+    keep_tested_types(state)
     return emit(state)
 
 
@@ -934,6 +938,35 @@ def _keep_methods_calling(state: _Slicing, chunk: _Chunk, names: tuple[str, ...]
         for i, (_, _, name) in enumerate(other_plan.methods):
             if (other.name, name) in made and _STATIC_DEF.search(other_plan.bodies[i]):
                 other_plan.keep[i] = True
+
+
+def keep_tested_types(state: _Slicing) -> None:
+    """Pass 9c: the module's classes kept code tests a value against (``isinstance(process,
+    SpawnError)``: a factory's error object in place of a child, flow._of_another_type), their
+    bases kept with them; what they are, not what their methods do: a class not kept already
+    keeps none of its methods."""
+    wanted = {
+        name
+        for chunk in state.kept()
+        if "isinstance" in chunk.text
+        for match in _ISINSTANCE.finditer(chunk.text)
+        if not state.strings.inside(chunk.start + match.start())
+        for name in _NAMES.findall(match.group(1))
+    }
+    classes = {c.name: c for c in state.chunks if c.name and _IS_CLASS.match(c.text)}
+    while wanted:
+        name = wanted.pop()
+        chunk = classes.get(name)
+        if chunk is None or chunk.keep:
+            continue
+        chunk.keep = True
+        if len(chunk.text) > MIN_SLICE_BYTES // 2:
+            plan = _ClassPlan(chunk.text, state.starts, None, chunk.name)
+            plan.keep = [False] * len(plan.methods)
+            state.plans[id(chunk)] = plan
+        header = _CLASS_BASES.search(chunk.text)
+        if header is not None:
+            wanted.update(_NAMES.findall(header.group(1)))
 
 
 def emit(state: _Slicing) -> Sliced | None:
