@@ -273,6 +273,18 @@ class Counter:
                     loop = ancestor
                 # (a `for` over the workers inside `while True:` runs again on every pass)
                 in_while = in_while or isinstance(ancestor, cst.While)
+            skipped = self._skipped_if_cached(ancestor, current)
+            if skipped is not None:
+                cache, test = skipped
+                return Multiplicity(
+                    Level.PER_OBJECT,
+                    f"once per key of `{cache}`, after `if {_code(index, test)}: continue`: "
+                    "the loop goes on to the next key when it finds one there, and stores what "
+                    "it makes under it",
+                    True,
+                    unless="keys are made per request",
+                    keyed=True,
+                )
             guard = self._early_return_guard(ancestor, current, node)
             if guard is not None:
                 return self._guarded(node, guard[1], f"after the once-guard `{guard[0]}`", depth)
@@ -1619,6 +1631,49 @@ class Counter:
                         "which the function fills after: once per key)",
                         statement.test,
                     )
+        return None
+
+    def _skipped_if_cached(
+        self, block_owner: cst.CSTNode, current: cst.CSTNode
+    ) -> tuple[str, cst.BaseExpression] | None:
+        """When ``block_owner`` is a loop's body and a statement of it before ``current`` is
+        ``if K in C: continue`` (no else) on a lasting container ``C``, and one after it stores
+        under that key (``C[K] = x``): ``C`` and the test. A pass goes on only for a key not
+        there yet, and leaves it there."""
+        loop = self.index.parent_of(block_owner)
+        if loop is None or not _is_loop_of(loop, block_owner):
+            return None
+        statements = block_owner.body if isinstance(block_owner, cst.IndentedBlock) else ()
+        for position, statement in enumerate(statements):
+            if statement is current:
+                return None
+            if (
+                not isinstance(statement, cst.If)
+                or statement.orelse is not None
+                or not ends_with(statement.body, (cst.Continue,))
+            ):
+                continue
+            test = statement.test
+            if not (
+                isinstance(test, cst.Comparison)
+                and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.In)
+                and self._lasting(test.comparisons[0].comparator)
+            ):
+                continue
+            cache = dotted_name(test.comparisons[0].comparator) or ""
+            key = self.index.code(test.left)
+            for later in statements[position + 1 :]:
+                for target, _ in assignments(later):
+                    if (
+                        cache
+                        and isinstance(target, cst.Subscript)
+                        and dotted_name(target.value) == cache
+                        and len(target.slice) == 1
+                        and isinstance(target.slice[0].slice, cst.Index)
+                        and self.index.code(target.slice[0].slice.value) == key
+                    ):
+                        return cache, test
         return None
 
     def _returned_from_cache(self, statement: cst.If, after: Sequence[cst.BaseStatement]) -> str:
