@@ -447,11 +447,12 @@ _START_TEMPLATE = r"(?:{})(?=[\s\\]*\(|\s+as\s|\s*[,)])"  # `Popen \` + `(` too
 _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
 # a method called through an object (`proxy_config.load_config(`, `self.pool.drain(`)
 _ATTRIBUTE_CALLS = r"\.(?:{})[ \t]*\("
-# a method called through a class (`WorkerHandler.create(`), and one defined as a class or
-# static method
-# a value tested against a type (`isinstance(x, (Error, str))`: group 1 the types)
+# a value tested against a type (`isinstance(x, (Error, str))`: group 1 the types), and the
+# plain names in such a group
 _ISINSTANCE = re.compile(r"(?<![\w.])isinstance\([ \t]*[\w.]+[ \t]*,[ \t]*(\([^()]*\)|[\w.]+)")
 _NAMES = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?![\w.])")
+# a method called through a class (`WorkerHandler.create(`), and one defined as a class or
+# static method
 _CLASS_CALL = re.compile(r"(?<![\w.])(\w+)\.(\w+)[ \t]*\(")
 _STATIC_DEF = re.compile(r"^[ \t]*@(?:classmethod|staticmethod)\b", re.MULTILINE)
 # the same through an object other than `self` (`handler.start_worker(`)
@@ -563,7 +564,8 @@ def slice_source(
     ``keep_related`` (thread targets, relatives, factories' callers, exit helpers),
     ``follow_factories``, ``keep_callers`` (how often a start runs), ``keep_callees`` (what a
     function given a handle does with it), ``plan_classes`` (which methods of a kept class),
-    ``emit``."""
+    ``keep_method_callers`` (the code calling a kept method through an object),
+    ``keep_tested_types`` (the classes kept code tests a value against), ``emit``."""
     if len(source) < MIN_SLICE_BYTES:
         return None
     strings = _Strings(source)
@@ -906,9 +908,9 @@ def keep_method_callers(state: _Slicing) -> None:
 
 def _keep_methods_calling(state: _Slicing, chunk: _Chunk, names: tuple[str, ...]) -> None:
     """The methods of a class calling one of ``names`` through an object other than ``self``
-    (``handler.start_worker()`` in a manager making handlers): kept, a class too small to plan
-    whole, a bigger one through a plan keeping them beside what it keeps already (a class not
-    kept before keeps only them, beside what a plan keeps of any class)."""
+    (``handler.start_worker()`` in a manager making handlers) are kept: a class too small to
+    plan whole, a bigger one through its plan (one made now for a class not kept before, as
+    plan_classes makes them), with them beside what the plan keeps."""
     plan = state.plans.get(id(chunk))
     if chunk.keep and plan is None:
         return  # emitted whole already
