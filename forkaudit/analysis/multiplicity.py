@@ -1479,18 +1479,7 @@ class Counter:
             # `if key not in self._fetchers: self._fetchers[key] = Fetcher(...)`: stored under
             # the key it looked up
             cache = dotted_name(test.comparisons[0].comparator) or ""
-            key = self.index.code(test.left)
-            for target, _ in assignments(statement.body):
-                if (
-                    cache
-                    and isinstance(target, cst.Subscript)
-                    and dotted_name(target.value) == cache
-                    and len(target.slice) == 1
-                    and isinstance(target.slice[0].slice, cst.Index)
-                    and self.index.code(target.slice[0].slice.value) == key
-                ):
-                    return cache
-            return ""
+            return cache if self._stores_under(statement.body, cache, test.left) else ""
         if (
             isinstance(test, cst.UnaryOperation)
             and isinstance(test.operator, cst.Not)
@@ -1671,19 +1660,24 @@ class Counter:
             ):
                 continue
             cache = dotted_name(test.comparisons[0].comparator) or ""
-            key = self.index.code(test.left)
-            for later in statements[position + 1 :]:
-                for target, _ in assignments(later):
-                    if (
-                        cache
-                        and isinstance(target, cst.Subscript)
-                        and dotted_name(target.value) == cache
-                        and len(target.slice) == 1
-                        and isinstance(target.slice[0].slice, cst.Index)
-                        and self.index.code(target.slice[0].slice.value) == key
-                    ):
-                        return cache, test
+            if any(
+                self._stores_under(later, cache, test.left) for later in statements[position + 1 :]
+            ):
+                return cache, test
         return None
+
+    def _stores_under(self, body: cst.CSTNode, cache: str, key: cst.BaseExpression) -> bool:
+        """Does ``body`` store into the container ``cache`` under the key ``key`` is
+        (``cache[key] = ...``, the key written as the test wrote it)?"""
+        wanted = self.index.code(key)
+        return bool(cache) and any(
+            isinstance(target, cst.Subscript)
+            and dotted_name(target.value) == cache
+            and len(target.slice) == 1
+            and isinstance(target.slice[0].slice, cst.Index)
+            and self.index.code(target.slice[0].slice.value) == wanted
+            for target, _ in assignments(body)
+        )
 
     def _returned_from_cache(self, statement: cst.If, after: Sequence[cst.BaseStatement]) -> str:
         """The lasting container ``C`` when ``statement`` returns if a local taken from ``C``
