@@ -449,7 +449,7 @@ _CALLS = r"(?<![\w.])(?:{})[ \t]*\("
 _ATTRIBUTE_CALLS = r"\.(?:{})[ \t]*\("
 # a value tested against a type (`isinstance(x, (Error, str))`: group 1 the types), and the
 # plain names in such a group
-_ISINSTANCE = re.compile(r"(?<![\w.])isinstance\([ \t]*[\w.]+[ \t]*,[ \t]*(\([^()]*\)|[\w.]+)")
+_ISINSTANCE = re.compile(r"isinstance\([ \t]*[\w.]+[ \t]*,[ \t]*(\([^()]*\)|[\w.]+)")
 _NAMES = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?![\w.])")
 # a method called through a class (`WorkerHandler.create(`), and one defined as a class or
 # static method
@@ -914,20 +914,26 @@ def _keep_methods_calling(state: _Slicing, chunk: _Chunk, names: tuple[str, ...]
     plan = state.plans.get(id(chunk))
     if chunk.keep and plan is None:
         return  # emitted whole already
+    text = chunk.text
+    if not any(text.count(f".{name}(") > text.count(f"self.{name}(") for name in names):
+        return  # (a cheap test first: calls on `self` only, or none written plainly)
     through = _any_of(_OBJECT_CALLS, names)
-    if not _calls_in_code(through, chunk.text, chunk.start, state.strings):
-        return
     if plan is None:
-        if len(chunk.text) <= MIN_SLICE_BYTES // 2:
+        if not _calls_in_code(through, text, chunk.start, state.strings):
+            return
+        if len(text) <= MIN_SLICE_BYTES // 2:
             chunk.keep = True
             return
         plan = _ClassPlan(chunk.text, state.starts, None, chunk.name)
         state.plans[id(chunk)] = plan
         chunk.keep = True
     made: set[tuple[str, str]] = set()
+    dotted = tuple(f".{name}" for name in names)
     for i, body in enumerate(plan.bodies):
-        if not plan.keep[i] and _calls_in_code(
-            through, body, chunk.start + plan.methods[i][0], state.strings
+        if (
+            not plan.keep[i]
+            and any(name in body for name in dotted)
+            and _calls_in_code(through, body, chunk.start + plan.methods[i][0], state.strings)
         ):
             plan.keep[i] = True
             made.update(_CLASS_CALL.findall(body))
@@ -947,15 +953,19 @@ def keep_tested_types(state: _Slicing) -> None:
     SpawnError)``: a factory's error object in place of a child, flow._of_another_type), their
     bases kept with them; what they are, not what their methods do: a class not kept already
     keeps none of its methods."""
+    classes = {c.name: c for c in state.chunks if c.name and _IS_CLASS.match(c.text)}
+    if all(chunk.keep for chunk in classes.values()):
+        return
     wanted = {
         name
         for chunk in state.kept()
         if "isinstance" in chunk.text
         for match in _ISINSTANCE.finditer(chunk.text)
-        if not state.strings.inside(chunk.start + match.start())
         for name in _NAMES.findall(match.group(1))
+        if name in classes
+        and not classes[name].keep
+        and not state.strings.inside(chunk.start + match.start())
     }
-    classes = {c.name: c for c in state.chunks if c.name and _IS_CLASS.match(c.text)}
     while wanted:
         name = wanted.pop()
         chunk = classes.get(name)
