@@ -3,8 +3,9 @@ whose method named for a stop, called somewhere in the module, sets that flag (2
 and stop are called in turn, so the threads of one start end at the stop after it; not one more
 beside the others per call. Not where something shows the start running per request on one
 object, nor when the start raises the flag again (a restart undoing a stop its thread has not
-seen yet), unless every call of the start is on an object just made. ``__enter__`` and
-``__exit__`` are such a pair: a ``with`` block calls them in turn (2026-12-07).
+seen yet), unless every call of the start is on an object just made, there or by a factory
+class method making it anew (2026-12-07). ``__enter__`` and ``__exit__`` are such a pair: a
+``with`` block calls them in turn (2026-12-07).
 
 Each line starting something says what happens at run time: ``# expect: leak`` or ``ok``."""
 
