@@ -1410,18 +1410,16 @@ class ModuleFacts:
         func = call.func
         if not isinstance(func, cst.Attribute):
             return False
-        family = self.class_family(info)
-        owner = dotted_name(func.value)
-        if not any(member.name == owner for member in family):
-            return False
-        method = next(
+        owner = next(
             (
-                member.methods[func.attr.value]
-                for member in family
-                if func.attr.value in member.methods
+                member
+                for member in self.class_family(info)
+                if member.name == dotted_name(func.value)
             ),
             None,
         )
+        # (what `Owner.create` runs: its own, or the one it inherits)
+        method = self.index.method_table(owner).get(func.attr.value) if owner else None
         if method is None or not without_object(method):
             return False
         returns = [node for node in walk_statements(method) if isinstance(node, cst.Return)]

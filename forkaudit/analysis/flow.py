@@ -2898,19 +2898,13 @@ class Follower:
         if info is None:
             if name in self.index.local_defs or name in self.index.aliases:
                 return False  # bound here, or imported: not known
-            return name in _PLAIN_TYPES or self._builtin_exception(name)
+            return _plain_builtin(name)
         return all(
             self._plain_type(base[1:], seen | {name})
             if base.startswith("@")
-            else base.removeprefix("builtins.") in _PLAIN_TYPES
-            or self._builtin_exception(base.removeprefix("builtins."))
+            else _plain_builtin(base.removeprefix("builtins."))
             for base in info.bases
         )
-
-    @staticmethod
-    def _builtin_exception(name: str) -> bool:
-        found = getattr(builtins, name, None)
-        return isinstance(found, type) and issubclass(found, BaseException)
 
     def _reaped_before(self, node: cst.CSTNode, top: cst.CSTNode, contains: Contains) -> bool:
         """Is there a reap before ``node`` on its way out of ``top``: in a statement before it in
@@ -5021,6 +5015,12 @@ def _gone(test: cst.BaseExpression, handle: str) -> bool | None:
 _PLAIN_TYPES = frozenset(
     {"object", "str", "bytes", "int", "float", "bool", "list", "tuple", "dict", "set", "frozenset"}
 )
+
+
+def _plain_builtin(name: str) -> bool:
+    """Is ``name`` a builtin type no child or thread is of: a value type, or an exception?"""
+    found = getattr(builtins, name, None)
+    return name in _PLAIN_TYPES or (isinstance(found, type) and issubclass(found, BaseException))
 
 
 def _absent(test: cst.BaseExpression, handle: str) -> bool | None:

@@ -889,12 +889,13 @@ def keep_method_callers(state: _Slicing) -> None:
     if not names:
         return
     through = _any_of(_ATTRIBUTE_CALLS, names)
+    on_objects = _any_of(_OBJECT_CALLS, names)
     fresh: list[str] = []
     for chunk in state.chunks:
         if not chunk.name or not any(name in chunk.text for name in names):
             continue
         if _IS_CLASS.match(chunk.text):
-            _keep_methods_calling(state, chunk, names)
+            _keep_methods_calling(state, chunk, names, on_objects)
             continue
         if not chunk.keep and _calls_in_code(through, chunk.text, chunk.start, state.strings):
             chunk.keep = True
@@ -906,18 +907,20 @@ def keep_method_callers(state: _Slicing) -> None:
     _keep_calling(state.chunks, tuple(sorted(fresh)), level + 1, seen, state.strings)
 
 
-def _keep_methods_calling(state: _Slicing, chunk: _Chunk, names: tuple[str, ...]) -> None:
+def _keep_methods_calling(
+    state: _Slicing, chunk: _Chunk, names: tuple[str, ...], through: re.Pattern[str]
+) -> None:
     """The methods of a class calling one of ``names`` through an object other than ``self``
-    (``handler.start_worker()`` in a manager making handlers) are kept: a class too small to
-    plan whole, a bigger one through its plan (one made now for a class not kept before, as
-    plan_classes makes them), with them beside what the plan keeps."""
+    (``handler.start_worker()`` in a manager making handlers; ``through`` finds such a call)
+    are kept: a class too small to plan whole, a bigger one through its plan (one made now
+    for a class not kept before, as plan_classes makes them), with them beside what the plan
+    keeps."""
     plan = state.plans.get(id(chunk))
     if chunk.keep and plan is None:
         return  # emitted whole already
     text = chunk.text
     if not any(text.count(f".{name}(") > text.count(f"self.{name}(") for name in names):
         return  # (a cheap test first: calls on `self` only, or none written plainly)
-    through = _any_of(_OBJECT_CALLS, names)
     if plan is None:
         if not _calls_in_code(through, text, chunk.start, state.strings):
             return
