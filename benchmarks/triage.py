@@ -11,9 +11,15 @@ says how its findings fare:
     python3 benchmarks/triage.py /tmp/bench.json
 
 It prints the verdicts by severity, the share of high findings that accumulate, the share of all
-findings that are real (accumulate or bounded), the findings with no verdict yet (to triage), the
-triaged leaks no longer reported, and the top of the ranking with each distribution's verdicts.
-Exit status 1 when a finding has no verdict.
+findings that are real (accumulate or bounded), whether the first-ranked distribution is one
+whose leaks accumulate (the user's question: which dependency fills my servers?), the findings
+with no verdict yet (to triage), the triaged leaks no longer reported, and the top of the
+ranking with each distribution's verdicts. Exit status 1 when a finding has no verdict.
+
+With ``--many DIR``, the scans in DIR (``ENV.json``, each held against ``triage/ENV.toml``;
+``big.json`` against ``bench.toml``) are summed up, one line per environment:
+
+    python3 benchmarks/triage.py --many /tmp/scans
 """
 
 from __future__ import annotations
@@ -34,19 +40,103 @@ HERE = Path(__file__).resolve().parent
 VERDICTS = ("accumulates", "bounded", "false-alarm")
 
 
+def _load(scan: Path, triage_file: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    report = json.loads(scan.read_text())
+    with triage_file.open("rb") as handle:
+        return report, tomllib.load(handle)
+
+
+def _verdicts(triage: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(entry["path"], entry["line"]): entry for entry in triage.get("finding", [])}
+
+
+def _audited(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if "test_code" not in f.get("flags", [])]
+
+
+def first_culprit(
+    report: dict[str, Any], verdicts: dict[tuple[str, int], dict[str, Any]]
+) -> tuple[str, int, int]:
+    """(the first-ranked distribution with a finding, the place in that order of the first
+    one holding a finding judged to accumulate (0: none does), how many do)."""
+    findings = _audited(report)
+    accumulating = {
+        f["distribution"]
+        for f in findings
+        if verdicts.get((f["path"], f["line"]), {}).get("verdict") == "accumulates"
+    }
+    with_findings = {f["distribution"] for f in findings}
+    ranked = [d["name"] for d in report["distributions"] if d["name"] in with_findings]
+    place = next((n for n, name in enumerate(ranked, 1) if name in accumulating), 0)
+    return (ranked[0] if ranked else "", place, len(accumulating))
+
+
+def many(folder: Path, triages: Path) -> int:
+    """One line per scan in ``folder``, held against its triage in ``triages``, and the totals."""
+    totals: Counter[str] = Counter()
+    scans = sorted(folder.glob("*.json"), key=lambda p: (len(p.stem), p.stem))
+    if not scans:
+        print(f"no scan (*.json) in {folder}", file=sys.stderr)
+        return 2
+    print(f"{'env':<9}{'high acc':>9}{'real':>10}  first-ranked (place of the first culprit)")
+    for scan in scans:
+        triage_file = triages / f"{'bench' if scan.stem == 'big' else scan.stem}.toml"
+        if not triage_file.exists():
+            print(f"{scan.stem:<9} no triage ({triage_file.name})")
+            continue
+        report, triage = _load(scan, triage_file)
+        verdicts = _verdicts(triage)
+        row: Counter[str] = Counter()
+        for finding in _audited(report):
+            verdict = verdicts.get((finding["path"], finding["line"]), {}).get("verdict", "")
+            row["findings"] += 1
+            row["judged"] += verdict in VERDICTS
+            row["real"] += verdict in ("accumulates", "bounded")
+            if finding["severity"] == "high":
+                row["high"] += 1
+                row["high accumulating"] += verdict == "accumulates"
+        top, place, culprits = first_culprit(report, verdicts)
+        row["environments"] += 1
+        row["with a culprit"] += culprits > 0
+        row["culprit first"] += place == 1
+        totals.update(row)
+        where = f"{place}" if place else "-"
+        print(
+            f"{scan.stem:<9}{row['high accumulating']:>4}/{row['high']:<4}"
+            f"{row['real']:>5}/{row['judged']:<4}  {top} ({where})"
+        )
+    high, judged = totals["high"], totals["judged"]
+    print(
+        f"\n{totals['environments']} environments: high findings that accumulate "
+        f"{totals['high accumulating']} of {high}"
+        + (f" ({totals['high accumulating'] / high:.0%})" if high else "")
+        + f"; real {totals['real']} of {judged}"
+        + (f" ({totals['real'] / judged:.0%})" if judged else "")
+        + f"; first-ranked distribution holds an accumulating leak in {totals['culprit first']} "
+        f"of the {totals['with a culprit']} environments with one"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scan", type=Path, help="forkaudit scan --format json output")
+    parser.add_argument("scan", type=Path, nargs="?", help="forkaudit scan --format json output")
     parser.add_argument("--triage", type=Path, default=HERE / "triage" / "bench.toml")
     parser.add_argument("--top", type=int, default=15, help="distributions of the ranking to show")
+    parser.add_argument(
+        "--many", type=Path, metavar="DIR", help="sum up the scans ENV.json in DIR instead"
+    )
+    parser.add_argument(
+        "--triage-dir", type=Path, default=HERE / "triage", help="the triages --many reads"
+    )
     args = parser.parse_args()
-    report = json.loads(args.scan.read_text())
-    with args.triage.open("rb") as handle:
-        triage = tomllib.load(handle)
-    verdicts: dict[tuple[str, int], dict[str, Any]] = {
-        (entry["path"], entry["line"]): entry for entry in triage.get("finding", [])
-    }
-    findings = [f for f in report["findings"] if "test_code" not in f.get("flags", [])]
+    if args.many is not None:
+        return many(args.many, args.triage_dir)
+    if args.scan is None:
+        parser.error("give a scan, or --many DIR")
+    report, triage = _load(args.scan, args.triage)
+    verdicts = _verdicts(triage)
+    findings = _audited(report)
     table: dict[str, Counter[str]] = defaultdict(Counter)
     untriaged = []
     per_dist: dict[str, Counter[str]] = defaultdict(Counter)
@@ -68,6 +158,12 @@ def main() -> int:
     share = f"{high_ok / high:.0%}" if high else "- (no high finding)"
     print(f"\nhigh findings that accumulate: {high_ok} of {high} ({share})")
     print(f"findings that are real: {real} of {judged} ({real / judged:.0%})" if judged else "")
+    top, place, culprits = first_culprit(report, verdicts)
+    if culprits:
+        print(
+            f"first-ranked distribution: {top}, "
+            + ("holds an accumulating leak" if place == 1 else f"the first that does is #{place}")
+        )
     reported = {(f["path"], f["line"]) for f in findings}
     gone = [
         entry
