@@ -152,6 +152,35 @@ class Harm:
         if (
             many.level is Level.PER_CALL
             and not many.positive
+            and (site.forever or kind is Kind.SERVICE)
+            and (sets_up := self._sets_up_a_service(site))
+        ):
+            # the program's own server, worker or monitor, by its name: started once by
+            # whoever sets the program up, as a method named for starting its object's service
+            runs, owner, noun = sets_up
+            each = (
+                f"{runs}() is named for starting {'its object' if owner else 'the program'}'s "
+                f"{noun}, which its callers do once; a second call would run its endless loops "
+                "twice over"
+            )
+            info = self.index.class_of(site.call)
+            made = (
+                self.counter.objects_made(info.node, each) if owner and info is not None else None
+            )
+            many = (
+                made
+                if made is not None and made.level is Level.MANY
+                else Multiplicity(
+                    Level.PER_OBJECT,
+                    f"once per {owner} object: {each}" if owner else f"once per set-up: {each}",
+                    unless=(
+                        "such objects are made per request" if owner else "it is run per request"
+                    ),
+                )
+            )
+        if (
+            many.level is Level.PER_CALL
+            and not many.positive
             and verdict.stays
             and (pair := self._start_of_a_pair(site, verdict))
         ):
@@ -379,6 +408,30 @@ class Harm:
         ):
             return ""
         return info.name
+
+    def _sets_up_a_service(self, site: Site) -> tuple[str, str, str] | None:
+        """(the function starting ``site``, the class it is a method of or "", the service its
+        name ends with) when its name says
+        it starts or sets up a long-lived service of the program (``start_metrics_server(
+        store, port)``, ``init_worker_monitoring()``, ``start_out_of_band_worker(queue)``: a
+        start word first, a server, worker or monitor last) and the module does not call it
+        itself (its callers say how often then). What it is given configures that service;
+        unlike ``start_download(url)`` or ``run_job(job)``, its name is no task done per call.
+        None otherwise."""
+        function = self.facts.enclosing_function(site.call)
+        if function is None or function.name.value.startswith("__"):
+            return None
+        words = name_words(function.name.value)
+        if len(words) < 2 or words[0] not in _SETUP_FIRST_WORDS or words[-1] not in _SETUP_NOUN_OF:
+            return None
+        info = self.index.class_of(site.call)
+        method = info is not None and self.index.method_of(site.call) is function
+        if self.facts.callers(function) or (
+            method and called_in_code(self.index.text, function.name.value)
+        ):
+            return None
+        owner = info.name if method and info is not None else ""
+        return function.name.value, owner, _SETUP_NOUN_OF[words[-1]]
 
     def _started_and_stopped_in_pairs(self, site: Site, many: Multiplicity) -> bool:
         """Is the thread started by a method named for a start (``start_server()``,
@@ -923,6 +976,26 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
 
 # how a public method running its object's own service is named (Harm._service_of): started
 # (`start_polling`, `launch_browser`), or the object's loop run (`message_loop`, `listen`)
+# A function named for setting up the program's own long-lived service: a start word first, the
+# service last (start_metrics_server, init_worker_monitoring); the noun each stands for
+_SETUP_FIRST_WORDS = frozenset({"start", "init", "initialize", "setup"})
+_SETUP_NOUN_OF = {
+    "server": "server",
+    "service": "service",
+    "worker": "worker",
+    "monitor": "monitor",
+    "monitoring": "monitor",
+    "watcher": "watcher",
+    "watchdog": "watcher",
+    "daemon": "daemon",
+    "scheduler": "scheduler",
+    "poller": "poller",
+    "heartbeat": "heartbeat",
+    "reporter": "reporter",
+    "exporter": "exporter",
+    "collector": "collector",
+    "listener": "listener",
+}
 _SERVICE_FIRST_WORDS = frozenset({"start", "launch", "run"})
 _SERVICE_LAST_WORDS = frozenset({"loop", "forever"})
 _SERVICE_NAMES = frozenset({"loop", "listen"})
