@@ -70,20 +70,22 @@ def test_a_start_not_named_for_a_service_stays_per_call(name: str) -> None:
     assert severity == "high", message
 
 
+KERNEL = """
+import threading
+
+
+class Kernel:
+    def start_out_of_band_worker(self, queue):
+        threading.Thread(target=self._drain, args=(queue,), daemon=True).start()
+
+    def _drain(self, queue):
+        while True:
+            queue.get()()
+"""
+
+
 def test_a_method_setting_up_its_objects_service_is_once_per_object() -> None:
-    code = """
-    import threading
-
-
-    class Kernel:
-        def start_out_of_band_worker(self, queue):
-            threading.Thread(target=self._drain, args=(queue,), daemon=True).start()
-
-        def _drain(self, queue):
-            while True:
-                queue.get()()
-    """
-    ((severity, message),) = _findings_of(code)
+    ((severity, message),) = _findings_of(KERNEL)
     assert severity == "medium", message
     assert (
         "once per Kernel object: start_out_of_band_worker() is named for starting its " in message
@@ -103,21 +105,10 @@ def test_run_over_and_over_by_its_module_it_piles_up() -> None:
 
 
 def test_a_method_its_module_calls_is_what_its_callers_make_it() -> None:
-    code = """
-    import threading
-
-
-    class Kernel:
-        def start_out_of_band_worker(self, queue):
-            threading.Thread(target=self._drain, args=(queue,), daemon=True).start()
-
-        def _drain(self, queue):
-            while True:
-                queue.get()()
-
-        def on_message(self, queue):
-            self.start_out_of_band_worker(queue)
-    """
+    code = (
+        KERNEL
+        + "\n    def on_message(self, queue):\n        self.start_out_of_band_worker(queue)\n"
+    )
     assert [severity for severity, _ in _findings_of(code)] == ["high"]
 
 
