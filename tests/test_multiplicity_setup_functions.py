@@ -9,7 +9,9 @@ endpoint thread per process, was the first-ranked high "in a loop ... one more e
   ``init``, ``configure_*``, ``install_*``), taking no parameter without a default, that its
   module never calls is called once, at start, by its users, as an object's setup methods
   run once per object. Not ``start_*`` or ``serve_*``, which a library's users call per use
-  as often, nor ``setup_connection(host)``, a set-up per thing given."""
+  as often (unless named for a long-lived service of the program, ``start_http_server()``,
+  whose thread serves for good: once per set-up, bounded, tests/test_harm_service_set_up.py),
+  nor ``setup_connection(host)``, a set-up per thing given."""
 
 from __future__ import annotations
 
@@ -76,10 +78,16 @@ def test_a_set_up_per_thing_given_runs_per_call(name: str) -> None:
     assert finding.severity == "high", finding
 
 
-@pytest.mark.parametrize("name", ["start_http_server", "serve_metrics", "settings_server"])
+@pytest.mark.parametrize("name", ["start_http_request", "serve_metrics", "settings_server"])
 def test_other_names_run_per_call(name: str) -> None:
     (finding,) = analysed(EXPORTS.format(name=name, after=LEAVES), "exports.py")
     assert finding.severity == "high", finding
+
+
+def test_a_start_named_for_the_programs_server_is_once_per_set_up() -> None:
+    (finding,) = analysed(EXPORTS.format(name="start_http_server", after=LEAVES), "exports.py")
+    assert finding.severity == "medium", finding
+    assert "once per set-up: start_http_server() is named for starting" in finding.message
 
 
 def test_a_break_out_of_an_inner_loop_does_not_leave_the_outer_one() -> None:
