@@ -126,6 +126,8 @@ class Multiplicity:
     # the start runs only where a parameter that is off by default is turned on
     # (`enable_expiration`), which no call in the package does: each user's own choice
     opt_in: str = ""
+    # made once per calling thread, behind a cache keyed by the thread's identity
+    per_thread: bool = False
 
     def describe(self) -> str:
         """The reason, with the calls it goes through."""
@@ -136,6 +138,31 @@ class Multiplicity:
 
 _CALLER_DEPTH = CALLER_DEPTH
 
+
+def _per_thread(test: str) -> Multiplicity:
+    """Behind ``test``, a membership test of a cache keyed by the calling thread (``if name not
+    in _runners:``, ``name = current_thread().name``): one per thread calling, a cache that
+    guards nothing across threads."""
+    return Multiplicity(
+        Level.PER_OBJECT,
+        f"once per calling thread, behind `{test}`: the cache is keyed by the thread calling",
+        True,
+        unless="its callers each run in a thread of their own, as a threaded server's requests do",
+        per_thread=True,
+    )
+
+
+# what names the thread calling: a key made from it is one per thread
+_THREAD_IDENTITY = frozenset(
+    {
+        "threading.current_thread",
+        "threading.currentThread",
+        "threading.get_ident",
+        "threading.get_native_id",
+        "_thread.get_ident",
+    }
+)
+_THREAD_IDENTITY_WORDS = ("current_thread", "currentThread", "get_ident", "get_native_id")
 
 _CYCLE = Multiplicity(Level.ONCE, "")  # a caller that is being weighed already (recursion)
 
@@ -243,10 +270,14 @@ class Counter:
                     )
                     and not self._cleared_on_return(test, node)
                 ):
+                    if self._keyed_by_thread(test):
+                        return _per_thread(_code(index, test))
                     return self._guarded(
                         node, test, f"behind the once-guard `{_code(index, test)}`", depth
                     )
                 cache = self._cached_in(ancestor, node) if in_body else ""
+                if cache and self._keyed_by_thread(test):
+                    return _per_thread(_code(index, test))
                 if cache:
                     return Multiplicity(
                         Level.PER_OBJECT,
@@ -759,6 +790,10 @@ class Counter:
                 where = f"per request ({where})"  # `handle() is a request ... handler`
             reason = f"{name} objects are made {where}" + (f"; each {each}" if each else "")
             return Multiplicity(Level.MANY, reason, True, best.via)
+        if best.per_thread:
+            # (one per thread calling: what each object starts, each thread starts again)
+            reason = f"{name} objects are made {best.reason}" + (f"; each {each}" if each else "")
+            return replace(best, reason=reason)
         if best.level is Level.ONCE and _private(name):
             return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
         if best.level is Level.ONCE:
@@ -1460,6 +1495,41 @@ class Counter:
             )
         return self._objects_made(owner, depth, said) or Multiplicity(
             Level.PER_OBJECT, f"once per {owner.name.value} object, {said}", True
+        )
+
+    def _keyed_by_thread(self, test: cst.BaseExpression) -> bool:
+        """Is ``test`` a membership test (``key not in C``) whose key is, or is made from, the
+        calling thread's identity (``threading.current_thread().name``, ``get_ident()``), itself
+        or through a name its function binds to it (``name = f"{current_thread().name}-x"``)?
+        Each thread calling finds its own key missing: one entry per thread."""
+        if not (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.NotIn)
+        ):
+            return False
+        key = test.left
+        if self._names_thread(key):
+            return True
+        if not isinstance(key, cst.Name):
+            return False
+        function = self.facts.enclosing_function(test)
+        return function is not None and any(
+            isinstance(target, cst.Name)
+            and target.value == key.value
+            and value is not None
+            and self._names_thread(value)
+            for target, value in assignments(function.body)
+        )
+
+    def _names_thread(self, node: cst.CSTNode) -> bool:
+        """Does ``node`` call for the calling thread's identity (``threading.current_thread()``,
+        ``threading.get_ident()``, ``threading.get_native_id()``)?"""
+        if not any(word in self.index.code(node) for word in _THREAD_IDENTITY_WORDS):
+            return False
+        return any(
+            isinstance(inner, cst.Call) and self.index.resolve(inner.func) in _THREAD_IDENTITY
+            for inner in walk(node)
         )
 
     def _cached_in(self, statement: cst.If, node: cst.CSTNode) -> str:
