@@ -411,13 +411,12 @@ class Harm:
 
     def _sets_up_a_service(self, site: Site) -> tuple[str, str, str] | None:
         """(the function starting ``site``, the class it is a method of or "", the service its
-        name ends with) when its name says
-        it starts or sets up a long-lived service of the program (``start_metrics_server(
-        store, port)``, ``init_worker_monitoring()``, ``start_out_of_band_worker(queue)``: a
-        start word first, a server, worker or monitor last) and the module does not call it
-        itself (its callers say how often then). What it is given configures that service;
-        unlike ``start_download(url)`` or ``run_job(job)``, its name is no task done per call.
-        None otherwise."""
+        name ends with) when its name says it starts or sets up a long-lived service of the
+        program (``start_metrics_server(store, port)``, ``init_worker_monitoring()``,
+        ``start_out_of_band_worker(queue)``: a start word first, a server, worker or monitor
+        last) and the module does not call it itself (its callers say how often then). What it
+        is given configures that service; unlike ``start_download(url)`` or ``run_job(job)``,
+        its name is no task done per call. None otherwise."""
         function = self.facts.enclosing_function(site.call)
         if function is None or function.name.value.startswith("__"):
             return None
@@ -974,8 +973,6 @@ def proxies_kept(index: ModuleIndex, start: cst.CSTNode) -> str:
     return kept
 
 
-# how a public method running its object's own service is named (Harm._service_of): started
-# (`start_polling`, `launch_browser`), or the object's loop run (`message_loop`, `listen`)
 # A function named for setting up the program's own long-lived service: a start word first, the
 # service last (start_metrics_server, init_worker_monitoring); the noun each stands for
 _SETUP_FIRST_WORDS = frozenset({"start", "init", "initialize", "setup"})
@@ -996,6 +993,9 @@ _SETUP_NOUN_OF = {
     "collector": "collector",
     "listener": "listener",
 }
+
+# how a public method running its object's own service is named (Harm._service_of): started
+# (`start_polling`, `launch_browser`), or the object's loop run (`message_loop`, `listen`)
 _SERVICE_FIRST_WORDS = frozenset({"start", "launch", "run"})
 _SERVICE_LAST_WORDS = frozenset({"loop", "forever"})
 _SERVICE_NAMES = frozenset({"loop", "listen"})
