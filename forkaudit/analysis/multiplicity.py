@@ -791,8 +791,9 @@ class Counter:
             reason = f"{name} objects are made {where}" + (f"; each {each}" if each else "")
             return Multiplicity(Level.MANY, reason, True, best.via)
         if best.per_thread:
-            # (one per thread calling: what each object starts, each thread starts again)
-            reason = f"{name} objects are made {best.reason}" + (f"; each {each}" if each else "")
+            # (one per thread calling: what each object starts, each thread starts again; one
+            # clause, the gist a ranking gives)
+            reason = f"{name} objects are made {best.reason}" + (f", each {each}" if each else "")
             return replace(best, reason=reason)
         if best.level is Level.ONCE and _private(name):
             return Multiplicity(Level.ONCE, f"the only {name} object is made {best.reason}", True)
