@@ -135,20 +135,14 @@ class Harm:
             # a library service (an Observer, a scheduler) serves until stopped, as a loop
             # with no exit does
             and (site.forever or kind is Kind.SERVICE)
-            and (service := self._service_of(site))
+            and self._service_of(site)
         ):
             runs = many.describe().removeprefix("on every call of ")
             each = (
                 f"{runs} runs by its name the object's own service, and a second call would run "
                 "its endless loops twice over"
             )
-            info = self.index.class_of(site.call)
-            made = self.counter.objects_made(info.node, each) if info is not None else None
-            many = (
-                made
-                if made is not None and made.level is Level.MANY
-                else Multiplicity(Level.PER_OBJECT, f"once per {service} object: {each}")
-            )
+            many = self._per_object(site, each)
         if (
             many.level is Level.PER_CALL
             and not many.positive
@@ -157,25 +151,17 @@ class Harm:
         ):
             # the program's own server, worker or monitor, by its name: started once by
             # whoever sets the program up, as a method named for starting its object's service
-            runs, owner, noun = sets_up
+            runs, method, noun = sets_up
             each = (
-                f"{runs}() is named for starting {'its object' if owner else 'the program'}'s "
+                f"{runs}() is named for starting {'its object' if method else 'the program'}'s "
                 f"{noun}, which its callers do once; a second call would run its endless loops "
                 "twice over"
             )
-            info = self.index.class_of(site.call)
-            made = (
-                self.counter.objects_made(info.node, each) if owner and info is not None else None
-            )
             many = (
-                made
-                if made is not None and made.level is Level.MANY
+                self._per_object(site, each)
+                if method
                 else Multiplicity(
-                    Level.PER_OBJECT,
-                    f"once per {owner} object: {each}" if owner else f"once per set-up: {each}",
-                    unless=(
-                        "such objects are made per request" if owner else "it is run per request"
-                    ),
+                    Level.PER_OBJECT, f"once per set-up: {each}", unless="it is run per request"
                 )
             )
         if (
@@ -409,8 +395,8 @@ class Harm:
             return ""
         return info.name
 
-    def _sets_up_a_service(self, site: Site) -> tuple[str, str, str] | None:
-        """(the function starting ``site``, the class it is a method of or "", the service its
+    def _sets_up_a_service(self, site: Site) -> tuple[str, bool, str] | None:
+        """(the function starting ``site``, whether it is a method of its class, the service its
         name ends with) when its name says it starts or sets up a long-lived service of the
         program (``start_metrics_server(store, port)``, ``init_worker_monitoring()``,
         ``start_out_of_band_worker(queue)``: a start word first, a server, worker or monitor
@@ -429,8 +415,7 @@ class Harm:
             method and called_in_code(self.index.text, function.name.value)
         ):
             return None
-        owner = info.name if method and info is not None else ""
-        return function.name.value, owner, _SETUP_NOUN_OF[words[-1]]
+        return function.name.value, method, _SETUP_NOUN_OF[words[-1]]
 
     def _started_and_stopped_in_pairs(self, site: Site, many: Multiplicity) -> bool:
         """Is the thread started by a method named for a start (``start_server()``,
